@@ -1,0 +1,1 @@
+"""Pure diffing: agency identity, the quality gate and the event rules."""

@@ -1,0 +1,1 @@
+"""Pure parsers: bytes in, records out. No network, no database."""

@@ -1,0 +1,243 @@
+"""Normalisation shared by every list parser: text, states, models, types, dates.
+
+All functions are pure and total: they never raise on odd input, they return None (or
+a flag) where the intent is not clear.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from datetime import date, datetime, timedelta
+
+STATES: dict[str, str] = {
+    "ALABAMA": "AL", "ALASKA": "AK", "ARIZONA": "AZ", "ARKANSAS": "AR",
+    "CALIFORNIA": "CA", "COLORADO": "CO", "CONNECTICUT": "CT", "DELAWARE": "DE",
+    "DISTRICT OF COLUMBIA": "DC", "FLORIDA": "FL", "GEORGIA": "GA", "HAWAII": "HI",
+    "IDAHO": "ID", "ILLINOIS": "IL", "INDIANA": "IN", "IOWA": "IA", "KANSAS": "KS",
+    "KENTUCKY": "KY", "LOUISIANA": "LA", "MAINE": "ME", "MARYLAND": "MD",
+    "MASSACHUSETTS": "MA", "MICHIGAN": "MI", "MINNESOTA": "MN", "MISSISSIPPI": "MS",
+    "MISSOURI": "MO", "MONTANA": "MT", "NEBRASKA": "NE", "NEVADA": "NV",
+    "NEW HAMPSHIRE": "NH", "NEW JERSEY": "NJ", "NEW MEXICO": "NM", "NEW YORK": "NY",
+    "NORTH CAROLINA": "NC", "NORTH DAKOTA": "ND", "OHIO": "OH", "OKLAHOMA": "OK",
+    "OREGON": "OR", "PENNSYLVANIA": "PA", "RHODE ISLAND": "RI", "SOUTH CAROLINA": "SC",
+    "SOUTH DAKOTA": "SD", "TENNESSEE": "TN", "TEXAS": "TX", "UTAH": "UT",
+    "VERMONT": "VT", "VIRGINIA": "VA", "WASHINGTON": "WA", "WEST VIRGINIA": "WV",
+    "WISCONSIN": "WI", "WYOMING": "WY", "PUERTO RICO": "PR", "GUAM": "GU",
+    "U.S. VIRGIN ISLANDS": "VI", "VIRGIN ISLANDS": "VI",
+    "NORTHERN MARIANA ISLANDS": "MP", "AMERICAN SAMOA": "AS",
+}
+STATE_CODES = frozenset(STATES.values())
+
+_MODEL_WORDS = (
+    ("JEM", ("JAIL", "JEM")),
+    ("TFM", ("TASK FORCE", "TFM", "TFO")),
+    ("WSO", ("WARRANT", "WSO")),
+)
+
+_TYPES = {
+    "COUNTY": "County",
+    "MUNICIPALITY": "Municipality",
+    "MUNICIPAL": "Municipality",
+    "MUNCIPALITY": "Municipality",
+    "CITY": "Municipality",
+    "STATE AGENCY": "State Agency",
+    "STATE": "State Agency",
+    "FEDERAL": "Federal",
+    "TRIBAL": "Tribal",
+}
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"'})
+_SPACES = re.compile(r"\s+")
+_NULLS = {"", "#NA", "#N/A", "N/A", "NA", "NONE", "NULL", "-", "--"}
+
+
+def clean_text(value: object) -> str:
+    """Collapse whitespace (including NBSP), straighten quotes, NFC-normalise."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFKC", str(value))
+    text = text.translate(_APOSTROPHES).translate(_QUOTES)
+    return _SPACES.sub(" ", text).strip()
+
+
+def is_null(value: object) -> bool:
+    """True for empty cells and spreadsheet null markers such as ``#NA``."""
+    return clean_text(value).upper() in _NULLS
+
+
+def state_code(value: object) -> str | None:
+    """USPS code for a state name or code, tolerating case, spaces and small typos."""
+    text = clean_text(value).upper().replace(".", ". ").replace("  ", " ").strip()
+    text = _SPACES.sub(" ", text)
+    if not text:
+        return None
+    if text in STATE_CODES:
+        return text
+    if text in STATES:
+        return STATES[text]
+    squeezed = text.replace(" ", "")
+    for name, code in STATES.items():
+        if name.replace(" ", "") == squeezed:
+            return code
+    close = difflib.get_close_matches(text, STATES.keys(), n=1, cutoff=0.8)
+    return STATES[close[0]] if close else None
+
+
+def model_code(value: object) -> str | None:
+    """JEM / TFM / WSO from a support-type label, tolerating misspellings."""
+    text = clean_text(value).upper()
+    if not text:
+        return None
+    found = [code for code, words in _MODEL_WORDS if any(w in text for w in words)]
+    if len(found) == 1:
+        return found[0]
+    if "ENFORC" in text and "JAIL" not in text and "TASK" not in text:
+        return "JEM" if "MODEL" in text else None
+    return None
+
+
+def agency_type(value: object) -> str | None:
+    """Canonical agency type (County, Municipality, State Agency, ...) or None."""
+    text = clean_text(value).upper()
+    if text in _NULLS:
+        return None
+    if text in _TYPES:
+        return _TYPES[text]
+    close = difflib.get_close_matches(text, _TYPES.keys(), n=1, cutoff=0.8)
+    return _TYPES[close[0]] if close else clean_text(value)
+
+
+_KEY_DROP = re.compile(r"[^a-z0-9 ]+")
+_KEY_WORDS = {
+    "sherriff": "sheriff",
+    "sheriffs": "sheriff",
+    "sherriffs": "sheriff",
+    "co": "county",
+    "cnty": "county",
+    "dept": "department",
+    "dept.": "department",
+    "pd": "police department",
+    "so": "sheriff office",
+    "ofc": "office",
+    "&": "and",
+    "the": "",
+    "of": "",
+}
+
+
+def agency_key(name: object) -> str:
+    """The identity key of an agency name: case, punctuation, apostrophes and common
+    abbreviations folded, so ``Harris County Sheriff's Office`` and
+    ``HARRIS CO. SHERIFFS OFFICE`` share one key."""
+    text = clean_text(name).lower().replace("'s ", " ").replace("'", "")
+    text = text.replace("&", " and ")
+    text = _KEY_DROP.sub(" ", text)
+    words = [_KEY_WORDS.get(w, w) for w in text.split()]
+    return " ".join(w for w in " ".join(words).split() if w)
+
+
+EXCEL_EPOCH = date(1899, 12, 30)
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{2}|\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+_MONTHS = {m.lower(): i for i, m in enumerate(
+    ["January", "February", "March", "April", "May", "June", "July", "August",
+     "September", "October", "November", "December"], start=1)}
+
+
+def excel_serial_date(serial: float) -> date | None:
+    """Date of an Excel serial number (1900 system), None when out of range."""
+    if not 1 <= serial < 2958466:
+        return None
+    return EXCEL_EPOCH + timedelta(days=int(serial))
+
+
+def _fix_year(year: int) -> tuple[int, bool]:
+    """Return a plausible year and whether it was repaired (5025 -> 2025, 25 -> 2025)."""
+    if year < 100:
+        return 2000 + year, False
+    if 1990 <= year <= 2100:
+        return year, False
+    if 3000 <= year <= 9999 and (year % 1000) < 100:
+        return 2000 + year % 1000, True
+    return year, True
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _split_run(text: str) -> tuple[int, int, int] | None:
+    """Repair ``05/082025`` and ``7/72025``: one separator lost before the year."""
+    match = re.fullmatch(r"(\d{1,2})[/\-.](\d{1,2})(\d{4})", text)
+    if match:
+        return int(match[1]), int(match[2]), int(match[3])
+    return None
+
+
+def parse_date(value: object) -> tuple[date | None, tuple[str, ...]]:
+    """Read a signed date from a cell value: a date, datetime, Excel serial or text.
+
+    Returns the date (or None) and flags: ``signed_repaired`` when a broken string or
+    year was mended with clear intent, ``signed_unparsed`` when no date could be read.
+    """
+    if value is None or is_null(value):
+        return None, ()
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return _date_with_year_check(value.year, value.month, value.day, ())
+    if isinstance(value, int | float):
+        parsed = excel_serial_date(float(value))
+        return (parsed, ()) if parsed else (None, ("signed_unparsed",))
+    return _parse_date_text(clean_text(value))
+
+
+def _date_with_year_check(
+    year: int, month: int, day: int, flags: tuple[str, ...]
+) -> tuple[date | None, tuple[str, ...]]:
+    fixed, repaired = _fix_year(year)
+    result = _safe_date(fixed, month, day)
+    if result is None or not 1990 <= result.year <= 2100:
+        return None, ("signed_unparsed",)
+    return result, flags + (("signed_repaired",) if repaired else ())
+
+
+def _parse_date_text(text: str) -> tuple[date | None, tuple[str, ...]]:
+    if re.fullmatch(r"\d+(\.\d+)?", text) and len(text) <= 6:
+        parsed = excel_serial_date(float(text))
+        return (parsed, ()) if parsed else (None, ("signed_unparsed",))
+    if m := _ISO_DATE.match(text):
+        return _date_with_year_check(int(m[1]), int(m[2]), int(m[3]), ())
+    if m := _NUMERIC_DATE.match(text):
+        return _date_with_year_check(int(m[3]), int(m[1]), int(m[2]), ())
+    if run := _split_run(text):
+        return _date_with_year_check(run[2], run[0], run[1], ("signed_repaired",))
+    return _parse_written_date(text)
+
+
+def _parse_written_date(text: str) -> tuple[date | None, tuple[str, ...]]:
+    m = re.fullmatch(r"([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", text)
+    if m:
+        month = _month_number(m[1])
+        if month:
+            return _date_with_year_check(int(m[3]), month, int(m[2]), ())
+    m = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})", text)
+    if m:
+        month = _month_number(m[2])
+        if month:
+            return _date_with_year_check(int(m[3]), month, int(m[1]), ())
+    return None, ("signed_unparsed",)
+
+
+def _month_number(word: str) -> int | None:
+    word = word.lower()
+    for name, number in _MONTHS.items():
+        if len(word) >= 3 and name.startswith(word):
+            return number
+    return None

@@ -1,0 +1,74 @@
+"""The records parsers produce. Plain frozen dataclasses, JSON-friendly."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+ListKind = Literal["participating", "pending"]
+MODELS = ("JEM", "TFM", "WSO")
+
+
+@dataclass(frozen=True)
+class ListingRow:
+    """One normalised row of one participating or pending list.
+
+    ``agency`` is the display name with whitespace and apostrophes cleaned; ``agency_key``
+    is the identity key (see :func:`parsers.normalize.agency_key`). ``model`` is one of
+    JEM / TFM / WSO, or None when the support type could not be recognised (``model_raw``
+    keeps what the sheet said). ``signed_raw`` keeps the cell text whenever the date was
+    not a clean date cell, and ``flags`` names anything repaired or doubtful.
+    """
+
+    state: str
+    agency: str
+    agency_key: str
+    model: str | None
+    model_raw: str = ""
+    agency_type: str | None = None
+    county: str | None = None
+    signed: date | None = None
+    signed_raw: str | None = None
+    moa_url: str | None = None
+    moa_text: str | None = None
+    addendum_url: str | None = None
+    addendum_text: str | None = None
+    state_raw: str = ""
+    row_number: int = 0
+    flags: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["signed"] = self.signed.isoformat() if self.signed else None
+        data["flags"] = list(self.flags)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ListingRow:
+        values = dict(data)
+        signed = values.get("signed")
+        values["signed"] = date.fromisoformat(signed) if signed else None
+        values["flags"] = tuple(values.get("flags") or ())
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class ParsedListing:
+    """A whole list as parsed from one file.
+
+    ``kind`` is decided from the columns and contents, never from a file name.
+    ``columns`` are the canonical names of the header cells found, in sheet order.
+    """
+
+    kind: ListKind
+    rows: tuple[ListingRow, ...]
+    columns: tuple[str, ...] = ()
+    source_format: str = "xlsx"
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def newest_signed(self) -> date | None:
+        dates = [r.signed for r in self.rows if r.signed and "signed_doubtful" not in r.flags]
+        return max(dates) if dates else None

@@ -1,0 +1,1 @@
+"""HTTP only: fetch pages, sheets and PDFs politely; hand back raw bytes."""

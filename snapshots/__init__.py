@@ -1,0 +1,1 @@
+"""The raw archive: content-addressed bytes plus a manifest of provenance."""
