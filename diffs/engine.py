@@ -1,0 +1,439 @@
+"""The event rules: (known state, new listing) -> (new state, events). Pure.
+
+One call handles one snapshot of one list. Agreements and pending applications are
+``agency x model``; a row that vanishes is only *missing* until its absence persists
+(``withdraw_after_snapshots`` distinct published versions, or ``withdraw_after_days``),
+and only then withdrawn (or, for a pending application, approved or dropped). The
+withdrawal is dated by the observations that bracket the disappearance, not by the
+snapshot that confirmed it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from typing import Any
+
+from deepdiff import DeepDiff
+
+from diffs import identity
+from diffs.events import Event, SnapshotRef
+from diffs.gate import Rules, Verdict, check_loss, check_shape, hours_between
+from diffs.state import (
+    ACTIVE,
+    APPROVED,
+    DROPPED,
+    LISTED,
+    MISSING,
+    WITHDRAWN,
+    Agency,
+    Entry,
+    ListState,
+    ProgramState,
+)
+from parsers.records import ListingRow, ParsedListing
+
+FIELDS = ("agency", "agency_type", "county", "signed", "moa_url", "addendum_url")
+PENDING_FIELDS = ("agency", "agency_type", "county")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of applying one snapshot."""
+
+    state: ProgramState
+    events: tuple[Event, ...]
+    accepted: bool
+    reason: str | None = None
+    note: str | None = None
+    agency_ids: tuple[str, ...] = ()
+
+
+def entry_key(agency_id: str, model: str | None) -> str:
+    return f"{agency_id}|{model or '?'}"
+
+
+def reject(state: ProgramState, ref: SnapshotRef, reason: str, kind: str) -> Outcome:
+    """Record a rejection: the state is unchanged, the event says why."""
+    event = Event(
+        kind="snapshot.rejected",
+        subject=ref.id,
+        end=ref,
+        after={"reason": reason, "list": kind},
+        note=reason,
+    )
+    return Outcome(state, (event,), False, reason)
+
+
+def apply_snapshot(
+    state: ProgramState,
+    ref: SnapshotRef,
+    listing: ParsedListing,
+    claimed: str | None,
+    rules: Rules,
+) -> Outcome:
+    """Gate, resolve identities, and diff one list snapshot against the known state."""
+    kind = listing.kind
+    shape = check_shape(listing, claimed, rules)
+    if shape:
+        return reject(state, ref, shape, claimed or kind)
+    ids = [identity.resolve(r, state.aliases) for r in listing.rows]
+    keys = {entry_key(a, r.model) for a, r in zip(ids, listing.rows, strict=True)}
+    previous = state.list_state(kind)
+    excused = state.participating.listed_keys() if kind == "pending" else set()
+    verdict = check_loss(previous, keys, excused, ref, rules)
+    if not verdict.accepted:
+        kept = replace(previous, loss_candidate=verdict.candidate)
+        rejected = reject(state.with_list(kind, kept), ref, verdict.reason or "", kind)
+        return rejected
+    return _accept(state, ref, listing, rules, verdict)
+
+
+def _accept(
+    state: ProgramState, ref: SnapshotRef, listing: ParsedListing, rules: Rules, verdict: Verdict
+) -> Outcome:
+    kind = listing.kind
+    last_participating = state.participating.last
+    state, ids, rename_events = _resolve_identities(state, ref, listing, rules)
+    rows = _rows_by_key(listing.rows, ids)
+    models_before = _models_by_agency(state.participating)
+    diff = _ListDiff(state, kind, ref, rules)
+    events = rename_events + diff.run(rows)
+    state = diff.result()
+    events += _schema_events(state.list_state(kind), listing, ref, kind)
+    new_list = replace(
+        state.list_state(kind), last=ref, columns=listing.columns, loss_candidate=None
+    )
+    state = state.with_list(kind, new_list)
+    if kind == "participating":
+        after = _models_by_agency(state.participating)
+        events += _models_changed(models_before, after, state, last_participating, ref)
+    return Outcome(state, tuple(events), True, note=verdict.note, agency_ids=tuple(ids))
+
+
+# -- identity -----------------------------------------------------------------------------
+
+
+def _resolve_identities(
+    state: ProgramState, ref: SnapshotRef, listing: ParsedListing, rules: Rules
+) -> tuple[ProgramState, list[str], list[Event]]:
+    """Resolve each row's agency, detect renames, and register new agencies."""
+    ids = [identity.resolve(r, state.aliases) for r in listing.rows]
+    by_id: dict[str, list[ListingRow]] = defaultdict(list)
+    for agency_id, row in zip(ids, listing.rows, strict=True):
+        by_id[agency_id].append(row)
+    unknown = [
+        identity.group_rows(a, rs) for a, rs in sorted(by_id.items()) if a not in state.agencies
+    ]
+    vanished = _vanished(state.list_state(listing.kind), set(by_id), state)
+    events: list[Event] = []
+    aliases = dict(state.aliases)
+    renamed: dict[str, str] = {}
+    for new, old in identity.match_renames(unknown, vanished, rules.rename_similarity):
+        aliases[identity.alias_key(new.state, new.key)] = old.agency_id
+        renamed[new.agency_id] = old.agency_id
+        events.append(_rename_event(state.agencies[old.agency_id], by_id[new.agency_id][0], ref))
+    ids = [renamed.get(a, a) for a in ids]
+    agencies = _register(state.agencies, ids, listing.rows, renamed)
+    return replace(state, aliases=aliases, agencies=agencies), ids, events
+
+
+def _vanished(lst: ListState, present: set[str], state: ProgramState) -> list[identity.AgencyRows]:
+    """Agencies listed before that have no row now, as rename candidates."""
+    groups: dict[str, list[Entry]] = defaultdict(list)
+    for entry in lst.entries.values():
+        if entry.status == ACTIVE and entry.agency_id not in present:
+            groups[entry.agency_id].append(entry)
+    result = []
+    for agency_id, entries in sorted(groups.items()):
+        agency = state.agencies[agency_id]
+        result.append(
+            identity.AgencyRows(
+                agency_id=agency_id,
+                state=agency.state,
+                key=agency.key,
+                models=frozenset(e.model for e in entries),
+                signed=frozenset(e.fields["signed"] for e in entries if e.fields.get("signed")),
+                moa_urls=frozenset(e.fields["moa_url"] for e in entries if e.fields.get("moa_url")),
+            )
+        )
+    return result
+
+
+def _rename_event(old: Agency, row: ListingRow, ref: SnapshotRef) -> Event:
+    return Event(
+        kind="agency.renamed",
+        subject=old.id,
+        end=ref,
+        state=old.state,
+        agency=row.agency,
+        agency_id=old.id,
+        before={"name": old.name},
+        after={"name": row.agency},
+    )
+
+
+def _register(
+    agencies: dict[str, Agency],
+    ids: list[str],
+    rows: tuple[ListingRow, ...],
+    renamed: dict[str, str],
+) -> dict[str, Agency]:
+    result = dict(agencies)
+    for agency_id, row in zip(ids, rows, strict=True):
+        known = result.get(agency_id)
+        if known is None:
+            result[agency_id] = Agency(agency_id, row.state, row.agency, row.agency_key)
+        elif row.agency != known.name:
+            aliases = tuple(sorted(set(known.aliases) | {known.name}))
+            result[agency_id] = replace(known, name=row.agency, aliases=aliases)
+    return result
+
+
+def _rows_by_key(rows: tuple[ListingRow, ...], ids: list[str]) -> dict[str, tuple[str, ListingRow]]:
+    """One row per agency x model; later duplicates are ignored (the parser warns)."""
+    result: dict[str, tuple[str, ListingRow]] = {}
+    for agency_id, row in zip(ids, rows, strict=True):
+        result.setdefault(entry_key(agency_id, row.model), (agency_id, row))
+    return result
+
+
+# -- the list diff -------------------------------------------------------------------------
+
+
+def row_fields(row: ListingRow, kind: str) -> dict[str, Any]:
+    """The compared fields of a row (dates as ISO strings)."""
+    values: dict[str, Any] = {
+        "agency": row.agency,
+        "agency_type": row.agency_type,
+        "county": row.county,
+        "signed": row.signed.isoformat() if row.signed else None,
+        "moa_url": row.moa_url,
+        "addendum_url": row.addendum_url,
+    }
+    names = FIELDS if kind == "participating" else PENDING_FIELDS
+    return {k: values[k] for k in names}
+
+
+class _ListDiff:
+    """Applies one accepted listing to one list's entries (a short-lived helper)."""
+
+    def __init__(self, state: ProgramState, kind: str, ref: SnapshotRef, rules: Rules) -> None:
+        self.state, self.kind, self.ref, self.rules = state, kind, ref, rules
+        self.previous = state.list_state(kind)
+        self.entries = dict(self.previous.entries)
+        self.pending = dict(state.pending.entries)
+        self.events: list[Event] = []
+
+    def run(self, rows: dict[str, tuple[str, ListingRow]]) -> list[Event]:
+        for key in sorted(rows):
+            agency_id, row = rows[key]
+            self._present(key, agency_id, row)
+        for key in sorted(set(self.entries) - set(rows)):
+            self._absent(self.entries[key])
+        return self.events
+
+    def result(self) -> ProgramState:
+        state = self.state.with_list(self.kind, replace(self.previous, entries=self.entries))
+        if self.kind == "participating":
+            state = state.with_list("pending", replace(state.pending, entries=self.pending))
+        return state
+
+    def _present(self, key: str, agency_id: str, row: ListingRow) -> None:
+        fields = row_fields(row, self.kind)
+        old = self.entries.get(key)
+        if old is None or old.status in (WITHDRAWN, DROPPED):
+            self._appear(key, agency_id, row, fields, old)
+            return
+        if old.fields != fields and self.kind == "participating":
+            self.events.append(self._changed(old, fields))
+        status = old.status if old.status == APPROVED else ACTIVE
+        self.entries[key] = replace(
+            old,
+            fields=fields,
+            status=status,
+            last_seen=self.ref,
+            missing_since=None,
+            missing_versions=(),
+            missing_observations=0,
+        )
+
+    def _appear(
+        self, key: str, agency_id: str, row: ListingRow, fields: dict[str, Any], old: Entry | None
+    ) -> None:
+        first = old.first_seen if old else self.ref
+        self.entries[key] = Entry(key, agency_id, row.model or "?", fields, ACTIVE, first, self.ref)
+        if self.kind == "pending":
+            self.events.append(self._event("pending.added", key, fields, None, fields))
+            return
+        kind = "agreement.reinstated" if old else "agreement.added"
+        before = old.fields if old else None
+        self.events.append(
+            self._event(kind, key, fields, before, fields, effective=fields["signed"])
+        )
+        self._approve_pending(key, fields)
+
+    def _approve_pending(self, key: str, fields: dict[str, Any]) -> None:
+        app = self.pending.get(key)
+        if app is None or app.status not in LISTED:
+            return
+        self.pending[key] = replace(app, status=APPROVED)
+        event = self._event(
+            "pending.approved",
+            key,
+            fields,
+            {"list": "pending"},
+            {"list": "participating"},
+            effective=fields.get("signed"),
+        )
+        self.events.append(replace(event, extra={"pending_first_seen": app.first_seen.cite()}))
+
+    def _absent(self, entry: Entry) -> None:
+        if entry.status not in (ACTIVE, MISSING, APPROVED):
+            return
+        if entry.status == APPROVED:
+            del self.entries[entry.key]
+            return
+        missing = self._still_missing(entry)
+        if self._confirmed(missing):
+            self._gone(missing)
+        else:
+            self.entries[entry.key] = missing
+
+    def _still_missing(self, entry: Entry) -> Entry:
+        since = entry.missing_since or self.ref
+        versions = tuple(sorted(set(entry.missing_versions) | {self.ref.sha256}))
+        return replace(
+            entry,
+            status=MISSING,
+            missing_since=since,
+            missing_versions=versions,
+            missing_observations=entry.missing_observations + 1,
+        )
+
+    def _confirmed(self, entry: Entry) -> bool:
+        rules = self.rules
+        if len(entry.missing_versions) >= rules.withdraw_after_snapshots:
+            return True
+        since = entry.missing_since
+        if since is None or entry.missing_observations < 2 or rules.withdraw_after_days <= 0:
+            return False
+        return (
+            hours_between(since.observed_at, self.ref.observed_at) >= 24 * rules.withdraw_after_days
+        )
+
+    def _gone(self, entry: Entry) -> None:
+        start, end = entry.last_seen, entry.missing_since or self.ref
+        if self.kind == "participating":
+            self.entries[entry.key] = replace(entry, status=WITHDRAWN)
+            kind, after = "agreement.withdrawn", None
+        else:
+            approved = entry.key in self.state.participating.listed_keys()
+            kind = "pending.approved" if approved else "pending.dropped"
+            self.entries[entry.key] = replace(entry, status=APPROVED if approved else DROPPED)
+            after = {"list": "participating"} if approved else None
+        event = self._event(kind, entry.key, entry.fields, entry.fields, after)
+        self.events.append(replace(event, start=start, end=end, recorded=self.ref))
+
+    def _changed(self, old: Entry, fields: dict[str, Any]) -> Event:
+        changed = changed_fields(old.fields, fields)
+        before = {k: old.fields.get(k) for k in changed}
+        after = {k: fields.get(k) for k in changed}
+        event = self._event("agreement.changed", old.key, fields, before, after)
+        return replace(event, start=old.last_seen)
+
+    def _event(
+        self,
+        kind: str,
+        key: str,
+        fields: dict[str, Any],
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+        effective: str | None = None,
+    ) -> Event:
+        agency_id, _, model = key.rpartition("|")
+        agency = self.state.agencies.get(agency_id)
+        return Event(
+            kind=kind,
+            subject=key,
+            end=self.ref,
+            start=self.previous.last,
+            state=agency.state if agency else None,
+            agency=fields.get("agency"),
+            agency_id=agency_id,
+            model=model,
+            effective_date=effective,
+            before=before,
+            after=after,
+        )
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """Names of the fields whose values differ, found with DeepDiff, sorted."""
+    diff = DeepDiff(before, after, verbose_level=0)
+    names: set[str] = set()
+    for section in (
+        "values_changed",
+        "type_changes",
+        "dictionary_item_added",
+        "dictionary_item_removed",
+    ):
+        for path in diff.get(section, []):
+            names.add(str(path).split("['", 1)[1].split("']", 1)[0])
+    return sorted(names)
+
+
+# -- schema and model-set events ----------------------------------------------------------
+
+
+def _schema_events(
+    previous: ListState, listing: ParsedListing, ref: SnapshotRef, kind: str
+) -> list[Event]:
+    if not previous.columns or previous.columns == listing.columns:
+        return []
+    event = Event(
+        kind="source.schema_changed",
+        subject=f"{kind}-list",
+        end=ref,
+        start=previous.last,
+        before={"columns": list(previous.columns)},
+        after={"columns": list(listing.columns)},
+    )
+    return [event]
+
+
+def _models_by_agency(lst: ListState) -> dict[str, frozenset[str]]:
+    result: dict[str, set[str]] = defaultdict(set)
+    for entry in lst.entries.values():
+        if entry.status in LISTED:
+            result[entry.agency_id].add(entry.model)
+    return {k: frozenset(v) for k, v in result.items()}
+
+
+def _models_changed(
+    before: dict[str, frozenset[str]],
+    after: dict[str, frozenset[str]],
+    state: ProgramState,
+    start: SnapshotRef | None,
+    ref: SnapshotRef,
+) -> list[Event]:
+    """An agency that keeps at least one agreement but whose set of models changed."""
+    events = []
+    for agency_id in sorted(set(before) & set(after)):
+        old, new = before[agency_id], after[agency_id]
+        if old != new:
+            agency = state.agencies[agency_id]
+            events.append(
+                Event(
+                    kind="agency.models_changed",
+                    subject=agency_id,
+                    end=ref,
+                    start=start,
+                    state=agency.state,
+                    agency=agency.name,
+                    agency_id=agency_id,
+                    before={"models": sorted(old)},
+                    after={"models": sorted(new)},
+                )
+            )
+    return events

@@ -1,0 +1,126 @@
+"""Events: the product's contract with researchers.
+
+Each event says what changed, between which two observations (the last snapshot
+without the change and the first snapshot showing it), the effective date where the
+source states one, the values before and after, and the snapshots that prove it. Its
+id is a hash of that content, so a rebuild gives the same ids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from snapshots.archive import short_hash
+
+KINDS = (
+    "agreement.added",
+    "agreement.withdrawn",
+    "agreement.reinstated",
+    "agreement.changed",
+    "agency.models_changed",
+    "agency.renamed",
+    "pending.added",
+    "pending.approved",
+    "pending.dropped",
+    "moa.published",
+    "moa.replaced",
+    "source.schema_changed",
+    "snapshot.rejected",
+)
+
+
+@dataclass(frozen=True)
+class SnapshotRef:
+    """What an event needs to know of a snapshot to cite it."""
+
+    id: str
+    observed_at: str
+    sha256: str
+    kind: str
+    where: str = ""
+
+    def cite(self) -> dict[str, str]:
+        return {
+            "id": self.id,
+            "observed_at": self.observed_at,
+            "sha256": self.sha256,
+            "where": self.where,
+        }
+
+
+@dataclass(frozen=True)
+class Event:
+    """One dated change. ``start`` is the last snapshot without the change (None when
+    the thing was already there when records begin); ``end`` the first showing it."""
+
+    kind: str
+    subject: str
+    end: SnapshotRef
+    start: SnapshotRef | None = None
+    state: str | None = None
+    agency: str | None = None
+    agency_id: str | None = None
+    model: str | None = None
+    effective_date: str | None = None
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    recorded: SnapshotRef | None = None
+    note: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return short_hash(self.identity())
+
+    def identity(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "subject": self.subject,
+            "start": self.start.id if self.start else None,
+            "end": self.end.id,
+            "before": self.before,
+            "after": self.after,
+        }
+
+    @property
+    def window_start(self) -> str | None:
+        return self.start.observed_at if self.start else None
+
+    @property
+    def window_end(self) -> str:
+        return self.end.observed_at
+
+    def provenance(self) -> dict[str, Any]:
+        refs = [r for r in (self.start, self.end, self.recorded) if r is not None]
+        unique = {r.id: r for r in refs}
+        return {"snapshots": [unique[k].cite() for k in sorted(unique)], **self.extra}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The exported form: every key always present, sorted by the serialiser."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "subject": self.subject,
+            "state": self.state,
+            "agency": self.agency,
+            "agency_id": self.agency_id,
+            "model": self.model,
+            "effective_date": self.effective_date,
+            "window_start": self.window_start,
+            "window_end": self.window_end,
+            "start_snapshot": self.start.id if self.start else None,
+            "end_snapshot": self.end.id,
+            "before": self.before,
+            "after": self.after,
+            "note": self.note,
+            "provenance": self.provenance(),
+        }
+
+
+def ref_to_dict(ref: SnapshotRef | None) -> dict[str, str] | None:
+    return asdict(ref) if ref else None
+
+
+def ref_from_dict(data: dict[str, str] | None) -> SnapshotRef | None:
+    return SnapshotRef(**data) if data else None

@@ -1,0 +1,168 @@
+"""The known state the diff engine carries from one snapshot to the next.
+
+Immutable values: applying a snapshot builds a new state and never edits the old one,
+so the rules stay pure functions of (previous state, new listing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from diffs.events import SnapshotRef, ref_from_dict, ref_to_dict
+
+ACTIVE = "active"
+MISSING = "missing"
+WITHDRAWN = "withdrawn"
+APPROVED = "approved"
+DROPPED = "dropped"
+LISTED = (ACTIVE, MISSING)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One agreement (participating) or pending application: agency x model."""
+
+    key: str
+    agency_id: str
+    model: str
+    fields: dict[str, Any]
+    status: str
+    first_seen: SnapshotRef
+    last_seen: SnapshotRef
+    missing_since: SnapshotRef | None = None
+    missing_versions: tuple[str, ...] = ()
+    missing_observations: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "agency_id": self.agency_id,
+            "model": self.model,
+            "fields": self.fields,
+            "status": self.status,
+            "first_seen": ref_to_dict(self.first_seen),
+            "last_seen": ref_to_dict(self.last_seen),
+            "missing_since": ref_to_dict(self.missing_since),
+            "missing_versions": list(self.missing_versions),
+            "missing_observations": self.missing_observations,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Entry:
+        first = ref_from_dict(data["first_seen"])
+        last = ref_from_dict(data["last_seen"])
+        assert first is not None and last is not None
+        return cls(
+            key=data["key"],
+            agency_id=data["agency_id"],
+            model=data["model"],
+            fields=data["fields"],
+            status=data["status"],
+            first_seen=first,
+            last_seen=last,
+            missing_since=ref_from_dict(data.get("missing_since")),
+            missing_versions=tuple(data.get("missing_versions", ())),
+            missing_observations=int(data.get("missing_observations", 0)),
+        )
+
+
+@dataclass(frozen=True)
+class LossCandidate:
+    """A snapshot rejected for losing many rows; if the loss persists it is accepted."""
+
+    first: SnapshotRef
+    keys: frozenset[str]
+
+
+@dataclass(frozen=True)
+class ListState:
+    """What we know of one list (participating or pending)."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)
+    last: SnapshotRef | None = None
+    columns: tuple[str, ...] = ()
+    loss_candidate: LossCandidate | None = None
+
+    def listed_keys(self) -> set[str]:
+        return {k for k, e in self.entries.items() if e.status in LISTED}
+
+    def to_dict(self) -> dict[str, Any]:
+        cand = self.loss_candidate
+        return {
+            "entries": [self.entries[k].to_dict() for k in sorted(self.entries)],
+            "last": ref_to_dict(self.last),
+            "columns": list(self.columns),
+            "loss_candidate": {"first": ref_to_dict(cand.first), "keys": sorted(cand.keys)}
+            if cand
+            else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ListState:
+        cand = data.get("loss_candidate")
+        first = ref_from_dict(cand["first"]) if cand else None
+        return cls(
+            entries={e["key"]: Entry.from_dict(e) for e in data.get("entries", [])},
+            last=ref_from_dict(data.get("last")),
+            columns=tuple(data.get("columns", ())),
+            loss_candidate=LossCandidate(first, frozenset(cand["keys"]))
+            if cand and first
+            else None,
+        )
+
+
+@dataclass(frozen=True)
+class Agency:
+    """A stable agency identity: its id never changes, its name may."""
+
+    id: str
+    state: str
+    name: str
+    key: str
+    aliases: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "state": self.state,
+            "name": self.name,
+            "key": self.key,
+            "aliases": list(self.aliases),
+        }
+
+
+@dataclass(frozen=True)
+class ProgramState:
+    """Everything the engine knows: both lists and the agency registry."""
+
+    participating: ListState = field(default_factory=ListState)
+    pending: ListState = field(default_factory=ListState)
+    agencies: dict[str, Agency] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+
+    def list_state(self, kind: str) -> ListState:
+        return self.participating if kind == "participating" else self.pending
+
+    def with_list(self, kind: str, value: ListState) -> ProgramState:
+        return replace(self, **{kind: value})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "participating": self.participating.to_dict(),
+            "pending": self.pending.to_dict(),
+            "agencies": [self.agencies[k].to_dict() for k in sorted(self.agencies)],
+            "aliases": dict(sorted(self.aliases.items())),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ProgramState:
+        agencies = {}
+        for raw in data.get("agencies", []):
+            agencies[raw["id"]] = Agency(**{**raw, "aliases": tuple(raw.get("aliases", ()))})
+        return cls(
+            participating=ListState.from_dict(data.get("participating", {})),
+            pending=ListState.from_dict(data.get("pending", {})),
+            agencies=agencies,
+            aliases=dict(data.get("aliases", {})),
+        )

@@ -1,0 +1,272 @@
+"""Configuration: defaults in code, then config.toml, then environment, then flags.
+
+Every value is validated at load; a bad value raises :class:`ConfigError` naming the
+setting, what was found and what is expected.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from ice287g.errors import ConfigError
+
+ENV_PREFIX = "ICE287G_"
+DEFAULT_CONFIG_NAME = "config.toml"
+
+
+@dataclass(frozen=True)
+class DiffSettings:
+    """Rules of the diff engine and the quality gate."""
+
+    withdraw_after_snapshots: int = 2
+    withdraw_after_days: float = 3.0
+    max_row_loss_share: float = 0.2
+    min_row_loss: int = 10
+    loss_confirm_hours: float = 24.0
+    min_rows: int = 1
+    rename_similarity: float = 0.85
+
+
+@dataclass(frozen=True)
+class SourceSettings:
+    """Where ICE publishes, and how we introduce ourselves."""
+
+    base_url: str = "https://www.ice.gov"
+    page_path: str = "/identify-and-arrest/287g"
+    contact: str = "ice287g-maintainers@example.org"
+    allowed_hosts: tuple[str, ...] = ("www.ice.gov", "ice.gov", "web.archive.org")
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """Politeness and safety limits for HTTP."""
+
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+    max_retries: int = 4
+    backoff_base: float = 2.0
+    backoff_max: float = 120.0
+    retry_after_max: float = 600.0
+    per_host_interval: float = 2.0
+    max_page_bytes: int = 5_000_000
+    max_sheet_bytes: int = 20_000_000
+    max_pdf_bytes: int = 50_000_000
+    moa_recheck_hours: float = 168.0
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    """The long-running service's cadence."""
+
+    cron: str = "17 */4 * * *"
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True)
+class WaybackSettings:
+    """The Internet Archive endpoints and politeness."""
+
+    cdx_url: str = "https://web.archive.org/cdx/search/cdx"
+    archive_url: str = "https://web.archive.org/web"
+    cdx_per_minute: float = 20.0
+    backoff_429: float = 120.0
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration. Build it with :func:`load_config`."""
+
+    db: str = "sqlite:///ice287g.db"
+    snapshots: Path = Path("snapshots/archive")
+    lock_file: Path = Path("ice287g.lock")
+    diff: DiffSettings = field(default_factory=DiffSettings)
+    source: SourceSettings = field(default_factory=SourceSettings)
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    wayback: WaybackSettings = field(default_factory=WaybackSettings)
+    config_path: Path | None = None
+
+    @property
+    def page_url(self) -> str:
+        return self.source.base_url.rstrip("/") + self.source.page_path
+
+
+_SECTIONS = {
+    "diff": DiffSettings,
+    "source": SourceSettings,
+    "fetch": FetchSettings,
+    "schedule": ScheduleSettings,
+    "wayback": WaybackSettings,
+}
+_TOP = {"db": "database.url", "snapshots": "archive.path", "lock_file": "archive.lock_file"}
+
+
+def find_config(explicit: str | None, cwd: Path) -> Path | None:
+    """The config file to read: the flag, else $ICE287G_CONFIG, else ./config.toml."""
+    chosen = explicit or os.environ.get(ENV_PREFIX + "CONFIG")
+    if chosen:
+        path = Path(chosen)
+        if not path.is_file():
+            raise ConfigError(f"config file {path} does not exist (from --config/ICE287G_CONFIG)")
+        return path
+    default = cwd / DEFAULT_CONFIG_NAME
+    return default if default.is_file() else None
+
+
+def load_config(
+    explicit: str | None = None,
+    overrides: dict[str, Any] | None = None,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Config:
+    """Build the Config: defaults, then the TOML file, then environment, then flags."""
+    cwd = cwd or Path.cwd()
+    env = dict(os.environ) if env is None else env
+    path = find_config(explicit, cwd)
+    config = Config(config_path=path)
+    if path is not None:
+        config = _apply_toml(config, _read_toml(path), path.parent)
+    config = _apply_env(config, env, cwd)
+    for key, value in (overrides or {}).items():
+        if value is not None:
+            config = _set_top(config, key, value, cwd)
+    return _validate(config)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+
+
+def _apply_toml(config: Config, data: dict[str, Any], base: Path) -> Config:
+    known = set(_SECTIONS) | {"database", "archive"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ConfigError(
+            f"unknown section(s) in config: {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+        )
+    for section, cls in _SECTIONS.items():
+        if section in data:
+            current = getattr(config, section)
+            config = replace(config, **{section: _merge(cls, current, data[section], section)})
+    config = _apply_top_table(config, data.get("database", {}), {"url": "db"}, base, "database")
+    mapping = {"path": "snapshots", "lock_file": "lock_file"}
+    return _apply_top_table(config, data.get("archive", {}), mapping, base, "archive")
+
+
+def _apply_top_table(
+    config: Config, table: dict[str, Any], mapping: dict[str, str], base: Path, name: str
+) -> Config:
+    for key, value in table.items():
+        if key not in mapping:
+            raise ConfigError(f"unknown setting {name}.{key}; known: {', '.join(mapping)}")
+        config = _set_top(config, mapping[key], value, base)
+    return config
+
+
+def _set_top(config: Config, key: str, value: Any, base: Path) -> Config:
+    if key == "db":
+        return replace(config, db=_sqlite_relative(str(value), base))
+    if key in ("snapshots", "lock_file"):
+        path = Path(str(value)).expanduser()
+        return replace(config, **{key: path if path.is_absolute() else base / path})
+    if key == "base_url":
+        return replace(config, source=replace(config.source, base_url=str(value).rstrip("/")))
+    raise ConfigError(f"unknown override {key}")
+
+
+def _sqlite_relative(url: str, base: Path) -> str:
+    """Resolve a relative SQLite file against the config file's folder."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/"):
+        rest = url[len(prefix) :]
+        if rest and rest != ":memory:":
+            return prefix + str((base / rest).resolve())
+    return url
+
+
+def _merge(cls: type, current: Any, table: Any, section: str) -> Any:
+    if not isinstance(table, dict):
+        raise ConfigError(f"[{section}] must be a table of settings")
+    names = {f.name: f for f in fields(cls)}
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in names:
+            raise ConfigError(f"unknown setting {section}.{key}; known: {', '.join(names)}")
+        values[key] = _coerce(getattr(current, key), value, f"{section}.{key}")
+    return replace(current, **values)
+
+
+def _coerce(default: Any, value: Any, name: str) -> Any:
+    """Convert a TOML or environment value to the type of the default, or explain."""
+    try:
+        if isinstance(default, bool):
+            return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
+        if isinstance(default, int):
+            return int(value)
+        if isinstance(default, float):
+            return float(value)
+        if isinstance(default, tuple):
+            items = value.split(",") if isinstance(value, str) else list(value)
+            return tuple(str(i).strip() for i in items if str(i).strip())
+        return str(value)
+    except (TypeError, ValueError) as exc:
+        kind = type(default).__name__
+        raise ConfigError(f"{name} must be a {kind}, got {value!r}") from exc
+
+
+def _apply_env(config: Config, env: dict[str, str], cwd: Path) -> Config:
+    """ICE287G_DB, ICE287G_SNAPSHOTS, ICE287G_BASE_URL, and ICE287G_<SECTION>__<KEY>."""
+    for key in ("db", "snapshots", "base_url"):
+        value = env.get(ENV_PREFIX + key.upper())
+        if value:
+            config = _set_top(config, key, value, cwd)
+    for name, value in sorted(env.items()):
+        if name.startswith(ENV_PREFIX) and "__" in name:
+            section, _, key = name[len(ENV_PREFIX) :].lower().partition("__")
+            if section in _SECTIONS:
+                table = {key: value}
+                merged = _merge(_SECTIONS[section], getattr(config, section), table, section)
+                config = replace(config, **{section: merged})
+    return config
+
+
+def _validate(config: Config) -> Config:
+    d = config.diff
+    _check(d.withdraw_after_snapshots >= 1, "diff.withdraw_after_snapshots must be >= 1")
+    _check(d.withdraw_after_days >= 0, "diff.withdraw_after_days must be >= 0")
+    _check(0 < d.max_row_loss_share <= 1, "diff.max_row_loss_share must be in (0, 1]")
+    _check(0 < d.rename_similarity <= 1, "diff.rename_similarity must be in (0, 1]")
+    _check(
+        config.source.base_url.startswith(("http://", "https://")),
+        f"source.base_url must start with http:// or https://, got {config.source.base_url!r}",
+    )
+    _check(
+        "://" in config.db,
+        f"database URL {config.db!r} is not a URL "
+        "(e.g. sqlite:///ice287g.db or postgresql+psycopg://user@host/db)",
+    )
+    f = config.fetch
+    _check(
+        f.max_retries >= 0 and f.read_timeout > 0 and f.connect_timeout > 0,
+        "fetch.max_retries must be >= 0 and timeouts > 0",
+    )
+    _check(
+        len(config.schedule.cron.split()) == 5,
+        f"schedule.cron must have 5 fields (min hour day month weekday), "
+        f"got {config.schedule.cron!r}",
+    )
+    return config
+
+
+def _check(ok: bool, message: str) -> None:
+    if not ok:
+        raise ConfigError(message)

@@ -1,0 +1,188 @@
+"""Orchestration: replay archived observations through parse -> gate -> diff -> store.
+
+The archive is the truth; the database is derived. Observations are processed in
+observed order. When one arrives older than what was already processed (a backfill,
+a late import), the derived tables are rebuilt from the archive so the history is
+always the one a full replay gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from diffs.engine import Outcome, apply_snapshot, reject
+from diffs.events import SnapshotRef
+from diffs.gate import Rules
+from diffs.state import ProgramState
+from ice287g.errors import ParseError
+from parsers.detect import parse_listing
+from parsers.records import ParsedListing
+from snapshots.archive import Archive, Observation, canonical_json
+from store import writer
+from store.db import transaction
+from store.models import Snapshot
+
+LIST_KINDS = ("participating", "pending")
+KIND_ORDER = {"participating": 0, "pending": 1, None: 2}
+COMMIT_EVERY = 100
+
+Progress = Callable[[int, int, str], None]
+
+
+def sort_key(obs: Observation) -> str:
+    """Replay order: observed time, then participating before pending, then id."""
+    order = KIND_ORDER.get(obs.kind_claimed, 3)
+    return f"{obs.observed_at}|{order}|{obs.snapshot_id}"
+
+
+def is_list(obs: Observation) -> bool:
+    return obs.kind_claimed in (None, *LIST_KINDS)
+
+
+@dataclass
+class Report:
+    """What one processing pass did."""
+
+    processed: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    events: int = 0
+    replayed: bool = False
+    rejections: list[tuple[str, str, str]] = field(default_factory=list)
+    new_event_ids: list[str] = field(default_factory=list)
+
+
+class Pipeline:
+    """Turns the archive into the derived database. Built by the application layer."""
+
+    def __init__(self, engine: Engine, archive: Archive, rules: Rules,
+                 aliases: dict[str, str],
+                 parsed: dict[str, ParsedListing | ParseError] | None = None) -> None:
+        self.engine, self.archive, self.rules, self.aliases = engine, archive, rules, aliases
+        self._parsed: dict[str, ParsedListing | ParseError] = parsed if parsed is not None else {}
+
+    def rebuild(self, progress: Progress | None = None) -> Report:
+        """Drop everything derived and replay the whole archive."""
+        with transaction(self.engine) as session:
+            writer.reset_derived(session)
+        report = self.process(progress)
+        report.replayed = True
+        return report
+
+    def process(self, progress: Progress | None = None) -> Report:
+        """Process every archived observation not yet in the database."""
+        observations = sorted(self.archive.observations(), key=sort_key)
+        with transaction(self.engine) as session:
+            known = writer.known_snapshot_ids(session)
+            _, through = writer.load_state(session)
+        todo = [o for o in observations if o.snapshot_id not in known]
+        report = Report()
+        if todo and through and sort_key(todo[0]) < through:
+            with transaction(self.engine) as session:
+                writer.reset_derived(session)
+            todo, report.replayed = observations, True
+        self._run(todo, report, progress)
+        return report
+
+    def _run(self, todo: list[Observation], report: Report, progress: Progress | None) -> None:
+        for start in range(0, len(todo), COMMIT_EVERY):
+            batch = todo[start:start + COMMIT_EVERY]
+            with transaction(self.engine) as session:
+                self._batch(session, batch, report, progress, len(todo))
+
+    def _batch(self, session: Session, batch: list[Observation], report: Report,
+               progress: Progress | None, total: int) -> None:
+        state, _ = writer.load_state(session)
+        if not state.agencies and not state.aliases:
+            state = ProgramState(aliases=dict(self.aliases))
+        seq = writer.next_seq(session, Snapshot)
+        seen = writer.known_event_ids(session)
+        event_seq = writer.next_seq(session, writer.EventModel)
+        for obs in batch:
+            state, outcome = self._one(session, state, obs, seq)
+            before = len(seen)
+            event_seq = writer.add_events(session, outcome.events if outcome else (), event_seq,
+                                          seen)
+            self._tally(report, obs, outcome, len(seen) - before)
+            if outcome:
+                report.new_event_ids.extend(e.id for e in outcome.events)
+            seq += 1
+            if progress:
+                progress(report.processed, total, obs.original_name or obs.url or obs.sha256)
+        writer.save_state(session, state, sort_key(batch[-1]))
+        writer.write_projections(session, state)
+
+    def _one(self, session: Session, state: ProgramState, obs: Observation,
+             seq: int) -> tuple[ProgramState, Outcome | None]:
+        if not is_list(obs):
+            session.add(self._snapshot_row(obs, seq, "stored", None, None))
+            return state, None
+        parsed = self._parse(obs)
+        ref = _ref(obs, parsed)
+        if isinstance(parsed, ParseError):
+            outcome = reject(state, ref, f"unreadable: {parsed.reason}",
+                             obs.kind_claimed or "unknown")
+        else:
+            outcome = apply_snapshot(state, ref, parsed, obs.kind_claimed, self.rules)
+        self._store(session, obs, seq, parsed, outcome)
+        return outcome.state, outcome
+
+    def _store(self, session: Session, obs: Observation, seq: int,
+               parsed: ParsedListing | ParseError, outcome: Outcome) -> None:
+        listing = parsed if isinstance(parsed, ParsedListing) else None
+        verdict = "accepted" if outcome.accepted else "rejected"
+        row = self._snapshot_row(obs, seq, verdict, outcome.reason, listing)
+        row.note = outcome.note
+        session.add(row)
+        if listing is not None and outcome.accepted:
+            writer.add_listing_rows(session, obs.sha256, listing.kind, listing.rows,
+                                    outcome.agency_ids)
+
+    def _snapshot_row(self, obs: Observation, seq: int, verdict: str, reason: str | None,
+                      listing: ParsedListing | None) -> Snapshot:
+        path = self.archive.find(obs.sha256)
+        return Snapshot(
+            id=obs.snapshot_id, seq=seq, observed_at=obs.observed_at, sha256=obs.sha256,
+            source=obs.source, kind_claimed=obs.kind_claimed,
+            kind=listing.kind if listing else obs.kind_claimed,
+            format=listing.source_format if listing else (obs.suffix.lstrip(".") or None),
+            url=obs.url, original_name=obs.original_name,
+            archive_path=str(path.relative_to(self.archive.root)) if path else None,
+            size=obs.size, verdict=verdict, reason=reason,
+            row_count=len(listing.rows) if listing else None,
+            http=canonical_json(obs.http) if obs.http else None,
+        )
+
+    def _parse(self, obs: Observation) -> ParsedListing | ParseError:
+        if obs.sha256 not in self._parsed:
+            name = obs.original_name or obs.url or obs.sha256
+            try:
+                self._parsed[obs.sha256] = parse_listing(self.archive.read(obs.sha256), name)
+            except ParseError as exc:
+                self._parsed[obs.sha256] = exc
+            except (OSError, ValueError) as exc:
+                self._parsed[obs.sha256] = ParseError(name, f"archive object unreadable: {exc}")
+        return self._parsed[obs.sha256]
+
+    @staticmethod
+    def _tally(report: Report, obs: Observation, outcome: Outcome | None, new: int) -> None:
+        report.processed += 1
+        report.events += new
+        if outcome is None:
+            return
+        if outcome.accepted:
+            report.accepted += 1
+        else:
+            report.rejected += 1
+            name = obs.original_name or obs.url or obs.sha256
+            report.rejections.append((obs.snapshot_id, name, outcome.reason or ""))
+
+
+def _ref(obs: Observation, parsed: ParsedListing | ParseError) -> SnapshotRef:
+    kind = parsed.kind if isinstance(parsed, ParsedListing) else (obs.kind_claimed or "unknown")
+    return SnapshotRef(id=obs.snapshot_id, observed_at=obs.observed_at, sha256=obs.sha256,
+                       kind=kind, where=obs.url or obs.original_name or "")

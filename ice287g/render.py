@@ -1,0 +1,157 @@
+"""Output formats: plain tables, CSV, JSON and the Markdown change log.
+
+Every output is sorted and deterministic: two rebuilds give byte-identical exports.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+KIND_LABELS = {
+    "agreement.added": "agreement added",
+    "agreement.withdrawn": "agreement withdrawn",
+    "agreement.reinstated": "agreement reinstated",
+    "agreement.changed": "agreement changed",
+    "agency.models_changed": "models changed",
+    "agency.renamed": "agency renamed",
+    "pending.added": "pending application added",
+    "pending.approved": "pending application approved",
+    "pending.dropped": "pending application dropped",
+    "moa.published": "MOA published",
+    "moa.replaced": "MOA replaced",
+    "source.schema_changed": "list columns changed",
+    "snapshot.rejected": "snapshot rejected",
+}
+
+
+def to_json(value: Any) -> str:
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ", ".join(_cell(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}={_cell(v)}" for k, v in sorted(value.items()))
+    return str(value)
+
+
+def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in columns])
+    return out.getvalue()
+
+
+def to_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], width: int = 60) -> str:
+    """A plain aligned table (no terminal-width magic, so output is stable)."""
+    cells = [[_clip(_cell(r.get(c)), width) for c in columns] for r in rows]
+    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> str:
+    if fmt == "json":
+        return to_json(list(rows))
+    if fmt == "csv":
+        return to_csv(rows, columns)
+    return to_table(rows, columns)
+
+
+# -- events -------------------------------------------------------------------------------
+
+
+def describe(event: dict[str, Any]) -> str:
+    """One human sentence for an event."""
+    who = " · ".join(p for p in (event.get("state"), event.get("agency"),
+                                 event.get("model")) if p)
+    kind = event["kind"]
+    before, after = event.get("before") or {}, event.get("after") or {}
+    if kind == "agreement.changed":
+        parts = [f"{k}: {_cell(before.get(k)) or '—'} → {_cell(after.get(k)) or '—'}"
+                 for k in sorted(after)]
+        return f"{who}: " + "; ".join(parts)
+    if kind in ("agency.renamed",):
+        return f"{event.get('state')} · {before.get('name')} → {after.get('name')}"
+    if kind == "agency.models_changed":
+        return (f"{who}: {', '.join(before.get('models', []))} → "
+                f"{', '.join(after.get('models', []))}")
+    if kind in ("source.schema_changed",):
+        return (f"{event['subject']}: {', '.join(before.get('columns', []))} → "
+                f"{', '.join(after.get('columns', []))}")
+    if kind == "snapshot.rejected":
+        return f"{_snapshot_name(event)}: {after.get('reason')}"
+    signed = f" (signed {event['effective_date']})" if event.get("effective_date") else ""
+    return f"{who}{signed}"
+
+
+def _snapshot_name(event: dict[str, Any]) -> str:
+    snaps = (event.get("provenance") or {}).get("snapshots") or []
+    return snaps[0].get("where") or event["subject"] if snaps else event["subject"]
+
+
+def window_text(event: dict[str, Any]) -> str:
+    start = event.get("window_start")
+    end = event["window_end"]
+    if start is None:
+        return f"on the list when records begin ({end})"
+    return f"between {start} and {end}"
+
+
+EVENT_COLUMNS = ("date", "kind", "state", "agency", "model", "detail", "window_start",
+                 "window_end", "id")
+
+
+def event_rows(events: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**e, "date": e["window_end"][:10], "detail": describe(e)} for e in events]
+
+
+def changes_markdown(events: Sequence[dict[str, Any]], title: str) -> str:
+    """The change log a person reads: counts first, then one section per date."""
+    lines = [f"# {title}", ""]
+    if not events:
+        return "\n".join(lines + ["No changes recorded in this window.", ""])
+    lines += [_summary(events), ""]
+    by_date: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for event in events:
+        by_date[event["window_end"][:10]].append(event)
+    for day in sorted(by_date, reverse=True):
+        lines += _day_section(day, by_date[day])
+    return "\n".join(lines)
+
+
+def _summary(events: Sequence[dict[str, Any]]) -> str:
+    counts = Counter(e["kind"] for e in events)
+    parts = [f"{n} {KIND_LABELS.get(k, k)}" for k, n in sorted(counts.items())]
+    first, last = events[0]["window_end"][:10], events[-1]["window_end"][:10]
+    return f"**{len(events)} events** from {first} to {last}: " + ", ".join(parts) + "."
+
+
+def _day_section(day: str, events: list[dict[str, Any]]) -> list[str]:
+    counts = Counter(KIND_LABELS.get(e["kind"], e["kind"]) for e in events)
+    summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+    lines = [f"## {day}", "", f"{summary}.", ""]
+    for kind in sorted({e["kind"] for e in events}):
+        group = [e for e in events if e["kind"] == kind]
+        lines.append(f"### {KIND_LABELS.get(kind, kind).capitalize()} ({len(group)})")
+        lines.append("")
+        lines += [f"- {describe(e)} — {window_text(e)} `{e['id']}`"
+                  for e in sorted(group, key=lambda e: (e.get('state') or '', describe(e)))]
+        lines.append("")
+    return lines

@@ -1,0 +1,196 @@
+"""The raw archive: every byte ever fetched or imported, stored once by sha256.
+
+Layout under the archive root::
+
+    objects/5e/5e79be05...bf.xlsx   the bytes, named only by their hash
+    manifest.jsonl                  one line per observation (append-only)
+
+An *observation* is "these bytes were seen at this time from this source". The same
+bytes observed twice are stored once and observed twice; the same observation recorded
+twice is recorded once. The database is derived from this folder and can be rebuilt
+from it at any time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+SOURCES = ("live", "wayback", "import")
+
+
+def canonical_json(value: Any) -> str:
+    """JSON with sorted keys and fixed separators: the one form we hash and export."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def short_hash(value: Any, length: int = 16) -> str:
+    """A stable id: the first ``length`` hex digits of sha256(canonical_json(value))."""
+    return hashlib.sha256(canonical_json(value).encode()).hexdigest()[:length]
+
+
+def utc_iso(moment: datetime) -> str:
+    """ISO 8601 in UTC with a trailing Z, second precision."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_utc(text: str) -> datetime:
+    """Parse an ISO 8601 time (naive means UTC) into an aware UTC datetime."""
+    moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One manifest line: provenance of one sighting of some bytes."""
+
+    sha256: str
+    observed_at: str
+    source: str
+    kind_claimed: str | None = None
+    original_name: str | None = None
+    url: str | None = None
+    size: int = 0
+    suffix: str = ""
+    http: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        """Identity of an observation: recording it twice records nothing new."""
+        where = self.url or self.original_name or ""
+        return (self.sha256, self.observed_at, self.source, where)
+
+    @property
+    def snapshot_id(self) -> str:
+        """Stable snapshot id: observed time (sortable) plus a hash of the key."""
+        stamp = self.observed_at.replace("-", "").replace(":", "").rstrip("Z")
+        return f"{stamp}-{short_hash(list(self.key), 8)}"
+
+    def to_json(self) -> str:
+        data = {k: v for k, v in asdict(self).items() if v not in (None, {}, "")}
+        return canonical_json(data)
+
+    @classmethod
+    def from_json(cls, line: str) -> Observation:
+        return cls(**json.loads(line))
+
+
+class Archive:
+    """Content-addressed object store plus an append-only manifest."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.manifest_path = self.root / "manifest.jsonl"
+        self._keys: set[tuple[str, str, str, str]] | None = None
+
+    def object_path(self, sha256: str, suffix: str = "") -> Path:
+        """Where the bytes with this hash live (the name is the hash, never user input)."""
+        safe_suffix = suffix if suffix in ("", ".xlsx", ".html", ".pdf", ".bin") else ".bin"
+        return self.root / "objects" / sha256[:2] / f"{sha256}{safe_suffix}"
+
+    def put(self, data: bytes, suffix: str = "") -> tuple[str, Path]:
+        """Store bytes once (atomic write); return their sha256 and path."""
+        sha = hashlib.sha256(data).hexdigest()
+        path = self.object_path(sha, suffix)
+        if not path.exists():
+            _atomic_write(path, data)
+        return sha, path
+
+    def find(self, sha256: str) -> Path | None:
+        """The stored file for a hash, whatever suffix it was stored under."""
+        folder = self.root / "objects" / sha256[:2]
+        if not folder.is_dir():
+            return None
+        for path in sorted(folder.glob(f"{sha256}*")):
+            if path.name.split(".")[0] == sha256:
+                return path
+        return None
+
+    def read(self, sha256: str) -> bytes:
+        """The bytes with this hash, checked against it."""
+        path = self.find(sha256)
+        if path is None:
+            raise FileNotFoundError(f"object {sha256} is not in the archive {self.root}")
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise ValueError(f"archive object {path} does not match its hash")
+        return data
+
+    def record(self, obs: Observation) -> bool:
+        """Append an observation; False (and nothing written) if already recorded."""
+        keys = self._load_keys()
+        if obs.key in keys:
+            return False
+        self.root.mkdir(parents=True, exist_ok=True)
+        lead = "\n" if _ends_torn(self.manifest_path) else ""
+        with self.manifest_path.open("a", encoding="utf-8") as handle:
+            handle.write(lead + obs.to_json() + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        keys.add(obs.key)
+        return True
+
+    def has(self, obs: Observation) -> bool:
+        return obs.key in self._load_keys()
+
+    def observations(self) -> list[Observation]:
+        """Every recorded observation, sorted by observed time, then by key."""
+        found = {obs.key: obs for obs in self._iter_manifest()}
+        return sorted(found.values(), key=lambda o: (o.observed_at, o.key))
+
+    def _load_keys(self) -> set[tuple[str, str, str, str]]:
+        if self._keys is None:
+            self._keys = {obs.key for obs in self._iter_manifest()}
+        return self._keys
+
+    def _iter_manifest(self) -> Iterator[Observation]:
+        if not self.manifest_path.exists():
+            return
+        with self.manifest_path.open(encoding="utf-8") as handle:
+            yield from _parse_lines(handle)
+
+
+def _parse_lines(lines: Iterable[str]) -> Iterator[Observation]:
+    """Manifest lines; a torn last line (a write killed midway) is skipped."""
+    for line in lines:
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            yield Observation.from_json(line)
+        except (ValueError, TypeError):
+            continue
+
+
+def _ends_torn(path: Path) -> bool:
+    """True when a killed write left the manifest without a final newline."""
+    if not path.exists() or path.stat().st_size == 0:
+        return False
+    with path.open("rb") as handle:
+        handle.seek(-1, os.SEEK_END)
+        return handle.read(1) != b"\n"
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

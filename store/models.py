@@ -1,0 +1,135 @@
+"""SQLAlchemy 2 models. Everything here is derived from the snapshot archive.
+
+Times are stored as ISO 8601 UTC strings (``2025-04-04T23:10:38Z``): they sort as
+text, compare the same on SQLite and PostgreSQL, and export byte for byte.
+JSON values are stored as canonical JSON text for the same reason.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+TIME = String(20)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table."""
+
+
+class Snapshot(Base):
+    """One observation of one file: provenance and the quality gate's verdict."""
+
+    __tablename__ = "snapshots"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, index=True)
+    observed_at: Mapped[str] = mapped_column(TIME, index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    source: Mapped[str] = mapped_column(String(16))
+    kind_claimed: Mapped[str | None] = mapped_column(String(16))
+    kind: Mapped[str | None] = mapped_column(String(16))
+    format: Mapped[str | None] = mapped_column(String(16))
+    url: Mapped[str | None] = mapped_column(Text)
+    original_name: Mapped[str | None] = mapped_column(Text)
+    archive_path: Mapped[str | None] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    verdict: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    row_count: Mapped[int | None] = mapped_column(Integer)
+    http: Mapped[str | None] = mapped_column(Text)
+
+
+class ListingRowModel(Base):
+    """One normalised row of one list content (stored once per distinct content)."""
+
+    __tablename__ = "listing_rows"
+    content_sha: Mapped[str] = mapped_column(String(64), primary_key=True)
+    row_index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    agency_id: Mapped[str] = mapped_column(String(200), index=True)
+    state: Mapped[str] = mapped_column(String(4))
+    agency: Mapped[str] = mapped_column(Text)
+    agency_key: Mapped[str] = mapped_column(Text)
+    model: Mapped[str | None] = mapped_column(String(4))
+    model_raw: Mapped[str | None] = mapped_column(Text)
+    agency_type: Mapped[str | None] = mapped_column(Text)
+    county: Mapped[str | None] = mapped_column(Text)
+    signed: Mapped[str | None] = mapped_column(String(10))
+    signed_raw: Mapped[str | None] = mapped_column(Text)
+    moa_url: Mapped[str | None] = mapped_column(Text)
+    moa_text: Mapped[str | None] = mapped_column(Text)
+    addendum_url: Mapped[str | None] = mapped_column(Text)
+    row_number: Mapped[int] = mapped_column(Integer)
+    flags: Mapped[str | None] = mapped_column(Text)
+
+
+class AgencyModel(Base):
+    """A stable agency identity with its current name and the names it had."""
+
+    __tablename__ = "agencies"
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    state: Mapped[str] = mapped_column(String(4), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    key: Mapped[str] = mapped_column(Text)
+    aliases: Mapped[str] = mapped_column(Text, default="[]")
+
+
+class _EntryColumns:
+    key: Mapped[str] = mapped_column(String(220), primary_key=True)
+    agency_id: Mapped[str] = mapped_column(String(200), index=True)
+    model: Mapped[str] = mapped_column(String(4))
+    status: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str | None] = mapped_column(String(4))
+    agency: Mapped[str | None] = mapped_column(Text)
+    fields: Mapped[str] = mapped_column(Text)
+    first_seen: Mapped[str] = mapped_column(TIME)
+    last_seen: Mapped[str] = mapped_column(TIME)
+    missing_since: Mapped[str | None] = mapped_column(TIME)
+
+
+class AgreementModel(_EntryColumns, Base):
+    """An agreement (agency x model) as it stands after the last accepted snapshot."""
+
+    __tablename__ = "agreements"
+
+
+class PendingModel(_EntryColumns, Base):
+    """A pending application (agency x model) as it stands now."""
+
+    __tablename__ = "pending_applications"
+
+
+class EventModel(Base):
+    """One event of the public vocabulary, with its window and provenance."""
+
+    __tablename__ = "events"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    subject: Mapped[str] = mapped_column(String(240), index=True)
+    state: Mapped[str | None] = mapped_column(String(4), index=True)
+    agency: Mapped[str | None] = mapped_column(Text)
+    agency_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    model: Mapped[str | None] = mapped_column(String(4))
+    effective_date: Mapped[str | None] = mapped_column(String(10))
+    window_start: Mapped[str | None] = mapped_column(TIME)
+    window_end: Mapped[str] = mapped_column(TIME, index=True)
+    start_snapshot: Mapped[str | None] = mapped_column(String(40))
+    end_snapshot: Mapped[str] = mapped_column(String(40))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    provenance: Mapped[str] = mapped_column(Text)
+
+
+class EngineState(Base):
+    """The diff engine's state after the last processed snapshot (JSON)."""
+
+    __tablename__ = "engine_state"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    processed_through: Mapped[str | None] = mapped_column(String(80))
+    value: Mapped[str] = mapped_column(Text)
+
+
+Index("ix_snapshots_kind_verdict", Snapshot.kind, Snapshot.verdict, Snapshot.observed_at)

@@ -1,0 +1,151 @@
+"""Read-side queries: the lists as of a date, events in a window, one agency's history."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session
+
+from parsers.normalize import agency_key
+from store.models import AgencyModel, EventModel, ListingRowModel, Snapshot
+
+MODELS = ("JEM", "TFM", "WSO")
+
+
+def latest_accepted(session: Session, kind: str, until: str | None) -> Snapshot | None:
+    """The last accepted snapshot of a list observed at or before ``until``."""
+    query = select(Snapshot).where(Snapshot.kind == kind, Snapshot.verdict == "accepted")
+    if until:
+        query = query.where(Snapshot.observed_at <= until)
+    return session.scalars(query.order_by(Snapshot.observed_at.desc(), Snapshot.seq.desc())
+                           ).first()
+
+
+def list_rows(session: Session, snapshot: Snapshot | None) -> list[ListingRowModel]:
+    if snapshot is None:
+        return []
+    query = select(ListingRowModel).where(ListingRowModel.content_sha == snapshot.sha256)
+    return list(session.scalars(query.order_by(ListingRowModel.row_index)))
+
+
+def _distinct_agreements(rows: list[ListingRowModel]) -> dict[tuple[str, str], ListingRowModel]:
+    found: dict[tuple[str, str], ListingRowModel] = {}
+    for row in rows:
+        found.setdefault((row.agency_id, row.model or "?"), row)
+    return found
+
+
+def status(session: Session, until: str | None) -> dict[str, Any]:
+    """The lists as they stood at ``until`` (the last accepted snapshot of each)."""
+    part = latest_accepted(session, "participating", until)
+    pend = latest_accepted(session, "pending", until)
+    agreements = _distinct_agreements(list_rows(session, part))
+    pending = _distinct_agreements(list_rows(session, pend))
+    by_model = Counter(model for _, model in agreements)
+    return {
+        "as_of": until,
+        "agreements": len(agreements),
+        "agencies": len({agency for agency, _ in agreements}),
+        "states": len({row.state for row in agreements.values()}),
+        "by_model": {m: by_model.get(m, 0) for m in MODELS},
+        "pending": len(pending),
+        "pending_by_model": dict(sorted(Counter(m for _, m in pending).items())),
+        "participating_snapshot": _cite(part),
+        "pending_snapshot": _cite(pend),
+    }
+
+
+def _cite(snapshot: Snapshot | None) -> dict[str, str] | None:
+    if snapshot is None:
+        return None
+    return {"id": snapshot.id, "observed_at": snapshot.observed_at, "sha256": snapshot.sha256}
+
+
+def status_rows(session: Session, until: str | None, kind: str) -> list[dict[str, Any]]:
+    """The rows of one list as of ``until``, one per agreement, sorted."""
+    rows = _distinct_agreements(list_rows(session, latest_accepted(session, kind, until)))
+    return [_row_dict(rows[k]) for k in sorted(rows)]
+
+
+def _row_dict(row: ListingRowModel) -> dict[str, Any]:
+    return {
+        "state": row.state, "agency": row.agency, "agency_id": row.agency_id,
+        "model": row.model, "type": row.agency_type, "county": row.county,
+        "signed": row.signed, "moa_url": row.moa_url, "addendum_url": row.addendum_url,
+    }
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    since: str | None = None
+    until: str | None = None
+    kinds: tuple[str, ...] = ()
+    state: str | None = None
+    model: str | None = None
+    agency_ids: tuple[str, ...] = ()
+
+
+def events(session: Session, flt: EventFilter) -> list[dict[str, Any]]:
+    """Events whose window ends inside [since, until], sorted by (window_end, seq)."""
+    query: Select[tuple[EventModel]] = select(EventModel)
+    if flt.since:
+        query = query.where(EventModel.window_end >= flt.since)
+    if flt.until:
+        query = query.where(EventModel.window_end <= flt.until)
+    if flt.kinds:
+        query = query.where(or_(*[_kind_clause(k) for k in flt.kinds]))
+    if flt.state:
+        query = query.where(EventModel.state == flt.state)
+    if flt.model:
+        query = query.where(EventModel.model == flt.model)
+    if flt.agency_ids:
+        query = query.where(EventModel.agency_id.in_(flt.agency_ids))
+    query = query.order_by(EventModel.window_end, EventModel.seq)
+    return [event_dict(e) for e in session.scalars(query)]
+
+
+def _kind_clause(kind: str) -> Any:
+    """``agreement`` matches every ``agreement.*`` kind; a full kind matches itself."""
+    if "." in kind:
+        return EventModel.kind == kind
+    return EventModel.kind.like(f"{kind}.%")
+
+
+def event_dict(event: EventModel) -> dict[str, Any]:
+    return {
+        "id": event.id, "kind": event.kind, "subject": event.subject, "state": event.state,
+        "agency": event.agency, "agency_id": event.agency_id, "model": event.model,
+        "effective_date": event.effective_date, "window_start": event.window_start,
+        "window_end": event.window_end, "start_snapshot": event.start_snapshot,
+        "end_snapshot": event.end_snapshot, "before": _load(event.before),
+        "after": _load(event.after), "note": event.note, "provenance": _load(event.provenance),
+    }
+
+
+def _load(text: str | None) -> Any:
+    return json.loads(text) if text else None
+
+
+def find_agencies(session: Session, name: str, state: str | None) -> list[AgencyModel]:
+    """Agencies whose current name, key or past names match ``name``."""
+    key = agency_key(name)
+    query = select(AgencyModel)
+    if state:
+        query = query.where(AgencyModel.state == state)
+    candidates = list(session.scalars(query.order_by(AgencyModel.id)))
+    exact = [a for a in candidates if a.key == key or key in _alias_keys(a)]
+    if exact:
+        return exact
+    return [a for a in candidates if key and (key in a.key or key in " ".join(_alias_keys(a)))]
+
+
+def _alias_keys(agency: AgencyModel) -> list[str]:
+    return [agency_key(n) for n in json.loads(agency.aliases or "[]")]
+
+
+def snapshots(session: Session) -> list[Snapshot]:
+    return list(session.scalars(select(Snapshot).order_by(Snapshot.observed_at, Snapshot.seq)))

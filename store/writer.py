@@ -1,0 +1,136 @@
+"""Writing derived records: snapshots, listing rows, events, state and projections."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from diffs.events import Event
+from diffs.state import Entry, ProgramState
+from parsers.records import ListingRow
+from snapshots.archive import canonical_json
+from store.models import (
+    AgencyModel,
+    AgreementModel,
+    Base,
+    EngineState,
+    EventModel,
+    ListingRowModel,
+    PendingModel,
+    Snapshot,
+)
+
+STATE_NAME = "program"
+
+
+def reset_derived(session: Session) -> None:
+    """Delete everything derived from the archive (every table)."""
+    for table in reversed(Base.metadata.sorted_tables):
+        session.execute(table.delete())
+
+
+def load_state(session: Session) -> tuple[ProgramState, str | None]:
+    """The engine state after the last processed snapshot, and that snapshot's sort key."""
+    row = session.get(EngineState, STATE_NAME)
+    if row is None:
+        return ProgramState(), None
+    return ProgramState.from_dict(json.loads(row.value)), row.processed_through
+
+
+def save_state(session: Session, state: ProgramState, processed_through: str | None) -> None:
+    value = canonical_json(state.to_dict())
+    row = session.get(EngineState, STATE_NAME)
+    if row is None:
+        session.add(EngineState(name=STATE_NAME, value=value, processed_through=processed_through))
+    else:
+        row.value, row.processed_through = value, processed_through
+
+
+def next_seq(session: Session, model: type[Snapshot] | type[EventModel]) -> int:
+    return int(session.scalar(select(func.coalesce(func.max(model.seq), 0))) or 0) + 1
+
+
+def known_snapshot_ids(session: Session) -> set[str]:
+    return set(session.scalars(select(Snapshot.id)))
+
+
+def add_listing_rows(
+    session: Session, sha: str, kind: str, rows: Sequence[ListingRow], agency_ids: Sequence[str]
+) -> None:
+    """Store a list's rows once per distinct content."""
+    exists = session.scalar(select(ListingRowModel.row_index).where(
+        ListingRowModel.content_sha == sha).limit(1))
+    if exists is not None:
+        return
+    session.add_all(
+        _row_model(sha, kind, index, row, agency_id)
+        for index, (row, agency_id) in enumerate(zip(rows, agency_ids, strict=True))
+    )
+
+
+def _row_model(sha: str, kind: str, index: int, row: ListingRow, agency_id: str) -> ListingRowModel:
+    return ListingRowModel(
+        content_sha=sha, row_index=index, kind=kind, agency_id=agency_id, state=row.state,
+        agency=row.agency, agency_key=row.agency_key, model=row.model, model_raw=row.model_raw,
+        agency_type=row.agency_type, county=row.county,
+        signed=row.signed.isoformat() if row.signed else None, signed_raw=row.signed_raw,
+        moa_url=row.moa_url, moa_text=row.moa_text, addendum_url=row.addendum_url,
+        row_number=row.row_number, flags=canonical_json(list(row.flags)) if row.flags else None,
+    )
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else canonical_json(value)
+
+
+def known_event_ids(session: Session) -> set[str]:
+    return set(session.scalars(select(EventModel.id)))
+
+
+def add_events(session: Session, events: Iterable[Event], seq: int, seen: set[str]) -> int:
+    """Insert events whose ids are not in ``seen`` (which is updated); return the next seq."""
+    for event in events:
+        if event.id in seen:
+            continue
+        seen.add(event.id)
+        session.add(EventModel(
+            id=event.id, seq=seq, kind=event.kind, subject=event.subject, state=event.state,
+            agency=event.agency, agency_id=event.agency_id, model=event.model,
+            effective_date=event.effective_date, window_start=event.window_start,
+            window_end=event.window_end, start_snapshot=event.start.id if event.start else None,
+            end_snapshot=event.end.id, before=_json(event.before), after=_json(event.after),
+            note=event.note, provenance=canonical_json(event.provenance()),
+        ))
+        seq += 1
+    return seq
+
+
+def write_projections(session: Session, state: ProgramState) -> None:
+    """Replace the agencies, agreements and pending tables with the current state."""
+    for model in (AgreementModel, PendingModel, AgencyModel):
+        session.execute(delete(model))
+    session.add_all(
+        AgencyModel(id=a.id, state=a.state, name=a.name, key=a.key,
+                    aliases=canonical_json(list(a.aliases)))
+        for a in state.agencies.values()
+    )
+    session.add_all(_entry_model(AgreementModel, e, state) for e in
+                    state.participating.entries.values())
+    session.add_all(_entry_model(PendingModel, e, state) for e in state.pending.entries.values())
+
+
+def _entry_model(
+    model: type[AgreementModel] | type[PendingModel], entry: Entry, state: ProgramState
+) -> AgreementModel | PendingModel:
+    agency = state.agencies.get(entry.agency_id)
+    return model(
+        key=entry.key, agency_id=entry.agency_id, model=entry.model, status=entry.status,
+        state=agency.state if agency else None, agency=entry.fields.get("agency"),
+        fields=canonical_json(entry.fields), first_seen=entry.first_seen.observed_at,
+        last_seen=entry.last_seen.observed_at,
+        missing_since=entry.missing_since.observed_at if entry.missing_since else None,
+    )
