@@ -132,7 +132,9 @@ def _resolve_identities(
     for new, old in identity.match_renames(unknown, vanished, rules.rename_similarity):
         aliases[identity.alias_key(new.state, new.key)] = old.agency_id
         renamed[new.agency_id] = old.agency_id
-        events.append(_rename_event(state.agencies[old.agency_id], by_id[new.agency_id][0], ref))
+        start = state.list_state(listing.kind).last
+        events.append(_rename_event(state.agencies[old.agency_id], by_id[new.agency_id][0],
+                                    start, ref))
     ids = [renamed.get(a, a) for a in ids]
     agencies = _register(state.agencies, ids, listing.rows, renamed)
     return replace(state, aliases=aliases, agencies=agencies), ids, events
@@ -160,16 +162,15 @@ def _vanished(lst: ListState, present: set[str], state: ProgramState) -> list[id
     return result
 
 
-def _rename_event(old: Agency, row: ListingRow, ref: SnapshotRef) -> Event:
+def _rename_event(
+    old: Agency, row: ListingRow, start: SnapshotRef | None, ref: SnapshotRef
+) -> Event:
+    before, after = {"name": old.name}, {"name": row.agency}
+    if row.state != old.state:
+        before["state"], after["state"] = old.state, row.state
     return Event(
-        kind="agency.renamed",
-        subject=old.id,
-        end=ref,
-        state=old.state,
-        agency=row.agency,
-        agency_id=old.id,
-        before={"name": old.name},
-        after={"name": row.agency},
+        kind="agency.renamed", subject=old.id, end=ref, start=start, state=row.state,
+        agency=row.agency, agency_id=old.id, before=before, after=after,
     )
 
 
@@ -184,9 +185,10 @@ def _register(
         known = result.get(agency_id)
         if known is None:
             result[agency_id] = Agency(agency_id, row.state, row.agency, row.agency_key)
-        elif row.agency != known.name:
+        elif row.agency != known.name or row.state != known.state:
             aliases = tuple(sorted(set(known.aliases) | {known.name}))
-            result[agency_id] = replace(known, name=row.agency, aliases=aliases)
+            result[agency_id] = replace(known, name=row.agency, state=row.state,
+                                        aliases=aliases)
     return result
 
 
@@ -370,7 +372,7 @@ class _ListDiff:
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """Names of the fields whose values differ, found with DeepDiff, sorted."""
-    diff = DeepDiff(before, after, verbose_level=0)
+    diff = DeepDiff(before, after, threshold_to_diff_deeper=0)
     names: set[str] = set()
     for section in (
         "values_changed",

@@ -21,8 +21,8 @@ class Rules:
 
     withdraw_after_snapshots: int = 2
     withdraw_after_days: float = 3.0
-    max_row_loss_share: float = 0.2
-    min_row_loss: int = 10
+    max_row_loss_share: float = 0.25
+    min_row_loss: int = 20
     loss_confirm_hours: float = 24.0
     min_rows: int = 1
     rename_similarity: float = 0.85

@@ -80,15 +80,18 @@ def similarity(a: str, b: str) -> float:
 def is_rename(new: AgencyRows, old: AgencyRows, threshold: float) -> bool:
     """Whether a vanished agency and a new one are the same agency under a new name.
 
-    Same state and the same models are required. Then either the names are very close,
+    The same models are required, and the same state unless ICE corrected the state
+    of an agency whose name and papers are unchanged. Then either the names are very close,
     or the names are fairly close and the signed dates or MOA links agree (which tells
     apart e.g. Lake County and Lee County, whose names are close too)."""
-    if new.state != old.state or new.models != old.models:
+    if new.models != old.models:
         return False
     score = similarity(new.key, old.key)
     same_papers = bool(new.signed and new.signed == old.signed) or bool(
         new.moa_urls and new.moa_urls & old.moa_urls
     )
+    if new.state != old.state:
+        return same_papers and new.key == old.key
     if same_papers:
         return score >= 0.6 or _contains(new.key, old.key)
     return score >= max(threshold, 0.92)

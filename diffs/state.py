@@ -69,7 +69,8 @@ class Entry:
 
 @dataclass(frozen=True)
 class LossCandidate:
-    """A snapshot rejected for losing many rows; if the loss persists it is accepted."""
+    """A snapshot rejected for losing many rows (``keys``: the rows it lost); if they
+    stay lost in later snapshots, the loss is accepted as real."""
 
     first: SnapshotRef
     keys: frozenset[str]

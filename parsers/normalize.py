@@ -123,6 +123,8 @@ _KEY_WORDS = {
     "so": "sheriff office",
     "ofc": "office",
     "&": "and",
+    "bocc": "board county commissioners",
+    "dps": "department public safety",
     "the": "",
     "of": "",
 }

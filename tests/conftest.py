@@ -1,0 +1,91 @@
+"""Shared fixtures: the corpus, databases (SQLite and PostgreSQL), and the CLI."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+SHEETS = CORPUS / "ice-sheets"
+PG_URL = os.environ.get("ICE287G_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    if not SHEETS.is_dir():
+        pytest.skip("the shared corpus is not beside the project (../shared/corpus)")
+    return CORPUS
+
+
+def _pg_available() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_URL.replace("+psycopg", ""), connect_timeout=3):
+            return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(scope="session")
+def pg_ok() -> bool:
+    ok = _pg_available()
+    if not ok and os.environ.get("ICE287G_REQUIRE_PG"):
+        pytest.fail(f"PostgreSQL is required (ICE287G_REQUIRE_PG) but {PG_URL} is unreachable")
+    return ok
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh empty database: a temporary SQLite file, or a new PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    if not request.getfixturevalue("pg_ok"):
+        pytest.skip(f"PostgreSQL not reachable at {PG_URL}")
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    plain = PG_URL.replace("+psycopg", "")
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(plain, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+class Cli:
+    """Runs ``ice287g`` in-process against one database and archive."""
+
+    def __init__(self, db: str, snapshots: Path) -> None:
+        self.db, self.snapshots = db, snapshots
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, expect: int | None = 0) -> Result:
+        from ice287g.cli import cli
+
+        argv = ["--db", self.db, "--snapshots", str(self.snapshots), *args]
+        result = self.runner.invoke(cli, argv, catch_exceptions=True)
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        if expect is not None:
+            assert result.exit_code == expect, (result.output, result.stderr)
+        return result
+
+
+@pytest.fixture
+def cli(db_url: str, tmp_path: Path) -> Cli:
+    return Cli(db_url, tmp_path / "archive")
+
+
+@pytest.fixture
+def sqlite_cli(tmp_path: Path) -> Cli:
+    return Cli(f"sqlite:///{tmp_path / 'only.db'}", tmp_path / "archive")

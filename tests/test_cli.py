@@ -1,0 +1,85 @@
+"""What a user sees: documentation of every command, one-line errors, exit codes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from ice287g.cli import cli as root
+from tests.conftest import ROOT, Cli
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    found = []
+    for name, command in sorted(group.commands.items()):
+        full = f"{prefix}{name}"
+        found.append((full, command))
+        if isinstance(command, click.Group):
+            found += _commands(command, full + " ")
+    return found
+
+
+@pytest.mark.parametrize(("name", "command"), _commands(root))
+def test_every_command_and_option_is_documented_with_an_example(
+    name: str, command: click.Command
+) -> None:
+    assert f"### `ice287g {name}" in README, f"README has no section for {name}"
+    section = README.split(f"### `ice287g {name}", 1)[1].split("\n### ", 1)[0]
+    assert f"ice287g {name}" in section.split("```sh", 1)[-1], f"no example for {name}"
+    for param in command.params:
+        for opt in getattr(param, "opts", []):
+            if opt.startswith("--") and opt not in ("--help",):
+                assert opt in section or opt in README.split("## Commands", 1)[1][:800], (
+                    f"{opt} of {name} is not documented")
+
+
+def test_global_options_documented() -> None:
+    for opt in ("--config", "--db", "--snapshots"):
+        assert opt in README
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(root, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_bad_database_url_is_one_line(tmp_path: Path) -> None:
+    code, _, err = _run("--db", "nosuchdb://x", "--snapshots", str(tmp_path), "status")
+    assert code != 0 and err.startswith("ice287g: error:") and err.count("\n") == 1
+
+
+def test_bad_date_and_missing_path_are_one_line(sqlite_cli: Cli, tmp_path: Path) -> None:
+    res = sqlite_cli("status", "--as-of", "yesterday", expect=None)
+    assert res.exit_code == 2 and "is not a date" in res.stderr
+    res = sqlite_cli("import", str(tmp_path / "nope"), expect=None)
+    assert res.exit_code != 0 and "no such file or folder" in res.stderr
+    assert "Traceback" not in res.output
+
+
+def test_bad_config_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "config.toml"
+    bad.write_text("[diff]\nmax_row_loss_share = 7\n")
+    code, _, err = _run("--config", str(bad), "status")
+    assert code == 2 and "diff.max_row_loss_share" in err
+
+
+def test_empty_database_status_and_changes(sqlite_cli: Cli) -> None:
+    out = json.loads(sqlite_cli("status", "--format", "json").stdout)
+    assert out["agreements"] == 0 and out["by_model"] == {"JEM": 0, "TFM": 0, "WSO": 0}
+    assert "No changes recorded" in sqlite_cli("changes", "--format", "md").stdout
+    res = sqlite_cli("history", "Nobody", expect=None)
+    assert res.exit_code == 1 and "no agency matches" in res.stderr
+
+
+def test_seed_archive_rebuilds_into_a_change_log(tmp_path: Path) -> None:
+    seed = Cli(f"sqlite:///{tmp_path / 'seed.db'}", ROOT / "snapshots" / "archive")
+    assert "rebuilt:" in seed("rebuild").stdout
+    md = seed("changes", "--format", "md").stdout
+    assert re.search(r"\*\*\d+ events\*\*", md) and "agreement added" in md

@@ -1,0 +1,96 @@
+"""The core pipeline on the real corpus, on SQLite and PostgreSQL, through the CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Cli
+
+
+@pytest.fixture
+def imported(cli: Cli, corpus: Path) -> Cli:
+    cli("import", str(corpus / "ice-sheets"))
+    return cli
+
+
+def test_status_matches_ice_counts_for_2025_04_04(imported: Cli) -> None:
+    out = json.loads(imported("status", "--as-of", "2025-04-04", "--format", "json").stdout)
+    assert out["agreements"] == 444
+    assert out["states"] == 38
+    assert out["by_model"] == {"JEM": 86, "WSO": 180, "TFM": 178}
+    assert out["pending"] == 66
+
+
+def test_second_import_adds_nothing_and_rebuilds_are_identical(imported: Cli,
+                                                               corpus: Path) -> None:
+    before = imported("changes", "--format", "json").stdout
+    again = imported("import", str(corpus / "ice-sheets"))
+    assert "0 files archived" in again.stdout and "0 new events" in again.stdout
+    assert imported("changes", "--format", "json").stdout == before
+    imported("rebuild")
+    first = imported("changes", "--format", "json").stdout
+    imported("rebuild")
+    assert imported("changes", "--format", "json").stdout == first
+    assert first == before
+
+
+def test_no_withdrawal_bursts_and_rejections_have_reasons(imported: Cli) -> None:
+    events = json.loads(imported("changes", "--kind", "agreement.withdrawn",
+                                 "--format", "json").stdout)
+    per_day = Counter(e["window_end"][:10] for e in events)
+    assert max(per_day.values()) <= 10, per_day
+    snaps = json.loads(imported("snapshots", "--rejected", "--format", "json").stdout)
+    assert snaps, "the corpus holds known-bad files"
+    assert all(s["reason"] for s in snaps)
+
+
+def test_changes_markdown_is_grouped_by_date_with_counts(imported: Cli) -> None:
+    md = imported("changes", "--since", "2025-03-01", "--until", "2025-03-31",
+                  "--format", "md").stdout
+    assert md.startswith("# 287(g) changes, 2025-03-01 to 2025-03-31")
+    assert "**" in md.splitlines()[2] and "## 2025-03-" in md
+
+
+def test_history_of_one_agency(imported: Cli) -> None:
+    out = json.loads(imported("history", "Minnehaha County Sheriff's Office", "--state", "SD",
+                              "--format", "json").stdout)
+    kinds = [e["kind"] for e in out["events"]]
+    assert "agreement.added" in kinds and "agency.renamed" in kinds
+
+
+def test_broken_files_are_reported_not_crashing(cli: Cli, corpus: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    good = corpus / "ice-sheets/participating/participatingAgencies-20250221214937.xlsx"
+    shutil.copy(good, folder / "participatingAgencies-20250221214937.xlsx")
+    data = good.read_bytes()
+    (folder / "participatingAgencies-20250222000000.xlsx").write_bytes(data[: len(data) // 2])
+    (folder / "participatingAgencies-20250223000000.xlsx").write_bytes(b"")
+    (folder / "participatingAgencies-20250224000000.xlsx").write_bytes(b"<html>Access Denied")
+    (folder / "participatingAgencies-20250225000000.xlsx").write_bytes(_zip_bomb())
+    (folder / "notes-without-date.xlsx").write_bytes(data)
+    result = cli("import", str(folder))
+    assert "Traceback" not in result.output
+    assert "notes-without-date.xlsx: no observed time" in result.stderr
+    rejected = json.loads(cli("snapshots", "--rejected", "--format", "json").stdout)
+    assert len(rejected) == 4
+    assert all(r["reason"].startswith("unreadable:") for r in rejected)
+
+
+def _zip_bomb() -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(300):
+                member.write(chunk)
+    return buffer.getvalue()
