@@ -27,8 +27,13 @@ sys.path.insert(0, str(ROOT))
 def child(args: list[str]) -> tuple[float, float, str]:
     """Run ``ice287g ARGS`` in a child; return wall seconds, peak RSS in MB, output."""
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", "from ice287g.cli import main; main()", *args],
-                          capture_output=True, text=True, cwd=ROOT, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", "from ice287g.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
     wall = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     if proc.returncode != 0:
@@ -43,14 +48,18 @@ def main() -> None:
     from bench.bench_xlsx import bench_parse
 
     parse = bench_parse(corpus / "ice-sheets")
-    print(f"parse largest sheet ({parse['file']}): ice287g {parse['ours_s'] * 1000:.1f} ms, "
-          f"openpyxl full load {parse['openpyxl_s'] * 1000:.1f} ms, "
-          f"ratio {parse['ratio']:.1f}x (target >= 8x)")
+    print(
+        f"parse largest sheet ({parse['file']}): ice287g {parse['ours_s'] * 1000:.1f} ms, "
+        f"openpyxl full load {parse['openpyxl_s'] * 1000:.1f} ms, "
+        f"ratio {parse['ratio']:.1f}x (target >= 8x)"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         base = ["--db", f"sqlite:///{tmp}/bench.db", "--snapshots", f"{tmp}/archive"]
         wall, peak, _ = child([*base, "import", str(corpus / "ice-sheets")])
-        print(f"import whole corpus into fresh SQLite: {wall:.2f} s wall, "
-              f"peak {peak:.0f} MB (targets < 10 s, < 300 MB)")
+        print(
+            f"import whole corpus into fresh SQLite: {wall:.2f} s wall, "
+            f"peak {peak:.0f} MB (targets < 10 s, < 300 MB)"
+        )
         wall, peak2, _ = child([*base, "rebuild"])
         print(f"rebuild: {wall:.2f} s wall, peak {max(peak, peak2):.0f} MB (max RSS of children)")
     moa = corpus / "moa"
@@ -58,8 +67,12 @@ def main() -> None:
         from bench.bench_moa import bench_moa
 
         result = bench_moa(moa)
-        print("MOA corpus: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}"
-                                         for k, v in result.items()))
+        print(
+            "MOA corpus: "
+            + ", ".join(
+                f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in result.items()
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -133,8 +133,9 @@ def _resolve_identities(
         aliases[identity.alias_key(new.state, new.key)] = old.agency_id
         renamed[new.agency_id] = old.agency_id
         start = state.list_state(listing.kind).last
-        events.append(_rename_event(state.agencies[old.agency_id], by_id[new.agency_id][0],
-                                    start, ref))
+        events.append(
+            _rename_event(state.agencies[old.agency_id], by_id[new.agency_id][0], start, ref)
+        )
     ids = [renamed.get(a, a) for a in ids]
     agencies = _register(state.agencies, ids, listing.rows, renamed)
     return replace(state, aliases=aliases, agencies=agencies), ids, events
@@ -169,8 +170,15 @@ def _rename_event(
     if row.state != old.state:
         before["state"], after["state"] = old.state, row.state
     return Event(
-        kind="agency.renamed", subject=old.id, end=ref, start=start, state=row.state,
-        agency=row.agency, agency_id=old.id, before=before, after=after,
+        kind="agency.renamed",
+        subject=old.id,
+        end=ref,
+        start=start,
+        state=row.state,
+        agency=row.agency,
+        agency_id=old.id,
+        before=before,
+        after=after,
     )
 
 
@@ -187,8 +195,7 @@ def _register(
             result[agency_id] = Agency(agency_id, row.state, row.agency, row.agency_key)
         elif row.agency != known.name or row.state != known.state:
             aliases = tuple(sorted(set(known.aliases) | {known.name}))
-            result[agency_id] = replace(known, name=row.agency, state=row.state,
-                                        aliases=aliases)
+            result[agency_id] = replace(known, name=row.agency, state=row.state, aliases=aliases)
     return result
 
 
@@ -249,6 +256,7 @@ class _ListDiff:
             return
         if old.fields != fields and self.kind == "participating":
             self.events.append(self._changed(old, fields))
+            self.events += self._published(old, fields)
         status = old.status if old.status == APPROVED else ACTIVE
         self.entries[key] = replace(
             old,
@@ -343,6 +351,17 @@ class _ListDiff:
         after = {k: fields.get(k) for k in changed}
         event = self._event("agreement.changed", old.key, fields, before, after)
         return replace(event, start=old.last_seen)
+
+    def _published(self, old: Entry, fields: dict[str, Any]) -> list[Event]:
+        """``moa.published``: a MOA or addendum link appears where there was none."""
+        events = []
+        for name in ("moa_url", "addendum_url"):
+            if fields.get(name) and not old.fields.get(name):
+                event = self._event(
+                    "moa.published", old.key, fields, {name: None}, {name: fields[name]}
+                )
+                events.append(replace(event, start=old.last_seen))
+        return events
 
     def _event(
         self,

@@ -141,12 +141,15 @@ class ProgramState:
     pending: ListState = field(default_factory=ListState)
     agencies: dict[str, Agency] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
+    moas: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def list_state(self, kind: str) -> ListState:
         return self.participating if kind == "participating" else self.pending
 
     def with_list(self, kind: str, value: ListState) -> ProgramState:
-        return replace(self, **{kind: value})
+        if kind == "participating":
+            return replace(self, participating=value)
+        return replace(self, pending=value)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -154,6 +157,7 @@ class ProgramState:
             "pending": self.pending.to_dict(),
             "agencies": [self.agencies[k].to_dict() for k in sorted(self.agencies)],
             "aliases": dict(sorted(self.aliases.items())),
+            "moas": dict(sorted(self.moas.items())),
         }
 
     @classmethod

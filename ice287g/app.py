@@ -10,14 +10,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import httpx
 from sqlalchemy import Engine
 
 from diffs.gate import Rules
 from diffs.identity import load_aliases
+from ice287g import __version__
 from ice287g.config import Config
 from ice287g.errors import ConfigError
 from ice287g.pipeline import Pipeline
 from parsers.records import ParsedListing
+from scraper.fetch import Fetcher
+from scraper.policy import FetchPolicy, build_client, make_user_agent
+from scraper.wayback import WaybackClient
 from snapshots.archive import Archive, utc_iso
 from store.db import open_engine
 
@@ -29,6 +34,7 @@ class App:
     config: Config
     _engine: Engine | None = field(default=None, repr=False)
     _archive: Archive | None = field(default=None, repr=False)
+    _client: httpx.Client | None = field(default=None, repr=False)
 
     @property
     def engine(self) -> Engine:
@@ -47,8 +53,10 @@ class App:
         return Rules(
             withdraw_after_snapshots=d.withdraw_after_snapshots,
             withdraw_after_days=d.withdraw_after_days,
-            max_row_loss_share=d.max_row_loss_share, min_row_loss=d.min_row_loss,
-            loss_confirm_hours=d.loss_confirm_hours, min_rows=d.min_rows,
+            max_row_loss_share=d.max_row_loss_share,
+            min_row_loss=d.min_row_loss,
+            loss_confirm_hours=d.loss_confirm_hours,
+            min_rows=d.min_rows,
             rename_similarity=d.rename_similarity,
         )
 
@@ -56,7 +64,52 @@ class App:
         cache: dict[str, Any] = parsed if parsed is not None else {}
         return Pipeline(self.engine, self.archive, self.rules(), load_aliases(), cache)
 
+    def fetch_policy(self) -> FetchPolicy:
+        """The HTTP policy from config; a non-ICE base URL's host is allowed too."""
+        f, src = self.config.fetch, self.config.source
+        policy = FetchPolicy(
+            user_agent=make_user_agent(src.contact, __version__),
+            connect_timeout=f.connect_timeout,
+            read_timeout=f.read_timeout,
+            max_retries=f.max_retries,
+            backoff_base=f.backoff_base,
+            backoff_max=f.backoff_max,
+            retry_after_max=f.retry_after_max,
+            per_host_min_interval=f.per_host_interval,
+            max_page_bytes=f.max_page_bytes,
+            max_sheet_bytes=f.max_sheet_bytes,
+            max_pdf_bytes=f.max_pdf_bytes,
+            allowed_hosts=src.allowed_hosts,
+        )
+        return policy.allowing(src.base_url)
+
+    def http_client(self) -> httpx.Client:
+        """A new HTTP client (the caller closes it); one per command."""
+        if self._client is None:
+            self._client = build_client(self.fetch_policy())
+        return self._client
+
+    def fetcher(self) -> Fetcher:
+        return Fetcher(self.http_client(), self.fetch_policy())
+
+    def wayback(self, cdx_url: str | None = None, archive_url: str | None = None) -> WaybackClient:
+        w = self.config.wayback
+        policy = self.fetch_policy()
+        for url in (cdx_url, archive_url):
+            if url:
+                policy = policy.allowing(url)
+        return WaybackClient(
+            self.http_client(),
+            Fetcher(self.http_client(), policy),
+            cdx_url=cdx_url or w.cdx_url,
+            archive_url=archive_url or w.archive_url,
+            cdx_min_interval=w.cdx_min_interval,
+            backoff_429=w.backoff_429,
+        )
+
     def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
         if self._engine is not None:
             self._engine.dispose()
 
@@ -89,8 +142,9 @@ def parse_moment(text: str) -> datetime:
             return datetime.combine(date.fromisoformat(text.strip()), time(12), tzinfo=UTC)
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError as exc:
-        raise ConfigError(f"{text!r} is not a date-time (expected e.g. 2025-04-04T23:10:38Z)"
-                          ) from exc
+        raise ConfigError(
+            f"{text!r} is not a date-time (expected e.g. 2025-04-04T23:10:38Z)"
+        ) from exc
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 

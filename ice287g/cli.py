@@ -58,15 +58,22 @@ def _app(ctx: click.Context) -> App:
 
 @click.group(cls=Ice287gGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ice287g")
-@click.option("--config", "config_path", metavar="PATH",
-              help="config.toml to read (default: ./config.toml, or $ICE287G_CONFIG).")
-@click.option("--db", metavar="URL", help="Database URL (default sqlite:///ice287g.db; "
-              "env ICE287G_DB).")
-@click.option("--snapshots", metavar="DIR", help="Snapshot archive folder "
-              "(default snapshots/archive; env ICE287G_SNAPSHOTS).")
+@click.option(
+    "--config",
+    "config_path",
+    metavar="PATH",
+    help="config.toml to read (default: ./config.toml, or $ICE287G_CONFIG).",
+)
+@click.option(
+    "--db", metavar="URL", help="Database URL (default sqlite:///ice287g.db; env ICE287G_DB)."
+)
+@click.option(
+    "--snapshots",
+    metavar="DIR",
+    help="Snapshot archive folder (default snapshots/archive; env ICE287G_SNAPSHOTS).",
+)
 @click.pass_context
-def cli(ctx: click.Context, config_path: str | None, db: str | None,
-        snapshots: str | None) -> None:
+def cli(ctx: click.Context, config_path: str | None, db: str | None, snapshots: str | None) -> None:
     """Track ICE's 287(g) participating and pending agency lists as a dated history."""
     overrides = {"db": db, "snapshots": snapshots}
     ctx.obj = App(load_config(config_path, overrides))
@@ -80,8 +87,13 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int, str], None] | None]
         return
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    with Progress(TextColumn(label), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeRemainingColumn(), transient=True) as bar:
+    with Progress(
+        TextColumn(label),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeRemainingColumn(),
+        transient=True,
+    ) as bar:
         task = bar.add_task(label, total=None)
 
         def update(done: int, total: int, _name: str) -> None:
@@ -92,13 +104,20 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int, str], None] | None]
 
 @cli.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--manifest", type=click.Path(path_type=Path, dir_okay=False),
-              help="CSV with columns file,observed_at (optional list, url).")
-@click.option("--observed-at", metavar="DATETIME",
-              help="Observed time for every file (ISO 8601, UTC if no offset).")
+@click.option(
+    "--manifest",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="CSV with columns file,observed_at (optional list, url).",
+)
+@click.option(
+    "--observed-at",
+    metavar="DATETIME",
+    help="Observed time for every file (ISO 8601, UTC if no offset).",
+)
 @click.pass_context
-def import_cmd(ctx: click.Context, paths: tuple[Path, ...], manifest: Path | None,
-               observed_at: str | None) -> None:
+def import_cmd(
+    ctx: click.Context, paths: tuple[Path, ...], manifest: Path | None, observed_at: str | None
+) -> None:
     """Import spreadsheets or saved pages (files or folders, recursively)."""
     app = _app(ctx)
     flag = parse_moment(observed_at) if observed_at else None
@@ -136,8 +155,10 @@ def rebuild(ctx: click.Context) -> None:
     app = _app(ctx)
     with progress_bar("replaying") as update:
         result = app.pipeline().rebuild(update)
-    click.echo(f"rebuilt: {result.processed} snapshots ({result.accepted} accepted, "
-               f"{result.rejected} rejected), {result.events} events")
+    click.echo(
+        f"rebuilt: {result.processed} snapshots ({result.accepted} accepted, "
+        f"{result.rejected} rejected), {result.events} events"
+    )
 
 
 def _state_option(value: str | None) -> str | None:
@@ -160,8 +181,14 @@ def _model_option(value: str | None) -> str | None:
 
 @cli.command()
 @click.option("--as-of", metavar="DATE", help="The lists at the end of this UTC day.")
-@click.option("--list", "which", type=click.Choice(["summary", "participating", "pending"]),
-              default="summary", show_default=True, help="Counts, or the rows of one list.")
+@click.option(
+    "--list",
+    "which",
+    type=click.Choice(["summary", "participating", "pending"]),
+    default="summary",
+    show_default=True,
+    help="Counts, or the rows of one list.",
+)
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @click.pass_context
 def status(ctx: click.Context, as_of: str | None, which: str, fmt: str) -> None:
@@ -181,9 +208,14 @@ def status(ctx: click.Context, as_of: str | None, which: str, fmt: str) -> None:
 def _status_text(summary: dict[str, Any], fmt: str) -> str:
     if fmt == "json":
         return to_json(summary)
-    flat = {"as_of": summary["as_of"] or "now", "agreements": summary["agreements"],
-            "agencies": summary["agencies"], "states": summary["states"],
-            **{m: n for m, n in summary["by_model"].items()}, "pending": summary["pending"]}
+    flat = {
+        "as_of": summary["as_of"] or "now",
+        "agreements": summary["agreements"],
+        "agencies": summary["agencies"],
+        "states": summary["states"],
+        **{m: n for m, n in summary["by_model"].items()},
+        "pending": summary["pending"],
+    }
     rows = [{"measure": k, "value": v} for k, v in flat.items()]
     return render(rows, ("measure", "value"), fmt)
 
@@ -191,20 +223,41 @@ def _status_text(summary: dict[str, Any], fmt: str) -> str:
 @cli.command()
 @click.option("--since", metavar="DATE", help="First day (UTC) of the window.")
 @click.option("--until", metavar="DATE", help="Last day (UTC) of the window.")
-@click.option("--kind", "kinds", multiple=True, metavar="K",
-              help="Event kind (e.g. agreement.added) or family (agreement); repeatable.")
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    metavar="K",
+    help="Event kind (e.g. agreement.added) or family (agreement); repeatable.",
+)
 @click.option("--state", metavar="ST", help="Two-letter state code or name.")
 @click.option("--model", metavar="M", help="JEM, TFM or WSO.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "md"]),
-              default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json", "md"]),
+    default="table",
+    show_default=True,
+)
 @click.pass_context
-def changes(ctx: click.Context, since: str | None, until: str | None, kinds: tuple[str, ...],
-            state: str | None, model: str | None, fmt: str) -> None:
+def changes(
+    ctx: click.Context,
+    since: str | None,
+    until: str | None,
+    kinds: tuple[str, ...],
+    state: str | None,
+    model: str | None,
+    fmt: str,
+) -> None:
     """Events in a window: the change log."""
     app = _app(ctx)
-    flt = queries.EventFilter(since=start_of_day(since), until=end_of_day(until),
-                              kinds=kinds, state=_state_option(state),
-                              model=_model_option(model))
+    flt = queries.EventFilter(
+        since=start_of_day(since),
+        until=end_of_day(until),
+        kinds=kinds,
+        state=_state_option(state),
+        model=_model_option(model),
+    )
     with transaction(app.engine) as session:
         events = queries.events(session, flt)
     if fmt == "md":
@@ -227,8 +280,7 @@ def history(ctx: click.Context, name: str, state: str | None, fmt: str) -> None:
     with transaction(app.engine) as session:
         agencies = queries.find_agencies(session, name, _state_option(state))
         if not agencies:
-            raise Ice287gError(f"no agency matches {name!r}"
-                               + (f" in {state}" if state else ""))
+            raise Ice287gError(f"no agency matches {name!r}" + (f" in {state}" if state else ""))
         ids = tuple(a.id for a in agencies)
         events = queries.events(session, queries.EventFilter(agency_ids=ids))
         info = [{"id": a.id, "state": a.state, "name": a.name} for a in agencies]
@@ -239,8 +291,14 @@ def history(ctx: click.Context, name: str, state: str | None, fmt: str) -> None:
         for agency in info:
             click.echo(f"{agency['name']} ({agency['state']}) [{agency['id']}]")
         click.echo()
-    click.echo(render(event_rows(events), ("date", "kind", "model", "detail", "window_start",
-                                           "window_end"), fmt), nl=False)
+    click.echo(
+        render(
+            event_rows(events),
+            ("date", "kind", "model", "detail", "window_start", "window_end"),
+            fmt,
+        ),
+        nl=False,
+    )
 
 
 @cli.command("snapshots")
@@ -251,12 +309,30 @@ def snapshots_cmd(ctx: click.Context, fmt: str, rejected: bool) -> None:
     """What is archived, with each quality verdict and reason."""
     app = _app(ctx)
     with transaction(app.engine) as session:
-        rows = [{
-            "id": s.id, "observed_at": s.observed_at, "kind": s.kind, "source": s.source,
-            "verdict": s.verdict, "rows": s.row_count, "name": s.original_name or s.url,
-            "sha256": s.sha256, "reason": s.reason,
-        } for s in queries.snapshots(session) if not rejected or s.verdict == "rejected"]
-    columns = ("observed_at", "kind", "source", "verdict", "rows", "name", "reason")
+        rows = [
+            {
+                "id": s.id,
+                "observed_at": s.observed_at,
+                "kind": s.kind,
+                "source": s.source,
+                "verdict": s.verdict,
+                "rows": s.row_count,
+                "name": s.original_name or s.url,
+                "sha256": s.sha256,
+                "reason": s.reason,
+            }
+            for s in queries.snapshots(session)
+            if not rejected or s.verdict == "rejected"
+        ]
+    columns: tuple[str, ...] = (
+        "observed_at",
+        "kind",
+        "source",
+        "verdict",
+        "rows",
+        "name",
+        "reason",
+    )
     if fmt != "table":
         columns = ("id", *columns, "sha256")
     click.echo(render(rows, columns, fmt), nl=False)
@@ -265,3 +341,13 @@ def snapshots_cmd(ctx: click.Context, fmt: str, rejected: bool) -> None:
 def main() -> None:
     """Console entry point."""
     cli(prog_name="ice287g")
+
+
+def _add_feature_commands() -> None:
+    from ice287g import cli_backfill, cli_live, cli_moa
+
+    for command in (*cli_live.COMMANDS, *cli_backfill.COMMANDS, *cli_moa.COMMANDS):
+        cli.add_command(command)
+
+
+_add_feature_commands()

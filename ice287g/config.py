@@ -75,6 +75,10 @@ class WaybackSettings:
     cdx_per_minute: float = 20.0
     backoff_429: float = 120.0
 
+    @property
+    def cdx_min_interval(self) -> float:
+        return 60.0 / self.cdx_per_minute
+
 
 @dataclass(frozen=True)
 class Config:
@@ -177,7 +181,12 @@ def _set_top(config: Config, key: str, value: Any, base: Path) -> Config:
         return replace(config, db=_sqlite_relative(str(value), base))
     if key in ("snapshots", "lock_file"):
         path = Path(str(value)).expanduser()
-        return replace(config, **{key: path if path.is_absolute() else base / path})
+        path = path if path.is_absolute() else base / path
+        return (
+            replace(config, snapshots=path)
+            if key == "snapshots"
+            else replace(config, lock_file=path)
+        )
     if key == "base_url":
         return replace(config, source=replace(config.source, base_url=str(value).rstrip("/")))
     raise ConfigError(f"unknown override {key}")

@@ -73,11 +73,15 @@ def _manifest_row(row: dict[str, str], path: Path, number: int) -> ManifestRow:
     try:
         observed = parse_utc(row["observed_at"])
     except ValueError as exc:
-        raise ConfigError(f"{path} line {number}: observed_at {row['observed_at']!r} "
-                          "is not an ISO date-time") from exc
+        raise ConfigError(
+            f"{path} line {number}: observed_at {row['observed_at']!r} is not an ISO date-time"
+        ) from exc
     kind = (row.get("list") or row.get("kind") or "").strip().lower() or None
-    return ManifestRow(observed, kind if kind in ("participating", "pending") else None,
-                       (row.get("url") or "").strip() or None)
+    return ManifestRow(
+        observed,
+        kind if kind in ("participating", "pending") else None,
+        (row.get("url") or "").strip() or None,
+    )
 
 
 @dataclass(frozen=True)
@@ -106,8 +110,13 @@ class Importer:
         self.now = now or datetime.now(UTC)
         self.parsed: dict[str, ParsedListing | ParseError] = {}
 
-    def import_file(self, path: Path, flag: datetime | None,
-                    manifest: dict[str, ManifestRow], report: ImportReport) -> None:
+    def import_file(
+        self,
+        path: Path,
+        flag: datetime | None,
+        manifest: dict[str, ManifestRow],
+        report: ImportReport,
+    ) -> None:
         name = path.name
         if name.lower() in SKIPPED_NAMES or name.startswith("."):
             report.skipped.append((str(path), "not a snapshot (manifest, readme or hidden file)"))
@@ -119,12 +128,14 @@ class Importer:
             target = report.added if self.archive.record(obs) else report.already
             target.append(str(path))
 
-    def _observation(self, path: Path, flag: datetime | None,
-                     manifest: dict[str, ManifestRow]) -> tuple[str | None, Observation | None]:
+    def _observation(
+        self, path: Path, flag: datetime | None, manifest: dict[str, ManifestRow]
+    ) -> tuple[str | None, Observation | None]:
         dating = date_file(path, flag, manifest)
         if dating is None:
-            return ("no observed time: the name holds no date; give --observed-at "
-                    "or a --manifest row"), None
+            return (
+                "no observed time: the name holds no date; give --observed-at or a --manifest row"
+            ), None
         if dating.observed_at > self.now:
             return f"dated {utc_iso(dating.observed_at)} ({dating.how}), in the future", None
         try:
@@ -138,11 +149,15 @@ class Importer:
             return problem, None
         sha, _ = self.archive.put(data, SUFFIXES.get(sniff(data), ".bin"))
         return None, Observation(
-            sha256=sha, observed_at=utc_iso(dating.observed_at), source="import",
-            kind_claimed=kind, original_name=path.name, url=row.url if row else None,
-            size=len(data), suffix=SUFFIXES.get(sniff(data), ".bin"),
+            sha256=sha,
+            observed_at=utc_iso(dating.observed_at),
+            source="import",
+            kind_claimed=kind,
+            original_name=path.name,
+            url=row.url if row else None,
+            size=len(data),
+            suffix=SUFFIXES.get(sniff(data), ".bin"),
         )
-
 
     def _check_signed(self, data: bytes, name: str, dating: Dating) -> str | None:
         """A file is never dated earlier than the newest signed date inside it."""
@@ -165,6 +180,8 @@ def _read_bounded(path: Path) -> bytes:
 
 def _too_early(newest: date | None, dating: Dating) -> str | None:
     if newest and newest > dating.observed_at.date():
-        return (f"its name dates it {dating.observed_at.date()} but it holds an agreement "
-                f"signed {newest}; date it with --observed-at or a manifest")
+        return (
+            f"its name dates it {dating.observed_at.date()} but it holds an agreement "
+            f"signed {newest}; date it with --observed-at or a manifest"
+        )
     return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -17,11 +18,13 @@ from sqlalchemy.orm import Session
 from diffs.engine import Outcome, apply_snapshot, reject
 from diffs.events import SnapshotRef
 from diffs.gate import Rules
+from diffs.moa_rules import apply_moa
 from diffs.state import ProgramState
 from ice287g.errors import ParseError
 from parsers.detect import parse_listing
 from parsers.records import ParsedListing
 from snapshots.archive import Archive, Observation, canonical_json
+from store import moa as moa_store
 from store import writer
 from store.db import transaction
 from store.models import Snapshot
@@ -59,9 +62,14 @@ class Report:
 class Pipeline:
     """Turns the archive into the derived database. Built by the application layer."""
 
-    def __init__(self, engine: Engine, archive: Archive, rules: Rules,
-                 aliases: dict[str, str],
-                 parsed: dict[str, ParsedListing | ParseError] | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        archive: Archive,
+        rules: Rules,
+        aliases: dict[str, str],
+        parsed: dict[str, ParsedListing | ParseError] | None = None,
+    ) -> None:
         self.engine, self.archive, self.rules, self.aliases = engine, archive, rules, aliases
         self._parsed: dict[str, ParsedListing | ParseError] = parsed if parsed is not None else {}
 
@@ -90,12 +98,18 @@ class Pipeline:
 
     def _run(self, todo: list[Observation], report: Report, progress: Progress | None) -> None:
         for start in range(0, len(todo), COMMIT_EVERY):
-            batch = todo[start:start + COMMIT_EVERY]
+            batch = todo[start : start + COMMIT_EVERY]
             with transaction(self.engine) as session:
                 self._batch(session, batch, report, progress, len(todo))
 
-    def _batch(self, session: Session, batch: list[Observation], report: Report,
-               progress: Progress | None, total: int) -> None:
+    def _batch(
+        self,
+        session: Session,
+        batch: list[Observation],
+        report: Report,
+        progress: Progress | None,
+        total: int,
+    ) -> None:
         state, _ = writer.load_state(session)
         if not state.agencies and not state.aliases:
             state = ProgramState(aliases=dict(self.aliases))
@@ -105,8 +119,9 @@ class Pipeline:
         for obs in batch:
             state, outcome = self._one(session, state, obs, seq)
             before = len(seen)
-            event_seq = writer.add_events(session, outcome.events if outcome else (), event_seq,
-                                          seen)
+            event_seq = writer.add_events(
+                session, outcome.events if outcome else (), event_seq, seen
+            )
             self._tally(report, obs, outcome, len(seen) - before)
             if outcome:
                 report.new_event_ids.extend(e.id for e in outcome.events)
@@ -116,43 +131,98 @@ class Pipeline:
         writer.save_state(session, state, sort_key(batch[-1]))
         writer.write_projections(session, state)
 
-    def _one(self, session: Session, state: ProgramState, obs: Observation,
-             seq: int) -> tuple[ProgramState, Outcome | None]:
+    def _one(
+        self, session: Session, state: ProgramState, obs: Observation, seq: int
+    ) -> tuple[ProgramState, Outcome | None]:
+        if obs.kind_claimed == "moa":
+            return self._moa(session, state, obs, seq)
         if not is_list(obs):
             session.add(self._snapshot_row(obs, seq, "stored", None, None))
             return state, None
         parsed = self._parse(obs)
         ref = _ref(obs, parsed)
         if isinstance(parsed, ParseError):
-            outcome = reject(state, ref, f"unreadable: {parsed.reason}",
-                             obs.kind_claimed or "unknown")
+            outcome = reject(
+                state, ref, f"unreadable: {parsed.reason}", obs.kind_claimed or "unknown"
+            )
         else:
             outcome = apply_snapshot(state, ref, parsed, obs.kind_claimed, self.rules)
         self._store(session, obs, seq, parsed, outcome)
         return outcome.state, outcome
 
-    def _store(self, session: Session, obs: Observation, seq: int,
-               parsed: ParsedListing | ParseError, outcome: Outcome) -> None:
+    def _moa(
+        self, session: Session, state: ProgramState, obs: Observation, seq: int
+    ) -> tuple[ProgramState, Outcome | None]:
+        """A MOA or addendum PDF: parse it (cached by hash) and diff its bytes."""
+        url = obs.url or obs.original_name or obs.sha256
+        record = moa_store.cached_record(
+            session, obs.sha256, moa_parser_version(), lambda: self._parse_moa(obs, url)
+        )
+        ref = SnapshotRef(
+            id=obs.snapshot_id,
+            observed_at=obs.observed_at,
+            sha256=obs.sha256,
+            kind="moa",
+            where=url,
+        )
+        state, events = apply_moa(state, ref, url, moa_fields(record))
+        moa_store.record_link(session, url, obs.sha256, obs.observed_at)
+        row = self._snapshot_row(obs, seq, "stored", record.get("error"), None)
+        row.kind, row.format = "moa", "pdf"
+        session.add(row)
+        return state, Outcome(state, tuple(events), True)
+
+    def _parse_moa(self, obs: Observation, url: str) -> dict[str, Any]:
+        from parsers.moa_pdf import parse_moa
+
+        try:
+            data = self.archive.read(obs.sha256)
+        except (OSError, ValueError) as exc:
+            return {"sha256": obs.sha256, "error": f"archive object unreadable: {exc}"}
+        return dict(parse_moa(data, obs.original_name or url, url).to_dict())
+
+    def _store(
+        self,
+        session: Session,
+        obs: Observation,
+        seq: int,
+        parsed: ParsedListing | ParseError,
+        outcome: Outcome,
+    ) -> None:
         listing = parsed if isinstance(parsed, ParsedListing) else None
         verdict = "accepted" if outcome.accepted else "rejected"
         row = self._snapshot_row(obs, seq, verdict, outcome.reason, listing)
         row.note = outcome.note
         session.add(row)
         if listing is not None and outcome.accepted:
-            writer.add_listing_rows(session, obs.sha256, listing.kind, listing.rows,
-                                    outcome.agency_ids)
+            writer.add_listing_rows(
+                session, obs.sha256, listing.kind, listing.rows, outcome.agency_ids
+            )
 
-    def _snapshot_row(self, obs: Observation, seq: int, verdict: str, reason: str | None,
-                      listing: ParsedListing | None) -> Snapshot:
+    def _snapshot_row(
+        self,
+        obs: Observation,
+        seq: int,
+        verdict: str,
+        reason: str | None,
+        listing: ParsedListing | None,
+    ) -> Snapshot:
         path = self.archive.find(obs.sha256)
         return Snapshot(
-            id=obs.snapshot_id, seq=seq, observed_at=obs.observed_at, sha256=obs.sha256,
-            source=obs.source, kind_claimed=obs.kind_claimed,
+            id=obs.snapshot_id,
+            seq=seq,
+            observed_at=obs.observed_at,
+            sha256=obs.sha256,
+            source=obs.source,
+            kind_claimed=obs.kind_claimed,
             kind=listing.kind if listing else obs.kind_claimed,
             format=listing.source_format if listing else (obs.suffix.lstrip(".") or None),
-            url=obs.url, original_name=obs.original_name,
+            url=obs.url,
+            original_name=obs.original_name,
             archive_path=str(path.relative_to(self.archive.root)) if path else None,
-            size=obs.size, verdict=verdict, reason=reason,
+            size=obs.size,
+            verdict=verdict,
+            reason=reason,
             row_count=len(listing.rows) if listing else None,
             http=canonical_json(obs.http) if obs.http else None,
         )
@@ -182,7 +252,25 @@ class Pipeline:
             report.rejections.append((obs.snapshot_id, name, outcome.reason or ""))
 
 
+def moa_parser_version() -> str:
+    from parsers import moa_pdf
+
+    return str(getattr(moa_pdf, "PARSER_VERSION", "1"))
+
+
+def moa_fields(record: dict[str, Any]) -> dict[str, Any]:
+    """The compared fields of a parsed MOA record (signatories as name/party/date)."""
+    signatures = record.get("signatures") or []
+    signatories = sorted(f"{s.get('party')}: {s.get('name')} ({s.get('date')})" for s in signatures)
+    return {**record, "signatories": signatories}
+
+
 def _ref(obs: Observation, parsed: ParsedListing | ParseError) -> SnapshotRef:
     kind = parsed.kind if isinstance(parsed, ParsedListing) else (obs.kind_claimed or "unknown")
-    return SnapshotRef(id=obs.snapshot_id, observed_at=obs.observed_at, sha256=obs.sha256,
-                       kind=kind, where=obs.url or obs.original_name or "")
+    return SnapshotRef(
+        id=obs.snapshot_id,
+        observed_at=obs.observed_at,
+        sha256=obs.sha256,
+        kind=kind,
+        where=obs.url or obs.original_name or "",
+    )

@@ -79,22 +79,26 @@ def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> 
 
 def describe(event: dict[str, Any]) -> str:
     """One human sentence for an event."""
-    who = " · ".join(p for p in (event.get("state"), event.get("agency"),
-                                 event.get("model")) if p)
+    who = " · ".join(p for p in (event.get("state"), event.get("agency"), event.get("model")) if p)
     kind = event["kind"]
     before, after = event.get("before") or {}, event.get("after") or {}
     if kind == "agreement.changed":
-        parts = [f"{k}: {_cell(before.get(k)) or '—'} → {_cell(after.get(k)) or '—'}"
-                 for k in sorted(after)]
+        parts = [
+            f"{k}: {_cell(before.get(k)) or '—'} → {_cell(after.get(k)) or '—'}"
+            for k in sorted(after)
+        ]
         return f"{who}: " + "; ".join(parts)
     if kind in ("agency.renamed",):
         return f"{event.get('state')} · {before.get('name')} → {after.get('name')}"
     if kind == "agency.models_changed":
-        return (f"{who}: {', '.join(before.get('models', []))} → "
-                f"{', '.join(after.get('models', []))}")
+        return (
+            f"{who}: {', '.join(before.get('models', []))} → {', '.join(after.get('models', []))}"
+        )
     if kind in ("source.schema_changed",):
-        return (f"{event['subject']}: {', '.join(before.get('columns', []))} → "
-                f"{', '.join(after.get('columns', []))}")
+        return (
+            f"{event['subject']}: {', '.join(before.get('columns', []))} → "
+            f"{', '.join(after.get('columns', []))}"
+        )
     if kind == "snapshot.rejected":
         return f"{_snapshot_name(event)}: {after.get('reason')}"
     signed = f" (signed {event['effective_date']})" if event.get("effective_date") else ""
@@ -114,8 +118,17 @@ def window_text(event: dict[str, Any]) -> str:
     return f"between {start} and {end}"
 
 
-EVENT_COLUMNS = ("date", "kind", "state", "agency", "model", "detail", "window_start",
-                 "window_end", "id")
+EVENT_COLUMNS = (
+    "date",
+    "kind",
+    "state",
+    "agency",
+    "model",
+    "detail",
+    "window_start",
+    "window_end",
+    "id",
+)
 
 
 def event_rows(events: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -151,7 +164,9 @@ def _day_section(day: str, events: list[dict[str, Any]]) -> list[str]:
         group = [e for e in events if e["kind"] == kind]
         lines.append(f"### {KIND_LABELS.get(kind, kind).capitalize()} ({len(group)})")
         lines.append("")
-        lines += [f"- {describe(e)} — {window_text(e)} `{e['id']}`"
-                  for e in sorted(group, key=lambda e: (e.get('state') or '', describe(e)))]
+        lines += [
+            f"- {describe(e)} — {window_text(e)} `{e['id']}`"
+            for e in sorted(group, key=lambda e: (e.get("state") or "", describe(e)))
+        ]
         lines.append("")
     return lines

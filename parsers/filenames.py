@@ -42,9 +42,9 @@ def date_from_name(name: str) -> NameDate | None:
     """The observed time a file name states, or None when it states none."""
     base = name.rsplit("/", 1)[-1]
     if match := _WAYBACK.search(base):
-        parts = [int(p) for p in match.groups()]
+        y, mo, d, h, mi, s = (int(p) for p in match.groups())
         try:
-            return NameDate(datetime(*parts, tzinfo=UTC), "wayback timestamp")  # type: ignore[misc]
+            return NameDate(datetime(y, mo, d, h, mi, s, tzinfo=UTC), "wayback timestamp")
         except ValueError:
             return None
     if match := _ICE.search(base):
@@ -70,7 +70,7 @@ def _candidate_dates(digits: str) -> list[tuple[date, bool]]:
         found = _mmdd(digits)
         return [(found, False)] if found else []
     if len(digits) == 9:
-        options = {_mmdd(digits[:i] + digits[i + 1:]) for i in range(9)}
+        options = {_mmdd(digits[:i] + digits[i + 1 :]) for i in range(9)}
         return [(d, True) for d in sorted(o for o in options if o)]
     return []
 

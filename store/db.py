@@ -32,7 +32,7 @@ def normalise_url(url: str) -> str:
     """Accept plain ``postgresql://`` URLs and use the psycopg 3 driver for them."""
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -41,7 +41,7 @@ def open_engine(url: str, migrate_schema: bool = True) -> Engine:
     url = normalise_url(url)
     try:
         if url.startswith("sqlite:///") and ":memory:" not in url:
-            Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+            Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, future=True)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)

@@ -133,3 +133,49 @@ class EngineState(Base):
 
 
 Index("ix_snapshots_kind_verdict", Snapshot.kind, Snapshot.verdict, Snapshot.observed_at)
+
+
+class FetchState(Base):
+    """Operational memory of the live scraper, one row per URL: validators for
+    conditional requests, when it was last checked and how that went. Not derived from
+    the archive, so ``rebuild`` keeps it."""
+
+    __tablename__ = "fetch_state"
+    url: Mapped[str] = mapped_column(String(1000), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    last_checked: Mapped[str | None] = mapped_column(TIME)
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MoaDocument(Base):
+    """Parsed fields of one MOA or addendum PDF, cached by its sha256 and the parser
+    version (a pure function of the bytes, so ``rebuild`` keeps it)."""
+
+    __tablename__ = "moa_documents"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    parser_version: Mapped[str] = mapped_column(String(16))
+    model: Mapped[str | None] = mapped_column(String(4))
+    agency: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[str | None] = mapped_column(String(4))
+    field_office: Mapped[str | None] = mapped_column(Text)
+    ice_signed: Mapped[str | None] = mapped_column(String(10))
+    agency_signed: Mapped[str | None] = mapped_column(String(10))
+    is_addendum: Mapped[int] = mapped_column(Integer, default=0)
+    pages: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    record: Mapped[str] = mapped_column(Text)
+
+
+class MoaLink(Base):
+    """Which bytes a MOA URL served, as last observed (derived from the archive)."""
+
+    __tablename__ = "moa_links"
+    url: Mapped[str] = mapped_column(String(1000), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    first_seen: Mapped[str] = mapped_column(TIME)
+    last_seen: Mapped[str] = mapped_column(TIME)

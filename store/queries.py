@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from parsers.normalize import agency_key
@@ -21,8 +21,7 @@ def latest_accepted(session: Session, kind: str, until: str | None) -> Snapshot 
     query = select(Snapshot).where(Snapshot.kind == kind, Snapshot.verdict == "accepted")
     if until:
         query = query.where(Snapshot.observed_at <= until)
-    return session.scalars(query.order_by(Snapshot.observed_at.desc(), Snapshot.seq.desc())
-                           ).first()
+    return session.scalars(query.order_by(Snapshot.observed_at.desc(), Snapshot.seq.desc())).first()
 
 
 def list_rows(session: Session, snapshot: Snapshot | None) -> list[ListingRowModel]:
@@ -73,9 +72,15 @@ def status_rows(session: Session, until: str | None, kind: str) -> list[dict[str
 
 def _row_dict(row: ListingRowModel) -> dict[str, Any]:
     return {
-        "state": row.state, "agency": row.agency, "agency_id": row.agency_id,
-        "model": row.model, "type": row.agency_type, "county": row.county,
-        "signed": row.signed, "moa_url": row.moa_url, "addendum_url": row.addendum_url,
+        "state": row.state,
+        "agency": row.agency,
+        "agency_id": row.agency_id,
+        "model": row.model,
+        "type": row.agency_type,
+        "county": row.county,
+        "signed": row.signed,
+        "moa_url": row.moa_url,
+        "addendum_url": row.addendum_url,
     }
 
 
@@ -91,7 +96,7 @@ class EventFilter:
 
 def events(session: Session, flt: EventFilter) -> list[dict[str, Any]]:
     """Events whose window ends inside [since, until], sorted by (window_end, seq)."""
-    query: Select[tuple[EventModel]] = select(EventModel)
+    query = select(EventModel)
     if flt.since:
         query = query.where(EventModel.window_end >= flt.since)
     if flt.until:
@@ -117,12 +122,22 @@ def _kind_clause(kind: str) -> Any:
 
 def event_dict(event: EventModel) -> dict[str, Any]:
     return {
-        "id": event.id, "kind": event.kind, "subject": event.subject, "state": event.state,
-        "agency": event.agency, "agency_id": event.agency_id, "model": event.model,
-        "effective_date": event.effective_date, "window_start": event.window_start,
-        "window_end": event.window_end, "start_snapshot": event.start_snapshot,
-        "end_snapshot": event.end_snapshot, "before": _load(event.before),
-        "after": _load(event.after), "note": event.note, "provenance": _load(event.provenance),
+        "id": event.id,
+        "kind": event.kind,
+        "subject": event.subject,
+        "state": event.state,
+        "agency": event.agency,
+        "agency_id": event.agency_id,
+        "model": event.model,
+        "effective_date": event.effective_date,
+        "window_start": event.window_start,
+        "window_end": event.window_end,
+        "start_snapshot": event.start_snapshot,
+        "end_snapshot": event.end_snapshot,
+        "before": _load(event.before),
+        "after": _load(event.after),
+        "note": event.note,
+        "provenance": _load(event.provenance),
     }
 
 

@@ -27,10 +27,15 @@ from store.models import (
 STATE_NAME = "program"
 
 
+KEPT_ON_REBUILD = ("fetch_state", "moa_documents")
+
+
 def reset_derived(session: Session) -> None:
-    """Delete everything derived from the archive (every table)."""
+    """Delete everything derived from the archive. The scraper's fetch state and the
+    parsed-MOA cache (a pure function of the bytes) are kept."""
     for table in reversed(Base.metadata.sorted_tables):
-        session.execute(table.delete())
+        if table.name not in KEPT_ON_REBUILD:
+            session.execute(table.delete())
 
 
 def load_state(session: Session) -> tuple[ProgramState, str | None]:
@@ -62,8 +67,9 @@ def add_listing_rows(
     session: Session, sha: str, kind: str, rows: Sequence[ListingRow], agency_ids: Sequence[str]
 ) -> None:
     """Store a list's rows once per distinct content."""
-    exists = session.scalar(select(ListingRowModel.row_index).where(
-        ListingRowModel.content_sha == sha).limit(1))
+    exists = session.scalar(
+        select(ListingRowModel.row_index).where(ListingRowModel.content_sha == sha).limit(1)
+    )
     if exists is not None:
         return
     session.add_all(
@@ -74,12 +80,24 @@ def add_listing_rows(
 
 def _row_model(sha: str, kind: str, index: int, row: ListingRow, agency_id: str) -> ListingRowModel:
     return ListingRowModel(
-        content_sha=sha, row_index=index, kind=kind, agency_id=agency_id, state=row.state,
-        agency=row.agency, agency_key=row.agency_key, model=row.model, model_raw=row.model_raw,
-        agency_type=row.agency_type, county=row.county,
-        signed=row.signed.isoformat() if row.signed else None, signed_raw=row.signed_raw,
-        moa_url=row.moa_url, moa_text=row.moa_text, addendum_url=row.addendum_url,
-        row_number=row.row_number, flags=canonical_json(list(row.flags)) if row.flags else None,
+        content_sha=sha,
+        row_index=index,
+        kind=kind,
+        agency_id=agency_id,
+        state=row.state,
+        agency=row.agency,
+        agency_key=row.agency_key,
+        model=row.model,
+        model_raw=row.model_raw,
+        agency_type=row.agency_type,
+        county=row.county,
+        signed=row.signed.isoformat() if row.signed else None,
+        signed_raw=row.signed_raw,
+        moa_url=row.moa_url,
+        moa_text=row.moa_text,
+        addendum_url=row.addendum_url,
+        row_number=row.row_number,
+        flags=canonical_json(list(row.flags)) if row.flags else None,
     )
 
 
@@ -97,14 +115,27 @@ def add_events(session: Session, events: Iterable[Event], seq: int, seen: set[st
         if event.id in seen:
             continue
         seen.add(event.id)
-        session.add(EventModel(
-            id=event.id, seq=seq, kind=event.kind, subject=event.subject, state=event.state,
-            agency=event.agency, agency_id=event.agency_id, model=event.model,
-            effective_date=event.effective_date, window_start=event.window_start,
-            window_end=event.window_end, start_snapshot=event.start.id if event.start else None,
-            end_snapshot=event.end.id, before=_json(event.before), after=_json(event.after),
-            note=event.note, provenance=canonical_json(event.provenance()),
-        ))
+        session.add(
+            EventModel(
+                id=event.id,
+                seq=seq,
+                kind=event.kind,
+                subject=event.subject,
+                state=event.state,
+                agency=event.agency,
+                agency_id=event.agency_id,
+                model=event.model,
+                effective_date=event.effective_date,
+                window_start=event.window_start,
+                window_end=event.window_end,
+                start_snapshot=event.start.id if event.start else None,
+                end_snapshot=event.end.id,
+                before=_json(event.before),
+                after=_json(event.after),
+                note=event.note,
+                provenance=canonical_json(event.provenance()),
+            )
+        )
         seq += 1
     return seq
 
@@ -114,12 +145,14 @@ def write_projections(session: Session, state: ProgramState) -> None:
     for model in (AgreementModel, PendingModel, AgencyModel):
         session.execute(delete(model))
     session.add_all(
-        AgencyModel(id=a.id, state=a.state, name=a.name, key=a.key,
-                    aliases=canonical_json(list(a.aliases)))
+        AgencyModel(
+            id=a.id, state=a.state, name=a.name, key=a.key, aliases=canonical_json(list(a.aliases))
+        )
         for a in state.agencies.values()
     )
-    session.add_all(_entry_model(AgreementModel, e, state) for e in
-                    state.participating.entries.values())
+    session.add_all(
+        _entry_model(AgreementModel, e, state) for e in state.participating.entries.values()
+    )
     session.add_all(_entry_model(PendingModel, e, state) for e in state.pending.entries.values())
 
 
@@ -128,9 +161,14 @@ def _entry_model(
 ) -> AgreementModel | PendingModel:
     agency = state.agencies.get(entry.agency_id)
     return model(
-        key=entry.key, agency_id=entry.agency_id, model=entry.model, status=entry.status,
-        state=agency.state if agency else None, agency=entry.fields.get("agency"),
-        fields=canonical_json(entry.fields), first_seen=entry.first_seen.observed_at,
+        key=entry.key,
+        agency_id=entry.agency_id,
+        model=entry.model,
+        status=entry.status,
+        state=agency.state if agency else None,
+        agency=entry.fields.get("agency"),
+        fields=canonical_json(entry.fields),
+        first_seen=entry.first_seen.observed_at,
         last_seen=entry.last_seen.observed_at,
         missing_since=entry.missing_since.observed_at if entry.missing_since else None,
     )

@@ -37,7 +37,8 @@ def test_every_command_and_option_is_documented_with_an_example(
         for opt in getattr(param, "opts", []):
             if opt.startswith("--") and opt not in ("--help",):
                 assert opt in section or opt in README.split("## Commands", 1)[1][:800], (
-                    f"{opt} of {name} is not documented")
+                    f"{opt} of {name} is not documented"
+                )
 
 
 def test_global_options_documented() -> None:

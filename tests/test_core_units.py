@@ -36,7 +36,9 @@ def test_archive_survives_a_torn_manifest_line(tmp_path: Path) -> None:
     fresh = Archive(tmp_path)
     assert fresh.record(_obs(sha, "2025-02-02T00:00:00Z"))
     assert [o.observed_at for o in Archive(tmp_path).observations()] == [
-        "2025-01-01T00:00:00Z", "2025-02-02T00:00:00Z"]
+        "2025-01-01T00:00:00Z",
+        "2025-02-02T00:00:00Z",
+    ]
 
 
 def test_archive_paths_never_use_the_original_name(tmp_path: Path) -> None:
@@ -45,16 +47,19 @@ def test_archive_paths_never_use_the_original_name(tmp_path: Path) -> None:
     assert path.is_relative_to(tmp_path) and path.name == f"{sha}.bin"
 
 
-@pytest.mark.parametrize(("name", "expected", "kind"), [
-    ("participatingAgencies-20250221214937.xlsx", "2025-02-21 21:49:37+00:00", "participating"),
-    ("participatingAgencies05162025am.xlsx", "2025-05-16 12:00:00+00:00", "participating"),
-    ("pendingAgencies05162025pm.xlsx", "2025-05-16 22:00:00+00:00", "pending"),
-    ("participatingAgencies05162025mid.xlsx", "2025-05-16 16:00:00+00:00", "participating"),
-    ("participatingAgencies06112025pm copy.xlsx", "2025-06-11 22:01:00+00:00", "participating"),
-    ("participatingAgencies090022025pm.xlsx", "2025-09-02 22:00:00+00:00", "participating"),
-    ("287gParticipatingAgencies091526pm.xlsx", "2026-09-15 22:00:00+00:00", "participating"),
-    ("pendingAgencies.xlsx", None, "pending"),
-])
+@pytest.mark.parametrize(
+    ("name", "expected", "kind"),
+    [
+        ("participatingAgencies-20250221214937.xlsx", "2025-02-21 21:49:37+00:00", "participating"),
+        ("participatingAgencies05162025am.xlsx", "2025-05-16 12:00:00+00:00", "participating"),
+        ("pendingAgencies05162025pm.xlsx", "2025-05-16 22:00:00+00:00", "pending"),
+        ("participatingAgencies05162025mid.xlsx", "2025-05-16 16:00:00+00:00", "participating"),
+        ("participatingAgencies06112025pm copy.xlsx", "2025-06-11 22:01:00+00:00", "participating"),
+        ("participatingAgencies090022025pm.xlsx", "2025-09-02 22:00:00+00:00", "participating"),
+        ("287gParticipatingAgencies091526pm.xlsx", "2026-09-15 22:00:00+00:00", "participating"),
+        ("pendingAgencies.xlsx", None, "pending"),
+    ],
+)
 def test_dates_from_file_names(name: str, expected: str | None, kind: str) -> None:
     found = date_from_name(name)
     assert (str(found.observed_at) if found else None) == expected
@@ -63,7 +68,8 @@ def test_dates_from_file_names(name: str, expected: str | None, kind: str) -> No
 
 def test_config_precedence_and_validation(tmp_path: Path) -> None:
     (tmp_path / "config.toml").write_text(
-        '[database]\nurl = "sqlite:///x.db"\n[diff]\nwithdraw_after_snapshots = 3\n')
+        '[database]\nurl = "sqlite:///x.db"\n[diff]\nwithdraw_after_snapshots = 3\n'
+    )
     config = load_config(None, {}, env={}, cwd=tmp_path)
     assert config.db == f"sqlite:///{tmp_path / 'x.db'}"
     assert config.diff.withdraw_after_snapshots == 3
@@ -73,13 +79,16 @@ def test_config_precedence_and_validation(tmp_path: Path) -> None:
     assert config.db.endswith("z.db")
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("[diff]\nwithdraw_after_snapshots = 0\n", "diff.withdraw_after_snapshots must be >= 1"),
-    ("[diff]\nnope = 1\n", "unknown setting diff.nope"),
-    ("[bogus]\n", "unknown section(s) in config: bogus"),
-    ("[fetch]\nmax_retries = 'many'\n", "fetch.max_retries must be a int"),
-    ("not toml = = =", "is not valid TOML"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[diff]\nwithdraw_after_snapshots = 0\n", "diff.withdraw_after_snapshots must be >= 1"),
+        ("[diff]\nnope = 1\n", "unknown setting diff.nope"),
+        ("[bogus]\n", "unknown section(s) in config: bogus"),
+        ("[fetch]\nmax_retries = 'many'\n", "fetch.max_retries must be a int"),
+        ("not toml = = =", "is not valid TOML"),
+    ],
+)
 def test_config_errors_say_what_to_fix(tmp_path: Path, text: str, message: str) -> None:
     (tmp_path / "config.toml").write_text(text)
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):

@@ -26,8 +26,7 @@ def test_status_matches_ice_counts_for_2025_04_04(imported: Cli) -> None:
     assert out["pending"] == 66
 
 
-def test_second_import_adds_nothing_and_rebuilds_are_identical(imported: Cli,
-                                                               corpus: Path) -> None:
+def test_second_import_adds_nothing_and_rebuilds_are_identical(imported: Cli, corpus: Path) -> None:
     before = imported("changes", "--format", "json").stdout
     again = imported("import", str(corpus / "ice-sheets"))
     assert "0 files archived" in again.stdout and "0 new events" in again.stdout
@@ -40,8 +39,9 @@ def test_second_import_adds_nothing_and_rebuilds_are_identical(imported: Cli,
 
 
 def test_no_withdrawal_bursts_and_rejections_have_reasons(imported: Cli) -> None:
-    events = json.loads(imported("changes", "--kind", "agreement.withdrawn",
-                                 "--format", "json").stdout)
+    events = json.loads(
+        imported("changes", "--kind", "agreement.withdrawn", "--format", "json").stdout
+    )
     per_day = Counter(e["window_end"][:10] for e in events)
     assert max(per_day.values()) <= 10, per_day
     snaps = json.loads(imported("snapshots", "--rejected", "--format", "json").stdout)
@@ -50,15 +50,19 @@ def test_no_withdrawal_bursts_and_rejections_have_reasons(imported: Cli) -> None
 
 
 def test_changes_markdown_is_grouped_by_date_with_counts(imported: Cli) -> None:
-    md = imported("changes", "--since", "2025-03-01", "--until", "2025-03-31",
-                  "--format", "md").stdout
+    md = imported(
+        "changes", "--since", "2025-03-01", "--until", "2025-03-31", "--format", "md"
+    ).stdout
     assert md.startswith("# 287(g) changes, 2025-03-01 to 2025-03-31")
     assert "**" in md.splitlines()[2] and "## 2025-03-" in md
 
 
 def test_history_of_one_agency(imported: Cli) -> None:
-    out = json.loads(imported("history", "Minnehaha County Sheriff's Office", "--state", "SD",
-                              "--format", "json").stdout)
+    out = json.loads(
+        imported(
+            "history", "Minnehaha County Sheriff's Office", "--state", "SD", "--format", "json"
+        ).stdout
+    )
     kinds = [e["kind"] for e in out["events"]]
     assert "agreement.added" in kinds and "agency.renamed" in kinds
 

@@ -15,19 +15,36 @@ from diffs.state import ProgramState
 from parsers.normalize import agency_key
 from parsers.records import ListingRow, ParsedListing
 
-RULES = Rules(withdraw_after_snapshots=2, withdraw_after_days=0, min_row_loss=3,
-              max_row_loss_share=0.25, loss_confirm_hours=24)
+RULES = Rules(
+    withdraw_after_snapshots=2,
+    withdraw_after_days=0,
+    min_row_loss=3,
+    max_row_loss_share=0.25,
+    loss_confirm_hours=24,
+)
 PART_COLS = ("STATE", "AGENCY", "TYPE", "SUPPORT TYPE", "SIGNED", "MOA")
 
 
-def row(name: str, model: str = "JEM", state: str = "TX", signed: str | None = "2025-01-02",
-        **extra: object) -> ListingRow:
-    return ListingRow(state=state, agency=name, agency_key=agency_key(name), model=model,
-                      signed=date.fromisoformat(signed) if signed else None, **extra)  # type: ignore[arg-type]
+def row(
+    name: str,
+    model: str = "JEM",
+    state: str = "TX",
+    signed: str | None = "2025-01-02",
+    **extra: object,
+) -> ListingRow:
+    return ListingRow(
+        state=state,
+        agency=name,
+        agency_key=agency_key(name),
+        model=model,
+        signed=date.fromisoformat(signed) if signed else None,
+        **extra,
+    )  # type: ignore[arg-type]
 
 
-def listing(rows: list[ListingRow], kind: str = "participating",
-            columns: tuple[str, ...] = PART_COLS) -> ParsedListing:
+def listing(
+    rows: list[ListingRow], kind: str = "participating", columns: tuple[str, ...] = PART_COLS
+) -> ParsedListing:
     return ParsedListing(kind=kind, rows=tuple(rows), columns=columns)  # type: ignore[arg-type]
 
 
@@ -40,8 +57,12 @@ class Replay:
     def feed(self, lst: ParsedListing, claimed: str | None = None) -> Outcome:
         self.day += 1
         sha = f"{hash(tuple(lst.rows)) & 0xFFFFFFFF:064x}"
-        ref = SnapshotRef(id=f"s{self.day:03d}", observed_at=f"2025-03-{self.day:02d}T12:00:00Z",
-                          sha256=sha, kind=lst.kind)
+        ref = SnapshotRef(
+            id=f"s{self.day:03d}",
+            observed_at=f"2025-03-{self.day:02d}T12:00:00Z",
+            sha256=sha,
+            kind=lst.kind,
+        )
         outcome = apply_snapshot(self.state, ref, lst, claimed, self.rules)
         self.state = outcome.state
         self.events.extend(outcome.events)
@@ -51,8 +72,12 @@ class Replay:
         return Counter(e.kind for e in self.events)
 
 
-BASE = [row("Alpha County Sheriff's Office"), row("Beta Police Department", "TFM"),
-        row("Gamma County Sheriff's Office", "WSO"), row("Delta Police Department", "TFM")]
+BASE = [
+    row("Alpha County Sheriff's Office"),
+    row("Beta Police Department", "TFM"),
+    row("Gamma County Sheriff's Office", "WSO"),
+    row("Delta Police Department", "TFM"),
+]
 
 
 def test_first_snapshot_adds_everything_with_open_window() -> None:
@@ -71,7 +96,11 @@ def test_withdrawal_only_when_absence_persists() -> None:
     withdrawn = [e for e in r.events if e.kind == "agreement.withdrawn"]
     assert len(withdrawn) == 1
     assert withdrawn[0].start and withdrawn[0].start.id == "s001"
-    assert withdrawn[0].end.id == "s002" and withdrawn[0].recorded and withdrawn[0].recorded.id == "s003"
+    assert (
+        withdrawn[0].end.id == "s002"
+        and withdrawn[0].recorded
+        and withdrawn[0].recorded.id == "s003"
+    )
 
 
 def test_blip_is_not_a_withdrawal() -> None:
@@ -94,13 +123,20 @@ def test_reinstated_after_withdrawal() -> None:
 def test_changed_fields_are_named_with_before_and_after() -> None:
     r = Replay()
     r.feed(listing(BASE))
-    changed = [row("Alpha County Sheriff's Office", signed="2025-02-03",
-                   moa_url="https://www.ice.gov/doclib/287gMOA/a.pdf")] + BASE[1:]
+    changed = [
+        row(
+            "Alpha County Sheriff's Office",
+            signed="2025-02-03",
+            moa_url="https://www.ice.gov/doclib/287gMOA/a.pdf",
+        )
+    ] + BASE[1:]
     r.feed(listing(changed))
     [event] = [e for e in r.events if e.kind == "agreement.changed"]
     assert event.before == {"moa_url": None, "signed": "2025-01-02"}
-    assert event.after == {"moa_url": "https://www.ice.gov/doclib/287gMOA/a.pdf",
-                           "signed": "2025-02-03"}
+    assert event.after == {
+        "moa_url": "https://www.ice.gov/doclib/287gMOA/a.pdf",
+        "signed": "2025-02-03",
+    }
 
 
 def test_models_changed_and_rename() -> None:
@@ -110,8 +146,11 @@ def test_models_changed_and_rename() -> None:
     [models] = [e for e in r.events if e.kind == "agency.models_changed"]
     assert models.before == {"models": ["JEM"]} and models.after == {"models": ["JEM", "WSO"]}
     renamed = [row("Gama County Sheriff's Office", "WSO")]
-    r.feed(listing([BASE[0], BASE[1], renamed[0], BASE[3],
-                    row("Alpha County Sheriff's Office", "WSO")]))
+    r.feed(
+        listing(
+            [BASE[0], BASE[1], renamed[0], BASE[3], row("Alpha County Sheriff's Office", "WSO")]
+        )
+    )
     [rename] = [e for e in r.events if e.kind == "agency.renamed"]
     assert rename.before == {"name": "Gamma County Sheriff's Office"}
     assert "agreement.withdrawn" not in r.kinds()
@@ -125,8 +164,11 @@ def test_pending_approved_and_dropped() -> None:
     r.feed(listing(BASE + [row("Omega PD", "TFM")]))
     r.feed(listing([], "pending"))  # empty: rejected by the gate
     r.feed(listing(pend[:1], "pending", ("STATE", "AGENCY", "SUPPORT TYPE")))
-    r.feed(listing([row("Kappa PD", "TFM", signed=None)], "pending",
-                   ("STATE", "AGENCY", "SUPPORT TYPE")))
+    r.feed(
+        listing(
+            [row("Kappa PD", "TFM", signed=None)], "pending", ("STATE", "AGENCY", "SUPPORT TYPE")
+        )
+    )
     kinds = r.kinds()
     assert kinds["pending.approved"] == 1 and kinds["pending.dropped"] == 1
     assert kinds["snapshot.rejected"] == 1
@@ -141,8 +183,15 @@ def test_swapped_list_is_rejected() -> None:
 
 def test_large_loss_rejected_then_accepted_when_it_persists() -> None:
     many = [row(f"Agency {i} PD", "TFM") for i in range(20)]
-    r = Replay(Rules(withdraw_after_snapshots=2, withdraw_after_days=0, min_row_loss=3,
-                     max_row_loss_share=0.25, loss_confirm_hours=24))
+    r = Replay(
+        Rules(
+            withdraw_after_snapshots=2,
+            withdraw_after_days=0,
+            min_row_loss=3,
+            max_row_loss_share=0.25,
+            loss_confirm_hours=24,
+        )
+    )
     r.feed(listing(many))
     first = r.feed(listing(many[:5]))
     assert not first.accepted
@@ -160,11 +209,15 @@ def test_schema_change_event() -> None:
     assert r.kinds()["source.schema_changed"] == 1
 
 
-NAMES = [f"{w} County Sheriff's Office" for w in
-         ("Adams", "Baker", "Clay", "Dixie", "Echols", "Floyd", "Grady", "Hall")]
+NAMES = [
+    f"{w} County Sheriff's Office"
+    for w in ("Adams", "Baker", "Clay", "Dixie", "Echols", "Floyd", "Grady", "Hall")
+]
 rows_strategy = st.lists(
     st.tuples(st.sampled_from(NAMES), st.sampled_from(["JEM", "TFM", "WSO"])),
-    min_size=1, max_size=12, unique=True,
+    min_size=1,
+    max_size=12,
+    unique=True,
 ).map(lambda pairs: [row(n, m) for n, m in pairs])
 
 

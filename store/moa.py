@@ -1,0 +1,60 @@
+"""MOA documents in the store: the parsed-fields cache and the URL -> bytes links."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from snapshots.archive import canonical_json
+from store.models import MoaDocument, MoaLink
+
+
+def cached_record(
+    session: Session, sha256: str, version: str, parse: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """The parsed record of a document, parsing it only when not cached for ``version``."""
+    row = session.get(MoaDocument, sha256)
+    if row is not None and row.parser_version == version:
+        return dict(json.loads(row.record))
+    record = parse()
+    values = _columns(record)
+    if row is None:
+        session.add(MoaDocument(sha256=sha256, parser_version=version, **values))
+    else:
+        row.parser_version = version
+        for key, value in values.items():
+            setattr(row, key, value)
+    return record
+
+
+def _columns(record: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "model": record.get("model"),
+        "agency": record.get("agency"),
+        "state": record.get("state"),
+        "field_office": record.get("field_office"),
+        "ice_signed": record.get("ice_signed"),
+        "agency_signed": record.get("agency_signed"),
+        "is_addendum": int(bool(record.get("is_addendum"))),
+        "pages": record.get("pages"),
+        "error": record.get("error"),
+        "record": canonical_json(record),
+    }
+
+
+def record_link(session: Session, url: str, sha256: str, seen: str) -> None:
+    row = session.get(MoaLink, url)
+    if row is None:
+        session.add(MoaLink(url=url, sha256=sha256, first_seen=seen, last_seen=seen))
+    else:
+        row.sha256, row.last_seen = sha256, seen
+
+
+def documents(session: Session) -> list[tuple[MoaLink, MoaDocument | None]]:
+    """Every MOA link with the parsed document it last served, sorted by URL."""
+    links = session.scalars(select(MoaLink).order_by(MoaLink.url))
+    return [(link, session.get(MoaDocument, link.sha256)) for link in links]
