@@ -251,6 +251,8 @@ class _ListDiff:
     def _present(self, key: str, agency_id: str, row: ListingRow) -> None:
         fields = row_fields(row, self.kind)
         old = self.entries.get(key)
+        if old is not None:
+            fields = carry_links(old.fields, fields, row)
         if old is None or old.status in (WITHDRAWN, DROPPED):
             self._appear(key, agency_id, row, fields, old)
             return
@@ -387,6 +389,18 @@ class _ListDiff:
             before=before,
             after=after,
         )
+
+
+def carry_links(old: dict[str, Any], new: dict[str, Any], row: ListingRow) -> dict[str, Any]:
+    """Keep a known MOA or addendum link when a sheet still says ``link`` but lost the
+    hyperlink (a stripped copy); only an explicit ``link pending`` removes a link."""
+    result = dict(new)
+    texts = {"moa_url": row.moa_text, "addendum_url": row.addendum_text}
+    for name, text in texts.items():
+        if name in result and result[name] is None and old.get(name):
+            if "pending" not in (text or "").lower() and (text or name == "addendum_url"):
+                result[name] = old[name]
+    return result
 
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,6 +26,8 @@ from ice287g.render import (
     to_json,
 )
 from parsers.normalize import model_code, state_code
+from parsers.urls import repair_url
+from store import moa as moa_store
 from store import queries
 from store.db import transaction
 
@@ -41,13 +44,28 @@ class Ice287gGroup(click.Group):
             click.echo(f"ice287g: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
         except SQLAlchemyError as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            click.echo(f"ice287g: error: database: {first}", err=True)
+            click.echo(f"ice287g: error: database: {_first_line(exc)}", err=True)
             ctx.exit(StoreError.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("ICE287G_DEBUG"):
+                raise
+            click.echo(
+                f"ice287g: internal error: {type(exc).__name__}: {_first_line(exc)} "
+                "(set ICE287G_DEBUG=1 for the traceback)",
+                err=True,
+            )
+            ctx.exit(70)
         finally:
             app = ctx.obj
             if isinstance(app, App):
                 app.close()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _app(ctx: click.Context) -> App:
@@ -198,11 +216,32 @@ def status(ctx: click.Context, as_of: str | None, which: str, fmt: str) -> None:
     with transaction(app.engine) as session:
         if which != "summary":
             rows = queries.status_rows(session, until, which)
-            columns = ("state", "agency", "model", "type", "county", "signed", "moa_url")
+            _add_moa_fields(rows, moa_store.documents_by_url(session))
+            columns = (
+                "state",
+                "agency",
+                "model",
+                "type",
+                "county",
+                "signed",
+                "moa_url",
+                "moa_ice_signed",
+                "moa_field_office",
+            )
             click.echo(render(rows, columns, fmt), nl=False)
             return
         summary = queries.status(session, until)
     click.echo(_status_text(summary, fmt), nl=False)
+
+
+def _add_moa_fields(rows: list[dict[str, Any]], docs: dict[str, Any]) -> None:
+    """Exports carry the parsed MOA fields next to each agreement's link."""
+    for row in rows:
+        url = repair_url(row["moa_url"]) if row.get("moa_url") else None
+        doc = docs.get(url) if url else None
+        row["moa_ice_signed"] = doc.ice_signed if doc else None
+        row["moa_field_office"] = doc.field_office if doc else None
+        row["moa_model"] = doc.model if doc else None
 
 
 def _status_text(summary: dict[str, Any], fmt: str) -> str:

@@ -1,7 +1,115 @@
-"""Commands of the moa feature, added to the ``ice287g`` group by :mod:`ice287g.cli`."""
+"""``ice287g moa``: parse MOA PDFs, and list the parsed MOAs in the store."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import click
 
-COMMANDS: list[click.Command] = []
+from ice287g.errors import Ice287gError
+from ice287g.render import render, to_json
+
+PARSE_COLUMNS = (
+    "file",
+    "model",
+    "agency",
+    "state",
+    "field_office",
+    "ice_signed",
+    "agency_signed",
+    "pages",
+    "error",
+)
+LIST_COLUMNS = (
+    "state",
+    "agency",
+    "model",
+    "field_office",
+    "ice_signed",
+    "agency_signed",
+    "signatories",
+    "url",
+)
+
+
+@click.group("moa")
+def moa() -> None:
+    """MOA and addendum PDFs: who signed, when, for which model and field office."""
+
+
+@moa.command("parse")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def parse_cmd(files: tuple[Path, ...], fmt: str) -> None:
+    """Parse PDF files (no database needed); unreadable files give an error record."""
+    from parsers.moa_pdf import parse_moa
+
+    records = []
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise Ice287gError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        record = parse_moa(data, path.name).to_dict()
+        records.append({"file": str(path), **record})
+    if fmt == "json":
+        click.echo(to_json(records), nl=False)
+    else:
+        click.echo(render(records, PARSE_COLUMNS, "table"), nl=False)
+
+
+@moa.command("list")
+@click.option("--state", metavar="ST", help="Two-letter state code or name.")
+@click.option("--model", metavar="M", help="JEM, TFM or WSO.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.pass_context
+def list_cmd(ctx: click.Context, state: str | None, model: str | None, fmt: str) -> None:
+    """The archived MOA documents with their parsed fields."""
+    from ice287g.cli import _app, _model_option, _state_option
+    from store.db import transaction
+    from store.moa import documents
+
+    app = _app(ctx)
+    st, md = _state_option(state), _model_option(model)
+    with transaction(app.engine) as session:
+        rows = [
+            moa_row(link.url, link.sha256, doc.record if doc else None)
+            for link, doc in documents(session)
+        ]
+    rows = [r for r in rows if (not st or r["state"] == st) and (not md or r["model"] == md)]
+    click.echo(render(rows, LIST_COLUMNS, fmt), nl=False)
+
+
+def moa_row(url: str, sha256: str, record_json: str | None) -> dict[str, Any]:
+    """One MOA for listings and exports: the parsed fields that matter to readers."""
+    import json
+
+    record = json.loads(record_json) if record_json else {}
+    signatures = record.get("signatures") or []
+    return {
+        "url": url,
+        "sha256": sha256,
+        "state": record.get("state"),
+        "agency": record.get("agency"),
+        "model": record.get("model"),
+        "field_office": record.get("field_office"),
+        "ice_signed": record.get("ice_signed"),
+        "agency_signed": record.get("agency_signed"),
+        "template_revision": record.get("template_revision"),
+        "is_addendum": record.get("is_addendum"),
+        "pages": record.get("pages"),
+        "signatories": [f"{s.get('party')}: {s.get('name') or '?'}" for s in signatures],
+        "error": record.get("error"),
+    }
+
+
+COMMANDS: list[click.Command] = [moa]

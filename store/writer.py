@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from diffs.events import Event
@@ -72,14 +72,16 @@ def add_listing_rows(
     )
     if exists is not None:
         return
-    session.add_all(
-        _row_model(sha, kind, index, row, agency_id)
+    values = [
+        _row_values(sha, kind, index, row, agency_id)
         for index, (row, agency_id) in enumerate(zip(rows, agency_ids, strict=True))
-    )
+    ]
+    if values:
+        session.execute(insert(ListingRowModel), values)
 
 
-def _row_model(sha: str, kind: str, index: int, row: ListingRow, agency_id: str) -> ListingRowModel:
-    return ListingRowModel(
+def _row_values(sha: str, kind: str, index: int, row: ListingRow, agency_id: str) -> dict[str, Any]:
+    return dict(
         content_sha=sha,
         row_index=index,
         kind=kind,
@@ -111,64 +113,74 @@ def known_event_ids(session: Session) -> set[str]:
 
 def add_events(session: Session, events: Iterable[Event], seq: int, seen: set[str]) -> int:
     """Insert events whose ids are not in ``seen`` (which is updated); return the next seq."""
+    values: list[dict[str, Any]] = []
     for event in events:
-        if event.id in seen:
-            continue
-        seen.add(event.id)
-        session.add(
-            EventModel(
-                id=event.id,
-                seq=seq,
-                kind=event.kind,
-                subject=event.subject,
-                state=event.state,
-                agency=event.agency,
-                agency_id=event.agency_id,
-                model=event.model,
-                effective_date=event.effective_date,
-                window_start=event.window_start,
-                window_end=event.window_end,
-                start_snapshot=event.start.id if event.start else None,
-                end_snapshot=event.end.id,
-                before=_json(event.before),
-                after=_json(event.after),
-                note=event.note,
-                provenance=canonical_json(event.provenance()),
-            )
-        )
-        seq += 1
-    return seq
+        if event.id not in seen:
+            seen.add(event.id)
+            values.append(_event_values(event, seq + len(values)))
+    if values:
+        session.execute(insert(EventModel), values)
+    return seq + len(values)
+
+
+def _event_values(event: Event, seq: int) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "seq": seq,
+        "kind": event.kind,
+        "subject": event.subject,
+        "state": event.state,
+        "agency": event.agency,
+        "agency_id": event.agency_id,
+        "model": event.model,
+        "effective_date": event.effective_date,
+        "window_start": event.window_start,
+        "window_end": event.window_end,
+        "start_snapshot": event.start.id if event.start else None,
+        "end_snapshot": event.end.id,
+        "before": _json(event.before),
+        "after": _json(event.after),
+        "note": event.note,
+        "provenance": canonical_json(event.provenance()),
+    }
 
 
 def write_projections(session: Session, state: ProgramState) -> None:
     """Replace the agencies, agreements and pending tables with the current state."""
     for model in (AgreementModel, PendingModel, AgencyModel):
         session.execute(delete(model))
-    session.add_all(
-        AgencyModel(
-            id=a.id, state=a.state, name=a.name, key=a.key, aliases=canonical_json(list(a.aliases))
-        )
+    agencies = [
+        {
+            "id": a.id,
+            "state": a.state,
+            "name": a.name,
+            "key": a.key,
+            "aliases": canonical_json(list(a.aliases)),
+        }
         for a in state.agencies.values()
-    )
-    session.add_all(
-        _entry_model(AgreementModel, e, state) for e in state.participating.entries.values()
-    )
-    session.add_all(_entry_model(PendingModel, e, state) for e in state.pending.entries.values())
+    ]
+    for model, entries in (
+        (AgreementModel, state.participating.entries),
+        (PendingModel, state.pending.entries),
+    ):
+        values = [_entry_values(e, state) for e in entries.values()]
+        if values:
+            session.execute(insert(model), values)
+    if agencies:
+        session.execute(insert(AgencyModel), agencies)
 
 
-def _entry_model(
-    model: type[AgreementModel] | type[PendingModel], entry: Entry, state: ProgramState
-) -> AgreementModel | PendingModel:
+def _entry_values(entry: Entry, state: ProgramState) -> dict[str, Any]:
     agency = state.agencies.get(entry.agency_id)
-    return model(
-        key=entry.key,
-        agency_id=entry.agency_id,
-        model=entry.model,
-        status=entry.status,
-        state=agency.state if agency else None,
-        agency=entry.fields.get("agency"),
-        fields=canonical_json(entry.fields),
-        first_seen=entry.first_seen.observed_at,
-        last_seen=entry.last_seen.observed_at,
-        missing_since=entry.missing_since.observed_at if entry.missing_since else None,
-    )
+    return {
+        "key": entry.key,
+        "agency_id": entry.agency_id,
+        "model": entry.model,
+        "status": entry.status,
+        "state": agency.state if agency else None,
+        "agency": entry.fields.get("agency"),
+        "fields": canonical_json(entry.fields),
+        "first_seen": entry.first_seen.observed_at,
+        "last_seen": entry.last_seen.observed_at,
+        "missing_since": entry.missing_since.observed_at if entry.missing_since else None,
+    }

@@ -1,0 +1,538 @@
+"""``ice287g backfill wayback``: rebuild the history from the Wayback Machine's captures.
+
+Three phases, each resumable and each safe to repeat:
+
+1. **List.** Query the CDX API for the program page under every URL it has had
+   (:data:`~scraper.wayback.PAGE_URLS`, exact match) and for the spreadsheets
+   (:data:`~scraper.wayback.SHEET_PREFIX`, prefix match). Each CDX page's captures and
+   the resume key after it are saved to the state file before the next page is asked
+   for, so an interrupted listing continues from its resume key.
+2. **Fetch.** Every distinct capture (timestamp, original URL) the archive does not yet
+   hold is fetched once (``id_`` form, digest-checked) and recorded as an observation
+   with source ``wayback`` and the capture time as its observed time. A capture whose
+   Wayback digest matches bytes already held is recorded without downloading them
+   again. A capture that cannot be used (digest mismatch, an error or block page, a
+   404) is reported with its reason and remembered, and the backfill goes on.
+3. **Replay.** The pipeline processes the new observations in observed order, merged
+   with live and imported ones (it replays history when they are older).
+
+The state file (``<archive>/backfill/wayback-state.json``) only saves work; the archive
+manifest is the truth: a capture it already holds is never fetched again.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from ice287g.app import App
+from ice287g.errors import FetchError, ParseError
+from ice287g.pipeline import Progress, Report
+from parsers.detect import SUFFIXES, sniff
+from parsers.filenames import claimed_kind
+from parsers.landing_page import parse_landing_page
+from scraper.fetch import validate_content
+from scraper.policy import Expect
+from scraper.wayback import PAGE_URLS, SHEET_PREFIX, Capture, MatchType, WaybackClient
+from snapshots.archive import Archive, Observation, utc_iso
+
+STATE_FILE = Path("backfill") / "wayback-state.json"
+STATE_VERSION = 1
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+TRANSIENT_MARKERS = ("gave up after", "download slower")
+MAX_TRANSIENT_IN_A_ROW = 3
+CAPTURE_FIELDS = ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length")
+
+Bars = Callable[[str], AbstractContextManager[Progress | None]]
+
+
+@dataclass(frozen=True)
+class Target:
+    """One CDX query of the backfill: a URL or prefix, and what its captures must be."""
+
+    pattern: str
+    match_type: MatchType
+    expect: Expect
+
+    @property
+    def key(self) -> str:
+        return f"{self.match_type} {self.pattern}"
+
+
+def targets() -> tuple[Target, ...]:
+    """The page under each of its URLs, then the spreadsheets."""
+    pages = tuple(Target(url, "exact", "page") for url in PAGE_URLS)
+    return (*pages, Target(SHEET_PREFIX, "prefix", "sheet"))
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to backfill: a capture-date window and the Wayback endpoints."""
+
+    from_: date | None = None
+    to: date | None = None
+    cdx_url: str = ""
+    archive_url: str = ""
+
+    def params(self) -> dict[str, str | None]:
+        """The listing's identity: a saved listing is resumed only for the same one."""
+        return {
+            "from": self.from_.isoformat() if self.from_ else None,
+            "to": self.to.isoformat() if self.to else None,
+            "cdx_url": self.cdx_url,
+        }
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One distinct capture to bring in, and what it must be."""
+
+    capture: Capture
+    expect: Expect
+
+    @property
+    def ident(self) -> str:
+        return capture_ident(self.capture.timestamp, self.capture.original)
+
+    @property
+    def name(self) -> str:
+        return capture_name(self.capture.original, self.capture.timestamp, self.expect)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A capture that could not be used, and why."""
+
+    ident: str
+    reason: str
+    permanent: bool
+    earlier: bool = False
+
+
+@dataclass
+class BackfillReport:
+    """What the listing and fetching phases did."""
+
+    found: int = 0
+    fetched: int = 0
+    reused: int = 0
+    held: int = 0
+    ignored: int = 0
+    recorded: int = 0
+    failures: list[Failure] = field(default_factory=list)
+
+
+class CaptureUnusable(Exception):
+    """The bytes of a capture arrived but are not what the backfill needs."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# --------------------------------------------------------------------------- naming
+
+
+def capture_ident(timestamp: str, original: str) -> str:
+    """A capture's identity: ``<14-digit timestamp> <original URL>``."""
+    return f"{timestamp} {original}"
+
+
+def capture_name(original: str, timestamp: str, expect: Expect = "any") -> str:
+    """The archived file name: the URL's base name plus the timestamp.
+
+    ``.../participatingAgencies.xlsx`` at ``20250221214937`` gives
+    ``participatingAgencies-20250221214937.xlsx`` (the form the corpus uses); a page
+    URL without an extension gets ``.html``.
+    """
+    segments = [s for s in urlsplit(original).path.split("/") if s]
+    base = unquote(segments[-1]) if segments else urlsplit(original).netloc or "capture"
+    stem, dot, ext = base.rpartition(".")
+    if not dot or not stem or "/" in ext or " " in ext:
+        stem, ext = base, ("html" if expect == "page" else "")
+    return f"{stem}-{timestamp}" + (f".{ext}" if ext else "")
+
+
+def is_spreadsheet_url(original: str) -> bool:
+    """Whether a URL under the sheet prefix names a spreadsheet (not a PDF or a page)."""
+    return urlsplit(original).path.lower().endswith(SPREADSHEET_SUFFIXES)
+
+
+def is_transient(reason: str) -> bool:
+    """Whether a fetch failure may succeed if tried again (retries ran out)."""
+    return any(marker in reason for marker in TRANSIENT_MARKERS)
+
+
+def wayback_sha1(data: bytes) -> str:
+    """The Wayback payload digest of ``data`` (base32 SHA-1)."""
+    return base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
+
+
+# --------------------------------------------------------------------------- state
+
+
+class StateFile:
+    """The backfill's saved progress: the listing under way and the failed captures.
+
+    ``run`` holds the listing of an unfinished backfill (per target: the captures
+    listed so far, the resume key after them, whether the listing is done); it is
+    dropped when the backfill completes, so the next run lists the CDX afresh and finds
+    new captures. ``failures`` maps a capture to its reason; permanent ones are not
+    retried. Every save replaces the file atomically.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.data = self._load()
+
+    def _load(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
+            data = {}
+        data.setdefault("version", STATE_VERSION)
+        data.setdefault("run", None)
+        data.setdefault("failures", {})
+        return data
+
+    def save(self) -> None:
+        text = json.dumps(self.data, indent=1, sort_keys=True, ensure_ascii=False)
+        atomic_write_text(self.path, text + "\n")
+
+    def begin(self, params: dict[str, str | None]) -> dict[str, Any]:
+        """The listing to continue: the saved one if it had the same params, else a new one."""
+        run = self.data.get("run")
+        if not isinstance(run, dict) or run.get("params") != params:
+            run = {"params": params, "queries": {}}
+            self.data["run"] = run
+        return run
+
+    def query(self, run: dict[str, Any], target: Target) -> dict[str, Any]:
+        entry: dict[str, Any] = run["queries"].setdefault(
+            target.key, {"resume_key": None, "done": False, "captures": []}
+        )
+        return entry
+
+    def finish(self) -> None:
+        """The backfill completed: drop the listing (failures are kept)."""
+        self.data["run"] = None
+        self.save()
+
+    def failure(self, ident: str) -> dict[str, Any] | None:
+        found = self.data["failures"].get(ident)
+        return found if isinstance(found, dict) else None
+
+    def fail(self, failure: Failure) -> None:
+        self.data["failures"][failure.ident] = {
+            "reason": failure.reason,
+            "permanent": failure.permanent,
+        }
+        self.save()
+
+    def clear(self, ident: str) -> None:
+        if self.data["failures"].pop(ident, None) is not None:
+            self.save()
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so a reader sees the old or the new file, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def capture_row(capture: Capture) -> list[Any]:
+    """A capture as saved in the state file (the CDX fields, in CDX order)."""
+    return [getattr(capture, name) for name in CAPTURE_FIELDS]
+
+
+def row_capture(row: list[Any], archive_url: str) -> Capture:
+    """The capture a saved row describes."""
+    values = dict(zip(CAPTURE_FIELDS, row, strict=True))
+    return Capture(**values, archive_url=archive_url)
+
+
+# --------------------------------------------------------------------------- held
+
+
+@dataclass
+class Held:
+    """What the archive already holds: wayback captures recorded, and digests known."""
+
+    archive: Archive
+    captures: set[str] = field(default_factory=set)
+    digests: dict[str, str] = field(default_factory=dict)
+    _all_hashed: bool = False
+
+    @classmethod
+    def load(cls, archive: Archive) -> Held:
+        held = cls(archive)
+        for obs in archive.observations():
+            if obs.source == "wayback":
+                held.add(obs)
+        return held
+
+    def add(self, obs: Observation) -> None:
+        capture = obs.http.get("capture") if isinstance(obs.http, dict) else None
+        if isinstance(capture, dict) and capture.get("timestamp") and capture.get("original"):
+            self.captures.add(capture_ident(capture["timestamp"], capture["original"]))
+            if capture.get("digest"):
+                self.digests[str(capture["digest"]).upper()] = obs.sha256
+
+    def bytes_for(self, digest: str) -> bytes | None:
+        """Held bytes whose Wayback digest is ``digest``, or None."""
+        sha = self.digests.get(digest.upper())
+        if sha is None and not self._all_hashed:
+            self._hash_all()
+            sha = self.digests.get(digest.upper())
+        if sha is None:
+            return None
+        try:
+            return self.archive.read(sha)
+        except (OSError, ValueError):
+            return None
+
+    def _hash_all(self) -> None:
+        """Digest every held object once (imported and live captures count too)."""
+        self._all_hashed = True
+        observations = self.archive.observations()
+        for sha in sorted({o.sha256 for o in observations if o.kind_claimed != "moa"}):
+            try:
+                data = self.archive.read(sha)
+            except (OSError, ValueError):
+                continue
+            self.digests.setdefault(wayback_sha1(data), sha)
+
+
+# --------------------------------------------------------------------------- backfill
+
+
+class WaybackBackfill:
+    """Lists and fetches Wayback captures into the archive (the pipeline diffs them)."""
+
+    def __init__(self, client: WaybackClient, archive: Archive, state: StateFile) -> None:
+        self.client, self.archive, self.state = client, archive, state
+        self.report = BackfillReport()
+        self._transient_in_a_row = 0
+
+    # ----- listing
+
+    def list_captures(self, request: Request, progress: Progress | None = None) -> list[Listed]:
+        """Every distinct capture to consider, oldest first (resuming a saved listing)."""
+        run = self.state.begin(request.params())
+        self.state.save()
+        plan = targets()
+        for done, target in enumerate(plan, start=1):
+            entry = self.state.query(run, target)
+            if not entry["done"]:
+                self._list_target(target, entry, request)
+            if progress:
+                progress(done, len(plan), target.pattern)
+        return self._distinct(run, plan)
+
+    def _list_target(self, target: Target, entry: dict[str, Any], request: Request) -> None:
+        pages = self.client.iter_pages(
+            target.pattern, request.from_, request.to, target.match_type, entry["resume_key"]
+        )
+        for page in pages:
+            entry["captures"].extend(capture_row(c) for c in page.captures)
+            entry["resume_key"] = page.resume_key
+            entry["done"] = page.resume_key is None
+            self.state.save()
+
+    def _distinct(self, run: dict[str, Any], plan: tuple[Target, ...]) -> list[Listed]:
+        found: dict[str, Listed] = {}
+        for target in plan:
+            for row in self.state.query(run, target)["captures"]:
+                item = Listed(row_capture(row, self.client.archive_url), target.expect)
+                found.setdefault(item.ident, item)
+        usable = [i for i in found.values() if self._wanted(i)]
+        self.report.ignored += len(found) - len(usable)
+        self.report.found += len(usable)
+        return sorted(usable, key=lambda i: (i.capture.timestamp, i.capture.original))
+
+    @staticmethod
+    def _wanted(item: Listed) -> bool:
+        return item.expect != "sheet" or is_spreadsheet_url(item.capture.original)
+
+    # ----- fetching
+
+    def fetch(self, listed: list[Listed], progress: Progress | None = None) -> None:
+        """Bring every listed capture the archive lacks into it; then drop the listing."""
+        held = Held.load(self.archive)
+        for done, item in enumerate(listed, start=1):
+            self._bring(item, held)
+            if progress:
+                progress(done, len(listed), item.name)
+        self.state.finish()
+
+    def _bring(self, item: Listed, held: Held) -> None:
+        if item.ident in held.captures:
+            self.report.held += 1
+            return
+        known = self.state.failure(item.ident)
+        if known and known.get("permanent"):
+            failure = Failure(item.ident, str(known.get("reason")), True, earlier=True)
+            self.report.failures.append(failure)
+            return
+        try:
+            obs, reused = self._observe(item, held)
+        except (FetchError, CaptureUnusable) as exc:
+            self._failed(item, exc.reason)
+            return
+        self._transient_in_a_row = 0
+        if reused:
+            self.report.reused += 1
+        else:
+            self.report.fetched += 1
+        self.state.clear(item.ident)
+        if self.archive.record(obs):
+            self.report.recorded += 1
+        held.add(obs)
+
+    def _observe(self, item: Listed, held: Held) -> tuple[Observation, bool]:
+        """The observation of a capture, from held bytes with its digest or downloaded."""
+        data = held.bytes_for(item.capture.digest)
+        if data is not None:
+            validate_content(item.capture.raw_url, data, item.expect)
+            return self._observation(item, data, reused=True), True
+        data = self.client.fetch_capture(item.capture, item.expect)
+        return self._observation(item, data, reused=False), False
+
+    def _failed(self, item: Listed, reason: str) -> None:
+        failure = Failure(item.ident, reason, permanent=not is_transient(reason))
+        self.report.failures.append(failure)
+        self.state.fail(failure)
+        if failure.permanent:
+            self._transient_in_a_row = 0
+            return
+        self._transient_in_a_row += 1
+        if self._transient_in_a_row >= MAX_TRANSIENT_IN_A_ROW:
+            raise FetchError(
+                self.client.archive_url,
+                f"{self._transient_in_a_row} captures in a row could not be fetched "
+                f"(last: {reason}); stopped, run again to continue",
+            )
+
+    def _observation(self, item: Listed, data: bytes, reused: bool) -> Observation:
+        kind, suffix = classify(item, data)
+        sha, _ = self.archive.put(data, suffix)
+        capture = item.capture
+        http: dict[str, Any] = {
+            "capture": {
+                "timestamp": capture.timestamp,
+                "original": capture.original,
+                "mimetype": capture.mimetype,
+                "digest": capture.digest,
+            },
+            "raw_url": capture.raw_url,
+        }
+        if reused:
+            http["bytes"] = "already held (same Wayback digest), not downloaded again"
+        return Observation(
+            sha256=sha,
+            observed_at=utc_iso(capture.captured_at),
+            source="wayback",
+            kind_claimed=kind,
+            original_name=item.name,
+            url=capture.original,
+            size=len(data),
+            suffix=suffix,
+            http=http,
+        )
+
+
+def classify(item: Listed, data: bytes) -> tuple[str | None, str]:
+    """The list a capture claims to be, and its archive suffix.
+
+    A spreadsheet claims what its URL's name says (the parser decides from contents).
+    A page holding the older inline participating table is that list; a later page
+    (links to the spreadsheets) is kept as ``page``; an error or block page is unusable.
+    """
+    suffix = SUFFIXES.get(sniff(data), ".bin")
+    if item.expect != "page":
+        return claimed_kind(item.name), suffix
+    try:
+        page = parse_landing_page(data, item.capture.original)
+    except ParseError as exc:
+        raise CaptureUnusable(exc.reason) from exc
+    if page.has_legacy_table:
+        return "participating", ".html"
+    if page.block_reason:
+        raise CaptureUnusable(f"an error or block page ({page.block_reason!r})")
+    return "page", ".html"
+
+
+# --------------------------------------------------------------------------- command
+
+
+def state_path(archive: Archive) -> Path:
+    """Where the backfill keeps its progress: inside the archive it fills."""
+    return archive.root / STATE_FILE
+
+
+def run_backfill(app: App, request: Request, bars: Bars) -> tuple[BackfillReport, Report]:
+    """List, fetch and replay: the whole ``backfill wayback`` command."""
+    w = app.config.wayback
+    cdx_url, archive_url = request.cdx_url or w.cdx_url, request.archive_url or w.archive_url
+    client = app.wayback(cdx_url, archive_url)
+    job = WaybackBackfill(client, app.archive, StateFile(state_path(app.archive)))
+    resolved = Request(request.from_, request.to, cdx_url, archive_url)
+    with bars("listing captures") as update:
+        listed = job.list_captures(resolved, update)
+    with bars("fetching captures") as update:
+        job.fetch(listed, update)
+    with bars("replaying history") as update:
+        result = app.pipeline().process(update)
+    return job.report, result
+
+
+def summary_lines(report: BackfillReport, result: Report) -> Iterator[tuple[str, bool]]:
+    """The command's output: (line, to stderr) for each failure and rejection, then the
+    summary line."""
+    for failure in report.failures:
+        note = " (as in an earlier run; not retried)" if failure.earlier else ""
+        yield f"failed {failure.ident}: {failure.reason}{note}", True
+    for _, name, reason in result.rejections:
+        yield f"rejected {name}: {reason}", True
+    yield summary(report, result), False
+
+
+def summary(report: BackfillReport, result: Report) -> str:
+    """One line: captures found, fetched, already held, failed; snapshots; events."""
+    parts = [
+        f"{report.found} captures found",
+        f"{report.fetched} fetched",
+        f"{report.reused} matched bytes already held",
+        f"{report.held} already held",
+        f"{len(report.failures)} failed",
+    ]
+    if report.ignored:
+        parts.append(f"{report.ignored} ignored (not spreadsheets)")
+    replayed = " (history replayed)" if result.replayed else ""
+    return (
+        "wayback: "
+        + ", ".join(parts)
+        + f"; {result.processed} snapshots processed ({result.accepted} accepted, "
+        + f"{result.rejected} rejected), {result.events} new events{replayed}"
+    )

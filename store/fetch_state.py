@@ -1,0 +1,77 @@
+"""The live scraper's operational memory: one :class:`FetchState` row per fetched URL.
+
+Validators (ETag, Last-Modified) make the next request conditional; ``last_checked``
+paces the slower MOA re-checks; ``failures`` and ``last_error`` remember what went
+wrong so the next pass retries it. This table is not derived from the archive, so
+``rebuild`` keeps it. Write validators only after the bytes are recorded in the
+archive: a pass killed in between then simply fetches the file again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from snapshots.archive import parse_utc, utc_iso
+from store.models import FetchState
+
+
+def get(session: Session, url: str) -> FetchState | None:
+    """The state of ``url``, or None when it was never fetched."""
+    return session.get(FetchState, url)
+
+
+def all_states(session: Session) -> dict[str, FetchState]:
+    """Every known URL's state, by URL."""
+    return {row.url: row for row in session.scalars(select(FetchState))}
+
+
+def _row(session: Session, url: str, kind: str) -> FetchState:
+    row = session.get(FetchState, url)
+    if row is None:
+        row = FetchState(url=url, kind=kind, failures=0)
+        session.add(row)
+    row.kind = kind
+    return row
+
+
+def mark_fetched(
+    session: Session,
+    url: str,
+    kind: str,
+    *,
+    status: int,
+    sha256: str | None,
+    etag: str | None,
+    last_modified: str | None,
+    checked_at: datetime,
+) -> None:
+    """A successful fetch (200 whose bytes are recorded, or 304): keep its validators."""
+    row = _row(session, url, kind)
+    if status != 304:
+        row.etag, row.last_modified = etag, last_modified
+        row.sha256 = sha256
+    row.last_status = status
+    row.last_checked = utc_iso(checked_at)
+    row.last_error = None
+    row.failures = 0
+
+
+def mark_failed(
+    session: Session, url: str, kind: str, error: str, checked_at: datetime, status: int | None
+) -> None:
+    """A failed fetch: count it and keep the reason; validators stay as they were."""
+    row = _row(session, url, kind)
+    row.failures = (row.failures or 0) + 1
+    row.last_error = error
+    row.last_status = status
+    row.last_checked = utc_iso(checked_at)
+
+
+def is_due(row: FetchState | None, now: datetime, every_hours: float) -> bool:
+    """Whether a successfully fetched URL should be checked again (never fetched: yes)."""
+    if row is None or row.sha256 is None or row.last_checked is None:
+        return True
+    return parse_utc(row.last_checked) + timedelta(hours=every_hours) <= now
