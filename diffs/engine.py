@@ -86,17 +86,22 @@ def apply_snapshot(
         kept = replace(previous, loss_candidate=verdict.candidate)
         rejected = reject(state.with_list(kind, kept), ref, verdict.reason or "", kind)
         return rejected
-    return _accept(state, ref, listing, rules, verdict)
+    return _accept(state, ref, listing, rules, verdict, ids)
 
 
 def _accept(
-    state: ProgramState, ref: SnapshotRef, listing: ParsedListing, rules: Rules, verdict: Verdict
+    state: ProgramState,
+    ref: SnapshotRef,
+    listing: ParsedListing,
+    rules: Rules,
+    verdict: Verdict,
+    ids: list[str],
 ) -> Outcome:
     kind = listing.kind
     last_participating = state.participating.last
-    state, ids, rename_events = _resolve_identities(state, ref, listing, rules)
+    state, ids, rename_events = _resolve_identities(state, ref, listing, rules, ids)
     rows = _rows_by_key(listing.rows, ids)
-    models_before = _models_by_agency(state.participating)
+    before_entries = state.participating.entries
     diff = _ListDiff(state, kind, ref, rules)
     events = rename_events + diff.run(rows)
     state = diff.result()
@@ -106,8 +111,10 @@ def _accept(
     )
     state = state.with_list(kind, new_list)
     if kind == "participating":
-        after = _models_by_agency(state.participating)
-        events += _models_changed(models_before, after, state, last_participating, ref)
+        touched = {e.agency_id for e in events if e.agency_id}
+        before = _models_by_agency(before_entries, touched)
+        after = _models_by_agency(state.participating.entries, touched)
+        events += _models_changed(before, after, state, last_participating, ref)
     return Outcome(state, tuple(events), True, note=verdict.note, agency_ids=tuple(ids))
 
 
@@ -115,10 +122,9 @@ def _accept(
 
 
 def _resolve_identities(
-    state: ProgramState, ref: SnapshotRef, listing: ParsedListing, rules: Rules
+    state: ProgramState, ref: SnapshotRef, listing: ParsedListing, rules: Rules, ids: list[str]
 ) -> tuple[ProgramState, list[str], list[Event]]:
-    """Resolve each row's agency, detect renames, and register new agencies."""
-    ids = [identity.resolve(r, state.aliases) for r in listing.rows]
+    """Detect renames among the resolved ids, and register new agencies."""
     by_id: dict[str, list[ListingRow]] = defaultdict(list)
     for agency_id, row in zip(ids, listing.rows, strict=True):
         by_id[agency_id].append(row)
@@ -260,14 +266,9 @@ class _ListDiff:
             self.events.append(self._changed(old, fields))
             self.events += self._published(old, fields)
         status = old.status if old.status == APPROVED else ACTIVE
-        self.entries[key] = replace(
-            old,
-            fields=fields,
-            status=status,
-            last_seen=self.ref,
-            missing_since=None,
-            missing_versions=(),
-            missing_observations=0,
+        # Built directly: this runs for every row of every snapshot (replace() is slow).
+        self.entries[key] = Entry(
+            old.key, old.agency_id, old.model, fields, status, old.first_seen, self.ref
         )
 
     def _appear(
@@ -397,9 +398,10 @@ def carry_links(old: dict[str, Any], new: dict[str, Any], row: ListingRow) -> di
     result = dict(new)
     texts = {"moa_url": row.moa_text, "addendum_url": row.addendum_text}
     for name, text in texts.items():
-        if name in result and result[name] is None and old.get(name):
-            if "pending" not in (text or "").lower() and (text or name == "addendum_url"):
-                result[name] = old[name]
+        lost = name in result and result[name] is None and bool(old.get(name))
+        says_link = "pending" not in (text or "").lower() and bool(text or name == "addendum_url")
+        if lost and says_link:
+            result[name] = old[name]
     return result
 
 
@@ -437,10 +439,11 @@ def _schema_events(
     return [event]
 
 
-def _models_by_agency(lst: ListState) -> dict[str, frozenset[str]]:
+def _models_by_agency(entries: dict[str, Entry], agencies: set[str]) -> dict[str, frozenset[str]]:
+    """The listed models of each of ``agencies`` (only those: this runs per snapshot)."""
     result: dict[str, set[str]] = defaultdict(set)
-    for entry in lst.entries.values():
-        if entry.status in LISTED:
+    for entry in entries.values():
+        if entry.agency_id in agencies and entry.status in LISTED:
             result[entry.agency_id].add(entry.model)
     return {k: frozenset(v) for k, v in result.items()}
 

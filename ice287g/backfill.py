@@ -156,10 +156,11 @@ def capture_name(original: str, timestamp: str, expect: Expect = "any") -> str:
     URL without an extension gets ``.html``.
     """
     segments = [s for s in urlsplit(original).path.split("/") if s]
-    base = unquote(segments[-1]) if segments else urlsplit(original).netloc or "capture"
+    base = unquote(segments[-1]) if segments else ""
     stem, dot, ext = base.rpartition(".")
-    if not dot or not stem or "/" in ext or " " in ext:
-        stem, ext = base, ("html" if expect == "page" else "")
+    if not (dot and stem and ext.isalnum()):
+        stem = base or urlsplit(original).netloc or "capture"
+        ext = "html" if expect == "page" else ""
     return f"{stem}-{timestamp}" + (f".{ext}" if ext else "")
 
 
@@ -293,11 +294,15 @@ class Held:
         return held
 
     def add(self, obs: Observation) -> None:
+        """Note a wayback observation (recorded with its capture, or by time and URL)."""
         capture = obs.http.get("capture") if isinstance(obs.http, dict) else None
-        if isinstance(capture, dict) and capture.get("timestamp") and capture.get("original"):
+        if not isinstance(capture, dict) or not capture.get("original"):
+            stamp = "".join(ch for ch in obs.observed_at if ch.isdigit())
+            capture = {"timestamp": stamp, "original": obs.url}
+        if capture.get("timestamp") and capture.get("original"):
             self.captures.add(capture_ident(capture["timestamp"], capture["original"]))
-            if capture.get("digest"):
-                self.digests[str(capture["digest"]).upper()] = obs.sha256
+        if capture.get("digest"):
+            self.digests[str(capture["digest"]).upper()] = obs.sha256
 
     def bytes_for(self, digest: str) -> bytes | None:
         """Held bytes whose Wayback digest is ``digest``, or None."""

@@ -148,6 +148,7 @@ def import_cmd(
             importer.import_file(path, flag, rows, report)
             if update:
                 update(done, len(files), path.name)
+    importer.commit(report)
     with progress_bar("diffing") as update:
         result = app.pipeline(importer.parsed).process(update)
     _print_import(report, result)

@@ -1,7 +1,141 @@
-"""Commands of the live feature, added to the ``ice287g`` group by :mod:`ice287g.cli`."""
+"""Commands of the live feature, added to the ``ice287g`` group by :mod:`ice287g.cli`.
+
+``ice287g run``: one pass (page, both lists, diff, MOAs). ``ice287g schedule``: the
+same pass on a schedule. Exit codes of ``run``: 0 the pass completed (with or without
+changes), 1 something failed (one ``ice287g: error:`` line each), 3 a snapshot was
+rejected by the quality gate (kept, reported, not diffed), 75 another pass holds the
+lock, 2 bad configuration.
+"""
 
 from __future__ import annotations
 
+import logging
+import os
+import sys
+from dataclasses import replace
+from typing import Any
+
 import click
 
-COMMANDS: list[click.Command] = []
+from ice287g.app import App
+from ice287g.errors import ConfigError
+from ice287g.live import CRASH_ENV, CRASH_STEPS, PassOptions, PassResult, run_pass
+from ice287g.render import describe
+from ice287g.schedule import PassScheduler, ScheduleOptions
+
+BASE_URL_HELP = (
+    "Fetch from this origin instead of https://www.ice.gov, links inside the sheets "
+    "included (default: config source.base_url, env ICE287G_BASE_URL)."
+)
+
+
+def _live_app(ctx: click.Context, base_url: str | None) -> App:
+    """The command's App, pointed at ``--base-url`` when given."""
+    app = ctx.find_object(App)
+    assert app is not None
+    if base_url is not None:
+        if not base_url.startswith(("http://", "https://")):
+            raise ConfigError(f"--base-url must start with http:// or https://, got {base_url!r}")
+        source = replace(app.config.source, base_url=base_url.rstrip("/"))
+        app.config = replace(app.config, source=source)
+    return app
+
+
+def _crash_step() -> str | None:
+    """The test hook ``ICE287G_TEST_CRASH_AFTER`` (ignored unless a known step)."""
+    step = os.environ.get(CRASH_ENV)
+    return step if step in CRASH_STEPS else None
+
+
+def event_line(event: dict[str, Any]) -> str:
+    """One changed thing: date, kind, and who (state · agency · model)."""
+    return f"{str(event['window_end'])[:10]}  {event['kind']}  {describe(event)}"
+
+
+def report(result: PassResult, quiet: bool) -> int:
+    """Print what changed (stdout) and what went wrong (stderr); return the exit code."""
+    if not quiet:
+        for event in result.events:
+            if event["kind"] != "snapshot.rejected":
+                click.echo(event_line(event))
+        for warning in result.warnings:
+            click.echo(f"ice287g: warning: {warning}", err=True)
+    for name, reason in result.rejections:
+        click.echo(f"ice287g: rejected: {name}: {reason}", err=True)
+    for failure in result.failures:
+        click.echo(f"ice287g: error: {failure}", err=True)
+    return result.exit_code
+
+
+@click.command("run")
+@click.option("--quiet", is_flag=True, help="Print nothing unless something failed.")
+@click.option("--base-url", metavar="URL", help=BASE_URL_HELP)
+@click.option("--no-moas", is_flag=True, help="Skip the MOA and addendum PDFs.")
+@click.pass_context
+def run_cmd(ctx: click.Context, quiet: bool, base_url: str | None, no_moas: bool) -> None:
+    """One live pass: the page, both lists, the diff, then the MOA PDFs."""
+    from ice287g.cli import progress_bar
+
+    app = _live_app(ctx, base_url)
+    options = PassOptions(moas=not no_moas, crash_after=_crash_step())
+    result = run_pass(app, options, progress_bar)
+    ctx.exit(report(result, quiet))
+
+
+@click.command("schedule")
+@click.option(
+    "--every",
+    type=click.FloatRange(min=0.1),
+    metavar="SECONDS",
+    help="Run every SECONDS (first pass at once) instead of the cron line in config.",
+)
+@click.option("--base-url", metavar="URL", help=BASE_URL_HELP)
+@click.option(
+    "--max-runs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Stop after N passes (for tests and one-off catch-ups).",
+)
+@click.pass_context
+def schedule_cmd(
+    ctx: click.Context, every: float | None, base_url: str | None, max_runs: int | None
+) -> None:
+    """Run the live pass on schedule.cron until SIGTERM/SIGINT (never two at once)."""
+    config = _live_app(ctx, base_url).config
+    _setup_logging()
+    options = PassOptions(crash_after=_crash_step())
+
+    def job() -> PassResult:
+        app = App(config)
+        try:
+            return run_pass(app, options)
+        finally:
+            app.close()
+
+    def show(result: PassResult) -> None:
+        report(result, quiet=False)
+        logging.getLogger("ice287g.schedule").info(
+            "pass done: %d new events, %d failures, %d rejected",
+            len(result.events),
+            len(result.failures),
+            len(result.rejections),
+        )
+
+    scheduler = PassScheduler(config, ScheduleOptions(every, max_runs), job, show)
+    ctx.exit(scheduler.start())
+
+
+def _setup_logging() -> None:
+    """Schedule messages on stderr, one line each; APScheduler only when it warns."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        logging.Formatter("ice287g: %(asctime)s %(message)s", "%Y-%m-%dT%H:%M:%S%z")
+    )
+    logger = logging.getLogger("ice287g")
+    if not logger.handlers:
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+COMMANDS: list[click.Command] = [run_cmd, schedule_cmd]

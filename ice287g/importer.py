@@ -109,6 +109,7 @@ class Importer:
         self.archive = archive
         self.now = now or datetime.now(UTC)
         self.parsed: dict[str, ParsedListing | ParseError] = {}
+        self._staged: list[tuple[str, Observation]] = []
 
     def import_file(
         self,
@@ -125,8 +126,14 @@ class Importer:
         if problem:
             report.skipped.append((str(path), problem))
         elif obs is not None:
-            target = report.added if self.archive.record(obs) else report.already
-            target.append(str(path))
+            self._staged.append((str(path), obs))
+
+    def commit(self, report: ImportReport) -> None:
+        """Record the staged observations in the manifest (one write, one fsync)."""
+        new = {o.key for o in self.archive.record_many(obs for _, obs in self._staged)}
+        for path, obs in self._staged:
+            (report.added if obs.key in new else report.already).append(path)
+        self._staged.clear()
 
     def _observation(
         self, path: Path, flag: datetime | None, manifest: dict[str, ManifestRow]

@@ -129,17 +129,25 @@ class Archive:
 
     def record(self, obs: Observation) -> bool:
         """Append an observation; False (and nothing written) if already recorded."""
+        return bool(self.record_many([obs]))
+
+    def record_many(self, observations: Iterable[Observation]) -> list[Observation]:
+        """Append the observations not yet recorded, with one fsync; return those."""
         keys = self._load_keys()
-        if obs.key in keys:
-            return False
+        new: list[Observation] = []
+        for obs in observations:
+            if obs.key not in keys:
+                keys.add(obs.key)
+                new.append(obs)
+        if not new:
+            return new
         self.root.mkdir(parents=True, exist_ok=True)
         lead = "\n" if _ends_torn(self.manifest_path) else ""
         with self.manifest_path.open("a", encoding="utf-8") as handle:
-            handle.write(lead + obs.to_json() + "\n")
+            handle.write(lead + "".join(obs.to_json() + "\n" for obs in new))
             handle.flush()
             os.fsync(handle.fileno())
-        keys.add(obs.key)
-        return True
+        return new
 
     def has(self, obs: Observation) -> bool:
         return obs.key in self._load_keys()

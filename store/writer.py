@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from diffs.events import Event
@@ -77,7 +77,7 @@ def add_listing_rows(
         for index, (row, agency_id) in enumerate(zip(rows, agency_ids, strict=True))
     ]
     if values:
-        session.execute(insert(ListingRowModel), values)
+        session.execute(ListingRowModel.__table__.insert(), values)
 
 
 def _row_values(sha: str, kind: str, index: int, row: ListingRow, agency_id: str) -> dict[str, Any]:
@@ -119,7 +119,7 @@ def add_events(session: Session, events: Iterable[Event], seq: int, seen: set[st
             seen.add(event.id)
             values.append(_event_values(event, seq + len(values)))
     if values:
-        session.execute(insert(EventModel), values)
+        session.execute(EventModel.__table__.insert(), values)
     return seq + len(values)
 
 
@@ -165,9 +165,9 @@ def write_projections(session: Session, state: ProgramState) -> None:
     ):
         values = [_entry_values(e, state) for e in entries.values()]
         if values:
-            session.execute(insert(model), values)
+            session.execute(model.__table__.insert(), values)
     if agencies:
-        session.execute(insert(AgencyModel), agencies)
+        session.execute(AgencyModel.__table__.insert(), agencies)
 
 
 def _entry_values(entry: Entry, state: ProgramState) -> dict[str, Any]:

@@ -1,0 +1,417 @@
+"""One live pass over ICE's 287(g) page: page, both lists, diff, then the MOA PDFs.
+
+The pass only fetches and archives; the pipeline does the rest. Order matters for
+crash safety: bytes go to the archive (atomic) and the observation to the manifest
+(fsync'd) *before* the fetch validators are written to ``fetch_state``, so a pass
+killed anywhere leaves a file either recorded (the pipeline picks it up next time)
+or not (the next pass fetches it again). The pipeline commits in transactions and
+resumes from the manifest, so the next pass ends with the same events.
+
+URLs: every link is handled in its canonical ICE form (``https://www.ice.gov/...``)
+for the archive and the database, and fetched at ``source.base_url`` (a mirror or a
+test server) when that is not ICE itself; ``http['fetched_url']`` says where.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import unquote, urldefrag, urlsplit
+
+from ice287g.app import App
+from ice287g.errors import FetchError, ParseError
+from ice287g.lock import RunLock
+from ice287g.pipeline import Progress, Report
+from parsers.landing_page import LandingPage, parse_landing_page
+from parsers.urls import ICE_ORIGIN, rebase_url, repair_url
+from scraper.fetch import Fetcher, FetchResult
+from scraper.policy import Expect
+from snapshots.archive import Observation, utc_iso
+from store import fetch_state, queries, writer
+from store.db import transaction
+
+ProgressFactory = Callable[[str], AbstractContextManager[Progress | None]]
+CRASH_ENV = "ICE287G_TEST_CRASH_AFTER"
+"""Test hook: the name of a step after which the pass kills itself (``os._exit``)."""
+CRASH_STEPS = ("page", "sheet", "lists", "diff", "process", "moa", "moas")
+LIST_ROLES = ("participating", "pending")
+SUFFIX = {"page": ".html", "participating": ".xlsx", "pending": ".xlsx", "moa": ".pdf"}
+EXPECT: dict[str, Expect] = {
+    "page": "page",
+    "participating": "sheet",
+    "pending": "sheet",
+    "moa": "pdf",
+}
+_STATUS = re.compile(r"\bHTTP (\d{3})\b")
+
+
+@dataclass(frozen=True)
+class PassOptions:
+    """What one pass does: ``moas`` False skips the MOA PDFs; ``crash_after`` is the
+    test hook (a step of :data:`CRASH_STEPS`)."""
+
+    moas: bool = True
+    crash_after: str | None = None
+
+
+@dataclass
+class PassResult:
+    """What one pass did and what went wrong (failures are one line each)."""
+
+    failures: list[str] = field(default_factory=list)
+    rejections: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    recorded: int = 0
+    accepted: int = 0
+    moas_checked: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        """0 completed, 1 some fetch failed, 3 a snapshot was rejected (and none failed)."""
+        if self.failures:
+            return 1
+        return 3 if self.rejections else 0
+
+
+@dataclass(frozen=True)
+class Target:
+    """One file to fetch: its role, canonical ICE URL and the URL actually requested."""
+
+    kind: str
+    canonical: str
+    fetch_url: str
+
+    @property
+    def name(self) -> str:
+        return unquote(urlsplit(self.canonical).path).rstrip("/").rsplit("/", 1)[-1]
+
+
+@contextmanager
+def no_progress(_label: str) -> Iterator[Progress | None]:
+    """The default progress factory: no bar."""
+    yield None
+
+
+def run_pass(app: App, options: PassOptions, progress: ProgressFactory = no_progress) -> PassResult:
+    """One full pass under the run lock (raises LockHeld when another pass runs)."""
+    with RunLock(app.config.lock_file):
+        return LivePass(app, options, progress).run()
+
+
+def canonical_url(url: str, base_url: str) -> str:
+    """The ICE form of a URL found on the page or in a sheet (fragment dropped):
+    a URL under ``base_url`` (a mirror) is mapped back to https://www.ice.gov."""
+    url = urldefrag(url)[0]
+    base = base_url.rstrip("/")
+    if base != ICE_ORIGIN and (url == base or url.startswith(base + "/")):
+        return ICE_ORIGIN + url[len(base) :]
+    return url
+
+
+class LivePass:
+    """Fetch, archive and diff everything ICE publishes, once. Built per pass."""
+
+    def __init__(
+        self,
+        app: App,
+        options: PassOptions,
+        progress: ProgressFactory = no_progress,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.app, self.options, self.progress, self.now = app, options, progress, now
+        self.base_url = app.config.source.base_url
+        self.result = PassResult()
+        self._fetcher: Fetcher | None = None
+        self._latest: dict[tuple[str, str | None], str] = {}
+        self._known_snapshots: set[str] = set()
+
+    @property
+    def fetcher(self) -> Fetcher:
+        if self._fetcher is None:
+            self._fetcher = self.app.fetcher()
+        return self._fetcher
+
+    def run(self) -> PassResult:
+        """Page -> lists -> diff -> count check -> MOAs -> diff; returns what happened."""
+        known_events = self._start()
+        landing = self.discover()
+        self.fetch_lists(landing)
+        self._crash("lists")
+        self.process()
+        self._crash("process")
+        self.check_counts(landing)
+        if self.options.moas:
+            self.fetch_moas()
+            self._crash("moas")
+            self.process()
+        self.result.events = self._new_events(known_events)
+        return self.result
+
+    def _start(self) -> set[str]:
+        """Remember what is already known, so only this pass's news is reported."""
+        for obs in self.app.archive.observations():
+            self._latest[_latest_key(obs.kind_claimed, obs.url)] = obs.sha256
+        with transaction(self.app.engine) as session:
+            self._known_snapshots = writer.known_snapshot_ids(session)
+            return writer.known_event_ids(session)
+
+    # -- discovery ---------------------------------------------------------------------
+
+    def discover(self) -> LandingPage:
+        """Fetch and read the landing page; archive it once its list links are found."""
+        target = self.target("page", self.app.config.page_url)
+        result = self.fetch(target, fatal=True)
+        assert result is not None
+        data = self._page_bytes(target, result)
+        landing = self._parse_page(target, data)
+        if self._no_list_links(landing):
+            self._no_lists(target, landing)
+            target = Target("participating", target.canonical, target.fetch_url)
+        if result.content is not None:
+            self.keep(target, result, data)
+        self._crash("page")
+        self._mark_fetched(target, result)
+        return landing
+
+    def _page_bytes(self, target: Target, result: FetchResult) -> bytes:
+        """The page body; on a 304, the archived copy (validators are only sent when
+        the archive holds it)."""
+        if result.content is not None:
+            return result.content
+        row = self._state(target.fetch_url)
+        return self.app.archive.read(row.sha256)
+
+    def _parse_page(self, target: Target, data: bytes) -> LandingPage:
+        try:
+            landing = parse_landing_page(data, target.fetch_url)
+        except ParseError as exc:
+            raise FetchError(target.fetch_url, exc.reason) from exc
+        if landing.block_reason:
+            raise FetchError(
+                target.fetch_url, f"got a block or error page ({landing.block_reason})"
+            )
+        return landing
+
+    def _no_lists(self, target: Target, landing: LandingPage) -> None:
+        """Without list links the inline table is read; without either we stop, loudly."""
+        if landing.has_legacy_table:
+            return
+        seen = ", ".join(landing.candidates) or "none"
+        raise FetchError(
+            target.fetch_url,
+            f"no participating or pending list link found on the page (spreadsheet links seen: "
+            f"{seen}); nothing recorded",
+        )
+
+    @staticmethod
+    def _no_list_links(landing: LandingPage) -> bool:
+        return landing.participating_url is None and landing.pending_url is None
+
+    # -- lists -------------------------------------------------------------------------
+
+    def fetch_lists(self, landing: LandingPage) -> None:
+        """Fetch both sheets (conditionally) and archive each one that changed."""
+        if self._no_list_links(landing):
+            return
+        links = {"participating": landing.participating_url, "pending": landing.pending_url}
+        for role in LIST_ROLES:
+            url = links[role]
+            if url is None:
+                seen = ", ".join(landing.candidates) or "none"
+                page = self.app.config.page_url
+                self.result.failures.append(
+                    f"{page}: no {role} list link found (spreadsheet links seen: {seen})"
+                )
+                continue
+            self.fetch_and_keep(self.target(role, url))
+            self._crash("sheet")
+
+    # -- MOAs --------------------------------------------------------------------------
+
+    def fetch_moas(self) -> None:
+        """Every MOA and addendum of the accepted participating list: new ones once,
+        known ones conditionally when ``fetch.moa_recheck_hours`` have passed."""
+        targets = self.due_moas()
+        with self.progress("MOA PDFs") as update:
+            for done, target in enumerate(targets, start=1):
+                self.fetch_and_keep(target)
+                self._crash("moa")
+                if update:
+                    update(done, len(targets), target.name)
+        self.result.moas_checked = len(targets)
+
+    def due_moas(self) -> list[Target]:
+        """The MOA targets to fetch now, sorted by URL."""
+        urls = self.moa_urls()
+        hours = self.app.config.fetch.moa_recheck_hours
+        now = self.now()
+        with transaction(self.app.engine) as session:
+            states = fetch_state.all_states(session)
+        targets = [self.target("moa", url) for url in urls]
+        return [t for t in targets if fetch_state.is_due(states.get(t.fetch_url), now, hours)]
+
+    def moa_urls(self) -> list[str]:
+        """Distinct repaired MOA and addendum URLs of the latest accepted participating list."""
+        with transaction(self.app.engine) as session:
+            snapshot = queries.latest_accepted(session, "participating", None)
+            rows = queries.list_rows(session, snapshot)
+            raw = [u for row in rows for u in (row.moa_url, row.addendum_url) if u]
+        repaired = {urldefrag(url)[0] for url in map(repair_url, raw) if url}
+        return sorted(repaired)
+
+    # -- fetching and keeping ----------------------------------------------------------
+
+    def target(self, kind: str, url: str) -> Target:
+        """A target for a link as found (page, sheet or repaired MOA link)."""
+        canonical = canonical_url(url, self.base_url)
+        return Target(kind, canonical, rebase_url(canonical, self.base_url))
+
+    def fetch_and_keep(self, target: Target) -> None:
+        """Fetch one file; archive it if it changed; remember validators afterwards."""
+        result = self.fetch(target)
+        if result is None:
+            return
+        if result.content is not None:
+            self.keep(target, result, result.content)
+        self._mark_fetched(target, result)
+
+    def fetch(self, target: Target, fatal: bool = False) -> FetchResult | None:
+        """A conditional GET. A failure is counted in fetch_state, then raised when
+        ``fatal``, else reported as one failure line (and None returned)."""
+        row = self._state(target.fetch_url)
+        usable = row is not None and row.sha256 and self.app.archive.find(row.sha256)
+        etag = row.etag if row is not None and usable else None
+        modified = row.last_modified if row is not None and usable else None
+        try:
+            return self.fetcher.fetch(target.fetch_url, EXPECT[target.kind], etag, modified)
+        except FetchError as exc:
+            self._mark_failed(target, exc)
+            if fatal:
+                raise
+            self.result.failures.append(str(exc))
+            return None
+
+    def keep(self, target: Target, result: FetchResult, data: bytes) -> None:
+        """Archive the bytes and record the observation, unless they did not change."""
+        key = _latest_key(target.kind, target.canonical)
+        sha = result.sha256 or ""
+        if self._latest.get(key) == sha:
+            return
+        archive = self.app.archive
+        sha, _ = archive.put(data, SUFFIX[target.kind])
+        if archive.record(self._observation(target, result, sha, len(data))):
+            self.result.recorded += 1
+        self._latest[key] = sha
+
+    def _observation(self, target: Target, result: FetchResult, sha: str, size: int) -> Observation:
+        http: dict[str, Any] = {"status": result.status, "fetched_url": target.fetch_url}
+        extras = {
+            "final_url": result.final_url if result.redirects else None,
+            "etag": result.etag,
+            "last_modified": result.last_modified,
+            "content_type": result.content_type,
+        }
+        http.update({k: v for k, v in extras.items() if v})
+        return Observation(
+            sha256=sha,
+            observed_at=utc_iso(result.fetched_at),
+            source="live",
+            kind_claimed=target.kind,
+            original_name=target.name or None,
+            url=target.canonical,
+            size=size,
+            suffix=SUFFIX[target.kind],
+            http=http,
+        )
+
+    def _state(self, url: str) -> Any:
+        with transaction(self.app.engine) as session:
+            return fetch_state.get(session, url)
+
+    def _mark_fetched(self, target: Target, result: FetchResult) -> None:
+        with transaction(self.app.engine) as session:
+            fetch_state.mark_fetched(
+                session,
+                target.fetch_url,
+                target.kind,
+                status=result.status,
+                sha256=result.sha256,
+                etag=result.etag,
+                last_modified=result.last_modified,
+                checked_at=result.fetched_at,
+            )
+
+    def _mark_failed(self, target: Target, exc: FetchError) -> None:
+        match = _STATUS.search(exc.reason)
+        status = int(match[1]) if match else None
+        with transaction(self.app.engine) as session:
+            fetch_state.mark_failed(
+                session, target.fetch_url, target.kind, exc.reason, self.now(), status
+            )
+
+    # -- diffing and reporting ---------------------------------------------------------
+
+    def process(self) -> Report:
+        """Run the pipeline over what was recorded; collect this pass's rejections."""
+        report = self.app.pipeline().process(self._diff_progress())
+        for snapshot_id, name, reason in report.rejections:
+            if snapshot_id not in self._known_snapshots:
+                self.result.rejections.append((name, reason))
+                self._known_snapshots.add(snapshot_id)
+        self.result.accepted += report.accepted
+        return report
+
+    def _diff_progress(self) -> Progress | None:
+        if self.options.crash_after != "diff":
+            return None
+        return lambda _done, _total, _name: self._crash("diff")
+
+    def check_counts(self, landing: LandingPage) -> None:
+        """Warn (not fail) when the counts the page states differ from the lists."""
+        stated = landing.stated_counts
+        if stated is None or not (self.result.recorded or self.result.accepted):
+            return
+        with transaction(self.app.engine) as session:
+            status = queries.status(session, None)
+        if status["participating_snapshot"] is None:
+            return
+        pairs = (
+            ("MOAs", stated.total_moas, status["agreements"]),
+            ("states", stated.states, status["states"]),
+            ("JEM", stated.jem, status["by_model"]["JEM"]),
+            ("WSO", stated.wso, status["by_model"]["WSO"]),
+            ("TFM", stated.tfm, status["by_model"]["TFM"]),
+            ("pending", stated.pending, status["pending"]),
+        )
+        wrong = [
+            f"{said} {label} stated, {found} listed"
+            for label, said, found in pairs
+            if said is not None and said != found
+        ]
+        if wrong:
+            self.result.warnings.append(
+                "the page's counts differ from the lists: " + "; ".join(wrong)
+            )
+
+    def _new_events(self, known: set[str]) -> list[dict[str, Any]]:
+        with transaction(self.app.engine) as session:
+            events = queries.events(session, queries.EventFilter())
+        return [e for e in events if e["id"] not in known]
+
+    def _crash(self, step: str) -> None:
+        """The test hook: die like ``kill -9`` right after ``step``."""
+        if self.options.crash_after == step:
+            os._exit(137)
+
+
+def _latest_key(kind: str | None, url: str | None) -> tuple[str, str | None]:
+    """Lists are compared with the last file of the same list, whatever its URL; the
+    page and MOAs with the last file behind the same URL."""
+    kind = kind or "unknown"
+    return (kind, url if kind in ("page", "moa") else None)

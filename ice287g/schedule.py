@@ -1,0 +1,132 @@
+"""``ice287g schedule``: the live pass on a cron schedule, as a long-running service.
+
+APScheduler's BlockingScheduler fires one job: never two at once (``max_instances=1``),
+missed firings coalesced into one, late firings run within ``misfire_grace_time``.
+Each firing builds its own :class:`~ice287g.app.App` and runs the same pass as
+``ice287g run`` under the same lock. A failed pass is logged and the schedule goes on.
+SIGTERM or SIGINT stops the scheduler; a pass in progress finishes first.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from types import FrameType
+from typing import Any
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from ice287g.config import Config
+from ice287g.errors import ConfigError, Ice287gError, LockHeld
+from ice287g.live import PassResult
+
+log = logging.getLogger("ice287g.schedule")
+
+CRON_MISFIRE_GRACE = 3600
+"""Seconds a cron firing may start late (machine asleep, pass overran) and still run."""
+
+PassJob = Callable[[], PassResult]
+Reporter = Callable[[PassResult], None]
+
+
+@dataclass(frozen=True)
+class ScheduleOptions:
+    """``every`` seconds (an interval, first pass at once) instead of the config's cron;
+    stop by itself after ``max_runs`` firings when given."""
+
+    every: float | None = None
+    max_runs: int | None = None
+
+
+def make_trigger(config: Config, every: float | None) -> BaseTrigger:
+    """The interval trigger for ``--every``, else the cron line of ``schedule.cron``."""
+    timezone = config.schedule.timezone
+    if every is not None:
+        return IntervalTrigger(seconds=every, timezone=timezone)
+    try:
+        return CronTrigger.from_crontab(config.schedule.cron, timezone=timezone)
+    except (ValueError, LookupError) as exc:
+        raise ConfigError(f"schedule.cron {config.schedule.cron!r} is not usable: {exc}") from exc
+
+
+class PassScheduler:
+    """Runs ``job`` on a trigger until stopped by a signal or ``max_runs``."""
+
+    def __init__(
+        self, config: Config, options: ScheduleOptions, job: PassJob, report: Reporter
+    ) -> None:
+        self.config, self.options, self.job, self.report = config, options, job, report
+        self.runs = 0
+        self.scheduler = BlockingScheduler(
+            timezone=config.schedule.timezone,
+            executors={"default": ThreadPoolExecutor(max_workers=1)},
+        )
+
+    def start(self) -> int:
+        """Block until stopped; return the exit code (0 on a clean stop)."""
+        every = self.options.every
+        self.scheduler.add_job(
+            self.fire,
+            make_trigger(self.config, every),
+            id="live-pass",
+            name="ice287g live pass",
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=CRON_MISFIRE_GRACE if every is None else max(1, int(every)),
+            **({"next_run_time": datetime.now().astimezone()} if every is not None else {}),
+        )
+        previous = self._install_signals()
+        try:
+            log.info("schedule started (%s)", self._describe())
+            self.scheduler.start()
+        finally:
+            self._restore_signals(previous)
+        log.info("schedule stopped after %d pass(es)", self.runs)
+        return 0
+
+    def _describe(self) -> str:
+        if self.options.every is not None:
+            return f"every {self.options.every:g} s"
+        return f"cron {self.config.schedule.cron!r}, {self.config.schedule.timezone}"
+
+    def fire(self) -> None:
+        """One firing: the pass, its report; any failure is logged, never raised."""
+        try:
+            self.report(self.job())
+        except LockHeld as exc:
+            log.warning("pass skipped: %s", exc)
+        except Ice287gError as exc:
+            log.error("pass failed: %s", exc)
+        except Exception:
+            log.exception("pass crashed")
+        finally:
+            self.runs += 1
+            if self.options.max_runs is not None and self.runs >= self.options.max_runs:
+                self.stop()
+
+    def stop(self, *_args: Any) -> None:
+        """Stop the scheduler (safe from a signal handler or from the job itself)."""
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+    def _install_signals(self) -> dict[int, Any]:
+        previous: dict[int, Any] = {}
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            previous[signum] = signal.signal(signum, self._on_signal)
+        return previous
+
+    def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
+        log.info("%s received, stopping", signal.Signals(signum).name)
+        self.stop()
+
+    @staticmethod
+    def _restore_signals(previous: dict[int, Any]) -> None:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
