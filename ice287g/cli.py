@@ -143,6 +143,7 @@ def import_cmd(
     importer = Importer(app.archive)
     report = ImportReport()
     files = list(iter_files(list(paths)))
+    importer.preparse(files, flag, rows)
     with progress_bar("archiving") as update:
         for done, path in enumerate(files, start=1):
             importer.import_file(path, flag, rows, report)

@@ -27,6 +27,9 @@ class ParseError(Ice287gError):
         self.source = source
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        return (type(self), (self.source, self.reason))
+
 
 class FetchError(Ice287gError):
     """Raised when an HTTP fetch fails after retries, or returns something unusable."""

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from ice287g.errors import ConfigError, ParseError
+from ice287g.parallel import parse_many
 from parsers.detect import SUFFIXES, parse_listing, sniff
 from parsers.filenames import claimed_kind, date_from_name
 from parsers.records import ParsedListing
@@ -127,6 +128,23 @@ class Importer:
             report.skipped.append((str(path), problem))
         elif obs is not None:
             self._staged.append((str(path), obs))
+
+    def preparse(
+        self, paths: list[Path], flag: datetime | None, manifest: dict[str, ManifestRow]
+    ) -> None:
+        """Parse, in parallel, the files whose dates must be checked against their
+        contents (results are cached for the signed-date check and the pipeline)."""
+        items = []
+        for path in paths:
+            dating = date_file(path, flag, manifest)
+            if dating is None or dating.trusted or path.name.lower() in SKIPPED_NAMES:
+                continue
+            try:
+                data = _read_bounded(path)
+            except OSError:
+                continue
+            items.append((hashlib.sha256(data).hexdigest(), data, path.name))
+        self.parsed.update(parse_many(items))
 
     def commit(self, report: ImportReport) -> None:
         """Record the staged observations in the manifest (one write, one fsync)."""

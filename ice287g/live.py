@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import unquote, urldefrag, urlsplit
+
+from sqlalchemy.orm import Session
 
 from ice287g.app import App
 from ice287g.errors import FetchError, ParseError
@@ -31,22 +34,25 @@ from parsers.landing_page import LandingPage, parse_landing_page
 from parsers.urls import ICE_ORIGIN, rebase_url, repair_url
 from scraper.fetch import Fetcher, FetchResult
 from scraper.policy import Expect
-from snapshots.archive import Observation, utc_iso
+from snapshots.archive import Observation, parse_utc, utc_iso
 from store import fetch_state, queries, writer
 from store.db import transaction
+from store.models import FetchState
 
 ProgressFactory = Callable[[str], AbstractContextManager[Progress | None]]
 CRASH_ENV = "ICE287G_TEST_CRASH_AFTER"
 """Test hook: the name of a step after which the pass kills itself (``os._exit``)."""
 CRASH_STEPS = ("page", "sheet", "lists", "diff", "process", "moa", "moas")
 LIST_ROLES = ("participating", "pending")
-SUFFIX = {"page": ".html", "participating": ".xlsx", "pending": ".xlsx", "moa": ".pdf"}
+SUFFIX = {"page": ".html", "sheet": ".xlsx", "pdf": ".pdf"}
 EXPECT: dict[str, Expect] = {
     "page": "page",
     "participating": "sheet",
     "pending": "sheet",
     "moa": "pdf",
 }
+TICK = 0.05
+MARKS_BATCH = 50
 _STATUS = re.compile(r"\bHTTP (\d{3})\b")
 
 
@@ -81,11 +87,13 @@ class PassResult:
 
 @dataclass(frozen=True)
 class Target:
-    """One file to fetch: its role, canonical ICE URL and the URL actually requested."""
+    """One file to fetch: its role (the observation's claimed kind), canonical ICE URL,
+    the URL actually requested, and what the body must be."""
 
     kind: str
     canonical: str
     fetch_url: str
+    expect: Expect
 
     @property
     def name(self) -> str:
@@ -130,6 +138,10 @@ class LivePass:
         self._fetcher: Fetcher | None = None
         self._latest: dict[tuple[str, str | None], str] = {}
         self._known_snapshots: set[str] = set()
+        self._floor = ""
+        self._newest = ""
+        self._states: dict[str, FetchState] = {}
+        self._marks: list[Callable[[Session], None]] = []
 
     @property
     def fetcher(self) -> Fetcher:
@@ -147,6 +159,7 @@ class LivePass:
         self._crash("process")
         self.check_counts(landing)
         if self.options.moas:
+            self._floor = max(self._floor, self._newest)
             self.fetch_moas()
             self._crash("moas")
             self.process()
@@ -157,7 +170,9 @@ class LivePass:
         """Remember what is already known, so only this pass's news is reported."""
         for obs in self.app.archive.observations():
             self._latest[_latest_key(obs.kind_claimed, obs.url)] = obs.sha256
+            self._floor = max(self._floor, obs.observed_at)
         with transaction(self.app.engine) as session:
+            self._states = fetch_state.all_states(session)
             self._known_snapshots = writer.known_snapshot_ids(session)
             return writer.known_event_ids(session)
 
@@ -172,11 +187,12 @@ class LivePass:
         landing = self._parse_page(target, data)
         if self._no_list_links(landing):
             self._no_lists(target, landing)
-            target = Target("participating", target.canonical, target.fetch_url)
+            target = replace(target, kind="participating")
         if result.content is not None:
             self.keep(target, result, data)
         self._crash("page")
         self._mark_fetched(target, result)
+        self.flush_marks()
         return landing
 
     def _page_bytes(self, target: Target, result: FetchResult) -> bytes:
@@ -185,6 +201,8 @@ class LivePass:
         if result.content is not None:
             return result.content
         row = self._state(target.fetch_url)
+        if row is None or row.sha256 is None:
+            raise FetchError(target.fetch_url, "HTTP 304 but no archived copy of the page")
         return self.app.archive.read(row.sha256)
 
     def _parse_page(self, target: Target, data: bytes) -> LandingPage:
@@ -231,6 +249,7 @@ class LivePass:
                 continue
             self.fetch_and_keep(self.target(role, url))
             self._crash("sheet")
+            self.flush_marks()
 
     # -- MOAs --------------------------------------------------------------------------
 
@@ -242,8 +261,11 @@ class LivePass:
             for done, target in enumerate(targets, start=1):
                 self.fetch_and_keep(target)
                 self._crash("moa")
+                if done % MARKS_BATCH == 0:
+                    self.flush_marks()
                 if update:
                     update(done, len(targets), target.name)
+        self.flush_marks()
         self.result.moas_checked = len(targets)
 
     def due_moas(self) -> list[Target]:
@@ -251,9 +273,8 @@ class LivePass:
         urls = self.moa_urls()
         hours = self.app.config.fetch.moa_recheck_hours
         now = self.now()
-        with transaction(self.app.engine) as session:
-            states = fetch_state.all_states(session)
         targets = [self.target("moa", url) for url in urls]
+        states = self._states
         return [t for t in targets if fetch_state.is_due(states.get(t.fetch_url), now, hours)]
 
     def moa_urls(self) -> list[str]:
@@ -270,7 +291,7 @@ class LivePass:
     def target(self, kind: str, url: str) -> Target:
         """A target for a link as found (page, sheet or repaired MOA link)."""
         canonical = canonical_url(url, self.base_url)
-        return Target(kind, canonical, rebase_url(canonical, self.base_url))
+        return Target(kind, canonical, rebase_url(canonical, self.base_url), EXPECT[kind])
 
     def fetch_and_keep(self, target: Target) -> None:
         """Fetch one file; archive it if it changed; remember validators afterwards."""
@@ -289,10 +310,11 @@ class LivePass:
         etag = row.etag if row is not None and usable else None
         modified = row.last_modified if row is not None and usable else None
         try:
-            return self.fetcher.fetch(target.fetch_url, EXPECT[target.kind], etag, modified)
+            return self.fetcher.fetch(target.fetch_url, target.expect, etag, modified)
         except FetchError as exc:
             self._mark_failed(target, exc)
             if fatal:
+                self.flush_marks()
                 raise
             self.result.failures.append(str(exc))
             return None
@@ -304,10 +326,26 @@ class LivePass:
         if self._latest.get(key) == sha:
             return
         archive = self.app.archive
-        sha, _ = archive.put(data, SUFFIX[target.kind])
-        if archive.record(self._observation(target, result, sha, len(data))):
+        sha, _ = archive.put(data, SUFFIX[target.expect])
+        obs = self._observation(target, result, sha, len(data))
+        if archive.record(obs):
             self.result.recorded += 1
         self._latest[key] = sha
+        self._newest = max(self._newest, obs.observed_at)
+
+    def _observed_at(self, fetched_at: datetime) -> str:
+        """When the bytes were seen, strictly after what earlier stages recorded.
+
+        Observation times have one-second precision and the pipeline replays in time
+        order, so two passes within one second would tie. A tie takes the next second
+        (after waiting for it, so nothing is dated in the future)."""
+        observed = utc_iso(fetched_at)
+        if observed > self._floor:
+            return observed
+        later = parse_utc(self._floor) + timedelta(seconds=1)
+        while self.now() < later:
+            time.sleep(TICK)
+        return utc_iso(later)
 
     def _observation(self, target: Target, result: FetchResult, sha: str, size: int) -> Observation:
         http: dict[str, Any] = {"status": result.status, "fetched_url": target.fetch_url}
@@ -320,23 +358,25 @@ class LivePass:
         http.update({k: v for k, v in extras.items() if v})
         return Observation(
             sha256=sha,
-            observed_at=utc_iso(result.fetched_at),
+            observed_at=self._observed_at(result.fetched_at),
             source="live",
             kind_claimed=target.kind,
             original_name=target.name or None,
             url=target.canonical,
             size=size,
-            suffix=SUFFIX[target.kind],
+            suffix=SUFFIX[target.expect],
             http=http,
         )
 
-    def _state(self, url: str) -> Any:
-        with transaction(self.app.engine) as session:
-            return fetch_state.get(session, url)
+    def _state(self, url: str) -> FetchState | None:
+        """The fetch state of ``url`` as it was when the pass started (each URL is
+        fetched at most once per pass)."""
+        return self._states.get(url)
 
     def _mark_fetched(self, target: Target, result: FetchResult) -> None:
-        with transaction(self.app.engine) as session:
-            fetch_state.mark_fetched(
+        """Remember the validators of a file whose bytes are recorded (or a 304)."""
+        self._marks.append(
+            lambda session: fetch_state.mark_fetched(
                 session,
                 target.fetch_url,
                 target.kind,
@@ -346,14 +386,27 @@ class LivePass:
                 last_modified=result.last_modified,
                 checked_at=result.fetched_at,
             )
+        )
 
     def _mark_failed(self, target: Target, exc: FetchError) -> None:
+        """Count a failure (retried next pass)."""
         match = _STATUS.search(exc.reason)
         status = int(match[1]) if match else None
-        with transaction(self.app.engine) as session:
-            fetch_state.mark_failed(
-                session, target.fetch_url, target.kind, exc.reason, self.now(), status
+        now = self.now()
+        self._marks.append(
+            lambda session: fetch_state.mark_failed(
+                session, target.fetch_url, target.kind, exc.reason, now, status
             )
+        )
+
+    def flush_marks(self) -> None:
+        """Write the buffered fetch states in one transaction. Losing them (a crash)
+        only costs a fetch again, as no validator is ever written before its bytes."""
+        marks, self._marks = self._marks, []
+        if marks:
+            with transaction(self.app.engine) as session:
+                for mark in marks:
+                    mark(session)
 
     # -- diffing and reporting ---------------------------------------------------------
 

@@ -21,6 +21,7 @@ from diffs.gate import Rules
 from diffs.moa_rules import apply_moa
 from diffs.state import ProgramState
 from ice287g.errors import ParseError
+from ice287g.parallel import parse_many
 from parsers.detect import parse_listing
 from parsers.records import ParsedListing
 from snapshots.archive import Archive, Observation, canonical_json
@@ -97,6 +98,7 @@ class Pipeline:
         return report
 
     def _run(self, todo: list[Observation], report: Report, progress: Progress | None) -> None:
+        self._preparse(todo)
         for start in range(0, len(todo), COMMIT_EVERY):
             batch = todo[start : start + COMMIT_EVERY]
             with transaction(self.engine) as session:
@@ -226,6 +228,18 @@ class Pipeline:
             row_count=len(listing.rows) if listing else None,
             http=canonical_json(obs.http) if obs.http else None,
         )
+
+    def _preparse(self, todo: list[Observation]) -> None:
+        """Parse the lists about to be processed, in parallel (parsers are pure)."""
+        items = []
+        for obs in todo:
+            if is_list(obs) and obs.sha256 not in self._parsed:
+                try:
+                    data = self.archive.read(obs.sha256)
+                except (OSError, ValueError):
+                    continue
+                items.append((obs.sha256, data, obs.original_name or obs.url or obs.sha256))
+        self._parsed.update(parse_many(items))
 
     def _parse(self, obs: Observation) -> ParsedListing | ParseError:
         if obs.sha256 not in self._parsed:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -41,13 +42,13 @@ def pg_ok() -> bool:
     return ok
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+@contextmanager
+def fresh_database(backend: str, folder: Path, pg_ok: bool) -> Iterator[str]:
     """A fresh empty database: a temporary SQLite file, or a new PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.db'}"
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / 'test.db'}"
         return
-    if not request.getfixturevalue("pg_ok"):
+    if not pg_ok:
         pytest.skip(f"PostgreSQL not reachable at {PG_URL}")
     import psycopg
 
@@ -60,6 +61,24 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     finally:
         with psycopg.connect(plain, autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database per test, on each backend."""
+    ok = request.param == "sqlite" or request.getfixturevalue("pg_ok")
+    with fresh_database(request.param, tmp_path, ok) as url:
+        yield url
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def module_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+              ) -> Iterator[tuple[str, Path]]:
+    """A database and archive folder shared by one test module, on each backend."""
+    folder = tmp_path_factory.mktemp(f"db-{request.param}")
+    ok = request.param == "sqlite" or request.getfixturevalue("pg_ok")
+    with fresh_database(request.param, folder, ok) as url:
+        yield url, folder / "archive"
 
 
 class Cli:

@@ -12,8 +12,10 @@ import pytest
 from tests.conftest import Cli
 
 
-@pytest.fixture
-def imported(cli: Cli, corpus: Path) -> Cli:
+@pytest.fixture(scope="module")
+def imported(module_db: tuple[str, Path], corpus: Path) -> Cli:
+    """The whole corpus imported once per backend, shared by this module's tests."""
+    cli = Cli(*module_db)
     cli("import", str(corpus / "ice-sheets"))
     return cli
 

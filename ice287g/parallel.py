@@ -1,0 +1,36 @@
+"""Parse many files at once. Parsers are pure, so distinct files can be parsed in
+worker processes; results are identical to parsing them one by one."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+
+from ice287g.errors import ParseError
+from parsers.detect import parse_listing
+from parsers.records import ParsedListing
+
+Parsed = ParsedListing | ParseError
+MIN_FOR_WORKERS = 8
+
+
+def _parse_one(item: tuple[str, bytes, str]) -> tuple[str, Parsed]:
+    sha, data, name = item
+    try:
+        return sha, parse_listing(data, name)
+    except ParseError as exc:
+        return sha, exc
+
+
+def parse_many(
+    items: Iterable[tuple[str, bytes, str]], workers: int | None = None
+) -> dict[str, Parsed]:
+    """Parse ``(sha256, bytes, name)`` items; one result per distinct sha256."""
+    unique = {sha: (sha, data, name) for sha, data, name in items}
+    jobs = list(unique.values())
+    workers = workers or min(os.cpu_count() or 1, 4)
+    if workers < 2 or len(jobs) < MIN_FOR_WORKERS:
+        return dict(map(_parse_one, jobs))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return dict(pool.map(_parse_one, jobs, chunksize=4))

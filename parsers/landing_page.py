@@ -1,0 +1,315 @@
+"""The ICE 287(g) landing page: where the current lists are, and what the page claims.
+
+Since 2025 https://www.ice.gov/identify-and-arrest/287g links the participating and
+pending lists as spreadsheets whose names drift from one upload to the next
+(``participatingAgencies05182026am.xlsx``, ``287gParticipatingAgencies091526pm.xlsx``,
+``participatingAgencies04212026am 12.15.07 AM.xlsx``, ...). :func:`parse_landing_page`
+finds them by what the link is (the file name and the link text), never by one exact
+pattern, reads the counts the page states in prose, notes whether the older inline
+participating table is present and collects the MOA PDF links.
+
+Pure: bytes in, a :class:`LandingPage` out. Bytes that are not HTML raise
+:class:`~ice287g.errors.ParseError`; a page without list links is not an error (both
+URLs are None and the caller reports the candidates).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from types import MappingProxyType
+from typing import Any, Literal
+from urllib.parse import unquote, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
+
+from parsers.legacy_html import block_reason, has_participating_table, load_html, resolve_link
+from parsers.normalize import clean_text, parse_date
+
+ListLinkKind = Literal["participating", "pending"]
+
+_SHEET_EXTENSIONS = (".xlsx", ".xls", ".xlsm", ".csv")
+_PARTICIPATING = re.compile(r"partici?pat", re.I)
+_PENDING = re.compile(r"(?<![psx])pending", re.I)
+_MOA_PATH = re.compile(r"moa|memorand|addend", re.I)
+_STAMP = re.compile(r"(?<!\d)(\d{8}|\d{6})(?!\d)\s*(am|pm)?", re.I)
+_ISO_STAMP = re.compile(r"(?<!\d)(20\d{2})[-_.](\d{2})[-_.](\d{2})(?!\d)")
+
+_N = r"(?<!\d, )(?<!FY )(?<![\d,.A-Za-z])(\d{1,3}(?:,\d{3})+|\d+)(?![\d,]\d)"
+_LABELS = MappingProxyType(
+    {
+        "jem": r"(?:Jail Enforcement Model|JEM)",
+        "wso": r"(?:Warrant Service Officers?|WSO)",
+        "tfm": r"(?:Task Force Model|TFM)",
+    }
+)
+_TOTAL = re.compile(
+    _N
+    + r"\s+(?:signed\s+|active\s+|total\s+)?"
+    + r"(?:Memorand(?:um|a)s?\s+of\s+Agreements?|MOAs?\b(?!\s*Name))",
+    re.I,
+)
+_STATES_AFTER_TOTAL = re.compile(
+    r"^[^.]{0,120}?\b(?:in|across)\s+" + _N + r"\s+(?:U\.S\.\s+)?states", re.I
+)
+_PENDING_COUNT = (
+    re.compile(_N + r"\s+(?:[A-Za-z()]+\s+){0,3}?pending\b", re.I),
+    re.compile(
+        r"\bpending\s+(?:applications?|agencies|agreements|requests)\s*[:\-\u2013]\s*" + _N, re.I
+    ),
+)
+_AS_OF = re.compile(
+    r"\bas of\s+((?:[A-Z][a-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})|\d{1,2}/\d{1,2}/\d{2,4}"
+    r"|\d{4}-\d{2}-\d{2}|(?:[A-Z][a-z]+\s+\d{4}))",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class StatedCounts:
+    """Counts the page states in prose; None for anything it does not state."""
+
+    total_moas: int | None = None
+    states: int | None = None
+    jem: int | None = None
+    wso: int | None = None
+    tfm: int | None = None
+    pending: int | None = None
+    as_of: date | None = None
+    as_of_raw: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields (the date as ISO text)."""
+        data = dataclasses.asdict(self)
+        data["as_of"] = self.as_of.isoformat() if self.as_of else None
+        return data
+
+
+@dataclass(frozen=True)
+class ListLink:
+    """One spreadsheet link on the page, in document order (``position``)."""
+
+    url: str
+    text: str
+    kind: ListLinkKind | None
+    position: int
+
+    @property
+    def text_says_kind(self) -> bool:
+        """True when the link text itself names the list (participating / pending)."""
+        return self.kind is not None and _kind_of(self.text) == self.kind
+
+
+@dataclass(frozen=True)
+class LandingPage:
+    """What the landing page says: the list URLs, every spreadsheet link seen, the counts
+    it states, whether it still holds the inline table, and its MOA links.
+
+    ``block_reason`` is the title of an error or block page ('Access Denied', '404 Not
+    Found', a CAPTCHA wall) when the page looks like one and holds neither list links
+    nor the legacy table, so a caller can say why nothing was found.
+    """
+
+    participating_url: str | None
+    pending_url: str | None
+    candidates: tuple[str, ...] = ()
+    stated_counts: StatedCounts | None = None
+    has_legacy_table: bool = False
+    moa_links: tuple[str, ...] = ()
+    title: str | None = None
+    block_reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields (tuples as lists, the counts as a dict)."""
+        data = dataclasses.asdict(self)
+        data["candidates"] = list(self.candidates)
+        data["moa_links"] = list(self.moa_links)
+        data["stated_counts"] = self.stated_counts.to_dict() if self.stated_counts else None
+        return data
+
+
+def parse_landing_page(data: bytes, page_url: str) -> LandingPage:
+    """Read the landing page at ``page_url`` (used to resolve relative links).
+
+    Raises ParseError only when ``data`` is not HTML; a page with neither list links nor
+    the legacy table gives a LandingPage whose URLs are None.
+    """
+    tree = load_html(data, page_url)
+    anchors = page_links(tree, page_url)
+    links = find_list_links(anchors)
+    participating = pick_list_url(links, "participating")
+    pending = pick_list_url(links, "pending")
+    legacy = has_participating_table(tree)
+    usable = participating or pending or legacy
+    title_node = tree.css_first("title")
+    title = clean_text(title_node.text(separator=" ")) if title_node else ""
+    return LandingPage(
+        participating_url=participating,
+        pending_url=pending,
+        candidates=tuple(dict.fromkeys(link.url for link in links)),
+        stated_counts=stated_counts(prose_text(tree)),
+        has_legacy_table=legacy,
+        moa_links=moa_links(anchors),
+        title=title or None,
+        block_reason=None if usable else block_reason(tree),
+    )
+
+
+def page_links(tree: LexborHTMLParser, page_url: str) -> list[tuple[str, str]]:
+    """Every resolvable link on the page as (absolute URL, link text), in page order."""
+    links = []
+    for node in tree.css("a[href], area[href]"):
+        url = resolve_link(node.attributes.get("href"), page_url)
+        if url:
+            text = clean_text(node.text(separator=" ")) or clean_text(node.attributes.get("title"))
+            links.append((url, text))
+    return links
+
+
+def prose_text(tree: LexborHTMLParser) -> str:
+    """The visible prose of the page, whitespace collapsed. Removes scripts, styles and
+    tables from ``tree`` (so read links and tables first)."""
+    tree.strip_tags(["script", "style", "noscript", "template", "table"])
+    body = tree.body or tree.root
+    return clean_text(body.text(separator=" ")) if body else ""
+
+
+def find_list_links(anchors: Iterable[tuple[str, str]]) -> tuple[ListLink, ...]:
+    """The spreadsheet links among ``anchors`` (URL, text), each classified as the
+    participating list, the pending list, or neither (kind None)."""
+    found = []
+    for position, (url, text) in enumerate(anchors):
+        name = _basename(url)
+        if name.lower().endswith(_SHEET_EXTENSIONS):
+            kind = _kind_of(name) or _kind_of(text)
+            found.append(ListLink(url, text, kind, position))
+    return tuple(found)
+
+
+def _basename(url: str) -> str:
+    return unquote(urlsplit(url).path).rstrip("/").rsplit("/", 1)[-1].strip()
+
+
+def _kind_of(text: str) -> ListLinkKind | None:
+    participating = bool(_PARTICIPATING.search(text))
+    pending = bool(_PENDING.search(text))
+    if participating == pending:
+        return None
+    return "participating" if participating else "pending"
+
+
+def pick_list_url(links: Sequence[ListLink], kind: ListLinkKind) -> str | None:
+    """The URL of the ``kind`` list: prefer a link whose text names the list, then the
+    latest date-like stamp in the file name, then the first in page order."""
+    matching = [link for link in links if link.kind == kind]
+    if not matching:
+        return None
+    return min(matching, key=_preference).url
+
+
+def _preference(link: ListLink) -> tuple[int, int, int]:
+    stamp = name_stamp(_basename(link.url))
+    stamp_rank = -(stamp[0].toordinal() * 2 + stamp[1]) if stamp else 1
+    return (0 if link.text_says_kind else 1, stamp_rank, link.position)
+
+
+def name_stamp(name: str) -> tuple[date, int] | None:
+    """The latest date-like token in a file name with its half day (am 0, pm 1):
+    ``participatingAgencies05182026am.xlsx`` -> (2026-05-18, 0); ``...091526pm`` ->
+    (2026-09-15, 1); ISO ``2025-09-15`` also counts. None when there is none."""
+    stamps = [
+        (day, 1 if (m[2] or "").lower() == "pm" else 0)
+        for m in _STAMP.finditer(name)
+        if (day := _digits_date(m[1]))
+    ]
+    stamps += [(day, 0) for m in _ISO_STAMP.finditer(name) if (day := _ymd(m[1], m[2], m[3]))]
+    return max(stamps) if stamps else None
+
+
+def _digits_date(digits: str) -> date | None:
+    if len(digits) == 8:
+        return _ymd(digits[4:], digits[:2], digits[2:4]) or _ymd(
+            digits[:4], digits[4:6], digits[6:]
+        )
+    return _ymd("20" + digits[4:], digits[:2], digits[2:4]) or _ymd(
+        "20" + digits[:2], digits[2:4], digits[4:]
+    )
+
+
+def _ymd(year: str, month: str, day: str) -> date | None:
+    try:
+        result = date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+    return result if 2000 <= result.year <= 2099 else None
+
+
+def moa_links(anchors: Iterable[tuple[str, str]]) -> tuple[str, ...]:
+    """Absolute links to MOA (and addendum) PDFs, such as those under /doclib/287gMOA/,
+    deduplicated and sorted."""
+    found = set()
+    for url, _text in anchors:
+        path = unquote(urlsplit(url).path)
+        if path.lower().endswith(".pdf") and _MOA_PATH.search(path):
+            found.add(url)
+    return tuple(sorted(found))
+
+
+def stated_counts(text: str) -> StatedCounts | None:
+    """Counts stated in the page prose, e.g. '444 Memorandums of Agreement (MOAs) in 38
+    states', '86 Jail Enforcement Model', '66 pending' (numbers may carry commas).
+    None when the text states none of them."""
+    total, states = _total_and_states(text)
+    as_of_raw = _first(_AS_OF, text)
+    counts = StatedCounts(
+        total_moas=total,
+        states=states,
+        jem=_model_count(text, "jem"),
+        wso=_model_count(text, "wso"),
+        tfm=_model_count(text, "tfm"),
+        pending=_pending_count(text),
+        as_of=parse_date(as_of_raw)[0] if as_of_raw else None,
+        as_of_raw=as_of_raw,
+    )
+    return counts if counts != StatedCounts() else None
+
+
+def _number(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def _first(pattern: re.Pattern[str], text: str) -> str | None:
+    match = pattern.search(text)
+    return match[1] if match else None
+
+
+def _total_and_states(text: str) -> tuple[int | None, int | None]:
+    match = _TOTAL.search(text)
+    if not match:
+        return None, None
+    states = _first(_STATES_AFTER_TOTAL, text[match.end() :])
+    return _number(match[1]), _number(states) if states else None
+
+
+def _model_count(text: str, model: str) -> int | None:
+    label = _LABELS[model]
+    before = re.search(_N + r"\s+(?:287\(g\)\s+)?" + label + r"\b", text, re.I)
+    if before:
+        return _number(before[1])
+    after = re.search(
+        r"\b" + label + r"\)?(?:\s+(?:agreements?|MOAs?))?\s*(?::|-|\u2013|\(|\bwith\b)\s*" + _N,
+        text,
+        re.I,
+    )
+    return _number(after[1]) if after else None
+
+
+def _pending_count(text: str) -> int | None:
+    for pattern in _PENDING_COUNT:
+        found = _first(pattern, text)
+        if found:
+            return _number(found)
+    return None

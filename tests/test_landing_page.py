@@ -1,0 +1,309 @@
+"""The 287(g) landing page: list links, stated counts, legacy table, MOA links
+(parsers.landing_page). Case pages live in tests/cases/html (see make_pages.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ice287g.errors import ParseError
+from parsers.landing_page import (
+    LandingPage,
+    ListLink,
+    StatedCounts,
+    find_list_links,
+    name_stamp,
+    parse_landing_page,
+    pick_list_url,
+    stated_counts,
+)
+from tests.test_legacy_html import FUZZ, VARIANTS, case_bytes, edits, html_bytes, load_cases, mutate
+
+PAGE = "https://www.ice.gov/identify-and-arrest/287g"
+DOCLIB = "https://www.ice.gov/doclib/about/offices/ero/287g/"
+LANDING = load_cases("landing")
+
+
+def links_page(*anchors: str, text: str = "") -> bytes:
+    return f"<html><body><p>{text}</p>{''.join(anchors)}</body></html>".encode()
+
+
+def anchor(href: str, text: str = "Download") -> str:
+    return f'<a href="{href}">{text}</a>'
+
+
+# --------------------------------------------------------------------------- case pages
+
+
+@pytest.mark.parametrize(("name", "expected"), LANDING, ids=[n for n, _ in LANDING])
+def test_case_page(name: str, expected: dict[str, Any]) -> None:
+    want = expected["landing"]
+    if "error" in want:
+        with pytest.raises(ParseError) as caught:
+            parse_landing_page(case_bytes(name), expected.get("page_url", PAGE))
+        assert want["error"] in caught.value.reason
+        return
+    got = parse_landing_page(case_bytes(name), expected.get("page_url", PAGE)).to_dict()
+    for key, value in want.items():
+        if key == "moa_links_count":
+            assert len(got["moa_links"]) == value
+        elif key == "stated_counts" and value is not None:
+            assert {k: got[key][k] for k in value} == value
+        else:
+            assert got[key] == value, key
+
+
+def test_2025_page_counts_from_the_seed_wording() -> None:
+    page = parse_landing_page(case_bytes("landing_2025"), PAGE)
+    assert page.stated_counts == StatedCounts(
+        total_moas=444,
+        states=38,
+        jem=86,
+        wso=180,
+        tfm=178,
+        pending=66,
+        as_of=date(2025, 4, 4),
+        as_of_raw="April 4, 2025",
+    )
+    assert page.participating_url == DOCLIB + "participatingAgencies05182026am.xlsx"
+    assert not page.has_legacy_table and page.block_reason is None
+
+
+@pytest.mark.parametrize("name", [n for n, _ in VARIANTS])
+def test_2024_pages_hold_the_legacy_table(name: str) -> None:
+    page = parse_landing_page(case_bytes(name), dict(VARIANTS)[name]["page_url"])
+    assert page.has_legacy_table
+    assert (page.participating_url, page.pending_url, page.candidates) == (None, None, ())
+    assert len(page.moa_links) == 138
+    assert all(u.startswith("https://www.ice.gov/doclib/287gMOA/") for u in page.moa_links)
+    assert list(page.moa_links) == sorted(set(page.moa_links))
+
+
+def test_page_without_list_links_lists_its_candidates() -> None:
+    page = parse_landing_page(case_bytes("landing_no_links"), PAGE)
+    assert page.participating_url is None and page.pending_url is None
+    assert page.candidates == (DOCLIB + "detentionStats.xlsx", DOCLIB + "removals.csv")
+
+
+def test_block_page() -> None:
+    page = parse_landing_page(case_bytes("access_denied"), PAGE)
+    assert page == LandingPage(None, None, title="Access Denied", block_reason="Access Denied")
+
+
+@pytest.mark.parametrize(
+    "title", ["403 Forbidden", "Page Not Found | ICE", "Just a moment...", "502 Bad Gateway"]
+)
+def test_error_pages_name_themselves(title: str) -> None:
+    page = parse_landing_page(f"<title>{title}</title><h1>Sorry</h1>".encode(), PAGE)
+    assert page.block_reason == title
+
+
+def test_a_page_with_list_links_is_never_a_block_page() -> None:
+    html = links_page(anchor("/d/participatingAgencies.xlsx")).replace(
+        b"<html>", b"<html><title>Not Found? No: 287(g)</title>"
+    )
+    page = parse_landing_page(html, PAGE)
+    assert page.participating_url and page.block_reason is None
+
+
+# --------------------------------------------------------------------------- link matching
+
+
+@pytest.mark.parametrize(
+    ("href", "expected"),
+    [
+        ("/doclib/about/offices/ero/287g/participatingAgencies05182026am.xlsx", None),
+        ("287gParticipatingAgencies091526pm.xlsx", None),
+        (
+            "https://www.ice.gov/doclib/about/offices/ero/287g/ParticipatingAgency091826am.XLSX",
+            None,
+        ),
+        ("/doclib/about/offices/ero/287g/participatingAgencies04212026am 12.15.07 AM.xlsx", None),
+        (
+            "/doclib/about/offices/ero/287g/participatingAgencies04212026am%2012.15.07%20AM.xlsx",
+            None,
+        ),
+        ("/doclib/participating%20agencies.csv", None),
+        ("/doclib/list.xls", "View 287(g) Participating Agencies"),
+    ],
+)
+def test_participating_link_forms(href: str, expected: str | None) -> None:
+    page = parse_landing_page(links_page(anchor(href, expected or "Download")), PAGE)
+    assert page.participating_url is not None
+    assert page.participating_url.startswith("https://www.ice.gov/")
+    assert " " not in page.participating_url and "%2520" not in page.participating_url
+    assert page.pending_url is None
+    assert page.candidates == (page.participating_url,)
+
+
+def test_spaces_are_encoded_once() -> None:
+    raw = anchor("/d/participatingAgencies04212026am 12.15.07 AM.xlsx")
+    encoded = anchor("/d/participatingAgencies04212026am%2012.15.07%20AM.xlsx")
+    page = parse_landing_page(links_page(raw, encoded), PAGE)
+    url = "https://www.ice.gov/d/participatingAgencies04212026am%2012.15.07%20AM.xlsx"
+    assert page.participating_url == url
+    assert page.candidates == (url,)
+
+
+def test_distractors_are_not_lists() -> None:
+    page = parse_landing_page(
+        links_page(
+            anchor("/doclib/participatingAgenciesFAQ.pdf", "Participating agencies FAQ"),
+            anchor("/doclib/spendingReport.xlsx", "Spending"),
+            anchor("/doclib/participating.html", "Participating agencies"),
+            anchor("mailto:ERO287g@ice.dhs.gov", "participating.xlsx"),
+        ),
+        PAGE,
+    )
+    assert (page.participating_url, page.pending_url) == (None, None)
+    assert page.candidates == ("https://www.ice.gov/doclib/spendingReport.xlsx",)
+
+
+def test_preference_text_then_stamp_then_order() -> None:
+    older_named = anchor("/d/participatingAgencies01012026am.xlsx", "View Participating Agencies")
+    newer = anchor("/d/participatingAgencies05182026pm.xlsx")
+    newest_am = anchor("/d/participatingAgencies05192026am.xlsx")
+    undated = anchor("/d/participatingAgencies.xlsx")
+    assert parse_landing_page(links_page(newer, older_named), PAGE).participating_url == (
+        "https://www.ice.gov/d/participatingAgencies01012026am.xlsx"
+    )
+    assert parse_landing_page(links_page(undated, newer, newest_am), PAGE).participating_url == (
+        "https://www.ice.gov/d/participatingAgencies05192026am.xlsx"
+    )
+    first, second = anchor("/d/b/participating.xlsx"), anchor("/d/a/participating.xlsx")
+    assert parse_landing_page(links_page(first, second), PAGE).participating_url == (
+        "https://www.ice.gov/d/b/participating.xlsx"
+    )
+
+
+def test_same_day_pm_beats_am() -> None:
+    links = find_list_links(
+        [
+            (DOCLIB + "participatingAgencies05182026am.xlsx", ""),
+            (DOCLIB + "participatingAgencies05182026pm.xlsx", ""),
+        ]
+    )
+    assert pick_list_url(links, "participating") == DOCLIB + "participatingAgencies05182026pm.xlsx"
+    assert pick_list_url(links, "pending") is None
+
+
+def test_link_kind_comes_from_name_before_text() -> None:
+    (link,) = find_list_links([(DOCLIB + "pendingAgencies.xlsx", "Participating agencies")])
+    assert link == ListLink(DOCLIB + "pendingAgencies.xlsx", "Participating agencies", "pending", 0)
+    assert not link.text_says_kind
+
+
+def test_wayback_capture_links_are_unwrapped() -> None:
+    capture = "https://web.archive.org/web/20250518000000/" + PAGE
+    href = "/web/20250518000000/https://www.ice.gov/doclib/about/offices/ero/287g/pendingAgencies05182026am.xlsx"
+    page = parse_landing_page(links_page(anchor(href, "View 287(g) Pending Agencies")), capture)
+    assert page.pending_url == DOCLIB + "pendingAgencies05182026am.xlsx"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("participatingAgencies05182026am.xlsx", (date(2026, 5, 18), 0)),
+        ("287gParticipatingAgencies091526pm.xlsx", (date(2026, 9, 15), 1)),
+        ("ParticipatingAgency091826am.xlsx", (date(2026, 9, 18), 0)),
+        ("participatingAgencies04212026am 12.15.07 AM.xlsx", (date(2026, 4, 21), 0)),
+        ("participating_2025-09-15.xlsx", (date(2025, 9, 15), 0)),
+        ("participating20250915.xlsx", (date(2025, 9, 15), 0)),
+        ("participatingAgencies.xlsx", None),
+        ("participating99999999.xlsx", None),
+    ],
+)
+def test_name_stamp(name: str, expected: tuple[date, int] | None) -> None:
+    assert name_stamp(name) == expected
+
+
+# --------------------------------------------------------------------------- counts
+
+
+def test_counts_in_the_brief_wording_with_commas() -> None:
+    text = (
+        "As of 05/18/2026, ICE has 1,444 Memorandums of Agreement (MOAs) in 38 states. "
+        "286 Jail Enforcement Model, 1,180 Warrant Service Officer, 178 Task Force Model. "
+        "There are 66 pending applications."
+    )
+    assert stated_counts(text) == StatedCounts(
+        1444, 38, 286, 1180, 178, 66, date(2026, 5, 18), "05/18/2026"
+    )
+
+
+def test_counts_2024_wording() -> None:
+    text = (
+        "As of May 2024, ICE has 287(g) JEM agreements with 60 law enforcement agencies in 16 "
+        "states. ICE also has 287(g) WSO with 75 law enforcement agencies in 11 states."
+    )
+    assert stated_counts(text) == StatedCounts(jem=60, wso=75, as_of_raw="May 2024")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pending applications: 1,066", StatedCounts(pending=1066)),
+        ("ICE has 444 MOAs across 38 states", StatedCounts(total_moas=444, states=38)),
+        ("FY 2025 MOA Name Meeting Date", None),
+        ("On January 20, 2025 pending legislation", None),
+        ("Nothing stated here.", None),
+        ("", None),
+    ],
+)
+def test_counts_tolerate_wording(text: str, expected: StatedCounts | None) -> None:
+    assert stated_counts(text) == expected
+
+
+def test_to_dict_is_json_ready() -> None:
+    page = parse_landing_page(case_bytes("landing_2025"), PAGE)
+    data = page.to_dict()
+    assert data["stated_counts"]["as_of"] == "2025-04-04"
+    assert isinstance(data["candidates"], list) and isinstance(data["moa_links"], list)
+
+
+# --------------------------------------------------------------------------- robustness
+
+
+@pytest.mark.parametrize(
+    "data", [b"", b"PK\x03\x04xx", b"%PDF-1.4", b"plain words", bytes(range(256))]
+)
+def test_non_html_raises_parse_error(data: bytes) -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_landing_page(data, PAGE)
+    assert caught.value.source == PAGE
+
+
+def only_parse_error(data: bytes, page_url: str = PAGE) -> None:
+    try:
+        page = parse_landing_page(data, page_url)
+    except ParseError:
+        return
+    for url in (page.participating_url, page.pending_url, *page.candidates, *page.moa_links):
+        assert url is None or url.startswith(("http://", "https://"))
+    assert page.participating_url is None or page.participating_url in page.candidates
+
+
+@FUZZ
+@given(
+    html_bytes, st.sampled_from([PAGE, "https://web.archive.org/web/1/" + PAGE, "not a url", ""])
+)
+def test_random_html_raises_only_parse_error(data: bytes, page_url: str) -> None:
+    only_parse_error(data, page_url)
+
+
+@FUZZ
+@given(st.binary(max_size=2_000))
+def test_random_bytes_raise_only_parse_error(data: bytes) -> None:
+    only_parse_error(data)
+
+
+@FUZZ
+@given(st.sampled_from(["landing_2025", "landing_drift", "may2024_plain"]), edits)
+def test_mutated_pages_raise_only_parse_error(
+    name: str, cuts: list[tuple[int, int, bytes]]
+) -> None:
+    only_parse_error(mutate(case_bytes(name), cuts))

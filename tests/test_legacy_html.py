@@ -1,0 +1,594 @@
+"""The older 287(g) page's inline participating table (parsers.legacy_html).
+
+Case pages live in tests/cases/html (written by make_pages.py from ICE's May 2024 page:
+135 rows, 60 JEM agreements in 16 states and 75 WSO agreements in 11 states).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import json
+import sys
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ice287g.errors import ParseError
+from parsers.legacy_html import (
+    DEFAULT_BASE_URL,
+    NO_TABLE,
+    SteeringCommittee,
+    absolute_url,
+    column_name,
+    decode_html,
+    original_url,
+    parse_legacy_page,
+    parse_steering_committees,
+    resolve_link,
+)
+from parsers.records import ListingRow, ParsedListing
+
+CASES = Path(__file__).parent / "cases" / "html"
+HEADER = (
+    "<tr><th>STATE</th><th>LAW ENFORCEMENT AGENCY</th><th>SUPPORT TYPE</th><th>SIGNED</th>"
+    "<th>MOA</th></tr>"
+)
+
+
+def load_cases(section: str) -> list[tuple[str, dict[str, Any]]]:
+    """(name, expectation) for every case page with a ``section`` expectation."""
+    cases = []
+    for path in sorted(CASES.glob("*.json")):
+        expected = json.loads(path.read_text(encoding="utf-8"))
+        if section in expected:
+            cases.append((path.stem, expected))
+    return cases
+
+
+def case_bytes(name: str) -> bytes:
+    return (CASES / f"{name}.html").read_bytes()
+
+
+def parse_case(name: str, expected: dict[str, Any]) -> ParsedListing:
+    return parse_legacy_page(case_bytes(name), name, expected.get("base_url", DEFAULT_BASE_URL))
+
+
+def page(rows: str, header: str = HEADER, extra: str = "") -> bytes:
+    return f"<html><body>{extra}<table>{header}{rows}</table></body></html>".encode()
+
+
+LEGACY = load_cases("legacy")
+VARIANTS = [(n, e) for n, e in LEGACY if n.startswith("may2024_")]
+
+
+# --------------------------------------------------------------------------- case pages
+
+
+def test_case_folder_is_complete() -> None:
+    assert len(VARIANTS) >= 9
+    assert {"no_table", "access_denied", "empty", "zip_bytes", "binary_noise"} <= {
+        n for n, _ in LEGACY
+    }
+
+
+@pytest.mark.parametrize(("name", "expected"), LEGACY, ids=[n for n, _ in LEGACY])
+def test_case_page(name: str, expected: dict[str, Any]) -> None:
+    want = expected["legacy"]
+    if "error" in want:
+        with pytest.raises(ParseError) as caught:
+            parse_case(name, expected)
+        assert want["error"] in caught.value.reason
+        assert caught.value.source == name
+        return
+    listing = parse_case(name, expected)
+    assert listing.kind == "participating"
+    assert listing.source_format == "html"
+    summary = want["summary"]
+    assert len(listing.rows) == summary["rows"]
+    assert list(listing.columns) == summary["columns"]
+    if summary["rows"]:
+        check_summary(listing, summary)
+    check_spot_rows(listing, want.get("rows", []))
+
+
+def check_summary(listing: ParsedListing, summary: dict[str, Any]) -> None:
+    rows = listing.rows
+    assert dict(Counter(r.model for r in rows)) == summary["models"]
+    states = {m: len({r.state for r in rows if r.model == m}) for m in summary["models"]}
+    assert states == summary["model_states"]
+    assert sum(1 for r in rows if r.addendum_url) == summary["addenda"]
+    assert [r.row_number for r in rows] == list(range(1, len(rows) + 1))
+    assert listing.warnings == ()
+    for row in rows:
+        assert row.moa_url and row.moa_url.startswith("https://www.ice.gov/doclib/287gMOA/")
+        assert row.signed is not None and row.state and row.agency_key
+        assert "'" not in row.agency_key and "\u2019" not in row.agency
+
+
+def check_spot_rows(listing: ParsedListing, spots: list[dict[str, Any]]) -> None:
+    by_number = {r.row_number: r for r in listing.rows}
+    for want in spots:
+        got = by_number[want["row_number"]].to_dict()
+        assert {k: got[k] for k in want} == want
+
+
+def identity(listing: ParsedListing) -> list[tuple[Any, ...]]:
+    fields = ("state", "agency_key", "model", "signed", "moa_url", "addendum_url", "row_number")
+    return [tuple(getattr(r, f) for f in fields) for r in listing.rows]
+
+
+def test_every_markup_gives_the_same_list() -> None:
+    plain = identity(parse_case("may2024_plain", dict(VARIANTS)["may2024_plain"]))
+    assert len(plain) == 135
+    for name, expected in VARIANTS:
+        assert identity(parse_case(name, expected)) == plain, name
+
+
+@pytest.mark.parametrize(("name", "expected"), VARIANTS, ids=[n for n, _ in VARIANTS])
+def test_may_2024_counts(name: str, expected: dict[str, Any]) -> None:
+    """ICE's page: 60 JEM agreements in 16 states, 75 WSO agreements in 11 states."""
+    rows = parse_case(name, expected).rows
+    assert len(rows) == 135
+    assert len([r for r in rows if r.model == "JEM"]) == 60
+    assert len([r for r in rows if r.model == "WSO"]) == 75
+    assert len({r.state for r in rows if r.model == "JEM"}) == 16
+    assert len({r.state for r in rows if r.model == "WSO"}) == 11
+    assert all(urlsplit(r.moa_url or "").scheme == "https" for r in rows)
+
+
+def test_dates_keep_their_raw_text_unless_iso() -> None:
+    listing = parse_case("may2024_date_formats", dict(VARIANTS)["may2024_date_formats"])
+    raws = {r.signed_raw for r in listing.rows}
+    assert {"06/09/2020", "June 9, 2020", "6/9/20", "Jun. 9, 2020"} <= raws
+    assert None in raws
+    assert all(not r.flags for r in listing.rows)
+
+
+def test_rows_round_trip_through_dicts() -> None:
+    listing = parse_case("may2024_curly", dict(VARIANTS)["may2024_curly"])
+    for row in listing.rows:
+        assert ListingRow.from_dict(json.loads(json.dumps(row.to_dict()))) == row
+
+
+def test_case_pages_are_what_the_generator_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """make_pages.py is committed beside its output; the output must be current."""
+    spec = importlib.util.spec_from_file_location("make_pages", CASES / "make_pages.py")
+    assert spec and spec.loader
+    make_pages = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "make_pages", make_pages)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    spec.loader.exec_module(make_pages)
+    if not (make_pages.SEED_2024.is_file() and make_pages.SEED_2025.is_file()):
+        pytest.skip("the seed texts are not beside the project")
+    seeds = [p.read_text(encoding="utf-8") for p in (make_pages.SEED_2024, make_pages.SEED_2025)]
+    cases = make_pages.build_cases(*seeds)
+    assert len(cases) == len(list(CASES.glob("*.html")))
+    for name, (data, expectation) in cases.items():
+        assert case_bytes(name) == data, name
+        expected_text = (CASES / f"{name}.json").read_text(encoding="utf-8")
+        assert make_pages.expectation_text(expectation) == expected_text, name
+
+
+# --------------------------------------------------------------------------- steering
+
+
+def test_steering_committee_tables() -> None:
+    meetings = parse_steering_committees(case_bytes("may2024_steering"), "steering")
+    assert len(meetings) == 94
+    assert meetings[0] == SteeringCommittee(
+        "Floyd County Sheriff's Office", date(2025, 2, 12), "02/12/2025", "in person", "JEM"
+    )
+    assert meetings[2].to_dict() == {
+        "name": "Cecil County Sheriff's Office",
+        "date": "2023-10-25",
+        "date_raw": "10/25/2023",
+        "mode": "virtual",
+        "model": "JEM",
+    }
+    assert Counter(m.model for m in meetings) == Counter({"WSO": 54, "JEM": 40})
+    assert all(m.date for m in meetings) and all(m.mode for m in meetings)
+
+
+def test_no_steering_tables() -> None:
+    assert parse_steering_committees(case_bytes("may2024_plain"), "plain") == ()
+
+
+def test_steering_header_variants() -> None:
+    html = (
+        b"<table><tr><td>Steering Committee</td><td>Date</td><td>Virtual or In Person</td>"
+        b"<td>Model</td></tr><tr><td>Harris County</td><td>March 3, 2024</td>"
+        b"<td>in-person</td><td>Task Force</td></tr><tr><td></td><td></td></tr></table>"
+    )
+    (meeting,) = parse_steering_committees(html, "s")
+    assert meeting == SteeringCommittee(
+        "Harris County", date(2024, 3, 3), "March 3, 2024", "in person", "TFM"
+    )
+
+
+def test_steering_rejects_non_html() -> None:
+    with pytest.raises(ParseError):
+        parse_steering_committees(b"%PDF-1.4", "x.pdf")
+
+
+# --------------------------------------------------------------------------- markup details
+
+
+def test_header_may_sit_below_a_caption_row_and_repeat() -> None:
+    rows = (
+        "<tr><td>TEXAS</td><td>A County Sheriff's Office</td><td>Jail Enforcement Model</td>"
+        "<td>2020-06-08</td><td><a href='/doclib/287gMOA/a.pdf'>link</a></td></tr>" + HEADER
+    )
+    listing = parse_legacy_page(page(rows, "<tr><td colspan=5>Participating</td></tr>" + HEADER))
+    assert [r.agency for r in listing.rows] == ["A County Sheriff's Office"]
+
+
+def test_blank_state_cells_carry_the_state_down() -> None:
+    rows = (
+        "<tr><td>TEXAS</td><td>A</td><td>JEM</td><td>2020-06-08</td><td></td></tr>"
+        "<tr><td> </td><td>B</td><td>WSO</td><td>2020-06-08</td><td>pending</td></tr>"
+    )
+    a, b = parse_legacy_page(page(rows)).rows
+    assert (b.state, b.state_raw, b.flags) == ("TX", "TEXAS", ("state_carried",))
+    assert (b.moa_url, b.moa_text) == (None, "pending")
+    assert a.moa_text is None
+
+
+def test_rowspan_and_colspan_fill_their_slots() -> None:
+    rows = (
+        "<tr><td rowspan=3>Florida</td><td>A</td><td rowspan=2>Warrant Service Officer</td>"
+        "<td>2019-10-15</td><td><a href='a.pdf'>link</a></td></tr>"
+        "<tr><td>B</td><td>10/15/2019</td><td><a href='b.pdf'>link</a></td></tr>"
+        "<tr><td>C</td><td>Jail Enforcement Model</td><td colspan=2>2020-01-01</td></tr>"
+    )
+    rows_out = parse_legacy_page(page(rows)).rows
+    assert [(r.state, r.agency, r.model) for r in rows_out] == [
+        ("FL", "A", "WSO"),
+        ("FL", "B", "WSO"),
+        ("FL", "C", "JEM"),
+    ]
+    assert rows_out[1].moa_url == "https://www.ice.gov/identify-and-arrest/b.pdf"
+    assert rows_out[2].moa_text == "2020-01-01"
+
+
+def test_unknown_values_are_flagged_not_dropped() -> None:
+    rows = (
+        "<tr><td>Atlantis</td><td>A</td><td>Something Else</td><td>soon</td><td></td></tr>"
+        "<tr><td>TX</td><td></td><td>JEM</td><td></td><td></td></tr>"
+    )
+    listing = parse_legacy_page(page(rows))
+    (row,) = listing.rows
+    assert row.state == "ATLANTIS" and row.model is None and row.signed is None
+    assert row.flags == ("state_unrecognised", "model_unrecognised", "signed_unparsed")
+    assert (row.model_raw, row.signed_raw) == ("Something Else", "soon")
+    assert len(listing.warnings) == 2 and "row 2" in listing.warnings[1]
+
+
+def test_extra_spreadsheet_columns_are_mapped_by_name() -> None:
+    header = (
+        "<tr><th>State</th><th>Law Enforcement Agency</th><th>Type</th><th>County</th>"
+        "<th>Support Type</th><th>Signed</th><th>MOA</th><th>Addendum</th><th>Notes</th></tr>"
+    )
+    rows = (
+        "<tr><td>GA</td><td>Hall County Sheriff’s Office </td><td>county</td><td>Hall</td>"
+        "<td>Task Force Model</td><td>2025-02-20</td><td><a href='m.pdf'>MOA</a></td>"
+        "<td><a href='add.pdf'>2025 addendum</a></td><td><a href='x.pdf'>x</a></td></tr>"
+    )
+    listing = parse_legacy_page(page(rows, header), base_url="https://www.ice.gov/doclib/")
+    (row,) = listing.rows
+    assert listing.columns == (
+        "state",
+        "agency",
+        "agency_type",
+        "county",
+        "model",
+        "signed",
+        "moa",
+        "addendum",
+    )
+    assert (row.agency, row.agency_type, row.county, row.model) == (
+        "Hall County Sheriff's Office",
+        "County",
+        "Hall",
+        "TFM",
+    )
+    assert row.addendum_url == "https://www.ice.gov/doclib/add.pdf"
+    assert row.addendum_text == "2025 addendum"
+
+
+def test_addendum_link_inside_the_moa_cell_in_either_order() -> None:
+    rows = (
+        "<tr><td>TX</td><td>A</td><td>JEM</td><td>2020-06-08</td><td>"
+        "<a href='/doclib/287gMOA/A_Addendum.pdf'>Addendum</a> "
+        "<a href='/doclib/287gMOA/A.pdf'>link</a>"
+        "</td></tr>"
+    )
+    (row,) = parse_legacy_page(page(rows)).rows
+    assert row.moa_url == "https://www.ice.gov/doclib/287gMOA/A.pdf"
+    assert row.addendum_url == "https://www.ice.gov/doclib/287gMOA/A_Addendum.pdf"
+
+
+def test_nested_tables_and_several_tables() -> None:
+    row = "<tr><td>TX</td><td>{}</td><td>JEM</td><td>2020-06-08</td><td></td></tr>"
+    inner = f"<table>{HEADER}{row.format('A')}</table>"
+    html = f"<table><tr><td>{inner}</td></tr></table><table>{HEADER}{row.format('B')}</table>"
+    listing = parse_legacy_page(html.encode())
+    assert [r.agency for r in listing.rows] == ["A", "B"]
+    assert [r.row_number for r in listing.rows] == [1, 2]
+    assert "2 participating tables" in listing.warnings[0]
+
+
+def test_full_width_note_rows_are_skipped() -> None:
+    rows = (
+        "<tr><td>TX</td><td>A</td><td>JEM</td><td>2020-06-08</td><td></td></tr>"
+        "<tr><td colspan=5>* The addendum was signed in 2021.</td></tr>"
+    )
+    listing = parse_legacy_page(page(rows))
+    assert [r.agency for r in listing.rows] == ["A"]
+    assert listing.warnings == ("note row skipped: '* The addendum was signed in 2021.'",)
+
+
+def test_group_heading_rows_without_state_cells() -> None:
+    rows = (
+        "<tr><th colspan=5>North Carolina</th></tr>"
+        "<tr><td>Nash County Sheriff's Office</td><td>Warrant Service Officer</td>"
+        "<td>2020-01-29</td><td><a href='n.pdf'>link</a></td></tr>"
+    )
+    (row,) = parse_legacy_page(page(rows)).rows
+    assert (row.state, row.state_raw, row.agency, row.signed) == (
+        "NC",
+        "North Carolina",
+        "Nash County Sheriff's Office",
+        date(2020, 1, 29),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("STATE", "state"),
+        ("Law Enforcement<br>Agency", "agency"),
+        ("SUPPORT  TYPE", "model"),
+        ("Date Signed", "signed"),
+        ("MOA Link", "moa"),
+        ("Addendum(s)", "addendum"),
+        ("Agency Type", "agency_type"),
+        ("Remarks", None),
+        ("", None),
+    ],
+)
+def test_column_names(text: str, name: str | None) -> None:
+    assert column_name(text) == name
+
+
+# --------------------------------------------------------------------------- bytes and links
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty document"),
+        (b"PK\x03\x04rest", "zip archive"),
+        (b"%PDF-1.5", "PDF"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE2"),
+        (b"just some words", "no markup"),
+        (bytes(range(256)) * 4, "binary"),
+        (b"<html><body><p>No table here</p></body></html>", NO_TABLE),
+        (page("", "<tr><th>STATE</th><th>AGENCY</th></tr>"), NO_TABLE),
+    ],
+)
+def test_bad_input_raises_parse_error(data: bytes, reason: str) -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_legacy_page(data, "input.html")
+    assert reason in caught.value.reason
+
+
+def test_decoding_follows_bom_meta_and_falls_back_to_cp1252() -> None:
+    assert "Sheriff\u2019s" in decode_html(b"<p>Sheriff\x92s</p>")
+    latin = b'<meta charset="iso-8859-1"><p>Pe\xf1a</p>'
+    assert "Pe\u00f1a" in decode_html(latin)
+    assert "Pe\u00f1a" in decode_html("\ufeff<p>Pe\u00f1a</p>".encode("utf-16"))
+    assert "Pe\u00f1a" in decode_html('<meta charset="bogus"><p>Pe\u00f1a</p>'.encode())
+
+
+@pytest.mark.parametrize(
+    ("href", "expected"),
+    [
+        ("/doclib/287gMOA/a.pdf", "https://www.ice.gov/doclib/287gMOA/a.pdf"),
+        ("../doclib/a.pdf", "https://www.ice.gov/doclib/a.pdf"),
+        ("a.pdf", "https://www.ice.gov/identify-and-arrest/a.pdf"),
+        ("HTTPS://WWW.ICE.GOV/Doclib/A.pdf#page=2", "https://www.ice.gov/Doclib/A.pdf"),
+        (" /a b.xlsx\n", "https://www.ice.gov/a%20b.xlsx"),
+        ("/a%20b.xlsx", "https://www.ice.gov/a%20b.xlsx"),
+        ("/100%.pdf", "https://www.ice.gov/100%25.pdf"),
+        ("/pe\u00f1a.pdf", "https://www.ice.gov/pe%C3%B1a.pdf"),
+        ("/x.xlsx?v=1 2", "https://www.ice.gov/x.xlsx?v=1%202"),
+        ("//www.ice.gov/x.pdf", "https://www.ice.gov/x.pdf"),
+        ("mailto:ERO287g@ice.dhs.gov", None),
+        ("javascript:void(0)", None),
+        ("#main", None),
+        ("", None),
+        ("http://[::1", None),
+        ("ftp://example.com/a.pdf", None),
+    ],
+)
+def test_absolute_url(href: str, expected: str | None) -> None:
+    assert absolute_url(href, DEFAULT_BASE_URL) == expected
+
+
+def test_wayback_links_are_unwrapped() -> None:
+    capture = (
+        "https://web.archive.org/web/20240515101010/https://www.ice.gov/identify-and-arrest/287g"
+    )
+    ice = "https://www.ice.gov/doclib/287gMOA/a%20b.pdf"
+    assert original_url("https://web.archive.org/web/2024id_/http:/www.ice.gov/a.pdf") == (
+        "http://www.ice.gov/a.pdf"
+    )
+    assert original_url("https://example.org/web/1/x") == "https://example.org/web/1/x"
+    assert (
+        resolve_link("/web/20240515101010/https://www.ice.gov/doclib/287gMOA/a b.pdf", capture)
+        == ice
+    )
+    assert resolve_link("/doclib/287gMOA/a b.pdf", capture) == ice
+    assert resolve_link("https://web.archive.org/web/1/www.ice.gov/x.pdf", DEFAULT_BASE_URL) == (
+        "http://www.ice.gov/x.pdf"
+    )
+
+
+# --------------------------------------------------------------------------- hypothesis
+
+WORDS = (
+    "STATE",
+    "LAW ENFORCEMENT AGENCY",
+    "SUPPORT TYPE",
+    "SIGNED",
+    "MOA",
+    "ADDENDUM",
+    "TEXAS",
+    "Florida",
+    "Harris County Sheriff\u2019s Office",
+    "Jail Enforcement Model",
+    "Warrant Service Officer",
+    "2020-06-09",
+    "6/9/20",
+    "June 9, 2020",
+    "link",
+    "addendum",
+    "MOA Name",
+    "Meeting Date",
+    "Location",
+    "Virtual",
+    "444 Memorandums of Agreement (MOAs) in 38 states",
+    "86 Jail Enforcement Model",
+    "66 pending",
+    "As of April 4, 2025",
+    "Access Denied",
+    "&nbsp;",
+    "&#0;",
+    "&#xD800;",
+    "<",
+)
+TAGS = (
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "td",
+    "th",
+    "a",
+    "div",
+    "span",
+    "p",
+    "strong",
+    "title",
+    "script",
+)
+HREFS = (
+    "/doclib/287gMOA/x.pdf",
+    "https://www.ice.gov/doclib/about/offices/ero/287g/participatingAgencies05182026am.xlsx",
+    "pendingAgencies 12.15.07 AM.xlsx",
+    "%zz%2",
+    "http://[::1",
+    "javascript:alert(1)",
+    "/web/20240101000000/https://www.ice.gov/a b.pdf",
+    "https://web.archive.org/web/1/web.archive.org/web/2/x.xlsx",
+    "//",
+    "\ud7ff",
+)
+SPANS = ("0", "1", "2", "-1", "999999999", "abc", " 2 ", "")
+
+_text = st.one_of(st.sampled_from(WORDS), st.text(max_size=20))
+_attribute = st.one_of(
+    st.tuples(st.just("href"), st.one_of(st.sampled_from(HREFS), st.text(max_size=30))),
+    st.tuples(st.sampled_from(("rowspan", "colspan")), st.sampled_from(SPANS)),
+)
+
+
+def _render(tag: str, attrs: list[tuple[str, str]], inner: list[str], close: bool) -> str:
+    rendered = "".join(f' {k}="{v}"' for k, v in attrs)
+    return f"<{tag}{rendered}>{''.join(inner)}" + (f"</{tag}>" if close else "")
+
+
+def _element(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    tags = st.sampled_from(TAGS)
+    return st.builds(
+        _render,
+        tags,
+        st.lists(_attribute, max_size=3),
+        st.lists(children, max_size=6),
+        st.booleans(),
+    )
+
+
+html_fragments = st.recursive(_text, _element, max_leaves=50)
+html_bytes = st.one_of(
+    html_fragments.map(
+        lambda doc: f"<html><body>{doc}</body></html>".encode("utf-8", "surrogatepass")
+    ),
+    html_fragments.map(lambda doc: doc.encode("utf-16", "surrogatepass")),
+    st.binary(max_size=400),
+    st.binary(max_size=200).map(lambda junk: b"<table><tr><td>" + junk),
+)
+edits = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=100_000),
+        st.integers(min_value=0, max_value=5_000),
+        st.one_of(
+            st.binary(max_size=20),
+            st.sampled_from((b"</table>", b"<tr>", b"<td rowspan=0>", b"\x00")),
+        ),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+def mutate(data: bytes, cuts: list[tuple[int, int, bytes]]) -> bytes:
+    """Apply (position, length, insertion) edits: truncations, deletions, junk."""
+    for position, length, insertion in cuts:
+        at = position % (len(data) + 1)
+        data = data[:at] + insertion + data[at + length :]
+    return data
+
+
+def parses_or_parse_error(data: bytes) -> None:
+    try:
+        listing = parse_legacy_page(data, "fuzz")
+    except ParseError as exc:
+        assert exc.source == "fuzz" and exc.reason
+        return
+    assert isinstance(listing, ParsedListing) and listing.kind == "participating"
+    for row in listing.rows:
+        assert isinstance(row, ListingRow) and row.row_number > 0
+        assert row.moa_url is None or row.moa_url.startswith(("http://", "https://"))
+
+
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FUZZ
+@given(html_bytes)
+def test_random_html_raises_only_parse_error(data: bytes) -> None:
+    parses_or_parse_error(data)
+    with contextlib.suppress(ParseError):
+        parse_steering_committees(data, "fuzz")
+
+
+@FUZZ
+@given(st.binary(max_size=2_000))
+def test_random_bytes_raise_only_parse_error(data: bytes) -> None:
+    parses_or_parse_error(data)
+
+
+@FUZZ
+@given(st.sampled_from([n for n, _ in VARIANTS]), edits)
+def test_mutated_pages_raise_only_parse_error(
+    name: str, cuts: list[tuple[int, int, bytes]]
+) -> None:
+    parses_or_parse_error(mutate(case_bytes(name), cuts))
