@@ -241,9 +241,17 @@ class _ListDiff:
         self.events: list[Event] = []
 
     def run(self, rows: dict[str, tuple[str, ListingRow]]) -> list[Event]:
+        if self.previous.last is not None and self.previous.last.sha256 == self.ref.sha256:
+            return self._same_content(rows)
         for key in sorted(rows):
             agency_id, row = rows[key]
             self._present(key, agency_id, row)
+        for key in sorted(set(self.entries) - set(rows)):
+            self._absent(self.entries[key])
+        return self.events
+
+    def _same_content(self, rows: dict[str, tuple[str, ListingRow]]) -> list[Event]:
+        """The same bytes seen again: nothing present changed; absences persist."""
         for key in sorted(set(self.entries) - set(rows)):
             self._absent(self.entries[key])
         return self.events
@@ -265,8 +273,9 @@ class _ListDiff:
         if old.fields != fields and self.kind == "participating":
             self.events.append(self._changed(old, fields))
             self.events += self._published(old, fields)
+        if old.status == ACTIVE and old.fields == fields:
+            return  # unchanged: an ACTIVE entry was last seen in the list's last snapshot
         status = old.status if old.status == APPROVED else ACTIVE
-        # Built directly: this runs for every row of every snapshot (replace() is slow).
         self.entries[key] = Entry(
             old.key, old.agency_id, old.model, fields, status, old.first_seen, self.ref
         )
@@ -313,7 +322,15 @@ class _ListDiff:
         else:
             self.entries[entry.key] = missing
 
+    def _last_seen(self, entry: Entry) -> SnapshotRef:
+        """An ACTIVE entry is in every accepted snapshot up to the list's last one."""
+        if entry.status == ACTIVE and self.previous.last is not None:
+            return self.previous.last
+        return entry.last_seen
+
     def _still_missing(self, entry: Entry) -> Entry:
+        if entry.status == ACTIVE:
+            entry = replace(entry, last_seen=self._last_seen(entry))
         since = entry.missing_since or self.ref
         versions = tuple(sorted(set(entry.missing_versions) | {self.ref.sha256}))
         return replace(
@@ -353,7 +370,7 @@ class _ListDiff:
         before = {k: old.fields.get(k) for k in changed}
         after = {k: fields.get(k) for k in changed}
         event = self._event("agreement.changed", old.key, fields, before, after)
-        return replace(event, start=old.last_seen)
+        return replace(event, start=self._last_seen(old))
 
     def _published(self, old: Entry, fields: dict[str, Any]) -> list[Event]:
         """``moa.published``: a MOA or addendum link appears where there was none."""
@@ -363,7 +380,7 @@ class _ListDiff:
                 event = self._event(
                     "moa.published", old.key, fields, {name: None}, {name: fields[name]}
                 )
-                events.append(replace(event, start=old.last_seen))
+                events.append(replace(event, start=self._last_seen(old)))
         return events
 
     def _event(

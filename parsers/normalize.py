@@ -58,9 +58,15 @@ def clean_text(value: object) -> str:
     """Collapse whitespace (including NBSP), straighten quotes, NFC-normalise."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(value))
-    text = text.translate(_APOSTROPHES).translate(_QUOTES)
-    return _SPACES.sub(" ", text).strip()
+    text = str(value)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+        text = text.translate(_APOSTROPHES).translate(_QUOTES)
+    elif "`" in text:  # the one ASCII character the tables map (NFKC is a no-op on ASCII)
+        text = text.replace("`", "'")
+    # str.split() splits on exactly the characters r"\s" matches (str.isspace), so this is
+    # _SPACES.sub(" ", text).strip(), several times faster on the hot path of every parser.
+    return " ".join(text.split())
 
 
 def is_null(value: object) -> bool:
@@ -207,7 +213,9 @@ def _date_with_year_check(
     result = _safe_date(fixed, month, day)
     if result is None or not 1990 <= result.year <= 2100:
         return None, ("signed_unparsed",)
-    return result, flags + (("signed_repaired",) if repaired else ())
+    if repaired and "signed_repaired" not in flags:  # '05/085025': one flag, not two
+        flags += ("signed_repaired",)
+    return result, flags
 
 
 def _parse_date_text(text: str) -> tuple[date | None, tuple[str, ...]]:

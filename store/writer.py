@@ -163,15 +163,17 @@ def write_projections(session: Session, state: ProgramState) -> None:
         (AgreementModel, state.participating.entries),
         (PendingModel, state.pending.entries),
     ):
-        values = [_entry_values(e, state) for e in entries.values()]
+        last = state.list_state("participating" if model is AgreementModel else "pending").last
+        values = [_entry_values(e, state, last) for e in entries.values()]
         if values:
             session.execute(model.__table__.insert(), values)
     if agencies:
         session.execute(AgencyModel.__table__.insert(), agencies)
 
 
-def _entry_values(entry: Entry, state: ProgramState) -> dict[str, Any]:
+def _entry_values(entry: Entry, state: ProgramState, last: Any) -> dict[str, Any]:
     agency = state.agencies.get(entry.agency_id)
+    seen = last if entry.status == "active" and last is not None else entry.last_seen
     return {
         "key": entry.key,
         "agency_id": entry.agency_id,
@@ -181,6 +183,6 @@ def _entry_values(entry: Entry, state: ProgramState) -> dict[str, Any]:
         "agency": entry.fields.get("agency"),
         "fields": canonical_json(entry.fields),
         "first_seen": entry.first_seen.observed_at,
-        "last_seen": entry.last_seen.observed_at,
+        "last_seen": seen.observed_at,
         "missing_since": entry.missing_since.observed_at if entry.missing_since else None,
     }

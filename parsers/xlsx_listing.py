@@ -1,0 +1,491 @@
+"""Parse one of ICE's 287(g) agency lists (participating or pending) from XLSX bytes.
+
+Pure: bytes in, :class:`~parsers.records.ParsedListing` out, or a ParseError. The list
+kind is decided from the columns and their contents, never from a file name. Everything
+odd the parser notices (extra sheets, skipped rows, unknown columns, ambiguous kind,
+repeated rows) goes into ``warnings``, in sheet order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from operator import itemgetter
+from typing import Any, TypeAlias, TypeVar
+
+from ice287g.errors import ParseError
+from parsers.normalize import (
+    agency_key,
+    agency_type,
+    clean_text,
+    is_null,
+    model_code,
+    parse_date,
+    state_code,
+)
+from parsers.records import ListingRow, ListKind, ParsedListing
+from parsers.xlsx_reader import CellValue, Sheet, read_workbook
+
+STATE, AGENCY, TYPE, COUNTY = "STATE", "AGENCY", "TYPE", "COUNTY"
+SUPPORT, SIGNED, MOA, ADDENDUM = "SUPPORT TYPE", "SIGNED", "MOA", "ADDENDUM"
+CANONICAL_COLUMNS = (STATE, AGENCY, TYPE, COUNTY, SUPPORT, SIGNED, MOA, ADDENDUM)
+
+_ALIASES: dict[str, tuple[str, ...]] = {
+    STATE: ("STATE", "STATE NAME", "ST"),
+    AGENCY: (
+        "LAW ENFORCEMENT AGENCY",
+        "LAW ENFORCEMENT AGENCY NAME",
+        "AGENCY",
+        "AGENCY NAME",
+        "LEA",
+        "PARTICIPATING AGENCY",
+    ),
+    TYPE: ("TYPE", "AGENCY TYPE", "LEA TYPE", "JURISDICTION TYPE"),
+    COUNTY: ("COUNTY", "COUNTY NAME", "PARISH", "COUNTY/PARISH", "COUNTY OR PARISH"),
+    SUPPORT: (
+        "SUPPORT TYPE",
+        "SUPPORT",
+        "MODEL",
+        "SUPPORT MODEL",
+        "287(G) MODEL",
+        "TYPE OF SUPPORT",
+    ),
+    SIGNED: (
+        "SIGNED",
+        "DATE SIGNED",
+        "SIGNED DATE",
+        "SIGNATURE DATE",
+        "MOA SIGNED",
+        "DATE MOA SIGNED",
+    ),
+    MOA: ("MOA", "MOA LINK", "MEMORANDUM OF AGREEMENT"),
+    ADDENDUM: ("ADDENDUM", "ADDENDUM LINK", "ADDENDA", "ADDENDUMS", "MOA ADDENDUM"),
+}
+HEADER_NAMES: dict[str, str] = {
+    alias: name for name, aliases in _ALIASES.items() for alias in aliases
+}
+
+HEADER_SCAN_ROWS = 20
+_REQUIRED = (STATE, AGENCY, SUPPORT)
+_URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+_PENDING_LINK = re.compile(r"^(link\s*)?pending$", re.IGNORECASE)
+_OLDEST_PLAUSIBLE = date(1995, 1, 1)
+_LISTED_ROWS = 10
+_AGENCY_HEADERS = frozenset(_ALIASES[AGENCY])
+_T = TypeVar("_T")
+_Signed: TypeAlias = tuple[date | None, str | None, tuple[str, ...]]
+
+
+# --------------------------------------------------------------------------- header
+
+
+def header_name(value: object) -> str | None:
+    """Canonical column name of a header cell (``'LAW ENFORCEMENT AGENCY '`` -> AGENCY)."""
+    return HEADER_NAMES.get(_header_text(value))
+
+
+def _header_text(value: object) -> str:
+    text = clean_text(value).upper().replace("_", " ").strip(" :*.#")
+    return " ".join(text.split())
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@dataclass
+class _Header:
+    """Where the list's header is and what its columns mean."""
+
+    sheet: Sheet
+    row: int
+    columns: tuple[str, ...]
+    positions: dict[str, int]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return all(name in self.positions for name in _REQUIRED)
+
+
+def _read_header(sheet: Sheet, row: int) -> _Header:
+    names: list[str] = []
+    positions: dict[str, int] = {}
+    notes: list[str] = []
+    for column, value in enumerate(sheet.rows[row]):
+        text = _header_text(value)
+        if not text:
+            continue
+        name = HEADER_NAMES.get(text)
+        letter = _column_letter(column)
+        if name is None:
+            notes.append(f"unknown column {text!r} (column {letter})")
+            name = text
+        elif name in positions:
+            notes.append(f"duplicate column {name!r} (column {letter}) ignored")
+        else:
+            positions[name] = column
+        names.append(name)
+    return _Header(sheet, row, tuple(names), positions, notes)
+
+
+def _find_header(sheet: Sheet) -> _Header | None:
+    """The first row, within the first rows of the sheet, that heads an agency list."""
+    for row in range(min(HEADER_SCAN_ROWS, len(sheet.rows))):
+        if not sheet.rows[row]:
+            continue
+        header = _read_header(sheet, row)
+        if AGENCY in header.positions and (
+            STATE in header.positions or SUPPORT in header.positions
+        ):
+            return header
+    return None
+
+
+def _describe_sheet(sheet: Sheet) -> str:
+    for row in sheet.rows[:HEADER_SCAN_ROWS]:
+        texts = [clean_text(value) for value in row if clean_text(value)]
+        if texts:
+            shown = " | ".join(texts[:8])
+            return f"sheet {sheet.name!r}: {shown[:120]}"
+    return f"sheet {sheet.name!r}: (empty)"
+
+
+def _choose_sheet(sheets: list[Sheet], source: str) -> tuple[_Header, list[str]]:
+    """The first sheet with a complete agency-list header, and notes on the others."""
+    headers = [_find_header(sheet) for sheet in sheets]
+    chosen = next((h for h in headers if h is not None and h.complete), None)
+    if chosen is None:
+        partial = next((h for h in headers if h is not None), None)
+        seen = (
+            _describe_partial(partial)
+            if partial is not None
+            else "; ".join(_describe_sheet(sheet) for sheet in sheets[:4]) or "no sheets"
+        )
+        raise ParseError(source, f"no 287(g) agency list header found (saw: {seen})")
+    notes = [_sheet_note(sheet, header) for sheet, header in zip(sheets, headers, strict=True)]
+    return chosen, [
+        note for sheet, note in zip(sheets, notes, strict=True) if sheet is not chosen.sheet
+    ]
+
+
+def _describe_partial(header: _Header) -> str:
+    missing = ", ".join(name for name in _REQUIRED if name not in header.positions)
+    columns = " | ".join(header.columns)
+    return f"sheet {header.sheet.name!r} row {header.row + 1}: {columns}; no {missing} column"
+
+
+def _sheet_note(sheet: Sheet, header: _Header | None) -> str:
+    hidden = f", {sheet.state}" if sheet.hidden else ""
+    if header is None:
+        return f"ignored sheet {sheet.name!r}{hidden}: no agency list header"
+    return (
+        f"ignored sheet {sheet.name!r}{hidden}: another agency list header at row {header.row + 1}"
+    )
+
+
+# --------------------------------------------------------------------------- cells
+
+
+def _is_blank(value: CellValue) -> bool:
+    """Empty, or only whitespace (NBSP included), as :func:`clean_text` would find it."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _cell_text(value: CellValue) -> str:
+    """Text of a cell as a person reads it (dates as ISO dates)."""
+    if isinstance(value, datetime):
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return clean_text(value)
+
+
+class _Lookup(dict[Hashable, _T]):
+    """``compute`` memoised per distinct cell value: the lists repeat states, models,
+    types, dates and link texts, and subscripting a dict is the cheapest way to ask."""
+
+    def __init__(self, compute: Callable[[Any], _T]) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key: Hashable) -> _T:
+        value = self[key] = self.compute(key)
+        return value
+
+
+# --------------------------------------------------------------------------- rows
+
+
+@dataclass
+class _Outcome:
+    """Everything learnt while reading the rows."""
+
+    rows: list[ListingRow] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    blank_rows: list[int] = field(default_factory=list)
+
+
+class _RowReader:
+    """Turns sheet rows under a header into ListingRows."""
+
+    def __init__(self, header: _Header) -> None:
+        self.sheet = header.sheet
+        found = [header.positions.get(name, -1) for name in CANONICAL_COLUMNS]
+        self.width = max(found) + 2  # cells are cut or padded to this; the last is None
+        self.columns = [column if column >= 0 else self.width - 1 for column in found]
+        self.linked = [column if column >= 0 else None for column in found]
+        self.pick = itemgetter(*self.columns)
+        self.texts: _Lookup[str] = _Lookup(_cell_text)
+        self.states: _Lookup[str | None] = _Lookup(state_code)
+        self.models: _Lookup[str | None] = _Lookup(model_code)
+        self.types: _Lookup[str | None] = _Lookup(agency_type)
+        self.keys: _Lookup[str] = _Lookup(agency_key)
+        self.counties: _Lookup[str | None] = _Lookup(_county)
+        self.signed: _Lookup[_Signed] = _Lookup(_read_signed)
+
+    def values(self, cells: list[CellValue]) -> tuple[CellValue, ...]:
+        """The cells under the canonical columns, in CANONICAL_COLUMNS order."""
+        cells = cells[: self.width - 1]
+        cells.extend([None] * (self.width - len(cells)))
+        picked: tuple[CellValue, ...] = self.pick(cells)
+        if True in picked or False in picked:  # True == 1 as a dict key: keep them apart
+            picked = tuple(str(v) if v.__class__ is bool else v for v in picked)
+        return picked
+
+    def read(self, row: int, outcome: _Outcome) -> ListingRow | None:
+        cells = self.sheet.rows[row]
+        if (not cells or _is_blank(cells[0])) and all(_is_blank(value) for value in cells):
+            outcome.blank_rows.append(row + 1)
+            return None
+        values = self.values(cells)
+        state_raw, agency = self.texts[values[0]], self.texts[values[1]]
+        if not agency or agency.upper() in _AGENCY_HEADERS:
+            skip = self._skip_reason(state_raw, agency, cells)
+            if skip:
+                outcome.warnings.append(f"row {row + 1} skipped: {skip}")
+                return None
+        return self._build(row, values, state_raw, agency)
+
+    def _skip_reason(self, state_raw: str, agency: str, cells: list[CellValue]) -> str | None:
+        if agency and (not state_raw or header_name(state_raw) == STATE):
+            return "repeated header row"
+        if agency:
+            return None
+        shown = " | ".join(
+            t for t in (self.texts[v] for v in cells if v.__class__ is not bool) if t
+        )
+        if not state_raw:
+            return f"no agency or state ({shown[:80]})"
+        if self.states[state_raw] is None:
+            return f"no agency and no recognisable state ({shown[:80]})"
+        return None
+
+    def _build(
+        self, row: int, values: tuple[CellValue, ...], state_raw: str, agency: str
+    ) -> ListingRow:
+        texts = self.texts
+        state = self.states[state_raw]
+        model_raw = texts[values[4]]
+        model = self.models[model_raw]
+        signed, signed_raw, date_flags = self.signed[values[5]]
+        moa_url, moa_text = self._link_cell(row, 6, values[6])
+        addendum_url, addendum_text = self._link_cell(row, 7, values[7])
+        return ListingRow(
+            state=state or "??",
+            agency=agency,
+            agency_key=self.keys[agency],
+            model=model,
+            model_raw=model_raw,
+            agency_type=self.types[texts[values[2]]],
+            county=self.counties[values[3]],
+            signed=signed,
+            signed_raw=signed_raw,
+            moa_url=moa_url,
+            moa_text=moa_text,
+            addendum_url=addendum_url,
+            addendum_text=addendum_text,
+            state_raw=state_raw,
+            row_number=row + 1,
+            flags=_row_flags(state, agency, model, date_flags),
+        )
+
+    def _link_cell(self, row: int, slot: int, value: CellValue) -> tuple[str | None, str | None]:
+        """(URL, text) of an MOA or ADDENDUM cell: the hyperlink, else a URL in the text."""
+        text = self.texts[value] or None
+        column = self.linked[slot]
+        url = self.sheet.hyperlinks.get((row, column)) if column is not None else None
+        if url is None and text and "://" in text:
+            match = _URL.search(text)
+            url = match[0].rstrip(".,;)") if match else None
+        return url, text
+
+
+def _county(value: CellValue) -> str | None:
+    text = _cell_text(value)
+    return None if is_null(text) else text
+
+
+def _row_flags(
+    state: str | None, agency: str, model: str | None, date_flags: tuple[str, ...]
+) -> tuple[str, ...]:
+    if state is not None and agency and model is not None:
+        return date_flags
+    flags = ["state_unknown"] if state is None else []
+    flags += [] if agency else ["agency_missing"]
+    flags += ["model_unknown"] if model is None else []
+    return (*flags, *date_flags)
+
+
+def _read_signed(value: CellValue) -> _Signed:
+    """(date, raw text unless the cell was a clean date, flags) of a SIGNED cell."""
+    signed, parse_flags = parse_date(value)
+    flags = list(dict.fromkeys(parse_flags))
+    clean_date_cell = isinstance(value, date | datetime) and not flags
+    raw = None if clean_date_cell or _is_blank(value) else _cell_text(value) or None
+    if signed is not None and (_year_repaired(value, signed, flags) or signed < _OLDEST_PLAUSIBLE):
+        flags.append("signed_doubtful")
+    return signed, raw, tuple(flags)
+
+
+def _year_repaired(value: CellValue, signed: date, flags: list[str]) -> bool:
+    """Whether parse_date mended the year (5025 -> 2025), not just a lost separator."""
+    if "signed_repaired" not in flags:
+        return False
+    if isinstance(value, date | datetime):
+        return value.year != signed.year
+    return str(signed.year) not in _cell_text(value)
+
+
+def _read_rows(header: _Header) -> _Outcome:
+    reader = _RowReader(header)
+    outcome = _Outcome()
+    for row in range(header.row + 1, len(header.sheet.rows)):
+        listing_row = reader.read(row, outcome)
+        if listing_row is not None:
+            outcome.rows.append(listing_row)
+    return outcome
+
+
+# --------------------------------------------------------------------------- kind
+
+
+def _is_pending_text(text: str | None) -> bool:
+    return not text or bool(_PENDING_LINK.match(text)) or is_null(text)
+
+
+def decide_kind(
+    header_columns: tuple[str, ...], rows: list[ListingRow]
+) -> tuple[ListKind, list[str]]:
+    """Participating or pending, from the columns and what the rows hold.
+
+    Participating: a SIGNED column with dates, or an MOA column with real links.
+    Pending: no SIGNED column, and no MOA column or only empty / ``link pending`` cells.
+    """
+    has_signed, has_moa = SIGNED in header_columns, MOA in header_columns
+    dates = sum(row.signed is not None for row in rows)
+    links = sum(row.moa_url is not None for row in rows)
+    if has_signed and dates:
+        notes = []
+        if dates * 10 < len(rows):
+            notes.append(f"only {dates} of {len(rows)} rows have a SIGNED date")
+        return "participating", notes
+    if links:
+        reason = "no SIGNED column" if not has_signed else "SIGNED column without dates"
+        return "participating", [f"{reason}, but {links} MOA links: treated as participating"]
+    if has_signed:
+        return "pending", ["SIGNED column without any date and no MOA links: treated as pending"]
+    texts = {row.moa_text for row in rows}
+    moa_texts = sum(not _is_pending_text(text) for text in texts) if has_moa else 0
+    if moa_texts:
+        return "pending", [
+            f"no SIGNED column; MOA cells hold {moa_texts} kinds of text but no link: "
+            "treated as pending"
+        ]
+    return "pending", []
+
+
+# --------------------------------------------------------------------------- main
+
+
+def parse_listing_xlsx(data: bytes, source: str = "<bytes>") -> ParsedListing:
+    """Parse a participating or pending 287(g) agency list from XLSX bytes.
+
+    Raises ParseError when the bytes are not a readable XLSX or hold no agency list.
+    """
+    sheets = read_workbook(data, source)
+    header, sheet_notes = _choose_sheet(sheets, source)
+    outcome = _read_rows(header)
+    kind, kind_notes = decide_kind(header.columns, outcome.rows)
+    notes: list[str] = []
+    if header.row:
+        notes.append(f"header found at row {header.row + 1}; rows above it ignored")
+    notes.extend(header.notes)
+    notes.extend(_unnamed_column_notes(header))
+    notes.extend(_blank_row_note(outcome.blank_rows, len(header.sheet.rows)))
+    notes.extend(outcome.warnings)
+    notes.extend(_duplicate_notes(outcome.rows))
+    notes.extend(kind_notes)
+    prefix = f"sheet {header.sheet.name!r}: "
+    return ParsedListing(
+        kind=kind,
+        rows=tuple(outcome.rows),
+        columns=header.columns,
+        source_format="xlsx",
+        warnings=(*sheet_notes, *(prefix + note for note in notes)),
+    )
+
+
+def _unnamed_column_notes(header: _Header) -> list[str]:
+    named = {c for c, value in enumerate(header.sheet.rows[header.row]) if not _is_blank(value)}
+    counts: dict[int, int] = {}
+    for cells in header.sheet.rows[header.row + 1 :]:
+        for column, value in enumerate(cells):
+            if column not in named and not _is_blank(value):
+                counts[column] = counts.get(column, 0) + 1
+    return [
+        f"data in unnamed column {_column_letter(column)} ({count} cell{'s' * (count > 1)}) ignored"
+        for column, count in sorted(counts.items())
+    ]
+
+
+def _blank_row_note(blank_rows: list[int], sheet_rows: int) -> list[str]:
+    """Blank rows inside the list (trailing blank rows are normal and not reported)."""
+    trailing = sheet_rows
+    for number in reversed(blank_rows):
+        if number != trailing:
+            break
+        trailing -= 1
+    inside = [number for number in blank_rows if number <= trailing]
+    if not inside:
+        return []
+    shown = ", ".join(map(str, inside[:_LISTED_ROWS])) + (
+        ", ..." if len(inside) > _LISTED_ROWS else ""
+    )
+    plural = "s" if len(inside) > 1 else ""
+    return [f"skipped {len(inside)} blank row{plural} inside the list (row{plural} {shown})"]
+
+
+def _duplicate_notes(rows: list[ListingRow]) -> list[str]:
+    seen: dict[tuple[str, str, str | None], int] = {}
+    notes = []
+    for row in rows:
+        key = (row.state, row.agency_key, row.model)
+        if key in seen:
+            notes.append(
+                f"row {row.row_number} repeats row {seen[key]} (same state, agency and model)"
+            )
+        else:
+            seen[key] = row.row_number
+    return notes

@@ -1,0 +1,1272 @@
+"""A small, fast, defensive XLSX reader: cell values and hyperlinks, nothing else.
+
+Built on :mod:`zipfile` and :class:`xml.etree.ElementTree.XMLPullParser` (the engine of
+``iterparse``): it consumes ``end`` events and clears elements as it goes. It reads what the
+287(g) sheets need (shared and inline strings, numbers, booleans, errors, date cells, cell
+hyperlinks, sheet names and visibility) and refuses everything else loudly: every failure
+on bytes input is a :class:`~ice287g.errors.ParseError` naming the source and the reason,
+zip bombs included (declared sizes and compression ratios are checked before anything is
+inflated, and every inflation is bounded).
+
+Speed: Excel writes the big parts (``sheetData``, relationships, hyperlinks, shared
+strings) in one rigid shape. For those regions a regular expression whose tokens must
+tile the region exactly (every byte inside a recognised token, entities and encoding
+checked) reads several times faster than building elements; anything else falls back to
+the iterparse path, which is the reference (``fast=False`` forces it, and the tests check
+that both paths agree on the whole corpus and against openpyxl).
+
+Coordinates are 0-based: ``sheet.rows[0]`` is sheet row 1 and ``sheet.hyperlinks[(0, 5)]``
+is the link of cell F1. Rows keep their sheet position (missing rows are empty lists) and
+carry no trailing empty cells.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import NamedTuple, TypeAlias, TypeVar
+from xml.etree.ElementTree import Element, XMLPullParser
+from xml.etree.ElementTree import ParseError as XMLSyntaxError
+
+from ice287g.errors import ParseError
+
+CellValue: TypeAlias = str | int | float | bool | datetime | date | time | None
+Coordinate: TypeAlias = tuple[int, int]
+_V = TypeVar("_V")
+
+MIB = 1024 * 1024
+MAX_ROWS = 1_048_576
+MAX_COLUMNS = 16_384
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+STRICT_MAIN_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+PACKAGE_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+DOC_REL_NAMESPACES = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships",
+)
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_FEED_CHUNK = 256 * 1024
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+_MAC_EPOCH = datetime(1904, 1, 1)
+_MAX_SERIAL = 2_958_466  # 10000-01-01 in the 1900 system: beyond is not a date
+_X_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_DIGITS = "0123456789"
+_DATE_IDS = frozenset([14, 15, 16, 17, 22, *range(27, 37), *range(50, 59)])
+_TIME_IDS = frozenset([18, 19, 20, 21, 45, 46, 47])
+_FORMAT_NOISE = re.compile(r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]|AM/PM|A/P', re.IGNORECASE)
+_ELAPSED = re.compile(r"\[(?:h+|m+|s+)\]", re.IGNORECASE)
+_CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
+_LOCAL_NAMES = [
+    "row",
+    "c",
+    "v",
+    "is",
+    "t",
+    "r",
+    "si",
+    "hyperlink",
+    "hyperlinks",
+    "sheetData",
+    "sheet",
+    "workbookPr",
+    "numFmt",
+    "numFmts",
+    "xf",
+    "cellXfs",
+    "cellStyleXfs",
+    "dxf",
+]
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """Resource limits; anything beyond them is refused as a ParseError (zip bomb etc.)."""
+
+    max_member_bytes: int = 64 * MIB
+    max_total_bytes: int = 200 * MIB
+    max_ratio: float = 200.0
+    ratio_floor_bytes: int = 1 * MIB
+    max_members: int = 10_000
+    max_cells: int = 5_000_000
+
+
+DEFAULT_LIMITS = ReadLimits()
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One worksheet: its name, visibility, values by row and hyperlinks by cell.
+
+    ``rows[r][c]`` is the value of sheet cell (r + 1, c + 1); ``hyperlinks`` maps 0-based
+    ``(row, column)`` to the link target exactly as stored (XML-unescaped), with
+    ``#location`` appended (or alone) for links into the workbook.
+    """
+
+    name: str
+    rows: list[list[CellValue]]
+    hyperlinks: dict[Coordinate, str] = field(default_factory=dict)
+    state: str = "visible"
+
+    @property
+    def hidden(self) -> bool:
+        """True for hidden and very hidden sheets."""
+        return self.state != "visible"
+
+    def value(self, row: int, column: int) -> CellValue:
+        """The value at 0-based (row, column), None outside the data."""
+        if 0 <= row < len(self.rows) and 0 <= column < len(self.rows[row]):
+            return self.rows[row][column]
+        return None
+
+    def link(self, row: int, column: int) -> str | None:
+        """The hyperlink target at 0-based (row, column), if any."""
+        return self.hyperlinks.get((row, column))
+
+
+class _Tags(NamedTuple):
+    """Namespaced tag names of one SpreadsheetML namespace (transitional or strict)."""
+
+    row: str
+    c: str
+    v: str
+    is_: str
+    t: str
+    r: str
+    si: str
+    hyperlink: str
+    hyperlinks: str
+    sheet_data: str
+    sheet: str
+    workbook_pr: str
+    num_fmt: str
+    num_fmts: str
+    xf: str
+    cell_xfs: str
+    cell_style_xfs: str
+    dxf: str
+
+
+def _tags(ns: str) -> _Tags:
+    return _Tags(*(f"{{{ns}}}{local}" for local in _LOCAL_NAMES))
+
+
+class _Rel(NamedTuple):
+    type: str
+    target: str
+    external: bool
+
+
+class _RawLink(NamedTuple):
+    ref: str
+    rel_id: str | None
+    location: str | None
+
+
+@dataclass(frozen=True)
+class _SheetEntry:
+    name: str
+    state: str
+    path: str
+
+
+@dataclass
+class _Book:
+    """An opened workbook: the zip, its inflation budget, and what every sheet needs."""
+
+    zf: zipfile.ZipFile
+    members: dict[str, zipfile.ZipInfo]
+    source: str
+    limits: ReadLimits
+    budget: int
+    fast: bool = True
+    tags: _Tags = _tags(MAIN_NS)
+    epoch: datetime = _EXCEL_EPOCH
+    entries: list[_SheetEntry] = field(default_factory=list)
+    strings: list[str] = field(default_factory=list)
+    date_styles: dict[str, str] = field(default_factory=dict)
+
+    def fail(self, reason: str) -> ParseError:
+        return ParseError(self.source, reason)
+
+    def has(self, path: str) -> bool:
+        return path.lower() in self.members
+
+    def read(self, path: str) -> bytes:
+        """Inflate one member, bounded by the per-member and whole-book budgets."""
+        info = self.members.get(path.lower())
+        if info is None:
+            raise self.fail(f"missing part {path}")
+        if info.flag_bits & 0x1:
+            raise self.fail(f"zip member {info.filename} is encrypted")
+        limit = min(self.limits.max_member_bytes, self.budget)
+        with self.zf.open(info) as handle:
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise self.fail(f"zip member {info.filename} inflates beyond {limit} bytes (zip bomb?)")
+        self.budget -= len(data)
+        return data
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def read_workbook(
+    data: bytes,
+    source: str = "<bytes>",
+    limits: ReadLimits = DEFAULT_LIMITS,
+    *,
+    fast: bool = True,
+) -> list[Sheet]:
+    """Read every worksheet of an XLSX file, in workbook order.
+
+    Raises ParseError (and nothing else) when ``data`` is not a readable XLSX.
+    ``fast=False`` forces the reference iterparse path everywhere.
+    """
+    return list(iter_sheets(data, source, limits, fast=fast))
+
+
+def iter_sheets(
+    data: bytes,
+    source: str = "<bytes>",
+    limits: ReadLimits = DEFAULT_LIMITS,
+    *,
+    fast: bool = True,
+) -> Iterator[Sheet]:
+    """Yield the worksheets of an XLSX file one at a time, in workbook order.
+
+    The workbook structure, shared strings and styles are read before the first sheet;
+    each sheet is parsed only when asked for. Raises ParseError (and nothing else).
+    """
+    with _guard(source):
+        book = _open_book(data, source, limits, fast)
+    for entry in book.entries:
+        with _guard(source):
+            sheet = _read_sheet(book, entry)
+        yield sheet
+
+
+@contextmanager
+def _guard(source: str) -> Iterator[None]:
+    """Turn every failure into a ParseError that names the source."""
+    try:
+        yield
+    except ParseError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, struct.error) as exc:
+        raise ParseError(source, f"truncated or corrupt zip ({exc})") from None
+    except MemoryError:
+        raise ParseError(source, "out of memory while reading the workbook") from None
+    except Exception as exc:  # the contract: only ParseError escapes
+        raise ParseError(source, f"unreadable XLSX ({type(exc).__name__}: {exc})") from None
+
+
+# --------------------------------------------------------------------------- container
+
+
+def _sniff(data: bytes, source: str) -> None:
+    """Reject what is plainly not an XLSX with a reason a person can act on."""
+    if not data:
+        raise ParseError(source, "empty file")
+    if data.startswith(b"PK"):
+        return
+    if data.startswith(_OLE_MAGIC):
+        raise ParseError(source, "encrypted or legacy .xls, not an XLSX (OLE compound file)")
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
+        raise ParseError(source, "an HTML page, not an XLSX")
+    if head.startswith(b"%pdf"):
+        raise ParseError(source, "a PDF document, not an XLSX")
+    if head.startswith(b"<"):
+        raise ParseError(source, "an XML or text document, not an XLSX (zip)")
+    raise ParseError(source, "not an XLSX (not a zip archive)")
+
+
+def _open_zip(data: bytes, source: str, limits: ReadLimits, fast: bool) -> _Book:
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    infos = zf.infolist()
+    if len(infos) > limits.max_members:
+        raise ParseError(source, f"zip has {len(infos)} members (limit {limits.max_members})")
+    _check_declared_sizes(infos, source, limits)
+    members = {info.filename.replace("\\", "/").lstrip("/").lower(): info for info in infos}
+    return _Book(zf, members, source, limits, budget=limits.max_total_bytes, fast=fast)
+
+
+def _check_declared_sizes(infos: list[zipfile.ZipInfo], source: str, limits: ReadLimits) -> None:
+    """Refuse a zip bomb from its central directory, before inflating anything."""
+    total = 0
+    for info in infos:
+        size = info.file_size
+        if size > limits.max_member_bytes:
+            raise ParseError(
+                source,
+                f"zip member {info.filename} declares {size} bytes "
+                f"(limit {limits.max_member_bytes}): refusing, zip bomb?",
+            )
+        ratio = size / max(info.compress_size, 1)
+        if size > limits.ratio_floor_bytes and ratio > limits.max_ratio:
+            raise ParseError(
+                source,
+                f"zip member {info.filename} has compression ratio {ratio:.0f}:1 "
+                f"(limit {limits.max_ratio:.0f}): refusing, zip bomb?",
+            )
+        total += size
+    if total > limits.max_total_bytes:
+        raise ParseError(
+            source, f"zip declares {total} bytes in all (limit {limits.max_total_bytes}): zip bomb?"
+        )
+
+
+def _open_book(data: bytes, source: str, limits: ReadLimits, fast: bool) -> _Book:
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise ParseError(source, f"expected bytes, got {type(data).__name__}")
+    data = bytes(data)
+    _sniff(data, source)
+    book = _open_zip(data, source, limits, fast)
+    workbook_path = _workbook_path(book)
+    rels = _read_rels(book, workbook_path)
+    _read_workbook_part(book, workbook_path, rels)
+    base = posixpath.dirname(workbook_path)
+    strings_path = _rel_target(rels, "/sharedStrings", base, "xl/sharedStrings.xml")
+    if strings_path and book.has(strings_path):
+        book.strings = _read_shared_strings(book, strings_path)
+    styles_path = _rel_target(rels, "/styles", base, "xl/styles.xml")
+    if styles_path and book.has(styles_path):
+        book.date_styles = _read_date_styles(book, styles_path)
+    return book
+
+
+# --------------------------------------------------------------------------- XML plumbing
+
+
+def _iter_end(book: _Book, xml: bytes, part: str) -> Iterator[Element]:
+    """Yield elements as they close, feeding the parser in chunks."""
+    if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
+        raise book.fail(f"{part}: DTDs and entity declarations are not allowed in XLSX")
+    parser: XMLPullParser[Element] = XMLPullParser(events=("end",))
+    view = memoryview(xml)
+    try:
+        for start in range(0, len(xml), _FEED_CHUNK):
+            parser.feed(view[start : start + _FEED_CHUNK])
+            yield from _elements(parser)
+        parser.close()
+        yield from _elements(parser)
+    except XMLSyntaxError as exc:
+        raise book.fail(f"malformed XML in {part} ({exc})") from None
+
+
+def _elements(parser: XMLPullParser[Element]) -> Iterator[Element]:
+    """The elements of the queued ``end`` events (the only kind requested)."""
+    for event in parser.read_events():
+        element = event[-1]
+        if isinstance(element, Element):
+            yield element
+
+
+def _root_tag(book: _Book, xml: bytes, part: str) -> str:
+    """Tag of the root element (parses the whole part, which must be small)."""
+    tag = ""
+    for element in _iter_end(book, xml, part):
+        tag = element.tag
+    return tag
+
+
+def _namespace(tag: str) -> str:
+    return tag[1:].partition("}")[0] if tag.startswith("{") else ""
+
+
+def _rel_id(element: Element) -> str | None:
+    for ns in DOC_REL_NAMESPACES:
+        value = element.get(f"{{{ns}}}id")
+        if value is not None:
+            return value
+    return None
+
+
+def _resolve(base: str, target: str) -> str:
+    """The zip path of a relationship target, relative to the source part's folder."""
+    target = target.replace("\\", "/")
+    if target.startswith("/"):
+        return posixpath.normpath(target.lstrip("/"))
+    return posixpath.normpath(posixpath.join(base, target))
+
+
+def _read_rels(book: _Book, part: str) -> dict[str, _Rel]:
+    """Relationships of a part, by Id (empty when the part has none)."""
+    folder, name = posixpath.split(part)
+    rels_path = posixpath.join(folder, "_rels", f"{name}.rels")
+    if not book.has(rels_path):
+        return {}
+    xml = book.read(rels_path)
+    fast = _fast_rels(book, xml, rels_path) if book.fast else None
+    return fast if fast is not None else _slow_rels(book, xml, rels_path)
+
+
+def _slow_rels(book: _Book, xml: bytes, path: str) -> dict[str, _Rel]:
+    rels: dict[str, _Rel] = {}
+    tag = f"{{{PACKAGE_RELS_NS}}}Relationship"
+    for element in _iter_end(book, xml, path):
+        if element.tag == tag and element.get("Id") is not None:
+            external = element.get("TargetMode", "") == "External"
+            rels[element.get("Id", "")] = _Rel(
+                element.get("Type", ""), element.get("Target", ""), external
+            )
+        element.clear()
+    return rels
+
+
+def _rel_target(rels: dict[str, _Rel], type_suffix: str, base: str, fallback: str) -> str | None:
+    for rel in rels.values():
+        if rel.type.endswith(type_suffix) and not rel.external:
+            return _resolve(base, rel.target)
+    return fallback if not rels else None
+
+
+# --------------------------------------------------------------------------- workbook
+
+
+def _workbook_path(book: _Book) -> str:
+    for rel in _read_rels(book, "").values():
+        if rel.type.endswith("/officeDocument") and not rel.external:
+            path = _resolve("", rel.target)
+            if book.has(path):
+                return path
+    if book.has("xl/workbook.xml"):
+        return "xl/workbook.xml"
+    raise book.fail("missing xl/workbook.xml: a zip, but not an XLSX workbook")
+
+
+def _read_workbook_part(book: _Book, path: str, rels: dict[str, _Rel]) -> None:
+    """Sheet names, order, visibility and parts; the date system; the namespace."""
+    sheets: list[Element] = []
+    root: Element | None = None
+    for element in _iter_end(book, book.read(path), path):
+        local = element.tag.rpartition("}")[2]
+        if local == "sheet":
+            sheets.append(element)
+        elif local == "workbookPr":
+            book.epoch = _epoch(element)
+        root = element
+    if root is None or root.tag.rpartition("}")[2] != "workbook":
+        raise book.fail(f"{path} is not a SpreadsheetML workbook")
+    book.tags = _tags(_namespace(root.tag) or MAIN_NS)
+    base = posixpath.dirname(path)
+    book.entries = [e for e in (_sheet_entry(book, s, rels, base) for s in sheets) if e]
+
+
+def _epoch(workbook_pr: Element) -> datetime:
+    flag = workbook_pr.get("date1904", "false").strip().lower()
+    return _MAC_EPOCH if flag in ("1", "true") else _EXCEL_EPOCH
+
+
+def _sheet_entry(
+    book: _Book, element: Element, rels: dict[str, _Rel], base: str
+) -> _SheetEntry | None:
+    """The part of one ``<sheet>``; None for chart sheets and other non-worksheets."""
+    rel = rels.get(_rel_id(element) or "")
+    if rel is None or not rel.type.endswith("/worksheet"):
+        return None
+    path = _resolve(base, rel.target)
+    if not book.has(path):
+        raise book.fail(f"worksheet part {path} is missing")
+    name = element.get("name", "")
+    return _SheetEntry(name, element.get("state", "visible") or "visible", path)
+
+
+# --------------------------------------------------------------------------- strings
+
+
+def _unescape_x(text: str) -> str:
+    """Decode Excel's ``_xHHHH_`` escapes (``_x000D_`` is a carriage return)."""
+    if "_x" not in text:
+        return text
+    return _X_ESCAPE.sub(_x_char, text)
+
+
+def _x_char(match: re.Match[str]) -> str:
+    code = int(match[1], 16)
+    return "\ufffd" if 0xD800 <= code <= 0xDFFF else chr(code)
+
+
+def _rich_text(element: Element, tags: _Tags) -> str:
+    """Text of an ``<si>`` or ``<is>``: plain ``<t>`` plus rich runs, phonetics skipped."""
+    if len(element) == 1 and element[0].tag == tags.t:
+        return _unescape_x(element[0].text or "")
+    parts: list[str] = []
+    for child in element:
+        if child.tag == tags.t:
+            parts.append(child.text or "")
+        elif child.tag == tags.r:
+            run_text = child.find(tags.t)
+            if run_text is not None:
+                parts.append(run_text.text or "")
+    return _unescape_x("".join(parts))
+
+
+def _read_shared_strings(book: _Book, path: str) -> list[str]:
+    xml = book.read(path)
+    fast = _fast_strings(book, xml, path) if book.fast else None
+    return fast if fast is not None else _slow_strings(book, xml, path)
+
+
+def _slow_strings(book: _Book, xml: bytes, path: str) -> list[str]:
+    tags = book.tags
+    strings: list[str] = []
+    for element in _iter_end(book, xml, path):
+        if element.tag == tags.si:
+            strings.append(_rich_text(element, tags))
+            element.clear()
+    return strings
+
+
+# --------------------------------------------------------------------------- styles
+
+
+def format_kind(code: str) -> str | None:
+    """``'date'``, ``'time'`` or None for a number format code.
+
+    Date tokens (d, m, y) count only outside quotes, brackets, escapes and padding;
+    elapsed-time formats such as ``[h]:mm`` stay numbers.
+    """
+    first = code.split(";", 1)[0]
+    if _ELAPSED.search(first):
+        return None
+    letters = _FORMAT_NOISE.sub("", first).lower()
+    if "d" in letters or "y" in letters:
+        return "date"
+    if "h" in letters or "s" in letters:
+        return "time"
+    return "date" if "m" in letters else None
+
+
+def _builtin_kind(format_id: int) -> str | None:
+    if format_id in _DATE_IDS:
+        return "date"
+    return "time" if format_id in _TIME_IDS else None
+
+
+def _read_date_styles(book: _Book, path: str) -> dict[str, str]:
+    """Map cell style index (as written in ``s=``) to 'date' / 'time' for date styles."""
+    tags = book.tags
+    formats: dict[int, str] = {}
+    pending_formats: dict[int, str] = {}
+    pending_xfs: list[str] = []
+    xfs: list[str] = []
+    for element in _iter_end(book, book.read(path), path):
+        tag = element.tag
+        if tag == tags.xf:
+            pending_xfs.append(element.get("numFmtId", "0"))
+        elif tag == tags.num_fmt:
+            pending_formats[_int(element.get("numFmtId"))] = element.get("formatCode", "")
+        elif tag == tags.cell_xfs:
+            xfs, pending_xfs = pending_xfs, []
+        elif tag == tags.cell_style_xfs:
+            pending_xfs = []
+        elif tag == tags.num_fmts:
+            formats, pending_formats = pending_formats, {}
+        elif tag == tags.dxf:
+            pending_formats = {}
+        element.clear()
+    return _date_style_map(xfs, formats)
+
+
+def _date_style_map(xfs: list[str], formats: dict[int, str]) -> dict[str, str]:
+    kinds: dict[str, str] = {}
+    for index, format_id_text in enumerate(xfs):
+        format_id = _int(format_id_text)
+        code = formats.get(format_id)
+        kind = format_kind(code) if code is not None else _builtin_kind(format_id)
+        if kind:
+            kinds[str(index)] = kind
+    return kinds
+
+
+def _int(text: str | None) -> int:
+    try:
+        return int(text or "0")
+    except ValueError:
+        return -1
+
+
+# --------------------------------------------------------------------------- cell values
+
+
+def serial_to_datetime(serial: float, epoch: datetime = _EXCEL_EPOCH) -> CellValue:
+    """An Excel serial as a date (whole days), datetime, or time (below one day).
+
+    Serials outside Excel's date range are returned unchanged. In the 1900 system the
+    phantom 29 February 1900 is honoured as Excel (and openpyxl) do.
+    """
+    if not 0 <= serial < _MAX_SERIAL:
+        return serial
+    days, fraction = divmod(serial, 1)
+    millis = round(fraction * 86_400_000)
+    if serial < 1 and millis < 86_400_000:
+        return (datetime.min + timedelta(milliseconds=millis)).time()
+    if epoch == _EXCEL_EPOCH and serial < 60:
+        days += 1
+    moment = epoch + timedelta(days=int(days), milliseconds=millis)
+    return moment.date() if millis == 0 else moment
+
+
+def _number(text: str) -> int | float | str:
+    try:
+        if "." in text or "e" in text or "E" in text:
+            return float(text)
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return text
+
+
+def _iso_value(text: str) -> CellValue:
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    return moment.date() if moment.time() == time() and "T" not in text else moment
+
+
+def _boolean(text: str) -> bool | str:
+    flag = text.strip().lower()
+    if flag in ("1", "true"):
+        return True
+    return False if flag in ("0", "false") else text
+
+
+def _shared(book: _Book, text: str) -> str:
+    try:
+        index = int(text)
+        if index >= 0:
+            return book.strings[index]
+    except (ValueError, IndexError):
+        pass
+    raise book.fail(f"shared string index {text[:20]!r} out of range")
+
+
+def _convert(cell_type: str | None, text: str, style: str | None, book: _Book) -> CellValue:
+    """The value of a cell from its type, its ``<v>`` text and its style (both paths)."""
+    if cell_type is None or cell_type == "n":
+        number = _number(text)
+        kind = book.date_styles.get(style) if style else None
+        if kind and not isinstance(number, str):
+            return serial_to_datetime(number, book.epoch)
+        return number
+    if cell_type == "s":
+        return _shared(book, text)
+    if cell_type == "b":
+        return _boolean(text)
+    if cell_type == "d":
+        return _iso_value(text)
+    if cell_type == "inlineStr":
+        return None
+    return _unescape_x(text)
+
+
+def _cell_value(cell: Element, book: _Book) -> CellValue:
+    cell_type = cell.get("t")
+    if cell_type == "inlineStr":
+        inline = cell.find(book.tags.is_)
+        return _rich_text(inline, book.tags) if inline is not None else None
+    node = cell.find(book.tags.v)
+    if node is None or node.text is None:
+        return None
+    return _convert(cell_type, node.text, cell.get("s"), book)
+
+
+# --------------------------------------------------------------------------- grid
+
+
+class _Columns:
+    """Column letters to 0-based index, memoised per sheet."""
+
+    def __init__(self, book: _Book) -> None:
+        self.book = book
+        self.cache: dict[str, int] = {}
+
+    def index(self, ref: str) -> int:
+        letters = ref.rstrip(_DIGITS)
+        found = self.cache.get(letters)
+        if found is None:
+            found = self.cache[letters] = self._compute(letters, ref)
+        return found
+
+    def _compute(self, letters: str, ref: str) -> int:
+        number = 0
+        for char in letters.upper():
+            if not "A" <= char <= "Z":
+                raise self.book.fail(f"bad cell reference {ref[:20]!r}")
+            number = number * 26 + ord(char) - 64
+        if not 1 <= number <= MAX_COLUMNS:
+            raise self.book.fail(f"cell reference {ref[:20]!r} out of range")
+        return number - 1
+
+
+def _place(values: list[CellValue], column: int, value: CellValue) -> None:
+    """Set ``values[column]``, padding with None; a repeated cell overwrites."""
+    size = len(values)
+    if column == size:
+        values.append(value)
+    elif column > size:
+        values.extend([None] * (column - size))
+        values.append(value)
+    else:
+        values[column] = value
+
+
+class _Grid:
+    """Rows as they are read, with the cell budget enforced (padding counts)."""
+
+    def __init__(self, book: _Book) -> None:
+        self.book = book
+        self.rows: list[list[CellValue]] = []
+        self.cells_left = book.limits.max_cells
+        self.columns = _Columns(book)
+
+    def row_index(self, ref: str | None) -> int:
+        """0-based index of a row from its ``r`` attribute (next row when absent)."""
+        if ref is None:
+            return len(self.rows)
+        try:
+            number = int(ref)
+        except ValueError:
+            raise self.book.fail(f"bad row number {ref[:20]!r}") from None
+        if not 1 <= number <= MAX_ROWS:
+            raise self.book.fail(f"row number {number} out of range")
+        return number - 1
+
+    def put(self, index: int, values: list[CellValue]) -> None:
+        rows = self.rows
+        self.cells_left -= len(values) + max(0, index - len(rows))
+        if self.cells_left < 0:
+            raise self.book.fail(f"more than {self.book.limits.max_cells} cells: refusing")
+        if index == len(rows):
+            rows.append(values)
+            return
+        while len(self.rows) < index:
+            self.rows.append([])
+        if index == len(self.rows):
+            self.rows.append(values)
+        elif self.rows[index]:
+            self.rows[index] = _merge(self.rows[index], values)
+        else:
+            self.rows[index] = values
+
+    def add_row(self, row: Element) -> None:
+        index = self.row_index(row.get("r"))
+        values: list[CellValue] = []
+        column = -1
+        cell_tag, book, columns = self.book.tags.c, self.book, self.columns
+        for cell in row:
+            if cell.tag != cell_tag:
+                continue
+            ref = cell.get("r")
+            column = columns.index(ref) if ref else column + 1
+            value = _cell_value(cell, book)
+            if value is not None:
+                _place(values, column, value)
+        self.put(index, values)
+
+
+def _merge(old: list[CellValue], new: list[CellValue]) -> list[CellValue]:
+    """A row element repeated for the same row: later cells win."""
+    merged = old + [None] * max(0, len(new) - len(old))
+    for column, value in enumerate(new):
+        if value is not None:
+            merged[column] = value
+    return merged
+
+
+# --------------------------------------------------------------------------- sheets
+
+
+class _Scan(NamedTuple):
+    links: list[_RawLink]
+    saw_sheet_data: bool
+    saw_hyperlinks: bool
+    rows: int
+
+
+def _read_sheet(book: _Book, entry: _SheetEntry) -> Sheet:
+    xml = book.read(entry.path)
+    grid = _Grid(book)
+    raw_links = _fast_sheet(book, xml, entry.path, grid) if book.fast else None
+    if raw_links is None:
+        grid = _Grid(book)
+        raw_links = _scan_sheet(book, xml, entry.path, grid).links
+    links = _resolve_links(book, entry.path, raw_links, grid) if raw_links else {}
+    return Sheet(entry.name, grid.rows, links, entry.state)
+
+
+def _scan_sheet(book: _Book, xml: bytes, part: str, grid: _Grid) -> _Scan:
+    """The reference path: rows and hyperlinks from iterparse ``end`` events."""
+    tags = book.tags
+    row_tag, link_tag = tags.row, tags.hyperlink
+    links: list[_RawLink] = []
+    saw_data = saw_links = False
+    rows = 0
+    for element in _iter_end(book, xml, part):
+        tag = element.tag
+        if tag == row_tag:
+            grid.add_row(element)
+            element.clear()
+            rows += 1
+        elif tag == link_tag:
+            links.append(
+                _RawLink(element.get("ref", ""), _rel_id(element), element.get("location"))
+            )
+            element.clear()
+        elif tag == tags.sheet_data:
+            saw_data = True
+        elif tag == tags.hyperlinks:
+            saw_links = True
+    return _Scan(links, saw_data, saw_links, rows)
+
+
+def _link_url(raw: _RawLink, rels: dict[str, _Rel]) -> str | None:
+    rel = rels.get(raw.rel_id) if raw.rel_id else None
+    target = rel.target if rel is not None else ""
+    if raw.location:
+        return f"{target}#{raw.location}"
+    return target or None
+
+
+def _resolve_links(
+    book: _Book, path: str, raw_links: list[_RawLink], grid: _Grid
+) -> dict[Coordinate, str]:
+    rels = _read_rels(book, path) if any(raw.rel_id for raw in raw_links) else {}
+    width = max((len(row) for row in grid.rows), default=0)
+    links: dict[Coordinate, str] = {}
+    for raw in raw_links:
+        url = _link_url(raw, rels)
+        if url is None:
+            continue
+        for coordinate in _expand(raw.ref, grid, len(grid.rows), width):
+            links[coordinate] = url
+    return links
+
+
+def _cell_ref(ref: str, grid: _Grid) -> Coordinate | None:
+    """0-based (row, column) of ``A1``-style text, None when it is not a cell reference."""
+    match = _CELL_REF.fullmatch(ref.strip())
+    if match is None:
+        return None
+    try:
+        column = grid.columns.index(match[1])
+    except ParseError:
+        return None
+    row = int(match[2]) - 1
+    return (row, column) if 0 <= row < MAX_ROWS else None
+
+
+def _expand(ref: str, grid: _Grid, height: int, width: int) -> list[Coordinate]:
+    """Cells of a hyperlink ref: one cell, or a range clipped to the sheet's data."""
+    first_text, _, last_text = ref.partition(":")
+    first = _cell_ref(first_text, grid)
+    if first is None:
+        return []
+    last = _cell_ref(last_text, grid) if last_text else first
+    if last is None:
+        return []
+    if first == last:
+        return [first]
+    top, bottom = min(first[0], last[0]), min(max(first[0], last[0]), height - 1)
+    left, right = min(first[1], last[1]), min(max(first[1], last[1]), width - 1)
+    return [(r, c) for r in range(top, bottom + 1) for c in range(left, right + 1)]
+
+
+# --------------------------------------------------------------------------- fast paths
+#
+# Each fast reader returns None when its input is not in the shape it knows, and the
+# caller then uses the reference path. A region is accepted only when (1) the part has no
+# comments, CDATA, processing instructions or DTD and is UTF-8, (2) the region is valid
+# UTF-8 without carriage returns, control characters or undefined entities, and (3) the
+# tokens found tile the region exactly. What lies outside the region is still parsed by
+# iterparse, which also confirms the region's element is where and what it should be.
+
+_FAST_SHEET_TOKEN = re.compile(
+    rb'(<c r="([A-Z]{1,3})[0-9]+"([^<>/]*)(?:/>|>(?:<f>[^<]*</f>)?<v>([^<]*)</v></c>)'
+    rb'|<row(?: r="([0-9]+)")?(?=[ />])([^<>]*)>|(</row>))'
+)
+_EXCEL_REL_TOKEN = re.compile(
+    rb'(<Relationship Id="([^"<>&]*)" Type="([^"<>&]*)" Target="([^"<>]*)"'
+    rb'(?: TargetMode="(External|Internal)")?/>)'
+)
+_EXCEL_LINK_TOKEN = re.compile(
+    rb'(<hyperlink ref="([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)"'
+    rb'(?: r:id="([^"<>&]*)")?(?: location="([^"<>]*)")?'
+    rb'(?: display="[^"<>]*")?(?: tooltip="[^"<>]*")?(?: xr:uid="[^"<>]*")?/>)'
+)
+_FAST_LINK_TOKEN = re.compile(rb'(<hyperlink((?: [\w:]+="[^"<>]*")*) ?/>)')
+_FAST_REL_TOKEN = re.compile(rb'(<Relationship((?: [\w:]+="[^"<>]*")*) ?/>)')
+_FAST_SI_TOKEN = re.compile(rb'(<si><t(?: xml:space="preserve")?>([^<]*)</t></si>|<si><t/></si>)')
+_FAST_ATTR = re.compile(rb' ([\w:]+)="([^"<>]*)"')
+_FAST_ATTRS = re.compile(rb'(?: [\w:]+="[^"<>]*")* ?')
+_FAST_ROW_NUMBER = re.compile(rb'\sr="([^"]*)"')
+_FAST_ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|amp|lt|gt|quot|apos);")
+_FAST_BAD_AMPERSAND = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9A-Fa-f]+);)")
+_FAST_ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_FAST_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+_TEXT_BANNED_BYTES = bytes([*range(0, 9), 11, 12, *range(13, 32)])  # controls and CR
+_ATTRIBUTE_BANNED_BYTES = bytes(range(0, 32))  # and tab and LF: values get normalised
+_NAME_END = b" \t\r\n/>"
+
+
+class _NotSimple(Exception):
+    """Raised inside a fast reader to hand the part to the reference path."""
+
+
+def _fast_part_ok(xml: bytes) -> bool:
+    """UTF-8, declared or implied. (Comments, CDATA, processing instructions or a DTD
+    inside a region break its tiling; outside it, the parse of the rest meets them.)"""
+    xml = xml[3:] if xml.startswith(b"\xef\xbb\xbf") else xml
+    if not xml.startswith(b"<"):
+        return False
+    declaration = xml[: xml.find(b"?>") + 2] if xml.startswith(b"<?xml") else b""
+    match = _FAST_ENCODING.search(declaration)
+    return match is None or match[1].lower() in (b"utf-8", b"utf8")
+
+
+def _fast_region_ok(region: bytes, attributes: bool = False) -> bool:
+    """Valid UTF-8, no CR (nor tab/LF where attribute values are read), no control
+    characters, no U+FFFE/U+FFFF, and every ``&`` a predefined or numeric entity."""
+    banned = _ATTRIBUTE_BANNED_BYTES if attributes else _TEXT_BANNED_BYTES
+    if len(region.translate(None, banned)) != len(region):
+        return False
+    if b"\xef\xbf" in region and (b"\xef\xbf\xbe" in region or b"\xef\xbf\xbf" in region):
+        return False
+    if b"&" in region and _FAST_BAD_AMPERSAND.search(region):
+        return False
+    try:
+        region.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _find_tag(xml: bytes, name: bytes, start: int = 0) -> int:
+    """Offset of the next start tag ``<name`` (unprefixed), or -1."""
+    needle = b"<" + name
+    at = xml.find(needle, start)
+    while at >= 0 and xml[at + len(needle) : at + len(needle) + 1] not in _NAME_END:
+        at = xml.find(needle, at + 1)
+    return at
+
+
+def _content_span(xml: bytes, name: bytes) -> tuple[int, int] | None:
+    """Offsets of the content of the single element ``<name>...</name>``."""
+    start = _find_tag(xml, name)
+    if start < 0 or _find_tag(xml, name, start + 1) >= 0:
+        return None
+    open_end = xml.find(b">", start)
+    if open_end < 0:
+        return None
+    if xml[open_end - 1 : open_end] == b"/":
+        return (open_end + 1, open_end + 1)
+    close = xml.find(b"</" + name + b">", open_end)
+    return (open_end + 1, close) if close >= 0 else None
+
+
+def _tiles(tokens: list[tuple[bytes, ...]], region: bytes) -> bool:
+    return sum([len(token[0]) for token in tokens]) == len(region)
+
+
+def _entity(match: re.Match[str]) -> str:
+    name = match[1]
+    if name[0] != "#":
+        return _FAST_NAMED[name]
+    code = int(name[2:], 16) if name[1] in "xX" else int(name[1:])
+    legal = code in (9, 10, 13) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+    if not (legal or 0x10000 <= code <= 0x10FFFF):
+        raise _NotSimple(f"character reference {name}")
+    return chr(code)
+
+
+def _fast_text(raw: bytes) -> str:
+    """Text of a checked region: UTF-8 decoded, entities expanded."""
+    text = raw.decode("utf-8")
+    if "&" not in text:
+        return text
+    if "&#" in text:
+        return _FAST_ENTITY.sub(_entity, text)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+    return text.replace("&apos;", "'").replace("&amp;", "&")
+
+
+def _fast_elements(token: re.Pattern[bytes], region: bytes) -> list[dict[bytes, bytes]] | None:
+    """Raw attributes of a run of empty elements that must tile the region."""
+    found = token.findall(region)
+    if not _tiles(found, region):
+        return None
+    elements: list[dict[bytes, bytes]] = []
+    for _whole, blob in found:
+        pairs = _FAST_ATTR.findall(blob)
+        attributes = dict(pairs)
+        if len(attributes) != len(pairs):
+            return None  # a repeated attribute: malformed, let the parser say so
+        elements.append(attributes)
+    return elements
+
+
+def _fast_attr(attributes: dict[bytes, bytes], name: bytes) -> str | None:
+    raw = attributes.get(name)
+    return None if raw is None else _fast_text(raw)
+
+
+def _root_declares(xml: bytes, start: int, attribute: bytes, values: tuple[str, ...]) -> bool:
+    """Whether the start tag at ``start`` carries ``attribute="one of values"``."""
+    tag = xml[start : xml.find(b">", start) + 1]
+    match = re.search(rb"\s" + re.escape(attribute) + rb'="([^"]*)"', tag)
+    return match is not None and match[1].decode("utf-8", "replace") in values
+
+
+def _fast_rels(book: _Book, xml: bytes, path: str) -> dict[str, _Rel] | None:
+    try:
+        return _fast_rels_unchecked(book, xml, path)
+    except _NotSimple:
+        return None
+
+
+def _fast_rels_unchecked(book: _Book, xml: bytes, path: str) -> dict[str, _Rel] | None:
+    span = _content_span(xml, b"Relationships")
+    if span is None or not _fast_part_ok(xml):
+        return None
+    root = _find_tag(xml, b"Relationships")
+    region = xml[span[0] : span[1]]
+    if not _root_declares(xml, root, b"xmlns", (PACKAGE_RELS_NS,)):
+        return None
+    if not _fast_region_ok(region, attributes=True):
+        return None
+    rels = _excel_rels(region)
+    elements = _fast_elements(_FAST_REL_TOKEN, region) if rels is None else []
+    if elements is None:
+        return None
+    if (
+        _root_tag(book, xml[: span[0]] + xml[span[1] :], path)
+        != f"{{{PACKAGE_RELS_NS}}}Relationships"
+    ):
+        return None
+    if rels is not None:
+        return rels
+    return {
+        _fast_text(attrs[b"Id"]): _Rel(
+            _fast_attr(attrs, b"Type") or "",
+            _fast_attr(attrs, b"Target") or "",
+            attrs.get(b"TargetMode") == b"External",
+        )
+        for attrs in elements
+        if b"Id" in attrs
+    }
+
+
+def _excel_rels(region: bytes) -> dict[str, _Rel] | None:
+    """Relationships written exactly as Excel writes them (one findall), else None."""
+    found = _EXCEL_REL_TOKEN.findall(region)
+    if not _tiles(found, region):
+        return None
+    return {
+        rel_id.decode("utf-8"): _Rel(kind.decode("utf-8"), _fast_text(target), mode == b"External")
+        for _whole, rel_id, kind, target, mode in found
+    }
+
+
+def _fast_strings(book: _Book, xml: bytes, path: str) -> list[str] | None:
+    try:
+        return _fast_strings_unchecked(book, xml, path)
+    except _NotSimple:
+        return None
+
+
+def _fast_strings_unchecked(book: _Book, xml: bytes, path: str) -> list[str] | None:
+    span = _content_span(xml, b"sst")
+    if span is None or not _fast_part_ok(xml):
+        return None
+    ns = _namespace(book.tags.si)
+    if not _root_declares(xml, _find_tag(xml, b"sst"), b"xmlns", (ns,)):
+        return None
+    region = xml[span[0] : span[1]]
+    if not _fast_region_ok(region):
+        return None
+    tokens = _FAST_SI_TOKEN.findall(region)
+    if not _tiles(tokens, region):
+        return None
+    if _root_tag(book, xml[: span[0]] + xml[span[1] :], path) != f"{{{ns}}}sst":
+        return None
+    return [_unescape_x(_fast_text(raw)) if raw else "" for _whole, raw in tokens]
+
+
+def _fast_sheet(book: _Book, xml: bytes, part: str, grid: _Grid) -> list[_RawLink] | None:
+    """Rows (into ``grid``) and raw hyperlinks, or None to use the reference path."""
+    try:
+        return _fast_sheet_unchecked(book, xml, part, grid)
+    except _NotSimple:
+        return None
+
+
+def _fast_sheet_unchecked(book: _Book, xml: bytes, part: str, grid: _Grid) -> list[_RawLink] | None:
+    data_span = _content_span(xml, b"sheetData")
+    root = _find_tag(xml, b"worksheet")
+    if data_span is None or root < 0 or not _fast_part_ok(xml):
+        return None
+    if not _root_declares(xml, root, b"xmlns", (_namespace(book.tags.row),)):
+        return None
+    if not _fast_rows(book, xml[data_span[0] : data_span[1]], grid):
+        return None
+    spans = [data_span]
+    links: list[_RawLink] = []
+    link_span = _content_span(xml, b"hyperlinks")
+    if link_span is not None:
+        fast_links = _fast_links(xml, root, xml[link_span[0] : link_span[1]])
+        if fast_links is not None:
+            links, spans = fast_links, [data_span, link_span]
+    rest = _cut(xml, spans)
+    scan = _scan_sheet(book, rest, part, _Grid(book))
+    if not scan.saw_sheet_data or scan.rows or (len(spans) > 1 and not scan.saw_hyperlinks):
+        return None
+    return links + scan.links
+
+
+def _cut(xml: bytes, spans: list[tuple[int, int]]) -> bytes:
+    """``xml`` without the given (sorted, disjoint) spans."""
+    pieces: list[bytes] = []
+    position = 0
+    for start, end in sorted(spans):
+        pieces.append(xml[position:start])
+        position = end
+    pieces.append(xml[position:])
+    return b"".join(pieces)
+
+
+def _fast_links(xml: bytes, root: int, region: bytes) -> list[_RawLink] | None:
+    if not _fast_region_ok(region, attributes=True):
+        return None
+    if not _root_declares(xml, root, b"xmlns:r", DOC_REL_NAMESPACES):
+        return None
+    found = _EXCEL_LINK_TOKEN.findall(region)
+    if _tiles(found, region):
+        return [
+            _RawLink(
+                ref.decode("ascii"), rel_id.decode("utf-8") or None, _fast_text(location) or None
+            )
+            for _whole, ref, rel_id, location in found
+        ]
+    elements = _fast_elements(_FAST_LINK_TOKEN, region)
+    if elements is None:
+        return None
+    if any(name.endswith(b":id") and name != b"r:id" for a in elements for name in a):
+        return None
+    return [
+        _RawLink(
+            _fast_attr(attrs, b"ref") or "",
+            _fast_attr(attrs, b"r:id"),
+            _fast_attr(attrs, b"location"),
+        )
+        for attrs in elements
+    ]
+
+
+def _fast_rows(book: _Book, region: bytes, grid: _Grid) -> bool:
+    """Fill ``grid`` from a checked ``sheetData`` region; False if it is not simple.
+
+    The hot loop of the reader: shared strings and whole numbers are inlined, everything
+    else goes through :func:`_convert` exactly as on the reference path.
+    """
+    if not _fast_region_ok(region):
+        return False
+    tokens = _FAST_SHEET_TOKEN.findall(region)
+    if not _tiles(tokens, region):
+        return False
+    cells = _FastCells(book, grid)
+    blobs, columns, strings, dates = cells.blobs, cells.columns, book.strings, cells.dates
+    count = len(strings)
+    values: list[CellValue] | None = None
+    index = -1
+    for _whole, letters, blob, raw, row_number, row_attrs, closing in tokens:
+        if raw:
+            if values is None:
+                return False
+            column = columns[letters]
+            cell_type, style, date_kind = blobs[blob]
+            value: CellValue
+            if cell_type == "s" and raw.isdigit() and int(raw) < count:
+                value = strings[int(raw)]
+            elif cell_type is None and raw.isdigit():
+                value = dates[raw] if date_kind else int(raw)
+            else:
+                value = _convert(cell_type, _fast_text(raw), style, book)
+            if column == len(values):
+                values.append(value)
+            else:
+                _place(values, column, value)
+        elif letters:
+            if values is None:
+                return False
+        elif closing:
+            if values is None:
+                return False
+            grid.put(index, values)
+            values = None
+        elif values is not None:
+            return False
+        else:
+            index = int(row_number) - 1 if row_number else cells.row_index(row_attrs)
+            if not 0 <= index < MAX_ROWS:
+                return False
+            values = None if row_attrs.endswith(b"/") else []
+            if values is None:
+                grid.put(index, [])
+    return values is None
+
+
+class _Memo(dict[bytes, _V]):
+    """A dict that computes missing entries with ``compute`` (per-sheet caches)."""
+
+    def __init__(self, compute: Callable[[bytes], _V]) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key: bytes) -> _V:
+        value = self[key] = self.compute(key)
+        return value
+
+
+class _FastCells:
+    """Per-sheet caches for the fast path: columns, cell attribute blobs, dates."""
+
+    def __init__(self, book: _Book, grid: _Grid) -> None:
+        self.book = book
+        self.grid = grid
+        self.columns = _Memo(self.column)
+        self.blobs = _Memo(self.blob_kind)
+        self.dates = _Memo(self.date)
+
+    def row_index(self, attrs: bytes) -> int:
+        match = _FAST_ROW_NUMBER.search(attrs)
+        return self.grid.row_index(match[1].decode("ascii", "replace") if match else None)
+
+    def column(self, letters: bytes) -> int:
+        return self.grid.columns.index(letters.decode("ascii"))
+
+    def date(self, raw: bytes) -> CellValue:
+        return serial_to_datetime(int(raw), self.book.epoch)
+
+    def blob_kind(self, blob: bytes) -> tuple[str | None, str | None, str | None]:
+        """(t, s, date kind) of a cell's attributes after ``r``; odd ones go to the parser."""
+        if not _FAST_ATTRS.fullmatch(blob):
+            raise _NotSimple("cell attributes")
+        attributes = {name: _fast_text(value) for name, value in _FAST_ATTR.findall(blob)}
+        if b"r" in attributes or any(b":" in name for name in attributes):
+            raise _NotSimple("cell attributes")
+        cell_type, style = attributes.get(b"t"), attributes.get(b"s")
+        return cell_type, style, self.book.date_styles.get(style) if style else None

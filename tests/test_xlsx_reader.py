@@ -1,0 +1,670 @@
+"""The streaming XLSX reader: features, refusals, fuzzing, and openpyxl as the oracle."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import math
+import os
+import random
+import string
+import struct
+import zipfile
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ice287g.errors import ParseError
+from parsers.xlsx_listing import parse_listing_xlsx
+from parsers.xlsx_reader import (
+    CellValue,
+    ReadLimits,
+    Sheet,
+    format_kind,
+    iter_sheets,
+    read_workbook,
+    serial_to_datetime,
+)
+
+CASES = Path(__file__).resolve().parent / "cases" / "xlsx"
+SHEETS_DIR = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "ice-sheets"
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+DATE_STYLES = (
+    '<styleSheet xmlns="{ns}"><numFmts count="2"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/>'
+    '<numFmt numFmtId="165" formatCode="0.00&quot;d&quot;"/></numFmts>'
+    '<cellStyleXfs count="1"><xf numFmtId="14"/></cellStyleXfs>'
+    '<cellXfs count="5"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/>'
+    '<xf numFmtId="165"/><xf numFmtId="21"/></cellXfs>'
+    '<dxfs count="1"><dxf><numFmt numFmtId="166" formatCode="yyyy"/></dxf></dxfs></styleSheet>'
+)
+
+
+# --------------------------------------------------------------------------- builders
+
+
+def build_zip(members: Mapping[str, bytes | str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, payload in members.items():
+            archive.writestr(name, payload.encode() if isinstance(payload, str) else payload)
+    return buffer.getvalue()
+
+
+def make_xlsx(
+    sheets: list[tuple[str, str]],
+    *,
+    strings: list[str] | None = None,
+    links: dict[int, dict[str, str]] | None = None,
+    states: dict[int, str] | None = None,
+    styles: str | None = DATE_STYLES,
+    ns: str = MAIN,
+    date1904: bool = False,
+    sheet_order: list[int] | None = None,
+) -> bytes:
+    """A minimal XLSX package from sheet XML bodies (the content of ``<worksheet>``)."""
+    order = sheet_order or list(range(len(sheets)))
+    rels = [f'<Relationship Id="rIdS" Type="{REL}/styles" Target="styles.xml"/>'] if styles else []
+    entries, members = [], {}
+    for position in order:
+        name, body = sheets[position]
+        number = position + 1
+        state = f' state="{states[position]}"' if states and position in states else ""
+        entries.append(f'<sheet name="{name}" sheetId="{number}"{state} r:id="rId{number}"/>')
+        rels.append(
+            f'<Relationship Id="rId{number}" Type="{REL}/worksheet" '
+            f'Target="worksheets/sheet{number}.xml"/>'
+        )
+        members[f"xl/worksheets/sheet{number}.xml"] = (
+            f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{ns}" xmlns:r="{REL}">'
+            f"{body}</worksheet>"
+        )
+        if links and position in links:
+            members[f"xl/worksheets/_rels/sheet{number}.xml.rels"] = _rels_xml(links[position])
+    if strings is not None:
+        rels.append(
+            f'<Relationship Id="rIdT" Type="{REL}/sharedStrings" Target="sharedStrings.xml"/>'
+        )
+        members["xl/sharedStrings.xml"] = f'<sst xmlns="{ns}">{"".join(strings)}</sst>'
+    if styles:
+        members["xl/styles.xml"] = styles.format(ns=ns)
+    pr = '<workbookPr date1904="1"/>' if date1904 else "<workbookPr/>"
+    members["xl/workbook.xml"] = (
+        f'<workbook xmlns="{ns}" xmlns:r="{REL}">{pr}<sheets>{"".join(entries)}</sheets></workbook>'
+    )
+    members["xl/_rels/workbook.xml.rels"] = (
+        f'<Relationships xmlns="{PKG}">{"".join(rels)}</Relationships>'
+    )
+    members["_rels/.rels"] = (
+        f'<Relationships xmlns="{PKG}"><Relationship Id="rId1" '
+        f'Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    )
+    return build_zip(members)
+
+
+def _rels_xml(targets: dict[str, str]) -> str:
+    body = "".join(
+        f'<Relationship Id="{rel_id}" Type="{REL}/hyperlink" Target="{target}" '
+        'TargetMode="External"/>'
+        for rel_id, target in targets.items()
+    )
+    return f'<Relationships xmlns="{PKG}">{body}</Relationships>'
+
+
+def sheet_data(rows: str, tail: str = "") -> str:
+    return f"<sheetData>{rows}</sheetData>{tail}"
+
+
+def read_both(data: bytes) -> list[Sheet]:
+    """Read with the fast paths and with the reference path; they must agree."""
+    fast = read_workbook(data, "test.xlsx")
+    slow = read_workbook(data, "test.xlsx", fast=False)
+    assert [(s.name, s.state, s.rows, s.hyperlinks) for s in fast] == [
+        (s.name, s.state, s.rows, s.hyperlinks) for s in slow
+    ]
+    return fast
+
+
+# --------------------------------------------------------------------------- values
+
+
+def test_shared_inline_rich_and_typed_cells() -> None:
+    strings = [
+        "<si><t>plain</t></si>",
+        '<si><t xml:space="preserve">  padded\u00a0 </t></si>',
+        "<si><r><rPr><b/></rPr><t>rich </t></r><r><t>text</t></r><rPh><t>PHONETIC</t></rPh></si>",
+        "<si><t>line_x000D_break &amp; &lt;tag&gt; _x005F_x0041_</t></si>",
+    ]
+    rows = (
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c>'
+        '<c r="C1" t="s"><v>2</v></c><c r="D1" t="s"><v>3</v></c></row>'
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>inline</t></is></c>'
+        '<c r="B2" t="str"><f>A1&amp;"x"</f><v>plainx</v></c><c r="C2" t="b"><v>1</v></c>'
+        '<c r="D2" t="e"><v>#N/A</v></c><c r="E2"><v>42</v></c><c r="F2"><v>-1.5E3</v></c>'
+        '<c r="G2" t="n"><v>0.25</v></c><c r="H2" t="d"><v>2025-02-03T04:05:06</v></c>'
+        '<c r="I2" t="inlineStr"><is><r><t>a</t></r><r><t>b</t></r></is></c></row>'
+    )
+    sheet = read_both(make_xlsx([("S", sheet_data(rows))], strings=strings))[0]
+    assert sheet.rows[0] == ["plain", "  padded\u00a0 ", "rich text", "line\rbreak & <tag> _x0041_"]
+    assert sheet.rows[1] == [
+        "inline", "plainx", True, "#N/A", 42, -1500.0, 0.25, datetime(2025, 2, 3, 4, 5, 6), "ab"
+    ]  # fmt: skip
+
+
+def test_missing_r_attributes_count_positions() -> None:
+    rows = (
+        '<row><c><v>1</v></c><c><v>2</v></c><c r="E1"><v>5</v></c><c><v>6</v></c></row>'
+        "<row/><row><c><v>7</v></c></row>"
+        '<row r="6"><c r="B6"><v>8</v></c></row><row><c r="A7"><v>9</v></c></row>'
+    )
+    sheet = read_both(make_xlsx([("S", sheet_data(rows))]))[0]
+    assert sheet.rows == [[1, 2, None, None, 5, 6], [], [7], [], [], [None, 8], [9]]
+    assert sheet.value(0, 4) == 5 and sheet.value(99, 0) is None and sheet.value(0, 99) is None
+
+
+def test_date_styles_and_epochs() -> None:
+    rows = (
+        '<row r="1"><c r="A1" s="1"><v>45757</v></c><c r="B1" s="2"><v>45757.5</v></c>'
+        '<c r="C1" s="3"><v>45757</v></c><c r="D1" s="4"><v>0.75</v></c>'
+        '<c r="E1" s="0"><v>45757</v></c><c r="F1" s="1"><v>1141572</v></c>'
+        '<c r="G1" s="1"><v>99999999</v></c>'
+        '<c r="H1" s="1"><v>59</v></c><c r="I1" s="1"><v>61</v></c></row>'
+    )
+    sheet = read_both(make_xlsx([("S", sheet_data(rows))]))[0]
+    assert sheet.rows[0] == [
+        date(2025, 4, 10), datetime(2025, 4, 10, 12), 45757, time(18, 0), 45757,
+        date(5025, 7, 7), 99999999, date(1900, 2, 28), date(1900, 3, 1),
+    ]  # fmt: skip
+    mac = read_both(make_xlsx([("S", sheet_data(rows))], date1904=True))[0]
+    assert mac.rows[0][0] == date(2029, 4, 11)
+
+
+def test_format_kind() -> None:
+    assert format_kind("mm-dd-yy") == "date"
+    assert format_kind("[$-409]mmmm d, yyyy;@") == "date"
+    assert format_kind("h:mm AM/PM") == "time"
+    assert format_kind("mmm") == "date"
+    assert format_kind('0.00 "days"') is None
+    assert format_kind("[Red]#,##0;[Blue]-#,##0") is None
+    assert format_kind("[h]:mm:ss") is None
+    assert format_kind("General") is None
+    assert format_kind(r"0\d") is None
+    assert serial_to_datetime(-1) == -1
+
+
+def test_sheet_order_names_states_and_strict_namespace() -> None:
+    body = sheet_data('<row r="1"><c r="A1"><v>1</v></c></row>')
+    sheets = [("First", body), ("Hidden one", body), ("Very", body)]
+    data = make_xlsx(
+        sheets, states={1: "hidden", 2: "veryHidden"}, sheet_order=[2, 0, 1], ns=STRICT
+    )
+    read = read_both(data)
+    assert [(s.name, s.state, s.hidden) for s in read] == [
+        ("Very", "veryHidden", True), ("First", "visible", False), ("Hidden one", "hidden", True)
+    ]  # fmt: skip
+    assert [s.name for s in iter_sheets(data)] == ["Very", "First", "Hidden one"]
+
+
+def test_hyperlinks_ranges_locations_and_escaping() -> None:
+    rows = "".join(
+        f'<row r="{n}"><c r="A{n}"><v>{n}</v></c><c r="B{n}"><v>0</v></c></row>'
+        for n in range(1, 6)
+    )
+    tail = (
+        '<hyperlinks><hyperlink ref="B2:B4" r:id="rId1"/>'
+        '<hyperlink ref="A1" location="Other!A1" display="x"/>'
+        '<hyperlink ref="A2:Q9999" r:id="rId3"/>'
+        '<hyperlink ref="A5" r:id="rId2" location="frag"/><hyperlink ref="Z99" r:id="rId1"/>'
+        '<hyperlink ref="B5" r:id="rIdMissing"/><hyperlink ref="bogus" r:id="rId1"/></hyperlinks>'
+    )
+    links = {
+        0: {
+            "rId1": "https://safelinks.example/?url=a%2Fb&amp;data=1",
+            "rId2": "https://x.test/p",
+            "rId3": "https://wide.test/",
+        }
+    }
+    sheet = read_both(make_xlsx([("S", sheet_data(rows, tail))], links=links))[0]
+    wide = {(r, c): "https://wide.test/" for r in range(1, 5) for c in range(2)}
+    assert sheet.hyperlinks == {
+        **wide,
+        (0, 0): "#Other!A1",
+        (4, 0): "https://x.test/p#frag",
+        (98, 25): "https://safelinks.example/?url=a%2Fb&data=1",
+    }
+    assert sheet.link(0, 0) == "#Other!A1" and sheet.link(3, 3) is None
+
+
+def test_corrupt_parts_are_parse_errors() -> None:
+    good = make_xlsx(
+        [("S", sheet_data('<row r="1"><c r="A1" t="s"><v>0</v></c></row>'))],
+        strings=["<si><t>a</t></si>"],
+    )
+    members = {
+        n: zipfile.ZipFile(io.BytesIO(good)).read(n)
+        for n in zipfile.ZipFile(io.BytesIO(good)).namelist()
+    }
+    cases = {
+        "xl/worksheets/sheet1.xml": (b"<worksheet><sheetData><row>", "malformed XML"),
+        "xl/sharedStrings.xml": (f'<sst xmlns="{MAIN}"></sst>'.encode(), "shared string index"),
+        "xl/workbook.xml": (b"<notaworkbook/>", "not a SpreadsheetML workbook"),
+        "xl/styles.xml": (b'<!DOCTYPE x [<!ENTITY a "b">]><styleSheet/>', "DTDs"),
+    }
+    for part, (payload, reason) in cases.items():
+        broken = build_zip({**members, part: payload})
+        with pytest.raises(ParseError, match=reason):
+            read_both(broken)
+    missing = build_zip({n: v for n, v in members.items() if n != "xl/worksheets/sheet1.xml"})
+    with pytest.raises(ParseError, match="worksheet part xl/worksheets/sheet1.xml is missing"):
+        read_workbook(missing)
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty file"),
+        (bytes.fromhex("d0cf11e0a1b11ae1") + bytes(600), "encrypted or legacy .xls"),
+        (b"\n  <!DOCTYPE html><html><body>Not here</body></html>", "an HTML page"),
+        (b"%PDF-1.7\n", "a PDF document"),
+        (b"<?xml version='1.0'?><Workbook/>", "an XML or text document"),
+        (b"just some text", "not a zip archive"),
+        (b"PK\x03\x04" + bytes(100), "truncated or corrupt zip"),
+    ],
+)
+def test_not_an_xlsx(data: bytes, reason: str) -> None:
+    with pytest.raises(ParseError, match=reason) as caught:
+        read_workbook(data, "upload.xlsx")
+    assert caught.value.source == "upload.xlsx"
+    assert str(caught.value).startswith("upload.xlsx: ")
+
+
+def test_non_bytes_input_is_a_parse_error() -> None:
+    with pytest.raises(ParseError, match="expected bytes"):
+        read_workbook("PK not bytes", "x")  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- zip bombs
+
+
+def _bomb(size: int) -> bytes:
+    base = make_xlsx([("S", sheet_data('<row r="1"><c r="A1"><v>1</v></c></row>'))])
+    members = {
+        n: zipfile.ZipFile(io.BytesIO(base)).read(n)
+        for n in zipfile.ZipFile(io.BytesIO(base)).namelist()
+    }
+    return build_zip({**members, "xl/media/zeros.bin": bytes(size)})
+
+
+def test_zip_bomb_refused_before_inflating() -> None:
+    data = _bomb(3 * 1024 * 1024)
+    with pytest.raises(ParseError, match="compression ratio .* zip bomb"):
+        read_workbook(data)
+    with pytest.raises(ParseError, match="declares 3145728 bytes .* zip bomb"):
+        read_workbook(data, limits=ReadLimits(max_member_bytes=1024 * 1024, max_ratio=1e9))
+    with pytest.raises(ParseError, match="in all .* zip bomb"):
+        read_workbook(data, limits=ReadLimits(max_total_bytes=2 * 1024 * 1024, max_ratio=1e9))
+    assert read_workbook(data, limits=ReadLimits(max_ratio=1e9))[0].rows == [[1]]
+
+
+def test_committed_zip_bomb_case_is_small_and_refused() -> None:
+    path = CASES / "broken_zip_bomb.xlsx"
+    assert path.stat().st_size < 1024 * 1024
+    infos = zipfile.ZipFile(path).infolist()
+    assert max(info.file_size for info in infos) >= 300 * 1024 * 1024
+    with pytest.raises(ParseError, match="zip bomb"):
+        read_workbook(path.read_bytes())
+
+
+def test_lying_declared_size_is_bounded() -> None:
+    """A central directory that under-declares a part's size cannot inflate past it."""
+    padded = sheet_data('<row r="1"><c r="A1"><v>1</v></c></row>') + " " * 200_000
+    data = bytearray(make_xlsx([("S", padded)]))
+    name = b"xl/worksheets/sheet1.xml"
+    at = data.find(b"PK\x01\x02")
+    while data[at + 46 : at + 46 + len(name)] != name:
+        at = data.find(b"PK\x01\x02", at + 4)
+    struct.pack_into("<I", data, at + 24, 1000)  # uncompressed size: 1000 bytes, a lie
+    with pytest.raises(ParseError, match="corrupt zip"):
+        read_workbook(bytes(data))
+
+
+def test_bounded_read_refuses_a_stream_longer_than_its_budget() -> None:
+    """Belt and braces behind zipfile: the read itself is bounded (limit + 1 bytes)."""
+    from parsers import xlsx_reader
+
+    class LongStream(zipfile.ZipFile):
+        def __init__(self) -> None:  # no archive: open() streams more than declared
+            pass
+
+        def open(self, *args: object, **kwargs: object) -> io.BytesIO:  # type: ignore[override,unused-ignore]
+            return io.BytesIO(bytes(5000))
+
+    info = zipfile.ZipInfo("xl/big.xml")
+    info.file_size = 10
+    limits = ReadLimits(max_member_bytes=1000)
+    book = xlsx_reader._Book(LongStream(), {"xl/big.xml": info}, "s", limits, budget=10**6)
+    with pytest.raises(ParseError, match="inflates beyond 1000 bytes"):
+        book.read("xl/big.xml")
+    book = xlsx_reader._Book(LongStream(), {"xl/big.xml": info}, "s", ReadLimits(), budget=100)
+    with pytest.raises(ParseError, match="inflates beyond 100 bytes"):
+        book.read("xl/big.xml")
+
+
+def test_cell_budget_and_coordinate_limits() -> None:
+    far = (
+        '<row r="1"><c r="XFD1"><v>1</v></c></row>'
+        '<row r="1048576"><c r="A1048576"><v>1</v></c></row>'
+    )
+    with pytest.raises(ParseError, match="more than 10000 cells"):
+        read_workbook(make_xlsx([("S", sheet_data(far))]), limits=ReadLimits(max_cells=10_000))
+    for rows in (
+        '<row r="1048577"><c r="A1"><v>1</v></c></row>',
+        '<row r="1"><c r="XFE1"><v>1</v></c></row>',
+    ):
+        with pytest.raises(ParseError, match="out of range"):
+            read_both(make_xlsx([("S", sheet_data(rows))]))
+
+
+# --------------------------------------------------------------------------- fuzzing
+
+FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FUZZ
+@given(st.binary(max_size=2048))
+def test_arbitrary_bytes_only_raise_parse_error(data: bytes) -> None:
+    for func in (read_workbook, parse_listing_xlsx):
+        with contextlib.suppress(ParseError):
+            func(data)
+
+
+@FUZZ
+@given(st.binary(min_size=1, max_size=600))
+def test_arbitrary_bytes_after_a_zip_signature(data: bytes) -> None:
+    with contextlib.suppress(ParseError):
+        read_workbook(b"PK\x03\x04" + data)
+
+
+def _real_bytes() -> bytes:
+    return (CASES / "real_pending_20250404.xlsx").read_bytes()
+
+
+@FUZZ
+@given(st.data())
+def test_mutated_real_file_only_raises_parse_error(data: st.DataObject) -> None:
+    raw = bytearray(_real_bytes())
+    for _ in range(data.draw(st.integers(1, 8))):
+        position = data.draw(st.integers(0, len(raw) - 1))
+        action = data.draw(st.sampled_from(["flip", "delete", "insert", "truncate"]))
+        if action == "flip":
+            raw[position] ^= 1 << data.draw(st.integers(0, 7))
+        elif action == "delete":
+            del raw[position : position + data.draw(st.integers(1, 64))]
+        elif action == "insert":
+            raw[position:position] = data.draw(st.binary(min_size=1, max_size=16))
+        else:
+            del raw[position:]
+        if not raw:
+            break
+    for fast in (True, False):
+        with contextlib.suppress(ParseError):
+            read_workbook(bytes(raw), fast=fast)
+
+
+@FUZZ
+@given(st.data())
+def test_mutated_xml_inside_a_valid_zip_only_raises_parse_error(data: st.DataObject) -> None:
+    """Corrupt the XML of one part and re-zip it, so the XML and fast paths are exercised."""
+    with zipfile.ZipFile(io.BytesIO(_real_bytes())) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    part = data.draw(st.sampled_from(sorted(n for n in members if n.endswith((".xml", ".rels")))))
+    xml = bytearray(members[part])
+    for _ in range(data.draw(st.integers(1, 4))):
+        position = data.draw(st.integers(0, len(xml)))
+        junk = data.draw(
+            st.sampled_from(
+                [
+                    b"<",
+                    b">",
+                    b"&",
+                    b'"',
+                    b"\x01",
+                    b"\xff",
+                    b"<!--",
+                    b"</row>",
+                    b"<c>",
+                    b"&#0;",
+                    b"_x0041_",
+                    b"9" * 30,
+                ]
+            )
+        )
+        xml[position:position] = junk
+    members[part] = bytes(xml)
+    mutated = build_zip(members)
+    results: list[list[tuple[list[list[CellValue]], dict[tuple[int, int], str]]] | None] = []
+    for fast in (True, False):
+        try:
+            results.append([(s.rows, s.hyperlinks) for s in read_workbook(mutated, fast=fast)])
+        except ParseError:
+            results.append(None)
+    if results[1] is not None:  # whatever the reference path reads, the fast path reads the same
+        assert results[0] == results[1]
+    with contextlib.suppress(ParseError):
+        parse_listing_xlsx(mutated)
+
+
+_TEXT = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"])
+    | st.sampled_from(" \t\n\u00a0\u2019"),
+    max_size=12,
+).filter(lambda s: not s.startswith("=") and "_x" not in s)
+_VALUE = st.one_of(
+    _TEXT,
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=False, allow_infinity=False, width=64).filter(lambda f: abs(f) < 1e300),
+    st.dates(date(1900, 3, 1), date(9999, 12, 31)),
+    st.datetimes(datetime(1900, 3, 1), datetime(9999, 12, 30)).map(
+        lambda d: d.replace(microsecond=0)
+    ),
+    st.booleans(),
+)
+_URL = st.from_regex(r"https://[a-z]{1,8}\.test/[A-Za-z0-9%&=?._~-]{0,20}", fullmatch=True)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.lists(st.none() | _VALUE, max_size=5), min_size=1, max_size=6),
+    st.dictionaries(st.tuples(st.integers(0, 5), st.integers(0, 4)), _URL, max_size=4),
+    st.booleans(),
+)
+def test_openpyxl_round_trip(
+    rows: list[list[CellValue]], links: dict[tuple[int, int], str], shared: bool
+) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Round trip"
+    for r, values in enumerate(rows, start=1):
+        for c, value in enumerate(values, start=1):
+            sheet.cell(row=r, column=c, value=value)
+    for (r, c), url in links.items():
+        cell = sheet.cell(row=r + 1, column=c + 1)
+        if cell.value is None:
+            cell.value = "link"
+        cell.hyperlink = url
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    data = buffer.getvalue()
+    if shared:
+        data = _make_cases().to_shared_strings(data)
+    read = read_both(data)[0]
+    expected = {  # openpyxl writes no value for an empty string
+        (r, c): _normal(sheet.cell(row=r + 1, column=c + 1).value)
+        for r in range(sheet.max_row)
+        for c in range(sheet.max_column)
+        if sheet.cell(row=r + 1, column=c + 1).value not in (None, "")
+    }
+    got = {
+        (r, c): _normal(v)
+        for r, row in enumerate(read.rows)
+        for c, v in enumerate(row)
+        if v is not None
+    }
+    assert got.keys() == expected.keys()
+    assert all(_same(got[key], expected[key]) for key in got), (got, expected)
+    assert read.hyperlinks == {key: url for key, url in links.items()}
+    assert read.name == "Round trip"
+
+
+def _normal(value: object) -> object:
+    if isinstance(value, datetime) and value.time() == time():
+        return value.date()
+    return value
+
+
+def _same(got: object, expected: object) -> bool:
+    """Equal, except that numbers need only agree to 15 significant digits: openpyxl
+    writes floats with 16 (and 1.0 as "1", which reads back as an int)."""
+    if _is_number(got) and _is_number(expected):
+        return math.isclose(got, expected, rel_tol=1e-15, abs_tol=1e-300)  # type: ignore[arg-type]
+    return got == expected
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _make_cases() -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_cases", CASES / "make_cases.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# --------------------------------------------------------------------------- corpus oracle
+
+
+def _distinct_corpus_files() -> list[Path]:
+    seen: dict[str, Path] = {}
+    for path in sorted(SHEETS_DIR.glob("*/*.xlsx")):
+        seen.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), path)
+    return list(seen.values())
+
+
+def _as_comparable(value: object) -> object:
+    if isinstance(value, datetime):
+        return ("date", value.date()) if value.time() == time() else ("datetime", value)
+    if isinstance(value, date):
+        return ("date", value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return ("text", str(value))
+    return ("number", value)
+
+
+def compare_with_openpyxl(job: tuple[str, bool]) -> list[str]:
+    """Differences between our reader and an openpyxl full load of one file (and, when
+    asked, between our fast and reference paths)."""
+    path, check_reference = job
+    data = Path(path).read_bytes()
+    ours = read_workbook(data, path)
+    problems = []
+    if check_reference and [(s.rows, s.hyperlinks) for s in ours] != [
+        (s.rows, s.hyperlinks) for s in read_workbook(data, path, fast=False)
+    ]:
+        problems.append(f"{path}: fast and reference paths differ")
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=False)
+    if [s.name for s in ours] != workbook.sheetnames:
+        problems.append(f"{path}: sheet names {[s.name for s in ours]} != {workbook.sheetnames}")
+    for sheet, theirs in zip(ours, workbook.worksheets, strict=False):
+        values, links = {}, {}
+        for row in theirs.iter_rows():
+            for cell in row:
+                key = (cell.row - 1, cell.column - 1)
+                if cell.value is not None:
+                    values[key] = _as_comparable(cell.value)
+                if cell.hyperlink is not None:
+                    target = cell.hyperlink.target or ""
+                    location = cell.hyperlink.location
+                    links[key] = f"{target}#{location}" if location else target
+        mine = {
+            (r, c): _as_comparable(v)
+            for r, row in enumerate(sheet.rows)
+            for c, v in enumerate(row)
+            if v is not None
+        }
+        if mine != values:
+            diff = sorted(k for k in mine.keys() | values.keys() if mine.get(k) != values.get(k))[
+                :3
+            ]
+            shown = [(k, mine.get(k), values.get(k)) for k in diff]
+            problems.append(f"{path} {sheet.name}: values differ at {shown}")
+        if sheet.hyperlinks != links:
+            problems.append(
+                f"{path} {sheet.name}: hyperlinks differ ({len(sheet.hyperlinks)} vs {len(links)})"
+            )
+    return problems
+
+
+@pytest.mark.slow
+def test_reader_matches_openpyxl_on_every_distinct_corpus_file(corpus: Path) -> None:
+    """The main correctness oracle: same values (text as str, dates as dates) and the same
+    hyperlinks as openpyxl's full load, for every distinct file. The reference path is
+    also checked against the fast one on every third file (consecutive captures differ
+    little; the listing corpus test runs the fast path on all of them)."""
+    files = [str(path) for path in _distinct_corpus_files()]
+    assert len(files) >= 150
+    jobs = [(path, index % 3 == 0) for index, path in enumerate(files)]
+    workers = max(1, min(4, os.cpu_count() or 1))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        found = pool.map(compare_with_openpyxl, jobs, chunksize=4)
+        problems = [problem for problems in found for problem in problems]
+    assert problems == []
+
+
+def test_cases_folder_has_every_kind_of_file() -> None:
+    names = {path.stem for path in CASES.glob("*.xlsx")}
+    assert {"broken_zip_bomb", "broken_truncated", "broken_ole", "broken_html"} <= names
+    assert any(name.startswith("real_") for name in names)
+
+
+def test_random_small_workbooks_agree_between_paths() -> None:
+    rng = random.Random(287)
+    alphabet = string.ascii_letters + " &<>'\"\u00e9_"
+    for _ in range(40):
+        strings = ["".join(rng.choices(alphabet, k=rng.randint(0, 8))) for _ in range(4)]
+        escaped = [
+            s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") for s in strings
+        ]
+        sst = [f'<si><t xml:space="preserve">{s}</t></si>' for s in escaped]
+        rows = "".join(
+            f'<row r="{r}">'
+            + "".join(_random_cell(rng, f"{letter}{r}") for letter in "ABCD")
+            + "</row>"
+            for r in range(1, 5)
+        )
+        sheet = read_both(make_xlsx([("S", sheet_data(rows))], strings=sst))[0]
+        assert all(isinstance(v, str | int | date | type(None)) for row in sheet.rows for v in row)
+
+
+def _random_cell(rng: random.Random, ref: str) -> str:
+    kind = rng.randrange(4)
+    if kind == 0:
+        return f'<c r="{ref}" t="s"><v>{rng.randrange(4)}</v></c>'
+    if kind == 1:
+        return f'<c r="{ref}" s="{rng.randrange(5)}"><v>{rng.randint(1, 60000)}</v></c>'
+    if kind == 2:
+        return f'<c r="{ref}" s="{rng.randrange(5)}"/>'
+    return f'<c r="{ref}" t="e"><v>#N/A</v></c>'
