@@ -206,11 +206,26 @@ def _register(
 
 
 def _rows_by_key(rows: tuple[ListingRow, ...], ids: list[str]) -> dict[str, tuple[str, ListingRow]]:
-    """One row per agency x model; later duplicates are ignored (the parser warns)."""
+    """One row per agency x model. When ICE lists an agreement twice (the parser warns),
+    the more complete row wins, whatever the order, so reordering is not a change."""
     result: dict[str, tuple[str, ListingRow]] = {}
     for agency_id, row in zip(ids, rows, strict=True):
-        result.setdefault(entry_key(agency_id, row.model), (agency_id, row))
+        key = entry_key(agency_id, row.model)
+        known = result.get(key)
+        if known is None or _completeness(row) > _completeness(known[1]):
+            result[key] = (agency_id, row)
     return result
+
+
+def _completeness(row: ListingRow) -> tuple[bool, bool, bool, bool, str, str]:
+    return (
+        row.moa_url is not None,
+        row.addendum_url is not None,
+        row.county is not None,
+        row.signed is not None,
+        row.signed.isoformat() if row.signed else "",
+        row.agency,
+    )
 
 
 # -- the list diff -------------------------------------------------------------------------

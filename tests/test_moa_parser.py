@@ -1,0 +1,438 @@
+"""The MOA PDF parser (parsers.moa_pdf) against the real corpus, and on bad input.
+
+Expected records live in tests/cases/moa/<pdf-stem>.json, one per PDF of
+../shared/corpus/moa. They were established by reading each PDF (its text layer, and
+its pages rendered as images where the text layer is noisy or absent), not from the
+parser's output. ``not_in_text_layer`` lists the expected values that the text layer,
+the PDF title and the file name do not hold (hand-written dates, image-only pages): the
+accuracy table reports against all expected values and against the readable ones, and
+the targets are asserted on the readable ones.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterator, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from parsers.moa_pdf import MoaRecord, SignatureBlock, find_date, parse_moa
+from parsers.normalize import agency_key
+
+CASES = Path(__file__).parent / "cases" / "moa"
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "moa"
+FIXTURES = sorted(CASES.glob("*.json"))
+DOC_FIELDS = (
+    "model",
+    "agency",
+    "state",
+    "field_office",
+    "template_revision",
+    "pages",
+    "has_text_layer",
+    "is_addendum",
+    "ice_signed",
+    "agency_signed",
+)
+SIG_FIELDS = ("party", "name", "title", "date")
+TARGET_EVERY_PDF = ("model", "agency", "ice_signed")
+TARGET_OVERALL = 0.90
+Placed = tuple[float, float, str]  # x, y (points from the bottom left), text
+
+
+def load_case(path: Path) -> dict[str, Any]:
+    return dict(json.loads(path.read_text()))
+
+
+@pytest.fixture(scope="session")
+def records() -> dict[str, MoaRecord]:
+    """Every corpus PDF parsed once per session, by fixture stem."""
+    if not CORPUS.is_dir():
+        pytest.skip("the shared MOA corpus is not beside the project (../shared/corpus/moa)")
+    out = {}
+    for path in FIXTURES:
+        name = load_case(path)["file"]
+        out[path.stem] = parse_moa((CORPUS / name).read_bytes(), name)
+    return out
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+def fold(value: object) -> str:
+    return re.sub(r"[^a-z0-9]", "", str(value).lower()) if value is not None else ""
+
+
+def same_name(expected: str | None, got: str | None) -> bool:
+    """Same person: equal once folded, or same surname and first initial
+    (``C.M. Cronen`` is ``Christopher M Cronen``)."""
+    if expected is None or got is None:
+        return expected is got
+    if fold(expected) == fold(got):
+        return True
+    a, b = re.findall(r"[A-Za-z]+", expected.lower()), re.findall(r"[A-Za-z]+", got.lower())
+    return bool(a and b) and a[-1] == b[-1] and a[0][0] == b[0][0]
+
+
+def same(field: str, expected: Any, got: Any) -> bool:
+    if field == "agency":
+        return (expected is None and got is None) or (
+            expected is not None and got is not None and agency_key(expected) == agency_key(got)
+        )
+    if field == "name":
+        return same_name(expected, got)
+    if field in ("title", "field_office"):
+        return fold(expected) == fold(got)
+    return bool(expected == got)
+
+
+def signature_pairs(
+    expected: list[dict[str, Any]], got: tuple[SignatureBlock, ...]
+) -> Iterator[tuple[int, dict[str, Any], dict[str, Any] | None]]:
+    """Each expected block with the parsed block of the same party and rank."""
+    seen: dict[str, int] = {}
+    for index, block in enumerate(expected):
+        rank = seen.get(block["party"], 0)
+        seen[block["party"]] = rank + 1
+        same_party = [s.to_dict() for s in got if s.party == block["party"]]
+        yield index, block, same_party[rank] if rank < len(same_party) else None
+
+
+def field_results(case: dict[str, Any], record: MoaRecord) -> list[tuple[str, bool, bool]]:
+    """(field, right, readable) for every expected value of one PDF."""
+    expected, unreadable = case["expected"], set(case["not_in_text_layer"])
+    got = record.to_dict()
+    rows = [(f, same(f, expected[f], got[f]), f not in unreadable) for f in DOC_FIELDS]
+    for index, block, parsed in signature_pairs(expected["signatures"], record.signatures):
+        for f in SIG_FIELDS:
+            value = parsed.get(f) if parsed else None
+            right = parsed is not None if f == "party" else same(f, block[f], value)
+            rows.append((f"signature.{f}", right, f"signatures[{index}].{f}" not in unreadable))
+    count_readable = not any(u.endswith(".party") for u in unreadable)
+    count_right = len(record.signatures) == len(expected["signatures"])
+    rows.append(("signature count", count_right, count_readable))
+    return rows
+
+
+# --------------------------------------------------------------------------- corpus
+
+
+def test_fixtures_cover_the_corpus() -> None:
+    if not CORPUS.is_dir():
+        pytest.skip("the shared MOA corpus is not beside the project")
+    pdfs = {p.stem for p in CORPUS.glob("*.pdf")}
+    assert pdfs == {p.stem for p in FIXTURES}
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[p.stem for p in FIXTURES])
+def test_corpus_pdf(path: Path, records: dict[str, MoaRecord]) -> None:
+    case, record = load_case(path), records[path.stem]
+    expected = case["expected"]
+    assert record.sha256 == case["sha256"]
+    assert (record.pages, record.has_text_layer, record.is_addendum) == (
+        expected["pages"],
+        expected["has_text_layer"],
+        expected["is_addendum"],
+    )
+    wrong = [
+        f
+        for f, right, readable in field_results(case, record)
+        if f in TARGET_EVERY_PDF and readable and not right
+    ]
+    assert not wrong, f"{path.stem}: {wrong} -> {record.to_dict()}"
+    assert record.error is None if expected["has_text_layer"] else record.error
+    assert MoaRecord.from_dict(json.loads(json.dumps(record.to_dict()))) == record
+
+
+def test_accuracy_table(records: dict[str, MoaRecord], capsys: pytest.CaptureFixture[str]) -> None:
+    """Per-field accuracy over the corpus; printed whether or not pytest captures output."""
+    table: dict[str, list[int]] = {}
+    misses: list[str] = []
+    for path in FIXTURES:
+        for f, right, readable in field_results(load_case(path), records[path.stem]):
+            row = table.setdefault(f, [0, 0, 0, 0])
+            row[0] += right
+            row[1] += 1
+            row[2] += right and readable
+            row[3] += readable
+            if readable and not right:
+                misses.append(f"{path.stem}: {f}")
+    totals = [sum(r[i] for r in table.values()) for i in range(4)]
+    with capsys.disabled():
+        print("\n" + render_table(table, totals) + "\nreadable misses: " + "; ".join(misses))
+    for f in TARGET_EVERY_PDF:
+        assert table[f][2] == table[f][3], f"{f} wrong on a PDF whose text holds it: {misses}"
+    assert totals[2] / totals[3] >= TARGET_OVERALL, misses
+
+
+def render_table(table: dict[str, list[int]], totals: list[int]) -> str:
+    lines = [f"{'MOA field':<18} {'right/all':>10} {'right/readable':>15}"]
+    for f, (right, total, right_r, readable) in table.items():
+        lines.append(f"{f:<18} {right:>4}/{total:<5} {right_r:>8}/{readable:<6}")
+    right, total, right_r, readable = totals
+    lines.append(
+        f"{'overall':<18} {right:>4}/{total:<5} {right_r:>8}/{readable:<6}"
+        f" ({right / total:.1%} of all, {right_r / readable:.1%} of readable)"
+    )
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- hand-made PDFs
+
+
+def make_pdf(
+    pages: Sequence[Sequence[Placed]], title: str | None = None, encrypt: bool = False
+) -> bytes:
+    """A small valid PDF: Helvetica text at (x, y) on letter pages; optional /Encrypt."""
+    objects: list[bytes] = [b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", b""]
+    kids = []
+    for items in pages:
+        ops = "\n".join(
+            f"BT /F1 10 Tf {x} {y} Td ({t.replace(chr(92), chr(92) * 2)}) Tj ET"
+            for x, y, t in items
+        ).encode("latin-1")
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(ops), ops))
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+            b"/Resources << /Font << /F1 1 0 R >> >> /Contents %d 0 R >>" % len(objects)
+        )
+        kids.append(len(objects))
+    refs = b" ".join(b"%d 0 R" % k for k in kids)
+    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (refs, len(kids))
+    objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
+    trailer = b"/Size %d /Root %d 0 R" % (len(objects) + 3, len(objects))
+    if title:
+        objects.append(b"<< /Title (%s) >>" % title.encode("latin-1"))
+        trailer += b" /Info %d 0 R" % len(objects)
+    if encrypt:
+        objects.append(
+            b"<< /Filter /Standard /V 1 /R 2 /P -4 /O <%s> /U <%s> >>" % (b"0" * 64, b"1" * 64)
+        )
+        trailer += b" /Encrypt %d 0 R /ID [<%s> <%s>]" % (len(objects), b"ab" * 16, b"ab" * 16)
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return bytes(out + b"trailer\n<< %s >>\nstartxref\n%d\n%%%%EOF\n" % (trailer, xref))
+
+
+FILLER = "The LEA and ICE enter into this MOA in good faith and agree to abide by its terms."
+LABELS = {
+    "For the LEA:": ")RU WKH /($",
+    "For ICE:": ")RU ,&(",
+    "Date:": "'DWH",
+    "Name:": "1DPH",
+    "Title:": "7LWOH",
+    "Agency:": "$JHQF\\",
+}
+
+
+def moa_pages(
+    shifted: bool = False,
+    heading: str = "Warrant Service Officer Program",
+    wording: str = "custodial transfer",
+) -> list[list[Placed]]:
+    """A two-page 2025-style WSO MOA for Test County, Texas."""
+    lab = (lambda s: LABELS[s]) if shifted else (lambda s: s)
+    footer = (40, 30, "Test County Sheriff's Office    Revised 02/15/2025")
+    first: list[Placed] = [
+        (200, 740, "MEMORANDUM OF AGREEMENT"),
+        (200, 725, heading),
+        (72, 700, "I. PARTIES"),
+        (72, 685, "This Memorandum of Agreement (MOA) constitutes an agreement between U.S."),
+        (72, 673, "Immigration and Customs Enforcement (ICE), a component of the Department of"),
+        (72, 661, "Homeland Security (DHS), and the Test County Sheriff's Office, TX, hereinafter"),
+        (72, 649, "the law enforcement agency (LEA), pursuant to which ICE delegates authority."),
+        (72, 620, f"The purpose of this collaboration is facilitating the {wording} of aliens."),
+        (72, 600, FILLER),
+        (72, 588, FILLER),
+        footer,
+    ]
+    second: list[Placed] = [
+        (72, 740, "For the LEA: Sheriff, Test County"),
+        (72, 728, "For DHS: Dallas Field Office Director"),
+        (72, 700, FILLER),
+        (72, 688, FILLER),
+        (72, 660, "By signing this MOA, each party represents it is fully authorized to"),
+        (
+            72,
+            648,
+            "enter into this MOA, and agrees to be bound to the fullest extent allowed by law.",
+        ),
+        (72, 600, lab("For the LEA:")),
+        (330, 600, lab("For ICE:")),
+        (72, 570, lab("Date:")),
+        (120, 572, "03/26/2025"),
+        (330, 570, lab("Date:")),
+        (380, 572, "April 2, 2025"),
+        (72, 540, lab("Name:")),
+        (120, 542, "Jane Q. Public"),
+        (330, 540, lab("Name:")),
+        (380, 542, "Todd M. Lyons"),
+        (72, 510, lab("Title:")),
+        (120, 512, "Sheriff"),
+        (330, 510, lab("Title:")),
+        (380, 512, "Acting Director"),
+        (72, 480, lab("Agency:")),
+        (120, 482, "Test County Sheriff's Office"),
+        (330, 480, lab("Agency:")),
+        (380, 482, "U.S. Immigration and Customs Enforcement"),
+        footer,
+    ]
+    return [first, second]
+
+
+@pytest.mark.parametrize("shifted", [False, True], ids=["plain", "shifted_labels"])
+def test_labelled_signature_page(shifted: bool) -> None:
+    record = parse_moa(make_pdf(moa_pages(shifted)), "x.pdf")
+    assert record.error is None and record.has_text_layer and record.pages == 2
+    assert (record.model, record.model_evidence) == ("WSO", "body")
+    assert (record.agency, record.state) == ("Test County Sheriff's Office", "TX")
+    assert (record.field_office, record.template_revision) == ("Dallas", "2025-02-15")
+    assert record.signatures == (
+        SignatureBlock("agency", "Jane Q. Public", "Sheriff", date(2025, 3, 26), "03/26/2025"),
+        SignatureBlock(
+            "ice", "Todd M. Lyons", "Acting Director", date(2025, 4, 2), "April 2, 2025"
+        ),
+    )
+    assert (record.agency_signed, record.ice_signed) == (date(2025, 3, 26), date(2025, 4, 2))
+    assert record.text_shift_decoded is shifted
+    assert "By signing this MOA" in record.signature_text
+
+
+def test_model_evidence_order() -> None:
+    """Body first, then the PDF title, then the file name or URL."""
+    plain = moa_pages(heading="", wording="hand-over")
+    assert (
+        parse_moa(make_pdf(plain, title="287(g) MOA TF - X"), "a_JEM.pdf").model_evidence == "title"
+    )
+    by_name = parse_moa(make_pdf(plain), "<bytes>", "https://www.ice.gov/doclib/287gMOA/aJEM.pdf")
+    assert (by_name.model, by_name.model_evidence) == ("JEM", "filename")
+    assert parse_moa(make_pdf(plain, title="287(g) MOA TF/WSO")).model is None
+
+
+def test_addendum_document() -> None:
+    page = [
+        (72, 700, "ADDENDUM TO MODIFY MEMORANDUM OF AGREEMENT"),
+        *[(72, 680 - 12 * i, FILLER) for i in range(4)],
+    ]
+    assert parse_moa(make_pdf([page])).is_addendum
+    assert not parse_moa(make_pdf(moa_pages())).is_addendum
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("OCT 1 5 2019", date(2019, 10, 15)),
+        ("O_C_T_1_5_2_01_9", date(2019, 10, 15)),
+        ("Dnlc:4 / 2/ 202 5", date(2025, 4, 2)),
+        ("04/16/2~25~", date(2025, 4, 16)),
+        ("02/19/25", date(2025, 2, 19)),
+        ("Date: 2020.06.09 14:38:27 -04'00'", date(2020, 6, 9)),
+        ("February 26, 2025", date(2025, 2, 26)),
+        ("3/4,,/1=0", None),
+        ("~/2/ 202 5", None),
+        ("13/45/2025", None),
+        ("Revised", None),
+    ],
+)
+def test_find_date(text: str, expected: date | None) -> None:
+    assert find_date(text)[0] == expected
+
+
+# --------------------------------------------------------------------------- never raises
+
+
+def zip_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a.txt", "hello")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty file"),
+        (b"<!doctype html><html><body>Access denied</body></html>", "not a PDF (HTML)"),
+        (zip_bytes(), "not a PDF (a zip archive)"),
+        (b"%PDF-1.7\n" + b"junk " * 200, "damaged or truncated PDF"),
+        (make_pdf([[(72, 700, "x")]], encrypt=True), "encrypted PDF (password required)"),
+        (make_pdf([[], []]), "no text layer on most pages (text on 0 of 2)"),
+    ],
+    ids=["empty", "html", "zip", "header_junk", "encrypted", "image_only"],
+)
+def test_bad_input_is_an_error_record(data: bytes, reason: str) -> None:
+    record = parse_moa(data, "x.pdf")
+    assert record.error == reason
+    assert MoaRecord.from_dict(record.to_dict()) == record
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=3000), st.booleans())
+def test_random_bytes_never_raise(data: bytes, with_header: bool) -> None:
+    record = parse_moa((b"%PDF-1.4\n" if with_header else b"") + data)
+    assert isinstance(record, MoaRecord) and record.error
+
+
+@pytest.fixture(scope="module")
+def small_pdf() -> bytes:
+    if not CORPUS.is_dir():
+        pytest.skip("the shared MOA corpus is not beside the project")
+    return (CORPUS / "287gJEM_FL_DOC_FL_08-21-2020.pdf").read_bytes()
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.floats(min_value=0.0, max_value=0.999))
+def test_truncated_pdfs_never_raise(small_pdf: bytes, fraction: float) -> None:
+    cut = small_pdf[: int(len(small_pdf) * fraction)]
+    record = parse_moa(cut, "cut.pdf")
+    assert isinstance(record, MoaRecord) and record.error
+
+
+def test_long_pdf_is_read_up_to_a_cap() -> None:
+    record = parse_moa(make_pdf([[(72, 700, FILLER)]] * 61))
+    assert record.pages == 61
+    assert record.error == "only the first 60 of 61 pages read"
+
+
+def test_parser_imports_no_network_or_database_code() -> None:
+    code = (
+        "import sys, parsers.moa_pdf; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in "
+        "('httpx', 'sqlalchemy', 'store', 'scraper', 'pdfminer', 'pdfplumber')]; "
+        "print(bad); sys.exit(bool(bad))"
+    )
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_signature_blocks_on_the_page_after_by_signing() -> None:
+    first, second = moa_pages()
+    split = next(i for i, item in enumerate(second) if item[2] == "For the LEA:")
+    filler = [(72.0, 500.0 - 12 * i, FILLER) for i in range(4)]
+    pages = [first, second[:split] + filler, second[split:]]
+    record = parse_moa(make_pdf(pages))
+    assert [s.party for s in record.signatures] == ["agency", "ice"]
+    assert record.ice_signed == date(2025, 4, 2)
+
+
+def test_unclean_revision_footer_is_kept_raw() -> None:
+    page = [(72.0, 700.0 - 12 * i, FILLER) for i in range(4)] + [(72, 30, "Revised 02/1512025")]
+    assert parse_moa(make_pdf([page])).template_revision == "Revised 02/1512025"
