@@ -35,6 +35,11 @@ from parsers.records import ListingRow, ParsedListing
 
 FIELDS = ("agency", "agency_type", "county", "signed", "moa_url", "addendum_url")
 PENDING_FIELDS = ("agency", "agency_type", "county")
+FIELD_COLUMNS = {
+    "county": {"COUNTY", "county"},
+    "agency_type": {"TYPE", "agency_type"},
+    "addendum_url": {"ADDENDUM", "addendum"},
+}
 
 
 @dataclass(frozen=True)
@@ -286,7 +291,7 @@ class _ListDiff:
             self._appear(key, agency_id, row, fields, old)
             return
         if old.fields != fields and self.kind == "participating":
-            self.events.append(self._changed(old, fields))
+            self.events += self._changed(old, fields)
             self.events += self._published(old, fields)
         if old.status == ACTIVE and old.fields == fields:
             return  # unchanged: an ACTIVE entry was last seen in the list's last snapshot
@@ -380,12 +385,22 @@ class _ListDiff:
         event = self._event(kind, entry.key, entry.fields, entry.fields, after)
         self.events.append(replace(event, start=start, end=end, recorded=self.ref))
 
-    def _changed(self, old: Entry, fields: dict[str, Any]) -> Event:
-        changed = changed_fields(old.fields, fields)
+    def _changed(self, old: Entry, fields: dict[str, Any]) -> list[Event]:
+        changed = [k for k in changed_fields(old.fields, fields) if not self._filled_in(k, old)]
+        if not changed:
+            return []
         before = {k: old.fields.get(k) for k in changed}
         after = {k: fields.get(k) for k in changed}
         event = self._event("agreement.changed", old.key, fields, before, after)
-        return replace(event, start=self._last_seen(old))
+        return [replace(event, start=self._last_seen(old))]
+
+    def _filled_in(self, name: str, old: Entry) -> bool:
+        """A value for a column the previous list did not have (ICE added COUNTY in
+        March 2025; the HTML era had no TYPE) is new information, not a change."""
+        columns = FIELD_COLUMNS.get(name)
+        if columns is None or old.fields.get(name) is not None:
+            return False
+        return not columns & set(self.previous.columns)
 
     def _published(self, old: Entry, fields: dict[str, Any]) -> list[Event]:
         """``moa.published``: a MOA or addendum link appears where there was none."""

@@ -170,4 +170,5 @@ class ProgramState:
             pending=ListState.from_dict(data.get("pending", {})),
             agencies=agencies,
             aliases=dict(data.get("aliases", {})),
+            moas=dict(data.get("moas", {})),
         )

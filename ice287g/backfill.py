@@ -37,6 +37,7 @@ from urllib.parse import unquote, urlsplit
 
 from ice287g.app import App
 from ice287g.errors import FetchError, ParseError
+from ice287g.lock import RunLock
 from ice287g.pipeline import Progress, Report
 from parsers.detect import SUFFIXES, sniff
 from parsers.filenames import claimed_kind
@@ -497,7 +498,16 @@ def state_path(archive: Archive) -> Path:
 
 
 def run_backfill(app: App, request: Request, bars: Bars) -> tuple[BackfillReport, Report]:
-    """List, fetch and replay: the whole ``backfill wayback`` command."""
+    """List, fetch and replay: the whole ``backfill wayback`` command.
+
+    Holds the run lock throughout, so a scheduled ``run`` never writes the archive or
+    the database at the same time.
+    """
+    with RunLock(app.config.lock_file):
+        return _run_locked(app, request, bars)
+
+
+def _run_locked(app: App, request: Request, bars: Bars) -> tuple[BackfillReport, Report]:
     w = app.config.wayback
     cdx_url, archive_url = request.cdx_url or w.cdx_url, request.archive_url or w.archive_url
     client = app.wayback(cdx_url, archive_url)

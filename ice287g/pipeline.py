@@ -112,8 +112,8 @@ class Pipeline:
         progress: Progress | None,
         total: int,
     ) -> None:
-        state, _ = writer.load_state(session)
-        if not state.agencies and not state.aliases:
+        state, through = writer.load_state(session)
+        if through is None:
             state = ProgramState(aliases=dict(self.aliases))
         seq = writer.next_seq(session, Snapshot)
         seen = writer.known_event_ids(session)

@@ -9,6 +9,7 @@ SIGTERM or SIGINT stops the scheduler; a pass in progress finishes first.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from types import FrameType
 from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
@@ -48,12 +50,14 @@ class ScheduleOptions:
 def make_trigger(config: Config, every: float | None) -> BaseTrigger:
     """The interval trigger for ``--every``, else the cron line of ``schedule.cron``."""
     timezone = config.schedule.timezone
-    if every is not None:
-        return IntervalTrigger(seconds=every, timezone=timezone)
     try:
+        if every is not None:
+            return IntervalTrigger(seconds=every, timezone=timezone)
         return CronTrigger.from_crontab(config.schedule.cron, timezone=timezone)
     except (ValueError, LookupError) as exc:
-        raise ConfigError(f"schedule.cron {config.schedule.cron!r} is not usable: {exc}") from exc
+        raise ConfigError(
+            f"schedule.cron {config.schedule.cron!r} in timezone {timezone!r} is not usable: {exc}"
+        ) from exc
 
 
 class PassScheduler:
@@ -64,17 +68,20 @@ class PassScheduler:
     ) -> None:
         self.config, self.options, self.job, self.report = config, options, job, report
         self.runs = 0
-        self.scheduler = BlockingScheduler(
-            timezone=config.schedule.timezone,
-            executors={"default": ThreadPoolExecutor(max_workers=1)},
-        )
+        self.stopping = False
+        self.scheduler: BlockingScheduler | None = None
 
     def start(self) -> int:
         """Block until stopped; return the exit code (0 on a clean stop)."""
         every = self.options.every
+        trigger = make_trigger(self.config, every)
+        self.scheduler = BlockingScheduler(
+            timezone=self.config.schedule.timezone,
+            executors={"default": ThreadPoolExecutor(max_workers=1)},
+        )
         self.scheduler.add_job(
             self.fire,
-            make_trigger(self.config, every),
+            trigger,
             id="live-pass",
             name="ice287g live pass",
             max_instances=1,
@@ -85,7 +92,8 @@ class PassScheduler:
         previous = self._install_signals()
         try:
             log.info("schedule started (%s)", self._describe())
-            self.scheduler.start()
+            if not self.stopping:  # a signal may come before the loop starts
+                self.scheduler.start()
         finally:
             self._restore_signals(previous)
         log.info("schedule stopped after %d pass(es)", self.runs)
@@ -113,7 +121,10 @@ class PassScheduler:
 
     def stop(self, *_args: Any) -> None:
         """Stop the scheduler (safe from a signal handler or from the job itself)."""
-        if self.scheduler.running:
+        self.stopping = True
+        if self.scheduler is None:
+            return
+        with contextlib.suppress(SchedulerNotRunningError):
             self.scheduler.shutdown(wait=False)
 
     def _install_signals(self) -> dict[int, Any]:

@@ -159,7 +159,8 @@ def find_agencies(session: Session, name: str, state: str | None) -> list[Agency
 
 
 def _alias_keys(agency: AgencyModel) -> list[str]:
-    return [agency_key(n) for n in json.loads(agency.aliases or "[]")]
+    """Identity keys of the agency's current name and every name it had."""
+    return [agency_key(n) for n in [agency.name, *json.loads(agency.aliases or "[]")]]
 
 
 def snapshots(session: Session) -> list[Snapshot]:

@@ -243,3 +243,27 @@ def test_one_missing_snapshot_never_withdraws(rows: list[ListingRow], drop: int)
     r.feed(listing([x for i, x in enumerate(rows) if i != drop % len(rows)] or rows))
     r.feed(listing(rows))
     assert "agreement.withdrawn" not in r.kinds()
+
+
+def test_state_round_trips_through_json() -> None:
+    r = Replay()
+    r.feed(listing(BASE))
+    r.feed(listing(BASE[:3]))
+    state = r.state
+    state = ProgramState.from_dict(state.to_dict())
+    assert state.to_dict() == r.state.to_dict()
+    from dataclasses import replace
+
+    with_moa = replace(state, moas={"https://x/a.pdf": {"sha256": "s", "fields": {}}})
+    assert ProgramState.from_dict(with_moa.to_dict()).moas == with_moa.moas
+
+
+def test_a_new_column_filling_in_is_not_a_change() -> None:
+    r = Replay()
+    r.feed(listing(BASE))
+    with_county = [row(x.agency, x.model or "JEM", county="Some County") for x in BASE]
+    r.feed(listing(with_county, columns=PART_COLS + ("COUNTY",)))
+    assert "agreement.changed" not in r.kinds()
+    moved = [row(BASE[0].agency, "JEM", county="Other County")] + with_county[1:]
+    r.feed(listing(moved, columns=PART_COLS + ("COUNTY",)))
+    assert r.kinds()["agreement.changed"] == 1

@@ -1,0 +1,513 @@
+"""``ice287g backfill wayback`` against a fake CDX + archive server on 127.0.0.1.
+
+The captures are real bytes: corpus spreadsheets and the May 2024 legacy page built
+by tests/cases/html/make_pages.py; plus the trouble the issue names (a 429 with
+Retry-After, a digest mismatch, a revisit record, error pages, a 404). The backfill
+must fetch each distinct capture once, reject the bad ones with a reason, build the
+same history when interrupted and resumed, and record nothing new when run twice.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import Result
+
+from ice287g.app import App
+from ice287g.backfill import (
+    Held,
+    Request,
+    StateFile,
+    WaybackBackfill,
+    capture_name,
+    is_spreadsheet_url,
+    is_transient,
+    state_path,
+    targets,
+)
+from ice287g.config import load_config
+from ice287g.lock import RunLock
+from scraper.wayback import PAGE_URLS, SHEET_PREFIX, wayback_digest
+from snapshots.archive import Archive, Observation
+from tests.conftest import Cli
+from tests.fake_wayback import HTML_MIME, NOT_FOUND_PAGE, Entry, FakeWayback, surt
+
+HERE = Path(__file__).resolve().parent
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+SHEETS = CORPUS / "ice-sheets"
+CASES = HERE / "cases" / "html"
+PAGE = "https://www.ice.gov/identify-and-arrest/287g"
+OLD_PAGE = "http://www.ice.gov/287g"
+SHEET_DIR = "https://www.ice.gov/doclib/about/offices/ero/287g/"
+PART = SHEET_DIR + "participatingAgencies.xlsx"
+PEND = SHEET_DIR + "pendingAgencies.xlsx"
+LATER_SHEET = "participating/participatingAgencies-20250410231052.xlsx"
+ENV = {
+    "ICE287G_WAYBACK__CDX_PER_MINUTE": "6000",
+    "ICE287G_FETCH__PER_HOST_INTERVAL": "0",
+    "ICE287G_FETCH__MAX_RETRIES": "1",
+    "ICE287G_FETCH__BACKOFF_BASE": "0.01",
+    "ICE287G_FETCH__CONNECT_TIMEOUT": "2",
+}
+
+
+@pytest.fixture(autouse=True)
+def fast_politeness(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in ENV.items():
+        monkeypatch.setenv(key, value)
+
+
+def _need(*paths: Path) -> None:
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        pytest.skip(f"test data not found: {missing[0]} (../shared/corpus or tests/cases/html)")
+
+
+def sheet(name: str) -> bytes:
+    return (SHEETS / name).read_bytes()
+
+
+def part(stamp: str) -> bytes:
+    return sheet(f"participating/participatingAgencies-{stamp}.xlsx")
+
+
+def entries() -> list[Entry]:
+    """The archive the fake serves: pages of 2024-2025 and sheets of 2025, good and bad."""
+    _need(SHEETS, CASES / "may2024_plain.html", CASES / "landing_2025.html")
+    plain = (CASES / "may2024_plain.html").read_bytes()
+    later = part("20250306174937")
+    return [
+        Entry(PAGE, "20240515101010", plain, HTML_MIME),
+        Entry(OLD_PAGE, "20240520080000", plain, HTML_MIME),  # same bytes: not re-downloaded
+        Entry(PAGE, "20240601000000", (CASES / "may2024_rowspan.html").read_bytes(), HTML_MIME),
+        Entry(PAGE, "20240610000000", b"", revisit=True),
+        Entry(OLD_PAGE, "20240701000000", NOT_FOUND_PAGE, HTML_MIME),  # an error page
+        Entry(PAGE, "20250301000000", (CASES / "landing_2025.html").read_bytes(), HTML_MIME),
+        Entry(SHEET_DIR + "287gFactSheet.pdf", "20250101000000", b"%PDF-1.4 fact sheet"),
+        Entry(
+            PART, "20250221214937", sheet("participating/participatingAgencies-20250221214937.xlsx")
+        ),
+        Entry(PEND, "20250221214937", sheet("pending/pendingAgencies-20250221214937.xlsx")),
+        Entry(
+            PART, "20250226183301", sheet("participating/participatingAgencies-20250226183301.xlsx")
+        ),
+        Entry(
+            PART, "20250301180751", sheet("participating/participatingAgencies-20250301180751.xlsx")
+        ),
+        Entry(
+            PART, "20250301234621", sheet("participating/participatingAgencies-20250301234621.xlsx")
+        ),
+        Entry(PART, "20250306174937", later),
+        Entry(PART, "20250310000000", later, cdx_digest=wayback_digest(b"other bytes")),
+        Entry(PART, "20250311000000", NOT_FOUND_PAGE, HTML_MIME),  # an error page, not a sheet
+        Entry(PEND, "20250312000000", b"PK\x03\x04 lost", served=False),  # the archive 404s
+        Entry(PART, "20250313000000", later[:5000]),  # a truncated sheet: the gate rejects it
+        Entry(PEND, "20250313172004", sheet("pending/pendingAgencies-20250313172004.xlsx")),
+    ]
+
+
+FAILED = {
+    f"20240701000000 {OLD_PAGE}": "an error or block page ('Page Not Found | ICE')",
+    f"20250310000000 {PART}": "digest mismatch",
+    f"20250311000000 {PART}": "got HTML",
+    f"20250312000000 {PEND}": "HTTP 404",
+}
+REUSED = {f"/web/20240520080000id_/{OLD_PAGE}", f"/web/20250301234621id_/{PART}"}
+
+
+class BackfillCli(Cli):
+    """The CLI on one database, archive and lock file (in a config file)."""
+
+    def __init__(self, tmp: Path) -> None:
+        super().__init__(f"sqlite:///{tmp / 'backfill.db'}", tmp / "archive")
+        self.config = tmp / "config.toml"
+        lock = (tmp / "run.lock").as_posix()
+        self.config.write_text(f'[archive]\nlock_file = "{lock}"\n', encoding="utf-8")
+
+    def __call__(self, *args: str, expect: int | None = 0) -> Result:
+        return super().__call__("--config", str(self.config), *args, expect=expect)
+
+
+def make_cli(tmp: Path) -> BackfillCli:
+    return BackfillCli(tmp)
+
+
+def backfill(cli: BackfillCli, fake: FakeWayback, *args: str, expect: int | None = 0) -> Result:
+    return cli(
+        "backfill",
+        "wayback",
+        "--cdx-url",
+        fake.cdx_url,
+        "--archive-url",
+        fake.archive_url,
+        *args,
+        expect=expect,
+    )
+
+
+@dataclass(frozen=True)
+class History:
+    """What a user can read back: the change log, the snapshots, the lists now."""
+
+    changes: Any
+    snapshots: Any
+    status: Any
+
+    @classmethod
+    def read(cls, cli: Cli) -> History:
+        return cls(
+            json.loads(cli("changes", "--format", "json").stdout),
+            json.loads(cli("snapshots", "--format", "json").stdout),
+            json.loads(cli("status", "--format", "json").stdout),
+        )
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """One uninterrupted backfill, then the same backfill again, then a later import."""
+
+    first: Result
+    second: Result
+    history: History
+    with_import: History
+    served: dict[str, int]
+    fake_queries: int
+    manifest_after_first: bytes
+    manifest_after_second: bytes
+    state: dict[str, Any]
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Baseline]:
+    tmp = tmp_path_factory.mktemp("baseline")
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in ENV.items():
+            mp.setenv(key, value)
+        with FakeWayback(entries()).running() as fake:
+            cli = make_cli(tmp)
+            first = backfill(cli, fake)
+            manifest = (tmp / "archive" / "manifest.jsonl").read_bytes()
+            second = backfill(cli, fake)
+            manifest_again = (tmp / "archive" / "manifest.jsonl").read_bytes()
+            history = History.read(cli)
+            state = json.loads(state_path_of(tmp).read_text())
+            cli("import", str(SHEETS / LATER_SHEET))
+            yield Baseline(
+                first,
+                second,
+                history,
+                History.read(cli),
+                dict(fake.served),
+                len(fake.cdx_queries),
+                manifest,
+                manifest_again,
+                state,
+            )
+
+
+# --------------------------------------------------------------------------- one run
+
+
+def test_first_run_fetches_each_capture_once_and_reports_failures(baseline: Baseline) -> None:
+    out = baseline.first.stdout
+    assert out.startswith("wayback: 16 captures found, 10 fetched, 2 matched bytes already held")
+    assert "0 already held, 4 failed, 1 ignored (not spreadsheets)" in out
+    assert "12 snapshots processed" in out
+    served = baseline.served
+    assert served and max(served.values()) == 1, served
+    assert not REUSED & set(served), "bytes already held were downloaded again"
+    assert f"/web/20250312000000id_/{PEND}" not in served
+    assert not any("287gFactSheet" in path or "20240610000000" in path for path in served)
+    failed = [line for line in baseline.first.stderr.splitlines() if line.startswith("failed ")]
+    assert len(failed) == len(FAILED)
+    for ident, reason in FAILED.items():
+        assert any(line.startswith(f"failed {ident}: ") and reason in line for line in failed), (
+            ident,
+            failed,
+        )
+
+
+def test_bad_bytes_that_arrive_are_archived_and_rejected(baseline: Baseline) -> None:
+    rejected = [s for s in baseline.history.snapshots if s["verdict"] == "rejected"]
+    truncated = [s for s in rejected if s["name"] == "participatingAgencies-20250313000000.xlsx"]
+    assert truncated and "unreadable" in truncated[0]["reason"]
+    assert "rejected participatingAgencies-20250313000000.xlsx: unreadable" in baseline.first.stderr
+
+
+def test_snapshots_are_wayback_observations_at_capture_time(baseline: Baseline) -> None:
+    snaps = {s["name"]: s for s in baseline.history.snapshots}
+    assert set(s["source"] for s in snaps.values()) == {"wayback"}
+    page = snaps["287g-20240515101010.html"]
+    assert page["observed_at"] == "2024-05-15T10:10:10Z"
+    assert (page["kind"], page["verdict"], page["rows"]) == ("participating", "accepted", 135)
+    assert snaps["287g-20250301000000.html"]["kind"] == "page"
+    assert snaps["pendingAgencies-20250221214937.xlsx"]["kind"] == "pending"
+    lines = baseline.manifest_after_first.decode().splitlines()
+    obs = [json.loads(line) for line in lines]
+    first = next(
+        o for o in obs if o["original_name"] == "participatingAgencies-20250221214937.xlsx"
+    )
+    assert first["url"] == PART and first["kind_claimed"] == "participating"
+    assert first["http"]["capture"]["timestamp"] == "20250221214937"
+    assert first["http"]["raw_url"].endswith(f"/web/20250221214937id_/{PART}")
+
+
+def test_history_spans_the_html_era_and_the_sheets(baseline: Baseline) -> None:
+    added = [e for e in baseline.history.changes if e["kind"] == "agreement.added"]
+    assert sum(e["window_end"] == "2024-05-15T10:10:10Z" for e in added) == 135
+    assert all(e["window_end"] != "2024-05-20T08:00:00Z" for e in baseline.history.changes)
+    etowah = [
+        e for e in baseline.history.changes if e["agency"] == "Etowah County Sheriff's Office"
+    ]
+    assert [e["kind"] for e in etowah if e["kind"].startswith("agreement.")].count(
+        "agreement.added"
+    ) == 1
+    assert not [e for e in etowah if e["kind"] == "agreement.withdrawn"]
+
+
+def test_second_run_records_nothing_new(baseline: Baseline) -> None:
+    out = baseline.second.stdout
+    assert "0 fetched, 0 matched bytes already held, 12 already held, 4 failed" in out
+    assert "0 snapshots processed" in out and "0 new events" in out
+    assert baseline.manifest_after_second == baseline.manifest_after_first
+    assert baseline.served == {k: 1 for k in baseline.served}
+    assert baseline.second.stderr.count("(as in an earlier run; not retried)") == 4
+
+
+def test_state_file_keeps_failures_and_drops_the_finished_listing(baseline: Baseline) -> None:
+    assert baseline.state["run"] is None
+    failures = baseline.state["failures"]
+    assert set(failures) == set(FAILED)
+    assert all(f["permanent"] for f in failures.values())
+
+
+# --------------------------------------------------------------------------- interrupted
+
+
+def assert_same_history(cli: Cli, baseline: Baseline) -> None:
+    history = History.read(cli)
+    assert history.changes == baseline.history.changes
+    assert history.snapshots == baseline.history.snapshots
+    assert history.status == baseline.history.status
+
+
+def test_archive_going_down_stops_and_a_rerun_continues(tmp_path: Path, baseline: Baseline) -> None:
+    with FakeWayback(entries(), throttle_first=False).running() as fake:
+        fake.archive_fail_after = 4
+        cli = make_cli(tmp_path)
+        stopped = backfill(cli, fake, expect=1)
+        assert "captures in a row could not be fetched" in stopped.stderr
+        assert "HTTP 503" in stopped.stderr and "run again to continue" in stopped.stderr
+        queries = len(fake.cdx_queries)
+        state = json.loads(state_path_of(tmp_path).read_text())
+        assert state["run"] is not None  # the listing is kept for the rerun
+        fake.heal()
+        resumed = backfill(cli, fake)
+        assert len(fake.cdx_queries) == queries, "a finished listing was not reused"
+        assert "0 already held" not in resumed.stdout
+        assert max(fake.served.values()) == 1
+        assert set(fake.served) == set(baseline.served)
+        assert_same_history(cli, baseline)
+        again = backfill(cli, fake)
+        assert " 0 fetched" in again.stdout and "0 new events" in again.stdout
+        assert len(fake.cdx_queries) > queries  # a new run lists afresh
+
+
+@pytest.mark.parametrize("answered", [2, 6])
+def test_cdx_going_down_mid_listing_resumes_from_its_key(
+    tmp_path: Path, baseline: Baseline, answered: int
+) -> None:
+    with FakeWayback(entries(), throttle_first=False).running() as fake:
+        fake.cdx_fail_after = answered
+        cli = make_cli(tmp_path)
+        stopped = backfill(cli, fake, expect=1)
+        assert stopped.stderr.startswith("ice287g: error: ") and "HTTP 503" in stopped.stderr
+        assert len(stopped.stderr.strip().splitlines()) == 1
+        assert not fake.served
+        before = len(fake.cdx_queries)
+        fake.heal()
+        backfill(cli, fake)
+        assert "resumeKey" in fake.cdx_queries[before], "the listing started over"
+        assert max(fake.served.values()) == 1
+        assert_same_history(cli, baseline)
+
+
+class Stop(Exception):
+    """Stands for the process being killed."""
+
+
+@pytest.mark.parametrize("after", [1, 9])
+def test_stopped_anywhere_while_fetching_then_resumed(
+    tmp_path: Path, baseline: Baseline, after: int
+) -> None:
+    with FakeWayback(entries(), throttle_first=False).running() as fake:
+        cli = make_cli(tmp_path)
+        overrides = {"db": cli.db, "snapshots": str(cli.snapshots)}
+        app = App(load_config(str(cli.config), overrides))
+        client = app.wayback(fake.cdx_url, fake.archive_url)
+        job = WaybackBackfill(client, app.archive, StateFile(state_path(app.archive)))
+
+        def progress(done: int, total: int, name: str) -> None:
+            if done == after:
+                raise Stop(name)
+
+        request = Request(cdx_url=fake.cdx_url, archive_url=fake.archive_url)
+        with pytest.raises(Stop):
+            job.fetch(job.list_captures(request), progress)
+        app.close()
+        backfill(cli, fake)
+        assert max(fake.served.values()) == 1
+        assert_same_history(cli, baseline)
+
+
+def test_merges_with_imported_snapshots_in_observed_order(
+    tmp_path: Path, baseline: Baseline
+) -> None:
+    with FakeWayback(entries(), throttle_first=False).running() as fake:
+        cli = make_cli(tmp_path)
+        cli("import", str(SHEETS / LATER_SHEET))
+        result = backfill(cli, fake)
+        assert "(history replayed)" in result.stdout
+        merged = History.read(cli)
+        assert merged.changes == baseline.with_import.changes
+        assert merged.status == baseline.with_import.status
+
+
+def test_date_window_is_sent_to_the_cdx(tmp_path: Path) -> None:
+    with FakeWayback(entries(), throttle_first=False).running() as fake:
+        cli = make_cli(tmp_path)
+        result = backfill(cli, fake, "--from", "2025-02-01", "--to", "2025-02-28")
+        assert all(q["from"] == ["20250201"] and q["to"] == ["20250228"] for q in fake.cdx_queries)
+        assert "wayback: 3 captures found, 3 fetched" in result.stdout
+        assert set(fake.served) == {
+            f"/web/20250221214937id_/{PART}",
+            f"/web/20250221214937id_/{PEND}",
+            f"/web/20250226183301id_/{PART}",
+        }
+
+
+def test_bytes_imported_before_are_not_downloaded_again(tmp_path: Path) -> None:
+    with FakeWayback(entries(), throttle_first=False).running() as fake:
+        cli = make_cli(tmp_path)
+        cli("import", str(SHEETS / "participating/participatingAgencies-20250221214937.xlsx"))
+        result = backfill(cli, fake, "--from", "2025-02-01", "--to", "2025-02-28")
+        assert "3 captures found, 2 fetched, 1 matched bytes already held" in result.stdout
+        assert f"/web/20250221214937id_/{PART}" not in fake.served
+        sources = Counter(s["source"] for s in History.read(cli).snapshots)
+        assert sources == {"import": 1, "wayback": 3}
+
+
+def test_wayback_observations_without_capture_details_count_as_held(tmp_path: Path) -> None:
+    archive = Archive(tmp_path)
+    sha, _ = archive.put(b"PK\x03\x04 x", ".xlsx")
+    obs = Observation(sha, "2025-02-21T21:49:37Z", "wayback", url=PART)
+    archive.record(obs)
+    held = Held.load(archive)
+    assert f"20250221214937 {PART}" in held.captures
+    assert held.bytes_for(wayback_digest(b"PK\x03\x04 x")) == b"PK\x03\x04 x"
+    assert held.bytes_for(wayback_digest(b"other")) is None
+
+
+def test_a_second_pass_at_the_same_time_is_refused(tmp_path: Path) -> None:
+    cli = make_cli(tmp_path)
+    with RunLock(tmp_path / "run.lock"):
+        result = cli("backfill", "wayback", "--cdx-url", "http://127.0.0.1:9/cdx", expect=75)
+    assert result.stderr.startswith("ice287g: error: another ice287g pass is running")
+
+
+def test_cdx_unreachable_is_an_error(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    cli = make_cli(tmp_path)
+    args = (
+        "--cdx-url",
+        f"http://127.0.0.1:{port}/cdx",
+        "--archive-url",
+        f"http://127.0.0.1:{port}/web",
+    )
+    result = cli("backfill", "wayback", *args, expect=1)
+    assert result.stderr.startswith("ice287g: error: http://127.0.0.1:")
+    assert "connection failed" in result.stderr and "gave up after 5 attempts" in result.stderr
+
+
+def test_bad_dates_are_one_line(tmp_path: Path) -> None:
+    cli = make_cli(tmp_path)
+    result = cli("backfill", "wayback", "--from", "2025-02-30", expect=2)
+    assert (
+        result.stderr.strip() == "ice287g: error: '2025-02-30' is not a date (expected YYYY-MM-DD)"
+    )
+    result = cli("backfill", "wayback", "--from", "2025-03-01", "--to", "2025-02-01", expect=2)
+    assert "--from 2025-03-01 is after --to 2025-02-01" in result.stderr
+    result = cli("backfill", "wayback", "--cdx-url", "/cdx", expect=2)
+    assert result.stderr.strip() == (
+        "ice287g: error: --cdx-url must be an http:// or https:// URL, got '/cdx'"
+    )
+
+
+# --------------------------------------------------------------------------- units
+
+
+def state_path_of(tmp: Path) -> Path:
+    return tmp / "archive" / "backfill" / "wayback-state.json"
+
+
+def test_targets_cover_every_page_url_and_the_sheet_prefix() -> None:
+    found = targets()
+    assert [t.pattern for t in found] == [*PAGE_URLS, SHEET_PREFIX]
+    assert {t.match_type for t in found[:-1]} == {"exact"} and found[-1].match_type == "prefix"
+    assert {t.expect for t in found[:-1]} == {"page"} and found[-1].expect == "sheet"
+
+
+@pytest.mark.parametrize(
+    ("original", "expect", "name"),
+    [
+        (PART, "sheet", "participatingAgencies-20250221214937.xlsx"),
+        (PAGE, "page", "287g-20250221214937.html"),
+        ("https://www.ice.gov/287g/", "page", "287g-20250221214937.html"),
+        ("https://www.ice.gov/news/library/factsheets/287g.htm", "page", "287g-20250221214937.htm"),
+        (
+            SHEET_DIR + "participating%20Agencies.xlsx",
+            "sheet",
+            "participating Agencies-20250221214937.xlsx",
+        ),
+        ("https://www.ice.gov/", "page", "www.ice.gov-20250221214937.html"),
+    ],
+)
+def test_capture_names(original: str, expect: Any, name: str) -> None:
+    assert capture_name(original, "20250221214937", expect) == name
+
+
+def test_small_predicates() -> None:
+    assert is_spreadsheet_url(PART) and is_spreadsheet_url(SHEET_DIR + "x.XLSX?download=1")
+    assert not is_spreadsheet_url(SHEET_DIR + "287gFactSheet.pdf")
+    assert is_transient("HTTP 503 (gave up after 2 attempts)")
+    assert not is_transient("digest mismatch: CDX says A, body is B")
+    assert not is_transient("HTTP 404")
+    assert surt(PAGE) == "gov,ice)/identify-and-arrest/287g"
+
+
+def test_state_file_survives_garbage_and_resets_on_new_params(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    path.write_text("{not json")
+    state = StateFile(path)
+    run = state.begin({"from": None, "to": None, "cdx_url": "a"})
+    state.query(run, targets()[0])["resume_key"] = "k"
+    state.save()
+    again = StateFile(path)
+    assert (
+        again.query(again.begin({"from": None, "to": None, "cdx_url": "a"}), targets()[0])[
+            "resume_key"
+        ]
+        == "k"
+    )
+    fresh = again.begin({"from": "2025-01-01", "to": None, "cdx_url": "a"})
+    assert fresh["queries"] == {}
+    assert not list(tmp_path.glob(".tmp-*"))

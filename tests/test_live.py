@@ -1,0 +1,498 @@
+"""``ice287g run`` against a fake ICE site on 127.0.0.1 built from the real corpus.
+
+A first run archives and diffs everything; an unchanged site costs only conditional
+requests; a new sheet gives exactly the expected events; every fault ICE's site can
+throw gives one clear failure line and no false event; a pass killed anywhere is
+completed by the next one with the same events; two passes never overlap.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from ice287g.cli import cli
+from snapshots.archive import Archive, Observation
+from tests.fake_ice import MOA_DIR, MOAS, PAGE_PATH, SHEET_DIR, SHEETS, FakeIce, sheet
+
+ROOT = Path(__file__).resolve().parents[1]
+LEGACY_PAGE = ROOT / "tests" / "cases" / "html" / "may2024_plain.html"
+
+PART_A = "participating/participatingAgencies-20250221214937.xlsx"
+PEND_A = "pending/pendingAgencies-20250221214937.xlsx"
+PART_B = "participating/participatingAgencies-20250226183301.xlsx"
+PEND_B = "pending/pendingAgencies-20250313172004.xlsx"
+PART_BIG = "participating/participatingAgencies-20250403231027.xlsx"
+A_COUNTS = {"total": 151, "states": 22, "jem": 60, "wso": 80, "tfm": 11, "pending": 41}
+"""What the page says of the first pair (as ICE states it in prose)."""
+PART_A_URL = "https://www.ice.gov" + SHEET_DIR + Path(PART_A).name
+SERVED_MOAS = ("287gWSO_SuwanneeCoFl2019-10-15.pdf", "287gJEM_FL_DOC_FL_08-21-2020.pdf")
+MOA_URLS = tuple(f"https://www.ice.gov{MOA_DIR}{name}" for name in SERVED_MOAS)
+
+BASE_ENV = {
+    "ICE287G_FETCH__MAX_RETRIES": "1",
+    "ICE287G_FETCH__BACKOFF_BASE": "0",
+    "ICE287G_FETCH__PER_HOST_INTERVAL": "0",
+    "ICE287G_FETCH__CONNECT_TIMEOUT": "2",
+    "ICE287G_FETCH__READ_TIMEOUT": "2",
+    "ICE287G_FETCH__RETRY_AFTER_MAX": "5",
+    "ICE287G_BASE_URL": "",
+    "ICE287G_TEST_CRASH_AFTER": "",
+}
+
+
+class Live:
+    """One database, archive and lock file, and the ``ice287g`` CLI pointed at a site."""
+
+    def __init__(self, root: Path, site: FakeIce) -> None:
+        self.root, self.site = root, site
+        self.config = root / "config.toml"
+        self.config.write_text('[archive]\nlock_file = "run.lock"\n', encoding="utf-8")
+        self.db = f"sqlite:///{root / 'live.db'}"
+        self.archive = root / "archive"
+
+    def argv(self, *args: str) -> list[str]:
+        return ["--config", str(self.config), "--db", self.db, "--snapshots", str(self.archive)] + [
+            *args
+        ]
+
+    def cli(self, *args: str, env: dict[str, str] | None = None) -> Result:
+        result = CliRunner().invoke(cli, self.argv(*args), env={**BASE_ENV, **(env or {})})
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return result
+
+    def run(self, *args: str, env: dict[str, str] | None = None) -> Result:
+        return self.cli("run", "--base-url", self.site.base_url, *args, env=env)
+
+    def fork(self, *args: str, env: dict[str, str] | None = None) -> int:
+        """Start ``ice287g run`` in a forked child (a real process, no interpreter
+        start-up); return its pid."""
+        pid = os.fork()
+        if pid == 0:  # the child: never returns into pytest
+            code = 70
+            try:
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, 1)
+                os.dup2(devnull, 2)
+                os.environ.update({**BASE_ENV, **(env or {})})
+                cli.main(args=self.argv("run", "--base-url", self.site.base_url, *args))
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 1
+            finally:
+                os._exit(code)
+        return pid
+
+    def fork_run(self, *args: str, env: dict[str, str] | None = None) -> int:
+        """``ice287g run`` in a forked child; its exit code (-9 when killed)."""
+        return wait(self.fork(*args, env=env))
+
+    def events(self) -> list[dict[str, Any]]:
+        return list(json.loads(self.cli("changes", "--format", "json").stdout))
+
+    def subjects(self, skip_rejected: bool = True) -> list[tuple[str, str, str | None]]:
+        """What must not differ between two histories: kind, subject, effective date."""
+        return sorted(
+            (e["kind"], e["subject"], e["effective_date"])
+            for e in self.events()
+            if not (skip_rejected and e["kind"] == "snapshot.rejected")
+        )
+
+    def manifest(self) -> list[Observation]:
+        return Archive(self.archive).observations()
+
+    def snapshots(self) -> list[dict[str, Any]]:
+        return list(json.loads(self.cli("snapshots", "--format", "json").stdout))
+
+    def copy_from(self, other: Path) -> None:
+        shutil.copy(other / "live.db", self.root / "live.db")
+        shutil.copytree(other / "archive", self.archive)
+
+
+def wait(pid: int) -> int:
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
+
+
+def error_lines(result: Result) -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.startswith("ice287g: error:")]
+
+
+# -- fixtures ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fake_site() -> Iterator[FakeIce]:
+    if not SHEETS.is_dir():
+        pytest.skip("the shared corpus is not beside the project (../shared/corpus)")
+    with FakeIce() as site:
+        yield site
+
+
+@pytest.fixture
+def site(fake_site: FakeIce) -> FakeIce:
+    """The module's site, reset to the first pair of lists, no faults, empty log."""
+    fake_site.clear()
+    fake_site.publish(PART_A, PEND_A, counts=A_COUNTS)
+    for name in SERVED_MOAS:
+        fake_site.add_pdf(MOA_DIR + name, (MOAS / name).read_bytes())
+    return fake_site
+
+
+@pytest.fixture(scope="module")
+def baseline(fake_site: FakeIce, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database and archive after one clean run on the first pair (lists only)."""
+    fake_site.clear()
+    fake_site.publish(PART_A, PEND_A, counts=A_COUNTS)
+    live = Live(tmp_path_factory.mktemp("baseline"), fake_site)
+    assert live.run("--no-moas").exit_code == 0
+    return live.root
+
+
+@pytest.fixture
+def live(site: FakeIce, tmp_path: Path) -> Live:
+    return Live(tmp_path, site)
+
+
+@pytest.fixture
+def after_a(site: FakeIce, baseline: Path, tmp_path: Path) -> Live:
+    """A copy of the baseline: the first pair is already archived and diffed."""
+    live = Live(tmp_path, site)
+    live.copy_from(baseline)
+    site.clear()
+    return live
+
+
+@pytest.fixture(scope="module")
+def reference_ab(fake_site: FakeIce, baseline: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The events of an uninterrupted history: the first pair, then the second."""
+    live = Live(tmp_path_factory.mktemp("reference"), fake_site)
+    live.copy_from(baseline)
+    fake_site.clear()
+    fake_site.publish(PART_B, PEND_B)
+    result = live.run("--no-moas")
+    assert result.exit_code == 0, result.stderr
+    return live.subjects(), result.stdout
+
+
+@pytest.fixture
+def moa_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The MOA PDF parser, or a stand-in while parsers.moa_pdf is not there yet."""
+    from tests.fake_ice import install_moa_stub
+
+    install_moa_stub(monkeypatch.setattr)
+
+
+# -- a normal life -------------------------------------------------------------------------
+
+
+def test_first_run_archives_and_diffs_everything_then_costs_only_304s(
+    live: Live, site: FakeIce
+) -> None:
+    first = live.run("--no-moas")
+    assert first.exit_code == 0 and first.stderr == ""
+    events = live.events()
+    lines = first.stdout.splitlines()
+    assert len(lines) == len(events) > 100
+    assert all("agreement.added" in line or "pending.added" in line for line in lines)
+    assert any("AL · Etowah County Sheriff's Office · JEM (signed 2020-06-09)" in x for x in lines)
+    kinds = {(o.kind_claimed, o.url) for o in live.manifest()}
+    assert ("participating", PART_A_URL) in kinds and (
+        "page",
+        "https://www.ice.gov" + PAGE_PATH,
+    ) in kinds
+    obs = next(o for o in live.manifest() if o.kind_claimed == "participating")
+    assert obs.source == "live" and obs.http["fetched_url"].startswith(site.base_url)
+    assert [s["verdict"] for s in live.snapshots() if s["kind"] != "page"] == ["accepted"] * 2
+
+    site.clear()
+    again = live.run("--no-moas")
+    assert (again.exit_code, again.stdout, again.stderr) == (0, "", "")
+    assert all(r.conditional and r.status == 304 for r in site.requests()), site.requests()
+    assert len(site.requests()) == 3 and len(live.manifest()) == 3
+
+
+def test_quiet_prints_nothing_and_base_url_comes_from_the_environment(
+    live: Live, site: FakeIce
+) -> None:
+    result = live.cli("run", "--quiet", "--no-moas", env={"ICE287G_BASE_URL": site.base_url})
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    assert len(live.events()) > 100
+
+
+def test_a_new_sheet_gives_exactly_the_expected_events(
+    after_a: Live, site: FakeIce, reference_ab: tuple[list[Any], str], tmp_path: Path
+) -> None:
+    before = after_a.subjects()
+    site.publish(PART_B, PEND_B)
+    result = after_a.run("--no-moas")
+    assert result.exit_code == 0, result.stderr
+    new = sorted(set(after_a.subjects()) - set(before))
+    assert len(result.stdout.splitlines()) == len(new) > 50
+    assert {kind for kind, _, _ in new} >= {"agreement.added", "pending.approved"}
+    # The same files imported by hand, in the same order, tell the same story.
+    (tmp_path / "by_hand").mkdir()
+    by_hand = Live(tmp_path / "by_hand", site)
+    by_hand.cli(
+        "import", str(sheet(PART_A)), str(sheet(PEND_A)), "--observed-at", "2025-02-21T00:00:00Z"
+    )
+    imported_a = by_hand.subjects()
+    by_hand.cli(
+        "import", str(sheet(PART_B)), str(sheet(PEND_B)), "--observed-at", "2025-03-13T00:00:00Z"
+    )
+    assert sorted(set(by_hand.subjects()) - set(imported_a)) == new
+    assert after_a.subjects() == reference_ab[0]
+
+
+def test_a_base_url_that_is_not_http_is_a_setting_error(live: Live) -> None:
+    result = live.cli("run", "--base-url", "ftp://mirror.example.org")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "ice287g: error: --base-url must start with http:// or https://, "
+        "got 'ftp://mirror.example.org'\n"
+    )
+
+
+def test_the_page_counts_are_checked_against_the_lists(live: Live, site: FakeIce) -> None:
+    counts = {"total": 999, "states": 38, "jem": 1, "wso": 2, "tfm": 3, "pending": 41}
+    site.publish(PART_A, PEND_A, counts=counts)
+    result = live.run("--no-moas")
+    assert result.exit_code == 0
+    warning = [x for x in result.stderr.splitlines() if x.startswith("ice287g: warning:")]
+    assert len(warning) == 1 and "999 MOAs stated, 151 listed" in warning[0]
+    assert "41 pending" not in warning[0]
+
+
+def test_moas_are_fetched_once_rechecked_later_and_a_404_never_stops_the_run(
+    live: Live, site: FakeIce, moa_parser: None
+) -> None:
+    first = live.run()
+    assert first.exit_code == 1
+    errors = error_lines(first)
+    assert len(errors) > 100 and all(
+        ": HTTP 404" in e and e.endswith(".pdf: HTTP 404") for e in errors
+    )
+    assert all(site.base_url + MOA_DIR in e for e in errors)
+    assert len(first.stdout.splitlines()) > 100  # the lists were still diffed and reported
+    moas = {o.url: o for o in live.manifest() if o.kind_claimed == "moa"}
+    assert set(moas) == set(MOA_URLS)
+    assert all(
+        o.http["fetched_url"] == site.base_url + MOA_DIR + Path(u).name for u, o in moas.items()
+    )
+    missing = len(errors)
+
+    site.clear()
+    second = live.run()
+    assert second.exit_code == 1 and len(error_lines(second)) == missing  # retried, reported
+    pdf_200 = [r for r in site.requests(MOA_DIR) if r.status == 200]
+    assert pdf_200 == []  # no PDF downloaded again
+    assert not any(r.path.endswith(SERVED_MOAS) for r in site.requests(MOA_DIR))
+    assert all(r.conditional and r.status == 304 for r in site.requests() if r.status != 404)
+
+    site.clear()  # a week later: both re-checked conditionally; one was replaced
+    site.add_pdf(MOA_DIR + SERVED_MOAS[0], (MOAS / "287gWSO_LakeCoFl2019-10-15.pdf").read_bytes())
+    third = live.run(env={"ICE287G_FETCH__MOA_RECHECK_HOURS": "0"})
+    served = {r.path.rsplit("/", 1)[1]: r for r in site.requests(MOA_DIR) if r.status != 404}
+    assert set(served) == set(SERVED_MOAS) and all(r.conditional for r in served.values())
+    assert (served[SERVED_MOAS[0]].status, served[SERVED_MOAS[1]].status) == (200, 304)
+    assert [x.split("  ")[1:] for x in third.stdout.splitlines()] == [
+        ["moa.replaced", "FL · Suwannee County Sheriff's Office · WSO"]
+    ]
+    assert len(error_lines(third)) == missing
+
+
+# -- faults: one clear line each, no false event ---------------------------------------------
+
+PART_PATH = SHEET_DIR + Path(PART_A).name
+FAULTS: dict[str, tuple[str, dict[str, Any], dict[str, str], str]] = {
+    "timeout": (PART_PATH, {"delay": 1.5}, {"ICE287G_FETCH__READ_TIMEOUT": "0.5"}, "timed out"),
+    "500s": (PART_PATH, {"statuses": [500, 500]}, {}, "HTTP 500 (gave up after 2 attempts)"),
+    "429": (
+        PART_PATH,
+        {"statuses": [429, 429], "retry_after": "1"},
+        {},
+        "HTTP 429 (gave up after 2 attempts)",
+    ),
+    "truncated": (PART_PATH, {"truncate": True}, {}, "truncated body"),
+    "block page": (PART_PATH, {"block_page": True}, {}, "expected a spreadsheet, got HTML"),
+    "page blocked": (PAGE_PATH, {"block_page": True}, {}, "block or challenge page"),
+    "off-list redirect": (
+        PART_PATH,
+        {"redirect_to": "https://evil.example.net/participatingAgencies.xlsx"},
+        {},
+        "redirect to host evil.example.net not allowed",
+    ),
+    "oversized": (
+        PART_PATH,
+        {"oversize": 300_000},
+        {"ICE287G_FETCH__MAX_SHEET_BYTES": "200000"},
+        "body exceeds 200000 bytes",
+    ),
+    "page 500": (PAGE_PATH, {"statuses": [503, 503]}, {}, "HTTP 503 (gave up after 2 attempts)"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FAULTS))
+def test_a_failed_fetch_is_one_clear_line_and_no_event(
+    name: str, after_a: Live, site: FakeIce
+) -> None:
+    path, fault, env, message = FAULTS[name]
+    before, files = after_a.subjects(), len(after_a.manifest())
+    site.fault(path, **fault)
+    result = after_a.run("--no-moas", env=env)
+    assert result.exit_code == 1 and result.stdout == ""
+    errors = error_lines(result)
+    assert len(errors) == 1 and message in errors[0], result.stderr
+    assert errors[0].startswith(f"ice287g: error: {site.base_url}{path}: ")
+    assert after_a.subjects() == before and len(after_a.manifest()) == files
+    if name == "429":
+        first, second = (r.at for r in site.requests(PART_PATH))
+        assert second - first >= 0.9  # Retry-After was honoured
+    if path == PART_PATH:  # the other list was still checked
+        assert any(r.path.startswith(SHEET_DIR + "pending") for r in site.requests())
+
+
+def test_a_500_then_200_is_not_a_failure(after_a: Live, site: FakeIce) -> None:
+    site.fault(PART_PATH, statuses=[500])
+    result = after_a.run("--no-moas")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    assert [r.status for r in site.requests(PART_PATH)] == [500, 304]
+
+
+def test_a_sheet_swapped_for_the_other_list_is_rejected_not_diffed(
+    after_a: Live, site: FakeIce
+) -> None:
+    before = after_a.subjects()
+    site.fault(PART_PATH, body=sheet(PEND_A).read_bytes())
+    result = after_a.run("--no-moas", "--quiet")
+    assert result.exit_code == 3 and result.stdout == ""
+    assert result.stderr.startswith("ice287g: rejected: participatingAgencies-20250221214937.xlsx")
+    assert len(result.stderr.splitlines()) == 1
+    assert after_a.subjects() == before
+    site.clear()  # ICE puts the right file back: accepted again, still nothing new
+    healed = after_a.run("--no-moas")
+    assert (healed.exit_code, healed.stdout) == (0, "") and after_a.subjects() == before
+
+
+def test_a_sheet_that_lost_most_rows_is_rejected_not_diffed(live: Live, site: FakeIce) -> None:
+    site.publish(PART_BIG, PEND_A)
+    assert live.run("--no-moas", "--quiet").exit_code == 0
+    before = live.subjects()
+    site.fault(SHEET_DIR + Path(PART_BIG).name, body=sheet(PART_A).read_bytes())
+    result = live.run("--no-moas")
+    assert result.exit_code == 3 and result.stdout == ""
+    assert "rejected:" in result.stderr and "row" in result.stderr
+    assert live.subjects() == before
+    assert any(e["kind"] == "snapshot.rejected" for e in live.events())
+
+
+def test_no_list_link_fails_loudly_with_the_candidates_and_records_nothing(
+    live: Live, site: FakeIce
+) -> None:
+    site.publish(None, None)
+    result = live.run()
+    assert result.exit_code == 1
+    errors = error_lines(result)
+    assert len(errors) == 1 and "no participating or pending list link" in errors[0]
+    assert "/doclib/about/offices/ero/287g/statistics.csv); nothing recorded" in errors[0]
+    assert live.manifest() == [] and live.events() == []
+
+
+def test_a_page_with_the_legacy_inline_table_goes_to_the_legacy_parser(
+    live: Live, site: FakeIce
+) -> None:
+    if not LEGACY_PAGE.is_file():
+        pytest.skip("no legacy page case")
+    site.set_page(LEGACY_PAGE.read_bytes())
+    result = live.run("--no-moas")
+    assert result.exit_code == 0, result.stderr
+    (obs,) = live.manifest()
+    assert (obs.kind_claimed, obs.suffix) == ("participating", ".html")
+    assert [s["verdict"] for s in live.snapshots()] == ["accepted"]
+    assert len(result.stdout.splitlines()) > 100
+
+
+# -- crash safety and the lock ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("step", ["page", "sheet", "lists", "diff", "process", "moa"])
+def test_a_pass_killed_at_any_step_is_completed_by_the_next(
+    step: str,
+    after_a: Live,
+    site: FakeIce,
+    reference_ab: tuple[list[Any], str],
+    moa_parser: None,
+) -> None:
+    site.publish(PART_B, PEND_B)
+    moas = () if step.startswith("moa") else ("--no-moas",)
+    assert after_a.fork_run(*moas, env={"ICE287G_TEST_CRASH_AFTER": step}) == 137
+    _completes(after_a, site, reference_ab, moas)
+
+
+def test_a_pass_killed_with_sigkill_mid_download_is_completed_by_the_next(
+    after_a: Live, site: FakeIce, reference_ab: tuple[list[Any], str]
+) -> None:
+    site.publish(PART_B, PEND_B)
+    site.fault(SHEET_DIR + Path(PEND_B).name, delay=5)
+    pid = after_a.fork("--no-moas", env={"ICE287G_FETCH__READ_TIMEOUT": "20"})
+    _wait_for(lambda: site.arrivals(SHEET_DIR + "pending"), pid)
+    os.kill(pid, signal.SIGKILL)
+    assert wait(pid) == -signal.SIGKILL
+    _completes(after_a, site, reference_ab, ("--no-moas",))
+
+
+def _completes(
+    live: Live, site: FakeIce, reference: tuple[list[Any], str], moas: tuple[str, ...]
+) -> None:
+    """The next pass finishes the work: the events of an uninterrupted history, every
+    archived observation in the database, each MOA archived once, then nothing new."""
+    site.clear()
+    resumed = live.run(*moas)
+    assert resumed.exit_code == (0 if moas else 1), resumed.stderr  # 1: the MOAs that 404
+    assert live.subjects() == reference[0]
+    recorded = {o.snapshot_id for o in live.manifest()}
+    assert {s["id"] for s in live.snapshots()} == recorded
+    if not moas:
+        assert sorted(o.url for o in live.manifest() if o.kind_claimed == "moa") == sorted(MOA_URLS)
+    again = live.run("--no-moas")
+    assert (again.exit_code, again.stdout) == (0, "") and len(live.manifest()) == len(recorded)
+
+
+def test_a_second_concurrent_run_exits_at_once_with_the_lock_message(
+    after_a: Live, site: FakeIce
+) -> None:
+    site.fault(PAGE_PATH, delay=1.5)
+    pid = after_a.fork("--no-moas", env={"ICE287G_FETCH__READ_TIMEOUT": "20"})
+    lock = after_a.root / "run.lock"
+    _wait_for(lambda: lock.exists() and lock.read_text().strip().isdigit(), pid)
+    started = time.monotonic()
+    second = after_a.run("--no-moas")
+    assert time.monotonic() - started < 1.5
+    assert second.exit_code == 75
+    assert second.stderr == (
+        f"ice287g: error: another ice287g pass is running (pid {pid} holds the lock {lock})\n"
+    )
+    assert wait(pid) == 0
+    assert lock.read_text() == ""  # released; the next pass takes it
+    assert after_a.run("--no-moas").exit_code == 0
+
+
+def _wait_for(condition: Any, pid: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            raise AssertionError(f"child ended early: {os.waitstatus_to_exitcode(status)}")
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            raise AssertionError("timed out waiting")
+        time.sleep(0.02)
