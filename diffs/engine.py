@@ -439,6 +439,10 @@ class _ListDiff:
         )
 
 
+def _flat(values: dict[str, Any]) -> bool:
+    return all(v is None or isinstance(v, str | int | float | bool) for v in values.values())
+
+
 def carry_links(old: dict[str, Any], new: dict[str, Any], row: ListingRow) -> dict[str, Any]:
     """Keep a known MOA or addendum link when a sheet still says ``link`` but lost the
     hyperlink (a stripped copy); only an explicit ``link pending`` removes a link."""
@@ -453,7 +457,10 @@ def carry_links(old: dict[str, Any], new: dict[str, Any], row: ListingRow) -> di
 
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
-    """Names of the fields whose values differ, found with DeepDiff, sorted."""
+    """Names of the fields whose values differ, sorted. Flat rows are compared value by
+    value; nested values (MOA records: signatories, ...) go through DeepDiff."""
+    if _flat(before) and _flat(after):
+        return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
     diff = DeepDiff(before, after, threshold_to_diff_deeper=0)
     names: set[str] = set()
     for section in (

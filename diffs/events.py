@@ -8,7 +8,7 @@ id is a hash of that content, so a rebuild gives the same ids.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from snapshots.archive import short_hash
@@ -119,7 +119,15 @@ class Event:
 
 
 def ref_to_dict(ref: SnapshotRef | None) -> dict[str, str] | None:
-    return asdict(ref) if ref else None
+    if ref is None:
+        return None
+    return {
+        "id": ref.id,
+        "observed_at": ref.observed_at,
+        "sha256": ref.sha256,
+        "kind": ref.kind,
+        "where": ref.where,
+    }
 
 
 def ref_from_dict(data: dict[str, str] | None) -> SnapshotRef | None:

@@ -7,6 +7,7 @@ a flag) where the intent is not clear.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
@@ -140,6 +141,12 @@ def agency_key(name: object) -> str:
     """The identity key of an agency name: case, punctuation, apostrophes and common
     abbreviations folded, so ``Harris County Sheriff's Office`` and
     ``HARRIS CO. SHERIFFS OFFICE`` share one key."""
+    return _agency_key(name if isinstance(name, str) else clean_text(name))
+
+
+@functools.lru_cache(maxsize=8192)
+def _agency_key(name: str) -> str:
+    """Memoised: a pure function of the text, called for every row of every list."""
     text = clean_text(name).lower().replace("'s ", " ").replace("'", "")
     text = text.replace("&", " and ")
     text = _KEY_DROP.sub(" ", text)

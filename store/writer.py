@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Session
 
 from diffs.events import Event
@@ -76,31 +76,76 @@ def add_listing_rows(
         _row_values(sha, kind, index, row, agency_id)
         for index, (row, agency_id) in enumerate(zip(rows, agency_ids, strict=True))
     ]
-    if values:
-        session.execute(ListingRowModel.__table__.insert(), values)
+    bulk_insert(session, _table(ListingRowModel), ROW_COLUMNS, values)
 
 
-def _row_values(sha: str, kind: str, index: int, row: ListingRow, agency_id: str) -> dict[str, Any]:
-    return dict(
-        content_sha=sha,
-        row_index=index,
-        kind=kind,
-        agency_id=agency_id,
-        state=row.state,
-        agency=row.agency,
-        agency_key=row.agency_key,
-        model=row.model,
-        model_raw=row.model_raw,
-        agency_type=row.agency_type,
-        county=row.county,
-        signed=row.signed.isoformat() if row.signed else None,
-        signed_raw=row.signed_raw,
-        moa_url=row.moa_url,
-        moa_text=row.moa_text,
-        addendum_url=row.addendum_url,
-        row_number=row.row_number,
-        flags=canonical_json(list(row.flags)) if row.flags else None,
+ROW_COLUMNS = (
+    "content_sha",
+    "row_index",
+    "kind",
+    "agency_id",
+    "state",
+    "agency",
+    "agency_key",
+    "model",
+    "model_raw",
+    "agency_type",
+    "county",
+    "signed",
+    "signed_raw",
+    "moa_url",
+    "moa_text",
+    "addendum_url",
+    "row_number",
+    "flags",
+)
+
+
+def _row_values(
+    sha: str, kind: str, index: int, row: ListingRow, agency_id: str
+) -> tuple[Any, ...]:
+    """One listing row as a tuple in ROW_COLUMNS order."""
+    return (
+        sha,
+        index,
+        kind,
+        agency_id,
+        row.state,
+        row.agency,
+        row.agency_key,
+        row.model,
+        row.model_raw,
+        row.agency_type,
+        row.county,
+        row.signed.isoformat() if row.signed else None,
+        row.signed_raw,
+        row.moa_url,
+        row.moa_text,
+        row.addendum_url,
+        row.row_number,
+        canonical_json(list(row.flags)) if row.flags else None,
     )
+
+
+def bulk_insert(
+    session: Session, table: Table, names: Sequence[str], values: list[tuple[Any, ...]]
+) -> None:
+    """Insert many rows through the driver's executemany, skipping SQLAlchemy's per-row
+    parameter processing (the hot path of an import: one row per listing row)."""
+    if not values:
+        return
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    quote = connection.dialect.identifier_preparer.quote
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
+        f"VALUES ({', '.join([mark] * len(names))})"
+    )
+    connection.exec_driver_sql(sql, values)
+
+
+def _table(model: type[Base]) -> Table:
+    return cast(Table, model.__table__)
 
 
 def _json(value: Any) -> str | None:
@@ -119,7 +164,7 @@ def add_events(session: Session, events: Iterable[Event], seq: int, seen: set[st
             seen.add(event.id)
             values.append(_event_values(event, seq + len(values)))
     if values:
-        session.execute(EventModel.__table__.insert(), values)
+        session.execute(_table(EventModel).insert(), values)
     return seq + len(values)
 
 
@@ -166,9 +211,9 @@ def write_projections(session: Session, state: ProgramState) -> None:
         last = state.list_state("participating" if model is AgreementModel else "pending").last
         values = [_entry_values(e, state, last) for e in entries.values()]
         if values:
-            session.execute(model.__table__.insert(), values)
+            session.execute(_table(model).insert(), values)
     if agencies:
-        session.execute(AgencyModel.__table__.insert(), agencies)
+        session.execute(_table(AgencyModel).insert(), agencies)
 
 
 def _entry_values(entry: Entry, state: ProgramState, last: Any) -> dict[str, Any]:
