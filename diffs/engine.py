@@ -386,7 +386,11 @@ class _ListDiff:
         self.events.append(replace(event, start=start, end=end, recorded=self.ref))
 
     def _changed(self, old: Entry, fields: dict[str, Any]) -> list[Event]:
-        changed = [k for k in changed_fields(old.fields, fields) if not self._filled_in(k, old)]
+        changed = [
+            k
+            for k in changed_fields(old.fields, fields)
+            if not self._filled_in(k, old) and not _published_link(k, old.fields, fields)
+        ]
         if not changed:
             return []
         before = {k: old.fields.get(k) for k in changed}
@@ -437,6 +441,11 @@ class _ListDiff:
             before=before,
             after=after,
         )
+
+
+def _published_link(name: str, old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """A link appearing where there was none is ``moa.published``, not a change."""
+    return name in ("moa_url", "addendum_url") and not old.get(name) and bool(new.get(name))
 
 
 def _flat(values: dict[str, Any]) -> bool:

@@ -13,19 +13,19 @@ from collections.abc import Sequence
 from typing import Any
 
 KIND_LABELS = {
-    "agreement.added": "agreement added",
-    "agreement.withdrawn": "agreement withdrawn",
-    "agreement.reinstated": "agreement reinstated",
-    "agreement.changed": "agreement changed",
-    "agency.models_changed": "models changed",
-    "agency.renamed": "agency renamed",
-    "pending.added": "pending application added",
-    "pending.approved": "pending application approved",
-    "pending.dropped": "pending application dropped",
-    "moa.published": "MOA published",
-    "moa.replaced": "MOA replaced",
-    "source.schema_changed": "list columns changed",
-    "snapshot.rejected": "snapshot rejected",
+    "agreement.added": "agreements added",
+    "agreement.withdrawn": "agreements withdrawn",
+    "agreement.reinstated": "agreements reinstated",
+    "agreement.changed": "agreements changed",
+    "agency.models_changed": "agencies whose models changed",
+    "agency.renamed": "agencies renamed",
+    "pending.added": "pending applications added",
+    "pending.approved": "pending applications approved",
+    "pending.dropped": "pending applications dropped",
+    "moa.published": "MOAs published",
+    "moa.replaced": "MOAs replaced",
+    "source.schema_changed": "list column changes",
+    "snapshot.rejected": "snapshots rejected",
 }
 
 
@@ -99,6 +99,12 @@ def describe(event: dict[str, Any]) -> str:
             f"{event['subject']}: {', '.join(before.get('columns', []))} → "
             f"{', '.join(after.get('columns', []))}"
         )
+    if kind == "moa.published":
+        return f"{who}: {', '.join(str(v) for v in after.values())}"
+    if kind == "moa.replaced":
+        changed = [k for k in after if k != "sha256"]
+        what = f" (changed: {', '.join(changed)})" if changed else " (same fields, new bytes)"
+        return f"{who or event['subject']}: {event['subject']}{what}"
     if kind == "snapshot.rejected":
         return f"{_snapshot_name(event)}: {after.get('reason')}"
     signed = f" (signed {event['effective_date']})" if event.get("effective_date") else ""
@@ -162,7 +168,8 @@ def _day_section(day: str, events: list[dict[str, Any]]) -> list[str]:
     lines = [f"## {day}", "", f"{summary}.", ""]
     for kind in sorted({e["kind"] for e in events}):
         group = [e for e in events if e["kind"] == kind]
-        lines.append(f"### {KIND_LABELS.get(kind, kind).capitalize()} ({len(group)})")
+        label = KIND_LABELS.get(kind, kind)
+        lines.append(f"### {label[0].upper()}{label[1:]} ({len(group)})")
         lines.append("")
         lines += [
             f"- {describe(e)} — {window_text(e)} `{e['id']}`"

@@ -83,4 +83,4 @@ def test_seed_archive_rebuilds_into_a_change_log(tmp_path: Path) -> None:
     seed = Cli(f"sqlite:///{tmp_path / 'seed.db'}", ROOT / "snapshots" / "archive")
     assert "rebuilt:" in seed("rebuild").stdout
     md = seed("changes", "--format", "md").stdout
-    assert re.search(r"\*\*\d+ events\*\*", md) and "agreement added" in md
+    assert re.search(r"\*\*\d+ events\*\*", md) and "agreements added" in md
