@@ -132,11 +132,9 @@ def test_changed_fields_are_named_with_before_and_after() -> None:
     ] + BASE[1:]
     r.feed(listing(changed))
     [event] = [e for e in r.events if e.kind == "agreement.changed"]
-    assert event.before == {"moa_url": None, "signed": "2025-01-02"}
-    assert event.after == {
-        "moa_url": "https://www.ice.gov/doclib/287gMOA/a.pdf",
-        "signed": "2025-02-03",
-    }
+    assert event.before == {"signed": "2025-01-02"} and event.after == {"signed": "2025-02-03"}
+    [published] = [e for e in r.events if e.kind == "moa.published"]
+    assert published.after == {"moa_url": "https://www.ice.gov/doclib/287gMOA/a.pdf"}
 
 
 def test_models_changed_and_rename() -> None:
