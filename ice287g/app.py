@@ -49,16 +49,7 @@ class App:
         return self._archive
 
     def rules(self) -> Rules:
-        d = self.config.diff
-        return Rules(
-            withdraw_after_snapshots=d.withdraw_after_snapshots,
-            withdraw_after_days=d.withdraw_after_days,
-            max_row_loss_share=d.max_row_loss_share,
-            min_row_loss=d.min_row_loss,
-            loss_confirm_hours=d.loss_confirm_hours,
-            min_rows=d.min_rows,
-            rename_similarity=d.rename_similarity,
-        )
+        return self.config.diff
 
     def pipeline(self, parsed: dict[str, Any] | None = None) -> Pipeline:
         cache: dict[str, Any] = parsed if parsed is not None else {}

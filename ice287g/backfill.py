@@ -25,8 +25,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -45,7 +43,7 @@ from parsers.landing_page import parse_landing_page
 from scraper.fetch import validate_content
 from scraper.policy import Expect
 from scraper.wayback import PAGE_URLS, SHEET_PREFIX, Capture, MatchType, WaybackClient
-from snapshots.archive import Archive, Observation, utc_iso
+from snapshots.archive import Archive, Observation, atomic_write, utc_iso
 
 STATE_FILE = Path("backfill") / "wayback-state.json"
 STATE_VERSION = 1
@@ -250,17 +248,7 @@ class StateFile:
 
 def atomic_write_text(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` so a reader sees the old or the new file, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, text.encode("utf-8"))
 
 
 def capture_row(capture: Capture) -> list[Any]:

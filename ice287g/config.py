@@ -12,23 +12,15 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from diffs.gate import Rules
 from ice287g.errors import ConfigError
 
 ENV_PREFIX = "ICE287G_"
 DEFAULT_CONFIG_NAME = "config.toml"
 
 
-@dataclass(frozen=True)
-class DiffSettings:
-    """Rules of the diff engine and the quality gate."""
-
-    withdraw_after_snapshots: int = 2
-    withdraw_after_days: float = 3.0
-    max_row_loss_share: float = 0.25
-    min_row_loss: int = 20
-    loss_confirm_hours: float = 24.0
-    min_rows: int = 1
-    rename_similarity: float = 0.85
+# The diff engine's rules are their own settings section: one definition, in diffs/.
+DiffSettings = Rules
 
 
 @dataclass(frozen=True)

@@ -104,7 +104,7 @@ class Archive:
         sha = hashlib.sha256(data).hexdigest()
         path = self.object_path(sha, suffix)
         if not path.exists():
-            _atomic_write(path, data)
+            atomic_write(path, data)
         return sha, path
 
     def find(self, sha256: str) -> Path | None:
@@ -190,7 +190,8 @@ def _ends_torn(path: Path) -> bool:
         return handle.read(1) != b"\n"
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write so that a reader sees the old file or the new one, never half of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:

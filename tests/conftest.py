@@ -72,8 +72,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def module_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-              ) -> Iterator[tuple[str, Path]]:
+def module_db(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Path]]:
     """A database and archive folder shared by one test module, on each backend."""
     folder = tmp_path_factory.mktemp(f"db-{request.param}")
     ok = request.param == "sqlite" or request.getfixturevalue("pg_ok")

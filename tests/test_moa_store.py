@@ -22,19 +22,31 @@ def test_moa_parsed_listed_and_replaced(cli: Cli, corpus: Path, tmp_path: Path) 
     moa = corpus / "moa"
     first = moa / "EllisCoTX_JEM_MOA_04.16.2025.pdf"
     second = moa / "NavajoCoAZ_WSO_MOA_04.16.2025.pdf"
-    cli("import", str(first), "--manifest",
-        str(_manifest(tmp_path, [(first.name, "2025-05-01T12:00:00Z", URL)])))
+    cli(
+        "import",
+        str(first),
+        "--manifest",
+        str(_manifest(tmp_path, [(first.name, "2025-05-01T12:00:00Z", URL)])),
+    )
     listed = json.loads(cli("moa", "list", "--format", "json").stdout)
     assert [(m["url"], m["model"], m["state"]) for m in listed] == [(URL, "JEM", "TX")]
     assert json.loads(cli("moa", "list", "--state", "AZ", "--format", "json").stdout) == []
-    cli("import", str(second), "--manifest",
-        str(_manifest(tmp_path, [(second.name, "2025-06-01T12:00:00Z", URL)])))
+    cli(
+        "import",
+        str(second),
+        "--manifest",
+        str(_manifest(tmp_path, [(second.name, "2025-06-01T12:00:00Z", URL)])),
+    )
     [event] = json.loads(cli("changes", "--kind", "moa.replaced", "--format", "json").stdout)
     assert event["subject"] == URL
     assert event["before"]["model"] == "JEM" and event["after"]["model"] == "WSO"
     assert "model" in event["provenance"]["changed_fields"]
-    again = cli("import", str(second), "--manifest",
-                str(_manifest(tmp_path, [(second.name, "2025-06-01T12:00:00Z", URL)])))
+    again = cli(
+        "import",
+        str(second),
+        "--manifest",
+        str(_manifest(tmp_path, [(second.name, "2025-06-01T12:00:00Z", URL)])),
+    )
     assert "0 new events" in again.stdout
 
 
@@ -42,8 +54,15 @@ def test_moa_parse_needs_no_database(tmp_path: Path, corpus: Path) -> None:
     bad = tmp_path / "broken.pdf"
     bad.write_bytes(b"%PDF-1.7\n garbage")
     runner = Cli(f"sqlite:///{tmp_path / 'never' / 'created.db'}", tmp_path / "a")
-    out = json.loads(runner("moa", "parse", str(bad),
-                            str(corpus / "moa" / "EllisCoTX_JEM_MOA_04.16.2025.pdf"),
-                            "--format", "json").stdout)
+    out = json.loads(
+        runner(
+            "moa",
+            "parse",
+            str(bad),
+            str(corpus / "moa" / "EllisCoTX_JEM_MOA_04.16.2025.pdf"),
+            "--format",
+            "json",
+        ).stdout
+    )
     assert out[0]["error"] and out[1]["model"] == "JEM" and out[1]["ice_signed"] == "2025-04-16"
     assert not (tmp_path / "never").exists()
