@@ -496,3 +496,19 @@ def _wait_for(condition: Any, pid: int, timeout: float = 30) -> None:
             os.kill(pid, signal.SIGKILL)
             raise AssertionError("timed out waiting")
         time.sleep(0.02)
+
+
+def test_passes_store_the_same_history_on_every_database(
+    site: FakeIce, tmp_path: Path, db_url: str
+) -> None:
+    """The live pass on SQLite and PostgreSQL: first run, an unchanged run, a new pair."""
+    live = Live(tmp_path, site)
+    live.db = db_url
+    first = live.run("--no-moas")
+    assert first.exit_code == 0, first.stderr
+    assert "agreement.added" in first.stdout
+    unchanged = live.run("--no-moas")
+    assert unchanged.exit_code == 0 and unchanged.stdout == ""
+    site.publish(PART_B, PEND_B)
+    newer = live.run("--no-moas")
+    assert newer.exit_code == 0 and newer.stdout.strip()
