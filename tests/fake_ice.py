@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from tests.support import quiet_handler
+
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 SHEETS = CORPUS / "ice-sheets"
 MOAS = CORPUS / "moa"
@@ -114,7 +116,7 @@ class FakeIce:
         self.arrived: list[str] = []
         self._lock = threading.Lock()
         self._clock = 0
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), quiet_handler(self.answer))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -309,17 +311,6 @@ def _write(handler: BaseHTTPRequestHandler, body: bytes) -> None:
         handler.wfile.flush()
     except (BrokenPipeError, ConnectionResetError):
         pass
-
-
-def _handler_for(site: FakeIce) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the http.server API
-            site.answer(self)
-
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-            return
-
-    return Handler
 
 
 # -- helpers for the processes the tests start ------------------------------------------------

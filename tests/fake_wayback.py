@@ -22,10 +22,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 from urllib.parse import parse_qs, quote_plus, unquote_plus, urlsplit
 
 from scraper.wayback import CDX_FIELDS, wayback_digest
+from tests.support import quiet_handler
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HTML_MIME = "text/html"
@@ -111,7 +111,7 @@ class FakeWayback:
         self.cdx_queries: list[dict[str, list[str]]] = []
         self.cdx_answered = 0
         self.lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), quiet_handler(self.route))
         self.httpd.daemon_threads = True
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
 
@@ -137,18 +137,6 @@ class FakeWayback:
         """Stop failing (the interruption is over)."""
         with self.lock:
             self.archive_fail_after = self.cdx_fail_after = None
-
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server API
-                fake.route(self)
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                return
-
-        return Handler
 
     def route(self, req: BaseHTTPRequestHandler) -> None:
         if req.path.startswith("/cdx/"):

@@ -27,6 +27,7 @@ from scraper.fetch import (
     validate_content,
 )
 from scraper.policy import DEFAULT_USER_AGENT, FetchPolicy, build_client, make_user_agent
+from tests.support import FakeTime, quiet_handler
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -53,21 +54,6 @@ F5_REJECTED = (
 )
 
 
-class FakeTime:
-    """A clock that only moves when the code under test sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 Handler = Callable[[httpx.Request], httpx.Response]
 
 
@@ -76,7 +62,7 @@ class Harness:
 
     def __init__(self, handler: Handler, **policy: Any) -> None:
         self.requests: list[httpx.Request] = []
-        self.time = FakeTime()
+        self.time = FakeTime(1000.0)
         defaults: dict[str, Any] = {"per_host_min_interval": 0.0, "jitter": 0.0}
         self.policy = FetchPolicy(**{**defaults, **policy})
 
@@ -489,23 +475,11 @@ class Server:
         self.hits: dict[str, int] = {}
         self.headers: dict[str, list[dict[str, str]]] = {}
         self.lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), quiet_handler(self.route))
         self.httpd.daemon_threads = True
         self.httpd.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
-
-    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server API
-                server.route(self)
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                return
-
-        return Handler
 
     def count(self, req: BaseHTTPRequestHandler) -> int:
         with self.lock:
@@ -601,7 +575,7 @@ def live(server: Server) -> Iterator[tuple[Fetcher, FakeTime]]:
         per_host_min_interval=0.0,
         allowed_hosts=("127.0.0.1", "www.ice.gov"),
     )
-    fake = FakeTime()
+    fake = FakeTime(1000.0)
     with build_client(policy) as client:
         yield Fetcher(client, policy, sleep=fake.sleep, clock=time.monotonic), fake
 
@@ -697,7 +671,7 @@ def test_live_block_page_instead_of_sheet(server: Server, live: tuple[Fetcher, F
 
 def test_live_connection_refused_is_retried_then_reported() -> None:
     policy = FetchPolicy(max_retries=1, jitter=0.0, allowed_hosts=("127.0.0.1",))
-    fake = FakeTime()
+    fake = FakeTime(1000.0)
     probe = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
     port = probe.server_address[1]
     probe.server_close()

@@ -31,6 +31,7 @@ from scraper.wayback import (
     parse_cdx_json,
     wayback_digest,
 )
+from tests.support import FakeTime, quiet_handler
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -46,19 +47,6 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def row(stamp: str, body: bytes = XLSX, mime: str = XLSX_MIME, status: str = "200") -> list[str]:
     """A CDX JSON row in the real field order."""
     return [SHEET_KEY, stamp, SHEET_URL, mime, status, wayback_digest(body), str(len(body))]
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def test_digest_is_base32_sha1() -> None:
@@ -288,7 +276,7 @@ class FakeWayback:
         self.hits: dict[str, int] = {}
         self.cdx_queries: list[dict[str, list[str]]] = []
         self.lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), quiet_handler(self.route))
         self.httpd.daemon_threads = True
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.bodies = {
@@ -298,18 +286,6 @@ class FakeWayback:
             "20250501000000": sheet,
         }
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
-
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server API
-                fake.route(self)
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                return
-
-        return Handler
 
     def rows(self) -> list[list[str]]:
         sheet = self.sheet
