@@ -7,7 +7,7 @@ import time and nothing is global.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import httpx
@@ -19,7 +19,6 @@ from ice287g import __version__
 from ice287g.config import Config
 from ice287g.errors import ConfigError
 from ice287g.pipeline import Pipeline
-from parsers.records import ParsedListing
 from scraper.fetch import Fetcher
 from scraper.policy import FetchPolicy, build_client, make_user_agent
 from scraper.wayback import WaybackClient
@@ -137,10 +136,3 @@ def parse_moment(text: str) -> datetime:
             f"{text!r} is not a date-time (expected e.g. 2025-04-04T23:10:38Z)"
         ) from exc
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def today_end() -> str:
-    return utc_iso(datetime.now(UTC) + timedelta(seconds=1))
-
-
-ParsedCache = dict[str, ParsedListing]

@@ -16,8 +16,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from ice287g.errors import ConfigError, ParseError
-from ice287g.parallel import parse_many
-from parsers.detect import SUFFIXES, parse_listing, sniff
+from ice287g.parallel import parse_many, parse_one
+from parsers.detect import SUFFIXES, sniff
 from parsers.filenames import claimed_kind, date_from_name
 from parsers.records import ParsedListing
 from snapshots.archive import Archive, Observation, parse_utc, utc_iso
@@ -191,10 +191,7 @@ class Importer:
         """A file is never dated earlier than the newest signed date inside it."""
         sha = hashlib.sha256(data).hexdigest()
         if sha not in self.parsed:
-            try:
-                self.parsed[sha] = parse_listing(data, name)
-            except ParseError as exc:
-                self.parsed[sha] = exc
+            self.parsed[sha] = parse_one(data, name)
         parsed = self.parsed[sha]
         newest = parsed.newest_signed if isinstance(parsed, ParsedListing) else None
         return _too_early(newest, dating)

@@ -15,12 +15,17 @@ Parsed = ParsedListing | ParseError
 MIN_FOR_WORKERS = 8
 
 
-def _parse_one(item: tuple[str, bytes, str]) -> tuple[str, Parsed]:
-    sha, data, name = item
+def parse_one(data: bytes, name: str) -> Parsed:
+    """A list parsed from bytes, or the ParseError that says why it cannot be."""
     try:
-        return sha, parse_listing(data, name)
+        return parse_listing(data, name)
     except ParseError as exc:
-        return sha, exc
+        return exc
+
+
+def _parse_item(item: tuple[str, bytes, str]) -> tuple[str, Parsed]:
+    sha, data, name = item
+    return sha, parse_one(data, name)
 
 
 def parse_many(
@@ -31,6 +36,6 @@ def parse_many(
     jobs = list(unique.values())
     workers = workers or min(os.cpu_count() or 1, 4)
     if workers < 2 or len(jobs) < MIN_FOR_WORKERS:
-        return dict(map(_parse_one, jobs))
+        return dict(map(_parse_item, jobs))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return dict(pool.map(_parse_one, jobs, chunksize=4))
+        return dict(pool.map(_parse_item, jobs, chunksize=4))

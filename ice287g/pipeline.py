@@ -21,8 +21,7 @@ from diffs.gate import Rules
 from diffs.moa_rules import apply_moa
 from diffs.state import ProgramState
 from ice287g.errors import ParseError
-from ice287g.parallel import parse_many
-from parsers.detect import parse_listing
+from ice287g.parallel import parse_many, parse_one
 from parsers.records import ParsedListing
 from snapshots.archive import Archive, Observation, canonical_json
 from store import moa as moa_store
@@ -245,9 +244,7 @@ class Pipeline:
         if obs.sha256 not in self._parsed:
             name = obs.original_name or obs.url or obs.sha256
             try:
-                self._parsed[obs.sha256] = parse_listing(self.archive.read(obs.sha256), name)
-            except ParseError as exc:
-                self._parsed[obs.sha256] = exc
+                self._parsed[obs.sha256] = parse_one(self.archive.read(obs.sha256), name)
             except (OSError, ValueError) as exc:
                 self._parsed[obs.sha256] = ParseError(name, f"archive object unreadable: {exc}")
         return self._parsed[obs.sha256]

@@ -23,8 +23,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-SOURCES = ("live", "wayback", "import")
-
 
 def canonical_json(value: Any) -> str:
     """JSON with sorted keys and fixed separators: the one form we hash and export."""
