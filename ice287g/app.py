@@ -6,7 +6,7 @@ import time and nothing is global.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -16,9 +16,10 @@ from sqlalchemy import Engine
 from diffs.gate import Rules
 from diffs.identity import load_aliases
 from ice287g import __version__
-from ice287g.config import Config
+from ice287g.config import Config, MoaSettings
 from ice287g.errors import ConfigError
 from ice287g.pipeline import Pipeline
+from parsers.ocr import Ocr, find_tesseract
 from scraper.fetch import Fetcher
 from scraper.policy import FetchPolicy, build_client, make_user_agent
 from scraper.wayback import WaybackClient
@@ -34,6 +35,7 @@ class App:
     _engine: Engine | None = field(default=None, repr=False)
     _archive: Archive | None = field(default=None, repr=False)
     _client: httpx.Client | None = field(default=None, repr=False)
+    _ocr: tuple[Ocr | None] | None = field(default=None, repr=False)
 
     @property
     def engine(self) -> Engine:
@@ -52,7 +54,18 @@ class App:
 
     def pipeline(self, parsed: dict[str, Any] | None = None) -> Pipeline:
         cache: dict[str, Any] = parsed if parsed is not None else {}
-        return Pipeline(self.engine, self.archive, self.rules(), load_aliases(), cache)
+        return Pipeline(self.engine, self.archive, self.rules(), load_aliases(), cache, self.ocr())
+
+    def with_moa_ocr(self, mode: str) -> App:
+        """This app with ``moa.ocr`` set to ``mode`` (a command-line override)."""
+        moa = replace(self.config.moa, ocr=mode)
+        return App(replace(self.config, moa=moa), self._engine, self._archive, self._client)
+
+    def ocr(self) -> Ocr | None:
+        """The OCR engine for MOA pages without text, per ``moa.ocr``; found once."""
+        if self._ocr is None:
+            self._ocr = (_find_ocr(self.config.moa),)
+        return self._ocr[0]
 
     def fetch_policy(self) -> FetchPolicy:
         """The HTTP policy from config; a non-ICE base URL's host is allowed too."""
@@ -136,3 +149,16 @@ def parse_moment(text: str) -> datetime:
             f"{text!r} is not a date-time (expected e.g. 2025-04-04T23:10:38Z)"
         ) from exc
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _find_ocr(settings: MoaSettings) -> Ocr | None:
+    if settings.ocr == "off":
+        return None
+    found = find_tesseract(settings.tesseract, settings.ocr_dpi)
+    if found is None and settings.ocr == "required":
+        raise ConfigError(
+            f"moa.ocr is 'required' but {settings.tesseract!r} does not run with the English "
+            "model: install tesseract-ocr (Debian/Ubuntu: apt-get install tesseract-ocr) "
+            "or set moa.ocr = 'auto'"
+        )
+    return found

@@ -43,17 +43,28 @@ def moa() -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
-def parse_cmd(files: tuple[Path, ...], fmt: str) -> None:
+@click.option(
+    "--ocr/--no-ocr",
+    default=None,
+    help="Read pages without a text layer by OCR (default: moa.ocr, auto = when installed).",
+)
+@click.pass_context
+def parse_cmd(ctx: click.Context, files: tuple[Path, ...], fmt: str, ocr: bool | None) -> None:
     """Parse PDF files (no database needed); unreadable files give an error record."""
+    from ice287g.cli import _app
     from parsers.moa_pdf import parse_moa
 
+    app = _app(ctx)
+    if ocr is not None:
+        app = app.with_moa_ocr("required" if ocr else "off")
+    engine = app.ocr()
     records = []
     for path in files:
         try:
             data = path.read_bytes()
         except OSError as exc:
             raise Ice287gError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-        record = parse_moa(data, path.name).to_dict()
+        record = parse_moa(data, path.name, None, engine).to_dict()
         records.append({"file": str(path), **record})
     if fmt == "json":
         click.echo(to_json(records), nl=False)

@@ -73,6 +73,18 @@ class WaybackSettings:
 
 
 @dataclass(frozen=True)
+class MoaSettings:
+    """Reading MOA PDFs: OCR for pages without a text layer.
+
+    ``ocr`` is ``auto`` (use Tesseract when installed), ``off``, or ``required`` (fail
+    when Tesseract cannot be run)."""
+
+    ocr: str = "auto"
+    tesseract: str = "tesseract"
+    ocr_dpi: int = 300
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration. Build it with :func:`load_config`."""
 
@@ -84,6 +96,7 @@ class Config:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     wayback: WaybackSettings = field(default_factory=WaybackSettings)
+    moa: MoaSettings = field(default_factory=MoaSettings)
     config_path: Path | None = None
 
     @property
@@ -97,6 +110,7 @@ _SECTIONS = {
     "fetch": FetchSettings,
     "schedule": ScheduleSettings,
     "wayback": WaybackSettings,
+    "moa": MoaSettings,
 }
 _TOP = {"db": "database.url", "snapshots": "archive.path", "lock_file": "archive.lock_file"}
 
@@ -265,6 +279,12 @@ def _validate(config: Config) -> Config:
         f"schedule.cron must have 5 fields (min hour day month weekday), "
         f"got {config.schedule.cron!r}",
     )
+    m = config.moa
+    _check(
+        m.ocr in ("auto", "off", "required"),
+        f"moa.ocr must be auto, off or required, got {m.ocr!r}",
+    )
+    _check(72 <= m.ocr_dpi <= 600, f"moa.ocr_dpi must be between 72 and 600, got {m.ocr_dpi}")
     return config
 
 

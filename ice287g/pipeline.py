@@ -22,6 +22,7 @@ from diffs.moa_rules import apply_moa
 from diffs.state import ProgramState
 from ice287g.errors import ParseError
 from ice287g.parallel import parse_many, parse_one
+from parsers.ocr import Ocr
 from parsers.records import ParsedListing
 from snapshots.archive import Archive, Observation, canonical_json
 from store import moa as moa_store
@@ -69,8 +70,10 @@ class Pipeline:
         rules: Rules,
         aliases: dict[str, str],
         parsed: dict[str, ParsedListing | ParseError] | None = None,
+        ocr: Ocr | None = None,
     ) -> None:
         self.engine, self.archive, self.rules, self.aliases = engine, archive, rules, aliases
+        self.ocr = ocr
         self._parsed: dict[str, ParsedListing | ParseError] = parsed if parsed is not None else {}
 
     def rebuild(self, progress: Progress | None = None) -> Report:
@@ -157,7 +160,7 @@ class Pipeline:
         """A MOA or addendum PDF: parse it (cached by hash) and diff its bytes."""
         url = obs.url or obs.original_name or obs.sha256
         record = moa_store.cached_record(
-            session, obs.sha256, moa_parser_version(), lambda: self._parse_moa(obs, url)
+            session, obs.sha256, moa_parser_version(self.ocr), lambda: self._parse_moa(obs, url)
         )
         ref = SnapshotRef(
             id=obs.snapshot_id,
@@ -180,7 +183,7 @@ class Pipeline:
             data = self.archive.read(obs.sha256)
         except (OSError, ValueError) as exc:
             return {"sha256": obs.sha256, "error": f"archive object unreadable: {exc}"}
-        return dict(parse_moa(data, obs.original_name or url, url).to_dict())
+        return dict(parse_moa(data, obs.original_name or url, url, self.ocr).to_dict())
 
     def _store(
         self,
@@ -263,10 +266,12 @@ class Pipeline:
             report.rejections.append((obs.snapshot_id, name, outcome.reason or ""))
 
 
-def moa_parser_version() -> str:
-    from parsers import moa_pdf
+def moa_parser_version(ocr: Ocr | None = None) -> str:
+    """The parse cache key: the parser's version, and the OCR engine's if one is used
+    (a record read without OCR is parsed again once OCR is available)."""
+    from parsers.moa_pdf import PARSER_VERSION
 
-    return str(getattr(moa_pdf, "PARSER_VERSION", "1"))
+    return f"{PARSER_VERSION}+{ocr.version}" if ocr is not None else PARSER_VERSION
 
 
 def moa_fields(record: dict[str, Any]) -> dict[str, Any]:

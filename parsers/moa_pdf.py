@@ -25,17 +25,19 @@ Pure and total: no network, no database, and it never raises; anything unreadabl
 holding whatever could be read. Text and character positions come from PDFium (via
 pypdfium2, which pdfplumber itself depends on): the whole parse takes a small fraction
 of the time pdfminer needs only to extract the text (see bench/bench_moa.py). PDFium is
-not thread-safe: call this from one thread at a time per process.
+not thread-safe: call this from one thread at a time per process. Given an OCR engine
+(:mod:`parsers.ocr`), pages without a text layer are read from their images.
 """
 
 from __future__ import annotations
 
 import ctypes
 import hashlib
+import io
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from difflib import SequenceMatcher
 from types import MappingProxyType
@@ -46,6 +48,11 @@ import pypdfium2.raw as pdfium_c
 
 from parsers.detect import sniff
 from parsers.normalize import STATES, clean_text, parse_date, state_code
+from parsers.ocr import Ocr, OcrWord
+
+# Bump when a change to this module can change a record: the store re-parses archived
+# documents whose cached record has another version.
+PARSER_VERSION = "2"
 
 # --------------------------------------------------------------------------- records
 
@@ -56,7 +63,8 @@ class SignatureBlock:
 
     ``party`` is ``agency`` (the law enforcement agency), ``ice`` or ``other`` (a third
     signatory such as a state attorney general or a town manager). ``date_raw`` keeps
-    the text the date was read from, or the unreadable text found in the date field.
+    the text the date was read from, or the unreadable text found in the date field;
+    ``date_ocr`` says the date was read by OCR from the page image.
     """
 
     party: str
@@ -64,6 +72,7 @@ class SignatureBlock:
     title: str | None = None
     date: date | None = None
     date_raw: str | None = None
+    date_ocr: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly dict, date as ISO text."""
@@ -73,6 +82,7 @@ class SignatureBlock:
             "title": self.title,
             "date": self.date.isoformat() if self.date else None,
             "date_raw": self.date_raw,
+            "date_ocr": self.date_ocr,
         }
 
     @classmethod
@@ -84,6 +94,7 @@ class SignatureBlock:
             title=data.get("title"),
             date=_iso(data.get("date")),
             date_raw=data.get("date_raw"),
+            date_ocr=bool(data.get("date_ocr")),
         )
 
 
@@ -99,7 +110,8 @@ class MoaRecord:
     true when at least half of the pages carry text. ``is_addendum`` is true when the
     document itself is an addendum to an MOA (not an MOA with an addendum appended).
     ``signature_text`` is the raw text of the signature page(s), for audit.
-    ``text_shift_decoded`` says a shifted-font text run was decoded.
+    ``text_shift_decoded`` says a shifted-font text run was decoded. ``ocr_pages`` are
+    the pages read by OCR because they carry no text layer.
     """
 
     sha256: str
@@ -120,6 +132,7 @@ class MoaRecord:
     signature_text: str = ""
     error: str | None = None
     text_shift_decoded: bool = False
+    ocr_pages: tuple[int, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly dict in field order, dates as ISO text."""
@@ -142,6 +155,7 @@ class MoaRecord:
             "signature_text": self.signature_text,
             "error": self.error,
             "text_shift_decoded": self.text_shift_decoded,
+            "ocr_pages": list(self.ocr_pages),
         }
 
     @classmethod
@@ -153,6 +167,7 @@ class MoaRecord:
         )
         values["ice_signed"] = _iso(values.get("ice_signed"))
         values["agency_signed"] = _iso(values.get("agency_signed"))
+        values["ocr_pages"] = tuple(values.get("ocr_pages") or ())
         return cls(**values)
 
 
@@ -211,6 +226,8 @@ class _PageText:
     width: float = 612.0
     height: float = 792.0
     words: tuple[_Word, ...] = ()
+    ocr: bool = False  # words were recognised from the rendered page...
+    layer_text: str = ""  # ...beside this text from its text layer
 
 
 @dataclass(frozen=True)
@@ -515,6 +532,49 @@ def find_date(text: str) -> tuple[date | None, str | None]:
     return None, None
 
 
+_STRICT_NUMERIC = re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(20\d\d)(?![\d/.-])")
+_STRICT_WRITTEN = re.compile(r"\b([A-Z][a-z]{2,8})\s+(\d{1,2})(?:\s*[,.]\s*|\s+)(20\d\d)\b")
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+
+
+def strict_date(text: str) -> tuple[date | None, str | None]:
+    """A date written cleanly in full (``04/14/2025``, ``March 5, 2020``, a digital
+    stamp): what a date read by OCR must look like to be believed, since recognised
+    hand-writing turns into plausible-looking wrong dates (``Marth 32020``)."""
+    found = _digital_date(text)
+    if found[0] is not None:
+        return found
+    for m in _STRICT_WRITTEN.finditer(text):
+        month = _month_named(m[1])
+        day = _plausible(int(m[3]), month, int(m[2])) if month else None
+        if day:
+            return day, m[0]
+    for m in _STRICT_NUMERIC.finditer(text):
+        day = _plausible(int(m[4]), int(m[1]), int(m[3]))
+        if day:
+            return day, m[0]
+    return None, None
+
+
+def _month_named(word: str) -> int | None:
+    """The month a typed month name gives, allowing one recognition slip (``Marth``)."""
+    for number, name in enumerate(_MONTH_NAMES, 1):
+        if word == name:
+            return number
+    close = [
+        number
+        for number, name in enumerate(_MONTH_NAMES, 1)
+        if len(name) >= 5
+        and word[0] == name[0]
+        and len(word) == len(name)
+        and sum(a != b for a, b in zip(word, name, strict=True)) == 1
+    ]
+    return close[0] if len(close) == 1 else None
+
+
 def _plausible(year: int, month: int, day: int) -> date | None:
     if year < 100:
         year += 2000
@@ -603,6 +663,9 @@ class _RawBlock:
     free: list[str] = field(default_factory=list)
     column: int = 0
 
+    def field_line(self, label: str) -> _Line | None:
+        return next((f.line for f in self.fields if f.label == label), None)
+
     def values(self, label: str) -> list[str]:
         return [v for f in self.fields if f.label == label for v in f.values]
 
@@ -614,6 +677,9 @@ class _RawBlock:
         parts = [self.header_rest, *self.free]
         parts += [v for f in self.fields for v in f.values]
         return "\n".join(p for p in parts if p)
+
+
+_Signed = tuple[SignatureBlock, _RawBlock]
 
 
 def _label_of(text: str) -> tuple[str | None, str]:
@@ -750,13 +816,14 @@ def _flush(blocks: list[_RawBlock], pending: list[_Tagged]) -> None:
     pending.clear()
 
 
-def _block_date(block: _RawBlock) -> tuple[date | None, str | None]:
+def _block_date(block: _RawBlock, strict: bool = False) -> tuple[date | None, str | None]:
+    read = strict_date if strict else find_date
     labelled = "\n".join(block.values("date"))
-    found, raw = find_date(labelled)
+    found, raw = read(labelled)
     if found is None:
-        found, raw = find_date("\n".join([block.header_rest, *block.free]))
+        found, raw = read("\n".join([block.header_rest, *block.free]))
     if found is None and labelled and not block.has("name", "title"):
-        found, raw = find_date(block.text)
+        found, raw = read(block.text)
     return found, raw if found else (_clean_value(labelled) or None)
 
 
@@ -808,20 +875,31 @@ def _block_party(block: _RawBlock, labelled: bool) -> str | None:
     return "other" if labelled else None
 
 
-def _blocks_to_signatures(blocks: Sequence[_RawBlock]) -> tuple[SignatureBlock, ...]:
-    """Signature blocks in party order (agency, ice, other), each in reading order."""
+def _blocks_to_signatures(blocks: Sequence[_RawBlock], strict: bool) -> list[_Signed]:
+    """Signature blocks in party order (agency, ice, other), each in reading order, with
+    the raw block each was read from. ``strict``: the words came from OCR."""
     labelled = any(b.header for b in blocks)
     blocks = [b for b in blocks if _is_signature_block(b)]
     parties = [_block_party(b, labelled) for b in blocks]
     if None in parties:
         parties = _unlabelled_parties(blocks, parties)
-    signatures = [
-        SignatureBlock(party, _block_name(b), _block_title(b), *_block_date(b))
+    signed = [
+        (SignatureBlock(party, _block_name(b), _block_title(b), *_block_date(b, strict)), b)
         for b, party in zip(blocks, parties, strict=True)
         if party
     ]
-    order = sorted(range(len(signatures)), key=lambda i: _PARTY_RANK[signatures[i].party])
-    return tuple(signatures[i] for i in order)
+    return sorted(signed, key=lambda pair: _PARTY_RANK[pair[0].party])
+
+
+def _mark_ocr_dates(signed: list[_Signed], layer_text: str) -> list[_Signed]:
+    """On a page read by OCR: flag the dates that its text layer does not hold."""
+    layer = re.sub(r"\s+", "", layer_text)
+    return [
+        (replace(s, date_ocr=True), b)
+        if s.date and s.date_raw and re.sub(r"\s+", "", s.date_raw) not in layer
+        else (s, b)
+        for s, b in signed
+    ]
 
 
 def _is_signature_block(block: _RawBlock) -> bool:
@@ -845,8 +923,9 @@ def _unlabelled_parties(
     return out
 
 
-def _signature_blocks(page: _PageText) -> tuple[tuple[SignatureBlock, ...], bool]:
-    """The signature blocks on a page, and whether shifted text was decoded."""
+def _signature_blocks(page: _PageText) -> tuple[list[_Signed], bool]:
+    """The signature blocks on a page (with their raw blocks), and whether shifted text
+    was decoded."""
     words, decoded = _unshift_words(page.words)
     lines = _lines(words)
     start = max((ln.bottom for ln in lines if _LAW_LINE.search(ln.text)), default=0.0)
@@ -857,7 +936,8 @@ def _signature_blocks(page: _PageText) -> tuple[tuple[SignatureBlock, ...], bool
         ([w for w in region if w.x0 < split], [w for w in region if w.x0 >= split])
     ):
         blocks += _column_blocks(_lines(in_column), column)
-    return _blocks_to_signatures(blocks), decoded
+    signed = _blocks_to_signatures(blocks, page.ocr)
+    return (_mark_ocr_dates(signed, page.layer_text) if page.ocr else signed), decoded
 
 
 # --------------------------------------------------------------------------- model
@@ -939,8 +1019,29 @@ def _agency(doc: _Document) -> tuple[str | None, str | None]:
     for raw in _party_candidates(doc) + footers:
         name, state = _split_state(_tidy_name(raw))
         if _good_name(name):
-            return _repair_words(_closest(name, footers), doc.text), state
+            name = _closest(name, footers + _capitalised_spellings(name, doc.text))
+            return _repair_words(name, doc.text), state
     return None, None
+
+
+_SMALL_WORDS = frozenset({"of", "the", "and", "for", "de", "del"})
+
+
+def _capitalised_spellings(name: str, text: str) -> list[str]:
+    """When a recognised name is not capitalised as a name (``St Lucie County sheri's
+    office``), the capitalised spellings of it elsewhere in the document, commonest
+    first (``St. Lucie County Sheriff's Office`` from the appendix)."""
+    words = name.split()
+    if all(w[0].isupper() or w in _SMALL_WORDS for w in words):
+        return []
+    first = re.escape(words[0].rstrip("."))
+    pattern = rf"\b{first}\.?(?:[ \t]+[A-Za-z][\w'\u2019.]*){{{len(words) - 1}}}"
+    found = Counter(
+        clean_text(m[0]).replace("\u2019", "'")
+        for m in re.finditer(pattern, text)
+        if all(w[0].isupper() or w in _SMALL_WORDS for w in m[0].split())
+    )
+    return [f for f, _n in found.most_common()]
 
 
 def _closest(name: str, spellings: Sequence[str]) -> str:
@@ -1152,6 +1253,109 @@ def _template_revision(doc: _Document) -> str | None:
     return clean_text(raw[0]) if raw else None
 
 
+# --------------------------------------------------------------------------- OCR
+
+_OCR_MAX_PAGES = 24  # image pages read by OCR per document (MOAs run to 10-16 pages)
+
+
+def with_ocr_pages(pdf: pdfium.PdfDocument, doc: _Document, ocr: Ocr) -> _Document:
+    """The document with each page that lacks a text layer read by OCR instead.
+
+    A page's own text (an e-signature overlay) is kept, and recognised words that
+    overlap it are dropped, so typed overlay text is never replaced by a reading of it.
+    """
+    wanted = [p for p in doc.pages if len(p.text.strip()) < _TEXT_PAGE_CHARS]
+    wanted = wanted[:_OCR_MAX_PAGES]
+    if not wanted:
+        return doc
+    images = [_render(pdf, page.number - 1, ocr.dpi) for page in wanted]
+    results = ocr.read([image or b"" for image in images])
+    pages = list(doc.pages)
+    for page, words in zip(wanted, results, strict=True):
+        if words:
+            own = _read_page(pdf, page.number - 1, words_wanted=True)
+            pages[page.number - 1] = _ocr_page(own, words, 72 / ocr.dpi)
+    return _Document(tuple(pages), doc.page_count, doc.title, doc.errors)
+
+
+def _render(
+    pdf: pdfium.PdfDocument, index: int, dpi: int, crop: tuple[float, ...] = (0, 0, 0, 0)
+) -> bytes | None:
+    """The page (or a part: points cut from left, bottom, right, top) as a PGM image."""
+    page = pdf[index]
+    try:
+        bitmap = page.render(scale=dpi / 72, grayscale=True, crop=crop)
+        out = io.BytesIO()
+        bitmap.to_pil().convert("L").save(out, "PPM")
+        return out.getvalue()
+    except (pdfium.PdfiumError, OSError, ValueError):
+        return None
+    finally:
+        page.close()
+
+
+def _ocr_page(own: _PageText, found: Sequence[OcrWord], scale: float) -> _PageText:
+    """A page's text-layer words plus the recognised words that do not overlap them."""
+    words = [
+        _Word(w.text, w.left * scale, w.right * scale, w.top * scale, w.bottom * scale)
+        for w in found
+    ]
+    words = [w for w in words if not any(_overlap(w, o) for o in own.words)]
+    lines: dict[tuple[int, int, int], list[str]] = {}
+    for word in found:
+        lines.setdefault(word.line, []).append(word.text)
+    text = "\n".join([own.text.strip(), *(" ".join(ws) for ws in lines.values())])
+    return _PageText(
+        own.number, text.strip(), own.width, own.height, (*own.words, *words), True, own.text
+    )
+
+
+def _overlap(a: _Word, b: _Word) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.top < b.bottom and b.top < a.bottom
+
+
+def ocr_missing_dates(
+    pdf: pdfium.PdfDocument, page: _PageText, signed: list[_Signed], ocr: Ocr
+) -> list[_Signed]:
+    """Signature blocks whose date the text layer lacks (typed under a signature
+    image), with the date read by OCR from the image of the block's date field (or, when
+    its label is lost too, of the line where the other column has its date), believed
+    only when it reads as a whole, clean date (see :func:`strict_date`)."""
+    if page.ocr:
+        return signed
+    lines = [block.field_line("date") for _sig, block in signed]
+    known = next((line for line in lines if line is not None), None)
+    missing = [
+        (i, _date_box(page, line or known, block.column, line is None))  # type: ignore[arg-type]
+        for i, ((sig, block), line) in enumerate(zip(signed, lines, strict=True))
+        if sig.date is None and (line or known) is not None
+    ]
+    if not missing:
+        return signed
+    images = [_render(pdf, page.number - 1, ocr.dpi, box) or b"" for _i, box in missing]
+    out = list(signed)
+    for (i, _box), words in zip(missing, ocr.read(images, True), strict=True):
+        found, raw = strict_date(" ".join(w.text for w in words))
+        if found is not None:
+            out[i] = (replace(out[i][0], date=found, date_raw=raw, date_ocr=True), out[i][1])
+    return out
+
+
+def _date_box(
+    page: _PageText, line: _Line, column: int, whole_column: bool
+) -> tuple[float, float, float, float]:
+    """Crop margins (left, bottom, right, top, in points) around a date field's value:
+    right of its label (or the whole column, at another column's date line), from a line
+    above the label to just below it."""
+    label, split = line.words[0], page.width * 0.47
+    height = max(label.bottom - label.top, 8.0)
+    left, right = (0.0, split) if column == 0 else (split, page.width)
+    if not whole_column:
+        left = label.x1
+    top, bottom = max(0.0, label.top - 1.5 * height), min(page.height, label.bottom + 0.6 * height)
+    return (left, page.height - bottom, page.width - right, top)
+
+
 # --------------------------------------------------------------------------- the record
 
 _ADDENDUM_SIGNING = re.compile(r"By\s*sign\w*\s+th\w*\s+addendum|ADDENDUM\s+TO\s+MODIFY", re.I)
@@ -1160,17 +1364,21 @@ _TEXT_PAGE_CHARS = 200
 _LINEARIZED = re.compile(rb"/Linearized\s+[\d.]+\s*/L\s+(\d+)")
 
 
-def parse_moa(data: bytes, source: str = "<bytes>", url: str | None = None) -> MoaRecord:
+def parse_moa(
+    data: bytes, source: str = "<bytes>", url: str | None = None, ocr: Ocr | None = None
+) -> MoaRecord:
     """Read one MOA PDF into a :class:`MoaRecord`; never raises.
 
     ``source`` (a file name) and ``url`` are used only as the last evidence of the model
-    and state, after the document's own text and its PDF title. Anything that stops a
-    full reading (not a PDF, encrypted, damaged, no text layer) is named in ``error``,
-    with whatever could still be read.
+    and state, after the document's own text and its PDF title. With an ``ocr`` engine,
+    pages without a text layer are read from their image, and a signature date hidden
+    from the text layer (typed under a signature) is read from its field's image.
+    Anything that stops a full reading (not a PDF, encrypted, damaged, no text) is named
+    in ``error``, with whatever could still be read.
     """
     base = MoaRecord(sha256=hashlib.sha256(data).hexdigest(), source=source, url=url)
     try:
-        return _parse(data, base)
+        return _parse(data, base, ocr)
     except Exception as exc:  # noqa: BLE001 - total by contract: a bad file is a record
         return _replace(base, error=f"unreadable PDF ({type(exc).__name__})")
 
@@ -1181,7 +1389,7 @@ def _replace(record: MoaRecord, **changes: Any) -> MoaRecord:
     return MoaRecord(**values)
 
 
-def _parse(data: bytes, base: MoaRecord) -> MoaRecord:
+def _parse(data: bytes, base: MoaRecord, ocr: Ocr | None) -> MoaRecord:
     problem = _not_a_pdf(data)
     if problem:
         return _replace(base, error=problem)
@@ -1190,10 +1398,14 @@ def _parse(data: bytes, base: MoaRecord) -> MoaRecord:
         return _replace(base, error=problem)
     try:
         doc = _read_document(pdf)
+        if ocr is not None:
+            doc = with_ocr_pages(pdf, doc, ocr)
         signed = _signature_page(doc)
         if not signed[1]:
             doc = _with_words_after_signing(pdf, doc)
             signed = _signature_page(doc)
+        if ocr is not None and signed[0] is not None:
+            signed = (signed[0], ocr_missing_dates(pdf, signed[0], signed[1], ocr), signed[2])
     finally:
         pdf.close()
     names = [n for n in (base.source, base.url or "") if n and n != "<bytes>"]
@@ -1241,13 +1453,14 @@ def _record(
     base: MoaRecord,
     names: Sequence[str],
     problem: str | None,
-    signed: tuple[_PageText | None, tuple[SignatureBlock, ...], bool],
+    signed: tuple[_PageText | None, list[_Signed], bool],
 ) -> MoaRecord:
     model, evidence = _model(doc, names)
     agency, suffix_state = _agency(doc)
-    page, signatures, decoded = signed
-    text_pages = sum(1 for p in doc.pages if len(p.text.strip()) >= _TEXT_PAGE_CHARS)
-    has_text = bool(doc.pages) and text_pages * 2 >= len(doc.pages)
+    page, pairs, decoded = signed
+    signatures = tuple(s for s, _block in pairs)
+    read = [p for p in doc.pages if len(p.text.strip()) >= _TEXT_PAGE_CHARS]
+    has_text = bool(doc.pages) and sum(not p.ocr for p in read) * 2 >= len(doc.pages)
     return _replace(
         base,
         model=model,
@@ -1263,8 +1476,9 @@ def _record(
         has_text_layer=has_text,
         is_addendum=_is_addendum(doc, names),
         signature_text=page.text.strip() if page else "",
-        error=problem or _text_problem(doc, text_pages),
+        error=problem or _text_problem(doc, len(read)),
         text_shift_decoded=decoded,
+        ocr_pages=tuple(p.number for p in doc.pages if p.ocr),
     )
 
 
@@ -1282,9 +1496,7 @@ def _text_problem(doc: _Document, text_pages: int) -> str | None:
     return None
 
 
-def _signature_page(
-    doc: _Document,
-) -> tuple[_PageText | None, tuple[SignatureBlock, ...], bool]:
+def _signature_page(doc: _Document) -> tuple[_PageText | None, list[_Signed], bool]:
     """The page holding the MOA's signature blocks (not an appended addendum's), its
     blocks, and whether shifted text was decoded there."""
     candidates = list(_signature_candidates(doc))
@@ -1292,7 +1504,7 @@ def _signature_page(
         signatures, decoded = _signature_blocks(page)
         if signatures:
             return page, signatures, decoded
-    return (candidates[0] if candidates else None), (), False
+    return (candidates[0] if candidates else None), [], False
 
 
 def _signature_candidates(doc: _Document) -> Iterator[_PageText]:

@@ -87,6 +87,8 @@ def test_config_precedence_and_validation(tmp_path: Path) -> None:
         ("[bogus]\n", "unknown section(s) in config: bogus"),
         ("[fetch]\nmax_retries = 'many'\n", "fetch.max_retries must be a int"),
         ("not toml = = =", "is not valid TOML"),
+        ('[moa]\nocr = "maybe"\n', "moa.ocr must be auto, off or required, got 'maybe'"),
+        ("[moa]\nocr_dpi = 2000\n", "moa.ocr_dpi must be between 72 and 600, got 2000"),
     ],
 )
 def test_config_errors_say_what_to_fix(tmp_path: Path, text: str, message: str) -> None:

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import subprocess
 import sys
 import zipfile
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,8 +29,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parsers.moa_pdf import MoaRecord, SignatureBlock, find_date, parse_moa
+from parsers.moa_pdf import MoaRecord, SignatureBlock, find_date, parse_moa, strict_date
 from parsers.normalize import agency_key
+from parsers.ocr import Ocr, OcrWord, find_tesseract, parse_tsv
 
 CASES = Path(__file__).parent / "cases" / "moa"
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "moa"
@@ -47,6 +51,17 @@ DOC_FIELDS = (
 SIG_FIELDS = ("party", "name", "title", "date")
 TARGET_EVERY_PDF = ("model", "agency", "ice_signed")
 TARGET_OVERALL = 0.90
+# The ICE signature date is written by hand on these (read by a person from the images;
+# Tesseract turns them into noise such as '34- 2520', which is rightly not believed).
+HANDWRITTEN_ICE_DATE = frozenset({
+    "287gJEM_CecilCoMD2020-03-09",
+    "287gWSO_NashCoNC2020-01-29",
+    "287gWSO_SweetwaterCoWY_03-13-2020",
+    "Lake_City_PD_FL_TFM_MOA_04.29.25",
+    "LongboatKeyPoliceDeptFL_TFM_MOA_04232025",
+})  # fmt: skip
+OCR_TARGET_OVERALL = 0.84  # of all expected values, hand-written ones included
+pytestmark = pytest.mark.xdist_group("moa_corpus")  # parse the corpus in one worker only
 Placed = tuple[float, float, str]  # x, y (points from the bottom left), text
 
 
@@ -55,14 +70,23 @@ def load_case(path: Path) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def records() -> dict[str, MoaRecord]:
-    """Every corpus PDF parsed once per session, by fixture stem."""
+def ocr() -> Ocr | None:
+    """Tesseract when installed; required when ICE287G_REQUIRE_OCR=1 (as in CI)."""
+    found = find_tesseract()
+    if found is None and os.environ.get("ICE287G_REQUIRE_OCR") == "1":
+        pytest.fail("ICE287G_REQUIRE_OCR=1 but tesseract (with eng) does not run")
+    return found
+
+
+@pytest.fixture(scope="session")
+def records(ocr: Ocr | None) -> dict[str, MoaRecord]:
+    """Every corpus PDF parsed once per session (with OCR when installed), by stem."""
     if not CORPUS.is_dir():
         pytest.skip("the shared MOA corpus is not beside the project (../shared/corpus/moa)")
     out = {}
     for path in FIXTURES:
         name = load_case(path)["file"]
-        out[path.stem] = parse_moa((CORPUS / name).read_bytes(), name)
+        out[path.stem] = parse_moa((CORPUS / name).read_bytes(), name, None, ocr)
     return out
 
 
@@ -134,8 +158,16 @@ def test_fixtures_cover_the_corpus() -> None:
     assert pdfs == {p.stem for p in FIXTURES}
 
 
+def must_be_right(stem: str, field: str, readable: bool, with_ocr: bool) -> bool:
+    if field not in TARGET_EVERY_PDF:
+        return False
+    if with_ocr:
+        return not (field == "ice_signed" and stem in HANDWRITTEN_ICE_DATE)
+    return readable
+
+
 @pytest.mark.parametrize("path", FIXTURES, ids=[p.stem for p in FIXTURES])
-def test_corpus_pdf(path: Path, records: dict[str, MoaRecord]) -> None:
+def test_corpus_pdf(path: Path, records: dict[str, MoaRecord], ocr: Ocr | None) -> None:
     case, record = load_case(path), records[path.stem]
     expected = case["expected"]
     assert record.sha256 == case["sha256"]
@@ -147,14 +179,18 @@ def test_corpus_pdf(path: Path, records: dict[str, MoaRecord]) -> None:
     wrong = [
         f
         for f, right, readable in field_results(case, record)
-        if f in TARGET_EVERY_PDF and readable and not right
+        if must_be_right(path.stem, f, readable, ocr is not None) and not right
     ]
     assert not wrong, f"{path.stem}: {wrong} -> {record.to_dict()}"
-    assert record.error is None if expected["has_text_layer"] else record.error
+    read_by_ocr = ocr is not None and not expected["has_text_layer"]
+    assert bool(record.ocr_pages) if read_by_ocr else ocr is not None or not record.ocr_pages
+    assert record.error is None if expected["has_text_layer"] or read_by_ocr else record.error
     assert MoaRecord.from_dict(json.loads(json.dumps(record.to_dict()))) == record
 
 
-def test_accuracy_table(records: dict[str, MoaRecord], capsys: pytest.CaptureFixture[str]) -> None:
+def test_accuracy_table(
+    records: dict[str, MoaRecord], ocr: Ocr | None, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Per-field accuracy over the corpus; printed whether or not pytest captures output."""
     table: dict[str, list[int]] = {}
     misses: list[str] = []
@@ -169,10 +205,14 @@ def test_accuracy_table(records: dict[str, MoaRecord], capsys: pytest.CaptureFix
                 misses.append(f"{path.stem}: {f}")
     totals = [sum(r[i] for r in table.values()) for i in range(4)]
     with capsys.disabled():
-        print("\n" + render_table(table, totals) + "\nreadable misses: " + "; ".join(misses))
+        engine = f"OCR: {ocr.version}" if ocr else "no OCR"
+        print(f"\n[{engine}]\n" + render_table(table, totals))
+        print("readable misses: " + "; ".join(misses))
     for f in TARGET_EVERY_PDF:
         assert table[f][2] == table[f][3], f"{f} wrong on a PDF whose text holds it: {misses}"
     assert totals[2] / totals[3] >= TARGET_OVERALL, misses
+    if ocr is not None:
+        assert totals[0] / totals[1] >= OCR_TARGET_OVERALL
 
 
 def render_table(table: dict[str, list[int]], totals: list[int]) -> str:
@@ -436,3 +476,112 @@ def test_signature_blocks_on_the_page_after_by_signing() -> None:
 def test_unclean_revision_footer_is_kept_raw() -> None:
     page = [(72.0, 700.0 - 12 * i, FILLER) for i in range(4)] + [(72, 30, "Revised 02/1512025")]
     assert parse_moa(make_pdf([page])).template_revision == "Revised 02/1512025"
+
+
+# --------------------------------------------------------------------------- OCR (fake engine)
+
+
+def ocr_words(items: Sequence[Placed], page_height: float = 792) -> list[OcrWord]:
+    """What an engine at 72 dpi would report for text placed at (x, y): one box per word."""
+    words = []
+    for line, (x, y, text) in enumerate(items):
+        left = x
+        for word in text.split():
+            right = left + 5 * len(word)
+            top = int(page_height - y - 10)
+            words.append(OcrWord(word, int(left), top, int(right), top + 10, (1, 1, line)))
+            left = right + 4
+    return words
+
+
+@dataclass
+class FakeOcr:
+    """An OCR engine that 'sees' given page contents and cropped-field texts, in order."""
+
+    pages: Sequence[Sequence[Placed]] = ()
+    fields: Sequence[str] = ()
+    version: str = "fake1"
+    dpi: int = 72
+    calls: list[tuple[int, bool]] = dc_field(default_factory=list)
+
+    def read(self, images: Sequence[bytes], single_block: bool = False) -> list[list[OcrWord]]:
+        assert all(image.startswith(b"P5") for image in images)  # rendered grey pages
+        self.calls.append((len(images), single_block))
+        if single_block:
+            return [ocr_words([(0, 780, text)]) for text in self.fields[: len(images)]]
+        return [ocr_words(self.pages[i]) for i in range(len(images))]
+
+
+def test_image_only_pages_are_read_by_ocr() -> None:
+    engine = FakeOcr(pages=moa_pages())
+    record = parse_moa(make_pdf([[], []]), "scan.pdf", None, engine)
+    assert engine.calls == [(2, False)]
+    assert (record.ocr_pages, record.error, record.has_text_layer) == ((1, 2), None, False)
+    assert (record.model, record.agency, record.state) == (
+        "WSO",
+        "Test County Sheriff's Office",
+        "TX",
+    )
+    assert (record.agency_signed, record.ice_signed) == (date(2025, 3, 26), date(2025, 4, 2))
+    assert all(s.date_ocr for s in record.signatures)
+
+
+def test_without_ocr_an_image_only_pdf_says_so() -> None:
+    record = parse_moa(make_pdf([[], []]), "scan.pdf")
+    assert record.ocr_pages == () and record.error and record.agency is None
+
+
+def pages_without_ice_date() -> list[list[Placed]]:
+    first, second = moa_pages()
+    return [first, [item for item in second if item[2] != "April 2, 2025"]]
+
+
+@pytest.mark.parametrize(
+    ("seen", "expected"),
+    [
+        ("Date: 04/14/2025", date(2025, 4, 14)),
+        ("Marth 5.2020", date(2020, 3, 5)),
+        ("Marth 32020", None),
+        ("34- 2520", None),
+        ("", None),
+    ],
+)
+def test_a_date_hidden_from_the_text_layer_is_read_from_its_field(
+    seen: str, expected: date | None
+) -> None:
+    engine = FakeOcr(fields=[seen])
+    record = parse_moa(make_pdf(pages_without_ice_date()), "x.pdf", None, engine)
+    assert engine.calls == [(1, True)]  # one crop: the ICE date field; no page lacks text
+    ice = next(s for s in record.signatures if s.party == "ice")
+    assert (ice.date, ice.date_ocr) == (expected, expected is not None)
+    assert record.agency_signed == date(2025, 3, 26) and record.ocr_pages == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("04/14/2025", date(2025, 4, 14)),
+        ("3-13-2025", date(2025, 3, 13)),
+        ("March 5, 2020", date(2020, 3, 5)),
+        ("Date: 2025.04.25 14:19:53", date(2025, 4, 25)),
+        ("Marth 32020,", None),
+        ("4/2 2 £29", None),
+        ("02/19/25", None),
+        ("Mayor 5, 2020", None),
+    ],
+)
+def test_strict_date(text: str, expected: date | None) -> None:
+    assert strict_date(text)[0] == expected
+
+
+def test_tesseract_tsv_and_a_missing_binary() -> None:
+    tsv = (
+        "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight"
+        "\tconf\ttext\n"
+        "1\t1\t0\t0\t0\t0\t0\t0\t100\t100\t-1\t\n"
+        "5\t1\t1\t1\t1\t1\t10\t20\t30\t12\t96.5\tSheriff\n"
+        "5\t1\t1\t1\t1\t2\t44\t20\t8\t12\t0\t \n"
+        "5\t1\t1\t1\t2\t1\tx\t20\t8\t12\t90\tbad\n"
+    )
+    assert parse_tsv(tsv) == [OcrWord("Sheriff", 10, 20, 40, 32, (1, 1, 1))]
+    assert find_tesseract("no-such-ocr-program-here") is None

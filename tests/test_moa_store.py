@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Cli
 
 URL = "https://www.ice.gov/doclib/287gMOA/EllisCoTX_JEM_MOA_04.16.2025.pdf"
@@ -66,3 +68,19 @@ def test_moa_parse_needs_no_database(tmp_path: Path, corpus: Path) -> None:
     )
     assert out[0]["error"] and out[1]["model"] == "JEM" and out[1]["ice_signed"] == "2025-04-16"
     assert not (tmp_path / "never").exists()
+
+
+def test_moa_parse_ocr_switches(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--no-ocr reads the text layer only; --ocr without Tesseract is one line, exit 2."""
+    scan = str(corpus / "moa" / "VADOC_JEM_MOA_022825.pdf")
+    runner = Cli(f"sqlite:///{tmp_path / 'x.db'}", tmp_path / "a")
+    [record] = json.loads(runner("moa", "parse", "--no-ocr", scan, "--format", "json").stdout)
+    assert record["ocr_pages"] == [] and record["agency"] is None
+    assert record["error"] == "no text layer on most pages (text on 0 of 12)"
+    assert record["ice_signed"] == "2025-02-28"  # the typed e-signature overlay
+    monkeypatch.setenv("ICE287G_MOA__TESSERACT", str(tmp_path / "no-such-tesseract"))
+    failed = runner("moa", "parse", "--ocr", scan, expect=2)
+    assert failed.stdout == "" and len(failed.stderr.strip().splitlines()) == 1
+    assert "moa.ocr is 'required'" in failed.stderr and "tesseract-ocr" in failed.stderr
