@@ -5,7 +5,8 @@
 Measured in one run on the same files: :func:`parsers.moa_pdf.parse_moa` on every PDF,
 PDFium's plain text of every page (the extraction the parser is built on, so the
 difference is the parser's own work), and pdfplumber's ``page.extract_text()`` on every
-page (what a straightforward parser would start from).
+page (what a straightforward parser would start from). When Tesseract is installed, the
+parse with OCR of the pages that have no text layer is measured too.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from parsers.moa_pdf import parse_moa  # noqa: E402
+from parsers.ocr import Ocr, find_tesseract  # noqa: E402
 
 
 def _timed(work: Callable[[], object]) -> tuple[float, float]:
@@ -30,9 +32,9 @@ def _timed(work: Callable[[], object]) -> tuple[float, float]:
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
-def _parse_all(files: list[tuple[str, bytes]]) -> None:
-    for name, data in files:
-        parse_moa(data, name)
+def _parse_all(files: list[tuple[str, bytes]], ocr: Ocr | None = None) -> int:
+    """Parse every file; the number of pages read by OCR."""
+    return sum(len(parse_moa(data, name, None, ocr).ocr_pages) for name, data in files)
 
 
 def _pdfium_text(files: list[tuple[str, bytes]]) -> int:
@@ -76,7 +78,13 @@ def bench_moa(corpus_dir: Path | str) -> dict[str, float | int]:
     pdfium_s, pdfium_cpu = _timed(lambda: _pdfium_text(files))
     plumber, plumber_cpu = _timed(lambda: _pdfplumber_text(paths))
     count = len(files)
-    return {
+    ocr = find_tesseract()
+    with_ocr: dict[str, float | int] = {}
+    if ocr is not None:
+        read: list[int] = []
+        wall, _cpu = _timed(lambda: read.append(_parse_all(files, ocr)))
+        with_ocr = {"ocr_s": wall, "ocr_ms_per_doc": wall / count * 1000, "ocr_pages": read[0]}
+    return with_ocr | {
         "files": count,
         "pages": pages,
         "ice287g_s": ours,
@@ -107,6 +115,13 @@ def main() -> None:
         each = f" ({per_doc:.0f} ms per document)" if per_doc is not None else ""
         print(f"  {label:<30} {wall:7.2f} / {cpu:6.2f} s{each}")
     print(f"  ratio pdfplumber / ice287g:   {r['ratio']:.1f}x wall, {r['ratio_cpu']:.1f}x CPU")
+    if "ocr_s" in r:
+        print(
+            f"  ice287g parse_moa with OCR     {r['ocr_s']:7.2f} s wall"
+            f" ({r['ocr_ms_per_doc']:.0f} ms per document; {r['ocr_pages']} pages read by OCR)"
+        )
+    else:
+        print("  (tesseract not installed: the OCR parse is not measured)")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from operator import itemgetter
 from typing import NamedTuple, TypeAlias, TypeVar
 from xml.etree.ElementTree import Element, XMLPullParser
 from xml.etree.ElementTree import ParseError as XMLSyntaxError
@@ -41,6 +42,8 @@ from ice287g.errors import ParseError
 CellValue: TypeAlias = str | int | float | bool | datetime | date | time | None
 Coordinate: TypeAlias = tuple[int, int]
 _V = TypeVar("_V")
+_T = TypeVar("_T", bytes, str)
+_FIRST = itemgetter(0)
 
 MIB = 1024 * 1024
 MAX_ROWS = 1_048_576
@@ -848,13 +851,22 @@ def _resolve_links(
     rels = _read_rels(book, path) if any(raw.rel_id for raw in raw_links) else {}
     width = max((len(row) for row in grid.rows), default=0)
     links: dict[Coordinate, str] = {}
+    single = _SINGLE_CELL.fullmatch
     for raw in raw_links:
         url = _link_url(raw, rels)
         if url is None:
             continue
+        cell = single(raw.ref)  # the common case, one cell: no range to expand
+        column = grid.columns.cache.get(cell[1]) if cell is not None else None
+        if cell is not None and column is not None and int(cell[2]) <= MAX_ROWS:
+            links[(int(cell[2]) - 1, column)] = url
+            continue
         for coordinate in _expand(raw.ref, grid, len(grid.rows), width):
             links[coordinate] = url
     return links
+
+
+_SINGLE_CELL = re.compile(r"([A-Z]{1,3})(0*[1-9][0-9]{0,6})")
 
 
 def _cell_ref(ref: str, grid: _Grid) -> Coordinate | None:
@@ -902,6 +914,12 @@ _FAST_SHEET_TOKEN = re.compile(
 _EXCEL_REL_TOKEN = re.compile(
     rb'(<Relationship Id="([^"<>&]*)" Type="([^"<>&]*)" Target="([^"<>]*)"'
     rb'(?: TargetMode="(External|Internal)")?/>)'
+)
+# The same, on decoded text; values are ``[^"]*`` (the regex engine's fastest loop), and
+# a ``<`` inside one is caught by counting: each token holds exactly one ``<``.
+_EXCEL_REL_TEXT_TOKEN = re.compile(
+    r'(<Relationship Id="([^"]*)" Type="([^"]*)" Target="([^"]*)"'
+    r'(?: TargetMode="(External|Internal)")?/>)'
 )
 _EXCEL_LINK_TOKEN = re.compile(
     rb'(<hyperlink ref="([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)"'
@@ -978,8 +996,9 @@ def _content_span(xml: bytes, name: bytes) -> tuple[int, int] | None:
     return (open_end + 1, close) if close >= 0 else None
 
 
-def _tiles(tokens: list[tuple[bytes, ...]], region: bytes) -> bool:
-    return sum([len(token[0]) for token in tokens]) == len(region)
+def _tiles(tokens: list[tuple[_T, ...]], region: _T) -> bool:
+    """Whether the tokens' whole matches (group 1) add up to the region: they tile it."""
+    return sum(map(len, map(_FIRST, tokens))) == len(region)
 
 
 def _entity(match: re.Match[str]) -> str:
@@ -1071,13 +1090,29 @@ def _fast_rels_unchecked(book: _Book, xml: bytes, path: str) -> dict[str, _Rel] 
 
 
 def _excel_rels(region: bytes) -> dict[str, _Rel] | None:
-    """Relationships written exactly as Excel writes them (one findall), else None."""
-    found = _EXCEL_REL_TOKEN.findall(region)
-    if not _tiles(found, region):
+    """Relationships written exactly as Excel writes them (one findall), else None.
+
+    When the only entity is ``&amp;`` (SafeLinks URLs are full of them), the region is
+    decoded once before the findall: expanding ``&amp;`` cannot create a quote or a
+    bracket, so the tokens tile the decoded text exactly when they tile the raw bytes."""
+    text = region.decode("utf-8")
+    if "&" in text and text.count("&") != text.count("&amp;"):
+        found = _EXCEL_REL_TOKEN.findall(region)
+        if not _tiles(found, region):
+            return None
+        return {
+            rel_id.decode("utf-8"): _Rel(
+                kind.decode("utf-8"), _fast_text(target), mode == b"External"
+            )
+            for _whole, rel_id, kind, target, mode in found
+        }
+    text = text.replace("&amp;", "&")
+    tokens = _EXCEL_REL_TEXT_TOKEN.findall(text)
+    if not _tiles(tokens, text) or text.count("<") != len(tokens):
         return None
     return {
-        rel_id.decode("utf-8"): _Rel(kind.decode("utf-8"), _fast_text(target), mode == b"External")
-        for _whole, rel_id, kind, target, mode in found
+        rel_id: _Rel(kind, target, mode == "External")
+        for _whole, rel_id, kind, target, mode in tokens
     }
 
 
