@@ -119,6 +119,7 @@ def moa_row(url: str, sha256: str, record_json: str | None) -> dict[str, Any]:
         "is_addendum": record.get("is_addendum"),
         "pages": record.get("pages"),
         "signatories": [f"{s.get('party')}: {s.get('name') or '?'}" for s in signatures],
+        "ocr_pages": record.get("ocr_pages") or [],
         "error": record.get("error"),
     }
 
