@@ -851,22 +851,13 @@ def _resolve_links(
     rels = _read_rels(book, path) if any(raw.rel_id for raw in raw_links) else {}
     width = max((len(row) for row in grid.rows), default=0)
     links: dict[Coordinate, str] = {}
-    single = _SINGLE_CELL.fullmatch
     for raw in raw_links:
         url = _link_url(raw, rels)
         if url is None:
             continue
-        cell = single(raw.ref)  # the common case, one cell: no range to expand
-        column = grid.columns.cache.get(cell[1]) if cell is not None else None
-        if cell is not None and column is not None and int(cell[2]) <= MAX_ROWS:
-            links[(int(cell[2]) - 1, column)] = url
-            continue
         for coordinate in _expand(raw.ref, grid, len(grid.rows), width):
             links[coordinate] = url
     return links
-
-
-_SINGLE_CELL = re.compile(r"([A-Z]{1,3})(0*[1-9][0-9]{0,6})")
 
 
 def _cell_ref(ref: str, grid: _Grid) -> Coordinate | None:
@@ -911,13 +902,10 @@ _FAST_SHEET_TOKEN = re.compile(
     rb'(<c r="([A-Z]{1,3})[0-9]+"([^<>/]*)(?:/>|>(?:<f>[^<]*</f>)?<v>([^<]*)</v></c>)'
     rb'|<row(?: r="([0-9]+)")?(?=[ />])([^<>]*)>|(</row>))'
 )
+# Relationships as Excel writes them, on decoded text; values are ``[^"]*`` (the regex
+# engine's fastest loop), and a ``<`` inside one is caught by counting: each token holds
+# exactly one ``<``.
 _EXCEL_REL_TOKEN = re.compile(
-    rb'(<Relationship Id="([^"<>&]*)" Type="([^"<>&]*)" Target="([^"<>]*)"'
-    rb'(?: TargetMode="(External|Internal)")?/>)'
-)
-# The same, on decoded text; values are ``[^"]*`` (the regex engine's fastest loop), and
-# a ``<`` inside one is caught by counting: each token holds exactly one ``<``.
-_EXCEL_REL_TEXT_TOKEN = re.compile(
     r'(<Relationship Id="([^"]*)" Type="([^"]*)" Target="([^"]*)"'
     r'(?: TargetMode="(External|Internal)")?/>)'
 )
@@ -1092,22 +1080,15 @@ def _fast_rels_unchecked(book: _Book, xml: bytes, path: str) -> dict[str, _Rel] 
 def _excel_rels(region: bytes) -> dict[str, _Rel] | None:
     """Relationships written exactly as Excel writes them (one findall), else None.
 
-    When the only entity is ``&amp;`` (SafeLinks URLs are full of them), the region is
-    decoded once before the findall: expanding ``&amp;`` cannot create a quote or a
-    bracket, so the tokens tile the decoded text exactly when they tile the raw bytes."""
+    The region is decoded once before the findall, ``&amp;`` (SafeLinks URLs are full of
+    them) included: expanding it cannot create a quote or a bracket, so the tokens tile
+    the decoded text exactly when they tile the raw bytes. Any other entity: None, and
+    the caller reads the region element by element."""
     text = region.decode("utf-8")
     if "&" in text and text.count("&") != text.count("&amp;"):
-        found = _EXCEL_REL_TOKEN.findall(region)
-        if not _tiles(found, region):
-            return None
-        return {
-            rel_id.decode("utf-8"): _Rel(
-                kind.decode("utf-8"), _fast_text(target), mode == b"External"
-            )
-            for _whole, rel_id, kind, target, mode in found
-        }
+        return None
     text = text.replace("&amp;", "&")
-    tokens = _EXCEL_REL_TEXT_TOKEN.findall(text)
+    tokens = _EXCEL_REL_TOKEN.findall(text)
     if not _tiles(tokens, text) or text.count("<") != len(tokens):
         return None
     return {
