@@ -54,7 +54,7 @@ class App:
 
     def pipeline(self, parsed: dict[str, Any] | None = None) -> Pipeline:
         cache: dict[str, Any] = parsed if parsed is not None else {}
-        return Pipeline(self.engine, self.archive, self.rules(), load_aliases(), cache, self.ocr())
+        return Pipeline(self.engine, self.archive, self.rules(), load_aliases(), cache, self.ocr)
 
     def with_moa_ocr(self, mode: str) -> App:
         """This app with ``moa.ocr`` set to ``mode`` (a command-line override)."""

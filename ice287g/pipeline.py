@@ -70,10 +70,10 @@ class Pipeline:
         rules: Rules,
         aliases: dict[str, str],
         parsed: dict[str, ParsedListing | ParseError] | None = None,
-        ocr: Ocr | None = None,
+        ocr: Callable[[], Ocr | None] | None = None,
     ) -> None:
         self.engine, self.archive, self.rules, self.aliases = engine, archive, rules, aliases
-        self.ocr = ocr
+        self.ocr = ocr  # asked for only when a MOA comes (finding Tesseract runs it)
         self._parsed: dict[str, ParsedListing | ParseError] = parsed if parsed is not None else {}
 
     def rebuild(self, progress: Progress | None = None) -> Report:
@@ -159,8 +159,9 @@ class Pipeline:
     ) -> tuple[ProgramState, Outcome | None]:
         """A MOA or addendum PDF: parse it (cached by hash) and diff its bytes."""
         url = obs.url or obs.original_name or obs.sha256
+        ocr = self.ocr() if self.ocr is not None else None
         record = moa_store.cached_record(
-            session, obs.sha256, moa_parser_version(self.ocr), lambda: self._parse_moa(obs, url)
+            session, obs.sha256, moa_parser_version(ocr), lambda: self._parse_moa(obs, url, ocr)
         )
         ref = SnapshotRef(
             id=obs.snapshot_id,
@@ -176,14 +177,14 @@ class Pipeline:
         session.add(row)
         return state, Outcome(state, tuple(events), True)
 
-    def _parse_moa(self, obs: Observation, url: str) -> dict[str, Any]:
+    def _parse_moa(self, obs: Observation, url: str, ocr: Ocr | None) -> dict[str, Any]:
         from parsers.moa_pdf import parse_moa
 
         try:
             data = self.archive.read(obs.sha256)
         except (OSError, ValueError) as exc:
             return {"sha256": obs.sha256, "error": f"archive object unreadable: {exc}"}
-        return dict(parse_moa(data, obs.original_name or url, url, self.ocr).to_dict())
+        return dict(parse_moa(data, obs.original_name or url, url, ocr).to_dict())
 
     def _store(
         self,

@@ -182,6 +182,7 @@ _SIG_PAGE = re.compile(r"By\s*sign\w*\s+th\w*\s+MOA|Digitally\s+signed", re.I)
 _OVERLAY_PAGE = re.compile(r"Director|Sheriff|\b20\d\d\b", re.I)
 _OVERLAY_CHARS = 400  # a page with less text than this may be a scan with an e-signature
 _MAX_PAGES = 60  # MOAs run to 10-16 pages; anything far longer is not one
+_COLUMN_SPLIT = 0.47  # signature blocks left of this share of the page width are column 0
 _WORD_GAP = 0.45  # a horizontal gap wider than this many character heights splits words
 _WORD_BREAKS = frozenset(" \t\r\u00a0\x00\ufffe")
 _Char = tuple[str, float, float, float, float]  # character, left, right, top, bottom
@@ -510,7 +511,11 @@ _MONTH = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?P<rest>[\d \t,._]{2,16})",
     re.I,
 )
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+_MONTHS = tuple(name[:3].lower() for name in _MONTH_NAMES)
 _DIGITAL = re.compile(r"(?<!\d)(20\d\d)[.\-](\d\d)[.\-](\d\d)(?!\d)")
 _NUMERIC = re.compile(r"(?<![\d/])(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?![\d/])")
 _DATE_YEARS = range(2000, 2036)
@@ -534,10 +539,6 @@ def find_date(text: str) -> tuple[date | None, str | None]:
 
 _STRICT_NUMERIC = re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(20\d\d)(?![\d/.-])")
 _STRICT_WRITTEN = re.compile(r"\b([A-Z][a-z]{2,8})\s+(\d{1,2})(?:\s*[,.]\s*|\s+)(20\d\d)\b")
-_MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-)  # fmt: skip
 
 
 def strict_date(text: str) -> tuple[date | None, str | None]:
@@ -561,9 +562,8 @@ def strict_date(text: str) -> tuple[date | None, str | None]:
 
 def _month_named(word: str) -> int | None:
     """The month a typed month name gives, allowing one recognition slip (``Marth``)."""
-    for number, name in enumerate(_MONTH_NAMES, 1):
-        if word == name:
-            return number
+    if word in _MONTH_NAMES:
+        return _MONTH_NAMES.index(word) + 1
     close = [
         number
         for number, name in enumerate(_MONTH_NAMES, 1)
@@ -930,7 +930,7 @@ def _signature_blocks(page: _PageText) -> tuple[list[_Signed], bool]:
     lines = _lines(words)
     start = max((ln.bottom for ln in lines if _LAW_LINE.search(ln.text)), default=0.0)
     region = [w for w in words if w.top >= start - 2 and w.bottom <= page.height * 0.9]
-    split = page.width * 0.47
+    split = page.width * _COLUMN_SPLIT
     blocks: list[_RawBlock] = []
     for column, in_column in enumerate(
         ([w for w in region if w.x0 < split], [w for w in region if w.x0 >= split])
@@ -1325,11 +1325,11 @@ def ocr_missing_dates(
         return signed
     lines = [block.field_line("date") for _sig, block in signed]
     known = next((line for line in lines if line is not None), None)
-    missing = [
-        (i, _date_box(page, line or known, block.column, line is None))  # type: ignore[arg-type]
-        for i, ((sig, block), line) in enumerate(zip(signed, lines, strict=True))
-        if sig.date is None and (line or known) is not None
-    ]
+    missing = []
+    for i, ((sig, block), own) in enumerate(zip(signed, lines, strict=True)):
+        line = own or known
+        if sig.date is None and line is not None:
+            missing.append((i, _date_box(page, line, block.column, own is None)))
     if not missing:
         return signed
     images = [_render(pdf, page.number - 1, ocr.dpi, box) or b"" for _i, box in missing]
@@ -1347,7 +1347,7 @@ def _date_box(
     """Crop margins (left, bottom, right, top, in points) around a date field's value:
     right of its label (or the whole column, at another column's date line), from a line
     above the label to just below it."""
-    label, split = line.words[0], page.width * 0.47
+    label, split = line.words[0], page.width * _COLUMN_SPLIT
     height = max(label.bottom - label.top, 8.0)
     left, right = (0.0, split) if column == 0 else (split, page.width)
     if not whole_column:
