@@ -20,6 +20,7 @@ from ice287g.importer import Importer, ImportReport, iter_files, read_manifest
 from ice287g.pipeline import Report
 from ice287g.render import (
     EVENT_COLUMNS,
+    LISTING_FORMATS,
     changes_markdown,
     event_rows,
     render,
@@ -31,7 +32,7 @@ from store import moa as moa_store
 from store import queries
 from store.db import transaction
 
-FORMATS = click.Choice(["table", "csv", "json"])
+FORMATS = click.Choice(LISTING_FORMATS)
 
 
 class Ice287gGroup(click.Group):

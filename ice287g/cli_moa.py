@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from ice287g.errors import Ice287gError
-from ice287g.render import render, to_json
+from ice287g.render import LISTING_FORMATS, render, to_json
 
 PARSE_COLUMNS = (
     "file",
@@ -78,7 +78,7 @@ def parse_cmd(ctx: click.Context, files: tuple[Path, ...], fmt: str, ocr: bool |
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "json"]),
+    type=click.Choice(LISTING_FORMATS),
     default="table",
     show_default=True,
 )

@@ -66,6 +66,9 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+LISTING_FORMATS = ("table", "csv", "json")  # what render() writes; every listing offers them
+
+
 def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> str:
     if fmt == "json":
         return to_json(list(rows))
