@@ -183,7 +183,10 @@ def test_corpus_pdf(path: Path, records: dict[str, MoaRecord], ocr: Ocr | None) 
     ]
     assert not wrong, f"{path.stem}: {wrong} -> {record.to_dict()}"
     read_by_ocr = ocr is not None and not expected["has_text_layer"]
-    assert bool(record.ocr_pages) if read_by_ocr else ocr is not None or not record.ocr_pages
+    if read_by_ocr:
+        assert record.ocr_pages
+    elif ocr is None:
+        assert not record.ocr_pages
     assert record.error is None if expected["has_text_layer"] or read_by_ocr else record.error
     assert MoaRecord.from_dict(json.loads(json.dumps(record.to_dict()))) == record
 
