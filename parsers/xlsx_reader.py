@@ -28,22 +28,24 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from operator import itemgetter
-from typing import NamedTuple, TypeAlias, TypeVar
+from typing import Any, NamedTuple, TypeAlias, TypeVar
 from xml.etree.ElementTree import Element, XMLPullParser
 from xml.etree.ElementTree import ParseError as XMLSyntaxError
+
+from python_calamine import CalamineWorkbook
 
 from ice287g.errors import ParseError
 
 CellValue: TypeAlias = str | int | float | bool | datetime | date | time | None
 Coordinate: TypeAlias = tuple[int, int]
-_V = TypeVar("_V")
 _T = TypeVar("_T", bytes, str)
 _FIRST = itemgetter(0)
+_EXACT_INTEGERS = 2**53
 
 MIB = 1024 * 1024
 MAX_ROWS = 1_048_576
@@ -197,6 +199,8 @@ class _Book:
     entries: list[_SheetEntry] = field(default_factory=list)
     strings: list[str] = field(default_factory=list)
     date_styles: dict[str, str] = field(default_factory=dict)
+    cell_parts: tuple[str | None, str | None] = (None, None)  # shared strings, styles
+    cell_parts_loaded: bool = False
 
     def fail(self, reason: str) -> ParseError:
         return ParseError(self.source, reason)
@@ -252,9 +256,10 @@ def iter_sheets(
     """
     with _guard(source):
         book = _open_book(data, source, limits, fast)
+        values = _Calamine.open(book, data) if fast else None
     for entry in book.entries:
         with _guard(source):
-            sheet = _read_sheet(book, entry)
+            sheet = _read_sheet(book, entry, values)
         yield sheet
 
 
@@ -339,13 +344,29 @@ def _open_book(data: bytes, source: str, limits: ReadLimits, fast: bool) -> _Boo
     rels = _read_rels(book, workbook_path)
     _read_workbook_part(book, workbook_path, rels)
     base = posixpath.dirname(workbook_path)
-    strings_path = _rel_target(rels, "/sharedStrings", base, "xl/sharedStrings.xml")
-    if strings_path and book.has(strings_path):
-        book.strings = _read_shared_strings(book, strings_path)
-    styles_path = _rel_target(rels, "/styles", base, "xl/styles.xml")
-    if styles_path and book.has(styles_path):
-        book.date_styles = _read_date_styles(book, styles_path)
+    parts = (
+        _rel_target(rels, "/sharedStrings", base, "xl/sharedStrings.xml"),
+        _rel_target(rels, "/styles", base, "xl/styles.xml"),
+    )
+    book.cell_parts = (
+        parts[0] if parts[0] and book.has(parts[0]) else None,
+        parts[1] if parts[1] and book.has(parts[1]) else None,
+    )
+    if not fast:
+        _load_cell_parts(book)
     return book
+
+
+def _load_cell_parts(book: _Book) -> None:
+    """Shared strings and date styles, which only the reference path needs (read once)."""
+    if book.cell_parts_loaded:
+        return
+    strings_path, styles_path = book.cell_parts
+    if strings_path:
+        book.strings = _read_shared_strings(book, strings_path)
+    if styles_path:
+        book.date_styles = _read_date_styles(book, styles_path)
+    book.cell_parts_loaded = True
 
 
 # --------------------------------------------------------------------------- XML plumbing
@@ -517,11 +538,6 @@ def _rich_text(element: Element, tags: _Tags) -> str:
 
 def _read_shared_strings(book: _Book, path: str) -> list[str]:
     xml = book.read(path)
-    fast = _fast_strings(book, xml, path) if book.fast else None
-    return fast if fast is not None else _slow_strings(book, xml, path)
-
-
-def _slow_strings(book: _Book, xml: bytes, path: str) -> list[str]:
     tags = book.tags
     strings: list[str] = []
     for element in _iter_end(book, xml, path):
@@ -622,15 +638,17 @@ def serial_to_datetime(serial: float, epoch: datetime = _EXCEL_EPOCH) -> CellVal
 
 
 def _number(text: str) -> int | float | str:
+    """A number cell: Excel stores doubles, so ``42`` and ``42.0`` are one value, an int
+    (when a double holds it exactly), else a float; text that is no number stays text."""
     try:
-        if "." in text or "e" in text or "E" in text:
-            return float(text)
-        return int(text)
+        return _whole(float(text))
     except ValueError:
-        try:
-            return float(text)
-        except ValueError:
-            return text
+        return text
+
+
+def _whole(number: float) -> int | float:
+    """``number`` as an int when it is whole and within a double's exact integers."""
+    return int(number) if number.is_integer() and abs(number) < _EXACT_INTEGERS else number
 
 
 def _iso_value(text: str) -> CellValue:
@@ -777,7 +795,7 @@ class _Grid:
             ref = cell.get("r")
             column = columns.index(ref) if ref else column + 1
             value = _cell_value(cell, book)
-            if value is not None:
+            if value is not None and value != "":  # empty text is no value, as in calamine
                 _place(values, column, value)
         self.put(index, values)
 
@@ -794,55 +812,39 @@ def _merge(old: list[CellValue], new: list[CellValue]) -> list[CellValue]:
 # --------------------------------------------------------------------------- sheets
 
 
-class _Scan(NamedTuple):
-    links: list[_RawLink]
-    saw_sheet_data: bool
-    saw_hyperlinks: bool
-    rows: int
-
-
-def _read_sheet(book: _Book, entry: _SheetEntry) -> Sheet:
+def _read_sheet(book: _Book, entry: _SheetEntry, values: _Calamine | None) -> Sheet:
     xml = book.read(entry.path)
-    grid = _Grid(book)
-    raw_links = _fast_sheet(book, xml, entry.path, grid) if book.fast else None
-    if raw_links is None:
-        grid = _Grid(book)
-        raw_links = _scan_sheet(book, xml, entry.path, grid).links
-    links = _resolve_links(book, entry.path, raw_links, grid) if raw_links else {}
-    return Sheet(entry.name, grid.rows, links, entry.state)
+    sheet = _calamine_sheet(book, entry, xml, values) if values is not None else None
+    return sheet if sheet is not None else _reference_sheet(book, entry, xml)
 
 
-def _scan_sheet(book: _Book, xml: bytes, part: str, grid: _Grid) -> _Scan:
+def _reference_sheet(book: _Book, entry: _SheetEntry, xml: bytes) -> Sheet:
     """The reference path: rows and hyperlinks from iterparse ``end`` events."""
-    tags = book.tags
-    row_tag, link_tag = tags.row, tags.hyperlink
-    links: list[_RawLink] = []
-    saw_data = saw_links = False
-    rows = 0
-    for element in _iter_end(book, xml, part):
+    _load_cell_parts(book)
+    grid = _Grid(book)
+    row_tag, link_tag = book.tags.row, book.tags.hyperlink
+    raw_links: list[_RawLink] = []
+    for element in _iter_end(book, xml, entry.path):
         tag = element.tag
         if tag == row_tag:
             grid.add_row(element)
             element.clear()
-            rows += 1
         elif tag == link_tag:
-            links.append(
+            raw_links.append(
                 _RawLink(element.get("ref", ""), _rel_id(element), element.get("location"))
             )
             element.clear()
-        elif tag == tags.sheet_data:
-            saw_data = True
-        elif tag == tags.hyperlinks:
-            saw_links = True
-    return _Scan(links, saw_data, saw_links, rows)
+    rows = _without_trailing_empty_rows(grid.rows)
+    grid.rows = rows
+    links = _resolve_links(book, entry.path, raw_links, grid) if raw_links else {}
+    return Sheet(entry.name, rows, links, entry.state)
 
 
-def _link_url(raw: _RawLink, rels: dict[str, _Rel]) -> str | None:
-    rel = rels.get(raw.rel_id) if raw.rel_id else None
-    target = rel.target if rel is not None else ""
-    if raw.location:
-        return f"{target}#{raw.location}"
-    return target or None
+def _without_trailing_empty_rows(rows: list[list[CellValue]]) -> list[list[CellValue]]:
+    end = len(rows)
+    while end and not rows[end - 1]:
+        end -= 1
+    return rows if end == len(rows) else rows[:end]
 
 
 def _resolve_links(
@@ -851,25 +853,33 @@ def _resolve_links(
     rels = _read_rels(book, path) if any(raw.rel_id for raw in raw_links) else {}
     width = max((len(row) for row in grid.rows), default=0)
     links: dict[Coordinate, str] = {}
-    for raw in raw_links:
-        url = _link_url(raw, rels)
-        if url is None:
+    for ref, rel_id, location in raw_links:
+        rel = rels.get(rel_id) if rel_id else None
+        target = rel.target if rel is not None else ""
+        url = f"{target}#{location}" if location else target
+        if not url:
             continue
-        for coordinate in _expand(raw.ref, grid, len(grid.rows), width):
-            links[coordinate] = url
+        if ":" in ref:
+            links.update(dict.fromkeys(_expand(ref, grid, len(grid.rows), width), url))
+        elif (cell := _cell_ref(ref, grid)) is not None:
+            links[cell] = url
     return links
 
 
 def _cell_ref(ref: str, grid: _Grid) -> Coordinate | None:
     """0-based (row, column) of ``A1``-style text, None when it is not a cell reference."""
-    match = _CELL_REF.fullmatch(ref.strip())
-    if match is None:
-        return None
+    letters = ref.rstrip(_DIGITS)
+    digits = ref[len(letters) :]
+    if not (0 < len(letters) <= 3 and 0 < len(digits) <= 7 and letters.isascii()):
+        match = _CELL_REF.fullmatch(ref.strip())  # spaces, $ anchors, or no reference
+        if match is None:
+            return None
+        letters, digits = match[1], match[2]
     try:
-        column = grid.columns.index(match[1])
+        column = grid.columns.index(letters)
     except ParseError:
         return None
-    row = int(match[2]) - 1
+    row = int(digits) - 1
     return (row, column) if 0 <= row < MAX_ROWS else None
 
 
@@ -898,10 +908,6 @@ def _expand(ref: str, grid: _Grid, height: int, width: int) -> list[Coordinate]:
 # tokens found tile the region exactly. What lies outside the region is still parsed by
 # iterparse, which also confirms the region's element is where and what it should be.
 
-_FAST_SHEET_TOKEN = re.compile(
-    rb'(<c r="([A-Z]{1,3})[0-9]+"([^<>/]*)(?:/>|>(?:<f>[^<]*</f>)?<v>([^<]*)</v></c>)'
-    rb'|<row(?: r="([0-9]+)")?(?=[ />])([^<>]*)>|(</row>))'
-)
 # Relationships as Excel writes them, on decoded text; values are ``[^"]*`` (the regex
 # engine's fastest loop), and a ``<`` inside one is caught by counting: each token holds
 # exactly one ``<``.
@@ -914,12 +920,10 @@ _EXCEL_LINK_TOKEN = re.compile(
     rb'(?: r:id="([^"<>&]*)")?(?: location="([^"<>]*)")?'
     rb'(?: display="[^"<>]*")?(?: tooltip="[^"<>]*")?(?: xr:uid="[^"<>]*")?/>)'
 )
+_NOT_AMP = re.compile("&(?!amp;)")
 _FAST_LINK_TOKEN = re.compile(rb'(<hyperlink((?: [\w:]+="[^"<>]*")*) ?/>)')
 _FAST_REL_TOKEN = re.compile(rb'(<Relationship((?: [\w:]+="[^"<>]*")*) ?/>)')
-_FAST_SI_TOKEN = re.compile(rb'(<si><t(?: xml:space="preserve")?>([^<]*)</t></si>|<si><t/></si>)')
 _FAST_ATTR = re.compile(rb' ([\w:]+)="([^"<>]*)"')
-_FAST_ATTRS = re.compile(rb'(?: [\w:]+="[^"<>]*")* ?')
-_FAST_ROW_NUMBER = re.compile(rb'\sr="([^"]*)"')
 _FAST_ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|amp|lt|gt|quot|apos);")
 _FAST_BAD_AMPERSAND = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9A-Fa-f]+);)")
 _FAST_ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
@@ -1053,10 +1057,12 @@ def _fast_rels_unchecked(book: _Book, xml: bytes, path: str) -> dict[str, _Rel] 
     region = xml[span[0] : span[1]]
     if not _root_declares(xml, root, b"xmlns", (PACKAGE_RELS_NS,)):
         return None
-    if not _fast_region_ok(region, attributes=True):
-        return None
     rels = _excel_rels(region)
-    elements = _fast_elements(_FAST_REL_TOKEN, region) if rels is None else []
+    elements: list[dict[bytes, bytes]] | None = []
+    if rels is None:
+        if not _fast_region_ok(region, attributes=True):
+            return None
+        elements = _fast_elements(_FAST_REL_TOKEN, region)
     if elements is None:
         return None
     if (
@@ -1078,90 +1084,32 @@ def _fast_rels_unchecked(book: _Book, xml: bytes, path: str) -> dict[str, _Rel] 
 
 
 def _excel_rels(region: bytes) -> dict[str, _Rel] | None:
-    """Relationships written exactly as Excel writes them (one findall), else None.
+    """Relationships written exactly as Excel writes them (one findall), else None, and
+    the caller reads the region element by element.
 
-    The region is decoded once before the findall, ``&amp;`` (SafeLinks URLs are full of
-    them) included: expanding it cannot create a quote or a bracket, so the tokens tile
-    the decoded text exactly when they tile the raw bytes. Any other entity: None, and
-    the caller reads the region element by element."""
-    text = region.decode("utf-8")
-    if "&" in text and text.count("&") != text.count("&amp;"):
+    It checks what :func:`_fast_region_ok` checks, in ways cheaper for this shape: no
+    control characters, tabs or line ends (a parser would normalise them in attribute
+    values), valid UTF-8 without U+FFFE/U+FFFF, and ``&amp;`` as the only entity
+    (SafeLinks URLs are full of them), expanded in the values found."""
+    if len(region.translate(None, _ATTRIBUTE_BANNED_BYTES)) != len(region):
         return None
-    text = text.replace("&amp;", "&")
+    try:
+        text = region.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if "\ufffe" in text or "\uffff" in text or ("&" in text and _NOT_AMP.search(text)):
+        return None
     tokens = _EXCEL_REL_TOKEN.findall(text)
     if not _tiles(tokens, text) or text.count("<") != len(tokens):
         return None
-    return {
-        rel_id: _Rel(kind, target, mode == "External")
-        for _whole, rel_id, kind, target, mode in tokens
-    }
-
-
-def _fast_strings(book: _Book, xml: bytes, path: str) -> list[str] | None:
-    try:
-        return _fast_strings_unchecked(book, xml, path)
-    except _NotSimple:
-        return None
-
-
-def _fast_strings_unchecked(book: _Book, xml: bytes, path: str) -> list[str] | None:
-    span = _content_span(xml, b"sst")
-    if span is None or not _fast_part_ok(xml):
-        return None
-    ns = _namespace(book.tags.si)
-    if not _root_declares(xml, _find_tag(xml, b"sst"), b"xmlns", (ns,)):
-        return None
-    region = xml[span[0] : span[1]]
-    if not _fast_region_ok(region):
-        return None
-    tokens = _FAST_SI_TOKEN.findall(region)
-    if not _tiles(tokens, region):
-        return None
-    if _root_tag(book, xml[: span[0]] + xml[span[1] :], path) != f"{{{ns}}}sst":
-        return None
-    return [_unescape_x(_fast_text(raw)) if raw else "" for _whole, raw in tokens]
-
-
-def _fast_sheet(book: _Book, xml: bytes, part: str, grid: _Grid) -> list[_RawLink] | None:
-    """Rows (into ``grid``) and raw hyperlinks, or None to use the reference path."""
-    try:
-        return _fast_sheet_unchecked(book, xml, part, grid)
-    except _NotSimple:
-        return None
-
-
-def _fast_sheet_unchecked(book: _Book, xml: bytes, part: str, grid: _Grid) -> list[_RawLink] | None:
-    data_span = _content_span(xml, b"sheetData")
-    root = _find_tag(xml, b"worksheet")
-    if data_span is None or root < 0 or not _fast_part_ok(xml):
-        return None
-    if not _root_declares(xml, root, b"xmlns", (_namespace(book.tags.row),)):
-        return None
-    if not _fast_rows(book, xml[data_span[0] : data_span[1]], grid):
-        return None
-    spans = [data_span]
-    links: list[_RawLink] = []
-    link_span = _content_span(xml, b"hyperlinks")
-    if link_span is not None:
-        fast_links = _fast_links(xml, root, xml[link_span[0] : link_span[1]])
-        if fast_links is not None:
-            links, spans = fast_links, [data_span, link_span]
-    rest = _cut(xml, spans)
-    scan = _scan_sheet(book, rest, part, _Grid(book))
-    if not scan.saw_sheet_data or scan.rows or (len(spans) > 1 and not scan.saw_hyperlinks):
-        return None
-    return links + scan.links
-
-
-def _cut(xml: bytes, spans: list[tuple[int, int]]) -> bytes:
-    """``xml`` without the given (sorted, disjoint) spans."""
-    pieces: list[bytes] = []
-    position = 0
-    for start, end in sorted(spans):
-        pieces.append(xml[position:start])
-        position = end
-    pieces.append(xml[position:])
-    return b"".join(pieces)
+    rels = {}
+    for _whole, rel_id, kind, target, mode in tokens:
+        if "&" in target:  # only targets carry &amp; in practice; ids and types are checked
+            target = target.replace("&amp;", "&")
+        rels[rel_id] = _Rel(kind, target, mode == "External")
+    if "&" in text and any("&" in rel_id or "&" in rel.type for rel_id, rel in rels.items()):
+        return None  # let the element-by-element path expand them
+    return rels
 
 
 def _fast_links(xml: bytes, root: int, region: bytes) -> list[_RawLink] | None:
@@ -1173,7 +1121,9 @@ def _fast_links(xml: bytes, root: int, region: bytes) -> list[_RawLink] | None:
     if _tiles(found, region):
         return [
             _RawLink(
-                ref.decode("ascii"), rel_id.decode("utf-8") or None, _fast_text(location) or None
+                ref.decode("ascii"),
+                rel_id.decode("utf-8") or None,
+                _fast_text(location) or None if location else None,
             )
             for _whole, ref, rel_id, location in found
         ]
@@ -1192,97 +1142,145 @@ def _fast_links(xml: bytes, root: int, region: bytes) -> list[_RawLink] | None:
     ]
 
 
-def _fast_rows(book: _Book, region: bytes, grid: _Grid) -> bool:
-    """Fill ``grid`` from a checked ``sheetData`` region; False if it is not simple.
+# --------------------------------------------------------------------------- calamine
+#
+# The values of a sheet in Excel's own shape are read by calamine (Rust, via
+# python-calamine), which gives the same values as the reference path on the whole corpus
+# (the tests check it); the hyperlinks, which calamine does not read, come from the
+# sheet's ``<hyperlinks>`` region and relationships as above. A sheet is given to
+# calamine only after checks that keep the two paths equal and calamine's memory bounded;
+# anything else, and anything calamine fails on, goes to the reference path, which then
+# reads the sheet or says why it cannot.
 
-    The hot loop of the reader: shared strings and whole numbers are inlined, everything
-    else goes through :func:`_convert` exactly as on the reference path.
-    """
-    if not _fast_region_ok(region):
+# Text that calamine trims (no xml:space="preserve") and the reference path keeps as is.
+_LOOSE_EDGE_SPACE = re.compile(rb'<t>[ \t\r\n]|<t>[^<]*[ \t\r\n]</t>|<t (?!xml:space="preserve">)')
+_EMPTY_AS_NONE: dict[object, None] = {"": None}
+# A cell not numbered A1 to Z99999 (``r`` first), or a row without a number: calamine
+# would place it differently from the reference path or fill a rectangle up to it.
+_NOT_SIMPLE_REF = re.compile(rb'<c(?! r="[A-Z][0-9]{1,5}")[ >/]|<row(?! r=")[ >/]')
+_MAIN_NS_BYTES = MAIN_NS.encode()
+_ERROR_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^<>]*? t="e"[^<>]*>(?:<f>[^<]*</f>)?<v>([^<]*)</v></c>'
+)
+_CALAMINE_FAR_CELLS = 26 * 99_999  # the largest grid that passes _NOT_SIMPLE_REF
+
+
+class _Calamine:
+    """python-calamine's reading of the same bytes (the parts it reads checked first)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.workbook: CalamineWorkbook | None = None
+
+    @classmethod
+    def open(cls, book: _Book, data: bytes) -> _Calamine | None:
+        """A reader for ``data``, or None when its shared strings or styles are not in a
+        shape both paths read alike. Those parts are inflated here through the bounded,
+        CRC-checked reader first, so that calamine never meets a lying zip member."""
+        for path in book.cell_parts:
+            if path is not None:
+                part = book.read(path)
+                root = part.find(b"<", part.find(b"?>") + 1 if part.startswith(b"<?") else 0)
+                if not _fast_part_ok(part) or part.find(b"\r", root) >= 0:
+                    return None
+                if _LOOSE_EDGE_SPACE.search(part):
+                    return None  # calamine trims text not marked xml:space="preserve"
+        return cls(data)
+
+    def rows(self, name: str) -> list[list[CellValue]] | None:
+        """The sheet's values as calamine reads them ("" for empty), None on failure."""
+        try:
+            if self.workbook is None:
+                self.workbook = CalamineWorkbook.from_filelike(io.BytesIO(self.data))
+            grid: list[list[Any]] = self.workbook.get_sheet_by_name(name).to_python(
+                skip_empty_area=False
+            )
+        except Exception:  # whatever calamine cannot read, the reference path judges
+            return None
+        return grid
+
+
+def _calamine_sheet(book: _Book, entry: _SheetEntry, xml: bytes, values: _Calamine) -> Sheet | None:
+    """The sheet with values from calamine, or None to use the reference path."""
+    if not _calamine_shape_ok(xml, book.limits):
+        return None
+    raw_links = _simple_links(xml)
+    errors = _error_cells(xml, _Columns(book)) if b' t="e"' in xml else []
+    if raw_links is None or errors is None:
+        return None
+    grid = values.rows(entry.name)
+    if grid is None:
+        return None
+    rows = _calamine_rows(grid, errors)
+    if sum(map(len, rows)) > book.limits.max_cells:
+        return None  # the reference path refuses it with the budget's reason
+    sheet_grid = _Grid(book)
+    sheet_grid.rows = rows
+    links = _resolve_links(book, entry.path, raw_links, sheet_grid) if raw_links else {}
+    return Sheet(entry.name, rows, links, entry.state)
+
+
+def _calamine_shape_ok(xml: bytes, limits: ReadLimits) -> bool:
+    """Excel's own shape: UTF-8 without carriage returns inside the root, the main
+    namespace declared once (as the default, so no element is prefixed into it), every
+    row numbered and every cell numbered within A1:Z99999 (calamine fills the rectangle
+    up to its farthest cell), and no loose-space text."""
+    root = _find_tag(xml, b"worksheet")
+    if root < 0 or xml.count(_MAIN_NS_BYTES) != 1 or limits.max_cells < _CALAMINE_FAR_CELLS:
         return False
-    tokens = _FAST_SHEET_TOKEN.findall(region)
-    if not _tiles(tokens, region):
+    if _NOT_SIMPLE_REF.search(xml):
         return False
-    cells = _FastCells(book, grid)
-    blobs, columns, strings, dates = cells.blobs, cells.columns, book.strings, cells.dates
-    count = len(strings)
-    values: list[CellValue] | None = None
-    index = -1
-    for _whole, letters, blob, raw, row_number, row_attrs, closing in tokens:
-        if raw:
-            if values is None:
-                return False
-            column = columns[letters]
-            cell_type, style, date_kind = blobs[blob]
-            value: CellValue
-            if cell_type == "s" and raw.isdigit() and int(raw) < count:
-                value = strings[int(raw)]
-            elif cell_type is None and raw.isdigit():
-                value = dates[raw] if date_kind else int(raw)
-            else:
-                value = _convert(cell_type, _fast_text(raw), style, book)
-            if column == len(values):
-                values.append(value)
-            else:
-                _place(values, column, value)
-        elif letters:
-            if values is None:
-                return False
-        elif closing:
-            if values is None:
-                return False
-            grid.put(index, values)
-            values = None
-        elif values is not None:
-            return False
-        else:
-            index = int(row_number) - 1 if row_number else cells.row_index(row_attrs)
-            if not 0 <= index < MAX_ROWS:
-                return False
-            values = None if row_attrs.endswith(b"/") else []
-            if values is None:
-                grid.put(index, [])
-    return values is None
+    if b"<is>" in xml and _LOOSE_EDGE_SPACE.search(xml):
+        return False
+    return (
+        _fast_part_ok(xml)
+        and _root_declares(xml, root, b"xmlns", (MAIN_NS,))
+        and xml.find(b"\r", root) < 0  # line ends the XML parser would normalise
+    )
 
 
-class _Memo(dict[bytes, _V]):
-    """A dict that computes missing entries with ``compute`` (per-sheet caches)."""
+def _simple_links(xml: bytes) -> list[_RawLink] | None:
+    """The raw hyperlinks of a sheet whose ``<hyperlinks>`` region is in Excel's shape."""
+    count = xml.count(b"<hyperlink")
+    if count == 0:
+        return []
+    span = _content_span(xml, b"hyperlinks")
+    if span is None:
+        return None
+    links = _fast_links(xml, _find_tag(xml, b"worksheet"), xml[span[0] : span[1]])
+    return links if links is not None and len(links) + 1 == count else None
 
-    def __init__(self, compute: Callable[[bytes], _V]) -> None:
-        super().__init__()
-        self.compute = compute
 
-    def __missing__(self, key: bytes) -> _V:
-        value = self[key] = self.compute(key)
-        return value
+def _error_cells(xml: bytes, columns: _Columns) -> list[tuple[int, int, str]] | None:
+    """(row, column, text) of the error cells (``t="e"``), which calamine reads as empty;
+    None when one is not in Excel's shape."""
+    found = []
+    at = xml.find(b' t="e"')
+    while at >= 0:
+        match = _ERROR_CELL.match(xml, xml.rfind(b"<c ", 0, at))
+        if match is None or match.end() < at:
+            return None
+        column = columns.index(match[1].decode("ascii"))
+        found.append((int(match[2]) - 1, column, _unescape_x(_fast_text(match[3]))))
+        at = xml.find(b' t="e"', match.end())
+    return found
 
 
-class _FastCells:
-    """Per-sheet caches for the fast path: columns, cell attribute blobs, dates."""
-
-    def __init__(self, book: _Book, grid: _Grid) -> None:
-        self.book = book
-        self.grid = grid
-        self.columns = _Memo(self.column)
-        self.blobs = _Memo(self.blob_kind)
-        self.dates = _Memo(self.date)
-
-    def row_index(self, attrs: bytes) -> int:
-        match = _FAST_ROW_NUMBER.search(attrs)
-        return self.grid.row_index(match[1].decode("ascii", "replace") if match else None)
-
-    def column(self, letters: bytes) -> int:
-        return self.grid.columns.index(letters.decode("ascii"))
-
-    def date(self, raw: bytes) -> CellValue:
-        return serial_to_datetime(int(raw), self.book.epoch)
-
-    def blob_kind(self, blob: bytes) -> tuple[str | None, str | None, str | None]:
-        """(t, s, date kind) of a cell's attributes after ``r``; odd ones go to the parser."""
-        if not _FAST_ATTRS.fullmatch(blob):
-            raise _NotSimple("cell attributes")
-        attributes = {name: _fast_text(value) for name, value in _FAST_ATTR.findall(blob)}
-        if b"r" in attributes or any(b":" in name for name in attributes):
-            raise _NotSimple("cell attributes")
-        cell_type, style = attributes.get(b"t"), attributes.get(b"s")
-        return cell_type, style, self.book.date_styles.get(style) if style else None
+def _calamine_rows(
+    grid: list[list[CellValue]], errors: list[tuple[int, int, str]]
+) -> list[list[CellValue]]:
+    """Calamine's rectangle as the reference path's rows: "" is no value, whole floats
+    are ints, no trailing empty cells or rows, error cells put back."""
+    rows: list[list[CellValue]] = []
+    for row in grid:
+        values = list(map(_EMPTY_AS_NONE.get, row, row))
+        if float in map(type, values):
+            values = [_whole(value) if type(value) is float else value for value in values]
+        while values and values[-1] is None:
+            values.pop()
+        rows.append(values)
+    for row_index, column, text in errors:
+        while len(rows) <= row_index:
+            rows.append([])
+        _place(rows[row_index], column, text)
+    return _without_trailing_empty_rows(rows)
