@@ -8,16 +8,19 @@ on bytes input is a :class:`~ice287g.errors.ParseError` naming the source and th
 zip bombs included (declared sizes and compression ratios are checked before anything is
 inflated, and every inflation is bounded).
 
-Speed: Excel writes the big parts (``sheetData``, relationships, hyperlinks, shared
-strings) in one rigid shape. For those regions a regular expression whose tokens must
-tile the region exactly (every byte inside a recognised token, entities and encoding
-checked) reads several times faster than building elements; anything else falls back to
-the iterparse path, which is the reference (``fast=False`` forces it, and the tests check
-that both paths agree on the whole corpus and against openpyxl).
+Speed: the cell values of a sheet in Excel's own shape are read by calamine (Rust, via
+python-calamine), after checks that keep its reading equal to the reference path's and its
+memory bounded. Calamine reads no hyperlinks: Excel writes the relationships and the
+``<hyperlinks>`` region in one rigid shape, and for those a regular expression whose
+tokens must tile the region exactly (every byte inside a recognised token, entities and
+encoding checked) reads several times faster than building elements. Anything else falls
+back to the iterparse path, which is the reference (``fast=False`` forces it, and the
+tests check that both paths agree on the whole corpus and against openpyxl).
 
 Coordinates are 0-based: ``sheet.rows[0]`` is sheet row 1 and ``sheet.hyperlinks[(0, 5)]``
 is the link of cell F1. Rows keep their sheet position (missing rows are empty lists) and
-carry no trailing empty cells.
+carry no trailing empty cells; there are no trailing empty rows, and empty text is no
+value. Whole numbers are ints (Excel stores doubles), other numbers floats.
 """
 
 from __future__ import annotations
@@ -201,6 +204,13 @@ class _Book:
     date_styles: dict[str, str] = field(default_factory=dict)
     cell_parts: tuple[str | None, str | None] = (None, None)  # shared strings, styles
     cell_parts_loaded: bool = False
+    inflated: dict[str, bytes] = field(default_factory=dict)  # cell parts, read once
+
+    def read_cell_part(self, path: str) -> bytes:
+        """A shared-strings or styles part, inflated once for both paths."""
+        if path not in self.inflated:
+            self.inflated[path] = self.read(path)
+        return self.inflated[path]
 
     def fail(self, reason: str) -> ParseError:
         return ParseError(self.source, reason)
@@ -537,7 +547,7 @@ def _rich_text(element: Element, tags: _Tags) -> str:
 
 
 def _read_shared_strings(book: _Book, path: str) -> list[str]:
-    xml = book.read(path)
+    xml = book.read_cell_part(path)
     tags = book.tags
     strings: list[str] = []
     for element in _iter_end(book, xml, path):
@@ -580,7 +590,7 @@ def _read_date_styles(book: _Book, path: str) -> dict[str, str]:
     pending_formats: dict[int, str] = {}
     pending_xfs: list[str] = []
     xfs: list[str] = []
-    for element in _iter_end(book, book.read(path), path):
+    for element in _iter_end(book, book.read_cell_part(path), path):
         tag = element.tag
         if tag == tags.xf:
             pending_xfs.append(element.get("numFmtId", "0"))
@@ -834,10 +844,14 @@ def _reference_sheet(book: _Book, entry: _SheetEntry, xml: bytes) -> Sheet:
                 _RawLink(element.get("ref", ""), _rel_id(element), element.get("location"))
             )
             element.clear()
-    rows = _without_trailing_empty_rows(grid.rows)
-    grid.rows = rows
+    grid.rows = _without_trailing_empty_rows(grid.rows)
+    return _sheet(book, entry, grid, raw_links)
+
+
+def _sheet(book: _Book, entry: _SheetEntry, grid: _Grid, raw_links: list[_RawLink]) -> Sheet:
+    """The finished sheet: ``grid``'s rows and its hyperlinks resolved to cells."""
     links = _resolve_links(book, entry.path, raw_links, grid) if raw_links else {}
-    return Sheet(entry.name, rows, links, entry.state)
+    return Sheet(entry.name, grid.rows, links, entry.state)
 
 
 def _without_trailing_empty_rows(rows: list[list[CellValue]]) -> list[list[CellValue]]:
@@ -1104,11 +1118,11 @@ def _excel_rels(region: bytes) -> dict[str, _Rel] | None:
         return None
     rels = {}
     for _whole, rel_id, kind, target, mode in tokens:
-        if "&" in target:  # only targets carry &amp; in practice; ids and types are checked
+        if "&" in target:
             target = target.replace("&amp;", "&")
+        if "&" in rel_id or "&" in kind:
+            return None  # only targets carry &amp; in practice; the other path expands it
         rels[rel_id] = _Rel(kind, target, mode == "External")
-    if "&" in text and any("&" in rel_id or "&" in rel.type for rel_id, rel in rels.items()):
-        return None  # let the element-by-element path expand them
     return rels
 
 
@@ -1123,7 +1137,7 @@ def _fast_links(xml: bytes, root: int, region: bytes) -> list[_RawLink] | None:
             _RawLink(
                 ref.decode("ascii"),
                 rel_id.decode("utf-8") or None,
-                _fast_text(location) or None if location else None,
+                _fast_text(location) if location else None,
             )
             for _whole, ref, rel_id, location in found
         ]
@@ -1179,7 +1193,7 @@ class _Calamine:
         CRC-checked reader first, so that calamine never meets a lying zip member."""
         for path in book.cell_parts:
             if path is not None:
-                part = book.read(path)
+                part = book.read_cell_part(path)
                 root = part.find(b"<", part.find(b"?>") + 1 if part.startswith(b"<?") else 0)
                 if not _fast_part_ok(part) or part.find(b"\r", root) >= 0:
                     return None
@@ -1204,20 +1218,18 @@ def _calamine_sheet(book: _Book, entry: _SheetEntry, xml: bytes, values: _Calami
     """The sheet with values from calamine, or None to use the reference path."""
     if not _calamine_shape_ok(xml, book.limits):
         return None
+    grid = _Grid(book)
     raw_links = _simple_links(xml)
-    errors = _error_cells(xml, _Columns(book)) if b' t="e"' in xml else []
+    errors = _error_cells(xml, grid.columns) if b' t="e"' in xml else []
     if raw_links is None or errors is None:
         return None
-    grid = values.rows(entry.name)
-    if grid is None:
+    found = values.rows(entry.name)
+    if found is None:
         return None
-    rows = _calamine_rows(grid, errors)
-    if sum(map(len, rows)) > book.limits.max_cells:
+    grid.rows = _calamine_rows(found, errors)
+    if sum(map(len, grid.rows)) > book.limits.max_cells:
         return None  # the reference path refuses it with the budget's reason
-    sheet_grid = _Grid(book)
-    sheet_grid.rows = rows
-    links = _resolve_links(book, entry.path, raw_links, sheet_grid) if raw_links else {}
-    return Sheet(entry.name, rows, links, entry.state)
+    return _sheet(book, entry, grid, raw_links)
 
 
 def _calamine_shape_ok(xml: bytes, limits: ReadLimits) -> bool:
