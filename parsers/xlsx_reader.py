@@ -35,6 +35,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import repeat
 from operator import itemgetter
 from typing import Any, NamedTuple, TypeAlias, TypeVar
 from xml.etree.ElementTree import Element, XMLPullParser
@@ -175,7 +176,7 @@ class _Rel(NamedTuple):
 
 
 class _RawLink(NamedTuple):
-    ref: str
+    ref: str | Coordinate  # as written, or the cell already placed
     rel_id: str | None
     location: str | None
 
@@ -873,7 +874,9 @@ def _resolve_links(
         url = f"{target}#{location}" if location else target
         if not url:
             continue
-        if ":" in ref:
+        if isinstance(ref, tuple):
+            links[ref] = url
+        elif ":" in ref:
             links.update(dict.fromkeys(_expand(ref, grid, len(grid.rows), width), url))
         elif (cell := _cell_ref(ref, grid)) is not None:
             links[cell] = url
@@ -926,14 +929,26 @@ def _expand(ref: str, grid: _Grid, height: int, width: int) -> list[Coordinate]:
 # engine's fastest loop), and a ``<`` inside one is caught by counting: each token holds
 # exactly one ``<``.
 _EXCEL_REL_TOKEN = re.compile(
-    r'(<Relationship Id="([^"]*)" Type="([^"]*)" Target="([^"]*)"'
-    r'(?: TargetMode="(External|Internal)")?/>)'
+    r'<Relationship Id="([^"]*)" Type="([^"]*)" Target="([^"]*)"'
+    r'(?: TargetMode="(External|Internal)")?/>'
 )
+_REL_STRIDE = _EXCEL_REL_TOKEN.groups + 1
+# Split on (not found): what lies between two tokens must be empty, so one pass both
+# checks the tiling and yields the fields (column letters, row digits, range end, r:id,
+# location), every _LINK_STRIDE items.
 _EXCEL_LINK_TOKEN = re.compile(
-    rb'(<hyperlink ref="([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)"'
+    rb'<hyperlink ref="([A-Z]{1,2})([0-9]{1,7})(:[A-Z]{1,3}[0-9]{1,7})?"'
     rb'(?: r:id="([^"<>&]*)")?(?: location="([^"<>]*)")?'
-    rb'(?: display="[^"<>]*")?(?: tooltip="[^"<>]*")?(?: xr:uid="[^"<>]*")?/>)'
+    rb'(?: display="[^"<>]*")?(?: tooltip="[^"<>]*")?(?: xr:uid="[^"<>]*")?/>'
 )
+_LINK_STRIDE = _EXCEL_LINK_TOKEN.groups + 1
+_COLUMN_INDEX = {
+    name.encode(): index
+    for index, name in enumerate(
+        [chr(65 + a) for a in range(26)]
+        + [chr(65 + a) + chr(65 + b) for a in range(26) for b in range(26)]
+    )
+}  # A to ZZ, 0-based
 _NOT_AMP = re.compile("&(?!amp;)")
 _FAST_LINK_TOKEN = re.compile(rb'(<hyperlink((?: [\w:]+="[^"<>]*")*) ?/>)')
 _FAST_REL_TOKEN = re.compile(rb'(<Relationship((?: [\w:]+="[^"<>]*")*) ?/>)')
@@ -989,17 +1004,22 @@ def _find_tag(xml: bytes, name: bytes, start: int = 0) -> int:
 
 
 def _content_span(xml: bytes, name: bytes) -> tuple[int, int] | None:
-    """Offsets of the content of the single element ``<name>...</name>``."""
+    """Offsets of the content of the element ``<name>...</name>``, from its first start
+    tag to its last end tag, with no other start tag outside; a second one inside is
+    for the caller's tiling check to refuse."""
     start = _find_tag(xml, name)
-    if start < 0 or _find_tag(xml, name, start + 1) >= 0:
+    if start < 0:
         return None
     open_end = xml.find(b">", start)
     if open_end < 0:
         return None
     if xml[open_end - 1 : open_end] == b"/":
-        return (open_end + 1, open_end + 1)
-    close = xml.find(b"</" + name + b">", open_end)
-    return (open_end + 1, close) if close >= 0 else None
+        close = open_end + 1
+    else:
+        close = xml.rfind(b"</" + name + b">", open_end)
+    if close < 0 or _find_tag(xml, name, close) >= 0:
+        return None
+    return (open_end + 1, max(close, open_end + 1))
 
 
 def _tiles(tokens: list[tuple[_T, ...]], region: _T) -> bool:
@@ -1098,32 +1118,33 @@ def _fast_rels_unchecked(book: _Book, xml: bytes, path: str) -> dict[str, _Rel] 
 
 
 def _excel_rels(region: bytes) -> dict[str, _Rel] | None:
-    """Relationships written exactly as Excel writes them (one findall), else None, and
+    """Relationships written exactly as Excel writes them (one split), else None, and
     the caller reads the region element by element.
 
     It checks what :func:`_fast_region_ok` checks, in ways cheaper for this shape: no
     control characters, tabs or line ends (a parser would normalise them in attribute
     values), valid UTF-8 without U+FFFE/U+FFFF, and ``&amp;`` as the only entity
-    (SafeLinks URLs are full of them), expanded in the values found."""
+    (SafeLinks URLs are full of them), expanded before the split."""
     if len(region.translate(None, _ATTRIBUTE_BANNED_BYTES)) != len(region):
         return None
     try:
         text = region.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    if "\ufffe" in text or "\uffff" in text or ("&" in text and _NOT_AMP.search(text)):
+    if "\ufffe" in text or "\uffff" in text:
         return None
-    tokens = _EXCEL_REL_TOKEN.findall(text)
-    if not _tiles(tokens, text) or text.count("<") != len(tokens):
-        return None
-    rels = {}
-    for _whole, rel_id, kind, target, mode in tokens:
-        if "&" in target:
-            target = target.replace("&amp;", "&")
-        if "&" in rel_id or "&" in kind:
-            return None  # only targets carry &amp; in practice; the other path expands it
-        rels[rel_id] = _Rel(kind, target, mode == "External")
-    return rels
+    if "&" in text:
+        if _NOT_AMP.search(text):
+            return None
+        text = text.replace("&amp;", "&")  # no other entity, so no new '<' or '"'
+    parts = _EXCEL_REL_TOKEN.split(text)
+    stride = _REL_STRIDE
+    if any(parts[0::stride]) or text.count("<") != len(parts) // stride:
+        return None  # text between tokens, or a '<' inside a value
+    externals = [mode == "External" for mode in parts[4::stride]]
+    rels = zip(parts[2::stride], parts[3::stride], externals, strict=True)
+    # tuple.__new__ makes each _Rel in C: the NamedTuple constructor is Python code
+    return dict(zip(parts[1::stride], map(tuple.__new__, repeat(_Rel), rels), strict=True))
 
 
 def _fast_links(xml: bytes, root: int, region: bytes) -> list[_RawLink] | None:
@@ -1131,16 +1152,9 @@ def _fast_links(xml: bytes, root: int, region: bytes) -> list[_RawLink] | None:
         return None
     if not _root_declares(xml, root, b"xmlns:r", DOC_REL_NAMESPACES):
         return None
-    found = _EXCEL_LINK_TOKEN.findall(region)
-    if _tiles(found, region):
-        return [
-            _RawLink(
-                ref.decode("ascii"),
-                rel_id.decode("utf-8") or None,
-                _fast_text(location) if location else None,
-            )
-            for _whole, ref, rel_id, location in found
-        ]
+    excel = _excel_links(region)
+    if excel is not None:
+        return excel
     elements = _fast_elements(_FAST_LINK_TOKEN, region)
     if elements is None:
         return None
@@ -1154,6 +1168,28 @@ def _fast_links(xml: bytes, root: int, region: bytes) -> list[_RawLink] | None:
         )
         for attrs in elements
     ]
+
+
+def _excel_links(region: bytes) -> list[_RawLink] | None:
+    """The hyperlinks of a region exactly as Excel writes them, single cells placed
+    already; None when the region is in another shape."""
+    parts = _EXCEL_LINK_TOKEN.split(region)
+    stride = _LINK_STRIDE
+    if any(parts[0::stride]):
+        return None  # something between (or instead of) the tokens
+    letters, digits, ends = parts[1::stride], parts[2::stride], parts[3::stride]
+    rows = [int(row) - 1 for row in digits]
+    cells: list[str | Coordinate]
+    if any(ends) or (rows and not 0 <= min(rows) <= max(rows) < MAX_ROWS):
+        cells = [  # ranges, or rows beyond the sheet: placed later, as other refs are
+            (column + row + (end or b"")).decode("ascii")
+            for column, row, end in zip(letters, digits, ends, strict=True)
+        ]
+    else:
+        cells = list(zip(rows, map(_COLUMN_INDEX.__getitem__, letters), strict=True))
+    rel_ids = [rel_id.decode("utf-8") if rel_id else None for rel_id in parts[4::stride]]
+    locations = [_fast_text(text) if text else None for text in parts[5::stride]]
+    return list(map(_RawLink, cells, rel_ids, locations))
 
 
 # --------------------------------------------------------------------------- calamine
@@ -1171,7 +1207,10 @@ _LOOSE_EDGE_SPACE = re.compile(rb'<t>[ \t\r\n]|<t>[^<]*[ \t\r\n]</t>|<t (?!xml:s
 _EMPTY_AS_NONE: dict[object, None] = {"": None}
 # A cell not numbered A1 to Z99999 (``r`` first), or a row without a number: calamine
 # would place it differently from the reference path or fill a rectangle up to it.
-_NOT_SIMPLE_REF = re.compile(rb'<c(?! r="[A-Z][0-9]{1,5}")[ >/]|<row(?! r=")[ >/]')
+_NOT_SIMPLE_REF = re.compile(rb'<(?:c(?! r="[A-Z][0-9]{1,5}")|row(?! r="))[ >/\t\n]')
+_NOT_SIMPLE_OR_INLINE = re.compile(  # and the first inline string, in the same pass
+    rb'<(?:c(?! r="[A-Z][0-9]{1,5}")[ >/\t\n]|row(?! r=")[ >/\t\n]|is>)'
+)
 _MAIN_NS_BYTES = MAIN_NS.encode()
 _ERROR_CELL = re.compile(
     rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^<>]*? t="e"[^<>]*>(?:<f>[^<]*</f>)?<v>([^<]*)</v></c>'
@@ -1240,10 +1279,12 @@ def _calamine_shape_ok(xml: bytes, limits: ReadLimits) -> bool:
     root = _find_tag(xml, b"worksheet")
     if root < 0 or xml.count(_MAIN_NS_BYTES) != 1 or limits.max_cells < _CALAMINE_FAR_CELLS:
         return False
-    if _NOT_SIMPLE_REF.search(xml):
-        return False
-    if b"<is>" in xml and _LOOSE_EDGE_SPACE.search(xml):
-        return False
+    odd = _NOT_SIMPLE_OR_INLINE.search(xml)
+    if odd is not None:
+        if odd[0] != b"<is>" or _NOT_SIMPLE_REF.search(xml, odd.end()):
+            return False
+        if _LOOSE_EDGE_SPACE.search(xml):
+            return False
     return (
         _fast_part_ok(xml)
         and _root_declares(xml, root, b"xmlns", (MAIN_NS,))
@@ -1253,27 +1294,33 @@ def _calamine_shape_ok(xml: bytes, limits: ReadLimits) -> bool:
 
 def _simple_links(xml: bytes) -> list[_RawLink] | None:
     """The raw hyperlinks of a sheet whose ``<hyperlinks>`` region is in Excel's shape."""
-    count = xml.count(b"<hyperlink")
-    if count == 0:
+    start = xml.find(b"<hyperlink")
+    if start < 0:
         return []
-    span = _content_span(xml, b"hyperlinks")
-    if span is None:
-        return None
-    links = _fast_links(xml, _find_tag(xml, b"worksheet"), xml[span[0] : span[1]])
-    return links if links is not None and len(links) + 1 == count else None
+    end = xml.find(b"</hyperlinks>", start)
+    if xml[start : start + 12] != b"<hyperlinks>" or end < 0 or xml.find(b"<hyperlink", end) >= 0:
+        return None  # the region in another shape, or hyperlinks elsewhere
+    # The tokens tile the region and no value holds a '<': it has no other hyperlink.
+    return _fast_links(xml, _find_tag(xml, b"worksheet"), xml[start + 12 : end])
 
 
 def _error_cells(xml: bytes, columns: _Columns) -> list[tuple[int, int, str]] | None:
     """(row, column, text) of the error cells (``t="e"``), which calamine reads as empty;
     None when one is not in Excel's shape."""
     found = []
+    texts: dict[bytes, str] = {}  # mostly one text, #N/A
     at = xml.find(b' t="e"')
     while at >= 0:
         match = _ERROR_CELL.match(xml, xml.rfind(b"<c ", 0, at))
         if match is None or match.end() < at:
             return None
-        column = columns.index(match[1].decode("ascii"))
-        found.append((int(match[2]) - 1, column, _unescape_x(_fast_text(match[3]))))
+        letters, raw = match[1], match[3]
+        column = _COLUMN_INDEX.get(letters)
+        if column is None:
+            column = columns.index(letters.decode("ascii"))
+        if (text := texts.get(raw)) is None:
+            text = texts[raw] = _unescape_x(_fast_text(raw))
+        found.append((int(match[2]) - 1, column, text))
         at = xml.find(b' t="e"', match.end())
     return found
 
