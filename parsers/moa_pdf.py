@@ -1118,6 +1118,80 @@ def _repair_word(word: str, vocabulary: Counter[str]) -> str:
     return best
 
 
+# Words of signers' offices, for mending titles clipped or split by a signature stroke.
+_OFFICE_WORDS = frozenset(
+    [
+        "Acting",
+        "Assistant",
+        "Associate",
+        "Attorney",
+        "Chief",
+        "Commissioner",
+        "Corrections",
+        "County",
+        "Deputy",
+        "Director",
+        "Enforcement",
+        "Executive",
+        "General",
+        "Interim",
+        "Manager",
+        "Operations",
+        "Police",
+        "Removal",
+        "Safety",
+        "Secretary",
+        "Sheriff",
+        "Superintendent",
+        "Undersheriff",
+    ]
+)
+
+
+def repair_title(title: str | None, text: str) -> str | None:
+    """A title with recognition slips mended: a clipped first word (``ecutive``), words
+    run together (``xecutiveAssociate``) or split (``Swee ater``), from the office words
+    and the document's own frequent spellings."""
+    if not title:
+        return title
+    vocabulary = Counter(re.findall(r"[A-Za-z][A-Za-z']+", text.replace("\u2019", "'")))
+    known = _OFFICE_WORDS | {w for w, n in vocabulary.items() if n >= 3 and w[0].isupper()}
+    words = re.sub(r"(?<=[a-z])(?=[A-Z][a-z])", " ", title).split()
+    words = _join_split_words(words, known)
+    mended = [_unclip(word, known) if i == 0 else word for i, word in enumerate(words)]
+    if not mended or mended[0] not in known:
+        return title  # not recognisably an office: left as read
+    return " ".join(mended)
+
+
+def _join_split_words(words: list[str], known: frozenset[str] | set[str]) -> list[str]:
+    out: list[str] = []
+    for word in words:
+        if out and out[-1] not in known and word not in known:
+            joined = _closest_known(out[-1] + word, known)
+            if joined:
+                out[-1] = joined
+                continue
+        out.append(word)
+    return out
+
+
+def _closest_known(word: str, known: frozenset[str] | set[str]) -> str | None:
+    best = max(known, key=lambda k: SequenceMatcher(None, word, k).ratio(), default=None)
+    if best and best[0] == word[0] and SequenceMatcher(None, word, best).ratio() >= 0.85:
+        return best
+    return None
+
+
+def _unclip(word: str, known: frozenset[str] | set[str]) -> str:
+    """A first word whose first letters a signature hid, when exactly one office word
+    ends with it."""
+    if word in known or len(word) < 4 or not word[0].islower():
+        return word
+    whole = [k for k in _OFFICE_WORDS if k.lower().endswith(word.lower()) and k != word]
+    return whole[0] if len(whole) == 1 else word
+
+
 _ADDRESS = re.compile(
     r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)*,\s*(?P<code>[A-Z]{2})\.?(?=\s+\d{5}|\s+Sub\b)"
 )
@@ -1458,7 +1532,7 @@ def _record(
     model, evidence = _model(doc, names)
     agency, suffix_state = _agency(doc)
     page, pairs, decoded = signed
-    signatures = tuple(s for s, _block in pairs)
+    signatures = tuple(replace(s, title=repair_title(s.title, doc.text)) for s, _b in pairs)
     read = [p for p in doc.pages if len(p.text.strip()) >= _TEXT_PAGE_CHARS]
     has_text = bool(doc.pages) and sum(not p.ocr for p in read) * 2 >= len(doc.pages)
     return _replace(

@@ -29,7 +29,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parsers.moa_pdf import MoaRecord, SignatureBlock, find_date, parse_moa, strict_date
+from parsers.moa_pdf import (
+    MoaRecord,
+    SignatureBlock,
+    find_date,
+    parse_moa,
+    repair_title,
+    strict_date,
+)
 from parsers.normalize import agency_key
 from parsers.ocr import Ocr, OcrWord, find_tesseract, parse_tsv
 
@@ -588,3 +595,22 @@ def test_tesseract_tsv_and_a_missing_binary() -> None:
     )
     assert parse_tsv(tsv) == [OcrWord("Sheriff", 10, 20, 40, 32, (1, 1, 1))]
     assert find_tesseract("no-such-ocr-program-here") is None
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("ecutive Associate Director", "Executive Associate Director"),  # clipped
+        ("xecutiveAssociate Director", "Executive Associate Director"),  # run together
+        ("Swee ater County Sheriff", "Sweetwater County Sheriff"),  # split
+        ("Oklahoma Commissioner of Public Safety", "Oklahoma Commissioner of Public Safety"),
+        ("Sheriff, Lake County", "Sheriff, Lake County"),
+        ("McKenzie Director", "McKenzie Director"),  # no office word first: as read
+        (None, None),
+    ],
+)
+def test_titles_are_mended_from_office_words_and_the_document(
+    title: str | None, expected: str | None
+) -> None:
+    text = "Sweetwater County Sheriff's Office. Sweetwater County, Sweetwater, Oklahoma x3 " * 3
+    assert repair_title(title, text) == expected
