@@ -1189,7 +1189,8 @@ def _excel_links(region: bytes) -> list[_RawLink] | None:
         cells = list(zip(rows, map(_COLUMN_INDEX.__getitem__, letters), strict=True))
     rel_ids = [rel_id.decode("utf-8") if rel_id else None for rel_id in parts[4::stride]]
     locations = [_fast_text(text) if text else None for text in parts[5::stride]]
-    return list(map(_RawLink, cells, rel_ids, locations))
+    links = zip(cells, rel_ids, locations, strict=True)
+    return list(map(tuple.__new__, repeat(_RawLink), links))  # made in C, as _excel_rels
 
 
 # --------------------------------------------------------------------------- calamine
