@@ -1388,6 +1388,93 @@ def _overlap(a: _Word, b: _Word) -> bool:
     return a.x0 < b.x1 and b.x0 < a.x1 and a.top < b.bottom and b.top < a.bottom
 
 
+def ocr_missing_signers(
+    pdf: pdfium.PdfDocument, page: _PageText, signed: list[_Signed], ocr: Ocr
+) -> list[_Signed]:
+    """On a scanned signature page whose text layer lacks a signer's name or title, or
+    a whole block (the scan's own recognition lost a column): the page read again by
+    OCR alone, and only what was missing taken from that reading (a date only when it
+    reads as a whole, clean date). Nothing the text layer gives is replaced."""
+    if page.ocr or not _lacks_signer(signed) or not _is_scan(pdf, page.number - 1):
+        return signed
+    words = ocr.read([_render(pdf, page.number - 1, ocr.dpi) or b""])[0]
+    if not words:
+        return signed
+    reread, _decoded = _signature_blocks(_ocr_only_page(page, words, 72 / ocr.dpi))
+    return fill_signers(signed, reread)
+
+
+def _lacks_signer(signed: Sequence[_Signed]) -> bool:
+    parties = {sig.party for sig, _block in signed}
+    gaps = any(sig.name is None or sig.title is None for sig, _block in signed)
+    return gaps or not {"agency", "ice"} <= parties
+
+
+def _is_scan(pdf: pdfium.PdfDocument, index: int) -> bool:
+    """Whether an image covers most of the page (a scan, whose pixels may hold what its
+    recognised text layer lost)."""
+    page = pdf[index]
+    try:
+        area = page.get_width() * page.get_height()
+        for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=2):
+            left, bottom, right, top = obj.get_bounds()
+            if (right - left) * (top - bottom) >= 0.5 * area:
+                return True
+        return False
+    except pdfium.PdfiumError:
+        return False
+    finally:
+        page.close()
+
+
+def _ocr_only_page(own: _PageText, found: Sequence[OcrWord], scale: float) -> _PageText:
+    """The page as OCR alone reads it (its text layer set aside)."""
+    words = tuple(
+        _Word(w.text, w.left * scale, w.right * scale, w.top * scale, w.bottom * scale)
+        for w in found
+    )
+    lines: dict[tuple[int, int, int], list[str]] = {}
+    for word in found:
+        lines.setdefault(word.line, []).append(word.text)
+    text = "\n".join(" ".join(ws) for ws in lines.values())
+    return _PageText(own.number, text, own.width, own.height, words, True, own.text)
+
+
+def fill_signers(signed: list[_Signed], reread: list[_Signed]) -> list[_Signed]:
+    """``signed`` with its missing names and titles (and dates) taken from the same
+    party's block in ``reread``, and the parties it lacks added from there."""
+    out: list[_Signed] = []
+    names = {sig.name for sig, _block in signed if sig.name}
+    for sig, block in signed:
+        other = next((o for o, _b in reread if o.party == sig.party), None)
+        out.append((_filled(sig, other, names) if other else sig, block))
+    have = {sig.party for sig, _block in signed}
+    out += [(_vetted(sig, names), block) for sig, block in reread if sig.party not in have]
+    return sorted(out, key=lambda pair: _PARTY_RANK[pair[0].party])
+
+
+def _vetted(sig: SignatureBlock, names: set[str]) -> SignatureBlock:
+    """A block read again by OCR, keeping a name only when no other block has it and a
+    title only when it names an office (a hand-written one reads as noise)."""
+    name = sig.name if sig.name not in names else None
+    title = sig.title if sig.title and _TITLE_WORDS.search(sig.title) else None
+    return replace(sig, name=name, title=title)
+
+
+def _filled(sig: SignatureBlock, other: SignatureBlock, names: set[str]) -> SignatureBlock:
+    """``sig`` with what it lacks taken from ``other`` (vetted)."""
+    other = _vetted(other, names)
+    dated = sig.date is None and other.date is not None
+    return replace(
+        sig,
+        name=sig.name or other.name,
+        title=sig.title or other.title,
+        date=other.date if dated else sig.date,
+        date_raw=other.date_raw if dated else sig.date_raw,
+        date_ocr=True if dated else sig.date_ocr,
+    )
+
+
 def ocr_missing_dates(
     pdf: pdfium.PdfDocument, page: _PageText, signed: list[_Signed], ocr: Ocr
 ) -> list[_Signed]:
@@ -1479,7 +1566,8 @@ def _parse(data: bytes, base: MoaRecord, ocr: Ocr | None) -> MoaRecord:
             doc = _with_words_after_signing(pdf, doc)
             signed = _signature_page(doc)
         if ocr is not None and signed[0] is not None:
-            signed = (signed[0], ocr_missing_dates(pdf, signed[0], signed[1], ocr), signed[2])
+            pairs = ocr_missing_signers(pdf, signed[0], signed[1], ocr)
+            signed = (signed[0], ocr_missing_dates(pdf, signed[0], pairs, ocr), signed[2])
     finally:
         pdf.close()
     names = [n for n in (base.source, base.url or "") if n and n != "<bytes>"]

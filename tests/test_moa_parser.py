@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 from parsers.moa_pdf import (
     MoaRecord,
     SignatureBlock,
+    fill_signers,
     find_date,
     parse_moa,
     repair_title,
@@ -67,7 +68,7 @@ HANDWRITTEN_ICE_DATE = frozenset({
     "Lake_City_PD_FL_TFM_MOA_04.29.25",
     "LongboatKeyPoliceDeptFL_TFM_MOA_04232025",
 })  # fmt: skip
-OCR_TARGET_OVERALL = 0.84  # of all expected values, hand-written ones included
+OCR_TARGET_OVERALL = 0.86  # of all expected values, hand-written ones included
 pytestmark = pytest.mark.xdist_group("moa_corpus")  # parse the corpus in one worker only
 Placed = tuple[float, float, str]  # x, y (points from the bottom left), text
 
@@ -614,3 +615,29 @@ def test_titles_are_mended_from_office_words_and_the_document(
 ) -> None:
     text = "Sweetwater County Sheriff's Office. Sweetwater County, Sweetwater, Oklahoma x3 " * 3
     assert repair_title(title, text) == expected
+
+
+def test_a_scanned_page_read_again_fills_only_what_the_text_layer_lacks() -> None:
+    """The OCR re-reading of a scanned signature page adds missing names, office titles,
+    dates and blocks; it never replaces a value, copies another signer's name, or takes
+    a hand-written title that reads as noise."""
+    layer = [
+        (SignatureBlock("agency", "Frank Rubino", None, date(2025, 4, 2), "4/2/2025"), None),
+        (SignatureBlock("ice", None, "Acting Director", None), None),
+        (SignatureBlock("other", None, None, date(2025, 4, 2)), None),
+    ]
+    reread = [
+        (SignatureBlock("agency", "Frank Rubin", "UMBECBECETL", date(2025, 4, 3), "4/3"), None),
+        (SignatureBlock("ice", "Todd M. Lyons", "Acting Dire chr", date(2025, 4, 23)), None),
+        (SignatureBlock("other", "Frank Rubino", "Town Manager", None), None),
+    ]
+    got = [sig for sig, _block in fill_signers(layer, reread)]  # type: ignore[arg-type]
+    assert got == [
+        SignatureBlock("agency", "Frank Rubino", None, date(2025, 4, 2), "4/2/2025"),
+        SignatureBlock("ice", "Todd M. Lyons", "Acting Director", date(2025, 4, 23), None, True),
+        SignatureBlock("other", None, "Town Manager", date(2025, 4, 2)),
+    ]
+    lone = [(SignatureBlock("agency", "Ann Lee", "UMBECBECETL"), None)]
+    added = fill_signers(layer[1:], lone)  # type: ignore[arg-type]
+    assert [sig.party for sig, _block in added] == ["agency", "ice", "other"]
+    assert added[0][0] == SignatureBlock("agency", "Ann Lee")  # the noise title dropped
