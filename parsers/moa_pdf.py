@@ -1370,15 +1370,8 @@ def _render(
 
 def _ocr_page(own: _PageText, found: Sequence[OcrWord], scale: float) -> _PageText:
     """A page's text-layer words plus the recognised words that do not overlap them."""
-    words = [
-        _Word(w.text, w.left * scale, w.right * scale, w.top * scale, w.bottom * scale)
-        for w in found
-    ]
-    words = [w for w in words if not any(_overlap(w, o) for o in own.words)]
-    lines: dict[tuple[int, int, int], list[str]] = {}
-    for word in found:
-        lines.setdefault(word.line, []).append(word.text)
-    text = "\n".join([own.text.strip(), *(" ".join(ws) for ws in lines.values())])
+    words = [w for w in _scaled(found, scale) if not any(_overlap(w, o) for o in own.words)]
+    text = "\n".join([own.text.strip(), _ocr_text(found)])
     return _PageText(
         own.number, text.strip(), own.width, own.height, (*own.words, *words), True, own.text
     )
@@ -1429,15 +1422,24 @@ def _is_scan(pdf: pdfium.PdfDocument, index: int) -> bool:
 
 def _ocr_only_page(own: _PageText, found: Sequence[OcrWord], scale: float) -> _PageText:
     """The page as OCR alone reads it (its text layer set aside)."""
-    words = tuple(
+    words = tuple(_scaled(found, scale))
+    return _PageText(own.number, _ocr_text(found), own.width, own.height, words, True, own.text)
+
+
+def _scaled(found: Sequence[OcrWord], scale: float) -> list[_Word]:
+    """Recognised words with their pixel boxes in points."""
+    return [
         _Word(w.text, w.left * scale, w.right * scale, w.top * scale, w.bottom * scale)
         for w in found
-    )
+    ]
+
+
+def _ocr_text(found: Sequence[OcrWord]) -> str:
+    """Recognised words as text, a line of the engine's per line."""
     lines: dict[tuple[int, int, int], list[str]] = {}
     for word in found:
         lines.setdefault(word.line, []).append(word.text)
-    text = "\n".join(" ".join(ws) for ws in lines.values())
-    return _PageText(own.number, text, own.width, own.height, words, True, own.text)
+    return "\n".join(" ".join(words) for words in lines.values())
 
 
 def fill_signers(signed: list[_Signed], reread: list[_Signed]) -> list[_Signed]:
