@@ -52,7 +52,7 @@ from parsers.ocr import Ocr, OcrWord
 
 # Bump when a change to this module can change a record: the store re-parses archived
 # documents whose cached record has another version.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
 # --------------------------------------------------------------------------- records
 
