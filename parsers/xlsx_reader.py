@@ -1076,6 +1076,12 @@ def _root_declares(xml: bytes, start: int, attribute: bytes, values: tuple[str, 
     return match is not None and match[1].decode("utf-8", "replace") in values
 
 
+def _root_binds(xml: bytes, start: int, prefix: bytes) -> bool:
+    """Whether the start tag at ``start`` declares the namespace prefix ``prefix``."""
+    tag = xml[start : xml.find(b">", start) + 1]
+    return re.search(rb"\sxmlns:" + re.escape(prefix) + rb'="[^"]+"', tag) is not None
+
+
 def _fast_rels(book: _Book, xml: bytes, path: str) -> dict[str, _Rel] | None:
     try:
         return _fast_rels_unchecked(book, xml, path)
@@ -1152,6 +1158,8 @@ def _fast_links(xml: bytes, root: int, region: bytes) -> list[_RawLink] | None:
         return None
     if not _root_declares(xml, root, b"xmlns:r", DOC_REL_NAMESPACES):
         return None
+    if b" xr:" in region and not _root_binds(xml, root, b"xr"):
+        return None  # an unbound prefix: malformed, let the parser say so
     excel = _excel_links(region)
     if excel is not None:
         return excel
@@ -1276,7 +1284,11 @@ def _calamine_shape_ok(xml: bytes, limits: ReadLimits) -> bool:
     """Excel's own shape: UTF-8 without carriage returns inside the root, the main
     namespace declared once (as the default, so no element is prefixed into it), every
     row numbered and every cell numbered within A1:Z99999 (calamine fills the rectangle
-    up to its farthest cell), and no loose-space text."""
+    up to its farthest cell), and no loose-space text.
+
+    Not checked (it would cost a pass over the part): that every namespace prefix in a
+    row or cell attribute is declared. Calamine ignores such attributes, so a sheet
+    using an undeclared one is read here where the reference path calls it malformed."""
     root = _find_tag(xml, b"worksheet")
     if root < 0 or xml.count(_MAIN_NS_BYTES) != 1 or limits.max_cells < _CALAMINE_FAR_CELLS:
         return False

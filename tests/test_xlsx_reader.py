@@ -245,6 +245,33 @@ def test_hyperlinks_ranges_locations_and_escaping() -> None:
     assert sheet.link(0, 0) == "#Other!A1" and sheet.link(3, 3) is None
 
 
+@pytest.mark.parametrize(
+    ("refs", "expected"),
+    [
+        (["A1", "AA10", "B3"], {(0, 0), (9, 26), (2, 1)}),  # placed as they are read
+        (["A1", "AAA5"], {(0, 0), (4, 702)}),  # a three-letter column: element by element
+        (["A1", "A0", "B9999999"], {(0, 0)}),  # no such rows: those links are dropped
+        (["A1", "B1:B2"], {(0, 0), (0, 1), (1, 1)}),  # a range among single cells
+        (["B2", "B2"], {(1, 1)}),  # the same cell twice: the later link wins
+    ],
+)
+def test_excel_shaped_hyperlinks_agree_between_paths(
+    refs: list[str], expected: set[tuple[int, int]]
+) -> None:
+    rows = '<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="B2"><v>2</v></c></row>'
+    tail = (
+        "<hyperlinks>"
+        + "".join(f'<hyperlink ref="{ref}" r:id="rId{n}"/>' for n, ref in enumerate(refs))
+        + "</hyperlinks>"
+    )
+    links = {0: {f"rId{n}": f"https://x.test/{n}?a=1&amp;b=2" for n in range(len(refs))}}
+    sheet = read_both(make_xlsx([("S", sheet_data(rows, tail))], links=links))[0]
+    assert set(sheet.hyperlinks) == expected
+    assert all(url.endswith("?a=1&b=2") for url in sheet.hyperlinks.values())
+    if refs == ["B2", "B2"]:
+        assert sheet.hyperlinks[(1, 1)] == "https://x.test/1?a=1&b=2"
+
+
 def test_corrupt_parts_are_parse_errors() -> None:
     good = make_xlsx(
         [("S", sheet_data('<row r="1"><c r="A1" t="s"><v>0</v></c></row>'))],
@@ -668,3 +695,12 @@ def _random_cell(rng: random.Random, ref: str) -> str:
     if kind == 2:
         return f'<c r="{ref}" s="{rng.randrange(5)}"/>'
     return f'<c r="{ref}" t="e"><v>#N/A</v></c>'
+
+
+def test_an_unbound_prefix_in_the_hyperlinks_is_malformed_on_both_paths() -> None:
+    rows = '<row r="1"><c r="A1"><v>1</v></c></row>'
+    tail = '<hyperlinks><hyperlink ref="A1" r:id="rId0" xr:uid="{0}"/></hyperlinks>'
+    data = make_xlsx([("S", sheet_data(rows, tail))], links={0: {"rId0": "https://x.test/"}})
+    for fast in (True, False):
+        with pytest.raises(ParseError, match="unbound prefix"):
+            read_workbook(data, "test.xlsx", fast=fast)
