@@ -10,7 +10,9 @@ inflated, and every inflation is bounded).
 
 Speed: the cell values of a sheet in Excel's own shape are read by calamine (Rust, via
 python-calamine), after checks that keep its reading equal to the reference path's and its
-memory bounded. Calamine reads no hyperlinks: Excel writes the relationships and the
+memory bounded. Calamine is given a stored (uncompressed) zip of the parts this reader has
+already inflated through its bounded reader, so it inflates nothing itself. Calamine
+reads no hyperlinks: Excel writes the relationships and the
 ``<hyperlinks>`` region in one rigid shape, and for those a regular expression whose
 tokens must tile the region exactly (every byte inside a recognised token, entities and
 encoding checked) reads several times faster than building elements. Anything else falls
@@ -205,13 +207,14 @@ class _Book:
     date_styles: dict[str, str] = field(default_factory=dict)
     cell_parts: tuple[str | None, str | None] = (None, None)  # shared strings, styles
     cell_parts_loaded: bool = False
-    inflated: dict[str, bytes] = field(default_factory=dict)  # cell parts, read once
+    kept: dict[str, bytes] = field(default_factory=dict)  # workbook-level parts, read once
 
-    def read_cell_part(self, path: str) -> bytes:
-        """A shared-strings or styles part, inflated once for both paths."""
-        if path not in self.inflated:
-            self.inflated[path] = self.read(path)
-        return self.inflated[path]
+    def read_kept(self, path: str) -> bytes:
+        """A workbook-level part (root and workbook relationships, workbook, shared
+        strings, styles), inflated once: both paths and calamine's copy use it."""
+        if path not in self.kept:
+            self.kept[path] = self.read(path)
+        return self.kept[path]
 
     def fail(self, reason: str) -> ParseError:
         return ParseError(self.source, reason)
@@ -267,7 +270,7 @@ def iter_sheets(
     """
     with _guard(source):
         book = _open_book(data, source, limits, fast)
-        values = _Calamine.open(book, data) if fast else None
+        values = _Calamine.open(book) if fast else None
     for entry in book.entries:
         with _guard(source):
             sheet = _read_sheet(book, entry, values)
@@ -352,7 +355,7 @@ def _open_book(data: bytes, source: str, limits: ReadLimits, fast: bool) -> _Boo
     _sniff(data, source)
     book = _open_zip(data, source, limits, fast)
     workbook_path = _workbook_path(book)
-    rels = _read_rels(book, workbook_path)
+    rels = _read_rels(book, workbook_path, keep=True)
     _read_workbook_part(book, workbook_path, rels)
     base = posixpath.dirname(workbook_path)
     parts = (
@@ -435,13 +438,14 @@ def _resolve(base: str, target: str) -> str:
     return posixpath.normpath(posixpath.join(base, target))
 
 
-def _read_rels(book: _Book, part: str) -> dict[str, _Rel]:
-    """Relationships of a part, by Id (empty when the part has none)."""
+def _read_rels(book: _Book, part: str, keep: bool = False) -> dict[str, _Rel]:
+    """Relationships of a part, by Id (empty when the part has none); ``keep`` the
+    part's bytes for calamine (workbook-level relationships)."""
     folder, name = posixpath.split(part)
     rels_path = posixpath.join(folder, "_rels", f"{name}.rels")
     if not book.has(rels_path):
         return {}
-    xml = book.read(rels_path)
+    xml = book.read_kept(rels_path) if keep else book.read(rels_path)
     fast = _fast_rels(book, xml, rels_path) if book.fast else None
     return fast if fast is not None else _slow_rels(book, xml, rels_path)
 
@@ -470,7 +474,7 @@ def _rel_target(rels: dict[str, _Rel], type_suffix: str, base: str, fallback: st
 
 
 def _workbook_path(book: _Book) -> str:
-    for rel in _read_rels(book, "").values():
+    for rel in _read_rels(book, "", keep=True).values():
         if rel.type.endswith("/officeDocument") and not rel.external:
             path = _resolve("", rel.target)
             if book.has(path):
@@ -484,7 +488,7 @@ def _read_workbook_part(book: _Book, path: str, rels: dict[str, _Rel]) -> None:
     """Sheet names, order, visibility and parts; the date system; the namespace."""
     sheets: list[Element] = []
     root: Element | None = None
-    for element in _iter_end(book, book.read(path), path):
+    for element in _iter_end(book, book.read_kept(path), path):
         local = element.tag.rpartition("}")[2]
         if local == "sheet":
             sheets.append(element)
@@ -548,7 +552,7 @@ def _rich_text(element: Element, tags: _Tags) -> str:
 
 
 def _read_shared_strings(book: _Book, path: str) -> list[str]:
-    xml = book.read_cell_part(path)
+    xml = book.read_kept(path)
     tags = book.tags
     strings: list[str] = []
     for element in _iter_end(book, xml, path):
@@ -591,7 +595,7 @@ def _read_date_styles(book: _Book, path: str) -> dict[str, str]:
     pending_formats: dict[int, str] = {}
     pending_xfs: list[str] = []
     xfs: list[str] = []
-    for element in _iter_end(book, book.read_cell_part(path), path):
+    for element in _iter_end(book, book.read_kept(path), path):
         tag = element.tag
         if tag == tags.xf:
             pending_xfs.append(element.get("numFmtId", "0"))
@@ -1207,8 +1211,8 @@ def _excel_links(region: bytes) -> list[_RawLink] | None:
 # python-calamine), which gives the same values as the reference path on the whole corpus
 # (the tests check it); the hyperlinks, which calamine does not read, come from the
 # sheet's ``<hyperlinks>`` region and relationships as above. A sheet is given to
-# calamine only after checks that keep the two paths equal and calamine's memory bounded;
-# anything else, and anything calamine fails on, goes to the reference path, which then
+# calamine only after checks that keep the two paths equal and calamine's memory bounded,
+# and only as parts this reader has inflated itself, copied into a stored zip; anything else, and anything calamine fails on, goes to the reference path, which then
 # reads the sheet or says why it cannot.
 
 # Text that calamine trims (no xml:space="preserve") and the reference path keeps as is.
@@ -1228,38 +1232,47 @@ _CALAMINE_FAR_CELLS = 26 * 99_999  # the largest grid that passes _NOT_SIMPLE_RE
 
 
 class _Calamine:
-    """python-calamine's reading of the same bytes (the parts it reads checked first)."""
+    """python-calamine's reading of a sheet, given a stored (uncompressed) zip of the
+    parts this reader has already inflated through its bounded reader and checked:
+    calamine inflates nothing itself, and skips the work of inflating."""
 
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-        self.workbook: CalamineWorkbook | None = None
+    def __init__(self, book: _Book) -> None:
+        self.book = book
 
     @classmethod
-    def open(cls, book: _Book, data: bytes) -> _Calamine | None:
-        """A reader for ``data``, or None when its shared strings or styles are not in a
-        shape both paths read alike. Those parts are inflated here through the bounded,
-        CRC-checked reader first, so that calamine never meets a lying zip member."""
+    def open(cls, book: _Book) -> _Calamine | None:
+        """A reader for ``book``, or None when its shared strings or styles are not in a
+        shape both paths read alike."""
         for path in book.cell_parts:
             if path is not None:
-                part = book.read_cell_part(path)
+                part = book.read_kept(path)
                 root = part.find(b"<", part.find(b"?>") + 1 if part.startswith(b"<?") else 0)
                 if not _fast_part_ok(part) or part.find(b"\r", root) >= 0:
                     return None
                 if _LOOSE_EDGE_SPACE.search(part):
                     return None  # calamine trims text not marked xml:space="preserve"
-        return cls(data)
+        return cls(book)
 
-    def rows(self, name: str) -> list[list[CellValue]] | None:
+    def rows(self, entry: _SheetEntry, xml: bytes) -> list[list[CellValue]] | None:
         """The sheet's values as calamine reads them ("" for empty), None on failure."""
         try:
-            if self.workbook is None:
-                self.workbook = CalamineWorkbook.from_filelike(io.BytesIO(self.data))
-            grid: list[list[Any]] = self.workbook.get_sheet_by_name(name).to_python(
+            stored = _stored_zip({**self.book.kept, entry.path: xml})
+            workbook = CalamineWorkbook.from_filelike(io.BytesIO(stored))
+            grid: list[list[Any]] = workbook.get_sheet_by_name(entry.name).to_python(
                 skip_empty_area=False
             )
         except Exception:  # whatever calamine cannot read, the reference path judges
             return None
         return grid
+
+
+def _stored_zip(parts: dict[str, bytes]) -> bytes:
+    """A zip holding ``parts`` uncompressed."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for path, data in parts.items():
+            archive.writestr(path, data)
+    return out.getvalue()
 
 
 def _calamine_sheet(book: _Book, entry: _SheetEntry, xml: bytes, values: _Calamine) -> Sheet | None:
@@ -1271,7 +1284,7 @@ def _calamine_sheet(book: _Book, entry: _SheetEntry, xml: bytes, values: _Calami
     errors = _error_cells(xml, grid.columns) if b' t="e"' in xml else []
     if raw_links is None or errors is None:
         return None
-    found = values.rows(entry.name)
+    found = values.rows(entry, xml)
     if found is None:
         return None
     grid.rows = _calamine_rows(found, errors)
