@@ -1212,8 +1212,9 @@ def _excel_links(region: bytes) -> list[_RawLink] | None:
 # (the tests check it); the hyperlinks, which calamine does not read, come from the
 # sheet's ``<hyperlinks>`` region and relationships as above. A sheet is given to
 # calamine only after checks that keep the two paths equal and calamine's memory bounded,
-# and only as parts this reader has inflated itself, copied into a stored zip; anything else, and anything calamine fails on, goes to the reference path, which then
-# reads the sheet or says why it cannot.
+# and only as parts this reader has inflated itself, copied into a stored zip; anything
+# else, and anything calamine fails on, goes to the reference path, which then reads the
+# sheet or says why it cannot.
 
 # Text that calamine trims (no xml:space="preserve") and the reference path keeps as is.
 _LOOSE_EDGE_SPACE = re.compile(rb'<t>[ \t\r\n]|<t>[^<]*[ \t\r\n]</t>|<t (?!xml:space="preserve">)')
