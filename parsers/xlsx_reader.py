@@ -37,7 +37,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from itertools import repeat
+from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any, NamedTuple, TypeAlias, TypeVar
 from xml.etree.ElementTree import Element, XMLPullParser
@@ -1217,7 +1217,10 @@ def _excel_links(region: bytes) -> list[_RawLink] | None:
 # sheet or says why it cannot.
 
 # Text that calamine trims (no xml:space="preserve") and the reference path keeps as is.
-_LOOSE_EDGE_SPACE = re.compile(rb'<t>[ \t\r\n]|<t>[^<]*[ \t\r\n]</t>|<t (?!xml:space="preserve">)')
+# (Possessive, then a look back at the last character: no backtracking through the text.)
+_LOOSE_EDGE_SPACE = re.compile(
+    rb'<t>(?:[ \t\r\n]|[^<]*+(?<=[ \t\r\n])</t>)|<t (?!xml:space="preserve">)'
+)
 _EMPTY_AS_NONE: dict[object, None] = {"": None}
 # A cell not numbered A1 to Z99999 (``r`` first), or a row without a number: calamine
 # would place it differently from the reference path or fill a rectangle up to it.
@@ -1357,14 +1360,13 @@ def _calamine_rows(
 ) -> list[list[CellValue]]:
     """Calamine's rectangle as the reference path's rows: "" is no value, whole floats
     are ints, no trailing empty cells or rows, error cells put back."""
-    rows: list[list[CellValue]] = []
-    for row in grid:
-        values = list(map(_EMPTY_AS_NONE.get, row, row))
-        if float in map(type, values):
-            values = [_whole(value) if type(value) is float else value for value in values]
+    get = _EMPTY_AS_NONE.get
+    rows: list[list[CellValue]] = [list(map(get, row, row)) for row in grid]
+    if float in set(map(type, chain.from_iterable(rows))):
+        rows = [[_whole(v) if type(v) is float else v for v in values] for values in rows]
+    for values in rows:
         while values and values[-1] is None:
             values.pop()
-        rows.append(values)
     for row_index, column, text in errors:
         while len(rows) <= row_index:
             rows.append([])
