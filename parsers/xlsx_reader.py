@@ -1260,8 +1260,9 @@ class _Calamine:
     def rows(self, entry: _SheetEntry, xml: bytes) -> list[list[CellValue]] | None:
         """The sheet's values as calamine reads them ("" for empty), None on failure."""
         try:
-            stored = _stored_zip({**self.book.kept, entry.path: xml})
-            workbook = CalamineWorkbook.from_filelike(io.BytesIO(stored))
+            workbook = CalamineWorkbook.from_filelike(
+                _stored_zip({**self.book.kept, entry.path: xml})
+            )
             grid: list[list[Any]] = workbook.get_sheet_by_name(entry.name).to_python(
                 skip_empty_area=False
             )
@@ -1270,13 +1271,14 @@ class _Calamine:
         return grid
 
 
-def _stored_zip(parts: dict[str, bytes]) -> bytes:
-    """A zip holding ``parts`` uncompressed."""
+def _stored_zip(parts: dict[str, bytes]) -> io.BytesIO:
+    """A zip holding ``parts`` uncompressed, ready to read from its start."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
         for path, data in parts.items():
             archive.writestr(path, data)
-    return out.getvalue()
+    out.seek(0)
+    return out
 
 
 def _calamine_sheet(book: _Book, entry: _SheetEntry, xml: bytes, values: _Calamine) -> Sheet | None:
