@@ -1333,7 +1333,10 @@ def _simple_links(xml: bytes) -> list[_RawLink] | None:
     if xml[start : start + 12] != b"<hyperlinks>" or end < 0 or xml.find(b"<hyperlink", end) >= 0:
         return None  # the region in another shape, or hyperlinks elsewhere
     # The tokens tile the region and no value holds a '<': it has no other hyperlink.
-    return _fast_links(xml, _find_tag(xml, b"worksheet"), xml[start + 12 : end])
+    try:
+        return _fast_links(xml, _find_tag(xml, b"worksheet"), xml[start + 12 : end])
+    except _NotSimple:  # e.g. a reference to a character XML forbids: the parser says so
+        return None
 
 
 def _error_cells(xml: bytes, columns: _Columns) -> list[tuple[int, int, str]] | None:
