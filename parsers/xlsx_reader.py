@@ -1287,7 +1287,10 @@ def _calamine_sheet(book: _Book, entry: _SheetEntry, xml: bytes, values: _Calami
         return None
     grid = _Grid(book)
     raw_links = _simple_links(xml)
-    errors = _error_cells(xml, grid.columns) if b' t="e"' in xml else []
+    try:
+        errors = _error_cells(xml, grid.columns) if b' t="e"' in xml else []
+    except _NotSimple:  # a reference to a character XML forbids: the parser says so
+        return None
     if raw_links is None or errors is None:
         return None
     found = values.rows(entry, xml)

@@ -706,9 +706,20 @@ def test_an_unbound_prefix_in_the_hyperlinks_is_malformed_on_both_paths() -> Non
             read_workbook(data, "test.xlsx", fast=fast)
 
 
-def test_a_forbidden_character_reference_in_a_link_is_the_parser_s_error_on_both_paths() -> None:
-    rows = '<row r="1"><c r="A1"><v>1</v></c></row>'
-    tail = '<hyperlinks><hyperlink ref="A1" location="x&#1;"/></hyperlinks>'
+@pytest.mark.parametrize(
+    ("rows", "tail"),
+    [
+        (
+            '<row r="1"><c r="A1"><v>1</v></c></row>',
+            '<hyperlinks><hyperlink ref="A1" location="x&#1;"/></hyperlinks>',
+        ),
+        ('<row r="1"><c r="A1" t="e"><v>#N/A&#1;</v></c></row>', ""),
+    ],
+    ids=["link", "error-cell"],
+)
+def test_a_forbidden_character_reference_is_the_parser_s_error_on_both_paths(
+    rows: str, tail: str
+) -> None:
     data = make_xlsx([("S", sheet_data(rows, tail))])
     for fast in (True, False):
         with pytest.raises(ParseError, match="invalid character number"):
