@@ -800,8 +800,11 @@ class _Grid:
             self.rows[index] = values
 
     def add_row(self, row: Element) -> None:
+        """A row's cells; a cell whose own reference names another row goes there, as
+        openpyxl and calamine place it."""
         index = self.row_index(row.get("r"))
         values: list[CellValue] = []
+        strays: list[tuple[int, int, CellValue]] = []
         column = -1
         cell_tag, book, columns = self.book.tags.c, self.book, self.columns
         for cell in row:
@@ -810,9 +813,25 @@ class _Grid:
             ref = cell.get("r")
             column = columns.index(ref) if ref else column + 1
             value = _cell_value(cell, book)
-            if value is not None and value != "":  # empty text is no value, as in calamine
+            if value is None or value == "":  # empty text is no value, as in calamine
+                continue
+            own = _ref_row(ref, index) if ref else index
+            if own == index:
                 _place(values, column, value)
+            else:
+                strays.append((own, column, value))
         self.put(index, values)
+        for own, column, value in strays:
+            self.put(own, [*[None] * column, value])
+
+
+def _ref_row(ref: str, default: int) -> int:
+    """0-based row of an ``A1`` reference; ``default`` when it names no row in range."""
+    digits = ref[len(ref.rstrip(_DIGITS)) :]
+    if not 0 < len(digits) <= 7:
+        return default
+    number = int(digits)
+    return number - 1 if 1 <= number <= MAX_ROWS else default
 
 
 def _merge(old: list[CellValue], new: list[CellValue]) -> list[CellValue]:
@@ -1223,16 +1242,20 @@ _LOOSE_EDGE_SPACE = re.compile(
 )
 _EMPTY_AS_NONE: dict[object, None] = {"": None}
 # A cell not numbered A1 to Z99999 (``r`` first), or a row without a number: calamine
-# would place it differently from the reference path or fill a rectangle up to it.
-_NOT_SIMPLE_REF = re.compile(rb'<(?:c(?! r="[A-Z][0-9]{1,5}")|row(?! r="))[ >/\t\n]')
-_NOT_SIMPLE_OR_INLINE = re.compile(  # and the first inline string, in the same pass
-    rb'<(?:c(?! r="[A-Z][0-9]{1,5}")[ >/\t\n]|row(?! r=")[ >/\t\n]|is>)'
+# would place it differently from the reference path or fill a rectangle up to it. Also
+# values calamine reads otherwise than the reference path: a ``<v>`` not last in its cell,
+# or holding spaces or underscores (which Python's int() and float() accept).
+_ODD_CELLS = (
+    rb'c(?! r="[A-Z][0-9]{1,5}")[ >/\t\n]|row(?! r=")[ >/\t\n]'
+    rb"|/v>(?!</c>)|v>[^<_ \t\r\n]*+[_ \t\r\n]"
 )
+_ODD_CELL = re.compile(b"<(?:" + _ODD_CELLS + b")")
+_ODD_CELL_OR_INLINE = re.compile(b"<(?:" + _ODD_CELLS + b"|is>)")  # and inline strings
 _MAIN_NS_BYTES = MAIN_NS.encode()
 _ERROR_CELL = re.compile(
     rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^<>]*? t="e"[^<>]*>(?:<f>[^<]*</f>)?<v>([^<]*)</v></c>'
 )
-_CALAMINE_FAR_CELLS = 26 * 99_999  # the largest grid that passes _NOT_SIMPLE_REF
+_CALAMINE_FAR_CELLS = 26 * 99_999  # the largest grid that passes _ODD_CELL
 
 
 class _Calamine:
@@ -1314,9 +1337,9 @@ def _calamine_shape_ok(xml: bytes, limits: ReadLimits) -> bool:
     root = _find_tag(xml, b"worksheet")
     if root < 0 or xml.count(_MAIN_NS_BYTES) != 1 or limits.max_cells < _CALAMINE_FAR_CELLS:
         return False
-    odd = _NOT_SIMPLE_OR_INLINE.search(xml)
+    odd = _ODD_CELL_OR_INLINE.search(xml)
     if odd is not None:
-        if odd[0] != b"<is>" or _NOT_SIMPLE_REF.search(xml, odd.end()):
+        if odd[0] != b"<is>" or _ODD_CELL.search(xml, odd.end()):
             return False
         if _LOOSE_EDGE_SPACE.search(xml):
             return False

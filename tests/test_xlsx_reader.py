@@ -724,3 +724,25 @@ def test_a_forbidden_character_reference_is_the_parser_s_error_on_both_paths(
     for fast in (True, False):
         with pytest.raises(ParseError, match="invalid character number"):
             read_workbook(data, "test.xlsx", fast=fast)
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        # a cell whose own reference names another row goes there (as openpyxl places it)
+        ('<row r="1"><c r="A1"><v>1</v></c><c r="B3"><v>2</v></c></row>', [[1], [], [None, 2]]),
+        (
+            '<row r="2"><c r="A2"><v>1</v></c></row><row r="3"><c r="A2"><v>5</v></c></row>',
+            [[], [5]],
+        ),  # the later cell wins
+        # two values in one cell: the first, as openpyxl reads it
+        ('<row r="1"><c r="A1"><v>1</v>x<v>2</v></c></row>', [[1]]),
+        # spaces and underscores Python's int() and float() accept
+        ('<row r="1"><c r="A1" t="s"><v> 1</v></c><c r="B1"><v>1_0</v></c></row>', [["b", 10]]),
+    ],
+    ids=["other-row", "repeated-cell", "two-values", "spaced-values"],
+)
+def test_odd_cells_read_alike_on_both_paths(rows: str, expected: list[list[CellValue]]) -> None:
+    sst = ["<si><t>a</t></si>", "<si><t>b</t></si>"]
+    sheet = read_both(make_xlsx([("S", sheet_data(rows))], strings=sst))[0]
+    assert sheet.rows == expected
