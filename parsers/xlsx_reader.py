@@ -1240,6 +1240,7 @@ def _excel_links(region: bytes) -> list[_RawLink] | None:
 _LOOSE_EDGE_SPACE = re.compile(
     rb'<t>(?:[ \t\r\n]|[^<]*+(?<=[ \t\r\n])</t>)|<t (?!xml:space="preserve">)'
 )
+_NESTED_IN_TEXT = re.compile(rb"<t(?: [^>]*)?>[^<]*+<(?!/t>)")
 _EMPTY_AS_NONE: dict[object, None] = {"": None}
 # A cell not numbered A1 to Z99999 (``r`` first), or a row without a number: calamine
 # would place it differently from the reference path or fill a rectangle up to it. Also
@@ -1255,6 +1256,10 @@ _MAIN_NS_BYTES = MAIN_NS.encode()
 _ERROR_CELL = re.compile(
     rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^<>]*? t="e"[^<>]*>(?:<f>[^<]*</f>)?<v>([^<]*)</v></c>'
 )
+_MAIN_CELL_TAG = f"{{{MAIN_NS}}}c"
+# Built-in number formats both paths read alike: General and numbers, and the dates
+# 14-17 and 22 (times 18-21 and 45-47 and East Asian dates are left to the reference).
+_CALAMINE_FORMAT_IDS = frozenset([*range(0, 18), 22, *range(37, 45), 48, 49])
 _CALAMINE_FAR_CELLS = 26 * 99_999  # the largest grid that passes _ODD_CELL
 
 
@@ -1268,16 +1273,17 @@ class _Calamine:
 
     @classmethod
     def open(cls, book: _Book) -> _Calamine | None:
-        """A reader for ``book``, or None when its shared strings or styles are not in a
-        shape both paths read alike."""
-        for path in book.cell_parts:
-            if path is not None:
-                part = book.read_kept(path)
-                root = part.find(b"<", part.find(b"?>") + 1 if part.startswith(b"<?") else 0)
-                if not _fast_part_ok(part) or part.find(b"\r", root) >= 0:
-                    return None
-                if _LOOSE_EDGE_SPACE.search(part):
-                    return None  # calamine trims text not marked xml:space="preserve"
+        """A reader for ``book``, or None when it is not in a shape both paths read
+        alike: the main (transitional) namespace throughout, the 1900 date system, and
+        shared strings and styles as below."""
+        if book.tags.c != _MAIN_CELL_TAG or any(b"date1904" in p for p in book.kept.values()):
+            return None
+        strings, styles = book.cell_parts
+        for path in (strings, styles):
+            if path is not None and not _calamine_part_ok(book.read_kept(path)):
+                return None
+        if styles is not None and not _plain_number_formats(book.read_kept(styles)):
+            return None
         return cls(book)
 
     def rows(self, entry: _SheetEntry, xml: bytes) -> list[list[CellValue]] | None:
@@ -1292,6 +1298,36 @@ class _Calamine:
         except Exception:  # whatever calamine cannot read, the reference path judges
             return None
         return grid
+
+
+def _calamine_part_ok(part: bytes) -> bool:
+    """A shared-strings or styles part that calamine reads as the reference path does:
+    UTF-8 without carriage returns, the main namespace declared once, on the root, as
+    the default (calamine ignores namespaces), and no text calamine would trim."""
+    root = part.find(b"<", part.find(b"?>") + 1 if part.startswith(b"<?") else 0)
+    if not _fast_part_ok(part) or part.find(b"\r", root) >= 0:
+        return False
+    if part.count(_MAIN_NS_BYTES) != 1 or not _root_declares(part, root, b"xmlns", (MAIN_NS,)):
+        return False
+    return not _odd_text(part)
+
+
+def _odd_text(xml: bytes) -> bool:
+    """Text calamine reads otherwise than the reference path: edge spaces not marked
+    ``xml:space="preserve"`` (calamine trims them), or an element inside a ``<t>``
+    (calamine joins the text around it, the reference path keeps what precedes it)."""
+    return bool(_LOOSE_EDGE_SPACE.search(xml) or _NESTED_IN_TEXT.search(xml))
+
+
+def _plain_number_formats(styles: bytes) -> bool:
+    """Whether the styles use only built-in number formats on which calamine and
+    :func:`format_kind` agree: no custom formats, no time or East Asian date formats."""
+    if b"<numFmt " in styles:
+        return False
+    ids = re.findall(rb'numFmtId="([^"]*)"', styles)
+    if styles.count(b"numFmtId=") != len(ids):
+        return False
+    return all(i.isdigit() and len(i) < 4 and int(i) in _CALAMINE_FORMAT_IDS for i in ids)
 
 
 def _stored_zip(parts: dict[str, bytes]) -> io.BytesIO:
@@ -1341,7 +1377,7 @@ def _calamine_shape_ok(xml: bytes, limits: ReadLimits) -> bool:
     if odd is not None:
         if odd[0] != b"<is>" or _ODD_CELL.search(xml, odd.end()):
             return False
-        if _LOOSE_EDGE_SPACE.search(xml):
+        if _odd_text(xml):
             return False
     return (
         _fast_part_ok(xml)

@@ -11,7 +11,7 @@ import random
 import string
 import struct
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime, time
 from pathlib import Path
@@ -740,3 +740,47 @@ def test_odd_cells_read_alike_on_both_paths(rows: str, expected: list[list[CellV
     sst = ["<si><t>a</t></si>", "<si><t>b</t></si>"]
     sheet = read_both(make_xlsx([("S", sheet_data(rows))], strings=sst))[0]
     assert sheet.rows == expected
+
+
+@pytest.mark.parametrize(
+    ("part", "edit"),
+    [
+        ("xl/styles.xml", lambda xml: xml.replace(b'xmlns="', b'xmlns=">', 1)),  # other namespace
+        ("xl/styles.xml", lambda xml: xml.replace(b'numFmtId="14"', b'numFmtId="20"')),  # a time
+        ("xl/styles.xml", lambda xml: xml.replace(b'numFmtId="14"', b'numFmtId="31"')),  # CJK date
+        ("xl/workbook.xml", lambda xml: xml.replace(b"<workbookPr", b'<workbookPr date1904="1"')),
+        ("xl/sharedStrings.xml", lambda xml: xml.replace(b'xmlns="', b'xmlns="x', 1)),
+        ("xl/sharedStrings.xml", lambda xml: xml.replace(b"<t>STATE</t>", b"<t>ST<b/>ATE</t>")),
+    ],
+    ids=[
+        "styles-namespace",
+        "time-format",
+        "east-asian-date",
+        "date1904",
+        "strings-namespace",
+        "element-in-text",
+    ],
+)
+def test_workbook_parts_calamine_would_read_otherwise_go_to_the_reference_path(
+    part: str, edit: Callable[[bytes], bytes]
+) -> None:
+    with zipfile.ZipFile(CASES / "real_march_county.xlsx") as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    edited = edit(members[part])
+    assert edited != members[part]
+    members[part] = edited
+    data = build_zip(members)
+    assert _outcome(data, fast=True) == _outcome(data, fast=False)
+
+
+def _outcome(data: bytes, fast: bool) -> object:
+    """What a read gives: the rows and hyperlinks, or the ParseError's message."""
+    try:
+        return [(s.rows, s.hyperlinks) for s in read_workbook(data, fast=fast)]
+    except ParseError as exc:
+        return str(exc)
+
+
+def test_an_element_inside_inline_text_reads_alike_on_both_paths() -> None:
+    rows = '<row r="1"><c r="A1" t="inlineStr"><is><t>ab<b/>cd</t></is></c></row>'
+    assert read_both(make_xlsx([("S", sheet_data(rows))]))[0].rows == [["ab"]]
