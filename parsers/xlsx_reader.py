@@ -1260,6 +1260,10 @@ _MAIN_CELL_TAG = f"{{{MAIN_NS}}}c"
 # Built-in number formats both paths read alike: General and numbers, and the dates
 # 14-17 and 22 (times 18-21 and 45-47 and East Asian dates are left to the reference).
 _CALAMINE_FORMAT_IDS = frozenset([*range(0, 18), 22, *range(37, 45), 48, 49])
+_CUSTOM_FORMAT = re.compile(rb'<numFmt numFmtId="([0-9]{1,3})" formatCode="([^"]*)"/>')
+_PLAIN_FORMAT_CODE = re.compile(  # a date of d, m, y parts, or digits and separators
+    rb"(?:\[\$-[0-9A-Fa-f]{1,8}\])?[dmyDMY]+(?:[/\-. ][dmyDMY]+)*(?:;@)?|[0#?,.%]+"
+)
 _CALAMINE_FAR_CELLS = 26 * 99_999  # the largest grid that passes _ODD_CELL
 
 
@@ -1320,14 +1324,19 @@ def _odd_text(xml: bytes) -> bool:
 
 
 def _plain_number_formats(styles: bytes) -> bool:
-    """Whether the styles use only built-in number formats on which calamine and
-    :func:`format_kind` agree: no custom formats, no time or East Asian date formats."""
-    if b"<numFmt " in styles:
+    """Whether the styles use only number formats on which calamine and
+    :func:`format_kind` agree: built-in numbers and dates (no times, no East Asian
+    dates), and custom formats that are plain dates (``m/d/yyyy;@``) or numbers."""
+    custom = _CUSTOM_FORMAT.findall(styles)
+    if styles.count(b"<numFmt ") != len(custom):
+        return False
+    if not all(_PLAIN_FORMAT_CODE.fullmatch(code) for _id, code in custom):
         return False
     ids = re.findall(rb'numFmtId="([^"]*)"', styles)
     if styles.count(b"numFmtId=") != len(ids):
         return False
-    return all(i.isdigit() and len(i) < 4 and int(i) in _CALAMINE_FORMAT_IDS for i in ids)
+    allowed = {*_CALAMINE_FORMAT_IDS, *(int(i) for i, _code in custom)}
+    return all(i.isdigit() and len(i) < 4 and int(i) in allowed for i in ids)
 
 
 def _stored_zip(parts: dict[str, bytes]) -> io.BytesIO:
@@ -1437,5 +1446,7 @@ def _calamine_rows(
     for row_index, column, text in errors:
         while len(rows) <= row_index:
             rows.append([])
-        _place(rows[row_index], column, text)
+        values = rows[row_index]
+        if column >= len(values) or values[column] is None:  # a later cell there wins
+            _place(values, column, text)
     return _without_trailing_empty_rows(rows)

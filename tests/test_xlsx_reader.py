@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ice287g.errors import ParseError
+from parsers import xlsx_reader
 from parsers.xlsx_listing import parse_listing_xlsx
 from parsers.xlsx_reader import (
     CellValue,
@@ -49,6 +50,15 @@ DATE_STYLES = (
     '<dxfs count="1"><dxf><numFmt numFmtId="166" formatCode="yyyy"/></dxf></dxfs></styleSheet>'
 )
 
+# Number formats calamine and the reference path read alike (a plain custom date): a
+# workbook with these takes the calamine path.
+PLAIN_STYLES = (
+    '<styleSheet xmlns="{ns}"><numFmts count="1"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/>'
+    '</numFmts><cellStyleXfs count="1"><xf numFmtId="14"/></cellStyleXfs>'
+    '<cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/></cellXfs>'
+    "</styleSheet>"
+)
+
 
 # --------------------------------------------------------------------------- builders
 
@@ -67,7 +77,7 @@ def make_xlsx(
     strings: list[str] | None = None,
     links: dict[int, dict[str, str]] | None = None,
     states: dict[int, str] | None = None,
-    styles: str | None = DATE_STYLES,
+    styles: str | None = PLAIN_STYLES,
     ns: str = MAIN,
     date1904: bool = False,
     sheet_order: list[int] | None = None,
@@ -180,13 +190,40 @@ def test_date_styles_and_epochs() -> None:
         '<c r="G1" s="1"><v>99999999</v></c>'
         '<c r="H1" s="1"><v>59</v></c><c r="I1" s="1"><v>61</v></c></row>'
     )
-    sheet = read_both(make_xlsx([("S", sheet_data(rows))]))[0]
+    sheet = read_both(make_xlsx([("S", sheet_data(rows))], styles=DATE_STYLES))[0]
     assert sheet.rows[0] == [
         date(2025, 4, 10), datetime(2025, 4, 10, 12), 45757, time(18, 0), 45757,
         date(5025, 7, 7), 99999999, date(1900, 2, 28), date(1900, 3, 1),
     ]  # fmt: skip
-    mac = read_both(make_xlsx([("S", sheet_data(rows))], date1904=True))[0]
+    mac = read_both(make_xlsx([("S", sheet_data(rows))], styles=DATE_STYLES, date1904=True))[0]
     assert mac.rows[0][0] == date(2029, 4, 11)
+
+
+def test_plain_date_styles_take_the_calamine_path_and_read_alike(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rows = (
+        '<row r="1"><c r="A1" s="1"><v>45757</v></c><c r="B1" s="2"><v>45757.5</v></c>'
+        '<c r="C1" s="0"><v>45757</v></c><c r="D1" s="1"><v>1141572</v></c>'
+        '<c r="E1" s="1"><v>99999999</v></c><c r="F1" s="1"><v>59</v></c>'
+        '<c r="G1" s="1"><v>61</v></c><c r="H1" s="2"><v>0.5</v></c>'
+        '<c r="I1" t="e"><v>#N/A</v></c><c r="J1" t="s"><v>0</v></c></row>'
+    )
+    data = make_xlsx(
+        [("S", sheet_data(rows, '<hyperlinks><hyperlink ref="J1" r:id="rId1"/></hyperlinks>'))],
+        strings=["<si><t>MOA</t></si>"],
+        links={0: {"rId1": "https://x.test/moa.pdf"}},
+    )
+    slow = read_workbook(data, fast=False)
+    monkeypatch.setattr(xlsx_reader, "_reference_sheet", _no_reference_path)
+    fast = read_workbook(data)
+    assert [(s.rows, s.hyperlinks) for s in fast] == [(s.rows, s.hyperlinks) for s in slow]
+    assert fast[0].rows[0][:3] == [date(2025, 4, 10), datetime(2025, 4, 10, 12), 45757]
+    assert fast[0].hyperlinks == {(0, 9): "https://x.test/moa.pdf"}
+
+
+def _no_reference_path(*_args: object) -> None:
+    raise AssertionError("the calamine path was expected")
 
 
 def test_format_kind() -> None:
@@ -367,7 +404,6 @@ def test_lying_declared_size_is_bounded() -> None:
 
 def test_bounded_read_refuses_a_stream_longer_than_its_budget() -> None:
     """Belt and braces behind zipfile: the read itself is bounded (limit + 1 bytes)."""
-    from parsers import xlsx_reader
 
     class LongStream(zipfile.ZipFile):
         def __init__(self) -> None:  # no archive: open() streams more than declared
@@ -791,3 +827,25 @@ def _outcome(data: bytes, fast: bool) -> object:
 def test_an_element_inside_inline_text_reads_alike_on_both_paths() -> None:
     rows = '<row r="1"><c r="A1" t="inlineStr"><is><t>ab<b/>cd</t></is></c></row>'
     assert read_both(make_xlsx([("S", sheet_data(rows))]))[0].rows == [["ab"]]
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        (
+            '<row r="1"><c r="A1" t="e"><v>#N/A</v></c><c r="B1" t="e"><v>#REF!</v></c></row>'
+            '<row r="2"><c r="A1"><v>7</v></c></row>',  # a later cell naming A1: it wins
+            [[7, "#REF!"]],
+        ),
+        (
+            '<row r="1"><c r="A1"><v>7</v></c></row>'
+            '<row r="2"><c r="A1" t="e"><v>#N/A</v></c></row>',  # a later error cell wins
+            [["#N/A"]],
+        ),
+    ],
+    ids=["value-after-error", "error-after-value"],
+)
+def test_an_error_cell_and_another_cell_at_the_same_place_read_alike(
+    rows: str, expected: list[list[CellValue]]
+) -> None:
+    assert read_both(make_xlsx([("S", sheet_data(rows))]))[0].rows == expected
