@@ -1245,10 +1245,11 @@ _EMPTY_AS_NONE: dict[object, None] = {"": None}
 # A cell not numbered A1 to Z99999 (``r`` first), or a row without a number: calamine
 # would place it differently from the reference path or fill a rectangle up to it. Also
 # values calamine reads otherwise than the reference path: a ``<v>`` not last in its cell,
-# or holding spaces or underscores (which Python's int() and float() accept).
+# or holding spaces or underscores (which Python's int() and float() accept), or an
+# entity.
 _ODD_CELLS = (
     rb'c(?! r="[A-Z][0-9]{1,5}")[ >/\t\n]|row(?! r=")[ >/\t\n]'
-    rb"|/v>(?!</c>)|v>[^<_ \t\r\n]*+[_ \t\r\n]"
+    rb"|/v>(?!</c>)|v>[^<_& \t\r\n]*+[_& \t\r\n]"
 )
 _ODD_CELL = re.compile(b"<(?:" + _ODD_CELLS + b")")
 _ODD_CELL_OR_INLINE = re.compile(b"<(?:" + _ODD_CELLS + b"|is>)")  # and inline strings

@@ -776,8 +776,10 @@ def test_a_forbidden_character_reference_is_the_parser_s_error_on_both_paths(
         ('<row r="1"><c r="A1"><v>1</v>x<v>2</v></c></row>', [[1]]),
         # spaces and underscores Python's int() and float() accept
         ('<row r="1"><c r="A1" t="s"><v> 1</v></c><c r="B1"><v>1_0</v></c></row>', [["b", 10]]),
+        # an entity in a number: not a number, its text
+        ('<row r="1"><c r="A1" s="1"><v>457&amp;42</v></c></row>', [["457&42"]]),
     ],
-    ids=["other-row", "repeated-cell", "two-values", "spaced-values"],
+    ids=["other-row", "repeated-cell", "two-values", "spaced-values", "entity-in-number"],
 )
 def test_odd_cells_read_alike_on_both_paths(rows: str, expected: list[list[CellValue]]) -> None:
     sst = ["<si><t>a</t></si>", "<si><t>b</t></si>"]
