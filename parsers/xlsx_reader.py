@@ -1092,17 +1092,16 @@ def _fast_attr(attributes: dict[bytes, bytes], name: bytes) -> str | None:
     return None if raw is None else _fast_text(raw)
 
 
-def _root_declares(xml: bytes, start: int, attribute: bytes, values: tuple[str, ...]) -> bool:
-    """Whether the start tag at ``start`` carries ``attribute="one of values"``."""
+def _root_attribute(xml: bytes, start: int, attribute: bytes) -> str | None:
+    """The value of ``attribute`` on the start tag at ``start``, None when absent."""
     tag = xml[start : xml.find(b">", start) + 1]
     match = re.search(rb"\s" + re.escape(attribute) + rb'="([^"]*)"', tag)
-    return match is not None and match[1].decode("utf-8", "replace") in values
+    return match[1].decode("utf-8", "replace") if match is not None else None
 
 
-def _root_binds(xml: bytes, start: int, prefix: bytes) -> bool:
-    """Whether the start tag at ``start`` declares the namespace prefix ``prefix``."""
-    tag = xml[start : xml.find(b">", start) + 1]
-    return re.search(rb"\sxmlns:" + re.escape(prefix) + rb'="[^"]+"', tag) is not None
+def _root_declares(xml: bytes, start: int, attribute: bytes, values: tuple[str, ...]) -> bool:
+    """Whether the start tag at ``start`` carries ``attribute="one of values"``."""
+    return _root_attribute(xml, start, attribute) in values
 
 
 def _fast_rels(book: _Book, xml: bytes, path: str) -> dict[str, _Rel] | None:
@@ -1181,7 +1180,7 @@ def _fast_links(xml: bytes, root: int, region: bytes) -> list[_RawLink] | None:
         return None
     if not _root_declares(xml, root, b"xmlns:r", DOC_REL_NAMESPACES):
         return None
-    if b" xr:" in region and not _root_binds(xml, root, b"xr"):
+    if b" xr:" in region and not _root_attribute(xml, root, b"xmlns:xr"):
         return None  # an unbound prefix: malformed, let the parser say so
     excel = _excel_links(region)
     if excel is not None:
@@ -1356,10 +1355,7 @@ def _calamine_sheet(book: _Book, entry: _SheetEntry, xml: bytes, values: _Calami
         return None
     grid = _Grid(book)
     raw_links = _simple_links(xml)
-    try:
-        errors = _error_cells(xml, grid.columns) if b' t="e"' in xml else []
-    except _NotSimple:  # a reference to a character XML forbids: the parser says so
-        return None
+    errors = _error_cells(xml, grid.columns) if b' t="e"' in xml else []
     if raw_links is None or errors is None:
         return None
     found = values.rows(entry, xml)
@@ -1375,7 +1371,8 @@ def _calamine_shape_ok(xml: bytes, limits: ReadLimits) -> bool:
     """Excel's own shape: UTF-8 without carriage returns inside the root, the main
     namespace declared once (as the default, so no element is prefixed into it), every
     row numbered and every cell numbered within A1:Z99999 (calamine fills the rectangle
-    up to its farthest cell), and no loose-space text.
+    up to its farthest cell), no value calamine reads otherwise (see ``_ODD_CELLS``), and
+    no inline text it reads otherwise (see :func:`_odd_text`).
 
     Not checked (it would cost a pass over the part): that every namespace prefix in a
     row or cell attribute is declared. Calamine ignores such attributes, so a sheet
@@ -1413,7 +1410,15 @@ def _simple_links(xml: bytes) -> list[_RawLink] | None:
 
 def _error_cells(xml: bytes, columns: _Columns) -> list[tuple[int, int, str]] | None:
     """(row, column, text) of the error cells (``t="e"``), which calamine reads as empty;
-    None when one is not in Excel's shape."""
+    None when one is not in Excel's shape (or holds a character reference XML forbids,
+    which the reference path's parser then names)."""
+    try:
+        return _error_cells_unchecked(xml, columns)
+    except _NotSimple:
+        return None
+
+
+def _error_cells_unchecked(xml: bytes, columns: _Columns) -> list[tuple[int, int, str]] | None:
     found = []
     texts: dict[bytes, str] = {}  # mostly one text, #N/A
     at = xml.find(b' t="e"')
