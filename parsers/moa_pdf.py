@@ -40,6 +40,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from difflib import SequenceMatcher
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -240,9 +241,14 @@ class _Document:
     title: str = ""
     errors: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def text(self) -> str:
         return "\n".join(p.text for p in self.pages)
+
+    @cached_property
+    def vocabulary(self) -> Counter[str]:
+        """How often each word occurs in the text (for mending recognition slips)."""
+        return word_counts(self.text)
 
 
 def _open_pdf(data: bytes) -> tuple[pdfium.PdfDocument | None, str | None]:
@@ -1020,7 +1026,7 @@ def _agency(doc: _Document) -> tuple[str | None, str | None]:
         name, state = _split_state(_tidy_name(raw))
         if _good_name(name):
             name = _closest(name, footers + _capitalised_spellings(name, doc.text))
-            return _repair_words(name, doc.text), state
+            return _repair_words(name, doc.vocabulary), state
     return None, None
 
 
@@ -1097,9 +1103,13 @@ def _good_name(name: str) -> bool:
     )
 
 
-def _repair_words(name: str, text: str) -> str:
+def word_counts(text: str) -> Counter[str]:
+    """How often each word occurs in ``text`` (curly apostrophes as straight ones)."""
+    return Counter(re.findall(r"[A-Za-z][A-Za-z']+", text.replace("\u2019", "'")))
+
+
+def _repair_words(name: str, vocabulary: Counter[str]) -> str:
     """Mend recognition slips (``Countv``, ``Wlnkler``) from the document's own spellings."""
-    vocabulary = Counter(re.findall(r"[A-Za-z][A-Za-z']+", text.replace("\u2019", "'")))
     words = [_repair_word(w, vocabulary) for w in name.split()]
     repaired = " ".join(words)
     return re.sub(r"\bSheriffs\b(?=\s+Office)", "Sheriff's", repaired)
@@ -1148,13 +1158,12 @@ _OFFICE_WORDS = frozenset(
 )
 
 
-def repair_title(title: str | None, text: str) -> str | None:
+def repair_title(title: str | None, vocabulary: Counter[str]) -> str | None:
     """A title with recognition slips mended: a clipped first word (``ecutive``), words
     run together (``xecutiveAssociate``) or split (``Swee ater``), from the office words
-    and the document's own frequent spellings."""
+    and the document's own frequent spellings (``vocabulary``: :func:`word_counts`)."""
     if not title:
         return title
-    vocabulary = Counter(re.findall(r"[A-Za-z][A-Za-z']+", text.replace("\u2019", "'")))
     known = _OFFICE_WORDS | {w for w, n in vocabulary.items() if n >= 3 and w[0].isupper()}
     words = re.sub(r"(?<=[a-z])(?=[A-Z][a-z])", " ", title).split()
     words = _join_split_words(words, known)
@@ -1622,7 +1631,7 @@ def _record(
     model, evidence = _model(doc, names)
     agency, suffix_state = _agency(doc)
     page, pairs, decoded = signed
-    signatures = tuple(replace(s, title=repair_title(s.title, doc.text)) for s, _b in pairs)
+    signatures = tuple(replace(s, title=repair_title(s.title, doc.vocabulary)) for s, _b in pairs)
     read = [p for p in doc.pages if len(p.text.strip()) >= _TEXT_PAGE_CHARS]
     has_text = bool(doc.pages) and sum(not p.ocr for p in read) * 2 >= len(doc.pages)
     return _replace(

@@ -37,6 +37,7 @@ from parsers.moa_pdf import (
     parse_moa,
     repair_title,
     strict_date,
+    word_counts,
 )
 from parsers.normalize import agency_key
 from parsers.ocr import Ocr, OcrWord, find_tesseract, parse_tsv
@@ -614,7 +615,7 @@ def test_titles_are_mended_from_office_words_and_the_document(
     title: str | None, expected: str | None
 ) -> None:
     text = "Sweetwater County Sheriff's Office. Sweetwater County, Sweetwater, Oklahoma x3 " * 3
-    assert repair_title(title, text) == expected
+    assert repair_title(title, word_counts(text)) == expected
 
 
 def test_a_scanned_page_read_again_fills_only_what_the_text_layer_lacks() -> None:
