@@ -34,6 +34,7 @@ from parsers.xlsx_reader import (
     read_workbook,
     serial_to_datetime,
 )
+from tests.fuzz_reader import JUNK
 
 CASES = Path(__file__).resolve().parent / "cases" / "xlsx"
 SHEETS_DIR = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "ice-sheets"
@@ -458,13 +459,6 @@ def test_arbitrary_bytes_after_a_zip_signature(data: bytes) -> None:
         read_workbook(b"PK\x03\x04" + data)
 
 
-_JUNK = [
-    *(b"<", b">", b"&", b'"', b"\x01", b"\xff", b"<!--", b"</row>", b"<c>", b"&#0;", b"&#1;"),
-    *(b"_x0041_", b"9" * 30, b" ", b"\t", b"\r", b"\n", b"&amp;", b'r="', b"A", b"Z", b"1"),
-    *(b"/>", b'<hyperlink ref="A1"/>', b' xr:uid="1"', b' t="e"', b"<is><t> x</t></is>"),
-]
-
-
 def _real_bytes() -> bytes:
     return (CASES / "real_pending_20250404.xlsx").read_bytes()
 
@@ -513,7 +507,7 @@ def test_mutated_xml_inside_a_valid_zip_only_raises_parse_error(data: st.DataObj
         if data.draw(st.booleans()):
             del xml[position : position + data.draw(st.integers(1, 6))]
             continue
-        xml[position:position] = data.draw(st.sampled_from(_JUNK))
+        xml[position:position] = data.draw(st.sampled_from(JUNK))
     members[part] = bytes(xml)
     mutated = build_zip(members)
     results: list[list[tuple[list[list[CellValue]], dict[tuple[int, int], str]]] | None] = []
