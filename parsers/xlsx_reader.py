@@ -47,6 +47,11 @@ from python_calamine import CalamineWorkbook
 
 from ice287g.errors import ParseError
 
+try:  # compiled twins of three scanners below (parsers/_xlsx_scan.c), when built
+    from parsers import _xlsx_scan
+except ImportError:  # pragma: no cover - a build without a C compiler
+    _xlsx_scan = None  # type: ignore[assignment]
+
 CellValue: TypeAlias = str | int | float | bool | datetime | date | time | None
 Coordinate: TypeAlias = tuple[int, int]
 _T = TypeVar("_T", bytes, str)
@@ -194,6 +199,7 @@ class _SheetEntry:
 class _Book:
     """An opened workbook: the zip, its inflation budget, and what every sheet needs."""
 
+    data: bytes
     zf: zipfile.ZipFile
     members: dict[str, zipfile.ZipInfo]
     source: str
@@ -230,8 +236,10 @@ class _Book:
         if info.flag_bits & 0x1:
             raise self.fail(f"zip member {info.filename} is encrypted")
         limit = min(self.limits.max_member_bytes, self.budget)
-        with self.zf.open(info) as handle:
-            data = handle.read(limit + 1)
+        data = _inflate(self.data, info, limit)
+        if data is None:
+            with self.zf.open(info) as handle:
+                data = handle.read(limit + 1)
         if len(data) > limit:
             raise self.fail(f"zip member {info.filename} inflates beyond {limit} bytes (zip bomb?)")
         self.budget -= len(data)
@@ -320,7 +328,37 @@ def _open_zip(data: bytes, source: str, limits: ReadLimits, fast: bool) -> _Book
         raise ParseError(source, f"zip has {len(infos)} members (limit {limits.max_members})")
     _check_declared_sizes(infos, source, limits)
     members = {info.filename.replace("\\", "/").lstrip("/").lower(): info for info in infos}
-    return _Book(zf, members, source, limits, budget=limits.max_total_bytes, fast=fast)
+    return _Book(data, zf, members, source, limits, budget=limits.max_total_bytes, fast=fast)
+
+
+def _inflate(data: bytes, info: zipfile.ZipInfo, limit: int) -> bytes | None:
+    """A member read straight from the archive's bytes, up to ``limit + 1`` bytes, when
+    it is plainly stored or deflated behind its own local header and its size and CRC
+    check out; None to let :mod:`zipfile` read it (and say what is wrong). The same
+    bytes either way, without zipfile's chunked reading."""
+    at = info.header_offset
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return None
+    if info.flag_bits & 0x61 or data[at : at + 4] != b"PK\x03\x04" or len(data) < at + 30:
+        return None  # encrypted or patched (zipfile refuses), or no local header
+    name_length, extra_length = struct.unpack_from("<HH", data, at + 26)
+    name = data[at + 30 : at + 30 + name_length]
+    if name.decode("utf-8" if info.flag_bits & 0x800 else "cp437", "replace") != info.orig_filename:
+        return None
+    start = at + 30 + name_length + extra_length
+    raw = data[start : start + info.compress_size]
+    if len(raw) != info.compress_size:
+        return None
+    if info.compress_type == zipfile.ZIP_STORED:
+        out = raw[: limit + 1]
+    else:
+        inflater = zlib.decompressobj(-15)
+        out = inflater.decompress(raw, limit + 1)
+        if len(out) <= limit and (not inflater.eof or inflater.unused_data):
+            return None
+    if len(out) > limit:
+        return out  # the caller refuses it as a bomb
+    return out if len(out) == info.file_size and zlib.crc32(out) == info.CRC else None
 
 
 def _check_declared_sizes(infos: list[zipfile.ZipInfo], source: str, limits: ReadLimits) -> None:
@@ -1146,8 +1184,21 @@ def _fast_rels_unchecked(book: _Book, xml: bytes, path: str) -> dict[str, _Rel] 
 
 
 def _excel_rels(region: bytes) -> dict[str, _Rel] | None:
-    """Relationships written exactly as Excel writes them (one split), else None, and
-    the caller reads the region element by element.
+    """Relationships written exactly as Excel writes them, else None, and the caller
+    reads the region element by element. The compiled scanner when built, else
+    :func:`_excel_rels_py`: the same answer either way."""
+    if _xlsx_scan is None:
+        return _excel_rels_py(region)
+    found = _xlsx_scan.excel_rels(region)
+    if found is None:
+        return None
+    ids, type_target, external = found
+    rels = zip(type_target[0::2], type_target[1::2], external, strict=True)
+    return dict(zip(ids, map(tuple.__new__, repeat(_Rel), rels), strict=True))
+
+
+def _excel_rels_py(region: bytes) -> dict[str, _Rel] | None:
+    """:func:`_excel_rels` in Python (one split).
 
     It checks what :func:`_fast_region_ok` checks, in ways cheaper for this shape: no
     control characters, tabs or line ends (a parser would normalise them in attribute
@@ -1201,8 +1252,17 @@ def _fast_links(xml: bytes, root: int, region: bytes) -> list[_RawLink] | None:
 
 
 def _excel_links(region: bytes) -> list[_RawLink] | None:
-    """The hyperlinks of a region exactly as Excel writes them, single cells placed
-    already; None when the region is in another shape."""
+    """The hyperlinks of a checked region exactly as Excel writes them, single cells
+    placed already; None when the region is in another shape. The compiled scanner
+    reads the commonest shape (single cells, locations without entities) and leaves the
+    rest to :func:`_excel_links_py`: the same answer either way."""
+    if _xlsx_scan is not None and (links := _xlsx_scan.excel_links(region)) is not None:
+        return list(map(tuple.__new__, repeat(_RawLink), links))
+    return _excel_links_py(region)
+
+
+def _excel_links_py(region: bytes) -> list[_RawLink] | None:
+    """:func:`_excel_links` in Python (one split)."""
     parts = _EXCEL_LINK_TOKEN.split(region)
     stride = _LINK_STRIDE
     if any(parts[0::stride]):
@@ -1380,9 +1440,9 @@ def _calamine_shape_ok(xml: bytes, limits: ReadLimits) -> bool:
     root = _find_tag(xml, b"worksheet")
     if root < 0 or xml.count(_MAIN_NS_BYTES) != 1 or limits.max_cells < _CALAMINE_FAR_CELLS:
         return False
-    odd = _ODD_CELL_OR_INLINE.search(xml)
-    if odd is not None:
-        if odd[0] != b"<is>" or _ODD_CELL.search(xml, odd.end()):
+    odd = _find_odd(xml, 0, inline=True)
+    if odd >= 0:
+        if xml[odd : odd + 4] != b"<is>" or _find_odd(xml, odd + 4, inline=False) >= 0:
             return False
         if _odd_text(xml):
             return False
@@ -1391,6 +1451,15 @@ def _calamine_shape_ok(xml: bytes, limits: ReadLimits) -> bool:
         and _root_declares(xml, root, b"xmlns", (MAIN_NS,))
         and xml.find(b"\r", root) < 0  # line ends the XML parser would normalise
     )
+
+
+def _find_odd(xml: bytes, start: int, inline: bool) -> int:
+    """Offset of the first match of ``_ODD_CELL_OR_INLINE`` (``inline``) or ``_ODD_CELL``
+    at or after ``start``, or -1: the compiled scanner when built, else the regex."""
+    if _xlsx_scan is not None:
+        return _xlsx_scan.find_odd(xml, start, inline)
+    match = (_ODD_CELL_OR_INLINE if inline else _ODD_CELL).search(xml, start)
+    return -1 if match is None else match.start()
 
 
 def _simple_links(xml: bytes) -> list[_RawLink] | None:

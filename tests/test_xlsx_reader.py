@@ -414,14 +414,35 @@ def test_bounded_read_refuses_a_stream_longer_than_its_budget() -> None:
             return io.BytesIO(bytes(5000))
 
     info = zipfile.ZipInfo("xl/big.xml")
-    info.file_size = 10
+    info.file_size, info.header_offset = 10, 0
     limits = ReadLimits(max_member_bytes=1000)
-    book = xlsx_reader._Book(LongStream(), {"xl/big.xml": info}, "s", limits, budget=10**6)
+    book = xlsx_reader._Book(b"", LongStream(), {"xl/big.xml": info}, "s", limits, budget=10**6)
     with pytest.raises(ParseError, match="inflates beyond 1000 bytes"):
         book.read("xl/big.xml")
-    book = xlsx_reader._Book(LongStream(), {"xl/big.xml": info}, "s", ReadLimits(), budget=100)
+    book = xlsx_reader._Book(b"", LongStream(), {"xl/big.xml": info}, "s", ReadLimits(), budget=100)
     with pytest.raises(ParseError, match="inflates beyond 100 bytes"):
         book.read("xl/big.xml")
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED])
+def test_members_read_straight_from_the_archive_are_bounded_and_checked(method: int) -> None:
+    """The direct read (no zipfile stream) gives zipfile's bytes, keeps the budget, and
+    hands anything odd (a wrong CRC, a damaged stream) to zipfile, which says why."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", method) as archive:
+        archive.writestr("xl/big.xml", b"<x>" + b"a" * 5000 + b"</x>")
+    data = out.getvalue()
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo("xl/big.xml")
+    assert xlsx_reader._inflate(data, info, 10_000) == b"<x>" + b"a" * 5000 + b"</x>"
+    assert len(xlsx_reader._inflate(data, info, 100) or b"") == 101  # refused by the caller
+    wrong_crc = bytearray(data)
+    struct.pack_into("<I", wrong_crc, info.header_offset + 14, info.CRC ^ 1)
+    central = data.find(b"PK\x01\x02")
+    struct.pack_into("<I", wrong_crc, central + 16, info.CRC ^ 1)
+    wrong_info = zipfile.ZipFile(io.BytesIO(bytes(wrong_crc))).getinfo("xl/big.xml")
+    assert xlsx_reader._inflate(bytes(wrong_crc), wrong_info, 10_000) is None
+    truncated = data[: info.header_offset + 40]
+    assert xlsx_reader._inflate(truncated, info, 10_000) is None
 
 
 def test_cell_budget_and_coordinate_limits() -> None:
