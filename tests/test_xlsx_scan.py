@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ice287g.errors import ParseError
 from parsers import xlsx_reader
 
 scan = xlsx_reader._xlsx_scan
@@ -209,3 +210,22 @@ def test_the_corpus_alike() -> None:
         if span is not None:
             region = rels[span[0] : span[1]]
             assert xlsx_reader._excel_rels(region) == xlsx_reader._excel_rels_py(region), name
+
+
+def test_the_reader_reads_alike_without_the_compiled_scanners(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where the extension could not be built, the Python scanners give the same sheets."""
+    if not SHEETS_DIR.is_dir():
+        pytest.skip("the shared corpus is not beside the project")
+    paths = sorted(SHEETS_DIR.rglob("*.xlsx"))[::4]
+    compiled = [_read_or_reason(path) for path in paths]
+    monkeypatch.setattr(xlsx_reader, "_xlsx_scan", None)
+    assert [_read_or_reason(path) for path in paths] == compiled
+
+
+def _read_or_reason(path: Path) -> object:
+    try:
+        return xlsx_reader.read_workbook(path.read_bytes(), path.name)
+    except ParseError as exc:
+        return str(exc)
