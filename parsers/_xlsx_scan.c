@@ -10,6 +10,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <math.h>
 #include <string.h>
 
 typedef struct {
@@ -355,12 +356,73 @@ static PyObject *find_odd(PyObject *Py_UNUSED(module), PyObject *args) {
     return PyLong_FromSsize_t(found);
 }
 
+/* ------------------------------------------------------------------ calamine's values */
+
+/* One of calamine's values as the reference path gives it: "" as None, a whole float
+ * within a double's exact integers (2**53) as an int; a new reference. */
+static PyObject *cell_value(PyObject *value) {
+    if (PyUnicode_CheckExact(value) && PyUnicode_GET_LENGTH(value) == 0) Py_RETURN_NONE;
+    if (PyFloat_CheckExact(value)) {
+        double number = PyFloat_AS_DOUBLE(value);
+        if (number == floor(number) && fabs(number) < 9007199254740992.0)
+            return PyLong_FromDouble(number);
+    }
+    return Py_NewRef(value);
+}
+
+/* One row: its values converted, trailing empty cells dropped. */
+static PyObject *row_values(PyObject *row) {
+    Py_ssize_t size;
+    PyObject *out;
+    if (!PyList_Check(row)) {
+        PyErr_SetString(PyExc_TypeError, "calamine_rows expects a list of lists");
+        return NULL;
+    }
+    size = PyList_GET_SIZE(row);
+    while (size > 0) { /* trailing "" (or None) */
+        PyObject *last = PyList_GET_ITEM(row, size - 1);
+        if (last != Py_None && (!PyUnicode_CheckExact(last) || PyUnicode_GET_LENGTH(last)))
+            break;
+        size--;
+    }
+    out = PyList_New(size);
+    for (Py_ssize_t i = 0; out != NULL && i < size; i++) {
+        PyObject *value = cell_value(PyList_GET_ITEM(row, i));
+        if (value == NULL) Py_CLEAR(out);
+        else PyList_SET_ITEM(out, i, value);
+    }
+    return out;
+}
+
+PyDoc_STRVAR(calamine_rows_doc,
+             "calamine_rows(grid: list[list[object]]) -> list[list[object]]\n\n"
+             "calamine's rectangle as rows: \"\" is None, whole floats within 2**53 are "
+             "ints, trailing empty cells dropped (as xlsx_reader._calamine_rows_py).");
+
+static PyObject *calamine_rows(PyObject *Py_UNUSED(module), PyObject *grid) {
+    Py_ssize_t size;
+    PyObject *out;
+    if (!PyList_Check(grid)) {
+        PyErr_SetString(PyExc_TypeError, "calamine_rows expects a list of lists");
+        return NULL;
+    }
+    size = PyList_GET_SIZE(grid);
+    out = PyList_New(size);
+    for (Py_ssize_t i = 0; out != NULL && i < size; i++) {
+        PyObject *row = row_values(PyList_GET_ITEM(grid, i));
+        if (row == NULL) Py_CLEAR(out);
+        else PyList_SET_ITEM(out, i, row);
+    }
+    return out;
+}
+
 /* ------------------------------------------------------------------ module */
 
 static PyMethodDef methods[] = {
     {"excel_rels", excel_rels, METH_O, excel_rels_doc},
     {"excel_links", excel_links, METH_O, excel_links_doc},
     {"find_odd", find_odd, METH_VARARGS, find_odd_doc},
+    {"calamine_rows", calamine_rows, METH_O, calamine_rows_doc},
     {NULL, NULL, 0, NULL},
 };
 

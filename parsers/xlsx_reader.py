@@ -38,7 +38,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import chain, repeat
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple, TypeAlias, TypeVar
 from xml.etree.ElementTree import Element, XMLPullParser
 from xml.etree.ElementTree import ParseError as XMLSyntaxError
@@ -180,6 +180,9 @@ class _Rel(NamedTuple):
     type: str
     target: str
     external: bool
+
+
+_REL_TARGET = attrgetter("target")
 
 
 class _RawLink(NamedTuple):
@@ -927,6 +930,9 @@ def _resolve_links(
     book: _Book, path: str, raw_links: list[_RawLink], grid: _Grid
 ) -> dict[Coordinate, str]:
     rels = _read_rels(book, path) if any(raw.rel_id for raw in raw_links) else {}
+    simple = _simple_cell_links(raw_links, rels)
+    if simple is not None:
+        return simple
     width = max((len(row) for row in grid.rows), default=0)
     links: dict[Coordinate, str] = {}
     for ref, rel_id, location in raw_links:
@@ -942,6 +948,20 @@ def _resolve_links(
         elif (cell := _cell_ref(ref, grid)) is not None:
             links[cell] = url
     return links
+
+
+def _simple_cell_links(
+    raw_links: list[_RawLink], rels: dict[str, _Rel]
+) -> dict[Coordinate, str] | None:
+    """The links when each is a placed cell with a known relationship to a target and no
+    location (Excel's usual sheet), resolved without a loop in Python; else None."""
+    cells, rel_ids, locations = zip(*raw_links, strict=True)
+    if any(locations) or not all(map(tuple.__instancecheck__, cells)):
+        return None
+    if not all(map(rels.__contains__, rel_ids)):
+        return None
+    targets = list(map(_REL_TARGET, map(rels.__getitem__, rel_ids)))
+    return None if "" in targets else dict(zip(cells, targets, strict=True))
 
 
 def _cell_ref(ref: str, grid: _Grid) -> Coordinate | None:
@@ -1511,13 +1531,7 @@ def _calamine_rows(
 ) -> list[list[CellValue]]:
     """Calamine's rectangle as the reference path's rows: "" is no value, whole floats
     are ints, no trailing empty cells or rows, error cells put back."""
-    get = _EMPTY_AS_NONE.get
-    rows: list[list[CellValue]] = [list(map(get, row, row)) for row in grid]
-    if float in set(map(type, chain.from_iterable(rows))):
-        rows = [[_whole(v) if type(v) is float else v for v in values] for values in rows]
-    for values in rows:
-        while values and values[-1] is None:
-            values.pop()
+    rows = (_xlsx_scan.calamine_rows if _xlsx_scan else _calamine_values_py)(grid)
     for row_index, column, text in errors:
         while len(rows) <= row_index:
             rows.append([])
@@ -1525,3 +1539,16 @@ def _calamine_rows(
         if column >= len(values) or values[column] is None:  # a later cell there wins
             _place(values, column, text)
     return _without_trailing_empty_rows(rows)
+
+
+def _calamine_values_py(grid: list[list[CellValue]]) -> list[list[CellValue]]:
+    """What the compiled ``calamine_rows`` does: "" as None, whole floats as ints, and
+    trailing empty cells dropped."""
+    get = _EMPTY_AS_NONE.get
+    rows: list[list[CellValue]] = [list(map(get, row, row)) for row in grid]
+    if float in set(map(type, chain.from_iterable(rows))):
+        rows = [[_whole(v) if type(v) is float else v for v in values] for values in rows]
+    for values in rows:
+        while values and values[-1] is None:
+            values.pop()
+    return rows

@@ -229,3 +229,21 @@ def _read_or_reason(path: Path) -> object:
         return xlsx_reader.read_workbook(path.read_bytes(), path.name)
     except ParseError as exc:
         return str(exc)
+
+
+calamine_values = st.one_of(
+    st.sampled_from(["", "x", " ", None, True, False, 0, 1]),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([2.0**53, -(2.0**53), 2.0**53 - 1, -0.0, 0.5, 1e300]),
+    st.dates(),
+)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.lists(calamine_values, max_size=6), max_size=5))
+def test_calamine_values_alike(grid: list[list[object]]) -> None:
+    assert scan is not None
+    compiled = scan.calamine_rows([row[:] for row in grid])
+    python = xlsx_reader._calamine_values_py([row[:] for row in grid])  # type: ignore[arg-type]
+    assert repr(compiled) == repr(python)  # repr: nan is not equal to itself
+    assert [list(map(type, row)) for row in compiled] == [list(map(type, row)) for row in python]
