@@ -1,12 +1,15 @@
-/* Compiled scanners behind parsers/xlsx_reader.py's fast path (optional).
+/* Compiled twins of four routines of parsers/xlsx_reader.py's fast path (optional).
  *
- * Each function does, for Excel's own shape only, exactly what a regular expression in
- * xlsx_reader.py does, and answers None where the Python code would take another route:
- * the caller then runs that Python code, so every answer is the Python code's answer.
- * tests/test_xlsx_scan.py checks the equality on the corpus and on generated input, and
- * tests/fuzz_reader.py (which mutates real files) runs through it.
+ * excel_rels, excel_links and find_odd do, for Excel's own shape only, exactly what a
+ * regular expression in xlsx_reader.py does, and answer None where the Python code
+ * would take another route (the caller then runs that Python code, so every answer is
+ * the Python code's answer); calamine_rows is _calamine_values_py. The reader uses them
+ * when this module was built and the Python twins otherwise. tests/test_xlsx_scan.py
+ * holds each to its twin on the corpus and on generated input, and tests/fuzz_reader.py
+ * (which mutates real files) runs through them.
  *
- * The input is always a bytes object; every read is bounds-checked against its length.
+ * Inputs are bytes objects (lists for calamine_rows); every read is bounds-checked
+ * against the length.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>

@@ -47,7 +47,7 @@ from python_calamine import CalamineWorkbook
 
 from ice287g.errors import ParseError
 
-try:  # compiled twins of three scanners below (parsers/_xlsx_scan.c), when built
+try:  # compiled twins of four routines below (parsers/_xlsx_scan.c), when built
     from parsers import _xlsx_scan
 except ImportError:  # pragma: no cover - a build without a C compiler
     _xlsx_scan = None  # type: ignore[assignment]
@@ -955,6 +955,8 @@ def _simple_cell_links(
 ) -> dict[Coordinate, str] | None:
     """The links when each is a placed cell with a known relationship to a target and no
     location (Excel's usual sheet), resolved without a loop in Python; else None."""
+    if not raw_links:
+        return {}
     cells, rel_ids, locations = zip(*raw_links, strict=True)
     if any(locations) or not all(map(tuple.__instancecheck__, cells)):
         return None
