@@ -27,13 +27,25 @@ static int starts(Buf b, Py_ssize_t at, const char *lit, Py_ssize_t len) {
 
 #define STARTS(b, at, lit) starts((b), (at), (lit), (Py_ssize_t)(sizeof(lit) - 1))
 
+/* The bytes of `arg` as a Buf: 1, or 0 with a TypeError naming `function`. */
+static int bytes_arg(PyObject *arg, const char *function, Buf *b) {
+    if (!PyBytes_Check(arg)) {
+        PyErr_Format(PyExc_TypeError, "%s expects bytes", function);
+        return 0;
+    }
+    b->s = PyBytes_AS_STRING(arg);
+    b->n = PyBytes_GET_SIZE(arg);
+    return 1;
+}
+
 static int is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
 /* ------------------------------------------------------------------ relationships */
 
-/* Bytes that end or break a run of plain value bytes: a quote, '<', '>', '&', U+FFFE and
- * U+FFFF's first byte 0xEF, and control bytes (set up by init_tables). */
+/* Bytes that end or break a run of plain value bytes (set up by init_tables): in a
+ * relationship, a quote, '<', '&', control bytes and 0xEF (U+FFFE's and U+FFFF's first
+ * byte); in a hyperlink, a quote, '<', '>' and '&'. */
 static unsigned char REL_STOP[256], LINK_STOP[256];
 
 static void init_tables(void) {
@@ -145,12 +157,7 @@ static PyObject *excel_rels(PyObject *Py_UNUSED(module), PyObject *arg) {
     Buf b;
     Py_ssize_t at = 0;
     PyObject *ids = NULL, *rest = NULL, *external = NULL, *result = NULL, *last_type = NULL;
-    if (!PyBytes_Check(arg)) {
-        PyErr_SetString(PyExc_TypeError, "excel_rels expects bytes");
-        return NULL;
-    }
-    b.s = PyBytes_AS_STRING(arg);
-    b.n = PyBytes_GET_SIZE(arg);
+    if (!bytes_arg(arg, "excel_rels", &b)) return NULL;
     ids = PyList_New(0);
     rest = PyList_New(0);
     external = PyList_New(0);
@@ -274,12 +281,7 @@ static PyObject *excel_links(PyObject *Py_UNUSED(module), PyObject *arg) {
     Buf b;
     Py_ssize_t at = 0;
     PyObject *out;
-    if (!PyBytes_Check(arg)) {
-        PyErr_SetString(PyExc_TypeError, "excel_links expects bytes");
-        return NULL;
-    }
-    b.s = PyBytes_AS_STRING(arg);
-    b.n = PyBytes_GET_SIZE(arg);
+    if (!bytes_arg(arg, "excel_links", &b)) return NULL;
     out = PyList_New(0);
     while (out != NULL && at < b.n) {
         Link link;
@@ -373,14 +375,28 @@ static PyObject *cell_value(PyObject *value) {
     return Py_NewRef(value);
 }
 
+/* A new list of `convert(item)` for the first `size` items of the list `list` (a list
+ * checked by the caller); NULL with the error `convert` set. */
+static PyObject *mapped(PyObject *list, Py_ssize_t size, PyObject *(*convert)(PyObject *)) {
+    PyObject *out = PyList_New(size);
+    for (Py_ssize_t i = 0; out != NULL && i < size; i++) {
+        PyObject *item = convert(PyList_GET_ITEM(list, i));
+        if (item == NULL) Py_CLEAR(out);
+        else PyList_SET_ITEM(out, i, item);
+    }
+    return out;
+}
+
+static int is_list(PyObject *value) {
+    if (PyList_Check(value)) return 1;
+    PyErr_SetString(PyExc_TypeError, "calamine_rows expects a list of lists");
+    return 0;
+}
+
 /* One row: its values converted, trailing empty cells dropped. */
 static PyObject *row_values(PyObject *row) {
     Py_ssize_t size;
-    PyObject *out;
-    if (!PyList_Check(row)) {
-        PyErr_SetString(PyExc_TypeError, "calamine_rows expects a list of lists");
-        return NULL;
-    }
+    if (!is_list(row)) return NULL;
     size = PyList_GET_SIZE(row);
     while (size > 0) { /* trailing "" (or None) */
         PyObject *last = PyList_GET_ITEM(row, size - 1);
@@ -388,35 +404,16 @@ static PyObject *row_values(PyObject *row) {
             break;
         size--;
     }
-    out = PyList_New(size);
-    for (Py_ssize_t i = 0; out != NULL && i < size; i++) {
-        PyObject *value = cell_value(PyList_GET_ITEM(row, i));
-        if (value == NULL) Py_CLEAR(out);
-        else PyList_SET_ITEM(out, i, value);
-    }
-    return out;
+    return mapped(row, size, cell_value);
 }
 
 PyDoc_STRVAR(calamine_rows_doc,
              "calamine_rows(grid: list[list[object]]) -> list[list[object]]\n\n"
              "calamine's rectangle as rows: \"\" is None, whole floats within 2**53 are "
-             "ints, trailing empty cells dropped (as xlsx_reader._calamine_rows_py).");
+             "ints, trailing empty cells dropped (as xlsx_reader._calamine_values_py).");
 
 static PyObject *calamine_rows(PyObject *Py_UNUSED(module), PyObject *grid) {
-    Py_ssize_t size;
-    PyObject *out;
-    if (!PyList_Check(grid)) {
-        PyErr_SetString(PyExc_TypeError, "calamine_rows expects a list of lists");
-        return NULL;
-    }
-    size = PyList_GET_SIZE(grid);
-    out = PyList_New(size);
-    for (Py_ssize_t i = 0; out != NULL && i < size; i++) {
-        PyObject *row = row_values(PyList_GET_ITEM(grid, i));
-        if (row == NULL) Py_CLEAR(out);
-        else PyList_SET_ITEM(out, i, row);
-    }
-    return out;
+    return is_list(grid) ? mapped(grid, PyList_GET_SIZE(grid), row_values) : NULL;
 }
 
 /* ------------------------------------------------------------------ module */

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ice287g.errors import ParseError
 from parsers import xlsx_reader
+from tests.test_xlsx_reader import _outcome
 
 scan = xlsx_reader._xlsx_scan
 if scan is None and os.environ.get("ICE287G_REQUIRE_COMPILED") == "1":  # as in CI
@@ -219,16 +219,9 @@ def test_the_reader_reads_alike_without_the_compiled_scanners(
     if not SHEETS_DIR.is_dir():
         pytest.skip("the shared corpus is not beside the project")
     paths = sorted(SHEETS_DIR.rglob("*.xlsx"))[::4]
-    compiled = [_read_or_reason(path) for path in paths]
+    compiled = [_outcome(path.read_bytes(), fast=True) for path in paths]
     monkeypatch.setattr(xlsx_reader, "_xlsx_scan", None)
-    assert [_read_or_reason(path) for path in paths] == compiled
-
-
-def _read_or_reason(path: Path) -> object:
-    try:
-        return xlsx_reader.read_workbook(path.read_bytes(), path.name)
-    except ParseError as exc:
-        return str(exc)
+    assert [_outcome(path.read_bytes(), fast=True) for path in paths] == compiled
 
 
 calamine_values = st.one_of(
