@@ -11,6 +11,7 @@ figure of merit is the ratio; the target is 8x.
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import sys
 import time
@@ -66,6 +67,10 @@ class _Timings:
 
 def bench_parse(corpus_dir: Path | str = DEFAULT_CORPUS, repeats: int = 5) -> dict[str, Any]:
     """Time ours vs openpyxl on the largest corpus sheet; best of ``repeats`` each."""
+    if importlib.util.find_spec("openpyxl") is None:
+        raise SystemExit(
+            "the benchmark needs openpyxl: install the test extras, pip install -e '.[test]'"
+        )
     path = largest_sheet(Path(corpus_dir))
     data = path.read_bytes()
     ours = _Timings(lambda: parse_listing_xlsx(data, str(path)))
