@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from snapshots.archive import short_hash
+from common.hashing import short_hash
 
 KINDS = (
     "agreement.added",

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from common.times import parse_utc
 from diffs.events import SnapshotRef
 from diffs.state import ACTIVE, ListState, LossCandidate
 from parsers.records import ParsedListing
-from snapshots.archive import parse_utc
 
 
 @dataclass(frozen=True)

@@ -13,17 +13,18 @@ from typing import Any
 import httpx
 from sqlalchemy import Engine
 
+from common.errors import ConfigError
+from common.times import utc_iso
 from diffs.gate import Rules
 from diffs.identity import load_aliases
 from ice287g import __version__
 from ice287g.config import Config, MoaSettings
-from ice287g.errors import ConfigError
 from ice287g.pipeline import Pipeline
 from parsers.ocr import Ocr, find_tesseract
 from scraper.fetch import Fetcher
 from scraper.policy import FetchPolicy, build_client, make_user_agent
 from scraper.wayback import WaybackClient
-from snapshots.archive import Archive, utc_iso
+from snapshots.archive import Archive
 from store.db import open_engine
 
 

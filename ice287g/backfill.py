@@ -33,17 +33,19 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from common.times import utc_iso
 from ice287g.app import App
-from ice287g.errors import FetchError, ParseError
 from ice287g.lock import RunLock
 from ice287g.pipeline import Progress, Report
 from parsers.detect import SUFFIXES, sniff
+from parsers.errors import ParseError
 from parsers.filenames import claimed_kind
 from parsers.landing_page import parse_landing_page
+from scraper.errors import FetchError
 from scraper.fetch import validate_content
 from scraper.policy import Expect
 from scraper.wayback import PAGE_URLS, SHEET_PREFIX, Capture, MatchType, WaybackClient
-from snapshots.archive import Archive, Observation, atomic_write, utc_iso
+from snapshots.archive import Archive, Observation, atomic_write
 
 STATE_FILE = Path("backfill") / "wayback-state.json"
 STATE_VERSION = 1

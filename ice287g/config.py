@@ -12,8 +12,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from common.errors import ConfigError
 from diffs.gate import Rules
-from ice287g.errors import ConfigError
 
 ENV_PREFIX = "ICE287G_"
 DEFAULT_CONFIG_NAME = "config.toml"

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from ice287g.errors import ConfigError, ParseError
+from common.errors import ConfigError
+from common.times import parse_utc, utc_iso
 from ice287g.parallel import parse_many, parse_one
 from parsers.detect import SUFFIXES, sniff
+from parsers.errors import ParseError
 from parsers.filenames import claimed_kind, date_from_name
 from parsers.records import ParsedListing
-from snapshots.archive import Archive, Observation, parse_utc, utc_iso
+from snapshots.archive import Archive, Observation
 
 SKIPPED_NAMES = {"manifest.csv", "readme.md", "readme.txt", "readme", ".ds_store"}
 MAX_IMPORT_BYTES = 100_000_000

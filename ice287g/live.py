@@ -26,15 +26,17 @@ from urllib.parse import unquote, urldefrag, urlsplit
 
 from sqlalchemy.orm import Session
 
+from common.times import parse_utc, utc_iso
 from ice287g.app import App
-from ice287g.errors import FetchError, ParseError
 from ice287g.lock import RunLock
 from ice287g.pipeline import Progress, Report
+from parsers.errors import ParseError
 from parsers.landing_page import LandingPage, parse_landing_page
 from parsers.urls import ICE_ORIGIN, rebase_url, repair_url
+from scraper.errors import FetchError
 from scraper.fetch import Fetcher, FetchResult
 from scraper.policy import Expect
-from snapshots.archive import Observation, parse_utc, utc_iso
+from snapshots.archive import Observation
 from store import fetch_state, queries, writer
 from store.db import transaction
 from store.models import FetchState

@@ -13,7 +13,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from ice287g.errors import Ice287gError, LockHeld
+from common.errors import Ice287gError
+
+
+class LockHeld(Ice287gError):
+    """Raised when another ice287g pass holds the run lock."""
+
+    exit_code = 75
 
 
 class RunLock:

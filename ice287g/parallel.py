@@ -7,8 +7,8 @@ import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 
-from ice287g.errors import ParseError
 from parsers.detect import parse_listing
+from parsers.errors import ParseError
 from parsers.records import ParsedListing
 
 Parsed = ParsedListing | ParseError

@@ -15,16 +15,17 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from common.hashing import canonical_json
 from diffs.engine import Outcome, apply_snapshot, reject
 from diffs.events import SnapshotRef
 from diffs.gate import Rules
 from diffs.moa_rules import apply_moa
 from diffs.state import ProgramState
-from ice287g.errors import ParseError
 from ice287g.parallel import parse_many, parse_one
+from parsers.errors import ParseError
 from parsers.ocr import Ocr
 from parsers.records import ParsedListing
-from snapshots.archive import Archive, Observation, canonical_json
+from snapshots.archive import Archive, Observation
 from store import moa as moa_store
 from store import writer
 from store.db import transaction

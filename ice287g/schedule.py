@@ -25,9 +25,10 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from common.errors import ConfigError, Ice287gError
 from ice287g.config import Config
-from ice287g.errors import ConfigError, Ice287gError, LockHeld
 from ice287g.live import PassResult
+from ice287g.lock import LockHeld
 
 log = logging.getLogger("ice287g.schedule")
 

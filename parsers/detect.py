@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ice287g.errors import ParseError
+from parsers.errors import ParseError
 from parsers.records import ParsedListing
 
 SUFFIXES = {"xlsx": ".xlsx", "html": ".html", "pdf": ".pdf"}

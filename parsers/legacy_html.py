@@ -28,7 +28,7 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from ice287g.errors import ParseError
+from parsers.errors import ParseError
 from parsers.normalize import (
     agency_key,
     agency_type,

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from operator import itemgetter
 from typing import Any, TypeAlias, TypeVar
 
-from ice287g.errors import ParseError
+from parsers.errors import ParseError
 from parsers.normalize import (
     agency_key,
     agency_type,

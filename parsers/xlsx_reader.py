@@ -45,7 +45,7 @@ from xml.etree.ElementTree import ParseError as XMLSyntaxError
 
 from python_calamine import CalamineWorkbook
 
-from ice287g.errors import ParseError
+from parsers.errors import ParseError
 
 try:  # compiled twins of four routines below (parsers/_xlsx_scan.c), when built
     from parsers import _xlsx_scan

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ice287g.errors import FetchError
+from scraper.errors import FetchError
 from scraper.links import host_of, is_allowed
 from scraper.policy import Expect, FetchPolicy
 

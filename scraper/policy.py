@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ice287g.errors import ConfigError
+from common.errors import ConfigError
 
 Expect = Literal["page", "sheet", "pdf", "any"]
 

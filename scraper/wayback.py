@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 import httpx
 
-from ice287g.errors import FetchError
+from scraper.errors import FetchError
 from scraper.fetch import Fetcher, FetchResult, validate_content
 from scraper.policy import Expect, FetchPolicy
 

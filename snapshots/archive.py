@@ -19,34 +19,10 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-
-def canonical_json(value: Any) -> str:
-    """JSON with sorted keys and fixed separators: the one form we hash and export."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-
-
-def short_hash(value: Any, length: int = 16) -> str:
-    """A stable id: the first ``length`` hex digits of sha256(canonical_json(value))."""
-    return hashlib.sha256(canonical_json(value).encode()).hexdigest()[:length]
-
-
-def utc_iso(moment: datetime) -> str:
-    """ISO 8601 in UTC with a trailing Z, second precision."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_utc(text: str) -> datetime:
-    """Parse an ISO 8601 time (naive means UTC) into an aware UTC datetime."""
-    moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+from common.hashing import canonical_json, short_hash
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ice287g.errors import StoreError
+from store.errors import StoreError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 

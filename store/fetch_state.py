@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from snapshots.archive import parse_utc, utc_iso
+from common.times import parse_utc, utc_iso
 from store.models import FetchState
 
 

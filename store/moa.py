@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from snapshots.archive import canonical_json
+from common.hashing import canonical_json
 from store.models import MoaDocument, MoaLink
 
 

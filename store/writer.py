@@ -9,10 +9,10 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Session
 
+from common.hashing import canonical_json
 from diffs.events import Event
 from diffs.state import Entry, ProgramState
 from parsers.records import ListingRow
-from snapshots.archive import canonical_json
 from store.models import (
     AgencyModel,
     AgreementModel,

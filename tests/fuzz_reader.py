@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from ice287g.errors import ParseError  # noqa: E402
+from parsers.errors import ParseError  # noqa: E402
 from parsers.xlsx_reader import read_workbook  # noqa: E402
 
 JUNK = [

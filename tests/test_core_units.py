@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from common.errors import ConfigError
 from ice287g.config import load_config
-from ice287g.errors import ConfigError
 from parsers.filenames import claimed_kind, date_from_name
 from snapshots.archive import Archive, Observation
 

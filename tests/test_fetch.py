@@ -19,7 +19,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ice287g.errors import ConfigError, FetchError
+from common.errors import ConfigError
+from scraper.errors import FetchError
 from scraper.fetch import (
     Fetcher,
     block_page_marker,

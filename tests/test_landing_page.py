@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ice287g.errors import ParseError
+from parsers.errors import ParseError
 from parsers.landing_page import (
     LandingPage,
     ListLink,

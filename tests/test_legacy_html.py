@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ice287g.errors import ParseError
+from parsers.errors import ParseError
 from parsers.legacy_html import (
     DEFAULT_BASE_URL,
     NO_TABLE,

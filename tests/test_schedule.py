@@ -15,10 +15,12 @@ import pytest
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from common.errors import ConfigError
 from ice287g.config import Config, ScheduleSettings
-from ice287g.errors import ConfigError, FetchError, LockHeld
 from ice287g.live import PassResult
+from ice287g.lock import LockHeld
 from ice287g.schedule import PassScheduler, ScheduleOptions, make_trigger
+from scraper.errors import FetchError
 from tests.fake_ice import PAGE_PATH, SHEETS, FakeIce
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ice287g.errors import FetchError
+from scraper.errors import FetchError
 from scraper.fetch import Fetcher
 from scraper.policy import FetchPolicy, build_client
 from scraper.wayback import (

@@ -14,7 +14,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from ice287g.errors import ParseError
+from parsers.errors import ParseError
 from parsers.normalize import STATE_CODES
 from parsers.records import ListingRow, ParsedListing
 from parsers.xlsx_listing import decide_kind, header_name, parse_listing_xlsx

@@ -22,8 +22,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ice287g.errors import ParseError
 from parsers import xlsx_reader
+from parsers.errors import ParseError
 from parsers.xlsx_listing import parse_listing_xlsx
 from parsers.xlsx_reader import (
     CellValue,

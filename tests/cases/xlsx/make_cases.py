@@ -607,7 +607,7 @@ SYNTHETIC: dict[str, Callable[[], bytes]] = {
 def expected(data: bytes, name: str) -> dict[str, Any]:
     """The expectation for one case, from the current parser."""
     sys.path.insert(0, str(ROOT))
-    from ice287g.errors import ParseError
+    from parsers.errors import ParseError
     from parsers.xlsx_listing import parse_listing_xlsx
 
     try:

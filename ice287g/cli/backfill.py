@@ -1,12 +1,13 @@
-"""Commands of the backfill feature, added to the ``ice287g`` group by :mod:`ice287g.cli`."""
+"""Commands of the backfill feature."""
 
 from __future__ import annotations
 
 import click
 
-from ice287g.app import App, parse_day
+from common.errors import ConfigError
+from ice287g.app import parse_day
 from ice287g.backfill import Request, run_backfill, summary_lines
-from ice287g.errors import ConfigError
+from ice287g.cli.shared import app_of, progress_bar
 
 
 @click.group()
@@ -30,10 +31,7 @@ def wayback(
     archive_url: str | None,
 ) -> None:
     """Fetch the Wayback Machine's captures of the page and the sheets, then replay."""
-    from ice287g.cli import progress_bar
-
-    app = ctx.find_object(App)
-    assert app is not None
+    app = app_of(ctx)
     report, result = run_backfill(app, _request(from_, to, cdx_url, archive_url), progress_bar)
     for line, to_stderr in summary_lines(report, result):
         click.echo(line, err=to_stderr)

@@ -1,4 +1,4 @@
-"""Commands of the live feature, added to the ``ice287g`` group by :mod:`ice287g.cli`.
+"""Commands of the live feature.
 
 ``ice287g run``: one pass (page, both lists, diff, MOAs). ``ice287g schedule``: the
 same pass on a schedule. Exit codes of ``run``: 0 the pass completed (with or without
@@ -17,8 +17,9 @@ from typing import Any
 
 import click
 
+from common.errors import ConfigError
 from ice287g.app import App
-from ice287g.errors import ConfigError
+from ice287g.cli.shared import app_of, progress_bar
 from ice287g.live import CRASH_ENV, CRASH_STEPS, PassOptions, PassResult, run_pass
 from ice287g.render import describe
 from ice287g.schedule import PassScheduler, ScheduleOptions
@@ -31,8 +32,7 @@ BASE_URL_HELP = (
 
 def _live_app(ctx: click.Context, base_url: str | None) -> App:
     """The command's App, pointed at ``--base-url`` when given."""
-    app = ctx.find_object(App)
-    assert app is not None
+    app = app_of(ctx)
     if base_url is not None:
         if not base_url.startswith(("http://", "https://")):
             raise ConfigError(f"--base-url must start with http:// or https://, got {base_url!r}")
@@ -74,8 +74,6 @@ def report(result: PassResult, quiet: bool) -> int:
 @click.pass_context
 def run_cmd(ctx: click.Context, quiet: bool, base_url: str | None, no_moas: bool) -> None:
     """One live pass: the page, both lists, the diff, then the MOA PDFs."""
-    from ice287g.cli import progress_bar
-
     app = _live_app(ctx, base_url)
     options = PassOptions(moas=not no_moas, crash_after=_crash_step())
     result = run_pass(app, options, progress_bar)

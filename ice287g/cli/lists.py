@@ -1,127 +1,26 @@
-"""The ``ice287g`` command line. Thin: parse flags, ask the App, print."""
+"""The commands over the archive and the database: import, rebuild, status, changes,
+history and snapshots."""
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
 
-from ice287g import __version__
-from ice287g.app import App, end_of_day, parse_moment, start_of_day
-from ice287g.config import load_config
-from ice287g.errors import Ice287gError, StoreError
+from common.errors import Ice287gError
+from ice287g.app import end_of_day, parse_moment, start_of_day
+from ice287g.cli.shared import FORMATS, app_of, model_option, progress_bar, state_option
 from ice287g.importer import Importer, ImportReport, iter_files, read_manifest
 from ice287g.pipeline import Report
-from ice287g.render import (
-    EVENT_COLUMNS,
-    LISTING_FORMATS,
-    changes_markdown,
-    event_rows,
-    render,
-    to_json,
-)
-from parsers.normalize import model_code, state_code
+from ice287g.render import EVENT_COLUMNS, changes_markdown, event_rows, render, to_json
 from parsers.urls import repair_url
 from store import moa as moa_store
 from store import queries
 from store.db import transaction
 
-FORMATS = click.Choice(LISTING_FORMATS)
 
-
-class Ice287gGroup(click.Group):
-    """Turns every expected error into one line on stderr and a non-zero exit code."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except Ice287gError as exc:
-            click.echo(f"ice287g: error: {exc}", err=True)
-            ctx.exit(exc.exit_code)
-        except SQLAlchemyError as exc:
-            click.echo(f"ice287g: error: database: {_first_line(exc)}", err=True)
-            ctx.exit(StoreError.exit_code)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
-            raise
-        except Exception as exc:
-            if os.environ.get("ICE287G_DEBUG"):
-                raise
-            click.echo(
-                f"ice287g: internal error: {type(exc).__name__}: {_first_line(exc)} "
-                "(set ICE287G_DEBUG=1 for the traceback)",
-                err=True,
-            )
-            ctx.exit(70)
-        finally:
-            app = ctx.obj
-            if isinstance(app, App):
-                app.close()
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
-def _app(ctx: click.Context) -> App:
-    app = ctx.find_object(App)
-    assert app is not None
-    return app
-
-
-@click.group(cls=Ice287gGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="ice287g")
-@click.option(
-    "--config",
-    "config_path",
-    metavar="PATH",
-    help="config.toml to read (default: ./config.toml, or $ICE287G_CONFIG).",
-)
-@click.option(
-    "--db", metavar="URL", help="Database URL (default sqlite:///ice287g.db; env ICE287G_DB)."
-)
-@click.option(
-    "--snapshots",
-    metavar="DIR",
-    help="Snapshot archive folder (default snapshots/archive; env ICE287G_SNAPSHOTS).",
-)
-@click.pass_context
-def cli(ctx: click.Context, config_path: str | None, db: str | None, snapshots: str | None) -> None:
-    """Track ICE's 287(g) participating and pending agency lists as a dated history."""
-    overrides = {"db": db, "snapshots": snapshots}
-    ctx.obj = App(load_config(config_path, overrides))
-
-
-@contextmanager
-def progress_bar(label: str) -> Iterator[Callable[[int, int, str], None] | None]:
-    """A rich progress bar on a terminal; nothing when output is piped (cron)."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-    with Progress(
-        TextColumn(label),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeRemainingColumn(),
-        transient=True,
-    ) as bar:
-        task = bar.add_task(label, total=None)
-
-        def update(done: int, total: int, _name: str) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
-
-
-@cli.command("import")
+@click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--manifest",
@@ -138,7 +37,7 @@ def import_cmd(
     ctx: click.Context, paths: tuple[Path, ...], manifest: Path | None, observed_at: str | None
 ) -> None:
     """Import spreadsheets or saved pages (files or folders, recursively)."""
-    app = _app(ctx)
+    app = app_of(ctx)
     flag = parse_moment(observed_at) if observed_at else None
     rows = read_manifest(manifest) if manifest else {}
     importer = Importer(app.archive)
@@ -169,11 +68,11 @@ def _print_import(report: ImportReport, result: Report) -> None:
     )
 
 
-@cli.command()
+@click.command()
 @click.pass_context
 def rebuild(ctx: click.Context) -> None:
     """Drop everything derived and replay the archive from the start."""
-    app = _app(ctx)
+    app = app_of(ctx)
     with progress_bar("replaying") as update:
         result = app.pipeline().rebuild(update)
     click.echo(
@@ -182,25 +81,7 @@ def rebuild(ctx: click.Context) -> None:
     )
 
 
-def _state_option(value: str | None) -> str | None:
-    if value is None:
-        return None
-    code = state_code(value)
-    if code is None:
-        raise click.BadParameter(f"{value!r} is not a US state")
-    return code
-
-
-def _model_option(value: str | None) -> str | None:
-    if value is None:
-        return None
-    code = model_code(value)
-    if code is None:
-        raise click.BadParameter(f"{value!r} is not a model (JEM, TFM or WSO)")
-    return code
-
-
-@cli.command()
+@click.command()
 @click.option("--as-of", metavar="DATE", help="The lists at the end of this UTC day.")
 @click.option(
     "--list",
@@ -214,7 +95,7 @@ def _model_option(value: str | None) -> str | None:
 @click.pass_context
 def status(ctx: click.Context, as_of: str | None, which: str, fmt: str) -> None:
     """The lists as they stood at the end of a day (default: now)."""
-    app = _app(ctx)
+    app = app_of(ctx)
     until = end_of_day(as_of)
     with transaction(app.engine) as session:
         if which != "summary":
@@ -262,7 +143,7 @@ def _status_text(summary: dict[str, Any], fmt: str) -> str:
     return render(rows, ("measure", "value"), fmt)
 
 
-@cli.command()
+@click.command()
 @click.option("--since", metavar="DATE", help="First day (UTC) of the window.")
 @click.option("--until", metavar="DATE", help="Last day (UTC) of the window.")
 @click.option(
@@ -292,13 +173,13 @@ def changes(
     fmt: str,
 ) -> None:
     """Events in a window: the change log."""
-    app = _app(ctx)
+    app = app_of(ctx)
     flt = queries.EventFilter(
         since=start_of_day(since),
         until=end_of_day(until),
         kinds=kinds,
-        state=_state_option(state),
-        model=_model_option(model),
+        state=state_option(state),
+        model=model_option(model),
     )
     with transaction(app.engine) as session:
         events = queries.events(session, flt)
@@ -311,16 +192,16 @@ def changes(
         click.echo(render(event_rows(events), EVENT_COLUMNS, fmt), nl=False)
 
 
-@cli.command()
+@click.command()
 @click.argument("name")
 @click.option("--state", metavar="ST", help="Narrow to one state.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @click.pass_context
 def history(ctx: click.Context, name: str, state: str | None, fmt: str) -> None:
     """One agency's timeline (matched by name, old names included)."""
-    app = _app(ctx)
+    app = app_of(ctx)
     with transaction(app.engine) as session:
-        agencies = queries.find_agencies(session, name, _state_option(state))
+        agencies = queries.find_agencies(session, name, state_option(state))
         if not agencies:
             raise Ice287gError(f"no agency matches {name!r}" + (f" in {state}" if state else ""))
         ids = tuple(a.id for a in agencies)
@@ -343,13 +224,13 @@ def history(ctx: click.Context, name: str, state: str | None, fmt: str) -> None:
     )
 
 
-@cli.command("snapshots")
+@click.command("snapshots")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @click.option("--rejected", is_flag=True, help="Only snapshots the quality gate rejected.")
 @click.pass_context
 def snapshots_cmd(ctx: click.Context, fmt: str, rejected: bool) -> None:
     """What is archived, with each quality verdict and reason."""
-    app = _app(ctx)
+    app = app_of(ctx)
     with transaction(app.engine) as session:
         rows = [
             {
@@ -380,16 +261,4 @@ def snapshots_cmd(ctx: click.Context, fmt: str, rejected: bool) -> None:
     click.echo(render(rows, columns, fmt), nl=False)
 
 
-def main() -> None:
-    """Console entry point."""
-    cli(prog_name="ice287g")
-
-
-def _add_feature_commands() -> None:
-    from ice287g import cli_backfill, cli_live, cli_moa
-
-    for command in (*cli_live.COMMANDS, *cli_backfill.COMMANDS, *cli_moa.COMMANDS):
-        cli.add_command(command)
-
-
-_add_feature_commands()
+COMMANDS: list[click.Command] = [import_cmd, rebuild, status, changes, history, snapshots_cmd]

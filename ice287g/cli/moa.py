@@ -7,7 +7,8 @@ from typing import Any
 
 import click
 
-from ice287g.errors import Ice287gError
+from common.errors import Ice287gError
+from ice287g.cli.shared import app_of, model_option, state_option
 from ice287g.render import LISTING_FORMATS, render, to_json
 
 PARSE_COLUMNS = (
@@ -51,10 +52,9 @@ def moa() -> None:
 @click.pass_context
 def parse_cmd(ctx: click.Context, files: tuple[Path, ...], fmt: str, ocr: bool | None) -> None:
     """Parse PDF files (no database needed); unreadable files give an error record."""
-    from ice287g.cli import _app
     from parsers.moa_pdf import parse_moa
 
-    app = _app(ctx)
+    app = app_of(ctx)
     if ocr is not None:
         app = app.with_moa_ocr("required" if ocr else "off")
     engine = app.ocr()
@@ -85,12 +85,11 @@ def parse_cmd(ctx: click.Context, files: tuple[Path, ...], fmt: str, ocr: bool |
 @click.pass_context
 def list_cmd(ctx: click.Context, state: str | None, model: str | None, fmt: str) -> None:
     """The archived MOA documents with their parsed fields."""
-    from ice287g.cli import _app, _model_option, _state_option
     from store.db import transaction
     from store.moa import documents
 
-    app = _app(ctx)
-    st, md = _state_option(state), _model_option(model)
+    app = app_of(ctx)
+    st, md = state_option(state), model_option(model)
     with transaction(app.engine) as session:
         rows = [
             moa_row(link.url, link.sha256, doc.record if doc else None)

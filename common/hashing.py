@@ -1,0 +1,17 @@
+"""The one canonical JSON form, and the stable ids hashed from it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+
+def canonical_json(value: Any) -> str:
+    """JSON with sorted keys and fixed separators: the one form we hash and export."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def short_hash(value: Any, length: int = 16) -> str:
+    """A stable id: the first ``length`` hex digits of sha256(canonical_json(value))."""
+    return hashlib.sha256(canonical_json(value).encode()).hexdigest()[:length]

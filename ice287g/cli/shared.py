@@ -1,0 +1,106 @@
+"""What every command module shares: the group class that turns errors into one line
+and an exit code, the App of an invocation, the progress bar, and common options."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+from sqlalchemy.exc import SQLAlchemyError
+
+from common.errors import Ice287gError
+from ice287g.app import App
+from ice287g.render import LISTING_FORMATS
+from parsers.normalize import model_code, state_code
+from store.errors import StoreError
+
+FORMATS = click.Choice(LISTING_FORMATS)
+INTERNAL_ERROR_EXIT = 70
+
+
+class Ice287gGroup(click.Group):
+    """Turns every expected error into one line on stderr and a non-zero exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Ice287gError as exc:
+            click.echo(f"ice287g: error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except SQLAlchemyError as exc:
+            click.echo(f"ice287g: error: database: {first_line(exc)}", err=True)
+            ctx.exit(StoreError.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("ICE287G_DEBUG"):
+                raise
+            click.echo(
+                f"ice287g: internal error: {type(exc).__name__}: {first_line(exc)} "
+                "(set ICE287G_DEBUG=1 for the traceback)",
+                err=True,
+            )
+            ctx.exit(INTERNAL_ERROR_EXIT)
+        finally:
+            app = ctx.obj
+            if isinstance(app, App):
+                app.close()
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def app_of(ctx: click.Context) -> App:
+    """The App built by the root group for this invocation."""
+    app = ctx.find_object(App)
+    assert app is not None
+    return app
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int, str], None] | None]:
+    """A rich progress bar on a terminal; nothing when output is piped (cron)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn(label),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeRemainingColumn(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int, _name: str) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def state_option(value: str | None) -> str | None:
+    """A ``--state`` value as its USPS code (a name is accepted too)."""
+    if value is None:
+        return None
+    code = state_code(value)
+    if code is None:
+        raise click.BadParameter(f"{value!r} is not a US state")
+    return code
+
+
+def model_option(value: str | None) -> str | None:
+    """A ``--model`` value as JEM, TFM or WSO."""
+    if value is None:
+        return None
+    code = model_code(value)
+    if code is None:
+        raise click.BadParameter(f"{value!r} is not a model (JEM, TFM or WSO)")
+    return code
