@@ -26,7 +26,7 @@ from parsers.normalize import (
     state_code,
 )
 from parsers.records import ListingRow, ListKind, ParsedListing
-from parsers.xlsx_reader import CellValue, Sheet, read_workbook
+from parsers.xlsx import CellValue, Sheet, read_workbook
 
 STATE, AGENCY, TYPE, COUNTY = "STATE", "AGENCY", "TYPE", "COUNTY"
 SUPPORT, SIGNED, MOA, ADDENDUM = "SUPPORT TYPE", "SIGNED", "MOA", "ADDENDUM"

@@ -1,0 +1,76 @@
+"""A defensive XLSX reader: cell values and hyperlinks, nothing else.
+
+- ``container``: the zip, its limits (zip bombs refused before and while inflating);
+- ``parts``: XML parts parsed safely, relationships, the workbook's list of sheets;
+- ``values``: cell values, read by calamine;
+- ``links``: cell hyperlinks, from the sheet's ``<hyperlinks>`` and relationships.
+
+Every failure on bytes input is a :class:`~ice287g.errors.ParseError` naming the source
+and giving a one-line reason. Coordinates are 0-based: ``sheet.rows[0]`` is sheet row 1
+and ``sheet.hyperlinks[(0, 5)]`` is the link of cell F1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from parsers.errors import ParseError
+from parsers.xlsx.container import DEFAULT_LIMITS, Package, ReadLimits
+from parsers.xlsx.links import sheet_links
+from parsers.xlsx.parts import sheet_entries
+from parsers.xlsx.values import CellValue, Coordinate, open_values, sheet_rows
+
+__all__ = ["DEFAULT_LIMITS", "CellValue", "Coordinate", "ReadLimits", "Sheet", "read_workbook"]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One worksheet: its name, visibility, values by row and hyperlinks by cell.
+
+    ``rows[r][c]`` is the value of sheet cell (r + 1, c + 1); ``hyperlinks`` maps 0-based
+    ``(row, column)`` to the link target exactly as stored (XML-unescaped), with
+    ``#location`` appended (or alone) for links into the workbook.
+    """
+
+    name: str
+    rows: list[list[CellValue]]
+    hyperlinks: dict[Coordinate, str] = field(default_factory=dict)
+    state: str = "visible"
+
+    @property
+    def hidden(self) -> bool:
+        """True for hidden and very hidden sheets."""
+        return self.state != "visible"
+
+    def value(self, row: int, column: int) -> CellValue:
+        """The value at 0-based (row, column), None outside the data."""
+        if 0 <= row < len(self.rows) and 0 <= column < len(self.rows[row]):
+            return self.rows[row][column]
+        return None
+
+    def link(self, row: int, column: int) -> str | None:
+        """The hyperlink target at 0-based (row, column), if any."""
+        return self.hyperlinks.get((row, column))
+
+
+def read_workbook(
+    data: bytes, source: str = "<bytes>", limits: ReadLimits = DEFAULT_LIMITS
+) -> list[Sheet]:
+    """Every worksheet of an XLSX file, in workbook order.
+
+    Raises ParseError (and nothing else on bytes input) when ``data`` is not a readable
+    XLSX, with a one-line reason.
+    """
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise ParseError(source, f"expected bytes, got {type(data).__name__}")
+    package = Package.open(bytes(data), source, limits)
+    entries = sheet_entries(package)
+    workbook = open_values(package)
+    sheets = []
+    for entry in entries:
+        xml = package.read(entry.path)
+        rows = sheet_rows(package, workbook, entry, xml)
+        width = max(map(len, rows), default=0)
+        links = sheet_links(package, entry, xml, len(rows), width)
+        sheets.append(Sheet(entry.name, rows, links, entry.state))
+    return sheets

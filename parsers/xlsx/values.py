@@ -1,0 +1,101 @@
+"""Cell values, read by calamine (Rust, through python-calamine).
+
+Calamine is given a stored (uncompressed) zip of the package's XML parts, each inflated
+through the bounded reader, so it inflates nothing itself. It fills a rectangle from A1
+to the sheet's farthest cell, so that rectangle is bounded first, from the cell and row
+references in the sheet's XML, against the cell budget.
+
+Values as calamine reads them, in one shape: empty text and error cells (``#N/A``) are
+no value (None), whole numbers are ints (Excel stores doubles), other numbers floats,
+dates and times as ``date``/``datetime``/``time`` (``timedelta`` for durations); rows
+carry no trailing empty cells and there are no trailing empty rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from typing import TypeAlias
+
+from python_calamine import CalamineError, CalamineWorkbook
+
+from parsers.xlsx.container import Package, stored_zip
+from parsers.xlsx.parts import SheetEntry
+
+CellValue: TypeAlias = str | int | float | bool | datetime | date | time | timedelta | None
+Coordinate: TypeAlias = tuple[int, int]
+
+MAX_ROWS = 1_048_576
+MAX_COLUMNS = 16_384
+_EXACT_INTEGERS = 2**53
+_NAME = rb"[A-Za-z_][\w.\-]*"
+_CELL_OR_ROW_TAG = re.compile(rb"<(?:" + _NAME + rb":)?(?:c|row)(?=[\s/>])")
+_REF_ATTRIBUTE = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]{0,4})\$?([0-9]{0,8})["']""")
+
+
+def open_values(package: Package) -> CalamineWorkbook:
+    """Calamine's reader of the package's XML parts."""
+    try:
+        return CalamineWorkbook.from_filelike(stored_zip(package.xml_parts()))
+    except CalamineError as exc:
+        raise package.fail(f"unreadable XLSX ({_one_line(exc)})") from None
+
+
+def sheet_rows(
+    package: Package, workbook: CalamineWorkbook, entry: SheetEntry, xml: bytes
+) -> list[list[CellValue]]:
+    """The values of one sheet (``xml`` is its part), by row."""
+    _check_extent(package, entry.path, xml)
+    try:
+        grid = workbook.get_sheet_by_name(entry.name).to_python(skip_empty_area=False)
+    except CalamineError as exc:
+        raise package.fail(f"{entry.path}: unreadable sheet ({_one_line(exc)})") from None
+    return _rows(grid)
+
+
+def _check_extent(package: Package, path: str, xml: bytes) -> None:
+    """Refuse a sheet whose rectangle from A1 to its farthest cell exceeds the cell budget.
+
+    The farthest cell is bounded by the largest row and column references, plus one
+    for each row or cell without a reference (each such element is placed one past the
+    one before it)."""
+    refs = _REF_ATTRIBUTE.findall(xml)
+    letters, digits = (set(parts) for parts in zip(*refs, strict=True)) if refs else ((), ())
+    rows = max(map(int, filter(None, digits)), default=0)
+    columns = max(map(_column_number, letters), default=0)
+    if rows > MAX_ROWS or columns > MAX_COLUMNS:
+        raise package.fail(f"{path}: cell reference out of range")
+    unreferenced = max(0, len(_CELL_OR_ROW_TAG.findall(xml)) - len(refs))
+    cells = (rows + unreferenced) * (columns + unreferenced)
+    if cells > package.limits.max_cells:
+        raise package.fail(f"{path}: more than {package.limits.max_cells} cells: refusing")
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for char in letters.upper():
+        number = number * 26 + char - 64
+    return number
+
+
+def _rows(grid: Sequence[Sequence[CellValue]]) -> list[list[CellValue]]:
+    rows = [[_value(value) for value in row] for row in grid]
+    for values in rows:
+        while values and values[-1] is None:
+            values.pop()
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
+
+
+def _value(value: CellValue) -> CellValue:
+    if value == "":
+        return None
+    if type(value) is float and value.is_integer() and abs(value) < _EXACT_INTEGERS:
+        return int(value)
+    return value
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:200] or type(exc).__name__
