@@ -22,8 +22,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from parsers.urls import host_of, is_allowed
 from scraper.errors import FetchError
-from scraper.links import host_of, is_allowed
 from scraper.policy import Expect, FetchPolicy
 
 log = logging.getLogger(__name__)

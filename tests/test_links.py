@@ -1,4 +1,4 @@
-"""scraper.links: repairing the link forms ICE publishes, rebasing, the allowlist."""
+"""parsers.urls: repairing the link forms ICE publishes, rebasing, the allowlist."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from scraper.links import host_of, is_allowed, rebase_url, repair_url
+from parsers.urls import host_of, is_allowed, rebase_url, repair_url
 from scraper.policy import DEFAULT_ALLOWED_HOSTS
 
 DOC = "https://www.ice.gov/doclib/about/offices/ero/287g/participatingAgencies05162025am.xlsx"
