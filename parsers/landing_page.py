@@ -26,7 +26,8 @@ from urllib.parse import unquote, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from parsers.legacy_html import block_reason, has_participating_table, load_html, resolve_link
+from parsers.html_page import block_reason, load_html, resolve_link
+from parsers.legacy_html import has_participating_table
 from parsers.normalize import clean_text, parse_date
 
 ListLinkKind = Literal["participating", "pending"]

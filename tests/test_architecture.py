@@ -18,4 +18,3 @@ def test_layers_import_downward_only() -> None:
         pytest.skip("import-linter is not installed (pip install -e '.[test]')")
     done = subprocess.run([tool], cwd=ROOT, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout[-3000:]
-

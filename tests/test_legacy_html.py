@@ -6,7 +6,6 @@ Case pages live in tests/cases/html (written by make_pages.py from ICE's May 202
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import json
 import sys
@@ -21,18 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from parsers.errors import ParseError
-from parsers.legacy_html import (
-    DEFAULT_BASE_URL,
-    NO_TABLE,
-    SteeringCommittee,
-    absolute_url,
-    column_name,
-    decode_html,
-    original_url,
-    parse_legacy_page,
-    parse_steering_committees,
-    resolve_link,
-)
+from parsers.html_page import absolute_url, decode_html, original_url, resolve_link
+from parsers.legacy_html import DEFAULT_BASE_URL, NO_TABLE, column_name, parse_legacy_page
 from parsers.records import ListingRow, ParsedListing
 
 CASES = Path(__file__).parent / "cases" / "html"
@@ -174,47 +163,6 @@ def test_case_pages_are_what_the_generator_writes(monkeypatch: pytest.MonkeyPatc
         assert case_bytes(name) == data, name
         expected_text = (CASES / f"{name}.json").read_text(encoding="utf-8")
         assert make_pages.expectation_text(expectation) == expected_text, name
-
-
-# --------------------------------------------------------------------------- steering
-
-
-def test_steering_committee_tables() -> None:
-    meetings = parse_steering_committees(case_bytes("may2024_steering"), "steering")
-    assert len(meetings) == 94
-    assert meetings[0] == SteeringCommittee(
-        "Floyd County Sheriff's Office", date(2025, 2, 12), "02/12/2025", "in person", "JEM"
-    )
-    assert meetings[2].to_dict() == {
-        "name": "Cecil County Sheriff's Office",
-        "date": "2023-10-25",
-        "date_raw": "10/25/2023",
-        "mode": "virtual",
-        "model": "JEM",
-    }
-    assert Counter(m.model for m in meetings) == Counter({"WSO": 54, "JEM": 40})
-    assert all(m.date for m in meetings) and all(m.mode for m in meetings)
-
-
-def test_no_steering_tables() -> None:
-    assert parse_steering_committees(case_bytes("may2024_plain"), "plain") == ()
-
-
-def test_steering_header_variants() -> None:
-    html = (
-        b"<table><tr><td>Steering Committee</td><td>Date</td><td>Virtual or In Person</td>"
-        b"<td>Model</td></tr><tr><td>Harris County</td><td>March 3, 2024</td>"
-        b"<td>in-person</td><td>Task Force</td></tr><tr><td></td><td></td></tr></table>"
-    )
-    (meeting,) = parse_steering_committees(html, "s")
-    assert meeting == SteeringCommittee(
-        "Harris County", date(2024, 3, 3), "March 3, 2024", "in person", "TFM"
-    )
-
-
-def test_steering_rejects_non_html() -> None:
-    with pytest.raises(ParseError):
-        parse_steering_committees(b"%PDF-1.4", "x.pdf")
 
 
 # --------------------------------------------------------------------------- markup details
@@ -576,8 +524,6 @@ FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 @given(html_bytes)
 def test_random_html_raises_only_parse_error(data: bytes) -> None:
     parses_or_parse_error(data)
-    with contextlib.suppress(ParseError):
-        parse_steering_committees(data, "fuzz")
 
 
 @FUZZ

@@ -1,0 +1,103 @@
+"""An HTML table as a grid: one slot per row and column, rowspan and colspan cells
+copied into every slot they cover, each cell's text and links kept. Bounded: spans and
+widths are capped, so no table can make the grid explode."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from selectolax.lexbor import LexborNode
+
+from parsers.normalize import clean_text
+
+_MAX_COLSPAN = 50
+_MAX_ROWSPAN = 10_000
+_MAX_COLUMNS = 200
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    links: tuple[Link, ...] = ()
+    origin: bool = True  # False for a slot filled by a rowspan or colspan copy
+    pad: bool = False  # True for a slot the row never filled
+
+
+PAD = Cell("", origin=False, pad=True)
+
+
+def table_grid(table: LexborNode) -> tuple[tuple[Cell, ...], ...]:
+    """The rows of one table (nested tables excluded) as a grid with rowspan and
+    colspan cells copied into every slot they cover."""
+    carry: dict[int, tuple[Cell, int]] = {}
+    return tuple(_grid_row(tr, carry) for tr in _own_rows(table))
+
+
+def _own_rows(table: LexborNode) -> Iterator[LexborNode]:
+    """The table's own rows: direct ``tr`` children and those of its row groups."""
+    for child in table.iter():
+        if child.tag == "tr":
+            yield child
+        elif child.tag in ("thead", "tbody", "tfoot"):
+            yield from (tr for tr in child.iter() if tr.tag == "tr")
+
+
+def _grid_row(tr: LexborNode, carry: dict[int, tuple[Cell, int]]) -> tuple[Cell, ...]:
+    row: list[Cell] = []
+    for node in tr.iter():
+        if node.tag not in ("td", "th"):
+            continue
+        _take_carried(row, carry)
+        cell = _read_cell(node)
+        rowspan = _span(node, "rowspan", _MAX_ROWSPAN)
+        for offset in range(_span(node, "colspan", _MAX_COLSPAN)):
+            if len(row) >= _MAX_COLUMNS:
+                break
+            if rowspan > 1:
+                carry[len(row)] = (replace(cell, origin=False), rowspan - 1)
+            row.append(cell if offset == 0 else replace(cell, origin=False))
+    _take_carried(row, carry, to_end=True)
+    return tuple(row)
+
+
+def _take_carried(
+    row: list[Cell], carry: dict[int, tuple[Cell, int]], to_end: bool = False
+) -> None:
+    while len(row) < _MAX_COLUMNS and (
+        len(row) in carry or (to_end and any(col > len(row) for col in carry))
+    ):
+        held = carry.pop(len(row), None)
+        if held is None:
+            row.append(PAD)
+            continue
+        cell, left = held
+        if left > 1:
+            carry[len(row)] = (cell, left - 1)
+        row.append(cell)
+
+
+def _span(node: LexborNode, name: str, limit: int) -> int:
+    match = re.match(r"\s*(\d{1,6})", node.attributes.get(name) or "")
+    if not match:
+        return 1
+    value = int(match[1])
+    return limit if value == 0 and name == "rowspan" else max(1, min(value, limit))
+
+
+def _read_cell(node: LexborNode) -> Cell:
+    links = tuple(
+        Link(anchor.attributes.get("href") or "", clean_text(anchor.text(separator=" ")))
+        for anchor in node.css("a[href]")
+    )
+    return Cell(clean_text(node.text(separator=" ")), links)
+
+
+# --------------------------------------------------------------------------- headers
