@@ -102,7 +102,7 @@ def load_html(data: bytes, source: str = "<bytes>") -> LexborHTMLParser:
         tree = LexborHTMLParser(text)
         tree.unwrap_tags(list(_INLINE_TAGS))
         tree.merge_text_nodes()
-    except (ValueError, RuntimeError, TypeError, MemoryError) as exc:
+    except RuntimeError as exc:  # what selectolax raises when lexbor fails
         raise ParseError(source, f"unreadable HTML ({exc})") from exc
     return tree
 

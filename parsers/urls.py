@@ -140,7 +140,7 @@ def host_of(url: str) -> str | None:
         parts = urlsplit(url.strip())
         host = parts.hostname
         parts.port  # noqa: B018 - raises ValueError on a bad port
-    except (ValueError, AttributeError):
+    except ValueError:
         return None
     if parts.scheme.lower() not in ("http", "https") or not host:
         return None
