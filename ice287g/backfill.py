@@ -37,9 +37,9 @@ from common.times import utc_iso
 from ice287g.app import App
 from ice287g.lock import RunLock
 from ice287g.pipeline import Progress, Report
-from parsers.detect import SUFFIXES, sniff
 from parsers.errors import ParseError
 from parsers.filenames import claimed_kind
+from parsers.formats import SUFFIXES, sniff
 from parsers.landing_page import parse_landing_page
 from scraper.errors import FetchError
 from scraper.fetch import validate_content

@@ -18,9 +18,9 @@ from pathlib import Path
 from common.errors import ConfigError
 from common.times import parse_utc, utc_iso
 from ice287g.parallel import parse_many, parse_one
-from parsers.detect import SUFFIXES, sniff
 from parsers.errors import ParseError
 from parsers.filenames import claimed_kind, date_from_name
+from parsers.formats import SUFFIXES, sniff
 from parsers.records import ParsedListing
 from snapshots.archive import Archive, Observation
 

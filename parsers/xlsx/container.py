@@ -17,9 +17,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from parsers.errors import ParseError
+from parsers.formats import sniff
 
 MIB = 1024 * 1024
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 @dataclass(frozen=True)
@@ -37,22 +37,20 @@ class ReadLimits:
 DEFAULT_LIMITS = ReadLimits()
 
 
-def sniff(data: bytes, source: str) -> None:
+_NOT_XLSX = {
+    "empty": "empty file",
+    "ole": "encrypted or legacy .xls, not an XLSX (OLE compound file)",
+    "pdf": "a PDF document, not an XLSX",
+    "html": "an HTML page, not an XLSX",
+    "unknown": "not an XLSX (not a zip archive)",
+}
+
+
+def refuse_non_xlsx(data: bytes, source: str) -> None:
     """Reject what is plainly not an XLSX with a reason a person can act on."""
-    if not data:
-        raise ParseError(source, "empty file")
-    if data.startswith(b"PK"):
-        return
-    if data.startswith(_OLE_MAGIC):
-        raise ParseError(source, "encrypted or legacy .xls, not an XLSX (OLE compound file)")
-    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
-        raise ParseError(source, "an HTML page, not an XLSX")
-    if head.startswith(b"%pdf"):
-        raise ParseError(source, "a PDF document, not an XLSX")
-    if head.startswith(b"<"):
-        raise ParseError(source, "an XML or text document, not an XLSX (zip)")
-    raise ParseError(source, "not an XLSX (not a zip archive)")
+    kind = sniff(data)
+    if kind != "xlsx":
+        raise ParseError(source, _NOT_XLSX[kind])
 
 
 @dataclass
@@ -69,7 +67,7 @@ class Package:
     @classmethod
     def open(cls, data: bytes, source: str, limits: ReadLimits) -> Package:
         """The package of ``data``, its central directory checked (ParseError if not)."""
-        sniff(data, source)
+        refuse_non_xlsx(data, source)
         with zip_errors(source):
             zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
