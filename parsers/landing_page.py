@@ -9,7 +9,7 @@ pattern, reads the counts the page states in prose, notes whether the older inli
 participating table is present and collects the MOA PDF links.
 
 Pure: bytes in, a :class:`LandingPage` out. Bytes that are not HTML raise
-:class:`~ice287g.errors.ParseError`; a page without list links is not an error (both
+:class:`~parsers.errors.ParseError`; a page without list links is not an error (both
 URLs are None and the caller reports the candidates).
 """
 

@@ -5,7 +5,7 @@
 - ``values``: cell values, read by calamine;
 - ``links``: cell hyperlinks, from the sheet's ``<hyperlinks>`` and relationships.
 
-Every failure on bytes input is a :class:`~ice287g.errors.ParseError` naming the source
+Every failure on bytes input is a :class:`~parsers.errors.ParseError` naming the source
 and giving a one-line reason. Coordinates are 0-based: ``sheet.rows[0]`` is sheet row 1
 and ``sheet.hyperlinks[(0, 5)]`` is the link of cell F1.
 """
