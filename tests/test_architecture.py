@@ -18,3 +18,16 @@ def test_layers_import_downward_only() -> None:
         pytest.skip("import-linter is not installed (pip install -e '.[test]')")
     done = subprocess.run([tool], cwd=ROOT, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout[-3000:]
+
+
+def test_no_c_or_other_native_source_is_in_the_repository() -> None:
+    done = subprocess.run(
+        ["git", "ls-files", "*.c", "*.h", "*.cpp", "*.pyx", "*.rs"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip("not a git checkout")
+    assert done.stdout.split() == []
