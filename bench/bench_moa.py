@@ -2,7 +2,7 @@
 
     python bench/bench_moa.py [CORPUS_DIR]      (default ../shared/corpus/moa)
 
-Measured in one run on the same files: :func:`parsers.moa_pdf.parse_moa` on every PDF,
+Measured in one run on the same files: :func:`parsers.moa.parse_moa` on every PDF,
 PDFium's plain text of every page (the extraction the parser is built on, so the
 difference is the parser's own work), and pdfplumber's ``page.extract_text()`` on every
 page (what a straightforward parser would start from). When Tesseract is installed, the
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from parsers.moa_pdf import parse_moa  # noqa: E402
+from parsers.moa import parse_moa  # noqa: E402
 from parsers.ocr import Ocr, find_tesseract  # noqa: E402
 
 

@@ -1,6 +1,6 @@
 """MOA documents: ``moa.replaced`` when the bytes behind a MOA link change. Pure.
 
-``fields`` are the parsed fields of the document (see :mod:`parsers.moa_pdf`), or an
+``fields`` are the parsed fields of the document (see :mod:`parsers.moa`), or an
 empty dict when it was not parsed; the event names the fields that changed.
 """
 

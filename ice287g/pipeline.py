@@ -179,7 +179,7 @@ class Pipeline:
         return state, Outcome(state, tuple(events), True)
 
     def _parse_moa(self, obs: Observation, url: str, ocr: Ocr | None) -> dict[str, Any]:
-        from parsers.moa_pdf import parse_moa
+        from parsers.moa import parse_moa
 
         try:
             data = self.archive.read(obs.sha256)
@@ -271,7 +271,7 @@ class Pipeline:
 def moa_parser_version(ocr: Ocr | None = None) -> str:
     """The parse cache key: the parser's version, and the OCR engine's if one is used
     (a record read without OCR is parsed again once OCR is available)."""
-    from parsers.moa_pdf import PARSER_VERSION
+    from parsers.moa import PARSER_VERSION
 
     return f"{PARSER_VERSION}+{ocr.version}" if ocr is not None else PARSER_VERSION
 

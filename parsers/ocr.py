@@ -1,7 +1,7 @@
 """Optical character recognition for MOA pages that carry no text layer.
 
 Some MOAs ICE publishes are bare scans: the parties paragraph, points of contact and
-signature blocks exist only as pixels. :mod:`parsers.moa_pdf` renders such pages and
+signature blocks exist only as pixels. :mod:`parsers.moa` renders such pages and
 hands them to an :class:`Ocr` engine given by the caller; the parser itself stays a
 pure function of the bytes and that engine (it never looks for one by itself).
 

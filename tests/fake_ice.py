@@ -332,18 +332,18 @@ def _stub_parse_moa(data: bytes, _name: str, _url: str | None = None) -> _StubMo
 
 
 def install_moa_stub(setattr_: Any = setattr) -> bool:
-    """Give parsers.moa_pdf a stand-in ``parse_moa`` while the real parser is not there
+    """Give parsers.moa a stand-in ``parse_moa`` while the real parser is not there
     yet (pass ``monkeypatch.setattr`` in-process). True when the stub was installed."""
     import importlib
 
     try:
-        module = importlib.import_module("parsers.moa_pdf")
+        module = importlib.import_module("parsers.moa")
     except ImportError:
         import sys
         import types
 
-        module = types.ModuleType("parsers.moa_pdf")
-        sys.modules["parsers.moa_pdf"] = module
+        module = types.ModuleType("parsers.moa")
+        sys.modules["parsers.moa"] = module
     if hasattr(module, "parse_moa"):
         return False
     setattr_(module, "parse_moa", _stub_parse_moa)

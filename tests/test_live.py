@@ -186,7 +186,7 @@ def reference_ab(fake_site: FakeIce, baseline: Path, tmp_path_factory: pytest.Te
 
 @pytest.fixture
 def moa_parser(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The MOA PDF parser, or a stand-in while parsers.moa_pdf is not there yet."""
+    """The MOA PDF parser, or a stand-in while parsers.moa is not there yet."""
     from tests.fake_ice import install_moa_stub
 
     install_moa_stub(monkeypatch.setattr)

@@ -1,4 +1,4 @@
-"""The MOA PDF parser (parsers.moa_pdf) against the real corpus, and on bad input.
+"""The MOA PDF parser (parsers.moa) against the real corpus, and on bad input.
 
 Expected records live in tests/cases/moa/<pdf-stem>.json, one per PDF of
 ../shared/corpus/moa. They were established by reading each PDF (its text layer, and
@@ -29,7 +29,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parsers.moa_pdf import (
+from parsers.moa import (
     MoaRecord,
     SignatureBlock,
     fill_signers,
@@ -465,7 +465,7 @@ def test_long_pdf_is_read_up_to_a_cap() -> None:
 
 def test_parser_imports_no_network_or_database_code() -> None:
     code = (
-        "import sys, parsers.moa_pdf; "
+        "import sys, parsers.moa; "
         "bad = [m for m in sys.modules if m.split('.')[0] in "
         "('httpx', 'sqlalchemy', 'store', 'scraper', 'pdfminer', 'pdfplumber')]; "
         "print(bad); sys.exit(bool(bad))"

@@ -52,7 +52,7 @@ def moa() -> None:
 @click.pass_context
 def parse_cmd(ctx: click.Context, files: tuple[Path, ...], fmt: str, ocr: bool | None) -> None:
     """Parse PDF files (no database needed); unreadable files give an error record."""
-    from parsers.moa_pdf import parse_moa
+    from parsers.moa import parse_moa
 
     app = app_of(ctx)
     if ocr is not None:

@@ -1,0 +1,200 @@
+"""One MOA PDF into one record: the reading order of the parts."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from datetime import date
+
+import pypdfium2 as pdfium
+
+from parsers.detect import sniff
+from parsers.moa.dates import find_date
+from parsers.moa.fields import agency_of, field_office_of, model_of, state_of, template_revision_of
+from parsers.moa.ocr_fill import ocr_missing_dates, ocr_missing_signers, with_ocr_pages
+from parsers.moa.records import MoaRecord, SignatureBlock
+from parsers.moa.signatures import Signed, repair_title, signature_blocks
+from parsers.moa.text import (
+    BY_SIGNING,
+    TEXT_PAGE_CHARS,
+    Document,
+    PageText,
+    open_pdf,
+    read_document,
+    read_page,
+)
+from parsers.ocr import Ocr
+
+# Bump when a change to this module can change a record: the store re-parses archived
+# documents whose cached record has another version.
+PARSER_VERSION = "3"
+
+
+_ADDENDUM_SIGNING = re.compile(r"By\s*sign\w*\s+th\w*\s+addendum|ADDENDUM\s+TO\s+MODIFY", re.I)
+_ADDENDUM_HEAD = re.compile(r"^\W*(?:\w+\W+){0,3}ADDENDUM\b", re.I)
+_LINEARIZED = re.compile(rb"/Linearized\s+[\d.]+\s*/L\s+(\d+)")
+# What a malformed PDF makes PDFium, the image conversion or the readers raise.
+_BAD_INPUT = (pdfium.PdfiumError, OSError, ValueError, LookupError, ArithmeticError)
+
+
+def parse_moa(
+    data: bytes, source: str = "<bytes>", url: str | None = None, ocr: Ocr | None = None
+) -> MoaRecord:
+    """Read one MOA PDF into a :class:`MoaRecord`; never raises.
+
+    ``source`` (a file name) and ``url`` are used only as the last evidence of the model
+    and state, after the document's own text and its PDF title. With an ``ocr`` engine,
+    pages without a text layer are read from their image, and a signature date hidden
+    from the text layer (typed under a signature) is read from its field's image.
+    Anything that stops a full reading (not a PDF, encrypted, damaged, no text) is named
+    in ``error``, with whatever could still be read.
+    """
+    base = MoaRecord(sha256=hashlib.sha256(data).hexdigest(), source=source, url=url)
+    try:
+        return _parse(data, base, ocr)
+    except _BAD_INPUT as exc:  # total by contract: a bad file is a record
+        return replace(base, error=f"unreadable PDF ({type(exc).__name__})")
+
+
+def _parse(data: bytes, base: MoaRecord, ocr: Ocr | None) -> MoaRecord:
+    problem = _not_a_pdf(data)
+    if problem:
+        return replace(base, error=problem)
+    pdf, problem = open_pdf(data)
+    if pdf is None:
+        return replace(base, error=problem)
+    try:
+        doc = read_document(pdf)
+        if ocr is not None:
+            doc = with_ocr_pages(pdf, doc, ocr)
+        signed = _signature_page(doc)
+        if not signed[1]:
+            doc = _with_words_after_signing(pdf, doc)
+            signed = _signature_page(doc)
+        if ocr is not None and signed[0] is not None:
+            pairs = ocr_missing_signers(pdf, signed[0], signed[1], ocr)
+            signed = (signed[0], ocr_missing_dates(pdf, signed[0], pairs, ocr), signed[2])
+    finally:
+        pdf.close()
+    names = [n for n in (base.source, base.url or "") if n and n != "<bytes>"]
+    return _record(doc, base, names, _truncated(data), signed)
+
+
+def _with_words_after_signing(pdf: pdfium.PdfDocument, doc: Document) -> Document:
+    """The document with positioned words for each page that follows a "By signing
+    this MOA" page (for when the paragraph ends one page and the blocks start the next)."""
+    pages = list(doc.pages)
+    for i, page in enumerate(doc.pages[:-1]):
+        if BY_SIGNING.search(page.text) and not pages[i + 1].words:
+            try:
+                pages[i + 1] = read_page(pdf, i + 1, words_wanted=True)
+            except pdfium.PdfiumError:
+                continue
+    return Document(tuple(pages), doc.page_count, doc.title, doc.errors)
+
+
+def _not_a_pdf(data: bytes) -> str | None:
+    if b"%PDF-" in data[:1024]:
+        return None
+    kind = sniff(data)
+    reasons = {
+        "empty": "empty file",
+        "xlsx": "not a PDF (a zip archive)",
+        "html": "not a PDF (HTML)",
+    }
+    return reasons.get(kind, "not a PDF")
+
+
+def _truncated(data: bytes) -> str | None:
+    """Why the bytes look cut short: no ``%%EOF`` at the end, or shorter than the length
+    a linearized PDF declares (``/Linearized 1 /L 272483``)."""
+    declared = _LINEARIZED.search(data[:1024])
+    if declared and int(declared[1]) > len(data):
+        return f"truncated PDF ({len(data)} of {int(declared[1])} bytes)"
+    if b"%%EOF" not in data[-2048:]:
+        return "truncated PDF (no end-of-file marker)"
+    return None
+
+
+def _record(
+    doc: Document,
+    base: MoaRecord,
+    names: Sequence[str],
+    problem: str | None,
+    signed: tuple[PageText | None, list[Signed], bool],
+) -> MoaRecord:
+    model, evidence = model_of(doc, names)
+    agency, suffix_state = agency_of(doc)
+    page, pairs, decoded = signed
+    signatures = tuple(replace(s, title=repair_title(s.title, doc.vocabulary)) for s, _b in pairs)
+    read = [p for p in doc.pages if len(p.text.strip()) >= TEXT_PAGE_CHARS]
+    has_text = bool(doc.pages) and sum(not p.ocr for p in read) * 2 >= len(doc.pages)
+    return replace(
+        base,
+        model=model,
+        model_evidence=evidence,
+        agency=agency,
+        state=suffix_state or state_of(doc, agency, names),
+        field_office=field_office_of(doc.text),
+        template_revision=template_revision_of(doc),
+        signatures=signatures,
+        ice_signed=_first_date(signatures, "ice"),
+        agency_signed=_first_date(signatures, "agency"),
+        pages=doc.page_count,
+        has_text_layer=has_text,
+        is_addendum=_is_addendum(doc, names),
+        signature_text=page.text.strip() if page else "",
+        error=problem or _text_problem(doc, len(read)),
+        text_shift_decoded=decoded,
+        ocr_pages=tuple(p.number for p in doc.pages if p.ocr),
+    )
+
+
+def _first_date(signatures: Sequence[SignatureBlock], party: str) -> date | None:
+    return next((s.date for s in signatures if s.party == party and s.date), None)
+
+
+def _text_problem(doc: Document, text_pages: int) -> str | None:
+    if doc.errors:
+        return "; ".join(doc.errors)
+    if not doc.page_count:
+        return "PDF has no pages"
+    if text_pages * 2 < len(doc.pages):
+        return f"no text layer on most pages (text on {text_pages} of {len(doc.pages)})"
+    return None
+
+
+def _signature_page(doc: Document) -> tuple[PageText | None, list[Signed], bool]:
+    """The page holding the MOA's signature blocks (not an appended addendum's), its
+    blocks, and whether shifted text was decoded there."""
+    candidates = list(_signature_candidates(doc))
+    for page in candidates:
+        signatures, decoded = signature_blocks(page)
+        if signatures:
+            return page, signatures, decoded
+    return (candidates[0] if candidates else None), [], False
+
+
+def _signature_candidates(doc: Document) -> Iterator[PageText]:
+    """Pages that may hold the signature blocks, best first: each page saying "By
+    signing this MOA" and the page after it; failing those, digitally signed pages,
+    then pages giving a date (scans whose only text is an e-signature)."""
+    pages = [p for p in doc.pages if p.words and not _ADDENDUM_SIGNING.search(p.text)]
+    signing = [p for p in pages if BY_SIGNING.search(p.text)]
+    for page in signing:
+        yield page
+        if page.number < len(doc.pages) and doc.pages[page.number].words:
+            yield doc.pages[page.number]
+    if not signing:
+        yield from (p for p in pages if re.search(r"Digitally\s+signed", p.text))
+        yield from (p for p in pages if find_date(p.text)[0])
+
+
+def _is_addendum(doc: Document, names: Sequence[str]) -> bool:
+    """Whether the document is itself an addendum (its first page opens with one)."""
+    first = doc.pages[0].text.strip() if doc.pages else ""
+    if first:
+        return bool(_ADDENDUM_HEAD.match(first))
+    return any(re.search(r"addendum", n, re.I) for n in [doc.title, *names])

@@ -1,0 +1,316 @@
+"""Document fields: model, agency, state, ERO field office, template revision."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from difflib import SequenceMatcher
+from types import MappingProxyType
+
+from parsers.moa.dates import plausible_date
+from parsers.moa.text import Document
+from parsers.normalize import STATES, clean_text, state_code
+
+_MODEL_NAMES = (
+    ("JEM", re.compile(r"Jail\s+Enforcement\s+Model", re.I)),
+    ("TFM", re.compile(r"Task\s+Force\s+Model", re.I)),
+    ("WSO", re.compile(r"Warrant\s+Service\s+Officer", re.I)),
+)
+_MODEL_WORDING = (
+    ("WSO", re.compile(r"facilitating\s+the\s+custodial\s+transfer", re.I)),
+    ("JEM", re.compile(r"arrested\s+and\s+booked\s+into", re.I)),
+    ("TFM", re.compile(r"\btask\s+forces?\b", re.I)),
+)
+_MODEL_TOKEN = re.compile(r"(?<![A-Z])(JEM|WSO|TFM|TFO|TF)(?![A-Za-z])")
+_MODEL_WORDS = re.compile(r"Jail\s+Enforcement|Task\s+Force|Warrant\s+Service", re.I)
+
+
+def _only(found: Iterable[str]) -> str | None:
+    models = set(found)
+    return models.pop() if len(models) == 1 else None
+
+
+def model_from_body(text: str) -> str | None:
+    """The model an MOA's own text names (heading), else the one its wording belongs to."""
+    named = _only(m for m, rx in _MODEL_NAMES if rx.search(text))
+    if named:
+        return named
+    return _only(m for m, rx in _MODEL_WORDING if rx.search(text))
+
+
+def model_from_label(text: str) -> str | None:
+    """The model a PDF title or a file name gives (``287(g) MOA TF - ...``, ``287gJEM_``)."""
+    tokens = {"TF": "TFM", "TFO": "TFM"}
+    found = [tokens.get(t, t) for t in _MODEL_TOKEN.findall(text)]
+    for words in _MODEL_WORDS.findall(text):
+        found.append({"j": "JEM", "t": "TFM", "w": "WSO"}[words[0].lower()])
+    return _only(found)
+
+
+def model_of(doc: Document, names: Sequence[str]) -> tuple[str | None, str | None]:
+    body = model_from_body(doc.text)
+    if body:
+        return body, "body"
+    title = model_from_label(doc.title)
+    if title:
+        return title, "title"
+    for name in names:
+        found = model_from_label(name)
+        if found:
+            return found, "filename"
+    return None, None
+
+
+_PARTIES = (
+    re.compile(
+        r"Homeland\s+Security\s*[({]\s*\w+\s*[)}]\s*,?\s*and\s+(?:the\s*)?(?P<name>.{3,120}?)"
+        r"\s*(?:[({]|,?\s*here\s*in\s*after|,?\s*pursuant|,?\s*under\s+the\s+juris)",
+        re.S,
+    ),
+    re.compile(r"employees\s+of\s+the\s+(?P<name>.{3,100}?)\s*[({]\s*here\s*in\s*after", re.S),
+    re.compile(r"LEA\s+represents\s+(?:the\s+)?(?P<name>.{3,100}?)\s+in\s+the\s+implement", re.S),
+)
+_AGENCY_WORDS = re.compile(
+    r"Sheriff|Police|Department|Bureau|Patrol|Corrections|Office|Marshal|Constable|Jail"
+    r"|Public\s+Safety|Highway|Commission|Authority|Detention",
+    re.I,
+)
+_STATE_SUFFIX = re.compile(r"(?:,\s*|\s+)(?P<code>[A-Z]{2})\.?\s*$")
+_STATE_INSIDE = re.compile(r",\s*(?P<code>[A-Z]{2})\s*,?\s+(?=[A-Z])")
+_FOOTER_NOISE = re.compile(r"\bRev\w*\s*\S*\d\S*|\b\d{1,3}\b|[\s.,]+$")
+
+
+def agency_of(doc: Document) -> tuple[str | None, str | None]:
+    """The agency as the Parties paragraph names it, and a state code it carries."""
+    footers = [_split_state(_tidy_name(f))[0] for f in _footer_candidates(doc)]
+    for raw in _party_candidates(doc) + footers:
+        name, state = _split_state(_tidy_name(raw))
+        if _good_name(name):
+            name = _closest(name, footers + _capitalised_spellings(name, doc.text))
+            return _repair_words(name, doc.vocabulary), state
+    return None, None
+
+
+_SMALL_WORDS = frozenset({"of", "the", "and", "for", "de", "del"})
+
+
+def _capitalised_spellings(name: str, text: str) -> list[str]:
+    """When a recognised name is not capitalised as a name (``St Lucie County sheri's
+    office``), the capitalised spellings of it elsewhere in the document, commonest
+    first (``St. Lucie County Sheriff's Office`` from the appendix)."""
+    words = name.split()
+    if all(w[0].isupper() or w in _SMALL_WORDS for w in words):
+        return []
+    first = re.escape(words[0].rstrip("."))
+    pattern = rf"\b{first}\.?(?:[ \t]+[A-Za-z][\w'\u2019.]*){{{len(words) - 1}}}"
+    found = Counter(
+        clean_text(m[0]).replace("\u2019", "'")
+        for m in re.finditer(pattern, text)
+        if all(w[0].isupper() or w in _SMALL_WORDS for w in m[0].split())
+    )
+    return [f for f, _n in found.most_common()]
+
+
+def _closest(name: str, spellings: Sequence[str]) -> str:
+    """The page footers' spelling of a name when they repeat it (footers are typed once
+    and scanned many times, so their commonest reading beats one recognised paragraph)."""
+    for spelling in spellings:
+        if _good_name(spelling) and SequenceMatcher(None, name, spelling).ratio() >= 0.85:
+            return spelling
+    return name
+
+
+def _party_candidates(doc: Document) -> list[str]:
+    head = clean_text(" ".join(p.text for p in doc.pages[:2]))
+    found: list[str] = []
+    for pattern in _PARTIES:
+        found += [m["name"] for m in pattern.finditer(head)]
+    return [f for f in found if _AGENCY_WORDS.search(f) and not re.match(r"State\s+of", f)]
+
+
+def _footer_candidates(doc: Document) -> list[str]:
+    """Lines repeated as page footers (``Ellis County Sheriffs Office 7 Revised ...``)."""
+    counts: Counter[str] = Counter()
+    for page in doc.pages:
+        lines = [ln for ln in page.text.splitlines() if ln.strip()]
+        for line in {_FOOTER_NOISE.sub("", clean_text(ln)).strip() for ln in lines[-4:]}:
+            if _AGENCY_WORDS.search(line) and len(line) < 80:
+                counts[line] += 1
+    return [line for line, n in counts.most_common() if n >= 2]
+
+
+def _tidy_name(raw: str) -> str:
+    name = clean_text(raw).strip(" ,.;:'\"")
+    name = re.sub(r"^the\s+", "", name, flags=re.I)
+    return re.sub(r"\s+,", ",", name)
+
+
+def _split_state(name: str) -> tuple[str, str | None]:
+    """``Lake City Police Department, FL`` -> (name, ``FL``); also ``Nash County, NC ...``."""
+    for pattern in (_STATE_SUFFIX, _STATE_INSIDE):
+        m = pattern.search(name)
+        if m and m["code"] in STATES.values():
+            rest = (name[: m.start()] + " " + name[m.end() :]).strip(" ,")
+            return re.sub(r"\s+", " ", rest), m["code"]
+    return name, None
+
+
+def _good_name(name: str) -> bool:
+    return (
+        len(name.split()) >= 2
+        and bool(_AGENCY_WORDS.search(name))
+        and not re.search(r"[^A-Za-z0-9 .,'&()\-]", name)
+        and not re.search(r"[a-z]\d|\d[a-z]", name)
+    )
+
+
+def _repair_words(name: str, vocabulary: Counter[str]) -> str:
+    """Mend recognition slips (``Countv``, ``Wlnkler``) from the document's own spellings."""
+    words = [_repair_word(w, vocabulary) for w in name.split()]
+    repaired = " ".join(words)
+    return re.sub(r"\bSheriffs\b(?=\s+Office)", "Sheriff's", repaired)
+
+
+def _repair_word(word: str, vocabulary: Counter[str]) -> str:
+    own = vocabulary[word]
+    known = _AGENCY_WORDS.fullmatch(re.sub(r"'s$", "", word))
+    if own > 1 or known or word.lower() in ("county", "city", "state"):
+        return word
+    best, best_count = word, own
+    for other, count in vocabulary.items():
+        frequent = count >= max(3, 3 * own) and count > best_count and other[0] == word[0]
+        if frequent and SequenceMatcher(None, word, other).ratio() >= 0.8:
+            best, best_count = other, count
+    return best
+
+
+_ADDRESS = re.compile(
+    r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)*,\s*(?P<code>[A-Z]{2})\.?(?=\s+\d{5}|\s+Sub\b)"
+)
+_STATE_NAMED = re.compile(r"\b(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?),?\s+(?:\d{5}\b|$)")
+_LEA_POC = re.compile(
+    r"For\s+the\s+(?!ICE)[^:\n]{2,60}:(?P<body>.{0,400}?)(?=For\s+(?:ICE|DHS)|$)", re.S
+)
+_NAME_TOKENS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_AGENCY_ABBREVIATIONS = ("DOC", "DPS", "SO", "PD", "SP", "HP", "DOCS")
+
+
+def state_of(doc: Document, agency: str | None, names: Sequence[str]) -> str | None:
+    """The agency's state: from its name, its own contact address, the file name or title,
+    else the addresses the document gives (ICE's Washington, DC address excluded)."""
+    for found in (
+        _state_in_name(agency or ""),
+        _state_in_poc(doc.text),
+        *(_state_in_filename(n) for n in names),
+        _state_in_label(doc.title),
+        _state_in_addresses(doc.text),
+    ):
+        if found:
+            return found
+    return None
+
+
+def _state_in_name(name: str) -> str | None:
+    for state, code in STATES.items():
+        title = state.title()
+        if re.match(rf"{title}\s+(?!County)", name) or re.search(rf"\bCounty,?\s+{title}\b", name):
+            return code
+    return None
+
+
+def _state_in_poc(text: str) -> str | None:
+    for m in _LEA_POC.finditer(text):
+        body = m["body"]
+        codes = [a["code"] for a in _ADDRESS.finditer(body) if a["code"] in STATES.values()]
+        codes += [c for c in (state_code(s["name"]) for s in _STATE_NAMED.finditer(body)) if c]
+        codes += [c for c in (_state_in_name(ln) for ln in body.splitlines()) if c]
+        codes = [c for c in codes if c != "DC"]
+        if codes:
+            return codes[0]
+    return None
+
+
+def _state_in_filename(name: str) -> str | None:
+    """``CecilCoMD2020``, ``FL_DOC_FL``, ``WinklerCoSO_TX_TFM``, ``VADOC`` -> the code."""
+    stem = re.sub(r"\.pdf$", "", name.rsplit("/", 1)[-1], flags=re.I)
+    for token in _NAME_TOKENS.findall(stem):
+        if token in STATES.values() and token != "DC":
+            return token
+        if token[:2] in STATES.values() and token[2:] in _AGENCY_ABBREVIATIONS:
+            return token[:2]
+    return None
+
+
+def _state_in_label(title: str) -> str | None:
+    m = re.search(r",\s*([A-Z]{2})\b", title)
+    return m[1] if m and m[1] in STATES.values() and m[1] != "DC" else None
+
+
+def _state_in_addresses(text: str) -> str | None:
+    codes = [m["code"] for m in _ADDRESS.finditer(text) if m["code"] in STATES.values()]
+    counts = Counter(c for c in codes if c != "DC")
+    return counts.most_common(1)[0][0] if counts else None
+
+
+# ICE Enforcement and Removal Operations field offices, by their three-letter codes.
+FIELD_OFFICES: Mapping[str, str] = MappingProxyType({
+    "ATL": "Atlanta", "BAL": "Baltimore", "BOS": "Boston", "BUF": "Buffalo",
+    "CHI": "Chicago", "DAL": "Dallas", "DEN": "Denver", "DET": "Detroit",
+    "ELP": "El Paso", "HLG": "Harlingen", "HOU": "Houston", "LOS": "Los Angeles",
+    "MIA": "Miami", "NEW": "Newark", "NOL": "New Orleans", "NYC": "New York City",
+    "PHI": "Philadelphia", "PHO": "Phoenix", "SEA": "Seattle", "SFR": "San Francisco",
+    "SLC": "Salt Lake City", "SNA": "San Antonio", "SND": "San Diego", "SPM": "St. Paul",
+    "WAS": "Washington",
+})  # fmt: skip
+_FIELD_OFFICE = re.compile(
+    r"Field\s+Office(?P<director>\s+Director)?|(?<=\w)\s*(?-i:ER)[Oo]\b", re.I
+)
+_BEFORE_OFFICE = re.compile(r"(?P<city>[A-Za-z][A-Za-z .]{1,30}?),?\s*$")
+
+
+def field_office_of(text: str) -> str | None:
+    """The ERO field office named in the points of contact (``For DHS: Miami Field Office
+    Director``, ``NOL Field Office Director``), else one the text names as a field office
+    (``OPLA field location at Miami Field Office``, ``Miami ERO``)."""
+    squeezed = re.sub(r"_+", "", text)
+    found: list[tuple[int, str]] = []
+    for m in _FIELD_OFFICE.finditer(squeezed):
+        before = _BEFORE_OFFICE.search(squeezed[max(0, m.start() - 32) : m.start()])
+        office = _office_name(before["city"]) if before else None
+        if office:
+            found.append((0 if m["director"] else 1, office))
+    return min(found, key=lambda f: f[0])[1] if found else None
+
+
+def _office_name(before: str) -> str | None:
+    """The field office whose name (or ERO code) ends the text before ``Field Office``."""
+    words = before.split()
+    for size in (3, 2, 1):
+        tail = " ".join(words[-size:]).strip(" .,")
+        if tail.upper() in FIELD_OFFICES and len(words[-1]) == 3:
+            return FIELD_OFFICES[tail.upper()]
+        for name in FIELD_OFFICES.values():
+            if tail.lower() == name.lower() or (size == 1 and tail.lower().endswith(name.lower())):
+                return name
+    return None
+
+
+_REVISED_RAW = re.compile(r"\bRevised\s*:?\s*\d[\d/ .\-]{4,12}\d")
+_REVISED = re.compile(r"\bRe\s?v\w{0,6}\s*:?\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4}|\d{2})\b")
+
+
+def template_revision_of(doc: Document) -> str | None:
+    """The ``Revised MM/DD/YYYY`` footer date, by majority over pages, as ISO text; the
+    footer's own text when no page gives a clean date."""
+    votes: Counter[str] = Counter()
+    for page in doc.pages:
+        for m in _REVISED.finditer(page.text):
+            found = plausible_date(int(m[3]), int(m[1]), int(m[2]))
+            if found:
+                votes[found.isoformat()] += 1
+                break
+    if votes:
+        return votes.most_common(1)[0][0]
+    raw = _REVISED_RAW.search(doc.text)
+    return clean_text(raw[0]) if raw else None

@@ -1,0 +1,412 @@
+"""Signature blocks: the signature page read by position into parties, names, titles
+and dates; signers' titles mended from office words."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from difflib import SequenceMatcher
+from types import MappingProxyType
+
+from parsers.moa.dates import find_date, strict_date
+from parsers.moa.records import SignatureBlock
+from parsers.moa.text import COLUMN_SPLIT, Line, PageText, to_lines, unshift_words
+from parsers.normalize import clean_text
+
+_LABELS = ("date", "signature", "name", "title", "agency")
+_HEADER = re.compile(
+    r"^[FJ]\S{0,4}?\s*(?:the\s+)?(?P<who>[A-Z][A-Za-z.&]*(?:\s+[A-Z][A-Za-z.&]*){0,3})"
+    r"\s*[:;]\s*(?P<rest>.*)$"
+)
+_LAW_LINE = re.compile(r"allowed\s+by\s+law|extent\s+allowed|fullest\s+extent", re.I)
+_ICE_WORDS = re.compile(
+    r"Immigration\s*(?:and|&)\s*Customs|Removal\s+Operations|Homeland\s+Security|\bDHS\b|\bICE\b",
+    re.I,
+)
+_ICE_TITLES = re.compile(
+    r"Acting\s+Director|Associate\s+Director|Assistant\s+Director,?\s+Enforcement", re.I
+)
+TITLE_WORDS = re.compile(
+    r"\b(?:Sheriff|Undersheriff|Director|Secretary|Chief|Commissioner|Manager|Attorney"
+    r"|Captain|Clerk|Mayor|Superintendent|Colonel|Marshal|Warden|Administrator)\b",
+    re.I,
+)
+_ORG_END = re.compile(r"(?:Office|Department|Operations|Security|Corrections|Agency)\W*$", re.I)
+_PERSON = re.compile(
+    r"(?:[A-Z][a-z]+|[A-Z]\.(?:\s?[A-Z]\.)*)(?:\s+(?:[A-Z]\.|[A-Z][a-zA-Z'\-]+)){1,3}"
+    r"(?:,?\s+(?:Jr\.?|Sr\.?|II|III|IV))?"
+)
+_DIGITAL_NAME = re.compile(r"Digitally\s+signed\s+by\s+([A-Z][A-Z.\s]+?)(?:\s+Date\b|$)")
+PARTY_RANK: Mapping[str, int] = MappingProxyType({"agency": 0, "ice": 1, "other": 2})
+
+
+@dataclass
+class Field:
+    """A labelled field of a block while it is being read (mutable, local to a parse)."""
+
+    label: str
+    line: Line
+    values: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RawBlock:
+    """One signature block's lines, sorted into labelled fields (local to a parse)."""
+
+    header: str | None = None
+    header_rest: str = ""
+    fields: list[Field] = field(default_factory=list)
+    free: list[str] = field(default_factory=list)
+    column: int = 0
+
+    def field_line(self, label: str) -> Line | None:
+        return next((f.line for f in self.fields if f.label == label), None)
+
+    def values(self, label: str) -> list[str]:
+        return [v for f in self.fields if f.label == label for v in f.values]
+
+    def has(self, *labels: str) -> bool:
+        return any(f.label in labels for f in self.fields)
+
+    @property
+    def text(self) -> str:
+        parts = [self.header_rest, *self.free]
+        parts += [v for f in self.fields for v in f.values]
+        return "\n".join(p for p in parts if p)
+
+
+Signed = tuple[SignatureBlock, RawBlock]
+
+
+def _label_of(text: str) -> tuple[str | None, str]:
+    """The field label a signature-block line starts with (OCR-tolerant) and the rest."""
+    words = text.split()
+    if not words:
+        return None, ""
+    for take in (1, 2):
+        letters = re.sub(r"[^a-z]", "", " ".join(words[:take]).lower())
+        label = _closest_label(letters)
+        if label:
+            tail = re.sub(r"^.*[A-Za-z]", "", words[take - 1])
+            return label, " ".join([tail, *words[take:]]).strip()
+        if len(letters) > 2:
+            break
+    return None, text
+
+
+def _closest_label(letters: str) -> str | None:
+    if len(letters) < 2:
+        return None
+    for label in _LABELS:
+        ratio = SequenceMatcher(None, letters[: len(label) + 1], label).ratio()
+        if ratio >= (0.66 if label == "date" else 0.75):
+            return label
+    return None
+
+
+def _clean_value(text: str) -> str:
+    """A field value without underline runs, stray marks and OCR debris at its ends."""
+    text = re.sub(r"[_~=]+|-{2,}|\s-\s|[•·€°]", " ", text)
+    text = re.sub(r"'\s+s\b", "'s", clean_text(text))
+    return text.strip(" -:;,.|'\"\\/") + ("." if re.search(r"\b[A-Z]\.$", text.strip()) else "")
+
+
+def _readable(text: str) -> bool:
+    """Whether a value reads as words rather than recognition noise."""
+    chars = [c for c in text if not c.isspace()]
+    if not chars or not re.search(r"[A-Za-z]{2,}", text):
+        return False
+    if any(not (c.isalnum() or c in ".,'&-()") for c in chars):
+        return False
+    return not re.search(r"[a-z][A-Z]{2}|\d[a-zA-Z]|[a-zA-Z]\d|\.\.|^\W", text)
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """A signature-region line with its header (``LEA``, ``ICE``, ...) or field label."""
+
+    line: Line
+    header: str | None
+    label: str | None
+    rest: str
+
+    @property
+    def middle(self) -> float:
+        return (self.line.top + self.line.bottom) / 2
+
+
+def _tag(line: Line) -> Tagged:
+    text = line.text
+    header = _HEADER.match(text)
+    if header and (_header_party(header["who"]) != "other" or len(text) < 40):
+        return Tagged(line, header["who"], None, header["rest"])
+    label, rest = _label_of(text)
+    return Tagged(line, None, label, rest)
+
+
+def _header_party(who: str) -> str:
+    key = re.sub(r"[^A-Z]", "", who.upper())
+    if key in ("LEA", "THELEA"):
+        return "agency"
+    if key in ("ICE", "DHS", "ICEDHS", "DHSICE"):
+        return "ice"
+    return "other"
+
+
+def _column_blocks(lines: Sequence[Line], column: int) -> list[RawBlock]:
+    """Split one column's lines into blocks and sort their lines into fields."""
+    blocks: list[RawBlock] = []
+    pending: list[Tagged] = []
+    for tagged in (_tag(line) for line in lines):
+        if not blocks or _starts_block(blocks[-1], tagged):
+            _flush(blocks, pending)
+            blocks.append(RawBlock(column=column))
+        if tagged.header:
+            blocks[-1].header, blocks[-1].header_rest = tagged.header, _clean_value(tagged.rest)
+        elif tagged.label:
+            _add_field(blocks[-1], tagged, pending)
+        elif _clean_value(tagged.rest):
+            pending.append(tagged)
+    _flush(blocks, pending)
+    return [b for b in blocks if b.header or b.fields or b.free]
+
+
+def _starts_block(block: RawBlock, tagged: Tagged) -> bool:
+    if tagged.header:
+        return True
+    return tagged.label == "date" and block.has("signature", "name", "title", "agency")
+
+
+def _add_field(block: RawBlock, tagged: Tagged, pending: list[Tagged]) -> None:
+    """Open a labelled field; a value line just above it (on the underline) is its value."""
+    new = Field(tagged.label or "", tagged.line)
+    keep = clean_text if tagged.label == "date" else _clean_value
+    rest = keep(tagged.rest)
+    if _clean_value(rest):
+        new.values.append(rest)
+    for waiting in pending:
+        if not new.values and 0 <= tagged.middle - waiting.middle <= 14 and waiting is pending[-1]:
+            new.values.insert(0, keep(waiting.rest))
+        else:
+            _continue(block, waiting)
+    pending.clear()
+    block.fields.append(new)
+
+
+def _continue(block: RawBlock, tagged: Tagged) -> None:
+    """A line with no label: the next line of a multi-line value, or free text."""
+    value = _clean_value(tagged.rest)
+    last = block.fields[-1] if block.fields else None
+    multi_line = last is not None and last.label in ("agency", "title")
+    if last is not None and multi_line and tagged.line.top - last.line.bottom <= 30:
+        last.values.append(value)
+        last.line = tagged.line
+    else:
+        block.free.append(value)
+
+
+def _flush(blocks: list[RawBlock], pending: list[Tagged]) -> None:
+    if blocks:
+        for waiting in pending:
+            _continue(blocks[-1], waiting)
+    pending.clear()
+
+
+def _block_date(block: RawBlock, strict: bool = False) -> tuple[date | None, str | None]:
+    read = strict_date if strict else find_date
+    labelled = "\n".join(block.values("date"))
+    found, raw = read(labelled)
+    if found is None:
+        found, raw = read("\n".join([block.header_rest, *block.free]))
+    if found is None and labelled and not block.has("name", "title"):
+        found, raw = read(block.text)
+    return found, raw if found else (_clean_value(labelled) or None)
+
+
+def _person(text: str) -> str | None:
+    """The text as a person's name, when it reads as one."""
+    if not _readable(text) or TITLE_WORDS.search(text) or _ORG_END.search(text):
+        return None
+    if _PERSON.fullmatch(text):
+        return text
+    if re.fullmatch(r"[A-Z]{2,}(?:\s+[A-Z]\.?)?\s+[A-Z]{2,}", text):
+        return text.title()
+    return None
+
+
+def _block_name(block: RawBlock) -> str | None:
+    for value in [*block.values("name"), block.header_rest, *block.free]:
+        name = _person(value)
+        if name:
+            return name
+    signed = _DIGITAL_NAME.search(block.text)
+    return _person(clean_text(signed[1])) if signed else None
+
+
+def _block_title(block: RawBlock) -> str | None:
+    labelled = " ".join(block.values("title"))
+    if labelled:
+        return labelled if _readable(labelled) else None
+    if block.has("title", "name", "agency"):
+        return None
+    return _free_title(block.free)
+
+
+def _free_title(lines: Sequence[str]) -> str | None:
+    """In a block without labels, the line naming the signer's office, with its tail."""
+    for i, line in enumerate(lines):
+        if TITLE_WORDS.search(line) and not _ORG_END.search(line) and _readable(line):
+            tail = [t for t in lines[i + 1 : i + 3] if re.match(r"(?:and|of|&)\b", t)]
+            return " ".join([line, *tail])
+    return None
+
+
+def _block_party(block: RawBlock, labelled: bool) -> str | None:
+    """``agency``, ``ice`` or ``other`` from the header or the block's own words."""
+    if block.header:
+        return _header_party(block.header)
+    text = block.text
+    if _ICE_WORDS.search(" ".join(block.values("agency")) or text) or _ICE_TITLES.search(text):
+        return "ice"
+    return "other" if labelled else None
+
+
+def _blocks_to_signatures(blocks: Sequence[RawBlock], strict: bool) -> list[Signed]:
+    """Signature blocks in party order (agency, ice, other), each in reading order, with
+    the raw block each was read from. ``strict``: the words came from OCR."""
+    labelled = any(b.header for b in blocks)
+    blocks = [b for b in blocks if _is_signature_block(b)]
+    parties = [_block_party(b, labelled) for b in blocks]
+    if None in parties:
+        parties = _unlabelled_parties(blocks, parties)
+    signed = [
+        (SignatureBlock(party, _block_name(b), _block_title(b), *_block_date(b, strict)), b)
+        for b, party in zip(blocks, parties, strict=True)
+        if party
+    ]
+    return sorted(signed, key=lambda pair: PARTY_RANK[pair[0].party])
+
+
+def _mark_ocr_dates(signed: list[Signed], layer_text: str) -> list[Signed]:
+    """On a page read by OCR: flag the dates that its text layer does not hold."""
+    layer = re.sub(r"\s+", "", layer_text)
+    return [
+        (replace(s, date_ocr=True), b)
+        if s.date and s.date_raw and re.sub(r"\s+", "", s.date_raw) not in layer
+        else (s, b)
+        for s, b in signed
+    ]
+
+
+def _is_signature_block(block: RawBlock) -> bool:
+    """A header or a field label, or at least a name, title or date: not stray text."""
+    if block.header or block.fields:
+        return True
+    return bool(_block_name(block) or _block_title(block) or _block_date(block)[0])
+
+
+def _unlabelled_parties(
+    blocks: Sequence[RawBlock], parties: Sequence[str | None]
+) -> list[str | None]:
+    """The 2019-2020 templates: no headers; ICE signs on the left, the agency right."""
+    has_ice = "ice" in parties
+    out: list[str | None] = []
+    for block, party in zip(blocks, parties, strict=True):
+        if party is None:
+            party = "agency" if has_ice or block.column == 1 else "ice"
+            has_ice = has_ice or party == "ice"
+        out.append(party)
+    return out
+
+
+def signature_blocks(page: PageText) -> tuple[list[Signed], bool]:
+    """The signature blocks on a page (with their raw blocks), and whether shifted text
+    was decoded."""
+    words, decoded = unshift_words(page.words)
+    lines = to_lines(words)
+    start = max((ln.bottom for ln in lines if _LAW_LINE.search(ln.text)), default=0.0)
+    region = [w for w in words if w.top >= start - 2 and w.bottom <= page.height * 0.9]
+    split = page.width * COLUMN_SPLIT
+    blocks: list[RawBlock] = []
+    for column, in_column in enumerate(
+        ([w for w in region if w.x0 < split], [w for w in region if w.x0 >= split])
+    ):
+        blocks += _column_blocks(to_lines(in_column), column)
+    signed = _blocks_to_signatures(blocks, page.ocr)
+    return (_mark_ocr_dates(signed, page.layer_text) if page.ocr else signed), decoded
+
+
+# Words of signers' offices, for mending titles clipped or split by a signature stroke.
+_OFFICE_WORDS = frozenset(
+    [
+        "Acting",
+        "Assistant",
+        "Associate",
+        "Attorney",
+        "Chief",
+        "Commissioner",
+        "Corrections",
+        "County",
+        "Deputy",
+        "Director",
+        "Enforcement",
+        "Executive",
+        "General",
+        "Interim",
+        "Manager",
+        "Operations",
+        "Police",
+        "Removal",
+        "Safety",
+        "Secretary",
+        "Sheriff",
+        "Superintendent",
+        "Undersheriff",
+    ]
+)
+
+
+def repair_title(title: str | None, vocabulary: Counter[str]) -> str | None:
+    """A title with recognition slips mended: a clipped first word (``ecutive``), words
+    run together (``xecutiveAssociate``) or split (``Swee ater``), from the office words
+    and the document's own frequent spellings (``vocabulary``: :func:`word_counts`)."""
+    if not title:
+        return title
+    known = _OFFICE_WORDS | {w for w, n in vocabulary.items() if n >= 3 and w[0].isupper()}
+    words = re.sub(r"(?<=[a-z])(?=[A-Z][a-z])", " ", title).split()
+    words = _join_split_words(words, known)
+    mended = [_unclip(word, known) if i == 0 else word for i, word in enumerate(words)]
+    if not mended or mended[0] not in known:
+        return title  # not recognisably an office: left as read
+    return " ".join(mended)
+
+
+def _join_split_words(words: list[str], known: frozenset[str] | set[str]) -> list[str]:
+    out: list[str] = []
+    for word in words:
+        if out and out[-1] not in known and word not in known:
+            joined = _closest_known(out[-1] + word, known)
+            if joined:
+                out[-1] = joined
+                continue
+        out.append(word)
+    return out
+
+
+def _closest_known(word: str, known: frozenset[str] | set[str]) -> str | None:
+    best = max(known, key=lambda k: SequenceMatcher(None, word, k).ratio(), default=None)
+    if best and best[0] == word[0] and SequenceMatcher(None, word, best).ratio() >= 0.85:
+        return best
+    return None
+
+
+def _unclip(word: str, known: frozenset[str] | set[str]) -> str:
+    """A first word whose first letters a signature hid, when exactly one office word
+    ends with it."""
+    if word in known or len(word) < 4 or not word[0].islower():
+        return word
+    whole = [k for k in _OFFICE_WORDS if k.lower().endswith(word.lower()) and k != word]
+    return whole[0] if len(whole) == 1 else word

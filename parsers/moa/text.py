@@ -1,0 +1,355 @@
+"""The text layer: pages, words with their boxes, lines; shifted-font decoding."""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from types import MappingProxyType
+from typing import Any
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from parsers.normalize import clean_text
+
+BY_SIGNING = re.compile(r"By\s*sign\w*\s+th\w*\s+MOA", re.I)
+_SIG_PAGE = re.compile(r"By\s*sign\w*\s+th\w*\s+MOA|Digitally\s+signed", re.I)
+_OVERLAY_PAGE = re.compile(r"Director|Sheriff|\b20\d\d\b", re.I)
+_OVERLAY_CHARS = 400  # a page with less text than this may be a scan with an e-signature
+_MAX_PAGES = 60  # MOAs run to 10-16 pages; anything far longer is not one
+COLUMN_SPLIT = 0.47  # signature blocks left of this share of the page width are column 0
+_WORD_GAP = 0.45  # a horizontal gap wider than this many character heights splits words
+_WORD_BREAKS = frozenset(" \t\r\u00a0\x00\ufffe")
+_Char = tuple[str, float, float, float, float]  # character, left, right, top, bottom
+
+
+@dataclass(frozen=True)
+class Word:
+    """A run of characters on one baseline, in points from the page's top-left."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+
+@dataclass(frozen=True)
+class Line:
+    """Words sharing a baseline, left to right."""
+
+    words: tuple[Word, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+
+@dataclass(frozen=True)
+class PageText:
+    """One page: its plain text and, for signature-page candidates, positioned words."""
+
+    number: int
+    text: str
+    width: float = 612.0
+    height: float = 792.0
+    words: tuple[Word, ...] = ()
+    ocr: bool = False  # words were recognised from the rendered page...
+    layer_text: str = ""  # ...beside this text from its text layer
+
+
+@dataclass(frozen=True)
+class Document:
+    """The pages read (at most ``_MAX_PAGES``), the page count and the PDF title."""
+
+    pages: tuple[PageText, ...]
+    page_count: int = 0
+    title: str = ""
+    errors: tuple[str, ...] = ()
+
+    @cached_property
+    def text(self) -> str:
+        return "\n".join(p.text for p in self.pages)
+
+    @cached_property
+    def vocabulary(self) -> Counter[str]:
+        """How often each word occurs in the text (for mending recognition slips)."""
+        return word_counts(self.text)
+
+
+def open_pdf(data: bytes) -> tuple[pdfium.PdfDocument | None, str | None]:
+    """The PDFium document, or None and a short reason."""
+    try:
+        return pdfium.PdfDocument(data), None
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        reasons = {
+            pdfium_c.FPDF_ERR_PASSWORD: "encrypted PDF (password required)",
+            pdfium_c.FPDF_ERR_SECURITY: "encrypted PDF (unsupported security handler)",
+        }
+        return None, reasons.get(code, "damaged or truncated PDF")
+
+
+def read_document(pdf: pdfium.PdfDocument) -> Document:
+    """Every page's text; positioned words for pages that look like signature pages."""
+    pages: list[PageText] = []
+    bad: list[int] = []
+    count = len(pdf)
+    for index in range(min(count, _MAX_PAGES)):
+        try:
+            pages.append(read_page(pdf, index))
+        except pdfium.PdfiumError:
+            bad.append(index + 1)
+            pages.append(PageText(index + 1, ""))
+    errors = [f"{len(bad)} of {count} pages unreadable ({_page_list(bad)})"] if bad else []
+    if count > _MAX_PAGES:
+        errors.append(f"only the first {_MAX_PAGES} of {count} pages read")
+    return Document(tuple(pages), count, _metadata_title(pdf), tuple(errors))
+
+
+def _page_list(numbers: Sequence[int]) -> str:
+    shown = ", ".join(str(n) for n in numbers[:5])
+    return shown + (", ..." if len(numbers) > 5 else "")
+
+
+def read_page(pdf: pdfium.PdfDocument, index: int, words_wanted: bool = False) -> PageText:
+    page = _load_flattened(pdf, index)
+    try:
+        width, height = page.get_size()
+        textpage = page.get_textpage()
+        try:
+            text = textpage.get_text_range()
+            words: tuple[Word, ...] = ()
+            if words_wanted or _wants_words(text):
+                words = tuple(_page_words(textpage, _indexed_text(textpage, text), height))
+            return PageText(index + 1, text, width, height, words)
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+
+
+def _wants_words(text: str) -> bool:
+    """Whether a page may hold signature blocks, so its words' positions are needed."""
+    if _SIG_PAGE.search(text):
+        return True
+    return 0 < len(text.strip()) < _OVERLAY_CHARS and bool(_OVERLAY_PAGE.search(text))
+
+
+def _load_flattened(pdf: pdfium.PdfDocument, index: int) -> pdfium.PdfPage:
+    """The page, with form fields and signature widgets merged into its content.
+
+    A digital signature's visible text (``Digitally signed by ... Date: 2020.06.09``)
+    lives in a widget annotation that text extraction does not see until flattened.
+    """
+    page = pdf[index]
+    raw = page.raw
+    widgets = any(
+        pdfium_c.FPDFAnnot_GetSubtype(annot) == pdfium_c.FPDF_ANNOT_WIDGET
+        for annot in _annotations(raw)
+    )
+    if not widgets:
+        return page
+    if pdfium_c.FPDFPage_Flatten(raw, pdfium_c.FLAT_NORMALDISPLAY) != pdfium_c.FLATTEN_SUCCESS:
+        return page
+    page.close()
+    return pdf[index]
+
+
+def _annotations(raw_page: Any) -> Iterator[Any]:
+    for i in range(pdfium_c.FPDFPage_GetAnnotCount(raw_page)):
+        annot = pdfium_c.FPDFPage_GetAnnot(raw_page, i)
+        if annot:
+            try:
+                yield annot
+            finally:
+                pdfium_c.FPDFPage_CloseAnnot(annot)
+
+
+def _metadata_title(pdf: pdfium.PdfDocument) -> str:
+    try:
+        return clean_text(pdf.get_metadata_value("Title"))
+    except (pdfium.PdfiumError, UnicodeDecodeError, ValueError):
+        return ""
+
+
+def _indexed_text(textpage: pdfium.PdfTextPage, text: str) -> str:
+    """The page text with exactly one character per PDFium character index (the
+    extracted text drops some control characters, which shifted fonts produce)."""
+    raw = textpage.raw
+    count = pdfium_c.FPDFText_CountChars(raw)
+    if len(text) == count:
+        return text
+    return "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i)) for i in range(count))
+
+
+def _page_words(textpage: pdfium.PdfTextPage, text: str, height: float) -> Iterator[Word]:
+    """Words with positions (top-left origin), split on spaces and wide gaps.
+
+    ``text`` is the page's full text, one character per PDFium character index (the
+    line breaks PDFium inserts are ``\r\n``; a lone ``\n`` is a real character).
+    """
+    raw = textpage.raw
+    box = [ctypes.c_double() for _ in range(4)]
+    refs = [ctypes.byref(b) for b in box]
+    get_box = pdfium_c.FPDFText_GetCharBox
+    chars: list[_Char] = []
+    for i, char in enumerate(text):
+        if char in _WORD_BREAKS or (char == "\n" and i and text[i - 1] == "\r"):
+            yield from _chars_to_words(chars)
+            chars = []
+            continue
+        get_box(raw, i, *refs)
+        left, right, bottom, top = (b.value for b in box)
+        chars.append((char, left, right, height - top, height - bottom))
+    yield from _chars_to_words(chars)
+
+
+def _chars_to_words(chars: Sequence[_Char]) -> Iterator[Word]:
+    start = 0
+    for i in range(1, len(chars) + 1):
+        if i < len(chars) and not _breaks(chars[i - 1], chars[i]):
+            continue
+        run = chars[start:i]
+        if run:
+            yield Word(
+                text="".join(c[0] for c in run),
+                x0=min(c[1] for c in run),
+                x1=max(c[2] for c in run),
+                top=min(c[3] for c in run),
+                bottom=max(c[4] for c in run),
+            )
+        start = i
+
+
+def _breaks(a: _Char, b: _Char) -> bool:
+    """Whether two consecutive characters belong to different words."""
+    size = max(a[4] - a[3], b[4] - b[3], 1.0)
+    if abs((a[3] + a[4]) / 2 - (b[3] + b[4]) / 2) > size * 0.6:
+        return True
+    return b[1] - a[2] > size * _WORD_GAP or b[2] < a[1] - size
+
+
+def to_lines(words: Iterable[Word]) -> list[Line]:
+    """Group words into lines by vertical overlap, top to bottom."""
+    rows: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: ((w.top + w.bottom) / 2, w.x0)):
+        middle = (word.top + word.bottom) / 2
+        if rows and abs(middle - _middle(rows[-1])) <= _tolerance(rows[-1], word):
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    return [Line(tuple(sorted(row, key=lambda w: w.x0))) for row in rows]
+
+
+def _middle(row: Sequence[Word]) -> float:
+    return sum((w.top + w.bottom) / 2 for w in row) / len(row)
+
+
+def _tolerance(row: Sequence[Word], word: Word) -> float:
+    heights = [h for h in (w.bottom - w.top for w in (*row, word)) if h > 0]
+    return max(2.0, 0.4 * min(heights)) if heights else 2.0
+
+
+def word_counts(text: str) -> Counter[str]:
+    """How often each word occurs in ``text`` (curly apostrophes as straight ones)."""
+    return Counter(re.findall(r"[A-Za-z][A-Za-z']+", text.replace("\u2019", "'")))
+
+
+TEXT_PAGE_CHARS = 200  # a page with less text than this has no text layer
+
+
+_SHIFT_VOCAB = frozenset(
+    ("signature", "name", "title", "date", "agency", "for", "the", "lea", "ice")
+    + ("sheriff", "county", "office", "director")
+)
+_SHIFTED_NAME = re.compile(r"[A-Z]?[a-z]+(?:[ '.,:&-]+[A-Za-z][a-z]*)*[ :']*")
+
+
+def _steps(text: str) -> tuple[int, ...]:
+    """Differences between neighbouring code points: the same under any constant shift."""
+    return tuple(ord(b) - ord(a) for a, b in zip(text, text[1:], strict=False))
+
+
+def _shift_forms() -> Mapping[tuple[int, ...], tuple[str, ...]]:
+    forms: dict[tuple[int, ...], tuple[str, ...]] = {}
+    for word in sorted(w for w in _SHIFT_VOCAB if len(w) >= 4):
+        for form in (word, word.capitalize(), word.upper()):
+            forms[_steps(form)] = (*forms.get(_steps(form), ()), form)
+    return MappingProxyType(forms)
+
+
+_SHIFT_FORMS = _shift_forms()
+_SHIFT_LENGTHS = tuple(sorted({len(k) + 1 for k in _SHIFT_FORMS}))
+
+
+def _shift(text: str, offset: int) -> str:
+    return "".join(chr(ord(c) + offset) if 0 <= ord(c) + offset < 0x110000 else c for c in text)
+
+
+def _vocab_hits(text: str) -> int:
+    pieces = re.split(r"[^a-z]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", text).lower())
+    return sum(1 for p in pieces if p in _SHIFT_VOCAB)
+
+
+def _detect_shift(words: Sequence[Word]) -> int:
+    """The code-point offset that turns this page's label words into English, or 0.
+
+    A font without a usable ToUnicode map extracts as its glyph codes: ``6LJQDWXUH`` is
+    ``Signature`` shifted by -29. A word votes for an offset when its first letters have
+    the spacing of a signature-block word (``Signature``, ``Title``, ``Agency``, ...); the
+    offset is accepted when at least three words agree on it.
+    """
+    votes: Counter[int] = Counter()
+    for word in words:
+        for length in _SHIFT_LENGTHS:
+            head = word.text[:length]
+            for form in _SHIFT_FORMS.get(_steps(head), ()) if len(head) == length else ():
+                votes[ord(form[0]) - ord(head[0])] += 1
+    votes.pop(0, None)
+    offset, count = votes.most_common(1)[0] if votes else (0, 0)
+    return offset if count >= 3 else 0
+
+
+def _decode_word(text: str, offset: int) -> str | None:
+    """The decoded text when ``text`` reads as shifted by ``offset``, else None."""
+    if any(c.islower() for c in text):
+        return None
+    decoded = _shift(text, offset).replace("\x00", "")
+    if set(decoded) <= {"_"} and len(decoded) >= 2:
+        return decoded
+    if _vocab_hits(decoded):
+        return decoded
+    if _SHIFTED_NAME.fullmatch(decoded) and re.search(r"[^A-Z]", text):
+        return decoded
+    return None
+
+
+def unshift_words(words: Sequence[Word]) -> tuple[list[Word], bool]:
+    """Decode shifted-font words where the page shows a consistent offset."""
+    offset = _detect_shift(words)
+    if not offset:
+        return list(words), False
+    out: list[Word] = []
+    decoded_any = False
+    for word in words:
+        decoded = _decode_word(word.text, offset)
+        if decoded is None:
+            out.append(word)
+            continue
+        decoded_any = True
+        for piece in re.sub(r"([a-z])([A-Z])", r"\1 \2", decoded).split():
+            out.append(Word(piece, word.x0, word.x1, word.top, word.bottom))
+    return out, decoded_any
