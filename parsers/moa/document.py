@@ -14,6 +14,7 @@ from parsers.detect import sniff
 from parsers.moa.dates import find_date
 from parsers.moa.fields import agency_of, field_office_of, model_of, state_of, template_revision_of
 from parsers.moa.ocr_fill import ocr_missing_dates, ocr_missing_signers, with_ocr_pages
+from parsers.moa.plausible import doubt_dates, earliest_possible
 from parsers.moa.records import MoaRecord, SignatureBlock
 from parsers.moa.signatures import Signed, repair_title, signature_blocks
 from parsers.moa.text import (
@@ -29,7 +30,7 @@ from parsers.ocr import Ocr
 
 # Bump when a change to this module can change a record: the store re-parses archived
 # documents whose cached record has another version.
-PARSER_VERSION = "3"
+PARSER_VERSION = "4"
 
 
 _ADDENDUM_SIGNING = re.compile(r"By\s*sign\w*\s+th\w*\s+addendum|ADDENDUM\s+TO\s+MODIFY", re.I)
@@ -40,7 +41,11 @@ _BAD_INPUT = (pdfium.PdfiumError, OSError, ValueError, LookupError, ArithmeticEr
 
 
 def parse_moa(
-    data: bytes, source: str = "<bytes>", url: str | None = None, ocr: Ocr | None = None
+    data: bytes,
+    source: str = "<bytes>",
+    url: str | None = None,
+    ocr: Ocr | None = None,
+    not_after: date | None = None,
 ) -> MoaRecord:
     """Read one MOA PDF into a :class:`MoaRecord`; never raises.
 
@@ -49,16 +54,18 @@ def parse_moa(
     pages without a text layer are read from their image, and a signature date hidden
     from the text layer (typed under a signature) is read from its field's image.
     Anything that stops a full reading (not a PDF, encrypted, damaged, no text) is named
-    in ``error``, with whatever could still be read.
+    in ``error``, with whatever could still be read. A signature date the document itself
+    makes impossible, or one later than ``not_after`` (when the caller first saw the
+    file), is not believed (:mod:`parsers.moa.plausible`).
     """
     base = MoaRecord(sha256=hashlib.sha256(data).hexdigest(), source=source, url=url)
     try:
-        return _parse(data, base, ocr)
+        return _parse(data, base, ocr, not_after)
     except _BAD_INPUT as exc:  # total by contract: a bad file is a record
         return replace(base, error=f"unreadable PDF ({type(exc).__name__})")
 
 
-def _parse(data: bytes, base: MoaRecord, ocr: Ocr | None) -> MoaRecord:
+def _parse(data: bytes, base: MoaRecord, ocr: Ocr | None, not_after: date | None) -> MoaRecord:
     problem = _not_a_pdf(data)
     if problem:
         return replace(base, error=problem)
@@ -79,7 +86,7 @@ def _parse(data: bytes, base: MoaRecord, ocr: Ocr | None) -> MoaRecord:
     finally:
         pdf.close()
     names = [n for n in (base.source, base.url or "") if n and n != "<bytes>"]
-    return _record(doc, base, names, _truncated(data), signed)
+    return _record(doc, base, names, _truncated(data), signed, not_after)
 
 
 def _with_words_after_signing(pdf: pdfium.PdfDocument, doc: Document) -> Document:
@@ -124,11 +131,17 @@ def _record(
     names: Sequence[str],
     problem: str | None,
     signed: tuple[PageText | None, list[Signed], bool],
+    not_after: date | None,
 ) -> MoaRecord:
     model, evidence = model_of(doc, names)
     agency, suffix_state = agency_of(doc)
     page, pairs, decoded = signed
-    signatures = tuple(replace(s, title=repair_title(s.title, doc.vocabulary)) for s, _b in pairs)
+    revision = template_revision_of(doc)
+    signatures = doubt_dates(
+        [replace(s, title=repair_title(s.title, doc.vocabulary)) for s, _b in pairs],
+        earliest_possible(revision, doc.text),
+        not_after,
+    )
     read = [p for p in doc.pages if len(p.text.strip()) >= TEXT_PAGE_CHARS]
     has_text = bool(doc.pages) and sum(not p.ocr for p in read) * 2 >= len(doc.pages)
     return replace(
@@ -138,7 +151,7 @@ def _record(
         agency=agency,
         state=suffix_state or state_of(doc, agency, names),
         field_office=field_office_of(doc.text),
-        template_revision=template_revision_of(doc),
+        template_revision=revision,
         signatures=signatures,
         ice_signed=_first_date(signatures, "ice"),
         agency_signed=_first_date(signatures, "agency"),
@@ -149,6 +162,8 @@ def _record(
         error=problem or _text_problem(doc, len(read)),
         text_shift_decoded=decoded,
         ocr_pages=tuple(p.number for p in doc.pages if p.ocr),
+        signature_page=page.number if page else None,
+        doubtful=tuple(s.doubt for s in signatures if s.doubt),
     )
 
 

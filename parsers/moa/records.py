@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -14,7 +14,10 @@ class SignatureBlock:
     ``party`` is ``agency`` (the law enforcement agency), ``ice`` or ``other`` (a third
     signatory such as a state attorney general or a town manager). ``date_raw`` keeps
     the text the date was read from, or the unreadable text found in the date field;
-    ``date_ocr`` says the date was read by OCR from the page image.
+    ``date_ocr`` says the date was read by OCR from the page image. ``doubt`` says why a
+    date that was read is not believed (:mod:`parsers.moa.plausible`): the date is then
+    None and its text stays in ``date_raw``. ``box`` is where the block lies on the
+    signature page (left, top, right, bottom, in points from the page's top-left).
     """
 
     party: str
@@ -23,6 +26,8 @@ class SignatureBlock:
     date: date | None = None
     date_raw: str | None = None
     date_ocr: bool = False
+    doubt: str | None = None
+    box: tuple[float, float, float, float] | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly dict, date as ISO text."""
@@ -33,6 +38,8 @@ class SignatureBlock:
             "date": self.date.isoformat() if self.date else None,
             "date_raw": self.date_raw,
             "date_ocr": self.date_ocr,
+            "doubt": self.doubt,
+            "box": [round(v, 1) for v in self.box] if self.box else None,
         }
 
     @classmethod
@@ -45,6 +52,8 @@ class SignatureBlock:
             date=iso_date(data.get("date")),
             date_raw=data.get("date_raw"),
             date_ocr=bool(data.get("date_ocr")),
+            doubt=data.get("doubt"),
+            box=_box(data.get("box")),
         )
 
 
@@ -61,7 +70,9 @@ class MoaRecord:
     document itself is an addendum to an MOA (not an MOA with an addendum appended).
     ``signature_text`` is the raw text of the signature page(s), for audit.
     ``text_shift_decoded`` says a shifted-font text run was decoded. ``ocr_pages`` are
-    the pages read by OCR because they carry no text layer.
+    the pages read by OCR because they carry no text layer. ``signature_page`` is the
+    page the signature blocks were read from; ``doubtful`` lists the dates read but not
+    believed, with the reason (see :mod:`parsers.moa.plausible`).
     """
 
     sha256: str
@@ -83,6 +94,8 @@ class MoaRecord:
     error: str | None = None
     text_shift_decoded: bool = False
     ocr_pages: tuple[int, ...] = ()
+    signature_page: int | None = None
+    doubtful: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly dict in field order, dates as ISO text."""
@@ -106,6 +119,8 @@ class MoaRecord:
             "error": self.error,
             "text_shift_decoded": self.text_shift_decoded,
             "ocr_pages": list(self.ocr_pages),
+            "signature_page": self.signature_page,
+            "doubtful": list(self.doubtful),
         }
 
     @classmethod
@@ -118,8 +133,17 @@ class MoaRecord:
         values["ice_signed"] = iso_date(values.get("ice_signed"))
         values["agency_signed"] = iso_date(values.get("agency_signed"))
         values["ocr_pages"] = tuple(values.get("ocr_pages") or ())
-        return cls(**values)
+        values["doubtful"] = tuple(values.get("doubtful") or ())
+        known = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in values.items() if k in known})
 
 
 def iso_date(value: object) -> date | None:
     return date.fromisoformat(str(value)) if value else None
+
+
+def _box(value: object) -> tuple[float, float, float, float] | None:
+    if not isinstance(value, list | tuple) or len(value) != 4:
+        return None
+    left, top, right, bottom = (float(v) for v in value)
+    return left, top, right, bottom

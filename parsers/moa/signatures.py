@@ -61,6 +61,7 @@ class RawBlock:
     fields: list[Field] = field(default_factory=list)
     free: list[str] = field(default_factory=list)
     column: int = 0
+    lines: list[Line] = field(default_factory=list)
 
     def field_line(self, label: str) -> Line | None:
         return next((f.line for f in self.fields if f.label == label), None)
@@ -164,6 +165,7 @@ def _column_blocks(lines: Sequence[Line], column: int) -> list[RawBlock]:
         if not blocks or _starts_block(blocks[-1], tagged):
             _flush(blocks, pending)
             blocks.append(RawBlock(column=column))
+        blocks[-1].lines.append(tagged.line)
         if tagged.header:
             blocks[-1].header, blocks[-1].header_rest = tagged.header, _clean_value(tagged.rest)
         elif tagged.label:
@@ -283,11 +285,26 @@ def _blocks_to_signatures(blocks: Sequence[RawBlock], strict: bool) -> list[Sign
     if None in parties:
         parties = _unlabelled_parties(blocks, parties)
     signed = [
-        (SignatureBlock(party, _block_name(b), _block_title(b), *_block_date(b, strict)), b)
+        (
+            SignatureBlock(
+                party, _block_name(b), _block_title(b), *_block_date(b, strict), box=_box(b)
+            ),
+            b,
+        )
         for b, party in zip(blocks, parties, strict=True)
         if party
     ]
     return sorted(signed, key=lambda pair: PARTY_RANK[pair[0].party])
+
+
+def _box(block: RawBlock) -> tuple[float, float, float, float] | None:
+    """Where the block's lines lie (left, top, right, bottom), to a tenth of a point."""
+    words = [w for line in block.lines for w in line.words]
+    if not words:
+        return None
+    left, top = min(w.x0 for w in words), min(w.top for w in words)
+    right, bottom = max(w.x1 for w in words), max(w.bottom for w in words)
+    return round(left, 1), round(top, 1), round(right, 1), round(bottom, 1)
 
 
 def _mark_ocr_dates(signed: list[Signed], layer_text: str) -> list[Signed]:
