@@ -6,8 +6,10 @@ import time and nothing is global.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -17,6 +19,7 @@ from common.errors import ConfigError
 from common.times import utc_iso
 from diffs.gate import Rules
 from diffs.identity import load_aliases
+from diffs.moa_reviewed import REVIEWED_FILE, ReviewedDocument, ReviewedError, load_reviewed
 from ice287g import __version__
 from ice287g.config import Config, MoaSettings
 from ice287g.pipeline import Pipeline
@@ -55,7 +58,23 @@ class App:
 
     def pipeline(self, parsed: dict[str, Any] | None = None) -> Pipeline:
         cache: dict[str, Any] = parsed if parsed is not None else {}
-        return Pipeline(self.engine, self.archive, self.rules(), load_aliases(), cache, self.ocr)
+        return Pipeline(
+            self.engine,
+            self.archive,
+            self.rules(),
+            load_aliases(),
+            cache,
+            self.ocr,
+            self.reviewed(),
+        )
+
+    def reviewed(self) -> Mapping[str, ReviewedDocument]:
+        """The reviewed MOA values (``moa.reviewed``); a malformed file is a ConfigError."""
+        path = Path(self.config.moa.reviewed) if self.config.moa.reviewed else REVIEWED_FILE
+        try:
+            return load_reviewed(path)
+        except (ReviewedError, OSError) as exc:
+            raise ConfigError(f"moa.reviewed: {exc}") from exc
 
     def with_moa_ocr(self, mode: str) -> App:
         """This app with ``moa.ocr`` set to ``mode`` (a command-line override)."""

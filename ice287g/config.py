@@ -77,11 +77,13 @@ class MoaSettings:
     """Reading MOA PDFs: OCR for pages without a text layer.
 
     ``ocr`` is ``auto`` (use Tesseract when installed), ``off``, or ``required`` (fail
-    when Tesseract cannot be run)."""
+    when Tesseract cannot be run). ``reviewed`` is the file of values read by a person
+    (empty: the repository's ``diffs/moa_reviewed.toml``)."""
 
     ocr: str = "auto"
     tesseract: str = "tesseract"
     ocr_dpi: int = 300
+    reviewed: str = ""
 
 
 @dataclass(frozen=True)

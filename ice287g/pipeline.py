@@ -8,7 +8,8 @@ always the one a full replay gives.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,9 +17,11 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from common.hashing import canonical_json
+from common.times import parse_utc
 from diffs.engine import Outcome, apply_snapshot, reject
 from diffs.events import SnapshotRef
 from diffs.gate import Rules
+from diffs.moa_reviewed import ReviewedDocument, merge_reviewed
 from diffs.moa_rules import apply_moa
 from diffs.state import ProgramState
 from ice287g.parallel import parse_many, parse_one
@@ -72,8 +75,10 @@ class Pipeline:
         aliases: dict[str, str],
         parsed: dict[str, ParsedListing | ParseError] | None = None,
         ocr: Callable[[], Ocr | None] | None = None,
+        reviewed: Mapping[str, ReviewedDocument] | None = None,
     ) -> None:
         self.engine, self.archive, self.rules, self.aliases = engine, archive, rules, aliases
+        self.reviewed = reviewed or {}  # values read by a person, by sha256
         self.ocr = ocr  # asked for only when a MOA comes (finding Tesseract runs it)
         self._parsed: dict[str, ParsedListing | ParseError] = parsed if parsed is not None else {}
 
@@ -161,8 +166,12 @@ class Pipeline:
         """A MOA or addendum PDF: parse it (cached by hash) and diff its bytes."""
         url = obs.url or obs.original_name or obs.sha256
         ocr = self.ocr() if self.ocr is not None else None
+        reviewed = self.reviewed.get(obs.sha256)
         record = moa_store.cached_record(
-            session, obs.sha256, moa_parser_version(ocr), lambda: self._parse_moa(obs, url, ocr)
+            session,
+            obs.sha256,
+            moa_parser_version(ocr, reviewed),
+            lambda: merge_reviewed(self._parse_moa(obs, url, ocr), reviewed),
         )
         ref = SnapshotRef(
             id=obs.snapshot_id,
@@ -185,7 +194,8 @@ class Pipeline:
             data = self.archive.read(obs.sha256)
         except (OSError, ValueError) as exc:
             return {"sha256": obs.sha256, "error": f"archive object unreadable: {exc}"}
-        return dict(parse_moa(data, obs.original_name or url, url, ocr).to_dict())
+        seen = parse_utc(obs.observed_at).date()  # a document is not signed after it is seen
+        return dict(parse_moa(data, obs.original_name or url, url, ocr, seen).to_dict())
 
     def _store(
         self,
@@ -268,12 +278,18 @@ class Pipeline:
             report.rejections.append((obs.snapshot_id, name, outcome.reason or ""))
 
 
-def moa_parser_version(ocr: Ocr | None = None) -> str:
+def moa_parser_version(ocr: Ocr | None = None, reviewed: ReviewedDocument | None = None) -> str:
     """The parse cache key: the parser's version, and the OCR engine's if one is used
-    (a record read without OCR is parsed again once OCR is available)."""
+    (a record read without OCR is parsed again once OCR is available); for a document
+    with reviewed values, a hash of the OCR engine's version and of those values (so a
+    new or changed review is merged on the next ``rebuild``; 16 characters at most)."""
     from parsers.moa import PARSER_VERSION
 
-    return f"{PARSER_VERSION}+{ocr.version}" if ocr is not None else PARSER_VERSION
+    engine = ocr.version if ocr is not None else ""
+    if reviewed is not None:
+        mixed = hashlib.sha256(f"{engine}|{reviewed.digest}".encode()).hexdigest()
+        return f"{PARSER_VERSION}+r{mixed[:13]}"
+    return f"{PARSER_VERSION}+{engine}" if engine else PARSER_VERSION
 
 
 def moa_fields(record: dict[str, Any]) -> dict[str, Any]:

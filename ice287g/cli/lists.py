@@ -3,6 +3,7 @@ history and snapshots."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +111,7 @@ def status(ctx: click.Context, as_of: str | None, which: str, fmt: str) -> None:
                 "signed",
                 "moa_url",
                 "moa_ice_signed",
+                "moa_ice_signed_source",
                 "moa_field_office",
             )
             click.echo(render(rows, columns, fmt), nl=False)
@@ -124,6 +126,9 @@ def _add_moa_fields(rows: list[dict[str, Any]], docs: dict[str, Any]) -> None:
         url = repair_url(row["moa_url"]) if row.get("moa_url") else None
         doc = docs.get(url) if url else None
         row["moa_ice_signed"] = doc.ice_signed if doc else None
+        # text, ocr or reviewed (read by a person: diffs/moa_reviewed.toml)
+        record = json.loads(doc.record) if doc else {}
+        row["moa_ice_signed_source"] = record.get("ice_signed_source")
         row["moa_field_office"] = doc.field_office if doc else None
         row["moa_model"] = doc.model if doc else None
 

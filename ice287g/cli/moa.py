@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
 from common.errors import Ice287gError
+from ice287g.app import App
 from ice287g.cli.shared import app_of, model_option, state_option
 from ice287g.render import LISTING_FORMATS, render, to_json
 
@@ -18,7 +21,9 @@ PARSE_COLUMNS = (
     "state",
     "field_office",
     "ice_signed",
+    "ice_signed_source",
     "agency_signed",
+    "agency_signed_source",
     "pages",
     "error",
 )
@@ -28,7 +33,9 @@ LIST_COLUMNS = (
     "model",
     "field_office",
     "ice_signed",
+    "ice_signed_source",
     "agency_signed",
+    "agency_signed_source",
     "signatories",
     "url",
 )
@@ -52,20 +59,8 @@ def moa() -> None:
 @click.pass_context
 def parse_cmd(ctx: click.Context, files: tuple[Path, ...], fmt: str, ocr: bool | None) -> None:
     """Parse PDF files (no database needed); unreadable files give an error record."""
-    from parsers.moa import parse_moa
-
-    app = app_of(ctx)
-    if ocr is not None:
-        app = app.with_moa_ocr("required" if ocr else "off")
-    engine = app.ocr()
-    records = []
-    for path in files:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise Ice287gError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-        record = parse_moa(data, path.name, None, engine).to_dict()
-        records.append({"file": str(path), **record})
+    app = _ocr_app(ctx, ocr)
+    records = [{"file": str(path), **_parsed(app, path)} for path in files]
     if fmt == "json":
         click.echo(to_json(records), nl=False)
     else:
@@ -113,14 +108,115 @@ def moa_row(url: str, sha256: str, record_json: str | None) -> dict[str, Any]:
         "model": record.get("model"),
         "field_office": record.get("field_office"),
         "ice_signed": record.get("ice_signed"),
+        "ice_signed_source": record.get("ice_signed_source"),
         "agency_signed": record.get("agency_signed"),
+        "agency_signed_source": record.get("agency_signed_source"),
         "template_revision": record.get("template_revision"),
         "is_addendum": record.get("is_addendum"),
         "pages": record.get("pages"),
-        "signatories": [f"{s.get('party')}: {s.get('name') or '?'}" for s in signatures],
+        "signatories": [_signatory(s) for s in signatures],
+        "reviewed": record.get("reviewed") or {},
         "ocr_pages": record.get("ocr_pages") or [],
         "error": record.get("error"),
     }
+
+
+def _signatory(block: dict[str, Any]) -> str:
+    """``party: name``, marked ``(reviewed)`` when a person read the name."""
+    mark = " (reviewed)" if "name" in (block.get("reviewed") or ()) else ""
+    return f"{block.get('party')}: {block.get('name') or '?'}{mark}"
+
+
+@moa.command("review")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("moa-review"),
+    show_default=True,
+    help="Directory for the crops (PNG) and the template (review.toml).",
+)
+@click.option("--ocr/--no-ocr", default=None, help="As for moa parse.")
+@click.pass_context
+def review_cmd(
+    ctx: click.Context, files: tuple[Path, ...], out_dir: Path, ocr: bool | None
+) -> None:
+    """Crops of the signature fields only a person can read, and a template to fill in.
+
+    For each PDF, the signer names, titles and dates that neither the text layer nor OCR
+    gave are listed; the part of the signature page around each such block is written as
+    ``<file>-p<page>-<party>.png`` and ``review.toml`` gets a row per field, to fill in
+    and copy into the reviewed file (``moa.reviewed``, by default diffs/moa_reviewed.toml).
+    """
+    import hashlib
+
+    import pypdfium2 as pdfium
+
+    from diffs.moa_reviewed import template
+    from parsers.moa.review import crop_png, unread_fields
+
+    app = _ocr_app(ctx, ocr)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tables = [REVIEW_HEADER]
+    for path in files:
+        data = _read(path)
+        unread = unread_fields(_parsed(app, path, data))
+        crops: dict[str, str] = {}
+        for item in unread:
+            name = f"{_safe_stem(path)}-p{item.page}-{item.party}.png"
+            if name not in crops.values():
+                try:
+                    (out_dir / name).write_bytes(crop_png(data, item.page, item.box))
+                except (pdfium.PdfiumError, ValueError, OSError) as exc:
+                    raise Ice287gError(f"{path}: cannot render page {item.page}: {exc}") from exc
+            crops[item.field] = name
+        rows = [(u.field, u.page, f"read from {crops[u.field]}") for u in unread]
+        sha256 = hashlib.sha256(data).hexdigest()
+        tables.append(template(sha256, path.name, rows))
+        shown = ", ".join(u.field for u in unread) or "nothing"
+        click.echo(f"{path.name}: unread {shown}")
+    (out_dir / "review.toml").write_text("\n".join(tables), encoding="utf-8")
+    click.echo(f"crops and review.toml written to {out_dir}")
+
+
+REVIEW_HEADER = """\
+# Values only a person can read, one row per field the parser left empty.
+# Fill in `value` (dates as YYYY-MM-DD) only where you can read it with confidence,
+# check `page`, say in `note` what you read; leave value = "" where you cannot.
+# Then copy the tables into the reviewed file (moa.reviewed, by default
+# diffs/moa_reviewed.toml) and run `ice287g rebuild`.
+"""
+
+
+def _ocr_app(ctx: click.Context, ocr: bool | None) -> App:
+    app = app_of(ctx)
+    return app.with_moa_ocr("required" if ocr else "off") if ocr is not None else app
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise Ice287gError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+
+
+def _parsed(app: App, path: Path, data: bytes | None = None) -> dict[str, Any]:
+    """The file's record with the reviewed layer merged (marked), dates no later than
+    today (no document is signed after it is read)."""
+    import hashlib
+
+    from diffs.moa_reviewed import merge_reviewed
+    from parsers.moa import parse_moa
+
+    data = _read(path) if data is None else data
+    today = datetime.now(UTC).date()
+    record = parse_moa(data, path.name, None, app.ocr(), today).to_dict()
+    return merge_reviewed(record, app.reviewed().get(hashlib.sha256(data).hexdigest()))
+
+
+def _safe_stem(path: Path) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", path.stem)[:80] or "moa"
 
 
 COMMANDS: list[click.Command] = [moa]

@@ -1,0 +1,84 @@
+"""What a person must read on a MOA, and images of it to read from. Pure.
+
+:func:`unread_fields` names the signature fields a record leaves empty (a signer's name,
+title or date; a whole block when a party's block was not found), with the page they
+are on; :func:`crop_png` renders the part of that page around the block as a PNG, so a
+reviewer can read the value without opening the PDF.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pypdfium2 as pdfium
+
+PARTIES = ("agency", "ice")  # the two signatories every MOA has
+ATTRIBUTES = ("name", "title", "date")
+_MARGIN = (36.0, 54.0, 36.0, 30.0)  # points added left, above, right, below a block
+_REVIEW_DPI = 150
+
+
+@dataclass(frozen=True)
+class Unread:
+    """One empty signature field: ``<party>.<attribute>``, its page and the block's box
+    (left, top, right, bottom in points from the top-left; None: the block was not found)."""
+
+    field: str
+    page: int
+    box: tuple[float, float, float, float] | None
+
+    @property
+    def party(self) -> str:
+        return self.field.partition(".")[0]
+
+
+def unread_fields(record: Mapping[str, Any]) -> list[Unread]:
+    """The signature fields the record leaves empty (a reviewed value counts as read)."""
+    page = record.get("signature_page") or record.get("pages") or 1
+    blocks: Sequence[Mapping[str, Any]] = record.get("signatures") or []
+    parties = [*PARTIES, *(b["party"] for b in blocks if b.get("party") not in PARTIES)]
+    found: list[Unread] = []
+    for party in dict.fromkeys(parties):
+        block = next((b for b in blocks if b.get("party") == party), {})
+        box = tuple(block["box"]) if block.get("box") else None
+        for attribute in ATTRIBUTES:
+            if not block.get(attribute):
+                found.append(Unread(f"{party}.{attribute}", int(page), _box4(box)))
+    return found
+
+
+def _box4(box: tuple[Any, ...] | None) -> tuple[float, float, float, float] | None:
+    if box is None or len(box) != 4:
+        return None
+    left, top, right, bottom = (float(v) for v in box)
+    return left, top, right, bottom
+
+
+def crop_png(
+    data: bytes, page: int, box: tuple[float, float, float, float] | None, dpi: int = _REVIEW_DPI
+) -> bytes:
+    """The page (1-based) as a PNG: the region around ``box`` with a margin, or the
+    lower two thirds of the page when the block's place is unknown. Raises
+    ``pdfium.PdfiumError`` or ``ValueError`` for a PDF that cannot be rendered."""
+    pdf = pdfium.PdfDocument(data)
+    try:
+        if not 1 <= page <= len(pdf):
+            raise ValueError(f"no page {page} (the PDF has {len(pdf)})")
+        pdf_page = pdf[page - 1]
+        try:
+            width, height = pdf_page.get_size()
+            left, top, right, bottom = box or (0.0, height / 3, width, height)
+            left, top = max(0.0, left - _MARGIN[0]), max(0.0, top - _MARGIN[1])
+            right, bottom = min(width, right + _MARGIN[2]), min(height, bottom + _MARGIN[3])
+            crop = (left, height - bottom, width - right, top)
+            bitmap = pdf_page.render(scale=dpi / 72, crop=crop)
+            out = io.BytesIO()
+            bitmap.to_pil().save(out, "PNG")
+            return out.getvalue()
+        finally:
+            pdf_page.close()
+    finally:
+        pdf.close()
