@@ -23,8 +23,10 @@ recognised text, if any, in ``date_raw``): the parser never guesses a date.
 Pure and total: no network, no database, and it never raises; anything unreadable
 (encrypted, truncated, not a PDF, no text) gives a record whose ``error`` says why,
 holding whatever could be read. Text and character positions come from PDFium (via
-pypdfium2, which pdfplumber itself depends on): the whole parse takes a small fraction
-of the time pdfminer needs only to extract the text (see bench/bench_moa.py). PDFium is
+pypdfium2, used directly; pdfplumber is only the benchmark's yardstick): the parse
+takes a small fraction of the time pdfminer needs only to extract the text (see
+bench/bench_moa.py). A date the document itself makes impossible is not believed
+(:mod:`parsers.moa.plausible`). PDFium is
 not thread-safe: call this from one thread at a time per process. Given an OCR engine
 (:mod:`parsers.ocr`), pages without a text layer are read from their images.
 """
