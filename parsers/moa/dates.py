@@ -34,7 +34,8 @@ def find_date(text: str) -> tuple[date | None, str | None]:
 
 
 _STRICT_NUMERIC = re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(20\d\d)(?![\d/.-])")
-_STRICT_WRITTEN = re.compile(r"\b([A-Z][a-z]{2,8})\s+(\d{1,2})(?:\s*[,.]\s*|\s+)(20\d\d)\b")
+# A typed month name, day and year; a comma after the month too (``March, 10, 2025``).
+_STRICT_WRITTEN = re.compile(r"\b([A-Z][a-z]{2,8}),?\s+(\d{1,2})(?:\s*[,.]\s*|\s+)(20\d\d)\b")
 
 
 def strict_date(text: str) -> tuple[date | None, str | None]:

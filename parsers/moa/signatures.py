@@ -34,6 +34,10 @@ TITLE_WORDS = re.compile(
     r"|Captain|Clerk|Mayor|Superintendent|Colonel|Marshal|Warden|Administrator)\b",
     re.I,
 )
+_TITLED_NAME = re.compile(
+    r"(?P<title>(?:(?:Acting|Chief|Deputy|Interim|Sheriff|Undersheriff|Director|Colonel"
+    r"|Captain|Commissioner|Marshal|Superintendent|Warden|Mayor)\.?\s+)+)(?P<name>[A-Z].*)$"
+)
 _ORG_END = re.compile(r"(?:Office|Department|Operations|Security|Corrections|Agency)\W*$", re.I)
 _PERSON = re.compile(
     r"(?:[A-Z][a-z]+|[A-Z]\.(?:\s?[A-Z]\.)*)(?:\s+(?:[A-Z]\.|[A-Z][a-zA-Z'\-]+)){1,3}"
@@ -229,7 +233,11 @@ def _block_date(block: RawBlock, strict: bool = False) -> tuple[date | None, str
 
 
 def _person(text: str) -> str | None:
-    """The text as a person's name, when it reads as one."""
+    """The text as a person's name, when it reads as one (an office written before the
+    name, ``Sheriff Jack Brandes``, is not part of it)."""
+    titled = split_titled_name(text)
+    if titled:
+        return titled[1]
     if not _readable(text) or TITLE_WORDS.search(text) or _ORG_END.search(text):
         return None
     if _PERSON.fullmatch(text):
@@ -237,6 +245,18 @@ def _person(text: str) -> str | None:
     if re.fullmatch(r"[A-Z]{2,}(?:\s+[A-Z]\.?)?\s+[A-Z]{2,}", text):
         return text.title()
     return None
+
+
+def split_titled_name(text: str) -> tuple[str, str] | None:
+    """``Sheriff Jack Brandes`` -> (``Sheriff``, ``Jack Brandes``): a line that is office
+    words followed by a person's name, as signers often type it under the signature."""
+    m = _TITLED_NAME.match(text)
+    if not m or not _readable(text):
+        return None
+    name = m["name"]
+    if TITLE_WORDS.search(name) or _ORG_END.search(name) or not _PERSON.fullmatch(name):
+        return None
+    return m["title"].strip(), name
 
 
 def _block_name(block: RawBlock) -> str | None:
@@ -260,6 +280,9 @@ def _block_title(block: RawBlock) -> str | None:
 def _free_title(lines: Sequence[str]) -> str | None:
     """In a block without labels, the line naming the signer's office, with its tail."""
     for i, line in enumerate(lines):
+        titled = split_titled_name(line)
+        if titled:
+            return titled[0]
         if TITLE_WORDS.search(line) and not _ORG_END.search(line) and _readable(line):
             tail = [t for t in lines[i + 1 : i + 3] if re.match(r"(?:and|of|&)\b", t)]
             return " ".join([line, *tail])
