@@ -29,6 +29,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from diffs.moa_reviewed import load_reviewed, merge_reviewed
 from parsers.moa import (
     MoaRecord,
     SignatureBlock,
@@ -225,6 +226,28 @@ def test_accuracy_table(
     assert totals[2] / totals[3] >= TARGET_OVERALL, misses
     if ocr is not None:
         assert totals[0] / totals[1] >= OCR_TARGET_OVERALL
+    reviewed_right, from_review = reviewed_score(records)
+    with capsys.disabled():
+        print(
+            f"with the reviewed layer (diffs/moa_reviewed.toml): {reviewed_right}/{totals[1]}"
+            f" ({reviewed_right / totals[1]:.1%}), of which {from_review} reviewed values"
+        )
+    assert reviewed_right == totals[0] + from_review  # a review never spoils a parsed field
+
+
+def reviewed_score(records: dict[str, MoaRecord]) -> tuple[int, int]:
+    """Fields right once the repository's reviewed layer is merged, and how many of
+    them are right only thanks to a reviewed value."""
+    layer = load_reviewed()
+    right = gained = 0
+    for path in FIXTURES:
+        case, record = load_case(path), records[path.stem]
+        merged = MoaRecord.from_dict(merge_reviewed(record.to_dict(), layer.get(record.sha256)))
+        before = field_results(case, record)
+        after = field_results(case, merged)
+        right += sum(r for _f, r, _readable in after)
+        gained += sum(r and not b for (_f, r, _x), (_g, b, _y) in zip(after, before, strict=True))
+    return right, gained
 
 
 def render_table(table: dict[str, list[int]], totals: list[int]) -> str:

@@ -17,7 +17,8 @@ import pypdfium2 as pdfium
 
 PARTIES = ("agency", "ice")  # the two signatories every MOA has
 ATTRIBUTES = ("name", "title", "date")
-_MARGIN = (36.0, 54.0, 36.0, 30.0)  # points added left, above, right, below a block
+_MARGIN = (36.0, 54.0, 36.0)  # points added left of, above and right of a block
+_BELOW = 110.0  # points shown below a block (a name and title under the signature line)
 _REVIEW_DPI = 150
 
 
@@ -57,11 +58,28 @@ def _box4(box: tuple[Any, ...] | None) -> tuple[float, float, float, float] | No
     return left, top, right, bottom
 
 
+def _region(
+    box: tuple[float, float, float, float] | None, width: float, height: float
+) -> tuple[float, float, float, float]:
+    """The block's box widened to its half of the page and stretched below it (a block
+    found from its date line alone still shows the signer's name and title under it)."""
+    if box is None:
+        return 0.0, 0.0, width, height
+    left, top, right, bottom = box
+    half = (0.0, width / 2) if (left + right) / 2 < width / 2 else (width / 2, width)
+    return (
+        max(0.0, min(left - _MARGIN[0], half[0])),
+        max(0.0, top - _MARGIN[1]),
+        min(width, max(right + _MARGIN[2], half[1])),
+        min(height, bottom + _BELOW),
+    )
+
+
 def crop_png(
     data: bytes, page: int, box: tuple[float, float, float, float] | None, dpi: int = _REVIEW_DPI
 ) -> bytes:
     """The page (1-based) as a PNG: the region around ``box`` with a margin, or the
-    lower two thirds of the page when the block's place is unknown. Raises
+    whole page when the block's place is unknown. Raises
     ``pdfium.PdfiumError`` or ``ValueError`` for a PDF that cannot be rendered."""
     pdf = pdfium.PdfDocument(data)
     try:
@@ -70,9 +88,7 @@ def crop_png(
         pdf_page = pdf[page - 1]
         try:
             width, height = pdf_page.get_size()
-            left, top, right, bottom = box or (0.0, height / 3, width, height)
-            left, top = max(0.0, left - _MARGIN[0]), max(0.0, top - _MARGIN[1])
-            right, bottom = min(width, right + _MARGIN[2]), min(height, bottom + _MARGIN[3])
+            left, top, right, bottom = _region(box, width, height)
             crop = (left, height - bottom, width - right, top)
             bitmap = pdf_page.render(scale=dpi / 72, crop=crop)
             out = io.BytesIO()
