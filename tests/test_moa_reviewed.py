@@ -157,5 +157,5 @@ def test_the_readme_review_example_writes_crops_and_a_template(
     args = [str(tmp_path / "out") if a == "/tmp/moa-review" else a for a in args]
     args = [a.replace("../shared/corpus", str(corpus)) for a in args]
     shown = sqlite_cli(*args).stdout
-    assert "EllisCoTX_JEM_MOA_04.16.2025.pdf: unread" in shown
+    assert "287gWSO_SuwanneeCoFl2019-10-15.pdf: unread agency.name" in shown
     assert list((tmp_path / "out").glob("*.png")) and (tmp_path / "out" / "review.toml").exists()
