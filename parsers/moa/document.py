@@ -10,7 +10,7 @@ from datetime import date
 
 import pypdfium2 as pdfium
 
-from parsers.detect import sniff
+from parsers.formats import sniff
 from parsers.moa.dates import find_date
 from parsers.moa.fields import agency_of, field_office_of, model_of, state_of, template_revision_of
 from parsers.moa.ocr_fill import ocr_missing_dates, ocr_missing_signers, with_ocr_pages
