@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -157,3 +158,92 @@ def test_a_rebuilt_database_publishes_byte_identical_files(seed_site: Path, tmp_
     }
     assert first.keys() == second.keys()
     assert [k for k in first if first[k] != second[k]] == []
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_every_feed_is_atom_with_the_required_elements(seed_site: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    feeds = sorted((seed_site / "feeds").glob("*.xml"))
+    names = {f.name for f in feeds}
+    assert {"all.xml", "model-JEM.xml", "model-TFM.xml", "model-WSO.xml", "state-FL.xml"} <= names
+    for path in feeds:
+        root = ET.parse(path).getroot()
+        assert root.tag == f"{ATOM}feed"
+        for tag in ("id", "title", "updated"):
+            assert (root.findtext(f"{ATOM}{tag}") or "").strip(), (path.name, tag)
+        assert root.find(f"{ATOM}author/{ATOM}name") is not None
+        entries = root.findall(f"{ATOM}entry")
+        assert entries, path.name
+        for entry in entries:
+            for tag in ("id", "title", "updated"):
+                assert (entry.findtext(f"{ATOM}{tag}") or "").strip(), (path.name, tag)
+            link = entry.find(f"{ATOM}link")
+            assert link is not None
+            target = (path.parent / link.get("href", "").split("#")[0]).resolve()
+            assert target.is_file(), link.get("href")
+
+
+def test_the_feed_of_all_events_holds_each_event_once_dated_by_its_capture(
+    seed_site: Path,
+) -> None:
+    import xml.etree.ElementTree as ET
+
+    events = json.loads((seed_site / "data" / "events.json").read_text())
+    root = ET.parse(seed_site / "feeds" / "all.xml").getroot()
+    ids = [e.findtext(f"{ATOM}id") for e in root.findall(f"{ATOM}entry")]
+    assert sorted(ids) == sorted(f"urn:ice287g:event:{e['id']}" for e in events)
+    assert root.findtext(f"{ATOM}updated") == max(e["window_end"] for e in events)
+
+
+def test_each_month_is_a_page_and_the_change_log_in_markdown(
+    seed_site: Path, tmp_path: Path
+) -> None:
+    months = sorted(p.stem for p in (seed_site / "changes").glob("*.md"))
+    assert months and all((seed_site / "changes" / f"{m}.html").is_file() for m in months)
+    seed = Cli(f"sqlite:///{seed_site.parent / 'seed.db'}", ROOT / "snapshots" / "archive")
+    month = months[-1]
+    cli_md = seed("changes", "--since", f"{month}-01", "--until", f"{month}-31", "--format", "md")
+    page = (seed_site / "changes" / f"{month}.md").read_text()
+    assert page.split("\n", 1)[1] == cli_md.stdout.split("\n", 1)[1]
+
+
+def test_every_agency_has_a_page_and_events_link_to_the_archived_files(seed_site: Path) -> None:
+    agencies = {r["agency_id"] for r in _csv(seed_site / "data" / "agreements.csv")}
+    pages = {p.stem for p in (seed_site / "agencies").glob("*.html")}
+    assert agencies <= pages
+    page = (seed_site / "agencies" / "fl-alachua-county-sheriff-office.html").read_text()
+    proofs = re.findall(r'href="\.\./(files/[0-9a-f]{64}\.xlsx)"', page)
+    assert proofs and all((seed_site / p).is_file() for p in proofs)
+
+
+def test_the_front_page_shows_the_lists_charts_map_and_latest_changes(seed_site: Path) -> None:
+    page = (seed_site / "index.html").read_text()
+    for chart in ("models", "flows", "map"):
+        assert f'src="charts/{chart}.svg"' in page
+        assert (seed_site / "charts" / f"{chart}.svg").read_text().startswith("<svg")
+    assert "The lists as they stand" in page and "Latest changes" in page
+    assert page.count("<details>") == 3  # the numbers behind each chart
+
+
+def test_hostile_names_are_escaped_in_html_markdown_and_feeds(hostile_site: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    texts = {
+        p: p.read_text(encoding="utf-8")
+        for p in hostile_site.rglob("*")
+        if p.suffix in (".html", ".md", ".xml", ".csv")
+    }
+    for path, text in texts.items():
+        assert "<script>alert" not in text or path.suffix == ".csv", path
+        assert "\x1b" not in text or path.suffix == ".csv", path  # CSV keeps the value
+        if path.suffix == ".html":
+            assert 'href="javascript' not in text.lower(), path
+        if path.suffix == ".xml":
+            ET.fromstring(text)
+    md = "".join(t for p, t in texts.items() if p.suffix == ".md")
+    assert r"\[x\]\(javascript:alert\(1\)\)" in md and "](javascript" not in md
+    html = "".join(t for p, t in texts.items() if p.suffix == ".html")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
