@@ -247,3 +247,42 @@ def test_hostile_names_are_escaped_in_html_markdown_and_feeds(hostile_site: Path
     assert r"\[x\]\(javascript:alert\(1\)\)" in md and "](javascript" not in md
     html = "".join(t for p, t in texts.items() if p.suffix == ".html")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_every_internal_link_and_asset_of_the_site_resolves(seed_site: Path) -> None:
+    """A crawler over the output folder: every href and src of every page that is not
+    an absolute URL names a file of the folder (and an #anchor an id of that page)."""
+    from html.parser import HTMLParser
+    from urllib.parse import unquote, urldefrag
+
+    class Links(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.links: list[str] = []
+            self.ids: set[str] = set()
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            for name, value in attrs:
+                if name in ("href", "src") and value:
+                    self.links.append(value)
+                if name == "id" and value:
+                    self.ids.add(value)
+
+    pages: dict[Path, Links] = {}
+    for page in seed_site.rglob("*.html"):
+        parser = Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        pages[page.resolve()] = parser
+    broken, checked = [], 0
+    for page, parser in pages.items():
+        for link in parser.links:
+            if link.startswith(("http://", "https://", "mailto:")):
+                continue
+            path, anchor = urldefrag(link)
+            target = (page.parent / unquote(path)).resolve() if path else page
+            checked += 1
+            inside = target.is_file() and target.is_relative_to(seed_site.resolve())
+            missing_anchor = bool(anchor) and target in pages and anchor not in pages[target].ids
+            if not inside or missing_anchor:
+                broken.append((page.name, link))
+    assert checked > 1000 and broken == []

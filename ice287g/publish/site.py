@@ -69,7 +69,8 @@ def environment() -> Environment:
 
 def write_pages(out: Output, inputs: Inputs) -> None:
     env = environment()
-    out.text("static/style.css", _static("style.css"))
+    for name in ("style.css", "favicon.svg"):
+        out.text(f"static/{name}", _static(name))
     for name, chart in inputs.charts.items():
         out.text(f"charts/{name}.svg", chart.svg)
 
