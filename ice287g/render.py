@@ -184,13 +184,20 @@ def _day_section(day: str, events: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def _markdown_safe(value: Any) -> Any:
-    """An event whose every text value (names, URLs, notes from ICE's files) is
-    literal in Markdown."""
+def _markdown_safe(event: dict[str, Any]) -> dict[str, Any]:
+    """An event whose every text value :func:`describe` shows (names, URLs, notes from
+    ICE's files) is literal in Markdown."""
+    shown = ["subject", "state", "agency", "model", "before", "after"]
+    if event["kind"] == "snapshot.rejected":
+        shown.append("provenance")  # its file name is shown
+    return {**event, **{k: _literal(event.get(k)) for k in shown}}
+
+
+def _literal(value: Any) -> Any:
     if isinstance(value, str):
         return for_markdown(value)
     if isinstance(value, dict):
-        return {k: _markdown_safe(v) for k, v in value.items()}
+        return {k: _literal(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_markdown_safe(v) for v in value]
+        return [_literal(v) for v in value]
     return value

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -25,27 +28,46 @@ class PublishReport:
 
 
 def publish(engine: Engine, archive: Archive, out_dir: Path) -> PublishReport:
+    """Publish into ``out_dir``. The charts are drawn in a worker process (the Vega
+    renderer and its memory stay there) while the pages are built here."""
     data = model.load(engine)
     out = Output()
     all_tables = tables.all_tables(data)
     by_name = {t.name: t for t in all_tables}
-    datapkg.write_tables(out, all_tables, data.updated)
-    files = _evidence_files(out, data, archive)
-    drawn = _charts(data, by_name)
-    site.write_pages(out, site.Inputs(data, by_name, drawn, files))
-    feed_list = feeds.feeds(data, site.state_slug, site.agency_href)
-    feeds.write_feeds(out, feed_list, data, site.agency_href)
-    site.write_feed_index(out, feed_list, data.updated)
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        drawn = pool.submit(draw_charts, *_chart_inputs(data, by_name))
+        datapkg.write_tables(out, all_tables, data.updated)
+        files = _evidence_files(out, data, archive)
+        feed_list = feeds.feeds(data, site.state_slug, site.agency_href)
+        feeds.write_feeds(out, feed_list, data, site.agency_href)
+        site.write_feed_index(out, feed_list, data.updated)
+        site.write_pages(out, site.Inputs(data, by_name, drawn.result, files))
     located = _agencies_with_county(by_name["agreements"])
     return PublishReport(out.write(out_dir), located[0], located[1])
 
 
-def _charts(data: PublishData, by_name: dict[str, tables.Table]) -> dict[str, charts.Chart]:
+ChartInputs = tuple[tuple[dict[str, Any], ...], list[dict[str, Any]], tuple[dict[str, Any], ...]]
+
+
+def _chart_inputs(data: PublishData, by_name: dict[str, tables.Table]) -> ChartInputs:
+    return (
+        data.daily_counts,
+        tables.monthly_flows(data),
+        by_name["current-participating"].rows,
+    )
+
+
+def draw_charts(
+    daily: tuple[dict[str, Any], ...],
+    flows: list[dict[str, Any]],
+    current: tuple[dict[str, Any], ...],
+) -> dict[str, charts.Chart]:
+    """The front page's charts and map (run in the worker process)."""
     title = "Agreements on the participating list, by model"
     drawn = [
-        charts.models_over_time("models", title, data.daily_counts),
-        charts.monthly_flows(tables.monthly_flows(data)),
-        charts.agreements_map(by_name["current-participating"].rows),
+        charts.models_over_time("models", title, daily),
+        charts.monthly_flows(flows),
+        charts.agreements_map(current),
     ]
     return {c.name: c for c in drawn}
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from importlib import resources
@@ -47,7 +48,7 @@ class Inputs:
 
     data: PublishData
     tables: dict[str, Table]
-    charts: dict[str, Chart]
+    charts: Callable[[], dict[str, Chart]]  # asked for last: drawn meanwhile elsewhere
     files: dict[str, str]  # sha256 -> path under the output folder
 
 
@@ -71,8 +72,6 @@ def write_pages(out: Output, inputs: Inputs) -> None:
     env = environment()
     for name in ("style.css", "favicon.svg"):
         out.text(f"static/{name}", _static(name))
-    for name, chart in inputs.charts.items():
-        out.text(f"charts/{name}.svg", chart.svg)
 
     def page(path: str, template: str, **values: Any) -> None:
         root = "../" * path.count("/")
@@ -80,7 +79,6 @@ def write_pages(out: Output, inputs: Inputs) -> None:
         out.text(path, env.get_template(template).render(**base, **values))
 
     data = inputs.data
-    page("index.html", "index.html.j2", **_front(inputs))
     _month_pages(out, page, data)
     _state_pages(page, inputs)
     _agency_pages(page, inputs)
@@ -89,6 +87,10 @@ def write_pages(out: Output, inputs: Inputs) -> None:
     lag = inputs.tables["publication-lag"]
     page("lag.html", "lag.html.j2", table=lag, summary=lag_summary(lag))
     page("data.html", "data.html.j2", tables=list(inputs.tables.values()))
+    charts = inputs.charts()
+    for name, chart in charts.items():
+        out.text(f"charts/{name}.svg", chart.svg)
+    page("index.html", "index.html.j2", **_front(inputs, charts))
 
 
 def _printable(value: Any) -> Any:
@@ -102,11 +104,11 @@ def _static(name: str) -> str:
     return resources.files("ice287g.publish").joinpath(f"static/{name}").read_text()
 
 
-def _front(inputs: Inputs) -> dict[str, Any]:
+def _front(inputs: Inputs, charts: dict[str, Chart]) -> dict[str, Any]:
     data = inputs.data
     return {
         "lists": [_list_summary(data, kind) for kind in ("participating", "pending")],
-        "charts": [inputs.charts[n] for n in ("models", "flows", "map") if n in inputs.charts],
+        "charts": [charts[n] for n in ("models", "flows", "map") if n in charts],
         "latest": [_event_view(e, inputs) for e in reversed(data.events[-LATEST:])],
         "counts": inputs.tables["current-participating"].rows,
     }
