@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from common.hashing import short_hash
 from ice287g.escape import for_xml, safe_url
 from ice287g.publish import geo
 from ice287g.publish.charts import Chart
@@ -26,7 +27,6 @@ from ice287g.publish.output import Output
 from ice287g.publish.tables import Table, evidence, lag_summary
 from ice287g.render import KIND_LABELS, changes_markdown, describe, window_text
 from parsers.urls import repair_url
-from snapshots.archive import short_hash
 
 STALE_DAYS = 7
 LATEST = 40
