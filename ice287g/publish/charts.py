@@ -38,7 +38,7 @@ class Chart:
 def render_svg(chart: alt.TopLevelMixin, datasets: dict[str, Any] | None = None) -> str:
     """The SVG of a chart, with Vega's per-process ids made per-file. ``datasets`` are
     named data sets added to the spec as they are (Altair would copy them deeply)."""
-    spec = chart.to_dict()
+    spec = chart.to_dict(validate=False)
     if datasets:
         spec.setdefault("datasets", {}).update(datasets)
     svg = vl_convert.vegalite_to_svg(spec)
