@@ -7,6 +7,7 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -286,3 +287,30 @@ def test_every_internal_link_and_asset_of_the_site_resolves(seed_site: Path) -> 
             if not inside or missing_anchor:
                 broken.append((page.name, link))
     assert checked > 1000 and broken == []
+
+
+def _data_with(observed: dict[str, str], newest: str) -> Any:
+    from ice287g.publish.model import ListState, PublishData
+
+    snapshots = {
+        f"{kind}-1": {"id": f"{kind}-1", "observed_at": at, "kind": kind, "sha256": kind}
+        for kind, at in observed.items()
+    }
+    snapshots["page"] = {"id": "page", "observed_at": newest, "kind": "page", "sha256": "p"}
+    lists = {
+        kind: ListState(kind, (), observed.get(kind), f"{kind}-1", kind)
+        for kind in ("participating", "pending")
+    }
+    return PublishData({}, (), (), (), lists, snapshots, (), ())
+
+
+def test_a_list_not_captured_in_the_week_before_the_newest_observation_is_stale() -> None:
+    from ice287g.publish.site import _list_summary
+
+    data = _data_with(
+        {"participating": "2025-05-01T10:00:00Z", "pending": "2025-05-09T10:00:00Z"},
+        newest="2025-05-09T12:00:00Z",
+    )
+    assert _list_summary(data, "participating")["stale"] is True
+    assert _list_summary(data, "pending")["stale"] is False
+    assert _list_summary(data, "pending")["published"] == "2025-05-09T10:00:00Z"
