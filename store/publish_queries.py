@@ -74,17 +74,15 @@ def snapshot_rows(session: Session) -> list[dict[str, Any]]:
     ]
 
 
-def agreement_counts(session: Session, kind: str) -> dict[str, dict[str, int]]:
-    """For each distinct content of a list: the number of distinct agencies per model."""
+def agreement_counts(session: Session, kind: str) -> dict[str, dict[tuple[str, str], int]]:
+    """For each distinct content of a list: the number of distinct agencies per state
+    and model."""
     agencies_n = func.count(func.distinct(ListingRowModel.agency_id))
-    query = (
-        select(ListingRowModel.content_sha, ListingRowModel.model, agencies_n)
-        .where(ListingRowModel.kind == kind)
-        .group_by(ListingRowModel.content_sha, ListingRowModel.model)
-    )
-    found: dict[str, dict[str, int]] = {}
-    for sha, model, count in session.execute(query):
-        found.setdefault(sha, {})[model or "?"] = int(count)
+    columns = (ListingRowModel.content_sha, ListingRowModel.state, ListingRowModel.model)
+    query = select(*columns, agencies_n).where(ListingRowModel.kind == kind).group_by(*columns)
+    found: dict[str, dict[tuple[str, str], int]] = {}
+    for sha, state, model, count in session.execute(query):
+        found.setdefault(sha, {})[(state or "?", model or "?")] = int(count)
     return found
 
 

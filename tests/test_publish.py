@@ -301,7 +301,7 @@ def _data_with(observed: dict[str, str], newest: str) -> Any:
         kind: ListState(kind, (), observed.get(kind), f"{kind}-1", kind)
         for kind in ("participating", "pending")
     }
-    return PublishData({}, (), (), (), lists, snapshots, (), ())
+    return PublishData({}, (), (), (), lists, snapshots, (), {}, ())
 
 
 def test_a_list_not_captured_in_the_week_before_the_newest_observation_is_stale() -> None:

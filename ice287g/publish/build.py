@@ -46,7 +46,8 @@ def publish(engine: Engine, archive: Archive, out_dir: Path) -> PublishReport:
     return PublishReport(out.write(out_dir), located[0], located[1])
 
 
-ChartInputs = tuple[tuple[dict[str, Any], ...], list[dict[str, Any]], tuple[dict[str, Any], ...]]
+Rows = tuple[dict[str, Any], ...]
+ChartInputs = tuple[Rows, list[dict[str, Any]], Rows, dict[str, Rows]]
 
 
 def _chart_inputs(data: PublishData, by_name: dict[str, tables.Table]) -> ChartInputs:
@@ -54,21 +55,24 @@ def _chart_inputs(data: PublishData, by_name: dict[str, tables.Table]) -> ChartI
         data.daily_counts,
         tables.monthly_flows(data),
         by_name["current-participating"].rows,
+        data.state_counts,
     )
 
 
 def draw_charts(
-    daily: tuple[dict[str, Any], ...],
-    flows: list[dict[str, Any]],
-    current: tuple[dict[str, Any], ...],
+    daily: Rows, flows: list[dict[str, Any]], current: Rows, by_state: dict[str, Rows]
 ) -> dict[str, charts.Chart]:
-    """The front page's charts and map (run in the worker process)."""
+    """The front page's charts and map, and each state's chart (run in the worker)."""
     title = "Agreements on the participating list, by model"
     drawn = [
         charts.models_over_time("models", title, daily),
         charts.monthly_flows(flows),
         charts.agreements_map(current),
     ]
+    for state, series in sorted(by_state.items()):
+        name = f"state-{site.state_slug(state)}"
+        title = f"Agreements on the participating list in {state}, by model"
+        drawn.append(charts.models_over_time(name, title, series))
     return {c.name: c for c in drawn}
 
 

@@ -42,6 +42,7 @@ class PublishData:
     lists: dict[str, ListState]
     snapshots: dict[str, dict[str, Any]]
     daily_counts: tuple[dict[str, Any], ...]
+    state_counts: dict[str, tuple[dict[str, Any], ...]]
     moas: tuple[dict[str, Any], ...]
 
     @property
@@ -77,7 +78,8 @@ def load(engine: Engine) -> PublishData:
             events=tuple(queries.events(session, queries.EventFilter())),
             lists=lists,
             snapshots={s["id"]: s for s in snapshots},
-            daily_counts=tuple(_daily_counts(snapshots, counts)),
+            daily_counts=tuple(_daily_counts(snapshots, counts, None)),
+            state_counts=_state_counts(snapshots, counts),
             moas=tuple(publish_queries.moa_documents(session)),
         )
 
@@ -91,10 +93,12 @@ def _list_state(session: Any, kind: str) -> ListState:
 
 
 def _daily_counts(
-    snapshots: list[dict[str, Any]], counts: dict[str, dict[str, int]]
+    snapshots: list[dict[str, Any]],
+    counts: dict[str, dict[tuple[str, str], int]],
+    state: str | None,
 ) -> list[dict[str, Any]]:
-    """Agreements per model at the end of each day with an accepted participating
-    snapshot (its last one that day)."""
+    """Agreements per model (in one state, or all) at the end of each day with an
+    accepted participating snapshot (its last one that day)."""
     last_of_day: dict[str, dict[str, Any]] = {}
     for snap in snapshots:
         if snap["kind"] == "participating" and snap["verdict"] == "accepted":
@@ -102,7 +106,10 @@ def _daily_counts(
     series = []
     for day in sorted(last_of_day):
         snap = last_of_day[day]
-        by_model: dict[str, int] = defaultdict(int, counts.get(snap["sha256"], {}))
+        by_model: dict[str, int] = defaultdict(int)
+        for (where, model), n in counts.get(snap["sha256"], {}).items():
+            if state is None or where == state:
+                by_model[model] += n
         series.append(
             {
                 "date": day,
@@ -114,3 +121,24 @@ def _daily_counts(
             }
         )
     return series
+
+
+def _state_counts(
+    snapshots: list[dict[str, Any]], counts: dict[str, dict[tuple[str, str], int]]
+) -> dict[str, tuple[dict[str, Any], ...]]:
+    """Each state's series, kept to the days its counts changed (and the last day)."""
+    states = sorted({state for by in counts.values() for state, _ in by})
+    found = {}
+    for state in states:
+        series = _daily_counts(snapshots, counts, state)
+        kept = [
+            row
+            for i, row in enumerate(series)
+            if i in (0, len(series) - 1) or _models(row) != _models(series[i - 1])
+        ]
+        found[state] = tuple(kept)
+    return found
+
+
+def _models(row: dict[str, Any]) -> tuple[int, int, int]:
+    return row["JEM"], row["TFM"], row["WSO"]

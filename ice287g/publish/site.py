@@ -80,7 +80,6 @@ def write_pages(out: Output, inputs: Inputs) -> None:
 
     data = inputs.data
     _month_pages(out, page, data)
-    _state_pages(page, inputs)
     _agency_pages(page, inputs)
     pending = inputs.tables["pending-history"]
     page("pending.html", "pending.html.j2", table=pending, fates=_fates(pending))
@@ -91,6 +90,7 @@ def write_pages(out: Output, inputs: Inputs) -> None:
     for name, chart in charts.items():
         out.text(f"charts/{name}.svg", chart.svg)
     page("index.html", "index.html.j2", **_front(inputs, charts))
+    _state_pages(page, inputs, charts)
 
 
 def _printable(value: Any) -> Any:
@@ -176,7 +176,7 @@ def _month_pages(out: Output, page: Any, data: PublishData) -> None:
     page("changes/index.html", "months.html.j2", months=list(reversed(listing)))
 
 
-def _state_pages(page: Any, inputs: Inputs) -> None:
+def _state_pages(page: Any, inputs: Inputs, charts: dict[str, Chart]) -> None:
     data = inputs.data
     history = inputs.tables["agreements"].rows
     by_state: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -200,6 +200,7 @@ def _state_pages(page: Any, inputs: Inputs) -> None:
             f"states/{state_slug(state)}.html",
             "state.html.j2",
             summary=summary,
+            chart=charts.get(f"state-{state_slug(state)}"),
             agreements=rows,
             events=list(reversed(events)),
         )
