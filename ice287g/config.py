@@ -87,6 +87,14 @@ class MoaSettings:
 
 
 @dataclass(frozen=True)
+class PublishSettings:
+    """Where ``publish`` writes the site; when set, ``run`` and ``schedule`` republish
+    after a pass that recorded something. Empty: no automatic publication."""
+
+    dir: str = ""
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration. Build it with :func:`load_config`."""
 
@@ -99,6 +107,7 @@ class Config:
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     wayback: WaybackSettings = field(default_factory=WaybackSettings)
     moa: MoaSettings = field(default_factory=MoaSettings)
+    publish: PublishSettings = field(default_factory=PublishSettings)
     config_path: Path | None = None
 
     @property
@@ -113,6 +122,7 @@ _SECTIONS = {
     "schedule": ScheduleSettings,
     "wayback": WaybackSettings,
     "moa": MoaSettings,
+    "publish": PublishSettings,
 }
 _TOP = {"db": "database.url", "snapshots": "archive.path", "lock_file": "archive.lock_file"}
 
@@ -169,9 +179,18 @@ def _apply_toml(config: Config, data: dict[str, Any], base: Path) -> Config:
         if section in data:
             current = getattr(config, section)
             config = replace(config, **{section: _merge(cls, current, data[section], section)})
+    config = _relative_publish_dir(config, base)
     config = _apply_top_table(config, data.get("database", {}), {"url": "db"}, base, "database")
     mapping = {"path": "snapshots", "lock_file": "lock_file"}
     return _apply_top_table(config, data.get("archive", {}), mapping, base, "archive")
+
+
+def _relative_publish_dir(config: Config, base: Path) -> Config:
+    """A relative ``publish.dir`` in the file is relative to the file's folder."""
+    folder = config.publish.dir
+    if not folder or Path(folder).expanduser().is_absolute():
+        return config
+    return replace(config, publish=replace(config.publish, dir=str(base / folder)))
 
 
 def _apply_top_table(

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urldefrag, urlsplit
 
@@ -166,7 +167,19 @@ class LivePass:
             self._crash("moas")
             self.process()
         self.result.events = self._new_events(known_events)
+        if self.result.events and self.app.config.publish.dir:
+            self.republish()
         return self.result
+
+    def republish(self) -> None:
+        """Bring ``publish.dir`` up to date after a pass that recorded something; a
+        folder that cannot be written is reported, the pass still stands."""
+        from ice287g.publish.build import publish
+
+        try:
+            publish(self.app.engine, self.app.archive, Path(self.app.config.publish.dir))
+        except OSError as exc:
+            self.result.warnings.append(f"publish to {self.app.config.publish.dir} failed: {exc}")
 
     def _start(self) -> set[str]:
         """Remember what is already known, so only this pass's news is reported."""

@@ -12,6 +12,8 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from ice287g.escape import for_markdown
+
 KIND_LABELS = {
     "agreement.added": "agreements added",
     "agreement.withdrawn": "agreements withdrawn",
@@ -175,8 +177,27 @@ def _day_section(day: str, events: list[dict[str, Any]]) -> list[str]:
         lines.append(f"### {label[0].upper()}{label[1:]} ({len(group)})")
         lines.append("")
         lines += [
-            f"- {describe(e)} — {window_text(e)} `{e['id']}`"
+            f"- {describe(_markdown_safe(e))} — {window_text(e)} `{e['id']}`"
             for e in sorted(group, key=lambda e: (e.get("state") or "", describe(e)))
         ]
         lines.append("")
     return lines
+
+
+def _markdown_safe(event: dict[str, Any]) -> dict[str, Any]:
+    """An event whose every text value :func:`describe` shows (names, URLs, notes from
+    ICE's files) is literal in Markdown."""
+    shown = ["subject", "state", "agency", "model", "before", "after"]
+    if event["kind"] == "snapshot.rejected":
+        shown.append("provenance")  # its file name is shown
+    return {**event, **{k: _literal(event.get(k)) for k in shown}}
+
+
+def _literal(value: Any) -> Any:
+    if isinstance(value, str):
+        return for_markdown(value)
+    if isinstance(value, dict):
+        return {k: _literal(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_literal(v) for v in value]
+    return value

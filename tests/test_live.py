@@ -517,3 +517,13 @@ def test_passes_store_the_same_history_on_every_database(
     site.publish(PART_B, PEND_B)
     newer = live.run("--no-moas")
     assert newer.exit_code == 0 and newer.stdout.strip()
+
+
+def test_a_pass_that_recorded_something_republishes_publish_dir(live: Live, site: FakeIce) -> None:
+    out = live.root / "site"
+    env = {"ICE287G_PUBLISH__DIR": str(out)}
+    assert live.run("--no-moas", "--quiet", env=env).exit_code == 0
+    assert (out / "index.html").is_file() and (out / "data" / "datapackage.json").is_file()
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    assert live.run("--no-moas", "--quiet", env=env).exit_code == 0  # nothing new: 304s
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before

@@ -1,7 +1,7 @@
 """The ``ice287g`` command line. Thin: parse flags, ask the App, print.
 
 The root group builds the App of an invocation; the commands live in modules by
-feature (``lists``, ``live``, ``backfill``, ``moa``) and share only :mod:`.shared`.
+feature (``lists``, ``live``, ``backfill``, ``moa``, ``publish``) and share only :mod:`.shared`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import click
 
 from ice287g import __version__
 from ice287g.app import App
-from ice287g.cli import backfill, lists, live, moa
+from ice287g.cli import backfill, lists, live, moa, publish
 from ice287g.cli.shared import Ice287gGroup
 from ice287g.config import load_config
 
@@ -38,7 +38,7 @@ def cli(ctx: click.Context, config_path: str | None, db: str | None, snapshots: 
     ctx.obj = App(load_config(config_path, overrides))
 
 
-for _module in (lists, live, backfill, moa):
+for _module in (lists, live, backfill, moa, publish):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

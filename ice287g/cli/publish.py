@@ -1,0 +1,42 @@
+"""``ice287g publish``: the static site, feeds and data package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from common.errors import ConfigError
+from ice287g.cli.shared import app_of
+
+if TYPE_CHECKING:
+    from ice287g.publish.build import PublishReport
+
+
+@click.command("publish")
+@click.argument("out_dir", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.pass_context
+def publish_cmd(ctx: click.Context, out_dir: Path | None) -> None:
+    """Write the site, feeds and data package to OUT_DIR (default: publish.dir)."""
+    from ice287g.publish.build import publish
+
+    app = app_of(ctx)
+    target = out_dir or (Path(app.config.publish.dir) if app.config.publish.dir else None)
+    if target is None:
+        raise ConfigError("publish needs OUT_DIR (or publish.dir in config.toml)")
+    report = publish(app.engine, app.archive, target)
+    click.echo(summary_line(target, report))
+
+
+def summary_line(target: Path, report: PublishReport) -> str:
+    w = report.write
+    return (
+        f"published {target}: {len(w.written)} files written, {w.unchanged} unchanged, "
+        f"{len(w.removed)} removed ({w.size / 1e6:.1f} MB); "
+        f"{report.agencies_with_county} of {report.agencies} agencies "
+        f"({report.county_share:.0%}) have a county FIPS"
+    )
+
+
+COMMANDS = [publish_cmd]

@@ -1,0 +1,99 @@
+"""One publication: read the store once, build every file in memory, write what changed."""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from ice287g.publish import charts, datapkg, feeds, model, site, tables
+from ice287g.publish.model import PublishData
+from ice287g.publish.output import Output, WriteReport
+from snapshots.archive import Archive
+
+
+@dataclass(frozen=True)
+class PublishReport:
+    write: WriteReport
+    agencies: int
+    agencies_with_county: int
+
+    @property
+    def county_share(self) -> float:
+        return self.agencies_with_county / self.agencies if self.agencies else 0.0
+
+
+def publish(engine: Engine, archive: Archive, out_dir: Path) -> PublishReport:
+    """Publish into ``out_dir``. The charts are drawn in a worker process (the Vega
+    renderer and its memory stay there) while the pages are built here."""
+    data = model.load(engine)
+    out = Output()
+    all_tables = tables.all_tables(data)
+    by_name = {t.name: t for t in all_tables}
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        drawn = pool.submit(draw_charts, *_chart_inputs(data, by_name))
+        datapkg.write_tables(out, all_tables, data.updated)
+        files = _evidence_files(out, data, archive)
+        feed_list = feeds.feeds(data, site.state_slug, site.agency_href)
+        feeds.write_feeds(out, feed_list, data, site.agency_href)
+        site.write_feed_index(out, feed_list, data.updated)
+        site.write_pages(out, site.Inputs(data, by_name, drawn.result, files))
+    located = _agencies_with_county(by_name["agreements"])
+    return PublishReport(out.write(out_dir), located[0], located[1])
+
+
+Rows = tuple[dict[str, Any], ...]
+ChartInputs = tuple[Rows, list[dict[str, Any]], Rows, dict[str, Rows]]
+
+
+def _chart_inputs(data: PublishData, by_name: dict[str, tables.Table]) -> ChartInputs:
+    return (
+        data.daily_counts,
+        tables.monthly_flows(data),
+        by_name["current-participating"].rows,
+        data.state_counts,
+    )
+
+
+def draw_charts(
+    daily: Rows, flows: list[dict[str, Any]], current: Rows, by_state: dict[str, Rows]
+) -> dict[str, charts.Chart]:
+    """The front page's charts and map, and each state's chart (run in the worker)."""
+    title = "Agreements on the participating list, by model"
+    drawn = [
+        charts.models_over_time("models", title, daily),
+        charts.monthly_flows(flows),
+        charts.agreements_map(current),
+    ]
+    for state, series in sorted(by_state.items()):
+        name = f"state-{site.state_slug(state)}"
+        title = f"Agreements on the participating list in {state}, by model"
+        drawn.append(charts.models_over_time(name, title, series))
+    return {c.name: c for c in drawn}
+
+
+def _evidence_files(out: Output, data: PublishData, archive: Archive) -> dict[str, str]:
+    """Copy every archived file an event or a MOA cites to ``files/<sha256>.<ext>``."""
+    wanted = {s["sha256"] for e in data.events for s in tables.evidence(e)}
+    wanted |= {doc["sha256"] for doc in data.moas}
+    files = {}
+    for sha in sorted(wanted):
+        source = archive.find(sha)
+        if source is None:
+            continue
+        rel = f"files/{sha}{source.suffix}"
+        out.copy(rel, source)
+        files[sha] = rel
+    return files
+
+
+def _agencies_with_county(history: tables.Table) -> tuple[int, int]:
+    """(agencies, agencies with a county FIPS) over every agreement ever listed."""
+    fips: dict[str, bool] = {}
+    for row in history.rows:
+        fips[row["agency_id"]] = fips.get(row["agency_id"], False) or bool(row["county_fips"])
+    return len(fips), sum(fips.values())

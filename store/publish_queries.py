@@ -1,0 +1,103 @@
+"""Read queries for ``publish``: everything it shows, read once, as plain dicts.
+
+Kept apart from :mod:`store.queries` so the site does not care how the store is laid out:
+``ice287g.publish.model`` is the only caller.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from store.models import (
+    AgencyModel,
+    AgreementModel,
+    ListingRowModel,
+    MoaDocument,
+    MoaLink,
+    PendingModel,
+    Snapshot,
+)
+
+
+def agencies(session: Session) -> list[dict[str, Any]]:
+    """Every agency: stable id, state, current name and earlier names, by id."""
+    rows = session.scalars(select(AgencyModel).order_by(AgencyModel.id))
+    return [
+        {"id": a.id, "state": a.state, "name": a.name, "aliases": json.loads(a.aliases or "[]")}
+        for a in rows
+    ]
+
+
+def entries(session: Session, kind: str) -> list[dict[str, Any]]:
+    """Agreements (``participating``) or pending applications (``pending``) as they
+    stand, one per agency x model, with their first and last sighting, by key."""
+    if kind == "participating":
+        return [_entry(r) for r in session.scalars(select(AgreementModel).order_by("key"))]
+    return [_entry(r) for r in session.scalars(select(PendingModel).order_by("key"))]
+
+
+def _entry(r: AgreementModel | PendingModel) -> dict[str, Any]:
+    return {
+        "key": r.key,
+        "agency_id": r.agency_id,
+        "model": r.model,
+        "status": r.status,
+        "state": r.state,
+        "agency": r.agency,
+        "fields": json.loads(r.fields),
+        "first_seen": r.first_seen,
+        "last_seen": r.last_seen,
+        "missing_since": r.missing_since,
+    }
+
+
+def snapshot_rows(session: Session) -> list[dict[str, Any]]:
+    """Every snapshot's provenance and verdict, in observed order."""
+    query = select(Snapshot).order_by(Snapshot.observed_at, Snapshot.seq)
+    return [
+        {
+            "id": s.id,
+            "observed_at": s.observed_at,
+            "kind": s.kind,
+            "sha256": s.sha256,
+            "source": s.source,
+            "archive_path": s.archive_path,
+            "name": s.original_name or s.url,
+            "url": s.url,
+            "verdict": s.verdict,
+        }
+        for s in session.scalars(query)
+    ]
+
+
+def agreement_counts(session: Session, kind: str) -> dict[str, dict[tuple[str, str], int]]:
+    """For each distinct content of a list: the number of distinct agencies per state
+    and model."""
+    agencies_n = func.count(func.distinct(ListingRowModel.agency_id))
+    columns = (ListingRowModel.content_sha, ListingRowModel.state, ListingRowModel.model)
+    query = select(*columns, agencies_n).where(ListingRowModel.kind == kind).group_by(*columns)
+    found: dict[str, dict[tuple[str, str], int]] = {}
+    for sha, state, model, count in session.execute(query):
+        found.setdefault(sha, {})[(state or "?", model or "?")] = int(count)
+    return found
+
+
+def moa_documents(session: Session) -> list[dict[str, Any]]:
+    """Every MOA URL with the bytes it last served and their parsed record, by URL."""
+    found = []
+    for link in session.scalars(select(MoaLink).order_by(MoaLink.url)):
+        doc = session.get(MoaDocument, link.sha256)
+        found.append(
+            {
+                "url": link.url,
+                "sha256": link.sha256,
+                "first_seen": link.first_seen,
+                "last_seen": link.last_seen,
+                "record": json.loads(doc.record) if doc is not None else None,
+            }
+        )
+    return found

