@@ -308,7 +308,8 @@ def test_moas_are_fetched_once_rechecked_later_and_a_404_never_stops_the_run(
     assert [x.split("  ")[1:] for x in third.stdout.splitlines()] == [
         [
             "moa.replaced",
-            f"FL · Suwannee County Sheriff's Office · WSO: {url} (changed: agency, signatories)",
+            f"FL · Suwannee County Sheriff's Office · WSO: {url} "
+            "(changed: agency, agency_signed, signatories)",
         ]
     ]
     assert len(error_lines(third)) == missing

@@ -575,7 +575,7 @@ def pages_without_ice_date() -> list[list[Placed]]:
     ("seen", "expected"),
     [
         ("Date: 04/14/2025", date(2025, 4, 14)),
-        ("Marth 5.2020", date(2020, 3, 5)),
+        ("Marth 5.2025", date(2025, 3, 5)),
         ("Marth 32020", None),
         ("34- 2520", None),
         ("", None),
