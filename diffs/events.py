@@ -97,25 +97,37 @@ class Event:
         return {"snapshots": [unique[k].cite() for k in sorted(unique)], **self.extra}
 
     def to_dict(self) -> dict[str, Any]:
-        """The exported form: every key always present, sorted by the serialiser."""
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "subject": self.subject,
-            "state": self.state,
-            "agency": self.agency,
-            "agency_id": self.agency_id,
-            "model": self.model,
-            "effective_date": self.effective_date,
-            "window_start": self.window_start,
-            "window_end": self.window_end,
+        """The exported form: every field of ``EVENT_FIELDS`` always present (the one
+        mapping from an event to a row, an export or a page)."""
+        values = {
             "start_snapshot": self.start.id if self.start else None,
             "end_snapshot": self.end.id,
-            "before": self.before,
-            "after": self.after,
-            "note": self.note,
             "provenance": self.provenance(),
         }
+        return {f: values[f] if f in values else getattr(self, f) for f in EVENT_FIELDS}
+
+
+EVENT_FIELDS = (
+    "id",
+    "kind",
+    "subject",
+    "state",
+    "agency",
+    "agency_id",
+    "model",
+    "effective_date",
+    "window_start",
+    "window_end",
+    "start_snapshot",
+    "end_snapshot",
+    "before",
+    "after",
+    "note",
+    "provenance",
+)
+"""The fields of an event as stored and exported, in order."""
+JSON_FIELDS = ("before", "after", "provenance")
+"""The fields of ``EVENT_FIELDS`` that hold structured values (JSON text in the store)."""
 
 
 def ref_to_dict(ref: SnapshotRef | None) -> dict[str, str] | None:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from diffs.events import EVENT_FIELDS, JSON_FIELDS
 from parsers.normalize import agency_key
 from store.models import AgencyModel, EventModel, ListingRowModel, Snapshot
 
@@ -121,24 +122,9 @@ def _kind_clause(kind: str) -> Any:
 
 
 def event_dict(event: EventModel) -> dict[str, Any]:
-    return {
-        "id": event.id,
-        "kind": event.kind,
-        "subject": event.subject,
-        "state": event.state,
-        "agency": event.agency,
-        "agency_id": event.agency_id,
-        "model": event.model,
-        "effective_date": event.effective_date,
-        "window_start": event.window_start,
-        "window_end": event.window_end,
-        "start_snapshot": event.start_snapshot,
-        "end_snapshot": event.end_snapshot,
-        "before": _load(event.before),
-        "after": _load(event.after),
-        "note": event.note,
-        "provenance": _load(event.provenance),
-    }
+    """A stored event in the exported form of ``Event.to_dict``."""
+    row = {name: getattr(event, name) for name in EVENT_FIELDS}
+    return {**row, **{name: _load(row[name]) for name in JSON_FIELDS}}
 
 
 def _load(text: str | None) -> Any:

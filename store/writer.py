@@ -10,7 +10,7 @@ from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Session
 
 from common.hashing import canonical_json
-from diffs.events import Event
+from diffs.events import JSON_FIELDS, Event
 from diffs.state import Entry, ProgramState
 from parsers.records import ListingRow
 from store.models import (
@@ -169,25 +169,10 @@ def add_events(session: Session, events: Iterable[Event], seq: int, seen: set[st
 
 
 def _event_values(event: Event, seq: int) -> dict[str, Any]:
-    return {
-        "id": event.id,
-        "seq": seq,
-        "kind": event.kind,
-        "subject": event.subject,
-        "state": event.state,
-        "agency": event.agency,
-        "agency_id": event.agency_id,
-        "model": event.model,
-        "effective_date": event.effective_date,
-        "window_start": event.window_start,
-        "window_end": event.window_end,
-        "start_snapshot": event.start.id if event.start else None,
-        "end_snapshot": event.end.id,
-        "before": _json(event.before),
-        "after": _json(event.after),
-        "note": event.note,
-        "provenance": canonical_json(event.provenance()),
-    }
+    row = event.to_dict()
+    for name in JSON_FIELDS:
+        row[name] = _json(row[name])
+    return {**row, "seq": seq}
 
 
 def write_projections(session: Session, state: ProgramState) -> None:
