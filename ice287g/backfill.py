@@ -22,8 +22,6 @@ manifest is the truth: a capture it already holds is never fetched again.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -44,7 +42,14 @@ from parsers.landing_page import parse_landing_page
 from scraper.errors import FetchError
 from scraper.fetch import validate_content
 from scraper.policy import Expect
-from scraper.wayback import PAGE_URLS, SHEET_PREFIX, Capture, MatchType, WaybackClient
+from scraper.wayback import (
+    PAGE_URLS,
+    SHEET_PREFIX,
+    Capture,
+    MatchType,
+    WaybackClient,
+    wayback_digest,
+)
 from snapshots.archive import Archive, Observation, atomic_write
 
 STATE_FILE = Path("backfill") / "wayback-state.json"
@@ -173,11 +178,6 @@ def is_spreadsheet_url(original: str) -> bool:
 def is_transient(reason: str) -> bool:
     """Whether a fetch failure may succeed if tried again (retries ran out)."""
     return any(marker in reason for marker in TRANSIENT_MARKERS)
-
-
-def wayback_sha1(data: bytes) -> str:
-    """The Wayback payload digest of ``data`` (base32 SHA-1)."""
-    return base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
 
 
 # --------------------------------------------------------------------------- state
@@ -317,7 +317,7 @@ class Held:
                 data = self.archive.read(sha)
             except (OSError, ValueError):
                 continue
-            self.digests.setdefault(wayback_sha1(data), sha)
+            self.digests.setdefault(wayback_digest(data), sha)
 
 
 # --------------------------------------------------------------------------- backfill
