@@ -60,27 +60,6 @@ def documents(session: Session) -> list[tuple[MoaLink, MoaDocument | None]]:
     return [(link, session.get(MoaDocument, link.sha256)) for link in links]
 
 
-def agreement_documents(
-    session: Session, agency_ids: tuple[str, ...]
-) -> list[tuple[str, str, str, MoaDocument | None]]:
-    """(agreement key, url, sha256, parsed document) for the MOAs and addenda linked
-    from these agencies' agreements, sorted."""
-    from store.models import AgreementModel
-
-    found = []
-    query = select(AgreementModel).where(AgreementModel.agency_id.in_(agency_ids))
-    for agreement in session.scalars(query.order_by(AgreementModel.key)):
-        fields = json.loads(agreement.fields)
-        for name in ("moa_url", "addendum_url"):
-            url = fields.get(name)
-            link = session.get(MoaLink, url) if url else None
-            if link is not None:
-                found.append(
-                    (agreement.key, url, link.sha256, session.get(MoaDocument, link.sha256))
-                )
-    return found
-
-
 def documents_by_url(session: Session) -> dict[str, MoaDocument]:
     """The parsed document each MOA URL last served."""
     result = {}
