@@ -141,18 +141,6 @@ class WaybackClient:
             seen.add(page.resume_key)
             resume_key = page.resume_key
 
-    def iter_captures(
-        self,
-        url_pattern: str,
-        from_: date | None = None,
-        to: date | None = None,
-        match_type: MatchType = "exact",
-        resume_key: str | None = None,
-    ) -> Iterator[Capture]:
-        """Every 200 capture of ``url_pattern`` (a URL, or a prefix), oldest first."""
-        for page in self.iter_pages(url_pattern, from_, to, match_type, resume_key):
-            yield from page.captures
-
     def cdx_params(
         self,
         url_pattern: str,

@@ -44,6 +44,12 @@ SHEET_KEY = "gov,ice)/doclib/about/offices/ero/287g/participatingagencies.xlsx"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def iter_captures(client: WaybackClient, pattern: str, *args: Any, **kw: Any) -> Iterator[Capture]:
+    """Every capture of every CDX page, oldest first."""
+    for page in client.iter_pages(pattern, *args, **kw):
+        yield from page.captures
+
+
 def row(stamp: str, body: bytes = XLSX, mime: str = XLSX_MIME, status: str = "200") -> list[str]:
     """A CDX JSON row in the real field order."""
     return [SHEET_KEY, stamp, SHEET_URL, mime, status, wayback_digest(body), str(len(body))]
@@ -182,7 +188,7 @@ def test_cdx_query_parameters_and_paging() -> None:
 def test_cdx_rate_limit_is_its_own() -> None:
     mock = Mock([cdx_body(row("20250221214937"))], {})
     for _ in range(3):
-        list(mock.client.iter_captures(PAGE_URLS[1]))
+        list(iter_captures(mock.client, PAGE_URLS[1]))
     assert mock.time.sleeps == [2.5, 2.5]
     assert mock.client.cdx_fetcher.policy.per_host_min_interval == 2.5
     assert mock.client.fetcher.policy.per_host_min_interval == 1.0
@@ -190,23 +196,23 @@ def test_cdx_rate_limit_is_its_own() -> None:
 
 def test_cdx_429_without_retry_after_backs_off_long() -> None:
     mock = Mock([httpx.Response(429), cdx_body(row("20250221214937"))], {})
-    assert len(list(mock.client.iter_captures(PAGE_URLS[0]))) == 1
+    assert len(list(iter_captures(mock.client, PAGE_URLS[0]))) == 1
     assert mock.time.sleeps == [60.0]
 
 
 def test_cdx_429_retry_after_honoured_and_capped() -> None:
     mock = Mock([httpx.Response(429, headers={"retry-after": "90"}), cdx_body()], {})
-    assert list(mock.client.iter_captures(PAGE_URLS[0])) == []
+    assert list(iter_captures(mock.client, PAGE_URLS[0])) == []
     assert mock.time.sleeps == [90.0]
     mock = Mock([httpx.Response(429, headers={"retry-after": "7200"})], {})
     with pytest.raises(FetchError, match="exceeds the cap"):
-        list(mock.client.iter_captures(PAGE_URLS[0]))
+        list(iter_captures(mock.client, PAGE_URLS[0]))
 
 
 def test_repeating_resume_key_stops() -> None:
     mock = Mock([cdx_body(row("20250221214937"), resume="same")], {})
     with pytest.raises(FetchError, match="resume key repeats"):
-        list(mock.client.iter_captures(PAGE_URLS[0]))
+        list(iter_captures(mock.client, PAGE_URLS[0]))
 
 
 def capture_for(body: bytes, stamp: str = "20250221214937", digest: str | None = None) -> Capture:
@@ -386,6 +392,6 @@ def test_live_backfill_against_fake_wayback(wayback: FakeWayback) -> None:
             client.fetch_capture(mismatch, "sheet")
 
         resumed = list(
-            client.iter_captures(SHEET_PREFIX, match_type="prefix", resume_key=pages[1].resume_key)
+            iter_captures(client, SHEET_PREFIX, match_type="prefix", resume_key=pages[1].resume_key)
         )
         assert [c.timestamp for c in resumed] == ["20250501000000"]

@@ -51,19 +51,6 @@ class PublishData:
         times = [s["observed_at"] for s in self.snapshots.values()]
         return max(times) if times else "1970-01-01T00:00:00Z"
 
-    def events_of(self, agency_id: str) -> list[dict[str, Any]]:
-        return [e for e in self.events if e.get("agency_id") == agency_id]
-
-    def archive_file(self, sha256: str) -> dict[str, Any] | None:
-        """A snapshot that holds these bytes (for the path of its archived file)."""
-        return self._by_sha().get(sha256)
-
-    def _by_sha(self) -> dict[str, dict[str, Any]]:
-        found: dict[str, dict[str, Any]] = {}
-        for snap in self.snapshots.values():
-            found.setdefault(snap["sha256"], snap)
-        return found
-
 
 def load(engine: Engine) -> PublishData:
     """Read everything ``publish`` needs in one transaction."""
