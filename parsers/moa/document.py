@@ -19,6 +19,7 @@ from parsers.moa.records import MoaRecord, SignatureBlock
 from parsers.moa.signatures import Signed, repair_title, signature_blocks
 from parsers.moa.text import (
     BY_SIGNING,
+    HEAD_PAGES,
     TEXT_PAGE_CHARS,
     Document,
     PageText,
@@ -30,7 +31,7 @@ from parsers.ocr import Ocr
 
 # Bump when a change to this module can change a record: the store re-parses archived
 # documents whose cached record has another version.
-PARSER_VERSION = "4"
+PARSER_VERSION = "5"
 
 
 _ADDENDUM_SIGNING = re.compile(r"By\s*sign\w*\s+th\w*\s+addendum|ADDENDUM\s+TO\s+MODIFY", re.I)
@@ -96,7 +97,7 @@ def _with_words_after_signing(pdf: pdfium.PdfDocument, doc: Document) -> Documen
     for i, page in enumerate(doc.pages[:-1]):
         if BY_SIGNING.search(page.text) and not pages[i + 1].words:
             try:
-                pages[i + 1] = read_page(pdf, i + 1, words_wanted=True)
+                pages[i + 1] = read_page(pdf, i + 1, True, reading=i + 1 < HEAD_PAGES)
             except pdfium.PdfiumError:
                 continue
     return Document(tuple(pages), doc.page_count, doc.title, doc.errors)

@@ -73,19 +73,30 @@ _PARTIES = (
 )
 _AGENCY_WORDS = re.compile(
     r"Sheriff|Police|Department|Bureau|Patrol|Corrections|Office|Marshal|Constable|Jail"
-    r"|Public\s+Safety|Highway|Commission|Authority|Detention",
+    r"|Public\s+Safety|Highway|Commission|Authority|Detention|Division|Guard|Agency",
     re.I,
 )
+# Words of the clause around a party's name, never of the name itself.
+_CLAUSE_WORDS = re.compile(
+    r"\b(?:pursuant|hereinafter|delegat\w*|whereby|which|agree\w*|between|LEA)\b", re.I
+)
+_STATE_OF = re.compile(r"^State\s+of\s+(?P<state>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s*,\s*(?=\S)")
 _STATE_SUFFIX = re.compile(r"(?:,\s*|\s+)(?P<code>[A-Z]{2})\.?\s*$")
 _STATE_INSIDE = re.compile(r",\s*(?P<code>[A-Z]{2})\s*,?\s+(?=[A-Z])")
 _FOOTER_NOISE = re.compile(r"\bRev\w*\s*\S*\d\S*|\b\d{1,3}\b|[\s.,]+$")
 
 
 def agency_of(doc: Document) -> tuple[str | None, str | None]:
-    """The agency as the Parties paragraph names it, and a state code it carries."""
+    """The agency as the Parties paragraph names it, and a state code it carries.
+
+    The paragraph is read in position order first (a name typed into a form field
+    comes out of place in the text layer), then as the text layer gives it; a name is
+    the party's own words up to the clause that follows it, whatever the line breaks
+    (``State of Florida, Division of ...``: the division, in Florida)."""
     footers = [_split_state(_tidy_name(f))[0] for f in _footer_candidates(doc)]
     for raw in _party_candidates(doc) + footers:
         name, state = _split_state(_tidy_name(raw))
+        name, state = _without_state_of(name, state)
         if _good_name(name):
             name = _closest(name, footers + _capitalised_spellings(name, doc.text))
             return _repair_words(name, doc.vocabulary), state
@@ -121,12 +132,31 @@ def _closest(name: str, spellings: Sequence[str]) -> str:
     return name
 
 
+def _without_state_of(name: str, state: str | None) -> tuple[str, str | None]:
+    """``State of Florida, Division of X`` -> (``Division of X``, ``FL``)."""
+    m = _STATE_OF.match(name)
+    if not m or not state_code(m["state"]):
+        return name, state
+    return name[m.end() :], state or state_code(m["state"])
+
+
 def _party_candidates(doc: Document) -> list[str]:
-    head = clean_text(" ".join(p.text for p in doc.pages[:2]))
     found: list[str] = []
-    for pattern in _PARTIES:
-        found += [m["name"] for m in pattern.finditer(head)]
-    return [f for f in found if _AGENCY_WORDS.search(f) and not re.match(r"State\s+of", f)]
+    for head in dict.fromkeys((doc.head, "\n".join(p.text for p in doc.pages[:2]))):
+        for pattern in _PARTIES:
+            found += [m["name"] for m in pattern.finditer(clean_text(_unbreak(head)))]
+    return [
+        f
+        for f in found
+        if _AGENCY_WORDS.search(f)
+        and not re.match(r"State\s+of\s+\w+\s*$", f)
+        and not _CLAUSE_WORDS.search(f)
+    ]
+
+
+def _unbreak(text: str) -> str:
+    """Words hyphenated at a line end joined again (``Depart-`` ``ment``)."""
+    return re.sub(r"(?<=[a-z])-[ \t]*\r?\n[ \t]*(?=[a-z])", "", text)
 
 
 def _footer_candidates(doc: Document) -> list[str]:
@@ -141,8 +171,9 @@ def _footer_candidates(doc: Document) -> list[str]:
 
 
 def _tidy_name(raw: str) -> str:
-    name = clean_text(raw).strip(" ,.;:'\"")
+    name = clean_text(raw).replace("\u2019", "'").strip(" ,.;:'\"")
     name = re.sub(r"^the\s+", "", name, flags=re.I)
+    name = re.sub(r"(?<=\w)'\s+s\b", "'s", name)  # a gap read inside ``Sheriff's``
     return re.sub(r"\s+,", ",", name)
 
 

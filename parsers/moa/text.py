@@ -21,6 +21,7 @@ _SIG_PAGE = re.compile(r"By\s*sign\w*\s+th\w*\s+MOA|Digitally\s+signed", re.I)
 _OVERLAY_PAGE = re.compile(r"Director|Sheriff|\b20\d\d\b", re.I)
 _OVERLAY_CHARS = 400  # a page with less text than this may be a scan with an e-signature
 _MAX_PAGES = 60  # MOAs run to 10-16 pages; anything far longer is not one
+HEAD_PAGES = 2  # the Parties clause and the letterhead are on the first pages
 COLUMN_SPLIT = 0.47  # signature blocks left of this share of the page width are column 0
 _WORD_GAP = 0.45  # a horizontal gap wider than this many character heights splits words
 _WORD_BREAKS = frozenset(" \t\r\u00a0\x00\ufffe")
@@ -68,6 +69,7 @@ class PageText:
     words: tuple[Word, ...] = ()
     ocr: bool = False  # words were recognised from the rendered page...
     layer_text: str = ""  # ...beside this text from its text layer
+    reading: str = ""  # the first pages: the text in position order (see read_document)
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,11 @@ class Document:
     @cached_property
     def text(self) -> str:
         return "\n".join(p.text for p in self.pages)
+
+    @cached_property
+    def head(self) -> str:
+        """The first pages' text in reading order (lines by position where known)."""
+        return "\n".join(p.reading or p.text for p in self.pages[:HEAD_PAGES])
 
     @cached_property
     def vocabulary(self) -> Counter[str]:
@@ -103,13 +110,15 @@ def open_pdf(data: bytes) -> tuple[pdfium.PdfDocument | None, str | None]:
 
 
 def read_document(pdf: pdfium.PdfDocument) -> Document:
-    """Every page's text; positioned words for pages that look like signature pages."""
+    """Every page's text; positioned words for pages that look like signature pages;
+    the first pages' text also in position order (a name typed into a form field is
+    drawn after the paragraph around it, so the text layer gives it out of place)."""
     pages: list[PageText] = []
     bad: list[int] = []
     count = len(pdf)
     for index in range(min(count, _MAX_PAGES)):
         try:
-            pages.append(read_page(pdf, index))
+            pages.append(read_page(pdf, index, reading=index < HEAD_PAGES))
         except pdfium.PdfiumError:
             bad.append(index + 1)
             pages.append(PageText(index + 1, ""))
@@ -124,7 +133,11 @@ def _page_list(numbers: Sequence[int]) -> str:
     return shown + (", ..." if len(numbers) > 5 else "")
 
 
-def read_page(pdf: pdfium.PdfDocument, index: int, words_wanted: bool = False) -> PageText:
+def read_page(
+    pdf: pdfium.PdfDocument, index: int, words_wanted: bool = False, reading: bool = False
+) -> PageText:
+    """One page's text; its positioned words when wanted (or when it may be a signature
+    page); with ``reading``, also its text in position order."""
     page = _load_flattened(pdf, index)
     try:
         width, height = page.get_size()
@@ -132,9 +145,13 @@ def read_page(pdf: pdfium.PdfDocument, index: int, words_wanted: bool = False) -
         try:
             text = textpage.get_text_range()
             words: tuple[Word, ...] = ()
-            if words_wanted or _wants_words(text):
+            wanted = words_wanted or _wants_words(text)
+            if wanted or reading:
                 words = tuple(_page_words(textpage, _indexed_text(textpage, text), height))
-            return PageText(index + 1, text, width, height, words)
+            ordered = reading_order(words) if reading else ""
+            return PageText(
+                index + 1, text, width, height, words if wanted else (), reading=ordered
+            )
         finally:
             textpage.close()
     finally:
@@ -252,6 +269,11 @@ def to_lines(words: Iterable[Word]) -> list[Line]:
         else:
             rows.append([word])
     return [Line(tuple(sorted(row, key=lambda w: w.x0))) for row in rows]
+
+
+def reading_order(words: Iterable[Word]) -> str:
+    """The words as text, line by line from the top, each line left to right."""
+    return "\n".join(line.text for line in to_lines(words))
 
 
 def _middle(row: Sequence[Word]) -> float:
