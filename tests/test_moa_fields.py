@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parsers.moa import find_date, parse_moa, strict_date
+from parsers.moa.offices import OFFICE_WORDS, mend_office_words
 from parsers.moa.signatures import split_titled_name
 from tests.test_moa_parser import Placed, make_pdf, moa_pages
 
@@ -54,13 +55,13 @@ PARTIES_AFTER = '(hereinafter "LEA"), pursuant to which ICE delegates to nominat
 
 
 def with_parties(lines: list[Placed]) -> list[list[Placed]]:
-    """The generated MOA with its Parties paragraph replaced by ``lines``."""
+    """The generated MOA with its Parties paragraph replaced by ``lines`` (up to eight;
+    the paragraphs below it moved down to make room)."""
     first, second = moa_pages()
-    kept = [item for item in first if not 640 <= item[1] <= 690]  # the footer last
-    return [
-        [*kept[:-1], (72, 685, PARTIES_START), (72, 673, PARTIES_ICE), *lines, kept[-1]],
-        second,
-    ]
+    above = [item for item in first if item[1] > 690]
+    below = [(x, y - 80 if y > 100 else y, t) for x, y, t in first if y < 640]
+    head = [(72.0, 685.0, PARTIES_START), (72.0, 673.0, PARTIES_ICE)]
+    return [[*above, *head, *lines, *below], second]
 
 
 def test_a_party_typed_into_a_form_field_is_read_where_it_stands() -> None:
@@ -108,3 +109,63 @@ def test_the_party_is_found_whatever_the_line_breaks(breaks: list[int]) -> None:
     ]
     record = parse_moa(make_pdf(with_parties(lines)), "x.pdf")
     assert record.agency == "Division of the Florida State Guard"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Lee County Sherifrs Office", "Lee County Sheriffs Office"),
+        ("Lee Countv Sherifrs Offce", "Lee County Sheriffs Office"),
+        ("Florida Departrnent of Corrections", "Florida Department of Corrections"),
+        ("Kansas Bureau of lnvestigation", "Kansas Bureau of Investigation"),
+        ("LEE COUNTY SHERIFRS OFFICE", "LEE COUNTY SHERIFFS OFFICE"),
+        ("Marshall County Sheriff's Office", "Marshall County Sheriff's Office"),  # a place
+        ("Marshall Police Department", "Marshall Police Department"),
+        ("City of Warren Police Departrnent", "City of Warren Police Department"),
+        ("Correctional Facility", "Correctional Facility"),  # an office word itself
+    ],
+)
+def test_office_words_misread_by_a_letter_or_two_are_mended_and_places_kept(
+    name: str, expected: str
+) -> None:
+    assert mend_office_words(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Sherifr", "Sheriff"),
+        ("Cheif Deputy", "Chief Deputy"),
+        ("Acting Directer", "Acting Director"),
+        ("Sheriff, Marshall County", "Sheriff, Marshall County"),
+        ("Warden", "Warden"),
+    ],
+)
+def test_a_title_is_mended_from_office_words(title: str, expected: str) -> None:
+    assert mend_office_words(title, first_is_place=False) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(sorted(w for w in OFFICE_WORDS if len(w) >= 5)),
+    st.integers(min_value=1, max_value=20),
+    st.sampled_from("abcdefghijklmnopqrstuvwxyz"),
+)
+def test_one_slip_in_an_office_word_mends_back_or_stays_never_another_word(
+    word: str, position: int, letter: str
+) -> None:
+    slipped = word[: position % len(word)] + letter + word[position % len(word) + 1 :]
+    assert mend_office_words(slipped, first_is_place=False) in (word, slipped)
+    assert mend_office_words(word, first_is_place=False) == word
+
+
+def test_an_agency_and_a_title_misread_in_office_words_are_read_right() -> None:
+    misread = "Lee County Sherifrs Office"
+    pages = [
+        [(x, y, t.replace("Test County Sheriff's Office", misread)) for x, y, t in page]
+        for page in moa_pages()
+    ]
+    pages[1] = [(x, y, "Sherifr" if t == "Sheriff" else t) for x, y, t in pages[1]]
+    record = parse_moa(make_pdf(pages), "x.pdf")
+    assert record.agency == "Lee County Sheriff's Office"
+    assert record.signatures[0].title == "Sheriff"

@@ -9,6 +9,7 @@ from difflib import SequenceMatcher
 from types import MappingProxyType
 
 from parsers.moa.dates import plausible_date
+from parsers.moa.offices import mend_office_words
 from parsers.moa.text import Document
 from parsers.normalize import STATES, clean_text, state_code
 
@@ -197,9 +198,10 @@ def _good_name(name: str) -> bool:
 
 
 def _repair_words(name: str, vocabulary: Counter[str]) -> str:
-    """Mend recognition slips (``Countv``, ``Wlnkler``) from the document's own spellings."""
+    """Mend recognition slips from the document's own spellings (``Countv``, ``Wlnkler``)
+    and from the office vocabulary (``Sherifrs``: :mod:`parsers.moa.offices`)."""
     words = [_repair_word(w, vocabulary) for w in name.split()]
-    repaired = " ".join(words)
+    repaired = mend_office_words(" ".join(words))
     return re.sub(r"\bSheriffs\b(?=\s+Office)", "Sheriff's", repaired)
 
 

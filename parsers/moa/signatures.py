@@ -12,6 +12,7 @@ from difflib import SequenceMatcher
 from types import MappingProxyType
 
 from parsers.moa.dates import find_date, strict_date
+from parsers.moa.offices import mend_office_words
 from parsers.moa.records import SignatureBlock
 from parsers.moa.text import COLUMN_SPLIT, Line, PageText, to_lines, unshift_words
 from parsers.normalize import clean_text
@@ -412,9 +413,11 @@ _OFFICE_WORDS = frozenset(
 def repair_title(title: str | None, vocabulary: Counter[str]) -> str | None:
     """A title with recognition slips mended: a clipped first word (``ecutive``), words
     run together (``xecutiveAssociate``) or split (``Swee ater``), from the office words
-    and the document's own frequent spellings (``vocabulary``: :func:`word_counts`)."""
+    and the document's own frequent spellings (``vocabulary``: :func:`word_counts`);
+    office words misread by a letter or two (``Sherifr``) from the office vocabulary."""
     if not title:
         return title
+    title = mend_office_words(title, first_is_place=False)
     known = _OFFICE_WORDS | {w for w, n in vocabulary.items() if n >= 3 and w[0].isupper()}
     words = re.sub(r"(?<=[a-z])(?=[A-Z][a-z])", " ", title).split()
     words = _join_split_words(words, known)
