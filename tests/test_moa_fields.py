@@ -169,3 +169,40 @@ def test_an_agency_and_a_title_misread_in_office_words_are_read_right() -> None:
     record = parse_moa(make_pdf(pages), "x.pdf")
     assert record.agency == "Lee County Sheriff's Office"
     assert record.signatures[0].title == "Sheriff"
+
+
+def without_state() -> list[list[Placed]]:
+    """The generated MOA with the state named nowhere (not in the Parties clause)."""
+    return [[(x, y, t.replace("Office, TX,", "Office,")) for x, y, t in p] for p in moa_pages()]
+
+
+@pytest.mark.parametrize(
+    "letterhead",
+    ["STATE OF TEXAS", "Test County Sheriff's Office", "100 Main Street, Testville, TX 75001"],
+)
+def test_the_state_named_only_by_the_letterhead(letterhead: str) -> None:
+    first, second = without_state()
+    lines = [(200.0, 770.0, "Test County Sheriff's Office"), (200.0, 758.0, letterhead)]
+    record = parse_moa(make_pdf([[*lines, *first], second]), "x.pdf")
+    assert record.state == (None if letterhead.startswith("Test") else "TX")
+
+
+@pytest.mark.parametrize(
+    ("agency_line", "expected"),
+    [
+        ("Test County Sheriff's Office, Texas", "TX"),
+        ("Test County Sheriff's Office, TX", "TX"),
+        ("Test County Sheriff's Office", None),
+    ],
+)
+def test_the_state_named_only_by_the_signature_block(
+    agency_line: str, expected: str | None
+) -> None:
+    first, second = without_state()
+    second = [
+        (x, y, agency_line if t == "Test County Sheriff's Office" else t) for x, y, t in second
+    ]
+    second = [(x, y, "Virginia Smith" if t == "Jane Q. Public" else t) for x, y, t in second]
+    record = parse_moa(make_pdf([first, second]), "x.pdf")
+    assert record.signatures[0].name == "Virginia Smith"  # a person, not a state
+    assert record.state == expected

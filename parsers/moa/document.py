@@ -150,7 +150,7 @@ def _record(
         model=model,
         model_evidence=evidence,
         agency=agency,
-        state=suffix_state or state_of(doc, agency, names),
+        state=suffix_state or state_of(doc, agency, names, _agency_lines(pairs)),
         field_office=field_office_of(doc.text),
         template_revision=revision,
         signatures=signatures,
@@ -166,6 +166,17 @@ def _record(
         signature_page=page.number if page else None,
         doubtful=tuple(s.doubt for s in signatures if s.doubt),
     )
+
+
+def _agency_lines(pairs: Sequence[Signed]) -> list[str]:
+    """The lines of the agency's signature blocks other than the signer's name."""
+    return [
+        line
+        for sig, block in pairs
+        if sig.party == "agency"
+        for line in block.text.splitlines()
+        if not sig.name or sig.name not in line
+    ]
 
 
 def _first_date(signatures: Sequence[SignatureBlock], party: str) -> date | None:

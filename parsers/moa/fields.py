@@ -229,12 +229,18 @@ _NAME_TOKENS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _AGENCY_ABBREVIATIONS = ("DOC", "DPS", "SO", "PD", "SP", "HP", "DOCS")
 
 
-def state_of(doc: Document, agency: str | None, names: Sequence[str]) -> str | None:
-    """The agency's state: from its name, its own contact address, the file name or title,
-    else the addresses the document gives (ICE's Washington, DC address excluded)."""
+def state_of(
+    doc: Document, agency: str | None, names: Sequence[str], signed: Sequence[str] = ()
+) -> str | None:
+    """The agency's state: from its name, its own contact address, its signature block
+    (``signed``: the lines of the agency's block other than the signer's name), the
+    letterhead, the file name or title, else the addresses the document gives (ICE's
+    Washington, DC address excluded)."""
     for found in (
         _state_in_name(agency or ""),
         _state_in_poc(doc.text),
+        _state_in_lines(signed),
+        _state_in_lines(_letterhead(doc)),
         *(_state_in_filename(n) for n in names),
         _state_in_label(doc.title),
         _state_in_addresses(doc.text),
@@ -242,6 +248,48 @@ def state_of(doc: Document, agency: str | None, names: Sequence[str]) -> str | N
         if found:
             return found
     return None
+
+
+_STATE_WORD = re.compile(
+    r"\b(?P<name>"
+    + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(STATES, key=len, reverse=True))
+    + r")\b(?!\s+County)",
+    re.I,
+)
+_STATE_BEFORE = re.compile(r"(?:^|,|\bState\s+of|\bthe)\s*$", re.I)
+_STATE_OFFICE = re.compile(
+    r"\s+(?:State\s+)?(?:Department|Division|Bureau|Highway|Patrol|Police|Office|Guard"
+    r"|Attorney|Commission)\b",
+    re.I,
+)
+_STATE_END = re.compile(r"\s*(?:,(?!\s*D\.?C\b)|\d{5}\b|$)")
+_HEADING = re.compile(r"MEMORANDUM|AGREEMENT|PARTIES", re.I)
+
+
+def _state_in_lines(lines: Sequence[str]) -> str | None:
+    """The state a line names as a place (``State of Florida``, ``..., Florida``,
+    ``Florida Department of ...``, ``Tallahassee, FL 32399``), first line first."""
+    for line in lines:
+        line = clean_text(line)
+        for m in _STATE_WORD.finditer(line):
+            before, after = line[: m.start()], line[m.end() :]
+            placed = _STATE_OFFICE.match(after) or _STATE_END.match(after)
+            if _STATE_BEFORE.search(before) and placed and state_code(m["name"]) != "DC":
+                return state_code(m["name"])
+        codes = [a["code"] for a in _ADDRESS.finditer(line) if a["code"] in STATES.values()]
+        codes += re.findall(r",\s*([A-Z]{2})\.?\s*$", line)
+        codes = [c for c in codes if c in STATES.values() and c != "DC"]
+        if codes:
+            return codes[0]
+    return None
+
+
+def _letterhead(doc: Document) -> list[str]:
+    """The first page's lines above its heading (``MEMORANDUM OF AGREEMENT``)."""
+    first = doc.pages[0].reading or doc.pages[0].text if doc.pages else ""
+    lines = [ln for ln in first.splitlines() if ln.strip()]
+    top = next((i for i, ln in enumerate(lines) if _HEADING.search(ln)), 0)
+    return lines[: min(top, 8)]
 
 
 def _state_in_name(name: str) -> str | None:
