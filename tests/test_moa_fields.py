@@ -206,3 +206,40 @@ def test_the_state_named_only_by_the_signature_block(
     record = parse_moa(make_pdf([first, second]), "x.pdf")
     assert record.signatures[0].name == "Virginia Smith"  # a person, not a state
     assert record.state == expected
+
+
+def unlabelled_signature_page(agency_name: str, agency_title: list[str]) -> list[list[Placed]]:
+    """The generated MOA with a 2019-style signature page: no labels, ICE on the left,
+    the agency on the right, each a signature line, the name, the title lines."""
+    first, second = moa_pages()
+    body = [item for item in second if item[1] >= 640]
+    ice = ["Timothy S. Robbins", "Acting Executive Associate Director", "Enforcement and Removal"]
+    blocks: list[Placed] = [(72, 600, "Date: 04/02/2025"), (330, 600, "Date: 03/26/2025")]
+    blocks += [(72, 560, "________________________"), (330, 560, "________________________")]
+    blocks += [(72, 546 - 12 * i, text) for i, text in enumerate(ice)]
+    if agency_name:
+        blocks.append((330, 546, agency_name))
+    blocks += [(330, 534 - 12 * i, text) for i, text in enumerate(agency_title)]
+    return [first, [*body, *blocks, second[-1]]]
+
+
+@pytest.mark.parametrize(
+    ("name_line", "title_lines", "name", "title"),
+    [
+        ("Jack A. Brandes", ["Sheriff, Test County"], "Jack A. Brandes", "Sheriff, Test County"),
+        ("~ Jack A. Brandes |", ["Sheriff"], "Jack A. Brandes", "Sheriff"),
+        ("JACK A. BRANDES, JR.", ["Sheriff"], "Jack A. Brandes Jr", "Sheriff"),
+        ("Juan de la Cruz", ["Chief of Police"], "Juan de la Cruz", "Chief of Police"),
+        ("", ["Jack Brandes, Sheriff"], "Jack Brandes", "Sheriff"),
+        ("", ["Sheriff Jack Brandes"], "Jack Brandes", "Sheriff"),
+        ("", ["Sheriff, Test County"], None, "Sheriff, Test County"),
+        ("-~ //.: ~", ["Sheriff"], None, "Sheriff"),
+    ],
+)
+def test_a_signer_is_the_name_above_the_title_line(
+    name_line: str, title_lines: list[str], name: str | None, title: str
+) -> None:
+    record = parse_moa(make_pdf(unlabelled_signature_page(name_line, title_lines)), "x.pdf")
+    agency, ice = record.signatures
+    assert (agency.party, agency.name, agency.title) == ("agency", name, title)
+    assert (ice.name, ice.date) == ("Timothy S. Robbins", date(2025, 4, 2))

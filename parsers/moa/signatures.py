@@ -12,7 +12,7 @@ from difflib import SequenceMatcher
 from types import MappingProxyType
 
 from parsers.moa.dates import find_date, strict_date
-from parsers.moa.offices import mend_office_words
+from parsers.moa.offices import OFFICE_WORDS, PLACE_WORDS, mend_office_words
 from parsers.moa.records import SignatureBlock
 from parsers.moa.text import COLUMN_SPLIT, Line, PageText, to_lines, unshift_words
 from parsers.normalize import clean_text
@@ -249,15 +249,22 @@ def _person(text: str) -> str | None:
 
 
 def split_titled_name(text: str) -> tuple[str, str] | None:
-    """``Sheriff Jack Brandes`` -> (``Sheriff``, ``Jack Brandes``): a line that is office
-    words followed by a person's name, as signers often type it under the signature."""
-    m = _TITLED_NAME.match(text)
-    if not m or not _readable(text):
+    """``Sheriff Jack Brandes`` or ``Jack Brandes, Sheriff`` -> (``Sheriff``, ``Jack
+    Brandes``): a line that is a person's name with office words before it or after a
+    comma, as signers often type it under the signature."""
+    if not _readable(text):
         return None
-    name = m["name"]
+    m = _TITLED_NAME.match(text)
+    if m:
+        title, name = m["title"].strip(), m["name"]
+    else:
+        name, _comma, title = text.partition(", ")
+        first = title.split()[0] if title else ""
+        if first not in OFFICE_WORDS or not TITLE_WORDS.search(title) or _ORG_END.search(title):
+            return None
     if TITLE_WORDS.search(name) or _ORG_END.search(name) or not _PERSON.fullmatch(name):
         return None
-    return m["title"].strip(), name
+    return title, name
 
 
 def _block_name(block: RawBlock) -> str | None:
@@ -266,7 +273,54 @@ def _block_name(block: RawBlock) -> str | None:
         if name:
             return name
     signed = _DIGITAL_NAME.search(block.text)
-    return _person(clean_text(signed[1])) if signed else None
+    return _person(clean_text(signed[1])) if signed else name_above_title(block.lines)
+
+
+_NAME_TOKEN = re.compile(r"[A-Z][A-Za-z'\-]*\.?|[A-Z]\.|(?:Jr|Sr)\.?|II|III|IV|de|del|la|van|von")
+
+
+def name_above_title(lines: Sequence[Line]) -> str | None:
+    """The signer's name by position: in a block's lines, the line just above its title
+    line (the first naming an office), whatever noise a signature stroke leaves around
+    the name (``~ Jack A. Brandes |``): the longest run of name-like words in it."""
+    at = next((i for i, ln in enumerate(lines) if _is_title_line(ln.text)), None)
+    if not at:
+        return None
+    title = lines[at]
+    for line in reversed(lines[:at]):
+        if title.top - line.bottom > 3 * max(title.bottom - title.top, 8.0):
+            return None
+        label, rest = _label_of(line.text)
+        if label not in (None, "name") or not _clean_value(rest):
+            continue
+        return _name_run(_clean_value(rest))
+    return None
+
+
+def _is_title_line(text: str) -> bool:
+    label, rest = _label_of(text)
+    if label == "title":
+        return True
+    return label is None and bool(TITLE_WORDS.search(rest)) and not _ORG_END.search(rest)
+
+
+def _name_run(text: str) -> str | None:
+    """The longest run of name-like words of ``text``, when it reads as a person's name
+    (two to five words, two of them more than an initial, no office word)."""
+    best: list[str] = []
+    run: list[str] = []
+    for word in [*text.split(), ""]:
+        if _NAME_TOKEN.fullmatch(word.rstrip(",")):
+            run.append(word.rstrip(","))
+            continue
+        best, run = max(best, run, key=len), []
+    full = [w for w in best if len(w.rstrip(".")) >= 2]
+    name = " ".join(best)
+    if not 2 <= len(best) <= 5 or len(full) < 2 or TITLE_WORDS.search(name):
+        return None
+    if _ORG_END.search(name) or not best[0][0].isupper() or PLACE_WORDS & set(best):
+        return None
+    return name.title() if name.isupper() else name
 
 
 def _block_title(block: RawBlock) -> str | None:
