@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from parsers.moa import find_date, parse_moa, strict_date
 from parsers.moa.offices import OFFICE_WORDS, mend_office_words
 from parsers.moa.signatures import split_titled_name
-from tests.test_moa_parser import Placed, make_pdf, moa_pages
+from tests.test_moa_parser import FakeOcr, Placed, make_pdf, moa_pages
 
 
 @pytest.mark.parametrize("text", ["March, 10, 2025", "March 10, 2025", "March 10 2025"])
@@ -243,3 +243,33 @@ def test_a_signer_is_the_name_above_the_title_line(
     agency, ice = record.signatures
     assert (agency.party, agency.name, agency.title) == ("agency", name, title)
     assert (ice.name, ice.date) == ("Timothy S. Robbins", date(2025, 4, 2))
+
+
+def agency_only_in_the_image() -> tuple[list[list[Placed]], list[list[Placed]]]:
+    """The generated MOA whose text layer lacks the agency's name (in the Parties clause
+    and the footers: an image there), and what OCR sees on its first two pages."""
+    seen = moa_pages()
+    layer = [
+        [(x, y, t.replace("Test County Sheriff's Office", "")) for x, y, t in page] for page in seen
+    ]
+    return layer, seen
+
+
+def test_an_agency_only_the_page_image_shows_is_read_by_ocr() -> None:
+    layer, seen = agency_only_in_the_image()
+    engine = FakeOcr(pages=seen)
+    record = parse_moa(make_pdf(layer), "x.pdf", None, engine)
+    assert engine.calls == [(2, False)]  # the first two pages, once
+    assert (record.agency, record.state, record.ocr_pages) == (
+        "Test County Sheriff's Office",
+        "TX",
+        (1, 2),
+    )
+    assert record.has_text_layer and record.error is None
+    assert parse_moa(make_pdf(layer), "x.pdf").agency is None  # without OCR: not guessed
+
+
+def test_an_agency_the_text_layer_names_is_not_read_again_by_ocr() -> None:
+    engine = FakeOcr(pages=[])
+    record = parse_moa(make_pdf(moa_pages()), "x.pdf", None, engine)
+    assert engine.calls == [] and record.agency == "Test County Sheriff's Office"

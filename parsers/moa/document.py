@@ -13,7 +13,7 @@ import pypdfium2 as pdfium
 from parsers.formats import sniff
 from parsers.moa.dates import find_date
 from parsers.moa.fields import agency_of, field_office_of, model_of, state_of, template_revision_of
-from parsers.moa.ocr_fill import ocr_missing_dates, ocr_missing_signers, with_ocr_pages
+from parsers.moa.ocr_fill import ocr_head, ocr_missing_dates, ocr_missing_signers, with_ocr_pages
 from parsers.moa.plausible import doubt_dates, earliest_possible
 from parsers.moa.records import MoaRecord, SignatureBlock
 from parsers.moa.signatures import Signed, repair_title, signature_blocks
@@ -76,7 +76,7 @@ def _parse(data: bytes, base: MoaRecord, ocr: Ocr | None, not_after: date | None
     try:
         doc = read_document(pdf)
         if ocr is not None:
-            doc = with_ocr_pages(pdf, doc, ocr)
+            doc = ocr_head(pdf, with_ocr_pages(pdf, doc, ocr), ocr)
         signed = _signature_page(doc)
         if not signed[1]:
             doc = _with_words_after_signing(pdf, doc)
@@ -162,7 +162,7 @@ def _record(
         signature_text=page.text.strip() if page else "",
         error=problem or _text_problem(doc, len(read)),
         text_shift_decoded=decoded,
-        ocr_pages=tuple(p.number for p in doc.pages if p.ocr),
+        ocr_pages=tuple(p.number for p in doc.pages if p.ocr or p.reading_ocr),
         signature_page=page.number if page else None,
         doubtful=tuple(s.doubt for s in signatures if s.doubt),
     )

@@ -11,10 +11,12 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from parsers.moa.dates import strict_date
+from parsers.moa.fields import agency_of
 from parsers.moa.records import SignatureBlock
 from parsers.moa.signatures import PARTY_RANK, TITLE_WORDS, Signed, signature_blocks
 from parsers.moa.text import (
     COLUMN_SPLIT,
+    HEAD_PAGES,
     TEXT_PAGE_CHARS,
     Document,
     Line,
@@ -45,6 +47,24 @@ def with_ocr_pages(pdf: pdfium.PdfDocument, doc: Document, ocr: Ocr) -> Document
             own = read_page(pdf, page.number - 1, words_wanted=True)
             pages[page.number - 1] = _ocr_page(own, words, 72 / ocr.dpi)
     return Document(tuple(pages), doc.page_count, doc.title, doc.errors)
+
+
+def ocr_head(pdf: pdfium.PdfDocument, doc: Document, ocr: Ocr) -> Document:
+    """When the text layer names no agency (the name, or the whole Parties paragraph, is
+    only an image on a page that has some text): the first pages read by OCR, their
+    recognised text becoming their reading text (where the Parties clause is looked
+    for first). The text layer itself is kept as it is."""
+    if agency_of(doc)[0] is not None:
+        return doc
+    wanted = [p for p in doc.pages[:HEAD_PAGES] if not p.ocr]
+    if not wanted:
+        return doc
+    images = [render_page(pdf, page.number - 1, ocr.dpi) or b"" for page in wanted]
+    pages = list(doc.pages)
+    for page, words in zip(wanted, ocr.read(images), strict=True):
+        if words:
+            pages[page.number - 1] = replace(page, reading=_ocr_text(words), reading_ocr=True)
+    return replace(doc, pages=tuple(pages))
 
 
 def render_page(

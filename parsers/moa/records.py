@@ -70,7 +70,8 @@ class MoaRecord:
     document itself is an addendum to an MOA (not an MOA with an addendum appended).
     ``signature_text`` is the raw text of the signature page(s), for audit.
     ``text_shift_decoded`` says a shifted-font text run was decoded. ``ocr_pages`` are
-    the pages read by OCR because they carry no text layer. ``signature_page`` is the
+    the pages read by OCR: those that carry no text layer, and the first pages when
+    their text layer names no agency. ``signature_page`` is the
     page the signature blocks were read from; ``doubtful`` lists the dates read but not
     believed, with the reason (see :mod:`parsers.moa.plausible`).
     """

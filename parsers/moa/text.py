@@ -70,6 +70,7 @@ class PageText:
     ocr: bool = False  # words were recognised from the rendered page...
     layer_text: str = ""  # ...beside this text from its text layer
     reading: str = ""  # the first pages: the text in position order (see read_document)
+    reading_ocr: bool = False  # ...recognised from the page's image (see ocr_fill.ocr_head)
 
 
 @dataclass(frozen=True)
