@@ -435,33 +435,7 @@ def signature_blocks(page: PageText) -> tuple[list[Signed], bool]:
 
 
 # Words of signers' offices, for mending titles clipped or split by a signature stroke.
-_OFFICE_WORDS = frozenset(
-    [
-        "Acting",
-        "Assistant",
-        "Associate",
-        "Attorney",
-        "Chief",
-        "Commissioner",
-        "Corrections",
-        "County",
-        "Deputy",
-        "Director",
-        "Enforcement",
-        "Executive",
-        "General",
-        "Interim",
-        "Manager",
-        "Operations",
-        "Police",
-        "Removal",
-        "Safety",
-        "Secretary",
-        "Sheriff",
-        "Superintendent",
-        "Undersheriff",
-    ]
-)
+_OFFICE_WORDS = OFFICE_WORDS | {"County"}
 
 
 def repair_title(title: str | None, vocabulary: Counter[str]) -> str | None:
