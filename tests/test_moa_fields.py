@@ -273,3 +273,23 @@ def test_an_agency_the_text_layer_names_is_not_read_again_by_ocr() -> None:
     engine = FakeOcr(pages=[])
     record = parse_moa(make_pdf(moa_pages()), "x.pdf", None, engine)
     assert engine.calls == [] and record.agency == "Test County Sheriff's Office"
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "between U.S. Immigration and Customs Enforcement (ICE) and the Lee County Sheriff's"
+        ' Office (hereinafter "LEA").',
+        "between the Department of Homeland Security (DHS), and Lee County Sheriff's Office,"
+        " a political subdivision of the State of Florida, pursuant to which ICE delegates.",
+    ],
+)
+def test_the_party_after_ice_in_any_wording_of_the_clause(clause: str) -> None:
+    words = ("This Memorandum of Agreement constitutes an agreement " + clause).split()
+    lines = [(72.0, 661.0 - 12 * i, " ".join(words[i * 8 : i * 8 + 8])) for i in range(5)]
+    pages = [  # no footers naming the agency: the clause alone names it
+        [(x, y, "Revised 02/15/2025" if y == 30 else t) for x, y, t in page if not 670 < y < 690]
+        for page in with_parties(lines)
+    ]
+    record = parse_moa(make_pdf(pages), "x.pdf")
+    assert record.agency == "Lee County Sheriff's Office"

@@ -63,14 +63,25 @@ def model_of(doc: Document, names: Sequence[str]) -> tuple[str | None, str | Non
     return None, None
 
 
+# Where the LEA's name ends: its parenthetical, "hereinafter", the clause that follows,
+# or an apposition describing it (", a political subdivision of ...").
+_PARTY_END = (
+    r"\s*(?:[({]|,?\s*here\s*in\s*after|,?\s*pursuant|,?\s*under\s+the\s+juris"
+    r"|,\s*an?\s+[a-z])"
+)
 _PARTIES = (
     re.compile(
         r"Homeland\s+Security\s*[({]\s*\w+\s*[)}]\s*,?\s*and\s+(?:the\s*)?(?P<name>.{3,120}?)"
-        r"\s*(?:[({]|,?\s*here\s*in\s*after|,?\s*pursuant|,?\s*under\s+the\s+juris)",
+        + _PARTY_END,
         re.S,
     ),
     re.compile(r"employees\s+of\s+the\s+(?P<name>.{3,100}?)\s*[({]\s*here\s*in\s*after", re.S),
     re.compile(r"LEA\s+represents\s+(?:the\s+)?(?P<name>.{3,100}?)\s+in\s+the\s+implement", re.S),
+    re.compile(
+        r"between\s+.{0,200}?[({]\s*(?:ICE|DHS)\s*[)}]\s*,?\s*and\s+(?:the\s*)?"
+        r"(?P<name>.{3,120}?)" + _PARTY_END,
+        re.S,
+    ),
 )
 _AGENCY_WORDS = re.compile(
     r"Sheriff|Police|Department|Bureau|Patrol|Corrections|Office|Marshal|Constable|Jail"
