@@ -293,3 +293,13 @@ def test_the_party_after_ice_in_any_wording_of_the_clause(clause: str) -> None:
     ]
     record = parse_moa(make_pdf(pages), "x.pdf")
     assert record.agency == "Lee County Sheriff's Office"
+
+
+def test_an_agency_named_only_in_its_signature_block_is_read_from_there() -> None:
+    layer, _seen = agency_only_in_the_image()
+    layer[1] = [
+        (x, y, "Lee County Sheriff's Office, Florida" if (x, y) == (120, 482) else t)
+        for x, y, t in layer[1]
+    ]
+    record = parse_moa(make_pdf(layer), "x.pdf")
+    assert (record.agency, record.state) == ("Lee County Sheriff's Office", "FL")

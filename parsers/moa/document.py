@@ -135,8 +135,9 @@ def _record(
     not_after: date | None,
 ) -> MoaRecord:
     model, evidence = model_of(doc, names)
-    agency, suffix_state = agency_of(doc)
     page, pairs, decoded = signed
+    agency_field = [" ".join(b.values("agency")) for s, b in pairs if s.party == "agency"]
+    agency, suffix_state = agency_of(doc, agency_field)
     revision = template_revision_of(doc)
     signatures = doubt_dates(
         [replace(s, title=repair_title(s.title, doc.vocabulary)) for s, _b in pairs],

@@ -98,15 +98,16 @@ _STATE_INSIDE = re.compile(r",\s*(?P<code>[A-Z]{2})\s*,?\s+(?=[A-Z])")
 _FOOTER_NOISE = re.compile(r"\bRev\w*\s*\S*\d\S*|\b\d{1,3}\b|[\s.,]+$")
 
 
-def agency_of(doc: Document) -> tuple[str | None, str | None]:
-    """The agency as the Parties paragraph names it, and a state code it carries.
+def agency_of(doc: Document, signed: Sequence[str] = ()) -> tuple[str | None, str | None]:
+    """The agency as the Parties paragraph names it (else the page footers, else the
+    ``Agency:`` line of its signature block, ``signed``), and a state code it carries.
 
     The paragraph is read in position order first (a name typed into a form field
     comes out of place in the text layer), then as the text layer gives it; a name is
     the party's own words up to the clause that follows it, whatever the line breaks
     (``State of Florida, Division of ...``: the division, in Florida)."""
     footers = [_split_state(_tidy_name(f))[0] for f in _footer_candidates(doc)]
-    for raw in _party_candidates(doc) + footers:
+    for raw in _party_candidates(doc) + footers + list(signed):
         name, state = _split_state(_tidy_name(raw))
         name, state = _without_state_of(name, state)
         if _good_name(name):
@@ -190,13 +191,16 @@ def _tidy_name(raw: str) -> str:
 
 
 def _split_state(name: str) -> tuple[str, str | None]:
-    """``Lake City Police Department, FL`` -> (name, ``FL``); also ``Nash County, NC ...``."""
+    """``Lake City Police Department, FL`` -> (name, ``FL``); also ``Nash County, NC ...``
+    and ``..., Florida``."""
     for pattern in (_STATE_SUFFIX, _STATE_INSIDE):
         m = pattern.search(name)
         if m and m["code"] in STATES.values():
             rest = (name[: m.start()] + " " + name[m.end() :]).strip(" ,")
             return re.sub(r"\s+", " ", rest), m["code"]
-    return name, None
+    m = re.search(r",\s*(?P<state>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s*$", name)
+    code = state_code(m["state"]) if m and _STATE_WORD.fullmatch(m["state"]) else None
+    return (name[: m.start()], code) if m and code else (name, None)
 
 
 def _good_name(name: str) -> bool:
