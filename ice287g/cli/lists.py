@@ -26,25 +26,34 @@ from store.db import transaction
 @click.option(
     "--manifest",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="CSV with columns file,observed_at (optional list, url).",
+    help="CSV with columns file,observed_at (optional list, url, force).",
 )
 @click.option(
     "--observed-at",
     metavar="DATETIME",
     help="Observed time for every file (ISO 8601, UTC if no offset).",
 )
+@click.option(
+    "--force-date",
+    is_flag=True,
+    help="Vouch for the observed times: a list is not rejected for holding agreements "
+    "signed after them.",
+)
 @click.pass_context
 def import_cmd(
-    ctx: click.Context, paths: tuple[Path, ...], manifest: Path | None, observed_at: str | None
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    manifest: Path | None,
+    observed_at: str | None,
+    force_date: bool,
 ) -> None:
     """Import spreadsheets or saved pages (files or folders, recursively)."""
     app = app_of(ctx)
     flag = parse_moment(observed_at) if observed_at else None
     rows = read_manifest(manifest) if manifest else {}
-    importer = Importer(app.archive)
+    importer = Importer(app.archive, force=force_date)
     report = ImportReport()
     files = list(iter_files(list(paths)))
-    importer.preparse(files, flag, rows)
     with progress_bar("archiving") as update:
         for done, path in enumerate(files, start=1):
             importer.import_file(path, flag, rows, report)
@@ -52,7 +61,7 @@ def import_cmd(
                 update(done, len(files), path.name)
     importer.commit(report)
     with progress_bar("diffing") as update:
-        result = app.pipeline(importer.parsed).process(update)
+        result = app.pipeline().process(update)
     _print_import(report, result)
 
 
