@@ -257,6 +257,7 @@ def snapshots_cmd(ctx: click.Context, fmt: str, rejected: bool) -> None:
                 "name": s.original_name or s.url,
                 "sha256": s.sha256,
                 "reason": s.reason,
+                "note": s.note,
             }
             for s in queries.snapshots(session)
             if not rejected or s.verdict == "rejected"
@@ -271,7 +272,7 @@ def snapshots_cmd(ctx: click.Context, fmt: str, rejected: bool) -> None:
         "reason",
     )
     if fmt != "table":
-        columns = ("id", *columns, "sha256")
+        columns = ("id", *columns, "note", "sha256")  # note: what the gate tolerated
     click.echo(render(rows, columns, fmt), nl=False)
 
 
