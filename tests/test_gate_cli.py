@@ -115,3 +115,22 @@ def test_a_drained_pending_list_is_held_once_then_accepted(sqlite_cli: Cli, tmp_
     before = json.loads(sqlite_cli("status", "--as-of", "2025-11-05", "--format", "json").stdout)
     after = json.loads(sqlite_cli("status", "--as-of", "2025-11-06", "--format", "json").stdout)
     assert (before["pending"], after["pending"]) == (2, 0)
+
+
+def test_a_real_list_whose_only_future_date_is_a_typo_is_accepted_and_a_day_early_is_not(
+    sqlite_cli: Cli, tmp_path: Path
+) -> None:
+    """ICE's 8 July 2025 list has one signed cell typed 5025-07-07: a typo, not a
+    contradiction. Dated a day before its newest signing (30 rows signed 7 July), it is rejected."""
+    case = (ROOT / "tests/cases/xlsx/real_july_addendum_year_5025.xlsx").read_bytes()
+    named = tmp_path / "participatingAgencies07082025pm.xlsx"
+    named.write_bytes(case)
+    assert "(1 accepted, 0 rejected)" in sqlite_cli("import", str(named)).stdout
+    early = tmp_path / "early" / "list.xlsx"
+    early.parent.mkdir()
+    early.write_bytes(case)
+    result = sqlite_cli("import", str(early), "--observed-at", "2025-07-06T12:00:00Z")
+    assert (
+        "rejected list.xlsx: holds 30 agreements signed after its observed time 2025-07-06, "
+        "up to 2025-07-07" in result.stderr
+    )
