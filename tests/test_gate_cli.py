@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import openpyxl
+import pytest
 
+from snapshots.archive import Archive, Observation
 from tests.conftest import ROOT, Cli
 
 CASES = json.loads((ROOT / "tests/cases/gate/sheets.json").read_text(encoding="utf-8"))
@@ -134,3 +137,20 @@ def test_a_real_list_whose_only_future_date_is_a_typo_is_accepted_and_a_day_earl
         "rejected list.xlsx: holds 30 agreements signed after its observed time 2025-07-06, "
         "up to 2025-07-07" in result.stderr
     )
+
+
+@pytest.mark.parametrize("source", ["live", "wayback", "import"])
+def test_the_time_check_holds_for_every_source_of_dating(
+    sqlite_cli: Cli, tmp_path: Path, source: str
+) -> None:
+    (late,) = sheets(tmp_path / "in", "participatingAgencies08022025pm.xlsx")
+    archive = Archive(sqlite_cli.snapshots)
+    data = late.read_bytes()
+    sha, _ = archive.put(data, ".xlsx")
+    at = "2025-08-02T22:00:00Z"
+    base = Observation(sha, at, source, "participating", late.name, size=len(data), suffix=".xlsx")
+    archive.record_many([base, replace(base, observed_at="2025-08-29T22:00:00Z")])
+    result = sqlite_cli("rebuild")
+    assert "1 accepted, 1 rejected" in result.stdout
+    rejected = json.loads(sqlite_cli("snapshots", "--rejected", "--format", "json").stdout)
+    assert [(r["observed_at"], r["source"]) for r in rejected] == [(at, source)]
