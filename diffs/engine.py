@@ -151,7 +151,8 @@ def _accept(
         before = _models_by_agency(before_entries, touched)
         after = _models_by_agency(state.participating.entries, touched)
         events += _models_changed(before, after, state, last_participating, ref)
-    return Outcome(state, tuple(events), True, note=verdict.note, agency_ids=tuple(ids))
+    note = "; ".join(n for n in (verdict.note, diff.signal()) if n) or None
+    return Outcome(state, tuple(events), True, note=note, agency_ids=tuple(ids))
 
 
 # -- identity -----------------------------------------------------------------------------
@@ -290,6 +291,7 @@ class _ListDiff:
         self.entries = dict(self.previous.entries)
         self.pending = dict(state.pending.entries)
         self.events: list[Event] = []
+        self.already: list[str] = []  # pending rows for agreements already participating
 
     def run(self, rows: dict[str, tuple[str, ListingRow]]) -> list[Event]:
         if self.previous.last is not None and self.previous.last.sha256 == self.ref.sha256:
@@ -336,6 +338,11 @@ class _ListDiff:
     ) -> None:
         first = old.first_seen if old else self.ref
         self.entries[key] = Entry(key, agency_id, row.model or "?", fields, ACTIVE, first, self.ref)
+        if self.kind == "pending" and self._participating(key):
+            # an application listed for an agreement in force: a signal, not an event
+            self.entries[key] = replace(self.entries[key], status=APPROVED)
+            self.already.append(f"{fields.get('agency')} ({row.model})")
+            return
         if self.kind == "pending":
             self.events.append(self._event("pending.added", key, fields, None, fields))
             return
@@ -345,6 +352,16 @@ class _ListDiff:
             self._event(kind, key, fields, before, fields, effective=fields["signed"])
         )
         self._approve_pending(key, fields)
+
+    def _participating(self, key: str) -> bool:
+        entry = self.state.participating.entries.get(key)
+        return entry is not None and entry.status == ACTIVE
+
+    def signal(self) -> str | None:
+        """What the list showed that is not an event (kept in the snapshot's note)."""
+        if not self.already:
+            return None
+        return "listed as pending but already participating: " + "; ".join(self.already)
 
     def _approve_pending(self, key: str, fields: dict[str, Any]) -> None:
         app = self.pending.get(key)

@@ -239,3 +239,18 @@ def test_a_list_with_two_signings_after_its_time_is_never_accepted_unless_forced
     assert out.accepted == forced
     if not forced:
         assert [e.kind for e in out.events] == ["snapshot.rejected"]
+
+
+def test_an_application_listed_for_an_agreement_in_force_is_a_signal_not_an_event() -> None:
+    feed = Feed()
+    feed(part(BASE), "2025-03-01T12:00:00Z")
+    feed(pend([row("Applicant PD", "WSO")]), "2025-03-01T12:00:00Z")
+    before = len(feed.events)
+    out = feed(pend([row("Applicant PD", "WSO"), BASE[0]]), "2025-03-02T12:00:00Z")
+    assert out.accepted and feed.events[before:] == []
+    assert out.note == (
+        "listed as pending but already participating: Agency 0 Police Department (TFM)"
+    )
+    feed(pend([row("Applicant PD", "WSO")]), "2025-03-03T12:00:00Z")
+    feed(pend([row("Applicant PD", "WSO")]), "2025-03-04T12:00:00Z")
+    assert feed.events[before:] == []  # gone again: not approved a second time
