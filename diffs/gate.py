@@ -155,11 +155,7 @@ def check_stale(
     cand = previous.loss_candidate
     stale = LossCandidate(ref, frozenset(lost), frozenset(restored))
     persists = cand is not None and _persists(cand, keys)
-    if (
-        cand
-        and persists
-        and hours_between(cand.first.observed_at, ref.observed_at) >= (rules.loss_confirm_hours)
-    ):
+    if cand and persists and _waited(cand, ref, rules):
         return Verdict(True, note=f"reversal held since {cand.first.observed_at} persisted")
     reason = (
         f"stale: brings back {len(restored)} rows removed since the list of "
@@ -218,19 +214,20 @@ def check_hold(
         return Verdict(True)
     cand = previous.loss_candidate
     persists = cand is not None and _persists(cand, keys)
-    if (
-        cand
-        and persists
-        and hours_between(cand.first.observed_at, ref.observed_at) >= (rules.loss_confirm_hours)
-    ):
+    if cand and persists and _waited(cand, ref, rules):
         note = f"change held since {cand.first.observed_at} persisted: {reason}"
         return Verdict(True, note=note)
     keep = cand if cand and persists else LossCandidate(ref, frozenset(lost), frozenset(gained))
     return Verdict(False, f"{reason}; held until a later list confirms it", candidate=keep)
 
 
+def _waited(cand: LossCandidate, ref: SnapshotRef, rules: Rules) -> bool:
+    return hours_between(cand.first.observed_at, ref.observed_at) >= rules.loss_confirm_hours
+
+
 def _hold_reason(active: int, count: int, lost: int, rules: Rules) -> str | None:
-    if count == 0:
+    """Why a list waits for a second sighting (``active``: rows the last list had)."""
+    if count == 0 and active:
         return "holds no rows under its header (a drained list?)"
     limit = max(rules.min_row_loss, rules.max_row_loss_share * active)
     if lost > limit:

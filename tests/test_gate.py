@@ -181,6 +181,12 @@ def test_a_drained_list_is_held_once_then_accepted_when_seen_again() -> None:
     out = feed(pend([]), "2025-11-03T12:00:00Z")
     assert out.accepted and out.note and "persisted" in out.note
     assert {e.status for e in feed.state.pending.entries.values()} == {"missing"}
+    assert feed(pend([]), "2025-11-03T18:00:00Z").accepted  # drained already: data
+
+
+def test_a_first_list_with_no_rows_is_data() -> None:
+    out = Feed()(pend([]), "2025-11-02T12:00:00Z")
+    assert out.accepted and out.events == ()
 
 
 def test_a_loss_is_confirmed_by_the_lost_rows_even_when_others_change() -> None:
