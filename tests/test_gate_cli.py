@@ -154,3 +154,19 @@ def test_the_time_check_holds_for_every_source_of_dating(
     assert "1 accepted, 1 rejected" in result.stdout
     rejected = json.loads(sqlite_cli("snapshots", "--rejected", "--format", "json").stdout)
     assert [(r["observed_at"], r["source"]) for r in rejected] == [(at, source)]
+
+
+def test_a_stale_pending_list_placed_after_a_newer_one_is_held_not_diffed(
+    sqlite_cli: Cli, tmp_path: Path
+) -> None:
+    names = [n for n in CASES if "2026" in n]
+    paths = sheets(tmp_path / "in", *names)
+    late = manifest(tmp_path, [("pendingAgencies01062026.xlsx", "2026-01-07T20:00:00Z", "")])
+    result = sqlite_cli("import", *map(str, paths), "--manifest", str(late))
+    assert (
+        "rejected pendingAgencies01062026.xlsx: stale: brings back 3 rows removed since the "
+        "list of 2026-01-05T22:00:00Z (pendingAgencies01052026pm.xlsx) and lacks 1 added since"
+    ) in result.stderr
+    events = json.loads(sqlite_cli("changes", "--kind", "pending", "--format", "json").stdout)
+    kinds = sorted(e["kind"] for e in events)
+    assert kinds == ["pending.added"] * 6 + ["pending.approved"] * 3
