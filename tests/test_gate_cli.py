@@ -108,7 +108,7 @@ def test_one_typo_date_is_noted_and_the_list_accepted(sqlite_cli: Cli, tmp_path:
 
 
 def test_a_drained_pending_list_is_held_once_then_accepted(sqlite_cli: Cli, tmp_path: Path) -> None:
-    names = [n for n in CASES if n.startswith("pending")]
+    names = [n for n in CASES if n.startswith("pending") and "2025" in n]
     result = sqlite_cli("import", *map(str, sheets(tmp_path / "in", *names)))
     assert (
         "rejected pendingAgencies11052025am.xlsx: holds no rows under its header (a drained "
