@@ -12,6 +12,7 @@ import click
 from common.errors import Ice287gError
 from ice287g.app import end_of_day, parse_moment, start_of_day
 from ice287g.cli.shared import FORMATS, app_of, model_option, progress_bar, state_option
+from ice287g.escape import for_terminal
 from ice287g.importer import Importer, ImportReport, iter_files, read_manifest
 from ice287g.pipeline import Report
 from ice287g.render import EVENT_COLUMNS, changes_markdown, event_rows, render, to_json
@@ -69,7 +70,7 @@ def _print_import(report: ImportReport, result: Report) -> None:
     for path, reason in report.skipped:
         click.echo(f"skipped {path}: {reason}", err=True)
     for _, name, reason in result.rejections:
-        click.echo(f"rejected {name}: {reason}", err=True)
+        click.echo(f"rejected {for_terminal(name)}: {for_terminal(reason)}", err=True)
     click.echo(
         f"{len(report.added)} files archived, {len(report.already)} already known, "
         f"{len(report.skipped)} skipped; {result.processed} snapshots processed "
