@@ -18,7 +18,17 @@ from deepdiff import DeepDiff
 
 from diffs import identity
 from diffs.events import Event, SnapshotRef
-from diffs.gate import Rules, Verdict, check_loss, check_shape, hours_between
+from diffs.gate import (
+    Rules,
+    TimeVerdict,
+    Verdict,
+    check_hold,
+    check_shape,
+    check_stale,
+    check_time,
+    hours_between,
+    remember,
+)
 from diffs.state import (
     ACTIVE,
     APPROVED,
@@ -76,22 +86,43 @@ def apply_snapshot(
     listing: ParsedListing,
     claimed: str | None,
     rules: Rules,
+    forced: bool = False,
 ) -> Outcome:
-    """Gate, resolve identities, and diff one list snapshot against the known state."""
+    """Gate, resolve identities, and diff one list snapshot against the known state.
+    ``forced``: the observed time is vouched for by a maintainer (no time check)."""
     kind = listing.kind
     shape = check_shape(listing, claimed, rules)
     if shape:
         return reject(state, ref, shape, claimed or kind)
+    previous = state.list_state(kind)
+    timing = check_time(listing, ref, previous.typos, forced, rules)
+    if timing.reason:
+        return reject(state, ref, timing.reason, kind)
     ids = [identity.resolve(r, state.aliases) for r in listing.rows]
     keys = {entry_key(a, r.model) for a, r in zip(ids, listing.rows, strict=True)}
-    previous = state.list_state(kind)
     excused = state.participating.listed_keys() if kind == "pending" else set()
-    verdict = check_loss(previous, keys, excused, ref, rules)
+    verdict = check_stale(previous, keys, excused, ref, rules)
+    if verdict.accepted:
+        held = check_hold(previous, keys, excused, ref, rules)
+        verdict = replace(held, note="; ".join(n for n in (verdict.note, held.note) if n) or None)
     if not verdict.accepted:
         kept = replace(previous, loss_candidate=verdict.candidate)
-        rejected = reject(state.with_list(kind, kept), ref, verdict.reason or "", kind)
-        return rejected
-    return _accept(state, ref, listing, rules, verdict, ids)
+        return reject(state.with_list(kind, kept), ref, verdict.reason or "", kind)
+    outcome = _accept(state, ref, listing, rules, verdict, ids)
+    return _remembered(outcome, listing, ref, timing, rules)
+
+
+def _remembered(
+    outcome: Outcome, listing: ParsedListing, ref: SnapshotRef, timing: TimeVerdict, rules: Rules
+) -> Outcome:
+    """The accepted list's keys (after renames) and typo'd dates, kept for the gate."""
+    kind = listing.kind
+    pairs = zip(outcome.agency_ids, listing.rows, strict=True)
+    keys = {entry_key(a, r.model) for a, r in pairs}
+    lst = outcome.state.list_state(kind)
+    lst = replace(lst, recent=remember(lst, ref, keys, rules), typos=lst.typos | timing.typos)
+    notes = "; ".join(n for n in (outcome.note, timing.note) if n) or None
+    return replace(outcome, state=outcome.state.with_list(kind, lst), note=notes)
 
 
 def _accept(
@@ -120,7 +151,8 @@ def _accept(
         before = _models_by_agency(before_entries, touched)
         after = _models_by_agency(state.participating.entries, touched)
         events += _models_changed(before, after, state, last_participating, ref)
-    return Outcome(state, tuple(events), True, note=verdict.note, agency_ids=tuple(ids))
+    note = "; ".join(n for n in (verdict.note, diff.signal()) if n) or None
+    return Outcome(state, tuple(events), True, note=note, agency_ids=tuple(ids))
 
 
 # -- identity -----------------------------------------------------------------------------
@@ -259,6 +291,7 @@ class _ListDiff:
         self.entries = dict(self.previous.entries)
         self.pending = dict(state.pending.entries)
         self.events: list[Event] = []
+        self.already: list[str] = []  # pending rows for agreements already participating
 
     def run(self, rows: dict[str, tuple[str, ListingRow]]) -> list[Event]:
         if self.previous.last is not None and self.previous.last.sha256 == self.ref.sha256:
@@ -305,6 +338,11 @@ class _ListDiff:
     ) -> None:
         first = old.first_seen if old else self.ref
         self.entries[key] = Entry(key, agency_id, row.model or "?", fields, ACTIVE, first, self.ref)
+        if self.kind == "pending" and self._participating(key):
+            # an application listed for an agreement in force: a signal, not an event
+            self.entries[key] = replace(self.entries[key], status=APPROVED)
+            self.already.append(f"{fields.get('agency')} ({row.model})")
+            return
         if self.kind == "pending":
             self.events.append(self._event("pending.added", key, fields, None, fields))
             return
@@ -314,6 +352,16 @@ class _ListDiff:
             self._event(kind, key, fields, before, fields, effective=fields["signed"])
         )
         self._approve_pending(key, fields)
+
+    def _participating(self, key: str) -> bool:
+        entry = self.state.participating.entries.get(key)
+        return entry is not None and entry.status == ACTIVE
+
+    def signal(self) -> str | None:
+        """What the list showed that is not an event (kept in the snapshot's note)."""
+        if not self.already:
+            return None
+        return "listed as pending but already participating: " + "; ".join(self.already)
 
     def _approve_pending(self, key: str, fields: dict[str, Any]) -> None:
         app = self.pending.get(key)

@@ -1,18 +1,33 @@
 """The quality gate: which snapshots may be diffed at all.
 
 A snapshot that fails is archived and reported (``snapshot.rejected``), never diffed,
-so one broken file can never cause a burst of false withdrawals.
+so one broken, misdated or stale file can never cause a burst of false events. The
+rules, each from one principle:
+
+- *Shape*: a list is the list it claims to be.
+- *Time*: a list cannot hold a signing after the moment it was observed, whatever
+  dated it (file name, manifest, ``--observed-at``, HTTP capture, Wayback). A signed
+  date more than ``typo_future_days`` ahead is ICE's typo (a year 5025), not evidence;
+  so is one already taken for a typo in an earlier accepted list; and up to
+  ``max_future_typos`` new future rows are taken for typos. More is a contradiction.
+- *Order*: a list that brings back rows removed since an earlier accepted list and
+  lacks rows added since is that older list arriving late (stale): held, not diffed.
+- *Persistence*: a sudden large loss, a sudden large growth or a list with no rows
+  under its header is held until a later list, ``loss_confirm_hours`` later, shows the
+  same change (the lost rows still gone, the gained rows still there).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from common.times import parse_utc
 from diffs.events import SnapshotRef
-from diffs.state import ACTIVE, ListState, LossCandidate
-from parsers.records import ParsedListing
+from diffs.state import ACTIVE, KeySet, ListState, LossCandidate
+from parsers.records import ListingRow, ParsedListing
+
+SHOWN_ROWS = 5  # rows named in a one-line reason
 
 
 @dataclass(frozen=True)
@@ -26,6 +41,13 @@ class Rules:
     loss_confirm_hours: float = 24.0
     min_rows: int = 1
     rename_similarity: float = 0.85
+    typo_future_days: int = 366
+    max_future_typos: int = 1
+    stale_history: int = 8
+    stale_min_restored: int = 3
+    stale_min_lost: int = 1
+    max_growth_factor: float = 3.0
+    min_growth_rows: int = 100
 
 
 @dataclass(frozen=True)
@@ -38,6 +60,15 @@ class Verdict:
     note: str | None = None
 
 
+@dataclass(frozen=True)
+class TimeVerdict:
+    """The time check's answer: a reason to reject, or the typos it tolerated."""
+
+    reason: str | None = None
+    typos: frozenset[str] = frozenset()
+    note: str | None = None
+
+
 def hours_between(a: str, b: str) -> float:
     return (_at(b) - _at(a)).total_seconds() / 3600.0
 
@@ -47,44 +78,168 @@ def _at(text: str) -> datetime:
 
 
 def check_shape(listing: ParsedListing, claimed: str | None, rules: Rules) -> str | None:
-    """Reasons that need no history: wrong list kind, too few rows."""
+    """Reasons that need no history: wrong list kind, too few rows (an empty list with
+    its header is data, judged by :func:`check_hold`)."""
     if claimed and claimed != listing.kind:
         return f"claims to be the {claimed} list but holds the {listing.kind} list"
-    if len(listing.rows) < rules.min_rows:
-        return f"holds {len(listing.rows)} rows (an empty list)"
+    if 0 < len(listing.rows) < rules.min_rows:
+        return f"holds {len(listing.rows)} rows (fewer than {rules.min_rows})"
     return None
 
 
-def check_loss(
+# -- time -----------------------------------------------------------------------------------
+
+
+def typo_key(row: ListingRow) -> str:
+    """A future signed date in one row, as remembered once taken for a typo."""
+    return f"{row.state}|{row.agency_key}|{row.model}|{row.signed}"
+
+
+def check_time(
+    listing: ParsedListing, ref: SnapshotRef, known: frozenset[str], forced: bool, rules: Rules
+) -> TimeVerdict:
+    """A list cannot hold an agreement signed after its observed time. ``known``: the
+    future dates earlier accepted lists held (typos already flagged). ``forced``: the
+    maintainer vouches for the date, and the check is skipped."""
+    observed = _at(ref.observed_at).date()
+    future = [r for r in listing.rows if _believed(r) and r.signed and r.signed > observed]
+    if forced or not future:
+        return TimeVerdict()
+    far = observed + timedelta(days=rules.typo_future_days)
+    evidence = [r for r in future if r.signed and r.signed <= far and typo_key(r) not in known]
+    if len(evidence) > rules.max_future_typos:
+        return TimeVerdict(reason=_future_reason(evidence, observed))
+    typos = frozenset(typo_key(r) for r in future)
+    note = "signed date taken for a typo (after the observed time): " + _rows_named(future)
+    return TimeVerdict(typos=typos, note=note)
+
+
+def _believed(row: ListingRow) -> bool:
+    """A date the parser repaired or doubts (``signed_doubtful``) is no evidence."""
+    return "signed_doubtful" not in row.flags
+
+
+def _future_reason(rows: list[ListingRow], observed: date) -> str:
+    newest = max(r.signed for r in rows if r.signed)
+    return (
+        f"holds {len(rows)} agreements signed after its observed time {observed}, "
+        f"up to {newest} ({_rows_named(rows)}); date it right, or force the date"
+    )
+
+
+def _rows_named(rows: list[ListingRow]) -> str:
+    ordered = sorted(rows, key=lambda r: (r.signed or date.min, r.row_number), reverse=True)
+    named = [f"row {r.row_number} {r.agency} {r.signed}" for r in ordered[:SHOWN_ROWS]]
+    more = f", {len(rows) - SHOWN_ROWS} more" if len(rows) > SHOWN_ROWS else ""
+    return "; ".join(named) + more
+
+
+# -- order ----------------------------------------------------------------------------------
+
+
+def check_stale(
+    previous: ListState,
+    keys: set[str],
+    participating: set[str],
+    ref: SnapshotRef,
+    rules: Rules,
+) -> Verdict:
+    """A list that restores rows removed since an earlier accepted list and lacks rows
+    added since is that older list arriving late: held, not diffed. For the pending
+    list, an application back on it for an agreement already participating counts as
+    restored. Should the same reversal persist ``loss_confirm_hours``, it is real."""
+    found = _stale_match(previous, keys, participating, rules)
+    if found is None:
+        return Verdict(True)
+    older, restored, lost = found
+    cand = previous.loss_candidate
+    stale = LossCandidate(ref, frozenset(lost), frozenset(restored))
+    persists = cand is not None and _persists(cand, keys)
+    if cand and persists and _waited(cand, ref, rules):
+        return Verdict(True, note=f"reversal held since {cand.first.observed_at} persisted")
+    reason = (
+        f"stale: brings back {len(restored)} rows removed since the list of "
+        f"{older.observed_at} ({older.where or 'unnamed'}) and lacks {len(lost)} added "
+        "since; an older list arriving late"
+    )
+    return Verdict(False, reason, candidate=cand if cand and persists else stale)
+
+
+def _stale_match(
+    previous: ListState, keys: set[str], participating: set[str], rules: Rules
+) -> tuple[KeySet, set[str], set[str]] | None:
+    """The older accepted list this one matches (the most rows restored), if any."""
+    if len(previous.recent) < 2:
+        return None
+    latest = previous.recent[-1].keys
+    back = keys - latest
+    again = back & participating
+    best: tuple[KeySet, set[str], set[str]] | None = None
+    for older in previous.recent[:-1]:
+        restored = (back & (older.keys - latest)) | again
+        lost = set(latest - keys - older.keys)
+        enough = len(restored) >= rules.stale_min_restored and len(lost) >= rules.stale_min_lost
+        if enough and (best is None or len(restored) >= len(best[1])):
+            best = (older, restored, lost)
+    return best
+
+
+def remember(
+    previous: ListState, ref: SnapshotRef, keys: set[str], rules: Rules
+) -> tuple[KeySet, ...]:
+    """The recent accepted key sets after accepting ``keys`` (only changes are kept)."""
+    recent = previous.recent
+    if recent and recent[-1].keys == keys:
+        return recent
+    return (*recent, KeySet(ref.observed_at, ref.where, frozenset(keys)))[-rules.stale_history :]
+
+
+# -- persistence ----------------------------------------------------------------------------
+
+
+def check_hold(
     previous: ListState,
     keys: set[str],
     excused: set[str],
     ref: SnapshotRef,
     rules: Rules,
 ) -> Verdict:
-    """Reject a list that lost a large share of its rows at once, unless the loss
-    persists: the same shrunken list seen again ``loss_confirm_hours`` later."""
+    """Hold a list that lost or gained a large share of its rows at once, or holds no
+    rows, until a later list shows the same change ``loss_confirm_hours`` later."""
     active = {k for k, e in previous.entries.items() if e.status == ACTIVE}
     lost = active - keys - excused
-    limit = max(rules.min_row_loss, rules.max_row_loss_share * len(active))
-    if len(lost) <= limit:
+    gained = keys - previous.listed_keys()
+    reason = _hold_reason(len(active), len(keys), len(lost), rules)
+    if reason is None:
         return Verdict(True)
     cand = previous.loss_candidate
-    if (
-        cand
-        and _similar(cand.keys, keys)
-        and hours_between(cand.first.observed_at, ref.observed_at) >= rules.loss_confirm_hours
-    ):
-        note = f"loss of {len(lost)} rows persisted since {cand.first.observed_at}"
+    persists = cand is not None and _persists(cand, keys)
+    if cand and persists and _waited(cand, ref, rules):
+        note = f"change held since {cand.first.observed_at} persisted: {reason}"
         return Verdict(True, note=note)
-    keep = cand if cand and _similar(cand.keys, keys) else LossCandidate(ref, frozenset(keys))
-    reason = (
-        f"lost {len(lost)} of {len(active)} rows at once "
-        f"(limit {int(limit)}; accepted only if the loss persists)"
-    )
-    return Verdict(False, reason, candidate=keep)
+    keep = cand if cand and persists else LossCandidate(ref, frozenset(lost), frozenset(gained))
+    return Verdict(False, f"{reason}; held until a later list confirms it", candidate=keep)
 
 
-def _similar(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> bool:
-    union = len(a | b)
-    return union == 0 or len(a & b) / union >= 0.9
+def _waited(cand: LossCandidate, ref: SnapshotRef, rules: Rules) -> bool:
+    return hours_between(cand.first.observed_at, ref.observed_at) >= rules.loss_confirm_hours
+
+
+def _hold_reason(active: int, count: int, lost: int, rules: Rules) -> str | None:
+    """Why a list waits for a second sighting (``active``: rows the last list had)."""
+    if count == 0 and active:
+        return "holds no rows under its header (a drained list?)"
+    limit = max(rules.min_row_loss, rules.max_row_loss_share * active)
+    if lost > limit:
+        return f"lost {lost} of {active} rows at once (limit {int(limit)})"
+    grown = count - active
+    if active and count > rules.max_growth_factor * active and grown >= rules.min_growth_rows:
+        return f"grew from {active} to {count} rows at once"
+    return None
+
+
+def _persists(cand: LossCandidate, keys: set[str]) -> bool:
+    """The candidate's lost rows are (nearly all) still absent, its gained rows present."""
+    back = len(cand.keys & keys)
+    gone = len(cand.gained - keys)
+    return back <= 0.1 * len(cand.keys) and gone <= 0.1 * len(cand.gained)

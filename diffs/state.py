@@ -69,11 +69,43 @@ class Entry:
 
 @dataclass(frozen=True)
 class LossCandidate:
-    """A snapshot rejected for losing many rows (``keys``: the rows it lost); if they
-    stay lost in later snapshots, the loss is accepted as real."""
+    """A snapshot held for losing (or gaining) many rows at once, or for holding none:
+    ``keys`` are the rows it lost, ``gained`` the rows it added. If the lost rows stay
+    lost (and the gained stay) in a later snapshot, the change is accepted as real."""
 
     first: SnapshotRef
     keys: frozenset[str]
+    gained: frozenset[str] = frozenset()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "first": ref_to_dict(self.first),
+            "keys": sorted(self.keys),
+            "gained": sorted(self.gained),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> LossCandidate | None:
+        first = ref_from_dict(data["first"]) if data else None
+        if data is None or first is None:
+            return None
+        return cls(first, frozenset(data["keys"]), frozenset(data.get("gained", ())))
+
+
+@dataclass(frozen=True)
+class KeySet:
+    """The keys of one accepted list, kept to recognise a stale list arriving late."""
+
+    observed_at: str
+    where: str
+    keys: frozenset[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"observed_at": self.observed_at, "where": self.where, "keys": sorted(self.keys)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> KeySet:
+        return cls(data["observed_at"], data.get("where", ""), frozenset(data["keys"]))
 
 
 @dataclass(frozen=True)
@@ -84,6 +116,8 @@ class ListState:
     last: SnapshotRef | None = None
     columns: tuple[str, ...] = ()
     loss_candidate: LossCandidate | None = None
+    recent: tuple[KeySet, ...] = ()  # the last accepted key sets, oldest first
+    typos: frozenset[str] = frozenset()  # future signed dates already taken for typos
 
     def listed_keys(self) -> set[str]:
         return {k for k, e in self.entries.items() if e.status in LISTED}
@@ -94,22 +128,20 @@ class ListState:
             "entries": [self.entries[k].to_dict() for k in sorted(self.entries)],
             "last": ref_to_dict(self.last),
             "columns": list(self.columns),
-            "loss_candidate": {"first": ref_to_dict(cand.first), "keys": sorted(cand.keys)}
-            if cand
-            else None,
+            "loss_candidate": cand.to_dict() if cand else None,
+            "recent": [r.to_dict() for r in self.recent],
+            "typos": sorted(self.typos),
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ListState:
-        cand = data.get("loss_candidate")
-        first = ref_from_dict(cand["first"]) if cand else None
         return cls(
             entries={e["key"]: Entry.from_dict(e) for e in data.get("entries", [])},
             last=ref_from_dict(data.get("last")),
             columns=tuple(data.get("columns", ())),
-            loss_candidate=LossCandidate(first, frozenset(cand["keys"]))
-            if cand and first
-            else None,
+            loss_candidate=LossCandidate.from_dict(data.get("loss_candidate")),
+            recent=tuple(KeySet.from_dict(r) for r in data.get("recent", ())),
+            typos=frozenset(data.get("typos", ())),
         )
 
 

@@ -33,6 +33,7 @@ from urllib.parse import unquote, urlsplit
 
 from common.times import utc_iso
 from ice287g.app import App
+from ice287g.escape import for_terminal
 from ice287g.lock import RunLock
 from ice287g.pipeline import Progress, Report
 from parsers.errors import ParseError
@@ -519,7 +520,7 @@ def summary_lines(report: BackfillReport, result: Report) -> Iterator[tuple[str,
         note = " (as in an earlier run; not retried)" if failure.earlier else ""
         yield f"failed {failure.ident}: {failure.reason}{note}", True
     for _, name, reason in result.rejections:
-        yield f"rejected {name}: {reason}", True
+        yield f"rejected {for_terminal(name)}: {for_terminal(reason)}", True
     yield summary(report, result), False
 
 

@@ -281,6 +281,12 @@ def _validate(config: Config) -> Config:
     _check(d.withdraw_after_days >= 0, "diff.withdraw_after_days must be >= 0")
     _check(0 < d.max_row_loss_share <= 1, "diff.max_row_loss_share must be in (0, 1]")
     _check(0 < d.rename_similarity <= 1, "diff.rename_similarity must be in (0, 1]")
+    _check(d.max_growth_factor > 1, "diff.max_growth_factor must be > 1")
+    _check(d.typo_future_days >= 0, "diff.typo_future_days must be >= 0")
+    _check(d.max_future_typos >= 0, "diff.max_future_typos must be >= 0")
+    _check(d.stale_history >= 2, "diff.stale_history must be >= 2")
+    _check(d.stale_min_restored >= 1, "diff.stale_min_restored must be >= 1")
+    _check(d.stale_min_lost >= 1, "diff.stale_min_lost must be >= 1")
     _check(
         config.source.base_url.startswith(("http://", "https://")),
         f"source.base_url must start with http:// or https://, got {config.source.base_url!r}",

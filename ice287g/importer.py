@@ -1,27 +1,24 @@
 """``ice287g import``: bring files into the archive with an honest observed time.
 
 The observed time comes from ``--observed-at``, else from a manifest CSV (columns
-``file`` and ``observed_at``; optional ``list``/``kind``, ``url``), else from the file
-name. A file dated by its name is never placed earlier than the newest signed date
-inside it: such a file is reported and left out.
+``file`` and ``observed_at``; optional ``list``/``kind``, ``url``, ``force``), else from
+the file name. Whatever dated it, the quality gate (``diffs/gate.py``) checks the date
+against the file's contents when the pipeline diffs it; ``--force-date`` (or a manifest
+``force`` cell) records that a maintainer vouches for the date, and the check is skipped.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from common.errors import ConfigError
 from common.times import parse_utc, utc_iso
-from ice287g.parallel import parse_many, parse_one
-from parsers.errors import ParseError
 from parsers.filenames import claimed_kind, date_from_name
 from parsers.formats import SUFFIXES, sniff
-from parsers.records import ParsedListing
 from snapshots.archive import Archive, Observation
 
 SKIPPED_NAMES = {"manifest.csv", "readme.md", "readme.txt", "readme", ".ds_store"}
@@ -33,6 +30,7 @@ class ManifestRow:
     observed_at: datetime
     kind: str | None = None
     url: str | None = None
+    forced: bool = False
 
 
 @dataclass
@@ -84,34 +82,47 @@ def _manifest_row(row: dict[str, str], path: Path, number: int) -> ManifestRow:
         observed,
         kind if kind in ("participating", "pending") else None,
         (row.get("url") or "").strip() or None,
+        _yes(row.get("force"), path, number),
     )
+
+
+def _yes(cell: str | None, path: Path, number: int) -> bool:
+    """A manifest ``force`` cell: empty or no means no."""
+    text = (cell or "").strip().lower()
+    if text in ("", "0", "no", "false"):
+        return False
+    if text in ("1", "yes", "true", "force"):
+        return True
+    raise ConfigError(f"{path} line {number}: force {cell!r} is not yes or no")
 
 
 @dataclass(frozen=True)
 class Dating:
     observed_at: datetime
     how: str
-    trusted: bool
+    forced: bool = False
 
 
-def date_file(path: Path, flag: datetime | None, manifest: dict[str, ManifestRow]) -> Dating | None:
-    """The observed time of a file and where it came from."""
-    if flag is not None:
-        return Dating(flag, "--observed-at", True)
+def date_file(
+    path: Path, flag: datetime | None, manifest: dict[str, ManifestRow], force: bool = False
+) -> Dating | None:
+    """The observed time of a file, where it came from, and whether it is forced."""
     row = manifest.get(str(path)) or manifest.get(path.name)
+    if flag is not None:
+        return Dating(flag, "--observed-at", force)
     if row is not None:
-        return Dating(row.observed_at, "manifest", True)
+        return Dating(row.observed_at, "manifest", force or row.forced)
     named = date_from_name(path.name)
-    return Dating(named.observed_at, named.how, False) if named else None
+    return Dating(named.observed_at, named.how, force) if named else None
 
 
 class Importer:
     """Adds files to the archive (the pipeline diffs them afterwards)."""
 
-    def __init__(self, archive: Archive, now: datetime | None = None) -> None:
+    def __init__(self, archive: Archive, now: datetime | None = None, force: bool = False) -> None:
         self.archive = archive
         self.now = now or datetime.now(UTC)
-        self.parsed: dict[str, ParsedListing | ParseError] = {}
+        self.force = force  # --force-date: every file's date is vouched for
         self._staged: list[tuple[str, Observation]] = []
 
     def import_file(
@@ -131,23 +142,6 @@ class Importer:
         elif obs is not None:
             self._staged.append((str(path), obs))
 
-    def preparse(
-        self, paths: list[Path], flag: datetime | None, manifest: dict[str, ManifestRow]
-    ) -> None:
-        """Parse, in parallel, the files whose dates must be checked against their
-        contents (results are cached for the signed-date check and the pipeline)."""
-        items = []
-        for path in paths:
-            dating = date_file(path, flag, manifest)
-            if dating is None or dating.trusted or path.name.lower() in SKIPPED_NAMES:
-                continue
-            try:
-                data = _read_bounded(path)
-            except OSError:
-                continue
-            items.append((hashlib.sha256(data).hexdigest(), data, path.name))
-        self.parsed.update(parse_many(items))
-
     def commit(self, report: ImportReport) -> None:
         """Record the staged observations in the manifest (one write, one fsync)."""
         new = {o.key for o in self.archive.record_many(obs for _, obs in self._staged)}
@@ -158,7 +152,7 @@ class Importer:
     def _observation(
         self, path: Path, flag: datetime | None, manifest: dict[str, ManifestRow]
     ) -> tuple[str | None, Observation | None]:
-        dating = date_file(path, flag, manifest)
+        dating = date_file(path, flag, manifest, self.force)
         if dating is None:
             return (
                 "no observed time: the name holds no date; give --observed-at or a --manifest row"
@@ -173,10 +167,6 @@ class Importer:
         kind = (row.kind if row else None) or claimed_kind(path.name)
         if sniff(data) == "pdf":
             kind = "moa"
-        trusted = dating.trusted or kind == "moa"
-        problem = None if trusted else self._check_signed(data, path.name, dating)
-        if problem:
-            return problem, None
         sha, _ = self.archive.put(data, SUFFIXES.get(sniff(data), ".bin"))
         return None, Observation(
             sha256=sha,
@@ -187,28 +177,11 @@ class Importer:
             url=row.url if row else None,
             size=len(data),
             suffix=SUFFIXES.get(sniff(data), ".bin"),
+            forced=dating.forced,
         )
-
-    def _check_signed(self, data: bytes, name: str, dating: Dating) -> str | None:
-        """A file is never dated earlier than the newest signed date inside it."""
-        sha = hashlib.sha256(data).hexdigest()
-        if sha not in self.parsed:
-            self.parsed[sha] = parse_one(data, name)
-        parsed = self.parsed[sha]
-        newest = parsed.newest_signed if isinstance(parsed, ParsedListing) else None
-        return _too_early(newest, dating)
 
 
 def _read_bounded(path: Path) -> bytes:
     if path.stat().st_size > MAX_IMPORT_BYTES:
         raise OSError(f"larger than {MAX_IMPORT_BYTES} bytes")
     return path.read_bytes()
-
-
-def _too_early(newest: date | None, dating: Dating) -> str | None:
-    if newest and newest > dating.observed_at.date():
-        return (
-            f"its name dates it {dating.observed_at.date()} but it holds an agreement "
-            f"signed {newest}; date it with --observed-at or a manifest"
-        )
-    return None

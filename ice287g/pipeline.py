@@ -156,7 +156,9 @@ class Pipeline:
                 state, ref, f"unreadable: {parsed.reason}", obs.kind_claimed or "unknown"
             )
         else:
-            outcome = apply_snapshot(state, ref, parsed, obs.kind_claimed, self.rules)
+            outcome = apply_snapshot(
+                state, ref, parsed, obs.kind_claimed, self.rules, forced=obs.forced
+            )
         self._store(session, obs, seq, parsed, outcome)
         return outcome.state, outcome
 

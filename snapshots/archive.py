@@ -38,12 +38,15 @@ class Observation:
     size: int = 0
     suffix: str = ""
     http: dict[str, Any] = field(default_factory=dict)
+    forced: bool = False  # a maintainer vouches for observed_at (no time check)
 
     @property
-    def key(self) -> tuple[str, str, str, str]:
-        """Identity of an observation: recording it twice records nothing new."""
+    def key(self) -> tuple[str, ...]:
+        """Identity of an observation: recording it twice records nothing new (a date
+        forced by a maintainer is another observation than the same one unforced)."""
         where = self.url or self.original_name or ""
-        return (self.sha256, self.observed_at, self.source, where)
+        forced = ("forced",) if self.forced else ()
+        return (self.sha256, self.observed_at, self.source, where, *forced)
 
     @property
     def snapshot_id(self) -> str:
@@ -53,6 +56,8 @@ class Observation:
 
     def to_json(self) -> str:
         data = {k: v for k, v in asdict(self).items() if v not in (None, {}, "")}
+        if not self.forced:
+            del data["forced"]  # lines written before the flag existed stay the same
         return canonical_json(data)
 
     @classmethod
@@ -66,7 +71,7 @@ class Archive:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self.manifest_path = self.root / "manifest.jsonl"
-        self._keys: set[tuple[str, str, str, str]] | None = None
+        self._keys: set[tuple[str, ...]] | None = None
 
     def object_path(self, sha256: str, suffix: str = "") -> Path:
         """Where the bytes with this hash live (the name is the hash, never user input)."""
@@ -131,7 +136,7 @@ class Archive:
         found = {obs.key: obs for obs in self._iter_manifest()}
         return sorted(found.values(), key=lambda o: (o.observed_at, o.key))
 
-    def _load_keys(self) -> set[tuple[str, str, str, str]]:
+    def _load_keys(self) -> set[tuple[str, ...]]:
         if self._keys is None:
             self._keys = {obs.key for obs in self._iter_manifest()}
         return self._keys

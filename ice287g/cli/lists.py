@@ -12,6 +12,7 @@ import click
 from common.errors import Ice287gError
 from ice287g.app import end_of_day, parse_moment, start_of_day
 from ice287g.cli.shared import FORMATS, app_of, model_option, progress_bar, state_option
+from ice287g.escape import for_terminal
 from ice287g.importer import Importer, ImportReport, iter_files, read_manifest
 from ice287g.pipeline import Report
 from ice287g.render import EVENT_COLUMNS, changes_markdown, event_rows, render, to_json
@@ -26,25 +27,34 @@ from store.db import transaction
 @click.option(
     "--manifest",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="CSV with columns file,observed_at (optional list, url).",
+    help="CSV with columns file,observed_at (optional list, url, force).",
 )
 @click.option(
     "--observed-at",
     metavar="DATETIME",
     help="Observed time for every file (ISO 8601, UTC if no offset).",
 )
+@click.option(
+    "--force-date",
+    is_flag=True,
+    help="Vouch for the observed times: a list is not rejected for holding agreements "
+    "signed after them.",
+)
 @click.pass_context
 def import_cmd(
-    ctx: click.Context, paths: tuple[Path, ...], manifest: Path | None, observed_at: str | None
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    manifest: Path | None,
+    observed_at: str | None,
+    force_date: bool,
 ) -> None:
     """Import spreadsheets or saved pages (files or folders, recursively)."""
     app = app_of(ctx)
     flag = parse_moment(observed_at) if observed_at else None
     rows = read_manifest(manifest) if manifest else {}
-    importer = Importer(app.archive)
+    importer = Importer(app.archive, force=force_date)
     report = ImportReport()
     files = list(iter_files(list(paths)))
-    importer.preparse(files, flag, rows)
     with progress_bar("archiving") as update:
         for done, path in enumerate(files, start=1):
             importer.import_file(path, flag, rows, report)
@@ -52,7 +62,7 @@ def import_cmd(
                 update(done, len(files), path.name)
     importer.commit(report)
     with progress_bar("diffing") as update:
-        result = app.pipeline(importer.parsed).process(update)
+        result = app.pipeline().process(update)
     _print_import(report, result)
 
 
@@ -60,7 +70,7 @@ def _print_import(report: ImportReport, result: Report) -> None:
     for path, reason in report.skipped:
         click.echo(f"skipped {path}: {reason}", err=True)
     for _, name, reason in result.rejections:
-        click.echo(f"rejected {name}: {reason}", err=True)
+        click.echo(f"rejected {for_terminal(name)}: {for_terminal(reason)}", err=True)
     click.echo(
         f"{len(report.added)} files archived, {len(report.already)} already known, "
         f"{len(report.skipped)} skipped; {result.processed} snapshots processed "
@@ -248,6 +258,7 @@ def snapshots_cmd(ctx: click.Context, fmt: str, rejected: bool) -> None:
                 "name": s.original_name or s.url,
                 "sha256": s.sha256,
                 "reason": s.reason,
+                "note": s.note,
             }
             for s in queries.snapshots(session)
             if not rejected or s.verdict == "rejected"
@@ -262,7 +273,7 @@ def snapshots_cmd(ctx: click.Context, fmt: str, rejected: bool) -> None:
         "reason",
     )
     if fmt != "table":
-        columns = ("id", *columns, "sha256")
+        columns = ("id", *columns, "note", "sha256")  # note: what the gate tolerated
     click.echo(render(rows, columns, fmt), nl=False)
 
 

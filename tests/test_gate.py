@@ -1,0 +1,262 @@
+"""The quality gate's time, order and persistence rules, on small hand-made lists."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from diffs.engine import Outcome, apply_snapshot
+from diffs.events import SnapshotRef
+from diffs.gate import Rules
+from diffs.state import ProgramState
+from parsers.normalize import agency_key
+from parsers.records import ListingRow, ParsedListing
+
+RULES = Rules(withdraw_after_snapshots=2, withdraw_after_days=0, min_row_loss=3)
+PART_COLS = ("STATE", "AGENCY", "TYPE", "SUPPORT TYPE", "SIGNED", "MOA")
+PEND_COLS = ("STATE", "AGENCY", "TYPE", "SUPPORT TYPE")
+
+
+def row(name: str, model: str = "JEM", signed: str | None = "2025-01-02", n: int = 0) -> ListingRow:
+    return ListingRow(
+        state="TX",
+        agency=name,
+        agency_key=agency_key(name),
+        model=model,
+        signed=date.fromisoformat(signed) if signed else None,
+        row_number=n,
+    )
+
+
+def part(rows: list[ListingRow]) -> ParsedListing:
+    return ParsedListing(kind="participating", rows=tuple(rows), columns=PART_COLS)
+
+
+def pend(rows: list[ListingRow]) -> ParsedListing:
+    rows = [row(r.agency, r.model or "JEM", None) for r in rows]
+    return ParsedListing(kind="pending", rows=tuple(rows), columns=PEND_COLS)
+
+
+class Feed:
+    """Feeds lists through the engine at chosen times, keeping the events."""
+
+    def __init__(self, rules: Rules = RULES) -> None:
+        self.state, self.rules, self.events, self.n = ProgramState(), rules, [], 0
+
+    def __call__(self, lst: ParsedListing, at: str, forced: bool = False) -> Outcome:
+        self.n += 1
+        sha = f"{hash((lst.kind, lst.rows)) & 0xFFFFFFFF:064x}"
+        ref = SnapshotRef(f"s{self.n:03d}", at, sha, lst.kind, f"list{self.n}.xlsx")
+        out = apply_snapshot(self.state, ref, lst, None, self.rules, forced=forced)
+        self.state = out.state
+        self.events.extend(out.events)
+        return out
+
+    def kinds(self, since: int = 0) -> Counter[str]:
+        return Counter(e.kind for e in self.events[since:])
+
+
+BASE = [row(f"Agency {i} Police Department", "TFM", n=i + 2) for i in range(10)]
+
+
+# -- time -----------------------------------------------------------------------------------
+
+
+def test_a_list_holding_signings_after_its_observed_time_is_rejected_naming_them() -> None:
+    feed = Feed()
+    late = [row("Late One PD", signed="2025-08-28", n=40), row("Late Two PD", signed="2025-08-20")]
+    out = feed(part(BASE + late), "2025-08-02T22:00:00Z")
+    assert not out.accepted
+    assert out.reason and out.reason.startswith(
+        "holds 2 agreements signed after its observed time 2025-08-02, up to 2025-08-28"
+    )
+    assert "row 40 Late One PD 2025-08-28" in out.reason
+    assert feed.kinds() == {"snapshot.rejected": 1}
+
+
+def test_a_forced_date_is_believed() -> None:
+    feed = Feed()
+    late = [row("Late One PD", signed="2025-08-28"), row("Late Two PD", signed="2025-08-20")]
+    out = feed(part(BASE + late), "2025-08-02T22:00:00Z", forced=True)
+    assert out.accepted and feed.kinds() == {"agreement.added": 12}
+
+
+def test_one_typo_date_is_flagged_and_the_list_accepted() -> None:
+    feed = Feed()
+    out = feed(part([*BASE, row("Typo PD", signed="2025-12-01", n=9)]), "2025-08-02T12:00:00Z")
+    assert out.accepted
+    assert out.note and "typo" in out.note and "row 9 Typo PD 2025-12-01" in out.note
+
+
+def test_a_date_more_than_a_year_ahead_is_a_typo_not_evidence() -> None:
+    feed = Feed()
+    typos = [row(f"Far {i} PD", signed="2035-01-01") for i in range(3)]
+    assert feed(part(BASE + typos), "2025-08-02T12:00:00Z").accepted
+
+
+def test_a_typo_already_flagged_is_not_new_evidence() -> None:
+    feed = Feed()
+    typo = row("Typo PD", signed="2025-12-01")
+    assert feed(part([*BASE, typo]), "2025-08-02T12:00:00Z").accepted
+    other = row("Other PD", signed="2025-11-01")
+    assert feed(part([*BASE, typo, other]), "2025-08-03T12:00:00Z").accepted
+    third = row("Third PD", signed="2025-10-01")
+    out = feed(part([*BASE, typo, other, third]), "2025-08-04T12:00:00Z")
+    assert out.accepted  # typo and other were flagged before; third is the one new
+    fourth = row("Fourth PD", signed="2025-10-02")
+    fifth = row("Fifth PD", signed="2025-10-03")
+    out = feed(part([*BASE, typo, other, third, fourth, fifth]), "2025-08-05T12:00:00Z")
+    assert not out.accepted and out.reason and out.reason.startswith("holds 2 agreements")
+
+
+def test_a_date_the_parser_doubts_is_no_evidence() -> None:
+    doubtful = ListingRow(
+        "TX", "Repaired PD", agency_key("Repaired PD"), "JEM", signed=date(2025, 9, 9)
+    )
+    doubtful = ListingRow(**{**doubtful.__dict__, "flags": ("signed_doubtful",)})
+    late = row("Late PD", signed="2025-08-28")
+    assert Feed()(part([*BASE, doubtful, late]), "2025-08-02T12:00:00Z").accepted
+
+
+# -- order ----------------------------------------------------------------------------------
+
+
+def test_a_stale_list_arriving_late_is_held_not_diffed() -> None:
+    feed = Feed()
+    feed(part(BASE), "2025-03-01T12:00:00Z")
+    newer = BASE[3:] + [row("Newcomer PD", "WSO")]
+    feed(part(newer), "2025-03-02T12:00:00Z")
+    feed(part(newer), "2025-03-03T12:00:00Z")
+    before = len(feed.events)
+    out = feed(part(BASE), "2025-03-04T12:00:00Z")
+    assert not out.accepted
+    assert out.reason == (
+        "stale: brings back 3 rows removed since the list of 2025-03-01T12:00:00Z "
+        "(list1.xlsx) and lacks 1 added since; an older list arriving late"
+    )
+    assert feed.kinds(before) == {"snapshot.rejected": 1}
+    assert feed(part(newer), "2025-03-04T18:00:00Z").accepted
+    assert feed.kinds(before) == {"snapshot.rejected": 1}
+
+
+def test_a_reversal_that_persists_is_accepted() -> None:
+    feed = Feed()
+    feed(part(BASE), "2025-03-01T12:00:00Z")
+    feed(part(BASE[3:] + [row("Newcomer PD", "WSO")]), "2025-03-02T12:00:00Z")
+    assert not feed(part(BASE), "2025-03-03T12:00:00Z").accepted
+    assert not feed(part(BASE), "2025-03-03T20:00:00Z").accepted
+    out = feed(part(BASE), "2025-03-04T13:00:00Z")
+    assert out.accepted and out.note and "persisted" in out.note
+
+
+def test_a_pending_application_back_for_a_participating_agreement_marks_a_stale_list() -> None:
+    feed = Feed()
+    apps = [row(f"Applicant {i} PD", "TFM") for i in range(6)]
+    feed(part(BASE), "2025-03-01T12:00:00Z")
+    feed(pend(apps), "2025-03-01T12:00:00Z")
+    feed(part(BASE + apps[:4]), "2025-03-02T12:00:00Z")
+    later = apps[4:] + [row("Applicant 9 PD", "WSO")]
+    feed(pend(later), "2025-03-02T12:00:00Z")
+    feed(pend(later), "2025-03-03T12:00:00Z")
+    before = len(feed.events)
+    out = feed(pend(apps), "2025-03-04T12:00:00Z")
+    assert not out.accepted and out.reason and out.reason.startswith("stale: brings back 4 rows")
+    assert "pending.added" not in feed.kinds(before)
+
+
+# -- persistence ----------------------------------------------------------------------------
+
+
+def test_a_drained_list_is_held_once_then_accepted_when_seen_again() -> None:
+    feed = Feed()
+    apps = [row(f"Applicant {i} PD", "TFM") for i in range(5)]
+    feed(part(BASE), "2025-11-01T12:00:00Z")
+    feed(pend(apps), "2025-11-01T12:00:00Z")
+    out = feed(pend([]), "2025-11-02T12:00:00Z")
+    assert not out.accepted and out.reason and "holds no rows under its header" in out.reason
+    out = feed(pend([]), "2025-11-03T12:00:00Z")
+    assert out.accepted and out.note and "persisted" in out.note
+    assert {e.status for e in feed.state.pending.entries.values()} == {"missing"}
+    assert feed(pend([]), "2025-11-03T18:00:00Z").accepted  # drained already: data
+
+
+def test_a_first_list_with_no_rows_is_data() -> None:
+    out = Feed()(pend([]), "2025-11-02T12:00:00Z")
+    assert out.accepted and out.events == ()
+
+
+def test_a_loss_is_confirmed_by_the_lost_rows_even_when_others_change() -> None:
+    feed = Feed()
+    many = [row(f"Agency {i} PD", "TFM") for i in range(30)]
+    feed(part(many), "2025-03-01T12:00:00Z")
+    assert not feed(part(many[:10]), "2025-03-02T12:00:00Z").accepted
+    moving = many[:10] + [row(f"Fresh {i} PD", "JEM") for i in range(4)]
+    out = feed(part(moving), "2025-03-03T13:00:00Z")
+    assert out.accepted and out.note and "persisted" in out.note
+
+
+def test_a_list_that_grows_threefold_at_once_is_held_until_seen_again() -> None:
+    feed = Feed()
+    feed(part(BASE), "2025-03-01T12:00:00Z")
+    grown = BASE + [row(f"Bulk {i} PD", "WSO") for i in range(110)]
+    out = feed(part(grown), "2025-03-02T12:00:00Z")
+    assert not out.accepted and out.reason and out.reason.startswith("grew from 10 to 120 rows")
+    assert feed(part(grown), "2025-03-03T12:00:00Z").accepted
+
+
+# -- properties -----------------------------------------------------------------------------
+
+NAMES = [f"{w} County Sheriff's Office" for w in ("Adams", "Baker", "Clay", "Dixie", "Echols")]
+rows_strategy = st.lists(
+    st.tuples(st.sampled_from(NAMES), st.sampled_from(["JEM", "TFM", "WSO"])),
+    min_size=1,
+    max_size=10,
+    unique=True,
+).map(lambda pairs: [row(n, m) for n, m in pairs])
+
+
+@settings(max_examples=50, deadline=None)
+@given(rows_strategy, st.randoms(use_true_random=False))
+def test_a_permuted_copy_of_an_accepted_list_makes_no_event(
+    rows: list[ListingRow], rnd: random.Random
+) -> None:
+    feed = Feed()
+    assert feed(part(rows), "2025-03-01T12:00:00Z").accepted
+    shuffled = list(rows)
+    rnd.shuffle(shuffled)
+    before = len(feed.events)
+    assert feed(part(shuffled), "2025-03-02T12:00:00Z").accepted
+    assert feed.events[before:] == []
+
+
+@settings(max_examples=50, deadline=None)
+@given(rows_strategy, st.integers(min_value=1, max_value=300), st.booleans())
+def test_a_list_with_two_signings_after_its_time_is_never_accepted_unless_forced(
+    rows: list[ListingRow], days_ahead: int, forced: bool
+) -> None:
+    feed = Feed()
+    ahead = date.fromordinal(date(2025, 3, 1).toordinal() + days_ahead).isoformat()
+    late = [row("Late A PD", signed=ahead), row("Late B PD", "WSO", signed=ahead)]
+    out = feed(part(rows + late), "2025-03-01T12:00:00Z", forced=forced)
+    assert out.accepted == forced
+    if not forced:
+        assert [e.kind for e in out.events] == ["snapshot.rejected"]
+
+
+def test_an_application_listed_for_an_agreement_in_force_is_a_signal_not_an_event() -> None:
+    feed = Feed()
+    feed(part(BASE), "2025-03-01T12:00:00Z")
+    feed(pend([row("Applicant PD", "WSO")]), "2025-03-01T12:00:00Z")
+    before = len(feed.events)
+    out = feed(pend([row("Applicant PD", "WSO"), BASE[0]]), "2025-03-02T12:00:00Z")
+    assert out.accepted and feed.events[before:] == []
+    assert out.note == (
+        "listed as pending but already participating: Agency 0 Police Department (TFM)"
+    )
+    feed(pend([row("Applicant PD", "WSO")]), "2025-03-03T12:00:00Z")
+    feed(pend([row("Applicant PD", "WSO")]), "2025-03-04T12:00:00Z")
+    assert feed.events[before:] == []  # gone again: not approved a second time

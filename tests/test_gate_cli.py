@@ -1,0 +1,172 @@
+"""The quality gate through ``ice287g import``: misdated, typo'd and drained lists,
+written from the hand-made tables in tests/cases/gate/sheets.json."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from snapshots.archive import Archive, Observation
+from tests.conftest import ROOT, Cli
+
+CASES = json.loads((ROOT / "tests/cases/gate/sheets.json").read_text(encoding="utf-8"))
+PARTICIPATING = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED"]
+PENDING = PARTICIPATING[:-1]
+
+
+def sheet(name: str, folder: Path) -> Path:
+    """The case ``name`` written as an .xlsx (signed dates as real date cells)."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(PENDING if name.startswith("pending") else PARTICIPATING)
+    for values in CASES[name]:
+        ws.append([date.fromisoformat(v) if i == 5 else v for i, v in enumerate(values)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    path = folder / name
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def sheets(folder: Path, *names: str) -> list[Path]:
+    folder.mkdir(exist_ok=True)
+    return [sheet(n, folder) for n in names]
+
+
+def manifest(folder: Path, rows: list[tuple[str, str, str]]) -> Path:
+    path = folder / "observed.csv"
+    lines = ["file,observed_at,force"] + [",".join(r) for r in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_manifest_date_contradicted_by_the_signings_is_rejected_in_one_line(
+    sqlite_cli: Cli, tmp_path: Path
+) -> None:
+    first, late = sheets(
+        tmp_path / "in",
+        "participatingAgencies07302025pm.xlsx",
+        "participatingAgencies08022025pm.xlsx",
+    )
+    dates = [(first.name, "2025-07-30T22:00:00Z", ""), (late.name, "2025-08-02T22:00:00Z", "")]
+    result = sqlite_cli(
+        "import", str(first), str(late), "--manifest", str(manifest(tmp_path, dates))
+    )
+    line = (
+        "rejected participatingAgencies08022025pm.xlsx: holds 2 agreements signed after its "
+        "observed time 2025-08-02, up to 2025-08-28 (row 6 Epsilon Police Department "
+        "2025-08-28; row 5 Delta County Sheriff's Office 2025-08-20)"
+    )
+    assert line in result.stderr
+    assert "(1 accepted, 1 rejected)" in result.stdout
+    rejected = json.loads(sqlite_cli("snapshots", "--rejected", "--format", "json").stdout)
+    assert [r["reason"].split(",")[0] for r in rejected] == [
+        "holds 2 agreements signed after its observed time 2025-08-02"
+    ]
+
+
+def test_a_forced_date_is_accepted_from_the_flag_or_the_manifest(
+    sqlite_cli: Cli, tmp_path: Path
+) -> None:
+    (late,) = sheets(tmp_path / "in", "participatingAgencies08022025pm.xlsx")
+    result = sqlite_cli(
+        "import", str(late), "--observed-at", "2025-08-02T22:00:00Z", "--force-date"
+    )
+    assert "(1 accepted, 0 rejected)" in result.stdout
+    forced = manifest(tmp_path, [(late.name, "2025-08-03T22:00:00Z", "yes")])
+    result = sqlite_cli("import", str(late), "--manifest", str(forced))
+    assert "1 files archived" in result.stdout and "0 rejected" in result.stdout
+    lines = (sqlite_cli.snapshots / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
+    assert all(json.loads(x)["forced"] is True for x in lines)
+
+
+def test_a_bad_force_cell_is_a_one_line_error(sqlite_cli: Cli, tmp_path: Path) -> None:
+    (late,) = sheets(tmp_path / "in", "participatingAgencies08022025pm.xlsx")
+    bad = manifest(tmp_path, [(late.name, "2025-08-03T22:00:00Z", "perhaps")])
+    result = sqlite_cli("import", str(late), "--manifest", str(bad), expect=None)
+    assert result.exit_code != 0 and "force 'perhaps' is not yes or no" in result.stderr
+
+
+def test_one_typo_date_is_noted_and_the_list_accepted(sqlite_cli: Cli, tmp_path: Path) -> None:
+    paths = sheets(
+        tmp_path / "in",
+        "participatingAgencies07302025pm.xlsx",
+        "participatingAgencies08042025am.xlsx",
+    )
+    result = sqlite_cli("import", *map(str, paths))
+    assert "(2 accepted, 0 rejected)" in result.stdout
+    snaps = json.loads(sqlite_cli("snapshots", "--format", "json").stdout)
+    notes = [s.get("note") or "" for s in snaps]
+    assert any("typo" in n and "Zeta Police Department 2025-12-01" in n for n in notes), snaps
+
+
+def test_a_drained_pending_list_is_held_once_then_accepted(sqlite_cli: Cli, tmp_path: Path) -> None:
+    names = [n for n in CASES if n.startswith("pending") and "2025" in n]
+    result = sqlite_cli("import", *map(str, sheets(tmp_path / "in", *names)))
+    assert (
+        "rejected pendingAgencies11052025am.xlsx: holds no rows under its header (a drained "
+        "list?); held until a later list confirms it"
+    ) in result.stderr
+    assert "(2 accepted, 1 rejected)" in result.stdout
+    before = json.loads(sqlite_cli("status", "--as-of", "2025-11-05", "--format", "json").stdout)
+    after = json.loads(sqlite_cli("status", "--as-of", "2025-11-06", "--format", "json").stdout)
+    assert (before["pending"], after["pending"]) == (2, 0)
+
+
+def test_a_real_list_whose_only_future_date_is_a_typo_is_accepted_and_a_day_early_is_not(
+    sqlite_cli: Cli, tmp_path: Path
+) -> None:
+    """ICE's 8 July 2025 list has one signed cell typed 5025-07-07: a typo, not a
+    contradiction. Dated a day before its newest signing (30 rows signed 7 July), it is rejected."""
+    case = (ROOT / "tests/cases/xlsx/real_july_addendum_year_5025.xlsx").read_bytes()
+    named = tmp_path / "participatingAgencies07082025pm.xlsx"
+    named.write_bytes(case)
+    assert "(1 accepted, 0 rejected)" in sqlite_cli("import", str(named)).stdout
+    early = tmp_path / "early" / "list.xlsx"
+    early.parent.mkdir()
+    early.write_bytes(case)
+    result = sqlite_cli("import", str(early), "--observed-at", "2025-07-06T12:00:00Z")
+    assert (
+        "rejected list.xlsx: holds 30 agreements signed after its observed time 2025-07-06, "
+        "up to 2025-07-07" in result.stderr
+    )
+
+
+@pytest.mark.parametrize("source", ["live", "wayback", "import"])
+def test_the_time_check_holds_for_every_source_of_dating(
+    sqlite_cli: Cli, tmp_path: Path, source: str
+) -> None:
+    (late,) = sheets(tmp_path / "in", "participatingAgencies08022025pm.xlsx")
+    archive = Archive(sqlite_cli.snapshots)
+    data = late.read_bytes()
+    sha, _ = archive.put(data, ".xlsx")
+    at = "2025-08-02T22:00:00Z"
+    base = Observation(sha, at, source, "participating", late.name, size=len(data), suffix=".xlsx")
+    archive.record_many([base, replace(base, observed_at="2025-08-29T22:00:00Z")])
+    result = sqlite_cli("rebuild")
+    assert "1 accepted, 1 rejected" in result.stdout
+    rejected = json.loads(sqlite_cli("snapshots", "--rejected", "--format", "json").stdout)
+    assert [(r["observed_at"], r["source"]) for r in rejected] == [(at, source)]
+
+
+def test_a_stale_pending_list_placed_after_a_newer_one_is_held_not_diffed(
+    sqlite_cli: Cli, tmp_path: Path
+) -> None:
+    names = [n for n in CASES if "2026" in n]
+    paths = sheets(tmp_path / "in", *names)
+    late = manifest(tmp_path, [("pendingAgencies01062026.xlsx", "2026-01-07T20:00:00Z", "")])
+    result = sqlite_cli("import", *map(str, paths), "--manifest", str(late))
+    assert (
+        "rejected pendingAgencies01062026.xlsx: stale: brings back 3 rows removed since the "
+        "list of 2026-01-05T22:00:00Z (pendingAgencies01052026pm.xlsx) and lacks 1 added since"
+    ) in result.stderr
+    events = json.loads(sqlite_cli("changes", "--kind", "pending", "--format", "json").stdout)
+    kinds = sorted(e["kind"] for e in events)
+    assert kinds == ["pending.added"] * 6 + ["pending.approved"] * 3
