@@ -2,7 +2,7 @@
 
 One call handles one snapshot of one list. Agreements and pending applications are
 ``agency x model``; a row that vanishes is only *missing* until its absence persists
-(``withdraw_after_snapshots`` distinct published versions, or ``withdraw_after_days``),
+(``withdraw_after_snapshots`` distinct published versions and ``withdraw_after_days``),
 and only then withdrawn (or, for a pending application, approved or dropped). The
 withdrawal is dated by the observations that bracket the disappearance, not by the
 snapshot that confirmed it.
@@ -19,6 +19,7 @@ from deepdiff import DeepDiff
 from diffs import identity
 from diffs.events import Event, SnapshotRef
 from diffs.gate import Rules, Verdict, check_loss, check_shape, hours_between
+from diffs.links import LINK_FIELDS, same_document
 from diffs.state import (
     ACTIVE,
     APPROVED,
@@ -362,11 +363,16 @@ class _ListDiff:
         )
 
     def _confirmed(self, entry: Entry) -> bool:
+        """Flicker is not withdrawal: an absence is confirmed only once it has lasted
+        ``withdraw_after_days`` AND been seen in ``withdraw_after_snapshots`` distinct
+        versions of the list (ICE drops rows for a day or a week and puts them back)."""
         rules = self.rules
-        if len(entry.missing_versions) >= rules.withdraw_after_snapshots:
-            return True
+        if len(entry.missing_versions) < rules.withdraw_after_snapshots:
+            return False
         since = entry.missing_since
-        if since is None or entry.missing_observations < 2 or rules.withdraw_after_days <= 0:
+        if rules.withdraw_after_days <= 0:
+            return True
+        if since is None:
             return False
         return (
             hours_between(since.observed_at, self.ref.observed_at) >= 24 * rules.withdraw_after_days
@@ -389,7 +395,9 @@ class _ListDiff:
         changed = [
             k
             for k in changed_fields(old.fields, fields)
-            if not self._filled_in(k, old) and not _published_link(k, old.fields, fields)
+            if not self._filled_in(k, old)
+            and not _published_link(k, old.fields, fields)
+            and not _same_link(k, old.fields, fields)
         ]
         if not changed:
             return []
@@ -446,6 +454,12 @@ class _ListDiff:
 def _published_link(name: str, old: dict[str, Any], new: dict[str, Any]) -> bool:
     """A link appearing where there was none is ``moa.published``, not a change."""
     return name in ("moa_url", "addendum_url") and not old.get(name) and bool(new.get(name))
+
+
+def _same_link(name: str, old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """A link rewritten to the same document (a SafeLinks wrapper added or removed, the
+    scheme or host case changed) is not a change (``diffs/links.py``)."""
+    return name in LINK_FIELDS and same_document(old.get(name), new.get(name))
 
 
 def _flat(values: dict[str, Any]) -> bool:
