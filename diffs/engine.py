@@ -16,10 +16,11 @@ from typing import Any
 
 from deepdiff import DeepDiff
 
-from diffs import identity
+from diffs import identity, relabel
 from diffs.events import Event, SnapshotRef
 from diffs.gate import Rules, Verdict, check_loss, check_shape, hours_between
 from diffs.links import LINK_FIELDS, same_document
+from diffs.relabel import entry_key
 from diffs.state import (
     ACTIVE,
     APPROVED,
@@ -53,10 +54,6 @@ class Outcome:
     reason: str | None = None
     note: str | None = None
     agency_ids: tuple[str, ...] = ()
-
-
-def entry_key(agency_id: str, model: str | None) -> str:
-    return f"{agency_id}|{model or '?'}"
 
 
 def reject(state: ProgramState, ref: SnapshotRef, reason: str, kind: str) -> Outcome:
@@ -130,75 +127,14 @@ def _accept(
 def _resolve_identities(
     state: ProgramState, ref: SnapshotRef, listing: ParsedListing, rules: Rules, ids: list[str]
 ) -> tuple[ProgramState, list[str], list[Event]]:
-    """Detect renames among the resolved ids, and register new agencies."""
-    by_id: dict[str, list[ListingRow]] = defaultdict(list)
-    for agency_id, row in zip(ids, listing.rows, strict=True):
-        by_id[agency_id].append(row)
-    unknown = [
-        identity.group_rows(a, rs) for a, rs in sorted(by_id.items()) if a not in state.agencies
-    ]
-    vanished = _vanished(state.list_state(listing.kind), set(by_id), state)
-    events: list[Event] = []
-    aliases = dict(state.aliases)
-    renamed: dict[str, str] = {}
-    for new, old in identity.match_renames(unknown, vanished, rules.rename_similarity):
-        aliases[identity.alias_key(new.state, new.key)] = old.agency_id
-        renamed[new.agency_id] = old.agency_id
-        start = state.list_state(listing.kind).last
-        events.append(
-            _rename_event(state.agencies[old.agency_id], by_id[new.agency_id][0], start, ref)
-        )
-    ids = [renamed.get(a, a) for a in ids]
-    agencies = _register(state.agencies, ids, listing.rows, renamed)
-    return replace(state, aliases=aliases, agencies=agencies), ids, events
-
-
-def _vanished(lst: ListState, present: set[str], state: ProgramState) -> list[identity.AgencyRows]:
-    """Agencies listed before that have no row now, as rename candidates."""
-    groups: dict[str, list[Entry]] = defaultdict(list)
-    for entry in lst.entries.values():
-        if entry.status == ACTIVE and entry.agency_id not in present:
-            groups[entry.agency_id].append(entry)
-    result = []
-    for agency_id, entries in sorted(groups.items()):
-        agency = state.agencies[agency_id]
-        result.append(
-            identity.AgencyRows(
-                agency_id=agency_id,
-                state=agency.state,
-                key=agency.key,
-                models=frozenset(e.model for e in entries),
-                signed=frozenset(e.fields["signed"] for e in entries if e.fields.get("signed")),
-                moa_urls=frozenset(e.fields["moa_url"] for e in entries if e.fields.get("moa_url")),
-            )
-        )
-    return result
-
-
-def _rename_event(
-    old: Agency, row: ListingRow, start: SnapshotRef | None, ref: SnapshotRef
-) -> Event:
-    before, after = {"name": old.name}, {"name": row.agency}
-    if row.state != old.state:
-        before["state"], after["state"] = old.state, row.state
-    return Event(
-        kind="agency.renamed",
-        subject=old.id,
-        end=ref,
-        start=start,
-        state=row.state,
-        agency=row.agency,
-        agency_id=old.id,
-        before=before,
-        after=after,
-    )
+    """Detect relabels (``diffs/relabel.py``), and register new agencies."""
+    found = relabel.detect(state, ref, listing, ids, rules.rename_similarity)
+    agencies = _register(found.state.agencies, found.ids, listing.rows)
+    return replace(found.state, agencies=agencies), found.ids, found.events
 
 
 def _register(
-    agencies: dict[str, Agency],
-    ids: list[str],
-    rows: tuple[ListingRow, ...],
-    renamed: dict[str, str],
+    agencies: dict[str, Agency], ids: list[str], rows: tuple[ListingRow, ...]
 ) -> dict[str, Agency]:
     result = dict(agencies)
     for agency_id, row in zip(ids, rows, strict=True):
