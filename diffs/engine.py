@@ -129,8 +129,9 @@ def _resolve_identities(
 ) -> tuple[ProgramState, list[str], list[Event]]:
     """Detect relabels (``diffs/relabel.py``), and register new agencies."""
     found = relabel.detect(state, ref, listing, ids, rules.rename_similarity)
+    events = found.events + relabel.renames(found.state, ref, listing, found.ids)
     agencies = _register(found.state.agencies, found.ids, listing.rows)
-    return replace(found.state, agencies=agencies), found.ids, found.events
+    return replace(found.state, agencies=agencies), found.ids, events
 
 
 def _register(

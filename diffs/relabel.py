@@ -13,12 +13,14 @@ Pure functions of (state, listing): no I/O.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from diffs import identity
 from diffs.events import Event, SnapshotRef
 from diffs.links import canonical_link
 from diffs.state import ACTIVE, LISTED, Entry, ProgramState
+from parsers.normalize import agency_key
 from parsers.records import ListingRow, ParsedListing
 
 
@@ -64,10 +66,9 @@ def detect(
             and old.agency_id not in present
             and new.agency_id not in listed_agencies
         )
-        if agency_wide:
+        if agency_wide:  # the event comes from renames(), as for a reviewed alias
             renamed[new.agency_id] = old.agency_id
             aliases[identity.alias_key(new.state, new.name_key)] = old.agency_id
-            events.append(_renamed(state, old, rows[new.key][1], start, ref))
             continue
         agency, row = rows[new.key]
         entries.pop(old.key, None)
@@ -141,28 +142,51 @@ def _last_seen(entry: Entry, last: SnapshotRef | None) -> SnapshotRef | None:
     return last if entry.status == ACTIVE else entry.last_seen
 
 
-def _renamed(
-    state: ProgramState,
-    old: identity.Label,
-    row: ListingRow,
-    start: SnapshotRef | None,
-    ref: SnapshotRef,
-) -> Event:
-    agency = state.agencies[old.agency_id]
-    before, after = {"name": agency.name}, {"name": row.agency}
-    if row.state != agency.state:
-        before["state"], after["state"] = agency.state, row.state
-    return Event(
-        kind="agency.renamed",
-        subject=agency.id,
-        end=ref,
-        start=start,
-        state=row.state,
-        agency=row.agency,
-        agency_id=agency.id,
-        before=before,
-        after=after,
-    )
+def renames(
+    state: ProgramState, ref: SnapshotRef, listing: ParsedListing, ids: list[str]
+) -> list[Event]:
+    """``agency.renamed`` for each agency listed before whose rows now all carry another
+    name (or another state). Compared within one list, on the names its entries were
+    last listed under, so a variant name on the other list is not a rename."""
+    previous = state.list_state(listing.kind)
+    listed: dict[str, list[Entry]] = defaultdict(list)
+    for entry in previous.entries.values():
+        if entry.status in LISTED:
+            listed[entry.agency_id].append(entry)
+    rows: dict[str, list[ListingRow]] = defaultdict(list)
+    for agency_id, row in zip(ids, listing.rows, strict=True):
+        rows[agency_id].append(row)
+    events = []
+    for agency_id in sorted(set(rows) & set(listed)):
+        entries = sorted(listed[agency_id], key=lambda e: e.key)
+        old_keys = {agency_key(e.fields.get("agency") or "") for e in entries}
+        row = rows[agency_id][0]
+        agency = state.agencies.get(agency_id)
+        if agency is None:  # new: it holds only agreements relabelled to it just now
+            continue
+        moved = agency.state not in {r.state for r in rows[agency_id]}
+        if old_keys & {r.agency_key for r in rows[agency_id]} and not moved:
+            continue
+        before = {"name": entries[0].fields.get("agency") or agency.name}
+        after = {"name": row.agency}
+        if moved:
+            before["state"], after["state"] = agency.state, row.state
+        starts = [_last_seen(e, previous.last) for e in entries]
+        start = max((s for s in starts if s), key=lambda s: s.observed_at, default=None)
+        events.append(
+            Event(
+                kind="agency.renamed",
+                subject=agency_id,
+                end=ref,
+                start=start,
+                state=row.state,
+                agency=row.agency,
+                agency_id=agency_id,
+                before=before,
+                after=after,
+            )
+        )
+    return events
 
 
 def _relabelled(
