@@ -144,7 +144,9 @@ def _register(
             result[agency_id] = Agency(agency_id, row.state, row.agency, row.agency_key)
         elif row.agency != known.name or row.state != known.state:
             aliases = tuple(sorted(set(known.aliases) | {known.name}))
-            result[agency_id] = replace(known, name=row.agency, state=row.state, aliases=aliases)
+            result[agency_id] = replace(
+                known, name=row.agency, state=row.state, key=row.agency_key, aliases=aliases
+            )
     return result
 
 

@@ -15,6 +15,7 @@ only a near-identical name (a typo fixed) is a relabel.
 
 from __future__ import annotations
 
+import csv
 import difflib
 import tomllib
 from collections.abc import Mapping
@@ -25,6 +26,7 @@ from parsers.normalize import agency_key
 from parsers.records import ListingRow
 
 ALIAS_FILE = Path(__file__).with_name("aliases.toml")
+REGISTRY_FILE = Path(__file__).with_name("agency_ids.csv")
 
 
 def alias_key(state: str, key: str) -> str:
@@ -36,17 +38,40 @@ def make_agency_id(state: str, key: str) -> str:
     return f"{state.lower()}-{key.replace(' ', '-')}" if key else f"{state.lower()}-unnamed"
 
 
-def load_aliases(path: Path = ALIAS_FILE) -> dict[str, str]:
-    """Reviewed aliases: ``alias_key(state, key of name)`` -> agency id of ``same_as``."""
+def load_registry(path: Path = REGISTRY_FILE) -> dict[str, str]:
+    """The shipped, reviewed registry of agency ids (``agency_ids.csv``: every name and
+    state an agency was listed under -> its id), so two installs and an archive started
+    at any date give the same ids. ``alias_key(state, key)`` -> agency id."""
+    if not path.exists():
+        return {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return {alias_key(r["state"], r["name_key"]): r["agency_id"] for r in rows}
+
+
+def load_aliases(
+    path: Path = ALIAS_FILE, registry: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Reviewed aliases: ``alias_key(state, key of name)`` -> agency id of ``same_as``
+    (the registry's id for that name, else the id the name makes)."""
     if not path.exists():
         return {}
     data = tomllib.loads(path.read_text(encoding="utf-8"))
+    registry = registry or {}
     result: dict[str, str] = {}
     for item in data.get("alias", []):
         state = str(item["state"]).upper()
-        target = make_agency_id(state, agency_key(item["same_as"]))
+        target_key = agency_key(item["same_as"])
+        target = registry.get(alias_key(state, target_key)) or make_agency_id(state, target_key)
         result[alias_key(state, agency_key(item["name"]))] = target
     return result
+
+
+def initial_aliases(archive_ids: Mapping[str, str]) -> dict[str, str]:
+    """What the engine starts from: the shipped registry, then the ids this archive
+    minted, then the reviewed aliases (a reviewed alias overrides)."""
+    registry = load_registry()
+    return {**registry, **archive_ids, **load_aliases(registry=registry)}
 
 
 def resolve(row: ListingRow, aliases: Mapping[str, str]) -> str:

@@ -4,13 +4,17 @@ hand-made lists (the cases are ICE's own, from the corpus)."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from diffs.gate import Rules
+from diffs.identity import load_aliases, load_registry
 from diffs.links import canonical_link, same_document
+from diffs.state import ProgramState
 from parsers.records import ListingRow
+from snapshots.archive import IdRegistry
 from tests.test_engine import BASE, Replay, listing, row
 
 MOA = "https://www.ice.gov/doclib/287gMOA/AlachuaCoSheriffsOfficeFL_TFM_MOA_02262025.pdf"
@@ -201,3 +205,46 @@ def test_a_list_relabelled_gives_only_rename_events(
     kinds = {e.kind for e in r.events[first:]}
     assert kinds <= {"agency.renamed", "agreement.changed"}
     assert r.kinds()["agency.renamed"] == sum(flip for *_, flip in specs)
+
+
+# -- stable ids -----------------------------------------------------------------------------
+
+
+def test_the_shipped_registry_gives_every_name_of_an_agency_one_id() -> None:
+    registry = load_registry()
+    assert registry["NY|lake placid police department"] == "fl-lake-placid-police-department"
+    assert registry["MA|crow wing county sheriff office"] == "mn-crow-wing-county-sheriff-office"
+    melbourne = {registry[f"FL|{k}melbourne police department"] for k in ("", "city ")}
+    assert melbourne == {"fl-melbourne-police-department"}
+    arkansas = {registry[f"AR|arkansas state police{k}"] for k in ("", " department")}
+    assert arkansas == {"ar-arkansas-state-police-department"}
+    assert all(i.split("-", 1)[0].isalpha() and i == i.lower() for i in registry.values())
+
+
+def test_a_registered_name_in_a_wrong_state_gets_the_agency_id() -> None:
+    r = Replay()
+    r.state = ProgramState(aliases=load_registry())
+    r.feed(listing([row("Lake Placid Police Department", "TFM", "NY", "2025-02-26")]))
+    [added] = r.events
+    assert added.agency_id == "fl-lake-placid-police-department"
+
+
+def test_a_reviewed_alias_points_at_the_registry_id(tmp_path: Path) -> None:
+    toml = tmp_path / "aliases.toml"
+    toml.write_text(
+        '[[alias]]\nstate = "FL"\nname = "Melbourne PD"\nsame_as = "City of Melbourne Police'
+        ' Department"\n'
+    )
+    aliases = load_aliases(toml, load_registry())
+    assert aliases["FL|melbourne police department"] == "fl-melbourne-police-department"
+
+
+def test_the_archive_keeps_the_ids_it_minted_append_only(tmp_path: Path) -> None:
+    ids = IdRegistry(tmp_path)
+    ids.append({"TX|new agency": "tx-new-agency"})
+    ids.append({"TX|new agency": "tx-other", "TX|newer": "tx-newer"})
+    with ids.path.open("a") as handle:
+        handle.write('{"name": "TX|torn"')  # a killed write
+    assert ids.load() == {"TX|new agency": "tx-new-agency", "TX|newer": "tx-newer"}
+    ids.append({"TX|after": "tx-after"})
+    assert ids.load()["TX|after"] == "tx-after"
