@@ -2,7 +2,7 @@
 
 One call handles one snapshot of one list. Agreements and pending applications are
 ``agency x model``; a row that vanishes is only *missing* until its absence persists
-(``withdraw_after_snapshots`` distinct published versions, or ``withdraw_after_days``),
+(``withdraw_after_snapshots`` distinct published versions and ``withdraw_after_days``),
 and only then withdrawn (or, for a pending application, approved or dropped). The
 withdrawal is dated by the observations that bracket the disappearance, not by the
 snapshot that confirmed it.
@@ -16,7 +16,7 @@ from typing import Any
 
 from deepdiff import DeepDiff
 
-from diffs import identity
+from diffs import identity, relabel
 from diffs.events import Event, SnapshotRef
 from diffs.gate import (
     Rules,
@@ -29,6 +29,8 @@ from diffs.gate import (
     hours_between,
     remember,
 )
+from diffs.links import LINK_FIELDS, same_document
+from diffs.relabel import entry_key
 from diffs.state import (
     ACTIVE,
     APPROVED,
@@ -62,10 +64,6 @@ class Outcome:
     reason: str | None = None
     note: str | None = None
     agency_ids: tuple[str, ...] = ()
-
-
-def entry_key(agency_id: str, model: str | None) -> str:
-    return f"{agency_id}|{model or '?'}"
 
 
 def reject(state: ProgramState, ref: SnapshotRef, reason: str, kind: str) -> Outcome:
@@ -161,75 +159,15 @@ def _accept(
 def _resolve_identities(
     state: ProgramState, ref: SnapshotRef, listing: ParsedListing, rules: Rules, ids: list[str]
 ) -> tuple[ProgramState, list[str], list[Event]]:
-    """Detect renames among the resolved ids, and register new agencies."""
-    by_id: dict[str, list[ListingRow]] = defaultdict(list)
-    for agency_id, row in zip(ids, listing.rows, strict=True):
-        by_id[agency_id].append(row)
-    unknown = [
-        identity.group_rows(a, rs) for a, rs in sorted(by_id.items()) if a not in state.agencies
-    ]
-    vanished = _vanished(state.list_state(listing.kind), set(by_id), state)
-    events: list[Event] = []
-    aliases = dict(state.aliases)
-    renamed: dict[str, str] = {}
-    for new, old in identity.match_renames(unknown, vanished, rules.rename_similarity):
-        aliases[identity.alias_key(new.state, new.key)] = old.agency_id
-        renamed[new.agency_id] = old.agency_id
-        start = state.list_state(listing.kind).last
-        events.append(
-            _rename_event(state.agencies[old.agency_id], by_id[new.agency_id][0], start, ref)
-        )
-    ids = [renamed.get(a, a) for a in ids]
-    agencies = _register(state.agencies, ids, listing.rows, renamed)
-    return replace(state, aliases=aliases, agencies=agencies), ids, events
-
-
-def _vanished(lst: ListState, present: set[str], state: ProgramState) -> list[identity.AgencyRows]:
-    """Agencies listed before that have no row now, as rename candidates."""
-    groups: dict[str, list[Entry]] = defaultdict(list)
-    for entry in lst.entries.values():
-        if entry.status == ACTIVE and entry.agency_id not in present:
-            groups[entry.agency_id].append(entry)
-    result = []
-    for agency_id, entries in sorted(groups.items()):
-        agency = state.agencies[agency_id]
-        result.append(
-            identity.AgencyRows(
-                agency_id=agency_id,
-                state=agency.state,
-                key=agency.key,
-                models=frozenset(e.model for e in entries),
-                signed=frozenset(e.fields["signed"] for e in entries if e.fields.get("signed")),
-                moa_urls=frozenset(e.fields["moa_url"] for e in entries if e.fields.get("moa_url")),
-            )
-        )
-    return result
-
-
-def _rename_event(
-    old: Agency, row: ListingRow, start: SnapshotRef | None, ref: SnapshotRef
-) -> Event:
-    before, after = {"name": old.name}, {"name": row.agency}
-    if row.state != old.state:
-        before["state"], after["state"] = old.state, row.state
-    return Event(
-        kind="agency.renamed",
-        subject=old.id,
-        end=ref,
-        start=start,
-        state=row.state,
-        agency=row.agency,
-        agency_id=old.id,
-        before=before,
-        after=after,
-    )
+    """Detect relabels (``diffs/relabel.py``), and register new agencies."""
+    found = relabel.detect(state, ref, listing, ids, rules.rename_similarity)
+    events = found.events + relabel.renames(found.state, ref, listing, found.ids)
+    agencies = _register(found.state.agencies, found.ids, listing.rows)
+    return replace(found.state, agencies=agencies), found.ids, events
 
 
 def _register(
-    agencies: dict[str, Agency],
-    ids: list[str],
-    rows: tuple[ListingRow, ...],
-    renamed: dict[str, str],
+    agencies: dict[str, Agency], ids: list[str], rows: tuple[ListingRow, ...]
 ) -> dict[str, Agency]:
     result = dict(agencies)
     for agency_id, row in zip(ids, rows, strict=True):
@@ -238,7 +176,9 @@ def _register(
             result[agency_id] = Agency(agency_id, row.state, row.agency, row.agency_key)
         elif row.agency != known.name or row.state != known.state:
             aliases = tuple(sorted(set(known.aliases) | {known.name}))
-            result[agency_id] = replace(known, name=row.agency, state=row.state, aliases=aliases)
+            result[agency_id] = replace(
+                known, name=row.agency, state=row.state, key=row.agency_key, aliases=aliases
+            )
     return result
 
 
@@ -410,11 +350,16 @@ class _ListDiff:
         )
 
     def _confirmed(self, entry: Entry) -> bool:
+        """Flicker is not withdrawal: an absence is confirmed only once it has lasted
+        ``withdraw_after_days`` AND been seen in ``withdraw_after_snapshots`` distinct
+        versions of the list (ICE drops rows for a day or a week and puts them back)."""
         rules = self.rules
-        if len(entry.missing_versions) >= rules.withdraw_after_snapshots:
-            return True
+        if len(entry.missing_versions) < rules.withdraw_after_snapshots:
+            return False
         since = entry.missing_since
-        if since is None or entry.missing_observations < 2 or rules.withdraw_after_days <= 0:
+        if rules.withdraw_after_days <= 0:
+            return True
+        if since is None:
             return False
         return (
             hours_between(since.observed_at, self.ref.observed_at) >= 24 * rules.withdraw_after_days
@@ -437,7 +382,9 @@ class _ListDiff:
         changed = [
             k
             for k in changed_fields(old.fields, fields)
-            if not self._filled_in(k, old) and not _published_link(k, old.fields, fields)
+            if not self._filled_in(k, old)
+            and not _published_link(k, old.fields, fields)
+            and not _same_link(k, old.fields, fields)
         ]
         if not changed:
             return []
@@ -494,6 +441,12 @@ class _ListDiff:
 def _published_link(name: str, old: dict[str, Any], new: dict[str, Any]) -> bool:
     """A link appearing where there was none is ``moa.published``, not a change."""
     return name in ("moa_url", "addendum_url") and not old.get(name) and bool(new.get(name))
+
+
+def _same_link(name: str, old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """A link rewritten to the same document (a SafeLinks wrapper added or removed, the
+    scheme or host case changed) is not a change (``diffs/links.py``)."""
+    return name in LINK_FIELDS and same_document(old.get(name), new.get(name))
 
 
 def _flat(values: dict[str, Any]) -> bool:

@@ -20,6 +20,7 @@ KINDS = (
     "agreement.changed",
     "agency.models_changed",
     "agency.renamed",
+    "agreement.relabelled",
     "pending.added",
     "pending.approved",
     "pending.dropped",

@@ -35,7 +35,7 @@ class Rules:
     """The engine's tunable rules (see ``[diff]`` in config.toml)."""
 
     withdraw_after_snapshots: int = 2
-    withdraw_after_days: float = 3.0
+    withdraw_after_days: float = 10.0
     max_row_loss_share: float = 0.25
     min_row_loss: int = 20
     loss_confirm_hours: float = 24.0

@@ -1,16 +1,24 @@
-"""Agency identity: stable ids, reviewed aliases, and rename detection.
+"""Agency identity: stable ids, reviewed aliases, and relabel detection.
 
-An agency's id is made from its state and the identity key of the first name it was
-seen under (``tx-harris-county-sheriff-office``) and never changes. Other names reach
-it through aliases: those reviewed by hand in ``aliases.toml`` beside this file, and
-those the engine detects as renames (recorded as ``agency.renamed`` events).
+An agency's id is made from its state and the identity key of a name
+(``tx-harris-county-sheriff-office``) and never changes. Other names reach it through
+aliases: those reviewed by hand in ``aliases.toml`` beside this file, and those the
+engine detects as relabels (recorded as ``agency.renamed`` or ``agreement.relabelled``).
+
+The relabel principle: an agreement is its papers, not its label. When, in one window,
+one agreement leaves a list and another arrives with the same model and the same papers
+(the same signed date, or the same MOA document once links are repaired), under a close
+name in the same state, or under the same name in a state ICE corrected, it is one
+agreement relabelled, never a withdrawal and an addition. Without papers to compare,
+only a near-identical name (a typo fixed) is a relabel.
 """
 
 from __future__ import annotations
 
+import csv
 import difflib
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +26,7 @@ from parsers.normalize import agency_key
 from parsers.records import ListingRow
 
 ALIAS_FILE = Path(__file__).with_name("aliases.toml")
+REGISTRY_FILE = Path(__file__).with_name("agency_ids.csv")
 
 
 def alias_key(state: str, key: str) -> str:
@@ -29,17 +38,40 @@ def make_agency_id(state: str, key: str) -> str:
     return f"{state.lower()}-{key.replace(' ', '-')}" if key else f"{state.lower()}-unnamed"
 
 
-def load_aliases(path: Path = ALIAS_FILE) -> dict[str, str]:
-    """Reviewed aliases: ``alias_key(state, key of name)`` -> agency id of ``same_as``."""
+def load_registry(path: Path = REGISTRY_FILE) -> dict[str, str]:
+    """The shipped, reviewed registry of agency ids (``agency_ids.csv``: every name and
+    state an agency was listed under -> its id), so two installs and an archive started
+    at any date give the same ids. ``alias_key(state, key)`` -> agency id."""
+    if not path.exists():
+        return {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return {alias_key(r["state"], r["name_key"]): r["agency_id"] for r in rows}
+
+
+def load_aliases(
+    path: Path = ALIAS_FILE, registry: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Reviewed aliases: ``alias_key(state, key of name)`` -> agency id of ``same_as``
+    (the registry's id for that name, else the id the name makes)."""
     if not path.exists():
         return {}
     data = tomllib.loads(path.read_text(encoding="utf-8"))
+    registry = registry or {}
     result: dict[str, str] = {}
     for item in data.get("alias", []):
         state = str(item["state"]).upper()
-        target = make_agency_id(state, agency_key(item["same_as"]))
+        target_key = agency_key(item["same_as"])
+        target = registry.get(alias_key(state, target_key)) or make_agency_id(state, target_key)
         result[alias_key(state, agency_key(item["name"]))] = target
     return result
+
+
+def initial_aliases(archive_ids: Mapping[str, str]) -> dict[str, str]:
+    """What the engine starts from: the shipped registry, then the ids this archive
+    minted, then the reviewed aliases (a reviewed alias overrides)."""
+    registry = load_registry()
+    return {**registry, **archive_ids, **load_aliases(registry=registry)}
 
 
 def resolve(row: ListingRow, aliases: Mapping[str, str]) -> str:
@@ -50,76 +82,110 @@ def resolve(row: ListingRow, aliases: Mapping[str, str]) -> str:
 
 
 @dataclass(frozen=True)
-class AgencyRows:
-    """The rows one unresolved or vanished agency has in a list."""
+class Label:
+    """One agreement as a list shows it: who, where, which model, which papers."""
 
+    key: str
     agency_id: str
     state: str
-    key: str
-    models: frozenset[str]
-    signed: frozenset[str]
-    moa_urls: frozenset[str]
+    name_key: str
+    model: str
+    signed: str | None = None
+    document: str | None = None
 
 
-def group_rows(agency_id: str, rows: Iterable[ListingRow]) -> AgencyRows:
-    rows = list(rows)
-    return AgencyRows(
-        agency_id=agency_id,
-        state=rows[0].state,
-        key=rows[0].agency_key,
-        models=frozenset(r.model or "?" for r in rows),
-        signed=frozenset(r.signed.isoformat() for r in rows if r.signed),
-        moa_urls=frozenset(r.moa_url for r in rows if r.moa_url),
-    )
+# Words that say what kind of body an agency is, not which one. Names are compared on
+# what is left (their core): "Arkansas State Police" and "Arkansas State Police
+# Department", "City of Melbourne Police Department" and "Melbourne Police Department"
+# share the core, while "Newcomer Police Department" and "Delta Police Department" do not.
+GENERIC_WORDS = frozenset(
+    {
+        "city", "town", "township", "village", "borough", "county", "state", "of", "the",
+        "and", "police", "department", "dept", "sheriff", "sheriffs", "office", "agency",
+        "board", "commissioners", "bocc",
+    }
+)  # fmt: skip
+CLOSE_CORE = 0.65  # with the same papers, cores this similar (or nested) are one agency
+TYPO_NAME = 0.92  # without papers, only names this similar...
+NESTED_ONLY = 2.0  # a core threshold no similarity reaches: only nested cores match
+TYPO_CORE = 0.8  # ...whose cores are this similar (or nested) are one agency: a typo fixed
 
 
 def similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b).ratio()
 
 
-def is_rename(new: AgencyRows, old: AgencyRows, threshold: float) -> bool:
-    """Whether a vanished agency and a new one are the same agency under a new name.
+def same_papers(a: Label, b: Label) -> bool:
+    """The same signed date, or the same MOA document (links compared repaired)."""
+    return bool(a.signed and a.signed == b.signed) or bool(a.document and a.document == b.document)
 
-    The same models are required, and the same state unless ICE corrected the state
-    of an agency whose name and papers are unchanged. Then either the names are very close,
-    or the names are fairly close and the signed dates or MOA links agree (which tells
-    apart e.g. Lake County and Lee County, whose names are close too)."""
-    if new.models != old.models:
+
+def close_names(a: str, b: str, core_threshold: float = CLOSE_CORE) -> bool:
+    """Names close enough to be one agency: one core inside the other (a name of generic
+    words only, such as "Department of State Police", inside the other name), or cores
+    at least ``core_threshold`` similar."""
+    core_a, core_b = _core(a), _core(b)
+    if not core_a or not core_b:
+        return bool(a and b) and (a in b or b in a)
+    if set(core_a) <= set(core_b) or set(core_b) <= set(core_a):
+        return True
+    return similarity(" ".join(core_a), " ".join(core_b)) >= core_threshold
+
+
+def _core(name: str) -> list[str]:
+    return [w for w in name.split() if w not in GENERIC_WORDS]
+
+
+def is_relabel(new: Label, old: Label, threshold: float) -> bool:
+    """Whether an arriving agreement and a leaving one are one agreement relabelled."""
+    if new.model != old.model:
         return False
-    score = similarity(new.key, old.key)
-    same_papers = bool(new.signed and new.signed == old.signed) or bool(
-        new.moa_urls and new.moa_urls & old.moa_urls
-    )
-    if new.state != old.state:
-        return same_papers and new.key == old.key
-    if same_papers:
-        return score >= 0.6 or _contains(new.key, old.key)
-    return score >= max(threshold, 0.92)
+    papers = same_papers(new, old)
+    if new.state != old.state:  # a state corrected: same papers and the same name
+        return papers and (
+            new.name_key == old.name_key or similarity(new.name_key, old.name_key) >= threshold
+        )
+    if papers:
+        return close_names(new.name_key, old.name_key)
+    return close_names(new.name_key, old.name_key, TYPO_CORE) and similarity(
+        new.name_key, old.name_key
+    ) >= max(threshold, TYPO_NAME)
 
 
-def _contains(a: str, b: str) -> bool:
-    return bool(a and b) and (a in b or b in a)
+def is_duplicate(new: Label, listed: Label) -> bool:
+    """An arriving row that repeats an agreement still listed, under a variant name:
+    the same state, model and signed date, and either the same MOA document and close
+    names or, without documents to compare, one name's core inside the other's."""
+    if (new.state, new.model) != (listed.state, listed.model) or new.agency_id == listed.agency_id:
+        return False
+    if not (new.signed and new.signed == listed.signed):
+        return False
+    if new.document and listed.document:
+        if new.document != listed.document:
+            return False
+        return close_names(new.name_key, listed.name_key)
+    return close_names(new.name_key, listed.name_key, NESTED_ONLY)
 
 
-def match_renames(
-    new: list[AgencyRows], vanished: list[AgencyRows], threshold: float
-) -> list[tuple[AgencyRows, AgencyRows]]:
-    """Pair new agencies with vanished ones, best match first, each used once."""
+def match_relabels(
+    new: list[Label], old: list[Label], threshold: float
+) -> list[tuple[Label, Label]]:
+    """Pair arriving agreements with leaving ones, closest names first, each used once."""
     scored = sorted(
         (
-            (similarity(n.key, o.key), n.agency_id, o.agency_id, n, o)
+            (-similarity(n.name_key, o.name_key), n.key, o.key, n, o)
             for n in new
-            for o in vanished
-            if is_rename(n, o, threshold)
+            for o in old
+            if is_relabel(n, o, threshold)
         ),
-        key=lambda t: (-t[0], t[1], t[2]),
+        key=lambda t: t[:3],
     )
     used_new: set[str] = set()
     used_old: set[str] = set()
     pairs = []
-    for _, n_id, o_id, n, o in scored:
-        if n_id not in used_new and o_id not in used_old:
-            used_new.add(n_id)
-            used_old.add(o_id)
+    for _, n_key, o_key, n, o in scored:
+        if n_key not in used_new and o_key not in used_old:
+            used_new.add(n_key)
+            used_old.add(o_key)
             pairs.append((n, o))
     return pairs

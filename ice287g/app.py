@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from common.errors import ConfigError
 from common.times import utc_iso
 from diffs.gate import Rules
-from diffs.identity import load_aliases
+from diffs.identity import initial_aliases
 from diffs.moa_reviewed import REVIEWED_FILE, ReviewedDocument, ReviewedError, load_reviewed
 from ice287g import __version__
 from ice287g.config import Config, MoaSettings
@@ -27,7 +27,7 @@ from parsers.ocr import Ocr, find_tesseract
 from scraper.fetch import Fetcher
 from scraper.policy import FetchPolicy, build_client, make_user_agent
 from scraper.wayback import WaybackClient
-from snapshots.archive import Archive
+from snapshots.archive import Archive, IdRegistry
 from store.db import open_engine
 
 
@@ -62,7 +62,7 @@ class App:
             self.engine,
             self.archive,
             self.rules(),
-            load_aliases(),
+            initial_aliases(IdRegistry(self.archive.root).load()),
             cache,
             self.ocr,
             self.reviewed(),

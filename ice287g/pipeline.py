@@ -21,6 +21,7 @@ from common.times import parse_utc
 from diffs.engine import Outcome, apply_snapshot, reject
 from diffs.events import SnapshotRef
 from diffs.gate import Rules
+from diffs.identity import alias_key
 from diffs.moa_reviewed import ReviewedDocument, merge_reviewed
 from diffs.moa_rules import apply_moa
 from diffs.state import ProgramState
@@ -28,7 +29,7 @@ from ice287g.parallel import parse_many, parse_one
 from parsers.errors import ParseError
 from parsers.ocr import Ocr
 from parsers.records import ParsedListing
-from snapshots.archive import Archive, Observation
+from snapshots.archive import Archive, IdRegistry, Observation
 from store import moa as moa_store
 from store import writer
 from store.db import transaction
@@ -140,6 +141,16 @@ class Pipeline:
                 progress(report.processed, total, obs.original_name or obs.url or obs.sha256)
         writer.save_state(session, state, sort_key(batch[-1]))
         writer.write_projections(session, state)
+        self._record_ids(state)
+
+    def _record_ids(self, state: ProgramState) -> None:
+        """Keep the ids minted (and names aliased) in this batch in the archive's id
+        registry, so a rebuild gives every agency the id it has now."""
+        current = {alias_key(a.state, a.key): a.id for a in state.agencies.values()}
+        new = {k: v for k, v in {**current, **state.aliases}.items() if k not in self.aliases}
+        if new:
+            IdRegistry(self.archive.root).append(new)
+            self.aliases.update(new)
 
     def _one(
         self, session: Session, state: ProgramState, obs: Observation, seq: int

@@ -21,6 +21,7 @@ KIND_LABELS = {
     "agreement.changed": "agreements changed",
     "agency.models_changed": "agencies whose models changed",
     "agency.renamed": "agencies renamed",
+    "agreement.relabelled": "agreements relabelled",
     "pending.added": "pending applications added",
     "pending.approved": "pending applications approved",
     "pending.dropped": "pending applications dropped",
@@ -95,6 +96,9 @@ def describe(event: dict[str, Any]) -> str:
         return f"{who}: " + "; ".join(parts)
     if kind in ("agency.renamed",):
         return f"{event.get('state')} · {before.get('name')} → {after.get('name')}"
+    if kind == "agreement.relabelled":
+        old = f"{before.get('state')} · {before.get('agency')}"
+        return f"{old} → {after.get('state')} · {after.get('agency')} ({event.get('model')})"
     if kind == "agency.models_changed":
         return (
             f"{who}: {', '.join(before.get('models', []))} → {', '.join(after.get('models', []))}"

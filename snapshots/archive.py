@@ -4,6 +4,7 @@ Layout under the archive root::
 
     objects/5e/5e79be05...bf.xlsx   the bytes, named only by their hash
     manifest.jsonl                  one line per observation (append-only)
+    registry/agency_ids.jsonl       agency ids minted here (append-only, see IdRegistry)
 
 An *observation* is "these bytes were seen at this time from this source". The same
 bytes observed twice are stored once and observed twice; the same observation recorded
@@ -146,6 +147,37 @@ class Archive:
             return
         with self.manifest_path.open(encoding="utf-8") as handle:
             yield from _parse_lines(handle)
+
+
+class IdRegistry:
+    """The agency ids minted while this archive was processed (``registry/agency_ids.jsonl``,
+    append-only): ``STATE|name key`` -> agency id. Kept beside the raw files so a rebuild
+    reuses them, whatever rules or shipped registry come later."""
+
+    def __init__(self, root: Path) -> None:
+        self.path = Path(root) / "registry" / "agency_ids.jsonl"
+
+    def load(self) -> dict[str, str]:
+        """Every recorded pair; the first record of a name wins (ids never change)."""
+        found: dict[str, str] = {}
+        if not self.path.exists():
+            return found
+        for line in self.path.read_text(encoding="utf-8").splitlines():
+            try:
+                item = json.loads(line)
+                found.setdefault(str(item["name"]), str(item["id"]))
+            except (ValueError, KeyError, TypeError):
+                continue  # a torn last line
+        return found
+
+    def append(self, pairs: dict[str, str]) -> None:
+        if not pairs:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lead = "\n" if _ends_torn(self.path) else ""
+        lines = [json.dumps({"name": k, "id": pairs[k]}, sort_keys=True) for k in sorted(pairs)]
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(lead + "\n".join(lines) + "\n")
 
 
 def _parse_lines(lines: Iterable[str]) -> Iterator[Observation]:

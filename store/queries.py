@@ -76,6 +76,7 @@ def _row_dict(row: ListingRowModel) -> dict[str, Any]:
         "state": row.state,
         "agency": row.agency,
         "agency_id": row.agency_id,
+        "agreement_id": f"{row.agency_id}|{row.model or '?'}",
         "model": row.model,
         "type": row.agency_type,
         "county": row.county,

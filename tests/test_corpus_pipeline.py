@@ -130,3 +130,34 @@ def _zip_bomb() -> bytes:
             for _ in range(300):
                 member.write(chunk)
     return buffer.getvalue()
+
+
+def test_status_exports_carry_agency_and_agreement_ids(imported: Cli) -> None:
+    out = imported("status", "--as-of", "2025-04-04", "--list", "participating", "--format", "csv")
+    header, first = out.stdout.splitlines()[:2]
+    assert header.startswith("state,agency,agency_id,agreement_id,model")
+    state, _, agency_id, agreement_id, model = first.split(",")[:5]
+    assert agency_id.startswith(state.lower() + "-") and agreement_id == f"{agency_id}|{model}"
+
+
+def test_importing_from_july_gives_the_same_ids_as_from_february(
+    imported: Cli, sqlite_cli: Cli, corpus: Path, tmp_path: Path
+) -> None:
+    """Ids do not depend on where the archive starts (the shipped registry)."""
+    from parsers.filenames import date_from_name
+
+    folder = tmp_path / "from-july"
+    folder.mkdir()
+    for path in sorted((corpus / "ice-sheets/participating").iterdir()):
+        named = date_from_name(path.name)
+        if named and named.observed_at.isoformat() >= "2025-07-01":
+            shutil.copy(path, folder / path.name)
+    sqlite_cli("import", str(folder))
+    args = ("status", "--as-of", "2025-08-29", "--list", "participating", "--format", "json")
+    late = {(r["state"], r["agency"], r["model"]): r["agency_id"] for r in _rows(sqlite_cli(*args))}
+    full = {(r["state"], r["agency"], r["model"]): r["agency_id"] for r in _rows(imported(*args))}
+    assert len(late) > 900 and late == full
+
+
+def _rows(result: object) -> list[dict[str, str]]:
+    return list(json.loads(result.stdout))  # type: ignore[attr-defined]

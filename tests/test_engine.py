@@ -115,8 +115,9 @@ def test_reinstated_after_withdrawal() -> None:
     r = Replay()
     r.feed(listing(BASE))
     r.feed(listing(BASE[:3]))
-    r.feed(listing(BASE[:3] + [row("Zeta PD", "TFM")]))
-    r.feed(listing(BASE + [row("Zeta PD", "TFM")]))
+    zeta = row("Zeta PD", "TFM", signed="2025-02-01")  # other papers: not Delta relabelled
+    r.feed(listing(BASE[:3] + [zeta]))
+    r.feed(listing(BASE + [zeta]))
     assert r.kinds()["agreement.reinstated"] == 1
 
 

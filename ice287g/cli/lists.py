@@ -115,6 +115,8 @@ def status(ctx: click.Context, as_of: str | None, which: str, fmt: str) -> None:
             columns = (
                 "state",
                 "agency",
+                "agency_id",
+                "agreement_id",
                 "model",
                 "type",
                 "county",

@@ -1,0 +1,37 @@
+"""Links compared as documents, not as text.
+
+Principle: a link names a document; two cell values that lead to the same document are
+the same value. ICE wraps and unwraps its MOA links in Outlook SafeLinks redirects,
+writes ``http`` or ``https``, upper- or lower-case hosts and different percent-encodings
+of one path: none of that is a change. The stored value keeps what ICE published; only
+the comparison uses the repaired, canonical form.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+from parsers.urls import repair_url
+
+LINK_FIELDS = ("moa_url", "addendum_url")
+
+
+def canonical_link(raw: str | None) -> str | None:
+    """The document a link leads to: redirect wrappers removed, scheme and host case
+    folded, the path percent-decoded. None for no link or text that is not a link."""
+    if not raw:
+        return None
+    repaired = repair_url(raw)
+    if repaired is None:
+        return " ".join(raw.split()).lower() or None
+    parts = urlsplit(repaired)
+    host = (parts.hostname or "").lower()
+    if host == "ice.gov":
+        host = "www.ice.gov"
+    scheme = "https" if parts.scheme in ("http", "https") else parts.scheme
+    return urlunsplit((scheme, host, unquote(parts.path), unquote(parts.query), ""))
+
+
+def same_document(a: str | None, b: str | None) -> bool:
+    """Whether two link values lead to the same document (both empty counts as same)."""
+    return canonical_link(a) == canonical_link(b)

@@ -1,0 +1,213 @@
+"""Relabels applied to the known state: one agreement under a new label is not a
+withdrawal plus an addition. The rules are in ``diffs/identity.py``; this module pairs
+the agreements leaving and arriving in one window and carries the pairs into the state.
+
+- an agency whose agreements all arrive under a new name (or a corrected state) keeps
+  its id: the new name becomes an alias, and ``agency.renamed`` says so;
+- an agreement that moves to another agency id (ICE moved Crow Wing County's WSO
+  agreement from MA to the MN agency that already held its TFM one) keeps its history:
+  ``agreement.relabelled``;
+- a row that repeats an agreement still listed, under a variant name, is that agreement.
+Pure functions of (state, listing): no I/O.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+
+from diffs import identity
+from diffs.events import Event, SnapshotRef
+from diffs.links import canonical_link
+from diffs.state import ACTIVE, LISTED, Entry, ProgramState
+from parsers.normalize import agency_key
+from parsers.records import ListingRow, ParsedListing
+
+
+def entry_key(agency_id: str, model: str | None) -> str:
+    return f"{agency_id}|{model or '?'}"
+
+
+@dataclass(frozen=True)
+class Relabels:
+    """What relabel detection found in one listing."""
+
+    state: ProgramState
+    ids: list[str]
+    events: list[Event]
+
+
+def detect(
+    state: ProgramState,
+    ref: SnapshotRef,
+    listing: ParsedListing,
+    ids: list[str],
+    threshold: float,
+) -> Relabels:
+    """Pair leaving and arriving agreements of one list; rename or move the pairs."""
+    previous = state.list_state(listing.kind)
+    listed = {k: e for k, e in previous.entries.items() if e.status in LISTED}
+    rows = _first_rows(listing.rows, ids)
+    arriving = [_row_label(k, *rows[k]) for k in sorted(rows) if k not in listed]
+    leaving = [_entry_label(e, state) for k, e in sorted(listed.items()) if k not in rows]
+    present = set(ids)
+    listed_agencies = {e.agency_id for e in listed.values()}
+    renamed: dict[str, str] = {}
+    aliases = dict(state.aliases)
+    events: list[Event] = []
+    entries = dict(previous.entries)
+    for new, old in identity.match_relabels(arriving, leaving, threshold):
+        old_entry = listed[old.key]
+        start = _last_seen(old_entry, previous.last)
+        if renamed.get(new.agency_id) == old.agency_id:
+            continue  # another agreement of an agency already renamed
+        agency_wide = (
+            new.agency_id not in renamed
+            and old.agency_id not in present
+            and new.agency_id not in listed_agencies
+        )
+        if agency_wide:  # the event comes from renames(), as for a reviewed alias
+            renamed[new.agency_id] = old.agency_id
+            aliases[identity.alias_key(new.state, new.name_key)] = old.agency_id
+            continue
+        agency, row = rows[new.key]
+        entries.pop(old.key, None)
+        fields = {**old_entry.fields, "agency": row.agency}
+        entries[new.key] = replace(old_entry, key=new.key, agency_id=agency, fields=fields)
+        events.append(_relabelled(state, old, new, row, start, ref))
+    duplicates = _duplicates(arriving, listed, rows, renamed, listed_agencies, state)
+    for agency_id, target in duplicates.items():
+        renamed[agency_id] = target
+        row = next(r for a, r in rows.values() if a == agency_id)
+        aliases[identity.alias_key(row.state, row.agency_key)] = target
+    new_list = replace(previous, entries=entries)
+    state = replace(state.with_list(listing.kind, new_list), aliases=aliases)
+    return Relabels(state, [renamed.get(a, a) for a in ids], events)
+
+
+def _duplicates(
+    arriving: list[identity.Label],
+    listed: dict[str, Entry],
+    rows: dict[str, tuple[str, ListingRow]],
+    renamed: dict[str, str],
+    listed_agencies: set[str],
+    state: ProgramState,
+) -> dict[str, str]:
+    """Arriving agencies whose rows repeat agreements still listed (new id -> listed id)."""
+    still = [_entry_label(e, state) for k, e in sorted(listed.items()) if k in rows]
+    found: dict[str, str] = {}
+    for new in arriving:
+        if new.agency_id in renamed or new.agency_id in listed_agencies:
+            continue
+        match = next((o for o in still if identity.is_duplicate(new, o)), None)
+        if match is not None:
+            found.setdefault(new.agency_id, match.agency_id)
+    return found
+
+
+def _first_rows(rows: tuple[ListingRow, ...], ids: list[str]) -> dict[str, tuple[str, ListingRow]]:
+    result: dict[str, tuple[str, ListingRow]] = {}
+    for agency_id, row in zip(ids, rows, strict=True):
+        result.setdefault(entry_key(agency_id, row.model), (agency_id, row))
+    return result
+
+
+def _row_label(key: str, agency_id: str, row: ListingRow) -> identity.Label:
+    return identity.Label(
+        key=key,
+        agency_id=agency_id,
+        state=row.state,
+        name_key=row.agency_key,
+        model=row.model or "?",
+        signed=row.signed.isoformat() if row.signed else None,
+        document=canonical_link(row.moa_url),
+    )
+
+
+def _entry_label(entry: Entry, state: ProgramState) -> identity.Label:
+    agency = state.agencies[entry.agency_id]
+    return identity.Label(
+        key=entry.key,
+        agency_id=entry.agency_id,
+        state=agency.state,
+        name_key=agency.key,
+        model=entry.model,
+        signed=entry.fields.get("signed"),
+        document=canonical_link(entry.fields.get("moa_url")),
+    )
+
+
+def _last_seen(entry: Entry, last: SnapshotRef | None) -> SnapshotRef | None:
+    """An ACTIVE entry was in the list's last snapshot; a MISSING one, in its last_seen."""
+    return last if entry.status == ACTIVE else entry.last_seen
+
+
+def renames(
+    state: ProgramState, ref: SnapshotRef, listing: ParsedListing, ids: list[str]
+) -> list[Event]:
+    """``agency.renamed`` for each agency listed before whose rows now all carry another
+    name (or another state). Compared within one list, on the names its entries were
+    last listed under, so a variant name on the other list is not a rename."""
+    previous = state.list_state(listing.kind)
+    listed: dict[str, list[Entry]] = defaultdict(list)
+    for entry in previous.entries.values():
+        if entry.status in LISTED:
+            listed[entry.agency_id].append(entry)
+    rows: dict[str, list[ListingRow]] = defaultdict(list)
+    for agency_id, row in zip(ids, listing.rows, strict=True):
+        rows[agency_id].append(row)
+    events = []
+    for agency_id in sorted(set(rows) & set(listed)):
+        entries = sorted(listed[agency_id], key=lambda e: e.key)
+        old_keys = {agency_key(e.fields.get("agency") or "") for e in entries}
+        row = rows[agency_id][0]
+        agency = state.agencies.get(agency_id)
+        if agency is None:  # new: it holds only agreements relabelled to it just now
+            continue
+        moved = agency.state not in {r.state for r in rows[agency_id]}
+        if old_keys & {r.agency_key for r in rows[agency_id]} and not moved:
+            continue
+        before = {"name": entries[0].fields.get("agency") or agency.name}
+        after = {"name": row.agency}
+        if moved:
+            before["state"], after["state"] = agency.state, row.state
+        starts = [_last_seen(e, previous.last) for e in entries]
+        start = max((s for s in starts if s), key=lambda s: s.observed_at, default=None)
+        events.append(
+            Event(
+                kind="agency.renamed",
+                subject=agency_id,
+                end=ref,
+                start=start,
+                state=row.state,
+                agency=row.agency,
+                agency_id=agency_id,
+                before=before,
+                after=after,
+            )
+        )
+    return events
+
+
+def _relabelled(
+    state: ProgramState,
+    old: identity.Label,
+    new: identity.Label,
+    row: ListingRow,
+    start: SnapshotRef | None,
+    ref: SnapshotRef,
+) -> Event:
+    agency = state.agencies[old.agency_id]
+    return Event(
+        kind="agreement.relabelled",
+        subject=new.key,
+        end=ref,
+        start=start,
+        state=row.state,
+        agency=row.agency,
+        agency_id=new.agency_id,
+        model=new.model,
+        effective_date=new.signed,
+        before={"agency": agency.name, "state": agency.state, "agency_id": old.agency_id},
+        after={"agency": row.agency, "state": row.state, "agency_id": new.agency_id},
+    )

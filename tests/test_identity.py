@@ -1,0 +1,250 @@
+"""Truth of the record: link wrappers, flicker, relabels and stable agency ids, on small
+hand-made lists (the cases are ICE's own, from the corpus)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from diffs.gate import Rules
+from diffs.identity import load_aliases, load_registry
+from diffs.links import canonical_link, same_document
+from diffs.state import ProgramState
+from parsers.records import ListingRow
+from snapshots.archive import IdRegistry
+from tests.test_engine import BASE, Replay, listing, row
+
+MOA = "https://www.ice.gov/doclib/287gMOA/AlachuaCoSheriffsOfficeFL_TFM_MOA_02262025.pdf"
+SAFE = (
+    "https://gcc02.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.ice.gov%2Fdoclib"
+    "%2F287gMOA%2FAlachuaCoSheriffsOfficeFL_TFM_MOA_02262025.pdf&data=05%7C02%7Cx&reserved=0"
+)
+
+
+def test_a_safelinks_wrapper_leads_to_the_same_document() -> None:
+    assert canonical_link(SAFE) == canonical_link(MOA)
+    assert same_document(
+        "HTTP://WWW.ICE.GOV/doclib/287gMOA/a%20b.pdf", "https://www.ice.gov/doclib/287gMOA/a b.pdf"
+    )
+    assert not same_document(MOA, MOA.replace("02262025", "02.26.2025"))
+
+
+def test_a_safelinks_only_change_is_no_event_and_the_stored_value_is_ices() -> None:
+    r = Replay()
+    r.feed(listing([row("Alachua County Sheriff's Office", "TFM", "FL", moa_url=MOA)]))
+    r.feed(listing([row("Alachua County Sheriff's Office", "TFM", "FL", moa_url=SAFE)]))
+    assert set(r.kinds()) == {"agreement.added"}
+    [entry] = r.state.participating.entries.values()
+    assert entry.fields["moa_url"] == SAFE
+
+
+def test_another_document_is_still_a_change() -> None:
+    r = Replay()
+    r.feed(listing([row("Alachua County Sheriff's Office", "TFM", "FL", moa_url=MOA)]))
+    other = MOA.replace("02262025", "03012025")
+    r.feed(listing([row("Alachua County Sheriff's Office", "TFM", "FL", moa_url=other)]))
+    assert r.kinds()["agreement.changed"] == 1
+
+
+def test_a_row_absent_for_less_than_ten_days_is_flicker_not_withdrawal() -> None:
+    r = Replay(Rules())  # the defaults: 2 versions and 10 days; one list a day
+    r.feed(listing(BASE))
+    for extra in range(5):  # five distinct versions without Delta
+        r.feed(listing(BASE[:3] + [row(f"Filler {extra} PD", "TFM")]))
+    r.feed(listing(BASE))
+    assert "agreement.withdrawn" not in r.kinds() and "agreement.reinstated" not in r.kinds()
+
+
+def test_a_row_absent_for_ten_days_and_two_versions_is_withdrawn_once() -> None:
+    r = Replay(Rules())
+    r.feed(listing(BASE))
+    for _ in range(10):
+        r.feed(listing(BASE[:3]))  # the same version again: days pass, one version
+    assert "agreement.withdrawn" not in r.kinds()
+    r.feed(listing(BASE[:3] + [row("Newcomer PD", "TFM")]))
+    [withdrawn] = [e for e in r.events if e.kind == "agreement.withdrawn"]
+    assert withdrawn.start and withdrawn.start.id == "s001" and withdrawn.end.id == "s002"
+
+
+# -- relabels (ICE's own cases from the corpus) -------------------------------------------
+
+
+def _two_lists(before: list[ListingRow], after: list[ListingRow]) -> Replay:
+    r = Replay()
+    r.feed(listing(BASE + before))
+    r.feed(listing(BASE + after))
+    return r
+
+
+def test_melbourne_dropping_city_of_is_a_rename() -> None:
+    old = row("City of Melbourne Police Department", "TFM", "FL", "2025-04-14")
+    new = row("Melbourne Police Department", "TFM", "FL", "2025-04-14")
+    r = _two_lists([old], [new])
+    [renamed] = [e for e in r.events if e.kind == "agency.renamed"]
+    assert renamed.before == {"name": "City of Melbourne Police Department"}
+    assert renamed.after == {"name": "Melbourne Police Department"}
+    assert r.kinds()["agreement.added"] == 5 and "agreement.withdrawn" not in r.kinds()
+
+
+def test_melbourne_known_from_the_pending_list_is_still_a_rename() -> None:
+    r = Replay()
+    pending = row("Melbourne Police Department", "TFM", "FL", None)
+    r.feed(listing([pending], "pending", ("STATE", "AGENCY", "SUPPORT TYPE")))
+    r.feed(listing(BASE + [row("City of Melbourne Police Department", "TFM", "FL", "2025-04-14")]))
+    r.feed(listing(BASE + [row("Melbourne Police Department", "TFM", "FL", "2025-04-14")]))
+    r.feed(listing(BASE + [row("Melbourne Police Department", "TFM", "FL", "2025-04-14")] * 2))
+    assert r.kinds()["agency.renamed"] == 1
+    assert "agreement.withdrawn" not in r.kinds()
+
+
+def test_alachua_typo_fixed_is_a_rename() -> None:
+    old = row("Alachua Police Departent", "TFM", "FL", "2025-07-02")
+    new = row("Alachua Police Department", "TFM", "FL", "2025-07-02")
+    r = _two_lists([old], [new])
+    assert r.kinds()["agency.renamed"] == 1 and "agreement.withdrawn" not in r.kinds()
+
+
+def test_arkansas_state_police_gaining_department_is_a_rename() -> None:
+    old = row("Arkansas State Police", "TFM", "AR", "2025-07-07")
+    new = row("Arkansas State Police Department", "TFM", "AR", "2025-07-07")
+    r = _two_lists([old], [new])
+    [renamed] = [e for e in r.events if e.kind == "agency.renamed"]
+    assert renamed.agency_id == "ar-arkansas-state-police"
+
+
+def test_arkansas_listed_twice_under_two_names_is_one_agreement() -> None:
+    moa = "https://www.ice.gov/doclib/about/offices/ero/287g/ArkansasStatePoliceTFM-07302025.pdf"
+    dept = row("Arkansas State Police Department", "TFM", "AR", "2025-07-07", moa_url=moa)
+    plain = row("Arkansas State Police", "TFM", "AR", "2025-07-07", moa_url=SAFE_AR)
+    r = _two_lists([dept], [dept, plain])
+    r.feed(listing(BASE + [dept]))
+    assert r.kinds()["agreement.added"] == 5
+    assert not {"agreement.withdrawn", "agency.renamed"} & set(r.kinds())
+
+
+SAFE_AR = (
+    "https://gcc02.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.ice.gov%2Fdoclib%2F"
+    "about%2Foffices%2Fero%2F287g%2FArkansasStatePoliceTFM-07302025.pdf&data=05%7C02&reserved=0"
+)
+
+
+def test_crow_wing_moved_from_ma_to_mn_is_one_agreement_relabelled() -> None:
+    tfm = row("Crow Wing County Sheriff's Office", "TFM", "MN", "2025-03-25")
+    wso_ma = row("Crow Wing County Sheriff's Office", "WSO", "MA", "2025-03-27")
+    wso_mn = row("Crow Wing County Sheriff's Office", "WSO", "MN", "2025-03-27")
+    r = _two_lists([tfm, wso_ma], [tfm, wso_mn])
+    [moved] = [e for e in r.events if e.kind == "agreement.relabelled"]
+    assert moved.before and moved.before["state"] == "MA"
+    assert moved.after and moved.after["agency_id"] == "mn-crow-wing-county-sheriff-office"
+    assert "agreement.withdrawn" not in r.kinds() and r.kinds()["agreement.added"] == 6
+    wso = r.state.participating.entries["mn-crow-wing-county-sheriff-office|WSO"]
+    assert wso.first_seen.id == "s001"
+
+
+def test_a_state_corrected_for_a_whole_agency_is_a_rename_with_both_states() -> None:
+    old = row("Lake Placid Police Department", "TFM", "NY", "2025-02-26")
+    new = row("Lake Placid Police Department", "TFM", "FL", "2025-02-26")
+    r = _two_lists([old], [new])
+    [renamed] = [e for e in r.events if e.kind == "agency.renamed"]
+    assert renamed.before == {"name": "Lake Placid Police Department", "state": "NY"}
+
+
+def test_different_agencies_with_the_same_papers_are_not_relabels() -> None:
+    lake = row("Lake County Sheriff's Office", "TFM", "FL", "2025-02-26")
+    lee = row("Lee County Sheriff's Office", "TFM", "FL", "2025-02-26")
+    r = _two_lists([lake], [lee])
+    assert "agency.renamed" not in r.kinds() and r.kinds()["agreement.added"] == 6
+
+
+def test_a_close_name_without_papers_in_common_is_not_a_relabel() -> None:
+    madison = row("Madison County Sheriff's Office", "TFM", "AL", None)
+    marion = row("Marion County Sheriff's Office", "TFM", "AL", None)
+    r = _two_lists([madison], [marion])
+    assert "agency.renamed" not in r.kinds()
+
+
+PLACES = ["Adams", "Baker", "Clay", "Dixie", "Echols", "Floyd", "Grady", "Hall", "Irwin"]
+VARIANTS = [
+    ("City of {} Police Department", "{} Police Department"),
+    ("{} State Police", "{} State Police Department"),
+    ("{} County Sheriff's Office", "{} County Sheriff's Department"),
+    ("{} County Sherif's Office", "{} County Sheriff's Office"),
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(PLACES),
+            st.sampled_from(["JEM", "TFM", "WSO"]),
+            st.integers(0, len(VARIANTS) - 1),
+            st.dates(date(2025, 1, 1), date(2025, 1, 5)),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=8,
+        unique_by=lambda t: t[0],
+    )
+)
+def test_a_list_relabelled_gives_only_rename_events(
+    specs: list[tuple[str, str, int, date, bool]],
+) -> None:
+    before = [row(VARIANTS[v][0].format(p), m, "FL", d.isoformat()) for p, m, v, d, _ in specs]
+    after = [
+        row(VARIANTS[v][1 if flip else 0].format(p), m, "FL", d.isoformat())
+        for p, m, v, d, flip in specs
+    ]
+    r = Replay(Rules(withdraw_after_snapshots=1, withdraw_after_days=0, min_row_loss=100))
+    r.feed(listing(before))
+    first = len(r.events)
+    r.feed(listing(after))
+    kinds = {e.kind for e in r.events[first:]}
+    assert kinds <= {"agency.renamed", "agreement.changed"}
+    assert r.kinds()["agency.renamed"] == sum(flip for *_, flip in specs)
+
+
+# -- stable ids -----------------------------------------------------------------------------
+
+
+def test_the_shipped_registry_gives_every_name_of_an_agency_one_id() -> None:
+    registry = load_registry()
+    assert registry["NY|lake placid police department"] == "fl-lake-placid-police-department"
+    assert registry["MA|crow wing county sheriff office"] == "mn-crow-wing-county-sheriff-office"
+    melbourne = {registry[f"FL|{k}melbourne police department"] for k in ("", "city ")}
+    assert melbourne == {"fl-melbourne-police-department"}
+    arkansas = {registry[f"AR|arkansas state police{k}"] for k in ("", " department")}
+    assert arkansas == {"ar-arkansas-state-police-department"}
+    assert all(i.split("-", 1)[0].isalpha() and i == i.lower() for i in registry.values())
+
+
+def test_a_registered_name_in_a_wrong_state_gets_the_agency_id() -> None:
+    r = Replay()
+    r.state = ProgramState(aliases=load_registry())
+    r.feed(listing([row("Lake Placid Police Department", "TFM", "NY", "2025-02-26")]))
+    [added] = r.events
+    assert added.agency_id == "fl-lake-placid-police-department"
+
+
+def test_a_reviewed_alias_points_at_the_registry_id(tmp_path: Path) -> None:
+    toml = tmp_path / "aliases.toml"
+    toml.write_text(
+        '[[alias]]\nstate = "FL"\nname = "Melbourne PD"\nsame_as = "City of Melbourne Police'
+        ' Department"\n'
+    )
+    aliases = load_aliases(toml, load_registry())
+    assert aliases["FL|melbourne police department"] == "fl-melbourne-police-department"
+
+
+def test_the_archive_keeps_the_ids_it_minted_append_only(tmp_path: Path) -> None:
+    ids = IdRegistry(tmp_path)
+    ids.append({"TX|new agency": "tx-new-agency"})
+    ids.append({"TX|new agency": "tx-other", "TX|newer": "tx-newer"})
+    with ids.path.open("a") as handle:
+        handle.write('{"name": "TX|torn"')  # a killed write
+    assert ids.load() == {"TX|new agency": "tx-new-agency", "TX|newer": "tx-newer"}
+    ids.append({"TX|after": "tx-after"})
+    assert ids.load()["TX|after"] == "tx-after"
