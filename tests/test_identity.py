@@ -132,9 +132,9 @@ SAFE_AR = (
 
 
 def test_crow_wing_moved_from_ma_to_mn_is_one_agreement_relabelled() -> None:
-    tfm = row("Crow Wing County Sheriff's Office", "TFM", "MN", "2025-03-25")
-    wso_ma = row("Crow Wing County Sheriff's Office", "WSO", "MA", "2025-03-27")
-    wso_mn = row("Crow Wing County Sheriff's Office", "WSO", "MN", "2025-03-27")
+    tfm = row("Crow Wing County Sheriff's Office", "TFM", "MN", "2025-02-25")
+    wso_ma = row("Crow Wing County Sheriff's Office", "WSO", "MA", "2025-02-27")
+    wso_mn = row("Crow Wing County Sheriff's Office", "WSO", "MN", "2025-02-27")
     r = _two_lists([tfm, wso_ma], [tfm, wso_mn])
     [moved] = [e for e in r.events if e.kind == "agreement.relabelled"]
     assert moved.before and moved.before["state"] == "MA"
