@@ -30,7 +30,7 @@ from parsers.ocr import Ocr
 from parsers.records import ParsedListing
 from snapshots.archive import Archive, Observation
 from store import moa as moa_store
-from store import writer
+from store import versions, writer
 from store.db import transaction
 from store.models import Snapshot
 
@@ -81,6 +81,7 @@ class Pipeline:
         self.reviewed = reviewed or {}  # values read by a person, by sha256
         self.ocr = ocr  # asked for only when a MOA comes (finding Tesseract runs it)
         self._parsed: dict[str, ParsedListing | ParseError] = parsed if parsed is not None else {}
+        self._open = versions.OpenLists()  # the lists' open versions, loaded by _run
 
     def rebuild(self, progress: Progress | None = None) -> Report:
         """Drop everything derived and replay the whole archive."""
@@ -107,6 +108,8 @@ class Pipeline:
 
     def _run(self, todo: list[Observation], report: Report, progress: Progress | None) -> None:
         self._preparse(todo)
+        with transaction(self.engine) as session:
+            self._open = versions.load_open(session)
         for start in range(0, len(todo), COMMIT_EVERY):
             batch = todo[start : start + COMMIT_EVERY]
             with transaction(self.engine) as session:
@@ -211,9 +214,9 @@ class Pipeline:
         row.note = outcome.note
         session.add(row)
         if listing is not None and outcome.accepted:
-            writer.add_listing_rows(
-                session, obs.sha256, listing.kind, listing.rows, outcome.agency_ids
-            )
+            at = versions.At(seq, obs.observed_at, obs.snapshot_id)
+            content = (obs.sha256, listing.rows, outcome.agency_ids)
+            versions.record_list(session, self._open, listing.kind, at, content)
 
     def _snapshot_row(
         self,
