@@ -15,14 +15,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from common.errors import ConfigError
 from common.times import parse_utc, utc_iso
 from ice287g.parallel import parse_many, parse_one
+from parsers.detect import PARSER_VERSION
 from parsers.errors import ParseError
 from parsers.filenames import claimed_kind, date_from_name
 from parsers.formats import SUFFIXES, sniff
 from parsers.records import ParsedListing
 from snapshots.archive import Archive, Observation
+from store import parsed as parse_cache
+from store.db import transaction
 
 SKIPPED_NAMES = {"manifest.csv", "readme.md", "readme.txt", "readme", ".ds_store"}
 MAX_IMPORT_BYTES = 100_000_000
@@ -108,10 +113,14 @@ def date_file(path: Path, flag: datetime | None, manifest: dict[str, ManifestRow
 class Importer:
     """Adds files to the archive (the pipeline diffs them afterwards)."""
 
-    def __init__(self, archive: Archive, now: datetime | None = None) -> None:
+    def __init__(
+        self, archive: Archive, now: datetime | None = None, engine: Engine | None = None
+    ) -> None:
         self.archive = archive
         self.now = now or datetime.now(UTC)
+        self.engine = engine  # with one, parse results go to the database's parse cache
         self.parsed: dict[str, ParsedListing | ParseError] = {}
+        self.newest: dict[str, date | None] = {}  # newest signed date, by sha256
         self._staged: list[tuple[str, Observation]] = []
 
     def import_file(
@@ -135,7 +144,9 @@ class Importer:
         self, paths: list[Path], flag: datetime | None, manifest: dict[str, ManifestRow]
     ) -> None:
         """Parse, in parallel, the files whose dates must be checked against their
-        contents (results are cached for the signed-date check and the pipeline)."""
+        contents, unless the parse cache has them; results are kept for the
+        signed-date check and the pipeline (in the parse cache given an engine, so that
+        the memory held does not grow with the number of files)."""
         items = []
         for path in paths:
             dating = date_file(path, flag, manifest)
@@ -146,7 +157,20 @@ class Importer:
             except OSError:
                 continue
             items.append((hashlib.sha256(data).hexdigest(), data, path.name))
-        self.parsed.update(parse_many(items))
+        if self.engine is None:
+            self.parsed.update(parse_many(items))
+        else:
+            self._parse_to_cache(self.engine, items)
+
+    def _parse_to_cache(self, engine: Engine, items: list[tuple[str, bytes, str]]) -> None:
+        """Parse the files the parse cache lacks into it; keep only newest dates."""
+        with transaction(engine) as session:
+            shas = [sha for sha, _, _ in items]
+            self.newest.update(parse_cache.newest_signed(session, shas, PARSER_VERSION))
+            fresh = parse_many(i for i in items if i[0] not in self.newest)
+            for sha, parsed in fresh.items():
+                parse_cache.save(session, sha, PARSER_VERSION, parsed)
+                self.newest[sha] = _newest(parsed)
 
     def commit(self, report: ImportReport) -> None:
         """Record the staged observations in the manifest (one write, one fsync)."""
@@ -192,11 +216,15 @@ class Importer:
     def _check_signed(self, data: bytes, name: str, dating: Dating) -> str | None:
         """A file is never dated earlier than the newest signed date inside it."""
         sha = hashlib.sha256(data).hexdigest()
+        if sha in self.newest:
+            return _too_early(self.newest[sha], dating)
         if sha not in self.parsed:
             self.parsed[sha] = parse_one(data, name)
-        parsed = self.parsed[sha]
-        newest = parsed.newest_signed if isinstance(parsed, ParsedListing) else None
-        return _too_early(newest, dating)
+        return _too_early(_newest(self.parsed[sha]), dating)
+
+
+def _newest(parsed: ParsedListing | ParseError) -> date | None:
+    return parsed.newest_signed if isinstance(parsed, ParsedListing) else None
 
 
 def _read_bounded(path: Path) -> bytes:

@@ -7,7 +7,7 @@ JSON values are stored as canonical JSON text for the same reason.
 
 from __future__ import annotations
 
-from sqlalchemy import Index, Integer, String, Text
+from sqlalchemy import Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 TIME = String(20)
@@ -188,3 +188,19 @@ class MoaLink(Base):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     first_seen: Mapped[str] = mapped_column(TIME)
     last_seen: Mapped[str] = mapped_column(TIME)
+
+
+class ParsedListingModel(Base):
+    """A list file's parse result, cached by its sha256 and the list parser's version
+    (a pure function of the bytes, so ``rebuild`` keeps it): a file observed again is
+    never parsed again. ``data`` is the parsed list as zlib-compressed canonical JSON;
+    ``error`` the reason a file is unreadable."""
+
+    __tablename__ = "parsed_listings"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    parser_version: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str | None] = mapped_column(String(16))
+    row_count: Mapped[int | None] = mapped_column(Integer)
+    newest_signed: Mapped[str | None] = mapped_column(String(10))
+    error: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)

@@ -26,7 +26,7 @@ from store.models import (
 STATE_NAME = "program"
 
 
-KEPT_ON_REBUILD = ("fetch_state", "moa_documents")
+KEPT_ON_REBUILD = ("fetch_state", "moa_documents", "parsed_listings")
 
 
 def reset_derived(session: Session) -> None:

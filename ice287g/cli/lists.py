@@ -41,7 +41,7 @@ def import_cmd(
     app = app_of(ctx)
     flag = parse_moment(observed_at) if observed_at else None
     rows = read_manifest(manifest) if manifest else {}
-    importer = Importer(app.archive)
+    importer = Importer(app.archive, engine=app.engine)
     report = ImportReport()
     files = list(iter_files(list(paths)))
     importer.preparse(files, flag, rows)
