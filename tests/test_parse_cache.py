@@ -4,6 +4,7 @@ by ``import``, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from parsers.errors import ParseError
 from parsers.records import ListingRow, ParsedListing
 from store import parsed as parse_cache
 from tests.conftest import ROOT, SHEETS, Cli
@@ -86,3 +88,25 @@ def test_importing_files_seen_before_parses_nothing(
     again = sqlite_cli("import", str(folder))
     assert "0 files archived" in again.stdout
     assert json.loads(sqlite_cli("status", "--format", "json").stdout) == status
+
+
+def test_the_parse_stream_gives_what_parsing_one_by_one_gives_and_names_archive_faults(
+    tmp_path: Path,
+) -> None:
+    from ice287g.parallel import UNREADABLE, ParseStream, parse_file, parse_one
+
+    files = sorted((ROOT / "tests" / "cases" / "xlsx").glob("*.xlsx"))
+    jobs = [(hashlib.sha256(p.read_bytes()).hexdigest(), str(p), p.name) for p in files]
+    jobs = list({sha: (sha, path, name) for sha, path, name in jobs}.values())
+    stream = ParseStream(jobs, workers=2, window=3)
+    try:
+        got = [stream.get(sha) for sha, _, _ in jobs]
+    finally:
+        stream.close()
+    expected = [parse_one(Path(path).read_bytes(), name) for _, path, name in jobs]
+    assert [repr(g) for g in got] == [repr(e) for e in expected]
+    assert len(jobs) >= 8  # enough for the worker processes to be used
+    missing = parse_file(("0" * 64, str(tmp_path / "gone.xlsx"), "gone.xlsx"))
+    changed = parse_file(("0" * 64, str(files[0]), files[0].name))
+    assert isinstance(missing, ParseError) and missing.reason.startswith(UNREADABLE)
+    assert isinstance(changed, ParseError) and "no longer match" in changed.reason
