@@ -1,7 +1,9 @@
 """lists stored as intervals: list_versions replaces listing_rows
 
 Each row of a list is kept once per version, with the accepted snapshots where the
-version starts and ends, instead of once per distinct list content. An existing
+version starts and ends, instead of once per distinct list content, and the research
+view ``list_history`` over them (each row's versions with the agency's current name;
+what a list held at time T: ``valid_from <= T`` and ``valid_to`` null or ``> T``). An existing
 database is upgraded in place: the intervals are computed from ``listing_rows`` and the
 accepted snapshots in replay order, then ``listing_rows`` is dropped.
 
@@ -119,8 +121,18 @@ def _row(kind: str, version: dict[str, Any]) -> dict[str, Any]:
     return {**keys, **ends, **version, **values}
 
 
+LIST_HISTORY = (
+    "CREATE VIEW list_history AS "
+    "SELECT v.kind, v.agency_id, COALESCE(g.name, v.agency) AS agency_now, "
+    "v.agency AS agency_then, v.state, v.model, v.agency_type, v.county, v.signed, "
+    "v.moa_url, v.addendum_url, v.valid_from, v.valid_to, v.from_snapshot, v.to_snapshot "
+    "FROM list_versions v LEFT JOIN agencies g ON g.id = v.agency_id WHERE v.dup = 0"
+)
+
+
 def upgrade() -> None:
     table = _create()
+    op.execute(LIST_HISTORY)
     bind = op.get_bind()
     for kind in ("participating", "pending"):
         rows = [_row(kind, v) for v in _intervals(bind, kind)]
@@ -134,6 +146,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Back to one copy of the rows per distinct content: the derived tables are
     emptied (the next import, run or rebuild replays the archive)."""
+    op.execute("DROP VIEW IF EXISTS list_history")
     op.create_table(
         "listing_rows",
         sa.Column("content_sha", sa.String(length=64), nullable=False),
