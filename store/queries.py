@@ -168,5 +168,28 @@ def _alias_keys(agency: AgencyModel) -> list[str]:
     return [agency_key(n) for n in [agency.name, *json.loads(agency.aliases or "[]")]]
 
 
+def agency_versions(session: Session, agency_ids: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The versions of these agencies' rows on either list (read from the intervals),
+    by list, model and start: when each showed, as ICE wrote it."""
+    query = select(ListVersion).where(ListVersion.agency_id.in_(agency_ids), ListVersion.dup == 0)
+    order = (ListVersion.kind, ListVersion.agency_id, ListVersion.model_key, ListVersion.from_seq)
+    return [
+        {
+            "list": v.kind,
+            "agency_id": v.agency_id,
+            **_row_dict(v),
+            "model_raw": v.model_raw,
+            "signed_raw": v.signed_raw,
+            "moa_text": v.moa_text,
+            "flags": _load(v.flags) or [],
+            "valid_from": v.valid_from,
+            "valid_to": v.valid_to,
+            "from_snapshot": v.from_snapshot,
+            "to_snapshot": v.to_snapshot,
+        }
+        for v in session.scalars(query.order_by(*order))
+    ]
+
+
 def snapshots(session: Session) -> list[Snapshot]:
     return list(session.scalars(select(Snapshot).order_by(Snapshot.observed_at, Snapshot.seq)))

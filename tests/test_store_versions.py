@@ -4,6 +4,7 @@ back, and the in-place upgrade of a database that kept one copy per content."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -135,3 +136,19 @@ def test_migration_0004_turns_stored_rows_into_intervals_in_place(db_url: str) -
         ("fl-polk", 1, 1, 3, "Lake"),
     ]
     assert now == ["Lake County", "Lake"]
+
+
+def test_history_shows_an_agency_s_versions_on_the_lists_back_to_back(db_url: str) -> None:
+    from tests.conftest import ROOT, Cli
+
+    seed = Cli(db_url, ROOT / "snapshots" / "archive")
+    seed("rebuild")
+    name = "Etowah County Sheriff's Office"
+    out = json.loads(seed("history", name, "--state", "AL", "--format", "json").stdout)
+    listed = [v for v in out["listed"] if v["list"] == "participating" and v["model"] == "JEM"]
+    assert len(listed) >= 2 and listed[-1]["valid_to"] is None
+    for before, after in zip(listed, listed[1:], strict=False):
+        assert before["valid_to"] == after["valid_from"]
+        assert before["to_snapshot"] == after["from_snapshot"]
+    table = seed("history", name, "--state", "AL").stdout
+    assert "UNTIL" in table and "listed" in table and "county" in table
