@@ -1,50 +1,36 @@
 """Benchmarks, measured side by side in one run; prints the figures.
 
-    python bench/run.py [--corpus ../shared/corpus]
+    python bench/run.py [--corpus ../shared/corpus] [--growth 1,4,16] [--backfill]
 
 1. Parse the largest corpus sheet, then every sheet: ice287g's reader vs openpyxl full load.
-2. Import the whole corpus into a fresh SQLite database (wall time, peak memory).
-3. ``rebuild`` of that database (wall time, peak memory).
+2. End to end (bench/bench_store.py): import of the corpus into a fresh SQLite
+   database, database size against archive size, ``rebuild`` from the warm parse cache,
+   two ``run`` passes against a fake site (the second answered 304), ``publish``; then
+   the growth series (each sheet captured 1, 4, 16 times: time, memory and database
+   size against the number of captures). Each step is a child process.
+3. With ``--backfill``: a 2019-to-now Wayback backfill against the fake CDX
+   (bench/bench_backfill.py): requests and time at the default politeness.
 4. The MOA corpus: ice287g's parser vs pdfplumber full-text extraction (if present).
-
-Import and rebuild run as child processes so their peak memory (max RSS) is their own.
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
-import subprocess
 import sys
-import tempfile
-import time
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def child(args: list[str]) -> tuple[float, float, str]:
-    """Run ``ice287g ARGS`` in a child; return wall seconds, peak RSS in MB, output."""
-    start = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-c", "from ice287g.cli import main; main()", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
-    wall = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    if proc.returncode != 0:
-        raise SystemExit(f"ice287g {' '.join(args)} failed: {proc.stderr.strip()}")
-    return wall, peak, proc.stdout.strip() + proc.stderr.strip()[-200:]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
-    corpus = parser.parse_args().corpus
+    parser.add_argument("--growth", default="1,4,16", help="captures per sheet, e.g. 1,4,16")
+    parser.add_argument("--backfill", action="store_true", help="also bench_backfill.py")
+    args = parser.parse_args()
+    corpus, factors = args.corpus, [int(n) for n in args.growth.split(",")]
     from bench.bench_xlsx import bench_corpus, bench_parse
 
     parse = bench_parse(corpus / "ice-sheets", repeats=15)
@@ -66,15 +52,15 @@ def main() -> None:
         f"{whole['read_workbook_s']:.2f} s, openpyxl full load "
         f"{whole['openpyxl_full_load_s']:.2f} s -> {whole['ratio']:.1f}x faster"
     )
-    with tempfile.TemporaryDirectory() as tmp:
-        base = ["--db", f"sqlite:///{tmp}/bench.db", "--snapshots", f"{tmp}/archive"]
-        wall, peak, _ = child([*base, "import", str(corpus / "ice-sheets")])
-        print(
-            f"import whole corpus into fresh SQLite: {wall:.2f} s wall, "
-            f"peak {peak:.0f} MB (targets < 10 s, < 300 MB)"
-        )
-        wall, peak2, _ = child([*base, "rebuild"])
-        print(f"rebuild: {wall:.2f} s wall, peak {max(peak, peak2):.0f} MB (max RSS of children)")
+    from bench.bench_store import report
+
+    report(corpus, factors)
+    if args.backfill:
+        from bench.bench_backfill import bench_backfill
+        from bench.bench_backfill import describe as describe_backfill
+
+        for row in bench_backfill(date(2026, 12, 1), 287):
+            print("wayback backfill 2019-01-01 to 2026-12-01, " + describe_backfill(row))
     moa = corpus / "moa"
     if moa.is_dir() and (ROOT / "bench" / "bench_moa.py").exists():
         from bench.bench_moa import bench_moa

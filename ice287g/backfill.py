@@ -135,6 +135,7 @@ class BackfillReport:
     reused: int = 0
     held: int = 0
     ignored: int = 0
+    thinned: int = 0
     recorded: int = 0
     failures: list[Failure] = field(default_factory=list)
 
@@ -327,8 +328,15 @@ class Held:
 class WaybackBackfill:
     """Lists and fetches Wayback captures into the archive (the pipeline diffs them)."""
 
-    def __init__(self, client: WaybackClient, archive: Archive, state: StateFile) -> None:
+    def __init__(
+        self,
+        client: WaybackClient,
+        archive: Archive,
+        state: StateFile,
+        page_captures_per_day: int = 1,
+    ) -> None:
         self.client, self.archive, self.state = client, archive, state
+        self.page_captures_per_day = page_captures_per_day
         self.report = BackfillReport()
         self._transient_in_a_row = 0
 
@@ -366,7 +374,10 @@ class WaybackBackfill:
         usable = [i for i in found.values() if self._wanted(i)]
         self.report.ignored += len(found) - len(usable)
         self.report.found += len(usable)
-        return sorted(usable, key=lambda i: (i.capture.timestamp, i.capture.original))
+        ordered = sorted(usable, key=lambda i: (i.capture.timestamp, i.capture.original))
+        kept = thin_pages(ordered, self.page_captures_per_day)
+        self.report.thinned += len(ordered) - len(kept)
+        return kept
 
     @staticmethod
     def _wanted(item: Listed) -> bool:
@@ -459,6 +470,33 @@ class WaybackBackfill:
         )
 
 
+def thin_pages(items: list[Listed], per_day: int) -> list[Listed]:
+    """Keep at most ``per_day`` page captures of each UTC day, spread over the day and
+    ending with its last (the page as it stood at the end of the day); every sheet
+    capture is kept. ``items`` are in capture order; 0 keeps everything.
+
+    The page's HTML differs from capture to capture, so the Wayback digest does not
+    collapse its captures; a day's last capture shows the day's lists (the inline
+    table of the older page, the sheets' links of the later one)."""
+    if per_day <= 0:
+        return items
+    days: dict[str, list[Listed]] = {}
+    for item in items:
+        if item.expect == "page":
+            days.setdefault(item.capture.timestamp[:8], []).append(item)
+    kept: set[str] = set()
+    for group in days.values():
+        count = len(group)
+        picks = range(count) if count <= per_day else _spread(count, per_day)
+        kept.update(group[i].ident for i in picks)
+    return [i for i in items if i.expect != "page" or i.ident in kept]
+
+
+def _spread(count: int, wanted: int) -> list[int]:
+    """``wanted`` indexes spread over ``range(count)``, the last one included."""
+    return sorted({(i + 1) * count // wanted - 1 for i in range(wanted)})
+
+
 def classify(item: Listed, data: bytes) -> tuple[str | None, str]:
     """The list a capture claims to be, and its archive suffix.
 
@@ -502,7 +540,8 @@ def _run_locked(app: App, request: Request, bars: Bars) -> tuple[BackfillReport,
     w = app.config.wayback
     cdx_url, archive_url = request.cdx_url or w.cdx_url, request.archive_url or w.archive_url
     client = app.wayback(cdx_url, archive_url)
-    job = WaybackBackfill(client, app.archive, StateFile(state_path(app.archive)))
+    state = StateFile(state_path(app.archive))
+    job = WaybackBackfill(client, app.archive, state, w.page_captures_per_day)
     resolved = Request(request.from_, request.to, cdx_url, archive_url)
     with bars("listing captures") as update:
         listed = job.list_captures(resolved, update)
@@ -535,6 +574,8 @@ def summary(report: BackfillReport, result: Report) -> str:
     ]
     if report.ignored:
         parts.append(f"{report.ignored} ignored (not spreadsheets)")
+    if report.thinned:
+        parts.append(f"{report.thinned} page captures skipped (wayback.page_captures_per_day)")
     replayed = " (history replayed)" if result.replayed else ""
     return (
         "wayback: "

@@ -66,6 +66,9 @@ class WaybackSettings:
     archive_url: str = "https://web.archive.org/web"
     cdx_per_minute: float = 20.0
     backoff_429: float = 120.0
+    # Page captures kept a day (UTC) by ``backfill wayback``; every sheet capture is
+    # kept. 0 keeps every page capture.
+    page_captures_per_day: int = 1
 
     @property
     def cdx_min_interval(self) -> float:
@@ -305,6 +308,10 @@ def _validate(config: Config) -> Config:
         len(config.schedule.cron.split()) == 5,
         f"schedule.cron must have 5 fields (min hour day month weekday), "
         f"got {config.schedule.cron!r}",
+    )
+    _check(
+        config.wayback.page_captures_per_day >= 0,
+        "wayback.page_captures_per_day must be >= 0 (0 keeps every page capture)",
     )
     m = config.moa
     _check(

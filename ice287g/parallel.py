@@ -3,9 +3,12 @@ worker processes; results are identical to parsing them one by one."""
 
 from __future__ import annotations
 
+import hashlib
 import os
+from collections import deque
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
 
 from parsers.detect import parse_listing
 from parsers.errors import ParseError
@@ -13,6 +16,7 @@ from parsers.records import ParsedListing
 
 Parsed = ParsedListing | ParseError
 MIN_FOR_WORKERS = 8
+UNREADABLE = "archive object unreadable"
 
 
 def parse_one(data: bytes, name: str) -> Parsed:
@@ -28,14 +32,82 @@ def _parse_item(item: tuple[str, bytes, str]) -> tuple[str, Parsed]:
     return sha, parse_one(data, name)
 
 
+def default_workers() -> int:
+    return min(os.cpu_count() or 1, 4)
+
+
 def parse_many(
     items: Iterable[tuple[str, bytes, str]], workers: int | None = None
 ) -> dict[str, Parsed]:
     """Parse ``(sha256, bytes, name)`` items; one result per distinct sha256."""
     unique = {sha: (sha, data, name) for sha, data, name in items}
     jobs = list(unique.values())
-    workers = workers or min(os.cpu_count() or 1, 4)
+    workers = workers or default_workers()
     if workers < 2 or len(jobs) < MIN_FOR_WORKERS:
         return dict(map(_parse_item, jobs))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return dict(pool.map(_parse_item, jobs, chunksize=4))
+
+
+def parse_file(item: tuple[str, str, str]) -> Parsed:
+    """Parse a stored file ``(sha256, path, name)``; a file that cannot be read or no
+    longer has that hash gives a ParseError whose reason starts with UNREADABLE (a
+    fault of the archive, not of the file's bytes)."""
+    sha, path, name = item
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return ParseError(name, f"{UNREADABLE}: {exc}")
+    if hashlib.sha256(data).hexdigest() != sha:
+        return ParseError(name, f"{UNREADABLE}: its bytes no longer match {sha}")
+    return parse_one(data, name)
+
+
+class ParseStream:
+    """Parses stored files in worker processes ahead of the one who consumes them in
+    order (the diff), at most ``window`` files in flight, so both cores work and the
+    memory held does not grow with the number of files. ``jobs`` are distinct
+    ``(sha256, path, name)`` in the order they will be asked for."""
+
+    def __init__(
+        self,
+        jobs: list[tuple[str, str, str]],
+        workers: int | None = None,
+        window: int | None = None,
+    ) -> None:
+        workers = workers or default_workers()
+        self._todo = deque(jobs)
+        self._jobs = {job[0]: job for job in jobs}
+        self._futures: dict[str, Future[Parsed]] = {}
+        self._window = window or 2 * workers + 2
+        use_pool = workers >= 2 and len(jobs) >= MIN_FOR_WORKERS
+        self._pool = ProcessPoolExecutor(max_workers=workers) if use_pool else None
+
+    def __contains__(self, sha: str) -> bool:
+        return sha in self._jobs
+
+    def get(self, sha: str) -> Parsed:
+        """The parse result of one of the jobs (each is asked for once)."""
+        job = self._jobs.pop(sha)
+        if self._pool is None:
+            return parse_file(job)
+        while sha not in self._futures and self._todo:
+            self._submit()
+        self._fill()
+        return self._futures.pop(sha).result()
+
+    def _submit(self) -> None:
+        assert self._pool is not None
+        job = self._todo.popleft()
+        self._futures[job[0]] = self._pool.submit(parse_file, job)
+
+    def _fill(self) -> None:
+        while self._todo and len(self._futures) < self._window:
+            self._submit()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            for future in self._futures.values():
+                future.cancel()
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None

@@ -9,6 +9,7 @@ always the one a full replay gives.
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,19 +26,22 @@ from diffs.identity import alias_key
 from diffs.moa_reviewed import ReviewedDocument, merge_reviewed
 from diffs.moa_rules import apply_moa
 from diffs.state import ProgramState
-from ice287g.parallel import parse_many, parse_one
+from ice287g.parallel import UNREADABLE, ParseStream, parse_file
+from parsers.detect import PARSER_VERSION
 from parsers.errors import ParseError
 from parsers.ocr import Ocr
 from parsers.records import ParsedListing
 from snapshots.archive import Archive, IdRegistry, Observation
 from store import moa as moa_store
-from store import writer
+from store import parsed as parse_cache
+from store import versions, writer
 from store.db import transaction
 from store.models import Snapshot
 
 LIST_KINDS = ("participating", "pending")
 KIND_ORDER = {"participating": 0, "pending": 1, None: 2}
 COMMIT_EVERY = 100
+RECENT = 4  # parsed lists kept in memory: repeated captures of one content
 
 Progress = Callable[[int, int, str], None]
 
@@ -82,6 +86,9 @@ class Pipeline:
         self.reviewed = reviewed or {}  # values read by a person, by sha256
         self.ocr = ocr  # asked for only when a MOA comes (finding Tesseract runs it)
         self._parsed: dict[str, ParsedListing | ParseError] = parsed if parsed is not None else {}
+        self._open = versions.OpenLists()  # the lists' open versions, loaded by _run
+        self._stream = ParseStream([])  # files parsed ahead of the diff, set by _run
+        self._recent: OrderedDict[str, ParsedListing | ParseError] = OrderedDict()
 
     def rebuild(self, progress: Progress | None = None) -> Report:
         """Drop everything derived and replay the whole archive."""
@@ -107,11 +114,30 @@ class Pipeline:
         return report
 
     def _run(self, todo: list[Observation], report: Report, progress: Progress | None) -> None:
-        self._preparse(todo)
-        for start in range(0, len(todo), COMMIT_EVERY):
-            batch = todo[start : start + COMMIT_EVERY]
-            with transaction(self.engine) as session:
-                self._batch(session, batch, report, progress, len(todo))
+        """Diff ``todo`` in observed order while worker processes parse the files ahead
+        of it, committing every COMMIT_EVERY observations."""
+        with transaction(self.engine) as session:
+            self._open = versions.load_open(session)
+            self._stream = self._parse_stream(session, todo)
+        try:
+            for start in range(0, len(todo), COMMIT_EVERY):
+                batch = todo[start : start + COMMIT_EVERY]
+                with transaction(self.engine) as session:
+                    self._batch(session, batch, report, progress, len(todo))
+        finally:
+            self._stream.close()
+            self._recent.clear()
+
+    def _parse_stream(self, session: Session, todo: list[Observation]) -> ParseStream:
+        """The list files this pass must parse: neither handed over nor cached."""
+        wanted = {o.sha256: o for o in todo if is_list(o) and o.sha256 not in self._parsed}
+        cached = parse_cache.cached_shas(session, wanted, PARSER_VERSION)
+        jobs = []
+        for sha, obs in wanted.items():
+            if sha not in cached:
+                path = self.archive.find(sha)
+                jobs.append((sha, str(path) if path else "", _name(obs)))
+        return ParseStream(jobs)
 
     def _batch(
         self,
@@ -160,7 +186,7 @@ class Pipeline:
         if not is_list(obs):
             session.add(self._snapshot_row(obs, seq, "stored", None, None))
             return state, None
-        parsed = self._parse(obs)
+        parsed = self._parse(session, obs)
         ref = _ref(obs, parsed)
         if isinstance(parsed, ParseError):
             outcome = reject(
@@ -224,9 +250,9 @@ class Pipeline:
         row.note = outcome.note
         session.add(row)
         if listing is not None and outcome.accepted:
-            writer.add_listing_rows(
-                session, obs.sha256, listing.kind, listing.rows, outcome.agency_ids
-            )
+            at = versions.At(seq, obs.observed_at, obs.snapshot_id)
+            content = (obs.sha256, listing.rows, outcome.agency_ids)
+            versions.record_list(session, self._open, listing.kind, at, content)
 
     def _snapshot_row(
         self,
@@ -256,26 +282,38 @@ class Pipeline:
             http=canonical_json(obs.http) if obs.http else None,
         )
 
-    def _preparse(self, todo: list[Observation]) -> None:
-        """Parse the lists about to be processed, in parallel (parsers are pure)."""
-        items = []
-        for obs in todo:
-            if is_list(obs) and obs.sha256 not in self._parsed:
-                try:
-                    data = self.archive.read(obs.sha256)
-                except (OSError, ValueError):
-                    continue
-                items.append((obs.sha256, data, obs.original_name or obs.url or obs.sha256))
-        self._parsed.update(parse_many(items))
+    def _parse(self, session: Session, obs: Observation) -> ParsedListing | ParseError:
+        """A list file's parse result: from memory (a content just seen, or handed over
+        by the importer), the parse cache, or the parse stream; fresh results are
+        cached (an archive fault is not: it says nothing about the bytes)."""
+        sha = obs.sha256
+        if sha in self._recent:
+            self._recent.move_to_end(sha)
+            return self._recent[sha]
+        result = self._parsed.pop(sha, None)
+        fresh = result is not None
+        if result is None:
+            result = self._cached(session, obs)
+        if result is None:
+            fresh = True
+            result = self._stream.get(sha) if sha in self._stream else self._parse_now(obs)
+        if fresh and not (isinstance(result, ParseError) and result.reason.startswith(UNREADABLE)):
+            parse_cache.save(session, sha, PARSER_VERSION, result)
+        self._recent[sha] = result
+        if len(self._recent) > RECENT:
+            self._recent.popitem(last=False)
+        return result
 
-    def _parse(self, obs: Observation) -> ParsedListing | ParseError:
-        if obs.sha256 not in self._parsed:
-            name = obs.original_name or obs.url or obs.sha256
-            try:
-                self._parsed[obs.sha256] = parse_one(self.archive.read(obs.sha256), name)
-            except (OSError, ValueError) as exc:
-                self._parsed[obs.sha256] = ParseError(name, f"archive object unreadable: {exc}")
-        return self._parsed[obs.sha256]
+    @staticmethod
+    def _cached(session: Session, obs: Observation) -> ParsedListing | ParseError | None:
+        cached = parse_cache.load(session, obs.sha256, PARSER_VERSION)
+        if isinstance(cached, str):
+            return ParseError(_name(obs), cached)
+        return cached
+
+    def _parse_now(self, obs: Observation) -> ParsedListing | ParseError:
+        path = self.archive.find(obs.sha256)
+        return parse_file((obs.sha256, str(path) if path else "", _name(obs)))
 
     @staticmethod
     def _tally(report: Report, obs: Observation, outcome: Outcome | None, new: int) -> None:
@@ -310,6 +348,10 @@ def moa_fields(record: dict[str, Any]) -> dict[str, Any]:
     signatures = record.get("signatures") or []
     signatories = sorted(f"{s.get('party')}: {s.get('name')} ({s.get('date')})" for s in signatures)
     return {**record, "signatories": signatories}
+
+
+def _name(obs: Observation) -> str:
+    return obs.original_name or obs.url or obs.sha256
 
 
 def _ref(obs: Observation, parsed: ParsedListing | ParseError) -> SnapshotRef:

@@ -7,7 +7,7 @@ JSON values are stored as canonical JSON text for the same reason.
 
 from __future__ import annotations
 
-from sqlalchemy import Index, Integer, String, Text
+from sqlalchemy import Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 TIME = String(20)
@@ -40,17 +40,26 @@ class Snapshot(Base):
     http: Mapped[str | None] = mapped_column(Text)
 
 
-class ListingRowModel(Base):
-    """One normalised row of one list content (stored once per distinct content)."""
+class ListVersion(Base):
+    """One version of one row of a list (an agreement or a pending application), with
+    the accepted snapshots where it starts and ends: a list is stored as intervals, so
+    the store grows with changes, not with captures. ``to_seq`` / ``valid_to`` are
+    null while the version is still on the list. ``dup`` counts rows repeating the same
+    agency and model within one list (0 for the first, the one ``status`` shows)."""
 
-    __tablename__ = "listing_rows"
-    content_sha: Mapped[str] = mapped_column(String(64), primary_key=True)
-    row_index: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    agency_id: Mapped[str] = mapped_column(String(200), index=True)
+    __tablename__ = "list_versions"
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    agency_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    model_key: Mapped[str] = mapped_column(String(4), primary_key=True)
+    dup: Mapped[int] = mapped_column(Integer, primary_key=True)
+    from_seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    to_seq: Mapped[int | None] = mapped_column(Integer)
+    valid_from: Mapped[str] = mapped_column(TIME)
+    valid_to: Mapped[str | None] = mapped_column(TIME)
+    from_snapshot: Mapped[str] = mapped_column(String(40))
+    to_snapshot: Mapped[str | None] = mapped_column(String(40))
     state: Mapped[str] = mapped_column(String(4))
     agency: Mapped[str] = mapped_column(Text)
-    agency_key: Mapped[str] = mapped_column(Text)
     model: Mapped[str | None] = mapped_column(String(4))
     model_raw: Mapped[str | None] = mapped_column(Text)
     agency_type: Mapped[str | None] = mapped_column(Text)
@@ -60,7 +69,6 @@ class ListingRowModel(Base):
     moa_url: Mapped[str | None] = mapped_column(Text)
     moa_text: Mapped[str | None] = mapped_column(Text)
     addendum_url: Mapped[str | None] = mapped_column(Text)
-    row_number: Mapped[int] = mapped_column(Integer)
     flags: Mapped[str | None] = mapped_column(Text)
 
 
@@ -133,6 +141,7 @@ class EngineState(Base):
 
 
 Index("ix_snapshots_kind_verdict", Snapshot.kind, Snapshot.verdict, Snapshot.observed_at)
+Index("ix_list_versions_kind_to_seq", ListVersion.kind, ListVersion.to_seq)
 
 
 class FetchState(Base):
@@ -179,3 +188,19 @@ class MoaLink(Base):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     first_seen: Mapped[str] = mapped_column(TIME)
     last_seen: Mapped[str] = mapped_column(TIME)
+
+
+class ParsedListingModel(Base):
+    """A list file's parse result, cached by its sha256 and the list parser's version
+    (a pure function of the bytes, so ``rebuild`` keeps it): a file observed again is
+    never parsed again. ``data`` is the parsed list as zlib-compressed canonical JSON;
+    ``error`` the reason a file is unreadable."""
+
+    __tablename__ = "parsed_listings"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    parser_version: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str | None] = mapped_column(String(16))
+    row_count: Mapped[int | None] = mapped_column(Integer)
+    newest_signed: Mapped[str | None] = mapped_column(String(10))
+    error: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)

@@ -9,18 +9,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store.models import (
     AgencyModel,
     AgreementModel,
-    ListingRowModel,
     MoaDocument,
     MoaLink,
     PendingModel,
     Snapshot,
 )
+from store.versions import counts_by_content
 
 
 def agencies(session: Session) -> list[dict[str, Any]]:
@@ -76,14 +76,8 @@ def snapshot_rows(session: Session) -> list[dict[str, Any]]:
 
 def agreement_counts(session: Session, kind: str) -> dict[str, dict[tuple[str, str], int]]:
     """For each distinct content of a list: the number of distinct agencies per state
-    and model."""
-    agencies_n = func.count(func.distinct(ListingRowModel.agency_id))
-    columns = (ListingRowModel.content_sha, ListingRowModel.state, ListingRowModel.model)
-    query = select(*columns, agencies_n).where(ListingRowModel.kind == kind).group_by(*columns)
-    found: dict[str, dict[tuple[str, str], int]] = {}
-    for sha, state, model, count in session.execute(query):
-        found.setdefault(sha, {})[(state or "?", model or "?")] = int(count)
-    return found
+    and model (read from the list's intervals)."""
+    return counts_by_content(session, kind)
 
 
 def moa_documents(session: Session) -> list[dict[str, Any]]:

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from diffs.events import EVENT_FIELDS, JSON_FIELDS
 from parsers.normalize import agency_key
-from store.models import AgencyModel, EventModel, ListingRowModel, Snapshot
+from store.models import AgencyModel, EventModel, ListVersion, Snapshot
+from store.versions import versions_at
 
 MODELS = ("JEM", "TFM", "WSO")
 
@@ -25,26 +26,30 @@ def latest_accepted(session: Session, kind: str, until: str | None) -> Snapshot 
     return session.scalars(query.order_by(Snapshot.observed_at.desc(), Snapshot.seq.desc())).first()
 
 
-def list_rows(session: Session, snapshot: Snapshot | None) -> list[ListingRowModel]:
+def list_rows(session: Session, snapshot: Snapshot | None) -> list[ListVersion]:
+    """Every row of a list at one of its accepted snapshots (a range query on the
+    list's intervals), by agency and model."""
     if snapshot is None:
         return []
-    query = select(ListingRowModel).where(ListingRowModel.content_sha == snapshot.sha256)
-    return list(session.scalars(query.order_by(ListingRowModel.row_index)))
+    return versions_at(session, snapshot, first_only=False)
 
 
-def _distinct_agreements(rows: list[ListingRowModel]) -> dict[tuple[str, str], ListingRowModel]:
-    found: dict[tuple[str, str], ListingRowModel] = {}
-    for row in rows:
-        found.setdefault((row.agency_id, row.model or "?"), row)
-    return found
+def _distinct_agreements(
+    session: Session, snapshot: Snapshot | None
+) -> dict[tuple[str, str], ListVersion]:
+    """The list's first row for each agency and model at that snapshot."""
+    if snapshot is None:
+        return {}
+    rows = versions_at(session, snapshot, first_only=True)
+    return {(row.agency_id, row.model_key): row for row in rows}
 
 
 def status(session: Session, until: str | None) -> dict[str, Any]:
     """The lists as they stood at ``until`` (the last accepted snapshot of each)."""
     part = latest_accepted(session, "participating", until)
     pend = latest_accepted(session, "pending", until)
-    agreements = _distinct_agreements(list_rows(session, part))
-    pending = _distinct_agreements(list_rows(session, pend))
+    agreements = _distinct_agreements(session, part)
+    pending = _distinct_agreements(session, pend)
     by_model = Counter(model for _, model in agreements)
     return {
         "as_of": until,
@@ -67,11 +72,11 @@ def _cite(snapshot: Snapshot | None) -> dict[str, str] | None:
 
 def status_rows(session: Session, until: str | None, kind: str) -> list[dict[str, Any]]:
     """The rows of one list as of ``until``, one per agreement, sorted."""
-    rows = _distinct_agreements(list_rows(session, latest_accepted(session, kind, until)))
+    rows = _distinct_agreements(session, latest_accepted(session, kind, until))
     return [_row_dict(rows[k]) for k in sorted(rows)]
 
 
-def _row_dict(row: ListingRowModel) -> dict[str, Any]:
+def _row_dict(row: ListVersion) -> dict[str, Any]:
     return {
         "state": row.state,
         "agency": row.agency,
@@ -148,6 +153,29 @@ def find_agencies(session: Session, name: str, state: str | None) -> list[Agency
 def _alias_keys(agency: AgencyModel) -> list[str]:
     """Identity keys of the agency's current name and every name it had."""
     return [agency_key(n) for n in [agency.name, *json.loads(agency.aliases or "[]")]]
+
+
+def agency_versions(session: Session, agency_ids: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The versions of these agencies' rows on either list (read from the intervals),
+    by list, model and start: when each showed, as ICE wrote it."""
+    query = select(ListVersion).where(ListVersion.agency_id.in_(agency_ids), ListVersion.dup == 0)
+    order = (ListVersion.kind, ListVersion.agency_id, ListVersion.model_key, ListVersion.from_seq)
+    return [
+        {
+            "list": v.kind,
+            "agency_id": v.agency_id,
+            **_row_dict(v),
+            "model_raw": v.model_raw,
+            "signed_raw": v.signed_raw,
+            "moa_text": v.moa_text,
+            "flags": _load(v.flags) or [],
+            "valid_from": v.valid_from,
+            "valid_to": v.valid_to,
+            "from_snapshot": v.from_snapshot,
+            "to_snapshot": v.to_snapshot,
+        }
+        for v in session.scalars(query.order_by(*order))
+    ]
 
 
 def snapshots(session: Session) -> list[Snapshot]:

@@ -1,4 +1,5 @@
-"""Writing derived records: snapshots, listing rows, events, state and projections."""
+"""Writing derived records: snapshots, events, state and projections (the lists' versions:
+:mod:`store.versions`)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,12 @@ from sqlalchemy.orm import Session
 from common.hashing import canonical_json
 from diffs.events import JSON_FIELDS, Event
 from diffs.state import Entry, ProgramState
-from parsers.records import ListingRow
 from store.models import (
     AgencyModel,
     AgreementModel,
     Base,
     EngineState,
     EventModel,
-    ListingRowModel,
     PendingModel,
     Snapshot,
 )
@@ -27,7 +26,7 @@ from store.models import (
 STATE_NAME = "program"
 
 
-KEPT_ON_REBUILD = ("fetch_state", "moa_documents")
+KEPT_ON_REBUILD = ("fetch_state", "moa_documents", "parsed_listings")
 
 
 def reset_derived(session: Session) -> None:
@@ -61,70 +60,6 @@ def next_seq(session: Session, model: type[Snapshot] | type[EventModel]) -> int:
 
 def known_snapshot_ids(session: Session) -> set[str]:
     return set(session.scalars(select(Snapshot.id)))
-
-
-def add_listing_rows(
-    session: Session, sha: str, kind: str, rows: Sequence[ListingRow], agency_ids: Sequence[str]
-) -> None:
-    """Store a list's rows once per distinct content."""
-    exists = session.scalar(
-        select(ListingRowModel.row_index).where(ListingRowModel.content_sha == sha).limit(1)
-    )
-    if exists is not None:
-        return
-    values = [
-        _row_values(sha, kind, index, row, agency_id)
-        for index, (row, agency_id) in enumerate(zip(rows, agency_ids, strict=True))
-    ]
-    bulk_insert(session, _table(ListingRowModel), ROW_COLUMNS, values)
-
-
-ROW_COLUMNS = (
-    "content_sha",
-    "row_index",
-    "kind",
-    "agency_id",
-    "state",
-    "agency",
-    "agency_key",
-    "model",
-    "model_raw",
-    "agency_type",
-    "county",
-    "signed",
-    "signed_raw",
-    "moa_url",
-    "moa_text",
-    "addendum_url",
-    "row_number",
-    "flags",
-)
-
-
-def _row_values(
-    sha: str, kind: str, index: int, row: ListingRow, agency_id: str
-) -> tuple[Any, ...]:
-    """One listing row as a tuple in ROW_COLUMNS order."""
-    return (
-        sha,
-        index,
-        kind,
-        agency_id,
-        row.state,
-        row.agency,
-        row.agency_key,
-        row.model,
-        row.model_raw,
-        row.agency_type,
-        row.county,
-        row.signed.isoformat() if row.signed else None,
-        row.signed_raw,
-        row.moa_url,
-        row.moa_text,
-        row.addendum_url,
-        row.row_number,
-        canonical_json(list(row.flags)) if row.flags else None,
-    )
 
 
 def bulk_insert(

@@ -19,10 +19,13 @@ from typing import Any
 
 import pytest
 from click.testing import Result
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ice287g.app import App
 from ice287g.backfill import (
     Held,
+    Listed,
     Request,
     StateFile,
     WaybackBackfill,
@@ -31,10 +34,12 @@ from ice287g.backfill import (
     is_transient,
     state_path,
     targets,
+    thin_pages,
 )
 from ice287g.config import load_config
 from ice287g.lock import RunLock
-from scraper.wayback import PAGE_URLS, SHEET_PREFIX, wayback_digest
+from scraper.policy import Expect
+from scraper.wayback import PAGE_URLS, SHEET_PREFIX, Capture, wayback_digest
 from snapshots.archive import Archive, Observation
 from tests.conftest import Cli
 from tests.fake_wayback import HTML_MIME, NOT_FOUND_PAGE, Entry, FakeWayback, surt
@@ -511,3 +516,58 @@ def test_state_file_survives_garbage_and_resets_on_new_params(tmp_path: Path) ->
     fresh = again.begin({"from": "2025-01-01", "to": None, "cdx_url": "a"})
     assert fresh["queries"] == {}
     assert not list(tmp_path.glob(".tmp-*"))
+
+
+# --------------------------------------------------------------------------- thinning
+
+
+def _listed(stamp: str, expect: Expect, original: str = PAGE) -> Listed:
+    return Listed(Capture("k", stamp, original, "text/html", "200", stamp, 1), expect)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 4), st.integers(0, 235959), st.sampled_from(["page", "sheet"])),
+        max_size=40,
+        unique_by=lambda t: (t[0], t[1]),
+    ),
+    st.integers(0, 3),
+)
+def test_thinning_keeps_a_few_page_captures_a_day_the_last_included_and_every_sheet(
+    captures: list[tuple[int, int, str]], per_day: int
+) -> None:
+    items = sorted(
+        (_listed(f"2025010{day}{time:06d}", expect) for day, time, expect in captures),
+        key=lambda i: i.capture.timestamp,
+    )
+    kept = thin_pages(items, per_day)
+    assert [i for i in items if i in kept] == kept  # order kept, nothing invented
+    assert [i for i in items if i.expect == "sheet"] == [i for i in kept if i.expect == "sheet"]
+    pages = Counter(i.capture.timestamp[:8] for i in items if i.expect == "page")
+    kept_pages = Counter(i.capture.timestamp[:8] for i in kept if i.expect == "page")
+    for day, count in pages.items():
+        assert kept_pages[day] == (count if per_day == 0 else min(count, per_day))
+        last = [i for i in items if i.expect == "page" and i.capture.timestamp[:8] == day][-1]
+        assert last in kept
+
+
+def test_a_day_of_page_captures_downloads_one_unless_configured(tmp_path: Path) -> None:
+    _need(CASES / "landing_2025.html")
+    landing = (CASES / "landing_2025.html").read_bytes()
+    day = [
+        Entry(PAGE, f"20250301{hour:02d}0000", landing + f"<!-- {hour} -->".encode(), HTML_MIME)
+        for hour in (1, 9, 17, 23)
+    ]
+    for name in ("one", "all"):
+        (tmp_path / name).mkdir()
+    with FakeWayback(day, throttle_first=False).running() as fake:
+        out = backfill(make_cli(tmp_path / "one"), fake).stdout
+        assert "4 captures found, 1 fetched" in out
+        assert "3 page captures skipped (wayback.page_captures_per_day)" in out
+        assert set(fake.served) == {f"/web/20250301230000id_/{PAGE}"}
+    with FakeWayback(day, throttle_first=False).running() as fake:
+        cli = make_cli(tmp_path / "all")
+        cli.config.write_text(
+            cli.config.read_text() + "[wayback]\npage_captures_per_day = 0\n", encoding="utf-8"
+        )
+        assert "4 captures found, 4 fetched" in backfill(cli, fake).stdout

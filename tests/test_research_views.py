@@ -79,3 +79,25 @@ def test_datasette_serves_a_view_through_its_json_api(tmp_path: Path) -> None:
     assert rows, "datasette did not answer"
     assert {"agency_id", "agreement_id", "agency", "model", "signed"} <= set(rows[0])
     assert any(r["agency"] == "Etowah County Sheriff's Office" for r in rows)
+
+
+def test_the_list_history_view_gives_what_status_gives_at_any_time(db_url: str) -> None:
+    seed = Cli(db_url, ROOT / "snapshots" / "archive")
+    seed("rebuild")
+    snaps = json.loads(seed("snapshots", "--format", "json").stdout)
+    days = sorted({s["observed_at"][:10] for s in snaps if s["kind"] == "participating"})
+    engine = open_engine(db_url)
+    try:
+        for day in (days[0], days[len(days) // 2], days[-1]):
+            status = json.loads(seed("status", "--as-of", day, "--format", "json").stdout)
+            with engine.connect() as conn:
+                count = conn.execute(
+                    text(
+                        "SELECT count(*) FROM list_history WHERE kind = 'participating' "
+                        "AND valid_from <= :t AND (valid_to IS NULL OR valid_to > :t)"
+                    ),
+                    {"t": f"{day}T23:59:59Z"},
+                ).scalar()
+            assert count == status["agreements"], day
+    finally:
+        engine.dispose()

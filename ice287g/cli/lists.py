@@ -223,13 +223,16 @@ def history(ctx: click.Context, name: str, state: str | None, fmt: str) -> None:
             raise Ice287gError(f"no agency matches {name!r}" + (f" in {state}" if state else ""))
         ids = tuple(a.id for a in agencies)
         events = queries.events(session, queries.EventFilter(agency_ids=ids))
+        listed = queries.agency_versions(session, ids)
         info = [{"id": a.id, "state": a.state, "name": a.name} for a in agencies]
     if fmt == "json":
-        click.echo(to_json({"agencies": info, "events": events}), nl=False)
+        click.echo(to_json({"agencies": info, "listed": listed, "events": events}), nl=False)
         return
     if fmt == "table":
         for agency in info:
             click.echo(f"{agency['name']} ({agency['state']}) [{agency['id']}]")
+        click.echo()
+        click.echo(render(_listed_rows(listed), LISTED_COLUMNS, fmt))
         click.echo()
     click.echo(
         render(
@@ -239,6 +242,37 @@ def history(ctx: click.Context, name: str, state: str | None, fmt: str) -> None:
         ),
         nl=False,
     )
+
+
+LISTED_COLUMNS = ("list", "model", "agency", "signed", "from", "until", "changed")
+COMPARED = ("agency", "state", "type", "county", "signed", "moa_url", "addendum_url") + (
+    "model_raw",
+    "signed_raw",
+    "moa_text",
+    "flags",
+)
+
+
+def _listed_rows(listed: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The agency's versions on the lists, for the table: dates, and which values
+    changed from the version before."""
+    rows, before = [], None
+    for v in listed:
+        same = before is not None and all(before[k] == v[k] for k in ("list", "agency_id", "model"))
+        changed = [k for k in COMPARED if same and before is not None and before[k] != v[k]]
+        rows.append(
+            {
+                "list": v["list"],
+                "model": v["model"],
+                "agency": for_terminal(v["agency"] or ""),
+                "signed": v["signed"],
+                "from": v["valid_from"][:10],
+                "until": (v["valid_to"] or "")[:10] or "listed",
+                "changed": ", ".join(changed),
+            }
+        )
+        before = v
+    return rows
 
 
 @click.command("snapshots")

@@ -1,0 +1,218 @@
+"""End to end on the corpus (import, rebuild, a live pass, publish) and a growth series;
+prints the figures.
+
+    python bench/bench_store.py [--corpus ../shared/corpus] [--growth 1,4,16]
+
+Every step runs as a child process (``ice287g`` through ``python -c``) so its wall
+time, CPU time and peak memory (max RSS, from ``wait4``) are its own.
+
+1. ``import`` of the corpus sheets into a fresh SQLite database (the parse cache cold),
+   the database's size against the archive's.
+2. ``rebuild`` of that database (the parse cache warm).
+3. ``run`` against a fake www.ice.gov on 127.0.0.1 (tests/fake_ice.py) serving the
+   newest corpus lists, twice: the second pass is answered 304 three times (page and
+   both sheets) and records nothing.
+4. ``publish`` of the database into a fresh folder.
+5. The growth series: an archive where each corpus sheet is captured N times (N = 1, 4,
+   16; the copies spread over the time until the next sheet, as a scraper polling
+   more often would see them: the same changes, N times the captures), each replayed
+   by ``rebuild`` into a fresh database (cold parse cache): time, memory and size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+QUICK_FETCH = {"ICE287G_FETCH__PER_HOST_INTERVAL": "0", "ICE287G_FETCH__MAX_RETRIES": "1"}
+
+
+RUNNER = """
+import atexit, resource, sys
+
+def _usage():
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+    sys.stderr.write(f"\\nUSAGE {cpu} {me.ru_maxrss} {kids.ru_maxrss}\\n")
+
+atexit.register(_usage)
+from ice287g.cli import main
+main()
+"""
+
+
+def child(args: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run ``ice287g ARGS`` in a child: wall seconds, CPU seconds (its worker processes
+    included), peak RSS in MB of the process and of its largest worker, output."""
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-c", RUNNER, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"ice287g {' '.join(args)} failed: {proc.stderr[-500:]}")
+    usage = proc.stderr.rsplit("USAGE ", 1)[1].split()
+    cpu, peak, workers = float(usage[0]), int(usage[1]) / 1024, int(usage[2]) / 1024
+    out = proc.stdout + proc.stderr.rsplit("USAGE ", 1)[0]
+    return {"wall_s": wall, "cpu_s": cpu, "peak_mb": peak, "worker_mb": workers, "out": out}
+
+
+def db_size_mb(db: Path) -> float:
+    """The SQLite file's size once its write-ahead log is folded in and it is vacuumed."""
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("VACUUM")
+    return db.stat().st_size / 1e6
+
+
+def tree_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+
+
+def end_to_end(corpus: Path, tmp: Path) -> dict[str, Any]:
+    """import, rebuild, two live passes and publish, each in its own child."""
+    db = tmp / "bench.db"
+    config = tmp / "config.toml"
+    config.write_text(f'[archive]\nlock_file = "{(tmp / "run.lock").as_posix()}"\n')
+    base = ["--config", str(config), "--db", f"sqlite:///{db}", "--snapshots", str(tmp / "arch")]
+    found: dict[str, Any] = {"import": child([*base, "import", str(corpus / "ice-sheets")])}
+    found["db_mb"], found["archive_mb"] = db_size_mb(db), tree_mb(tmp / "arch" / "objects")
+    found["rebuild"] = child([*base, "rebuild"])
+    found["run_first"], found["run_again"] = live_passes(base, corpus)
+    found["publish"] = child([*base, "publish", str(tmp / "site")])
+    return found
+
+
+def live_passes(base: list[str], corpus: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    from tests.fake_ice import FakeIce
+
+    sheets = corpus / "ice-sheets"
+    newest = {
+        kind: max((sheets / kind).glob("*.xlsx"), key=_name_time).relative_to(sheets)
+        for kind in ("participating", "pending")
+    }
+    with FakeIce() as site:
+        site.publish(str(newest["participating"]), str(newest["pending"]))
+        args = [*base, "run", "--quiet", "--no-moas", "--base-url", site.base_url]
+        first = child(args, QUICK_FETCH)
+        again = child(args, QUICK_FETCH)
+        again["statuses"] = dict(site.statuses())
+    return first, again
+
+
+def _name_time(path: Path) -> str:
+    from parsers.filenames import date_from_name
+
+    named = date_from_name(path.name)
+    return named.observed_at.isoformat() if named else ""
+
+
+def growth_archive(corpus: Path, folder: Path, copies: int) -> int:
+    """An archive holding every corpus sheet captured ``copies`` times; the number of
+    observations."""
+    from common.times import utc_iso
+    from parsers.filenames import claimed_kind, date_from_name
+    from snapshots.archive import Archive, Observation
+
+    archive = Archive(folder)
+    dated = []
+    for path in sorted((corpus / "ice-sheets").rglob("*.xlsx")):
+        named = date_from_name(path.name)
+        if named is not None:
+            dated.append((named.observed_at, path))
+    dated.sort()
+    observations = []
+    for (when, path), (after, _) in zip(dated, [*dated[1:], (None, None)], strict=True):
+        data = path.read_bytes()
+        sha, _ = archive.put(data, ".xlsx")
+        gap = (after - when) if after is not None and after > when else timedelta(hours=12)
+        for i in range(copies):
+            at = when + gap * i / copies
+            name = f"{path.stem}-copy{i}.xlsx"
+            kind = claimed_kind(path.name)
+            observations.append(
+                Observation(
+                    sha256=sha,
+                    observed_at=utc_iso(at),
+                    source="import",
+                    kind_claimed=kind,
+                    original_name=name,
+                    size=len(data),
+                    suffix=".xlsx",
+                )
+            )
+    archive.record_many(observations)
+    return len(observations)
+
+
+def growth(corpus: Path, tmp: Path, factors: list[int]) -> list[dict[str, Any]]:
+    rows = []
+    for copies in factors:
+        folder = tmp / f"x{copies}"
+        count = growth_archive(corpus, folder / "arch", copies)
+        db = folder / "g.db"
+        result = child(["--db", f"sqlite:///{db}", "--snapshots", str(folder / "arch"), "rebuild"])
+        rows.append({"copies": copies, "captures": count, **result, "db_mb": db_size_mb(db)})
+        shutil.rmtree(folder)
+    return rows
+
+
+def describe(step: str, r: dict[str, Any]) -> str:
+    return (
+        f"{step}: {r['wall_s']:.2f} s wall, {r['cpu_s']:.2f} s CPU, peak {r['peak_mb']:.0f} MB"
+        f" (workers {r['worker_mb']:.0f} MB)"
+    )
+
+
+def report(corpus: Path, factors: list[int]) -> None:
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        e2e = end_to_end(corpus, tmp)
+        print(describe("import of the corpus into fresh SQLite (parse cache cold)", e2e["import"]))
+        print(f"  database {e2e['db_mb']:.1f} MB, archive {e2e['archive_mb']:.1f} MB")
+        print(describe("rebuild (parse cache warm)", e2e["rebuild"]))
+        print(describe("run, first pass against the fake site", e2e["run_first"]))
+        again = e2e["run_again"]
+        print(describe("run again, nothing new", again) + f"; answers {again['statuses']}")
+        print(describe("publish into a fresh folder", e2e["publish"]))
+        rows = growth(corpus, tmp, factors)
+    first = rows[0]
+    print("growth series (each corpus sheet captured N times; rebuild, parse cache cold):")
+    for r in rows:
+        print(
+            f"  {r['copies']:>2}x: {r['captures']} captures, {r['wall_s']:.1f} s wall "
+            f"({r['wall_s'] / first['wall_s']:.2f}x), {r['cpu_s']:.1f} s CPU "
+            f"({r['cpu_s'] / first['cpu_s']:.2f}x), peak {r['peak_mb']:.0f} MB "
+            f"({r['peak_mb'] / first['peak_mb']:.2f}x), database {r['db_mb']:.1f} MB "
+            f"({r['db_mb'] / first['db_mb']:.2f}x)"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("--growth", default="1,4,16")
+    args = parser.parse_args()
+    report(args.corpus, [int(n) for n in args.growth.split(",")])
+
+
+if __name__ == "__main__":
+    main()

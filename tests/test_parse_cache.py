@@ -1,0 +1,112 @@
+"""The parse cache of list files (``parsed_listings``): a stored parse result reads back
+equal to the parser's, and a file seen before is never parsed again, by ``rebuild`` or
+by ``import``, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parsers.errors import ParseError
+from parsers.records import ListingRow, ParsedListing
+from store import parsed as parse_cache
+from tests.conftest import ROOT, SHEETS, Cli
+
+text = st.text(max_size=20)
+maybe = st.none() | text
+rows = st.builds(
+    ListingRow,
+    state=st.sampled_from(["FL", "TX", "??"]),
+    agency=text,
+    agency_key=text,
+    model=st.none() | st.sampled_from(["JEM", "TFM", "WSO"]),
+    model_raw=text,
+    agency_type=maybe,
+    county=maybe,
+    signed=st.none() | st.dates(),
+    signed_raw=maybe,
+    moa_url=maybe,
+    moa_text=maybe,
+    addendum_url=maybe,
+    addendum_text=maybe,
+    state_raw=text,
+    row_number=st.integers(0, 5000),
+    flags=st.lists(st.sampled_from(["signed_doubtful", "model_unknown"])).map(tuple),
+)
+listings = st.builds(
+    ParsedListing,
+    kind=st.sampled_from(["participating", "pending"]),
+    rows=st.lists(rows, max_size=8).map(tuple),
+    columns=st.lists(text, max_size=4).map(tuple),
+    source_format=st.sampled_from(["xlsx", "html"]),
+    warnings=st.lists(text, max_size=3).map(tuple),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(listings)
+def test_a_cached_parse_result_reads_back_equal(listing: ParsedListing) -> None:
+    assert parse_cache.decode(parse_cache.encode(listing)) == listing
+
+
+def _no_parsing(data: bytes, name: str) -> None:
+    raise AssertionError(f"{name} parsed again")
+
+
+def test_rebuild_from_a_warm_cache_parses_nothing_and_gives_the_same_history(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(ROOT / "snapshots" / "archive", cli.snapshots)
+    cli("rebuild")
+    before = cli("changes", "--format", "json").stdout
+    status = cli("status", "--format", "json").stdout
+    monkeypatch.setattr("ice287g.parallel.parse_listing", _no_parsing)
+    cli("rebuild")
+    assert cli("changes", "--format", "json").stdout == before
+    assert cli("status", "--format", "json").stdout == status
+
+
+def test_importing_files_seen_before_parses_nothing(
+    sqlite_cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not SHEETS.is_dir():
+        pytest.skip("the shared corpus is not beside the project (../shared/corpus)")
+    folder = tmp_path / "some"
+    folder.mkdir()
+    for path in sorted((SHEETS / "participating").glob("*.xlsx"))[:10]:
+        shutil.copy(path, folder / path.name)
+    sqlite_cli("import", str(folder))
+    status = json.loads(sqlite_cli("status", "--format", "json").stdout)
+    monkeypatch.setattr("ice287g.parallel.parse_listing", _no_parsing)
+    sqlite_cli("rebuild")
+    again = sqlite_cli("import", str(folder))
+    assert "0 files archived" in again.stdout
+    assert json.loads(sqlite_cli("status", "--format", "json").stdout) == status
+
+
+def test_the_parse_stream_gives_what_parsing_one_by_one_gives_and_names_archive_faults(
+    tmp_path: Path,
+) -> None:
+    from ice287g.parallel import UNREADABLE, ParseStream, parse_file, parse_one
+
+    files = sorted((ROOT / "tests" / "cases" / "xlsx").glob("*.xlsx"))
+    jobs = [(hashlib.sha256(p.read_bytes()).hexdigest(), str(p), p.name) for p in files]
+    jobs = list({sha: (sha, path, name) for sha, path, name in jobs}.values())
+    stream = ParseStream(jobs, workers=2, window=3)
+    try:
+        got = [stream.get(sha) for sha, _, _ in jobs]
+    finally:
+        stream.close()
+    expected = [parse_one(Path(path).read_bytes(), name) for _, path, name in jobs]
+    assert [repr(g) for g in got] == [repr(e) for e in expected]
+    assert len(jobs) >= 8  # enough for the worker processes to be used
+    missing = parse_file(("0" * 64, str(tmp_path / "gone.xlsx"), "gone.xlsx"))
+    changed = parse_file(("0" * 64, str(files[0]), files[0].name))
+    assert isinstance(missing, ParseError) and missing.reason.startswith(UNREADABLE)
+    assert isinstance(changed, ParseError) and "no longer match" in changed.reason

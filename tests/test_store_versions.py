@@ -1,0 +1,154 @@
+"""Lists stored as intervals (``list_versions``), on SQLite and PostgreSQL: what is
+written when a list is observed again, changed or shrunk, what a range query gives
+back, and the in-place upgrade of a database that kept one copy per content."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, select, text
+
+from parsers.records import ListingRow
+from store import versions
+from store.db import migrate, open_engine, transaction
+from store.models import ListVersion, Snapshot
+from store.queries import list_rows, status_rows
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = open_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+def _row(name: str, model: str = "JEM", county: str = "Lake") -> ListingRow:
+    return ListingRow(state="FL", agency=name, agency_key=name.lower(), model=model, county=county)
+
+
+def _snapshot(seq: int, sha: str) -> Snapshot:
+    return Snapshot(
+        id=f"s{seq}",
+        seq=seq,
+        observed_at=f"2025-01-0{seq}T00:00:00Z",
+        sha256=sha,
+        source="test",
+        kind="participating",
+        verdict="accepted",
+    )
+
+
+LISTS = {
+    "a": [_row("Lake"), _row("Polk"), _row("Polk")],
+    "b": [_row("Lake", county="Lake County"), _row("Polk")],
+}
+
+
+def _record(engine: Engine, shas: list[str]) -> None:
+    """Record the lists named in ``shas`` as snapshots 1, 2, ... of one list."""
+    lists = versions.OpenLists()
+    for seq, sha in enumerate(shas, start=1):
+        rows = LISTS[sha]
+        with transaction(engine) as session:
+            snapshot = _snapshot(seq, sha)
+            session.add(snapshot)
+            at = versions.At(seq, snapshot.observed_at, snapshot.id)
+            ids = [f"fl-{r.agency_key}" for r in rows]
+            versions.record_list(session, lists, "participating", at, (sha, rows, ids))
+
+
+def test_a_list_seen_again_unchanged_writes_nothing_and_a_change_writes_only_the_changes(
+    engine: Engine,
+) -> None:
+    _record(engine, ["a", "a", "a", "b"])
+    with transaction(engine) as session:
+        rows = session.scalars(select(ListVersion).order_by(ListVersion.from_seq)).all()
+        spans = sorted((r.agency_id, r.dup, r.from_seq, r.to_seq, r.county) for r in rows)
+    assert spans == [
+        ("fl-lake", 0, 1, 4, "Lake"),
+        ("fl-lake", 0, 4, None, "Lake County"),
+        ("fl-polk", 0, 1, None, "Lake"),
+        ("fl-polk", 1, 1, 4, "Lake"),
+    ]
+
+
+def test_a_range_query_gives_each_snapshot_its_own_rows(engine: Engine) -> None:
+    _record(engine, ["a", "b", "a"])
+    with transaction(engine) as session:
+        snaps = session.scalars(select(Snapshot).order_by(Snapshot.seq)).all()
+        counties = [[r.county for r in list_rows(session, s)] for s in snaps]
+        first = status_rows(session, "2025-01-01T23:59:59Z", "participating")
+        second = status_rows(session, "2025-01-02T23:59:59Z", "participating")
+    assert counties == [["Lake", "Lake", "Lake"], ["Lake County", "Lake"], ["Lake"] * 3]
+    assert [r["agency_id"] for r in first] == ["fl-lake", "fl-polk"]
+    assert [r["county"] for r in second] == ["Lake County", "Lake"]
+
+
+LEGACY_ROW = (
+    "INSERT INTO listing_rows (content_sha, row_index, kind, agency_id, state, agency, "
+    "agency_key, model, county, row_number) VALUES (:sha, :i, 'participating', :aid, 'FL', "
+    ":name, :key, 'JEM', :county, :i)"
+)
+
+
+def _legacy_snapshot(conn: object, seq: int, sha: str, verdict: str = "accepted") -> None:
+    conn.execute(  # type: ignore[attr-defined]
+        text(
+            "INSERT INTO snapshots (id, seq, observed_at, sha256, source, kind, size, verdict) "
+            "VALUES (:id, :seq, :at, :sha, 'test', 'participating', 1, :verdict)"
+        ),
+        {
+            "id": f"s{seq}",
+            "seq": seq,
+            "at": f"2025-01-0{seq}T00:00:00Z",
+            "sha": sha,
+            "verdict": verdict,
+        },
+    )
+
+
+def test_migration_0004_turns_stored_rows_into_intervals_in_place(db_url: str) -> None:
+    engine = open_engine(db_url, migrate_schema=False)
+    try:
+        migrate(engine, "0003")
+        with engine.begin() as conn:
+            for sha, rows in LISTS.items():
+                for i, row in enumerate(rows):
+                    values = {"sha": sha, "i": i, "aid": f"fl-{row.agency_key}"}
+                    values |= {"name": row.agency, "key": row.agency_key, "county": row.county}
+                    conn.execute(text(LEGACY_ROW), values)
+            for seq, sha in enumerate(["a", "a", "b"], start=1):
+                _legacy_snapshot(conn, seq, sha)
+            _legacy_snapshot(conn, 4, "a", verdict="rejected")
+        migrate(engine)
+        with transaction(engine) as session:
+            rows = session.scalars(select(ListVersion)).all()
+            spans = sorted((r.agency_id, r.dup, r.from_seq, r.to_seq, r.county) for r in rows)
+            now = [r["county"] for r in status_rows(session, None, "participating")]
+    finally:
+        engine.dispose()
+    assert spans == [
+        ("fl-lake", 0, 1, 3, "Lake"),
+        ("fl-lake", 0, 3, None, "Lake County"),
+        ("fl-polk", 0, 1, None, "Lake"),
+        ("fl-polk", 1, 1, 3, "Lake"),
+    ]
+    assert now == ["Lake County", "Lake"]
+
+
+def test_history_shows_an_agency_s_versions_on_the_lists_back_to_back(db_url: str) -> None:
+    from tests.conftest import ROOT, Cli
+
+    seed = Cli(db_url, ROOT / "snapshots" / "archive")
+    seed("rebuild")
+    name = "Etowah County Sheriff's Office"
+    out = json.loads(seed("history", name, "--state", "AL", "--format", "json").stdout)
+    listed = [v for v in out["listed"] if v["list"] == "participating" and v["model"] == "JEM"]
+    assert len(listed) >= 2 and listed[-1]["valid_to"] is None
+    for before, after in zip(listed, listed[1:], strict=False):
+        assert before["valid_to"] == after["valid_from"]
+        assert before["to_snapshot"] == after["from_snapshot"]
+    table = seed("history", name, "--state", "AL").stdout
+    assert "UNTIL" in table and "listed" in table and "county" in table
