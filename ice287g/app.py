@@ -102,6 +102,7 @@ class App:
             max_page_bytes=f.max_page_bytes,
             max_sheet_bytes=f.max_sheet_bytes,
             max_pdf_bytes=f.max_pdf_bytes,
+            download_timeout=f.download_deadline,
             allowed_hosts=src.allowed_hosts,
         )
         return policy.allowing(src.base_url)

@@ -11,7 +11,7 @@ import click
 
 from common.errors import Ice287gError
 from ice287g.app import end_of_day, parse_moment, start_of_day
-from ice287g.cli.shared import FORMATS, app_of, model_option, progress_bar, state_option
+from ice287g.cli.shared import FORMATS, app_of, model_option, progress_bar, say, state_option
 from ice287g.importer import Importer, ImportReport, iter_files, read_manifest
 from ice287g.pipeline import Report
 from ice287g.render import EVENT_COLUMNS, changes_markdown, event_rows, render, to_json
@@ -58,10 +58,10 @@ def import_cmd(
 
 def _print_import(report: ImportReport, result: Report) -> None:
     for path, reason in report.skipped:
-        click.echo(f"skipped {path}: {reason}", err=True)
+        say(f"skipped {path}: {reason}", err=True)
     for _, name, reason in result.rejections:
-        click.echo(f"rejected {name}: {reason}", err=True)
-    click.echo(
+        say(f"rejected {name}: {reason}", err=True)
+    say(
         f"{len(report.added)} files archived, {len(report.already)} already known, "
         f"{len(report.skipped)} skipped; {result.processed} snapshots processed "
         f"({result.accepted} accepted, {result.rejected} rejected), "
@@ -76,7 +76,7 @@ def rebuild(ctx: click.Context) -> None:
     app = app_of(ctx)
     with progress_bar("replaying") as update:
         result = app.pipeline().rebuild(update)
-    click.echo(
+    say(
         f"rebuilt: {result.processed} snapshots ({result.accepted} accepted, "
         f"{result.rejected} rejected), {result.events} events"
     )
@@ -114,10 +114,10 @@ def status(ctx: click.Context, as_of: str | None, which: str, fmt: str) -> None:
                 "moa_ice_signed_source",
                 "moa_field_office",
             )
-            click.echo(render(rows, columns, fmt), nl=False)
+            say(render(rows, columns, fmt), nl=False)
             return
         summary = queries.status(session, until)
-    click.echo(_status_text(summary, fmt), nl=False)
+    say(_status_text(summary, fmt), nl=False)
 
 
 def _add_moa_fields(rows: list[dict[str, Any]], docs: dict[str, Any]) -> None:
@@ -190,11 +190,11 @@ def changes(
         events = queries.events(session, flt)
     if fmt == "md":
         window = f"{since or 'the beginning'} to {until or 'now'}"
-        click.echo(changes_markdown(events, f"287(g) changes, {window}"), nl=False)
+        say(changes_markdown(events, f"287(g) changes, {window}"), nl=False)
     elif fmt == "json":
-        click.echo(to_json(events), nl=False)
+        say(to_json(events), nl=False)
     else:
-        click.echo(render(event_rows(events), EVENT_COLUMNS, fmt), nl=False)
+        say(render(event_rows(events), EVENT_COLUMNS, fmt), nl=False)
 
 
 @click.command()
@@ -213,13 +213,13 @@ def history(ctx: click.Context, name: str, state: str | None, fmt: str) -> None:
         events = queries.events(session, queries.EventFilter(agency_ids=ids))
         info = [{"id": a.id, "state": a.state, "name": a.name} for a in agencies]
     if fmt == "json":
-        click.echo(to_json({"agencies": info, "events": events}), nl=False)
+        say(to_json({"agencies": info, "events": events}), nl=False)
         return
     if fmt == "table":
         for agency in info:
-            click.echo(f"{agency['name']} ({agency['state']}) [{agency['id']}]")
-        click.echo()
-    click.echo(
+            say(f"{agency['name']} ({agency['state']}) [{agency['id']}]")
+        say()
+    say(
         render(
             event_rows(events),
             ("date", "kind", "model", "detail", "window_start", "window_end"),
@@ -263,7 +263,7 @@ def snapshots_cmd(ctx: click.Context, fmt: str, rejected: bool) -> None:
     )
     if fmt != "table":
         columns = ("id", *columns, "sha256")
-    click.echo(render(rows, columns, fmt), nl=False)
+    say(render(rows, columns, fmt), nl=False)
 
 
 COMMANDS: list[click.Command] = [import_cmd, rebuild, status, changes, history, snapshots_cmd]

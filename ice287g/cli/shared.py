@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from common.errors import Ice287gError
 from ice287g.app import App
+from ice287g.escape import for_terminal_text
 from ice287g.render import LISTING_FORMATS
 from parsers.normalize import model_code, state_code
 from store.errors import StoreError
@@ -29,17 +30,17 @@ class Ice287gGroup(click.Group):
         try:
             return super().invoke(ctx)
         except Ice287gError as exc:
-            click.echo(f"ice287g: error: {exc}", err=True)
+            say(f"ice287g: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
         except SQLAlchemyError as exc:
-            click.echo(f"ice287g: error: database: {first_line(exc)}", err=True)
+            say(f"ice287g: error: database: {first_line(exc)}", err=True)
             ctx.exit(StoreError.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:
             if os.environ.get("ICE287G_DEBUG"):
                 raise
-            click.echo(
+            say(
                 f"ice287g: internal error: {type(exc).__name__}: {first_line(exc)} "
                 "(set ICE287G_DEBUG=1 for the traceback)",
                 err=True,
@@ -49,6 +50,12 @@ class Ice287gGroup(click.Group):
             app = ctx.obj
             if isinstance(app, App):
                 app.close()
+
+
+def say(text: str = "", err: bool = False, nl: bool = True) -> None:
+    """Print for a person or a pipe: every command's output goes through here, so no
+    control character from ICE's files (ESC, BEL, OSC titles) acts on a terminal."""
+    click.echo(for_terminal_text(text), err=err, nl=nl)
 
 
 def first_line(exc: BaseException) -> str:
