@@ -44,7 +44,12 @@ class App:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = open_engine(self.config.db)
+            db = self.config.database
+            self._engine = open_engine(
+                self.config.db,
+                connect_timeout=db.connect_timeout,
+                statement_timeout=db.statement_timeout,
+            )
         return self._engine
 
     @property

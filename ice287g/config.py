@@ -18,6 +18,7 @@ from diffs.gate import Rules
 
 ENV_PREFIX = "ICE287G_"
 DEFAULT_CONFIG_NAME = "config.toml"
+DEFAULT_LOCK = Path("ice287g.lock")
 
 
 # The diff engine's rules are their own settings section: one definition, in diffs/.
@@ -114,7 +115,7 @@ class Config:
 
     db: str = "sqlite:///ice287g.db"
     snapshots: Path = Path("snapshots/archive")
-    lock_file: Path = Path("ice287g.lock")
+    lock_file: Path = DEFAULT_LOCK
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     diff: DiffSettings = field(default_factory=DiffSettings)
     source: SourceSettings = field(default_factory=SourceSettings)
@@ -168,11 +169,24 @@ def load_config(
     config = Config(config_path=path)
     if path is not None:
         config = _apply_toml(config, _read_toml(path), path.parent)
+    from_file = config
     config = _apply_env(config, env, cwd)
     for key, value in (overrides or {}).items():
         if value is not None:
             config = _set_top(config, key, value, cwd)
-    return _validate(config)
+    return _validate(_lock_of_the_archive(config, from_file))
+
+
+def _lock_of_the_archive(config: Config, from_file: Config) -> Config:
+    """The run lock guards the archive: unless set for this archive, it is
+    ``ice287g.lock`` beside the archive folder. A lock file from the config file
+    belongs to the file's archive, not to another one given by a flag or variable."""
+    own = config.lock_file != DEFAULT_LOCK and (
+        config.lock_file != from_file.lock_file or config.snapshots == from_file.snapshots
+    )
+    if own:
+        return config
+    return replace(config, lock_file=config.snapshots.parent / DEFAULT_LOCK.name)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

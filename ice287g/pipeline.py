@@ -84,10 +84,8 @@ class Pipeline:
 
     def rebuild(self, progress: Progress | None = None) -> Report:
         """Drop everything derived and replay the whole archive."""
-        with transaction(self.engine) as session:
-            writer.reset_derived(session)
-        report = self.process(progress)
-        report.replayed = True
+        report = Report(replayed=True)
+        self._replay(sorted(self.archive.observations(), key=sort_key), report, progress)
         return report
 
     def process(self, progress: Progress | None = None) -> Report:
@@ -99,13 +97,29 @@ class Pipeline:
         todo = [o for o in observations if o.snapshot_id not in known]
         report = Report()
         if todo and through and sort_key(todo[0]) < through:
-            with transaction(self.engine) as session:
-                writer.reset_derived(session)
-            todo, report.replayed = observations, True
-        self._run(todo, report, progress)
+            report.replayed = True
+            self._replay(observations, report, progress)
+        else:
+            self._run(todo, report, progress)
         return report
 
+    def _replay(
+        self, observations: list[Observation], report: Report, progress: Progress | None
+    ) -> None:
+        """Drop everything derived and replay, in one transaction: a replay stopped
+        midway (killed, a full disk, a lost database) leaves the previous history whole
+        and readable, never an empty or partial one."""
+        self._preparse(observations)
+        with transaction(self.engine) as session:
+            writer.reset_derived(session)
+            for start in range(0, len(observations), COMMIT_EVERY):
+                batch = observations[start : start + COMMIT_EVERY]
+                self._batch(session, batch, report, progress, len(observations))
+                session.flush()
+
     def _run(self, todo: list[Observation], report: Report, progress: Progress | None) -> None:
+        """New observations in batches, each committed with the state it leads to (a
+        pass stopped midway resumes from the last batch committed)."""
         self._preparse(todo)
         for start in range(0, len(todo), COMMIT_EVERY):
             batch = todo[start : start + COMMIT_EVERY]

@@ -4,15 +4,17 @@ history and snapshots."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
 from common.errors import Ice287gError
-from ice287g.app import end_of_day, parse_moment, start_of_day
+from ice287g.app import App, end_of_day, parse_moment, start_of_day
 from ice287g.cli.shared import FORMATS, app_of, model_option, progress_bar, say, state_option
-from ice287g.importer import Importer, ImportReport, iter_files, read_manifest
+from ice287g.importer import Importer, ImportReport, ManifestRow, iter_files, read_manifest
+from ice287g.lock import RunLock
 from ice287g.pipeline import Report
 from ice287g.render import EVENT_COLUMNS, changes_markdown, event_rows, render, to_json
 from parsers.urls import repair_url
@@ -41,6 +43,13 @@ def import_cmd(
     app = app_of(ctx)
     flag = parse_moment(observed_at) if observed_at else None
     rows = read_manifest(manifest) if manifest else {}
+    with RunLock(app.config.lock_file):
+        _import(app, paths, flag, rows)
+
+
+def _import(
+    app: App, paths: tuple[Path, ...], flag: datetime | None, rows: dict[str, ManifestRow]
+) -> None:
     importer = Importer(app.archive)
     report = ImportReport()
     files = list(iter_files(list(paths)))
@@ -74,7 +83,7 @@ def _print_import(report: ImportReport, result: Report) -> None:
 def rebuild(ctx: click.Context) -> None:
     """Drop everything derived and replay the archive from the start."""
     app = app_of(ctx)
-    with progress_bar("replaying") as update:
+    with RunLock(app.config.lock_file), progress_bar("replaying") as update:
         result = app.pipeline().rebuild(update)
     say(
         f"rebuilt: {result.processed} snapshots ({result.accepted} accepted, "

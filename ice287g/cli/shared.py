@@ -21,6 +21,7 @@ from store.errors import StoreError
 
 FORMATS = click.Choice(LISTING_FORMATS)
 INTERNAL_ERROR_EXIT = 70
+OS_ERROR_EXIT = 74  # sysexits' EX_IOERR: a read-only archive, a full disk, a folder we cannot read
 
 
 class Ice287gGroup(click.Group):
@@ -35,6 +36,9 @@ class Ice287gGroup(click.Group):
         except SQLAlchemyError as exc:
             say(f"ice287g: error: database: {first_line(exc)}", err=True)
             ctx.exit(StoreError.exit_code)
+        except OSError as exc:
+            say(f"ice287g: error: {os_error_text(exc)}", err=True)
+            ctx.exit(OS_ERROR_EXIT)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:
@@ -56,6 +60,13 @@ def say(text: str = "", err: bool = False, nl: bool = True) -> None:
     """Print for a person or a pipe: every command's output goes through here, so no
     control character from ICE's files (ESC, BEL, OSC titles) acts on a terminal."""
     click.echo(for_terminal_text(text), err=err, nl=nl)
+
+
+def os_error_text(exc: OSError) -> str:
+    """The path and the cause of an operating-system error, on one line."""
+    cause = exc.strerror or first_line(exc)
+    where = exc.filename if exc.filename is not None else None
+    return f"{where}: {cause}" if where is not None else cause
 
 
 def first_line(exc: BaseException) -> str:
