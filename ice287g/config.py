@@ -169,22 +169,17 @@ def load_config(
     config = Config(config_path=path)
     if path is not None:
         config = _apply_toml(config, _read_toml(path), path.parent)
-    from_file = config
     config = _apply_env(config, env, cwd)
     for key, value in (overrides or {}).items():
         if value is not None:
             config = _set_top(config, key, value, cwd)
-    return _validate(_lock_of_the_archive(config, from_file))
+    return _validate(_default_lock(config))
 
 
-def _lock_of_the_archive(config: Config, from_file: Config) -> Config:
-    """The run lock guards the archive: unless set for this archive, it is
-    ``ice287g.lock`` beside the archive folder. A lock file from the config file
-    belongs to the file's archive, not to another one given by a flag or variable."""
-    own = config.lock_file != DEFAULT_LOCK and (
-        config.lock_file != from_file.lock_file or config.snapshots == from_file.snapshots
-    )
-    if own:
+def _default_lock(config: Config) -> Config:
+    """The run lock guards the archive: unless ``archive.lock_file`` is set, it is
+    ``ice287g.lock`` beside the archive folder (one archive, one lock)."""
+    if config.lock_file != DEFAULT_LOCK:
         return config
     return replace(config, lock_file=config.snapshots.parent / DEFAULT_LOCK.name)
 

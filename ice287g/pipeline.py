@@ -62,6 +62,7 @@ class Report:
     replayed: bool = False
     rejections: list[tuple[str, str, str]] = field(default_factory=list)
     new_event_ids: list[str] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (file, parser warning)
 
 
 class Pipeline:
@@ -147,6 +148,7 @@ class Pipeline:
                 session, outcome.events if outcome else (), event_seq, seen
             )
             self._tally(report, obs, outcome, len(seen) - before)
+            self._warnings(report, obs)
             if outcome:
                 report.new_event_ids.extend(e.id for e in outcome.events)
             seq += 1
@@ -277,6 +279,14 @@ class Pipeline:
             except (OSError, ValueError) as exc:
                 self._parsed[obs.sha256] = ParseError(name, f"archive object unreadable: {exc}")
         return self._parsed[obs.sha256]
+
+    def _warnings(self, report: Report, obs: Observation) -> None:
+        """What the parser noticed in a list (repeated rows that disagree, rows
+        skipped, columns ignored) reaches the user, once per snapshot processed."""
+        parsed = self._parsed.get(obs.sha256) if is_list(obs) else None
+        if isinstance(parsed, ParsedListing):
+            name = obs.original_name or obs.url or obs.sha256
+            report.warnings.extend((name, warning) for warning in parsed.warnings)
 
     @staticmethod
     def _tally(report: Report, obs: Observation, outcome: Outcome | None, new: int) -> None:

@@ -13,7 +13,15 @@ import click
 from common.errors import Ice287gError
 from ice287g.app import App, end_of_day, parse_moment, start_of_day
 from ice287g.cli.shared import FORMATS, app_of, model_option, progress_bar, say, state_option
-from ice287g.importer import Importer, ImportReport, ManifestRow, iter_files, read_manifest
+from ice287g.importer import (
+    Importer,
+    ImportReport,
+    Manifest,
+    iter_files,
+    no_manifest,
+    read_manifest,
+    shown,
+)
 from ice287g.lock import RunLock
 from ice287g.pipeline import Report
 from ice287g.render import EVENT_COLUMNS, changes_markdown, event_rows, render, to_json
@@ -42,23 +50,22 @@ def import_cmd(
     """Import spreadsheets or saved pages (files or folders, recursively)."""
     app = app_of(ctx)
     flag = parse_moment(observed_at) if observed_at else None
-    rows = read_manifest(manifest) if manifest else {}
+    rows = read_manifest(manifest) if manifest else no_manifest()
     with RunLock(app.config.lock_file):
         _import(app, paths, flag, rows)
 
 
-def _import(
-    app: App, paths: tuple[Path, ...], flag: datetime | None, rows: dict[str, ManifestRow]
-) -> None:
+def _import(app: App, paths: tuple[Path, ...], flag: datetime | None, rows: Manifest) -> None:
     importer = Importer(app.archive)
     report = ImportReport()
     files = list(iter_files(list(paths)))
+    rows.expect(files)
     importer.preparse(files, flag, rows)
     with progress_bar("archiving") as update:
         for done, path in enumerate(files, start=1):
             importer.import_file(path, flag, rows, report)
             if update:
-                update(done, len(files), path.name)
+                update(done, len(files), shown(path))
     importer.commit(report)
     with progress_bar("diffing") as update:
         result = app.pipeline(importer.parsed).process(update)
@@ -68,6 +75,8 @@ def _import(
 def _print_import(report: ImportReport, result: Report) -> None:
     for path, reason in report.skipped:
         say(f"skipped {path}: {reason}", err=True)
+    for name, warning in result.warnings:
+        say(f"warning {name}: {warning}", err=True)
     for _, name, reason in result.rejections:
         say(f"rejected {name}: {reason}", err=True)
     say(
