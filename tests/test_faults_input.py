@@ -10,9 +10,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from parsers.detect import parse_listing
-from parsers.normalize import parse_date
+from parsers.normalize import PLAUSIBLE_YEARS, parse_date
 from tests.conftest import Cli
 from tests.hostile import listing_xlsx
 
@@ -145,3 +147,20 @@ def test_repeated_rows_that_disagree_reach_the_user_as_a_warning(
     warning = [line for line in result.stderr.splitlines() if "repeats row 2" in line]
     assert len(warning) == 1 and warning[0].startswith("warning participatingAgencies.xlsx")
     assert "another signed date (2024-06-30, not 2025-01-02)" in warning[0]
+
+
+@given(
+    st.one_of(
+        st.integers(min_value=-10, max_value=3_000_000),
+        st.from_regex(r"\d{1,2}/\d{1,2}/\d{1,4}", fullmatch=True),
+        st.from_regex(r"\d{4}-\d{1,2}-\d{1,2}", fullmatch=True),
+    )
+)
+def test_no_signed_date_is_ever_read_outside_the_plausible_years(cell: object) -> None:
+    signed, flags = parse_date(cell)
+    if signed is None:
+        return
+    assert PLAUSIBLE_YEARS[0] <= signed.year <= PLAUSIBLE_YEARS[1]
+    if isinstance(cell, str) and len(cell.rsplit("/", 1)[-1]) in (3, 4) and "/" in cell:
+        year = int(cell.rsplit("/", 1)[-1])
+        assert year == signed.year or "signed_repaired" in flags
