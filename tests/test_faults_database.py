@@ -194,3 +194,27 @@ def test_a_full_disk_while_archiving_records_no_observation(
     result = sqlite_cli("import", str(sheet), "--observed-at", "2025-03-01", expect=74)
     assert "No space left on device" in result.stderr
     assert not (sqlite_cli.snapshots / "manifest.jsonl").exists()
+
+
+def test_a_database_error_shows_the_database_cause_not_the_autoflush_note() -> None:
+    import sqlite3
+
+    import click
+    from click.testing import CliRunner
+    from sqlalchemy.exc import IntegrityError
+
+    from ice287g.cli.shared import Ice287gGroup
+
+    @click.group(cls=Ice287gGroup)
+    def root() -> None:
+        pass
+
+    @root.command()
+    def write() -> None:
+        exc = IntegrityError("INSERT", {}, sqlite3.IntegrityError("UNIQUE constraint failed: x.id"))
+        exc.add_detail("raised as a result of Query-invoked autoflush; consider ...")
+        raise exc
+
+    result = CliRunner().invoke(root, ["write"])
+    assert result.exit_code == 1
+    assert result.stderr == "ice287g: error: database: UNIQUE constraint failed: x.id\n"

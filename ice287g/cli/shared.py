@@ -34,7 +34,7 @@ class Ice287gGroup(click.Group):
             say(f"ice287g: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
         except SQLAlchemyError as exc:
-            say(f"ice287g: error: database: {first_line(exc)}", err=True)
+            say(f"ice287g: error: database: {database_cause(exc)}", err=True)
             ctx.exit(StoreError.exit_code)
         except OSError as exc:
             say(f"ice287g: error: {os_error_text(exc)}", err=True)
@@ -67,6 +67,13 @@ def os_error_text(exc: OSError) -> str:
     cause = exc.strerror or first_line(exc)
     where = exc.filename if exc.filename is not None else None
     return f"{where}: {cause}" if where is not None else cause
+
+
+def database_cause(exc: SQLAlchemyError) -> str:
+    """The database's own words (``UNIQUE constraint failed: ...``), not SQLAlchemy's
+    wrapping of them (an autoflush note would hide the cause)."""
+    cause = getattr(exc, "orig", None)
+    return first_line(cause) if isinstance(cause, BaseException) else first_line(exc)
 
 
 def first_line(exc: BaseException) -> str:
