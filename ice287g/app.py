@@ -16,7 +16,7 @@ import httpx
 from sqlalchemy import Engine
 
 from common.errors import ConfigError
-from common.times import utc_iso
+from common.times import implausible_observation, utc_iso
 from diffs.gate import Rules
 from diffs.identity import initial_aliases
 from diffs.moa_reviewed import REVIEWED_FILE, ReviewedDocument, ReviewedError, load_reviewed
@@ -24,6 +24,7 @@ from ice287g import __version__
 from ice287g.config import Config, MoaSettings
 from ice287g.pipeline import Pipeline
 from parsers.ocr import Ocr, find_tesseract
+from parsers.urls import ICE_HOSTS, host_of
 from scraper.fetch import Fetcher
 from scraper.policy import FetchPolicy, build_client, make_user_agent
 from scraper.wayback import WaybackClient
@@ -44,7 +45,12 @@ class App:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = open_engine(self.config.db)
+            db = self.config.database
+            self._engine = open_engine(
+                self.config.db,
+                connect_timeout=db.connect_timeout,
+                statement_timeout=db.statement_timeout,
+            )
         return self._engine
 
     @property
@@ -102,7 +108,8 @@ class App:
             max_page_bytes=f.max_page_bytes,
             max_sheet_bytes=f.max_sheet_bytes,
             max_pdf_bytes=f.max_pdf_bytes,
-            allowed_hosts=src.allowed_hosts,
+            download_timeout=f.download_deadline,
+            allowed_hosts=_allowed_hosts(src.allowed_hosts, src.base_url),
         )
         return policy.allowing(src.base_url)
 
@@ -118,7 +125,7 @@ class App:
     def wayback(self, cdx_url: str | None = None, archive_url: str | None = None) -> WaybackClient:
         w = self.config.wayback
         policy = self.fetch_policy()
-        for url in (cdx_url, archive_url):
+        for url in (cdx_url, archive_url, w.cdx_url, w.archive_url):
             if url:
                 policy = policy.allowing(url)
         return WaybackClient(
@@ -135,6 +142,15 @@ class App:
             self._client.close()
         if self._engine is not None:
             self._engine.dispose()
+
+
+def _allowed_hosts(configured: tuple[str, ...], base_url: str) -> tuple[str, ...]:
+    """The hosts a fetcher may reach: with a mirror as base URL, never ICE itself (a
+    link or a redirect to www.ice.gov is an error, not a request to the real site)."""
+    if host_of(base_url) in ICE_HOSTS:
+        return configured
+    kept = tuple(h for h in configured if h.split(":")[0].lower() not in ICE_HOSTS)
+    return kept or (host_of(base_url) or base_url,)
 
 
 def end_of_day(text: str | None) -> str | None:
@@ -162,13 +178,18 @@ def parse_moment(text: str) -> datetime:
     """A date-time flag: ISO 8601, naive means UTC; a bare date means its noon UTC."""
     try:
         if len(text.strip()) == 10:
-            return datetime.combine(date.fromisoformat(text.strip()), time(12), tzinfo=UTC)
-        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+            moment = datetime.combine(date.fromisoformat(text.strip()), time(12), tzinfo=UTC)
+        else:
+            moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError as exc:
         raise ConfigError(
             f"{text!r} is not a date-time (expected e.g. 2025-04-04T23:10:38Z)"
         ) from exc
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    wrong = implausible_observation(moment, datetime.now(UTC))
+    if wrong:
+        raise ConfigError(f"--observed-at {text!r}: {wrong}")
+    return moment
 
 
 def _find_ocr(settings: MoaSettings) -> Ocr | None:

@@ -6,6 +6,7 @@ setting, what was found and what is expected.
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -17,6 +18,7 @@ from diffs.gate import Rules
 
 ENV_PREFIX = "ICE287G_"
 DEFAULT_CONFIG_NAME = "config.toml"
+DEFAULT_LOCK = Path("ice287g.lock")
 
 
 # The diff engine's rules are their own settings section: one definition, in diffs/.
@@ -48,6 +50,19 @@ class FetchSettings:
     max_sheet_bytes: int = 20_000_000
     max_pdf_bytes: int = 50_000_000
     moa_recheck_hours: float = 168.0
+    # one download (every attempt) ends after this many seconds, however slow the drip
+    download_deadline: float = 300.0
+    # a whole pass of `run` stops cleanly (and says so) after this many seconds
+    pass_deadline: float = 3600.0
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    """How long to wait for the database (seconds): to connect (and, on SQLite, for a
+    lock), and for one statement (PostgreSQL; 0 for no limit)."""
+
+    connect_timeout: float = 10.0
+    statement_timeout: float = 600.0
 
 
 @dataclass(frozen=True)
@@ -103,7 +118,8 @@ class Config:
 
     db: str = "sqlite:///ice287g.db"
     snapshots: Path = Path("snapshots/archive")
-    lock_file: Path = Path("ice287g.lock")
+    lock_file: Path = DEFAULT_LOCK
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
     diff: DiffSettings = field(default_factory=DiffSettings)
     source: SourceSettings = field(default_factory=SourceSettings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
@@ -126,6 +142,7 @@ _SECTIONS = {
     "wayback": WaybackSettings,
     "moa": MoaSettings,
     "publish": PublishSettings,
+    "database": DatabaseSettings,
 }
 _TOP = {"db": "database.url", "snapshots": "archive.path", "lock_file": "archive.lock_file"}
 
@@ -159,7 +176,15 @@ def load_config(
     for key, value in (overrides or {}).items():
         if value is not None:
             config = _set_top(config, key, value, cwd)
-    return _validate(config)
+    return _validate(_default_lock(config))
+
+
+def _default_lock(config: Config) -> Config:
+    """The run lock guards the archive: unless ``archive.lock_file`` is set, it is
+    ``ice287g.lock`` beside the archive folder (one archive, one lock)."""
+    if config.lock_file != DEFAULT_LOCK:
+        return config
+    return replace(config, lock_file=config.snapshots.parent / DEFAULT_LOCK.name)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -172,18 +197,23 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _apply_toml(config: Config, data: dict[str, Any], base: Path) -> Config:
-    known = set(_SECTIONS) | {"database", "archive"}
+    known = set(_SECTIONS) | {"archive"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(
             f"unknown section(s) in config: {', '.join(unknown)}; known: {', '.join(sorted(known))}"
         )
+    database = data.get("database", {})
+    if not isinstance(database, dict):
+        raise ConfigError("[database] must be a table of settings")
+    data = {**data, "database": {k: v for k, v in database.items() if k != "url"}}
     for section, cls in _SECTIONS.items():
         if section in data:
             current = getattr(config, section)
             config = replace(config, **{section: _merge(cls, current, data[section], section)})
     config = _relative_publish_dir(config, base)
-    config = _apply_top_table(config, data.get("database", {}), {"url": "db"}, base, "database")
+    url = {"url": database["url"]} if "url" in database else {}
+    config = _apply_top_table(config, url, {"url": "db"}, base, "database")
     mapping = {"path": "snapshots", "lock_file": "lock_file"}
     return _apply_top_table(config, data.get("archive", {}), mapping, base, "archive")
 
@@ -245,14 +275,15 @@ def _merge(cls: type, current: Any, table: Any, section: str) -> Any:
 
 
 def _coerce(default: Any, value: Any, name: str) -> Any:
-    """Convert a TOML or environment value to the type of the default, or explain."""
+    """Convert a TOML or environment value to the type of the default, or explain.
+
+    A number is taken only as what it is: ``true`` is not 1, ``2.7`` is not the whole
+    number 2, and ``inf`` or ``nan`` is no number of seconds."""
     try:
         if isinstance(default, bool):
             return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
-        if isinstance(default, int):
-            return int(value)
-        if isinstance(default, float):
-            return float(value)
+        if isinstance(default, int | float):
+            return _number(default, value, name)
         if isinstance(default, tuple):
             items = value.split(",") if isinstance(value, str) else list(value)
             return tuple(str(i).strip() for i in items if str(i).strip())
@@ -260,6 +291,19 @@ def _coerce(default: Any, value: Any, name: str) -> Any:
     except (TypeError, ValueError) as exc:
         kind = type(default).__name__
         raise ConfigError(f"{name} must be a {kind}, got {value!r}") from exc
+
+
+def _number(default: int | float, value: Any, name: str) -> int | float:
+    if isinstance(value, bool):
+        raise ValueError(value)
+    number = float(value.strip()) if isinstance(value, str) else float(value)
+    if not math.isfinite(number):
+        raise ConfigError(f"{name} must be a finite number, got {value!r}")
+    if isinstance(default, int):
+        if not number.is_integer():
+            raise ConfigError(f"{name} must be a whole number, got {value!r}")
+        return int(number)
+    return number
 
 
 def _apply_env(config: Config, env: dict[str, str], cwd: Path) -> Config:
@@ -278,7 +322,41 @@ def _apply_env(config: Config, env: dict[str, str], cwd: Path) -> Config:
     return config
 
 
+# Settings that must be above zero (a rate, a timeout, a size); every other number
+# (a count, a number of hours, an interval) must be zero or more.
+_POSITIVE = {
+    "fetch.connect_timeout",
+    "fetch.read_timeout",
+    "fetch.download_deadline",
+    "fetch.pass_deadline",
+    "fetch.max_page_bytes",
+    "fetch.max_sheet_bytes",
+    "fetch.max_pdf_bytes",
+    "wayback.cdx_per_minute",
+    "database.connect_timeout",
+    "moa.ocr_dpi",
+}
+
+
+def _check_numbers(config: Config) -> None:
+    for section in _SECTIONS:
+        settings = getattr(config, section)
+        for item in fields(settings):
+            value, name = getattr(settings, item.name), f"{section}.{item.name}"
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                continue
+            if name in _POSITIVE:
+                _check(value > 0, f"{name} must be > 0, got {value!r}")
+            else:
+                _check(value >= 0, f"{name} must be >= 0, got {value!r}")
+
+
 def _validate(config: Config) -> Config:
+    _check_numbers(config)
+    _check(
+        bool(config.source.contact.strip()),
+        "source.contact must name a way to reach whoever runs this (an e-mail address or URL)",
+    )
     d = config.diff
     _check(d.withdraw_after_snapshots >= 1, "diff.withdraw_after_snapshots must be >= 1")
     _check(d.withdraw_after_days >= 0, "diff.withdraw_after_days must be >= 0")

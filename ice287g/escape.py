@@ -13,7 +13,10 @@ import re
 from urllib.parse import urlsplit
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(  # C0 but tab and newline, DEL, C1
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+)
+_C1 = re.compile("[\x7f-\x9f]")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()|~&])")
 _MARKDOWN_LEADING = re.compile(r"^(\d*)([#+\-.!>=)])")
@@ -21,8 +24,11 @@ _WHITESPACE = re.compile(r"\s+")
 
 
 def for_csv_cell(value: str) -> str:
-    """A text cell that no spreadsheet runs as a formula: a value starting with
-    ``= + - @``, a tab or a carriage return gets a leading apostrophe (OWASP's advice)."""
+    """A text cell that no spreadsheet runs as a formula and no terminal acts on: a
+    value starting with ``= + - @``, a tab or a carriage return gets a leading
+    apostrophe (OWASP's advice); control characters other than tab and newline are
+    shown as ``\\xNN``."""
+    value = _visible(value)
     return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
@@ -37,6 +43,22 @@ def for_terminal(value: str) -> str:
     """Text a terminal prints as it is: control characters (ESC and the rest) shown as
     ``\\xNN`` and newlines as ``\\n`` instead of acting."""
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value.replace("\n", "\\n"))
+
+
+def for_terminal_text(value: str) -> str:
+    """A whole message or table for a terminal: its lines and tabs kept, every other
+    control character shown as ``\\xNN`` (ESC, BEL and OSC sequences never act)."""
+    return _visible(value)
+
+
+def for_json(text: str) -> str:
+    """JSON text whose strings carry no C1 control character raw (JSON escapes C0
+    itself; C1 bytes such as CSI act on some terminals), written as ``\\u00NN``."""
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _visible(value: str) -> str:
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
 
 
 def for_xml(value: str) -> str:

@@ -10,13 +10,15 @@ against the file's contents when the pipeline diffs it; ``--force-date`` (or a m
 from __future__ import annotations
 
 import csv
+import os
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from common.errors import ConfigError
-from common.times import parse_utc, utc_iso
+from common.errors import ConfigError, Ice287gError
+from common.times import implausible_observation, parse_utc, utc_iso
 from parsers.filenames import claimed_kind, date_from_name
 from parsers.formats import SUFFIXES, sniff
 from snapshots.archive import Archive, Observation
@@ -50,35 +52,133 @@ def iter_files(paths: list[Path]) -> Iterator[Path]:
         elif path.exists():
             yield path
         else:
-            raise ConfigError(f"{path}: no such file or folder")
+            raise ConfigError(f"{shown(path)}: no such file or folder")
 
 
-def read_manifest(path: Path) -> dict[str, ManifestRow]:
-    """Manifest rows by file name (both the path as written and its base name)."""
+def shown(path: Path | str) -> str:
+    """A path as it can be printed and stored: bytes that are not UTF-8 (a file name
+    from another system) shown as U+FFFD instead of failing."""
+    return os.fsencode(path).decode("utf-8", "replace")
+
+
+def bad_name(path: Path) -> str | None:
+    """Why a file name cannot be recorded (the manifest and database are UTF-8)."""
+    try:
+        path.name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "the file name is not valid UTF-8; rename the file to import it"
+    return None
+
+
+class Manifest:
+    """The rows of a manifest CSV, matched to files by path: relative to the
+    manifest's folder, or as given (relative to where the command runs). A row naming
+    only a file name matches a file elsewhere by that name only when exactly one row
+    and one imported file have it; otherwise the file is refused, never misdated."""
+
+    def __init__(self, rows: list[tuple[str, ManifestRow]], folder: Path, cwd: Path) -> None:
+        self.by_path: dict[Path, ManifestRow] = {}
+        self.by_name: dict[str, list[ManifestRow]] = {}
+        for written, row in rows:
+            for base in (folder, cwd):
+                self.by_path.setdefault(_resolved(base / written), row)
+            self.by_name.setdefault(Path(written).name, []).append(row)
+        self.imported_names: Counter[str] = Counter()
+
+    def expect(self, files: list[Path]) -> None:
+        """The files of this import (a name shared by two of them is ambiguous)."""
+        self.imported_names = Counter(p.name for p in files)
+
+    def get(self, path: Path) -> ManifestRow | None:
+        """The row for a file, or None; raises ManifestAmbiguous when the file could
+        only be matched by a name that more than one row or file carries."""
+        row = self.by_path.get(_resolved(path))
+        if row is not None:
+            return row
+        rows = self.by_name.get(path.name, [])
+        if not rows:
+            return None
+        if len(rows) > 1 or self.imported_names[path.name] > 1:
+            raise ManifestAmbiguous(
+                f"the manifest names {path.name!r} without a path that tells which file it "
+                f"means ({len(rows)} row(s), {self.imported_names[path.name]} file(s) so "
+                "named); write the file's path relative to the manifest"
+            )
+        return rows[0]
+
+
+class ManifestAmbiguous(Ice287gError):
+    """A file matched a manifest row by its base name only, and not uniquely."""
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
+
+
+def no_manifest() -> Manifest:
+    return Manifest([], Path("."), Path("."))
+
+
+def read_manifest(path: Path, cwd: Path | None = None) -> Manifest:
+    """A manifest CSV (columns ``file`` and ``observed_at``; optional ``list``/``kind``,
+    ``url``). A row that cannot be read is one error naming its line."""
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.DictReader(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise ConfigError(f"cannot read manifest {path}: {exc}") from exc
-    if not rows or not {"file", "observed_at"} <= set(rows[0]):
-        raise ConfigError(f"manifest {path} needs the columns file and observed_at")
-    result: dict[str, ManifestRow] = {}
-    for number, row in enumerate(rows, start=2):
-        entry = _manifest_row(row, path, number)
-        result[row["file"].strip()] = entry
-        result[Path(row["file"].strip()).name] = entry
-    return result
+            rows = _manifest_rows(csv.reader(handle, strict=True), path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read manifest {shown(path)}: {exc}") from exc
+    return Manifest(rows, path.parent, cwd or Path.cwd())
 
 
-def _manifest_row(row: dict[str, str], path: Path, number: int) -> ManifestRow:
+def _manifest_rows(reader: Iterator[list[str]], path: Path) -> list[tuple[str, ManifestRow]]:
+    header: list[str] | None = None
+    rows: list[tuple[str, ManifestRow]] = []
+    line = 0
+    try:
+        for line, cells in enumerate(reader, start=1):
+            if not any(c.strip() for c in cells):
+                continue
+            if header is None:
+                header = [c.strip().lower() for c in cells]
+                if not {"file", "observed_at"} <= set(header):
+                    raise ConfigError(
+                        f"manifest {shown(path)} needs the columns file and observed_at"
+                    )
+                continue
+            rows.append(_manifest_row(header, cells, path, line))
+    except csv.Error as exc:
+        raise ConfigError(f"{shown(path)} line {line + 1}: not a CSV row ({exc})") from exc
+    if header is None:
+        raise ConfigError(f"manifest {shown(path)} needs the columns file and observed_at")
+    return rows
+
+
+def _manifest_row(
+    header: list[str], cells: list[str], path: Path, number: int
+) -> tuple[str, ManifestRow]:
+    where = f"{shown(path)} line {number}"
+    if len(cells) != len(header):
+        raise ConfigError(
+            f"{where}: {len(cells)} field(s) where the header has {len(header)} "
+            "(a missing comma or an unclosed quote?)"
+        )
+    row = dict(zip(header, cells, strict=True))
+    if not row["file"].strip():
+        raise ConfigError(f"{where}: the file column is empty")
     try:
         observed = parse_utc(row["observed_at"])
     except ValueError as exc:
         raise ConfigError(
-            f"{path} line {number}: observed_at {row['observed_at']!r} is not an ISO date-time"
+            f"{where}: observed_at {row['observed_at']!r} is not an ISO date-time"
         ) from exc
+    wrong = implausible_observation(observed, datetime.now(UTC))
+    if wrong:
+        raise ConfigError(f"{where}: observed_at {wrong}")
     kind = (row.get("list") or row.get("kind") or "").strip().lower() or None
-    return ManifestRow(
+    return row["file"].strip(), ManifestRow(
         observed,
         kind if kind in ("participating", "pending") else None,
         (row.get("url") or "").strip() or None,
@@ -104,12 +204,13 @@ class Dating:
 
 
 def date_file(
-    path: Path, flag: datetime | None, manifest: dict[str, ManifestRow], force: bool = False
+    path: Path, flag: datetime | None, manifest: Manifest, force: bool = False
 ) -> Dating | None:
-    """The observed time of a file, where it came from, and whether it is forced."""
-    row = manifest.get(str(path)) or manifest.get(path.name)
+    """The observed time of a file, where it came from, and whether it is forced
+    (ManifestAmbiguous when a manifest row could be meant for another file)."""
     if flag is not None:
         return Dating(flag, "--observed-at", force)
+    row = manifest.get(path)
     if row is not None:
         return Dating(row.observed_at, "manifest", force or row.forced)
     named = date_from_name(path.name)
@@ -129,16 +230,21 @@ class Importer:
         self,
         path: Path,
         flag: datetime | None,
-        manifest: dict[str, ManifestRow],
+        manifest: Manifest,
         report: ImportReport,
     ) -> None:
         name = path.name
         if name.lower() in SKIPPED_NAMES or name.startswith("."):
-            report.skipped.append((str(path), "not a snapshot (manifest, readme or hidden file)"))
+            report.skipped.append((shown(path), "not a snapshot (manifest, readme or hidden file)"))
             return
-        problem, obs = self._observation(path, flag, manifest)
+        try:
+            problem, obs = bad_name(path), None
+            if problem is None:
+                problem, obs = self._observation(path, flag, manifest)
+        except ManifestAmbiguous as exc:
+            problem = str(exc)
         if problem:
-            report.skipped.append((str(path), problem))
+            report.skipped.append((shown(path), problem))
         elif obs is not None:
             self._staged.append((str(path), obs))
 
@@ -150,24 +256,25 @@ class Importer:
         self._staged.clear()
 
     def _observation(
-        self, path: Path, flag: datetime | None, manifest: dict[str, ManifestRow]
+        self, path: Path, flag: datetime | None, manifest: Manifest
     ) -> tuple[str | None, Observation | None]:
         dating = date_file(path, flag, manifest, self.force)
         if dating is None:
             return (
                 "no observed time: the name holds no date; give --observed-at or a --manifest row"
             ), None
-        if dating.observed_at > self.now:
-            return f"dated {utc_iso(dating.observed_at)} ({dating.how}), in the future", None
+        wrong = implausible_observation(dating.observed_at, self.now)
+        if wrong:
+            return f"dated {wrong} ({dating.how})", None
         try:
             data = _read_bounded(path)
         except OSError as exc:
             return f"cannot read: {exc.strerror or exc}", None
-        row = manifest.get(str(path)) or manifest.get(path.name)
-        kind = (row.kind if row else None) or claimed_kind(path.name)
-        if sniff(data) == "pdf":
-            kind = "moa"
-        sha, _ = self.archive.put(data, SUFFIXES.get(sniff(data), ".bin"))
+        row = manifest.get(path)
+        fmt = sniff(data)
+        kind = "moa" if fmt == "pdf" else (row.kind if row else None) or claimed_kind(path.name)
+        suffix = SUFFIXES.get(fmt, ".bin")
+        sha, _ = self.archive.put(data, suffix)
         return None, Observation(
             sha256=sha,
             observed_at=utc_iso(dating.observed_at),
@@ -176,7 +283,7 @@ class Importer:
             original_name=path.name,
             url=row.url if row else None,
             size=len(data),
-            suffix=SUFFIXES.get(sniff(data), ".bin"),
+            suffix=suffix,
             forced=dating.forced,
         )
 

@@ -55,6 +55,7 @@ EXPECT: dict[str, Expect] = {
     "moa": "pdf",
 }
 TICK = 0.05
+clock = time.monotonic  # seconds, for fetch.pass_deadline (a test replaces it)
 MARKS_BATCH = 50
 _STATUS = re.compile(r"\bHTTP (\d{3})\b")
 
@@ -138,6 +139,8 @@ class LivePass:
         self.app, self.options, self.progress, self.now = app, options, progress, now
         self.base_url = app.config.source.base_url
         self.result = PassResult()
+        self._deadline = clock() + app.config.fetch.pass_deadline
+        self._left_for_next: list[str] = []
         self._fetcher: Fetcher | None = None
         self._latest: dict[tuple[str, str | None], str] = {}
         self._known_snapshots: set[str] = set()
@@ -167,6 +170,7 @@ class LivePass:
             self._crash("moas")
             self.process()
         self.result.events = self._new_events(known_events)
+        self._report_deadline()
         if self.result.events and self.app.config.publish.dir:
             self.republish()
         return self.result
@@ -320,6 +324,9 @@ class LivePass:
     def fetch(self, target: Target, fatal: bool = False) -> FetchResult | None:
         """A conditional GET. A failure is counted in fetch_state, then raised when
         ``fatal``, else reported as one failure line (and None returned)."""
+        if clock() > self._deadline:
+            self._too_late(target, fatal)
+            return None
         row = self._state(target.fetch_url)
         usable = row is not None and row.sha256 and self.app.archive.find(row.sha256)
         etag = row.etag if row is not None and usable else None
@@ -333,6 +340,26 @@ class LivePass:
                 raise
             self.result.failures.append(str(exc))
             return None
+
+    def _too_late(self, target: Target, fatal: bool) -> None:
+        """Past ``fetch.pass_deadline`` nothing more is fetched: what was recorded stays,
+        the rest is left for the next pass and reported as one failure line."""
+        if fatal:
+            raise FetchError(target.fetch_url, self._deadline_text() + "; nothing fetched")
+        self._left_for_next.append(target.fetch_url)
+
+    def _deadline_text(self) -> str:
+        return (
+            f"the pass deadline (fetch.pass_deadline = {self.app.config.fetch.pass_deadline:g} s)"
+        )
+
+    def _report_deadline(self) -> None:
+        left = self._left_for_next
+        if left:
+            self.result.failures.append(
+                f"{self._deadline_text()} was reached: stopped cleanly, {len(left)} "
+                f"download(s) left for the next pass (first: {left[0]})"
+            )
 
     def keep(self, target: Target, result: FetchResult, data: bytes) -> None:
         """Archive the bytes and record the observation, unless they did not change."""
@@ -433,6 +460,7 @@ class LivePass:
                 self.result.rejections.append((name, reason))
                 self._known_snapshots.add(snapshot_id)
         self.result.accepted += report.accepted
+        self.result.warnings.extend(f"{name}: {warning}" for name, warning in report.warnings)
         return report
 
     def _diff_progress(self) -> Progress | None:

@@ -67,6 +67,7 @@ class Report:
     replayed: bool = False
     rejections: list[tuple[str, str, str]] = field(default_factory=list)
     new_event_ids: list[str] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (file, parser warning)
 
 
 class Pipeline:
@@ -92,10 +93,8 @@ class Pipeline:
 
     def rebuild(self, progress: Progress | None = None) -> Report:
         """Drop everything derived and replay the whole archive."""
-        with transaction(self.engine) as session:
-            writer.reset_derived(session)
-        report = self.process(progress)
-        report.replayed = True
+        report = Report(replayed=True)
+        self._replay(sorted(self.archive.observations(), key=sort_key), report, progress)
         return report
 
     def process(self, progress: Progress | None = None) -> Report:
@@ -107,15 +106,35 @@ class Pipeline:
         todo = [o for o in observations if o.snapshot_id not in known]
         report = Report()
         if todo and through and sort_key(todo[0]) < through:
-            with transaction(self.engine) as session:
-                writer.reset_derived(session)
-            todo, report.replayed = observations, True
-        self._run(todo, report, progress)
+            report.replayed = True
+            self._replay(observations, report, progress)
+        else:
+            self._run(todo, report, progress)
         return report
+
+    def _replay(
+        self, observations: list[Observation], report: Report, progress: Progress | None
+    ) -> None:
+        """Drop everything derived and replay, in one transaction: a replay stopped
+        midway (killed, a full disk, a lost database) leaves the previous history whole
+        and readable, never an empty or partial one."""
+        with transaction(self.engine) as session:
+            writer.reset_derived(session)
+            self._open = versions.load_open(session)
+            self._stream = self._parse_stream(session, observations)
+            try:
+                for start in range(0, len(observations), COMMIT_EVERY):
+                    batch = observations[start : start + COMMIT_EVERY]
+                    self._batch(session, batch, report, progress, len(observations))
+                    session.flush()
+            finally:
+                self._stream.close()
+                self._recent.clear()
 
     def _run(self, todo: list[Observation], report: Report, progress: Progress | None) -> None:
         """Diff ``todo`` in observed order while worker processes parse the files ahead
-        of it, committing every COMMIT_EVERY observations."""
+        of it, committing every COMMIT_EVERY observations (a pass stopped midway resumes
+        from the last batch committed)."""
         with transaction(self.engine) as session:
             self._open = versions.load_open(session)
             self._stream = self._parse_stream(session, todo)
@@ -160,6 +179,7 @@ class Pipeline:
                 session, outcome.events if outcome else (), event_seq, seen
             )
             self._tally(report, obs, outcome, len(seen) - before)
+            self._warnings(report, obs)
             if outcome:
                 report.new_event_ids.extend(e.id for e in outcome.events)
             seq += 1
@@ -314,6 +334,14 @@ class Pipeline:
     def _parse_now(self, obs: Observation) -> ParsedListing | ParseError:
         path = self.archive.find(obs.sha256)
         return parse_file((obs.sha256, str(path) if path else "", _name(obs)))
+
+    def _warnings(self, report: Report, obs: Observation) -> None:
+        """What the parser noticed in a list (repeated rows that disagree, rows
+        skipped, columns ignored) reaches the user, once per snapshot processed."""
+        parsed = self._recent.get(obs.sha256) if is_list(obs) else None
+        if isinstance(parsed, ParsedListing):
+            name = obs.original_name or obs.url or obs.sha256
+            report.warnings.extend((name, warning) for warning in parsed.warnings)
 
     @staticmethod
     def _tally(report: Report, obs: Observation, outcome: Outcome | None, new: int) -> None:

@@ -1,6 +1,9 @@
 """Output formats: plain tables, CSV, JSON and the Markdown change log.
 
 Every output is sorted and deterministic: two rebuilds give byte-identical exports.
+Every value is escaped for its format here, through :mod:`ice287g.escape`: table
+cells for the terminal, CSV cells against formulas and control characters, JSON
+without raw C1 characters, Markdown literal (:func:`describe` takes the escape).
 """
 
 from __future__ import annotations
@@ -9,10 +12,12 @@ import csv
 import io
 import json
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from ice287g.escape import for_markdown
+from ice287g.escape import for_csv_cell, for_json, for_markdown, for_terminal
+
+Escape = Callable[[str], str]
 
 KIND_LABELS = {
     "agreement.added": "agreements added",
@@ -33,7 +38,7 @@ KIND_LABELS = {
 
 
 def to_json(value: Any) -> str:
-    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return for_json(json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
 
 
 def _cell(value: Any) -> str:
@@ -51,13 +56,13 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
+        writer.writerow([for_csv_cell(_cell(row.get(c))) for c in columns])
     return out.getvalue()
 
 
 def to_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], width: int = 60) -> str:
     """A plain aligned table (no terminal-width magic, so output is stable)."""
-    cells = [[_clip(_cell(r.get(c)), width) for c in columns] for r in rows]
+    cells = [[_clip(for_terminal(_cell(r.get(c))), width) for c in columns] for r in rows]
     widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
     lines = ["  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True))]
     lines.append("  ".join("-" * w for w in widths))
@@ -83,8 +88,14 @@ def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> 
 # -- events -------------------------------------------------------------------------------
 
 
-def describe(event: dict[str, Any]) -> str:
-    """One human sentence for an event."""
+def _same(value: str) -> str:
+    return value
+
+
+def describe(event: dict[str, Any], esc: Escape = _same) -> str:
+    """One human sentence for an event; every value from ICE's files (names, URLs,
+    notes, file names) passes through ``esc``, the escape of the output format."""
+    event = _escaped(event, esc)
     who = " · ".join(p for p in (event.get("state"), event.get("agency"), event.get("model")) if p)
     kind = event["kind"]
     before, after = event.get("before") or {}, event.get("after") or {}
@@ -118,6 +129,27 @@ def describe(event: dict[str, Any]) -> str:
         return f"{_snapshot_name(event)}: {after.get('reason')}"
     signed = f" (signed {event['effective_date']})" if event.get("effective_date") else ""
     return f"{who}{signed}"
+
+
+_SHOWN = ("subject", "state", "agency", "model", "before", "after", "provenance")
+
+
+def _escaped(event: dict[str, Any], esc: Escape) -> dict[str, Any]:
+    """The event with every text value :func:`describe` may show passed through ``esc``
+    (the kind, id and window are ours and stay as they are)."""
+    if esc is _same:
+        return event
+    return {**event, **{k: _through(event.get(k), esc) for k in _SHOWN if k in event}}
+
+
+def _through(value: Any, esc: Escape) -> Any:
+    if isinstance(value, str):
+        return esc(value)
+    if isinstance(value, dict):
+        return {k: _through(v, esc) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_through(v, esc) for v in value]
+    return value
 
 
 def _snapshot_name(event: dict[str, Any]) -> str:
@@ -181,27 +213,8 @@ def _day_section(day: str, events: list[dict[str, Any]]) -> list[str]:
         lines.append(f"### {label[0].upper()}{label[1:]} ({len(group)})")
         lines.append("")
         lines += [
-            f"- {describe(_markdown_safe(e))} — {window_text(e)} `{e['id']}`"
+            f"- {describe(e, for_markdown)} — {window_text(e)} `{e['id']}`"
             for e in sorted(group, key=lambda e: (e.get("state") or "", describe(e)))
         ]
         lines.append("")
     return lines
-
-
-def _markdown_safe(event: dict[str, Any]) -> dict[str, Any]:
-    """An event whose every text value :func:`describe` shows (names, URLs, notes from
-    ICE's files) is literal in Markdown."""
-    shown = ["subject", "state", "agency", "model", "before", "after"]
-    if event["kind"] == "snapshot.rejected":
-        shown.append("provenance")  # its file name is shown
-    return {**event, **{k: _literal(event.get(k)) for k in shown}}
-
-
-def _literal(value: Any) -> Any:
-    if isinstance(value, str):
-        return for_markdown(value)
-    if isinstance(value, dict):
-        return {k: _literal(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_literal(v) for v in value]
-    return value

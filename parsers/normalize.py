@@ -206,6 +206,9 @@ MONTH_NAMES = (
 _MONTHS = {m.lower(): i for i, m in enumerate(MONTH_NAMES, start=1)}
 
 
+PLAUSIBLE_YEARS = (1990, 2100)  # a signed date outside these years is a typo, never read
+
+
 def excel_serial_date(serial: float) -> date | None:
     """Date of an Excel serial number (1900 system), None when out of range."""
     if not 1 <= serial < 2958466:
@@ -213,9 +216,12 @@ def excel_serial_date(serial: float) -> date | None:
     return EXCEL_EPOCH + timedelta(days=int(serial))
 
 
-def _fix_year(year: int) -> tuple[int, bool]:
-    """Return a plausible year and whether it was repaired (5025 -> 2025, 25 -> 2025)."""
-    if year < 100:
+def _fix_year(year: int, short: bool = False) -> tuple[int, bool]:
+    """Return a plausible year and whether it was repaired (5025 -> 2025, 25 -> 2025).
+
+    Only a year written with one or two digits is a two-digit year: ``0001`` is the
+    year 1, out of range, never 2001."""
+    if short and year < 100:
         return 2000 + year, False
     if 1990 <= year <= 2100:
         return year, False
@@ -252,17 +258,25 @@ def parse_date(value: object) -> tuple[date | None, tuple[str, ...]]:
     if isinstance(value, date):
         return _date_with_year_check(value.year, value.month, value.day, ())
     if isinstance(value, int | float):
-        parsed = excel_serial_date(float(value))
-        return (parsed, ()) if parsed else (None, ("signed_unparsed",))
+        return _serial(float(value))
     return _parse_date_text(clean_text(value))
 
 
+def _serial(serial: float) -> tuple[date | None, tuple[str, ...]]:
+    """An Excel serial date, only within the plausible years (2958465 is 9999-12-31,
+    Excel's largest date, not an agreement's): otherwise unparsed, its text kept."""
+    parsed = excel_serial_date(serial)
+    if parsed is None or not PLAUSIBLE_YEARS[0] <= parsed.year <= PLAUSIBLE_YEARS[1]:
+        return None, ("signed_unparsed",)
+    return parsed, ()
+
+
 def _date_with_year_check(
-    year: int, month: int, day: int, flags: tuple[str, ...]
+    year: int, month: int, day: int, flags: tuple[str, ...], short: bool = False
 ) -> tuple[date | None, tuple[str, ...]]:
-    fixed, repaired = _fix_year(year)
+    fixed, repaired = _fix_year(year, short)
     result = _safe_date(fixed, month, day)
-    if result is None or not 1990 <= result.year <= 2100:
+    if result is None or not PLAUSIBLE_YEARS[0] <= result.year <= PLAUSIBLE_YEARS[1]:
         return None, ("signed_unparsed",)
     if repaired and "signed_repaired" not in flags:  # '05/085025': one flag, not two
         flags += ("signed_repaired",)
@@ -270,13 +284,12 @@ def _date_with_year_check(
 
 
 def _parse_date_text(text: str) -> tuple[date | None, tuple[str, ...]]:
-    if re.fullmatch(r"\d+(\.\d+)?", text) and len(text) <= 6:
-        parsed = excel_serial_date(float(text))
-        return (parsed, ()) if parsed else (None, ("signed_unparsed",))
+    if re.fullmatch(r"\d+(\.\d+)?", text) and len(text) <= 7:
+        return _serial(float(text))
     if m := _ISO_DATE.match(text):
-        return _date_with_year_check(int(m[1]), int(m[2]), int(m[3]), ())
+        return _date_with_year_check(int(m[1]), int(m[2]), int(m[3]), (), len(m[1]) <= 2)
     if m := _NUMERIC_DATE.match(text):
-        return _date_with_year_check(int(m[3]), int(m[1]), int(m[2]), ())
+        return _date_with_year_check(int(m[3]), int(m[1]), int(m[2]), (), len(m[3]) <= 2)
     if run := _split_run(text):
         return _date_with_year_check(run[2], run[0], run[1], ("signed_repaired",))
     return _parse_written_date(text)

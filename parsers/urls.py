@@ -117,18 +117,17 @@ def rebase_url(url: str, base_url: str | None) -> str:
 
     ``rebase_url("https://www.ice.gov/doclib/a.xlsx", "http://127.0.0.1:8123")`` gives
     ``"http://127.0.0.1:8123/doclib/a.xlsx"``. http, https, ``ice.gov`` and
-    ``www.ice.gov`` (with or without a default port) all count as the ICE origin.
+    ``www.ice.gov`` on any port all count as the ICE origin: nothing escapes the mirror.
     """
     if not base_url:
         return url
     try:
         parts = urlsplit(url)
-        host, port = (parts.hostname or "").lower(), parts.port
+        host = (parts.hostname or "").lower()
+        parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
         return url
     if parts.scheme.lower() not in ("http", "https") or host not in ICE_HOSTS:
-        return url
-    if port not in (None, 80, 443):
         return url
     tail = urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
     return base_url.rstrip("/") + tail

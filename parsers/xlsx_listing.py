@@ -478,14 +478,21 @@ def _blank_row_note(blank_rows: list[int], sheet_rows: int) -> list[str]:
 
 
 def _duplicate_notes(rows: list[ListingRow]) -> list[str]:
-    seen: dict[tuple[str, str, str | None], int] = {}
+    """A repeated agreement, and whether the repeat disagrees (a different signed date:
+    the first row's is the one kept)."""
+    seen: dict[tuple[str, str, str | None], ListingRow] = {}
     notes = []
     for row in rows:
         key = (row.state, row.agency_key, row.model)
-        if key in seen:
-            notes.append(
-                f"row {row.row_number} repeats row {seen[key]} (same state, agency and model)"
+        first = seen.get(key)
+        if first is None:
+            seen[key] = row
+            continue
+        note = f"row {row.row_number} repeats row {first.row_number} (same state, agency and model)"
+        if row.signed != first.signed:
+            note += (
+                f" with another signed date ({row.signed or 'none'}, not {first.signed or 'none'}"
+                f"); row {first.row_number}'s is kept"
             )
-        else:
-            seen[key] = row.row_number
+        notes.append(note)
     return notes

@@ -14,6 +14,7 @@ import logging
 import random
 import re
 import time
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -159,7 +160,7 @@ class Fetcher:
         self, etag: str | None, last_modified: str | None, extra: Mapping[str, str] | None
     ) -> dict[str, str]:
         """Our User-Agent, the conditional validators, then any caller headers."""
-        sent = {"User-Agent": self.policy.user_agent}
+        sent = {"User-Agent": self.policy.user_agent, "Accept-Encoding": ACCEPT_ENCODING}
         if etag:
             sent["If-None-Match"] = etag
         if last_modified:
@@ -267,19 +268,33 @@ class Fetcher:
         return _Response(status, headers, content=body)
 
     def _body(self, url: str, response: httpx.Response, limit: int, decode: bool) -> bytes:
-        """Stream the body, aborting past ``limit`` bytes or ``download_timeout`` seconds."""
-        if not decode and response.is_stream_consumed:
-            return response.content  # built in memory (tests): no wire bytes to keep
+        """Stream the body, aborting past ``limit`` bytes or ``download_timeout`` seconds.
+
+        The wire bytes are read raw and every Content-Encoding layer is undone here,
+        each bounded while it decodes (:class:`BoundedDecoder`): a few kilobytes of
+        ``gzip, gzip`` never become gigabytes in memory. A server dripping the body
+        slower than the deadline is not retried (it would drip again)."""
+        if response.is_stream_consumed:  # built in memory (tests): nothing to stream
+            if len(response.content) > limit:
+                raise FetchError(url, f"body exceeds {limit} bytes")
+            return response.content
+        decoder = BoundedDecoder(response.headers.get("content-encoding", ""), limit)
+        if not decode:
+            decoder = BoundedDecoder("", limit)
+        if decoder.unsupported:
+            raise FetchError(url, f"unsupported Content-Encoding {decoder.unsupported!r}")
         buffer = bytearray()
         started = self.clock()
-        chunks = response.iter_bytes() if decode else response.iter_raw()
         try:
-            for chunk in chunks:
-                buffer += chunk
-                if len(buffer) > limit:
-                    raise FetchError(url, f"body exceeds {limit} bytes")
+            for chunk in response.iter_raw():
+                buffer += decoder.feed(chunk)
                 if self.clock() - started > self.policy.download_timeout:
-                    raise _Retryable(f"download slower than {self.policy.download_timeout} s")
+                    raise FetchError(url, f"download slower than {self.policy.download_timeout} s")
+            buffer += decoder.finish()
+        except BodyTooLarge as exc:
+            raise FetchError(url, f"body exceeds {limit} bytes ({exc})") from exc
+        except zlib.error as exc:
+            raise FetchError(url, f"undecodable body: {exc}") from exc
         except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
             raise _Retryable(f"truncated body ({exc})") from exc
         return bytes(buffer)
@@ -326,6 +341,88 @@ class Fetcher:
             redirects=tuple(hops),
             content_encoding=h.get("content-encoding"),
         )
+
+
+ENCODINGS = ("gzip", "x-gzip", "deflate", "identity")
+ACCEPT_ENCODING = "gzip, deflate"
+
+
+class BodyTooLarge(Exception):
+    """A layer of Content-Encoding decoded to more than the size limit."""
+
+
+class _Layer:
+    """One gzip or deflate layer, whose output is bounded while it is produced."""
+
+    def __init__(self, encoding: str) -> None:
+        self.encoding = encoding
+        gzip = encoding in ("gzip", "x-gzip")
+        self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS if gzip else zlib.MAX_WBITS)
+        self._raw_deflate_tried = gzip
+        self.total = 0
+
+    def feed(self, data: bytes, limit: int) -> bytes:
+        try:
+            out = self._bounded(data, limit)
+        except zlib.error:
+            if self._raw_deflate_tried or self.total:
+                raise
+            self._raw_deflate_tried = True  # deflate sent without its zlib header
+            self._inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+            out = self._bounded(data, limit)
+        self.total += len(out)
+        if self.total > limit:
+            raise BodyTooLarge(f"{self.encoding} layer decodes to more")
+        return out
+
+    def _bounded(self, data: bytes, limit: int) -> bytes:
+        room = limit - self.total + 1  # one byte past the limit is enough to know
+        out = bytearray(self._inflate.decompress(data, room))
+        while self._inflate.unconsumed_tail and len(out) < room:
+            out += self._inflate.decompress(self._inflate.unconsumed_tail, room - len(out))
+        if self._inflate.unconsumed_tail:
+            raise BodyTooLarge(f"{self.encoding} layer decodes to more")
+        return bytes(out)
+
+    def finish(self, limit: int) -> bytes:
+        out = self._inflate.flush()
+        self.total += len(out)
+        if self.total > limit:
+            raise BodyTooLarge(f"{self.encoding} layer decodes to more")
+        return out
+
+
+class BoundedDecoder:
+    """Undoes a Content-Encoding of any number of gzip/deflate layers (``gzip, gzip``),
+    last applied first, never holding more than ``limit`` decoded bytes per layer."""
+
+    def __init__(self, header: str, limit: int) -> None:
+        names = [n.strip().lower() for n in header.split(",") if n.strip()]
+        self.unsupported = next((n for n in names if n not in ENCODINGS), None)
+        coded = [n for n in names if n != "identity"]
+        self.layers = [_Layer(n) for n in reversed(coded)]
+        self.limit = limit
+        self.total = 0
+
+    def feed(self, chunk: bytes) -> bytes:
+        for layer in self.layers:
+            chunk = layer.feed(chunk, self.limit)
+        return self._count(chunk)
+
+    def finish(self) -> bytes:
+        out = b""
+        for index, layer in enumerate(self.layers):
+            tail = layer.finish(self.limit)
+            for later in self.layers[index + 1 :]:
+                tail = later.feed(tail, self.limit)
+            out += tail
+        return self._count(out)
+
+    def _count(self, data: bytes) -> bytes:
+        self.total += len(data)
+        if self.total > self.limit:
+            raise BodyTooLarge(f"{self.total} bytes decoded")
+        return data
 
 
 def _host_key(url: str) -> str:

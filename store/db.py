@@ -1,6 +1,12 @@
 """Opening the database: engines, sessions and migrations.
 
 The application layer calls :func:`open_engine` once and passes the engine down.
+
+Every transaction is a real one on both backends: on SQLite the driver's own
+transaction handling (which lets DDL commit by itself) is turned off and each
+transaction is opened with an explicit ``BEGIN``, so a migration killed midway leaves
+the schema as it was before it. A schema left half-made by an older version (tables
+but no recorded revision: nothing was ever written to it) is dropped and made again.
 """
 
 from __future__ import annotations
@@ -8,19 +14,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.errors import StoreError
+from store.models import Base
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    dbapi_connection.isolation_level = None  # type: ignore[attr-defined]  # BEGIN is ours
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -36,15 +45,43 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def open_engine(url: str, migrate_schema: bool = True) -> Engine:
+def _sqlite_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def connect_args(url: str, connect_timeout: float, statement_timeout: float) -> dict[str, Any]:
+    """The driver's own limits: how long to wait for a connection (SQLite: for a lock)
+    and, on PostgreSQL, for one statement (0: no limit), so a silent server ends in an
+    error, not a hang."""
+    if url.startswith("sqlite"):
+        return {"timeout": connect_timeout}
+    if url.startswith("postgresql"):
+        args: dict[str, Any] = {"connect_timeout": max(1, round(connect_timeout))}
+        if statement_timeout > 0:
+            given = make_url(url).query.get("options") or ""  # the URL's own, kept
+            given = given if isinstance(given, str) else " ".join(given)
+            limit = f"-c statement_timeout={round(statement_timeout * 1000)}"
+            args["options"] = f"{given} {limit}".strip()
+        return args
+    return {}
+
+
+def open_engine(
+    url: str,
+    migrate_schema: bool = True,
+    connect_timeout: float = 10.0,
+    statement_timeout: float = 0.0,
+) -> Engine:
     """Create the engine for ``url`` and bring its schema to the newest migration."""
     url = normalise_url(url)
     try:
         if url.startswith("sqlite:///") and ":memory:" not in url:
             Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, future=True)
+        args = connect_args(url, connect_timeout, statement_timeout)
+        engine = create_engine(url, future=True, connect_args=args)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _sqlite_begin)
         if migrate_schema:
             migrate(engine)
     except (SQLAlchemyError, OSError, ModuleNotFoundError) as exc:
@@ -66,8 +103,25 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     """Run Alembic migrations up to ``revision`` on this engine."""
     cfg = alembic_config()
     with engine.begin() as connection:
+        _drop_half_made_schema(connection)
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
+
+
+def _drop_half_made_schema(connection: Connection) -> None:
+    """Tables of ours without a recorded revision were left by a first migration that
+    was killed (before migrations were transactional): they never held data, so they
+    are dropped and the migrations run again."""
+    names = set(inspect(connection).get_table_names())
+    if not names & set(Base.metadata.tables):
+        return
+    recorded = (
+        "alembic_version" in names
+        and connection.execute(text("SELECT count(*) FROM alembic_version")).scalar()
+    )
+    if recorded:
+        return
+    Base.metadata.drop_all(connection, checkfirst=True)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -88,11 +88,17 @@ class Cli:
     def __init__(self, db: str, snapshots: Path) -> None:
         self.db, self.snapshots = db, snapshots
         self.runner = CliRunner()
+        # the defaults, with the run lock beside this archive (not the repository's)
+        self.config = snapshots.parent / "cli-config.toml"
 
     def __call__(self, *args: str, expect: int | None = 0) -> Result:
         from ice287g.cli import cli
 
-        argv = ["--db", self.db, "--snapshots", str(self.snapshots), *args]
+        if not self.config.exists():
+            self.config.parent.mkdir(parents=True, exist_ok=True)
+            self.config.write_text('[archive]\nlock_file = "ice287g.lock"\n', encoding="utf-8")
+        argv = ["--config", str(self.config), "--db", self.db, "--snapshots", str(self.snapshots)]
+        argv += args
         result = self.runner.invoke(cli, argv, catch_exceptions=True)
         if result.exception and not isinstance(result.exception, SystemExit):
             raise result.exception

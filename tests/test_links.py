@@ -187,7 +187,8 @@ def test_rebase_keeps_query_and_leaves_other_hosts() -> None:
         "https://www.ice.gov.evil.com/x"
     )
     assert rebase_url("https://www.ice.gov/x", None) == "https://www.ice.gov/x"
-    assert rebase_url("https://www.ice.gov:8443/x", "http://m") == "https://www.ice.gov:8443/x"
+    assert rebase_url("https://www.ice.gov:8443/x", "http://m") == "http://m/x"  # any port
+    assert rebase_url("http://ice.gov:8080/x", "http://m") == "http://m/x"
 
 
 def test_is_allowed() -> None:

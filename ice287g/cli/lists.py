@@ -4,16 +4,25 @@ history and snapshots."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
 from common.errors import Ice287gError
-from ice287g.app import end_of_day, parse_moment, start_of_day
-from ice287g.cli.shared import FORMATS, app_of, model_option, progress_bar, state_option
-from ice287g.escape import for_terminal
-from ice287g.importer import Importer, ImportReport, iter_files, read_manifest
+from ice287g.app import App, end_of_day, parse_moment, start_of_day
+from ice287g.cli.shared import FORMATS, app_of, model_option, progress_bar, say, state_option
+from ice287g.importer import (
+    Importer,
+    ImportReport,
+    Manifest,
+    iter_files,
+    no_manifest,
+    read_manifest,
+    shown,
+)
+from ice287g.lock import RunLock
 from ice287g.pipeline import Report
 from ice287g.render import EVENT_COLUMNS, changes_markdown, event_rows, render, to_json
 from parsers.urls import repair_url
@@ -51,15 +60,23 @@ def import_cmd(
     """Import spreadsheets or saved pages (files or folders, recursively)."""
     app = app_of(ctx)
     flag = parse_moment(observed_at) if observed_at else None
-    rows = read_manifest(manifest) if manifest else {}
-    importer = Importer(app.archive, force=force_date)
+    rows = read_manifest(manifest) if manifest else no_manifest()
+    with RunLock(app.config.lock_file):
+        _import(app, paths, flag, rows, force_date)
+
+
+def _import(
+    app: App, paths: tuple[Path, ...], flag: datetime | None, rows: Manifest, force: bool
+) -> None:
+    importer = Importer(app.archive, force=force)
     report = ImportReport()
     files = list(iter_files(list(paths)))
+    rows.expect(files)
     with progress_bar("archiving") as update:
         for done, path in enumerate(files, start=1):
             importer.import_file(path, flag, rows, report)
             if update:
-                update(done, len(files), path.name)
+                update(done, len(files), shown(path))
     importer.commit(report)
     with progress_bar("diffing") as update:
         result = app.pipeline().process(update)
@@ -68,10 +85,12 @@ def import_cmd(
 
 def _print_import(report: ImportReport, result: Report) -> None:
     for path, reason in report.skipped:
-        click.echo(f"skipped {path}: {reason}", err=True)
+        say(f"skipped {path}: {reason}", err=True)
+    for name, warning in result.warnings:
+        say(f"warning {name}: {warning}", err=True)
     for _, name, reason in result.rejections:
-        click.echo(f"rejected {for_terminal(name)}: {for_terminal(reason)}", err=True)
-    click.echo(
+        say(f"rejected {name}: {reason}", err=True)
+    say(
         f"{len(report.added)} files archived, {len(report.already)} already known, "
         f"{len(report.skipped)} skipped; {result.processed} snapshots processed "
         f"({result.accepted} accepted, {result.rejected} rejected), "
@@ -84,9 +103,9 @@ def _print_import(report: ImportReport, result: Report) -> None:
 def rebuild(ctx: click.Context) -> None:
     """Drop everything derived and replay the archive from the start."""
     app = app_of(ctx)
-    with progress_bar("replaying") as update:
+    with RunLock(app.config.lock_file), progress_bar("replaying") as update:
         result = app.pipeline().rebuild(update)
-    click.echo(
+    say(
         f"rebuilt: {result.processed} snapshots ({result.accepted} accepted, "
         f"{result.rejected} rejected), {result.events} events"
     )
@@ -126,10 +145,10 @@ def status(ctx: click.Context, as_of: str | None, which: str, fmt: str) -> None:
                 "moa_ice_signed_source",
                 "moa_field_office",
             )
-            click.echo(render(rows, columns, fmt), nl=False)
+            say(render(rows, columns, fmt), nl=False)
             return
         summary = queries.status(session, until)
-    click.echo(_status_text(summary, fmt), nl=False)
+    say(_status_text(summary, fmt), nl=False)
 
 
 def _add_moa_fields(rows: list[dict[str, Any]], docs: dict[str, Any]) -> None:
@@ -202,11 +221,11 @@ def changes(
         events = queries.events(session, flt)
     if fmt == "md":
         window = f"{since or 'the beginning'} to {until or 'now'}"
-        click.echo(changes_markdown(events, f"287(g) changes, {window}"), nl=False)
+        say(changes_markdown(events, f"287(g) changes, {window}"), nl=False)
     elif fmt == "json":
-        click.echo(to_json(events), nl=False)
+        say(to_json(events), nl=False)
     else:
-        click.echo(render(event_rows(events), EVENT_COLUMNS, fmt), nl=False)
+        say(render(event_rows(events), EVENT_COLUMNS, fmt), nl=False)
 
 
 @click.command()
@@ -226,15 +245,15 @@ def history(ctx: click.Context, name: str, state: str | None, fmt: str) -> None:
         listed = queries.agency_versions(session, ids)
         info = [{"id": a.id, "state": a.state, "name": a.name} for a in agencies]
     if fmt == "json":
-        click.echo(to_json({"agencies": info, "listed": listed, "events": events}), nl=False)
+        say(to_json({"agencies": info, "listed": listed, "events": events}), nl=False)
         return
     if fmt == "table":
         for agency in info:
-            click.echo(f"{agency['name']} ({agency['state']}) [{agency['id']}]")
-        click.echo()
-        click.echo(render(_listed_rows(listed), LISTED_COLUMNS, fmt))
-        click.echo()
-    click.echo(
+            say(f"{agency['name']} ({agency['state']}) [{agency['id']}]")
+        say()
+        say(render(_listed_rows(listed), LISTED_COLUMNS, fmt))
+        say()
+    say(
         render(
             event_rows(events),
             ("date", "kind", "model", "detail", "window_start", "window_end"),
@@ -264,7 +283,7 @@ def _listed_rows(listed: list[dict[str, Any]]) -> list[dict[str, Any]]:
             {
                 "list": v["list"],
                 "model": v["model"],
-                "agency": for_terminal(v["agency"] or ""),
+                "agency": v["agency"] or "",
                 "signed": v["signed"],
                 "from": v["valid_from"][:10],
                 "until": (v["valid_to"] or "")[:10] or "listed",
@@ -310,7 +329,7 @@ def snapshots_cmd(ctx: click.Context, fmt: str, rejected: bool) -> None:
     )
     if fmt != "table":
         columns = ("id", *columns, "note", "sha256")  # note: what the gate tolerated
-    click.echo(render(rows, columns, fmt), nl=False)
+    say(render(rows, columns, fmt), nl=False)
 
 
 COMMANDS: list[click.Command] = [import_cmd, rebuild, status, changes, history, snapshots_cmd]

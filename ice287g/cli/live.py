@@ -19,8 +19,7 @@ import click
 
 from common.errors import ConfigError
 from ice287g.app import App
-from ice287g.cli.shared import app_of, progress_bar
-from ice287g.escape import for_terminal
+from ice287g.cli.shared import app_of, progress_bar, say
 from ice287g.live import CRASH_ENV, CRASH_STEPS, PassOptions, PassResult, run_pass
 from ice287g.render import describe
 from ice287g.schedule import PassScheduler, ScheduleOptions
@@ -58,13 +57,13 @@ def report(result: PassResult, quiet: bool) -> int:
     if not quiet:
         for event in result.events:
             if event["kind"] != "snapshot.rejected":
-                click.echo(event_line(event))
+                say(event_line(event))
         for warning in result.warnings:
-            click.echo(f"ice287g: warning: {warning}", err=True)
+            say(f"ice287g: warning: {warning}", err=True)
     for name, reason in result.rejections:
-        click.echo(f"ice287g: rejected: {for_terminal(name)}: {for_terminal(reason)}", err=True)
+        say(f"ice287g: rejected: {name}: {reason}", err=True)
     for failure in result.failures:
-        click.echo(f"ice287g: error: {failure}", err=True)
+        say(f"ice287g: error: {failure}", err=True)
     return result.exit_code
 
 

@@ -11,7 +11,7 @@ import click
 
 from common.errors import Ice287gError
 from ice287g.app import App
-from ice287g.cli.shared import app_of, model_option, state_option
+from ice287g.cli.shared import app_of, model_option, say, state_option
 from ice287g.render import LISTING_FORMATS, render, to_json
 
 PARSE_COLUMNS = (
@@ -62,9 +62,9 @@ def parse_cmd(ctx: click.Context, files: tuple[Path, ...], fmt: str, ocr: bool |
     app = _ocr_app(ctx, ocr)
     records = [{"file": str(path), **_parsed(app, path)} for path in files]
     if fmt == "json":
-        click.echo(to_json(records), nl=False)
+        say(to_json(records), nl=False)
     else:
-        click.echo(render(records, PARSE_COLUMNS, "table"), nl=False)
+        say(render(records, PARSE_COLUMNS, "table"), nl=False)
 
 
 @moa.command("list")
@@ -91,7 +91,7 @@ def list_cmd(ctx: click.Context, state: str | None, model: str | None, fmt: str)
             for link, doc in documents(session)
         ]
     rows = [r for r in rows if (not st or r["state"] == st) and (not md or r["model"] == md)]
-    click.echo(render(rows, LIST_COLUMNS, fmt), nl=False)
+    say(render(rows, LIST_COLUMNS, fmt), nl=False)
 
 
 def moa_row(url: str, sha256: str, record_json: str | None) -> dict[str, Any]:
@@ -175,9 +175,9 @@ def review_cmd(
         sha256 = hashlib.sha256(data).hexdigest()
         tables.append(template(sha256, path.name, rows))
         shown = ", ".join(u.field for u in unread) or "nothing"
-        click.echo(f"{path.name}: unread {shown}")
+        say(f"{path.name}: unread {shown}")
     (out_dir / "review.toml").write_text("\n".join(tables), encoding="utf-8")
-    click.echo(f"crops and review.toml written to {out_dir}")
+    say(f"crops and review.toml written to {out_dir}")
 
 
 REVIEW_HEADER = """\

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from common.errors import ConfigError
-from ice287g.cli.shared import app_of
+from ice287g.cli.shared import app_of, say
 
 if TYPE_CHECKING:
     from ice287g.publish.build import PublishReport
@@ -26,7 +26,7 @@ def publish_cmd(ctx: click.Context, out_dir: Path | None) -> None:
     if target is None:
         raise ConfigError("publish needs OUT_DIR (or publish.dir in config.toml)")
     report = publish(app.engine, app.archive, target)
-    click.echo(summary_line(target, report))
+    say(summary_line(target, report))
 
 
 def summary_line(target: Path, report: PublishReport) -> str:

@@ -14,12 +14,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from common.errors import Ice287gError
 from ice287g.app import App
+from ice287g.escape import for_terminal_text
 from ice287g.render import LISTING_FORMATS
 from parsers.normalize import model_code, state_code
 from store.errors import StoreError
 
 FORMATS = click.Choice(LISTING_FORMATS)
 INTERNAL_ERROR_EXIT = 70
+OS_ERROR_EXIT = 74  # sysexits' EX_IOERR: a read-only archive, a full disk, a folder we cannot read
 
 
 class Ice287gGroup(click.Group):
@@ -29,17 +31,20 @@ class Ice287gGroup(click.Group):
         try:
             return super().invoke(ctx)
         except Ice287gError as exc:
-            click.echo(f"ice287g: error: {exc}", err=True)
+            say(f"ice287g: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
         except SQLAlchemyError as exc:
-            click.echo(f"ice287g: error: database: {first_line(exc)}", err=True)
+            say(f"ice287g: error: database: {database_cause(exc)}", err=True)
             ctx.exit(StoreError.exit_code)
+        except OSError as exc:
+            say(f"ice287g: error: {os_error_text(exc)}", err=True)
+            ctx.exit(OS_ERROR_EXIT)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:
             if os.environ.get("ICE287G_DEBUG"):
                 raise
-            click.echo(
+            say(
                 f"ice287g: internal error: {type(exc).__name__}: {first_line(exc)} "
                 "(set ICE287G_DEBUG=1 for the traceback)",
                 err=True,
@@ -49,6 +54,26 @@ class Ice287gGroup(click.Group):
             app = ctx.obj
             if isinstance(app, App):
                 app.close()
+
+
+def say(text: str = "", err: bool = False, nl: bool = True) -> None:
+    """Print for a person or a pipe: every command's output goes through here, so no
+    control character from ICE's files (ESC, BEL, OSC titles) acts on a terminal."""
+    click.echo(for_terminal_text(text), err=err, nl=nl)
+
+
+def os_error_text(exc: OSError) -> str:
+    """The path and the cause of an operating-system error, on one line."""
+    cause = exc.strerror or first_line(exc)
+    where = exc.filename if exc.filename is not None else None
+    return f"{where}: {cause}" if where is not None else cause
+
+
+def database_cause(exc: SQLAlchemyError) -> str:
+    """The database's own words (``UNIQUE constraint failed: ...``), not SQLAlchemy's
+    wrapping of them (an autoflush note would hide the cause)."""
+    cause = getattr(exc, "orig", None)
+    return first_line(cause) if isinstance(cause, BaseException) else first_line(exc)
 
 
 def first_line(exc: BaseException) -> str:

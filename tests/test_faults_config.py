@@ -1,0 +1,61 @@
+"""Configuration faults: a value that would crash, hang or silently change meaning is
+refused at load with one line naming the setting (exit 2)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from common.errors import ConfigError
+from ice287g.config import load_config
+
+
+def _load(tmp_path: Path, text: str) -> object:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_config(str(path), {}, env={}, cwd=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("toml", "named"),
+    [
+        ("[wayback]\ncdx_per_minute = 0\n", "wayback.cdx_per_minute"),
+        ("[fetch]\nread_timeout = inf\n", "fetch.read_timeout"),
+        ("[fetch]\nconnect_timeout = nan\n", "fetch.connect_timeout"),
+        ("[diff]\nloss_confirm_hours = -1.0\n", "diff.loss_confirm_hours"),
+        ("[fetch]\nmoa_recheck_hours = -5.0\n", "fetch.moa_recheck_hours"),
+        ("[diff]\nwithdraw_after_snapshots = 2.7\n", "diff.withdraw_after_snapshots"),
+        ("[diff]\nwithdraw_after_snapshots = true\n", "diff.withdraw_after_snapshots"),
+        ('[source]\ncontact = "  "\n', "source.contact"),
+        ("[fetch]\ndownload_deadline = 0\n", "fetch.download_deadline"),
+        ("[fetch]\npass_deadline = -1\n", "fetch.pass_deadline"),
+        ("[database]\nconnect_timeout = 0\n", "database.connect_timeout"),
+        ("[database]\nstatement_timeout = -3\n", "database.statement_timeout"),
+    ],
+)
+def test_a_value_that_would_crash_or_change_meaning_is_refused_naming_the_setting(
+    tmp_path: Path, toml: str, named: str
+) -> None:
+    with pytest.raises(ConfigError, match=named.replace(".", r"\.")):
+        _load(tmp_path, toml)
+
+
+def test_whole_numbers_written_as_floats_and_timeouts_in_the_database_table_load(
+    tmp_path: Path,
+) -> None:
+    config = _load(
+        tmp_path,
+        '[database]\nurl = "sqlite:///x.db"\nconnect_timeout = 3\nstatement_timeout = 30\n'
+        "[diff]\nwithdraw_after_snapshots = 3.0\n[fetch]\npass_deadline = 900\n",
+    )
+    assert config.diff.withdraw_after_snapshots == 3  # type: ignore[attr-defined]
+    assert config.database.statement_timeout == 30.0  # type: ignore[attr-defined]
+    assert config.fetch.pass_deadline == 900.0  # type: ignore[attr-defined]
+    assert config.db.endswith("/x.db")  # type: ignore[attr-defined]
+
+
+def test_an_environment_value_is_checked_like_the_file(tmp_path: Path) -> None:
+    env = {"ICE287G_DIFF__WITHDRAW_AFTER_SNAPSHOTS": "true"}
+    with pytest.raises(ConfigError, match="withdraw_after_snapshots"):
+        load_config(None, {}, env=env, cwd=tmp_path)

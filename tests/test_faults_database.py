@@ -1,0 +1,220 @@
+"""Database and crash faults: a migration or a rebuild stopped midway, two writers at
+once, a database that never answers. Each ends in a usable database or one line."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.ddl.impl import DefaultImpl
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import OperationalError
+
+from ice287g import pipeline
+from ice287g.app import App
+from ice287g.config import load_config
+from ice287g.lock import RunLock
+from store.db import open_engine
+from store.errors import StoreError
+from store.models import Base
+from tests.conftest import Cli
+from tests.hostile import listing_xlsx
+
+
+class Killed(BaseException):
+    """Stands for SIGKILL or Ctrl-C arriving midway (not an error anything catches)."""
+
+
+def _sheet(folder: Path, name: str, agencies: list[str]) -> Path:
+    rows = [("TX", a, "Sheriff", "Jail Enforcement Model", "01/02/2025", None) for a in agencies]
+    path = folder / name
+    path.write_bytes(listing_xlsx(rows))
+    return path
+
+
+def _two_lists(cli: Cli, folder: Path) -> None:
+    first = _sheet(folder, "a.xlsx", ["Alpha County Sheriff", "Beta County Sheriff"])
+    second = _sheet(folder, "b.xlsx", ["Alpha County Sheriff", "Gamma County Sheriff"])
+    cli("import", str(first), "--observed-at", "2025-03-01T12:00:00Z")
+    cli("import", str(second), "--observed-at", "2025-03-05T12:00:00Z")
+
+
+def test_a_migration_killed_midway_leaves_no_table_behind(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    create_table = DefaultImpl.create_table
+    made: list[object] = []
+
+    def interrupted(self: DefaultImpl, table: object, **kwargs: object) -> None:
+        if made:  # the first table is made, then the process is killed
+            raise Killed
+        made.append(create_table(self, table, **kwargs))  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(DefaultImpl, "create_table", interrupted)
+        with pytest.raises(Killed):
+            open_engine(db_url)
+    engine = open_engine(db_url, migrate_schema=False)
+    assert not set(inspect(engine).get_table_names()) & set(Base.metadata.tables)
+    engine.dispose()
+    open_engine(db_url).dispose()  # and the next command migrates as on a fresh install
+
+
+def test_a_half_made_schema_from_an_older_version_is_made_again(
+    db_url: str, tmp_path: Path
+) -> None:
+    engine = open_engine(db_url, migrate_schema=False)
+    with engine.begin() as connection:  # what a killed non-transactional migration left
+        connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32))"))
+        Base.metadata.tables["agencies"].create(connection)
+    engine.dispose()
+    cli = Cli(db_url, tmp_path / "archive")
+    cli("rebuild")
+    assert json.loads(cli("status", "--format", "json").stdout)["agreements"] == 0
+
+
+def test_every_transaction_makes_ddl_atomic(db_url: str) -> None:
+    engine = open_engine(db_url)
+    with pytest.raises(Killed), engine.begin() as connection:
+        connection.execute(text("CREATE TABLE half_made (x INTEGER)"))
+        raise Killed
+    assert "half_made" not in inspect(engine).get_table_names()
+    engine.dispose()
+
+
+def test_a_rebuild_killed_midway_leaves_the_previous_history_whole(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _two_lists(cli, tmp_path)
+    before = cli("changes", "--format", "json").stdout
+    assert len(json.loads(before)) >= 3
+    monkeypatch.setattr(pipeline, "COMMIT_EVERY", 1)
+    app = App(load_config(None, {"db": cli.db, "snapshots": str(cli.snapshots)}, env={}))
+
+    def killed_after_the_first(done: int, _total: int, _name: str) -> None:
+        if done >= 1:
+            raise Killed
+
+    with pytest.raises(Killed):
+        app.pipeline().rebuild(killed_after_the_first)
+    app.close()
+    assert cli("changes", "--format", "json").stdout == before
+
+
+@pytest.mark.parametrize("command", ["import", "rebuild"])
+def test_import_and_rebuild_wait_for_no_one_a_busy_lock_is_one_line_and_exit_75(
+    sqlite_cli: Cli, tmp_path: Path, command: str
+) -> None:
+    sheet = _sheet(tmp_path, "a.xlsx", ["Alpha County Sheriff"])
+    args = ["import", str(sheet), "--observed-at", "2025-03-01"] if command == "import" else []
+    with RunLock(tmp_path / "ice287g.lock"):  # beside the archive: the default lock
+        result = sqlite_cli(*(args or [command]), expect=75)
+    assert result.stderr.count("\n") == 1 and "another ice287g pass" in result.stderr
+    sqlite_cli(*(args or [command]))
+
+
+@pytest.fixture
+def silent_server() -> Iterator[int]:
+    """A TCP server that accepts connections and never says a word."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1]
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    server.close()
+
+
+def test_a_database_server_that_never_answers_fails_within_the_connect_timeout(
+    silent_server: int,
+) -> None:
+    started = time.monotonic()
+    with pytest.raises(StoreError, match="cannot open database"):
+        open_engine(f"postgresql://u@127.0.0.1:{silent_server}/db", connect_timeout=1)
+    assert time.monotonic() - started < 10
+
+
+def test_a_statement_that_never_ends_is_cancelled_after_the_statement_timeout(
+    db_url: str,
+) -> None:
+    if not db_url.startswith("postgresql"):
+        pytest.skip("statement_timeout is PostgreSQL's (SQLite is a local file)")
+    engine = open_engine(db_url, statement_timeout=0.5)
+    started = time.monotonic()
+    with pytest.raises(OperationalError), engine.connect() as connection:
+        connection.execute(text("SELECT pg_sleep(5)"))
+    assert time.monotonic() - started < 4
+    engine.dispose()
+
+
+def test_an_archive_that_cannot_be_written_is_one_line_naming_the_path_exit_74(
+    tmp_path: Path,
+) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the archive should be")
+    cli = Cli(f"sqlite:///{tmp_path / 'x.db'}", blocked)
+    sheet = _sheet(tmp_path, "a.xlsx", ["Alpha County Sheriff"])
+    result = cli("import", str(sheet), "--observed-at", "2025-03-01", expect=74)
+    assert result.stderr.startswith("ice287g: error: ") and "not-a-folder" in result.stderr
+    assert "internal error" not in result.stderr
+
+
+def test_a_full_disk_while_archiving_records_no_observation(
+    sqlite_cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from snapshots import archive
+
+    def full(path: Path, _data: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(archive, "atomic_write", full)
+    sheet = _sheet(tmp_path, "a.xlsx", ["Alpha County Sheriff"])
+    result = sqlite_cli("import", str(sheet), "--observed-at", "2025-03-01", expect=74)
+    assert "No space left on device" in result.stderr
+    assert not (sqlite_cli.snapshots / "manifest.jsonl").exists()
+
+
+def test_a_database_error_shows_the_database_cause_not_the_autoflush_note() -> None:
+    import sqlite3
+
+    import click
+    from click.testing import CliRunner
+    from sqlalchemy.exc import IntegrityError
+
+    from ice287g.cli.shared import Ice287gGroup
+
+    @click.group(cls=Ice287gGroup)
+    def root() -> None:
+        pass
+
+    @root.command()
+    def write() -> None:
+        exc = IntegrityError("INSERT", {}, sqlite3.IntegrityError("UNIQUE constraint failed: x.id"))
+        exc.add_detail("raised as a result of Query-invoked autoflush; consider ...")
+        raise exc
+
+    result = CliRunner().invoke(root, ["write"])
+    assert result.exit_code == 1
+    assert result.stderr == "ice287g: error: database: UNIQUE constraint failed: x.id\n"

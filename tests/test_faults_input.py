@@ -1,0 +1,166 @@
+"""Input faults: odd file names, broken or ambiguous manifests, impossible dates,
+implausible SIGNED cells and parser warnings. Each is one clear line; the rest of the
+import goes on; nothing is misdated."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from parsers.detect import parse_listing
+from parsers.normalize import PLAUSIBLE_YEARS, parse_date
+from tests.conftest import Cli
+from tests.hostile import listing_xlsx
+
+ROW = ("TX", "Alpha County Sheriff", "Sheriff", "Jail Enforcement Model", "01/02/2025", None)
+
+
+def _sheet(path: Path, agencies: tuple[str, ...] = ("Alpha County Sheriff",)) -> Path:
+    rows = [("TX", a, "Sheriff", "Jail Enforcement Model", "01/02/2025", None) for a in agencies]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(listing_xlsx(rows))
+    return path
+
+
+def _snapshots(cli: Cli) -> list[dict[str, object]]:
+    return json.loads(cli("snapshots", "--format", "json").stdout)
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_and_the_rest_imported(
+    sqlite_cli: Cli, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    _sheet(folder / "participatingAgencies-20250301120000.xlsx")
+    bad = os.fsencode(folder) + b"/pendingAgencies-20250302120000-\xff.xlsx"
+    with open(bad, "wb") as handle:
+        handle.write(listing_xlsx([ROW]))
+    result = sqlite_cli("import", str(folder))
+    assert "not valid UTF-8" in result.stderr and "\ufffd" in result.stderr
+    assert "1 files archived" in result.stdout and "1 skipped" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("file,observed_at\nonly-one-field\n", "line 2: 1 field(s)"),
+        ('file,observed_at\n"a.xlsx,2025-03-01T00:00:00Z\n', "line 2"),
+        ("file,observed_at\na.xlsx,2025-03-01T00:00:00Z,extra\n", "line 2: 3 field(s)"),
+        ("file,observed_at\na.xlsx,0001-01-01T00:00:00Z\n", "line 2: observed_at 0001-01-01"),
+        ("file,observed_at\na.xlsx,2999-01-01T00:00:00Z\n", "in the future"),
+    ],
+)
+def test_a_malformed_manifest_row_is_one_line_naming_the_row(
+    sqlite_cli: Cli, tmp_path: Path, text: str, says: str
+) -> None:
+    manifest = tmp_path / "observed.csv"
+    manifest.write_text(text, encoding="utf-8")
+    sheet = _sheet(tmp_path / "a.xlsx")
+    result = sqlite_cli("import", str(sheet), "--manifest", str(manifest), expect=2)
+    assert result.stderr.startswith("ice287g: error: ") and result.stderr.count("\n") == 1
+    assert says in result.stderr and "internal error" not in result.stderr
+
+
+def test_two_files_of_one_name_in_two_folders_get_their_own_manifest_dates(
+    sqlite_cli: Cli, tmp_path: Path
+) -> None:
+    first = _sheet(tmp_path / "march" / "pendingAgencies.xlsx", ("Alpha County Sheriff",))
+    second = _sheet(tmp_path / "april" / "pendingAgencies.xlsx", ("Beta County Sheriff",))
+    manifest = tmp_path / "observed.csv"
+    manifest.write_text(
+        "file,observed_at\n"
+        "march/pendingAgencies.xlsx,2025-03-01T12:00:00Z\n"
+        "april/pendingAgencies.xlsx,2025-04-01T12:00:00Z\n",
+        encoding="utf-8",
+    )
+    sqlite_cli("import", str(first), str(second), "--manifest", str(manifest))
+    dates = sorted(str(s["observed_at"]) for s in _snapshots(sqlite_cli))
+    assert dates == ["2025-03-01T12:00:00Z", "2025-04-01T12:00:00Z"]
+
+
+def test_a_manifest_row_that_could_mean_two_files_dates_neither(
+    sqlite_cli: Cli, tmp_path: Path
+) -> None:
+    first = _sheet(tmp_path / "march" / "pendingAgencies.xlsx", ("Alpha County Sheriff",))
+    second = _sheet(tmp_path / "april" / "pendingAgencies.xlsx", ("Beta County Sheriff",))
+    manifest = tmp_path / "elsewhere" / "observed.csv"
+    manifest.parent.mkdir()
+    manifest.write_text("file,observed_at\npendingAgencies.xlsx,2025-03-01T12:00:00Z\n")
+    result = sqlite_cli("import", str(first), str(second), "--manifest", str(manifest))
+    assert result.stderr.count("without a path that tells which file") == 2
+    assert _snapshots(sqlite_cli) == []
+
+
+def test_a_manifest_row_by_name_alone_still_dates_the_one_file_so_named(
+    sqlite_cli: Cli, tmp_path: Path
+) -> None:
+    sheet = _sheet(tmp_path / "in" / "pendingAgencies.xlsx")
+    manifest = tmp_path / "elsewhere" / "observed.csv"
+    manifest.parent.mkdir()
+    manifest.write_text("file,observed_at\npendingAgencies.xlsx,2025-03-01T12:00:00Z\n")
+    sqlite_cli("import", str(sheet), "--manifest", str(manifest))
+    assert [s["observed_at"] for s in _snapshots(sqlite_cli)] == ["2025-03-01T12:00:00Z"]
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01", "1999-12-31T23:00:00Z", "2999-01-01"])
+def test_an_observed_time_before_2000_or_in_the_future_is_refused(
+    sqlite_cli: Cli, tmp_path: Path, moment: str
+) -> None:
+    sheet = _sheet(tmp_path / "a.xlsx")
+    result = sqlite_cli("import", str(sheet), "--observed-at", moment, expect=2)
+    assert result.stderr.startswith("ice287g: error: --observed-at")
+    assert not (sqlite_cli.snapshots / "manifest.jsonl").exists()
+
+
+def test_a_file_name_dated_before_2000_is_skipped(sqlite_cli: Cli, tmp_path: Path) -> None:
+    sheet = _sheet(tmp_path / "participatingAgencies-19990301120000.xlsx")
+    result = sqlite_cli("import", str(sheet))
+    assert "before 2000" in result.stderr and "1 skipped" in result.stdout
+
+
+@pytest.mark.parametrize("cell", ["01/01/0001", 2958465, "2958465", "12/31/9999", "0001-01-01"])
+def test_a_signed_date_outside_plausible_years_is_kept_raw_and_flagged(cell: object) -> None:
+    rows = [("TX", "Alpha County Sheriff", "Sheriff", "Jail Enforcement Model", cell, None)]
+    listing = parse_listing(listing_xlsx(rows), "participatingAgencies.xlsx")
+    row = listing.rows[0]
+    assert row.signed is None
+    assert row.signed_raw and "signed_unparsed" in row.flags
+
+
+def test_two_digit_years_are_still_read() -> None:
+    assert parse_date("1/2/25") == (date(2025, 1, 2), ())
+    assert parse_date("01/02/2025") == (date(2025, 1, 2), ())
+
+
+def test_repeated_rows_that_disagree_reach_the_user_as_a_warning(
+    sqlite_cli: Cli, tmp_path: Path
+) -> None:
+    rows = [ROW, (*ROW[:4], "06/30/2024", None)]
+    sheet = tmp_path / "participatingAgencies.xlsx"
+    sheet.write_bytes(listing_xlsx(rows))
+    result = sqlite_cli("import", str(sheet), "--observed-at", "2025-03-01T12:00:00Z")
+    warning = [line for line in result.stderr.splitlines() if "repeats row 2" in line]
+    assert len(warning) == 1 and warning[0].startswith("warning participatingAgencies.xlsx")
+    assert "another signed date (2024-06-30, not 2025-01-02)" in warning[0]
+
+
+@given(
+    st.one_of(
+        st.integers(min_value=-10, max_value=3_000_000),
+        st.from_regex(r"\d{1,2}/\d{1,2}/\d{1,4}", fullmatch=True),
+        st.from_regex(r"\d{4}-\d{1,2}-\d{1,2}", fullmatch=True),
+    )
+)
+def test_no_signed_date_is_ever_read_outside_the_plausible_years(cell: object) -> None:
+    signed, flags = parse_date(cell)
+    if signed is None:
+        return
+    assert PLAUSIBLE_YEARS[0] <= signed.year <= PLAUSIBLE_YEARS[1]
+    if isinstance(cell, str) and len(cell.rsplit("/", 1)[-1]) in (3, 4) and "/" in cell:
+        year = int(cell.rsplit("/", 1)[-1])
+        assert year == signed.year or "signed_repaired" in flags

@@ -1,0 +1,80 @@
+"""Output faults: names from ICE's files that are formulas, markup, links or terminal
+escape codes reach no output raw, whatever the format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from ice287g.escape import for_csv_cell, for_json, for_terminal_text
+from ice287g.render import describe
+from tests.conftest import Cli
+from tests.hostile import BEL, ESC, HOSTILE_NAMES, hostile_rows, listing_xlsx
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+@pytest.fixture
+def hostile_cli(sqlite_cli: Cli, tmp_path: Path) -> Cli:
+    sheet = tmp_path / "participatingAgencies.xlsx"
+    sheet.write_bytes(listing_xlsx(hostile_rows()))
+    sqlite_cli("import", str(sheet), "--observed-at", "2025-03-01T12:00:00Z")
+    return sqlite_cli
+
+
+def _no_control(text: str) -> None:
+    assert ESC not in text and BEL not in text and "\x9b" not in text
+
+
+def test_changes_as_csv_holds_no_formula_and_no_control_character(hostile_cli: Cli) -> None:
+    out = hostile_cli("changes", "--format", "csv").stdout
+    _no_control(out)
+    cells = [cell for row in csv.reader(io.StringIO(out)) for cell in row]
+    assert len(cells) > len(HOSTILE_NAMES)
+    assert not [c for c in cells if c.startswith(FORMULA_STARTS)]
+    assert any(c.startswith("'=HYPERLINK") for c in cells)
+
+
+def test_status_rows_as_csv_hold_no_formula(hostile_cli: Cli) -> None:
+    out = hostile_cli("status", "--list", "participating", "--format", "csv").stdout
+    _no_control(out)
+    agencies = [row["agency"] for row in csv.DictReader(io.StringIO(out))]
+    assert len(agencies) == len(HOSTILE_NAMES)
+    assert not [a for a in agencies if a.startswith(FORMULA_STARTS)]
+
+
+def test_changes_as_markdown_carry_no_markup_no_link_and_no_control(hostile_cli: Cli) -> None:
+    out = hostile_cli("changes", "--format", "md").stdout
+    _no_control(out)
+    assert "<script>" not in out and "](javascript:" not in out
+    assert "\\<script\\>" in out
+
+
+def test_tables_and_json_reach_the_terminal_without_escape_codes(hostile_cli: Cli) -> None:
+    for args in (("changes",), ("status", "--list", "participating"), ("snapshots",)):
+        _no_control(hostile_cli(*args).stdout)
+    events = json.loads(hostile_cli("changes", "--format", "json").stdout)
+    assert any(ESC in e["agency"] for e in events)  # JSON keeps the value, escaped as \u001b
+    _no_control(hostile_cli("history", "Title").stdout)
+
+
+def test_describe_passes_every_value_from_ice_through_the_escape() -> None:
+    event = {
+        "kind": "agency.renamed",
+        "state": "TX",
+        "before": {"name": "=1+1"},
+        "after": {"name": "<b>x</b>"},
+        "window_end": "2025-01-01T00:00:00Z",
+    }
+    assert describe(event, lambda v: f"[{v}]") == "[TX] · [=1+1] → [<b>x</b>]"
+
+
+def test_escapes_neutralise_formulas_c1_characters_and_escape_codes() -> None:
+    assert for_csv_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert for_csv_cell(f"a{ESC}[2J") == "a\\x1b[2J"
+    assert for_json('"a\x9bb"') == '"a\\u009bb"'
+    assert for_terminal_text(f"line\n\tnext{BEL}") == "line\n\tnext\\x07"
