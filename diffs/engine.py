@@ -30,6 +30,7 @@ from diffs.gate import (
     remember,
 )
 from diffs.links import LINK_FIELDS, same_document
+from diffs.membership import membership_events
 from diffs.relabel import entry_key
 from diffs.state import (
     ACTIVE,
@@ -149,6 +150,7 @@ def _accept(
         before = _models_by_agency(before_entries, touched)
         after = _models_by_agency(state.participating.entries, touched)
         events += _models_changed(before, after, state, last_participating, ref)
+        events += membership_events(before, after, events, state)
     note = "; ".join(n for n in (verdict.note, diff.signal()) if n) or None
     return Outcome(state, tuple(events), True, note=note, agency_ids=tuple(ids))
 

@@ -21,6 +21,8 @@ KINDS = (
     "agency.models_changed",
     "agency.renamed",
     "agreement.relabelled",
+    "agency.joined",
+    "agency.left",
     "pending.added",
     "pending.approved",
     "pending.dropped",

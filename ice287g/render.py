@@ -27,6 +27,8 @@ KIND_LABELS = {
     "agency.models_changed": "agencies whose models changed",
     "agency.renamed": "agencies renamed",
     "agreement.relabelled": "agreements relabelled",
+    "agency.joined": "agencies joined",
+    "agency.left": "agencies left",
     "pending.added": "pending applications added",
     "pending.approved": "pending applications approved",
     "pending.dropped": "pending applications dropped",
@@ -150,6 +152,25 @@ def _through(value: Any, esc: Escape) -> Any:
     if isinstance(value, list | tuple):
         return [_through(v, esc) for v in value]
     return value
+
+
+GROUPS = ("signed-month", "month", "state", "model")
+
+
+def group_counts(events: Sequence[dict[str, Any]], by: str) -> list[dict[str, Any]]:
+    """Events counted by ``by`` and kind: ``signed-month`` is the month of the date ICE
+    states (the signed date: "agreements signed per month" is
+    ``--kind agreement.added --group-by signed-month``), ``month`` that of the window's end."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for event in events:
+        if by == "signed-month":
+            value = (event.get("effective_date") or "")[:7] or "unknown"
+        elif by == "month":
+            value = event["window_end"][:7]
+        else:
+            value = event.get(by) or "unknown"
+        counts[(value, event["kind"])] += 1
+    return [{by: g, "kind": k, "events": n} for (g, k), n in sorted(counts.items())]
 
 
 def _snapshot_name(event: dict[str, Any]) -> str:

@@ -161,3 +161,32 @@ def test_importing_from_july_gives_the_same_ids_as_from_february(
 
 def _rows(result: object) -> list[dict[str, str]]:
     return list(json.loads(result.stdout))  # type: ignore[attr-defined]
+
+
+def test_agreements_signed_per_month_and_agencies_joined_are_one_query(imported: Cli) -> None:
+    out = imported(
+        "changes", "--kind", "agreement.added", "--group-by", "signed-month", "--format", "json"
+    )
+    per_month = {r["signed-month"]: r["events"] for r in json.loads(out.stdout)}
+    assert per_month["2025-02"] > 50 and sum(per_month.values()) > 900
+    joined = json.loads(imported("changes", "--kind", "agency.joined", "--format", "json").stdout)
+    left = json.loads(imported("changes", "--kind", "agency.left", "--format", "json").stdout)
+    assert len(joined) > 700 and 0 < len(left) < 20
+    refused = imported("changes", "--group-by", "state", "--format", "md", expect=1)
+    assert "--group-by gives counts" in refused.stderr
+
+
+def test_ices_relabels_are_not_withdrawals(imported: Cli) -> None:
+    out = imported("changes", "--kind", "agreement.withdrawn", "--format", "json")
+    withdrawn = {e["agency"] for e in json.loads(out.stdout)}
+    relabelled = {
+        "City of Melbourne Police Department",
+        "Alachua Police Departent",
+        "Arkansas State Police",
+        "Crow Wing County Sheriff's Office",
+    }
+    assert not withdrawn & relabelled and len(withdrawn) <= 25
+    renamed = json.loads(imported("changes", "--kind", "agency.renamed", "--format", "json").stdout)
+    names = {(e["before"]["name"], e["after"]["name"]) for e in renamed}
+    assert ("City of Melbourne Police Department", "Melbourne Police Department") in names
+    assert ("Alachua Police Departent", "Alachua Police Department") in names

@@ -83,7 +83,7 @@ BASE = [
 def test_first_snapshot_adds_everything_with_open_window() -> None:
     r = Replay()
     r.feed(listing(BASE))
-    assert r.kinds() == {"agreement.added": 4}
+    assert r.kinds() == {"agreement.added": 4, "agency.joined": 4}
     assert all(e.start is None and e.effective_date == "2025-01-02" for e in r.events)
 
 
@@ -108,7 +108,7 @@ def test_blip_is_not_a_withdrawal() -> None:
     r.feed(listing(BASE))
     r.feed(listing(BASE[:3]))
     r.feed(listing(BASE))
-    assert set(r.kinds()) == {"agreement.added"}
+    assert set(r.kinds()) == {"agreement.added", "agency.joined"}
 
 
 def test_reinstated_after_withdrawal() -> None:

@@ -36,7 +36,7 @@ def test_a_safelinks_only_change_is_no_event_and_the_stored_value_is_ices() -> N
     r = Replay()
     r.feed(listing([row("Alachua County Sheriff's Office", "TFM", "FL", moa_url=MOA)]))
     r.feed(listing([row("Alachua County Sheriff's Office", "TFM", "FL", moa_url=SAFE)]))
-    assert set(r.kinds()) == {"agreement.added"}
+    assert set(r.kinds()) == {"agreement.added", "agency.joined"}
     [entry] = r.state.participating.entries.values()
     assert entry.fields["moa_url"] == SAFE
 
@@ -225,8 +225,7 @@ def test_a_registered_name_in_a_wrong_state_gets_the_agency_id() -> None:
     r = Replay()
     r.state = ProgramState(aliases=load_registry())
     r.feed(listing([row("Lake Placid Police Department", "TFM", "NY", "2025-02-26")]))
-    [added] = r.events
-    assert added.agency_id == "fl-lake-placid-police-department"
+    assert {e.agency_id for e in r.events} == {"fl-lake-placid-police-department"}
 
 
 def test_a_reviewed_alias_points_at_the_registry_id(tmp_path: Path) -> None:
@@ -248,3 +247,22 @@ def test_the_archive_keeps_the_ids_it_minted_append_only(tmp_path: Path) -> None
     assert ids.load() == {"TX|new agency": "tx-new-agency", "TX|newer": "tx-newer"}
     ids.append({"TX|after": "tx-after"})
     assert ids.load()["TX|after"] == "tx-after"
+
+
+# -- membership -----------------------------------------------------------------------------
+
+
+def test_an_agency_joins_with_its_first_agreement_and_leaves_with_its_last() -> None:
+    r = Replay()
+    r.feed(listing(BASE))
+    alpha_wso = row("Alpha County Sheriff's Office", "WSO", signed="2025-02-03")
+    r.feed(listing(BASE + [alpha_wso]))  # a second agreement: no join
+    r.feed(listing(BASE[1:] + [alpha_wso]))  # one of two gone: no departure
+    r.feed(listing(BASE[1:]))
+    r.feed(listing(BASE[1:] + [row("Zulu PD", "TFM", signed="2025-03-01")]))
+    joined = [e for e in r.events if e.kind == "agency.joined"]
+    left = [e for e in r.events if e.kind == "agency.left"]
+    assert len(joined) == 5 and joined[-1].agency == "Zulu PD"
+    assert joined[-1].effective_date == "2025-03-01"
+    [gone] = left
+    assert gone.agency_id == "tx-alpha-county-sheriff-office" and gone.before == {"models": ["WSO"]}

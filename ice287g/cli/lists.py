@@ -24,7 +24,15 @@ from ice287g.importer import (
 )
 from ice287g.lock import RunLock
 from ice287g.pipeline import Report
-from ice287g.render import EVENT_COLUMNS, changes_markdown, event_rows, render, to_json
+from ice287g.render import (
+    EVENT_COLUMNS,
+    GROUPS,
+    changes_markdown,
+    event_rows,
+    group_counts,
+    render,
+    to_json,
+)
 from parsers.urls import repair_url
 from store import moa as moa_store
 from store import queries
@@ -192,6 +200,12 @@ def _status_text(summary: dict[str, Any], fmt: str) -> str:
 @click.option("--state", metavar="ST", help="Two-letter state code or name.")
 @click.option("--model", metavar="M", help="JEM, TFM or WSO.")
 @click.option(
+    "--group-by",
+    "group_by",
+    type=click.Choice(GROUPS),
+    help="Count the events by signed month, month of the window's end, state or model.",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["table", "csv", "json", "md"]),
@@ -206,6 +220,7 @@ def changes(
     kinds: tuple[str, ...],
     state: str | None,
     model: str | None,
+    group_by: str | None,
     fmt: str,
 ) -> None:
     """Events in a window: the change log."""
@@ -219,7 +234,13 @@ def changes(
     )
     with transaction(app.engine) as session:
         events = queries.events(session, flt)
-    if fmt == "md":
+    if group_by:
+        if fmt == "md":
+            raise Ice287gError("--group-by gives counts: use --format table, csv or json")
+        click.echo(
+            render(group_counts(events, group_by), (group_by, "kind", "events"), fmt), nl=False
+        )
+    elif fmt == "md":
         window = f"{since or 'the beginning'} to {until or 'now'}"
         say(changes_markdown(events, f"287(g) changes, {window}"), nl=False)
     elif fmt == "json":

@@ -1,0 +1,54 @@
+"""``agency.joined`` and ``agency.left``: an agency's first agreement on the list, and
+its last one ended, so "which agencies joined (or left) the program" is one query.
+
+Principle: membership follows the agreements. An agency joins when it goes from no
+listed agreement to one (an addition or a reinstatement), and leaves when its last
+listed agreement is withdrawn; an agreement only missing (flicker) keeps it a member.
+Each event takes the window of the agreement event that caused it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from diffs.events import Event
+from diffs.state import ProgramState
+
+JOINS = ("agreement.added", "agreement.reinstated")
+
+
+def membership_events(
+    before: dict[str, frozenset[str]],
+    after: dict[str, frozenset[str]],
+    events: list[Event],
+    state: ProgramState,
+) -> list[Event]:
+    """Joins and departures among the agencies the events of one snapshot touched
+    (``before``/``after``: each agency's listed models, agencies with none left out)."""
+    result = []
+    for agency_id in sorted((set(before) | set(after)) - (set(before) & set(after))):
+        joined = agency_id in after
+        cause = _cause(events, agency_id, JOINS if joined else ("agreement.withdrawn",))
+        if cause is None:
+            continue
+        agency = state.agencies[agency_id]
+        models = sorted(after.get(agency_id) or before.get(agency_id) or ())
+        result.append(
+            replace(
+                cause,
+                kind="agency.joined" if joined else "agency.left",
+                subject=agency_id,
+                agency=agency.name,
+                model=None,
+                before=None if joined else {"models": models},
+                after={"models": models} if joined else None,
+                extra={},
+            )
+        )
+    return result
+
+
+def _cause(events: list[Event], agency_id: str, kinds: tuple[str, ...]) -> Event | None:
+    """The earliest-dated agreement event of ``kinds`` for the agency (None if none)."""
+    found = [e for e in events if e.agency_id == agency_id and e.kind in kinds]
+    return min(found, key=lambda e: (e.end.observed_at, e.subject), default=None)
