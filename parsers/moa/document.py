@@ -12,20 +12,27 @@ import pypdfium2 as pdfium
 
 from parsers.formats import sniff
 from parsers.moa.dates import find_date
-from parsers.moa.fields import agency_of, field_office_of, model_of, state_of, template_revision_of
+from parsers.moa.fields import (
+    agency_of,
+    field_office_of,
+    model_of,
+    party_named,
+    state_of,
+    template_revision_of,
+)
 from parsers.moa.ocr_fill import ocr_head, ocr_missing_dates, ocr_missing_signers, with_ocr_pages
 from parsers.moa.plausible import doubt_dates, earliest_possible
 from parsers.moa.records import MoaRecord, SignatureBlock
 from parsers.moa.signatures import Signed, repair_title, signature_blocks
 from parsers.moa.text import (
     BY_SIGNING,
-    HEAD_PAGES,
     TEXT_PAGE_CHARS,
     Document,
     PageText,
     open_pdf,
     read_document,
     read_page,
+    with_reading,
 )
 from parsers.ocr import Ocr
 
@@ -75,6 +82,8 @@ def _parse(data: bytes, base: MoaRecord, ocr: Ocr | None, not_after: date | None
         return replace(base, error=problem)
     try:
         doc = read_document(pdf)
+        if not party_named(doc):
+            doc = with_reading(pdf, doc)
         if ocr is not None:
             doc = ocr_head(pdf, with_ocr_pages(pdf, doc, ocr), ocr)
         signed = _signature_page(doc)
@@ -97,7 +106,7 @@ def _with_words_after_signing(pdf: pdfium.PdfDocument, doc: Document) -> Documen
     for i, page in enumerate(doc.pages[:-1]):
         if BY_SIGNING.search(page.text) and not pages[i + 1].words:
             try:
-                pages[i + 1] = read_page(pdf, i + 1, True, reading=i + 1 < HEAD_PAGES)
+                pages[i + 1] = read_page(pdf, i + 1, True, bool(pages[i + 1].reading))
             except pdfium.PdfiumError:
                 continue
     return Document(tuple(pages), doc.page_count, doc.title, doc.errors)

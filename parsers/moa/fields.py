@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from difflib import SequenceMatcher
+from functools import lru_cache
 from types import MappingProxyType
 
 from parsers.moa.dates import plausible_date
@@ -102,18 +103,29 @@ def agency_of(doc: Document, signed: Sequence[str] = ()) -> tuple[str | None, st
     """The agency as the Parties paragraph names it (else the page footers, else the
     ``Agency:`` line of its signature block, ``signed``), and a state code it carries.
 
-    The paragraph is read in position order first (a name typed into a form field
-    comes out of place in the text layer), then as the text layer gives it; a name is
-    the party's own words up to the clause that follows it, whatever the line breaks
-    (``State of Florida, Division of ...``: the division, in Florida)."""
+    The paragraph is read in position order first where that was read (see
+    :func:`party_named`), then as the text layer gives it; a name is the party's own
+    words up to the clause that follows it, whatever the line breaks (``State of
+    Florida, Division of ...``: the division, in Florida)."""
     footers = [_split_state(_tidy_name(f))[0] for f in _footer_candidates(doc)]
     for raw in _party_candidates(doc) + footers + list(signed):
-        name, state = _split_state(_tidy_name(raw))
-        name, state = _without_state_of(name, state)
+        name, state = _party_name(raw)
         if _good_name(name):
             name = _closest(name, footers + _capitalised_spellings(name, doc.text))
             return _repair_words(name, doc.vocabulary), state
     return None, None
+
+
+def party_named(doc: Document) -> bool:
+    """Whether the Parties paragraph, as read so far, names the agency (when the text
+    layer's order does not, the first pages are read again in position order: a name
+    typed into a form field is drawn after the paragraph, out of its place)."""
+    return any(_good_name(_party_name(raw)[0]) for raw in _party_candidates(doc))
+
+
+def _party_name(raw: str) -> tuple[str, str | None]:
+    name, state = _split_state(_tidy_name(raw))
+    return _without_state_of(name, state)
 
 
 _SMALL_WORDS = frozenset({"of", "the", "and", "for", "de", "del"})
@@ -157,7 +169,7 @@ def _party_candidates(doc: Document) -> list[str]:
     found: list[str] = []
     for head in dict.fromkeys((doc.head, "\n".join(p.text for p in doc.pages[:2]))):
         for pattern in _PARTIES:
-            found += [m["name"] for m in pattern.finditer(clean_text(_unbreak(head)))]
+            found += [m["name"] for m in pattern.finditer(_clean_head(head))]
     return [
         f
         for f in found
@@ -165,6 +177,12 @@ def _party_candidates(doc: Document) -> list[str]:
         and not re.match(r"State\s+of\s+\w+\s*$", f)
         and not _CLAUSE_WORDS.search(f)
     ]
+
+
+@lru_cache(maxsize=8)
+def _clean_head(text: str) -> str:
+    """The first pages' text cleaned, hyphenated line ends joined (read twice a parse)."""
+    return clean_text(_unbreak(text))
 
 
 def _unbreak(text: str) -> str:

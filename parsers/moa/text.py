@@ -6,7 +6,7 @@ import ctypes
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from types import MappingProxyType
 from typing import Any
@@ -69,7 +69,7 @@ class PageText:
     words: tuple[Word, ...] = ()
     ocr: bool = False  # words were recognised from the rendered page...
     layer_text: str = ""  # ...beside this text from its text layer
-    reading: str = ""  # the first pages: the text in position order (see read_document)
+    reading: str = ""  # the first pages: the text in position order (see with_reading)
     reading_ocr: bool = False  # ...recognised from the page's image (see ocr_fill.ocr_head)
 
 
@@ -111,15 +111,13 @@ def open_pdf(data: bytes) -> tuple[pdfium.PdfDocument | None, str | None]:
 
 
 def read_document(pdf: pdfium.PdfDocument) -> Document:
-    """Every page's text; positioned words for pages that look like signature pages;
-    the first pages' text also in position order (a name typed into a form field is
-    drawn after the paragraph around it, so the text layer gives it out of place)."""
+    """Every page's text; positioned words for pages that look like signature pages."""
     pages: list[PageText] = []
     bad: list[int] = []
     count = len(pdf)
     for index in range(min(count, _MAX_PAGES)):
         try:
-            pages.append(read_page(pdf, index, reading=index < HEAD_PAGES))
+            pages.append(read_page(pdf, index))
         except pdfium.PdfiumError:
             bad.append(index + 1)
             pages.append(PageText(index + 1, ""))
@@ -127,6 +125,20 @@ def read_document(pdf: pdfium.PdfDocument) -> Document:
     if count > _MAX_PAGES:
         errors.append(f"only the first {_MAX_PAGES} of {count} pages read")
     return Document(tuple(pages), count, _metadata_title(pdf), tuple(errors))
+
+
+def with_reading(pdf: pdfium.PdfDocument, doc: Document) -> Document:
+    """The document with its first pages' text also in position order (a name typed
+    into a form field is drawn after the paragraph around it, so the text layer gives
+    it out of place)."""
+    pages = list(doc.pages)
+    for page in doc.pages[:HEAD_PAGES]:
+        if not page.ocr and not page.reading:
+            try:
+                pages[page.number - 1] = read_page(pdf, page.number - 1, bool(page.words), True)
+            except pdfium.PdfiumError:
+                continue
+    return replace(doc, pages=tuple(pages))
 
 
 def _page_list(numbers: Sequence[int]) -> str:
