@@ -57,9 +57,12 @@ class Feed:
         return out
 
     def kinds(self, since: int = 0) -> Counter[str]:
-        return Counter(e.kind for e in self.events[since:])
+        """Agreement and pending events by kind (an agency's joining or leaving follows
+        from them and is tested with the membership rules)."""
+        return Counter(e.kind for e in self.events[since:] if e.kind not in MEMBERSHIP)
 
 
+MEMBERSHIP = ("agency.joined", "agency.left")
 BASE = [row(f"Agency {i} Police Department", "TFM", n=i + 2) for i in range(10)]
 
 
