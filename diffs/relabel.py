@@ -70,11 +70,8 @@ def detect(
             renamed[new.agency_id] = old.agency_id
             aliases[identity.alias_key(new.state, new.name_key)] = old.agency_id
             continue
-        agency, row = rows[new.key]
-        entries.pop(old.key, None)
-        fields = {**old_entry.fields, "agency": row.agency}
-        entries[new.key] = replace(old_entry, key=new.key, agency_id=agency, fields=fields)
-        events.append(_relabelled(state, old, new, row, start, ref))
+        _move(entries, old_entry, new, rows[new.key][1])
+        events.append(_relabelled(state, old, new, rows[new.key][1], start, ref))
     duplicates = _duplicates(arriving, listed, rows, renamed, listed_agencies, state)
     for agency_id, target in duplicates.items():
         renamed[agency_id] = target
@@ -83,6 +80,14 @@ def detect(
     new_list = replace(previous, entries=entries)
     state = replace(state.with_list(listing.kind, new_list), aliases=aliases)
     return Relabels(state, [renamed.get(a, a) for a in ids], events)
+
+
+def _move(entries: dict[str, Entry], entry: Entry, new: identity.Label, row: ListingRow) -> None:
+    """The agreement keeps its history (first seen, fields) under its new key; only the
+    name it is listed under changes (the relabel event says so)."""
+    entries.pop(entry.key, None)
+    fields = {**entry.fields, "agency": row.agency}
+    entries[new.key] = replace(entry, key=new.key, agency_id=new.agency_id, fields=fields)
 
 
 def _duplicates(
