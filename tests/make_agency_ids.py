@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from diffs.identity import REGISTRY_FILE, alias_key, load_registry, make_agency_id  # noqa: E402
+from parsers.normalize import agency_key  # noqa: E402
 
 LISTED = ("active", "missing")
 
@@ -43,13 +44,12 @@ def import_corpus(sheets: Path, folder: Path) -> sqlite3.Connection:
 def latest_ids(db: sqlite3.Connection) -> dict[str, tuple[str, str]]:
     """``STATE|key`` -> (agency id, name) as of the last accepted list showing it."""
     rows = db.execute(
-        "SELECT r.state, r.agency_key, r.agency_id, r.agency, MAX(s.seq) FROM listing_rows r"
-        " JOIN snapshots s ON s.sha256 = r.content_sha AND s.verdict = 'accepted'"
-        " GROUP BY r.state, r.agency_key, r.agency_id, r.agency"
+        "SELECT state, agency, agency_id, MAX(from_seq) FROM list_versions"
+        " GROUP BY state, agency, agency_id"
     ).fetchall()
     found: dict[str, tuple[int, str, str]] = {}
-    for state, key, agency_id, name, seq in rows:
-        name_key = alias_key(state, key)
+    for state, name, agency_id, seq in rows:
+        name_key = alias_key(state, agency_key(name))
         if name_key not in found or seq > found[name_key][0]:
             found[name_key] = (seq, agency_id, name)
     return {k: (v[1], v[2]) for k, v in found.items()}
