@@ -13,6 +13,7 @@ from diffs.gate import Rules
 from diffs.identity import load_aliases, load_registry
 from diffs.links import canonical_link, same_document
 from diffs.state import ProgramState
+from ice287g.render import group_counts
 from parsers.records import ListingRow
 from snapshots.archive import IdRegistry
 from tests.test_engine import BASE, Replay, listing, row
@@ -266,3 +267,18 @@ def test_an_agency_joins_with_its_first_agreement_and_leaves_with_its_last() -> 
     assert joined[-1].effective_date == "2025-03-01"
     [gone] = left
     assert gone.agency_id == "tx-alpha-county-sheriff-office" and gone.before == {"models": ["WSO"]}
+
+
+def test_events_counted_by_signed_month_and_kind() -> None:
+    events = [
+        {"kind": "agreement.added", "effective_date": "2025-02-26", "window_end": "2025-03-06"},
+        {"kind": "agreement.added", "effective_date": "2025-02-14", "window_end": "2025-03-17"},
+        {"kind": "agreement.added", "effective_date": None, "window_end": "2025-03-17"},
+        {"kind": "agency.joined", "effective_date": "2025-02-26", "window_end": "2025-03-06"},
+    ]
+    assert group_counts(events, "signed-month") == [
+        {"signed-month": "2025-02", "kind": "agency.joined", "events": 1},
+        {"signed-month": "2025-02", "kind": "agreement.added", "events": 2},
+        {"signed-month": "unknown", "kind": "agreement.added", "events": 1},
+    ]
+    assert [r["month"] for r in group_counts(events, "month")] == ["2025-03"] * 2
