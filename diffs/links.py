@@ -9,6 +9,7 @@ the comparison uses the repaired, canonical form.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from parsers.urls import repair_url
@@ -16,9 +17,12 @@ from parsers.urls import repair_url
 LINK_FIELDS = ("moa_url", "addendum_url")
 
 
+@lru_cache(maxsize=16384)
 def canonical_link(raw: str | None) -> str | None:
     """The document a link leads to: redirect wrappers removed, scheme and host case
-    folded, the path percent-decoded. None for no link or text that is not a link."""
+    folded, the path percent-decoded. None for no link or text that is not a link.
+    Remembered (a pure function of the text): the same links are compared again at
+    every capture of a list."""
     if not raw:
         return None
     repaired = repair_url(raw)
