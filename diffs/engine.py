@@ -14,8 +14,6 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
 
-from deepdiff import DeepDiff
-
 from diffs import identity, relabel
 from diffs.events import Event, SnapshotRef
 from diffs.gate import (
@@ -473,6 +471,8 @@ def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     value; nested values (MOA records: signatories, ...) go through DeepDiff."""
     if _flat(before) and _flat(after):
         return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    from deepdiff import DeepDiff  # imported here: only MOA records need it (slow import)
+
     diff = DeepDiff(before, after, threshold_to_diff_deeper=0)
     names: set[str] = set()
     for section in (
