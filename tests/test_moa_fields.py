@@ -10,8 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parsers.moa import find_date, parse_moa, strict_date
-from parsers.moa.offices import OFFICE_WORDS, mend_office_words
-from parsers.moa.signatures import split_titled_name
+from parsers.moa.offices import OFFICE_WORDS, PLACE_WORDS, mend_office_words
+from parsers.moa.signatures import TITLE_WORDS, name_above_title, split_titled_name
+from parsers.moa.text import Line, Word
+from parsers.normalize import STATES
 from tests.test_moa_parser import FakeOcr, Placed, make_pdf, moa_pages
 
 
@@ -303,3 +305,48 @@ def test_an_agency_named_only_in_its_signature_block_is_read_from_there() -> Non
     ]
     record = parse_moa(make_pdf(layer), "x.pdf")
     assert (record.agency, record.state) == ("Lee County Sheriff's Office", "FL")
+
+
+def placed_line(text: str, top: float) -> Line:
+    words, left = [], 330.0
+    for word in text.split():
+        words.append(Word(word, left, left + 5 * len(word), top, top + 10))
+        left += 5 * len(word) + 4
+    return Line(tuple(words))
+
+
+SURNAMES = st.from_regex(r"[A-Z][a-z]{2,9}(?:-[A-Z][a-z]{2,6})?", fullmatch=True)
+INITIALS = st.from_regex(r"[A-Z]\.", fullmatch=True)
+NOISE = st.sampled_from(["~", "|", "/", "-~", "__", "=", "."])
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(SURNAMES | INITIALS, min_size=1, max_size=2),
+    SURNAMES,
+    st.lists(NOISE, max_size=2),
+    st.lists(NOISE, max_size=2),
+    st.sampled_from(["Sheriff", "Chief of Police", "Acting Director", "Undersheriff"]),
+)
+def test_the_name_above_a_title_line_is_read_whatever_noise_surrounds_it(
+    given_names: list[str], surname: str, before: list[str], after: list[str], title: str
+) -> None:
+    name = " ".join([*given_names, surname])
+    offices = OFFICE_WORDS | PLACE_WORDS
+    if not given_names[0][1:].islower() or TITLE_WORDS.search(name) or offices & {*name.split()}:
+        return  # a name starts with a given name and holds no office or place word
+    lines = [
+        placed_line("________________", 500),
+        placed_line(" ".join([*before, name, *after]), 514),
+        placed_line(title, 528),
+    ]
+    assert name_above_title(lines) == name
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from(sorted(n for n, code in STATES.items() if code != "DC")))
+def test_a_state_the_letterhead_names_is_the_agency_state(state: str) -> None:
+    first, second = without_state()
+    letterhead = [(200.0, 770.0, "Office of the Sheriff"), (200.0, 758.0, f"STATE OF {state}")]
+    record = parse_moa(make_pdf([[*letterhead, *first], second]), "x.pdf")
+    assert record.state == STATES[state]
