@@ -3,6 +3,9 @@ tiny generated PDFs (not on particular corpus files)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import date
 
 import pytest
@@ -14,7 +17,8 @@ from parsers.moa.offices import OFFICE_WORDS, PLACE_WORDS, mend_office_words
 from parsers.moa.signatures import TITLE_WORDS, name_above_title, split_titled_name
 from parsers.moa.text import Line, Word
 from parsers.normalize import STATES
-from tests.test_moa_parser import FakeOcr, Placed, make_pdf, moa_pages
+from parsers.ocr import OcrWord
+from tests.test_moa_parser import FakeOcr, Placed, make_pdf, moa_pages, ocr_words
 
 
 @pytest.mark.parametrize("text", ["March, 10, 2025", "March 10, 2025", "March 10 2025"])
@@ -350,3 +354,49 @@ def test_a_state_the_letterhead_names_is_the_agency_state(state: str) -> None:
     letterhead = [(200.0, 770.0, "Office of the Sheriff"), (200.0, 758.0, f"STATE OF {state}")]
     record = parse_moa(make_pdf([[*letterhead, *first], second]), "x.pdf")
     assert record.state == STATES[state]
+
+
+SIGNING = [
+    (72, 660, "By signing this MOA, each party represents it is fully authorized to"),
+    (72, 648, "enter into this MOA, and agrees to be bound to the fullest extent allowed by law."),
+]
+ICE_BLOCK = [
+    (72, 560, "C.M. Cronen"),
+    (72, 548, "Assistant Director, Enforcement"),
+    (72, 536, "U.S. Immigration and Customs Enforcement"),
+]
+AGENCY_COLUMN = [(20, 560, "Scott A. Adams"), (20, 548, "Sheriff"), (20, 536, "Test County")]
+
+
+@dataclass
+class ColumnOcr:
+    """An engine whose page reading loses the agency's column (beside a signature
+    stroke), but which reads each column crop as lines."""
+
+    page: Sequence[Placed]
+    columns: Sequence[Sequence[Placed]]
+    dpi: int = 72
+    version: str = "fake-columns"
+    calls: list[tuple[int, bool]] = dc_field(default_factory=list)
+
+    def read(self, images: Sequence[bytes], single_block: bool = False) -> list[list[OcrWord]]:
+        self.calls.append((len(images), single_block))
+        if not single_block:
+            return [ocr_words(self.page)]
+        top = 792 - 648 + 2  # the crops start below the signing paragraph's last line
+        return [ocr_words(column, 792 - top) for column in self.columns]
+
+
+def test_a_signer_column_a_scan_reading_loses_is_read_from_its_own_crop() -> None:
+    first, _second = moa_pages()
+    layer = [*SIGNING, *ICE_BLOCK]  # the scan's own text layer lost the agency column
+    engine = ColumnOcr(page=layer, columns=[ICE_BLOCK, AGENCY_COLUMN])
+    record = parse_moa(make_pdf([first, layer], scan=True), "x.pdf", None, engine)
+    assert engine.calls == [(1, False), (2, True)]
+    agency, ice = record.signatures
+    assert (agency.party, agency.name, agency.title) == ("agency", "Scott A. Adams", "Sheriff")
+    assert (ice.party, ice.name, ice.title) == (
+        "ice",
+        "C.M. Cronen",
+        "Assistant Director, Enforcement",
+    )

@@ -266,20 +266,30 @@ def render_table(table: dict[str, list[int]], totals: list[int]) -> str:
 
 
 def make_pdf(
-    pages: Sequence[Sequence[Placed]], title: str | None = None, encrypt: bool = False
+    pages: Sequence[Sequence[Placed]],
+    title: str | None = None,
+    encrypt: bool = False,
+    scan: bool = False,
 ) -> bytes:
-    """A small valid PDF: Helvetica text at (x, y) on letter pages; optional /Encrypt."""
+    """A small valid PDF: Helvetica text at (x, y) on letter pages; optional /Encrypt;
+    ``scan``: each page also covered by an image (a one-pixel white scan under the text)."""
     objects: list[bytes] = [b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", b""]
+    objects.append(
+        b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray"
+        b" /BitsPerComponent 8 /Length 1 >>\nstream\n\xff\nendstream"
+    )
     kids = []
     for items in pages:
-        ops = "\n".join(
+        ops = ("q 612 0 0 792 0 0 cm /Im1 Do Q\n" if scan else "") + "\n".join(
             f"BT /F1 10 Tf {x} {y} Td ({t.replace(chr(92), chr(92) * 2)}) Tj ET"
             for x, y, t in items
-        ).encode("latin-1")
-        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(ops), ops))
+        )
+        data = ops.encode("latin-1")
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(data), data))
         objects.append(
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-            b"/Resources << /Font << /F1 1 0 R >> >> /Contents %d 0 R >>" % len(objects)
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources"
+            b" << /Font << /F1 1 0 R >> /XObject << /Im1 3 0 R >> >> /Contents %d 0 R >>"
+            % len(objects)
         )
         kids.append(len(objects))
     refs = b" ".join(b"%d 0 R" % k for k in kids)

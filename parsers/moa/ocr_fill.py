@@ -13,7 +13,13 @@ import pypdfium2.raw as pdfium_c
 from parsers.moa.dates import strict_date
 from parsers.moa.fields import agency_of
 from parsers.moa.records import SignatureBlock
-from parsers.moa.signatures import PARTY_RANK, TITLE_WORDS, Signed, signature_blocks
+from parsers.moa.signatures import (
+    PARTY_RANK,
+    TITLE_WORDS,
+    Signed,
+    signature_blocks,
+    signing_top,
+)
 from parsers.moa.text import (
     COLUMN_SPLIT,
     HEAD_PAGES,
@@ -108,8 +114,36 @@ def ocr_missing_signers(
     words = ocr.read([render_page(pdf, page.number - 1, ocr.dpi) or b""])[0]
     if not words:
         return signed
-    reread, _decoded = signature_blocks(_ocr_only_page(page, words, 72 / ocr.dpi))
-    return fill_signers(signed, reread)
+    alone = _ocr_only_page(page, words, 72 / ocr.dpi)
+    filled = fill_signers(signed, signature_blocks(alone)[0])
+    if {"agency", "ice"} <= {sig.party for sig, _block in filled}:
+        return filled
+    return fill_signers(filled, _reread_columns(pdf, alone, ocr))
+
+
+def _reread_columns(pdf: pdfium.PdfDocument, page: PageText, ocr: Ocr) -> list[Signed]:
+    """The signature region read again by OCR column by column, each as one block of
+    text: a signer's column that the whole-page reading lost beside a signature stroke
+    (the engine's page layout analysis drops it; a column alone reads as lines)."""
+    top = signing_top(page.words)
+    bottom, split = page.height * 0.9, page.width * COLUMN_SPLIT
+    columns = ((0.0, split), (split, page.width))
+    crops = [(left, page.height - bottom, page.width - right, top) for left, right in columns]
+    images = [render_page(pdf, page.number - 1, ocr.dpi, crop) or b"" for crop in crops]
+    scale = 72 / ocr.dpi
+    words = [
+        Word(
+            w.text,
+            x + w.left * scale,
+            x + w.right * scale,
+            top + w.top * scale,
+            top + w.bottom * scale,
+        )
+        for (x, _right), found in zip(columns, ocr.read(images, True), strict=True)
+        for w in found
+    ]
+    reread = replace(page, words=tuple(words), text=" ".join(w.text for w in words))
+    return signature_blocks(reread)[0]
 
 
 def _lacks_signer(signed: Sequence[Signed]) -> bool:

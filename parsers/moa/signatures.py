@@ -14,7 +14,7 @@ from types import MappingProxyType
 from parsers.moa.dates import find_date, strict_date
 from parsers.moa.offices import OFFICE_WORDS, PLACE_WORDS, mend_office_words
 from parsers.moa.records import SignatureBlock
-from parsers.moa.text import COLUMN_SPLIT, Line, PageText, to_lines, unshift_words
+from parsers.moa.text import COLUMN_SPLIT, Line, PageText, Word, to_lines, unshift_words
 from parsers.normalize import clean_text
 
 _LABELS = ("date", "signature", "name", "title", "agency")
@@ -417,12 +417,18 @@ def _unlabelled_parties(
     return out
 
 
+def signing_top(words: Sequence[Word]) -> float:
+    """Where the signature region starts: below the "fullest extent allowed by law"
+    line that ends the signing paragraph (the page's top when there is none)."""
+    lines = to_lines(words)
+    return max((ln.bottom for ln in lines if _LAW_LINE.search(ln.text)), default=0.0)
+
+
 def signature_blocks(page: PageText) -> tuple[list[Signed], bool]:
     """The signature blocks on a page (with their raw blocks), and whether shifted text
     was decoded."""
     words, decoded = unshift_words(page.words)
-    lines = to_lines(words)
-    start = max((ln.bottom for ln in lines if _LAW_LINE.search(ln.text)), default=0.0)
+    start = signing_top(words)
     region = [w for w in words if w.top >= start - 2 and w.bottom <= page.height * 0.9]
     split = page.width * COLUMN_SPLIT
     blocks: list[RawBlock] = []
