@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -88,15 +89,17 @@ class Cli:
     def __init__(self, db: str, snapshots: Path) -> None:
         self.db, self.snapshots = db, snapshots
         self.runner = CliRunner()
-        # the defaults, with the run lock beside this archive (not the repository's)
-        self.config = snapshots.parent / "cli-config.toml"
+        # the defaults, with a run lock of this Cli's own: tests that read one archive
+        # (the seed archive) from several workers never share a lock, and nothing is
+        # written beside an archive the test does not own
+        self.config = Path(tempfile.mkdtemp(prefix="ice287g-cli-")) / "config.toml"
 
     def __call__(self, *args: str, expect: int | None = 0) -> Result:
         from ice287g.cli import cli
 
         if not self.config.exists():
-            self.config.parent.mkdir(parents=True, exist_ok=True)
-            self.config.write_text('[archive]\nlock_file = "ice287g.lock"\n', encoding="utf-8")
+            lock = (self.config.parent / "ice287g.lock").as_posix()
+            self.config.write_text(f'[archive]\nlock_file = "{lock}"\n', encoding="utf-8")
         argv = ["--config", str(self.config), "--db", self.db, "--snapshots", str(self.snapshots)]
         argv += args
         result = self.runner.invoke(cli, argv, catch_exceptions=True)
