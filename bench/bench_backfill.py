@@ -96,7 +96,7 @@ def run_backfill(entries: list[Entry], per_day: int, folder: Path) -> dict[str, 
         job = WaybackBackfill(client, Archive(folder / "archive"), state, per_day)
         started = time.perf_counter()
         listed = job.list_captures(Request(None, None, fake.cdx_url, fake.archive_url))
-        job.fetch(listed)
+        job.download_captures(listed)
         wall = time.perf_counter() - started
         app.close()
         return {

@@ -238,7 +238,7 @@ class StateFile:
         found = self.data["failures"].get(ident)
         return found if isinstance(found, dict) else None
 
-    def fail(self, failure: Failure) -> None:
+    def record_failure(self, failure: Failure) -> None:
         self.data["failures"][failure.ident] = {
             "reason": failure.reason,
             "permanent": failure.permanent,
@@ -385,7 +385,7 @@ class WaybackBackfill:
 
     # ----- fetching
 
-    def fetch(self, listed: list[Listed], progress: Progress | None = None) -> None:
+    def download_captures(self, listed: list[Listed], progress: Progress | None = None) -> None:
         """Bring every listed capture the archive lacks into it; then drop the listing."""
         held = Held.load(self.archive)
         for done, item in enumerate(listed, start=1):
@@ -430,7 +430,7 @@ class WaybackBackfill:
     def _failed(self, item: Listed, reason: str) -> None:
         failure = Failure(item.ident, reason, permanent=not is_transient(reason))
         self.report.failures.append(failure)
-        self.state.fail(failure)
+        self.state.record_failure(failure)
         if failure.permanent:
             self._transient_in_a_row = 0
             return
@@ -546,7 +546,7 @@ def _run_locked(app: App, request: Request, bars: Bars) -> tuple[BackfillReport,
     with bars("listing captures") as update:
         listed = job.list_captures(resolved, update)
     with bars("fetching captures") as update:
-        job.fetch(listed, update)
+        job.download_captures(listed, update)
     with bars("replaying history") as update:
         result = app.pipeline().process(update)
     return job.report, result

@@ -161,14 +161,14 @@ class LivePass:
         landing = self.discover()
         self.fetch_lists(landing)
         self._crash("lists")
-        self.process()
+        self.diff_recorded()
         self._crash("process")
         self.check_counts(landing)
         if self.options.moas:
             self._floor = max(self._floor, self._newest)
             self.fetch_moas()
             self._crash("moas")
-            self.process()
+            self.diff_recorded()
         self.result.events = self._new_events(known_events)
         self._report_deadline()
         if self.result.events and self.app.config.publish.dir:
@@ -200,7 +200,7 @@ class LivePass:
     def discover(self) -> LandingPage:
         """Fetch and read the landing page; archive it once its list links are found."""
         target = self.target("page", self.app.config.page_url)
-        result = self.fetch(target, fatal=True)
+        result = self.download_target(target, fatal=True)
         assert result is not None
         data = self._page_bytes(target, result)
         landing = self._parse_page(target, data)
@@ -314,14 +314,14 @@ class LivePass:
 
     def fetch_and_keep(self, target: Target) -> None:
         """Fetch one file; archive it if it changed; remember validators afterwards."""
-        result = self.fetch(target)
+        result = self.download_target(target)
         if result is None:
             return
         if result.content is not None:
             self.keep(target, result, result.content)
         self._mark_fetched(target, result)
 
-    def fetch(self, target: Target, fatal: bool = False) -> FetchResult | None:
+    def download_target(self, target: Target, fatal: bool = False) -> FetchResult | None:
         """A conditional GET. A failure is counted in fetch_state, then raised when
         ``fatal``, else reported as one failure line (and None returned)."""
         if clock() > self._deadline:
@@ -452,7 +452,7 @@ class LivePass:
 
     # -- diffing and reporting ---------------------------------------------------------
 
-    def process(self) -> Report:
+    def diff_recorded(self) -> Report:
         """Run the pipeline over what was recorded; collect this pass's rejections."""
         report = self.app.pipeline().process(self._diff_progress())
         for snapshot_id, name, reason in report.rejections:

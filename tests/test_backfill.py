@@ -365,7 +365,7 @@ def test_stopped_anywhere_while_fetching_then_resumed(
 
         request = Request(cdx_url=fake.cdx_url, archive_url=fake.archive_url)
         with pytest.raises(Stop):
-            job.fetch(job.list_captures(request), progress)
+            job.download_captures(job.list_captures(request), progress)
         app.close()
         backfill(cli, fake)
         assert max(fake.served.values()) == 1
