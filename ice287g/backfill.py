@@ -34,11 +34,11 @@ from urllib.parse import unquote, urlsplit
 from common.times import utc_iso
 from ice287g.app import App
 from ice287g.escape import for_terminal
+from ice287g.intake import Origin, observe
 from ice287g.lock import RunLock
 from ice287g.pipeline import Progress, Report
 from parsers.errors import ParseError
 from parsers.filenames import claimed_kind
-from parsers.formats import SUFFIXES, sniff
 from parsers.landing_page import parse_landing_page
 from scraper.errors import FetchError
 from scraper.fetch import validate_content
@@ -444,7 +444,6 @@ class WaybackBackfill:
 
     def _observation(self, item: Listed, data: bytes, reused: bool) -> Observation:
         kind, suffix = classify(item, data)
-        sha, _ = self.archive.put(data, suffix)
         capture = item.capture
         http: dict[str, Any] = {
             "capture": {
@@ -457,17 +456,16 @@ class WaybackBackfill:
         }
         if reused:
             http["bytes"] = "already held (same Wayback digest), not downloaded again"
-        return Observation(
-            sha256=sha,
-            observed_at=utc_iso(capture.captured_at),
+        origin = Origin(
             source="wayback",
+            observed_at=utc_iso(capture.captured_at),
             kind_claimed=kind,
             original_name=item.name,
             url=capture.original,
-            size=len(data),
-            suffix=suffix,
             http=http,
+            suffix=suffix,
         )
+        return observe(self.archive, data, origin)
 
 
 def thin_pages(items: list[Listed], per_day: int) -> list[Listed]:
@@ -497,16 +495,16 @@ def _spread(count: int, wanted: int) -> list[int]:
     return sorted({(i + 1) * count // wanted - 1 for i in range(wanted)})
 
 
-def classify(item: Listed, data: bytes) -> tuple[str | None, str]:
-    """The list a capture claims to be, and its archive suffix.
+def classify(item: Listed, data: bytes) -> tuple[str | None, str | None]:
+    """The list a capture claims to be, and its archive suffix when it is read as a
+    page (None: the intake takes it from the bytes).
 
     A spreadsheet claims what its URL's name says (the parser decides from contents).
     A page holding the older inline participating table is that list; a later page
     (links to the spreadsheets) is kept as ``page``; an error or block page is unusable.
     """
-    suffix = SUFFIXES.get(sniff(data), ".bin")
     if item.expect != "page":
-        return claimed_kind(item.name), suffix
+        return claimed_kind(item.name), None
     try:
         page = parse_landing_page(data, item.capture.original)
     except ParseError as exc:

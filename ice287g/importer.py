@@ -19,8 +19,8 @@ from pathlib import Path
 
 from common.errors import ConfigError, Ice287gError
 from common.times import implausible_observation, parse_utc, utc_iso
+from ice287g.intake import Origin, observe
 from parsers.filenames import claimed_kind, date_from_name
-from parsers.formats import SUFFIXES, sniff
 from snapshots.archive import Archive, Observation
 
 SKIPPED_NAMES = {"manifest.csv", "readme.md", "readme.txt", "readme", ".ds_store"}
@@ -271,21 +271,15 @@ class Importer:
         except OSError as exc:
             return f"cannot read: {exc.strerror or exc}", None
         row = manifest.get(path)
-        fmt = sniff(data)
-        kind = "moa" if fmt == "pdf" else (row.kind if row else None) or claimed_kind(path.name)
-        suffix = SUFFIXES.get(fmt, ".bin")
-        sha, _ = self.archive.put(data, suffix)
-        return None, Observation(
-            sha256=sha,
-            observed_at=utc_iso(dating.observed_at),
+        origin = Origin(
             source="import",
-            kind_claimed=kind,
+            observed_at=utc_iso(dating.observed_at),
+            kind_claimed=(row.kind if row else None) or claimed_kind(path.name),
             original_name=path.name,
             url=row.url if row else None,
-            size=len(data),
-            suffix=suffix,
             forced=dating.forced,
         )
+        return None, observe(self.archive, data, origin)
 
 
 def _read_bounded(path: Path) -> bytes:

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from common.times import parse_utc, utc_iso
 from ice287g.app import App
+from ice287g.intake import Origin, observe
 from ice287g.lock import RunLock
 from ice287g.pipeline import Progress, Report
 from parsers.errors import ParseError
@@ -37,7 +38,6 @@ from parsers.urls import ICE_ORIGIN, rebase_url, repair_url
 from scraper.errors import FetchError
 from scraper.fetch import Fetcher, FetchResult
 from scraper.policy import Expect
-from snapshots.archive import Observation
 from store import fetch_state, queries, writer
 from store.db import transaction
 from store.models import FetchState
@@ -367,12 +367,10 @@ class LivePass:
         sha = result.sha256 or ""
         if self._latest.get(key) == sha:
             return
-        archive = self.app.archive
-        sha, _ = archive.put(data, SUFFIX[target.expect])
-        obs = self._observation(target, result, sha, len(data))
-        if archive.record(obs):
+        obs = observe(self.app.archive, data, self._origin(target, result))
+        if self.app.archive.record(obs):
             self.result.recorded += 1
-        self._latest[key] = sha
+        self._latest[key] = obs.sha256
         self._newest = max(self._newest, obs.observed_at)
 
     def _observed_at(self, fetched_at: datetime) -> str:
@@ -389,7 +387,7 @@ class LivePass:
             time.sleep(TICK)
         return utc_iso(later)
 
-    def _observation(self, target: Target, result: FetchResult, sha: str, size: int) -> Observation:
+    def _origin(self, target: Target, result: FetchResult) -> Origin:
         http: dict[str, Any] = {"status": result.status, "fetched_url": target.fetch_url}
         extras = {
             "final_url": result.final_url if result.redirects else None,
@@ -398,16 +396,14 @@ class LivePass:
             "content_type": result.content_type,
         }
         http.update({k: v for k, v in extras.items() if v})
-        return Observation(
-            sha256=sha,
-            observed_at=self._observed_at(result.fetched_at),
+        return Origin(
             source="live",
+            observed_at=self._observed_at(result.fetched_at),
             kind_claimed=target.kind,
             original_name=target.name or None,
             url=target.canonical,
-            size=size,
-            suffix=SUFFIX[target.expect],
             http=http,
+            suffix=SUFFIX[target.expect],
         )
 
     def _state(self, url: str) -> FetchState | None:
