@@ -100,11 +100,11 @@ def run_backfill(entries: list[Entry], per_day: int, folder: Path) -> dict[str, 
         wall = time.perf_counter() - started
         app.close()
         return {
-            "listed": job.report.found,
-            "skipped": job.report.thinned,
+            "listed": job.result.found,
+            "skipped": job.result.thinned,
             "cdx": len(fake.cdx_queries),
             "downloads": sum(fake.served.values()),
-            "reused": job.report.reused,
+            "reused": job.result.reused,
             "waits_s": clock.now,
             "wall_s": wall,
         }

@@ -23,8 +23,7 @@ manifest is the truth: a capture it already holds is never fetched again.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -34,7 +33,7 @@ from urllib.parse import unquote, urlsplit
 from common.times import utc_iso
 from ice287g.app import App
 from ice287g.escape import for_terminal
-from ice287g.intake import Origin, observe
+from ice287g.intake import Origin, ProgressFactory, no_progress, observe
 from ice287g.lock import RunLock
 from ice287g.pipeline import Progress, Report
 from parsers.errors import ParseError
@@ -59,8 +58,6 @@ SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 TRANSIENT_MARKERS = ("gave up after", "download slower")
 MAX_TRANSIENT_IN_A_ROW = 3
 CAPTURE_FIELDS = ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length")
-
-Bars = Callable[[str], AbstractContextManager[Progress | None]]
 
 
 @dataclass(frozen=True)
@@ -127,8 +124,8 @@ class Failure:
 
 
 @dataclass
-class BackfillReport:
-    """What the listing and fetching phases did."""
+class BackfillResult:
+    """What the listing and fetching phases did, and what the replay that followed did."""
 
     found: int = 0
     fetched: int = 0
@@ -138,6 +135,7 @@ class BackfillReport:
     thinned: int = 0
     recorded: int = 0
     failures: list[Failure] = field(default_factory=list)
+    diff: Report = field(default_factory=Report)
 
 
 class CaptureUnusable(Exception):
@@ -337,7 +335,7 @@ class WaybackBackfill:
     ) -> None:
         self.client, self.archive, self.state = client, archive, state
         self.page_captures_per_day = page_captures_per_day
-        self.report = BackfillReport()
+        self.result = BackfillResult()
         self._transient_in_a_row = 0
 
     # ----- listing
@@ -372,11 +370,11 @@ class WaybackBackfill:
                 item = Listed(row_capture(row, self.client.archive_url), target.expect)
                 found.setdefault(item.ident, item)
         usable = [i for i in found.values() if self._wanted(i)]
-        self.report.ignored += len(found) - len(usable)
-        self.report.found += len(usable)
+        self.result.ignored += len(found) - len(usable)
+        self.result.found += len(usable)
         ordered = sorted(usable, key=lambda i: (i.capture.timestamp, i.capture.original))
         kept = thin_pages(ordered, self.page_captures_per_day)
-        self.report.thinned += len(ordered) - len(kept)
+        self.result.thinned += len(ordered) - len(kept)
         return kept
 
     @staticmethod
@@ -396,12 +394,12 @@ class WaybackBackfill:
 
     def _bring(self, item: Listed, held: Held) -> None:
         if item.ident in held.captures:
-            self.report.held += 1
+            self.result.held += 1
             return
         known = self.state.failure(item.ident)
         if known and known.get("permanent"):
             failure = Failure(item.ident, str(known.get("reason")), True, earlier=True)
-            self.report.failures.append(failure)
+            self.result.failures.append(failure)
             return
         try:
             obs, reused = self._observe(item, held)
@@ -410,12 +408,12 @@ class WaybackBackfill:
             return
         self._transient_in_a_row = 0
         if reused:
-            self.report.reused += 1
+            self.result.reused += 1
         else:
-            self.report.fetched += 1
+            self.result.fetched += 1
         self.state.clear(item.ident)
         if self.archive.record(obs):
-            self.report.recorded += 1
+            self.result.recorded += 1
         held.add(obs)
 
     def _observe(self, item: Listed, held: Held) -> tuple[Observation, bool]:
@@ -429,7 +427,7 @@ class WaybackBackfill:
 
     def _failed(self, item: Listed, reason: str) -> None:
         failure = Failure(item.ident, reason, permanent=not is_transient(reason))
-        self.report.failures.append(failure)
+        self.result.failures.append(failure)
         self.state.record_failure(failure)
         if failure.permanent:
             self._transient_in_a_row = 0
@@ -524,60 +522,63 @@ def state_path(archive: Archive) -> Path:
     return archive.root / STATE_FILE
 
 
-def run_backfill(app: App, request: Request, bars: Bars) -> tuple[BackfillReport, Report]:
+def run_backfill(
+    app: App, request: Request, progress: ProgressFactory = no_progress
+) -> BackfillResult:
     """List, fetch and replay: the whole ``backfill wayback`` command.
 
     Holds the run lock throughout, so a scheduled ``run`` never writes the archive or
     the database at the same time.
     """
     with RunLock(app.config.lock_file):
-        return _run_locked(app, request, bars)
+        return _run_locked(app, request, progress)
 
 
-def _run_locked(app: App, request: Request, bars: Bars) -> tuple[BackfillReport, Report]:
+def _run_locked(app: App, request: Request, progress: ProgressFactory) -> BackfillResult:
     w = app.config.wayback
     cdx_url, archive_url = request.cdx_url or w.cdx_url, request.archive_url or w.archive_url
     client = app.wayback(cdx_url, archive_url)
     state = StateFile(state_path(app.archive))
     job = WaybackBackfill(client, app.archive, state, w.page_captures_per_day)
     resolved = Request(request.from_, request.to, cdx_url, archive_url)
-    with bars("listing captures") as update:
+    with progress("listing captures") as update:
         listed = job.list_captures(resolved, update)
-    with bars("fetching captures") as update:
+    with progress("fetching captures") as update:
         job.download_captures(listed, update)
-    with bars("replaying history") as update:
-        result = app.pipeline().process(update)
-    return job.report, result
+    with progress("replaying history") as update:
+        job.result.diff = app.pipeline().process(update)
+    return job.result
 
 
-def summary_lines(report: BackfillReport, result: Report) -> Iterator[tuple[str, bool]]:
+def summary_lines(result: BackfillResult) -> Iterator[tuple[str, bool]]:
     """The command's output: (line, to stderr) for each failure and rejection, then the
     summary line."""
-    for failure in report.failures:
+    for failure in result.failures:
         note = " (as in an earlier run; not retried)" if failure.earlier else ""
         yield f"failed {failure.ident}: {failure.reason}{note}", True
-    for _, name, reason in result.rejections:
+    for _, name, reason in result.diff.rejections:
         yield f"rejected {for_terminal(name)}: {for_terminal(reason)}", True
-    yield summary(report, result), False
+    yield summary(result), False
 
 
-def summary(report: BackfillReport, result: Report) -> str:
+def summary(result: BackfillResult) -> str:
     """One line: captures found, fetched, already held, failed; snapshots; events."""
+    diff = result.diff
     parts = [
-        f"{report.found} captures found",
-        f"{report.fetched} fetched",
-        f"{report.reused} matched bytes already held",
-        f"{report.held} already held",
-        f"{len(report.failures)} failed",
+        f"{result.found} captures found",
+        f"{result.fetched} fetched",
+        f"{result.reused} matched bytes already held",
+        f"{result.held} already held",
+        f"{len(result.failures)} failed",
     ]
-    if report.ignored:
-        parts.append(f"{report.ignored} ignored (not spreadsheets)")
-    if report.thinned:
-        parts.append(f"{report.thinned} page captures skipped (wayback.page_captures_per_day)")
-    replayed = " (history replayed)" if result.replayed else ""
+    if result.ignored:
+        parts.append(f"{result.ignored} ignored (not spreadsheets)")
+    if result.thinned:
+        parts.append(f"{result.thinned} page captures skipped (wayback.page_captures_per_day)")
+    replayed = " (history replayed)" if diff.replayed else ""
     return (
         "wayback: "
         + ", ".join(parts)
-        + f"; {result.processed} snapshots processed ({result.accepted} accepted, "
-        + f"{result.rejected} rejected), {result.events} new events{replayed}"
+        + f"; {diff.processed} snapshots processed ({diff.accepted} accepted, "
+        + f"{diff.rejected} rejected), {diff.events} new events{replayed}"
     )

@@ -17,8 +17,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from common.times import parse_utc, utc_iso
 from ice287g.app import App
-from ice287g.intake import Origin, observe
+from ice287g.intake import Origin, ProgressFactory, no_progress, observe
 from ice287g.lock import RunLock
 from ice287g.pipeline import Progress, Report
 from parsers.errors import ParseError
@@ -42,7 +41,6 @@ from store import fetch_state, queries, writer
 from store.db import transaction
 from store.models import FetchState
 
-ProgressFactory = Callable[[str], AbstractContextManager[Progress | None]]
 CRASH_ENV = "ICE287G_TEST_CRASH_AFTER"
 """Test hook: the name of a step after which the pass kills itself (``os._exit``)."""
 CRASH_STEPS = ("page", "sheet", "lists", "diff", "process", "moa", "moas")
@@ -102,12 +100,6 @@ class Target:
     @property
     def name(self) -> str:
         return unquote(urlsplit(self.canonical).path).rstrip("/").rsplit("/", 1)[-1]
-
-
-@contextmanager
-def no_progress(_label: str) -> Iterator[Progress | None]:
-    """The default progress factory: no bar."""
-    yield None
 
 
 def run_pass(app: App, options: PassOptions, progress: ProgressFactory = no_progress) -> PassResult:
