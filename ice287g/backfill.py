@@ -61,7 +61,7 @@ CAPTURE_FIELDS = ("urlkey", "timestamp", "original", "mimetype", "statuscode", "
 
 
 @dataclass(frozen=True)
-class Target:
+class CdxQuery:
     """One CDX query of the backfill: a URL or prefix, and what its captures must be."""
 
     pattern: str
@@ -73,10 +73,10 @@ class Target:
         return f"{self.match_type} {self.pattern}"
 
 
-def targets() -> tuple[Target, ...]:
+def cdx_queries() -> tuple[CdxQuery, ...]:
     """The page under each of its URLs, then the spreadsheets."""
-    pages = tuple(Target(url, "exact", "page") for url in PAGE_URLS)
-    return (*pages, Target(SHEET_PREFIX, "prefix", "sheet"))
+    pages = tuple(CdxQuery(url, "exact", "page") for url in PAGE_URLS)
+    return (*pages, CdxQuery(SHEET_PREFIX, "prefix", "sheet"))
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,7 @@ def is_transient(reason: str) -> bool:
 class StateFile:
     """The backfill's saved progress: the listing under way and the failed captures.
 
-    ``run`` holds the listing of an unfinished backfill (per target: the captures
+    ``run`` holds the listing of an unfinished backfill (per CDX query: the captures
     listed so far, the resume key after them, whether the listing is done); it is
     dropped when the backfill completes, so the next run lists the CDX afresh and finds
     new captures. ``failures`` maps a capture to its reason; permanent ones are not
@@ -221,9 +221,9 @@ class StateFile:
             self.data["run"] = run
         return run
 
-    def query(self, run: dict[str, Any], target: Target) -> dict[str, Any]:
+    def query(self, run: dict[str, Any], query: CdxQuery) -> dict[str, Any]:
         entry: dict[str, Any] = run["queries"].setdefault(
-            target.key, {"resume_key": None, "done": False, "captures": []}
+            query.key, {"resume_key": None, "done": False, "captures": []}
         )
         return entry
 
@@ -344,18 +344,18 @@ class WaybackBackfill:
         """Every distinct capture to consider, oldest first (resuming a saved listing)."""
         run = self.state.begin(request.params())
         self.state.save()
-        plan = targets()
-        for done, target in enumerate(plan, start=1):
-            entry = self.state.query(run, target)
+        plan = cdx_queries()
+        for done, query in enumerate(plan, start=1):
+            entry = self.state.query(run, query)
             if not entry["done"]:
-                self._list_target(target, entry, request)
+                self._list_query(query, entry, request)
             if progress:
-                progress(done, len(plan), target.pattern)
+                progress(done, len(plan), query.pattern)
         return self._distinct(run, plan)
 
-    def _list_target(self, target: Target, entry: dict[str, Any], request: Request) -> None:
+    def _list_query(self, query: CdxQuery, entry: dict[str, Any], request: Request) -> None:
         pages = self.client.iter_pages(
-            target.pattern, request.from_, request.to, target.match_type, entry["resume_key"]
+            query.pattern, request.from_, request.to, query.match_type, entry["resume_key"]
         )
         for page in pages:
             entry["captures"].extend(capture_row(c) for c in page.captures)
@@ -363,11 +363,11 @@ class WaybackBackfill:
             entry["done"] = page.resume_key is None
             self.state.save()
 
-    def _distinct(self, run: dict[str, Any], plan: tuple[Target, ...]) -> list[Listed]:
+    def _distinct(self, run: dict[str, Any], plan: tuple[CdxQuery, ...]) -> list[Listed]:
         found: dict[str, Listed] = {}
-        for target in plan:
-            for row in self.state.query(run, target)["captures"]:
-                item = Listed(row_capture(row, self.client.archive_url), target.expect)
+        for query in plan:
+            for row in self.state.query(run, query)["captures"]:
+                item = Listed(row_capture(row, self.client.archive_url), query.expect)
                 found.setdefault(item.ident, item)
         usable = [i for i in found.values() if self._wanted(i)]
         self.result.ignored += len(found) - len(usable)

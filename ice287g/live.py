@@ -88,9 +88,9 @@ class PassResult:
 
 
 @dataclass(frozen=True)
-class Target:
-    """One file to fetch: its role (the observation's claimed kind), canonical ICE URL,
-    the URL actually requested, and what the body must be."""
+class RemoteFile:
+    """One file ICE publishes, to download: its role (the observation's claimed
+    kind), canonical ICE URL, the URL actually requested, and what the body must be."""
 
     kind: str
     canonical: str
@@ -191,7 +191,7 @@ class LivePass:
 
     def discover(self) -> LandingPage:
         """Fetch and read the landing page; archive it once its list links are found."""
-        target = self.target("page", self.app.config.page_url)
+        target = self.remote_file("page", self.app.config.page_url)
         result = self.download_target(target, fatal=True)
         assert result is not None
         data = self._page_bytes(target, result)
@@ -206,7 +206,7 @@ class LivePass:
         self.flush_marks()
         return landing
 
-    def _page_bytes(self, target: Target, result: FetchResult) -> bytes:
+    def _page_bytes(self, target: RemoteFile, result: FetchResult) -> bytes:
         """The page body; on a 304, the archived copy (validators are only sent when
         the archive holds it)."""
         if result.content is not None:
@@ -216,7 +216,7 @@ class LivePass:
             raise FetchError(target.fetch_url, "HTTP 304 but no archived copy of the page")
         return self.app.archive.read(row.sha256)
 
-    def _parse_page(self, target: Target, data: bytes) -> LandingPage:
+    def _parse_page(self, target: RemoteFile, data: bytes) -> LandingPage:
         try:
             landing = parse_landing_page(data, target.fetch_url)
         except ParseError as exc:
@@ -227,7 +227,7 @@ class LivePass:
             )
         return landing
 
-    def _no_lists(self, target: Target, landing: LandingPage) -> None:
+    def _no_lists(self, target: RemoteFile, landing: LandingPage) -> None:
         """Without list links the inline table is read; without either we stop, loudly."""
         if landing.has_legacy_table:
             return
@@ -258,7 +258,7 @@ class LivePass:
                     f"{page}: no {role} list link found (spreadsheet links seen: {seen})"
                 )
                 continue
-            self.fetch_and_keep(self.target(role, url))
+            self.fetch_and_keep(self.remote_file(role, url))
             self._crash("sheet")
             self.flush_marks()
 
@@ -279,12 +279,12 @@ class LivePass:
         self.flush_marks()
         self.result.moas_checked = len(targets)
 
-    def due_moas(self) -> list[Target]:
+    def due_moas(self) -> list[RemoteFile]:
         """The MOA targets to fetch now, sorted by URL."""
         urls = self.moa_urls()
         hours = self.app.config.fetch.moa_recheck_hours
         now = self.now()
-        targets = [self.target("moa", url) for url in urls]
+        targets = [self.remote_file("moa", url) for url in urls]
         states = self._states
         return [t for t in targets if fetch_state.is_due(states.get(t.fetch_url), now, hours)]
 
@@ -299,12 +299,12 @@ class LivePass:
 
     # -- fetching and keeping ----------------------------------------------------------
 
-    def target(self, kind: str, url: str) -> Target:
-        """A target for a link as found (page, sheet or repaired MOA link)."""
+    def remote_file(self, kind: str, url: str) -> RemoteFile:
+        """The remote file behind a link as found (page, sheet or repaired MOA link)."""
         canonical = canonical_url(url, self.base_url)
-        return Target(kind, canonical, rebase_url(canonical, self.base_url), EXPECT[kind])
+        return RemoteFile(kind, canonical, rebase_url(canonical, self.base_url), EXPECT[kind])
 
-    def fetch_and_keep(self, target: Target) -> None:
+    def fetch_and_keep(self, target: RemoteFile) -> None:
         """Fetch one file; archive it if it changed; remember validators afterwards."""
         result = self.download_target(target)
         if result is None:
@@ -313,7 +313,7 @@ class LivePass:
             self.keep(target, result, result.content)
         self._mark_fetched(target, result)
 
-    def download_target(self, target: Target, fatal: bool = False) -> FetchResult | None:
+    def download_target(self, target: RemoteFile, fatal: bool = False) -> FetchResult | None:
         """A conditional GET. A failure is counted in fetch_state, then raised when
         ``fatal``, else reported as one failure line (and None returned)."""
         if clock() > self._deadline:
@@ -333,7 +333,7 @@ class LivePass:
             self.result.failures.append(str(exc))
             return None
 
-    def _too_late(self, target: Target, fatal: bool) -> None:
+    def _too_late(self, target: RemoteFile, fatal: bool) -> None:
         """Past ``fetch.pass_deadline`` nothing more is fetched: what was recorded stays,
         the rest is left for the next pass and reported as one failure line."""
         if fatal:
@@ -353,7 +353,7 @@ class LivePass:
                 f"download(s) left for the next pass (first: {left[0]})"
             )
 
-    def keep(self, target: Target, result: FetchResult, data: bytes) -> None:
+    def keep(self, target: RemoteFile, result: FetchResult, data: bytes) -> None:
         """Archive the bytes and record the observation, unless they did not change."""
         key = _latest_key(target.kind, target.canonical)
         sha = result.sha256 or ""
@@ -379,7 +379,7 @@ class LivePass:
             time.sleep(TICK)
         return utc_iso(later)
 
-    def _origin(self, target: Target, result: FetchResult) -> Origin:
+    def _origin(self, target: RemoteFile, result: FetchResult) -> Origin:
         http: dict[str, Any] = {"status": result.status, "fetched_url": target.fetch_url}
         extras = {
             "final_url": result.final_url if result.redirects else None,
@@ -403,7 +403,7 @@ class LivePass:
         fetched at most once per pass)."""
         return self._states.get(url)
 
-    def _mark_fetched(self, target: Target, result: FetchResult) -> None:
+    def _mark_fetched(self, target: RemoteFile, result: FetchResult) -> None:
         """Remember the validators of a file whose bytes are recorded (or a 304)."""
         self._marks.append(
             lambda session: fetch_state.mark_fetched(
@@ -418,7 +418,7 @@ class LivePass:
             )
         )
 
-    def _mark_failed(self, target: Target, exc: FetchError) -> None:
+    def _mark_failed(self, target: RemoteFile, exc: FetchError) -> None:
         """Count a failure (retried next pass)."""
         match = _STATUS.search(exc.reason)
         status = int(match[1]) if match else None
