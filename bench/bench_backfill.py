@@ -96,15 +96,15 @@ def run_backfill(entries: list[Entry], per_day: int, folder: Path) -> dict[str, 
         job = WaybackBackfill(client, Archive(folder / "archive"), state, per_day)
         started = time.perf_counter()
         listed = job.list_captures(Request(None, None, fake.cdx_url, fake.archive_url))
-        job.fetch(listed)
+        job.download_captures(listed)
         wall = time.perf_counter() - started
         app.close()
         return {
-            "listed": job.report.found,
-            "skipped": job.report.thinned,
+            "listed": job.result.found,
+            "skipped": job.result.thinned,
             "cdx": len(fake.cdx_queries),
             "downloads": sum(fake.served.values()),
-            "reused": job.report.reused,
+            "reused": job.result.reused,
             "waits_s": clock.now,
             "wall_s": wall,
         }

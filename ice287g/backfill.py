@@ -23,8 +23,7 @@ manifest is the truth: a capture it already holds is never fetched again.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -34,11 +33,11 @@ from urllib.parse import unquote, urlsplit
 from common.times import utc_iso
 from ice287g.app import App
 from ice287g.escape import for_terminal
+from ice287g.intake import Origin, ProgressFactory, no_progress, observe
 from ice287g.lock import RunLock
 from ice287g.pipeline import Progress, Report
 from parsers.errors import ParseError
 from parsers.filenames import claimed_kind
-from parsers.formats import SUFFIXES, sniff
 from parsers.landing_page import parse_landing_page
 from scraper.errors import FetchError
 from scraper.fetch import validate_content
@@ -60,11 +59,9 @@ TRANSIENT_MARKERS = ("gave up after", "download slower")
 MAX_TRANSIENT_IN_A_ROW = 3
 CAPTURE_FIELDS = ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length")
 
-Bars = Callable[[str], AbstractContextManager[Progress | None]]
-
 
 @dataclass(frozen=True)
-class Target:
+class CdxQuery:
     """One CDX query of the backfill: a URL or prefix, and what its captures must be."""
 
     pattern: str
@@ -76,10 +73,10 @@ class Target:
         return f"{self.match_type} {self.pattern}"
 
 
-def targets() -> tuple[Target, ...]:
+def cdx_queries() -> tuple[CdxQuery, ...]:
     """The page under each of its URLs, then the spreadsheets."""
-    pages = tuple(Target(url, "exact", "page") for url in PAGE_URLS)
-    return (*pages, Target(SHEET_PREFIX, "prefix", "sheet"))
+    pages = tuple(CdxQuery(url, "exact", "page") for url in PAGE_URLS)
+    return (*pages, CdxQuery(SHEET_PREFIX, "prefix", "sheet"))
 
 
 @dataclass(frozen=True)
@@ -127,8 +124,8 @@ class Failure:
 
 
 @dataclass
-class BackfillReport:
-    """What the listing and fetching phases did."""
+class BackfillResult:
+    """What the listing and fetching phases did, and what the replay that followed did."""
 
     found: int = 0
     fetched: int = 0
@@ -138,6 +135,7 @@ class BackfillReport:
     thinned: int = 0
     recorded: int = 0
     failures: list[Failure] = field(default_factory=list)
+    diff: Report = field(default_factory=Report)
 
 
 class CaptureUnusable(Exception):
@@ -188,7 +186,7 @@ def is_transient(reason: str) -> bool:
 class StateFile:
     """The backfill's saved progress: the listing under way and the failed captures.
 
-    ``run`` holds the listing of an unfinished backfill (per target: the captures
+    ``run`` holds the listing of an unfinished backfill (per CDX query: the captures
     listed so far, the resume key after them, whether the listing is done); it is
     dropped when the backfill completes, so the next run lists the CDX afresh and finds
     new captures. ``failures`` maps a capture to its reason; permanent ones are not
@@ -223,9 +221,9 @@ class StateFile:
             self.data["run"] = run
         return run
 
-    def query(self, run: dict[str, Any], target: Target) -> dict[str, Any]:
+    def query(self, run: dict[str, Any], query: CdxQuery) -> dict[str, Any]:
         entry: dict[str, Any] = run["queries"].setdefault(
-            target.key, {"resume_key": None, "done": False, "captures": []}
+            query.key, {"resume_key": None, "done": False, "captures": []}
         )
         return entry
 
@@ -238,7 +236,7 @@ class StateFile:
         found = self.data["failures"].get(ident)
         return found if isinstance(found, dict) else None
 
-    def fail(self, failure: Failure) -> None:
+    def record_failure(self, failure: Failure) -> None:
         self.data["failures"][failure.ident] = {
             "reason": failure.reason,
             "permanent": failure.permanent,
@@ -337,7 +335,7 @@ class WaybackBackfill:
     ) -> None:
         self.client, self.archive, self.state = client, archive, state
         self.page_captures_per_day = page_captures_per_day
-        self.report = BackfillReport()
+        self.result = BackfillResult()
         self._transient_in_a_row = 0
 
     # ----- listing
@@ -346,18 +344,18 @@ class WaybackBackfill:
         """Every distinct capture to consider, oldest first (resuming a saved listing)."""
         run = self.state.begin(request.params())
         self.state.save()
-        plan = targets()
-        for done, target in enumerate(plan, start=1):
-            entry = self.state.query(run, target)
+        plan = cdx_queries()
+        for done, query in enumerate(plan, start=1):
+            entry = self.state.query(run, query)
             if not entry["done"]:
-                self._list_target(target, entry, request)
+                self._list_query(query, entry, request)
             if progress:
-                progress(done, len(plan), target.pattern)
+                progress(done, len(plan), query.pattern)
         return self._distinct(run, plan)
 
-    def _list_target(self, target: Target, entry: dict[str, Any], request: Request) -> None:
+    def _list_query(self, query: CdxQuery, entry: dict[str, Any], request: Request) -> None:
         pages = self.client.iter_pages(
-            target.pattern, request.from_, request.to, target.match_type, entry["resume_key"]
+            query.pattern, request.from_, request.to, query.match_type, entry["resume_key"]
         )
         for page in pages:
             entry["captures"].extend(capture_row(c) for c in page.captures)
@@ -365,18 +363,18 @@ class WaybackBackfill:
             entry["done"] = page.resume_key is None
             self.state.save()
 
-    def _distinct(self, run: dict[str, Any], plan: tuple[Target, ...]) -> list[Listed]:
+    def _distinct(self, run: dict[str, Any], plan: tuple[CdxQuery, ...]) -> list[Listed]:
         found: dict[str, Listed] = {}
-        for target in plan:
-            for row in self.state.query(run, target)["captures"]:
-                item = Listed(row_capture(row, self.client.archive_url), target.expect)
+        for query in plan:
+            for row in self.state.query(run, query)["captures"]:
+                item = Listed(row_capture(row, self.client.archive_url), query.expect)
                 found.setdefault(item.ident, item)
         usable = [i for i in found.values() if self._wanted(i)]
-        self.report.ignored += len(found) - len(usable)
-        self.report.found += len(usable)
+        self.result.ignored += len(found) - len(usable)
+        self.result.found += len(usable)
         ordered = sorted(usable, key=lambda i: (i.capture.timestamp, i.capture.original))
         kept = thin_pages(ordered, self.page_captures_per_day)
-        self.report.thinned += len(ordered) - len(kept)
+        self.result.thinned += len(ordered) - len(kept)
         return kept
 
     @staticmethod
@@ -385,7 +383,7 @@ class WaybackBackfill:
 
     # ----- fetching
 
-    def fetch(self, listed: list[Listed], progress: Progress | None = None) -> None:
+    def download_captures(self, listed: list[Listed], progress: Progress | None = None) -> None:
         """Bring every listed capture the archive lacks into it; then drop the listing."""
         held = Held.load(self.archive)
         for done, item in enumerate(listed, start=1):
@@ -396,12 +394,12 @@ class WaybackBackfill:
 
     def _bring(self, item: Listed, held: Held) -> None:
         if item.ident in held.captures:
-            self.report.held += 1
+            self.result.held += 1
             return
         known = self.state.failure(item.ident)
         if known and known.get("permanent"):
             failure = Failure(item.ident, str(known.get("reason")), True, earlier=True)
-            self.report.failures.append(failure)
+            self.result.failures.append(failure)
             return
         try:
             obs, reused = self._observe(item, held)
@@ -410,12 +408,12 @@ class WaybackBackfill:
             return
         self._transient_in_a_row = 0
         if reused:
-            self.report.reused += 1
+            self.result.reused += 1
         else:
-            self.report.fetched += 1
+            self.result.fetched += 1
         self.state.clear(item.ident)
         if self.archive.record(obs):
-            self.report.recorded += 1
+            self.result.recorded += 1
         held.add(obs)
 
     def _observe(self, item: Listed, held: Held) -> tuple[Observation, bool]:
@@ -429,8 +427,8 @@ class WaybackBackfill:
 
     def _failed(self, item: Listed, reason: str) -> None:
         failure = Failure(item.ident, reason, permanent=not is_transient(reason))
-        self.report.failures.append(failure)
-        self.state.fail(failure)
+        self.result.failures.append(failure)
+        self.state.record_failure(failure)
         if failure.permanent:
             self._transient_in_a_row = 0
             return
@@ -444,7 +442,6 @@ class WaybackBackfill:
 
     def _observation(self, item: Listed, data: bytes, reused: bool) -> Observation:
         kind, suffix = classify(item, data)
-        sha, _ = self.archive.put(data, suffix)
         capture = item.capture
         http: dict[str, Any] = {
             "capture": {
@@ -457,17 +454,16 @@ class WaybackBackfill:
         }
         if reused:
             http["bytes"] = "already held (same Wayback digest), not downloaded again"
-        return Observation(
-            sha256=sha,
-            observed_at=utc_iso(capture.captured_at),
+        origin = Origin(
             source="wayback",
+            observed_at=utc_iso(capture.captured_at),
             kind_claimed=kind,
             original_name=item.name,
             url=capture.original,
-            size=len(data),
-            suffix=suffix,
             http=http,
+            suffix=suffix,
         )
+        return observe(self.archive, data, origin)
 
 
 def thin_pages(items: list[Listed], per_day: int) -> list[Listed]:
@@ -497,16 +493,16 @@ def _spread(count: int, wanted: int) -> list[int]:
     return sorted({(i + 1) * count // wanted - 1 for i in range(wanted)})
 
 
-def classify(item: Listed, data: bytes) -> tuple[str | None, str]:
-    """The list a capture claims to be, and its archive suffix.
+def classify(item: Listed, data: bytes) -> tuple[str | None, str | None]:
+    """The list a capture claims to be, and its archive suffix when it is read as a
+    page (None: the intake takes it from the bytes).
 
     A spreadsheet claims what its URL's name says (the parser decides from contents).
     A page holding the older inline participating table is that list; a later page
     (links to the spreadsheets) is kept as ``page``; an error or block page is unusable.
     """
-    suffix = SUFFIXES.get(sniff(data), ".bin")
     if item.expect != "page":
-        return claimed_kind(item.name), suffix
+        return claimed_kind(item.name), None
     try:
         page = parse_landing_page(data, item.capture.original)
     except ParseError as exc:
@@ -526,60 +522,63 @@ def state_path(archive: Archive) -> Path:
     return archive.root / STATE_FILE
 
 
-def run_backfill(app: App, request: Request, bars: Bars) -> tuple[BackfillReport, Report]:
+def run_backfill(
+    app: App, request: Request, progress: ProgressFactory = no_progress
+) -> BackfillResult:
     """List, fetch and replay: the whole ``backfill wayback`` command.
 
     Holds the run lock throughout, so a scheduled ``run`` never writes the archive or
     the database at the same time.
     """
     with RunLock(app.config.lock_file):
-        return _run_locked(app, request, bars)
+        return _run_locked(app, request, progress)
 
 
-def _run_locked(app: App, request: Request, bars: Bars) -> tuple[BackfillReport, Report]:
+def _run_locked(app: App, request: Request, progress: ProgressFactory) -> BackfillResult:
     w = app.config.wayback
     cdx_url, archive_url = request.cdx_url or w.cdx_url, request.archive_url or w.archive_url
     client = app.wayback(cdx_url, archive_url)
     state = StateFile(state_path(app.archive))
     job = WaybackBackfill(client, app.archive, state, w.page_captures_per_day)
     resolved = Request(request.from_, request.to, cdx_url, archive_url)
-    with bars("listing captures") as update:
+    with progress("listing captures") as update:
         listed = job.list_captures(resolved, update)
-    with bars("fetching captures") as update:
-        job.fetch(listed, update)
-    with bars("replaying history") as update:
-        result = app.pipeline().process(update)
-    return job.report, result
+    with progress("fetching captures") as update:
+        job.download_captures(listed, update)
+    with progress("replaying history") as update:
+        job.result.diff = app.pipeline().process(update)
+    return job.result
 
 
-def summary_lines(report: BackfillReport, result: Report) -> Iterator[tuple[str, bool]]:
+def summary_lines(result: BackfillResult) -> Iterator[tuple[str, bool]]:
     """The command's output: (line, to stderr) for each failure and rejection, then the
     summary line."""
-    for failure in report.failures:
+    for failure in result.failures:
         note = " (as in an earlier run; not retried)" if failure.earlier else ""
         yield f"failed {failure.ident}: {failure.reason}{note}", True
-    for _, name, reason in result.rejections:
+    for _, name, reason in result.diff.rejections:
         yield f"rejected {for_terminal(name)}: {for_terminal(reason)}", True
-    yield summary(report, result), False
+    yield summary(result), False
 
 
-def summary(report: BackfillReport, result: Report) -> str:
+def summary(result: BackfillResult) -> str:
     """One line: captures found, fetched, already held, failed; snapshots; events."""
+    diff = result.diff
     parts = [
-        f"{report.found} captures found",
-        f"{report.fetched} fetched",
-        f"{report.reused} matched bytes already held",
-        f"{report.held} already held",
-        f"{len(report.failures)} failed",
+        f"{result.found} captures found",
+        f"{result.fetched} fetched",
+        f"{result.reused} matched bytes already held",
+        f"{result.held} already held",
+        f"{len(result.failures)} failed",
     ]
-    if report.ignored:
-        parts.append(f"{report.ignored} ignored (not spreadsheets)")
-    if report.thinned:
-        parts.append(f"{report.thinned} page captures skipped (wayback.page_captures_per_day)")
-    replayed = " (history replayed)" if result.replayed else ""
+    if result.ignored:
+        parts.append(f"{result.ignored} ignored (not spreadsheets)")
+    if result.thinned:
+        parts.append(f"{result.thinned} page captures skipped (wayback.page_captures_per_day)")
+    replayed = " (history replayed)" if diff.replayed else ""
     return (
         "wayback: "
         + ", ".join(parts)
-        + f"; {result.processed} snapshots processed ({result.accepted} accepted, "
-        + f"{result.rejected} rejected), {result.events} new events{replayed}"
+        + f"; {diff.processed} snapshots processed ({diff.accepted} accepted, "
+        + f"{diff.rejected} rejected), {diff.events} new events{replayed}"
     )

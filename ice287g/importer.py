@@ -19,8 +19,11 @@ from pathlib import Path
 
 from common.errors import ConfigError, Ice287gError
 from common.times import implausible_observation, parse_utc, utc_iso
+from ice287g.app import App
+from ice287g.intake import Origin, ProgressFactory, no_progress, observe
+from ice287g.lock import RunLock
+from ice287g.pipeline import Report
 from parsers.filenames import claimed_kind, date_from_name
-from parsers.formats import SUFFIXES, sniff
 from snapshots.archive import Archive, Observation
 
 SKIPPED_NAMES = {"manifest.csv", "readme.md", "readme.txt", "readme", ".ds_store"}
@@ -35,13 +38,56 @@ class ManifestRow:
     forced: bool = False
 
 
+@dataclass(frozen=True)
+class ImportOptions:
+    """What one import does: ``observed_at`` dates every file (``--observed-at``),
+    ``manifest`` a CSV dates them by row, ``force_date`` vouches for the dates."""
+
+    observed_at: datetime | None = None
+    manifest: Path | None = None
+    force_date: bool = False
+
+
 @dataclass
-class ImportReport:
-    """What an import did with each file."""
+class ImportResult:
+    """What an import did with each file, and what the diff that followed did."""
 
     added: list[str] = field(default_factory=list)
     already: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    diff: Report = field(default_factory=Report)
+
+
+def run_import(
+    app: App, paths: list[Path], options: ImportOptions, progress: ProgressFactory = no_progress
+) -> ImportResult:
+    """The whole ``import`` command: archive the files, then diff, under the run lock
+    (a manifest that cannot be read is refused before the lock is taken)."""
+    manifest = read_manifest(options.manifest) if options.manifest else no_manifest()
+    with RunLock(app.config.lock_file):
+        return _import_locked(app, paths, options, manifest, progress)
+
+
+def _import_locked(
+    app: App,
+    paths: list[Path],
+    options: ImportOptions,
+    manifest: Manifest,
+    progress: ProgressFactory,
+) -> ImportResult:
+    importer = Importer(app.archive, force=options.force_date)
+    result = ImportResult()
+    files = list(iter_files(paths))
+    manifest.expect(files)
+    with progress("archiving") as update:
+        for done, path in enumerate(files, start=1):
+            importer.import_file(path, options.observed_at, manifest, result)
+            if update:
+                update(done, len(files), shown(path))
+    importer.commit(result)
+    with progress("diffing") as update:
+        result.diff = app.pipeline().process(update)
+    return result
 
 
 def iter_files(paths: list[Path]) -> Iterator[Path]:
@@ -231,7 +277,7 @@ class Importer:
         path: Path,
         flag: datetime | None,
         manifest: Manifest,
-        report: ImportReport,
+        report: ImportResult,
     ) -> None:
         name = path.name
         if name.lower() in SKIPPED_NAMES or name.startswith("."):
@@ -248,7 +294,7 @@ class Importer:
         elif obs is not None:
             self._staged.append((str(path), obs))
 
-    def commit(self, report: ImportReport) -> None:
+    def commit(self, report: ImportResult) -> None:
         """Record the staged observations in the manifest (one write, one fsync)."""
         new = {o.key for o in self.archive.record_many(obs for _, obs in self._staged)}
         for path, obs in self._staged:
@@ -271,21 +317,15 @@ class Importer:
         except OSError as exc:
             return f"cannot read: {exc.strerror or exc}", None
         row = manifest.get(path)
-        fmt = sniff(data)
-        kind = "moa" if fmt == "pdf" else (row.kind if row else None) or claimed_kind(path.name)
-        suffix = SUFFIXES.get(fmt, ".bin")
-        sha, _ = self.archive.put(data, suffix)
-        return None, Observation(
-            sha256=sha,
-            observed_at=utc_iso(dating.observed_at),
+        origin = Origin(
             source="import",
-            kind_claimed=kind,
+            observed_at=utc_iso(dating.observed_at),
+            kind_claimed=(row.kind if row else None) or claimed_kind(path.name),
             original_name=path.name,
             url=row.url if row else None,
-            size=len(data),
-            suffix=suffix,
             forced=dating.forced,
         )
+        return None, observe(self.archive, data, origin)
 
 
 def _read_bounded(path: Path) -> bytes:

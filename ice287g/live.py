@@ -17,8 +17,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from common.times import parse_utc, utc_iso
 from ice287g.app import App
+from ice287g.intake import Origin, ProgressFactory, no_progress, observe
 from ice287g.lock import RunLock
 from ice287g.pipeline import Progress, Report
 from parsers.errors import ParseError
@@ -37,12 +37,10 @@ from parsers.urls import ICE_ORIGIN, rebase_url, repair_url
 from scraper.errors import FetchError
 from scraper.fetch import Fetcher, FetchResult
 from scraper.policy import Expect
-from snapshots.archive import Observation
 from store import fetch_state, queries, writer
 from store.db import transaction
 from store.models import FetchState
 
-ProgressFactory = Callable[[str], AbstractContextManager[Progress | None]]
 CRASH_ENV = "ICE287G_TEST_CRASH_AFTER"
 """Test hook: the name of a step after which the pass kills itself (``os._exit``)."""
 CRASH_STEPS = ("page", "sheet", "lists", "diff", "process", "moa", "moas")
@@ -90,9 +88,9 @@ class PassResult:
 
 
 @dataclass(frozen=True)
-class Target:
-    """One file to fetch: its role (the observation's claimed kind), canonical ICE URL,
-    the URL actually requested, and what the body must be."""
+class RemoteFile:
+    """One file ICE publishes, to download: its role (the observation's claimed
+    kind), canonical ICE URL, the URL actually requested, and what the body must be."""
 
     kind: str
     canonical: str
@@ -102,12 +100,6 @@ class Target:
     @property
     def name(self) -> str:
         return unquote(urlsplit(self.canonical).path).rstrip("/").rsplit("/", 1)[-1]
-
-
-@contextmanager
-def no_progress(_label: str) -> Iterator[Progress | None]:
-    """The default progress factory: no bar."""
-    yield None
 
 
 def run_pass(app: App, options: PassOptions, progress: ProgressFactory = no_progress) -> PassResult:
@@ -161,14 +153,14 @@ class LivePass:
         landing = self.discover()
         self.fetch_lists(landing)
         self._crash("lists")
-        self.process()
+        self.diff_recorded()
         self._crash("process")
         self.check_counts(landing)
         if self.options.moas:
             self._floor = max(self._floor, self._newest)
             self.fetch_moas()
             self._crash("moas")
-            self.process()
+            self.diff_recorded()
         self.result.events = self._new_events(known_events)
         self._report_deadline()
         if self.result.events and self.app.config.publish.dir:
@@ -199,8 +191,8 @@ class LivePass:
 
     def discover(self) -> LandingPage:
         """Fetch and read the landing page; archive it once its list links are found."""
-        target = self.target("page", self.app.config.page_url)
-        result = self.fetch(target, fatal=True)
+        target = self.remote_file("page", self.app.config.page_url)
+        result = self.download_target(target, fatal=True)
         assert result is not None
         data = self._page_bytes(target, result)
         landing = self._parse_page(target, data)
@@ -214,7 +206,7 @@ class LivePass:
         self.flush_marks()
         return landing
 
-    def _page_bytes(self, target: Target, result: FetchResult) -> bytes:
+    def _page_bytes(self, target: RemoteFile, result: FetchResult) -> bytes:
         """The page body; on a 304, the archived copy (validators are only sent when
         the archive holds it)."""
         if result.content is not None:
@@ -224,7 +216,7 @@ class LivePass:
             raise FetchError(target.fetch_url, "HTTP 304 but no archived copy of the page")
         return self.app.archive.read(row.sha256)
 
-    def _parse_page(self, target: Target, data: bytes) -> LandingPage:
+    def _parse_page(self, target: RemoteFile, data: bytes) -> LandingPage:
         try:
             landing = parse_landing_page(data, target.fetch_url)
         except ParseError as exc:
@@ -235,7 +227,7 @@ class LivePass:
             )
         return landing
 
-    def _no_lists(self, target: Target, landing: LandingPage) -> None:
+    def _no_lists(self, target: RemoteFile, landing: LandingPage) -> None:
         """Without list links the inline table is read; without either we stop, loudly."""
         if landing.has_legacy_table:
             return
@@ -266,7 +258,7 @@ class LivePass:
                     f"{page}: no {role} list link found (spreadsheet links seen: {seen})"
                 )
                 continue
-            self.fetch_and_keep(self.target(role, url))
+            self.fetch_and_keep(self.remote_file(role, url))
             self._crash("sheet")
             self.flush_marks()
 
@@ -287,12 +279,12 @@ class LivePass:
         self.flush_marks()
         self.result.moas_checked = len(targets)
 
-    def due_moas(self) -> list[Target]:
+    def due_moas(self) -> list[RemoteFile]:
         """The MOA targets to fetch now, sorted by URL."""
         urls = self.moa_urls()
         hours = self.app.config.fetch.moa_recheck_hours
         now = self.now()
-        targets = [self.target("moa", url) for url in urls]
+        targets = [self.remote_file("moa", url) for url in urls]
         states = self._states
         return [t for t in targets if fetch_state.is_due(states.get(t.fetch_url), now, hours)]
 
@@ -307,21 +299,21 @@ class LivePass:
 
     # -- fetching and keeping ----------------------------------------------------------
 
-    def target(self, kind: str, url: str) -> Target:
-        """A target for a link as found (page, sheet or repaired MOA link)."""
+    def remote_file(self, kind: str, url: str) -> RemoteFile:
+        """The remote file behind a link as found (page, sheet or repaired MOA link)."""
         canonical = canonical_url(url, self.base_url)
-        return Target(kind, canonical, rebase_url(canonical, self.base_url), EXPECT[kind])
+        return RemoteFile(kind, canonical, rebase_url(canonical, self.base_url), EXPECT[kind])
 
-    def fetch_and_keep(self, target: Target) -> None:
+    def fetch_and_keep(self, target: RemoteFile) -> None:
         """Fetch one file; archive it if it changed; remember validators afterwards."""
-        result = self.fetch(target)
+        result = self.download_target(target)
         if result is None:
             return
         if result.content is not None:
             self.keep(target, result, result.content)
         self._mark_fetched(target, result)
 
-    def fetch(self, target: Target, fatal: bool = False) -> FetchResult | None:
+    def download_target(self, target: RemoteFile, fatal: bool = False) -> FetchResult | None:
         """A conditional GET. A failure is counted in fetch_state, then raised when
         ``fatal``, else reported as one failure line (and None returned)."""
         if clock() > self._deadline:
@@ -341,7 +333,7 @@ class LivePass:
             self.result.failures.append(str(exc))
             return None
 
-    def _too_late(self, target: Target, fatal: bool) -> None:
+    def _too_late(self, target: RemoteFile, fatal: bool) -> None:
         """Past ``fetch.pass_deadline`` nothing more is fetched: what was recorded stays,
         the rest is left for the next pass and reported as one failure line."""
         if fatal:
@@ -361,18 +353,16 @@ class LivePass:
                 f"download(s) left for the next pass (first: {left[0]})"
             )
 
-    def keep(self, target: Target, result: FetchResult, data: bytes) -> None:
+    def keep(self, target: RemoteFile, result: FetchResult, data: bytes) -> None:
         """Archive the bytes and record the observation, unless they did not change."""
         key = _latest_key(target.kind, target.canonical)
         sha = result.sha256 or ""
         if self._latest.get(key) == sha:
             return
-        archive = self.app.archive
-        sha, _ = archive.put(data, SUFFIX[target.expect])
-        obs = self._observation(target, result, sha, len(data))
-        if archive.record(obs):
+        obs = observe(self.app.archive, data, self._origin(target, result))
+        if self.app.archive.record(obs):
             self.result.recorded += 1
-        self._latest[key] = sha
+        self._latest[key] = obs.sha256
         self._newest = max(self._newest, obs.observed_at)
 
     def _observed_at(self, fetched_at: datetime) -> str:
@@ -389,7 +379,7 @@ class LivePass:
             time.sleep(TICK)
         return utc_iso(later)
 
-    def _observation(self, target: Target, result: FetchResult, sha: str, size: int) -> Observation:
+    def _origin(self, target: RemoteFile, result: FetchResult) -> Origin:
         http: dict[str, Any] = {"status": result.status, "fetched_url": target.fetch_url}
         extras = {
             "final_url": result.final_url if result.redirects else None,
@@ -398,16 +388,14 @@ class LivePass:
             "content_type": result.content_type,
         }
         http.update({k: v for k, v in extras.items() if v})
-        return Observation(
-            sha256=sha,
-            observed_at=self._observed_at(result.fetched_at),
+        return Origin(
             source="live",
+            observed_at=self._observed_at(result.fetched_at),
             kind_claimed=target.kind,
             original_name=target.name or None,
             url=target.canonical,
-            size=size,
-            suffix=SUFFIX[target.expect],
             http=http,
+            suffix=SUFFIX[target.expect],
         )
 
     def _state(self, url: str) -> FetchState | None:
@@ -415,7 +403,7 @@ class LivePass:
         fetched at most once per pass)."""
         return self._states.get(url)
 
-    def _mark_fetched(self, target: Target, result: FetchResult) -> None:
+    def _mark_fetched(self, target: RemoteFile, result: FetchResult) -> None:
         """Remember the validators of a file whose bytes are recorded (or a 304)."""
         self._marks.append(
             lambda session: fetch_state.mark_fetched(
@@ -430,7 +418,7 @@ class LivePass:
             )
         )
 
-    def _mark_failed(self, target: Target, exc: FetchError) -> None:
+    def _mark_failed(self, target: RemoteFile, exc: FetchError) -> None:
         """Count a failure (retried next pass)."""
         match = _STATUS.search(exc.reason)
         status = int(match[1]) if match else None
@@ -452,7 +440,7 @@ class LivePass:
 
     # -- diffing and reporting ---------------------------------------------------------
 
-    def process(self) -> Report:
+    def diff_recorded(self) -> Report:
         """Run the pipeline over what was recorded; collect this pass's rejections."""
         report = self.app.pipeline().process(self._diff_progress())
         for snapshot_id, name, reason in report.rejections:

@@ -30,10 +30,10 @@ from ice287g.backfill import (
     StateFile,
     WaybackBackfill,
     capture_name,
+    cdx_queries,
     is_spreadsheet_url,
     is_transient,
     state_path,
-    targets,
     thin_pages,
 )
 from ice287g.config import load_config
@@ -365,7 +365,7 @@ def test_stopped_anywhere_while_fetching_then_resumed(
 
         request = Request(cdx_url=fake.cdx_url, archive_url=fake.archive_url)
         with pytest.raises(Stop):
-            job.fetch(job.list_captures(request), progress)
+            job.download_captures(job.list_captures(request), progress)
         app.close()
         backfill(cli, fake)
         assert max(fake.served.values()) == 1
@@ -464,8 +464,8 @@ def state_path_of(tmp: Path) -> Path:
     return tmp / "archive" / "backfill" / "wayback-state.json"
 
 
-def test_targets_cover_every_page_url_and_the_sheet_prefix() -> None:
-    found = targets()
+def test_cdx_queries_cover_every_page_url_and_the_sheet_prefix() -> None:
+    found = cdx_queries()
     assert [t.pattern for t in found] == [*PAGE_URLS, SHEET_PREFIX]
     assert {t.match_type for t in found[:-1]} == {"exact"} and found[-1].match_type == "prefix"
     assert {t.expect for t in found[:-1]} == {"page"} and found[-1].expect == "sheet"
@@ -504,11 +504,11 @@ def test_state_file_survives_garbage_and_resets_on_new_params(tmp_path: Path) ->
     path.write_text("{not json")
     state = StateFile(path)
     run = state.begin({"from": None, "to": None, "cdx_url": "a"})
-    state.query(run, targets()[0])["resume_key"] = "k"
+    state.query(run, cdx_queries()[0])["resume_key"] = "k"
     state.save()
     again = StateFile(path)
     assert (
-        again.query(again.begin({"from": None, "to": None, "cdx_url": "a"}), targets()[0])[
+        again.query(again.begin({"from": None, "to": None, "cdx_url": "a"}), cdx_queries()[0])[
             "resume_key"
         ]
         == "k"

@@ -32,8 +32,8 @@ def wayback(
 ) -> None:
     """Fetch the Wayback Machine's captures of the page and the sheets, then replay."""
     app = app_of(ctx)
-    report, result = run_backfill(app, _request(from_, to, cdx_url, archive_url), progress_bar)
-    for line, to_stderr in summary_lines(report, result):
+    result = run_backfill(app, _request(from_, to, cdx_url, archive_url), progress_bar)
+    for line, to_stderr in summary_lines(result):
         say(line, err=to_stderr)
 
 

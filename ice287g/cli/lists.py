@@ -4,26 +4,16 @@ history and snapshots."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
 from common.errors import Ice287gError
-from ice287g.app import App, end_of_day, parse_moment, start_of_day
+from ice287g.app import end_of_day, parse_moment, start_of_day
 from ice287g.cli.shared import FORMATS, app_of, model_option, progress_bar, say, state_option
-from ice287g.importer import (
-    Importer,
-    ImportReport,
-    Manifest,
-    iter_files,
-    no_manifest,
-    read_manifest,
-    shown,
-)
+from ice287g.importer import ImportOptions, ImportResult, run_import
 from ice287g.lock import RunLock
-from ice287g.pipeline import Report
 from ice287g.render import (
     EVENT_COLUMNS,
     GROUPS,
@@ -68,41 +58,23 @@ def import_cmd(
     """Import spreadsheets or saved pages (files or folders, recursively)."""
     app = app_of(ctx)
     flag = parse_moment(observed_at) if observed_at else None
-    rows = read_manifest(manifest) if manifest else no_manifest()
-    with RunLock(app.config.lock_file):
-        _import(app, paths, flag, rows, force_date)
+    options = ImportOptions(observed_at=flag, manifest=manifest, force_date=force_date)
+    _print_import(run_import(app, list(paths), options, progress_bar))
 
 
-def _import(
-    app: App, paths: tuple[Path, ...], flag: datetime | None, rows: Manifest, force: bool
-) -> None:
-    importer = Importer(app.archive, force=force)
-    report = ImportReport()
-    files = list(iter_files(list(paths)))
-    rows.expect(files)
-    with progress_bar("archiving") as update:
-        for done, path in enumerate(files, start=1):
-            importer.import_file(path, flag, rows, report)
-            if update:
-                update(done, len(files), shown(path))
-    importer.commit(report)
-    with progress_bar("diffing") as update:
-        result = app.pipeline().process(update)
-    _print_import(report, result)
-
-
-def _print_import(report: ImportReport, result: Report) -> None:
-    for path, reason in report.skipped:
+def _print_import(result: ImportResult) -> None:
+    diff = result.diff
+    for path, reason in result.skipped:
         say(f"skipped {path}: {reason}", err=True)
-    for name, warning in result.warnings:
+    for name, warning in diff.warnings:
         say(f"warning {name}: {warning}", err=True)
-    for _, name, reason in result.rejections:
+    for _, name, reason in diff.rejections:
         say(f"rejected {name}: {reason}", err=True)
     say(
-        f"{len(report.added)} files archived, {len(report.already)} already known, "
-        f"{len(report.skipped)} skipped; {result.processed} snapshots processed "
-        f"({result.accepted} accepted, {result.rejected} rejected), "
-        f"{result.events} new events" + (" (history replayed)" if result.replayed else "")
+        f"{len(result.added)} files archived, {len(result.already)} already known, "
+        f"{len(result.skipped)} skipped; {diff.processed} snapshots processed "
+        f"({diff.accepted} accepted, {diff.rejected} rejected), "
+        f"{diff.events} new events" + (" (history replayed)" if diff.replayed else "")
     )
 
 
