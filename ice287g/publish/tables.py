@@ -40,6 +40,7 @@ def _fips(state: str | None, county: str | None, agency: str | None) -> dict[str
 
 LIST_COLUMNS = (
     ("agency_id", "string"),
+    ("agreement_id", "string"),
     ("state", "string"),
     ("state_fips", "string"),
     ("agency", "string"),
@@ -58,6 +59,7 @@ def current_list(data: PublishData, kind: str) -> Table:
     rows = tuple(
         {
             "agency_id": r["agency_id"],
+            "agreement_id": r["agreement_id"],
             "state": r["state"],
             "agency": r["agency"],
             "agency_type": r["type"],
@@ -70,7 +72,7 @@ def current_list(data: PublishData, kind: str) -> Table:
         }
         for r in state.rows
     )
-    columns = LIST_COLUMNS if kind == "participating" else LIST_COLUMNS[:8]
+    columns = LIST_COLUMNS if kind == "participating" else LIST_COLUMNS[:9]
     return Table(
         f"current-{kind}",
         f"The {kind} list as it stands",
