@@ -98,12 +98,19 @@ def _duplicates(
     listed_agencies: set[str],
     state: ProgramState,
 ) -> dict[str, str]:
-    """Arriving agencies whose rows repeat agreements still listed (new id -> listed id)."""
+    """Arriving agencies whose rows repeat agreements still listed (new id -> listed id).
+    The listed agreements are labelled only when some agency arrives (most captures of a
+    list bring none)."""
+    candidates = [
+        new
+        for new in arriving
+        if new.agency_id not in renamed and new.agency_id not in listed_agencies
+    ]
+    if not candidates:
+        return {}
     still = [_entry_label(e, state) for k, e in sorted(listed.items()) if k in rows]
     found: dict[str, str] = {}
-    for new in arriving:
-        if new.agency_id in renamed or new.agency_id in listed_agencies:
-            continue
+    for new in candidates:
         match = next((o for o in still if identity.is_duplicate(new, o)), None)
         if match is not None:
             found.setdefault(new.agency_id, match.agency_id)
