@@ -152,3 +152,20 @@ def test_history_shows_an_agency_s_versions_on_the_lists_back_to_back(db_url: st
         assert before["to_snapshot"] == after["from_snapshot"]
     table = seed("history", name, "--state", "AL").stdout
     assert "UNTIL" in table and "listed" in table and "county" in table
+
+
+def test_the_newest_migration_read_without_alembic_is_alembic_s_head(db_url: str) -> None:
+    from alembic.script import ScriptDirectory
+
+    from store.db import alembic_config, head_revision
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+    engine = open_engine(db_url)  # migrated to the head, then opened again: nothing to do
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == (
+                head_revision()
+            )
+    finally:
+        engine.dispose()
+    open_engine(db_url).dispose()
