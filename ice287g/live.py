@@ -484,7 +484,10 @@ class LivePass:
             )
 
     def _new_events(self, known: set[str]) -> list[dict[str, Any]]:
+        """This pass's events; read in full only when their ids show there are some."""
         with transaction(self.app.engine) as session:
+            if writer.known_event_ids(session) <= known:
+                return []
             events = queries.events(session, queries.EventFilter())
         return [e for e in events if e["id"] not in known]
 

@@ -135,6 +135,8 @@ class Pipeline:
         """Diff ``todo`` in observed order while worker processes parse the files ahead
         of it, committing every COMMIT_EVERY observations (a pass stopped midway resumes
         from the last batch committed)."""
+        if not todo:
+            return
         with transaction(self.engine) as session:
             self._open = versions.load_open(session)
             self._stream = self._parse_stream(session, todo)
