@@ -400,3 +400,16 @@ def test_a_signer_column_a_scan_reading_loses_is_read_from_its_own_crop() -> Non
         "C.M. Cronen",
         "Assistant Director, Enforcement",
     )
+
+
+def test_a_county_named_lea_is_a_place_not_the_clause() -> None:
+    pages = [
+        [
+            (x, y, t.replace("Test County Sheriff's Office, TX", "Lea County Sheriff's Office, NM"))
+            for x, y, t in page
+        ]
+        for page in moa_pages()
+    ]
+    pages = [[(x, y, "Revised 02/15/2025" if y == 30 else t) for x, y, t in p] for p in pages]
+    record = parse_moa(make_pdf(pages), "x.pdf")
+    assert (record.agency, record.state) == ("Lea County Sheriff's Office", "NM")

@@ -91,8 +91,8 @@ _AGENCY_WORDS = re.compile(
 )
 # Words of the clause around a party's name, never of the name itself.
 _CLAUSE_WORDS = re.compile(
-    r"\b(?:pursuant|hereinafter|delegat\w*|whereby|which|agree\w*|between|LEA)\b", re.I
-)
+    r"\b(?:(?i:pursuant|hereinafter|delegat\w*|whereby|which|agree\w*|between)|LEA)\b"
+)  # "LEA" in capitals only: Lea County, New Mexico, is a place
 _STATE_OF = re.compile(r"^State\s+of\s+(?P<state>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s*,\s*(?=\S)")
 _STATE_SUFFIX = re.compile(r"(?:,\s*|\s+)(?P<code>[A-Z]{2})\.?\s*$")
 _STATE_INSIDE = re.compile(r",\s*(?P<code>[A-Z]{2})\s*,?\s+(?=[A-Z])")
