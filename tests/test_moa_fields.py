@@ -129,6 +129,8 @@ def test_the_party_is_found_whatever_the_line_breaks(breaks: list[int]) -> None:
         ("Marshall Police Department", "Marshall Police Department"),
         ("City of Warren Police Departrnent", "City of Warren Police Department"),
         ("Correctional Facility", "Correctional Facility"),  # an office word itself
+        ("Parrish Police Department", "Parrish Police Department"),  # a town, not Parish
+        ("Country Club Hills Police Departrnent", "Country Club Hills Police Department"),
     ],
 )
 def test_office_words_misread_by_a_letter_or_two_are_mended_and_places_kept(

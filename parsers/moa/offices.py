@@ -2,12 +2,13 @@
 
 Agency names and signers' titles are built from a small vocabulary (``Sheriff's
 Office``, ``Department of Corrections``, ``Chief of Police``). A scan's recognition
-turns a letter or two of such a word into another (``Sherifrs``, ``Departrnent``): a
-word that is not itself an office word, within one edit (two in a long word) of exactly
-office word with the same first letter, and closer to it than to any other, is that
-word. Place names are not office words and are left as read: the words just before a
-place word (``Marshall County``) or just after one (``City of Warren``) and, in an
-agency name without one, its first word (``Marshall Police Department``).
+turns a letter or two of such a word into another (``Sherifrs``, ``Departrnent``,
+``Countv``): a word that is not itself an office word, within one edit (two in a long
+word) of an office word with the same first letter, and closer to it than to any other,
+is that word. Place names are not office words and are left as read: the words just
+before a place word (``Marshall County``) or just after one (``City of Warren``) and,
+in an agency name without one, its first word (``Marshall Police Department``,
+``Parrish Police Department``, ``Country Club Hills Police Department``).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ OFFICE_WORDS = frozenset({
 })  # fmt: skip
 PLACE_WORDS = frozenset({"County", "City", "Town", "Village", "Parish", "Borough", "Township"})
 _SMALL = frozenset({"of", "the", "and", "for", "&"})
-_FOLDED = {word.lower(): word for word in OFFICE_WORDS | PLACE_WORDS if len(word) >= 5}
+_FOLDED = {word.lower(): word for word in OFFICE_WORDS | {"County"} if len(word) >= 5}
 
 
 def distance(a: str, b: str) -> int:
@@ -70,15 +71,16 @@ def mend_office_words(text: str, first_is_place: bool = True) -> str:
     """``Lee County Sherifrs Office`` -> ``Lee County Sheriffs Office``: office words
     mended, place names kept as read. ``first_is_place``: an agency name (its first
     word names a place when no place word does), not a title."""
-    words = [w if w.strip(".,;:") in OFFICE_WORDS else _place_word(w) for w in text.split()]
+    words = [_county(w) if i else w for i, w in enumerate(text.split())]
     kept = _place_names(words, first_is_place)
     mended = [w if i in kept else office_word(w) or w for i, w in enumerate(words)]
     return " ".join(mended)
 
 
-def _place_word(word: str) -> str:
+def _county(word: str) -> str:
+    """``Countv`` -> ``County`` (after a place name: ``Country Club Hills`` starts one)."""
     mended = office_word(word)
-    return mended if mended and mended.strip(".,;:") in PLACE_WORDS else word
+    return mended if mended and mended.strip(".,;:") == "County" else word
 
 
 def _place_names(words: Sequence[str], first_is_place: bool) -> set[int]:
