@@ -241,11 +241,18 @@ def _person(text: str) -> str | None:
         return titled[1]
     if not _readable(text) or TITLE_WORDS.search(text) or _ORG_END.search(text):
         return None
-    if _PERSON.fullmatch(text):
+    if _PERSON.fullmatch(text) and _voiced(text):
         return text
     if re.fullmatch(r"[A-Z]{2,}(?:\s+[A-Z]\.?)?\s+[A-Z]{2,}", text):
         return text.title()
     return None
+
+
+def _voiced(name: str) -> bool:
+    """Whether each word of three letters or more has a vowel, as names' words do (a
+    signature stroke read as letters does not: ``Jlm Rrsd``)."""
+    words = [w for w in re.findall(r"[A-Za-z]{3,}", name) if w.upper() not in ("III", "JR", "SR")]
+    return _readable(name) and all(re.search(r"[AEIOUYaeiouy]", w) for w in words)
 
 
 def split_titled_name(text: str) -> tuple[str, str] | None:
@@ -317,6 +324,8 @@ def _name_run(text: str) -> str | None:
     full = [w for w in best if len(w.rstrip(".")) >= 2]
     name = " ".join(best)
     if not 2 <= len(best) <= 5 or len(full) < 2 or TITLE_WORDS.search(name):
+        return None
+    if not _voiced(name):
         return None
     if _ORG_END.search(name) or not best[0][0].isupper() or PLACE_WORDS & set(best):
         return None
