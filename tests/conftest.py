@@ -93,12 +93,13 @@ class Cli:
         # (the seed archive) from several workers never share a lock, and nothing is
         # written beside an archive the test does not own
         self.config = Path(tempfile.mkdtemp(prefix="ice287g-cli-")) / "config.toml"
+        self.lock = self.config.parent / "ice287g.lock"
 
     def __call__(self, *args: str, expect: int | None = 0) -> Result:
         from ice287g.cli import cli
 
         if not self.config.exists():
-            lock = (self.config.parent / "ice287g.lock").as_posix()
+            lock = self.lock.as_posix()
             self.config.write_text(f'[archive]\nlock_file = "{lock}"\n', encoding="utf-8")
         argv = ["--config", str(self.config), "--db", self.db, "--snapshots", str(self.snapshots)]
         argv += args

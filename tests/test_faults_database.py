@@ -112,10 +112,19 @@ def test_import_and_rebuild_wait_for_no_one_a_busy_lock_is_one_line_and_exit_75(
 ) -> None:
     sheet = _sheet(tmp_path, "a.xlsx", ["Alpha County Sheriff"])
     args = ["import", str(sheet), "--observed-at", "2025-03-01"] if command == "import" else []
-    with RunLock(tmp_path / "ice287g.lock"):  # beside the archive: the default lock
+    with RunLock(sqlite_cli.lock):
         result = sqlite_cli(*(args or [command]), expect=75)
     assert result.stderr.count("\n") == 1 and "another ice287g pass" in result.stderr
     sqlite_cli(*(args or [command]))
+
+
+def test_the_run_lock_is_beside_the_archive_unless_set(tmp_path: Path) -> None:
+    archive = tmp_path / "data" / "archive"
+    config = load_config(None, {"snapshots": str(archive)}, env={}, cwd=tmp_path)
+    assert config.lock_file == archive.parent / "ice287g.lock"
+    chosen = tmp_path / "elsewhere.lock"
+    overrides = {"snapshots": str(archive), "lock_file": str(chosen)}
+    assert load_config(None, overrides, env={}, cwd=tmp_path).lock_file == chosen
 
 
 @pytest.fixture
