@@ -248,7 +248,7 @@ def expected_row(i: int, row: SeedRow, style: Style) -> dict[str, Any]:
     }
 
 
-def legacy_expectation(rows: list[SeedRow], style: Style, steering: int) -> dict[str, Any]:
+def legacy_expectation(rows: list[SeedRow], style: Style) -> dict[str, Any]:
     columns = ["state", "agency", "model", "signed", "moa"]
     if style.addendum == "column":
         columns.append("addendum")
@@ -258,7 +258,6 @@ def legacy_expectation(rows: list[SeedRow], style: Style, steering: int) -> dict
         "model_states": {"JEM": 16, "WSO": 11},
         "addenda": sum(r.addendum for r in rows),
         "columns": columns,
-        "steering": steering,
     }
     spots = [expected_row(i, rows[i - 1], style) for i in spot_rows(rows)]
     return {"summary": summary, "rows": spots}
@@ -360,10 +359,8 @@ def legacy_pages(
     cases = {}
     for style in STYLES:
         main = PROSE_2024 + _table(rows, style)
-        count = 0
         if style.steering:
-            main += _steering_html(steering)
-            count = sum(len(r) for _h, r in steering)
+            main += _steering_html(steering)  # tables the parser must ignore
         html = page(
             "Delegation of Immigration Authority Section 287(g) Immigration and Nationality Act",
             main,
@@ -371,7 +368,7 @@ def legacy_pages(
         expectation = {
             "base_url": style.base_url,
             "page_url": style.base_url,
-            "legacy": legacy_expectation(rows, style, count),
+            "legacy": legacy_expectation(rows, style),
             "landing": {
                 "participating_url": None,
                 "pending_url": None,
