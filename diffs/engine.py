@@ -29,7 +29,6 @@ from diffs.gate import (
 )
 from diffs.links import LINK_FIELDS, same_document
 from diffs.membership import membership_events
-from diffs.relabel import entry_key
 from diffs.state import (
     ACTIVE,
     APPROVED,
@@ -41,6 +40,8 @@ from diffs.state import (
     Entry,
     ListState,
     ProgramState,
+    entry_key,
+    entry_parts,
 )
 from parsers.records import ListingRow, ParsedListing
 
@@ -421,7 +422,7 @@ class _ListDiff:
         after: dict[str, Any] | None,
         effective: str | None = None,
     ) -> Event:
-        agency_id, _, model = key.rpartition("|")
+        agency_id, model = entry_parts(key)
         agency = self.state.agencies.get(agency_id)
         return Event(
             kind=kind,

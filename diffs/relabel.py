@@ -19,13 +19,9 @@ from dataclasses import dataclass, replace
 from diffs import identity
 from diffs.events import Event, SnapshotRef
 from diffs.links import canonical_link
-from diffs.state import ACTIVE, LISTED, Entry, ProgramState
+from diffs.state import ACTIVE, LISTED, Entry, ProgramState, entry_key
 from parsers.normalize import agency_key
 from parsers.records import ListingRow, ParsedListing
-
-
-def entry_key(agency_id: str, model: str | None) -> str:
-    return f"{agency_id}|{model or '?'}"
 
 
 @dataclass(frozen=True)

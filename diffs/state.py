@@ -11,6 +11,19 @@ from typing import Any
 
 from diffs.events import SnapshotRef, ref_from_dict, ref_to_dict
 
+
+def entry_key(agency_id: str, model: str | None) -> str:
+    """An agreement's key in a list, and its agreement id in every export: the agency's
+    id and the model (``?`` where ICE gave none). ``entry_parts`` reads it back."""
+    return f"{agency_id}|{model or '?'}"
+
+
+def entry_parts(key: str) -> tuple[str, str]:
+    """The agency id and the model of an entry key (the inverse of ``entry_key``)."""
+    agency_id, _, model = key.rpartition("|")
+    return agency_id, model
+
+
 ACTIVE = "active"
 MISSING = "missing"
 WITHDRAWN = "withdrawn"

@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from diffs.events import EVENT_FIELDS, JSON_FIELDS
+from diffs.state import entry_key
 from parsers.normalize import agency_key
 from store.models import AgencyModel, EventModel, ListVersion, Snapshot
 from store.versions import versions_at
@@ -81,7 +82,7 @@ def _row_dict(row: ListVersion) -> dict[str, Any]:
         "state": row.state,
         "agency": row.agency,
         "agency_id": row.agency_id,
-        "agreement_id": f"{row.agency_id}|{row.model or '?'}",
+        "agreement_id": entry_key(row.agency_id, row.model),
         "model": row.model,
         "type": row.agency_type,
         "county": row.county,
