@@ -97,7 +97,7 @@ def apply_snapshot(
     if timing.reason:
         return reject(state, ref, timing.reason, kind)
     ids = [identity.resolve(r, state.aliases) for r in listing.rows]
-    keys = {entry_key(a, r.model) for a, r in zip(ids, listing.rows, strict=True)}
+    keys: set[str] = {entry_key(a, r.model) for a, r in zip(ids, listing.rows, strict=True)}
     excused = state.participating.listed_keys() if kind == "pending" else set()
     verdict = check_stale(previous, keys, excused, ref, rules)
     if verdict.accepted:
@@ -116,7 +116,7 @@ def _remembered(
     """The accepted list's keys (after renames) and typo'd dates, kept for the gate."""
     kind = listing.kind
     pairs = zip(outcome.agency_ids, listing.rows, strict=True)
-    keys = {entry_key(a, r.model) for a, r in pairs}
+    keys: set[str] = {entry_key(a, r.model) for a, r in pairs}
     lst = outcome.state.list_state(kind)
     lst = replace(lst, recent=remember(lst, ref, keys, rules), typos=lst.typos | timing.typos)
     notes = "; ".join(n for n in (outcome.note, timing.note) if n) or None

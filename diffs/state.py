@@ -7,15 +7,19 @@ so the rules stay pure functions of (previous state, new listing).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NewType
 
 from diffs.events import SnapshotRef, ref_from_dict, ref_to_dict
 
+EntryKey = NewType("EntryKey", str)
+"""An agreement's key in a list, and its agreement id in every export: the agency's id
+and the model (``?`` where ICE gave none), as ``entry_key`` makes it."""
 
-def entry_key(agency_id: str, model: str | None) -> str:
-    """An agreement's key in a list, and its agreement id in every export: the agency's
-    id and the model (``?`` where ICE gave none). ``entry_parts`` reads it back."""
-    return f"{agency_id}|{model or '?'}"
+
+def entry_key(agency_id: str, model: str | None) -> EntryKey:
+    """The key of the agreement of ``agency_id`` under ``model``; ``entry_parts`` reads
+    it back."""
+    return EntryKey(f"{agency_id}|{model or '?'}")
 
 
 def entry_parts(key: str) -> tuple[str, str]:
