@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any
 
 import httpx
 from sqlalchemy import Engine
@@ -62,14 +61,12 @@ class App:
     def rules(self) -> Rules:
         return self.config.diff
 
-    def pipeline(self, parsed: dict[str, Any] | None = None) -> Pipeline:
-        cache: dict[str, Any] = parsed if parsed is not None else {}
+    def pipeline(self) -> Pipeline:
         return Pipeline(
             self.engine,
             self.archive,
             self.rules(),
             initial_aliases(IdRegistry(self.archive.root).load()),
-            cache,
             self.ocr,
             self.reviewed(),
         )

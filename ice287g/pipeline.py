@@ -79,14 +79,12 @@ class Pipeline:
         archive: Archive,
         rules: Rules,
         aliases: dict[str, str],
-        parsed: dict[str, ParsedListing | ParseError] | None = None,
         ocr: Callable[[], Ocr | None] | None = None,
         reviewed: Mapping[str, ReviewedDocument] | None = None,
     ) -> None:
         self.engine, self.archive, self.rules, self.aliases = engine, archive, rules, aliases
         self.reviewed = reviewed or {}  # values read by a person, by sha256
         self.ocr = ocr  # asked for only when a MOA comes (finding Tesseract runs it)
-        self._parsed: dict[str, ParsedListing | ParseError] = parsed if parsed is not None else {}
         self._open = versions.OpenLists()  # the lists' open versions, loaded by _run
         self._stream = ParseStream([])  # files parsed ahead of the diff, set by _run
         self._recent: OrderedDict[str, ParsedListing | ParseError] = OrderedDict()
@@ -151,7 +149,7 @@ class Pipeline:
 
     def _parse_stream(self, session: Session, todo: list[Observation]) -> ParseStream:
         """The list files this pass must parse: neither handed over nor cached."""
-        wanted = {o.sha256: o for o in todo if is_list(o) and o.sha256 not in self._parsed}
+        wanted = {o.sha256: o for o in todo if is_list(o)}
         cached = parse_cache.cached_shas(session, wanted, PARSER_VERSION)
         jobs = []
         for sha, obs in wanted.items():
@@ -305,22 +303,18 @@ class Pipeline:
         )
 
     def _parse(self, session: Session, obs: Observation) -> ParsedListing | ParseError:
-        """A list file's parse result: from memory (a content just seen, or handed over
-        by the importer), the parse cache, or the parse stream; fresh results are
-        cached (an archive fault is not: it says nothing about the bytes)."""
+        """A list file's parse result: from memory (a content just seen), the parse
+        cache, or the parse stream; fresh results are cached (an archive fault is not:
+        it says nothing about the bytes)."""
         sha = obs.sha256
         if sha in self._recent:
             self._recent.move_to_end(sha)
             return self._recent[sha]
-        result = self._parsed.pop(sha, None)
-        fresh = result is not None
+        result = self._cached(session, obs)
         if result is None:
-            result = self._cached(session, obs)
-        if result is None:
-            fresh = True
             result = self._stream.get(sha) if sha in self._stream else self._parse_now(obs)
-        if fresh and not (isinstance(result, ParseError) and result.reason.startswith(UNREADABLE)):
-            parse_cache.save(session, sha, PARSER_VERSION, result)
+            if not (isinstance(result, ParseError) and result.reason.startswith(UNREADABLE)):
+                parse_cache.save(session, sha, PARSER_VERSION, result)
         self._recent[sha] = result
         if len(self._recent) > RECENT:
             self._recent.popitem(last=False)
