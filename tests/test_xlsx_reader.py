@@ -569,6 +569,13 @@ _VALUE = st.one_of(
 _URL = st.from_regex(r"https://[a-z]{1,8}\.test/[A-Za-z0-9%&=?._~-]{0,20}", fullmatch=True)
 
 
+def _blank(value: object, preserved: bool) -> bool:
+    """No value to read: none, an empty string, or (where the writer did not mark it
+    xml:space="preserve") a string of spaces alone, which XML lets a reader drop."""
+    spaces = isinstance(value, str) and value.strip(" ") == ""
+    return value is None or value == "" or (spaces and not preserved)
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(st.lists(st.none() | _VALUE, max_size=5), min_size=1, max_size=6),
@@ -595,11 +602,12 @@ def test_openpyxl_round_trip(
     if shared:
         data = _make_cases().to_shared_strings(data)
     got_sheet = read(data)[0]
-    expected = {  # openpyxl writes no value for an empty string
+    expected = {  # openpyxl writes spaces alone inline without xml:space="preserve"; our
+        # shared-strings conversion marks every string with spaces at its ends preserved
         (r, c): _normal(sheet.cell(row=r + 1, column=c + 1).value)
         for r in range(sheet.max_row)
         for c in range(sheet.max_column)
-        if sheet.cell(row=r + 1, column=c + 1).value not in (None, "")
+        if not _blank(sheet.cell(row=r + 1, column=c + 1).value, preserved=shared)
     }
     got = {
         (r, c): _normal(v)
