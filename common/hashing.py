@@ -6,10 +6,14 @@ import hashlib
 import json
 from typing import Any
 
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+)  # one encoder, built once (json.dumps builds one per call when given options)
+
 
 def canonical_json(value: Any) -> str:
     """JSON with sorted keys and fixed separators: the one form we hash and export."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return _CANONICAL.encode(value)
 
 
 def short_hash(value: Any, length: int = 16) -> str:

@@ -9,6 +9,7 @@ id is a hash of that content, so a rebuild gives the same ids.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from common.hashing import short_hash
@@ -72,8 +73,10 @@ class Event:
     note: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def id(self) -> str:
+        """The hash of ``identity()``, computed once per event (the store, the exports
+        and the report all ask for it)."""
         return short_hash(self.identity())
 
     def identity(self) -> dict[str, Any]:

@@ -46,6 +46,8 @@ def detect(
     rows = _first_rows(listing.rows, ids)
     arriving = [_row_label(k, *rows[k]) for k in sorted(rows) if k not in listed]
     leaving = [_entry_label(e, state) for k, e in sorted(listed.items()) if k not in rows]
+    if not arriving and not leaving:  # nothing to pair: the usual capture
+        return Relabels(state, ids, [])
     present = set(ids)
     listed_agencies = {e.agency_id for e in listed.values()}
     renamed: dict[str, str] = {}
@@ -104,7 +106,15 @@ def _duplicates(
     ]
     if not candidates:
         return {}
-    still = [_entry_label(e, state) for k, e in sorted(listed.items()) if k in rows]
+    # a duplicate shares the state, model and signed date (identity.is_duplicate): only
+    # the listed agreements that share them with a candidate are labelled and compared
+    wanted = {(new.state, new.model, new.signed) for new in candidates if new.signed}
+    still = [
+        _entry_label(e, state)
+        for k, e in sorted(listed.items())
+        if k in rows
+        and (state.agencies[e.agency_id].state, e.model, e.fields.get("signed")) in wanted
+    ]
     found: dict[str, str] = {}
     for new in candidates:
         match = next((o for o in still if identity.is_duplicate(new, o)), None)
@@ -166,15 +176,14 @@ def renames(
         rows[agency_id].append(row)
     events = []
     for agency_id in sorted(set(rows) & set(listed)):
-        entries = sorted(listed[agency_id], key=lambda e: e.key)
-        old_keys = {agency_key(e.fields.get("agency") or "") for e in entries}
-        row = rows[agency_id][0]
         agency = state.agencies.get(agency_id)
         if agency is None:  # new: it holds only agreements relabelled to it just now
             continue
         moved = agency.state not in {r.state for r in rows[agency_id]}
-        if old_keys & {r.agency_key for r in rows[agency_id]} and not moved:
+        if not moved and _same_name(listed[agency_id], rows[agency_id]):
             continue
+        entries = sorted(listed[agency_id], key=lambda e: e.key)
+        row = rows[agency_id][0]
         before = {"name": entries[0].fields.get("agency") or agency.name}
         after = {"name": row.agency}
         if moved:
@@ -195,6 +204,15 @@ def renames(
             )
         )
     return events
+
+
+def _same_name(entries: list[Entry], rows: list[ListingRow]) -> bool:
+    """Whether some row still carries a name an entry was listed under (the names
+    compared as written first: the usual case, and cheaper than their keys)."""
+    names = {e.fields.get("agency") or "" for e in entries}
+    if any(r.agency in names for r in rows):
+        return True
+    return bool({agency_key(n) for n in names} & {r.agency_key for r in rows})
 
 
 def _relabelled(

@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
 from sqlalchemy import Engine
 
 from common.errors import ConfigError
@@ -24,11 +24,15 @@ from ice287g.config import Config, MoaSettings
 from ice287g.pipeline import Pipeline
 from parsers.ocr import Ocr, find_tesseract
 from parsers.urls import ICE_HOSTS, host_of
-from scraper.fetch import Fetcher
-from scraper.policy import FetchPolicy, build_client, make_user_agent
-from scraper.wayback import WaybackClient
 from snapshots.archive import Archive, IdRegistry
 from store.db import open_engine
+
+if TYPE_CHECKING:  # the HTTP side is imported by the commands that fetch (httpx is slow to load)
+    import httpx
+
+    from scraper.fetch import Fetcher
+    from scraper.policy import FetchPolicy
+    from scraper.wayback import WaybackClient
 
 
 @dataclass
@@ -92,6 +96,8 @@ class App:
 
     def fetch_policy(self) -> FetchPolicy:
         """The HTTP policy from config; a non-ICE base URL's host is allowed too."""
+        from scraper.policy import FetchPolicy, make_user_agent
+
         f, src = self.config.fetch, self.config.source
         policy = FetchPolicy(
             user_agent=make_user_agent(src.contact, __version__),
@@ -112,14 +118,21 @@ class App:
 
     def http_client(self) -> httpx.Client:
         """A new HTTP client (the caller closes it); one per command."""
+        from scraper.policy import build_client
+
         if self._client is None:
             self._client = build_client(self.fetch_policy())
         return self._client
 
     def fetcher(self) -> Fetcher:
+        from scraper.fetch import Fetcher
+
         return Fetcher(self.http_client(), self.fetch_policy())
 
     def wayback(self, cdx_url: str | None = None, archive_url: str | None = None) -> WaybackClient:
+        from scraper.fetch import Fetcher
+        from scraper.wayback import WaybackClient
+
         w = self.config.wayback
         policy = self.fetch_policy()
         for url in (cdx_url, archive_url, w.cdx_url, w.archive_url):

@@ -13,8 +13,10 @@ from pathlib import Path
 from parsers.detect import parse_listing
 from parsers.errors import ParseError
 from parsers.records import ParsedListing
+from store.parsed import encode
 
 Parsed = ParsedListing | ParseError
+Encoded = tuple[Parsed, bytes | None]  # a result and its parse-cache form (None: an error)
 MIN_FOR_WORKERS = 8
 UNREADABLE = "archive object unreadable"
 
@@ -63,11 +65,19 @@ def parse_file(item: tuple[str, str, str]) -> Parsed:
     return parse_one(data, name)
 
 
+def parse_and_encode(item: tuple[str, str, str]) -> Encoded:
+    """``parse_file`` and the parse cache's form of a list read (made where the file is
+    parsed, in a worker, not by the diff that waits for it)."""
+    parsed = parse_file(item)
+    return parsed, encode(parsed) if isinstance(parsed, ParsedListing) else None
+
+
 class ParseStream:
     """Parses stored files in worker processes ahead of the one who consumes them in
-    order (the diff), at most ``window`` files in flight, so both cores work and the
-    memory held does not grow with the number of files. ``jobs`` are distinct
-    ``(sha256, path, name)`` in the order they will be asked for."""
+    order (the diff), each list with its cache form, at most ``window`` files in
+    flight, so both cores work and the memory held does not grow with the number of
+    files. ``jobs`` are distinct ``(sha256, path, name)`` in the order they will be
+    asked for."""
 
     def __init__(
         self,
@@ -78,7 +88,7 @@ class ParseStream:
         workers = workers or default_workers()
         self._todo = deque(jobs)
         self._jobs = {job[0]: job for job in jobs}
-        self._futures: dict[str, Future[Parsed]] = {}
+        self._futures: dict[str, Future[Encoded]] = {}
         self._window = window or 2 * workers + 2
         use_pool = workers >= 2 and len(jobs) >= MIN_FOR_WORKERS
         self._pool = ProcessPoolExecutor(max_workers=workers) if use_pool else None
@@ -86,11 +96,12 @@ class ParseStream:
     def __contains__(self, sha: str) -> bool:
         return sha in self._jobs
 
-    def get(self, sha: str) -> Parsed:
-        """The parse result of one of the jobs (each is asked for once)."""
+    def get(self, sha: str) -> Encoded:
+        """The parse result of one of the jobs, and its cache form (each is asked for
+        once)."""
         job = self._jobs.pop(sha)
         if self._pool is None:
-            return parse_file(job)
+            return parse_and_encode(job)
         while sha not in self._futures and self._todo:
             self._submit()
         self._fill()
@@ -99,7 +110,7 @@ class ParseStream:
     def _submit(self) -> None:
         assert self._pool is not None
         job = self._todo.popleft()
-        self._futures[job[0]] = self._pool.submit(parse_file, job)
+        self._futures[job[0]] = self._pool.submit(parse_and_encode, job)
 
     def _fill(self) -> None:
         while self._todo and len(self._futures) < self._window:

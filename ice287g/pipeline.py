@@ -26,7 +26,7 @@ from diffs.identity import alias_key
 from diffs.moa_reviewed import ReviewedDocument, merge_reviewed
 from diffs.moa_rules import apply_moa
 from diffs.state import ProgramState
-from ice287g.parallel import UNREADABLE, ParseStream, parse_file
+from ice287g.parallel import UNREADABLE, Encoded, ParseStream, parse_and_encode
 from parsers.detect import PARSER_VERSION
 from parsers.errors import ParseError
 from parsers.ocr import Ocr
@@ -88,6 +88,7 @@ class Pipeline:
         self._open = versions.OpenLists()  # the lists' open versions, loaded by _run
         self._stream = ParseStream([])  # files parsed ahead of the diff, set by _run
         self._recent: OrderedDict[str, ParsedListing | ParseError] = OrderedDict()
+        self._rows = parse_cache.RowMemo()  # cached rows decoded once, shared by the lists
 
     def rebuild(self, progress: Progress | None = None) -> Report:
         """Drop everything derived and replay the whole archive."""
@@ -128,6 +129,7 @@ class Pipeline:
             finally:
                 self._stream.close()
                 self._recent.clear()
+                self._rows.clear()
 
     def _run(self, todo: list[Observation], report: Report, progress: Progress | None) -> None:
         """Diff ``todo`` in observed order while worker processes parse the files ahead
@@ -146,6 +148,7 @@ class Pipeline:
         finally:
             self._stream.close()
             self._recent.clear()
+            self._rows.clear()
 
     def _parse_stream(self, session: Session, todo: list[Observation]) -> ParseStream:
         """The list files this pass must parse: neither handed over nor cached."""
@@ -171,20 +174,20 @@ class Pipeline:
             state = ProgramState(aliases=dict(self.aliases))
         seq = writer.next_seq(session, Snapshot)
         seen = writer.known_event_ids(session)
-        event_seq = writer.next_seq(session, writer.EventModel)
+        events = writer.next_seq(session, writer.EventModel)
+        rows: list[tuple[Any, ...]] = []
         for obs in batch:
             state, outcome = self._one(session, state, obs, seq)
-            before = len(seen)
-            event_seq = writer.add_events(
-                session, outcome.events if outcome else (), event_seq, seen
-            )
-            self._tally(report, obs, outcome, len(seen) - before)
+            new = writer.event_rows(outcome.events if outcome else (), events + len(rows), seen)
+            rows += new
+            self._tally(report, obs, outcome, len(new))
             self._warnings(report, obs)
             if outcome:
                 report.new_event_ids.extend(e.id for e in outcome.events)
             seq += 1
             if progress:
                 progress(report.processed, total, obs.original_name or obs.url or obs.sha256)
+        writer.insert_events(session, rows)
         writer.save_state(session, state, sort_key(batch[-1]))
         writer.write_projections(session, state)
         self._record_ids(state)
@@ -312,24 +315,23 @@ class Pipeline:
             return self._recent[sha]
         result = self._cached(session, obs)
         if result is None:
-            result = self._stream.get(sha) if sha in self._stream else self._parse_now(obs)
+            result, blob = self._stream.get(sha) if sha in self._stream else self._parse_now(obs)
             if not (isinstance(result, ParseError) and result.reason.startswith(UNREADABLE)):
-                parse_cache.save(session, sha, PARSER_VERSION, result)
+                parse_cache.save(session, sha, PARSER_VERSION, result, blob)
         self._recent[sha] = result
         if len(self._recent) > RECENT:
             self._recent.popitem(last=False)
         return result
 
-    @staticmethod
-    def _cached(session: Session, obs: Observation) -> ParsedListing | ParseError | None:
-        cached = parse_cache.load(session, obs.sha256, PARSER_VERSION)
+    def _cached(self, session: Session, obs: Observation) -> ParsedListing | ParseError | None:
+        cached = parse_cache.load(session, obs.sha256, PARSER_VERSION, self._rows)
         if isinstance(cached, str):
             return ParseError(_name(obs), cached)
         return cached
 
-    def _parse_now(self, obs: Observation) -> ParsedListing | ParseError:
+    def _parse_now(self, obs: Observation) -> Encoded:
         path = self.archive.find(obs.sha256)
-        return parse_file((obs.sha256, str(path) if path else "", _name(obs)))
+        return parse_and_encode((obs.sha256, str(path) if path else "", _name(obs)))
 
     def _warnings(self, report: Report, obs: Observation) -> None:
         """What the parser noticed in a list (repeated rows that disagree, rows

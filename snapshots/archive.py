@@ -66,6 +66,9 @@ class Observation:
         return cls(**json.loads(line))
 
 
+SUFFIXES = ("", ".bin", ".html", ".pdf", ".xlsx")  # in name order
+
+
 class Archive:
     """Content-addressed object store plus an append-only manifest."""
 
@@ -76,7 +79,7 @@ class Archive:
 
     def object_path(self, sha256: str, suffix: str = "") -> Path:
         """Where the bytes with this hash live (the name is the hash, never user input)."""
-        safe_suffix = suffix if suffix in ("", ".xlsx", ".html", ".pdf", ".bin") else ".bin"
+        safe_suffix = suffix if suffix in SUFFIXES else ".bin"
         return self.root / "objects" / sha256[:2] / f"{sha256}{safe_suffix}"
 
     def put(self, data: bytes, suffix: str = "") -> tuple[str, Path]:
@@ -88,12 +91,11 @@ class Archive:
         return sha, path
 
     def find(self, sha256: str) -> Path | None:
-        """The stored file for a hash, whatever suffix it was stored under."""
-        folder = self.root / "objects" / sha256[:2]
-        if not folder.is_dir():
-            return None
-        for path in sorted(folder.glob(f"{sha256}*")):
-            if path.name.split(".")[0] == sha256:
+        """The stored file for a hash, whatever suffix it was stored under (the first
+        of the suffixes ``object_path`` gives, in name order)."""
+        for suffix in SUFFIXES:
+            path = self.object_path(sha256, suffix)
+            if path.is_file():
                 return path
         return None
 

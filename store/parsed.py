@@ -28,42 +28,64 @@ CHUNK = 500
 Cached = ParsedListing | str
 
 
+ROW_FORMAT = "row-texts"  # each row its own JSON text, so repeated rows are read once
+MEMO_LIMIT = 50_000  # rows remembered by a RowMemo before it starts afresh
+
+
+class RowMemo(dict[str, ListingRow]):
+    """Rows already decoded, by their JSON text: consecutive lists repeat nearly all of
+    their rows, so each distinct row is built once and shared (equal rows are then the
+    same object). Bounded: it starts afresh past MEMO_LIMIT rows."""
+
+    def row(self, text: str) -> ListingRow:
+        found = self.get(text)
+        if found is None:
+            if len(self) >= MEMO_LIMIT:
+                self.clear()
+            found = self[text] = _row(json.loads(text))
+        return found
+
+
 def encode(listing: ParsedListing) -> bytes:
-    """A parsed list as compressed canonical JSON (rows as arrays, ROW_FIELDS order)."""
+    """A parsed list as compressed canonical JSON (each row the JSON text of an array,
+    ROW_FIELDS order)."""
     rows = []
     for row in listing.rows:
         values = [getattr(row, name) for name in ROW_FIELDS]
         values[SIGNED] = row.signed.isoformat() if row.signed else None
         values[FLAGS] = list(row.flags)
-        rows.append(values)
+        rows.append(canonical_json(values))
     data = {
         "kind": listing.kind,
         "columns": list(listing.columns),
         "source_format": listing.source_format,
         "warnings": list(listing.warnings),
         "fields": list(ROW_FIELDS),
+        "row_format": ROW_FORMAT,
         "rows": rows,
     }
     return zlib.compress(canonical_json(data).encode(), 6)
 
 
-def decode(blob: bytes) -> ParsedListing:
-    """The parsed list back from :func:`encode`'s bytes."""
+def decode(blob: bytes, memo: RowMemo | None = None) -> ParsedListing:
+    """The parsed list back from :func:`encode`'s bytes (rows shared through ``memo``)."""
     data = json.loads(zlib.decompress(blob))
-    if tuple(data["fields"]) != ROW_FIELDS:
-        raise ValueError("cached rows have other fields than ListingRow")
-    rows = []
-    for values in data["rows"]:
-        values[SIGNED] = date.fromisoformat(values[SIGNED]) if values[SIGNED] else None
-        values[FLAGS] = tuple(values[FLAGS])
-        rows.append(ListingRow(*values))
+    if tuple(data["fields"]) != ROW_FIELDS or data.get("row_format") != ROW_FORMAT:
+        raise ValueError("cached rows have another form than this version's ListingRow")
+    memo = RowMemo() if memo is None else memo
     return ParsedListing(
         kind=data["kind"],
-        rows=tuple(rows),
+        rows=tuple(memo.row(text) for text in data["rows"]),
         columns=tuple(data["columns"]),
         source_format=data["source_format"],
         warnings=tuple(data["warnings"]),
     )
+
+
+def _row(values: list[Any]) -> ListingRow:
+    values[SIGNED] = date.fromisoformat(values[SIGNED]) if values[SIGNED] else None
+    values[FLAGS] = tuple(values[FLAGS])
+    return ListingRow(*values)
 
 
 def cached_shas(session: Session, shas: Iterable[str], version: str) -> set[str]:
@@ -90,28 +112,36 @@ def newest_signed(session: Session, shas: Iterable[str], version: str) -> dict[s
     return found
 
 
-def load(session: Session, sha: str, version: str) -> Cached | None:
-    """A file's cached result from this parser version, or None."""
+def load(session: Session, sha: str, version: str, memo: RowMemo | None = None) -> Cached | None:
+    """A file's cached result from this parser version, or None (a result kept in an
+    older form is None too: the file is parsed again)."""
     row = session.get(Model, sha)
     if row is None or row.parser_version != version:
         return None
     if row.error is not None or row.data is None:
         return row.error or "unreadable"
     try:
-        return decode(row.data)
+        return decode(row.data, memo)
     except (ValueError, KeyError, TypeError, zlib.error):
         return None
 
 
-def save(session: Session, sha: str, version: str, parsed: ParsedListing | ParseError) -> None:
-    """Keep a file's parse result (replacing one from another parser version)."""
+def save(
+    session: Session,
+    sha: str,
+    version: str,
+    parsed: ParsedListing | ParseError,
+    blob: bytes | None = None,
+) -> None:
+    """Keep a file's parse result (replacing one from another parser version);
+    ``blob``: the list's :func:`encode` form, when the caller has it already."""
     values: dict[str, Any] = {"parser_version": version, "kind": None, "row_count": None}
     values["newest_signed"] = None
     if isinstance(parsed, ParseError):
         values |= {"error": parsed.reason, "data": None}
     else:
         newest = parsed.newest_signed
-        values |= {"error": None, "data": encode(parsed), "kind": parsed.kind}
+        values |= {"error": None, "data": blob or encode(parsed), "kind": parsed.kind}
         values |= {"row_count": len(parsed.rows), "newest_signed": newest and newest.isoformat()}
     row = session.get(Model, sha)
     if row is None:

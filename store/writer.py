@@ -11,7 +11,7 @@ from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Session
 
 from common.hashing import canonical_json
-from diffs.events import JSON_FIELDS, Event
+from diffs.events import EVENT_FIELDS, JSON_FIELDS, Event
 from diffs.state import Entry, ProgramState
 from store.models import (
     AgencyModel,
@@ -91,23 +91,30 @@ def known_event_ids(session: Session) -> set[str]:
     return set(session.scalars(select(EventModel.id)))
 
 
-def add_events(session: Session, events: Iterable[Event], seq: int, seen: set[str]) -> int:
-    """Insert events whose ids are not in ``seen`` (which is updated); return the next seq."""
-    values: list[dict[str, Any]] = []
+EVENT_COLUMNS = (*EVENT_FIELDS, "seq")
+
+
+def event_rows(events: Iterable[Event], seq: int, seen: set[str]) -> list[tuple[Any, ...]]:
+    """The rows (EVENT_COLUMNS order, numbered from ``seq``) of the events whose ids are
+    not in ``seen`` (which is updated)."""
+    rows: list[tuple[Any, ...]] = []
     for event in events:
         if event.id not in seen:
             seen.add(event.id)
-            values.append(_event_values(event, seq + len(values)))
-    if values:
-        session.execute(_table(EventModel).insert(), values)
-    return seq + len(values)
+            rows.append((*_event_values(event), seq + len(rows)))
+    return rows
 
 
-def _event_values(event: Event, seq: int) -> dict[str, Any]:
+def insert_events(session: Session, rows: list[tuple[Any, ...]]) -> None:
+    """Insert rows made by :func:`event_rows` (a batch's at once)."""
+    bulk_insert(session, _table(EventModel), EVENT_COLUMNS, rows)
+
+
+def _event_values(event: Event) -> tuple[Any, ...]:
     row = event.to_dict()
     for name in JSON_FIELDS:
         row[name] = _json(row[name])
-    return {**row, "seq": seq}
+    return tuple(row[name] for name in EVENT_FIELDS)
 
 
 def write_projections(session: Session, state: ProgramState) -> None:

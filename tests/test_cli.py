@@ -18,7 +18,10 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
     found = []
-    for name, command in sorted(group.commands.items()):
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         full = f"{prefix}{name}"
         found.append((full, command))
         if isinstance(command, click.Group):
@@ -84,3 +87,13 @@ def test_seed_archive_rebuilds_into_a_change_log(tmp_path: Path) -> None:
     assert "rebuilt:" in seed("rebuild").stdout
     md = seed("changes", "--format", "md").stdout
     assert re.search(r"\*\*\d+ events\*\*", md) and "agreements added" in md
+
+
+def test_each_command_is_found_in_the_module_the_lazy_group_names() -> None:
+    from ice287g.cli import COMMAND_MODULES
+
+    ctx = click.Context(root)
+    for name, module in COMMAND_MODULES.items():
+        command = root.get_command(ctx, name)
+        assert command is not None and command.callback is not None, name
+        assert command.callback.__module__ == module, name

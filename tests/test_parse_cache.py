@@ -94,6 +94,7 @@ def test_the_parse_stream_gives_what_parsing_one_by_one_gives_and_names_archive_
     tmp_path: Path,
 ) -> None:
     from ice287g.parallel import UNREADABLE, ParseStream, parse_file, parse_one
+    from store.parsed import decode
 
     files = sorted((ROOT / "tests" / "cases" / "xlsx").glob("*.xlsx"))
     jobs = [(hashlib.sha256(p.read_bytes()).hexdigest(), str(p), p.name) for p in files]
@@ -104,7 +105,10 @@ def test_the_parse_stream_gives_what_parsing_one_by_one_gives_and_names_archive_
     finally:
         stream.close()
     expected = [parse_one(Path(path).read_bytes(), name) for _, path, name in jobs]
-    assert [repr(g) for g in got] == [repr(e) for e in expected]
+    assert [repr(g) for g, _ in got] == [repr(e) for e in expected]
+    assert [repr(decode(b)) for g, b in got if b] == [
+        repr(e) for e in expected if isinstance(e, ParsedListing)
+    ]
     assert len(jobs) >= 8  # enough for the worker processes to be used
     missing = parse_file(("0" * 64, str(tmp_path / "gone.xlsx"), "gone.xlsx"))
     changed = parse_file(("0" * 64, str(files[0]), files[0].name))

@@ -10,12 +10,25 @@ import click
 
 from ice287g import __version__
 from ice287g.app import App
-from ice287g.cli import backfill, lists, live, moa, publish
 from ice287g.cli.shared import Ice287gGroup
 from ice287g.config import load_config
 
+LISTS, LIVE = "ice287g.cli.lists", "ice287g.cli.live"
+COMMAND_MODULES = {
+    **dict.fromkeys(("import", "rebuild", "status", "changes", "history", "snapshots"), LISTS),
+    **dict.fromkeys(("run", "schedule"), LIVE),
+    "backfill": "ice287g.cli.backfill",
+    "moa": "ice287g.cli.moa",
+    "publish": "ice287g.cli.publish",
+}
+"""Each command's module, imported when the command runs (``Ice287gGroup``)."""
 
-@click.group(cls=Ice287gGroup, context_settings={"help_option_names": ["-h", "--help"]})
+
+@click.group(
+    cls=Ice287gGroup,
+    lazy=COMMAND_MODULES,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="ice287g")
 @click.option(
     "--config",
@@ -36,11 +49,6 @@ def cli(ctx: click.Context, config_path: str | None, db: str | None, snapshots: 
     """Track ICE's 287(g) participating and pending agency lists as a dated history."""
     overrides = {"db": db, "snapshots": snapshots}
     ctx.obj = App(load_config(config_path, overrides))
-
-
-for _module in (lists, live, backfill, moa, publish):
-    for _command in _module.COMMANDS:
-        cli.add_command(_command)
 
 
 def main() -> None:

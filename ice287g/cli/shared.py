@@ -3,9 +3,10 @@ and an exit code, the App of an invocation, the progress bar, and common options
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -25,7 +26,23 @@ OS_ERROR_EXIT = 74  # sysexits' EX_IOERR: a read-only archive, a full disk, a fo
 
 
 class Ice287gGroup(click.Group):
-    """Turns every expected error into one line on stderr and a non-zero exit code."""
+    """Turns every expected error into one line on stderr and a non-zero exit code.
+    ``lazy`` names the module (with a ``COMMANDS`` list) of each command not added yet:
+    a command's module is imported when that command runs, so ``rebuild`` does not load
+    the HTTP client and the scheduler."""
+
+    def __init__(self, *args: Any, lazy: Mapping[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            for command in importlib.import_module(self.lazy[cmd_name]).COMMANDS:
+                self.add_command(command)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
