@@ -132,12 +132,13 @@ class EventModel(Base):
 
 
 class EngineState(Base):
-    """The diff engine's state after the last processed snapshot (JSON)."""
+    """The diff engine's state after the last processed snapshot (canonical JSON,
+    zlib-compressed)."""
 
     __tablename__ = "engine_state"
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     processed_through: Mapped[str | None] = mapped_column(String(80))
-    value: Mapped[str] = mapped_column(Text)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 Index("ix_snapshots_kind_verdict", Snapshot.kind, Snapshot.verdict, Snapshot.observed_at)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
@@ -42,16 +43,16 @@ def load_state(session: Session) -> tuple[ProgramState, str | None]:
     row = session.get(EngineState, STATE_NAME)
     if row is None:
         return ProgramState(), None
-    return ProgramState.from_dict(json.loads(row.value)), row.processed_through
+    return ProgramState.from_dict(json.loads(zlib.decompress(row.data))), row.processed_through
 
 
 def save_state(session: Session, state: ProgramState, processed_through: str | None) -> None:
-    value = canonical_json(state.to_dict())
+    data = zlib.compress(canonical_json(state.to_dict()).encode(), 6)
     row = session.get(EngineState, STATE_NAME)
     if row is None:
-        session.add(EngineState(name=STATE_NAME, value=value, processed_through=processed_through))
+        session.add(EngineState(name=STATE_NAME, data=data, processed_through=processed_through))
     else:
-        row.value, row.processed_through = value, processed_through
+        row.data, row.processed_through = data, processed_through
 
 
 def next_seq(session: Session, model: type[Snapshot] | type[EventModel]) -> int:

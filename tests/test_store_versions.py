@@ -169,3 +169,33 @@ def test_the_newest_migration_read_without_alembic_is_alembic_s_head(db_url: str
     finally:
         engine.dispose()
     open_engine(db_url).dispose()
+
+
+def test_migration_0006_compresses_the_engine_state_in_place_and_back(db_url: str) -> None:
+    from alembic import command
+
+    from diffs.state import ProgramState
+    from store.db import alembic_config
+    from store.writer import load_state, save_state
+
+    engine = open_engine(db_url, migrate_schema=False)
+    state = ProgramState(aliases={"fl|lake county sheriff": "fl-lake"})
+    try:
+        migrate(engine, "0005")
+        with engine.begin() as conn:
+            insert = "INSERT INTO engine_state (name, processed_through, value) VALUES (:n, :p, :v)"
+            values = {"n": "program", "p": "2025-01-02|0|s2", "v": json.dumps(state.to_dict())}
+            conn.execute(text(insert), values)
+        migrate(engine)
+        with transaction(engine) as session:
+            assert load_state(session) == (state, "2025-01-02|0|s2")
+            save_state(session, state, "2025-01-03|0|s3")
+        cfg = alembic_config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0005")
+        with engine.connect() as conn:
+            value = conn.execute(text("SELECT value FROM engine_state")).scalar_one()
+    finally:
+        engine.dispose()
+    assert json.loads(value) == state.to_dict()
