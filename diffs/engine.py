@@ -107,16 +107,21 @@ def apply_snapshot(
         kept = replace(previous, loss_candidate=verdict.candidate)
         return reject(state.with_list(kind, kept), ref, verdict.reason or "", kind)
     outcome = _accept(state, ref, listing, rules, verdict, ids)
-    return _remembered(outcome, listing, ref, timing, rules)
+    if list(outcome.agency_ids) != ids:  # relabelled: the keys after the renames
+        pairs = zip(outcome.agency_ids, listing.rows, strict=True)
+        keys = {entry_key(a, r.model) for a, r in pairs}
+    return _remembered(outcome, kind, keys, ref, timing, rules)
 
 
 def _remembered(
-    outcome: Outcome, listing: ParsedListing, ref: SnapshotRef, timing: TimeVerdict, rules: Rules
+    outcome: Outcome,
+    kind: str,
+    keys: set[str],
+    ref: SnapshotRef,
+    timing: TimeVerdict,
+    rules: Rules,
 ) -> Outcome:
     """The accepted list's keys (after renames) and typo'd dates, kept for the gate."""
-    kind = listing.kind
-    pairs = zip(outcome.agency_ids, listing.rows, strict=True)
-    keys: set[str] = {entry_key(a, r.model) for a, r in pairs}
     lst = outcome.state.list_state(kind)
     lst = replace(lst, recent=remember(lst, ref, keys, rules), typos=lst.typos | timing.typos)
     notes = "; ".join(n for n in (outcome.note, timing.note) if n) or None
@@ -210,8 +215,11 @@ def _completeness(row: ListingRow) -> tuple[bool, bool, bool, bool, str, str]:
 
 
 def row_fields(row: ListingRow, kind: str) -> dict[str, Any]:
-    """The compared fields of a row (dates as ISO strings)."""
-    values: dict[str, Any] = {
+    """The compared fields of a row (dates as ISO strings): FIELDS of an agreement,
+    PENDING_FIELDS of a pending application."""
+    if kind != "participating":
+        return {"agency": row.agency, "agency_type": row.agency_type, "county": row.county}
+    return {
         "agency": row.agency,
         "agency_type": row.agency_type,
         "county": row.county,
@@ -219,8 +227,6 @@ def row_fields(row: ListingRow, kind: str) -> dict[str, Any]:
         "moa_url": row.moa_url,
         "addendum_url": row.addendum_url,
     }
-    names = FIELDS if kind == "participating" else PENDING_FIELDS
-    return {k: values[k] for k in names}
 
 
 class _ListDiff:
@@ -264,10 +270,11 @@ class _ListDiff:
         if old is None or old.status in (WITHDRAWN, DROPPED):
             self._appear(key, agency_id, row, fields, old)
             return
-        if old.fields != fields and self.kind == "participating":
+        same = old.fields == fields
+        if not same and self.kind == "participating":
             self.events += self._changed(old, fields)
             self.events += self._published(old, fields)
-        if old.status == ACTIVE and old.fields == fields:
+        if same and old.status == ACTIVE:
             return  # unchanged: an ACTIVE entry was last seen in the list's last snapshot
         status = old.status if old.status == APPROVED else ACTIVE
         self.entries[key] = Entry(
@@ -457,6 +464,9 @@ def _flat(values: dict[str, Any]) -> bool:
 def carry_links(old: dict[str, Any], new: dict[str, Any], row: ListingRow) -> dict[str, Any]:
     """Keep a known MOA or addendum link when a sheet still says ``link`` but lost the
     hyperlink (a stripped copy); only an explicit ``link pending`` removes a link."""
+    moa_lost = "moa_url" in new and new["moa_url"] is None and old.get("moa_url")
+    if not moa_lost and not ("addendum_url" in new and new["addendum_url"] is None):
+        return new  # no link lost: the usual row (checked inline: it runs for every row)
     result = dict(new)
     texts = {"moa_url": row.moa_text, "addendum_url": row.addendum_text}
     for name, text in texts.items():

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from diffs import identity
 from diffs.events import Event, SnapshotRef
 from diffs.links import canonical_link
-from diffs.state import ACTIVE, LISTED, Entry, ProgramState, entry_key
+from diffs.state import ACTIVE, LISTED, Entry, ListState, ProgramState, entry_key
 from parsers.normalize import agency_key
 from parsers.records import ListingRow, ParsedListing
 
@@ -171,19 +171,16 @@ def renames(
     for entry in previous.entries.values():
         if entry.status in LISTED:
             listed[entry.agency_id].append(entry)
-    rows: dict[str, list[ListingRow]] = defaultdict(list)
-    for agency_id, row in zip(ids, listing.rows, strict=True):
-        rows[agency_id].append(row)
     events = []
-    for agency_id in sorted(set(rows) & set(listed)):
+    for agency_id, rows in _maybe_renamed(state, previous, listed, listing.rows, ids).items():
         agency = state.agencies.get(agency_id)
         if agency is None:  # new: it holds only agreements relabelled to it just now
             continue
-        moved = agency.state not in {r.state for r in rows[agency_id]}
-        if not moved and _same_name(listed[agency_id], rows[agency_id]):
+        moved = agency.state not in {r.state for r in rows}
+        if not moved and _same_name(listed[agency_id], rows):
             continue
         entries = sorted(listed[agency_id], key=lambda e: e.key)
-        row = rows[agency_id][0]
+        row = rows[0]
         before = {"name": entries[0].fields.get("agency") or agency.name}
         after = {"name": row.agency}
         if moved:
@@ -204,6 +201,36 @@ def renames(
             )
         )
     return events
+
+
+def _maybe_renamed(
+    state: ProgramState,
+    previous: ListState,
+    listed: dict[str, list[Entry]],
+    rows: tuple[ListingRow, ...],
+    ids: list[str],
+) -> dict[str, list[ListingRow]]:
+    """The rows of each listed agency that might be renamed, by agency id in order: all
+    but those with a row under the name its own agreement was listed under and a row
+    in the agency's state (one pass over the rows; the full test is left to the few
+    others)."""
+    entries = previous.entries
+    kept: set[str] = set()
+    placed: set[str] = set()
+    for agency_id, row in zip(ids, rows, strict=True):
+        entry = entries.get(entry_key(agency_id, row.model))
+        if entry is not None and entry.status in LISTED:
+            if entry.fields.get("agency") == row.agency:
+                kept.add(agency_id)
+        agency = state.agencies.get(agency_id)
+        if agency is not None and agency.state == row.state:
+            placed.add(agency_id)
+    suspects = (set(ids) & set(listed)) - (kept & placed)
+    found: dict[str, list[ListingRow]] = {a: [] for a in sorted(suspects)}
+    for agency_id, row in zip(ids, rows, strict=True):
+        if agency_id in found:
+            found[agency_id].append(row)
+    return found
 
 
 def _same_name(entries: list[Entry], rows: list[ListingRow]) -> bool:

@@ -285,7 +285,7 @@ class Pipeline:
         reason: str | None,
         listing: ParsedListing | None,
     ) -> Snapshot:
-        path = self.archive.find(obs.sha256)
+        path = self.archive.find(obs.sha256, obs.suffix)
         return Snapshot(
             id=obs.snapshot_id,
             seq=seq,

@@ -115,7 +115,8 @@ def newest_signed(session: Session, shas: Iterable[str], version: str) -> dict[s
 def load(session: Session, sha: str, version: str, memo: RowMemo | None = None) -> Cached | None:
     """A file's cached result from this parser version, or None (a result kept in an
     older form is None too: the file is parsed again)."""
-    row = session.get(Model, sha)
+    query = select(Model.parser_version, Model.error, Model.data).where(Model.sha256 == sha)
+    row = session.execute(query).first()
     if row is None or row.parser_version != version:
         return None
     if row.error is not None or row.data is None:
