@@ -219,9 +219,9 @@ def _maybe_renamed(
     placed: set[str] = set()
     for agency_id, row in zip(ids, rows, strict=True):
         entry = entries.get(entry_key(agency_id, row.model))
-        if entry is not None and entry.status in LISTED:
-            if entry.fields.get("agency") == row.agency:
-                kept.add(agency_id)
+        listed_as = entry.fields.get("agency") if entry and entry.status in LISTED else None
+        if listed_as == row.agency:
+            kept.add(agency_id)
         agency = state.agencies.get(agency_id)
         if agency is not None and agency.state == row.state:
             placed.add(agency_id)
