@@ -28,40 +28,40 @@ CHUNK = 500
 Cached = ParsedListing | str
 
 
-ROW_FORMAT = "row-texts"  # each row its own JSON text, so repeated rows are read once
 MEMO_LIMIT = 50_000  # rows remembered by a RowMemo before it starts afresh
 
 
-class RowMemo(dict[str, ListingRow]):
-    """Rows already decoded, by their JSON text: consecutive lists repeat nearly all of
+class RowMemo(dict[tuple[Any, ...], ListingRow]):
+    """Rows already decoded, by their stored values: consecutive lists repeat most of
     their rows, so each distinct row is built once and shared (equal rows are then the
     same object). Bounded: it starts afresh past MEMO_LIMIT rows."""
 
-    def row(self, text: str) -> ListingRow:
-        found = self.get(text)
+    def row(self, values: list[Any]) -> ListingRow:
+        values[FLAGS] = tuple(values[FLAGS])
+        key = tuple(values)
+        found = self.get(key)
         if found is None:
             if len(self) >= MEMO_LIMIT:
                 self.clear()
-            found = self[text] = _row(json.loads(text))
+            values[SIGNED] = date.fromisoformat(values[SIGNED]) if values[SIGNED] else None
+            found = self[key] = ListingRow(*values)
         return found
 
 
 def encode(listing: ParsedListing) -> bytes:
-    """A parsed list as compressed canonical JSON (each row the JSON text of an array,
-    ROW_FIELDS order)."""
+    """A parsed list as compressed canonical JSON (rows as arrays, ROW_FIELDS order)."""
     rows = []
     for row in listing.rows:
         values = [getattr(row, name) for name in ROW_FIELDS]
         values[SIGNED] = row.signed.isoformat() if row.signed else None
         values[FLAGS] = list(row.flags)
-        rows.append(canonical_json(values))
+        rows.append(values)
     data = {
         "kind": listing.kind,
         "columns": list(listing.columns),
         "source_format": listing.source_format,
         "warnings": list(listing.warnings),
         "fields": list(ROW_FIELDS),
-        "row_format": ROW_FORMAT,
         "rows": rows,
     }
     return zlib.compress(canonical_json(data).encode(), 6)
@@ -70,22 +70,16 @@ def encode(listing: ParsedListing) -> bytes:
 def decode(blob: bytes, memo: RowMemo | None = None) -> ParsedListing:
     """The parsed list back from :func:`encode`'s bytes (rows shared through ``memo``)."""
     data = json.loads(zlib.decompress(blob))
-    if tuple(data["fields"]) != ROW_FIELDS or data.get("row_format") != ROW_FORMAT:
-        raise ValueError("cached rows have another form than this version's ListingRow")
+    if tuple(data["fields"]) != ROW_FIELDS:
+        raise ValueError("cached rows have other fields than ListingRow")
     memo = RowMemo() if memo is None else memo
     return ParsedListing(
         kind=data["kind"],
-        rows=tuple(memo.row(text) for text in data["rows"]),
+        rows=tuple(map(memo.row, data["rows"])),
         columns=tuple(data["columns"]),
         source_format=data["source_format"],
         warnings=tuple(data["warnings"]),
     )
-
-
-def _row(values: list[Any]) -> ListingRow:
-    values[SIGNED] = date.fromisoformat(values[SIGNED]) if values[SIGNED] else None
-    values[FLAGS] = tuple(values[FLAGS])
-    return ListingRow(*values)
 
 
 def cached_shas(session: Session, shas: Iterable[str], version: str) -> set[str]:
