@@ -89,6 +89,7 @@ class Pipeline:
         self._stream = ParseStream([])  # files parsed ahead of the diff, set by _run
         self._recent: OrderedDict[str, ParsedListing | ParseError] = OrderedDict()
         self._rows = parse_cache.RowMemo()  # cached rows decoded once, shared by the lists
+        self._stored: dict[str, bytes | str] = {}  # the batch's cached results, as stored
 
     def rebuild(self, progress: Progress | None = None) -> Report:
         """Drop everything derived and replay the whole archive."""
@@ -174,6 +175,8 @@ class Pipeline:
             state = ProgramState(aliases=dict(self.aliases))
         seq = writer.next_seq(session, Snapshot)
         seen = writer.known_event_ids(session)
+        shas = {obs.sha256 for obs in batch if is_list(obs)}
+        self._stored = parse_cache.fetch(session, shas, PARSER_VERSION)
         events = writer.next_seq(session, writer.EventModel)
         rows: list[tuple[Any, ...]] = []
         for obs in batch:
@@ -307,24 +310,36 @@ class Pipeline:
 
     def _parse(self, session: Session, obs: Observation) -> ParsedListing | ParseError:
         """A list file's parse result: from memory (a content just seen), the parse
-        cache, or the parse stream; fresh results are cached (an archive fault is not:
-        it says nothing about the bytes)."""
+        cache, or the parse stream."""
         sha = obs.sha256
         if sha in self._recent:
             self._recent.move_to_end(sha)
             return self._recent[sha]
-        result = self._cached(session, obs)
+        result = self._cached(obs)
         if result is None:
-            result, blob = self._stream.get(sha) if sha in self._stream else self._parse_now(obs)
-            if not (isinstance(result, ParseError) and result.reason.startswith(UNREADABLE)):
-                parse_cache.save(session, sha, PARSER_VERSION, result, blob)
+            result = self._fresh(session, obs)
         self._recent[sha] = result
         if len(self._recent) > RECENT:
             self._recent.popitem(last=False)
         return result
 
-    def _cached(self, session: Session, obs: Observation) -> ParsedListing | ParseError | None:
-        cached = parse_cache.load(session, obs.sha256, PARSER_VERSION, self._rows)
+    def _fresh(self, session: Session, obs: Observation) -> ParsedListing | ParseError:
+        """A file parsed (by the stream, or now), kept in the parse cache and in the
+        batch's stored results (a later capture of the same bytes is read, not parsed)."""
+        sha = obs.sha256
+        result, blob = self._stream.get(sha) if sha in self._stream else self._parse_now(obs)
+        if isinstance(result, ParseError) and result.reason.startswith(UNREADABLE):
+            return result  # an archive fault says nothing about the bytes: not cached
+        parse_cache.save(session, sha, PARSER_VERSION, result, blob)
+        if isinstance(result, ParseError):
+            self._stored[sha] = result.reason
+        elif blob is not None:
+            self._stored[sha] = blob
+        return result
+
+    def _cached(self, obs: Observation) -> ParsedListing | ParseError | None:
+        stored = self._stored.get(obs.sha256)
+        cached = None if stored is None else parse_cache.read(stored, self._rows)
         if isinstance(cached, str):
             return ParseError(_name(obs), cached)
         return cached

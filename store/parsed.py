@@ -106,17 +106,26 @@ def newest_signed(session: Session, shas: Iterable[str], version: str) -> dict[s
     return found
 
 
-def load(session: Session, sha: str, version: str, memo: RowMemo | None = None) -> Cached | None:
-    """A file's cached result from this parser version, or None (a result kept in an
-    older form is None too: the file is parsed again)."""
-    query = select(Model.parser_version, Model.error, Model.data).where(Model.sha256 == sha)
-    row = session.execute(query).first()
-    if row is None or row.parser_version != version:
-        return None
-    if row.error is not None or row.data is None:
-        return row.error or "unreadable"
+def fetch(session: Session, shas: Iterable[str], version: str) -> dict[str, bytes | str]:
+    """The cached results of these files from this parser version, as stored (one query
+    for a batch): the encoded list, or the reason the file cannot be read."""
+    wanted, found = sorted(set(shas)), dict[str, bytes | str]()
+    for start in range(0, len(wanted), CHUNK):
+        query = select(Model.sha256, Model.error, Model.data).where(
+            Model.sha256.in_(wanted[start : start + CHUNK]), Model.parser_version == version
+        )
+        for sha, error, data in session.execute(query):
+            found[sha] = data if error is None and data is not None else error or "unreadable"
+    return found
+
+
+def read(stored: bytes | str, memo: RowMemo | None = None) -> Cached | None:
+    """A result from :func:`fetch`, decoded; None for one kept in an older form (the
+    file is parsed again)."""
+    if isinstance(stored, str):
+        return stored
     try:
-        return decode(row.data, memo)
+        return decode(stored, memo)
     except (ValueError, KeyError, TypeError, zlib.error):
         return None
 
