@@ -90,6 +90,7 @@ class Pipeline:
         self._recent: OrderedDict[str, ParsedListing | ParseError] = OrderedDict()
         self._rows = parse_cache.RowMemo()  # cached rows decoded once, shared by the lists
         self._stored: dict[str, bytes | str] = {}  # the batch's cached results, as stored
+        self._snapshots: list[dict[str, Any]] = []  # the batch's snapshot rows
 
     def rebuild(self, progress: Progress | None = None) -> Report:
         """Drop everything derived and replay the whole archive."""
@@ -177,6 +178,7 @@ class Pipeline:
         seen = writer.known_event_ids(session)
         shas = {obs.sha256 for obs in batch if is_list(obs)}
         self._stored = parse_cache.fetch(session, shas, PARSER_VERSION)
+        self._snapshots = []
         events = writer.next_seq(session, writer.EventModel)
         rows: list[tuple[Any, ...]] = []
         for obs in batch:
@@ -191,6 +193,7 @@ class Pipeline:
             if progress:
                 progress(report.processed, total, obs.original_name or obs.url or obs.sha256)
         writer.insert_events(session, rows)
+        writer.insert_snapshots(session, self._snapshots)
         writer.save_state(session, state, sort_key(batch[-1]))
         writer.write_projections(session, state)
         self._record_ids(state)
@@ -210,7 +213,7 @@ class Pipeline:
         if obs.kind_claimed == "moa":
             return self._moa(session, state, obs, seq)
         if not is_list(obs):
-            session.add(self._snapshot_row(obs, seq, "stored", None, None))
+            self._snapshots.append(self._snapshot_row(obs, seq, "stored", None, None))
             return state, None
         parsed = self._parse(session, obs)
         ref = _ref(obs, parsed)
@@ -248,8 +251,7 @@ class Pipeline:
         state, events = apply_moa(state, ref, url, moa_fields(record))
         moa_store.record_link(session, url, obs.sha256, obs.observed_at)
         row = self._snapshot_row(obs, seq, "stored", record.get("error"), None)
-        row.kind, row.format = "moa", "pdf"
-        session.add(row)
+        self._snapshots.append(row | {"kind": "moa", "format": "pdf"})
         return state, Outcome(state, tuple(events), True)
 
     def _parse_moa(self, obs: Observation, url: str, ocr: Ocr | None) -> dict[str, Any]:
@@ -273,8 +275,7 @@ class Pipeline:
         listing = parsed if isinstance(parsed, ParsedListing) else None
         verdict = "accepted" if outcome.accepted else "rejected"
         row = self._snapshot_row(obs, seq, verdict, outcome.reason, listing)
-        row.note = outcome.note
-        session.add(row)
+        self._snapshots.append(row | {"note": outcome.note})
         if listing is not None and outcome.accepted:
             at = versions.At(seq, obs.observed_at, obs.snapshot_id)
             content = (obs.sha256, listing.rows, outcome.agency_ids)
@@ -287,9 +288,10 @@ class Pipeline:
         verdict: str,
         reason: str | None,
         listing: ParsedListing | None,
-    ) -> Snapshot:
+    ) -> dict[str, Any]:
+        """The snapshot's row (inserted with the batch's others)."""
         path = self.archive.find(obs.sha256, obs.suffix)
-        return Snapshot(
+        return dict(
             id=obs.snapshot_id,
             seq=seq,
             observed_at=obs.observed_at,
@@ -306,6 +308,7 @@ class Pipeline:
             reason=reason,
             row_count=len(listing.rows) if listing else None,
             http=canonical_json(obs.http) if obs.http else None,
+            note=None,
         )
 
     def _parse(self, session: Session, obs: Observation) -> ParsedListing | ParseError:

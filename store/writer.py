@@ -111,6 +111,14 @@ def insert_events(session: Session, rows: list[tuple[Any, ...]]) -> None:
     bulk_insert(session, _table(EventModel), EVENT_COLUMNS, rows)
 
 
+def insert_snapshots(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert snapshot rows (a batch's at once; each has every column)."""
+    if rows:
+        names = list(rows[0])
+        values = [tuple(row[name] for name in names) for row in rows]
+        bulk_insert(session, _table(Snapshot), names, values)
+
+
 def _event_values(event: Event) -> tuple[Any, ...]:
     row = event.to_dict()
     for name in JSON_FIELDS:
