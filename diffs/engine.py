@@ -229,6 +229,26 @@ def row_fields(row: ListingRow, kind: str) -> dict[str, Any]:
     }
 
 
+def shows_fields(row: ListingRow, kind: str, fields: dict[str, Any]) -> bool:
+    """Whether ``row_fields(row, kind) == fields``, without building the dict (every
+    listed row of every capture is checked; entries' fields have exactly the keys
+    ``row_fields`` gives)."""
+    same = (
+        fields.get("agency") == row.agency
+        and fields.get("agency_type") == row.agency_type
+        and fields.get("county") == row.county
+    )
+    if kind != "participating":
+        return same and len(fields) == len(PENDING_FIELDS)
+    return (
+        same
+        and len(fields) == len(FIELDS)
+        and fields.get("signed") == (row.signed.isoformat() if row.signed else None)
+        and fields.get("moa_url") == row.moa_url
+        and fields.get("addendum_url") == row.addendum_url
+    )
+
+
 class _ListDiff:
     """Applies one accepted listing to one list's entries (a short-lived helper)."""
 
@@ -263,8 +283,10 @@ class _ListDiff:
         return state
 
     def _present(self, key: str, agency_id: str, row: ListingRow) -> None:
-        fields = row_fields(row, self.kind)
         old = self.entries.get(key)
+        if old is not None and old.status == ACTIVE and shows_fields(row, self.kind, old.fields):
+            return  # unchanged: an ACTIVE entry was last seen in the list's last snapshot
+        fields = row_fields(row, self.kind)
         if old is not None:
             fields = carry_links(old.fields, fields, row)
         if old is None or old.status in (WITHDRAWN, DROPPED):

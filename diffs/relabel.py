@@ -44,8 +44,8 @@ def detect(
     previous = state.list_state(listing.kind)
     listed = {k: e for k, e in previous.entries.items() if e.status in LISTED}
     rows = _first_rows(listing.rows, ids)
-    arriving = [_row_label(k, *rows[k]) for k in sorted(rows) if k not in listed]
-    leaving = [_entry_label(e, state) for k, e in sorted(listed.items()) if k not in rows]
+    arriving = [_row_label(k, *rows[k]) for k in sorted(rows.keys() - listed.keys())]
+    leaving = [_entry_label(listed[k], state) for k in sorted(listed.keys() - rows.keys())]
     if not arriving and not leaving:  # nothing to pair: the usual capture
         return Relabels(state, ids, [])
     present = set(ids)
@@ -109,12 +109,13 @@ def _duplicates(
     # a duplicate shares the state, model and signed date (identity.is_duplicate): only
     # the listed agreements that share them with a candidate are labelled and compared
     wanted = {(new.state, new.model, new.signed) for new in candidates if new.signed}
-    still = [
-        _entry_label(e, state)
-        for k, e in sorted(listed.items())
+    sharing = [
+        k
+        for k, e in listed.items()
         if k in rows
         and (state.agencies[e.agency_id].state, e.model, e.fields.get("signed")) in wanted
     ]
+    still = [_entry_label(listed[k], state) for k in sorted(sharing)]
     found: dict[str, str] = {}
     for new in candidates:
         match = next((o for o in still if identity.is_duplicate(new, o)), None)

@@ -266,3 +266,30 @@ def test_a_new_column_filling_in_is_not_a_change() -> None:
     moved = [row(BASE[0].agency, "JEM", county="Other County")] + with_county[1:]
     r.feed(listing(moved, columns=PART_COLS + ("COUNTY",)))
     assert r.kinds()["agreement.changed"] == 1
+
+
+def _listing_rows() -> st.SearchStrategy[ListingRow]:
+    maybe = st.none() | st.sampled_from(["Sheriff", "Police", "https://www.ice.gov/a.pdf", ""])
+    return st.builds(
+        ListingRow,
+        state=st.sampled_from(["FL", "TX"]),
+        agency=st.sampled_from(NAMES),
+        agency_key=st.just("k"),
+        model=st.sampled_from(["JEM", "TFM", None]),
+        agency_type=maybe,
+        county=maybe,
+        signed=st.none() | st.dates(date(2024, 1, 1), date(2024, 1, 3)),
+        moa_url=maybe,
+        addendum_url=maybe,
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(_listing_rows(), _listing_rows(), st.sampled_from(["participating", "pending"]))
+def test_the_quick_unchanged_check_agrees_with_comparing_the_fields(
+    row: ListingRow, other: ListingRow, kind: str
+) -> None:
+    from diffs.engine import row_fields, shows_fields
+
+    for fields in (row_fields(other, kind), row_fields(row, kind)):
+        assert shows_fields(row, kind, fields) == (row_fields(row, kind) == fields)
