@@ -123,11 +123,14 @@ class Pipeline:
             writer.reset_derived(session)
             self._open = versions.load_open(session)
             self._stream = self._parse_stream(session, observations)
+            state = ProgramState(aliases=dict(self.aliases))
             try:
                 for start in range(0, len(observations), COMMIT_EVERY):
                     batch = observations[start : start + COMMIT_EVERY]
-                    self._batch(session, batch, report, progress, len(observations))
+                    state = self._batch(session, state, batch, report, progress, len(observations))
                     session.flush()
+                if observations:
+                    self._keep(session, state, observations[-1])
             finally:
                 self._stream.close()
                 self._recent.clear()
@@ -142,11 +145,15 @@ class Pipeline:
         with transaction(self.engine) as session:
             self._open = versions.load_open(session)
             self._stream = self._parse_stream(session, todo)
+            state, through = writer.load_state(session)
+        if through is None:
+            state = ProgramState(aliases=dict(self.aliases))
         try:
             for start in range(0, len(todo), COMMIT_EVERY):
                 batch = todo[start : start + COMMIT_EVERY]
                 with transaction(self.engine) as session:
-                    self._batch(session, batch, report, progress, len(todo))
+                    state = self._batch(session, state, batch, report, progress, len(todo))
+                    self._keep(session, state, batch[-1])
         finally:
             self._stream.close()
             self._recent.clear()
@@ -163,17 +170,21 @@ class Pipeline:
                 jobs.append((sha, str(path) if path else "", _name(obs)))
         return ParseStream(jobs)
 
+    def _keep(self, session: Session, state: ProgramState, last: Observation) -> None:
+        """The engine's state and the projections of it, as of ``last`` processed."""
+        writer.save_state(session, state, sort_key(last))
+        writer.write_projections(session, state)
+
     def _batch(
         self,
         session: Session,
+        state: ProgramState,
         batch: list[Observation],
         report: Report,
         progress: Progress | None,
         total: int,
-    ) -> None:
-        state, through = writer.load_state(session)
-        if through is None:
-            state = ProgramState(aliases=dict(self.aliases))
+    ) -> ProgramState:
+        """Diff a batch of observations from ``state``; the state after them."""
         seq = writer.next_seq(session, Snapshot)
         seen = writer.known_event_ids(session)
         shas = {obs.sha256 for obs in batch if is_list(obs)}
@@ -191,12 +202,11 @@ class Pipeline:
                 report.new_event_ids.extend(e.id for e in outcome.events)
             seq += 1
             if progress:
-                progress(report.processed, total, obs.original_name or obs.url or obs.sha256)
+                progress(report.processed, total, _name(obs))
         writer.insert_events(session, rows)
         writer.insert_snapshots(session, self._snapshots)
-        writer.save_state(session, state, sort_key(batch[-1]))
-        writer.write_projections(session, state)
         self._record_ids(state)
+        return state
 
     def _record_ids(self, state: ProgramState) -> None:
         """Keep the ids minted (and names aliased) in this batch in the archive's id
