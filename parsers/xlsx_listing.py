@@ -238,22 +238,26 @@ class _Outcome:
 
 
 class _RowReader:
-    """Turns sheet rows under a header into ListingRows."""
+    """Turns sheet rows under a header into ListingRows.
+
+    Everything derived from one cell is memoised per distinct value of its column, so a
+    row costs one lookup per column; hyperlinks are looked up by row in their column."""
 
     def __init__(self, header: _Header) -> None:
         self.sheet = header.sheet
         found = [header.positions.get(name, -1) for name in CANONICAL_COLUMNS]
         self.width = max(found) + 2  # cells are cut or padded to this; the last is None
-        self.columns = [column if column >= 0 else self.width - 1 for column in found]
-        self.linked = [column if column >= 0 else None for column in found]
-        self.pick = itemgetter(*self.columns)
+        self.pick = itemgetter(*[column if column >= 0 else self.width - 1 for column in found])
         self.texts: _Lookup[str] = _Lookup(_cell_text)
-        self.states: _Lookup[str | None] = _Lookup(state_code)
-        self.models: _Lookup[str | None] = _Lookup(model_code)
-        self.types: _Lookup[str | None] = _Lookup(agency_type)
-        self.keys: _Lookup[str] = _Lookup(agency_key)
+        self.states: _Lookup[tuple[str, str | None]] = _Lookup(_state_cell)
+        self.agencies: _Lookup[tuple[str, str, bool]] = _Lookup(_agency_cell)
+        self.models: _Lookup[tuple[str, str | None]] = _Lookup(_model_cell)
+        self.types: _Lookup[str | None] = _Lookup(_type_cell)
         self.counties: _Lookup[str | None] = _Lookup(_county)
         self.signed: _Lookup[_Signed] = _Lookup(_read_signed)
+        self.links: _Lookup[tuple[str | None, str | None]] = _Lookup(_link_text)
+        self.moa_links = _column_links(self.sheet, found[6])
+        self.addendum_links = _column_links(self.sheet, found[7])
 
     def values(self, cells: list[CellValue]) -> tuple[CellValue, ...]:
         """The cells under the canonical columns, in CANONICAL_COLUMNS order."""
@@ -270,15 +274,18 @@ class _RowReader:
             outcome.blank_rows.append(row + 1)
             return None
         values = self.values(cells)
-        state_raw, agency = self.texts[values[0]], self.texts[values[1]]
-        if not agency or agency.upper() in _AGENCY_HEADERS:
-            skip = self._skip_reason(state_raw, agency, cells)
+        state_raw, state = self.states[values[0]]
+        agency, key, header_like = self.agencies[values[1]]
+        if not agency or header_like:
+            skip = self._skip_reason(state_raw, state, agency, cells)
             if skip:
                 outcome.warnings.append(f"row {row + 1} skipped: {skip}")
                 return None
-        return self._build(row, values, state_raw, agency)
+        return self._build(row, values, state_raw, state, agency, key)
 
-    def _skip_reason(self, state_raw: str, agency: str, cells: list[CellValue]) -> str | None:
+    def _skip_reason(
+        self, state_raw: str, state: str | None, agency: str, cells: list[CellValue]
+    ) -> str | None:
         if agency and (not state_raw or header_name(state_raw) == STATE):
             return "repeated header row"
         if agency:
@@ -288,48 +295,76 @@ class _RowReader:
         )
         if not state_raw:
             return f"no agency or state ({shown[:80]})"
-        if self.states[state_raw] is None:
+        if state is None:
             return f"no agency and no recognisable state ({shown[:80]})"
         return None
 
     def _build(
-        self, row: int, values: tuple[CellValue, ...], state_raw: str, agency: str
+        self,
+        row: int,
+        values: tuple[CellValue, ...],
+        state_raw: str,
+        state: str | None,
+        agency: str,
+        key: str,
     ) -> ListingRow:
-        texts = self.texts
-        state = self.states[state_raw]
-        model_raw = texts[values[4]]
-        model = self.models[model_raw]
+        model_raw, model = self.models[values[4]]
         signed, signed_raw, date_flags = self.signed[values[5]]
-        moa_url, moa_text = self._link_cell(row, 6, values[6])
-        addendum_url, addendum_text = self._link_cell(row, 7, values[7])
+        moa_text, moa_url = self.links[values[6]]
+        addendum_text, addendum_url = self.links[values[7]]
         return ListingRow(
             state=state or "??",
             agency=agency,
-            agency_key=self.keys[agency],
+            agency_key=key,
             model=model,
             model_raw=model_raw,
-            agency_type=self.types[texts[values[2]]],
+            agency_type=self.types[values[2]],
             county=self.counties[values[3]],
             signed=signed,
             signed_raw=signed_raw,
-            moa_url=moa_url,
+            moa_url=self.moa_links.get(row, moa_url),
             moa_text=moa_text,
-            addendum_url=addendum_url,
+            addendum_url=self.addendum_links.get(row, addendum_url),
             addendum_text=addendum_text,
             state_raw=state_raw,
             row_number=row + 1,
             flags=_row_flags(state, agency, model, date_flags),
         )
 
-    def _link_cell(self, row: int, slot: int, value: CellValue) -> tuple[str | None, str | None]:
-        """(URL, text) of an MOA or ADDENDUM cell: the hyperlink, else a URL in the text."""
-        text = self.texts[value] or None
-        column = self.linked[slot]
-        url = self.sheet.hyperlinks.get((row, column)) if column is not None else None
-        if url is None and text and "://" in text:
-            match = _URL.search(text)
-            url = match[0].rstrip(".,;)") if match else None
-        return url, text
+
+def _column_links(sheet: Sheet, column: int) -> dict[int, str]:
+    """The hyperlinks of one column by row (none for a missing column, ``-1``)."""
+    return {row: url for (row, at), url in sheet.hyperlinks.items() if at == column >= 0}
+
+
+def _state_cell(value: CellValue) -> tuple[str, str | None]:
+    text = _cell_text(value)
+    return text, state_code(text)
+
+
+def _agency_cell(value: CellValue) -> tuple[str, str, bool]:
+    """(name, identity key, whether it reads as the agency column's header)."""
+    text = _cell_text(value)
+    return text, agency_key(text), text.upper() in _AGENCY_HEADERS
+
+
+def _model_cell(value: CellValue) -> tuple[str, str | None]:
+    text = _cell_text(value)
+    return text, model_code(text)
+
+
+def _type_cell(value: CellValue) -> str | None:
+    return agency_type(_cell_text(value))
+
+
+def _link_text(value: CellValue) -> tuple[str | None, str | None]:
+    """(text, URL written in the text) of an MOA or ADDENDUM cell; a cell's hyperlink,
+    if it has one, is its URL instead."""
+    text = _cell_text(value) or None
+    if not text or "://" not in text:
+        return text, None
+    match = _URL.search(text)
+    return text, match[0].rstrip(".,;)") if match else None
 
 
 def _county(value: CellValue) -> str | None:
