@@ -8,12 +8,12 @@ repeated rows) goes into ``warnings``, in sheet order.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from operator import itemgetter
-from typing import Any, TypeAlias, TypeVar
+from typing import TypeAlias
 
 from parsers.errors import ParseError
 from parsers.normalize import (
@@ -74,7 +74,10 @@ _PENDING_LINK = re.compile(r"^(link\s*)?pending$", re.IGNORECASE)
 _OLDEST_PLAUSIBLE = date(1995, 1, 1)
 _LISTED_ROWS = 10
 _AGENCY_HEADERS = frozenset(_ALIASES[AGENCY])
-_T = TypeVar("_T")
+# What a cell gives is a pure function of its value, memoised (per type: True is not 1):
+# the lists repeat states, models, types, dates and link texts, and the same agencies
+# from one version of a list to the next.
+_memo = functools.lru_cache(maxsize=1 << 14, typed=True)
 _Signed: TypeAlias = tuple[date | None, str | None, tuple[str, ...]]
 
 
@@ -199,6 +202,7 @@ def _is_blank(value: CellValue) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+@_memo
 def _cell_text(value: CellValue) -> str:
     """Text of a cell as a person reads it (dates as ISO dates)."""
     if isinstance(value, datetime):
@@ -210,19 +214,6 @@ def _cell_text(value: CellValue) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return clean_text(value)
-
-
-class _Lookup(dict[Hashable, _T]):
-    """``compute`` memoised per distinct cell value: the lists repeat states, models,
-    types, dates and link texts, and subscripting a dict is the cheapest way to ask."""
-
-    def __init__(self, compute: Callable[[Any], _T]) -> None:
-        super().__init__()
-        self.compute = compute
-
-    def __missing__(self, key: Hashable) -> _T:
-        value = self[key] = self.compute(key)
-        return value
 
 
 # --------------------------------------------------------------------------- rows
@@ -240,22 +231,15 @@ class _Outcome:
 class _RowReader:
     """Turns sheet rows under a header into ListingRows.
 
-    Everything derived from one cell is memoised per distinct value of its column, so a
-    row costs one lookup per column; hyperlinks are looked up by row in their column."""
+    Everything derived from one cell comes from one memoised function of its value, so
+    a row costs one cache lookup per column; hyperlinks are looked up by row in their
+    column."""
 
     def __init__(self, header: _Header) -> None:
         self.sheet = header.sheet
         found = [header.positions.get(name, -1) for name in CANONICAL_COLUMNS]
         self.width = max(found) + 2  # cells are cut or padded to this; the last is None
         self.pick = itemgetter(*[column if column >= 0 else self.width - 1 for column in found])
-        self.texts: _Lookup[str] = _Lookup(_cell_text)
-        self.states: _Lookup[tuple[str, str | None]] = _Lookup(_state_cell)
-        self.agencies: _Lookup[tuple[str, str, bool]] = _Lookup(_agency_cell)
-        self.models: _Lookup[tuple[str, str | None]] = _Lookup(_model_cell)
-        self.types: _Lookup[str | None] = _Lookup(_type_cell)
-        self.counties: _Lookup[str | None] = _Lookup(_county)
-        self.signed: _Lookup[_Signed] = _Lookup(_read_signed)
-        self.links: _Lookup[tuple[str | None, str | None]] = _Lookup(_link_text)
         self.moa_links = _column_links(self.sheet, found[6])
         self.addendum_links = _column_links(self.sheet, found[7])
 
@@ -264,7 +248,7 @@ class _RowReader:
         cells = cells[: self.width - 1]
         cells.extend([None] * (self.width - len(cells)))
         picked: tuple[CellValue, ...] = self.pick(cells)
-        if True in picked or False in picked:  # True == 1 as a dict key: keep them apart
+        if True in picked or False in picked:  # a bool is read as its text, "True"
             picked = tuple(str(v) if v.__class__ is bool else v for v in picked)
         return picked
 
@@ -274,8 +258,8 @@ class _RowReader:
             outcome.blank_rows.append(row + 1)
             return None
         values = self.values(cells)
-        state_raw, state = self.states[values[0]]
-        agency, key, header_like = self.agencies[values[1]]
+        state_raw, state = _state_cell(values[0])
+        agency, key, header_like = _agency_cell(values[1])
         if not agency or header_like:
             skip = self._skip_reason(state_raw, state, agency, cells)
             if skip:
@@ -291,7 +275,7 @@ class _RowReader:
         if agency:
             return None
         shown = " | ".join(
-            t for t in (self.texts[v] for v in cells if v.__class__ is not bool) if t
+            t for t in (_cell_text(v) for v in cells if v.__class__ is not bool) if t
         )
         if not state_raw:
             return f"no agency or state ({shown[:80]})"
@@ -308,18 +292,18 @@ class _RowReader:
         agency: str,
         key: str,
     ) -> ListingRow:
-        model_raw, model = self.models[values[4]]
-        signed, signed_raw, date_flags = self.signed[values[5]]
-        moa_text, moa_url = self.links[values[6]]
-        addendum_text, addendum_url = self.links[values[7]]
+        model_raw, model = _model_cell(values[4])
+        signed, signed_raw, date_flags = _read_signed(values[5])
+        moa_text, moa_url = _link_text(values[6])
+        addendum_text, addendum_url = _link_text(values[7])
         return ListingRow(
             state=state or "??",
             agency=agency,
             agency_key=key,
             model=model,
             model_raw=model_raw,
-            agency_type=self.types[values[2]],
-            county=self.counties[values[3]],
+            agency_type=_type_cell(values[2]),
+            county=_county(values[3]),
             signed=signed,
             signed_raw=signed_raw,
             moa_url=self.moa_links.get(row, moa_url),
@@ -337,26 +321,31 @@ def _column_links(sheet: Sheet, column: int) -> dict[int, str]:
     return {row: url for (row, at), url in sheet.hyperlinks.items() if at == column >= 0}
 
 
+@_memo
 def _state_cell(value: CellValue) -> tuple[str, str | None]:
     text = _cell_text(value)
     return text, state_code(text)
 
 
+@_memo
 def _agency_cell(value: CellValue) -> tuple[str, str, bool]:
     """(name, identity key, whether it reads as the agency column's header)."""
     text = _cell_text(value)
     return text, agency_key(text), text.upper() in _AGENCY_HEADERS
 
 
+@_memo
 def _model_cell(value: CellValue) -> tuple[str, str | None]:
     text = _cell_text(value)
     return text, model_code(text)
 
 
+@_memo
 def _type_cell(value: CellValue) -> str | None:
     return agency_type(_cell_text(value))
 
 
+@_memo
 def _link_text(value: CellValue) -> tuple[str | None, str | None]:
     """(text, URL written in the text) of an MOA or ADDENDUM cell; a cell's hyperlink,
     if it has one, is its URL instead."""
@@ -367,6 +356,7 @@ def _link_text(value: CellValue) -> tuple[str | None, str | None]:
     return text, match[0].rstrip(".,;)") if match else None
 
 
+@_memo
 def _county(value: CellValue) -> str | None:
     text = _cell_text(value)
     return None if is_null(text) else text
@@ -383,6 +373,7 @@ def _row_flags(
     return (*flags, *date_flags)
 
 
+@_memo
 def _read_signed(value: CellValue) -> _Signed:
     """(date, raw text unless the cell was a clean date, flags) of a SIGNED cell."""
     signed, parse_flags = parse_date(value)
