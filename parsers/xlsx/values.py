@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from operator import itemgetter
 from typing import TypeAlias
 
 from python_calamine import CalamineError, CalamineWorkbook
@@ -35,6 +36,7 @@ _CELL_OR_ROW_TAG = re.compile(rb"<(?:" + _NAME + rb":)?(?:c|row)(?=[\s/>])")
 # asks for the whitespace before it (as ``\sr`` would, three times slower).
 _REF_ATTRIBUTE = re.compile(rb"""r(?<=\sr)\s*=\s*["']\$?([A-Za-z]{0,4})\$?([0-9]{0,8})["']""")
 _TAG_STARTS = (b"<c", b"<row", b":c", b":row")
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 
 
 def open_values(package: Package) -> CalamineWorkbook:
@@ -64,7 +66,7 @@ def _check_extent(package: Package, path: str, xml: bytes) -> None:
     for each row or cell without a reference (each such element is placed one past the
     one before it)."""
     refs = _REF_ATTRIBUTE.findall(xml)
-    letters, digits = (set(parts) for parts in zip(*refs, strict=True)) if refs else ((), ())
+    letters, digits = set(map(_FIRST, refs)), set(map(_SECOND, refs))
     rows = max(map(int, filter(None, digits)), default=0)
     columns = max(map(_column_number, letters), default=0)
     if rows > MAX_ROWS or columns > MAX_COLUMNS:
