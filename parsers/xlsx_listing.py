@@ -74,10 +74,11 @@ _PENDING_LINK = re.compile(r"^(link\s*)?pending$", re.IGNORECASE)
 _OLDEST_PLAUSIBLE = date(1995, 1, 1)
 _LISTED_ROWS = 10
 _AGENCY_HEADERS = frozenset(_ALIASES[AGENCY])
-# What a cell gives is a pure function of its value, memoised (per type: True is not 1):
-# the lists repeat states, models, types, dates and link texts, and the same agencies
-# from one version of a list to the next.
-_memo = functools.lru_cache(maxsize=1 << 14, typed=True)
+# What a cell gives is a pure function of its value, memoised: the lists repeat states,
+# models, types, dates and link texts, and the same agencies from one version of a list
+# to the next. Keys compare as dict keys do (1 == 1.0, read alike), bools are read as
+# text first (True == 1), and an untyped key is the value itself, made at no cost.
+_memo = functools.lru_cache(maxsize=1 << 14)
 _Signed: TypeAlias = tuple[date | None, str | None, tuple[str, ...]]
 
 
@@ -248,7 +249,7 @@ class _RowReader:
         cells = cells[: self.width - 1]
         cells.extend([None] * (self.width - len(cells)))
         picked: tuple[CellValue, ...] = self.pick(cells)
-        if True in picked or False in picked:  # a bool is read as its text, "True"
+        if True in picked or False in picked:  # True == 1 as a cache key: keep them apart
             picked = tuple(str(v) if v.__class__ is bool else v for v in picked)
         return picked
 
