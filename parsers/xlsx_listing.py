@@ -77,8 +77,10 @@ _AGENCY_HEADERS = frozenset(_ALIASES[AGENCY])
 # What a cell gives is a pure function of its value, memoised: the lists repeat states,
 # models, types, dates and link texts, and the same agencies from one version of a list
 # to the next. Keys compare as dict keys do (1 == 1.0, read alike), bools are read as
-# text first (True == 1), and an untyped key is the value itself, made at no cost.
-_memo = functools.lru_cache(maxsize=1 << 14)
+# text first (True == 1), and an untyped key is the value itself, made at no cost. The
+# memo is small (no memo sees 1,600 distinct values in the whole corpus), so few
+# values of past sheets are kept.
+_memo = functools.lru_cache(maxsize=1 << 12)
 _Signed: TypeAlias = tuple[date | None, str | None, tuple[str, ...]]
 
 

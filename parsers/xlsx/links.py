@@ -100,7 +100,7 @@ def _cells(ref: str, height: int, width: int) -> list[Coordinate]:
     return [(r, c) for r in range(top, bottom + 1) for c in range(left, right + 1)]
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@functools.lru_cache(maxsize=1 << 12)
 def _cell(ref: str) -> Coordinate | None:
     """0-based (row, column) of ``A1``-style text (``$`` anchors and spaces allowed),
     None when it is no cell reference within the sheet's limits (memoised: the same
