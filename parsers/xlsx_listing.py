@@ -8,12 +8,12 @@ repeated rows) goes into ``warnings``, in sheet order.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from operator import itemgetter
-from typing import Any, TypeAlias, TypeVar
+from typing import TypeAlias
 
 from parsers.errors import ParseError
 from parsers.normalize import (
@@ -74,7 +74,13 @@ _PENDING_LINK = re.compile(r"^(link\s*)?pending$", re.IGNORECASE)
 _OLDEST_PLAUSIBLE = date(1995, 1, 1)
 _LISTED_ROWS = 10
 _AGENCY_HEADERS = frozenset(_ALIASES[AGENCY])
-_T = TypeVar("_T")
+# What a cell gives is a pure function of its value, memoised: the lists repeat states,
+# models, types, dates and link texts, and the same agencies from one version of a list
+# to the next. Keys compare as dict keys do (1 == 1.0, read alike), bools are read as
+# text first (True == 1), and an untyped key is the value itself, made at no cost. The
+# memo is small (no memo sees 1,600 distinct values in the whole corpus), so few
+# values of past sheets are kept.
+_memo = functools.lru_cache(maxsize=1 << 12)
 _Signed: TypeAlias = tuple[date | None, str | None, tuple[str, ...]]
 
 
@@ -199,6 +205,7 @@ def _is_blank(value: CellValue) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+@_memo
 def _cell_text(value: CellValue) -> str:
     """Text of a cell as a person reads it (dates as ISO dates)."""
     if isinstance(value, datetime):
@@ -210,19 +217,6 @@ def _cell_text(value: CellValue) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return clean_text(value)
-
-
-class _Lookup(dict[Hashable, _T]):
-    """``compute`` memoised per distinct cell value: the lists repeat states, models,
-    types, dates and link texts, and subscripting a dict is the cheapest way to ask."""
-
-    def __init__(self, compute: Callable[[Any], _T]) -> None:
-        super().__init__()
-        self.compute = compute
-
-    def __missing__(self, key: Hashable) -> _T:
-        value = self[key] = self.compute(key)
-        return value
 
 
 # --------------------------------------------------------------------------- rows
@@ -238,29 +232,26 @@ class _Outcome:
 
 
 class _RowReader:
-    """Turns sheet rows under a header into ListingRows."""
+    """Turns sheet rows under a header into ListingRows.
+
+    Everything derived from one cell comes from one memoised function of its value, so
+    a row costs one cache lookup per column; hyperlinks are looked up by row in their
+    column."""
 
     def __init__(self, header: _Header) -> None:
         self.sheet = header.sheet
         found = [header.positions.get(name, -1) for name in CANONICAL_COLUMNS]
         self.width = max(found) + 2  # cells are cut or padded to this; the last is None
-        self.columns = [column if column >= 0 else self.width - 1 for column in found]
-        self.linked = [column if column >= 0 else None for column in found]
-        self.pick = itemgetter(*self.columns)
-        self.texts: _Lookup[str] = _Lookup(_cell_text)
-        self.states: _Lookup[str | None] = _Lookup(state_code)
-        self.models: _Lookup[str | None] = _Lookup(model_code)
-        self.types: _Lookup[str | None] = _Lookup(agency_type)
-        self.keys: _Lookup[str] = _Lookup(agency_key)
-        self.counties: _Lookup[str | None] = _Lookup(_county)
-        self.signed: _Lookup[_Signed] = _Lookup(_read_signed)
+        self.pick = itemgetter(*[column if column >= 0 else self.width - 1 for column in found])
+        self.moa_links = _column_links(self.sheet, found[6])
+        self.addendum_links = _column_links(self.sheet, found[7])
 
     def values(self, cells: list[CellValue]) -> tuple[CellValue, ...]:
         """The cells under the canonical columns, in CANONICAL_COLUMNS order."""
         cells = cells[: self.width - 1]
         cells.extend([None] * (self.width - len(cells)))
         picked: tuple[CellValue, ...] = self.pick(cells)
-        if True in picked or False in picked:  # True == 1 as a dict key: keep them apart
+        if True in picked or False in picked:  # True == 1 as a cache key: keep them apart
             picked = tuple(str(v) if v.__class__ is bool else v for v in picked)
         return picked
 
@@ -270,68 +261,105 @@ class _RowReader:
             outcome.blank_rows.append(row + 1)
             return None
         values = self.values(cells)
-        state_raw, agency = self.texts[values[0]], self.texts[values[1]]
-        if not agency or agency.upper() in _AGENCY_HEADERS:
-            skip = self._skip_reason(state_raw, agency, cells)
+        state_raw, state = _state_cell(values[0])
+        agency, key, header_like = _agency_cell(values[1])
+        if not agency or header_like:
+            skip = self._skip_reason(state_raw, state, agency, cells)
             if skip:
                 outcome.warnings.append(f"row {row + 1} skipped: {skip}")
                 return None
-        return self._build(row, values, state_raw, agency)
+        return self._build(row, values, state_raw, state, agency, key)
 
-    def _skip_reason(self, state_raw: str, agency: str, cells: list[CellValue]) -> str | None:
+    def _skip_reason(
+        self, state_raw: str, state: str | None, agency: str, cells: list[CellValue]
+    ) -> str | None:
         if agency and (not state_raw or header_name(state_raw) == STATE):
             return "repeated header row"
         if agency:
             return None
         shown = " | ".join(
-            t for t in (self.texts[v] for v in cells if v.__class__ is not bool) if t
+            t for t in (_cell_text(v) for v in cells if v.__class__ is not bool) if t
         )
         if not state_raw:
             return f"no agency or state ({shown[:80]})"
-        if self.states[state_raw] is None:
+        if state is None:
             return f"no agency and no recognisable state ({shown[:80]})"
         return None
 
     def _build(
-        self, row: int, values: tuple[CellValue, ...], state_raw: str, agency: str
+        self,
+        row: int,
+        values: tuple[CellValue, ...],
+        state_raw: str,
+        state: str | None,
+        agency: str,
+        key: str,
     ) -> ListingRow:
-        texts = self.texts
-        state = self.states[state_raw]
-        model_raw = texts[values[4]]
-        model = self.models[model_raw]
-        signed, signed_raw, date_flags = self.signed[values[5]]
-        moa_url, moa_text = self._link_cell(row, 6, values[6])
-        addendum_url, addendum_text = self._link_cell(row, 7, values[7])
+        model_raw, model = _model_cell(values[4])
+        signed, signed_raw, date_flags = _read_signed(values[5])
+        moa_text, moa_url = _link_text(values[6])
+        addendum_text, addendum_url = _link_text(values[7])
         return ListingRow(
             state=state or "??",
             agency=agency,
-            agency_key=self.keys[agency],
+            agency_key=key,
             model=model,
             model_raw=model_raw,
-            agency_type=self.types[texts[values[2]]],
-            county=self.counties[values[3]],
+            agency_type=_type_cell(values[2]),
+            county=_county(values[3]),
             signed=signed,
             signed_raw=signed_raw,
-            moa_url=moa_url,
+            moa_url=self.moa_links.get(row, moa_url),
             moa_text=moa_text,
-            addendum_url=addendum_url,
+            addendum_url=self.addendum_links.get(row, addendum_url),
             addendum_text=addendum_text,
             state_raw=state_raw,
             row_number=row + 1,
             flags=_row_flags(state, agency, model, date_flags),
         )
 
-    def _link_cell(self, row: int, slot: int, value: CellValue) -> tuple[str | None, str | None]:
-        """(URL, text) of an MOA or ADDENDUM cell: the hyperlink, else a URL in the text."""
-        text = self.texts[value] or None
-        column = self.linked[slot]
-        url = self.sheet.hyperlinks.get((row, column)) if column is not None else None
-        if url is None and text and "://" in text:
-            match = _URL.search(text)
-            url = match[0].rstrip(".,;)") if match else None
-        return url, text
+
+def _column_links(sheet: Sheet, column: int) -> dict[int, str]:
+    """The hyperlinks of one column by row (none for a missing column, ``-1``)."""
+    return {row: url for (row, at), url in sheet.hyperlinks.items() if at == column >= 0}
 
 
+@_memo
+def _state_cell(value: CellValue) -> tuple[str, str | None]:
+    text = _cell_text(value)
+    return text, state_code(text)
+
+
+@_memo
+def _agency_cell(value: CellValue) -> tuple[str, str, bool]:
+    """(name, identity key, whether it reads as the agency column's header)."""
+    text = _cell_text(value)
+    return text, agency_key(text), text.upper() in _AGENCY_HEADERS
+
+
+@_memo
+def _model_cell(value: CellValue) -> tuple[str, str | None]:
+    text = _cell_text(value)
+    return text, model_code(text)
+
+
+@_memo
+def _type_cell(value: CellValue) -> str | None:
+    return agency_type(_cell_text(value))
+
+
+@_memo
+def _link_text(value: CellValue) -> tuple[str | None, str | None]:
+    """(text, URL written in the text) of an MOA or ADDENDUM cell; a cell's hyperlink,
+    if it has one, is its URL instead."""
+    text = _cell_text(value) or None
+    if not text or "://" not in text:
+        return text, None
+    match = _URL.search(text)
+    return text, match[0].rstrip(".,;)") if match else None
+
+
+@_memo
 def _county(value: CellValue) -> str | None:
     text = _cell_text(value)
     return None if is_null(text) else text
@@ -348,6 +376,7 @@ def _row_flags(
     return (*flags, *date_flags)
 
 
+@_memo
 def _read_signed(value: CellValue) -> _Signed:
     """(date, raw text unless the cell was a clean date, flags) of a SIGNED cell."""
     signed, parse_flags = parse_date(value)

@@ -9,6 +9,7 @@ every part. This reads the links without parsing the cell data a second time.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from parsers.xlsx.container import Package
@@ -47,7 +48,8 @@ def sheet_links(
         target = rel.target if rel is not None else ""
         url = f"{target}#{location}" if location else target
         if url:
-            links.update(dict.fromkeys(_cells(ref, height, width), url))
+            for cell in _cells(ref, height, width):
+                links[cell] = url
     return links
 
 
@@ -98,9 +100,11 @@ def _cells(ref: str, height: int, width: int) -> list[Coordinate]:
     return [(r, c) for r in range(top, bottom + 1) for c in range(left, right + 1)]
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def _cell(ref: str) -> Coordinate | None:
     """0-based (row, column) of ``A1``-style text (``$`` anchors and spaces allowed),
-    None when it is no cell reference within the sheet's limits."""
+    None when it is no cell reference within the sheet's limits (memoised: the same
+    cells are linked in every version of a list)."""
     match = _CELL_REF.fullmatch(ref.strip())
     if match is None:
         return None

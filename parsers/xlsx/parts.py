@@ -20,6 +20,7 @@ DOC_REL_NAMESPACES = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     "http://purl.oclc.org/ooxml/officeDocument/relationships",
 )
+_REL_ID_KEYS = tuple(f"{ns}}}id" for ns in DOC_REL_NAMESPACES)
 _UTF16_STARTS = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
 
 
@@ -90,8 +91,8 @@ def local_name(tag: str) -> str:
 
 def rel_id(element: Element) -> str | None:
     """The ``r:id`` of an element, in either relationships namespace."""
-    for ns in DOC_REL_NAMESPACES:
-        value = element.attributes.get(f"{ns}}}id")
+    for key in _REL_ID_KEYS:
+        value = element.attributes.get(key)
         if value is not None:
             return value
     return None

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from operator import itemgetter
 from typing import TypeAlias
 
 from python_calamine import CalamineError, CalamineWorkbook
@@ -31,7 +32,11 @@ MAX_COLUMNS = 16_384
 _EXACT_INTEGERS = 2**53
 _NAME = rb"[A-Za-z_][\w.\-]*"
 _CELL_OR_ROW_TAG = re.compile(rb"<(?:" + _NAME + rb":)?(?:c|row)(?=[\s/>])")
-_REF_ATTRIBUTE = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]{0,4})\$?([0-9]{0,8})["']""")
+# The literal ``r`` first lets ``re`` skip quickly to candidates; the look-behind then
+# asks for the whitespace before it (as ``\sr`` would, three times slower).
+_REF_ATTRIBUTE = re.compile(rb"""r(?<=\sr)\s*=\s*["']\$?([A-Za-z]{0,4})\$?([0-9]{0,8})["']""")
+_TAG_STARTS = (b"<c", b"<row", b":c", b":row")
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 
 
 def open_values(package: Package) -> CalamineWorkbook:
@@ -61,15 +66,28 @@ def _check_extent(package: Package, path: str, xml: bytes) -> None:
     for each row or cell without a reference (each such element is placed one past the
     one before it)."""
     refs = _REF_ATTRIBUTE.findall(xml)
-    letters, digits = (set(parts) for parts in zip(*refs, strict=True)) if refs else ((), ())
+    letters, digits = set(map(_FIRST, refs)), set(map(_SECOND, refs))
     rows = max(map(int, filter(None, digits)), default=0)
     columns = max(map(_column_number, letters), default=0)
     if rows > MAX_ROWS or columns > MAX_COLUMNS:
         raise package.fail(f"{path}: cell reference out of range")
-    unreferenced = max(0, len(_CELL_OR_ROW_TAG.findall(xml)) - len(refs))
-    cells = (rows + unreferenced) * (columns + unreferenced)
-    if cells > package.limits.max_cells:
-        raise package.fail(f"{path}: more than {package.limits.max_cells} cells: refusing")
+    limit = package.limits.max_cells
+    if _rectangle(rows, columns, _tags_at_most(xml) - len(refs)) <= limit:
+        return  # within the budget even if every candidate tag were unreferenced
+    unreferenced = len(_CELL_OR_ROW_TAG.findall(xml)) - len(refs)
+    if _rectangle(rows, columns, unreferenced) > limit:
+        raise package.fail(f"{path}: more than {limit} cells: refusing")
+
+
+def _tags_at_most(xml: bytes) -> int:
+    """At least the number of cell and row tags, counted fast: each such tag is ``<c``
+    or ``<row``, or has ``:c`` or ``:row`` right after its prefix."""
+    return sum(map(xml.count, _TAG_STARTS))
+
+
+def _rectangle(rows: int, columns: int, unreferenced: int) -> int:
+    extra = max(0, unreferenced)
+    return (rows + extra) * (columns + extra)
 
 
 def _column_number(letters: bytes) -> int:
