@@ -91,6 +91,7 @@ class Pipeline:
         self._rows = parse_cache.RowMemo()  # cached rows decoded once, shared by the lists
         self._stored: dict[str, bytes | str] = {}  # the batch's cached results, as stored
         self._snapshots: list[dict[str, Any]] = []  # the batch's snapshot rows
+        self._parsed: list[tuple[str, ParsedListing | ParseError, bytes]] = []  # to cache
 
     def rebuild(self, progress: Progress | None = None) -> Report:
         """Drop everything derived and replay the whole archive."""
@@ -189,7 +190,7 @@ class Pipeline:
         seen = writer.known_event_ids(session)
         shas = {obs.sha256 for obs in batch if is_list(obs)}
         self._stored = parse_cache.fetch(session, shas, PARSER_VERSION)
-        self._snapshots = []
+        self._snapshots, self._parsed = [], []
         events = writer.next_seq(session, writer.EventModel)
         rows: list[tuple[Any, ...]] = []
         for obs in batch:
@@ -205,6 +206,7 @@ class Pipeline:
                 progress(report.processed, total, _name(obs))
         writer.insert_events(session, rows)
         writer.insert_snapshots(session, self._snapshots)
+        parse_cache.save_many(session, PARSER_VERSION, self._parsed)
         self._record_ids(state)
         return state
 
@@ -343,11 +345,8 @@ class Pipeline:
         result, blob = self._stream.get(sha) if sha in self._stream else self._parse_now(obs)
         if isinstance(result, ParseError) and result.reason.startswith(UNREADABLE):
             return result  # an archive fault says nothing about the bytes: not cached
-        parse_cache.save(session, sha, PARSER_VERSION, result, blob)
-        if isinstance(result, ParseError):
-            self._stored[sha] = result.reason
-        elif blob is not None:
-            self._stored[sha] = blob
+        self._parsed.append((sha, result, blob or b""))
+        self._stored[sha] = result.reason if isinstance(result, ParseError) else blob or b""
         return result
 
     def _cached(self, obs: Observation) -> ParsedListing | ParseError | None:

@@ -10,15 +10,16 @@ import json
 import zlib
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 
 from common.hashing import canonical_json
 from parsers.errors import ParseError
 from parsers.records import ListingRow, ParsedListing
 from store.models import ParsedListingModel as Model
+from store.writer import bulk_insert
 
 ROW_FIELDS = tuple(f.name for f in dataclasses.fields(ListingRow))
 SIGNED, FLAGS = ROW_FIELDS.index("signed"), ROW_FIELDS.index("flags")
@@ -28,7 +29,7 @@ CHUNK = 500
 Cached = ParsedListing | str
 
 
-MEMO_LIMIT = 50_000  # rows remembered by a RowMemo before it starts afresh
+MEMO_LIMIT = 5_000  # rows remembered by a RowMemo before it starts afresh (a few lists)
 
 
 class RowMemo(dict[tuple[Any, ...], ListingRow]):
@@ -130,26 +131,26 @@ def read(stored: bytes | str, memo: RowMemo | None = None) -> Cached | None:
         return None
 
 
-def save(
-    session: Session,
-    sha: str,
-    version: str,
-    parsed: ParsedListing | ParseError,
-    blob: bytes | None = None,
+def save_many(
+    session: Session, version: str, results: list[tuple[str, ParsedListing | ParseError, bytes]]
 ) -> None:
-    """Keep a file's parse result (replacing one from another parser version);
-    ``blob``: the list's :func:`encode` form, when the caller has it already."""
-    values: dict[str, Any] = {"parser_version": version, "kind": None, "row_count": None}
-    values["newest_signed"] = None
+    """Keep files' parse results ``(sha256, result, encoded list or b"")``, replacing
+    those from another parser version (a batch's at once)."""
+    unique = {sha: (parsed, blob) for sha, parsed, blob in results}
+    shas = sorted(unique)
+    for start in range(0, len(shas), CHUNK):
+        session.execute(delete(Model).where(Model.sha256.in_(shas[start : start + CHUNK])))
+    rows = [(sha, version, *_values(*unique[sha])) for sha in shas]
+    bulk_insert(session, cast(Table, Model.__table__), COLUMNS, rows)
+
+
+COLUMNS = ("sha256", "parser_version", "kind", "row_count", "newest_signed", "error", "data")
+
+
+def _values(parsed: ParsedListing | ParseError, blob: bytes) -> tuple[Any, ...]:
+    """kind, row_count, newest_signed, error, data (COLUMNS after the key and version)."""
     if isinstance(parsed, ParseError):
-        values |= {"error": parsed.reason, "data": None}
-    else:
-        newest = parsed.newest_signed
-        values |= {"error": None, "data": blob or encode(parsed), "kind": parsed.kind}
-        values |= {"row_count": len(parsed.rows), "newest_signed": newest and newest.isoformat()}
-    row = session.get(Model, sha)
-    if row is None:
-        session.add(Model(sha256=sha, **values))
-    else:
-        for name, value in values.items():
-            setattr(row, name, value)
+        return None, None, None, parsed.reason, None
+    newest = parsed.newest_signed
+    data = blob or encode(parsed)
+    return parsed.kind, len(parsed.rows), newest and newest.isoformat(), None, data
