@@ -91,7 +91,7 @@ class Pipeline:
         self._rows = parse_cache.RowMemo()  # cached rows decoded once, shared by the lists
         self._stored: dict[str, bytes | str] = {}  # the batch's cached results, as stored
         self._snapshots: list[dict[str, Any]] = []  # the batch's snapshot rows
-        self._parsed: list[tuple[str, ParsedListing | ParseError, bytes]] = []  # to cache
+        self._parsed: list[parse_cache.CacheRow] = []  # the batch's new parse cache rows
 
     def rebuild(self, progress: Progress | None = None) -> Report:
         """Drop everything derived and replay the whole archive."""
@@ -206,7 +206,7 @@ class Pipeline:
                 progress(report.processed, total, _name(obs))
         writer.insert_events(session, rows)
         writer.insert_snapshots(session, self._snapshots)
-        parse_cache.save_many(session, PARSER_VERSION, self._parsed)
+        parse_cache.save_many(session, self._parsed)
         self._record_ids(state)
         return state
 
@@ -345,8 +345,9 @@ class Pipeline:
         result, blob = self._stream.get(sha) if sha in self._stream else self._parse_now(obs)
         if isinstance(result, ParseError) and result.reason.startswith(UNREADABLE):
             return result  # an archive fault says nothing about the bytes: not cached
-        self._parsed.append((sha, result, blob or b""))
-        self._stored[sha] = result.reason if isinstance(result, ParseError) else blob or b""
+        row = parse_cache.cache_row(sha, PARSER_VERSION, result, blob)
+        self._parsed.append(row)
+        self._stored[sha] = row.stored
         return result
 
     def _cached(self, obs: Observation) -> ParsedListing | ParseError | None:

@@ -10,7 +10,7 @@ import json
 import zlib
 from collections.abc import Iterable
 from datetime import date
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
@@ -131,26 +131,42 @@ def read(stored: bytes | str, memo: RowMemo | None = None) -> Cached | None:
         return None
 
 
-def save_many(
-    session: Session, version: str, results: list[tuple[str, ParsedListing | ParseError, bytes]]
-) -> None:
-    """Keep files' parse results ``(sha256, result, encoded list or b"")``, replacing
-    those from another parser version (a batch's at once)."""
-    unique = {sha: (parsed, blob) for sha, parsed, blob in results}
+class CacheRow(NamedTuple):
+    """One file's row of the parse cache (its fields are the table's columns)."""
+
+    sha256: str
+    parser_version: str
+    kind: str | None
+    row_count: int | None
+    newest_signed: str | None
+    error: str | None
+    data: bytes | None
+
+    @property
+    def stored(self) -> bytes | str:
+        """What :func:`fetch` gives for it: the encoded list, or why it is unreadable."""
+        return self.data if self.data is not None else self.error or "unreadable"
+
+
+def cache_row(
+    sha: str, version: str, parsed: ParsedListing | ParseError, blob: bytes | None
+) -> CacheRow:
+    """A file's parse result as a row of the cache; ``blob``: the list's :func:`encode`
+    form, when the caller has it already."""
+    if isinstance(parsed, ParseError):
+        return CacheRow(sha, version, None, None, None, parsed.reason, None)
+    signed = parsed.newest_signed
+    newest = signed.isoformat() if signed else None
+    data = blob or encode(parsed)
+    return CacheRow(sha, version, parsed.kind, len(parsed.rows), newest, None, data)
+
+
+def save_many(session: Session, rows: list[CacheRow]) -> None:
+    """Keep rows made by :func:`cache_row`, replacing those of the same files (from
+    another parser version): a batch's at once."""
+    unique = {row.sha256: row for row in rows}
     shas = sorted(unique)
     for start in range(0, len(shas), CHUNK):
         session.execute(delete(Model).where(Model.sha256.in_(shas[start : start + CHUNK])))
-    rows = [(sha, version, *_values(*unique[sha])) for sha in shas]
-    bulk_insert(session, cast(Table, Model.__table__), COLUMNS, rows)
-
-
-COLUMNS = ("sha256", "parser_version", "kind", "row_count", "newest_signed", "error", "data")
-
-
-def _values(parsed: ParsedListing | ParseError, blob: bytes) -> tuple[Any, ...]:
-    """kind, row_count, newest_signed, error, data (COLUMNS after the key and version)."""
-    if isinstance(parsed, ParseError):
-        return None, None, None, parsed.reason, None
-    newest = parsed.newest_signed
-    data = blob or encode(parsed)
-    return parsed.kind, len(parsed.rows), newest and newest.isoformat(), None, data
+    table = cast(Table, Model.__table__)
+    bulk_insert(session, table, CacheRow._fields, [tuple(unique[sha]) for sha in shas])
