@@ -114,3 +114,36 @@ def test_the_parse_stream_gives_what_parsing_one_by_one_gives_and_names_archive_
     changed = parse_file(("0" * 64, str(files[0]), files[0].name))
     assert isinstance(missing, ParseError) and missing.reason.startswith(UNREADABLE)
     assert isinstance(changed, ParseError) and "no longer match" in changed.reason
+
+
+@settings(max_examples=100, deadline=None)
+@given(listings, listings)
+def test_lists_read_through_one_memo_read_back_equal_and_share_equal_rows(
+    first: ParsedListing, second: ParsedListing
+) -> None:
+    memo = parse_cache.RowMemo()
+    one = parse_cache.decode(parse_cache.encode(first), memo)
+    two = parse_cache.decode(parse_cache.encode(second), memo)
+    assert (one, two) == (first, second)
+    mine = {id(row) for row in one.rows}
+    assert all(id(row) in mine for row in two.rows if row in one.rows)
+
+
+def test_a_result_cached_again_replaces_the_one_of_another_parser_version(db_url: str) -> None:
+    from store.db import open_engine, transaction
+
+    listing = ParsedListing(kind="pending", rows=(), columns=("STATE",))
+    engine = open_engine(db_url)
+    try:
+        with transaction(engine) as session:
+            old = parse_cache.cache_row("a" * 64, "old", ParseError("x.xlsx", "no sheet"), None)
+            parse_cache.save_many(session, [old])
+            assert parse_cache.fetch(session, ["a" * 64], "old") == {"a" * 64: "no sheet"}
+            new = parse_cache.cache_row("a" * 64, "new", listing, None)
+            parse_cache.save_many(session, [new, new])
+            assert parse_cache.fetch(session, ["a" * 64], "old") == {}
+            stored = parse_cache.fetch(session, ["a" * 64, "b" * 64], "new")
+        assert list(stored) == ["a" * 64]
+        assert parse_cache.read(stored["a" * 64]) == listing
+    finally:
+        engine.dispose()
