@@ -45,9 +45,9 @@ def detect(
     listed = {k: e for k, e in previous.entries.items() if e.status in LISTED}
     rows = _first_rows(listing.rows, ids)
     arriving = [_row_label(k, *rows[k]) for k in sorted(rows.keys() - listed.keys())]
-    leaving = [_entry_label(listed[k], state) for k in sorted(listed.keys() - rows.keys())]
-    if not arriving and not leaving:  # nothing to pair: the usual capture
+    if not arriving:  # a relabel and a duplicate both need an arriving agreement
         return Relabels(state, ids, [])
+    leaving = [_entry_label(listed[k], state) for k in sorted(listed.keys() - rows.keys())]
     present = set(ids)
     listed_agencies = {e.agency_id for e in listed.values()}
     renamed: dict[str, str] = {}
