@@ -97,3 +97,21 @@ def test_each_command_is_found_in_the_module_the_lazy_group_names() -> None:
         command = root.get_command(ctx, name)
         assert command is not None and command.callback is not None, name
         assert command.callback.__module__ == module, name
+
+
+def test_a_command_that_fetches_nothing_does_not_load_the_http_client() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, click\n"
+        "from ice287g.cli import cli\n"
+        "ctx = click.Context(cli)\n"
+        "for name in ('rebuild', 'status', 'changes', 'import'):\n"
+        "    cli.get_command(ctx, name)\n"
+        "print(sorted(m for m in ('httpx', 'apscheduler') if m in sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.strip() == "[]"
