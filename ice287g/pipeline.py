@@ -133,9 +133,7 @@ class Pipeline:
                 if observations:
                     self._keep(session, state, observations[-1])
             finally:
-                self._stream.close()
-                self._recent.clear()
-                self._rows.clear()
+                self._finish()
 
     def _run(self, todo: list[Observation], report: Report, progress: Progress | None) -> None:
         """Diff ``todo`` in observed order while worker processes parse the files ahead
@@ -156,9 +154,14 @@ class Pipeline:
                     state = self._batch(session, state, batch, report, progress, len(todo))
                     self._keep(session, state, batch[-1])
         finally:
-            self._stream.close()
-            self._recent.clear()
-            self._rows.clear()
+            self._finish()
+
+    def _finish(self) -> None:
+        """Stop the parse workers and drop what the pass held in memory."""
+        self._stream.close()
+        self._recent.clear()
+        self._rows.clear()
+        self._stored = {}
 
     def _parse_stream(self, session: Session, todo: list[Observation]) -> ParseStream:
         """The list files this pass must parse: neither handed over nor cached."""
