@@ -116,8 +116,14 @@ def fetch(session: Session, shas: Iterable[str], version: str) -> dict[str, byte
             Model.sha256.in_(wanted[start : start + CHUNK]), Model.parser_version == version
         )
         for sha, error, data in session.execute(query):
-            found[sha] = data if error is None and data is not None else error or "unreadable"
+            found[sha] = _stored(error, data)
     return found
+
+
+def _stored(error: str | None, data: bytes | None) -> bytes | str:
+    """A cache row's result as :func:`fetch` gives it: the encoded list, or why the
+    file cannot be read."""
+    return data if error is None and data is not None else error or "unreadable"
 
 
 def read(stored: bytes | str, memo: RowMemo | None = None) -> Cached | None:
@@ -144,8 +150,8 @@ class CacheRow(NamedTuple):
 
     @property
     def stored(self) -> bytes | str:
-        """What :func:`fetch` gives for it: the encoded list, or why it is unreadable."""
-        return self.data if self.data is not None else self.error or "unreadable"
+        """What :func:`fetch` gives for it."""
+        return _stored(self.error, self.data)
 
 
 def cache_row(
