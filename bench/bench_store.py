@@ -115,7 +115,7 @@ def end_to_end(corpus: Path, tmp: Path) -> dict[str, Any]:
     base = ["--config", str(config), "--db", f"sqlite:///{db}", "--snapshots", str(tmp / "arch")]
     sheets = str(corpus / "ice-sheets")
     found: dict[str, Any] = {"openpyxl": child([sheets], script=OPENPYXL_READER)}
-    found["import"] = child([*base, "import", str(corpus / "ice-sheets")])
+    found["import"] = child([*base, "import", sheets])
     found["db_mb"], found["archive_mb"] = db_size_mb(db), tree_mb(tmp / "arch" / "objects")
     found["rebuild"] = child([*base, "rebuild"])
     found["run_first"], found["run_again"] = live_passes(base, corpus)

@@ -305,7 +305,7 @@ class Pipeline:
         listing: ParsedListing | None,
     ) -> dict[str, Any]:
         """The snapshot's row (inserted with the batch's others)."""
-        path = self.archive.find(obs.sha256, obs.suffix)
+        path = self.archive.find(obs.sha256)
         return dict(
             id=obs.snapshot_id,
             seq=seq,

@@ -90,14 +90,11 @@ class Archive:
             atomic_write(path, data)
         return sha, path
 
-    def find(self, sha256: str, suffix: str = "") -> Path | None:
-        """The stored file for a hash: under ``suffix`` (the one it was observed with)
-        if there, else whatever suffix it was stored under (the first in name order)."""
-        hinted = self.object_path(sha256, suffix)
-        if suffix and hinted.is_file():
-            return hinted
-        for other in SUFFIXES:
-            path = self.object_path(sha256, other)
+    def find(self, sha256: str) -> Path | None:
+        """The stored file for a hash, whatever suffix it was stored under (the first
+        of SUFFIXES, in name order)."""
+        for suffix in SUFFIXES:
+            path = self.object_path(sha256, suffix)
             if path.is_file():
                 return path
         return None
