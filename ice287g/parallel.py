@@ -18,6 +18,9 @@ from store.parsed import encode
 Parsed = ParsedListing | ParseError
 Encoded = tuple[Parsed, bytes | None]  # a result and its parse-cache form (None: an error)
 MIN_FOR_WORKERS = 8
+# Results held ahead of the diff, per worker: enough that the workers keep parsing
+# through a run of captures the diff is slow on (a list read is at most a few hundred KB).
+WINDOW_PER_WORKER = 8
 UNREADABLE = "archive object unreadable"
 
 
@@ -89,7 +92,7 @@ class ParseStream:
         self._todo = deque(jobs)
         self._jobs = {job[0]: job for job in jobs}
         self._futures: dict[str, Future[Encoded]] = {}
-        self._window = window or 2 * workers + 2
+        self._window = window or WINDOW_PER_WORKER * workers
         use_pool = workers >= 2 and len(jobs) >= MIN_FOR_WORKERS
         self._pool = ProcessPoolExecutor(max_workers=workers) if use_pool else None
 

@@ -10,6 +10,7 @@ import json
 import zlib
 from collections.abc import Iterable
 from datetime import date
+from operator import attrgetter
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, delete, select
@@ -23,6 +24,7 @@ from store.writer import bulk_insert
 
 ROW_FIELDS = tuple(f.name for f in dataclasses.fields(ListingRow))
 SIGNED, FLAGS = ROW_FIELDS.index("signed"), ROW_FIELDS.index("flags")
+_ROW_VALUES = attrgetter(*ROW_FIELDS)
 CHUNK = 500
 
 # A cached result: the parsed list, or the reason the file cannot be read.
@@ -53,10 +55,10 @@ def encode(listing: ParsedListing) -> bytes:
     """A parsed list as compressed canonical JSON (rows as arrays, ROW_FIELDS order)."""
     rows = []
     for row in listing.rows:
-        values = [getattr(row, name) for name in ROW_FIELDS]
-        values[SIGNED] = row.signed.isoformat() if row.signed else None
-        values[FLAGS] = list(row.flags)
-        rows.append(values)
+        values = list(_ROW_VALUES(row))
+        if row.signed is not None:
+            values[SIGNED] = row.signed.isoformat()
+        rows.append(values)  # flags: a tuple, written as a JSON array
     data = {
         "kind": listing.kind,
         "columns": list(listing.columns),
