@@ -6,17 +6,15 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import deque
-from collections.abc import Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
-from parsers.detect import parse_listing
+from parsers.detect import PARSER_VERSION, parse_listing
 from parsers.errors import ParseError
 from parsers.records import ParsedListing
-from store.parsed import encode
+from store.parsed import CacheRow, cache_row
 
 Parsed = ParsedListing | ParseError
-Encoded = tuple[Parsed, bytes | None]  # a result and its parse-cache form (None: an error)
 MIN_FOR_WORKERS = 8
 # Results held ahead of the diff, per worker: enough that the workers keep parsing
 # through a run of captures the diff is slow on (a list read is at most a few hundred KB).
@@ -32,26 +30,8 @@ def parse_one(data: bytes, name: str) -> Parsed:
         return exc
 
 
-def _parse_item(item: tuple[str, bytes, str]) -> tuple[str, Parsed]:
-    sha, data, name = item
-    return sha, parse_one(data, name)
-
-
 def default_workers() -> int:
     return min(os.cpu_count() or 1, 4)
-
-
-def parse_many(
-    items: Iterable[tuple[str, bytes, str]], workers: int | None = None
-) -> dict[str, Parsed]:
-    """Parse ``(sha256, bytes, name)`` items; one result per distinct sha256."""
-    unique = {sha: (sha, data, name) for sha, data, name in items}
-    jobs = list(unique.values())
-    workers = workers or default_workers()
-    if workers < 2 or len(jobs) < MIN_FOR_WORKERS:
-        return dict(map(_parse_item, jobs))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return dict(pool.map(_parse_item, jobs, chunksize=4))
 
 
 def parse_file(item: tuple[str, str, str]) -> Parsed:
@@ -68,16 +48,17 @@ def parse_file(item: tuple[str, str, str]) -> Parsed:
     return parse_one(data, name)
 
 
-def parse_and_encode(item: tuple[str, str, str]) -> Encoded:
-    """``parse_file`` and the parse cache's form of a list read (made where the file is
-    parsed, in a worker, not by the diff that waits for it)."""
+def parse_to_cache(item: tuple[str, str, str]) -> CacheRow:
+    """``parse_file``'s result as its row of the parse cache (made where the file is
+    parsed, in a worker, not by the diff that waits for it; the diff reads the list
+    back from that row, as it reads a list parsed before)."""
     parsed = parse_file(item)
-    return parsed, encode(parsed) if isinstance(parsed, ParsedListing) else None
+    return cache_row(item[0], PARSER_VERSION, parsed)
 
 
 class ParseStream:
     """Parses stored files in worker processes ahead of the one who consumes them in
-    order (the diff), each list with its cache form, at most ``window`` files in
+    order (the diff), each into its parse cache row, at most ``window`` files in
     flight, so both cores work and the memory held does not grow with the number of
     files. ``jobs`` are distinct ``(sha256, path, name)`` in the order they will be
     asked for."""
@@ -91,7 +72,7 @@ class ParseStream:
         workers = workers or default_workers()
         self._todo = deque(jobs)
         self._jobs = {job[0]: job for job in jobs}
-        self._futures: dict[str, Future[Encoded]] = {}
+        self._futures: dict[str, Future[CacheRow]] = {}
         self._window = window or WINDOW_PER_WORKER * workers
         use_pool = workers >= 2 and len(jobs) >= MIN_FOR_WORKERS
         self._pool = ProcessPoolExecutor(max_workers=workers) if use_pool else None
@@ -99,12 +80,11 @@ class ParseStream:
     def __contains__(self, sha: str) -> bool:
         return sha in self._jobs
 
-    def get(self, sha: str) -> Encoded:
-        """The parse result of one of the jobs, and its cache form (each is asked for
-        once)."""
+    def get(self, sha: str) -> CacheRow:
+        """The parse cache row of one of the jobs (each is asked for once)."""
         job = self._jobs.pop(sha)
         if self._pool is None:
-            return parse_and_encode(job)
+            return parse_to_cache(job)
         while sha not in self._futures and self._todo:
             self._submit()
         self._fill()
@@ -113,7 +93,7 @@ class ParseStream:
     def _submit(self) -> None:
         assert self._pool is not None
         job = self._todo.popleft()
-        self._futures[job[0]] = self._pool.submit(parse_and_encode, job)
+        self._futures[job[0]] = self._pool.submit(parse_to_cache, job)
 
     def _fill(self) -> None:
         while self._todo and len(self._futures) < self._window:

@@ -26,7 +26,7 @@ from diffs.identity import alias_key
 from diffs.moa_reviewed import ReviewedDocument, merge_reviewed
 from diffs.moa_rules import apply_moa
 from diffs.state import ProgramState
-from ice287g.parallel import UNREADABLE, Encoded, ParseStream, parse_and_encode
+from ice287g.parallel import UNREADABLE, ParseStream, parse_to_cache
 from parsers.detect import PARSER_VERSION
 from parsers.errors import ParseError
 from parsers.ocr import Ocr
@@ -230,7 +230,7 @@ class Pipeline:
         if not is_list(obs):
             self._snapshots.append(self._snapshot_row(obs, seq, "stored", None, None))
             return state, None
-        parsed = self._parse(session, obs)
+        parsed = self._parse(obs)
         ref = _ref(obs, parsed)
         if isinstance(parsed, ParseError):
             outcome = reject(
@@ -326,7 +326,7 @@ class Pipeline:
             note=None,
         )
 
-    def _parse(self, session: Session, obs: Observation) -> ParsedListing | ParseError:
+    def _parse(self, obs: Observation) -> ParsedListing | ParseError:
         """A list file's parse result: from memory (a content just seen), the parse
         cache, or the parse stream."""
         sha = obs.sha256
@@ -335,22 +335,25 @@ class Pipeline:
             return self._recent[sha]
         result = self._cached(obs)
         if result is None:
-            result = self._fresh(session, obs)
+            result = self._fresh(obs)
         self._recent[sha] = result
         if len(self._recent) > RECENT:
             self._recent.popitem(last=False)
         return result
 
-    def _fresh(self, session: Session, obs: Observation) -> ParsedListing | ParseError:
-        """A file parsed (by the stream, or now), kept in the parse cache and in the
-        batch's stored results (a later capture of the same bytes is read, not parsed)."""
+    def _fresh(self, obs: Observation) -> ParsedListing | ParseError:
+        """A file parsed (by the stream, or now) into its parse cache row, kept in the
+        cache and in the batch's stored results, and read back from that row as a list
+        parsed before is (a later capture of the same bytes is read, not parsed)."""
         sha = obs.sha256
-        result, blob = self._stream.get(sha) if sha in self._stream else self._parse_now(obs)
-        if isinstance(result, ParseError) and result.reason.startswith(UNREADABLE):
-            return result  # an archive fault says nothing about the bytes: not cached
-        row = parse_cache.cache_row(sha, PARSER_VERSION, result, blob)
+        row = self._stream.get(sha) if sha in self._stream else self._parse_now(obs)
+        if row.error is not None and row.error.startswith(UNREADABLE):
+            return ParseError(_name(obs), row.error)  # an archive fault: not cached
         self._parsed.append(row)
         self._stored[sha] = row.stored
+        result = self._cached(obs)
+        if result is None:
+            raise AssertionError(f"a parse cache row just made for {sha} does not read back")
         return result
 
     def _cached(self, obs: Observation) -> ParsedListing | ParseError | None:
@@ -360,9 +363,9 @@ class Pipeline:
             return ParseError(_name(obs), cached)
         return cached
 
-    def _parse_now(self, obs: Observation) -> Encoded:
+    def _parse_now(self, obs: Observation) -> parse_cache.CacheRow:
         path = self.archive.find(obs.sha256)
-        return parse_and_encode((obs.sha256, str(path) if path else "", _name(obs)))
+        return parse_to_cache((obs.sha256, str(path) if path else "", _name(obs)))
 
     def _warnings(self, report: Report, obs: Observation) -> None:
         """What the parser noticed in a list (repeated rows that disagree, rows

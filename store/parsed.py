@@ -156,16 +156,13 @@ class CacheRow(NamedTuple):
         return _stored(self.error, self.data)
 
 
-def cache_row(
-    sha: str, version: str, parsed: ParsedListing | ParseError, blob: bytes | None
-) -> CacheRow:
-    """A file's parse result as a row of the cache; ``blob``: the list's :func:`encode`
-    form, when the caller has it already."""
+def cache_row(sha: str, version: str, parsed: ParsedListing | ParseError) -> CacheRow:
+    """A file's parse result as a row of the cache."""
     if isinstance(parsed, ParseError):
         return CacheRow(sha, version, None, None, None, parsed.reason, None)
     signed = parsed.newest_signed
     newest = signed.isoformat() if signed else None
-    data = blob or encode(parsed)
+    data = encode(parsed)
     return CacheRow(sha, version, parsed.kind, len(parsed.rows), newest, None, data)
 
 

@@ -105,9 +105,9 @@ def test_the_parse_stream_gives_what_parsing_one_by_one_gives_and_names_archive_
     finally:
         stream.close()
     expected = [parse_one(Path(path).read_bytes(), name) for _, path, name in jobs]
-    assert [repr(g) for g, _ in got] == [repr(e) for e in expected]
-    assert [repr(decode(b)) for g, b in got if b] == [
-        repr(e) for e in expected if isinstance(e, ParsedListing)
+    assert [row.sha256 for row in got] == [sha for sha, _, _ in jobs]
+    assert [repr(decode(row.data) if row.data else row.error) for row in got] == [
+        repr(e if isinstance(e, ParsedListing) else e.reason) for e in expected
     ]
     assert len(jobs) >= 8  # enough for the worker processes to be used
     missing = parse_file(("0" * 64, str(tmp_path / "gone.xlsx"), "gone.xlsx"))
@@ -136,10 +136,10 @@ def test_a_result_cached_again_replaces_the_one_of_another_parser_version(db_url
     engine = open_engine(db_url)
     try:
         with transaction(engine) as session:
-            old = parse_cache.cache_row("a" * 64, "old", ParseError("x.xlsx", "no sheet"), None)
+            old = parse_cache.cache_row("a" * 64, "old", ParseError("x.xlsx", "no sheet"))
             parse_cache.save_many(session, [old])
             assert parse_cache.fetch(session, ["a" * 64], "old") == {"a" * 64: "no sheet"}
-            new = parse_cache.cache_row("a" * 64, "new", listing, None)
+            new = parse_cache.cache_row("a" * 64, "new", listing)
             parse_cache.save_many(session, [new, new])
             assert parse_cache.fetch(session, ["a" * 64], "old") == {}
             stored = parse_cache.fetch(session, ["a" * 64, "b" * 64], "new")
