@@ -542,6 +542,26 @@ def test_a_title_merged_across_the_header_is_a_row_above_it() -> None:
     assert listing.warnings == ("sheet 'S': header found at row 2; rows above it ignored",)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "August 5, 2025",
+        "8/5/25",
+        "2025-08-05",
+        "2025/08/05",
+        "08/05/2025 12:00 AM",
+        "5-Aug-2025",
+        "05-Aug-25",
+        "Tuesday, August 5, 2025",
+        "8/5/2025.",
+    ],
+)
+def test_a_signed_date_written_as_text_is_read_and_its_text_kept(text: str) -> None:
+    listing = parse_listing_xlsx(_xlsx([HEADER, [*ROW, text, "link"]]))
+    (row,) = listing.rows
+    assert (row.signed, row.signed_raw, row.flags) == (date(2025, 8, 5), text, ())
+
+
 def test_new_and_empty_columns_between_known_ones_leave_the_rows_alone() -> None:
     header = ["STATE", "Region", "LAW ENFORCEMENT AGENCY", None, "Notes", "SUPPORT TYPE"]
     rows: list[Sequence[object]] = [
