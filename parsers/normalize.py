@@ -197,8 +197,16 @@ def _agency_key(name: str) -> str:
 
 
 EXCEL_EPOCH = date(1899, 12, 30)
-_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{2}|\d{4})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+# A time of day after a date (``8/5/2025 12:00 AM``) is not part of it.
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:\s*[AP]\.?M\.?)?)?"
+_NUMERIC_DATE = re.compile(rf"^(\d{{1,2}})[/\-.](\d{{1,2}})[/\-.](\d{{2}}|\d{{4}}){_TIME}$", re.I)
+# Year first, with one separator throughout: 2025-08-05, 2025/08/05, 2025.08.05.
+_ISO_DATE = re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T].*)?$")
+# Written dates, the month by name: August 5, 2025 / 5 August 2025 / 05-Aug-25 (Excel's
+# d-mmm-yy), after any weekday (Tuesday, August 5, 2025: Excel's long date).
+_WEEKDAY = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.I)
+_MONTH_FIRST = re.compile(r"([A-Za-z]+)\.?[\s\-/]+(\d{1,2})(?:st|nd|rd|th)?,?[\s\-/]+(\d{4}|\d{2})")
+_DAY_FIRST = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[\s\-/]+([A-Za-z]+)\.?,?[\s\-/]+(\d{4}|\d{2})")
 MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December",
@@ -284,10 +292,11 @@ def _date_with_year_check(
 
 
 def _parse_date_text(text: str) -> tuple[date | None, tuple[str, ...]]:
+    text = text.rstrip(".,;")  # punctuation after a date is not part of it
     if re.fullmatch(r"\d+(\.\d+)?", text) and len(text) <= 7:
         return _serial(float(text))
     if m := _ISO_DATE.match(text):
-        return _date_with_year_check(int(m[1]), int(m[2]), int(m[3]), (), len(m[1]) <= 2)
+        return _date_with_year_check(int(m[1]), int(m[3]), int(m[4]), ())
     if m := _NUMERIC_DATE.match(text):
         return _date_with_year_check(int(m[3]), int(m[1]), int(m[2]), (), len(m[3]) <= 2)
     if run := _split_run(text):
@@ -296,16 +305,11 @@ def _parse_date_text(text: str) -> tuple[date | None, tuple[str, ...]]:
 
 
 def _parse_written_date(text: str) -> tuple[date | None, tuple[str, ...]]:
-    m = re.fullmatch(r"([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", text)
-    if m:
-        month = _month_number(m[1])
-        if month:
-            return _date_with_year_check(int(m[3]), month, int(m[2]), ())
-    m = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})", text)
-    if m:
-        month = _month_number(m[2])
-        if month:
-            return _date_with_year_check(int(m[3]), month, int(m[1]), ())
+    text = _WEEKDAY.sub("", text, count=1)
+    if (m := _MONTH_FIRST.fullmatch(text)) and (month := _month_number(m[1])):
+        return _date_with_year_check(int(m[3]), month, int(m[2]), (), len(m[3]) <= 2)
+    if (m := _DAY_FIRST.fullmatch(text)) and (month := _month_number(m[2])):
+        return _date_with_year_check(int(m[3]), month, int(m[1]), (), len(m[3]) <= 2)
     return None, ("signed_unparsed",)
 
 

@@ -16,6 +16,18 @@ from operator import itemgetter
 from typing import TypeAlias
 
 from parsers.errors import ParseError
+from parsers.listing_header import (
+    AGENCY,
+    AGENCY_HEADERS,
+    CANONICAL_COLUMNS,
+    MOA,
+    SIGNED,
+    STATE,
+    SUPPORT,
+    column_letter,
+    header_name,
+    read_header_row,
+)
 from parsers.normalize import (
     agency_key,
     agency_type,
@@ -28,52 +40,12 @@ from parsers.normalize import (
 from parsers.records import ListingRow, ListKind, ParsedListing
 from parsers.xlsx import CellValue, Sheet, read_workbook
 
-STATE, AGENCY, TYPE, COUNTY = "STATE", "AGENCY", "TYPE", "COUNTY"
-SUPPORT, SIGNED, MOA, ADDENDUM = "SUPPORT TYPE", "SIGNED", "MOA", "ADDENDUM"
-CANONICAL_COLUMNS = (STATE, AGENCY, TYPE, COUNTY, SUPPORT, SIGNED, MOA, ADDENDUM)
-
-_ALIASES: dict[str, tuple[str, ...]] = {
-    STATE: ("STATE", "STATE NAME", "ST"),
-    AGENCY: (
-        "LAW ENFORCEMENT AGENCY",
-        "LAW ENFORCEMENT AGENCY NAME",
-        "AGENCY",
-        "AGENCY NAME",
-        "LEA",
-        "PARTICIPATING AGENCY",
-    ),
-    TYPE: ("TYPE", "AGENCY TYPE", "LEA TYPE", "JURISDICTION TYPE"),
-    COUNTY: ("COUNTY", "COUNTY NAME", "PARISH", "COUNTY/PARISH", "COUNTY OR PARISH"),
-    SUPPORT: (
-        "SUPPORT TYPE",
-        "SUPPORT",
-        "MODEL",
-        "SUPPORT MODEL",
-        "287(G) MODEL",
-        "TYPE OF SUPPORT",
-    ),
-    SIGNED: (
-        "SIGNED",
-        "DATE SIGNED",
-        "SIGNED DATE",
-        "SIGNATURE DATE",
-        "MOA SIGNED",
-        "DATE MOA SIGNED",
-    ),
-    MOA: ("MOA", "MOA LINK", "MEMORANDUM OF AGREEMENT"),
-    ADDENDUM: ("ADDENDUM", "ADDENDUM LINK", "ADDENDA", "ADDENDUMS", "MOA ADDENDUM"),
-}
-HEADER_NAMES: dict[str, str] = {
-    alias: name for name, aliases in _ALIASES.items() for alias in aliases
-}
-
 HEADER_SCAN_ROWS = 20
 _REQUIRED = (STATE, AGENCY, SUPPORT)
 _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 _PENDING_LINK = re.compile(r"^(link\s*)?pending$", re.IGNORECASE)
 _OLDEST_PLAUSIBLE = date(1995, 1, 1)
 _LISTED_ROWS = 10
-_AGENCY_HEADERS = frozenset(_ALIASES[AGENCY])
 # What a cell gives is a pure function of its value, memoised: the lists repeat states,
 # models, types, dates and link texts, and the same agencies from one version of a list
 # to the next. Keys compare as dict keys do (1 == 1.0, read alike), bools are read as
@@ -85,25 +57,6 @@ _Signed: TypeAlias = tuple[date | None, str | None, tuple[str, ...]]
 
 
 # --------------------------------------------------------------------------- header
-
-
-def header_name(value: object) -> str | None:
-    """Canonical column name of a header cell (``'LAW ENFORCEMENT AGENCY '`` -> AGENCY)."""
-    return HEADER_NAMES.get(_header_text(value))
-
-
-def _header_text(value: object) -> str:
-    text = clean_text(value).upper().replace("_", " ").strip(" :*.#")
-    return " ".join(text.split())
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 @dataclass
@@ -122,24 +75,8 @@ class _Header:
 
 
 def _read_header(sheet: Sheet, row: int) -> _Header:
-    names: list[str] = []
-    positions: dict[str, int] = {}
-    notes: list[str] = []
-    for column, value in enumerate(sheet.rows[row]):
-        text = _header_text(value)
-        if not text:
-            continue
-        name = HEADER_NAMES.get(text)
-        letter = _column_letter(column)
-        if name is None:
-            notes.append(f"unknown column {text!r} (column {letter})")
-            name = text
-        elif name in positions:
-            notes.append(f"duplicate column {name!r} (column {letter}) ignored")
-        else:
-            positions[name] = column
-        names.append(name)
-    return _Header(sheet, row, tuple(names), positions, notes)
+    cells = read_header_row(sheet.rows[row])
+    return _Header(sheet, row, cells.columns, cells.positions, cells.notes)
 
 
 def _find_header(sheet: Sheet) -> _Header | None:
@@ -165,9 +102,11 @@ def _describe_sheet(sheet: Sheet) -> str:
 
 
 def _choose_sheet(sheets: list[Sheet], source: str) -> tuple[_Header, list[str]]:
-    """The first sheet with a complete agency-list header, and notes on the others."""
+    """The first visible sheet with a complete agency-list header (else the first hidden
+    one: a hidden sheet is a working or old copy), and notes on the others."""
     headers = [_find_header(sheet) for sheet in sheets]
-    chosen = next((h for h in headers if h is not None and h.complete), None)
+    complete = sorted((h for h in headers if h is not None and h.complete), key=_is_hidden)
+    chosen = complete[0] if complete else None
     if chosen is None:
         partial = next((h for h in headers if h is not None), None)
         seen = (
@@ -180,6 +119,10 @@ def _choose_sheet(sheets: list[Sheet], source: str) -> tuple[_Header, list[str]]
     return chosen, [
         note for sheet, note in zip(sheets, notes, strict=True) if sheet is not chosen.sheet
     ]
+
+
+def _is_hidden(header: _Header) -> bool:
+    return header.sheet.hidden
 
 
 def _describe_partial(header: _Header) -> str:
@@ -245,6 +188,8 @@ class _RowReader:
         self.pick = itemgetter(*[column if column >= 0 else self.width - 1 for column in found])
         self.moa_links = _column_links(self.sheet, found[6])
         self.addendum_links = _column_links(self.sheet, found[7])
+        # a row repeating the header's own agency cell is the header again
+        self.agency_header = _cell_text(header.sheet.value(header.row, found[1])) or None
 
     def values(self, cells: list[CellValue]) -> tuple[CellValue, ...]:
         """The cells under the canonical columns, in CANONICAL_COLUMNS order."""
@@ -263,7 +208,7 @@ class _RowReader:
         values = self.values(cells)
         state_raw, state = _state_cell(values[0])
         agency, key, header_like = _agency_cell(values[1])
-        if not agency or header_like:
+        if not agency or header_like or agency == self.agency_header:
             skip = self._skip_reason(state_raw, state, agency, cells)
             if skip:
                 outcome.warnings.append(f"row {row + 1} skipped: {skip}")
@@ -334,7 +279,7 @@ def _state_cell(value: CellValue) -> tuple[str, str | None]:
 def _agency_cell(value: CellValue) -> tuple[str, str, bool]:
     """(name, identity key, whether it reads as the agency column's header)."""
     text = _cell_text(value)
-    return text, agency_key(text), text.upper() in _AGENCY_HEADERS
+    return text, agency_key(text), text.upper() in AGENCY_HEADERS
 
 
 @_memo
@@ -484,7 +429,7 @@ def _unnamed_column_notes(header: _Header) -> list[str]:
             if column not in named and not _is_blank(value):
                 counts[column] = counts.get(column, 0) + 1
     return [
-        f"data in unnamed column {_column_letter(column)} ({count} cell{'s' * (count > 1)}) ignored"
+        f"data in unnamed column {column_letter(column)} ({count} cell{'s' * (count > 1)}) ignored"
         for column, count in sorted(counts.items())
     ]
 

@@ -13,8 +13,11 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from parsers.errors import ParseError
+from parsers.listing_header import HEADER_NAMES, KEYWORDS
 from parsers.normalize import STATE_CODES
 from parsers.records import ListingRow, ParsedListing
 from parsers.xlsx_listing import decide_kind, header_name, parse_listing_xlsx
@@ -327,3 +330,251 @@ def test_not_an_xlsx_is_a_parse_error_naming_the_source() -> None:
     with pytest.raises(ParseError) as caught:
         parse_listing_xlsx(b"<html><body>404</body></html>", "participatingAgencies.xlsx")
     assert str(caught.value) == "participatingAgencies.xlsx: an HTML page, not an XLSX"
+
+
+# --------------------------------------------------------------------------- new shapes
+
+
+REWORDED = {
+    "Law Enforcement Agency (LEA)": "AGENCY",
+    "Name of Agency": "AGENCY",
+    "State/Territory": "STATE",
+    "Date of Signature": "SIGNED",
+    "MOA Signed Date": "SIGNED",
+    "Signed On": "SIGNED",
+    "287(g) Model Type": "SUPPORT TYPE",
+    "Support Type (Model)": "SUPPORT TYPE",
+    "County / Parish": "COUNTY",
+    "Link to MOA": "MOA",
+    "MOA Addendum Link": "ADDENDUM",
+    "Agency Type (County/Municipal)": "TYPE",
+    "Date (mm/dd/yyyy)": "SIGNED",
+    "Type of Agency": "TYPE",
+    "Name": "AGENCY",
+    "link": "MOA",
+}
+NOT_HEADERS = (
+    "Statement",  # words, not substrings: STATEMENT is not STATE
+    "Notes",
+    "Comments",
+    "Region",
+    "Date Added",  # a date of another event is not the signed date
+    "Application Date",
+    "MOA Expiration Date",
+    "Effective Date",
+    "Addendum Signed Date",  # the addendum's date: neither the addendum nor the MOA's date
+    "Signatory",
+    "St (2-letter)",  # ST is a state only alone
+    "Jurisdiction",
+    "Agency Website",  # an attribute the list does not carry
+    "ICE Field Office",
+    "Harris County Sheriff's Office",  # values of a list are never headers
+    "Alabama Law Enforcement Agency",
+    "Task Force Model",
+    "This sheet lists every agency with a signed agreement, by state and by model",
+)
+
+
+@pytest.mark.parametrize(("text", "name"), REWORDED.items())
+def test_a_header_written_in_other_words_is_recognised_by_its_words(text: str, name: str) -> None:
+    assert header_name(text) == name
+
+
+@pytest.mark.parametrize("text", NOT_HEADERS)
+def test_a_header_whose_words_name_no_column_stays_unknown(text: str) -> None:
+    assert header_name(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "why"),
+    [
+        ("MOA Addendum Link", "ADDENDUM", "ADDEND* before MOA and LINK"),
+        ("MOA Signed Date", "SIGNED", "a SIGN word before MOA"),
+        ("Date of Agreement", "SIGNED", "a date of the MOA before MOA"),
+        ("287(g) Model Type", "SUPPORT TYPE", "MODEL before TYPE"),
+        ("Agreement Type", "SUPPORT TYPE", "an agreement's type is its model, before MOA"),
+        ("Agency Type (County/Municipal)", "TYPE", "TYPE before AGENCY and COUNTY"),
+        ("Agency Jurisdiction", "TYPE", "JURISDICTION with an agency word"),
+        ("State Agency", "AGENCY", "AGENCY before STATE"),
+        ("Name of County", "COUNTY", "COUNTY before NAME"),
+        ("State Name of the Agency", "AGENCY", "AGENCY before STATE and NAME"),
+    ],
+)
+def test_the_word_rules_apply_in_their_order(text: str, name: str, why: str) -> None:
+    assert header_name(text) == name, why
+
+
+_NOTE_WORDS = st.sampled_from(["AS", "OF", "2025", "SEE", "NOTE", "BELOW", "CURRENT", "1"])
+_DECORATED = st.tuples(
+    st.sampled_from(sorted(HEADER_NAMES)),
+    st.sampled_from(["{}", "{}:", "*{}", "{} #", "_{}_", " {}  "]),
+    st.sampled_from(["", " ({})", " [{}]", " - {}", ": {}"]),
+    st.lists(_NOTE_WORDS, min_size=1, max_size=3).map(" ".join),
+    st.booleans(),
+)
+
+
+@given(_DECORATED)
+def test_an_alias_with_decorations_and_a_trailing_note_names_the_alias_column(
+    drawn: tuple[str, str, str, str, bool],
+) -> None:
+    alias, wrap, note_form, note, lower = drawn
+    if len(alias) <= 2:  # ST: a state only alone
+        note_form = ""
+    text = wrap.format(alias) + note_form.format(note)
+    assert header_name(text.lower() if lower else text) == HEADER_NAMES[alias]
+
+
+@given(st.lists(st.from_regex(r"[A-Za-z]{1,9}", fullmatch=True), min_size=1, max_size=6))
+def test_a_header_of_words_none_of_which_is_a_keyword_stays_unknown(words: list[str]) -> None:
+    assume(not any(w.upper() in KEYWORDS or w.upper().startswith("ADDEND") for w in words))
+    assert header_name(" ".join(words)) is None
+
+
+def _workbook(*sheets: tuple[str, Sequence[Sequence[object]], str], merge: str = "") -> bytes:
+    """A workbook of (title, rows, state) sheets; ``merge`` merges a range of the first."""
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for title, rows, state in sheets:
+        sheet = workbook.create_sheet(title)
+        sheet.sheet_state = state
+        for values in rows:
+            sheet.append(values)
+    if merge:
+        workbook.worksheets[0].merge_cells(merge)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+ROW = [
+    "TEXAS",
+    "Harris County Sheriff's Office",
+    "County",
+    "Harris County",
+    "Jail Enforcement Model",
+]
+
+
+def test_a_sheet_headed_in_other_words_is_read_with_a_note_for_each_reworded_column() -> None:
+    header = list(REWORDED)[:12]
+    order = [2, 0, 11, 8, 6, 3, 9, 10]  # STATE AGENCY TYPE COUNTY SUPPORT SIGNED MOA ADDENDUM
+    row = [*ROW, date(2025, 8, 5), "link", "addendum"]
+    listing = parse_listing_xlsx(
+        _xlsx([[header[i] for i in order], row], {"G2": "https://m.test/"})
+    )
+    assert listing.kind == "participating"
+    assert listing.columns == (
+        "STATE", "AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA", "ADDENDUM"
+    )  # fmt: skip
+    (read,) = listing.rows
+    assert (read.state, read.agency_type, read.county, read.model) == (
+        "TX",
+        "County",
+        "Harris County",
+        "JEM",
+    )
+    assert (read.signed, read.moa_url, read.addendum_text) == (
+        date(2025, 8, 5),
+        "https://m.test/",
+        "addendum",
+    )
+    assert listing.warnings[1] == (
+        "sheet 'S': column B 'LAW ENFORCEMENT AGENCY (LEA)' read as 'AGENCY' by its words"
+    )
+    assert len(listing.warnings) == 8
+
+
+def test_a_pending_list_with_a_date_of_another_event_stays_pending() -> None:
+    header = ["State", "Name of Agency", "Support Type (Model)", "Date Received"]
+    listing = parse_listing_xlsx(_xlsx([header, [*ROW[:2], "Task Force", date(2025, 3, 1)]]))
+    assert listing.kind == "pending"
+    assert "sheet 'S': unknown column 'DATE RECEIVED' (column D)" in listing.warnings
+    assert listing.rows[0].model == "TFM"
+
+
+def test_an_exact_header_beats_one_read_by_its_words_and_the_note_names_the_cell_used() -> None:
+    header = ["STATE", "Name", "AGENCY", "AGENCY", "SUPPORT TYPE"]
+    listing = parse_listing_xlsx(_xlsx([header, ["TEXAS", "no", "Harris SO", "no", "JEM"]]))
+    assert listing.rows[0].agency == "Harris SO"
+    assert listing.columns == ("STATE", "AGENCY", "AGENCY", "AGENCY", "SUPPORT TYPE")
+    assert listing.warnings[:3] == (
+        "sheet 'S': column B 'NAME' read as 'AGENCY' by its words",
+        "sheet 'S': duplicate column 'AGENCY' (column B, 'NAME') ignored; column C ('AGENCY') used",
+        "sheet 'S': duplicate column 'AGENCY' (column D, 'AGENCY') ignored; column C ('AGENCY') "
+        "used",
+    )
+
+
+def test_a_data_row_is_never_taken_for_a_header_the_parser_cannot_read() -> None:
+    """A header split over two rows is not read (neither row is a header), and the data
+    row under it, whose cells hold AGENCY and MODEL words, is not taken for one."""
+    top = ["STATE", "LAW ENFORCEMENT", "TYPE", "COUNTY", "SUPPORT", "DATE", "MOA"]
+    bottom = ["", "AGENCY", "", "", "TYPE", "SIGNED", ""]
+    row = ["ALABAMA", "Alabama Law Enforcement Agency", "State", "", "Task Force Model"]
+    with pytest.raises(ParseError, match="no 287\\(g\\) agency list header found"):
+        parse_listing_xlsx(_xlsx([top, bottom, row, ROW]))
+
+
+def test_a_repeated_header_row_written_in_other_words_is_skipped() -> None:
+    header = ["State/Territory", "Name of Agency", "Support Type (Model)"]
+    listing = parse_listing_xlsx(_xlsx([header, ROW[:2] + ["JEM"], header, ROW[:2] + ["TFM"]]))
+    assert [row.model for row in listing.rows] == ["JEM", "TFM"]
+    assert "sheet 'S': row 3 skipped: repeated header row" in listing.warnings
+
+
+def test_a_visible_list_is_read_before_a_hidden_sheet_holding_another() -> None:
+    old = [HEADER, ["UTAH", "Old SO", "County", None, "TFM", date(2020, 1, 2), "link"]]
+    new = [HEADER, [*ROW, date(2025, 8, 5), "link"]]
+    listing = parse_listing_xlsx(_workbook(("Old", old, "hidden"), ("Current", new, "visible")))
+    assert [row.agency for row in listing.rows] == ["Harris County Sheriff's Office"]
+    assert listing.warnings[0] == "ignored sheet 'Old', hidden: another agency list header at row 1"
+    only_hidden = parse_listing_xlsx(
+        _workbook(("Old", old, "hidden"), ("Notes", [["x"]], "visible"))
+    )
+    assert [row.agency for row in only_hidden.rows] == ["Old SO"]
+
+
+def test_a_title_merged_across_the_header_is_a_row_above_it() -> None:
+    title = [["287(g) Participating Agencies"], HEADER, [*ROW, date(2025, 8, 5), "link"]]
+    listing = parse_listing_xlsx(_workbook(("S", title, "visible"), merge="A1:G1"))
+    assert len(listing.rows) == 1 and listing.rows[0].row_number == 3
+    assert listing.warnings == ("sheet 'S': header found at row 2; rows above it ignored",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "August 5, 2025",
+        "8/5/25",
+        "2025-08-05",
+        "2025/08/05",
+        "08/05/2025 12:00 AM",
+        "5-Aug-2025",
+        "05-Aug-25",
+        "Tuesday, August 5, 2025",
+        "8/5/2025.",
+    ],
+)
+def test_a_signed_date_written_as_text_is_read_and_its_text_kept(text: str) -> None:
+    listing = parse_listing_xlsx(_xlsx([HEADER, [*ROW, text, "link"]]))
+    (row,) = listing.rows
+    assert (row.signed, row.signed_raw, row.flags) == (date(2025, 8, 5), text, ())
+
+
+def test_new_and_empty_columns_between_known_ones_leave_the_rows_alone() -> None:
+    header = ["STATE", "Region", "LAW ENFORCEMENT AGENCY", None, "Notes", "SUPPORT TYPE"]
+    rows: list[Sequence[object]] = [
+        header,
+        ["Texas  ", "South", "Harris SO", None, "n", "Jail Enforcement Model (JEM)"],
+        [" texas", None, "Dallas PD", None, None, "Task Force"],
+    ]
+    listing = parse_listing_xlsx(_xlsx(rows))
+    assert [(row.state, row.state_raw, row.model) for row in listing.rows] == [
+        ("TX", "Texas", "JEM"),
+        ("TX", "texas", "TFM"),
+    ]
+    assert listing.warnings == (
+        "sheet 'S': unknown column 'REGION' (column B)",
+        "sheet 'S': unknown column 'NOTES' (column E)",
+    )
