@@ -18,7 +18,6 @@ Pure: bytes in, records out. Anything that is not a readable 287(g) page raises
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
@@ -28,10 +27,20 @@ from selectolax.lexbor import LexborHTMLParser
 from parsers.errors import ParseError
 from parsers.html_page import block_reason, load_html, resolve_link
 from parsers.html_table import PAD, Cell, Link, table_grid
+from parsers.listing_header import (
+    ADDENDUM,
+    AGENCY,
+    COUNTY,
+    MOA,
+    SIGNED,
+    STATE,
+    SUPPORT,
+    TYPE,
+    header_name,
+)
 from parsers.normalize import (
     agency_key,
     agency_type,
-    clean_text,
     model_code,
     parse_date,
     state_code,
@@ -60,27 +69,23 @@ class _Table:
 
 def column_name(text: str) -> str | None:
     """The canonical column name of a participating-table header cell: state, agency,
-    agency_type, county, model, signed, moa, addendum (None when not recognised)."""
-    label = re.sub(r"[^A-Z0-9() ]+", " ", clean_text(text).upper())
-    label = " ".join(label.split())
-    if not label:
-        return None
-    for name, test in _COLUMN_TESTS:
-        if test(label):
-            return name
-    return None
+    agency_type, county, model, signed, moa, addendum (None when not recognised). Read
+    as a spreadsheet's header cell is (``parsers/listing_header.py``): one rule for
+    what a header names, whatever the format."""
+    name = header_name(text)
+    return _NAMES.get(name) if name else None
 
 
-_COLUMN_TESTS = (
-    ("state", lambda t: t in ("STATE", "ST", "STATE TERRITORY", "STATE OR TERRITORY")),
-    ("model", lambda t: "SUPPORT" in t or t in ("MODEL", "287(G) MODEL", "PROGRAM MODEL")),
-    ("addendum", lambda t: "ADDEND" in t),
-    ("agency_type", lambda t: t in ("TYPE", "AGENCY TYPE", "JURISDICTION TYPE")),
-    ("county", lambda t: t == "COUNTY"),
-    ("agency", lambda t: "AGENCY" in t or t in ("LEA", "JURISDICTION", "AGENCY NAME")),
-    ("signed", lambda t: "SIGNED" in t or t in ("DATE", "SIGNATURE DATE", "DATE OF MOA")),
-    ("moa", lambda t: t.startswith("MOA") or "MEMORANDUM" in t or t == "AGREEMENT"),
-)
+_NAMES = {
+    STATE: "state",
+    AGENCY: "agency",
+    TYPE: "agency_type",
+    COUNTY: "county",
+    SUPPORT: "model",
+    SIGNED: "signed",
+    MOA: "moa",
+    ADDENDUM: "addendum",
+}
 
 
 def header_columns(texts: Sequence[str]) -> dict[str, int] | None:

@@ -307,6 +307,9 @@ def test_group_heading_rows_without_state_cells() -> None:
         ("MOA Link", "moa"),
         ("Addendum(s)", "addendum"),
         ("Agency Type", "agency_type"),
+        ("State or Territory", "state"),  # read by its words, as a spreadsheet's header
+        ("MOA Signed Date", "signed"),
+        ("Statement", None),
         ("Remarks", None),
         ("", None),
     ],
