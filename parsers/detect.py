@@ -8,7 +8,7 @@ from parsers.records import ParsedListing
 
 # The list parsers' version: the parse cache's key with each file's sha256. Bump it
 # whenever any list parser's output changes, so every cached result is parsed again.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
 
 def parse_listing(data: bytes, source: str) -> ParsedListing:

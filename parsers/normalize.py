@@ -12,66 +12,9 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
-STATES: dict[str, str] = {
-    "ALABAMA": "AL",
-    "ALASKA": "AK",
-    "ARIZONA": "AZ",
-    "ARKANSAS": "AR",
-    "CALIFORNIA": "CA",
-    "COLORADO": "CO",
-    "CONNECTICUT": "CT",
-    "DELAWARE": "DE",
-    "DISTRICT OF COLUMBIA": "DC",
-    "FLORIDA": "FL",
-    "GEORGIA": "GA",
-    "HAWAII": "HI",
-    "IDAHO": "ID",
-    "ILLINOIS": "IL",
-    "INDIANA": "IN",
-    "IOWA": "IA",
-    "KANSAS": "KS",
-    "KENTUCKY": "KY",
-    "LOUISIANA": "LA",
-    "MAINE": "ME",
-    "MARYLAND": "MD",
-    "MASSACHUSETTS": "MA",
-    "MICHIGAN": "MI",
-    "MINNESOTA": "MN",
-    "MISSISSIPPI": "MS",
-    "MISSOURI": "MO",
-    "MONTANA": "MT",
-    "NEBRASKA": "NE",
-    "NEVADA": "NV",
-    "NEW HAMPSHIRE": "NH",
-    "NEW JERSEY": "NJ",
-    "NEW MEXICO": "NM",
-    "NEW YORK": "NY",
-    "NORTH CAROLINA": "NC",
-    "NORTH DAKOTA": "ND",
-    "OHIO": "OH",
-    "OKLAHOMA": "OK",
-    "OREGON": "OR",
-    "PENNSYLVANIA": "PA",
-    "RHODE ISLAND": "RI",
-    "SOUTH CAROLINA": "SC",
-    "SOUTH DAKOTA": "SD",
-    "TENNESSEE": "TN",
-    "TEXAS": "TX",
-    "UTAH": "UT",
-    "VERMONT": "VT",
-    "VIRGINIA": "VA",
-    "WASHINGTON": "WA",
-    "WEST VIRGINIA": "WV",
-    "WISCONSIN": "WI",
-    "WYOMING": "WY",
-    "PUERTO RICO": "PR",
-    "GUAM": "GU",
-    "U.S. VIRGIN ISLANDS": "VI",
-    "VIRGIN ISLANDS": "VI",
-    "NORTHERN MARIANA ISLANDS": "MP",
-    "AMERICAN SAMOA": "AS",
-}
-STATE_CODES = frozenset(STATES.values())
+from parsers.states import STATE_CODES as STATE_CODES  # re-exported
+from parsers.states import STATES as STATES  # re-exported
+from parsers.states import fold_punctuation, read_state
 
 _MODEL_WORDS = (
     ("JEM", ("JAIL", "JEM")),
@@ -90,10 +33,18 @@ _TYPES = {
     "FEDERAL": "Federal",
     "TRIBAL": "Tribal",
 }
+# A type cell names a level of government, as _TYPES' values do. A level word followed
+# only by words naming a kind of agency is that level (``County Sheriff`` is County).
+_LEVELS = _TYPES | {"TOWN": "Municipality", "VILLAGE": "Municipality", "BOROUGH": "Municipality"}
+_AGENCY_KINDS = frozenset(
+    {
+        "AGENCY", "AGENCIES", "DEPARTMENT", "OFFICE", "SHERIFF", "SHERIFFS", "POLICE", "JAIL",
+        "JAILS", "CORRECTIONS", "CORRECTIONAL", "DETENTION", "GOVERNMENT", "LAW", "ENFORCEMENT",
+    }
+)  # fmt: skip
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"'})
-_SPACES = re.compile(r"\s+")
 _NULLS = {"", "#NA", "#N/A", "N/A", "NA", "NONE", "NULL", "-", "--"}
 
 
@@ -108,7 +59,7 @@ def clean_text(value: object) -> str:
     elif "`" in text:  # the one ASCII character the tables map (NFKC is a no-op on ASCII)
         text = text.replace("`", "'")
     # str.split() splits on exactly the characters r"\s" matches (str.isspace), so this is
-    # _SPACES.sub(" ", text).strip(), several times faster on the hot path of every parser.
+    # re.sub(r"\s+", " ", text).strip(), several times faster on the hot path of every parser.
     return " ".join(text.split())
 
 
@@ -118,26 +69,18 @@ def is_null(value: object) -> bool:
 
 
 def state_code(value: object) -> str | None:
-    """USPS code for a state name or code, tolerating case, spaces and small typos."""
-    text = clean_text(value).upper().replace(".", ". ").replace("  ", " ").strip()
-    text = _SPACES.sub(" ", text)
-    if not text:
-        return None
-    if text in STATE_CODES:
-        return text
-    if text in STATES:
-        return STATES[text]
-    squeezed = text.replace(" ", "")
-    for name, code in STATES.items():
-        if name.replace(" ", "") == squeezed:
-            return code
-    close = difflib.get_close_matches(text, STATES.keys(), n=1, cutoff=0.8)
-    return STATES[close[0]] if close else None
+    """USPS code of the state or territory a cell names: its code, name, AP abbreviation,
+    ``Name (CODE)`` and the like, tolerating case, punctuation and small typos; None when
+    unclear or when it names two states (the rules: :mod:`parsers.states`)."""
+    text = clean_text(value).upper()
+    return read_state(text) if text else None
 
 
 def model_code(value: object) -> str | None:
-    """JEM / TFM / WSO from a support-type label, tolerating misspellings."""
-    text = clean_text(value).upper()
+    """JEM / TFM / WSO from a support-type label, read on its words (punctuation folded:
+    ``Task-Force Model``, ``W.S.O.``), tolerating misspellings; None when the label names
+    no model or two (``JEM/TFM``)."""
+    text = fold_punctuation(clean_text(value))
     if not text:
         return None
     found = [code for code, words in _MODEL_WORDS if any(w in text for w in words)]
@@ -149,14 +92,30 @@ def model_code(value: object) -> str | None:
 
 
 def agency_type(value: object) -> str | None:
-    """Canonical agency type (County, Municipality, State Agency, ...) or None."""
+    """Canonical agency type (County, Municipality, State Agency, Federal, Tribal), the
+    cell's own text when it names none, or None for an empty cell.
+
+    Read on its words (punctuation folded); a level of government followed only by words
+    naming a kind of agency is that level (``County Sheriff``, ``Municipal Police``);
+    a small typo is forgiven (``Muncipality``)."""
     text = clean_text(value).upper()
     if text in _NULLS:
         return None
     if text in _TYPES:
         return _TYPES[text]
+    words = fold_punctuation(text).split()
+    level = _LEVELS.get(" ".join(words)) or _level_of(words)
+    if level:
+        return level
     close = difflib.get_close_matches(text, _TYPES.keys(), n=1, cutoff=0.8)
     return _TYPES[close[0]] if close else clean_text(value)
+
+
+def _level_of(words: list[str]) -> str | None:
+    """``COUNTY SHERIFF`` -> County: a level word, then only words of an agency's kind."""
+    if len(words) < 2 or not _AGENCY_KINDS.issuperset(words[1:]):
+        return None
+    return _LEVELS.get(words[0])
 
 
 _KEY_DROP = re.compile(r"[^a-z0-9 ]+")

@@ -1,14 +1,17 @@
-"""Archive, config and file-name dating: small pure units."""
+"""Archive, config, file-name dating and the list cells' normalisers: small pure units."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from common.errors import ConfigError
 from ice287g.config import load_config
 from parsers.filenames import claimed_kind, date_from_name
+from parsers.normalize import STATES, agency_type, model_code, state_code
 from snapshots.archive import Archive, Observation
 
 
@@ -95,3 +98,174 @@ def test_config_errors_say_what_to_fix(tmp_path: Path, text: str, message: str) 
     (tmp_path / "config.toml").write_text(text)
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
         load_config(None, {}, env={}, cwd=tmp_path)
+
+
+# -- state cells ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cell", ["Texas (TX)", "TX (Texas)", "texas ( tx )", "Texas [TX]"])
+def test_a_state_written_with_its_code_in_parentheses_is_that_state(cell: str) -> None:
+    assert state_code(cell) == "TX"
+
+
+@pytest.mark.parametrize("cell", ["TX - Texas", "TX \u2013 Texas", "Texas-TX", "TX \u2014 Texas"])
+def test_a_state_and_its_code_joined_by_a_dash_are_that_state(cell: str) -> None:
+    assert state_code(cell) == "TX"
+
+
+@pytest.mark.parametrize("cell", ["Texas/TX", "TX / Texas", "Texas, TX", "Tex. (TX)"])
+def test_a_state_and_its_code_joined_by_a_slash_or_comma_are_that_state(cell: str) -> None:
+    assert state_code(cell) == "TX"
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["Texas (OK)", "TX - Oklahoma", "Kansas/AR", "AR - Kansas", "Texas, Oklahoma", "Texas (1)",
+     "Washington (DC)", "Wash., D.C."],
+)  # fmt: skip
+def test_two_parts_naming_different_states_are_not_a_state(cell: str) -> None:
+    assert state_code(cell) is None
+
+
+@pytest.mark.parametrize(
+    ("cell", "code"),
+    [("Tex.", "TX"), ("Calif.", "CA"), ("Fla.", "FL"), ("W. Va.", "WV"), ("N.C.", "NC"),
+     ("N. Mex.", "NM"), ("Wash.", "WA"), ("Mass.", "MA"), ("Kans.", "KS"), ("Calif", "CA")],
+)  # fmt: skip
+def test_an_ap_or_gpo_abbreviation_names_its_state(cell: str, code: str) -> None:
+    assert state_code(cell) == code
+
+
+@pytest.mark.parametrize(
+    ("cell", "code"),
+    [("Washington", "WA"), ("WASHINGTON ", "WA"), ("Washington (WA)", "WA"),
+     ("Washington, D.C.", "DC"), ("Washington D.C.", "DC"), ("Washington, DC", "DC"),
+     ("D.C.", "DC"), ("D. C.", "DC"), ("District of Columbia", "DC"),
+     ("DC - Washington, D.C.", "DC")],
+)  # fmt: skip
+def test_washington_alone_is_the_state_and_washington_dc_is_the_district(
+    cell: str, code: str
+) -> None:
+    assert state_code(cell) == code
+
+
+@pytest.mark.parametrize(
+    ("cell", "code"),
+    [("Puerto Rico", "PR"), ("Commonwealth of Puerto Rico", "PR"), ("P.R.", "PR"),
+     ("Guam", "GU"), ("Territory of Guam", "GU"), ("U.S. Virgin Islands", "VI"),
+     ("US Virgin Islands", "VI"), ("United States Virgin Islands", "VI"), ("VI", "VI"),
+     ("Northern Mariana Islands", "MP"), ("Commonwealth of the Northern Mariana Islands", "MP"),
+     ("American Samoa", "AS"), ("AS", "AS")],
+)  # fmt: skip
+def test_a_territory_is_read_by_its_names_as_its_usps_code(cell: str, code: str) -> None:
+    assert state_code(cell) == code
+
+
+def test_a_formal_style_before_a_state_name_is_not_part_of_it() -> None:
+    assert [state_code(c) for c in ("State of Texas", "Commonwealth of Virginia")] == ["TX", "VA"]
+
+
+def test_a_state_name_a_letter_off_is_still_that_state() -> None:
+    assert [state_code(c) for c in ("Texsa", "WEST VIRIGINIA", "UTAHJ")] == ["TX", "WV", "UT"]
+
+
+@pytest.mark.parametrize("cell", ["", None, "NOWHERE", "N/A", "State", "Texas County"])
+def test_a_cell_naming_no_state_is_none(cell: str | None) -> None:
+    assert state_code(cell) is None
+
+
+_NAMES = sorted(STATES.items())
+_CODES = sorted(set(STATES.values()))
+
+
+@st.composite
+def _written(draw: st.DrawFn, text: str) -> str:
+    """``text`` in a random case, its spaces one to three wide, padded either side."""
+    cased = "".join(c.upper() if draw(st.booleans()) else c.lower() for c in text)
+    gap = st.sampled_from([" ", "  ", "   "])
+    words = cased.split(" ")
+    inner = "".join(w + (draw(gap) if i < len(words) - 1 else "") for i, w in enumerate(words))
+    return draw(st.sampled_from(["", " "])) + inner + draw(st.sampled_from(["", "  "]))
+
+
+_FORMS = ("{0}", "{1}", "{0} ({1})", "{1} - {0}", "{1} \u2013 {0}", "{0}/{1}", "{1}, {0}")
+
+
+@given(st.sampled_from(_NAMES), st.sampled_from(_FORMS), st.data())
+def test_every_state_is_read_from_its_name_its_code_and_both(
+    state: tuple[str, str], form: str, data: st.DataObject
+) -> None:
+    name, code = state
+    assert state_code(data.draw(_written(form.format(name, code)))) == code
+
+
+@given(st.sampled_from(_NAMES), st.sampled_from(_CODES), st.sampled_from(_FORMS[2:]), st.data())
+def test_a_state_written_with_another_states_code_is_not_a_state(
+    state: tuple[str, str], other: str, form: str, data: st.DataObject
+) -> None:
+    name, code = state
+    assume(other != code)
+    assert state_code(data.draw(_written(form.format(name, other)))) is None
+
+
+# -- model cells ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "code"),
+    [("Task-Force Model", "TFM"), ("Task  Force", "TFM"), ("Task_Force", "TFM"),
+     ("Warrant-Service Officer", "WSO"), ("Jail-Enforcement Model", "JEM"),
+     ("Jail.Enforcement.Model", "JEM")],
+)  # fmt: skip
+def test_punctuation_between_a_models_words_does_not_matter(cell: str, code: str) -> None:
+    assert model_code(cell) == code
+
+
+@pytest.mark.parametrize(
+    ("cell", "code"),
+    [("287(g) Task Force Model (TFM)", "TFM"), ("TFM - Task Force Model", "TFM"),
+     ("Jail Enforcement Model (JEM)", "JEM"), ("W.S.O.", "WSO"), ("J.E.M.", "JEM")],
+)  # fmt: skip
+def test_a_model_written_with_its_code_or_initials_is_that_model(cell: str, code: str) -> None:
+    assert model_code(cell) == code
+
+
+@pytest.mark.parametrize(
+    "cell", ["JEM/TFM", "Jail Enforcement and Task Force", "WSO-TFM", "Mystery Model", ""]
+)
+def test_a_cell_naming_two_models_or_none_is_not_a_model(cell: str) -> None:
+    assert model_code(cell) is None
+
+
+# -- agency type cells --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "kind"),
+    [("County Sheriff", "County"), ("County Jail", "County"), ("County-Sheriff's Office", "County"),
+     ("Municipal Police", "Municipality"), ("City Police Department", "Municipality"),
+     ("State Police", "State Agency"), ("Tribal Police", "Tribal"), ("Federal Agency", "Federal")],
+)  # fmt: skip
+def test_a_level_of_government_then_an_agency_kind_is_that_level(cell: str, kind: str) -> None:
+    assert agency_type(cell) == kind
+
+
+@pytest.mark.parametrize(
+    ("cell", "kind"),
+    [("City", "Municipality"), ("Town", "Municipality"), ("Village", "Municipality"),
+     ("Borough", "Municipality"), ("Muncipality", "Municipality"), ("State", "State Agency"),
+     ("State-Agency", "State Agency"), ("Tribal", "Tribal"), ("Federal", "Federal")],
+)  # fmt: skip
+def test_a_type_naming_a_level_or_a_place_is_that_level(cell: str, kind: str) -> None:
+    assert agency_type(cell) == kind
+
+
+@pytest.mark.parametrize(
+    "cell", ["Special District", "Regional Jail", "Sheriff", "County/Municipality"]
+)
+def test_a_type_naming_no_single_level_is_kept_as_written(cell: str) -> None:
+    assert agency_type(cell) == cell
+
+
+def test_an_empty_type_cell_is_none() -> None:
+    assert [agency_type(c) for c in ("", None, "#N/A")] == [None, None, None]

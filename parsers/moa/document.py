@@ -38,7 +38,7 @@ from parsers.ocr import Ocr
 
 # Bump when a change to this module can change a record: the store re-parses archived
 # documents whose cached record has another version.
-PARSER_VERSION = "7"
+PARSER_VERSION = "8"
 
 
 _ADDENDUM_SIGNING = re.compile(r"By\s*sign\w*\s+th\w*\s+addendum|ADDENDUM\s+TO\s+MODIFY", re.I)
