@@ -115,3 +115,22 @@ def test_a_command_that_fetches_nothing_does_not_load_the_http_client() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_a_run_collects_cycles_less_often_than_python_s_default() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import gc, sys\n"
+        "from ice287g.cli import GC_THRESHOLDS, main\n"
+        "sys.argv = ['ice287g', '--version']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    print(gc.get_threshold() == GC_THRESHOLDS, gc.isenabled())\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.strip().splitlines()[-1] == "True True"

@@ -6,6 +6,8 @@ feature (``lists``, ``live``, ``backfill``, ``moa``, ``publish``) and share only
 
 from __future__ import annotations
 
+import gc
+
 import click
 
 from ice287g import __version__
@@ -22,6 +24,13 @@ COMMAND_MODULES = {
     "publish": "ice287g.cli.publish",
 }
 """Each command's module, imported when the command runs (``Ice287gGroup``)."""
+
+GC_THRESHOLDS = (20_000, 20, 20)
+"""The cyclic collector's thresholds for a run (Python's are 700, 10, 10). A replay
+allocates hundreds of thousands of small objects (rows, entries, events) that form no
+cycles, and at the default the collector walks the replay's large, long-lived state
+again and again: about 7% of a ``rebuild`` and 5% of an ``import``. It still runs, only
+less often, so memory stays bounded in a long ``schedule``."""
 
 
 @click.group(
@@ -53,4 +62,5 @@ def cli(ctx: click.Context, config_path: str | None, db: str | None, snapshots: 
 
 def main() -> None:
     """Console entry point."""
+    gc.set_threshold(*GC_THRESHOLDS)
     cli(prog_name="ice287g")
