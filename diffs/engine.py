@@ -10,7 +10,7 @@ snapshot that confirmed it.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -525,7 +525,10 @@ def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
 def _schema_events(
     previous: ListState, listing: ParsedListing, ref: SnapshotRef, kind: str
 ) -> list[Event]:
-    if not previous.columns or previous.columns == listing.columns:
+    """``source.schema_changed`` when the list carries other columns than before. A
+    list's schema is which columns it has (a multiset: a column named twice counts
+    twice); their order in the sheet is layout, so columns only moved are no event."""
+    if not previous.columns or Counter(previous.columns) == Counter(listing.columns):
         return []
     event = Event(
         kind="source.schema_changed",

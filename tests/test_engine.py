@@ -208,6 +208,15 @@ def test_schema_change_event() -> None:
     assert r.kinds()["source.schema_changed"] == 1
 
 
+def test_columns_only_moved_are_not_a_schema_change() -> None:
+    r = Replay()
+    r.feed(listing(BASE))
+    r.feed(listing(BASE[::-1], columns=tuple(reversed(PART_COLS))))
+    assert r.kinds()["source.schema_changed"] == 0
+    r.feed(listing(BASE, columns=PART_COLS + ("AGENCY",)))  # a column named twice
+    assert r.kinds()["source.schema_changed"] == 1
+
+
 NAMES = [
     f"{w} County Sheriff's Office"
     for w in ("Adams", "Baker", "Clay", "Dixie", "Echols", "Floyd", "Grady", "Hall")
