@@ -54,6 +54,12 @@ FIELD_COLUMNS = {
 }
 
 
+RULES_VERSION = "2"
+"""The event rules' version, part of what a history is derived with (the pipeline
+replays the archive when it changes): raise it whenever a rule's output can change.
+2: a list's schema is the set of its columns, not their order."""
+
+
 @dataclass(frozen=True)
 class Outcome:
     """The result of applying one snapshot."""

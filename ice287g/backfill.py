@@ -575,10 +575,9 @@ def summary(result: BackfillResult) -> str:
         parts.append(f"{result.ignored} ignored (not spreadsheets)")
     if result.thinned:
         parts.append(f"{result.thinned} page captures skipped (wayback.page_captures_per_day)")
-    replayed = " (history replayed)" if diff.replayed else ""
     return (
         "wayback: "
         + ", ".join(parts)
         + f"; {diff.processed} snapshots processed ({diff.accepted} accepted, "
-        + f"{diff.rejected} rejected), {diff.events} new events{replayed}"
+        + f"{diff.rejected} rejected), {diff.events} new events{diff.replay_note}"
     )

@@ -448,6 +448,8 @@ class LivePass:
                 self.result.rejections.append((name, reason))
                 self._known_snapshots.add(snapshot_id)
         self.result.accepted += report.accepted
+        if report.replay_reason:
+            self.result.warnings.append(f"history replayed: {report.replay_reason}")
         self.result.warnings.extend(f"{name}: {warning}" for name, warning in report.warnings)
         return report
 

@@ -9,9 +9,10 @@ from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
-from parsers.detect import PARSER_VERSION, parse_listing
+from parsers.detect import parse_listing
 from parsers.errors import ParseError
 from parsers.records import ParsedListing
+from parsers.versions import LISTS
 from store.parsed import CacheRow, cache_row
 
 Parsed = ParsedListing | ParseError
@@ -53,7 +54,7 @@ def parse_to_cache(item: tuple[str, str, str]) -> CacheRow:
     parsed, in a worker, not by the diff that waits for it; the diff reads the list
     back from that row, as it reads a list parsed before)."""
     parsed = parse_file(item)
-    return cache_row(item[0], PARSER_VERSION, parsed)
+    return cache_row(item[0], LISTS, parsed)
 
 
 class ParseStream:

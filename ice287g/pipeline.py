@@ -2,8 +2,9 @@
 
 The archive is the truth; the database is derived. Observations are processed in
 observed order. When one arrives older than what was already processed (a backfill,
-a late import), the derived tables are rebuilt from the archive so the history is
-always the one a full replay gives.
+a late import), or the history was derived with other parsers or rules (an upgrade, a
+changed ``[diff]`` setting: :func:`derivation_key`), the derived tables are rebuilt from
+the archive so the history is always the one a full replay gives.
 """
 
 from __future__ import annotations
@@ -11,15 +12,15 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from common.hashing import canonical_json
+from common.hashing import canonical_json, short_hash
 from common.times import parse_utc
-from diffs.engine import Outcome, apply_snapshot, reject
+from diffs.engine import RULES_VERSION, Outcome, apply_snapshot, reject
 from diffs.events import SnapshotRef
 from diffs.gate import Rules
 from diffs.identity import alias_key
@@ -27,10 +28,10 @@ from diffs.moa_reviewed import ReviewedDocument, merge_reviewed
 from diffs.moa_rules import apply_moa
 from diffs.state import ProgramState
 from ice287g.parallel import UNREADABLE, ParseStream, parse_to_cache
-from parsers.detect import PARSER_VERSION
 from parsers.errors import ParseError
 from parsers.ocr import Ocr
 from parsers.records import ParsedListing
+from parsers.versions import LISTS, MOA
 from snapshots.archive import Archive, IdRegistry, Observation
 from store import moa as moa_store
 from store import parsed as parse_cache
@@ -65,9 +66,15 @@ class Report:
     rejected: int = 0
     events: int = 0
     replayed: bool = False
+    replay_reason: str | None = None  # why the history was replayed, when it was
     rejections: list[tuple[str, str, str]] = field(default_factory=list)
     new_event_ids: list[str] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (file, parser warning)
+
+    @property
+    def replay_note(self) -> str:
+        """`` (history replayed: why)`` when the history was replayed, else empty."""
+        return f" (history replayed: {self.replay_reason})" if self.replayed else ""
 
 
 class Pipeline:
@@ -83,6 +90,7 @@ class Pipeline:
         reviewed: Mapping[str, ReviewedDocument] | None = None,
     ) -> None:
         self.engine, self.archive, self.rules, self.aliases = engine, archive, rules, aliases
+        self.derivation = derivation_key(rules)
         self.reviewed = reviewed or {}  # values read by a person, by sha256
         self.ocr = ocr  # asked for only when a MOA comes (finding Tesseract runs it)
         self._open = versions.OpenLists()  # the lists' open versions, loaded by _run
@@ -95,7 +103,7 @@ class Pipeline:
 
     def rebuild(self, progress: Progress | None = None) -> Report:
         """Drop everything derived and replay the whole archive."""
-        report = Report(replayed=True)
+        report = Report(replayed=True, replay_reason="rebuild")
         self._replay(sorted(self.archive.observations(), key=sort_key), report, progress)
         return report
 
@@ -105,11 +113,21 @@ class Pipeline:
         with transaction(self.engine) as session:
             known = writer.known_snapshot_ids(session)
             _, through = writer.load_state(session)
+            derived = writer.load_derivation(session)
         todo = [o for o in observations if o.snapshot_id not in known]
         report = Report()
-        if todo and through and sort_key(todo[0]) < through:
+        if known and derived != self.derivation:
+            report.replay_reason = "the history was derived with other parsers or rules"
+        elif todo and through and sort_key(todo[0]) < through:
+            report.replay_reason = "an observation older than the history arrived"
+        if report.replay_reason:
             report.replayed = True
+            with transaction(self.engine) as session:
+                before = writer.known_event_ids(session)
             self._replay(observations, report, progress)
+            # new: the events the history did not hold before it was replayed
+            report.new_event_ids = [i for i in report.new_event_ids if i not in before]
+            report.events = len(set(report.new_event_ids))
         else:
             self._run(todo, report, progress)
         return report
@@ -166,7 +184,7 @@ class Pipeline:
     def _parse_stream(self, session: Session, todo: list[Observation]) -> ParseStream:
         """The list files this pass must parse: neither handed over nor cached."""
         wanted = {o.sha256: o for o in todo if is_list(o)}
-        cached = parse_cache.cached_shas(session, wanted, PARSER_VERSION)
+        cached = parse_cache.cached_shas(session, wanted, LISTS)
         jobs = []
         for sha, obs in wanted.items():
             if sha not in cached:
@@ -175,8 +193,10 @@ class Pipeline:
         return ParseStream(jobs)
 
     def _keep(self, session: Session, state: ProgramState, last: Observation) -> None:
-        """The engine's state and the projections of it, as of ``last`` processed."""
+        """The engine's state and the projections of it, as of ``last`` processed, and
+        what they were derived with."""
         writer.save_state(session, state, sort_key(last))
+        writer.save_derivation(session, self.derivation)
         writer.write_projections(session, state)
 
     def _batch(
@@ -192,7 +212,7 @@ class Pipeline:
         seq = writer.next_seq(session, Snapshot)
         seen = writer.known_event_ids(session)
         shas = {obs.sha256 for obs in batch if is_list(obs)}
-        self._stored = parse_cache.fetch(session, shas, PARSER_VERSION)
+        self._stored = parse_cache.fetch(session, shas, LISTS)
         self._snapshots, self._parsed = [], []
         events = writer.next_seq(session, writer.EventModel)
         rows: list[tuple[Any, ...]] = []
@@ -389,18 +409,27 @@ class Pipeline:
             report.rejections.append((obs.snapshot_id, name, outcome.reason or ""))
 
 
+def derivation_key(rules: Rules) -> str:
+    """What a history is derived with besides the archive: the list and MOA parsers'
+    versions, the event rules' version and the ``[diff]`` settings. A history stored
+    with another key is replayed by the next pass, so an upgrade never mixes two
+    readings of the same lists in one history (a parser that now reads rows it used to
+    skip would otherwise report them as added the day of the upgrade)."""
+    return short_hash(
+        {"lists": LISTS, "moa": MOA, "rules": RULES_VERSION, "settings": asdict(rules)}
+    )
+
+
 def moa_parser_version(ocr: Ocr | None = None, reviewed: ReviewedDocument | None = None) -> str:
     """The parse cache key: the parser's version, and the OCR engine's if one is used
     (a record read without OCR is parsed again once OCR is available); for a document
     with reviewed values, a hash of the OCR engine's version and of those values (so a
     new or changed review is merged on the next ``rebuild``; 16 characters at most)."""
-    from parsers.moa import PARSER_VERSION
-
     engine = ocr.version if ocr is not None else ""
     if reviewed is not None:
         mixed = hashlib.sha256(f"{engine}|{reviewed.digest}".encode()).hexdigest()
-        return f"{PARSER_VERSION}+r{mixed[:13]}"
-    return f"{PARSER_VERSION}+{engine}" if engine else PARSER_VERSION
+        return f"{MOA}+r{mixed[:13]}"
+    return f"{MOA}+{engine}" if engine else MOA
 
 
 def moa_fields(record: dict[str, Any]) -> dict[str, Any]:

@@ -6,10 +6,6 @@ from parsers.errors import ParseError
 from parsers.formats import sniff
 from parsers.records import ParsedListing
 
-# The list parsers' version: the parse cache's key with each file's sha256. Bump it
-# whenever any list parser's output changes, so every cached result is parsed again.
-PARSER_VERSION = "3"
-
 
 def parse_listing(data: bytes, source: str) -> ParsedListing:
     """Parse a participating or pending list from XLSX or a saved legacy HTML page."""

@@ -1,5 +1,5 @@
 """The parse cache of list files: each file's parse result kept by its sha256 and the
-list parser's version (``parsers.detect.PARSER_VERSION``), so that ``import``, ``run``,
+list parsers' version (``parsers.versions.LISTS``), so that ``import``, ``run``,
 ``backfill`` and ``rebuild`` parse each content once, whatever the number of times it
 was captured."""
 

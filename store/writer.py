@@ -25,6 +25,7 @@ from store.models import (
 )
 
 STATE_NAME = "program"
+DERIVATION_NAME = "derivation"  # what the history was derived with (parsers, rules)
 
 
 KEPT_ON_REBUILD = ("fetch_state", "moa_documents", "parsed_listings")
@@ -53,6 +54,21 @@ def save_state(session: Session, state: ProgramState, processed_through: str | N
         session.add(EngineState(name=STATE_NAME, data=data, processed_through=processed_through))
     else:
         row.data, row.processed_through = data, processed_through
+
+
+def load_derivation(session: Session) -> str | None:
+    """The key of the parsers and rules the stored history was derived with (None for
+    a history made before it was recorded, or no history)."""
+    row = session.get(EngineState, DERIVATION_NAME)
+    return row.data.decode() if row is not None else None
+
+
+def save_derivation(session: Session, key: str) -> None:
+    row = session.get(EngineState, DERIVATION_NAME)
+    if row is None:
+        session.add(EngineState(name=DERIVATION_NAME, data=key.encode(), processed_through=None))
+    else:
+        row.data = key.encode()
 
 
 def next_seq(session: Session, model: type[Snapshot] | type[EventModel]) -> int:

@@ -379,7 +379,7 @@ def test_merges_with_imported_snapshots_in_observed_order(
         cli = make_cli(tmp_path)
         cli("import", str(SHEETS / LATER_SHEET))
         result = backfill(cli, fake)
-        assert "(history replayed)" in result.stdout
+        assert "(history replayed: an observation older than the history arrived)" in result.stdout
         merged = History.read(cli)
         assert merged.changes == baseline.with_import.changes
         assert merged.status == baseline.with_import.status

@@ -74,7 +74,7 @@ def _print_import(result: ImportResult) -> None:
         f"{len(result.added)} files archived, {len(result.already)} already known, "
         f"{len(result.skipped)} skipped; {diff.processed} snapshots processed "
         f"({diff.accepted} accepted, {diff.rejected} rejected), "
-        f"{diff.events} new events" + (" (history replayed)" if diff.replayed else "")
+        f"{diff.events} new events{diff.replay_note}"
     )
 
 

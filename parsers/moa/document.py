@@ -36,11 +36,6 @@ from parsers.moa.text import (
 )
 from parsers.ocr import Ocr
 
-# Bump when a change to this module can change a record: the store re-parses archived
-# documents whose cached record has another version.
-PARSER_VERSION = "8"
-
-
 _ADDENDUM_SIGNING = re.compile(r"By\s*sign\w*\s+th\w*\s+addendum|ADDENDUM\s+TO\s+MODIFY", re.I)
 _ADDENDUM_HEAD = re.compile(r"^\W*(?:\w+\W+){0,3}ADDENDUM\b", re.I)
 _LINEARIZED = re.compile(rb"/Linearized\s+[\d.]+\s*/L\s+(\d+)")
