@@ -112,7 +112,7 @@ class Pipeline:
         observations = sorted(self.archive.observations(), key=sort_key)
         with transaction(self.engine) as session:
             known = writer.known_snapshot_ids(session)
-            _, through = writer.load_state(session)
+            through = writer.processed_through(session)
             derived = writer.load_derivation(session)
         todo = [o for o in observations if o.snapshot_id not in known]
         report = Report()

@@ -47,6 +47,13 @@ def load_state(session: Session) -> tuple[ProgramState, str | None]:
     return ProgramState.from_dict(json.loads(zlib.decompress(row.data))), row.processed_through
 
 
+def processed_through(session: Session) -> str | None:
+    """The sort key of the last processed snapshot (the state itself left unread)."""
+    return session.scalar(
+        select(EngineState.processed_through).where(EngineState.name == STATE_NAME)
+    )
+
+
 def save_state(session: Session, state: ProgramState, processed_through: str | None) -> None:
     data = zlib.compress(canonical_json(state.to_dict()).encode(), 6)
     row = session.get(EngineState, STATE_NAME)
