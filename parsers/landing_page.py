@@ -4,9 +4,10 @@ Since 2025 https://www.ice.gov/identify-and-arrest/287g links the participating 
 pending lists as spreadsheets whose names drift from one upload to the next
 (``participatingAgencies05182026am.xlsx``, ``287gParticipatingAgencies091526pm.xlsx``,
 ``participatingAgencies04212026am 12.15.07 AM.xlsx``, ...). :func:`parse_landing_page`
-finds them by what the link is (the file name and the link text), never by one exact
-pattern, reads the counts the page states in prose, notes whether the older inline
-participating table is present and collects the MOA PDF links.
+finds them by what the link is (see :mod:`parsers.list_links`: a spreadsheet by its file
+name, ``download``/``type`` attributes or words), never by one exact pattern, reads the
+counts the page states in prose, notes whether the older inline participating table is
+present and collects the MOA PDF links.
 
 Pure: bytes in, a :class:`LandingPage` out. Bytes that are not HTML raise
 :class:`~parsers.errors.ParseError`; a page without list links is not an error (both
@@ -17,27 +18,41 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
-from typing import Any, Literal
-from urllib.parse import unquote, urlsplit
+from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-from parsers.html_page import block_reason, load_html, resolve_link
+from parsers.html_page import block_reason, load_html
 from parsers.legacy_html import has_participating_table
+from parsers.list_links import (
+    Anchor,
+    ListLink,
+    ListLinkKind,
+    find_list_links,
+    moa_links,
+    name_stamp,
+    page_links,
+    pick_list_url,
+)
 from parsers.normalize import clean_text, parse_date
 
-ListLinkKind = Literal["participating", "pending"]
-
-_SHEET_EXTENSIONS = (".xlsx", ".xls", ".xlsm", ".csv")
-_PARTICIPATING = re.compile(r"partici?pat", re.I)
-_PENDING = re.compile(r"(?<![psx])pending", re.I)
-_MOA_PATH = re.compile(r"moa|memorand|addend", re.I)
-_STAMP = re.compile(r"(?<!\d)(\d{8}|\d{6})(?!\d)\s*(am|pm)?", re.I)
-_ISO_STAMP = re.compile(r"(?<!\d)(20\d{2})[-_.](\d{2})[-_.](\d{2})(?!\d)")
+__all__ = [
+    "Anchor",
+    "LandingPage",
+    "ListLink",
+    "ListLinkKind",
+    "StatedCounts",
+    "find_list_links",
+    "moa_links",
+    "name_stamp",
+    "page_links",
+    "parse_landing_page",
+    "pick_list_url",
+    "stated_counts",
+]
 
 _N = r"(?<!\d, )(?<!FY )(?<![\d,.A-Za-z])(\d{1,3}(?:,\d{3})+|\d+)(?![\d,]\d)"
 _LABELS = MappingProxyType(
@@ -87,21 +102,6 @@ class StatedCounts:
         data = dataclasses.asdict(self)
         data["as_of"] = self.as_of.isoformat() if self.as_of else None
         return data
-
-
-@dataclass(frozen=True)
-class ListLink:
-    """One spreadsheet link on the page, in document order (``position``)."""
-
-    url: str
-    text: str
-    kind: ListLinkKind | None
-    position: int
-
-    @property
-    def text_says_kind(self) -> bool:
-        """True when the link text itself names the list (participating / pending)."""
-        return self.kind is not None and _kind_of(self.text) == self.kind
 
 
 @dataclass(frozen=True)
@@ -159,104 +159,12 @@ def parse_landing_page(data: bytes, page_url: str) -> LandingPage:
     )
 
 
-def page_links(tree: LexborHTMLParser, page_url: str) -> list[tuple[str, str]]:
-    """Every resolvable link on the page as (absolute URL, link text), in page order."""
-    links = []
-    for node in tree.css("a[href], area[href]"):
-        url = resolve_link(node.attributes.get("href"), page_url)
-        if url:
-            text = clean_text(node.text(separator=" ")) or clean_text(node.attributes.get("title"))
-            links.append((url, text))
-    return links
-
-
 def prose_text(tree: LexborHTMLParser) -> str:
     """The visible prose of the page, whitespace collapsed. Removes scripts, styles and
     tables from ``tree`` (so read links and tables first)."""
     tree.strip_tags(["script", "style", "noscript", "template", "table"])
     body = tree.body or tree.root
     return clean_text(body.text(separator=" ")) if body else ""
-
-
-def find_list_links(anchors: Iterable[tuple[str, str]]) -> tuple[ListLink, ...]:
-    """The spreadsheet links among ``anchors`` (URL, text), each classified as the
-    participating list, the pending list, or neither (kind None)."""
-    found = []
-    for position, (url, text) in enumerate(anchors):
-        name = _basename(url)
-        if name.lower().endswith(_SHEET_EXTENSIONS):
-            kind = _kind_of(name) or _kind_of(text)
-            found.append(ListLink(url, text, kind, position))
-    return tuple(found)
-
-
-def _basename(url: str) -> str:
-    return unquote(urlsplit(url).path).rstrip("/").rsplit("/", 1)[-1].strip()
-
-
-def _kind_of(text: str) -> ListLinkKind | None:
-    participating = bool(_PARTICIPATING.search(text))
-    pending = bool(_PENDING.search(text))
-    if participating == pending:
-        return None
-    return "participating" if participating else "pending"
-
-
-def pick_list_url(links: Sequence[ListLink], kind: ListLinkKind) -> str | None:
-    """The URL of the ``kind`` list: prefer a link whose text names the list, then the
-    latest date-like stamp in the file name, then the first in page order."""
-    matching = [link for link in links if link.kind == kind]
-    if not matching:
-        return None
-    return min(matching, key=_preference).url
-
-
-def _preference(link: ListLink) -> tuple[int, int, int]:
-    stamp = name_stamp(_basename(link.url))
-    stamp_rank = -(stamp[0].toordinal() * 2 + stamp[1]) if stamp else 1
-    return (0 if link.text_says_kind else 1, stamp_rank, link.position)
-
-
-def name_stamp(name: str) -> tuple[date, int] | None:
-    """The latest date-like token in a file name with its half day (am 0, pm 1):
-    ``participatingAgencies05182026am.xlsx`` -> (2026-05-18, 0); ``...091526pm`` ->
-    (2026-09-15, 1); ISO ``2025-09-15`` also counts. None when there is none."""
-    stamps = [
-        (day, 1 if (m[2] or "").lower() == "pm" else 0)
-        for m in _STAMP.finditer(name)
-        if (day := _digits_date(m[1]))
-    ]
-    stamps += [(day, 0) for m in _ISO_STAMP.finditer(name) if (day := _ymd(m[1], m[2], m[3]))]
-    return max(stamps) if stamps else None
-
-
-def _digits_date(digits: str) -> date | None:
-    if len(digits) == 8:
-        return _ymd(digits[4:], digits[:2], digits[2:4]) or _ymd(
-            digits[:4], digits[4:6], digits[6:]
-        )
-    return _ymd("20" + digits[4:], digits[:2], digits[2:4]) or _ymd(
-        "20" + digits[:2], digits[2:4], digits[4:]
-    )
-
-
-def _ymd(year: str, month: str, day: str) -> date | None:
-    try:
-        result = date(int(year), int(month), int(day))
-    except ValueError:
-        return None
-    return result if 2000 <= result.year <= 2099 else None
-
-
-def moa_links(anchors: Iterable[tuple[str, str]]) -> tuple[str, ...]:
-    """Absolute links to MOA (and addendum) PDFs, such as those under /doclib/287gMOA/,
-    deduplicated and sorted."""
-    found = set()
-    for url, _text in anchors:
-        path = unquote(urlsplit(url).path)
-        if path.lower().endswith(".pdf") and _MOA_PATH.search(path):
-            found.add(url)
-    return tuple(sorted(found))
 
 
 def stated_counts(text: str) -> StatedCounts | None:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from parsers.errors import ParseError
 from parsers.landing_page import (
+    Anchor,
     LandingPage,
     ListLink,
     StatedCounts,
@@ -21,6 +22,7 @@ from parsers.landing_page import (
     pick_list_url,
     stated_counts,
 )
+from parsers.list_links import link_stamp, text_stamp
 from tests.test_legacy_html import FUZZ, VARIANTS, case_bytes, edits, html_bytes, load_cases, mutate
 
 PAGE = "https://www.ice.gov/identify-and-arrest/287g"
@@ -307,3 +309,238 @@ def test_mutated_pages_raise_only_parse_error(
     name: str, cuts: list[tuple[int, int, bytes]]
 ) -> None:
     only_parse_error(mutate(case_bytes(name), cuts))
+
+
+# --------------------------------------------------------------------------- new markup
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def lists_of(*anchors: str, head: str = "") -> tuple[str | None, str | None]:
+    html = links_page(*anchors).replace(b"<html>", f"<html><head>{head}</head>".encode())
+    page = parse_landing_page(html, PAGE)
+    return page.participating_url, page.pending_url
+
+
+def test_a_download_link_without_an_extension_is_a_list_link_when_its_text_says_spreadsheet() -> (
+    None
+):
+    got = lists_of(
+        anchor("/media/12345/download?inline", "Participating Agencies (XLSX, 52 KB)"),
+        anchor("/media/12346/download", "Pending agencies (Excel spreadsheet)"),
+    )
+    assert got == (
+        "https://www.ice.gov/media/12345/download?inline",
+        "https://www.ice.gov/media/12346/download",
+    )
+
+
+def test_a_link_whose_type_attribute_is_a_spreadsheet_mime_type_is_a_list_link() -> None:
+    link = f'<a href="/doclib/287g/participating" type="{XLSX_TYPE}">Participating agencies</a>'
+    assert lists_of(link) == ("https://www.ice.gov/doclib/287g/participating", None)
+
+
+def test_a_download_attribute_naming_a_spreadsheet_makes_a_list_link_and_gives_its_kind() -> None:
+    link = '<a href="/media/1/download" download="pendingAgencies12012026.xlsx">Download</a>'
+    assert lists_of(link) == (None, "https://www.ice.gov/media/1/download")
+    media = "https://www.ice.gov/media/1/download"
+    (found,) = find_list_links([Anchor(media, "Download", download="pendingAgencies12012026.xlsx")])
+    assert found.kind == "pending" and link_stamp(found) == (date(2026, 12, 1), 0)
+
+
+def test_a_link_that_declares_another_type_is_not_a_list_even_when_its_text_says_excel() -> None:
+    page = parse_landing_page(
+        links_page(
+            anchor("/doclib/howto.pdf", "How to open the participating agencies spreadsheet"),
+            anchor("/help/lists.html", "Participating agencies (Excel)"),
+            '<a href="/doclib/p" type="application/pdf">Participating agencies (XLSX)</a>',
+            anchor("/about/participating", "Participating agencies"),
+        ),
+        PAGE,
+    )
+    assert (page.participating_url, page.pending_url, page.candidates) == (None, None, ())
+
+
+def test_a_generic_download_type_does_not_hide_what_the_text_says() -> None:
+    link = '<a href="/media/7/download" type="application/octet-stream">Pending (CSV)</a>'
+    assert lists_of(link) == (None, "https://www.ice.gov/media/7/download")
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        "<span>Participating</span> <span>Agencies</span>",
+        "<div>Participating</div><div>Agencies</div>",
+        '<svg aria-hidden="true"></svg><span class="usa-sr-only">Participating agencies</span>',
+        '<img src="/icon.png" alt="Participating agencies">',
+    ],
+)
+def test_link_text_split_across_child_elements_or_in_an_image_alt_names_the_list(
+    inner: str,
+) -> None:
+    assert lists_of(f'<a href="/d/list.xlsx">{inner}</a>')[0] == "https://www.ice.gov/d/list.xlsx"
+
+
+@pytest.mark.parametrize("attribute", ["aria-label", "title"])
+def test_an_icon_link_is_named_by_its_aria_label_or_title(attribute: str) -> None:
+    link = (
+        f'<a href="/media/9/download" {attribute}="Download the list of pending agencies (XLSX)">'
+        '<i class="icon-download"></i></a>'
+    )
+    assert lists_of(link) == (None, "https://www.ice.gov/media/9/download")
+
+
+def test_the_kind_comes_from_the_file_name_then_the_text_then_the_label() -> None:
+    links = find_list_links(
+        [
+            Anchor(DOCLIB + "pendingAgencies.xlsx", "Participating agencies", "Participating"),
+            Anchor(DOCLIB + "list.xlsx", "Participating agencies", "Pending agencies"),
+            Anchor(DOCLIB + "list2.xlsx", "Download", "Pending agencies"),
+            Anchor("https://www.ice.gov/m/1/download", "Get it", "", "", "pending list.xlsx"),
+        ]
+    )
+    assert [link.kind for link in links] == ["pending", "participating", "pending", "pending"]
+    assert [link.text_says_kind for link in links] == [False, True, True, False]
+
+
+def test_a_link_called_previous_loses_to_the_current_one_even_with_a_later_stamp() -> None:
+    current = anchor("/d/participatingAgencies05182026am.xlsx", "Participating Agencies")
+    older = anchor("/d/participatingAgencies07012026am.xlsx", "Previous participating agencies")
+    assert lists_of(older, current)[0] == (
+        "https://www.ice.gov/d/participatingAgencies05182026am.xlsx"
+    )
+
+
+def test_an_unstamped_current_list_beats_an_archived_stamped_one() -> None:
+    current = anchor("/media/2/download", "Participating Agencies (XLSX)")
+    older = anchor("/d/participatingAgencies03012026am.xlsx", "Archived participating agencies")
+    assert lists_of(older, current)[0] == "https://www.ice.gov/media/2/download"
+
+
+@pytest.mark.parametrize("word", ["Previous", "Archived", "Old", "Former", "Prior", "Earlier"])
+def test_words_calling_a_link_older_lower_its_preference(word: str) -> None:
+    older = anchor("/d/a/participating.xlsx", f"{word} participating agencies list")
+    current = anchor("/d/b/participating.xlsx", "Participating agencies list")
+    assert lists_of(older, current)[0] == "https://www.ice.gov/d/b/participating.xlsx"
+
+
+def test_a_date_in_the_link_text_counts_as_a_stamp() -> None:
+    march = anchor("/d/a.xlsx", "Participating agencies (March 2026)")
+    may = anchor("/d/b.xlsx", "Participating agencies (May 18, 2026)")
+    slashes = anchor("/d/c.xlsx", "Participating agencies as of 05/20/2026")
+    assert lists_of(march, may)[0] == "https://www.ice.gov/d/b.xlsx"
+    assert lists_of(march, may, slashes)[0] == "https://www.ice.gov/d/c.xlsx"
+
+
+def test_a_file_name_stamp_outranks_a_date_in_the_text() -> None:
+    (link,) = find_list_links([(DOCLIB + "participating05182026pm.xlsx", "List (March 2026)")])
+    assert link_stamp(link) == (date(2026, 5, 18), 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Participating agencies (March 2026)", (date(2026, 3, 1), 0)),
+        ("Updated Sept. 3rd, 2026", (date(2026, 9, 3), 0)),
+        ("as of 5/18/26", (date(2026, 5, 18), 0)),
+        ("participatingAgencies05182026pm", (date(2026, 5, 18), 1)),
+        ("Participating Agencies (XLSX, 52 KB)", None),
+        ("Mayor 2026 list", None),
+        ("13/45/2026", None),
+    ],
+)
+def test_text_stamp(text: str, expected: tuple[date, int] | None) -> None:
+    assert text_stamp(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("href", "head", "expected"),
+    [
+        ("../doclib/287g/../287g/participatingAgencies.xlsx", "", "/doclib/287g/"),
+        ("//www.ice.gov/doclib/participatingAgencies.xlsx", "", "/doclib/"),
+        ("/doclib/PARTICIPATINGAGENCIES.XLSX", "", "/doclib/PARTICIPATINGAGENCIES.XLSX"),
+        (
+            "/doclib/participating agencies%20list.xlsx",
+            "",
+            "/doclib/participating%20agencies%20list.xlsx",
+        ),
+        (
+            "/doclib/participatingAgencies.xlsx?v=3&amp;x=1",
+            "",
+            "/doclib/participatingAgencies.xlsx?v=3&x=1",
+        ),
+        (
+            "participatingAgencies.xlsx",
+            '<base href="https://www.ice.gov/doclib/287g/">',
+            "/doclib/287g/",
+        ),
+        ("participatingAgencies.xlsx", '<base href="/doclib/x/">', "/doclib/x/"),
+    ],
+)
+def test_relative_protocol_relative_uppercase_spaced_and_based_links_resolve(
+    href: str, head: str, expected: str
+) -> None:
+    participating, _ = lists_of(anchor(href), head=head)
+    assert participating is not None
+    assert participating.startswith("https://www.ice.gov" + expected)
+
+
+@pytest.mark.parametrize(
+    "wrap",
+    [
+        "<details><summary>Lists</summary>{}</details>",
+        '<div class="usa-accordion__content" hidden>{}</div>',
+        "<noscript>{}</noscript>",
+        "<template>{}</template>",
+        "<template><div><template>{}</template></div></template>",
+    ],
+)
+def test_list_links_inside_accordions_noscript_and_templates_are_found(wrap: str) -> None:
+    inner = anchor(DOCLIB + "pendingAgencies.xlsx", "Pending agencies")
+    assert lists_of(wrap.format(inner)) == (None, DOCLIB + "pendingAgencies.xlsx")
+
+
+def test_a_link_repeated_in_the_mobile_and_desktop_menus_is_one_candidate() -> None:
+    link = anchor("/d/participatingAgencies.xlsx", "Participating")
+    html = links_page(f'<nav class="mobile">{link}</nav>', f'<nav class="desktop">{link}</nav>')
+    page = parse_landing_page(html, PAGE)
+    assert page.candidates == ("https://www.ice.gov/d/participatingAgencies.xlsx",)
+
+
+_DECORATIONS = {
+    "spans": lambda h, t, a: (h, f"<span>{t}</span> <span></span>", a),
+    "icon": lambda h, t, a: (h, f'<svg aria-hidden="true"></svg>{t}', a),
+    "aria": lambda h, t, a: (h, t, a + ' aria-label="Download"'),
+    "title": lambda h, t, a: (h, t, a + ' title="Opens a spreadsheet"'),
+    "query": lambda h, t, a: (h + "?v=2", t, a),
+    "upper": lambda h, t, a: (h[: h.rindex(".")] + h[h.rindex(".") :].upper(), t, a),
+    "mime": lambda h, t, a: (h, t, a + f' type="{XLSX_TYPE}"'),
+}
+_WRAPS = ("{}", "<details>{}</details>", "<noscript>{}</noscript>", "<template>{}</template>")
+
+
+@given(
+    st.sampled_from(
+        [
+            ("/doclib/287g/participatingAgencies05182026am.xlsx", "Download", "participating"),
+            ("/doclib/287g/list.xlsx", "View Pending Agencies", "pending"),
+            ("/doclib/287g/287gParticipatingAgencies091526pm.xlsx", "XLSX", "participating"),
+        ]
+    ),
+    st.lists(st.sampled_from(sorted(_DECORATIONS)), unique=True),
+    st.sampled_from(_WRAPS),
+    st.sampled_from(["", "https://www.ice.gov", "//www.ice.gov", "HTTPS://WWW.ICE.GOV"]),
+)
+def test_any_decoration_of_a_list_link_keeps_it_found_with_the_same_kind(
+    link: tuple[str, str, str], decorations: list[str], wrap: str, origin: str
+) -> None:
+    href, text, kind = link
+    href = origin + href
+    attrs = ""
+    for name in decorations:
+        href, text, attrs = _DECORATIONS[name](href, text, attrs)
+    html = links_page(wrap.format(f'<a href="{href}"{attrs}>{text}</a>'))
+    page = parse_landing_page(html, PAGE)
+    url = page.participating_url if kind == "participating" else page.pending_url
+    assert url is not None and url.startswith("https://www.ice.gov/doclib/287g/")
+    assert (page.pending_url if kind == "participating" else page.participating_url) is None

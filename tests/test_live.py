@@ -22,7 +22,16 @@ from click.testing import CliRunner, Result
 
 from ice287g.cli import cli
 from snapshots.archive import Archive, Observation
-from tests.fake_ice import MOA_DIR, MOAS, PAGE_PATH, SHEET_DIR, SHEETS, FakeIce, sheet
+from tests.fake_ice import (
+    MOA_DIR,
+    MOAS,
+    PAGE_PATH,
+    SHEET_DIR,
+    SHEETS,
+    XLSX_TYPE,
+    FakeIce,
+    sheet,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 LEGACY_PAGE = ROOT / "tests" / "cases" / "html" / "may2024_plain.html"
@@ -412,6 +421,48 @@ def test_no_list_link_fails_loudly_with_the_candidates_and_records_nothing(
     assert len(errors) == 1 and "no participating or pending list link" in errors[0]
     assert "/doclib/about/offices/ero/287g/statistics.csv); nothing recorded" in errors[0]
     assert live.manifest() == [] and live.events() == []
+
+
+MEDIA_PATH = "/media/12345/download"
+
+
+def media_page(site: FakeIce, body: bytes, content_type: str) -> None:
+    """A page whose participating link is a Drupal media download (no file extension,
+    the link text says XLSX) serving ``body``; the pending link stays a plain sheet."""
+    site.put(MEDIA_PATH, body, content_type)
+    pending = SHEET_DIR + Path(PEND_A).name
+    site.set_page(
+        b"<html><head><title>287(g)</title></head><body><main>"
+        b'<a href="' + MEDIA_PATH.encode() + b'?inline">Participating Agencies (XLSX, 52 KB)</a>'
+        b'<a href="' + pending.encode() + b'">Pending Agencies</a></main></body></html>'
+    )
+
+
+def test_a_download_link_without_an_extension_is_fetched_and_diffed_as_the_list(
+    live: Live, site: FakeIce
+) -> None:
+    media_page(site, sheet(PART_A).read_bytes(), XLSX_TYPE)
+    result = live.run("--no-moas")
+    assert result.exit_code == 0, result.stderr
+    media_url = "https://www.ice.gov" + MEDIA_PATH + "?inline"
+    kinds = {(o.kind_claimed, o.url) for o in live.manifest()}
+    assert ("participating", media_url) in kinds
+    assert [s["verdict"] for s in live.snapshots() if s["kind"] != "page"] == ["accepted"] * 2
+    assert len(live.events()) > 100
+
+
+def test_a_spreadsheet_link_that_serves_an_html_page_is_one_failure_naming_it(
+    live: Live, site: FakeIce
+) -> None:
+    media_page(site, b"<html><head><title>Media</title></head><body>x</body></html>", "text/html")
+    result = live.run("--no-moas")
+    assert result.exit_code == 1
+    (error,) = error_lines(result)
+    assert error.startswith(f"ice287g: error: {site.base_url}{MEDIA_PATH}?inline: ")
+    assert "expected a spreadsheet, got HTML" in error
+    claimed = {o.kind_claimed for o in live.manifest()}
+    assert claimed == {"page", "pending"}  # the HTML body is not archived as the list
+    assert not any(e["kind"].startswith("agreement.") for e in live.events())
 
 
 def test_a_page_with_the_legacy_inline_table_goes_to_the_legacy_parser(

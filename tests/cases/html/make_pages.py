@@ -486,6 +486,45 @@ There are 1,066 pending.</p>
     return page("287(g) Program", main), expectation
 
 
+def landing_media() -> tuple[str, dict[str, Any]]:
+    """Markup not yet seen: Drupal media downloads without extensions, an icon link named
+    by its aria-label, an older upload beside the current one, links resolved against
+    ``<base href>``, in an accordion and a ``<template>``, repeated in a mobile menu."""
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    main = f"""
+<p>As of May 18, 2026, ICE has 1,044 Memorandums of Agreement (MOAs) in 40 states.</p>
+<nav class="mobile-menu"><a href="/media/20001/download?inline">
+<span>Participating</span> <span>Agencies</span> <span>(XLSX, 52 KB)</span></a></nav>
+<div class="usa-accordion"><button class="usa-accordion__button">Lists</button>
+<div class="usa-accordion__content" hidden>
+<a href="/media/20001/download?inline">
+<span>Participating</span> <span>Agencies</span> <span>(XLSX, 52 KB)</span></a>
+<a href="../doclib/287g/participatingAgencies07012026am.xlsx">Previous list (March 2026)</a>
+<a href="/media/19000/download" type="{xlsx}">Archived participating agencies</a>
+</div></div>
+<template id="pending-row"><a href="doclib/pendingAgencies.xlsx"
+aria-label="Download the list of pending agencies"><svg aria-hidden="true"></svg></a></template>
+<p><a href="/doclib/howto.pdf">How to open the participating agencies spreadsheet</a></p>
+"""
+    html = page("287(g) Program", main).replace(
+        "<head>", '<head><base href="https://www.ice.gov/">', 1
+    )
+    expectation = {
+        "participating_url": ICE + "/media/20001/download?inline",
+        "pending_url": ICE + "/doclib/pendingAgencies.xlsx",
+        "candidates": [
+            ICE + "/media/20001/download?inline",
+            ICE + "/doclib/287g/participatingAgencies07012026am.xlsx",
+            ICE + "/media/19000/download",
+            ICE + "/doclib/pendingAgencies.xlsx",
+        ],
+        "has_legacy_table": False,
+        "moa_links": [],
+        "block_reason": None,
+    }
+    return html, expectation
+
+
 def landing_no_links() -> tuple[str, dict[str, Any]]:
     main = f"""
 <p>The lists of participating and pending agencies are being updated. Check back later.</p>
@@ -576,6 +615,7 @@ def landing_pages(seed_2025: str) -> dict[str, Case]:
     pages = {
         "landing_2025": landing_2025(seed_2025),
         "landing_drift": landing_drift(),
+        "landing_media": landing_media(),
         "landing_no_links": landing_no_links(),
     }
     return {

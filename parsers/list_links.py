@@ -1,0 +1,273 @@
+"""Which links on a page are the participating and pending lists, and which to take.
+
+A link is a *list link* when it says it is a spreadsheet, in any of the ways HTML can:
+
+1. its URL's file name ends in ``.xlsx``/``.xls``/``.xlsm``/``.csv`` (any case), or its
+   ``download`` attribute names such a file, or its ``type`` attribute is a spreadsheet
+   MIME type; else
+2. it declares nothing else (no ``.pdf``/``.html``/... file name, no other MIME type)
+   and its words (text, image ``alt``, ``aria-label``, ``title``) say XLSX, XLS, CSV,
+   Excel, spreadsheet or workbook (a Drupal ``/media/123/download`` link).
+
+Its kind (participating / pending) comes from the file names (URL, then ``download``),
+else its visible text, else its ``aria-label``/``title``. The body is checked when it is
+downloaded, so a generous rule costs a clear failure, never a wrong list.
+
+Of several links to one list, the newest published version is taken: a link whose
+words call it older ("previous", "archived", "old", "former", "prior", ...) comes last;
+then one whose words name the list; then the latest date stamp (in the file name, the
+``download`` name, else a date in its words: ``May 18, 2026``, ``March 2026``,
+``05/18/2026``); then page order.
+
+Pure functions over a parsed tree or (URL, text) pairs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal, NamedTuple
+from urllib.parse import unquote, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from parsers.html_page import absolute_url, resolve_link
+from parsers.normalize import clean_text
+
+ListLinkKind = Literal["participating", "pending"]
+
+SHEET_EXTENSIONS = (".xlsx", ".xls", ".xlsm", ".csv")
+_OTHER_EXTENSIONS = (
+    *(".pdf", ".doc", ".docx", ".ppt", ".pptx", ".txt", ".rtf", ".htm", ".html"),
+    *(".zip", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".mp4"),
+)
+_SHEET_TYPE = re.compile(r"spreadsheetml|ms-excel|opendocument\.spreadsheet|/csv\b", re.I)
+_GENERIC_TYPE = re.compile(r"octet-stream|force-download|/download\b", re.I)
+_SHEET_WORDS = re.compile(r"\b(?:xlsx|xlsm|xls|csv|excel|spreadsheets?|workbooks?)\b", re.I)
+_OLDER_WORDS = re.compile(
+    r"\b(?:previous(?:ly)?|prior|older|old|archived?|archives|former|earlier|superseded"
+    r"|outdated|obsolete)\b",
+    re.I,
+)
+_PARTICIPATING = re.compile(r"partici?pat", re.I)
+_PENDING = re.compile(r"(?<![psx])pending", re.I)
+_MOA_PATH = re.compile(r"moa|memorand|addend", re.I)
+_STAMP = re.compile(r"(?<!\d)(\d{8}|\d{6})(?!\d)\s*(am|pm)?", re.I)
+_ISO_STAMP = re.compile(r"(?<!\d)(20\d{2})[-_.](\d{2})[-_.](\d{2})(?!\d)")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_WRITTEN_DATE = re.compile(
+    r"\b(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+    r"\s+(?:(\d{1,2})(?:st|nd|rd|th)?,?\s+)?(20\d{2})\b",
+    re.I,
+)
+_SLASH_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(20\d{2}|\d{2})(?![\d/])")
+_TEMPLATE_TAG = re.compile(r"</?template\b[^>]*>", re.I)
+
+
+class Anchor(NamedTuple):
+    """One link as found on a page: its absolute URL, its text (visible text, else image
+    ``alt``, else ``aria-label``/``title``), and the attributes that say what it is."""
+
+    url: str
+    text: str
+    label: str = ""
+    mime: str = ""
+    download: str = ""
+
+
+@dataclass(frozen=True)
+class ListLink:
+    """One spreadsheet link on the page, in document order (``position``); ``label`` is
+    its ``aria-label``/``title``, ``file_name`` its ``download`` attribute's name."""
+
+    url: str
+    text: str
+    kind: ListLinkKind | None
+    position: int
+    label: str = ""
+    file_name: str = ""
+
+    @property
+    def text_says_kind(self) -> bool:
+        """True when the link's own words (text or label) name the list."""
+        return self.kind is not None and self.kind in (_kind_of(self.text), _kind_of(self.label))
+
+    @property
+    def says_older(self) -> bool:
+        """True when the link's own words call it an older version ('Previous list')."""
+        return bool(_OLDER_WORDS.search(f"{self.text} {self.label}"))
+
+
+# --------------------------------------------------------------------------- reading links
+
+
+def page_links(tree: LexborHTMLParser, page_url: str) -> list[Anchor]:
+    """Every resolvable link on the page, in page order, including those inside
+    ``<template>`` and ``<noscript>``; relative links resolve against ``<base href>``."""
+    base = _base_url(tree, page_url)
+    links = []
+    for node in _with_templates(tree).css("a[href], area[href]"):
+        url = resolve_link(node.attributes.get("href"), base)
+        if url:
+            links.append(_anchor(node, url))
+    return links
+
+
+def _base_url(tree: LexborHTMLParser, page_url: str) -> str:
+    node = tree.css_first("base[href]")
+    href = node.attributes.get("href") if node else None
+    return (absolute_url(href, page_url) if href else None) or page_url
+
+
+def _with_templates(tree: LexborHTMLParser) -> LexborHTMLParser:
+    """The tree itself, or (when it has ``<template>`` elements, whose content the
+    parser keeps out of the tree) the tree parsed again without the template tags."""
+    if tree.css_first("template") is None:
+        return tree
+    return LexborHTMLParser(_TEMPLATE_TAG.sub("", tree.html or ""))
+
+
+def _anchor(node: LexborNode, url: str) -> Anchor:
+    attrs = node.attributes
+    label = clean_text(" ".join(filter(None, (attrs.get("aria-label"), attrs.get("title")))))
+    alts = " ".join(filter(None, (img.attributes.get("alt") for img in node.css("img[alt]"))))
+    text = clean_text(node.text(separator=" ")) or clean_text(alts) or label
+    download = (attrs.get("download") or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return Anchor(url, text, label, clean_text(attrs.get("type")), clean_text(download))
+
+
+# --------------------------------------------------------------------------- recognising
+
+
+def find_list_links(anchors: Iterable[Anchor | tuple[str, str]]) -> tuple[ListLink, ...]:
+    """The spreadsheet links among ``anchors`` (:class:`Anchor` or (URL, text)), each
+    classified as the participating list, the pending list, or neither (kind None)."""
+    found = []
+    for position, item in enumerate(anchors):
+        link = item if isinstance(item, Anchor) else Anchor(*item)
+        if is_spreadsheet_link(link):
+            names = (basename(link.url), link.download)
+            kind = _first_kind((*names, link.text, link.label))
+            found.append(ListLink(link.url, link.text, kind, position, link.label, link.download))
+    return tuple(found)
+
+
+def is_spreadsheet_link(link: Anchor) -> bool:
+    """Whether a link says it is a spreadsheet (see the module docstring)."""
+    names = (basename(link.url).lower(), link.download.lower())
+    if any(name.endswith(SHEET_EXTENSIONS) for name in names):
+        return True
+    if _SHEET_TYPE.search(link.mime):
+        return True
+    generic = not link.mime or _GENERIC_TYPE.search(link.mime)
+    declares_other = not generic or any(name.endswith(_OTHER_EXTENSIONS) for name in names)
+    return not declares_other and bool(_SHEET_WORDS.search(f"{link.text} {link.label}"))
+
+
+def basename(url: str) -> str:
+    """The decoded file name of a URL's path (query and fragment ignored)."""
+    return unquote(urlsplit(url).path).rstrip("/").rsplit("/", 1)[-1].strip()
+
+
+def _first_kind(texts: Iterable[str]) -> ListLinkKind | None:
+    return next((kind for text in texts if (kind := _kind_of(text))), None)
+
+
+def _kind_of(text: str) -> ListLinkKind | None:
+    participating = bool(_PARTICIPATING.search(text))
+    pending = bool(_PENDING.search(text))
+    if participating == pending:
+        return None
+    return "participating" if participating else "pending"
+
+
+# --------------------------------------------------------------------------- choosing
+
+
+def pick_list_url(links: Sequence[ListLink], kind: ListLinkKind) -> str | None:
+    """The URL of the ``kind`` list, the newest published version: not called older,
+    then words naming the list, then the latest stamp, then the first in page order."""
+    matching = [link for link in links if link.kind == kind]
+    if not matching:
+        return None
+    return min(matching, key=_preference).url
+
+
+def _preference(link: ListLink) -> tuple[bool, bool, int, int]:
+    stamp = link_stamp(link)
+    stamp_rank = -(stamp[0].toordinal() * 2 + stamp[1]) if stamp else 1
+    return (link.says_older, not link.text_says_kind, stamp_rank, link.position)
+
+
+def link_stamp(link: ListLink) -> tuple[date, int] | None:
+    """The date a link carries: its URL's file name stamp, else its ``download`` name's,
+    else a date in its words."""
+    return (
+        name_stamp(basename(link.url))
+        or name_stamp(link.file_name)
+        or text_stamp(f"{link.text} {link.label}")
+    )
+
+
+def name_stamp(name: str) -> tuple[date, int] | None:
+    """The latest date-like token in a file name with its half day (am 0, pm 1):
+    ``participatingAgencies05182026am.xlsx`` -> (2026-05-18, 0); ``...091526pm`` ->
+    (2026-09-15, 1); ISO ``2025-09-15`` also counts. None when there is none."""
+    stamps = [
+        (day, 1 if (m[2] or "").lower() == "pm" else 0)
+        for m in _STAMP.finditer(name)
+        if (day := _digits_date(m[1]))
+    ]
+    stamps += [(day, 0) for m in _ISO_STAMP.finditer(name) if (day := _ymd(m[1], m[2], m[3]))]
+    return max(stamps) if stamps else None
+
+
+def text_stamp(text: str) -> tuple[date, int] | None:
+    """The latest date in link words: a file-name stamp, ``May 18, 2026``, ``March 2026``
+    (its first day), ``05/18/2026``. None when there is none."""
+    stamps = [s for s in (name_stamp(text),) if s]
+    for m in _WRITTEN_DATE.finditer(text):
+        month = str(_MONTHS.index(m[1][:3].lower()) + 1)
+        if day := _ymd(m[3], month, m[2] or "1"):
+            stamps.append((day, 0))
+    for m in _SLASH_DATE.finditer(text):
+        year = m[3] if len(m[3]) == 4 else "20" + m[3]
+        if day := _ymd(year, m[1], m[2]):
+            stamps.append((day, 0))
+    return max(stamps) if stamps else None
+
+
+def _digits_date(digits: str) -> date | None:
+    if len(digits) == 8:
+        return _ymd(digits[4:], digits[:2], digits[2:4]) or _ymd(
+            digits[:4], digits[4:6], digits[6:]
+        )
+    return _ymd("20" + digits[4:], digits[:2], digits[2:4]) or _ymd(
+        "20" + digits[:2], digits[2:4], digits[4:]
+    )
+
+
+def _ymd(year: str, month: str, day: str) -> date | None:
+    try:
+        result = date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+    return result if 2000 <= result.year <= 2099 else None
+
+
+# --------------------------------------------------------------------------- MOAs
+
+
+def moa_links(anchors: Iterable[Anchor | tuple[str, str]]) -> tuple[str, ...]:
+    """Absolute links to MOA (and addendum) PDFs, such as those under /doclib/287gMOA/,
+    deduplicated and sorted."""
+    found = set()
+    for item in anchors:
+        url = item[0]
+        path = unquote(urlsplit(url).path)
+        if path.lower().endswith(".pdf") and _MOA_PATH.search(path):
+            found.add(url)
+    return tuple(sorted(found))
