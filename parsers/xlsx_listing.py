@@ -17,6 +17,7 @@ from typing import TypeAlias
 
 from parsers.errors import ParseError
 from parsers.listing_header import (
+    ADDENDUM,
     AGENCY,
     AGENCY_HEADERS,
     CANONICAL_COLUMNS,
@@ -188,6 +189,7 @@ class _RowReader:
         self.pick = itemgetter(*[column if column >= 0 else self.width - 1 for column in found])
         self.moa_links = _column_links(self.sheet, found[6])
         self.addendum_links = _column_links(self.sheet, found[7])
+        self.unread_links = _unread_links(self.sheet, {MOA: found[6], ADDENDUM: found[7]})
         # a row repeating the header's own agency cell is the header again
         self.agency_header = _cell_text(header.sheet.value(header.row, found[1])) or None
 
@@ -213,6 +215,8 @@ class _RowReader:
             if skip:
                 outcome.warnings.append(f"row {row + 1} skipped: {skip}")
                 return None
+        if self.unread_links:
+            outcome.warnings.extend(self.unread_links.get(row, ()))
         return self._build(row, values, state_raw, state, agency, key)
 
     def _skip_reason(
@@ -267,6 +271,20 @@ class _RowReader:
 def _column_links(sheet: Sheet, column: int) -> dict[int, str]:
     """The hyperlinks of one column by row (none for a missing column, ``-1``)."""
     return {row: url for (row, at), url in sheet.hyperlinks.items() if at == column >= 0}
+
+
+def _unread_links(sheet: Sheet, columns: dict[str, int]) -> dict[int, list[str]]:
+    """By row, a warning for each link column cell whose HYPERLINK formula gave no link
+    (its URL is not a literal: a reference or a concatenation, not evaluated)."""
+    unread: dict[int, list[str]] = {}
+    for name, column in columns.items():
+        for row, at in sorted(sheet.unread_links):
+            if at == column >= 0:
+                unread.setdefault(row, []).append(
+                    f"row {row + 1}: the link of {name} cell {column_letter(column)}{row + 1} "
+                    "could not be read (a HYPERLINK formula whose URL is not a literal)"
+                )
+    return unread
 
 
 @_memo

@@ -35,6 +35,7 @@ JUNK = [
     *(b' numFmtId="20"', b'<numFmt numFmtId="164" formatCode="d"/>', b'<xf numFmtId="14"/>'),
     *(b"<hyperlinks>", b"</hyperlinks>", b'<c r="XFD1048576"><v>1</v></c>', b'<row r="999999">'),
     *(b'<!DOCTYPE x [<!ENTITY a "b">]>', b"&a;", b'<c r="ZZ9"/>', b"<x:hyperlinks/>"),
+    *(b'<c r="B2" t="str"><f>HYPERLINK("u","x")</f><v>x</v></c>', b"<f>hyperlink(", b'""'),
 ]
 
 

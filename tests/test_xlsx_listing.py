@@ -13,7 +13,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from parsers.errors import ParseError
@@ -577,4 +577,76 @@ def test_new_and_empty_columns_between_known_ones_leave_the_rows_alone() -> None
     assert listing.warnings == (
         "sheet 'S': unknown column 'REGION' (column B)",
         "sheet 'S': unknown column 'NOTES' (column E)",
+    )
+
+
+# --------------------------------------------------------------------------- HYPERLINK formulas
+
+
+def _make_cases() -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_cases", CASES / "make_cases.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_CASES = _make_cases()
+_LIST_HEADER = [*HEADER, "ADDENDUM"]
+_MOA_URLS = st.from_regex(
+    r"https://www\.ice\.gov/doclib/287gMOA/[A-Za-z0-9 %&=?._~\"'-]{1,30}", fullmatch=True
+)
+
+
+def _listing_rows(count: int) -> list[Sequence[object]]:
+    return [
+        _LIST_HEADER,
+        *(
+            ["TEXAS", f"Agency {n} Sheriff's Office", "County", f"County {n}", "TFM"]
+            + [date(2025, 6, n + 1), "link", "link"]
+            for n in range(count)
+        ),
+    ]
+
+
+def _as_formula(url: str) -> tuple[str, str]:
+    return 'HYPERLINK("' + url.replace('"', '""') + '","link")', "link"
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(_MOA_URLS, min_size=1, max_size=4))
+def test_a_list_whose_link_cells_are_hyperlink_formulas_reads_as_with_relationship_links(
+    urls: list[str],
+) -> None:
+    rows = _listing_rows(len(urls))
+    refs = {f"{column}{n + 2}": url for n, url in enumerate(urls) for column in "GH"}
+    by_relationship = parse_listing_xlsx(_xlsx(rows, refs))
+    formulas = {ref: _as_formula(url) for ref, url in refs.items()}
+    by_formula = parse_listing_xlsx(_CASES.with_formulas(_xlsx(rows), formulas))
+    assert by_formula == by_relationship
+    assert [row.moa_url for row in by_formula.rows] == urls
+    assert by_formula.kind == "participating" and by_formula.warnings == by_relationship.warnings
+
+
+def test_a_link_cell_whose_hyperlink_formula_cannot_be_read_is_a_warning_and_no_url() -> None:
+    rows = [*_listing_rows(2), [None, None, None, None, None, None, "link"]]
+    formulas = {
+        "G2": ('HYPERLINK("https://www.ice.gov/doclib/287gMOA/"&D2)', "link"),
+        "H3": ("HYPERLINK(A1)", "link"),
+        "G4": ("HYPERLINK(A1)", "link"),  # a row that is skipped says so, nothing more
+        "C2": ("HYPERLINK(A1)", "County"),  # no link column: nothing to say
+    }
+    listing = parse_listing_xlsx(_CASES.with_formulas(_xlsx(rows), formulas))
+    assert [(row.moa_url, row.addendum_url, row.moa_text) for row in listing.rows] == [
+        (None, None, "link"),
+        (None, None, "link"),
+    ]
+    assert listing.warnings == (
+        "sheet 'S': row 2: the link of MOA cell G2 could not be read "
+        "(a HYPERLINK formula whose URL is not a literal)",
+        "sheet 'S': row 3: the link of ADDENDUM cell H3 could not be read "
+        "(a HYPERLINK formula whose URL is not a literal)",
+        "sheet 'S': row 4 skipped: no agency or state (link)",
     )

@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import openpyxl
 import pytest
@@ -25,6 +26,7 @@ from hypothesis import strategies as st
 from parsers.errors import ParseError
 from parsers.xlsx import CellValue, ReadLimits, Sheet, read_workbook
 from parsers.xlsx.container import Package
+from parsers.xlsx.formulas import hyperlink_target
 from parsers.xlsx_listing import parse_listing_xlsx
 from tests.fuzz_reader import JUNK
 
@@ -313,6 +315,180 @@ def test_malformed_hyperlinks_are_parse_errors(tail: str, reason: str) -> None:
     with pytest.raises(ParseError, match=reason) as caught:
         read(data)
     assert "\n" not in str(caught.value)
+
+
+# --------------------------------------------------------------------------- HYPERLINK formulas
+
+ALPHA = "https://www.ice.gov/doclib/287gMOA/287gAlpha.pdf"
+
+
+def formula_cell(ref: str, formula: str, cached: str = "link", *, escaped: bool = False) -> str:
+    """A ``t="str"`` cell holding ``formula`` (XML-escaped here unless ``escaped``) and
+    its cached text, as Excel writes it."""
+    text = formula if escaped else escape(formula)
+    return f'<c r="{ref}" t="str"><f>{text}</f><v>{escape(cached)}</v></c>'
+
+
+def formula_sheet(*cells: str, tail: str = "", links: dict[str, str] | None = None) -> Sheet:
+    rows = f'<row r="1"><c r="A1"><v>1</v></c></row><row r="2">{"".join(cells)}</row>'
+    data = make_xlsx([("S", sheet_data(rows, tail))], links={0: links} if links else None)
+    return read(data)[0]
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [
+        f'HYPERLINK("{ALPHA}","link")',
+        f'HYPERLINK("{ALPHA}")',
+        f'=hyperlink( "{ALPHA}" , "link" )',
+        f'  =_xlfn.HyperLink("{ALPHA}",IF(A1>0,"a, (b)",\'Sheet (2)\'!A1))',
+        f'HYPERLINK\n("{ALPHA}",B2&"x")',
+    ],
+    ids=["two-arguments", "one-argument", "lower-case-spaced", "xlfn-nested-second", "newline"],
+)
+def test_a_hyperlink_formula_with_a_literal_url_is_the_cell_s_link(formula: str) -> None:
+    sheet = formula_sheet(formula_cell("F2", formula), formula_cell("G2", formula.lower()))
+    assert sheet.hyperlinks == {(1, 5): ALPHA, (1, 6): ALPHA.lower()}
+    assert sheet.rows[1] == [None] * 5 + ["link", "link"] and sheet.unread_links == frozenset()
+
+
+def test_a_hyperlink_formula_s_literal_is_kept_exactly_as_written() -> None:
+    odd = 'https://x.test/a b?q="1"&r=<2>\t%zz'
+    formula = 'HYPERLINK("' + odd.replace('"', '""') + '","x")'
+    quoted = "HYPERLINK(&quot;https://x.test/q&quot;,&quot;x&quot;)"  # quotes as entities
+    sheet = formula_sheet(formula_cell("B2", formula), formula_cell("C2", quoted, escaped=True))
+    assert sheet.hyperlinks == {(1, 1): odd, (1, 2): "https://x.test/q"}
+
+
+def test_a_relationship_link_wins_over_a_hyperlink_formula_on_the_same_cell() -> None:
+    cells = formula_cell("F2", f'HYPERLINK("{ALPHA}","link")'), formula_cell("G2", "HYPERLINK(A1)")
+    tail = '<hyperlinks><hyperlink ref="F2:G2" r:id="rId1"/></hyperlinks>'
+    sheet = formula_sheet(*cells, tail=tail, links={"rId1": "https://rel.test/"})
+    assert sheet.hyperlinks == {(1, 5): "https://rel.test/", (1, 6): "https://rel.test/"}
+    assert sheet.unread_links == frozenset()  # a link was read: nothing is missing
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [
+        'HYPERLINK(A1,"link")',
+        'HYPERLINK("https://x.test/"&A1,"link")',
+        'HYPERLINK(CONCAT("https://x.test/",A1))',
+        'HYPERLINK(("https://x.test/"))',
+        'HYPERLINK("https://x.test/","a","b")',
+        'HYPERLINK("https://x.test/","a")&"b"',
+        'IF(A1,HYPERLINK("https://x.test/"),"")',
+        'HYPERLINK("https://x.test/',
+        'HYPERLINK("https://x.test/",")',
+        'HYPERLINK("https://x.test/"',
+        "HYPERLINK()",
+        'HYPERLINK("' + "x" * 9000 + '")',
+    ],
+    ids=[
+        "reference", "concatenation", "function", "parenthesised", "three-arguments",
+        "then-concatenated", "inside-if", "unterminated-url", "unterminated-text",
+        "unclosed-call", "no-argument", "longer-than-excel-allows",
+    ],
+)  # fmt: skip
+def test_a_hyperlink_formula_whose_url_is_not_a_literal_gives_no_link(formula: str) -> None:
+    sheet = formula_sheet(formula_cell("F2", formula))
+    assert sheet.hyperlinks == {} and sheet.unread_links == {(1, 5)}
+    assert sheet.rows[1][5] == "link"
+
+
+def test_the_word_hyperlink_outside_a_cell_formula_is_no_link() -> None:
+    cells = (
+        '<c r="A2" t="inlineStr"><is><t>HYPERLINK("https://x.test/")</t></is></c>'
+        '<c r="B2" t="str" cm="HYPERLINK(&quot;x&quot;)"><v>1</v></c>'
+    )
+    tail = (
+        '<dataValidations count="1"><dataValidation type="custom" sqref="C2">'
+        '<formula1>HYPERLINK("https://x.test/")</formula1></dataValidation></dataValidations>'
+    )
+    sheet = formula_sheet(cells, tail=tail)
+    assert sheet.hyperlinks == {} and sheet.unread_links == frozenset()
+    assert sheet.rows[1][0] == 'HYPERLINK("https://x.test/")'
+
+
+def test_hyperlink_formulas_in_prefixed_and_spaced_markup_are_read() -> None:
+    body = (
+        f'<?xml version="1.0"?>\n<x:worksheet xmlns:x="{MAIN}" xmlns:r="{REL}">\n'
+        '<x:sheetData>\n <x:row r="1">\n  <x:c r="A1" t="str" >\n   '
+        f'<x:f t="normal" >HYPERLINK("{ALPHA}")</x:f >\n   <x:v>x</x:v>\n  </x:c>\n'
+        '  <x:c r="B1" t="str"><x:f>HYPERLINK("https://x.test/")</x:f><x:v>y</x:v></x:c>\n'
+        " </x:row>\n</x:sheetData>\n</x:worksheet>"
+    )
+    data = _replace_part(make_xlsx([("S", "")]), "xl/worksheets/sheet1.xml", body.encode())
+    sheet = read(data)[0]
+    assert sheet.rows == [["x", "y"]]
+    assert sheet.hyperlinks == {(0, 0): ALPHA, (0, 1): "https://x.test/"}
+
+
+def test_a_cell_that_cannot_be_parsed_alone_loses_only_its_own_formula_link() -> None:
+    bad = '<c r="G2" t="str"><f>HYPERLINK("https://x.test/&#1;")</f><v>l</v></c>'
+    unbound = '<c r="H2" t="str" y:z="1"><f>HYPERLINK("https://y.test/")</f><v>l</v></c>'
+    good = formula_cell("F2", f'HYPERLINK("{ALPHA}")')
+    rows = f'<row r="2">{good}{bad}{unbound}</row>'
+    body = f'<worksheet xmlns="{MAIN}" xmlns:r="{REL}"><sheetData>{rows}</sheetData></worksheet>'
+    data = _replace_part(make_xlsx([("S", "")]), "xl/worksheets/sheet1.xml", body.encode())
+    sheet = read(data)[0]  # calamine reads the values; expat refuses the two cells alone
+    assert sheet.hyperlinks == {(1, 5): ALPHA} and sheet.rows[1][5:] == ["link", "l", "l"]
+
+
+def test_hostile_hyperlink_formulas_are_read_in_linear_time_without_errors() -> None:
+    calls = "hyperlink(" * 80_000  # one enormous formula, a match every ten bytes
+    quotes = 'HYPERLINK("' + '"' * 20_001 + ")"  # an odd run of quotes: unterminated
+    nested = "HYPERLINK(" * 5_000 + '"u"' + ")" * 5_000
+    cells = [
+        formula_cell(ref, text)
+        for ref, text in zip(("A2", "B2", "C2"), [calls, quotes, nested], strict=True)
+    ]
+    sheet = formula_sheet(*cells)
+    assert sheet.hyperlinks == {} and sheet.unread_links == {(1, 0), (1, 1), (1, 2)}
+
+
+def test_cells_without_a_reference_or_outside_the_sheet_give_no_formula_link() -> None:
+    rows = (
+        '<row r="1"><c t="str"><f>HYPERLINK("https://x.test/")</f><v>x</v></c></row>'
+        '<row r="2"><c r="B2" t="str"><f>HYPERLINK("https://y.test/")</f><v>y</v></c></row>'
+    )
+    sheet = read(make_xlsx([("S", sheet_data(rows))]))[0]
+    assert sheet.hyperlinks == {(1, 1): "https://y.test/"}
+
+
+_LITERAL = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=300)
+_XML_LITERAL = st.text(
+    st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]) | st.sampled_from('\t\n"'),
+    max_size=120,
+).filter(lambda text: "\ufffe" not in text and "\uffff" not in text)
+
+
+@given(_LITERAL, st.sampled_from(["", ',"link"', ', A1 & "x"', ",')'!A1"]))
+def test_any_string_literal_quoted_by_excel_s_rule_round_trips(literal: str, rest: str) -> None:
+    formula = 'HYPERLINK("' + literal.replace('"', '""') + '"' + rest + ")"
+    assert hyperlink_target(formula) == literal
+    assert hyperlink_target("=_xlfn." + formula.lower()) == literal.lower()
+
+
+@given(st.text(max_size=400) | st.text(st.sampled_from("HYPERLINK(\"',) &="), max_size=80))
+def test_any_formula_text_never_raises(text: str) -> None:
+    target = hyperlink_target(text)
+    assert target is None or '"' + target.replace('"', '""') + '"' in text
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_XML_LITERAL, st.text(max_size=60))
+def test_any_literal_round_trips_through_the_sheet_xml_and_any_formula_reads(
+    literal: str, junk: str
+) -> None:
+    quoted = escape(literal.replace('"', '""')).replace("\t", "&#9;").replace("\n", "&#10;")
+    junk = escape("".join(ch for ch in junk if ch >= " " and ch not in "\ufffe\uffff"))
+    cells = (
+        formula_cell("A2", f'HYPERLINK("{quoted}","x")', escaped=True),
+        formula_cell("B2", f"HYPERLINK({junk}", escaped=True),
+    )
+    sheet = formula_sheet(*cells)
+    assert sheet.hyperlinks[(1, 0)] == literal
 
 
 # --------------------------------------------------------------------------- refusals

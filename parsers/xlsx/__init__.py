@@ -3,7 +3,8 @@
 - ``container``: the zip, its limits (zip bombs refused before and while inflating);
 - ``parts``: XML parts parsed safely, relationships, the workbook's list of sheets;
 - ``values``: cell values, read by calamine;
-- ``links``: cell hyperlinks, from the sheet's ``<hyperlinks>`` and relationships.
+- ``links``: cell hyperlinks, from the sheet's ``<hyperlinks>`` and relationships;
+- ``formulas``: cell links written as ``HYPERLINK("url", …)`` formulas with a literal URL.
 
 Every failure on bytes input is a :class:`~parsers.errors.ParseError` naming the source
 and giving a one-line reason. Coordinates are 0-based: ``sheet.rows[0]`` is sheet row 1
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 
 from parsers.errors import ParseError
 from parsers.xlsx.container import DEFAULT_LIMITS, Package, ReadLimits
+from parsers.xlsx.formulas import formula_links
 from parsers.xlsx.links import sheet_links
 from parsers.xlsx.parts import sheet_entries
 from parsers.xlsx.values import CellValue, Coordinate, open_values, sheet_rows
@@ -29,13 +31,18 @@ class Sheet:
 
     ``rows[r][c]`` is the value of sheet cell (r + 1, c + 1); ``hyperlinks`` maps 0-based
     ``(row, column)`` to the link target exactly as stored (XML-unescaped), with
-    ``#location`` appended (or alone) for links into the workbook.
+    ``#location`` appended (or alone) for links into the workbook. A cell whose formula
+    is a HYPERLINK call with a literal URL links to that URL, unless a ``<hyperlinks>``
+    link on the same cell (what a click opens) wins. ``unread_links`` are the cells with
+    no link whose HYPERLINK formula names its URL otherwise (a reference, a
+    concatenation): nothing is evaluated.
     """
 
     name: str
     rows: list[list[CellValue]]
     hyperlinks: dict[Coordinate, str] = field(default_factory=dict)
     state: str = "visible"
+    unread_links: frozenset[Coordinate] = frozenset()
 
     @property
     def hidden(self) -> bool:
@@ -72,5 +79,9 @@ def read_workbook(
         rows = sheet_rows(package, workbook, entry, xml)
         width = max(map(len, rows), default=0)
         links = sheet_links(package, entry, xml, len(rows), width)
-        sheets.append(Sheet(entry.name, rows, links, entry.state))
+        formulas = formula_links(package, entry.path, xml)
+        if formulas.links:
+            links = {**formulas.links, **links}
+        unread = frozenset(cell for cell in formulas.unread if cell not in links)
+        sheets.append(Sheet(entry.name, rows, links, entry.state, unread))
     return sheets

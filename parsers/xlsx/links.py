@@ -63,11 +63,21 @@ def _hyperlinks_document(package: Package, path: str, xml: bytes) -> bytes | Non
     ends = [tag for tag in tags if tag[0]]
     if len(starts) != 1 or len(ends) > 1:
         raise package.fail(f"{path}: more than one <hyperlinks> element")
-    root = _ROOT_START.search(xml)
-    if root is None or root.start() > starts[0][1]:
-        raise package.fail(f"malformed XML in {path} (no root element before <hyperlinks>)")
     close = xml.find(b">", (ends[0] if ends else starts[0])[2])
     body = xml[starts[0][1] : close + 1 if close >= 0 else len(xml)]
+    document = in_root(xml, body, starts[0][1])
+    if document is None:
+        raise package.fail(f"malformed XML in {path} (no root element before <hyperlinks>)")
+    return document
+
+
+def in_root(xml: bytes, body: bytes, before: int) -> bytes | None:
+    """``body`` (markup cut from ``xml``) as one document: ``xml``'s declaration, its
+    root's start tag (which carries the namespace declarations), ``body`` and the root's
+    end tag; None when no root start tag comes before offset ``before``."""
+    root = _ROOT_START.search(xml, 0, before)
+    if root is None:
+        return None
     declaration = xml[: xml.find(b"?>") + 2] if xml.startswith(b"<?xml") else b""
     return declaration + root[0] + body + b"</" + root[1] + b">"
 
@@ -89,8 +99,8 @@ def _hyperlinks_tags(xml: bytes) -> list[tuple[bool, int, int]]:
 def _cells(ref: str, height: int, width: int) -> list[Coordinate]:
     """Cells of a hyperlink ref: one cell, or a range clipped to the sheet's data."""
     first_text, _, last_text = ref.partition(":")
-    first = _cell(first_text)
-    last = _cell(last_text) if last_text else first
+    first = cell_coordinate(first_text)
+    last = cell_coordinate(last_text) if last_text else first
     if first is None or last is None:
         return []
     if first == last:
@@ -101,7 +111,7 @@ def _cells(ref: str, height: int, width: int) -> list[Coordinate]:
 
 
 @functools.lru_cache(maxsize=1 << 12)
-def _cell(ref: str) -> Coordinate | None:
+def cell_coordinate(ref: str) -> Coordinate | None:
     """0-based (row, column) of ``A1``-style text (``$`` anchors and spaces allowed),
     None when it is no cell reference within the sheet's limits (memoised: the same
     cells are linked in every version of a list)."""

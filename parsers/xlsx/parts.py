@@ -57,8 +57,6 @@ def parse_xml(package: Package, xml: bytes, part: str, wanted: Collection[str]) 
     """The root element and the elements of ``part`` whose local name is in ``wanted``,
     in document order; a ParseError naming the part if it is malformed, declares a DTD
     or is UTF-16 (every XLSX writer writes UTF-8)."""
-    if xml.startswith(_UTF16_STARTS):
-        raise package.fail(f"{part}: UTF-16 XML parts are not supported")
     found: list[Element] = []
     parser = expat.ParserCreate(namespace_separator="}")
 
@@ -67,6 +65,49 @@ def parse_xml(package: Package, xml: bytes, part: str, wanted: Collection[str]) 
             found.append(Element(name, attributes))
 
     parser.StartElementHandler = start
+    _run(package, parser, xml, part)
+    if not found:
+        raise package.fail(f"malformed XML in {part} (no root element)")
+    return found
+
+
+def parse_xml_texts(
+    package: Package, xml: bytes, part: str, wanted: Collection[str]
+) -> list[tuple[Element, str]]:
+    """Like :func:`parse_xml`, each element with its own text (the character data directly
+    inside it, not inside its children; empty for the root and for elements without)."""
+    found: list[tuple[Element, list[str]]] = []
+    open_texts: list[list[str] | None] = []
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        text: list[str] | None = None
+        if not found or name.rpartition("}")[2] in wanted:
+            text = []
+            found.append((Element(name, attributes), text))
+        open_texts.append(text)
+
+    def end(_name: str) -> None:
+        open_texts.pop()
+
+    def characters(data: str) -> None:
+        text = open_texts[-1] if open_texts else None
+        if text is not None:
+            text.append(data)
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = characters
+    _run(package, parser, xml, part)
+    if not found:
+        raise package.fail(f"malformed XML in {part} (no root element)")
+    return [(element, "".join(text)) for element, text in found]
+
+
+def _run(package: Package, parser: expat.XMLParserType, xml: bytes, part: str) -> None:
+    """Feed ``xml`` to ``parser``, every DTD refused; failures as ParseErrors."""
+    if xml.startswith(_UTF16_STARTS):
+        raise package.fail(f"{part}: UTF-16 XML parts are not supported")
     parser.StartDoctypeDeclHandler = _refuse_dtd
     try:
         parser.Parse(xml, True)
@@ -75,9 +116,6 @@ def parse_xml(package: Package, xml: bytes, part: str, wanted: Collection[str]) 
         raise package.fail(f"{part}: {reason}") from None
     except expat.ExpatError as exc:
         raise package.fail(f"malformed XML in {part} ({exc})") from None
-    if not found:
-        raise package.fail(f"malformed XML in {part} (no root element)")
-    return found
 
 
 def _refuse_dtd(*_args: object) -> None:

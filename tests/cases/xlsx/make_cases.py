@@ -144,6 +144,23 @@ def edit_sheet(data: bytes, sheet: str, edit: Callable[[str], str]) -> bytes:
     return build_zip(members)
 
 
+def with_formulas(
+    data: bytes, formulas: dict[str, tuple[str, str]], sheet: str = "xl/worksheets/sheet1.xml"
+) -> bytes:
+    """Cells rewritten as Excel writes a formula giving text: ``t="str"``, the formula
+    and its cached value; ``formulas`` maps a cell to (formula, cached text)."""
+
+    def edit(xml: str) -> str:
+        for ref, (formula, cached) in formulas.items():
+            cell = f'<c r="{ref}" t="str"><f>{escape(formula)}</f><v>{escape(cached)}</v></c>'
+            pattern = f'<c r="{ref}"[^>]*?(?:/>|>.*?</c>)'
+            xml, count = re.subn(pattern, lambda _match, cell=cell: cell, xml, count=1)
+            assert count == 1, f"no cell {ref} in {sheet}"
+        return xml
+
+    return edit_sheet(data, sheet, edit)
+
+
 # --------------------------------------------------------------------------- synthetic
 
 
@@ -395,6 +412,43 @@ def case_hyperlink_ranges() -> bytes:
     return edit_sheet(data, "xl/worksheets/sheet1.xml", as_range)
 
 
+def case_hyperlink_formulas() -> bytes:
+    """MOA and ADDENDUM links written as HYPERLINK formulas (cached text values, as Excel
+    writes them): literal URLs are links, a relationship link on the same cell wins, and
+    a URL made by a reference or a concatenation is no link but a warning."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Participating"
+    names = ["Alpha", "Beta", "Gamma", "Delta", "Epsilon"]
+    rows = [
+        [
+            "TEXAS",
+            f"{name} County Sheriff's Office",
+            "County",
+            f"{name} County",
+            "Task Force Model",
+            date(2025, 5, n),
+            "link",
+            "link" if n in (1, 4) else None,
+        ]
+        for n, name in enumerate(names, start=1)
+    ]
+    rows[1][6] = MOA_URL.format("BetaCoTX")
+    _list_sheet(ws, rows, header=[*HEADER, "ADDENDUM"])
+    _link(ws, "G4", MOA_URL.format("GammaCoTX"))
+    _link(ws, "G6", MOA_URL.format("EpsilonCoTX"))
+    alpha = MOA_URL.format("AlphaCoTX")
+    formulas = {
+        "G2": (f'HYPERLINK("{alpha}","link")', "link"),
+        "H2": (f'_xlfn.hyperlink("{alpha.replace(".pdf", "_Addendum.pdf")}", "link")', "link"),
+        "G3": (f'=HYPERLINK("{MOA_URL.format("BetaCoTX")}")', MOA_URL.format("BetaCoTX")),
+        "G4": ('HYPERLINK("https://www.ice.gov/doclib/287gMOA/stale.pdf","link")', "link"),
+        "G5": ('HYPERLINK("https://www.ice.gov/doclib/287gMOA/"&D5&".pdf","link")', "link"),
+        "H5": ("HYPERLINK(Sheet2!A1)", "link"),
+    }
+    return with_formulas(to_shared_strings(save(wb)), formulas)
+
+
 def case_inline_strings() -> bytes:
     """openpyxl's own shape: inline strings, ``t="n"`` numbers, a boolean, a formula string."""
     wb = openpyxl.Workbook()
@@ -585,6 +639,7 @@ SYNTHETIC: dict[str, Callable[[], bytes]] = {
     "synthetic_shuffled_columns": case_shuffled_columns,
     "synthetic_extra_sheet_first": case_extra_sheet_first,
     "synthetic_hyperlink_ranges": case_hyperlink_ranges,
+    "synthetic_hyperlink_formulas": case_hyperlink_formulas,
     "synthetic_inline_strings": case_inline_strings,
     "synthetic_pending_posted_as_participating": case_pending_posted_as_participating,
     "synthetic_pending_with_moa_column": case_pending_with_moa_column,
