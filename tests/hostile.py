@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Sequence
+from pathlib import Path
 
 import openpyxl
 
@@ -60,3 +61,12 @@ def _with_control_characters(data: bytes) -> bytes:
                 payload = payload.replace(marker.encode(), escaped.encode())
             target.writestr(info, payload)
     return out.getvalue()
+
+
+def agency_sheet(folder: Path, name: str, agencies: Sequence[str]) -> Path:
+    """A participating list of Texas sheriffs' JEM agreements signed 2025-01-02, written
+    to ``folder/name``."""
+    rows = [("TX", a, "Sheriff", "Jail Enforcement Model", "01/02/2025", None) for a in agencies]
+    path = folder / name
+    path.write_bytes(listing_xlsx(rows))
+    return path

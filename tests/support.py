@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 
@@ -33,3 +36,14 @@ def quiet_handler(route: Callable[[BaseHTTPRequestHandler], None]) -> type[BaseH
             return
 
     return Handler
+
+
+def make_cases() -> ModuleType:
+    """``tests/cases/xlsx/make_cases.py`` (the case files' builder, not a package
+    module), loaded for its sheet-building helpers."""
+    path = Path(__file__).resolve().parent / "cases" / "xlsx" / "make_cases.py"
+    spec = importlib.util.spec_from_file_location("make_cases", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

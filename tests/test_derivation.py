@@ -15,19 +15,12 @@ from ice287g.config import load_config
 from store import writer
 from store.db import transaction
 from tests.conftest import Cli
-from tests.hostile import listing_xlsx
-
-
-def _sheet(folder: Path, name: str, agencies: list[str]) -> Path:
-    rows = [("TX", a, "Sheriff", "Jail Enforcement Model", "01/02/2025", None) for a in agencies]
-    path = folder / name
-    path.write_bytes(listing_xlsx(rows))
-    return path
+from tests.hostile import agency_sheet
 
 
 def _history(cli: Cli, folder: Path) -> str:
-    first = _sheet(folder, "a.xlsx", ["Alpha County Sheriff", "Beta County Sheriff"])
-    second = _sheet(folder, "b.xlsx", ["Alpha County Sheriff", "Gamma County Sheriff"])
+    first = agency_sheet(folder, "a.xlsx", ["Alpha County Sheriff", "Beta County Sheriff"])
+    second = agency_sheet(folder, "b.xlsx", ["Alpha County Sheriff", "Gamma County Sheriff"])
     cli("import", str(first), "--observed-at", "2025-03-01T12:00:00Z")
     cli("import", str(second), "--observed-at", "2025-03-05T12:00:00Z")
     return str(cli("changes", "--format", "json").stdout)
@@ -96,7 +89,7 @@ def test_changed_diff_settings_replay_the_history_with_them(cli: Cli, tmp_path: 
 
 def test_the_same_parsers_and_rules_never_replay(cli: Cli, tmp_path: Path) -> None:
     before = _history(cli, tmp_path)
-    third = _sheet(tmp_path, "c.xlsx", ["Alpha County Sheriff", "Gamma County Sheriff"])
+    third = agency_sheet(tmp_path, "c.xlsx", ["Alpha County Sheriff", "Gamma County Sheriff"])
     out = cli("import", str(third), "--observed-at", "2025-03-09T12:00:00Z")
     assert "replayed" not in out.stdout
     assert json.loads(cli("changes", "--format", "json").stdout) == json.loads(before)

@@ -23,23 +23,16 @@ from store.db import open_engine
 from store.errors import StoreError
 from store.models import Base
 from tests.conftest import Cli
-from tests.hostile import listing_xlsx
+from tests.hostile import agency_sheet
 
 
 class Killed(BaseException):
     """Stands for SIGKILL or Ctrl-C arriving midway (not an error anything catches)."""
 
 
-def _sheet(folder: Path, name: str, agencies: list[str]) -> Path:
-    rows = [("TX", a, "Sheriff", "Jail Enforcement Model", "01/02/2025", None) for a in agencies]
-    path = folder / name
-    path.write_bytes(listing_xlsx(rows))
-    return path
-
-
 def _two_lists(cli: Cli, folder: Path) -> None:
-    first = _sheet(folder, "a.xlsx", ["Alpha County Sheriff", "Beta County Sheriff"])
-    second = _sheet(folder, "b.xlsx", ["Alpha County Sheriff", "Gamma County Sheriff"])
+    first = agency_sheet(folder, "a.xlsx", ["Alpha County Sheriff", "Beta County Sheriff"])
+    second = agency_sheet(folder, "b.xlsx", ["Alpha County Sheriff", "Gamma County Sheriff"])
     cli("import", str(first), "--observed-at", "2025-03-01T12:00:00Z")
     cli("import", str(second), "--observed-at", "2025-03-05T12:00:00Z")
 
@@ -110,7 +103,7 @@ def test_a_rebuild_killed_midway_leaves_the_previous_history_whole(
 def test_import_and_rebuild_wait_for_no_one_a_busy_lock_is_one_line_and_exit_75(
     sqlite_cli: Cli, tmp_path: Path, command: str
 ) -> None:
-    sheet = _sheet(tmp_path, "a.xlsx", ["Alpha County Sheriff"])
+    sheet = agency_sheet(tmp_path, "a.xlsx", ["Alpha County Sheriff"])
     args = ["import", str(sheet), "--observed-at", "2025-03-01"] if command == "import" else []
     with RunLock(sqlite_cli.lock):
         result = sqlite_cli(*(args or [command]), expect=75)
@@ -182,7 +175,7 @@ def test_an_archive_that_cannot_be_written_is_one_line_naming_the_path_exit_74(
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the archive should be")
     cli = Cli(f"sqlite:///{tmp_path / 'x.db'}", blocked)
-    sheet = _sheet(tmp_path, "a.xlsx", ["Alpha County Sheriff"])
+    sheet = agency_sheet(tmp_path, "a.xlsx", ["Alpha County Sheriff"])
     result = cli("import", str(sheet), "--observed-at", "2025-03-01", expect=74)
     assert result.stderr.startswith("ice287g: error: ") and "not-a-folder" in result.stderr
     assert "internal error" not in result.stderr
@@ -199,7 +192,7 @@ def test_a_full_disk_while_archiving_records_no_observation(
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
     monkeypatch.setattr(archive, "atomic_write", full)
-    sheet = _sheet(tmp_path, "a.xlsx", ["Alpha County Sheriff"])
+    sheet = agency_sheet(tmp_path, "a.xlsx", ["Alpha County Sheriff"])
     result = sqlite_cli("import", str(sheet), "--observed-at", "2025-03-01", expect=74)
     assert "No space left on device" in result.stderr
     assert not (sqlite_cli.snapshots / "manifest.jsonl").exists()

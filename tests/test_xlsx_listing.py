@@ -21,6 +21,7 @@ from parsers.listing_header import HEADER_NAMES, KEYWORDS
 from parsers.normalize import STATE_CODES
 from parsers.records import ListingRow, ParsedListing
 from parsers.xlsx_listing import decide_kind, header_name, parse_listing_xlsx
+from tests.support import make_cases
 
 CASES = Path(__file__).resolve().parent / "cases" / "xlsx"
 CASE_FILES = sorted(CASES.glob("*.xlsx"))
@@ -583,17 +584,7 @@ def test_new_and_empty_columns_between_known_ones_leave_the_rows_alone() -> None
 # --------------------------------------------------------------------------- HYPERLINK formulas
 
 
-def _make_cases() -> Any:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("make_cases", CASES / "make_cases.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_CASES = _make_cases()
+_CASES = make_cases()
 _LIST_HEADER = [*HEADER, "ADDENDUM"]
 _MOA_URLS = st.from_regex(
     r"https://www\.ice\.gov/doclib/287gMOA/[A-Za-z0-9 %&=?._~\"'-]{1,30}", fullmatch=True

@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
 from xml.sax.saxutils import escape
 
 import openpyxl
@@ -29,6 +28,7 @@ from parsers.xlsx.container import Package
 from parsers.xlsx.formulas import hyperlink_target
 from parsers.xlsx_listing import parse_listing_xlsx
 from tests.fuzz_reader import JUNK
+from tests.support import make_cases
 
 CASES = Path(__file__).resolve().parent / "cases" / "xlsx"
 SHEETS_DIR = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "ice-sheets"
@@ -776,7 +776,7 @@ def test_openpyxl_round_trip(
     workbook.save(buffer)
     data = buffer.getvalue()
     if shared:
-        data = _make_cases().to_shared_strings(data)
+        data = make_cases().to_shared_strings(data)
     got_sheet = read(data)[0]
     expected = {  # openpyxl writes spaces alone inline without xml:space="preserve"; our
         # shared-strings conversion marks every string with spaces at its ends preserved
@@ -813,16 +813,6 @@ def _same(got: object, expected: object) -> bool:
 
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _make_cases() -> Any:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("make_cases", CASES / "make_cases.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 # --------------------------------------------------------------------------- corpus oracle
