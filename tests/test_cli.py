@@ -99,10 +99,18 @@ def test_each_command_is_found_in_the_module_the_lazy_group_names() -> None:
         assert command.callback.__module__ == module, name
 
 
-def test_a_command_that_fetches_nothing_does_not_load_the_http_client() -> None:
+def _fresh_python(code: str) -> str:
+    """What ``code`` prints, run in a fresh interpreter (nothing imported beforehand)."""
     import subprocess
     import sys
 
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    return out.stdout.strip().splitlines()[-1]
+
+
+def test_a_command_that_fetches_nothing_does_not_load_the_http_client() -> None:
     probe = (
         "import sys, click\n"
         "from ice287g.cli import cli\n"
@@ -111,16 +119,10 @@ def test_a_command_that_fetches_nothing_does_not_load_the_http_client() -> None:
         "    cli.get_command(ctx, name)\n"
         "print(sorted(m for m in ('httpx', 'apscheduler') if m in sys.modules))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    assert out.stdout.strip() == "[]"
+    assert _fresh_python(probe) == "[]"
 
 
 def test_a_run_collects_cycles_less_often_than_python_s_default() -> None:
-    import subprocess
-    import sys
-
     probe = (
         "import gc, sys\n"
         "from ice287g.cli import GC_THRESHOLDS, main\n"
@@ -130,7 +132,4 @@ def test_a_run_collects_cycles_less_often_than_python_s_default() -> None:
         "except SystemExit:\n"
         "    print(gc.get_threshold() == GC_THRESHOLDS, gc.isenabled())\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    assert out.stdout.strip().splitlines()[-1] == "True True"
+    assert _fresh_python(probe) == "True True"
