@@ -34,7 +34,7 @@ from urllib.parse import unquote, urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from parsers.html_page import absolute_url, resolve_link
-from parsers.normalize import clean_text
+from parsers.normalize import clean_text, month_number
 
 ListLinkKind = Literal["participating", "pending"]
 
@@ -56,7 +56,6 @@ _PENDING = re.compile(r"(?<![psx])pending", re.I)
 _MOA_PATH = re.compile(r"moa|memorand|addend", re.I)
 _STAMP = re.compile(r"(?<!\d)(\d{8}|\d{6})(?!\d)\s*(am|pm)?", re.I)
 _ISO_STAMP = re.compile(r"(?<!\d)(20\d{2})[-_.](\d{2})[-_.](\d{2})(?!\d)")
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _WRITTEN_DATE = re.compile(
     r"\b(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
@@ -142,12 +141,11 @@ def _anchor(node: LexborNode, url: str) -> Anchor:
 # --------------------------------------------------------------------------- recognising
 
 
-def find_list_links(anchors: Iterable[Anchor | tuple[str, str]]) -> tuple[ListLink, ...]:
-    """The spreadsheet links among ``anchors`` (:class:`Anchor` or (URL, text)), each
-    classified as the participating list, the pending list, or neither (kind None)."""
+def find_list_links(anchors: Iterable[Anchor]) -> tuple[ListLink, ...]:
+    """The spreadsheet links among ``anchors``, each classified as the participating
+    list, the pending list, or neither (kind None)."""
     found = []
-    for position, item in enumerate(anchors):
-        link = item if isinstance(item, Anchor) else Anchor(*item)
+    for position, link in enumerate(anchors):
         if is_spreadsheet_link(link):
             names = (basename(link.url), link.download)
             kind = _first_kind((*names, link.text, link.label))
@@ -230,7 +228,7 @@ def text_stamp(text: str) -> tuple[date, int] | None:
     (its first day), ``05/18/2026``. None when there is none."""
     stamps = [s for s in (name_stamp(text),) if s]
     for m in _WRITTEN_DATE.finditer(text):
-        month = str(_MONTHS.index(m[1][:3].lower()) + 1)
+        month = str(month_number(m[1]))
         if day := _ymd(m[3], month, m[2] or "1"):
             stamps.append((day, 0))
     for m in _SLASH_DATE.finditer(text):
@@ -261,13 +259,12 @@ def _ymd(year: str, month: str, day: str) -> date | None:
 # --------------------------------------------------------------------------- MOAs
 
 
-def moa_links(anchors: Iterable[Anchor | tuple[str, str]]) -> tuple[str, ...]:
+def moa_links(anchors: Iterable[Anchor]) -> tuple[str, ...]:
     """Absolute links to MOA (and addendum) PDFs, such as those under /doclib/287gMOA/,
     deduplicated and sorted."""
     found = set()
-    for item in anchors:
-        url = item[0]
-        path = unquote(urlsplit(url).path)
+    for anchor in anchors:
+        path = unquote(urlsplit(anchor.url).path)
         if path.lower().endswith(".pdf") and _MOA_PATH.search(path):
-            found.add(url)
+            found.add(anchor.url)
     return tuple(sorted(found))

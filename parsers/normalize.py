@@ -265,14 +265,15 @@ def _parse_date_text(text: str) -> tuple[date | None, tuple[str, ...]]:
 
 def _parse_written_date(text: str) -> tuple[date | None, tuple[str, ...]]:
     text = _WEEKDAY.sub("", text, count=1)
-    if (m := _MONTH_FIRST.fullmatch(text)) and (month := _month_number(m[1])):
+    if (m := _MONTH_FIRST.fullmatch(text)) and (month := month_number(m[1])):
         return _date_with_year_check(int(m[3]), month, int(m[2]), (), len(m[3]) <= 2)
-    if (m := _DAY_FIRST.fullmatch(text)) and (month := _month_number(m[2])):
+    if (m := _DAY_FIRST.fullmatch(text)) and (month := month_number(m[2])):
         return _date_with_year_check(int(m[3]), month, int(m[1]), (), len(m[3]) <= 2)
     return None, ("signed_unparsed",)
 
 
-def _month_number(word: str) -> int | None:
+def month_number(word: str) -> int | None:
+    """1 to 12 for a month's name or an abbreviation of three letters or more."""
     word = word.lower()
     for name, number in _MONTHS.items():
         if len(word) >= 3 and name.startswith(word):

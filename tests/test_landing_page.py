@@ -185,8 +185,8 @@ def test_preference_text_then_stamp_then_order() -> None:
 def test_same_day_pm_beats_am() -> None:
     links = find_list_links(
         [
-            (DOCLIB + "participatingAgencies05182026am.xlsx", ""),
-            (DOCLIB + "participatingAgencies05182026pm.xlsx", ""),
+            Anchor(DOCLIB + "participatingAgencies05182026am.xlsx", ""),
+            Anchor(DOCLIB + "participatingAgencies05182026pm.xlsx", ""),
         ]
     )
     assert pick_list_url(links, "participating") == DOCLIB + "participatingAgencies05182026pm.xlsx"
@@ -194,7 +194,7 @@ def test_same_day_pm_beats_am() -> None:
 
 
 def test_link_kind_comes_from_name_before_text() -> None:
-    (link,) = find_list_links([(DOCLIB + "pendingAgencies.xlsx", "Participating agencies")])
+    (link,) = find_list_links([Anchor(DOCLIB + "pendingAgencies.xlsx", "Participating agencies")])
     assert link == ListLink(DOCLIB + "pendingAgencies.xlsx", "Participating agencies", "pending", 0)
     assert not link.text_says_kind
 
@@ -433,7 +433,8 @@ def test_a_date_in_the_link_text_counts_as_a_stamp() -> None:
 
 
 def test_a_file_name_stamp_outranks_a_date_in_the_text() -> None:
-    (link,) = find_list_links([(DOCLIB + "participating05182026pm.xlsx", "List (March 2026)")])
+    anchor = Anchor(DOCLIB + "participating05182026pm.xlsx", "List (March 2026)")
+    (link,) = find_list_links([anchor])
     assert link_stamp(link) == (date(2026, 5, 18), 1)
 
 
