@@ -65,11 +65,14 @@ class Report:
     accepted: int = 0
     rejected: int = 0
     events: int = 0
-    replayed: bool = False
     replay_reason: str | None = None  # why the history was replayed, when it was
     rejections: list[tuple[str, str, str]] = field(default_factory=list)
     new_event_ids: list[str] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (file, parser warning)
+
+    @property
+    def replayed(self) -> bool:
+        return self.replay_reason is not None
 
     @property
     def replay_note(self) -> str:
@@ -103,7 +106,7 @@ class Pipeline:
 
     def rebuild(self, progress: Progress | None = None) -> Report:
         """Drop everything derived and replay the whole archive."""
-        report = Report(replayed=True, replay_reason="rebuild")
+        report = Report(replay_reason="rebuild")
         self._replay(sorted(self.archive.observations(), key=sort_key), report, progress)
         return report
 
@@ -120,8 +123,7 @@ class Pipeline:
             report.replay_reason = "the history was derived with other parsers or rules"
         elif todo and through and sort_key(todo[0]) < through:
             report.replay_reason = "an observation older than the history arrived"
-        if report.replay_reason:
-            report.replayed = True
+        if report.replayed:
             with transaction(self.engine) as session:
                 before = writer.known_event_ids(session)
             self._replay(observations, report, progress)

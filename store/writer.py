@@ -56,11 +56,7 @@ def processed_through(session: Session) -> str | None:
 
 def save_state(session: Session, state: ProgramState, processed_through: str | None) -> None:
     data = zlib.compress(canonical_json(state.to_dict()).encode(), 6)
-    row = session.get(EngineState, STATE_NAME)
-    if row is None:
-        session.add(EngineState(name=STATE_NAME, data=data, processed_through=processed_through))
-    else:
-        row.data, row.processed_through = data, processed_through
+    _put(session, STATE_NAME, data, processed_through)
 
 
 def load_derivation(session: Session) -> str | None:
@@ -71,11 +67,16 @@ def load_derivation(session: Session) -> str | None:
 
 
 def save_derivation(session: Session, key: str) -> None:
-    row = session.get(EngineState, DERIVATION_NAME)
+    _put(session, DERIVATION_NAME, key.encode(), None)
+
+
+def _put(session: Session, name: str, data: bytes, processed_through: str | None) -> None:
+    """Write one row of ``engine_state`` (added, or replaced in place)."""
+    row = session.get(EngineState, name)
     if row is None:
-        session.add(EngineState(name=DERIVATION_NAME, data=key.encode(), processed_through=None))
+        session.add(EngineState(name=name, data=data, processed_through=processed_through))
     else:
-        row.data = key.encode()
+        row.data, row.processed_through = data, processed_through
 
 
 def next_seq(session: Session, model: type[Snapshot] | type[EventModel]) -> int:
