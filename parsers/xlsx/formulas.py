@@ -82,9 +82,8 @@ def hyperlink_target(formula: str) -> str | None:
     after = _AFTER_FIRST.match(formula, literal.end()) if literal else None
     if literal is None or after is None:
         return None
-    if after[1] == ")" and not formula[after.end() :].strip():
-        return literal[1].replace('""', '"')
-    if after[1] == "," and _closes_call(formula, after.end()):
+    closed = after[1] == ")" and not formula[after.end() :].strip()
+    if closed or (after[1] == "," and _closes_call(formula, after.end())):
         return literal[1].replace('""', '"')
     return None
 
