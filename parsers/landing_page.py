@@ -27,32 +27,8 @@ from selectolax.lexbor import LexborHTMLParser
 
 from parsers.html_page import block_reason, load_html
 from parsers.legacy_html import has_participating_table
-from parsers.list_links import (
-    Anchor,
-    ListLink,
-    ListLinkKind,
-    find_list_links,
-    moa_links,
-    name_stamp,
-    page_links,
-    pick_list_url,
-)
+from parsers.list_links import find_list_links, moa_links, page_links, pick_list_url
 from parsers.normalize import clean_text, parse_date
-
-__all__ = [
-    "Anchor",
-    "LandingPage",
-    "ListLink",
-    "ListLinkKind",
-    "StatedCounts",
-    "find_list_links",
-    "moa_links",
-    "name_stamp",
-    "page_links",
-    "parse_landing_page",
-    "pick_list_url",
-    "stated_counts",
-]
 
 _N = r"(?<!\d, )(?<!FY )(?<![\d,.A-Za-z])(\d{1,3}(?:,\d{3})+|\d+)(?![\d,]\d)"
 _LABELS = MappingProxyType(

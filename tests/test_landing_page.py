@@ -11,18 +11,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from parsers.errors import ParseError
-from parsers.landing_page import (
+from parsers.landing_page import LandingPage, StatedCounts, parse_landing_page, stated_counts
+from parsers.list_links import (
     Anchor,
-    LandingPage,
     ListLink,
-    StatedCounts,
     find_list_links,
+    link_stamp,
     name_stamp,
-    parse_landing_page,
     pick_list_url,
-    stated_counts,
+    text_stamp,
 )
-from parsers.list_links import link_stamp, text_stamp
 from tests.test_legacy_html import FUZZ, VARIANTS, case_bytes, edits, html_bytes, load_cases, mutate
 
 PAGE = "https://www.ice.gov/identify-and-arrest/287g"
