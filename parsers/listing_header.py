@@ -40,7 +40,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from parsers.normalize import STATES, clean_text, model_code
+from parsers.normalize import clean_text, model_code
+from parsers.states import STATES
 from parsers.xlsx import CellValue
 
 STATE, AGENCY, TYPE, COUNTY = "STATE", "AGENCY", "TYPE", "COUNTY"

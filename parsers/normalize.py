@@ -12,8 +12,6 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
-from parsers.states import STATE_CODES as STATE_CODES  # re-exported
-from parsers.states import STATES as STATES  # re-exported
 from parsers.states import fold_punctuation, read_state
 
 _MODEL_WORDS = (

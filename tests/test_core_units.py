@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from common.errors import ConfigError
 from ice287g.config import load_config
 from parsers.filenames import claimed_kind, date_from_name
-from parsers.normalize import STATES, agency_type, model_code, state_code
+from parsers.normalize import agency_type, model_code, state_code
+from parsers.states import STATES
 from snapshots.archive import Archive, Observation
 
 

@@ -16,8 +16,8 @@ from parsers.moa import find_date, parse_moa, strict_date
 from parsers.moa.offices import OFFICE_WORDS, PLACE_WORDS, mend_office_words
 from parsers.moa.signatures import TITLE_WORDS, name_above_title, split_titled_name
 from parsers.moa.text import Line, Word
-from parsers.normalize import STATES
 from parsers.ocr import OcrWord
+from parsers.states import STATES
 from tests.test_moa_parser import FakeOcr, Placed, make_pdf, moa_pages, ocr_words
 
 

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from parsers.errors import ParseError
 from parsers.listing_header import HEADER_NAMES, KEYWORDS
-from parsers.normalize import STATE_CODES
 from parsers.records import ListingRow, ParsedListing
+from parsers.states import STATE_CODES
 from parsers.xlsx_listing import decide_kind, header_name, parse_listing_xlsx
 from tests.support import make_cases
 

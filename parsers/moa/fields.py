@@ -12,7 +12,8 @@ from types import MappingProxyType
 from parsers.moa.dates import plausible_date
 from parsers.moa.offices import mend_office_words
 from parsers.moa.text import Document
-from parsers.normalize import STATES, clean_text, state_code
+from parsers.normalize import clean_text, state_code
+from parsers.states import STATES
 
 _MODEL_NAMES = (
     ("JEM", re.compile(r"Jail\s+Enforcement\s+Model", re.I)),

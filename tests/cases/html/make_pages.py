@@ -30,7 +30,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))
 
-from parsers.normalize import STATES  # noqa: E402
+from parsers.states import STATES  # noqa: E402
 
 SEED_2024 = Path("/work/shared/seeds/001_d203700c9f76d33f.txt")
 SEED_2025 = Path("/work/shared/seeds/002_3e28073011141e65.txt")
