@@ -517,22 +517,30 @@ def optional_columns(full: tuple[str, ...], with_type: bool, with_county: bool) 
 # --------------------------------------------------------------------------- properties
 
 
+def republished(
+    data: st.DataObject, facts: list[Fact], columns: tuple[str, ...], kind: str
+) -> tuple[Outcome, list[tuple[str, str, str]], list[tuple[str, str, str]]]:
+    """Feed ``facts`` in one drawn form, then in another: the first feed's outcome, the
+    second's events (described) and the events it must make (``source.schema_changed``
+    only when the unknown NOTES column came or went)."""
+    first = data.draw(sheet_forms(len(facts), len(columns)), "first form")
+    second = data.draw(sheet_forms(len(facts), len(columns)), "second form")
+    feed = Feeds()
+    added = feed(build_sheet(facts, first, columns), facts)
+    again = feed(build_sheet(facts, second, columns), facts)
+    schema = ("source.schema_changed", f"{kind}-list", "")
+    return added, described(again.events), [schema] if first.notes != second.notes else []
+
+
 @SETTINGS
 @given(st.data(), agreements(), st.booleans(), st.booleans())
 def test_a_list_republished_in_another_form_makes_no_event(
     data: st.DataObject, facts: list[Fact], with_type: bool, with_county: bool
 ) -> None:
     columns = optional_columns(PARTICIPATING, with_type, with_county)
-    first = data.draw(sheet_forms(len(facts), len(columns)), "first form")
-    second = data.draw(sheet_forms(len(facts), len(columns)), "second form")
-    feed = Feeds()
-    added = feed(build_sheet(facts, first, columns), facts)
+    added, again, expected = republished(data, facts, columns, "participating")
     assert Counter(e.kind for e in added.events)["agreement.added"] == len(facts)
-    again = feed(build_sheet(facts, second, columns), facts)
-    expected = (
-        [("source.schema_changed", "participating-list", "")] if first.notes != second.notes else []
-    )
-    assert described(again.events) == expected
+    assert again == expected
 
 
 @SETTINGS
@@ -541,17 +549,10 @@ def test_a_pending_list_republished_in_another_form_makes_no_event(
     data: st.DataObject, facts: list[Fact], with_type: bool, with_county: bool
 ) -> None:
     columns = optional_columns(PENDING, with_type, with_county)
-    first = data.draw(sheet_forms(len(facts), len(columns)), "first form")
-    second = data.draw(sheet_forms(len(facts), len(columns)), "second form")
-    feed = Feeds()
-    added = feed(build_sheet(facts, first, columns), facts)
+    added, again, expected = republished(data, facts, columns, "pending")
     assert added.state.pending.last is not None
     assert Counter(e.kind for e in added.events)["pending.added"] == len(facts)
-    again = feed(build_sheet(facts, second, columns), facts)
-    expected = (
-        [("source.schema_changed", "pending-list", "")] if first.notes != second.notes else []
-    )
-    assert described(again.events) == expected
+    assert again == expected
 
 
 # --------------------------------------------------------------------------- sequences
