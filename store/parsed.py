@@ -52,20 +52,15 @@ class RowMemo(dict[tuple[Any, ...], ListingRow]):
 
 
 def encode(listing: ParsedListing) -> bytes:
-    """A parsed list as compressed canonical JSON (rows as arrays, ROW_FIELDS order)."""
-    rows = []
-    for row in listing.rows:
-        values = list(_ROW_VALUES(row))
-        if row.signed is not None:
-            values[SIGNED] = row.signed.isoformat()
-        rows.append(values)  # flags: a tuple, written as a JSON array
+    """A parsed list as compressed canonical JSON (rows as arrays, ROW_FIELDS order; the
+    canonical form writes a tuple as an array and a date as its ISO text)."""
     data = {
         "kind": listing.kind,
         "columns": list(listing.columns),
         "source_format": listing.source_format,
         "warnings": list(listing.warnings),
         "fields": list(ROW_FIELDS),
-        "rows": rows,
+        "rows": list(map(_ROW_VALUES, listing.rows)),
     }
     return zlib.compress(canonical_json(data).encode(), 6)
 
