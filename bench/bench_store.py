@@ -1,7 +1,7 @@
 """End to end on the corpus (import, rebuild, a live pass, publish) and a growth series;
 prints the figures.
 
-    python bench/bench_store.py [--corpus ../shared/corpus] [--growth 1,4,16]
+    python bench/bench_store.py [--corpus ../shared/corpus] [--growth 1,4,16] [--rounds 3]
 
 Every step runs as a child process (``ice287g`` through ``python -c``) so its wall
 time, CPU time and peak memory (max RSS, from ``wait4``) are its own.
@@ -11,6 +11,10 @@ time, CPU time and peak memory (max RSS, from ``wait4``) are its own.
    database (the parse cache cold): the ratio of wall times, and the database's size
    against the archive's.
 2. ``rebuild`` of that database (the parse cache warm).
+
+   Steps 1 and 2 are repeated (``--rounds``, 3 by default), alternating, and the median
+   of each figure is printed with the range: the machine's speed drifts by 10 to 40%
+   over minutes, so one pair would compare two different machines.
 3. ``run`` against a fake www.ice.gov on 127.0.0.1 (tests/fake_ice.py) serving the
    newest corpus lists, twice: the second pass is answered 304 three times (page and
    both sheets) and records nothing.
@@ -27,6 +31,7 @@ import argparse
 import os
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -107,20 +112,44 @@ def tree_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
 
 
-def end_to_end(corpus: Path, tmp: Path) -> dict[str, Any]:
-    """import, rebuild, two live passes and publish, each in its own child."""
-    db = tmp / "bench.db"
-    config = tmp / "config.toml"
-    config.write_text(f'[archive]\nlock_file = "{(tmp / "run.lock").as_posix()}"\n')
-    base = ["--config", str(config), "--db", f"sqlite:///{db}", "--snapshots", str(tmp / "arch")]
+def end_to_end(corpus: Path, tmp: Path, rounds: int = 3) -> dict[str, Any]:
+    """``rounds`` times openpyxl's reading, import and rebuild (each figure the median,
+    with its range); then two live passes and publish. Each step in its own child."""
     sheets = str(corpus / "ice-sheets")
-    found: dict[str, Any] = {"openpyxl": child([sheets], script=OPENPYXL_READER)}
-    found["import"] = child([*base, "import", sheets])
-    found["db_mb"], found["archive_mb"] = db_size_mb(db), tree_mb(tmp / "arch" / "objects")
-    found["rebuild"] = child([*base, "rebuild"])
+    measured: dict[str, list[dict[str, Any]]] = {"openpyxl": [], "import": [], "rebuild": []}
+    for number in range(rounds):
+        folder = tmp / f"round{number}"
+        folder.mkdir()
+        base = _base_args(folder)
+        measured["openpyxl"].append(child([sheets], script=OPENPYXL_READER))
+        measured["import"].append(child([*base, "import", sheets]))
+        measured["rebuild"].append(child([*base, "rebuild"]))
+    found: dict[str, Any] = {name: median_run(runs) for name, runs in measured.items()}
+    pairs = zip(measured["openpyxl"], measured["import"], strict=True)
+    found["ratios"] = sorted(reader["wall_s"] / ours["wall_s"] for reader, ours in pairs)
+    db = folder / "bench.db"
+    found["db_mb"], found["archive_mb"] = db_size_mb(db), tree_mb(folder / "arch" / "objects")
     found["run_first"], found["run_again"] = live_passes(base, corpus)
-    found["publish"] = child([*base, "publish", str(tmp / "site")])
+    found["publish"] = child([*base, "publish", str(folder / "site")])
     return found
+
+
+def _base_args(folder: Path) -> list[str]:
+    """The options that put a run's database, archive and lock in ``folder``."""
+    config = folder / "config.toml"
+    config.write_text(f'[archive]\nlock_file = "{(folder / "run.lock").as_posix()}"\n')
+    db = folder / "bench.db"
+    return ["--config", str(config), "--db", f"sqlite:///{db}", "--snapshots", str(folder / "arch")]
+
+
+def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each figure's median over the runs, and the range of the wall times."""
+    walls = sorted(r["wall_s"] for r in runs)
+    result = {
+        key: statistics.median(r[key] for r in runs)
+        for key in ("wall_s", "cpu_s", "peak_mb", "worker_mb")
+    }
+    return {**result, "wall_range": (walls[0], walls[-1]), "runs": len(runs)}
 
 
 def live_passes(base: list[str], corpus: Path) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -198,9 +227,13 @@ def growth(corpus: Path, tmp: Path, factors: list[int]) -> list[dict[str, Any]]:
 
 
 def describe(step: str, r: dict[str, Any]) -> str:
+    spread = ""
+    if r.get("runs", 1) > 1:
+        low, high = r["wall_range"]
+        spread = f" (median of {r['runs']}: {low:.2f} to {high:.2f} s)"
     return (
-        f"{step}: {r['wall_s']:.2f} s wall, {r['cpu_s']:.2f} s CPU, peak {r['peak_mb']:.0f} MB"
-        f" (workers {r['worker_mb']:.0f} MB)"
+        f"{step}: {r['wall_s']:.2f} s wall{spread}, {r['cpu_s']:.2f} s CPU, "
+        f"peak {r['peak_mb']:.0f} MB (workers {r['worker_mb']:.0f} MB)"
     )
 
 
@@ -214,14 +247,17 @@ def cpu_floor(cpu_s: float, openpyxl_wall_s: float) -> str:
     )
 
 
-def report(corpus: Path, factors: list[int]) -> None:
+def report(corpus: Path, factors: list[int], rounds: int = 3) -> None:
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
-        e2e = end_to_end(corpus, tmp)
+        e2e = end_to_end(corpus, tmp, rounds)
         print(describe("openpyxl reading every corpus sheet (full load, links)", e2e["openpyxl"]))
         print(describe("import of the corpus into fresh SQLite (parse cache cold)", e2e["import"]))
-        ratio = e2e["openpyxl"]["wall_s"] / e2e["import"]["wall_s"]
-        print(f"  import: {ratio:.1f}x faster (wall) than openpyxl merely reading the files")
+        ratios = e2e["ratios"]
+        print(
+            f"  import: {statistics.median(ratios):.1f}x faster (wall) than openpyxl merely "
+            f"reading the files (each round's ratio: {', '.join(f'{r:.2f}' for r in ratios)})"
+        )
         print("  " + cpu_floor(e2e["import"]["cpu_s"], e2e["openpyxl"]["wall_s"]))
         print(f"  database {e2e['db_mb']:.1f} MB, archive {e2e['archive_mb']:.1f} MB")
         print(describe("rebuild (parse cache warm)", e2e["rebuild"]))
@@ -246,8 +282,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     parser.add_argument("--growth", default="1,4,16")
+    parser.add_argument("--rounds", type=int, default=3, help="openpyxl/import/rebuild rounds")
     args = parser.parse_args()
-    report(args.corpus, [int(n) for n in args.growth.split(",")])
+    report(args.corpus, [int(n) for n in args.growth.split(",")], max(1, args.rounds))
 
 
 if __name__ == "__main__":
