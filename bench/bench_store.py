@@ -20,9 +20,10 @@ time, CPU time and peak memory (max RSS, from ``wait4``) are its own.
    both sheets) and records nothing.
 4. ``publish`` of the database into a fresh folder.
 5. The growth series: an archive where each corpus sheet is captured N times (N = 1, 4,
-   16; the copies spread over the time until the next sheet, as a scraper polling
-   more often would see them: the same changes, N times the captures), each replayed
-   by ``rebuild`` into a fresh database (cold parse cache): time, memory and size.
+   16; the copies spread over the time until the next sheet of the same list, as a
+   scraper polling more often would see them: the same changes, N times the
+   captures), each replayed by ``rebuild`` into a fresh database (cold parse cache):
+   time, memory and size.
 """
 
 from __future__ import annotations
@@ -178,38 +179,38 @@ def _name_time(path: Path) -> str:
 
 def growth_archive(corpus: Path, folder: Path, copies: int) -> int:
     """An archive holding every corpus sheet captured ``copies`` times; the number of
-    observations."""
+    observations. A sheet's copies are spread over the time until the next sheet of
+    the same list (12 hours for the last): each copy is a capture of the version that
+    was current then, so the series holds the same changes, only more captures."""
     from common.times import utc_iso
     from parsers.filenames import claimed_kind, date_from_name
     from snapshots.archive import Archive, Observation
 
     archive = Archive(folder)
-    dated = []
+    by_list: dict[str | None, list[tuple[Any, Path]]] = {}
     for path in sorted((corpus / "ice-sheets").rglob("*.xlsx")):
         named = date_from_name(path.name)
         if named is not None:
-            dated.append((named.observed_at, path))
-    dated.sort()
+            by_list.setdefault(claimed_kind(path.name), []).append((named.observed_at, path))
     observations = []
-    for (when, path), (after, _) in zip(dated, [*dated[1:], (None, None)], strict=True):
-        data = path.read_bytes()
-        sha, _ = archive.put(data, ".xlsx")
-        gap = (after - when) if after is not None and after > when else timedelta(hours=12)
-        for i in range(copies):
-            at = when + gap * i / copies
-            name = f"{path.stem}-copy{i}.xlsx"
-            kind = claimed_kind(path.name)
-            observations.append(
-                Observation(
-                    sha256=sha,
-                    observed_at=utc_iso(at),
-                    source="import",
-                    kind_claimed=kind,
-                    original_name=name,
-                    size=len(data),
-                    suffix=".xlsx",
+    for kind, dated in by_list.items():
+        dated.sort()
+        nexts = [when for when, _ in dated[1:]] + [dated[-1][0] + timedelta(hours=12)]
+        for (when, path), after in zip(dated, nexts, strict=True):
+            data = path.read_bytes()
+            sha, _ = archive.put(data, ".xlsx")
+            for i in range(copies):
+                observations.append(
+                    Observation(
+                        sha256=sha,
+                        observed_at=utc_iso(when + (after - when) * i / copies),
+                        source="import",
+                        kind_claimed=kind,
+                        original_name=f"{path.stem}-copy{i}.xlsx",
+                        size=len(data),
+                        suffix=".xlsx",
+                    )
                 )
-            )
     archive.record_many(observations)
     return len(observations)
 
