@@ -255,9 +255,10 @@ def report(corpus: Path, factors: list[int], rounds: int = 3) -> None:
         print(describe("openpyxl reading every corpus sheet (full load, links)", e2e["openpyxl"]))
         print(describe("import of the corpus into fresh SQLite (parse cache cold)", e2e["import"]))
         ratios = e2e["ratios"]
+        shown = ", ".join(f"{r:.2f}" for r in ratios)
         print(
             f"  import: {statistics.median(ratios):.1f}x faster (wall) than openpyxl merely "
-            f"reading the files (each round's ratio: {', '.join(f'{r:.2f}' for r in ratios)})"
+            f"reading the files (the rounds' ratios, lowest first: {shown})"
         )
         print("  " + cpu_floor(e2e["import"]["cpu_s"], e2e["openpyxl"]["wall_s"]))
         print(f"  database {e2e['db_mb']:.1f} MB, archive {e2e['archive_mb']:.1f} MB")
