@@ -14,9 +14,9 @@ from datetime import date, datetime, timedelta
 
 from parsers.states import fold_punctuation, read_state
 
-_MODEL_WORDS = (
+_MODEL_LETTERS = (
     ("JEM", ("JAIL", "JEM")),
-    ("TFM", ("TASK FORCE", "TFM", "TFO")),
+    ("TFM", ("TASKFORCE", "TFM", "TFO")),
     ("WSO", ("WARRANT", "WSO")),
 )
 
@@ -75,13 +75,14 @@ def state_code(value: object) -> str | None:
 
 
 def model_code(value: object) -> str | None:
-    """JEM / TFM / WSO from a support-type label, read on its words (punctuation folded:
-    ``Task-Force Model``, ``W.S.O.``), tolerating misspellings; None when the label names
-    no model or two (``JEM/TFM``)."""
+    """JEM / TFM / WSO from a support-type label, read on its letters (punctuation and
+    spacing folded: ``Task-Force Model``, ``Taskforce``, ``W.S.O.``, ``W S O``),
+    tolerating misspellings; None when the label names no model or two (``JEM/TFM``)."""
     text = fold_punctuation(clean_text(value))
     if not text:
         return None
-    found = [code for code, words in _MODEL_WORDS if any(w in text for w in words)]
+    letters = text.replace(" ", "")
+    found = [code for code, words in _MODEL_LETTERS if any(w in letters for w in words)]
     if len(found) == 1:
         return found[0]
     if "ENFORC" in text and "JAIL" not in text and "TASK" not in text:

@@ -232,6 +232,15 @@ def test_a_model_written_with_its_code_or_initials_is_that_model(cell: str, code
 
 
 @pytest.mark.parametrize(
+    ("cell", "code"),
+    [("Taskforce Model", "TFM"), ("TASKFORCE", "TFM"), ("Task Force", "TFM"),
+     ("W S O", "WSO"), ("T F M", "TFM"), ("Jail Enforcement", "JEM")],
+)  # fmt: skip
+def test_spacing_inside_a_models_words_does_not_matter(cell: str, code: str) -> None:
+    assert model_code(cell) == code
+
+
+@pytest.mark.parametrize(
     "cell", ["JEM/TFM", "Jail Enforcement and Task Force", "WSO-TFM", "Mystery Model", ""]
 )
 def test_a_cell_naming_two_models_or_none_is_not_a_model(cell: str) -> None:
