@@ -40,6 +40,7 @@ from parsers.normalize import (
 )
 from parsers.records import ListingRow, ListKind, ParsedListing
 from parsers.xlsx import CellValue, Sheet, read_workbook
+from parsers.xlsx.merges import fill_merged_down
 
 HEADER_SCAN_ROWS = 20
 _REQUIRED = (STATE, AGENCY, SUPPORT)
@@ -416,13 +417,17 @@ def parse_listing_xlsx(data: bytes, source: str = "<bytes>") -> ParsedListing:
 
     Raises ParseError when the bytes are not a readable XLSX or hold no agency list.
     """
-    sheets = read_workbook(data, source)
-    header, sheet_notes = _choose_sheet(sheets, source)
+    read = [fill_merged_down(sheet) for sheet in read_workbook(data, source)]
+    header, sheet_notes = _choose_sheet([sheet for sheet, _ in read], source)
     outcome = _read_rows(header)
     kind, kind_notes = decide_kind(header.columns, outcome.rows)
     notes: list[str] = []
     if header.row:
         notes.append(f"header found at row {header.row + 1}; rows above it ignored")
+    filled = next(count for sheet, count in read if sheet is header.sheet)
+    if filled:
+        plural = "s" * (filled > 1)
+        notes.append(f"{filled} cell{plural} under a range merged down a column read as its value")
     notes.extend(header.notes)
     notes.extend(_unnamed_column_notes(header))
     notes.extend(_blank_row_note(outcome.blank_rows, len(header.sheet.rows)))

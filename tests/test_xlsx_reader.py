@@ -26,6 +26,7 @@ from parsers.errors import ParseError
 from parsers.xlsx import CellValue, ReadLimits, Sheet, read_workbook
 from parsers.xlsx.container import Package
 from parsers.xlsx.formulas import hyperlink_target
+from parsers.xlsx.merges import fill_merged_down
 from parsers.xlsx_listing import parse_listing_xlsx
 from tests.fuzz_reader import JUNK
 from tests.support import make_cases
@@ -926,3 +927,51 @@ def _random_cell(rng: random.Random, ref: str) -> tuple[str, int | None]:
     if kind == 2:
         return f'<c r="{ref}" s="{rng.randrange(3)}"/>', None
     return f'<c r="{ref}" t="e"><v>#N/A</v></c>', None
+
+
+# -- merged ranges ---------------------------------------------------------------------------
+
+
+def test_a_value_merged_down_a_column_is_read_in_every_row_it_covers() -> None:
+    rows: list[list[CellValue]] = [["TX", "Alpha", "link"], [None, "Beta"], [None, "Gamma"]]
+    sheet = Sheet(
+        "S", rows, {(0, 2): "https://x/a.pdf"}, merged=(((0, 0), (2, 0)), ((0, 2), (1, 2)))
+    )
+    filled, count = fill_merged_down(sheet)
+    assert count == 3
+    assert [filled.value(r, 0) for r in range(3)] == ["TX", "TX", "TX"]
+    assert filled.value(1, 2) == "link" and filled.link(1, 2) == "https://x/a.pdf"
+    assert sheet.rows[1] == [None, "Beta"]  # the sheet read is left as it was
+
+
+def test_a_range_merged_across_columns_or_past_the_data_is_not_spread_beyond_it() -> None:
+    rows: list[list[CellValue]] = [["Title"], ["TX", "Alpha"], [None, "Beta"]]
+    across = ((0, 0), (0, 6))
+    down_past_the_end = ((1, 0), (1_048_575, 0))
+    filled, count = fill_merged_down(Sheet("S", rows, merged=(across, down_past_the_end)))
+    assert count == 1 and len(filled.rows) == 3
+    assert filled.rows[0] == ["Title"] and filled.value(2, 0) == "TX"
+
+
+def test_merged_ranges_covering_more_cells_than_the_data_are_not_read() -> None:
+    rows: list[list[CellValue]] = [["TX"]] + [[None] for _ in range(9)]
+    overlapping = tuple(((0, 0), (9, 0)) for _ in range(50))  # Excel never overlaps merges
+    filled, count = fill_merged_down(Sheet("S", rows, merged=overlapping))
+    assert count == 0 and filled.rows == rows
+
+
+def test_a_covered_cell_that_holds_its_own_value_keeps_it() -> None:
+    rows: list[list[CellValue]] = [["TX"], ["FL"], [None]]
+    filled, count = fill_merged_down(Sheet("S", rows, merged=(((0, 0), (2, 0)),)))
+    assert count == 1 and [filled.value(r, 0) for r in range(3)] == ["TX", "FL", "TX"]
+
+
+def test_merged_ranges_are_read_from_the_file() -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in (["STATE", "AGENCY"], ["TX", "Alpha"], [None, "Beta"]):
+        ws.append(row)
+    ws.merge_cells("A2:A3")
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    assert read_workbook(buffer.getvalue())[0].merged == (((1, 0), (2, 0)),)

@@ -4,7 +4,8 @@
 - ``parts``: XML parts parsed safely, relationships, the workbook's list of sheets;
 - ``values``: cell values, read by calamine;
 - ``links``: cell hyperlinks, from the sheet's ``<hyperlinks>`` and relationships;
-- ``formulas``: cell links written as ``HYPERLINK("url", …)`` formulas with a literal URL.
+- ``formulas``: cell links written as ``HYPERLINK("url", …)`` formulas with a literal URL;
+- merged ranges as calamine reads them (the covered cells themselves hold no value).
 
 Every failure on bytes input is a :class:`~parsers.errors.ParseError` naming the source
 and giving a one-line reason. Coordinates are 0-based: ``sheet.rows[0]`` is sheet row 1
@@ -20,9 +21,17 @@ from parsers.xlsx.container import DEFAULT_LIMITS, Package, ReadLimits
 from parsers.xlsx.formulas import formula_links
 from parsers.xlsx.links import sheet_links
 from parsers.xlsx.parts import sheet_entries
-from parsers.xlsx.values import CellValue, Coordinate, open_values, sheet_rows
+from parsers.xlsx.values import CellValue, Coordinate, Merge, open_values, sheet_rows
 
-__all__ = ["DEFAULT_LIMITS", "CellValue", "Coordinate", "ReadLimits", "Sheet", "read_workbook"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "CellValue",
+    "Coordinate",
+    "Merge",
+    "ReadLimits",
+    "Sheet",
+    "read_workbook",
+]
 
 
 @dataclass(frozen=True)
@@ -35,7 +44,8 @@ class Sheet:
     is a HYPERLINK call with a literal URL links to that URL, unless a ``<hyperlinks>``
     link on the same cell (what a click opens) wins. ``unread_links`` are the cells with
     no link whose HYPERLINK formula names its URL otherwise (a reference, a
-    concatenation): nothing is evaluated.
+    concatenation): nothing is evaluated. ``merged`` are the merged ranges, as
+    (top-left, bottom-right) 0-based cells, as the file declares them.
     """
 
     name: str
@@ -43,6 +53,7 @@ class Sheet:
     hyperlinks: dict[Coordinate, str] = field(default_factory=dict)
     state: str = "visible"
     unread_links: frozenset[Coordinate] = frozenset()
+    merged: tuple[Merge, ...] = ()
 
     @property
     def hidden(self) -> bool:
@@ -76,12 +87,12 @@ def read_workbook(
     sheets = []
     for entry in entries:
         xml = package.read(entry.path)
-        rows = sheet_rows(package, workbook, entry, xml)
+        rows, merged = sheet_rows(package, workbook, entry, xml)
         width = max(map(len, rows), default=0)
         links = sheet_links(package, entry, xml, len(rows), width)
         formulas = formula_links(package, entry.path, xml)
         if formulas.links:
             links = {**formulas.links, **links}
         unread = frozenset(cell for cell in formulas.unread if cell not in links)
-        sheets.append(Sheet(entry.name, rows, links, entry.state, unread))
+        sheets.append(Sheet(entry.name, rows, links, entry.state, unread, tuple(merged)))
     return sheets

@@ -47,16 +47,22 @@ def open_values(package: Package) -> CalamineWorkbook:
         raise package.fail(f"unreadable XLSX ({_one_line(exc)})") from None
 
 
+Merge: TypeAlias = tuple[Coordinate, Coordinate]
+"""A merged range: its top-left and bottom-right cells, 0-based."""
+
+
 def sheet_rows(
     package: Package, workbook: CalamineWorkbook, entry: SheetEntry, xml: bytes
-) -> list[list[CellValue]]:
-    """The values of one sheet (``xml`` is its part), by row."""
+) -> tuple[list[list[CellValue]], list[Merge]]:
+    """The values of one sheet (``xml`` is its part), by row, and its merged ranges."""
     _check_extent(package, entry.path, xml)
     try:
-        grid = workbook.get_sheet_by_name(entry.name).to_python(skip_empty_area=False)
+        sheet = workbook.get_sheet_by_name(entry.name)
+        grid = sheet.to_python(skip_empty_area=False)
+        merged = sheet.merged_cell_ranges or []
     except CalamineError as exc:
         raise package.fail(f"{entry.path}: unreadable sheet ({_one_line(exc)})") from None
-    return _rows(grid)
+    return _rows(grid), [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in merged]
 
 
 def _check_extent(package: Package, path: str, xml: bytes) -> None:

@@ -485,6 +485,32 @@ def case_inline_strings() -> bytes:
     return edit_sheet(save(wb), "xl/worksheets/sheet1.xml", formula_string)
 
 
+def case_merged_cells() -> bytes:
+    """A state merged down its group of rows, an agency merged down its two models, an
+    MOA cell (with its link) merged down two rows, a title merged across the columns."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "287(g) Participating Agencies"
+    ws.merge_cells("A1:G1")
+    rows: list[list[object]] = [
+        ["TEXAS", "Alpha County Sheriff's Office", "County", "Alpha", "Task Force Model",
+         date(2025, 3, 1), "link"],
+        [None, None, "County", "Alpha", "Warrant Service Officer", date(2025, 3, 1), None],
+        [None, "Beta Police Department", "Municipality", "Beta", "Task Force Model",
+         date(2025, 3, 2), "link"],
+        ["FLORIDA", "Gamma County Sheriff's Office", "County", "Gamma", "Jail Enforcement Model",
+         date(2025, 3, 3), "link"],
+    ]  # fmt: skip
+    _list_sheet(ws, rows, start=2)
+    ws.merge_cells("A3:A5")
+    ws.merge_cells("B3:B4")
+    ws.merge_cells("G3:G4")
+    _link(ws, "G3", MOA_URL.format("Alpha"))
+    _link(ws, "G5", MOA_URL.format("Beta"))
+    _link(ws, "G6", MOA_URL.format("Gamma"))
+    return to_shared_strings(save(wb))
+
+
 def case_pending_posted_as_participating() -> bytes:
     """Participating columns, but no date and no link anywhere: a pending list."""
     wb = openpyxl.Workbook()
@@ -641,6 +667,7 @@ SYNTHETIC: dict[str, Callable[[], bytes]] = {
     "synthetic_hyperlink_ranges": case_hyperlink_ranges,
     "synthetic_hyperlink_formulas": case_hyperlink_formulas,
     "synthetic_inline_strings": case_inline_strings,
+    "synthetic_merged_cells": case_merged_cells,
     "synthetic_pending_posted_as_participating": case_pending_posted_as_participating,
     "synthetic_pending_with_moa_column": case_pending_with_moa_column,
     "synthetic_participating_without_signed": case_participating_without_signed,
