@@ -103,9 +103,28 @@ def _describe_sheet(sheet: Sheet) -> str:
     return f"sheet {sheet.name!r}: (empty)"
 
 
-def _choose_sheet(sheets: list[Sheet], source: str) -> tuple[_Header, list[str]]:
-    """The first visible sheet with a complete agency-list header (else the first hidden
-    one: a hidden sheet is a working or old copy), and notes on the others."""
+_Key: TypeAlias = tuple[str, str, str | None]  # an agreement in a list: state, agency, model
+
+
+@dataclass
+class _Part:
+    """One sheet's share of the list: its header and its rows read."""
+
+    header: _Header
+    outcome: _Outcome
+
+    @property
+    def keys(self) -> set[_Key]:
+        return {(row.state, row.agency_key, row.model) for row in self.outcome.rows}
+
+
+def _choose_sheets(sheets: list[Sheet], source: str) -> tuple[list[_Part], list[str]]:
+    """The list's sheets and notes on the others. The list is the first visible sheet
+    with a complete agency-list header (else the first hidden one: a hidden sheet is a
+    working or old copy), and after it every other visible sheet under a header of the
+    same columns that shares no agreement (agency and model) with the sheets before it:
+    one list split across sheets (by model, by state). A sheet that repeats their rows
+    is a copy, and ignored."""
     headers = [_find_header(sheet) for sheet in sheets]
     complete = sorted((h for h in headers if h is not None and h.complete), key=_is_hidden)
     chosen = complete[0] if complete else None
@@ -117,10 +136,37 @@ def _choose_sheet(sheets: list[Sheet], source: str) -> tuple[_Header, list[str]]
             else "; ".join(_describe_sheet(sheet) for sheet in sheets[:4]) or "no sheets"
         )
         raise ParseError(source, f"no 287(g) agency list header found (saw: {seen})")
-    notes = [_sheet_note(sheet, header) for sheet, header in zip(sheets, headers, strict=True)]
-    return chosen, [
-        note for sheet, note in zip(sheets, notes, strict=True) if sheet is not chosen.sheet
-    ]
+    parts = [_Part(chosen, _read_rows(chosen))]
+    keys = parts[0].keys
+    notes = []
+    for sheet, header in zip(sheets, headers, strict=True):
+        if sheet is chosen.sheet:
+            continue
+        part = _continuation(chosen, header, keys)
+        if part is None:
+            notes.append(_sheet_note(sheet, header))
+            continue
+        parts.append(part)
+        keys |= part.keys
+        count = len(part.outcome.rows)
+        notes.append(
+            f"sheet {sheet.name!r}: read as more of the list on sheet {chosen.sheet.name!r} "
+            f"(the same columns, {count} row{'s' * (count != 1)}, none in common)"
+        )
+    return parts, notes
+
+
+def _continuation(chosen: _Header, header: _Header | None, keys: set[_Key]) -> _Part | None:
+    """A further sheet of the list: visible like the chosen one, under a complete header
+    of the same columns, holding rows and none of the agreements already read."""
+    if header is None or not header.complete or header.sheet.hidden or chosen.sheet.hidden:
+        return None
+    if set(header.columns) != set(chosen.columns):
+        return None
+    part = _Part(header, _read_rows(header))
+    if not part.outcome.rows or part.keys & keys:
+        return None
+    return part
 
 
 def _is_hidden(header: _Header) -> bool:
@@ -418,13 +464,34 @@ def parse_listing_xlsx(data: bytes, source: str = "<bytes>") -> ParsedListing:
     Raises ParseError when the bytes are not a readable XLSX or hold no agency list.
     """
     read = [fill_merged_down(sheet) for sheet in read_workbook(data, source)]
-    header, sheet_notes = _choose_sheet([sheet for sheet, _ in read], source)
-    outcome = _read_rows(header)
-    kind, kind_notes = decide_kind(header.columns, outcome.rows)
+    filled = {id(sheet): count for sheet, count in read}
+    parts, sheet_notes = _choose_sheets([sheet for sheet, _ in read], source)
+    header = parts[0].header
+    rows = [row for part in parts for row in part.outcome.rows]
+    kind, kind_notes = decide_kind(header.columns, rows)
+    warnings = list(sheet_notes)
+    for part in parts:
+        notes = _part_notes(part, filled[id(part.header.sheet)])
+        if part is parts[-1]:
+            notes.extend(_duplicate_notes(rows))
+            notes.extend(kind_notes)
+        prefix = f"sheet {part.header.sheet.name!r}: "
+        warnings.extend(prefix + note for note in notes)
+    return ParsedListing(
+        kind=kind,
+        rows=tuple(rows),
+        columns=header.columns,
+        source_format="xlsx",
+        warnings=tuple(warnings),
+    )
+
+
+def _part_notes(part: _Part, filled: int) -> list[str]:
+    """What was noticed reading one sheet of the list."""
+    header, outcome = part.header, part.outcome
     notes: list[str] = []
     if header.row:
         notes.append(f"header found at row {header.row + 1}; rows above it ignored")
-    filled = next(count for sheet, count in read if sheet is header.sheet)
     if filled:
         plural = "s" * (filled > 1)
         notes.append(f"{filled} cell{plural} under a range merged down a column read as its value")
@@ -432,16 +499,7 @@ def parse_listing_xlsx(data: bytes, source: str = "<bytes>") -> ParsedListing:
     notes.extend(_unnamed_column_notes(header))
     notes.extend(_blank_row_note(outcome.blank_rows, len(header.sheet.rows)))
     notes.extend(outcome.warnings)
-    notes.extend(_duplicate_notes(outcome.rows))
-    notes.extend(kind_notes)
-    prefix = f"sheet {header.sheet.name!r}: "
-    return ParsedListing(
-        kind=kind,
-        rows=tuple(outcome.rows),
-        columns=header.columns,
-        source_format="xlsx",
-        warnings=(*sheet_notes, *(prefix + note for note in notes)),
-    )
+    return notes
 
 
 def _unnamed_column_notes(header: _Header) -> list[str]:

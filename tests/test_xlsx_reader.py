@@ -961,9 +961,15 @@ def test_merged_ranges_covering_more_cells_than_the_data_are_not_read() -> None:
 
 
 def test_a_covered_cell_that_holds_its_own_value_keeps_it() -> None:
-    rows: list[list[CellValue]] = [["TX"], ["FL"], [None]]
+    rows: list[list[CellValue]] = [["TX", "A"], ["FL", "B"], [None, "C"]]
     filled, count = fill_merged_down(Sheet("S", rows, merged=(((0, 0), (2, 0)),)))
     assert count == 1 and [filled.value(r, 0) for r in range(3)] == ["TX", "FL", "TX"]
+
+
+def test_a_covered_cell_of_an_empty_row_stays_empty() -> None:
+    rows: list[list[CellValue]] = [["TX", "A"], [], [None, "C"]]
+    filled, count = fill_merged_down(Sheet("S", rows, merged=(((0, 0), (2, 0)),)))
+    assert count == 1 and filled.rows[1] == [] and filled.value(2, 0) == "TX"
 
 
 def test_merged_ranges_are_read_from_the_file() -> None:

@@ -21,7 +21,7 @@ from parsers.xlsx import Sheet
 def fill_merged_down(sheet: Sheet) -> tuple[Sheet, int]:
     """The sheet with the value and link of each range merged down one column in every
     row it covers, and the number of cells so filled (a covered cell that holds a
-    value of its own keeps it)."""
+    value of its own keeps it, and one in an empty row stays empty)."""
     height = len(sheet.rows)
     width = max(map(len, sheet.rows), default=0)
     spans = [
@@ -40,6 +40,8 @@ def fill_merged_down(sheet: Sheet) -> tuple[Sheet, int]:
             continue
         for row in range(top + 1, bottom + 1):
             cells = rows[row]
+            if not any(value is not None for value in cells):
+                continue  # an empty row inside the range is no row of the group
             if column < len(cells) and cells[column] is not None:
                 continue
             cells.extend([None] * (column + 1 - len(cells)))

@@ -511,6 +511,37 @@ def case_merged_cells() -> bytes:
     return to_shared_strings(save(wb))
 
 
+def _model_row(state: str, agency: str, model: str, day: int) -> list[object]:
+    return [state, agency, "County", None, model, date(2025, 5, day), "link"]
+
+
+def case_split_by_model() -> bytes:
+    """One list split across three visible sheets, one a model (the same header, its
+    columns in another order on one sheet, no agreement on two sheets), and a visible
+    old copy that repeats a sheet's rows (ignored)."""
+    wb = openpyxl.Workbook()
+    jem = wb.active
+    jem.title = "JEM"
+    _list_sheet(jem, [_model_row("TEXAS", "Alpha County Sheriff's Office", "JEM", 1)])
+    tfm = wb.create_sheet("TFM")
+    _list_sheet(
+        tfm,
+        [
+            _model_row("TEXAS", "Alpha County Sheriff's Office", "Task Force Model", 2),
+            _model_row("FLORIDA", "Beta Police Department", "Task Force Model", 3),
+        ],
+    )
+    wso = wb.create_sheet("WSO")
+    order = [1, 0, 2, 3, 4, 5, 6]  # AGENCY before STATE: the same columns
+    wso_rows = [_model_row("GEORGIA", "Gamma County Sheriff's Office", "WSO", 4)]
+    _list_sheet(
+        wso, [[row[i] for i in order] for row in wso_rows], header=[HEADER[i] for i in order]
+    )
+    copy = wb.create_sheet("TFM (old)")
+    _list_sheet(copy, [_model_row("FLORIDA", "Beta Police Department", "Task Force Model", 3)])
+    return to_shared_strings(save(wb))
+
+
 def case_pending_posted_as_participating() -> bytes:
     """Participating columns, but no date and no link anywhere: a pending list."""
     wb = openpyxl.Workbook()
@@ -668,6 +699,7 @@ SYNTHETIC: dict[str, Callable[[], bytes]] = {
     "synthetic_hyperlink_formulas": case_hyperlink_formulas,
     "synthetic_inline_strings": case_inline_strings,
     "synthetic_merged_cells": case_merged_cells,
+    "synthetic_split_by_model": case_split_by_model,
     "synthetic_pending_posted_as_participating": case_pending_posted_as_participating,
     "synthetic_pending_with_moa_column": case_pending_with_moa_column,
     "synthetic_participating_without_signed": case_participating_without_signed,
