@@ -10,7 +10,8 @@ events whatever forms its lists come in.
 What counts as a form, and so must make no event:
 
 - the rows' order; blank rows; the header row repeated inside the list; a row listed
-  twice; a title above the header;
+  twice; a title above the header; a state merged down the rows that share it; the
+  list split into one sheet per model, each under the same header;
 - the columns' order; the header's aliases (``LAW ENFORCEMENT AGENCY`` / ``AGENCY NAME``,
   ``SIGNED`` / ``DATE SIGNED``, ...), in any case and spacing;
 - whitespace around and inside cells (doubled spaces, NBSP), a straight or a curly
@@ -52,6 +53,7 @@ import openpyxl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import Cell
+from openpyxl.worksheet.worksheet import Worksheet
 
 from diffs.engine import Outcome, apply_snapshot
 from diffs.events import Event, SnapshotRef
@@ -185,6 +187,8 @@ class SheetForm:
     title: bool = False  # a title and an "updated" line above the header
     aliases: tuple[int, ...] = ()  # which alias of each column's header (0: the first)
     rows: tuple[RowForm, ...] = ()
+    merged_states: bool = False  # a state merged down each run of rows that share it
+    by_model: bool = False  # one sheet per model, each under the same header
 
 
 PLAIN = SheetForm()
@@ -302,22 +306,50 @@ def build_sheet(
     aliases = dict(zip(names, form.aliases, strict=False))
     header = [HEADER_ALIASES[n][aliases.get(n, 0) % len(HEADER_ALIASES[n])] for n in layout]
     rows_order = list(form.order) if form.order is not None else list(range(len(facts)))
-    forms = list(form.rows) + [RowForm()] * (len(facts) - len(form.rows))
-
+    if form.repeated is not None and facts:
+        rows_order.append(rows_order[form.repeated % len(rows_order)])
+    parts = [("Sheet1", rows_order)]
+    if form.by_model:
+        models = sorted({facts[index].model for index in rows_order})
+        parts = [(m, [i for i in rows_order if facts[i].model == m]) for m in models] or parts
     workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "Sheet1"
+    for number, (title, order) in enumerate(parts):
+        sheet = workbook.active if number == 0 else workbook.create_sheet()
+        sheet.title = title
+        _write_rows(sheet, [facts[i] for i in order], [_form_of(form, i) for i in order],
+                    form, (layout, header))  # fmt: skip
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _deterministic(buffer.getvalue())
+
+
+def _form_of(form: SheetForm, index: int) -> RowForm:
+    return form.rows[index] if index < len(form.rows) else RowForm()
+
+
+def _write_rows(
+    sheet: Worksheet,
+    facts: list[Fact],
+    forms: list[RowForm],
+    form: SheetForm,
+    columns: tuple[list[str], list[str]],
+) -> None:
+    """One sheet: the title, the header and the rows, in ``form``'s layout."""
+    layout, header = columns
     if form.title:
         sheet.append(["287(g) Participating Agencies"])
         sheet.append(["Updated 03/01/2025"])
     sheet.append(header)
     at = sheet.max_row + 1
-    if form.repeated is not None and facts:
-        rows_order.append(rows_order[form.repeated % len(rows_order)])
-    for position, index in enumerate(rows_order):
-        fact, row_form = facts[index], forms[index]
+    runs: list[tuple[int, int, str]] = []  # (first row, last row, state) of adjacent rows
+    for position, (fact, row_form) in enumerate(zip(facts, forms, strict=True)):
         for column, name in enumerate(layout, start=1):
             _write(sheet.cell(row=at, column=column), name, fact, row_form)
+        state = POOL[fact.agency].state
+        if runs and runs[-1][1] == at - 1 and runs[-1][2] == state:
+            runs[-1] = (runs[-1][0], at, state)
+        else:
+            runs.append((at, at, state))
         at += 1
         if position in form.blank_after:
             at += 1
@@ -325,9 +357,13 @@ def build_sheet(
             for column, text in enumerate(header, start=1):
                 sheet.cell(row=at, column=column, value=text)
             at += 1
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return _deterministic(buffer.getvalue())
+    if form.merged_states:
+        column = layout.index("STATE") + 1
+        for first, last, _state in runs:
+            if last > first:
+                sheet.merge_cells(
+                    start_row=first, start_column=column, end_row=last, end_column=column
+                )
 
 
 def _write(cell: Cell, column: str, fact: Fact, form: RowForm) -> None:
@@ -507,6 +543,8 @@ def sheet_forms(draw: st.DrawFn, rows: int, columns: int, notes: bool | None = N
         rows=tuple(draw(st.lists(row_forms(), min_size=rows, max_size=rows))),
         repeated=draw(st.none() | st.integers(0, rows - 1)),
         title=draw(st.booleans()),
+        merged_states=draw(st.booleans()),
+        by_model=draw(st.booleans()),
     )
 
 
