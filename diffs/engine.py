@@ -50,14 +50,18 @@ PENDING_FIELDS = ("agency", "agency_type", "county")
 FIELD_COLUMNS = {
     "county": {"COUNTY", "county"},
     "agency_type": {"TYPE", "agency_type"},
+    "signed": {"SIGNED", "signed"},
+    "moa_url": {"MOA", "moa"},
     "addendum_url": {"ADDENDUM", "addendum"},
 }
+"""The columns (XLSX and HTML names) that publish each field a list may lack."""
 
 
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 """The event rules' version, part of what a history is derived with (the pipeline
 replays the archive when it changes): raise it whenever a rule's output can change.
-2: a list's schema is the set of its columns, not their order."""
+2: a list's schema is the set of its columns, not their order. 3: a list without a
+field's column keeps the field's known value."""
 
 
 @dataclass(frozen=True)
@@ -147,7 +151,7 @@ def _accept(
     state, ids, rename_events = _resolve_identities(state, ref, listing, rules, ids)
     rows = _rows_by_key(listing.rows, ids)
     before_entries = state.participating.entries
-    diff = _ListDiff(state, kind, ref, rules)
+    diff = _ListDiff(state, kind, ref, rules, listing.columns)
     events = rename_events + diff.run(rows)
     state = diff.result()
     events += _schema_events(state.list_state(kind), listing, ref, kind)
@@ -258,9 +262,21 @@ def shows_fields(row: ListingRow, kind: str, fields: dict[str, Any]) -> bool:
 class _ListDiff:
     """Applies one accepted listing to one list's entries (a short-lived helper)."""
 
-    def __init__(self, state: ProgramState, kind: str, ref: SnapshotRef, rules: Rules) -> None:
+    def __init__(
+        self,
+        state: ProgramState,
+        kind: str,
+        ref: SnapshotRef,
+        rules: Rules,
+        columns: tuple[str, ...],
+    ) -> None:
         self.state, self.kind, self.ref, self.rules = state, kind, ref, rules
         self.previous = state.list_state(kind)
+        # fields the list has no column for: it says nothing of them (the schema change
+        # is the event), so their known values stand
+        self.unpublished = tuple(
+            name for name, named in FIELD_COLUMNS.items() if not named & set(columns)
+        )
         self.entries = dict(self.previous.entries)
         self.pending = dict(state.pending.entries)
         self.events: list[Event] = []
@@ -295,6 +311,7 @@ class _ListDiff:
         fields = row_fields(row, self.kind)
         if old is not None:
             fields = carry_links(old.fields, fields, row)
+            fields = _known(old.fields, fields, self.unpublished)
         if old is None or old.status in (WITHDRAWN, DROPPED):
             self._appear(key, agency_id, row, fields, old)
             return
@@ -487,6 +504,14 @@ def _same_link(name: str, old: dict[str, Any], new: dict[str, Any]) -> bool:
 
 def _flat(values: dict[str, Any]) -> bool:
     return all(v is None or isinstance(v, str | int | float | bool) for v in values.values())
+
+
+def _known(
+    old: dict[str, Any], new: dict[str, Any], unpublished: tuple[str, ...]
+) -> dict[str, Any]:
+    """``new`` with the known value of each field the list does not publish."""
+    kept = [name for name in unpublished if name in new and new[name] != old.get(name)]
+    return {**new, **{name: old.get(name) for name in kept}} if kept else new
 
 
 def carry_links(old: dict[str, Any], new: dict[str, Any], row: ListingRow) -> dict[str, Any]:

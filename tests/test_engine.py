@@ -277,6 +277,20 @@ def test_a_new_column_filling_in_is_not_a_change() -> None:
     assert r.kinds()["agreement.changed"] == 1
 
 
+def test_a_column_dropped_from_the_list_changes_no_agreement() -> None:
+    r = Replay()
+    county_cols = PART_COLS + ("COUNTY",)
+    with_county = [row(x.agency, x.model or "JEM", county="Some County") for x in BASE]
+    r.feed(listing(with_county, columns=county_cols))
+    r.feed(listing(BASE))  # no COUNTY column: it says nothing of the counties
+    assert r.kinds() == {"agreement.added": 4, "agency.joined": 4, "source.schema_changed": 1}
+    counties = {e.fields["county"] for e in r.state.participating.entries.values()}
+    assert counties == {"Some County"}
+    moved = [row(BASE[0].agency, "JEM", county="Other County")] + with_county[1:]
+    r.feed(listing(moved, columns=county_cols))  # back, one county changed meanwhile
+    assert r.kinds()["agreement.changed"] == 1 and r.kinds()["source.schema_changed"] == 2
+
+
 def _listing_rows() -> st.SearchStrategy[ListingRow]:
     maybe = st.none() | st.sampled_from(["Sheriff", "Police", "https://www.ice.gov/a.pdf", ""])
     return st.builds(

@@ -28,8 +28,10 @@ What counts as a form, and so must make no event:
   redirect.
 
 One form does change the list's columns, and so gives ``source.schema_changed`` (and
-only that): an extra column the list does not know (``NOTES``) added or dropped. The
-set of columns is the list's schema; their order is not.
+only that): an extra column the list does not know (``NOTES``) added or dropped, or a
+column the list knows (``TYPE``, ``COUNTY``, ``MOA``) dropped and restored: a list
+without a column says nothing of its values. The set of columns is the list's schema;
+their order is not.
 
 Never varied: the letters and punctuation of an agency's name (a respelling is recorded
 as ``agreement.changed`` on purpose: it is what ICE published) and a county's text.
@@ -591,6 +593,20 @@ def test_a_pending_list_republished_in_another_form_makes_no_event(
     assert added.state.pending.last is not None
     assert Counter(e.kind for e in added.events)["pending.added"] == len(facts)
     assert again == expected
+
+
+@SETTINGS
+@given(st.data(), agreements(), st.sampled_from(("TYPE", "COUNTY", "MOA")))
+def test_a_column_dropped_and_restored_changes_no_agreement(
+    data: st.DataObject, facts: list[Fact], dropped: str
+) -> None:
+    fewer = tuple(column for column in PARTICIPATING if column != dropped)
+    feed = Feeds()
+    feed(build_sheet(facts, data.draw(sheet_forms(len(facts), 7, notes=False))), facts)
+    without = feed(build_sheet(facts, data.draw(sheet_forms(len(facts), 6, notes=False)), fewer))
+    back = feed(build_sheet(facts, data.draw(sheet_forms(len(facts), 7, notes=False))), facts)
+    for outcome in (without, back):
+        assert Counter(e.kind for e in outcome.events) == {"source.schema_changed": 1}
 
 
 # --------------------------------------------------------------------------- sequences
