@@ -57,11 +57,12 @@ FIELD_COLUMNS = {
 """The columns (XLSX and HTML names) that publish each field a list may lack."""
 
 
-RULES_VERSION = "3"
+RULES_VERSION = "4"
 """The event rules' version, part of what a history is derived with (the pipeline
 replays the archive when it changes): raise it whenever a rule's output can change.
 2: a list's schema is the set of its columns, not their order. 3: a list without a
-field's column keeps the field's known value."""
+field's column keeps the field's known value. 4: ids minted for a key ending with the
+agency's own state reach the key without it."""
 
 
 @dataclass(frozen=True)

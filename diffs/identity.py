@@ -61,9 +61,9 @@ def load_aliases(
     result: dict[str, str] = {}
     for item in data.get("alias", []):
         state = str(item["state"]).upper()
-        target_key = agency_key(item["same_as"])
+        target_key = agency_key(item["same_as"], state)
         target = registry.get(alias_key(state, target_key)) or make_agency_id(state, target_key)
-        result[alias_key(state, agency_key(item["name"]))] = target
+        result[alias_key(state, agency_key(item["name"], state))] = target
     return result
 
 
@@ -71,7 +71,19 @@ def initial_aliases(archive_ids: Mapping[str, str]) -> dict[str, str]:
     """What the engine starts from: the shipped registry, then the ids this archive
     minted, then the reviewed aliases (a reviewed alias overrides)."""
     registry = load_registry()
-    return {**registry, **archive_ids, **load_aliases(registry=registry)}
+    known = {**registry, **archive_ids}
+    return {**_state_dropped(known), **known, **load_aliases(registry=registry)}
+
+
+def _state_dropped(ids: Mapping[str, str]) -> dict[str, str]:
+    """Each id also under its key with the agency's state dropped from the end (the
+    key a name ending with its own state has now), so an id minted before keeps its
+    agency."""
+    result = {}
+    for alias, agency_id in ids.items():
+        state, _, key = alias.partition("|")
+        result[alias_key(state, agency_key(key, state))] = agency_id
+    return result
 
 
 def resolve(row: ListingRow, aliases: Mapping[str, str]) -> str:

@@ -240,7 +240,8 @@ def _same_name(entries: list[Entry], rows: list[ListingRow]) -> bool:
     names = {e.fields.get("agency") or "" for e in entries}
     if any(r.agency in names for r in rows):
         return True
-    return bool({agency_key(n) for n in names} & {r.agency_key for r in rows})
+    keys = {agency_key(name, row.state) for name in names for row in rows}
+    return bool(keys & {row.agency_key for row in rows})
 
 
 def _relabelled(

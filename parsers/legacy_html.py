@@ -268,7 +268,7 @@ def _listing_row(
     return ListingRow(
         state=parts.state,
         agency=parts.agency,
-        agency_key=agency_key(parts.agency),
+        agency_key=agency_key(parts.agency, parts.state),
         model=model,
         model_raw=parts.model_raw,
         agency_type=agency_type(type_text) if type_text else None,

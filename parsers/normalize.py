@@ -12,7 +12,7 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
-from parsers.states import fold_punctuation, read_state
+from parsers.states import STATES, fold_punctuation, read_state
 
 _MODEL_LETTERS = (
     ("JEM", ("JAIL", "JEM")),
@@ -137,11 +137,23 @@ _KEY_WORDS = {
 }
 
 
-def agency_key(name: object) -> str:
+def agency_key(name: object, state: str | None = None) -> str:
     """The identity key of an agency name: case, punctuation, apostrophes and common
     abbreviations folded, so ``Harris County Sheriff's Office`` and
-    ``HARRIS CO. SHERIFFS OFFICE`` share one key."""
-    return _agency_key(name if isinstance(name, str) else clean_text(name))
+    ``HARRIS CO. SHERIFFS OFFICE`` share one key. With the agency's ``state`` (a USPS
+    code), a name ending with that state (``Arnaudville Police Department, LA``,
+    ``... (Texas)``) has the key of the name without it: an agency is known by its state
+    and its name, so the state repeated in the name adds nothing."""
+    key = _agency_key(name if isinstance(name, str) else clean_text(name))
+    return _without_state(key, state) if state else key
+
+
+@functools.lru_cache(maxsize=8192)
+def _without_state(key: str, state: str) -> str:
+    for suffix in _STATE_SUFFIXES.get(state, ()):
+        if key.endswith(suffix) and len(key) > len(suffix):
+            return key[: -len(suffix)]
+    return key
 
 
 @functools.lru_cache(maxsize=8192)
@@ -153,6 +165,16 @@ def _agency_key(name: str) -> str:
     words = [_KEY_WORDS.get(w, w) for w in text.split()]
     return " ".join(w for w in " ".join(words).split() if w)
 
+
+def _state_suffixes() -> dict[str, tuple[str, ...]]:
+    """How a name's key can end with each state: its code, its name."""
+    suffixes: dict[str, list[str]] = {}
+    for name, code in STATES.items():
+        suffixes.setdefault(code, [f" {code.lower()}"]).append(f" {_agency_key(name)}")
+    return {code: tuple(ends) for code, ends in suffixes.items()}
+
+
+_STATE_SUFFIXES = _state_suffixes()
 
 EXCEL_EPOCH = date(1899, 12, 30)
 # A time of day after a date (``8/5/2025 12:00 AM``) is not part of it.

@@ -257,6 +257,8 @@ class _RowReader:
         values = self.values(cells)
         state_raw, state = _state_cell(values[0])
         agency, key, header_like = _agency_cell(values[1])
+        if state:
+            key = agency_key(agency, state)
         if not agency or header_like or agency == self.agency_header:
             skip = self._skip_reason(state_raw, state, agency, cells)
             if skip:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from common.errors import ConfigError
 from ice287g.config import load_config
 from parsers.filenames import claimed_kind, date_from_name
-from parsers.normalize import agency_type, model_code, state_code
+from parsers.normalize import agency_key, agency_type, model_code, state_code
 from parsers.states import STATES
 from snapshots.archive import Archive, Observation
 
@@ -207,6 +207,21 @@ def test_a_state_written_with_another_states_code_is_not_a_state(
     name, code = state
     assume(other != code)
     assert state_code(data.draw(_written(form.format(name, other)))) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "state", "key"),
+    [("Arnaudville Police Department, LA", "LA", "arnaudville police department"),
+     ("Alpha County Sheriff's Office (Texas)", "TX", "alpha county sheriff office"),
+     ("New Mexico State Police - New Mexico", "NM", "new mexico state police"),
+     ("Alpha Police Department, TX", "FL", "alpha police department tx"),
+     ("University of Texas Police Department", "TX", "university texas police department"),
+     ("Texas", "TX", "texas")],
+)  # fmt: skip
+def test_a_name_ending_with_the_agencys_own_state_has_the_key_of_the_name_without_it(
+    name: str, state: str, key: str
+) -> None:
+    assert agency_key(name, state) == key
 
 
 # -- model cells ------------------------------------------------------------------------

@@ -35,7 +35,7 @@ def row(
     return ListingRow(
         state=state,
         agency=name,
-        agency_key=agency_key(name),
+        agency_key=agency_key(name, state),
         model=model,
         signed=date.fromisoformat(signed) if signed else None,
         **extra,

@@ -10,10 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from diffs.gate import Rules
-from diffs.identity import load_aliases, load_registry
+from diffs.identity import initial_aliases, load_aliases, load_registry, resolve
 from diffs.links import canonical_link, same_document
 from diffs.state import ProgramState
 from ice287g.render import group_counts
+from parsers.normalize import agency_key
 from parsers.records import ListingRow
 from snapshots.archive import IdRegistry
 from tests.test_engine import BASE, Replay, listing, row
@@ -248,6 +249,30 @@ def test_the_archive_keeps_the_ids_it_minted_append_only(tmp_path: Path) -> None
     assert ids.load() == {"TX|new agency": "tx-new-agency", "TX|newer": "tx-newer"}
     ids.append({"TX|after": "tx-after"})
     assert ids.load()["TX|after"] == "tx-after"
+
+
+def test_a_name_ending_with_its_own_state_is_the_agency_of_the_name_without_it() -> None:
+    r = Replay()
+    pending_cols = ("STATE", "AGENCY", "SUPPORT TYPE")
+    r.feed(listing(BASE))
+    omega = row("Omega Borough Constable, TX", "TFM", signed=None)
+    r.feed(listing([omega], "pending", pending_cols))
+    r.feed(listing(BASE + [row("Omega Borough Constable", "TFM")]))  # approved
+    r.feed(listing([row("Kappa PD", "TFM", signed=None)], "pending", pending_cols))
+    r.feed(listing([row("Kappa PD", "TFM", signed=None)], "pending", pending_cols))
+    kinds = r.kinds()
+    assert kinds["pending.approved"] == 1 and "pending.dropped" not in kinds
+    assert "agency.renamed" not in kinds
+    assert {e.agency_id for e in r.events if e.kind.startswith("pending.")} >= {
+        "tx-omega-borough-constable"
+    }
+
+
+def test_an_id_minted_for_a_name_with_its_own_state_keeps_its_agency() -> None:
+    aliases = initial_aliases({"PA|zeta borough constable office pa": "pa-zeta-old-id"})
+    zeta = row("Zeta Borough Constable's Office, PA", "TFM", "PA")
+    assert zeta.agency_key == agency_key(zeta.agency, "PA") == "zeta borough constable office"
+    assert resolve(zeta, aliases) == "pa-zeta-old-id"
 
 
 # -- membership -----------------------------------------------------------------------------
