@@ -62,7 +62,8 @@ RULES_VERSION = "4"
 replays the archive when it changes): raise it whenever a rule's output can change.
 2: a list's schema is the set of its columns, not their order. 3: a list without a
 field's column keeps the field's known value. 4: ids minted for a key ending with the
-agency's own state reach the key without it."""
+agency's own state reach the key without it; a new name with the same words as a known
+agency's in its state is that agency."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,8 @@ def apply_snapshot(
     if timing.reason:
         return reject(state, ref, timing.reason, kind)
     ids = [identity.resolve(r, state.aliases) for r in listing.rows]
+    known = {a.id: (a.state, a.key) for a in state.agencies.values()}
+    ids = identity.by_words(ids, listing.rows, known, state.aliases)
     keys: set[str] = {entry_key(a, r.model) for a, r in zip(ids, listing.rows, strict=True)}
     excused = state.participating.listed_keys() if kind == "pending" else set()
     verdict = check_stale(previous, keys, excused, ref, rules)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import difflib
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,6 +91,35 @@ def resolve(row: ListingRow, aliases: Mapping[str, str]) -> str:
     return aliases.get(alias_key(row.state, row.agency_key)) or make_agency_id(
         row.state, row.agency_key
     )
+
+
+def by_words(
+    ids: list[str],
+    rows: Sequence[ListingRow],
+    known: Mapping[str, tuple[str, str]],
+    aliases: Mapping[str, str],
+) -> list[str]:
+    """``ids`` with each new agency (a name no alias or registry knows, whose id is not
+    in ``known``: agency id -> (state, key)) replaced by the known agency of its state
+    whose name has the same words in another order (``Constable Unity Township``,
+    ``Unity Township Constable``), when exactly one has."""
+    new = [
+        i
+        for i, (agency_id, row) in enumerate(zip(ids, rows, strict=True))
+        if agency_id not in known and alias_key(row.state, row.agency_key) not in aliases
+    ]
+    if not new:
+        return ids
+    index: dict[tuple[str, tuple[str, ...]], set[str]] = {}
+    for agency_id, (state, key) in known.items():
+        index.setdefault((state, tuple(sorted(key.split()))), set()).add(agency_id)
+    result = list(ids)
+    for i in new:
+        row = rows[i]
+        same = index.get((row.state, tuple(sorted(row.agency_key.split()))), set())
+        if len(same) == 1:
+            result[i] = next(iter(same))
+    return result
 
 
 @dataclass(frozen=True)

@@ -268,6 +268,26 @@ def test_a_name_ending_with_its_own_state_is_the_agency_of_the_name_without_it()
     }
 
 
+def test_a_new_name_with_a_known_agencys_words_in_another_order_is_that_agency() -> None:
+    r = Replay()
+    pending_cols = ("STATE", "AGENCY", "SUPPORT TYPE")
+    r.feed(listing(BASE))
+    r.feed(listing([row("Unity Township Constable", "TFM", signed=None)], "pending", pending_cols))
+    r.feed(listing(BASE + [row("Constable Unity Township", "TFM")]))
+    r.feed(listing([row("Kappa PD", "TFM", signed=None)], "pending", pending_cols))
+    r.feed(listing([row("Kappa PD", "TFM", signed=None)], "pending", pending_cols))
+    kinds = r.kinds()
+    assert kinds["pending.approved"] == 1 and "pending.dropped" not in kinds
+    assert len(r.state.agencies) == len(BASE) + 2  # Unity once, and Kappa
+
+
+def test_words_shared_by_two_known_agencies_name_neither() -> None:
+    r = Replay()
+    r.feed(listing(BASE + [row("East Alpha Township PD", "TFM"), row("Alpha East Township PD")]))
+    r.feed(listing(BASE + [row("Township Alpha East PD", "WSO")]))
+    assert "tx-township-alpha-east-police-department" in r.state.agencies
+
+
 def test_an_id_minted_for_a_name_with_its_own_state_keeps_its_agency() -> None:
     aliases = initial_aliases({"PA|zeta borough constable office pa": "pa-zeta-old-id"})
     zeta = row("Zeta Borough Constable's Office, PA", "TFM", "PA")
