@@ -109,8 +109,7 @@ def apply_snapshot(
     if timing.reason:
         return reject(state, ref, timing.reason, kind)
     ids = [identity.resolve(r, state.aliases) for r in listing.rows]
-    known = {a.id: (a.state, a.key) for a in state.agencies.values()}
-    ids = identity.by_words(ids, listing.rows, known, state.aliases)
+    ids = identity.by_words(ids, listing.rows, state.agencies, state.aliases)
     keys: set[str] = {entry_key(a, r.model) for a, r in zip(ids, listing.rows, strict=True)}
     excused = state.participating.listed_keys() if kind == "pending" else set()
     verdict = check_stale(previous, keys, excused, ref, rules)

@@ -21,6 +21,7 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from parsers.normalize import agency_key
 from parsers.records import ListingRow
@@ -93,16 +94,26 @@ def resolve(row: ListingRow, aliases: Mapping[str, str]) -> str:
     )
 
 
+class Known(Protocol):
+    """What ``by_words`` reads of a known agency."""
+
+    @property
+    def state(self) -> str: ...
+
+    @property
+    def key(self) -> str: ...
+
+
 def by_words(
     ids: list[str],
     rows: Sequence[ListingRow],
-    known: Mapping[str, tuple[str, str]],
+    known: Mapping[str, Known],
     aliases: Mapping[str, str],
 ) -> list[str]:
     """``ids`` with each new agency (a name no alias or registry knows, whose id is not
-    in ``known``: agency id -> (state, key)) replaced by the known agency of its state
-    whose name has the same words in another order (``Constable Unity Township``,
-    ``Unity Township Constable``), when exactly one has."""
+    ``known``) replaced by the known agency of its state whose name has the same words
+    in another order (``Constable Unity Township``, ``Unity Township Constable``), when
+    exactly one has."""
     new = [
         i
         for i, (agency_id, row) in enumerate(zip(ids, rows, strict=True))
@@ -111,8 +122,8 @@ def by_words(
     if not new:
         return ids
     index: dict[tuple[str, tuple[str, ...]], set[str]] = {}
-    for agency_id, (state, key) in known.items():
-        index.setdefault((state, tuple(sorted(key.split()))), set()).add(agency_id)
+    for agency_id, agency in known.items():
+        index.setdefault((agency.state, tuple(sorted(agency.key.split()))), set()).add(agency_id)
     result = list(ids)
     for i in new:
         row = rows[i]
