@@ -256,9 +256,8 @@ class _RowReader:
             return None
         values = self.values(cells)
         state_raw, state = _state_cell(values[0])
-        agency, key, header_like = _agency_cell(values[1])
-        if state:
-            key = agency_key(agency, state)
+        agency, header_like = _agency_cell(values[1])
+        key = agency_key(agency, state)
         if not agency or header_like or agency == self.agency_header:
             skip = self._skip_reason(state_raw, state, agency, cells)
             if skip:
@@ -343,10 +342,10 @@ def _state_cell(value: CellValue) -> tuple[str, str | None]:
 
 
 @_memo
-def _agency_cell(value: CellValue) -> tuple[str, str, bool]:
-    """(name, identity key, whether it reads as the agency column's header)."""
+def _agency_cell(value: CellValue) -> tuple[str, bool]:
+    """(name, whether it reads as the agency column's header)."""
     text = _cell_text(value)
-    return text, agency_key(text), text.upper() in AGENCY_HEADERS
+    return text, text.upper() in AGENCY_HEADERS
 
 
 @_memo
