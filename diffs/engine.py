@@ -16,6 +16,16 @@ from typing import Any
 
 from diffs import identity, relabel
 from diffs.events import Event, SnapshotRef
+from diffs.fields import (
+    FIELD_COLUMNS,
+    carry_links,
+    changed_fields,
+    known,
+    published_link,
+    row_fields,
+    same_link,
+    shows_fields,
+)
 from diffs.gate import (
     Rules,
     TimeVerdict,
@@ -27,7 +37,6 @@ from diffs.gate import (
     hours_between,
     remember,
 )
-from diffs.links import LINK_FIELDS, same_document
 from diffs.membership import membership_events
 from diffs.state import (
     ACTIVE,
@@ -44,18 +53,6 @@ from diffs.state import (
     entry_parts,
 )
 from parsers.records import ListingRow, ParsedListing
-
-FIELDS = ("agency", "agency_type", "county", "signed", "moa_url", "addendum_url")
-PENDING_FIELDS = ("agency", "agency_type", "county")
-FIELD_COLUMNS = {
-    "county": {"COUNTY", "county"},
-    "agency_type": {"TYPE", "agency_type"},
-    "signed": {"SIGNED", "signed"},
-    "moa_url": {"MOA", "moa"},
-    "addendum_url": {"ADDENDUM", "addendum"},
-}
-"""The columns (XLSX and HTML names) that publish each field a list may lack."""
-
 
 RULES_VERSION = "4"
 """The event rules' version, part of what a history is derived with (the pipeline
@@ -227,41 +224,6 @@ def _completeness(row: ListingRow) -> tuple[bool, bool, bool, bool, str, str]:
 # -- the list diff -------------------------------------------------------------------------
 
 
-def row_fields(row: ListingRow, kind: str) -> dict[str, Any]:
-    """The compared fields of a row (dates as ISO strings): FIELDS of an agreement,
-    PENDING_FIELDS of a pending application."""
-    if kind != "participating":
-        return {"agency": row.agency, "agency_type": row.agency_type, "county": row.county}
-    return {
-        "agency": row.agency,
-        "agency_type": row.agency_type,
-        "county": row.county,
-        "signed": row.signed.isoformat() if row.signed else None,
-        "moa_url": row.moa_url,
-        "addendum_url": row.addendum_url,
-    }
-
-
-def shows_fields(row: ListingRow, kind: str, fields: dict[str, Any]) -> bool:
-    """Whether ``row_fields(row, kind) == fields``, without building the dict (every
-    listed row of every capture is checked; entries' fields have exactly the keys
-    ``row_fields`` gives)."""
-    same = (
-        fields.get("agency") == row.agency
-        and fields.get("agency_type") == row.agency_type
-        and fields.get("county") == row.county
-    )
-    if kind != "participating":
-        return same and len(fields) == len(PENDING_FIELDS)
-    return (
-        same
-        and len(fields) == len(FIELDS)
-        and fields.get("signed") == (row.signed.isoformat() if row.signed else None)
-        and fields.get("moa_url") == row.moa_url
-        and fields.get("addendum_url") == row.addendum_url
-    )
-
-
 class _ListDiff:
     """Applies one accepted listing to one list's entries (a short-lived helper)."""
 
@@ -314,7 +276,7 @@ class _ListDiff:
         fields = row_fields(row, self.kind)
         if old is not None:
             fields = carry_links(old.fields, fields, row)
-            fields = _known(old.fields, fields, self.unpublished)
+            fields = known(old.fields, fields, self.unpublished)
         if old is None or old.status in (WITHDRAWN, DROPPED):
             self._appear(key, agency_id, row, fields, old)
             return
@@ -439,8 +401,8 @@ class _ListDiff:
             k
             for k in changed_fields(old.fields, fields)
             if not self._filled_in(k, old)
-            and not _published_link(k, old.fields, fields)
-            and not _same_link(k, old.fields, fields)
+            and not published_link(k, old.fields, fields)
+            and not same_link(k, old.fields, fields)
         ]
         if not changed:
             return []
@@ -492,65 +454,6 @@ class _ListDiff:
             before=before,
             after=after,
         )
-
-
-def _published_link(name: str, old: dict[str, Any], new: dict[str, Any]) -> bool:
-    """A link appearing where there was none is ``moa.published``, not a change."""
-    return name in ("moa_url", "addendum_url") and not old.get(name) and bool(new.get(name))
-
-
-def _same_link(name: str, old: dict[str, Any], new: dict[str, Any]) -> bool:
-    """A link rewritten to the same document (a SafeLinks wrapper added or removed, the
-    scheme or host case changed) is not a change (``diffs/links.py``)."""
-    return name in LINK_FIELDS and same_document(old.get(name), new.get(name))
-
-
-def _flat(values: dict[str, Any]) -> bool:
-    return all(v is None or isinstance(v, str | int | float | bool) for v in values.values())
-
-
-def _known(
-    old: dict[str, Any], new: dict[str, Any], unpublished: tuple[str, ...]
-) -> dict[str, Any]:
-    """``new`` with the known value of each field the list does not publish."""
-    kept = [name for name in unpublished if name in new and new[name] != old.get(name)]
-    return {**new, **{name: old.get(name) for name in kept}} if kept else new
-
-
-def carry_links(old: dict[str, Any], new: dict[str, Any], row: ListingRow) -> dict[str, Any]:
-    """Keep a known MOA or addendum link when a sheet still says ``link`` but lost the
-    hyperlink (a stripped copy); only an explicit ``link pending`` removes a link."""
-    moa_lost = "moa_url" in new and new["moa_url"] is None and old.get("moa_url")
-    if not moa_lost and not ("addendum_url" in new and new["addendum_url"] is None):
-        return new  # no link lost: the usual row (checked inline: it runs for every row)
-    result = dict(new)
-    texts = {"moa_url": row.moa_text, "addendum_url": row.addendum_text}
-    for name, text in texts.items():
-        lost = name in result and result[name] is None and bool(old.get(name))
-        says_link = "pending" not in (text or "").lower() and bool(text or name == "addendum_url")
-        if lost and says_link:
-            result[name] = old[name]
-    return result
-
-
-def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
-    """Names of the fields whose values differ, sorted. Flat rows are compared value by
-    value; nested values (MOA records: signatories, ...) go through DeepDiff."""
-    if _flat(before) and _flat(after):
-        return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
-    from deepdiff import DeepDiff  # imported here: only MOA records need it (slow import)
-
-    diff = DeepDiff(before, after, threshold_to_diff_deeper=0)
-    names: set[str] = set()
-    for section in (
-        "values_changed",
-        "type_changes",
-        "dictionary_item_added",
-        "dictionary_item_removed",
-    ):
-        for path in diff.get(section, []):
-            names.add(str(path).split("['", 1)[1].split("']", 1)[0])
-    return sorted(names)
 
 
 # -- schema and model-set events ----------------------------------------------------------

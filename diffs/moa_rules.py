@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from diffs.engine import changed_fields
 from diffs.events import Event, SnapshotRef
+from diffs.fields import changed_fields
 from diffs.state import LISTED, ProgramState
 
 COMPARED = (

@@ -312,7 +312,7 @@ def _listing_rows() -> st.SearchStrategy[ListingRow]:
 def test_the_quick_unchanged_check_agrees_with_comparing_the_fields(
     row: ListingRow, other: ListingRow, kind: str
 ) -> None:
-    from diffs.engine import row_fields, shows_fields
+    from diffs.fields import row_fields, shows_fields
 
     for fields in (row_fields(other, kind), row_fields(row, kind)):
         assert shows_fields(row, kind, fields) == (row_fields(row, kind) == fields)

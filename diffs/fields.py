@@ -1,0 +1,117 @@
+"""A row's compared fields, and how two versions of them compare.
+
+What the diff compares of a listed row (``row_fields``), what a list that lacks a
+column says of that column's values (nothing: ``known``), which links are still the
+same document or a link lost from a stripped copy (``carry_links``), and which fields
+differ (``changed_fields``). Pure functions of plain values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from diffs.links import LINK_FIELDS, same_document
+from parsers.records import ListingRow
+
+FIELDS = ("agency", "agency_type", "county", "signed", "moa_url", "addendum_url")
+PENDING_FIELDS = ("agency", "agency_type", "county")
+FIELD_COLUMNS = {
+    "county": {"COUNTY", "county"},
+    "agency_type": {"TYPE", "agency_type"},
+    "signed": {"SIGNED", "signed"},
+    "moa_url": {"MOA", "moa"},
+    "addendum_url": {"ADDENDUM", "addendum"},
+}
+"""The columns (XLSX and HTML names) that publish each field a list may lack."""
+
+
+def row_fields(row: ListingRow, kind: str) -> dict[str, Any]:
+    """The compared fields of a row (dates as ISO strings): FIELDS of an agreement,
+    PENDING_FIELDS of a pending application."""
+    if kind != "participating":
+        return {"agency": row.agency, "agency_type": row.agency_type, "county": row.county}
+    return {
+        "agency": row.agency,
+        "agency_type": row.agency_type,
+        "county": row.county,
+        "signed": row.signed.isoformat() if row.signed else None,
+        "moa_url": row.moa_url,
+        "addendum_url": row.addendum_url,
+    }
+
+
+def shows_fields(row: ListingRow, kind: str, fields: dict[str, Any]) -> bool:
+    """Whether ``row_fields(row, kind) == fields``, without building the dict (every
+    listed row of every capture is checked; entries' fields have exactly the keys
+    ``row_fields`` gives)."""
+    same = (
+        fields.get("agency") == row.agency
+        and fields.get("agency_type") == row.agency_type
+        and fields.get("county") == row.county
+    )
+    if kind != "participating":
+        return same and len(fields) == len(PENDING_FIELDS)
+    return (
+        same
+        and len(fields) == len(FIELDS)
+        and fields.get("signed") == (row.signed.isoformat() if row.signed else None)
+        and fields.get("moa_url") == row.moa_url
+        and fields.get("addendum_url") == row.addendum_url
+    )
+
+
+def published_link(name: str, old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """A link appearing where there was none is ``moa.published``, not a change."""
+    return name in ("moa_url", "addendum_url") and not old.get(name) and bool(new.get(name))
+
+
+def same_link(name: str, old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """A link rewritten to the same document (a SafeLinks wrapper added or removed, the
+    scheme or host case changed) is not a change (``diffs/links.py``)."""
+    return name in LINK_FIELDS and same_document(old.get(name), new.get(name))
+
+
+def _flat(values: dict[str, Any]) -> bool:
+    return all(v is None or isinstance(v, str | int | float | bool) for v in values.values())
+
+
+def known(old: dict[str, Any], new: dict[str, Any], unpublished: tuple[str, ...]) -> dict[str, Any]:
+    """``new`` with the known value of each field the list does not publish."""
+    kept = [name for name in unpublished if name in new and new[name] != old.get(name)]
+    return {**new, **{name: old.get(name) for name in kept}} if kept else new
+
+
+def carry_links(old: dict[str, Any], new: dict[str, Any], row: ListingRow) -> dict[str, Any]:
+    """Keep a known MOA or addendum link when a sheet still says ``link`` but lost the
+    hyperlink (a stripped copy); only an explicit ``link pending`` removes a link."""
+    moa_lost = "moa_url" in new and new["moa_url"] is None and old.get("moa_url")
+    if not moa_lost and not ("addendum_url" in new and new["addendum_url"] is None):
+        return new  # no link lost: the usual row (checked inline: it runs for every row)
+    result = dict(new)
+    texts = {"moa_url": row.moa_text, "addendum_url": row.addendum_text}
+    for name, text in texts.items():
+        lost = name in result and result[name] is None and bool(old.get(name))
+        says_link = "pending" not in (text or "").lower() and bool(text or name == "addendum_url")
+        if lost and says_link:
+            result[name] = old[name]
+    return result
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """Names of the fields whose values differ, sorted. Flat rows are compared value by
+    value; nested values (MOA records: signatories, ...) go through DeepDiff."""
+    if _flat(before) and _flat(after):
+        return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    from deepdiff import DeepDiff  # imported here: only MOA records need it (slow import)
+
+    diff = DeepDiff(before, after, threshold_to_diff_deeper=0)
+    names: set[str] = set()
+    for section in (
+        "values_changed",
+        "type_changes",
+        "dictionary_item_added",
+        "dictionary_item_removed",
+    ):
+        for path in diff.get(section, []):
+            names.add(str(path).split("['", 1)[1].split("']", 1)[0])
+    return sorted(names)
