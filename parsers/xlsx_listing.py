@@ -121,10 +121,10 @@ class _Part:
 def _choose_sheets(sheets: list[Sheet], source: str) -> tuple[list[_Part], list[str]]:
     """The list's sheets and notes on the others. The list is the first visible sheet
     with a complete agency-list header (else the first hidden one: a hidden sheet is a
-    working or old copy), and after it every other visible sheet under a header of the
-    same columns that shares no agreement (agency and model) with the sheets before it:
-    one list split across sheets (by model, by state). A sheet that repeats their rows
-    is a copy, and ignored."""
+    working or old copy). Other visible sheets under a header of the same columns are
+    more of it when the sheets split the list by model or by state: each holds one
+    model (or one state), no two the same, and no agreement is on two. Otherwise they
+    are other tables (a copy, ended agreements, the other list), and ignored."""
     headers = [_find_header(sheet) for sheet in sheets]
     complete = sorted((h for h in headers if h is not None and h.complete), key=_is_hidden)
     chosen = complete[0] if complete else None
@@ -136,37 +136,60 @@ def _choose_sheets(sheets: list[Sheet], source: str) -> tuple[list[_Part], list[
             else "; ".join(_describe_sheet(sheet) for sheet in sheets[:4]) or "no sheets"
         )
         raise ParseError(source, f"no 287(g) agency list header found (saw: {seen})")
-    parts = [_Part(chosen, _read_rows(chosen))]
-    keys = parts[0].keys
+    first = _Part(chosen, _read_rows(chosen))
+    others = [
+        _Part(header, _read_rows(header))
+        for header in headers
+        if header is not None and header is not chosen and _same_table(chosen, header)
+    ]
+    parts = _split(first, others, _MODEL) or _split(first, others, _STATE) or [first]
     notes = []
     for sheet, header in zip(sheets, headers, strict=True):
-        if sheet is chosen.sheet:
-            continue
-        part = _continuation(chosen, header, keys)
+        part = next((p for p in parts if p.header.sheet is sheet), None)
         if part is None:
             notes.append(_sheet_note(sheet, header))
-            continue
-        parts.append(part)
-        keys |= part.keys
-        count = len(part.outcome.rows)
-        notes.append(
-            f"sheet {sheet.name!r}: read as more of the list on sheet {chosen.sheet.name!r} "
-            f"(the same columns, {count} row{'s' * (count != 1)}, none in common)"
-        )
+        elif part is not parts[0]:
+            count = len(part.outcome.rows)
+            notes.append(
+                f"sheet {sheet.name!r}: read as more of the list on sheet "
+                f"{chosen.sheet.name!r} (the same columns, {count} row{'s' * (count != 1)}, "
+                "the list split by model or by state)"
+            )
     return parts, notes
 
 
-def _continuation(chosen: _Header, header: _Header | None, keys: set[_Key]) -> _Part | None:
-    """A further sheet of the list: visible like the chosen one, under a complete header
-    of the same columns, holding rows and none of the agreements already read."""
-    if header is None or not header.complete or header.sheet.hidden or chosen.sheet.hidden:
+def _same_table(chosen: _Header, header: _Header) -> bool:
+    """Whether a sheet could be more of the chosen sheet's list: visible like it, under
+    a complete header of the same columns."""
+    visible = not header.sheet.hidden and not chosen.sheet.hidden
+    return visible and header.complete and set(header.columns) == set(chosen.columns)
+
+
+_STATE, _MODEL = 0, 2  # where an agreement key holds its state and its model
+
+
+def _split(first: _Part, others: list[_Part], at: int) -> list[_Part] | None:
+    """The sheets of one list split by model (``at`` _MODEL) or by state (_STATE): the
+    first sheet and, in order, each other sheet whose rows all share one model (or
+    state) that no sheet before it holds, with no agreement of theirs; None when no
+    other sheet is such a part."""
+    parts, seen, keys = [first], _one_value(first, at), set(first.keys)
+    if seen is None:
         return None
-    if set(header.columns) != set(chosen.columns):
-        return None
-    part = _Part(header, _read_rows(header))
-    if not part.outcome.rows or part.keys & keys:
-        return None
-    return part
+    held = {seen}
+    for part in others:
+        value = _one_value(part, at)
+        if value is not None and value not in held and not part.keys & keys:
+            parts.append(part)
+            held.add(value)
+            keys |= part.keys
+    return parts if len(parts) > 1 else None
+
+
+def _one_value(part: _Part, at: int) -> str | None:
+    """The model (or state) all of a sheet's agreements share, if they share one."""
+    values = {key[at] for key in part.keys}
+    return values.pop() if len(values) == 1 else None
 
 
 def _is_hidden(header: _Header) -> bool:

@@ -536,6 +536,32 @@ def test_a_visible_list_is_read_before_a_hidden_sheet_holding_another() -> None:
     assert [row.agency for row in only_hidden.rows] == ["Old SO"]
 
 
+def _agreement(state: str, agency: str, model: str) -> list[object]:
+    return [state, agency, "County", None, model, date(2025, 5, 1), "link"]
+
+
+def test_a_list_split_by_state_across_visible_sheets_is_read_whole() -> None:
+    texas = [HEADER, _agreement("TEXAS", "Harris County SO", "JEM"),
+             _agreement("TEXAS", "Harris County SO", "TFM")]  # fmt: skip
+    florida = [HEADER, _agreement("FLORIDA", "Lee County SO", "WSO")]
+    listing = parse_listing_xlsx(_workbook(("TX", texas, "visible"), ("FL", florida, "visible")))
+    assert [(row.state, row.model) for row in listing.rows] == [
+        ("TX", "JEM"), ("TX", "TFM"), ("FL", "WSO")
+    ]  # fmt: skip
+
+
+def test_a_visible_sheet_of_other_agreements_is_not_more_of_the_list() -> None:
+    current = [HEADER, _agreement("TEXAS", "Harris County SO", "JEM"),
+               _agreement("FLORIDA", "Lee County SO", "TFM")]  # fmt: skip
+    ended = [HEADER, _agreement("UTAH", "Old County SO", "TFM"),
+             _agreement("OHIO", "Gone PD", "WSO")]  # fmt: skip
+    listing = parse_listing_xlsx(
+        _workbook(("Active", current, "visible"), ("Terminated", ended, "visible"))
+    )
+    assert [row.agency for row in listing.rows] == ["Harris County SO", "Lee County SO"]
+    assert "ignored sheet 'Terminated': another agency list header at row 1" in listing.warnings
+
+
 def test_a_title_merged_across_the_header_is_a_row_above_it() -> None:
     title = [["287(g) Participating Agencies"], HEADER, [*ROW, date(2025, 8, 5), "link"]]
     listing = parse_listing_xlsx(_workbook(("S", title, "visible"), merge="A1:G1"))
