@@ -114,7 +114,8 @@ class FakeIce:
         self.faults: dict[str, Fault] = {}
         self.log: list[Logged] = []
         self.arrived: list[str] = []
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
+        self._answering = 0  # requests arrived and not yet logged
         self._clock = 0
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), quiet_handler(self.answer))
         self._server.daemon_threads = True
@@ -190,7 +191,10 @@ class FakeIce:
     # -- the log -------------------------------------------------------------------------
 
     def requests(self, prefix: str = "/") -> list[Logged]:
+        """The requests answered so far, once those being answered are logged (a client
+        can read a whole response before the server thread that sent it logs it)."""
         with self._lock:
+            self._lock.wait_for(lambda: self._answering == 0, timeout=5)
             return [r for r in self.log if r.path.startswith(prefix)]
 
     def arrivals(self, prefix: str = "/") -> list[str]:
@@ -207,21 +211,27 @@ class FakeIce:
         path = unquote(urlsplit(handler.path).path)
         with self._lock:
             self.arrived.append(path)
+            self._answering += 1
             fault = self.faults.get(path)
             status = fault.statuses.pop(0) if fault and fault.statuses else None
-        if fault and fault.delay:
-            time.sleep(fault.delay)
-        status = self._respond(handler, path, fault, status)
-        with self._lock:
-            self.log.append(
-                Logged(
-                    path,
-                    status,
-                    handler.headers.get("If-None-Match"),
-                    handler.headers.get("If-Modified-Since"),
-                    time.monotonic(),
+        try:
+            if fault and fault.delay:
+                time.sleep(fault.delay)
+            status = self._respond(handler, path, fault, status)
+            with self._lock:
+                self.log.append(
+                    Logged(
+                        path,
+                        status,
+                        handler.headers.get("If-None-Match"),
+                        handler.headers.get("If-Modified-Since"),
+                        time.monotonic(),
+                    )
                 )
-            )
+        finally:
+            with self._lock:
+                self._answering -= 1
+                self._lock.notify_all()
 
     def _respond(
         self, handler: BaseHTTPRequestHandler, path: str, fault: Fault | None, status: int | None
