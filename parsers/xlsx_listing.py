@@ -113,9 +113,10 @@ class _Part:
     header: _Header
     outcome: _Outcome
 
-    @property
-    def keys(self) -> set[_Key]:
-        return {(row.state, row.agency_key, row.model) for row in self.outcome.rows}
+    @functools.cached_property
+    def keys(self) -> frozenset[_Key]:
+        """Its agreements (made once: the split is tested by model, then by state)."""
+        return frozenset((row.state, row.agency_key, row.model) for row in self.outcome.rows)
 
 
 def _choose_sheets(sheets: list[Sheet], source: str) -> tuple[list[_Part], list[str]]:

@@ -40,7 +40,7 @@ def fill_merged_down(sheet: Sheet) -> tuple[Sheet, int]:
             continue
         for row in range(top + 1, bottom + 1):
             cells = rows[row]
-            if not any(value is not None for value in cells):
+            if not any(cell is not None for cell in cells):
                 continue  # an empty row inside the range is no row of the group
             if column < len(cells) and cells[column] is not None:
                 continue
