@@ -37,7 +37,9 @@ agency's name, such as SHERIFF), one naming a state, or one that reads as a supp
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from parsers.normalize import clean_text, model_code
@@ -222,7 +224,26 @@ class HeaderRow:
     notes: list[str]
 
 
-def read_header_row(cells: list[CellValue]) -> HeaderRow:
+def joined_header(top: Sequence[CellValue], bottom: Sequence[CellValue]) -> list[str]:
+    """A header written over two rows as one row of texts: each column's words, the top
+    cell's then the bottom's own (:func:`own_cells`)."""
+    lower = own_cells(top, bottom)
+    return [
+        " ".join(filter(None, (header_text(upper), header_text(below))))
+        for upper, below in itertools.zip_longest(top, lower)
+    ]
+
+
+def own_cells(top: Sequence[CellValue], bottom: Sequence[CellValue]) -> list[CellValue]:
+    """The cells of the lower of two header rows that are its own: a cell repeating the
+    one above it (a name merged down both rows, read in each) is the upper's, None."""
+    return [
+        None if column < len(top) and header_text(value) == header_text(top[column]) else value
+        for column, value in enumerate(bottom)
+    ]
+
+
+def read_header_row(cells: Sequence[CellValue]) -> HeaderRow:
     """Read a row as a header. When two cells name one column, an exact name beats one
     read by its words, else the first is used; the other is noted as ignored."""
     names: list[str] = []

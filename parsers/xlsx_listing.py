@@ -18,16 +18,13 @@ from typing import TypeAlias
 from parsers.errors import ParseError
 from parsers.listing_header import (
     ADDENDUM,
-    AGENCY,
     AGENCY_HEADERS,
     CANONICAL_COLUMNS,
     MOA,
     SIGNED,
     STATE,
-    SUPPORT,
     column_letter,
     header_name,
-    read_header_row,
 )
 from parsers.normalize import (
     agency_key,
@@ -39,11 +36,10 @@ from parsers.normalize import (
     state_code,
 )
 from parsers.records import ListingRow, ListKind, ParsedListing
+from parsers.sheet_header import REQUIRED, SheetHeader, describe_sheet, find_header, is_blank
 from parsers.xlsx import CellValue, Sheet, read_workbook
 from parsers.xlsx.merges import fill_merged_down
 
-HEADER_SCAN_ROWS = 20
-_REQUIRED = (STATE, AGENCY, SUPPORT)
 _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 _PENDING_LINK = re.compile(r"^(link\s*)?pending$", re.IGNORECASE)
 _OLDEST_PLAUSIBLE = date(1995, 1, 1)
@@ -58,51 +54,6 @@ _memo = functools.lru_cache(maxsize=1 << 12)
 _Signed: TypeAlias = tuple[date | None, str | None, tuple[str, ...]]
 
 
-# --------------------------------------------------------------------------- header
-
-
-@dataclass
-class _Header:
-    """Where the list's header is and what its columns mean."""
-
-    sheet: Sheet
-    row: int
-    columns: tuple[str, ...]
-    positions: dict[str, int]
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def complete(self) -> bool:
-        return all(name in self.positions for name in _REQUIRED)
-
-
-def _read_header(sheet: Sheet, row: int) -> _Header:
-    cells = read_header_row(sheet.rows[row])
-    return _Header(sheet, row, cells.columns, cells.positions, cells.notes)
-
-
-def _find_header(sheet: Sheet) -> _Header | None:
-    """The first row, within the first rows of the sheet, that heads an agency list."""
-    for row in range(min(HEADER_SCAN_ROWS, len(sheet.rows))):
-        if not sheet.rows[row]:
-            continue
-        header = _read_header(sheet, row)
-        if AGENCY in header.positions and (
-            STATE in header.positions or SUPPORT in header.positions
-        ):
-            return header
-    return None
-
-
-def _describe_sheet(sheet: Sheet) -> str:
-    for row in sheet.rows[:HEADER_SCAN_ROWS]:
-        texts = [clean_text(value) for value in row if clean_text(value)]
-        if texts:
-            shown = " | ".join(texts[:8])
-            return f"sheet {sheet.name!r}: {shown[:120]}"
-    return f"sheet {sheet.name!r}: (empty)"
-
-
 _Key: TypeAlias = tuple[str, str, str | None]  # an agreement in a list: state, agency, model
 
 
@@ -110,7 +61,7 @@ _Key: TypeAlias = tuple[str, str, str | None]  # an agreement in a list: state, 
 class _Part:
     """One sheet's share of the list: its header and its rows read."""
 
-    header: _Header
+    header: SheetHeader
     outcome: _Outcome
 
     @functools.cached_property
@@ -126,7 +77,7 @@ def _choose_sheets(sheets: list[Sheet], source: str) -> tuple[list[_Part], list[
     more of it when the sheets split the list by model or by state: each holds one
     model (or one state), no two the same, and no agreement is on two. Otherwise they
     are other tables (a copy, ended agreements, the other list), and ignored."""
-    headers = [_find_header(sheet) for sheet in sheets]
+    headers = [find_header(sheet) for sheet in sheets]
     complete = sorted((h for h in headers if h is not None and h.complete), key=_is_hidden)
     chosen = complete[0] if complete else None
     if chosen is None:
@@ -134,7 +85,7 @@ def _choose_sheets(sheets: list[Sheet], source: str) -> tuple[list[_Part], list[
         seen = (
             _describe_partial(partial)
             if partial is not None
-            else "; ".join(_describe_sheet(sheet) for sheet in sheets[:4]) or "no sheets"
+            else "; ".join(describe_sheet(sheet) for sheet in sheets[:4]) or "no sheets"
         )
         raise ParseError(source, f"no 287(g) agency list header found (saw: {seen})")
     first = _Part(chosen, _read_rows(chosen))
@@ -159,7 +110,7 @@ def _choose_sheets(sheets: list[Sheet], source: str) -> tuple[list[_Part], list[
     return parts, notes
 
 
-def _same_table(chosen: _Header, header: _Header) -> bool:
+def _same_table(chosen: SheetHeader, header: SheetHeader) -> bool:
     """Whether a sheet could be more of the chosen sheet's list: visible like it, under
     a complete header of the same columns."""
     visible = not header.sheet.hidden and not chosen.sheet.hidden
@@ -193,17 +144,17 @@ def _one_value(part: _Part, at: int) -> str | None:
     return values.pop() if len(values) == 1 else None
 
 
-def _is_hidden(header: _Header) -> bool:
+def _is_hidden(header: SheetHeader) -> bool:
     return header.sheet.hidden
 
 
-def _describe_partial(header: _Header) -> str:
-    missing = ", ".join(name for name in _REQUIRED if name not in header.positions)
+def _describe_partial(header: SheetHeader) -> str:
+    missing = ", ".join(name for name in REQUIRED if name not in header.positions)
     columns = " | ".join(header.columns)
     return f"sheet {header.sheet.name!r} row {header.row + 1}: {columns}; no {missing} column"
 
 
-def _sheet_note(sheet: Sheet, header: _Header | None) -> str:
+def _sheet_note(sheet: Sheet, header: SheetHeader | None) -> str:
     hidden = f", {sheet.state}" if sheet.hidden else ""
     if header is None:
         return f"ignored sheet {sheet.name!r}{hidden}: no agency list header"
@@ -213,11 +164,6 @@ def _sheet_note(sheet: Sheet, header: _Header | None) -> str:
 
 
 # --------------------------------------------------------------------------- cells
-
-
-def _is_blank(value: CellValue) -> bool:
-    """Empty, or only whitespace (NBSP included), as :func:`clean_text` would find it."""
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 @_memo
@@ -253,7 +199,7 @@ class _RowReader:
     a row costs one cache lookup per column; hyperlinks are looked up by row in their
     column."""
 
-    def __init__(self, header: _Header) -> None:
+    def __init__(self, header: SheetHeader) -> None:
         self.sheet = header.sheet
         found = [header.positions.get(name, -1) for name in CANONICAL_COLUMNS]
         self.width = max(found) + 2  # cells are cut or padded to this; the last is None
@@ -275,7 +221,7 @@ class _RowReader:
 
     def read(self, row: int, outcome: _Outcome) -> ListingRow | None:
         cells = self.sheet.rows[row]
-        if (not cells or _is_blank(cells[0])) and all(_is_blank(value) for value in cells):
+        if (not cells or is_blank(cells[0])) and all(is_blank(value) for value in cells):
             outcome.blank_rows.append(row + 1)
             return None
         values = self.values(cells)
@@ -417,7 +363,7 @@ def _read_signed(value: CellValue) -> _Signed:
     signed, parse_flags = parse_date(value)
     flags = list(dict.fromkeys(parse_flags))
     clean_date_cell = isinstance(value, date | datetime) and not flags
-    raw = None if clean_date_cell or _is_blank(value) else _cell_text(value) or None
+    raw = None if clean_date_cell or is_blank(value) else _cell_text(value) or None
     if signed is not None and (_year_repaired(value, signed, flags) or signed < _OLDEST_PLAUSIBLE):
         flags.append("signed_doubtful")
     return signed, raw, tuple(flags)
@@ -432,7 +378,7 @@ def _year_repaired(value: CellValue, signed: date, flags: list[str]) -> bool:
     return str(signed.year) not in _cell_text(value)
 
 
-def _read_rows(header: _Header) -> _Outcome:
+def _read_rows(header: SheetHeader) -> _Outcome:
     reader = _RowReader(header)
     outcome = _Outcome()
     for row in range(header.row + 1, len(header.sheet.rows)):
@@ -515,8 +461,8 @@ def _part_notes(part: _Part, filled: int) -> list[str]:
     """What was noticed reading one sheet of the list."""
     header, outcome = part.header, part.outcome
     notes: list[str] = []
-    if header.row:
-        notes.append(f"header found at row {header.row + 1}; rows above it ignored")
+    if header.top:
+        notes.append(f"header found at row {header.top + 1}; rows above it ignored")
     if filled:
         plural = "s" * (filled > 1)
         notes.append(f"{filled} cell{plural} under a range merged down a column read as its value")
@@ -527,12 +473,13 @@ def _part_notes(part: _Part, filled: int) -> list[str]:
     return notes
 
 
-def _unnamed_column_notes(header: _Header) -> list[str]:
-    named = {c for c, value in enumerate(header.sheet.rows[header.row]) if not _is_blank(value)}
+def _unnamed_column_notes(header: SheetHeader) -> list[str]:
+    rows = header.sheet.rows[header.top : header.row + 1]
+    named = {c for cells in rows for c, value in enumerate(cells) if not is_blank(value)}
     counts: dict[int, int] = {}
     for cells in header.sheet.rows[header.row + 1 :]:
         for column, value in enumerate(cells):
-            if column not in named and not _is_blank(value):
+            if column not in named and not is_blank(value):
                 counts[column] = counts.get(column, 0) + 1
     return [
         f"data in unnamed column {column_letter(column)} ({count} cell{'s' * (count > 1)}) ignored"

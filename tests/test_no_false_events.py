@@ -10,7 +10,8 @@ events whatever forms its lists come in.
 What counts as a form, and so must make no event:
 
 - the rows' order; blank rows; the header row repeated inside the list; a row listed
-  twice; a title above the header; a state merged down the rows that share it; the
+  twice; a title above the header; the header written over two rows (a group's name
+  above its columns' names, merged across them); a state merged down the rows that share it; the
   list split into one sheet per model, each under the same header;
 - the columns' order; the header's aliases (``LAW ENFORCEMENT AGENCY`` / ``AGENCY NAME``,
   ``SIGNED`` / ``DATE SIGNED``, ...), in any case and spacing;
@@ -41,6 +42,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import os
 import re
 import zipfile
@@ -157,6 +159,14 @@ SIGNED_FORMS = (
 DATE_NUMBER_FORMATS = ("yyyy-mm-dd", "mm/dd/yyyy", "m/d/yy", "mm-dd-yy", "d-mmm-yy")
 LINK_FORMS = ("hyperlink_on_link", "hyperlink_on_url", "url_text")
 URL_FORMS = ("http", "upper_host", "bare_host", "percent", "safelinks")
+# A header over two rows: these columns' names split in two (a group's name above), the
+# others merged down both rows; ``MOA`` above SIGNED and MOA is merged across when adjacent.
+TWO_ROW_HEADER = {
+    "AGENCY": ("Law Enforcement", "Agency"),
+    "SUPPORT TYPE": ("287(g)", "Model"),
+    "SIGNED": ("MOA", "Date Signed"),
+    "MOA": ("MOA", "Link"),
+}
 TYPE_SYNONYMS = {"Municipality": "Municipal", "State Agency": "State", "County": "COUNTY"}
 
 
@@ -190,6 +200,7 @@ class SheetForm:
     aliases: tuple[int, ...] = ()  # which alias of each column's header (0: the first)
     rows: tuple[RowForm, ...] = ()
     merged_states: bool = False  # a state merged down each run of rows that share it
+    two_row_header: bool = False  # the header written over two rows (TWO_ROW_HEADER)
     by_model: bool = False  # one sheet per model, each under the same header
 
 
@@ -341,7 +352,10 @@ def _write_rows(
     if form.title:
         sheet.append(["287(g) Participating Agencies"])
         sheet.append(["Updated 03/01/2025"])
-    sheet.append(header)
+    if form.two_row_header:
+        _two_row_header(sheet, layout, header)
+    else:
+        sheet.append(header)
     at = sheet.max_row + 1
     runs: list[tuple[int, int, str]] = []  # (first row, last row, state) of adjacent rows
     for position, (fact, row_form) in enumerate(zip(facts, forms, strict=True)):
@@ -366,6 +380,25 @@ def _write_rows(
                 sheet.merge_cells(
                     start_row=first, start_column=column, end_row=last, end_column=column
                 )
+
+
+def _two_row_header(sheet: Worksheet, layout: list[str], header: list[str]) -> None:
+    top_row = sheet.max_row + 1 if sheet.max_row > 1 or sheet["A1"].value else 1
+    for column, (name, text) in enumerate(zip(layout, header, strict=True), start=1):
+        top, bottom = TWO_ROW_HEADER.get(name, (text, None))
+        sheet.cell(row=top_row, column=column, value=top)
+        if bottom is None:
+            sheet.merge_cells(
+                start_row=top_row, start_column=column, end_row=top_row + 1, end_column=column
+            )
+        else:
+            sheet.cell(row=top_row + 1, column=column, value=bottom)
+    for column, (left, right) in enumerate(itertools.pairwise(layout), start=1):
+        if (left, right) == ("SIGNED", "MOA"):
+            sheet.cell(row=top_row, column=column + 1, value=None)
+            sheet.merge_cells(
+                start_row=top_row, start_column=column, end_row=top_row, end_column=column + 1
+            )
 
 
 def _write(cell: Cell, column: str, fact: Fact, form: RowForm) -> None:
@@ -546,6 +579,7 @@ def sheet_forms(draw: st.DrawFn, rows: int, columns: int, notes: bool | None = N
         repeated=draw(st.none() | st.integers(0, rows - 1)),
         title=draw(st.booleans()),
         merged_states=draw(st.booleans()),
+        two_row_header=draw(st.booleans()),
         by_model=draw(st.booleans()),
     )
 

@@ -507,14 +507,47 @@ def test_an_exact_header_beats_one_read_by_its_words_and_the_note_names_the_cell
     )
 
 
-def test_a_data_row_is_never_taken_for_a_header_the_parser_cannot_read() -> None:
-    """A header split over two rows is not read (neither row is a header), and the data
-    row under it, whose cells hold AGENCY and MODEL words, is not taken for one."""
+def test_a_header_written_over_two_rows_is_read_and_the_data_row_under_it_is_a_row() -> None:
+    """The data row under it, whose cells hold AGENCY and MODEL words, is read as a row."""
     top = ["STATE", "LAW ENFORCEMENT", "TYPE", "COUNTY", "SUPPORT", "DATE", "MOA"]
     bottom = ["", "AGENCY", "", "", "TYPE", "SIGNED", ""]
     row = ["ALABAMA", "Alabama Law Enforcement Agency", "State", "", "Task Force Model"]
-    with pytest.raises(ParseError, match="no 287\\(g\\) agency list header found"):
-        parse_listing_xlsx(_xlsx([top, bottom, row, ROW]))
+    listing = parse_listing_xlsx(_xlsx([top, bottom, row, ROW]))
+    assert listing.columns == tuple(HEADER_NAMES[name] for name in HEADER)
+    assert [(r.row_number, r.agency) for r in listing.rows] == [
+        (3, "Alabama Law Enforcement Agency"), (4, "Harris County Sheriff's Office")
+    ]  # fmt: skip
+    assert listing.warnings[0] == "sheet 'S': header written over two rows (1 and 2)"
+
+
+def test_a_group_name_merged_across_its_columns_names_each_of_them() -> None:
+    top = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "MOA"]
+    bottom = ["", "", "", "", "", "DATE SIGNED", "LINK"]
+    data = [[*ROW, date(2025, 8, 5), "link"]]
+    listing = parse_listing_xlsx(_workbook(("S", [top, bottom, *data], "visible"), merge="F1:G1"))
+    assert listing.columns[-2:] == ("SIGNED", "MOA")
+    assert listing.rows[0].signed == date(2025, 8, 5) and listing.rows[0].row_number == 3
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        ["TEXAS", "Harris County Sheriff's Office", "County", "Harris", "JEM"],  # a data row
+        ["TEXAS", "Harris County Sheriff's Office", "County", "Harris", "JEM", "Link"],
+        ["TEXAS", "", "County", "Harris", "JEM"],  # a row without its agency
+        ["", "", "", "", "", "NOTES"],  # a new name, but no more known columns
+    ],
+)
+def test_the_row_under_a_header_joins_it_only_when_it_names_more_known_columns_and_no_agency(
+    second: list[object],
+) -> None:
+    """A row that names an agency is a data row, whatever the joined words would read;
+    a row that adds no known column adds nothing to the header."""
+    top = ["STATE", "LAW ENFORCEMENT AGENCY", None, "COUNTY", "SUPPORT TYPE"]
+    listing = parse_listing_xlsx(_xlsx([top, second, ROW[:5]]))
+    assert listing.columns[:2] == ("STATE", "AGENCY") and "TYPE" not in listing.columns
+    assert not any("two rows" in warning for warning in listing.warnings)
+    assert listing.rows[-1].row_number == 3
 
 
 def test_a_repeated_header_row_written_in_other_words_is_skipped() -> None:

@@ -4,7 +4,9 @@ A merged range shows one cell: its top-left cell holds the value (and the link),
 cells it covers hold none. A list that merges a state, a county or an agency down a
 group of rows means that value for each row of the group, as anyone reading the sheet
 sees it. Only ranges within one column are read this way: a range across columns is a
-title or a note spread over a row, not a value of each column.
+title or a note spread over a row, not a value of each column. A header is the one
+place where a range across columns names each of them (a group's name above its
+columns' own: :func:`spread_across`).
 
 Bounded by the sheet's data: ranges are clipped to its rows and columns, and ranges
 that would fill more cells than the data holds (overlapping, which Excel never writes)
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from parsers.xlsx import Sheet
+from parsers.xlsx import CellValue, Sheet
 
 
 def fill_merged_down(sheet: Sheet) -> tuple[Sheet, int]:
@@ -50,3 +52,16 @@ def fill_merged_down(sheet: Sheet) -> tuple[Sheet, int]:
                 links.setdefault((row, column), link)
             filled += 1
     return replace(sheet, rows=rows, hyperlinks=links), filled
+
+
+def spread_across(sheet: Sheet, row: int, width: int) -> list[CellValue]:
+    """The first ``width`` cells of ``row``, each covered by a range merged across
+    columns holding the range's value."""
+    cells = (list(sheet.rows[row]) + [None] * width)[:width]
+    for (top, left), (bottom, right) in sheet.merged:
+        if top <= row <= bottom and left < right and left < width:
+            value = sheet.value(top, left)
+            for column in range(left + 1, min(right, width - 1) + 1):
+                if cells[column] is None:
+                    cells[column] = value
+    return cells

@@ -511,6 +511,34 @@ def case_merged_cells() -> bytes:
     return to_shared_strings(save(wb))
 
 
+def case_header_over_two_rows() -> bytes:
+    """A header written over two rows under a title: ``MOA`` merged across the columns
+    it groups (``Date Signed``, ``Link``), ``Law Enforcement`` above ``Agency``,
+    ``287(g)`` above ``Model``, the other names merged down both rows."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "287(g) Participating Agencies"
+    ws.merge_cells("A1:G1")
+    top = ["State", "Law Enforcement", "Type", "County", "287(g)", "MOA", None]
+    bottom = [None, "Agency", None, None, "Model", "Date Signed", "Link"]
+    rows: list[list[object]] = [
+        ["TX", "Alpha County Sheriff's Office", "County", "Alpha", "Task Force Model",
+         date(2025, 3, 1), "link"],
+        ["FL", "Beta Police Department", "Municipality", "Lee", "Warrant Service Officer",
+         date(2025, 3, 2), "link"],
+    ]  # fmt: skip
+    for row, values in enumerate([top, bottom, *rows], start=2):
+        for column, value in enumerate(values, start=1):
+            if value is not None:
+                ws.cell(row=row, column=column, value=value)
+    for letter in "ACD":
+        ws.merge_cells(f"{letter}2:{letter}3")
+    ws.merge_cells("F2:G2")
+    _link(ws, "G4", MOA_URL.format("Alpha"))
+    _link(ws, "G5", MOA_URL.format("Beta"))
+    return to_shared_strings(save(wb))
+
+
 def _model_row(state: str, agency: str, model: str, day: int) -> list[object]:
     return [state, agency, "County", None, model, date(2025, 5, day), "link"]
 
@@ -700,6 +728,7 @@ SYNTHETIC: dict[str, Callable[[], bytes]] = {
     "synthetic_inline_strings": case_inline_strings,
     "synthetic_merged_cells": case_merged_cells,
     "synthetic_split_by_model": case_split_by_model,
+    "synthetic_header_over_two_rows": case_header_over_two_rows,
     "synthetic_pending_posted_as_participating": case_pending_posted_as_participating,
     "synthetic_pending_with_moa_column": case_pending_with_moa_column,
     "synthetic_participating_without_signed": case_participating_without_signed,

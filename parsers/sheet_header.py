@@ -1,0 +1,111 @@
+"""Where a sheet's agency list header is: the first row that heads a list, alone or with
+the row below it (a header written over two rows), within the first rows of the sheet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from parsers.listing_header import (
+    AGENCY,
+    HEADER_NAMES,
+    STATE,
+    SUPPORT,
+    joined_header,
+    own_cells,
+    read_header_row,
+)
+from parsers.normalize import clean_text
+from parsers.xlsx import CellValue, Sheet
+from parsers.xlsx.merges import spread_across
+
+HEADER_SCAN_ROWS = 20
+REQUIRED = (STATE, AGENCY, SUPPORT)
+
+
+@dataclass
+class SheetHeader:
+    """Where the list's header is and what its columns mean."""
+
+    sheet: Sheet
+    row: int  # the header's last row: the list starts below it
+    columns: tuple[str, ...]
+    positions: dict[str, int]
+    notes: list[str] = field(default_factory=list)
+    top: int = -1  # the header's first row (``row`` unless it is written over two)
+
+    def __post_init__(self) -> None:
+        if self.top < 0:
+            self.top = self.row
+
+    @property
+    def complete(self) -> bool:
+        return all(name in self.positions for name in REQUIRED)
+
+    @property
+    def heads_list(self) -> bool:
+        """Whether it names an agency column and a state or model column."""
+        return AGENCY in self.positions and (STATE in self.positions or SUPPORT in self.positions)
+
+
+def read_header(sheet: Sheet, row: int) -> SheetHeader:
+    cells = read_header_row(sheet.rows[row])
+    return SheetHeader(sheet, row, cells.columns, cells.positions, cells.notes)
+
+
+def find_header(sheet: Sheet) -> SheetHeader | None:
+    """The first row, within the first rows of the sheet, that heads an agency list
+    (alone, or with the row below it: :func:`_two_row_header`)."""
+    for row in range(min(HEADER_SCAN_ROWS, len(sheet.rows))):
+        if not sheet.rows[row]:
+            continue
+        header = read_header(sheet, row)
+        two_rows = _two_row_header(sheet, header)
+        if two_rows is not None:
+            return two_rows
+        if header.heads_list:
+            return header
+    return None
+
+
+def _two_row_header(sheet: Sheet, top: SheetHeader) -> SheetHeader | None:
+    """A header written over ``top``'s row and the next: a group's name above its
+    columns' names (``MOA`` merged over ``SIGNED`` and ``LINK``, ``LAW ENFORCEMENT``
+    over ``AGENCY``), each column named by its two cells' words, top then bottom.
+
+    Read so only when the two rows together head a list and name more known columns
+    than either row alone, every one either names among them (a row that heads the
+    list alone, under a title or a note, is the header), and the second row is no data
+    row: under the agency column it is empty, or with the top cell the column's exact
+    name (a data row always names its agency there)."""
+    below = top.row + 1
+    if below >= len(sheet.rows) or not sheet.rows[below]:
+        return None
+    width = max(len(sheet.rows[top.row]), len(sheet.rows[below]))
+    upper = spread_across(sheet, top.row, width)
+    cells = joined_header(upper, sheet.rows[below])
+    read = read_header_row(cells)
+    note = f"header written over two rows ({top.row + 1} and {below + 1})"
+    header = SheetHeader(sheet, below, read.columns, read.positions, [note, *read.notes], top.row)
+    named = set(read.positions)
+    alone = set(read_header_row(own_cells(upper, sheet.rows[below])).positions)
+    if not header.heads_list or not (set(top.positions) < named and alone < named):
+        return None
+    agency = read.positions[AGENCY]
+    if is_blank(sheet.value(below, agency)) or HEADER_NAMES.get(cells[agency]) == AGENCY:
+        return header
+    return None
+
+
+def describe_sheet(sheet: Sheet) -> str:
+    """The sheet's first words, for the reason a list was not found in it."""
+    for row in sheet.rows[:HEADER_SCAN_ROWS]:
+        texts = [clean_text(value) for value in row if clean_text(value)]
+        if texts:
+            shown = " | ".join(texts[:8])
+            return f"sheet {sheet.name!r}: {shown[:120]}"
+    return f"sheet {sheet.name!r}: (empty)"
+
+
+def is_blank(value: CellValue) -> bool:
+    """Empty, or only whitespace (NBSP included), as :func:`clean_text` would find it."""
+    return value is None or (isinstance(value, str) and not value.strip())
