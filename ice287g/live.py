@@ -45,7 +45,7 @@ CRASH_ENV = "ICE287G_TEST_CRASH_AFTER"
 """Test hook: the name of a step after which the pass kills itself (``os._exit``)."""
 CRASH_STEPS = ("page", "sheet", "lists", "diff", "process", "moa", "moas")
 LIST_ROLES = ("participating", "pending")
-SUFFIX = {"page": ".html", "sheet": ".xlsx", "pdf": ".pdf"}
+SUFFIX = {"page": ".html", "pdf": ".pdf"}  # a sheet's is sniffed: .xlsx or .csv
 EXPECT: dict[str, Expect] = {
     "page": "page",
     "participating": "sheet",
@@ -395,7 +395,7 @@ class LivePass:
             original_name=target.name or None,
             url=target.canonical,
             http=http,
-            suffix=SUFFIX[target.expect],
+            suffix=SUFFIX.get(target.expect),
         )
 
     def _state(self, url: str) -> FetchState | None:

@@ -8,12 +8,18 @@ from parsers.records import ParsedListing
 
 
 def parse_listing(data: bytes, source: str) -> ParsedListing:
-    """Parse a participating or pending list from XLSX or a saved legacy HTML page."""
+    """Parse a participating or pending list from XLSX, delimited text (CSV) or a saved
+    legacy HTML page."""
     kind = sniff(data)
     if kind == "xlsx":
         from parsers.xlsx_listing import parse_listing_xlsx
 
         return parse_listing_xlsx(data, source)
+    if kind == "csv":
+        from parsers.delimited import read_delimited
+        from parsers.xlsx_listing import parse_listing_sheets
+
+        return parse_listing_sheets([read_delimited(data, source)], source, "csv")
     if kind == "html":
         from parsers.legacy_html import parse_legacy_page
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-SUFFIXES = {"xlsx": ".xlsx", "html": ".html", "pdf": ".pdf"}
+SUFFIXES = {"xlsx": ".xlsx", "html": ".html", "pdf": ".pdf", "csv": ".csv"}
+TEXT_DELIMITERS = (b",", b"\t", b";")
+_CONTROL = bytes(sorted(set(range(32)) - set(b"\t\n\r\f"))) + b"\x7f"
 
 
 def sniff(data: bytes) -> str:
-    """``xlsx``, ``html``, ``pdf``, ``ole`` (legacy or encrypted Office), ``empty``, ``unknown``."""
+    """``xlsx``, ``html``, ``pdf``, ``ole`` (legacy or encrypted Office), ``csv`` (text
+    whose first 2 KB hold a comma, tab or semicolon), ``empty``, ``unknown``."""
     head = data[:2048].lstrip()
     if not head:
         return "empty"
@@ -21,4 +24,16 @@ def sniff(data: bytes) -> str:
         return "html"
     if b"<table" in lowered or b"<body" in lowered or b"<div" in lowered:
         return "html"
+    if _is_delimited_text(head):
+        return "csv"
     return "unknown"
+
+
+def _is_delimited_text(head: bytes) -> bool:
+    """Text (:func:`is_text`) holding a delimiter."""
+    return is_text(head) and any(delimiter in head for delimiter in TEXT_DELIMITERS)
+
+
+def is_text(data: bytes) -> bool:
+    """Whether ``data`` holds no control characters but tab, line breaks and form feed."""
+    return len(data.translate(None, _CONTROL)) == len(data)

@@ -1,4 +1,5 @@
-"""Parse one of ICE's 287(g) agency lists (participating or pending) from XLSX bytes.
+"""Parse one of ICE's 287(g) agency lists (participating or pending) from XLSX bytes
+(or from the one sheet of a delimited text file: ``parsers/delimited.py``).
 
 Pure: bytes in, :class:`~parsers.records.ParsedListing` out, or a ParseError. The list
 kind is decided from the columns and their contents, never from a file name. Everything
@@ -434,7 +435,13 @@ def parse_listing_xlsx(data: bytes, source: str = "<bytes>") -> ParsedListing:
 
     Raises ParseError when the bytes are not a readable XLSX or hold no agency list.
     """
-    read = [fill_merged_down(sheet) for sheet in read_workbook(data, source)]
+    return parse_listing_sheets(read_workbook(data, source), source, "xlsx")
+
+
+def parse_listing_sheets(sheets: list[Sheet], source: str, source_format: str) -> ParsedListing:
+    """Parse the list a file's sheets hold (an XLSX workbook's, or the one sheet of a
+    delimited text file); ParseError when they hold no agency list."""
+    read = [fill_merged_down(sheet) for sheet in sheets]
     filled = {id(sheet): count for sheet, count in read}
     parts, sheet_notes = _choose_sheets([sheet for sheet, _ in read], source)
     header = parts[0].header
@@ -452,7 +459,7 @@ def parse_listing_xlsx(data: bytes, source: str = "<bytes>") -> ParsedListing:
         kind=kind,
         rows=tuple(rows),
         columns=header.columns,
-        source_format="xlsx",
+        source_format=source_format,
         warnings=tuple(warnings),
     )
 

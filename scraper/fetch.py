@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from parsers.formats import sniff
 from parsers.urls import host_of, is_allowed
 from scraper.errors import FetchError
 from scraper.policy import Expect, FetchPolicy
@@ -30,7 +31,7 @@ from scraper.policy import Expect, FetchPolicy
 log = logging.getLogger(__name__)
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-ZIP_MAGIC = b"PK\x03\x04"
+SHEET_FORMATS = ("xlsx", "csv")  # what a list link may serve: parsers/detect.py reads both
 PDF_MAGIC = b"%PDF"
 PDF_MAX_LEADING_WHITESPACE = 1024
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<title")
@@ -484,7 +485,7 @@ def validate_content(url: str, content: bytes, expect: Expect) -> None:
     """Raise :class:`FetchError` unless ``content`` is plausibly what ``expect`` names."""
     if not content:
         raise FetchError(url, "empty body")
-    if expect == "sheet" and not content.startswith(ZIP_MAGIC):
+    if expect == "sheet" and sniff(content) not in SHEET_FORMATS:
         raise FetchError(url, _wrong_kind("a spreadsheet", content))
     if expect == "pdf" and not _is_pdf(content):
         raise FetchError(url, _wrong_kind("a PDF", content))

@@ -451,6 +451,35 @@ def test_a_download_link_without_an_extension_is_fetched_and_diffed_as_the_list(
     assert len(live.events()) > 100
 
 
+def _as_csv(path: Path) -> bytes:
+    """A corpus sheet's values as CSV (dates as ISO dates; links are lost)."""
+    import csv
+    import io
+
+    import openpyxl
+
+    sheet_ = openpyxl.load_workbook(path).active
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in sheet_.iter_rows(values_only=True):
+        writer.writerow(
+            ["" if v is None else getattr(v, "isoformat", lambda v=v: v)() for v in row]
+        )
+    return buffer.getvalue().encode()
+
+
+def test_a_list_link_serving_csv_is_archived_as_csv_and_diffed_as_the_list(
+    live: Live, site: FakeIce
+) -> None:
+    media_page(site, _as_csv(sheet(PART_A)), "text/csv")
+    result = live.run("--no-moas")
+    assert result.exit_code == 0, result.stderr
+    (obs,) = [o for o in live.manifest() if o.kind_claimed == "participating"]
+    assert obs.suffix == ".csv"
+    assert [s["verdict"] for s in live.snapshots() if s["kind"] != "page"] == ["accepted"] * 2
+    assert len(live.events()) > 100
+
+
 def test_a_spreadsheet_link_that_serves_an_html_page_is_one_failure_naming_it(
     live: Live, site: FakeIce
 ) -> None:

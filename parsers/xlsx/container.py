@@ -42,6 +42,7 @@ _NOT_XLSX = {
     "ole": "encrypted or legacy .xls, not an XLSX (OLE compound file)",
     "pdf": "a PDF document, not an XLSX",
     "html": "an HTML page, not an XLSX",
+    "csv": "delimited text (CSV), not an XLSX",
     "unknown": "not an XLSX (not a zip archive)",
 }
 
