@@ -231,6 +231,9 @@ class LivePass:
         """Without list links the inline table is read; without either we stop, loudly."""
         if landing.has_legacy_table:
             return
+        if landing.parts:
+            reason = "; ".join(_in_parts(role, urls) for role, urls in landing.parts.items())
+            raise FetchError(target.fetch_url, f"{reason}; nothing recorded")
         seen = ", ".join(landing.candidates) or "none"
         raise FetchError(
             target.fetch_url,
@@ -254,8 +257,11 @@ class LivePass:
             if url is None:
                 seen = ", ".join(landing.candidates) or "none"
                 page = self.app.config.page_url
+                parts = landing.parts.get(role)
                 self.result.failures.append(
-                    f"{page}: no {role} list link found (spreadsheet links seen: {seen})"
+                    f"{page}: {_in_parts(role, parts)}; nothing recorded for it"
+                    if parts
+                    else f"{page}: no {role} list link found (spreadsheet links seen: {seen})"
                 )
                 continue
             self.fetch_and_keep(self.remote_file(role, url))
@@ -497,6 +503,15 @@ class LivePass:
         """The test hook: die like ``kill -9`` right after ``step``."""
         if self.options.crash_after == step:
             os._exit(137)
+
+
+def _in_parts(role: str, urls: tuple[str, ...]) -> str:
+    """Why a list published in parts is not fetched: no one file is the list."""
+    return (
+        f"the {role} list is published in {len(urls)} parts (by model or state: "
+        f"{', '.join(urls)}); ice287g reads a list from one file, and a part read as the "
+        f"whole list would withdraw the others' agreements"
+    )
 
 
 def _latest_key(kind: str | None, url: str | None) -> tuple[str, str | None]:

@@ -27,9 +27,17 @@ from selectolax.lexbor import LexborHTMLParser
 
 from parsers.html_page import block_reason, load_html
 from parsers.legacy_html import has_participating_table
-from parsers.list_links import find_list_links, moa_links, page_links, pick_list_url
+from parsers.list_links import (
+    ListLinkKind,
+    find_list_links,
+    list_parts,
+    moa_links,
+    page_links,
+    pick_list_url,
+)
 from parsers.normalize import clean_text, parse_date
 
+LIST_KINDS: tuple[ListLinkKind, ...] = ("participating", "pending")
 _N = r"(?<!\d, )(?<!FY )(?<![\d,.A-Za-z])(\d{1,3}(?:,\d{3})+|\d+)(?![\d,]\d)"
 _LABELS = MappingProxyType(
     {
@@ -83,7 +91,9 @@ class StatedCounts:
 @dataclass(frozen=True)
 class LandingPage:
     """What the landing page says: the list URLs, every spreadsheet link seen, the counts
-    it states, whether it still holds the inline table, and its MOA links.
+    it states, whether it still holds the inline table, and its MOA links. ``parts``
+    are, by list, the links of a list published in parts (its URL is then None:
+    :func:`parsers.list_links.list_parts`).
 
     ``block_reason`` is the title of an error or block page ('Access Denied', '404 Not
     Found', a CAPTCHA wall) when the page looks like one and holds neither list links
@@ -93,6 +103,7 @@ class LandingPage:
     participating_url: str | None
     pending_url: str | None
     candidates: tuple[str, ...] = ()
+    parts: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
     stated_counts: StatedCounts | None = None
     has_legacy_table: bool = False
     moa_links: tuple[str, ...] = ()
@@ -104,6 +115,7 @@ class LandingPage:
         data = dataclasses.asdict(self)
         data["candidates"] = list(self.candidates)
         data["moa_links"] = list(self.moa_links)
+        data["parts"] = {kind: list(urls) for kind, urls in self.parts.items()}
         data["stated_counts"] = self.stated_counts.to_dict() if self.stated_counts else None
         return data
 
@@ -117,8 +129,11 @@ def parse_landing_page(data: bytes, page_url: str) -> LandingPage:
     tree = load_html(data, page_url)
     anchors = page_links(tree, page_url)
     links = find_list_links(anchors)
-    participating = pick_list_url(links, "participating")
-    pending = pick_list_url(links, "pending")
+    parts: dict[str, tuple[str, ...]] = {
+        kind: found for kind in LIST_KINDS if (found := list_parts(links, kind))
+    }
+    participating = None if parts.get("participating") else pick_list_url(links, "participating")
+    pending = None if parts.get("pending") else pick_list_url(links, "pending")
     legacy = has_participating_table(tree)
     usable = participating or pending or legacy
     title_node = tree.css_first("title")
@@ -127,6 +142,7 @@ def parse_landing_page(data: bytes, page_url: str) -> LandingPage:
         participating_url=participating,
         pending_url=pending,
         candidates=tuple(dict.fromkeys(link.url for link in links)),
+        parts=parts,
         stated_counts=stated_counts(prose_text(tree)),
         has_legacy_table=legacy,
         moa_links=moa_links(anchors),

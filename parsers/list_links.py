@@ -19,6 +19,12 @@ then one whose words name the list; then the latest date stamp (in the file name
 ``download`` name, else a date in its words: ``May 18, 2026``, ``March 2026``,
 ``05/18/2026``); then page order.
 
+Links are versions of one list unless they are its *parts*: two or more current links
+to one list (none called older) whose words or file names name different support
+models (``JEM``, ``Task Force Model``, ...) or different states (``Texas``) each hold
+part of it. No one of them is the list, so none is taken (:func:`list_parts`): a part
+read as the whole would read every agreement of the other parts as withdrawn.
+
 Pure functions over a parsed tree or (URL, text) pairs.
 """
 
@@ -35,6 +41,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from parsers.html_page import absolute_url, resolve_link
 from parsers.normalize import clean_text, month_number
+from parsers.states import STATES
 
 ListLinkKind = Literal["participating", "pending"]
 
@@ -254,6 +261,43 @@ def _ymd(year: str, month: str, day: str) -> date | None:
     except ValueError:
         return None
     return result if 2000 <= result.year <= 2099 else None
+
+
+# --------------------------------------------------------------------------- parts
+
+
+def list_parts(links: Sequence[ListLink], kind: ListLinkKind) -> tuple[str, ...]:
+    """The URLs of the current ``kind`` links when they are parts of the list (see the
+    module docstring), in page order; empty when they are versions of one list."""
+    current = [link for link in links if link.kind == kind and not link.says_older]
+    names = [_part_names(link) for link in current]
+    if len(current) < 2 or any(not named for named in names):
+        return ()
+    return tuple(dict.fromkeys(link.url for link in current)) if len(set(names)) > 1 else ()
+
+
+def _part_names(link: ListLink) -> frozenset[str]:
+    """The models and states a link's words and file names name."""
+    words = f" {' '.join(_WORD.findall(_link_words(link).upper()))} "
+    return frozenset(
+        name for name, forms in _PART_NAMES.items() if any(f" {form} " in words for form in forms)
+    )
+
+
+def _link_words(link: ListLink) -> str:
+    """A link's words and file names, with camel case and separators split."""
+    names = f"{basename(link.url)} {link.file_name}"
+    return f"{link.text} {link.label} {_CAMEL.sub(' ', names)}"
+
+
+_WORD = re.compile(r"[A-Za-z]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|[_\-.]")
+_PART_NAMES: dict[str, tuple[str, ...]] = {
+    "JEM": ("JEM", "JAIL ENFORCEMENT"),
+    "TFM": ("TFM", "TASK FORCE"),
+    "WSO": ("WSO", "WARRANT SERVICE"),
+    **{code: (name,) for name, code in STATES.items()},
+}
 
 
 # --------------------------------------------------------------------------- MOAs

@@ -543,3 +543,51 @@ def test_any_decoration_of_a_list_link_keeps_it_found_with_the_same_kind(
     url = page.participating_url if kind == "participating" else page.pending_url
     assert url is not None and url.startswith("https://www.ice.gov/doclib/287g/")
     assert (page.pending_url if kind == "participating" else page.participating_url) is None
+
+
+# --------------------------------------------------------------------------- parts
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (("/d/p1.xlsx", "Participating Agencies - JEM"),
+         ("/d/p2.xlsx", "Participating Agencies - Task Force Model")),
+        (("/d/participatingAgenciesJEM.xlsx", "Participating Agencies"),
+         ("/d/participatingAgencies_WSO.xlsx", "Participating Agencies")),
+        (("/d/p1.xlsx", "Participating Agencies: Texas"),
+         ("/d/p2.xlsx", "Participating Agencies: Florida")),
+    ],
+)  # fmt: skip
+def test_links_naming_different_models_or_states_are_parts_and_no_one_of_them_is_taken(
+    first: tuple[str, str], second: tuple[str, str]
+) -> None:
+    """A part read as the whole list would withdraw every agreement of the others."""
+    pending = anchor("/d/pendingAgencies.xlsx", "Pending Agencies")
+    page = parse_landing_page(links_page(anchor(*first), anchor(*second), pending), PAGE)
+    assert page.participating_url is None
+    assert page.parts == {"participating": ("https://www.ice.gov" + first[0],
+                                            "https://www.ice.gov" + second[0])}  # fmt: skip
+    assert page.pending_url == "https://www.ice.gov/d/pendingAgencies.xlsx"
+    assert page.to_dict()["parts"] == {"participating": list(page.parts["participating"])}
+
+
+@pytest.mark.parametrize(
+    "links",
+    [
+        # versions: the same list, one called older
+        [("/d/participatingJEM.xlsx", "Participating (JEM)"),
+         ("/d/participatingTFM.xlsx", "Previous participating (TFM)")],
+        # one link names no part: it may be the whole list
+        [("/d/participating.xlsx", "Participating Agencies"),
+         ("/d/participatingJEM.xlsx", "Participating Agencies (JEM)")],
+        # both name the same models: versions
+        [("/d/a.xlsx", "Participating Agencies (JEM, TFM and WSO)"),
+         ("/d/b.xlsx", "Participating Agencies (JEM, TFM and WSO) May 2026")],
+    ],
+)  # fmt: skip
+def test_links_that_do_not_split_the_list_are_versions_and_the_newest_is_taken(
+    links: list[tuple[str, str]],
+) -> None:
+    page = parse_landing_page(links_page(*(anchor(*link) for link in links)), PAGE)
+    assert page.parts == {} and page.participating_url is not None

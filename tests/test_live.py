@@ -494,6 +494,37 @@ def test_a_spreadsheet_link_that_serves_an_html_page_is_one_failure_naming_it(
     assert not any(e["kind"].startswith("agreement.") for e in live.events())
 
 
+def test_a_list_published_in_parts_is_one_failure_and_nothing_is_recorded_for_it(
+    live: Live, site: FakeIce
+) -> None:
+    """Two participating links naming different models are parts: none is read as the
+    whole list (it would withdraw the other part's agreements); pending is still read."""
+    part = sheet(PART_A).read_bytes()
+    site.put(SHEET_DIR + "participatingJEM.xlsx", part, XLSX_TYPE)
+    site.put(SHEET_DIR + "participatingTFM.xlsx", part, XLSX_TYPE)
+    pending = SHEET_DIR + Path(PEND_A).name
+    site.put(pending, sheet(PEND_A).read_bytes(), XLSX_TYPE)
+    site.set_page(
+        b"<html><head><title>287(g)</title></head><body><main>"
+        + b"".join(
+            f'<a href="{href}">{text}</a>'.encode()
+            for href, text in (
+                (SHEET_DIR + "participatingJEM.xlsx", "Participating Agencies (JEM)"),
+                (SHEET_DIR + "participatingTFM.xlsx", "Participating Agencies (Task Force)"),
+                (pending, "Pending Agencies"),
+            )
+        )
+        + b"</main></body></html>"
+    )
+    result = live.run("--no-moas")
+    assert result.exit_code == 1
+    (error,) = error_lines(result)
+    assert "the participating list is published in 2 parts" in error
+    assert "participatingJEM.xlsx" in error and "nothing recorded for it" in error
+    assert {o.kind_claimed for o in live.manifest()} == {"page", "pending"}
+    assert site.requests(SHEET_DIR + "participating") == []
+
+
 def test_a_page_with_the_legacy_inline_table_goes_to_the_legacy_parser(
     live: Live, site: FakeIce
 ) -> None:
