@@ -398,7 +398,7 @@ class LivePass:
             source="live",
             observed_at=self._observed_at(result.fetched_at),
             kind_claimed=target.kind,
-            original_name=target.name or None,
+            original_name=result.served_name or target.name or None,
             url=target.canonical,
             http=http,
             suffix=SUFFIX.get(target.expect),

@@ -18,6 +18,7 @@ import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.message import Message
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
@@ -81,6 +82,7 @@ class FetchResult:
     sha256: str | None
     redirects: tuple[str, ...] = ()
     content_encoding: str | None = None
+    served_name: str | None = None  # the file name a Content-Disposition header gives
 
 
 @dataclass(frozen=True)
@@ -341,9 +343,28 @@ class Fetcher:
             sha256=hashlib.sha256(content).hexdigest() if content is not None else None,
             redirects=tuple(hops),
             content_encoding=h.get("content-encoding"),
+            served_name=served_name(h.get("content-disposition")),
         )
 
 
+def served_name(disposition: str | None) -> str | None:
+    """The file name a Content-Disposition header gives (``filename`` or RFC 2231's
+    ``filename*``): its last path segment, control characters dropped, at most 255
+    characters; None when it gives none (a Drupal ``/media/123/download`` link's file
+    is named only there)."""
+    if not disposition:
+        return None
+    header = Message()
+    header["content-disposition"] = disposition
+    try:
+        name = header.get_filename()
+    except (LookupError, ValueError):  # an unknown charset in filename*
+        return None
+    name = _CONTROL_CHARS.sub("", str(name or "").replace("\\", "/").rsplit("/", 1)[-1])
+    return name.strip()[:255] or None
+
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 ENCODINGS = ("gzip", "x-gzip", "deflate", "identity")
 ACCEPT_ENCODING = "gzip, deflate"
 

@@ -76,6 +76,7 @@ class Resource:
     body: bytes
     content_type: str
     last_modified: str
+    disposition: str | None = None  # a Content-Disposition header, when one is sent
 
     @property
     def etag(self) -> str:
@@ -136,15 +137,18 @@ class FakeIce:
 
     # -- content -------------------------------------------------------------------------
 
-    def put(self, path: str, body: bytes, content_type: str) -> None:
+    def put(
+        self, path: str, body: bytes, content_type: str, disposition: str | None = None
+    ) -> None:
         """Serve ``body`` at ``path`` with a new Last-Modified when the bytes change."""
         key = unquote(path)
         old = self.files.get(key)
         if old is not None and old.body == body:
+            self.files[key] = Resource(body, content_type, old.last_modified, disposition)
             return
         self._clock += 1
         stamp = formatdate(1_740_000_000 + 3600 * self._clock, usegmt=True)
-        self.files[key] = Resource(body, content_type, stamp)
+        self.files[key] = Resource(body, content_type, stamp, disposition)
 
     def publish(
         self,
@@ -281,6 +285,8 @@ def _faulty(handler: BaseHTTPRequestHandler, fault: Fault) -> int | None:
 
 def _send_resource(handler: BaseHTTPRequestHandler, resource: Resource, fault: Fault | None) -> int:
     headers = {"ETag": resource.etag, "Last-Modified": resource.last_modified}
+    if resource.disposition:
+        headers["Content-Disposition"] = resource.disposition
     if fault is not None and fault.truncate:
         handler.send_response(200)
         handler.send_header("Content-Type", resource.content_type)

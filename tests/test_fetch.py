@@ -25,6 +25,7 @@ from scraper.fetch import (
     Fetcher,
     block_page_marker,
     retry_after_seconds,
+    served_name,
     validate_content,
 )
 from scraper.policy import DEFAULT_USER_AGENT, FetchPolicy, build_client, make_user_agent
@@ -681,3 +682,24 @@ def test_live_connection_refused_is_retried_then_reported() -> None:
         with pytest.raises(FetchError, match="connection failed"):
             fetcher.fetch(f"http://127.0.0.1:{port}/x", "any")
     assert fake.sleeps[0] == 2.0
+
+
+@pytest.mark.parametrize(
+    ("header", "name"),
+    [
+        ('attachment; filename="participatingAgencies05182026am.xlsx"',
+         "participatingAgencies05182026am.xlsx"),
+        ("attachment; filename*=UTF-8''participating%20Agencies.xlsx",
+         "participating Agencies.xlsx"),
+        ('attachment; filename="../../etc/passwd"', "passwd"),
+        ('attachment; filename="C:\\\\lists\\\\pending.xlsx"', "pending.xlsx"),
+        ('attachment; filename="red\x1b[31m.xlsx"', "red[31m.xlsx"),
+        ("inline", None),
+        ('attachment; filename=""', None),
+        (None, None),
+    ],
+)  # fmt: skip
+def test_the_served_file_name_is_its_last_path_segment_without_control_characters(
+    header: str | None, name: str | None
+) -> None:
+    assert served_name(header) == name

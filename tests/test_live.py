@@ -426,10 +426,12 @@ def test_no_list_link_fails_loudly_with_the_candidates_and_records_nothing(
 MEDIA_PATH = "/media/12345/download"
 
 
-def media_page(site: FakeIce, body: bytes, content_type: str) -> None:
+def media_page(
+    site: FakeIce, body: bytes, content_type: str, disposition: str | None = None
+) -> None:
     """A page whose participating link is a Drupal media download (no file extension,
     the link text says XLSX) serving ``body``; the pending link stays a plain sheet."""
-    site.put(MEDIA_PATH, body, content_type)
+    site.put(MEDIA_PATH, body, content_type, disposition)
     pending = SHEET_DIR + Path(PEND_A).name
     site.set_page(
         b"<html><head><title>287(g)</title></head><body><main>"
@@ -449,6 +451,19 @@ def test_a_download_link_without_an_extension_is_fetched_and_diffed_as_the_list(
     assert ("participating", media_url) in kinds
     assert [s["verdict"] for s in live.snapshots() if s["kind"] != "page"] == ["accepted"] * 2
     assert len(live.events()) > 100
+
+
+def test_a_download_link_is_named_by_the_file_name_the_server_gives(
+    live: Live, site: FakeIce
+) -> None:
+    """A Drupal media link's path ends in ``download``; its Content-Disposition names
+    the file, and that name is recorded (the URL stays the link's)."""
+    disposition = 'attachment; filename="participatingAgencies05182026am.xlsx"'
+    media_page(site, sheet(PART_A).read_bytes(), XLSX_TYPE, disposition)
+    assert live.run("--no-moas").exit_code == 0
+    (obs,) = [o for o in live.manifest() if o.kind_claimed == "participating"]
+    assert obs.original_name == "participatingAgencies05182026am.xlsx"
+    assert obs.url == "https://www.ice.gov" + MEDIA_PATH + "?inline"
 
 
 def _as_csv(path: Path) -> bytes:
