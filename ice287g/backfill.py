@@ -171,8 +171,13 @@ def capture_name(original: str, timestamp: str, expect: Expect = "any") -> str:
 
 
 def is_spreadsheet_url(original: str) -> bool:
-    """Whether a URL under the sheet prefix names a spreadsheet (not a PDF or a page)."""
-    return urlsplit(original).path.lower().endswith(SPREADSHEET_SUFFIXES)
+    """Whether a URL under the sheet prefix names a list: a spreadsheet (not a PDF or a
+    page), or delimited text (``.csv``) whose name claims a list (CSV is also the form
+    of other data the folder may hold, such as statistics)."""
+    path = unquote(urlsplit(original).path)
+    if path.lower().endswith(SPREADSHEET_SUFFIXES):
+        return True
+    return path.lower().endswith(".csv") and claimed_kind(path.rsplit("/", 1)[-1]) is not None
 
 
 def is_transient(reason: str) -> bool:

@@ -493,6 +493,8 @@ def test_capture_names(original: str, expect: Any, name: str) -> None:
 def test_small_predicates() -> None:
     assert is_spreadsheet_url(PART) and is_spreadsheet_url(SHEET_DIR + "x.XLSX?download=1")
     assert not is_spreadsheet_url(SHEET_DIR + "287gFactSheet.pdf")
+    assert is_spreadsheet_url(SHEET_DIR + "participatingAgencies05182026am.csv")
+    assert not is_spreadsheet_url(SHEET_DIR + "statistics.csv")  # a CSV that claims no list
     assert is_transient("HTTP 503 (gave up after 2 attempts)")
     assert not is_transient("digest mismatch: CDX says A, body is B")
     assert not is_transient("HTTP 404")
