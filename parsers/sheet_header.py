@@ -73,10 +73,10 @@ def _two_row_header(sheet: Sheet, top: SheetHeader) -> SheetHeader | None:
     over ``AGENCY``), each column named by its two cells' words, top then bottom.
 
     Read so only when the two rows together head a list and name more known columns
-    than either row alone, every one either names among them (a row that heads the
-    list alone, under a title or a note, is the header), and the second row is no data
-    row: under the agency column it is empty, or with the top cell the column's exact
-    name (a data row always names its agency there)."""
+    than either row alone (a row that names the list's columns alone, under a title or
+    a note, is the header), and the second row is no data row: under the agency column
+    it is empty, or with the top cell the column's exact name (a data row always names
+    its agency there)."""
     below = top.row + 1
     if below >= len(sheet.rows) or not sheet.rows[below]:
         return None
@@ -86,9 +86,8 @@ def _two_row_header(sheet: Sheet, top: SheetHeader) -> SheetHeader | None:
     read = read_header_row(cells)
     note = f"header written over two rows ({top.row + 1} and {below + 1})"
     header = SheetHeader(sheet, below, read.columns, read.positions, [note, *read.notes], top.row)
-    named = set(read.positions)
-    alone = set(read_header_row(own_cells(upper, sheet.rows[below])).positions)
-    if not header.heads_list or not (set(top.positions) < named and alone < named):
+    alone = read_header_row(own_cells(upper, sheet.rows[below])).positions
+    if not header.heads_list or len(read.positions) <= max(len(top.positions), len(alone)):
         return None
     agency = read.positions[AGENCY]
     if is_blank(sheet.value(below, agency)) or HEADER_NAMES.get(cells[agency]) == AGENCY:

@@ -66,7 +66,7 @@ class Observation:
         return cls(**json.loads(line))
 
 
-SUFFIXES = ("", ".bin", ".html", ".pdf", ".xlsx")  # in name order
+SUFFIXES = ("", ".bin", ".csv", ".html", ".pdf", ".xlsx")  # in name order
 
 
 class Archive:

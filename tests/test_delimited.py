@@ -6,17 +6,20 @@ import contextlib
 import csv
 import io
 from datetime import date
+from pathlib import Path
 
 import openpyxl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ice287g.intake import Origin, observe
 from parsers.delimited import read_delimited
 from parsers.detect import parse_listing
 from parsers.errors import ParseError
 from parsers.formats import sniff
 from parsers.xlsx import ReadLimits
+from snapshots.archive import Archive
 
 HEADER = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"]
 MOA_URL = "https://www.ice.gov/doclib/287gMOA/287gJEM_HarrisCoTX.pdf"
@@ -129,3 +132,11 @@ def test_a_grid_written_with_the_csv_module_reads_back_cell_for_cell(
 def test_any_bytes_give_a_sheet_or_a_parse_error(data: bytes) -> None:
     with contextlib.suppress(ParseError):
         read_delimited(data, "any.csv")
+
+
+def test_a_csv_list_is_archived_under_a_csv_name(tmp_path: Path) -> None:
+    archive = Archive(tmp_path / "archive")
+    origin = Origin(source="import", observed_at="2026-05-18T12:00:00Z")
+    obs = observe(archive, _csv([HEADER, *ROWS]), origin)
+    path = archive.find(obs.sha256)
+    assert obs.suffix == ".csv" and path is not None and path.suffix == ".csv"

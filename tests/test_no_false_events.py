@@ -26,7 +26,8 @@ What counts as a form, and so must make no event:
 - an MOA link as a hyperlink on ``link`` text, as the URL written in the cell, or as a
   hyperlink on the URL's text; http or https, ``WWW.ICE.GOV``, ``ice.gov`` or
   ``www.ice.gov``, letters of the path percent-encoded, wrapped in an Outlook SafeLinks
-  redirect.
+  redirect;
+- the sheet saved as CSV (each cell's text, a link as its URL).
 
 One form does change the list's columns, and so gives ``source.schema_changed`` (and
 only that): an extra column the list does not know (``NOTES``) added or dropped, or a
@@ -40,6 +41,7 @@ as ``agreement.changed`` on purpose: it is what ICE published) and a county's te
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import itertools
@@ -47,7 +49,7 @@ import os
 import re
 import zipfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import partial
 from operator import ne
@@ -202,6 +204,7 @@ class SheetForm:
     merged_states: bool = False  # a state merged down each run of rows that share it
     two_row_header: bool = False  # the header written over two rows (TWO_ROW_HEADER)
     by_model: bool = False  # one sheet per model, each under the same header
+    as_csv: bool = False  # the sheet saved as CSV: values as text, links as their URLs
 
 
 PLAIN = SheetForm()
@@ -311,7 +314,11 @@ def build_sheet(
     form: SheetForm = PLAIN,
     columns: tuple[str, ...] = PARTICIPATING,
 ) -> bytes:
-    """The XLSX bytes of ``facts`` written in ``form`` under ``columns``."""
+    """The XLSX bytes of ``facts`` written in ``form`` under ``columns`` (CSV bytes when
+    the form says so: one sheet, nothing merged)."""
+    if form.as_csv:
+        flat = replace(form, as_csv=False, by_model=False, merged_states=False)
+        return _as_csv(build_sheet(facts, flat, columns))
     names = list(columns) + (["NOTES"] if form.notes else [])
     order = list(form.columns) if form.columns is not None else list(range(len(names)))
     order += [i for i in range(len(names)) if i not in order]  # NOTES when not placed
@@ -334,6 +341,26 @@ def build_sheet(
     buffer = io.BytesIO()
     workbook.save(buffer)
     return _deterministic(buffer.getvalue())
+
+
+def _as_csv(data: bytes) -> bytes:
+    """A one-sheet workbook saved as CSV: each cell's text (a date as its ISO date, a
+    linked cell as its link's URL), as a spreadsheet program's export gives it."""
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in sheet.iter_rows():
+        writer.writerow([_csv_text(cell) for cell in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _csv_text(cell: Cell) -> str:
+    if cell.hyperlink is not None and cell.hyperlink.target:
+        return str(cell.hyperlink.target)
+    value = cell.value
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    return "" if value is None else str(value)
 
 
 def _form_of(form: SheetForm, index: int) -> RowForm:
@@ -581,6 +608,7 @@ def sheet_forms(draw: st.DrawFn, rows: int, columns: int, notes: bool | None = N
         merged_states=draw(st.booleans()),
         two_row_header=draw(st.booleans()),
         by_model=draw(st.booleans()),
+        as_csv=draw(st.booleans()),
     )
 
 
