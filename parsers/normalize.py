@@ -81,13 +81,20 @@ def model_code(value: object) -> str | None:
     text = fold_punctuation(clean_text(value))
     if not text:
         return None
-    letters = text.replace(" ", "")
-    found = [code for code, words in _MODEL_LETTERS if any(w in letters for w in words)]
+    found = model_codes(value)
     if len(found) == 1:
         return found[0]
     if "ENFORC" in text and "JAIL" not in text and "TASK" not in text:
         return "JEM" if "MODEL" in text else None
     return None
+
+
+def model_codes(value: object) -> tuple[str, ...]:
+    """Every model a support-type label names, read on its letters as :func:`model_code`
+    reads one, in the order JEM, TFM, WSO (``JEM/TFM``, ``Task Force and Warrant
+    Service``: two)."""
+    letters = fold_punctuation(clean_text(value)).replace(" ", "")
+    return tuple(code for code, words in _MODEL_LETTERS if any(w in letters for w in words))
 
 
 def agency_type(value: object) -> str | None:

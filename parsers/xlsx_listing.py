@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from operator import itemgetter
 from typing import TypeAlias
@@ -33,6 +33,7 @@ from parsers.normalize import (
     clean_text,
     is_null,
     model_code,
+    model_codes,
     parse_date,
     state_code,
 )
@@ -220,7 +221,23 @@ class _RowReader:
             picked = tuple(str(v) if v.__class__ is bool else v for v in picked)
         return picked
 
-    def read(self, row: int, outcome: _Outcome) -> ListingRow | None:
+    def read(self, row: int, outcome: _Outcome) -> list[ListingRow]:
+        """The row's agreements: none for a skipped row, one per model it names (a row
+        naming two models, ``JEM/TFM``, lists one agreement of each, with a warning)."""
+        listing_row = self._read(row, outcome)
+        if listing_row is None or listing_row.model is not None:
+            return [] if listing_row is None else [listing_row]
+        models = _models(listing_row.model_raw)
+        if len(models) < 2:
+            return [listing_row]
+        outcome.warnings.append(
+            f"row {row + 1} names {len(models)} models ({listing_row.model_raw}): "
+            "read as one agreement of each"
+        )
+        flags = tuple(flag for flag in listing_row.flags if flag != "model_unknown")
+        return [replace(listing_row, model=model, flags=flags) for model in models]
+
+    def _read(self, row: int, outcome: _Outcome) -> ListingRow | None:
         cells = self.sheet.rows[row]
         if (not cells or is_blank(cells[0])) and all(is_blank(value) for value in cells):
             outcome.blank_rows.append(row + 1)
@@ -325,6 +342,9 @@ def _model_cell(value: CellValue) -> tuple[str, str | None]:
     return text, model_code(text)
 
 
+_models = _memo(model_codes)
+
+
 @_memo
 def _type_cell(value: CellValue) -> str | None:
     return agency_type(_cell_text(value))
@@ -383,9 +403,7 @@ def _read_rows(header: SheetHeader) -> _Outcome:
     reader = _RowReader(header)
     outcome = _Outcome()
     for row in range(header.row + 1, len(header.sheet.rows)):
-        listing_row = reader.read(row, outcome)
-        if listing_row is not None:
-            outcome.rows.append(listing_row)
+        outcome.rows.extend(reader.read(row, outcome))
     return outcome
 
 

@@ -774,3 +774,26 @@ def test_columns_only_moved_are_no_schema_change_and_a_new_column_is_one() -> No
         "columns": ["STATE", "AGENCY", "TYPE", "SUPPORT TYPE", "COUNTY", "MOA", "SIGNED"]
     }
     assert event.after == {"columns": [*PARTICIPATING, "NOTES"]}
+
+
+def test_an_agencys_models_written_in_one_row_are_the_agreements_of_separate_rows() -> None:
+    """``JEM/TFM`` in one row lists the same two agreements as a row for each model
+    (same signed date and MOA): written either way, in turn, no event."""
+    harris = POOL[0]
+    day = date(2018, 1, 1)
+    url = Fact(0, "JEM", day).moa_url
+    common = [harris.state, harris.name, harris.agency_type, harris.county]
+    by_row = [[*common, model, day, url] for model in ("JEM", "TFM")]
+    in_one = [[*common, "JEM/TFM", day, url]]
+    other = [[POOL[2].state, POOL[2].name, "County", POOL[2].county, "WSO", day, url]]
+    feed = Feeds()
+    for rows in (by_row, in_one, by_row, in_one):
+        workbook = openpyxl.Workbook()
+        for values in [list(PARTICIPATING), *rows, *other]:
+            workbook.active.append(values)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        outcome = feed(buffer.getvalue())
+    assert [kind for kind, *_ in described(feed.events)].count("agreement.added") == 3
+    assert described(outcome.events) == []
+    assert {e.kind for e in feed.events} == {"agency.joined", "agreement.added"}

@@ -700,3 +700,24 @@ def test_a_link_cell_whose_hyperlink_formula_cannot_be_read_is_a_warning_and_no_
         "(a HYPERLINK formula whose URL is not a literal)",
         "sheet 'S': row 4 skipped: no agency or state (link)",
     )
+
+
+@pytest.mark.parametrize(
+    "text", ["JEM/TFM", "Jail Enforcement Model & Task Force Model", "JEM, TFM"]
+)
+def test_a_row_naming_two_models_lists_one_agreement_of_each(text: str) -> None:
+    row = ["TEXAS", "Harris County Sheriff's Office", "County", "Harris County", text,
+           date(2025, 3, 1), "link"]  # fmt: skip
+    listing = parse_listing_xlsx(_xlsx([HEADER, row]))
+    assert [(r.model, r.row_number, r.signed, r.flags) for r in listing.rows] == [
+        ("JEM", 2, date(2025, 3, 1), ()), ("TFM", 2, date(2025, 3, 1), ())
+    ]  # fmt: skip
+    assert listing.warnings == (
+        f"sheet 'S': row 2 names 2 models ({text}): read as one agreement of each",
+    )
+
+
+def test_a_row_naming_no_model_stays_one_row_flagged_model_unknown() -> None:
+    row = ["TEXAS", "Harris County Sheriff's Office", "County", "Harris County", "Other"]
+    (only,) = parse_listing_xlsx(_xlsx([HEADER, row])).rows
+    assert only.model is None and "model_unknown" in only.flags
