@@ -25,7 +25,7 @@ models (``JEM``, ``Task Force Model``, ...) or different states (``Texas``) each
 part of it. No one of them is the list, so none is taken (:func:`list_parts`): a part
 read as the whole would read every agreement of the other parts as withdrawn.
 
-Pure functions over a parsed tree or (URL, text) pairs.
+Pure functions over a parsed tree or the links read from it (:class:`Anchor`).
 """
 
 from __future__ import annotations
