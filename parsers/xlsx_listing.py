@@ -460,7 +460,7 @@ def parse_listing_sheets(sheets: list[Sheet], source: str, source_format: str) -
     """Parse the list a file's sheets hold (an XLSX workbook's, or the one sheet of a
     delimited text file); ParseError when they hold no agency list."""
     read = [fill_merged_down(sheet) for sheet in sheets]
-    filled = {id(sheet): count for sheet, count in read}
+    filled = {id(sheet): rows for sheet, rows in read}
     parts, sheet_notes = _choose_sheets([sheet for sheet, _ in read], source)
     header = parts[0].header
     rows = [row for part in parts for row in part.outcome.rows]
@@ -482,12 +482,13 @@ def parse_listing_sheets(sheets: list[Sheet], source: str, source_format: str) -
     )
 
 
-def _part_notes(part: _Part, filled: int) -> list[str]:
+def _part_notes(part: _Part, filled_rows: list[int]) -> list[str]:
     """What was noticed reading one sheet of the list."""
     header, outcome = part.header, part.outcome
     notes: list[str] = []
     if header.top:
         notes.append(f"header found at row {header.top + 1}; rows above it ignored")
+    filled = sum(row > header.row for row in filled_rows)  # the header's own are no values
     if filled:
         plural = "s" * (filled > 1)
         notes.append(f"{filled} cell{plural} under a range merged down a column read as its value")

@@ -937,8 +937,8 @@ def test_a_value_merged_down_a_column_is_read_in_every_row_it_covers() -> None:
     sheet = Sheet(
         "S", rows, {(0, 2): "https://x/a.pdf"}, merged=(((0, 0), (2, 0)), ((0, 2), (1, 2)))
     )
-    filled, count = fill_merged_down(sheet)
-    assert count == 3
+    filled, rows_filled = fill_merged_down(sheet)
+    assert sorted(rows_filled) == [1, 1, 2]  # the row of each cell filled
     assert [filled.value(r, 0) for r in range(3)] == ["TX", "TX", "TX"]
     assert filled.value(1, 2) == "link" and filled.link(1, 2) == "https://x/a.pdf"
     assert sheet.rows[1] == [None, "Beta"]  # the sheet read is left as it was
@@ -948,28 +948,28 @@ def test_a_range_merged_across_columns_or_past_the_data_is_not_spread_beyond_it(
     rows: list[list[CellValue]] = [["Title"], ["TX", "Alpha"], [None, "Beta"]]
     across = ((0, 0), (0, 6))
     down_past_the_end = ((1, 0), (1_048_575, 0))
-    filled, count = fill_merged_down(Sheet("S", rows, merged=(across, down_past_the_end)))
-    assert count == 1 and len(filled.rows) == 3
+    filled, rows_filled = fill_merged_down(Sheet("S", rows, merged=(across, down_past_the_end)))
+    assert rows_filled == [2] and len(filled.rows) == 3
     assert filled.rows[0] == ["Title"] and filled.value(2, 0) == "TX"
 
 
 def test_merged_ranges_covering_more_cells_than_the_data_are_not_read() -> None:
     rows: list[list[CellValue]] = [["TX"]] + [[None] for _ in range(9)]
     overlapping = tuple(((0, 0), (9, 0)) for _ in range(50))  # Excel never overlaps merges
-    filled, count = fill_merged_down(Sheet("S", rows, merged=overlapping))
-    assert count == 0 and filled.rows == rows
+    filled, rows_filled = fill_merged_down(Sheet("S", rows, merged=overlapping))
+    assert rows_filled == [] and filled.rows == rows
 
 
 def test_a_covered_cell_that_holds_its_own_value_keeps_it() -> None:
     rows: list[list[CellValue]] = [["TX", "A"], ["FL", "B"], [None, "C"]]
-    filled, count = fill_merged_down(Sheet("S", rows, merged=(((0, 0), (2, 0)),)))
-    assert count == 1 and [filled.value(r, 0) for r in range(3)] == ["TX", "FL", "TX"]
+    filled, rows_filled = fill_merged_down(Sheet("S", rows, merged=(((0, 0), (2, 0)),)))
+    assert rows_filled == [2] and [filled.value(r, 0) for r in range(3)] == ["TX", "FL", "TX"]
 
 
 def test_a_covered_cell_of_an_empty_row_stays_empty() -> None:
     rows: list[list[CellValue]] = [["TX", "A"], [], [None, "C"]]
-    filled, count = fill_merged_down(Sheet("S", rows, merged=(((0, 0), (2, 0)),)))
-    assert count == 1 and filled.rows[1] == [] and filled.value(2, 0) == "TX"
+    filled, rows_filled = fill_merged_down(Sheet("S", rows, merged=(((0, 0), (2, 0)),)))
+    assert rows_filled == [2] and filled.rows[1] == [] and filled.value(2, 0) == "TX"
 
 
 def test_merged_ranges_are_read_from_the_file() -> None:

@@ -20,9 +20,9 @@ from dataclasses import replace
 from parsers.xlsx import CellValue, Sheet
 
 
-def fill_merged_down(sheet: Sheet) -> tuple[Sheet, int]:
+def fill_merged_down(sheet: Sheet) -> tuple[Sheet, list[int]]:
     """The sheet with the value and link of each range merged down one column in every
-    row it covers, and the number of cells so filled (a covered cell that holds a
+    row it covers, and the row of each cell so filled (a covered cell that holds a
     value of its own keeps it, and one in an empty row stays empty)."""
     height = len(sheet.rows)
     width = max(map(len, sheet.rows), default=0)
@@ -32,10 +32,10 @@ def fill_merged_down(sheet: Sheet) -> tuple[Sheet, int]:
         if column == last and top < bottom and top < height and column < width
     ]
     if not spans or sum(bottom - top for _, top, bottom in spans) > height * width:
-        return sheet, 0
+        return sheet, []
     rows = [list(cells) for cells in sheet.rows]
     links = dict(sheet.hyperlinks)
-    filled = 0
+    filled: list[int] = []
     for column, top, bottom in spans:
         value, link = sheet.value(top, column), sheet.link(top, column)
         if value is None and link is None:
@@ -50,7 +50,7 @@ def fill_merged_down(sheet: Sheet) -> tuple[Sheet, int]:
             cells[column] = value
             if link is not None:
                 links.setdefault((row, column), link)
-            filled += 1
+            filled.append(row)
     return replace(sheet, rows=rows, hyperlinks=links), filled
 
 
