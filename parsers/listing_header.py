@@ -11,20 +11,21 @@ words (runs of letters and digits, so STATEMENT is never STATE), by the first ru
 1   (none)        ADDEND*                                       a SIGN or DATE word: the
                                                                 addendum's date names no column
 2   ADDENDUM      ADDEND*
-3   SIGNED        SIGN, SIGNED, SIGNING, SIGNATURE, EXECUTED
-4   SIGNED        DATE, DATED                                   nothing but MOA words and date
+3   STATUS        STATUS, STANDING
+4   SIGNED        SIGN, SIGNED, SIGNING, SIGNATURE, EXECUTED
+5   SIGNED        DATE, DATED                                   nothing but MOA words and date
                                                                 formats (``Date Added`` is not)
-5   SUPPORT TYPE  MODEL, SUPPORT
-6   SUPPORT TYPE  TYPE, CATEGORY, KIND                          an MOA or PROGRAM word
-7   TYPE          TYPE, CATEGORY, KIND
-8   TYPE          JURISDICTION                                  an AGENCY word
-9   MOA           MOA, MEMORANDUM, AGREEMENT                    no DATE word
-10  MOA           LINK, URL                                     nothing else but PDF
-11  AGENCY        AGENCY, LEA, DEPARTMENT, OFFICE
-12  COUNTY        COUNTY, PARISH, BOROUGH
-13  STATE         STATE, TERRITORY
-14  STATE         ST                                            nothing else
-15  AGENCY        NAME                                          nothing else
+6   SUPPORT TYPE  MODEL, SUPPORT
+7   SUPPORT TYPE  TYPE, CATEGORY, KIND                          an MOA or PROGRAM word
+8   TYPE          TYPE, CATEGORY, KIND
+9   TYPE          JURISDICTION                                  an AGENCY word
+10  MOA           MOA, MEMORANDUM, AGREEMENT                    no DATE word
+11  MOA           LINK, URL                                     nothing else but PDF
+12  AGENCY        AGENCY, LEA, DEPARTMENT, OFFICE
+13  COUNTY        COUNTY, PARISH, BOROUGH
+14  STATE         STATE, TERRITORY
+15  STATE         ST                                            nothing else
+16  AGENCY        NAME                                          nothing else
 ==  ============  ============================================  ==============================
 
 (Plurals count as their word.) Filler words (OF, THE, ON, ..., numbers, the G of
@@ -48,7 +49,8 @@ from parsers.xlsx import CellValue
 
 STATE, AGENCY, TYPE, COUNTY = "STATE", "AGENCY", "TYPE", "COUNTY"
 SUPPORT, SIGNED, MOA, ADDENDUM = "SUPPORT TYPE", "SIGNED", "MOA", "ADDENDUM"
-CANONICAL_COLUMNS = (STATE, AGENCY, TYPE, COUNTY, SUPPORT, SIGNED, MOA, ADDENDUM)
+STATUS = "STATUS"
+CANONICAL_COLUMNS = (STATE, AGENCY, TYPE, COUNTY, SUPPORT, SIGNED, MOA, ADDENDUM, STATUS)
 
 _ALIASES: dict[str, tuple[str, ...]] = {
     STATE: ("STATE", "STATE NAME", "ST"),
@@ -80,6 +82,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     ),
     MOA: ("MOA", "MOA LINK", "MEMORANDUM OF AGREEMENT"),
     ADDENDUM: ("ADDENDUM", "ADDENDUM LINK", "ADDENDA", "ADDENDUMS", "MOA ADDENDUM"),
+    STATUS: ("STATUS", "AGREEMENT STATUS", "MOA STATUS", "CURRENT STATUS", "APPLICATION STATUS"),
 }
 HEADER_NAMES: dict[str, str] = {
     alias: name for name, aliases in _ALIASES.items() for alias in aliases
@@ -145,6 +148,7 @@ def _rule(column: str | None, keywords: str, **sets: frozenset[str]) -> WordRule
 WORD_RULES: tuple[WordRule, ...] = (
     _rule(None, "ADDEND*", partners=_SIGN | _DATE),
     _rule(ADDENDUM, "ADDEND*"),
+    _rule(STATUS, "STATUS STANDING"),
     _rule(SIGNED, " ".join(_SIGN)),
     _rule(SIGNED, " ".join(_DATE), only_with=_MOA | _DATE_FORMATS),
     _rule(SUPPORT, "MODEL MODELS SUPPORT"),

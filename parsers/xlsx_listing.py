@@ -209,6 +209,7 @@ class _RowReader:
         self.moa_links = _column_links(self.sheet, found[6])
         self.addendum_links = _column_links(self.sheet, found[7])
         self.unread_links = _unread_links(self.sheet, {MOA: found[6], ADDENDUM: found[7]})
+        self.status = found[8]
         # a row repeating the header's own agency cell is the header again
         self.agency_header = _cell_text(header.sheet.value(header.row, found[1])) or None
 
@@ -225,6 +226,11 @@ class _RowReader:
         """The row's agreements: none for a skipped row, one per model it names (a row
         naming two models, ``JEM/TFM``, lists one agreement of each, with a warning)."""
         listing_row = self._read(row, outcome)
+        if listing_row is not None and self.status >= 0:
+            ended = _ended(self.sheet.value(row, self.status))
+            if ended:
+                outcome.warnings.append(f"row {row + 1} skipped: its status says {ended!r}")
+                return []
         if listing_row is None or listing_row.model is not None:
             return [] if listing_row is None else [listing_row]
         models = _models(listing_row.model_raw)
@@ -343,6 +349,23 @@ def _model_cell(value: CellValue) -> tuple[str, str | None]:
 
 
 _models = _memo(model_codes)
+# A status that says the agreement (or the application) is over: the row lists no
+# agreement in force, nor an application still pending.
+_ENDED = re.compile(
+    r"\b(?:terminat|withdr[ae]w|rescind|expire|inactive|ended\b|cancel|revoke|discontinu"
+    r"|denied|declined|closed|lapsed|superseded)",
+    re.IGNORECASE,
+)
+_NEGATED = re.compile(r"\b(?:not|non|no)\b", re.IGNORECASE)
+
+
+@_memo
+def _ended(value: CellValue) -> str | None:
+    """The status cell's text when it says the agreement ended (``Terminated``,
+    ``Withdrawn 3/1/2026``, ``Inactive``), else None (``Active``, empty, ``Not
+    terminated``)."""
+    text = _cell_text(value)
+    return text if _ENDED.search(text) and not _NEGATED.search(text) else None
 
 
 @_memo

@@ -797,3 +797,31 @@ def test_an_agencys_models_written_in_one_row_are_the_agreements_of_separate_row
     assert [kind for kind, *_ in described(feed.events)].count("agreement.added") == 3
     assert described(outcome.events) == []
     assert {e.kind for e in feed.events} == {"agency.joined", "agreement.added"}
+
+
+def test_a_status_column_marks_an_agreement_ended_and_it_is_withdrawn() -> None:
+    """A list that gains a status column of agreements in force makes only the schema
+    event; one whose status then says an agreement ended withdraws it, as its absence
+    would (confirmed by a second, distinct file)."""
+    facts = [Fact(0, "JEM", date(2018, 1, 1)), Fact(2, "TFM", date(2018, 1, 2))]
+    feed = Feeds()
+    feed(build_sheet(facts), facts)
+
+    def with_status(statuses: list[str], note: str) -> bytes:
+        workbook = openpyxl.load_workbook(io.BytesIO(build_sheet(facts)))
+        sheet = workbook.active
+        sheet.cell(row=1, column=len(PARTICIPATING) + 1, value="Status")
+        for row, status in enumerate(statuses, start=2):
+            sheet.cell(row=row, column=len(PARTICIPATING) + 1, value=status)
+        sheet.cell(row=len(statuses) + 3, column=1, value=note)  # another file, same list
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+
+    active = feed(with_status(["Active", "Active"], "a"))
+    assert described(active.events) == [("source.schema_changed", "participating-list", "")]
+    feed(with_status(["Active", "Terminated"], "b"))
+    ended = feed(with_status(["Active", "Terminated"], "c"))
+    assert ("agreement.withdrawn", "fl-collier-county-sheriff-office|TFM", "") in described(
+        ended.events
+    )

@@ -721,3 +721,26 @@ def test_a_row_naming_no_model_stays_one_row_flagged_model_unknown() -> None:
     row = ["TEXAS", "Harris County Sheriff's Office", "County", "Harris County", "Other"]
     (only,) = parse_listing_xlsx(_xlsx([HEADER, row])).rows
     assert only.model is None and "model_unknown" in only.flags
+
+
+@pytest.mark.parametrize(
+    ("status", "kept"),
+    [
+        ("Active", True), (None, True), ("Not terminated", True), ("Pending renewal", True),
+        ("Terminated", False), ("Withdrawn 3/1/2026", False), ("INACTIVE", False),
+        ("Expired", False), ("Rescinded", False), ("Cancelled", False),
+    ],
+)  # fmt: skip
+def test_a_row_whose_status_says_the_agreement_ended_lists_no_agreement(
+    status: str | None, kept: bool
+) -> None:
+    header = [*HEADER, "Agreement Status"]
+    row = [*ROW, date(2025, 3, 1), "link", status]
+    other = [*ROW[:1], "Lubbock Police Department", *ROW[2:], date(2025, 3, 2), "link", "Active"]
+    listing = parse_listing_xlsx(_xlsx([header, row, other]))
+    assert listing.columns[-1] == "STATUS"
+    agencies = [r.agency for r in listing.rows]
+    assert ("Harris County Sheriff's Office" in agencies) is kept
+    assert "Lubbock Police Department" in agencies
+    skipped = f"sheet 'S': row 2 skipped: its status says {status!r}"
+    assert (skipped in listing.warnings) is not kept
