@@ -223,8 +223,9 @@ class _RowReader:
         return picked
 
     def read(self, row: int, outcome: _Outcome) -> list[ListingRow]:
-        """The row's agreements: none for a skipped row, one per model it names (a row
-        naming two models, ``JEM/TFM``, lists one agreement of each, with a warning)."""
+        """The row's agreements: none for a skipped row or one whose status says it
+        ended, one per model it names (a row naming two models, ``JEM/TFM``, lists one
+        agreement of each, with a warning)."""
         listing_row = self._read(row, outcome)
         if listing_row is not None and self.status >= 0:
             ended = _ended(self.sheet.value(row, self.status))
@@ -351,9 +352,10 @@ def _model_cell(value: CellValue) -> tuple[str, str | None]:
 _models = _memo(model_codes)
 # A status that says the agreement (or the application) is over: the row lists no
 # agreement in force, nor an application still pending.
+# Words of a state reached, not one to come ("Expires 2027", "Pending termination").
 _ENDED = re.compile(
-    r"\b(?:terminat|withdr[ae]w|rescind|expire|inactive|ended\b|cancel|revoke|discontinu"
-    r"|denied|declined|closed|lapsed|superseded)",
+    r"\b(?:terminated|withdrawn|withdrew|rescinded|expired|inactive|ended|cancell?ed"
+    r"|revoked|discontinued|denied|declined|closed|lapsed|superseded)\b",
     re.IGNORECASE,
 )
 _NEGATED = re.compile(r"\b(?:not|non|no)\b", re.IGNORECASE)

@@ -727,6 +727,7 @@ def test_a_row_naming_no_model_stays_one_row_flagged_model_unknown() -> None:
     ("status", "kept"),
     [
         ("Active", True), (None, True), ("Not terminated", True), ("Pending renewal", True),
+        ("Expires 12/31/2027", True), ("Pending termination", True),
         ("Terminated", False), ("Withdrawn 3/1/2026", False), ("INACTIVE", False),
         ("Expired", False), ("Rescinded", False), ("Cancelled", False),
     ],
