@@ -12,20 +12,22 @@ words (runs of letters and digits, so STATEMENT is never STATE), by the first ru
                                                                 addendum's date names no column
 2   ADDENDUM      ADDEND*
 3   STATUS        STATUS, STANDING
-4   SIGNED        SIGN, SIGNED, SIGNING, SIGNATURE, EXECUTED
-5   SIGNED        DATE, DATED                                   nothing but MOA words and date
+4   ENDED         TERMINATED, TERMINATION, WITHDRAWN,
+                  WITHDRAWAL, RESCINDED, RESCISSION
+5   SIGNED        SIGN, SIGNED, SIGNING, SIGNATURE, EXECUTED
+6   SIGNED        DATE, DATED                                   nothing but MOA words and date
                                                                 formats (``Date Added`` is not)
-6   SUPPORT TYPE  MODEL, SUPPORT
-7   SUPPORT TYPE  TYPE, CATEGORY, KIND                          an MOA or PROGRAM word
-8   TYPE          TYPE, CATEGORY, KIND
-9   TYPE          JURISDICTION                                  an AGENCY word
-10  MOA           MOA, MEMORANDUM, AGREEMENT                    no DATE word
-11  MOA           LINK, URL                                     nothing else but PDF
-12  AGENCY        AGENCY, LEA, DEPARTMENT, OFFICE
-13  COUNTY        COUNTY, PARISH, BOROUGH
-14  STATE         STATE, TERRITORY
-15  STATE         ST                                            nothing else
-16  AGENCY        NAME                                          nothing else
+7   SUPPORT TYPE  MODEL, SUPPORT
+8   SUPPORT TYPE  TYPE, CATEGORY, KIND                          an MOA or PROGRAM word
+9   TYPE          TYPE, CATEGORY, KIND
+10  TYPE          JURISDICTION                                  an AGENCY word
+11  MOA           MOA, MEMORANDUM, AGREEMENT                    no DATE word
+12  MOA           LINK, URL                                     nothing else but PDF
+13  AGENCY        AGENCY, LEA, DEPARTMENT, OFFICE
+14  COUNTY        COUNTY, PARISH, BOROUGH
+15  STATE         STATE, TERRITORY
+16  STATE         ST                                            nothing else
+17  AGENCY        NAME                                          nothing else
 ==  ============  ============================================  ==============================
 
 (Plurals count as their word.) Filler words (OF, THE, ON, ..., numbers, the G of
@@ -49,8 +51,8 @@ from parsers.xlsx import CellValue
 
 STATE, AGENCY, TYPE, COUNTY = "STATE", "AGENCY", "TYPE", "COUNTY"
 SUPPORT, SIGNED, MOA, ADDENDUM = "SUPPORT TYPE", "SIGNED", "MOA", "ADDENDUM"
-STATUS = "STATUS"
-CANONICAL_COLUMNS = (STATE, AGENCY, TYPE, COUNTY, SUPPORT, SIGNED, MOA, ADDENDUM, STATUS)
+STATUS, ENDED = "STATUS", "ENDED"
+CANONICAL_COLUMNS = (STATE, AGENCY, TYPE, COUNTY, SUPPORT, SIGNED, MOA, ADDENDUM, STATUS, ENDED)
 
 _ALIASES: dict[str, tuple[str, ...]] = {
     STATE: ("STATE", "STATE NAME", "ST"),
@@ -83,6 +85,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     MOA: ("MOA", "MOA LINK", "MEMORANDUM OF AGREEMENT"),
     ADDENDUM: ("ADDENDUM", "ADDENDUM LINK", "ADDENDA", "ADDENDUMS", "MOA ADDENDUM"),
     STATUS: ("STATUS", "AGREEMENT STATUS", "MOA STATUS", "CURRENT STATUS", "APPLICATION STATUS"),
+    ENDED: ("TERMINATED", "DATE TERMINATED", "TERMINATION DATE", "WITHDRAWN", "DATE WITHDRAWN"),
 }
 HEADER_NAMES: dict[str, str] = {
     alias: name for name, aliases in _ALIASES.items() for alias in aliases
@@ -149,6 +152,7 @@ WORD_RULES: tuple[WordRule, ...] = (
     _rule(None, "ADDEND*", partners=_SIGN | _DATE),
     _rule(ADDENDUM, "ADDEND*"),
     _rule(STATUS, "STATUS STANDING"),
+    _rule(ENDED, "TERMINATED TERMINATION WITHDRAWN WITHDRAWAL RESCINDED RESCISSION"),
     _rule(SIGNED, " ".join(_SIGN)),
     _rule(SIGNED, " ".join(_DATE), only_with=_MOA | _DATE_FORMATS),
     _rule(SUPPORT, "MODEL MODELS SUPPORT"),

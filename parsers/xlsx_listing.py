@@ -209,7 +209,8 @@ class _RowReader:
         self.moa_links = _column_links(self.sheet, found[6])
         self.addendum_links = _column_links(self.sheet, found[7])
         self.unread_links = _unread_links(self.sheet, {MOA: found[6], ADDENDUM: found[7]})
-        self.status = found[8]
+        self.status, self.ended = found[8], found[9]
+        self.ended_name = _cell_text(header.sheet.value(header.row, self.ended))
         # a row repeating the header's own agency cell is the header again
         self.agency_header = _cell_text(header.sheet.value(header.row, found[1])) or None
 
@@ -227,11 +228,9 @@ class _RowReader:
         ended, one per model it names (a row naming two models, ``JEM/TFM``, lists one
         agreement of each, with a warning)."""
         listing_row = self._read(row, outcome)
-        if listing_row is not None and self.status >= 0:
-            ended = _ended(self.sheet.value(row, self.status))
-            if ended:
-                outcome.warnings.append(f"row {row + 1} skipped: its status says {ended!r}")
-                return []
+        if listing_row is not None and (ended := self._ended(row)):
+            outcome.warnings.append(f"row {row + 1} skipped: {ended}")
+            return []
         if listing_row is None or listing_row.model is not None:
             return [] if listing_row is None else [listing_row]
         models = _models(listing_row.model_raw)
@@ -243,6 +242,15 @@ class _RowReader:
         )
         flags = tuple(flag for flag in listing_row.flags if flag != "model_unknown")
         return [replace(listing_row, model=model, flags=flags) for model in models]
+
+    def _ended(self, row: int) -> str | None:
+        """Why the row lists nothing in force: its status says it ended, or it gives the
+        date it ended (a TERMINATED or WITHDRAWN column not empty, nor ``No``)."""
+        if self.status >= 0 and (said := _ended(self.sheet.value(row, self.status))):
+            return f"its status says {said!r}"
+        if self.ended >= 0 and (when := _ended_on(self.sheet.value(row, self.ended))):
+            return f"its {self.ended_name} column says {when!r}"
+        return None
 
     def _read(self, row: int, outcome: _Outcome) -> ListingRow | None:
         cells = self.sheet.rows[row]
@@ -368,6 +376,17 @@ def _ended(value: CellValue) -> str | None:
     terminated``)."""
     text = _cell_text(value)
     return text if _ENDED.search(text) and not _NEGATED.search(text) else None
+
+
+_NO = frozenset({"NO", "N", "FALSE", "0", "NONE", "NOT"})
+
+
+@_memo
+def _ended_on(value: CellValue) -> str | None:
+    """A TERMINATED or WITHDRAWN cell's text when it says the agreement ended (a date, a
+    mark, ``Yes``), else None (empty, a null marker, ``No``)."""
+    text = _cell_text(value)
+    return None if is_null(text) or text.upper() in _NO else text
 
 
 @_memo

@@ -745,3 +745,23 @@ def test_a_row_whose_status_says_the_agreement_ended_lists_no_agreement(
     assert "Lubbock Police Department" in agencies
     skipped = f"sheet 'S': row 2 skipped: its status says {status!r}"
     assert (skipped in listing.warnings) is not kept
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "kept"),
+    [
+        ("Date Terminated", date(2025, 6, 1), False), ("Termination Date", "6/1/2025", False),
+        ("Withdrawn", "Yes", False), ("Withdrawn", "X", False), ("Withdrawn", "No", True),
+        ("Date Withdrawn", None, True), ("Terminated", "N/A", True),
+    ],
+)  # fmt: skip
+def test_a_row_that_gives_the_date_its_agreement_ended_lists_no_agreement(
+    column: str, value: object, kept: bool
+) -> None:
+    header = [*HEADER, column]
+    row = [*ROW, date(2025, 3, 1), "link", value]
+    listing = parse_listing_xlsx(_xlsx([header, row]))
+    assert listing.columns[-1] == "ENDED"
+    assert bool(listing.rows) is kept
+    if not kept:
+        assert listing.warnings[0].startswith(f"sheet 'S': row 2 skipped: its {column} column says")
