@@ -246,9 +246,9 @@ class _RowReader:
     def _ended(self, row: int) -> str | None:
         """Why the row lists nothing in force: its status says it ended, or it gives the
         date it ended (a TERMINATED or WITHDRAWN column not empty, nor ``No``)."""
-        if self.status >= 0 and (said := _ended(self.sheet.value(row, self.status))):
+        if self.status >= 0 and (said := _status_ended(self.sheet.value(row, self.status))):
             return f"its status says {said!r}"
-        if self.ended >= 0 and (when := _ended_on(self.sheet.value(row, self.ended))):
+        if self.ended >= 0 and (when := _end_given(self.sheet.value(row, self.ended))):
             return f"its {self.ended_name} column says {when!r}"
         return None
 
@@ -370,7 +370,7 @@ _NEGATED = re.compile(r"\b(?:not|non|no)\b", re.IGNORECASE)
 
 
 @_memo
-def _ended(value: CellValue) -> str | None:
+def _status_ended(value: CellValue) -> str | None:
     """The status cell's text when it says the agreement ended (``Terminated``,
     ``Withdrawn 3/1/2026``, ``Inactive``), else None (``Active``, empty, ``Not
     terminated``)."""
@@ -382,7 +382,7 @@ _NO = frozenset({"NO", "N", "FALSE", "0", "NONE", "NOT"})
 
 
 @_memo
-def _ended_on(value: CellValue) -> str | None:
+def _end_given(value: CellValue) -> str | None:
     """A TERMINATED or WITHDRAWN cell's text when it says the agreement ended (a date, a
     mark, ``Yes``), else None (empty, a null marker, ``No``)."""
     text = _cell_text(value)
