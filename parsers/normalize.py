@@ -97,6 +97,30 @@ def model_codes(value: object) -> tuple[str, ...]:
     return tuple(code for code, words in _MODEL_LETTERS if any(w in letters for w in words))
 
 
+# A status that says the agreement (or the application) is over, in words of a state
+# reached, not one to come ("Expires 2027", "Pending termination").
+_ENDED = re.compile(
+    r"\b(?:terminated|withdrawn|withdrew|rescinded|expired|inactive|ended|cancell?ed"
+    r"|revoked|discontinued|denied|declined|closed|lapsed|superseded)\b",
+    re.IGNORECASE,
+)
+_NEGATED = re.compile(r"\b(?:not|non|no)\b", re.IGNORECASE)
+_NO = frozenset({"NO", "N", "FALSE", "0", "NONE", "NOT"})
+
+
+def ended_status(text: str) -> str | None:
+    """A STATUS cell's text when it says the agreement or application ended
+    (``Terminated``, ``Withdrawn 3/1/2026``, ``Inactive``), else None (``Active``,
+    empty, ``Not terminated``, ``Expires 2027``)."""
+    return text if _ENDED.search(text) and not _NEGATED.search(text) else None
+
+
+def end_given(text: str) -> str | None:
+    """A TERMINATED or WITHDRAWN cell's text when it says the agreement ended (a date, a
+    mark, ``Yes``), else None (empty, a null marker, ``No``)."""
+    return None if is_null(text) or text.upper() in _NO else text
+
+
 def agency_type(value: object) -> str | None:
     """Canonical agency type (County, Municipality, State Agency, Federal, Tribal), the
     cell's own text when it names none, or None for an empty cell.

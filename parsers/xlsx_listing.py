@@ -31,6 +31,8 @@ from parsers.normalize import (
     agency_key,
     agency_type,
     clean_text,
+    end_given,
+    ended_status,
     is_null,
     model_code,
     model_codes,
@@ -358,35 +360,16 @@ def _model_cell(value: CellValue) -> tuple[str, str | None]:
 
 
 _models = _memo(model_codes)
-# A status that says the agreement (or the application) is over: the row lists no
-# agreement in force, nor an application still pending.
-# Words of a state reached, not one to come ("Expires 2027", "Pending termination").
-_ENDED = re.compile(
-    r"\b(?:terminated|withdrawn|withdrew|rescinded|expired|inactive|ended|cancell?ed"
-    r"|revoked|discontinued|denied|declined|closed|lapsed|superseded)\b",
-    re.IGNORECASE,
-)
-_NEGATED = re.compile(r"\b(?:not|non|no)\b", re.IGNORECASE)
 
 
 @_memo
 def _status_ended(value: CellValue) -> str | None:
-    """The status cell's text when it says the agreement ended (``Terminated``,
-    ``Withdrawn 3/1/2026``, ``Inactive``), else None (``Active``, empty, ``Not
-    terminated``)."""
-    text = _cell_text(value)
-    return text if _ENDED.search(text) and not _NEGATED.search(text) else None
-
-
-_NO = frozenset({"NO", "N", "FALSE", "0", "NONE", "NOT"})
+    return ended_status(_cell_text(value))
 
 
 @_memo
 def _end_given(value: CellValue) -> str | None:
-    """A TERMINATED or WITHDRAWN cell's text when it says the agreement ended (a date, a
-    mark, ``Yes``), else None (empty, a null marker, ``No``)."""
-    text = _cell_text(value)
-    return None if is_null(text) or text.upper() in _NO else text
+    return end_given(_cell_text(value))
 
 
 @_memo
