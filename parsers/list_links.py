@@ -23,7 +23,8 @@ Links are versions of one list unless they are its *parts*: two or more current 
 to one list (none called older) whose words or file names name different support
 models (``JEM``, ``Task Force Model``, ...) or different states (``Texas``) each hold
 part of it. No one of them is the list, so none is taken (:func:`list_parts`): a part
-read as the whole would read every agreement of the other parts as withdrawn.
+read as the whole would read every agreement of the other parts as withdrawn. Beside
+parts, a link naming no part is the whole list, and only such a link is taken.
 
 Pure functions over a parsed tree or the links read from it (:class:`Anchor`).
 """
@@ -194,10 +195,16 @@ def _kind_of(text: str) -> ListLinkKind | None:
 
 def pick_list_url(links: Sequence[ListLink], kind: ListLinkKind) -> str | None:
     """The URL of the ``kind`` list, the newest published version: not called older,
-    then words naming the list, then the latest stamp, then the first in page order."""
+    then words naming the list, then the latest stamp, then the first in page order.
+    Beside parts of the list (current links naming different models or states), only a
+    link naming no part can be the whole list."""
     matching = [link for link in links if link.kind == kind]
     if not matching:
         return None
+    named = {_part_names(link) for link in matching if not link.says_older} - {frozenset()}
+    whole = [link for link in matching if not _part_names(link)]
+    if len(named) > 1 and whole:
+        matching = whole
     return min(matching, key=_preference).url
 
 

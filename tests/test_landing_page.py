@@ -591,3 +591,13 @@ def test_links_that_do_not_split_the_list_are_versions_and_the_newest_is_taken(
 ) -> None:
     page = parse_landing_page(links_page(*(anchor(*link) for link in links)), PAGE)
     assert page.parts == {} and page.participating_url is not None
+
+
+def test_beside_its_parts_the_link_naming_no_part_is_the_whole_list() -> None:
+    parts = [anchor("/d/pJEM.xlsx", "Participating Agencies - JEM"),
+             anchor("/d/pTFM.xlsx", "Participating Agencies - Task Force Model")]  # fmt: skip
+    whole = anchor("/d/participating.xlsx", "All Participating Agencies")
+    for order in ([*parts, whole], [whole, *parts]):
+        page = parse_landing_page(links_page(*order), PAGE)
+        assert page.parts == {}
+        assert page.participating_url == "https://www.ice.gov/d/participating.xlsx"
