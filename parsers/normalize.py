@@ -81,7 +81,7 @@ def model_code(value: object) -> str | None:
     text = fold_punctuation(clean_text(value))
     if not text:
         return None
-    found = model_codes(value)
+    found = _models_in(text)
     if len(found) == 1:
         return found[0]
     if "ENFORC" in text and "JAIL" not in text and "TASK" not in text:
@@ -93,7 +93,11 @@ def model_codes(value: object) -> tuple[str, ...]:
     """Every model a support-type label names, read on its letters as :func:`model_code`
     reads one, in the order JEM, TFM, WSO (``JEM/TFM``, ``Task Force and Warrant
     Service``: two)."""
-    letters = fold_punctuation(clean_text(value)).replace(" ", "")
+    return _models_in(fold_punctuation(clean_text(value)))
+
+
+def _models_in(folded: str) -> tuple[str, ...]:
+    letters = folded.replace(" ", "")
     return tuple(code for code, words in _MODEL_LETTERS if any(w in letters for w in words))
 
 
