@@ -31,6 +31,7 @@ Pure functions over a parsed tree or the links read from it (:class:`Anchor`).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -106,6 +107,18 @@ class ListLink:
     def says_older(self) -> bool:
         """True when the link's own words call it an older version ('Previous list')."""
         return bool(_OLDER_WORDS.search(f"{self.text} {self.label}"))
+
+    @functools.cached_property
+    def part_names(self) -> frozenset[str]:
+        """The models and states its words and file names name (camel case and
+        separators split): what it holds when it is a part of its list."""
+        names = _CAMEL.sub(" ", f"{basename(self.url)} {self.file_name}")
+        words = f" {' '.join(_WORD.findall(f'{self.text} {self.label} {names}'.upper()))} "
+        return frozenset(
+            name
+            for name, forms in _PART_NAMES.items()
+            if any(f" {form} " in words for form in forms)
+        )
 
 
 # --------------------------------------------------------------------------- reading links
@@ -201,9 +214,8 @@ def pick_list_url(links: Sequence[ListLink], kind: ListLinkKind) -> str | None:
     matching = [link for link in links if link.kind == kind]
     if not matching:
         return None
-    named = {_part_names(link) for link in matching if not link.says_older} - {frozenset()}
-    whole = [link for link in matching if not _part_names(link)]
-    if len(named) > 1 and whole:
+    whole = [link for link in matching if not link.part_names]
+    if whole and len(_parts_named(matching)) > 1:
         matching = whole
     return min(matching, key=_preference).url
 
@@ -277,24 +289,14 @@ def list_parts(links: Sequence[ListLink], kind: ListLinkKind) -> tuple[str, ...]
     """The URLs of the current ``kind`` links when they are parts of the list (see the
     module docstring), in page order; empty when they are versions of one list."""
     current = [link for link in links if link.kind == kind and not link.says_older]
-    names = [_part_names(link) for link in current]
-    if len(current) < 2 or any(not named for named in names):
+    if any(not link.part_names for link in current) or len(_parts_named(current)) < 2:
         return ()
-    return tuple(dict.fromkeys(link.url for link in current)) if len(set(names)) > 1 else ()
+    return tuple(dict.fromkeys(link.url for link in current))
 
 
-def _part_names(link: ListLink) -> frozenset[str]:
-    """The models and states a link's words and file names name."""
-    words = f" {' '.join(_WORD.findall(_link_words(link).upper()))} "
-    return frozenset(
-        name for name, forms in _PART_NAMES.items() if any(f" {form} " in words for form in forms)
-    )
-
-
-def _link_words(link: ListLink) -> str:
-    """A link's words and file names, with camel case and separators split."""
-    names = f"{basename(link.url)} {link.file_name}"
-    return f"{link.text} {link.label} {_CAMEL.sub(' ', names)}"
+def _parts_named(links: Sequence[ListLink]) -> set[frozenset[str]]:
+    """The different parts the current links among ``links`` name."""
+    return {link.part_names for link in links if not link.says_older} - {frozenset()}
 
 
 _WORD = re.compile(r"[A-Za-z]+")
