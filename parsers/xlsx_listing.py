@@ -230,12 +230,12 @@ class _RowReader:
         ended, one per model it names (a row naming two models, ``JEM/TFM``, lists one
         agreement of each, with a warning)."""
         listing_row = self._read(row, outcome)
-        if listing_row is not None and (ended := self._ended(row)):
+        if listing_row is None:
+            return []
+        if ended := self._ended(row):
             outcome.warnings.append(f"row {row + 1} skipped: {ended}")
             return []
-        if listing_row is None or listing_row.model is not None:
-            return [] if listing_row is None else [listing_row]
-        models = _models(listing_row.model_raw)
+        models = _models(listing_row.model_raw) if listing_row.model is None else ()
         if len(models) < 2:
             return [listing_row]
         outcome.warnings.append(
