@@ -232,10 +232,9 @@ class HeaderRow:
     notes: list[str]
 
 
-def joined_header(top: Sequence[CellValue], bottom: Sequence[CellValue]) -> list[str]:
+def joined_header(top: Sequence[CellValue], lower: Sequence[CellValue]) -> list[str]:
     """A header written over two rows as one row of texts: each column's words, the top
-    cell's then the bottom's own (:func:`own_cells`)."""
-    lower = own_cells(top, bottom)
+    cell's then the lower row's own cell's (``lower``: :func:`own_cells`)."""
     return [
         " ".join(filter(None, (header_text(upper), header_text(below))))
         for upper, below in itertools.zip_longest(top, lower)

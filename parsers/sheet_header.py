@@ -82,11 +82,12 @@ def _two_row_header(sheet: Sheet, top: SheetHeader) -> SheetHeader | None:
         return None
     width = max(len(sheet.rows[top.row]), len(sheet.rows[below]))
     upper = spread_across(sheet, top.row, width)
-    cells = joined_header(upper, sheet.rows[below])
+    lower = own_cells(upper, sheet.rows[below])
+    cells = joined_header(upper, lower)
     read = read_header_row(cells)
     note = f"header written over two rows ({top.row + 1} and {below + 1})"
     header = SheetHeader(sheet, below, read.columns, read.positions, [note, *read.notes], top.row)
-    alone = read_header_row(own_cells(upper, sheet.rows[below])).positions
+    alone = read_header_row(lower).positions
     if not header.heads_list or len(read.positions) <= max(len(top.positions), len(alone)):
         return None
     agency = read.positions[AGENCY]
