@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import re
 
 from parsers.errors import ParseError
 from parsers.formats import is_text
@@ -27,6 +28,7 @@ from parsers.xlsx import DEFAULT_LIMITS, CellValue, ReadLimits, Sheet
 DELIMITERS = (",", "\t", ";")
 SHEET_NAME = "CSV"
 _SAMPLE_LINES = 20
+_LINE = re.compile("[^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")  # str.splitlines' breaks
 
 
 def read_delimited(data: bytes, source: str, limits: ReadLimits = DEFAULT_LIMITS) -> Sheet:
@@ -62,9 +64,8 @@ def _decode(data: bytes) -> str:
 
 def _delimiter(text: str) -> str:
     """The delimiter that splits the most of the first lines into several cells."""
-    sample = list(
-        itertools.islice((line for line in text.splitlines() if line.strip()), _SAMPLE_LINES)
-    )
+    lines = (match[0] for match in _LINE.finditer(text) if match[0].strip())
+    sample = list(itertools.islice(lines, _SAMPLE_LINES))  # read lazily: not the whole file
 
     def split_lines(delimiter: str) -> int:
         try:
