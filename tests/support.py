@@ -47,3 +47,28 @@ def make_cases() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def as_csv(data: bytes) -> bytes:
+    """A workbook's first sheet saved as CSV: each cell's text (a date as its ISO date, a
+    linked cell as its link's URL), as a spreadsheet program's export gives it."""
+    import csv
+    import io
+    from datetime import datetime
+
+    import openpyxl
+
+    def text(cell: Any) -> str:
+        if cell.hyperlink is not None and cell.hyperlink.target:
+            return str(cell.hyperlink.target)
+        value = cell.value
+        if isinstance(value, datetime):
+            return value.date().isoformat()
+        return "" if value is None else str(value)
+
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in sheet.iter_rows():
+        writer.writerow([text(cell) for cell in row])
+    return buffer.getvalue().encode("utf-8")

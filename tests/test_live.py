@@ -32,6 +32,7 @@ from tests.fake_ice import (
     FakeIce,
     sheet,
 )
+from tests.support import as_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 LEGACY_PAGE = ROOT / "tests" / "cases" / "html" / "may2024_plain.html"
@@ -466,27 +467,10 @@ def test_a_download_link_is_named_by_the_file_name_the_server_gives(
     assert obs.url == "https://www.ice.gov" + MEDIA_PATH + "?inline"
 
 
-def _as_csv(path: Path) -> bytes:
-    """A corpus sheet's values as CSV (dates as ISO dates; links are lost)."""
-    import csv
-    import io
-
-    import openpyxl
-
-    sheet_ = openpyxl.load_workbook(path).active
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in sheet_.iter_rows(values_only=True):
-        writer.writerow(
-            ["" if v is None else getattr(v, "isoformat", lambda v=v: v)() for v in row]
-        )
-    return buffer.getvalue().encode()
-
-
 def test_a_list_link_serving_csv_is_archived_as_csv_and_diffed_as_the_list(
     live: Live, site: FakeIce
 ) -> None:
-    media_page(site, _as_csv(sheet(PART_A)), "text/csv")
+    media_page(site, as_csv(sheet(PART_A).read_bytes()), "text/csv")
     result = live.run("--no-moas")
     assert result.exit_code == 0, result.stderr
     (obs,) = [o for o in live.manifest() if o.kind_claimed == "participating"]

@@ -41,7 +41,6 @@ as ``agreement.changed`` on purpose: it is what ICE published) and a county's te
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import itertools
@@ -68,6 +67,7 @@ from diffs.links import canonical_link
 from diffs.state import ProgramState
 from parsers.detect import parse_listing
 from parsers.records import ParsedListing
+from tests.support import as_csv
 
 RULES = Rules(withdraw_after_snapshots=2, withdraw_after_days=0, min_row_loss=3)
 FIRST_DAY = datetime(2025, 3, 1, 12)
@@ -318,7 +318,7 @@ def build_sheet(
     the form says so: one sheet, nothing merged)."""
     if form.as_csv:
         flat = replace(form, as_csv=False, by_model=False, merged_states=False)
-        return _as_csv(build_sheet(facts, flat, columns))
+        return as_csv(build_sheet(facts, flat, columns))
     names = list(columns) + (["NOTES"] if form.notes else [])
     order = list(form.columns) if form.columns is not None else list(range(len(names)))
     order += [i for i in range(len(names)) if i not in order]  # NOTES when not placed
@@ -341,26 +341,6 @@ def build_sheet(
     buffer = io.BytesIO()
     workbook.save(buffer)
     return _deterministic(buffer.getvalue())
-
-
-def _as_csv(data: bytes) -> bytes:
-    """A one-sheet workbook saved as CSV: each cell's text (a date as its ISO date, a
-    linked cell as its link's URL), as a spreadsheet program's export gives it."""
-    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in sheet.iter_rows():
-        writer.writerow([_csv_text(cell) for cell in row])
-    return buffer.getvalue().encode("utf-8")
-
-
-def _csv_text(cell: Cell) -> str:
-    if cell.hyperlink is not None and cell.hyperlink.target:
-        return str(cell.hyperlink.target)
-    value = cell.value
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    return "" if value is None else str(value)
 
 
 def _form_of(form: SheetForm, index: int) -> RowForm:
