@@ -24,6 +24,7 @@ from diffs.fields import (
     published_link,
     row_fields,
     same_link,
+    same_name,
     shows_fields,
 )
 from diffs.gate import (
@@ -54,13 +55,14 @@ from diffs.state import (
 )
 from parsers.records import ListingRow, ParsedListing
 
-RULES_VERSION = "4"
+RULES_VERSION = "5"
 """The event rules' version, part of what a history is derived with (the pipeline
 replays the archive when it changes): raise it whenever a rule's output can change.
 2: a list's schema is the set of its columns, not their order. 3: a list without a
 field's column keeps the field's known value. 4: ids minted for a key ending with the
 agency's own state reach the key without it; a new name with the same words as a known
-agency's in its state is that agency."""
+agency's in its state is that agency. 5: an agency or county name written otherwise
+(the same key) is no change."""
 
 
 @dataclass(frozen=True)
@@ -403,6 +405,7 @@ class _ListDiff:
             if not self._filled_in(k, old)
             and not published_link(k, old.fields, fields)
             and not same_link(k, old.fields, fields)
+            and not same_name(k, old.fields, fields, self._state_of(old))
         ]
         if not changed:
             return []
@@ -410,6 +413,10 @@ class _ListDiff:
         after = {k: fields.get(k) for k in changed}
         event = self._event("agreement.changed", old.key, fields, before, after)
         return [replace(event, start=self._last_seen(old))]
+
+    def _state_of(self, entry: Entry) -> str | None:
+        agency = self.state.agencies.get(entry.agency_id)
+        return agency.state if agency else None
 
     def _filled_in(self, name: str, old: Entry) -> bool:
         """A value for a column the previous list did not have (ICE added COUNTY in

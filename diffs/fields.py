@@ -2,8 +2,9 @@
 
 What the diff compares of a listed row (``row_fields``), what a list that lacks a
 column says of that column's values (nothing: ``known``), which links are still the
-same document or a link lost from a stripped copy (``carry_links``), and which fields
-differ (``changed_fields``). Pure functions of plain values.
+same document or a link lost from a stripped copy (``carry_links``), which names are
+the same name written otherwise (``same_name``), and which fields differ
+(``changed_fields``). Pure functions of plain values.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from diffs.links import LINK_FIELDS, same_document
+from parsers.normalize import agency_key, county_key
 from parsers.records import ListingRow
 
 FIELDS = ("agency", "agency_type", "county", "signed", "moa_url", "addendum_url")
@@ -69,6 +71,18 @@ def same_link(name: str, old: dict[str, Any], new: dict[str, Any]) -> bool:
     """A link rewritten to the same document (a SafeLinks wrapper added or removed, the
     scheme or host case changed) is not a change (``diffs/links.py``)."""
     return name in LINK_FIELDS and same_document(old.get(name), new.get(name))
+
+
+def same_name(name: str, old: dict[str, Any], new: dict[str, Any], state: str | None) -> bool:
+    """An agency or county name written otherwise (another case, punctuation, an
+    abbreviation spelled out: ``Gulfport PD`` and ``Gulfport Police Department``) is
+    the same name, not a change: names are known by their keys, as agencies are."""
+    before, after = old.get(name), new.get(name)
+    if before is None or after is None:
+        return False
+    if name == "agency":
+        return agency_key(before, state) == agency_key(after, state)
+    return name == "county" and county_key(before) == county_key(after)
 
 
 def _flat(values: dict[str, Any]) -> bool:

@@ -201,6 +201,18 @@ def _agency_key(name: str) -> str:
     return " ".join(w for w in " ".join(words).split() if w)
 
 
+# The words that say what kind of county a name is, not which county it is.
+_COUNTY_WORDS = frozenset({"county", "parish", "borough"})
+
+
+def county_key(name: object) -> str:
+    """The identity key of a county name: folded as an agency name is, without the
+    word ``County`` (or ``Parish``, ``Borough``), so ``Harris``, ``Harris County`` and
+    ``HARRIS CO.`` share one key."""
+    key = _agency_key(name if isinstance(name, str) else clean_text(name))
+    return " ".join(w for w in key.split() if w not in _COUNTY_WORDS)
+
+
 def _state_suffixes() -> dict[str, tuple[str, ...]]:
     """How a name's key can end with each state: its code, its name."""
     suffixes: dict[str, list[str]] = {}

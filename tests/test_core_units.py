@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from common.errors import ConfigError
 from ice287g.config import load_config
 from parsers.filenames import claimed_kind, date_from_name
-from parsers.normalize import agency_key, agency_type, model_code, state_code
+from parsers.normalize import agency_key, agency_type, county_key, model_code, state_code
 from parsers.states import STATES
 from snapshots.archive import Archive, Observation
 
@@ -222,6 +222,19 @@ def test_a_name_ending_with_the_agencys_own_state_has_the_key_of_the_name_withou
     name: str, state: str, key: str
 ) -> None:
     assert agency_key(name, state) == key
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [("Harris County", "HARRIS", True), ("Harris County", "Harris Co.", True),
+     ("St. Charles County", "St Charles", True), ("Orleans Parish", "Orleans", True),
+     ("Albermarle County", "Albemarle County", False),
+     ("Rappahannock, Shenandoah", "Rappahannock", False)],
+)  # fmt: skip
+def test_a_county_is_known_by_its_name_whatever_its_case_punctuation_or_the_word_county(
+    first: str, second: str, same: bool
+) -> None:
+    assert (county_key(first) == county_key(second)) is same
 
 
 # -- model cells ------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 
 from hypothesis import given, settings
@@ -136,6 +137,23 @@ def test_changed_fields_are_named_with_before_and_after() -> None:
     assert event.before == {"signed": "2025-01-02"} and event.after == {"signed": "2025-02-03"}
     [published] = [e for e in r.events if e.kind == "moa.published"]
     assert published.after == {"moa_url": "https://www.ice.gov/doclib/287gMOA/a.pdf"}
+
+
+def test_a_name_written_otherwise_is_no_change_and_a_respelled_one_is() -> None:
+    """The same name in capitals, or with ``SO`` for ``Sheriff's Office`` (the same
+    key), changes no agreement; the list's latest writing is kept. A respelling (another
+    key) is the change it was."""
+    r, columns = Replay(), (*PART_COLS, "COUNTY")
+    r.feed(listing([replace(BASE[0], county="Alpha County"), *BASE[1:]], columns=columns))
+    written = [row("ALPHA COUNTY SO", county="ALPHA"), *BASE[1:]]
+    quiet = r.feed(listing(written, columns=columns))
+    assert quiet.events == ()
+    [entry] = [e for e in r.state.participating.entries.values() if e.model == "JEM"]
+    assert (entry.fields["agency"], entry.fields["county"]) == ("ALPHA COUNTY SO", "ALPHA")
+    respelled = r.feed(listing([row("Alfa County Sheriff's Office"), *BASE[1:]], columns=columns))
+    assert [e.kind for e in respelled.events if e.kind.startswith("agreement")] == [
+        "agreement.changed"
+    ]
 
 
 def test_models_changed_and_rename() -> None:

@@ -66,6 +66,7 @@ from diffs.gate import Rules
 from diffs.links import canonical_link
 from diffs.state import ProgramState
 from parsers.detect import parse_listing
+from parsers.normalize import agency_key
 from parsers.records import ParsedListing
 from tests.support import as_csv
 
@@ -150,7 +151,11 @@ HEADER_ALIASES = {
     "MOA": ("MOA", "MOA LINK", "Moa "),
     "NOTES": ("NOTES",),
 }
-NAME_FORMS = ("plain", "padded", "doubled", "nbsp", "curly", "curly_padded")
+NAME_FORMS = (
+    "plain", "padded", "doubled", "nbsp", "curly", "curly_padded", "upper", "abbreviated",
+)  # fmt: skip
+# How ICE shortens names (the "abbreviated" form; a county loses the word County).
+ABBREVIATIONS = (("Sheriff's Office", "SO"), ("Police Department", "PD"), ("County", "Co."))
 STATE_FORMS = ("code", "name", "upper", "lower", "code_lower", "name_code", "padded")
 MODEL_FORMS = ("code", "label", "upper_label", "lower_label", "label_code")
 TYPE_FORMS = ("canonical", "upper", "lower", "padded", "synonym")
@@ -219,7 +224,21 @@ def _name(text: str, form: str) -> str:
         return text.replace(" ", "  ", 2)
     if form == "nbsp":
         return text.replace(" ", "\u00a0", 1) + "\u00a0"
+    if form == "upper":
+        return text.upper()
+    if form == "abbreviated":
+        for long, short in ABBREVIATIONS:
+            text = text.replace(long, short)
     return text
+
+
+def _county(county: str | None, form: str) -> str:
+    """The COUNTY cell: written as the agency's name is (``#N/A`` when it has none)."""
+    if county is None:
+        return "#N/A"
+    if form == "abbreviated":
+        return county.removesuffix(" County")
+    return f" {county} " if form == "padded" else _name(county, form)
 
 
 def _state(code: str, form: str) -> str:
@@ -418,8 +437,7 @@ def _write(cell: Cell, column: str, fact: Fact, form: RowForm) -> None:
     elif column == "TYPE":
         value = _type(agency.agency_type, form.agency_type)
     elif column == "COUNTY":
-        value = f" {agency.county} " if agency.county and form.name == "padded" else agency.county
-        value = value or "#N/A"
+        value = _county(agency.county, form.name)
     elif column == "SUPPORT TYPE":
         value = _model(fact.model, form.model)
     elif column == "NOTES":
@@ -482,11 +500,12 @@ Stated = tuple[str, str, str, str | None, str | None]
 
 
 def stated(facts: list[Fact]) -> list[Stated]:
-    """What the facts say, as the parser should read them from any form."""
+    """What the facts say, as the parser should read them from any form (a name by its
+    key: ``SO`` for ``Sheriff's Office`` is the same name)."""
     return sorted(
         (
             POOL[f.agency].state,
-            POOL[f.agency].name,
+            agency_key(POOL[f.agency].name, POOL[f.agency].state),
             f.model,
             f.signed.isoformat() if f.signed else None,
             f.moa_url if f.signed else None,
@@ -501,7 +520,7 @@ def read_back(listing: ParsedListing) -> list[Stated]:
         {
             (
                 r.state,
-                r.agency,
+                agency_key(r.agency, r.state),
                 r.model or "?",
                 r.signed.isoformat() if r.signed else None,
                 canonical_link(r.moa_url),
