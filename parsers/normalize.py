@@ -61,6 +61,17 @@ def clean_text(value: object) -> str:
     return " ".join(text.split())
 
 
+# Footnote marks: an asterisk, a dagger, a section sign, a superscript digit.
+_FOOTNOTE_MARKS = re.compile(r"[\s*\u2020\u2021\u00a7\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+$")
+
+
+def without_footnote_marks(text: str) -> str:
+    """``text`` without the footnote marks ending it (``Alpha Police Department*``,
+    ``... Office\u00b9``): a mark points to a note; it is not part of a name. Taken off
+    before :func:`clean_text`, which would turn a superscript digit into a digit."""
+    return _FOOTNOTE_MARKS.sub("", text)
+
+
 def is_null(value: object) -> bool:
     """True for empty cells and spreadsheet null markers such as ``#NA``."""
     return clean_text(value).upper() in _NULLS

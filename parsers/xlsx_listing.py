@@ -38,6 +38,7 @@ from parsers.normalize import (
     model_codes,
     parse_date,
     state_code,
+    without_footnote_marks,
 )
 from parsers.records import ListingRow, ListKind, ParsedListing
 from parsers.sheet_header import REQUIRED, SheetHeader, describe_sheet, find_header, is_blank
@@ -215,6 +216,7 @@ class _RowReader:
         self.ended_name = _cell_text(header.sheet.value(header.row, self.ended))
         # a row repeating the header's own agency cell is the header again
         self.agency_header = _cell_text(header.sheet.value(header.row, found[1])) or None
+        self.heading: tuple[str, str] | None = None  # (text, code) of the last state heading
 
     def values(self, cells: list[CellValue]) -> tuple[CellValue, ...]:
         """The cells under the canonical columns, in CANONICAL_COLUMNS order."""
@@ -262,15 +264,25 @@ class _RowReader:
         values = self.values(cells)
         state_raw, state = _state_cell(values[0])
         agency, header_like = _agency_cell(values[1])
-        key = agency_key(agency, state)
         if not agency or header_like or agency == self.agency_header:
             skip = self._skip_reason(state_raw, state, agency, cells)
             if skip:
                 outcome.warnings.append(f"row {row + 1} skipped: {skip}")
                 return None
+        carried = not state_raw and self.heading is not None
+        if carried and self.heading is not None:
+            state_raw, state = self.heading
+        built = self._build(row, values, state_raw, state, agency, carried)
+        if state is None and not _places_an_agreement(built):
+            shown = " | ".join(t for t in (_cell_text(v) for v in cells) if t)
+            outcome.warnings.append(
+                f"row {row + 1} skipped: no state, model, signed date or link, so no "
+                f"agreement ({shown[:80]})"
+            )
+            return None
         if self.unread_links:
             outcome.warnings.extend(self.unread_links.get(row, ()))
-        return self._build(row, values, state_raw, state, agency, key)
+        return built
 
     def _skip_reason(
         self, state_raw: str, state: str | None, agency: str, cells: list[CellValue]
@@ -286,6 +298,9 @@ class _RowReader:
             return f"no agency or state ({shown[:80]})"
         if state is None:
             return f"no agency and no recognisable state ({shown[:80]})"
+        if shown == state_raw:  # the state alone: it heads the rows below it
+            self.heading = (state_raw, state)
+            return f"a heading ({state_raw}); rows below without a state are in {state}"
         return None
 
     def _build(
@@ -295,7 +310,7 @@ class _RowReader:
         state_raw: str,
         state: str | None,
         agency: str,
-        key: str,
+        carried: bool,
     ) -> ListingRow:
         model_raw, model = _model_cell(values[4])
         signed, signed_raw, date_flags = _read_signed(values[5])
@@ -304,7 +319,7 @@ class _RowReader:
         return ListingRow(
             state=state or "??",
             agency=agency,
-            agency_key=key,
+            agency_key=agency_key(agency, state),
             model=model,
             model_raw=model_raw,
             agency_type=_type_cell(values[2]),
@@ -317,8 +332,14 @@ class _RowReader:
             addendum_text=addendum_text,
             state_raw=state_raw,
             row_number=row + 1,
-            flags=_row_flags(state, agency, model, date_flags),
+            flags=("state_carried",) * carried + _row_flags(state, agency, model, date_flags),
         )
+
+
+def _places_an_agreement(row: ListingRow) -> bool:
+    """Whether a row that names no state still states an agreement: a model, a signed
+    date or a link (a total or a note under the list states none)."""
+    return bool(row.model or row.signed or row.moa_url or row.addendum_url)
 
 
 def _column_links(sheet: Sheet, column: int) -> dict[int, str]:
@@ -349,7 +370,7 @@ def _state_cell(value: CellValue) -> tuple[str, str | None]:
 @_memo
 def _agency_cell(value: CellValue) -> tuple[str, bool]:
     """(name, whether it reads as the agency column's header)."""
-    text = _cell_text(value)
+    text = _cell_text(without_footnote_marks(value) if isinstance(value, str) else value)
     return text, text.upper() in AGENCY_HEADERS
 
 

@@ -230,7 +230,7 @@ def test_row_rules_on_a_small_sheet() -> None:
             "https://www.ice.gov/doclib/x.pdf.",
         ],
         [NBSP, None, "", NBSP],
-        ["IOWA", None, None, None, None, None, None],
+        ["IOWA", None, None, None, "JEM", None, None],
         [
             "Iowa",
             "Story County Sheriff's Office",
@@ -278,15 +278,87 @@ def test_row_rules_on_a_small_sheet() -> None:
     )
     assert third.flags == ("state_unknown", "model_unknown", "signed_doubtful")
     assert third.moa_url == "https://www.ice.gov/doclib/x.pdf"
-    assert (fourth.state, fourth.agency, fourth.flags) == (
+    assert (fourth.state, fourth.agency, fourth.model, fourth.flags) == (
         "IA",
         "",
-        ("agency_missing", "model_unknown"),
+        "JEM",
+        ("agency_missing",),
     )
     assert (fifth.signed, fifth.signed_raw, fifth.row_number) == (date(2023, 3, 15), "45000", 7)
     assert listing.warnings == ("sheet 'S': skipped 1 blank row inside the list (row 5)",)
     assert listing.kind == "participating"
     assert listing.newest_signed == date(2025, 5, 8)
+
+
+def test_a_row_naming_only_a_state_heads_the_rows_below_it_without_one() -> None:
+    """A state written alone on its row is a heading, not an agreement with no agency;
+    the rows below it that leave the state blank are in that state, and a row with its
+    own state keeps it."""
+    rows: list[Sequence[object]] = [
+        ["STATE", "AGENCY", "SUPPORT TYPE", "SIGNED"],
+        ["TEXAS", None, None, None],
+        [None, "Harris County Sheriff's Office", "JEM", date(2020, 6, 9)],
+        ["Texas", "Lubbock Police Department", "TFM", date(2021, 1, 2)],
+        ["Florida", None, None, None],
+        [None, "Collier County Sheriff's Office", "TFM", date(2022, 3, 4)],
+        ["Iowa", "Story County Sheriff's Office", "WSO", date(2023, 3, 15)],
+    ]
+    listing = parse_listing_xlsx(_xlsx(rows), "x.xlsx")
+    assert [(r.state, r.agency, r.flags) for r in listing.rows] == [
+        ("TX", "Harris County Sheriff's Office", ("state_carried",)),
+        ("TX", "Lubbock Police Department", ()),
+        ("FL", "Collier County Sheriff's Office", ("state_carried",)),
+        ("IA", "Story County Sheriff's Office", ()),
+    ]
+    assert listing.rows[0].agency_key == "harris county sheriff office"
+    assert listing.warnings == (
+        "sheet 'S': row 2 skipped: a heading (TEXAS); rows below without a state are in TX",
+        "sheet 'S': row 5 skipped: a heading (Florida); rows below without a state are in FL",
+    )
+
+
+def test_a_total_or_a_note_under_the_list_is_no_agreement() -> None:
+    """A row naming no state, model, signed date or link states no agreement, whatever
+    its agency cell holds (a total, a note); a row with a state not known but a model
+    is still read, flagged."""
+    rows: list[Sequence[object]] = [
+        ["STATE", "AGENCY", "SUPPORT TYPE", "SIGNED"],
+        ["Texas", "Harris County Sheriff's Office", "JEM", date(2020, 6, 9)],
+        ["Nowhere", "Lubbock Police Department", "TFM", date(2021, 1, 2)],
+        ["Total", "2 agreements", None, None],
+        [None, "TOTAL", 2, None],
+    ]
+    listing = parse_listing_xlsx(_xlsx(rows), "x.xlsx")
+    assert [(r.state, r.agency) for r in listing.rows] == [
+        ("TX", "Harris County Sheriff's Office"),
+        ("??", "Lubbock Police Department"),
+    ]
+    assert listing.warnings == (
+        "sheet 'S': row 4 skipped: no state, model, signed date or link, so no agreement"
+        " (Total | 2 agreements)",
+        "sheet 'S': row 5 skipped: no state, model, signed date or link, so no agreement"
+        " (TOTAL | 2)",
+    )
+
+
+def test_a_footnote_mark_ending_an_agency_name_is_not_part_of_it() -> None:
+    """``*``, a dagger or a superscript digit after a name points to a note: the name is
+    read without it (a superscript digit would otherwise become a digit of the name, a
+    new agency); a digit written as one stays."""
+    rows: list[Sequence[object]] = [
+        ["STATE", "AGENCY", "SUPPORT TYPE", "SIGNED"],
+        ["Texas", "Harris County Sheriff's Office*", "JEM", date(2020, 6, 9)],
+        ["Texas", "Lubbock Police Department\u00b9", "TFM", date(2021, 1, 2)],
+        ["Texas", "Brazos County Sheriff's Office \u2020", "TFM", date(2021, 1, 2)],
+        ["Texas", "Harris County Constable Precinct 1", "WSO", date(2022, 3, 4)],
+    ]
+    listing = parse_listing_xlsx(_xlsx(rows), "x.xlsx")
+    assert [r.agency for r in listing.rows] == [
+        "Harris County Sheriff's Office",
+        "Lubbock Police Department",
+        "Brazos County Sheriff's Office",
+        "Harris County Constable Precinct 1",
+    ]
 
 
 def test_missing_columns_never_borrow_cells_beyond_the_header() -> None:
