@@ -264,17 +264,20 @@ class _RowReader:
         values = self.values(cells)
         state_raw, state = _state_cell(values[0])
         agency, header_like = _agency_cell(values[1])
+        if (state is None or not agency) and (heads := self._heading(cells)):
+            outcome.warnings.append(f"row {row + 1} skipped: {heads}")
+            return None
         if not agency or header_like or agency == self.agency_header:
             skip = self._skip_reason(state_raw, state, agency, cells)
             if skip:
                 outcome.warnings.append(f"row {row + 1} skipped: {skip}")
                 return None
-        carried = not state_raw and self.heading is not None
-        if carried and self.heading is not None:
-            state_raw, state = self.heading
-        built = self._build(row, values, state_raw, state, agency, carried)
+        heading = None if state_raw else self.heading
+        if heading is not None:
+            state_raw, state = heading
+        built = self._build(row, values, state_raw, state, agency, heading is not None)
         if state is None and not _places_an_agreement(built):
-            shown = " | ".join(t for t in (_cell_text(v) for v in cells) if t)
+            shown = " | ".join(_texts(cells))
             outcome.warnings.append(
                 f"row {row + 1} skipped: no state, model, signed date or link, so no "
                 f"agreement ({shown[:80]})"
@@ -284,6 +287,15 @@ class _RowReader:
             outcome.warnings.extend(self.unread_links.get(row, ()))
         return built
 
+    def _heading(self, cells: list[CellValue]) -> str | None:
+        """A row holding a state's name alone, in any column, heads the rows below it:
+        those that leave their state blank are in that state."""
+        texts = _texts(cells)
+        if len(texts) != 1 or (code := state_code(texts[0])) is None:
+            return None
+        self.heading = (texts[0], code)
+        return f"a heading ({texts[0]}); rows below without a state are in {code}"
+
     def _skip_reason(
         self, state_raw: str, state: str | None, agency: str, cells: list[CellValue]
     ) -> str | None:
@@ -291,16 +303,11 @@ class _RowReader:
             return "repeated header row"
         if agency:
             return None
-        shown = " | ".join(
-            t for t in (_cell_text(v) for v in cells if v.__class__ is not bool) if t
-        )
+        shown = " | ".join(_texts(cells))
         if not state_raw:
             return f"no agency or state ({shown[:80]})"
         if state is None:
             return f"no agency and no recognisable state ({shown[:80]})"
-        if shown == state_raw:  # the state alone: it heads the rows below it
-            self.heading = (state_raw, state)
-            return f"a heading ({state_raw}); rows below without a state are in {state}"
         return None
 
     def _build(
@@ -334,6 +341,11 @@ class _RowReader:
             row_number=row + 1,
             flags=("state_carried",) * carried + _row_flags(state, agency, model, date_flags),
         )
+
+
+def _texts(cells: list[CellValue]) -> list[str]:
+    """The texts of a row's cells that are not blank."""
+    return [t for t in (_cell_text(v) for v in cells if v.__class__ is not bool) if t]
 
 
 def _places_an_agreement(row: ListingRow) -> bool:

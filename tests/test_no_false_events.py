@@ -210,6 +210,7 @@ class SheetForm:
     two_row_header: bool = False  # the header written over two rows (TWO_ROW_HEADER)
     by_model: bool = False  # one sheet per model, each under the same header
     as_csv: bool = False  # the sheet saved as CSV: values as text, links as their URLs
+    state_headings: bool = False  # each state's rows under a row naming it, their own blank
 
 
 PLAIN = SheetForm()
@@ -384,10 +385,15 @@ def _write_rows(
         sheet.append(header)
     at = sheet.max_row + 1
     runs: list[tuple[int, int, str]] = []  # (first row, last row, state) of adjacent rows
+    heading = None
     for position, (fact, row_form) in enumerate(zip(facts, forms, strict=True)):
-        for column, name in enumerate(layout, start=1):
-            _write(sheet.cell(row=at, column=column), name, fact, row_form)
         state = POOL[fact.agency].state
+        if form.state_headings and state != heading:
+            sheet.cell(row=at, column=1, value=STATE_NAMES[state].upper())
+            heading, at = state, at + 1
+        for column, name in enumerate(layout, start=1):
+            if not (form.state_headings and name == "STATE"):
+                _write(sheet.cell(row=at, column=column), name, fact, row_form)
         if runs and runs[-1][1] == at - 1 and runs[-1][2] == state:
             runs[-1] = (runs[-1][0], at, state)
         else:
@@ -399,7 +405,7 @@ def _write_rows(
             for column, text in enumerate(header, start=1):
                 sheet.cell(row=at, column=column, value=text)
             at += 1
-    if form.merged_states:
+    if form.merged_states and not form.state_headings:
         column = layout.index("STATE") + 1
         for first, last, _state in runs:
             if last > first:
@@ -608,6 +614,7 @@ def sheet_forms(draw: st.DrawFn, rows: int, columns: int, notes: bool | None = N
         two_row_header=draw(st.booleans()),
         by_model=draw(st.booleans()),
         as_csv=draw(st.booleans()),
+        state_headings=draw(st.booleans()),
     )
 
 

@@ -291,15 +291,15 @@ def test_row_rules_on_a_small_sheet() -> None:
 
 
 def test_a_row_naming_only_a_state_heads_the_rows_below_it_without_one() -> None:
-    """A state written alone on its row is a heading, not an agreement with no agency;
-    the rows below it that leave the state blank are in that state, and a row with its
-    own state keeps it."""
+    """A state written alone on its row (in any column) is a heading, not an agreement
+    with no agency; the rows below it that leave the state blank are in that state, and
+    a row with its own state keeps it."""
     rows: list[Sequence[object]] = [
         ["STATE", "AGENCY", "SUPPORT TYPE", "SIGNED"],
         ["TEXAS", None, None, None],
         [None, "Harris County Sheriff's Office", "JEM", date(2020, 6, 9)],
         ["Texas", "Lubbock Police Department", "TFM", date(2021, 1, 2)],
-        ["Florida", None, None, None],
+        [None, "Florida", None, None],  # in another column: still the state alone
         [None, "Collier County Sheriff's Office", "TFM", date(2022, 3, 4)],
         ["Iowa", "Story County Sheriff's Office", "WSO", date(2023, 3, 15)],
     ]
