@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from diffs.identity import words
 from diffs.links import LINK_FIELDS, same_document
 from parsers.normalize import agency_key, county_key
 from parsers.records import ListingRow
@@ -75,13 +76,14 @@ def same_link(name: str, old: dict[str, Any], new: dict[str, Any]) -> bool:
 
 def same_name(name: str, old: dict[str, Any], new: dict[str, Any], state: str | None) -> bool:
     """An agency or county name written otherwise (another case, punctuation, an
-    abbreviation spelled out: ``Gulfport PD`` and ``Gulfport Police Department``) is
-    the same name, not a change: names are known by their keys, as agencies are."""
+    abbreviation spelled out: ``Gulfport PD`` and ``Gulfport Police Department``; an
+    agency's words in another order) is the same name, not a change: names are known
+    by their keys, as agencies are."""
     before, after = old.get(name), new.get(name)
     if before is None or after is None:
         return False
     if name == "agency":
-        return agency_key(before, state) == agency_key(after, state)
+        return words(agency_key(before, state)) == words(agency_key(after, state))
     return name == "county" and county_key(before) == county_key(after)
 
 

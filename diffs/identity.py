@@ -104,6 +104,12 @@ class Known(Protocol):
     def key(self) -> str: ...
 
 
+def words(key: str) -> tuple[str, ...]:
+    """A name key's words in order of the alphabet: two names with the same words in
+    another order (``Police Department, Kodiak``) have the same words."""
+    return tuple(sorted(key.split()))
+
+
 def by_words(
     ids: list[str],
     rows: Sequence[ListingRow],
@@ -123,11 +129,11 @@ def by_words(
         return ids
     index: dict[tuple[str, tuple[str, ...]], set[str]] = {}
     for agency_id, agency in known.items():
-        index.setdefault((agency.state, tuple(sorted(agency.key.split()))), set()).add(agency_id)
+        index.setdefault((agency.state, words(agency.key)), set()).add(agency_id)
     result = list(ids)
     for i in new:
         row = rows[i]
-        same = index.get((row.state, tuple(sorted(row.agency_key.split()))), set())
+        same = index.get((row.state, words(row.agency_key)), set())
         if len(same) == 1:
             result[i] = next(iter(same))
     return result

@@ -235,13 +235,14 @@ def _maybe_renamed(
 
 
 def _same_name(entries: list[Entry], rows: list[ListingRow]) -> bool:
-    """Whether some row still carries a name an entry was listed under (the names
-    compared as written first: the usual case, and cheaper than their keys)."""
+    """Whether some row still carries a name an entry was listed under, written the
+    same or otherwise (the same words of its key, in any order; compared as written
+    first: the usual case, and cheaper)."""
     names = {e.fields.get("agency") or "" for e in entries}
     if any(r.agency in names for r in rows):
         return True
-    keys = {agency_key(name, row.state) for name in names for row in rows}
-    return bool(keys & {row.agency_key for row in rows})
+    known = {identity.words(agency_key(name, row.state)) for name in names for row in rows}
+    return not known.isdisjoint(identity.words(row.agency_key) for row in rows)
 
 
 def _relabelled(

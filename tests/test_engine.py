@@ -156,6 +156,25 @@ def test_a_name_written_otherwise_is_no_change_and_a_respelled_one_is() -> None:
     ]
 
 
+def test_a_name_with_its_words_in_another_order_is_no_rename_nor_change() -> None:
+    """ICE swapping two words of a name (``Wyoming State Highway Patrol``, ``Wyoming
+    Highway State Patrol``) or writing it inverted keeps the agency (identity by words)
+    and, the words being the same, reports nothing."""
+    r = Replay()
+    r.feed(listing([row("Wyoming State Highway Patrol", "TFM", "WY"), *BASE]))
+    swapped = r.feed(listing([row("Wyoming Highway State Patrol", "TFM", "WY"), *BASE]))
+    inverted = r.feed(
+        listing(
+            [
+                row("Wyoming Highway State Patrol", "TFM", "WY"),
+                *BASE[1:],
+                row("Sheriff's Office, Alpha County"),
+            ]
+        )
+    )
+    assert swapped.events == () and inverted.events == ()
+
+
 def test_models_changed_and_rename() -> None:
     r = Replay()
     r.feed(listing(BASE))
