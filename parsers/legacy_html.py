@@ -214,7 +214,7 @@ class _RowBuilder:
             return None
         state, state_raw, flags = self._state(cell("state").text)
         moa, addendum = _documents(cells, columns, self.base_url)
-        return _listing_row(
+        row = _listing_row(
             _RowParts(state, state_raw, agency, cell("model").text, cell("signed").text),
             cell("agency_type").text,
             cell("county").text,
@@ -223,6 +223,13 @@ class _RowBuilder:
             self.index,
             flags,
         )
+        if flags in NO_STATE and not row.states_an_agreement:
+            self.warnings.append(
+                f"row {self.index}: no state, model, signed date or link, so no agreement;"
+                " row skipped"
+            )
+            return None
+        return row
 
     def _state(self, text: str) -> tuple[str, str, tuple[str, ...]]:
         if not text:
@@ -236,6 +243,9 @@ class _RowBuilder:
             return text.upper(), text, ("state_unrecognised",)
         self.state, self.state_raw = code, text
         return code, text, ()
+
+
+NO_STATE = (("state_missing",), ("state_unrecognised",))  # _state's flags for no state
 
 
 @dataclass(frozen=True)

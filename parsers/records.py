@@ -39,6 +39,12 @@ class ListingRow:
     row_number: int = 0
     flags: tuple[str, ...] = ()
 
+    @property
+    def states_an_agreement(self) -> bool:
+        """Whether the row states an agreement even where it names no state: a model, a
+        signed date or a link (a total or a note under a list states none)."""
+        return bool(self.model or self.signed or self.moa_url or self.addendum_url)
+
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data["signed"] = self.signed.isoformat() if self.signed else None

@@ -276,7 +276,7 @@ class _RowReader:
         if heading is not None:
             state_raw, state = heading
         built = self._build(row, values, state_raw, state, agency, heading is not None)
-        if state is None and not _places_an_agreement(built):
+        if state is None and not built.states_an_agreement:
             shown = " | ".join(_texts(cells))
             outcome.warnings.append(
                 f"row {row + 1} skipped: no state, model, signed date or link, so no "
@@ -346,12 +346,6 @@ class _RowReader:
 def _texts(cells: list[CellValue]) -> list[str]:
     """The texts of a row's cells that are not blank."""
     return [t for t in (_cell_text(v) for v in cells if v.__class__ is not bool) if t]
-
-
-def _places_an_agreement(row: ListingRow) -> bool:
-    """Whether a row that names no state still states an agreement: a model, a signed
-    date or a link (a total or a note under the list states none)."""
-    return bool(row.model or row.signed or row.moa_url or row.addendum_url)
 
 
 def _column_links(sheet: Sheet, column: int) -> dict[int, str]:

@@ -207,7 +207,8 @@ def test_rowspan_and_colspan_fill_their_slots() -> None:
 
 def test_unknown_values_are_flagged_not_dropped() -> None:
     rows = (
-        "<tr><td>Atlantis</td><td>A</td><td>Something Else</td><td>soon</td><td></td></tr>"
+        "<tr><td>Atlantis</td><td>A</td><td>Something Else</td><td>soon</td>"
+        '<td><a href="/doclib/a.pdf">MOA</a></td></tr>'
         "<tr><td>TX</td><td></td><td>JEM</td><td></td><td></td></tr>"
     )
     listing = parse_legacy_page(page(rows))
@@ -216,6 +217,21 @@ def test_unknown_values_are_flagged_not_dropped() -> None:
     assert row.flags == ("state_unrecognised", "model_unrecognised", "signed_unparsed")
     assert (row.model_raw, row.signed_raw) == ("Something Else", "soon")
     assert len(listing.warnings) == 2 and "row 2" in listing.warnings[1]
+
+
+def test_a_row_naming_no_state_model_date_or_link_is_no_agreement() -> None:
+    """A total or a note under the table (its state cell no state, nothing else an
+    agreement has) is skipped, as in a spreadsheet."""
+    rows = (
+        "<tr><td>TX</td><td>Harris County Sheriff's Office</td><td>JEM</td>"
+        "<td>2020-01-01</td><td></td></tr>"
+        "<tr><td>Total</td><td>1 agreement</td><td></td><td></td><td></td></tr>"
+    )
+    listing = parse_legacy_page(page(rows))
+    assert [row.agency for row in listing.rows] == ["Harris County Sheriff's Office"]
+    assert listing.warnings[-1] == (
+        "row 2: no state, model, signed date or link, so no agreement; row skipped"
+    )
 
 
 def test_extra_spreadsheet_columns_are_mapped_by_name() -> None:
