@@ -264,7 +264,7 @@ class _RowReader:
         values = self.values(cells)
         state_raw, state = _state_cell(values[0])
         agency, header_like = _agency_cell(values[1])
-        if (state is None or not agency) and (heads := self._heading(cells)):
+        if (state is None or not agency) and (heads := self._take_heading(cells)):
             outcome.warnings.append(f"row {row + 1} skipped: {heads}")
             return None
         if not agency or header_like or agency == self.agency_header:
@@ -287,9 +287,10 @@ class _RowReader:
             outcome.warnings.extend(self.unread_links.get(row, ()))
         return built
 
-    def _heading(self, cells: list[CellValue]) -> str | None:
-        """A row holding a state's name alone, in any column, heads the rows below it:
-        those that leave their state blank are in that state."""
+    def _take_heading(self, cells: list[CellValue]) -> str | None:
+        """A row holding a state's name alone, in any column, heads the rows below it
+        (those that leave their state blank are in that state): kept as the heading,
+        and the reason the row is skipped."""
         texts = _texts(cells)
         if len(texts) != 1 or (code := state_code(texts[0])) is None:
             return None
@@ -339,7 +340,7 @@ class _RowReader:
             addendum_text=addendum_text,
             state_raw=state_raw,
             row_number=row + 1,
-            flags=("state_carried",) * carried + _row_flags(state, agency, model, date_flags),
+            flags=_row_flags(state, agency, model, date_flags, carried),
         )
 
 
@@ -422,11 +423,16 @@ def _county(value: CellValue) -> str | None:
 
 
 def _row_flags(
-    state: str | None, agency: str, model: str | None, date_flags: tuple[str, ...]
+    state: str | None,
+    agency: str,
+    model: str | None,
+    date_flags: tuple[str, ...],
+    carried: bool = False,
 ) -> tuple[str, ...]:
-    if state is not None and agency and model is not None:
+    if state is not None and agency and model is not None and not carried:
         return date_flags
-    flags = ["state_unknown"] if state is None else []
+    flags = ["state_carried"] if carried else []
+    flags += ["state_unknown"] if state is None else []
     flags += [] if agency else ["agency_missing"]
     flags += ["model_unknown"] if model is None else []
     return (*flags, *date_flags)
