@@ -76,15 +76,15 @@ def same_link(name: str, old: dict[str, Any], new: dict[str, Any]) -> bool:
 
 def same_name(name: str, old: dict[str, Any], new: dict[str, Any], state: str | None) -> bool:
     """An agency or county name written otherwise (another case, punctuation, an
-    abbreviation spelled out: ``Gulfport PD`` and ``Gulfport Police Department``; an
-    agency's words in another order) is the same name, not a change: names are known
-    by their keys, as agencies are."""
+    abbreviation spelled out: ``Gulfport PD`` and ``Gulfport Police Department``; its
+    words in another order, the counties of a jail authority listed in another order)
+    is the same name, not a change: names are known by their keys, as agencies are."""
     before, after = old.get(name), new.get(name)
     if before is None or after is None:
         return False
     if name == "agency":
         return words(agency_key(before, state)) == words(agency_key(after, state))
-    return name == "county" and county_key(before) == county_key(after)
+    return name == "county" and words(county_key(before)) == words(county_key(after))
 
 
 def _flat(values: dict[str, Any]) -> bool:

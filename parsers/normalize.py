@@ -212,14 +212,17 @@ def _agency_key(name: str) -> str:
     return " ".join(w for w in " ".join(words).split() if w)
 
 
-# The words that say what kind of county a name is, not which county it is.
-_COUNTY_WORDS = frozenset({"county", "parish", "borough"})
+# The words that say what kind of county a name is, not which county it is, and the
+# word that joins the counties of a cell naming several.
+_COUNTY_WORDS = frozenset(
+    {"county", "counties", "parish", "parishes", "borough", "boroughs", "and"}
+)
 
 
 def county_key(name: object) -> str:
     """The identity key of a county name: folded as an agency name is, without the
-    word ``County`` (or ``Parish``, ``Borough``), so ``Harris``, ``Harris County`` and
-    ``HARRIS CO.`` share one key."""
+    word ``County`` (or ``Parish``, ``Borough``, their plurals, and the ``and`` between
+    counties), so ``Harris``, ``Harris County`` and ``HARRIS CO.`` share one key."""
     key = _agency_key(name if isinstance(name, str) else clean_text(name))
     return " ".join(w for w in key.split() if w not in _COUNTY_WORDS)
 

@@ -141,16 +141,21 @@ def test_changed_fields_are_named_with_before_and_after() -> None:
 
 def test_a_name_written_otherwise_is_no_change_and_a_respelled_one_is() -> None:
     """The same name in capitals, or with ``SO`` for ``Sheriff's Office`` (the same
-    key), changes no agreement; the list's latest writing is kept. A respelling (another
+    key), a county without the word County, the counties of a regional jail in another
+    order, change no agreement; the list's latest writing is kept. A respelling (another
     key) is the change it was."""
     r, columns = Replay(), (*PART_COLS, "COUNTY")
-    r.feed(listing([replace(BASE[0], county="Alpha County"), *BASE[1:]], columns=columns))
+    regional = row("Beta Regional Jail", "WSO", county="Gamma, Delta and Beta Counties")
+    first = [replace(BASE[0], county="Alpha County"), *BASE[1:]]
+    r.feed(listing([*first, replace(regional, county="Beta, Gamma, Delta")], columns=columns))
     written = [row("ALPHA COUNTY SO", county="ALPHA"), *BASE[1:]]
-    quiet = r.feed(listing(written, columns=columns))
+    quiet = r.feed(listing([*written, regional], columns=columns))
     assert quiet.events == ()
     [entry] = [e for e in r.state.participating.entries.values() if e.model == "JEM"]
     assert (entry.fields["agency"], entry.fields["county"]) == ("ALPHA COUNTY SO", "ALPHA")
-    respelled = r.feed(listing([row("Alfa County Sheriff's Office"), *BASE[1:]], columns=columns))
+    respelled = r.feed(
+        listing([row("Alfa County Sheriff's Office"), *BASE[1:], regional], columns=columns)
+    )
     assert [e.kind for e in respelled.events if e.kind.startswith("agreement")] == [
         "agreement.changed"
     ]
