@@ -219,12 +219,16 @@ _COUNTY_WORDS = frozenset(
 )
 
 
+_POSSESSIVE = re.compile(r"'s\b", re.IGNORECASE)
+
+
 def county_key(name: object) -> str:
     """The identity key of a county name: folded as an agency name is, without the
     word ``County`` (or ``Parish``, ``Borough``, their plurals, and the ``and`` between
-    counties), so ``Harris``, ``Harris County`` and ``HARRIS CO.`` share one key."""
-    key = _agency_key(name if isinstance(name, str) else clean_text(name))
-    return " ".join(w for w in key.split() if w not in _COUNTY_WORDS)
+    counties), so ``Harris``, ``Harris County`` and ``HARRIS CO.`` share one key, and
+    ``St. Mary's County`` and ``St. Mary's`` (a possessive is folded wherever it ends)."""
+    text = _POSSESSIVE.sub("", clean_text(name))
+    return " ".join(w for w in _agency_key(text).split() if w not in _COUNTY_WORDS)
 
 
 def _state_suffixes() -> dict[str, tuple[str, ...]]:

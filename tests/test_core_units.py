@@ -228,6 +228,7 @@ def test_a_name_ending_with_the_agencys_own_state_has_the_key_of_the_name_withou
     ("first", "second", "same"),
     [("Harris County", "HARRIS", True), ("Harris County", "Harris Co.", True),
      ("St. Charles County", "St Charles", True), ("Orleans Parish", "Orleans", True),
+     ("St. Mary's County", "St. Mary's", True), ("Prince George's", "PRINCE GEORGE'S CO.", True),
      ("Albermarle County", "Albemarle County", False),
      ("Rappahannock, Shenandoah", "Rappahannock", False)],
 )  # fmt: skip

@@ -1,0 +1,131 @@
+"""A real ICE list (the participating list of 28 August 2025, 896 rows) republished in
+forms ICE has not used yet: the same facts make no event. The synthetic properties in
+``test_no_false_events.py`` draw such forms on small sheets; this holds them on real
+names, counties and links, where each form used to give hundreds of false events."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.worksheet.worksheet import Worksheet
+
+from diffs.engine import Outcome, apply_snapshot
+from diffs.events import SnapshotRef
+from diffs.gate import Rules
+from diffs.state import ProgramState
+from parsers.detect import parse_listing
+from tests.conftest import SHEETS
+
+SOURCE = SHEETS / "participating" / "participatingAgencies08282025am.xlsx"
+# every absence withdraws at once: a row the new form loses shows as a withdrawal
+RULES = Rules(withdraw_after_snapshots=1, withdraw_after_days=0, max_row_loss_share=1.0)
+Edit = Callable[[Worksheet, dict[str, int]], None]
+
+
+def _column_cells(sheet: Worksheet, column: int) -> list[object]:
+    return [row[0] for row in sheet.iter_rows(min_row=2, min_col=column, max_col=column)]
+
+
+def _rewrite(column: str, change: Callable[[str], str], every: int = 1) -> Edit:
+    """Each ``every``-th text cell of ``column`` rewritten by ``change``."""
+
+    def edit(sheet: Worksheet, columns: dict[str, int]) -> None:
+        for index, cell in enumerate(_column_cells(sheet, columns[column])):
+            if index % every == 0 and isinstance(cell.value, str) and cell.value != "#N/A":
+                cell.value = change(cell.value)
+
+    return edit
+
+
+def _abbreviated(name: str) -> str:
+    for long, short in (("Sheriff's Office", "SO"), ("Police Department", "PD")):
+        name = name.replace(long, short)
+    return name.replace("Department", "Dept.").replace("County", "Co.")
+
+
+def _total(sheet: Worksheet, columns: dict[str, int]) -> None:
+    last = sheet.max_row + 2
+    sheet.cell(row=last, column=columns["STATE"], value="Total")
+    sheet.cell(row=last, column=columns["LAW ENFORCEMENT AGENCY"], value="896 agreements")
+
+
+def _state_headings(sheet: Worksheet, columns: dict[str, int]) -> None:
+    """Each state's rows under a row naming the state, their own state cells blank
+    (rewritten as a new sheet: openpyxl moves no hyperlink when it inserts rows)."""
+    rows = [[(c.value, c.hyperlink.target if c.hyperlink else None) for c in row]
+            for row in sheet.iter_rows()]  # fmt: skip
+    state = columns["STATE"] - 1
+    for row in sheet.iter_rows():
+        for cell in row:
+            cell.value, cell.hyperlink = None, None
+    at, heading = 2, None
+    for values in rows[1:]:
+        if values[state][0] and values[state][0] != heading:
+            heading = values[state][0]
+            sheet.cell(row=at, column=1, value=str(heading).upper())
+            at += 1
+        for column, (value, link) in enumerate(values, start=1):
+            cell = sheet.cell(row=at, column=column, value=None if column - 1 == state else value)
+            cell.hyperlink = link
+        at += 1
+    for column, (value, _) in enumerate(rows[0], start=1):
+        sheet.cell(row=1, column=column, value=value)
+
+
+FORMS: dict[str, Edit] = {
+    "names in capitals": _rewrite("LAW ENFORCEMENT AGENCY", str.upper),
+    "names abbreviated": _rewrite("LAW ENFORCEMENT AGENCY", _abbreviated),
+    "names with a trailing period": _rewrite("LAW ENFORCEMENT AGENCY", "{}.".format, 3),
+    "footnote asterisks": _rewrite("LAW ENFORCEMENT AGENCY", "{}*".format, 7),
+    "superscript footnotes": _rewrite("LAW ENFORCEMENT AGENCY", "{}\u00b9".format, 7),
+    "counties in capitals": _rewrite("COUNTY", str.upper),
+    "counties without the word County": _rewrite(
+        "COUNTY", lambda text: text.removesuffix(" County")
+    ),
+    "a total under the list": _total,
+    "each state under a heading": _state_headings,
+}
+
+
+@pytest.fixture(scope="module")
+def first() -> tuple[bytes, ProgramState]:
+    data = SOURCE.read_bytes()
+    outcome = _feed(ProgramState(), data, 1)
+    assert len(outcome.state.participating.entries) > 800
+    return data, outcome.state
+
+
+def _feed(state: ProgramState, data: bytes, day: int) -> Outcome:
+    listing = parse_listing(data, f"participatingAgencies09{day:02d}2025am.xlsx")
+    ref = SnapshotRef(
+        id=f"s{day}",
+        observed_at=f"2025-09-{day:02d}T12:00:00Z",
+        sha256=hashlib.sha256(data).hexdigest(),
+        kind=listing.kind,
+    )
+    outcome = apply_snapshot(state, ref, listing, None, RULES)
+    assert outcome.accepted, outcome.reason
+    return outcome
+
+
+@pytest.mark.parametrize("form", sorted(FORMS))
+def test_a_real_list_republished_in_a_new_form_makes_no_event(
+    form: str, first: tuple[bytes, ProgramState]
+) -> None:
+    data, state = first
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = workbook.worksheets[0]
+    columns = {str(cell.value).strip(): cell.column for cell in sheet[1] if cell.value}
+    FORMS[form](sheet, columns)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert _feed(state, buffer.getvalue(), 2).events == ()
+
+
+def test_the_source_sheet_is_in_the_corpus() -> None:
+    assert Path(SOURCE).is_file()
