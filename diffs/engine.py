@@ -62,7 +62,8 @@ replays the archive when it changes): raise it whenever a rule's output can chan
 field's column keeps the field's known value. 4: ids minted for a key ending with the
 agency's own state reach the key without it; a new name with the same words as a known
 agency's in its state is that agency. 5: an agency or county name written otherwise
-(the same key, or an agency's key words in another order) is no change."""
+(the same key, or the same key words in another order) is no change; a name beginning
+with its own state before a dash or a colon has the key of the name without it."""
 
 
 @dataclass(frozen=True)

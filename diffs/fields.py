@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from diffs.identity import words
+from diffs.identity import same_words, words
 from diffs.links import LINK_FIELDS, same_document
-from parsers.normalize import agency_key, county_key
+from parsers.normalize import county_key
 from parsers.records import ListingRow
 
 FIELDS = ("agency", "agency_type", "county", "signed", "moa_url", "addendum_url")
@@ -83,7 +83,7 @@ def same_name(name: str, old: dict[str, Any], new: dict[str, Any], state: str | 
     if before is None or after is None:
         return False
     if name == "agency":
-        return words(agency_key(before, state)) == words(agency_key(after, state))
+        return same_words(before, after, state)
     return name == "county" and words(county_key(before)) == words(county_key(after))
 
 

@@ -110,6 +110,15 @@ def words(key: str) -> tuple[str, ...]:
     return tuple(sorted(key.split()))
 
 
+def same_words(first: str, second: str, state: str | None) -> bool:
+    """Whether two writings of an agency's name have the same key words, in any order:
+    with the state they are keyed in, or as written (a name ending with its state when
+    inverted, ``Police Department, University of Florida``, keeps the state's words)."""
+    return words(agency_key(first, state)) == words(agency_key(second, state)) or words(
+        agency_key(first)
+    ) == words(agency_key(second))
+
+
 def by_words(
     ids: list[str],
     rows: Sequence[ListingRow],

@@ -20,7 +20,6 @@ from diffs import identity
 from diffs.events import Event, SnapshotRef
 from diffs.links import canonical_link
 from diffs.state import ACTIVE, LISTED, Entry, ListState, ProgramState, entry_key
-from parsers.normalize import agency_key
 from parsers.records import ListingRow, ParsedListing
 
 
@@ -241,8 +240,7 @@ def _same_name(entries: list[Entry], rows: list[ListingRow]) -> bool:
     names = {e.fields.get("agency") or "" for e in entries}
     if any(r.agency in names for r in rows):
         return True
-    known = {identity.words(agency_key(name, row.state)) for name in names for row in rows}
-    return not known.isdisjoint(identity.words(row.agency_key) for row in rows)
+    return any(identity.same_words(name, r.agency, r.state) for name in names for r in rows)
 
 
 def _relabelled(

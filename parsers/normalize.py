@@ -188,10 +188,24 @@ def agency_key(name: object, state: str | None = None) -> str:
     abbreviations folded, so ``Harris County Sheriff's Office`` and
     ``HARRIS CO. SHERIFFS OFFICE`` share one key. With the agency's ``state`` (a USPS
     code), a name ending with that state (``Arnaudville Police Department, LA``,
-    ``... (Texas)``) has the key of the name without it: an agency is known by its state
-    and its name, so the state repeated in the name adds nothing."""
-    key = _agency_key(name if isinstance(name, str) else clean_text(name))
-    return _without_state(key, state) if state else key
+    ``... (Texas)``) or beginning with it before a dash or a colon (``TX - Harris County
+    Sheriff's Office``, not ``Texas Department of Public Safety``) has the key of the
+    name without it: an agency is known by its state and its name, so the state
+    repeated in the name adds nothing."""
+    text = name if isinstance(name, str) else clean_text(name)
+    if not state:
+        return _agency_key(text)
+    return _without_state(_agency_key(_without_leading_state(text, state)), state)
+
+
+# A state written before a name and set off from it: ``TX - ...``, ``Texas: ...``.
+_LEADING_STATE = re.compile(r"^\s*([A-Za-z][A-Za-z. ]*?)\s*(?:[-\u2013\u2014:|])\s+(\S.*)$")
+
+
+@functools.lru_cache(maxsize=8192)
+def _without_leading_state(name: str, state: str) -> str:
+    match = _LEADING_STATE.match(name)
+    return match[2] if match and state_code(match[1]) == state else name
 
 
 @functools.lru_cache(maxsize=8192)

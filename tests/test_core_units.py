@@ -216,9 +216,14 @@ def test_a_state_written_with_another_states_code_is_not_a_state(
      ("New Mexico State Police - New Mexico", "NM", "new mexico state police"),
      ("Alpha Police Department, TX", "FL", "alpha police department tx"),
      ("University of Texas Police Department", "TX", "university texas police department"),
-     ("Texas", "TX", "texas")],
+     ("Texas", "TX", "texas"),
+     ("TX - Alpha County Sheriff's Office", "TX", "alpha county sheriff office"),
+     ("Texas: Alpha Police Department", "TX", "alpha police department"),
+     ("Texas Department of Public Safety", "TX", "texas department public safety"),
+     ("FL - Alpha Police Department", "TX", "fl alpha police department"),
+     ("Prince William-Manassas Regional Jail", "VA", "prince william manassas regional jail")],
 )  # fmt: skip
-def test_a_name_ending_with_the_agencys_own_state_has_the_key_of_the_name_without_it(
+def test_a_name_ending_or_beginning_with_the_agencys_own_state_has_the_key_of_the_name_without_it(
     name: str, state: str, key: str
 ) -> None:
     assert agency_key(name, state) == key

@@ -163,21 +163,35 @@ def test_a_name_written_otherwise_is_no_change_and_a_respelled_one_is() -> None:
 
 def test_a_name_with_its_words_in_another_order_is_no_rename_nor_change() -> None:
     """ICE swapping two words of a name (``Wyoming State Highway Patrol``, ``Wyoming
-    Highway State Patrol``) or writing it inverted keeps the agency (identity by words)
-    and, the words being the same, reports nothing."""
+    Highway State Patrol``), writing it inverted (``Police Department, University of
+    Florida``, its state's name now last) or after its state (``TX: ...``) keeps the
+    agency and, the words being the same, reports nothing."""
     r = Replay()
-    r.feed(listing([row("Wyoming State Highway Patrol", "TFM", "WY"), *BASE]))
-    swapped = r.feed(listing([row("Wyoming Highway State Patrol", "TFM", "WY"), *BASE]))
+    florida = row("University of Florida Police Department", "TFM", "FL")
+    r.feed(listing([row("Wyoming State Highway Patrol", "TFM", "WY"), florida, *BASE]))
+    swapped = r.feed(listing([row("Wyoming Highway State Patrol", "TFM", "WY"), florida, *BASE]))
     inverted = r.feed(
         listing(
             [
                 row("Wyoming Highway State Patrol", "TFM", "WY"),
                 *BASE[1:],
                 row("Sheriff's Office, Alpha County"),
+                row("Police Department, University of Florida", "TFM", "FL"),
             ]
         )
     )
     assert swapped.events == () and inverted.events == ()
+    after_state = r.feed(
+        listing(
+            [
+                row("WY - Wyoming Highway State Patrol", "TFM", "WY"),
+                *BASE[1:],
+                row("TX: Alpha County Sheriff's Office"),
+                row("Police Department, University of Florida", "TFM", "FL"),
+            ]
+        )
+    )
+    assert after_state.events == ()
 
 
 def test_models_changed_and_rename() -> None:

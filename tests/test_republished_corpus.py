@@ -1,5 +1,5 @@
 """A real ICE list (the participating list of 28 August 2025, 896 rows) republished in
-forms ICE has not used yet: the same facts make no event. The synthetic properties in
+forms ICE has not used yet (eleven): the same facts make no event. The synthetic properties in
 ``test_no_false_events.py`` draw such forms on small sheets; this holds them on real
 names, counties and links, where each form used to give hundreds of false events."""
 
@@ -48,6 +48,22 @@ def _abbreviated(name: str) -> str:
     return name.replace("Department", "Dept.").replace("County", "Co.")
 
 
+def _inverted(name: str) -> str:
+    for kind in ("Sheriff's Office", "Police Department"):
+        if name.endswith(f" {kind}"):
+            return f"{kind}, {name.removesuffix(f' {kind}')}"
+    return name
+
+
+def _state_first(sheet: Worksheet, columns: dict[str, int]) -> None:
+    """Each name written after its row's state and a dash (``ALASKA - Kodiak Police
+    Department``)."""
+    for row in sheet.iter_rows(min_row=2):
+        state, name = row[columns["STATE"] - 1], row[columns["LAW ENFORCEMENT AGENCY"] - 1]
+        if isinstance(state.value, str) and isinstance(name.value, str):
+            name.value = f"{state.value} - {name.value}"
+
+
 def _total(sheet: Worksheet, columns: dict[str, int]) -> None:
     last = sheet.max_row + 2
     sheet.cell(row=last, column=columns["STATE"], value="Total")
@@ -81,6 +97,8 @@ FORMS: dict[str, Edit] = {
     "names in capitals": _rewrite("LAW ENFORCEMENT AGENCY", str.upper),
     "names abbreviated": _rewrite("LAW ENFORCEMENT AGENCY", _abbreviated),
     "names with a trailing period": _rewrite("LAW ENFORCEMENT AGENCY", "{}.".format, 3),
+    "names inverted": _rewrite("LAW ENFORCEMENT AGENCY", _inverted),
+    "names after their state": _state_first,
     "footnote asterisks": _rewrite("LAW ENFORCEMENT AGENCY", "{}*".format, 7),
     "superscript footnotes": _rewrite("LAW ENFORCEMENT AGENCY", "{}\u00b9".format, 7),
     "counties in capitals": _rewrite("COUNTY", str.upper),
