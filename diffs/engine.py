@@ -63,7 +63,8 @@ field's column keeps the field's known value. 4: ids minted for a key ending wit
 agency's own state reach the key without it; a new name with the same words as a known
 agency's in its state is that agency. 5: an agency or county name written otherwise
 (the same key, or the same key words in another order) is no change; a name beginning
-with its own state before a dash or a colon has the key of the name without it."""
+with its own state before a dash or a colon has the key of the name without it; a new
+name that adds or drops ``City of`` is the known agency of its state that has the rest."""
 
 
 @dataclass(frozen=True)

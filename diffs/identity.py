@@ -128,7 +128,9 @@ def by_words(
     """``ids`` with each new agency (a name no alias or registry knows, whose id is not
     ``known``) replaced by the known agency of its state whose name has the same words
     in another order (``Constable Unity Township``, ``Unity Township Constable``), when
-    exactly one has."""
+    exactly one has; else by the one whose name has the same words but the kind of its
+    municipality (``City of Dunnellon Police Department``, ``Dunnellon Police
+    Department``), when exactly one has."""
     new = [
         i
         for i, (agency_id, row) in enumerate(zip(ids, rows, strict=True))
@@ -136,16 +138,28 @@ def by_words(
     ]
     if not new:
         return ids
-    index: dict[tuple[str, tuple[str, ...]], set[str]] = {}
+    index: dict[tuple[str, str, tuple[str, ...]], set[str]] = {}
     for agency_id, agency in known.items():
-        index.setdefault((agency.state, words(agency.key)), set()).add(agency_id)
+        for form, name in (("words", words(agency.key)), ("place", _place_words(agency.key))):
+            index.setdefault((form, agency.state, name), set()).add(agency_id)
     result = list(ids)
     for i in new:
         row = rows[i]
-        same = index.get((row.state, words(row.agency_key)), set())
+        same = index.get(("words", row.state, words(row.agency_key)), set())
+        if not same:
+            same = index.get(("place", row.state, _place_words(row.agency_key)), set())
         if len(same) == 1:
             result[i] = next(iter(same))
     return result
+
+
+# Words that say what kind of municipality a place is: ``City of X Police Department``
+# is X's police department (not ``county``: a county's agency is another agency).
+MUNICIPALITY_WORDS = frozenset({"city", "town", "village"})
+
+
+def _place_words(key: str) -> tuple[str, ...]:
+    return tuple(sorted(w for w in key.split() if w not in MUNICIPALITY_WORDS))
 
 
 @dataclass(frozen=True)

@@ -281,6 +281,31 @@ def test_a_new_name_with_a_known_agencys_words_in_another_order_is_that_agency()
     assert len(r.state.agencies) == len(BASE) + 2  # Unity once, and Kappa
 
 
+def test_a_new_name_adding_the_kind_of_its_municipality_is_that_agency() -> None:
+    """``City of Omega Police Department`` applying while ``Omega Police Department`` is
+    listed (no papers to compare on the pending list) is Omega's application, approved
+    when Omega's agreement shows; a county's agency is not the city's."""
+    r = Replay()
+    pending_cols = ("STATE", "AGENCY", "SUPPORT TYPE")
+    r.feed(listing(BASE + [row("Omega County Sheriff's Office", "JEM")]))
+    r.feed(listing([row("Omega Police Department", "TFM", signed=None)], "pending", pending_cols))
+    r.feed(
+        listing(
+            [row("City of Omega Police Department", "TFM", signed=None)], "pending", pending_cols
+        )
+    )
+    assert "tx-city-omega-police-department" not in r.state.agencies
+    r.feed(
+        listing(
+            BASE + [row("Omega County Sheriff's Office", "JEM"), row("Town of Omega PD", "TFM")]
+        )
+    )
+    kinds = r.kinds()
+    assert kinds["pending.approved"] == 1 and "pending.dropped" not in kinds
+    assert "tx-omega-police-department" in r.state.agencies
+    assert "tx-town-omega-police-department" not in r.state.agencies
+
+
 def test_words_shared_by_two_known_agencies_name_neither() -> None:
     r = Replay()
     r.feed(listing(BASE + [row("East Alpha Township PD", "TFM"), row("Alpha East Township PD")]))
