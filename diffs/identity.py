@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from parsers.normalize import agency_key
+from parsers.normalize import agency_key, county_key
 from parsers.records import ListingRow
 
 ALIAS_FILE = Path(__file__).with_name("aliases.toml")
@@ -173,6 +173,8 @@ class Label:
     model: str
     signed: str | None = None
     document: str | None = None
+    county: str | None = None
+    agency_type: str | None = None
 
 
 # Words that say what kind of body an agency is, not which one. Names are compared on
@@ -228,9 +230,23 @@ def is_relabel(new: Label, old: Label, threshold: float) -> bool:
         )
     if papers:
         return close_names(new.name_key, old.name_key)
+    if same_place(new, old) and _core(new.name_key) == _core(old.name_key) != []:
+        return True
     return close_names(new.name_key, old.name_key, TYPO_CORE) and similarity(
         new.name_key, old.name_key
     ) >= max(threshold, TYPO_NAME)
+
+
+def same_place(a: Label, b: Label) -> bool:
+    """The same type of agency, stated, and the same county (or none stated on both):
+    without papers (a pending application has none), with the same core name, one
+    agency relabelled (``Marion County Sheriff's Office``, ``Marion County Sheriff's
+    Department``; ``Fordyce Police Department``, ``Fordyce Police``)."""
+    if a.agency_type is None or a.agency_type != b.agency_type:
+        return False
+    if a.county is None or b.county is None:
+        return a.county is b.county
+    return county_key(a.county) == county_key(b.county)
 
 
 def is_duplicate(new: Label, listed: Label) -> bool:

@@ -139,6 +139,8 @@ def _row_label(key: str, agency_id: str, row: ListingRow) -> identity.Label:
         model=row.model or "?",
         signed=row.signed.isoformat() if row.signed else None,
         document=canonical_link(row.moa_url),
+        county=row.county,
+        agency_type=row.agency_type,
     )
 
 
@@ -152,6 +154,8 @@ def _entry_label(entry: Entry, state: ProgramState) -> identity.Label:
         model=entry.model,
         signed=entry.fields.get("signed"),
         document=canonical_link(entry.fields.get("moa_url")),
+        county=entry.fields.get("county"),
+        agency_type=entry.fields.get("agency_type"),
     )
 
 

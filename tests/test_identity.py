@@ -306,6 +306,47 @@ def test_a_new_name_adding_the_kind_of_its_municipality_is_that_agency() -> None
     assert "tx-town-omega-police-department" not in r.state.agencies
 
 
+def test_a_pending_list_relabelled_is_renames_not_applications_dropped_and_added() -> None:
+    """No papers to compare: the same core name, type of agency and county, leaving and
+    arriving at once, is one application relabelled (ICE writing every ``Sheriff's
+    Office`` as ``Sheriff's Department``); another type of agency is another agency."""
+    rules = Rules(withdraw_after_snapshots=1, withdraw_after_days=0, max_row_loss_share=1.0)
+    r, cols = Replay(rules), ("STATE", "AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE")
+
+    def pending(name: str, kind: str, county: str | None) -> ListingRow:
+        return row(name, "JEM", signed=None, agency_type=kind, county=county)
+
+    r.feed(listing(BASE))
+    r.feed(
+        listing(
+            [
+                pending("Marion County Sheriff's Office", "County", "Marion County"),
+                pending("Fordyce Police Department", "Municipality", None),
+                pending("Lamar County Sheriff's Office", "County", "Lamar County"),
+            ],
+            "pending",
+            cols,
+        )
+    )
+    relabelled = r.feed(
+        listing(
+            [
+                pending("Marion County Sheriff's Department", "County", "MARION"),
+                pending("Fordyce Police", "Municipality", None),
+                pending("Lamar Police Department", "Municipality", "Lamar County"),
+            ],
+            "pending",
+            cols,
+        )
+    )
+    assert sorted(e.kind for e in relabelled.events) == [
+        "agency.renamed",
+        "agency.renamed",
+        "pending.added",
+        "pending.dropped",
+    ]
+
+
 def test_words_shared_by_two_known_agencies_name_neither() -> None:
     r = Replay()
     r.feed(listing(BASE + [row("East Alpha Township PD", "TFM"), row("Alpha East Township PD")]))

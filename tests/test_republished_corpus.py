@@ -22,6 +22,7 @@ from parsers.detect import parse_listing
 from tests.conftest import SHEETS
 
 SOURCE = SHEETS / "participating" / "participatingAgencies08282025am.xlsx"
+PENDING = SHEETS / "pending" / "pendingAgencies08282025pm.xlsx"
 # every absence withdraws at once: a row the new form loses shows as a withdrawal
 RULES = Rules(withdraw_after_snapshots=1, withdraw_after_days=0, max_row_loss_share=1.0)
 Edit = Callable[[Worksheet, dict[str, int]], None]
@@ -145,5 +146,25 @@ def test_a_real_list_republished_in_a_new_form_makes_no_event(
     assert _feed(state, buffer.getvalue(), 2).events == ()
 
 
-def test_the_source_sheet_is_in_the_corpus() -> None:
-    assert Path(SOURCE).is_file()
+def test_a_real_pending_list_relabelled_gives_renames_not_applications_dropped() -> None:
+    """The pending list of 28 August 2025 (no papers to compare) with every ``Sheriff's
+    Office`` written ``Sheriff's Department`` and every ``Police Department`` written
+    ``Police``: each agency renamed, no application dropped nor added."""
+    data = PENDING.read_bytes()
+    state = _feed(ProgramState(), data, 1).state
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = workbook.worksheets[0]
+    columns = {str(cell.value).strip(): cell.column for cell in sheet[1] if cell.value}
+    for old, new in (("Sheriff's Office", "Sheriff's Department"), ("Police Department", "Police")):
+        _rewrite("LAW ENFORCEMENT AGENCY", lambda name, o=old, n=new: name.replace(o, n))(
+            sheet, columns
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    events = _feed(state, buffer.getvalue(), 2).events
+    assert len(events) > 50
+    assert {event.kind for event in events} == {"agency.renamed"}
+
+
+def test_the_source_sheets_are_in_the_corpus() -> None:
+    assert Path(SOURCE).is_file() and Path(PENDING).is_file()
