@@ -316,29 +316,19 @@ def test_a_pending_list_relabelled_is_renames_not_applications_dropped_and_added
     def pending(name: str, kind: str, county: str | None) -> ListingRow:
         return row(name, "JEM", signed=None, agency_type=kind, county=county)
 
+    before = [
+        pending("Marion County Sheriff's Office", "County", "Marion County"),
+        pending("Fordyce Police Department", "Municipality", None),
+        pending("Lamar County Sheriff's Office", "County", "Lamar County"),
+    ]
+    after = [
+        pending("Marion County Sheriff's Department", "County", "MARION"),
+        pending("Fordyce Police", "Municipality", None),
+        pending("Lamar Police Department", "Municipality", "Lamar County"),
+    ]
     r.feed(listing(BASE))
-    r.feed(
-        listing(
-            [
-                pending("Marion County Sheriff's Office", "County", "Marion County"),
-                pending("Fordyce Police Department", "Municipality", None),
-                pending("Lamar County Sheriff's Office", "County", "Lamar County"),
-            ],
-            "pending",
-            cols,
-        )
-    )
-    relabelled = r.feed(
-        listing(
-            [
-                pending("Marion County Sheriff's Department", "County", "MARION"),
-                pending("Fordyce Police", "Municipality", None),
-                pending("Lamar Police Department", "Municipality", "Lamar County"),
-            ],
-            "pending",
-            cols,
-        )
-    )
+    r.feed(listing(before, "pending", cols))
+    relabelled = r.feed(listing(after, "pending", cols))
     assert sorted(e.kind for e in relabelled.events) == [
         "agency.renamed",
         "agency.renamed",
