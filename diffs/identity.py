@@ -114,9 +114,8 @@ def same_words(first: str, second: str, state: str | None) -> bool:
     """Whether two writings of an agency's name have the same key words, in any order:
     with the state they are keyed in, or as written (a name ending with its state when
     inverted, ``Police Department, University of Florida``, keeps the state's words)."""
-    return words(agency_key(first, state)) == words(agency_key(second, state)) or words(
-        agency_key(first)
-    ) == words(agency_key(second))
+    keyed = words(agency_key(first, state)) == words(agency_key(second, state))
+    return keyed or words(agency_key(first)) == words(agency_key(second))
 
 
 def by_words(
@@ -230,7 +229,8 @@ def is_relabel(new: Label, old: Label, threshold: float) -> bool:
         )
     if papers:
         return close_names(new.name_key, old.name_key)
-    if same_place(new, old) and _core(new.name_key) == _core(old.name_key) != []:
+    core = _core(new.name_key)
+    if core and core == _core(old.name_key) and same_place(new, old):
         return True
     return close_names(new.name_key, old.name_key, TYPO_CORE) and similarity(
         new.name_key, old.name_key
