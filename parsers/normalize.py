@@ -157,7 +157,11 @@ def agency_type(value: object) -> str | None:
 
 
 def _level_of(words: list[str]) -> str | None:
-    """``COUNTY SHERIFF`` -> County: a level word, then only words of an agency's kind."""
+    """``COUNTY SHERIFF`` -> County: a level word, then only words of an agency's kind;
+    ``CITY/TOWN`` -> Municipality: level words that all name one level."""
+    levels = {_LEVELS.get(word) for word in words}
+    if len(words) >= 2 and len(levels) == 1 and None not in levels:
+        return levels.pop()
     if len(words) < 2 or not _AGENCY_KINDS.issuperset(words[1:]):
         return None
     return _LEVELS.get(words[0])
