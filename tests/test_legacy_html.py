@@ -234,6 +234,20 @@ def test_a_row_naming_no_state_model_date_or_link_is_no_agreement() -> None:
     )
 
 
+def test_a_superscript_footnote_reference_is_not_part_of_a_cell() -> None:
+    """``Office<sup>1</sup>``, ``PD<sup>*</sup>``, ``JEM<sup>(a)</sup>``: a reference to a
+    note, dropped; an ordinal's ``<sup>st</sup>`` is part of the value and stays."""
+    rows = (
+        "<tr><td>TX</td><td>Harris County Sheriff's Office<sup>1</sup></td>"
+        "<td>JEM<sup>(a)</sup></td><td>2020-01-02</td><td></td></tr>"
+        "<tr><td>TX</td><td>Lubbock PD<sup>*</sup></td><td>TFM</td>"
+        "<td>June 1<sup>st</sup> 2020</td><td></td></tr>"
+    )
+    first, second = parse_legacy_page(page(rows)).rows
+    assert (first.agency, first.model) == ("Harris County Sheriff's Office", "JEM")
+    assert second.agency == "Lubbock PD" and "st" in (second.signed_raw or "")
+
+
 def test_extra_spreadsheet_columns_are_mapped_by_name() -> None:
     header = (
         "<tr><th>State</th><th>Law Enforcement Agency</th><th>Type</th><th>County</th>"
