@@ -97,14 +97,20 @@ def _read_cell(node: LexborNode) -> Cell:
         Link(anchor.attributes.get("href") or "", clean_text(anchor.text(separator=" ")))
         for anchor in node.css("a[href]")
     )
+    joined = False
     for mark in node.css("sup"):
         if _FOOTNOTE_MARK.fullmatch(mark.text(deep=True).strip()):
             mark.decompose()  # a footnote reference (``Office<sup>1</sup>``), not the value's
+        else:
+            mark.unwrap()  # part of the value: ``June 1<sup>st</sup>`` is ``June 1st``
+            joined = True
+    if joined:
+        node.merge_text_nodes()
     return Cell(clean_text(node.text(separator=" ")), links)
 
 
 # What a superscript holds when it refers to a note: digits, letters a to z alone, or a
-# mark (an ordinal's ``st`` or ``th`` is part of the value and stays).
+# mark (an ordinal's ``st`` or ``th`` is part of the value and stays, joined to it).
 _FOOTNOTE_MARK = re.compile(r"\(?(?:\d{1,2}|[a-z]|[*\u2020\u2021\u00a7])\)?")
 
 
