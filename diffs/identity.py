@@ -127,9 +127,10 @@ def by_words(
     """``ids`` with each new agency (a name no alias or registry knows, whose id is not
     ``known``) replaced by the known agency of its state whose name has the same words
     in another order (``Constable Unity Township``, ``Unity Township Constable``), when
-    exactly one has; else by the one whose name has the same words but the kind of its
-    municipality (``City of Dunnellon Police Department``, ``Dunnellon Police
-    Department``), when exactly one has."""
+    exactly one has; else by the one whose name has the same words but says the kind of
+    its municipality where the other does not (``City of Dunnellon Police Department``,
+    ``Dunnellon Police Department``; a town's and a city's of one name are two
+    agencies), when exactly one has."""
     new = [
         i
         for i, (agency_id, row) in enumerate(zip(ids, rows, strict=True))
@@ -137,18 +138,22 @@ def by_words(
     ]
     if not new:
         return ids
-    index: dict[tuple[str, str, tuple[str, ...]], set[str]] = {}
+    reordered: dict[tuple[str, tuple[str, ...]], set[str]] = {}
+    placed: dict[tuple[str, tuple[str, ...]], list[tuple[str, frozenset[str]]]] = {}
     for agency_id, agency in known.items():
-        for form, name in (("words", words(agency.key)), ("place", _place_words(agency.key))):
-            index.setdefault((form, agency.state, name), set()).add(agency_id)
+        reordered.setdefault((agency.state, words(agency.key)), set()).add(agency_id)
+        place, kinds = _place(agency.key)
+        placed.setdefault((agency.state, place), []).append((agency_id, kinds))
     result = list(ids)
     for i in new:
         row = rows[i]
-        same = index.get(("words", row.state, words(row.agency_key)), set())
-        if not same:
-            same = index.get(("place", row.state, _place_words(row.agency_key)), set())
-        if len(same) == 1:
-            result[i] = next(iter(same))
+        found = reordered.get((row.state, words(row.agency_key)), set())
+        if not found:
+            place, kinds = _place(row.agency_key)
+            places = placed.get((row.state, place), [])
+            found = {agency_id for agency_id, theirs in places if not (kinds and theirs)}
+        if len(found) == 1:
+            result[i] = next(iter(found))
     return result
 
 
@@ -157,8 +162,11 @@ def by_words(
 MUNICIPALITY_WORDS = frozenset({"city", "town", "village"})
 
 
-def _place_words(key: str) -> tuple[str, ...]:
-    return tuple(sorted(w for w in key.split() if w not in MUNICIPALITY_WORDS))
+def _place(key: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """A name key's words but its municipality's kind, in order, and that kind."""
+    split = key.split()
+    kinds = frozenset(w for w in split if w in MUNICIPALITY_WORDS)
+    return tuple(sorted(w for w in split if w not in kinds)), kinds
 
 
 @dataclass(frozen=True)
@@ -244,6 +252,9 @@ def same_place(a: Label, b: Label) -> bool:
     Department``; ``Fordyce Police Department``, ``Fordyce Police``)."""
     if a.agency_type is None or a.agency_type != b.agency_type:
         return False
+    kinds = _place(a.name_key)[1], _place(b.name_key)[1]
+    if all(kinds) and kinds[0] != kinds[1]:
+        return False  # a town's and a city's agencies of one name are two agencies
     if a.county is None or b.county is None:
         return a.county is b.county
     return county_key(a.county) == county_key(b.county)

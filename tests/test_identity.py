@@ -295,15 +295,22 @@ def test_a_new_name_adding_the_kind_of_its_municipality_is_that_agency() -> None
         )
     )
     assert "tx-city-omega-police-department" not in r.state.agencies
-    r.feed(
-        listing(
-            BASE + [row("Omega County Sheriff's Office", "JEM"), row("Town of Omega PD", "TFM")]
-        )
-    )
+    r.feed(listing(BASE + [row("Omega County Sheriff's Office", "JEM"), row("Omega PD", "TFM")]))
     kinds = r.kinds()
     assert kinds["pending.approved"] == 1 and "pending.dropped" not in kinds
     assert "tx-omega-police-department" in r.state.agencies
-    assert "tx-town-omega-police-department" not in r.state.agencies
+
+
+def test_a_towns_and_a_citys_agencies_of_one_name_are_two_agencies() -> None:
+    """Where a town and a city share a name (Wisconsin's towns and cities of Menasha),
+    ``Town of X Police Department`` is not ``City of X Police Department``."""
+    r = Replay()
+    r.feed(listing(BASE + [row("City of Menasha Police Department", "TFM", "WI")]))
+    town = row("Town of Menasha Police Department", "TFM", "WI", signed="2025-02-03")
+    r.feed(listing(BASE + [row("City of Menasha Police Department", "TFM", "WI"), town]))
+    assert {"wi-city-menasha-police-department", "wi-town-menasha-police-department"} <= set(
+        r.state.agencies
+    )
 
 
 def test_a_pending_list_relabelled_is_renames_not_applications_dropped_and_added() -> None:
