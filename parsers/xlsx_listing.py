@@ -12,14 +12,27 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
 from operator import itemgetter
 from typing import TypeAlias
 
 from parsers.errors import ParseError
+from parsers.listing_cells import (
+    agency_cell,
+    cell_text,
+    cell_texts,
+    county_cell,
+    end_cell,
+    link_cell,
+    model_cell,
+    models_cell,
+    row_flags,
+    signed_cell,
+    state_cell,
+    status_cell,
+    type_cell,
+)
 from parsers.listing_header import (
     ADDENDUM,
-    AGENCY_HEADERS,
     CANONICAL_COLUMNS,
     MOA,
     SIGNED,
@@ -27,37 +40,14 @@ from parsers.listing_header import (
     column_letter,
     header_name,
 )
-from parsers.normalize import (
-    agency_key,
-    agency_type,
-    clean_text,
-    end_given,
-    ended_status,
-    is_null,
-    model_code,
-    model_codes,
-    parse_date,
-    state_code,
-    without_footnote_marks,
-)
+from parsers.normalize import agency_key, is_null, state_code
 from parsers.records import ListingRow, ListKind, ParsedListing
 from parsers.sheet_header import REQUIRED, SheetHeader, describe_sheet, find_header, is_blank
 from parsers.xlsx import CellValue, Sheet, read_workbook
 from parsers.xlsx.merges import fill_merged_down
 
-_URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 _PENDING_LINK = re.compile(r"^(link\s*)?pending$", re.IGNORECASE)
-_OLDEST_PLAUSIBLE = date(1995, 1, 1)
 _LISTED_ROWS = 10
-# What a cell gives is a pure function of its value, memoised: the lists repeat states,
-# models, types, dates and link texts, and the same agencies from one version of a list
-# to the next. Keys compare as dict keys do (1 == 1.0, read alike), bools are read as
-# text first (True == 1), and an untyped key is the value itself, made at no cost. The
-# memo is small (no memo sees 1,600 distinct values in the whole corpus), so few
-# values of past sheets are kept.
-_memo = functools.lru_cache(maxsize=1 << 12)
-_Signed: TypeAlias = tuple[date | None, str | None, tuple[str, ...]]
-
 
 _Key: TypeAlias = tuple[str, str, str | None]  # an agreement in a list: state, agency, model
 
@@ -168,23 +158,6 @@ def _sheet_note(sheet: Sheet, header: SheetHeader | None) -> str:
     )
 
 
-# --------------------------------------------------------------------------- cells
-
-
-@_memo
-def _cell_text(value: CellValue) -> str:
-    """Text of a cell as a person reads it (dates as ISO dates)."""
-    if isinstance(value, datetime):
-        return (
-            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
-        )
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return clean_text(value)
-
-
 # --------------------------------------------------------------------------- rows
 
 
@@ -213,9 +186,9 @@ class _RowReader:
         self.addendum_links = _column_links(self.sheet, found[7])
         self.unread_links = _unread_links(self.sheet, {MOA: found[6], ADDENDUM: found[7]})
         self.status, self.ended = found[8], found[9]
-        self.ended_name = _cell_text(header.sheet.value(header.row, self.ended))
+        self.ended_name = cell_text(header.sheet.value(header.row, self.ended))
         # a row repeating the header's own agency cell is the header again
-        self.agency_header = _cell_text(header.sheet.value(header.row, found[1])) or None
+        self.agency_header = cell_text(header.sheet.value(header.row, found[1])) or None
         self.heading: tuple[str, str] | None = None  # (text, code) of the last state heading
 
     def values(self, cells: list[CellValue]) -> tuple[CellValue, ...]:
@@ -237,7 +210,7 @@ class _RowReader:
         if ended := self._ended(row):
             outcome.warnings.append(f"row {row + 1} skipped: {ended}")
             return []
-        models = _models(listing_row.model_raw) if listing_row.model is None else ()
+        models = models_cell(listing_row.model_raw) if listing_row.model is None else ()
         if len(models) < 2:
             return [listing_row]
         outcome.warnings.append(
@@ -250,9 +223,9 @@ class _RowReader:
     def _ended(self, row: int) -> str | None:
         """Why the row lists nothing in force: its status says it ended, or it gives the
         date it ended (a TERMINATED or WITHDRAWN column not empty, nor ``No``)."""
-        if self.status >= 0 and (said := _status_ended(self.sheet.value(row, self.status))):
+        if self.status >= 0 and (said := status_cell(self.sheet.value(row, self.status))):
             return f"its status says {said!r}"
-        if self.ended >= 0 and (when := _end_given(self.sheet.value(row, self.ended))):
+        if self.ended >= 0 and (when := end_cell(self.sheet.value(row, self.ended))):
             return f"its {self.ended_name} column says {when!r}"
         return None
 
@@ -262,8 +235,8 @@ class _RowReader:
             outcome.blank_rows.append(row + 1)
             return None
         values = self.values(cells)
-        state_raw, state = _state_cell(values[0])
-        agency, header_like = _agency_cell(values[1])
+        state_raw, state = state_cell(values[0])
+        agency, header_like = agency_cell(values[1])
         if (state is None or not agency) and (heads := self._take_heading(cells)):
             outcome.warnings.append(f"row {row + 1} skipped: {heads}")
             return None
@@ -277,7 +250,7 @@ class _RowReader:
             state_raw, state = heading
         built = self._build(row, values, state_raw, state, agency, heading is not None)
         if state is None and not built.states_an_agreement:
-            shown = " | ".join(_texts(cells))
+            shown = " | ".join(cell_texts(cells))
             outcome.warnings.append(
                 f"row {row + 1} skipped: no state, model, signed date or link, so no "
                 f"agreement ({shown[:80]})"
@@ -291,7 +264,7 @@ class _RowReader:
         """A row holding a state's name alone, in any column, heads the rows below it
         (those that leave their state blank are in that state): kept as the heading,
         and the reason the row is skipped."""
-        texts = _texts(cells)
+        texts = cell_texts(cells)
         if len(texts) != 1 or (code := state_code(texts[0])) is None:
             return None
         self.heading = (texts[0], code)
@@ -304,7 +277,7 @@ class _RowReader:
             return "repeated header row"
         if agency:
             return None
-        shown = " | ".join(_texts(cells))
+        shown = " | ".join(cell_texts(cells))
         if not state_raw:
             return f"no agency or state ({shown[:80]})"
         if state is None:
@@ -320,18 +293,18 @@ class _RowReader:
         agency: str,
         carried: bool,
     ) -> ListingRow:
-        model_raw, model = _model_cell(values[4])
-        signed, signed_raw, date_flags = _read_signed(values[5])
-        moa_text, moa_url = _link_text(values[6])
-        addendum_text, addendum_url = _link_text(values[7])
+        model_raw, model = model_cell(values[4])
+        signed, signed_raw, date_flags = signed_cell(values[5])
+        moa_text, moa_url = link_cell(values[6])
+        addendum_text, addendum_url = link_cell(values[7])
         return ListingRow(
             state=state or "??",
             agency=agency,
             agency_key=agency_key(agency, state),
             model=model,
             model_raw=model_raw,
-            agency_type=_type_cell(values[2]),
-            county=_county(values[3]),
+            agency_type=type_cell(values[2]),
+            county=county_cell(values[3]),
             signed=signed,
             signed_raw=signed_raw,
             moa_url=self.moa_links.get(row, moa_url),
@@ -340,13 +313,8 @@ class _RowReader:
             addendum_text=addendum_text,
             state_raw=state_raw,
             row_number=row + 1,
-            flags=_row_flags(state, agency, model, date_flags, carried),
+            flags=row_flags(state, agency, model, date_flags, carried),
         )
-
-
-def _texts(cells: list[CellValue]) -> list[str]:
-    """The texts of a row's cells that are not blank."""
-    return [t for t in (_cell_text(v) for v in cells if v.__class__ is not bool) if t]
 
 
 def _column_links(sheet: Sheet, column: int) -> dict[int, str]:
@@ -366,97 +334,6 @@ def _unread_links(sheet: Sheet, columns: dict[str, int]) -> dict[int, list[str]]
                     "could not be read (a HYPERLINK formula whose URL is not a literal)"
                 )
     return unread
-
-
-@_memo
-def _state_cell(value: CellValue) -> tuple[str, str | None]:
-    text = _cell_text(value)
-    return text, state_code(text)
-
-
-@_memo
-def _agency_cell(value: CellValue) -> tuple[str, bool]:
-    """(name, whether it reads as the agency column's header)."""
-    text = _cell_text(without_footnote_marks(value) if isinstance(value, str) else value)
-    return text, text.upper() in AGENCY_HEADERS
-
-
-@_memo
-def _model_cell(value: CellValue) -> tuple[str, str | None]:
-    text = _cell_text(value)
-    return text, model_code(text)
-
-
-_models = _memo(model_codes)
-
-
-@_memo
-def _status_ended(value: CellValue) -> str | None:
-    return ended_status(_cell_text(value))
-
-
-@_memo
-def _end_given(value: CellValue) -> str | None:
-    return end_given(_cell_text(value))
-
-
-@_memo
-def _type_cell(value: CellValue) -> str | None:
-    return agency_type(_cell_text(value))
-
-
-@_memo
-def _link_text(value: CellValue) -> tuple[str | None, str | None]:
-    """(text, URL written in the text) of an MOA or ADDENDUM cell; a cell's hyperlink,
-    if it has one, is its URL instead."""
-    text = _cell_text(value) or None
-    if not text or "://" not in text:
-        return text, None
-    match = _URL.search(text)
-    return text, match[0].rstrip(".,;)") if match else None
-
-
-@_memo
-def _county(value: CellValue) -> str | None:
-    text = _cell_text(value)
-    return None if is_null(text) else text
-
-
-def _row_flags(
-    state: str | None,
-    agency: str,
-    model: str | None,
-    date_flags: tuple[str, ...],
-    carried: bool = False,
-) -> tuple[str, ...]:
-    if state is not None and agency and model is not None and not carried:
-        return date_flags
-    flags = ["state_carried"] if carried else []
-    flags += ["state_unknown"] if state is None else []
-    flags += [] if agency else ["agency_missing"]
-    flags += ["model_unknown"] if model is None else []
-    return (*flags, *date_flags)
-
-
-@_memo
-def _read_signed(value: CellValue) -> _Signed:
-    """(date, raw text unless the cell was a clean date, flags) of a SIGNED cell."""
-    signed, parse_flags = parse_date(value)
-    flags = list(dict.fromkeys(parse_flags))
-    clean_date_cell = isinstance(value, date | datetime) and not flags
-    raw = None if clean_date_cell or is_blank(value) else _cell_text(value) or None
-    if signed is not None and (_year_repaired(value, signed, flags) or signed < _OLDEST_PLAUSIBLE):
-        flags.append("signed_doubtful")
-    return signed, raw, tuple(flags)
-
-
-def _year_repaired(value: CellValue, signed: date, flags: list[str]) -> bool:
-    """Whether parse_date mended the year (5025 -> 2025), not just a lost separator."""
-    if "signed_repaired" not in flags:
-        return False
-    if isinstance(value, date | datetime):
-        return value.year != signed.year
-    return str(signed.year) not in _cell_text(value)
 
 
 def _read_rows(header: SheetHeader) -> _Outcome:

@@ -1,0 +1,149 @@
+"""What each cell of an agency list says, read by stated rules (``parsers/normalize.py``):
+one memoised pure function per column, of the cell's value alone. The row reader
+(``parsers/xlsx_listing.py``) calls one per column of every row, so a row costs one
+cache lookup per column.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from datetime import date, datetime
+from typing import TypeAlias
+
+from parsers.listing_header import AGENCY_HEADERS
+from parsers.normalize import (
+    agency_type,
+    clean_text,
+    end_given,
+    ended_status,
+    is_null,
+    model_code,
+    model_codes,
+    parse_date,
+    state_code,
+    without_footnote_marks,
+)
+from parsers.sheet_header import is_blank
+from parsers.xlsx import CellValue
+
+_URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+_OLDEST_PLAUSIBLE = date(1995, 1, 1)
+# What a cell gives is a pure function of its value, memoised: the lists repeat states,
+# models, types, dates and link texts, and the same agencies from one version of a list
+# to the next. Keys compare as dict keys do (1 == 1.0, read alike), bools are read as
+# text first (True == 1), and an untyped key is the value itself, made at no cost. The
+# memo is small (no memo sees 1,600 distinct values in the whole corpus), so few
+# values of past sheets are kept.
+_memo = functools.lru_cache(maxsize=1 << 12)
+Signed: TypeAlias = tuple[date | None, str | None, tuple[str, ...]]
+
+
+@_memo
+def cell_text(value: CellValue) -> str:
+    """Text of a cell as a person reads it (dates as ISO dates)."""
+    if isinstance(value, datetime):
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return clean_text(value)
+
+
+def cell_texts(cells: list[CellValue]) -> list[str]:
+    """The texts of a row's cells that are not blank."""
+    return [t for t in (cell_text(v) for v in cells if v.__class__ is not bool) if t]
+
+
+@_memo
+def state_cell(value: CellValue) -> tuple[str, str | None]:
+    text = cell_text(value)
+    return text, state_code(text)
+
+
+@_memo
+def agency_cell(value: CellValue) -> tuple[str, bool]:
+    """(name, whether it reads as the agency column's header)."""
+    text = cell_text(without_footnote_marks(value) if isinstance(value, str) else value)
+    return text, text.upper() in AGENCY_HEADERS
+
+
+@_memo
+def model_cell(value: CellValue) -> tuple[str, str | None]:
+    text = cell_text(value)
+    return text, model_code(text)
+
+
+models_cell = _memo(model_codes)
+
+
+@_memo
+def status_cell(value: CellValue) -> str | None:
+    return ended_status(cell_text(value))
+
+
+@_memo
+def end_cell(value: CellValue) -> str | None:
+    return end_given(cell_text(value))
+
+
+@_memo
+def type_cell(value: CellValue) -> str | None:
+    return agency_type(cell_text(value))
+
+
+@_memo
+def link_cell(value: CellValue) -> tuple[str | None, str | None]:
+    """(text, URL written in the text) of an MOA or ADDENDUM cell; a cell's hyperlink,
+    if it has one, is its URL instead."""
+    text = cell_text(value) or None
+    if not text or "://" not in text:
+        return text, None
+    match = _URL.search(text)
+    return text, match[0].rstrip(".,;)") if match else None
+
+
+@_memo
+def county_cell(value: CellValue) -> str | None:
+    text = cell_text(value)
+    return None if is_null(text) else text
+
+
+def row_flags(
+    state: str | None,
+    agency: str,
+    model: str | None,
+    date_flags: tuple[str, ...],
+    carried: bool = False,
+) -> tuple[str, ...]:
+    if state is not None and agency and model is not None and not carried:
+        return date_flags
+    flags = ["state_carried"] if carried else []
+    flags += ["state_unknown"] if state is None else []
+    flags += [] if agency else ["agency_missing"]
+    flags += ["model_unknown"] if model is None else []
+    return (*flags, *date_flags)
+
+
+@_memo
+def signed_cell(value: CellValue) -> Signed:
+    """(date, raw text unless the cell was a clean date, flags) of a SIGNED cell."""
+    signed, parse_flags = parse_date(value)
+    flags = list(dict.fromkeys(parse_flags))
+    clean_date_cell = isinstance(value, date | datetime) and not flags
+    raw = None if clean_date_cell or is_blank(value) else cell_text(value) or None
+    if signed is not None and (_year_repaired(value, signed, flags) or signed < _OLDEST_PLAUSIBLE):
+        flags.append("signed_doubtful")
+    return signed, raw, tuple(flags)
+
+
+def _year_repaired(value: CellValue, signed: date, flags: list[str]) -> bool:
+    """Whether parse_date mended the year (5025 -> 2025), not just a lost separator."""
+    if "signed_repaired" not in flags:
+        return False
+    if isinstance(value, date | datetime):
+        return value.year != signed.year
+    return str(signed.year) not in cell_text(value)
