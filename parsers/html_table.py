@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from selectolax.lexbor import LexborNode
 
-from parsers.normalize import clean_text
+from parsers.normalize import FOOTNOTE_SYMBOLS, clean_text
 
 _MAX_COLSPAN = 50
 _MAX_ROWSPAN = 10_000
@@ -111,7 +111,7 @@ def _read_cell(node: LexborNode) -> Cell:
 
 # What a superscript holds when it refers to a note: digits, letters a to z alone, or a
 # mark (an ordinal's ``st`` or ``th`` is part of the value and stays, joined to it).
-_FOOTNOTE_MARK = re.compile(r"\(?(?:\d{1,2}|[a-z]|[*\u2020\u2021\u00a7])\)?")
+_FOOTNOTE_MARK = re.compile(rf"\(?(?:\d{{1,2}}|[a-z]|[{FOOTNOTE_SYMBOLS}])\)?")
 
 
 # --------------------------------------------------------------------------- headers

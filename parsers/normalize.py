@@ -61,8 +61,10 @@ def clean_text(value: object) -> str:
     return " ".join(text.split())
 
 
-# Footnote marks: an asterisk, a dagger, a section sign, a superscript digit.
-_FOOTNOTE_MARKS = re.compile(r"[\s*\u2020\u2021\u00a7\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+$")
+# The symbols that point to a note (an asterisk, daggers, a section sign); a footnote
+# mark is one of them or a superscript digit.
+FOOTNOTE_SYMBOLS = "*\u2020\u2021\u00a7"
+_FOOTNOTE_MARKS = re.compile(f"[\\s{FOOTNOTE_SYMBOLS}\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+$")
 
 
 def without_footnote_marks(text: str) -> str:
