@@ -8,13 +8,17 @@ words (runs of letters and digits, so STATEMENT is never STATE), by the first ru
 ==  ============  ============================================  ==============================
 #   column        the words hold                                and
 ==  ============  ============================================  ==============================
-1   (none)        ADDEND*                                       a SIGN or DATE word: the
-                                                                addendum's date names no column
-2   ADDENDUM      ADDEND*
-3   STATUS        STATUS, STANDING
-4   ENDED         TERMINATED, TERMINATION, WITHDRAWN,
+1   STATUS        STATUS, STANDING
+2   ENDED         TERMINATED, TERMINATION, WITHDRAWN,
                   WITHDRAWAL, RESCINDED, RESCISSION
-5   SIGNED        SIGN, SIGNED, SIGNING, SIGNATURE, EXECUTED
+3   ADDENDUM      ADDEND*, AMENDMENT last (``Signed Addendum``, no DATE word
+                  ``MOA Amendment``)
+4   (none)        ADDEND*, AMENDMENT                            a SIGN or DATE word: the
+                                                                addendum's date names no column
+5   ADDENDUM      ADDEND*, AMENDMENT
+5a  MOA           MOA, MEMORANDUM, AGREEMENT last               no DATE word
+                  (``Signed MOA``, ``Executed Agreement``)
+5b  SIGNED        SIGN, SIGNED, SIGNING, SIGNATURE, EXECUTED
 6   SIGNED        DATE, DATED                                   nothing but MOA words and date
                                                                 formats (``Date Added`` is not)
 7   SUPPORT TYPE  MODEL, SUPPORT
@@ -30,12 +34,15 @@ words (runs of letters and digits, so STATEMENT is never STATE), by the first ru
 17  AGENCY        NAME                                          nothing else
 ==  ============  ============================================  ==============================
 
-(Plurals count as their word.) Filler words (OF, THE, ON, ..., numbers, the G of
-``287(g)``) go with any rule. No rule reads a cell that is not a label: one of more than
-:data:`MAX_HEADER_WORDS` words (a sentence), one holding a word of :data:`VETO_WORDS` (an
-attribute the list does not carry, such as a website or a phone number, or the noun of an
-agency's name, such as SHERIFF), one naming a state, or one that reads as a support model
-(``Task Force Model``): a data row is never taken for a header.
+(Plurals count as their word. *Last*: the header's head noun, its last word before any
+preposition, filler, formats such as PDF and words in parentheses aside: ``Signed MOA``
+is a document, ``MOA Signed`` and ``Date of Signed MOA`` are dates.) Filler words (OF,
+THE, ON, ..., numbers, the G of ``287(g)``) go with any rule. No rule reads a cell that is
+not a label: one of more than :data:`MAX_HEADER_WORDS` words (a sentence), one holding a
+word of :data:`VETO_WORDS` (an attribute the list does not carry, such as a website or a
+phone number, or the noun of an agency's name, such as SHERIFF), one naming a state, or
+one that reads as a support model (``Task Force Model``): a data row is never taken for
+a header.
 """
 
 from __future__ import annotations
@@ -43,7 +50,9 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from parsers.normalize import clean_text, model_code
 from parsers.states import STATES
@@ -83,7 +92,15 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "DATE MOA SIGNED",
     ),
     MOA: ("MOA", "MOA LINK", "MEMORANDUM OF AGREEMENT"),
-    ADDENDUM: ("ADDENDUM", "ADDENDUM LINK", "ADDENDA", "ADDENDUMS", "MOA ADDENDUM"),
+    ADDENDUM: (
+        "ADDENDUM",
+        "ADDENDUM LINK",
+        "ADDENDA",
+        "ADDENDUMS",
+        "MOA ADDENDUM",
+        "AMENDMENT",
+        "MOA AMENDMENT",
+    ),
     STATUS: ("STATUS", "AGREEMENT STATUS", "MOA STATUS", "CURRENT STATUS", "APPLICATION STATUS"),
     ENDED: ("TERMINATED", "DATE TERMINATED", "TERMINATION DATE", "WITHDRAWN", "DATE WITHDRAWN"),
 }
@@ -101,6 +118,9 @@ def _words_of(text: str) -> frozenset[str]:
 
 
 _FILLER = _words_of("A AN AND AS AT BY FOR G IN OF ON OR THE TO WITH")
+_PREPOSITIONS = _words_of("AS AT BY FOR IN OF ON TO WITH")
+_FORMATS = _words_of("PDF LINK LINKS URL DOCUMENT COPY")
+_PARENTHESES = re.compile(r"\([^()]*\)")
 VETO_WORDS = _words_of(
     # attributes an agency list does not carry
     "ADDRESS CONTACT EMAIL MAIL PHONE TELEPHONE FAX WEBSITE WEB ID NUMBER FIPS POPULATION "
@@ -123,16 +143,21 @@ _DATE_FORMATS = frozenset({"MM", "DD", "YY", "YYYY", "M", "D"})
 class WordRule:
     """A header names ``column`` (None: no column) when its words hold one of
     ``keywords`` (``ADDEND*``: a prefix), one of ``partners`` if any, none of ``unless``,
-    and, when ``only_with`` is given, no word beyond those, ``only_with`` and filler."""
+    and, when ``only_with`` is given, no word beyond those, ``only_with`` and filler;
+    with ``last``, a keyword is the last word that is not filler (the head noun)."""
 
     column: str | None
     keywords: frozenset[str]
     partners: frozenset[str] = frozenset()
     unless: frozenset[str] = frozenset()
     only_with: frozenset[str] | None = None
+    last: bool = False
 
-    def matches(self, words: tuple[str, ...]) -> bool:
+    def matches(self, words: tuple[str, ...], head: str = "") -> bool:
+        """Whether a header of these words, with this head noun, names the column."""
         if not any(_is_one_of(word, self.keywords) for word in words):
+            return False
+        if self.last and not _is_one_of(head, self.keywords):
             return False
         if self.partners and not any(_is_one_of(word, self.partners) for word in words):
             return False
@@ -144,15 +169,32 @@ class WordRule:
         return all(_is_one_of(word, allowed) or _is_filler(word) for word in words)
 
 
-def _rule(column: str | None, keywords: str, **sets: frozenset[str]) -> WordRule:
-    return WordRule(column, _words_of(keywords), **sets)
+def _head(words: tuple[str, ...]) -> str:
+    """The head noun (of a text without its parenthesised words): the last word before a
+    preposition that is neither filler nor a format (``Signed MOA PDF of 2025``: MOA;
+    ``Addendum to MOA``: ADDENDUM), looked
+    for past the preposition when the words before it are only a format (``Link to
+    Signed MOA``: MOA)."""
+    phrase = list(itertools.takewhile(lambda word: word not in _PREPOSITIONS, words))
+    kept = [word for word in phrase if not _is_filler(word) and word not in _FORMATS]
+    if kept or len(phrase) == len(words):
+        return kept[-1] if kept else ""
+    return _head(words[len(phrase) + 1 :])
+
+
+def _rule(
+    column: str | None, keywords: str, last: bool = False, **sets: frozenset[str]
+) -> WordRule:
+    return WordRule(column, _words_of(keywords), last=last, **sets)
 
 
 WORD_RULES: tuple[WordRule, ...] = (
-    _rule(None, "ADDEND*", partners=_SIGN | _DATE),
-    _rule(ADDENDUM, "ADDEND*"),
     _rule(STATUS, "STATUS STANDING"),
     _rule(ENDED, "TERMINATED TERMINATION WITHDRAWN WITHDRAWAL RESCINDED RESCISSION"),
+    _rule(ADDENDUM, "ADDEND* AMENDMENT AMENDMENTS", last=True, unless=_DATE),
+    _rule(None, "ADDEND* AMENDMENT AMENDMENTS", partners=_SIGN | _DATE),
+    _rule(ADDENDUM, "ADDEND* AMENDMENT AMENDMENTS"),
+    _rule(MOA, " ".join(_MOA), last=True, unless=_DATE),
     _rule(SIGNED, " ".join(_SIGN)),
     _rule(SIGNED, " ".join(_DATE), only_with=_MOA | _DATE_FORMATS),
     _rule(SUPPORT, "MODEL MODELS SUPPORT"),
@@ -194,7 +236,8 @@ def name_by_words(text: str) -> str | None:
     words = header_words(text)
     if not words or len(words) > MAX_HEADER_WORDS or not _is_label(text, words):
         return None
-    return next((rule.column for rule in WORD_RULES if rule.matches(words)), None)
+    head = _head(header_words(_PARENTHESES.sub(" ", text)))
+    return next((rule.column for rule in WORD_RULES if rule.matches(words, head)), None)
 
 
 def _is_label(text: str, words: tuple[str, ...]) -> bool:
@@ -250,11 +293,15 @@ def own_cells(top: Sequence[CellValue], bottom: Sequence[CellValue]) -> list[Cel
     ]
 
 
-def read_header_row(cells: Sequence[CellValue]) -> HeaderRow:
-    """Read a row as a header. When two cells name one column, an exact name beats one
-    read by its words, else the first is used; the other is noted as ignored."""
+def read_header_row(
+    cells: Sequence[CellValue], hidden: AbstractSet[int] = frozenset()
+) -> HeaderRow:
+    """Read a row as a header. When two cells name one column, a visible column beats a
+    hidden one (a stale copy kept out of sight: ``hidden`` are the sheet's hidden
+    columns), then an exact name beats one read by its words, else the first is used;
+    the other is noted as ignored."""
     names: list[str] = []
-    used: dict[str, tuple[int, str, bool]] = {}  # column -> (index, text, read by words)
+    used: dict[str, _Named] = {}
     notes: list[str] = []
     for index, value in enumerate(cells):
         text = header_text(value)
@@ -271,19 +318,37 @@ def read_header_row(cells: Sequence[CellValue]) -> HeaderRow:
             continue
         if by_words:
             notes.append(f"column {letter} {text!r} read as {name!r} by its words")
-        current, first = (index, text, by_words), used.get(name)
+        current, first = _Named(index, text, by_words, index in hidden), used.get(name)
         if first is None:
             used[name] = current
-        else:  # an exact name beats one read by words; else the first cell is kept
-            kept, ignored = (current, first) if first[2] and not by_words else (first, current)
+        else:
+            kept, ignored = (current, first) if current.rank < first.rank else (first, current)
             used[name] = kept
             notes.append(_duplicate_note(name, ignored, kept))
         names.append(name)
-    return HeaderRow(tuple(names), {name: at[0] for name, at in used.items()}, notes)
+    return HeaderRow(tuple(names), {name: at.column for name, at in used.items()}, notes)
 
 
-def _duplicate_note(name: str, ignored: tuple[int, str, bool], kept: tuple[int, str, bool]) -> str:
+class _Named(NamedTuple):
+    """A header cell that names a canonical column."""
+
+    column: int
+    text: str
+    by_words: bool
+    hidden: bool
+
+    @property
+    def rank(self) -> tuple[bool, bool]:
+        """Lower is preferred: visible, then named exactly."""
+        return (self.hidden, self.by_words)
+
+    @property
+    def where(self) -> str:
+        return f"column {column_letter(self.column)}" + (", hidden" if self.hidden else "")
+
+
+def _duplicate_note(name: str, ignored: _Named, kept: _Named) -> str:
     return (
-        f"duplicate column {name!r} (column {column_letter(ignored[0])}, {ignored[1]!r}) "
-        f"ignored; column {column_letter(kept[0])} ({kept[1]!r}) used"
+        f"duplicate column {name!r} ({ignored.where}, {ignored.text!r}) ignored; "
+        f"{kept.where} ({kept.text!r}) used"
     )

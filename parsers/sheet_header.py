@@ -48,7 +48,7 @@ class SheetHeader:
 
 
 def read_header(sheet: Sheet, row: int) -> SheetHeader:
-    cells = read_header_row(sheet.rows[row])
+    cells = read_header_row(sheet.rows[row], sheet.hidden_columns)
     return SheetHeader(sheet, row, cells.columns, cells.positions, cells.notes)
 
 
@@ -84,10 +84,10 @@ def _two_row_header(sheet: Sheet, top: SheetHeader) -> SheetHeader | None:
     upper = spread_across(sheet, top.row, width)
     lower = own_cells(upper, sheet.rows[below])
     cells = joined_header(upper, lower)
-    read = read_header_row(cells)
+    read = read_header_row(cells, sheet.hidden_columns)
     note = f"header written over two rows ({top.row + 1} and {below + 1})"
     header = SheetHeader(sheet, below, read.columns, read.positions, [note, *read.notes], top.row)
-    alone = read_header_row(lower).positions
+    alone = read_header_row(lower, sheet.hidden_columns).positions
     if not header.heads_list or len(read.positions) <= max(len(top.positions), len(alone)):
         return None
     agency = read.positions[AGENCY]

@@ -471,6 +471,20 @@ def test_a_header_whose_words_name_no_column_stays_unknown(text: str) -> None:
         ("State Agency", "AGENCY", "AGENCY before STATE"),
         ("Name of County", "COUNTY", "COUNTY before NAME"),
         ("State Name of the Agency", "AGENCY", "AGENCY before STATE and NAME"),
+        ("Signed MOA", "MOA", "the head noun MOA: a document, not a date"),
+        ("MOA Signed", "SIGNED", "the head noun SIGNED: a date"),
+        ("Executed Agreement", "MOA", "the head noun AGREEMENT"),
+        ("Link to Signed MOA", "MOA", "a format's head is past its preposition"),
+        ("MOA (Signed)", "MOA", "words in parentheses are no head"),
+        ("Signed MOA (PDF)", "MOA", "a format is no head"),
+        ("Date of Signed MOA", "SIGNED", "a DATE word: the MOA's date"),
+        ("Amended MOA", "MOA", "an amended MOA is the MOA"),
+        ("MOA Amendment", "ADDENDUM", "an amendment is an addendum"),
+        ("Signed Addendum", "ADDENDUM", "the head noun ADDENDUM"),
+        ("Addendum to MOA", "ADDENDUM", "the head noun before the preposition"),
+        ("Amendment Date", None, "the amendment's date names no column"),
+        ("Status of Agreement", "STATUS", "STATUS before the head noun"),
+        ("Addendum Status", "STATUS", "STATUS before ADDEND*"),
     ],
 )
 def test_the_word_rules_apply_in_their_order(text: str, name: str, why: str) -> None:
@@ -564,6 +578,26 @@ def test_a_pending_list_with_a_date_of_another_event_stays_pending() -> None:
     assert listing.kind == "pending"
     assert "sheet 'S': unknown column 'DATE RECEIVED' (column D)" in listing.warnings
     assert listing.rows[0].model == "TFM"
+
+
+def test_a_hidden_stale_copy_of_a_column_gives_way_to_the_visible_one() -> None:
+    """A column hidden in the sheet under a name a visible column also has is an old copy
+    kept out of sight: the visible column is the list's, whatever their order."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "S"
+    sheet.append(["SIGNED", "STATE", "LAW ENFORCEMENT AGENCY", "SUPPORT TYPE", "SIGNED", "Notes"])
+    sheet.append([date(2019, 1, 1), "TEXAS", "Harris SO", "JEM", date(2025, 3, 1), "n"])
+    sheet.column_dimensions["A"].hidden = True
+    sheet.column_dimensions["F"].hidden = True
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    listing = parse_listing_xlsx(buffer.getvalue())
+    assert listing.rows[0].signed == date(2025, 3, 1)
+    assert (
+        "sheet 'S': duplicate column 'SIGNED' (column A, hidden, 'SIGNED') ignored; column E "
+        "('SIGNED') used" in listing.warnings
+    )
 
 
 def test_an_exact_header_beats_one_read_by_its_words_and_the_note_names_the_cell_used() -> None:

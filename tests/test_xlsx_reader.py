@@ -318,6 +318,48 @@ def test_malformed_hyperlinks_are_parse_errors(tail: str, reason: str) -> None:
     assert "\n" not in str(caught.value)
 
 
+# --------------------------------------------------------------------------- hidden columns
+
+ROW_OF_FIVE = '<row r="1">' + "".join(f'<c r="{c}1"><v>1</v></c>' for c in "ABCDE") + "</row>"
+
+
+@pytest.mark.parametrize(
+    ("cols", "hidden"),
+    [
+        ("", set()),
+        ('<cols><col min="2" max="2" hidden="1" width="0"/></cols>', {1}),
+        ('<cols><col min="1" max="3" hidden="true"/><col min="4" max="4"/></cols>', {0, 1, 2}),
+        ('<cols><col min="1" max="1" hidden="0"/></cols>', set()),
+        ('<cols><col min="2" max="16384" hidden="1"/></cols>', {1, 2, 3, 4}),
+        (
+            '<cols><col min="5" max="5" hidden="1"/></cols><cols><col min="1" hidden="1"/></cols>',
+            {4, 0},
+        ),
+        ('<cols><col min="x" max="2" hidden="1"/><col min="0" hidden="1"/></cols>', set()),
+    ],
+    ids=["none", "one", "a-run", "shown", "to-the-last-column", "two-elements", "no-number"],
+)
+def test_the_columns_a_sheet_hides_are_read_within_its_data(cols: str, hidden: set[int]) -> None:
+    sheet = read(make_xlsx([("S", cols + sheet_data(ROW_OF_FIVE))]))[0]
+    assert sheet.hidden_columns == hidden and sheet.rows == [[1, 1, 1, 1, 1]]
+
+
+def test_hidden_columns_written_by_openpyxl_are_read() -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["a", "b", "c"])
+    sheet.column_dimensions["B"].hidden = True
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert read(buffer.getvalue())[0].hidden_columns == {1}
+
+
+def test_a_malformed_cols_element_is_a_parse_error() -> None:
+    data = make_xlsx([("S", '<cols><col min="1" hidden="1"></cols>' + sheet_data(ROW_OF_FIVE))])
+    with pytest.raises(ParseError, match="mismatched tag"):
+        read(data)
+
+
 # --------------------------------------------------------------------------- HYPERLINK formulas
 
 ALPHA = "https://www.ice.gov/doclib/287gMOA/287gAlpha.pdf"

@@ -4,6 +4,7 @@
 - ``parts``: XML parts parsed safely, relationships, the workbook's list of sheets;
 - ``values``: cell values, read by calamine;
 - ``links``: cell hyperlinks, from the sheet's ``<hyperlinks>`` and relationships;
+- ``columns``: which columns the sheet hides, from its ``<cols>``;
 - ``formulas``: cell links written as ``HYPERLINK("url", …)`` formulas with a literal URL;
 - merged ranges as calamine reads them (the covered cells themselves hold no value).
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from parsers.errors import ParseError
+from parsers.xlsx.columns import hidden_columns
 from parsers.xlsx.container import DEFAULT_LIMITS, Package, ReadLimits
 from parsers.xlsx.formulas import formula_links
 from parsers.xlsx.links import sheet_links
@@ -46,6 +48,7 @@ class Sheet:
     no link whose HYPERLINK formula names its URL otherwise (a reference, a
     concatenation): nothing is evaluated. ``merged`` are the merged ranges, as
     (top-left, bottom-right) 0-based cells, as the file declares them.
+    ``hidden_columns`` are the 0-based columns of the data the sheet hides.
     """
 
     name: str
@@ -54,6 +57,7 @@ class Sheet:
     state: str = "visible"
     unread_links: frozenset[Coordinate] = frozenset()
     merged: tuple[Merge, ...] = ()
+    hidden_columns: frozenset[int] = frozenset()
 
     @property
     def hidden(self) -> bool:
@@ -94,5 +98,6 @@ def read_workbook(
         if formulas.links:
             links = {**formulas.links, **links}
         unread = frozenset(cell for cell in formulas.unread if cell not in links)
-        sheets.append(Sheet(entry.name, rows, links, entry.state, unread, tuple(merged)))
+        hidden = hidden_columns(package, entry, xml, width)
+        sheets.append(Sheet(entry.name, rows, links, entry.state, unread, tuple(merged), hidden))
     return sheets

@@ -4,7 +4,8 @@ Calamine reads no hyperlinks. A worksheet's links are one ``<hyperlinks>`` eleme
 child of the root after the cell data; in well-formed XML a ``<`` can only start markup,
 so the element is found by its tag and parsed on its own (wrapped in a copy of the
 root's start tag, which carries the namespace declarations) by the same safe parser as
-every part. This reads the links without parsing the cell data a second time.
+every part (:func:`element_document`, also used for the columns' ``<cols>``). This reads
+the links without parsing the cell data a second time.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def sheet_links(
     appended (or alone); a range covers its cells within ``height`` x ``width`` (the
     data), a later link on the same cell wins, and links to no cell or no target are
     left out."""
-    region = _hyperlinks_document(package, entry.path, xml)
+    region = element_document(package, entry.path, xml, b"hyperlinks")
     if region is None:
         return {}
     _root, *elements = parse_xml(package, region, entry.path, {"hyperlink"})
@@ -53,21 +54,25 @@ def sheet_links(
     return links
 
 
-def _hyperlinks_document(package: Package, path: str, xml: bytes) -> bytes | None:
-    """The root's start tag, the ``<hyperlinks>`` element and the root's end tag, as
-    one document; None when the sheet has no such element."""
-    tags = _hyperlinks_tags(xml)
+def element_document(
+    package: Package, path: str, xml: bytes, name: bytes, many: bool = False
+) -> bytes | None:
+    """The root's start tag, the ``name`` child element (``hyperlinks``) and the root's
+    end tag, as one document; None when the sheet has no such element. With ``many``,
+    the element may be repeated (``cols``: the schema allows a run of them), and the
+    document holds the run, from the first start tag to the last end tag."""
+    tags = _element_tags(xml, name)
     if not tags:
         return None
     starts = [tag for tag in tags if not tag[0]]
     ends = [tag for tag in tags if tag[0]]
-    if len(starts) != 1 or len(ends) > 1:
-        raise package.fail(f"{path}: more than one <hyperlinks> element")
-    close = xml.find(b">", (ends[0] if ends else starts[0])[2])
+    if not starts or (not many and (len(starts) > 1 or len(ends) > 1)):
+        raise package.fail(f"{path}: more than one <{name.decode()}> element")
+    close = xml.find(b">", (ends[-1] if ends else starts[-1])[2])
     body = xml[starts[0][1] : close + 1 if close >= 0 else len(xml)]
     document = in_root(xml, body, starts[0][1])
     if document is None:
-        raise package.fail(f"malformed XML in {path} (no root element before <hyperlinks>)")
+        raise package.fail(f"malformed XML in {path} (no root element before <{name.decode()}>)")
     return document
 
 
@@ -82,17 +87,17 @@ def in_root(xml: bytes, body: bytes, before: int) -> bytes | None:
     return declaration + root[0] + body + b"</" + root[1] + b">"
 
 
-def _hyperlinks_tags(xml: bytes) -> list[tuple[bool, int, int]]:
-    """(is an end tag, start offset, offset after the name) of every ``hyperlinks`` tag,
+def _element_tags(xml: bytes, name: bytes) -> list[tuple[bool, int, int]]:
+    """(is an end tag, start offset, offset after the name) of every ``name`` tag,
     prefixed or not (found by the name, then the ``<`` or ``</`` before it)."""
     tags = []
-    at = xml.find(b"hyperlinks")
+    at = xml.find(name)
     while at >= 0:
-        after = at + len(b"hyperlinks")
+        after = at + len(name)
         opening = _TAG_OPENING.search(xml, max(0, at - 64), at)
         if opening is not None and xml[after : after + 1] in _TAG_NAME_END:
             tags.append((bool(opening[1]), opening.start(), after))
-        at = xml.find(b"hyperlinks", after)
+        at = xml.find(name, after)
     return tags
 
 
