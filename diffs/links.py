@@ -3,7 +3,10 @@
 Principle: a link names a document; two cell values that lead to the same document are
 the same value. ICE wraps and unwraps its MOA links in Outlook SafeLinks redirects,
 writes ``http`` or ``https``, upper- or lower-case hosts and different percent-encodings
-of one path: none of that is a change. The stored value keeps what ICE published; only
+of one path: none of that is a change. Nor is a query that selects nothing: parameters
+that track a click (``utm_source``, ``fbclid``, ...), or any query on a document file's
+path (``.pdf``): a static file is named by its path, and a query there is a cache
+buster or a tracker. The stored value keeps what ICE published; only
 the comparison uses the repaired, canonical form.
 """
 
@@ -15,6 +18,8 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from parsers.urls import repair_url
 
 LINK_FIELDS = ("moa_url", "addendum_url")
+DOCUMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".csv")
+TRACKING_PREFIXES = ("utm_", "mc_", "_ga", "_gl", "fbclid", "gclid", "msclkid", "dclid")
 
 
 @lru_cache(maxsize=16384)
@@ -33,7 +38,18 @@ def canonical_link(raw: str | None) -> str | None:
     if host == "ice.gov":
         host = "www.ice.gov"
     scheme = "https" if parts.scheme in ("http", "https") else parts.scheme
-    return urlunsplit((scheme, host, unquote(parts.path), unquote(parts.query), ""))
+    path = unquote(parts.path)
+    return urlunsplit((scheme, host, path, _document_query(path, parts.query), ""))
+
+
+def _document_query(path: str, query: str) -> str:
+    """The part of a query that may select a document: none on a document file's path,
+    else the parameters that do not merely track the click."""
+    if not query or path.lower().endswith(DOCUMENT_SUFFIXES):
+        return ""
+    pieces = query.split("&")
+    kept = [p for p in pieces if not p.partition("=")[0].lower().startswith(TRACKING_PREFIXES)]
+    return unquote("&".join(kept))
 
 
 def same_document(a: str | None, b: str | None) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,6 +33,23 @@ def test_a_safelinks_wrapper_leads_to_the_same_document() -> None:
         "HTTP://WWW.ICE.GOV/doclib/287gMOA/a%20b.pdf", "https://www.ice.gov/doclib/287gMOA/a b.pdf"
     )
     assert not same_document(MOA, MOA.replace("02262025", "02.26.2025"))
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        (MOA, MOA + "?utm_source=newsletter&utm_medium=email", True),
+        (MOA, MOA + "?v=2", True),  # a document file is named by its path
+        (MOA, "http://ice.gov/doclib/287gMOA/AlachuaCoSheriffsOfficeFL_TFM_MOA_02262025.pdf", True),
+        ("https://www.ice.gov/node/5?id=3", "https://www.ice.gov/node/5?id=3&fbclid=x1", True),
+        ("https://www.ice.gov/node/5?id=3", "https://www.ice.gov/node/5?id=4", False),
+        ("https://x.test/get?file=a.pdf", "https://x.test/get?file=b.pdf", False),
+    ],
+)
+def test_a_query_that_selects_no_document_is_no_part_of_the_link(
+    a: str, b: str, same: bool
+) -> None:
+    assert same_document(a, b) is same
 
 
 def test_a_safelinks_only_change_is_no_event_and_the_stored_value_is_ices() -> None:
