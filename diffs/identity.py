@@ -226,6 +226,15 @@ def _core(name: str) -> list[str]:
     return [w for w in name.split() if w not in GENERIC_WORDS]
 
 
+def _core_in_place(label: Label) -> list[str]:
+    """The core of a label's name without the words of its own county, unless they are
+    all it has: within one county, the county's name tells no agency apart
+    (``Dunnellon Police Department (Marion County)``, ``Dunnellon Police Department``)."""
+    core = _core(label.name_key)
+    county = set(agency_key(label.county).split()) if label.county else set()
+    return [word for word in core if word not in county] or core
+
+
 def is_relabel(new: Label, old: Label, threshold: float) -> bool:
     """Whether an arriving agreement and a leaving one are one agreement relabelled."""
     if new.model != old.model:
@@ -237,8 +246,8 @@ def is_relabel(new: Label, old: Label, threshold: float) -> bool:
         )
     if papers:
         return close_names(new.name_key, old.name_key)
-    core = _core(new.name_key)
-    if core and core == _core(old.name_key) and same_place(new, old):
+    core = _core_in_place(new)
+    if core and core == _core_in_place(old) and same_place(new, old):
         return True
     return close_names(new.name_key, old.name_key, TYPO_CORE) and similarity(
         new.name_key, old.name_key

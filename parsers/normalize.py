@@ -197,11 +197,48 @@ def agency_key(name: object, state: str | None = None) -> str:
     ``... (Texas)``) or beginning with it before a dash or a colon (``TX - Harris County
     Sheriff's Office``, not ``Texas Department of Public Safety``) has the key of the
     name without it: an agency is known by its state and its name, so the state
-    repeated in the name adds nothing."""
-    text = name if isinstance(name, str) else clean_text(name)
+    repeated in the name adds nothing. Nor does a closing parenthesis that restates the
+    name (:func:`_without_restatement`: ``(FDLE)``, ``(Cherokee County)``)."""
+    text = _without_restatement(name if isinstance(name, str) else clean_text(name))
     if not state:
         return _agency_key(text)
     return _without_state(_agency_key(_without_leading_state(text, state)), state)
+
+
+# A name's closing parenthesis (or bracket): ``... Office (CCSO)``, ``... [Cherokee County]``.
+_CLOSING_ASIDE = re.compile(r"^(.*?\w.*?)\s*[(\[]([^()\[\]]*)[)\]]\W*$")
+_ACRONYM = re.compile(r"[A-Z](?:\.?\s?&?\s?[A-Z])+\.?")
+
+
+@functools.lru_cache(maxsize=8192)
+def _without_restatement(name: str) -> str:
+    """The name without a closing aside that only restates it: its initials in capitals
+    (``Florida Department of Law Enforcement (FDLE)``), or its own county (``Cherokee
+    County Sheriff's Office (Cherokee County)``: every word of the county's key is in the
+    name). Any other aside may tell agencies apart (``Constable (Precinct 4)``) and
+    stays."""
+    match = _CLOSING_ASIDE.match(name)
+    if match is None:
+        return name
+    base, aside = match[1], match[2].strip()
+    if _is_acronym(aside, base):
+        return base
+    place = county_key(aside).split()
+    named = set(_agency_key(base).split())
+    has_county_word = bool(_COUNTY_WORDS & set(_agency_key(aside).split()) - {"and"})
+    return base if has_county_word and place and named.issuperset(place) else name
+
+
+def _is_acronym(aside: str, base: str) -> bool:
+    """Whether ``aside`` is capitals whose letters are, in order, initials of ``base``'s
+    words, the first word's first (words may be skipped: ``of``, ``and``)."""
+    if _ACRONYM.fullmatch(aside) is None:
+        return False
+    letters = [char for char in aside if char.isalpha()]
+    initials = iter(word[0].upper() for word in re.findall(r"[A-Za-z][\w']*", base))
+    if next(initials, None) != letters[0]:
+        return False
+    return all(letter in initials for letter in letters[1:])
 
 
 # A state written before a name and set off from it: ``TX - ...``, ``Texas: ...``.

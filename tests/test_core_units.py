@@ -221,11 +221,21 @@ def test_a_state_written_with_another_states_code_is_not_a_state(
      ("Texas: Alpha Police Department", "TX", "alpha police department"),
      ("Texas Department of Public Safety", "TX", "texas department public safety"),
      ("FL - Alpha Police Department", "TX", "fl alpha police department"),
-     ("Prince William-Manassas Regional Jail", "VA", "prince william manassas regional jail")],
+     ("Prince William-Manassas Regional Jail", "VA", "prince william manassas regional jail"),
+     ("Florida Department of Law Enforcement (FDLE)", "FL", "florida department law enforcement"),
+     ("Alpha County Sheriff's Office (A.C.S.O.)", "TX", "alpha county sheriff office"),
+     ("Alpha County Sheriff's Office [Alpha County]", "TX", "alpha county sheriff office"),
+     ("Alpha Police Department (Beta County)", "TX", "alpha police department beta county"),
+     ("Alpha County Constable (Precinct 4)", "TX", "alpha county constable precinct 4"),
+     ("Alpha Police Department (SO)", "TX", "alpha police department sheriff office"),
+     ("Alpha County Sheriff's Office (Alpha)", "TX", "alpha county sheriff office alpha")],
 )  # fmt: skip
 def test_a_name_ending_or_beginning_with_the_agencys_own_state_has_the_key_of_the_name_without_it(
     name: str, state: str, key: str
 ) -> None:
+    """Likewise a closing aside that restates the name: its initials, or its own county
+    (every word of it in the name, and said to be a county). Any other aside stays:
+    another county, a precinct, capitals that are not its initials, a bare place."""
     assert agency_key(name, state) == key
 
 

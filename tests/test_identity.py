@@ -362,6 +362,47 @@ def test_a_pending_list_relabelled_is_renames_not_applications_dropped_and_added
     ]
 
 
+def test_a_pending_agency_whose_name_gains_its_own_county_is_renamed_not_dropped() -> None:
+    """Within one county the county's name tells no agency apart: ``Dunnellon Police
+    Department (Marion County)`` in Marion County is Dunnellon Police Department. In
+    another county, or as another type of agency, it is another agency."""
+    rules = Rules(withdraw_after_snapshots=1, withdraw_after_days=0, max_row_loss_share=1.0)
+    r, cols = Replay(rules), ("STATE", "AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE")
+
+    def pending(name: str, county: str, kind: str = "Municipality") -> ListingRow:
+        return row(name, "JEM", signed=None, agency_type=kind, county=county)
+
+    r.feed(listing(BASE))
+    r.feed(
+        listing(
+            [
+                pending("Dunnellon Police Department", "Marion County"),
+                pending("Gretna Police Department", "Jefferson Parish"),
+                pending("Keller Police Department", "Tarrant County"),
+            ],
+            "pending",
+            cols,
+        )
+    )
+    relabelled = r.feed(
+        listing(
+            [
+                pending("Dunnellon Police Department (Marion County)", "Marion County"),
+                pending("Gretna Police Department (Jefferson Parish)", "Jefferson Parish"),
+                pending("Keller Police Department (Denton County)", "Denton County"),
+            ],
+            "pending",
+            cols,
+        )
+    )
+    assert sorted(e.kind for e in relabelled.events) == [
+        "agency.renamed",
+        "agency.renamed",
+        "pending.added",
+        "pending.dropped",
+    ]
+
+
 def test_words_shared_by_two_known_agencies_name_neither() -> None:
     r = Replay()
     r.feed(listing(BASE + [row("East Alpha Township PD", "TFM"), row("Alpha East Township PD")]))

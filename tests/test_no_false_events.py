@@ -148,11 +148,12 @@ HEADER_ALIASES = {
     "COUNTY": ("COUNTY", "County ", "COUNTY NAME"),
     "SUPPORT TYPE": ("SUPPORT TYPE", "Support Type  ", "MODEL", "287(g) Model"),
     "SIGNED": ("SIGNED", "DATE SIGNED", "Signed:", "Signed Date"),
-    "MOA": ("MOA", "MOA LINK", "Moa "),
+    "MOA": ("MOA", "MOA LINK", "Moa ", "Signed MOA"),
     "NOTES": ("NOTES",),
 }
 NAME_FORMS = (
     "plain", "padded", "doubled", "nbsp", "curly", "curly_padded", "upper", "abbreviated",
+    "initials",
 )  # fmt: skip
 # How ICE shortens names (the "abbreviated" form; a county loses the word County).
 ABBREVIATIONS = (("Sheriff's Office", "SO"), ("Police Department", "PD"), ("County", "Co."))
@@ -165,7 +166,7 @@ SIGNED_FORMS = (
 )  # fmt: skip
 DATE_NUMBER_FORMATS = ("yyyy-mm-dd", "mm/dd/yyyy", "m/d/yy", "mm-dd-yy", "d-mmm-yy")
 LINK_FORMS = ("hyperlink_on_link", "hyperlink_on_url", "url_text")
-URL_FORMS = ("http", "upper_host", "bare_host", "percent", "safelinks")
+URL_FORMS = ("http", "upper_host", "bare_host", "percent", "tracking", "safelinks")
 # A header over two rows: these columns' names split in two (a group's name above), the
 # others merged down both rows; ``MOA`` above SIGNED and MOA is merged across when adjacent.
 TWO_ROW_HEADER = {
@@ -230,13 +231,19 @@ def _name(text: str, form: str) -> str:
     if form == "abbreviated":
         for long, short in ABBREVIATIONS:
             text = text.replace(long, short)
+    if form == "initials":  # Alpha County Sheriff's Office (ACSO)
+        initials = "".join(word[0] for word in text.split() if word[0].isupper())
+        return f"{text} ({initials})" if len(initials) > 1 else text
     return text
 
 
 def _county(county: str | None, form: str) -> str:
-    """The COUNTY cell: written as the agency's name is (``#N/A`` when it has none)."""
+    """The COUNTY cell: written as the agency's name is (``#N/A`` when it has none; a
+    county is not followed by its initials)."""
     if county is None:
         return "#N/A"
+    if form == "initials":
+        return county
     if form == "abbreviated":
         return county.removesuffix(" County")
     return f" {county} " if form == "padded" else _name(county, form)
@@ -304,6 +311,8 @@ def _url(url: str, forms: tuple[str, ...]) -> str:
         url = re.sub(r"://([^/]+)", lambda m: "://" + m[1].upper(), url)
     if "http" in forms:
         url = url.replace("https://", "http://")
+    if "tracking" in forms:
+        url += "?utm_source=newsletter&utm_medium=email"
     if "safelinks" in forms:
         url = (
             "https://nam12.safelinks.protection.outlook.com/?url="
