@@ -10,14 +10,15 @@ A state cell is read by principle, never by file. Its punctuation is folded
    name in official use (``Washington DC``: :data:`OTHER_NAMES`), after any formal style
    (``State of``, ``Commonwealth of``, ``Territory of``); else when it is a state's name
    within a few letters (``Texsa``, ``WEST VIRIGINIA``);
-2. a cell with brackets, dashes or slashes is cut there into parts, and a part (or a
-   cell) with commas is cut at its commas unless, folded, it is a name as a whole
-   (``Washington, D.C.``); the cell names a state when every part names the same one by
-   these rules: ``Texas (TX)``, ``TX - Texas``, ``Texas/TX``, ``Texas, TX``. Parts naming
-   two states, or a part naming none, are no state: a cell is never guessed
-   (``Kansas/AR``, ``AR - Kansas`` and ``Washington (DC)`` are None).
+2. a cell with brackets, dashes, slashes or commas that, folded, is a name as a whole
+   names it (``Washington, D.C.``, ``Washington (DC)``, ``Washington-DC``); any other
+   is cut there into parts (brackets, dashes and slashes first, then commas), and names
+   a state when every part names the same one by these rules: ``Texas (TX)``, ``TX -
+   Texas``, ``Texas/TX``, ``Texas, TX``. Parts naming two states, or a part naming none,
+   are no state: a cell is never guessed (``Kansas/AR`` and ``AR - Kansas`` are None).
 
-``Washington`` alone is the state WA; ``Washington, D.C.`` is DC.
+``Washington`` alone (or ``Washington State``) is the state WA; ``Washington, D.C.`` is
+DC. A state's name followed by the word ``State`` is that state (``New York State``).
 """
 
 from __future__ import annotations
@@ -139,8 +140,8 @@ def _read(text: str, level: int) -> str | None:
         parts = [part for part in _SPLITS[depth].split(text) if fold_punctuation(part)]
         if len(parts) < 2:
             continue
-        if depth == len(_SPLITS) - 1 and (code := _NAMED.get(fold_punctuation(text))):
-            return code  # a name with its comma: Washington, D.C.
+        if code := _NAMED.get(fold_punctuation(text)):
+            return code  # a name with its marks: Washington, D.C.; Washington (DC)
         codes = {_read(part, depth + 1) for part in parts}
         return codes.pop() if len(codes) == 1 else None
     folded = fold_punctuation(text)
@@ -152,6 +153,8 @@ def _named(folded: str) -> str | None:
     code = _NAMED.get(folded) or _SQUEEZED.get(folded.replace(" ", ""))
     if code is None and (styled := _STYLE.sub("", folded)) != folded:
         return _named(styled)
+    if code is None and folded.endswith(" STATE"):
+        return _FOLDED.get(folded.removesuffix(" STATE"))  # New York State
     return code
 
 

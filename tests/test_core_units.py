@@ -122,10 +122,19 @@ def test_a_state_and_its_code_joined_by_a_slash_or_comma_are_that_state(cell: st
 @pytest.mark.parametrize(
     "cell",
     ["Texas (OK)", "TX - Oklahoma", "Kansas/AR", "AR - Kansas", "Texas, Oklahoma", "Texas (1)",
-     "Washington (DC)", "Wash., D.C."],
+     "Wash., D.C."],
 )  # fmt: skip
 def test_two_parts_naming_different_states_are_not_a_state(cell: str) -> None:
     assert state_code(cell) is None
+
+
+@pytest.mark.parametrize(
+    ("cell", "code"),
+    [("Washington (DC)", "DC"), ("Washington-DC", "DC"), ("Washington, D.C.", "DC"),
+     ("Washington State", "WA"), ("New York State", "NY"), ("Washington", "WA")],
+)  # fmt: skip
+def test_a_name_written_with_marks_or_the_word_state_is_read_whole(cell: str, code: str) -> None:
+    assert state_code(cell) == code
 
 
 @pytest.mark.parametrize(
