@@ -239,7 +239,12 @@ def link_stamp(link: ListLink) -> tuple[date, int] | None:
 def name_stamp(name: str) -> tuple[date, int] | None:
     """The latest date-like token in a file name with its half day (am 0, pm 1):
     ``participatingAgencies05182026am.xlsx`` -> (2026-05-18, 0); ``...091526pm`` ->
-    (2026-09-15, 1); ISO ``2025-09-15`` also counts. None when there is none."""
+    (2026-09-15, 1); ISO ``2025-09-15`` also counts. None when there is none.
+
+    Not :func:`parsers.filenames.date_from_name`, on purpose: that one dates an
+    observation, so it takes a name's date only when the name can mean exactly one; this
+    one only ranks the links of one page against each other, so it takes the latest
+    reading of any stamp (a ``YYYYMMDD`` or ISO date too)."""
     stamps = [
         (day, 1 if (m[2] or "").lower() == "pm" else 0)
         for m in _STAMP.finditer(name)
