@@ -407,7 +407,7 @@ class _ListDiff:
             if not self._filled_in(k, old)
             and not published_link(k, old.fields, fields)
             and not same_link(k, old.fields, fields)
-            and not same_name(k, old.fields, fields, self._state_of(old))
+            and not same_name(k, old.fields, fields, self._state_of(old.agency_id))
         ]
         if not changed:
             return []
@@ -416,8 +416,8 @@ class _ListDiff:
         event = self._event("agreement.changed", old.key, fields, before, after)
         return [replace(event, start=self._last_seen(old))]
 
-    def _state_of(self, entry: Entry) -> str | None:
-        agency = self.state.agencies.get(entry.agency_id)
+    def _state_of(self, agency_id: str) -> str | None:
+        agency = self.state.agencies.get(agency_id)
         return agency.state if agency else None
 
     def _filled_in(self, name: str, old: Entry) -> bool:
@@ -449,13 +449,12 @@ class _ListDiff:
         effective: str | None = None,
     ) -> Event:
         agency_id, model = entry_parts(key)
-        agency = self.state.agencies.get(agency_id)
         return Event(
             kind=kind,
             subject=key,
             end=self.ref,
             start=self.previous.last,
-            state=agency.state if agency else None,
+            state=self._state_of(agency_id),
             agency=fields.get("agency"),
             agency_id=agency_id,
             model=model,

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from diffs.identity import same_words, words
+from diffs.identity import same_county, same_words
 from diffs.links import LINK_FIELDS, same_document
-from parsers.normalize import county_key
 from parsers.records import ListingRow
 
 FIELDS = ("agency", "agency_type", "county", "signed", "moa_url", "addendum_url")
@@ -84,7 +83,7 @@ def same_name(name: str, old: dict[str, Any], new: dict[str, Any], state: str | 
         return False
     if name == "agency":
         return same_words(before, after, state)
-    return name == "county" and words(county_key(before)) == words(county_key(after))
+    return name == "county" and same_county(before, after)
 
 
 def _flat(values: dict[str, Any]) -> bool:

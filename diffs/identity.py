@@ -266,7 +266,14 @@ def same_place(a: Label, b: Label) -> bool:
         return False  # a town's and a city's agencies of one name are two agencies
     if a.county is None or b.county is None:
         return a.county is b.county
-    return county_key(a.county) == county_key(b.county)
+    return same_county(a.county, b.county)
+
+
+def same_county(first: str, second: str) -> bool:
+    """Whether two county cells name the same county (or counties, in any order): the
+    same words of their keys (``Harris``, ``HARRIS COUNTY``; ``Warren, Page`` and ``Page
+    and Warren Counties``)."""
+    return words(county_key(first)) == words(county_key(second))
 
 
 def is_duplicate(new: Label, listed: Label) -> bool:

@@ -11,7 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from diffs.gate import Rules
-from diffs.identity import initial_aliases, load_aliases, load_registry, resolve
+from diffs.identity import (
+    Label,
+    initial_aliases,
+    load_aliases,
+    load_registry,
+    resolve,
+    same_place,
+)
 from diffs.links import canonical_link, same_document
 from diffs.state import ProgramState
 from ice287g.render import group_counts
@@ -401,6 +408,17 @@ def test_a_pending_agency_whose_name_gains_its_own_county_is_renamed_not_dropped
         "pending.added",
         "pending.dropped",
     ]
+
+
+def test_counties_in_another_order_are_the_same_place() -> None:
+    def label(county: str) -> Label:
+        return Label("k", "a", "VA", "rsw regional jail", "JEM", None, None, county, "County")
+
+    assert same_place(
+        label("Rappahannock, Shenandoah, Warren"),
+        label("Warren, Shenandoah and Rappahannock Counties"),
+    )
+    assert not same_place(label("Rappahannock, Shenandoah"), label("Rappahannock, Warren"))
 
 
 def test_words_shared_by_two_known_agencies_name_neither() -> None:
