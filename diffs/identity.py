@@ -246,12 +246,37 @@ def is_relabel(new: Label, old: Label, threshold: float) -> bool:
         )
     if papers:
         return close_names(new.name_key, old.name_key)
-    core = _core_in_place(new)
-    if core and core == _core_in_place(old) and same_place(new, old):
+    if same_agency(new, old):
         return True
     return close_names(new.name_key, old.name_key, TYPO_CORE) and similarity(
         new.name_key, old.name_key
     ) >= max(threshold, TYPO_NAME)
+
+
+def same_agency(a: Label, b: Label) -> bool:
+    """Without papers, one agency under two names: the same state, the same core name
+    (its own county's words aside), the same kind of body (a county's sheriff is not its
+    board of commissioners: ``Gulf County Sheriff's Office``, ``Gulf County Board of
+    County Commissioners``) and the same place (:func:`same_place`)."""
+    core = _core_in_place(a)
+    return (
+        a.state == b.state
+        and bool(core)
+        and core == _core_in_place(b)
+        and _bodies(a.name_key) == _bodies(b.name_key)
+        and same_place(a, b)
+    )
+
+
+# The generic words that say which kind of body an agency is (each by one name).
+_BODY_WORDS = {
+    "sheriff": "sheriff", "sheriffs": "sheriff", "police": "police",
+    "board": "board", "commissioners": "board", "bocc": "board",
+}  # fmt: skip
+
+
+def _bodies(name: str) -> set[str]:
+    return {_BODY_WORDS[word] for word in name.split() if word in _BODY_WORDS}
 
 
 def same_place(a: Label, b: Label) -> bool:

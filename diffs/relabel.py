@@ -4,6 +4,9 @@ the agreements leaving and arriving in one window and carries the pairs into the
 
 - an agency whose agreements all arrive under a new name (or a corrected state) keeps
   its id: the new name becomes an alias, and ``agency.renamed`` says so;
+- an agreement that arrives under a name no agency had while its agency is still
+  listed under its known name is still that agency's: the new name becomes an alias
+  (an agency is not split in two by one row written otherwise);
 - an agreement that moves to another agency id (ICE moved Crow Wing County's WSO
   agreement from MA to the MN agency that already held its TFM one) keeps its history:
   ``agreement.relabelled``;
@@ -63,7 +66,15 @@ def detect(
             and old.agency_id not in present
             and new.agency_id not in listed_agencies
         )
-        if agency_wide:  # the event comes from renames(), as for a reviewed alias
+        variant = (
+            new.agency_id not in state.agencies
+            and new.agency_id not in renamed
+            and identity.same_agency(new, old)
+        )
+        if agency_wide or variant:
+            # agency-wide: the event comes from renames(), as for a reviewed alias;
+            # a variant: a name no agency had, on a row of an agency still listed under
+            # its known name, is that agency's (its row's name is a field that changed)
             renamed[new.agency_id] = old.agency_id
             aliases[identity.alias_key(new.state, new.name_key)] = old.agency_id
             continue

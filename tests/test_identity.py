@@ -3,6 +3,7 @@ hand-made lists (the cases are ICE's own, from the corpus)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -408,6 +409,40 @@ def test_a_pending_agency_whose_name_gains_its_own_county_is_renamed_not_dropped
         "pending.added",
         "pending.dropped",
     ]
+
+
+def test_one_row_of_an_agency_written_otherwise_does_not_split_the_agency() -> None:
+    """Waukesha County's JEM row alone written ``Sheriff's Department`` (August 2025):
+    the agency keeps its id and both agreements; the row's name is a field that changed.
+    A county's board of commissioners under the same county is another body."""
+    rules = Rules(withdraw_after_snapshots=1, withdraw_after_days=0, max_row_loss_share=1.0)
+    r = Replay(rules)
+
+    def sheriff(name: str, model: str) -> ListingRow:
+        return row(name, model, "WI", agency_type="County", county="Waukesha County")
+
+    board = row(
+        "Gulf County Board of County Commissioners", "JEM", "FL", "2025-02-02",
+        agency_type="County", county="Gulf County",
+    )  # fmt: skip
+    r.feed(listing([*BASE, sheriff("Waukesha County Sheriff's Office", "JEM"),
+                    sheriff("Waukesha County Sheriff's Office", "WSO"), board]))  # fmt: skip
+    gulf = replace(  # no papers in common: only the names can tell
+        board, agency="Gulf County Sheriff's Office", signed=date(2025, 2, 20),
+        agency_key=agency_key("Gulf County Sheriff's Office", "FL"),
+    )  # fmt: skip
+    relabelled = sheriff("Waukesha County Sheriff's Department", "JEM")
+    outcome = r.feed(
+        listing([*BASE, relabelled, sheriff("Waukesha County Sheriff's Office", "WSO"), gulf])
+    )
+    waukesha = [e for e in outcome.events if e.state == "WI"]
+    assert [(e.kind, e.agency_id) for e in waukesha] == [
+        ("agreement.changed", "wi-waukesha-county-sheriff-office")
+    ]
+    assert "wi-waukesha-county-sheriff-department" not in r.state.agencies
+    assert {e.agency_id for e in outcome.events if e.state == "FL"} >= {
+        "fl-gulf-county-sheriff-office"
+    }
 
 
 def test_counties_in_another_order_are_the_same_place() -> None:
