@@ -132,6 +132,20 @@ def ended_status(text: str) -> str | None:
     return text if _ENDED.search(text) and not _NEGATED.search(text) else None
 
 
+_ENDED_WORDS = _ENDED.pattern.removeprefix(r"\b(?:").removesuffix(r")\b")
+_NEGATED_ENDED = re.compile(rf"\b(?:not|non|no)[\s-]+(?:{_ENDED_WORDS})\b", re.IGNORECASE)
+TITLE_WORDS = 8  # a longer text is a sentence (a note), not a section's title
+
+
+def ended_title(text: str) -> str | None:
+    """A section title's text when it says the rows below it ended (``Terminated
+    Agreements``, ``WITHDRAWN / TERMINATED (no longer participating)``), else None (``Not
+    terminated``; a sentence of more than :data:`TITLE_WORDS` words is a note)."""
+    if len(text.split()) > TITLE_WORDS or not _ENDED.search(text):
+        return None
+    return None if _NEGATED_ENDED.search(text) else text
+
+
 def end_given(text: str) -> str | None:
     """A TERMINATED or WITHDRAWN cell's text when it says the agreement ended (a date, a
     mark, ``Yes``), else None (empty, a null marker, ``No``)."""

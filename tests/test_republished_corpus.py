@@ -191,6 +191,36 @@ def test_a_real_list_republished_in_a_new_form_makes_no_event(
     assert [event.kind for event in events] == expected
 
 
+def test_agreements_moved_under_a_terminated_title_are_withdrawn(
+    first: tuple[bytes, ProgramState],
+) -> None:
+    """Forty rows moved from the list to a section under it titled ``Terminated
+    Agreements`` (under the header again): those forty agreements are withdrawn, and
+    nothing else happens."""
+    data, state = first
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = workbook.worksheets[0]
+    width = 8
+    rows = list(sheet.iter_rows(min_row=2, max_row=41))
+    moved = [[cell.value for cell in row[:width]] for row in rows]
+    for row in rows:  # left blank (skipped): openpyxl would move no hyperlink up
+        for cell in row:
+            cell.value, cell.hyperlink = None, None
+    at = sheet.max_row + 2
+    sheet.cell(row=at, column=1, value="Terminated Agreements")
+    for offset, values in enumerate([[c.value for c in sheet[1][:width]], *moved], start=1):
+        for column, value in enumerate(values, start=1):
+            sheet.cell(row=at + offset, column=column, value=value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    events = _feed(state, buffer.getvalue(), 2).events
+    withdrawn = {e.agency for e in events if e.kind == "agreement.withdrawn"}
+    assert withdrawn == {str(values[1]).strip() for values in moved}
+    assert {e.kind for e in events} <= {
+        "agreement.withdrawn", "agency.left", "agency.models_changed"
+    }  # fmt: skip
+
+
 def _county_after_name(sheet: Worksheet, columns: dict[str, int]) -> None:
     """Each name followed by its row's county in parentheses."""
     for row in sheet.iter_rows(min_row=2):

@@ -341,6 +341,43 @@ def test_a_total_or_a_note_under_the_list_is_no_agreement() -> None:
     )
 
 
+def test_the_rows_under_a_title_saying_they_ended_are_no_agreements_in_force() -> None:
+    """A short title saying the rows below it ended (``Terminated Agreements``) begins a
+    section of ended agreements, whatever follows it (a header again, state headings);
+    any other title ends it. A sentence saying so is a note, and ``Not terminated`` is
+    no section."""
+    rows: list[Sequence[object]] = [
+        ["STATE", "AGENCY", "SUPPORT TYPE", "SIGNED"],
+        ["Texas", "Harris County Sheriff's Office", "JEM", date(2020, 6, 9)],
+        [None, "Withdrawn agreements are removed from the list at the end of each month"],
+        ["Texas", "Lubbock Police Department", "TFM", date(2021, 1, 2)],
+        [None, "Not terminated"],
+        ["Texas", "Midland Police Department", "TFM", date(2021, 1, 2)],
+        ["TERMINATED / WITHDRAWN AGREEMENTS (no longer participating)"],
+        ["STATE", "AGENCY", "SUPPORT TYPE", "SIGNED"],
+        ["FLORIDA"],
+        [None, "Collier County Sheriff's Office", "TFM", date(2022, 3, 4)],
+        ["Iowa", "Story County Sheriff's Office", "WSO", date(2023, 3, 15)],
+        ["Active agreements signed since"],
+        ["Iowa", "Polk County Sheriff's Office", "WSO", date(2023, 3, 15)],
+    ]
+    listing = parse_listing_xlsx(_xlsx(rows), "x.xlsx")
+    assert [r.agency for r in listing.rows] == [
+        "Harris County Sheriff's Office",
+        "Lubbock Police Department",
+        "Midland Police Department",
+        "Polk County Sheriff's Office",
+    ]
+    assert (
+        "sheet 'S': row 7 skipped: a title (TERMINATED / WITHDRAWN AGREEMENTS (no longer "
+        "participating)): the agreements below it ended" in listing.warnings
+    )
+    assert (
+        "sheet 'S': row 11 skipped: under the title 'TERMINATED / WITHDRAWN AGREEMENTS (no "
+        "longer participating)', an agreement that ended" in listing.warnings
+    )
+
+
 def test_a_footnote_mark_ending_an_agency_name_is_not_part_of_it() -> None:
     """``*``, a dagger or a superscript digit after a name points to a note: the name is
     read without it (a superscript digit would otherwise become a digit of the name, a
