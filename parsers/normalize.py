@@ -146,6 +146,22 @@ def ended_title(text: str) -> str | None:
     return None if _NEGATED_ENDED.search(text) else text
 
 
+_PENDING_TITLE = re.compile(
+    r"\bapplica(?:tions?|nts?)\b|^\W*pending\W*$"
+    r"|\bpending\W+(?:agenc|applica|request|partner)",
+    re.IGNORECASE,
+)
+
+
+def pending_title(text: str) -> str | None:
+    """A section title's text when it says the rows below it are applications, not
+    agreements (``Pending Applications``, ``Pending Agencies``, ``Pending``), else None
+    (``MOA links pending``; a sentence is a note)."""
+    if len(text.split()) > TITLE_WORDS or not _PENDING_TITLE.search(text):
+        return None
+    return text
+
+
 def end_given(text: str) -> str | None:
     """A TERMINATED or WITHDRAWN cell's text when it says the agreement ended (a date, a
     mark, ``Yes``), else None (empty, a null marker, ``No``)."""

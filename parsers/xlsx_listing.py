@@ -40,7 +40,7 @@ from parsers.listing_header import (
     column_letter,
     header_name,
 )
-from parsers.normalize import agency_key, ended_title, is_null, state_code
+from parsers.normalize import agency_key, ended_title, is_null, pending_title, state_code
 from parsers.records import ListingRow, ListKind, ParsedListing
 from parsers.sheet_header import REQUIRED, SheetHeader, describe_sheet, find_header, is_blank
 from parsers.xlsx import CellValue, Sheet, read_workbook
@@ -190,7 +190,9 @@ class _RowReader:
         # a row repeating the header's own agency cell is the header again
         self.agency_header = cell_text(header.sheet.value(header.row, found[1])) or None
         self.heading: tuple[str, str] | None = None  # (text, code) of the last state heading
-        self.ended_section: str | None = None  # the title of a section of ended agreements
+        # a list of agreements may go on with other rows: those that ended, applications
+        self.signs = SIGNED in header.positions or MOA in header.positions
+        self.section: tuple[str, str] | None = None  # (title, what its rows are)
 
     def values(self, cells: list[CellValue]) -> tuple[CellValue, ...]:
         """The cells under the canonical columns, in CANONICAL_COLUMNS order."""
@@ -243,11 +245,9 @@ class _RowReader:
             if heads:
                 outcome.warnings.append(f"row {row + 1} skipped: {heads}")
                 return None
-        if self.ended_section is not None:
-            outcome.warnings.append(
-                f"row {row + 1} skipped: under the title {self.ended_section!r}, an agreement "
-                "that ended"
-            )
+        if self.section is not None:
+            title, what = self.section
+            outcome.warnings.append(f"row {row + 1} skipped: under the title {title!r}, {what}")
             return None
         if not agency or header_like or agency == self.agency_header:
             skip = self._skip_reason(state_raw, state, agency, cells)
@@ -281,20 +281,25 @@ class _RowReader:
 
     def _take_section(self, cells: list[CellValue]) -> str | None:
         """A row holding one short text that says the rows below it ended (``Terminated
-        Agreements``) begins a section of ended agreements: they list nothing in force.
-        Any other such text (``Active Agreements``, a note) ends the section: when in
-        doubt, rows are read as listed. The reason the title row is skipped, or None for
-        a row that is no such title."""
+        Agreements``) begins a section of ended agreements: they list nothing in force;
+        in a list of agreements (a header with a signed date or MOA column), so does one
+        that says they are applications (``Pending Applications``). Any other such text
+        (``Active Agreements``, a note) ends the section: in doubt, rows are read as
+        listed. The reason the title row is skipped, or None for no such title."""
         texts = cell_texts(cells)
         if len(texts) != 1 or state_code(texts[0]) is not None:
             return None
-        if ended_title(texts[0]):
-            self.ended_section = texts[0]
-            return f"a title ({texts[0]}): the agreements below it ended"
-        if self.ended_section is None:
+        title = texts[0]
+        if ended_title(title):
+            self.section = (title, "an agreement that ended")
+            return f"a title ({title}): the agreements below it ended"
+        if self.signs and pending_title(title):
+            self.section = (title, "an application, not an agreement")
+            return f"a title ({title}): the rows below it are applications"
+        if self.section is None:
             return None
-        ended, self.ended_section = self.ended_section, None
-        return f"a title ({texts[0]}): the agreements below it are not under {ended!r}"
+        before, self.section = self.section[0], None
+        return f"a title ({title}): the agreements below it are not under {before!r}"
 
     def _skip_reason(
         self, state_raw: str, state: str | None, agency: str, cells: list[CellValue]

@@ -1,5 +1,5 @@
 """A real ICE list (the participating list of 28 August 2025, 896 rows) republished in
-forms ICE has not used yet (sixteen): the same facts make no event. The synthetic properties in
+forms ICE has not used yet (seventeen): the same facts make no event. The synthetic properties in
 ``test_no_false_events.py`` draw such forms on small sheets; this holds them on real
 names, counties and links, where each form used to give hundreds of false events."""
 
@@ -122,6 +122,16 @@ def _link_noise(sheet: Worksheet, columns: dict[str, int]) -> None:
             cell.value = value
 
 
+def _pending_below(sheet: Worksheet, columns: dict[str, int]) -> None:
+    """The pending list of the same day below the list, under ``Pending Applications``."""
+    pending = openpyxl.load_workbook(PENDING).worksheets[0]
+    at = sheet.max_row + 2
+    sheet.cell(row=at, column=1, value="Pending Applications")
+    for offset, row in enumerate(pending.iter_rows(min_row=2, values_only=True), start=1):
+        for column, value in enumerate(row, start=1):
+            sheet.cell(row=at + offset, column=column, value=value)
+
+
 def _with_initials(name: str) -> str:
     """``Florida Department of Law Enforcement (FDLE)``."""
     initials = "".join(word[0] for word in name.split() if word[0].isupper())
@@ -147,6 +157,7 @@ FORMS: dict[str, Edit] = {
     "the models moved, a stale hidden copy left": _moved_model_column,
     "links over http with a tracking parameter": _link_noise,
     "names followed by their initials": _rewrite("LAW ENFORCEMENT AGENCY", _with_initials),
+    "the pending list below it, under a title": _pending_below,
 }
 
 

@@ -378,6 +378,32 @@ def test_the_rows_under_a_title_saying_they_ended_are_no_agreements_in_force() -
     )
 
 
+def test_applications_under_a_list_of_agreements_are_not_agreements() -> None:
+    """Under a header with a signed date (a list of agreements), a title saying the rows
+    below it are applications begins their section; in a list of applications it is
+    only a title, and ``MOA links pending`` is no such title."""
+    rows: list[Sequence[object]] = [
+        ["STATE", "AGENCY", "SUPPORT TYPE", "SIGNED"],
+        ["Texas", "Harris County Sheriff's Office", "JEM", date(2020, 6, 9)],
+        [None, "MOA links pending"],
+        ["Texas", "Lubbock Police Department", "TFM", date(2021, 1, 2)],
+        ["Pending Applications"],
+        ["Iowa", "Story County Sheriff's Office", "WSO"],
+    ]
+    listing = parse_listing_xlsx(_xlsx(rows), "x.xlsx")
+    assert [r.agency for r in listing.rows] == [
+        "Harris County Sheriff's Office",
+        "Lubbock Police Department",
+    ]
+    assert listing.warnings[-1] == (
+        "sheet 'S': row 6 skipped: under the title 'Pending Applications', an application, "
+        "not an agreement"
+    )
+    pending = [[cell for cell in row if not isinstance(cell, date)] for row in rows]
+    pending[0] = ["STATE", "AGENCY", "SUPPORT TYPE"]
+    assert len(parse_listing_xlsx(_xlsx(pending), "x.xlsx").rows) == 3
+
+
 def test_a_footnote_mark_ending_an_agency_name_is_not_part_of_it() -> None:
     """``*``, a dagger or a superscript digit after a name points to a note: the name is
     read without it (a superscript digit would otherwise become a digit of the name, a
