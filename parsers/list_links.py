@@ -10,7 +10,9 @@ A link is a *list link* when it says it is a spreadsheet, in any of the ways HTM
    Excel, spreadsheet or workbook (a Drupal ``/media/123/download`` link).
 
 Its kind (participating / pending) comes from the file names (URL, then ``download``),
-else its visible text, else its ``aria-label``/``title``. The body is checked when it is
+else its visible text, else its ``aria-label``/``title``; a link whose words or file
+names say its agreements ended (``Terminated participating agencies``) has none: it is
+no list of agreements in force. The body is checked when it is
 downloaded, so a generous rule costs a clear failure, never a wrong list.
 
 Of several links to one list, the newest published version is taken: a link whose
@@ -42,7 +44,7 @@ from urllib.parse import unquote, urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from parsers.html_page import absolute_url, resolve_link
-from parsers.normalize import clean_text, month_number
+from parsers.normalize import clean_text, month_number, says_ended
 from parsers.states import STATES
 
 ListLinkKind = Literal["participating", "pending"]
@@ -169,9 +171,17 @@ def find_list_links(anchors: Iterable[Anchor]) -> tuple[ListLink, ...]:
     for position, link in enumerate(anchors):
         if is_spreadsheet_link(link):
             names = (basename(link.url), link.download)
-            kind = _first_kind((*names, link.text, link.label))
+            kind = None if _says_ended(link) else _first_kind((*names, link.text, link.label))
             found.append(ListLink(link.url, link.text, kind, position, link.label, link.download))
     return tuple(found)
+
+
+def _says_ended(link: Anchor) -> bool:
+    """Whether a link's words or file names say its agreements ended (``Terminated
+    participating agencies``, ``withdrawnAgencies.xlsx``): no list of agreements in
+    force, whichever list it names."""
+    names = _CAMEL.sub(" ", f"{basename(link.url)} {link.download}")
+    return says_ended(f"{link.text} {link.label} {names}")
 
 
 def is_spreadsheet_link(link: Anchor) -> bool:

@@ -141,9 +141,13 @@ def ended_title(text: str) -> str | None:
     """A section title's text when it says the rows below it ended (``Terminated
     Agreements``, ``WITHDRAWN / TERMINATED (no longer participating)``), else None (``Not
     terminated``; a sentence of more than :data:`TITLE_WORDS` words is a note)."""
-    if len(text.split()) > TITLE_WORDS or not _ENDED.search(text):
-        return None
-    return None if _NEGATED_ENDED.search(text) else text
+    return text if len(text.split()) <= TITLE_WORDS and says_ended(text) else None
+
+
+def says_ended(text: str) -> bool:
+    """Whether words say something ended (terminated, withdrawn, rescinded, expired,
+    ...), not negated right before (``not terminated``, ``non-withdrawn``)."""
+    return bool(_ENDED.search(text)) and not _NEGATED_ENDED.search(text)
 
 
 _PENDING_TITLE = re.compile(

@@ -409,6 +409,24 @@ def test_a_link_called_previous_loses_to_the_current_one_even_with_a_later_stamp
     )
 
 
+@pytest.mark.parametrize(
+    ("href", "text"),
+    [
+        ("/d/terminatedParticipatingAgencies06012026am.xlsx", "Participating agencies (June 1)"),
+        ("/d/list2.xlsx", "Participating agencies that withdrew (06/01/2026)"),
+        ("/d/participatingAgencies06012026am.xlsx", "Terminated 287(g) agreements"),
+        ("/d/pendingAgencies06012026am.xlsx", "Denied or withdrawn pending applications"),
+    ],
+)
+def test_a_list_of_ended_agreements_is_never_taken_for_the_list(href: str, text: str) -> None:
+    current = anchor("/d/participatingAgencies05182026am.xlsx", "Participating Agencies")
+    pending = anchor("/d/pendingAgencies05182026am.xlsx", "Pending Agencies")
+    assert lists_of(anchor(href, text), current, pending) == (
+        "https://www.ice.gov/d/participatingAgencies05182026am.xlsx",
+        "https://www.ice.gov/d/pendingAgencies05182026am.xlsx",
+    )
+
+
 def test_an_unstamped_current_list_beats_an_archived_stamped_one() -> None:
     current = anchor("/media/2/download", "Participating Agencies (XLSX)")
     older = anchor("/d/participatingAgencies03012026am.xlsx", "Archived participating agencies")
