@@ -168,6 +168,7 @@ class _Outcome:
     rows: list[ListingRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     blank_rows: list[int] = field(default_factory=list)
+    continued_rows: list[int] = field(default_factory=list)
 
 
 class _RowReader:
@@ -193,6 +194,7 @@ class _RowReader:
         # a list of agreements may go on with other rows: those that ended, applications
         self.signs = SIGNED in header.positions or MOA in header.positions
         self.section: tuple[str, str] | None = None  # (title, what its rows are)
+        self.above: ListingRow | None = None  # the row read just above, if it was read
 
     def values(self, cells: list[CellValue]) -> tuple[CellValue, ...]:
         """The cells under the canonical columns, in CANONICAL_COLUMNS order."""
@@ -233,6 +235,10 @@ class _RowReader:
         return None
 
     def _read(self, row: int, outcome: _Outcome) -> ListingRow | None:
+        self.above = self._read_row(row, outcome)
+        return self.above
+
+    def _read_row(self, row: int, outcome: _Outcome) -> ListingRow | None:
         cells = self.sheet.rows[row]
         if (not cells or is_blank(cells[0])) and all(is_blank(value) for value in cells):
             outcome.blank_rows.append(row + 1)
@@ -249,6 +255,10 @@ class _RowReader:
             title, what = self.section
             outcome.warnings.append(f"row {row + 1} skipped: under the title {title!r}, {what}")
             return None
+        above = self._continued(agency, header_like, state_raw, state, values)
+        if above is not None:
+            state_raw, state, agency = above.state_raw, above.state, above.agency
+            outcome.continued_rows.append(row + 1)
         if not agency or header_like or agency == self.agency_header:
             skip = self._skip_reason(state_raw, state, agency, cells)
             if skip:
@@ -258,6 +268,8 @@ class _RowReader:
         if heading is not None:
             state_raw, state = heading
         built = self._build(row, values, state_raw, state, agency, heading is not None)
+        if above is not None:
+            built = _continuing(built, above)
         if state is None and not built.states_an_agreement:
             shown = " | ".join(cell_texts(cells))
             outcome.warnings.append(
@@ -268,6 +280,24 @@ class _RowReader:
         if self.unread_links:
             outcome.warnings.extend(self.unread_links.get(row, ()))
         return built
+
+    def _continued(
+        self,
+        agency: str,
+        header_like: bool,
+        state_raw: str,
+        state: str | None,
+        values: tuple[CellValue, ...],
+    ) -> ListingRow | None:
+        """The row just above, when this row continues its agency: it leaves its agency
+        blank (and its state, or gives the same), yet names a model (another agreement:
+        an agreement is an agency's model), as in a report that writes each agency once
+        over its rows. Only the row just above is continued: a blank row, a heading or a
+        title between them ends the agency."""
+        above = self.above
+        if agency or header_like or above is None or (state_raw and state != above.state):
+            return None
+        return None if is_blank(values[4]) else above
 
     def _take_heading(self, cells: list[CellValue]) -> str | None:
         """A row holding a state's name alone, in any column, heads the rows below it
@@ -346,6 +376,17 @@ class _RowReader:
             row_number=row + 1,
             flags=row_flags(state, agency, model, date_flags, carried),
         )
+
+
+def _continuing(row: ListingRow, above: ListingRow) -> ListingRow:
+    """A row that continues the agency above it: its agency, and its type and county
+    where the row leaves them blank."""
+    return replace(
+        row,
+        agency_type=row.agency_type or above.agency_type,
+        county=row.county or above.county,
+        flags=(*row.flags, "agency_carried"),
+    )
 
 
 def _column_links(sheet: Sheet, column: int) -> dict[int, str]:
@@ -463,6 +504,7 @@ def _part_notes(part: _Part, filled_rows: list[int]) -> list[str]:
     notes.extend(header.notes)
     notes.extend(_unnamed_column_notes(header))
     notes.extend(_blank_row_note(outcome.blank_rows, len(header.sheet.rows)))
+    notes.extend(_continued_note(outcome.continued_rows))
     notes.extend(outcome.warnings)
     return notes
 
@@ -478,6 +520,17 @@ def _unnamed_column_notes(header: SheetHeader) -> list[str]:
     return [
         f"data in unnamed column {column_letter(column)} ({count} cell{'s' * (count > 1)}) ignored"
         for column, count in sorted(counts.items())
+    ]
+
+
+def _continued_note(rows: list[int]) -> list[str]:
+    if not rows:
+        return []
+    shown = ", ".join(map(str, rows[:_LISTED_ROWS])) + (", ..." if len(rows) > _LISTED_ROWS else "")
+    plural = "s" if len(rows) > 1 else ""
+    return [
+        f"{len(rows)} row{plural} without an agency read as the agency of the row above "
+        f"(row{plural} {shown})"
     ]
 
 

@@ -212,6 +212,7 @@ class SheetForm:
     by_model: bool = False  # one sheet per model, each under the same header
     as_csv: bool = False  # the sheet saved as CSV: values as text, links as their URLs
     state_headings: bool = False  # each state's rows under a row naming it, their own blank
+    grouped: bool = False  # an agency written once over its adjacent rows (a report's layout)
 
 
 PLAIN = SheetForm()
@@ -394,15 +395,19 @@ def _write_rows(
         sheet.append(header)
     at = sheet.max_row + 1
     runs: list[tuple[int, int, str]] = []  # (first row, last row, state) of adjacent rows
-    heading = None
+    heading, above = None, (-1, -1)  # (agency, sheet row) of the row written last
     for position, (fact, row_form) in enumerate(zip(facts, forms, strict=True)):
         state = POOL[fact.agency].state
         if form.state_headings and state != heading:
             sheet.cell(row=at, column=1, value=STATE_NAMES[state].upper())
             heading, at = state, at + 1
+        grouped = form.grouped and above == (fact.agency, at - 1)
         for column, name in enumerate(layout, start=1):
-            if not (form.state_headings and name == "STATE"):
+            if form.state_headings and name == "STATE":
+                continue
+            if not (grouped and name in ("STATE", "AGENCY", "TYPE", "COUNTY")):
                 _write(sheet.cell(row=at, column=column), name, fact, row_form)
+        above = (fact.agency, at)
         if runs and runs[-1][1] == at - 1 and runs[-1][2] == state:
             runs[-1] = (runs[-1][0], at, state)
         else:
@@ -624,6 +629,7 @@ def sheet_forms(draw: st.DrawFn, rows: int, columns: int, notes: bool | None = N
         by_model=draw(st.booleans()),
         as_csv=draw(st.booleans()),
         state_headings=draw(st.booleans()),
+        grouped=draw(st.booleans()),
     )
 
 

@@ -404,6 +404,36 @@ def test_applications_under_a_list_of_agreements_are_not_agreements() -> None:
     assert len(parse_listing_xlsx(_xlsx(pending), "x.xlsx").rows) == 3
 
 
+def test_a_row_that_leaves_its_agency_blank_continues_the_agency_above() -> None:
+    """A report that writes each agency once over its rows: a row that leaves its agency
+    (and state, type, county) blank but states an agreement is the row above's agency's,
+    in its state; not across a blank row, a heading or another state, and not a row
+    stating no agreement."""
+    rows: list[Sequence[object]] = [
+        ["STATE", "AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED"],
+        ["Texas", "Harris County Sheriff's Office", "County", "Harris County", "JEM",
+         date(2020, 6, 9)],
+        [None, None, None, None, "TFM", date(2021, 1, 2)],
+        [None, None, "County", None, "WSO", None],
+        [None, None, None, None, None, None, "a note"],
+        ["Florida", None, None, None, "TFM", date(2022, 3, 4)],
+        [],
+        [None, None, None, None, "JEM", date(2023, 3, 15)],
+    ]  # fmt: skip
+    listing = parse_listing_xlsx(_xlsx(rows), "x.xlsx")
+    assert [(r.state, r.agency, r.model, r.agency_type, r.county) for r in listing.rows][:3] == [
+        ("TX", "Harris County Sheriff's Office", "JEM", "County", "Harris County"),
+        ("TX", "Harris County Sheriff's Office", "TFM", "County", "Harris County"),
+        ("TX", "Harris County Sheriff's Office", "WSO", "County", "Harris County"),
+    ]
+    assert listing.rows[1].flags == ("agency_carried",)
+    assert all(r.agency != "Harris County Sheriff's Office" for r in listing.rows[3:])
+    assert (
+        "sheet 'S': 2 rows without an agency read as the agency of the row above (rows 3, 4)"
+        in listing.warnings
+    )
+
+
 def test_a_footnote_mark_ending_an_agency_name_is_not_part_of_it() -> None:
     """``*``, a dagger or a superscript digit after a name points to a note: the name is
     read without it (a superscript digit would otherwise become a digit of the name, a
