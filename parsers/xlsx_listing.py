@@ -4,50 +4,27 @@
 Pure: bytes in, :class:`~parsers.records.ParsedListing` out, or a ParseError. The list
 kind is decided from the columns and their contents, never from a file name. Everything
 odd the parser notices (extra sheets, skipped rows, unknown columns, ambiguous kind,
-repeated rows) goes into ``warnings``, in sheet order.
+repeated rows) goes into ``warnings``, in sheet order. This module finds the list's
+sheets and decides its kind; ``parsers/listing_rows.py`` reads each sheet's rows.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field, replace
-from operator import itemgetter
+from dataclasses import dataclass
 from typing import TypeAlias
 
 from parsers.errors import ParseError
-from parsers.listing_cells import (
-    agency_cell,
-    cell_text,
-    cell_texts,
-    county_cell,
-    end_cell,
-    link_cell,
-    model_cell,
-    models_cell,
-    row_flags,
-    signed_cell,
-    state_cell,
-    status_cell,
-    type_cell,
-)
-from parsers.listing_header import (
-    ADDENDUM,
-    CANONICAL_COLUMNS,
-    MOA,
-    SIGNED,
-    STATE,
-    column_letter,
-    header_name,
-)
-from parsers.normalize import agency_key, ended_title, is_null, pending_title, state_code
+from parsers.listing_header import MOA, SIGNED, column_letter
+from parsers.listing_rows import Outcome, read_rows
+from parsers.normalize import is_null
 from parsers.records import ListingRow, ListKind, ParsedListing
 from parsers.sheet_header import REQUIRED, SheetHeader, describe_sheet, find_header, is_blank
-from parsers.xlsx import CellValue, Sheet, read_workbook
+from parsers.xlsx import Sheet, read_workbook
 from parsers.xlsx.merges import fill_merged_down
 
 _PENDING_LINK = re.compile(r"^(link\s*)?pending$", re.IGNORECASE)
-_LISTED_ROWS = 10
 
 _Key: TypeAlias = tuple[str, str, str | None]  # an agreement in a list: state, agency, model
 
@@ -57,7 +34,7 @@ class _Part:
     """One sheet's share of the list: its header and its rows read."""
 
     header: SheetHeader
-    outcome: _Outcome
+    outcome: Outcome
 
     @functools.cached_property
     def keys(self) -> frozenset[_Key]:
@@ -83,9 +60,9 @@ def _choose_sheets(sheets: list[Sheet], source: str) -> tuple[list[_Part], list[
             else "; ".join(describe_sheet(sheet) for sheet in sheets[:4]) or "no sheets"
         )
         raise ParseError(source, f"no 287(g) agency list header found (saw: {seen})")
-    first = _Part(chosen, _read_rows(chosen))
+    first = _Part(chosen, read_rows(chosen))
     others = [
-        _Part(header, _read_rows(header))
+        _Part(header, read_rows(header))
         for header in headers
         if header is not None and header is not chosen and _same_table(chosen, header)
     ]
@@ -156,264 +133,6 @@ def _sheet_note(sheet: Sheet, header: SheetHeader | None) -> str:
     return (
         f"ignored sheet {sheet.name!r}{hidden}: another agency list header at row {header.row + 1}"
     )
-
-
-# --------------------------------------------------------------------------- rows
-
-
-@dataclass
-class _Outcome:
-    """Everything learnt while reading the rows."""
-
-    rows: list[ListingRow] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    blank_rows: list[int] = field(default_factory=list)
-    continued_rows: list[int] = field(default_factory=list)
-
-
-class _RowReader:
-    """Turns sheet rows under a header into ListingRows.
-
-    Everything derived from one cell comes from one memoised function of its value, so
-    a row costs one cache lookup per column; hyperlinks are looked up by row in their
-    column."""
-
-    def __init__(self, header: SheetHeader) -> None:
-        self.sheet = header.sheet
-        found = [header.positions.get(name, -1) for name in CANONICAL_COLUMNS]
-        self.width = max(found) + 2  # cells are cut or padded to this; the last is None
-        self.pick = itemgetter(*[column if column >= 0 else self.width - 1 for column in found])
-        self.moa_links = _column_links(self.sheet, found[6])
-        self.addendum_links = _column_links(self.sheet, found[7])
-        self.unread_links = _unread_links(self.sheet, {MOA: found[6], ADDENDUM: found[7]})
-        self.status, self.ended = found[8], found[9]
-        self.ended_name = cell_text(header.sheet.value(header.row, self.ended))
-        # a row repeating the header's own agency cell is the header again
-        self.agency_header = cell_text(header.sheet.value(header.row, found[1])) or None
-        self.heading: tuple[str, str] | None = None  # (text, code) of the last state heading
-        # a list of agreements may go on with other rows: those that ended, applications
-        self.signs = SIGNED in header.positions or MOA in header.positions
-        self.section: tuple[str, str] | None = None  # (title, what its rows are)
-        self.above: ListingRow | None = None  # the row read just above, if it was read
-
-    def values(self, cells: list[CellValue]) -> tuple[CellValue, ...]:
-        """The cells under the canonical columns, in CANONICAL_COLUMNS order."""
-        cells = cells[: self.width - 1]
-        cells.extend([None] * (self.width - len(cells)))
-        picked: tuple[CellValue, ...] = self.pick(cells)
-        if True in picked or False in picked:  # True == 1 as a cache key: keep them apart
-            picked = tuple(str(v) if v.__class__ is bool else v for v in picked)
-        return picked
-
-    def read(self, row: int, outcome: _Outcome) -> list[ListingRow]:
-        """The row's agreements: none for a skipped row or one whose status says it
-        ended, one per model it names (a row naming two models, ``JEM/TFM``, lists one
-        agreement of each, with a warning)."""
-        listing_row = self._read(row, outcome)
-        if listing_row is None:
-            return []
-        if ended := self._ended(row):
-            outcome.warnings.append(f"row {row + 1} skipped: {ended}")
-            return []
-        models = models_cell(listing_row.model_raw) if listing_row.model is None else ()
-        if len(models) < 2:
-            return [listing_row]
-        outcome.warnings.append(
-            f"row {row + 1} names {len(models)} models ({listing_row.model_raw}): "
-            "read as one agreement of each"
-        )
-        flags = tuple(flag for flag in listing_row.flags if flag != "model_unknown")
-        return [replace(listing_row, model=model, flags=flags) for model in models]
-
-    def _ended(self, row: int) -> str | None:
-        """Why the row lists nothing in force: its status says it ended, or it gives the
-        date it ended (a TERMINATED or WITHDRAWN column not empty, nor ``No``)."""
-        if self.status >= 0 and (said := status_cell(self.sheet.value(row, self.status))):
-            return f"its status says {said!r}"
-        if self.ended >= 0 and (when := end_cell(self.sheet.value(row, self.ended))):
-            return f"its {self.ended_name} column says {when!r}"
-        return None
-
-    def _read(self, row: int, outcome: _Outcome) -> ListingRow | None:
-        self.above = self._read_row(row, outcome)
-        return self.above
-
-    def _read_row(self, row: int, outcome: _Outcome) -> ListingRow | None:
-        cells = self.sheet.rows[row]
-        if (not cells or is_blank(cells[0])) and all(is_blank(value) for value in cells):
-            outcome.blank_rows.append(row + 1)
-            return None
-        values = self.values(cells)
-        state_raw, state = state_cell(values[0])
-        agency, header_like = agency_cell(values[1])
-        if state is None or not agency:
-            heads = self._take_heading(cells) or self._take_section(cells)
-            if heads:
-                outcome.warnings.append(f"row {row + 1} skipped: {heads}")
-                return None
-        if self.section is not None:
-            title, what = self.section
-            outcome.warnings.append(f"row {row + 1} skipped: under the title {title!r}, {what}")
-            return None
-        above = self._continued(agency, header_like, state_raw, state, values)
-        if above is not None:
-            state_raw, state, agency = above.state_raw, above.state, above.agency
-            outcome.continued_rows.append(row + 1)
-        if not agency or header_like or agency == self.agency_header:
-            skip = self._skip_reason(state_raw, state, agency, cells)
-            if skip:
-                outcome.warnings.append(f"row {row + 1} skipped: {skip}")
-                return None
-        heading = None if state_raw else self.heading
-        if heading is not None:
-            state_raw, state = heading
-        built = self._build(row, values, state_raw, state, agency, heading is not None)
-        if above is not None:
-            built = _continuing(built, above)
-        if state is None and not built.states_an_agreement:
-            shown = " | ".join(cell_texts(cells))
-            outcome.warnings.append(
-                f"row {row + 1} skipped: no state, model, signed date or link, so no "
-                f"agreement ({shown[:80]})"
-            )
-            return None
-        if self.unread_links:
-            outcome.warnings.extend(self.unread_links.get(row, ()))
-        return built
-
-    def _continued(
-        self,
-        agency: str,
-        header_like: bool,
-        state_raw: str,
-        state: str | None,
-        values: tuple[CellValue, ...],
-    ) -> ListingRow | None:
-        """The row just above, when this row continues its agency: it leaves its agency
-        blank (and its state, or gives the same), yet names a model (another agreement:
-        an agreement is an agency's model), as in a report that writes each agency once
-        over its rows. Only the row just above is continued: a blank row, a heading or a
-        title between them ends the agency."""
-        above = self.above
-        if agency or header_like or above is None or (state_raw and state != above.state):
-            return None
-        return None if is_blank(values[4]) else above
-
-    def _take_heading(self, cells: list[CellValue]) -> str | None:
-        """A row holding a state's name alone, in any column, heads the rows below it
-        (those that leave their state blank are in that state): kept as the heading,
-        and the reason the row is skipped."""
-        texts = cell_texts(cells)
-        if len(texts) != 1 or (code := state_code(texts[0])) is None:
-            return None
-        self.heading = (texts[0], code)
-        return f"a heading ({texts[0]}); rows below without a state are in {code}"
-
-    def _take_section(self, cells: list[CellValue]) -> str | None:
-        """A row holding one short text that says the rows below it ended (``Terminated
-        Agreements``) begins a section of ended agreements: they list nothing in force;
-        in a list of agreements (a header with a signed date or MOA column), so does one
-        that says they are applications (``Pending Applications``). Any other such text
-        (``Active Agreements``, a note) ends the section: in doubt, rows are read as
-        listed. The reason the title row is skipped, or None for no such title."""
-        texts = cell_texts(cells)
-        if len(texts) != 1 or state_code(texts[0]) is not None:
-            return None
-        title = texts[0]
-        if ended_title(title):
-            self.section = (title, "an agreement that ended")
-            return f"a title ({title}): the agreements below it ended"
-        if self.signs and pending_title(title):
-            self.section = (title, "an application, not an agreement")
-            return f"a title ({title}): the rows below it are applications"
-        if self.section is None:
-            return None
-        before, self.section = self.section[0], None
-        return f"a title ({title}): the agreements below it are not under {before!r}"
-
-    def _skip_reason(
-        self, state_raw: str, state: str | None, agency: str, cells: list[CellValue]
-    ) -> str | None:
-        if agency and (not state_raw or header_name(state_raw) == STATE):
-            return "repeated header row"
-        if agency:
-            return None
-        shown = " | ".join(cell_texts(cells))
-        if not state_raw:
-            return f"no agency or state ({shown[:80]})"
-        if state is None:
-            return f"no agency and no recognisable state ({shown[:80]})"
-        return None
-
-    def _build(
-        self,
-        row: int,
-        values: tuple[CellValue, ...],
-        state_raw: str,
-        state: str | None,
-        agency: str,
-        carried: bool,
-    ) -> ListingRow:
-        model_raw, model = model_cell(values[4])
-        signed, signed_raw, date_flags = signed_cell(values[5])
-        moa_text, moa_url = link_cell(values[6])
-        addendum_text, addendum_url = link_cell(values[7])
-        return ListingRow(
-            state=state or "??",
-            agency=agency,
-            agency_key=agency_key(agency, state),
-            model=model,
-            model_raw=model_raw,
-            agency_type=type_cell(values[2]),
-            county=county_cell(values[3]),
-            signed=signed,
-            signed_raw=signed_raw,
-            moa_url=self.moa_links.get(row, moa_url),
-            moa_text=moa_text,
-            addendum_url=self.addendum_links.get(row, addendum_url),
-            addendum_text=addendum_text,
-            state_raw=state_raw,
-            row_number=row + 1,
-            flags=row_flags(state, agency, model, date_flags, carried),
-        )
-
-
-def _continuing(row: ListingRow, above: ListingRow) -> ListingRow:
-    """A row that continues the agency above it: its agency, and its type and county
-    where the row leaves them blank."""
-    return replace(
-        row,
-        agency_type=row.agency_type or above.agency_type,
-        county=row.county or above.county,
-        flags=(*row.flags, "agency_carried"),
-    )
-
-
-def _column_links(sheet: Sheet, column: int) -> dict[int, str]:
-    """The hyperlinks of one column by row (none for a missing column, ``-1``)."""
-    return {row: url for (row, at), url in sheet.hyperlinks.items() if at == column >= 0}
-
-
-def _unread_links(sheet: Sheet, columns: dict[str, int]) -> dict[int, list[str]]:
-    """By row, a warning for each link column cell whose HYPERLINK formula gave no link
-    (its URL is not a literal: a reference or a concatenation, not evaluated)."""
-    unread: dict[int, list[str]] = {}
-    for name, column in columns.items():
-        for row, at in sorted(sheet.unread_links):
-            if at == column >= 0:
-                unread.setdefault(row, []).append(
-                    f"row {row + 1}: the link of {name} cell {column_letter(column)}{row + 1} "
-                    "could not be read (a HYPERLINK formula whose URL is not a literal)"
-                )
-    return unread
-
-
-def _read_rows(header: SheetHeader) -> _Outcome:
-    reader = _RowReader(header)
-    outcome = _Outcome()
-    for row in range(header.row + 1, len(header.sheet.rows)):
-        outcome.rows.extend(reader.read(row, outcome))
-    return outcome
 
 
 # --------------------------------------------------------------------------- kind
@@ -503,9 +222,7 @@ def _part_notes(part: _Part, filled_rows: list[int]) -> list[str]:
         notes.append(f"{filled} cell{plural} under a range merged down a column read as its value")
     notes.extend(header.notes)
     notes.extend(_unnamed_column_notes(header))
-    notes.extend(_blank_row_note(outcome.blank_rows, len(header.sheet.rows)))
-    notes.extend(_continued_note(outcome.continued_rows))
-    notes.extend(outcome.warnings)
+    notes.extend(outcome.notes(len(header.sheet.rows)))
     return notes
 
 
@@ -521,34 +238,6 @@ def _unnamed_column_notes(header: SheetHeader) -> list[str]:
         f"data in unnamed column {column_letter(column)} ({count} cell{'s' * (count > 1)}) ignored"
         for column, count in sorted(counts.items())
     ]
-
-
-def _continued_note(rows: list[int]) -> list[str]:
-    if not rows:
-        return []
-    shown = ", ".join(map(str, rows[:_LISTED_ROWS])) + (", ..." if len(rows) > _LISTED_ROWS else "")
-    plural = "s" if len(rows) > 1 else ""
-    return [
-        f"{len(rows)} row{plural} without an agency read as the agency of the row above "
-        f"(row{plural} {shown})"
-    ]
-
-
-def _blank_row_note(blank_rows: list[int], sheet_rows: int) -> list[str]:
-    """Blank rows inside the list (trailing blank rows are normal and not reported)."""
-    trailing = sheet_rows
-    for number in reversed(blank_rows):
-        if number != trailing:
-            break
-        trailing -= 1
-    inside = [number for number in blank_rows if number <= trailing]
-    if not inside:
-        return []
-    shown = ", ".join(map(str, inside[:_LISTED_ROWS])) + (
-        ", ..." if len(inside) > _LISTED_ROWS else ""
-    )
-    plural = "s" if len(inside) > 1 else ""
-    return [f"skipped {len(inside)} blank row{plural} inside the list (row{plural} {shown})"]
 
 
 def _duplicate_notes(rows: list[ListingRow]) -> list[str]:

@@ -17,10 +17,10 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from parsers.errors import ParseError
-from parsers.listing_header import HEADER_NAMES, KEYWORDS
+from parsers.listing_header import HEADER_NAMES, KEYWORDS, header_name
 from parsers.records import ListingRow, ParsedListing
 from parsers.states import STATE_CODES
-from parsers.xlsx_listing import decide_kind, header_name, parse_listing_xlsx
+from parsers.xlsx_listing import decide_kind, parse_listing_xlsx
 from tests.support import make_cases
 
 CASES = Path(__file__).resolve().parent / "cases" / "xlsx"
