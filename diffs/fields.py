@@ -18,13 +18,14 @@ from parsers.records import ListingRow
 FIELDS = ("agency", "agency_type", "county", "signed", "moa_url", "addendum_url")
 PENDING_FIELDS = ("agency", "agency_type", "county")
 FIELD_COLUMNS = {
-    "county": {"COUNTY", "county"},
-    "agency_type": {"TYPE", "agency_type"},
-    "signed": {"SIGNED", "signed"},
-    "moa_url": {"MOA", "moa"},
-    "addendum_url": {"ADDENDUM", "addendum"},
+    "county": {"COUNTY"},
+    "agency_type": {"TYPE"},
+    "signed": {"SIGNED"},
+    "moa_url": {"MOA"},
+    "addendum_url": {"ADDENDUM"},
 }
-"""The columns (XLSX and HTML names) that publish each field a list may lack."""
+"""The columns (``parsers/listing_header.py``'s names, whatever the list's format) that
+publish each field a list may lack."""
 
 
 def row_fields(row: ListingRow, kind: str) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from selectolax.lexbor import LexborHTMLParser
 from parsers.errors import ParseError
 from parsers.html_page import block_reason, load_html, resolve_link
 from parsers.html_table import PAD, Cell, Link, table_grid
+from parsers.listing_cells import agency_cell, county_cell, model_cell, type_cell
 from parsers.listing_header import (
     ADDENDUM,
     AGENCY,
@@ -38,13 +39,7 @@ from parsers.listing_header import (
     TYPE,
     header_name,
 )
-from parsers.normalize import (
-    agency_key,
-    agency_type,
-    model_code,
-    parse_date,
-    state_code,
-)
+from parsers.normalize import agency_key, parse_date, state_code
 from parsers.records import ListingRow, ParsedListing
 
 DEFAULT_BASE_URL = "https://www.ice.gov/identify-and-arrest/287g"
@@ -86,6 +81,10 @@ _NAMES = {
     MOA: "moa",
     ADDENDUM: "addendum",
 }
+
+
+# The spreadsheet's names of the columns: a list's schema is one whatever its format.
+_CANONICAL = {name: canonical for canonical, name in _NAMES.items()}
 
 
 def header_columns(texts: Sequence[str]) -> dict[str, int] | None:
@@ -154,7 +153,7 @@ def parse_legacy_page(
     return ParsedListing(
         kind="participating",
         rows=tuple(builder.rows),
-        columns=tables[0].names,
+        columns=tuple(_CANONICAL[name] for name in tables[0].names),
         source_format="html",
         warnings=tuple(warnings),
     )
@@ -208,7 +207,7 @@ class _RowBuilder:
             at = columns.get(name)
             return cells[at] if at is not None and at < len(cells) else PAD
 
-        agency = cell("agency").text
+        agency, _ = agency_cell(cell("agency").text)  # what a cell says: one rule per column
         if not agency:
             self.warnings.append(f"row {self.index}: no agency name; row skipped")
             return None
@@ -273,7 +272,7 @@ def _listing_row(
     flags: tuple[str, ...],
 ) -> ListingRow:
     signed, signed_raw, date_flags = _signed(parts.signed_raw)
-    model = model_code(parts.model_raw)
+    model = model_cell(parts.model_raw)[1]
     model_flags = ("model_unrecognised",) if model is None else ()
     return ListingRow(
         state=parts.state,
@@ -281,8 +280,8 @@ def _listing_row(
         agency_key=agency_key(parts.agency, parts.state),
         model=model,
         model_raw=parts.model_raw,
-        agency_type=agency_type(type_text) if type_text else None,
-        county=county or None,
+        agency_type=type_cell(type_text),
+        county=county_cell(county),
         signed=signed,
         signed_raw=signed_raw,
         moa_url=moa.url,

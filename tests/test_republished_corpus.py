@@ -6,12 +6,14 @@ names, counties and links, where each form used to give hundreds of false events
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -230,6 +232,37 @@ def test_agreements_moved_under_a_terminated_title_are_withdrawn(
     assert {e.kind for e in events} <= {
         "agreement.withdrawn", "agency.left", "agency.models_changed"
     }  # fmt: skip
+
+
+def test_a_real_list_published_as_a_table_on_a_page_makes_no_event(
+    first: tuple[bytes, ProgramState],
+) -> None:
+    """The same list as an HTML table (dates as text, links as anchors, ``#N/A``
+    counties): the cells are read by the same rules whatever the format, and the
+    columns have the same names, so nothing changes."""
+    data, state = first
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+    head = "".join(f"<th>{html.escape(str(c.value))}</th>" for c in sheet[1] if c.value)
+    body = "".join(
+        "<tr>" + "".join(_html_cell(cell) for cell in row[:8]) + "</tr>"
+        for row in sheet.iter_rows(min_row=2)
+        if row[1].value
+    )
+    page = f"<html><body><table><tr>{head}</tr>{body}</table></body></html>".encode()
+    listing = parse_listing(page, "participatingAgencies09022025am.html")
+    assert listing.source_format == "html" and len(listing.rows) == 896
+    ref = SnapshotRef("s2", "2025-09-02T12:00:00Z", hashlib.sha256(page).hexdigest(), listing.kind)
+    assert apply_snapshot(state, ref, listing, None, RULES).events == ()
+
+
+def _html_cell(cell: Cell) -> str:
+    value = cell.value
+    text = html.escape(value.strftime("%m/%d/%Y") if hasattr(value, "strftime") else str(value))
+    if value is None:
+        return "<td></td>"
+    if cell.hyperlink is not None and cell.hyperlink.target:
+        return f'<td><a href="{html.escape(cell.hyperlink.target)}">{text}</a></td>'
+    return f"<td>{text}</td>"
 
 
 def _county_after_name(sheet: Worksheet, columns: dict[str, int]) -> None:

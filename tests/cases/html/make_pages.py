@@ -249,9 +249,9 @@ def expected_row(i: int, row: SeedRow, style: Style) -> dict[str, Any]:
 
 
 def legacy_expectation(rows: list[SeedRow], style: Style) -> dict[str, Any]:
-    columns = ["state", "agency", "model", "signed", "moa"]
+    columns = ["STATE", "AGENCY", "SUPPORT TYPE", "SIGNED", "MOA"]
     if style.addendum == "column":
-        columns.append("addendum")
+        columns.append("ADDENDUM")
     summary = {
         "rows": len(rows),
         "models": {"JEM": 60, "WSO": 75},
@@ -586,7 +586,7 @@ def broken_pages(steering: list[tuple[str, list[list[str]]]], seed_text: str) ->
             },
         },
     )
-    columns = ["state", "agency", "model", "signed", "moa"]
+    columns = ["STATE", "AGENCY", "SUPPORT TYPE", "SIGNED", "MOA"]
     cases["header_only"] = (
         header_only.encode(),
         {"legacy": {"summary": {"rows": 0, "columns": columns}}},
