@@ -137,11 +137,26 @@ _NEGATED_ENDED = re.compile(rf"\b(?:not|non|no)[\s-]+(?:{_ENDED_WORDS})\b", re.I
 TITLE_WORDS = 8  # a longer text is a sentence (a note), not a section's title
 
 
+# Words of an agency's name: a text holding one names an agency, never a section.
+_AGENCY_NOUNS = re.compile(
+    r"\b(?:sheriffs?|police|department|office|division|bureau|marshals?|constables?"
+    r"|corrections|correctional|jail|patrol|troopers|commissioners|county|city|town"
+    r"|township|borough|parish|services?)\b",
+    re.IGNORECASE,
+)
+
+
+def _titled(text: str) -> bool:
+    """Whether a text could be a section's title: short, and naming no agency."""
+    return len(text.split()) <= TITLE_WORDS and not _AGENCY_NOUNS.search(text)
+
+
 def ended_title(text: str) -> str | None:
     """A section title's text when it says the rows below it ended (``Terminated
     Agreements``, ``WITHDRAWN / TERMINATED (no longer participating)``), else None (``Not
-    terminated``; a sentence of more than :data:`TITLE_WORDS` words is a note)."""
-    return text if len(text.split()) <= TITLE_WORDS and says_ended(text) else None
+    terminated``; a sentence of more than :data:`TITLE_WORDS` words is a note; a text
+    with a word of an agency's name, ``Closed Circuit Division``, names an agency)."""
+    return text if _titled(text) and says_ended(text) else None
 
 
 def says_ended(text: str) -> bool:
@@ -160,10 +175,9 @@ _PENDING_TITLE = re.compile(
 def pending_title(text: str) -> str | None:
     """A section title's text when it says the rows below it are applications, not
     agreements (``Pending Applications``, ``Pending Agencies``, ``Pending``), else None
-    (``MOA links pending``; a sentence is a note)."""
-    if len(text.split()) > TITLE_WORDS or not _PENDING_TITLE.search(text):
-        return None
-    return text
+    (``MOA links pending``; a sentence is a note; ``Application Services Division``
+    names an agency)."""
+    return text if _titled(text) and _PENDING_TITLE.search(text) else None
 
 
 def end_given(text: str) -> str | None:

@@ -11,7 +11,15 @@ from hypothesis import strategies as st
 from common.errors import ConfigError
 from ice287g.config import load_config
 from parsers.filenames import claimed_kind, date_from_name
-from parsers.normalize import agency_key, agency_type, county_key, model_code, state_code
+from parsers.normalize import (
+    agency_key,
+    agency_type,
+    county_key,
+    ended_title,
+    model_code,
+    pending_title,
+    state_code,
+)
 from parsers.states import STATES
 from snapshots.archive import Archive, Observation
 
@@ -333,3 +341,26 @@ def test_a_type_naming_no_single_level_is_kept_as_written(cell: str) -> None:
 
 def test_an_empty_type_cell_is_none() -> None:
     assert [agency_type(c) for c in ("", None, "#N/A")] == [None, None, None]
+
+
+@pytest.mark.parametrize(
+    ("text", "ended", "pending"),
+    [("Terminated Agreements", True, False),
+     ("WITHDRAWN / TERMINATED AGREEMENTS (no longer participating)", True, False),
+     ("Expired MOAs", True, False),
+     ("Not terminated", False, False),
+     ("Agreements that have ended are removed from the list at the end of each month",
+      False, False),
+     ("Closed Circuit Division", False, False),
+     ("Terminated county agreements", False, False),
+     ("Pending Applications", False, True),
+     ("Pending Agencies", False, True),
+     ("Pending", False, True),
+     ("MOA links pending", False, False),
+     ("Pending MOA", False, False),
+     ("Application Services Division", False, False)],
+)  # fmt: skip
+def test_a_section_title_says_its_rows_ended_or_are_applications_and_names_no_agency(
+    text: str, ended: bool, pending: bool
+) -> None:
+    assert (ended_title(text) is not None, pending_title(text) is not None) == (ended, pending)
