@@ -83,6 +83,8 @@ class _RowReader:
         self.ended_name = cell_text(header.sheet.value(header.row, self.ended))
         # a row repeating the header's own agency cell is the header again
         self.agency_header = cell_text(header.sheet.value(header.row, found[1])) or None
+        # the sheet's name for a column it lacks (a sheet per state or per model)
+        self.implied = {CANONICAL_COLUMNS.index(n): text for n, text in header.implied.items()}
         self.heading: tuple[str, str] | None = None  # (text, code) of the last state heading
         # a list of agreements may go on with other rows: those that ended, applications
         self.signs = SIGNED in header.positions or MOA in header.positions
@@ -96,6 +98,8 @@ class _RowReader:
         picked: tuple[CellValue, ...] = self.pick(cells)
         if True in picked or False in picked:  # True == 1 as a cache key: keep them apart
             picked = tuple(str(v) if v.__class__ is bool else v for v in picked)
+        if self.implied:
+            picked = tuple(self.implied.get(at, value) for at, value in enumerate(picked))
         return picked
 
     def read(self, row: int, outcome: Outcome) -> list[ListingRow]:

@@ -14,7 +14,8 @@ from parsers.listing_header import (
     own_cells,
     read_header_row,
 )
-from parsers.normalize import clean_text
+from parsers.normalize import clean_text, model_code
+from parsers.states import named_state
 from parsers.xlsx import CellValue, Sheet
 from parsers.xlsx.merges import spread_across
 
@@ -24,7 +25,10 @@ REQUIRED = (STATE, AGENCY, SUPPORT)
 
 @dataclass
 class SheetHeader:
-    """Where the list's header is and what its columns mean."""
+    """Where the list's header is and what its columns mean. ``implied``: the value of a
+    STATE or SUPPORT TYPE column the header lacks, when the sheet is named for one
+    state or one model (a list split into one sheet per state, ``Texas``, or per model,
+    ``JEM``, each without the column its name makes needless): the sheet's name."""
 
     sheet: Sheet
     row: int  # the header's last row: the list starts below it
@@ -32,19 +36,34 @@ class SheetHeader:
     positions: dict[str, int]
     notes: list[str] = field(default_factory=list)
     top: int = -1  # the header's first row (``row`` unless it is written over two)
+    implied: dict[str, str] = field(init=False)
 
     def __post_init__(self) -> None:
         if self.top < 0:
             self.top = self.row
+        self.implied = _named_for(self.sheet.name, self.positions)
+        for column, name in self.implied.items():
+            self.notes.append(f"no {column} column: every row's is {name!r}, the sheet's name")
 
     @property
     def complete(self) -> bool:
-        return all(name in self.positions for name in REQUIRED)
+        return all(name in self.positions or name in self.implied for name in REQUIRED)
 
     @property
     def heads_list(self) -> bool:
-        """Whether it names an agency column and a state or model column."""
+        """Whether it names an agency column and a state or model column (itself: a
+        sheet's name completes a header, never makes one)."""
         return AGENCY in self.positions and (STATE in self.positions or SUPPORT in self.positions)
+
+
+def _named_for(name: str, positions: dict[str, int]) -> dict[str, str]:
+    """The STATE and SUPPORT TYPE values a sheet's name gives for the columns it lacks."""
+    implied = {}
+    if STATE not in positions and named_state(clean_text(name).upper()) is not None:
+        implied[STATE] = name  # named exactly: a sheet called Main is not in Maine
+    if SUPPORT not in positions and model_code(name) is not None:
+        implied[SUPPORT] = name
+    return implied
 
 
 def read_header(sheet: Sheet, row: int) -> SheetHeader:

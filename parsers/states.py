@@ -134,6 +134,12 @@ def read_state(text: str) -> str | None:
     return code if code else _read(text, 0)
 
 
+def named_state(text: str) -> str | None:
+    """USPS code of the state an upper-case text names exactly (rule 1 without its last
+    resort: no near miss, so ``MAIN`` is no state), or None."""
+    return _AS_WRITTEN.get(text) or _named(fold_punctuation(text))
+
+
 def _read(text: str, level: int) -> str | None:
     """Rule 2 where ``text`` has parts (from the cut ``level`` on), else rule 1."""
     for depth in range(level, len(_SPLITS)):

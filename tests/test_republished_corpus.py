@@ -1,5 +1,5 @@
 """A real ICE list (the participating list of 28 August 2025, 896 rows) republished in
-forms ICE has not used yet (seventeen): the same facts make no event. The synthetic properties in
+forms ICE has not used yet (eighteen): the same facts make no event. The synthetic properties in
 ``test_no_false_events.py`` draw such forms on small sheets; this holds them on real
 names, counties and links, where each form used to give hundreds of false events."""
 
@@ -22,6 +22,8 @@ from diffs.events import SnapshotRef
 from diffs.gate import Rules
 from diffs.state import ProgramState
 from parsers.detect import parse_listing
+from parsers.normalize import state_code
+from parsers.states import STATES
 from tests.conftest import SHEETS
 
 SOURCE = SHEETS / "participating" / "participatingAgencies08282025am.xlsx"
@@ -134,6 +136,27 @@ def _pending_below(sheet: Worksheet, columns: dict[str, int]) -> None:
             sheet.cell(row=at + offset, column=column, value=value)
 
 
+def _a_sheet_per_state(sheet: Worksheet, columns: dict[str, int]) -> None:
+    """One sheet per state, named for it, without the STATE column (the name says it)."""
+    workbook, state = sheet.parent, columns["STATE"] - 1
+    names = {code: name for name, code in STATES.items() if len(name) > 2}
+    header = [cell.value for i, cell in enumerate(sheet[1]) if i != state]
+    by_state: dict[str, list[list[Cell]]] = {}
+    for row in sheet.iter_rows(min_row=2):
+        code = state_code(row[state].value)
+        if code and row[state + 1].value:
+            by_state.setdefault(code, []).append([c for i, c in enumerate(row) if i != state])
+    for code, rows in by_state.items():
+        part = workbook.create_sheet(names[code].title())
+        part.append(header)
+        for at, cells in enumerate(rows, start=2):
+            for column, cell in enumerate(cells, start=1):
+                copy = part.cell(row=at, column=column, value=cell.value)
+                if cell.hyperlink is not None:
+                    copy.hyperlink = cell.hyperlink.target
+    workbook.remove(sheet)
+
+
 def _with_initials(name: str) -> str:
     """``Florida Department of Law Enforcement (FDLE)``."""
     initials = "".join(word[0] for word in name.split() if word[0].isupper())
@@ -160,10 +183,14 @@ FORMS: dict[str, Edit] = {
     "links over http with a tracking parameter": _link_noise,
     "names followed by their initials": _rewrite("LAW ENFORCEMENT AGENCY", _with_initials),
     "the pending list below it, under a title": _pending_below,
+    "one sheet per state, named for it, without the state column": _a_sheet_per_state,
 }
 
 
-NEW_COLUMN = {"the models moved, a stale hidden copy left"}
+NEW_COLUMN = {  # a column added or dropped is a fact of the file, and its only event
+    "the models moved, a stale hidden copy left",
+    "one sheet per state, named for it, without the state column",
+}
 
 
 @pytest.fixture(scope="module")
@@ -199,7 +226,6 @@ def test_a_real_list_republished_in_a_new_form_makes_no_event(
     buffer = io.BytesIO()
     workbook.save(buffer)
     events = _feed(state, buffer.getvalue(), 2).events
-    # a column added is a fact of the file, and its only event
     expected = ["source.schema_changed"] if form in NEW_COLUMN else []
     assert [event.kind for event in events] == expected
 

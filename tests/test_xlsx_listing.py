@@ -627,6 +627,36 @@ def _workbook(*sheets: tuple[str, Sequence[Sequence[object]], str], merge: str =
     return buffer.getvalue()
 
 
+def test_sheets_named_for_a_state_or_a_model_stand_for_the_column_they_lack() -> None:
+    """A list split into one sheet per state (or per model), each named for it and
+    without the column its name makes needless, is read whole; a sheet's name
+    completes a header only when it names a state exactly (``Main`` is not Maine)."""
+    header = ["AGENCY", "SUPPORT TYPE", "SIGNED"]
+    by_state = _workbook(
+        ("Texas", [header, ["Harris County Sheriff's Office", "JEM", date(2020, 6, 9)]], "visible"),
+        ("FL", [header, ["Collier County Sheriff's Office", "TFM", date(2022, 3, 4)]], "visible"),
+    )
+    listing = parse_listing_xlsx(by_state, "x.xlsx")
+    assert [(r.state, r.agency) for r in listing.rows] == [
+        ("TX", "Harris County Sheriff's Office"),
+        ("FL", "Collier County Sheriff's Office"),
+    ]
+    assert listing.columns == ("AGENCY", "SUPPORT TYPE", "SIGNED")
+    assert "sheet 'Texas': no STATE column: every row's is 'Texas', the sheet's name" in (
+        listing.warnings
+    )
+    header = ["STATE", "AGENCY", "SIGNED"]
+    by_model = _workbook(
+        ("JEM", [header, ["TX", "Harris County Sheriff's Office", date(2020, 6, 9)]], "visible"),
+        ("Task Force Model", [header, ["TX", "Harris County Sheriff's Office",
+                                        date(2021, 1, 2)]], "visible"),
+    )  # fmt: skip
+    assert [r.model for r in parse_listing_xlsx(by_model, "x.xlsx").rows] == ["JEM", "TFM"]
+    main = _workbook(("Main", [["AGENCY", "SUPPORT TYPE"], ["Harris SO", "JEM"]], "visible"))
+    with pytest.raises(ParseError, match="no STATE column"):
+        parse_listing_xlsx(main, "x.xlsx")
+
+
 ROW = [
     "TEXAS",
     "Harris County Sheriff's Office",
