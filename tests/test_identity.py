@@ -29,6 +29,10 @@ from snapshots.archive import IdRegistry
 from tests.test_engine import BASE, Replay, listing, row
 
 MOA = "https://www.ice.gov/doclib/287gMOA/AlachuaCoSheriffsOfficeFL_TFM_MOA_02262025.pdf"
+# every absence withdraws (or drops) at once, whatever the share of the list lost
+AT_ONCE = Rules(withdraw_after_snapshots=1, withdraw_after_days=0, max_row_loss_share=1.0)
+PENDING_COLS = ("STATE", "AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE")
+TWO_RENAMED_ONE_REPLACED = ["agency.renamed", "agency.renamed", "pending.added", "pending.dropped"]
 SAFE = (
     "https://gcc02.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.ice.gov%2Fdoclib"
     "%2F287gMOA%2FAlachuaCoSheriffsOfficeFL_TFM_MOA_02262025.pdf&data=05%7C02%7Cx&reserved=0"
@@ -343,8 +347,7 @@ def test_a_pending_list_relabelled_is_renames_not_applications_dropped_and_added
     """No papers to compare: the same core name, type of agency and county, leaving and
     arriving at once, is one application relabelled (ICE writing every ``Sheriff's
     Office`` as ``Sheriff's Department``); another type of agency is another agency."""
-    rules = Rules(withdraw_after_snapshots=1, withdraw_after_days=0, max_row_loss_share=1.0)
-    r, cols = Replay(rules), ("STATE", "AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE")
+    r, cols = Replay(AT_ONCE), PENDING_COLS
 
     def pending(name: str, kind: str, county: str | None) -> ListingRow:
         return row(name, "JEM", signed=None, agency_type=kind, county=county)
@@ -362,20 +365,14 @@ def test_a_pending_list_relabelled_is_renames_not_applications_dropped_and_added
     r.feed(listing(BASE))
     r.feed(listing(before, "pending", cols))
     relabelled = r.feed(listing(after, "pending", cols))
-    assert sorted(e.kind for e in relabelled.events) == [
-        "agency.renamed",
-        "agency.renamed",
-        "pending.added",
-        "pending.dropped",
-    ]
+    assert sorted(e.kind for e in relabelled.events) == TWO_RENAMED_ONE_REPLACED
 
 
 def test_a_pending_agency_whose_name_gains_its_own_county_is_renamed_not_dropped() -> None:
     """Within one county the county's name tells no agency apart: ``Dunnellon Police
     Department (Marion County)`` in Marion County is Dunnellon Police Department. In
     another county, or as another type of agency, it is another agency."""
-    rules = Rules(withdraw_after_snapshots=1, withdraw_after_days=0, max_row_loss_share=1.0)
-    r, cols = Replay(rules), ("STATE", "AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE")
+    r, cols = Replay(AT_ONCE), PENDING_COLS
 
     def pending(name: str, county: str, kind: str = "Municipality") -> ListingRow:
         return row(name, "JEM", signed=None, agency_type=kind, county=county)
@@ -403,20 +400,14 @@ def test_a_pending_agency_whose_name_gains_its_own_county_is_renamed_not_dropped
             cols,
         )
     )
-    assert sorted(e.kind for e in relabelled.events) == [
-        "agency.renamed",
-        "agency.renamed",
-        "pending.added",
-        "pending.dropped",
-    ]
+    assert sorted(e.kind for e in relabelled.events) == TWO_RENAMED_ONE_REPLACED
 
 
 def test_one_row_of_an_agency_written_otherwise_does_not_split_the_agency() -> None:
     """Waukesha County's JEM row alone written ``Sheriff's Department`` (August 2025):
     the agency keeps its id and both agreements; the row's name is a field that changed.
     A county's board of commissioners under the same county is another body."""
-    rules = Rules(withdraw_after_snapshots=1, withdraw_after_days=0, max_row_loss_share=1.0)
-    r = Replay(rules)
+    r = Replay(AT_ONCE)
 
     def sheriff(name: str, model: str) -> ListingRow:
         return row(name, model, "WI", agency_type="County", county="Waukesha County")
