@@ -253,6 +253,8 @@ class Pipeline:
             self._snapshots.append(self._snapshot_row(obs, seq, "stored", None, None))
             return state, None
         parsed = self._parse(obs)
+        if isinstance(parsed, ParsedListing):  # a file of both lists: the one it is said to be
+            parsed = parsed.as_claimed(obs.kind_claimed)
         ref = _ref(obs, parsed)
         if isinstance(parsed, ParseError):
             outcome = reject(

@@ -66,6 +66,9 @@ class ParsedListing:
 
     ``kind`` is decided from the columns and contents, never from a file name.
     ``columns`` are the canonical names of the header cells found, in sheet order.
+    ``other`` is the other list when the file holds both, each on its own sheet (a
+    workbook of the participating and the pending list): which one a snapshot is, the
+    file's claim decides (:meth:`as_claimed`).
     """
 
     kind: ListKind
@@ -73,6 +76,13 @@ class ParsedListing:
     columns: tuple[str, ...] = ()
     source_format: str = "xlsx"
     warnings: tuple[str, ...] = field(default=())
+    other: ParsedListing | None = None
+
+    def as_claimed(self, claimed: str | None) -> ParsedListing:
+        """The list the file is claimed to be, when it holds both; else this one (the
+        quality gate then judges the claim against the contents)."""
+        other = self.other
+        return other if other is not None and claimed == other.kind != self.kind else self
 
     @property
     def newest_signed(self) -> date | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeAlias
 
 from parsers.errors import ParseError
@@ -42,13 +42,16 @@ class _Part:
         return frozenset((row.state, row.agency_key, row.model) for row in self.outcome.rows)
 
 
-def _choose_sheets(sheets: list[Sheet], source: str) -> tuple[list[_Part], list[str]]:
+def _choose_sheets(
+    sheets: list[Sheet], source: str
+) -> tuple[list[_Part], list[str], list[SheetHeader]]:
     """The list's sheets and notes on the others. The list is the first visible sheet
     with a complete agency-list header (else the first hidden one: a hidden sheet is a
     working or old copy). Other visible sheets under a header of the same columns are
     more of it when the sheets split the list by model or by state: each holds one
     model (or one state), no two the same, and no agreement is on two. Otherwise they
-    are other tables (a copy, ended agreements, the other list), and ignored."""
+    are other tables (a copy, ended agreements, the other list), and ignored: the visible
+    ones under a complete header are returned last, one of them may be the other list."""
     headers = [find_header(sheet) for sheet in sheets]
     complete = sorted((h for h in headers if h is not None and h.complete), key=_is_hidden)
     chosen = complete[0] if complete else None
@@ -79,7 +82,16 @@ def _choose_sheets(sheets: list[Sheet], source: str) -> tuple[list[_Part], list[
                 f"{chosen.sheet.name!r} (the same columns, {count} row{'s' * (count != 1)}, "
                 "the list split by model or by state)"
             )
-    return parts, notes
+    taken = {id(part.header) for part in parts}
+    spare = [
+        header
+        for header in headers
+        if header is not None
+        and id(header) not in taken
+        and header.complete
+        and not header.sheet.hidden
+    ]
+    return parts, notes, spare
 
 
 def _same_table(chosen: SheetHeader, header: SheetHeader) -> bool:
@@ -186,10 +198,25 @@ def parse_listing_xlsx(data: bytes, source: str = "<bytes>") -> ParsedListing:
 
 def parse_listing_sheets(sheets: list[Sheet], source: str, source_format: str) -> ParsedListing:
     """Parse the list a file's sheets hold (an XLSX workbook's, or the one sheet of a
-    delimited text file); ParseError when they hold no agency list."""
+    delimited text file); ParseError when they hold no agency list. A visible sheet
+    of the other kind, when the file holds both lists, is kept as ``other``."""
     read = [fill_merged_down(sheet) for sheet in sheets]
     filled = {id(sheet): rows for sheet, rows in read}
-    parts, sheet_notes = _choose_sheets([sheet for sheet, _ in read], source)
+    parts, sheet_notes, spare = _choose_sheets([sheet for sheet, _ in read], source)
+    listing = _listing(parts, sheet_notes, filled, source_format)
+    for header in spare:
+        part = _Part(header, read_rows(header))
+        if decide_kind(header.columns, part.outcome.rows)[0] != listing.kind:
+            other = _listing([part], [], filled, source_format)
+            note = f"sheet {header.sheet.name!r} holds the {other.kind} list: kept as the file's"
+            return replace(listing, warnings=(*listing.warnings, note), other=other)
+    return listing
+
+
+def _listing(
+    parts: list[_Part], sheet_notes: list[str], filled: dict[int, list[int]], source_format: str
+) -> ParsedListing:
+    """One list from its sheets (one, or the parts of a split list), with every note."""
     header = parts[0].header
     rows = [row for part in parts for row in part.outcome.rows]
     kind, kind_notes = decide_kind(header.columns, rows)

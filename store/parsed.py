@@ -54,7 +54,11 @@ class RowMemo(dict[tuple[Any, ...], ListingRow]):
 def encode(listing: ParsedListing) -> bytes:
     """A parsed list as compressed canonical JSON (rows as arrays, ROW_FIELDS order; the
     canonical form writes a tuple as an array and a date as its ISO text)."""
-    data = {
+    return zlib.compress(canonical_json(_encoded(listing)).encode(), 6)
+
+
+def _encoded(listing: ParsedListing) -> dict[str, Any]:
+    data: dict[str, Any] = {
         "kind": listing.kind,
         "columns": list(listing.columns),
         "source_format": listing.source_format,
@@ -62,21 +66,27 @@ def encode(listing: ParsedListing) -> bytes:
         "fields": list(ROW_FIELDS),
         "rows": list(map(_ROW_VALUES, listing.rows)),
     }
-    return zlib.compress(canonical_json(data).encode(), 6)
+    if listing.other is not None:  # the file's other list (a workbook of both)
+        data["other"] = _encoded(listing.other)
+    return data
 
 
 def decode(blob: bytes, memo: RowMemo | None = None) -> ParsedListing:
     """The parsed list back from :func:`encode`'s bytes (rows shared through ``memo``)."""
-    data = json.loads(zlib.decompress(blob))
+    return _decoded(json.loads(zlib.decompress(blob)), RowMemo() if memo is None else memo)
+
+
+def _decoded(data: dict[str, Any], memo: RowMemo) -> ParsedListing:
     if tuple(data["fields"]) != ROW_FIELDS:
         raise ValueError("cached rows have other fields than ListingRow")
-    memo = RowMemo() if memo is None else memo
+    other = data.get("other")
     return ParsedListing(
         kind=data["kind"],
         rows=tuple(map(memo.row, data["rows"])),
         columns=tuple(data["columns"]),
         source_format=data["source_format"],
         warnings=tuple(data["warnings"]),
+        other=_decoded(other, memo) if other is not None else None,
     )
 
 

@@ -9,6 +9,7 @@ import json
 import shutil
 from pathlib import Path
 
+import openpyxl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -50,9 +51,36 @@ listings = st.builds(
 
 
 @settings(max_examples=200, deadline=None)
-@given(listings)
-def test_a_cached_parse_result_reads_back_equal(listing: ParsedListing) -> None:
+@given(listings, st.none() | listings)
+def test_a_cached_parse_result_reads_back_equal(
+    listing: ParsedListing, other: ParsedListing | None
+) -> None:
+    listing = ParsedListing(**{**vars(listing), "other": other})  # a file of both lists
     assert parse_cache.decode(parse_cache.encode(listing)) == listing
+
+
+def test_one_workbook_of_both_lists_imported_as_each_is_each(
+    sqlite_cli: Cli, tmp_path: Path
+) -> None:
+    """ICE serving one workbook of both lists at both links: imported under each list's
+    name, each snapshot is the list it is said to be, and both are accepted."""
+    participating = SHEETS / "participating" / "participatingAgencies08282025am.xlsx"
+    pending = SHEETS / "pending" / "pendingAgencies08282025pm.xlsx"
+    if not SHEETS.is_dir():
+        pytest.skip("the shared corpus is not beside the project (../shared/corpus)")
+    workbook = openpyxl.load_workbook(participating)
+    copy = workbook.create_sheet("Pending")
+    for row in openpyxl.load_workbook(pending).worksheets[0].iter_rows(values_only=True):
+        copy.append(row)
+    both = tmp_path / "both.xlsx"
+    workbook.save(both)
+    for name, stamp in (("participatingAgencies", "2025-08-29T12:00:00Z"),
+                        ("pendingAgencies", "2025-08-29T12:00:01Z")):  # fmt: skip
+        shutil.copy(both, tmp_path / f"{name}.xlsx")
+        sqlite_cli("import", str(tmp_path / f"{name}.xlsx"), "--observed-at", stamp)
+    status = json.loads(sqlite_cli("status", "--format", "json").stdout)
+    rejected = sqlite_cli("snapshots", "--rejected").stdout
+    assert "pending" not in rejected and status["pending"] > 50
 
 
 def _no_parsing(data: bytes, name: str) -> None:

@@ -657,6 +657,30 @@ def test_sheets_named_for_a_state_or_a_model_stand_for_the_column_they_lack() ->
         parse_listing_xlsx(main, "x.xlsx")
 
 
+def test_a_workbook_of_both_lists_keeps_the_other_for_a_claim_of_it() -> None:
+    """The participating list on one sheet, the pending list on another: the first is
+    the file's list, the other is kept, and a claim of the other list takes it; a copy
+    of the same list on a second sheet is no other list."""
+    agreements = ["STATE", "AGENCY", "SUPPORT TYPE", "SIGNED"]
+    applications = ["STATE", "AGENCY", "SUPPORT TYPE"]
+    both = _workbook(
+        ("Participating", [agreements, ["TX", "Harris SO", "JEM", date(2020, 6, 9)]], "visible"),
+        ("Pending", [applications, ["FL", "Collier SO", "TFM"], ["IA", "Story SO", "WSO"]],
+         "visible"),
+    )  # fmt: skip
+    listing = parse_listing_xlsx(both, "x.xlsx")
+    assert listing.kind == "participating" and listing.other is not None
+    assert (listing.other.kind, len(listing.other.rows)) == ("pending", 2)
+    assert listing.as_claimed("pending") is listing.other
+    assert listing.as_claimed(None) is listing is listing.as_claimed("participating")
+    assert "sheet 'Pending' holds the pending list: kept as the file's" in listing.warnings
+    copy = _workbook(
+        ("A", [agreements, ["TX", "Harris SO", "JEM", date(2020, 6, 9)]], "visible"),
+        ("B", [agreements, ["TX", "Harris SO", "JEM", date(2020, 6, 9)]], "visible"),
+    )
+    assert parse_listing_xlsx(copy, "x.xlsx").other is None
+
+
 ROW = [
     "TEXAS",
     "Harris County Sheriff's Office",
