@@ -32,7 +32,6 @@ from parsers.listing_header import (
     ADDENDUM,
     CANONICAL_COLUMNS,
     MOA,
-    SIGNED,
     STATE,
     column_letter,
     header_name,
@@ -86,8 +85,9 @@ class _RowReader:
         # the sheet's name for a column it lacks (a sheet per state or per model)
         self.implied = {CANONICAL_COLUMNS.index(n): text for n, text in header.implied.items()}
         self.heading: tuple[str, str] | None = None  # (text, code) of the last state heading
-        # a list of agreements may go on with other rows: those that ended, applications
-        self.signs = SIGNED in header.positions or MOA in header.positions
+        # whether a row read so far is an agreement (signed, or with its MOA): a list of
+        # agreements may go on with rows of applications
+        self.agreements = False
         self.section: tuple[str, str] | None = None  # (title, what its rows are)
         self.above: ListingRow | None = None  # the row read just above, if it was read
 
@@ -133,6 +133,8 @@ class _RowReader:
 
     def _read(self, row: int, outcome: Outcome) -> ListingRow | None:
         self.above = self._read_row(row, outcome)
+        if self.above is not None and (self.above.signed or self.above.moa_url):
+            self.agreements = True
         return self.above
 
     def _read_row(self, row: int, outcome: Outcome) -> ListingRow | None:
@@ -209,8 +211,8 @@ class _RowReader:
     def _take_section(self, cells: list[CellValue]) -> str | None:
         """A row holding one short text that says the rows below it ended (``Terminated
         Agreements``) begins a section of ended agreements: they list nothing in force;
-        in a list of agreements (a header with a signed date or MOA column), so does one
-        that says they are applications (``Pending Applications``). Any other such text
+        under rows of agreements (signed, or with their MOA), so does one that says they
+        are applications (``Pending Applications``). Any other such text
         (``Active Agreements``, a note) ends the section: in doubt, rows are read as
         listed. The reason the title row is skipped, or None for no such title."""
         texts = cell_texts(cells)
@@ -220,7 +222,7 @@ class _RowReader:
         if ended_title(title):
             self.section = (title, "an agreement that ended")
             return f"a title ({title}): the agreements below it ended"
-        if self.signs and pending_title(title):
+        if self.agreements and pending_title(title):
             self.section = (title, "an application, not an agreement")
             return f"a title ({title}): the rows below it are applications"
         if self.section is None:

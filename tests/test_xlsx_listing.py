@@ -379,9 +379,10 @@ def test_the_rows_under_a_title_saying_they_ended_are_no_agreements_in_force() -
 
 
 def test_applications_under_a_list_of_agreements_are_not_agreements() -> None:
-    """Under a header with a signed date (a list of agreements), a title saying the rows
+    """Under rows of agreements (signed, or with their MOA), a title saying the rows
     below it are applications begins their section; in a list of applications it is
-    only a title, and ``MOA links pending`` is no such title."""
+    only a title, even under empty SIGNED and MOA columns, and ``MOA links pending`` is
+    no such title."""
     rows: list[Sequence[object]] = [
         ["STATE", "AGENCY", "SUPPORT TYPE", "SIGNED"],
         ["Texas", "Harris County Sheriff's Office", "JEM", date(2020, 6, 9)],
@@ -401,6 +402,8 @@ def test_applications_under_a_list_of_agreements_are_not_agreements() -> None:
     )
     pending = [[cell for cell in row if not isinstance(cell, date)] for row in rows]
     pending[0] = ["STATE", "AGENCY", "SUPPORT TYPE"]
+    assert len(parse_listing_xlsx(_xlsx(pending), "x.xlsx").rows) == 3
+    pending[0] = ["STATE", "AGENCY", "SUPPORT TYPE", "SIGNED", "MOA"]
     assert len(parse_listing_xlsx(_xlsx(pending), "x.xlsx").rows) == 3
 
 
