@@ -155,8 +155,16 @@ def ended_title(text: str) -> str | None:
     """A section title's text when it says the rows below it ended (``Terminated
     Agreements``, ``WITHDRAWN / TERMINATED (no longer participating)``), else None (``Not
     terminated``; a sentence of more than :data:`TITLE_WORDS` words is a note; a text
-    with a word of an agency's name, ``Closed Circuit Division``, names an agency)."""
-    return text if _titled(text) and says_ended(text) else None
+    with a word of an agency's name, ``Closed Circuit Division``, names an agency; nor
+    ``Active and terminated agreements``, which also says its rows are in force)."""
+    if not _titled(text) or not says_ended(text) or _IN_FORCE.search(text):
+        return None
+    return text
+
+
+# A title that also says its rows are in force (``Active and terminated agreements``)
+# names no section of ended ones.
+_IN_FORCE = re.compile(r"\b(?:active|current|in force)\b", re.IGNORECASE)
 
 
 def says_ended(text: str) -> bool:

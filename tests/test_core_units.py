@@ -353,6 +353,7 @@ def test_an_empty_type_cell_is_none() -> None:
       False, False),
      ("Closed Circuit Division", False, False),
      ("Terminated county agreements", False, False),
+     ("Active and terminated agreements", False, False),
      ("Pending Applications", False, True),
      ("Pending Agencies", False, True),
      ("Pending", False, True),
