@@ -12,11 +12,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from parsers.records import ParsedListing
+from parsers.versions import LISTS
+from store import parsed
 from store.models import (
     AgencyModel,
     AgreementModel,
     MoaDocument,
     MoaLink,
+    ParsedListingModel,
     PendingModel,
     Snapshot,
 )
@@ -69,9 +73,30 @@ def snapshot_rows(session: Session) -> list[dict[str, Any]]:
             "name": s.original_name or s.url,
             "url": s.url,
             "verdict": s.verdict,
+            "kind_claimed": s.kind_claimed,
+            "reason": s.reason,
+            "note": s.note,
+            "row_count": s.row_count,
         }
         for s in session.scalars(query)
     ]
+
+
+def list_warnings(session: Session) -> dict[tuple[str, str], tuple[str, ...]]:
+    """What the list parsers noticed in each archived list file (rows skipped, columns
+    unknown, ...), by the file's sha256 and the list read from it (a file of both lists
+    gives two), from the parse cache of the current parsers."""
+    found: dict[tuple[str, str], tuple[str, ...]] = {}
+    query = select(ParsedListingModel.sha256, ParsedListingModel.data).where(
+        ParsedListingModel.parser_version == LISTS, ParsedListingModel.data.is_not(None)
+    )
+    memo = parsed.RowMemo()
+    for sha, data in session.execute(query):
+        listing = parsed.read(data or b"", memo)
+        while isinstance(listing, ParsedListing):
+            found[(sha, listing.kind)] = listing.warnings
+            listing = listing.other
+    return found
 
 
 def agreement_counts(session: Session, kind: str) -> dict[str, dict[tuple[str, str], int]]:

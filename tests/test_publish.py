@@ -92,6 +92,29 @@ def test_every_table_is_written_as_csv_and_json_with_the_same_rows(seed_site: Pa
         assert len(rows) == len(twin)
 
 
+def test_every_capture_of_a_list_is_a_row_with_its_verdict_and_what_the_parser_noticed(
+    seed_site: Path, tmp_path: Path
+) -> None:
+    """``snapshots.csv``: one row per list capture of the seed archive; and a capture
+    whose rows under a ``Terminated Agreements`` title were skipped says so."""
+    seed = _csv(seed_site / "data" / "snapshots.csv")
+    assert len(seed) == 30 and {r["verdict"] for r in seed} == {"accepted"}
+    assert all(len(r["sha256"]) == 64 and r["list"] in ("participating", "pending") for r in seed)
+    rows = [
+        HEADER,
+        _row("TX", "Alpha County Sheriff's Office", "JEM", "2025-01-02"),
+        ["Terminated Agreements"],
+        _row("TX", "Beta Police Department", "TFM", "2024-01-02"),
+    ]
+    (tmp_path / "list.xlsx").write_bytes(_xlsx(rows))
+    cli = Cli(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path / "archive")
+    cli("import", str(tmp_path / "list.xlsx"), "--observed-at", "2025-03-01T10:00:00Z")
+    cli("publish", str(tmp_path / "site"))
+    (row,) = _csv(tmp_path / "site" / "data" / "snapshots.csv")
+    assert (row["list"], row["verdict"], row["rows"]) == ("participating", "accepted", "1")
+    assert "row 4 skipped: under the title 'Terminated Agreements'" in row["parser_notes"]
+
+
 def test_every_agreement_row_carries_stable_ids_and_state_fips(seed_site: Path) -> None:
     rows = _csv(seed_site / "data" / "agreements.csv")
     assert rows and all(r["agency_id"] and r["agreement_id"] for r in rows)
@@ -301,7 +324,7 @@ def _data_with(observed: dict[str, str], newest: str) -> Any:
         kind: ListState(kind, (), observed.get(kind), f"{kind}-1", kind)
         for kind in ("participating", "pending")
     }
-    return PublishData({}, (), (), (), lists, snapshots, (), {}, ())
+    return PublishData({}, (), (), (), lists, snapshots, (), {}, (), {})
 
 
 def test_a_list_not_captured_in_the_week_before_the_newest_observation_is_stale() -> None:

@@ -44,6 +44,7 @@ class PublishData:
     daily_counts: tuple[dict[str, Any], ...]
     state_counts: dict[str, tuple[dict[str, Any], ...]]
     moas: tuple[dict[str, Any], ...]
+    warnings: dict[tuple[str, str], tuple[str, ...]]  # by (sha256, list): parser notes
 
     @property
     def updated(self) -> str:
@@ -68,6 +69,7 @@ def load(engine: Engine) -> PublishData:
             daily_counts=tuple(_daily_counts(snapshots, counts, None)),
             state_counts=_state_counts(snapshots, counts),
             moas=tuple(publish_queries.moa_documents(session)),
+            warnings=publish_queries.list_warnings(session),
         )
 
 

@@ -346,6 +346,53 @@ def moa_table(data: PublishData) -> Table:
     )
 
 
+def snapshots_table(data: PublishData) -> Table:
+    """Every capture of a list: where it came from, the gate's verdict and why, and what
+    the parser noticed reading it (rows skipped and why, columns unknown, ...)."""
+    rows = tuple(
+        {
+            "id": s["id"],
+            "observed_at": s["observed_at"],
+            "list": s["kind"],
+            "claimed": s["kind_claimed"],
+            "source": s["source"],
+            "name": s["name"],
+            "sha256": s["sha256"],
+            "verdict": s["verdict"],
+            "reason": s["reason"],
+            "rows": s["row_count"],
+            "note": s["note"],
+            "parser_notes": "\n".join(data.warnings.get((s["sha256"], s["kind"]), ())),
+        }
+        for s in data.snapshots.values()
+        if s["kind"] in ("participating", "pending")
+    )
+    return Table(
+        "snapshots",
+        "Every capture of a list",
+        "One row per capture of the participating or pending list: when and where it was "
+        "observed, the archived file (files/<sha256> on the site), the quality gate's "
+        "verdict and its reason, and what the parser noticed reading it (rows skipped "
+        "and why, columns unknown or hidden, one note per line).",
+        (
+            ("id", "string"),
+            ("observed_at", "datetime"),
+            ("list", "string"),
+            ("claimed", "string"),
+            ("source", "string"),
+            ("name", "string"),
+            ("sha256", "string"),
+            ("verdict", "string"),
+            ("reason", "string"),
+            ("rows", "integer"),
+            ("note", "string"),
+            ("parser_notes", "string"),
+        ),
+        rows,
+        ("id",),
+    )
+
+
 def monthly_flows(data: PublishData) -> list[dict[str, Any]]:
     """Agreements added (after records begin) and withdrawn, per month."""
     counts: Counter[tuple[str, str]] = Counter()
@@ -371,6 +418,7 @@ def all_tables(data: PublishData) -> list[Table]:
         pending_history(data),
         publication_lag(data),
         moa_table(data),
+        snapshots_table(data),
     ]
 
 
