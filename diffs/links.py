@@ -2,12 +2,12 @@
 
 Principle: a link names a document; two cell values that lead to the same document are
 the same value. ICE wraps and unwraps its MOA links in Outlook SafeLinks redirects,
-writes ``http`` or ``https``, upper- or lower-case hosts and different percent-encodings
-of one path: none of that is a change. Nor is a query that selects nothing: parameters
-that track a click (``utm_source``, ``fbclid``, ...), or any query on a document file's
-path (``.pdf``): a static file is named by its path, and a query there is a cache
-buster or a tracker. The stored value keeps what ICE published; only
-the comparison uses the repaired, canonical form.
+writes ``http`` or ``https``, upper- or lower-case hosts, different percent-encodings
+of one path (once or twice) and a trailing slash: none of that is a change. Nor is a
+query that selects nothing: parameters that track a click (``utm_source``, ``fbclid``,
+...), or any query on a document file's path (``.pdf``): a static file is named by its
+path, and a query there is a cache buster or a tracker. The stored value keeps what
+ICE published; only the comparison uses the repaired, canonical form.
 """
 
 from __future__ import annotations
@@ -38,8 +38,19 @@ def canonical_link(raw: str | None) -> str | None:
     if host == "ice.gov":
         host = "www.ice.gov"
     scheme = "https" if parts.scheme in ("http", "https") else parts.scheme
-    path = unquote(parts.path)
+    path = _decoded(parts.path).rstrip("/") or "/"
     return urlunsplit((scheme, host, path, _document_query(path, parts.query), ""))
+
+
+def _decoded(path: str) -> str:
+    """A path percent-decoded until it stays the same (a link encoded twice, ``%2520``,
+    names the document encoded once), at most three times."""
+    for _ in range(3):
+        decoded = unquote(path)
+        if decoded == path:
+            break
+        path = decoded
+    return path
 
 
 def _document_query(path: str, query: str) -> str:

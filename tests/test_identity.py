@@ -56,6 +56,8 @@ def test_a_safelinks_wrapper_leads_to_the_same_document() -> None:
         ("https://www.ice.gov/node/5?id=3", "https://www.ice.gov/node/5?id=3&fbclid=x1", True),
         ("https://www.ice.gov/node/5?id=3", "https://www.ice.gov/node/5?id=4", False),
         ("https://x.test/get?file=a.pdf", "https://x.test/get?file=b.pdf", False),
+        (MOA.replace("_MOA_", "%2520MOA_"), MOA.replace("_MOA_", " MOA_"), True),  # twice
+        (MOA, MOA + "/", True),
     ],
 )
 def test_a_query_that_selects_no_document_is_no_part_of_the_link(
