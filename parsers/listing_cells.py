@@ -114,16 +114,14 @@ def county_cell(value: CellValue) -> str | None:
 
 def row_flags(
     state: str | None,
-    agency: str,
     model: str | None,
     date_flags: tuple[str, ...],
     carried: bool = False,
 ) -> tuple[str, ...]:
-    if state is not None and agency and model is not None and not carried:
+    if state is not None and model is not None and not carried:
         return date_flags
     flags = ["state_carried"] if carried else []
     flags += ["state_unknown"] if state is None else []
-    flags += [] if agency else ["agency_missing"]
     flags += ["model_unknown"] if model is None else []
     return (*flags, *date_flags)
 

@@ -242,7 +242,9 @@ class _RowReader:
             return f"no agency or state ({shown[:80]})"
         if state is None:
             return f"no agency and no recognisable state ({shown[:80]})"
-        return None
+        # an agreement is an agency's: without one (and none above to continue) the row
+        # is none, as in the HTML tables (every nameless row would be one agency)
+        return f"no agency ({shown[:80]})"
 
     def _build(
         self,
@@ -273,7 +275,7 @@ class _RowReader:
             addendum_text=addendum_text,
             state_raw=state_raw,
             row_number=row + 1,
-            flags=row_flags(state, agency, model, date_flags, carried),
+            flags=row_flags(state, model, date_flags, carried),
         )
 
 
