@@ -84,6 +84,7 @@ class _RowReader:
         self.agency_header = cell_text(header.sheet.value(header.row, found[1])) or None
         # the sheet's name for a column it lacks (a sheet per state or per model)
         self.implied = {CANONICAL_COLUMNS.index(n): text for n, text in header.implied.items()}
+        self.model_columns = list(header.model_columns.items())  # a column per model
         self.heading: tuple[str, str] | None = None  # (text, code) of the last state heading
         # whether a row read so far is an agreement (signed, or with its MOA): a list of
         # agreements may go on with rows of applications
@@ -92,7 +93,9 @@ class _RowReader:
         self.above: ListingRow | None = None  # the row read just above, if it was read
 
     def values(self, cells: list[CellValue]) -> tuple[CellValue, ...]:
-        """The cells under the canonical columns, in CANONICAL_COLUMNS order."""
+        """The cells under the canonical columns, in CANONICAL_COLUMNS order (with a
+        column per model, the SUPPORT TYPE cell is the models marked: ``JEM/TFM``)."""
+        marked = self._marked(cells) if self.model_columns else None
         cells = cells[: self.width - 1]
         cells.extend([None] * (self.width - len(cells)))
         picked: tuple[CellValue, ...] = self.pick(cells)
@@ -100,7 +103,16 @@ class _RowReader:
             picked = tuple(str(v) if v.__class__ is bool else v for v in picked)
         if self.implied:
             picked = tuple(self.implied.get(at, value) for at, value in enumerate(picked))
+        if marked is not None:
+            picked = (*picked[:4], marked, *picked[5:])
         return picked
+
+    def _marked(self, cells: list[CellValue]) -> str | None:
+        """The models whose column marks the row (any value but blank, ``No``, ``0``,
+        ``False`` or a null marker), joined as a cell naming several would be."""
+        width = len(cells)  # True marks as 1 does, False leaves unmarked as 0 does
+        codes = [c for c, at in self.model_columns if at < width and end_cell(cells[at])]
+        return "/".join(codes) or None
 
     def read(self, row: int, outcome: Outcome) -> list[ListingRow]:
         """The row's agreements: none for a skipped row or one whose status says it

@@ -10,6 +10,7 @@ from parsers.listing_header import (
     HEADER_NAMES,
     STATE,
     SUPPORT,
+    header_text,
     joined_header,
     own_cells,
     read_header_row,
@@ -37,6 +38,7 @@ class SheetHeader:
     notes: list[str] = field(default_factory=list)
     top: int = -1  # the header's first row (``row`` unless it is written over two)
     implied: dict[str, str] = field(init=False)
+    model_columns: dict[str, int] = field(init=False)
 
     def __post_init__(self) -> None:
         if self.top < 0:
@@ -44,16 +46,49 @@ class SheetHeader:
         self.implied = _named_for(self.sheet.name, self.positions)
         for column, name in self.implied.items():
             self.notes.append(f"no {column} column: every row's is {name!r}, the sheet's name")
+        self.model_columns = {}
+        if SUPPORT not in self.positions and SUPPORT not in self.implied:
+            self.model_columns = _model_columns(self.sheet.rows[self.row], self.positions)
+        if self.model_columns:
+            named = ", ".join(self.model_columns)
+            self.notes = [n for n in self.notes if not _names_a_model_column(n)]
+            self.notes.append(
+                f"no {SUPPORT} column: a column per model ({named}); a row lists an "
+                "agreement of each model whose cell is marked"
+            )
 
     @property
     def complete(self) -> bool:
-        return all(name in self.positions or name in self.implied for name in REQUIRED)
+        return all(
+            name in self.positions
+            or name in self.implied
+            or (name == SUPPORT and bool(self.model_columns))
+            for name in REQUIRED
+        )
 
     @property
     def heads_list(self) -> bool:
         """Whether it names an agency column and a state or model column (itself: a
         sheet's name completes a header, never makes one)."""
         return AGENCY in self.positions and (STATE in self.positions or SUPPORT in self.positions)
+
+
+def _model_columns(cells: list[CellValue], positions: dict[str, int]) -> dict[str, int]:
+    """The columns headed by a support model (``JEM``, ``Task Force Model``), by model,
+    when two or more are: a list that marks each agreement's model in a column of its
+    own instead of naming it in a SUPPORT TYPE column."""
+    named = set(positions.values())
+    found: dict[str, int] = {}
+    for column, value in enumerate(cells):
+        code = model_code(header_text(value)) if column not in named else None
+        if code is not None:
+            found.setdefault(code, column)
+    return found if len(found) >= 2 else {}
+
+
+def _names_a_model_column(note: str) -> bool:
+    """A header note calling a model's column unknown (it is known: a model column)."""
+    return note.startswith("unknown column ") and model_code(note.split("'")[1]) is not None
 
 
 def _named_for(name: str, positions: dict[str, int]) -> dict[str, str]:

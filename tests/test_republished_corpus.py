@@ -1,5 +1,5 @@
 """A real ICE list (the participating list of 28 August 2025, 896 rows) republished in
-forms ICE has not used yet (eighteen): the same facts make no event. The synthetic properties in
+forms ICE has not used yet (nineteen): the same facts make no event. The synthetic properties in
 ``test_no_false_events.py`` draw such forms on small sheets; this holds them on real
 names, counties and links, where each form used to give hundreds of false events."""
 
@@ -22,7 +22,7 @@ from diffs.events import SnapshotRef
 from diffs.gate import Rules
 from diffs.state import ProgramState
 from parsers.detect import parse_listing
-from parsers.normalize import state_code
+from parsers.normalize import model_code, state_code
 from parsers.states import STATES
 from tests.conftest import SHEETS
 
@@ -157,6 +157,22 @@ def _a_sheet_per_state(sheet: Worksheet, columns: dict[str, int]) -> None:
     workbook.remove(sheet)
 
 
+def _a_column_per_model(sheet: Worksheet, columns: dict[str, int]) -> None:
+    """The SUPPORT TYPE column replaced by a column per model, each row marked ``X``
+    under its model (headers ``JEM``, ``TFM``, ``WSO`` at the end)."""
+    model = columns["SUPPORT TYPE"]
+    last = sheet.max_column
+    for offset, code in enumerate(("JEM", "TFM", "WSO"), start=1):
+        sheet.cell(row=1, column=last + offset, value=code)
+    for row in sheet.iter_rows(min_row=2):
+        code = model_code(row[model - 1].value)
+        if code is not None:
+            sheet.cell(row=row[0].row, column=last + 1 + ("JEM", "TFM", "WSO").index(code),
+                       value="X")  # fmt: skip
+        row[model - 1].value = None
+    sheet.cell(row=1, column=model).value = None
+
+
 def _with_initials(name: str) -> str:
     """``Florida Department of Law Enforcement (FDLE)``."""
     initials = "".join(word[0] for word in name.split() if word[0].isupper())
@@ -184,12 +200,14 @@ FORMS: dict[str, Edit] = {
     "names followed by their initials": _rewrite("LAW ENFORCEMENT AGENCY", _with_initials),
     "the pending list below it, under a title": _pending_below,
     "one sheet per state, named for it, without the state column": _a_sheet_per_state,
+    "a column per model instead of the model column": _a_column_per_model,
 }
 
 
 NEW_COLUMN = {  # a column added or dropped is a fact of the file, and its only event
     "the models moved, a stale hidden copy left",
     "one sheet per state, named for it, without the state column",
+    "a column per model instead of the model column",
 }
 
 

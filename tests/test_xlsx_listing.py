@@ -681,6 +681,27 @@ def test_a_workbook_of_both_lists_keeps_the_other_for_a_claim_of_it() -> None:
     assert parse_listing_xlsx(copy, "x.xlsx").other is None
 
 
+def test_a_column_per_model_lists_an_agreement_of_each_model_marked() -> None:
+    """No SUPPORT TYPE column but a column headed by each model: a row lists one
+    agreement of each model its cells mark (``X``, ``Yes``, a date, ``TRUE``), none for
+    ``No``, ``0``, ``FALSE`` or blank; one model column alone is no such layout."""
+    header = ["STATE", "AGENCY", "SIGNED", "JEM", "Task Force Model", "WSO"]
+    rows: list[Sequence[object]] = [
+        header,
+        ["TX", "Harris County Sheriff's Office", date(2020, 6, 9), "X", "x", None],
+        ["TX", "Lubbock Police Department", date(2021, 1, 2), "No", True, 0],
+        ["FL", "Collier County Sheriff's Office", date(2022, 3, 4), None, None, date(2022, 3, 4)],
+    ]
+    listing = parse_listing_xlsx(_xlsx(rows), "x.xlsx")
+    assert [(r.agency.split()[0], r.model) for r in listing.rows] == [
+        ("Harris", "JEM"), ("Harris", "TFM"), ("Lubbock", "TFM"), ("Collier", "WSO"),
+    ]  # fmt: skip
+    assert not any("unknown column" in w for w in listing.warnings)
+    alone = [["STATE", "AGENCY", "SIGNED", "JEM"], ["TX", "Harris SO", date(2020, 6, 9), "X"]]
+    with pytest.raises(ParseError, match="no SUPPORT TYPE column"):
+        parse_listing_xlsx(_xlsx(alone), "x.xlsx")
+
+
 ROW = [
     "TEXAS",
     "Harris County Sheriff's Office",
