@@ -1,9 +1,9 @@
 """Lists published as delimited text (CSV, tab- or semicolon-separated): the grid a
 sheet gives, read by Python's :mod:`csv`, for the same list parser as an XLSX.
 
-- **Text:** the bytes are UTF-8 (a byte-order mark dropped) or, when they are not,
-  Windows-1252, what Excel on Windows writes for "CSV" (its five unassigned bytes
-  shown as U+FFFD).
+- **Text:** UTF-16 when a byte-order mark says so (Excel's "Unicode Text"), else
+  UTF-8 (a byte-order mark dropped) or, when they are not, Windows-1252, what Excel on
+  Windows writes for "CSV" (its five unassigned bytes shown as U+FFFD).
 - **Delimiter:** of comma, tab and semicolon, the one that splits the most of the
   first lines into more than one cell (a comma on a tie); quoting as Excel writes it.
 - **Cells:** text as written; an empty cell is no value. There are no links (an MOA
@@ -22,7 +22,7 @@ import itertools
 import re
 
 from parsers.errors import ParseError
-from parsers.formats import is_text
+from parsers.formats import UTF16_BOMS, is_text
 from parsers.xlsx import DEFAULT_LIMITS, CellValue, ReadLimits, Sheet
 
 DELIMITERS = (",", "\t", ";")
@@ -33,9 +33,9 @@ _LINE = re.compile("[^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")  # str.splitlines
 
 def read_delimited(data: bytes, source: str, limits: ReadLimits = DEFAULT_LIMITS) -> Sheet:
     """The one sheet of a delimited text file (ParseError when it cannot be read)."""
-    if not is_text(data):
+    text = _decode(data, source)
+    if not is_text(text.encode("utf-8", errors="replace")):
         raise ParseError(source, "not delimited text (it holds control characters)")
-    text = _decode(data)
     delimiter = _delimiter(text)
     rows: list[list[CellValue]] = []
     cells = 0
@@ -55,7 +55,12 @@ def read_delimited(data: bytes, source: str, limits: ReadLimits = DEFAULT_LIMITS
     return Sheet(SHEET_NAME, rows)
 
 
-def _decode(data: bytes) -> str:
+def _decode(data: bytes, source: str) -> str:
+    if data.startswith(UTF16_BOMS):  # the mark says the encoding: no guess
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ParseError(source, "unreadable UTF-16 text") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -8,8 +8,9 @@ _CONTROL = bytes(sorted(set(range(32)) - set(b"\t\n\r\f"))) + b"\x7f"
 
 
 def sniff(data: bytes) -> str:
-    """``xlsx``, ``html``, ``pdf``, ``ole`` (legacy or encrypted Office), ``csv`` (text
-    whose first 2 KB hold a comma, tab or semicolon), ``empty``, ``unknown``."""
+    """``xlsx``, ``html``, ``pdf``, ``ole`` (legacy or encrypted Office), ``csv`` (text,
+    UTF-16 too when a byte-order mark says so, whose first 2 KB hold a comma, tab or
+    semicolon), ``empty``, ``unknown``."""
     head = data[:2048].lstrip()
     if not head:
         return "empty"
@@ -24,9 +25,20 @@ def sniff(data: bytes) -> str:
         return "html"
     if b"<table" in lowered or b"<body" in lowered or b"<div" in lowered:
         return "html"
-    if _is_delimited_text(head):
+    if _is_delimited_text(head) or _is_delimited_text(utf16_text(data[:4096]).encode()):
         return "csv"
     return "unknown"
+
+
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def utf16_text(data: bytes) -> str:
+    """The text of UTF-16 bytes that say so by their byte-order mark (as Excel's
+    "Unicode Text" writes), else empty; a character cut at the end is dropped."""
+    if not data.startswith(UTF16_BOMS):
+        return ""
+    return data.decode("utf-16", errors="ignore")
 
 
 def _is_delimited_text(head: bytes) -> bool:

@@ -62,12 +62,13 @@ def test_a_list_written_as_csv_reads_as_the_same_list_written_as_xlsx() -> None:
 
 
 @pytest.mark.parametrize("delimiter", [",", "\t", ";"])
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16"])
 def test_the_delimiter_and_the_encoding_are_read_from_the_file(
     delimiter: str, encoding: str
 ) -> None:
     """A comma inside a quoted cell is no delimiter, and a curly apostrophe survives
-    each encoding (Windows-1252 when the bytes are not UTF-8)."""
+    each encoding (Windows-1252 when the bytes are not UTF-8; UTF-16 when a byte-order
+    mark says so, as Excel's "Unicode Text" writes)."""
     rows = [HEADER, *ROWS, ["GA", "Cobb County Sheriff\u2019s Office", "County", "Cobb", "WSO"]]
     listing = parse_listing(_csv(rows, delimiter, encoding), "list.csv")
     assert [row.agency for row in listing.rows] == [
@@ -90,6 +91,9 @@ def test_delimited_text_is_sniffed_as_csv_and_other_text_or_bytes_is_not() -> No
     assert sniff(b"STATE,AGENCY\x00\x01\n") == "unknown"  # control characters: not text
     assert sniff(b"287(g) Participating Agencies\nSTATE,AGENCY\n") == "csv"
     assert sniff(b"<html><body>a, b</body></html>") == "html"
+    assert sniff(_csv([HEADER], "\t", "utf-16")) == "csv"  # a byte-order mark, then text
+    assert sniff(b"\xfe\xff" + "STATE\tAGENCY\n".encode("utf-16-be")) == "csv"
+    assert sniff("STATE\tAGENCY\n".encode("utf-16-le")) == "unknown"  # no mark: no guess
 
 
 def test_a_file_of_more_cells_than_the_budget_is_refused() -> None:
