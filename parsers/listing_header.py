@@ -54,7 +54,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from parsers.normalize import clean_text, model_code
+from parsers.normalize import AGENCY_NOUNS, clean_text, model_code
 from parsers.states import STATES
 from parsers.xlsx import CellValue
 
@@ -124,11 +124,8 @@ _PARENTHESES = re.compile(r"\([^()]*\)")
 VETO_WORDS = _words_of(
     # attributes an agency list does not carry
     "ADDRESS CONTACT EMAIL MAIL PHONE TELEPHONE FAX WEBSITE WEB ID NUMBER FIPS POPULATION "
-    "COUNT FIELD ERO AOR "
-    # nouns of agencies' names: such a cell is an agency, not a column
-    "SHERIFF SHERIFFS POLICE MARSHAL MARSHALS CONSTABLE CORRECTIONS CORRECTIONAL JAIL PATROL "
-    "TROOPERS COMMISSIONERS"
-)
+    "COUNT FIELD ERO AOR"
+) | {noun.upper() for noun in AGENCY_NOUNS}  # such a cell is an agency, not a column
 _STATE_NAMES = tuple(f" {' '.join(_WORD.findall(name))} " for name in STATES)
 
 _SIGN = frozenset({"SIGN", "SIGNED", "SIGNING", "SIGNATURE", "SIGNATURES", "EXECUTED"})

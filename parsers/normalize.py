@@ -116,11 +116,11 @@ def _models_in(folded: str) -> tuple[str, ...]:
 
 # A status that says the agreement (or the application) is over, in words of a state
 # reached, not one to come ("Expires 2027", "Pending termination").
-_ENDED = re.compile(
-    r"\b(?:terminated|withdrawn|withdrew|rescinded|expired|inactive|ended|cancell?ed"
-    r"|revoked|discontinued|denied|declined|closed|lapsed|superseded)\b",
-    re.IGNORECASE,
+_ENDED_WORDS = (
+    r"terminated|withdrawn|withdrew|rescinded|expired|inactive|ended|cancell?ed"
+    r"|revoked|discontinued|denied|declined|closed|lapsed|superseded"
 )
+_ENDED = re.compile(rf"\b(?:{_ENDED_WORDS})\b", re.IGNORECASE)
 _NEGATED = re.compile(r"\b(?:not|non|no)\b", re.IGNORECASE)
 _NO = frozenset({"NO", "N", "FALSE", "0", "NONE", "NOT"})
 
@@ -132,23 +132,29 @@ def ended_status(text: str) -> str | None:
     return text if _ENDED.search(text) and not _NEGATED.search(text) else None
 
 
-_ENDED_WORDS = _ENDED.pattern.removeprefix(r"\b(?:").removesuffix(r")\b")
 _NEGATED_ENDED = re.compile(rf"\b(?:not|non|no)[\s-]+(?:{_ENDED_WORDS})\b", re.IGNORECASE)
 TITLE_WORDS = 8  # a longer text is a sentence (a note), not a section's title
 
 
-# Words of an agency's name: a text holding one names an agency, never a section.
-_AGENCY_NOUNS = re.compile(
-    r"\b(?:sheriffs?|police|department|office|division|bureau|marshals?|constables?"
-    r"|corrections|correctional|jail|patrol|troopers|commissioners|county|city|town"
-    r"|township|borough|parish|services?)\b",
-    re.IGNORECASE,
-)
+# The nouns of agencies' names: a text holding one names an agency, never a column
+# (``parsers/listing_header.py``) nor a section.
+AGENCY_NOUNS = frozenset({
+    "sheriff", "sheriffs", "police", "marshal", "marshals", "constable", "constables",
+    "corrections", "correctional", "jail", "patrol", "troopers", "commissioners",
+})  # fmt: skip
+# ...and the words of an agency's unit or place, which a column's name may hold
+# (``Department``, ``County``) but a section's title does not.
+_UNIT_NOUNS = frozenset({
+    "department", "office", "division", "bureau", "service", "services", "county", "city",
+    "town", "township", "borough", "parish",
+})  # fmt: skip
+_TITLE_WORD = re.compile(r"[a-z]+")
 
 
 def _titled(text: str) -> bool:
     """Whether a text could be a section's title: short, and naming no agency."""
-    return len(text.split()) <= TITLE_WORDS and not _AGENCY_NOUNS.search(text)
+    words = _TITLE_WORD.findall(text.lower())
+    return len(text.split()) <= TITLE_WORDS and (AGENCY_NOUNS | _UNIT_NOUNS).isdisjoint(words)
 
 
 def ended_title(text: str) -> str | None:
