@@ -51,7 +51,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from parsers.normalize import AGENCY_NOUNS, clean_text, model_code
@@ -265,11 +265,17 @@ def column_letter(index: int) -> str:
 @dataclass
 class HeaderRow:
     """What the cells of one row name: every named cell's column (its text when unknown),
-    where each canonical column is, and notes on cells unknown, read by words or repeated."""
+    where each canonical column is, the cells no column knows (by column), and notes on
+    cells unknown, read by words or repeated."""
 
     columns: tuple[str, ...]
     positions: dict[str, int]
     notes: list[str]
+    unknown: dict[int, str] = field(default_factory=dict)
+
+
+def unknown_column_note(text: str, column: int) -> str:
+    return f"unknown column {text!r} (column {column_letter(column)})"
 
 
 def joined_header(top: Sequence[CellValue], lower: Sequence[CellValue]) -> list[str]:
@@ -300,6 +306,7 @@ def read_header_row(
     names: list[str] = []
     used: dict[str, _Named] = {}
     notes: list[str] = []
+    unknown: dict[int, str] = {}
     for index, value in enumerate(cells):
         text = header_text(value)
         if not text:
@@ -310,8 +317,9 @@ def read_header_row(
             name = name_by_words(text)
         letter = column_letter(index)
         if name is None:
-            notes.append(f"unknown column {text!r} (column {letter})")
+            notes.append(unknown_column_note(text, index))
             names.append(text)
+            unknown[index] = text
             continue
         if by_words:
             notes.append(f"column {letter} {text!r} read as {name!r} by its words")
@@ -323,7 +331,8 @@ def read_header_row(
             used[name] = kept
             notes.append(_duplicate_note(name, ignored, kept))
         names.append(name)
-    return HeaderRow(tuple(names), {name: at.column for name, at in used.items()}, notes)
+    positions = {name: at.column for name, at in used.items()}
+    return HeaderRow(tuple(names), positions, notes, unknown)
 
 
 class _Named(NamedTuple):

@@ -10,10 +10,10 @@ from parsers.listing_header import (
     HEADER_NAMES,
     STATE,
     SUPPORT,
-    header_text,
     joined_header,
     own_cells,
     read_header_row,
+    unknown_column_note,
 )
 from parsers.normalize import clean_text, model_code
 from parsers.states import named_state
@@ -37,6 +37,7 @@ class SheetHeader:
     positions: dict[str, int]
     notes: list[str] = field(default_factory=list)
     top: int = -1  # the header's first row (``row`` unless it is written over two)
+    unknown: dict[int, str] = field(default_factory=dict)  # cells no column knows
     implied: dict[str, str] = field(init=False)
     model_columns: dict[str, int] = field(init=False)
 
@@ -48,14 +49,19 @@ class SheetHeader:
             self.notes.append(f"no {column} column: every row's is {name!r}, the sheet's name")
         self.model_columns = {}
         if SUPPORT not in self.positions and SUPPORT not in self.implied:
-            self.model_columns = _model_columns(self.sheet.rows[self.row], self.positions)
+            self.model_columns = _model_columns(self.unknown)
         if self.model_columns:
-            named = ", ".join(self.model_columns)
-            self.notes = [n for n in self.notes if not _names_a_model_column(n)]
-            self.notes.append(
-                f"no {SUPPORT} column: a column per model ({named}); a row lists an "
-                "agreement of each model whose cell is marked"
-            )
+            self._note_model_columns()
+
+    def _note_model_columns(self) -> None:
+        """The model columns' notes: known, not unknown columns."""
+        columns = self.model_columns.values()
+        known = {unknown_column_note(self.unknown[at], at) for at in columns}
+        self.notes = [note for note in self.notes if note not in known]
+        self.notes.append(
+            f"no {SUPPORT} column: a column per model ({', '.join(self.model_columns)}); "
+            "a row lists an agreement of each model whose cell is marked"
+        )
 
     @property
     def complete(self) -> bool:
@@ -73,22 +79,17 @@ class SheetHeader:
         return AGENCY in self.positions and (STATE in self.positions or SUPPORT in self.positions)
 
 
-def _model_columns(cells: list[CellValue], positions: dict[str, int]) -> dict[str, int]:
+def _model_columns(unknown: dict[int, str]) -> dict[str, int]:
     """The columns headed by a support model (``JEM``, ``Task Force Model``), by model,
     when two or more are: a list that marks each agreement's model in a column of its
-    own instead of naming it in a SUPPORT TYPE column."""
-    named = set(positions.values())
+    own instead of naming it in a SUPPORT TYPE column (a model's name is never a
+    column's, so such a cell is one no column knows)."""
     found: dict[str, int] = {}
-    for column, value in enumerate(cells):
-        code = model_code(header_text(value)) if column not in named else None
+    for column, text in unknown.items():
+        code = model_code(text)
         if code is not None:
             found.setdefault(code, column)
     return found if len(found) >= 2 else {}
-
-
-def _names_a_model_column(note: str) -> bool:
-    """A header note calling a model's column unknown (it is known: a model column)."""
-    return note.startswith("unknown column ") and model_code(note.split("'")[1]) is not None
 
 
 def _named_for(name: str, positions: dict[str, int]) -> dict[str, str]:
@@ -103,7 +104,7 @@ def _named_for(name: str, positions: dict[str, int]) -> dict[str, str]:
 
 def read_header(sheet: Sheet, row: int) -> SheetHeader:
     cells = read_header_row(sheet.rows[row], sheet.hidden_columns)
-    return SheetHeader(sheet, row, cells.columns, cells.positions, cells.notes)
+    return SheetHeader(sheet, row, cells.columns, cells.positions, cells.notes, row, cells.unknown)
 
 
 def find_header(sheet: Sheet) -> SheetHeader | None:
@@ -140,7 +141,8 @@ def _two_row_header(sheet: Sheet, top: SheetHeader) -> SheetHeader | None:
     cells = joined_header(upper, lower)
     read = read_header_row(cells, sheet.hidden_columns)
     note = f"header written over two rows ({top.row + 1} and {below + 1})"
-    header = SheetHeader(sheet, below, read.columns, read.positions, [note, *read.notes], top.row)
+    notes = [note, *read.notes]
+    header = SheetHeader(sheet, below, read.columns, read.positions, notes, top.row, read.unknown)
     alone = read_header_row(lower, sheet.hidden_columns).positions
     if not header.heads_list or len(read.positions) <= max(len(top.positions), len(alone)):
         return None
