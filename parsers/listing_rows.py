@@ -158,7 +158,8 @@ class _RowReader:
         state_raw, state = state_cell(values[0])
         agency, header_like = agency_cell(values[1])
         if state is None or not agency:
-            heads = self._take_heading(cells) or self._take_section(cells)
+            texts = cell_texts(cells)
+            heads = self._take_heading(texts) or self._take_section(texts)
             if heads:
                 outcome.warnings.append(f"row {row + 1} skipped: {heads}")
                 return None
@@ -210,24 +211,22 @@ class _RowReader:
             return None
         return None if is_blank(values[4]) else above
 
-    def _take_heading(self, cells: list[CellValue]) -> str | None:
-        """A row holding a state's name alone, in any column, heads the rows below it
-        (those that leave their state blank are in that state): kept as the heading,
-        and the reason the row is skipped."""
-        texts = cell_texts(cells)
+    def _take_heading(self, texts: list[str]) -> str | None:
+        """A row holding a state's name alone (``texts``: its cells' texts), in any
+        column, heads the rows below it (those that leave their state blank are in that
+        state): kept as the heading, and the reason the row is skipped."""
         if len(texts) != 1 or (code := state_code(texts[0])) is None:
             return None
         self.heading = (texts[0], code)
         return f"a heading ({texts[0]}); rows below without a state are in {code}"
 
-    def _take_section(self, cells: list[CellValue]) -> str | None:
+    def _take_section(self, texts: list[str]) -> str | None:
         """A row holding one short text that says the rows below it ended (``Terminated
         Agreements``) begins a section of ended agreements: they list nothing in force;
         under rows of agreements (signed, or with their MOA), so does one that says they
         are applications (``Pending Applications``). Any other such text
         (``Active Agreements``, a note) ends the section: in doubt, rows are read as
         listed. The reason the title row is skipped, or None for no such title."""
-        texts = cell_texts(cells)
         if len(texts) != 1 or state_code(texts[0]) is not None:
             return None
         title = texts[0]
