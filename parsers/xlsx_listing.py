@@ -31,10 +31,14 @@ _Key: TypeAlias = tuple[str, str, str | None]  # an agreement in a list: state, 
 
 @dataclass
 class _Part:
-    """One sheet's share of the list: its header and its rows read."""
+    """One sheet's share of the list: its header and its rows, read once when first
+    needed."""
 
     header: SheetHeader
-    outcome: Outcome
+
+    @functools.cached_property
+    def outcome(self) -> Outcome:
+        return read_rows(self.header)
 
     @functools.cached_property
     def keys(self) -> frozenset[_Key]:
@@ -42,9 +46,7 @@ class _Part:
         return frozenset((row.state, row.agency_key, row.model) for row in self.outcome.rows)
 
 
-def _choose_sheets(
-    sheets: list[Sheet], source: str
-) -> tuple[list[_Part], list[str], list[SheetHeader]]:
+def _choose_sheets(sheets: list[Sheet], source: str) -> tuple[list[_Part], list[str], list[_Part]]:
     """The list's sheets and notes on the others. The list is the first visible sheet
     with a complete agency-list header (else the first hidden one: a hidden sheet is a
     working or old copy). Other visible sheets under a header of the same columns are
@@ -63,9 +65,9 @@ def _choose_sheets(
             else "; ".join(describe_sheet(sheet) for sheet in sheets[:4]) or "no sheets"
         )
         raise ParseError(source, f"no 287(g) agency list header found (saw: {seen})")
-    first = _Part(chosen, read_rows(chosen))
+    first = _Part(chosen)
     others = [
-        _Part(header, read_rows(header))
+        _Part(header)
         for header in headers
         if header is not None and header is not chosen and _same_table(chosen, header)
     ]
@@ -83,8 +85,9 @@ def _choose_sheets(
                 "the list split by model or by state)"
             )
     taken = {id(part.header) for part in parts}
+    read = {id(part.header): part for part in others}  # their rows are read once
     spare = [
-        header
+        read.get(id(header)) or _Part(header)
         for header in headers
         if header is not None
         and id(header) not in taken
@@ -204,11 +207,11 @@ def parse_listing_sheets(sheets: list[Sheet], source: str, source_format: str) -
     filled = {id(sheet): rows for sheet, rows in read}
     parts, sheet_notes, spare = _choose_sheets([sheet for sheet, _ in read], source)
     listing = _listing(parts, sheet_notes, filled, source_format)
-    for header in spare:
-        part = _Part(header, read_rows(header))
-        if decide_kind(header.columns, part.outcome.rows)[0] != listing.kind:
+    for part in spare:
+        if decide_kind(part.header.columns, part.outcome.rows)[0] != listing.kind:
             other = _listing([part], [], filled, source_format)
-            note = f"sheet {header.sheet.name!r} holds the {other.kind} list: kept as the file's"
+            name = part.header.sheet.name
+            note = f"sheet {name!r} holds the {other.kind} list: kept as the file's"
             return replace(listing, warnings=(*listing.warnings, note), other=other)
     return listing
 
