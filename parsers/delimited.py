@@ -34,7 +34,7 @@ _LINE = re.compile("[^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")  # str.splitlines
 def read_delimited(data: bytes, source: str, limits: ReadLimits = DEFAULT_LIMITS) -> Sheet:
     """The one sheet of a delimited text file (ParseError when it cannot be read)."""
     text = _decode(data, source)
-    if not is_text(text.encode("utf-8", errors="replace")):
+    if not is_text(text):
         raise ParseError(source, "not delimited text (it holds control characters)")
     delimiter = _delimiter(text)
     rows: list[list[CellValue]] = []

@@ -46,6 +46,12 @@ def _is_delimited_text(head: bytes) -> bool:
     return is_text(head) and any(delimiter in head for delimiter in TEXT_DELIMITERS)
 
 
-def is_text(data: bytes) -> bool:
-    """Whether ``data`` holds no control characters but tab, line breaks and form feed."""
+_CONTROL_CHARS = dict.fromkeys(_CONTROL)  # the same, as str.translate deletes them
+
+
+def is_text(data: bytes | str) -> bool:
+    """Whether ``data`` (bytes, or text decoded) holds no control characters but tab,
+    line breaks and form feed."""
+    if isinstance(data, str):
+        return len(data.translate(_CONTROL_CHARS)) == len(data)
     return len(data.translate(None, _CONTROL)) == len(data)
