@@ -134,6 +134,9 @@ _MOA = frozenset({"MOA", "MOAS", "MEMORANDUM", "MEMORANDA", "AGREEMENT", "AGREEM
 _KINDS = frozenset({"TYPE", "TYPES", "CATEGORY", "CATEGORIES", "KIND"})
 _AGENCY = frozenset({"AGENCY", "AGENCIES", "LEA", "LEAS", "DEPARTMENT", "OFFICE"})
 _DATE_FORMATS = frozenset({"MM", "DD", "YY", "YYYY", "M", "D"})
+# another document than the MOA and its addenda (an extension, a renewal), or the end of
+# the agreement's term: a column of that, or of its date, is neither the MOA nor SIGNED
+_OTHER_TERM = "EXTENSION* RENEWAL* MODIFICATION* EXPIR*"
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,7 @@ WORD_RULES: tuple[WordRule, ...] = (
     _rule(ADDENDUM, "ADDEND* AMENDMENT AMENDMENTS", last=True, unless=_DATE),
     _rule(None, "ADDEND* AMENDMENT AMENDMENTS", partners=_SIGN | _DATE),
     _rule(ADDENDUM, "ADDEND* AMENDMENT AMENDMENTS"),
+    _rule(None, _OTHER_TERM),
     _rule(MOA, " ".join(_MOA), last=True, unless=_DATE),
     _rule(SIGNED, " ".join(_SIGN)),
     _rule(SIGNED, " ".join(_DATE), only_with=_MOA | _DATE_FORMATS),

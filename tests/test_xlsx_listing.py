@@ -578,6 +578,12 @@ def test_a_header_whose_words_name_no_column_stays_unknown(text: str) -> None:
         ("Amendment Date", None, "the amendment's date names no column"),
         ("Status of Agreement", "STATUS", "STATUS before the head noun"),
         ("Addendum Status", "STATUS", "STATUS before ADDEND*"),
+        ("MOA Expiration", None, "the end of the MOA's term is not the MOA"),
+        ("MOA Extension Signed", None, "an extension's signing is not the MOA's"),
+        ("Signed Renewal", None, "a renewal is another document than the MOA"),
+        ("Date of MOA Modification", None, "a modification's date is not the MOA's"),
+        ("Renewed MOA", "MOA", "a renewed MOA is the MOA"),
+        ("Extension Status", "STATUS", "STATUS before the other documents"),
     ],
 )
 def test_the_word_rules_apply_in_their_order(text: str, name: str, why: str) -> None:
