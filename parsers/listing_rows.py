@@ -36,7 +36,7 @@ from parsers.listing_header import (
     column_letter,
     header_name,
 )
-from parsers.normalize import agency_key, ended_title, pending_title, state_code
+from parsers.normalize import agency_key, ended_title, pending_title, state_code, state_in_name
 from parsers.records import ListingRow
 from parsers.sheet_header import SheetHeader, is_blank
 from parsers.xlsx import CellValue, Sheet
@@ -86,6 +86,7 @@ class _RowReader:
         self.implied = {CANONICAL_COLUMNS.index(n): text for n, text in header.implied.items()}
         self.model_columns = list(header.model_columns.items())  # a column per model
         self.heading: tuple[str, str] | None = None  # (text, code) of the last state heading
+        self.states_in_rows = header.states_in_rows  # no STATE column: names give states
         # whether a row read so far is an agreement (signed, or with its MOA): a list of
         # agreements may go on with rows of applications
         self.agreements = False
@@ -176,10 +177,11 @@ class _RowReader:
             if skip:
                 outcome.warnings.append(f"row {row + 1} skipped: {skip}")
                 return None
-        heading = None if state_raw else self.heading
+        heading = None if state_raw else self._state_given(agency)
         if heading is not None:
             state_raw, state = heading
-        built = self._build(row, values, state_raw, state, agency, heading is not None)
+        carried = heading is not None and heading is self.heading  # not in its name
+        built = self._build(row, values, state_raw, state, agency, carried)
         if above is not None:
             built = _continuing(built, above)
         if state is None and not built.states_an_agreement:
@@ -210,6 +212,12 @@ class _RowReader:
         if agency or header_like or above is None or (state_raw and state != above.state):
             return None
         return None if is_blank(values[4]) else above
+
+    def _state_given(self, agency: str) -> tuple[str, str] | None:
+        """The state a row without one is in: the one its agency's name gives, set off
+        from it (in a list whose rows give their states so), else its heading's."""
+        named = state_in_name(agency) if self.states_in_rows and agency else None
+        return named or self.heading
 
     def _take_heading(self, texts: list[str]) -> str | None:
         """A row holding a state's name alone (``texts``: its cells' texts), in any

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
-from parsers.states import STATES, fold_punctuation, read_state
+from parsers.states import STATES, fold_punctuation, named_state, read_state
 
 _MODEL_LETTERS = (
     ("JEM", ("JAIL", "JEM")),
@@ -305,6 +305,29 @@ def _is_acronym(aside: str, base: str) -> bool:
 
 # A state written before a name and set off from it: ``TX - ...``, ``Texas: ...``.
 _LEADING_STATE = re.compile(r"^\s*([A-Za-z][A-Za-z. ]*?)\s*(?:[-\u2013\u2014:|])\s+(\S.*)$")
+
+
+# A state written after a name and set off from it: ``..., TX``, ``... (Texas)``, ``... - TX``.
+_TRAILING_STATE = re.compile(
+    r"^(\S.*?)\s*(?:,|\s[-\u2013\u2014|]|[(\[])\s*([A-Za-z][A-Za-z. ]*?)\s*[)\]]?\s*$"
+)
+
+
+@functools.lru_cache(maxsize=8192)
+def state_in_name(name: str) -> tuple[str, str] | None:
+    """The state a name carries, set off from it, as written and as its USPS code: after
+    the name (``Arnaudville Police Department, LA``, ``... (Texas)``, ``... - TX``) or
+    before it (``TX - Harris County Sheriff's Office``, ``Texas: ...``); named exactly,
+    no near miss. None when no state is set off (``Texas Department of Public Safety``:
+    a name that begins with its state names it as part of itself)."""
+    for match in (_TRAILING_STATE.match(name), _LEADING_STATE.match(name)):
+        if match is None:
+            continue
+        written = match[2] if match.re is _TRAILING_STATE else match[1]
+        code = named_state(clean_text(written).upper().rstrip("."))
+        if code is not None:
+            return written.strip(), code
+    return None
 
 
 @functools.lru_cache(maxsize=8192)

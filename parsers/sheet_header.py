@@ -15,13 +15,16 @@ from parsers.listing_header import (
     read_header_row,
     unknown_column_note,
 )
-from parsers.normalize import clean_text, model_code
+from parsers.normalize import clean_text, model_code, state_code, state_in_name
 from parsers.states import named_state
 from parsers.xlsx import CellValue, Sheet
 from parsers.xlsx.merges import spread_across
 
 HEADER_SCAN_ROWS = 20
 REQUIRED = (STATE, AGENCY, SUPPORT)
+# the share of a list's agency rows that must give their state for it to need no STATE
+# column: all but a few (a row that gives none is read with its state unknown)
+STATE_GIVEN_SHARE = 0.95
 
 
 @dataclass
@@ -29,7 +32,9 @@ class SheetHeader:
     """Where the list's header is and what its columns mean. ``implied``: the value of a
     STATE or SUPPORT TYPE column the header lacks, when the sheet is named for one
     state or one model (a list split into one sheet per state, ``Texas``, or per model,
-    ``JEM``, each without the column its name makes needless): the sheet's name."""
+    ``JEM``, each without the column its name makes needless): the sheet's name.
+    ``states_in_rows``: the header lacks a STATE column but its rows give their states
+    (:func:`_states_in_rows`)."""
 
     sheet: Sheet
     row: int  # the header's last row: the list starts below it
@@ -40,6 +45,7 @@ class SheetHeader:
     unknown: dict[int, str] = field(default_factory=dict)  # cells no column knows
     implied: dict[str, str] = field(init=False)
     model_columns: dict[str, int] = field(init=False)
+    states_in_rows: bool = field(init=False)
 
     def __post_init__(self) -> None:
         if self.top < 0:
@@ -47,6 +53,17 @@ class SheetHeader:
         self.implied = _named_for(self.sheet.name, self.positions)
         for column, name in self.implied.items():
             self.notes.append(f"no {column} column: every row's is {name!r}, the sheet's name")
+        self.states_in_rows = (
+            STATE not in self.positions
+            and STATE not in self.implied
+            and AGENCY in self.positions
+            and _states_in_rows(self.sheet, self.row, self.positions[AGENCY])
+        )
+        if self.states_in_rows:
+            self.notes.append(
+                f"no {STATE} column: each row's state is the one its agency's name gives "
+                "('..., TX', 'TX - ...') or the state heading above it"
+            )
         self.model_columns = {}
         if SUPPORT not in self.positions and SUPPORT not in self.implied:
             self.model_columns = _model_columns(self.unknown)
@@ -68,6 +85,7 @@ class SheetHeader:
         return all(
             name in self.positions
             or name in self.implied
+            or (name == STATE and self.states_in_rows)
             or (name == SUPPORT and bool(self.model_columns))
             for name in REQUIRED
         )
@@ -90,6 +108,25 @@ def _model_columns(unknown: dict[int, str]) -> dict[str, int]:
         if code is not None:
             found.setdefault(code, column)
     return found if len(found) >= 2 else {}
+
+
+def _states_in_rows(sheet: Sheet, header: int, agency: int) -> bool:
+    """Whether the rows under a header without a STATE column give their states: all
+    but a few of the rows naming an agency (STATE_GIVEN_SHARE) are under a row holding
+    a state's name alone (a heading), or name it in the agency's name, set off from it
+    (``Kodiak Police Department, AK``: :func:`~parsers.normalize.state_in_name`)."""
+    named = given = 0
+    heading = False
+    for cells in sheet.rows[header + 1 :]:
+        texts = [text for text in map(clean_text, cells) if text]
+        if len(texts) == 1 and state_code(texts[0]) is not None:
+            heading = True
+            continue
+        name = clean_text(cells[agency]) if agency < len(cells) else ""
+        if name:
+            named += 1
+            given += heading or state_in_name(name) is not None
+    return named > 0 and given >= STATE_GIVEN_SHARE * named
 
 
 def _named_for(name: str, positions: dict[str, int]) -> dict[str, str]:

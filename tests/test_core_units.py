@@ -19,6 +19,7 @@ from parsers.normalize import (
     model_code,
     pending_title,
     state_code,
+    state_in_name,
 )
 from parsers.states import STATES
 from snapshots.archive import Archive, Observation
@@ -254,6 +255,29 @@ def test_a_name_ending_or_beginning_with_the_agencys_own_state_has_the_key_of_th
     (every word of it in the name, and said to be a county). Any other aside stays:
     another county, a precinct, capitals that are not its initials, a bare place."""
     assert agency_key(name, state) == key
+
+
+@pytest.mark.parametrize(
+    ("name", "given"),
+    [("Arnaudville Police Department, LA", ("LA", "LA")),
+     ("Alpha County Sheriff's Office (Texas)", ("Texas", "TX")),
+     ("Alpha Police Department - AK", ("AK", "AK")),
+     ("Alpha Sheriff [GA]", ("GA", "GA")),
+     ("Alpha County Sheriff's Office, Tex.", ("Tex.", "TX")),
+     ("TX - Alpha County Sheriff's Office", ("TX", "TX")),
+     ("Texas: Alpha County Sheriff's Office", ("Texas", "TX")),
+     ("Texas Department of Public Safety", None),  # its state is part of its name
+     ("Port Authority of New York and New Jersey", None),
+     ("Alpha County Constable (Precinct 4)", None),
+     ("Alpha County Sheriff's Office - Precinct 4", None),
+     ("Florida Department of Law Enforcement (FDLE)", None),
+     ("Sheriff's Office, Washington County", None),
+     ("Alpha Police, Main", None)],  # named exactly: Main is not Maine
+)  # fmt: skip
+def test_a_state_set_off_from_a_name_after_or_before_it_is_the_state_the_name_gives(
+    name: str, given: tuple[str, str] | None
+) -> None:
+    assert state_in_name(name) == given
 
 
 @pytest.mark.parametrize(

@@ -99,6 +99,27 @@ def _state_headings(sheet: Worksheet, columns: dict[str, int]) -> None:
         sheet.cell(row=1, column=column, value=value)
 
 
+def _without_state_column(write: Callable[[str, str], str]) -> Edit:
+    """The STATE column emptied, header and all; each name rewritten by ``write(name,
+    state)`` to carry its state."""
+
+    def edit(sheet: Worksheet, columns: dict[str, int]) -> None:
+        state, name = columns["STATE"], columns["LAW ENFORCEMENT AGENCY"]
+        for row in sheet.iter_rows(min_row=2):
+            code, agency = row[state - 1].value, row[name - 1].value
+            if isinstance(code, str) and isinstance(agency, str):
+                row[name - 1].value = write(agency.strip(), code.strip())
+            row[state - 1].value = None
+        sheet.cell(row=1, column=state).value = None
+
+    return edit
+
+
+def _headings_without_state_column(sheet: Worksheet, columns: dict[str, int]) -> None:
+    _state_headings(sheet, columns)
+    sheet.cell(row=1, column=columns["STATE"]).value = None
+
+
 def _header(old: str, new: str) -> Edit:
     def edit(sheet: Worksheet, columns: dict[str, int]) -> None:
         sheet.cell(row=1, column=columns[old], value=new)
@@ -201,6 +222,11 @@ FORMS: dict[str, Edit] = {
     "the pending list below it, under a title": _pending_below,
     "one sheet per state, named for it, without the state column": _a_sheet_per_state,
     "a column per model instead of the model column": _a_column_per_model,
+    "no state column, each name followed by its state": _without_state_column("{}, {}".format),
+    "no state column, each name after its state": _without_state_column(
+        lambda name, state: f"{state} - {name}"
+    ),
+    "no state column, each state under a heading": _headings_without_state_column,
 }
 
 
@@ -208,6 +234,9 @@ NEW_COLUMN = {  # a column added or dropped is a fact of the file, and its only 
     "the models moved, a stale hidden copy left",
     "one sheet per state, named for it, without the state column",
     "a column per model instead of the model column",
+    "no state column, each name followed by its state",
+    "no state column, each name after its state",
+    "no state column, each state under a heading",
 }
 
 

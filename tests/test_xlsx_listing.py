@@ -663,6 +663,42 @@ def test_sheets_named_for_a_state_or_a_model_stand_for_the_column_they_lack() ->
         parse_listing_xlsx(main, "x.xlsx")
 
 
+def test_rows_that_give_their_states_stand_for_the_state_column_the_list_lacks() -> None:
+    """No STATE column, but (all but a few of) the rows give their state: set off in the
+    agency's name (after it or before it), or by a heading above them. A name keeps its
+    words and its key is the name's without the state; a row that gives none is read
+    with its state unknown; a list whose rows mostly give none has no header."""
+    header = ["AGENCY", "SUPPORT TYPE", "SIGNED"]
+    rows: list[Sequence[object]] = [
+        header,
+        ["Harris County Sheriff's Office, TX", "JEM", date(2020, 6, 9)],
+        ["FL - Collier County Sheriff's Office", "TFM", date(2022, 3, 4)],
+        ["Story County Sheriff's Office (Iowa)", "WSO", date(2025, 4, 1)],
+        ["Texas Department of Public Safety", "TFM", date(2025, 2, 1)],  # names none
+        ["Oklahoma", None, None],
+        ["Tulsa County Sheriff's Office", "JEM", date(2019, 1, 2)],
+    ] + [[f"Town {n} Police Department, GA", "TFM", date(2025, 5, n + 1)] for n in range(20)]
+    listing = parse_listing_xlsx(_workbook(("Sheet1", rows, "visible")), "x.xlsx")
+    read = [(r.state, r.agency, r.agency_key, r.flags) for r in listing.rows[:5]]
+    assert read == [
+        ("TX", "Harris County Sheriff's Office, TX", "harris county sheriff office", ()),
+        ("FL", "FL - Collier County Sheriff's Office", "collier county sheriff office", ()),
+        ("IA", "Story County Sheriff's Office (Iowa)", "story county sheriff office", ()),
+        ("??", "Texas Department of Public Safety", "texas department public safety",
+         ("state_unknown",)),
+        ("OK", "Tulsa County Sheriff's Office", "tulsa county sheriff office",
+         ("state_carried",)),
+    ]  # fmt: skip
+    assert listing.columns == ("AGENCY", "SUPPORT TYPE", "SIGNED")
+    assert any("no STATE column: each row's state is the one" in w for w in listing.warnings)
+    mostly_none = [header, *rows[1:5], *[[f"Town {n} PD", "TFM"] for n in range(20)]]
+    with pytest.raises(ParseError, match="no STATE column"):
+        parse_listing_xlsx(_workbook(("Sheet1", mostly_none, "visible")), "x.xlsx")
+    with_column = [["STATE", *header], ["FL", "Harris County Sheriff's Office, TX", "JEM"]]
+    read_with = parse_listing_xlsx(_workbook(("Sheet1", with_column, "visible")), "x.xlsx")
+    assert read_with.rows[0].state == "FL"  # the STATE column, where there is one
+
+
 def test_a_workbook_of_both_lists_keeps_the_other_for_a_claim_of_it() -> None:
     """The participating list on one sheet, the pending list on another: the first is
     the file's list, the other is kept, and a claim of the other list takes it; a copy
