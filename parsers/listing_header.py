@@ -121,6 +121,7 @@ _FILLER = _words_of("A AN AND AS AT BY FOR G IN OF ON OR THE TO WITH")
 _PREPOSITIONS = _words_of("AS AT BY FOR IN OF ON TO WITH")
 _FORMATS = _words_of("PDF LINK LINKS URL DOCUMENT COPY")
 _PARENTHESES = re.compile(r"\([^()]*\)")
+_ALTERNATIVES = re.compile(r"\s*/\s*|\s+OR\s+")
 VETO_WORDS = _words_of(
     # attributes an agency list does not carry
     "ADDRESS CONTACT EMAIL MAIL PHONE TELEPHONE FAX WEBSITE WEB ID NUMBER FIPS POPULATION "
@@ -201,7 +202,7 @@ WORD_RULES: tuple[WordRule, ...] = (
     _rule(SUPPORT, "MODEL MODELS SUPPORT"),
     _rule(SUPPORT, " ".join(_KINDS), partners=_MOA | {"PROGRAM"}),
     _rule(TYPE, " ".join(_KINDS)),
-    _rule(TYPE, "JURISDICTION", partners=_AGENCY),
+    _rule(TYPE, "JURISDICTION", last=True, partners=_AGENCY),
     _rule(MOA, " ".join(_MOA), unless=_DATE),
     _rule(MOA, "LINK LINKS URL", only_with=frozenset({"PDF"})),
     _rule(AGENCY, " ".join(_AGENCY)),
@@ -233,10 +234,15 @@ def header_words(text: str) -> tuple[str, ...]:
 
 
 def name_by_words(text: str) -> str | None:
-    """The column a header text names by its words (see the module's rule table)."""
+    """The column a header text names by its words (see the module's rule table). A
+    header of alternatives (``Agency / Jurisdiction``, ``State or Territory``: outside
+    parentheses) names what its first names, when that names a column."""
     words = header_words(text)
     if not words or len(words) > MAX_HEADER_WORDS or not _is_label(text, words):
         return None
+    first, *others = _ALTERNATIVES.split(_PARENTHESES.sub(" ", text))
+    if others and (named := name_by_words(first.strip())) is not None:
+        return named
     head = _head(header_words(_PARENTHESES.sub(" ", text)))
     return next((rule.column for rule in WORD_RULES if rule.matches(words, head)), None)
 

@@ -20,7 +20,7 @@ from parsers.states import named_state
 from parsers.xlsx import CellValue, Sheet
 from parsers.xlsx.merges import spread_across
 
-HEADER_SCAN_ROWS = 20
+HEADER_SCAN_ROWS = 100  # a preamble of notes can be long; a header never follows its list
 REQUIRED = (STATE, AGENCY, SUPPORT)
 # the share of a list's agency rows that must give their state for it to need no STATE
 # column: all but a few (a row that gives none is read with its state unknown)

@@ -120,6 +120,29 @@ def _headings_without_state_column(sheet: Worksheet, columns: dict[str, int]) ->
     sheet.cell(row=1, column=columns["STATE"]).value = None
 
 
+def _preamble(sheet: Worksheet, columns: dict[str, int]) -> None:
+    """Twenty-five rows of notes above the header (the sheet rewritten: openpyxl moves
+    no hyperlink when it inserts rows)."""
+    rows = [[(c.value, c.hyperlink.target if c.hyperlink else None) for c in row]
+            for row in sheet.iter_rows()]  # fmt: skip
+    for row in sheet.iter_rows():
+        for cell in row:
+            cell.value, cell.hyperlink = None, None
+    for at in range(1, 26):
+        sheet.cell(row=at, column=1, value=f"Note {at}: the list is updated as ICE signs.")
+    for at, values in enumerate(rows, start=26):
+        for column, (value, link) in enumerate(values, start=1):
+            sheet.cell(row=at, column=column, value=value).hyperlink = link
+
+
+def _headers(**new: str) -> Edit:
+    def edit(sheet: Worksheet, columns: dict[str, int]) -> None:
+        for old, text in new.items():
+            sheet.cell(row=1, column=columns[old.replace("_", " ")], value=text)
+
+    return edit
+
+
 def _header(old: str, new: str) -> Edit:
     def edit(sheet: Worksheet, columns: dict[str, int]) -> None:
         sheet.cell(row=1, column=columns[old], value=new)
@@ -227,6 +250,16 @@ FORMS: dict[str, Edit] = {
         lambda name, state: f"{state} - {name}"
     ),
     "no state column, each state under a heading": _headings_without_state_column,
+    "twenty-five rows of notes above the header": _preamble,
+    "headers naming alternatives": _headers(
+        STATE="State/Territory", LAW_ENFORCEMENT_AGENCY="Agency / Jurisdiction"
+    ),
+    "columns of other documents before the MOA's, all read by their words": _headers(
+        TYPE="MOA Expiration",
+        COUNTY="MOA Extension Signed",
+        SIGNED="Date of Signed MOA",
+        MOA="Signed MOA",
+    ),
 }
 
 
@@ -237,6 +270,7 @@ NEW_COLUMN = {  # a column added or dropped is a fact of the file, and its only 
     "no state column, each name followed by its state",
     "no state column, each name after its state",
     "no state column, each state under a heading",
+    "columns of other documents before the MOA's, all read by their words",
 }
 
 

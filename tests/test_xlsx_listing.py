@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from parsers.errors import ParseError
 from parsers.listing_header import HEADER_NAMES, KEYWORDS, header_name
 from parsers.records import ListingRow, ParsedListing
+from parsers.sheet_header import HEADER_SCAN_ROWS
 from parsers.states import STATE_CODES
 from parsers.xlsx_listing import decide_kind, parse_listing_xlsx
 from tests.support import make_cases
@@ -475,8 +476,13 @@ def test_missing_columns_never_borrow_cells_beyond_the_header() -> None:
     assert listing.warnings == ("sheet 'S': data in unnamed column F (1 cell) ignored",)
 
 
-def test_header_beyond_the_scanned_rows_is_not_found() -> None:
+def test_a_header_under_a_long_preamble_is_found_and_one_beyond_the_scanned_rows_is_not() -> None:
     rows: list[Sequence[object]] = [[f"note {n}"] for n in range(25)]
+    rows += [HEADER, ["TEXAS", "Harris County Sheriff's Office", "County", None, "JEM", None, None]]
+    assert [r.agency for r in parse_listing_xlsx(_xlsx(rows), "late.xlsx").rows] == [
+        "Harris County Sheriff's Office"
+    ]
+    rows = [[f"note {n}"] for n in range(HEADER_SCAN_ROWS)]
     rows += [HEADER, ["TEXAS", "Harris County Sheriff's Office", "County", None, "JEM", None, None]]
     with pytest.raises(
         ParseError, match=r"no 287\(g\) agency list header found \(saw: sheet 'S': note 0\)"
@@ -584,6 +590,11 @@ def test_a_header_whose_words_name_no_column_stays_unknown(text: str) -> None:
         ("Date of MOA Modification", None, "a modification's date is not the MOA's"),
         ("Renewed MOA", "MOA", "a renewed MOA is the MOA"),
         ("Extension Status", "STATUS", "STATUS before the other documents"),
+        ("Agency / Jurisdiction", "AGENCY", "alternatives name what the first names"),
+        ("State or Territory", "STATE", "alternatives joined by OR"),
+        ("MOA/Addendum", "MOA", "the first alternative, not the head noun"),
+        ("Agency Name (Jurisdiction)", "AGENCY", "JURISDICTION is TYPE only as head noun"),
+        ("Agency Type (County/Municipal)", "TYPE", "no alternatives inside parentheses"),
     ],
 )
 def test_the_word_rules_apply_in_their_order(text: str, name: str, why: str) -> None:
