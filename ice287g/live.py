@@ -248,10 +248,12 @@ class LivePass:
     # -- lists -------------------------------------------------------------------------
 
     def fetch_lists(self, landing: LandingPage) -> None:
-        """Fetch both sheets (conditionally) and archive each one that changed."""
+        """Fetch both sheets (conditionally) and archive each one that changed; one file
+        that serves both lists is fetched once and kept as each."""
         if self._no_list_links(landing):
             return
         links = {"participating": landing.participating_url, "pending": landing.pending_url}
+        both: FetchResult | None = None  # the participating list's, when one file is both
         for role in LIST_ROLES:
             url = links[role]
             if url is None:
@@ -264,7 +266,12 @@ class LivePass:
                     else f"{page}: no {role} list link found (spreadsheet links seen: {seen})"
                 )
                 continue
-            self.fetch_and_keep(self.remote_file(role, url))
+            if role == "pending" and url == links["participating"]:
+                if both is not None and both.content is not None:  # one file of both lists
+                    self._floor = max(self._floor, self._newest)  # another observation
+                    self.keep(self.remote_file(role, url), both, both.content)
+                continue
+            both = self.fetch_and_keep(self.remote_file(role, url))
             self._crash("sheet")
             self.flush_marks()
 
@@ -310,14 +317,15 @@ class LivePass:
         canonical = canonical_url(url, self.base_url)
         return RemoteFile(kind, canonical, rebase_url(canonical, self.base_url), EXPECT[kind])
 
-    def fetch_and_keep(self, target: RemoteFile) -> None:
+    def fetch_and_keep(self, target: RemoteFile) -> FetchResult | None:
         """Fetch one file; archive it if it changed; remember validators afterwards."""
         result = self.download_target(target)
         if result is None:
-            return
+            return None
         if result.content is not None:
             self.keep(target, result, result.content)
         self._mark_fetched(target, result)
+        return result
 
     def download_target(self, target: RemoteFile, fatal: bool = False) -> FetchResult | None:
         """A conditional GET. A failure is counted in fetch_state, then raised when

@@ -29,6 +29,7 @@ from parsers.html_page import block_reason, load_html
 from parsers.legacy_html import has_participating_table
 from parsers.list_links import (
     ListLinkKind,
+    both_lists_url,
     find_list_links,
     list_parts,
     moa_links,
@@ -132,8 +133,11 @@ def parse_landing_page(data: bytes, page_url: str) -> LandingPage:
     parts: dict[str, tuple[str, ...]] = {
         kind: found for kind in LIST_KINDS if (found := list_parts(links, kind))
     }
+    both = both_lists_url(links)  # for a list no link of its own names
     participating = None if parts.get("participating") else pick_list_url(links, "participating")
     pending = None if parts.get("pending") else pick_list_url(links, "pending")
+    participating = participating or (None if parts.get("participating") else both)
+    pending = pending or (None if parts.get("pending") else both)
     legacy = has_participating_table(tree)
     usable = participating or pending or legacy
     title_node = tree.css_first("title")

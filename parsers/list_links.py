@@ -99,6 +99,7 @@ class ListLink:
     position: int
     label: str = ""
     file_name: str = ""
+    both: bool = False  # its words name both lists (``Participating and pending agencies``)
 
     @property
     def text_says_kind(self) -> bool:
@@ -170,10 +171,22 @@ def find_list_links(anchors: Iterable[Anchor]) -> tuple[ListLink, ...]:
     found = []
     for position, link in enumerate(anchors):
         if is_spreadsheet_link(link):
-            names = (basename(link.url), link.download)
-            kind = None if _says_ended(link) else _first_kind((*names, link.text, link.label))
-            found.append(ListLink(link.url, link.text, kind, position, link.label, link.download))
+            texts = (basename(link.url), link.download, link.text, link.label)
+            ended = _says_ended(link)
+            kind = None if ended else _first_kind(texts)
+            both = not ended and kind is None and any(map(_names_both, texts))
+            found.append(
+                ListLink(link.url, link.text, kind, position, link.label, link.download, both)
+            )
     return tuple(found)
+
+
+def both_lists_url(links: Sequence[ListLink]) -> str | None:
+    """The URL of the one file whose link names both lists (``Participating and pending
+    agencies``): it serves each list no link of its own names. None when no link, or
+    links to more than one file, name both."""
+    urls = {link.url for link in links if link.both}
+    return urls.pop() if len(urls) == 1 else None
 
 
 def _says_ended(link: Anchor) -> bool:
@@ -203,6 +216,10 @@ def basename(url: str) -> str:
 
 def _first_kind(texts: Iterable[str]) -> ListLinkKind | None:
     return next((kind for text in texts if (kind := _kind_of(text))), None)
+
+
+def _names_both(text: str) -> bool:
+    return bool(_PARTICIPATING.search(text)) and bool(_PENDING.search(text))
 
 
 def _kind_of(text: str) -> ListLinkKind | None:

@@ -14,6 +14,7 @@ from typing import TypeAlias
 from parsers.listing_header import AGENCY_HEADERS
 from parsers.normalize import (
     agency_type,
+    applying_status,
     clean_text,
     end_given,
     ended_status,
@@ -83,6 +84,11 @@ models_cell = _memo(model_codes)
 @_memo
 def status_cell(value: CellValue) -> str | None:
     return ended_status(cell_text(value))
+
+
+@_memo
+def applying_cell(value: CellValue) -> str | None:
+    return applying_status(cell_text(value))
 
 
 @_memo

@@ -15,6 +15,7 @@ from operator import itemgetter
 
 from parsers.listing_cells import (
     agency_cell,
+    applying_cell,
     cell_text,
     cell_texts,
     county_cell,
@@ -49,6 +50,8 @@ class Outcome:
     """Everything learnt while reading the rows."""
 
     rows: list[ListingRow] = field(default_factory=list)
+    # rows whose status says they are applications, in a list that holds agreements
+    applications: list[ListingRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     blank_rows: list[int] = field(default_factory=list)
     continued_rows: list[int] = field(default_factory=list)
@@ -118,19 +121,28 @@ class _RowReader:
     def read(self, row: int, outcome: Outcome) -> list[ListingRow]:
         """The row's agreements: none for a skipped row or one whose status says it
         ended, one per model it names (a row naming two models, ``JEM/TFM``, lists one
-        agreement of each, with a warning)."""
+        agreement of each, with a warning). A row whose status says it is an application
+        (``Pending``) is kept apart, in ``outcome.applications``."""
         listing_row = self._read(row, outcome)
         if listing_row is None:
             return []
         if ended := self._ended(row):
             outcome.warnings.append(f"row {row + 1} skipped: {ended}")
             return []
+        read = self._each_model(listing_row, outcome)
+        if self.status >= 0 and applying_cell(self.sheet.value(row, self.status)):
+            outcome.applications.extend(read)  # the list's own rows if all are so
+            return []
+        return read
+
+    @staticmethod
+    def _each_model(listing_row: ListingRow, outcome: Outcome) -> list[ListingRow]:
         models = models_cell(listing_row.model_raw) if listing_row.model is None else ()
         if len(models) < 2:
             return [listing_row]
         outcome.warnings.append(
-            f"row {row + 1} names {len(models)} models ({listing_row.model_raw}): "
-            "read as one agreement of each"
+            f"row {listing_row.row_number} names {len(models)} models "
+            f"({listing_row.model_raw}): read as one agreement of each"
         )
         flags = tuple(flag for flag in listing_row.flags if flag != "model_unknown")
         return [replace(listing_row, model=model, flags=flags) for model in models]
@@ -334,6 +346,10 @@ def read_rows(header: SheetHeader) -> Outcome:
     outcome = Outcome()
     for row in range(header.row + 1, len(header.sheet.rows)):
         outcome.rows.extend(reader.read(row, outcome))
+    if outcome.applications and not any(r.signed or r.moa_url for r in outcome.rows):
+        # no agreement among the others: the applications are the list's own rows
+        rows = sorted([*outcome.rows, *outcome.applications], key=lambda r: r.row_number)
+        outcome.rows, outcome.applications = rows, []
     return outcome
 
 

@@ -132,6 +132,27 @@ def ended_status(text: str) -> str | None:
     return text if _ENDED.search(text) and not _NEGATED.search(text) else None
 
 
+# A STATUS that says the row is an application, no agreement yet: ``Pending``, ``Pending
+# approval``, ``Application submitted``, ``Under review``, ``Awaiting signature``; not
+# ``Pending renewal`` (of an agreement in force) nor ``Not pending``.
+_APPLYING = re.compile(
+    r"^\W*(?:pending|applied|submitted|requested|received)\W*$"
+    r"|\bpending\W+(?:approval|application|review|signature|signing|execution|moa)\b"
+    r"|\bapplica(?:tion|nt)s?\b|\b(?:under|in)\W+review\b|\bawaiting\b",
+    re.IGNORECASE,
+)
+
+
+def applying_status(text: str) -> str | None:
+    """A STATUS cell's text when it says the row is an application, not an agreement
+    (``Pending``, ``Pending approval``, ``Application submitted``, ``Under review``,
+    ``Awaiting signature``), else None (``Active``, ``Pending renewal``, ``Not
+    pending``, a status that says it ended)."""
+    if not _APPLYING.search(text) or _NEGATED.search(text) or ended_status(text):
+        return None
+    return text
+
+
 _NEGATED_ENDED = re.compile(rf"\b(?:not|non|no)[\s-]+(?:{_ENDED_WORDS})\b", re.IGNORECASE)
 TITLE_WORDS = 8  # a longer text is a sentence (a note), not a section's title
 

@@ -17,7 +17,7 @@ from typing import TypeAlias
 
 from parsers.errors import ParseError
 from parsers.listing_header import MOA, SIGNED, column_letter
-from parsers.listing_rows import Outcome, read_rows
+from parsers.listing_rows import Outcome, read_rows, row_numbers
 from parsers.normalize import is_null
 from parsers.records import ListingRow, ListKind, ParsedListing
 from parsers.sheet_header import REQUIRED, SheetHeader, describe_sheet, find_header, is_blank
@@ -213,7 +213,28 @@ def parse_listing_sheets(sheets: list[Sheet], source: str, source_format: str) -
             name = part.header.sheet.name
             note = f"sheet {name!r} holds the {other.kind} list: kept as the file's"
             return replace(listing, warnings=(*listing.warnings, note), other=other)
+    applications = [row for part in parts for row in part.outcome.applications]
+    if applications:
+        return _with_applications(listing, applications)
     return listing
+
+
+def _with_applications(listing: ParsedListing, rows: list[ListingRow]) -> ParsedListing:
+    """A list of agreements whose other rows' status says they are applications: those
+    rows are the file's pending list, kept as ``other`` (not agreements of the list)."""
+    numbers = sorted({row.row_number for row in rows})
+    note = (
+        f"{len(numbers)} row{'s' * (len(numbers) != 1)} whose status says an application "
+        f"(rows {row_numbers(numbers)}): not agreements; kept as the file's pending list"
+    )
+    other = ParsedListing(
+        kind="pending",
+        rows=tuple(rows),
+        columns=listing.columns,
+        source_format=listing.source_format,
+        warnings=(note,),
+    )
+    return replace(listing, warnings=(*listing.warnings, note), other=other)
 
 
 def _listing(

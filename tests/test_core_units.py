@@ -14,6 +14,7 @@ from parsers.filenames import claimed_kind, date_from_name
 from parsers.normalize import (
     agency_key,
     agency_type,
+    applying_status,
     county_key,
     ended_title,
     model_code,
@@ -255,6 +256,19 @@ def test_a_name_ending_or_beginning_with_the_agencys_own_state_has_the_key_of_th
     (every word of it in the name, and said to be a county). Any other aside stays:
     another county, a precinct, capitals that are not its initials, a bare place."""
     assert agency_key(name, state) == key
+
+
+@pytest.mark.parametrize(
+    ("text", "applying"),
+    [("Pending", True), ("PENDING", True), ("Pending approval", True),
+     ("Application submitted", True), ("Under Review", True), ("Awaiting signature", True),
+     ("Applied", True), ("Pending renewal", False), ("Active", False), ("Signed", False),
+     ("Not pending", False), ("Application withdrawn", False), ("Approved", False)],
+)  # fmt: skip
+def test_a_status_says_an_application_only_when_no_agreement_is_made_yet(
+    text: str, applying: bool
+) -> None:
+    assert (applying_status(text) is not None) is applying
 
 
 @pytest.mark.parametrize(

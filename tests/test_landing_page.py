@@ -427,6 +427,21 @@ def test_a_list_of_ended_agreements_is_never_taken_for_the_list(href: str, text:
     )
 
 
+def test_a_link_naming_both_lists_serves_each_list_no_link_of_its_own_names() -> None:
+    both = anchor("/d/287gAgencies.xlsx", "Participating and Pending Agencies (XLSX)")
+    whole = "https://www.ice.gov/d/287gAgencies.xlsx"
+    assert lists_of(both) == (whole, whole)
+    participating = anchor("/d/participatingAgencies05182026am.xlsx", "Participating Agencies")
+    assert lists_of(participating, both) == (
+        "https://www.ice.gov/d/participatingAgencies05182026am.xlsx",
+        whole,
+    )
+    other = anchor("/d/287gAgencies2.xlsx", "Participating and pending agencies, May")
+    assert lists_of(both, other) == (None, None)  # two files: neither is known to be both
+    ended = anchor("/d/x.xlsx", "Terminated participating and pending agencies")
+    assert lists_of(ended) == (None, None)
+
+
 def test_an_unstamped_current_list_beats_an_archived_stamped_one() -> None:
     current = anchor("/media/2/download", "Participating Agencies (XLSX)")
     older = anchor("/d/participatingAgencies03012026am.xlsx", "Archived participating agencies")

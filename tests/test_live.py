@@ -467,6 +467,53 @@ def test_a_download_link_is_named_by_the_file_name_the_server_gives(
     assert obs.url == "https://www.ice.gov" + MEDIA_PATH + "?inline"
 
 
+def _workbook_of_both(participating: str, pending: str) -> bytes:
+    """One workbook: the participating list's sheet, then the pending list's."""
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(sheet(participating))
+    applications = workbook.create_sheet("Pending")
+    for values in openpyxl.load_workbook(sheet(pending)).worksheets[0].iter_rows(values_only=True):
+        applications.append(values)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_one_link_naming_both_lists_is_fetched_once_and_recorded_as_each(
+    live: Live, site: FakeIce
+) -> None:
+    """The page links one workbook, ``Participating and Pending Agencies``, and no list
+    alone: it is fetched once, kept as each list's observation, and each list is
+    diffed from its own sheet; the next pass costs one 304 for it."""
+    path = SHEET_DIR + "287gAgencies.xlsx"
+    site.put(path, _workbook_of_both(PART_A, PEND_A), XLSX_TYPE)
+    site.set_page(
+        b'<html><head><title>287(g)</title></head><body><main><a href="'
+        + path.encode()
+        + b'">287(g) Participating and Pending Agencies (XLSX)</a></main></body></html>'
+    )
+    result = live.run("--no-moas")
+    assert result.exit_code == 0, result.stderr
+    assert len(site.requests(path)) == 1
+    claims = {o.kind_claimed: o for o in live.manifest() if o.url and o.url.endswith(path)}
+    assert set(claims) == {"participating", "pending"}
+    assert claims["participating"].sha256 == claims["pending"].sha256
+    snapshots = [s for s in live.snapshots() if s["kind"] in ("participating", "pending")]
+    assert sorted((s["kind"], s["verdict"]) for s in snapshots) == [
+        ("participating", "accepted"),
+        ("pending", "accepted"),
+    ]
+    kinds = {event["kind"] for event in live.events()}
+    assert {"agreement.added", "pending.added"} <= kinds
+    site.clear()
+    again = live.run("--no-moas")
+    assert (again.exit_code, again.stdout) == (0, "")
+    assert [r.status for r in site.requests(path)] == [304]
+
+
 def test_a_list_link_serving_csv_is_archived_as_csv_and_diffed_as_the_list(
     live: Live, site: FakeIce
 ) -> None:

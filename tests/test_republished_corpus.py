@@ -408,5 +408,49 @@ def test_a_real_pending_list_relabelled_gives_renames_not_applications_dropped(
     assert {event.kind for event in events} == {"agency.renamed"}
 
 
+def _one_list_with_a_status(sheet: Worksheet, columns: dict[str, int]) -> None:
+    """A STATUS column, ``Active`` on each agreement; the pending list of the same day
+    appended under the same columns, each application's status ``Pending``."""
+    pending = openpyxl.load_workbook(PENDING).worksheets[0]
+    named = {str(c.value).strip(): c.column for c in pending[1] if c.value}
+    status = sheet.max_column + 1
+    sheet.cell(row=1, column=status, value="STATUS")
+    for row in sheet.iter_rows(min_row=2):
+        if row[columns["LAW ENFORCEMENT AGENCY"] - 1].value:
+            sheet.cell(row=row[0].row, column=status, value="Active")
+    at = sheet.max_row + 1
+    for values in pending.iter_rows(min_row=2, values_only=True):
+        if any(values):
+            for name, column in named.items():
+                sheet.cell(row=at, column=columns[name], value=values[column - 1])
+            sheet.cell(row=at, column=status, value="Pending")
+            at += 1
+
+
+def test_one_list_of_both_whose_status_tells_applications_apart_reads_each_list_whole(
+    first: tuple[bytes, ProgramState],
+) -> None:
+    """ICE's two lists published as one, a STATUS column telling the applications
+    (``Pending``) from the agreements: read as the participating list, the applications
+    are no agreements; read as the pending list (a claim of it), they are the
+    applications. Either way nothing changes but the participating list's columns."""
+    data, state = first
+    state = _feed(state, PENDING.read_bytes(), 1).state
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = workbook.worksheets[0]
+    columns = {str(cell.value).strip(): cell.column for cell in sheet[1] if cell.value}
+    _one_list_with_a_status(sheet, columns)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    both = buffer.getvalue()
+    outcome = _feed(state, both, 2)
+    assert [event.kind for event in outcome.events] == ["source.schema_changed"]
+    listing = parse_listing(both, "pendingAgencies09022025am.xlsx").as_claimed("pending")
+    ref = SnapshotRef("p2", "2025-09-02T12:00:00Z", hashlib.sha256(both).hexdigest(), "pending")
+    pending = apply_snapshot(outcome.state, ref, listing, "pending", RULES)
+    assert pending.accepted and listing.kind == "pending" and len(listing.rows) > 50
+    assert {event.kind for event in pending.events} <= {"source.schema_changed"}
+
+
 def test_the_source_sheets_are_in_the_corpus() -> None:
     assert Path(SOURCE).is_file() and Path(PENDING).is_file()

@@ -710,6 +710,36 @@ def test_rows_that_give_their_states_stand_for_the_state_column_the_list_lacks()
     assert read_with.rows[0].state == "FL"  # the STATE column, where there is one
 
 
+def test_rows_whose_status_says_an_application_are_the_files_pending_list() -> None:
+    """In a list of agreements, a row whose STATUS says it is an application
+    (``Pending``, ``Under review``) is no agreement: such rows are kept as the file's
+    pending list. ``Pending renewal`` is an agreement in force. A list whose rows are all
+    applications is a pending list of them all."""
+    header = ["STATE", "AGENCY", "SUPPORT TYPE", "SIGNED", "STATUS"]
+    rows: list[Sequence[object]] = [
+        header,
+        ["TX", "Harris County Sheriff's Office", "JEM", date(2020, 6, 9), "Active"],
+        ["FL", "Collier County Sheriff's Office", "TFM", None, "Pending"],
+        ["TX", "Lubbock Police Department", "TFM", date(2021, 1, 2), "Pending renewal"],
+        ["IA", "Story County Sheriff's Office", "WSO", None, "Under review"],
+    ]
+    listing = parse_listing_xlsx(_workbook(("Sheet1", rows, "visible")), "x.xlsx")
+    assert listing.kind == "participating"
+    assert [r.agency for r in listing.rows] == [
+        "Harris County Sheriff's Office",
+        "Lubbock Police Department",
+    ]
+    assert listing.other is not None and listing.other.kind == "pending"
+    assert [r.state for r in listing.as_claimed("pending").rows] == ["FL", "IA"]
+    assert (
+        "2 rows whose status says an application (rows 3, 5): not agreements; kept as the "
+        "file's pending list"
+    ) in listing.warnings
+    applications = [header] + [[*row[:3], None, "Pending"] for row in rows[1:]]
+    pending = parse_listing_xlsx(_workbook(("Sheet1", applications, "visible")), "x.xlsx")
+    assert (pending.kind, len(pending.rows), pending.other) == ("pending", 4, None)
+
+
 def test_a_workbook_of_both_lists_keeps_the_other_for_a_claim_of_it() -> None:
     """The participating list on one sheet, the pending list on another: the first is
     the file's list, the other is kept, and a claim of the other list takes it; a copy
