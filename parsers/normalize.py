@@ -499,7 +499,42 @@ def _date_with_year_check(
     return result, flags
 
 
+# A date among words (``Signed 6/9/2020``, ``6/9/2020 (amended 1/2/2023)``): numeric, year
+# first, or written with the month's name; and the words that name the signing.
+_DATE_IN_TEXT = re.compile(
+    r"(?<![\w/.\-])(?:\d{1,2}[/\-.]\d{1,2}[/\-.](?:\d{4}|\d{2})|\d{4}[/\-.]\d{1,2}[/\-.]\d{1,2}"
+    r"|[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
+    r"|\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?,?\s+\d{4})(?![\w/])"
+)
+_SIGNING_WORD = re.compile(r"\b(?:sign|signed|signing|signature|executed)\W*$", re.I)
+
+
 def _parse_date_text(text: str) -> tuple[date | None, tuple[str, ...]]:
+    parsed = _whole_date_text(text)
+    if parsed[0] is None and (found := _date_among_words(text)) is not None:
+        return found
+    return parsed
+
+
+def _date_among_words(text: str) -> tuple[date | None, tuple[str, ...]] | None:
+    """The signing date of a text that holds dates among words: its one date, else the
+    one right after a word naming the signing (``Amended 1/2/2023, signed 6/9/2020``),
+    else the first (``6/9/2020 (amended 1/2/2023)``); flagged ``signed_in_text``. None
+    when the text holds no readable date."""
+    dates = []
+    for match in _DATE_IN_TEXT.finditer(text):
+        found, flags = _whole_date_text(match[0])
+        if found is not None:
+            signing = bool(_SIGNING_WORD.search(text[: match.start()]))
+            dates.append((signing, found, flags))
+    if not dates:
+        return None
+    _, found, flags = next((d for d in dates if d[0]), dates[0])
+    return found, (*flags, "signed_in_text")
+
+
+def _whole_date_text(text: str) -> tuple[date | None, tuple[str, ...]]:
+    """The date a whole text writes (nothing but the date, and a time after it)."""
     text = text.rstrip(".,;")  # punctuation after a date is not part of it
     if re.fullmatch(r"\d+(\.\d+)?", text) and len(text) <= 7:
         return _serial(float(text))

@@ -143,6 +143,17 @@ def _headers(**new: str) -> Edit:
     return edit
 
 
+def _signed_among_words(form: str) -> Edit:
+    """Each fifth signed date written as text among words (``form``'s ``{}``)."""
+
+    def edit(sheet: Worksheet, columns: dict[str, int]) -> None:
+        for index, cell in enumerate(_column_cells(sheet, columns["SIGNED"])):
+            if index % 5 == 0 and hasattr(cell.value, "strftime"):
+                cell.value = form.format(cell.value.strftime("%m/%d/%Y"))
+
+    return edit
+
+
 def _header(old: str, new: str) -> Edit:
     def edit(sheet: Worksheet, columns: dict[str, int]) -> None:
         sheet.cell(row=1, column=columns[old], value=new)
@@ -251,6 +262,8 @@ FORMS: dict[str, Edit] = {
     ),
     "no state column, each state under a heading": _headings_without_state_column,
     "twenty-five rows of notes above the header": _preamble,
+    "signed dates among words": _signed_among_words("Signed {}"),
+    "signed dates with a note of an amendment": _signed_among_words("{} (amended 01/02/2026)"),
     "headers naming alternatives": _headers(
         STATE="State/Territory", LAW_ENFORCEMENT_AGENCY="Agency / Jurisdiction"
     ),

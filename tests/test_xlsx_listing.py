@@ -979,6 +979,30 @@ def test_a_signed_date_written_as_text_is_read_and_its_text_kept(text: str) -> N
     assert (row.signed, row.signed_raw, row.flags) == (date(2025, 8, 5), text, ())
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Signed 8/5/2025",
+        "Signed: August 5, 2025",
+        "8/5/2025 (amended 1/2/2026)",
+        "Amended 1/2/2026, signed 8/5/2025",
+        "MOA executed 2025-08-05 by the sheriff",
+    ],
+)
+def test_a_signed_date_among_words_is_read_flagged_and_its_text_kept(text: str) -> None:
+    """Its one date, else the one right after a word naming the signing, else the
+    first: a note beside the date is not the date's loss."""
+    listing = parse_listing_xlsx(_xlsx([HEADER, [*ROW, text, "link"]]))
+    (row,) = listing.rows
+    assert (row.signed, row.signed_raw, row.flags) == (date(2025, 8, 5), text, ("signed_in_text",))
+
+
+@pytest.mark.parametrize("text", ["FY2025", "August 2025", "v2.1.2025 draft", "see note 3"])
+def test_a_signed_cell_without_a_whole_date_among_its_words_is_unparsed(text: str) -> None:
+    (row,) = parse_listing_xlsx(_xlsx([HEADER, [*ROW, text, "link"]])).rows
+    assert (row.signed, row.signed_raw, row.flags) == (None, text, ("signed_unparsed",))
+
+
 def test_new_and_empty_columns_between_known_ones_leave_the_rows_alone() -> None:
     header = ["STATE", "Region", "LAW ENFORCEMENT AGENCY", None, "Notes", "SUPPORT TYPE"]
     rows: list[Sequence[object]] = [
