@@ -18,7 +18,7 @@ from diffs import identity, relabel
 from diffs.events import Event, SnapshotRef
 from diffs.fields import (
     FIELD_COLUMNS,
-    carry_links,
+    carry_known,
     changed_fields,
     known,
     published_link,
@@ -55,7 +55,7 @@ from diffs.state import (
 )
 from parsers.records import ListingRow, ParsedListing
 
-RULES_VERSION = "6"
+RULES_VERSION = "7"
 """The event rules' version, part of what a history is derived with (the pipeline
 replays the archive when it changes): raise it whenever a rule's output can change.
 2: a list's schema is the set of its columns, not their order. 3: a list without a
@@ -64,7 +64,9 @@ agency's own state reach the key without it; a new name with the same words as a
 agency's in its state is that agency. 5: an agency or county name written otherwise
 (the same key, or the same key words in another order) is no change; a name beginning
 with its own state before a dash or a colon has the key of the name without it; a new
-name that adds or drops ``City of`` is the known agency of its state that has the rest."""
+name that adds or drops ``City of`` is the known agency of its state that has the rest.
+6: a row written otherwise than its agreement's is that agreement's (an agency is not
+split by one row). 7: a signed cell whose text is no date keeps the known date."""
 
 
 @dataclass(frozen=True)
@@ -279,7 +281,7 @@ class _ListDiff:
             return  # unchanged: an ACTIVE entry was last seen in the list's last snapshot
         fields = row_fields(row, self.kind)
         if old is not None:
-            fields = carry_links(old.fields, fields, row)
+            fields = carry_known(old.fields, fields, row)
             fields = known(old.fields, fields, self.unpublished)
         if old is None or old.status in (WITHDRAWN, DROPPED):
             self._appear(key, agency_id, row, fields, old)

@@ -2,8 +2,9 @@
 
 What the diff compares of a listed row (``row_fields``), what a list that lacks a
 column says of that column's values (nothing: ``known``), which links are still the
-same document or a link lost from a stripped copy (``carry_links``), which names are
-the same name written otherwise (``same_name``), and which fields differ
+same document, which known values a row keeps when it no longer says them readably (a
+link lost from a stripped copy, a date unread: ``carry_known``), which names are the
+same name written otherwise (``same_name``), and which fields differ
 (``changed_fields``). Pure functions of plain values.
 """
 
@@ -97,12 +98,16 @@ def known(old: dict[str, Any], new: dict[str, Any], unpublished: tuple[str, ...]
     return {**new, **{name: old.get(name) for name in kept}} if kept else new
 
 
-def carry_links(old: dict[str, Any], new: dict[str, Any], row: ListingRow) -> dict[str, Any]:
-    """Keep a known MOA or addendum link when a sheet still says ``link`` but lost the
-    hyperlink (a stripped copy); only an explicit ``link pending`` removes a link."""
+def carry_known(old: dict[str, Any], new: dict[str, Any], row: ListingRow) -> dict[str, Any]:
+    """Keep a known value the row no longer says readably: a MOA or addendum link when
+    the sheet still says ``link`` but lost the hyperlink (a stripped copy; only an
+    explicit ``link pending`` removes a link), a signed date when the cell holds text
+    that is no date (``signed_unparsed``: an unreadable cell is no evidence of a change)."""
     moa_lost = "moa_url" in new and new["moa_url"] is None and old.get("moa_url")
-    if not moa_lost and not ("addendum_url" in new and new["addendum_url"] is None):
-        return new  # no link lost: the usual row (checked inline: it runs for every row)
+    addendum_lost = "addendum_url" in new and new["addendum_url"] is None
+    signed_unread = "signed" in new and new["signed"] is None and "signed_unparsed" in row.flags
+    if not moa_lost and not addendum_lost and not signed_unread:
+        return new  # nothing lost: the usual row (checked inline: it runs for every row)
     result = dict(new)
     texts = {"moa_url": row.moa_text, "addendum_url": row.addendum_text}
     for name, text in texts.items():
@@ -110,6 +115,8 @@ def carry_links(old: dict[str, Any], new: dict[str, Any], row: ListingRow) -> di
         says_link = "pending" not in (text or "").lower() and bool(text or name == "addendum_url")
         if lost and says_link:
             result[name] = old[name]
+    if signed_unread:
+        result["signed"] = old.get("signed")
     return result
 
 

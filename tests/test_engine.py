@@ -139,6 +139,21 @@ def test_changed_fields_are_named_with_before_and_after() -> None:
     assert published.after == {"moa_url": "https://www.ice.gov/doclib/287gMOA/a.pdf"}
 
 
+def test_a_signed_cell_whose_text_is_no_date_keeps_the_known_date_and_a_blank_one_does_not() -> (
+    None
+):
+    """An unreadable cell (``see note 3``: flagged ``signed_unparsed``) is no evidence
+    the date changed; an emptied cell is a change."""
+    r = Replay()
+    r.feed(listing(BASE))
+    unread = row("Alpha County Sheriff's Office", signed=None, flags=("signed_unparsed",))
+    r.feed(listing([replace(unread, signed_raw="see note 3"), *BASE[1:]]))
+    assert set(r.kinds()) == {"agreement.added", "agency.joined"}
+    r.feed(listing([row("Alpha County Sheriff's Office", signed=None), *BASE[1:]]))
+    [event] = [e for e in r.events if e.kind == "agreement.changed"]
+    assert (event.before, event.after) == ({"signed": "2025-01-02"}, {"signed": None})
+
+
 def test_a_name_written_otherwise_is_no_change_and_a_respelled_one_is() -> None:
     """The same name in capitals, or with ``SO`` for ``Sheriff's Office`` (the same
     key), a county without the word County, the counties of a regional jail in another
