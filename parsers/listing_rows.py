@@ -138,6 +138,9 @@ class _RowReader:
     @staticmethod
     def _each_model(listing_row: ListingRow, outcome: Outcome) -> list[ListingRow]:
         models = models_cell(listing_row.model_raw) if listing_row.model is None else ()
+        if len(models) == 1:  # the others it names are not in force (``TFM (JEM pending)``)
+            flags = tuple(flag for flag in listing_row.flags if flag != "model_unknown")
+            return [replace(listing_row, model=models[0], flags=flags)]
         if len(models) < 2:
             return [listing_row]
         outcome.warnings.append(

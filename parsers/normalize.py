@@ -105,8 +105,16 @@ def model_code(value: object) -> str | None:
 def model_codes(value: object) -> tuple[str, ...]:
     """Every model a support-type label names, read on its letters as :func:`model_code`
     reads one, in the order JEM, TFM, WSO (``JEM/TFM``, ``Task Force and Warrant
-    Service``: two)."""
-    return _models_in(fold_punctuation(clean_text(value)))
+    Service``: two), but for one its words say is pending or ended (``TFM (JEM
+    pending)``: TFM), which is no agreement."""
+    parts = _MODEL_PARTS.split(clean_text(value))
+    kept = " ".join(p for p in parts if not _NOT_IN_FORCE.search(p) and not says_ended(p))
+    return _models_in(fold_punctuation(kept))
+
+
+# The parts of a label naming several models, and words saying one is not in force.
+_MODEL_PARTS = re.compile(r"[/,;&+()\[\]]|\band\b", re.IGNORECASE)
+_NOT_IN_FORCE = re.compile(r"\b(?:pending|applied|application|requested|proposed)\b", re.I)
 
 
 def _models_in(folded: str) -> tuple[str, ...]:

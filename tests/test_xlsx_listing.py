@@ -1098,6 +1098,16 @@ def test_a_row_naming_two_models_lists_one_agreement_of_each(text: str) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "text", ["TFM (JEM pending)", "TFM; JEM terminated", "Task Force Model / WSO requested"]
+)
+def test_a_model_its_words_say_is_pending_or_ended_is_no_agreement_of_the_row(text: str) -> None:
+    row = ["TEXAS", "Harris County Sheriff's Office", "County", "Harris County", text,
+           date(2025, 3, 1), "link"]  # fmt: skip
+    listing = parse_listing_xlsx(_xlsx([HEADER, row]))
+    assert [(r.model, r.model_raw, r.flags) for r in listing.rows] == [("TFM", text, ())]
+
+
 def test_a_row_naming_no_model_stays_one_row_flagged_model_unknown() -> None:
     row = ["TEXAS", "Harris County Sheriff's Office", "County", "Harris County", "Other"]
     (only,) = parse_listing_xlsx(_xlsx([HEADER, row])).rows
