@@ -255,6 +255,12 @@ def _is_label(text: str, words: tuple[str, ...]) -> bool:
     return not any(name in spaced for name in _STATE_NAMES) and model_code(text) is None
 
 
+def names_signing(text: str) -> bool:
+    """Whether a SIGNED column's header names the signing or the MOA (``Date Signed``,
+    ``MOA Date``), not only a date (``Date``), which may be of another event."""
+    return any(_is_one_of(word, _SIGN | _MOA) for word in header_words(text))
+
+
 def header_name(value: object) -> str | None:
     """Canonical column of a header cell (``'LAW ENFORCEMENT AGENCY '`` -> AGENCY), by its
     exact text, else by its words; None for a column the list does not know."""
@@ -282,6 +288,7 @@ class HeaderRow:
     positions: dict[str, int]
     notes: list[str]
     unknown: dict[int, str] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)  # each named column's header text
 
 
 def unknown_column_note(text: str, column: int) -> str:
@@ -342,7 +349,8 @@ def read_header_row(
             notes.append(_duplicate_note(name, ignored, kept))
         names.append(name)
     positions = {name: at.column for name, at in used.items()}
-    return HeaderRow(tuple(names), positions, notes, unknown)
+    texts = {name: at.text for name, at in used.items()}
+    return HeaderRow(tuple(names), positions, notes, unknown, texts)
 
 
 class _Named(NamedTuple):

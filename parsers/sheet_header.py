@@ -43,6 +43,7 @@ class SheetHeader:
     notes: list[str] = field(default_factory=list)
     top: int = -1  # the header's first row (``row`` unless it is written over two)
     unknown: dict[int, str] = field(default_factory=dict)  # cells no column knows
+    texts: dict[str, str] = field(default_factory=dict)  # each named column's header text
     implied: dict[str, str] = field(init=False)
     model_columns: dict[str, int] = field(init=False)
     states_in_rows: bool = field(init=False)
@@ -141,7 +142,9 @@ def _named_for(name: str, positions: dict[str, int]) -> dict[str, str]:
 
 def read_header(sheet: Sheet, row: int) -> SheetHeader:
     cells = read_header_row(sheet.rows[row], sheet.hidden_columns)
-    return SheetHeader(sheet, row, cells.columns, cells.positions, cells.notes, row, cells.unknown)
+    return SheetHeader(
+        sheet, row, cells.columns, cells.positions, cells.notes, row, cells.unknown, cells.texts
+    )
 
 
 def find_header(sheet: Sheet) -> SheetHeader | None:
@@ -179,7 +182,9 @@ def _two_row_header(sheet: Sheet, top: SheetHeader) -> SheetHeader | None:
     read = read_header_row(cells, sheet.hidden_columns)
     note = f"header written over two rows ({top.row + 1} and {below + 1})"
     notes = [note, *read.notes]
-    header = SheetHeader(sheet, below, read.columns, read.positions, notes, top.row, read.unknown)
+    header = SheetHeader(
+        sheet, below, read.columns, read.positions, notes, top.row, read.unknown, read.texts
+    )
     alone = read_header_row(lower, sheet.hidden_columns).positions
     if not header.heads_list or len(read.positions) <= max(len(top.positions), len(alone)):
         return None

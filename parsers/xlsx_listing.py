@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import TypeAlias
 
 from parsers.errors import ParseError
-from parsers.listing_header import MOA, SIGNED, column_letter
+from parsers.listing_header import MOA, SIGNED, column_letter, names_signing
 from parsers.listing_rows import Outcome, read_rows, row_numbers
 from parsers.normalize import is_null
 from parsers.records import ListingRow, ListKind, ParsedListing
@@ -244,6 +244,12 @@ def _listing(
     header = parts[0].header
     rows = [row for part in parts for row in part.outcome.rows]
     kind, kind_notes = decide_kind(header.columns, rows)
+    undated = kind == "participating" and _dates_alone(header, rows)
+    if undated:
+        kind_notes.append(
+            f"the only sign of agreements is the dates under {header.texts[SIGNED]!r}, which "
+            "names no signing: read as the pending list when the file is claimed as it"
+        )
     warnings = list(sheet_notes)
     for part in parts:
         notes = _part_notes(part, filled[id(part.header.sheet)])
@@ -252,13 +258,22 @@ def _listing(
             notes.extend(kind_notes)
         prefix = f"sheet {part.header.sheet.name!r}: "
         warnings.extend(prefix + note for note in notes)
-    return ParsedListing(
+    listing = ParsedListing(
         kind=kind,
         rows=tuple(rows),
         columns=header.columns,
         source_format=source_format,
         warnings=tuple(warnings),
     )
+    return replace(listing, other=replace(listing, kind="pending")) if undated else listing
+
+
+def _dates_alone(header: SheetHeader, rows: list[ListingRow]) -> bool:
+    """Whether a list reads as agreements only by dates under a header that names no
+    signing (``Date``: an application's date would be written so too), with no MOA link:
+    its kind is then the claim's to decide."""
+    text = header.texts.get(SIGNED)
+    return text is not None and not names_signing(text) and not any(r.moa_url for r in rows)
 
 
 def _part_notes(part: _Part, filled_rows: list[int]) -> list[str]:

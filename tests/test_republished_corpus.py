@@ -9,6 +9,7 @@ import hashlib
 import html
 import io
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -463,6 +464,29 @@ def test_one_list_of_both_whose_status_tells_applications_apart_reads_each_list_
     pending = apply_snapshot(outcome.state, ref, listing, "pending", RULES)
     assert pending.accepted and listing.kind == "pending" and len(listing.rows) > 50
     assert {event.kind for event in pending.events} <= {"source.schema_changed"}
+
+
+def test_a_real_pending_list_with_a_bare_date_column_stays_the_pending_list() -> None:
+    """The pending list with a ``Date`` column of when each application came: claimed
+    as the pending list (by its link or name), it is read as it, and the column is the
+    only change."""
+    data = PENDING.read_bytes()
+    state = _feed(ProgramState(), data, 1).state
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = workbook.worksheets[0]
+    column = sheet.max_column + 1
+    sheet.cell(row=1, column=column, value="Date")
+    for row in sheet.iter_rows(min_row=2):
+        if row[1].value:
+            sheet.cell(row=row[0].row, column=column, value=date(2025, 8, 1))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    dated = buffer.getvalue()
+    listing = parse_listing(dated, "pendingAgencies09022025am.xlsx").as_claimed("pending")
+    ref = SnapshotRef("p2", "2025-09-02T12:00:00Z", hashlib.sha256(dated).hexdigest(), "pending")
+    outcome = apply_snapshot(state, ref, listing, "pending", RULES)
+    assert outcome.accepted, outcome.reason
+    assert [event.kind for event in outcome.events] == ["source.schema_changed"]
 
 
 def test_the_source_sheets_are_in_the_corpus() -> None:

@@ -831,6 +831,19 @@ def test_a_pending_list_with_a_date_of_another_event_stays_pending() -> None:
     assert listing.rows[0].model == "TFM"
 
 
+def test_a_list_whose_only_agreement_sign_is_a_bare_date_column_is_the_claims_to_decide() -> None:
+    """A ``Date`` column names no signing: an application's date would be written so.
+    Without MOA links the list is read as agreements, and as the pending list when the
+    file is claimed as it; ``Date Signed`` or an MOA link settles it."""
+    header = ["State", "Agency", "Support Type", "Date"]
+    listing = parse_listing_xlsx(_xlsx([header, [*ROW[:2], "Task Force", date(2025, 3, 1)]]))
+    assert listing.kind == "participating" and listing.as_claimed("pending").kind == "pending"
+    assert listing.as_claimed("pending").rows == listing.rows
+    signed = ["State", "Agency", "Support Type", "Date Signed"]
+    settled = parse_listing_xlsx(_xlsx([signed, [*ROW[:2], "Task Force", date(2025, 3, 1)]]))
+    assert settled.other is None and settled.as_claimed("pending").kind == "participating"
+
+
 def test_a_hidden_stale_copy_of_a_column_gives_way_to_the_visible_one() -> None:
     """A column hidden in the sheet under a name a visible column also has is an old copy
     kept out of sight: the visible column is the list's, whatever their order."""
