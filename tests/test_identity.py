@@ -58,6 +58,10 @@ def test_a_safelinks_wrapper_leads_to_the_same_document() -> None:
         ("https://x.test/get?file=a.pdf", "https://x.test/get?file=b.pdf", False),
         (MOA.replace("_MOA_", "%2520MOA_"), MOA.replace("_MOA_", " MOA_"), True),  # twice
         (MOA, MOA + "/", True),
+        # a document file moved to another folder of the same site: a site reorganised
+        (MOA, MOA.replace("/doclib/287gMOA/", "/sites/default/files/documents/"), True),
+        (MOA, MOA.replace("www.ice.gov/doclib", "www.dhs.gov/doclib"), False),  # other site
+        ("https://www.ice.gov/media/1/download", "https://www.ice.gov/media/2/download", False),
     ],
 )
 def test_a_query_that_selects_no_document_is_no_part_of_the_link(

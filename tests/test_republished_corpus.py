@@ -155,6 +155,18 @@ def _signed_among_words(form: str) -> Edit:
     return edit
 
 
+def _moas_moved(sheet: Worksheet, columns: dict[str, int]) -> None:
+    """Every MOA document moved to another folder of the site (a site reorganised)."""
+    for cell in _column_cells(sheet, columns["MOA"]):
+        target = cell.hyperlink.target if cell.hyperlink is not None else None
+        if target and target.startswith("https://www.ice.gov/doclib/"):
+            value, cell.hyperlink = (
+                cell.value,
+                target.replace("/doclib/", "/sites/default/files/documents/"),
+            )
+            cell.value = value
+
+
 def _header(old: str, new: str) -> Edit:
     def edit(sheet: Worksheet, columns: dict[str, int]) -> None:
         sheet.cell(row=1, column=columns[old], value=new)
@@ -263,6 +275,7 @@ FORMS: dict[str, Edit] = {
     ),
     "no state column, each state under a heading": _headings_without_state_column,
     "twenty-five rows of notes above the header": _preamble,
+    "every MOA moved to another folder of the site": _moas_moved,
     "signed dates among words": _signed_among_words("Signed {}"),
     "signed dates with a note of an amendment": _signed_among_words("{} (amended 01/02/2026)"),
     "headers naming alternatives": _headers(
