@@ -11,6 +11,7 @@ from typing import Any
 
 from diffs.events import Event, SnapshotRef
 from diffs.fields import changed_fields
+from diffs.links import same_document
 from diffs.state import LISTED, ProgramState
 
 COMPARED = (
@@ -39,8 +40,10 @@ def linked_agreements(state: ProgramState, url: str) -> list[str]:
 def apply_moa(
     state: ProgramState, ref: SnapshotRef, url: str, fields: dict[str, Any]
 ) -> tuple[ProgramState, list[Event]]:
-    """Record which bytes ``url`` served; a change of bytes is ``moa.replaced``."""
-    known = state.moas.get(url)
+    """Record which bytes ``url`` served; a change of bytes is ``moa.replaced`` (the
+    first bytes at a link are compared with those of the same document at a link it
+    moved from: ``diffs/links.py``)."""
+    known = state.moas.get(url) or _moved_from(state, url)
     current = {
         "sha256": ref.sha256,
         "fields": {k: fields.get(k) for k in COMPARED},
@@ -52,6 +55,11 @@ def apply_moa(
     if known is None or known["sha256"] == ref.sha256:
         return new_state, []
     return new_state, [_replaced(state, ref, url, known, current)]
+
+
+def _moved_from(state: ProgramState, url: str) -> dict[str, Any] | None:
+    """What the same document served at the link it moved from, if one is known."""
+    return next((known for old, known in state.moas.items() if same_document(old, url)), None)
 
 
 def _replaced(

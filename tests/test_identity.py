@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from diffs.events import SnapshotRef
 from diffs.gate import Rules
 from diffs.identity import (
     Label,
@@ -21,6 +22,7 @@ from diffs.identity import (
     same_place,
 )
 from diffs.links import canonical_link, same_document
+from diffs.moa_rules import apply_moa
 from diffs.state import ProgramState
 from ice287g.render import group_counts
 from parsers.normalize import agency_key
@@ -499,3 +501,18 @@ def test_events_counted_by_signed_month_and_kind() -> None:
         {"signed-month": "unknown", "kind": "agreement.added", "events": 1},
     ]
     assert [r["month"] for r in group_counts(events, "month")] == ["2025-03"] * 2
+
+
+def test_a_moa_moved_to_another_folder_is_compared_with_the_bytes_it_held_before() -> None:
+    """The first bytes at a moved document's new link are compared with those of its old
+    link: the same bytes are no event, other bytes are ``moa.replaced``."""
+    moved = MOA.replace("/doclib/287gMOA/", "/sites/default/files/documents/")
+    state, _ = apply_moa(ProgramState(), _moa_ref("m1", "a" * 64), MOA, {"model": "TFM"})
+    assert apply_moa(state, _moa_ref("m2", "a" * 64), moved, {"model": "TFM"})[1] == []
+    [event] = apply_moa(state, _moa_ref("m3", "b" * 64), moved, {"model": "TFM"})[1]
+    assert (event.kind, event.subject) == ("moa.replaced", moved)
+    assert (event.before["sha256"], event.after["sha256"]) == ("a" * 64, "b" * 64)
+
+
+def _moa_ref(snapshot: str, sha: str) -> SnapshotRef:
+    return SnapshotRef(snapshot, "2025-03-01T12:00:00Z", sha, "moa")
