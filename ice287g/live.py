@@ -196,6 +196,8 @@ class LivePass:
         assert result is not None
         data = self._page_bytes(target, result)
         landing = self._parse_page(target, data)
+        if self._no_list_links(landing) and not landing.has_legacy_table:
+            landing = self._follow(landing)
         if self._no_list_links(landing):
             self._no_lists(target, landing)
             target = replace(target, kind="participating")
@@ -205,6 +207,36 @@ class LivePass:
         self._mark_fetched(target, result)
         self.flush_marks()
         return landing
+
+    def _follow(self, landing: LandingPage) -> LandingPage:
+        """The page links no list but links pages named for them: each is fetched (and
+        archived as a page when it changed), and the lists are those its links name.
+        The first page that names a list gives it; the page's own counts stand."""
+        found: dict[str, str | None] = {"participating": None, "pending": None}
+        seen: list[str] = list(landing.candidates)
+        for url in landing.list_pages:
+            target = self.remote_file("page", url)
+            result = self.download_target(target)
+            if result is None:
+                continue
+            try:
+                page = self._parse_page(target, self._page_bytes(target, result))
+            except FetchError as exc:
+                self.result.failures.append(str(exc))
+                continue
+            if result.content is not None:
+                self.keep(target, result, result.content)
+            self._mark_fetched(target, result)
+            found["participating"] = found["participating"] or page.participating_url
+            found["pending"] = found["pending"] or page.pending_url
+            seen.extend(page.candidates)
+        self.flush_marks()
+        return replace(
+            landing,
+            participating_url=found["participating"],
+            pending_url=found["pending"],
+            candidates=tuple(dict.fromkeys(seen)),
+        )
 
     def _page_bytes(self, target: RemoteFile, result: FetchResult) -> bytes:
         """The page body; on a 304, the archived copy (validators are only sent when

@@ -31,6 +31,7 @@ from parsers.list_links import (
     ListLinkKind,
     both_lists_url,
     find_list_links,
+    list_page_urls,
     list_parts,
     moa_links,
     page_links,
@@ -110,6 +111,7 @@ class LandingPage:
     moa_links: tuple[str, ...] = ()
     title: str | None = None
     block_reason: str | None = None
+    list_pages: tuple[str, ...] = ()  # pages named for a list, when it links neither
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields (tuples as lists, the counts as a dict)."""
@@ -117,6 +119,7 @@ class LandingPage:
         data["candidates"] = list(self.candidates)
         data["moa_links"] = list(self.moa_links)
         data["parts"] = {kind: list(urls) for kind, urls in self.parts.items()}
+        data["list_pages"] = list(self.list_pages)
         data["stated_counts"] = self.stated_counts.to_dict() if self.stated_counts else None
         return data
 
@@ -140,6 +143,7 @@ def parse_landing_page(data: bytes, page_url: str) -> LandingPage:
     pending = pending or (None if parts.get("pending") else both)
     legacy = has_participating_table(tree)
     usable = participating or pending or legacy
+    followed = () if usable or parts else list_page_urls(anchors, page_url)
     title_node = tree.css_first("title")
     title = clean_text(title_node.text(separator=" ")) if title_node else ""
     return LandingPage(
@@ -151,7 +155,8 @@ def parse_landing_page(data: bytes, page_url: str) -> LandingPage:
         has_legacy_table=legacy,
         moa_links=moa_links(anchors),
         title=title or None,
-        block_reason=None if usable else block_reason(tree),
+        block_reason=None if usable or followed else block_reason(tree),
+        list_pages=followed,
     )
 
 

@@ -181,6 +181,37 @@ def find_list_links(anchors: Iterable[Anchor]) -> tuple[ListLink, ...]:
     return tuple(found)
 
 
+LIST_PAGES = 3  # pages named for a list, followed from a page that links no list
+
+
+def list_page_urls(anchors: Iterable[Anchor], page_url: str) -> tuple[str, ...]:
+    """Links to other pages of the same site whose words name a list (``Participating
+    agencies``, ``View the pending applications``), in page order, at most LIST_PAGES:
+    where the lists are when the page itself no longer links them. Not a spreadsheet,
+    not another kind of document, not a list of ended agreements, not the page."""
+    site, here = urlsplit(page_url).netloc.lower(), _without_fragment(page_url)
+    found: dict[str, None] = {}
+    for link in anchors:
+        url = _without_fragment(link.url)
+        parts = urlsplit(url)
+        words = f"{link.text} {link.label}"
+        if (
+            parts.scheme in ("http", "https")
+            and parts.netloc.lower() == site
+            and url != here
+            and not is_spreadsheet_link(link)
+            and not basename(url).lower().endswith(_OTHER_EXTENSIONS)
+            and (_PARTICIPATING.search(words) or _PENDING.search(words))
+            and not says_ended(words)
+        ):
+            found.setdefault(url)
+    return tuple(found)[:LIST_PAGES]
+
+
+def _without_fragment(url: str) -> str:
+    return url.split("#", 1)[0]
+
+
 def both_lists_url(links: Sequence[ListLink]) -> str | None:
     """The URL of the one file whose link names both lists (``Participating and pending
     agencies``): it serves each list no link of its own names. None when no link, or

@@ -442,6 +442,27 @@ def test_a_link_naming_both_lists_serves_each_list_no_link_of_its_own_names() ->
     assert lists_of(ended) == (None, None)
 
 
+def test_a_page_without_list_links_names_the_pages_named_for_the_lists() -> None:
+    """Same-site pages whose words name a list, in page order; not a document, not a list
+    of ended agreements, not another site, not the page itself."""
+    html = links_page(
+        anchor("/287g/agencies", "Participating agencies"),
+        anchor("/287g/pending#top", "View the pending applications"),
+        anchor("/287g/ended", "Terminated participating agencies"),
+        anchor("/d/report.pdf", "Participating agencies report"),
+        anchor("https://www.dhs.gov/287g", "Participating agencies at DHS"),
+        anchor("/news", "News"),
+    )
+    page = parse_landing_page(html, PAGE)
+    assert page.participating_url is None and page.block_reason is None
+    assert page.list_pages == (
+        "https://www.ice.gov/287g/agencies",
+        "https://www.ice.gov/287g/pending",
+    )
+    with_list = links_page(anchor("/d/participatingAgencies.xlsx", "Participating"))
+    assert parse_landing_page(with_list + html, PAGE).list_pages == ()
+
+
 def test_an_unstamped_current_list_beats_an_archived_stamped_one() -> None:
     current = anchor("/media/2/download", "Participating Agencies (XLSX)")
     older = anchor("/d/participatingAgencies03012026am.xlsx", "Archived participating agencies")

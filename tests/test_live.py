@@ -514,6 +514,32 @@ def test_one_link_naming_both_lists_is_fetched_once_and_recorded_as_each(
     assert [r.status for r in site.requests(path)] == [304]
 
 
+def test_lists_moved_to_a_page_of_their_own_are_found_by_following_the_link_naming_them(
+    live: Live, site: FakeIce
+) -> None:
+    """The page no longer links the sheets, only a page named for the lists: that page
+    is fetched (and archived), its links give both lists; the next pass costs 304s."""
+    site.publish(PART_A, PEND_A, counts=A_COUNTS)  # the sheets, and a page linking them
+    lists_path = "/identify-and-arrest/287g/participating-and-pending-agencies"
+    site.put(lists_path, site.files[PAGE_PATH].body, "text/html; charset=utf-8")
+    site.set_page(
+        b"<html><head><title>287(g)</title></head><body><main><p>Read about 287(g).</p>"
+        b'<a href="' + lists_path.encode() + b'">Participating and pending agencies</a>'
+        b'<a href="/news">News</a></main></body></html>'
+    )
+    result = live.run("--no-moas")
+    assert result.exit_code == 0, result.stderr
+    pages = {o.url for o in live.manifest() if o.kind_claimed == "page"}
+    assert "https://www.ice.gov" + lists_path in pages
+    kinds = sorted(s["kind"] for s in live.snapshots() if s["verdict"] == "accepted")
+    assert kinds.count("participating") == 1 and kinds.count("pending") == 1
+    assert not site.requests("/news")
+    site.clear()
+    again = live.run("--no-moas")
+    assert (again.exit_code, again.stdout, again.stderr) == (0, "", "")
+    assert [r.status for r in site.requests()] == [304] * 4
+
+
 def test_a_list_link_serving_csv_is_archived_as_csv_and_diffed_as_the_list(
     live: Live, site: FakeIce
 ) -> None:
