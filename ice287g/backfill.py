@@ -180,6 +180,24 @@ def is_spreadsheet_url(original: str) -> bool:
     return path.lower().endswith(".csv") and claimed_kind(path.rsplit("/", 1)[-1]) is not None
 
 
+def is_under_sheet_prefix(url: str) -> bool:
+    """Whether a URL lies in the sheet folder the backfill lists by prefix (the CDX
+    compares URLs case-folded)."""
+    parts = urlsplit(url if "://" in url else f"https://{url}")
+    return f"{parts.hostname or ''}{parts.path}".lower().startswith(SHEET_PREFIX.lower())
+
+
+def capture_of(obs: Observation) -> str | None:
+    """The capture a wayback observation records (its ident), or None."""
+    capture = obs.http.get("capture") if isinstance(obs.http, dict) else None
+    if not isinstance(capture, dict) or not capture.get("original"):
+        stamp = "".join(ch for ch in obs.observed_at if ch.isdigit())
+        capture = {"timestamp": stamp, "original": obs.url}
+    if capture.get("timestamp") and capture.get("original"):
+        return capture_ident(capture["timestamp"], capture["original"])
+    return None
+
+
 def is_transient(reason: str) -> bool:
     """Whether a fetch failure may succeed if tried again (retries ran out)."""
     return any(marker in reason for marker in TRANSIENT_MARKERS)
@@ -291,13 +309,11 @@ class Held:
 
     def add(self, obs: Observation) -> None:
         """Note a wayback observation (recorded with its capture, or by time and URL)."""
+        ident = capture_of(obs)
+        if ident is not None:
+            self.captures.add(ident)
         capture = obs.http.get("capture") if isinstance(obs.http, dict) else None
-        if not isinstance(capture, dict) or not capture.get("original"):
-            stamp = "".join(ch for ch in obs.observed_at if ch.isdigit())
-            capture = {"timestamp": stamp, "original": obs.url}
-        if capture.get("timestamp") and capture.get("original"):
-            self.captures.add(capture_ident(capture["timestamp"], capture["original"]))
-        if capture.get("digest"):
+        if isinstance(capture, dict) and capture.get("digest"):
             self.digests[str(capture["digest"]).upper()] = obs.sha256
 
     def bytes_for(self, digest: str) -> bytes | None:
@@ -342,14 +358,22 @@ class WaybackBackfill:
         self.page_captures_per_day = page_captures_per_day
         self.result = BackfillResult()
         self._transient_in_a_row = 0
+        self._request: Request | None = None  # the listing's, kept for the linked sheets
 
     # ----- listing
 
-    def list_captures(self, request: Request, progress: Progress | None = None) -> list[Listed]:
-        """Every distinct capture to consider, oldest first (resuming a saved listing)."""
+    def list_captures(
+        self,
+        request: Request,
+        progress: Progress | None = None,
+        plan: tuple[CdxQuery, ...] | None = None,
+    ) -> list[Listed]:
+        """Every distinct capture to consider, oldest first (resuming a saved listing):
+        of the page and the sheet folder, or of the queries of ``plan``."""
+        self._request = request
         run = self.state.begin(request.params())
         self.state.save()
-        plan = cdx_queries()
+        plan = cdx_queries() if plan is None else plan
         for done, query in enumerate(plan, start=1):
             entry = self.state.query(run, query)
             if not entry["done"]:
@@ -384,18 +408,55 @@ class WaybackBackfill:
 
     @staticmethod
     def _wanted(item: Listed) -> bool:
-        return item.expect != "sheet" or is_spreadsheet_url(item.capture.original)
+        """A page, a sheet a page links, or a spreadsheet under the sheet prefix."""
+        if item.expect != "sheet" or not is_under_sheet_prefix(item.capture.original):
+            return True
+        return is_spreadsheet_url(item.capture.original)
 
     # ----- fetching
 
     def download_captures(self, listed: list[Listed], progress: Progress | None = None) -> None:
-        """Bring every listed capture the archive lacks into it; then drop the listing."""
+        """Bring every listed capture the archive lacks into it; then the captures of the
+        sheets the page captures link outside the sheet folder (the lists published
+        elsewhere: :meth:`linked_sheets`), listed and brought in alike; then drop the
+        listing."""
         held = Held.load(self.archive)
+        self._bring_all(listed, held, progress)
+        linked = self.linked_sheets(listed)
+        if linked and self._request is not None:
+            self._bring_all(self.list_captures(self._request, None, linked), held, progress)
+        self.state.finish()
+
+    def _bring_all(self, listed: list[Listed], held: Held, progress: Progress | None) -> None:
         for done, item in enumerate(listed, start=1):
             self._bring(item, held)
             if progress:
                 progress(done, len(listed), item.name)
-        self.state.finish()
+
+    def linked_sheets(self, listed: list[Listed]) -> tuple[CdxQuery, ...]:
+        """Exact CDX queries for the list links of the page captures listed (each
+        distinct page read once) that lie outside the sheet folder searched by prefix."""
+        pages = {item.ident for item in listed if item.expect == "page"}
+        found: dict[str, str] = {}
+        for obs in self.archive.observations():
+            ident = capture_of(obs)
+            if obs.source == "wayback" and obs.kind_claimed == "page" and ident in pages:
+                found.setdefault(obs.sha256, obs.url or "")
+        urls: set[str] = set()
+        for sha, url in sorted(found.items()):
+            urls.update(self._list_links(sha, url))
+        return tuple(CdxQuery(url, "exact", "sheet") for url in sorted(urls))
+
+    def _list_links(self, sha: str, url: str) -> set[str]:
+        """The list URLs (without their scheme) one page capture links, outside the
+        sheet folder."""
+        try:
+            page = parse_landing_page(self.archive.read(sha), url)
+        except (OSError, ValueError, ParseError):
+            return set()
+        links = {page.participating_url, page.pending_url}
+        bare = {link.split("://", 1)[-1] for link in links if link}
+        return {link for link in bare if not is_under_sheet_prefix(link)}
 
     def _bring(self, item: Listed, held: Held) -> None:
         if item.ident in held.captures:

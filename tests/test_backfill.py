@@ -42,7 +42,7 @@ from scraper.policy import Expect
 from scraper.wayback import PAGE_URLS, SHEET_PREFIX, Capture, wayback_digest
 from snapshots.archive import Archive, Observation
 from tests.conftest import Cli
-from tests.fake_wayback import HTML_MIME, NOT_FOUND_PAGE, Entry, FakeWayback, surt
+from tests.fake_wayback import HTML_MIME, NOT_FOUND_PAGE, Entry, FakeWayback, bare, surt
 
 HERE = Path(__file__).resolve().parent
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -573,3 +573,32 @@ def test_a_day_of_page_captures_downloads_one_unless_configured(tmp_path: Path) 
             cli.config.read_text() + "[wayback]\npage_captures_per_day = 0\n", encoding="utf-8"
         )
         assert "4 captures found, 4 fetched" in backfill(cli, fake).stdout
+
+
+def test_sheets_the_page_links_outside_the_sheet_folder_are_listed_and_brought_in(
+    tmp_path: Path,
+) -> None:
+    """A page capture whose list links lead elsewhere than the sheet folder (the lists
+    moved): each such link's captures are listed exactly and brought in, so the
+    history goes on; a link inside the folder is left to the prefix listing."""
+    moved_part = "https://www.ice.gov/sites/default/files/2025-03/participatingAgencies.xlsx"
+    moved_pend = "https://www.ice.gov/media/77/download"
+    page = (
+        '<html><head><title>287(g)</title></head><body><main><a href="'
+        + moved_part
+        + '">Participating Agencies</a><a href="/media/77/download">Pending Agencies '
+        "(XLSX)</a></main></body></html>"
+    ).encode()
+    sheets = [
+        Entry(PAGE, "20250301000000", page, HTML_MIME),
+        Entry(moved_part, "20250302000000", sheet(LATER_SHEET)),
+        Entry(moved_pend, "20250302000000", sheet("pending/pendingAgencies-20250221214937.xlsx")),
+    ]
+    with FakeWayback(sheets, throttle_first=False).running() as fake:
+        cli = make_cli(tmp_path)
+        out = backfill(cli, fake).stdout
+        queries = {q["url"][0] for q in fake.cdx_queries}
+        assert {bare(moved_part), bare(moved_pend)} <= queries, queries
+        assert "3 fetched" in out, out
+    kinds = sorted(o.kind_claimed or "" for o in Archive(tmp_path / "archive").observations())
+    assert kinds == ["", "page", "participating"]  # the pending file's name claims none
