@@ -244,11 +244,11 @@ def _listing(
     header = parts[0].header
     rows = [row for part in parts for row in part.outcome.rows]
     kind, kind_notes = decide_kind(header.columns, rows)
-    undated = kind == "participating" and _dates_alone(header, rows)
+    undated = kind == "participating" and not _signings_dated(header, rows)
     if undated:
         kind_notes.append(
-            f"the only sign of agreements is the dates under {header.texts[SIGNED]!r}, which "
-            "names no signing: read as the pending list when the file is claimed as it"
+            "no agreement shown signed (no dates under a column naming the signing): "
+            "read as the pending list when the file is claimed as it"
         )
     warnings = list(sheet_notes)
     for part in parts:
@@ -268,12 +268,13 @@ def _listing(
     return replace(listing, other=replace(listing, kind="pending")) if undated else listing
 
 
-def _dates_alone(header: SheetHeader, rows: list[ListingRow]) -> bool:
-    """Whether a list reads as agreements only by dates under a header that names no
-    signing (``Date``: an application's date would be written so too), with no MOA link:
-    its kind is then the claim's to decide."""
+def _signings_dated(header: SheetHeader, rows: list[ListingRow]) -> bool:
+    """Whether the list shows its agreements signed: dates under a SIGNED column whose
+    header names the signing (``Date Signed``, ``MOA Date``). Without that (a bare
+    ``Date``, which an application's date is written as too; MOA links alone, which an
+    application's draft could be) its kind is the claim's to decide."""
     text = header.texts.get(SIGNED)
-    return text is not None and not names_signing(text) and not any(r.moa_url for r in rows)
+    return text is not None and names_signing(text) and any(r.signed for r in rows)
 
 
 def _part_notes(part: _Part, filled_rows: list[int]) -> list[str]:

@@ -831,14 +831,20 @@ def test_a_pending_list_with_a_date_of_another_event_stays_pending() -> None:
     assert listing.rows[0].model == "TFM"
 
 
-def test_a_list_whose_only_agreement_sign_is_a_bare_date_column_is_the_claims_to_decide() -> None:
-    """A ``Date`` column names no signing: an application's date would be written so.
-    Without MOA links the list is read as agreements, and as the pending list when the
-    file is claimed as it; ``Date Signed`` or an MOA link settles it."""
+def test_a_list_that_shows_no_agreement_signed_is_the_claims_to_decide() -> None:
+    """Agreements are shown signed by dates under a column naming the signing. A bare
+    ``Date`` (an application's date is written so too) or MOA links alone (an
+    application's draft) read as agreements, and as the pending list when the file is
+    claimed as it; ``Date Signed`` with dates settles it."""
     header = ["State", "Agency", "Support Type", "Date"]
     listing = parse_listing_xlsx(_xlsx([header, [*ROW[:2], "Task Force", date(2025, 3, 1)]]))
     assert listing.kind == "participating" and listing.as_claimed("pending").kind == "pending"
     assert listing.as_claimed("pending").rows == listing.rows
+    links = parse_listing_xlsx(
+        _xlsx([["State", "Agency", "Support Type", "MOA"], [*ROW[:2], "Task Force", "link"]],
+              links={"D2": "https://www.ice.gov/doclib/287gMOA/draft.pdf"})
+    )  # fmt: skip
+    assert links.kind == "participating" and links.as_claimed("pending").kind == "pending"
     signed = ["State", "Agency", "Support Type", "Date Signed"]
     settled = parse_listing_xlsx(_xlsx([signed, [*ROW[:2], "Task Force", date(2025, 3, 1)]]))
     assert settled.other is None and settled.as_claimed("pending").kind == "participating"
