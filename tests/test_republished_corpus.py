@@ -301,6 +301,18 @@ NEW_COLUMN = {  # a column added or dropped is a fact of the file, and its only 
 }
 
 
+def _republished(data: bytes, edit: Edit) -> bytes:
+    """The workbook ``data`` with its first sheet edited (``edit`` is given the sheet and
+    its columns by header), saved again."""
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = workbook.worksheets[0]
+    columns = {str(cell.value).strip(): cell.column for cell in sheet[1] if cell.value}
+    edit(sheet, columns)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 @pytest.fixture(scope="module")
 def first() -> tuple[bytes, ProgramState]:
     data = SOURCE.read_bytes()
@@ -327,13 +339,7 @@ def test_a_real_list_republished_in_a_new_form_makes_no_event(
     form: str, first: tuple[bytes, ProgramState]
 ) -> None:
     data, state = first
-    workbook = openpyxl.load_workbook(io.BytesIO(data))
-    sheet = workbook.worksheets[0]
-    columns = {str(cell.value).strip(): cell.column for cell in sheet[1] if cell.value}
-    FORMS[form](sheet, columns)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    events = _feed(state, buffer.getvalue(), 2).events
+    events = _feed(state, _republished(data, FORMS[form]), 2).events
     expected = ["source.schema_changed"] if form in NEW_COLUMN else []
     assert [event.kind for event in events] == expected
 
@@ -424,13 +430,7 @@ def test_a_real_pending_list_relabelled_gives_renames_not_applications_dropped(
     renamed, no application dropped nor added."""
     data = PENDING.read_bytes()
     state = _feed(ProgramState(), data, 1).state
-    workbook = openpyxl.load_workbook(io.BytesIO(data))
-    sheet = workbook.worksheets[0]
-    columns = {str(cell.value).strip(): cell.column for cell in sheet[1] if cell.value}
-    edit(sheet, columns)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    events = _feed(state, buffer.getvalue(), 2).events
+    events = _feed(state, _republished(data, edit), 2).events
     assert len(events) > 20
     assert {event.kind for event in events} == {"agency.renamed"}
 
@@ -463,13 +463,7 @@ def test_one_list_of_both_whose_status_tells_applications_apart_reads_each_list_
     applications. Either way nothing changes but the participating list's columns."""
     data, state = first
     state = _feed(state, PENDING.read_bytes(), 1).state
-    workbook = openpyxl.load_workbook(io.BytesIO(data))
-    sheet = workbook.worksheets[0]
-    columns = {str(cell.value).strip(): cell.column for cell in sheet[1] if cell.value}
-    _one_list_with_a_status(sheet, columns)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    both = buffer.getvalue()
+    both = _republished(data, _one_list_with_a_status)
     outcome = _feed(state, both, 2)
     assert [event.kind for event in outcome.events] == ["source.schema_changed"]
     listing = parse_listing(both, "pendingAgencies09022025am.xlsx").as_claimed("pending")
@@ -479,22 +473,22 @@ def test_one_list_of_both_whose_status_tells_applications_apart_reads_each_list_
     assert {event.kind for event in pending.events} <= {"source.schema_changed"}
 
 
+def _dated(sheet: Worksheet, columns: dict[str, int]) -> None:
+    """A last column headed ``Date``, a date on each row naming an agency."""
+    column = sheet.max_column + 1
+    sheet.cell(row=1, column=column, value="Date")
+    for row in sheet.iter_rows(min_row=2):
+        if row[columns["LAW ENFORCEMENT AGENCY"] - 1].value:
+            sheet.cell(row=row[0].row, column=column, value=date(2025, 8, 1))
+
+
 def test_a_real_pending_list_with_a_bare_date_column_stays_the_pending_list() -> None:
     """The pending list with a ``Date`` column of when each application came: claimed
     as the pending list (by its link or name), it is read as it, and the column is the
     only change."""
     data = PENDING.read_bytes()
     state = _feed(ProgramState(), data, 1).state
-    workbook = openpyxl.load_workbook(io.BytesIO(data))
-    sheet = workbook.worksheets[0]
-    column = sheet.max_column + 1
-    sheet.cell(row=1, column=column, value="Date")
-    for row in sheet.iter_rows(min_row=2):
-        if row[1].value:
-            sheet.cell(row=row[0].row, column=column, value=date(2025, 8, 1))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    dated = buffer.getvalue()
+    dated = _republished(data, _dated)
     listing = parse_listing(dated, "pendingAgencies09022025am.xlsx").as_claimed("pending")
     ref = SnapshotRef("p2", "2025-09-02T12:00:00Z", hashlib.sha256(dated).hexdigest(), "pending")
     outcome = apply_snapshot(state, ref, listing, "pending", RULES)
