@@ -223,9 +223,10 @@ def _with_applications(listing: ParsedListing, rows: list[ListingRow]) -> Parsed
     """A list of agreements whose other rows' status says they are applications: those
     rows are the file's pending list, kept as ``other`` (not agreements of the list)."""
     numbers = sorted({row.row_number for row in rows})
+    plural = "s" * (len(numbers) != 1)
     note = (
-        f"{len(numbers)} row{'s' * (len(numbers) != 1)} whose status says an application "
-        f"(rows {row_numbers(numbers)}): not agreements; kept as the file's pending list"
+        f"{len(numbers)} row{plural} whose status says an application (row{plural} "
+        f"{row_numbers(numbers)}): not agreements; kept as the file's pending list"
     )
     other = ParsedListing(
         kind="pending",
