@@ -289,11 +289,14 @@ def agency_key(name: object, state: str | None = None) -> str:
     Sheriff's Office``, not ``Texas Department of Public Safety``) has the key of the
     name without it: an agency is known by its state and its name, so the state
     repeated in the name adds nothing. Nor does a closing parenthesis that restates the
-    name (:func:`_without_restatement`: ``(FDLE)``, ``(Cherokee County)``)."""
-    text = _without_restatement(name if isinstance(name, str) else clean_text(name))
+    name (:func:`_without_restatement`: ``(FDLE)``, ``(Cherokee County)``), also when
+    the state is set off after it or before the name (``Lubbock Police Department
+    (LPD), TX``)."""
+    text = name if isinstance(name, str) else clean_text(name)
     if not state:
-        return _agency_key(text)
-    return _without_state(_agency_key(_without_leading_state(text, state)), state)
+        return _agency_key(_without_restatement(text))
+    text = _without_leading_state(_without_trailing_state(text, state), state)
+    return _without_state(_agency_key(_without_restatement(text)), state)
 
 
 # A name's closing parenthesis (or bracket): ``... Office (CCSO)``, ``... [Cherokee County]``.
@@ -357,6 +360,16 @@ def state_in_name(name: str) -> tuple[str, str] | None:
         if code is not None:
             return written.strip(), code
     return None
+
+
+@functools.lru_cache(maxsize=8192)
+def _without_trailing_state(name: str, state: str) -> str:
+    """The name without its own state set off after it (``..., TX``, ``... (Texas)``), so
+    an aside before the state is the name's closing one (``... (LPD), TX``)."""
+    match = _TRAILING_STATE.match(name)
+    if match and named_state(clean_text(match[2]).upper().rstrip(".")) == state:
+        return match[1]
+    return name
 
 
 @functools.lru_cache(maxsize=8192)

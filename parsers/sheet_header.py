@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from parsers.listing_header import (
     AGENCY,
     HEADER_NAMES,
+    header_text,
     STATE,
     SUPPORT,
     joined_header,
@@ -124,7 +125,7 @@ def _states_in_rows(sheet: Sheet, header: int, agency: int) -> bool:
             heading = True
             continue
         name = clean_text(cells[agency]) if agency < len(cells) else ""
-        if name:
+        if name and HEADER_NAMES.get(header_text(name)) != AGENCY:  # not the header again
             named += 1
             given += heading or state_in_name(name) is not None
     return named > 0 and given >= STATE_GIVEN_SHARE * named

@@ -247,7 +247,10 @@ def test_a_state_written_with_another_states_code_is_not_a_state(
      ("Alpha Police Department (Beta County)", "TX", "alpha police department beta county"),
      ("Alpha County Constable (Precinct 4)", "TX", "alpha county constable precinct 4"),
      ("Alpha Police Department (SO)", "TX", "alpha police department sheriff office"),
-     ("Alpha County Sheriff's Office (Alpha)", "TX", "alpha county sheriff office alpha")],
+     ("Alpha County Sheriff's Office (Alpha)", "TX", "alpha county sheriff office alpha"),
+     ("Alpha Police Department (APD), TX", "TX", "alpha police department"),
+     ("TX - Alpha Police Department (APD)", "TX", "alpha police department"),
+     ("Alpha County Constable (Precinct 4), TX", "TX", "alpha county constable precinct 4")],
 )  # fmt: skip
 def test_a_name_ending_or_beginning_with_the_agencys_own_state_has_the_key_of_the_name_without_it(
     name: str, state: str, key: str

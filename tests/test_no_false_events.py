@@ -192,6 +192,7 @@ class RowForm:
     link_text: str = "link"
     url: tuple[str, ...] = ()
     notes: str | None = None
+    state_set_off: str = ""  # the agency's state written in its name: after, before, paren
 
 
 @dataclass(frozen=True)
@@ -236,6 +237,15 @@ def _name(text: str, form: str) -> str:
         initials = "".join(word[0] for word in text.split() if word[0].isupper())
         return f"{text} ({initials})" if len(initials) > 1 else text
     return text
+
+
+def _with_state(name: str, state: str, where: str) -> str:
+    """A name with its state set off after it, before it, or in parentheses."""
+    if where == "after":
+        return f"{name}, {state}"
+    if where == "before":
+        return f"{state} - {name}"
+    return f"{name} ({STATE_NAMES[state]})" if where == "paren" else name
 
 
 def _county(county: str | None, form: str) -> str:
@@ -453,7 +463,7 @@ def _write(cell: Cell, column: str, fact: Fact, form: RowForm) -> None:
     if column == "STATE":
         value = _state(agency.state, form.state)
     elif column == "AGENCY":
-        value = _name(agency.name, form.name)
+        value = _with_state(_name(agency.name, form.name), agency.state, form.state_set_off)
     elif column == "TYPE":
         value = _type(agency.agency_type, form.agency_type)
     elif column == "COUNTY":
@@ -687,6 +697,25 @@ def test_a_column_dropped_and_restored_changes_no_agreement(
     feed = Feeds()
     feed(build_sheet(facts, data.draw(sheet_forms(len(facts), 7, notes=False))), facts)
     without = feed(build_sheet(facts, data.draw(sheet_forms(len(facts), 6, notes=False)), fewer))
+    back = feed(build_sheet(facts, data.draw(sheet_forms(len(facts), 7, notes=False))), facts)
+    for outcome in (without, back):
+        assert Counter(e.kind for e in outcome.events) == {"source.schema_changed": 1}
+
+
+@SETTINGS
+@given(st.data(), agreements(), st.sampled_from(("after", "before", "paren")))
+def test_a_list_without_its_state_column_whose_names_give_their_states_changes_no_agreement(
+    data: st.DataObject, facts: list[Fact], where: str
+) -> None:
+    """The STATE column dropped, each name written with its state set off (``..., TX``,
+    ``TX - ...``, ``... (Texas)``): the column's loss and return are the only events."""
+    stateless = tuple(column for column in PARTICIPATING if column != "STATE")
+    feed = Feeds()
+    feed(build_sheet(facts, data.draw(sheet_forms(len(facts), 7, notes=False))), facts)
+    form = data.draw(sheet_forms(len(facts), 6, notes=False))
+    rows = tuple(replace(row, state_set_off=where) for row in form.rows)
+    form = replace(form, rows=rows, merged_states=False, state_headings=False)
+    without = feed(build_sheet(facts, form, stateless))
     back = feed(build_sheet(facts, data.draw(sheet_forms(len(facts), 7, notes=False))), facts)
     for outcome in (without, back):
         assert Counter(e.kind for e in outcome.events) == {"source.schema_changed": 1}
