@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from parsers.listing_header import (
     AGENCY,
     HEADER_NAMES,
-    header_text,
     STATE,
     SUPPORT,
+    header_text,
     joined_header,
     own_cells,
     read_header_row,
