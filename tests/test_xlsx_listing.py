@@ -1174,3 +1174,49 @@ def test_a_row_that_gives_the_date_its_agreement_ended_lists_no_agreement(
     assert bool(listing.rows) is kept
     if not kept:
         assert listing.warnings[0].startswith(f"sheet 'S': row 2 skipped: its {column} column says")
+
+
+_AGENCIES = ("Harris County Sheriff's Office", "Lubbock Police Department", "Cobb County Jail")
+_STATUSES_IN_FORCE = ("Active", "Signed", "", "Pending renewal")
+_STATUSES_APPLYING = ("Pending", "PENDING", "Under review", "Application submitted")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_AGENCIES),
+            st.sampled_from(["TX", "FL", "GA"]),
+            st.sampled_from(["JEM", "TFM", "WSO"]),
+            st.booleans(),  # an application (else an agreement)
+            st.integers(0, 3),  # which status text
+        ),
+        min_size=1,
+        max_size=12,
+        unique_by=lambda drawn: drawn[:3],
+    )
+)
+def test_one_list_of_agreements_and_applications_reads_each_by_its_status(
+    drawn: list[tuple[str, str, str, bool, int]],
+) -> None:
+    """Rows of both kinds in any order, told apart by a STATUS column: the agreements
+    are the list (its pending list, the applications), or, with no agreement among
+    them, the applications are a pending list of them all."""
+    rows: list[Sequence[object]] = [["STATE", "AGENCY", "SUPPORT TYPE", "SIGNED", "STATUS"]]
+    for agency, state, model, applying, status in drawn:
+        if applying:
+            rows.append([state, agency, model, None, _STATUSES_APPLYING[status]])
+        else:
+            rows.append([state, agency, model, date(2025, 3, 1), _STATUSES_IN_FORCE[status]])
+    listing = parse_listing_xlsx(_xlsx(rows))
+    keys = {(state, agency, model): applying for agency, state, model, applying, _ in drawn}
+    agreements = sorted(k for k, applying in keys.items() if not applying)
+    applications = sorted(k for k, applying in keys.items() if applying)
+    read = sorted((r.state, r.agency, r.model) for r in listing.rows)
+    if agreements:
+        assert listing.kind == "participating" and read == agreements
+        claimed = listing.as_claimed("pending")
+        expected = applications if applications else agreements  # no other: the gate judges
+        assert sorted((r.state, r.agency, r.model) for r in claimed.rows) == expected
+    else:
+        assert (listing.kind, read, listing.other) == ("pending", applications, None)
