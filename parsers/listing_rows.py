@@ -37,7 +37,14 @@ from parsers.listing_header import (
     column_letter,
     header_name,
 )
-from parsers.normalize import agency_key, ended_title, pending_title, state_code, state_in_name
+from parsers.normalize import (
+    agency_key,
+    ended_title,
+    model_not_in_force,
+    pending_title,
+    state_code,
+    state_in_name,
+)
 from parsers.records import ListingRow
 from parsers.sheet_header import SheetHeader, is_blank
 from parsers.xlsx import CellValue, Sheet
@@ -121,16 +128,20 @@ class _RowReader:
     def read(self, row: int, outcome: Outcome) -> list[ListingRow]:
         """The row's agreements: none for a skipped row or one whose status says it
         ended, one per model it names (a row naming two models, ``JEM/TFM``, lists one
-        agreement of each, with a warning). A row whose status says it is an application
-        (``Pending``) is kept apart, in ``outcome.applications``."""
+        agreement of each, with a warning). A row whose status (or model cell: ``JEM
+        (pending)``) says it is an application is kept apart, in ``outcome.applications``;
+        one whose model cell says it ended (``JEM (terminated)``) lists none."""
         listing_row = self._read(row, outcome)
         if listing_row is None:
             return []
-        if ended := self._ended(row):
+        said = model_not_in_force(listing_row.model_raw) if listing_row.model else None
+        ended = self._ended(row) or ("its model cell says it ended" if said == "ended" else None)
+        if ended:
             outcome.warnings.append(f"row {row + 1} skipped: {ended}")
             return []
         read = self._each_model(listing_row, outcome)
-        if self.status >= 0 and applying_cell(self.sheet.value(row, self.status)):
+        status = self.sheet.value(row, self.status) if self.status >= 0 else None
+        if said == "pending" or applying_cell(status):
             outcome.applications.extend(read)  # the list's own rows if all are so
             return []
         return read

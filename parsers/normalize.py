@@ -112,6 +112,15 @@ def model_codes(value: object) -> tuple[str, ...]:
     return _models_in(fold_punctuation(kept))
 
 
+def model_not_in_force(text: str) -> str | None:
+    """What a support-type label naming one model says of it besides its model, when
+    that is that it is not in force: ``ended`` (``JEM (terminated)``) or ``pending``
+    (``TFM - pending``); else None."""
+    if says_ended(text):
+        return "ended"
+    return "pending" if _NOT_IN_FORCE.search(text) else None
+
+
 # The parts of a label naming several models, and words saying one is not in force.
 _MODEL_PARTS = re.compile(r"[/,;&+()\[\]]|\band\b", re.IGNORECASE)
 _NOT_IN_FORCE = re.compile(r"\b(?:pending|applied|application|requested|proposed)\b", re.I)

@@ -1126,6 +1126,22 @@ def test_a_row_lists_one_agreement_of_each_model_it_names_in_force(
     assert listing.warnings == ((named,) if len(models) == 2 else ())
 
 
+def test_a_model_cell_saying_its_agreement_ended_or_is_pending_lists_no_agreement() -> None:
+    """``JEM (terminated)`` lists none (a warning says why); ``TFM - pending`` is an
+    application, kept apart as a status saying so would be."""
+    rows: list[Sequence[object]] = [
+        HEADER,
+        ["TEXAS", "Harris County Sheriff's Office", "County", None, "JEM", date(2025, 3, 1)],
+        ["TEXAS", "Dallas County Sheriff's Office", "County", None, "JEM (terminated)",
+         date(2025, 3, 1)],
+        ["TEXAS", "Lubbock Police Department", "Municipality", None, "TFM - pending"],
+    ]  # fmt: skip
+    listing = parse_listing_xlsx(_xlsx(rows))
+    assert [r.agency for r in listing.rows] == ["Harris County Sheriff's Office"]
+    assert "sheet 'S': row 3 skipped: its model cell says it ended" in listing.warnings
+    assert [r.agency for r in listing.as_claimed("pending").rows] == ["Lubbock Police Department"]
+
+
 def test_a_row_naming_no_model_stays_one_row_flagged_model_unknown() -> None:
     row = ["TEXAS", "Harris County Sheriff's Office", "County", "Harris County", "Other"]
     (only,) = parse_listing_xlsx(_xlsx([HEADER, row])).rows
