@@ -55,7 +55,7 @@ from diffs.state import (
 )
 from parsers.records import ListingRow, ParsedListing
 
-RULES_VERSION = "8"
+RULES_VERSION = "9"
 """The event rules' version, part of what a history is derived with (the pipeline
 replays the archive when it changes): raise it whenever a rule's output can change.
 2: a list's schema is the set of its columns, not their order. 3: a list without a
@@ -67,7 +67,8 @@ with its own state before a dash or a colon has the key of the name without it; 
 name that adds or drops ``City of`` is the known agency of its state that has the rest.
 6: a row written otherwise than its agreement's is that agreement's (an agency is not
 split by one row). 7: a signed cell whose text is no date keeps the known date. 8: a
-document file moved to another folder of its site is the same link."""
+document file moved to another folder of its site is the same link. 9: a name written
+with or without apostrophes is the same name."""
 
 
 @dataclass(frozen=True)

@@ -113,9 +113,17 @@ def words(key: str) -> tuple[str, ...]:
 def same_words(first: str, second: str, state: str | None) -> bool:
     """Whether two writings of an agency's name have the same key words, in any order:
     with the state they are keyed in, or as written (a name ending with its state when
-    inverted, ``Police Department, University of Florida``, keeps the state's words)."""
+    inverted, ``Police Department, University of Florida``, keeps the state's words);
+    an apostrophe is punctuation (``Constables Office``, ``Constable's Office``)."""
     keyed = words(agency_key(first, state)) == words(agency_key(second, state))
-    return keyed or words(agency_key(first)) == words(agency_key(second))
+    if keyed or words(agency_key(first)) == words(agency_key(second)):
+        return True
+    # an apostrophe is punctuation: ``Constables Office`` is ``Constable's Office``
+    bare = (
+        first.replace("'", "").replace("\u2019", ""),
+        second.replace("'", "").replace("\u2019", ""),
+    )
+    return bare != (first, second) and same_words(*bare, state)
 
 
 def by_words(

@@ -270,6 +270,8 @@ def _level_of(words: list[str]) -> str | None:
 
 
 _KEY_DROP = re.compile(r"[^a-z0-9 ]+")
+# Initials written with periods (``P.D.``, ``S.O.``, ``U.S.``): one word, as without them.
+_INITIALISM = re.compile(r"(?<![a-z0-9.])(?:[a-z]\.){2,}(?![a-z0-9])")
 _KEY_WORDS = {
     "sherriff": "sheriff",
     "sheriffs": "sheriff",
@@ -284,6 +286,7 @@ _KEY_WORDS = {
     "&": "and",
     "bocc": "board county commissioners",
     "dps": "department public safety",
+    "saint": "st",  # St. Lucie and Saint Lucie
     "the": "",
     "of": "",
 }
@@ -400,6 +403,7 @@ def _agency_key(name: str) -> str:
     """Memoised: a pure function of the text, called for every row of every list."""
     text = clean_text(name).lower().replace("'s ", " ").replace("'", "")
     text = text.replace("&", " and ")
+    text = _INITIALISM.sub(lambda m: m[0].replace(".", ""), text)  # P.D. is PD
     text = _KEY_DROP.sub(" ", text)
     words = [_KEY_WORDS.get(w, w) for w in text.split()]
     return " ".join(w for w in " ".join(words).split() if w)

@@ -249,6 +249,8 @@ def test_a_state_written_with_another_states_code_is_not_a_state(
      ("Alpha Police Department (SO)", "TX", "alpha police department sheriff office"),
      ("Alpha County Sheriff's Office (Alpha)", "TX", "alpha county sheriff office alpha"),
      ("Alpha Police Department (APD), TX", "TX", "alpha police department"),
+     ("Alpha P.D.", "TX", "alpha police department"),  # initials with periods: one word
+     ("Saint Alpha County S.O.", "TX", "st alpha county sheriff office"),
      ("TX - Alpha Police Department (APD)", "TX", "alpha police department"),
      ("Alpha County Constable (Precinct 4), TX", "TX", "alpha county constable precinct 4")],
 )  # fmt: skip

@@ -20,6 +20,7 @@ from diffs.identity import (
     load_registry,
     resolve,
     same_place,
+    same_words,
 )
 from diffs.links import canonical_link, same_document
 from diffs.moa_rules import apply_moa
@@ -516,3 +517,17 @@ def test_a_moa_moved_to_another_folder_is_compared_with_the_bytes_it_held_before
 
 def _moa_ref(snapshot: str, sha: str) -> SnapshotRef:
     return SnapshotRef(snapshot, "2025-03-01T12:00:00Z", sha, "moa")
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        ("Greene Township Constable's Office", "Greene Township Constables Office", True),
+        ("St. Mary\u2019s County Sheriff's Office", "St. Marys County Sheriffs Office", True),
+        ("Richland Police Department", "Richlands Police Department", False),  # two towns
+    ],
+)
+def test_a_name_written_without_its_apostrophes_is_the_same_name(
+    first: str, second: str, same: bool
+) -> None:
+    assert same_words(first, second, "PA") is same

@@ -275,6 +275,12 @@ FORMS: dict[str, Edit] = {
     ),
     "no state column, each state under a heading": _headings_without_state_column,
     "twenty-five rows of notes above the header": _preamble,
+    "names without apostrophes": _rewrite("LAW ENFORCEMENT AGENCY", lambda n: n.replace("'", "")),
+    "names with dotted initials": _rewrite(
+        "LAW ENFORCEMENT AGENCY",
+        lambda n: n.replace("Police Department", "P.D.").replace("Sheriff's Office", "S.O."),
+    ),
+    "Saint for St.": _rewrite("LAW ENFORCEMENT AGENCY", lambda n: n.replace("St. ", "Saint ")),
     "every MOA moved to another folder of the site": _moas_moved,
     "signed dates among words": _signed_among_words("Signed {}"),
     "signed dates with a note of an amendment": _signed_among_words("{} (amended 01/02/2026)"),
