@@ -85,7 +85,7 @@ def same_name(name: str, old: dict[str, Any], new: dict[str, Any], state: str | 
         return False
     if name == "agency":
         return same_words(before, after, state)
-    return name == "county" and same_county(before, after)
+    return name == "county" and same_county(before, after, state)
 
 
 def _flat(values: dict[str, Any]) -> bool:

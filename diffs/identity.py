@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from parsers.normalize import agency_key, county_key
+from parsers.normalize import agency_key, county_key, without_trailing_state
 from parsers.records import ListingRow
 
 ALIAS_FILE = Path(__file__).with_name("aliases.toml")
@@ -299,13 +299,16 @@ def same_place(a: Label, b: Label) -> bool:
         return False  # a town's and a city's agencies of one name are two agencies
     if a.county is None or b.county is None:
         return a.county is b.county
-    return same_county(a.county, b.county)
+    return same_county(a.county, b.county, a.state)
 
 
-def same_county(first: str, second: str) -> bool:
+def same_county(first: str, second: str, state: str | None = None) -> bool:
     """Whether two county cells name the same county (or counties, in any order): the
     same words of their keys (``Harris``, ``HARRIS COUNTY``; ``Warren, Page`` and ``Page
-    and Warren Counties``)."""
+    and Warren Counties``), with the agency's own ``state`` set off after it or not
+    (``Harris County, TX``)."""
+    if state:
+        first, second = without_trailing_state(first, state), without_trailing_state(second, state)
     return words(county_key(first)) == words(county_key(second))
 
 

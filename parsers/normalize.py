@@ -307,7 +307,7 @@ def agency_key(name: object, state: str | None = None) -> str:
     text = name if isinstance(name, str) else clean_text(name)
     if not state:
         return _agency_key(_without_restatement(text))
-    text = _without_leading_state(_without_trailing_state(text, state), state)
+    text = _without_leading_state(without_trailing_state(text, state), state)
     return _without_state(_agency_key(_without_restatement(text)), state)
 
 
@@ -375,9 +375,10 @@ def state_in_name(name: str) -> tuple[str, str] | None:
 
 
 @functools.lru_cache(maxsize=8192)
-def _without_trailing_state(name: str, state: str) -> str:
-    """The name without its own state set off after it (``..., TX``, ``... (Texas)``), so
-    an aside before the state is the name's closing one (``... (LPD), TX``)."""
+def without_trailing_state(name: str, state: str) -> str:
+    """The name (of an agency or a county) without its own state set off after it
+    (``..., TX``, ``... (Texas)``), so an aside before the state is the name's closing
+    one (``... (LPD), TX``)."""
     match = _TRAILING_STATE.match(name)
     if match and named_state(clean_text(match[2]).upper().rstrip(".")) == state:
         return match[1]

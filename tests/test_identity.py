@@ -19,6 +19,7 @@ from diffs.identity import (
     load_aliases,
     load_registry,
     resolve,
+    same_county,
     same_place,
     same_words,
 )
@@ -531,3 +532,9 @@ def test_a_name_written_without_its_apostrophes_is_the_same_name(
     first: str, second: str, same: bool
 ) -> None:
     assert same_words(first, second, "PA") is same
+
+
+def test_a_county_written_with_its_agencys_own_state_is_the_same_county() -> None:
+    assert same_county("Harris County, TX", "HARRIS", "TX")
+    assert same_county("Harris County (Texas)", "Harris County", "TX")
+    assert not same_county("Warren, Page", "Warren", "VA")  # a county list, not a state

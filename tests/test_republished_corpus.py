@@ -23,7 +23,7 @@ from diffs.events import SnapshotRef
 from diffs.gate import Rules
 from diffs.state import ProgramState
 from parsers.detect import parse_listing
-from parsers.normalize import model_code, state_code
+from parsers.normalize import is_null, model_code, state_code
 from parsers.states import STATES
 from tests.conftest import SHEETS
 
@@ -167,6 +167,14 @@ def _moas_moved(sheet: Worksheet, columns: dict[str, int]) -> None:
             cell.value = value
 
 
+def _county_with_state(sheet: Worksheet, columns: dict[str, int]) -> None:
+    """Each county followed by its row's state (``Harris County, TEXAS``)."""
+    for row in sheet.iter_rows(min_row=2):
+        state, county = row[columns["STATE"] - 1].value, row[columns["COUNTY"] - 1]
+        if isinstance(state, str) and isinstance(county.value, str) and not is_null(county.value):
+            county.value = f"{county.value.strip()}, {state.strip()}"
+
+
 def _header(old: str, new: str) -> Edit:
     def edit(sheet: Worksheet, columns: dict[str, int]) -> None:
         sheet.cell(row=1, column=columns[old], value=new)
@@ -280,6 +288,7 @@ FORMS: dict[str, Edit] = {
         "LAW ENFORCEMENT AGENCY",
         lambda n: n.replace("Police Department", "P.D.").replace("Sheriff's Office", "S.O."),
     ),
+    "counties followed by their state": _county_with_state,
     "Saint for St.": _rewrite("LAW ENFORCEMENT AGENCY", lambda n: n.replace("St. ", "Saint ")),
     "every MOA moved to another folder of the site": _moas_moved,
     "signed dates among words": _signed_among_words("Signed {}"),
