@@ -62,6 +62,7 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     blank_rows: list[int] = field(default_factory=list)
     continued_rows: list[int] = field(default_factory=list)
+    agency_headings: list[int] = field(default_factory=list)  # rows heading their agency's
 
     def notes(self, sheet_rows: int) -> list[str]:
         """The notes on the rows read: blank rows inside the list, rows continuing the
@@ -69,6 +70,7 @@ class Outcome:
         return [
             *_blank_row_note(self.blank_rows, sheet_rows),
             *_continued_note(self.continued_rows),
+            *_agency_headings_note(self.agency_headings),
             *self.warnings,
         ]
 
@@ -198,6 +200,7 @@ class _RowReader:
         if above is not None:
             state_raw, state, agency = above.state_raw, above.state, above.agency
             outcome.continued_rows.append(row + 1)
+            self._heading_of_agency(above, outcome)
         if not agency or header_like or agency == self.agency_header:
             skip = self._skip_reason(state_raw, state, agency, cells)
             if skip:
@@ -244,6 +247,16 @@ class _RowReader:
         from it (in a list whose rows give their states so), else its heading's."""
         named = state_in_name(agency) if self.states_in_rows and agency else None
         return named or self.heading
+
+    @staticmethod
+    def _heading_of_agency(above: ListingRow, outcome: Outcome) -> None:
+        """A row that names an agency and states no agreement (no model, signed date or
+        link), continued by the rows below it, is their agency's heading, not an
+        agreement of its own (an outline: each agency on a row, its agreements under)."""
+        if above.states_an_agreement or not outcome.rows or outcome.rows[-1] is not above:
+            return
+        outcome.rows.pop()
+        outcome.agency_headings.append(above.row_number)
 
     def _take_heading(self, texts: list[str]) -> str | None:
         """A row holding a state's name alone (``texts``: its cells' texts), in any
@@ -390,6 +403,16 @@ def _continued_note(rows: list[int]) -> list[str]:
     return [
         f"{len(rows)} row{plural} without an agency read as the agency of the row above "
         f"(row{plural} {shown})"
+    ]
+
+
+def _agency_headings_note(rows: list[int]) -> list[str]:
+    if not rows:
+        return []
+    plural = "s" if len(rows) > 1 else ""
+    return [
+        f"{len(rows)} row{plural} naming an agency and no agreement, above rows continuing "
+        f"it, read as its heading, not an agreement (row{plural} {row_numbers(rows)})"
     ]
 
 

@@ -175,6 +175,33 @@ def _county_with_state(sheet: Worksheet, columns: dict[str, int]) -> None:
             county.value = f"{county.value.strip()}, {state.strip()}"
 
 
+def _outline(sheet: Worksheet, columns: dict[str, int]) -> None:
+    """Each agency on a row of its own (its state and name), its agreements on the rows
+    below it, their state and agency left blank (the sheet rewritten: openpyxl moves no
+    hyperlink when it inserts rows)."""
+    rows = [[(c.value, c.hyperlink.target if c.hyperlink else None) for c in row]
+            for row in sheet.iter_rows()]  # fmt: skip
+    for row in sheet.iter_rows():
+        for cell in row:
+            cell.value, cell.hyperlink = None, None
+    own = (columns["STATE"], columns["LAW ENFORCEMENT AGENCY"])
+    at, last = 2, None
+    for values in rows[1:]:
+        agency = tuple(values[column - 1][0] for column in own)
+        if not agency[1]:
+            continue
+        if agency != last:
+            for column in own:
+                sheet.cell(row=at, column=column, value=values[column - 1][0])
+            at, last = at + 1, agency
+        for column, (value, link) in enumerate(values, start=1):
+            if column not in own:
+                sheet.cell(row=at, column=column, value=value).hyperlink = link
+        at += 1
+    for column, (value, _) in enumerate(rows[0], start=1):
+        sheet.cell(row=1, column=column, value=value)
+
+
 def _header(old: str, new: str) -> Edit:
     def edit(sheet: Worksheet, columns: dict[str, int]) -> None:
         sheet.cell(row=1, column=columns[old], value=new)
@@ -289,6 +316,7 @@ FORMS: dict[str, Edit] = {
         lambda n: n.replace("Police Department", "P.D.").replace("Sheriff's Office", "S.O."),
     ),
     "counties followed by their state": _county_with_state,
+    "each agency on a row of its own, its agreements below it": _outline,
     "Saint for St.": _rewrite("LAW ENFORCEMENT AGENCY", lambda n: n.replace("St. ", "Saint ")),
     "every MOA moved to another folder of the site": _moas_moved,
     "signed dates among words": _signed_among_words("Signed {}"),

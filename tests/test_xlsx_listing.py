@@ -435,6 +435,31 @@ def test_a_row_that_leaves_its_agency_blank_continues_the_agency_above() -> None
     )
 
 
+def test_a_row_naming_an_agency_and_no_agreement_above_rows_continuing_it_is_their_heading() -> (
+    None
+):
+    """An outline: each agency on a row of its own (no model, date or link), its
+    agreements on the rows below it; the agency's row is no agreement. A row naming an
+    agency and nothing else, with no row continuing it, is still read (flagged)."""
+    rows: list[Sequence[object]] = [
+        ["STATE", "AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED"],
+        ["Texas", "Harris County Sheriff's Office", "County", "Harris County"],
+        [None, None, None, None, "JEM", date(2020, 6, 9)],
+        [None, None, None, None, "TFM", date(2021, 1, 2)],
+        ["Florida", "Collier County Sheriff's Office", "County", "Collier County"],
+    ]  # fmt: skip
+    listing = parse_listing_xlsx(_xlsx(rows), "x.xlsx")
+    assert [(r.agency, r.model, r.county) for r in listing.rows] == [
+        ("Harris County Sheriff's Office", "JEM", "Harris County"),
+        ("Harris County Sheriff's Office", "TFM", "Harris County"),
+        ("Collier County Sheriff's Office", None, "Collier County"),
+    ]
+    assert (
+        "sheet 'S': 1 row naming an agency and no agreement, above rows continuing it, read "
+        "as its heading, not an agreement (row 2)" in listing.warnings
+    )
+
+
 def test_a_footnote_mark_ending_an_agency_name_is_not_part_of_it() -> None:
     """``*``, a dagger or a superscript digit after a name points to a note: the name is
     read without it (a superscript digit would otherwise become a digit of the name, a
