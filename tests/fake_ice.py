@@ -198,7 +198,7 @@ class FakeIce:
         """The requests answered so far, once those being answered are logged (a client
         can read a whole response before the server thread that sent it logs it)."""
         with self._lock:
-            self._lock.wait_for(lambda: self._answering == 0, timeout=5)
+            self._lock.wait_for(lambda: self._answering == 0, timeout=30)
             return [r for r in self.log if r.path.startswith(prefix)]
 
     def arrivals(self, prefix: str = "/") -> list[str]:
