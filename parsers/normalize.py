@@ -304,7 +304,7 @@ def agency_key(name: object, state: str | None = None) -> str:
     name (:func:`_without_restatement`: ``(FDLE)``, ``(Cherokee County)``), also when
     the state is set off after it or before the name (``Lubbock Police Department
     (LPD), TX``)."""
-    text = name if isinstance(name, str) else clean_text(name)
+    text = _without_model(name if isinstance(name, str) else clean_text(name))
     if not state:
         return _agency_key(_without_restatement(text))
     text = _without_leading_state(without_trailing_state(text, state), state)
@@ -372,6 +372,30 @@ def state_in_name(name: str) -> tuple[str, str] | None:
         if code is not None:
             return written.strip(), code
     return None
+
+
+# The last aside set off after a name: ``... (JEM)``, ``... - Task Force Model``.
+_TRAILING_ASIDE = re.compile(
+    r"^(\S.*)\s*(?:\s[-\u2013\u2014|:]\s*|,\s*|[(\[]\s*)([^()\[\]]+?)\s*[)\]]?\s*$"
+)
+_MODEL_WORDS = frozenset(
+    "287 g jem tfm wso jail enforcement model models task force warrant service officer "
+    "officers program".split()
+)
+_MODEL_NAMING = frozenset({"jem", "tfm", "wso", "model", "models", "force", "officer", "officers"})
+
+
+@functools.lru_cache(maxsize=8192)
+def _without_model(name: str) -> str:
+    """The name without a 287(g) model set off after it (``Harris County Sheriff's Office
+    (JEM)``, ``... - Task Force Model``): the row's model restated, no part of the
+    agency's name (a ``... - Jail`` is, naming no model)."""
+    match = _TRAILING_ASIDE.match(name)
+    if match is None:
+        return name
+    words = set(re.findall(r"[a-z0-9]+", match[2].lower()))
+    named = words <= _MODEL_WORDS and bool(words & _MODEL_NAMING) and model_codes(match[2])
+    return match[1] if named else name
 
 
 @functools.lru_cache(maxsize=8192)

@@ -202,6 +202,15 @@ def _outline(sheet: Worksheet, columns: dict[str, int]) -> None:
         sheet.cell(row=1, column=column, value=value)
 
 
+def _name_with_model(sheet: Worksheet, columns: dict[str, int]) -> None:
+    """Each name followed by its row's model, in parentheses or after a dash."""
+    for index, row in enumerate(sheet.iter_rows(min_row=2)):
+        name, model = row[columns["LAW ENFORCEMENT AGENCY"] - 1], row[columns["SUPPORT TYPE"] - 1]
+        code = model_code(model.value)
+        if isinstance(name.value, str) and code:
+            name.value = f"{name.value.strip()} ({code})" if index % 2 else f"{name.value} - {code}"
+
+
 def _header(old: str, new: str) -> Edit:
     def edit(sheet: Worksheet, columns: dict[str, int]) -> None:
         sheet.cell(row=1, column=columns[old], value=new)
@@ -316,6 +325,7 @@ FORMS: dict[str, Edit] = {
         lambda n: n.replace("Police Department", "P.D.").replace("Sheriff's Office", "S.O."),
     ),
     "counties followed by their state": _county_with_state,
+    "names followed by their row's model": _name_with_model,
     "each agency on a row of its own, its agreements below it": _outline,
     "Saint for St.": _rewrite("LAW ENFORCEMENT AGENCY", lambda n: n.replace("St. ", "Saint ")),
     "every MOA moved to another folder of the site": _moas_moved,
