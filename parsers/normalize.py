@@ -378,9 +378,10 @@ def state_in_name(name: str) -> tuple[str, str] | None:
 _TRAILING_ASIDE = re.compile(
     r"^(\S.*)\s*(?:\s[-\u2013\u2014|:]\s*|,\s*|[(\[]\s*)([^()\[\]]+?)\s*[)\]]?\s*$"
 )
-_MODEL_WORDS = frozenset(
-    ["287", "g", "jem", "tfm", "wso", "jail", "enforcement", "model", "models", "task", "force", "warrant", "service", "officer", "officers", "program"]
-)
+_MODEL_WORDS = frozenset({
+    "287", "g", "jem", "tfm", "wso", "jail", "enforcement", "model", "models", "task",
+    "force", "warrant", "service", "officer", "officers", "program",
+})  # fmt: skip
 _MODEL_NAMING = frozenset({"jem", "tfm", "wso", "model", "models", "force", "officer", "officers"})
 
 

@@ -251,7 +251,7 @@ def test_a_state_written_with_another_states_code_is_not_a_state(
      ("Alpha Police Department (APD), TX", "TX", "alpha police department"),
      ("Alpha P.D.", "TX", "alpha police department"),  # initials with periods: one word
      ("Alpha Police Department (JEM)", "TX", "alpha police department"),  # the row's model
-     ("Alpha Dept., Division of Patrol - Task Force Model", "TX", "alpha department division patrol"),
+     ("Alpha Dept., Patrol Division - Task Force Model", "TX", "alpha department patrol division"),
      ("Alpha County - Jail", "TX", "alpha county jail"),  # names no model: part of the name
      ("Saint Alpha County S.O.", "TX", "st alpha county sheriff office"),
      ("TX - Alpha Police Department (APD)", "TX", "alpha police department"),
