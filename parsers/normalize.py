@@ -361,17 +361,30 @@ _TRAILING_STATE = re.compile(
 def state_in_name(name: str) -> tuple[str, str] | None:
     """The state a name carries, set off from it, as written and as its USPS code: after
     the name (``Arnaudville Police Department, LA``, ``... (Texas)``, ``... - TX``) or
-    before it (``TX - Harris County Sheriff's Office``, ``Texas: ...``); named exactly,
-    no near miss. None when no state is set off (``Texas Department of Public Safety``:
-    a name that begins with its state names it as part of itself)."""
+    before it (``TX - Harris County Sheriff's Office``, ``Texas: ...``). A short word is
+    read exactly (``Main`` is no Maine), a long one as a state cell is, a letter off
+    (``WEST VIRIGINIA``). None when no state is set off (``Texas Department of Public
+    Safety``: a name that begins with its state names it as part of itself)."""
     for match in (_TRAILING_STATE.match(name), _LEADING_STATE.match(name)):
         if match is None:
             continue
-        written = match[2] if match.re is _TRAILING_STATE else match[1]
-        code = named_state(clean_text(written).upper().rstrip("."))
+        written = clean_text(match[2] if match.re is _TRAILING_STATE else match[1])
+        code = _set_off_state(written)
         if code is not None:
-            return written.strip(), code
+            return written, code
     return None
+
+
+LONG_STATE_WORD = 6  # letters from which a set-off state may be a letter off
+
+
+def _set_off_state(written: str) -> str | None:
+    """The state a text set off from a name writes: a short word exactly, a long one as
+    a state cell is read."""
+    exact = named_state(clean_text(written).upper().rstrip("."))
+    if exact is not None or len(written.strip()) < LONG_STATE_WORD:
+        return exact
+    return state_code(written)
 
 
 # The last aside set off after a name: ``... (JEM)``, ``... - Task Force Model``.
@@ -404,9 +417,7 @@ def without_trailing_state(name: str, state: str) -> str:
     (``..., TX``, ``... (Texas)``), so an aside before the state is the name's closing
     one (``... (LPD), TX``)."""
     match = _TRAILING_STATE.match(name)
-    if match and named_state(clean_text(match[2]).upper().rstrip(".")) == state:
-        return match[1]
-    return name
+    return match[1] if match and _set_off_state(match[2]) == state else name
 
 
 @functools.lru_cache(maxsize=8192)

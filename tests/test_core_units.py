@@ -294,7 +294,8 @@ def test_a_status_says_an_application_only_when_no_agreement_is_made_yet(
      ("Alpha County Sheriff's Office - Precinct 4", None),
      ("Florida Department of Law Enforcement (FDLE)", None),
      ("Sheriff's Office, Washington County", None),
-     ("Alpha Police, Main", None)],  # named exactly: Main is not Maine
+     ("Alpha County Sheriff's Office, WEST VIRIGINIA", ("WEST VIRIGINIA", "WV")),  # long
+     ("Alpha Police, Main", None)],  # a short word named exactly: Main is not Maine
 )  # fmt: skip
 def test_a_state_set_off_from_a_name_after_or_before_it_is_the_state_the_name_gives(
     name: str, given: tuple[str, str] | None

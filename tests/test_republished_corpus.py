@@ -488,6 +488,24 @@ def test_a_real_pending_list_relabelled_gives_renames_not_applications_dropped(
     assert {event.kind for event in events} == {"agency.renamed"}
 
 
+PENDING_FORMS = (
+    "no state column, each name followed by its state",
+    "no state column, each state under a heading",
+    "each agency on a row of its own, its agreements below it",
+    "names with dotted initials",
+)
+
+
+@pytest.mark.parametrize("form", PENDING_FORMS)
+def test_a_real_pending_list_republished_in_a_new_form_makes_no_event(form: str) -> None:
+    """The pending list of 28 August 2025 (ICE's own typo ``WEST VIRIGINIA`` among its
+    states) in the participating list's new forms: nothing changes but its columns."""
+    data = PENDING.read_bytes()
+    state = _feed(ProgramState(), data, 1).state
+    events = _feed(state, _republished(data, FORMS[form]), 2).events
+    assert {event.kind for event in events} <= {"source.schema_changed"}
+
+
 def _one_list_with_a_status(sheet: Worksheet, columns: dict[str, int]) -> None:
     """A STATUS column, ``Active`` on each agreement; the pending list of the same day
     appended under the same columns, each application's status ``Pending``."""
