@@ -365,6 +365,7 @@ def state_in_name(name: str) -> tuple[str, str] | None:
     read exactly (``Main`` is no Maine), a long one as a state cell is, a letter off
     (``WEST VIRIGINIA``). None when no state is set off (``Texas Department of Public
     Safety``: a name that begins with its state names it as part of itself)."""
+    name = _without_model(name)  # ``..., TX (JEM)``: the row's model restated last
     for match in (_TRAILING_STATE.match(name), _LEADING_STATE.match(name)):
         if match is None:
             continue

@@ -153,7 +153,7 @@ HEADER_ALIASES = {
 }
 NAME_FORMS = (
     "plain", "padded", "doubled", "nbsp", "curly", "curly_padded", "upper", "abbreviated",
-    "initials",
+    "initials", "no_apostrophe", "dotted", "with_model",
 )  # fmt: skip
 # How ICE shortens names (the "abbreviated" form; a county loses the word County).
 ABBREVIATIONS = (("Sheriff's Office", "SO"), ("Police Department", "PD"), ("County", "Co."))
@@ -236,6 +236,10 @@ def _name(text: str, form: str) -> str:
     if form == "initials":  # Alpha County Sheriff's Office (ACSO)
         initials = "".join(word[0] for word in text.split() if word[0].isupper())
         return f"{text} ({initials})" if len(initials) > 1 else text
+    if form == "no_apostrophe":  # Alpha County Sheriffs Office
+        return text.replace("'", "")
+    if form == "dotted":  # Alpha P.D.
+        return text.replace("Police Department", "P.D.").replace("Sheriff's Office", "S.O.")
     return text
 
 
@@ -253,7 +257,7 @@ def _county(county: str | None, form: str) -> str:
     county is not followed by its initials)."""
     if county is None:
         return "#N/A"
-    if form == "initials":
+    if form in ("initials", "with_model", "dotted"):
         return county
     if form == "abbreviated":
         return county.removesuffix(" County")
@@ -464,6 +468,8 @@ def _write(cell: Cell, column: str, fact: Fact, form: RowForm) -> None:
         value = _state(agency.state, form.state)
     elif column == "AGENCY":
         value = _with_state(_name(agency.name, form.name), agency.state, form.state_set_off)
+        if form.name == "with_model":  # the row's model restated: Alpha PD (TFM)
+            value = f"{value} ({fact.model})"
     elif column == "TYPE":
         value = _type(agency.agency_type, form.agency_type)
     elif column == "COUNTY":
