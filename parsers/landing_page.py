@@ -25,6 +25,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
+from parsers.dates import parse_date
 from parsers.html_page import block_reason, load_html
 from parsers.legacy_html import has_participating_table
 from parsers.list_links import (
@@ -37,7 +38,7 @@ from parsers.list_links import (
     page_links,
     pick_list_url,
 )
-from parsers.normalize import clean_text, parse_date
+from parsers.normalize import clean_text
 
 LIST_KINDS: tuple[ListLinkKind, ...] = ("participating", "pending")
 _N = r"(?<!\d, )(?<!FY )(?<![\d,.A-Za-z])(\d{1,3}(?:,\d{3})+|\d+)(?![\d,]\d)"

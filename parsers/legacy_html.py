@@ -24,6 +24,7 @@ from datetime import date as Date
 
 from selectolax.lexbor import LexborHTMLParser
 
+from parsers.dates import parse_date
 from parsers.errors import ParseError
 from parsers.html_page import block_reason, load_html, resolve_link
 from parsers.html_table import PAD, Cell, Link, table_grid
@@ -39,7 +40,7 @@ from parsers.listing_header import (
     TYPE,
     header_name,
 )
-from parsers.normalize import agency_key, parse_date, state_code
+from parsers.normalize import agency_key, state_code
 from parsers.records import ListingRow, ParsedListing
 
 DEFAULT_BASE_URL = "https://www.ice.gov/identify-and-arrest/287g"

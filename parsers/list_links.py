@@ -43,8 +43,9 @@ from urllib.parse import unquote, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from parsers.dates import month_number
 from parsers.html_page import absolute_url, resolve_link
-from parsers.normalize import clean_text, month_number, says_ended
+from parsers.normalize import clean_text, says_ended
 from parsers.states import STATES
 
 ListLinkKind = Literal["participating", "pending"]

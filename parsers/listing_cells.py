@@ -11,6 +11,7 @@ import re
 from datetime import date, datetime
 from typing import TypeAlias
 
+from parsers.dates import parse_date
 from parsers.listing_header import AGENCY_HEADERS
 from parsers.normalize import (
     agency_type,
@@ -21,7 +22,6 @@ from parsers.normalize import (
     is_null,
     model_code,
     model_codes,
-    parse_date,
     state_code,
     without_footnote_marks,
 )

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from parsers.dates import PLAUSIBLE_YEARS, parse_date
 from parsers.detect import parse_listing
-from parsers.normalize import PLAUSIBLE_YEARS, parse_date
 from tests.conftest import Cli
 from tests.hostile import listing_xlsx
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from parsers.normalize import MONTH_NAMES, clean_text, parse_date
+from parsers.dates import MONTH_NAMES, parse_date
+from parsers.normalize import clean_text
 
 _MONTH = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?P<rest>[\d \t,._]{2,16})",

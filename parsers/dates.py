@@ -1,0 +1,170 @@
+"""Dates as ICE writes them in its lists: date cells, Excel serials, numeric and written
+text (``8/5/25``, ``August 5, 2025``, ``05-Aug-25``), a date among words (``Signed
+6/9/2020``), a year mistyped (``5025``) or a separator lost (``05/082025``). Pure."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from parsers.normalize import clean_text, is_null
+
+EXCEL_EPOCH = date(1899, 12, 30)
+# A time of day after a date (``8/5/2025 12:00 AM``) is not part of it.
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:\s*[AP]\.?M\.?)?)?"
+_NUMERIC_DATE = re.compile(rf"^(\d{{1,2}})[/\-.](\d{{1,2}})[/\-.](\d{{2}}|\d{{4}}){_TIME}$", re.I)
+# Year first, with one separator throughout: 2025-08-05, 2025/08/05, 2025.08.05.
+_ISO_DATE = re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T].*)?$")
+# Written dates, the month by name: August 5, 2025 / 5 August 2025 / 05-Aug-25 (Excel's
+# d-mmm-yy), after any weekday (Tuesday, August 5, 2025: Excel's long date).
+_WEEKDAY = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.I)
+_MONTH_FIRST = re.compile(r"([A-Za-z]+)\.?[\s\-/]+(\d{1,2})(?:st|nd|rd|th)?,?[\s\-/]+(\d{4}|\d{2})")
+_DAY_FIRST = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[\s\-/]+([A-Za-z]+)\.?,?[\s\-/]+(\d{4}|\d{2})")
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+_MONTHS = {m.lower(): i for i, m in enumerate(MONTH_NAMES, start=1)}
+
+
+PLAUSIBLE_YEARS = (1990, 2100)  # a signed date outside these years is a typo, never read
+
+
+def excel_serial_date(serial: float) -> date | None:
+    """Date of an Excel serial number (1900 system), None when out of range."""
+    if not 1 <= serial < 2958466:
+        return None
+    return EXCEL_EPOCH + timedelta(days=int(serial))
+
+
+def _fix_year(year: int, short: bool = False) -> tuple[int, bool]:
+    """Return a plausible year and whether it was repaired (5025 -> 2025, 25 -> 2025).
+
+    Only a year written with one or two digits is a two-digit year: ``0001`` is the
+    year 1, out of range, never 2001."""
+    if short and year < 100:
+        return 2000 + year, False
+    if 1990 <= year <= 2100:
+        return year, False
+    if 3000 <= year <= 9999 and (year % 1000) < 100:
+        return 2000 + year % 1000, True
+    return year, True
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _split_run(text: str) -> tuple[int, int, int] | None:
+    """Repair ``05/082025`` and ``7/72025``: one separator lost before the year."""
+    match = re.fullmatch(r"(\d{1,2})[/\-.](\d{1,2})(\d{4})", text)
+    if match:
+        return int(match[1]), int(match[2]), int(match[3])
+    return None
+
+
+def parse_date(value: object) -> tuple[date | None, tuple[str, ...]]:
+    """Read a signed date from a cell value: a date, datetime, Excel serial or text.
+
+    Returns the date (or None) and flags: ``signed_repaired`` when a broken string or
+    year was mended with clear intent, ``signed_unparsed`` when no date could be read.
+    """
+    if value is None or is_null(value):
+        return None, ()
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return _date_with_year_check(value.year, value.month, value.day, ())
+    if isinstance(value, int | float):
+        return _serial(float(value))
+    return _parse_date_text(clean_text(value))
+
+
+def _serial(serial: float) -> tuple[date | None, tuple[str, ...]]:
+    """An Excel serial date, only within the plausible years (2958465 is 9999-12-31,
+    Excel's largest date, not an agreement's): otherwise unparsed, its text kept."""
+    parsed = excel_serial_date(serial)
+    if parsed is None or not PLAUSIBLE_YEARS[0] <= parsed.year <= PLAUSIBLE_YEARS[1]:
+        return None, ("signed_unparsed",)
+    return parsed, ()
+
+
+def _date_with_year_check(
+    year: int, month: int, day: int, flags: tuple[str, ...], short: bool = False
+) -> tuple[date | None, tuple[str, ...]]:
+    fixed, repaired = _fix_year(year, short)
+    result = _safe_date(fixed, month, day)
+    if result is None or not PLAUSIBLE_YEARS[0] <= result.year <= PLAUSIBLE_YEARS[1]:
+        return None, ("signed_unparsed",)
+    if repaired and "signed_repaired" not in flags:  # '05/085025': one flag, not two
+        flags += ("signed_repaired",)
+    return result, flags
+
+
+# A date among words (``Signed 6/9/2020``, ``6/9/2020 (amended 1/2/2023)``): numeric, year
+# first, or written with the month's name; and the words that name the signing.
+_DATE_IN_TEXT = re.compile(
+    r"(?<![\w/.\-])(?:\d{1,2}[/\-.]\d{1,2}[/\-.](?:\d{4}|\d{2})|\d{4}[/\-.]\d{1,2}[/\-.]\d{1,2}"
+    r"|[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
+    r"|\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?,?\s+\d{4})(?![\w/])"
+)
+_SIGNING_WORD = re.compile(r"\b(?:sign|signed|signing|signature|executed)\W*$", re.I)
+
+
+def _parse_date_text(text: str) -> tuple[date | None, tuple[str, ...]]:
+    parsed = _whole_date_text(text)
+    if parsed[0] is None and (found := _date_among_words(text)) is not None:
+        return found
+    return parsed
+
+
+def _date_among_words(text: str) -> tuple[date | None, tuple[str, ...]] | None:
+    """The signing date of a text that holds dates among words: its one date, else the
+    one right after a word naming the signing (``Amended 1/2/2023, signed 6/9/2020``),
+    else the first (``6/9/2020 (amended 1/2/2023)``); flagged ``signed_in_text``. None
+    when the text holds no readable date."""
+    dates = []
+    for match in _DATE_IN_TEXT.finditer(text):
+        found, flags = _whole_date_text(match[0])
+        if found is not None:
+            signing = bool(_SIGNING_WORD.search(text[: match.start()]))
+            dates.append((signing, found, flags))
+    if not dates:
+        return None
+    _, found, flags = next((d for d in dates if d[0]), dates[0])
+    return found, (*flags, "signed_in_text")
+
+
+def _whole_date_text(text: str) -> tuple[date | None, tuple[str, ...]]:
+    """The date a whole text writes (nothing but the date, and a time after it)."""
+    text = text.rstrip(".,;")  # punctuation after a date is not part of it
+    if re.fullmatch(r"\d+(\.\d+)?", text) and len(text) <= 7:
+        return _serial(float(text))
+    if m := _ISO_DATE.match(text):
+        return _date_with_year_check(int(m[1]), int(m[3]), int(m[4]), ())
+    if m := _NUMERIC_DATE.match(text):
+        return _date_with_year_check(int(m[3]), int(m[1]), int(m[2]), (), len(m[3]) <= 2)
+    if run := _split_run(text):
+        return _date_with_year_check(run[2], run[0], run[1], ("signed_repaired",))
+    return _parse_written_date(text)
+
+
+def _parse_written_date(text: str) -> tuple[date | None, tuple[str, ...]]:
+    text = _WEEKDAY.sub("", text, count=1)
+    if (m := _MONTH_FIRST.fullmatch(text)) and (month := month_number(m[1])):
+        return _date_with_year_check(int(m[3]), month, int(m[2]), (), len(m[3]) <= 2)
+    if (m := _DAY_FIRST.fullmatch(text)) and (month := month_number(m[2])):
+        return _date_with_year_check(int(m[3]), month, int(m[1]), (), len(m[3]) <= 2)
+    return None, ("signed_unparsed",)
+
+
+def month_number(word: str) -> int | None:
+    """1 to 12 for a month's name or an abbreviation of three letters or more."""
+    word = word.lower()
+    for name, number in _MONTHS.items():
+        if len(word) >= 3 and name.startswith(word):
+            return number
+    return None
