@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ice287g.app import App  # noqa: E402
-from ice287g.backfill import Request, StateFile, WaybackBackfill  # noqa: E402
+from ice287g.backfill import Request, WaybackBackfill  # noqa: E402
+from ice287g.captures import StateFile  # noqa: E402
 from ice287g.config import load_config  # noqa: E402
 from scraper.wayback import WaybackClient  # noqa: E402
 from snapshots.archive import Archive  # noqa: E402

@@ -23,18 +23,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ice287g.app import App
-from ice287g.backfill import (
+from ice287g.backfill import Listed, Request, WaybackBackfill, state_path, thin_pages
+from ice287g.captures import (
     Held,
-    Listed,
-    Request,
     StateFile,
-    WaybackBackfill,
     capture_name,
     cdx_queries,
     is_spreadsheet_url,
     is_transient,
-    state_path,
-    thin_pages,
 )
 from ice287g.config import load_config
 from ice287g.lock import RunLock
