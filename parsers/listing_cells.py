@@ -22,6 +22,7 @@ from parsers.normalize import (
     is_null,
     model_code,
     model_codes,
+    model_not_in_force,
     state_code,
     without_footnote_marks,
 )
@@ -79,6 +80,7 @@ def model_cell(value: CellValue) -> tuple[str, str | None]:
 
 
 models_cell = _memo(model_codes)
+model_status_cell = _memo(model_not_in_force)  # a model cell saying ended or pending
 
 
 @_memo

@@ -22,6 +22,7 @@ from parsers.listing_cells import (
     end_cell,
     link_cell,
     model_cell,
+    model_status_cell,
     models_cell,
     row_flags,
     signed_cell,
@@ -40,7 +41,6 @@ from parsers.listing_header import (
 from parsers.normalize import (
     agency_key,
     ended_title,
-    model_not_in_force,
     pending_title,
     state_code,
     state_in_name,
@@ -136,7 +136,7 @@ class _RowReader:
         listing_row = self._read(row, outcome)
         if listing_row is None:
             return []
-        said = model_not_in_force(listing_row.model_raw) if listing_row.model else None
+        said = model_status_cell(listing_row.model_raw) if listing_row.model else None
         ended = self._ended(row) or ("its model cell says it ended" if said == "ended" else None)
         if ended:
             outcome.warnings.append(f"row {row + 1} skipped: {ended}")
@@ -151,15 +151,13 @@ class _RowReader:
     @staticmethod
     def _each_model(listing_row: ListingRow, outcome: Outcome) -> list[ListingRow]:
         models = models_cell(listing_row.model_raw) if listing_row.model is None else ()
-        if len(models) == 1:  # the others it names are not in force (``TFM (JEM pending)``)
-            flags = tuple(flag for flag in listing_row.flags if flag != "model_unknown")
-            return [replace(listing_row, model=models[0], flags=flags)]
-        if len(models) < 2:
+        if not models:
             return [listing_row]
-        outcome.warnings.append(
-            f"row {listing_row.row_number} names {len(models)} models "
-            f"({listing_row.model_raw}): read as one agreement of each"
-        )
+        if len(models) > 1:  # one alone: the others it names are not in force
+            outcome.warnings.append(
+                f"row {listing_row.row_number} names {len(models)} models "
+                f"({listing_row.model_raw}): read as one agreement of each"
+            )
         flags = tuple(flag for flag in listing_row.flags if flag != "model_unknown")
         return [replace(listing_row, model=model, flags=flags) for model in models]
 
