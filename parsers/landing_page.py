@@ -138,10 +138,9 @@ def parse_landing_page(data: bytes, page_url: str) -> LandingPage:
         kind: found for kind in LIST_KINDS if (found := list_parts(links, kind))
     }
     both = both_lists_url(links)  # for a list no link of its own names
-    participating = None if parts.get("participating") else pick_list_url(links, "participating")
-    pending = None if parts.get("pending") else pick_list_url(links, "pending")
-    participating = participating or (None if parts.get("participating") else both)
-    pending = pending or (None if parts.get("pending") else both)
+    participating, pending = (
+        None if parts.get(kind) else pick_list_url(links, kind) or both for kind in LIST_KINDS
+    )
     legacy = has_participating_table(tree)
     usable = participating or pending or legacy
     followed = () if usable or parts else list_page_urls(anchors, page_url)

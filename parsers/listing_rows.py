@@ -46,7 +46,7 @@ from parsers.normalize import (
     state_in_name,
 )
 from parsers.records import ListingRow
-from parsers.sheet_header import SheetHeader, is_blank
+from parsers.sheet_header import SheetHeader, is_blank, state_heading
 from parsers.xlsx import CellValue, Sheet
 
 LISTED_ROWS = 10  # row numbers named in a note before "..."
@@ -260,7 +260,7 @@ class _RowReader:
         """A row holding a state's name alone (``texts``: its cells' texts), in any
         column, heads the rows below it (those that leave their state blank are in that
         state): kept as the heading, and the reason the row is skipped."""
-        if len(texts) != 1 or (code := state_code(texts[0])) is None:
+        if (code := state_heading(texts)) is None:
             return None
         self.heading = (texts[0], code)
         return f"a heading ({texts[0]}); rows below without a state are in {code}"

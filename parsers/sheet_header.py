@@ -120,8 +120,7 @@ def _states_in_rows(sheet: Sheet, header: int, agency: int) -> bool:
     named = given = 0
     heading = False
     for cells in sheet.rows[header + 1 :]:
-        texts = [text for text in map(clean_text, cells) if text]
-        if len(texts) == 1 and state_code(texts[0]) is not None:
+        if state_heading([text for text in map(clean_text, cells) if text]) is not None:
             heading = True
             continue
         name = clean_text(cells[agency]) if agency < len(cells) else ""
@@ -129,6 +128,12 @@ def _states_in_rows(sheet: Sheet, header: int, agency: int) -> bool:
             named += 1
             given += heading or state_in_name(name) is not None
     return named > 0 and given >= STATE_GIVEN_SHARE * named
+
+
+def state_heading(texts: list[str]) -> str | None:
+    """The state a row heads the rows below it with: the code of the state it names
+    alone (``texts``: its cells' texts, in any column), else None."""
+    return state_code(texts[0]) if len(texts) == 1 else None
 
 
 def _named_for(name: str, positions: dict[str, int]) -> dict[str, str]:
