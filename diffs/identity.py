@@ -276,11 +276,10 @@ def same_agency(a: Label, b: Label) -> bool:
     )
 
 
-# The generic words that say which kind of body an agency is (each by one name).
-_BODY_WORDS = {
-    "sheriff": "sheriff", "sheriffs": "sheriff", "police": "police",
-    "board": "board", "commissioners": "board", "bocc": "board",
-}  # fmt: skip
+# The generic words of a name's key that say which kind of body an agency is (each by
+# one name; a key already reads ``Sheriffs`` as sheriff and ``BOCC`` as board county
+# commissioners).
+_BODY_WORDS = {"sheriff": "sheriff", "police": "police", "board": "board", "commissioners": "board"}
 
 
 def _bodies(name: str) -> set[str]:
