@@ -51,7 +51,7 @@ from ice287g.lock import RunLock
 from ice287g.pipeline import Progress, Report
 from parsers.errors import ParseError
 from parsers.filenames import claimed_kind
-from parsers.landing_page import parse_landing_page
+from parsers.landing_page import LandingPage, parse_landing_page
 from scraper.errors import FetchError
 from scraper.fetch import validate_content
 from scraper.policy import Expect
@@ -140,6 +140,7 @@ class WaybackBackfill:
         self.result = BackfillResult()
         self._transient_in_a_row = 0
         self._request: Request | None = None  # the listing's, kept for the linked sheets
+        self._page_links: dict[str, set[str]] = {}  # by sha256: each page read as it came
 
     # ----- listing
 
@@ -230,14 +231,15 @@ class WaybackBackfill:
 
     def _list_links(self, sha: str, url: str) -> set[str]:
         """The list URLs (without their scheme) one page capture links, outside the
-        sheet folder."""
+        sheet folder: as read when it was brought in, else read from the archive (a
+        capture held from an earlier run)."""
+        known = self._page_links.get(sha)
+        if known is not None:
+            return known
         try:
-            page = parse_landing_page(self.archive.read(sha), url)
+            return _links_outside(parse_landing_page(self.archive.read(sha), url))
         except (OSError, ValueError, ParseError):
             return set()
-        links = {page.participating_url, page.pending_url}
-        bare = {link.split("://", 1)[-1] for link in links if link}
-        return {link for link in bare if not is_under_sheet_prefix(link)}
 
     def _bring(self, item: Listed, held: Held) -> None:
         if item.ident in held.captures:
@@ -288,7 +290,7 @@ class WaybackBackfill:
             )
 
     def _observation(self, item: Listed, data: bytes, reused: bool) -> Observation:
-        kind, suffix = classify(item, data)
+        kind, suffix, page = classify(item, data)
         capture = item.capture
         http: dict[str, Any] = {
             "capture": {
@@ -310,7 +312,10 @@ class WaybackBackfill:
             http=http,
             suffix=suffix,
         )
-        return observe(self.archive, data, origin)
+        obs = observe(self.archive, data, origin)
+        if page is not None:  # read once: its list links are asked for after the fetch
+            self._page_links.setdefault(obs.sha256, _links_outside(page))
+        return obs
 
 
 def thin_pages(items: list[Listed], per_day: int) -> list[Listed]:
@@ -340,25 +345,32 @@ def _spread(count: int, wanted: int) -> list[int]:
     return sorted({(i + 1) * count // wanted - 1 for i in range(wanted)})
 
 
-def classify(item: Listed, data: bytes) -> tuple[str | None, str | None]:
-    """The list a capture claims to be, and its archive suffix when it is read as a
-    page (None: the intake takes it from the bytes).
+def classify(item: Listed, data: bytes) -> tuple[str | None, str | None, LandingPage | None]:
+    """The list a capture claims to be, its archive suffix when it is read as a page
+    (None: the intake takes it from the bytes), and the page as read (None for a sheet).
 
     A spreadsheet claims what its URL's name says (the parser decides from contents).
     A page holding the older inline participating table is that list; a later page
     (links to the spreadsheets) is kept as ``page``; an error or block page is unusable.
     """
     if item.expect != "page":
-        return claimed_kind(item.name), None
+        return claimed_kind(item.name), None, None
     try:
         page = parse_landing_page(data, item.capture.original)
     except ParseError as exc:
         raise CaptureUnusable(exc.reason) from exc
     if page.has_legacy_table:
-        return "participating", ".html"
+        return "participating", ".html", page
     if page.block_reason:
         raise CaptureUnusable(f"an error or block page ({page.block_reason!r})")
-    return "page", ".html"
+    return "page", ".html", page
+
+
+def _links_outside(page: LandingPage) -> set[str]:
+    """The list URLs (without their scheme) a page links outside the sheet folder."""
+    links = {page.participating_url, page.pending_url}
+    bare = {link.split("://", 1)[-1] for link in links if link}
+    return {link for link in bare if not is_under_sheet_prefix(link)}
 
 
 # --------------------------------------------------------------------------- command
