@@ -273,6 +273,24 @@ def test_hyperlink_references(refs: list[str], expected: set[tuple[int, int]]) -
         assert sheet.hyperlinks[(1, 1)] == "https://x.test/1?a=1&b=2"
 
 
+def test_links_covering_more_cells_than_the_budget_are_refused() -> None:
+    """A range is clipped to the data, but a sheet may repeat it without end: the cells
+    its links cover, in all, count against the cell budget as its values do."""
+    rows = '<row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>2</v></c></row>'
+    rows += '<row r="2"><c r="A2"><v>3</v></c></row>'
+    ranges = '<hyperlink ref="A1:B2" r:id="rId1"/>'
+    links = {0: {"rId1": "https://x.test/"}}
+
+    def sheet(repeats: int) -> bytes:
+        tail = f"<hyperlinks>{ranges * repeats}</hyperlinks>"
+        return make_xlsx([("S", sheet_data(rows, tail))], links=links)
+
+    limits = ReadLimits(max_cells=40)
+    assert len(read_workbook(sheet(10), limits=limits)[0].hyperlinks) == 4  # 40 cells
+    with pytest.raises(ParseError, match="links cover more than 40 cells: refusing"):
+        read_workbook(sheet(11), limits=limits)
+
+
 def test_prefixed_hyperlinks_and_a_root_with_other_attributes_are_read() -> None:
     body = (
         f'<x:worksheet xmlns:x="{MAIN}" xmlns:r="{REL}" mc:Ignorable="x14ac" '
@@ -342,6 +360,15 @@ ROW_OF_FIVE = '<row r="1">' + "".join(f'<c r="{c}1"><v>1</v></c>' for c in "ABCD
 def test_the_columns_a_sheet_hides_are_read_within_its_data(cols: str, hidden: set[int]) -> None:
     sheet = read(make_xlsx([("S", cols + sheet_data(ROW_OF_FIVE))]))[0]
     assert sheet.hidden_columns == hidden and sheet.rows == [[1, 1, 1, 1, 1]]
+
+
+def test_hidden_runs_repeated_or_overlapping_are_read_once() -> None:
+    every = '<col min="1" max="16384" hidden="1"/>' * 500 + '<col min="2" max="3" hidden="1"/>'
+    nested = '<col min="1" max="4" hidden="1"/><col min="2" max="2" hidden="1"/>'
+    nested += '<col min="3" max="5" hidden="1"/><col min="4" max="4" hidden="0"/>'
+    for runs in (every, nested):
+        sheet = read(make_xlsx([("S", f"<cols>{runs}</cols>" + sheet_data(ROW_OF_FIVE))]))[0]
+        assert sheet.hidden_columns == {0, 1, 2, 3, 4}
 
 
 def test_hidden_columns_written_by_openpyxl_are_read() -> None:

@@ -22,15 +22,28 @@ def hidden_columns(package: Package, entry: SheetEntry, xml: bytes, width: int) 
     if region is None:
         return frozenset()
     _root, *elements = parse_xml(package, region, entry.path, {"col"})
-    hidden: set[int] = set()
+    runs: list[tuple[int, int]] = []  # 0-based, end excluded
     for element in elements:
         if element.attributes.get("hidden", "").strip().lower() not in _TRUE:
             continue
         first = _number(element.attributes.get("min"))
         last = _number(element.attributes.get("max"), first)
         if first is not None and last is not None:
-            hidden.update(range(first - 1, min(last, width, MAX_COLUMNS)))
-    return frozenset(hidden)
+            runs.append((first - 1, min(last, width)))
+    return frozenset(_union(runs))
+
+
+def _union(runs: list[tuple[int, int]]) -> set[int]:
+    """The columns of overlapping runs, each counted once (a sheet may repeat a run of
+    every column many times: merged first, the work is the number of runs and columns)."""
+    columns: set[int] = set()
+    reached = 0
+    for start, end in sorted(runs):
+        start = max(start, reached)
+        if start < end:
+            columns.update(range(start, end))
+            reached = end
+    return columns
 
 
 def _number(text: str | None, default: int | None = None) -> int | None:

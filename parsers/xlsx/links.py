@@ -33,7 +33,9 @@ def sheet_links(
     """The sheet's links by 0-based cell: the target as stored, with ``#location``
     appended (or alone); a range covers its cells within ``height`` x ``width`` (the
     data), a later link on the same cell wins, and links to no cell or no target are
-    left out."""
+    left out. Links covering more cells in all than the cell budget are refused (a
+    ParseError): each range is clipped to the data, but a sheet could repeat one
+    range without end."""
     region = element_document(package, entry.path, xml, b"hyperlinks")
     if region is None:
         return {}
@@ -44,13 +46,17 @@ def sheet_links(
     ]
     rels = read_rels(package, entry.path) if any(rid for _, rid, _ in raw) else {}
     links: dict[Coordinate, str] = {}
+    covered, limit = 0, package.limits.max_cells
     for ref, rid, location in raw:
         rel = rels.get(rid) if rid else None
         target = rel.target if rel is not None else ""
         url = f"{target}#{location}" if location else target
         if url:
-            for cell in _cells(ref, height, width):
-                links[cell] = url
+            cells = _cells(ref, height, width)
+            covered += len(cells)
+            if covered > limit:
+                raise package.fail(f"{entry.path}: links cover more than {limit} cells: refusing")
+            links.update(dict.fromkeys(cells, url))
     return links
 
 
