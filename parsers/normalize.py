@@ -63,7 +63,10 @@ def clean_text(value: object) -> str:
 # The symbols that point to a note (an asterisk, daggers, a section sign); a footnote
 # mark is one of them or a superscript digit.
 FOOTNOTE_SYMBOLS = "*\u2020\u2021\u00a7"
-_FOOTNOTE_MARKS = re.compile(f"[\\s{FOOTNOTE_SYMBOLS}\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+$")
+_MARK = f"[\\s{FOOTNOTE_SYMBOLS}\u00b9\u00b2\u00b3\u2070\u2074-\u2079]"
+# Matched only from the start of a run of marks: tried from each mark of a long run, the
+# run was read to its end every time (quadratic on a hostile cell of marks).
+_FOOTNOTE_MARKS = re.compile(f"(?<!{_MARK}){_MARK}+$")
 
 
 def without_footnote_marks(text: str) -> str:
@@ -311,8 +314,14 @@ def agency_key(name: object, state: str | None = None) -> str:
 
 
 # A name's closing parenthesis (or bracket): ``... Office (CCSO)``, ``... [Cherokee County]``.
-_CLOSING_ASIDE = re.compile(r"^(.*?\w.*?)\s*[(\[]([^()\[\]]*)[)\]]\W*$")
-_ACRONYM = re.compile(r"[A-Z](?:\.?\s?&?\s?[A-Z])+\.?")
+# Every text is hostile: each position is tried one way only (the name's first word
+# character found once, the name ending on a non-space, possessive runs), so a long name
+# costs linear time, not the quadratic time two lazy runs around ``\w`` took.
+_CLOSING_ASIDE = re.compile(r"^([^\w\n]*+\w(?:.*?\S)??)\s*+[(\[]([^()\[\]]*+)[)\]]\W*+$")
+# Capitals, each but the first after an optional dot and at most two spaces or an
+# ampersand (``F.D.L.E.``, ``A & M``), each gap read one way only: ``\s?&?\s?`` read a
+# single space two ways, so a long non-acronym took exponential time.
+_ACRONYM = re.compile(r"[A-Z](?:\.?(?:\s?&\s?|\s{0,2})[A-Z])+\.?")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -387,9 +396,13 @@ def _set_off_state(written: str) -> str | None:
     return state_code(written)
 
 
-# The last aside set off after a name: ``... (JEM)``, ``... - Task Force Model``.
+# The last aside set off after a name: ``... (JEM)``, ``... - Task Force Model``. A
+# model's words are few: an aside is at most ASIDE_CHARS long, which also keeps a long
+# hostile name, with a separator every few characters, from costing quadratic time.
+ASIDE_CHARS = 80
 _TRAILING_ASIDE = re.compile(
-    r"^(\S.*)\s*(?:\s[-\u2013\u2014|:]\s*|,\s*|[(\[]\s*)([^()\[\]]+?)\s*[)\]]?\s*$"
+    r"^(\S.*)\s*(?:\s[-\u2013\u2014|:]\s*|,\s*|[(\[]\s*)"
+    rf"([^()\[\]]{{1,{ASIDE_CHARS}}}?)\s*[)\]]?\s*$"
 )
 _MODEL_WORDS = frozenset({
     "287", "g", "jem", "tfm", "wso", "jail", "enforcement", "model", "models", "task",

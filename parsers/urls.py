@@ -25,7 +25,9 @@ _BARE_HOST = re.compile(
     r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:gov|com|org|net|edu|mil|us)(?:[/?#:]|$)", re.IGNORECASE
 )
 _RELATIVE = re.compile(r"^(?:doclib|sites|document|news|identify-and-arrest)/", re.IGNORECASE)
-_SECOND_LINK = re.compile(r"\s+(?=(?:https?:|www\.|chrome-extension:))", re.IGNORECASE)
+# From the start of a run of spaces only (tried inside a long run, each try read the run
+# to its end: quadratic).
+_SECOND_LINK = re.compile(r"(?<!\s)\s+(?=(?:https?:|www\.|chrome-extension:))", re.IGNORECASE)
 _NETLOC = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::\d{1,5})?$")
 _LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _ESCAPE = re.compile(r"%[0-9a-f]{2}", re.IGNORECASE)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from parsers import normalize
 from parsers.dates import PLAUSIBLE_YEARS, parse_date
 from parsers.detect import parse_listing
 from tests.conftest import Cli
@@ -164,3 +166,54 @@ def test_no_signed_date_is_ever_read_outside_the_plausible_years(cell: object) -
     if isinstance(cell, str) and len(cell.rsplit("/", 1)[-1]) in (3, 4) and "/" in cell:
         year = int(cell.rsplit("/", 1)[-1])
         assert year == signed.year or "signed_repaired" in flags
+
+
+# Text patterns, written the way they were before each was made to read hostile text in
+# linear time: the oracles the rewritten patterns must agree with (on short texts, which
+# these read quickly; on a long hostile name they took seconds, or without end).
+_SLOW_PATTERNS = {
+    "closing aside": (re.compile(r"^(.*?\w.*?)\s*[(\[]([^()\[\]]*)[)\]]\W*$"), "match"),
+    "acronym": (re.compile(r"[A-Z](?:\.?\s?&?\s?[A-Z])+\.?"), "fullmatch"),
+    "trailing aside": (
+        re.compile(r"^(\S.*)\s*(?:\s[-\u2013\u2014|:]\s*|,\s*|[(\[]\s*)([^()\[\]]+?)\s*[)\]]?\s*$"),
+        "match",
+    ),
+}
+_FAST_PATTERNS = {
+    "closing aside": normalize._CLOSING_ASIDE,
+    "acronym": normalize._ACRONYM,
+    "trailing aside": normalize._TRAILING_ASIDE,
+}
+_NAME_TEXT = st.text(alphabet="aZ1 _.(,)[]-&:'\t\n\u00e9", max_size=24)
+
+
+@pytest.mark.parametrize("name", sorted(_SLOW_PATTERNS))
+@given(text=_NAME_TEXT)
+def test_a_name_pattern_reads_as_it_did_before_it_was_made_linear(name: str, text: str) -> None:
+    slow, method = _SLOW_PATTERNS[name]
+    before, after = getattr(slow, method)(text), getattr(_FAST_PATTERNS[name], method)(text)
+    assert (before and before.groups()) == (after and after.groups())
+
+
+@given(text=st.text(alphabet=" \t*\u00b9\u2020a.", max_size=24))
+def test_footnote_marks_are_taken_off_as_before_from_the_start_of_their_run(text: str) -> None:
+    slow = re.compile(f"[\\s{normalize.FOOTNOTE_SYMBOLS}\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+$")
+    assert normalize.without_footnote_marks(text) == slow.sub("", text)
+
+
+@pytest.mark.parametrize(
+    "agency",
+    [
+        "Office (" + "A " * 40 + "a)",  # an aside of capitals that is no acronym: exponential
+        "Harris County Sheriff's Office " + "A" * 30_000,  # one long word: quadratic
+        "Alpha Police Department, " * 1_200 + "(x",  # separators without end
+        "Alpha Police Department" + "*" * 30_000,  # footnote marks without end
+    ],
+    ids=["acronym-like-aside", "long-word", "many-separators", "many-marks"],
+)
+def test_a_hostile_agency_name_is_read_in_linear_time(agency: str) -> None:
+    """Each name took seconds or minutes (the first, longer than a day) to key: the
+    list is read, the name kept as written (footnote marks aside)."""
+    rows = [("TX", agency, "Sheriff", "Jail Enforcement Model", "01/02/2025", None)]
+    (row,) = parse_listing(listing_xlsx(rows), "participatingAgencies.xlsx").rows
+    assert row.agency.startswith(agency[:20]) and row.agency_key
