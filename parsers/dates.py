@@ -111,7 +111,10 @@ _DATE_IN_TEXT = re.compile(
     r"|[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
     r"|\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?,?\s+\d{4})(?![\w/])"
 )
-_SIGNING_WORD = re.compile(r"\b(?:sign|signed|signing|signature|executed)\W*$", re.I)
+# A word naming the signing and what follows it up to the next word: a date right after
+# it starts where it ends. Found once in the whole text (searched again before each
+# date, a text of many dates took quadratic time).
+_SIGNING_WORD = re.compile(r"\b(?:signature|signing|signed|sign|executed)\b\W*", re.I)
 
 
 def _parse_date_text(text: str) -> tuple[date | None, tuple[str, ...]]:
@@ -126,12 +129,12 @@ def _date_among_words(text: str) -> tuple[date | None, tuple[str, ...]] | None:
     one right after a word naming the signing (``Amended 1/2/2023, signed 6/9/2020``),
     else the first (``6/9/2020 (amended 1/2/2023)``); flagged ``signed_in_text``. None
     when the text holds no readable date."""
+    after_signing = {word.end() for word in _SIGNING_WORD.finditer(text)}
     dates = []
     for match in _DATE_IN_TEXT.finditer(text):
         found, flags = _whole_date_text(match[0])
         if found is not None:
-            signing = bool(_SIGNING_WORD.search(text[: match.start()]))
-            dates.append((signing, found, flags))
+            dates.append((match.start() in after_signing, found, flags))
     if not dates:
         return None
     _, found, flags = next((d for d in dates if d[0]), dates[0])
