@@ -394,24 +394,22 @@ def _blank_row_note(blank_rows: list[int], sheet_rows: int) -> list[str]:
 
 
 def _continued_note(rows: list[int]) -> list[str]:
-    if not rows:
-        return []
-    shown = row_numbers(rows)
-    plural = "s" if len(rows) > 1 else ""
-    return [
-        f"{len(rows)} row{plural} without an agency read as the agency of the row above "
-        f"(row{plural} {shown})"
-    ]
+    said = "without an agency read as the agency of the row above"
+    return [rows_said(rows, said)] if rows else []
 
 
 def _agency_headings_note(rows: list[int]) -> list[str]:
-    if not rows:
-        return []
-    plural = "s" if len(rows) > 1 else ""
-    return [
-        f"{len(rows)} row{plural} naming an agency and no agreement, above rows continuing "
-        f"it, read as its heading, not an agreement (row{plural} {row_numbers(rows)})"
-    ]
+    said = (
+        "naming an agency and no agreement, above rows continuing it, read as its "
+        "heading, not an agreement"
+    )
+    return [rows_said(rows, said)] if rows else []
+
+
+def rows_said(numbers: list[int], said: str) -> str:
+    """What a note says of some rows: ``3 rows {said} (rows 4, 9, 12)``."""
+    plural = "s" * (len(numbers) != 1)
+    return f"{len(numbers)} row{plural} {said} (row{plural} {row_numbers(numbers)})"
 
 
 def row_numbers(numbers: list[int]) -> str:

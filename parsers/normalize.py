@@ -110,7 +110,7 @@ def model_codes(value: object) -> tuple[str, ...]:
     Service``: two), but for one its words say is pending or ended (``TFM (JEM
     pending)``: TFM), which is no agreement."""
     parts = _MODEL_PARTS.split(clean_text(value))
-    kept = " ".join(p for p in parts if not _NOT_IN_FORCE.search(p) and not says_ended(p))
+    kept = " ".join(p for p in parts if model_not_in_force(p) is None)
     return _models_in(fold_punctuation(kept))
 
 

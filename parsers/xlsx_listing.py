@@ -17,7 +17,7 @@ from typing import TypeAlias
 
 from parsers.errors import ParseError
 from parsers.listing_header import MOA, SIGNED, column_letter, names_signing
-from parsers.listing_rows import Outcome, read_rows, row_numbers
+from parsers.listing_rows import Outcome, read_rows, rows_said
 from parsers.normalize import is_null
 from parsers.records import ListingRow, ListKind, ParsedListing
 from parsers.sheet_header import REQUIRED, SheetHeader, describe_sheet, find_header, is_blank
@@ -223,11 +223,8 @@ def _with_applications(listing: ParsedListing, rows: list[ListingRow]) -> Parsed
     """A list of agreements whose other rows' status says they are applications: those
     rows are the file's pending list, kept as ``other`` (not agreements of the list)."""
     numbers = sorted({row.row_number for row in rows})
-    plural = "s" * (len(numbers) != 1)
-    note = (
-        f"{len(numbers)} row{plural} whose status says an application (row{plural} "
-        f"{row_numbers(numbers)}): not agreements; kept as the file's pending list"
-    )
+    note = rows_said(numbers, "whose status says an application")
+    note += ": not agreements; kept as the file's pending list"
     other = ParsedListing(
         kind="pending",
         rows=tuple(rows),
