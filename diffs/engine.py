@@ -11,6 +11,7 @@ snapshot that confirmed it.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -323,6 +324,9 @@ class _ListDiff:
         entry = self.state.participating.entries.get(key)
         return entry is not None and entry.status == ACTIVE
 
+    def _counterpart(self, entry: Entry, others: Iterable[Entry]) -> Entry | None:
+        return relabel.counterpart(entry, others, self.state)
+
     def signal(self) -> str | None:
         """What the list showed that is not an event (kept in the snapshot's note)."""
         if not self.already:
@@ -330,15 +334,24 @@ class _ListDiff:
         return "listed as pending but already participating: " + "; ".join(self.already)
 
     def _approve_pending(self, key: str, fields: dict[str, Any]) -> None:
+        """An arriving agreement approves its agency's listed application for its model:
+        under its key, or else under another label (``relabel.counterpart``; the event's
+        ``before`` names the application's agency as it was listed)."""
         app = self.pending.get(key)
+        before: dict[str, Any] = {"list": "pending"}
+        if app is None:
+            listed = (e for e in self.pending.values() if e.status in LISTED)
+            app = self._counterpart(self.entries[key], listed)
+            if app is not None:
+                before["agency"] = app.fields.get("agency")
         if app is None or app.status not in LISTED:
             return
-        self.pending[key] = replace(app, status=APPROVED)
+        self.pending[app.key] = replace(app, status=APPROVED)
         event = self._event(
             "pending.approved",
             key,
             fields,
-            {"list": "pending"},
+            before,
             {"list": "participating"},
             effective=fields.get("signed"),
         )
@@ -397,12 +410,30 @@ class _ListDiff:
             self.entries[entry.key] = replace(entry, status=WITHDRAWN)
             kind, after = "agreement.withdrawn", None
         else:
-            approved = entry.key in self.state.participating.listed_keys()
+            agreement = self._agreement_of(entry)
+            approved = agreement is not None
             kind = "pending.approved" if approved else "pending.dropped"
             self.entries[entry.key] = replace(entry, status=APPROVED if approved else DROPPED)
-            after = {"list": "participating"} if approved else None
+            after = _participating_as(entry, agreement) if agreement else None
         event = self._event(kind, entry.key, entry.fields, entry.fields, after)
         self.events.append(replace(event, start=start, end=end, recorded=self.ref))
+
+    def _agreement_of(self, application: Entry) -> Entry | None:
+        """The listed agreement a pending application that left its list became: under
+        its key, or else under another label, listed no earlier than the application
+        and approving no application of its own key (``relabel.counterpart``)."""
+        agreements = self.state.participating.entries
+        entry = agreements.get(application.key)
+        if entry is not None:
+            return entry if entry.status in LISTED else None
+        since = application.first_seen.observed_at
+        own = self.entries  # the applications: an agreement of their own key is theirs
+        later = (
+            e
+            for e in agreements.values()
+            if e.status in LISTED and e.key not in own and e.first_seen.observed_at >= since
+        )
+        return self._counterpart(application, later)
 
     def _changed(self, old: Entry, fields: dict[str, Any]) -> list[Event]:
         changed = [
@@ -466,6 +497,15 @@ class _ListDiff:
             before=before,
             after=after,
         )
+
+
+def _participating_as(application: Entry, agreement: Entry) -> dict[str, Any]:
+    """Where an approved application went: the participating list, under the
+    agreement's name when that is another label of its agency."""
+    after: dict[str, Any] = {"list": "participating"}
+    if agreement.key != application.key:
+        after["agency"] = agreement.fields.get("agency")
+    return after
 
 
 # -- schema and model-set events ----------------------------------------------------------

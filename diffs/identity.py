@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -110,13 +111,20 @@ def words(key: str) -> tuple[str, ...]:
     return tuple(sorted(key.split()))
 
 
+@functools.lru_cache(maxsize=8192)
+def _key_words(name: str, state: str | None) -> tuple[str, ...]:
+    """The words of a name's key (with its state, or as written), remembered: an
+    application is compared with every agreement of its state and model."""
+    return words(agency_key(name, state))
+
+
 def same_words(first: str, second: str, state: str | None) -> bool:
     """Whether two writings of an agency's name have the same key words, in any order:
     with the state they are keyed in, or as written (a name ending with its state when
     inverted, ``Police Department, University of Florida``, keeps the state's words);
     an apostrophe is punctuation (``Constables Office``, ``Constable's Office``)."""
-    keyed = words(agency_key(first, state)) == words(agency_key(second, state))
-    if keyed or words(agency_key(first)) == words(agency_key(second)):
+    keyed = _key_words(first, state) == _key_words(second, state)
+    if keyed or _key_words(first, None) == _key_words(second, None):
         return True
     # an apostrophe is punctuation: ``Constables Office`` is ``Constable's Office``
     bare = (
@@ -196,11 +204,12 @@ class Label:
 # what is left (their core): "Arkansas State Police" and "Arkansas State Police
 # Department", "City of Melbourne Police Department" and "Melbourne Police Department"
 # share the core, while "Newcomer Police Department" and "Delta Police Department" do not.
+# A parish (Louisiana's county) and a borough (Alaska's) are as generic as a county.
 GENERIC_WORDS = frozenset(
     {
         "city", "town", "township", "village", "borough", "county", "state", "of", "the",
         "and", "police", "department", "dept", "sheriff", "sheriffs", "office", "agency",
-        "board", "commissioners", "bocc",
+        "board", "commissioners", "bocc", "parish",
     }
 )  # fmt: skip
 CLOSE_CORE = 0.65  # with the same papers, cores this similar (or nested) are one agency
@@ -211,6 +220,41 @@ TYPO_CORE = 0.8  # ...whose cores are this similar (or nested) are one agency: a
 
 def similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+SLIP_LETTERS = 5  # a word this long at least, in both writings, can be mistyped
+
+
+def one_slip(a: str, b: str) -> bool:
+    """Whether two name keys are one name with one word mistyped: the same words in
+    order but one, which differs by one slip of the keyboard (a letter added, dropped
+    or changed, or two neighbours swapped: ``polce``, ``constbales``, ``judical``) and
+    has at least SLIP_LETTERS letters in both writings. A word added or dropped is no
+    slip (``University of North Florida``), nor two letters changed (``Lakeland``,
+    ``Oakland``)."""
+    first, second = a.split(), b.split()
+    if len(first) != len(second):
+        return False
+    differ = [(x, y) for x, y in zip(first, second, strict=True) if x != y]
+    if len(differ) != 1:
+        return False
+    x, y = differ[0]
+    return min(len(x), len(y)) >= SLIP_LETTERS and _slipped(x, y)
+
+
+def _slipped(x: str, y: str) -> bool:
+    """Whether two different words are one slip apart (optimal string alignment
+    distance 1)."""
+    if len(x) == len(y):
+        at = [i for i in range(len(x)) if x[i] != y[i]]
+        if len(at) == 1:
+            return True
+        return len(at) == 2 and at[1] == at[0] + 1 and x[at[0]] + x[at[1]] == y[at[1]] + y[at[0]]
+    short, long = sorted((x, y), key=len)
+    if len(long) - len(short) != 1:
+        return False
+    first = next((i for i in range(len(short)) if short[i] != long[i]), len(short))
+    return short[first:] == long[first + 1 :]
 
 
 def same_papers(a: Label, b: Label) -> bool:
@@ -234,6 +278,7 @@ def _core(name: str) -> list[str]:
     return [w for w in name.split() if w not in GENERIC_WORDS]
 
 
+@functools.lru_cache(maxsize=8192)
 def _core_in_place(label: Label) -> list[str]:
     """The core of a label's name without the words of its own county, unless they are
     all it has: within one county, the county's name tells no agency apart

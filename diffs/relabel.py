@@ -17,6 +17,7 @@ Pure functions of (state, listing): no I/O.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from diffs import identity
@@ -165,6 +166,55 @@ def _entry_label(entry: Entry, state: ProgramState) -> identity.Label:
         model=entry.model,
         signed=entry.fields.get("signed"),
         document=canonical_link(entry.fields.get("moa_url")),
+        county=entry.fields.get("county"),
+        agency_type=entry.fields.get("agency_type"),
+    )
+
+
+def counterpart(entry: Entry, others: Iterable[Entry], state: ProgramState) -> Entry | None:
+    """The one entry of ``others`` (the other list's) that is ``entry``'s agency under
+    another label, for the same model: an application and the agreement it became, or
+    an application for an agreement already in force. One agency by the rules for rows
+    without papers (an application has no signed date nor MOA): the same words in
+    another order or with the state set off after the name (``Unity Township
+    Constable, PA``, ``Constable Unity Township``), the same agency relabelled
+    (:func:`identity.same_agency`), or, in the same place, one word mistyped
+    (:func:`identity.one_slip`: ``New Port Richey Polce Department``). Stricter than a
+    relabel within one list, whose leaving and arriving rows meet in one window: an
+    application meets every agreement of its state and model, so names merely alike
+    (``Lakeland``, ``Oakland``) are not one agency. None when no entry is, or more
+    than one (which one is unknown)."""
+    label = _bare_label(entry, state)
+    found = [
+        other
+        for other in others
+        if other.model == entry.model
+        and other.agency_id != entry.agency_id
+        and state.agencies[other.agency_id].state == label.state
+        and _one_agency(entry, label, other, state)
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def _one_agency(entry: Entry, label: identity.Label, other: Entry, state: ProgramState) -> bool:
+    name, their_name = entry.fields.get("agency") or "", other.fields.get("agency") or ""
+    if identity.same_words(name, their_name, label.state):
+        return True
+    theirs = _bare_label(other, state)
+    if identity.same_agency(label, theirs):
+        return True
+    return identity.same_place(label, theirs) and identity.one_slip(label.name_key, theirs.name_key)
+
+
+def _bare_label(entry: Entry, state: ProgramState) -> identity.Label:
+    """An entry's label without papers (an application has none to compare)."""
+    agency = state.agencies[entry.agency_id]
+    return identity.Label(
+        key=entry.key,
+        agency_id=entry.agency_id,
+        state=agency.state,
+        name_key=agency.key,
+        model=entry.model,
         county=entry.fields.get("county"),
         agency_type=entry.fields.get("agency_type"),
     )

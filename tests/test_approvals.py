@@ -1,0 +1,181 @@
+"""Truth of the record across the two lists: a pending application and the agreement it
+became, when ICE lists the agreement under another label of the agency (a typo fixed, the
+words in another order, the name set off with its state), on small hand-made lists (the
+cases are ICE's own, from the corpus). Names merely alike are two agencies."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from diffs.identity import SLIP_LETTERS, one_slip
+from tests.test_engine import BASE, Replay, listing, row
+
+APPLICATION_COLS = ("STATE", "AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE")
+TOWN = {"agency_type": "Municipality"}
+
+
+def _application_then_agreement(
+    applied: str, agreed: str, state: str = "TX", leave_first: bool = False
+) -> Replay:
+    """``applied`` listed as a TFM application, then a TFM agreement under ``agreed``;
+    the application leaves the pending list (before the agreement arrives when
+    ``leave_first``) and its absence is confirmed."""
+    r = Replay()
+    kappa = row("Kappa Police Department", "TFM", state, signed=None, **TOWN)
+    lam = row("Lambda Police Department", "TFM", state, signed=None, **TOWN)
+    r.feed(listing(BASE))
+    r.feed(listing([row(applied, "TFM", state, None, **TOWN), kappa], "pending", APPLICATION_COLS))
+    if leave_first:
+        r.feed(listing([kappa], "pending", APPLICATION_COLS))
+    r.feed(listing([*BASE, row(agreed, "TFM", state, **TOWN)]))
+    r.feed(listing([kappa], "pending", APPLICATION_COLS))
+    r.feed(listing([kappa, lam], "pending", APPLICATION_COLS))
+    return r
+
+
+@pytest.mark.parametrize("leave_first", [False, True])
+@pytest.mark.parametrize(
+    ("applied", "agreed", "state"),
+    [
+        # one word mistyped, in the same place (ICE, May 2025)
+        ("New Port Richey Polce Department", "New Port Richey Police Department", "FL"),
+        ("Coolspring Township Constables Office", "Coolspring Township Constbales Office", "PA"),
+        # the words in another order, the state set off after the name (July 2025)
+        ("Unity Township Constable, PA", "Constable Unity Township", "PA"),
+        # the same agency, the kind of body said otherwise (May 2025)
+        (
+            "Lower Burrell Fourth Ward Constable's Office",
+            "Lower Burrell Fourth Ward Constable",
+            "PA",
+        ),
+    ],
+)
+def test_an_application_whose_agreement_is_listed_under_another_label_is_approved(
+    applied: str, agreed: str, state: str, leave_first: bool
+) -> None:
+    r = _application_then_agreement(applied, agreed, state, leave_first)
+    kinds = r.kinds()
+    assert kinds["pending.approved"] == 1 and "pending.dropped" not in kinds
+    approved = next(e for e in r.events if e.kind == "pending.approved")
+    assert approved.agency == agreed
+    # the application's label, where its agency's id is another (the agreement's name
+    # no agency had is the application's agency when its words say so: one id)
+    assert approved.before in ({"list": "pending", "agency": applied}, {"list": "pending"})
+
+
+@pytest.mark.parametrize(
+    ("applied", "agreed"),
+    [
+        ("Lakeland Police Department", "Oakland Police Department"),  # two letters
+        ("Dorchester County Sheriff's Office", "Chester County Sheriff's Office"),
+        (
+            "University of North Florida Police Department",
+            "University of Florida Police Department",
+        ),
+        ("Alton Police Department", "Alto Police Department"),  # too short to be a slip
+    ],
+)
+def test_names_merely_alike_are_two_agencies_the_application_is_dropped(
+    applied: str, agreed: str
+) -> None:
+    kinds = _application_then_agreement(applied, agreed).kinds()
+    assert kinds["pending.dropped"] == 1 and "pending.approved" not in kinds
+    assert kinds["agreement.added"] == len(BASE) + 1
+
+
+def test_an_agreement_listed_before_the_application_approves_it_not() -> None:
+    """An application's agreement is listed no earlier than the application: one in
+    force before it was listed is not what the application became."""
+    r = Replay()
+    town = row("New Port Richey Police Department", "TFM", "FL", **TOWN)
+    r.feed(listing([*BASE, town]))
+    applied = row("New Port Richey Polce Department", "TFM", "FL", None, **TOWN)
+    kappa = row("Kappa Police Department", "TFM", signed=None, **TOWN)
+    r.feed(listing([applied, kappa], "pending", APPLICATION_COLS))
+    r.feed(listing([kappa], "pending", APPLICATION_COLS))
+    lam = row("Lambda Police Department", "TFM", signed=None, **TOWN)
+    r.feed(listing([kappa, lam], "pending", APPLICATION_COLS))
+    kinds = r.kinds()
+    assert kinds["pending.dropped"] == 1 and "pending.approved" not in kinds
+
+
+def test_two_applications_alike_are_each_approved_when_they_leave_not_when_it_arrives() -> None:
+    """Which of two applications an agreement approves is unknown when both are its
+    agency's under other labels: neither is approved when it arrives; each is when it
+    leaves the list, the agreement being its one (ICE listing one application twice)."""
+    r = Replay()
+    cols = APPLICATION_COLS
+    first = row("Unity Township Constable", "TFM", "PA", None, **TOWN)
+    second = row("Township Constable Unity", "TFM", "PA", None, **TOWN)
+    kappa = row("Kappa Police Department", "TFM", "PA", None, **TOWN)
+    lam = row("Lambda Police Department", "TFM", "PA", None, **TOWN)
+    r.feed(listing(BASE))
+    r.feed(listing([first, second, kappa], "pending", cols))
+    r.feed(listing([*BASE, row("Constable Unity Township", "TFM", "PA", **TOWN)]))
+    assert "pending.approved" not in r.kinds()
+    r.feed(listing([kappa], "pending", cols))
+    r.feed(listing([kappa, lam], "pending", cols))
+    kinds = r.kinds()
+    assert kinds["pending.approved"] == 2 and "pending.dropped" not in kinds
+    assert all(
+        e.after == {"list": "participating", "agency": "Constable Unity Township"}
+        for e in r.events
+        if e.kind == "pending.approved"
+    )
+
+
+def test_a_parish_is_a_county_so_an_application_relisted_under_it_is_renamed() -> None:
+    """Louisiana's counties are parishes: ``Lafourche County Sheriff's Office`` relisted
+    as ``Lafourche Parish Sheriff's Office`` is one applicant renamed, not an
+    application dropped and another added (ICE, May 2025)."""
+    r = Replay()
+    kappa = row("Kappa Police Department", "TFM", "LA", None, **TOWN)
+    sheriff = {"agency_type": "County", "signed": None}
+    old = row(
+        "Lafourche County Sheriff's Office", "WSO", "LA", county="Lafourche County", **sheriff
+    )
+    new = row(
+        "Lafourche Parish Sheriff's Office", "WSO", "LA", county="Lafourche Parish", **sheriff
+    )
+    r.feed(listing(BASE))
+    r.feed(listing([old, kappa], "pending", APPLICATION_COLS))
+    r.feed(listing([new, kappa], "pending", APPLICATION_COLS))
+    kinds = r.kinds()
+    assert kinds["agency.renamed"] == 1 and kinds["pending.added"] == 2
+    assert "pending.dropped" not in kinds
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "slip"),
+    [
+        ("new port richey polce department", "new port richey police department", True),
+        ("coolspring constables office", "coolspring constbales office", True),  # swapped
+        ("state attorney sixth judical circuit", "state attorney sixth judicial circuit", True),
+        ("lakeland police department", "oakland police department", False),
+        ("alto police department", "alton police department", False),  # short
+        ("north florida police", "florida police", False),  # a word dropped
+        ("polce depatment", "police department", False),  # two words
+        ("same police department", "same police department", False),  # no slip at all
+    ],
+)
+def test_a_slip_is_one_letter_added_dropped_changed_or_swapped_in_one_long_word(
+    a: str, b: str, slip: bool
+) -> None:
+    assert one_slip(a, b) is slip and one_slip(b, a) is slip
+
+
+WORDS = st.text(alphabet="abcdefghij", min_size=SLIP_LETTERS + 1, max_size=12)
+
+
+@given(st.lists(WORDS, min_size=1, max_size=4), st.data())
+def test_any_one_letter_dropped_from_a_long_word_is_a_slip(
+    words: list[str], data: st.DataObject
+) -> None:
+    which = data.draw(st.integers(0, len(words) - 1))
+    word = words[which]
+    at = data.draw(st.integers(0, len(word) - 1))
+    slipped = [*words[:which], word[:at] + word[at + 1 :], *words[which + 1 :]]
+    assert one_slip(" ".join(words), " ".join(slipped))
+    assert not one_slip(" ".join(words), " ".join(words))
