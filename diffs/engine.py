@@ -56,7 +56,7 @@ from diffs.state import (
 )
 from parsers.records import ListingRow, ParsedListing
 
-RULES_VERSION = "9"
+RULES_VERSION = "10"
 """The event rules' version, part of what a history is derived with (the pipeline
 replays the archive when it changes): raise it whenever a rule's output can change.
 2: a list's schema is the set of its columns, not their order. 3: a list without a
@@ -69,7 +69,9 @@ name that adds or drops ``City of`` is the known agency of its state that has th
 6: a row written otherwise than its agreement's is that agreement's (an agency is not
 split by one row). 7: a signed cell whose text is no date keeps the known date. 8: a
 document file moved to another folder of its site is the same link. 9: a name written
-with or without apostrophes is the same name."""
+with or without apostrophes is the same name. 10: an application approved under another
+label of its agency is approved, not dropped; a typo fixed is one slip of the keyboard
+in one word, in the same place; a parish is as generic as a county."""
 
 
 @dataclass(frozen=True)

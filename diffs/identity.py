@@ -10,7 +10,8 @@ one agreement leaves a list and another arrives with the same model and the same
 (the same signed date, or the same MOA document once links are repaired), under a close
 name in the same state, or under the same name in a state ICE corrected, it is one
 agreement relabelled, never a withdrawal and an addition. Without papers to compare,
-only a near-identical name (a typo fixed) is a relabel.
+only the same agency under another label (the same core name, kind of body and place)
+or one word mistyped (one slip of the keyboard, in the same place) is a relabel.
 """
 
 from __future__ import annotations
@@ -213,9 +214,7 @@ GENERIC_WORDS = frozenset(
     }
 )  # fmt: skip
 CLOSE_CORE = 0.65  # with the same papers, cores this similar (or nested) are one agency
-TYPO_NAME = 0.92  # without papers, only names this similar...
 NESTED_ONLY = 2.0  # a core threshold no similarity reaches: only nested cores match
-TYPO_CORE = 0.8  # ...whose cores are this similar (or nested) are one agency: a typo fixed
 
 
 def similarity(a: str, b: str) -> float:
@@ -289,7 +288,10 @@ def _core_in_place(label: Label) -> list[str]:
 
 
 def is_relabel(new: Label, old: Label, threshold: float) -> bool:
-    """Whether an arriving agreement and a leaving one are one agreement relabelled."""
+    """Whether an arriving agreement and a leaving one are one agreement relabelled.
+    Without papers in common: the same agency (:func:`same_agency`) or, in the same
+    place, one word mistyped (:func:`one_slip`); names merely alike (``Lakeland``,
+    ``Oakland``) are two agencies, even leaving and arriving in one window."""
     if new.model != old.model:
         return False
     papers = same_papers(new, old)
@@ -301,9 +303,7 @@ def is_relabel(new: Label, old: Label, threshold: float) -> bool:
         return close_names(new.name_key, old.name_key)
     if same_agency(new, old):
         return True
-    return close_names(new.name_key, old.name_key, TYPO_CORE) and similarity(
-        new.name_key, old.name_key
-    ) >= max(threshold, TYPO_NAME)
+    return same_place(new, old) and one_slip(new.name_key, old.name_key)
 
 
 def same_agency(a: Label, b: Label) -> bool:

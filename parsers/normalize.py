@@ -329,13 +329,14 @@ def _without_restatement(name: str) -> str:
     """The name without a closing aside that only restates it: its initials in capitals
     (``Florida Department of Law Enforcement (FDLE)``), or its own county (``Cherokee
     County Sheriff's Office (Cherokee County)``: every word of the county's key is in the
-    name). Any other aside may tell agencies apart (``Constable (Precinct 4)``) and
-    stays."""
+    name), or says nothing: a spreadsheet's null marker (``(#N/A)``, ``(None)``, a
+    county cell left blank written after the name). Any other aside may tell agencies
+    apart (``Constable (Precinct 4)``) and stays."""
     match = _CLOSING_ASIDE.match(name)
     if match is None:
         return name
     base, aside = match[1], match[2].strip()
-    if _is_acronym(aside, base):
+    if _is_acronym(aside, base) or is_null(aside):
         return base
     place = county_key(aside).split()
     named = set(_agency_key(base).split())

@@ -85,6 +85,27 @@ def test_names_merely_alike_are_two_agencies_the_application_is_dropped(
     assert kinds["agreement.added"] == len(BASE) + 1
 
 
+@pytest.mark.parametrize(
+    ("left", "arrived", "renamed"),
+    [
+        ("Lakeland Police Department", "Oakland Police Department", False),
+        ("University of North Florida Police", "University of Florida Police", False),
+        ("Haines City Polce Department", "Haines City Police Department", True),
+    ],
+)
+def test_within_one_list_names_merely_alike_in_one_window_are_two_applicants(
+    left: str, arrived: str, renamed: bool
+) -> None:
+    r = Replay()
+    kappa = row("Kappa Police Department", "TFM", "FL", None, **TOWN)
+    r.feed(listing(BASE))
+    r.feed(listing([row(left, "TFM", "FL", None, **TOWN), kappa], "pending", APPLICATION_COLS))
+    r.feed(listing([row(arrived, "TFM", "FL", None, **TOWN), kappa], "pending", APPLICATION_COLS))
+    kinds = r.kinds()
+    assert ("agency.renamed" in kinds) is renamed
+    assert kinds["pending.added"] == (2 if renamed else 3)
+
+
 def test_an_agreement_listed_before_the_application_approves_it_not() -> None:
     """An application's agreement is listed no earlier than the application: one in
     force before it was listed is not what the application became."""

@@ -255,7 +255,10 @@ def test_a_state_written_with_another_states_code_is_not_a_state(
      ("Alpha County - Jail", "TX", "alpha county jail"),  # names no model: part of the name
      ("Saint Alpha County S.O.", "TX", "st alpha county sheriff office"),
      ("TX - Alpha Police Department (APD)", "TX", "alpha police department"),
-     ("Alpha County Constable (Precinct 4), TX", "TX", "alpha county constable precinct 4")],
+     ("Alpha County Constable (Precinct 4), TX", "TX", "alpha county constable precinct 4"),
+     ("Alpha Police Department (#N/A)", "TX", "alpha police department"),  # says nothing
+     ("Alpha Police Department (None)", "TX", "alpha police department"),
+     ("Alpha Police Department ()", "TX", "alpha police department")],
 )  # fmt: skip
 def test_a_name_ending_or_beginning_with_the_agencys_own_state_has_the_key_of_the_name_without_it(
     name: str, state: str, key: str
