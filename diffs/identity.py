@@ -179,6 +179,14 @@ def by_words(
 MUNICIPALITY_WORDS = frozenset({"city", "town", "village"})
 
 
+def municipal_variant(first: str, second: str) -> bool:
+    """Whether two name keys are one agency's by ``by_words``'s second rule: the same
+    words, but the kind of municipality one says and the other does not (``city
+    dunnellon police department``, ``dunnellon police department``)."""
+    (place, kinds), (other, their_kinds) = _place(first), _place(second)
+    return place == other and not (kinds and their_kinds) and first != second
+
+
 def _place(key: str) -> tuple[tuple[str, ...], frozenset[str]]:
     """A name key's words but its municipality's kind, in order, and that kind."""
     split = key.split()

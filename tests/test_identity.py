@@ -3,6 +3,8 @@ hand-made lists (the cases are ICE's own, from the corpus)."""
 
 from __future__ import annotations
 
+import csv
+import itertools
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -14,10 +16,12 @@ from hypothesis import strategies as st
 from diffs.events import SnapshotRef
 from diffs.gate import Rules
 from diffs.identity import (
+    REGISTRY_FILE,
     Label,
     initial_aliases,
     load_aliases,
     load_registry,
+    municipal_variant,
     resolve,
     same_county,
     same_place,
@@ -278,6 +282,31 @@ def test_a_reviewed_alias_points_at_the_registry_id(tmp_path: Path) -> None:
     )
     aliases = load_aliases(toml, load_registry())
     assert aliases["FL|melbourne police department"] == "fl-melbourne-police-department"
+
+
+def test_the_shipped_registry_gives_one_agency_one_id() -> None:
+    """No two ids of one state for names the rules call one agency: the same words in
+    another order, with the state set off or apostrophes as punctuation (``Sewall's
+    Point``, ``Sewalls Point``), or but the kind of municipality (``City of St. Cloud``).
+    A name known to the registry is not looked up by those rules, so a split there
+    would list one agency twice (ICE listed St. Cloud's agreement under both names for
+    two months; its duplicate's removal read as a withdrawal)."""
+    with REGISTRY_FILE.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    by_state: dict[str, list[dict[str, str]]] = {}
+    for entry in rows:
+        by_state.setdefault(entry["state"], []).append(entry)
+    split = [
+        (a["example_name"], b["example_name"])
+        for state, named in by_state.items()
+        for a, b in itertools.combinations(named, 2)
+        if a["agency_id"] != b["agency_id"]
+        and (
+            same_words(a["example_name"], b["example_name"], state)
+            or municipal_variant(a["name_key"], b["name_key"])
+        )
+    ]
+    assert split == []
 
 
 def test_the_archive_keeps_the_ids_it_minted_append_only(tmp_path: Path) -> None:
