@@ -71,7 +71,8 @@ split by one row). 7: a signed cell whose text is no date keeps the known date. 
 document file moved to another folder of its site is the same link. 9: a name written
 with or without apostrophes is the same name. 10: an application approved under another
 label of its agency is approved, not dropped; a typo fixed is one slip of the keyboard
-in one word, in the same place; a parish is as generic as a county."""
+in one word, in the same place; a parish is as generic as a county; the registry gives
+one agency one id."""
 
 
 @dataclass(frozen=True)
