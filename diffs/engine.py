@@ -10,12 +10,12 @@ snapshot that confirmed it.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from diffs import identity, relabel
+from diffs import blanks, identity, relabel
 from diffs.events import Event, SnapshotRef
 from diffs.fields import (
     FIELD_COLUMNS,
@@ -36,10 +36,10 @@ from diffs.gate import (
     check_shape,
     check_stale,
     check_time,
-    hours_between,
+    persisted,
     remember,
 )
-from diffs.membership import membership_events
+from diffs.membership import membership_events, models_by_agency, models_changed
 from diffs.state import (
     ACTIVE,
     APPROVED,
@@ -48,6 +48,7 @@ from diffs.state import (
     MISSING,
     WITHDRAWN,
     Agency,
+    Blank,
     Entry,
     ListState,
     ProgramState,
@@ -72,7 +73,8 @@ document file moved to another folder of its site is the same link. 9: a name wr
 with or without apostrophes is the same name. 10: an application approved under another
 label of its agency is approved, not dropped; a typo fixed is one slip of the keyboard
 in one word, in the same place; a parish is as generic as a county; the registry gives
-one agency one id."""
+one agency one id; a value blanked from a row still listed is held until its absence
+persists."""
 
 
 @dataclass(frozen=True)
@@ -173,9 +175,9 @@ def _accept(
     state = state.with_list(kind, new_list)
     if kind == "participating":
         touched = {e.agency_id for e in events if e.agency_id}
-        before = _models_by_agency(before_entries, touched)
-        after = _models_by_agency(state.participating.entries, touched)
-        events += _models_changed(before, after, state, last_participating, ref)
+        before = models_by_agency(before_entries, touched)
+        after = models_by_agency(state.participating.entries, touched)
+        events += models_changed(before, after, state, last_participating, ref)
         events += membership_events(before, after, events, state)
     note = "; ".join(n for n in (verdict.note, diff.signal()) if n) or None
     return Outcome(state, tuple(events), True, note=note, agency_ids=tuple(ids))
@@ -270,10 +272,19 @@ class _ListDiff:
         return self.events
 
     def _same_content(self, rows: dict[str, tuple[str, ListingRow]]) -> list[Event]:
-        """The same bytes seen again: nothing present changed; absences persist."""
+        """The same bytes seen again: nothing present changed; absences persist, and so
+        do the values held blank (ICE republishes one list for days)."""
         for key in sorted(set(self.entries) - set(rows)):
             self._absent(self.entries[key])
+        for key in sorted(k for k, e in self.entries.items() if e.blanks):
+            self._still_blank(self.entries[key])
         return self.events
+
+    def _still_blank(self, entry: Entry) -> None:
+        shown = {**entry.fields, **{blank.name: None for blank in entry.blanks}}
+        start = self._last_seen(entry)
+        _, held, confirmed = blanks.hold(entry, shown, self.ref, start, self.rules)
+        self.entries[entry.key] = replace(self._blanked(entry, confirmed), blanks=held)
 
     def result(self) -> ProgramState:
         state = self.state.with_list(self.kind, replace(self.previous, entries=self.entries))
@@ -283,7 +294,12 @@ class _ListDiff:
 
     def _present(self, key: str, agency_id: str, row: ListingRow) -> None:
         old = self.entries.get(key)
-        if old is not None and old.status == ACTIVE and shows_fields(row, self.kind, old.fields):
+        if (
+            old is not None
+            and old.status == ACTIVE
+            and not old.blanks
+            and shows_fields(row, self.kind, old.fields)
+        ):
             return  # unchanged: an ACTIVE entry was last seen in the list's last snapshot
         fields = row_fields(row, self.kind)
         if old is not None:
@@ -292,16 +308,35 @@ class _ListDiff:
         if old is None or old.status in (WITHDRAWN, DROPPED):
             self._appear(key, agency_id, row, fields, old)
             return
+        held: tuple[Blank, ...] = ()
+        if self.kind == "participating":
+            start = self._last_seen(old)
+            fields, held, confirmed = blanks.hold(old, fields, self.ref, start, self.rules)
+            old = self._blanked(old, confirmed)
         same = old.fields == fields
         if not same and self.kind == "participating":
             self.events += self._changed(old, fields)
             self.events += self._published(old, fields)
-        if same and old.status == ACTIVE:
+        if same and old.status == ACTIVE and held == old.blanks:
             return  # unchanged: an ACTIVE entry was last seen in the list's last snapshot
         status = old.status if old.status == APPROVED else ACTIVE
         self.entries[key] = Entry(
-            old.key, old.agency_id, old.model, fields, status, old.first_seen, self.ref
+            old.key, old.agency_id, old.model, fields, status, old.first_seen, self.ref, blanks=held
         )
+
+    def _blanked(self, old: Entry, confirmed: list[Blank]) -> Entry:
+        """Values whose absence persisted (``diffs/blanks.py``): an ``agreement.changed``
+        each, dated by the last snapshot showing the value and the first not; the entry
+        as if it had changed then."""
+        if not confirmed:
+            return old
+        for blank in confirmed:
+            before, after = {blank.name: old.fields.get(blank.name)}, {blank.name: None}
+            event = self._event("agreement.changed", old.key, old.fields, before, after)
+            self.events.append(
+                replace(event, start=blank.start, end=blank.since, recorded=self.ref)
+            )
+        return replace(old, fields={**old.fields, **{b.name: None for b in confirmed}})
 
     def _appear(
         self, key: str, agency_id: str, row: ListingRow, fields: dict[str, Any], old: Entry | None
@@ -392,20 +427,7 @@ class _ListDiff:
         )
 
     def _confirmed(self, entry: Entry) -> bool:
-        """Flicker is not withdrawal: an absence is confirmed only once it has lasted
-        ``withdraw_after_days`` AND been seen in ``withdraw_after_snapshots`` distinct
-        versions of the list (ICE drops rows for a day or a week and puts them back)."""
-        rules = self.rules
-        if len(entry.missing_versions) < rules.withdraw_after_snapshots:
-            return False
-        since = entry.missing_since
-        if rules.withdraw_after_days <= 0:
-            return True
-        if since is None:
-            return False
-        return (
-            hours_between(since.observed_at, self.ref.observed_at) >= 24 * rules.withdraw_after_days
-        )
+        return persisted(entry.missing_since, entry.missing_versions, self.ref, self.rules)
 
     def _gone(self, entry: Entry) -> None:
         start, end = entry.last_seen, entry.missing_since or self.ref
@@ -452,7 +474,16 @@ class _ListDiff:
         before = {k: old.fields.get(k) for k in changed}
         after = {k: fields.get(k) for k in changed}
         event = self._event("agreement.changed", old.key, fields, before, after)
-        return [replace(event, start=self._last_seen(old))]
+        return [replace(event, start=self._shown_last(old, changed))]
+
+    def _shown_last(self, old: Entry, names: list[str]) -> SnapshotRef | None:
+        """The last snapshot showing these fields' old values: before the first blank
+        held among them (a value blanked, then back as another), else the last showing
+        the entry."""
+        starts = [b.start for b in old.blanks if b.name in names]
+        if not starts:
+            return self._last_seen(old)
+        return min(starts, key=lambda ref: ref.observed_at if ref else "")
 
     def _state_of(self, agency_id: str) -> str | None:
         agency = self.state.agencies.get(agency_id)
@@ -531,41 +562,3 @@ def _schema_events(
         after={"columns": list(listing.columns)},
     )
     return [event]
-
-
-def _models_by_agency(entries: dict[str, Entry], agencies: set[str]) -> dict[str, frozenset[str]]:
-    """The listed models of each of ``agencies`` (only those: this runs per snapshot)."""
-    result: dict[str, set[str]] = defaultdict(set)
-    for entry in entries.values():
-        if entry.agency_id in agencies and entry.status in LISTED:
-            result[entry.agency_id].add(entry.model)
-    return {k: frozenset(v) for k, v in result.items()}
-
-
-def _models_changed(
-    before: dict[str, frozenset[str]],
-    after: dict[str, frozenset[str]],
-    state: ProgramState,
-    start: SnapshotRef | None,
-    ref: SnapshotRef,
-) -> list[Event]:
-    """An agency that keeps at least one agreement but whose set of models changed."""
-    events = []
-    for agency_id in sorted(set(before) & set(after)):
-        old, new = before[agency_id], after[agency_id]
-        if old != new:
-            agency = state.agencies[agency_id]
-            events.append(
-                Event(
-                    kind="agency.models_changed",
-                    subject=agency_id,
-                    end=ref,
-                    start=start,
-                    state=agency.state,
-                    agency=agency.name,
-                    agency_id=agency_id,
-                    before={"models": sorted(old)},
-                    after={"models": sorted(new)},
-                )
-            )
-    return events

@@ -19,6 +19,7 @@ rules, each from one principle:
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -75,6 +76,22 @@ def hours_between(a: str, b: str) -> float:
 
 def _at(text: str) -> datetime:
     return parse_utc(text)
+
+
+def persisted(
+    since: SnapshotRef | None, versions: Collection[str], now: SnapshotRef, rules: Rules
+) -> bool:
+    """Flicker is not a change: an absence (of a row, or of a value from a row still
+    listed) is confirmed only once it has lasted ``withdraw_after_days`` AND been seen
+    in ``withdraw_after_snapshots`` distinct versions of the list (ICE drops rows and
+    links for a day or a week and puts them back)."""
+    if len(versions) < rules.withdraw_after_snapshots:
+        return False
+    if rules.withdraw_after_days <= 0:
+        return True
+    if since is None:
+        return False
+    return hours_between(since.observed_at, now.observed_at) >= 24 * rules.withdraw_after_days
 
 
 def check_shape(listing: ParsedListing, claimed: str | None, rules: Rules) -> str | None:

@@ -1,5 +1,6 @@
 """``agency.joined`` and ``agency.left``: an agency's first agreement on the list, and
-its last one ended, so "which agencies joined (or left) the program" is one query.
+its last one ended, so "which agencies joined (or left) the program" is one query; and
+``agency.models_changed``: an agency that keeps an agreement whose set of models changed.
 
 Principle: membership follows the agreements. An agency joins when it goes from no
 listed agreement to one (an addition or a reinstatement), and leaves when its last
@@ -9,10 +10,11 @@ Each event takes the window of the agreement event that caused it.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import replace
 
-from diffs.events import Event
-from diffs.state import ProgramState
+from diffs.events import Event, SnapshotRef
+from diffs.state import LISTED, Entry, ProgramState
 
 JOINS = ("agreement.added", "agreement.reinstated")
 
@@ -52,3 +54,41 @@ def _cause(events: list[Event], agency_id: str, kinds: tuple[str, ...]) -> Event
     """The earliest-dated agreement event of ``kinds`` for the agency (None if none)."""
     found = [e for e in events if e.agency_id == agency_id and e.kind in kinds]
     return min(found, key=lambda e: (e.end.observed_at, e.subject), default=None)
+
+
+def models_by_agency(entries: dict[str, Entry], agencies: set[str]) -> dict[str, frozenset[str]]:
+    """The listed models of each of ``agencies`` (only those: this runs per snapshot)."""
+    result: dict[str, set[str]] = defaultdict(set)
+    for entry in entries.values():
+        if entry.agency_id in agencies and entry.status in LISTED:
+            result[entry.agency_id].add(entry.model)
+    return {k: frozenset(v) for k, v in result.items()}
+
+
+def models_changed(
+    before: dict[str, frozenset[str]],
+    after: dict[str, frozenset[str]],
+    state: ProgramState,
+    start: SnapshotRef | None,
+    ref: SnapshotRef,
+) -> list[Event]:
+    """An agency that keeps at least one agreement but whose set of models changed."""
+    events = []
+    for agency_id in sorted(set(before) & set(after)):
+        old, new = before[agency_id], after[agency_id]
+        if old != new:
+            agency = state.agencies[agency_id]
+            events.append(
+                Event(
+                    kind="agency.models_changed",
+                    subject=agency_id,
+                    end=ref,
+                    start=start,
+                    state=agency.state,
+                    agency=agency.name,
+                    agency_id=agency_id,
+                    before={"models": sorted(old)},
+                    after={"models": sorted(new)},
+                )
+            )
+    return events

@@ -37,6 +37,32 @@ LISTED = (ACTIVE, MISSING)
 
 
 @dataclass(frozen=True)
+class Blank:
+    """A known value a row still listed no longer shows (a link become ``Link Pending``,
+    a county left empty): held, not yet a change, until its absence persists as a row's
+    must (``start``: the last snapshot showing it; ``since``: the first not)."""
+
+    name: str
+    start: SnapshotRef | None
+    since: SnapshotRef
+    versions: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "start": ref_to_dict(self.start),
+            "since": ref_to_dict(self.since),
+            "versions": list(self.versions),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Blank:
+        since = ref_from_dict(data["since"])
+        assert since is not None
+        return cls(data["name"], ref_from_dict(data.get("start")), since, tuple(data["versions"]))
+
+
+@dataclass(frozen=True)
 class Entry:
     """One agreement (participating) or pending application: agency x model."""
 
@@ -50,9 +76,10 @@ class Entry:
     missing_since: SnapshotRef | None = None
     missing_versions: tuple[str, ...] = ()
     missing_observations: int = 0
+    blanks: tuple[Blank, ...] = ()  # values the row no longer shows, held
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "key": self.key,
             "agency_id": self.agency_id,
             "model": self.model,
@@ -64,6 +91,9 @@ class Entry:
             "missing_versions": list(self.missing_versions),
             "missing_observations": self.missing_observations,
         }
+        if self.blanks:
+            data["blanks"] = [blank.to_dict() for blank in self.blanks]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Entry:
@@ -81,6 +111,7 @@ class Entry:
             missing_since=ref_from_dict(data.get("missing_since")),
             missing_versions=tuple(data.get("missing_versions", ())),
             missing_observations=int(data.get("missing_observations", 0)),
+            blanks=tuple(Blank.from_dict(b) for b in data.get("blanks", ())),
         )
 
 

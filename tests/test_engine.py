@@ -143,13 +143,16 @@ def test_a_signed_cell_whose_text_is_no_date_keeps_the_known_date_and_a_blank_on
     None
 ):
     """An unreadable cell (``see note 3``: flagged ``signed_unparsed``) is no evidence
-    the date changed; an emptied cell is a change."""
+    the date changed; an emptied cell is a change once it persists (two versions here:
+    ``diffs/blanks.py``)."""
     r = Replay()
     r.feed(listing(BASE))
     unread = row("Alpha County Sheriff's Office", signed=None, flags=("signed_unparsed",))
     r.feed(listing([replace(unread, signed_raw="see note 3"), *BASE[1:]]))
     assert set(r.kinds()) == {"agreement.added", "agency.joined"}
-    r.feed(listing([row("Alpha County Sheriff's Office", signed=None), *BASE[1:]]))
+    emptied = row("Alpha County Sheriff's Office", signed=None)
+    r.feed(listing([emptied, *BASE[1:]]))
+    r.feed(listing([emptied, *BASE[1:], row("Kappa Police Department", "TFM")]))
     [event] = [e for e in r.events if e.kind == "agreement.changed"]
     assert (event.before, event.after) == ({"signed": "2025-01-02"}, {"signed": None})
 
