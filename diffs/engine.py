@@ -373,24 +373,24 @@ class _ListDiff:
 
     def _approve_pending(self, key: str, fields: dict[str, Any]) -> None:
         """An arriving agreement approves its agency's listed application for its model:
-        under its key, or else under another label (``relabel.counterpart``; the event's
-        ``before`` names the application's agency as it was listed)."""
+        under its key, or else under another label (``relabel.counterpart``). The event
+        is the application's (its key, its agency as listed); ``after`` names the
+        agreement's label when it is another."""
         app = self.pending.get(key)
-        before: dict[str, Any] = {"list": "pending"}
         if app is None:
             listed = (e for e in self.pending.values() if e.status in LISTED)
             app = self._counterpart(self.entries[key], listed)
-            if app is not None:
-                before["agency"] = app.fields.get("agency")
         if app is None or app.status not in LISTED:
             return
         self.pending[app.key] = replace(app, status=APPROVED)
+        after = _participating_as(app, self.entries[key])
+        listed_as = fields if app.key == key else app.fields
         event = self._event(
             "pending.approved",
-            key,
-            fields,
-            before,
-            {"list": "participating"},
+            app.key,
+            listed_as,
+            {"list": "pending"},
+            after,
             effective=fields.get("signed"),
         )
         self.events.append(replace(event, extra={"pending_first_seen": app.first_seen.cite()}))

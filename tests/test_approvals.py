@@ -59,10 +59,15 @@ def test_an_application_whose_agreement_is_listed_under_another_label_is_approve
     kinds = r.kinds()
     assert kinds["pending.approved"] == 1 and "pending.dropped" not in kinds
     approved = next(e for e in r.events if e.kind == "pending.approved")
-    assert approved.agency == agreed
-    # the application's label, where its agency's id is another (the agreement's name
-    # no agency had is the application's agency when its words say so: one id)
-    assert approved.before in ({"list": "pending", "agency": applied}, {"list": "pending"})
+    # the application's event, naming the agreement's label where its agency's id is
+    # another (an agreement's name no agency had is the application's agency when its
+    # words say so: one id, one label)
+    application = next(e for e in r.events if e.kind == "pending.added" and e.agency == applied)
+    assert approved.subject == application.subject and approved.before == {"list": "pending"}
+    assert approved.after in (
+        {"list": "participating", "agency": agreed},
+        {"list": "participating"},
+    )
 
 
 @pytest.mark.parametrize(
