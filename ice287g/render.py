@@ -130,6 +130,8 @@ def describe(event: dict[str, Any], esc: Escape = _same) -> str:
     if kind == "snapshot.rejected":
         return f"{_snapshot_name(event)}: {after.get('reason')}"
     signed = f" (signed {event['effective_date']})" if event.get("effective_date") else ""
+    if kind == "pending.approved" and after.get("agency"):
+        return f"{who}{signed} → {after['agency']}"  # approved under another label
     return f"{who}{signed}"
 
 

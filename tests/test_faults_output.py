@@ -71,6 +71,17 @@ def test_describe_passes_every_value_from_ice_through_the_escape() -> None:
         "window_end": "2025-01-01T00:00:00Z",
     }
     assert describe(event, lambda v: f"[{v}]") == "[TX] · [=1+1] → [<b>x</b>]"
+    approved = {
+        "kind": "pending.approved",
+        "state": "TX",
+        "agency": "=1+1",
+        "model": "TFM",
+        "effective_date": "2025-01-02",
+        "after": {"list": "participating", "agency": "<b>x</b>"},
+    }
+    assert describe(approved, lambda v: f"[{v}]") == (
+        "[TX] · [=1+1] · [TFM] (signed 2025-01-02) → [<b>x</b>]"
+    )
 
 
 def test_escapes_neutralise_formulas_c1_characters_and_escape_codes() -> None:
