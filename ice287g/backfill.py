@@ -46,11 +46,11 @@ from ice287g.captures import (
     row_capture,
 )
 from ice287g.escape import for_terminal
-from ice287g.intake import Origin, ProgressFactory, no_progress, observe
+from ice287g.intake import Origin, ProgressFactory, each_list, no_progress, observe
 from ice287g.lock import RunLock
 from ice287g.pipeline import Progress, Report
 from parsers.errors import ParseError
-from parsers.filenames import claimed_kind
+from parsers.filenames import claimed_kind, claimed_kinds
 from parsers.landing_page import LandingPage, parse_landing_page
 from scraper.errors import FetchError
 from scraper.fetch import validate_content
@@ -261,8 +261,10 @@ class WaybackBackfill:
         else:
             self.result.fetched += 1
         self.state.clear(item.ident)
-        if self.archive.record(obs):
-            self.result.recorded += 1
+        sheets = claimed_kinds(item.name) if item.expect != "page" else ()
+        for each in each_list(obs, sheets):  # a file of both lists: each list's
+            if self.archive.record(each):
+                self.result.recorded += 1
         held.add(obs)
 
     def _observe(self, item: Listed, held: Held) -> tuple[Observation, bool]:

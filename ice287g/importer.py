@@ -20,10 +20,10 @@ from pathlib import Path
 from common.errors import ConfigError, Ice287gError
 from common.times import implausible_observation, parse_utc, utc_iso
 from ice287g.app import App
-from ice287g.intake import Origin, ProgressFactory, no_progress, observe
+from ice287g.intake import Origin, ProgressFactory, each_list, no_progress, observe
 from ice287g.lock import RunLock
 from ice287g.pipeline import Report
-from parsers.filenames import claimed_kind, date_from_name
+from parsers.filenames import claimed_kind, claimed_kinds, date_from_name
 from snapshots.archive import Archive, Observation
 
 SKIPPED_NAMES = {"manifest.csv", "readme.md", "readme.txt", "readme", ".ds_store"}
@@ -283,23 +283,37 @@ class Importer:
         if name.lower() in SKIPPED_NAMES or name.startswith("."):
             report.skipped.append((shown(path), "not a snapshot (manifest, readme or hidden file)"))
             return
+        observed: list[Observation] = []
         try:
-            problem, obs = bad_name(path), None
+            problem = bad_name(path)
             if problem is None:
-                problem, obs = self._observation(path, flag, manifest)
+                problem, observed = self._observations(path, flag, manifest)
         except ManifestAmbiguous as exc:
             problem = str(exc)
         if problem:
             report.skipped.append((shown(path), problem))
-        elif obs is not None:
-            self._staged.append((str(path), obs))
+        self._staged.extend((str(path), obs) for obs in observed if not problem)
 
     def commit(self, report: ImportResult) -> None:
-        """Record the staged observations in the manifest (one write, one fsync)."""
+        """Record the staged observations in the manifest (one write, one fsync); a file
+        is added when one of its observations is new (a file of both lists has two)."""
         new = {o.key for o in self.archive.record_many(obs for _, obs in self._staged)}
-        for path, obs in self._staged:
-            (report.added if obs.key in new else report.already).append(path)
+        added = {path for path, obs in self._staged if obs.key in new}
+        for path in dict.fromkeys(path for path, _ in self._staged):
+            (report.added if path in added else report.already).append(path)
         self._staged.clear()
+
+    def _observations(
+        self, path: Path, flag: datetime | None, manifest: Manifest
+    ) -> tuple[str | None, list[Observation]]:
+        """A file's observation, or one per list when its name names both (a manifest
+        row's kind claims one list)."""
+        problem, obs = self._observation(path, flag, manifest)
+        if obs is None:
+            return problem, []
+        row = manifest.get(path)
+        named = () if row and row.kind else claimed_kinds(path.name)
+        return problem, each_list(obs, named)
 
     def _observation(
         self, path: Path, flag: datetime | None, manifest: Manifest

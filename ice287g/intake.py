@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from typing import Any
 
+from common.times import parse_utc, utc_iso
 from ice287g.pipeline import Progress
 from parsers.formats import SUFFIXES, sniff
 from snapshots.archive import Archive, Observation
@@ -50,6 +52,19 @@ class Origin:
     http: dict[str, Any] = field(default_factory=dict)
     forced: bool = False
     suffix: str | None = None
+
+
+def each_list(obs: Observation, kinds: tuple[str, ...]) -> list[Observation]:
+    """One observation per list a file's name claims (``parsers.filenames.claimed_kinds``):
+    a file whose name names both lists is an observation of each, the first list at its
+    time and the second a second later, as ``run`` records the one link naming both."""
+    if len(kinds) < 2:
+        return [obs]
+    later = utc_iso(parse_utc(obs.observed_at) + timedelta(seconds=1))
+    return [
+        replace(obs, kind_claimed=kinds[0]),
+        replace(obs, kind_claimed=kinds[1], observed_at=later),
+    ]
 
 
 def observe(archive: Archive, data: bytes, origin: Origin) -> Observation:

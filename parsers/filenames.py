@@ -28,14 +28,20 @@ class NameDate:
     repaired: bool = False
 
 
-def claimed_kind(name: str) -> str | None:
-    """The list a file's name claims to be (checked against its contents later)."""
+LISTS_NAMED = ("participating", "pending")  # in the order a file of both is observed
+
+
+def claimed_kinds(name: str) -> tuple[str, ...]:
+    """The lists a file's name claims to be (checked against its contents later): one,
+    none, or both (``participatingAndPendingAgencies.xlsx``: a file of both lists)."""
     lowered = name.lower()
-    if "pending" in lowered:
-        return "pending"
-    if "participating" in lowered or "participatingagenc" in lowered:
-        return "participating"
-    return None
+    return tuple(kind for kind in LISTS_NAMED if kind in lowered)
+
+
+def claimed_kind(name: str) -> str | None:
+    """The list a file's name claims to be; the first of both when it names both."""
+    kinds = claimed_kinds(name)
+    return kinds[0] if kinds else None
 
 
 def date_from_name(name: str) -> NameDate | None:

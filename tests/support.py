@@ -72,3 +72,18 @@ def as_csv(data: bytes) -> bytes:
     for row in sheet.iter_rows():
         writer.writerow([text(cell) for cell in row])
     return buffer.getvalue().encode("utf-8")
+
+
+def workbook_of_both(participating: Path, pending: Path) -> bytes:
+    """One workbook: a participating list's sheet, then a pending list's (``Pending``)."""
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(participating)
+    applications = workbook.create_sheet("Pending")
+    for values in openpyxl.load_workbook(pending).worksheets[0].iter_rows(values_only=True):
+        applications.append(values)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

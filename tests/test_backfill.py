@@ -39,6 +39,7 @@ from scraper.wayback import PAGE_URLS, SHEET_PREFIX, Capture, wayback_digest
 from snapshots.archive import Archive, Observation
 from tests.conftest import Cli
 from tests.fake_wayback import HTML_MIME, NOT_FOUND_PAGE, Entry, FakeWayback, bare, surt
+from tests.support import workbook_of_both
 
 HERE = Path(__file__).resolve().parent
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -598,3 +599,31 @@ def test_sheets_the_page_links_outside_the_sheet_folder_are_listed_and_brought_i
         assert "3 fetched" in out, out
     kinds = sorted(o.kind_claimed or "" for o in Archive(tmp_path / "archive").observations())
     assert kinds == ["", "page", "participating"]  # the pending file's name claims none
+
+
+def test_a_capture_of_a_file_named_for_both_lists_is_recorded_as_each(tmp_path: Path) -> None:
+    """A sheet capture whose name names both lists is each list's observation (the
+    pending list a second later), as an import of it and ``run``'s link naming both."""
+    _need(SHEETS)
+    both = workbook_of_both(
+        SHEETS / "participating/participatingAgencies-20250221214937.xlsx",
+        SHEETS / "pending/pendingAgencies-20250221214937.xlsx",
+    )
+    named = SHEET_DIR + "participatingAndPendingAgencies.xlsx"
+    with FakeWayback(
+        [Entry(named, "20250302000000", both)], throttle_first=False
+    ).running() as fake:
+        cli = make_cli(tmp_path)
+        backfill(cli, fake)
+    observed = sorted(
+        (o.kind_claimed, o.observed_at) for o in Archive(tmp_path / "archive").observations()
+    )
+    assert observed == [
+        ("participating", "2025-03-02T00:00:00Z"),
+        ("pending", "2025-03-02T00:00:01Z"),
+    ]
+    snapshots = json.loads(cli("snapshots", "--format", "json").stdout)
+    assert sorted((s["kind"], s["verdict"]) for s in snapshots) == [
+        ("participating", "accepted"),
+        ("pending", "accepted"),
+    ]

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from common.errors import ConfigError
 from ice287g.config import load_config
-from parsers.filenames import claimed_kind, date_from_name
+from parsers.filenames import claimed_kind, claimed_kinds, date_from_name
 from parsers.normalize import (
     agency_key,
     agency_type,
@@ -78,6 +78,21 @@ def test_dates_from_file_names(name: str, expected: str | None, kind: str) -> No
     found = date_from_name(name)
     assert (str(found.observed_at) if found else None) == expected
     assert claimed_kind(name) == kind
+
+
+@pytest.mark.parametrize(
+    ("name", "kinds"),
+    [
+        ("participatingAgencies05162025am.xlsx", ("participating",)),
+        ("pendingAgencies.xlsx", ("pending",)),
+        ("287gParticipatingAndPendingAgencies05162025am.xlsx", ("participating", "pending")),
+        ("Pending and Participating Agencies.xlsx", ("participating", "pending")),
+        ("287gAgencies05162025am.xlsx", ()),
+    ],
+)
+def test_a_file_name_claims_one_list_none_or_both(name: str, kinds: tuple[str, ...]) -> None:
+    assert claimed_kinds(name) == kinds
+    assert claimed_kind(name) == (kinds[0] if kinds else None)
 
 
 def test_config_precedence_and_validation(tmp_path: Path) -> None:

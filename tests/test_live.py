@@ -32,7 +32,7 @@ from tests.fake_ice import (
     FakeIce,
     sheet,
 )
-from tests.support import as_csv
+from tests.support import as_csv, workbook_of_both
 
 ROOT = Path(__file__).resolve().parents[1]
 LEGACY_PAGE = ROOT / "tests" / "cases" / "html" / "may2024_plain.html"
@@ -467,21 +467,6 @@ def test_a_download_link_is_named_by_the_file_name_the_server_gives(
     assert obs.url == "https://www.ice.gov" + MEDIA_PATH + "?inline"
 
 
-def _workbook_of_both(participating: str, pending: str) -> bytes:
-    """One workbook: the participating list's sheet, then the pending list's."""
-    import io
-
-    import openpyxl
-
-    workbook = openpyxl.load_workbook(sheet(participating))
-    applications = workbook.create_sheet("Pending")
-    for values in openpyxl.load_workbook(sheet(pending)).worksheets[0].iter_rows(values_only=True):
-        applications.append(values)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def test_one_link_naming_both_lists_is_fetched_once_and_recorded_as_each(
     live: Live, site: FakeIce
 ) -> None:
@@ -489,7 +474,7 @@ def test_one_link_naming_both_lists_is_fetched_once_and_recorded_as_each(
     alone: it is fetched once, kept as each list's observation, and each list is
     diffed from its own sheet; the next pass costs one 304 for it."""
     path = SHEET_DIR + "287gAgencies.xlsx"
-    site.put(path, _workbook_of_both(PART_A, PEND_A), XLSX_TYPE)
+    site.put(path, workbook_of_both(sheet(PART_A), sheet(PEND_A)), XLSX_TYPE)
     site.set_page(
         b'<html><head><title>287(g)</title></head><body><main><a href="'
         + path.encode()

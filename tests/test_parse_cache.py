@@ -9,7 +9,6 @@ import json
 import shutil
 from pathlib import Path
 
-import openpyxl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -18,6 +17,7 @@ from parsers.errors import ParseError
 from parsers.records import ListingRow, ParsedListing
 from store import parsed as parse_cache
 from tests.conftest import ROOT, SHEETS, Cli
+from tests.support import workbook_of_both
 
 text = st.text(max_size=20)
 maybe = st.none() | text
@@ -68,12 +68,8 @@ def test_one_workbook_of_both_lists_imported_as_each_is_each(
     pending = SHEETS / "pending" / "pendingAgencies08282025pm.xlsx"
     if not SHEETS.is_dir():
         pytest.skip("the shared corpus is not beside the project (../shared/corpus)")
-    workbook = openpyxl.load_workbook(participating)
-    copy = workbook.create_sheet("Pending")
-    for row in openpyxl.load_workbook(pending).worksheets[0].iter_rows(values_only=True):
-        copy.append(row)
     both = tmp_path / "both.xlsx"
-    workbook.save(both)
+    both.write_bytes(workbook_of_both(participating, pending))
     for name, stamp in (("participatingAgencies", "2025-08-29T12:00:00Z"),
                         ("pendingAgencies", "2025-08-29T12:00:01Z")):  # fmt: skip
         shutil.copy(both, tmp_path / f"{name}.xlsx")
@@ -81,6 +77,33 @@ def test_one_workbook_of_both_lists_imported_as_each_is_each(
     status = json.loads(sqlite_cli("status", "--format", "json").stdout)
     rejected = sqlite_cli("snapshots", "--rejected").stdout
     assert "pending" not in rejected and status["pending"] > 50
+
+
+def test_one_workbook_under_a_name_naming_both_lists_is_an_observation_of_each(
+    sqlite_cli: Cli, tmp_path: Path
+) -> None:
+    """A file named for both lists (``participatingAndPendingAgencies...``) is imported
+    as each list's observation, the pending list a second later, as ``run`` keeps the
+    one link naming both: before, its name claimed the pending list alone and the 896
+    agreements it held were never read. One file is reported, and importing it again
+    records nothing."""
+    if not SHEETS.is_dir():
+        pytest.skip("the shared corpus is not beside the project (../shared/corpus)")
+    participating = SHEETS / "participating" / "participatingAgencies08282025am.xlsx"
+    pending = SHEETS / "pending" / "pendingAgencies08282025pm.xlsx"
+    both = tmp_path / "participatingAndPendingAgencies09012025am.xlsx"
+    both.write_bytes(workbook_of_both(participating, pending))
+    first = sqlite_cli("import", str(both))
+    assert first.stdout.startswith("1 files archived") and "2 snapshots processed" in first.stdout
+    snapshots = json.loads(sqlite_cli("snapshots", "--format", "json").stdout)
+    assert sorted((s["kind"], s["observed_at"], s["verdict"]) for s in snapshots) == [
+        ("participating", "2025-09-01T12:00:00Z", "accepted"),
+        ("pending", "2025-09-01T12:00:01Z", "accepted"),
+    ]
+    status = json.loads(sqlite_cli("status", "--format", "json").stdout)
+    assert status["agreements"] > 800 and status["pending"] > 50
+    again = sqlite_cli("import", str(both))
+    assert again.stdout.startswith("0 files archived, 1 already known")
 
 
 def _no_parsing(data: bytes, name: str) -> None:
