@@ -156,7 +156,9 @@ def _row_label(key: str, agency_id: str, row: ListingRow) -> identity.Label:
     )
 
 
-def _entry_label(entry: Entry, state: ProgramState) -> identity.Label:
+def _entry_label(entry: Entry, state: ProgramState, papers: bool = True) -> identity.Label:
+    """An entry's label; without its papers (signed date, MOA) when ``papers`` is false
+    (an application has none to compare)."""
     agency = state.agencies[entry.agency_id]
     return identity.Label(
         key=entry.key,
@@ -164,8 +166,8 @@ def _entry_label(entry: Entry, state: ProgramState) -> identity.Label:
         state=agency.state,
         name_key=agency.key,
         model=entry.model,
-        signed=entry.fields.get("signed"),
-        document=canonical_link(entry.fields.get("moa_url")),
+        signed=entry.fields.get("signed") if papers else None,
+        document=canonical_link(entry.fields.get("moa_url")) if papers else None,
         county=entry.fields.get("county"),
         agency_type=entry.fields.get("agency_type"),
     )
@@ -173,8 +175,8 @@ def _entry_label(entry: Entry, state: ProgramState) -> identity.Label:
 
 def counterpart(entry: Entry, others: Iterable[Entry], state: ProgramState) -> Entry | None:
     """The one entry of ``others`` (the other list's) that is ``entry``'s agency under
-    another label, for the same model: an application and the agreement it became, or
-    an application for an agreement already in force. One agency by the rules for rows
+    another label, for the same model: an application and the agreement it became.
+    One agency by the rules for rows
     without papers (an application has no signed date nor MOA): the same words in
     another order or with the state set off after the name (``Unity Township
     Constable, PA``, ``Constable Unity Township``), the same agency relabelled
@@ -184,7 +186,7 @@ def counterpart(entry: Entry, others: Iterable[Entry], state: ProgramState) -> E
     application meets every agreement of its state and model, so names merely alike
     (``Lakeland``, ``Oakland``) are not one agency. None when no entry is, or more
     than one (which one is unknown)."""
-    label = _bare_label(entry, state)
+    label = _entry_label(entry, state, papers=False)
     found = [
         other
         for other in others
@@ -200,24 +202,10 @@ def _one_agency(entry: Entry, label: identity.Label, other: Entry, state: Progra
     name, their_name = entry.fields.get("agency") or "", other.fields.get("agency") or ""
     if identity.same_words(name, their_name, label.state):
         return True
-    theirs = _bare_label(other, state)
+    theirs = _entry_label(other, state, papers=False)
     if identity.same_agency(label, theirs):
         return True
     return identity.same_place(label, theirs) and identity.one_slip(label.name_key, theirs.name_key)
-
-
-def _bare_label(entry: Entry, state: ProgramState) -> identity.Label:
-    """An entry's label without papers (an application has none to compare)."""
-    agency = state.agencies[entry.agency_id]
-    return identity.Label(
-        key=entry.key,
-        agency_id=entry.agency_id,
-        state=agency.state,
-        name_key=agency.key,
-        model=entry.model,
-        county=entry.fields.get("county"),
-        agency_type=entry.fields.get("agency_type"),
-    )
 
 
 def _last_seen(entry: Entry, last: SnapshotRef | None) -> SnapshotRef | None:
