@@ -111,3 +111,41 @@ def test_one_snapshot_without_a_value_never_changes_an_agreement(
     r.feed(listing([*filled[:at], blanked, *filled[at + 1 :]]))
     r.feed(listing(filled))
     assert {"agreement.changed", "moa.published"}.isdisjoint(r.kinds())
+
+
+LINKED = st.lists(
+    st.tuples(st.sampled_from(["Alpha", "Beta", "Gamma"]), st.booleans(), st.booleans()),
+    min_size=1,
+    max_size=3,
+    unique_by=lambda t: t[0],
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(LINKED, min_size=1, max_size=10))
+def test_held_blanks_replay_the_same_round_trip_and_date_every_change_in_order(
+    days: list[list[tuple[str, bool, bool]]],
+) -> None:
+    """Lists whose links and counties come and go, in any order: the same events twice,
+    the state through JSON unchanged, and no change dated after it was recorded."""
+
+    def listed(day: list[tuple[str, bool, bool]]) -> list[ListingRow]:
+        return [
+            row(f"{name} Police Department", "TFM", moa_url=MOA if linked else None,
+                moa_text="link" if linked else "Link Pending",
+                county="Alpha County" if county else None)
+            for name, linked, county in day
+        ]  # fmt: skip
+
+    runs = []
+    for _ in range(2):
+        r = Replay(RULES)
+        for day in days:
+            r.feed(listing(listed(day)))
+            assert ProgramState.from_dict(r.state.to_dict()) == r.state
+        runs.append([e.to_dict() for e in r.events])
+        for event in r.events:
+            recorded = event.recorded or event.end
+            assert event.start is None or event.start.observed_at <= event.end.observed_at
+            assert event.end.observed_at <= recorded.observed_at
+    assert runs[0] == runs[1]
