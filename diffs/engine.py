@@ -74,7 +74,8 @@ with or without apostrophes is the same name. 10: an application approved under 
 label of its agency is approved, not dropped; a typo fixed is one slip of the keyboard
 in one word, in the same place; a parish is as generic as a county; the registry gives
 one agency one id; a value blanked from a row still listed is held until its absence
-persists."""
+persists; without papers, a state is corrected when only the new one has the county
+named."""
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from common import geo
 from parsers.normalize import agency_key, county_key, without_trailing_state
 from parsers.records import ListingRow
 
@@ -295,6 +296,23 @@ def _core_in_place(label: Label) -> list[str]:
     return [word for word in core if word not in county] or core
 
 
+def state_corrected(new: Label, old: Label) -> bool:
+    """Without papers, whether ``new`` is ``old`` with its state corrected: the same name,
+    naming a county (in its county cell, else in its name) that the old state does not
+    have and the new one has (``Kershaw County Sheriff's Office`` listed in FL, which has
+    no Kershaw County, then in SC). A county both states have (``Franklin County``), or
+    none named (a city's police), says nothing: two agencies."""
+    if new.state == old.state or new.name_key != old.name_key:
+        return False
+    county = new.county or old.county or geo.county_in_name(new.name_key)
+    if not county:
+        return False
+    return (
+        geo.county_fips(old.state, county, None) is None
+        and geo.county_fips(new.state, county, None) is not None
+    )
+
+
 def is_relabel(new: Label, old: Label, threshold: float) -> bool:
     """Whether an arriving agreement and a leaving one are one agreement relabelled.
     Without papers in common: the same agency (:func:`same_agency`) or, in the same
@@ -303,10 +321,12 @@ def is_relabel(new: Label, old: Label, threshold: float) -> bool:
     if new.model != old.model:
         return False
     papers = same_papers(new, old)
-    if new.state != old.state:  # a state corrected: same papers and the same name
-        return papers and (
-            new.name_key == old.name_key or similarity(new.name_key, old.name_key) >= threshold
-        )
+    if new.state != old.state:  # a state corrected: same papers and the same name, or
+        # without them, a county only the new state has
+        same_name = new.name_key == old.name_key
+        if papers and (same_name or similarity(new.name_key, old.name_key) >= threshold):
+            return True
+        return state_corrected(new, old)
     if papers:
         return close_names(new.name_key, old.name_key)
     if same_agency(new, old):

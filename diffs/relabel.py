@@ -156,6 +156,16 @@ def _row_label(key: str, agency_id: str, row: ListingRow) -> identity.Label:
     )
 
 
+def _state_corrected(label: identity.Label, other: Entry, state: ProgramState) -> bool:
+    """One agency listed in two states, one of which lacks the county it names
+    (``identity.state_corrected``, either way: the application or the agreement may be
+    the one listed in the wrong state)."""
+    if state.agencies[other.agency_id].key != label.name_key:
+        return False  # the usual case, checked first: another name
+    theirs = _entry_label(other, state, papers=False)
+    return identity.state_corrected(label, theirs) or identity.state_corrected(theirs, label)
+
+
 def _entry_label(entry: Entry, state: ProgramState, papers: bool = True) -> identity.Label:
     """An entry's label; without its papers (signed date, MOA) when ``papers`` is false
     (an application has none to compare)."""
@@ -181,7 +191,10 @@ def counterpart(entry: Entry, others: Iterable[Entry], state: ProgramState) -> E
     another order or with the state set off after the name (``Unity Township
     Constable, PA``, ``Constable Unity Township``), the same agency relabelled
     (:func:`identity.same_agency`), or, in the same place, one word mistyped
-    (:func:`identity.one_slip`: ``New Port Richey Polce Department``). Stricter than a
+    (:func:`identity.one_slip`: ``New Port Richey Polce Department``); or, in another
+    state, the same name with a county only one of the two states has
+    (:func:`identity.state_corrected`: ``McKenzie County Sheriff's Office`` applying in
+    TX, joining in ND). Stricter than a
     relabel within one list, whose leaving and arriving rows meet in one window: an
     application meets every agreement of its state and model, so names merely alike
     (``Lakeland``, ``Oakland``) are not one agency. None when no entry is, or more
@@ -192,8 +205,11 @@ def counterpart(entry: Entry, others: Iterable[Entry], state: ProgramState) -> E
         for other in others
         if other.model == entry.model
         and other.agency_id != entry.agency_id
-        and state.agencies[other.agency_id].state == label.state
-        and _one_agency(entry, label, other, state)
+        and (
+            _one_agency(entry, label, other, state)
+            if state.agencies[other.agency_id].state == label.state
+            else _state_corrected(label, other, state)
+        )
     ]
     return found[0] if len(found) == 1 else None
 

@@ -205,3 +205,58 @@ def test_any_one_letter_dropped_from_a_long_word_is_a_slip(
     slipped = [*words[:which], word[:at] + word[at + 1 :], *words[which + 1 :]]
     assert one_slip(" ".join(words), " ".join(slipped))
     assert not one_slip(" ".join(words), " ".join(words))
+
+
+SHERIFF = {"agency_type": "County", "signed": None}
+
+
+@pytest.mark.parametrize(
+    ("name", "wrong", "right", "corrected"),
+    [
+        # Florida has no Abbeville County; South Carolina has (ICE listed Kershaw
+        # County's application in FL, then in SC, April 2025)
+        ("Abbeville County Sheriff's Office", "FL", "SC", True),
+        # both states have a Pike County: two agencies
+        ("Pike County Sheriff's Office", "AL", "GA", False),
+        # a city's police names no county: nothing tells which state is right
+        ("Alton Police Department", "TX", "IL", False),
+    ],
+)
+def test_an_application_relisted_in_the_state_of_its_county_is_one_applicant(
+    name: str, wrong: str, right: str, corrected: bool
+) -> None:
+    r = Replay()
+    kappa = row("Kappa Police Department", "TFM", "TX", None, **TOWN)
+    r.feed(listing(BASE))
+    r.feed(listing([row(name, "TFM", wrong, **SHERIFF), kappa], "pending", APPLICATION_COLS))
+    r.feed(listing([row(name, "TFM", right, **SHERIFF), kappa], "pending", APPLICATION_COLS))
+    kinds = r.kinds()
+    assert ("agency.renamed" in kinds) is corrected
+    assert kinds["pending.added"] == (2 if corrected else 3)
+    if corrected:
+        renamed = next(e for e in r.events if e.kind == "agency.renamed")
+        assert (renamed.before["state"], renamed.after["state"]) == (wrong, right)
+
+
+def test_an_application_listed_in_a_state_without_its_county_is_approved_in_the_right_one() -> None:
+    """New Mexico has no Loving County; Texas has: the application listed in NM is the
+    TX agreement's (ICE listed McKenzie County's application in TX, its agreement in ND,
+    March 2025)."""
+    r = _application_then_agreement_in(
+        "Loving County Sheriff's Office", applied_in="NM", agreed_in="TX"
+    )
+    kinds = r.kinds()
+    assert kinds["pending.approved"] == 1 and "pending.dropped" not in kinds
+
+
+def _application_then_agreement_in(name: str, applied_in: str, agreed_in: str) -> Replay:
+    r = Replay()
+    kappa = row("Kappa Police Department", "TFM", "TX", None, **TOWN)
+    lam = row("Lambda Police Department", "TFM", "TX", None, **TOWN)
+    r.feed(listing(BASE))
+    applied = row(name, "TFM", applied_in, **SHERIFF)
+    r.feed(listing([applied, kappa], "pending", APPLICATION_COLS))
+    r.feed(listing([*BASE, row(name, "TFM", agreed_in, agency_type="County")]))
+    r.feed(listing([kappa], "pending", APPLICATION_COLS))
+    r.feed(listing([kappa, lam], "pending", APPLICATION_COLS))
+    return r

@@ -124,7 +124,7 @@ def test_every_agreement_row_carries_stable_ids_and_state_fips(seed_site: Path) 
 
 
 def test_a_county_agency_without_a_county_cell_is_placed_by_its_name() -> None:
-    from ice287g.publish.geo import county_fips
+    from common.geo import county_fips
 
     assert county_fips("AL", "Etowah County", None) == "01055"
     assert county_fips("LA", None, "Orleans Parish Sheriff's Office") == "22071"

@@ -18,9 +18,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from common.geo import state_name
 from common.hashing import short_hash
 from ice287g.escape import for_xml, safe_url
-from ice287g.publish import geo
 from ice287g.publish.charts import Chart
 from ice287g.publish.model import PublishData
 from ice287g.publish.output import Output
@@ -190,7 +190,7 @@ def _state_pages(page: Any, inputs: Inputs, charts: dict[str, Chart]) -> None:
         models = {m: sum(1 for r in active if r["model"] == m) for m in ("JEM", "TFM", "WSO")}
         summary = {
             "state": state,
-            "name": geo.state_name(state),
+            "name": state_name(state),
             "active": len(active),
             "models": models,
             "ever": len(rows),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ice287g.publish import geo
+from common.geo import county_fips, state_fips
 from ice287g.publish.model import PublishData
 from ice287g.render import describe
 
@@ -33,8 +33,8 @@ class Table:
 
 def _fips(state: str | None, county: str | None, agency: str | None) -> dict[str, Any]:
     return {
-        "state_fips": geo.state_fips(state),
-        "county_fips": geo.county_fips(state, county, agency),
+        "state_fips": state_fips(state),
+        "county_fips": county_fips(state, county, agency),
     }
 
 

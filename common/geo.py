@@ -1,0 +1,70 @@
+"""State and county FIPS codes, from packages that ship the Census tables (``us`` for
+states, ``addfips`` for counties): no download, ever. Pure lookups, for the rules (is a
+county in a state?) and the published tables alike.
+
+A county is what ICE's row names in its county column; when that is empty, the county an
+agency's own name places it in (``Etowah County Sheriff's Office``, ``Orleans Parish
+...``): a county agency's name says which county it serves. Anything else (a city police
+department, a state agency) has no county.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import addfips
+
+_COUNTY_IN_NAME = re.compile(
+    r"^(?P<county>.+?\b(?:County|Parish|Borough|Census Area|Municipality))\b", re.IGNORECASE
+)
+_NAME_PREFIX = re.compile(r"^(?:the\s+)", re.IGNORECASE)
+
+
+@cache
+def _fips() -> addfips.AddFIPS:
+    import addfips  # imported here: only county lookups need its tables
+
+    return addfips.AddFIPS()
+
+
+@cache
+def _state(state: str) -> Any:
+    import us  # imported here: most commands never look a state up
+
+    return us.states.lookup(state)
+
+
+def state_fips(state: str | None) -> str | None:
+    """``FL`` -> ``12``; None for anything that is not a state or territory."""
+    found = _state(state) if state else None
+    return found.fips if found is not None else None
+
+
+def state_name(state: str) -> str:
+    found = _state(state)
+    return found.name if found is not None else state
+
+
+def county_fips(state: str | None, county: str | None, agency: str | None) -> str | None:
+    """The five-digit county FIPS of a row: its county column, else the county its
+    agency's name is in; None when neither names a county of that state."""
+    if not state or state_fips(state) is None:
+        return None
+    for candidate in (county, county_in_name(agency)):
+        if candidate:
+            code = _fips().get_county_fips(candidate.strip(), state=state)
+            if code:
+                return str(code)
+    return None
+
+
+def county_in_name(agency: str | None) -> str | None:
+    """The county an agency's name places it in (``Etowah County`` of ``Etowah County
+    Sheriff's Office``); None for a name naming none."""
+    if not agency:
+        return None
+    found = _COUNTY_IN_NAME.match(_NAME_PREFIX.sub("", agency.strip()))
+    return found.group("county") if found else None
