@@ -277,7 +277,7 @@ class _ListDiff:
         do the values held blank (ICE republishes one list for days)."""
         for key in sorted(set(self.entries) - set(rows)):
             self._absent(self.entries[key])
-        for key in sorted(k for k, e in self.entries.items() if e.blanks):
+        for key in sorted(k for k, e in self.entries.items() if e.blanks and k in rows):
             self._still_blank(self.entries[key])
         return self.events
 

@@ -156,16 +156,6 @@ def _row_label(key: str, agency_id: str, row: ListingRow) -> identity.Label:
     )
 
 
-def _state_corrected(label: identity.Label, other: Entry, state: ProgramState) -> bool:
-    """One agency listed in two states, one of which lacks the county it names
-    (``identity.state_corrected``, either way: the application or the agreement may be
-    the one listed in the wrong state)."""
-    if state.agencies[other.agency_id].key != label.name_key:
-        return False  # the usual case, checked first: another name
-    theirs = _entry_label(other, state, papers=False)
-    return identity.state_corrected(label, theirs) or identity.state_corrected(theirs, label)
-
-
 def _entry_label(entry: Entry, state: ProgramState, papers: bool = True) -> identity.Label:
     """An entry's label; without its papers (signed date, MOA) when ``papers`` is false
     (an application has none to compare)."""
@@ -186,19 +176,17 @@ def _entry_label(entry: Entry, state: ProgramState, papers: bool = True) -> iden
 def counterpart(entry: Entry, others: Iterable[Entry], state: ProgramState) -> Entry | None:
     """The one entry of ``others`` (the other list's) that is ``entry``'s agency under
     another label, for the same model: an application and the agreement it became.
-    One agency by the rules for rows
-    without papers (an application has no signed date nor MOA): the same words in
-    another order or with the state set off after the name (``Unity Township
-    Constable, PA``, ``Constable Unity Township``), the same agency relabelled
-    (:func:`identity.same_agency`), or, in the same place, one word mistyped
-    (:func:`identity.one_slip`: ``New Port Richey Polce Department``); or, in another
-    state, the same name with a county only one of the two states has
-    (:func:`identity.state_corrected`: ``McKenzie County Sheriff's Office`` applying in
-    TX, joining in ND). Stricter than a
-    relabel within one list, whose leaving and arriving rows meet in one window: an
-    application meets every agreement of its state and model, so names merely alike
-    (``Lakeland``, ``Oakland``) are not one agency. None when no entry is, or more
-    than one (which one is unknown)."""
+    One agency by the rules for rows without papers (an application has no signed date
+    nor MOA): the same words in another order or with the state set off after the name
+    (``Unity Township Constable, PA``, ``Constable Unity Township``), the same agency
+    relabelled (:func:`identity.same_agency`), or, in the same place, one word mistyped
+    (:func:`identity.one_slip`: ``New Port Richey Polce Department``); in another
+    state, the same name naming a county only one of the two states has
+    (:func:`identity.state_corrected`: ``McKenzie County Sheriff's Office`` applying
+    in TX, joining in ND). Stricter than a relabel within one list, whose leaving and
+    arriving rows meet in one window: an application meets every agreement of its
+    state and model, so names merely alike (``Lakeland``, ``Oakland``) are not one
+    agency. None when no entry is, or more than one (which one is unknown)."""
     label = _entry_label(entry, state, papers=False)
     found = [
         other
@@ -222,6 +210,16 @@ def _one_agency(entry: Entry, label: identity.Label, other: Entry, state: Progra
     if identity.same_agency(label, theirs):
         return True
     return identity.same_place(label, theirs) and identity.one_slip(label.name_key, theirs.name_key)
+
+
+def _state_corrected(label: identity.Label, other: Entry, state: ProgramState) -> bool:
+    """One agency listed in two states, one of which lacks the county it names
+    (``identity.state_corrected``, either way: the application or the agreement may be
+    the one listed in the wrong state)."""
+    if state.agencies[other.agency_id].key != label.name_key:
+        return False  # the usual case, checked first: another name
+    theirs = _entry_label(other, state, papers=False)
+    return identity.state_corrected(label, theirs) or identity.state_corrected(theirs, label)
 
 
 def _last_seen(entry: Entry, last: SnapshotRef | None) -> SnapshotRef | None:
