@@ -151,6 +151,27 @@ def find_agencies(session: Session, name: str, state: str | None) -> list[Agency
     return [a for a in candidates if key and (key in a.key or key in " ".join(_alias_keys(a)))]
 
 
+def approved_as(session: Session, agencies: list[AgencyModel]) -> list[AgencyModel]:
+    """The agencies whose applications were approved under another label of one of
+    ``agencies`` (a ``pending.approved`` naming it in ``after.agency``, in its state):
+    an agency's history includes the application it joined by."""
+    keys = {(a.state, key) for a in agencies for key in _alias_keys(a)}
+    known = {a.id for a in agencies}
+    query = select(EventModel.agency_id, EventModel.state, EventModel.after).where(
+        EventModel.kind == "pending.approved", EventModel.after.like('%"agency"%')
+    )
+    found = {
+        agency_id
+        for agency_id, state, after in session.execute(query)
+        if agency_id not in known
+        and (state, agency_key((_load(after) or {}).get("agency") or "")) in keys
+    }
+    if not found:
+        return []
+    chosen = select(AgencyModel).where(AgencyModel.id.in_(sorted(found)))
+    return list(session.scalars(chosen.order_by(AgencyModel.id)))
+
+
 def _alias_keys(agency: AgencyModel) -> list[str]:
     """Identity keys of the agency's current name and every name it had."""
     return [agency_key(n) for n in [agency.name, *json.loads(agency.aliases or "[]")]]

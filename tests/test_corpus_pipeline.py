@@ -99,6 +99,22 @@ def test_history_of_one_agency(imported: Cli) -> None:
     assert "agreement.added" in kinds and "agency.renamed" in kinds
 
 
+def test_history_of_an_agency_shows_the_application_it_joined_by_under_another_label(
+    imported: Cli,
+) -> None:
+    """ICE listed New Port Richey's application as ``Polce Department``: its history
+    shows that application, added and approved, beside its agreement."""
+    out = json.loads(
+        imported("history", "New Port Richey Police Department", "--format", "json").stdout
+    )
+    names = [a["name"] for a in out["agencies"]]
+    assert names == ["New Port Richey Police Department", "New Port Richey Polce Department"]
+    kinds = [(e["kind"], e["agency"]) for e in out["events"]]
+    assert ("pending.added", "New Port Richey Polce Department") in kinds
+    assert ("pending.approved", "New Port Richey Polce Department") in kinds
+    assert ("agreement.added", "New Port Richey Police Department") in kinds
+
+
 def test_broken_files_are_reported_not_crashing(cli: Cli, corpus: Path, tmp_path: Path) -> None:
     folder = tmp_path / "bad"
     folder.mkdir()

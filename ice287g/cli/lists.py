@@ -227,12 +227,14 @@ def changes(
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @click.pass_context
 def history(ctx: click.Context, name: str, state: str | None, fmt: str) -> None:
-    """One agency's timeline (matched by name, old names included)."""
+    """One agency's timeline (matched by name, old names included; with the application
+    it joined by, when that was listed under another label)."""
     app = app_of(ctx)
     with transaction(app.engine) as session:
         agencies = queries.find_agencies(session, name, state_option(state))
         if not agencies:
             raise Ice287gError(f"no agency matches {name!r}" + (f" in {state}" if state else ""))
+        agencies += queries.approved_as(session, agencies)  # its application's other label
         ids = tuple(a.id for a in agencies)
         events = queries.events(session, queries.EventFilter(agency_ids=ids))
         listed = queries.agency_versions(session, ids)
