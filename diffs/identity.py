@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import functools
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -113,20 +112,13 @@ def words(key: str) -> tuple[str, ...]:
     return tuple(sorted(key.split()))
 
 
-@functools.lru_cache(maxsize=8192)
-def _key_words(name: str, state: str | None) -> tuple[str, ...]:
-    """The words of a name's key (with its state, or as written), remembered: an
-    application is compared with every agreement of its state and model."""
-    return words(agency_key(name, state))
-
-
 def same_words(first: str, second: str, state: str | None) -> bool:
     """Whether two writings of an agency's name have the same key words, in any order:
     with the state they are keyed in, or as written (a name ending with its state when
     inverted, ``Police Department, University of Florida``, keeps the state's words);
     an apostrophe is punctuation (``Constables Office``, ``Constable's Office``)."""
-    keyed = _key_words(first, state) == _key_words(second, state)
-    if keyed or _key_words(first, None) == _key_words(second, None):
+    keyed = words(agency_key(first, state)) == words(agency_key(second, state))
+    if keyed or words(agency_key(first)) == words(agency_key(second)):
         return True
     # an apostrophe is punctuation: ``Constables Office`` is ``Constable's Office``
     bare = (
@@ -286,7 +278,6 @@ def _core(name: str) -> list[str]:
     return [w for w in name.split() if w not in GENERIC_WORDS]
 
 
-@functools.lru_cache(maxsize=8192)
 def _core_in_place(label: Label) -> list[str]:
     """The core of a label's name without the words of its own county, unless they are
     all it has: within one county, the county's name tells no agency apart
