@@ -10,28 +10,47 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from diffs.identity import SLIP_LETTERS, one_slip
+from parsers.records import ListingRow
 from tests.test_engine import BASE, Replay, listing, row
 
 APPLICATION_COLS = ("STATE", "AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE")
 TOWN = {"agency_type": "Municipality"}
+COUNTY = {"agency_type": "County"}
+SHERIFF = {**COUNTY, "signed": None}
 
 
 def _application_then_agreement(
-    applied: str, agreed: str, state: str = "TX", leave_first: bool = False
+    applied: str,
+    agreed: str,
+    state: str = "TX",
+    leave_first: bool = False,
+    agreed_in: str | None = None,
+    kind: dict[str, str] = TOWN,
 ) -> Replay:
-    """``applied`` listed as a TFM application, then a TFM agreement under ``agreed``;
-    the application leaves the pending list (before the agreement arrives when
-    ``leave_first``) and its absence is confirmed."""
+    """``applied`` listed as a TFM application in ``state``, then a TFM agreement under
+    ``agreed`` (in ``agreed_in``, else the same state); the application leaves the
+    pending list (before the agreement arrives when ``leave_first``) and its absence is
+    confirmed. ``kind``: the agency type both rows state."""
     r = Replay()
-    kappa = row("Kappa Police Department", "TFM", state, signed=None, **TOWN)
-    lam = row("Lambda Police Department", "TFM", state, signed=None, **TOWN)
+    kappa = row("Kappa Police Department", "TFM", "TX", signed=None, **TOWN)
+    lam = row("Lambda Police Department", "TFM", "TX", signed=None, **TOWN)
     r.feed(listing(BASE))
-    r.feed(listing([row(applied, "TFM", state, None, **TOWN), kappa], "pending", APPLICATION_COLS))
+    r.feed(listing([row(applied, "TFM", state, None, **kind), kappa], "pending", APPLICATION_COLS))
     if leave_first:
         r.feed(listing([kappa], "pending", APPLICATION_COLS))
-    r.feed(listing([*BASE, row(agreed, "TFM", state, **TOWN)]))
+    r.feed(listing([*BASE, row(agreed, "TFM", agreed_in or state, **kind)]))
     r.feed(listing([kappa], "pending", APPLICATION_COLS))
     r.feed(listing([kappa, lam], "pending", APPLICATION_COLS))
+    return r
+
+
+def _relisted(before: ListingRow, after: ListingRow) -> Replay:
+    """An application listed, then listed as ``after`` in the next version (one window)."""
+    r = Replay()
+    kappa = row("Kappa Police Department", "TFM", "TX", None, **TOWN)
+    r.feed(listing(BASE))
+    r.feed(listing([before, kappa], "pending", APPLICATION_COLS))
+    r.feed(listing([after, kappa], "pending", APPLICATION_COLS))
     return r
 
 
@@ -101,11 +120,7 @@ def test_names_merely_alike_are_two_agencies_the_application_is_dropped(
 def test_within_one_list_names_merely_alike_in_one_window_are_two_applicants(
     left: str, arrived: str, renamed: bool
 ) -> None:
-    r = Replay()
-    kappa = row("Kappa Police Department", "TFM", "FL", None, **TOWN)
-    r.feed(listing(BASE))
-    r.feed(listing([row(left, "TFM", "FL", None, **TOWN), kappa], "pending", APPLICATION_COLS))
-    r.feed(listing([row(arrived, "TFM", "FL", None, **TOWN), kappa], "pending", APPLICATION_COLS))
+    r = _relisted(row(left, "TFM", "FL", None, **TOWN), row(arrived, "TFM", "FL", None, **TOWN))
     kinds = r.kinds()
     assert ("agency.renamed" in kinds) is renamed
     assert kinds["pending.added"] == (2 if renamed else 3)
@@ -156,18 +171,10 @@ def test_a_parish_is_a_county_so_an_application_relisted_under_it_is_renamed() -
     """Louisiana's counties are parishes: ``Lafourche County Sheriff's Office`` relisted
     as ``Lafourche Parish Sheriff's Office`` is one applicant renamed, not an
     application dropped and another added (ICE, May 2025)."""
-    r = Replay()
-    kappa = row("Kappa Police Department", "TFM", "LA", None, **TOWN)
-    sheriff = {"agency_type": "County", "signed": None}
-    old = row(
-        "Lafourche County Sheriff's Office", "WSO", "LA", county="Lafourche County", **sheriff
-    )
-    new = row(
-        "Lafourche Parish Sheriff's Office", "WSO", "LA", county="Lafourche Parish", **sheriff
-    )
-    r.feed(listing(BASE))
-    r.feed(listing([old, kappa], "pending", APPLICATION_COLS))
-    r.feed(listing([new, kappa], "pending", APPLICATION_COLS))
+    name, parish = "Lafourche {} Sheriff's Office", "Lafourche Parish"
+    old = row(name.format("County"), "WSO", "LA", county="Lafourche County", **SHERIFF)
+    new = row(name.format("Parish"), "WSO", "LA", county=parish, **SHERIFF)
+    r = _relisted(old, new)
     kinds = r.kinds()
     assert kinds["agency.renamed"] == 1 and kinds["pending.added"] == 2
     assert "pending.dropped" not in kinds
@@ -207,9 +214,6 @@ def test_any_one_letter_dropped_from_a_long_word_is_a_slip(
     assert not one_slip(" ".join(words), " ".join(words))
 
 
-SHERIFF = {"agency_type": "County", "signed": None}
-
-
 @pytest.mark.parametrize(
     ("name", "wrong", "right", "corrected"),
     [
@@ -225,11 +229,7 @@ SHERIFF = {"agency_type": "County", "signed": None}
 def test_an_application_relisted_in_the_state_of_its_county_is_one_applicant(
     name: str, wrong: str, right: str, corrected: bool
 ) -> None:
-    r = Replay()
-    kappa = row("Kappa Police Department", "TFM", "TX", None, **TOWN)
-    r.feed(listing(BASE))
-    r.feed(listing([row(name, "TFM", wrong, **SHERIFF), kappa], "pending", APPLICATION_COLS))
-    r.feed(listing([row(name, "TFM", right, **SHERIFF), kappa], "pending", APPLICATION_COLS))
+    r = _relisted(row(name, "TFM", wrong, **SHERIFF), row(name, "TFM", right, **SHERIFF))
     kinds = r.kinds()
     assert ("agency.renamed" in kinds) is corrected
     assert kinds["pending.added"] == (2 if corrected else 3)
@@ -242,21 +242,13 @@ def test_an_application_listed_in_a_state_without_its_county_is_approved_in_the_
     """New Mexico has no Loving County; Texas has: the application listed in NM is the
     TX agreement's (ICE listed McKenzie County's application in TX, its agreement in ND,
     March 2025)."""
-    r = _application_then_agreement_in(
-        "Loving County Sheriff's Office", applied_in="NM", agreed_in="TX"
+    county = {"agency_type": "County"}
+    r = _application_then_agreement(
+        "Loving County Sheriff's Office",
+        "Loving County Sheriff's Office",
+        "NM",
+        agreed_in="TX",
+        kind=county,
     )
     kinds = r.kinds()
     assert kinds["pending.approved"] == 1 and "pending.dropped" not in kinds
-
-
-def _application_then_agreement_in(name: str, applied_in: str, agreed_in: str) -> Replay:
-    r = Replay()
-    kappa = row("Kappa Police Department", "TFM", "TX", None, **TOWN)
-    lam = row("Lambda Police Department", "TFM", "TX", None, **TOWN)
-    r.feed(listing(BASE))
-    applied = row(name, "TFM", applied_in, **SHERIFF)
-    r.feed(listing([applied, kappa], "pending", APPLICATION_COLS))
-    r.feed(listing([*BASE, row(name, "TFM", agreed_in, agency_type="County")]))
-    r.feed(listing([kappa], "pending", APPLICATION_COLS))
-    r.feed(listing([kappa, lam], "pending", APPLICATION_COLS))
-    return r
