@@ -10,7 +10,8 @@ snapshot that confirmed it.
 
 from __future__ import annotations
 
-from collections import Counter
+import functools
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -57,7 +58,7 @@ from diffs.state import (
 )
 from parsers.records import ListingRow, ParsedListing
 
-RULES_VERSION = "10"
+RULES_VERSION = "11"
 """The event rules' version, part of what a history is derived with (the pipeline
 replays the archive when it changes): raise it whenever a rule's output can change.
 2: a list's schema is the set of its columns, not their order. 3: a list without a
@@ -75,7 +76,9 @@ label of its agency is approved, not dropped; a typo fixed is one slip of the ke
 in one word, in the same place; a parish is as generic as a county; the registry gives
 one agency one id; a value blanked from a row still listed is held until its absence
 persists; without papers, a state is corrected when only the new one has the county
-named."""
+named. 11: an application newly listed for an agreement in force under another label of
+its agency is a signal, as under the agreement's own key; a letter doubled in the wrong
+place is one slip."""
 
 
 @dataclass(frozen=True)
@@ -344,10 +347,11 @@ class _ListDiff:
     ) -> None:
         first = old.first_seen if old else self.ref
         self.entries[key] = Entry(key, agency_id, row.model or "?", fields, ACTIVE, first, self.ref)
-        if self.kind == "pending" and self._participating(key):
+        in_force = self._in_force(self.entries[key]) if self.kind == "pending" else None
+        if in_force is not None:
             # an application listed for an agreement in force: a signal, not an event
             self.entries[key] = replace(self.entries[key], status=APPROVED)
-            self.already.append(f"{fields.get('agency')} ({row.model})")
+            self.already.append(_already(fields, in_force))
             return
         if self.kind == "pending":
             self.events.append(self._event("pending.added", key, fields, None, fields))
@@ -359,9 +363,31 @@ class _ListDiff:
         )
         self._approve_pending(key, fields)
 
-    def _participating(self, key: str) -> bool:
-        entry = self.state.participating.entries.get(key)
-        return entry is not None and entry.status == ACTIVE
+    def _in_force(self, application: Entry) -> Entry | None:
+        """The agreement in force that an application newly listed is for: under its
+        key, or else under another label of its agency (``relabel.counterpart``, among
+        the agreements it could be: its state's and its name's, of its model)."""
+        entry = self.state.participating.entries.get(application.key)
+        if entry is not None:
+            return entry if entry.status == ACTIVE else None
+        agency = self.state.agencies[application.agency_id]
+        near = self._agreements_in_force
+        found = near.get(("state", agency.state, application.model), [])
+        others = near.get(("name", agency.key, application.model), [])
+        return self._counterpart(application, [*found, *(e for e in others if e not in found)])
+
+    @functools.cached_property
+    def _agreements_in_force(self) -> dict[tuple[str, str, str], list[Entry]]:
+        """The agreements in force by (``state``, their state, model) and by (``name``,
+        their agency's key, model), made when first needed (a list diff's new
+        applications look here)."""
+        found: dict[tuple[str, str, str], list[Entry]] = defaultdict(list)
+        for entry in self.state.participating.entries.values():
+            if entry.status == ACTIVE:
+                agency = self.state.agencies[entry.agency_id]
+                found[("state", agency.state, entry.model)].append(entry)
+                found[("name", agency.key, entry.model)].append(entry)
+        return found
 
     def _counterpart(self, entry: Entry, others: Iterable[Entry]) -> Entry | None:
         return relabel.counterpart(entry, others, self.state)
@@ -532,6 +558,13 @@ class _ListDiff:
             before=before,
             after=after,
         )
+
+
+def _already(fields: dict[str, Any], agreement: Entry) -> str:
+    """An application listed for an agreement in force, as the snapshot's note says it."""
+    said = f"{fields.get('agency')} ({agreement.model})"
+    name = agreement.fields.get("agency")
+    return said if name == fields.get("agency") else f"{said}, in force as {name}"
 
 
 def _participating_as(application: Entry, agreement: Entry) -> dict[str, Any]:

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -117,15 +119,17 @@ def same_words(first: str, second: str, state: str | None) -> bool:
     with the state they are keyed in, or as written (a name ending with its state when
     inverted, ``Police Department, University of Florida``, keeps the state's words);
     an apostrophe is punctuation (``Constables Office``, ``Constable's Office``)."""
-    keyed = words(agency_key(first, state)) == words(agency_key(second, state))
-    if keyed or words(agency_key(first)) == words(agency_key(second)):
-        return True
-    # an apostrophe is punctuation: ``Constables Office`` is ``Constable's Office``
-    bare = (
-        first.replace("'", "").replace("\u2019", ""),
-        second.replace("'", "").replace("\u2019", ""),
-    )
-    return bare != (first, second) and same_words(*bare, state)
+    pairs = zip(_word_forms(first, state), _word_forms(second, state), strict=True)
+    return any(mine == theirs for mine, theirs in pairs)
+
+
+@functools.lru_cache(maxsize=8192)
+def _word_forms(name: str, state: str | None) -> tuple[tuple[str, ...], ...]:
+    """A name's key words keyed with its state and as written, then the same without its
+    apostrophes (remembered: a new application is compared with the agreements in
+    force of its state and model)."""
+    bare = name.replace("'", "").replace("\u2019", "")
+    return tuple(words(agency_key(text, at)) for text in (name, bare) for at in (state, None))
 
 
 def by_words(
@@ -223,13 +227,15 @@ def similarity(a: str, b: str) -> float:
 
 
 SLIP_LETTERS = 5  # a word this long at least, in both writings, can be mistyped
+_DOUBLED = re.compile(r"(.)\1+")  # a letter written twice or more in a row
 
 
 def one_slip(a: str, b: str) -> bool:
     """Whether two name keys are one name with one word mistyped: the same words in
     order but one, which differs by one slip of the keyboard (a letter added, dropped
-    or changed, or two neighbours swapped: ``polce``, ``constbales``, ``judical``) and
-    has at least SLIP_LETTERS letters in both writings. A word added or dropped is no
+    or changed, two neighbours swapped, or a letter doubled in the wrong place:
+    ``polce``, ``constbales``, ``judical``, ``sherrif``) and has at least SLIP_LETTERS
+    letters in both writings. A word added or dropped is no
     slip (``University of North Florida``), nor two letters changed (``Lakeland``,
     ``Oakland``)."""
     first, second = a.split(), b.split()
@@ -243,8 +249,11 @@ def one_slip(a: str, b: str) -> bool:
 
 
 def _slipped(x: str, y: str) -> bool:
-    """Whether two different words are one slip apart (optimal string alignment
-    distance 1)."""
+    """Whether two different words are one slip apart: optimal string alignment
+    distance 1, or the same letters once each doubled letter is written once (the
+    doubling misplaced: ``sherrif`` for ``sheriff``)."""
+    if _DOUBLED.sub(r"\1", x) == _DOUBLED.sub(r"\1", y):
+        return True
     if len(x) == len(y):
         at = [i for i in range(len(x)) if x[i] != y[i]]
         if len(at) == 1:
@@ -357,12 +366,13 @@ def same_place(a: Label, b: Label) -> bool:
     Department``; ``Fordyce Police Department``, ``Fordyce Police``)."""
     if a.agency_type is None or a.agency_type != b.agency_type:
         return False
-    kinds = _place(a.name_key)[1], _place(b.name_key)[1]
-    if all(kinds) and kinds[0] != kinds[1]:
-        return False  # a town's and a city's agencies of one name are two agencies
     if a.county is None or b.county is None:
-        return a.county is b.county
-    return same_county(a.county, b.county, a.state)
+        if a.county is not b.county:
+            return False
+    elif not same_county(a.county, b.county, a.state):
+        return False
+    kinds = _place(a.name_key)[1], _place(b.name_key)[1]
+    return not (all(kinds) and kinds[0] != kinds[1])  # a town's and a city's: two
 
 
 def same_county(first: str, second: str, state: str | None = None) -> bool:
@@ -370,9 +380,12 @@ def same_county(first: str, second: str, state: str | None = None) -> bool:
     same words of their keys (``Harris``, ``HARRIS COUNTY``; ``Warren, Page`` and ``Page
     and Warren Counties``), with the agency's own ``state`` set off after it or not
     (``Harris County, TX``)."""
-    if state:
-        first, second = without_trailing_state(first, state), without_trailing_state(second, state)
-    return words(county_key(first)) == words(county_key(second))
+    return _county_words(first, state) == _county_words(second, state)
+
+
+@functools.lru_cache(maxsize=4096)
+def _county_words(county: str, state: str | None) -> tuple[str, ...]:
+    return words(county_key(without_trailing_state(county, state) if state else county))
 
 
 def is_duplicate(new: Label, listed: Label) -> bool:

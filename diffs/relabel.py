@@ -206,10 +206,12 @@ def _one_agency(entry: Entry, label: identity.Label, other: Entry, state: Progra
     name, their_name = entry.fields.get("agency") or "", other.fields.get("agency") or ""
     if identity.same_words(name, their_name, label.state):
         return True
+    if other.fields.get("agency_type") != label.agency_type:
+        return False  # the rules below are for one place, which says the type
     theirs = _entry_label(other, state, papers=False)
-    if identity.same_agency(label, theirs):
-        return True
-    return identity.same_place(label, theirs) and identity.one_slip(label.name_key, theirs.name_key)
+    if not identity.same_place(label, theirs):
+        return False
+    return identity.same_agency(label, theirs) or identity.one_slip(label.name_key, theirs.name_key)
 
 
 def _state_corrected(label: identity.Label, other: Entry, state: ProgramState) -> bool:

@@ -126,20 +126,46 @@ def test_within_one_list_names_merely_alike_in_one_window_are_two_applicants(
     assert kinds["pending.added"] == (2 if renamed else 3)
 
 
-def test_an_agreement_listed_before_the_application_approves_it_not() -> None:
-    """An application's agreement is listed no earlier than the application: one in
-    force before it was listed is not what the application became."""
+@pytest.mark.parametrize(
+    ("applied", "in_force"),
+    [
+        # a slip of the keyboard (ICE relisted Christian County's TFM application as
+        # "Sherrif's" for one capture in July 2025, its agreement in force since July 8)
+        ("Christian County Sherrif's Office", "Christian County Sheriff's Office"),
+        ("New Port Richey Polce Department", "New Port Richey Police Department"),
+        # the words in another order
+        ("Constable Unity Township", "Unity Township Constable"),
+    ],
+)
+def test_an_application_listed_for_an_agreement_in_force_under_another_label_is_a_signal(
+    applied: str, in_force: str
+) -> None:
+    """An application listed after its agreement is in force, under another label of
+    its agency, is the signal an application of the agreement's own key is (the
+    snapshot's note), not an applicant added and then dropped; and the agreement,
+    listed before the application, approves it not."""
     r = Replay()
-    town = row("New Port Richey Police Department", "TFM", "FL", **TOWN)
-    r.feed(listing([*BASE, town]))
-    applied = row("New Port Richey Polce Department", "TFM", "FL", None, **TOWN)
+    r.feed(listing([*BASE, row(in_force, "TFM", "PA", county="Christian County", **COUNTY)]))
     kappa = row("Kappa Police Department", "TFM", signed=None, **TOWN)
-    r.feed(listing([applied, kappa], "pending", APPLICATION_COLS))
+    app = row(applied, "TFM", "PA", None, county="Christian County", **COUNTY)
+    before = len(r.events)
+    out = r.feed(listing([app, kappa], "pending", APPLICATION_COLS))
+    assert out.note == (
+        f"listed as pending but already participating: {applied} (TFM), in force as {in_force}"
+    )
     r.feed(listing([kappa], "pending", APPLICATION_COLS))
     lam = row("Lambda Police Department", "TFM", signed=None, **TOWN)
     r.feed(listing([kappa, lam], "pending", APPLICATION_COLS))
-    kinds = r.kinds()
-    assert kinds["pending.dropped"] == 1 and "pending.approved" not in kinds
+    assert [e.agency for e in r.events[before:]] == [kappa.agency, lam.agency]
+
+
+def test_an_application_named_merely_like_an_agreement_in_force_is_an_applicant() -> None:
+    r = Replay()
+    r.feed(listing([*BASE, row("Oakland Police Department", "TFM", **TOWN)]))
+    out = r.feed(
+        listing([row("Lakeland Police Department", "TFM", signed=None, **TOWN)], "pending")
+    )
+    assert out.note is None and r.kinds()["pending.added"] == 1
 
 
 def test_two_applications_alike_are_each_approved_when_they_leave_not_when_it_arrives() -> None:
@@ -186,6 +212,7 @@ def test_a_parish_is_a_county_so_an_application_relisted_under_it_is_renamed() -
         ("new port richey polce department", "new port richey police department", True),
         ("coolspring constables office", "coolspring constbales office", True),  # swapped
         ("state attorney sixth judical circuit", "state attorney sixth judicial circuit", True),
+        ("christian county sherrif office", "christian county sheriff office", True),  # doubled
         ("lakeland police department", "oakland police department", False),
         ("alto police department", "alton police department", False),  # short
         ("north florida police", "florida police", False),  # a word dropped
