@@ -5,6 +5,8 @@ cases are ICE's own, from the corpus). Names merely alike are two agencies."""
 
 from __future__ import annotations
 
+from random import Random
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -239,6 +241,22 @@ def test_any_one_letter_dropped_from_a_long_word_is_a_slip(
     slipped = [*words[:which], word[:at] + word[at + 1 :], *words[which + 1 :]]
     assert one_slip(" ".join(words), " ".join(slipped))
     assert not one_slip(" ".join(words), " ".join(words))
+
+
+@given(st.lists(WORDS, min_size=2, max_size=4, unique=True), st.randoms())
+def test_an_application_in_other_words_for_an_agreement_in_force_is_never_an_applicant(
+    words: list[str], rnd: Random
+) -> None:
+    """Whatever the name, the same words in another order as an agreement in force of
+    the same state and model: the application is the signal, not a ``pending.added``."""
+    shuffled = list(words)
+    rnd.shuffle(shuffled)
+    r = Replay()
+    r.feed(listing([*BASE, row(" ".join(words).title(), "TFM", "PA", **TOWN)]))
+    before = len(r.events)
+    app = row(" ".join(shuffled).title(), "TFM", "PA", None, **TOWN)
+    out = r.feed(listing([app], "pending", APPLICATION_COLS))
+    assert r.events[before:] == [] and out.note is not None
 
 
 @pytest.mark.parametrize(
