@@ -140,7 +140,7 @@ class WaybackBackfill:
         self.result = BackfillResult()
         self._transient_in_a_row = 0
         self._request: Request | None = None  # the listing's, kept for the linked sheets
-        self._page_links: dict[str, set[str]] = {}  # by sha256: each page read as it came
+        self._page_links: dict[str, PageLinks] = {}  # by sha256: each page read as it came
 
     # ----- listing
 
@@ -204,10 +204,20 @@ class WaybackBackfill:
         listing."""
         held = Held.load(self.archive)
         self._bring_all(listed, held, progress)
-        linked = self.linked_sheets(listed)
-        if linked and self._request is not None:
-            self._bring_all(self.list_captures(self._request, None, linked), held, progress)
+        listed = [*listed, *self._bring_linked(self.list_pages(listed), held, progress)]
+        self._bring_linked(self.linked_sheets(listed), held, progress)
         self.state.finish()
+
+    def _bring_linked(
+        self, queries: tuple[CdxQuery, ...], held: Held, progress: Progress | None
+    ) -> list[Listed]:
+        """The captures of ``queries`` (links the page captures gave), listed and
+        brought in."""
+        if not queries or self._request is None:
+            return []
+        linked = self.list_captures(self._request, None, queries)
+        self._bring_all(linked, held, progress)
+        return linked
 
     def _bring_all(self, listed: list[Listed], held: Held, progress: Progress | None) -> None:
         for done, item in enumerate(listed, start=1):
@@ -218,28 +228,35 @@ class WaybackBackfill:
     def linked_sheets(self, listed: list[Listed]) -> tuple[CdxQuery, ...]:
         """Exact CDX queries for the list links of the page captures listed (each
         distinct page read once) that lie outside the sheet folder searched by prefix."""
+        urls = {url for links in self._page_links_of(listed) for url in links.sheets}
+        return tuple(CdxQuery(url, "exact", "sheet") for url in sorted(urls))
+
+    def list_pages(self, listed: list[Listed]) -> tuple[CdxQuery, ...]:
+        """Exact CDX queries for the pages named for a list that page captures linking
+        no list link instead (where the lists moved, as ``run`` follows them)."""
+        urls = {url for links in self._page_links_of(listed) for url in links.pages}
+        return tuple(CdxQuery(url, "exact", "page") for url in sorted(urls))
+
+    def _page_links_of(self, listed: list[Listed]) -> list[PageLinks]:
+        """What each distinct page capture of ``listed`` held in the archive links."""
         pages = {item.ident for item in listed if item.expect == "page"}
         found: dict[str, str] = {}
         for obs in self.archive.observations():
             ident = capture_of(obs)
             if obs.source == "wayback" and obs.kind_claimed == "page" and ident in pages:
                 found.setdefault(obs.sha256, obs.url or "")
-        urls: set[str] = set()
-        for sha, url in sorted(found.items()):
-            urls.update(self._list_links(sha, url))
-        return tuple(CdxQuery(url, "exact", "sheet") for url in sorted(urls))
+        return [self._page_links_one(sha, url) for sha, url in sorted(found.items())]
 
-    def _list_links(self, sha: str, url: str) -> set[str]:
-        """The list URLs (without their scheme) one page capture links, outside the
-        sheet folder: as read when it was brought in, else read from the archive (a
-        capture held from an earlier run)."""
+    def _page_links_one(self, sha: str, url: str) -> PageLinks:
+        """The links of one page capture: as read when it was brought in, else read from
+        the archive (a capture held from an earlier run)."""
         known = self._page_links.get(sha)
         if known is not None:
             return known
         try:
-            return _links_outside(parse_landing_page(self.archive.read(sha), url))
+            return PageLinks.of(parse_landing_page(self.archive.read(sha), url))
         except (OSError, ValueError, ParseError):
-            return set()
+            return PageLinks()
 
     def _bring(self, item: Listed, held: Held) -> None:
         if item.ident in held.captures:
@@ -316,7 +333,7 @@ class WaybackBackfill:
         )
         obs = observe(self.archive, data, origin)
         if page is not None:  # read once: its list links are asked for after the fetch
-            self._page_links.setdefault(obs.sha256, _links_outside(page))
+            self._page_links.setdefault(obs.sha256, PageLinks.of(page))
         return obs
 
 
@@ -368,11 +385,21 @@ def classify(item: Listed, data: bytes) -> tuple[str | None, str | None, Landing
     return "page", ".html", page
 
 
-def _links_outside(page: LandingPage) -> set[str]:
-    """The list URLs (without their scheme) a page links outside the sheet folder."""
-    links = {page.participating_url, page.pending_url}
-    bare = {link.split("://", 1)[-1] for link in links if link}
-    return {link for link in bare if not is_under_sheet_prefix(link)}
+@dataclass(frozen=True)
+class PageLinks:
+    """What a page capture links that the backfill follows: its list links outside the
+    sheet folder (without their scheme, as CDX patterns), and, when it links no list,
+    the pages named for one."""
+
+    sheets: frozenset[str] = frozenset()
+    pages: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, page: LandingPage) -> PageLinks:
+        links = {page.participating_url, page.pending_url}
+        bare = {link.split("://", 1)[-1] for link in links if link}
+        pages = tuple(url.split("://", 1)[-1] for url in page.list_pages)
+        return cls(frozenset(link for link in bare if not is_under_sheet_prefix(link)), pages)
 
 
 # --------------------------------------------------------------------------- command

@@ -601,6 +601,46 @@ def test_sheets_the_page_links_outside_the_sheet_folder_are_listed_and_brought_i
     assert kinds == ["", "page", "participating"]  # the pending file's name claims none
 
 
+def test_lists_moved_to_a_page_of_their_own_are_followed_as_run_follows_them(
+    tmp_path: Path,
+) -> None:
+    """A page capture that links no list but a page named for the lists (as ``run``
+    follows it): that page's captures are listed exactly and brought in, then the lists
+    it links outside the sheet folder; a page's captures are thinned like the page's."""
+    lists_page = "https://www.ice.gov/identify-and-arrest/287g/participating-agencies"
+    moved_part = "https://www.ice.gov/media/78/download"
+    page = (
+        '<html><head><title>287(g)</title></head><body><main><p>See the <a href="'
+        + lists_page
+        + '">participating agencies</a>.</p></main></body></html>'
+    ).encode()
+    sub = (
+        '<html><head><title>Participating agencies</title></head><body><main><a href="'
+        + moved_part
+        + '">Participating Agencies (XLSX)</a></main></body></html>'
+    ).encode()
+    captures = [
+        Entry(PAGE, "20250301000000", page, HTML_MIME),
+        Entry(lists_page, "20250301060000", sub, HTML_MIME),
+        Entry(lists_page, "20250301070000", sub + b"<!-- again -->", HTML_MIME),
+        Entry(moved_part, "20250411000000", sheet(LATER_SHEET)),
+    ]
+    with FakeWayback(captures, throttle_first=False).running() as fake:
+        cli = make_cli(tmp_path)
+        out = backfill(cli, fake).stdout
+        queries = {q["url"][0] for q in fake.cdx_queries}
+        assert {bare(lists_page), bare(moved_part)} <= queries, queries
+        assert "3 fetched" in out, out
+    kinds = sorted(o.kind_claimed or "" for o in Archive(tmp_path / "archive").observations())
+    assert kinds == ["", "page", "page"]  # the sheet's name claims no list: its contents do
+    snapshots = json.loads(cli("snapshots", "--format", "json").stdout)
+    assert [(s["kind"], s["verdict"]) for s in snapshots] == [
+        ("page", "stored"),
+        ("page", "stored"),
+        ("participating", "accepted"),
+    ]
+
+
 def test_a_capture_of_a_file_named_for_both_lists_is_recorded_as_each(tmp_path: Path) -> None:
     """A sheet capture whose name names both lists is each list's observation (the
     pending list a second later), as an import of it and ``run``'s link naming both."""
