@@ -572,6 +572,21 @@ def test_a_day_of_page_captures_downloads_one_unless_configured(tmp_path: Path) 
         assert "4 captures found, 4 fetched" in backfill(cli, fake).stdout
 
 
+def _backfill_following(
+    tmp_path: Path, captures: list[Entry], followed: list[str]
+) -> tuple[Cli, list[str]]:
+    """A backfill of ``captures`` that must query each URL of ``followed`` exactly and
+    fetch three captures; the CLI and the archived observations' claimed kinds."""
+    with FakeWayback(captures, throttle_first=False).running() as fake:
+        cli = make_cli(tmp_path)
+        out = backfill(cli, fake).stdout
+        queries = {q["url"][0] for q in fake.cdx_queries}
+        assert {bare(url) for url in followed} <= queries, queries
+        assert "3 fetched" in out, out
+    kinds = sorted(o.kind_claimed or "" for o in Archive(tmp_path / "archive").observations())
+    return cli, kinds
+
+
 def test_sheets_the_page_links_outside_the_sheet_folder_are_listed_and_brought_in(
     tmp_path: Path,
 ) -> None:
@@ -591,13 +606,7 @@ def test_sheets_the_page_links_outside_the_sheet_folder_are_listed_and_brought_i
         Entry(moved_part, "20250302000000", sheet(LATER_SHEET)),
         Entry(moved_pend, "20250302000000", sheet("pending/pendingAgencies-20250221214937.xlsx")),
     ]
-    with FakeWayback(sheets, throttle_first=False).running() as fake:
-        cli = make_cli(tmp_path)
-        out = backfill(cli, fake).stdout
-        queries = {q["url"][0] for q in fake.cdx_queries}
-        assert {bare(moved_part), bare(moved_pend)} <= queries, queries
-        assert "3 fetched" in out, out
-    kinds = sorted(o.kind_claimed or "" for o in Archive(tmp_path / "archive").observations())
+    _, kinds = _backfill_following(tmp_path, sheets, [moved_part, moved_pend])
     assert kinds == ["", "page", "participating"]  # the pending file's name claims none
 
 
@@ -625,13 +634,7 @@ def test_lists_moved_to_a_page_of_their_own_are_followed_as_run_follows_them(
         Entry(lists_page, "20250301070000", sub + b"<!-- again -->", HTML_MIME),
         Entry(moved_part, "20250411000000", sheet(LATER_SHEET)),
     ]
-    with FakeWayback(captures, throttle_first=False).running() as fake:
-        cli = make_cli(tmp_path)
-        out = backfill(cli, fake).stdout
-        queries = {q["url"][0] for q in fake.cdx_queries}
-        assert {bare(lists_page), bare(moved_part)} <= queries, queries
-        assert "3 fetched" in out, out
-    kinds = sorted(o.kind_claimed or "" for o in Archive(tmp_path / "archive").observations())
+    cli, kinds = _backfill_following(tmp_path, captures, [lists_page, moved_part])
     assert kinds == ["", "page", "page"]  # the sheet's name claims no list: its contents do
     snapshots = json.loads(cli("snapshots", "--format", "json").stdout)
     assert [(s["kind"], s["verdict"]) for s in snapshots] == [
