@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -58,7 +58,7 @@ from diffs.state import (
 )
 from parsers.records import ListingRow, ParsedListing
 
-RULES_VERSION = "11"
+RULES_VERSION = "12"
 """The event rules' version, part of what a history is derived with (the pipeline
 replays the archive when it changes): raise it whenever a rule's output can change.
 2: a list's schema is the set of its columns, not their order. 3: a list without a
@@ -78,7 +78,8 @@ one agency one id; a value blanked from a row still listed is held until its abs
 persists; without papers, a state is corrected when only the new one has the county
 named. 11: an application newly listed for an agreement in force under another label of
 its agency is a signal, as under the agreement's own key; a letter doubled in the wrong
-place is one slip."""
+place is one slip. 12: a dropped application's note names the agreements listed since
+under names alike."""
 
 
 @dataclass(frozen=True)
@@ -468,24 +469,37 @@ class _ListDiff:
             self.entries[entry.key] = replace(entry, status=APPROVED if approved else DROPPED)
             after = _participating_as(entry, agreement) if agreement else None
         event = self._event(kind, entry.key, entry.fields, entry.fields, after)
-        self.events.append(replace(event, start=start, end=end, recorded=self.ref))
+        note = self._alike(entry) if kind == "pending.dropped" else None
+        self.events.append(replace(event, start=start, end=end, recorded=self.ref, note=note))
 
     def _agreement_of(self, application: Entry) -> Entry | None:
         """The listed agreement a pending application that left its list became: under
         its key, or else under another label, listed no earlier than the application
         and approving no application of its own key (``relabel.counterpart``)."""
-        agreements = self.state.participating.entries
-        entry = agreements.get(application.key)
+        entry = self.state.participating.entries.get(application.key)
         if entry is not None:
             return entry if entry.status in LISTED else None
-        since = application.first_seen.observed_at
-        own = self.entries  # the applications: an agreement of their own key is theirs
-        later = (
+        return self._counterpart(application, self._listed_since(application))
+
+    def _listed_since(self, application: Entry) -> Iterator[Entry]:
+        """The listed agreements first listed no earlier than ``application`` and of no
+        application's key (an agreement of an application's own key is its)."""
+        since, own = application.first_seen.observed_at, self.entries
+        return (
             e
-            for e in agreements.values()
+            for e in self.state.participating.entries.values()
             if e.status in LISTED and e.key not in own and e.first_seen.observed_at >= since
         )
-        return self._counterpart(application, later)
+
+    def _alike(self, application: Entry) -> str | None:
+        """For an application dropped: the agreements listed since it was, of its state
+        and model, under names alike that are not its agency's by the rules
+        (``relabel.alike``: ``Pembroke Police Department``, ``Pembroke Park Police
+        Department``), named for the reader to judge; None when there are none."""
+        alike = relabel.alike(application, self._listed_since(application), self.state)
+        if not alike:
+            return None
+        return "agreements listed since under names alike: " + "; ".join(alike)
 
     def _changed(self, old: Entry, fields: dict[str, Any]) -> list[Event]:
         changed = [

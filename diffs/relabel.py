@@ -202,6 +202,26 @@ def counterpart(entry: Entry, others: Iterable[Entry], state: ProgramState) -> E
     return found[0] if len(found) == 1 else None
 
 
+def alike(entry: Entry, others: Iterable[Entry], state: ProgramState) -> list[str]:
+    """The names, sorted, of the entries of ``others`` of ``entry``'s state and model
+    whose names are alike, one's core inside the other's (``Pembroke Police
+    Department``, ``Pembroke Park Police Department``; ``Damascus County Constable``,
+    ``Damascus Township Constable``): not one agency by :func:`counterpart`'s rules, but
+    what a reader may want to weigh."""
+    label = _entry_label(entry, state, papers=False)
+    return sorted(
+        {
+            str(other.fields.get("agency"))
+            for other in others
+            if other.model == entry.model
+            and state.agencies[other.agency_id].state == label.state
+            and identity.close_names(
+                label.name_key, state.agencies[other.agency_id].key, identity.NESTED_ONLY
+            )
+        }
+    )
+
+
 def _one_agency(entry: Entry, label: identity.Label, other: Entry, state: ProgramState) -> bool:
     name, their_name = entry.fields.get("agency") or "", other.fields.get("agency") or ""
     if identity.same_words(name, their_name, label.state):

@@ -132,10 +132,12 @@ def describe(event: dict[str, Any], esc: Escape = _same) -> str:
     signed = f" (signed {event['effective_date']})" if event.get("effective_date") else ""
     if kind == "pending.approved" and after.get("agency"):
         return f"{who}{signed} → {after['agency']}"  # approved under another label
+    if kind == "pending.dropped" and event.get("note"):
+        return f"{who} ({event['note']})"  # agreements listed under names alike
     return f"{who}{signed}"
 
 
-_SHOWN = ("subject", "state", "agency", "model", "before", "after", "provenance")
+_SHOWN = ("subject", "state", "agency", "model", "before", "after", "provenance", "note")
 
 
 def _escaped(event: dict[str, Any], esc: Escape) -> dict[str, Any]:

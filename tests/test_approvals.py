@@ -170,6 +170,37 @@ def test_an_application_named_merely_like_an_agreement_in_force_is_an_applicant(
     assert out.note is None and r.kinds()["pending.added"] == 1
 
 
+@pytest.mark.parametrize(
+    ("agreed", "note"),
+    [
+        # two agreements whose names hold the application's (ICE, 29 April 2025)
+        (
+            ["Pembroke Park Police Department", "Pembroke Pines Police Department"],
+            "agreements listed since under names alike: Pembroke Park Police Department; "
+            "Pembroke Pines Police Department",
+        ),
+        (["Lambda Police Department"], None),  # nothing alike: a plain drop
+    ],
+)
+def test_an_application_dropped_names_the_agreements_listed_since_under_names_alike(
+    agreed: list[str], note: str | None
+) -> None:
+    """Names merely alike are two agencies, so the application is dropped; the event's
+    note names the agreements of its state and model listed since under names alike
+    (one's core inside the other's), for the reader to weigh."""
+    r = Replay()
+    kappa = row("Kappa Police Department", "TFM", "FL", signed=None, **TOWN)
+    applied = row("Pembroke Police Department", "TFM", "FL", None, **TOWN)
+    r.feed(listing(BASE))
+    r.feed(listing([applied, kappa], "pending", APPLICATION_COLS))
+    r.feed(listing([*BASE, *(row(name, "TFM", "FL", **TOWN) for name in agreed)]))
+    r.feed(listing([kappa], "pending", APPLICATION_COLS))
+    mu = row("Mu Police Department", "TFM", "FL", None, **TOWN)
+    r.feed(listing([kappa, mu], "pending", APPLICATION_COLS))
+    dropped = [e for e in r.events if e.kind == "pending.dropped"]
+    assert [(e.agency, e.note) for e in dropped] == [(applied.agency, note)]
+
+
 def test_two_applications_alike_are_each_approved_when_they_leave_not_when_it_arrives() -> None:
     """Which of two applications an agreement approves is unknown when both are its
     agency's under other labels: neither is approved when it arrives; each is when it

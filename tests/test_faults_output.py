@@ -82,6 +82,8 @@ def test_describe_passes_every_value_from_ice_through_the_escape() -> None:
     assert describe(approved, lambda v: f"[{v}]") == (
         "[TX] · [=1+1] · [TFM] (signed 2025-01-02) → [<b>x</b>]"
     )
+    dropped = {**approved, "kind": "pending.dropped", "after": None, "note": "alike: <i>y</i>"}
+    assert describe(dropped, lambda v: f"[{v}]") == "[TX] · [=1+1] · [TFM] ([alike: <i>y</i>])"
 
 
 def test_escapes_neutralise_formulas_c1_characters_and_escape_codes() -> None:
