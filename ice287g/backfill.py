@@ -22,6 +22,7 @@ manifest is the truth: a capture it already holds is never fetched again.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -44,6 +45,7 @@ from ice287g.captures import (
     is_transient,
     is_under_sheet_prefix,
     row_capture,
+    url_key,
 )
 from ice287g.escape import for_terminal
 from ice287g.intake import Origin, ProgressFactory, each_list, no_progress, observe
@@ -109,6 +111,7 @@ class BackfillResult:
     held: int = 0
     ignored: int = 0
     thinned: int = 0
+    parts: int = 0  # captures of a list's parts, not read alone
     recorded: int = 0
     failures: list[Failure] = field(default_factory=list)
     diff: Report = field(default_factory=Report)
@@ -198,14 +201,20 @@ class WaybackBackfill:
     # ----- fetching
 
     def download_captures(self, listed: list[Listed], progress: Progress | None = None) -> None:
-        """Bring every listed capture the archive lacks into it; then the captures of the
-        sheets the page captures link outside the sheet folder (the lists published
-        elsewhere: :meth:`linked_sheets`), listed and brought in alike; then drop the
-        listing."""
+        """Bring every listed capture the archive lacks into it: the page's, and those
+        of the pages named for a list it links instead of a list (:meth:`list_pages`),
+        then the sheets', but for the parts of a list published in parts (a part read
+        as the whole list would withdraw the others' agreements, as ``run`` reads none),
+        then those of the sheets the page captures link outside the sheet folder (the
+        lists published elsewhere: :meth:`linked_sheets`), listed and brought in alike;
+        then drop the listing."""
         held = Held.load(self.archive)
-        self._bring_all(listed, held, progress)
-        listed = [*listed, *self._bring_linked(self.list_pages(listed), held, progress)]
-        self._bring_linked(self.linked_sheets(listed), held, progress)
+        pages = [item for item in listed if item.expect == "page"]
+        self._bring_all(pages, held, progress)
+        pages += self._bring_linked(self.list_pages(pages), held, progress)
+        sheets = self._not_parts([item for item in listed if item.expect != "page"], pages)
+        self._bring_all(sheets, held, progress)
+        self._bring_linked(self.linked_sheets(pages), held, progress)
         self.state.finish()
 
     def _bring_linked(
@@ -239,24 +248,44 @@ class WaybackBackfill:
 
     def _page_links_of(self, listed: list[Listed]) -> list[PageLinks]:
         """What each distinct page capture of ``listed`` held in the archive links."""
+        return list({id(links): links for _, links in self._page_links_at(listed)}.values())
+
+    def _page_links_at(self, listed: list[Listed]) -> list[tuple[str, PageLinks]]:
+        """Each page capture of ``listed`` held in the archive, by observed time, and
+        what it links (each distinct page read once)."""
         pages = {item.ident for item in listed if item.expect == "page"}
-        found: dict[str, str] = {}
+        found: list[tuple[str, PageLinks]] = []
         for obs in self.archive.observations():
             ident = capture_of(obs)
             if obs.source == "wayback" and obs.kind_claimed == "page" and ident in pages:
-                found.setdefault(obs.sha256, obs.url or "")
-        return [self._page_links_one(sha, url) for sha, url in sorted(found.items())]
+                found.append((obs.observed_at, self._page_links_one(obs.sha256, obs.url or "")))
+        return sorted(found, key=lambda pair: pair[0])
 
     def _page_links_one(self, sha: str, url: str) -> PageLinks:
         """The links of one page capture: as read when it was brought in, else read from
-        the archive (a capture held from an earlier run)."""
+        the archive (a capture held from an earlier run); read once per content."""
         known = self._page_links.get(sha)
-        if known is not None:
-            return known
-        try:
-            return PageLinks.of(parse_landing_page(self.archive.read(sha), url))
-        except (OSError, ValueError, ParseError):
-            return PageLinks()
+        if known is None:
+            try:
+                known = PageLinks.of(parse_landing_page(self.archive.read(sha), url))
+            except (OSError, ValueError, ParseError):
+                known = PageLinks()
+            self._page_links[sha] = known
+        return known
+
+    def _not_parts(self, sheets: list[Listed], pages: list[Listed]) -> list[Listed]:
+        """``sheets`` but the captures of a list's parts: those whose URL the page of
+        their time (its last capture before them, else its first) links as a part."""
+        timeline = self._page_links_at(pages)
+        times = [at for at, _ in timeline]
+        kept = []
+        for item in sheets:
+            at = bisect_right(times, utc_iso(item.capture.captured_at)) - 1
+            parts = timeline[max(at, 0)][1].parts if timeline else frozenset()
+            if url_key(item.capture.original) not in parts:
+                kept.append(item)
+        self.result.parts += len(sheets) - len(kept)
+        return kept
 
     def _bring(self, item: Listed, held: Held) -> None:
         if item.ident in held.captures:
@@ -387,19 +416,24 @@ def classify(item: Listed, data: bytes) -> tuple[str | None, str | None, Landing
 
 @dataclass(frozen=True)
 class PageLinks:
-    """What a page capture links that the backfill follows: its list links outside the
-    sheet folder (without their scheme, as CDX patterns), and, when it links no list,
-    the pages named for one."""
+    """What a page capture links that the backfill follows or leaves: its list links
+    outside the sheet folder (without their scheme, as CDX patterns), the pages named
+    for a list when it links none, and the links of a list it publishes in parts (as
+    :func:`captures.url_key` gives them)."""
 
     sheets: frozenset[str] = frozenset()
     pages: tuple[str, ...] = ()
+    parts: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, page: LandingPage) -> PageLinks:
         links = {page.participating_url, page.pending_url}
         bare = {link.split("://", 1)[-1] for link in links if link}
-        pages = tuple(url.split("://", 1)[-1] for url in page.list_pages)
-        return cls(frozenset(link for link in bare if not is_under_sheet_prefix(link)), pages)
+        return cls(
+            sheets=frozenset(link for link in bare if not is_under_sheet_prefix(link)),
+            pages=tuple(url.split("://", 1)[-1] for url in page.list_pages),
+            parts=frozenset(url_key(url) for urls in page.parts.values() for url in urls),
+        )
 
 
 # --------------------------------------------------------------------------- command
@@ -463,6 +497,8 @@ def summary(result: BackfillResult) -> str:
         parts.append(f"{result.ignored} ignored (not spreadsheets)")
     if result.thinned:
         parts.append(f"{result.thinned} page captures skipped (wayback.page_captures_per_day)")
+    if result.parts:
+        parts.append(f"{result.parts} captures of a list published in parts skipped")
     return (
         "wayback: "
         + ", ".join(parts)

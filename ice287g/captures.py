@@ -87,8 +87,14 @@ def is_spreadsheet_url(original: str) -> bool:
 def is_under_sheet_prefix(url: str) -> bool:
     """Whether a URL lies in the sheet folder the backfill lists by prefix (the CDX
     compares URLs case-folded)."""
+    return url_key(url).startswith(SHEET_PREFIX.lower())
+
+
+def url_key(url: str) -> str:
+    """A URL as the CDX compares it: host and path, case-folded, without the scheme,
+    port or query (``www.ice.gov/doclib/...``)."""
     parts = urlsplit(url if "://" in url else f"https://{url}")
-    return f"{parts.hostname or ''}{parts.path}".lower().startswith(SHEET_PREFIX.lower())
+    return f"{parts.hostname or ''}{parts.path}".lower()
 
 
 def capture_of(obs: Observation) -> str | None:

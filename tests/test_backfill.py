@@ -644,6 +644,42 @@ def test_lists_moved_to_a_page_of_their_own_are_followed_as_run_follows_them(
     ]
 
 
+def _page_linking(*links: tuple[str, str]) -> bytes:
+    anchors = "".join(f'<li><a href="{url}">{text}</a></li>' for url, text in links)
+    body = f"<main><ul>{anchors}</ul></main>"
+    return f"<html><head><title>287(g)</title></head><body>{body}</body></html>".encode()
+
+
+def test_a_list_published_in_parts_is_not_read_part_by_part(tmp_path: Path) -> None:
+    """While the page of their time links a list in parts (one file a model), the
+    parts' captures are not read, each as the whole list (which would withdraw the
+    other parts' agreements), as ``run`` reads none; once the page links one file
+    again, its captures are read."""
+    parts = {m: f"{SHEET_DIR}participatingAgencies{m}.xlsx" for m in ("JEM", "TFM", "WSO")}
+    split = _page_linking(
+        *((url, f"Participating Agencies - {m}") for m, url in parts.items()),
+        (PEND, "Pending Agencies"),
+    )
+    whole = _page_linking((parts["TFM"], "Participating Agencies"), (PEND, "Pending Agencies"))
+    captures = [
+        Entry(PAGE, "20250401000000", split, HTML_MIME),
+        *(Entry(url, "20250411000000", sheet(LATER_SHEET)) for url in parts.values()),
+        Entry(PAGE, "20250420000000", whole, HTML_MIME),
+        Entry(parts["TFM"], "20250421000000", part("20250408221933")),
+    ]
+    with FakeWayback(captures, throttle_first=False).running() as fake:
+        cli = make_cli(tmp_path)
+        out = backfill(cli, fake).stdout
+        assert "3 captures of a list published in parts skipped" in out, out
+        assert "3 fetched" in out, out
+    names = sorted(o.original_name or "" for o in Archive(tmp_path / "archive").observations())
+    assert names == [
+        "287g-20250401000000.html",
+        "287g-20250420000000.html",
+        "participatingAgenciesTFM-20250421000000.xlsx",
+    ]
+
+
 def test_a_capture_of_a_file_named_for_both_lists_is_recorded_as_each(tmp_path: Path) -> None:
     """A sheet capture whose name names both lists is each list's observation (the
     pending list a second later), as an import of it and ``run``'s link naming both."""
