@@ -87,3 +87,31 @@ def workbook_of_both(participating: Path, pending: Path) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+LIST_HEADER = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED"]
+
+
+def hand_made_sheets(cases: dict[str, Any], folder: Path, *names: str) -> list[Path]:
+    """Each case of ``names`` (rows: state, agency, type, county, support type, and the
+    signed date of a participating list's row) written as an .xlsx under its name in
+    ``folder``, signed dates as real date cells."""
+    import io
+    from datetime import date
+
+    import openpyxl
+
+    folder.mkdir(exist_ok=True)
+    paths = []
+    for name in names:
+        book = openpyxl.Workbook()
+        ws = book.active
+        assert ws is not None
+        ws.append(LIST_HEADER[:-1] if name.startswith("pending") else LIST_HEADER)
+        for values in cases[name]:
+            ws.append([date.fromisoformat(v) if i == 5 else v for i, v in enumerate(values)])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        paths.append(folder / name)
+        paths[-1].write_bytes(buffer.getvalue())
+    return paths

@@ -3,41 +3,21 @@ written from the hand-made tables in tests/cases/gate/sheets.json."""
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from snapshots.archive import Archive, Observation
 from tests.conftest import ROOT, Cli
+from tests.support import hand_made_sheets
 
 CASES = json.loads((ROOT / "tests/cases/gate/sheets.json").read_text(encoding="utf-8"))
-PARTICIPATING = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED"]
-PENDING = PARTICIPATING[:-1]
-
-
-def sheet(name: str, folder: Path) -> Path:
-    """The case ``name`` written as an .xlsx (signed dates as real date cells)."""
-    book = openpyxl.Workbook()
-    ws = book.active
-    assert ws is not None
-    ws.append(PENDING if name.startswith("pending") else PARTICIPATING)
-    for values in CASES[name]:
-        ws.append([date.fromisoformat(v) if i == 5 else v for i, v in enumerate(values)])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    path = folder / name
-    path.write_bytes(buffer.getvalue())
-    return path
 
 
 def sheets(folder: Path, *names: str) -> list[Path]:
-    folder.mkdir(exist_ok=True)
-    return [sheet(n, folder) for n in names]
+    return hand_made_sheets(CASES, folder, *names)
 
 
 def manifest(folder: Path, rows: list[tuple[str, str, str]]) -> Path:
