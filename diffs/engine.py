@@ -58,7 +58,7 @@ from diffs.state import (
 )
 from parsers.records import ListingRow, ParsedListing
 
-RULES_VERSION = "12"
+RULES_VERSION = "13"
 """The event rules' version, part of what a history is derived with (the pipeline
 replays the archive when it changes): raise it whenever a rule's output can change.
 2: a list's schema is the set of its columns, not their order. 3: a list without a
@@ -79,7 +79,8 @@ persists; without papers, a state is corrected when only the new one has the cou
 named. 11: an application newly listed for an agreement in force under another label of
 its agency is a signal, as under the agreement's own key; a letter doubled in the wrong
 place is one slip. 12: a dropped application's note names the agreements listed since
-under names alike."""
+under names alike. 13: an application still listed when its agreement is withdrawn is
+pending again."""
 
 
 @dataclass(frozen=True)
@@ -283,6 +284,10 @@ class _ListDiff:
             self._absent(self.entries[key])
         for key in sorted(k for k, e in self.entries.items() if e.blanks and k in rows):
             self._still_blank(self.entries[key])
+        for key in sorted(k for k, e in self.entries.items() if e.status == APPROVED and k in rows):
+            entry = self.entries[key]
+            if self._pending_again(entry, entry.fields):
+                self.entries[key] = replace(entry, status=ACTIVE, last_seen=self.ref)
         return self.events
 
     def _still_blank(self, entry: Entry) -> None:
@@ -325,9 +330,27 @@ class _ListDiff:
         if same and old.status == ACTIVE and held == old.blanks:
             return  # unchanged: an ACTIVE entry was last seen in the list's last snapshot
         status = old.status if old.status == APPROVED else ACTIVE
+        if status == APPROVED and self._pending_again(old, fields):
+            status = ACTIVE
         self.entries[key] = Entry(
             old.key, old.agency_id, old.model, fields, status, old.first_seen, self.ref, blanks=held
         )
+
+    def _pending_again(self, application: Entry, fields: dict[str, Any]) -> bool:
+        """An application still listed whose agreement (of its key) was withdrawn is
+        pending again: a ``pending.added`` dated by the withdrawal (the application was
+        listed throughout; it is one again since the agreement left), recorded now."""
+        agreement = self.state.participating.entries.get(application.key)
+        if self.kind != "pending" or agreement is None or agreement.status != WITHDRAWN:
+            return False
+        event = self._event("pending.added", application.key, fields, None, fields)
+        listed = application.first_seen.observed_at[:10]
+        note = f"listed since {listed}; pending again: its agreement was withdrawn"
+        end = agreement.missing_since or self.ref
+        self.events.append(
+            replace(event, start=agreement.last_seen, end=end, recorded=self.ref, note=note)
+        )
+        return True
 
     def _blanked(self, old: Entry, confirmed: list[Blank]) -> Entry:
         """Values whose absence persisted (``diffs/blanks.py``): an ``agreement.changed``

@@ -201,6 +201,30 @@ def test_an_application_dropped_names_the_agreements_listed_since_under_names_al
     assert [(e.agency, e.note) for e in dropped] == [(applied.agency, note)]
 
 
+@pytest.mark.parametrize("republished", [True, False])
+def test_an_application_still_listed_when_its_agreement_is_withdrawn_is_pending_again(
+    republished: bool,
+) -> None:
+    """An application listed while its agreement is in force (the signal), still listed
+    once the agreement's withdrawal is recorded, is pending again: a ``pending.added``
+    dated by the withdrawal's window, whether the pending list is the same bytes again or
+    a new version."""
+    r = Replay()
+    town = row("Southside Place Police Department", "TFM", **TOWN)
+    app = row(town.agency, "TFM", signed=None, **TOWN)
+    kappa = row("Kappa Police Department", "TFM", signed=None, **TOWN)
+    r.feed(listing([*BASE, town]))
+    r.feed(listing([app, kappa], "pending", APPLICATION_COLS))
+    for day in range(8):
+        r.feed(listing([*BASE, *([row("Epsilon Police Department", "TFM")] if day % 2 else [])]))
+        others = [kappa] if republished else [kappa, row(f"Town {day} Police", "TFM", signed=None)]
+        r.feed(listing([app, *others], "pending", APPLICATION_COLS))
+    withdrawn = next(e for e in r.events if e.kind == "agreement.withdrawn")
+    again = [e for e in r.events if e.kind == "pending.added" and e.agency == app.agency]
+    assert [(e.start, e.end) for e in again] == [(withdrawn.start, withdrawn.end)]
+    assert again[0].recorded is not None and again[0].recorded.kind == "pending"
+
+
 def test_two_applications_alike_are_each_approved_when_they_leave_not_when_it_arrives() -> None:
     """Which of two applications an agreement approves is unknown when both are its
     agency's under other labels: neither is approved when it arrives; each is when it
