@@ -396,9 +396,9 @@ class _ListDiff:
             return entry if entry.status == ACTIVE else None
         agency = self.state.agencies[application.agency_id]
         near = self._agreements_in_force
-        found = near.get(("state", agency.state, application.model), [])
-        others = near.get(("name", agency.key, application.model), [])
-        return self._counterpart(application, [*found, *(e for e in others if e not in found)])
+        found = {e.key: e for e in near.get(("state", agency.state, application.model), [])}
+        found.update((e.key, e) for e in near.get(("name", agency.key, application.model), []))
+        return self._counterpart(application, found.values())
 
     @functools.cached_property
     def _agreements_in_force(self) -> dict[tuple[str, str, str], list[Entry]]:
