@@ -202,19 +202,20 @@ class WaybackBackfill:
 
     def download_captures(self, listed: list[Listed], progress: Progress | None = None) -> None:
         """Bring every listed capture the archive lacks into it: the page's, and those
-        of the pages named for a list it links instead of a list (:meth:`list_pages`),
+        of the pages named for a list it links instead of a list (:func:`list_pages`),
         then the sheets', but for the parts of a list published in parts (a part read
         as the whole list would withdraw the others' agreements, as ``run`` reads none),
         then those of the sheets the page captures link outside the sheet folder (the
-        lists published elsewhere: :meth:`linked_sheets`), listed and brought in alike;
+        lists published elsewhere: :func:`linked_sheets`), listed and brought in alike;
         then drop the listing."""
         held = Held.load(self.archive)
         pages = [item for item in listed if item.expect == "page"]
         self._bring_all(pages, held, progress)
-        pages += self._bring_linked(self.list_pages(pages), held, progress)
-        sheets = self._not_parts([item for item in listed if item.expect != "page"], pages)
+        pages += self._bring_linked(list_pages(self._page_links_at(pages)), held, progress)
+        timeline = self._page_links_at(pages)  # the list pages' captures too
+        sheets = self._not_parts([item for item in listed if item.expect != "page"], timeline)
         self._bring_all(sheets, held, progress)
-        self._bring_linked(self.linked_sheets(pages), held, progress)
+        self._bring_linked(linked_sheets(timeline), held, progress)
         self.state.finish()
 
     def _bring_linked(
@@ -234,23 +235,7 @@ class WaybackBackfill:
             if progress:
                 progress(done, len(listed), item.name)
 
-    def linked_sheets(self, listed: list[Listed]) -> tuple[CdxQuery, ...]:
-        """Exact CDX queries for the list links of the page captures listed (each
-        distinct page read once) that lie outside the sheet folder searched by prefix."""
-        urls = {url for links in self._page_links_of(listed) for url in links.sheets}
-        return tuple(CdxQuery(url, "exact", "sheet") for url in sorted(urls))
-
-    def list_pages(self, listed: list[Listed]) -> tuple[CdxQuery, ...]:
-        """Exact CDX queries for the pages named for a list that page captures linking
-        no list link instead (where the lists moved, as ``run`` follows them)."""
-        urls = {url for links in self._page_links_of(listed) for url in links.pages}
-        return tuple(CdxQuery(url, "exact", "page") for url in sorted(urls))
-
-    def _page_links_of(self, listed: list[Listed]) -> list[PageLinks]:
-        """What each distinct page capture of ``listed`` held in the archive links."""
-        return list({id(links): links for _, links in self._page_links_at(listed)}.values())
-
-    def _page_links_at(self, listed: list[Listed]) -> list[tuple[str, PageLinks]]:
+    def _page_links_at(self, listed: list[Listed]) -> Timeline:
         """Each page capture of ``listed`` held in the archive, by observed time, and
         what it links (each distinct page read once)."""
         pages = {item.ident for item in listed if item.expect == "page"}
@@ -273,10 +258,9 @@ class WaybackBackfill:
             self._page_links[sha] = known
         return known
 
-    def _not_parts(self, sheets: list[Listed], pages: list[Listed]) -> list[Listed]:
+    def _not_parts(self, sheets: list[Listed], timeline: Timeline) -> list[Listed]:
         """``sheets`` but the captures of a list's parts: those whose URL the page of
         their time (its last capture before them, else its first) links as a part."""
-        timeline = self._page_links_at(pages)
         times = [at for at, _ in timeline]
         kept = []
         for item in sheets:
@@ -434,6 +418,24 @@ class PageLinks:
             pages=tuple(url.split("://", 1)[-1] for url in page.list_pages),
             parts=frozenset(url_key(url) for urls in page.parts.values() for url in urls),
         )
+
+
+Timeline = list[tuple[str, PageLinks]]
+"""Page captures held in the archive, by observed time, and what each links."""
+
+
+def linked_sheets(timeline: Timeline) -> tuple[CdxQuery, ...]:
+    """Exact CDX queries for the list links of the page captures that lie outside the
+    sheet folder searched by prefix."""
+    urls = {url for _, links in timeline for url in links.sheets}
+    return tuple(CdxQuery(url, "exact", "sheet") for url in sorted(urls))
+
+
+def list_pages(timeline: Timeline) -> tuple[CdxQuery, ...]:
+    """Exact CDX queries for the pages named for a list that page captures linking no
+    list link instead (where the lists moved, as ``run`` follows them)."""
+    urls = {url for _, links in timeline for url in links.pages}
+    return tuple(CdxQuery(url, "exact", "page") for url in sorted(urls))
 
 
 # --------------------------------------------------------------------------- command
