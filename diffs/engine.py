@@ -11,12 +11,12 @@ snapshot that confirmed it.
 from __future__ import annotations
 
 import functools
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from diffs import blanks, identity, relabel
+from diffs import approvals, blanks, identity, relabel
 from diffs.events import Event, SnapshotRef
 from diffs.fields import (
     FIELD_COLUMNS,
@@ -375,7 +375,7 @@ class _ListDiff:
         if in_force is not None:
             # an application listed for an agreement in force: a signal, not an event
             self.entries[key] = replace(self.entries[key], status=APPROVED)
-            self.already.append(_already(fields, in_force))
+            self.already.append(approvals.already(fields, in_force))
             return
         if self.kind == "pending":
             self.events.append(self._event("pending.added", key, fields, None, fields))
@@ -389,29 +389,16 @@ class _ListDiff:
 
     def _in_force(self, application: Entry) -> Entry | None:
         """The agreement in force that an application newly listed is for: under its
-        key, or else under another label of its agency (``relabel.counterpart``, among
-        the agreements it could be: its state's and its name's, of its model)."""
+        key, or else under another label of its agency (``approvals.in_force_as``)."""
         entry = self.state.participating.entries.get(application.key)
         if entry is not None:
             return entry if entry.status == ACTIVE else None
-        agency = self.state.agencies[application.agency_id]
-        near = self._agreements_in_force
-        found = {e.key: e for e in near.get(("state", agency.state, application.model), [])}
-        found.update((e.key, e) for e in near.get(("name", agency.key, application.model), []))
-        return self._counterpart(application, found.values())
+        return approvals.in_force_as(application, self.state, self._agreements_in_force)
 
     @functools.cached_property
-    def _agreements_in_force(self) -> dict[tuple[str, str, str], list[Entry]]:
-        """The agreements in force by (``state``, their state, model) and by (``name``,
-        their agency's key, model), made when first needed (a list diff's new
-        applications look here)."""
-        found: dict[tuple[str, str, str], list[Entry]] = defaultdict(list)
-        for entry in self.state.participating.entries.values():
-            if entry.status == ACTIVE:
-                agency = self.state.agencies[entry.agency_id]
-                found[("state", agency.state, entry.model)].append(entry)
-                found[("name", agency.key, entry.model)].append(entry)
-        return found
+    def _agreements_in_force(self) -> approvals.InForce:
+        """Made when first needed: a list diff's new applications look here."""
+        return approvals.agreements_in_force(self.state)
 
     def _counterpart(self, entry: Entry, others: Iterable[Entry]) -> Entry | None:
         return relabel.counterpart(entry, others, self.state)
@@ -434,7 +421,7 @@ class _ListDiff:
         if app is None or app.status not in LISTED:
             return
         self.pending[app.key] = replace(app, status=APPROVED)
-        after = _participating_as(app, self.entries[key])
+        after = approvals.participating_as(app, self.entries[key])
         listed_as = fields if app.key == key else app.fields
         event = self._event(
             "pending.approved",
@@ -490,9 +477,11 @@ class _ListDiff:
             approved = agreement is not None
             kind = "pending.approved" if approved else "pending.dropped"
             self.entries[entry.key] = replace(entry, status=APPROVED if approved else DROPPED)
-            after = _participating_as(entry, agreement) if agreement else None
+            after = approvals.participating_as(entry, agreement) if agreement else None
         event = self._event(kind, entry.key, entry.fields, entry.fields, after)
-        note = self._alike(entry) if kind == "pending.dropped" else None
+        note = None
+        if kind == "pending.dropped":  # may it be an approval? named for the reader
+            note = approvals.alike_note(entry, self._listed_since(entry), self.state)
         self.events.append(replace(event, start=start, end=end, recorded=self.ref, note=note))
 
     def _agreement_of(self, application: Entry) -> Entry | None:
@@ -504,25 +493,9 @@ class _ListDiff:
             return entry if entry.status in LISTED else None
         return self._counterpart(application, self._listed_since(application))
 
-    def _listed_since(self, application: Entry) -> Iterator[Entry]:
-        """The listed agreements first listed no earlier than ``application`` and of no
-        application's key (an agreement of an application's own key is its)."""
-        since, own = application.first_seen.observed_at, self.entries
-        return (
-            e
-            for e in self.state.participating.entries.values()
-            if e.status in LISTED and e.key not in own and e.first_seen.observed_at >= since
-        )
-
-    def _alike(self, application: Entry) -> str | None:
-        """For an application dropped: the agreements listed since it was, of its state
-        and model, under names alike that are not its agency's by the rules
-        (``relabel.alike``: ``Pembroke Police Department``, ``Pembroke Park Police
-        Department``), named for the reader to judge; None when there are none."""
-        alike = relabel.alike(application, self._listed_since(application), self.state)
-        if not alike:
-            return None
-        return "agreements listed since under names alike: " + "; ".join(alike)
+    def _listed_since(self, application: Entry) -> list[Entry]:
+        agreements = self.state.participating.entries.values()
+        return approvals.listed_since(application, agreements, self.entries)
 
     def _changed(self, old: Entry, fields: dict[str, Any]) -> list[Event]:
         changed = [
@@ -595,22 +568,6 @@ class _ListDiff:
             before=before,
             after=after,
         )
-
-
-def _already(fields: dict[str, Any], agreement: Entry) -> str:
-    """An application listed for an agreement in force, as the snapshot's note says it."""
-    said = f"{fields.get('agency')} ({agreement.model})"
-    name = agreement.fields.get("agency")
-    return said if name == fields.get("agency") else f"{said}, in force as {name}"
-
-
-def _participating_as(application: Entry, agreement: Entry) -> dict[str, Any]:
-    """Where an approved application went: the participating list, under the
-    agreement's name when that is another label of its agency."""
-    after: dict[str, Any] = {"list": "participating"}
-    if agreement.key != application.key:
-        after["agency"] = agreement.fields.get("agency")
-    return after
 
 
 # -- schema and model-set events ----------------------------------------------------------
