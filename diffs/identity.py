@@ -235,9 +235,8 @@ def one_slip(a: str, b: str) -> bool:
     order but one, which differs by one slip of the keyboard (a letter added, dropped
     or changed, two neighbours swapped, or a letter doubled in the wrong place:
     ``polce``, ``constbales``, ``judical``, ``sherrif``) and has at least SLIP_LETTERS
-    letters in both writings. A word added or dropped is no
-    slip (``University of North Florida``), nor two letters changed (``Lakeland``,
-    ``Oakland``)."""
+    letters in both writings. A word added or dropped is no slip (``University of North
+    Florida``), nor two letters changed (``Lakeland``, ``Oakland``)."""
     first, second = a.split(), b.split()
     if len(first) != len(second):
         return False

@@ -292,7 +292,8 @@ class Importer:
             problem = str(exc)
         if problem:
             report.skipped.append((shown(path), problem))
-        self._staged.extend((str(path), obs) for obs in observed if not problem)
+        else:
+            self._staged.extend((str(path), obs) for obs in observed)
 
     def commit(self, report: ImportResult) -> None:
         """Record the staged observations in the manifest (one write, one fsync); a file
