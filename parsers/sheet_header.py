@@ -3,6 +3,8 @@ the row below it (a header written over two rows), within the first rows of the 
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from parsers.listing_header import (
@@ -10,13 +12,14 @@ from parsers.listing_header import (
     HEADER_NAMES,
     STATE,
     SUPPORT,
+    column_letter,
     header_text,
     joined_header,
     own_cells,
     read_header_row,
     unknown_column_note,
 )
-from parsers.normalize import clean_text, model_code, state_code, state_in_name
+from parsers.normalize import clean_text, model_code, model_codes, state_code, state_in_name
 from parsers.states import named_state
 from parsers.xlsx import CellValue, Sheet
 from parsers.xlsx.merges import spread_across
@@ -26,6 +29,14 @@ REQUIRED = (STATE, AGENCY, SUPPORT)
 # the share of a list's agency rows that must give their state for it to need no STATE
 # column: all but a few (a row that gives none is read with its state unknown)
 STATE_GIVEN_SHARE = 0.95
+# A required column the header does not name, read by what its cells hold: the values
+# each cell must read as, and the share of a column's cells (of at least a few) that must.
+BY_CONTENT: dict[str, Callable[[str], bool]] = {
+    STATE: lambda text: state_code(text) is not None,
+    SUPPORT: lambda text: bool(model_codes(text)),
+}
+BY_CONTENT_SHARE = 0.9
+BY_CONTENT_CELLS = 3
 
 
 @dataclass
@@ -52,6 +63,10 @@ class SheetHeader:
     def __post_init__(self) -> None:
         if self.top < 0:
             self.top = self.row
+        if self.heads_list:
+            for name, reads in BY_CONTENT.items():
+                if name not in self.positions:
+                    self._name_by_content(name, reads)
         self.implied = _named_for(self.sheet.name, self.positions)
         for column, name in self.implied.items():
             self.notes.append(f"no {column} column: every row's is {name!r}, the sheet's name")
@@ -71,6 +86,26 @@ class SheetHeader:
             self.model_columns = _model_columns(self.unknown)
         if self.model_columns:
             self._note_model_columns()
+
+    def _name_by_content(self, name: str, reads: Callable[[str], bool]) -> None:
+        """A required column the header does not name is the one other column whose
+        cells under it nearly all read as its values (:func:`_column_by_content`)."""
+        column = _column_by_content(self.sheet, self.row, set(self.positions.values()), reads)
+        if column is None:
+            return
+        text = self.unknown.pop(column, "")
+        if text:
+            self.notes.remove(unknown_column_note(text, column))
+            self.columns = tuple(name if c == text else c for c in self.columns)
+        else:  # in its place among the columns the header names
+            left = len({*self.positions.values(), *self.unknown} & set(range(column)))
+            self.columns = (*self.columns[:left], name, *self.columns[left:])
+        self.positions = {**self.positions, name: column}
+        self.texts = {**self.texts, name: text}
+        headed = f"{text!r}" if text else "with no header"
+        self.notes.append(
+            f"column {column_letter(column)} ({headed}) read as {name!r} by its cells"
+        )
 
     def _note_model_columns(self) -> None:
         """The model columns' notes: known, not unknown columns."""
@@ -110,6 +145,30 @@ def _model_columns(unknown: dict[int, str]) -> dict[str, int]:
         if code is not None:
             found.setdefault(code, column)
     return found if len(found) >= 2 else {}
+
+
+def _column_by_content(
+    sheet: Sheet, header: int, named: set[int], reads: Callable[[str], bool]
+) -> int | None:
+    """The one column not in ``named`` whose texts under the header nearly all (at least
+    BY_CONTENT_SHARE of at least BY_CONTENT_CELLS texts) read as a column's values:
+    what a column holds says what it is when its header's words do not (``PROGRAM``
+    over ``Task Force Model``, ``Jail Enforcement Model``). None when no column does,
+    or more than one (which is unknown)."""
+    seen: Counter[int] = Counter()
+    read: Counter[int] = Counter()
+    for cells in sheet.rows[header + 1 :]:
+        for column, value in enumerate(cells):
+            text = clean_text(value) if column not in named else ""
+            if text:
+                seen[column] += 1
+                read[column] += reads(text)
+    found = [
+        column
+        for column, count in seen.items()
+        if count >= BY_CONTENT_CELLS and read[column] >= BY_CONTENT_SHARE * count
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _states_in_rows(sheet: Sheet, header: int, agency: int) -> bool:

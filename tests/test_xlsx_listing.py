@@ -848,6 +848,84 @@ def test_a_sheet_headed_in_other_words_is_read_with_a_note_for_each_reworded_col
     assert len(listing.warnings) == 8
 
 
+BY_CONTENT_ROWS: list[list[object]] = [
+    ["TEXAS", "Harris County Sheriff's Office", "Jail Enforcement Model", date(2025, 1, 2)],
+    ["FLORIDA", "Hialeah Police Department", "Task Force Model", date(2025, 2, 3)],
+    ["Ohio", "Butler County Sheriff's Office", "Warrant Service Officer", date(2025, 3, 4)],
+    ["FL", "Miami Police Department", "JEM/TFM", date(2025, 2, 3)],
+]
+
+
+def _by_content(header: list[object], rows: list[list[object]] = BY_CONTENT_ROWS) -> ParsedListing:
+    return parse_listing_xlsx(_xlsx([header, *rows]))
+
+
+@pytest.mark.parametrize(
+    ("header", "said"),
+    [
+        (["STATE", "AGENCY", "PROGRAM", "SIGNED"], "column C ('PROGRAM') read as 'SUPPORT TYPE'"),
+        (["STATE", "AGENCY", None, "SIGNED"], "column C (with no header) read as 'SUPPORT TYPE'"),
+        (["LOCATION", "AGENCY", "MODEL", "SIGNED"], "column A ('LOCATION') read as 'STATE'"),
+    ],
+)
+def test_a_column_the_header_names_in_no_known_words_is_the_one_its_cells_say(
+    header: list[object], said: str
+) -> None:
+    """The header names the agency column and a state or model column: the other
+    required column is the one whose cells nearly all read as its values."""
+    listing = _by_content(header)
+    named = _by_content(["STATE", "AGENCY", "SUPPORT TYPE", "SIGNED"])
+    assert listing.rows == named.rows
+    assert listing.columns == named.columns == ("STATE", "AGENCY", "SUPPORT TYPE", "SIGNED")
+    assert f"sheet 'S': {said} by its cells" in listing.warnings
+    assert not any("unknown column" in warning for warning in listing.warnings)
+
+
+@pytest.mark.parametrize(
+    ("header", "rows"),
+    [
+        # two columns of models: which is the list's is unknown
+        (
+            ["STATE", "AGENCY", "PROGRAM", "ASKED FOR", "SIGNED"],
+            [[*row[:3], "Task Force Model", row[3]] for row in BY_CONTENT_ROWS],
+        ),
+        # a column of other words besides models: not a column of models
+        (
+            ["STATE", "AGENCY", "PROGRAM", "SIGNED"],
+            [
+                [*row[:2], text, row[3]]
+                for row, text in zip(BY_CONTENT_ROWS, ["JEM", "A", "B", "C"], strict=True)
+            ],
+        ),
+        # too few cells to say
+        (["STATE", "AGENCY", "PROGRAM", "SIGNED"], BY_CONTENT_ROWS[:2]),
+    ],
+)
+def test_no_column_is_read_by_its_cells_when_they_do_not_say_which_one(
+    header: list[object], rows: list[list[object]]
+) -> None:
+    with pytest.raises(ParseError, match="no SUPPORT TYPE column"):
+        _by_content(header, rows)
+
+
+def test_what_a_column_holds_completes_a_header_but_never_makes_one() -> None:
+    """A row naming the agency column alone heads no list, whatever the cells under it."""
+    with pytest.raises(ParseError, match="no 287\\(g\\) agency list header found"):
+        _by_content(["LOCATION", "AGENCY", "PROGRAM", "SIGNED"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ ()-", min_size=1, max_size=20))
+def test_a_column_of_models_under_any_header_no_rule_reads_is_the_support_type(
+    text: str,
+) -> None:
+    assume(text.strip() and header_name(text) is None)
+    listing = _by_content(["STATE", "AGENCY", text, "SIGNED"])
+    assert [(row.state, row.model) for row in listing.rows] == [
+        ("TX", "JEM"), ("FL", "TFM"), ("OH", "WSO"), ("FL", "JEM"), ("FL", "TFM")
+    ]  # fmt: skip
+
+
 def test_a_pending_list_with_a_date_of_another_event_stays_pending() -> None:
     header = ["State", "Name of Agency", "Support Type (Model)", "Date Received"]
     listing = parse_listing_xlsx(_xlsx([header, [*ROW[:2], "Task Force", date(2025, 3, 1)]]))
