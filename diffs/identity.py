@@ -320,10 +320,13 @@ def is_relabel(new: Label, old: Label, threshold: float) -> bool:
     if new.model != old.model:
         return False
     papers = same_papers(new, old)
-    if new.state != old.state:  # a state corrected: same papers and the same name, or
-        # without them, a county only the new state has
-        same_name = new.name_key == old.name_key
-        if papers and (same_name or similarity(new.name_key, old.name_key) >= threshold):
+    if new.state != old.state:  # a state corrected: same papers and the same name (or
+        # one alike in whole and in its core: ``Macon Sheriff's Office`` in TN is not
+        # ``Yuma County Sheriff's Office`` in AZ signed the same day), or without them, a
+        # county only the new state has
+        if papers and (
+            new.name_key == old.name_key or _alike(new.name_key, old.name_key, threshold)
+        ):
             return True
         return state_corrected(new, old)
     if papers:
@@ -400,6 +403,12 @@ def is_duplicate(new: Label, listed: Label) -> bool:
             return False
         return close_names(new.name_key, listed.name_key)
     return close_names(new.name_key, listed.name_key, NESTED_ONLY)
+
+
+def _alike(a: str, b: str, threshold: float) -> bool:
+    """Names alike as written, ``threshold`` similar, and in their cores (close_names):
+    the generic words two agencies' names share make them alike as written alone."""
+    return similarity(a, b) >= threshold and close_names(a, b)
 
 
 def match_relabels(

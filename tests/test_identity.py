@@ -206,6 +206,25 @@ def test_different_agencies_with_the_same_papers_are_not_relabels() -> None:
     assert "agency.renamed" not in r.kinds() and r.kinds()["agreement.added"] == 6
 
 
+def test_two_states_agreements_of_one_day_alike_only_as_written_are_not_one() -> None:
+    """``Macon Sheriff's Office`` is as like ``Yuma County Sheriff's Office`` as written
+    as it is like its own former name; their cores (``Macon``, ``Yuma``) are not alike."""
+    before = [
+        row("Yuma County Sheriff's Office", "WSO", "AZ", "2025-02-26"),
+        row("Macon County Sheriff's Office", "WSO", "TN", "2025-02-26"),
+    ]
+    after = [
+        row("Yuma Sheriff's Office", "WSO", "AZ", "2025-02-26"),
+        row("Macon Sheriff's Office", "WSO", "TN", "2025-02-26"),
+    ]
+    r = _two_lists(before, after)
+    assert sorted(e.after["name"] for e in r.events if e.kind == "agency.renamed" and e.after) == [
+        "Macon Sheriff's Office",
+        "Yuma Sheriff's Office",
+    ]
+    assert "agreement.relabelled" not in r.kinds() and r.kinds()["agreement.added"] == 6
+
+
 def test_a_close_name_without_papers_in_common_is_not_a_relabel() -> None:
     madison = row("Madison County Sheriff's Office", "TFM", "AL", None)
     marion = row("Marion County Sheriff's Office", "TFM", "AL", None)
@@ -219,6 +238,7 @@ VARIANTS = [
     ("{} State Police", "{} State Police Department"),
     ("{} County Sheriff's Office", "{} County Sheriff's Department"),
     ("{} County Sherif's Office", "{} County Sheriff's Office"),
+    ("{} County Sheriff's Office", "{} Sheriff's Office"),
 ]
 
 
@@ -231,6 +251,7 @@ VARIANTS = [
             st.integers(0, len(VARIANTS) - 1),
             st.dates(date(2025, 1, 1), date(2025, 1, 5)),
             st.booleans(),
+            st.sampled_from(["FL", "TN", "AZ"]),
         ),
         min_size=1,
         max_size=8,
@@ -238,12 +259,15 @@ VARIANTS = [
     )
 )
 def test_a_list_relabelled_gives_only_rename_events(
-    specs: list[tuple[str, str, int, date, bool]],
+    specs: list[tuple[str, str, int, date, bool, str]],
 ) -> None:
-    before = [row(VARIANTS[v][0].format(p), m, "FL", d.isoformat()) for p, m, v, d, _ in specs]
+    """Agreements signed the same day in several states, relabelled each in its state:
+    renames, never one state's agreement taken for another's (``Macon Sheriff's Office``
+    in TN is not ``Yuma County Sheriff's Office`` in AZ)."""
+    before = [row(VARIANTS[v][0].format(p), m, st, d.isoformat()) for p, m, v, d, _, st in specs]
     after = [
-        row(VARIANTS[v][1 if flip else 0].format(p), m, "FL", d.isoformat())
-        for p, m, v, d, flip in specs
+        row(VARIANTS[v][1 if flip else 0].format(p), m, st, d.isoformat())
+        for p, m, v, d, flip, st in specs
     ]
     r = Replay(Rules(withdraw_after_snapshots=1, withdraw_after_days=0, min_row_loss=100))
     r.feed(listing(before))
@@ -251,7 +275,7 @@ def test_a_list_relabelled_gives_only_rename_events(
     r.feed(listing(after))
     kinds = {e.kind for e in r.events[first:]}
     assert kinds <= {"agency.renamed", "agreement.changed"}
-    assert r.kinds()["agency.renamed"] == sum(flip for *_, flip in specs)
+    assert r.kinds()["agency.renamed"] == sum(flip for *_, flip, _ in specs)
 
 
 # -- stable ids -----------------------------------------------------------------------------
