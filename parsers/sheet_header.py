@@ -88,9 +88,10 @@ class SheetHeader:
             self._note_model_columns()
 
     def _name_by_content(self, name: str, reads: Callable[[str], bool]) -> None:
-        """A required column the header does not name is the one other column whose
-        cells under it nearly all read as its values (:func:`_column_by_content`)."""
-        column = _column_by_content(self.sheet, self.row, set(self.positions.values()), reads)
+        """A required column the header does not name is the one other column that
+        gives nearly every agency row its value (:func:`_column_by_content`)."""
+        agency, named = self.positions[AGENCY], set(self.positions.values())
+        column = _column_by_content(self.sheet, self.row, agency, named, reads)
         if column is None:
             return
         text = self.unknown.pop(column, "")
@@ -148,27 +149,26 @@ def _model_columns(unknown: dict[int, str]) -> dict[str, int]:
 
 
 def _column_by_content(
-    sheet: Sheet, header: int, named: set[int], reads: Callable[[str], bool]
+    sheet: Sheet, header: int, agency: int, named: set[int], reads: Callable[[str], bool]
 ) -> int | None:
-    """The one column not in ``named`` whose texts under the header nearly all (at least
-    BY_CONTENT_SHARE of at least BY_CONTENT_CELLS texts) read as a column's values:
-    what a column holds says what it is when its header's words do not (``PROGRAM``
-    over ``Task Force Model``, ``Jail Enforcement Model``). None when no column does,
-    or more than one (which is unknown)."""
-    seen: Counter[int] = Counter()
+    """The one column not in ``named`` whose cell reads as a column's value on nearly
+    every row naming an agency (at least BY_CONTENT_SHARE of them, and BY_CONTENT_CELLS
+    rows): what a column holds says what it is when its header's words do not
+    (``PROGRAM`` over ``Task Force Model``, ``Jail Enforcement Model``). A column giving
+    only some rows a value (a state heading above each state's rows) gives it to none.
+    None when no column does, or more than one (which is unknown)."""
+    rows = [cells for cells in sheet.rows[header + 1 :] if clean_text(_at(cells, agency))]
     read: Counter[int] = Counter()
-    for cells in sheet.rows[header + 1 :]:
+    for cells in rows:
         for column, value in enumerate(cells):
-            text = clean_text(value) if column not in named else ""
-            if text:
-                seen[column] += 1
+            if column not in named and (text := clean_text(value)):
                 read[column] += reads(text)
-    found = [
-        column
-        for column, count in seen.items()
-        if count >= BY_CONTENT_CELLS and read[column] >= BY_CONTENT_SHARE * count
-    ]
-    return found[0] if len(found) == 1 else None
+    found = [column for column, count in read.items() if count >= BY_CONTENT_SHARE * len(rows)]
+    return found[0] if len(found) == 1 and len(rows) >= BY_CONTENT_CELLS else None
+
+
+def _at(cells: list[CellValue], column: int) -> CellValue:
+    return cells[column] if column < len(cells) else None
 
 
 def _states_in_rows(sheet: Sheet, header: int, agency: int) -> bool:
