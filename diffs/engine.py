@@ -58,7 +58,7 @@ from diffs.state import (
 )
 from parsers.records import ListingRow, ParsedListing
 
-RULES_VERSION = "14"
+RULES_VERSION = "15"
 """The event rules' version, part of what a history is derived with (the pipeline
 replays the archive when it changes): raise it whenever a rule's output can change.
 2: a list's schema is the set of its columns, not their order. 3: a list without a
@@ -81,7 +81,10 @@ its agency is a signal, as under the agreement's own key; a letter doubled in th
 place is one slip. 12: a dropped application's note names the agreements listed since
 under names alike. 13: an application still listed when its agreement is withdrawn is
 pending again. 14: an agreement leaving one state and one arriving in another with the
-same papers are one only under names alike in their cores too."""
+same papers are one only under names alike in their cores too. 15: a new agreement under
+a name no agency had is the one listed agency that name is by the rules (an agency
+adding a model under its name written otherwise); a county cell blank beside a stated
+one is the county the name begins with."""
 
 
 @dataclass(frozen=True)

@@ -295,6 +295,12 @@ def _core_in_place(label: Label) -> list[str]:
     return [word for word in core if word not in county] or core
 
 
+def core_words(label: Label) -> frozenset[str]:
+    """The words of a label's core in its place: a name key that does not hold them all
+    is no name of the label's agency by :func:`same_agency`."""
+    return frozenset(_core_in_place(label))
+
+
 def state_corrected(new: Label, old: Label) -> bool:
     """Without papers, whether ``new`` is ``old`` with its state corrected: the same name,
     naming a county (in its county cell, else in its name) that the old state does not
@@ -362,19 +368,38 @@ def _bodies(name: str) -> set[str]:
 
 
 def same_place(a: Label, b: Label) -> bool:
-    """The same type of agency, stated, and the same county (or none stated on both):
+    """The same type of agency, stated, and the same county (or none stated on both; a
+    county cell blank beside a stated one is the county the name begins with, if any):
     without papers (a pending application has none), with the same core name, one
     agency relabelled (``Marion County Sheriff's Office``, ``Marion County Sheriff's
     Department``; ``Fordyce Police Department``, ``Fordyce Police``)."""
     if a.agency_type is None or a.agency_type != b.agency_type:
         return False
-    if a.county is None or b.county is None:
-        if a.county is not b.county:
-            return False
-    elif not same_county(a.county, b.county, a.state):
+    if (a.county or b.county) and not _same_county_of(a, b):
         return False
     kinds = _place(a.name_key)[1], _place(b.name_key)[1]
     return not (all(kinds) and kinds[0] != kinds[1])  # a town's and a city's: two
+
+
+# The most words a county's name takes before ``County`` (``San Luis Obispo``).
+COUNTY_NAME_WORDS = 3
+
+
+def _same_county_of(a: Label, b: Label) -> bool:
+    county, theirs = _county(a), _county(b)
+    return county is not None and theirs is not None and same_county(county, theirs, a.state)
+
+
+def _county(label: Label) -> str | None:
+    """A label's county: its county cell, else the county its name begins with (``Walker
+    County Sheriff's Department``, its cell blank, is Walker County's)."""
+    return label.county or _county_named(label.name_key)
+
+
+@functools.lru_cache(maxsize=4096)
+def _county_named(name: str) -> str | None:
+    found = geo.county_in_name(name)
+    return found if found and len(found.split()) <= COUNTY_NAME_WORDS + 1 else None
 
 
 def same_county(first: str, second: str, state: str | None = None) -> bool:

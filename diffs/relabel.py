@@ -82,6 +82,7 @@ def detect(
         _move(entries, old_entry, new, rows[new.key][1])
         events.append(_relabelled(state, old, new, rows[new.key][1], start, ref))
     duplicates = _duplicates(arriving, listed, rows, renamed, listed_agencies, state)
+    duplicates.update(_variants(arriving, listed, renamed | duplicates, state))
     for agency_id, target in duplicates.items():
         renamed[agency_id] = target
         row = next(r for a, r in rows.values() if a == agency_id)
@@ -133,6 +134,45 @@ def _duplicates(
         if match is not None:
             found.setdefault(new.agency_id, match.agency_id)
     return found
+
+
+def _variants(
+    arriving: list[identity.Label],
+    listed: dict[str, Entry],
+    renamed: dict[str, str],
+    state: ProgramState,
+) -> dict[str, str]:
+    """Arriving agreements of an agency no one knew, under a name that is, by
+    :func:`identity.same_agency`, one agency's listed in the list: that agency's (new id
+    -> listed id), when exactly one is. An agency adding a model under its name written
+    otherwise is not a second agency (Walker County Sheriff's Office's WSO agreement
+    beside Walker County Sheriff's Department's JEM one)."""
+    new = [n for n in arriving if n.agency_id not in state.agencies and n.agency_id not in renamed]
+    if not new:
+        return {}
+    found: dict[str, str] = {}
+    for label in new:
+        core = identity.core_words(label)
+        agencies = {
+            e.agency_id
+            for e in listed.values()
+            if _may_be(label, core, e, state)
+            and identity.same_agency(label, _entry_label(e, state, papers=False))
+        }
+        if len(agencies) == 1:
+            found.setdefault(label.agency_id, agencies.pop())
+    return found
+
+
+def _may_be(label: identity.Label, core: frozenset[str], entry: Entry, state: ProgramState) -> bool:
+    """What ``identity.same_agency`` asks first, read without labelling ``entry``: its
+    state and type, and the words of ``label``'s core in its name."""
+    agency = state.agencies[entry.agency_id]
+    return (
+        agency.state == label.state
+        and entry.fields.get("agency_type") == label.agency_type
+        and core.issubset(agency.key.split())
+    )
 
 
 def _first_rows(rows: tuple[ListingRow, ...], ids: list[str]) -> dict[str, tuple[str, ListingRow]]:

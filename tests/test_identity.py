@@ -509,6 +509,48 @@ def test_one_row_of_an_agency_written_otherwise_does_not_split_the_agency() -> N
     }
 
 
+def test_an_agency_adding_a_model_under_its_name_written_otherwise_is_not_a_second_agency() -> None:
+    """Walker County (TX): its JEM row ``Sheriff's Department`` with the county cell blank,
+    its new WSO row ``Sheriff's Office`` in Walker County. One agency adding a model:
+    ``agency.models_changed``, not ``agency.joined``. Its board of commissioners, or a
+    name that two listed agencies could both be, is another agency."""
+    r = Replay(AT_ONCE)
+
+    def walker(name: str, model: str, county: str | None = "Walker County") -> ListingRow:
+        return row(name, model, "TX", "2025-01-02", agency_type="County", county=county)
+
+    jem = walker("Walker County Sheriff's Department", "JEM", county=None)
+    r.feed(listing([*BASE, jem]))
+    wso = walker("Walker County Sheriff's Office", "WSO")
+    board = walker("Walker County Board of Commissioners", "TFM")
+    outcome = r.feed(listing([*BASE, jem, wso, board]))
+    walkers = [(e.kind, e.agency_id, e.model) for e in outcome.events if e.state == "TX"]
+    assert walkers == [
+        ("agreement.added", "tx-walker-county-board-commissioners", "TFM"),
+        ("agreement.added", "tx-walker-county-sheriff-department", "WSO"),
+        ("agency.models_changed", "tx-walker-county-sheriff-department", None),
+        ("agency.joined", "tx-walker-county-board-commissioners", None),
+    ]
+    twice = Replay(AT_ONCE)  # two agencies listed that the new name could both be
+    twice.feed(listing([*BASE, jem, walker("Walker County Sheriff", "TFM")]))
+    joined = twice.feed(listing([*BASE, jem, walker("Walker County Sheriff", "TFM"), wso]))
+    assert "agency.joined" in {e.kind for e in joined.events}
+
+
+def test_a_county_cell_left_blank_is_the_county_the_name_begins_with() -> None:
+    def label(name: str, county: str | None) -> Label:
+        key = agency_key(name, "TX")
+        return Label(key, key, "TX", key, "JEM", agency_type="County", county=county)
+
+    blank = label("Walker County Sheriff's Department", None)
+    assert same_place(blank, label("Walker County Sheriff's Office", "Walker County"))
+    assert same_place(blank, label("Walker County Sheriff's Office", None))
+    assert not same_place(blank, label("Walker County Sheriff's Office", "Harris County"))
+    nameless = label("Huntsville Police Department", None)  # a name naming no county
+    assert not same_place(nameless, label("Huntsville Police Department", "Walker County"))
+    assert same_place(nameless, label("Huntsville Police Department", None))
+
+
 def test_counties_in_another_order_are_the_same_place() -> None:
     def label(county: str) -> Label:
         return Label("k", "a", "VA", "rsw regional jail", "JEM", None, None, county, "County")
