@@ -3,6 +3,7 @@ the row below it (a header written over two rows), within the first rows of the 
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ BY_CONTENT: dict[str, Callable[[str], bool]] = {
 }
 BY_CONTENT_SHARE = 0.9
 BY_CONTENT_CELLS = 3
+BY_CONTENT_ROWS = 500  # the rows read: enough to tell, whatever the sheet's length
 
 
 @dataclass
@@ -156,15 +158,23 @@ def _column_by_content(
     rows): what a column holds says what it is when its header's words do not
     (``PROGRAM`` over ``Task Force Model``, ``Jail Enforcement Model``). A column giving
     only some rows a value (a state heading above each state's rows) gives it to none.
-    None when no column does, or more than one (which is unknown)."""
-    rows = [cells for cells in sheet.rows[header + 1 :] if clean_text(_at(cells, agency))]
+    None when no column does, or more than one (which is unknown). Read on the first
+    BY_CONTENT_ROWS such rows, in the header's columns and the one after them, each
+    distinct text once: a hostile sheet costs no more than its header."""
+    width = len(sheet.rows[header]) + 1
+    columns = [column for column in range(width) if column not in named]
+    rows = (cells for cells in sheet.rows[header + 1 :] if clean_text(_at(cells, agency)))
+    sample = list(itertools.islice(rows, BY_CONTENT_ROWS))
+    said: dict[CellValue, bool] = {}
     read: Counter[int] = Counter()
-    for cells in rows:
-        for column, value in enumerate(cells):
-            if column not in named and (text := clean_text(value)):
-                read[column] += reads(text)
-    found = [column for column, count in read.items() if count >= BY_CONTENT_SHARE * len(rows)]
-    return found[0] if len(found) == 1 and len(rows) >= BY_CONTENT_CELLS else None
+    for cells in sample:
+        for column in columns:
+            value = _at(cells, column)
+            if value not in said:
+                said[value] = bool(text := clean_text(value)) and reads(text)
+            read[column] += said[value]
+    found = [column for column, count in read.items() if count >= BY_CONTENT_SHARE * len(sample)]
+    return found[0] if len(found) == 1 and len(sample) >= BY_CONTENT_CELLS else None
 
 
 def _at(cells: list[CellValue], column: int) -> CellValue:
