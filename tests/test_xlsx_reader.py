@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime, time
 from pathlib import Path
+from time import perf_counter
 from xml.sax.saxutils import escape
 
 import openpyxl
@@ -651,6 +652,34 @@ def test_zip_bomb_refused_before_inflating() -> None:
     with pytest.raises(ParseError, match="in all .* zip bomb"):
         read_workbook(data, limits=ReadLimits(max_total_bytes=2 * 1024 * 1024, max_ratio=1e9))
     assert read_workbook(data, limits=ReadLimits(max_ratio=1e9))[0].rows == [[1]]
+
+
+def _repeating(text: str, cells: int, width: int = 10) -> bytes:
+    """``cells`` cells, ``width`` a row, each the shared string ``text`` (stored once)."""
+    rows = "".join(
+        f'<row r="{row + 1}">'
+        + "".join(
+            f'<c r="{"ABCDEFGHIJ"[column]}{row + 1}" t="s"><v>0</v></c>'
+            for column in range(min(width, cells - row * width))
+        )
+        + "</row>"
+        for row in range(-(-cells // width))
+    )
+    return make_xlsx([("S", f"<sheetData>{rows}</sheetData>")], strings=[f"<si><t>{text}</t></si>"])
+
+
+def test_a_small_file_whose_cells_repeat_one_long_string_is_refused_in_a_moment() -> None:
+    """A string stored once can fill every cell: 20,000 cells of one 30,000-character
+    string are 600 MB of text for the reader from a file of a few KB (13 s and 1.2 GB
+    before). The cells' shared text, in all, is held to a budget."""
+    started = perf_counter()
+    with pytest.raises(ParseError, match="cells repeat more than 33554432 bytes of text"):
+        read_workbook(_repeating("A" * 30_000, 20_000))
+    assert perf_counter() - started < 5
+    limits = ReadLimits(max_shared_text_bytes=1_000)
+    assert read_workbook(_repeating("A" * 70, 10), limits=limits)[0].rows == [["A" * 70] * 10]
+    with pytest.raises(ParseError, match="repeat more than 1000 bytes"):
+        read_workbook(_repeating("A" * 100, 10), limits=limits)
 
 
 def test_too_many_members_are_refused() -> None:

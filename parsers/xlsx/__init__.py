@@ -22,8 +22,15 @@ from parsers.xlsx.columns import hidden_columns
 from parsers.xlsx.container import DEFAULT_LIMITS, Package, ReadLimits
 from parsers.xlsx.formulas import formula_links
 from parsers.xlsx.links import sheet_links
-from parsers.xlsx.parts import sheet_entries
-from parsers.xlsx.values import CellValue, Coordinate, Merge, open_values, sheet_rows
+from parsers.xlsx.parts import shared_strings, sheet_entries
+from parsers.xlsx.values import (
+    CellValue,
+    Coordinate,
+    Merge,
+    open_values,
+    shared_string_sizes,
+    sheet_rows,
+)
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -88,10 +95,11 @@ def read_workbook(
     package = Package.open(bytes(data), source, limits)
     entries = sheet_entries(package)
     workbook = open_values(package)
+    sizes = shared_string_sizes(shared_strings(package))
     sheets = []
     for entry in entries:
         xml = package.read(entry.path)
-        rows, merged = sheet_rows(package, workbook, entry, xml)
+        rows, merged = sheet_rows(package, workbook, entry, xml, sizes)
         width = max(map(len, rows), default=0)
         links = sheet_links(package, entry, xml, len(rows), width)
         formulas = formula_links(package, entry.path, xml)

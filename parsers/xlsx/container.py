@@ -32,6 +32,7 @@ class ReadLimits:
     ratio_floor_bytes: int = 1 * MIB
     max_members: int = 10_000
     max_cells: int = 5_000_000
+    max_shared_text_bytes: int = 32 * MIB  # the shared strings a sheet's cells repeat, in all
 
 
 DEFAULT_LIMITS = ReadLimits()

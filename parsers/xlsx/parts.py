@@ -21,6 +21,7 @@ DOC_REL_NAMESPACES = (
     "http://purl.oclc.org/ooxml/officeDocument/relationships",
 )
 _REL_ID_KEYS = tuple(f"{ns}}}id" for ns in DOC_REL_NAMESPACES)
+SHARED_STRINGS = "xl/sharedStrings.xml"
 _UTF16_STARTS = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
 
 
@@ -191,3 +192,15 @@ def _workbook_path(package: Package) -> str:
     if package.has("xl/workbook.xml"):
         return "xl/workbook.xml"
     raise package.fail("missing xl/workbook.xml: a zip, but not an XLSX workbook")
+
+
+def shared_strings(package: Package) -> bytes:
+    """The workbook's shared strings part, where its relationships say (else the usual
+    ``xl/sharedStrings.xml``); empty when it has none."""
+    path = _workbook_path(package)
+    for rel in read_rels(package, path).values():
+        if rel.type.endswith("/sharedStrings") and not rel.external:
+            part = resolve(posixpath.dirname(path), rel.target)
+            if package.has(part):
+                return package.read(part)
+    return package.read(SHARED_STRINGS) if package.has(SHARED_STRINGS) else b""

@@ -39,6 +39,35 @@ _TAG_STARTS = (b"<c", b"<row", b":c", b":row")
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
 
 
+# A cell of a shared string (``t="s"``): its index, the number in its ``<v>``.
+_SHARED_CELL = re.compile(
+    rb"""\bt\s*=\s*["']s["'][^>]*>\s*<(?:""" + _NAME + rb""":)?v>\s*([0-9]{1,10})\s*<"""
+)
+_STRING_ITEM = re.compile(rb"<(?:" + _NAME + rb":)?si[\s>/]")
+
+
+def shared_string_sizes(xml: bytes) -> list[int]:
+    """For each shared string, in order, at most how many bytes of text it holds: the
+    bytes from its ``<si>`` to the next one's (its markup included)."""
+    starts = [found.start() for found in _STRING_ITEM.finditer(xml)]
+    return [end - start for start, end in zip(starts, [*starts[1:], len(xml)], strict=False)]
+
+
+def check_shared_text(
+    package: Package, path: str, xml: bytes, sizes: Sequence[int], cells: int
+) -> None:
+    """Refuse a sheet whose cells repeat more shared text in all than the budget: a
+    string stored once can fill every cell (a small file of millions of copies of one
+    long text, which the reader would copy into each cell). Bounded fast first (each
+    of at most ``cells`` cells taken to hold the longest string), exactly when needed."""
+    limit = package.limits.max_shared_text_bytes
+    if cells * max(sizes, default=0) <= limit:
+        return
+    total = sum(sizes[int(index)] for index in _SHARED_CELL.findall(xml) if int(index) < len(sizes))
+    if total > limit:
+        raise package.fail(f"{path}: its cells repeat more than {limit} bytes of text: refusing")
+
+
 def open_values(package: Package) -> CalamineWorkbook:
     """Calamine's reader of the package's XML parts."""
     try:
@@ -52,10 +81,16 @@ Merge: TypeAlias = tuple[Coordinate, Coordinate]
 
 
 def sheet_rows(
-    package: Package, workbook: CalamineWorkbook, entry: SheetEntry, xml: bytes
+    package: Package,
+    workbook: CalamineWorkbook,
+    entry: SheetEntry,
+    xml: bytes,
+    sizes: Sequence[int] = (),
 ) -> tuple[list[list[CellValue]], list[Merge]]:
-    """The values of one sheet (``xml`` is its part), by row, and its merged ranges."""
-    _check_extent(package, entry.path, xml)
+    """The values of one sheet (``xml`` is its part), by row, and its merged ranges
+    (``sizes``: the workbook's :func:`shared_string_sizes`)."""
+    cells = _check_extent(package, entry.path, xml)
+    check_shared_text(package, entry.path, xml, sizes, cells)
     try:
         sheet = workbook.get_sheet_by_name(entry.name)
         grid = sheet.to_python(skip_empty_area=False)
@@ -65,8 +100,9 @@ def sheet_rows(
     return _rows(grid), [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in merged]
 
 
-def _check_extent(package: Package, path: str, xml: bytes) -> None:
-    """Refuse a sheet whose rectangle from A1 to its farthest cell exceeds the cell budget.
+def _check_extent(package: Package, path: str, xml: bytes) -> int:
+    """Refuse a sheet whose rectangle from A1 to its farthest cell exceeds the cell
+    budget; the number of cells it may hold.
 
     The farthest cell is bounded by the largest row and column references, plus one
     for each row or cell without a reference (each such element is placed one past the
@@ -78,11 +114,13 @@ def _check_extent(package: Package, path: str, xml: bytes) -> None:
     if rows > MAX_ROWS or columns > MAX_COLUMNS:
         raise package.fail(f"{path}: cell reference out of range")
     limit = package.limits.max_cells
-    if _rectangle(rows, columns, _tags_at_most(xml) - len(refs)) <= limit:
-        return  # within the budget even if every candidate tag were unreferenced
-    unreferenced = len(_CELL_OR_ROW_TAG.findall(xml)) - len(refs)
-    if _rectangle(rows, columns, unreferenced) > limit:
+    cells = _rectangle(rows, columns, _tags_at_most(xml) - len(refs))
+    if cells <= limit:
+        return cells  # within the budget even if every candidate tag were unreferenced
+    cells = _rectangle(rows, columns, len(_CELL_OR_ROW_TAG.findall(xml)) - len(refs))
+    if cells > limit:
         raise package.fail(f"{path}: more than {limit} cells: refusing")
+    return cells
 
 
 def _tags_at_most(xml: bytes) -> int:
