@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from diffs.engine import Outcome, apply_snapshot
 from diffs.events import SnapshotRef
 from diffs.gate import Rules
+from diffs.identity import initial_aliases
 from diffs.state import ProgramState
 from parsers.detect import parse_listing
 from parsers.normalize import is_null, model_code, state_code
@@ -395,6 +396,34 @@ def test_a_real_list_republished_in_a_new_form_makes_no_event(
     events = _feed(state, _republished(data, FORMS[form]), 2).events
     expected = ["source.schema_changed"] if form in NEW_COLUMN else []
     assert [event.kind for event in events] == expected
+
+
+RELABELLED_WHOLE: dict[str, Callable[[str], str]] = {
+    "every county's sheriff's office without County": lambda name: name.replace(
+        " County Sheriff's Office", " Sheriff's Office"
+    ),
+    "every sheriff's office a sheriff's department": lambda name: name.replace(
+        "Sheriff's Office", "Sheriff's Department"
+    ),
+}
+
+
+@pytest.mark.parametrize("relabel", sorted(RELABELLED_WHOLE))
+def test_a_real_list_relabelled_whole_is_renames_only(
+    relabel: str, first: tuple[bytes, ProgramState]
+) -> None:
+    """Hundreds of agencies relabelled at once, many signed on one day in other states:
+    each is renamed in its own state (``Macon Sheriff's Office`` in TN is not ``Yuma
+    County Sheriff's Office`` in AZ), and no agreement leaves, arrives or moves. The
+    shipped registry gives ids, as an import does (Walker County's and Waukesha
+    County's rows under two names are each one agency's)."""
+    data = first[0]
+    state = _feed(ProgramState(aliases=initial_aliases({})), data, 1).state  # as imported
+    edit = _rewrite("LAW ENFORCEMENT AGENCY", RELABELLED_WHOLE[relabel])
+    events = _feed(state, _republished(data, edit), 2).events
+    kinds = {event.kind for event in events}
+    assert kinds == {"agency.renamed", "agreement.changed"}
+    assert sum(event.kind == "agency.renamed" for event in events) > 350
 
 
 def test_agreements_moved_under_a_terminated_title_are_withdrawn(
