@@ -34,11 +34,13 @@ from diffs.gate import (
     TimeVerdict,
     Verdict,
     check_hold,
+    check_older_copy,
     check_shape,
     check_stale,
     check_time,
     persisted,
     remember,
+    remember_version,
 )
 from diffs.membership import membership_events, models_by_agency, models_changed
 from diffs.state import (
@@ -57,34 +59,6 @@ from diffs.state import (
     entry_parts,
 )
 from parsers.records import ListingRow, ParsedListing
-
-RULES_VERSION = "15"
-"""The event rules' version, part of what a history is derived with (the pipeline
-replays the archive when it changes): raise it whenever a rule's output can change.
-2: a list's schema is the set of its columns, not their order. 3: a list without a
-field's column keeps the field's known value. 4: ids minted for a key ending with the
-agency's own state reach the key without it; a new name with the same words as a known
-agency's in its state is that agency. 5: an agency or county name written otherwise
-(the same key, or the same key words in another order) is no change; a name beginning
-with its own state before a dash or a colon has the key of the name without it; a new
-name that adds or drops ``City of`` is the known agency of its state that has the rest.
-6: a row written otherwise than its agreement's is that agreement's (an agency is not
-split by one row). 7: a signed cell whose text is no date keeps the known date. 8: a
-document file moved to another folder of its site is the same link. 9: a name written
-with or without apostrophes is the same name. 10: an application approved under another
-label of its agency is approved, not dropped; a typo fixed is one slip of the keyboard
-in one word, in the same place; a parish is as generic as a county; the registry gives
-one agency one id; a value blanked from a row still listed is held until its absence
-persists; without papers, a state is corrected when only the new one has the county
-named. 11: an application newly listed for an agreement in force under another label of
-its agency is a signal, as under the agreement's own key; a letter doubled in the wrong
-place is one slip. 12: a dropped application's note names the agreements listed since
-under names alike. 13: an application still listed when its agreement is withdrawn is
-pending again. 14: an agreement leaving one state and one arriving in another with the
-same papers are one only under names alike in their cores too. 15: a new agreement under
-a name no agency had is the one listed agency that name is by the rules (an agency
-adding a model under its name written otherwise); a county cell blank beside a stated
-one is the county the name begins with."""
 
 
 @dataclass(frozen=True)
@@ -136,15 +110,29 @@ def apply_snapshot(
     verdict = check_stale(previous, keys, excused, ref, rules)
     if verdict.accepted:
         held = check_hold(previous, keys, excused, ref, rules)
-        verdict = replace(held, note="; ".join(n for n in (verdict.note, held.note) if n) or None)
+        verdict = replace(held, note=_notes(verdict, held))
     if not verdict.accepted:
-        kept = replace(previous, loss_candidate=verdict.candidate)
-        return reject(state.with_list(kind, kept), ref, verdict.reason or "", kind)
+        return _held(state, previous, ref, verdict, kind)
     outcome = _accept(state, ref, listing, rules, verdict, ids)
+    again = check_older_copy(previous, ref, rules) if outcome.events else Verdict(True)
+    if not again.accepted:
+        return _held(state, previous, ref, again, kind)
     if list(outcome.agency_ids) != ids:  # relabelled: the keys after the renames
         pairs = zip(outcome.agency_ids, listing.rows, strict=True)
         keys = {entry_key(a, r.model) for a, r in pairs}
-    return _remembered(outcome, kind, keys, ref, timing, rules)
+    return _remembered(outcome, kind, keys, ref, replace(timing, note=_notes(timing, again)), rules)
+
+
+def _held(
+    state: ProgramState, previous: ListState, ref: SnapshotRef, verdict: Verdict, kind: str
+) -> Outcome:
+    """A list the gate holds: rejected, its loss candidate kept."""
+    kept = replace(previous, loss_candidate=verdict.candidate)
+    return reject(state.with_list(kind, kept), ref, verdict.reason or "", kind)
+
+
+def _notes(*verdicts: TimeVerdict | Verdict) -> str | None:
+    return "; ".join(v.note for v in verdicts if v.note) or None
 
 
 def _remembered(
@@ -157,7 +145,12 @@ def _remembered(
 ) -> Outcome:
     """The accepted list's keys (after renames) and typo'd dates, kept for the gate."""
     lst = outcome.state.list_state(kind)
-    lst = replace(lst, recent=remember(lst, ref, keys, rules), typos=lst.typos | timing.typos)
+    lst = replace(
+        lst,
+        recent=remember(lst, ref, keys, rules),
+        typos=lst.typos | timing.typos,
+        versions=remember_version(lst, ref, rules),
+    )
     notes = "; ".join(n for n in (outcome.note, timing.note) if n) or None
     return replace(outcome, state=outcome.state.with_list(kind, lst), note=notes)
 

@@ -12,6 +12,8 @@ rules, each from one principle:
   ``max_future_typos`` new future rows are taken for typos. More is a contradiction.
 - *Order*: a list that brings back rows removed since an earlier accepted list and
   lacks rows added since is that older list arriving late (stale): held, not diffed.
+  So is a list whose bytes are an older accepted list's, when reading it would record a
+  change (it would undo what changed since: a cache or a mirror serving an old copy).
 - *Persistence*: a sudden large loss, a sudden large growth or a list with no rows
   under its header is held until a later list, ``loss_confirm_hours`` later, shows the
   same change (the lost rows still gone, the gained rows still there).
@@ -209,6 +211,34 @@ def remember(
     if recent and recent[-1].keys == keys:
         return recent
     return (*recent, KeySet(ref.observed_at, ref.where, frozenset(keys)))[-rules.stale_history :]
+
+
+def remember_version(
+    previous: ListState, ref: SnapshotRef, rules: Rules
+) -> tuple[tuple[str, str], ...]:
+    """The recent accepted contents after accepting ``ref``'s (only changes are kept)."""
+    versions = previous.versions
+    if versions and versions[-1][0] == ref.sha256:
+        return versions
+    return (*versions, (ref.sha256, ref.observed_at))[-rules.stale_history :]
+
+
+def check_older_copy(previous: ListState, ref: SnapshotRef, rules: Rules) -> Verdict:
+    """A list whose bytes are those of an accepted list older than the latest is that
+    list again, arriving late: held (the caller asks only when reading it would record
+    a change) until the same bytes are seen ``loss_confirm_hours`` later."""
+    older = [at for sha, at in previous.versions[:-1] if sha == ref.sha256]
+    if not older or previous.versions[-1][0] == ref.sha256:
+        return Verdict(True)
+    cand = previous.loss_candidate
+    again = cand if cand is not None and cand.first.sha256 == ref.sha256 else None
+    if again is not None and _waited(again, ref, rules):
+        return Verdict(True, note=f"an older list again since {again.first.observed_at} persisted")
+    reason = (
+        f"stale: the same bytes as the list of {older[-1]}, an older list arriving late; "
+        "reading it would undo what changed since"
+    )
+    return Verdict(False, reason, candidate=again or LossCandidate(ref, frozenset()))
 
 
 # -- persistence ----------------------------------------------------------------------------

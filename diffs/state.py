@@ -166,6 +166,8 @@ class ListState:
     loss_candidate: LossCandidate | None = None
     recent: tuple[KeySet, ...] = ()  # the last accepted key sets, oldest first
     typos: frozenset[str] = frozenset()  # future signed dates already taken for typos
+    # the last accepted contents, oldest first: (sha256, observed at) of each change
+    versions: tuple[tuple[str, str], ...] = ()
 
     def listed_keys(self) -> set[str]:
         return {k for k, e in self.entries.items() if e.status in LISTED}
@@ -179,6 +181,7 @@ class ListState:
             "loss_candidate": cand.to_dict() if cand else None,
             "recent": [r.to_dict() for r in self.recent],
             "typos": sorted(self.typos),
+            "versions": [list(version) for version in self.versions],
         }
 
     @classmethod
@@ -190,6 +193,7 @@ class ListState:
             loss_candidate=LossCandidate.from_dict(data.get("loss_candidate")),
             recent=tuple(KeySet.from_dict(r) for r in data.get("recent", ())),
             typos=frozenset(data.get("typos", ())),
+            versions=tuple((str(sha), str(at)) for sha, at in data.get("versions", ())),
         )
 
 

@@ -20,13 +20,14 @@ from sqlalchemy.orm import Session
 
 from common.hashing import canonical_json, short_hash
 from common.times import parse_utc
-from diffs.engine import RULES_VERSION, Outcome, apply_snapshot, reject
+from diffs.engine import Outcome, apply_snapshot, reject
 from diffs.events import SnapshotRef
 from diffs.gate import Rules
 from diffs.identity import alias_key
 from diffs.moa_reviewed import ReviewedDocument, merge_reviewed
 from diffs.moa_rules import apply_moa
 from diffs.state import ProgramState
+from diffs.version import RULES_VERSION
 from ice287g.parallel import UNREADABLE, ParseStream, parse_to_cache
 from parsers.errors import ParseError
 from parsers.ocr import Ocr

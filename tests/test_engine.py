@@ -57,7 +57,7 @@ class Replay:
 
     def feed(self, lst: ParsedListing, claimed: str | None = None) -> Outcome:
         self.day += 1
-        sha = f"{hash(tuple(lst.rows)) & 0xFFFFFFFF:064x}"
+        sha = f"{hash((lst.kind, lst.columns, lst.rows)) & 0xFFFFFFFF:064x}"  # as a file's
         ref = SnapshotRef(
             id=f"s{self.day:03d}",
             observed_at=f"2025-03-{self.day:02d}T12:00:00Z",

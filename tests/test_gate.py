@@ -171,6 +171,46 @@ def test_a_pending_application_back_for_a_participating_agreement_marks_a_stale_
     assert "pending.added" not in feed.kinds(before)
 
 
+CORRECTED = [*BASE[:-1], row(BASE[-1].agency, "TFM", "2025-01-03", n=11)]  # a date corrected
+
+
+def test_an_older_lists_bytes_served_again_are_held_when_they_would_undo_a_change() -> None:
+    """A cache or a mirror serving the list's old copy after ICE corrected a date: the
+    copy is the older list, not a correction undone."""
+    feed = Feed()
+    feed(part(BASE), "2025-03-01T12:00:00Z")
+    feed(part(CORRECTED), "2025-03-02T12:00:00Z")
+    before = len(feed.events)
+    out = feed(part(BASE), "2025-03-03T12:00:00Z")
+    assert not out.accepted
+    assert out.reason == (
+        "stale: the same bytes as the list of 2025-03-01T12:00:00Z, an older list arriving "
+        "late; reading it would undo what changed since"
+    )
+    assert feed(part(CORRECTED), "2025-03-03T18:00:00Z").accepted
+    assert feed.kinds(before) == {"snapshot.rejected": 1}
+
+
+def test_an_older_list_again_that_persists_is_read() -> None:
+    feed = Feed()
+    feed(part(BASE), "2025-03-01T12:00:00Z")
+    feed(part(CORRECTED), "2025-03-02T12:00:00Z")
+    before = len(feed.events)
+    assert not feed(part(BASE), "2025-03-03T12:00:00Z").accepted
+    assert not feed(part(BASE), "2025-03-03T20:00:00Z").accepted
+    out = feed(part(BASE), "2025-03-04T13:00:00Z")
+    assert out.accepted and out.note and "older list again since 2025-03-03" in out.note
+    assert feed.kinds(before) == {"snapshot.rejected": 2, "agreement.changed": 1}
+
+
+def test_an_older_list_again_that_would_change_nothing_is_read() -> None:
+    feed = Feed()
+    feed(part(BASE), "2025-03-01T12:00:00Z")
+    assert feed(part(BASE[::-1]), "2025-03-02T12:00:00Z").accepted  # other bytes, same rows
+    assert feed(part(BASE), "2025-03-03T12:00:00Z").accepted
+    assert feed.kinds() == {"agreement.added": len(BASE)}
+
+
 # -- persistence ----------------------------------------------------------------------------
 
 
