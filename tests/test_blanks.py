@@ -28,9 +28,10 @@ def _alpha(moa: str | None, county: str | None = "Alpha County") -> ListingRow:
 
 
 def _days(r: Replay, alphas: list[ListingRow]) -> None:
-    """One list a day, each another version (one more agreement listed each day)."""
-    for day, alpha in enumerate(alphas):
-        others = [row(f"Agency {n} Police Department", "JEM") for n in range(day)]
+    """One list a day, each another version (one more agreement listed each day of the
+    replay)."""
+    for alpha in alphas:
+        others = [row(f"Agency {n} Police Department", "JEM") for n in range(r.day)]
         r.feed(listing([*BASE, alpha, *others]))
 
 
