@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from operator import itemgetter
+from urllib.parse import urlsplit
 
 from parsers.listing_cells import (
     agency_cell,
@@ -47,9 +48,11 @@ from parsers.normalize import (
 )
 from parsers.records import ListingRow
 from parsers.sheet_header import SheetHeader, is_blank, state_heading
+from parsers.urls import repair_url
 from parsers.xlsx import CellValue, Sheet
 
 LISTED_ROWS = 10  # row numbers named in a note before "..."
+DOCUMENT_LINKED_ROWS = 3  # rows a column must link documents from to hold the MOAs
 
 
 @dataclass
@@ -89,6 +92,10 @@ class _RowReader:
         self.pick = itemgetter(*[column if column >= 0 else self.width - 1 for column in found])
         self.moa_links = _column_links(self.sheet, found[6])
         self.addendum_links = _column_links(self.sheet, found[7])
+        self.notes: list[str] = []  # what the reader noticed of the whole list
+        agreements = found[5] >= 0 or found[6] >= 0  # a SIGNED or MOA column: a list of them
+        if agreements and not self.moa_links and not _texts_link(self.sheet, header.row, found[6]):
+            self.moa_links = self._documents_linked_elsewhere(header, found)
         self.unread_links = _unread_links(self.sheet, {MOA: found[6], ADDENDUM: found[7]})
         self.status, self.ended = found[8], found[9]
         self.ended_name = cell_text(header.sheet.value(header.row, self.ended))
@@ -104,6 +111,25 @@ class _RowReader:
         self.agreements = False
         self.section: tuple[str, str] | None = None  # (title, what its rows are)
         self.above: ListingRow | None = None  # the row read just above, if it was read
+
+    def _documents_linked_elsewhere(self, header: SheetHeader, found: list[int]) -> dict[int, str]:
+        """A list of agreements whose MOA column links nothing (or that has none) may link
+        each row's MOA from another cell (its agency's name): the one other column whose
+        cells link documents (PDFs) on at least DOCUMENT_LINKED_ROWS rows holds them."""
+        by_column: dict[int, dict[int, str]] = {}
+        for (row, column), url in self.sheet.hyperlinks.items():
+            if row > header.row and column not in found[6:8] and _links_document(url):
+                by_column.setdefault(column, {})[row] = url
+        columns = [c for c, links in by_column.items() if len(links) >= DOCUMENT_LINKED_ROWS]
+        if len(columns) != 1:
+            return {}
+        (column,) = columns
+        named = cell_text(self.sheet.value(header.row, column))
+        self.notes.append(
+            f"no MOA column linking documents: the documents linked from column "
+            f"{column_letter(column)} ({named!r}) are the rows' MOAs"
+        )
+        return by_column[column]
 
     def values(self, cells: list[CellValue]) -> tuple[CellValue, ...]:
         """The cells under the canonical columns, in CANONICAL_COLUMNS order (with a
@@ -351,6 +377,19 @@ def _column_links(sheet: Sheet, column: int) -> dict[int, str]:
     return {row: url for (row, at), url in sheet.hyperlinks.items() if at == column >= 0}
 
 
+def _texts_link(sheet: Sheet, header: int, column: int) -> bool:
+    """Whether a cell of ``column`` under the header holds a link as text."""
+    return column >= 0 and any(
+        link_cell(cells[column])[1] for cells in sheet.rows[header + 1 :] if column < len(cells)
+    )
+
+
+def _links_document(url: str) -> bool:
+    """Whether a link leads to a document (a PDF), wrappers aside."""
+    repaired = repair_url(url)
+    return repaired is not None and urlsplit(repaired).path.lower().endswith(".pdf")
+
+
 def _unread_links(sheet: Sheet, columns: dict[str, int]) -> dict[int, list[str]]:
     """By row, a warning for each link column cell whose HYPERLINK formula gave no link
     (its URL is not a literal: a reference or a concatenation, not evaluated)."""
@@ -368,7 +407,7 @@ def _unread_links(sheet: Sheet, columns: dict[str, int]) -> dict[int, list[str]]
 def read_rows(header: SheetHeader) -> Outcome:
     """The rows under ``header``, read, with everything learnt reading them."""
     reader = _RowReader(header)
-    outcome = Outcome()
+    outcome = Outcome(warnings=list(reader.notes))
     for row in range(header.row + 1, len(header.sheet.rows)):
         outcome.rows.extend(reader.read(row, outcome))
     if outcome.applications and not any(r.signed or r.moa_url for r in outcome.rows):

@@ -926,6 +926,46 @@ def test_a_column_of_models_under_any_header_no_rule_reads_is_the_support_type(
     ]  # fmt: skip
 
 
+LINKED_NAMES = [
+    ["TEXAS", "Harris County Sheriff's Office", "JEM", date(2025, 1, 2), None],
+    ["FLORIDA", "Hialeah Police Department", "TFM", date(2025, 2, 3), None],
+    ["OHIO", "Butler County Sheriff's Office", "WSO", date(2025, 3, 4), None],
+]
+DOCS = {f"B{n}": f"https://www.ice.gov/doclib/287gMOA/moa{n}.pdf" for n in (2, 3, 4)}
+
+
+def test_moas_linked_from_the_agency_names_are_the_rows_moas_with_a_note() -> None:
+    """A list whose MOA column links nothing, its agencies' names linking their MOAs."""
+    header = ["STATE", "AGENCY", "SUPPORT TYPE", "SIGNED", "MOA"]
+    listing = parse_listing_xlsx(_xlsx([header, *LINKED_NAMES], DOCS))
+    assert [row.moa_url for row in listing.rows] == list(DOCS.values())
+    assert listing.warnings[0] == (
+        "sheet 'S': no MOA column linking documents: the documents linked from column B "
+        "('AGENCY') are the rows' MOAs"
+    )
+    without = parse_listing_xlsx(_xlsx([header[:4], *[r[:4] for r in LINKED_NAMES]], DOCS))
+    assert [row.moa_url for row in without.rows] == list(DOCS.values())
+
+
+@pytest.mark.parametrize(
+    "links",
+    [
+        {cell: "https://www.harris.test/" for cell in DOCS},  # web pages, not documents
+        {**DOCS, **{f"E{n}": "https://www.ice.gov/doclib/a.pdf" for n in (2, 3, 4)}},  # in it
+        {**DOCS, **{f"C{n}": "https://www.ice.gov/doclib/b.pdf" for n in (2, 3, 4)}},  # two
+    ],
+)
+def test_links_elsewhere_are_no_moas_unless_one_column_links_documents_and_the_moas_none(
+    links: dict[str, str],
+) -> None:
+    header = ["STATE", "AGENCY", "SUPPORT TYPE", "SIGNED", "MOA"]
+    rows = [[*row[:4], "link"] for row in LINKED_NAMES]
+    listing = parse_listing_xlsx(_xlsx([header, *rows], links))
+    moas = [row.moa_url for row in listing.rows]
+    assert moas == ([links["E2"]] * 3 if "E2" in links else [None] * 3)
+    assert not any("no MOA column linking" in warning for warning in listing.warnings)
+
+
 def test_a_pending_list_with_a_date_of_another_event_stays_pending() -> None:
     header = ["State", "Name of Agency", "Support Type (Model)", "Date Received"]
     listing = parse_listing_xlsx(_xlsx([header, [*ROW[:2], "Task Force", date(2025, 3, 1)]]))
