@@ -91,10 +91,12 @@ class SheetHeader:
 
     def _name_by_content(self, name: str, reads: Callable[[str], bool]) -> None:
         """A required column the header does not name is the one other column that
-        gives nearly every agency row its value (:func:`_column_by_content`)."""
+        gives nearly every agency row its value (:func:`_column_by_content`), unless
+        its cell in the header row is such a value itself: that row is data, no header
+        (a row whose type cell says ``State`` and whose model cell names a model)."""
         agency, named = self.positions[AGENCY], set(self.positions.values())
         column = _column_by_content(self.sheet, self.row, agency, named, reads)
-        if column is None:
+        if column is None or reads(self.unknown.get(column, "")):
             return
         text = self.unknown.pop(column, "")
         if text:

@@ -909,9 +909,15 @@ def test_no_column_is_read_by_its_cells_when_they_do_not_say_which_one(
 
 
 def test_what_a_column_holds_completes_a_header_but_never_makes_one() -> None:
-    """A row naming the agency column alone heads no list, whatever the cells under it."""
+    """A row naming the agency column alone heads no list, whatever the cells under it;
+    nor does a data row whose type cell says ``State`` (read as a STATE label) and whose
+    own model cell names a model: a row holding a column's value is data."""
     with pytest.raises(ParseError, match="no 287\\(g\\) agency list header found"):
         _by_content(["LOCATION", "AGENCY", "PROGRAM", "SIGNED"])
+    rows = [[*row[:2], "County", *row[2:]] for row in BY_CONTENT_ROWS * 2]
+    rows[1] = ["FLORIDA", "Office of the State Attorney", "State", "Task Force Model", None]
+    with pytest.raises(ParseError, match="no 287\\(g\\) agency list header found"):
+        _by_content(["LOCATION", "AGENCY", "TYPE", "PROGRAM", "SIGNED"], rows)
 
 
 @settings(max_examples=40, deadline=None)
