@@ -4,7 +4,8 @@ Principle: a link names a document; two cell values that lead to the same docume
 the same value. ICE wraps and unwraps its MOA links in Outlook SafeLinks redirects,
 writes ``http`` or ``https``, upper- or lower-case hosts, different percent-encodings
 of one path (once or twice) and a trailing slash: none of that is a change. Nor is a
-document file moved to another folder of the same site, nor a query that selects
+document file moved to another folder of the same site, or to the same path of another
+site (a site moved), nor a query that selects
 nothing: parameters that track a click (``utm_source``, ``fbclid``,
 ...), or any query on a document file's path (``.pdf``): a static file is named by its
 path, and a query there is a cache buster or a tracker. The stored value keeps what
@@ -67,21 +68,23 @@ def _document_query(path: str, query: str) -> str:
 def same_document(a: str | None, b: str | None) -> bool:
     """Whether two link values lead to the same document (both empty counts as same):
     the same canonical link, or the same document file moved to another folder of the
-    same site (``/doclib/287gMOA/x.pdf`` and ``/sites/default/files/x.pdf``): a site
-    reorganised, not a document changed (what a document holds is compared when the
-    MOA is read)."""
+    same site (``/doclib/287gMOA/x.pdf`` and ``/sites/default/files/x.pdf``), or to the
+    same path of another site: a site reorganised or moved, not a document changed
+    (what a document holds is compared when the MOA is read)."""
     first, second = canonical_link(a), canonical_link(b)
     return first == second or _moved(first, second)
 
 
 def _moved(first: str | None, second: str | None) -> bool:
-    """Whether two canonical links are one document file in two folders of one site."""
+    """Whether two canonical links are one document file in two folders of one site, or
+    at one path of two sites (a site moved keeps its paths: ``www.ice.gov/doclib/...``
+    to ``www.dhs.gov/doclib/...``). Both at once is another document."""
     if first is None or second is None:
         return False
     old, new = urlsplit(first), urlsplit(second)
     name = old.path.rsplit("/", 1)[-1].lower()
-    return (
-        old.netloc == new.netloc
-        and name.endswith(DOCUMENT_SUFFIXES)
-        and name == new.path.rsplit("/", 1)[-1].lower()
-    )
+    if not name.endswith(DOCUMENT_SUFFIXES):
+        return False
+    if old.netloc != new.netloc:
+        return old.path == new.path
+    return name == new.path.rsplit("/", 1)[-1].lower()

@@ -69,7 +69,11 @@ def test_a_safelinks_wrapper_leads_to_the_same_document() -> None:
         (MOA, MOA + "/", True),
         # a document file moved to another folder of the same site: a site reorganised
         (MOA, MOA.replace("/doclib/287gMOA/", "/sites/default/files/documents/"), True),
-        (MOA, MOA.replace("www.ice.gov/doclib", "www.dhs.gov/doclib"), False),  # other site
+        # the same path on another site: a site moved (its paths kept)
+        (MOA, MOA.replace("www.ice.gov/doclib", "www.dhs.gov/doclib"), True),
+        # another site and another folder at once: another document
+        (MOA, MOA.replace("www.ice.gov/doclib/287gMOA", "www.dhs.gov/files"), False),
+        ("https://www.ice.gov/doclib/a.html", "https://www.dhs.gov/doclib/a.html", False),
         ("https://www.ice.gov/media/1/download", "https://www.ice.gov/media/2/download", False),
     ],
 )
