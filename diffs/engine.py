@@ -120,7 +120,7 @@ def apply_snapshot(
     if list(outcome.agency_ids) != ids:  # relabelled: the keys after the renames
         pairs = zip(outcome.agency_ids, listing.rows, strict=True)
         keys = {entry_key(a, r.model) for a, r in pairs}
-    return _remembered(outcome, kind, keys, ref, replace(timing, note=_notes(timing, again)), rules)
+    return _remembered(outcome, kind, keys, ref, rules, timing, again)
 
 
 def _held(
@@ -140,10 +140,13 @@ def _remembered(
     kind: str,
     keys: set[str],
     ref: SnapshotRef,
-    timing: TimeVerdict,
     rules: Rules,
+    timing: TimeVerdict,
+    again: Verdict,
 ) -> Outcome:
-    """The accepted list's keys (after renames) and typo'd dates, kept for the gate."""
+    """The accepted list's keys (after renames), typo'd dates and content, kept for the
+    gate; the gate's notes (``again``: an older copy read once it persisted) joined to
+    the list's."""
     lst = outcome.state.list_state(kind)
     lst = replace(
         lst,
@@ -151,7 +154,7 @@ def _remembered(
         typos=lst.typos | timing.typos,
         versions=remember_version(lst, ref, rules),
     )
-    notes = "; ".join(n for n in (outcome.note, timing.note) if n) or None
+    notes = "; ".join(n for n in (outcome.note, timing.note, again.note) if n) or None
     return replace(outcome, state=outcome.state.with_list(kind, lst), note=notes)
 
 

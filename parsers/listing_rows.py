@@ -379,9 +379,8 @@ def _column_links(sheet: Sheet, column: int) -> dict[int, str]:
 
 def _texts_link(sheet: Sheet, header: int, column: int) -> bool:
     """Whether a cell of ``column`` under the header holds a link as text."""
-    return column >= 0 and any(
-        link_cell(cells[column])[1] for cells in sheet.rows[header + 1 :] if column < len(cells)
-    )
+    rows = range(header + 1, len(sheet.rows))
+    return column >= 0 and any(link_cell(sheet.value(row, column))[1] for row in rows)
 
 
 def _links_document(url: str) -> bool:

@@ -31,7 +31,8 @@ REQUIRED = (STATE, AGENCY, SUPPORT)
 # column: all but a few (a row that gives none is read with its state unknown)
 STATE_GIVEN_SHARE = 0.95
 # A required column the header does not name, read by what its cells hold: the values
-# each cell must read as, and the share of a column's cells (of at least a few) that must.
+# its cell must read as, on the share of the rows naming an agency (of at least a few,
+# among the first ones) that must.
 BY_CONTENT: dict[str, Callable[[str], bool]] = {
     STATE: lambda text: state_code(text) is not None,
     SUPPORT: lambda text: bool(model_codes(text)),
@@ -165,22 +166,19 @@ def _column_by_content(
     distinct text once: a hostile sheet costs no more than its header."""
     width = len(sheet.rows[header]) + 1
     columns = [column for column in range(width) if column not in named]
-    rows = (cells for cells in sheet.rows[header + 1 :] if clean_text(_at(cells, agency)))
+    below = range(header + 1, len(sheet.rows))
+    rows = (row for row in below if clean_text(sheet.value(row, agency)))
     sample = list(itertools.islice(rows, BY_CONTENT_ROWS))
     said: dict[CellValue, bool] = {}
     read: Counter[int] = Counter()
-    for cells in sample:
+    for row in sample:
         for column in columns:
-            value = _at(cells, column)
+            value = sheet.value(row, column)
             if value not in said:
                 said[value] = bool(text := clean_text(value)) and reads(text)
             read[column] += said[value]
     found = [column for column, count in read.items() if count >= BY_CONTENT_SHARE * len(sample)]
     return found[0] if len(found) == 1 and len(sample) >= BY_CONTENT_CELLS else None
-
-
-def _at(cells: list[CellValue], column: int) -> CellValue:
-    return cells[column] if column < len(cells) else None
 
 
 def _states_in_rows(sheet: Sheet, header: int, agency: int) -> bool:
