@@ -5,6 +5,7 @@ text (``8/5/25``, ``August 5, 2025``, ``05-Aug-25``), a date among words (``Sign
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from parsers.normalize import clean_text, is_null
@@ -58,16 +59,44 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
+_SPLIT_RUN = re.compile(r"(\d{1,2})[/\-.](\d{1,2})(\d{4})")
+
+
 def _split_run(text: str) -> tuple[int, int, int] | None:
     """Repair ``05/082025`` and ``7/72025``: one separator lost before the year."""
-    match = re.fullmatch(r"(\d{1,2})[/\-.](\d{1,2})(\d{4})", text)
+    match = _SPLIT_RUN.fullmatch(text)
     if match:
         return int(match[1]), int(match[2]), int(match[3])
     return None
 
 
-def parse_date(value: object) -> tuple[date | None, tuple[str, ...]]:
-    """Read a signed date from a cell value: a date, datetime, Excel serial or text.
+def day_first_example(values: Iterable[object]) -> str | None:
+    """A column's numeric date written day first (``25/06/2025``) when the column
+    writes its numeric dates so: some can be read only day first (the first number
+    above 12, the second not) and none only month first (the second number above 12).
+    None for a column that writes them month first, as ICE does, or whose dates all
+    read either way: a column writes its dates in one order, and a date that can be
+    read one way only tells which."""
+    only_day_first = None
+    for value in values:
+        if not isinstance(value, str):
+            continue
+        text = clean_text(value)
+        numbers = _NUMERIC_DATE.match(text) or _SPLIT_RUN.fullmatch(text)
+        if numbers is None:
+            continue
+        first, second = int(numbers[1]), int(numbers[2])
+        if second > 12 >= first:
+            return None
+        if first > 12 >= second and only_day_first is None:
+            only_day_first = text
+    return only_day_first
+
+
+def parse_date(value: object, day_first: bool = False) -> tuple[date | None, tuple[str, ...]]:
+    """Read a signed date from a cell value: a date, datetime, Excel serial or text;
+    a numeric text date month first (``8/5/25``), or day first when ``day_first`` (its
+    column writes them so: :func:`day_first_example`).
 
     Returns the date (or None) and flags: ``signed_repaired`` when a broken string or
     year was mended with clear intent, ``signed_unparsed`` when no date could be read.
@@ -80,7 +109,7 @@ def parse_date(value: object) -> tuple[date | None, tuple[str, ...]]:
         return _date_with_year_check(value.year, value.month, value.day, ())
     if isinstance(value, int | float):
         return _serial(float(value))
-    return _parse_date_text(clean_text(value))
+    return _parse_date_text(clean_text(value), day_first)
 
 
 def _serial(serial: float) -> tuple[date | None, tuple[str, ...]]:
@@ -117,14 +146,14 @@ _DATE_IN_TEXT = re.compile(
 _SIGNING_WORD = re.compile(r"\b(?:signature|signing|signed|sign|executed)\b\W*", re.I)
 
 
-def _parse_date_text(text: str) -> tuple[date | None, tuple[str, ...]]:
-    parsed = _whole_date_text(text)
-    if parsed[0] is None and (found := _date_among_words(text)) is not None:
+def _parse_date_text(text: str, day_first: bool) -> tuple[date | None, tuple[str, ...]]:
+    parsed = _whole_date_text(text, day_first)
+    if parsed[0] is None and (found := _date_among_words(text, day_first)) is not None:
         return found
     return parsed
 
 
-def _date_among_words(text: str) -> tuple[date | None, tuple[str, ...]] | None:
+def _date_among_words(text: str, day_first: bool) -> tuple[date | None, tuple[str, ...]] | None:
     """The signing date of a text that holds dates among words: its one date, else the
     one right after a word naming the signing (``Amended 1/2/2023, signed 6/9/2020``),
     else the first (``6/9/2020 (amended 1/2/2023)``); flagged ``signed_in_text``. None
@@ -132,7 +161,7 @@ def _date_among_words(text: str) -> tuple[date | None, tuple[str, ...]] | None:
     after_signing = {word.end() for word in _SIGNING_WORD.finditer(text)}
     dates = []
     for match in _DATE_IN_TEXT.finditer(text):
-        found, flags = _whole_date_text(match[0])
+        found, flags = _whole_date_text(match[0], day_first)
         if found is not None:
             dates.append((match.start() in after_signing, found, flags))
     if not dates:
@@ -141,17 +170,18 @@ def _date_among_words(text: str) -> tuple[date | None, tuple[str, ...]] | None:
     return found, (*flags, "signed_in_text")
 
 
-def _whole_date_text(text: str) -> tuple[date | None, tuple[str, ...]]:
+def _whole_date_text(text: str, day_first: bool) -> tuple[date | None, tuple[str, ...]]:
     """The date a whole text writes (nothing but the date, and a time after it)."""
+    month, day = (2, 1) if day_first else (1, 2)
     text = text.rstrip(".,;")  # punctuation after a date is not part of it
     if re.fullmatch(r"\d+(\.\d+)?", text) and len(text) <= 7:
         return _serial(float(text))
     if m := _ISO_DATE.match(text):
         return _date_with_year_check(int(m[1]), int(m[3]), int(m[4]), ())
     if m := _NUMERIC_DATE.match(text):
-        return _date_with_year_check(int(m[3]), int(m[1]), int(m[2]), (), len(m[3]) <= 2)
+        return _date_with_year_check(int(m[3]), int(m[month]), int(m[day]), (), len(m[3]) <= 2)
     if run := _split_run(text):
-        return _date_with_year_check(run[2], run[0], run[1], ("signed_repaired",))
+        return _date_with_year_check(run[2], run[month - 1], run[day - 1], ("signed_repaired",))
     return _parse_written_date(text)
 
 

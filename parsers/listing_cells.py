@@ -135,9 +135,10 @@ def row_flags(
 
 
 @_memo
-def signed_cell(value: CellValue) -> Signed:
-    """(date, raw text unless the cell was a clean date, flags) of a SIGNED cell."""
-    signed, parse_flags = parse_date(value)
+def signed_cell(value: CellValue, day_first: bool = False) -> Signed:
+    """(date, raw text unless the cell was a clean date, flags) of a SIGNED cell
+    (``day_first``: its column writes numeric dates day first)."""
+    signed, parse_flags = parse_date(value, day_first)
     flags = list(dict.fromkeys(parse_flags))
     clean_date_cell = isinstance(value, date | datetime) and not flags
     raw = None if clean_date_cell or is_blank(value) else cell_text(value) or None

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from urllib.parse import urlsplit
 
+from parsers.dates import day_first_example
 from parsers.listing_cells import (
     agency_cell,
     applying_cell,
@@ -97,6 +98,7 @@ class _RowReader:
         if agreements and not self.moa_links and not _texts_link(self.sheet, header.row, found[6]):
             self.moa_links = self._documents_linked_elsewhere(header, found)
         self.unread_links = _unread_links(self.sheet, {MOA: found[6], ADDENDUM: found[7]})
+        self.day_first = self._dates_day_first(header, found[5])
         self.status, self.ended = found[8], found[9]
         self.ended_name = cell_text(header.sheet.value(header.row, self.ended))
         # a row repeating the header's own agency cell is the header again
@@ -130,6 +132,20 @@ class _RowReader:
             f"{column_letter(column)} ({named!r}) are the rows' MOAs"
         )
         return by_column[column]
+
+    def _dates_day_first(self, header: SheetHeader, column: int) -> bool:
+        """Whether the SIGNED column writes its numeric dates day first (a column writes
+        them in one order: ``dates.day_first_example``), with a note if so."""
+        rows = range(header.row + 1, len(self.sheet.rows))
+        cells = (self.sheet.value(row, column) for row in rows)
+        example = day_first_example(cells) if column >= 0 else None
+        if example is not None:
+            named = cell_text(self.sheet.value(header.row, column))
+            self.notes.append(
+                f"column {column_letter(column)} ({named!r}) writes its dates day first "
+                f"({example!r}): read so"
+            )
+        return example is not None
 
     def values(self, cells: list[CellValue]) -> tuple[CellValue, ...]:
         """The cells under the canonical columns, in CANONICAL_COLUMNS order (with a
@@ -338,7 +354,7 @@ class _RowReader:
         carried: bool,
     ) -> ListingRow:
         model_raw, model = model_cell(values[4])
-        signed, signed_raw, date_flags = signed_cell(values[5])
+        signed, signed_raw, date_flags = signed_cell(values[5], self.day_first)
         moa_text, moa_url = link_cell(values[6])
         addendum_text, addendum_url = link_cell(values[7])
         return ListingRow(

@@ -262,13 +262,31 @@ def agency_type(value: object) -> str | None:
 
 def _level_of(words: list[str]) -> str | None:
     """``COUNTY SHERIFF`` -> County: a level word, then only words of an agency's kind;
-    ``CITY/TOWN`` -> Municipality: level words that all name one level."""
-    levels = {_LEVELS.get(word) for word in words}
+    ``CITY/TOWN`` -> Municipality: level words that all name one level; ``MUNI``: a
+    level word shortened (:func:`_level_word`)."""
+    levels = {_level_word(word) for word in words}
     if len(words) >= 2 and len(levels) == 1 and None not in levels:
         return levels.pop()
-    if len(words) < 2 or not _AGENCY_KINDS.issuperset(words[1:]):
+    if len(words) == 1:
+        return levels.pop()
+    if not words or not _AGENCY_KINDS.issuperset(words[1:]):
         return None
-    return _LEVELS.get(words[0])
+    return _level_word(words[0])
+
+
+_SHORTEST_LEVEL_WORD = 3  # ``MUN``, ``FED``; ``CO`` is not read: two letters say too little
+
+
+@functools.lru_cache(maxsize=256)
+def _level_word(word: str) -> str | None:
+    """The level a word names: a level word, or its first letters (three or more) when
+    they begin the words of one level alone (``MUNI``, ``FED``, ``TRIB``)."""
+    if word in _LEVELS:
+        return _LEVELS[word]
+    if len(word) < _SHORTEST_LEVEL_WORD:
+        return None
+    levels = {level for name, level in _LEVELS.items() if " " not in name and name.startswith(word)}
+    return levels.pop() if len(levels) == 1 else None
 
 
 _KEY_DROP = re.compile(r"[^a-z0-9 ]+")

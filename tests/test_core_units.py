@@ -404,6 +404,25 @@ def test_a_type_naming_no_single_level_is_kept_as_written(cell: str) -> None:
     assert agency_type(cell) == cell
 
 
+@pytest.mark.parametrize(
+    ("cell", "kind"),
+    [("MUNI", "Municipality"), ("Muni.", "Municipality"), ("Mun", "Municipality"),
+     ("FED", "Federal"), ("Trib", "Tribal"), ("COUN", "County"), ("Stat", "State Agency"),
+     ("Muni Police", "Municipality")],
+)  # fmt: skip
+def test_a_level_word_shortened_is_that_level(cell: str, kind: str) -> None:
+    """A list that shortens its types (``MUNI``) relabels them: its agreements' types
+    did not change."""
+    assert agency_type(cell) == kind
+
+
+@pytest.mark.parametrize("cell", ["CO", "ST", "Tribe", "Co/Mun"])
+def test_two_letters_or_letters_beginning_no_one_level_word_are_kept_as_written(
+    cell: str,
+) -> None:
+    assert agency_type(cell) == cell
+
+
 def test_an_empty_type_cell_is_none() -> None:
     assert [agency_type(c) for c in ("", None, "#N/A")] == [None, None, None]
 

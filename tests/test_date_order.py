@@ -1,0 +1,87 @@
+"""A SIGNED column writes its numeric dates in one order: month first, as ICE writes
+them, unless a date that can be read one way only says the column writes them day first
+(``25/06/2025``). Small hand-made sheets."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parsers.dates import day_first_example, parse_date
+from parsers.xlsx_listing import parse_listing_xlsx
+from tests.test_xlsx_listing import HEADER, ROW, _xlsx
+
+
+def _signed(*texts: object) -> list[date | None]:
+    rows = [HEADER, *([*ROW[:5], text, "link"] for text in texts)]
+    return [row.signed for row in parse_listing_xlsx(_xlsx(rows)).rows]
+
+
+def test_a_column_of_dates_written_day_first_is_read_day_first_with_a_note() -> None:
+    rows = [HEADER, *([*ROW[:5], text, "link"] for text in ("25/06/2025", "05/06/2025"))]
+    listing = parse_listing_xlsx(_xlsx(rows))
+    assert [row.signed for row in listing.rows] == [date(2025, 6, 25), date(2025, 6, 5)]
+    note = "sheet 'S': column F ('SIGNED') writes its dates day first ('25/06/2025'): read so"
+    assert note in listing.warnings
+
+
+def test_a_column_whose_dates_all_read_either_way_is_month_first_as_ice_writes_them() -> None:
+    assert _signed("05/06/2025", "12/01/2025") == [date(2025, 5, 6), date(2025, 12, 1)]
+
+
+def test_a_column_with_dates_only_month_first_and_only_day_first_stays_month_first() -> None:
+    """Two orders in one column: the column says neither; a date that cannot be read
+    month first stays unread, as before."""
+    assert _signed("25/06/2025", "06/25/2025", "05/06/2025") == [
+        None,
+        date(2025, 6, 25),
+        date(2025, 5, 6),
+    ]
+
+
+def test_date_cells_and_written_dates_do_not_say_the_order() -> None:
+    assert day_first_example(["June 25, 2025", 45833, "2025-06-25", None]) is None
+    assert _signed("25/06/2025", "June 5, 2025", "2025-06-05") == [
+        date(2025, 6, 25),
+        date(2025, 6, 5),
+        date(2025, 6, 5),
+    ]
+
+
+def test_a_lost_separator_is_read_in_the_columns_order() -> None:
+    assert _signed("25/06/2025", "05/062025") == [date(2025, 6, 25), date(2025, 6, 5)]
+
+
+def test_the_order_is_the_columns_alone() -> None:
+    """Another column's numeric dates day first leave SIGNED alone."""
+    header = [*HEADER, "UPDATED"]
+    rows = [header, [*ROW[:5], "05/06/2025", "link", "25/06/2025"]]
+    (row,) = parse_listing_xlsx(_xlsx(rows)).rows
+    assert row.signed == date(2025, 5, 6)
+
+
+def test_a_date_parsed_day_first_swaps_day_and_month_only() -> None:
+    assert parse_date("05/06/25", day_first=True) == (date(2025, 6, 5), ())
+    assert parse_date("05/06/25") == (date(2025, 5, 6), ())
+    assert parse_date("Signed 05/06/2025", day_first=True) == (
+        date(2025, 6, 5),
+        ("signed_in_text",),
+    )
+    assert parse_date("June 5, 2025", day_first=True) == (date(2025, 6, 5), ())
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.dates(min_value=date(2000, 1, 1), max_value=date(2025, 1, 1)), min_size=1, max_size=6
+    ),
+    st.integers(min_value=13, max_value=28),
+)
+def test_a_column_written_day_first_gives_back_its_dates(dates: list[date], day: int) -> None:
+    """Whatever the dates, a column writing them all day first, one of them on a day
+    after the 12th, gives them back."""
+    dates = [*dates, date(2024, 3, day)]
+    texts = [f"{d.day:02d}/{d.month:02d}/{d.year}" for d in dates]
+    assert _signed(*texts) == dates
