@@ -33,11 +33,13 @@ from diffs.gate import (
     Rules,
     TimeVerdict,
     Verdict,
+    changed_values,
     check_hold,
     check_older_copy,
     check_shape,
     check_stale,
     check_time,
+    check_undone,
     persisted,
     remember,
     remember_version,
@@ -115,6 +117,8 @@ def apply_snapshot(
         return _held(state, previous, ref, verdict, kind)
     outcome = _accept(state, ref, listing, rules, verdict, ids)
     again = check_older_copy(previous, ref, rules) if outcome.events else Verdict(True)
+    if again.accepted and not again.note and outcome.events:
+        again = check_undone(previous, keys, outcome.events, ref, rules)
     if not again.accepted:
         return _held(state, previous, ref, again, kind)
     if list(outcome.agency_ids) != ids:  # relabelled: the keys after the renames
@@ -150,7 +154,7 @@ def _remembered(
     lst = outcome.state.list_state(kind)
     lst = replace(
         lst,
-        recent=remember(lst, ref, keys, rules),
+        recent=remember(lst, ref, keys, rules, changed_values(outcome.events, "before")),
         typos=lst.typos | timing.typos,
         versions=remember_version(lst, ref, rules),
     )

@@ -13,7 +13,9 @@ rules, each from one principle:
 - *Order*: a list that brings back rows removed since an earlier accepted list and
   lacks rows added since is that older list arriving late (stale): held, not diffed.
   So is a list whose bytes are an older accepted list's, when reading it would record a
-  change (it would undo what changed since: a cache or a mirror serving an old copy).
+  change (it would undo what changed since: a cache or a mirror serving an old copy),
+  and a list of other bytes that brings back values changed since an earlier accepted
+  list and lacks rows added since (an older copy never seen, misdated).
 - *Persistence*: a sudden large loss, a sudden large growth or a list with no rows
   under its header is held until a later list, ``loss_confirm_hours`` later, shows the
   same change (the lost rows still gone, the gained rows still there).
@@ -21,12 +23,12 @@ rules, each from one principle:
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from common.times import parse_utc
-from diffs.events import SnapshotRef
+from diffs.events import Event, SnapshotRef
 from diffs.state import ACTIVE, KeySet, ListState, LossCandidate
 from parsers.records import ListingRow, ParsedListing
 
@@ -204,13 +206,75 @@ def _stale_match(
 
 
 def remember(
-    previous: ListState, ref: SnapshotRef, keys: set[str], rules: Rules
+    previous: ListState,
+    ref: SnapshotRef,
+    keys: set[str],
+    rules: Rules,
+    replaced: frozenset[str] = frozenset(),
 ) -> tuple[KeySet, ...]:
-    """The recent accepted key sets after accepting ``keys`` (only changes are kept)."""
+    """The recent accepted key sets after accepting ``keys``, whose changes replaced
+    ``replaced`` (:func:`changed_values`; only changes are kept)."""
     recent = previous.recent
-    if recent and recent[-1].keys == keys:
+    if recent and recent[-1].keys == keys and not replaced:
         return recent
-    return (*recent, KeySet(ref.observed_at, ref.where, frozenset(keys)))[-rules.stale_history :]
+    latest = KeySet(ref.observed_at, ref.where, frozenset(keys), replaced)
+    return (*recent, latest)[-rules.stale_history :]
+
+
+def changed_values(events: Iterable[Event], side: str) -> frozenset[str]:
+    """The values ``agreement.changed`` events replace (``side`` ``before``) or bring
+    (``after``), each as ``key|field|value``."""
+    return frozenset(
+        f"{event.subject}|{name}|{value}"
+        for event in events
+        if event.kind == "agreement.changed"
+        for name, value in (getattr(event, side) or {}).items()
+    )
+
+
+def check_undone(
+    previous: ListState, keys: set[str], events: Iterable[Event], ref: SnapshotRef, rules: Rules
+) -> Verdict:
+    """A list that brings back values an earlier accepted list's changes replaced and
+    lacks rows added since that list is that older list arriving late, whatever its
+    bytes (a copy never seen, misdated): held, not diffed, as a stale list is; read
+    once the same list persists ``loss_confirm_hours``."""
+    found = _undone_match(previous, keys, changed_values(events, "after"), rules)
+    if found is None:
+        return Verdict(True)
+    older, undone, lost = found
+    cand = previous.loss_candidate
+    persists = cand is not None and _persists(cand, keys)
+    if cand and persists and _waited(cand, ref, rules):
+        return Verdict(True, note=f"reversal held since {cand.first.observed_at} persisted")
+    reason = (
+        f"stale: brings back {len(undone)} values changed since the list of "
+        f"{older.observed_at} ({older.where or 'unnamed'}) and lacks {len(lost)} added since; "
+        "an older list arriving late"
+    )
+    stale = LossCandidate(ref, frozenset(lost))
+    return Verdict(False, reason, candidate=cand if cand and persists else stale)
+
+
+def _undone_match(
+    previous: ListState, keys: set[str], brought: frozenset[str], rules: Rules
+) -> tuple[KeySet, set[str], set[str]] | None:
+    """The older accepted list whose values this one brings back (the most), if any:
+    values replaced by the lists accepted after it, and rows added since it lacking."""
+    recent = previous.recent
+    if len(recent) < 2 or len(brought) < rules.stale_min_restored:
+        return None
+    best: tuple[KeySet, set[str], set[str]] | None = None
+    replaced_since: set[str] = set()
+    for at in range(len(recent) - 1, 0, -1):
+        replaced_since |= recent[at].replaced
+        older = recent[at - 1]
+        undone = brought & replaced_since
+        lost = recent[-1].keys - keys - older.keys
+        enough = len(undone) >= rules.stale_min_restored and len(lost) >= rules.stale_min_lost
+        if enough and (best is None or len(undone) > len(best[1])):
+            best = (older, set(undone), set(lost))
+    return best
 
 
 def remember_version(

@@ -142,18 +142,26 @@ class LossCandidate:
 
 @dataclass(frozen=True)
 class KeySet:
-    """The keys of one accepted list, kept to recognise a stale list arriving late."""
+    """The keys of one accepted list, kept to recognise a stale list arriving late, and
+    the values its changes replaced (``key|field|value``: what an older list shows)."""
 
     observed_at: str
     where: str
     keys: frozenset[str]
+    replaced: frozenset[str] = frozenset()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"observed_at": self.observed_at, "where": self.where, "keys": sorted(self.keys)}
+        data: dict[str, Any] = {
+            "observed_at": self.observed_at,
+            "where": self.where,
+            "keys": sorted(self.keys),
+        }
+        return data | ({"replaced": sorted(self.replaced)} if self.replaced else {})
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> KeySet:
-        return cls(data["observed_at"], data.get("where", ""), frozenset(data["keys"]))
+        keys, replaced = frozenset(data["keys"]), frozenset(data.get("replaced", ()))
+        return cls(data["observed_at"], data.get("where", ""), keys, replaced)
 
 
 @dataclass(frozen=True)

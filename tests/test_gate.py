@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -205,6 +206,62 @@ def test_an_older_list_again_that_would_change_nothing_is_read() -> None:
     assert feed(part(BASE[::-1]), "2025-03-02T12:00:00Z").accepted  # other bytes, same rows
     assert feed(part(BASE), "2025-03-03T12:00:00Z").accepted
     assert feed.kinds() == {"agreement.added": len(BASE)}
+
+
+# Three signed dates corrected and an agreement added; then a copy of the first list that
+# was never seen (other bytes: its rows one lower), as a mirror or a misdated file gives it.
+NEWER = [
+    *(row(r.agency, "TFM", "2025-01-05", n=r.row_number) for r in BASE[:3]),
+    *BASE[3:],
+    row("Newcomer PD", "WSO", n=20),
+]
+OLD_COPY = [replace(r, row_number=r.row_number + 1) for r in BASE]
+
+
+def test_an_older_list_never_seen_that_undoes_changes_is_held_not_diffed() -> None:
+    """No row brought back and other bytes: the values its changes replaced brought
+    back, with a row added since lacking, say it is the older list."""
+    feed = Feed()
+    feed(part(BASE), "2025-03-01T12:00:00Z")
+    feed(part(NEWER), "2025-03-02T12:00:00Z")
+    before = len(feed.events)
+    out = feed(part(OLD_COPY), "2025-03-03T12:00:00Z")
+    assert not out.accepted and out.reason == (
+        "stale: brings back 3 values changed since the list of 2025-03-01T12:00:00Z "
+        "(list1.xlsx) and lacks 1 added since; an older list arriving late"
+    )
+    assert feed(part(NEWER), "2025-03-03T18:00:00Z").accepted
+    assert feed.kinds(before) == {"snapshot.rejected": 1}
+    assert ProgramState.from_dict(feed.state.to_dict()) == feed.state  # what it remembers
+
+
+def test_an_older_list_never_seen_that_persists_is_read() -> None:
+    feed = Feed()
+    feed(part(BASE), "2025-03-01T12:00:00Z")
+    feed(part(NEWER), "2025-03-02T12:00:00Z")
+    before = len(feed.events)
+    assert not feed(part(OLD_COPY), "2025-03-03T12:00:00Z").accepted
+    out = feed(part(OLD_COPY), "2025-03-04T13:00:00Z")
+    assert out.accepted and out.note and "reversal held since 2025-03-03" in out.note
+    assert feed.kinds(before) == {"snapshot.rejected": 1, "agreement.changed": 3}
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        [*OLD_COPY, row("Newcomer PD", "WSO", n=20)],  # nothing added since lacks
+        [*OLD_COPY[:2], *NEWER[2:]],  # two values back: fewer than stale_min_restored
+    ],
+)
+def test_values_changed_back_in_a_list_that_does_not_look_older_are_read(
+    later: list[ListingRow],
+) -> None:
+    feed = Feed()
+    feed(part(BASE), "2025-03-01T12:00:00Z")
+    feed(part(NEWER), "2025-03-02T12:00:00Z")
+    before = len(feed.events)
+    assert feed(part(later), "2025-03-03T12:00:00Z").accepted
+    assert set(feed.kinds(before)) <= {"agreement.changed", "agreement.withdrawn"}
 
 
 # -- persistence ----------------------------------------------------------------------------
