@@ -173,15 +173,29 @@ def check_stale(
     if found is None:
         return Verdict(True)
     older, restored, lost = found
-    cand = previous.loss_candidate
     stale = LossCandidate(ref, frozenset(lost), frozenset(restored))
+    return _reversal(previous, keys, ref, rules, stale, f"{len(restored)} rows removed", older)
+
+
+def _reversal(
+    previous: ListState,
+    keys: set[str],
+    ref: SnapshotRef,
+    rules: Rules,
+    stale: LossCandidate,
+    back: str,
+    older: KeySet,
+) -> Verdict:
+    """A stale list held (``back``: what it brings back), or read once the same
+    reversal has persisted ``loss_confirm_hours``."""
+    cand = previous.loss_candidate
     persists = cand is not None and _persists(cand, keys)
     if cand and persists and _waited(cand, ref, rules):
         return Verdict(True, note=f"reversal held since {cand.first.observed_at} persisted")
     reason = (
-        f"stale: brings back {len(restored)} rows removed since the list of "
-        f"{older.observed_at} ({older.where or 'unnamed'}) and lacks {len(lost)} added "
-        "since; an older list arriving late"
+        f"stale: brings back {back} since the list of {older.observed_at} "
+        f"({older.where or 'unnamed'}) and lacks {len(stale.keys)} added since; "
+        "an older list arriving late"
     )
     return Verdict(False, reason, candidate=cand if cand and persists else stale)
 
@@ -243,17 +257,8 @@ def check_undone(
     if found is None:
         return Verdict(True)
     older, undone, lost = found
-    cand = previous.loss_candidate
-    persists = cand is not None and _persists(cand, keys)
-    if cand and persists and _waited(cand, ref, rules):
-        return Verdict(True, note=f"reversal held since {cand.first.observed_at} persisted")
-    reason = (
-        f"stale: brings back {len(undone)} values changed since the list of "
-        f"{older.observed_at} ({older.where or 'unnamed'}) and lacks {len(lost)} added since; "
-        "an older list arriving late"
-    )
     stale = LossCandidate(ref, frozenset(lost))
-    return Verdict(False, reason, candidate=cand if cand and persists else stale)
+    return _reversal(previous, keys, ref, rules, stale, f"{len(undone)} values changed", older)
 
 
 def _undone_match(
