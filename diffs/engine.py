@@ -35,11 +35,10 @@ from diffs.gate import (
     Verdict,
     changed_values,
     check_hold,
-    check_older_copy,
+    check_late,
     check_shape,
     check_stale,
     check_time,
-    check_undone,
     persisted,
     remember,
     remember_version,
@@ -116,9 +115,7 @@ def apply_snapshot(
     if not verdict.accepted:
         return _held(state, previous, ref, verdict, kind)
     outcome = _accept(state, ref, listing, rules, verdict, ids)
-    again = check_older_copy(previous, ref, rules) if outcome.events else Verdict(True)
-    if again.accepted and not again.note and outcome.events:
-        again = check_undone(previous, keys, outcome.events, ref, rules)
+    again = check_late(previous, keys, outcome.events, ref, rules)
     if not again.accepted:
         return _held(state, previous, ref, again, kind)
     if list(outcome.agency_ids) != ids:  # relabelled: the keys after the renames

@@ -246,6 +246,25 @@ def changed_values(events: Iterable[Event], side: str) -> frozenset[str]:
     )
 
 
+def check_late(
+    previous: ListState,
+    keys: set[str],
+    events: Collection[Event],
+    ref: SnapshotRef,
+    rules: Rules,
+) -> Verdict:
+    """Asked of a list once read, by the ``events`` reading it would record: none, and
+    it is read whatever its age; else it is an older list arriving late when its bytes
+    are an older accepted list's (:func:`check_older_copy`), or, of other bytes, when
+    it undoes changes made since one (:func:`check_undone`)."""
+    if not events:
+        return Verdict(True)
+    copy = check_older_copy(previous, ref, rules)
+    if not copy.accepted or copy.note:  # held, or an older copy read once it persisted
+        return copy
+    return check_undone(previous, keys, events, ref, rules)
+
+
 def check_undone(
     previous: ListState, keys: set[str], events: Iterable[Event], ref: SnapshotRef, rules: Rules
 ) -> Verdict:

@@ -265,11 +265,9 @@ def _level_of(words: list[str]) -> str | None:
     ``CITY/TOWN`` -> Municipality: level words that all name one level; ``MUNI``: a
     level word shortened (:func:`_level_word`)."""
     levels = {_level_word(word) for word in words}
-    if len(words) >= 2 and len(levels) == 1 and None not in levels:
+    if len(levels) == 1 and None not in levels:
         return levels.pop()
-    if len(words) == 1:
-        return levels.pop()
-    if not words or not _AGENCY_KINDS.issuperset(words[1:]):
+    if len(words) < 2 or not _AGENCY_KINDS.issuperset(words[1:]):
         return None
     return _level_word(words[0])
 
