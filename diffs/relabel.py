@@ -16,7 +16,7 @@ Pure functions of (state, listing): no I/O.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -81,6 +81,10 @@ def detect(
             continue
         _move(entries, old_entry, new, rows[new.key][1])
         events.append(_relabelled(state, old, new, rows[new.key][1], start, ref))
+    for new, old in _model_relabels(arriving, leaving, entries, listing.rows):
+        _move(entries, listed[old.key], new, rows[new.key][1])
+        start = _last_seen(listed[old.key], previous.last)
+        events.append(_relabelled(state, old, new, rows[new.key][1], start, ref))
     duplicates = _duplicates(arriving, listed, rows, renamed, listed_agencies, state)
     duplicates.update(_variants(arriving, listed, renamed | duplicates, state))
     for agency_id, target in duplicates.items():
@@ -94,10 +98,51 @@ def detect(
 
 def _move(entries: dict[str, Entry], entry: Entry, new: identity.Label, row: ListingRow) -> None:
     """The agreement keeps its history (first seen, fields) under its new key; only the
-    name it is listed under changes (the relabel event says so)."""
+    name (or the model) it is listed under changes (the relabel event says so)."""
     entries.pop(entry.key, None)
     fields = {**entry.fields, "agency": row.agency}
-    entries[new.key] = replace(entry, key=new.key, agency_id=new.agency_id, fields=fields)
+    entries[new.key] = replace(
+        entry, key=new.key, agency_id=new.agency_id, model=new.model, fields=fields
+    )
+
+
+def _model_relabels(
+    arriving: list[identity.Label],
+    leaving: list[identity.Label],
+    entries: dict[str, Entry],
+    rows: tuple[ListingRow, ...],
+) -> list[tuple[identity.Label, identity.Label]]:
+    """Agreements of one agency leaving under one model and arriving under another in
+    one window, with the same MOA document: one agreement, its model relabelled (a MOA
+    is one model's agreement; a WSO row made TFM with its papers unchanged is not a WSO
+    agreement withdrawn and a TFM one signed). The document must be that agreement's
+    alone, in the list before and in the list now (a link many rows share, a page
+    rather than a MOA, says nothing), and the pair the only one of its agency and
+    document. ``entries``: the list's entries once the other relabels are applied."""
+    left = [o for o in leaving if o.document and o.key in entries]
+    if not left:
+        return []
+    candidates = [
+        (n, o)
+        for n in arriving
+        if n.document and n.key not in entries
+        for o in left
+        if o.agency_id == n.agency_id and o.model != n.model and o.document == n.document
+    ]
+    if not candidates:
+        return []
+    shown = Counter(canonical_link(r.moa_url) for r in rows if r.moa_url)
+    listed = (e.fields.get("moa_url") for e in entries.values() if e.status in LISTED)
+    known = Counter(canonical_link(link) for link in listed if link)
+    per_new = Counter(n.key for n, _ in candidates)
+    per_old = Counter(o.key for _, o in candidates)
+    return [
+        (n, o)
+        for n, o in candidates
+        if per_new[n.key] == per_old[o.key] == 1
+        and shown[n.document] == 1
+        and known[o.document] == 1
+    ]
 
 
 def _duplicates(
@@ -383,6 +428,8 @@ def _relabelled(
     ref: SnapshotRef,
 ) -> Event:
     agency = state.agencies[old.agency_id]
+    # the model, when it is what was relabelled (an agency's relabel keeps it)
+    models = ({"model": old.model}, {"model": new.model}) if old.model != new.model else ({}, {})
     return Event(
         kind="agreement.relabelled",
         subject=new.key,
@@ -393,6 +440,7 @@ def _relabelled(
         agency_id=new.agency_id,
         model=new.model,
         effective_date=new.signed,
-        before={"agency": agency.name, "state": agency.state, "agency_id": old.agency_id},
-        after={"agency": row.agency, "state": row.state, "agency_id": new.agency_id},
+        before={"agency": agency.name, "state": agency.state, "agency_id": old.agency_id}
+        | models[0],
+        after={"agency": row.agency, "state": row.state, "agency_id": new.agency_id} | models[1],
     )

@@ -111,7 +111,10 @@ def describe(event: dict[str, Any], esc: Escape = _same) -> str:
         return f"{event.get('state')} · {before.get('name')} → {after.get('name')}"
     if kind == "agreement.relabelled":
         old = f"{before.get('state')} · {before.get('agency')}"
-        return f"{old} → {after.get('state')} · {after.get('agency')} ({event.get('model')})"
+        new = f"{after.get('state')} · {after.get('agency')}"
+        if before.get("model"):  # the model relabelled
+            return f"{old} ({before['model']}) → {new} ({after.get('model')})"
+        return f"{old} → {new} ({event.get('model')})"
     if kind == "agency.models_changed":
         return (
             f"{who}: {', '.join(before.get('models', []))} → {', '.join(after.get('models', []))}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+from collections import Counter
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -31,7 +32,7 @@ from diffs.identity import (
 from diffs.links import canonical_link, same_document
 from diffs.moa_rules import apply_moa
 from diffs.state import ProgramState
-from ice287g.render import group_counts
+from ice287g.render import describe, group_counts
 from parsers.normalize import agency_key
 from parsers.records import ListingRow
 from snapshots.archive import IdRegistry
@@ -193,6 +194,68 @@ def test_crow_wing_moved_from_ma_to_mn_is_one_agreement_relabelled() -> None:
     assert "agreement.withdrawn" not in r.kinds() and r.kinds()["agreement.added"] == 6
     wso = r.state.participating.entries["mn-crow-wing-county-sheriff-office|WSO"]
     assert wso.first_seen.id == "s001"
+
+
+EPSILON_MOA = "https://www.ice.gov/doclib/about/offices/ero/287g/EpsilonWSO-01022025.pdf"
+
+
+def _epsilon(model: str, signed: str = "2025-01-02", moa: str | None = EPSILON_MOA) -> ListingRow:
+    return row("Epsilon County Sheriff's Office", model, "TX", signed, moa_url=moa)
+
+
+def _relisted(before: ListingRow, after: list[ListingRow], times: int = 12) -> Replay:
+    """``before`` listed, then ``after`` in its place, in several versions of the list
+    (a filler row changing) long enough for a withdrawal to be confirmed."""
+    r = Replay(Rules(withdraw_after_snapshots=2, withdraw_after_days=3))
+    r.feed(listing(BASE + [before]))
+    for day in range(times):
+        r.feed(listing(BASE + after + [row(f"Filler {day % 2} PD", "TFM")]))
+    return r
+
+
+def test_a_model_relabelled_on_the_same_moa_is_one_agreement_relabelled() -> None:
+    """A WSO row made TFM, its MOA document unchanged: one agreement whose model the list
+    relabelled, not a WSO agreement withdrawn and a TFM one signed."""
+    r = _relisted(_epsilon("WSO"), [_epsilon("TFM")])
+    epsilon = [e for e in r.events if e.agency_id == "tx-epsilon-county-sheriff-office"]
+    moved = epsilon[-1]
+    assert [e.kind for e in epsilon] == ["agreement.added", "agency.joined", "agreement.relabelled"]
+    assert moved.before and moved.before["model"] == "WSO"
+    assert moved.after and moved.after["model"] == "TFM" and moved.model == "TFM"
+    assert moved.start and moved.start.id == "s001" and moved.end.id == "s002"
+    tfm = r.state.participating.entries["tx-epsilon-county-sheriff-office|TFM"]
+    assert tfm.first_seen.id == "s001" and tfm.model == "TFM"
+    assert "tx-epsilon-county-sheriff-office|WSO" not in r.state.participating.entries
+    assert describe(moved.to_dict()) == (
+        "TX · Epsilon County Sheriff's Office (WSO) → TX · Epsilon County Sheriff's Office (TFM)"
+    )
+
+
+def test_a_model_relabelled_with_its_date_corrected_is_a_relabel_and_a_change() -> None:
+    r = _relisted(_epsilon("WSO"), [_epsilon("TFM", "2025-01-03")])
+    kinds = [e.kind for e in r.events if e.agency_id == "tx-epsilon-county-sheriff-office"]
+    assert kinds[2:] == ["agreement.relabelled", "agreement.changed"]
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        # a new MOA: the agency signed another agreement in place of the first
+        [_epsilon("TFM", "2025-02-20", EPSILON_MOA.replace("WSO-01", "TFM-02"))],
+        # no MOA to compare: the same date alone does not make one agreement
+        [_epsilon("TFM", moa=None)],
+        # a link another row shares is no agreement's own document
+        [_epsilon("TFM"), row("Zeta Police Department", "TFM", "TX", moa_url=EPSILON_MOA)],
+    ],
+    ids=["another MOA", "no MOA", "a shared link"],
+)
+def test_a_model_arriving_without_the_leaving_ones_own_moa_is_an_addition(
+    after: list[ListingRow],
+) -> None:
+    r = _relisted(_epsilon("WSO"), after)
+    kinds = Counter(e.kind for e in r.events if e.agency_id == "tx-epsilon-county-sheriff-office")
+    assert "agreement.relabelled" not in kinds
+    assert kinds["agreement.added"] == 2 and kinds["agreement.withdrawn"] == 1
 
 
 def test_a_state_corrected_for_a_whole_agency_is_a_rename_with_both_states() -> None:
