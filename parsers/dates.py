@@ -82,15 +82,33 @@ def day_first_example(values: Iterable[object]) -> str | None:
         if not isinstance(value, str):
             continue
         text = clean_text(value)
-        numbers = _NUMERIC_DATE.match(text) or _SPLIT_RUN.fullmatch(text)
-        if numbers is None:
-            continue
-        first, second = int(numbers[1]), int(numbers[2])
-        if second > 12 >= first:
-            return None
-        if first > 12 >= second and only_day_first is None:
-            only_day_first = text
+        for first, second in _numeric_orders(text):
+            if second > 12 >= first:
+                return None
+            if first > 12 >= second and only_day_first is None:
+                only_day_first = text
     return only_day_first
+
+
+def _numeric_orders(text: str) -> list[tuple[int, int]]:
+    """The first two numbers of each numeric date a text writes, as the parser reads
+    it: the whole text (less the punctuation after it), else each date among its
+    words."""
+    whole = _numeric_date(_trimmed(text))
+    if whole is not None:
+        return [whole]
+    found = (_numeric_date(match[0]) for match in _DATE_IN_TEXT.finditer(text))
+    return [numbers for numbers in found if numbers is not None]
+
+
+def _numeric_date(text: str) -> tuple[int, int] | None:
+    numbers = _NUMERIC_DATE.match(text) or _SPLIT_RUN.fullmatch(text)
+    return (int(numbers[1]), int(numbers[2])) if numbers else None
+
+
+def _trimmed(text: str) -> str:
+    """A date's text without the punctuation after it, which is not part of it."""
+    return text.rstrip(".,;")
 
 
 def parse_date(value: object, day_first: bool = False) -> tuple[date | None, tuple[str, ...]]:
@@ -173,7 +191,7 @@ def _date_among_words(text: str, day_first: bool) -> tuple[date | None, tuple[st
 def _whole_date_text(text: str, day_first: bool) -> tuple[date | None, tuple[str, ...]]:
     """The date a whole text writes (nothing but the date, and a time after it)."""
     month, day = (2, 1) if day_first else (1, 2)
-    text = text.rstrip(".,;")  # punctuation after a date is not part of it
+    text = _trimmed(text)
     if re.fullmatch(r"\d+(\.\d+)?", text) and len(text) <= 7:
         return _serial(float(text))
     if m := _ISO_DATE.match(text):

@@ -54,6 +54,16 @@ def test_a_lost_separator_is_read_in_the_columns_order() -> None:
     assert _signed("25/06/2025", "05/062025") == [date(2025, 6, 25), date(2025, 6, 5)]
 
 
+def test_a_date_with_punctuation_after_it_or_among_words_says_the_order_too() -> None:
+    """The order is read from every numeric date the parser reads: a whole date less the
+    punctuation after it, or a date among words."""
+    assert day_first_example(["25/06/2025."]) == "25/06/2025."
+    assert day_first_example(["Signed 25/06/2025", "05/06/2025"]) == "Signed 25/06/2025"
+    assert day_first_example(["Signed 25/06/2025 (amended 06/25/2025)"]) is None
+    assert _signed("25/06/2025.", "05/06/2025") == [date(2025, 6, 25), date(2025, 6, 5)]
+    assert _signed("signed 25/06/2025", "05/06/2025") == [date(2025, 6, 25), date(2025, 6, 5)]
+
+
 def test_the_order_is_the_columns_alone() -> None:
     """Another column's numeric dates day first leave SIGNED alone."""
     header = [*HEADER, "UPDATED"]
