@@ -42,6 +42,7 @@ from parsers.listing_header import (
 )
 from parsers.normalize import agency_key, state_code
 from parsers.records import ListingRow, ParsedListing
+from parsers.shared_links import unshared
 
 DEFAULT_BASE_URL = "https://www.ice.gov/identify-and-arrest/287g"
 NO_TABLE = "no 287(g) participating table found"
@@ -148,12 +149,13 @@ def parse_legacy_page(
     builder = _RowBuilder(base_url)
     for table in tables:
         builder.add_table(table)
-    warnings = builder.warnings
+    rows, link_notes = unshared(builder.rows)
+    warnings = builder.warnings + link_notes
     if len(tables) > 1:
         warnings.insert(0, f"{len(tables)} participating tables found; rows concatenated")
     return ParsedListing(
         kind="participating",
-        rows=tuple(builder.rows),
+        rows=tuple(rows),
         columns=tuple(_CANONICAL[name] for name in tables[0].names),
         source_format="html",
         warnings=tuple(warnings),

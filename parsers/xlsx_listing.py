@@ -20,6 +20,7 @@ from parsers.listing_header import MOA, SIGNED, column_letter, names_signing
 from parsers.listing_rows import Outcome, read_rows, rows_said
 from parsers.normalize import is_null
 from parsers.records import ListingRow, ListKind, ParsedListing
+from parsers.shared_links import unshared
 from parsers.sheet_header import REQUIRED, SheetHeader, describe_sheet, find_header, is_blank
 from parsers.xlsx import Sheet, read_workbook
 from parsers.xlsx.merges import fill_merged_down
@@ -240,7 +241,7 @@ def _listing(
 ) -> ParsedListing:
     """One list from its sheets (one, or the parts of a split list), with every note."""
     header = parts[0].header
-    rows = [row for part in parts for row in part.outcome.rows]
+    rows, link_notes = unshared([row for part in parts for row in part.outcome.rows])
     kind, kind_notes = decide_kind(header.columns, rows)
     undated = kind == "participating" and not _signings_dated(header, rows)
     if undated:
@@ -253,6 +254,7 @@ def _listing(
         notes = _part_notes(part, filled[id(part.header.sheet)])
         if part is parts[-1]:
             notes.extend(_duplicate_notes(rows))
+            notes.extend(link_notes)
             notes.extend(kind_notes)
         prefix = f"sheet {part.header.sheet.name!r}: "
         warnings.extend(prefix + note for note in notes)

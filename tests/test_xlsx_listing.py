@@ -957,7 +957,7 @@ def test_moas_linked_from_the_agency_names_are_the_rows_moas_with_a_note() -> No
     "links",
     [
         {cell: "https://www.harris.test/" for cell in DOCS},  # web pages, not documents
-        {**DOCS, **{f"E{n}": "https://www.ice.gov/doclib/a.pdf" for n in (2, 3, 4)}},  # in it
+        {**DOCS, **{f"E{n}": f"https://www.ice.gov/doclib/a{n}.pdf" for n in (2, 3, 4)}},  # in it
         {**DOCS, **{f"C{n}": "https://www.ice.gov/doclib/b.pdf" for n in (2, 3, 4)}},  # two
     ],
 )
@@ -968,7 +968,7 @@ def test_links_elsewhere_are_no_moas_unless_one_column_links_documents_and_the_m
     rows = [[*row[:4], "link"] for row in LINKED_NAMES]
     listing = parse_listing_xlsx(_xlsx([header, *rows], links))
     moas = [row.moa_url for row in listing.rows]
-    assert moas == ([links["E2"]] * 3 if "E2" in links else [None] * 3)
+    assert moas == ([links[f"E{n}"] for n in (2, 3, 4)] if "E2" in links else [None] * 3)
     assert not any("no MOA column linking" in warning for warning in listing.warnings)
 
 
@@ -1215,7 +1215,7 @@ def _as_formula(url: str) -> tuple[str, str]:
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(_MOA_URLS, min_size=1, max_size=4))
+@given(st.lists(_MOA_URLS, min_size=1, max_size=4, unique=True))  # each agency's own
 def test_a_list_whose_link_cells_are_hyperlink_formulas_reads_as_with_relationship_links(
     urls: list[str],
 ) -> None:

@@ -383,7 +383,8 @@ def case_extra_sheet_first() -> bytes:
 
 
 def case_hyperlink_ranges() -> bytes:
-    """One hyperlink element covering a range, one internal link (``location``)."""
+    """One hyperlink element covering a range (two agencies' cells: a link three share
+    is none of theirs, ``parsers/shared_links.py``), one internal link (``location``)."""
     wb = openpyxl.Workbook()
     ws = wb.active
     header = [*HEADER, "ADDENDUM"]
@@ -407,7 +408,7 @@ def case_hyperlink_ranges() -> bytes:
     data = to_shared_strings(save(wb))
 
     def as_range(xml: str) -> str:
-        return re.sub(r'<hyperlink([^>]*) ref="G2"', r'<hyperlink\1 ref="G2:G5"', xml)
+        return re.sub(r'<hyperlink([^>]*) ref="G2"', r'<hyperlink\1 ref="G2:G3"', xml)
 
     return edit_sheet(data, "xl/worksheets/sheet1.xml", as_range)
 
