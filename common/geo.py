@@ -11,7 +11,7 @@ department, a state agency) has no county.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -48,9 +48,11 @@ def state_name(state: str) -> str:
     return found.name if found is not None else state
 
 
+@lru_cache(maxsize=8192)
 def county_fips(state: str | None, county: str | None, agency: str | None) -> str | None:
     """The five-digit county FIPS of a row: its county column, else the county its
-    agency's name is in; None when neither names a county of that state."""
+    agency's name is in; None when neither names a county of that state. Remembered:
+    the rules ask it of the same names for each application newly listed."""
     if not state or state_fips(state) is None:
         return None
     for candidate in (county, county_in_name(agency)):

@@ -47,6 +47,7 @@ a header.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Sequence
@@ -233,10 +234,12 @@ def header_words(text: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(text))
 
 
+@functools.lru_cache(maxsize=4096)
 def name_by_words(text: str) -> str | None:
     """The column a header text names by its words (see the module's rule table). A
     header of alternatives (``Agency / Jurisdiction``, ``State or Territory``: outside
-    parentheses) names what its first names, when that names a column."""
+    parentheses) names what its first names, when that names a column. Remembered: a
+    sheet's header candidates are looked up in every file, and lists repeat them."""
     words = header_words(text)
     if not words or len(words) > MAX_HEADER_WORDS or not _is_label(text, words):
         return None
