@@ -25,6 +25,7 @@ from datetime import date as Date
 from selectolax.lexbor import LexborHTMLParser
 
 from parsers.dates import parse_date
+from parsers.empty_columns import published_columns
 from parsers.errors import ParseError
 from parsers.html_page import block_reason, load_html, resolve_link
 from parsers.html_table import PAD, Cell, Link, table_grid
@@ -150,13 +151,15 @@ def parse_legacy_page(
     for table in tables:
         builder.add_table(table)
     rows, link_notes = unshared(builder.rows)
-    warnings = builder.warnings + link_notes
+    named = tuple(_CANONICAL[name] for name in tables[0].names)
+    columns, column_notes = published_columns(named, rows)
+    warnings = builder.warnings + link_notes + column_notes
     if len(tables) > 1:
         warnings.insert(0, f"{len(tables)} participating tables found; rows concatenated")
     return ParsedListing(
         kind="participating",
         rows=tuple(rows),
-        columns=tuple(_CANONICAL[name] for name in tables[0].names),
+        columns=columns,
         source_format="html",
         warnings=tuple(warnings),
     )

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import TypeAlias
 
+from parsers.empty_columns import published_columns
 from parsers.errors import ParseError
 from parsers.listing_header import MOA, SIGNED, column_letter, names_signing
 from parsers.listing_rows import Outcome, read_rows, rows_said
@@ -249,10 +250,12 @@ def _listing(
             "no agreement shown signed (no dates under a column naming the signing): "
             "read as the pending list when the file is claimed as it"
         )
+    columns, column_notes = published_columns(header.columns, rows)
     warnings = list(sheet_notes)
     for part in parts:
         notes = _part_notes(part, filled[id(part.header.sheet)])
         if part is parts[-1]:
+            notes.extend(column_notes)
             notes.extend(_duplicate_notes(rows))
             notes.extend(link_notes)
             notes.extend(kind_notes)
@@ -261,7 +264,7 @@ def _listing(
     listing = ParsedListing(
         kind=kind,
         rows=tuple(rows),
-        columns=header.columns,
+        columns=columns,
         source_format=source_format,
         warnings=tuple(warnings),
     )
