@@ -63,6 +63,7 @@ class Logged:
     if_none_match: str | None
     if_modified_since: str | None
     at: float
+    arrival: int = 0  # its place in the order the requests arrived
 
     @property
     def conditional(self) -> bool:
@@ -195,11 +196,13 @@ class FakeIce:
     # -- the log -------------------------------------------------------------------------
 
     def requests(self, prefix: str = "/") -> list[Logged]:
-        """The requests answered so far, once those being answered are logged (a client
-        can read a whole response before the server thread that sent it logs it)."""
+        """The requests answered so far, in the order they arrived, once those being
+        answered are logged (a client can read a whole response, and send its next
+        request, before the server thread that sent it logs it)."""
         with self._lock:
             self._lock.wait_for(lambda: self._answering == 0, timeout=30)
-            return [r for r in self.log if r.path.startswith(prefix)]
+            found = [r for r in self.log if r.path.startswith(prefix)]
+        return sorted(found, key=lambda r: r.arrival)
 
     def arrivals(self, prefix: str = "/") -> list[str]:
         """Paths requested so far, logged on arrival (before any delay)."""
@@ -215,6 +218,7 @@ class FakeIce:
         path = unquote(urlsplit(handler.path).path)
         with self._lock:
             self.arrived.append(path)
+            arrival = len(self.arrived)
             self._answering += 1
             fault = self.faults.get(path)
             status = fault.statuses.pop(0) if fault and fault.statuses else None
@@ -230,6 +234,7 @@ class FakeIce:
                         handler.headers.get("If-None-Match"),
                         handler.headers.get("If-Modified-Since"),
                         time.monotonic(),
+                        arrival,
                     )
                 )
         finally:
