@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from parsers.normalize import clean_text, is_null
 
@@ -111,10 +111,46 @@ def _trimmed(text: str) -> str:
     return text.rstrip(".,;")
 
 
-def parse_date(value: object, day_first: bool = False) -> tuple[date | None, tuple[str, ...]]:
+_NOON = time(12)
+_HALF_DAY = timedelta(hours=12)
+_DAY_SECONDS = 86_400
+
+
+def shifted_midnight(values: Iterable[object]) -> time | None:
+    """The one time of day, past noon, that every timed date of a column carries: its
+    dates are midnights a time zone moved back (a date exported from UTC to the
+    Americas reads 23:00 or 20:00 the day before), each the next day's. None when no
+    date carries a time, when the times differ (a date written down with the time it
+    was: its day is the date) or when the one time is before noon (the same day).
+    Date cells and serials with a fraction carry times; text does not."""
+    times: set[time] = set()
+    for value in values:
+        moment = _time_of(value)
+        if moment is not None and moment != time(0):
+            times.add(moment)
+            if len(times) > 1:
+                return None
+    only = next(iter(times), None)
+    return only if only is not None and only >= _NOON else None
+
+
+def _time_of(value: object) -> time | None:
+    if isinstance(value, datetime):
+        return value.time()
+    if isinstance(value, float) and excel_serial_date(value) is not None:
+        seconds = round((value % 1) * _DAY_SECONDS) % _DAY_SECONDS
+        return time(seconds // 3600, seconds // 60 % 60, seconds % 60)
+    return None
+
+
+def parse_date(
+    value: object, day_first: bool = False, shifted: bool = False
+) -> tuple[date | None, tuple[str, ...]]:
     """Read a signed date from a cell value: a date, datetime, Excel serial or text;
     a numeric text date month first (``8/5/25``), or day first when ``day_first`` (its
-    column writes them so: :func:`day_first_example`).
+    column writes them so: :func:`day_first_example`); a date with a time of day is
+    its day's, or the nearest midnight's when ``shifted`` (its column's times are a
+    time zone's shift of midnight: :func:`shifted_midnight`).
 
     Returns the date (or None) and flags: ``signed_repaired`` when a broken string or
     year was mended with clear intent, ``signed_unparsed`` when no date could be read.
@@ -122,11 +158,11 @@ def parse_date(value: object, day_first: bool = False) -> tuple[date | None, tup
     if value is None or is_null(value):
         return None, ()
     if isinstance(value, datetime):
-        value = value.date()
+        value = (value + _HALF_DAY).date() if shifted else value.date()
     if isinstance(value, date):
         return _date_with_year_check(value.year, value.month, value.day, ())
     if isinstance(value, int | float):
-        return _serial(float(value))
+        return _serial(float(value) + 0.5 if shifted else float(value))
     return _parse_date_text(clean_text(value), day_first)
 
 

@@ -135,10 +135,11 @@ def row_flags(
 
 
 @_memo
-def signed_cell(value: CellValue, day_first: bool = False) -> Signed:
+def signed_cell(value: CellValue, day_first: bool = False, shifted: bool = False) -> Signed:
     """(date, raw text unless the cell was a clean date, flags) of a SIGNED cell
-    (``day_first``: its column writes numeric dates day first)."""
-    signed, parse_flags = parse_date(value, day_first)
+    (``day_first``: its column writes numeric dates day first; ``shifted``: its
+    column's times of day are a time zone's shift of midnight)."""
+    signed, parse_flags = parse_date(value, day_first, shifted)
     flags = list(dict.fromkeys(parse_flags))
     clean_date_cell = isinstance(value, date | datetime) and not flags
     raw = None if clean_date_cell or is_blank(value) else cell_text(value) or None

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from urllib.parse import urlsplit
 
-from parsers.dates import day_first_example
+from parsers.dates import day_first_example, shifted_midnight
 from parsers.listing_cells import (
     agency_cell,
     applying_cell,
@@ -99,6 +99,7 @@ class _RowReader:
             self.moa_links = self._documents_linked_elsewhere(header, found)
         self.unread_links = _unread_links(self.sheet, {MOA: found[6], ADDENDUM: found[7]})
         self.day_first = self._dates_day_first(header, found[5])
+        self.shifted = self._dates_shifted(header, found[5])
         self.status, self.ended = found[8], found[9]
         self.ended_name = cell_text(header.sheet.value(header.row, self.ended))
         # a row repeating the header's own agency cell is the header again
@@ -146,6 +147,22 @@ class _RowReader:
                 f"({example!r}): read so"
             )
         return example is not None
+
+    def _dates_shifted(self, header: SheetHeader, column: int) -> bool:
+        """Whether the SIGNED column's dates are midnights a time zone moved back
+        (``dates.shifted_midnight``), with a note if so."""
+        if column < 0:
+            return False
+        rows = range(header.row + 1, len(self.sheet.rows))
+        moment = shifted_midnight(self.sheet.value(row, column) for row in rows)
+        if moment is None:
+            return False
+        named = cell_text(self.sheet.value(header.row, column))
+        self.notes.append(
+            f"column {column_letter(column)} ({named!r}) gives its dates the time "
+            f"{moment.isoformat()}, a time zone's shift of midnight: read as the next day"
+        )
+        return True
 
     def values(self, cells: list[CellValue]) -> tuple[CellValue, ...]:
         """The cells under the canonical columns, in CANONICAL_COLUMNS order (with a
@@ -354,7 +371,7 @@ class _RowReader:
         carried: bool,
     ) -> ListingRow:
         model_raw, model = model_cell(values[4])
-        signed, signed_raw, date_flags = signed_cell(values[5], self.day_first)
+        signed, signed_raw, date_flags = signed_cell(values[5], self.day_first, self.shifted)
         moa_text, moa_url = link_cell(values[6])
         addendum_text, addendum_url = link_cell(values[7])
         return ListingRow(

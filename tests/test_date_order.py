@@ -4,12 +4,12 @@ them, unless a date that can be read one way only says the column writes them da
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsers.dates import day_first_example, parse_date
+from parsers.dates import day_first_example, parse_date, shifted_midnight
 from parsers.xlsx_listing import parse_listing_xlsx
 from tests.test_xlsx_listing import HEADER, ROW, _xlsx
 
@@ -95,3 +95,58 @@ def test_a_column_written_day_first_gives_back_its_dates(dates: list[date], day:
     dates = [*dates, date(2024, 3, day)]
     texts = [f"{d.day:02d}/{d.month:02d}/{d.year}" for d in dates]
     assert _signed(*texts) == dates
+
+
+# -- dates moved back by a time zone -------------------------------------------------------
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute)
+
+
+def test_dates_that_all_carry_one_time_past_noon_are_the_next_days_midnights_with_a_note() -> None:
+    """Midnight dates exported from UTC to the Americas read 20:00 or 23:00 the day before."""
+    cells = [_at(date(2025, 6, 24), 20), _at(date(2025, 6, 4), 20)]
+    rows = [HEADER, *([*ROW[:5], cell, "link"] for cell in cells)]
+    listing = parse_listing_xlsx(_xlsx(rows))
+    assert [row.signed for row in listing.rows] == [date(2025, 6, 25), date(2025, 6, 5)]
+    note = (
+        "sheet 'S': column F ('SIGNED') gives its dates the time 20:00:00, a time zone's "
+        "shift of midnight: read as the next day"
+    )
+    assert note in listing.warnings
+
+
+def test_dates_with_times_that_differ_or_fall_before_noon_are_their_days() -> None:
+    assert _signed(_at(date(2025, 6, 24), 14, 5), _at(date(2025, 6, 3), 16, 40)) == [
+        date(2025, 6, 24),
+        date(2025, 6, 3),
+    ]
+    assert _signed(_at(date(2025, 6, 24), 4), _at(date(2025, 6, 3), 4)) == [
+        date(2025, 6, 24),
+        date(2025, 6, 3),
+    ]
+
+
+def test_midnights_beside_shifted_dates_stay_and_serials_with_a_fraction_shift_too() -> None:
+    assert _signed(datetime(2025, 6, 24), _at(date(2025, 6, 3), 23)) == [
+        date(2025, 6, 24),
+        date(2025, 6, 4),
+    ]
+    assert shifted_midnight([45832.0, 45832 + 23 / 24, "June 5, 2025"]) == time(23)
+    assert parse_date(45832 + 23 / 24, shifted=True) == (date(2025, 6, 25), ())
+    assert parse_date(45832 + 23 / 24) == (date(2025, 6, 24), ())
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.dates(min_value=date(2000, 1, 2), max_value=date(2025, 1, 1)), min_size=1, max_size=6
+    ),
+    st.integers(min_value=1, max_value=11),
+)
+def test_any_column_of_midnights_moved_back_by_one_zone_gives_its_dates_back(
+    days: list[date], hours_back: int
+) -> None:
+    cells = [datetime(d.year, d.month, d.day) - timedelta(hours=hours_back) for d in days]
+    assert _signed(*cells) == days
