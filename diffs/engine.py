@@ -35,7 +35,7 @@ from diffs.gate import (
     Verdict,
     changed_values,
     check_hold,
-    check_late,
+    check_read,
     check_shape,
     check_stale,
     check_time,
@@ -115,7 +115,7 @@ def apply_snapshot(
     if not verdict.accepted:
         return _held(state, previous, ref, verdict, kind)
     outcome = _accept(state, ref, listing, rules, verdict, ids)
-    again = check_late(previous, keys, outcome.events, ref, rules)
+    again = check_read(previous, keys, outcome.events, ref, rules)
     if not again.accepted:
         return _held(state, previous, ref, again, kind)
     if list(outcome.agency_ids) != ids:  # relabelled: the keys after the renames

@@ -265,6 +265,51 @@ def check_late(
     return check_undone(previous, keys, events, ref, rules)
 
 
+def check_read(
+    previous: ListState,
+    keys: set[str],
+    events: Collection[Event],
+    ref: SnapshotRef,
+    rules: Rules,
+) -> Verdict:
+    """Asked of a list once read, by the ``events`` reading it would record: is it an
+    older list arriving late (:func:`check_late`), or does it change a large share of
+    the agreements' values at once (:func:`check_mass_change`)? Held if either."""
+    late = check_late(previous, keys, events, ref, rules)
+    if not late.accepted:
+        return late
+    mass = check_mass_change(previous, events, ref, rules)
+    if not mass.accepted:
+        return mass
+    return Verdict(True, note="; ".join(v.note for v in (late, mass) if v.note) or None)
+
+
+def check_mass_change(
+    previous: ListState, events: Iterable[Event], ref: SnapshotRef, rules: Rules
+) -> Verdict:
+    """Hold a list that changes the values of a large share of its agreements at once
+    (as for rows lost: more than ``max_row_loss_share`` of them and ``min_row_loss``)
+    until a later list shows the same values ``loss_confirm_hours`` later: a sheet
+    exported wrong for a day (every type relabelled, every date a day off) is not every
+    agreement changed and changed back. A value blanked long enough (an event recorded
+    later, ``blanks.py``) has persisted already and does not count."""
+    changed = {e.subject for e in events if e.kind == "agreement.changed" and not e.recorded}
+    active = sum(1 for e in previous.entries.values() if e.status == ACTIVE)
+    limit = max(rules.min_row_loss, rules.max_row_loss_share * active)
+    if len(changed) <= limit:
+        return Verdict(True)
+    values = changed_values(events, "after")
+    reason = f"changes {len(changed)} of {active} agreements at once (limit {int(limit)})"
+    cand = previous.loss_candidate
+    if cand and cand.changed and len(cand.changed - values) <= 0.1 * len(cand.changed):
+        if _waited(cand, ref, rules):
+            note = f"change held since {cand.first.observed_at} persisted: {reason}"
+            return Verdict(True, note=note)
+    else:
+        cand = LossCandidate(ref, frozenset(), changed=values)
+    return Verdict(False, f"{reason}; held until a later list confirms it", candidate=cand)
+
+
 def check_undone(
     previous: ListState, keys: set[str], events: Iterable[Event], ref: SnapshotRef, rules: Rules
 ) -> Verdict:
@@ -374,7 +419,10 @@ def _hold_reason(active: int, count: int, lost: int, rules: Rules) -> str | None
 
 
 def _persists(cand: LossCandidate, keys: set[str]) -> bool:
-    """The candidate's lost rows are (nearly all) still absent, its gained rows present."""
+    """The candidate's lost rows are (nearly all) still absent, its gained rows present
+    (a candidate of values changed is another change's: it does not persist here)."""
+    if cand.changed:
+        return False
     back = len(cand.keys & keys)
     gone = len(cand.gained - keys)
     return back <= 0.1 * len(cand.keys) and gone <= 0.1 * len(cand.gained)

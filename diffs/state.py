@@ -119,25 +119,30 @@ class Entry:
 class LossCandidate:
     """A snapshot held for losing (or gaining) many rows at once, or for holding none:
     ``keys`` are the rows it lost, ``gained`` the rows it added. If the lost rows stay
-    lost (and the gained stay) in a later snapshot, the change is accepted as real."""
+    lost (and the gained stay) in a later snapshot, the change is accepted as real. One
+    held for changing many agreements' values at once has ``changed`` instead: the new
+    values (``key|field|value``), real if a later snapshot shows them still."""
 
     first: SnapshotRef
     keys: frozenset[str]
     gained: frozenset[str] = frozenset()
+    changed: frozenset[str] = frozenset()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "first": ref_to_dict(self.first),
             "keys": sorted(self.keys),
             "gained": sorted(self.gained),
         }
+        return data | {"changed": sorted(self.changed)} if self.changed else data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> LossCandidate | None:
         first = ref_from_dict(data["first"]) if data else None
         if data is None or first is None:
             return None
-        return cls(first, frozenset(data["keys"]), frozenset(data.get("gained", ())))
+        keys, gained = frozenset(data["keys"]), frozenset(data.get("gained", ()))
+        return cls(first, keys, gained, frozenset(data.get("changed", ())))
 
 
 @dataclass(frozen=True)

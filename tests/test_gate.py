@@ -295,6 +295,49 @@ def test_a_loss_is_confirmed_by_the_lost_rows_even_when_others_change() -> None:
     assert out.accepted and out.note and "persisted" in out.note
 
 
+MANY = [row(f"Agency {i} PD", "TFM", n=i) for i in range(12)]
+
+
+def _dated(rows: list[ListingRow], signed: str) -> list[ListingRow]:
+    return [replace(r, signed=date.fromisoformat(signed)) for r in rows]
+
+
+def test_a_list_changing_most_agreements_values_for_a_day_records_nothing() -> None:
+    """Every date a day off for one capture (a sheet exported wrong), then right again:
+    held, not every agreement changed and changed back."""
+    feed = Feed()
+    feed(part(MANY), "2025-03-01T12:00:00Z")
+    out = feed(part(_dated(MANY, "2025-01-01")), "2025-03-02T12:00:00Z")
+    assert not out.accepted and out.reason == (
+        "changes 12 of 12 agreements at once (limit 3); held until a later list confirms it"
+    )
+    assert feed(part(MANY[1:] + MANY[:1]), "2025-03-03T12:00:00Z").accepted  # as before
+    assert [e.kind for e in feed.events[24:]] == ["snapshot.rejected"]  # after 12 added, joined
+
+
+def test_a_mass_change_of_values_that_persists_is_read() -> None:
+    feed = Feed()
+    feed(part(MANY), "2025-03-01T12:00:00Z")
+    moved = _dated(MANY, "2025-01-01")
+    assert not feed(part(moved), "2025-03-02T12:00:00Z").accepted
+    assert not feed(part(moved[::-1]), "2025-03-02T18:00:00Z").accepted  # not yet a day
+    assert ProgramState.from_dict(feed.state.to_dict()) == feed.state  # the held values
+    out = feed(part(moved), "2025-03-03T12:00:00Z")
+    assert out.accepted and out.note == (
+        "change held since 2025-03-02T12:00:00Z persisted: changes 12 of 12 agreements at "
+        "once (limit 3)"
+    )
+    changed = [e for e in out.events if e.kind == "agreement.changed"]
+    assert len(changed) == 12 and all(e.after == {"signed": "2025-01-01"} for e in changed)
+
+
+def test_a_few_values_changed_at_once_are_read_at_once() -> None:
+    feed = Feed()
+    feed(part(MANY), "2025-03-01T12:00:00Z")
+    out = feed(part(_dated(MANY[:3], "2025-01-01") + MANY[3:]), "2025-03-02T12:00:00Z")
+    assert out.accepted and [e.kind for e in out.events] == ["agreement.changed"] * 3
+
+
 def test_a_list_that_grows_threefold_at_once_is_held_until_seen_again() -> None:
     feed = Feed()
     feed(part(BASE), "2025-03-01T12:00:00Z")
