@@ -96,6 +96,37 @@ def detect(
     return Relabels(state, [renamed.get(a, a) for a in ids], events)
 
 
+def models_carried(state: ProgramState, listing: ParsedListing, ids: list[str]) -> ParsedListing:
+    """``listing`` with each row that names no model readably (a cell left blank or
+    unread) given the model of its agreement, when its papers say which: its agency's
+    one listed agreement that no other row of the list shows, with the same signed date
+    or MOA document (flag ``model_carried``). A model cell that says nothing is no model
+    changed: the row is that agreement, not an agreement of an unknown model added
+    beside one gone missing."""
+    unread = [i for i, row in enumerate(listing.rows) if row.model is None]
+    if not unread:
+        return listing
+    listed = [e for e in state.list_state(listing.kind).entries.values() if e.status in LISTED]
+    shown: set[str] = {
+        entry_key(a, r.model) for a, r in zip(ids, listing.rows, strict=True) if r.model
+    }
+    rows = list(listing.rows)
+    for i in unread:
+        row = rows[i]
+        label = _row_label(entry_key(ids[i], None), ids[i], row)
+        papers = [
+            e
+            for e in listed
+            if e.agency_id == ids[i]
+            and e.key not in shown
+            and identity.same_papers(label, _entry_label(e, state))
+        ]
+        if len(papers) == 1:
+            shown.add(papers[0].key)
+            rows[i] = replace(row, model=papers[0].model, flags=(*row.flags, "model_carried"))
+    return replace(listing, rows=tuple(rows))
+
+
 def _move(entries: dict[str, Entry], entry: Entry, new: identity.Label, row: ListingRow) -> None:
     """The agreement keeps its history (first seen, fields) under its new key; only the
     name (or the model) it is listed under changes (the relabel event says so)."""

@@ -199,7 +199,9 @@ def test_crow_wing_moved_from_ma_to_mn_is_one_agreement_relabelled() -> None:
 EPSILON_MOA = "https://www.ice.gov/doclib/about/offices/ero/287g/EpsilonWSO-01022025.pdf"
 
 
-def _epsilon(model: str, signed: str = "2025-01-02", moa: str | None = EPSILON_MOA) -> ListingRow:
+def _epsilon(
+    model: str | None, signed: str = "2025-01-02", moa: str | None = EPSILON_MOA
+) -> ListingRow:
     return row("Epsilon County Sheriff's Office", model, "TX", signed, moa_url=moa)
 
 
@@ -235,6 +237,26 @@ def test_a_model_relabelled_with_its_date_corrected_is_a_relabel_and_a_change() 
     r = _relisted(_epsilon("WSO"), [_epsilon("TFM", "2025-01-03")])
     kinds = [e.kind for e in r.events if e.agency_id == "tx-epsilon-county-sheriff-office"]
     assert kinds[2:] == ["agreement.relabelled", "agreement.changed"]
+
+
+def test_a_model_cell_left_blank_is_its_agreement_by_its_papers_not_a_model_changed() -> None:
+    r = _relisted(_epsilon("WSO"), [_epsilon(None)])
+    kinds = [e.kind for e in r.events if e.agency_id == "tx-epsilon-county-sheriff-office"]
+    assert kinds == ["agreement.added", "agency.joined"]
+    wso = r.state.participating.entries["tx-epsilon-county-sheriff-office|WSO"]
+    assert wso.status == "active" and wso.first_seen.id == "s001"
+    no_moa = _relisted(_epsilon("WSO", moa=None), [_epsilon(None, moa=None)])
+    assert "agreement.withdrawn" not in no_moa.kinds()  # the same signed date says it too
+
+
+def test_a_model_cell_left_blank_that_two_agreements_papers_fit_is_no_ones() -> None:
+    """Two agreements of one day gone, one row without a model left: which one is
+    unknown, so neither is carried."""
+    before = [_epsilon("WSO", moa=None), _epsilon("JEM", moa=None)]
+    r = Replay(Rules(withdraw_after_snapshots=2, withdraw_after_days=3))
+    r.feed(listing(BASE + before))
+    r.feed(listing(BASE + [_epsilon(None, moa=None)]))
+    assert "tx-epsilon-county-sheriff-office|?" in r.state.participating.entries
 
 
 @pytest.mark.parametrize(
