@@ -288,18 +288,28 @@ def check_mass_change(
     previous: ListState, events: Iterable[Event], ref: SnapshotRef, rules: Rules
 ) -> Verdict:
     """Hold a list that changes the values of a large share of its agreements at once
-    (as for rows lost: more than ``max_row_loss_share`` of them and ``min_row_loss``)
-    until a later list shows the same values ``loss_confirm_hours`` later: a sheet
-    exported wrong for a day (every type relabelled, every date a day off) is not every
-    agreement changed and changed back. A value blanked long enough (an event recorded
-    later, ``blanks.py``) has persisted already and does not count."""
+    (as for rows lost: more than ``max_row_loss_share`` of them and ``min_row_loss``),
+    or gives more than ``min_row_loss`` agencies another state or model (relabels),
+    until a later list shows the same ``loss_confirm_hours`` later: a sheet exported
+    wrong for a day (every type relabelled, every date a day off, a block of rows given
+    another state) is not every agreement changed and changed back. ICE corrects the
+    state or model of an agency or a few; many at once are a column gone wrong, or put
+    right. A value blanked long enough (an event recorded later, ``blanks.py``) has
+    persisted already and does not count."""
     changed = {e.subject for e in events if e.kind == "agreement.changed" and not e.recorded}
+    moved = _moved(events)
     active = sum(1 for e in previous.entries.values() if e.status == ACTIVE)
     limit = max(rules.min_row_loss, rules.max_row_loss_share * active)
-    if len(changed) <= limit:
+    if len(changed) > limit:
+        reason = f"changes {len(changed)} of {active} agreements at once (limit {int(limit)})"
+    elif len(moved) > rules.min_row_loss:
+        reason = (
+            f"gives {len(moved)} agencies another state or model at once "
+            f"(limit {rules.min_row_loss})"
+        )
+    else:
         return Verdict(True)
-    values = changed_values(events, "after")
-    reason = f"changes {len(changed)} of {active} agreements at once (limit {int(limit)})"
+    values = changed_values(events, "after") | moved
     cand = previous.loss_candidate
     if cand and cand.changed and len(cand.changed - values) <= 0.1 * len(cand.changed):
         if _waited(cand, ref, rules):
@@ -308,6 +318,19 @@ def check_mass_change(
     else:
         cand = LossCandidate(ref, frozenset(), changed=values)
     return Verdict(False, f"{reason}; held until a later list confirms it", candidate=cand)
+
+
+def _moved(events: Iterable[Event]) -> frozenset[str]:
+    """What a list gives another state or model, each as ``subject|field|value``: the
+    agencies renamed with their state, the agreements relabelled across states or
+    models."""
+    return frozenset(
+        f"{e.subject}|{name}|{e.after[name]}"
+        for e in events
+        if e.kind in ("agency.renamed", "agreement.relabelled") and e.before and e.after
+        for name in ("state", "model")
+        if e.before.get(name) and e.after.get(name) not in (None, e.before.get(name))
+    )
 
 
 def check_undone(

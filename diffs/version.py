@@ -1,6 +1,6 @@
 """The event rules' version, in one light module beside the rules it versions."""
 
-RULES_VERSION = "21"
+RULES_VERSION = "22"
 """The event rules' version, part of what a history is derived with (the pipeline
 replays the archive when it changes): raise it whenever a rule's output can change.
 2: a list's schema is the set of its columns, not their order. 3: a list without a
@@ -34,4 +34,5 @@ agreement of one agency leaving under one model and arriving under another with 
 MOA document, its own, is one agreement, its model relabelled. 20: a list changing the
 values of a large share of its agreements at once is held until the change persists.
 21: a row whose model cell says nothing is its agency's one agreement missing from the
-list whose papers it shares."""
+list whose papers it shares. 22: a list moving many agencies to other states at once is
+held until the move persists."""

@@ -338,6 +338,46 @@ def test_a_few_values_changed_at_once_are_read_at_once() -> None:
     assert out.accepted and [e.kind for e in out.events] == ["agreement.changed"] * 3
 
 
+def _in(rows: list[ListingRow], state: str) -> list[ListingRow]:
+    return [replace(r, state=state) for r in rows]
+
+
+def test_a_block_of_agencies_given_another_state_for_a_day_records_nothing() -> None:
+    """A sheet's state column gone wrong for a capture (Texas's rows as Tennessee's):
+    not every agency's state corrected and corrected back."""
+    feed = Feed(replace(RULES, min_row_loss=20))
+    texas = [row(f"Town {i} Police Department", "TFM", n=i) for i in range(25)]
+    others = [row(f"Agency {i} PD", "JEM") for i in range(100)]  # 25 is no loss of many
+    feed(part(texas + others), "2025-03-01T12:00:00Z")
+    out = feed(part(_in(texas, "TN") + others), "2025-03-02T12:00:00Z")
+    assert not out.accepted and out.reason == (
+        "gives 25 agencies another state or model at once (limit 20); held until a later "
+        "list confirms it"
+    )
+    assert feed(part(others + texas), "2025-03-03T12:00:00Z").accepted
+    assert feed.kinds(250) == {"snapshot.rejected": 1}
+    moved = _in(texas, "TN")
+    assert not feed(part(moved + others), "2025-03-04T12:00:00Z").accepted
+    out = feed(part(others + moved), "2025-03-05T12:00:00Z")  # it persisted: read
+    assert out.accepted and Counter(e.kind for e in out.events) == {"agency.renamed": 25}
+
+
+def test_a_block_of_agreements_given_another_model_for_a_day_records_nothing() -> None:
+    feed = Feed(replace(RULES, min_row_loss=20))
+    moa = "https://www.ice.gov/doclib/287gMOA/town{}.pdf"
+    wso = [replace(row(f"Town {i} PD", "WSO"), moa_url=moa.format(i)) for i in range(25)]
+    others = [row(f"Agency {i} PD", "JEM") for i in range(100)]
+    feed(part(wso + others), "2025-03-01T12:00:00Z")
+    out = feed(part([replace(r, model="TFM") for r in wso] + others), "2025-03-02T12:00:00Z")
+    assert (
+        not out.accepted
+        and out.reason
+        and out.reason.startswith("gives 25 agencies another state or model at once (limit 20)")
+    )
+    assert feed(part(others + wso), "2025-03-03T12:00:00Z").accepted
+    assert feed.kinds(250) == {"snapshot.rejected": 1}
+
+
 def test_a_list_that_grows_threefold_at_once_is_held_until_seen_again() -> None:
     feed = Feed()
     feed(part(BASE), "2025-03-01T12:00:00Z")
