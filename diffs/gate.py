@@ -246,25 +246,6 @@ def changed_values(events: Iterable[Event], side: str) -> frozenset[str]:
     )
 
 
-def check_late(
-    previous: ListState,
-    keys: set[str],
-    events: Collection[Event],
-    ref: SnapshotRef,
-    rules: Rules,
-) -> Verdict:
-    """Asked of a list once read, by the ``events`` reading it would record: none, and
-    it is read whatever its age; else it is an older list arriving late when its bytes
-    are an older accepted list's (:func:`check_older_copy`), or, of other bytes, when
-    it undoes changes made since one (:func:`check_undone`)."""
-    if not events:
-        return Verdict(True)
-    copy = check_older_copy(previous, ref, rules)
-    if not copy.accepted or copy.note:  # held, or an older copy read once it persisted
-        return copy
-    return check_undone(previous, keys, events, ref, rules)
-
-
 def check_read(
     previous: ListState,
     keys: set[str],
@@ -272,10 +253,16 @@ def check_read(
     ref: SnapshotRef,
     rules: Rules,
 ) -> Verdict:
-    """Asked of a list once read, by the ``events`` reading it would record: is it an
-    older list arriving late (:func:`check_late`), or does it change a large share of
-    the agreements' values at once (:func:`check_mass_change`)? Held if either."""
-    late = check_late(previous, keys, events, ref, rules)
+    """Asked of a list once read, by the ``events`` reading it would record: none, and
+    it is read whatever its age. Else it is held when it is an older list arriving late
+    (its bytes an older accepted list's, :func:`check_older_copy`, or, of other bytes,
+    undoing changes made since one, :func:`check_undone`), or when it changes a large
+    share of the agreements at once (:func:`check_mass_change`)."""
+    if not events:
+        return Verdict(True)
+    late = check_older_copy(previous, ref, rules)
+    if late.accepted and not late.note:  # an older copy read once it persisted: read
+        late = check_undone(previous, keys, events, ref, rules)
     if not late.accepted:
         return late
     mass = check_mass_change(previous, events, ref, rules)
