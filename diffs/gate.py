@@ -274,28 +274,19 @@ def check_read(
 def check_mass_change(
     previous: ListState, events: Iterable[Event], ref: SnapshotRef, rules: Rules
 ) -> Verdict:
-    """Hold a list that changes the values of a large share of its agreements at once
-    (as for rows lost: more than ``max_row_loss_share`` of them and ``min_row_loss``),
-    or gives more than ``min_row_loss`` agencies another state or model (relabels),
-    until a later list shows the same ``loss_confirm_hours`` later: a sheet exported
-    wrong for a day (every type relabelled, every date a day off, a block of rows given
-    another state) is not every agreement changed and changed back. ICE corrects the
-    state or model of an agency or a few; many at once are a column gone wrong, or put
-    right. A value blanked long enough (an event recorded later, ``blanks.py``) has
-    persisted already and does not count."""
-    changed = {e.subject for e in events if e.kind == "agreement.changed" and not e.recorded}
+    """Hold a list that changes more than ``min_row_loss`` agreements at once (their
+    values, or their agencies' states or models: relabels) until a later list shows the
+    same ``loss_confirm_hours`` later. ICE corrects an agreement or a few at a time (18
+    at most in one list of the corpus); a sheet exported wrong for a day (every type
+    relabelled, every date a day off, a block of rows given another state) is not every
+    agreement changed and changed back. A value blanked long enough (an event recorded
+    later, ``blanks.py``) has persisted already and does not count."""
     moved = _moved(events)
-    active = sum(1 for e in previous.entries.values() if e.status == ACTIVE)
-    limit = max(rules.min_row_loss, rules.max_row_loss_share * active)
-    if len(changed) > limit:
-        reason = f"changes {len(changed)} of {active} agreements at once (limit {int(limit)})"
-    elif len(moved) > rules.min_row_loss:
-        reason = (
-            f"gives {len(moved)} agencies another state or model at once "
-            f"(limit {rules.min_row_loss})"
-        )
-    else:
+    changed = {e.subject for e in events if e.kind == "agreement.changed" and not e.recorded}
+    changed |= {value.split("|", 2)[0] for value in moved}
+    if len(changed) <= rules.min_row_loss:
         return Verdict(True)
+    reason = f"changes {len(changed)} agreements or agencies at once (limit {rules.min_row_loss})"
     values = changed_values(events, "after") | moved
     cand = previous.loss_candidate
     if cand and cand.changed and len(cand.changed - values) <= 0.1 * len(cand.changed):

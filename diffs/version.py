@@ -1,6 +1,6 @@
 """The event rules' version, in one light module beside the rules it versions."""
 
-RULES_VERSION = "22"
+RULES_VERSION = "23"
 """The event rules' version, part of what a history is derived with (the pipeline
 replays the archive when it changes): raise it whenever a rule's output can change.
 2: a list's schema is the set of its columns, not their order. 3: a list without a
@@ -32,7 +32,8 @@ site is the same link (a site moved). 18: a list that brings back values changed
 an earlier accepted list and lacks rows added since is held as an older list. 19: an
 agreement of one agency leaving under one model and arriving under another with the same
 MOA document, its own, is one agreement, its model relabelled. 20: a list changing the
-values of a large share of its agreements at once is held until the change persists.
+values of many agreements at once is held until the change persists.
 21: a row whose model cell says nothing is its agency's one agreement missing from the
-list whose papers it shares. 22: a list moving many agencies to other states at once is
-held until the move persists."""
+list whose papers it shares. 22: a list giving many agencies another state or model at
+once is held until the change persists. 23: one limit, min_row_loss, for the values,
+states and models a list changes at once (a quarter of the list was too many)."""

@@ -309,7 +309,7 @@ def test_a_list_changing_most_agreements_values_for_a_day_records_nothing() -> N
     feed(part(MANY), "2025-03-01T12:00:00Z")
     out = feed(part(_dated(MANY, "2025-01-01")), "2025-03-02T12:00:00Z")
     assert not out.accepted and out.reason == (
-        "changes 12 of 12 agreements at once (limit 3); held until a later list confirms it"
+        "changes 12 agreements or agencies at once (limit 3); held until a later list confirms it"
     )
     assert feed(part(MANY[1:] + MANY[:1]), "2025-03-03T12:00:00Z").accepted  # as before
     assert [e.kind for e in feed.events[24:]] == ["snapshot.rejected"]  # after 12 added, joined
@@ -324,8 +324,8 @@ def test_a_mass_change_of_values_that_persists_is_read() -> None:
     assert ProgramState.from_dict(feed.state.to_dict()) == feed.state  # the held values
     out = feed(part(moved), "2025-03-03T12:00:00Z")
     assert out.accepted and out.note == (
-        "change held since 2025-03-02T12:00:00Z persisted: changes 12 of 12 agreements at "
-        "once (limit 3)"
+        "change held since 2025-03-02T12:00:00Z persisted: changes 12 agreements or "
+        "agencies at once (limit 3)"
     )
     changed = [e for e in out.events if e.kind == "agreement.changed"]
     assert len(changed) == 12 and all(e.after == {"signed": "2025-01-01"} for e in changed)
@@ -351,8 +351,7 @@ def test_a_block_of_agencies_given_another_state_for_a_day_records_nothing() -> 
     feed(part(texas + others), "2025-03-01T12:00:00Z")
     out = feed(part(_in(texas, "TN") + others), "2025-03-02T12:00:00Z")
     assert not out.accepted and out.reason == (
-        "gives 25 agencies another state or model at once (limit 20); held until a later "
-        "list confirms it"
+        "changes 25 agreements or agencies at once (limit 20); held until a later list confirms it"
     )
     assert feed(part(others + texas), "2025-03-03T12:00:00Z").accepted
     assert feed.kinds(250) == {"snapshot.rejected": 1}
@@ -372,7 +371,7 @@ def test_a_block_of_agreements_given_another_model_for_a_day_records_nothing() -
     assert (
         not out.accepted
         and out.reason
-        and out.reason.startswith("gives 25 agencies another state or model at once (limit 20)")
+        and out.reason.startswith("changes 25 agreements or agencies at once (limit 20)")
     )
     assert feed(part(others + wso), "2025-03-03T12:00:00Z").accepted
     assert feed.kinds(250) == {"snapshot.rejected": 1}

@@ -31,7 +31,10 @@ from tests.conftest import SHEETS
 SOURCE = SHEETS / "participating" / "participatingAgencies08282025am.xlsx"
 PENDING = SHEETS / "pending" / "pendingAgencies08282025pm.xlsx"
 # every absence withdraws at once: a row the new form loses shows as a withdrawal
-RULES = Rules(withdraw_after_snapshots=1, withdraw_after_days=0, max_row_loss_share=1.0)
+# no sudden change is held for a second sighting: each edit is read as the next list
+RULES = Rules(
+    withdraw_after_snapshots=1, withdraw_after_days=0, max_row_loss_share=1.0, min_row_loss=10**6
+)
 Edit = Callable[[Worksheet, dict[str, int]], None]
 
 
