@@ -106,7 +106,10 @@ def models_carried(state: ProgramState, listing: ParsedListing, ids: list[str]) 
     unread = [i for i, row in enumerate(listing.rows) if row.model is None]
     if not unread:
         return listing
-    listed = [e for e in state.list_state(listing.kind).entries.values() if e.status in LISTED]
+    listed: dict[str, list[Entry]] = defaultdict(list)
+    for entry in state.list_state(listing.kind).entries.values():
+        if entry.status in LISTED:
+            listed[entry.agency_id].append(entry)
     shown: set[str] = {
         entry_key(a, r.model) for a, r in zip(ids, listing.rows, strict=True) if r.model
     }
@@ -116,10 +119,8 @@ def models_carried(state: ProgramState, listing: ParsedListing, ids: list[str]) 
         label = _row_label(entry_key(ids[i], None), ids[i], row)
         papers = [
             e
-            for e in listed
-            if e.agency_id == ids[i]
-            and e.key not in shown
-            and identity.same_papers(label, _entry_label(e, state))
+            for e in listed.get(ids[i], ())
+            if e.key not in shown and identity.same_papers(label, _entry_label(e, state))
         ]
         if len(papers) == 1:
             shown.add(papers[0].key)
@@ -150,15 +151,18 @@ def _model_relabels(
     alone, in the list before and in the list now (a link many rows share, a page
     rather than a MOA, says nothing), and the pair the only one of its agency and
     document. ``entries``: the list's entries once the other relabels are applied."""
-    left = [o for o in leaving if o.document and o.key in entries]
+    left: dict[tuple[str, str], list[identity.Label]] = defaultdict(list)
+    for old in leaving:
+        if old.document and old.key in entries:
+            left[(old.agency_id, old.document)].append(old)
     if not left:
         return []
     candidates = [
         (n, o)
         for n in arriving
         if n.document and n.key not in entries
-        for o in left
-        if o.agency_id == n.agency_id and o.model != n.model and o.document == n.document
+        for o in left.get((n.agency_id, n.document), ())
+        if o.model != n.model
     ]
     if not candidates:
         return []
