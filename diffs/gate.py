@@ -283,11 +283,11 @@ def check_mass_change(
     later, ``blanks.py``) has persisted already and does not count."""
     moved = _moved(events)
     changed = {e.subject for e in events if e.kind == "agreement.changed" and not e.recorded}
-    changed |= {value.split("|", 2)[0] for value in moved}
+    changed |= {agency_id for agency_id, _ in moved}
     if len(changed) <= rules.min_row_loss:
         return Verdict(True)
     reason = f"changes {len(changed)} agreements or agencies at once (limit {rules.min_row_loss})"
-    values = changed_values(events, "after") | moved
+    values = changed_values(events, "after") | {value for _, value in moved}
     cand = previous.loss_candidate
     if cand and cand.changed and len(cand.changed - values) <= 0.1 * len(cand.changed):
         if _waited(cand, ref, rules):
@@ -298,17 +298,17 @@ def check_mass_change(
     return Verdict(False, f"{reason}; held until a later list confirms it", candidate=cand)
 
 
-def _moved(events: Iterable[Event]) -> frozenset[str]:
-    """What a list gives another state or model, each as ``subject|field|value``: the
-    agencies renamed with their state, the agreements relabelled across states or
-    models."""
-    return frozenset(
-        f"{e.subject}|{name}|{e.after[name]}"
+def _moved(events: Iterable[Event]) -> set[tuple[str, str]]:
+    """What a list gives another state or model: the agencies renamed with their state,
+    the agreements relabelled across states or models, each as its agency's id and the
+    new value (``subject|field|value``)."""
+    return {
+        (e.agency_id or e.subject, f"{e.subject}|{name}|{e.after[name]}")
         for e in events
         if e.kind in ("agency.renamed", "agreement.relabelled") and e.before and e.after
         for name in ("state", "model")
         if e.before.get(name) and e.after.get(name) not in (None, e.before.get(name))
-    )
+    }
 
 
 def check_undone(
