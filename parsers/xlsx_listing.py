@@ -19,7 +19,7 @@ from parsers.empty_columns import published_columns
 from parsers.errors import ParseError
 from parsers.listing_header import MOA, SIGNED, column_letter, names_signing
 from parsers.listing_rows import Outcome, read_rows, rows_said
-from parsers.normalize import is_null
+from parsers.normalize import ended_title, is_null, pending_title
 from parsers.records import ListingRow, ListKind, ParsedListing
 from parsers.shared_links import unshared
 from parsers.sheet_header import REQUIRED, SheetHeader, describe_sheet, find_header, is_blank
@@ -50,14 +50,19 @@ class _Part:
 
 def _choose_sheets(sheets: list[Sheet], source: str) -> tuple[list[_Part], list[str], list[_Part]]:
     """The list's sheets and notes on the others. The list is the first visible sheet
-    with a complete agency-list header (else the first hidden one: a hidden sheet is a
-    working or old copy). Other visible sheets under a header of the same columns are
-    more of it when the sheets split the list by model or by state: each holds one
-    model (or one state), no two the same, and no agreement is on two. Otherwise they
-    are other tables (a copy, ended agreements, the other list), and ignored: the visible
-    ones under a complete header are returned last, one of them may be the other list."""
+    with a complete agency-list header that does not say it holds something else (else
+    the first such sheet at all; a hidden sheet comes last: a working or old copy).
+    The other visible sheets under a header of the same columns are more of it, the
+    list in parts (split by model, by state, or merely into pages), when each holds
+    agreements of the list's kind, most of them on no sheet before it, and does not
+    say it holds something else (:func:`_in_parts`). Otherwise they are other tables (a
+    copy, ended agreements, the other list), and ignored: the visible ones under a
+    complete header are returned last, one of them may be the other list."""
     headers = [find_header(sheet) for sheet in sheets]
-    complete = sorted((h for h in headers if h is not None and h.complete), key=_is_hidden)
+    complete = sorted(
+        (h for h in headers if h is not None and h.complete),
+        key=lambda h: (h.sheet.hidden, _says_other(h)),
+    )
     chosen = complete[0] if complete else None
     if chosen is None:
         partial = next((h for h in headers if h is not None), None)
@@ -73,7 +78,7 @@ def _choose_sheets(sheets: list[Sheet], source: str) -> tuple[list[_Part], list[
         for header in headers
         if header is not None and header is not chosen and _same_table(chosen, header)
     ]
-    parts = _split(first, others, _MODEL) or _split(first, others, _STATE) or [first]
+    parts = _in_parts(first, others)
     notes = []
     for sheet, header in zip(sheets, headers, strict=True):
         part = next((p for p in parts if p.header.sheet is sheet), None)
@@ -84,7 +89,7 @@ def _choose_sheets(sheets: list[Sheet], source: str) -> tuple[list[_Part], list[
             notes.append(
                 f"sheet {sheet.name!r}: read as more of the list on sheet "
                 f"{chosen.sheet.name!r} (the same columns, {count} row{'s' * (count != 1)}, "
-                "the list split by model or by state)"
+                "most of them on no other sheet: the list split across sheets)"
             )
     taken = {id(part.header) for part in parts}
     read = {id(part.header): part for part in others}  # their rows are read once
@@ -106,35 +111,45 @@ def _same_table(chosen: SheetHeader, header: SheetHeader) -> bool:
     return visible and header.complete and set(header.columns) == set(chosen.columns)
 
 
-_STATE, _MODEL = 0, 2  # where an agreement key holds its state and its model
-
-
-def _split(first: _Part, others: list[_Part], at: int) -> list[_Part] | None:
-    """The sheets of one list split by model (``at`` _MODEL) or by state (_STATE): the
-    first sheet and, in order, each other sheet whose rows all share one model (or
-    state) that no sheet before it holds, with no agreement of theirs; None when no
-    other sheet is such a part."""
-    parts, seen, keys = [first], _one_value(first, at), set(first.keys)
-    if seen is None:
-        return None
-    held = {seen}
+def _in_parts(first: _Part, others: list[_Part]) -> list[_Part]:
+    """The first sheet and, in order, each other sheet that is more of its list: a
+    reader paging through the workbook reads one table on them. A sheet is not when it
+    says it holds something else, holds none of the list's kind (the other list under
+    the same columns), or repeats the sheets before it: most of its agreements (more
+    than half) are on them (a copy, an older version, the new agreements again; a page
+    may repeat a row of the one before, as a list repeats a row)."""
+    parts, keys = [first], set(first.keys)
+    kind = decide_kind(first.header.columns, first.outcome.rows)[0]
     for part in others:
-        value = _one_value(part, at)
-        if value is not None and value not in held and not part.keys & keys:
-            parts.append(part)
-            held.add(value)
-            keys |= part.keys
-    return parts if len(parts) > 1 else None
+        repeats = 2 * len(part.keys & keys) > len(part.keys)
+        if not part.keys or repeats or _says_other(part.header, kind):
+            continue
+        if decide_kind(part.header.columns, part.outcome.rows)[0] != kind:
+            continue
+        parts.append(part)
+        keys |= part.keys
+    return parts
 
 
-def _one_value(part: _Part, at: int) -> str | None:
-    """The model (or state) all of a sheet's agreements share, if they share one."""
-    values = {key[at] for key in part.keys}
-    return values.pop() if len(values) == 1 else None
+# A sheet's name saying it is not the list in force: an old or working copy.
+_SUPERSEDED = re.compile(
+    r"\b(?:old|archived?|previous|prior|former|history|historical|backup|draft|superseded)\b",
+    re.IGNORECASE,
+)
 
 
-def _is_hidden(header: SheetHeader) -> bool:
-    return header.sheet.hidden
+def _says_other(header: SheetHeader, kind: str | None = None) -> bool:
+    """Whether a sheet says it holds something else than the list in force: its name
+    or a title above its header says its rows ended (``Terminated``) or, in another
+    list than the pending one (``kind``), are applications (``Pending``); or its name
+    says it is an old or working copy (``Old``, ``Archive``, ``Draft``)."""
+    name = header.sheet.name.strip()
+    titles = [
+        " ".join(str(v) for v in row if not is_blank(v)) for row in header.sheet.rows[: header.top]
+    ]
+    said = [text for text in (name, *titles) if text]
+    applying = kind != "pending" and any(pending_title(text) for text in said)
+    return applying or bool(_SUPERSEDED.search(name)) or any(ended_title(t) for t in said)
 
 
 def _describe_partial(header: SheetHeader) -> str:

@@ -12,7 +12,7 @@ What counts as a form, and so must make no event:
 - the rows' order; blank rows; the header row repeated inside the list; a row listed
   twice; a title above the header; the header written over two rows (a group's name
   above its columns' names, merged across them); a state merged down the rows that share it; the
-  list split into one sheet per model, each under the same header;
+  list split into one sheet per model, each under the same header, or into two pages;
 - the columns' order; the header's aliases (``LAW ENFORCEMENT AGENCY`` / ``AGENCY NAME``,
   ``SIGNED`` / ``DATE SIGNED``, ...), in any case and spacing;
 - whitespace around and inside cells (doubled spaces, NBSP), a straight or a curly
@@ -211,6 +211,7 @@ class SheetForm:
     merged_states: bool = False  # a state merged down each run of rows that share it
     two_row_header: bool = False  # the header written over two rows (TWO_ROW_HEADER)
     by_model: bool = False  # one sheet per model, each under the same header
+    paged: int | None = None  # the list in two sheets (pages), the second from this row
     as_csv: bool = False  # the sheet saved as CSV: values as text, links as their URLs
     state_headings: bool = False  # each state's rows under a row naming it, their own blank
     grouped: bool = False  # an agency written once over its adjacent rows (a report's layout)
@@ -361,7 +362,7 @@ def build_sheet(
     """The XLSX bytes of ``facts`` written in ``form`` under ``columns`` (CSV bytes when
     the form says so: one sheet, nothing merged)."""
     if form.as_csv:
-        flat = replace(form, as_csv=False, by_model=False, merged_states=False)
+        flat = replace(form, as_csv=False, by_model=False, paged=None, merged_states=False)
         return as_csv(build_sheet(facts, flat, columns))
     names = list(columns) + (["NOTES"] if form.notes else [])
     order = list(form.columns) if form.columns is not None else list(range(len(names)))
@@ -376,6 +377,8 @@ def build_sheet(
     if form.by_model:
         models = sorted({facts[index].model for index in rows_order})
         parts = [(m, [i for i in rows_order if facts[i].model == m]) for m in models] or parts
+    elif form.paged is not None and 0 < form.paged < len(rows_order):
+        parts = [("Sheet1", rows_order[: form.paged]), ("Sheet2", rows_order[form.paged :])]
     workbook = openpyxl.Workbook()
     for number, (title, order) in enumerate(parts):
         sheet = workbook.active if number == 0 else workbook.create_sheet()
@@ -659,6 +662,7 @@ def sheet_forms(draw: st.DrawFn, rows: int, columns: int, notes: bool | None = N
         merged_states=draw(st.booleans()),
         two_row_header=draw(st.booleans()),
         by_model=draw(st.booleans()),
+        paged=draw(st.none() | st.integers(1, max(rows - 1, 1))),
         as_csv=draw(st.booleans()),
         state_headings=draw(st.booleans()),
         grouped=draw(st.booleans()),

@@ -1120,6 +1120,98 @@ def test_a_visible_sheet_of_other_agreements_is_not_more_of_the_list() -> None:
     assert "ignored sheet 'Terminated': another agency list header at row 1" in listing.warnings
 
 
+def test_a_list_split_into_pages_of_mixed_states_and_models_is_read_whole() -> None:
+    """A list in pages (the same columns, each sheet a run of the list, whatever states
+    and models it holds) is one list: read as it was, its last sheet is not lost."""
+    page_one = [HEADER, _agreement("FLORIDA", "Lee County SO", "WSO"),
+                _agreement("TEXAS", "Harris County SO", "JEM")]  # fmt: skip
+    page_two = [HEADER, _agreement("TEXAS", "Harris County SO", "TFM"),
+                _agreement("UTAH", "Utah County SO", "WSO")]  # fmt: skip
+    listing = parse_listing_xlsx(
+        _workbook(("Sheet1", page_one, "visible"), ("Sheet2", page_two, "visible"))
+    )
+    assert [(row.state, row.model) for row in listing.rows] == [
+        ("FL", "WSO"), ("TX", "JEM"), ("TX", "TFM"), ("UT", "WSO")
+    ]  # fmt: skip
+    assert listing.warnings[0].startswith("sheet 'Sheet2': read as more of the list on sheet")
+
+
+def test_a_page_repeating_the_last_row_of_the_page_before_is_still_a_page() -> None:
+    page_one = [HEADER, _agreement("FLORIDA", "Lee County SO", "WSO"),
+                _agreement("TEXAS", "Harris County SO", "JEM")]  # fmt: skip
+    page_two = [HEADER, _agreement("TEXAS", "Harris County SO", "JEM"),
+                _agreement("UTAH", "Utah County SO", "WSO")]  # fmt: skip
+    listing = parse_listing_xlsx(
+        _workbook(("Sheet1", page_one, "visible"), ("Sheet2", page_two, "visible"))
+    )
+    assert [row.agency for row in listing.rows] == [
+        "Lee County SO", "Harris County SO", "Harris County SO", "Utah County SO"
+    ]  # fmt: skip
+    assert any("repeats row" in warning for warning in listing.warnings)
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [("Old list", None), ("Archive", None), ("Draft", None), ("Pending", None),
+     ("Sheet2", "Terminated Agreements"), ("Sheet2", "Pending applications")],
+)  # fmt: skip
+def test_a_sheet_that_says_it_holds_something_else_is_not_more_of_the_list(
+    name: str, title: str | None
+) -> None:
+    """A sheet under the same columns whose name or title says its rows ended, are
+    applications, or are an old or working copy is another table, not a page."""
+    current = [HEADER, _agreement("TEXAS", "Harris County SO", "JEM")]
+    other = [*([[title]] if title else []), HEADER, _agreement("UTAH", "Old County SO", "TFM")]
+    listing = parse_listing_xlsx(
+        _workbook(("Active", current, "visible"), (name, other, "visible"))
+    )
+    assert [row.agency for row in listing.rows] == ["Harris County SO"]
+
+
+def test_a_sheet_repeating_most_agreements_of_the_list_is_a_copy_not_a_page() -> None:
+    current = [HEADER, _agreement("TEXAS", "Harris County SO", "JEM"),
+               _agreement("FLORIDA", "Lee County SO", "TFM")]  # fmt: skip
+    older = [HEADER, _agreement("TEXAS", "Harris County SO", "JEM"),
+             _agreement("FLORIDA", "Lee County SO", "TFM"),
+             _agreement("OHIO", "Gone PD", "WSO")]  # fmt: skip
+    listing = parse_listing_xlsx(
+        _workbook(("Sheet1", current, "visible"), ("Sheet2", older, "visible"))
+    )
+    assert [row.agency for row in listing.rows] == ["Harris County SO", "Lee County SO"]
+    assert "ignored sheet 'Sheet2': another agency list header at row 1" in listing.warnings
+
+
+def test_a_pending_list_in_pages_named_pending_is_read_whole() -> None:
+    header = ["STATE", "LAW ENFORCEMENT AGENCY", "SUPPORT TYPE"]
+    one = [["Pending applications"], header, ["TEXAS", "Harris County SO", "JEM"]]
+    two = [["Pending applications"], header, ["UTAH", "Provo PD", "TFM"]]
+    listing = parse_listing_xlsx(
+        _workbook(("Pending (1)", one, "visible"), ("Pending (2)", two, "visible"))
+    )
+    assert listing.kind == "pending"
+    assert [row.agency for row in listing.rows] == ["Harris County SO", "Provo PD"]
+
+
+def test_a_sheet_of_applications_under_the_same_columns_is_the_other_list() -> None:
+    """Pages of one list hold one kind of rows: a sheet of the same columns whose rows
+    state no signing nor MOA is the pending list, kept as the file's other list."""
+    current = [HEADER, _agreement("TEXAS", "Harris County SO", "JEM")]
+    applying = [HEADER, ["UTAH", "Provo PD", "Municipal", None, "TFM", None, None]]
+    listing = parse_listing_xlsx(_workbook(("A", current, "visible"), ("B", applying, "visible")))
+    assert [row.agency for row in listing.rows] == ["Harris County SO"]
+    assert listing.other is not None and listing.other.kind == "pending"
+    assert [row.agency for row in listing.other.rows] == ["Provo PD"]
+
+
+def test_the_list_is_the_first_sheet_that_does_not_say_it_holds_something_else() -> None:
+    ended = [HEADER, _agreement("UTAH", "Old County SO", "TFM")]
+    current = [HEADER, _agreement("TEXAS", "Harris County SO", "JEM")]
+    listing = parse_listing_xlsx(
+        _workbook(("Terminated", ended, "visible"), ("Current", current, "visible"))
+    )
+    assert [row.agency for row in listing.rows] == ["Harris County SO"]
+
+
 def test_a_title_merged_across_the_header_is_a_row_above_it() -> None:
     title = [["287(g) Participating Agencies"], HEADER, [*ROW, date(2025, 8, 5), "link"]]
     listing = parse_listing_xlsx(_workbook(("S", title, "visible"), merge="A1:G1"))
