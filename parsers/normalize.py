@@ -428,17 +428,51 @@ _MODEL_WORDS = frozenset({
 _MODEL_NAMING = frozenset({"jem", "tfm", "wso", "model", "models", "force", "officer", "officers"})
 
 
+# Words that say where a row stands, not what its agency is called: ``... (Pending)``,
+# ``... - NEW``, ``NEW: ...``, ``... (updated 8/28/2025)``; with them, a date's words.
+_STATUS_NAMING = frozenset({
+    "pending", "application", "applied", "applying", "new", "added", "renewed", "renewal",
+    "updated", "amended", "revised", "approved", "signed",
+})  # fmt: skip
+_STATUS_WORDS = _STATUS_NAMING | {"as", "of", "on", "newly", "recently"}
+_LEADING_STATUS = re.compile(r"^\W*+([A-Za-z]++)\b(\W*+)(?=\w)")
+_STATUS_DELIMITERS = frozenset("*:-|)]\u2013\u2014")
+
+
 @functools.lru_cache(maxsize=8192)
 def _without_model(name: str) -> str:
-    """The name without a 287(g) model set off after it (``Harris County Sheriff's Office
-    (JEM)``, ``... - Task Force Model``): the row's model restated, no part of the
-    agency's name (a ``... - Jail`` is, naming no model)."""
-    match = _TRAILING_ASIDE.match(name)
-    if match is None:
-        return name
-    words = set(re.findall(r"[a-z0-9]+", match[2].lower()))
-    named = words <= _MODEL_WORDS and bool(words & _MODEL_NAMING) and model_codes(match[2])
-    return match[1] if named else name
+    """The name without what a row says of itself set off with it: a 287(g) model after
+    it (``Harris County Sheriff's Office (JEM)``, ``... - Task Force Model``: the row's
+    model restated; a ``... - Jail`` names no model), or where the row stands, after
+    or before it (``... (Pending)``, ``... - NEW``, ``*NEW* ...``, ``... (updated
+    8/28/2025)``): no part of the agency's name."""
+    for _ in range(3):  # ``... (JEM) (New)``: each aside, the last first
+        match = _CLOSING_ASIDE.match(name) or _TRAILING_ASIDE.match(name)
+        if match is None or not (_names_model(match[2]) or _says_status(match[2])):
+            break
+        name = match[1].rstrip()
+    lead = _LEADING_STATUS.match(name)
+    if lead and lead[1].lower() in _STATUS_NAMING and _STATUS_DELIMITERS & set(lead[2]):
+        return name[lead.end() :]
+    return name
+
+
+def _names_model(aside: str) -> bool:
+    words = set(re.findall(r"[a-z0-9]+", aside.lower()))
+    return words <= _MODEL_WORDS and bool(words & _MODEL_NAMING) and bool(model_codes(aside))
+
+
+def _says_status(aside: str) -> bool:
+    """Whether an aside only says where the row stands (``Pending``, ``New``, ``updated
+    8/28/2025``): status words, with at most a date's numbers and months."""
+    words = re.findall(r"[a-z]+", aside.lower())
+    dated = all(w in _STATUS_WORDS or w[:3] in _MONTHS for w in words)
+    return dated and bool(_STATUS_NAMING.intersection(words))
+
+
+_MONTHS = frozenset(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+)
 
 
 @functools.lru_cache(maxsize=8192)

@@ -285,6 +285,31 @@ def test_a_name_ending_or_beginning_with_the_agencys_own_state_has_the_key_of_th
 
 
 @pytest.mark.parametrize(
+    ("name", "key"),
+    [("Alpha County Sheriff's Office (Pending)", "alpha county sheriff office"),
+     ("Alpha County Sheriff's Office - NEW", "alpha county sheriff office"),
+     ("*NEW* Alpha County Sheriff's Office", "alpha county sheriff office"),
+     ("NEW: Alpha County Sheriff's Office", "alpha county sheriff office"),
+     ("Alpha County Sheriff's Office (updated 8/28/2025)", "alpha county sheriff office"),
+     ("Alpha County Sheriff's Office (Signed Aug. 28, 2025)", "alpha county sheriff office"),
+     ("Alpha County Sheriff's Office (JEM) (New)", "alpha county sheriff office"),
+     ("Alpha Police Department, TX (Pending)", "alpha police department"),
+     ("New Alpha Police Department", "new alpha police department"),  # no mark: its name
+     ("New Hanover County Sheriff's Office", "new hanover county sheriff office"),
+     ("Alpha Police Department (New Castle)", "alpha police department new castle"),
+     ("Pending County Sheriff's Office", "pending county sheriff office"),
+     ("Alpha County Constable (Precinct 4)", "alpha county constable precinct 4")],
+)  # fmt: skip
+def test_a_mark_saying_where_the_row_stands_is_no_part_of_the_agencys_name(
+    name: str, key: str
+) -> None:
+    """ICE may mark a row new, pending or updated beside its agency's name, as it may
+    restate its model there: the name is the agency's without the mark, so the mark
+    coming or going renames nothing and adds no agency."""
+    assert agency_key(name, "TX") == key
+
+
+@pytest.mark.parametrize(
     ("text", "applying"),
     [("Pending", True), ("PENDING", True), ("Pending approval", True),
      ("Application submitted", True), ("Under Review", True), ("Awaiting signature", True),

@@ -16,7 +16,8 @@ What counts as a form, and so must make no event:
 - the columns' order; the header's aliases (``LAW ENFORCEMENT AGENCY`` / ``AGENCY NAME``,
   ``SIGNED`` / ``DATE SIGNED``, ...), in any case and spacing;
 - whitespace around and inside cells (doubled spaces, NBSP), a straight or a curly
-  apostrophe (U+2019) in names;
+  apostrophe (U+2019) in names; a name marked new or pending (``*NEW* ...``,
+  ``... (Pending)``), as its row's model may follow it (``(TFM)``);
 - a state as its USPS code or name in any case (``TX``, ``Texas``, ``texas``,
   ``Texas (TX)``); a model as its code or label (``TFM``, ``Task Force Model``); an
   agency type in any case, or ``Municipal`` for ``Municipality``;
@@ -153,7 +154,7 @@ HEADER_ALIASES = {
 }
 NAME_FORMS = (
     "plain", "padded", "doubled", "nbsp", "curly", "curly_padded", "upper", "abbreviated",
-    "initials", "no_apostrophe", "dotted", "with_model",
+    "initials", "no_apostrophe", "dotted", "with_model", "marked_new", "marked_pending",
 )  # fmt: skip
 # How ICE shortens names (the "abbreviated" form; a county loses the word County).
 ABBREVIATIONS = (("Sheriff's Office", "SO"), ("Police Department", "PD"), ("County", "Co."))
@@ -258,7 +259,7 @@ def _county(county: str | None, form: str) -> str:
     county is not followed by its initials)."""
     if county is None:
         return "#N/A"
-    if form in ("initials", "with_model", "dotted"):
+    if form in ("initials", "with_model", "dotted", "marked_new", "marked_pending"):
         return county
     if form == "abbreviated":
         return county.removesuffix(" County")
@@ -473,6 +474,10 @@ def _write(cell: Cell, column: str, fact: Fact, form: RowForm) -> None:
         value = _with_state(_name(agency.name, form.name), agency.state, form.state_set_off)
         if form.name == "with_model":  # the row's model restated: Alpha PD (TFM)
             value = f"{value} ({fact.model})"
+        elif form.name == "marked_new":  # where the row stands: *NEW* Alpha PD
+            value = f"*NEW* {value}"
+        elif form.name == "marked_pending":  # Alpha PD (Pending)
+            value = f"{value} (Pending)"
     elif column == "TYPE":
         value = _type(agency.agency_type, form.agency_type)
     elif column == "COUNTY":
