@@ -23,6 +23,7 @@ from parsers.normalize import (
     model_code,
     model_codes,
     model_not_in_force,
+    says_nothing_but_a_state,
     state_code,
     without_footnote_marks,
 )
@@ -116,8 +117,10 @@ def link_cell(value: CellValue) -> tuple[str | None, str | None]:
 
 @_memo
 def county_cell(value: CellValue) -> str | None:
+    """A COUNTY cell's text; None for one that names none (a null marker, alone or with
+    the row's state set off: ``#NA, Arkansas``)."""
     text = cell_text(value)
-    return None if is_null(text) else text
+    return None if is_null(text) or says_nothing_but_a_state(text) else text
 
 
 def row_flags(

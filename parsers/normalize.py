@@ -382,6 +382,17 @@ _TRAILING_STATE = re.compile(
 )
 
 
+def says_nothing_but_a_state(text: str) -> bool:
+    """Whether a cell says nothing but its row's state: a null marker with a state set
+    off after or before it (``#NA, Arkansas``, ``TX - N/A``), as a county cell made by
+    joining a county left unknown with the state reads."""
+    found = state_in_name(text)
+    if found is None:
+        return False
+    rest = _without_leading_state(without_trailing_state(text, found[1]), found[1])
+    return rest != text and is_null(rest)
+
+
 @functools.lru_cache(maxsize=8192)
 def state_in_name(name: str) -> tuple[str, str] | None:
     """The state a name carries, set off from it, as written and as its USPS code: after

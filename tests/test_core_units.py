@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from common.errors import ConfigError
 from ice287g.config import load_config
 from parsers.filenames import claimed_kind, claimed_kinds, date_from_name
+from parsers.listing_cells import county_cell
 from parsers.normalize import (
     agency_key,
     agency_type,
@@ -474,3 +475,17 @@ def test_a_section_title_says_its_rows_ended_or_are_applications_and_names_no_ag
     text: str, ended: bool, pending: bool
 ) -> None:
     assert (ended_title(text) is not None, pending_title(text) is not None) == (ended, pending)
+
+
+@pytest.mark.parametrize(
+    ("text", "county"),
+    [("#NA, Arkansas", None), ("#N/A, Alaska", None), ("TX - N/A", None), ("N/A (Texas)", None),
+     ("#NA", None), ("Harris County, Texas", "Harris County, Texas"),
+     ("Harris County", "Harris County"), ("Texas", "Texas")],
+)  # fmt: skip
+def test_a_county_cell_saying_nothing_but_its_state_names_no_county(
+    text: str, county: str | None
+) -> None:
+    """A county cell made by joining a county left unknown (``#NA``) with the state says
+    no county: it is the null marker, not a county named ``#NA, Arkansas``."""
+    assert county_cell(text) == county
