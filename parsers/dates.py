@@ -122,7 +122,8 @@ def shifted_midnight(values: Iterable[object]) -> time | None:
     Americas reads 23:00 or 20:00 the day before), each the next day's. None when no
     date carries a time, when the times differ (a date written down with the time it
     was: its day is the date) or when the one time is before noon (the same day).
-    Date cells and serials with a fraction carry times; text does not."""
+    Date cells and serials with a fraction carry times, and so does a text date
+    followed by a time of day (``6/24/2025 23:00``, ``2025-06-24T19:00:00``)."""
     times: set[time] = set()
     for value in values:
         moment = _time_of(value)
@@ -137,10 +138,30 @@ def shifted_midnight(values: Iterable[object]) -> time | None:
 def _time_of(value: object) -> time | None:
     if isinstance(value, datetime):
         return value.time()
+    if isinstance(value, str):
+        return _text_time(value)
     if isinstance(value, float) and excel_serial_date(value) is not None:
         seconds = round((value % 1) * _DAY_SECONDS) % _DAY_SECONDS
         return time(seconds // 3600, seconds // 60 % 60, seconds % 60)
     return None
+
+
+# The time of day after a whole date text: ``6/24/2025 23:00``, ``... 11:00 PM``, ``...T23:00:00``.
+_TEXT_TIME = re.compile(r"[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(?:([AP])\.?M\.?)?$", re.I)
+
+
+def _text_time(value: str) -> time | None:
+    """The time of day a text writing a date (numeric or year first) and a time carries."""
+    text = _trimmed(clean_text(value))
+    found = _TEXT_TIME.search(text)
+    if found is None or not (_NUMERIC_DATE.match(text) or _ISO_DATE.match(text)):
+        return None
+    hour, minute, second = int(found[1]), int(found[2]), int(found[3] or 0)
+    if found[4]:  # 12 AM is midnight, 12 PM noon
+        hour = hour % 12 + (12 if found[4].upper() == "P" else 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    return time(hour, minute, second)
 
 
 def parse_date(
@@ -163,7 +184,12 @@ def parse_date(
         return _date_with_year_check(value.year, value.month, value.day, ())
     if isinstance(value, int | float):
         return _serial(float(value) + 0.5 if shifted else float(value))
-    return _parse_date_text(clean_text(value), day_first)
+    text = clean_text(value)
+    found, flags = _parse_date_text(text, day_first)
+    moment = _text_time(text) if shifted and found is not None else None
+    if found is not None and moment is not None and moment >= _NOON:
+        return found + timedelta(days=1), flags  # the midnight it was moved back from
+    return found, flags
 
 
 def _serial(serial: float) -> tuple[date | None, tuple[str, ...]]:

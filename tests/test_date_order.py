@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -150,3 +151,26 @@ def test_any_column_of_midnights_moved_back_by_one_zone_gives_its_dates_back(
 ) -> None:
     cells = [datetime(d.year, d.month, d.day) - timedelta(hours=hours_back) for d in days]
     assert _signed(*cells) == days
+
+
+@pytest.mark.parametrize("written", ["%m/%d/%Y %H:%M", "%Y-%m-%dT%H:%M:%S", "%m/%d/%Y %I:%M %p"])
+def test_text_dates_that_all_carry_one_time_past_noon_are_the_next_days_midnights(
+    written: str,
+) -> None:
+    """The same shift, exported as text (``06/24/2025 19:00``): the time is read from
+    the text, and the rule is the date cells'."""
+    cells = [
+        _at(date(2025, 6, 24), 19).strftime(written),
+        _at(date(2025, 6, 4), 19).strftime(written),
+    ]
+    assert _signed(*cells) == [date(2025, 6, 25), date(2025, 6, 5)]
+    assert shifted_midnight(cells) == time(19)
+
+
+def test_text_dates_with_times_that_differ_or_at_midnight_are_their_days() -> None:
+    assert _signed("06/24/2025 19:00", "06/03/2025 20:30") == [date(2025, 6, 24), date(2025, 6, 3)]
+    assert _signed("06/24/2025 12:00 AM", "06/03/2025 12:00 AM") == [
+        date(2025, 6, 24),
+        date(2025, 6, 3),
+    ]
+    assert shifted_midnight(["Signed 06/24/2025 at 19:00"]) is None  # not a whole date
