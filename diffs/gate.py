@@ -123,14 +123,18 @@ def check_time(
     future dates earlier accepted lists held (typos already flagged). ``forced``: the
     maintainer vouches for the date, and the check is skipped."""
     observed = _at(ref.observed_at).date()
-    future = [r for r in listing.rows if _believed(r) and r.signed and r.signed > observed]
+    future = [
+        (n, r) for n, r in listing.numbered() if _believed(r) and r.signed and r.signed > observed
+    ]
     if forced or not future:
         return TimeVerdict()
     far = observed + timedelta(days=rules.typo_future_days)
-    evidence = [r for r in future if r.signed and r.signed <= far and typo_key(r) not in known]
+    evidence = [
+        (n, r) for n, r in future if r.signed and r.signed <= far and typo_key(r) not in known
+    ]
     if len(evidence) > rules.max_future_typos:
         return TimeVerdict(reason=_future_reason(evidence, observed))
-    typos = frozenset(typo_key(r) for r in future)
+    typos = frozenset(typo_key(r) for _, r in future)
     note = "signed date taken for a typo (after the observed time): " + _rows_named(future)
     return TimeVerdict(typos=typos, note=note)
 
@@ -140,17 +144,18 @@ def _believed(row: ListingRow) -> bool:
     return "signed_doubtful" not in row.flags
 
 
-def _future_reason(rows: list[ListingRow], observed: date) -> str:
-    newest = max(r.signed for r in rows if r.signed)
+def _future_reason(rows: list[tuple[int, ListingRow]], observed: date) -> str:
+    newest = max(r.signed for _, r in rows if r.signed)
     return (
         f"holds {len(rows)} agreements signed after its observed time {observed}, "
         f"up to {newest} ({_rows_named(rows)}); date it right, or force the date"
     )
 
 
-def _rows_named(rows: list[ListingRow]) -> str:
-    ordered = sorted(rows, key=lambda r: (r.signed or date.min, r.row_number), reverse=True)
-    named = [f"row {r.row_number} {r.agency} {r.signed}" for r in ordered[:SHOWN_ROWS]]
+def _rows_named(rows: list[tuple[int, ListingRow]]) -> str:
+    """Rows (with their numbers in the sheet) named, the latest signed first."""
+    ordered = sorted(rows, key=lambda pair: (pair[1].signed or date.min, pair[0]), reverse=True)
+    named = [f"row {n} {r.agency} {r.signed}" for n, r in ordered[:SHOWN_ROWS]]
     more = f", {len(rows) - SHOWN_ROWS} more" if len(rows) > SHOWN_ROWS else ""
     return "; ".join(named) + more
 

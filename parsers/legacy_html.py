@@ -137,9 +137,9 @@ def parse_legacy_page(
     """Read the participating list from the older 287(g) page's inline HTML table.
 
     MOA and addendum links are resolved against ``base_url`` (a Wayback capture URL
-    works too: capture links are unwrapped to the original ICE URL). ``row_number`` is
-    the 1-based index of the data row in the table(s). Raises ParseError when the bytes
-    are not HTML or hold no participating table.
+    works too: capture links are unwrapped to the original ICE URL). A row's number
+    (``row_numbers``) is the 1-based index of its data row in the table(s). Raises
+    ParseError when the bytes are not HTML or hold no participating table.
     """
     tree = load_html(data, source)
     tables = _participating_tables(tree)
@@ -162,6 +162,7 @@ def parse_legacy_page(
         columns=columns,
         source_format="html",
         warnings=tuple(warnings),
+        row_numbers=tuple(builder.numbers),
     )
 
 
@@ -171,6 +172,7 @@ class _RowBuilder:
 
     base_url: str
     rows: list[ListingRow] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)  # each row's data row index
     warnings: list[str] = field(default_factory=list)
     index: int = 0
     state: str | None = None
@@ -198,6 +200,7 @@ class _RowBuilder:
         row = self._row(self._realign(cells, table), table.columns)
         if row is not None:
             self.rows.append(row)
+            self.numbers.append(self.index)
 
     def _realign(self, cells: Sequence[Cell], table: _Table) -> Sequence[Cell]:
         """Rows under a state heading row may lack the state cell: put one back."""
@@ -225,7 +228,6 @@ class _RowBuilder:
             cell("county").text,
             moa,
             addendum,
-            self.index,
             flags,
         )
         if flags in NO_STATE and not row.states_an_agreement:
@@ -274,7 +276,6 @@ def _listing_row(
     county: str,
     moa: _Document,
     addendum: _Document,
-    index: int,
     flags: tuple[str, ...],
 ) -> ListingRow:
     signed, signed_raw, date_flags = _signed(parts.signed_raw)
@@ -295,7 +296,6 @@ def _listing_row(
         addendum_url=addendum.url,
         addendum_text=addendum.text,
         state_raw=parts.state_raw,
-        row_number=index,
         flags=flags + model_flags + date_flags,
     )
 

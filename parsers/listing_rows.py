@@ -61,12 +61,20 @@ class Outcome:
     """Everything learnt while reading the rows."""
 
     rows: list[ListingRow] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)  # each row's number in the sheet
     # rows whose status says they are applications, in a list that holds agreements
     applications: list[ListingRow] = field(default_factory=list)
+    application_numbers: list[int] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     blank_rows: list[int] = field(default_factory=list)
     continued_rows: list[int] = field(default_factory=list)
     agency_headings: list[int] = field(default_factory=list)  # rows heading their agency's
+
+    def numbered(self) -> list[tuple[int, ListingRow]]:
+        return list(zip(self.numbers, self.rows, strict=True))
+
+    def numbered_applications(self) -> list[tuple[int, ListingRow]]:
+        return list(zip(self.application_numbers, self.applications, strict=True))
 
     def notes(self, sheet_rows: int) -> list[str]:
         """The notes on the rows read: blank rows inside the list, rows continuing the
@@ -200,21 +208,22 @@ class _RowReader:
         if ended:
             outcome.warnings.append(f"row {row + 1} skipped: {ended}")
             return []
-        read = self._each_model(listing_row, outcome)
+        read = self._each_model(listing_row, row + 1, outcome)
         status = self.sheet.value(row, self.status) if self.status >= 0 else None
         if said == "pending" or applying_cell(status):
             outcome.applications.extend(read)  # the list's own rows if all are so
+            outcome.application_numbers.extend([row + 1] * len(read))
             return []
         return read
 
     @staticmethod
-    def _each_model(listing_row: ListingRow, outcome: Outcome) -> list[ListingRow]:
+    def _each_model(listing_row: ListingRow, number: int, outcome: Outcome) -> list[ListingRow]:
         models = models_cell(listing_row.model_raw) if listing_row.model is None else ()
         if not models:
             return [listing_row]
         if len(models) > 1:  # one alone: the others it names are not in force
             outcome.warnings.append(
-                f"row {listing_row.row_number} names {len(models)} models "
+                f"row {number} names {len(models)} models "
                 f"({listing_row.model_raw}): read as one agreement of each"
             )
         flags = tuple(flag for flag in listing_row.flags if flag != "model_unknown")
@@ -257,7 +266,7 @@ class _RowReader:
         if above is not None:
             state_raw, state, agency = above.state_raw, above.state, above.agency
             outcome.continued_rows.append(row + 1)
-            self._heading_of_agency(above, outcome)
+            self._heading_of_agency(above, row, outcome)  # ``above`` is sheet row ``row``
         if not agency or header_like or agency == self.agency_header:
             skip = self._skip_reason(state_raw, state, agency, cells)
             if skip:
@@ -306,14 +315,16 @@ class _RowReader:
         return named or self.heading
 
     @staticmethod
-    def _heading_of_agency(above: ListingRow, outcome: Outcome) -> None:
+    def _heading_of_agency(above: ListingRow, number: int, outcome: Outcome) -> None:
         """A row that names an agency and states no agreement (no model, signed date or
         link), continued by the rows below it, is their agency's heading, not an
-        agreement of its own (an outline: each agency on a row, its agreements under)."""
+        agreement of its own (an outline: each agency on a row, its agreements under);
+        ``number``: its number in the sheet."""
         if above.states_an_agreement or not outcome.rows or outcome.rows[-1] is not above:
             return
         outcome.rows.pop()
-        outcome.agency_headings.append(above.row_number)
+        outcome.numbers.pop()
+        outcome.agency_headings.append(number)
 
     def _take_heading(self, texts: list[str]) -> str | None:
         """A row holding a state's name alone (``texts``: its cells' texts), in any
@@ -389,7 +400,6 @@ class _RowReader:
             addendum_url=self.addendum_links.get(row, addendum_url),
             addendum_text=addendum_text,
             state_raw=state_raw,
-            row_number=row + 1,
             flags=row_flags(state, model, date_flags, carried),
         )
 
@@ -441,11 +451,16 @@ def read_rows(header: SheetHeader) -> Outcome:
     reader = _RowReader(header)
     outcome = Outcome(warnings=list(reader.notes))
     for row in range(header.row + 1, len(header.sheet.rows)):
-        outcome.rows.extend(reader.read(row, outcome))
+        read = reader.read(row, outcome)
+        outcome.rows.extend(read)
+        outcome.numbers.extend([row + 1] * len(read))
     if outcome.applications and not any(r.signed or r.moa_url for r in outcome.rows):
         # no agreement among the others: the applications are the list's own rows
-        rows = sorted([*outcome.rows, *outcome.applications], key=lambda r: r.row_number)
-        outcome.rows, outcome.applications = rows, []
+        both = sorted(
+            [*outcome.numbered(), *outcome.numbered_applications()], key=lambda pair: pair[0]
+        )
+        outcome.numbers, outcome.rows = [n for n, _ in both], [r for _, r in both]
+        outcome.applications, outcome.application_numbers = [], []
     return outcome
 
 

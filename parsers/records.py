@@ -20,6 +20,10 @@ class ListingRow:
     JEM / TFM / WSO, or None when the support type could not be recognised (``model_raw``
     keeps what the sheet said). ``signed_raw`` keeps the cell text whenever the date was
     not a clean date cell, and ``flags`` names anything repaired or doubtful.
+
+    What the row says, not where: its place in the sheet is its list's
+    (:attr:`ParsedListing.row_numbers`), so a row listed unchanged in the next capture
+    is the same row wherever it moved.
     """
 
     state: str
@@ -36,7 +40,6 @@ class ListingRow:
     addendum_url: str | None = None
     addendum_text: str | None = None
     state_raw: str = ""
-    row_number: int = 0
     flags: tuple[str, ...] = ()
 
     @property
@@ -68,7 +71,9 @@ class ParsedListing:
     ``columns`` are the canonical names of the header cells found, in sheet order.
     ``other`` is the other list when the file holds both, each on its own sheet (a
     workbook of the participating and the pending list): which one a snapshot is, the
-    file's claim decides (:meth:`as_claimed`).
+    file's claim decides (:meth:`as_claimed`). ``row_numbers`` are the rows' numbers in
+    their sheet (1-based; the HTML table's data rows are numbered from 1), one per row;
+    empty when unknown (each row is then named by its place in the list).
     """
 
     kind: ListKind
@@ -77,6 +82,12 @@ class ParsedListing:
     source_format: str = "xlsx"
     warnings: tuple[str, ...] = field(default=())
     other: ParsedListing | None = None
+    row_numbers: tuple[int, ...] = ()
+
+    def numbered(self) -> list[tuple[int, ListingRow]]:
+        """Each row with its number in the sheet (its place in the list when unknown)."""
+        numbers = self.row_numbers or range(1, len(self.rows) + 1)
+        return list(zip(numbers, self.rows, strict=True))
 
     def as_claimed(self, claimed: str | None) -> ParsedListing:
         """The list the file is claimed to be, when it holds both; else this one (the

@@ -230,24 +230,26 @@ def parse_listing_sheets(sheets: list[Sheet], source: str, source_format: str) -
             name = part.header.sheet.name
             note = f"sheet {name!r} holds the {other.kind} list: kept as the file's"
             return replace(listing, warnings=(*listing.warnings, note), other=other)
-    applications = [row for part in parts for row in part.outcome.applications]
+    applications = [pair for part in parts for pair in part.outcome.numbered_applications()]
     if applications:
         return _with_applications(listing, applications)
     return listing
 
 
-def _with_applications(listing: ParsedListing, rows: list[ListingRow]) -> ParsedListing:
+def _with_applications(
+    listing: ParsedListing, numbered: list[tuple[int, ListingRow]]
+) -> ParsedListing:
     """A list of agreements whose other rows' status says they are applications: those
     rows are the file's pending list, kept as ``other`` (not agreements of the list)."""
-    numbers = sorted({row.row_number for row in rows})
-    note = rows_said(numbers, "whose status says an application")
+    note = rows_said(sorted({n for n, _ in numbered}), "whose status says an application")
     note += ": not agreements; kept as the file's pending list"
     other = ParsedListing(
         kind="pending",
-        rows=tuple(rows),
+        rows=tuple(row for _, row in numbered),
         columns=listing.columns,
         source_format=listing.source_format,
         warnings=(note,),
+        row_numbers=tuple(n for n, _ in numbered),
     )
     return replace(listing, warnings=(*listing.warnings, note), other=other)
 
@@ -258,6 +260,7 @@ def _listing(
     """One list from its sheets (one, or the parts of a split list), with every note."""
     header = parts[0].header
     rows, link_notes = unshared([row for part in parts for row in part.outcome.rows])
+    numbers = tuple(n for part in parts for n in part.outcome.numbers)
     kind, kind_notes = decide_kind(header.columns, rows)
     undated = kind == "participating" and not _signings_dated(header, rows)
     if undated:
@@ -271,7 +274,7 @@ def _listing(
         notes = _part_notes(part, filled[id(part.header.sheet)])
         if part is parts[-1]:
             notes.extend(column_notes)
-            notes.extend(_duplicate_notes(rows))
+            notes.extend(_duplicate_notes(list(zip(numbers, rows, strict=True))))
             notes.extend(link_notes)
             notes.extend(kind_notes)
         prefix = f"sheet {part.header.sheet.name!r}: "
@@ -282,6 +285,7 @@ def _listing(
         columns=columns,
         source_format=source_format,
         warnings=tuple(warnings),
+        row_numbers=numbers,
     )
     return replace(listing, other=replace(listing, kind="pending")) if undated else listing
 
@@ -325,22 +329,22 @@ def _unnamed_column_notes(header: SheetHeader) -> list[str]:
     ]
 
 
-def _duplicate_notes(rows: list[ListingRow]) -> list[str]:
+def _duplicate_notes(numbered: list[tuple[int, ListingRow]]) -> list[str]:
     """A repeated agreement, and whether the repeat disagrees (a different signed date:
-    the first row's is the one kept)."""
-    seen: dict[tuple[str, str, str | None], ListingRow] = {}
+    the first row's is the one kept); rows named by their numbers in the sheet."""
+    seen: dict[tuple[str, str, str | None], tuple[int, ListingRow]] = {}
     notes = []
-    for row in rows:
+    for number, row in numbered:
         key = (row.state, row.agency_key, row.model)
-        first = seen.get(key)
-        if first is None:
-            seen[key] = row
+        if key not in seen:
+            seen[key] = (number, row)
             continue
-        note = f"row {row.row_number} repeats row {first.row_number} (same state, agency and model)"
+        at, first = seen[key]
+        note = f"row {number} repeats row {at} (same state, agency and model)"
         if row.signed != first.signed:
             note += (
                 f" with another signed date ({row.signed or 'none'}, not {first.signed or 'none'}"
-                f"); row {first.row_number}'s is kept"
+                f"); row {at}'s is kept"
             )
         notes.append(note)
     return notes

@@ -36,8 +36,10 @@ MEMO_LIMIT = 5_000  # rows remembered by a RowMemo before it starts afresh (a fe
 
 class RowMemo(dict[tuple[Any, ...], ListingRow]):
     """Rows already decoded, by their stored values: consecutive lists repeat most of
-    their rows, so each distinct row is built once and shared (equal rows are then the
-    same object). Bounded: it starts afresh past MEMO_LIMIT rows."""
+    their rows (a row holds no place in its sheet, so a row moved is the same row), so
+    each distinct row is built once and shared (equal rows are then the same object,
+    which the store's intervals compare first). Bounded: it starts afresh past
+    MEMO_LIMIT rows."""
 
     def row(self, values: list[Any]) -> ListingRow:
         values[FLAGS] = tuple(values[FLAGS])
@@ -65,6 +67,7 @@ def _encoded(listing: ParsedListing) -> dict[str, Any]:
         "warnings": list(listing.warnings),
         "fields": list(ROW_FIELDS),
         "rows": list(map(_ROW_VALUES, listing.rows)),
+        "row_numbers": list(listing.row_numbers),
     }
     if listing.other is not None:  # the file's other list (a workbook of both)
         data["other"] = _encoded(listing.other)
@@ -87,6 +90,7 @@ def _decoded(data: dict[str, Any], memo: RowMemo) -> ParsedListing:
         source_format=data["source_format"],
         warnings=tuple(data["warnings"]),
         other=_decoded(other, memo) if other is not None else None,
+        row_numbers=tuple(data["row_numbers"]),
     )
 
 

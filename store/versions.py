@@ -54,10 +54,14 @@ class At:
 @dataclass
 class OpenLists:
     """The versions still open (on the list) per list kind, and the content each list
-    had last, so an unchanged list is recognised without touching the database."""
+    had last, so an unchanged list is recognised without touching the database; and
+    the stored values of the last list's rows by the row (``shown``): a list read
+    from the parse cache shares its unchanged rows with the list before it, whose
+    values are then not made again."""
 
     versions: dict[str, dict[VersionKey, tuple[int, Values]]] = field(default_factory=dict)
     last: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    shown: dict[str, dict[int, tuple[ListingRow, Values]]] = field(default_factory=dict)
 
 
 def row_values(row: ListingRow) -> Values:
@@ -78,15 +82,29 @@ def row_values(row: ListingRow) -> Values:
     )
 
 
-def row_versions(rows: Sequence[ListingRow], agency_ids: Sequence[str]) -> dict[VersionKey, Values]:
+def row_versions(
+    rows: Sequence[ListingRow],
+    agency_ids: Sequence[str],
+    shown: dict[int, tuple[ListingRow, Values]] | None = None,
+) -> dict[VersionKey, Values]:
     """A list's rows by version key; a row repeating an agency and model gets the next
-    repeat number, in sheet order."""
+    repeat number, in sheet order. ``shown``: values already made, by row (kept by
+    identity; it is filled with this list's rows)."""
     seen: Counter[tuple[str, str]] = Counter()
     found: dict[VersionKey, Values] = {}
+    made: dict[int, tuple[ListingRow, Values]] = {}
+    known = shown or {}
     for row, agency_id in zip(rows, agency_ids, strict=True):
         model = row.model or "?"
-        found[(agency_id, model, seen[(agency_id, model)])] = row_values(row)
+        pair = known.get(id(row))
+        if pair is None or pair[0] is not row:
+            pair = (row, row_values(row))
+        made[id(row)] = pair
+        found[(agency_id, model, seen[(agency_id, model)])] = pair[1]
         seen[(agency_id, model)] += 1
+    if shown is not None:
+        shown.clear()
+        shown.update(made)
     return found
 
 
@@ -117,7 +135,7 @@ def record_list(
     if lists.last.get(kind) == mark:
         return
     lists.last[kind] = mark
-    new = row_versions(rows, agency_ids)
+    new = row_versions(rows, agency_ids, lists.shown.setdefault(kind, {}))
     current = lists.versions.setdefault(kind, {})
     ended = [key for key, (_, values) in current.items() if new.get(key) != values]
     started = [key for key, values in new.items() if _changed(current.get(key), values)]

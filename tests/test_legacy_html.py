@@ -93,7 +93,7 @@ def check_summary(listing: ParsedListing, summary: dict[str, Any]) -> None:
     states = {m: len({r.state for r in rows if r.model == m}) for m in summary["models"]}
     assert states == summary["model_states"]
     assert sum(1 for r in rows if r.addendum_url) == summary["addenda"]
-    assert [r.row_number for r in rows] == list(range(1, len(rows) + 1))
+    assert list(listing.row_numbers) == list(range(1, len(rows) + 1))
     assert listing.warnings == ()
     for row in rows:
         assert row.moa_url and row.moa_url.startswith("https://www.ice.gov/doclib/287gMOA/")
@@ -102,15 +102,15 @@ def check_summary(listing: ParsedListing, summary: dict[str, Any]) -> None:
 
 
 def check_spot_rows(listing: ParsedListing, spots: list[dict[str, Any]]) -> None:
-    by_number = {r.row_number: r for r in listing.rows}
+    by_number = dict(listing.numbered())
     for want in spots:
-        got = by_number[want["row_number"]].to_dict()
+        got = {**by_number[want["row_number"]].to_dict(), "row_number": want["row_number"]}
         assert {k: got[k] for k in want} == want
 
 
 def identity(listing: ParsedListing) -> list[tuple[Any, ...]]:
-    fields = ("state", "agency_key", "model", "signed", "moa_url", "addendum_url", "row_number")
-    return [tuple(getattr(r, f) for f in fields) for r in listing.rows]
+    fields = ("state", "agency_key", "model", "signed", "moa_url", "addendum_url")
+    return [(*(getattr(r, f) for f in fields), n) for n, r in listing.numbered()]
 
 
 def test_every_markup_gives_the_same_list() -> None:
@@ -298,7 +298,7 @@ def test_nested_tables_and_several_tables() -> None:
     html = f"<table><tr><td>{inner}</td></tr></table><table>{HEADER}{row.format('B')}</table>"
     listing = parse_legacy_page(html.encode())
     assert [r.agency for r in listing.rows] == ["A", "B"]
-    assert [r.row_number for r in listing.rows] == [1, 2]
+    assert listing.row_numbers == (1, 2)
     assert "2 participating tables" in listing.warnings[0]
 
 
@@ -545,8 +545,9 @@ def parses_or_parse_error(data: bytes) -> None:
         assert exc.source == "fuzz" and exc.reason
         return
     assert isinstance(listing, ParsedListing) and listing.kind == "participating"
+    assert len(listing.row_numbers) == len(listing.rows) and all(n > 0 for n in listing.row_numbers)
     for row in listing.rows:
-        assert isinstance(row, ListingRow) and row.row_number > 0
+        assert isinstance(row, ListingRow)
         assert row.moa_url is None or row.moa_url.startswith(("http://", "https://"))
 
 

@@ -37,17 +37,26 @@ rows = st.builds(
     addendum_url=maybe,
     addendum_text=maybe,
     state_raw=text,
-    row_number=st.integers(0, 5000),
     flags=st.lists(st.sampled_from(["signed_doubtful", "model_unknown"])).map(tuple),
 )
-listings = st.builds(
-    ParsedListing,
-    kind=st.sampled_from(["participating", "pending"]),
-    rows=st.lists(rows, max_size=8).map(tuple),
-    columns=st.lists(text, max_size=4).map(tuple),
-    source_format=st.sampled_from(["xlsx", "html"]),
-    warnings=st.lists(text, max_size=3).map(tuple),
-)
+
+
+@st.composite
+def numbered_listings(draw: st.DrawFn) -> ParsedListing:
+    """A list, its rows numbered in their sheet (or not: numbers unknown)."""
+    listed = tuple(draw(st.lists(rows, max_size=8)))
+    numbers = st.lists(st.integers(1, 5000), min_size=len(listed), max_size=len(listed))
+    return ParsedListing(
+        kind=draw(st.sampled_from(["participating", "pending"])),
+        rows=listed,
+        columns=tuple(draw(st.lists(text, max_size=4))),
+        source_format=draw(st.sampled_from(["xlsx", "html"])),
+        warnings=tuple(draw(st.lists(text, max_size=3))),
+        row_numbers=tuple(draw(st.just([]) | numbers)),
+    )
+
+
+listings = numbered_listings()
 
 
 @settings(max_examples=200, deadline=None)

@@ -37,6 +37,15 @@ def test_every_case_has_an_expectation() -> None:
     assert {p.stem for p in CASE_FILES} == {p.stem for p in CASES.glob("*.json")}
 
 
+def numbered_dicts(listing: ParsedListing) -> list[dict[str, Any]]:
+    """The rows as the case files write them: each row's fields and its row number."""
+    return [{**row.to_dict(), "row_number": number} for number, row in listing.numbered()]
+
+
+def without_number(row: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in row.items() if name != "row_number"}
+
+
 @pytest.mark.parametrize("path", CASE_FILES, ids=lambda path: path.stem)
 def test_case(path: Path) -> None:
     expected: dict[str, Any] = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
@@ -52,8 +61,10 @@ def test_case(path: Path) -> None:
     assert list(listing.columns) == expected["columns"]
     assert list(listing.warnings) == expected["warnings"]
     assert len(listing.rows) == expected["row_count"]
-    assert [row.to_dict() for row in listing.rows] == expected["rows"]
-    assert [ListingRow.from_dict(row) for row in expected["rows"]] == list(listing.rows)
+    assert numbered_dicts(listing) == expected["rows"]
+    assert [ListingRow.from_dict(without_number(row)) for row in expected["rows"]] == list(
+        listing.rows
+    )
     assert parse_listing_xlsx(data, path.name) == listing  # pure and deterministic
 
 
@@ -89,7 +100,7 @@ def test_every_corpus_file_parses_as_the_kind_of_its_folder(
         assert listing.rows, path
         assert {row.state for row in listing.rows} <= STATE_CODES, path
         assert all(row.agency and row.agency_key and row.model for row in listing.rows), path
-        numbers = [row.row_number for row in listing.rows]
+        numbers = list(listing.row_numbers)
         assert numbers == sorted(numbers) and numbers[0] >= 2, path
         if listing.kind == "pending":
             assert all(row.signed is None and row.moa_url is None for row in listing.rows)
@@ -112,7 +123,7 @@ def test_april_4_2025_matches_ice_statement(parsed_corpus: dict[Path, ParsedList
 @pytest.mark.slow
 def test_corpus_date_quirks(parsed_corpus: dict[Path, ParsedListing]) -> None:
     by_name = {path.name: listing for path, listing in parsed_corpus.items()}
-    rows = {row.row_number: row for row in by_name["participatingAgencies07082025pm.xlsx"].rows}
+    rows = dict(by_name["participatingAgencies07082025pm.xlsx"].numbered())
     assert (rows[617].signed, rows[617].signed_raw) == (date(2025, 7, 7), "5025-07-07")
     assert rows[617].flags == ("signed_repaired", "signed_doubtful")
     assert (rows[730].signed, rows[730].signed_raw, rows[730].flags) == (
@@ -279,7 +290,8 @@ def test_row_rules_on_a_small_sheet() -> None:
     )
     assert third.flags == ("state_unknown", "model_unknown", "signed_doubtful")
     assert third.moa_url == "https://www.ice.gov/doclib/x.pdf"
-    assert (fifth.signed, fifth.signed_raw, fifth.row_number) == (date(2023, 3, 15), "45000", 7)
+    assert (fifth.signed, fifth.signed_raw) == (date(2023, 3, 15), "45000")
+    assert listing.row_numbers[listing.rows.index(fifth)] == 7
     assert listing.warnings == (
         "sheet 'S': skipped 1 blank row inside the list (row 5)",
         "sheet 'S': row 6 skipped: no agency (IOWA | JEM)",
@@ -1039,7 +1051,7 @@ def test_a_header_written_over_two_rows_is_read_and_the_data_row_under_it_is_a_r
     row = ["ALABAMA", "Alabama Law Enforcement Agency", "State", "", "Task Force Model"]
     listing = parse_listing_xlsx(_xlsx([top, bottom, row, ROW]))
     assert listing.columns == tuple(HEADER_NAMES[name] for name in HEADER)
-    assert [(r.row_number, r.agency) for r in listing.rows] == [
+    assert [(n, r.agency) for n, r in listing.numbered()] == [
         (3, "Alabama Law Enforcement Agency"), (4, "Harris County Sheriff's Office")
     ]  # fmt: skip
     assert listing.warnings[0] == "sheet 'S': header written over two rows (1 and 2)"
@@ -1051,7 +1063,7 @@ def test_a_group_name_merged_across_its_columns_names_each_of_them() -> None:
     data = [[*ROW, date(2025, 8, 5), "link"]]
     listing = parse_listing_xlsx(_workbook(("S", [top, bottom, *data], "visible"), merge="F1:G1"))
     assert listing.columns[-2:] == ("SIGNED", "MOA")
-    assert listing.rows[0].signed == date(2025, 8, 5) and listing.rows[0].row_number == 3
+    assert listing.rows[0].signed == date(2025, 8, 5) and listing.row_numbers[0] == 3
 
 
 @pytest.mark.parametrize(
@@ -1072,7 +1084,7 @@ def test_the_row_under_a_header_joins_it_only_when_it_names_more_known_columns_a
     listing = parse_listing_xlsx(_xlsx([top, second, ROW[:5]]))
     assert listing.columns[:2] == ("STATE", "AGENCY") and "TYPE" not in listing.columns
     assert not any("two rows" in warning for warning in listing.warnings)
-    assert listing.rows[-1].row_number == 3
+    assert listing.row_numbers[-1] == 3
 
 
 def test_a_repeated_header_row_written_in_other_words_is_skipped() -> None:
@@ -1215,7 +1227,7 @@ def test_the_list_is_the_first_sheet_that_does_not_say_it_holds_something_else()
 def test_a_title_merged_across_the_header_is_a_row_above_it() -> None:
     title = [["287(g) Participating Agencies"], HEADER, [*ROW, date(2025, 8, 5), "link"]]
     listing = parse_listing_xlsx(_workbook(("S", title, "visible"), merge="A1:G1"))
-    assert len(listing.rows) == 1 and listing.rows[0].row_number == 3
+    assert len(listing.rows) == 1 and listing.row_numbers == (3,)
     assert listing.warnings == ("sheet 'S': header found at row 2; rows above it ignored",)
 
 
@@ -1360,7 +1372,7 @@ def test_a_row_lists_one_agreement_of_each_model_it_names_in_force(
     row = ["TEXAS", "Harris County Sheriff's Office", "County", "Harris County", text,
            date(2025, 3, 1), "link"]  # fmt: skip
     listing = parse_listing_xlsx(_xlsx([HEADER, row]))
-    assert [(r.model, r.row_number, r.signed, r.flags) for r in listing.rows] == [
+    assert [(r.model, n, r.signed, r.flags) for n, r in listing.numbered()] == [
         (model, 2, date(2025, 3, 1), ()) for model in models
     ]
     named = f"sheet 'S': row 2 names 2 models ({text}): read as one agreement of each"
