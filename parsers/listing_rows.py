@@ -48,6 +48,7 @@ from parsers.normalize import (
     state_in_name,
 )
 from parsers.records import ListingRow
+from parsers.row_alignment import Realigned, realigned
 from parsers.sheet_header import SheetHeader, is_blank, state_heading
 from parsers.urls import repair_url
 from parsers.xlsx import CellValue, Sheet
@@ -97,6 +98,7 @@ class _RowReader:
     def __init__(self, header: SheetHeader) -> None:
         self.sheet = header.sheet
         found = [header.positions.get(name, -1) for name in CANONICAL_COLUMNS]
+        self.found = found
         self.width = max(found) + 2  # cells are cut or padded to this; the last is None
         self.pick = itemgetter(*[column if column >= 0 else self.width - 1 for column in found])
         self.moa_links = _column_links(self.sheet, found[6])
@@ -171,6 +173,14 @@ class _RowReader:
             f"{moment.isoformat()}, a time zone's shift of midnight: read as the next day"
         )
         return True
+
+    def _link(self, row: int, at: int, fixed: Realigned | None) -> str | None:
+        """The hyperlink of the row's MOA (canonical column ``at`` 6) or addendum (7)
+        cell: its column's, or in a row put back (``fixed``), the cell's it was read
+        from."""
+        if fixed is None or self.found[at] < 0:
+            return (self.moa_links if at == 6 else self.addendum_links).get(row)
+        return self.sheet.hyperlinks.get((row, fixed.source(self.found[at])))
 
     def values(self, cells: list[CellValue]) -> tuple[CellValue, ...]:
         """The cells under the canonical columns, in CANONICAL_COLUMNS order (with a
@@ -250,6 +260,10 @@ class _RowReader:
             outcome.blank_rows.append(row + 1)
             return None
         values = self.values(cells)
+        fixed = realigned(cells, values, self.found, self.values)
+        if fixed is not None:
+            values = self.values(fixed.cells)
+            outcome.warnings.append(_realigned_note(row, fixed))
         state_raw, state = state_cell(values[0])
         agency, header_like = agency_cell(values[1])
         if state is None or not agency:
@@ -276,7 +290,7 @@ class _RowReader:
         if heading is not None:
             state_raw, state = heading
         carried = heading is not None and heading is self.heading  # not in its name
-        built = self._build(row, values, state_raw, state, agency, carried)
+        built = self._build(row, values, (state_raw, state, agency), carried, fixed)
         if above is not None:
             built = _continuing(built, above)
         if state is None and not built.states_an_agreement:
@@ -376,11 +390,13 @@ class _RowReader:
         self,
         row: int,
         values: tuple[CellValue, ...],
-        state_raw: str,
-        state: str | None,
-        agency: str,
+        named: tuple[str, str | None, str],
         carried: bool,
+        fixed: Realigned | None = None,
     ) -> ListingRow:
+        """The row read from its cells under the canonical columns; ``named``: its
+        state as written, its state and its agency; ``fixed``: its cells put back."""
+        state_raw, state, agency = named
         model_raw, model = model_cell(values[4])
         signed, signed_raw, date_flags = signed_cell(values[5], self.day_first, self.shifted)
         moa_text, moa_url = link_cell(values[6])
@@ -395,13 +411,22 @@ class _RowReader:
             county=county_cell(values[3]),
             signed=signed,
             signed_raw=signed_raw,
-            moa_url=self.moa_links.get(row, moa_url),
+            moa_url=self._link(row, 6, fixed) or moa_url,
             moa_text=moa_text,
-            addendum_url=self.addendum_links.get(row, addendum_url),
+            addendum_url=self._link(row, 7, fixed) or addendum_url,
             addendum_text=addendum_text,
             state_raw=state_raw,
             flags=row_flags(state, model, date_flags, carried),
         )
+
+
+def _realigned_note(row: int, fixed: Realigned) -> str:
+    side = "left" if fixed.shift > 0 else "right"
+    return (
+        f"row {row + 1}: its cells from column {column_letter(fixed.at)} on sit one column "
+        f"to the {side} of their header (a cell {'lost' if fixed.shift > 0 else 'added'}): "
+        "read put back"
+    )
 
 
 def _continuing(row: ListingRow, above: ListingRow) -> ListingRow:

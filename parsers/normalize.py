@@ -30,6 +30,8 @@ _TYPES = {
     "FEDERAL": "Federal",
     "TRIBAL": "Tribal",
 }
+AGENCY_TYPES = frozenset(_TYPES.values())
+"""The agency types a TYPE cell is read as (:func:`agency_type`)."""
 # A type cell names a level of government, as _TYPES' values do. A level word followed
 # only by words naming a kind of agency is that level (``County Sheriff`` is County).
 _LEVELS = _TYPES | {"TOWN": "Municipality", "VILLAGE": "Municipality", "BOROUGH": "Municipality"}
