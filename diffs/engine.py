@@ -33,6 +33,7 @@ from diffs.gate import (
     Rules,
     TimeVerdict,
     Verdict,
+    brought,
     changed_values,
     check_hold,
     check_read,
@@ -55,6 +56,7 @@ from diffs.state import (
     Blank,
     Entry,
     ListState,
+    LossCandidate,
     ProgramState,
     entry_key,
     entry_parts,
@@ -119,6 +121,7 @@ def apply_snapshot(
     again = check_read(previous, keys, outcome.events, ref, rules)
     if not again.accepted:
         return _held(state, previous, ref, again, kind)
+    outcome = _first_shown_held(outcome, again.confirmed, ref)
     if list(outcome.agency_ids) != ids:  # relabelled: the keys after the renames
         pairs = zip(outcome.agency_ids, listing.rows, strict=True)
         keys = {entry_key(a, r.model) for a, r in pairs}
@@ -131,6 +134,20 @@ def _held(
     """A list the gate holds: rejected, its loss candidate kept."""
     kept = replace(previous, loss_candidate=verdict.candidate)
     return reject(state.with_list(kind, kept), ref, verdict.reason or "", kind)
+
+
+def _first_shown_held(outcome: Outcome, held: LossCandidate | None, ref: SnapshotRef) -> Outcome:
+    """A mass change of values held, confirmed now: each event whose new values the held
+    list showed already is dated by it, the first showing them (recorded now)."""
+    if held is None or not held.changed:
+        return outcome
+    events = tuple(
+        replace(e, end=held.first, recorded=ref)
+        if (new := brought(e)) and new <= held.changed
+        else e
+        for e in outcome.events
+    )
+    return replace(outcome, events=events)
 
 
 def _notes(*verdicts: TimeVerdict | Verdict) -> str | None:
@@ -173,7 +190,7 @@ def _accept(
     state, ids, rename_events = _resolve_identities(state, ref, listing, rules, ids)
     rows = _rows_by_key(listing.rows, ids)
     before_entries = state.participating.entries
-    diff = _ListDiff(state, kind, ref, rules, listing.columns)
+    diff = _ListDiff(state, kind, ref, rules, listing.columns, verdict.confirmed)
     events = rename_events + diff.run(rows)
     state = diff.result()
     events += _schema_events(state.list_state(kind), listing, ref, kind)
@@ -256,8 +273,12 @@ class _ListDiff:
         ref: SnapshotRef,
         rules: Rules,
         columns: tuple[str, ...],
+        confirmed: LossCandidate | None = None,
     ) -> None:
         self.state, self.kind, self.ref, self.rules = state, kind, ref, rules
+        # a change held, confirmed now: its rows lost and gained first were so in the
+        # held list, which the events of those rows cite as the first showing it
+        self.confirmed = confirmed
         self.previous = state.list_state(kind)
         # fields the list has no column for: it says nothing of them (the schema change
         # is the event), so their known values stand
@@ -380,13 +401,13 @@ class _ListDiff:
             self.already.append(approvals.already(fields, in_force))
             return
         if self.kind == "pending":
-            self.events.append(self._event("pending.added", key, fields, None, fields))
+            event = self._event("pending.added", key, fields, None, fields)
+            self.events.append(self._first_shown(event))
             return
         kind = "agreement.reinstated" if old else "agreement.added"
         before = old.fields if old else None
-        self.events.append(
-            self._event(kind, key, fields, before, fields, effective=fields["signed"])
-        )
+        event = self._event(kind, key, fields, before, fields, effective=fields["signed"])
+        self.events.append(self._first_shown(event))
         self._approve_pending(key, fields)
 
     def _in_force(self, application: Entry) -> Entry | None:
@@ -433,7 +454,8 @@ class _ListDiff:
             after,
             effective=fields.get("signed"),
         )
-        self.events.append(replace(event, extra={"pending_first_seen": app.first_seen.cite()}))
+        event = replace(event, extra={"pending_first_seen": app.first_seen.cite()})
+        self.events.append(self._first_shown(event, key))
 
     def _absent(self, entry: Entry) -> None:
         if entry.status not in (ACTIVE, MISSING, APPROVED):
@@ -454,17 +476,35 @@ class _ListDiff:
         return entry.last_seen
 
     def _still_missing(self, entry: Entry) -> Entry:
+        held = self._held_without(entry)
         if entry.status == ACTIVE:
             entry = replace(entry, last_seen=self._last_seen(entry))
-        since = entry.missing_since or self.ref
-        versions = tuple(sorted(set(entry.missing_versions) | {self.ref.sha256}))
+        since = entry.missing_since or held or self.ref
+        lacking = {self.ref.sha256} | ({held.sha256} if held else set())
         return replace(
             entry,
             status=MISSING,
             missing_since=since,
-            missing_versions=versions,
-            missing_observations=entry.missing_observations + 1,
+            missing_versions=tuple(sorted(set(entry.missing_versions) | lacking)),
+            missing_observations=entry.missing_observations + len(lacking),
         )
+
+    def _held_without(self, entry: Entry) -> SnapshotRef | None:
+        """The held list that first lacked a listed entry, when this list confirms that
+        loss: the first snapshot without it (its absence is then seen twice)."""
+        held = self.confirmed
+        if held is None or entry.status != ACTIVE or entry.key not in held.keys:
+            return None
+        return held.first
+
+    def _first_shown(self, event: Event, key: str | None = None) -> Event:
+        """``event`` of an entry (of ``key``, else the event's subject) that arrived in
+        the held list this list confirms: dated by the held list, the first showing it,
+        and recorded now."""
+        held = self.confirmed
+        if held is None or (key or event.subject) not in held.gained:
+            return event
+        return replace(event, end=held.first, recorded=self.ref)
 
     def _confirmed(self, entry: Entry) -> bool:
         return persisted(entry.missing_since, entry.missing_versions, self.ref, self.rules)

@@ -57,12 +57,15 @@ class Rules:
 
 @dataclass(frozen=True)
 class Verdict:
-    """The gate's answer. ``candidate`` is the loss candidate the list state keeps."""
+    """The gate's answer. ``candidate`` is the loss candidate the list state keeps;
+    ``confirmed``, the one a list accepted now confirms (its rows lost and gained were
+    first lost and gained in the held list, ``confirmed.first``)."""
 
     accepted: bool
     reason: str | None = None
     candidate: LossCandidate | None = None
     note: str | None = None
+    confirmed: LossCandidate | None = None
 
 
 @dataclass(frozen=True)
@@ -273,7 +276,8 @@ def check_read(
     mass = check_mass_change(previous, events, ref, rules)
     if not mass.accepted:
         return mass
-    return Verdict(True, note="; ".join(v.note for v in (late, mass) if v.note) or None)
+    note = "; ".join(v.note for v in (late, mass) if v.note) or None
+    return Verdict(True, note=note, confirmed=mass.confirmed)
 
 
 def check_mass_change(
@@ -297,10 +301,16 @@ def check_mass_change(
     if cand and cand.changed and len(cand.changed - values) <= 0.1 * len(cand.changed):
         if _waited(cand, ref, rules):
             note = f"change held since {cand.first.observed_at} persisted: {reason}"
-            return Verdict(True, note=note)
+            return Verdict(True, note=note, confirmed=cand)
     else:
         cand = LossCandidate(ref, frozenset(), changed=values)
     return Verdict(False, f"{reason}; held until a later list confirms it", candidate=cand)
+
+
+def brought(event: Event) -> frozenset[str]:
+    """The values one event brings as a held mass change names them
+    (``subject|field|value``): an agreement's values, an agency's state or model."""
+    return changed_values((event,), "after") | {value for _, value in _moved((event,))}
 
 
 def _moved(events: Iterable[Event]) -> set[tuple[str, str]]:
@@ -402,7 +412,7 @@ def check_hold(
     persists = cand is not None and _persists(cand, keys)
     if cand and persists and _waited(cand, ref, rules):
         note = f"change held since {cand.first.observed_at} persisted: {reason}"
-        return Verdict(True, note=note)
+        return Verdict(True, note=note, confirmed=cand)
     keep = cand if cand and persists else LossCandidate(ref, frozenset(lost), frozenset(gained))
     return Verdict(False, f"{reason}; held until a later list confirms it", candidate=keep)
 

@@ -1,6 +1,6 @@
 """The event rules' version, in one light module beside the rules it versions."""
 
-RULES_VERSION = "23"
+RULES_VERSION = "24"
 """The event rules' version, part of what a history is derived with (the pipeline
 replays the archive when it changes): raise it whenever a rule's output can change.
 2: a list's schema is the set of its columns, not their order. 3: a list without a
@@ -36,4 +36,6 @@ values of many agreements at once is held until the change persists.
 21: a row whose model cell says nothing is its agency's one agreement missing from the
 list whose papers it shares. 22: a list giving many agencies another state or model at
 once is held until the change persists. 23: one limit, min_row_loss, for the values,
-states and models a list changes at once (a quarter of the list was too many)."""
+states and models a list changes at once (a quarter of the list was too many). 24: a
+change held and confirmed is dated by the held list, the first showing it (rows lost
+count it among the lists lacking them)."""

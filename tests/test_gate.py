@@ -333,6 +333,10 @@ def test_a_mass_change_of_values_that_persists_is_read() -> None:
     )
     changed = [e for e in out.events if e.kind == "agreement.changed"]
     assert len(changed) == 12 and all(e.after == {"signed": "2025-01-01"} for e in changed)
+    # the held list showed them first: their window ends there, recorded now
+    assert {(e.end.observed_at, e.recorded and e.recorded.observed_at) for e in changed} == {
+        ("2025-03-02T12:00:00Z", "2025-03-03T12:00:00Z")
+    }
 
 
 def test_a_few_values_changed_at_once_are_read_at_once() -> None:
@@ -388,6 +392,43 @@ def test_a_list_that_grows_threefold_at_once_is_held_until_seen_again() -> None:
     out = feed(part(grown), "2025-03-02T12:00:00Z")
     assert not out.accepted and out.reason and out.reason.startswith("grew from 10 to 120 rows")
     assert feed(part(grown), "2025-03-03T12:00:00Z").accepted
+
+
+def test_rows_lost_in_a_held_list_that_a_later_list_confirms_are_dated_by_the_held_list() -> None:
+    """The held list is the first showing the loss: the withdrawals' window ends there
+    (it is recorded by the list that confirmed it), and its absence counts as seen."""
+    feed = Feed(replace(RULES, withdraw_after_snapshots=2))
+    gone = [row(f"Gone {i} Sheriff's Office", "WSO") for i in range(12)]
+    feed(part(BASE + gone), "2025-03-01T12:00:00Z")
+    assert not feed(part(BASE), "2025-03-02T12:00:00Z").accepted  # 12 rows lost: held
+    out = feed(part(BASE[1:]), "2025-03-03T12:00:00Z")  # the loss persists, and one more
+    withdrawn = [e for e in out.events if e.kind == "agreement.withdrawn"]
+    assert len(withdrawn) == len(gone)  # seen lacking twice: withdrawn now
+    assert {e.end.observed_at for e in withdrawn} == {"2025-03-02T12:00:00Z"}
+    assert {e.start.observed_at for e in withdrawn if e.start} == {"2025-03-01T12:00:00Z"}
+    assert {e.recorded.observed_at for e in withdrawn if e.recorded} == {"2025-03-03T12:00:00Z"}
+    lost_now = feed.state.participating.entries[next(iter(_keys(feed, BASE[0])))]
+    assert lost_now.missing_since and lost_now.missing_since.observed_at == "2025-03-03T12:00:00Z"
+
+
+def test_rows_gained_in_a_held_list_that_a_later_list_confirms_are_dated_by_the_held_list() -> None:
+    feed = Feed()
+    feed(part(BASE), "2025-03-01T12:00:00Z")
+    grown = BASE + [row(f"Bulk {i} PD", "WSO") for i in range(110)]
+    assert not feed(part(grown), "2025-03-02T12:00:00Z").accepted
+    out = feed(part([*grown, row("Later PD", "JEM")]), "2025-03-03T12:00:00Z")
+    added = {e.agency: e.end.observed_at for e in out.events if e.kind == "agreement.added"}
+    assert len(added) == 111
+    assert added["Later PD"] == "2025-03-03T12:00:00Z"  # not in the held list: its own
+    assert {at for name, at in added.items() if name != "Later PD"} == {"2025-03-02T12:00:00Z"}
+
+
+def _keys(feed: Feed, listed: ListingRow) -> list[str]:
+    return [
+        k
+        for k, e in feed.state.participating.entries.items()
+        if e.fields["agency"] == listed.agency
+    ]
 
 
 # -- properties -----------------------------------------------------------------------------
