@@ -1120,28 +1120,43 @@ def test_a_list_split_by_state_across_visible_sheets_is_read_whole() -> None:
     ]  # fmt: skip
 
 
-def test_a_visible_sheet_of_other_agreements_is_not_more_of_the_list() -> None:
-    current = [HEADER, _agreement("TEXAS", "Harris County SO", "JEM"),
-               _agreement("FLORIDA", "Lee County SO", "TFM")]  # fmt: skip
-    ended = [HEADER, _agreement("UTAH", "Old County SO", "TFM"),
-             _agreement("OHIO", "Gone PD", "WSO")]  # fmt: skip
-    listing = parse_listing_xlsx(
-        _workbook(("Active", current, "visible"), ("Terminated", ended, "visible"))
-    )
+CURRENT = [HEADER, _agreement("TEXAS", "Harris County SO", "JEM"),
+           _agreement("FLORIDA", "Lee County SO", "TFM")]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "rows"),
+    [
+        # ended agreements, as the sheet's name says
+        ("Terminated", [HEADER, _agreement("UTAH", "Old County SO", "TFM"),
+                        _agreement("OHIO", "Gone PD", "WSO")]),
+        # a copy or an older version: most of its agreements are the list's
+        ("Sheet2", [*CURRENT, _agreement("OHIO", "Gone PD", "WSO")]),
+    ],
+)  # fmt: skip
+def test_a_visible_sheet_of_other_agreements_or_a_copy_is_not_more_of_the_list(
+    name: str, rows: list[list[object]]
+) -> None:
+    listing = parse_listing_xlsx(_workbook(("Sheet1", CURRENT, "visible"), (name, rows, "visible")))
     assert [row.agency for row in listing.rows] == ["Harris County SO", "Lee County SO"]
-    assert "ignored sheet 'Terminated': another agency list header at row 1" in listing.warnings
+    assert f"ignored sheet {name!r}: another agency list header at row 1" in listing.warnings
+
+
+PAGE_ONE = [HEADER, _agreement("FLORIDA", "Lee County SO", "WSO"),
+            _agreement("TEXAS", "Harris County SO", "JEM")]  # fmt: skip
+
+
+def _in_two_pages(first_row_of_two: list[object]) -> ParsedListing:
+    two = [HEADER, first_row_of_two, _agreement("UTAH", "Utah County SO", "WSO")]
+    return parse_listing_xlsx(
+        _workbook(("Sheet1", PAGE_ONE, "visible"), ("Sheet2", two, "visible"))
+    )
 
 
 def test_a_list_split_into_pages_of_mixed_states_and_models_is_read_whole() -> None:
     """A list in pages (the same columns, each sheet a run of the list, whatever states
     and models it holds) is one list: read as it was, its last sheet is not lost."""
-    page_one = [HEADER, _agreement("FLORIDA", "Lee County SO", "WSO"),
-                _agreement("TEXAS", "Harris County SO", "JEM")]  # fmt: skip
-    page_two = [HEADER, _agreement("TEXAS", "Harris County SO", "TFM"),
-                _agreement("UTAH", "Utah County SO", "WSO")]  # fmt: skip
-    listing = parse_listing_xlsx(
-        _workbook(("Sheet1", page_one, "visible"), ("Sheet2", page_two, "visible"))
-    )
+    listing = _in_two_pages(_agreement("TEXAS", "Harris County SO", "TFM"))
     assert [(row.state, row.model) for row in listing.rows] == [
         ("FL", "WSO"), ("TX", "JEM"), ("TX", "TFM"), ("UT", "WSO")
     ]  # fmt: skip
@@ -1149,13 +1164,7 @@ def test_a_list_split_into_pages_of_mixed_states_and_models_is_read_whole() -> N
 
 
 def test_a_page_repeating_the_last_row_of_the_page_before_is_still_a_page() -> None:
-    page_one = [HEADER, _agreement("FLORIDA", "Lee County SO", "WSO"),
-                _agreement("TEXAS", "Harris County SO", "JEM")]  # fmt: skip
-    page_two = [HEADER, _agreement("TEXAS", "Harris County SO", "JEM"),
-                _agreement("UTAH", "Utah County SO", "WSO")]  # fmt: skip
-    listing = parse_listing_xlsx(
-        _workbook(("Sheet1", page_one, "visible"), ("Sheet2", page_two, "visible"))
-    )
+    listing = _in_two_pages(_agreement("TEXAS", "Harris County SO", "JEM"))
     assert [row.agency for row in listing.rows] == [
         "Lee County SO", "Harris County SO", "Harris County SO", "Utah County SO"
     ]  # fmt: skip
@@ -1178,19 +1187,6 @@ def test_a_sheet_that_says_it_holds_something_else_is_not_more_of_the_list(
         _workbook(("Active", current, "visible"), (name, other, "visible"))
     )
     assert [row.agency for row in listing.rows] == ["Harris County SO"]
-
-
-def test_a_sheet_repeating_most_agreements_of_the_list_is_a_copy_not_a_page() -> None:
-    current = [HEADER, _agreement("TEXAS", "Harris County SO", "JEM"),
-               _agreement("FLORIDA", "Lee County SO", "TFM")]  # fmt: skip
-    older = [HEADER, _agreement("TEXAS", "Harris County SO", "JEM"),
-             _agreement("FLORIDA", "Lee County SO", "TFM"),
-             _agreement("OHIO", "Gone PD", "WSO")]  # fmt: skip
-    listing = parse_listing_xlsx(
-        _workbook(("Sheet1", current, "visible"), ("Sheet2", older, "visible"))
-    )
-    assert [row.agency for row in listing.rows] == ["Harris County SO", "Lee County SO"]
-    assert "ignored sheet 'Sheet2': another agency list header at row 1" in listing.warnings
 
 
 def test_a_pending_list_in_pages_named_pending_is_read_whole() -> None:
