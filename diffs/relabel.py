@@ -102,7 +102,8 @@ def models_carried(state: ProgramState, listing: ParsedListing, ids: list[str]) 
     one listed agreement that no other row of the list shows, with the same signed date
     or MOA document (flag ``model_carried``). A model cell that says nothing is no model
     changed: the row is that agreement, not an agreement of an unknown model added
-    beside one gone missing."""
+    beside one gone missing. An application has no papers: on the pending list, the
+    agency's one listed application no other row shows is the row's."""
     unread = [i for i, row in enumerate(listing.rows) if row.model is None]
     if not unread:
         return listing
@@ -120,7 +121,8 @@ def models_carried(state: ProgramState, listing: ParsedListing, ids: list[str]) 
         papers = [
             e
             for e in listed.get(ids[i], ())
-            if e.key not in shown and identity.same_papers(label, _entry_label(e, state))
+            if e.key not in shown
+            and (listing.kind == "pending" or identity.same_papers(label, _entry_label(e, state)))
         ]
         if len(papers) == 1:
             shown.add(papers[0].key)

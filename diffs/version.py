@@ -1,6 +1,6 @@
 """The event rules' version, in one light module beside the rules it versions."""
 
-RULES_VERSION = "24"
+RULES_VERSION = "25"
 """The event rules' version, part of what a history is derived with (the pipeline
 replays the archive when it changes): raise it whenever a rule's output can change.
 2: a list's schema is the set of its columns, not their order. 3: a list without a
@@ -38,4 +38,5 @@ list whose papers it shares. 22: a list giving many agencies another state or mo
 once is held until the change persists. 23: one limit, min_row_loss, for the values,
 states and models a list changes at once (a quarter of the list was too many). 24: a
 change held and confirmed is dated by the held list, the first showing it (rows lost
-count it among the lists lacking them)."""
+count it among the lists lacking them). 25: a pending row without a readable model is
+its agency's one application no other row shows (an application has no papers)."""

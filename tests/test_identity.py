@@ -259,6 +259,36 @@ def test_a_model_cell_left_blank_that_two_agreements_papers_fit_is_no_ones() -> 
     assert "tx-epsilon-county-sheriff-office|?" in r.state.participating.entries
 
 
+PEND_COLS = ("STATE", "AGENCY", "TYPE", "SUPPORT TYPE")
+
+
+def test_a_pending_row_whose_model_cell_is_blank_is_its_agencys_one_application_missing() -> None:
+    """An application has no papers: the agency's one application no other row shows is
+    the row's; with two missing, which one is unknown."""
+    apps = [row(f"Applicant {i} PD", "TFM", signed=None) for i in range(4)]
+    one = row("Zeta County Sheriff's Office", "JEM", signed=None)
+    two = row("Zeta County Sheriff's Office", "WSO", signed=None)
+    blank = replace(one, model=None)
+    r = Replay(Rules(withdraw_after_snapshots=2, withdraw_after_days=3))
+    r.feed(listing(apps + [one, two], "pending", PEND_COLS))
+    for day in range(8):
+        r.feed(
+            listing(
+                apps + [blank, two, row(f"Filler {day % 2} PD", "TFM", signed=None)],
+                "pending",
+                PEND_COLS,
+            )
+        )
+    zeta = [e.kind for e in r.events if e.agency_id == "tx-zeta-county-sheriff-office"]
+    assert zeta == ["pending.added", "pending.added"]  # its two applications, nothing after
+    entries = r.state.pending.entries
+    assert entries["tx-zeta-county-sheriff-office|JEM"].status == "active"
+    r2 = Replay(Rules(withdraw_after_snapshots=2, withdraw_after_days=3))
+    r2.feed(listing(apps + [one, two], "pending", PEND_COLS))
+    r2.feed(listing(apps + [blank], "pending", PEND_COLS))
+    assert "tx-zeta-county-sheriff-office|?" in r2.state.pending.entries
+
+
 @pytest.mark.parametrize(
     "after",
     [
