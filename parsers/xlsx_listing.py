@@ -17,6 +17,7 @@ from typing import TypeAlias
 
 from parsers.empty_columns import published_columns
 from parsers.errors import ParseError
+from parsers.hidden_rows import visible_over_hidden
 from parsers.listing_header import MOA, SIGNED, column_letter, names_signing
 from parsers.listing_rows import Outcome, read_rows, rows_said
 from parsers.normalize import ended_title, is_null, pending_title
@@ -40,7 +41,12 @@ class _Part:
 
     @functools.cached_property
     def outcome(self) -> Outcome:
-        return read_rows(self.header)
+        """Its rows read, a hidden row's stale copy left out (``parsers/hidden_rows.py``)."""
+        outcome = read_rows(self.header)
+        kept, notes = visible_over_hidden(outcome.numbered(), self.header.sheet.hidden_rows)
+        outcome.numbers, outcome.rows = [n for n, _ in kept], [row for _, row in kept]
+        outcome.warnings.extend(notes)
+        return outcome
 
     @functools.cached_property
     def keys(self) -> frozenset[_Key]:

@@ -5,6 +5,7 @@
 - ``values``: cell values, read by calamine;
 - ``links``: cell hyperlinks, from the sheet's ``<hyperlinks>`` and relationships;
 - ``columns``: which columns the sheet hides, from its ``<cols>``;
+- ``rows``: which rows the sheet hides, from its ``<row hidden="1">`` start tags;
 - ``formulas``: cell links written as ``HYPERLINK("url", …)`` formulas with a literal URL;
 - merged ranges as calamine reads them (the covered cells themselves hold no value).
 
@@ -23,6 +24,7 @@ from parsers.xlsx.container import DEFAULT_LIMITS, Package, ReadLimits
 from parsers.xlsx.formulas import formula_links
 from parsers.xlsx.links import sheet_links
 from parsers.xlsx.parts import shared_strings, sheet_entries
+from parsers.xlsx.rows import hidden_rows
 from parsers.xlsx.values import (
     CellValue,
     Coordinate,
@@ -55,7 +57,8 @@ class Sheet:
     no link whose HYPERLINK formula names its URL otherwise (a reference, a
     concatenation): nothing is evaluated. ``merged`` are the merged ranges, as
     (top-left, bottom-right) 0-based cells, as the file declares them.
-    ``hidden_columns`` are the 0-based columns of the data the sheet hides.
+    ``hidden_columns`` are the 0-based columns of the data the sheet hides, and
+    ``hidden_rows`` its 0-based rows.
     """
 
     name: str
@@ -65,6 +68,7 @@ class Sheet:
     unread_links: frozenset[Coordinate] = frozenset()
     merged: tuple[Merge, ...] = ()
     hidden_columns: frozenset[int] = frozenset()
+    hidden_rows: frozenset[int] = frozenset()
 
     @property
     def hidden(self) -> bool:
@@ -107,5 +111,16 @@ def read_workbook(
             links = {**formulas.links, **links}
         unread = frozenset(cell for cell in formulas.unread if cell not in links)
         hidden = hidden_columns(package, entry, xml, width)
-        sheets.append(Sheet(entry.name, rows, links, entry.state, unread, tuple(merged), hidden))
+        sheets.append(
+            Sheet(
+                entry.name,
+                rows,
+                links,
+                entry.state,
+                unread,
+                tuple(merged),
+                hidden,
+                hidden_rows(xml, len(rows)),
+            )
+        )
     return sheets
