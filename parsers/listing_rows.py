@@ -260,7 +260,8 @@ class _RowReader:
             outcome.blank_rows.append(row + 1)
             return None
         values = self.values(cells)
-        fixed = realigned(cells, values, self.found, self.values)
+        unread = model_cell(values[4])[1] is None  # the usual row reads its model
+        fixed = realigned(cells, values, self.found, self.values) if unread else None
         if fixed is not None:
             values = self.values(fixed.cells)
             outcome.warnings.append(_realigned_note(row, fixed))
@@ -411,9 +412,12 @@ class _RowReader:
             county=county_cell(values[3]),
             signed=signed,
             signed_raw=signed_raw,
-            moa_url=self._link(row, 6, fixed) or moa_url,
+            moa_url=(self._link(row, 6, fixed) if fixed else self.moa_links.get(row)) or moa_url,
             moa_text=moa_text,
-            addendum_url=self._link(row, 7, fixed) or addendum_url,
+            addendum_url=(
+                (self._link(row, 7, fixed) if fixed else self.addendum_links.get(row))
+                or addendum_url
+            ),
             addendum_text=addendum_text,
             state_raw=state_raw,
             flags=row_flags(state, model, date_flags, carried),
