@@ -43,6 +43,7 @@ from parsers.listing_header import (
 from parsers.normalize import (
     agency_key,
     ended_title,
+    model_in_name,
     pending_title,
     state_code,
     state_in_name,
@@ -399,6 +400,7 @@ class _RowReader:
         state as written, its state and its agency; ``fixed``: its cells put back."""
         state_raw, state, agency = named
         model_raw, model = model_cell(values[4])
+        said = model_in_name(agency) if model is None and not model_raw else None
         signed, signed_raw, date_flags = signed_cell(values[5], self.day_first, self.shifted)
         moa_text, moa_url = link_cell(values[6])
         addendum_text, addendum_url = link_cell(values[7])
@@ -406,7 +408,7 @@ class _RowReader:
             state=state or "??",
             agency=agency,
             agency_key=agency_key(agency, state),
-            model=model,
+            model=model or said,
             model_raw=model_raw,
             agency_type=type_cell(values[2]),
             county=county_cell(values[3]),
@@ -420,7 +422,8 @@ class _RowReader:
             ),
             addendum_text=addendum_text,
             state_raw=state_raw,
-            flags=row_flags(state, model, date_flags, carried),
+            flags=row_flags(state, model or said, date_flags, carried)
+            + (("model_in_name",) if said else ()),
         )
 
 

@@ -470,6 +470,24 @@ def _without_model(name: str) -> str:
     return name
 
 
+@functools.lru_cache(maxsize=8192)
+def model_in_name(name: str) -> str | None:
+    """The one model a name restates set off after it (``Harris County Sheriff's Office
+    (JEM)``, ``... - Task Force Model (New)``), else None: what a row whose model cell
+    says nothing states of its model."""
+    for _ in range(3):
+        match = _CLOSING_ASIDE.match(name) or _TRAILING_ASIDE.match(name)
+        if match is None:
+            return None
+        if _names_model(match[2]):
+            codes = model_codes(match[2])
+            return codes[0] if len(codes) == 1 else None
+        if not _says_status(match[2]):
+            return None
+        name = match[1].rstrip()
+    return None
+
+
 def _names_model(aside: str) -> bool:
     words = set(re.findall(r"[a-z0-9]+", aside.lower()))
     return words <= _MODEL_WORDS and bool(words & _MODEL_NAMING) and bool(model_codes(aside))

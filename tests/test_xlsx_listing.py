@@ -1485,3 +1485,22 @@ def test_one_list_of_agreements_and_applications_reads_each_by_its_status(
         assert sorted((r.state, r.agency, r.model) for r in claimed.rows) == expected
     else:
         assert (listing.kind, read, listing.other) == ("pending", applications, None)
+
+
+@pytest.mark.parametrize(
+    ("name", "model"),
+    [("Lee County SO (JEM)", "JEM"), ("Lee County SO - Task Force Model", "TFM"),
+     ("Lee County SO (WSO) (New)", "WSO"), ("Lee County SO (JEM/TFM)", None),
+     ("Lee County SO (JEM pending)", None), ("Lee County - Jail", None)],
+)  # fmt: skip
+def test_a_row_whose_model_cell_is_blank_reads_the_one_model_its_name_restates(
+    name: str, model: str | None
+) -> None:
+    """The model moved from its column to the name (``(JEM)``) is still the row's: its
+    cell says nothing, its name says which (flag ``model_in_name``)."""
+    row = ["FLORIDA", name, "County", "Lee County", None, date(2025, 3, 1), "link"]
+    (read,) = parse_listing_xlsx(_xlsx([HEADER, row])).rows
+    assert read.model == model
+    assert ("model_in_name" in read.flags) is (model is not None)
+    if model is not None:  # the restated model is no part of the name
+        assert read.agency_key == "lee county sheriff office"
