@@ -414,12 +414,9 @@ class _RowReader:
             county=county_cell(values[3]),
             signed=signed,
             signed_raw=signed_raw,
-            moa_url=(self._link(row, 6, fixed) if fixed else self.moa_links.get(row)) or moa_url,
+            moa_url=self._link(row, 6, fixed) or moa_url,
             moa_text=moa_text,
-            addendum_url=(
-                (self._link(row, 7, fixed) if fixed else self.addendum_links.get(row))
-                or addendum_url
-            ),
+            addendum_url=self._link(row, 7, fixed) or addendum_url,
             addendum_text=addendum_text,
             state_raw=state_raw,
             flags=row_flags(state, model or said, date_flags, carried)
@@ -428,11 +425,10 @@ class _RowReader:
 
 
 def _realigned_note(row: int, fixed: Realigned) -> str:
-    side = "left" if fixed.shift > 0 else "right"
+    side, cell = ("left", "lost") if fixed.shift > 0 else ("right", "added")
     return (
         f"row {row + 1}: its cells from column {column_letter(fixed.at)} on sit one column "
-        f"to the {side} of their header (a cell {'lost' if fixed.shift > 0 else 'added'}): "
-        "read put back"
+        f"to the {side} of their header (a cell {cell}): read put back"
     )
 
 

@@ -10,6 +10,7 @@ import difflib
 import functools
 import re
 import unicodedata
+from collections.abc import Iterator
 
 from parsers.states import STATES, fold_punctuation, named_state, read_state
 
@@ -459,11 +460,10 @@ def _without_model(name: str) -> str:
     model restated; a ``... - Jail`` names no model), or where the row stands, after
     or before it (``... (Pending)``, ``... - NEW``, ``*NEW* ...``, ``... (updated
     8/28/2025)``): no part of the agency's name."""
-    for _ in range(3):  # ``... (JEM) (New)``: each aside, the last first
-        match = _CLOSING_ASIDE.match(name) or _TRAILING_ASIDE.match(name)
-        if match is None or not (_names_model(match[2]) or _says_status(match[2])):
+    for base, aside in _asides(name):  # ``... (JEM) (New)``: each aside, the last first
+        if not (_names_model(aside) or _says_status(aside)):
             break
-        name = match[1].rstrip()
+        name = base
     lead = _LEADING_STATUS.match(name)
     if lead and lead[1].lower() in _STATUS_NAMING and _STATUS_DELIMITERS & set(lead[2]):
         return name[lead.end() :]
@@ -475,17 +475,24 @@ def model_in_name(name: str) -> str | None:
     """The one model a name restates set off after it (``Harris County Sheriff's Office
     (JEM)``, ``... - Task Force Model (New)``), else None: what a row whose model cell
     says nothing states of its model."""
+    for _, aside in _asides(name):
+        if _names_model(aside):
+            codes = model_codes(aside)
+            return codes[0] if len(codes) == 1 else None
+        if not _says_status(aside):
+            return None
+    return None
+
+
+def _asides(name: str) -> Iterator[tuple[str, str]]:
+    """The asides set off after a name, the last first, each with the name before it
+    (``Harris County SO (JEM) (New)``: ``New``, then ``JEM``); three at most."""
     for _ in range(3):
         match = _CLOSING_ASIDE.match(name) or _TRAILING_ASIDE.match(name)
         if match is None:
-            return None
-        if _names_model(match[2]):
-            codes = model_codes(match[2])
-            return codes[0] if len(codes) == 1 else None
-        if not _says_status(match[2]):
-            return None
+            return
         name = match[1].rstrip()
-    return None
+        yield name, match[2]
 
 
 def _names_model(aside: str) -> bool:
