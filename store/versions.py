@@ -23,6 +23,7 @@ from store.writer import bulk_insert
 
 VersionKey = tuple[str, str, int]  # agency_id, model (or "?"), repeat number in the list
 Values = tuple[Any, ...]  # VALUE_COLUMNS order
+Shown = dict[int, tuple[ListingRow, Values]]  # a list's rows' values, by the row's id
 
 KEY_COLUMNS = ("kind", "agency_id", "model_key", "dup")
 VALUE_COLUMNS = (
@@ -61,7 +62,7 @@ class OpenLists:
 
     versions: dict[str, dict[VersionKey, tuple[int, Values]]] = field(default_factory=dict)
     last: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
-    shown: dict[str, dict[int, tuple[ListingRow, Values]]] = field(default_factory=dict)
+    shown: dict[str, Shown] = field(default_factory=dict)
 
 
 def row_values(row: ListingRow) -> Values:
@@ -83,29 +84,23 @@ def row_values(row: ListingRow) -> Values:
 
 
 def row_versions(
-    rows: Sequence[ListingRow],
-    agency_ids: Sequence[str],
-    shown: dict[int, tuple[ListingRow, Values]] | None = None,
-) -> dict[VersionKey, Values]:
-    """A list's rows by version key; a row repeating an agency and model gets the next
-    repeat number, in sheet order. ``shown``: values already made, by row (kept by
-    identity; it is filled with this list's rows)."""
+    rows: Sequence[ListingRow], agency_ids: Sequence[str], known: Shown | None = None
+) -> tuple[dict[VersionKey, Values], Shown]:
+    """A list's rows by version key (a row repeating an agency and model gets the next
+    repeat number, in sheet order), and its rows' values by row: ``known``'s for the
+    rows it holds (the same objects), made for the others."""
     seen: Counter[tuple[str, str]] = Counter()
     found: dict[VersionKey, Values] = {}
-    made: dict[int, tuple[ListingRow, Values]] = {}
-    known = shown or {}
+    made: Shown = {}
     for row, agency_id in zip(rows, agency_ids, strict=True):
         model = row.model or "?"
-        pair = known.get(id(row))
+        pair = (known or {}).get(id(row))
         if pair is None or pair[0] is not row:
             pair = (row, row_values(row))
         made[id(row)] = pair
         found[(agency_id, model, seen[(agency_id, model)])] = pair[1]
         seen[(agency_id, model)] += 1
-    if shown is not None:
-        shown.clear()
-        shown.update(made)
-    return found
+    return found, made
 
 
 def load_open(session: Session) -> OpenLists:
@@ -135,7 +130,7 @@ def record_list(
     if lists.last.get(kind) == mark:
         return
     lists.last[kind] = mark
-    new = row_versions(rows, agency_ids, lists.shown.setdefault(kind, {}))
+    new, lists.shown[kind] = row_versions(rows, agency_ids, lists.shown.get(kind))
     current = lists.versions.setdefault(kind, {})
     ended = [key for key, (_, values) in current.items() if new.get(key) != values]
     started = [key for key, values in new.items() if _changed(current.get(key), values)]
