@@ -10,6 +10,7 @@ agency blank but names a model continues the agency of the row just above it.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from urllib.parse import urlsplit
@@ -336,8 +337,9 @@ class _RowReader:
         link), continued by the rows below it, is their agency's heading, not an
         agreement of its own (an outline: each agency on a row, its agreements under);
         ``number``: its number in the sheet."""
-        if above.states_an_agreement or not outcome.rows or outcome.rows[-1] is not above:
-            return
+        listed = outcome.numbers[-1:] == [number] and outcome.rows[-1] == above
+        if above.states_an_agreement or not listed:
+            return  # not a heading, or not read as an agreement (ended, an application)
         outcome.rows.pop()
         outcome.numbers.pop()
         outcome.agency_headings.append(number)
@@ -398,30 +400,47 @@ class _RowReader:
     ) -> ListingRow:
         """The row read from its cells under the canonical columns; ``named``: its
         state as written, its state and its agency; ``fixed``: its cells put back."""
-        state_raw, state, agency = named
-        model_raw, model = model_cell(values[4])
-        said = model_in_name(agency) if model is None and not model_raw else None
-        signed, signed_raw, date_flags = signed_cell(values[5], self.day_first, self.shifted)
-        moa_text, moa_url = link_cell(values[6])
-        addendum_text, addendum_url = link_cell(values[7])
-        return ListingRow(
-            state=state or "??",
-            agency=agency,
-            agency_key=agency_key(agency, state),
-            model=model or said,
-            model_raw=model_raw,
-            agency_type=type_cell(values[2]),
-            county=county_cell(values[3]),
-            signed=signed,
-            signed_raw=signed_raw,
-            moa_url=self._link(row, 6, fixed) or moa_url,
-            moa_text=moa_text,
-            addendum_url=self._link(row, 7, fixed) or addendum_url,
-            addendum_text=addendum_text,
-            state_raw=state_raw,
-            flags=row_flags(state, model or said, date_flags, carried)
-            + (("model_in_name",) if said else ()),
-        )
+        links = (self._link(row, 6, fixed), self._link(row, 7, fixed))
+        return built_row(values, named, carried, links, self.day_first, self.shifted)
+
+
+@functools.lru_cache(maxsize=1 << 13)
+def built_row(
+    values: tuple[CellValue, ...],
+    named: tuple[str, str | None, str],
+    carried: bool,
+    links: tuple[str | None, str | None],
+    day_first: bool,
+    shifted: bool,
+) -> ListingRow:
+    """A row read from its cells under the canonical columns (``values``), its state as
+    written, its state and its agency (``named``), its MOA and addendum cells' links and
+    how its list writes dates. Pure, so remembered: a list's next capture repeats most
+    of its rows, read once (and equal rows are one object)."""
+    state_raw, state, agency = named
+    model_raw, model = model_cell(values[4])
+    said = model_in_name(agency) if model is None and not model_raw else None
+    signed, signed_raw, date_flags = signed_cell(values[5], day_first, shifted)
+    moa_text, moa_url = link_cell(values[6])
+    addendum_text, addendum_url = link_cell(values[7])
+    return ListingRow(
+        state=state or "??",
+        agency=agency,
+        agency_key=agency_key(agency, state),
+        model=model or said,
+        model_raw=model_raw,
+        agency_type=type_cell(values[2]),
+        county=county_cell(values[3]),
+        signed=signed,
+        signed_raw=signed_raw,
+        moa_url=links[0] or moa_url,
+        moa_text=moa_text,
+        addendum_url=links[1] or addendum_url,
+        addendum_text=addendum_text,
+        state_raw=state_raw,
+        flags=row_flags(state, model or said, date_flags, carried)
+        + (("model_in_name",) if said else ()),
+    )
 
 
 def _realigned_note(row: int, fixed: Realigned) -> str:

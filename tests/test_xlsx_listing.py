@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from parsers.errors import ParseError
 from parsers.listing_header import HEADER_NAMES, KEYWORDS, header_name
+from parsers.listing_rows import built_row
 from parsers.records import ListingRow, ParsedListing
 from parsers.sheet_header import HEADER_SCAN_ROWS
 from parsers.states import STATE_CODES
@@ -470,6 +471,26 @@ def test_a_row_naming_an_agency_and_no_agreement_above_rows_continuing_it_is_the
         "sheet 'S': 1 row naming an agency and no agreement, above rows continuing it, read "
         "as its heading, not an agreement (row 2)" in listing.warnings
     )
+
+
+def test_a_row_a_later_capture_repeats_is_read_once_the_same_as_when_read_alone() -> None:
+    """Reading a row is a pure function of its cells, its links and how its list
+    writes dates, remembered: the next capture's copy of a row (moved down, its link
+    the same) is the row already read, and a sheet read after others reads as it
+    does alone."""
+    harris = ["TX", "Harris County SO", "County", "Harris", "JEM", date(2020, 6, 9), "MOA"]
+    collier = ["FL", "Collier County SO", "County", "Collier", "TFM", date(2025, 2, 1), "MOA"]
+    link = "https://www.ice.gov/doclib/harris.pdf"
+    first = parse_listing_xlsx(_xlsx([HEADER, harris, collier], {"G2": link}), "a.xlsx")
+    later = _xlsx([HEADER, collier, harris], {"G3": link})
+    second = parse_listing_xlsx(later, "b.xlsx")
+    assert (second.rows[0], second.rows[1]) == (first.rows[1], first.rows[0])
+    assert second.rows[0] is first.rows[1] and second.rows[1] is first.rows[0]
+    assert second.rows[1].moa_url == link
+    relinked = parse_listing_xlsx(_xlsx([HEADER, harris], {"G2": link + "?v=2"}), "c.xlsx")
+    assert relinked.rows[0].moa_url == link + "?v=2"  # another link: another row
+    built_row.cache_clear()
+    assert parse_listing_xlsx(later, "b.xlsx") == second
 
 
 def test_a_footnote_mark_ending_an_agency_name_is_not_part_of_it() -> None:
