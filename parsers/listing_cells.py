@@ -19,11 +19,10 @@ from parsers.normalize import (
     clean_text,
     end_given,
     ended_status,
-    is_null,
     model_code,
     model_codes,
     model_not_in_force,
-    says_nothing_but_a_state,
+    names_no_county,
     state_code,
     without_footnote_marks,
 )
@@ -118,9 +117,9 @@ def link_cell(value: CellValue) -> tuple[str | None, str | None]:
 @_memo
 def county_cell(value: CellValue) -> str | None:
     """A COUNTY cell's text; None for one that names none (a null marker, alone or with
-    the row's state set off: ``#NA, Arkansas``)."""
+    the word ``County`` or the row's state: ``normalize.names_no_county``)."""
     text = cell_text(value)
-    return None if is_null(text) or says_nothing_but_a_state(text) else text
+    return None if names_no_county(text) else text
 
 
 def row_flags(

@@ -49,18 +49,33 @@ _NULLS = {"", "#NA", "#N/A", "N/A", "NA", "NONE", "NULL", "-", "--"}
 
 
 def clean_text(value: object) -> str:
-    """Collapse whitespace (including NBSP), straighten quotes, NFC-normalise."""
+    """Collapse whitespace (including NBSP), straighten quotes, NFC-normalise, drop the
+    invisible format characters (:func:`without_format_characters`)."""
     if value is None:
         return ""
     text = str(value)
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
+        text = without_format_characters(unicodedata.normalize("NFKC", text))
         text = text.translate(_APOSTROPHES).translate(_QUOTES)
     elif "`" in text:  # the one ASCII character the tables map (NFKC is a no-op on ASCII)
         text = text.replace("`", "'")
     # str.split() splits on exactly the characters r"\s" matches (str.isspace), so this is
     # re.sub(r"\s+", " ", text).strip(), several times faster on the hot path of every parser.
     return " ".join(text.split())
+
+
+def without_format_characters(text: str) -> str:
+    """``text`` without Unicode's format characters (category Cf: a soft hyphen, the
+    zero-width joiners, direction marks, a byte-order mark), which are invisible and
+    say nothing (``Sher\u00adiff`` is ``Sheriff``); a zero-width space is the space it
+    stands for, between two words."""
+    if not any(unicodedata.category(char) == "Cf" for char in text):
+        return text
+    return "".join(
+        " " if char == "\u200b" else char
+        for char in text
+        if char == "\u200b" or unicodedata.category(char) != "Cf"
+    )
 
 
 # The symbols that point to a note (an asterisk, daggers, a section sign); a footnote
@@ -385,6 +400,15 @@ _TRAILING_STATE = re.compile(
 )
 
 
+def names_no_county(text: str) -> bool:
+    """Whether a county cell names no county: a null marker, alone or with nothing but
+    the word saying what kind of county (``#N/A County``, ``N/A Parish``, ``County``) or
+    the row's state set off (``#NA, Arkansas``), as a county cell made by joining a
+    county left unknown with those words reads."""
+    bare = " ".join(_COUNTY_WORD.sub("", text).split()).replace(" ,", ",")
+    return is_null(bare) or says_nothing_but_a_state(bare)
+
+
 def says_nothing_but_a_state(text: str) -> bool:
     """Whether a cell says nothing but its row's state: a null marker with a state set
     off after or before it (``#NA, Arkansas``, ``TX - N/A``), as a county cell made by
@@ -554,6 +578,7 @@ _COUNTY_WORDS = frozenset(
 )
 
 
+_COUNTY_WORD = re.compile(r"\b(?:" + "|".join(sorted(_COUNTY_WORDS)) + r")\b", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"'s\b", re.IGNORECASE)
 
 

@@ -16,6 +16,7 @@ from parsers.normalize import (
     agency_key,
     agency_type,
     applying_status,
+    clean_text,
     county_key,
     ended_title,
     model_code,
@@ -481,11 +482,33 @@ def test_a_section_title_says_its_rows_ended_or_are_applications_and_names_no_ag
     ("text", "county"),
     [("#NA, Arkansas", None), ("#N/A, Alaska", None), ("TX - N/A", None), ("N/A (Texas)", None),
      ("#NA", None), ("Harris County, Texas", "Harris County, Texas"),
-     ("Harris County", "Harris County"), ("Texas", "Texas")],
+     ("Harris County", "Harris County"), ("Texas", "Texas"),
+     ("#N/A County", None), ("N/A Parish", None), ("County", None), ("#NA County, Arkansas", None),
+     ("Orleans Parish", "Orleans Parish"),
+     ("Page and Warren Counties", "Page and Warren Counties")],
 )  # fmt: skip
-def test_a_county_cell_saying_nothing_but_its_state_names_no_county(
+def test_a_county_cell_saying_nothing_but_its_state_or_the_word_county_names_no_county(
     text: str, county: str | None
 ) -> None:
-    """A county cell made by joining a county left unknown (``#NA``) with the state says
-    no county: it is the null marker, not a county named ``#NA, Arkansas``."""
+    """A county cell made by joining a county left unknown (``#NA``) with the state or
+    the word ``County`` says no county: it is the null marker, not a county named
+    ``#NA, Arkansas`` or ``#N/A County``."""
     assert county_cell(text) == county
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [("Harris County Sher\u00adiff's Office", "Harris County Sheriff's Office"),
+     ("Harris\u200bCounty Sheriff's Office", "Harris County Sheriff's Office"),
+     ("\u200eHarris County Sheriff's Office\u200f", "Harris County Sheriff's Office"),
+     ("\ufeffHarris County Sheriff's Off\u200dice", "Harris County Sheriff's Office"),
+     ("Harris\u00a0County\u2060 Sheriff's Office", "Harris County Sheriff's Office")],
+)  # fmt: skip
+def test_an_invisible_format_character_in_a_cell_is_no_part_of_what_it_says(
+    written: str, read: str
+) -> None:
+    """A soft hyphen, a zero-width joiner, a direction mark or a byte-order mark (Unicode's
+    format characters) is invisible: a name carrying one is the name without it, under
+    the same key; a zero-width space is the space between two words."""
+    assert clean_text(written) == read
+    assert agency_key(written, "TX") == agency_key(read, "TX")
