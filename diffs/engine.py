@@ -83,6 +83,7 @@ def apply_snapshot(
         return reject(state, ref, timing.reason, kind)
     ids = [identity.resolve(r, state.aliases) for r in listing.rows]
     ids = identity.by_words(ids, listing.rows, state.agencies, state.aliases)
+    listing, ids = relabel.states_slipped(state, listing, ids)
     listing = relabel.models_carried(state, listing, ids)
     keys: set[str] = {entry_key(a, r.model) for a, r in zip(ids, listing.rows, strict=True)}
     excused = state.participating.listed_keys() if kind == "pending" else set()

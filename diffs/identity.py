@@ -318,6 +318,25 @@ def state_corrected(new: Label, old: Label) -> bool:
     )
 
 
+def home_states(row: ListingRow, others: Mapping[str, Known]) -> list[str]:
+    """The agencies of ``others`` (known agencies of the row's name in other states, by
+    id) whose state has the county the row names (its county cell, else its name) when
+    the row's own state lacks it: where a row listed in the wrong state may belong
+    (``Anderson County Sheriff's Office`` listed in OK, which has no Anderson County:
+    TX's or SC's). None for a row whose state has its county, names none, or is
+    unknown."""
+    county = row.county or geo.county_in_name(row.agency)
+    if not county or geo.state_fips(row.state) is None:
+        return []
+    if geo.county_fips(row.state, county, None) is not None:
+        return []
+    return [
+        agency_id
+        for agency_id, agency in others.items()
+        if agency.state != row.state and geo.county_fips(agency.state, county, None) is not None
+    ]
+
+
 def is_relabel(new: Label, old: Label, threshold: float) -> bool:
     """Whether an arriving agreement and a leaving one are one agreement relabelled.
     Without papers in common: the same agency (:func:`same_agency`) or, in the same

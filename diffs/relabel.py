@@ -96,6 +96,44 @@ def detect(
     return Relabels(state, [renamed.get(a, a) for a in ids], events)
 
 
+def states_slipped(
+    state: ProgramState, listing: ParsedListing, ids: list[str]
+) -> tuple[ParsedListing, list[str]]:
+    """``listing`` and ``ids`` with each row of a new agency (a name no alias knows)
+    whose state lacks the county it names given to the known agency of its name in a
+    state that has it (``identity.home_states``), in that state (flag
+    ``state_slipped``): a row cannot be in a state its county is not in, so a known
+    agency listed there has not moved (``agency.renamed`` into a state without its
+    county), its state is a slip. Of several such agencies, the one whose agreement (or
+    application) of the row's model the list otherwise lacks, if one. The other way, a
+    state corrected into the one that has the county, is a move
+    (``identity.state_corrected``)."""
+    new = [
+        i
+        for i, (agency_id, row) in enumerate(zip(ids, listing.rows, strict=True))
+        if agency_id not in state.agencies
+        and identity.alias_key(row.state, row.agency_key) not in state.aliases
+    ]
+    if not new:
+        return listing, ids
+    by_key: dict[str, dict[str, identity.Known]] = defaultdict(dict)
+    for agency_id, agency in state.agencies.items():
+        by_key[agency.key][agency_id] = agency
+    shown = {entry_key(a, r.model) for a, r in zip(ids, listing.rows, strict=True)}
+    lacked = state.list_state(listing.kind).listed_keys() - shown
+    rows, ids = list(listing.rows), list(ids)
+    for i in new:
+        row = rows[i]
+        homes = identity.home_states(row, by_key.get(row.agency_key, {}))
+        if len(homes) > 1:
+            homes = [h for h in homes if entry_key(h, row.model) in lacked]
+        if len(homes) == 1:
+            ids[i] = homes[0]
+            slipped = (*row.flags, "state_slipped")
+            rows[i] = replace(row, state=state.agencies[homes[0]].state, flags=slipped)
+    return replace(listing, rows=tuple(rows)), ids
+
+
 def models_carried(state: ProgramState, listing: ParsedListing, ids: list[str]) -> ParsedListing:
     """``listing`` with each row that names no model readably (a cell left blank or
     unread) given the model of its agreement, when its papers say which: its agency's

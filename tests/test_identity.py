@@ -318,6 +318,36 @@ def test_a_state_corrected_for_a_whole_agency_is_a_rename_with_both_states() -> 
     assert renamed.before == {"name": "Lake Placid Police Department", "state": "NY"}
 
 
+def test_an_agency_listed_in_a_state_without_its_county_has_not_moved() -> None:
+    """A row cannot be in a state its county is not in: ``Angelina County Sheriff's
+    Office`` listed in OK (no Angelina County there) is TX's, not a move; of the two
+    ``Anderson County`` agencies (TX and SC both have one), the one whose agreement of
+    that model the list lacks. Listed right again, nothing happened."""
+    angelina = row("Angelina County Sheriff's Office", "WSO", "TX", "2020-06-09")
+    anderson = row("Anderson County Sheriff's Office", "JEM", "TX", "2021-01-02")
+    anderson_sc = row("Anderson County Sheriff's Office", "JEM", "SC", "2022-03-04")
+    slipped = [replace(angelina, state="OK"), replace(anderson, state="OK"), anderson_sc]
+    r = Replay()
+    r.feed(listing(BASE + [angelina, anderson, anderson_sc]))
+    events = len(r.events)
+    outcome = r.feed(listing(BASE + slipped))
+    r.feed(listing(BASE + [angelina, anderson, anderson_sc]))
+    assert r.events[events:] == [] and outcome.accepted
+    assert {a.state for a in r.state.agencies.values() if "Anderson" in a.name} == {"TX", "SC"}
+    assert r.state.agencies["tx-angelina-county-sheriff-office"].state == "TX"
+
+
+def test_a_state_corrected_into_the_one_with_the_county_is_still_a_move() -> None:
+    """The other way: an agency listed in a state without its county (Kershaw County in
+    FL), then in the one that has it (SC), was listed wrong and is corrected: renamed,
+    with both states."""
+    wrong = row("Kershaw County Sheriff's Office", "WSO", "FL", "2025-02-26")
+    r = _two_lists([wrong], [replace(wrong, state="SC")])
+    [renamed] = [e for e in r.events if e.kind == "agency.renamed"]
+    assert renamed.before and renamed.before["state"] == "FL"
+    assert renamed.after and renamed.after["state"] == "SC"
+
+
 def test_different_agencies_with_the_same_papers_are_not_relabels() -> None:
     lake = row("Lake County Sheriff's Office", "TFM", "FL", "2025-02-26")
     lee = row("Lee County Sheriff's Office", "TFM", "FL", "2025-02-26")

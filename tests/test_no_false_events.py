@@ -16,8 +16,10 @@ What counts as a form, and so must make no event:
 - the columns' order; the header's aliases (``LAW ENFORCEMENT AGENCY`` / ``AGENCY NAME``,
   ``SIGNED`` / ``DATE SIGNED``, ...), in any case and spacing;
 - whitespace around and inside cells (doubled spaces, NBSP), a straight or a curly
-  apostrophe (U+2019) in names; a name marked new or pending (``*NEW* ...``,
-  ``... (Pending)``), as its row's model may follow it (``(TFM)``);
+  apostrophe (U+2019) in names; invisible format characters in names (a soft hyphen
+  inside a word, a zero-width space between two, a direction mark); a name marked new
+  or pending (``*NEW* ...``, ``... (Pending)``), as its row's model may follow it
+  (``(TFM)``);
 - a state as its USPS code or name in any case (``TX``, ``Texas``, ``texas``,
   ``Texas (TX)``); a model as its code or label (``TFM``, ``Task Force Model``); an
   agency type in any case, or ``Municipal`` for ``Municipality``;
@@ -155,6 +157,7 @@ HEADER_ALIASES = {
 NAME_FORMS = (
     "plain", "padded", "doubled", "nbsp", "curly", "curly_padded", "upper", "abbreviated",
     "initials", "no_apostrophe", "dotted", "with_model", "marked_new", "marked_pending",
+    "invisible",
 )  # fmt: skip
 # How ICE shortens names (the "abbreviated" form; a county loses the word County).
 ABBREVIATIONS = (("Sheriff's Office", "SO"), ("Police Department", "PD"), ("County", "Co."))
@@ -232,6 +235,10 @@ def _name(text: str, form: str) -> str:
         return text.replace(" ", "\u00a0", 1) + "\u00a0"
     if form == "upper":
         return text.upper()
+    if form == "invisible":  # a direction mark, a zero-width space, a soft hyphen
+        first, _, rest = text.partition(" ")
+        hyphenated = first[:2] + "\u00ad" + first[2:] if len(first) > 3 else first
+        return "\u200e" + hyphenated + ("\u200b" + rest if rest else "")
     if form == "abbreviated":
         for long, short in ABBREVIATIONS:
             text = text.replace(long, short)
