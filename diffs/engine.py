@@ -26,6 +26,7 @@ from diffs.gate import (
     check_time,
     remember,
     remember_version,
+    without_typo_dates,
 )
 from diffs.list_diff import ListDiff
 from diffs.membership import membership_events, models_by_agency, models_changed
@@ -81,6 +82,7 @@ def apply_snapshot(
     timing = check_time(listing, ref, previous.typos, forced, rules)
     if timing.reason:
         return reject(state, ref, timing.reason, kind)
+    listing = without_typo_dates(listing, previous.typos | timing.typos)
     ids = [identity.resolve(r, state.aliases) for r in listing.rows]
     ids = identity.by_words(ids, listing.rows, state.agencies, state.aliases)
     listing, ids = relabel.states_slipped(state, listing, ids)

@@ -102,10 +102,15 @@ def carry_known(old: dict[str, Any], new: dict[str, Any], row: ListingRow) -> di
     """Keep a known value the row no longer says readably: a MOA or addendum link when
     the sheet still says ``link`` but lost the hyperlink (a stripped copy; only an
     explicit ``link pending`` removes a link), a signed date when the cell holds text
-    that is no date (``signed_unparsed``: an unreadable cell is no evidence of a change)."""
+    that is no date (``signed_unparsed``: an unreadable cell is no evidence of a change)
+    or a date the list cannot hold (``signed_typo``: signed after the list's time)."""
     moa_lost = "moa_url" in new and new["moa_url"] is None and old.get("moa_url")
     addendum_lost = "addendum_url" in new and new["addendum_url"] is None
-    signed_unread = "signed" in new and new["signed"] is None and "signed_unparsed" in row.flags
+    signed_unread = (
+        "signed" in new
+        and new["signed"] is None
+        and ("signed_unparsed" in row.flags or "signed_typo" in row.flags)
+    )
     if not moa_lost and not addendum_lost and not signed_unread:
         return new  # nothing lost: the usual row (checked inline: it runs for every row)
     result = dict(new)

@@ -10,6 +10,7 @@ rules, each from one principle:
   date more than ``typo_future_days`` ahead is ICE's typo (a year 5025), not evidence;
   so is one already taken for a typo in an earlier accepted list; and up to
   ``max_future_typos`` new future rows are taken for typos. More is a contradiction.
+  A date taken for a typo is unread.
 - *Order*: a list that brings back rows removed since an earlier accepted list and
   lacks rows added since is that older list arriving late (stale): held, not diffed.
   So is a list whose bytes are an older accepted list's, when reading it would record a
@@ -24,7 +25,7 @@ rules, each from one principle:
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from common.times import parse_utc
@@ -140,6 +141,27 @@ def check_time(
     typos = frozenset(typo_key(r) for _, r in future)
     note = "signed date taken for a typo (after the observed time): " + _rows_named(future)
     return TimeVerdict(typos=typos, note=note)
+
+
+def without_typo_dates(listing: ParsedListing, typos: frozenset[str]) -> ParsedListing:
+    """``listing`` with each signed date taken for a typo (``typos``: this list's and
+    earlier lists') unread (flag ``signed_typo``, the date kept as written): a date a
+    list cannot hold says nothing of when the agreement was signed, so the known date
+    stands (``fields.carry_known``), now and once the date is past."""
+    if not typos:
+        return listing
+    rows = tuple(
+        replace(
+            row,
+            signed=None,
+            signed_raw=row.signed_raw or row.signed.isoformat(),
+            flags=(*row.flags, "signed_typo"),
+        )
+        if row.signed and typo_key(row) in typos
+        else row
+        for row in listing.rows
+    )
+    return replace(listing, rows=rows)
 
 
 def _believed(row: ListingRow) -> bool:

@@ -121,6 +121,28 @@ def test_a_typo_already_flagged_is_not_new_evidence() -> None:
     assert not out.accepted and out.reason and out.reason.startswith("holds 2 agreements")
 
 
+def test_a_date_taken_for_a_typo_changes_no_agreement_then_or_once_past() -> None:
+    """A list cannot hold a signing after its time: a known agreement's date typed
+    into the future (one row: a typo) is unread, its known date stands; still so once
+    the day has passed, and the date put right is no change either. A new agreement
+    whose only date is a typo is added without one."""
+    feed = Feed()
+    known = row("Known PD", signed="2025-07-02")
+    feed(part([*BASE, known]), "2025-08-01T12:00:00Z")
+    listed = len(feed.events)
+    typo = replace(known, signed=date(2025, 9, 15))
+    out = feed(part([*BASE, typo]), "2025-08-30T12:00:00Z")
+    assert out.accepted and out.note and "typo" in out.note
+    feed(part([*BASE, typo]), "2025-09-20T12:00:00Z")  # the day past: still the typo
+    feed(part([*BASE, known]), "2025-09-21T12:00:00Z")  # put right
+    assert feed.kinds(since=listed) == {}
+    entry = feed.state.participating.entries["tx-known-police-department|JEM"]
+    assert entry.fields["signed"] == "2025-07-02"
+    new = feed(part([*BASE, known, row("New PD", signed="2025-12-01")]), "2025-09-22T12:00:00Z")
+    [added] = [e for e in new.events if e.kind == "agreement.added"]
+    assert added.effective_date is None and added.after and added.after["signed"] is None
+
+
 def test_a_date_the_parser_doubts_is_no_evidence() -> None:
     doubtful = ListingRow(
         "TX", "Repaired PD", agency_key("Repaired PD"), "JEM", signed=date(2025, 9, 9)
