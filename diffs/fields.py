@@ -106,10 +106,9 @@ def carry_known(old: dict[str, Any], new: dict[str, Any], row: ListingRow) -> di
     or a date the list cannot hold (``signed_typo``: signed after the list's time)."""
     moa_lost = "moa_url" in new and new["moa_url"] is None and old.get("moa_url")
     addendum_lost = "addendum_url" in new and new["addendum_url"] is None
-    signed_unread = (
-        "signed" in new
-        and new["signed"] is None
-        and ("signed_unparsed" in row.flags or "signed_typo" in row.flags)
+    signed_unread = "signed" in new and (
+        (new["signed"] is None and "signed_unparsed" in row.flags)
+        or (new["signed"] != old.get("signed") and "signed_typo" in row.flags)
     )
     if not moa_lost and not addendum_lost and not signed_unread:
         return new  # nothing lost: the usual row (checked inline: it runs for every row)

@@ -145,18 +145,15 @@ def check_time(
 
 def without_typo_dates(listing: ParsedListing, typos: frozenset[str]) -> ParsedListing:
     """``listing`` with each signed date taken for a typo (``typos``: this list's and
-    earlier lists') unread (flag ``signed_typo``, the date kept as written): a date a
-    list cannot hold says nothing of when the agreement was signed, so the known date
-    stands (``fields.carry_known``), now and once the date is past."""
+    earlier lists') flagged ``signed_typo``: a date a list cannot hold says nothing of
+    when a known agreement was signed, so its known date stands
+    (``fields.carry_known``), now and once the day has passed. A new agreement is
+    listed with it, as published (the snapshot's note names it); and it still tells
+    rows apart: two rows with one typo are the same papers."""
     if not typos:
         return listing
     rows = tuple(
-        replace(
-            row,
-            signed=None,
-            signed_raw=row.signed_raw or row.signed.isoformat(),
-            flags=(*row.flags, "signed_typo"),
-        )
+        replace(row, flags=(*row.flags, "signed_typo"))
         if row.signed and typo_key(row) in typos
         else row
         for row in listing.rows

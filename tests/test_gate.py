@@ -125,7 +125,7 @@ def test_a_date_taken_for_a_typo_changes_no_agreement_then_or_once_past() -> Non
     """A list cannot hold a signing after its time: a known agreement's date typed
     into the future (one row: a typo) is unread, its known date stands; still so once
     the day has passed, and the date put right is no change either. A new agreement
-    whose only date is a typo is added without one."""
+    whose only date is a typo is added with it, as listed."""
     feed = Feed()
     known = row("Known PD", signed="2025-07-02")
     feed(part([*BASE, known]), "2025-08-01T12:00:00Z")
@@ -140,7 +140,7 @@ def test_a_date_taken_for_a_typo_changes_no_agreement_then_or_once_past() -> Non
     assert entry.fields["signed"] == "2025-07-02"
     new = feed(part([*BASE, known, row("New PD", signed="2025-12-01")]), "2025-09-22T12:00:00Z")
     [added] = [e for e in new.events if e.kind == "agreement.added"]
-    assert added.effective_date is None and added.after and added.after["signed"] is None
+    assert added.effective_date == "2025-12-01" and new.note and "typo" in new.note
 
 
 def test_a_date_the_parser_doubts_is_no_evidence() -> None:
