@@ -22,6 +22,7 @@ from parsers.listing_header import (
 )
 from parsers.normalize import clean_text, model_code, model_codes, state_code, state_in_name
 from parsers.states import named_state
+from parsers.swapped_columns import swapped_columns
 from parsers.xlsx import CellValue, Sheet
 from parsers.xlsx.merges import spread_across
 
@@ -67,6 +68,8 @@ class SheetHeader:
         if self.top < 0:
             self.top = self.row
         if self.heads_list:
+            for pair in swapped_columns(self.sheet, self.row, self.positions):
+                self._swap(*pair)
             for name, reads in BY_CONTENT.items():
                 if name not in self.positions:
                     self._name_by_content(name, reads)
@@ -111,6 +114,23 @@ class SheetHeader:
         headed = f"{text!r}" if text else "with no header"
         self.notes.append(
             f"column {column_letter(column)} ({headed}) read as {name!r} by its cells"
+        )
+
+    def _swap(self, first: str, second: str) -> None:
+        """Read the columns named ``first`` and ``second`` as each other's: each holds
+        what the other's header names (:func:`swapped_columns`)."""
+        at, to = self.positions[first], self.positions[second]
+        self.positions = {**self.positions, first: to, second: at}
+        self.texts = {
+            **self.texts,
+            first: self.texts.get(second, ""),
+            second: self.texts.get(first, ""),
+        }
+        names = {first: second, second: first}
+        self.columns = tuple(names.get(name, name) for name in self.columns)
+        self.notes.append(
+            f"columns {column_letter(at)} ({first!r}) and {column_letter(to)} ({second!r}) "
+            "hold each other's values (their headers swapped): read as what they hold"
         )
 
     def _note_model_columns(self) -> None:

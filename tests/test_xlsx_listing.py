@@ -493,6 +493,50 @@ def test_a_row_a_later_capture_repeats_is_read_once_the_same_as_when_read_alone(
     assert parse_listing_xlsx(later, "b.xlsx") == second
 
 
+SWAP_ROWS: list[list[object]] = [
+    ["TX", "Harris County Sheriff's Office", "County", "Harris County", "JEM", date(2020, 6, 9)],
+    ["FL", "Apopka Police Department", "Municipality", "Orange County", "TFM", date(2025, 2, 1)],
+    [
+        "GA",
+        "Georgia Department of Corrections",
+        "State Agency",
+        "Baldwin County",
+        "JEM",
+        date(2021, 3, 4),
+    ],
+]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("TYPE", "COUNTY"), ("STATE", "LAW ENFORCEMENT AGENCY"), ("SUPPORT TYPE", "SIGNED")],
+)
+def test_two_columns_whose_headers_were_swapped_are_read_as_what_they_hold(
+    first: str, second: str
+) -> None:
+    """A header row edited by hand may leave two texts over each other's columns: a
+    named column whose cells read as another named column's kind and not as its own,
+    that other column's cells not reading as its kind, are read as what they hold."""
+    header = HEADER[:6]
+    swapped = [second if h == first else first if h == second else h for h in header]
+    rows = [swapped, *SWAP_ROWS]
+    listing = parse_listing_xlsx(_xlsx(rows), "x.xlsx")
+    right = parse_listing_xlsx(_xlsx([header, *SWAP_ROWS]), "x.xlsx")
+    assert listing.rows == right.rows
+    assert any("hold each other's values (their headers swapped)" in w for w in listing.warnings)
+
+
+def test_a_column_holding_its_own_kind_is_never_swapped() -> None:
+    """The counties under TYPE but the types under COUNTY too (a column copied): neither
+    column lacks what the other holds, so both are read as their headers say."""
+    header = HEADER[:6]
+    rows = [header, *([r[0], r[1], r[2], r[2], r[4], r[5]] for r in SWAP_ROWS)]
+    listing = parse_listing_xlsx(_xlsx(rows), "x.xlsx")
+    assert [r.county for r in listing.rows] == [None, "Municipality", "State Agency"]
+    assert [r.agency_type for r in listing.rows] == ["County", "Municipality", "State Agency"]
+    assert not any("swapped" in w for w in listing.warnings)
+
+
 def test_a_footnote_mark_ending_an_agency_name_is_not_part_of_it() -> None:
     """``*``, a dagger or a superscript digit after a name points to a note: the name is
     read without it (a superscript digit would otherwise become a digit of the name, a
