@@ -20,9 +20,9 @@ from parsers.listing_header import (
     read_header_row,
     unknown_column_note,
 )
+from parsers.misplaced_header import header_shift, misplaced_columns
 from parsers.normalize import clean_text, model_code, model_codes, state_code, state_in_name
 from parsers.states import named_state
-from parsers.swapped_columns import swapped_columns
 from parsers.xlsx import CellValue, Sheet
 from parsers.xlsx.merges import spread_across
 
@@ -68,8 +68,10 @@ class SheetHeader:
         if self.top < 0:
             self.top = self.row
         if self.heads_list:
-            for pair in swapped_columns(self.sheet, self.row, self.positions):
-                self._swap(*pair)
+            if shift := header_shift(self.sheet, self.row, self.positions):
+                self._shift(shift)
+            if moves := misplaced_columns(self.sheet, self.row, self.positions):
+                self._move(moves)
             for name, reads in BY_CONTENT.items():
                 if name not in self.positions:
                     self._name_by_content(name, reads)
@@ -116,21 +118,34 @@ class SheetHeader:
             f"column {column_letter(column)} ({headed}) read as {name!r} by its cells"
         )
 
-    def _swap(self, first: str, second: str) -> None:
-        """Read the columns named ``first`` and ``second`` as each other's: each holds
-        what the other's header names (:func:`swapped_columns`)."""
-        at, to = self.positions[first], self.positions[second]
-        self.positions = {**self.positions, first: to, second: at}
-        self.texts = {
-            **self.texts,
-            first: self.texts.get(second, ""),
-            second: self.texts.get(first, ""),
-        }
-        names = {first: second, second: first}
-        self.columns = tuple(names.get(name, name) for name in self.columns)
+    def _shift(self, shift: int) -> None:
+        """Read every text of the header over the column ``shift`` from it: the row is
+        one cell off its columns (:func:`header_shift`)."""
+        self.positions = {name: column + shift for name, column in self.positions.items()}
+        self.unknown = {column + shift: text for column, text in self.unknown.items()}
+        side = "left" if shift < 0 else "right"
         self.notes.append(
-            f"columns {column_letter(at)} ({first!r}) and {column_letter(to)} ({second!r}) "
-            "hold each other's values (their headers swapped): read as what they hold"
+            f"the header's texts sit one column off their columns (each column's values "
+            f"are one column to the {side} of its text): read over the columns they name"
+        )
+
+    def _move(self, moves: dict[str, int]) -> None:
+        """Read each name of ``moves`` over the column given: its text is over another
+        named column's values (:func:`misplaced_columns`)."""
+        named = {column: name for name, column in self.positions.items()}  # as headed
+        old = {name: self.positions[name] for name in moves}
+        self.positions = {**self.positions, **moves}
+        holds = {column: name for name, column in self.positions.items()}  # as read
+        self.columns = tuple(holds[old[name]] if name in old else name for name in self.columns)
+        headed = {name: self.texts.get(named[column], "") for name, column in moves.items()}
+        self.texts = {**self.texts, **headed}
+        said = ", ".join(
+            f"{column_letter(column)} ({name!r}) holds {holds[column]!r}"
+            for name, column in sorted(old.items(), key=lambda pair: pair[1])
+        )
+        self.notes.append(
+            f"header texts over other columns' values: column {said}; read as what "
+            "each column holds"
         )
 
     def _note_model_columns(self) -> None:

@@ -324,6 +324,7 @@ def _part_notes(part: _Part, filled_rows: list[int]) -> list[str]:
 def _unnamed_column_notes(header: SheetHeader) -> list[str]:
     rows = header.sheet.rows[header.top : header.row + 1]
     named = {c for cells in rows for c, value in enumerate(cells) if not is_blank(value)}
+    named |= set(header.positions.values())  # read by what it holds, whatever it is headed
     counts: dict[int, int] = {}
     for cells in header.sheet.rows[header.row + 1 :]:
         for column, value in enumerate(cells):

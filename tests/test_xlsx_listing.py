@@ -523,7 +523,29 @@ def test_two_columns_whose_headers_were_swapped_are_read_as_what_they_hold(
     listing = parse_listing_xlsx(_xlsx(rows), "x.xlsx")
     right = parse_listing_xlsx(_xlsx([header, *SWAP_ROWS]), "x.xlsx")
     assert listing.rows == right.rows
-    assert any("hold each other's values (their headers swapped)" in w for w in listing.warnings)
+    assert any("header texts over other columns' values" in w for w in listing.warnings)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["STATE", "LAW ENFORCEMENT AGENCY", "COUNTY", "SUPPORT TYPE", "TYPE", "SIGNED"],
+        [None, *HEADER[:6]],
+        HEADER[1:6] + [None],
+    ],
+    ids=["three texts rotated", "one cell inserted", "one cell deleted"],
+)
+def test_a_header_whose_texts_are_rotated_or_one_cell_off_is_read_as_its_columns_hold(
+    header: list[object],
+) -> None:
+    """Three texts each over the next one's values, or the whole header row one cell off
+    its columns (a cell inserted or deleted in that row alone): every column is read
+    as what it holds, with a warning and no column said to be ignored."""
+    listing = parse_listing_xlsx(_xlsx([header, *SWAP_ROWS]), "x.xlsx")
+    right = parse_listing_xlsx(_xlsx([HEADER[:6], *SWAP_ROWS]), "x.xlsx")
+    assert listing.rows == right.rows
+    assert any("column" in w and ("off" in w or "over other" in w) for w in listing.warnings)
+    assert not any("ignored" in w for w in listing.warnings)
 
 
 def test_a_column_holding_its_own_kind_is_never_swapped() -> None:
