@@ -14,15 +14,17 @@ from typing import TypeAlias
 from parsers.dates import parse_date
 from parsers.listing_header import AGENCY_HEADERS
 from parsers.normalize import (
+    COUNTY_WORDS,
     agency_type,
     applying_status,
     clean_text,
     end_given,
     ended_status,
+    is_null,
     model_code,
     model_codes,
     model_not_in_force,
-    names_no_county,
+    says_nothing_but_a_state,
     state_code,
     without_footnote_marks,
 )
@@ -117,9 +119,21 @@ def link_cell(value: CellValue) -> tuple[str | None, str | None]:
 @_memo
 def county_cell(value: CellValue) -> str | None:
     """A COUNTY cell's text; None for one that names none (a null marker, alone or with
-    the word ``County`` or the row's state: ``normalize.names_no_county``)."""
+    the word ``County`` or the row's state: :func:`names_no_county`)."""
     text = cell_text(value)
     return None if names_no_county(text) else text
+
+
+_COUNTY_WORD = re.compile(r"\b(?:" + "|".join(sorted(COUNTY_WORDS)) + r")\b", re.IGNORECASE)
+
+
+def names_no_county(text: str) -> bool:
+    """Whether a county cell names no county: a null marker, alone or with nothing but
+    the word saying what kind of county (``#N/A County``, ``N/A Parish``, ``County``) or
+    the row's state set off (``#NA, Arkansas``), as a county cell made by joining a
+    county left unknown with those words reads."""
+    bare = " ".join(_COUNTY_WORD.sub("", text).split()).replace(" ,", ",")
+    return is_null(bare) or says_nothing_but_a_state(bare)
 
 
 def row_flags(

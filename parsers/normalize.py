@@ -374,7 +374,7 @@ def _without_restatement(name: str) -> str:
         return base
     place = county_key(aside).split()
     named = set(_agency_key(base).split())
-    has_county_word = bool(_COUNTY_WORDS & set(_agency_key(aside).split()) - {"and"})
+    has_county_word = bool(COUNTY_WORDS & set(_agency_key(aside).split()) - {"and"})
     return base if has_county_word and place and named.issuperset(place) else name
 
 
@@ -398,15 +398,6 @@ _LEADING_STATE = re.compile(r"^\s*([A-Za-z][A-Za-z. ]*?)\s*(?:[-\u2013\u2014:|])
 _TRAILING_STATE = re.compile(
     r"^(\S.*?)\s*(?:,|\s[-\u2013\u2014|]|[(\[])\s*([A-Za-z][A-Za-z. ]*?)\s*[)\]]?\s*$"
 )
-
-
-def names_no_county(text: str) -> bool:
-    """Whether a county cell names no county: a null marker, alone or with nothing but
-    the word saying what kind of county (``#N/A County``, ``N/A Parish``, ``County``) or
-    the row's state set off (``#NA, Arkansas``), as a county cell made by joining a
-    county left unknown with those words reads."""
-    bare = " ".join(_COUNTY_WORD.sub("", text).split()).replace(" ,", ",")
-    return is_null(bare) or says_nothing_but_a_state(bare)
 
 
 def says_nothing_but_a_state(text: str) -> bool:
@@ -573,12 +564,9 @@ def _agency_key(name: str) -> str:
 
 # The words that say what kind of county a name is, not which county it is, and the
 # word that joins the counties of a cell naming several.
-_COUNTY_WORDS = frozenset(
-    {"county", "counties", "parish", "parishes", "borough", "boroughs", "and"}
-)
+COUNTY_WORDS = frozenset({"county", "counties", "parish", "parishes", "borough", "boroughs", "and"})
 
 
-_COUNTY_WORD = re.compile(r"\b(?:" + "|".join(sorted(_COUNTY_WORDS)) + r")\b", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"'s\b", re.IGNORECASE)
 
 
@@ -588,7 +576,7 @@ def county_key(name: object) -> str:
     counties), so ``Harris``, ``Harris County`` and ``HARRIS CO.`` share one key, and
     ``St. Mary's County`` and ``St. Mary's`` (a possessive is folded wherever it ends)."""
     text = _POSSESSIVE.sub("", clean_text(name))
-    return " ".join(w for w in _agency_key(text).split() if w not in _COUNTY_WORDS)
+    return " ".join(w for w in _agency_key(text).split() if w not in COUNTY_WORDS)
 
 
 def _state_suffixes() -> dict[str, tuple[str, ...]]:
