@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from diffs import identity
 from diffs.events import Event, SnapshotRef
 from diffs.links import canonical_link
-from diffs.state import ACTIVE, LISTED, Entry, ListState, ProgramState, entry_key
+from diffs.state import ACTIVE, APPROVED, LISTED, Entry, ListState, ProgramState, entry_key
 from parsers.records import ListingRow, ParsedListing
 
 
@@ -140,18 +140,23 @@ def models_carried(state: ProgramState, listing: ParsedListing, ids: list[str]) 
     one listed agreement that no other row of the list shows, with the same signed date
     or MOA document (flag ``model_carried``). A model cell that says nothing is no model
     changed: the row is that agreement, not an agreement of an unknown model added
-    beside one gone missing. An application has no papers: on the pending list, the
-    agency's one listed application no other row shows is the row's."""
+    beside one gone missing. An application has no papers: on the pending list, an
+    agency's rows without a model are its listed applications no other row shows, in
+    the order of their models, when they are no more than its rows (one row, one such
+    application; two rows, two)."""
     unread = [i for i, row in enumerate(listing.rows) if row.model is None]
     if not unread:
         return listing
     listed: dict[str, list[Entry]] = defaultdict(list)
-    for entry in state.list_state(listing.kind).entries.values():
-        if entry.status in LISTED:
+    known = state.list_state(listing.kind)
+    for entry in known.entries.values():
+        if entry.status in LISTED or _still_pending(entry, known):
             listed[entry.agency_id].append(entry)
     shown: set[str] = {
         entry_key(a, r.model) for a, r in zip(ids, listing.rows, strict=True) if r.model
     }
+    if listing.kind == "pending":
+        return _applications_carried(listing, ids, unread, listed, shown)
     rows = list(listing.rows)
     for i in unread:
         row = rows[i]
@@ -159,13 +164,43 @@ def models_carried(state: ProgramState, listing: ParsedListing, ids: list[str]) 
         papers = [
             e
             for e in listed.get(ids[i], ())
-            if e.key not in shown
-            and (listing.kind == "pending" or identity.same_papers(label, _entry_label(e, state)))
+            if e.key not in shown and identity.same_papers(label, _entry_label(e, state))
         ]
         if len(papers) == 1:
             shown.add(papers[0].key)
-            rows[i] = replace(row, model=papers[0].model, flags=(*row.flags, "model_carried"))
+            rows[i] = _carried(row, papers[0].model)
     return replace(listing, rows=tuple(rows))
+
+
+def _still_pending(entry: Entry, known: ListState) -> bool:
+    """An application the list's last accepted snapshot listed for an agreement already
+    in force (``APPROVED`` while still listed: a signal, not an event)."""
+    return entry.status == APPROVED and bool(known.recent) and entry.key in known.recent[-1].keys
+
+
+def _applications_carried(
+    listing: ParsedListing,
+    ids: list[str],
+    unread: list[int],
+    listed: dict[str, list[Entry]],
+    shown: set[str],
+) -> ParsedListing:
+    """The pending list's rows without a model given their agencies' applications that
+    no other row shows (:func:`models_carried`)."""
+    by_agency: dict[str, list[int]] = defaultdict(list)
+    for i in unread:
+        by_agency[ids[i]].append(i)
+    rows = list(listing.rows)
+    for agency_id, at in by_agency.items():
+        missing = sorted(e.model for e in listed.get(agency_id, ()) if e.key not in shown)
+        if len(missing) <= len(at):
+            for i, model in zip(at, missing, strict=False):
+                rows[i] = _carried(rows[i], model)
+    return replace(listing, rows=tuple(rows))
+
+
+def _carried(row: ListingRow, model: str) -> ListingRow:
+    return replace(row, model=model, flags=(*row.flags, "model_carried"))
 
 
 def _move(entries: dict[str, Entry], entry: Entry, new: identity.Label, row: ListingRow) -> None:

@@ -289,6 +289,26 @@ def test_a_pending_row_whose_model_cell_is_blank_is_its_agencys_one_application_
     assert "tx-zeta-county-sheriff-office|?" in r2.state.pending.entries
 
 
+def test_an_agencys_pending_rows_without_models_are_its_applications_the_list_lacks() -> None:
+    """The SUPPORT TYPE column emptied on the pending list: an agency's two rows are its
+    two applications; an application listed for an agreement already in force (a
+    signal, not an event) is still one the row may be. Nothing is added or dropped."""
+    zeta = [row("Zeta County Sheriff's Office", m, signed=None) for m in ("JEM", "WSO")]
+    eta = row("Eta County Sheriff's Office", "TFM", signed=None)
+    apps = [row(f"Applicant {i} PD", "TFM", signed=None) for i in range(4)]
+    r = Replay(Rules(withdraw_after_snapshots=2, withdraw_after_days=3))
+    r.feed(listing(BASE + [replace(eta, signed=date(2025, 1, 2))]))  # Eta's in force
+    r.feed(listing([*apps, *zeta, eta], "pending", PEND_COLS))
+    before = len(r.events)
+    for day in range(8):
+        blank = [replace(app, model=None) for app in [*apps, *zeta, eta]]
+        filler = row(f"Filler {day % 2} PD", "TFM", signed=None)
+        r.feed(listing([*blank, filler], "pending", PEND_COLS))
+    changed = [e for e in r.events[before:] if "Filler" not in (e.agency or "")]
+    assert changed == []
+    assert not any(key.endswith("|?") for key in r.state.pending.entries)
+
+
 @pytest.mark.parametrize(
     "after",
     [
