@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from diffs import identity, relabel
+from diffs import carried, identity, relabel
 from diffs.events import Event, SnapshotRef
 from diffs.gate import (
     Rules,
@@ -85,8 +85,8 @@ def apply_snapshot(
     listing = without_typo_dates(listing, previous.typos | timing.typos)
     ids = [identity.resolve(r, state.aliases) for r in listing.rows]
     ids = identity.by_words(ids, listing.rows, state.agencies, state.aliases)
-    listing, ids = relabel.states_slipped(state, listing, ids)
-    listing = relabel.models_carried(state, listing, ids)
+    listing, ids = carried.states_slipped(state, listing, ids)
+    listing = carried.models_carried(state, listing, ids)
     keys: set[str] = {entry_key(a, r.model) for a, r in zip(ids, listing.rows, strict=True)}
     excused = state.participating.listed_keys() if kind == "pending" else set()
     verdict = check_stale(previous, keys, excused, ref, rules)

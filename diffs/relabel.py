@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from diffs import identity
 from diffs.events import Event, SnapshotRef
 from diffs.links import canonical_link
-from diffs.state import ACTIVE, APPROVED, LISTED, Entry, ListState, ProgramState, entry_key
+from diffs.state import ACTIVE, LISTED, Entry, ListState, ProgramState, entry_key
 from parsers.records import ListingRow, ParsedListing
 
 
@@ -47,10 +47,10 @@ def detect(
     previous = state.list_state(listing.kind)
     listed = {k: e for k, e in previous.entries.items() if e.status in LISTED}
     rows = _first_rows(listing.rows, ids)
-    arriving = [_row_label(k, *rows[k]) for k in sorted(rows.keys() - listed.keys())]
+    arriving = [row_label(k, *rows[k]) for k in sorted(rows.keys() - listed.keys())]
     if not arriving:  # a relabel and a duplicate both need an arriving agreement
         return Relabels(state, ids, [])
-    leaving = [_entry_label(listed[k], state) for k in sorted(listed.keys() - rows.keys())]
+    leaving = [entry_label(listed[k], state) for k in sorted(listed.keys() - rows.keys())]
     present = set(ids)
     listed_agencies = {e.agency_id for e in listed.values()}
     renamed: dict[str, str] = {}
@@ -94,113 +94,6 @@ def detect(
     new_list = replace(previous, entries=entries)
     state = replace(state.with_list(listing.kind, new_list), aliases=aliases)
     return Relabels(state, [renamed.get(a, a) for a in ids], events)
-
-
-def states_slipped(
-    state: ProgramState, listing: ParsedListing, ids: list[str]
-) -> tuple[ParsedListing, list[str]]:
-    """``listing`` and ``ids`` with each row of a new agency (a name no alias knows)
-    whose state lacks the county it names given to the known agency of its name in a
-    state that has it (``identity.home_states``), in that state (flag
-    ``state_slipped``): a row cannot be in a state its county is not in, so a known
-    agency listed there has not moved (``agency.renamed`` into a state without its
-    county), its state is a slip. Of several such agencies, the one whose agreement (or
-    application) of the row's model the list otherwise lacks, if one. The other way, a
-    state corrected into the one that has the county, is a move
-    (``identity.state_corrected``)."""
-    new = [
-        i
-        for i, (agency_id, row) in enumerate(zip(ids, listing.rows, strict=True))
-        if agency_id not in state.agencies
-        and identity.alias_key(row.state, row.agency_key) not in state.aliases
-    ]
-    if not new:
-        return listing, ids
-    by_key: dict[str, dict[str, identity.Known]] = defaultdict(dict)
-    for agency_id, agency in state.agencies.items():
-        by_key[agency.key][agency_id] = agency
-    shown = {entry_key(a, r.model) for a, r in zip(ids, listing.rows, strict=True)}
-    lacked = state.list_state(listing.kind).listed_keys() - shown
-    rows, ids = list(listing.rows), list(ids)
-    for i in new:
-        row = rows[i]
-        homes = identity.home_states(row, by_key.get(row.agency_key, {}))
-        if len(homes) > 1:
-            homes = [h for h in homes if entry_key(h, row.model) in lacked]
-        if len(homes) == 1:
-            ids[i] = homes[0]
-            slipped = (*row.flags, "state_slipped")
-            rows[i] = replace(row, state=state.agencies[homes[0]].state, flags=slipped)
-    return replace(listing, rows=tuple(rows)), ids
-
-
-def models_carried(state: ProgramState, listing: ParsedListing, ids: list[str]) -> ParsedListing:
-    """``listing`` with each row that names no model readably (a cell left blank or
-    unread) given the model of its agreement, when its papers say which: its agency's
-    one listed agreement that no other row of the list shows, with the same signed date
-    or MOA document (flag ``model_carried``). A model cell that says nothing is no model
-    changed: the row is that agreement, not an agreement of an unknown model added
-    beside one gone missing. An application has no papers: on the pending list, an
-    agency's rows without a model are its listed applications no other row shows, in
-    the order of their models, when they are no more than its rows (one row, one such
-    application; two rows, two)."""
-    unread = [i for i, row in enumerate(listing.rows) if row.model is None]
-    if not unread:
-        return listing
-    listed: dict[str, list[Entry]] = defaultdict(list)
-    known = state.list_state(listing.kind)
-    for entry in known.entries.values():
-        if entry.status in LISTED or _still_pending(entry, known):
-            listed[entry.agency_id].append(entry)
-    shown: set[str] = {
-        entry_key(a, r.model) for a, r in zip(ids, listing.rows, strict=True) if r.model
-    }
-    if listing.kind == "pending":
-        return _applications_carried(listing, ids, unread, listed, shown)
-    rows = list(listing.rows)
-    for i in unread:
-        row = rows[i]
-        label = _row_label(entry_key(ids[i], None), ids[i], row)
-        papers = [
-            e
-            for e in listed.get(ids[i], ())
-            if e.key not in shown and identity.same_papers(label, _entry_label(e, state))
-        ]
-        if len(papers) == 1:
-            shown.add(papers[0].key)
-            rows[i] = _carried(row, papers[0].model)
-    return replace(listing, rows=tuple(rows))
-
-
-def _still_pending(entry: Entry, known: ListState) -> bool:
-    """An application the list's last accepted snapshot listed for an agreement already
-    in force (``APPROVED`` while still listed: a signal, not an event)."""
-    return entry.status == APPROVED and bool(known.recent) and entry.key in known.recent[-1].keys
-
-
-def _applications_carried(
-    listing: ParsedListing,
-    ids: list[str],
-    unread: list[int],
-    listed: dict[str, list[Entry]],
-    shown: set[str],
-) -> ParsedListing:
-    """The pending list's rows without a model given their agencies' applications that
-    no other row shows (:func:`models_carried`)."""
-    by_agency: dict[str, list[int]] = defaultdict(list)
-    for i in unread:
-        by_agency[ids[i]].append(i)
-    rows = list(listing.rows)
-    for agency_id, at in by_agency.items():
-        missing = sorted(e.model for e in listed.get(agency_id, ()) if e.key not in shown)
-        if len(missing) <= len(at):
-            for i, model in zip(at, missing, strict=False):
-                rows[i] = _carried(rows[i], model)
-    return replace(listing, rows=tuple(rows))
-
-
-def _carried(row: ListingRow, model: str) -> ListingRow:
-    return replace(row, model=model, flags=(*row.flags, "model_carried"))
 
 
 def _move(entries: dict[str, Entry], entry: Entry, new: identity.Label, row: ListingRow) -> None:
@@ -282,7 +175,7 @@ def _duplicates(
         if k in rows
         and (state.agencies[e.agency_id].state, e.model, e.fields.get("signed")) in wanted
     ]
-    still = [_entry_label(listed[k], state) for k in sorted(sharing)]
+    still = [entry_label(listed[k], state) for k in sorted(sharing)]
     found: dict[str, str] = {}
     for new in candidates:
         match = next((o for o in still if identity.is_duplicate(new, o)), None)
@@ -312,7 +205,7 @@ def _variants(
             e.agency_id
             for e in listed.values()
             if _may_be(label, core, e, state)
-            and identity.same_agency(label, _entry_label(e, state, papers=False))
+            and identity.same_agency(label, entry_label(e, state, papers=False))
         }
         if len(agencies) == 1:
             found.setdefault(label.agency_id, agencies.pop())
@@ -337,7 +230,7 @@ def _first_rows(rows: tuple[ListingRow, ...], ids: list[str]) -> dict[str, tuple
     return result
 
 
-def _row_label(key: str, agency_id: str, row: ListingRow) -> identity.Label:
+def row_label(key: str, agency_id: str, row: ListingRow) -> identity.Label:
     return identity.Label(
         key=key,
         agency_id=agency_id,
@@ -351,7 +244,7 @@ def _row_label(key: str, agency_id: str, row: ListingRow) -> identity.Label:
     )
 
 
-def _entry_label(entry: Entry, state: ProgramState, papers: bool = True) -> identity.Label:
+def entry_label(entry: Entry, state: ProgramState, papers: bool = True) -> identity.Label:
     """An entry's label; without its papers (signed date, MOA) when ``papers`` is false
     (an application has none to compare)."""
     agency = state.agencies[entry.agency_id]
@@ -382,7 +275,7 @@ def counterpart(entry: Entry, others: Iterable[Entry], state: ProgramState) -> E
     arriving rows meet in one window: an application meets every agreement of its
     state and model, so names merely alike (``Lakeland``, ``Oakland``) are not one
     agency. None when no entry is, or more than one (which one is unknown)."""
-    label = _entry_label(entry, state, papers=False)
+    label = entry_label(entry, state, papers=False)
     found = [
         other
         for other in others
@@ -403,7 +296,7 @@ def alike(entry: Entry, others: Iterable[Entry], state: ProgramState) -> list[st
     Department``, ``Pembroke Park Police Department``; ``Damascus County Constable``,
     ``Damascus Township Constable``): not one agency by :func:`counterpart`'s rules, but
     what a reader may want to weigh."""
-    label = _entry_label(entry, state, papers=False)
+    label = entry_label(entry, state, papers=False)
     return sorted(
         {
             str(other.fields.get("agency"))
@@ -423,7 +316,7 @@ def _one_agency(entry: Entry, label: identity.Label, other: Entry, state: Progra
         return True
     if other.fields.get("agency_type") != label.agency_type:
         return False  # the rules below are for one place, which says the type
-    theirs = _entry_label(other, state, papers=False)
+    theirs = entry_label(other, state, papers=False)
     if not identity.same_place(label, theirs):
         return False
     return identity.same_agency(label, theirs) or identity.one_slip(label.name_key, theirs.name_key)
@@ -435,7 +328,7 @@ def _state_corrected(label: identity.Label, other: Entry, state: ProgramState) -
     the one listed in the wrong state)."""
     if state.agencies[other.agency_id].key != label.name_key:
         return False  # the usual case, checked first: another name
-    theirs = _entry_label(other, state, papers=False)
+    theirs = entry_label(other, state, papers=False)
     return identity.state_corrected(label, theirs) or identity.state_corrected(theirs, label)
 
 

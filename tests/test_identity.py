@@ -259,6 +259,24 @@ def test_a_model_cell_left_blank_that_two_agreements_papers_fit_is_no_ones() -> 
     assert "tx-epsilon-county-sheriff-office|?" in r.state.participating.entries
 
 
+def test_the_model_column_emptied_leaves_every_agreement_its_model() -> None:
+    """Every model cell emptied: a row is the agreement whose document it links, of its
+    agency's agreements of one day; rows alike (one day, links pending), as many as the
+    agreements they fit, are those; one carried leaves the others fewer to choose from."""
+    moa = "https://www.ice.gov/doclib/287gMOA/Epsilon{}.pdf"
+    linked = [_epsilon(m, moa=moa.format(m)) for m in ("JEM", "TFM", "WSO")]
+    pending = [row("Zeta County Sheriff's Office", m, "TX", "2024-08-28") for m in ("JEM", "WSO")]
+    before = [*linked, *pending, row("Eta PD", "TFM", "TX", "2024-03-03")]
+    r = Replay(Rules(withdraw_after_snapshots=2, withdraw_after_days=3))
+    r.feed(listing(BASE + before))
+    listed = len(r.events)
+    for day in range(8):
+        blank = [replace(x, model=None) for x in before]
+        r.feed(listing(BASE + blank + [row(f"Filler {day} PD", "TFM")]))
+    assert [e for e in r.events[listed:] if "Filler" not in (e.agency or "")] == []
+    assert not any(key.endswith("|?") for key in r.state.participating.entries)
+
+
 PEND_COLS = ("STATE", "AGENCY", "TYPE", "SUPPORT TYPE")
 
 
