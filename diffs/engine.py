@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from diffs import carried, identity, relabel
 from diffs.events import Event, SnapshotRef
+from diffs.fields import shows_fields
 from diffs.gate import (
     Rules,
     TimeVerdict,
@@ -32,6 +33,7 @@ from diffs.list_diff import ListDiff
 from diffs.membership import membership_events, models_by_agency, models_changed
 from diffs.state import (
     Agency,
+    Entry,
     ListState,
     LossCandidate,
     ProgramState,
@@ -166,7 +168,7 @@ def _accept(
     kind = listing.kind
     last_participating = state.participating.last
     state, ids, rename_events = _resolve_identities(state, ref, listing, rules, ids)
-    rows = _rows_by_key(listing.rows, ids)
+    rows = _rows_by_key(listing.rows, ids, kind, state.list_state(kind))
     before_entries = state.participating.entries
     diff = ListDiff(state, kind, ref, rules, listing.columns, verdict.confirmed)
     events = rename_events + diff.run(rows)
@@ -215,26 +217,44 @@ def _register(
     return result
 
 
-def _rows_by_key(rows: tuple[ListingRow, ...], ids: list[str]) -> dict[str, tuple[str, ListingRow]]:
+def _rows_by_key(
+    rows: tuple[ListingRow, ...], ids: list[str], kind: str, known: ListState
+) -> dict[str, tuple[str, ListingRow]]:
     """One row per agency x model. When ICE lists an agreement twice (the parser warns),
-    the more complete row wins, whatever the order, so reordering is not a change."""
+    the more complete row wins, then the later signed date, then the one showing the
+    agreement's known values, then the larger values: whatever the order, so reordering
+    is not a change."""
     result: dict[str, tuple[str, ListingRow]] = {}
+    ranks: dict[str, tuple[object, ...]] = {}
     for agency_id, row in zip(ids, rows, strict=True):
         key = entry_key(agency_id, row.model)
-        known = result.get(key)
-        if known is None or _completeness(row) > _completeness(known[1]):
+        held = result.get(key)
+        if held is None:
             result[key] = (agency_id, row)
+            continue
+        entry = known.entries.get(key)
+        rank = _completeness(row, kind, entry)
+        if key not in ranks:
+            ranks[key] = _completeness(held[1], kind, entry)
+        if rank > ranks[key]:
+            result[key], ranks[key] = (agency_id, row), rank
     return result
 
 
-def _completeness(row: ListingRow) -> tuple[bool, bool, bool, bool, str, str]:
+def _completeness(row: ListingRow, kind: str, entry: Entry | None) -> tuple[object, ...]:
+    shown = entry is not None and shows_fields(row, kind, entry.fields)
     return (
         row.moa_url is not None,
         row.addendum_url is not None,
         row.county is not None,
         row.signed is not None,
         row.signed.isoformat() if row.signed else "",
+        shown,
         row.agency,
+        row.county or "",
+        row.agency_type or "",
+        row.moa_url or "",
+        row.addendum_url or "",
     )
 
 

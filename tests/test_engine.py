@@ -139,6 +139,27 @@ def test_changed_fields_are_named_with_before_and_after() -> None:
     assert published.after == {"moa_url": "https://www.ice.gov/doclib/287gMOA/a.pdf"}
 
 
+def test_an_agreement_listed_twice_with_other_values_keeps_them_whatever_the_order() -> None:
+    """Two rows of one agreement that differ (another county, another writing of its
+    name): the more complete row wins, then the later date, then the one showing the
+    known values, so the two rows in another order, or one of them gone while the
+    known one stays, change nothing; the known row gone, the other's values are a
+    change."""
+    r = Replay()
+    columns = (*PART_COLS, "COUNTY")
+    alpha = row("Alpha County Sheriff's Office", county="Alpha County")
+    r.feed(listing([alpha, *BASE[1:]], columns=columns))
+    listed = len(r.events)
+    other = replace(alpha, county="Beta County")
+    r.feed(listing([alpha, other, *BASE[1:]], columns=columns))
+    r.feed(listing([other, alpha, *BASE[1:]], columns=columns))
+    assert r.events[listed:] == []
+    r.feed(listing([other, *BASE[1:]], columns=columns))
+    [changed] = r.events[listed:]
+    assert changed.before == {"county": "Alpha County"}
+    assert changed.after == {"county": "Beta County"}
+
+
 def test_a_signed_cell_whose_text_is_no_date_keeps_the_known_date_and_a_blank_one_does_not() -> (
     None
 ):
