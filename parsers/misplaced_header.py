@@ -30,12 +30,18 @@ def _kind(reads: Callable[[CellValue], bool]) -> Callable[[CellValue], bool]:
     return functools.lru_cache(maxsize=1 << 12)(read)
 
 
-# The kinds of value a column can be known by: what every cell of such a column reads as.
+# What a value of each kind a column can be known by reads as, by the parsers' own
+# readings (``sheet_header.BY_CONTENT`` reads a column the header lacks by two of them).
+READS: dict[str, Callable[[object], bool]] = {
+    STATE: lambda value: state_code(value) is not None,
+    SUPPORT: lambda value: bool(model_codes(value)),
+    TYPE: lambda value: agency_type(value) in AGENCY_TYPES,
+    SIGNED: lambda value: parse_date(value)[0] is not None,
+}
+# The kinds a misplaced header's columns are known by: every cell of such a column reads
+# as its kind.
 KINDS: dict[str, Callable[[CellValue], bool]] = {
-    STATE: _kind(lambda value: state_code(value) is not None),
-    SUPPORT: _kind(lambda value: bool(model_codes(value))),
-    TYPE: _kind(lambda value: agency_type(value) in AGENCY_TYPES),
-    SIGNED: _kind(lambda value: parse_date(value)[0] is not None),
+    kind: _kind(reads) for kind, reads in READS.items()
 }
 SAMPLE_ROWS = 50  # the first rows under the header read: enough to tell, cheap to read
 HOLDS = 0.9  # the share of a column's filled cells that read as a kind when it holds it

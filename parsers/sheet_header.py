@@ -20,8 +20,8 @@ from parsers.listing_header import (
     read_header_row,
     unknown_column_note,
 )
-from parsers.misplaced_header import header_shift, misplaced_columns
-from parsers.normalize import clean_text, model_code, model_codes, state_code, state_in_name
+from parsers.misplaced_header import READS, header_shift, misplaced_columns
+from parsers.normalize import clean_text, model_code, state_code, state_in_name
 from parsers.states import named_state
 from parsers.xlsx import CellValue, Sheet
 from parsers.xlsx.merges import spread_across
@@ -34,10 +34,7 @@ STATE_GIVEN_SHARE = 0.95
 # A required column the header does not name, read by what its cells hold: the values
 # its cell must read as, on the share of the rows naming an agency (of at least a few,
 # among the first ones) that must.
-BY_CONTENT: dict[str, Callable[[str], bool]] = {
-    STATE: lambda text: state_code(text) is not None,
-    SUPPORT: lambda text: bool(model_codes(text)),
-}
+BY_CONTENT: dict[str, Callable[[str], bool]] = {name: READS[name] for name in (STATE, SUPPORT)}
 BY_CONTENT_SHARE = 0.9
 BY_CONTENT_CELLS = 3
 BY_CONTENT_ROWS = 500  # the rows read: enough to tell, whatever the sheet's length
