@@ -244,11 +244,7 @@ def _rows_by_key(
 def _completeness(row: ListingRow, kind: str, entry: Entry | None) -> tuple[object, ...]:
     shown = entry is not None and shows_fields(row, kind, entry.fields)
     return (
-        row.moa_url is not None,
-        row.addendum_url is not None,
-        row.county is not None,
-        row.signed is not None,
-        row.signed.isoformat() if row.signed else "",
+        *row.fullness,
         shown,
         row.agency,
         row.county or "",

@@ -48,6 +48,19 @@ class ListingRow:
         signed date or a link (a total or a note under a list states none)."""
         return bool(self.model or self.signed or self.moa_url or self.addendum_url)
 
+    @property
+    def fullness(self) -> tuple[bool, bool, bool, bool, str]:
+        """How much the row says of its agreement, to choose between two rows of one
+        agreement: its MOA link, its addendum link, its county, a signed date, then the
+        later date (a repeat with an earlier date is an older copy)."""
+        return (
+            self.moa_url is not None,
+            self.addendum_url is not None,
+            self.county is not None,
+            self.signed is not None,
+            self.signed.isoformat() if self.signed else "",
+        )
+
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data["signed"] = self.signed.isoformat() if self.signed else None

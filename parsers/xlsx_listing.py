@@ -337,8 +337,10 @@ def _unnamed_column_notes(header: SheetHeader) -> list[str]:
 
 
 def _duplicate_notes(numbered: list[tuple[int, ListingRow]]) -> list[str]:
-    """A repeated agreement, and whether the repeat disagrees (a different signed date:
-    the first row's is the one kept); rows named by their numbers in the sheet."""
+    """A repeated agreement, and whether the repeat disagrees: a different signed date,
+    and which row's the history keeps (the fuller, else the later date:
+    ``ListingRow.fullness``, as the list diff chooses); rows named by their numbers in
+    the sheet."""
     seen: dict[tuple[str, str, str | None], tuple[int, ListingRow]] = {}
     notes = []
     for number, row in numbered:
@@ -349,9 +351,10 @@ def _duplicate_notes(numbered: list[tuple[int, ListingRow]]) -> list[str]:
         at, first = seen[key]
         note = f"row {number} repeats row {at} (same state, agency and model)"
         if row.signed != first.signed:
+            kept = number if row.fullness > first.fullness else at
             note += (
                 f" with another signed date ({row.signed or 'none'}, not {first.signed or 'none'}"
-                f"); row {at}'s is kept"
+                f"); row {kept}'s is kept"
             )
         notes.append(note)
     return notes

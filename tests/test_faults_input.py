@@ -151,6 +151,20 @@ def test_repeated_rows_that_disagree_reach_the_user_as_a_warning(
     assert "another signed date (2024-06-30, not 2025-01-02)" in warning[0]
 
 
+def test_the_warning_of_a_repeated_row_names_the_row_the_history_keeps(
+    sqlite_cli: Cli, tmp_path: Path
+) -> None:
+    """Of two rows of one agreement, the history keeps the fuller, else the later date
+    (``ListingRow.fullness``); the warning names that row, not the first."""
+    rows = [(*ROW[:4], "06/30/2024", None), ROW]
+    sheet = tmp_path / "participatingAgencies.xlsx"
+    sheet.write_bytes(listing_xlsx(rows))
+    result = sqlite_cli("import", str(sheet), "--observed-at", "2025-03-01T12:00:00Z")
+    assert "with another signed date (2025-01-02, not 2024-06-30); row 3's is kept" in result.stderr
+    events = json.loads(sqlite_cli("changes", "--format", "json").stdout)
+    assert {event["effective_date"] for event in events} == {"2025-01-02"}
+
+
 @given(
     st.one_of(
         st.integers(min_value=-10, max_value=3_000_000),
