@@ -13,7 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from diffs.identity import same_county, same_words
-from diffs.links import LINK_FIELDS, same_document
+from diffs.links import LINK_FIELDS, canonical_link, same_document
+from parsers.model_label import model_from_label
 from parsers.records import ListingRow
 
 FIELDS = ("agency", "agency_type", "county", "signed", "moa_url", "addendum_url")
@@ -103,7 +104,9 @@ def carry_known(old: dict[str, Any], new: dict[str, Any], row: ListingRow) -> di
     the sheet still says ``link`` but lost the hyperlink (a stripped copy; only an
     explicit ``link pending`` removes a link), a signed date when the cell holds text
     that is no date (``signed_unparsed``: an unreadable cell is no evidence of a change)
-    or a date the list cannot hold (``signed_typo``: signed after the list's time)."""
+    or a date the list cannot hold (``signed_typo``: signed after the list's time); every
+    value of a row naming several models, unless its MOA is this agreement's
+    (``_one_of_joined``)."""
     moa_lost = "moa_url" in new and new["moa_url"] is None and old.get("moa_url")
     addendum_lost = "addendum_url" in new and new["addendum_url"] is None
     signed_unread = "signed" in new and (
@@ -111,6 +114,8 @@ def carry_known(old: dict[str, Any], new: dict[str, Any], row: ListingRow) -> di
         or (new["signed"] != old.get("signed") and "signed_typo" in row.flags)
     )
     if not moa_lost and not addendum_lost and not signed_unread:
+        if "models_joined" in row.flags:
+            return _one_of_joined(old, new, row)
         return new  # nothing lost: the usual row (checked inline: it runs for every row)
     result = dict(new)
     texts = {"moa_url": row.moa_text, "addendum_url": row.addendum_text}
@@ -121,7 +126,19 @@ def carry_known(old: dict[str, Any], new: dict[str, Any], row: ListingRow) -> di
             result[name] = old[name]
     if signed_unread:
         result["signed"] = old.get("signed")
-    return result
+    return _one_of_joined(old, result, row) if "models_joined" in row.flags else result
+
+
+def _one_of_joined(old: dict[str, Any], new: dict[str, Any], row: ListingRow) -> dict[str, Any]:
+    """A row naming several models (``JEM / WSO``, read as one agreement of each: flag
+    ``models_joined``) is one of those agreements' rows, its signed date, MOA, county as
+    that one's row said them: its values are an agreement's when its MOA's file name
+    names the agreement's model (``..._WSO_MOA_...``); else each agreement's known values
+    stand (the row's may be the other's)."""
+    document = canonical_link(row.moa_url) or ""
+    if model_from_label(document.rsplit("/", 1)[-1]) == row.model:
+        return new
+    return {**new, **{name: old[name] for name in new if name in old}}
 
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:

@@ -239,6 +239,8 @@ class _RowReader:
                 f"({listing_row.model_raw}): read as one agreement of each"
             )
         flags = tuple(flag for flag in listing_row.flags if flag != "model_unknown")
+        if len(models) > 1:  # one row's papers (date, links): one agreement's
+            flags = (*flags, "models_joined")
         return [replace(listing_row, model=model, flags=flags) for model in models]
 
     def _ended(self, row: int) -> str | None:

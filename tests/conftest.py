@@ -90,6 +90,11 @@ def module_db(
         yield url, folder / "archive"
 
 
+# Where each Cli's config and lock go: one folder for the test process, removed when it
+# ends (a Cli may be made outside any test's tmp_path, for a module's seed database).
+_CLI_FOLDER = tempfile.TemporaryDirectory(prefix="ice287g-cli-")
+
+
 class Cli:
     """Runs ``ice287g`` in-process against one database and archive."""
 
@@ -99,7 +104,7 @@ class Cli:
         # the defaults, with a run lock of this Cli's own: tests that read one archive
         # (the seed archive) from several workers never share a lock, and nothing is
         # written beside an archive the test does not own
-        self.config = Path(tempfile.mkdtemp(prefix="ice287g-cli-")) / "config.toml"
+        self.config = Path(tempfile.mkdtemp(dir=_CLI_FOLDER.name)) / "config.toml"
         self.lock = self.config.parent / "ice287g.lock"
 
     def __call__(self, *args: str, expect: int | None = 0) -> Result:

@@ -178,6 +178,37 @@ def test_a_signed_cell_whose_text_is_no_date_keeps_the_known_date_and_a_blank_on
     assert (event.before, event.after) == ({"signed": "2025-01-02"}, {"signed": None})
 
 
+MOAS = "https://www.ice.gov/doclib/287gMOA/"
+
+
+def test_a_row_naming_two_models_keeps_each_agreements_papers() -> None:
+    """An agency's two agreements listed on one row (``JEM / WSO``, read as one of each:
+    flag ``models_joined``) show one signed date, one MOA, one county: one agreement's
+    row. Each keeps its known values, listed so or apart again, unless the MOA's file
+    name names its model (a renewal of that agreement)."""
+    name = "Omega County Sheriff's Office"
+    jem = row(name, "JEM", signed="2025-01-02", moa_url=MOAS + "OmegaCoTX_JEM_MOA_010225.pdf",
+              county="Omga County")  # fmt: skip
+    wso = row(name, "WSO", signed="2025-02-03", moa_url=MOAS + "OmegaCoTX_WSO_MOA_020325.pdf")
+    r = Replay()
+    r.feed(listing([*BASE, jem, wso]))
+    added = len(r.events)
+
+    def joined(shown: ListingRow) -> list[ListingRow]:
+        return [replace(shown, model=m, flags=("models_joined",)) for m in ("JEM", "WSO")]
+
+    r.feed(listing([*BASE, *joined(wso)]))
+    r.feed(listing([*BASE, *joined(replace(wso, moa_url=MOAS + "OmegaCoTX.pdf"))]))
+    r.feed(listing([*BASE, jem, wso]))
+    assert r.events[added:] == []
+    renewed = replace(wso, signed=date(2025, 3, 4), moa_url=MOAS + "OmegaCoTX_WSO_MOA_030425.pdf")
+    r.feed(listing([*BASE, *joined(renewed)]))
+    [changed] = r.events[added:]
+    assert (changed.kind, changed.subject, changed.after["signed"]) == (
+        "agreement.changed", "tx-omega-county-sheriff-office|WSO", "2025-03-04"
+    )  # fmt: skip
+
+
 def test_a_name_written_otherwise_is_no_change_and_a_respelled_one_is() -> None:
     """The same name in capitals, or with ``SO`` for ``Sheriff's Office`` (the same
     key), a county without the word County, the counties of a regional jail in another

@@ -12,6 +12,7 @@ from types import MappingProxyType
 from parsers.moa.dates import plausible_date
 from parsers.moa.offices import mend_office_words
 from parsers.moa.text import Document
+from parsers.model_label import model_from_label
 from parsers.normalize import clean_text, state_code
 from parsers.states import STATES
 
@@ -25,8 +26,6 @@ _MODEL_WORDING = (
     ("JEM", re.compile(r"arrested\s+and\s+booked\s+into", re.I)),
     ("TFM", re.compile(r"\btask\s+forces?\b", re.I)),
 )
-_MODEL_TOKEN = re.compile(r"(?<![A-Z])(JEM|WSO|TFM|TFO|TF)(?![A-Za-z])")
-_MODEL_WORDS = re.compile(r"Jail\s+Enforcement|Task\s+Force|Warrant\s+Service", re.I)
 
 
 def _only(found: Iterable[str]) -> str | None:
@@ -40,15 +39,6 @@ def model_from_body(text: str) -> str | None:
     if named:
         return named
     return _only(m for m, rx in _MODEL_WORDING if rx.search(text))
-
-
-def model_from_label(text: str) -> str | None:
-    """The model a PDF title or a file name gives (``287(g) MOA TF - ...``, ``287gJEM_``)."""
-    tokens = {"TF": "TFM", "TFO": "TFM"}
-    found = [tokens.get(t, t) for t in _MODEL_TOKEN.findall(text)]
-    for words in _MODEL_WORDS.findall(text):
-        found.append({"j": "JEM", "t": "TFM", "w": "WSO"}[words[0].lower()])
-    return _only(found)
 
 
 def model_of(doc: Document, names: Sequence[str]) -> tuple[str | None, str | None]:
