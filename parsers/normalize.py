@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+from parsers.mojibake import mended
 from parsers.states import STATES, fold_punctuation, named_state, read_state
 
 _MODEL_LETTERS = (
@@ -50,10 +51,11 @@ _NULLS = {"", "#NA", "#N/A", "N/A", "NA", "NONE", "NULL", "-", "--"}
 
 def clean_text(value: object) -> str:
     """Collapse whitespace (including NBSP), straighten quotes, NFC-normalise, drop the
-    invisible format characters (:func:`without_format_characters`)."""
+    invisible format characters (:func:`without_format_characters`), read mis-encoded
+    text as what it encodes (:func:`parsers.mojibake.mended`)."""
     if value is None:
         return ""
-    text = str(value)
+    text = mended(str(value))
     if not text.isascii():
         text = without_format_characters(unicodedata.normalize("NFKC", text))
         text = text.translate(_APOSTROPHES).translate(_QUOTES)

@@ -12,6 +12,7 @@ from common.errors import ConfigError
 from ice287g.config import load_config
 from parsers.filenames import claimed_kind, claimed_kinds, date_from_name
 from parsers.listing_cells import county_cell
+from parsers.mojibake import mended
 from parsers.normalize import (
     agency_key,
     agency_type,
@@ -512,3 +513,36 @@ def test_an_invisible_format_character_in_a_cell_is_no_part_of_what_it_says(
     the same key; a zero-width space is the space between two words."""
     assert clean_text(written) == read
     assert agency_key(written, "TX") == agency_key(read, "TX")
+
+
+# Names as ICE writes them, some with accents or a curly apostrophe (Doña Ana, Española).
+_NAME_WORDS = st.builds(
+    lambda first, rest, end: first + rest + end,
+    st.sampled_from(list("ABCDEFGHÁÉÑÓ")),
+    st.text(st.sampled_from(list("abcdefghijklmnopáéíóúñüçèôâ")), min_size=1, max_size=9),
+    st.sampled_from(["", "\u2019s", "'s", "."]),
+)
+
+
+@given(st.lists(_NAME_WORDS, min_size=1, max_size=5).map(" ".join))
+def test_a_name_mis_encoded_reads_as_itself_and_a_name_with_accents_is_left_alone(
+    name: str,
+) -> None:
+    assert mended(name) == name
+    garbled = name.encode("utf-8").decode("cp1252", errors="replace")
+    assume("\ufffd" not in garbled)  # bytes Windows-1252 leaves undefined
+    assert mended(garbled) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("Sheriff&#39;s Office", "Sheriff's Office"),
+        ("Sheriff&#x2019;s Office", "Sheriff\u2019s Office"),
+        ("Police &amp; Fire", "Police & Fire"),
+        ("Smith & Wesson; Police", "Smith & Wesson; Police"),  # no reference: as written
+        ("Do\u00c3\u00b1a Ana County", "Do\u00f1a Ana County"),
+    ],
+)
+def test_html_character_references_and_mojibake_are_read_as_the_text(text: str, read: str) -> None:
+    assert mended(text) == read

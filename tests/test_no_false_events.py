@@ -17,7 +17,9 @@ What counts as a form, and so must make no event:
   ``SIGNED`` / ``DATE SIGNED``, ...), in any case and spacing;
 - whitespace around and inside cells (doubled spaces, NBSP), a straight or a curly
   apostrophe (U+2019) in names; invisible format characters in names (a soft hyphen
-  inside a word, a zero-width space between two, a direction mark); a name marked new
+  inside a word, a zero-width space between two, a direction mark); a name mis-encoded
+  (UTF-8 read as Windows-1252: ``Sheriffâ€™s``) or with HTML character references
+  (``Sheriff&#39;s``); a name marked new
   or pending (``*NEW* ...``, ``... (Pending)``), as its row's model may follow it
   (``(TFM)``);
 - a state as its USPS code or name in any case (``TX``, ``Texas``, ``texas``,
@@ -157,7 +159,7 @@ HEADER_ALIASES = {
 NAME_FORMS = (
     "plain", "padded", "doubled", "nbsp", "curly", "curly_padded", "upper", "abbreviated",
     "initials", "no_apostrophe", "dotted", "with_model", "marked_new", "marked_pending",
-    "invisible",
+    "invisible", "mojibake", "html_references",
 )  # fmt: skip
 # How ICE shortens names (the "abbreviated" form; a county loses the word County).
 ABBREVIATIONS = (("Sheriff's Office", "SO"), ("Police Department", "PD"), ("County", "Co."))
@@ -239,6 +241,10 @@ def _name(text: str, form: str) -> str:
         first, _, rest = text.partition(" ")
         hyphenated = first[:2] + "\u00ad" + first[2:] if len(first) > 3 else first
         return "\u200e" + hyphenated + ("\u200b" + rest if rest else "")
+    if form == "mojibake":  # UTF-8 read as Windows-1252: Sheriffâ€™s Office
+        return text.replace("'", "\u2019").encode("utf-8").decode("cp1252")
+    if form == "html_references":  # a list exported from a web page: Sheriff&#39;s
+        return text.replace("&", "&amp;").replace("'", "&#39;")
     if form == "abbreviated":
         for long, short in ABBREVIATIONS:
             text = text.replace(long, short)
