@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from parsers.dates import parse_date
 from parsers.listing_header import (
     AGENCY,
     HEADER_NAMES,
@@ -65,6 +66,7 @@ class SheetHeader:
         if self.top < 0:
             self.top = self.row
         if self.heads_list:
+            self._drop_date_stamps()
             if shift := header_shift(self.sheet, self.row, self.positions):
                 self._shift(shift)
             if moves := misplaced_columns(self.sheet, self.row, self.positions):
@@ -91,6 +93,26 @@ class SheetHeader:
             self.model_columns = _model_columns(self.unknown)
         if self.model_columns:
             self._note_model_columns()
+
+    def _drop_date_stamps(self) -> None:
+        """A header cell that holds a date over a column no row fills (``As of
+        8/30/2025``, ``Updated: August 30, 2025``, a date cell) is a note on the list,
+        when it was made, not a column's name: a column is named for what it holds, and
+        a stamp changes with every capture (it was a new column each time)."""
+        for column, text in list(self.unknown.items()):
+            if parse_date(text)[0] is None or not self._empty(column):
+                continue
+            del self.unknown[column]
+            self.notes.remove(unknown_column_note(text, column))
+            self.columns = tuple(c for c in self.columns if c != text)
+            self.notes.append(
+                f"cell {column_letter(column)}{self.row + 1} ({text!r}) read as a note on the "
+                "list, not a column: a date over a column no row fills"
+            )
+
+    def _empty(self, column: int) -> bool:
+        rows = range(self.row + 1, len(self.sheet.rows))
+        return all(is_blank(self.sheet.value(row, column)) for row in rows)
 
     def _name_by_content(self, name: str, reads: Callable[[str], bool]) -> None:
         """A required column the header does not name is the one other column that

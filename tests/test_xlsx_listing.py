@@ -1592,3 +1592,21 @@ def test_a_row_whose_model_cell_is_blank_reads_the_one_model_its_name_restates(
     assert ("model_in_name" in read.flags) is (model is not None)
     if model is not None:  # the restated model is no part of the name
         assert read.agency_key == "lee county sheriff office"
+
+
+@pytest.mark.parametrize(
+    "stamp", ["As of 8/30/2025", "Updated: August 30, 2025", date(2025, 8, 30)]
+)
+def test_a_date_in_the_header_row_over_an_empty_column_is_a_note_not_a_column(
+    stamp: object,
+) -> None:
+    """``As of 8/30/2025`` beside the header's names, nothing under it, is when the list
+    was made: a stamp changing with every capture, not a column (it was a new column,
+    ``source.schema_changed``, at each). Over values, or naming no date, it is one."""
+    row = ["TEXAS", "Harris County SO", "County", None, "JEM", date(2025, 3, 1), "link"]
+    listing = parse_listing_xlsx(_xlsx([[*HEADER, None, stamp], row]))
+    assert listing.columns == ("STATE", "AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA")
+    assert any("read as a note on the list, not a column" in w for w in listing.warnings)
+    filled = parse_listing_xlsx(_xlsx([[*HEADER, None, stamp], [*row, None, "x"]]))
+    notes = parse_listing_xlsx(_xlsx([[*HEADER, None, "NOTES"], row]))
+    assert len(filled.columns) == len(notes.columns) == 8
