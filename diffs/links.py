@@ -4,7 +4,8 @@ Principle: a link names a document; two cell values that lead to the same docume
 the same value. ICE wraps and unwraps its MOA links in Outlook SafeLinks redirects,
 writes ``http`` or ``https``, upper- or lower-case hosts, different percent-encodings
 of one path (once or twice) and a trailing slash: none of that is a change. Nor is a
-document file moved to another folder of the same site, or to the same path of another
+document file moved to another folder of the same site (its name's case and separators
+rewritten or not, or served as a page of its name), or to the same path of another
 site (a site moved), nor a query that selects
 nothing: parameters that track a click (``utm_source``, ``fbclid``,
 ...), or any query on a document file's path (``.pdf``): a static file is named by its
@@ -68,9 +69,10 @@ def _document_query(path: str, query: str) -> str:
 def same_document(a: str | None, b: str | None) -> bool:
     """Whether two link values lead to the same document (both empty counts as same):
     the same canonical link, or the same document file moved to another folder of the
-    same site (``/doclib/287gMOA/x.pdf`` and ``/sites/default/files/x.pdf``), or to the
-    same path of another site: a site reorganised or moved, not a document changed
-    (what a document holds is compared when the MOA is read)."""
+    same site (``/doclib/287gMOA/x.pdf`` and ``/sites/default/files/x.pdf``, renamed in
+    case and separators or not), or to the same path of another site: a site
+    reorganised or moved, not a document changed (what a document holds is compared
+    when the MOA is read)."""
     first, second = canonical_link(a), canonical_link(b)
     return first == second or _moved(first, second)
 
@@ -78,13 +80,26 @@ def same_document(a: str | None, b: str | None) -> bool:
 def _moved(first: str | None, second: str | None) -> bool:
     """Whether two canonical links are one document file in two folders of one site, or
     at one path of two sites (a site moved keeps its paths: ``www.ice.gov/doclib/...``
-    to ``www.dhs.gov/doclib/...``). Both at once is another document."""
+    to ``www.dhs.gov/doclib/...``). Both at once is another document. In another folder
+    the file may be renamed in its case and separators (``Alpha_Co_TX_JEM_MOA.pdf``,
+    ``alpha-co-tx-jem-moa.pdf``) or served as a page of its name (no ``.pdf``): its
+    letters and digits name it."""
     if first is None or second is None:
         return False
     old, new = urlsplit(first), urlsplit(second)
-    name = old.path.rsplit("/", 1)[-1].lower()
-    if not name.endswith(DOCUMENT_SUFFIXES):
-        return False
     if old.netloc != new.netloc:
-        return old.path == new.path
-    return name == new.path.rsplit("/", 1)[-1].lower()
+        return old.path == new.path and old.path.lower().endswith(DOCUMENT_SUFFIXES)
+    (folder, name), (new_folder, new_name) = (
+        (path.rsplit("/", 1)[0], path.rsplit("/", 1)[-1].lower()) for path in (old.path, new.path)
+    )
+    if not (name.endswith(DOCUMENT_SUFFIXES) or new_name.endswith(DOCUMENT_SUFFIXES)):
+        return False
+    if folder == new_folder:  # a name rewritten in place may be another upload
+        return name == new_name
+    return _letters(name) == _letters(new_name) != ""
+
+
+def _letters(name: str) -> str:
+    """A file name's letters and digits, its document suffix dropped."""
+    stem = next((name[: -len(s)] for s in DOCUMENT_SUFFIXES if name.endswith(s)), name)
+    return "".join(char for char in stem if char.isalnum())

@@ -70,6 +70,19 @@ def test_a_safelinks_wrapper_leads_to_the_same_document() -> None:
         (MOA, MOA + "/", True),
         # a document file moved to another folder of the same site: a site reorganised
         (MOA, MOA.replace("/doclib/287gMOA/", "/sites/default/files/documents/"), True),
+        # moved, renamed in case and separators, or served as a page of its name
+        (
+            MOA,
+            "https://www.ice.gov/files/287g/alachuacosheriffsofficefl-tfm-moa-02262025.pdf",
+            True,
+        ),
+        (MOA, "https://www.ice.gov/287g/moa/AlachuaCoSheriffsOfficeFL_TFM_MOA_02262025", True),
+        (
+            MOA,
+            "https://www.ice.gov/files/287g/AlachuaCoSheriffsOfficeFL_TFM_MOA_03012025.pdf",
+            False,
+        ),
+        ("https://www.ice.gov/a/b-c", "https://www.ice.gov/d/bc", False),  # pages, no document
         # the same path on another site: a site moved (its paths kept)
         (MOA, MOA.replace("www.ice.gov/doclib", "www.dhs.gov/doclib"), True),
         # another site and another folder at once: another document
