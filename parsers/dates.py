@@ -16,6 +16,8 @@ _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:\s*[AP]\.?M\.?)?)?"
 _NUMERIC_DATE = re.compile(rf"^(\d{{1,2}})[/\-.](\d{{1,2}})[/\-.](\d{{2}}|\d{{4}}){_TIME}$", re.I)
 # Year first, with one separator throughout: 2025-08-05, 2025/08/05, 2025.08.05.
 _ISO_DATE = re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T].*)?$")
+# ISO 8601's basic form, eight digits (``20250830``): no Excel serial is that large.
+_ISO_BASIC = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 # Written dates, the month by name: August 5, 2025 / 5 August 2025 / 05-Aug-25 (Excel's
 # d-mmm-yy), after any weekday (Tuesday, August 5, 2025: Excel's long date).
 _WEEKDAY = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.I)
@@ -183,6 +185,8 @@ def parse_date(
     if isinstance(value, date):
         return _date_with_year_check(value.year, value.month, value.day, ())
     if isinstance(value, int | float):
+        if float(value).is_integer() and (basic := _ISO_BASIC.match(f"{value:.0f}")):
+            return _date_with_year_check(int(basic[1]), int(basic[2]), int(basic[3]), ())
         return _serial(float(value) + 0.5 if shifted else float(value))
     text = clean_text(value)
     found, flags = _parse_date_text(text, day_first)
@@ -254,6 +258,8 @@ def _whole_date_text(text: str, day_first: bool) -> tuple[date | None, tuple[str
     """The date a whole text writes (nothing but the date, and a time after it)."""
     month, day = (2, 1) if day_first else (1, 2)
     text = _trimmed(text)
+    if m := _ISO_BASIC.match(text):
+        return _date_with_year_check(int(m[1]), int(m[2]), int(m[3]), ())
     if re.fullmatch(r"\d+(\.\d+)?", text) and len(text) <= 7:
         return _serial(float(text))
     if m := _ISO_DATE.match(text):

@@ -139,6 +139,14 @@ def test_two_digit_years_are_still_read() -> None:
     assert parse_date("01/02/2025") == (date(2025, 1, 2), ())
 
 
+@pytest.mark.parametrize("cell", ["20250102", 20250102, 20250102.0, " 20250102 "])
+def test_eight_digits_are_a_date_in_iso_basic_form(cell: object) -> None:
+    """``20250102`` is ISO 8601's basic form; no Excel serial is that large (2958465 is
+    9999-12-31), so an eight-digit number is one too. Not a date, it stays unread."""
+    assert parse_date(cell) == (date(2025, 1, 2), ())
+    assert parse_date("20251302") == (None, ("signed_unparsed",))
+
+
 def test_repeated_rows_that_disagree_reach_the_user_as_a_warning(
     sqlite_cli: Cli, tmp_path: Path
 ) -> None:
