@@ -15,6 +15,7 @@ from typing import Any
 from diffs.identity import same_county, same_words
 from diffs.links import LINK_FIELDS, canonical_link, same_document
 from parsers.model_label import model_from_label
+from parsers.normalize import AGENCY_TYPES, abbreviates_type
 from parsers.records import ListingRow
 
 FIELDS = ("agency", "agency_type", "county", "signed", "moa_url", "addendum_url")
@@ -104,7 +105,8 @@ def carry_known(old: dict[str, Any], new: dict[str, Any], row: ListingRow) -> di
     the sheet still says ``link`` but lost the hyperlink (a stripped copy; only an
     explicit ``link pending`` removes a link), a signed date when the cell holds text
     that is no date (``signed_unparsed``: an unreadable cell is no evidence of a change)
-    or a date the list cannot hold (``signed_typo``: signed after the list's time); every
+    or a date the list cannot hold (``signed_typo``: signed after the list's time), a
+    type when the cell only shortens it (``C`` for County: ``_type_shortened``); every
     value of a row naming several models, unless its MOA is this agreement's
     (``_one_of_joined``)."""
     moa_lost = "moa_url" in new and new["moa_url"] is None and old.get("moa_url")
@@ -113,11 +115,14 @@ def carry_known(old: dict[str, Any], new: dict[str, Any], row: ListingRow) -> di
         (new["signed"] is None and "signed_unparsed" in row.flags)
         or (new["signed"] != old.get("signed") and "signed_typo" in row.flags)
     )
-    if not moa_lost and not addendum_lost and not signed_unread:
+    shortened = _type_shortened(old, new)
+    if not moa_lost and not addendum_lost and not signed_unread and not shortened:
         if "models_joined" in row.flags:
             return _one_of_joined(old, new, row)
         return new  # nothing lost: the usual row (checked inline: it runs for every row)
     result = dict(new)
+    if shortened:
+        result["agency_type"] = old["agency_type"]
     texts = {"moa_url": row.moa_text, "addendum_url": row.addendum_text}
     for name, text in texts.items():
         lost = name in result and result[name] is None and bool(old.get(name))
@@ -127,6 +132,16 @@ def carry_known(old: dict[str, Any], new: dict[str, Any], row: ListingRow) -> di
     if signed_unread:
         result["signed"] = old.get("signed")
     return _one_of_joined(old, result, row) if "models_joined" in row.flags else result
+
+
+def _type_shortened(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Whether the row's type cell only shortens the known type (``C`` for County,
+    ``M`` for Municipality: :func:`parsers.normalize.abbreviates_type`), which says
+    nothing against it: the known type stands."""
+    known, said = old.get("agency_type"), new.get("agency_type")
+    if said is None or said == known or known not in AGENCY_TYPES or said in AGENCY_TYPES:
+        return False
+    return abbreviates_type(said, known)
 
 
 def _one_of_joined(old: dict[str, Any], new: dict[str, Any], row: ListingRow) -> dict[str, Any]:

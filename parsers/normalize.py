@@ -307,6 +307,22 @@ def _level_word(word: str) -> str | None:
     return levels.pop() if len(levels) == 1 else None
 
 
+def abbreviates_type(text: str, level: str) -> bool:
+    """Whether a type cell too short to name a level alone (``C``, ``M.``, ``S``, ``SA``)
+    is a shortening of ``level`` (a canonical type): the first letters of one of its
+    words (``C``: County, or City for a municipality), or the initials of its name
+    (``SA``: State Agency). ``C`` fits a county and a city both: it tells neither apart,
+    but it is no other level than the one it shortens."""
+    letters = "".join(fold_punctuation(clean_text(text).upper()).split())
+    if not letters.isalpha():
+        return False
+    names = [name for name, named in _LEVELS.items() if named == level]
+    initials = {"".join(word[0] for word in name.split()) for name in names if " " in name}
+    return letters in initials or any(
+        word.startswith(letters) for name in names for word in name.split()
+    )
+
+
 _KEY_DROP = re.compile(r"[^a-z0-9 ]+")
 # Initials written with periods (``P.D.``, ``S.O.``, ``U.S.``): one word, as without them.
 _INITIALISM = re.compile(r"(?<![a-z0-9.])(?:[a-z]\.){2,}(?![a-z0-9])")

@@ -14,6 +14,7 @@ from parsers.filenames import claimed_kind, claimed_kinds, date_from_name
 from parsers.listing_cells import county_cell
 from parsers.mojibake import mended
 from parsers.normalize import (
+    abbreviates_type,
     agency_key,
     agency_type,
     applying_status,
@@ -546,3 +547,21 @@ def test_a_name_mis_encoded_reads_as_itself_and_a_name_with_accents_is_left_alon
 )
 def test_html_character_references_and_mojibake_are_read_as_the_text(text: str, read: str) -> None:
     assert mended(text) == read
+
+
+@pytest.mark.parametrize(
+    ("text", "level", "shortens"),
+    [
+        ("C", "County", True),
+        ("C", "Municipality", True),  # City: C tells a county and a city not apart
+        ("M.", "Municipality", True),
+        ("SA", "State Agency", True),
+        ("M", "County", False),
+        ("S", "County", False),
+        ("1", "County", False),
+    ],
+)
+def test_a_type_cell_shortens_the_levels_whose_words_it_begins(
+    text: str, level: str, shortens: bool
+) -> None:
+    assert abbreviates_type(text, level) is shortens

@@ -209,6 +209,26 @@ def test_a_row_naming_two_models_keeps_each_agreements_papers() -> None:
     )  # fmt: skip
 
 
+def test_a_type_cell_shortening_the_known_type_is_no_change_and_another_is() -> None:
+    """``C`` for County (or for City), ``M`` for Municipality, ``SA`` for State Agency:
+    a cell too short to name a level alone is no evidence against the level it
+    shortens; ``M`` for a county's agreement is another level, a change."""
+    r = Replay()
+    county = row("Alpha County Sheriff's Office", agency_type="County")
+    city = row("Beta Police Department", "TFM", agency_type="Municipality")
+    r.feed(listing([county, city, *BASE[2:]]))
+    added = len(r.events)
+    coded = [replace(county, agency_type="C"), replace(city, agency_type="C"), *BASE[2:]]
+    r.feed(listing(coded))
+    r.feed(listing([county, city, *BASE[2:]]))
+    assert r.events[added:] == []
+    r.feed(listing([replace(county, agency_type="M"), city, *BASE[2:]]))
+    [changed] = r.events[added:]
+    assert (changed.kind, changed.before, changed.after) == (
+        "agreement.changed", {"agency_type": "County"}, {"agency_type": "M"}
+    )  # fmt: skip
+
+
 def test_a_name_written_otherwise_is_no_change_and_a_respelled_one_is() -> None:
     """The same name in capitals, or with ``SO`` for ``Sheriff's Office`` (the same
     key), a county without the word County, the counties of a regional jail in another
