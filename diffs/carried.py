@@ -1,16 +1,18 @@
 """What a row that says too little or too much is, from what is known: a row whose
 model cell says nothing is the agreement (or application) its papers, or its agency,
 say it is (``models_carried``); a row listed in a state that lacks the county it names
-is its agency's in the state that has it (``states_slipped``). Pure functions of
+is its agency's in the state that has it (``states_slipped``); a name cut at the
+width the list cuts names at is the known name it begins (``names_cut``). Pure functions of
 (state, listing): each gives the listing back with the rows read so, flagged."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
 
 from diffs import identity, relabel
-from diffs.state import APPROVED, LISTED, Entry, ListState, ProgramState, entry_key
+from diffs.links import same_document
+from diffs.state import APPROVED, LISTED, Entry, EntryKey, ListState, ProgramState, entry_key
 from parsers.records import ListingRow, ParsedListing
 
 
@@ -26,19 +28,13 @@ def states_slipped(
     application) of the row's model the list otherwise lacks, if one. The other way, a
     state corrected into the one that has the county, is a move
     (``identity.state_corrected``)."""
-    new = [
-        i
-        for i, (agency_id, row) in enumerate(zip(ids, listing.rows, strict=True))
-        if agency_id not in state.agencies
-        and identity.alias_key(row.state, row.agency_key) not in state.aliases
-    ]
+    new = _new_agencies(state, listing, ids)
     if not new:
         return listing, ids
     by_key: dict[str, dict[str, identity.Known]] = defaultdict(dict)
     for agency_id, agency in state.agencies.items():
         by_key[agency.key][agency_id] = agency
-    shown = {entry_key(a, r.model) for a, r in zip(ids, listing.rows, strict=True)}
-    lacked = state.list_state(listing.kind).listed_keys() - shown
+    lacked = _lacked(state, listing, ids)
     rows, ids = list(listing.rows), list(ids)
     for i in new:
         row = rows[i]
@@ -50,6 +46,146 @@ def states_slipped(
             slipped = (*row.flags, "state_slipped")
             rows[i] = replace(row, state=state.agencies[homes[0]].state, flags=slipped)
     return replace(listing, rows=tuple(rows)), ids
+
+
+CUT_ROWS = 5  # names of the list's longest length, at least: the width names were cut at
+
+
+def names_cut(
+    state: ProgramState, listing: ParsedListing, ids: list[str]
+) -> tuple[ParsedListing, list[str]]:
+    """``listing`` and ``ids`` with each row whose name ends at the width the list cuts
+    names at read under the longer name of its agency that begins with it (an earlier
+    name that was cut is still cut), or, a name no agency is known by, given to the
+    known agency one of whose names begins with it (the name its agreement of the row's
+    model was listed under, else its name, else an earlier one), read under that name
+    (flag ``name_cut``): a name cut short is no new agency, nor a rename. A list cuts
+    its names when at least CUT_ROWS of them have its longest length (a name cut after
+    a space is one shorter, its space trimmed); names are not cut so by chance. Of
+    several agencies of the row's state, the one whose agreement has the row's papers
+    (its signed date and MOA), else the one whose agreement (or application) of the
+    row's model no other row shows."""
+    lengths = Counter(len(row.agency) for row in listing.rows)
+    width = max(lengths, default=0)
+    if lengths[width] < CUT_ROWS:
+        return listing, ids
+    cut = _Cut(state, listing, ids)
+    unsure: dict[tuple[object, ...], list[tuple[int, dict[str, str]]]] = defaultdict(list)
+    for i, row in enumerate(listing.rows):
+        if len(row.agency) >= width - 1 and not cut.as_listed(i):
+            found = cut.candidates(i)
+            if len(found) == 1:
+                cut.take(i, *next(iter(found.items())))
+            elif found:
+                unsure[_said(row)].append((i, found))
+    for alike in unsure.values():  # rows alike, as many as the agencies they fit: those
+        agencies = {agency_id: name for _, found in alike for agency_id, name in found.items()}
+        if all(found == agencies for _, found in alike) and len(alike) == len(agencies):
+            for (i, _), agency_id in zip(alike, sorted(agencies), strict=True):
+                cut.take(i, agency_id, agencies[agency_id])
+    return replace(listing, rows=tuple(cut.rows)), cut.ids
+
+
+def _said(row: ListingRow) -> tuple[object, ...]:
+    return (row.agency, row.model, row.signed, row.moa_url, row.county, row.agency_type)
+
+
+class _Cut:
+    """The rows of a list that cuts names, read again one by one (``names_cut``)."""
+
+    def __init__(self, state: ProgramState, listing: ParsedListing, ids: list[str]) -> None:
+        self.state, self.known = state, state.list_state(listing.kind)
+        self.listed = self.known.listed_keys()
+        self.rows, self.ids = list(listing.rows), list(ids)
+        self.shown = Counter(entry_key(a, r.model) for a, r in zip(ids, self.rows, strict=True))
+
+    def as_listed(self, i: int) -> bool:
+        """Whether row ``i`` says the name its agreement was listed under (as published)."""
+        entry = self.known.entries.get(entry_key(self.ids[i], self.rows[i].model))
+        return entry is not None and entry.fields.get("agency") == self.rows[i].agency
+
+    def candidates(self, i: int) -> dict[str, str]:
+        row, state, known = self.rows[i], self.state, self.known
+        found = _begun_by(state, known, row, self.ids[i])  # its own agency's longer name
+        if not found and not _named(state, self.ids[i], row):
+            found = _begun_by(state, known, row)
+        if len(found) > 1:  # the one with the row's papers, if they tell
+            papers = {
+                a: n for a, n in found.items() if _papers(known, entry_key(a, row.model), row)
+            }
+            found = papers or found
+        if len(found) > 1:  # the ones no other row shows, if any
+            others = self.shown - Counter([entry_key(self.ids[i], row.model)])
+            lacking = {a: n for a, n in found.items() if _lacks(self.listed, others, a, row)}
+            found = lacking or found
+        return found
+
+    def take(self, i: int, agency_id: str, name: str) -> None:
+        row, agency = self.rows[i], self.state.agencies[agency_id]
+        self.shown[entry_key(self.ids[i], row.model)] -= 1
+        self.shown[entry_key(agency_id, row.model)] += 1
+        self.ids[i] = agency_id
+        key = agency.key if name == agency.name else row.agency_key
+        self.rows[i] = replace(row, agency=name, agency_key=key, flags=(*row.flags, "name_cut"))
+
+
+def _lacks(listed: set[str], shown: Counter[EntryKey], agency_id: str, row: ListingRow) -> bool:
+    key = entry_key(agency_id, row.model)
+    return key in listed and not shown[key]
+
+
+def _named(state: ProgramState, agency_id: str, row: ListingRow) -> bool:
+    """Whether the row's name is one its agency is known by (no cut)."""
+    agency = state.agencies.get(agency_id)
+    said = row.agency.casefold()
+    return agency is not None and any(n.casefold() == said for n in (agency.name, *agency.aliases))
+
+
+def _begun_by(
+    state: ProgramState, known: ListState, row: ListingRow, only: str | None = None
+) -> dict[str, str]:
+    """The agencies of the row's state (or the agency ``only``) one of whose names
+    begins with the row's name and is longer, each with that name (the one its
+    agreement of the row's model was listed under first, then its name, then its
+    earlier names)."""
+    cut = row.agency.casefold()
+    found: dict[str, str] = {}
+    agencies = state.agencies if only is None else {only: state.agencies.get(only)}
+    for agency_id, agency in agencies.items():
+        if agency is None or agency.state != row.state:
+            continue
+        entry = known.entries.get(entry_key(agency_id, row.model))
+        listed = [str(entry.fields.get("agency"))] if entry is not None else []
+        names = (*listed, agency.name, *agency.aliases)
+        begun = [n for n in names if len(n) > len(cut) and n.casefold().startswith(cut)]
+        if begun:
+            found[agency_id] = begun[0]
+    return found
+
+
+def _papers(known: ListState, key: str, row: ListingRow) -> bool:
+    """Whether the known agreement ``key`` has the row's signed date and MOA."""
+    entry = known.entries.get(key)
+    if entry is None or row.signed is None:
+        return False
+    signed = entry.fields.get("signed") == row.signed.isoformat()
+    return signed and same_document(entry.fields.get("moa_url"), row.moa_url)
+
+
+def _new_agencies(state: ProgramState, listing: ParsedListing, ids: list[str]) -> list[int]:
+    """The rows of agencies never seen: a new id, a name no alias knows."""
+    return [
+        i
+        for i, (agency_id, row) in enumerate(zip(ids, listing.rows, strict=True))
+        if agency_id not in state.agencies
+        and identity.alias_key(row.state, row.agency_key) not in state.aliases
+    ]
+
+
+def _lacked(state: ProgramState, listing: ParsedListing, ids: list[str]) -> set[str]:
+    """The keys the list's kind listed that no row of ``listing`` shows."""
+    shown = {entry_key(a, r.model) for a, r in zip(ids, listing.rows, strict=True)}
+    return state.list_state(listing.kind).listed_keys() - shown
 
 
 def models_carried(state: ProgramState, listing: ParsedListing, ids: list[str]) -> ParsedListing:

@@ -87,6 +87,7 @@ def apply_snapshot(
     listing = without_typo_dates(listing, previous.typos | timing.typos)
     ids = [identity.resolve(r, state.aliases) for r in listing.rows]
     ids = identity.by_words(ids, listing.rows, state.agencies, state.aliases)
+    listing, ids = carried.names_cut(state, listing, ids)
     listing, ids = carried.states_slipped(state, listing, ids)
     listing = carried.models_carried(state, listing, ids)
     keys: set[str] = {entry_key(a, r.model) for a, r in zip(ids, listing.rows, strict=True)}

@@ -229,6 +229,38 @@ def test_a_type_cell_shortening_the_known_type_is_no_change_and_another_is() -> 
     )  # fmt: skip
 
 
+LONG_NAMES = [
+    ("Alpha County Sheriff's Office", "JEM"),
+    ("Bravo Municipal Police Department", "TFM"),
+    ("Charlie County Sheriff's Office", "WSO"),
+    ("Delta Township Police Department", "TFM"),
+    ("Echo County Sheriff's Office", "JEM"),
+    ("Constable's Office, Precinct 1", "TFM"),
+    ("Constable's Office, Precinct 2", "TFM"),
+]
+
+
+def test_names_cut_at_the_lists_width_are_the_names_they_begin() -> None:
+    """A list whose names are cut at one width (here 18 characters: five names or more
+    end there) names the known agencies whose names they begin: no rename, no agency
+    added; two rows alike (one cut, one date) for two agencies are those two. A list
+    that cuts nothing reads a shorter name as written: a new agency."""
+    r = Replay()
+    whole = [row(name, model) for name, model in LONG_NAMES]
+    r.feed(listing(whole))
+    added = len(r.events)
+    cut = [
+        replace(w, agency=w.agency[:18].strip(), agency_key=agency_key(w.agency[:18]))
+        for w in whole
+    ]
+    r.feed(listing(cut))
+    r.feed(listing(whole))
+    assert r.events[added:] == []
+    shorter = row("Alpha County", "TFM")  # no list cut: a name as written
+    r.feed(listing([*whole, shorter]))
+    assert {e.kind for e in r.events[added:]} == {"agreement.added", "agency.joined"}
+
+
 def test_a_name_written_otherwise_is_no_change_and_a_respelled_one_is() -> None:
     """The same name in capitals, or with ``SO`` for ``Sheriff's Office`` (the same
     key), a county without the word County, the counties of a regional jail in another
