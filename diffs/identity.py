@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Protocol
 
 from common import geo
+from diffs.abbreviations import has_short_words, written_short
 from parsers.normalize import agency_key, county_key, without_trailing_state
 from parsers.records import ListingRow
 
@@ -107,6 +108,9 @@ class Known(Protocol):
     @property
     def key(self) -> str: ...
 
+    @property
+    def name(self) -> str: ...
+
 
 def words(key: str) -> tuple[str, ...]:
     """A name key's words in order of the alphabet: two names with the same words in
@@ -118,9 +122,10 @@ def same_words(first: str, second: str, state: str | None) -> bool:
     """Whether two writings of an agency's name have the same key words, in any order:
     with the state they are keyed in, or as written (a name ending with its state when
     inverted, ``Police Department, University of Florida``, keeps the state's words);
-    an apostrophe is punctuation (``Constables Office``, ``Constable's Office``)."""
+    an apostrophe is punctuation (``Constables Office``, ``Constable's Office``); a word
+    may be written short (``Twp``, ``Const.``: :mod:`diffs.abbreviations`)."""
     pairs = zip(_word_forms(first, state), _word_forms(second, state), strict=True)
-    return any(mine == theirs for mine, theirs in pairs)
+    return any(mine == theirs for mine, theirs in pairs) or written_short(first, second, state)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -144,7 +149,8 @@ def by_words(
     exactly one has; else by the one whose name has the same words but says the kind of
     its municipality where the other does not (``City of Dunnellon Police Department``,
     ``Dunnellon Police Department``; a town's and a city's of one name are two
-    agencies), when exactly one has."""
+    agencies), when exactly one has; else by the one whose name it is with words
+    written short (``Coolspring Twp Const. Office``), when exactly one is."""
     new = [
         i
         for i, (agency_id, row) in enumerate(zip(ids, rows, strict=True))
@@ -158,6 +164,7 @@ def by_words(
         reordered.setdefault((agency.state, words(agency.key)), set()).add(agency_id)
         place, kinds = _place(agency.key)
         placed.setdefault((agency.state, place), []).append((agency_id, kinds))
+    shortened = {a for a, agency in known.items() if has_short_words(agency.name, agency.state)}
     result = list(ids)
     for i in new:
         row = rows[i]
@@ -166,9 +173,24 @@ def by_words(
             place, kinds = _place(row.agency_key)
             places = placed.get((row.state, place), [])
             found = {agency_id for agency_id, theirs in places if not (kinds and theirs)}
+        if not found:
+            found = _written_short(row, known, shortened)
         if len(found) == 1:
             result[i] = next(iter(found))
     return result
+
+
+def _written_short(row: ListingRow, known: Mapping[str, Known], shortened: set[str]) -> set[str]:
+    """The known agencies of the row's state whose names are the row's, words of one
+    written short (:mod:`diffs.abbreviations`): among all when the row's name has such
+    words, else among the ``shortened`` (those whose names have)."""
+    among = known if has_short_words(row.agency, row.state) else shortened
+    return {
+        agency_id
+        for agency_id in among
+        if known[agency_id].state == row.state
+        and written_short(row.agency, known[agency_id].name, row.state)
+    }
 
 
 # Words that say what kind of municipality a place is: ``City of X Police Department``

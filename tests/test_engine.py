@@ -24,6 +24,7 @@ RULES = Rules(
     loss_confirm_hours=24,
 )
 PART_COLS = ("STATE", "AGENCY", "TYPE", "SUPPORT TYPE", "SIGNED", "MOA")
+PENDING_COLS = ("STATE", "AGENCY", "TYPE", "SUPPORT TYPE")
 
 
 def row(
@@ -281,6 +282,40 @@ def test_a_name_written_otherwise_is_no_change_and_a_respelled_one_is() -> None:
     assert [e.kind for e in respelled.events if e.kind.startswith("agreement")] == [
         "agreement.changed"
     ]
+
+
+def test_a_name_with_words_written_short_is_no_rename_nor_a_new_application() -> None:
+    """``Coolspring Twp Const. Office`` is ``Coolspring Township Constable Office``: a
+    word written short (its first letter, then some of its letters, with a period or
+    no vowel after the first) is the word. An agreement listed so keeps its agency and
+    reports nothing, and so does an application (no papers to tie it by); ``Lake`` is
+    no shortening of ``Lakeland``."""
+    r = Replay()
+    fort = row("Fort Myers Police Department", "TFM", "FL")
+    constable = row("Coolspring Township Constable Office", "TFM", "PA")
+    pending = row("Galveston County Constable Office Precinct 1", "TFM", "TX")
+    r.feed(listing([fort, constable, *BASE]))
+    r.feed(listing([pending], "pending", PENDING_COLS))
+    known = len(r.events)
+    short = [
+        row("Ft. Myers Police Department", "TFM", "FL"),
+        row("Coolspring Twp Const. Office", "TFM", "PA"),
+    ]
+    r.feed(listing([*short, *BASE]))
+    r.feed(
+        listing(
+            [row("Galveston County Const. Office Pct. 1", "TFM", "TX")], "pending", PENDING_COLS
+        )
+    )
+    r.feed(listing([*short, *BASE]))
+    r.feed(
+        listing(
+            [row("Galveston County Const. Office Pct. 1", "TFM", "TX")], "pending", PENDING_COLS
+        )
+    )
+    assert r.events[known:] == []
+    r.feed(listing([*short, *BASE, row("Lake Police Department", "TFM", "FL")]))
+    assert {e.kind for e in r.events[known:]} == {"agreement.added", "agency.joined"}
 
 
 def test_a_name_with_its_words_in_another_order_is_no_rename_nor_change() -> None:

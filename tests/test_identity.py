@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from diffs.abbreviations import written_short
 from diffs.events import SnapshotRef
 from diffs.gate import Rules
 from diffs.identity import (
@@ -843,3 +844,25 @@ def test_a_county_written_with_its_agencys_own_state_is_the_same_county() -> Non
     assert same_county("Harris County, TX", "HARRIS", "TX")
     assert same_county("Harris County (Texas)", "Harris County", "TX")
     assert not same_county("Warren, Page", "Warren", "VA")  # a county list, not a state
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        ("Coolspring Twp Const. Office", "Coolspring Township Constable Office", True),
+        (
+            "Galveston County Const. Office Pct.1",
+            "Galveston County Constable Office Precinct 1",
+            True,
+        ),
+        ("Ft. Myers Police Department", "Fort Myers Police Department", True),
+        ("Mt Dora Police Department", "Mount Dora Police Department", True),
+        ("Lake Police Department", "Lakeland Police Department", False),  # a word, not short
+        ("N Port Police Department", "North Port Police Department", False),  # one letter
+        ("Twp Police Department", "Town Police Department", False),  # not its letters
+        ("Alpha Twp Police", "Alpha Township Police Department", False),  # a word more
+    ],
+)
+def test_a_word_written_short_is_the_word_it_shortens(first: str, second: str, same: bool) -> None:
+    assert written_short(first, second, "FL") is same
+    assert written_short(second, first, "FL") is same
