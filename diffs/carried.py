@@ -2,13 +2,16 @@
 model cell says nothing is the agreement (or application) its papers, or its agency,
 say it is (``models_carried``); a row listed in a state that lacks the county it names
 is its agency's in the state that has it (``states_slipped``); a name cut at the
-width the list cuts names at is the known name it begins (``names_cut``). Pure functions of
+width the list cuts names at is the known name it begins (``names_cut``); a list whose
+known dates are nearly all one day off is its date column moved (``dates_shifted``).
+Pure functions of
 (state, listing): each gives the listing back with the rows read so, flagged."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import replace
+from datetime import date, timedelta
 
 from diffs import identity, relabel
 from diffs.links import same_document
@@ -186,6 +189,44 @@ def _lacked(state: ProgramState, listing: ParsedListing, ids: list[str]) -> set[
     """The keys the list's kind listed that no row of ``listing`` shows."""
     shown = {entry_key(a, r.model) for a, r in zip(ids, listing.rows, strict=True)}
     return state.list_state(listing.kind).listed_keys() - shown
+
+
+SHIFT_ROWS = 20  # known agreements whose dates a list gives, at least, to read a shift
+SHIFT_SHARE = 0.9  # of them, the share one day off the same way
+
+
+def dates_shifted(
+    state: ProgramState, listing: ParsedListing, ids: list[str]
+) -> tuple[ParsedListing, str | None]:
+    """``listing`` with its signed dates moved back one day, each flagged
+    ``signed_shifted``, when nearly all its known agreements' dates (SHIFT_SHARE of at
+    least SHIFT_ROWS) are one day off their known dates, the same way: an export that
+    moved the whole column (a time zone applied to dates), not each agreement signed
+    again the next day; and a note saying so. None when the dates are not so."""
+    known = state.participating.entries
+    offsets: Counter[int] = Counter()
+    for agency_id, row in zip(ids, listing.rows, strict=True):
+        entry = known.get(entry_key(agency_id, row.model))
+        was = entry.fields.get("signed") if entry is not None else None
+        if row.signed and was:
+            offsets[(row.signed - date.fromisoformat(was)).days] += 1
+    total = sum(offsets.values())
+    day = max((-1, 1), key=lambda d: offsets[d])
+    if listing.kind != "participating" or total < SHIFT_ROWS or offsets[day] < SHIFT_SHARE * total:
+        return listing, None
+    back = timedelta(days=day)
+    rows = tuple(
+        replace(row, signed=row.signed - back, flags=(*row.flags, "signed_shifted"))
+        if row.signed
+        else row
+        for row in listing.rows
+    )
+    said = "later" if day > 0 else "earlier"
+    note = (
+        f"signed dates one day {said} than known ({offsets[day]} of {total} known "
+        "agreements): read as the whole column moved, each date a day back"
+    )
+    return replace(listing, rows=rows), note
 
 
 def models_carried(state: ProgramState, listing: ParsedListing, ids: list[str]) -> ParsedListing:

@@ -90,6 +90,8 @@ def apply_snapshot(
     listing, ids = carried.names_cut(state, listing, ids)
     listing, ids = carried.states_slipped(state, listing, ids)
     listing = carried.models_carried(state, listing, ids)
+    listing, shifted = carried.dates_shifted(state, listing, ids)
+    timing = replace(timing, note=_joined(timing.note, shifted))
     keys: set[str] = {entry_key(a, r.model) for a, r in zip(ids, listing.rows, strict=True)}
     excused = state.participating.listed_keys() if kind == "pending" else set()
     verdict = check_stale(previous, keys, excused, ref, rules)
@@ -129,6 +131,10 @@ def _first_shown_held(outcome: Outcome, held: LossCandidate | None, ref: Snapsho
         for e in outcome.events
     )
     return replace(outcome, events=events)
+
+
+def _joined(*notes: str | None) -> str | None:
+    return "; ".join(n for n in notes if n) or None
 
 
 def _notes(*verdicts: TimeVerdict | Verdict) -> str | None:

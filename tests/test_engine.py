@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -260,6 +260,29 @@ def test_names_cut_at_the_lists_width_are_the_names_they_begin() -> None:
     shorter = row("Alpha County", "TFM")  # no list cut: a name as written
     r.feed(listing([*whole, shorter]))
     assert {e.kind for e in r.events[added:]} == {"agreement.added", "agency.joined"}
+
+
+def test_every_date_one_day_off_is_the_column_moved_and_a_few_are_changes() -> None:
+    """A list whose known agreements' dates are nearly all one day off theirs, the same
+    way (an export moving the column: a time zone applied to dates), is read a day
+    back, with a note; a few dates one day off are what ICE published: changes."""
+    r = Replay()
+    rows = [
+        row(f"Town {n} Police Department", "TFM", signed=f"2025-01-{n:02d}") for n in range(1, 26)
+    ]
+    r.feed(listing(rows))
+    known = len(r.events)
+    earlier = [replace(x, signed=x.signed - timedelta(days=1)) for x in rows if x.signed]
+    moved = r.feed(listing(earlier))
+    assert moved.events == () and moved.note and "read as the whole column moved" in moved.note
+    r.feed(listing(rows))
+    assert r.events[known:] == []
+    few = [
+        replace(x, signed=x.signed + timedelta(days=1)) if i < 3 and x.signed else x
+        for i, x in enumerate(rows)
+    ]
+    r.feed(listing(few))
+    assert [e.kind for e in r.events[known:]] == ["agreement.changed"] * 3
 
 
 def test_a_name_written_otherwise_is_no_change_and_a_respelled_one_is() -> None:
