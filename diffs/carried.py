@@ -4,8 +4,8 @@ say it is (``models_carried``); a row listed in a state that lacks the county it
 is its agency's in the state that has it (``states_slipped``); a name cut at the
 width the list cuts names at is the known name it begins (``names_cut``); a list whose
 known dates are nearly all one day off is its date column moved (``dates_shifted``).
-Pure functions of
-(state, listing): each gives the listing back with the rows read so, flagged."""
+Pure functions of (state, listing): each gives the listing back with the rows read so,
+flagged."""
 
 from __future__ import annotations
 
