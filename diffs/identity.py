@@ -30,6 +30,7 @@ from common import geo
 from diffs.abbreviations import has_short_words, written_short
 from parsers.normalize import agency_key, county_key, without_trailing_state
 from parsers.records import ListingRow
+from parsers.states import STATES
 
 ALIAS_FILE = Path(__file__).with_name("aliases.toml")
 REGISTRY_FILE = Path(__file__).with_name("agency_ids.csv")
@@ -123,9 +124,40 @@ def same_words(first: str, second: str, state: str | None) -> bool:
     with the state they are keyed in, or as written (a name ending with its state when
     inverted, ``Police Department, University of Florida``, keeps the state's words);
     an apostrophe is punctuation (``Constables Office``, ``Constable's Office``); a word
-    may be written short (``Twp``, ``Const.``: :mod:`diffs.abbreviations`)."""
+    may be written short (``Twp``, ``Const.``: :mod:`diffs.abbreviations`); the state's
+    name may come first (``Alaska Department of Corrections``: :func:`_state_said`)."""
+    return (
+        _same_forms(first, second, state)
+        or written_short(first, second, state)
+        or _state_said(first, second, state)
+    )
+
+
+def _same_forms(first: str, second: str, state: str | None) -> bool:
     pairs = zip(_word_forms(first, state), _word_forms(second, state), strict=True)
-    return any(mine == theirs for mine, theirs in pairs) or written_short(first, second, state)
+    return any(mine == theirs for mine, theirs in pairs)
+
+
+def _state_said(first: str, second: str, state: str | None) -> bool:
+    """Whether two names are one, one (or both) beginning with its state's name
+    (``Alaska Department of Corrections``, ``Department of Corrections`` in AK): an
+    agency is known by its state and its name, so its state said adds nothing."""
+    mine, theirs = _without_state_name(first, state), _without_state_name(second, state)
+    if mine is None and theirs is None:
+        return False
+    return _same_forms(mine or first, theirs or second, state)
+
+
+_STATE_NAMES: dict[str, list[str]] = {}
+for _name, _code in STATES.items():
+    _STATE_NAMES.setdefault(_code, []).append(_name.lower() + " ")
+
+
+def _without_state_name(name: str, state: str | None) -> str | None:
+    """The name without its state's name before it, None when it does not begin so."""
+    lowered = name.lower()
+    said = next((n for n in _STATE_NAMES.get(state or "", ()) if lowered.startswith(n)), None)
+    return name[len(said) :] if said and len(name) > len(said) else None
 
 
 @functools.lru_cache(maxsize=8192)

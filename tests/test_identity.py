@@ -866,3 +866,26 @@ def test_a_county_written_with_its_agencys_own_state_is_the_same_county() -> Non
 def test_a_word_written_short_is_the_word_it_shortens(first: str, second: str, same: bool) -> None:
     assert written_short(first, second, "FL") is same
     assert written_short(second, first, "FL") is same
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "state", "same"),
+    [
+        ("Department of Corrections", "Alaska Department of Corrections", "AK", True),
+        ("Office of the Attorney General", "Texas Office of the Attorney General", "TX", True),
+        (
+            "Criminal Investigation Division, Department of Financial Services",
+            "Florida Department of Financial Services, Criminal Investigation Division",
+            "FL",
+            True,
+        ),
+        ("Department of Corrections", "Alaska Department of Corrections", "VA", False),
+        ("Department of Corrections", "Virginia Department of Public Safety", "VA", False),
+    ],
+)
+def test_a_name_with_its_states_name_before_it_is_the_name(
+    first: str, second: str, state: str, same: bool
+) -> None:
+    """An agency is known by its state and its name: its state's name said first adds
+    nothing (ICE so relabelled four state agencies on 17 March 2025)."""
+    assert same_words(first, second, state) is same
