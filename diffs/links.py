@@ -83,7 +83,8 @@ def _moved(first: str | None, second: str | None) -> bool:
     to ``www.dhs.gov/doclib/...``). Both at once is another document. In another folder
     the file may be renamed in its case and separators (``Alpha_Co_TX_JEM_MOA.pdf``,
     ``alpha-co-tx-jem-moa.pdf``) or served as a page of its name (no ``.pdf``): its
-    letters and digits name it."""
+    letters and digits name it. In its own folder, a name written with a space more or
+    less (``287gJEM_ montgomeryCoTX_...``) is a slip typing the link, not a file."""
     if first is None or second is None:
         return False
     old, new = urlsplit(first), urlsplit(second)
@@ -94,8 +95,8 @@ def _moved(first: str | None, second: str | None) -> bool:
     )
     if not (name.endswith(DOCUMENT_SUFFIXES) or new_name.endswith(DOCUMENT_SUFFIXES)):
         return False
-    if folder == new_folder:  # a name rewritten in place may be another upload
-        return name == new_name
+    if folder == new_folder:  # a name rewritten in place may be another upload, but
+        return "".join(name.split()) == "".join(new_name.split())  # a space is a slip
     return _letters(name) == _letters(new_name) != ""
 
 

@@ -84,6 +84,8 @@ def test_a_safelinks_wrapper_leads_to_the_same_document() -> None:
             False,
         ),
         ("https://www.ice.gov/a/b-c", "https://www.ice.gov/d/bc", False),  # pages, no document
+        # a space typed into the file's name (Montgomery County TX's JEM MOA, August 2025)
+        (MOA, MOA.replace("FL_TFM", "FL_ TFM"), True),
         # the same path on another site: a site moved (its paths kept)
         (MOA, MOA.replace("www.ice.gov/doclib", "www.dhs.gov/doclib"), True),
         # another site and another folder at once: another document
