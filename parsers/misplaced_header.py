@@ -2,7 +2,8 @@
 them, or the whole row one cell off its columns.
 
 A header row edited by hand can leave two of its texts over each other's columns
-(``TYPE`` over the counties and ``COUNTY`` over the types, ``STATE`` over the agencies),
+(``TYPE`` over the counties and ``COUNTY`` over the types, ``STATE`` over the agencies,
+``LAW ENFORCEMENT AGENCY`` over the counties and ``COUNTY`` over the agencies),
 or every text one column off (a cell inserted or deleted in the header row alone).
 What a column holds says what it is when its header's words say otherwise, as it does
 when its header says nothing (``sheet_header.BY_CONTENT``). Pure.
@@ -12,11 +13,19 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 from collections.abc import Callable, Mapping
 
 from parsers.dates import parse_date
-from parsers.listing_header import AGENCY, SIGNED, STATE, SUPPORT, TYPE
-from parsers.normalize import AGENCY_TYPES, agency_type, clean_text, model_codes, state_code
+from parsers.listing_header import AGENCY, COUNTY, SIGNED, STATE, SUPPORT, TYPE
+from parsers.normalize import (
+    AGENCY_TYPES,
+    agency_type,
+    clean_text,
+    is_null,
+    model_codes,
+    state_code,
+)
 from parsers.xlsx import CellValue, Sheet
 
 
@@ -30,6 +39,20 @@ def _kind(reads: Callable[[CellValue], bool]) -> Callable[[CellValue], bool]:
     return functools.lru_cache(maxsize=1 << 12)(read)
 
 
+# A name saying what kind of agency it names (``... Sheriff's Office``, ``... Police``,
+# ``... Highway Patrol``, ``... Constable``), and a county cell's name (``Harris
+# County``, ``Orleans Parish``): an agency's column and a county's told apart.
+_AGENCY_WORDS = re.compile(
+    r"\b(?:sheriffs?|police|departments?|dept|office|ofc|jails?|corrections?|correctional"
+    r"|detention|constables?|patrol|marshals?|commission|authority|board|division|bureau"
+    r"|attorney|guard|agency|services|so|pd|dps|doc|enforcement|troopers?|rangers?"
+    r"|investigations?|safety|facility|prison|penitentiary|courts?|justice)\b",
+    re.IGNORECASE,
+)
+_COUNTY_NAME = re.compile(
+    r"\b(?:county|counties|parish|parishes|borough|boroughs|census area)$", re.IGNORECASE
+)
+
 # What a value of each kind a column can be known by reads as, by the parsers' own
 # readings (``sheet_header.BY_CONTENT`` reads a column the header lacks by two of them).
 READS: dict[str, Callable[[object], bool]] = {
@@ -37,6 +60,8 @@ READS: dict[str, Callable[[object], bool]] = {
     SUPPORT: lambda value: bool(model_codes(value)),
     TYPE: lambda value: agency_type(value) in AGENCY_TYPES,
     SIGNED: lambda value: parse_date(value)[0] is not None,
+    AGENCY: lambda value: bool(_AGENCY_WORDS.search(clean_text(value).replace("'", ""))),
+    COUNTY: lambda value: bool(_COUNTY_NAME.search(clean_text(value))),
 }
 # The kinds a misplaced header's columns are known by: every cell of such a column reads
 # as its kind.
@@ -107,7 +132,8 @@ def header_shift(sheet: Sheet, header: int, positions: Mapping[str, int]) -> int
 
 
 def _filled(sheet: Sheet, rows: list[int], column: int) -> list[CellValue]:
-    return [v for r in rows if clean_text(v := sheet.value(r, column))]
+    """The column's values on ``rows``, a null marker (``#N/A``) being none."""
+    return [v for r in rows if not is_null(v := sheet.value(r, column))]
 
 
 def _agency_rows(sheet: Sheet, header: int, positions: Mapping[str, int]) -> list[int]:

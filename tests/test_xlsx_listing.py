@@ -509,7 +509,12 @@ SWAP_ROWS: list[list[object]] = [
 
 @pytest.mark.parametrize(
     ("first", "second"),
-    [("TYPE", "COUNTY"), ("STATE", "LAW ENFORCEMENT AGENCY"), ("SUPPORT TYPE", "SIGNED")],
+    [
+        ("TYPE", "COUNTY"),
+        ("STATE", "LAW ENFORCEMENT AGENCY"),
+        ("SUPPORT TYPE", "SIGNED"),
+        ("LAW ENFORCEMENT AGENCY", "COUNTY"),  # the names under COUNTY: agencies' words
+    ],
 )
 def test_two_columns_whose_headers_were_swapped_are_read_as_what_they_hold(
     first: str, second: str
