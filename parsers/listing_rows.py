@@ -38,6 +38,7 @@ from parsers.listing_header import (
     CANONICAL_COLUMNS,
     MOA,
     STATE,
+    SUPPORT,
     column_letter,
     header_name,
 )
@@ -51,7 +52,7 @@ from parsers.normalize import (
 )
 from parsers.records import ListingRow
 from parsers.row_alignment import Realigned, realigned
-from parsers.sheet_header import SheetHeader, is_blank, state_heading
+from parsers.sheet_header import SheetHeader, is_blank, model_heading, state_heading
 from parsers.urls import repair_url
 from parsers.xlsx import CellValue, Sheet
 
@@ -121,6 +122,7 @@ class _RowReader:
         self.model_columns = list(header.model_columns.items())  # a column per model
         self.heading: tuple[str, str] | None = None  # (text, code) of the last state heading
         self.states_in_rows = header.states_in_rows  # no STATE column: names give states
+        self.model_headings = header.model_headings  # no model column: headings give them
         # whether a row read so far is an agreement (signed, or with its MOA): a list of
         # agreements may go on with rows of applications
         self.agreements = False
@@ -273,7 +275,11 @@ class _RowReader:
         agency, header_like = agency_cell(values[1])
         if state is None or not agency:
             texts = cell_texts(cells)
-            heads = self._take_heading(texts) or self._take_section(texts)
+            heads = (
+                self._take_heading(texts)
+                or self._take_model_heading(texts)
+                or self._take_section(texts)
+            )
             if heads:
                 outcome.warnings.append(f"row {row + 1} skipped: {heads}")
                 return None
@@ -354,6 +360,16 @@ class _RowReader:
             return None
         self.heading = (texts[0], code)
         return f"a heading ({texts[0]}); rows below without a state are in {code}"
+
+    def _take_model_heading(self, texts: list[str]) -> str | None:
+        """In a list without a model column whose rows are under model headings
+        (``SheetHeader.model_headings``), a row naming a model alone gives the rows below
+        it that model, until the next: kept as their SUPPORT TYPE value, and the reason
+        the row is skipped."""
+        if not self.model_headings or model_heading(texts) is None:
+            return None
+        self.implied = {**self.implied, CANONICAL_COLUMNS.index(SUPPORT): texts[0]}
+        return f"a heading ({texts[0]}): the rows below it are of that model"
 
     def _take_section(self, texts: list[str]) -> str | None:
         """A row holding one short text that says the rows below it ended (``Terminated

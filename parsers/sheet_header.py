@@ -61,6 +61,7 @@ class SheetHeader:
     implied: dict[str, str] = field(init=False)
     model_columns: dict[str, int] = field(init=False)
     states_in_rows: bool = field(init=False)
+    model_headings: bool = field(init=False)
 
     def __post_init__(self) -> None:
         if self.top < 0:
@@ -93,6 +94,16 @@ class SheetHeader:
             self.model_columns = _model_columns(self.unknown)
         if self.model_columns:
             self._note_model_columns()
+        self.model_headings = (
+            SUPPORT not in self.positions
+            and SUPPORT not in self.implied
+            and not self.model_columns
+            and _first_under_a_model(self.sheet, self.row)
+        )
+        if self.model_headings:
+            self.notes.append(
+                f"no {SUPPORT} column: each row's model is the one the heading above it names"
+            )
 
     def _drop_date_stamps(self) -> None:
         """A header cell that holds a date over a column no row fills (``As of
@@ -183,7 +194,7 @@ class SheetHeader:
             name in self.positions
             or name in self.implied
             or (name == STATE and self.states_in_rows)
-            or (name == SUPPORT and bool(self.model_columns))
+            or (name == SUPPORT and (bool(self.model_columns) or self.model_headings))
             for name in REQUIRED
         )
 
@@ -251,6 +262,25 @@ def _states_in_rows(sheet: Sheet, header: int, agency: int) -> bool:
             named += 1
             given += heading or state_in_name(name) is not None
     return named > 0 and given >= STATE_GIVEN_SHARE * named
+
+
+def _first_under_a_model(sheet: Sheet, header: int) -> bool:
+    """Whether the first row under a header without a model column holds a model's name
+    alone (``Jail Enforcement Model``): a heading over rows of that model, as a state's
+    name alone heads its state's rows (:func:`model_heading`)."""
+    for cells in sheet.rows[header + 1 :]:
+        texts = [text for text in map(clean_text, cells) if text]
+        if texts:
+            return model_heading(texts) is not None
+    return False
+
+
+def model_heading(texts: list[str]) -> str | None:
+    """The model a row heads the rows below it with: the code of the model it names
+    alone and no state (``texts``: its cells' texts), else None."""
+    if len(texts) != 1 or state_code(texts[0]) is not None:
+        return None
+    return model_code(texts[0])
 
 
 def state_heading(texts: list[str]) -> str | None:

@@ -1615,3 +1615,22 @@ def test_a_date_in_the_header_row_over_an_empty_column_is_a_note_not_a_column(
     filled = parse_listing_xlsx(_xlsx([[*HEADER, None, stamp], [*row, None, "x"]]))
     notes = parse_listing_xlsx(_xlsx([[*HEADER, None, "NOTES"], row]))
     assert len(filled.columns) == len(notes.columns) == 8
+
+
+def test_a_list_under_model_headings_gives_each_row_the_model_above_it() -> None:
+    """No model column, each model's rows under a row naming it alone (as a state's
+    heading heads its rows): each row is of the model above it, the heading no row.
+    Without a heading first, the list has no model column and no header."""
+    header = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SIGNED"]
+    harris = ["TX", "Harris County Sheriff's Office", "County", "Harris County", date(2020, 6, 9)]
+    apopka = ["FL", "Apopka Police Department", "Municipality", "Orange County", date(2025, 2, 1)]
+    rows = [header, ["Jail Enforcement Model"], harris, [None, "Task Force Model"], apopka, harris]
+    listing = parse_listing_xlsx(_xlsx(rows), "x.xlsx")
+    assert [(r.agency, r.model) for r in listing.rows] == [
+        ("Harris County Sheriff's Office", "JEM"),
+        ("Apopka Police Department", "TFM"),
+        ("Harris County Sheriff's Office", "TFM"),
+    ]
+    assert any("the heading above it names" in w for w in listing.warnings)
+    with pytest.raises(ParseError, match="no 287\\(g\\) agency list header"):
+        parse_listing_xlsx(_xlsx([header, harris, ["Task Force Model"], apopka]), "x.xlsx")
