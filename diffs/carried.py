@@ -203,16 +203,16 @@ def dates_shifted(
     least SHIFT_ROWS) are one day off their known dates, the same way: an export that
     moved the whole column (a time zone applied to dates), not each agreement signed
     again the next day; and a note saying so. None when the dates are not so."""
-    known = state.participating.entries
-    offsets: Counter[int] = Counter()
-    for agency_id, row in zip(ids, listing.rows, strict=True):
-        entry = known.get(entry_key(agency_id, row.model))
-        was = entry.fields.get("signed") if entry is not None else None
-        if row.signed and was:
-            offsets[(row.signed - date.fromisoformat(was)).days] += 1
+    if listing.kind != "participating":
+        return listing, None
+    pairs = list(zip(ids, listing.rows, strict=True))
+    sample = _offsets(state, pairs[: 2 * SHIFT_ROWS])  # the usual list: none, told cheaply
+    if 2 * max(sample[-1], sample[1]) < sum(sample.values()):  # most not moved among them
+        return listing, None
+    offsets = _offsets(state, pairs)
     total = sum(offsets.values())
     day = max((-1, 1), key=lambda d: offsets[d])
-    if listing.kind != "participating" or total < SHIFT_ROWS or offsets[day] < SHIFT_SHARE * total:
+    if total < SHIFT_ROWS or offsets[day] < SHIFT_SHARE * total:
         return listing, None
     back = timedelta(days=day)
     rows = tuple(
@@ -227,6 +227,18 @@ def dates_shifted(
         "agreements): read as the whole column moved, each date a day back"
     )
     return replace(listing, rows=rows), note
+
+
+def _offsets(state: ProgramState, pairs: list[tuple[str, ListingRow]]) -> Counter[int]:
+    """How many of the rows' dates are how many days off their known agreements'."""
+    known = state.participating.entries
+    offsets: Counter[int] = Counter()
+    for agency_id, row in pairs:
+        entry = known.get(entry_key(agency_id, row.model))
+        was = entry.fields.get("signed") if entry is not None else None
+        if row.signed and was:
+            offsets[(row.signed - date.fromisoformat(was)).days] += 1
+    return offsets
 
 
 def models_carried(state: ProgramState, listing: ParsedListing, ids: list[str]) -> ParsedListing:

@@ -123,29 +123,13 @@ def same_words(first: str, second: str, state: str | None) -> bool:
     """Whether two writings of an agency's name have the same key words, in any order:
     with the state they are keyed in, or as written (a name ending with its state when
     inverted, ``Police Department, University of Florida``, keeps the state's words);
-    an apostrophe is punctuation (``Constables Office``, ``Constable's Office``); a word
-    may be written short (``Twp``, ``Const.``: :mod:`diffs.abbreviations`); the state's
-    name may come first (``Alaska Department of Corrections``: :func:`_state_said`)."""
-    return (
-        _same_forms(first, second, state)
-        or written_short(first, second, state)
-        or _state_said(first, second, state)
-    )
-
-
-def _same_forms(first: str, second: str, state: str | None) -> bool:
+    an apostrophe is punctuation (``Constables Office``, ``Constable's Office``); the
+    state's name may come first (``Alaska Department of Corrections`` is AK's
+    ``Department of Corrections``: an agency is known by its state and its name, so its
+    state said adds nothing); a word may be written short (``Twp``, ``Const.``:
+    :mod:`diffs.abbreviations`)."""
     pairs = zip(_word_forms(first, state), _word_forms(second, state), strict=True)
-    return any(mine == theirs for mine, theirs in pairs)
-
-
-def _state_said(first: str, second: str, state: str | None) -> bool:
-    """Whether two names are one, one (or both) beginning with its state's name
-    (``Alaska Department of Corrections``, ``Department of Corrections`` in AK): an
-    agency is known by its state and its name, so its state said adds nothing."""
-    mine, theirs = _without_state_name(first, state), _without_state_name(second, state)
-    if mine is None and theirs is None:
-        return False
-    return _same_forms(mine or first, theirs or second, state)
+    return any(mine == theirs for mine, theirs in pairs) or written_short(first, second, state)
 
 
 _STATE_NAMES: dict[str, list[str]] = {}
@@ -153,20 +137,24 @@ for _name, _code in STATES.items():
     _STATE_NAMES.setdefault(_code, []).append(_name.lower() + " ")
 
 
-def _without_state_name(name: str, state: str | None) -> str | None:
-    """The name without its state's name before it, None when it does not begin so."""
+def _without_state_name(name: str, state: str | None) -> str:
+    """The name without its state's name before it (the name when it does not begin so)."""
     lowered = name.lower()
-    said = next((n for n in _STATE_NAMES.get(state or "", ()) if lowered.startswith(n)), None)
-    return name[len(said) :] if said and len(name) > len(said) else None
+    said = next((n for n in _STATE_NAMES.get(state or "", ()) if lowered.startswith(n)), "")
+    return name[len(said) :] if len(name) > len(said) else name
 
 
 @functools.lru_cache(maxsize=8192)
 def _word_forms(name: str, state: str | None) -> tuple[tuple[str, ...], ...]:
     """A name's key words keyed with its state and as written, then the same without its
-    apostrophes (remembered: a new application is compared with the agreements in
-    force of its state and model)."""
+    apostrophes, then both keyed without its state's name before it (remembered: a new
+    application is compared with the agreements in force of its state and model)."""
     bare = name.replace("'", "").replace("\u2019", "")
-    return tuple(words(agency_key(text, at)) for text in (name, bare) for at in (state, None))
+    forms = [words(agency_key(text, at)) for text in (name, bare) for at in (state, None)]
+    return (
+        *forms,
+        *(words(agency_key(_without_state_name(t, state), state)) for t in (name, bare)),
+    )
 
 
 def by_words(
