@@ -29,9 +29,16 @@ _CHARACTER_REFERENCE = re.compile(
 )
 
 
+MENDED_LENGTH = 1000  # characters: far more than any name, date or label ICE writes
+
+
 def mended(text: str) -> str:
     """``text`` with its HTML character references decoded and its mojibake mended; the
-    text itself when it shows neither (the usual case, checked first)."""
+    text itself when it shows neither (the usual case, checked first), or when it is
+    longer than MENDED_LENGTH (no cell of a list says so much: a hostile file's cells
+    cost no more than a list's)."""
+    if len(text) > MENDED_LENGTH:
+        return text
     if "&" in text and _CHARACTER_REFERENCE.search(text):
         text = html.unescape(text)
     if not text.isascii() and _MOJIBAKE_SIGN.search(text):

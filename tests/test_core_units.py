@@ -565,3 +565,11 @@ def test_a_type_cell_shortens_the_levels_whose_words_it_begins(
     text: str, level: str, shortens: bool
 ) -> None:
     assert abbreviates_type(text, level) is shortens
+
+
+def test_a_cell_longer_than_any_list_writes_is_not_mended() -> None:
+    """Mending costs time in the text's length: a hostile file's long cells are left as
+    they are (no name is a thousand characters long)."""
+    long = "Sheriff\u00e2\u20ac\u2122s Office " * 200
+    assert mended(long) == long
+    assert mended("Sheriff\u00e2\u20ac\u2122s Office") == "Sheriff\u2019s Office"
