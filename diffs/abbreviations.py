@@ -22,12 +22,13 @@ from parsers.normalize import agency_key
 _VOWELS = frozenset("aeiouy")
 _DOTTED = re.compile(r"([a-z]+)\.")
 SHORTEST = 2  # letters of a word written short: one letter says too little (N: New, North)
+MOST_WORDS = 20  # words of a name compared so (no agency's name has more; pairs are squared)
 
 
 def written_short(first: str, second: str, state: str | None) -> bool:
     """Whether two names are one, words of one (or both) written short."""
     (mine, my_short), (theirs, their_short) = _words(first, state), _words(second, state)
-    if not (my_short or their_short) or len(mine) != len(theirs):
+    if not (my_short or their_short) or len(mine) != len(theirs) or len(mine) > MOST_WORDS:
         return False
     left = list((Counter(mine) - Counter(theirs)).elements())
     right = list((Counter(theirs) - Counter(mine)).elements())
