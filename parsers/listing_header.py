@@ -130,7 +130,7 @@ VETO_WORDS = _words_of(
 ) | {noun.upper() for noun in AGENCY_NOUNS}  # such a cell is an agency, not a column
 _STATE_NAMES = tuple(f" {' '.join(_WORD.findall(name))} " for name in STATES)
 
-_SIGN = frozenset({"SIGN", "SIGNED", "SIGNING", "SIGNATURE", "SIGNATURES", "EXECUTED"})
+_SIGN = frozenset({"SIGN", "SIGNED", "SIGNING", "SIGNATURE", "SIGNATURES", "EXECUTED", "EXECUTION"})
 _DATE = frozenset({"DATE", "DATES", "DATED"})
 _MOA = frozenset({"MOA", "MOAS", "MEMORANDUM", "MEMORANDA", "AGREEMENT", "AGREEMENTS"})
 _KINDS = frozenset({"TYPE", "TYPES", "CATEGORY", "CATEGORIES", "KIND"})

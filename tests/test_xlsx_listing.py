@@ -650,6 +650,7 @@ REWORDED = {
     "MOA Addendum Link": "ADDENDUM",
     "Agency Type (County/Municipal)": "TYPE",
     "Date (mm/dd/yyyy)": "SIGNED",
+    "Execution Date": "SIGNED",  # an agreement executed is signed (Date Executed too)
     "Type of Agency": "TYPE",
     "Name": "AGENCY",
     "link": "MOA",
