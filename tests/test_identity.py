@@ -891,3 +891,25 @@ def test_a_name_with_its_states_name_before_it_is_the_name(
     """An agency is known by its state and its name: its state's name said first adds
     nothing (ICE so relabelled four state agencies on 17 March 2025)."""
     assert same_words(first, second, state) is same
+
+
+_WORDS = st.sampled_from(
+    ["Township", "Constable", "Precinct", "Mount", "Fort", "County", "Police", "Department",
+     "Sheriff", "Office", "Harbor", "Village", "Borough", "North", "West"]
+)  # fmt: skip
+
+
+@given(st.lists(_WORDS, min_size=2, max_size=6, unique=True), st.data())
+def test_a_name_with_any_word_shortened_is_the_name_either_way(
+    words: list[str], data: st.DataObject
+) -> None:
+    """Shortening a word (its first letter and two or more of its other letters in
+    order, with a period) leaves the name the same name, compared either way round."""
+    at = data.draw(st.integers(0, len(words) - 1))
+    word = words[at]
+    # three letters at least: two may be a key's own abbreviation (``Co.`` is County)
+    kept = data.draw(st.lists(st.sampled_from(range(1, len(word) - 1)), min_size=2, unique=True))
+    short = word[0] + "".join(word[i] for i in sorted(kept)) + "."
+    name = " ".join(words)
+    shortened = " ".join([*words[:at], short, *words[at + 1 :]])
+    assert same_words(name, shortened, "PA") and same_words(shortened, name, "PA")
