@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from diffs import identity, relabel
 from diffs.links import same_document
-from diffs.state import APPROVED, LISTED, Entry, EntryKey, ListState, ProgramState, entry_key
+from diffs.state import APPROVED, LISTED, Entry, ListState, ProgramState, entry_key
 from parsers.records import ListingRow, ParsedListing
 
 
@@ -118,10 +118,16 @@ class _Cut:
             }
             found = papers or found
         if len(found) > 1:  # the ones no other row shows, if any
-            others = self.shown - Counter([entry_key(self.ids[i], row.model)])
-            lacking = {a: n for a, n in found.items() if _lacks(self.listed, others, a, row)}
+            lacking = {a: n for a, n in found.items() if self._lacked(i, a)}
             found = lacking or found
         return found
+
+    def _lacked(self, i: int, agency_id: str) -> bool:
+        """Whether the list listed ``agency_id``'s agreement of row ``i``'s model and no
+        row but ``i`` shows it."""
+        model = self.rows[i].model
+        key, own = entry_key(agency_id, model), entry_key(self.ids[i], model)
+        return key in self.listed and self.shown[key] - (key == own) <= 0
 
     def take(self, i: int, agency_id: str, name: str) -> None:
         row, agency = self.rows[i], self.state.agencies[agency_id]
@@ -130,11 +136,6 @@ class _Cut:
         self.ids[i] = agency_id
         key = agency.key if name == agency.name else row.agency_key
         self.rows[i] = replace(row, agency=name, agency_key=key, flags=(*row.flags, "name_cut"))
-
-
-def _lacks(listed: set[str], shown: Counter[EntryKey], agency_id: str, row: ListingRow) -> bool:
-    key = entry_key(agency_id, row.model)
-    return key in listed and not shown[key]
 
 
 def _named(state: ProgramState, agency_id: str, row: ListingRow) -> bool:
