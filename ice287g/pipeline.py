@@ -69,7 +69,8 @@ class Report:
     replay_reason: str | None = None  # why the history was replayed, when it was
     rejections: list[tuple[str, str, str]] = field(default_factory=list)
     new_event_ids: list[str] = field(default_factory=list)
-    warnings: list[tuple[str, str]] = field(default_factory=list)  # (file, parser warning)
+    # (file, warning): what the parser noticed, and the note of a list accepted
+    warnings: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def replayed(self) -> bool:
@@ -223,8 +224,8 @@ class Pipeline:
             state, outcome = self._one(session, state, obs, seq)
             new = writer.event_rows(outcome.events if outcome else (), events + len(rows), seen)
             rows += new
-            self._tally(report, obs, outcome, len(new))
             self._warnings(report, obs)
+            self._tally(report, obs, outcome, len(new))
             if outcome:
                 report.new_event_ids.extend(e.id for e in outcome.events)
             seq += 1
@@ -408,6 +409,8 @@ class Pipeline:
             return
         if outcome.accepted:
             report.accepted += 1
+            if outcome.note:  # what the diff read otherwise than written (a typo, a shift)
+                report.warnings.append((obs.original_name or obs.url or obs.sha256, outcome.note))
         else:
             report.rejected += 1
             name = obs.original_name or obs.url or obs.sha256

@@ -85,6 +85,9 @@ def test_one_typo_date_is_noted_and_the_list_accepted(sqlite_cli: Cli, tmp_path:
     snaps = json.loads(sqlite_cli("snapshots", "--format", "json").stdout)
     notes = [s.get("note") or "" for s in snaps]
     assert any("typo" in n and "Zeta Police Department 2025-12-01" in n for n in notes), snaps
+    # the note reaches the user at the import, as what the parser noticed does
+    [said] = [line for line in result.stderr.splitlines() if "typo" in line]
+    assert said.startswith("warning participatingAgencies08042025am.xlsx: ")
 
 
 def test_a_drained_pending_list_is_held_once_then_accepted(sqlite_cli: Cli, tmp_path: Path) -> None:
