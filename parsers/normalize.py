@@ -36,7 +36,14 @@ AGENCY_TYPES = frozenset(_TYPES.values())
 """The agency types a TYPE cell is read as (:func:`agency_type`)."""
 # A type cell names a level of government, as _TYPES' values do. A level word followed
 # only by words naming a kind of agency is that level (``County Sheriff`` is County).
-_LEVELS = _TYPES | {"TOWN": "Municipality", "VILLAGE": "Municipality", "BOROUGH": "Municipality"}
+# A parish is Louisiana's county; a township, like a town, a municipal government.
+_LEVELS = _TYPES | {
+    "TOWN": "Municipality",
+    "TOWNSHIP": "Municipality",
+    "VILLAGE": "Municipality",
+    "BOROUGH": "Municipality",
+    "PARISH": "County",
+}
 _AGENCY_KINDS = frozenset(
     {
         "AGENCY", "AGENCIES", "DEPARTMENT", "OFFICE", "SHERIFF", "SHERIFFS", "POLICE", "JAIL",

@@ -420,7 +420,8 @@ def test_a_level_of_government_then_an_agency_kind_is_that_level(cell: str, kind
     [("City", "Municipality"), ("Town", "Municipality"), ("Village", "Municipality"),
      ("Borough", "Municipality"), ("Muncipality", "Municipality"), ("State", "State Agency"),
      ("State-Agency", "State Agency"), ("Tribal", "Tribal"), ("Federal", "Federal"),
-     ("City/Town", "Municipality"), ("Town, Village", "Municipality")],
+     ("City/Town", "Municipality"), ("Town, Village", "Municipality"),
+     ("Township", "Municipality"), ("Parish", "County"), ("Parish Sheriff", "County")],
 )  # fmt: skip
 def test_a_type_naming_a_level_or_a_place_is_that_level(cell: str, kind: str) -> None:
     assert agency_type(cell) == kind
