@@ -330,6 +330,7 @@ def abbreviates_type(text: str, level: str) -> bool:
     )
 
 
+LOST = "\ufffd"  # the replacement character: a character a decoder could not read
 _KEY_DROP = re.compile(r"[^a-z0-9 ]+")
 # Initials written with periods (``P.D.``, ``S.O.``, ``U.S.``): one word, as without them.
 _INITIALISM = re.compile(r"(?<![a-z0-9.])(?:[a-z]\.){2,}(?![a-z0-9])")
@@ -578,8 +579,10 @@ def _without_state(key: str, state: str) -> str:
 
 @functools.lru_cache(maxsize=8192)
 def _agency_key(name: str) -> str:
-    """Memoised: a pure function of the text, called for every row of every list."""
-    text = clean_text(name).lower().replace("'s ", " ").replace("'", "")
+    """Memoised: a pure function of the text, called for every row of every list. A
+    character lost in decoding (U+FFFD, the replacement character) joins its
+    neighbours, as an apostrophe does: most often it was one (``Sheriff\ufffds``)."""
+    text = clean_text(name).lower().replace(LOST, "'").replace("'s ", " ").replace("'", "")
     text = text.replace("&", " and ")
     text = _INITIALISM.sub(lambda m: m[0].replace(".", ""), text)  # P.D. is PD
     text = _KEY_DROP.sub(" ", text)
@@ -600,7 +603,7 @@ def county_key(name: object) -> str:
     word ``County`` (or ``Parish``, ``Borough``, their plurals, and the ``and`` between
     counties), so ``Harris``, ``Harris County`` and ``HARRIS CO.`` share one key, and
     ``St. Mary's County`` and ``St. Mary's`` (a possessive is folded wherever it ends)."""
-    text = _POSSESSIVE.sub("", clean_text(name))
+    text = _POSSESSIVE.sub("", clean_text(name).replace(LOST, "'"))
     return " ".join(w for w in _agency_key(text).split() if w not in COUNTY_WORDS)
 
 

@@ -18,7 +18,8 @@ What counts as a form, and so must make no event:
 - whitespace around and inside cells (doubled spaces, NBSP), a straight or a curly
   apostrophe (U+2019) in names; invisible format characters in names (a soft hyphen
   inside a word, a zero-width space between two, a direction mark); a name mis-encoded
-  (UTF-8 read as Windows-1252: ``Sheriffâ€™s``) or with HTML character references
+  (UTF-8 read as Windows-1252: ``Sheriffâ€™s``), its apostrophe lost in decoding
+  (``Sheriff\ufffds``, the replacement character) or with HTML character references
   (``Sheriff&#39;s``); a name marked new
   or pending (``*NEW* ...``, ``... (Pending)``), as its row's model may follow it
   (``(TFM)``);
@@ -159,7 +160,7 @@ HEADER_ALIASES = {
 NAME_FORMS = (
     "plain", "padded", "doubled", "nbsp", "curly", "curly_padded", "upper", "abbreviated",
     "initials", "no_apostrophe", "dotted", "with_model", "marked_new", "marked_pending",
-    "invisible", "mojibake", "html_references",
+    "invisible", "mojibake", "html_references", "lost_apostrophe",
 )  # fmt: skip
 # How ICE shortens names (the "abbreviated" form; a county loses the word County).
 ABBREVIATIONS = (("Sheriff's Office", "SO"), ("Police Department", "PD"), ("County", "Co."))
@@ -243,6 +244,8 @@ def _name(text: str, form: str) -> str:
         return "\u200e" + hyphenated + ("\u200b" + rest if rest else "")
     if form == "mojibake":  # UTF-8 read as Windows-1252: Sheriffâ€™s Office
         return text.replace("'", "\u2019").encode("utf-8").decode("cp1252")
+    if form == "lost_apostrophe":  # decoded with the wrong codec: Sheriff\ufffds
+        return text.replace("'", "\ufffd")
     if form == "html_references":  # a list exported from a web page: Sheriff&#39;s
         return text.replace("&", "&amp;").replace("'", "&#39;")
     if form == "abbreviated":
