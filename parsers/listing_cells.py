@@ -15,6 +15,7 @@ from parsers.dates import parse_date
 from parsers.listing_header import AGENCY_HEADERS
 from parsers.normalize import (
     COUNTY_WORDS,
+    agency_key,
     agency_type,
     applying_status,
     clean_text,
@@ -125,6 +126,29 @@ def county_cell(value: CellValue) -> str | None:
 
 
 _COUNTY_WORD = re.compile(r"\b(?:" + "|".join(sorted(COUNTY_WORDS)) + r")\b", re.IGNORECASE)
+
+# The words of a county agency's name that say what kind of agency it is, and no place.
+_KIND_WORDS = frozenset(
+    {"sheriff", "office", "department", "jail", "detention", "corrections", "correctional",
+     "facility", "center", "constable", "marshal", "police", "patrol", "division", "bureau",
+     "board", "commissioners", "authority", "port", "services", "law", "enforcement", "and"}
+)  # fmt: skip
+
+
+def placed_by_county(name: str, county: str | None, agency_type: str | None) -> str | None:
+    """A county agency's name that names no place (``Sheriff's Office``, ``County
+    Jail``: only words of its kind) with the county its COUNTY cell names before it
+    (``Alachua County Sheriff's Office``): a list that moved the county out of the name
+    into its own column names the same agency. None for any other row (a city's
+    ``Police Department`` names no county's agency; a county cell must say County,
+    Parish or Borough)."""
+    if agency_type != "County" or not county or not _COUNTY_WORD.search(county):
+        return None
+    words = agency_key(name).split()
+    if not words or not set(words) <= _KIND_WORDS | {"county"}:
+        return None
+    rest = name.split(" ", 1)[1] if words[0] == "county" and " " in name else name
+    return f"{county} {rest}"
 
 
 def names_no_county(text: str) -> bool:

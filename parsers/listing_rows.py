@@ -27,6 +27,7 @@ from parsers.listing_cells import (
     model_cell,
     model_status_cell,
     models_cell,
+    placed_by_county,
     row_flags,
     signed_cell,
     state_cell,
@@ -441,14 +442,16 @@ def built_row(
     signed, signed_raw, date_flags = signed_cell(values[5], day_first, shifted)
     moa_text, moa_url = link_cell(values[6])
     addendum_text, addendum_url = link_cell(values[7])
+    kind, county = type_cell(values[2]), county_cell(values[3])
+    placed = placed_by_county(agency, county, kind)
     return ListingRow(
         state=state or "??",
-        agency=agency,
-        agency_key=agency_key(agency, state),
+        agency=placed or agency,
+        agency_key=agency_key(placed or agency, state),
         model=model or said,
         model_raw=model_raw,
-        agency_type=type_cell(values[2]),
-        county=county_cell(values[3]),
+        agency_type=kind,
+        county=county,
         signed=signed,
         signed_raw=signed_raw,
         moa_url=links[0] or moa_url,
@@ -457,7 +460,8 @@ def built_row(
         addendum_text=addendum_text,
         state_raw=state_raw,
         flags=row_flags(state, model or said, date_flags, carried)
-        + (("model_in_name",) if said else ()),
+        + (("model_in_name",) if said else ())
+        + (("place_from_county",) if placed else ()),
     )
 
 

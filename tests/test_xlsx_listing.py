@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from parsers.errors import ParseError
 from parsers.listing_header import HEADER_NAMES, KEYWORDS, header_name
 from parsers.listing_rows import built_row
+from parsers.normalize import agency_key
 from parsers.records import ListingRow, ParsedListing
 from parsers.sheet_header import HEADER_SCAN_ROWS
 from parsers.states import STATE_CODES
@@ -1635,3 +1636,26 @@ def test_a_list_under_model_headings_gives_each_row_the_model_above_it() -> None
     assert any("the heading above it names" in w for w in listing.warnings)
     with pytest.raises(ParseError, match="no 287\\(g\\) agency list header"):
         parse_listing_xlsx(_xlsx([header, harris, ["Task Force Model"], apopka]), "x.xlsx")
+
+
+def test_a_county_agencys_name_naming_no_place_is_its_county_cells() -> None:
+    """A list that moved the county out of the name into its COUNTY column
+    (``Sheriff's Office``, ``Alachua County``) names the county's agency, flagged; a
+    city's ``Police Department`` (TYPE Municipality) and a name naming a place stay
+    as written."""
+    header = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED"]
+    rows = [
+        header,
+        ["FL", "Sheriff's Office", "County", "Alachua County", "TFM", date(2025, 2, 26)],
+        ["LA", "County Jail", "County", "Orleans Parish", "WSO", date(2025, 3, 1)],
+        ["FL", "Police Department", "Municipality", "Orange County", "TFM", date(2025, 2, 1)],
+        ["FL", "Lee County Port Authority Police", "County", "Lee County", "TFM", date(2025, 2, 1)],
+    ]
+    listing = parse_listing_xlsx(_xlsx(rows), "x.xlsx")
+    assert [(r.agency, "place_from_county" in r.flags) for r in listing.rows] == [
+        ("Alachua County Sheriff's Office", True),
+        ("Orleans Parish Jail", True),
+        ("Police Department", False),
+        ("Lee County Port Authority Police", False),
+    ]
+    assert listing.rows[0].agency_key == agency_key("Alachua County Sheriff's Office", "FL")
