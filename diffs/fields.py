@@ -14,8 +14,8 @@ from typing import Any
 
 from diffs.identity import same_county, same_words
 from diffs.links import LINK_FIELDS, canonical_link, same_document
+from parsers.agency_types import AGENCY_TYPES, abbreviates_type
 from parsers.model_label import model_from_label
-from parsers.normalize import AGENCY_TYPES, abbreviates_type
 from parsers.records import ListingRow
 
 FIELDS = ("agency", "agency_type", "county", "signed", "moa_url", "addendum_url")
@@ -136,7 +136,7 @@ def carry_known(old: dict[str, Any], new: dict[str, Any], row: ListingRow) -> di
 
 def _type_shortened(old: dict[str, Any], new: dict[str, Any]) -> bool:
     """Whether the row's type cell only shortens the known type (``C`` for County,
-    ``M`` for Municipality: :func:`parsers.normalize.abbreviates_type`), which says
+    ``M`` for Municipality: :func:`parsers.agency_types.abbreviates_type`), which says
     nothing against it: the known type stands."""
     known, said = old.get("agency_type"), new.get("agency_type")
     if said is None or said == known or known not in AGENCY_TYPES or said in AGENCY_TYPES:

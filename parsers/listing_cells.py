@@ -11,12 +11,12 @@ import re
 from datetime import date, datetime
 from typing import TypeAlias
 
+from parsers.agency_types import agency_type
 from parsers.dates import parse_date
 from parsers.listing_header import AGENCY_HEADERS
 from parsers.normalize import (
     COUNTY_WORDS,
     agency_key,
-    agency_type,
     applying_status,
     clean_text,
     end_given,

@@ -16,11 +16,10 @@ import itertools
 import re
 from collections.abc import Callable, Mapping
 
+from parsers.agency_types import AGENCY_TYPES, agency_type
 from parsers.dates import parse_date
 from parsers.listing_header import AGENCY, COUNTY, SIGNED, STATE, SUPPORT, TYPE
 from parsers.normalize import (
-    AGENCY_TYPES,
-    agency_type,
     clean_text,
     is_null,
     model_codes,

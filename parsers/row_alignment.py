@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from parsers.agency_types import AGENCY_TYPES
 from parsers.listing_cells import model_cell, signed_cell, type_cell
-from parsers.normalize import AGENCY_TYPES
 from parsers.xlsx import CellValue
 
 # Where CANONICAL_COLUMNS holds each column a realignment reads.

@@ -10,13 +10,12 @@ from hypothesis import strategies as st
 
 from common.errors import ConfigError
 from ice287g.config import load_config
+from parsers.agency_types import abbreviates_type, agency_type
 from parsers.filenames import claimed_kind, claimed_kinds, date_from_name
 from parsers.listing_cells import county_cell
 from parsers.mojibake import mended
 from parsers.normalize import (
-    abbreviates_type,
     agency_key,
-    agency_type,
     applying_status,
     clean_text,
     county_key,
