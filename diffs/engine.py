@@ -138,7 +138,7 @@ def _joined(*notes: str | None) -> str | None:
 
 
 def _notes(*verdicts: TimeVerdict | Verdict) -> str | None:
-    return "; ".join(v.note for v in verdicts if v.note) or None
+    return _joined(*(v.note for v in verdicts))
 
 
 def _remembered(
@@ -160,7 +160,7 @@ def _remembered(
         typos=lst.typos | timing.typos,
         versions=remember_version(lst, ref, rules),
     )
-    notes = "; ".join(n for n in (outcome.note, timing.note, again.note) if n) or None
+    notes = _joined(outcome.note, timing.note, again.note)
     return replace(outcome, state=outcome.state.with_list(kind, lst), note=notes)
 
 

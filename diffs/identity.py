@@ -28,9 +28,13 @@ from typing import Protocol
 
 from common import geo
 from diffs.abbreviations import has_short_words, written_short
-from parsers.normalize import agency_key, county_key, without_trailing_state
+from parsers.normalize import (
+    agency_key,
+    county_key,
+    without_state_name,
+    without_trailing_state,
+)
 from parsers.records import ListingRow
-from parsers.states import STATES
 
 ALIAS_FILE = Path(__file__).with_name("aliases.toml")
 REGISTRY_FILE = Path(__file__).with_name("agency_ids.csv")
@@ -132,18 +136,6 @@ def same_words(first: str, second: str, state: str | None) -> bool:
     return any(mine == theirs for mine, theirs in pairs) or written_short(first, second, state)
 
 
-_STATE_NAMES: dict[str, list[str]] = {}
-for _name, _code in STATES.items():
-    _STATE_NAMES.setdefault(_code, []).append(_name.lower() + " ")
-
-
-def _without_state_name(name: str, state: str | None) -> str:
-    """The name without its state's name before it (the name when it does not begin so)."""
-    lowered = name.lower()
-    said = next((n for n in _STATE_NAMES.get(state or "", ()) if lowered.startswith(n)), "")
-    return name[len(said) :] if len(name) > len(said) else name
-
-
 @functools.lru_cache(maxsize=8192)
 def _word_forms(name: str, state: str | None) -> tuple[tuple[str, ...], ...]:
     """A name's key words keyed with its state and as written, then the same without its
@@ -153,7 +145,7 @@ def _word_forms(name: str, state: str | None) -> tuple[tuple[str, ...], ...]:
     forms = [words(agency_key(text, at)) for text in (name, bare) for at in (state, None)]
     return (
         *forms,
-        *(words(agency_key(_without_state_name(t, state), state)) for t in (name, bare)),
+        *(words(without_state_name(agency_key(t, state), state)) for t in (name, bare)),
     )
 
 

@@ -398,8 +398,7 @@ class Pipeline:
         skipped, columns ignored) reaches the user, once per snapshot processed."""
         parsed = self._recent.get(obs.sha256) if is_list(obs) else None
         if isinstance(parsed, ParsedListing):
-            name = obs.original_name or obs.url or obs.sha256
-            report.warnings.extend((name, warning) for warning in parsed.warnings)
+            report.warnings.extend((_name(obs), warning) for warning in parsed.warnings)
 
     @staticmethod
     def _tally(report: Report, obs: Observation, outcome: Outcome | None, new: int) -> None:
@@ -410,11 +409,10 @@ class Pipeline:
         if outcome.accepted:
             report.accepted += 1
             if outcome.note:  # what the diff read otherwise than written (a typo, a shift)
-                report.warnings.append((obs.original_name or obs.url or obs.sha256, outcome.note))
+                report.warnings.append((_name(obs), outcome.note))
         else:
             report.rejected += 1
-            name = obs.original_name or obs.url or obs.sha256
-            report.rejections.append((obs.snapshot_id, name, outcome.reason or ""))
+            report.rejections.append((obs.snapshot_id, _name(obs), outcome.reason or ""))
 
 
 def derivation_key(rules: Rules) -> str:

@@ -20,6 +20,7 @@ from parsers.agency_types import AGENCY_TYPES, agency_type
 from parsers.dates import parse_date
 from parsers.listing_header import AGENCY, COUNTY, SIGNED, STATE, SUPPORT, TYPE
 from parsers.normalize import (
+    COUNTY_WORDS,
     clean_text,
     is_null,
     model_codes,
@@ -49,7 +50,7 @@ _AGENCY_WORDS = re.compile(
     re.IGNORECASE,
 )
 _COUNTY_NAME = re.compile(
-    r"\b(?:county|counties|parish|parishes|borough|boroughs|census area)$", re.IGNORECASE
+    r"\b(?:" + "|".join(sorted(COUNTY_WORDS - {"and"})) + r"|census area)$", re.IGNORECASE
 )
 
 # What a value of each kind a column can be known by reads as, by the parsers' own

@@ -513,12 +513,26 @@ def county_key(name: object) -> str:
     return " ".join(w for w in _agency_key(text).split() if w not in COUNTY_WORDS)
 
 
-def _state_suffixes() -> dict[str, tuple[str, ...]]:
-    """How a name's key can end with each state: its code, its name."""
-    suffixes: dict[str, list[str]] = {}
+def _state_name_keys() -> dict[str, tuple[str, ...]]:
+    """Each state's names as keys (``texas``; ``district columbia``)."""
+    keys: dict[str, list[str]] = {}
     for name, code in STATES.items():
-        suffixes.setdefault(code, [f" {code.lower()}"]).append(f" {_agency_key(name)}")
-    return {code: tuple(ends) for code, ends in suffixes.items()}
+        keys.setdefault(code, []).append(_agency_key(name))
+    return {code: tuple(names) for code, names in keys.items()}
 
 
-_STATE_SUFFIXES = _state_suffixes()
+_STATE_NAME_KEYS = _state_name_keys()
+# How a name's key can end with each state: its code, its name.
+_STATE_SUFFIXES = {
+    code: (f" {code.lower()}", *(f" {key}" for key in keys))
+    for code, keys in _STATE_NAME_KEYS.items()
+}
+
+
+def without_state_name(key: str, state: str | None) -> str:
+    """A name's key without its state's name before it (``alaska department
+    corrections`` in AK: ``department corrections``); the key when it does not begin so."""
+    for name in _STATE_NAME_KEYS.get(state or "", ()):
+        if key.startswith(name + " "):
+            return key[len(name) + 1 :]
+    return key
