@@ -22,7 +22,8 @@ from common.times import implausible_observation, parse_utc, utc_iso
 from ice287g.app import App
 from ice287g.intake import Origin, ProgressFactory, each_list, no_progress, observe
 from ice287g.lock import RunLock
-from ice287g.pipeline import Report
+from ice287g.parallel import ParseStream
+from ice287g.pipeline import Report, parse_jobs
 from parsers.filenames import claimed_kind, claimed_kinds, date_from_name
 from snapshots.archive import Archive, Observation
 
@@ -79,15 +80,33 @@ def _import_locked(
     result = ImportResult()
     files = list(iter_files(paths))
     manifest.expect(files)
-    with progress("archiving") as update:
-        for done, path in enumerate(files, start=1):
-            importer.import_file(path, options.observed_at, manifest, result)
-            if update:
-                update(done, len(files), shown(path))
-    importer.commit(result)
-    with progress("diffing") as update:
-        result.diff = app.pipeline().process(update)
+    # the new lists are parsed in worker processes as they are archived, in the order
+    # the diff will ask for them, while the rest is archived and the store opened
+    with ParseStream(expected=len(files)) as ahead:
+        with progress("archiving") as update:
+            for done, path in enumerate(in_observed_order(files, options, manifest), start=1):
+                staged = importer.import_file(path, options.observed_at, manifest, result)
+                ahead.add(parse_jobs(app.archive, (o for o in staged if not app.archive.has(o))))
+                if update:
+                    update(done, len(files), shown(path))
+        importer.commit(result)
+        with progress("diffing") as update:
+            result.diff = app.pipeline().process(update, ahead)
     return result
+
+
+def in_observed_order(files: list[Path], options: ImportOptions, manifest: Manifest) -> list[Path]:
+    """The files in the order the diff takes them, by observed time (those without
+    one, which are skipped, first; files of one time in their order)."""
+
+    def when(path: Path) -> str:
+        try:
+            dating = date_file(path, options.observed_at, manifest)
+        except ManifestAmbiguous:
+            return ""
+        return utc_iso(dating.observed_at) if dating else ""
+
+    return sorted(files, key=when)
 
 
 def iter_files(paths: list[Path]) -> Iterator[Path]:
@@ -278,11 +297,13 @@ class Importer:
         flag: datetime | None,
         manifest: Manifest,
         report: ImportResult,
-    ) -> None:
+    ) -> list[Observation]:
+        """Archive a file's bytes and stage its observations (returned), or say in
+        ``report`` why it is skipped."""
         name = path.name
         if name.lower() in SKIPPED_NAMES or name.startswith("."):
             report.skipped.append((shown(path), "not a snapshot (manifest, readme or hidden file)"))
-            return
+            return []
         observed: list[Observation] = []
         try:
             problem = bad_name(path)
@@ -292,8 +313,9 @@ class Importer:
             problem = str(exc)
         if problem:
             report.skipped.append((shown(path), problem))
-        else:
-            self._staged.extend((str(path), obs) for obs in observed)
+            return []
+        self._staged.extend((str(path), obs) for obs in observed)
+        return observed
 
     def commit(self, report: ImportResult) -> None:
         """Record the staged observations in the manifest (one write, one fsync); a file

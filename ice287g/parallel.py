@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import deque
+from collections.abc import Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
@@ -16,11 +17,14 @@ from parsers.versions import LISTS
 from store.parsed import CacheRow, cache_row
 
 Parsed = ParsedListing | ParseError
+Job = tuple[str, str, str]  # a stored file to parse: (sha256, path, name)
 MIN_FOR_WORKERS = 8
 # Results held ahead of the diff, per worker: enough that the workers keep parsing
-# through a run of captures the diff is slow on (a list read is at most a few hundred KB).
-WINDOW_PER_WORKER = 8
+# while ``import`` archives and opens the store, and through a run of captures the
+# diff is slow on (a result is its parse cache row: the list compressed, tens of KB).
+WINDOW_PER_WORKER = 32
 UNREADABLE = "archive object unreadable"
+NICENESS = 10
 
 
 def parse_one(data: bytes, name: str) -> Parsed:
@@ -31,11 +35,19 @@ def parse_one(data: bytes, name: str) -> Parsed:
         return exc
 
 
+def _yield_to_the_diff() -> None:
+    """A worker runs at a lower priority than the diff it parses for: the diff, one
+    process taking the files in order, is what a pass waits on; the workers use what
+    CPU it leaves (on Linux: niceness 10; elsewhere, as they are)."""
+    if hasattr(os, "nice"):
+        os.nice(NICENESS)
+
+
 def default_workers() -> int:
     return min(os.cpu_count() or 1, 4)
 
 
-def parse_file(item: tuple[str, str, str]) -> Parsed:
+def parse_file(item: Job) -> Parsed:
     """Parse a stored file ``(sha256, path, name)``; a file that cannot be read or no
     longer has that hash gives a ParseError whose reason starts with UNREADABLE (a
     fault of the archive, not of the file's bytes)."""
@@ -49,7 +61,7 @@ def parse_file(item: tuple[str, str, str]) -> Parsed:
     return parse_one(data, name)
 
 
-def parse_to_cache(item: tuple[str, str, str]) -> CacheRow:
+def parse_to_cache(item: Job) -> CacheRow:
     """``parse_file``'s result as its row of the parse cache (made where the file is
     parsed, in a worker, not by the diff that waits for it; the diff reads the list
     back from that row, as it reads a list parsed before)."""
@@ -62,34 +74,72 @@ class ParseStream:
     order (the diff), each into its parse cache row, at most ``window`` files in
     flight, so both cores work and the memory held does not grow with the number of
     files. ``jobs`` are distinct ``(sha256, path, name)`` in the order they will be
-    asked for."""
+    asked for; more may be added (``add``: ``import`` adds each file as it archives
+    it, so the workers parse while the rest is archived and the store is opened) until
+    the consumer says which it will ask for (``plan``). The workers start when there
+    are ``MIN_FOR_WORKERS`` files (or ``expected`` says there will be)."""
 
     def __init__(
         self,
-        jobs: list[tuple[str, str, str]],
+        jobs: Iterable[Job] = (),
         workers: int | None = None,
         window: int | None = None,
+        expected: int = 0,
     ) -> None:
-        workers = workers or default_workers()
-        self._todo = deque(jobs)
-        self._jobs = {job[0]: job for job in jobs}
+        self._workers = workers or default_workers()
+        self._todo: deque[Job] = deque()
+        self._jobs: dict[str, Job] = {}
         self._futures: dict[str, Future[CacheRow]] = {}
-        self._window = window or WINDOW_PER_WORKER * workers
-        use_pool = workers >= 2 and len(jobs) >= MIN_FOR_WORKERS
-        self._pool = ProcessPoolExecutor(max_workers=workers) if use_pool else None
+        self._window = window or WINDOW_PER_WORKER * self._workers
+        self._pool: ProcessPoolExecutor | None = None
+        self._closed = False
+        jobs = list(jobs)
+        self._start(max(expected, len(jobs)))
+        self.add(jobs)
+
+    def __enter__(self) -> ParseStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def __contains__(self, sha: str) -> bool:
         return sha in self._jobs
 
+    def add(self, jobs: Iterable[Job]) -> None:
+        """Queue more files, after those queued (a file queued already is skipped)."""
+        for job in jobs:
+            if job[0] not in self._jobs:
+                self._jobs[job[0]] = job
+                self._todo.append(job)
+        self._fill()
+
+    def plan(self, jobs: Iterable[Job]) -> None:
+        """The files that will be asked for, in the order they will be: those parsed or
+        parsing already are kept, the others queued in that order; any other file's
+        parse is dropped (its result is not needed: cached already)."""
+        wanted = {job[0]: job for job in jobs}
+        for sha in [sha for sha in self._futures if sha not in wanted]:
+            self._futures.pop(sha).cancel()
+        self._jobs = wanted
+        self._todo = deque(job for sha, job in wanted.items() if sha not in self._futures)
+        self._start(len(wanted))
+        self._fill()
+
     def get(self, sha: str) -> CacheRow:
         """The parse cache row of one of the jobs (each is asked for once)."""
         job = self._jobs.pop(sha)
-        if self._pool is None:
+        if sha not in self._futures and self._pool is None:
             return parse_to_cache(job)
         while sha not in self._futures and self._todo:
             self._submit()
         self._fill()
         return self._futures.pop(sha).result()
+
+    def _start(self, count: int) -> None:
+        wanted = self._workers >= 2 and count >= MIN_FOR_WORKERS
+        if wanted and self._pool is None and not self._closed:
+            self._pool = ProcessPoolExecutor(self._workers, initializer=_yield_to_the_diff)
 
     def _submit(self) -> None:
         assert self._pool is not None
@@ -97,10 +147,11 @@ class ParseStream:
         self._futures[job[0]] = self._pool.submit(parse_to_cache, job)
 
     def _fill(self) -> None:
-        while self._todo and len(self._futures) < self._window:
+        while self._pool is not None and self._todo and len(self._futures) < self._window:
             self._submit()
 
     def close(self) -> None:
+        self._closed = True
         if self._pool is not None:
             for future in self._futures.values():
                 future.cancel()

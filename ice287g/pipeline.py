@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -28,7 +28,7 @@ from diffs.moa_reviewed import ReviewedDocument, merge_reviewed
 from diffs.moa_rules import apply_moa
 from diffs.state import ProgramState
 from diffs.version import RULES_VERSION
-from ice287g.parallel import UNREADABLE, ParseStream, parse_to_cache
+from ice287g.parallel import UNREADABLE, Job, ParseStream, parse_to_cache
 from parsers.errors import ParseError
 from parsers.ocr import Ocr
 from parsers.records import ParsedListing
@@ -112,8 +112,9 @@ class Pipeline:
         self._replay(sorted(self.archive.observations(), key=sort_key), report, progress)
         return report
 
-    def process(self, progress: Progress | None = None) -> Report:
-        """Process every archived observation not yet in the database."""
+    def process(self, progress: Progress | None = None, ahead: ParseStream | None = None) -> Report:
+        """Process every archived observation not yet in the database (``ahead``: a
+        stream already parsing some of their files, which this pass then uses)."""
         observations = sorted(self.archive.observations(), key=sort_key)
         with transaction(self.engine) as session:
             known = writer.known_snapshot_ids(session)
@@ -128,16 +129,20 @@ class Pipeline:
         if report.replayed:
             with transaction(self.engine) as session:
                 before = writer.known_event_ids(session)
-            self._replay(observations, report, progress)
+            self._replay(observations, report, progress, ahead)
             # new: the events the history did not hold before it was replayed
             report.new_event_ids = [i for i in report.new_event_ids if i not in before]
             report.events = len(set(report.new_event_ids))
         else:
-            self._run(todo, report, progress)
+            self._run(todo, report, progress, ahead)
         return report
 
     def _replay(
-        self, observations: list[Observation], report: Report, progress: Progress | None
+        self,
+        observations: list[Observation],
+        report: Report,
+        progress: Progress | None,
+        ahead: ParseStream | None = None,
     ) -> None:
         """Drop everything derived and replay, in one transaction: a replay stopped
         midway (killed, a full disk, a lost database) leaves the previous history whole
@@ -145,7 +150,7 @@ class Pipeline:
         with transaction(self.engine) as session:
             writer.reset_derived(session)
             self._open = versions.load_open(session)
-            self._stream = self._parse_stream(session, observations)
+            self._stream = self._parse_stream(session, observations, ahead)
             state = ProgramState(aliases=dict(self.aliases))
             try:
                 for start in range(0, len(observations), COMMIT_EVERY):
@@ -157,7 +162,13 @@ class Pipeline:
             finally:
                 self._finish()
 
-    def _run(self, todo: list[Observation], report: Report, progress: Progress | None) -> None:
+    def _run(
+        self,
+        todo: list[Observation],
+        report: Report,
+        progress: Progress | None,
+        ahead: ParseStream | None,
+    ) -> None:
         """Diff ``todo`` in observed order while worker processes parse the files ahead
         of it, committing every COMMIT_EVERY observations (a pass stopped midway resumes
         from the last batch committed)."""
@@ -165,7 +176,7 @@ class Pipeline:
             return
         with transaction(self.engine) as session:
             self._open = versions.load_open(session)
-            self._stream = self._parse_stream(session, todo)
+            self._stream = self._parse_stream(session, todo, ahead)
             state, through = writer.load_state(session)
         if through is None:
             state = ProgramState(aliases=dict(self.aliases))
@@ -185,16 +196,17 @@ class Pipeline:
         self._rows.clear()
         self._stored = {}
 
-    def _parse_stream(self, session: Session, todo: list[Observation]) -> ParseStream:
-        """The list files this pass must parse: neither handed over nor cached."""
+    def _parse_stream(
+        self, session: Session, todo: list[Observation], ahead: ParseStream | None
+    ) -> ParseStream:
+        """The list files this pass must parse (not cached), in ``ahead`` if given."""
         wanted = {o.sha256: o for o in todo if is_list(o)}
         cached = parse_cache.cached_shas(session, wanted, LISTS)
-        jobs = []
-        for sha, obs in wanted.items():
-            if sha not in cached:
-                path = self.archive.find(sha)
-                jobs.append((sha, str(path) if path else "", _name(obs)))
-        return ParseStream(jobs)
+        jobs = parse_jobs(self.archive, [o for sha, o in wanted.items() if sha not in cached])
+        if ahead is None:
+            return ParseStream(jobs)
+        ahead.plan(jobs)
+        return ahead
 
     def _keep(self, session: Session, state: ProgramState, last: Observation) -> None:
         """The engine's state and the projections of it, as of ``last`` processed, and
@@ -443,6 +455,16 @@ def moa_fields(record: dict[str, Any]) -> dict[str, Any]:
     signatures = record.get("signatures") or []
     signatories = sorted(f"{s.get('party')}: {s.get('name')} ({s.get('date')})" for s in signatures)
     return {**record, "signatories": signatories}
+
+
+def parse_jobs(archive: Archive, observations: Iterable[Observation]) -> list[Job]:
+    """The parse stream's jobs for the list files among ``observations``."""
+    jobs = []
+    for obs in observations:
+        if is_list(obs):
+            path = archive.find(obs.sha256)
+            jobs.append((obs.sha256, str(path) if path else "", _name(obs)))
+    return jobs
 
 
 def _name(obs: Observation) -> str:

@@ -176,6 +176,38 @@ def test_the_parse_stream_gives_what_parsing_one_by_one_gives_and_names_archive_
     assert isinstance(changed, ParseError) and "no longer match" in changed.reason
 
 
+def test_a_stream_fed_as_files_arrive_parses_ahead_and_keeps_only_what_the_diff_plans() -> None:
+    """``import`` adds each new list to the stream as it archives it; the diff then
+    plans what it will ask for (the files not cached, in its order): parses of other
+    files are dropped, and files added to the plan only are parsed too."""
+    from ice287g.parallel import ParseStream, parse_one
+    from store.parsed import decode
+
+    files = sorted((ROOT / "tests" / "cases" / "xlsx").glob("*.xlsx"))
+    jobs = list({j[0]: j for j in ((_sha(p), str(p), p.name) for p in files)}.values())
+    early, late = jobs[:6], jobs[6:]
+    stream = ParseStream(workers=2, window=4, expected=len(jobs))
+    try:
+        stream.add(early)
+        stream.add(early[:2])  # a file added twice is parsed once
+        planned = [*reversed(early[2:]), *late]  # early[:2] turned out cached
+        stream.plan(planned)
+        assert early[0][0] not in stream and early[2][0] in stream
+        got = [stream.get(sha) for sha, _, _ in planned]
+    finally:
+        stream.close()
+    assert [row.sha256 for row in got] == [sha for sha, _, _ in planned]
+    for row, (_, path, name) in zip(got, planned, strict=True):
+        alone = parse_one(Path(path).read_bytes(), name)
+        assert repr(decode(row.data) if row.data else row.error) == repr(
+            alone if isinstance(alone, ParsedListing) else alone.reason
+        )
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 @settings(max_examples=100, deadline=None)
 @given(listings, listings)
 def test_lists_read_through_one_memo_read_back_equal_and_share_equal_rows(
