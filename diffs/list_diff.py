@@ -184,12 +184,12 @@ class ListDiff:
             return
         if self.kind == "pending":
             event = self._event("pending.added", key, fields, None, fields)
-            self.events.append(self._first_shown(event))
+            self.events.append(self._first_shown(_model_said(event, row)))
             return
         kind = "agreement.reinstated" if old else "agreement.added"
         before = old.fields if old else None
         event = self._event(kind, key, fields, before, fields, effective=fields["signed"])
-        self.events.append(self._first_shown(event))
+        self.events.append(self._first_shown(_model_said(event, row)))
         self._approve_pending(key, fields)
 
     def _in_force(self, application: Entry) -> Entry | None:
@@ -392,3 +392,12 @@ class ListDiff:
             before=before,
             after=after,
         )
+
+
+def _model_said(event: Event, row: ListingRow) -> Event:
+    """An entry arriving under no model the rules know (model ``?``): its event's note
+    says the support type as the list wrote it (a new model, or a label unread), which
+    the model ``?`` alone would hide."""
+    if row.model is not None or not row.model_raw:
+        return event
+    return replace(event, note=f"support type as listed: {row.model_raw!r}, no model known")

@@ -97,6 +97,7 @@ def _same(value: str) -> str:
 def describe(event: dict[str, Any], esc: Escape = _same) -> str:
     """One human sentence for an event; every value from ICE's files (names, URLs,
     notes, file names) passes through ``esc``, the escape of the output format."""
+    unknown_model = event.get("model") == "?"
     event = _escaped(event, esc)
     who = " · ".join(p for p in (event.get("state"), event.get("agency"), event.get("model")) if p)
     kind = event["kind"]
@@ -137,6 +138,8 @@ def describe(event: dict[str, Any], esc: Escape = _same) -> str:
         return f"{who}{signed} → {after['agency']}"  # approved under another label
     if kind == "pending.dropped" and event.get("note"):
         return f"{who} ({event['note']})"  # agreements listed under names alike
+    if unknown_model and event.get("note"):
+        return f"{who}{signed} ({event['note']})"  # the support type no model known
     return f"{who}{signed}"
 
 

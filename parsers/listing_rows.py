@@ -46,6 +46,7 @@ from parsers.listing_header import (
 from parsers.normalize import (
     agency_key,
     ended_title,
+    is_null,
     model_in_name,
     pending_title,
     state_code,
@@ -74,6 +75,8 @@ class Outcome:
     blank_rows: list[int] = field(default_factory=list)
     continued_rows: list[int] = field(default_factory=list)
     agency_headings: list[int] = field(default_factory=list)  # rows heading their agency's
+    # support types naming no model the rules know, as written, with their rows
+    unknown_models: dict[str, list[int]] = field(default_factory=dict)
 
     def numbered(self) -> list[tuple[int, ListingRow]]:
         return list(zip(self.numbers, self.rows, strict=True))
@@ -88,6 +91,7 @@ class Outcome:
             *_blank_row_note(self.blank_rows, sheet_rows),
             *_continued_note(self.continued_rows),
             *_agency_headings_note(self.agency_headings),
+            *_unknown_models_note(self.unknown_models),
             *self.warnings,
         ]
 
@@ -224,6 +228,8 @@ class _RowReader:
             outcome.warnings.append(f"row {row + 1} skipped: {ended}")
             return []
         read = self._each_model(listing_row, row + 1, outcome)
+        if read[0].model is None and not is_null(read[0].model_raw):
+            outcome.unknown_models.setdefault(read[0].model_raw, []).append(row + 1)
         status = self.sheet.value(row, self.status) if self.status >= 0 else None
         if said == "pending" or applying_cell(status):
             outcome.applications.extend(read)  # the list's own rows if all are so
@@ -559,6 +565,14 @@ def _agency_headings_note(rows: list[int]) -> list[str]:
         "heading, not an agreement"
     )
     return [rows_said(rows, said)] if rows else []
+
+
+def _unknown_models_note(labels: dict[str, list[int]]) -> list[str]:
+    """Support types that name no model known: the reader must see what ICE wrote (a
+    new model, or a label the rules cannot read), since such a row keeps its
+    agreement's model only where the diff can tell which agreement it is."""
+    said = "of support type '{}', which names no model known, read without a model"
+    return [rows_said(rows, said.format(label)) for label, rows in labels.items()]
 
 
 def rows_said(numbers: list[int], said: str) -> str:

@@ -210,6 +210,21 @@ def test_a_row_naming_two_models_keeps_each_agreements_papers() -> None:
     )  # fmt: skip
 
 
+def test_an_agreement_of_a_support_type_no_model_names_says_the_type_in_its_note() -> None:
+    """Model ``?`` alone would hide what ICE wrote (a new model, or a label unread)."""
+    r = Replay()
+    r.feed(listing(BASE))
+    new = row("Epsilon County Jail", None, model_raw="Correctional Support Model")  # type: ignore[arg-type]
+    r.feed(listing([*BASE, new]))
+    (added,) = [e for e in r.events if e.kind == "agreement.added" and e.model == "?"]
+    assert added.note == "support type as listed: 'Correctional Support Model', no model known"
+    assert all(e.note is None for e in r.events if e.kind == "agreement.added" and e.model != "?")
+    pending = Replay()
+    pending.feed(listing([new], "pending", PENDING_COLS))
+    (applied,) = [e for e in pending.events if e.kind == "pending.added"]
+    assert applied.note == added.note
+
+
 def test_a_type_cell_shortening_the_known_type_is_no_change_and_another_is() -> None:
     """``C`` for County (or for City), ``M`` for Municipality, ``SA`` for State Agency:
     a cell too short to name a level alone is no evidence against the level it

@@ -84,6 +84,10 @@ def test_describe_passes_every_value_from_ice_through_the_escape() -> None:
     )
     dropped = {**approved, "kind": "pending.dropped", "after": None, "note": "alike: <i>y</i>"}
     assert describe(dropped, lambda v: f"[{v}]") == "[TX] · [=1+1] · [TFM] ([alike: <i>y</i>])"
+    unknown = {**approved, "kind": "agreement.added", "model": "?", "note": "type: <i>z</i>"}
+    assert describe(unknown, lambda v: f"[{v}]") == (
+        "[TX] · [=1+1] · [?] (signed 2025-01-02) ([type: <i>z</i>])"
+    )
 
 
 def test_escapes_neutralise_formulas_c1_characters_and_escape_codes() -> None:

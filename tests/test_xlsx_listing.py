@@ -296,6 +296,8 @@ def test_row_rules_on_a_small_sheet() -> None:
     assert listing.row_numbers[listing.rows.index(fifth)] == 7
     assert listing.warnings == (
         "sheet 'S': skipped 1 blank row inside the list (row 5)",
+        "sheet 'S': 1 row of support type 'Mystery Model', which names no model known, "
+        "read without a model (row 4)",
         "sheet 'S': row 6 skipped: no agency (IOWA | JEM)",
     )
     assert listing.kind == "participating"
@@ -1491,6 +1493,23 @@ def test_a_row_naming_no_model_stays_one_row_flagged_model_unknown() -> None:
     row = ["TEXAS", "Harris County Sheriff's Office", "County", "Harris County", "Other"]
     (only,) = parse_listing_xlsx(_xlsx([HEADER, row])).rows
     assert only.model is None and "model_unknown" in only.flags
+
+
+def test_a_support_type_naming_no_model_known_is_said_with_its_rows_a_blank_one_not() -> None:
+    rows = [
+        HEADER,
+        ["TEXAS", "Harris County Sheriff's Office", "County", None, "Correctional Support Model"],
+        ["TEXAS", "Dallas County Sheriff's Office", "County", None, "Jail Enforcement Model"],
+        ["TEXAS", "Bexar County Sheriff's Office", "County", None, "Correctional Support Model"],
+        ["TEXAS", "Travis County Sheriff's Office", "County", None, None],
+        ["TEXAS", "Collin County Sheriff's Office", "County", None, "N/A"],
+    ]  # fmt: skip
+    listing = parse_listing_xlsx(_xlsx(rows))
+    said = [w for w in listing.warnings if "no model known" in w]
+    assert said == [
+        "sheet 'S': 2 rows of support type 'Correctional Support Model', which names no "
+        "model known, read without a model (rows 2, 4)"
+    ]
 
 
 @pytest.mark.parametrize(
