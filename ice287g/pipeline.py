@@ -100,6 +100,7 @@ class Pipeline:
         self.ocr = ocr  # asked for only when a MOA comes (finding Tesseract runs it)
         self._open = versions.OpenLists()  # the lists' open versions, loaded by _run
         self._stream = ParseStream([])  # files parsed ahead of the diff, set by _run
+        self._parts: dict[Moment, int] = {}  # lists in parts, set by _run and _replay
         self._recent: OrderedDict[str, ParsedListing | ParseError] = OrderedDict()
         self._rows = parse_cache.RowMemo()  # cached rows decoded once, shared by the lists
         self._stored: dict[str, bytes | str] = {}  # the batch's cached results, as stored
@@ -126,6 +127,8 @@ class Pipeline:
             report.replay_reason = "the history was derived with other parsers or rules"
         elif todo and through and sort_key(todo[0]) < through:
             report.replay_reason = "an observation older than the history arrived"
+        elif part_of_a_read_list(todo, observations, known):
+            report.replay_reason = "another file of a list already read at its time arrived"
         if report.replayed:
             with transaction(self.engine) as session:
                 before = writer.known_event_ids(session)
@@ -147,6 +150,7 @@ class Pipeline:
         """Drop everything derived and replay, in one transaction: a replay stopped
         midway (killed, a full disk, a lost database) leaves the previous history whole
         and readable, never an empty or partial one."""
+        self._parts = in_parts(observations)
         with transaction(self.engine) as session:
             writer.reset_derived(session)
             self._open = versions.load_open(session)
@@ -174,6 +178,7 @@ class Pipeline:
         from the last batch committed)."""
         if not todo:
             return
+        self._parts = in_parts(todo)
         with transaction(self.engine) as session:
             self._open = versions.load_open(session)
             self._stream = self._parse_stream(session, todo, ahead)
@@ -200,7 +205,7 @@ class Pipeline:
         self, session: Session, todo: list[Observation], ahead: ParseStream | None
     ) -> ParseStream:
         """The list files this pass must parse (not cached), in ``ahead`` if given."""
-        wanted = {o.sha256: o for o in todo if is_list(o)}
+        wanted = {o.sha256: o for o in todo if is_list(o) and _moment(o) not in self._parts}
         cached = parse_cache.cached_shas(session, wanted, LISTS)
         jobs = parse_jobs(self.archive, [o for sha, o in wanted.items() if sha not in cached])
         if ahead is None:
@@ -266,6 +271,8 @@ class Pipeline:
         if not is_list(obs):
             self._snapshots.append(self._snapshot_row(obs, seq, "stored", None, None))
             return state, None
+        if _moment(obs) in self._parts:
+            return self._part(session, state, obs, seq, self._parts[_moment(obs)])
         parsed = self._parse(obs)
         if isinstance(parsed, ParsedListing):  # a file of both lists: the one it is said to be
             parsed = parsed.as_claimed(obs.kind_claimed)
@@ -279,6 +286,23 @@ class Pipeline:
                 state, ref, parsed, obs.kind_claimed, self.rules, forced=obs.forced
             )
         self._store(session, obs, seq, parsed, outcome)
+        return outcome.state, outcome
+
+    def _part(
+        self, session: Session, state: ProgramState, obs: Observation, seq: int, files: int
+    ) -> tuple[ProgramState, Outcome | None]:
+        """One of several files of one list observed at one time: ICE publishes one list
+        of each kind at a time, so these are parts of one list (one file a model or a
+        state), or captures given one time by mistake; none is the whole list, and none
+        is read as it (a part read as the list would withdraw every agreement of the
+        others)."""
+        kind = obs.kind_claimed or "unknown"
+        reason = (
+            f"one of {files} files of the {kind} list observed at {obs.observed_at}: a list "
+            "published in parts, or captures given one time; none is read as the whole list"
+        )
+        outcome = reject(state, _ref(obs, ParseError(_name(obs), reason)), reason, kind)
+        self._store(session, obs, seq, ParseError(_name(obs), reason), outcome)
         return outcome.state, outcome
 
     def _moa(
@@ -455,6 +479,34 @@ def moa_fields(record: dict[str, Any]) -> dict[str, Any]:
     signatures = record.get("signatures") or []
     signatories = sorted(f"{s.get('party')}: {s.get('name')} ({s.get('date')})" for s in signatures)
     return {**record, "signatories": signatories}
+
+
+Moment = tuple[str, str]  # (observed_at, the list a file is claimed to be)
+
+
+def _moment(obs: Observation) -> Moment:
+    return (obs.observed_at, obs.kind_claimed or "")
+
+
+def in_parts(observations: Iterable[Observation]) -> dict[Moment, int]:
+    """The moments at which two or more different files of one list were observed, with
+    how many (a file's name or its source says which list it is; files claiming none
+    are told apart by their contents, later, and are not counted)."""
+    files: dict[Moment, set[str]] = {}
+    for obs in observations:
+        if obs.kind_claimed in LIST_KINDS:
+            files.setdefault(_moment(obs), set()).add(obs.sha256)
+    return {moment: len(shas) for moment, shas in files.items() if len(shas) > 1}
+
+
+def part_of_a_read_list(
+    todo: list[Observation], observations: list[Observation], known: set[str]
+) -> bool:
+    """Whether a new file is another file of a list already read at its time: the list
+    read then was one part of several, and the history must be read again."""
+    parts = in_parts(observations)
+    new = {_moment(o) for o in todo} & set(parts)
+    return any(_moment(o) in new for o in observations if o.snapshot_id in known)
 
 
 def parse_jobs(archive: Archive, observations: Iterable[Observation]) -> list[Job]:

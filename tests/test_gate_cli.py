@@ -153,3 +153,71 @@ def test_a_stale_pending_list_placed_after_a_newer_one_is_held_not_diffed(
     events = json.loads(sqlite_cli("changes", "--kind", "pending", "--format", "json").stdout)
     kinds = sorted(e["kind"] for e in events)
     assert kinds == ["pending.added"] * 6 + ["pending.approved"] * 3
+
+
+PARTS = {
+    "participatingAgencies07302025pm.xlsx": [
+        ["TEXAS", "Alpha County Sheriff's Office", "County", "Alpha County", "JEM", "2025-01-02"],
+        ["TEXAS", "Beta County Sheriff's Office", "County", "Beta County", "JEM", "2025-02-03"],
+        ["TEXAS", "Gamma Police Department", "Municipality", None, "WSO", "2025-03-04"],
+        ["TEXAS", "Delta Police Department", "Municipality", None, "WSO", "2025-04-05"],
+    ],
+    "participatingAgencies08052025pm.xlsx": [],  # the whole list again: filled below
+}
+PARTS["participatingAgencies08052025pm.xlsx"] = PARTS["participatingAgencies07302025pm.xlsx"]
+PARTS["participatingAgenciesJEM08042025am.xlsx"] = PARTS["participatingAgencies07302025pm.xlsx"][:2]
+PARTS["participatingAgenciesWSO08042025am.xlsx"] = PARTS["participatingAgencies07302025pm.xlsx"][2:]
+
+
+def test_files_of_one_list_observed_at_one_time_are_parts_and_none_is_read_as_the_list(
+    sqlite_cli: Cli, tmp_path: Path
+) -> None:
+    """ICE publishes one list of each kind at a time: two files of it at one moment
+    (one a model, as here) are parts, and a part read as the list would withdraw the
+    others' agreements."""
+    files = hand_made_sheets(PARTS, tmp_path / "in", *PARTS)
+    result = sqlite_cli("import", *map(str, files))
+    assert "(2 accepted, 2 rejected)" in result.stdout
+    for model in ("JEM", "WSO"):
+        assert (
+            f"rejected participatingAgencies{model}08042025am.xlsx: one of 2 files of the "
+            "participating list observed at 2025-08-04T"
+        ) in result.stderr
+    events = json.loads(sqlite_cli("changes", "--format", "json").stdout)
+    assert {e["kind"] for e in events} == {"agreement.added", "agency.joined", "snapshot.rejected"}
+
+
+def test_a_part_arriving_for_a_list_already_read_at_its_time_reads_the_history_again(
+    sqlite_cli: Cli, tmp_path: Path
+) -> None:
+    whole, jem, wso = hand_made_sheets(
+        PARTS,
+        tmp_path / "in",
+        "participatingAgencies07302025pm.xlsx",
+        "participatingAgenciesJEM08042025am.xlsx",
+        "participatingAgenciesWSO08042025am.xlsx",
+    )
+    sqlite_cli("import", str(whole), str(jem))  # the JEM part alone: read as the list
+    again = sqlite_cli("import", str(wso))
+    assert "(history replayed: " in again.stdout  # for this, or as older than the last read
+    rejected = json.loads(sqlite_cli("snapshots", "--rejected", "--format", "json").stdout)
+    assert sorted(r["reason"][:40] for r in rejected) == 2 * [
+        "one of 2 files of the participating list"
+    ]
+
+
+def test_a_new_file_of_a_list_read_at_its_time_is_found_whatever_the_ids_order() -> None:
+    from ice287g.pipeline import in_parts, part_of_a_read_list
+
+    def obs(sha: str, at: str, kind: str | None = "participating") -> Observation:
+        return Observation(sha * 64, f"2025-08-0{at}T12:00:00Z", "import", kind_claimed=kind)
+
+    whole, first, second = obs("a", "1"), obs("b", "4"), obs("c", "4")
+    pending = obs("d", "4", "pending")
+    everything = [whole, first, second, pending]
+    assert in_parts(everything) == {("2025-08-04T12:00:00Z", "participating"): 2}
+    assert in_parts([whole, first, obs("b", "4"), pending, obs("e", "4", None)]) == {}
+    read = {whole.snapshot_id, first.snapshot_id}
+    assert part_of_a_read_list([second], everything, read)
+    assert not part_of_a_read_list([first, second], everything, {whole.snapshot_id})
+    assert not part_of_a_read_list([pending], everything, {whole.snapshot_id})
