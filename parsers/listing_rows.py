@@ -45,6 +45,8 @@ from parsers.listing_header import (
 )
 from parsers.normalize import (
     agency_key,
+    ended_in_name,
+    ended_status,
     ended_title,
     is_null,
     model_in_name,
@@ -223,7 +225,11 @@ class _RowReader:
         if listing_row is None:
             return []
         said = model_status_cell(listing_row.model_raw) if listing_row.model else None
-        ended = self._ended(row) or ("its model cell says it ended" if said == "ended" else None)
+        ended = (
+            self._ended(row)
+            or ("its model cell says it ended" if said == "ended" else None)
+            or _said_ended(listing_row, cell_text(self.sheet.value(row, self.found[5])))
+        )
         if ended:
             outcome.warnings.append(f"row {row + 1} skipped: {ended}")
             return []
@@ -469,6 +475,22 @@ def built_row(
         + (("model_in_name",) if said else ())
         + (("place_from_county",) if placed else ()),
     )
+
+
+def _said_ended(row: ListingRow, signed_text: str) -> str | None:
+    """Why a row says its agreement ended in place of a value: an aside after its
+    agency's name (``... - TERMINATED``), its SIGNED cell (``Terminated 08/01/2025``,
+    whose date is the ending's, not the signing's) or its MOA cell's text without a
+    link written in it (``Rescinded``); None when none does."""
+    aside = ended_in_name(row.agency)
+    if aside:
+        return f"its agency's name says {aside!r}"
+    if ended_status(signed_text):
+        return f"its SIGNED cell says {signed_text!r}"
+    text = row.moa_text or ""
+    if "://" not in text and ended_status(text):
+        return f"its MOA cell says {text!r}"
+    return None
 
 
 def _realigned_note(row: int, fixed: Realigned) -> str:

@@ -442,6 +442,33 @@ def _asides(name: str) -> Iterator[tuple[str, str]]:
         yield name, match[2]
 
 
+# Words an aside saying a row's agreement ended may hold besides the ending's own
+# (``- TERMINATED``, ``(Terminated 8/1/2025)``, ``- MOA expired``, ``(withdrawn as of
+# June 2025)``): what ended, and a date's words.
+_ENDING_ASIDE_WORDS = frozenset({
+    "moa", "agreement", "application", "287", "g", "as", "of", "on", "effective", "since",
+})  # fmt: skip
+
+
+@functools.lru_cache(maxsize=8192)
+def ended_in_name(name: str) -> str | None:
+    """The aside set off after a name that says the row's agreement (or application)
+    ended, as written (``Colbert County Sheriff's Office - TERMINATED``, ``... (Withdrawn
+    8/1/2025)``, ``... - MOA expired``), else None: words of ending, with at most what
+    ended and a date, not negated (``(not terminated)``); the other asides a row says of
+    itself (its model, ``New``) may stand after it."""
+    for _, aside in _asides(name):
+        words = re.findall(r"[a-z]+", aside.lower())
+        ending = all(
+            _ENDED.fullmatch(w) or w in _ENDING_ASIDE_WORDS or w[:3] in _MONTHS for w in words
+        )
+        if ending and says_ended(aside):
+            return aside.strip()
+        if not (_names_model(aside) or _says_status(aside)):
+            return None
+    return None
+
+
 def _names_model(aside: str) -> bool:
     words = set(re.findall(r"[a-z0-9]+", aside.lower()))
     return words <= _MODEL_WORDS and bool(words & _MODEL_NAMING) and bool(model_codes(aside))

@@ -1489,6 +1489,35 @@ def test_a_model_cell_saying_its_agreement_ended_or_is_pending_lists_no_agreemen
     assert [r.agency for r in listing.as_claimed("pending").rows] == ["Lubbock Police Department"]
 
 
+def test_a_row_whose_name_date_or_moa_cell_says_its_agreement_ended_lists_none() -> None:
+    """Words of ending in place of a value (set off after the agency's name, in the
+    SIGNED cell, as the MOA cell's text) say the row lists no agreement in force: read
+    as listed, the name would be renamed and the ending's date taken for the signing."""
+    d, m = date(2025, 3, 1), "Municipality"
+    rows = [
+        HEADER,
+        ["TEXAS", "Harris County Sheriff's Office - TERMINATED", "County", None, "JEM", d],
+        ["TEXAS", "Dallas Police Department (Withdrawn 8/1/2025)", m, None, "TFM", d],
+        ["TEXAS", "Lubbock Police Department", m, None, "TFM", "Terminated 08/01/2025"],
+        ["TEXAS", "Bexar County Sheriff's Office", "County", None, "WSO", d, "Rescinded"],
+        ["TEXAS", "Closed Circuit Police Department", m, None, "TFM", d],
+        ["TEXAS", "Waco Police Department (not terminated)", m, None, "TFM", d],
+        ["TEXAS", "Tyler Police Department (New)", m, None, "TFM", d],
+    ]  # fmt: skip
+    listing = parse_listing_xlsx(_xlsx(rows))
+    assert [r.agency for r in listing.rows] == [
+        "Closed Circuit Police Department",
+        "Waco Police Department (not terminated)",
+        "Tyler Police Department (New)",
+    ]
+    assert [w for w in listing.warnings if "says" in w] == [
+        "sheet 'S': row 2 skipped: its agency's name says 'TERMINATED'",
+        "sheet 'S': row 3 skipped: its agency's name says 'Withdrawn 8/1/2025'",
+        "sheet 'S': row 4 skipped: its SIGNED cell says 'Terminated 08/01/2025'",
+        "sheet 'S': row 5 skipped: its MOA cell says 'Rescinded'",
+    ]
+
+
 def test_a_row_naming_no_model_stays_one_row_flagged_model_unknown() -> None:
     row = ["TEXAS", "Harris County Sheriff's Office", "County", "Harris County", "Other"]
     (only,) = parse_listing_xlsx(_xlsx([HEADER, row])).rows
