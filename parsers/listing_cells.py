@@ -157,7 +157,17 @@ def names_no_county(text: str) -> bool:
     the row's state set off (``#NA, Arkansas``), as a county cell made by joining a
     county left unknown with those words reads."""
     bare = " ".join(_COUNTY_WORD.sub("", text).split()).replace(" ,", ",")
-    return is_null(bare) or says_nothing_but_a_state(bare)
+    return is_null(bare) or says_nothing_but_a_state(bare) or bool(_NO_ONE_COUNTY.fullmatch(bare))
+
+
+# A county cell naming no one county: the state's whole extent (``Statewide``, ``All
+# Counties``) or several unnamed (``Multiple``, ``Various``): what an empty cell says of
+# an agency of the whole state or of several counties.
+_NO_ONE_COUNTY = re.compile(
+    r"\W*(?:state\s*-?\s*wide|(?:the\s+)?(?:entire|whole)\s+state|all|multiple|various"
+    r"|several)(?:\s+(?:counties|parishes|boroughs))?\W*",
+    re.IGNORECASE,
+)
 
 
 def row_flags(

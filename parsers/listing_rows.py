@@ -228,7 +228,7 @@ class _RowReader:
         ended = (
             self._ended(row)
             or ("its model cell says it ended" if said == "ended" else None)
-            or _said_ended(listing_row, cell_text(self.sheet.value(row, self.found[5])))
+            or _said_ended(listing_row, self._cells_of_values(row))
         )
         if ended:
             outcome.warnings.append(f"row {row + 1} skipped: {ended}")
@@ -257,6 +257,16 @@ class _RowReader:
         if len(models) > 1:  # one row's papers (date, links): one agreement's
             flags = (*flags, "models_joined")
         return [replace(listing_row, model=model, flags=flags) for model in models]
+
+    def _cells_of_values(self, row: int) -> dict[str, str]:
+        """The texts of the row's cells a value goes in that may say instead that the
+        agreement ended, by column (the MOA cell's is the row's ``moa_text``)."""
+        named = {"TYPE": 2, "COUNTY": 3, "SUPPORT TYPE": 4, "SIGNED": 5}
+        return {
+            name: cell_text(self.sheet.value(row, self.found[at]))
+            for name, at in named.items()
+            if self.found[at] >= 0
+        }
 
     def _ended(self, row: int) -> str | None:
         """Why the row lists nothing in force: its status says it ended, or it gives the
@@ -477,19 +487,23 @@ def built_row(
     )
 
 
-def _said_ended(row: ListingRow, signed_text: str) -> str | None:
-    """Why a row says its agreement ended in place of a value: an aside after its
-    agency's name (``... - TERMINATED``), its SIGNED cell (``Terminated 08/01/2025``,
-    whose date is the ending's, not the signing's) or its MOA cell's text without a
-    link written in it (``Rescinded``); None when none does."""
+def _said_ended(row: ListingRow, cells: dict[str, str]) -> str | None:
+    """Why a row says its agreement ended in place of a value: its agency's name, set
+    off before or after it (``... - TERMINATED``, ``TERMINATED - ...``), or a cell a
+    value goes in (TYPE, COUNTY, a SUPPORT TYPE naming no model, SIGNED: ``Terminated
+    08/01/2025``, whose date is the ending's, not the signing's; the MOA cell's text
+    without a link written in it: ``Rescinded``), as a STATUS cell says it; None when
+    none does."""
     aside = ended_in_name(row.agency)
     if aside:
         return f"its agency's name says {aside!r}"
-    if ended_status(signed_text):
-        return f"its SIGNED cell says {signed_text!r}"
-    text = row.moa_text or ""
-    if "://" not in text and ended_status(text):
-        return f"its MOA cell says {text!r}"
+    if row.model is not None or models_cell(row.model_raw):  # a model in force: read
+        cells = {k: v for k, v in cells.items() if k != "SUPPORT TYPE"}
+    moa = row.moa_text or ""
+    said = {**cells, "MOA": "" if "://" in moa else moa}
+    for column, text in said.items():
+        if ended_status(text):
+            return f"its {column} cell says {text!r}"
     return None
 
 

@@ -408,7 +408,7 @@ def _without_model(name: str) -> str:
     or before it (``... (Pending)``, ``... - NEW``, ``*NEW* ...``, ``... (updated
     8/28/2025)``): no part of the agency's name."""
     for base, aside in _asides(name):  # ``... (JEM) (New)``: each aside, the last first
-        if not (_names_model(aside) or _says_status(aside)):
+        if not _said_of_itself(aside):
             break
         name = base
     lead = _LEADING_STATUS.match(name)
@@ -450,23 +450,47 @@ _ENDING_ASIDE_WORDS = frozenset({
 })  # fmt: skip
 
 
+def says_only_ended(text: str) -> bool:
+    """Whether a text says only that something ended, where a value or a name's aside
+    goes (``TERMINATED``, ``Terminated 08/01/2025``, ``MOA expired``, ``Withdrawn as of
+    June 2025``): words of ending, with at most what ended and a date, not negated."""
+    words = re.findall(r"[a-z]+", text.lower())
+    ending = all(
+        _ENDED.fullmatch(w) or w in _ENDING_ASIDE_WORDS or w[:3] in _MONTHS for w in words
+    )
+    return ending and says_ended(text)
+
+
 @functools.lru_cache(maxsize=8192)
 def ended_in_name(name: str) -> str | None:
-    """The aside set off after a name that says the row's agreement (or application)
-    ended, as written (``Colbert County Sheriff's Office - TERMINATED``, ``... (Withdrawn
-    8/1/2025)``, ``... - MOA expired``), else None: words of ending, with at most what
-    ended and a date, not negated (``(not terminated)``); the other asides a row says of
-    itself (its model, ``New``) may stand after it."""
+    """What a name says, set off after it or before it, of the row's agreement (or
+    application) having ended, as written (``Colbert County Sheriff's Office -
+    TERMINATED``, ``... (Withdrawn 8/1/2025)``, ``... - MOA expired``, ``TERMINATED -
+    ...``, ``*Terminated* ...``), else None (:func:`says_only_ended`; ``(not
+    terminated)`` is no ending); the other asides a row says of itself (its model,
+    ``New``, a former name) may stand after it."""
     for _, aside in _asides(name):
-        words = re.findall(r"[a-z]+", aside.lower())
-        ending = all(
-            _ENDED.fullmatch(w) or w in _ENDING_ASIDE_WORDS or w[:3] in _MONTHS for w in words
-        )
-        if ending and says_ended(aside):
+        if says_only_ended(aside):
             return aside.strip()
-        if not (_names_model(aside) or _says_status(aside)):
-            return None
+        if not _said_of_itself(aside):
+            break
+    lead = _LEADING_STATUS.match(name)
+    if lead and _STATUS_DELIMITERS & set(lead[2]) and says_only_ended(lead[1]):
+        return lead[1]
     return None
+
+
+def _said_of_itself(aside: str) -> bool:
+    """Whether an aside says what a row is or was, not what its agency is called: its
+    model, where it stands, or the agency's former name (``formerly Ft. Myers PD``)."""
+    return _names_model(aside) or _says_status(aside) or bool(_FORMER.match(aside))
+
+
+# An aside giving an agency's former name: ``(formerly ...)``, ``(f/k/a ...)``.
+_FORMER = re.compile(
+    r"\s*(?:formerly|previously|f[./]?\s?k[./]?\s?a\.?|former(?:ly)?\s+(?:known|named|called))\b",
+    re.IGNORECASE,
+)
 
 
 def _names_model(aside: str) -> bool:

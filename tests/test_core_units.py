@@ -499,6 +499,21 @@ def test_a_county_cell_saying_nothing_but_its_state_or_the_word_county_names_no_
 
 
 @pytest.mark.parametrize(
+    ("text", "county"),
+    [("Statewide", None), ("State-wide", None), ("All Counties", None), ("All", None),
+     ("Multiple Counties", None), ("Various", None), ("Entire State", None),
+     ("Allen County", "Allen County"), ("Statewide Patrol", "Statewide Patrol")],
+)  # fmt: skip
+def test_a_county_cell_naming_no_one_county_says_what_an_empty_one_says(
+    text: str, county: str | None
+) -> None:
+    """``Statewide`` or ``Multiple`` for a state agency's or a regional jail's county is
+    no county named: read as a county, ICE writing it where it left the cell empty was a
+    change of every state agency's county."""
+    assert county_cell(text) == county
+
+
+@pytest.mark.parametrize(
     ("written", "read"),
     [("Harris County Sher\u00adiff's Office", "Harris County Sheriff's Office"),
      ("Harris\u200bCounty Sheriff's Office", "Harris County Sheriff's Office"),

@@ -1503,19 +1503,36 @@ def test_a_row_whose_name_date_or_moa_cell_says_its_agreement_ended_lists_none()
         ["TEXAS", "Closed Circuit Police Department", m, None, "TFM", d],
         ["TEXAS", "Waco Police Department (not terminated)", m, None, "TFM", d],
         ["TEXAS", "Tyler Police Department (New)", m, None, "TFM", d],
+        ["TEXAS", "*TERMINATED* Hays County Sheriff's Office", "County", None, "JEM", d],
+        ["TEXAS", "Hunt County Sheriff's Office", "Terminated", None, "JEM", d],
+        ["TEXAS", "Polk County Sheriff's Office", "County", "Expired", "JEM", d],
+        ["TEXAS", "Rusk County Sheriff's Office", "County", None, "Terminated", d],
+        ["TEXAS", "Wise County Sheriff's Office", "County", None, "TFM; JEM terminated", d],
     ]  # fmt: skip
     listing = parse_listing_xlsx(_xlsx(rows))
     assert [r.agency for r in listing.rows] == [
         "Closed Circuit Police Department",
         "Waco Police Department (not terminated)",
         "Tyler Police Department (New)",
+        "Wise County Sheriff's Office",
     ]
     assert [w for w in listing.warnings if "says" in w] == [
         "sheet 'S': row 2 skipped: its agency's name says 'TERMINATED'",
         "sheet 'S': row 3 skipped: its agency's name says 'Withdrawn 8/1/2025'",
         "sheet 'S': row 4 skipped: its SIGNED cell says 'Terminated 08/01/2025'",
         "sheet 'S': row 5 skipped: its MOA cell says 'Rescinded'",
+        "sheet 'S': row 9 skipped: its agency's name says 'TERMINATED'",
+        "sheet 'S': row 10 skipped: its TYPE cell says 'Terminated'",
+        "sheet 'S': row 11 skipped: its COUNTY cell says 'Expired'",
+        "sheet 'S': row 12 skipped: its SUPPORT TYPE cell says 'Terminated'",
     ]
+
+
+def test_an_aside_giving_an_agencys_former_name_is_no_part_of_its_name() -> None:
+    now = agency_key("Fort Myers Police Department", "FL")
+    for written in ("(formerly Ft. Myers PD)", "(f/k/a Ft Myers Police)", "- previously X"):
+        assert agency_key(f"Fort Myers Police Department {written}", "FL") == now
+    assert agency_key("Fort Myers Police Department (Former Sheriff Unit)", "FL") != now
 
 
 def test_a_row_naming_no_model_stays_one_row_flagged_model_unknown() -> None:
