@@ -455,9 +455,7 @@ def says_only_ended(text: str) -> bool:
     goes (``TERMINATED``, ``Terminated 08/01/2025``, ``MOA expired``, ``Withdrawn as of
     June 2025``): words of ending, with at most what ended and a date, not negated."""
     words = re.findall(r"[a-z]+", text.lower())
-    ending = all(
-        _ENDED.fullmatch(w) or w in _ENDING_ASIDE_WORDS or w[:3] in _MONTHS for w in words
-    )
+    ending = all(_ENDED.fullmatch(w) or w in _ENDING_ASIDE_WORDS or w[:3] in _MONTHS for w in words)
     return ending and says_ended(text)
 
 
