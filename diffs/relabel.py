@@ -85,6 +85,11 @@ def detect(
         _move(entries, listed[old.key], new, rows[new.key][1])
         start = _last_seen(listed[old.key], previous.last)
         events.append(_relabelled(state, old, new, rows[new.key][1], start, ref))
+    for new, old in _models_said(arriving, leaving, entries):
+        _move(entries, listed[old.key], new, rows[new.key][1])
+        if listing.kind == "participating":  # an application's model is no field of it
+            start = _last_seen(listed[old.key], previous.last)
+            events.append(_relabelled(state, old, new, rows[new.key][1], start, ref))
     duplicates = _duplicates(arriving, listed, rows, renamed, listed_agencies, state)
     duplicates.update(_variants(arriving, listed, renamed | duplicates, state))
     for agency_id, target in duplicates.items():
@@ -145,6 +150,29 @@ def _model_relabels(
         if per_new[n.key] == per_old[o.key] == 1
         and shown[n.document] == 1
         and known[o.document] == 1
+    ]
+
+
+def _models_said(
+    arriving: list[identity.Label], leaving: list[identity.Label], entries: dict[str, Entry]
+) -> list[tuple[identity.Label, identity.Label]]:
+    """An agreement or application listed under model ``?`` (its support type named no
+    model known) that leaves in the window its agency's one row of a model arrives in:
+    that one, its model now said. A model unknown is no model yet, not another model,
+    so it needs no papers to tell (an application has none): an agency's one of each
+    only. ``entries``: the list's entries once the other relabels are applied."""
+    unknown: dict[str, list[identity.Label]] = defaultdict(list)
+    for old in leaving:
+        if old.model == "?" and old.key in entries:
+            unknown[old.agency_id].append(old)
+    said: dict[str, list[identity.Label]] = defaultdict(list)
+    for new in arriving:
+        if new.model != "?" and new.agency_id in unknown and new.key not in entries:
+            said[new.agency_id].append(new)
+    return [
+        (said[agency][0], unknown[agency][0])
+        for agency in sorted(said)
+        if len(said[agency]) == len(unknown[agency]) == 1
     ]
 
 

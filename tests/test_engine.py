@@ -225,6 +225,40 @@ def test_an_agreement_of_a_support_type_no_model_names_says_the_type_in_its_note
     assert applied.note == added.note
 
 
+def test_an_entry_of_no_model_known_whose_model_is_then_said_is_that_entry() -> None:
+    """Listed first under a support type naming no model (``TBD``), then under a model:
+    one application (or agreement), its model now said, not one dropped and one added;
+    two of each for one agency cannot be told apart, and stay as listed."""
+    tbd = row("Zeta County Sheriff's Office", None, model_raw="TBD")  # type: ignore[arg-type]
+    jem = row("Zeta County Sheriff's Office", "JEM")
+    pending = Replay()
+    for rows in ([tbd], [jem], [jem, row("Eta Police Department", "TFM")]):
+        pending.feed(listing(rows, "pending", PENDING_COLS), "pending")
+    assert pending.kinds() == {"pending.added": 2}
+    assert pending.state.pending.entries[_key_of(jem)].first_seen.id == "s001"
+    agreements = Replay()
+    for rows in ([*BASE, tbd], [*BASE, jem]):
+        agreements.feed(listing(rows))
+    (relabel,) = [e for e in agreements.events if e.kind == "agreement.relabelled"]
+    assert (relabel.before or {}).get("model") == "?" and (relabel.after or {}).get(
+        "model"
+    ) == "JEM"
+    assert "agreement.withdrawn" not in agreements.kinds()
+    two = Replay()
+    wso = row("Zeta County Sheriff's Office", "WSO")
+    other = row("Zeta County Sheriff's Office", None, model_raw="TBD 2", signed="2025-02-02")  # type: ignore[arg-type]
+    two.feed(listing([tbd, other], "pending", PENDING_COLS), "pending")
+    two.feed(listing([jem, wso], "pending", PENDING_COLS), "pending")
+    assert two.kinds()["pending.added"] == 3
+
+
+def _key_of(r: ListingRow) -> str:
+    from diffs.identity import make_agency_id
+    from diffs.state import entry_key as key
+
+    return key(make_agency_id(r.state, r.agency_key), r.model)
+
+
 def test_a_type_cell_shortening_the_known_type_is_no_change_and_another_is() -> None:
     """``C`` for County (or for City), ``M`` for Municipality, ``SA`` for State Agency:
     a cell too short to name a level alone is no evidence against the level it
