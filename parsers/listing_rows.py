@@ -46,7 +46,6 @@ from parsers.listing_header import (
 from parsers.normalize import (
     agency_key,
     ended_in_name,
-    ended_status,
     ended_title,
     is_null,
     model_in_name,
@@ -228,7 +227,7 @@ class _RowReader:
         ended = (
             self._ended(row)
             or ("its model cell says it ended" if said == "ended" else None)
-            or _said_ended(listing_row, self._cells_of_values(row))
+            or self._said_ended(row, listing_row)
         )
         if ended:
             outcome.warnings.append(f"row {row + 1} skipped: {ended}")
@@ -258,15 +257,27 @@ class _RowReader:
             flags = (*flags, "models_joined")
         return [replace(listing_row, model=model, flags=flags) for model in models]
 
-    def _cells_of_values(self, row: int) -> dict[str, str]:
-        """The texts of the row's cells a value goes in that may say instead that the
-        agreement ended, by column (the MOA cell's is the row's ``moa_text``)."""
-        named = {"TYPE": 2, "COUNTY": 3, "SUPPORT TYPE": 4, "SIGNED": 5}
-        return {
-            name: cell_text(self.sheet.value(row, self.found[at]))
-            for name, at in named.items()
-            if self.found[at] >= 0
-        }
+    def _said_ended(self, row: int, read: ListingRow) -> str | None:
+        """Why a row says its agreement ended in place of a value: its agency's name,
+        set off before or after it (``... - TERMINATED``, ``TERMINATED - ...``), or a
+        cell a value goes in (TYPE, COUNTY, a SUPPORT TYPE naming no model in force,
+        SIGNED: ``Terminated 08/01/2025``, whose date is the ending's, not the
+        signing's; the MOA cell's text without a link written in it: ``Rescinded``), as
+        a STATUS cell says it; None when none does."""
+        aside = ended_in_name(read.agency)
+        if aside:
+            return f"its agency's name says {aside!r}"
+        model_read = read.model is not None or bool(models_cell(read.model_raw))
+        for name, at in _VALUE_CELLS:
+            column = self.found[at]
+            if column < 0 or (name == "SUPPORT TYPE" and model_read):
+                continue
+            said = status_cell(self.sheet.value(row, column))
+            if said:
+                return f"its {name} cell says {said!r}"
+        moa = read.moa_text or ""
+        said = None if "://" in moa else status_cell(moa)
+        return f"its MOA cell says {said!r}" if said else None
 
     def _ended(self, row: int) -> str | None:
         """Why the row lists nothing in force: its status says it ended, or it gives the
@@ -487,24 +498,9 @@ def built_row(
     )
 
 
-def _said_ended(row: ListingRow, cells: dict[str, str]) -> str | None:
-    """Why a row says its agreement ended in place of a value: its agency's name, set
-    off before or after it (``... - TERMINATED``, ``TERMINATED - ...``), or a cell a
-    value goes in (TYPE, COUNTY, a SUPPORT TYPE naming no model, SIGNED: ``Terminated
-    08/01/2025``, whose date is the ending's, not the signing's; the MOA cell's text
-    without a link written in it: ``Rescinded``), as a STATUS cell says it; None when
-    none does."""
-    aside = ended_in_name(row.agency)
-    if aside:
-        return f"its agency's name says {aside!r}"
-    if row.model is not None or models_cell(row.model_raw):  # a model in force: read
-        cells = {k: v for k, v in cells.items() if k != "SUPPORT TYPE"}
-    moa = row.moa_text or ""
-    said = {**cells, "MOA": "" if "://" in moa else moa}
-    for column, text in said.items():
-        if ended_status(text):
-            return f"its {column} cell says {text!r}"
-    return None
+# The cells a value goes in that may say instead that the row's agreement ended, with
+# their canonical columns (the MOA cell's text is the row's ``moa_text``).
+_VALUE_CELLS = (("TYPE", 2), ("COUNTY", 3), ("SUPPORT TYPE", 4), ("SIGNED", 5))
 
 
 def _realigned_note(row: int, fixed: Realigned) -> str:
