@@ -504,9 +504,12 @@ def part_of_a_read_list(
 ) -> bool:
     """Whether a new file is another file of a list already read at its time: the list
     read then was one part of several, and the history must be read again."""
-    parts = in_parts(observations)
-    new = {_moment(o) for o in todo} & set(parts)
-    return any(_moment(o) in new for o in observations if o.snapshot_id in known)
+    moments = {_moment(o) for o in todo if o.kind_claimed in LIST_KINDS}
+    if not moments:
+        return False  # nothing new of a list (a pass with nothing new: no scan)
+    at = [o for o in observations if _moment(o) in moments]
+    new = moments & set(in_parts(at))
+    return any(_moment(o) in new for o in at if o.snapshot_id in known)
 
 
 def parse_jobs(archive: Archive, observations: Iterable[Observation]) -> list[Job]:
