@@ -299,7 +299,8 @@ class Pipeline:
         kind = obs.kind_claimed or "unknown"
         reason = (
             f"one of {files} files of the {kind} list observed at {obs.observed_at}: a list "
-            "published in parts, or captures given one time; none is read as the whole list"
+            "published in parts, or captures given one time; none is read as the whole list "
+            "(captures of different moments: give each its time, with a manifest)"
         )
         outcome = reject(state, _ref(obs, ParseError(_name(obs), reason)), reason, kind)
         self._store(session, obs, seq, ParseError(_name(obs), reason), outcome)
