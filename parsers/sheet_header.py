@@ -14,6 +14,7 @@ from parsers.listing_header import (
     HEADER_NAMES,
     STATE,
     SUPPORT,
+    TYPE,
     column_letter,
     header_text,
     joined_header,
@@ -32,10 +33,12 @@ REQUIRED = (STATE, AGENCY, SUPPORT)
 # the share of a list's agency rows that must give their state for it to need no STATE
 # column: all but a few (a row that gives none is read with its state unknown)
 STATE_GIVEN_SHARE = 0.95
-# A required column the header does not name, read by what its cells hold: the values
-# its cell must read as, on the share of the rows naming an agency (of at least a few,
-# among the first ones) that must.
-BY_CONTENT: dict[str, Callable[[str], bool]] = {name: READS[name] for name in (STATE, SUPPORT)}
+# A column the header does not name, read by what its cells hold (a required one, and
+# the agency's type, which every row gives): the values its cell must read as, on the
+# share of the rows naming an agency (of at least a few, among the first ones) that must.
+BY_CONTENT: dict[str, Callable[[str], bool]] = {
+    name: READS[name] for name in (STATE, SUPPORT, TYPE)
+}
 BY_CONTENT_SHARE = 0.9
 BY_CONTENT_CELLS = 3
 BY_CONTENT_ROWS = 500  # the rows read: enough to tell, whatever the sheet's length

@@ -989,6 +989,22 @@ def test_a_column_the_header_names_in_no_known_words_is_the_one_its_cells_say(
     assert not any("unknown column" in warning for warning in listing.warnings)
 
 
+def test_a_column_of_agency_types_under_a_header_no_rule_names_is_the_type_column() -> None:
+    """``LEVEL`` over ``County``, ``Municipality``, ``State Agency``: what every row
+    gives is the agency's type, whatever the header calls it (read as a column no rule
+    knows, the types were a column dropped and a schema change)."""
+    kinds = ["County", "Municipality", "County", "City"]
+    rows = [[*row[:2], kind, *row[2:]] for row, kind in zip(BY_CONTENT_ROWS, kinds, strict=True)]
+    listing = _by_content(["STATE", "AGENCY", "LEVEL", "SUPPORT TYPE", "SIGNED"], rows)
+    named = _by_content(["STATE", "AGENCY", "TYPE", "SUPPORT TYPE", "SIGNED"], rows)
+    assert listing.rows == named.rows and listing.columns == named.columns
+    assert "sheet 'S': column C ('LEVEL') read as 'TYPE' by its cells" in listing.warnings
+    others = ["County", "x", "y", "z"]
+    mixed = [[*row[:2], kind, *row[3:]] for row, kind in zip(rows, others, strict=True)]
+    unread = _by_content(["STATE", "AGENCY", "LEVEL", "SUPPORT TYPE", "SIGNED"], mixed)
+    assert "TYPE" not in unread.columns
+
+
 @pytest.mark.parametrize(
     ("header", "rows"),
     [
