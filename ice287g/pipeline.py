@@ -271,8 +271,8 @@ class Pipeline:
         if not is_list(obs):
             self._snapshots.append(self._snapshot_row(obs, seq, "stored", None, None))
             return state, None
-        if _moment(obs) in self._parts:
-            return self._part(session, state, obs, seq, self._parts[_moment(obs)])
+        if files := self._parts.get(_moment(obs)):
+            return self._part(session, state, obs, seq, files)
         parsed = self._parse(obs)
         if isinstance(parsed, ParsedListing):  # a file of both lists: the one it is said to be
             parsed = parsed.as_claimed(obs.kind_claimed)
@@ -302,8 +302,9 @@ class Pipeline:
             "published in parts, or captures given one time; none is read as the whole list "
             "(captures of different moments: give each its time, with a manifest)"
         )
-        outcome = reject(state, _ref(obs, ParseError(_name(obs), reason)), reason, kind)
-        self._store(session, obs, seq, ParseError(_name(obs), reason), outcome)
+        unread = ParseError(_name(obs), reason)
+        outcome = reject(state, _ref(obs, unread), reason, kind)
+        self._store(session, obs, seq, unread, outcome)
         return outcome.state, outcome
 
     def _moa(

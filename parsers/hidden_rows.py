@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from parsers.listing_rows import rows_said
 from parsers.records import ListingRow
+from parsers.row_notes import rows_said
 
 Numbered = tuple[int, ListingRow]  # a row and its 1-based number in the sheet
 

@@ -55,11 +55,16 @@ from parsers.normalize import (
 )
 from parsers.records import ListingRow
 from parsers.row_alignment import Realigned, realigned
+from parsers.row_notes import (
+    agency_headings_note,
+    blank_row_note,
+    continued_note,
+    unknown_models_note,
+)
 from parsers.sheet_header import SheetHeader, is_blank, model_heading, state_heading
 from parsers.urls import repair_url
 from parsers.xlsx import CellValue, Sheet
 
-LISTED_ROWS = 10  # row numbers named in a note before "..."
 DOCUMENT_LINKED_ROWS = 3  # rows a column must link documents from to hold the MOAs
 
 
@@ -89,10 +94,10 @@ class Outcome:
         """The notes on the rows read: blank rows inside the list, rows continuing the
         agency above, then each row skipped or doubtful, in order."""
         return [
-            *_blank_row_note(self.blank_rows, sheet_rows),
-            *_continued_note(self.continued_rows),
-            *_agency_headings_note(self.agency_headings),
-            *_unknown_models_note(self.unknown_models),
+            *blank_row_note(self.blank_rows, sheet_rows),
+            *continued_note(self.continued_rows),
+            *agency_headings_note(self.agency_headings),
+            *unknown_models_note(self.unknown_models),
             *self.warnings,
         ]
 
@@ -224,11 +229,7 @@ class _RowReader:
         if listing_row is None:
             return []
         said = model_status_cell(listing_row.model_raw) if listing_row.model else None
-        ended = (
-            self._ended(row)
-            or ("its model cell says it ended" if said == "ended" else None)
-            or self._said_ended(row, listing_row)
-        )
+        ended = self._ended(row, listing_row, said == "ended")
         if ended:
             outcome.warnings.append(f"row {row + 1} skipped: {ended}")
             return []
@@ -257,13 +258,26 @@ class _RowReader:
             flags = (*flags, "models_joined")
         return [replace(listing_row, model=model, flags=flags) for model in models]
 
+    def _ended(self, row: int, read: ListingRow, model_ended: bool) -> str | None:
+        """Why the row lists nothing in force: its status says it ended, or it gives the
+        date it ended (a TERMINATED or WITHDRAWN column not empty, nor ``No``), or its
+        model cell says the one model it names ended (``JEM (terminated)``), or it says
+        it ended in place of a value (:meth:`_said_ended`); None when nothing does."""
+        if self.status >= 0 and (said := status_cell(self.sheet.value(row, self.status))):
+            return f"its status says {said!r}"
+        if self.ended >= 0 and (when := end_cell(self.sheet.value(row, self.ended))):
+            return f"its {self.ended_name} column says {when!r}"
+        if model_ended:
+            return "its model cell says it ended"
+        return self._said_ended(row, read)
+
     def _said_ended(self, row: int, read: ListingRow) -> str | None:
-        """Why a row says its agreement ended in place of a value: its agency's name,
-        set off before or after it (``... - TERMINATED``, ``TERMINATED - ...``), or a
-        cell a value goes in (TYPE, COUNTY, a SUPPORT TYPE naming no model in force,
-        SIGNED: ``Terminated 08/01/2025``, whose date is the ending's, not the
-        signing's; the MOA cell's text without a link written in it: ``Rescinded``), as
-        a STATUS cell says it; None when none does."""
+        """A row saying its agreement ended in place of a value: its agency's name, set
+        off before or after it (``... - TERMINATED``, ``TERMINATED - ...``), or a cell
+        a value goes in (TYPE, COUNTY, a SUPPORT TYPE naming no model in force, SIGNED:
+        ``Terminated 08/01/2025``, whose date is the ending's, not the signing's; the MOA
+        cell's text without a link written in it: ``Rescinded``), as a STATUS cell says
+        it."""
         aside = ended_in_name(read.agency)
         if aside:
             return f"its agency's name says {aside!r}"
@@ -278,15 +292,6 @@ class _RowReader:
         moa = read.moa_text or ""
         said = None if "://" in moa else status_cell(moa)
         return f"its MOA cell says {said!r}" if said else None
-
-    def _ended(self, row: int) -> str | None:
-        """Why the row lists nothing in force: its status says it ended, or it gives the
-        date it ended (a TERMINATED or WITHDRAWN column not empty, nor ``No``)."""
-        if self.status >= 0 and (said := status_cell(self.sheet.value(row, self.status))):
-            return f"its status says {said!r}"
-        if self.ended >= 0 and (when := end_cell(self.sheet.value(row, self.ended))):
-            return f"its {self.ended_name} column says {when!r}"
-        return None
 
     def _read(self, row: int, outcome: Outcome) -> ListingRow | None:
         self.above = self._read_row(row, outcome)
@@ -569,51 +574,3 @@ def read_rows(header: SheetHeader) -> Outcome:
         outcome.numbers, outcome.rows = [n for n, _ in both], [r for _, r in both]
         outcome.applications, outcome.application_numbers = [], []
     return outcome
-
-
-def _blank_row_note(blank_rows: list[int], sheet_rows: int) -> list[str]:
-    """Blank rows inside the list (trailing blank rows are normal and not reported)."""
-    trailing = sheet_rows
-    for number in reversed(blank_rows):
-        if number != trailing:
-            break
-        trailing -= 1
-    inside = [number for number in blank_rows if number <= trailing]
-    if not inside:
-        return []
-    shown = row_numbers(inside)
-    plural = "s" if len(inside) > 1 else ""
-    return [f"skipped {len(inside)} blank row{plural} inside the list (row{plural} {shown})"]
-
-
-def _continued_note(rows: list[int]) -> list[str]:
-    said = "without an agency read as the agency of the row above"
-    return [rows_said(rows, said)] if rows else []
-
-
-def _agency_headings_note(rows: list[int]) -> list[str]:
-    said = (
-        "naming an agency and no agreement, above rows continuing it, read as its "
-        "heading, not an agreement"
-    )
-    return [rows_said(rows, said)] if rows else []
-
-
-def _unknown_models_note(labels: dict[str, list[int]]) -> list[str]:
-    """Support types that name no model known: the reader must see what ICE wrote (a
-    new model, or a label the rules cannot read), since such a row keeps its
-    agreement's model only where the diff can tell which agreement it is."""
-    said = "of support type '{}', which names no model known, read without a model"
-    return [rows_said(rows, said.format(label)) for label, rows in labels.items()]
-
-
-def rows_said(numbers: list[int], said: str) -> str:
-    """What a note says of some rows: ``3 rows {said} (rows 4, 9, 12)``."""
-    plural = "s" * (len(numbers) != 1)
-    return f"{len(numbers)} row{plural} {said} (row{plural} {row_numbers(numbers)})"
-
-
-def row_numbers(numbers: list[int]) -> str:
-    """Row numbers as a note names them: the first few, then "..."."""
-    shown = ", ".join(map(str, numbers[:LISTED_ROWS]))
-    return shown + (", ..." if len(numbers) > LISTED_ROWS else "")

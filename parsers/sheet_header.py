@@ -129,7 +129,7 @@ class SheetHeader:
         return all(is_blank(self.sheet.value(row, column)) for row in rows)
 
     def _name_by_content(self, name: str, reads: Callable[[str], bool]) -> None:
-        """A required column the header does not name is the one other column that
+        """A column of BY_CONTENT the header does not name is the one other column that
         gives nearly every agency row its value (:func:`_column_by_content`), unless
         its cell in the header row is such a value itself: that row is data, no header
         (a row whose type cell says ``State`` and whose model cell names a model)."""
