@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import difflib
 import functools
+import operator
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -132,8 +133,8 @@ def same_words(first: str, second: str, state: str | None) -> bool:
     ``Department of Corrections``: an agency is known by its state and its name, so its
     state said adds nothing); a word may be written short (``Twp``, ``Const.``:
     :mod:`diffs.abbreviations`)."""
-    pairs = zip(_word_forms(first, state), _word_forms(second, state), strict=True)
-    return any(mine == theirs for mine, theirs in pairs) or written_short(first, second, state)
+    pairs = map(operator.eq, _word_forms(first, state), _word_forms(second, state))
+    return any(pairs) or written_short(first, second, state)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -320,13 +321,19 @@ def _core(name: str) -> list[str]:
     return [w for w in name.split() if w not in GENERIC_WORDS]
 
 
-def _core_in_place(label: Label) -> list[str]:
+def _core_in_place(label: Label) -> tuple[str, ...]:
     """The core of a label's name without the words of its own county, unless they are
     all it has: within one county, the county's name tells no agency apart
     (``Dunnellon Police Department (Marion County)``, ``Dunnellon Police Department``)."""
-    core = _core(label.name_key)
-    county = set(agency_key(label.county).split()) if label.county else set()
-    return [word for word in core if word not in county] or core
+    return _core_in_county(label.name_key, label.county)
+
+
+@functools.lru_cache(maxsize=8192)
+def _core_in_county(name_key: str, county: str | None) -> tuple[str, ...]:
+    """Remembered: a new application is compared with every agreement of its place."""
+    core = tuple(_core(name_key))
+    words = set(agency_key(county).split()) if county else set()
+    return tuple(word for word in core if word not in words) or core
 
 
 def core_words(label: Label) -> frozenset[str]:

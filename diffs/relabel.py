@@ -345,9 +345,11 @@ def _one_agency(entry: Entry, label: identity.Label, other: Entry, state: Progra
     if other.fields.get("agency_type") != label.agency_type:
         return False  # the rules below are for one place, which says the type
     theirs = entry_label(other, state, papers=False)
-    if not identity.same_place(label, theirs):
-        return False
-    return identity.same_agency(label, theirs) or identity.one_slip(label.name_key, theirs.name_key)
+    # one agency relabelled, or one word mistyped, in the same place (same_agency asks
+    # the place last, after the names: most pairs differ in name, and the place costs)
+    return identity.same_agency(label, theirs) or (
+        identity.one_slip(label.name_key, theirs.name_key) and identity.same_place(label, theirs)
+    )
 
 
 def _state_corrected(label: identity.Label, other: Entry, state: ProgramState) -> bool:
