@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from diffs import carried, identity, relabel
+from diffs import carried, identity, relabel, renamed_values
 from diffs.events import Event, SnapshotRef
 from diffs.fields import shows_fields
 from diffs.gate import (
@@ -101,7 +101,7 @@ def apply_snapshot(
     if not verdict.accepted:
         return _held(state, previous, ref, verdict, kind)
     outcome = _accept(state, ref, listing, rules, verdict, ids)
-    again = check_read(previous, keys, outcome.events, ref, rules)
+    again = check_read(previous, keys, outcome.events, ref, rules, verdict.confirmed)
     if not again.accepted:
         return _held(state, previous, ref, again, kind)
     outcome = _first_shown_held(outcome, again.confirmed, ref)
@@ -176,9 +176,10 @@ def _accept(
     last_participating = state.participating.last
     state, ids, rename_events = _resolve_identities(state, ref, listing, rules, ids)
     rows = _rows_by_key(listing.rows, ids, kind, state.list_state(kind))
+    state, renamed = _values_renamed(state, kind, rows, ref)
     before_entries = state.participating.entries
     diff = ListDiff(state, kind, ref, rules, listing.columns, verdict.confirmed)
-    events = rename_events + diff.run(rows)
+    events = rename_events + renamed + diff.run(rows)
     state = diff.result()
     events += _schema_events(state.list_state(kind), listing, ref, kind)
     new_list = replace(
@@ -193,6 +194,19 @@ def _accept(
         events += membership_events(before, after, events, state)
     note = "; ".join(n for n in (verdict.note, diff.signal()) if n) or None
     return Outcome(state, tuple(events), True, note=note, agency_ids=tuple(ids))
+
+
+def _values_renamed(
+    state: ProgramState, kind: str, rows: dict[str, tuple[str, ListingRow]], ref: SnapshotRef
+) -> tuple[ProgramState, list[Event]]:
+    """Values the list renamed for all it lists with them (``diffs/renamed_values.py``):
+    its entries take the new values before the diff, and one event says so."""
+    listed = state.list_state(kind)
+    found = renamed_values.renames(kind, listed.entries, rows)
+    if not found.parts:
+        return state, []
+    event = renamed_values.renamed_event(kind, found, listed.last, ref)
+    return state.with_list(kind, renamed_values.renamed(listed, found, rows)), [event]
 
 
 # -- identity -----------------------------------------------------------------------------

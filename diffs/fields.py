@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from diffs.identity import same_county, same_words
+from diffs.identity import same_county, same_name_in_place
 from diffs.links import LINK_FIELDS, canonical_link, same_document
 from parsers.agency_types import AGENCY_TYPES, abbreviates_type
 from parsers.model_label import model_from_label
@@ -81,12 +81,14 @@ def same_name(name: str, old: dict[str, Any], new: dict[str, Any], state: str | 
     """An agency or county name written otherwise (another case, punctuation, an
     abbreviation spelled out: ``Gulfport PD`` and ``Gulfport Police Department``; its
     words in another order, the counties of a jail authority listed in another order)
-    is the same name, not a change: names are known by their keys, as agencies are."""
+    is the same name, not a change: names are known by their keys, as agencies are; so
+    is an agency's name with its own county set off after it (``Ocala Police Department
+    (Marion County)``: :func:`diffs.identity.same_name_in_place`)."""
     before, after = old.get(name), new.get(name)
     if before is None or after is None:
         return False
     if name == "agency":
-        return same_words(before, after, state)
+        return same_name_in_place(before, after, state, (old.get("county"), new.get("county")))
     return name == "county" and same_county(before, after, state)
 
 
@@ -106,7 +108,7 @@ def carry_known(old: dict[str, Any], new: dict[str, Any], row: ListingRow) -> di
     explicit ``link pending`` removes a link), a signed date when the cell holds text
     that is no date (``signed_unparsed``: an unreadable cell is no evidence of a change)
     or a date the list cannot hold (``signed_typo``: signed after the list's time), a
-    type when the cell only shortens it (``C`` for County: ``_type_shortened``); every
+    type when the cell only shortens it (``C`` for County: ``type_shortened``); every
     value of a row naming several models, unless its MOA is this agreement's
     (``_one_of_joined``)."""
     moa_lost = "moa_url" in new and new["moa_url"] is None and old.get("moa_url")
@@ -115,7 +117,7 @@ def carry_known(old: dict[str, Any], new: dict[str, Any], row: ListingRow) -> di
         (new["signed"] is None and "signed_unparsed" in row.flags)
         or (new["signed"] != old.get("signed") and "signed_typo" in row.flags)
     )
-    shortened = _type_shortened(old, new)
+    shortened = "agency_type" in new and type_shortened(old.get("agency_type"), new["agency_type"])
     if not moa_lost and not addendum_lost and not signed_unread and not shortened:
         if "models_joined" in row.flags:
             return _one_of_joined(old, new, row)
@@ -134,11 +136,10 @@ def carry_known(old: dict[str, Any], new: dict[str, Any], row: ListingRow) -> di
     return _one_of_joined(old, result, row) if "models_joined" in row.flags else result
 
 
-def _type_shortened(old: dict[str, Any], new: dict[str, Any]) -> bool:
+def type_shortened(known: str | None, said: str | None) -> bool:
     """Whether the row's type cell only shortens the known type (``C`` for County,
     ``M`` for Municipality: :func:`parsers.agency_types.abbreviates_type`), which says
     nothing against it: the known type stands."""
-    known, said = old.get("agency_type"), new.get("agency_type")
     if said is None or said == known or known not in AGENCY_TYPES or said in AGENCY_TYPES:
         return False
     return abbreviates_type(said, known)

@@ -279,12 +279,14 @@ def check_read(
     events: Collection[Event],
     ref: SnapshotRef,
     rules: Rules,
+    held: LossCandidate | None = None,
 ) -> Verdict:
     """Asked of a list once read, by the ``events`` reading it would record: none, and
     it is read whatever its age. Else it is held when it is an older list arriving late
     (its bytes an older accepted list's, :func:`check_older_copy`, or, of other bytes,
     undoing changes made since one, :func:`check_undone`), or when it changes a large
-    share of the agreements at once (:func:`check_mass_change`)."""
+    share of the agreements at once (:func:`check_mass_change`; ``held``: the rows lost
+    or gained at once that this list confirms)."""
     if not events:
         return Verdict(True)
     late = check_older_copy(previous, ref, rules)
@@ -292,7 +294,7 @@ def check_read(
         late = check_undone(previous, keys, events, ref, rules)
     if not late.accepted:
         return late
-    mass = check_mass_change(previous, events, ref, rules)
+    mass = check_mass_change(previous, events, ref, rules, held)
     if not mass.accepted:
         return mass
     note = "; ".join(v.note for v in (late, mass) if v.note) or None
@@ -300,7 +302,11 @@ def check_read(
 
 
 def check_mass_change(
-    previous: ListState, events: Iterable[Event], ref: SnapshotRef, rules: Rules
+    previous: ListState,
+    events: Iterable[Event],
+    ref: SnapshotRef,
+    rules: Rules,
+    held: LossCandidate | None = None,
 ) -> Verdict:
     """Hold a list that changes more than ``min_row_loss`` agreements at once (their
     values, or their agencies' states or models: relabels) until a later list shows the
@@ -308,7 +314,10 @@ def check_mass_change(
     at most in one list of the corpus); a sheet exported wrong for a day (every type
     relabelled, every date a day off, a block of rows given another state) is not every
     agreement changed and changed back. A value blanked long enough (an event recorded
-    later, ``blanks.py``) has persisted already and does not count."""
+    later, ``blanks.py``) has persisted already and does not count. A list that lost or
+    gained many rows at once, confirmed now (``held``), and changes many agreements is
+    held with both: the next list showing the same confirms both (held for one, then
+    the other, it would be held for ever)."""
     moved = _moved(events)
     changed = {e.subject for e in events if e.kind == "agreement.changed" and not e.recorded}
     changed |= {agency_id for agency_id, _ in moved}
@@ -322,7 +331,8 @@ def check_mass_change(
             note = f"change held since {cand.first.observed_at} persisted: {reason}"
             return Verdict(True, note=note, confirmed=cand)
     else:
-        cand = LossCandidate(ref, frozenset(), changed=values)
+        lost, gained = (held.keys, held.gained) if held else (frozenset(), frozenset())
+        cand = LossCandidate(ref, lost, gained, changed=values)
     return Verdict(False, f"{reason}; held until a later list confirms it", candidate=cand)
 
 
@@ -455,8 +465,9 @@ def _hold_reason(active: int, count: int, lost: int, rules: Rules) -> str | None
 
 def _persists(cand: LossCandidate, keys: set[str]) -> bool:
     """The candidate's lost rows are (nearly all) still absent, its gained rows present
-    (a candidate of values changed is another change's: it does not persist here)."""
-    if cand.changed:
+    (a candidate of values changed alone is another change's: it does not persist
+    here)."""
+    if not (cand.keys or cand.gained):
         return False
     back = len(cand.keys & keys)
     gone = len(cand.gained - keys)

@@ -22,7 +22,7 @@ import functools
 import operator
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -32,6 +32,7 @@ from diffs.abbreviations import has_short_words, written_short
 from parsers.normalize import (
     agency_key,
     county_key,
+    last_aside,
     without_state_name,
     without_trailing_state,
 )
@@ -135,6 +136,29 @@ def same_words(first: str, second: str, state: str | None) -> bool:
     :mod:`diffs.abbreviations`)."""
     pairs = map(operator.eq, _word_forms(first, state), _word_forms(second, state))
     return any(pairs) or written_short(first, second, state)
+
+
+def same_name_in_place(
+    first: str, second: str, state: str | None, counties: Iterable[str | None]
+) -> bool:
+    """Whether two writings of an agency's name are one name (:func:`same_words`), also
+    when one sets off after it the agency's own county (one of ``counties``, its county
+    cells: ``Ocala Police Department (Marion County)``): where an agency is adds nothing
+    to what it is called, as its state set off after its name adds nothing. Not part of
+    its key: the county set off may tell two agencies of one name apart
+    (``Washington Township Police Department (Warren County)``, ``(Morris County)``)."""
+    if same_words(first, second, state):
+        return True
+    for county in {c for c in counties if c}:
+        mine, theirs = _without_county(first, county, state), _without_county(second, county, state)
+        if (mine, theirs) != (first, second) and same_words(mine, theirs, state):
+            return True
+    return False
+
+
+def _without_county(name: str, county: str, state: str | None) -> str:
+    aside = last_aside(name)
+    return aside[0] if aside is not None and same_county(aside[1], county, state) else name
 
 
 @functools.lru_cache(maxsize=8192)

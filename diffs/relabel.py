@@ -449,7 +449,12 @@ def _same_name(entries: list[Entry], rows: list[ListingRow]) -> bool:
     names = {e.fields.get("agency") or "" for e in entries}
     if any(r.agency in names for r in rows):
         return True
-    return any(identity.same_words(name, r.agency, r.state) for name in names for r in rows)
+    counties = {e.fields.get("county") for e in entries}
+    return any(
+        identity.same_name_in_place(name, r.agency, r.state, {*counties, r.county})
+        for name in names
+        for r in rows
+    )
 
 
 def _relabelled(

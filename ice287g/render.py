@@ -120,6 +120,13 @@ def describe(event: dict[str, Any], esc: Escape = _same) -> str:
         return (
             f"{who}: {', '.join(before.get('models', []))} → {', '.join(after.get('models', []))}"
         )
+    if kind == "source.schema_changed" and "values" in before:  # a column's values renamed
+        renamed = [
+            f"{field}: {_cell(b)} → {_cell(a)}"
+            for field, olds in before["values"].items()
+            for b, a in zip(olds, after.get("values", {}).get(field, []), strict=False)
+        ]
+        return f"{event['subject']}: " + "; ".join(renamed)
     if kind in ("source.schema_changed",):
         return (
             f"{event['subject']}: {', '.join(before.get('columns', []))} → "

@@ -431,6 +431,13 @@ def model_in_name(name: str) -> str | None:
     return None
 
 
+def last_aside(name: str) -> tuple[str, str] | None:
+    """The name before its last aside set off after it, and that aside (``Ocala Police
+    Department (Marion County)``: ``Ocala Police Department``, ``Marion County``); None
+    for a name without."""
+    return next(_asides(name), None)
+
+
 def _asides(name: str) -> Iterator[tuple[str, str]]:
     """The asides set off after a name, the last first, each with the name before it
     (``Harris County SO (JEM) (New)``: ``New``, then ``JEM``); three at most."""

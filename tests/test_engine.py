@@ -279,6 +279,120 @@ def test_a_type_cell_shortening_the_known_type_is_no_change_and_another_is() -> 
     )  # fmt: skip
 
 
+TYPED = [
+    row("Alpha County Sheriff's Office", agency_type="County"),
+    row("Bravo County Sheriff's Office", "WSO", agency_type="County"),
+    row("Charlie County Sheriff's Office", "TFM", agency_type="County"),
+    row("Delta Police Department", "TFM", agency_type="Municipality"),
+    row("Echo Police Department", "TFM", agency_type="Municipality"),
+    row("Foxtrot Police Department", "TFM", agency_type="Municipality"),
+    row("Golf Tribal Police", "TFM", agency_type="Tribal"),
+    row("Hotel Tribal Police", "TFM", agency_type="Tribal"),
+]
+
+
+def _typed(types: dict[str, str], rows: list[ListingRow] = TYPED) -> list[ListingRow]:
+    return [replace(r, agency_type=types.get(r.agency_type or "", r.agency_type)) for r in rows]
+
+
+def test_a_type_every_agreement_shows_by_another_word_is_renamed_not_changed() -> None:
+    """``County`` now ``Sheriff`` on every agreement listed with it (three or more), and
+    no row still saying ``County``: the list's word for the kind changed, one
+    ``source.schema_changed`` says so, and no agreement changed; the agreements' type
+    is the new word, so one agreement's type changing later is its change."""
+    r = Replay()
+    r.feed(listing(TYPED))
+    added = len(r.events)
+    renamed = _typed({"County": "Sheriff", "Municipality": "Local"})
+    r.feed(listing(renamed))
+    [event] = r.events[added:]
+    assert (event.kind, event.before, event.after) == (
+        "source.schema_changed",
+        {"values": {"agency_type": ["County", "Municipality"]}},
+        {"values": {"agency_type": ["Sheriff", "Local"]}},
+    )
+    assert "TYPE 'County' now 'Sheriff' (3 agreements)" in (event.note or "")
+    r.feed(listing(renamed))
+    assert len(r.events) == added + 1
+    r.feed(listing([replace(renamed[0], agency_type="Local"), *renamed[1:]]))
+    [changed] = r.events[added + 1 :]
+    assert (changed.kind, changed.before, changed.after) == (
+        "agreement.changed", {"agency_type": "Sheriff"}, {"agency_type": "Local"}
+    )  # fmt: skip
+
+
+def test_a_type_changing_for_some_of_its_agreements_or_few_is_each_ones_change() -> None:
+    """Two of three ``County`` agreements now ``Sheriff`` (one still ``County``), or a
+    type two agreements hold changing for both, or a type shown by a new row still:
+    each agreement's change, as published."""
+    some = [replace(r, agency_type="Sheriff") if r in TYPED[:2] else r for r in TYPED]
+    few = _typed({"Tribal": "Nation"})
+    still = [
+        *_typed({"County": "Sheriff"}),
+        row("India County Sheriff's Office", agency_type="County"),
+    ]
+    for shown, changes in ((some, 2), (few, 2), (still, 3)):
+        r = Replay()
+        r.feed(listing(TYPED))
+        added = len(r.events)
+        r.feed(listing(shown))
+        kinds = Counter(e.kind for e in r.events[added:])
+        assert kinds["agreement.changed"] == changes and kinds["source.schema_changed"] == 0
+
+
+def test_a_type_every_application_shows_by_another_word_is_renamed_not_changed() -> None:
+    r = Replay()
+    r.feed(listing(TYPED, "pending", PENDING_COLS))
+    added = len(r.events)
+    r.feed(listing(_typed({"County": "Sheriff"}), "pending", PENDING_COLS))
+    [event] = r.events[added:]
+    assert event.kind == "source.schema_changed" and event.subject == "pending-list"
+    assert "(3 applications)" in (event.note or "")
+
+
+def test_moa_links_moved_with_their_file_names_to_one_other_place_are_no_change() -> None:
+    """Three MOA links leaving ``www.ice.gov/doclib/287gMOA/`` for one other site and
+    folder, each file keeping its name, while a fourth, wrapped in a redirect, still
+    shows the old folder: the site moved its files, one ``source.schema_changed``, no
+    agreement changed; a link to a file of another name there is that agreement's
+    change."""
+    old, new = "https://www.ice.gov/doclib/287gMOA/", "https://www.dhs.gov/ice/287g/moa/"
+    wrapped = "https://gcc02.safelinks.protection.outlook.com/?url=" + old + "D.pdf"
+    linked = [replace(r, moa_url=old + f"{r.agency[0]}.pdf") for r in BASE[:3]]
+    before = [*linked, replace(BASE[3], moa_url=wrapped)]
+    r = Replay()
+    r.feed(listing(before))
+    added = len(r.events)
+    moved = [replace(x, moa_url=x.moa_url.replace(old, new)) for x in linked]
+    r.feed(listing([*moved, before[3]]))
+    [event] = r.events[added:]
+    assert (event.kind, event.before, event.after) == (
+        "source.schema_changed",
+        {"values": {"moa_url": [old.rstrip("/")]}},
+        {"values": {"moa_url": [new.rstrip("/")]}},
+    )
+    r.feed(listing([*moved[:2], replace(moved[2], moa_url=new + "G2.pdf"), before[3]]))
+    [changed] = r.events[added + 1 :]
+    assert changed.kind == "agreement.changed" and changed.after == {"moa_url": new + "G2.pdf"}
+
+
+def test_a_name_with_its_own_county_set_off_after_it_is_no_rename_nor_change() -> None:
+    """``Ocala Police Department`` listed as ``Ocala Police Department (Marion County)``,
+    its county cell Marion County: where it is adds nothing to its name (no event); an
+    aside naming another county is no writing of its name."""
+    ocala = row("Ocala Police Department", "TFM", state="FL", county="Marion County")
+    others = [replace(r, state="FL") for r in BASE[:3]]
+    renamed = ["agency.renamed", "agreement.changed"]
+    for aside, kinds in (("Marion County", []), ("Marion", []), ("Lake County", renamed)):
+        r = Replay()
+        r.feed(listing([ocala, *others]))
+        added = len(r.events)
+        name = f"Ocala Police Department ({aside})"
+        named = replace(ocala, agency=name, agency_key=agency_key(name, "FL"))
+        r.feed(listing([named, *others]))
+        assert [e.kind for e in r.events[added:]] == kinds
+
+
 LONG_NAMES = [
     ("Alpha County Sheriff's Office", "JEM"),
     ("Bravo Municipal Police Department", "TFM"),
@@ -484,6 +598,30 @@ def test_large_loss_rejected_then_accepted_when_it_persists() -> None:
     assert r.kinds()["agreement.withdrawn"] == 0
     r.feed(listing(many[:5] + [row("Newcomer PD", "TFM")]))
     assert r.kinds()["agreement.withdrawn"] == 15
+
+
+def test_a_list_losing_many_rows_and_changing_many_agreements_is_read_once_it_persists() -> None:
+    """Six sheriffs' offices listed as ``... Sheriff's Department``: rows lost and
+    gained at once (held), then, the loss confirmed, as many agreements changed (held
+    again): the third list showing the same is read. Before, the two holds took turns
+    and no list was ever read again."""
+    offices = [
+        row(f"{name} County Sheriff's Office", agency_type="County", county=f"{name} County")
+        for name in ("Adams", "Baker", "Clark", "Dixon", "Ellis", "Floyd")
+    ]
+    renamed = [
+        replace(
+            r,
+            agency=(name := r.agency.replace("Office", "Department")),
+            agency_key=agency_key(name, "TX"),
+        )
+        for r in offices
+    ]
+    r = Replay()
+    r.feed(listing([*offices, *BASE]))
+    verdicts = [r.feed(listing([*renamed, *BASE])).accepted for _ in range(4)]
+    assert verdicts == [False, False, True, True]
+    assert r.kinds()["agreement.changed"] == 6
 
 
 def test_schema_change_event() -> None:

@@ -88,6 +88,15 @@ def test_describe_passes_every_value_from_ice_through_the_escape() -> None:
     assert describe(unknown, lambda v: f"[{v}]") == (
         "[TX] · [=1+1] · [?] (signed 2025-01-02) ([type: <i>z</i>])"
     )
+    renamed = {
+        "kind": "source.schema_changed",
+        "subject": "participating-list",
+        "before": {"values": {"agency_type": ["County", "=1+1"]}},
+        "after": {"values": {"agency_type": ["Sheriff", "<b>x</b>"]}},
+    }
+    assert describe(renamed, lambda v: f"[{v}]") == (
+        "[participating-list]: agency_type: [County] → [Sheriff]; agency_type: [=1+1] → [<b>x</b>]"
+    )
 
 
 def test_escapes_neutralise_formulas_c1_characters_and_escape_codes() -> None:
