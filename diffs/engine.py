@@ -176,10 +176,15 @@ def _accept(
     last_participating = state.participating.last
     state, ids, rename_events = _resolve_identities(state, ref, listing, rules, ids)
     rows = _rows_by_key(listing.rows, ids, kind, state.list_state(kind))
-    state, renamed = _values_renamed(state, kind, rows, ref)
-    before_entries = state.participating.entries
     diff = ListDiff(state, kind, ref, rules, listing.columns, verdict.confirmed)
-    events = rename_events + renamed + diff.run(rows)
+    changes, renamed = diff.run(rows), list[Event]()
+    if renamed_values.may_have_renamed(changes):  # diffed again, the values renamed first
+        state, renamed = _values_renamed(state, kind, rows, ref)
+        if renamed:
+            diff = ListDiff(state, kind, ref, rules, listing.columns, verdict.confirmed)
+            changes = diff.run(rows)
+    before_entries = state.participating.entries
+    events = rename_events + renamed + changes
     state = diff.result()
     events += _schema_events(state.list_state(kind), listing, ref, kind)
     new_list = replace(
@@ -202,7 +207,7 @@ def _values_renamed(
     """Values the list renamed for all it lists with them (``diffs/renamed_values.py``):
     its entries take the new values before the diff, and one event says so."""
     listed = state.list_state(kind)
-    found = renamed_values.renames(kind, listed.entries, rows)
+    found = renamed_values.renames(listed.entries, rows)
     if not found.parts:
         return state, []
     event = renamed_values.renamed_event(kind, found, listed.last, ref)

@@ -14,15 +14,17 @@ one other place, and no link leaves that folder for another place, the site move
 files (links kept elsewhere, wrapped in a redirect, may still show the old folder: a
 file moved is not a document changed). The agreements so shown take their rows' values
 before the list is diffed (a later change of one is that one's change), and one
-``source.schema_changed`` says what was renamed, and for how many. A type changing for
-some of its agreements only, or to several others, is each agreement's change, as
-published; so is one link moved to another site and folder at once, which may be
-another document (``diffs/links.py``)."""
+``source.schema_changed`` says what was renamed, and for how many. Asked only of a
+list whose diff changed such a field for at least RENAMED_AT_LEAST agreements
+(:func:`may_have_renamed`): the list is then diffed again, the values renamed first.
+A type changing for some of its agreements only, or to several others, is each
+agreement's change, as published; so is one link moved to another site and folder at
+once, which may be another document (``diffs/links.py``)."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -72,14 +74,23 @@ def _folder(value: str) -> tuple[str, str] | None:
     )
 
 
-FIELDS = {
-    "participating": (
-        Field("agency_type", "TYPE", _type_part, _same_type, every=True),
-        Field("moa_url", "MOA folder", _folder, same_document, every=False),
-        Field("addendum_url", "ADDENDUM folder", _folder, same_document, every=False),
-    ),
-    "pending": (Field("agency_type", "TYPE", _type_part, _same_type, every=True),),
-}
+FIELDS = (
+    Field("agency_type", "TYPE", _type_part, _same_type, every=True),
+    Field("moa_url", "MOA folder", _folder, same_document, every=False),
+    Field("addendum_url", "ADDENDUM folder", _folder, same_document, every=False),
+)
+"""The participating list's: an application's values are no events (only its listing
+is), so the pending list's renamed types change nothing the record says."""
+
+
+def may_have_renamed(events: Iterable[Event]) -> bool:
+    """Whether a list's diff changed one of the fields a list may rename for at least
+    RENAMED_AT_LEAST agreements (else it renamed nothing: the usual list, asked no more)."""
+    names = {f.name for f in FIELDS}
+    changed = Counter(
+        name for e in events if e.kind == "agreement.changed" for name in (e.after or {})
+    )
+    return any(changed[name] >= RENAMED_AT_LEAST for name in names)
 
 
 @dataclass
@@ -91,9 +102,9 @@ class Renames:
     keys: dict[str, list[str]] = field(default_factory=dict)
 
 
-def renames(kind: str, entries: Mapping[str, Entry], rows: Rows) -> Renames:
+def renames(entries: Mapping[str, Entry], rows: Rows) -> Renames:
     found = Renames()
-    for known in FIELDS.get(kind, ()):
+    for known in FIELDS:
         parts, keys = _renamed(known, entries, rows)
         if parts:
             found.parts[known.name], found.keys[known.name] = parts, keys
@@ -148,8 +159,7 @@ def renamed(listed: ListState, found: Renames, rows: Rows) -> ListState:
 def renamed_event(kind: str, found: Renames, start: SnapshotRef | None, ref: SnapshotRef) -> Event:
     """``source.schema_changed``: the values renamed, before and after in one order per
     field, and the note saying for how many."""
-    holders = "agreements" if kind == "participating" else "applications"
-    columns = {f.name: f.column for f in FIELDS[kind]}
+    columns = {f.name: f.column for f in FIELDS}
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     said = []
@@ -157,7 +167,7 @@ def renamed_event(kind: str, found: Renames, start: SnapshotRef | None, ref: Sna
         olds = sorted(parts)
         before[name], after[name] = olds, [parts[o][0] for o in olds]
         said += [
-            f"{columns[name]} {o!r} now {parts[o][0]!r} ({parts[o][1]} {holders})" for o in olds
+            f"{columns[name]} {o!r} now {parts[o][0]!r} ({parts[o][1]} agreements)" for o in olds
         ]
     return Event(
         kind="source.schema_changed",
