@@ -134,7 +134,7 @@ def same_words(first: str, second: str, state: str | None) -> bool:
     ``Department of Corrections``: an agency is known by its state and its name, so its
     state said adds nothing); a word may be written short (``Twp``, ``Const.``:
     :mod:`diffs.abbreviations`)."""
-    pairs = map(operator.eq, _word_forms(first, state), _word_forms(second, state))
+    pairs = map(operator.eq, word_forms(first, state), word_forms(second, state))
     return any(pairs) or written_short(first, second, state)
 
 
@@ -162,7 +162,7 @@ def _without_county(name: str, county: str, state: str | None) -> str:
 
 
 @functools.lru_cache(maxsize=8192)
-def _word_forms(name: str, state: str | None) -> tuple[tuple[str, ...], ...]:
+def word_forms(name: str, state: str | None) -> tuple[tuple[str, ...], ...]:
     """A name's key words keyed with its state and as written, then the same without its
     apostrophes, then both keyed without its state's name before it (remembered: a new
     application is compared with the agreements in force of its state and model)."""
@@ -349,11 +349,11 @@ def _core_in_place(label: Label) -> tuple[str, ...]:
     """The core of a label's name without the words of its own county, unless they are
     all it has: within one county, the county's name tells no agency apart
     (``Dunnellon Police Department (Marion County)``, ``Dunnellon Police Department``)."""
-    return _core_in_county(label.name_key, label.county)
+    return core_in_county(label.name_key, label.county)
 
 
 @functools.lru_cache(maxsize=8192)
-def _core_in_county(name_key: str, county: str | None) -> tuple[str, ...]:
+def core_in_county(name_key: str, county: str | None) -> tuple[str, ...]:
     """Remembered: a new application is compared with every agreement of its place."""
     core = tuple(_core(name_key))
     words = set(agency_key(county).split()) if county else set()

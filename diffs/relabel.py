@@ -16,14 +16,16 @@ Pure functions of (state, listing): no I/O.
 
 from __future__ import annotations
 
+import operator
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from diffs import identity
+from diffs.abbreviations import has_short_words
 from diffs.events import Event, SnapshotRef
 from diffs.links import canonical_link
-from diffs.state import ACTIVE, LISTED, Entry, ListState, ProgramState, entry_key
+from diffs.state import ACTIVE, LISTED, Agency, Entry, ListState, ProgramState, entry_key
 from parsers.records import ListingRow, ParsedListing
 
 
@@ -304,18 +306,59 @@ def counterpart(entry: Entry, others: Iterable[Entry], state: ProgramState) -> E
     state and model, so names merely alike (``Lakeland``, ``Oakland``) are not one
     agency. None when no entry is, or more than one (which one is unknown)."""
     label = entry_label(entry, state, papers=False)
+    probe = _Probe.of(entry, label)
     found = [
         other
         for other in others
         if other.model == entry.model
         and other.agency_id != entry.agency_id
         and (
-            _one_agency(entry, label, other, state)
-            if state.agencies[other.agency_id].state == label.state
+            (probe.may_be(other, agency) and _one_agency(entry, label, other, state))
+            if (agency := state.agencies[other.agency_id]).state == label.state
             else _state_corrected(label, other, state)
         )
     ]
     return found[0] if len(found) == 1 else None
+
+
+@dataclass(frozen=True)
+class _Probe:
+    """What :func:`_one_agency` asks of one entry's name, made once: an entry meets
+    every entry of its state and model (an application, every agreement in force)."""
+
+    state: str
+    forms: tuple[tuple[str, ...], ...]
+    short: bool
+    agency_type: str | None
+    core: tuple[str, ...]
+    name_key: str
+
+    @classmethod
+    def of(cls, entry: Entry, label: identity.Label) -> _Probe:
+        name = entry.fields.get("agency") or ""
+        return cls(
+            state=label.state,
+            forms=identity.word_forms(name, label.state),
+            short=has_short_words(name, label.state),
+            agency_type=label.agency_type,
+            core=identity.core_in_county(label.name_key, label.county),
+            name_key=label.name_key,
+        )
+
+    def may_be(self, other: Entry, agency: Agency) -> bool:
+        """What :func:`_one_agency` asks first, read without labelling ``other`` (its
+        ``agency``'s key is its label's name): a form of the names' words in common,
+        or words written short in either; else the same type and, in it, the same core
+        (``identity.same_agency``) or one word mistyped (``identity.one_slip``)."""
+        name = other.fields.get("agency") or ""
+        if any(map(operator.eq, self.forms, identity.word_forms(name, self.state))):
+            return True
+        if self.short or has_short_words(name, self.state):
+            return True
+        if other.fields.get("agency_type") != self.agency_type:
+            return False
+        core = identity.core_in_county(agency.key, other.fields.get("county"))
+        return core == self.core or identity.one_slip(self.name_key, agency.key)
 
 
 def alike(entry: Entry, others: Iterable[Entry], state: ProgramState) -> list[str]:
