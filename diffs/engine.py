@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from diffs import carried, identity, relabel, renamed_values
+from diffs import carried, identity, relabel, renamed_values, rewritten_names
 from diffs.events import Event, SnapshotRef
 from diffs.fields import shows_fields
 from diffs.gate import (
@@ -165,6 +165,31 @@ def _remembered(
 
 
 def _accept(
+    state: ProgramState,
+    ref: SnapshotRef,
+    listing: ParsedListing,
+    rules: Rules,
+    verdict: Verdict,
+    ids: list[str],
+) -> Outcome:
+    """The list diffed; again, its names rewritten first, when it rewrote a phrase in
+    every name holding it (``diffs/rewritten_names.py``: asked only of a list whose
+    diff renamed agencies or changed names)."""
+    outcome = _diffed(state, ref, listing, rules, verdict, ids)
+    if not rewritten_names.may_have_rewritten(outcome.events):
+        return outcome
+    kind, listed = listing.kind, state.list_state(listing.kind)
+    rows = _rows_by_key(listing.rows, list(outcome.agency_ids), kind, listed)
+    found = rewritten_names.rewrites(listed.entries, rows)
+    if not found.phrases:
+        return outcome
+    event = rewritten_names.rewritten_event(kind, found, listed.last, ref)
+    state = state.with_list(kind, rewritten_names.rewritten(listed, found, rows))
+    again = _diffed(state, ref, listing, rules, verdict, ids)
+    return replace(again, events=(event, *again.events))
+
+
+def _diffed(
     state: ProgramState,
     ref: SnapshotRef,
     listing: ParsedListing,

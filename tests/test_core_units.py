@@ -514,6 +514,32 @@ def test_a_county_cell_naming_no_one_county_says_what_an_empty_one_says(
 
 
 @pytest.mark.parametrize(
+    ("marked", "name"),
+    [("12. Cherokee County Sheriff's Office", "Cherokee County Sheriff's Office"),
+     ("3) Gulfport Police Department", "Gulfport Police Department"),
+     ("#4. Gulfport Police Department", "Gulfport Police Department"),
+     ("Colbert County Sheriff's Office1", "Colbert County Sheriff's Office"),
+     ("Colbert County Sheriff's Office2 *", "Colbert County Sheriff's Office")],
+)  # fmt: skip
+def test_a_rows_number_before_a_name_or_a_footnotes_glued_to_it_is_no_part_of_its_key(
+    marked: str, name: str
+) -> None:
+    """Numbered rows and footnote numbers flattened onto a name are the list's marks,
+    not the agency's name (each was an ``agency.renamed`` of every row so marked)."""
+    assert agency_key(marked, "AL") == agency_key(name, "AL")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["1st Judicial District Attorney", "Galveston County Constable's Office Pct.4",
+     "Office of Constable Monroeville 6th Ward", "Bradley County Constable District 7",
+     "287(g) Task Force"],
+)  # fmt: skip
+def test_numbers_a_name_holds_stay_in_its_key(name: str) -> None:
+    assert any(char.isdigit() for char in agency_key(name, "TX"))
+
+
+@pytest.mark.parametrize(
     ("written", "read"),
     [("Harris County Sher\u00adiff's Office", "Harris County Sheriff's Office"),
      ("Harris\u200bCounty Sheriff's Office", "Harris County Sheriff's Office"),

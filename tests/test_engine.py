@@ -600,28 +600,69 @@ def test_large_loss_rejected_then_accepted_when_it_persists() -> None:
     assert r.kinds()["agreement.withdrawn"] == 15
 
 
+OFFICES = [
+    row(f"{name} County Sheriff's Office", agency_type="County", county=f"{name} County")
+    for name in ("Adams", "Baker", "Clark", "Dixon", "Ellis", "Floyd")
+]
+
+
+def _named(r: ListingRow, name: str) -> ListingRow:
+    return replace(r, agency=name, agency_key=agency_key(name, r.state))
+
+
 def test_a_list_losing_many_rows_and_changing_many_agreements_is_read_once_it_persists() -> None:
-    """Six sheriffs' offices listed as ``... Sheriff's Department``: rows lost and
-    gained at once (held), then, the loss confirmed, as many agreements changed (held
-    again): the third list showing the same is read. Before, the two holds took turns
-    and no list was ever read again."""
-    offices = [
-        row(f"{name} County Sheriff's Office", agency_type="County", county=f"{name} County")
-        for name in ("Adams", "Baker", "Clark", "Dixon", "Ellis", "Floyd")
-    ]
+    """Six sheriffs' offices each listed under another writing (``Sheriff's
+    Department``, ``Sheriffs Department``, ``Sheriff Department``): rows lost and gained
+    at once (held), then, the loss confirmed, as many agreements changed (held again):
+    the third list showing the same is read. Before, the two holds took turns and no
+    list was ever read again."""
+    endings = ("Sheriff's Department", "Sheriffs Department", "Sheriff Department") * 2
     renamed = [
-        replace(
-            r,
-            agency=(name := r.agency.replace("Office", "Department")),
-            agency_key=agency_key(name, "TX"),
-        )
-        for r in offices
+        _named(r, r.agency.replace("Sheriff's Office", end))
+        for r, end in zip(OFFICES, endings, strict=True)
     ]
     r = Replay()
-    r.feed(listing([*offices, *BASE]))
+    r.feed(listing([*OFFICES, *BASE]))
     verdicts = [r.feed(listing([*renamed, *BASE])).accepted for _ in range(4)]
     assert verdicts == [False, False, True, True]
     assert r.kinds()["agreement.changed"] == 6
+
+
+def test_a_phrase_rewritten_in_nearly_every_name_holding_it_renames_no_agency() -> None:
+    """Every ``Sheriff's Office`` listed as ``Sheriff's Department`` but one written
+    with a curled apostrophe, which a find and replace misses: the list's writing, one
+    ``source.schema_changed`` (the loss of rows held once), no agency renamed, no name
+    changed; the names are the agencies' aliases, so a later list under the old names
+    is no rename either."""
+    offices = [*OFFICES, *(_named(x, x.agency.replace("County", "Parish")) for x in OFFICES)]
+    curled = _named(OFFICES[0], "Grant County Sheriff\u2019s Office")
+    rewritten = [_named(x, x.agency.replace("Office", "Department")) for x in offices]
+    police = [BASE[1], BASE[3]]
+    r = Replay()
+    r.feed(listing([*offices, curled, *police]))
+    added = len(r.events)
+    verdicts = [r.feed(listing([*rewritten, curled, *police])).accepted for _ in range(2)]
+    assert verdicts == [False, True]
+    [held, event] = r.events[added:]
+    assert held.kind == "snapshot.rejected"
+    assert (event.kind, event.before, event.after) == (
+        "source.schema_changed",
+        {"values": {"agency": ["sheriff's office"]}},
+        {"values": {"agency": ["sheriff's department"]}},
+    )
+    assert "(12 names)" in (event.note or "")
+
+
+def test_a_phrase_rewritten_in_a_few_names_of_many_holding_it_is_each_ones_rename() -> None:
+    """Three of six ``Sheriff's Office`` written ``Sheriff's Department``: three
+    agencies renamed alike, each one's rename, as published."""
+    rewritten = [_named(x, x.agency.replace("Office", "Department")) for x in OFFICES[:3]]
+    r = Replay()
+    r.feed(listing([*OFFICES, *BASE]))
+    added = len(r.events)
+    r.feed(listing([*rewritten, *OFFICES[3:], *BASE]))
+    kinds = Counter(e.kind for e in r.events[added:])
+    assert kinds == {"agency.renamed": 3, "agreement.changed": 3}
 
 
 def test_schema_change_event() -> None:

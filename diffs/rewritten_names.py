@@ -1,0 +1,154 @@
+"""A phrase a list rewrites in nearly every name holding it: ICE's list writing every
+``Sheriff's Office`` as ``Sheriff's Department``, every ``County Sheriff's Office`` as
+``Sheriff's Office``, every ``County Jail`` as ``County Detention Center``. Pure: the
+list's known entries and its rows by key in, the rewrites and the event out.
+
+Principle: agencies are renamed one at a time; a find and replace over the whole list
+is the list's writing. When, in one window, at least REWRITTEN_AT_LEAST agreements (or
+applications) listed under names holding one phrase (a few words, with the words after
+them, or the word before them at a name's end) show it rewritten as one other phrase
+(or dropped), none as another, and nearly every name that held it shows it so
+(REWRITTEN_SHARE), no agency was renamed and no name changed: the entries take their
+rows' names before the list is diffed (the agencies keep their ids and learn the names
+as aliases), and one ``source.schema_changed`` says what was rewritten and in how many
+names. The words around the phrase are part of it, so an agency's own name is no
+phrase many share, and a few agencies renamed alike are each one's rename. Asked only
+of a list whose diff renamed agencies or changed names at least REWRITTEN_AT_LEAST
+times (:func:`may_have_rewritten`; the list is then diffed again, the names rewritten
+first)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+from diffs.events import Event, SnapshotRef
+from diffs.state import LISTED, Entry, ListState
+from parsers.records import ListingRow
+
+REWRITTEN_AT_LEAST = 10
+"""Names a phrase must be rewritten in: a few agencies may be renamed alike in one
+window (a county's agencies reorganised); a find and replace rewrites many."""
+REWRITTEN_SHARE = 0.9
+"""Of the names holding the phrase, the share that must show it rewritten: a find and
+replace misses a few written otherwise (``Sheriff’s Office``, its apostrophe curled,
+is no ``Sheriff's Office`` to it), and those keep their names; three renamed alike
+among many not are three renames."""
+MOST_WORDS = 3  # the words of a phrase rewritten (its word before aside)
+
+Rows = Mapping[str, tuple[str, ListingRow]]
+Phrase = tuple[str, ...]
+_WORD = re.compile(r"[\w'\u2019]+")
+
+
+@dataclass
+class Rewrites:
+    """What one list rewrote: each phrase's new phrase and how many names showed it,
+    and the entries that take their rows' names."""
+
+    phrases: dict[Phrase, tuple[Phrase, int]] = field(default_factory=dict)
+    keys: list[str] = field(default_factory=list)
+
+
+def may_have_rewritten(events: Iterable[Event]) -> bool:
+    """Whether a list's diff renamed agencies or changed agreements' names at least
+    REWRITTEN_AT_LEAST times (else it rewrote no phrase: the usual list, asked no more)."""
+    named = sum(
+        1
+        for e in events
+        if (e.kind == "agency.renamed" and "state" not in (e.after or {}))
+        or (e.kind == "agreement.changed" and "agency" in (e.after or {}))
+    )
+    return named >= REWRITTEN_AT_LEAST
+
+
+def words(name: str) -> Phrase:
+    return tuple(_WORD.findall(name.lower().replace("\u2019", "'")))
+
+
+def _rewritten(before: Phrase, after: Phrase) -> tuple[Phrase, Phrase] | None:
+    """The phrase ``before`` holds in place of ``after``'s: what is left once the words
+    both begin and end with are set aside, with the words both end with after it
+    (``County Sheriff's Office`` for ``Sheriff's Office``), or, when both end with it,
+    the word before it (``Sheriff's Office`` for ``Sheriff's Department``): the
+    agency's own words begin a name, the kind of body ends it. None when no phrase of
+    at most MOST_WORDS words, or none at all, was rewritten."""
+    start = 0
+    while start < min(len(before), len(after)) and before[start] == after[start]:
+        start += 1
+    end = 0
+    most = min(len(before), len(after)) - start
+    while end < most and before[-1 - end] == after[-1 - end]:
+        end += 1
+    old, new = before[start : len(before) - end], after[start : len(after) - end]
+    if not 1 <= len(old) <= MOST_WORDS or len(new) > MOST_WORDS:
+        return None
+    if end:
+        tail = before[len(before) - end :]
+        return old + tail, new + tail
+    head = before[max(start - 1, 0) : start]
+    return head + old, head + new
+
+
+def _holds(name: Phrase, phrase: Phrase) -> bool:
+    width = len(phrase)
+    return any(name[at : at + width] == phrase for at in range(len(name) - width + 1))
+
+
+def rewrites(entries: Mapping[str, Entry], rows: Rows) -> Rewrites:
+    """The phrases the list rewrote in every name holding them, and the entries' keys."""
+    listed: dict[str, Phrase] = {}
+    shown: defaultdict[Phrase, Counter[Phrase]] = defaultdict(Counter)
+    moved: defaultdict[Phrase, list[str]] = defaultdict(list)
+    for key, (_, row) in rows.items():
+        entry = entries.get(key)
+        name = entry.fields.get("agency") if entry is not None else None
+        if entry is None or entry.status not in LISTED or not name:
+            continue
+        listed[key] = before = words(name)
+        pair = _rewritten(before, words(row.agency)) if row.agency != name else None
+        if pair is not None:
+            shown[pair[0]][pair[1]] += 1
+            moved[pair[0]].append(key)
+    found = Rewrites()
+    for old, news in sorted(shown.items()):
+        [(new, count)] = news.most_common(1)
+        holders = sum(1 for name in listed.values() if _holds(name, old))
+        if len(news) == 1 and count >= max(REWRITTEN_AT_LEAST, REWRITTEN_SHARE * holders):
+            found.phrases[old] = (new, count)
+            found.keys += moved[old]
+    found.keys.sort()
+    return found
+
+
+def rewritten(listed: ListState, found: Rewrites, rows: Rows) -> ListState:
+    """The list's entries whose names held a phrase rewritten, each taking its row's."""
+    entries = dict(listed.entries)
+    for key in found.keys:
+        entry = entries[key]
+        entries[key] = replace(entry, fields={**entry.fields, "agency": rows[key][1].agency})
+    return replace(listed, entries=entries)
+
+
+def rewritten_event(
+    kind: str, found: Rewrites, start: SnapshotRef | None, ref: SnapshotRef
+) -> Event:
+    """``source.schema_changed``: the phrases rewritten, before and after in one order,
+    and the note saying in how many names."""
+    olds = sorted(found.phrases)
+    news = [found.phrases[old][0] for old in olds]
+    said = "; ".join(
+        f"{' '.join(old)!r} now {' '.join(new)!r} ({found.phrases[old][1]} names)"
+        for old, new in zip(olds, news, strict=True)
+    )
+    return Event(
+        kind="source.schema_changed",
+        subject=f"{kind}-list",
+        end=ref,
+        start=start,
+        before={"values": {"agency": [" ".join(old) for old in olds]}},
+        after={"values": {"agency": [" ".join(new) for new in news]}},
+        note=f"names rewritten across the list, no agency renamed: {said}",
+    )
