@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from parsers.mojibake import mended
+from parsers.name_marks import without_marks
 from parsers.states import STATES, fold_punctuation, named_state, read_state
 
 _MODEL_LETTERS = (
@@ -271,31 +272,14 @@ def agency_key(name: object, state: str | None = None) -> str:
     repeated in the name adds nothing. Nor does a closing parenthesis that restates the
     name (:func:`_without_restatement`: ``(FDLE)``, ``(Cherokee County)``), also when
     the state is set off after it or before the name (``Lubbock Police Department
-    (LPD), TX``). Nor do the marks a list puts on its rows (:func:`_without_marks`: a
-    row's number before the name, ``12. ...``; a footnote's number glued to its last
+    (LPD), TX``). Nor do the marks a list puts on its rows (``parsers/name_marks.py``:
+    a row's number before the name, ``12. ...``; a footnote's number glued to its last
     word, ``... Office1``)."""
-    text = _without_marks(_without_model(name if isinstance(name, str) else clean_text(name)))
+    text = without_marks(_without_model(name if isinstance(name, str) else clean_text(name)))
     if not state:
         return _agency_key(_without_restatement(text))
     text = _without_leading_state(without_trailing_state(text, state), state)
     return _without_state(_agency_key(_without_restatement(text)), state)
-
-
-# A row's number set off before a name (``12. ``, ``3) ``, ``#4. ``): a list's numbering,
-# not an ordinal (``1st``) nor a number the name holds (``287(g)``, ``7 Ward``).
-_NUMBERED = re.compile(r"^\s*#?\d{1,4}\s*[.)]\s*(?=[^\W\d_])")
-# A footnote's number glued to a name's last word (``... Sheriff's Office1``): a word
-# of three letters or more ending in one or two digits, nothing after them but marks.
-_FOOTNOTE = re.compile(r"(?<=[a-z]{3})\d{1,2}(?=[^\w]*$)")
-
-
-@functools.lru_cache(maxsize=8192)
-def _without_marks(name: str) -> str:
-    """The name without the marks a list puts on its rows: the row's number before it
-    (numbered rows: ``12. Cherokee County Sheriff's Office``), a footnote's number glued
-    to its last word (``Colbert County Sheriff's Office1``, a superscript flattened):
-    neither is part of what the agency is called."""
-    return _FOOTNOTE.sub("", _NUMBERED.sub("", name), count=1)
 
 
 # A name's closing parenthesis (or bracket): ``... Office (CCSO)``, ``... [Cherokee County]``.

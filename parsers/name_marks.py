@@ -1,0 +1,34 @@
+"""The marks a list puts on its rows' names, which are no part of an agency's name: the
+row's number before it, a footnote's number glued to its last word. Pure text in, text
+out (``parsers.normalize.agency_key`` keys names without them)."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+# A row's number set off before a name (``12. ``, ``3) ``, ``#4. ``): a list's numbering,
+# not an ordinal (``1st``) nor a number the name holds (``287(g)``, ``7 Ward``).
+_NUMBERED = re.compile(r"^\s*#?\d{1,4}\s*[.)]\s*(?=[^\W\d_])")
+# A footnote's number glued to a name's last word (``... Sheriff's Office1``): a word
+# of three letters or more ending in one or two digits, nothing after them but marks.
+_FOOTNOTE = re.compile(r"([^\W\d_]{3,})(\d{1,2})(?=[^\w]*$)")
+# Words a number follows as part of a name (``Precinct4``: Precinct 4, another agency
+# than Precinct 5), whose digits are no footnote.
+NUMBERED_WORDS = frozenset(
+    {"precinct", "pct", "district", "dist", "ward", "station", "unit", "region", "zone",
+     "area", "division", "number", "no", "troop", "post", "company", "battalion"}
+)  # fmt: skip
+
+
+@functools.lru_cache(maxsize=8192)
+def without_marks(name: str) -> str:
+    """The name without the marks a list puts on its rows: the row's number before it
+    (numbered rows: ``12. Cherokee County Sheriff's Office``), a footnote's number glued
+    to its last word (``Colbert County Sheriff's Office1``, a superscript flattened):
+    neither is part of what the agency is called."""
+    name = _NUMBERED.sub("", name)
+    glued = _FOOTNOTE.search(name)
+    if glued is None or glued[1].lower() in NUMBERED_WORDS:
+        return name
+    return name[: glued.start(2)] + name[glued.end(2) :]
