@@ -71,8 +71,11 @@ def state_cell(value: CellValue) -> tuple[str, str | None]:
 
 @_memo
 def agency_cell(value: CellValue) -> tuple[str, bool]:
-    """(name, whether it reads as the agency column's header)."""
+    """(name, whether it reads as the agency column's header). A cell without a letter
+    names no agency (a count on a subtotal row, ``4``; a dash): read as empty."""
     text = cell_text(without_footnote_marks(value) if isinstance(value, str) else value)
+    if not any(char.isalpha() for char in text):
+        return "", False
     return text, text.upper() in AGENCY_HEADERS
 
 

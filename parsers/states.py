@@ -151,7 +151,7 @@ def _read(text: str, level: int) -> str | None:
         codes = {_read(part, depth + 1) for part in parts}
         return codes.pop() if len(codes) == 1 else None
     folded = fold_punctuation(text)
-    return _named(folded) or _near(folded)
+    return _named(folded) or _near(_STYLE.sub("", folded))  # State of West Viriginia
 
 
 def _named(folded: str) -> str | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from urllib.parse import SplitResult, parse_qs, quote, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qs, quote, unquote, urlsplit, urlunsplit
 
 ICE_ORIGIN = "https://www.ice.gov"
 ICE_HOSTS = frozenset({"www.ice.gov", "ice.gov"})
@@ -31,6 +31,9 @@ _SECOND_LINK = re.compile(r"(?<!\s)\s+(?=(?:https?:|www\.|chrome-extension:))", 
 _NETLOC = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::\d{1,5})?$")
 _LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _ESCAPE = re.compile(r"%[0-9a-f]{2}", re.IGNORECASE)
+_GOOGLE_HOSTS = frozenset({"www.google.com", "google.com"})
+_DEFENSE_V3 = re.compile(r"^https?://urldefense\.com/v3/__(.+?)__;", re.IGNORECASE)
+_DEFENSE_V2_ESCAPE = re.compile(r"-([0-9A-Fa-f]{2})")
 _SAFE_PATH = "/%:@!$&'()*+,;=-._~"
 _SAFE_QUERY = _SAFE_PATH + "?"
 
@@ -38,7 +41,8 @@ _SAFE_QUERY = _SAFE_PATH + "?"
 def repair_url(raw: str) -> str | None:
     """An absolute, fetchable http(s) URL for a link as found in a sheet or page, or None.
 
-    Handles Outlook SafeLinks wrappers, ``chrome-extension://<id>/`` prefixes, one-slash
+    Handles redirect wrappers (Outlook SafeLinks, Proofpoint URL Defense, Google's
+    redirect: :func:`_wrapped`), ``chrome-extension://<id>/`` prefixes, one-slash
     schemes (``https:/www.ice.gov``), missing schemes (``www.ice.gov/...``), site-relative
     paths (``/doclib/...``), ``http`` for ice.gov, raw spaces and other unsafe characters
     (percent-encoded once, never twice), and placeholders such as ``link pending``.
@@ -58,15 +62,33 @@ def _repair(raw: str, depth: int) -> str | None:
     parts = urlsplit(absolute) if absolute else None
     if parts is None or not _NETLOC.match(parts.netloc.lower()):
         return None
-    if _is_safelinks(parts.hostname or ""):
-        inner = parse_qs(parts.query).get("url", [""])[0]
+    inner = _wrapped(parts, absolute or "")
+    if inner is not None:
         return _repair(inner, depth + 1) if inner and depth < MAX_UNWRAP else None
     return _normalise(parts)
 
 
-def _is_safelinks(host: str) -> bool:
-    """Whether a host is an Outlook SafeLinks redirector (any region)."""
-    return host.endswith(SAFELINKS_SUFFIX) or host == SAFELINKS_SUFFIX[1:]
+def _wrapped(parts: SplitResult, absolute: str) -> str | None:
+    """The link a redirector wraps, as it carries it ("" when it carries none); None for
+    a link that is no redirector's. A link copied from an e-mail or a document may be
+    wrapped: by Outlook SafeLinks (``...safelinks.protection.outlook.com/?url=...``),
+    Proofpoint URL Defense (``urldefense.com/v3/__<link>__;...``,
+    ``urldefense.proofpoint.com/v2/url?u=https-3A__www.ice.gov_...``) or Google's
+    redirect (``www.google.com/url?q=...``); each leads to the link it wraps."""
+    host = (parts.hostname or "").lower()
+    if host.endswith(SAFELINKS_SUFFIX) or host == SAFELINKS_SUFFIX[1:]:
+        return parse_qs(parts.query).get("url", [""])[0]
+    if host in _GOOGLE_HOSTS and parts.path == "/url":
+        query = parse_qs(parts.query)
+        return (query.get("q") or query.get("url") or [""])[0]
+    if host == "urldefense.com" and parts.path.startswith("/v3/__"):
+        inner = _DEFENSE_V3.match(absolute)
+        # a link whose characters URL Defense replaced (``*``) is not carried whole
+        return inner[1] if inner and "*" not in inner[1] else ""
+    if host == "urldefense.proofpoint.com" and parts.path.startswith("/v2/url"):
+        carried = parse_qs(parts.query).get("u", [""])[0]
+        return unquote(_DEFENSE_V2_ESCAPE.sub(r"%\1", carried.replace("_", "/")))
+    return None
 
 
 def _clean(raw: object) -> str | None:

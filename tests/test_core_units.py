@@ -12,7 +12,7 @@ from common.errors import ConfigError
 from ice287g.config import load_config
 from parsers.agency_types import abbreviates_type, agency_type
 from parsers.filenames import claimed_kind, claimed_kinds, date_from_name
-from parsers.listing_cells import county_cell
+from parsers.listing_cells import agency_cell, county_cell
 from parsers.mojibake import mended
 from parsers.normalize import (
     agency_key,
@@ -205,6 +205,19 @@ def test_a_formal_style_before_a_state_name_is_not_part_of_it() -> None:
 
 def test_a_state_name_a_letter_off_is_still_that_state() -> None:
     assert [state_code(c) for c in ("Texsa", "WEST VIRIGINIA", "UTAHJ")] == ["TX", "WV", "UT"]
+
+
+def test_a_state_name_a_letter_off_after_a_formal_style_is_still_that_state() -> None:
+    """``State of West Viriginia`` (ICE's own typo, styled): West Virginia (before: no
+    state, and its agencies moved to ``??``)."""
+    assert state_code("State of West Viriginia") == "WV"
+
+
+@pytest.mark.parametrize("cell", [4, 31.0, "12", "-", "--", "#"])
+def test_an_agency_cell_without_a_letter_names_no_agency(cell: object) -> None:
+    """A count on a subtotal row (``WEST VIRGINIA Total | 4``) or a dash: no agency (before:
+    an agency named ``4`` was added, its state read from the total's label)."""
+    assert agency_cell(cell) == ("", False)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("cell", ["", None, "NOWHERE", "N/A", "State", "Texas County"])

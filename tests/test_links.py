@@ -76,6 +76,32 @@ def test_repair_unwraps_safelinks() -> None:
     assert repair_url(nam) == MOA
 
 
+@pytest.mark.parametrize(
+    "wrapped",
+    [
+        "https://urldefense.com/v3/__https://www.ice.gov/doclib/287gMOA/287gWSO_LakeCoFl2019"
+        "-10-15.pdf__;!!BClRuOV5cvtbuNI!abcdef$",
+        "https://urldefense.proofpoint.com/v2/url?u=https-3A__www.ice.gov_doclib_287gMOA_287g"
+        "WSO-5FLakeCoFl2019-2D10-2D15.pdf&d=DwMFAg&c=abc&r=def&m=ghi&s=jkl&e=",
+        "https://www.google.com/url?q=https%3A%2F%2Fwww.ice.gov%2Fdoclib%2F287gMOA%2F287gWSO_"
+        "LakeCoFl2019-10-15.pdf&sa=D&source=editors&ust=1693000000000000&usg=AOvVaw1",
+    ],
+)
+def test_repair_unwraps_the_redirectors_of_mail_and_documents(wrapped: str) -> None:
+    """A link copied from an e-mail or a document wrapped by Proofpoint URL Defense (v3
+    or v2) or by Google's redirect leads to the link it wraps, as a SafeLinks one does
+    (before: each read as another document, one ``agreement.changed`` per link)."""
+    assert repair_url(wrapped) == MOA
+
+
+def test_a_redirector_carrying_no_whole_link_is_no_link() -> None:
+    assert repair_url("https://urldefense.com/v3/__https://www.ice.gov/a*b.pdf__;Kg!!x$") is None
+    assert repair_url("https://www.google.com/url?sa=D") is None
+    assert (
+        repair_url("https://www.google.com/search?q=ice") == "https://www.google.com/search?q=ice"
+    )
+
+
 def test_repair_unwraps_safelinks_with_spaces_in_target() -> None:
     wrapped = (
         "https://gcc02.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.ice.gov"

@@ -1741,3 +1741,25 @@ def test_a_county_agencys_name_naming_no_place_is_its_county_cells() -> None:
         ("Lee County Port Authority Police", False),
     ]
     assert listing.rows[0].agency_key == agency_key("Alachua County Sheriff's Office", "FL")
+
+
+def test_a_subtotal_row_under_a_states_rows_lists_no_agreement() -> None:
+    """A count of each state's rows under them (``WEST VIRGINIA Total | 2``; the total's
+    label reads as a state a few letters off): no agency's name, so no agreement, and
+    the row is skipped with a warning (before: an agency named ``2`` was added)."""
+    d = date(2025, 3, 1)
+    rows = [
+        HEADER,
+        ["WEST VIRGINIA", "Berkeley County Sheriff's Office", "County", None, "TFM", d],
+        ["WEST VIRGINIA", "Morgan County Sheriff's Office", "County", None, "TFM", d],
+        ["WEST VIRGINIA Total", 2],
+        ["WISCONSIN", "Waukesha County Sheriff's Office", "County", None, "JEM", d],
+        ["WISCONSIN Total", 1],
+    ]  # fmt: skip
+    listing = parse_listing_xlsx(_xlsx(rows))
+    assert [r.agency for r in listing.rows] == [
+        "Berkeley County Sheriff's Office",
+        "Morgan County Sheriff's Office",
+        "Waukesha County Sheriff's Office",
+    ]
+    assert sum("skipped" in w for w in listing.warnings) == 2
