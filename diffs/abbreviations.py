@@ -4,7 +4,8 @@ Township Constable Office``.
 A word is written short when it is its word's first letter and then some of its other
 letters, in order (``Twp``: Township, ``Const``: Constable, ``Pct``: Precinct, ``Ft``:
 Fort), and it says it is short: a period after it (``Const.``), or no vowel after its
-first letter (``Twp``, ``Pct``; ``Lake`` is a word, not ``Lakeland`` shortened). Two
+first letter (``Twp``, ``Pct``; ``Lake`` is a word, not ``Lakeland`` shortened), or
+is one of the few short forms ending in ``y`` (``Cty``: SHORT_FORMS). Two
 names are one written short when their words, in any order, pair up, each the same or
 one the other's shortening. The abbreviations ICE uses most are folded in every name's
 key already (``PD``, ``SO``, ``Dept``, ``Co``: :func:`parsers.normalize.agency_key`);
@@ -22,6 +23,9 @@ from parsers.normalize import agency_key
 _VOWELS = frozenset("aeiouy")
 _DOTTED = re.compile(r"([a-z]+)\.")
 SHORTEST = 2  # letters of a word written short: one letter says too little (N: New, North)
+# Short forms whose only vowel is a final ``y`` (``Cty``: County or City, as the other
+# name says), which the no-vowel rule would take for words.
+SHORT_FORMS = frozenset({"cty", "cnty", "hwy", "pkwy", "twnshp"})
 MOST_WORDS = 20  # words of a name compared so (no agency's name has more; pairs are squared)
 
 
@@ -53,7 +57,9 @@ def _words(name: str, state: str | None) -> tuple[tuple[str, ...], frozenset[str
     short = frozenset(
         w
         for w in found
-        if len(w) >= SHORTEST and w.isalpha() and (w in dotted or not _VOWELS & set(w[1:]))
+        if len(w) >= SHORTEST
+        and w.isalpha()
+        and (w in dotted or w in SHORT_FORMS or not _VOWELS & set(w[1:]))
     )
     return tuple(found), short
 

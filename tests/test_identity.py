@@ -864,6 +864,9 @@ def test_a_county_written_with_its_agencys_own_state_is_the_same_county() -> Non
         ("N Port Police Department", "North Port Police Department", False),  # one letter
         ("Twp Police Department", "Town Police Department", False),  # not its letters
         ("Alpha Twp Police", "Alpha Township Police Department", False),  # a word more
+        ("Bullitt Cty Detention Center", "Bullitt County Detention Center", True),
+        ("Jersey Cty Police Department", "Jersey City Police Department", True),
+        ("Lynn Police Department", "Lunn Police Department", False),  # a y inside: a word
     ],
 )
 def test_a_word_written_short_is_the_word_it_shortens(first: str, second: str, same: bool) -> None:
