@@ -37,6 +37,7 @@ replace misses a few written otherwise (``Sheriff’s Office``, its apostrophe c
 is no ``Sheriff's Office`` to it), and those keep their names; three renamed alike
 among many not are three renames."""
 MOST_WORDS = 3  # the words of a phrase rewritten (its word before aside)
+START = ""  # before a phrase: held where a name begins (``City of``), no word of it
 
 Rows = Mapping[str, tuple[str, ListingRow]]
 Phrase = tuple[str, ...]
@@ -73,8 +74,10 @@ def _rewritten(before: Phrase, after: Phrase) -> tuple[Phrase, Phrase] | None:
     both begin and end with are set aside, with the words both end with after it
     (``County Sheriff's Office`` for ``Sheriff's Office``), or, when both end with it,
     the word before it (``Sheriff's Office`` for ``Sheriff's Department``): the
-    agency's own words begin a name, the kind of body ends it. None when no phrase of
-    at most MOST_WORDS words, or none at all, was rewritten."""
+    agency's own words begin a name, the kind of body ends it. A phrase a name begins
+    with (``City of``) is held at the start (START before it): the words after it are
+    the agency's own. None when no phrase of at most MOST_WORDS words, or none at all,
+    was rewritten."""
     start = 0
     while start < min(len(before), len(after)) and before[start] == after[start]:
         start += 1
@@ -85,6 +88,8 @@ def _rewritten(before: Phrase, after: Phrase) -> tuple[Phrase, Phrase] | None:
     old, new = before[start : len(before) - end], after[start : len(after) - end]
     if not 1 <= len(old) <= MOST_WORDS or len(new) > MOST_WORDS:
         return None
+    if start == 0:
+        return (START, *old), (START, *new)
     if end:
         tail = before[len(before) - end :]
         return old + tail, new + tail
@@ -93,8 +98,17 @@ def _rewritten(before: Phrase, after: Phrase) -> tuple[Phrase, Phrase] | None:
 
 
 def _holds(name: Phrase, phrase: Phrase) -> bool:
+    if phrase[:1] == (START,):
+        return name[: len(phrase) - 1] == phrase[1:]
     width = len(phrase)
     return any(name[at : at + width] == phrase for at in range(len(name) - width + 1))
+
+
+def _said(phrase: Phrase) -> str:
+    """A phrase as the event says it; one held at a name's start ends with ``…``."""
+    if phrase[:1] == (START,):
+        return " ".join((*phrase[1:], "…"))
+    return " ".join(phrase)
 
 
 def rewrites(entries: Mapping[str, Entry], rows: Rows) -> Rewrites:
@@ -140,7 +154,7 @@ def rewritten_event(
     olds = sorted(found.phrases)
     news = [found.phrases[old][0] for old in olds]
     said = "; ".join(
-        f"{' '.join(old)!r} now {' '.join(new)!r} ({found.phrases[old][1]} names)"
+        f"{_said(old)!r} now {_said(new)!r} ({found.phrases[old][1]} names)"
         for old, new in zip(olds, news, strict=True)
     )
     return Event(
@@ -148,7 +162,7 @@ def rewritten_event(
         subject=f"{kind}-list",
         end=ref,
         start=start,
-        before={"values": {"agency": [" ".join(old) for old in olds]}},
-        after={"values": {"agency": [" ".join(new) for new in news]}},
+        before={"values": {"agency": [_said(old) for old in olds]}},
+        after={"values": {"agency": [_said(new) for new in news]}},
         note=f"names rewritten across the list, no agency renamed: {said}",
     )

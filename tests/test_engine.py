@@ -653,6 +653,24 @@ def test_a_phrase_rewritten_in_nearly_every_name_holding_it_renames_no_agency() 
     assert "(12 names)" in (event.note or "")
 
 
+def test_a_phrase_every_name_begins_with_dropped_renames_no_agency() -> None:
+    """``City of`` dropped from the twelve names beginning with it: held at the names'
+    start (the words after it are each agency's own), one ``source.schema_changed``."""
+    places = ("Avon", "Bay", "Cove", "Dale", "Elm", "Fern", "Glen", "Hill", "Isle", "Jay")
+    cities = [row(f"City of {p} Police Department", "TFM", agency_type="Municipality")
+              for p in (*places, "Kent", "Lake")]  # fmt: skip
+    r = Replay()
+    r.feed(listing(cities))
+    added = len(r.events)
+    dropped = [_named(x, x.agency.removeprefix("City of ")) for x in cities]
+    r.feed(listing(dropped))
+    [event] = r.events[added:]
+    assert event.kind == "source.schema_changed"
+    assert (event.before, event.after) == (
+        {"values": {"agency": ["city of …"]}}, {"values": {"agency": ["…"]}}
+    )  # fmt: skip
+
+
 def test_a_phrase_rewritten_in_a_few_names_of_many_holding_it_is_each_ones_rename() -> None:
     """Three of six ``Sheriff's Office`` written ``Sheriff's Department``: three
     agencies renamed alike, each one's rename, as published."""

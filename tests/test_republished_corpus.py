@@ -692,5 +692,29 @@ def test_a_real_pending_list_with_a_bare_date_column_stays_the_pending_list() ->
     assert [event.kind for event in outcome.events] == ["source.schema_changed"]
 
 
+def _a_few_signed(sheet: Worksheet, columns: dict[str, int]) -> None:
+    """A SIGNED column, dated on every seventh application (those approved)."""
+    column = sheet.max_column + 1
+    sheet.cell(row=1, column=column, value="SIGNED")
+    for row in sheet.iter_rows(min_row=2):
+        if row[columns["LAW ENFORCEMENT AGENCY"] - 1].value and row[0].row % 7 == 0:
+            sheet.cell(row=row[0].row, column=column, value=date(2025, 8, 20))
+
+
+def test_a_real_pending_list_showing_its_few_approved_signed_stays_the_pending_list() -> None:
+    """The pending list with a SIGNED column dated on a few rows (its applications
+    approved, still listed) and no MOA link: no list of agreements looks so; claimed as
+    the pending list, it is read as it, and the column is the only change (before:
+    rejected as holding the participating list, and the pending record stopped)."""
+    data = PENDING.read_bytes()
+    state = _feed(ProgramState(), data, 1).state
+    dated = _republished(data, _a_few_signed)
+    listing = parse_listing(dated, "pendingAgencies09022025am.xlsx").as_claimed("pending")
+    ref = SnapshotRef("p2", "2025-09-02T12:00:00Z", hashlib.sha256(dated).hexdigest(), "pending")
+    outcome = apply_snapshot(state, ref, listing, "pending", RULES)
+    assert outcome.accepted, outcome.reason
+    assert [event.kind for event in outcome.events] == ["source.schema_changed"]
+
+
 def test_the_source_sheets_are_in_the_corpus() -> None:
     assert Path(SOURCE).is_file() and Path(PENDING).is_file()
