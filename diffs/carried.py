@@ -1,8 +1,10 @@
 """What a row that says too little or too much is, from what is known: a row whose
 model cell says nothing is the agreement (or application) its papers, or its agency,
 say it is (``models_carried``); a row listed in a state that lacks the county it names
-is its agency's in the state that has it (``states_slipped``); a name cut at the
-width the list cuts names at is the known name it begins (``names_cut``); a list whose
+is its agency's in the state that has it (``states_slipped``), and a row whose state
+no one can read the known agency's of its name, in its state (``states_unread``); a
+name cut at the width the list cuts names at is the known name it begins
+(``names_cut``); a list whose
 known dates are nearly all one day off is its date column moved (``dates_shifted``).
 Pure functions of (state, listing): each gives the listing back with the rows read so,
 flagged."""
@@ -49,6 +51,60 @@ def states_slipped(
             slipped = (*row.flags, "state_slipped")
             rows[i] = replace(row, state=state.agencies[homes[0]].state, flags=slipped)
     return replace(listing, rows=tuple(rows)), ids
+
+
+def states_unread(
+    state: ProgramState, listing: ParsedListing, ids: list[str]
+) -> tuple[ParsedListing, list[str]]:
+    """``listing`` and ``ids`` with each row whose state cell names no state (flag
+    ``state_unknown``, state ``??``) of a new agency given to the known agency of its
+    name, in that agency's state (flag ``state_unread``): a state no one can read says
+    nothing of where an agency is, so a known agency listed so has not moved (before: a
+    STATE column turned unreadable was every agency ``agency.renamed`` into ``??``). Of
+    several agencies of its name (``Franklin County Sheriff's Office`` in many states),
+    the one whose agreement of the row's model has the row's MOA document, else its
+    signed date, else the one whose agreement (or application) of the row's model the
+    list otherwise lacks, if one; else the row stays as read. Names are its agencies'
+    and their aliases (a name an agency had, or the registry gives it)."""
+    new = _new_agencies(state, listing, ids)
+    unread = [i for i in new if "state_unknown" in listing.rows[i].flags]
+    if not unread:
+        return listing, ids
+    by_key: dict[str, set[str]] = defaultdict(set)
+    for agency_id, agency in state.agencies.items():
+        by_key[agency.key].add(agency_id)
+    for alias, agency_id in state.aliases.items():  # ``ST|key``: a name an agency had
+        if agency_id in state.agencies:
+            by_key[alias.partition("|")[2]].add(agency_id)
+    lacked = _lacked(state, listing, ids)
+    known = state.list_state(listing.kind).entries
+    rows, ids = list(listing.rows), list(ids)
+    for i in unread:
+        row = rows[i]
+        homes = sorted(by_key.get(row.agency_key, ()))
+        for same in (_same_document, _same_signed):  # a document is one agreement's
+            if len(homes) > 1:
+                kept = [h for h in homes if same(known.get(entry_key(h, row.model)), row)]
+                homes = kept or homes
+        if len(homes) > 1:
+            homes = [h for h in homes if entry_key(h, row.model) in lacked]
+        if len(homes) == 1:
+            ids[i] = homes[0]
+            flags = (*row.flags, "state_unread")
+            rows[i] = replace(row, state=state.agencies[homes[0]].state, flags=flags)
+    return replace(listing, rows=tuple(rows)), ids
+
+
+def _same_document(entry: Entry | None, row: ListingRow) -> bool:
+    """Whether a known agreement has the row's MOA document."""
+    moa = entry.fields.get("moa_url") if entry is not None else None
+    return bool(moa and row.moa_url) and same_document(moa, row.moa_url)
+
+
+def _same_signed(entry: Entry | None, row: ListingRow) -> bool:
+    """Whether a known agreement has the row's signed date."""
+    signed = entry.fields.get("signed") if entry is not None else None
+    return bool(signed and row.signed) and signed == row.signed.isoformat()  # type: ignore[union-attr]
 
 
 CUT_ROWS = 5  # names of the list's longest length, at least: the width names were cut at

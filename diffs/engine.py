@@ -89,6 +89,7 @@ def apply_snapshot(
     ids = identity.by_words(ids, listing.rows, state.agencies, state.aliases)
     listing, ids = carried.names_cut(state, listing, ids)
     listing, ids = carried.states_slipped(state, listing, ids)
+    listing, ids = carried.states_unread(state, listing, ids)
     listing = carried.models_carried(state, listing, ids)
     listing, shifted = carried.dates_shifted(state, listing, ids)
     timing = replace(timing, note=_joined(timing.note, shifted))

@@ -376,6 +376,37 @@ def test_moa_links_moved_with_their_file_names_to_one_other_place_are_no_change(
     assert changed.kind == "agreement.changed" and changed.after == {"moa_url": new + "G2.pdf"}
 
 
+def _unread(r: ListingRow) -> ListingRow:
+    """The row with a state cell no one can read (``UT - Beaver``): ``??``, flagged."""
+    return replace(r, state="??", agency_key=agency_key(r.agency, None), flags=("state_unknown",))
+
+
+def test_a_row_whose_state_cannot_be_read_is_its_known_agency_in_its_state() -> None:
+    """Every STATE cell turned unreadable: each row is the known agency of its name, in
+    its state; of two agencies of one name (Franklin County in AL and FL), the one with
+    the row's MOA document, else its signed date. No event (before: every agency
+    ``agency.renamed`` into ``??``, or relabelled there)."""
+    moa = "https://www.ice.gov/doclib/287gMOA/FranklinCo{}_WSO.pdf"
+    al = row(
+        "Franklin County Sheriff's Office", "WSO", "AL", "2025-01-10", moa_url=moa.format("AL")
+    )
+    fl = row(
+        "Franklin County Sheriff's Office", "WSO", "FL", "2025-01-10", moa_url=moa.format("FL")
+    )
+    ga = row("Franklin County Sheriff's Office", "JEM", "GA", "2025-01-20")
+    tx = row("Franklin County Sheriff's Office", "JEM", "TX", "2025-01-30")
+    listed = [al, fl, ga, tx, *BASE]
+    r = Replay()
+    r.feed(listing(listed))
+    added = len(r.events)
+    unread = [_unread(x) for x in listed]
+    for _ in range(3):
+        r.feed(listing(unread))
+    assert r.events[added:] == []
+    entries = r.state.participating.entries.values()
+    assert {r.state.agencies[e.agency_id].state for e in entries} == {"AL", "FL", "GA", "TX"}
+
+
 def test_a_name_with_its_own_county_set_off_after_it_is_no_rename_nor_change() -> None:
     """``Ocala Police Department`` listed as ``Ocala Police Department (Marion County)``,
     its county cell Marion County: where it is adds nothing to its name (no event); an
