@@ -42,15 +42,29 @@ def states_slipped(
     lacked = _lacked(state, listing, ids)
     rows, ids = list(listing.rows), list(ids)
     for i in new:
-        row = rows[i]
-        homes = identity.home_states(row, by_key.get(row.agency_key, {}))
-        if len(homes) > 1:
-            homes = [h for h in homes if entry_key(h, row.model) in lacked]
-        if len(homes) == 1:
-            ids[i] = homes[0]
-            slipped = (*row.flags, "state_slipped")
-            rows[i] = replace(row, state=state.agencies[homes[0]].state, flags=slipped)
+        homes = identity.home_states(rows[i], by_key.get(rows[i].agency_key, {}))
+        _take_home(state, (rows, ids), i, homes, lacked, "state_slipped")
     return replace(listing, rows=tuple(rows)), ids
+
+
+def _take_home(
+    state: ProgramState,
+    read: tuple[list[ListingRow], list[str]],
+    i: int,
+    homes: list[str],
+    lacked: set[str],
+    flag: str,
+) -> None:
+    """Row ``i`` (of ``read``: the rows and their ids) given to the one agency of
+    ``homes`` (of several, the one whose agreement of its model the list otherwise
+    lacks), read in that agency's state, with ``flag``; else left as it is."""
+    rows, ids = read
+    row = rows[i]
+    if len(homes) > 1:
+        homes = [h for h in homes if entry_key(h, row.model) in lacked]
+    if len(homes) == 1:
+        ids[i] = homes[0]
+        rows[i] = replace(row, state=state.agencies[homes[0]].state, flags=(*row.flags, flag))
 
 
 def states_unread(
@@ -86,12 +100,7 @@ def states_unread(
             if len(homes) > 1:
                 kept = [h for h in homes if same(known.get(entry_key(h, row.model)), row)]
                 homes = kept or homes
-        if len(homes) > 1:
-            homes = [h for h in homes if entry_key(h, row.model) in lacked]
-        if len(homes) == 1:
-            ids[i] = homes[0]
-            flags = (*row.flags, "state_unread")
-            rows[i] = replace(row, state=state.agencies[homes[0]].state, flags=flags)
+        _take_home(state, (rows, ids), i, homes, lacked, "state_unread")
     return replace(listing, rows=tuple(rows)), ids
 
 
