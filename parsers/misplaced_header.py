@@ -53,6 +53,13 @@ _COUNTY_NAME = re.compile(
     r"\b(?:" + "|".join(sorted(COUNTY_WORDS - {"and"})) + r"|census area)$", re.IGNORECASE
 )
 
+
+def _names_a_county(text: str) -> bool:
+    """A county's name: a name, then ``County`` (``Parish``, ...); ``County`` alone is
+    an agency's type, not a county (a TYPE column's cells under COUNTY's header)."""
+    return bool(_COUNTY_NAME.search(text)) and len(text.split()) > 1
+
+
 # What a value of each kind a column can be known by reads as, by the parsers' own
 # readings (``sheet_header.BY_CONTENT`` reads a column the header lacks by two of them).
 READS: dict[str, Callable[[object], bool]] = {
@@ -61,7 +68,7 @@ READS: dict[str, Callable[[object], bool]] = {
     TYPE: lambda value: agency_type(value) in AGENCY_TYPES,
     SIGNED: lambda value: parse_date(value)[0] is not None,
     AGENCY: lambda value: bool(_AGENCY_WORDS.search(clean_text(value).replace("'", ""))),
-    COUNTY: lambda value: bool(_COUNTY_NAME.search(clean_text(value))),
+    COUNTY: lambda value: _names_a_county(clean_text(value)),
 }
 # The kinds a misplaced header's columns are known by: every cell of such a column reads
 # as its kind.

@@ -556,6 +556,37 @@ def test_a_header_whose_texts_are_rotated_or_one_cell_off_is_read_as_its_columns
     assert not any("ignored" in w for w in listing.warnings)
 
 
+def test_types_and_counties_swapped_are_read_as_they_are_when_most_types_are_county() -> None:
+    """The TYPE and COUNTY columns' values swapped under their headers on a list of
+    sheriffs (the type ``County`` on most rows): ``County`` alone is an agency's type,
+    not a county's name, so the COUNTY column holds no county and is read as the TYPE
+    column (before: ``County`` read as a county's name, neither column was swapped, and
+    every agreement's type and county changed: 1,860 events on the 29 August list)."""
+    sheriffs = [
+        [
+            "TX",
+            f"{name} County Sheriff's Office",
+            f"{name} County",
+            "County",
+            "JEM",
+            date(2020, 6, 9),
+        ]
+        for name in ("Harris", "Collin", "Lubbock", "Midland", "Webb")
+    ]
+    police = [
+        "FL",
+        "Apopka Police Department",
+        "Orange County",
+        "Municipality",
+        "TFM",
+        date(2025, 2, 1),
+    ]
+    listing = parse_listing_xlsx(_xlsx([HEADER[:6], *sheriffs, police]), "x.xlsx")
+    assert [r.agency_type for r in listing.rows] == ["County"] * 5 + ["Municipality"]
+    assert [r.county for r in listing.rows][-2:] == ["Webb County", "Orange County"]
+    assert any("header texts over other columns' values" in w for w in listing.warnings)
+
+
 def test_a_column_holding_its_own_kind_is_never_swapped() -> None:
     """The counties under TYPE but the types under COUNTY too (a column copied): neither
     column lacks what the other holds, so both are read as their headers say."""
