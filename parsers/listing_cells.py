@@ -104,6 +104,28 @@ def end_cell(value: CellValue) -> str | None:
     return end_given(cell_text(value))
 
 
+# A header asking whether the row's agreement is in force (``ACTIVE``, ``Current?``,
+# ``In Force (Y/N)``, ``Active Agreement``), and the answers that say it is not.
+_IN_FORCE_HEADER = re.compile(
+    r"^(?:IS\s+)?(?:CURRENTLY\s+)?(?:ACTIVE|CURRENT|IN\s+FORCE|IN\s+EFFECT)"
+    r"(?:\s+(?:AGREEMENT|MOA|STATUS))?\s*(?:\?|\(?\s*Y\s*/\s*N\s*\)?)?$"
+)
+_NOT_IN_FORCE = frozenset({"NO", "N", "FALSE", "0", "INACTIVE", "NOT ACTIVE", "NOT IN FORCE"})
+
+
+def asks_in_force(value: CellValue) -> bool:
+    """Whether a header cell asks if the row's agreement is in force (``ACTIVE``)."""
+    return bool(_IN_FORCE_HEADER.match(" ".join(cell_text(value).upper().split())))
+
+
+@_memo
+def denies_in_force(value: CellValue) -> str | None:
+    """An in-force column's answer when it says the agreement is not (``No``, ``N``,
+    ``Inactive``, ``False``), as written; None for yes, or for no answer."""
+    text = cell_text(value)
+    return text if " ".join(text.upper().split()) in _NOT_IN_FORCE else None
+
+
 @_memo
 def type_cell(value: CellValue) -> str | None:
     return agency_type(cell_text(value))

@@ -19,9 +19,11 @@ from parsers.dates import day_first_example, shifted_midnight
 from parsers.listing_cells import (
     agency_cell,
     applying_cell,
+    asks_in_force,
     cell_text,
     cell_texts,
     county_cell,
+    denies_in_force,
     end_cell,
     link_cell,
     model_cell,
@@ -126,6 +128,8 @@ class _RowReader:
         self.shifted = self._dates_shifted(header, found[5])
         self.status, self.ended = found[8], found[9]
         self.ended_name = cell_text(header.sheet.value(header.row, self.ended))
+        self.in_force = _in_force_column(header, found)
+        self.in_force_name = cell_text(header.sheet.value(header.row, self.in_force))
         # a row repeating the header's own agency cell is the header again
         self.agency_header = cell_text(header.sheet.value(header.row, found[1])) or None
         # the sheet's name for a column it lacks (a sheet per state or per model)
@@ -269,6 +273,8 @@ class _RowReader:
             return f"its {self.ended_name} column says {when!r}"
         if model_ended:
             return "its model cell says it ended"
+        if self.in_force >= 0 and (no := denies_in_force(self.sheet.value(row, self.in_force))):
+            return f"its {self.in_force_name} column says {no!r}"
         return self._said_ended(row, read)
 
     def _said_ended(self, row: int, read: ListingRow) -> str | None:
@@ -530,6 +536,15 @@ def _continuing(row: ListingRow, above: ListingRow) -> ListingRow:
 def _column_links(sheet: Sheet, column: int) -> dict[int, str]:
     """The hyperlinks of one column by row (none for a missing column, ``-1``)."""
     return {row: url for (row, at), url in sheet.hyperlinks.items() if at == column >= 0}
+
+
+def _in_force_column(header: SheetHeader, found: list[int]) -> int:
+    """The column no canonical one took whose header asks if the row's agreement is in
+    force (``ACTIVE``, ``Current?``: :func:`listing_cells.asks_in_force`), or -1."""
+    cells = header.sheet.rows[header.row] if header.row < len(header.sheet.rows) else []
+    taken = set(found)
+    asking = [at for at, value in enumerate(cells) if at not in taken and asks_in_force(value)]
+    return asking[0] if len(asking) == 1 else -1
 
 
 def _texts_link(sheet: Sheet, header: int, column: int) -> bool:

@@ -1794,3 +1794,31 @@ def test_a_subtotal_row_under_a_states_rows_lists_no_agreement() -> None:
         "Waukesha County Sheriff's Office",
     ]
     assert sum("skipped" in w for w in listing.warnings) == 2
+
+
+@pytest.mark.parametrize(
+    ("asked", "yes", "no"),
+    [("ACTIVE", "Yes", "No"), ("Current?", "Y", "N"), ("In Force (Y/N)", "Y", "N"),
+     ("Active Agreement", True, False), ("ACTIVE", "Active", "Inactive")],
+)  # fmt: skip
+def test_a_column_asking_if_the_agreement_is_in_force_answered_no_lists_none(
+    asked: str, yes: object, no: object
+) -> None:
+    """A column asking whether each row's agreement is in force (``ACTIVE``, ``Current?``,
+    ``In Force (Y/N)``), answered no: the row lists no agreement in force, as a STATUS
+    of ``Terminated`` says, skipped with a warning naming the column (before: listed as
+    in force, the agreement never withdrawn). Answered yes, or with anything else (a
+    date), the row is read as listed."""
+    d = date(2025, 3, 1)
+    rows = [
+        [*HEADER, asked],
+        ["TEXAS", "Harris County Sheriff's Office", "County", None, "JEM", d, None, yes],
+        ["TEXAS", "Dallas Police Department", "Municipality", None, "TFM", d, None, no],
+        ["TEXAS", "Bexar County Sheriff's Office", "County", None, "WSO", d, None, d],
+    ]
+    listing = parse_listing_xlsx(_xlsx(rows))
+    assert [r.agency for r in listing.rows] == [
+        "Harris County Sheriff's Office",
+        "Bexar County Sheriff's Office",
+    ]
+    assert any(f"row 3 skipped: its {asked} column says" in w for w in listing.warnings)
