@@ -112,8 +112,9 @@ def _same_document(entry: Entry | None, row: ListingRow) -> bool:
 
 def _same_signed(entry: Entry | None, row: ListingRow) -> bool:
     """Whether a known agreement has the row's signed date."""
-    signed = entry.fields.get("signed") if entry is not None else None
-    return bool(signed and row.signed) and signed == row.signed.isoformat()  # type: ignore[union-attr]
+    if entry is None or row.signed is None:
+        return False
+    return bool(entry.fields.get("signed") == row.signed.isoformat())
 
 
 CUT_ROWS = 5  # names of the list's longest length, at least: the width names were cut at
@@ -235,10 +236,9 @@ def _begun_by(
 def _papers(known: ListState, key: str, row: ListingRow) -> bool:
     """Whether the known agreement ``key`` has the row's signed date and MOA."""
     entry = known.entries.get(key)
-    if entry is None or row.signed is None:
+    if entry is None or not _same_signed(entry, row):
         return False
-    signed = entry.fields.get("signed") == row.signed.isoformat()
-    return signed and same_document(entry.fields.get("moa_url"), row.moa_url)
+    return same_document(entry.fields.get("moa_url"), row.moa_url)
 
 
 def _new_agencies(state: ProgramState, listing: ParsedListing, ids: list[str]) -> list[int]:

@@ -185,7 +185,7 @@ def _accept(
     if not found.phrases:
         return outcome
     event = rewritten_names.rewritten_event(kind, found, listed.last, ref)
-    state = state.with_list(kind, rewritten_names.rewritten(listed, found, rows))
+    state = state.with_list(kind, renamed_values.rows_taken(listed, {"agency": found.keys}, rows))
     again = _diffed(state, ref, listing, rules, verdict, ids)
     return replace(again, events=(event, *again.events))
 
@@ -237,7 +237,7 @@ def _values_renamed(
     if not found.parts:
         return state, []
     event = renamed_values.renamed_event(kind, found, listed.last, ref)
-    return state.with_list(kind, renamed_values.renamed(listed, found, rows)), [event]
+    return state.with_list(kind, renamed_values.rows_taken(listed, found.keys, rows)), [event]
 
 
 # -- identity -----------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from diffs import identity
-from diffs.abbreviations import has_short_words
+from diffs.abbreviations import written_short
 from diffs.events import Event, SnapshotRef
 from diffs.links import canonical_link
 from diffs.state import ACTIVE, LISTED, Agency, Entry, ListState, ProgramState, entry_key
@@ -313,7 +313,7 @@ def counterpart(entry: Entry, others: Iterable[Entry], state: ProgramState) -> E
         if other.model == entry.model
         and other.agency_id != entry.agency_id
         and (
-            (probe.may_be(other, agency) and _one_agency(entry, label, other, state))
+            probe.one_agency(other, agency, state)
             if (agency := state.agencies[other.agency_id]).state == label.state
             else _state_corrected(label, other, state)
         )
@@ -323,42 +323,42 @@ def counterpart(entry: Entry, others: Iterable[Entry], state: ProgramState) -> E
 
 @dataclass(frozen=True)
 class _Probe:
-    """What :func:`_one_agency` asks of one entry's name, made once: an entry meets
-    every entry of its state and model (an application, every agreement in force)."""
+    """One entry's label, name, word forms and core in its county, read once: an entry
+    meets every entry of its state and model (an application, every agreement in force)."""
 
-    state: str
+    label: identity.Label
+    name: str
     forms: tuple[tuple[str, ...], ...]
-    short: bool
-    agency_type: str | None
     core: tuple[str, ...]
-    name_key: str
 
     @classmethod
     def of(cls, entry: Entry, label: identity.Label) -> _Probe:
         name = entry.fields.get("agency") or ""
-        return cls(
-            state=label.state,
-            forms=identity.word_forms(name, label.state),
-            short=has_short_words(name, label.state),
-            agency_type=label.agency_type,
-            core=identity.core_in_county(label.name_key, label.county),
-            name_key=label.name_key,
-        )
+        forms = identity.word_forms(name, label.state)
+        return cls(label, name, forms, identity.core_in_county(label.name_key, label.county))
 
-    def may_be(self, other: Entry, agency: Agency) -> bool:
-        """What :func:`_one_agency` asks first, read without labelling ``other`` (its
-        ``agency``'s key is its label's name): a form of the names' words in common,
-        or words written short in either; else the same type and, in it, the same core
-        (``identity.same_agency``) or one word mistyped (``identity.one_slip``)."""
-        name = other.fields.get("agency") or ""
-        if any(map(operator.eq, self.forms, identity.word_forms(name, self.state))):
+    def one_agency(self, other: Entry, agency: Agency, state: ProgramState) -> bool:
+        """Whether ``other``, of ``agency`` in the probe's state, is the probe's agency:
+        the same words (:func:`identity.same_words`), or, of the same type (the rules
+        below are for one place, which says the type), the same agency relabelled
+        (:func:`identity.same_agency`: the same core in its county) or one word
+        mistyped in the same place (:func:`identity.one_slip`). The names are compared
+        before ``other`` is labelled: most pairs differ in name, and the place costs."""
+        label, their_name = self.label, other.fields.get("agency") or ""
+        if any(map(operator.eq, self.forms, identity.word_forms(their_name, label.state))):
             return True
-        if self.short or has_short_words(name, self.state):
+        if written_short(self.name, their_name, label.state):
             return True
-        if other.fields.get("agency_type") != self.agency_type:
+        if other.fields.get("agency_type") != label.agency_type:
             return False
-        core = identity.core_in_county(agency.key, other.fields.get("county"))
-        return core == self.core or identity.one_slip(self.name_key, agency.key)
+        slip = identity.one_slip(label.name_key, agency.key)
+        if (
+            not slip
+            and identity.core_in_county(agency.key, other.fields.get("county")) != self.core
+        ):
+            return False  # neither relabelled nor mistyped
+        theirs = entry_label(other, state, papers=False)
+        return identity.same_agency(label, theirs) or (slip and identity.same_place(label, theirs))
 
 
 def alike(entry: Entry, others: Iterable[Entry], state: ProgramState) -> list[str]:
@@ -378,20 +378,6 @@ def alike(entry: Entry, others: Iterable[Entry], state: ProgramState) -> list[st
                 label.name_key, state.agencies[other.agency_id].key, identity.NESTED_ONLY
             )
         }
-    )
-
-
-def _one_agency(entry: Entry, label: identity.Label, other: Entry, state: ProgramState) -> bool:
-    name, their_name = entry.fields.get("agency") or "", other.fields.get("agency") or ""
-    if identity.same_words(name, their_name, label.state):
-        return True
-    if other.fields.get("agency_type") != label.agency_type:
-        return False  # the rules below are for one place, which says the type
-    theirs = entry_label(other, state, papers=False)
-    # one agency relabelled, or one word mistyped, in the same place (same_agency asks
-    # the place last, after the names: most pairs differ in name, and the place costs)
-    return identity.same_agency(label, theirs) or (
-        identity.one_slip(label.name_key, theirs.name_key) and identity.same_place(label, theirs)
     )
 
 

@@ -144,16 +144,36 @@ def _renamed(
     return parts, sorted(k for p in parts for k in moved[p])
 
 
-def renamed(listed: ListState, found: Renames, rows: Rows) -> ListState:
-    """The list's entries listed with a renamed value, each taking its row's value."""
+def rows_taken(listed: ListState, keys: Mapping[str, Iterable[str]], rows: Rows) -> ListState:
+    """The list's entries of ``keys`` (by field), each taking its row's value of that
+    field: a value the list renamed (or a name it rewrote), no agreement's change."""
     entries = dict(listed.entries)
-    for name, keys in found.keys.items():
-        for key in keys:
-            entry = entries[key]
-            entries[key] = replace(
-                entry, fields={**entry.fields, name: getattr(rows[key][1], name)}
-            )
+    for name, taking in keys.items():
+        for key in taking:
+            entry, value = entries[key], getattr(rows[key][1], name)
+            entries[key] = replace(entry, fields={**entry.fields, name: value})
     return replace(listed, entries=entries)
+
+
+def values_event(
+    kind: str,
+    values: tuple[dict[str, Any], dict[str, Any]],
+    note: str,
+    start: SnapshotRef | None,
+    ref: SnapshotRef,
+) -> Event:
+    """``source.schema_changed`` for values a list renamed (or names it rewrote):
+    ``values``, before and after by field, each a list in one order."""
+    before, after = values
+    return Event(
+        kind="source.schema_changed",
+        subject=f"{kind}-list",
+        end=ref,
+        start=start,
+        before={"values": before},
+        after={"values": after},
+        note=note,
+    )
 
 
 def renamed_event(kind: str, found: Renames, start: SnapshotRef | None, ref: SnapshotRef) -> Event:
@@ -169,12 +189,5 @@ def renamed_event(kind: str, found: Renames, start: SnapshotRef | None, ref: Sna
         said += [
             f"{columns[name]} {o!r} now {parts[o][0]!r} ({parts[o][1]} agreements)" for o in olds
         ]
-    return Event(
-        kind="source.schema_changed",
-        subject=f"{kind}-list",
-        end=ref,
-        start=start,
-        before={"values": before},
-        after={"values": after},
-        note="values renamed across the list, no agreement changed: " + "; ".join(said),
-    )
+    note = "values renamed across the list, no agreement changed: " + "; ".join(said)
+    return values_event(kind, (before, after), note, start, ref)

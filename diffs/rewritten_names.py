@@ -22,10 +22,11 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from diffs.events import Event, SnapshotRef
-from diffs.state import LISTED, Entry, ListState
+from diffs.renamed_values import values_event
+from diffs.state import LISTED, Entry
 from parsers.records import ListingRow
 
 REWRITTEN_AT_LEAST = 10
@@ -137,15 +138,6 @@ def rewrites(entries: Mapping[str, Entry], rows: Rows) -> Rewrites:
     return found
 
 
-def rewritten(listed: ListState, found: Rewrites, rows: Rows) -> ListState:
-    """The list's entries whose names held a phrase rewritten, each taking its row's."""
-    entries = dict(listed.entries)
-    for key in found.keys:
-        entry = entries[key]
-        entries[key] = replace(entry, fields={**entry.fields, "agency": rows[key][1].agency})
-    return replace(listed, entries=entries)
-
-
 def rewritten_event(
     kind: str, found: Rewrites, start: SnapshotRef | None, ref: SnapshotRef
 ) -> Event:
@@ -157,12 +149,6 @@ def rewritten_event(
         f"{_said(old)!r} now {_said(new)!r} ({found.phrases[old][1]} names)"
         for old, new in zip(olds, news, strict=True)
     )
-    return Event(
-        kind="source.schema_changed",
-        subject=f"{kind}-list",
-        end=ref,
-        start=start,
-        before={"values": {"agency": [_said(old) for old in olds]}},
-        after={"values": {"agency": [_said(new) for new in news]}},
-        note=f"names rewritten across the list, no agency renamed: {said}",
-    )
+    values = ({"agency": [_said(old) for old in olds]}, {"agency": [_said(new) for new in news]})
+    note = f"names rewritten across the list, no agency renamed: {said}"
+    return values_event(kind, values, note, start, ref)

@@ -275,12 +275,9 @@ def _listing(
             "no agreement shown signed (no dates under a column naming the signing): "
             "read as the pending list when the file is claimed as it"
         )
-    elif kind == "participating" and _few_signed(rows):
+    elif kind == "participating" and (few := _few_signed(rows)):
         undated = True  # a pending list showing its few approved applications signed
-        kind_notes.append(
-            f"only {sum(row.signed is not None for row in rows)} of {len(rows)} rows shown "
-            "signed and no MOA link: read as the pending list when the file is claimed as it"
-        )
+        kind_notes.append(few)
     columns, column_notes = published_columns(header.columns, rows)
     warnings = list(sheet_notes)
     for part in parts:
@@ -303,12 +300,18 @@ def _listing(
     return replace(listing, other=replace(listing, kind="pending")) if undated else listing
 
 
-def _few_signed(rows: list[ListingRow]) -> bool:
-    """Whether fewer than half the rows are shown signed and none links a MOA: no list
-    of agreements looks so (each agreement is signed, and its MOA published), but a
-    pending list giving the dates of its few applications approved may."""
+def _few_signed(rows: list[ListingRow]) -> str | None:
+    """The note for a list fewer than half of whose rows are shown signed, none linking
+    a MOA (else None): no list of agreements looks so (each agreement is signed, and its
+    MOA published), but a pending list giving the dates of its few applications
+    approved may."""
     dated = sum(row.signed is not None for row in rows)
-    return 2 * dated < len(rows) and not any(row.moa_url for row in rows)
+    if 2 * dated >= len(rows) or any(row.moa_url for row in rows):
+        return None
+    return (
+        f"only {dated} of {len(rows)} rows shown signed and no MOA link: read as the "
+        "pending list when the file is claimed as it"
+    )
 
 
 def _signings_dated(header: SheetHeader, rows: list[ListingRow]) -> bool:
