@@ -678,16 +678,22 @@ def _dated(sheet: Worksheet, columns: dict[str, int]) -> None:
             sheet.cell(row=row[0].row, column=column, value=date(2025, 8, 1))
 
 
+def _claimed_pending(edit: Edit) -> Outcome:
+    """The real pending list, then the same edited, read as the pending list it is
+    claimed to be (by its link or name)."""
+    data = PENDING.read_bytes()
+    state = _feed(ProgramState(), data, 1).state
+    edited = _republished(data, edit)
+    listing = parse_listing(edited, "pendingAgencies09022025am.xlsx").as_claimed("pending")
+    ref = SnapshotRef("p2", "2025-09-02T12:00:00Z", hashlib.sha256(edited).hexdigest(), "pending")
+    return apply_snapshot(state, ref, listing, "pending", RULES)
+
+
 def test_a_real_pending_list_with_a_bare_date_column_stays_the_pending_list() -> None:
     """The pending list with a ``Date`` column of when each application came: claimed
     as the pending list (by its link or name), it is read as it, and the column is the
     only change."""
-    data = PENDING.read_bytes()
-    state = _feed(ProgramState(), data, 1).state
-    dated = _republished(data, _dated)
-    listing = parse_listing(dated, "pendingAgencies09022025am.xlsx").as_claimed("pending")
-    ref = SnapshotRef("p2", "2025-09-02T12:00:00Z", hashlib.sha256(dated).hexdigest(), "pending")
-    outcome = apply_snapshot(state, ref, listing, "pending", RULES)
+    outcome = _claimed_pending(_dated)
     assert outcome.accepted, outcome.reason
     assert [event.kind for event in outcome.events] == ["source.schema_changed"]
 
@@ -706,12 +712,7 @@ def test_a_real_pending_list_showing_its_few_approved_signed_stays_the_pending_l
     approved, still listed) and no MOA link: no list of agreements looks so; claimed as
     the pending list, it is read as it, and the column is the only change (before:
     rejected as holding the participating list, and the pending record stopped)."""
-    data = PENDING.read_bytes()
-    state = _feed(ProgramState(), data, 1).state
-    dated = _republished(data, _a_few_signed)
-    listing = parse_listing(dated, "pendingAgencies09022025am.xlsx").as_claimed("pending")
-    ref = SnapshotRef("p2", "2025-09-02T12:00:00Z", hashlib.sha256(dated).hexdigest(), "pending")
-    outcome = apply_snapshot(state, ref, listing, "pending", RULES)
+    outcome = _claimed_pending(_a_few_signed)
     assert outcome.accepted, outcome.reason
     assert [event.kind for event in outcome.events] == ["source.schema_changed"]
 
