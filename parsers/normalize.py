@@ -74,8 +74,11 @@ def without_footnote_marks(text: str) -> str:
 
 
 def is_null(value: object) -> bool:
-    """True for empty cells and spreadsheet null markers such as ``#NA``."""
-    return clean_text(value).upper() in _NULLS
+    """True for empty cells, spreadsheet null markers such as ``#NA``, and cells with
+    no letter or digit (a dash of any length, ``—``, ``?``, ``.``): a value is written
+    in letters or digits, so a cell without any says nothing."""
+    text = clean_text(value).upper()
+    return text in _NULLS or not any(map(str.isalnum, text))
 
 
 def state_code(value: object) -> str | None:
