@@ -12,7 +12,11 @@ them, or the word before them at a name's end) show it rewritten as one other ph
 rows' names before the list is diffed (the agencies keep their ids and learn the names
 as aliases), and one ``source.schema_changed`` says what was rewritten and in how many
 names. The words around the phrase are part of it, so an agency's own name is no
-phrase many share, and a few agencies renamed alike are each one's rename. Asked only
+phrase many share, and a few agencies renamed alike are each one's rename. A find and
+replace rewrites its words wherever they stand: once its words are found rewritten so
+(``County`` dropped before ``Sheriff's Office``), the same words rewritten the same way
+before other words (``County Sheriff's Department``, four names) are its too, when
+nearly every name holding them there shows it (REWRITTEN_SHARE). Asked only
 of a list whose diff renamed agencies or changed names at least REWRITTEN_AT_LEAST
 times (:func:`may_have_rewritten`; the list is then diffed again, the names rewritten
 first)."""
@@ -42,6 +46,10 @@ START = ""  # before a phrase: held where a name begins (``City of``), no word o
 
 Rows = Mapping[str, tuple[str, ListingRow]]
 Phrase = tuple[str, ...]
+Core = tuple[Phrase, Phrase, str]
+"""The words a find and replace rewrote, alone, and which words the phrase keeps with
+them: those after them, the one before them, or the names' start."""
+Rewritten = tuple[Phrase, Phrase, Core]
 _WORD = re.compile(r"[\w'\u2019]+")
 
 
@@ -70,15 +78,16 @@ def words(name: str) -> Phrase:
     return tuple(_WORD.findall(name.lower().replace("\u2019", "'")))
 
 
-def _rewritten(before: Phrase, after: Phrase) -> tuple[Phrase, Phrase] | None:
+def _rewritten(before: Phrase, after: Phrase) -> Rewritten | None:
     """The phrase ``before`` holds in place of ``after``'s: what is left once the words
     both begin and end with are set aside, with the words both end with after it
     (``County Sheriff's Office`` for ``Sheriff's Office``), or, when both end with it,
     the word before it (``Sheriff's Office`` for ``Sheriff's Department``): the
     agency's own words begin a name, the kind of body ends it. A phrase a name begins
     with (``City of``) is held at the start (START before it): the words after it are
-    the agency's own. None when no phrase of at most MOST_WORDS words, or none at all,
-    was rewritten."""
+    the agency's own. With them, the words rewritten alone and where the words kept
+    with them stand (:data:`Core`). None when no phrase of at most MOST_WORDS words, or
+    none at all, was rewritten."""
     start = 0
     while start < min(len(before), len(after)) and before[start] == after[start]:
         start += 1
@@ -90,12 +99,12 @@ def _rewritten(before: Phrase, after: Phrase) -> tuple[Phrase, Phrase] | None:
     if not 1 <= len(old) <= MOST_WORDS or len(new) > MOST_WORDS:
         return None
     if start == 0:
-        return (START, *old), (START, *new)
+        return (START, *old), (START, *new), (old, new, "start")
     if end:
         tail = before[len(before) - end :]
-        return old + tail, new + tail
+        return old + tail, new + tail, (old, new, "after")
     head = before[max(start - 1, 0) : start]
-    return head + old, head + new
+    return head + old, head + new, (old, new, "before")
 
 
 def _holds(name: Phrase, phrase: Phrase) -> bool:
@@ -117,25 +126,35 @@ def rewrites(entries: Mapping[str, Entry], rows: Rows) -> Rewrites:
     listed: dict[str, Phrase] = {}
     shown: defaultdict[Phrase, Counter[Phrase]] = defaultdict(Counter)
     moved: defaultdict[Phrase, list[str]] = defaultdict(list)
+    cores: dict[tuple[Phrase, Phrase], Core] = {}
     for key, (_, row) in rows.items():
         entry = entries.get(key)
         name = entry.fields.get("agency") if entry is not None else None
         if entry is None or entry.status not in LISTED or not name:
             continue
         listed[key] = before = words(name)
-        pair = _rewritten(before, words(row.agency)) if row.agency != name else None
-        if pair is not None:
-            shown[pair[0]][pair[1]] += 1
-            moved[pair[0]].append(key)
-    found = Rewrites()
-    for old, news in sorted(shown.items()):
-        [(new, count)] = news.most_common(1)
-        holders = sum(1 for name in listed.values() if _holds(name, old))
-        if len(news) == 1 and count >= max(REWRITTEN_AT_LEAST, REWRITTEN_SHARE * holders):
-            found.phrases[old] = (new, count)
-            found.keys += moved[old]
-    found.keys.sort()
-    return found
+        found = _rewritten(before, words(row.agency)) if row.agency != name else None
+        if found is not None:
+            old, new, cores[old, new] = found
+            shown[old][new] += 1
+            moved[old].append(key)
+    shares = {old: _share(old, news, listed.values()) for old, news in shown.items()}
+    replaced = {cores[old, new] for old, (new, n) in shares.items() if n >= REWRITTEN_AT_LEAST}
+    result = Rewrites()
+    for old, (new, count) in sorted(shares.items()):
+        if count and (count >= REWRITTEN_AT_LEAST or cores[old, new] in replaced):
+            result.phrases[old] = (new, count)
+            result.keys += moved[old]
+    result.keys.sort()
+    return result
+
+
+def _share(old: Phrase, news: Counter[Phrase], names: Iterable[Phrase]) -> tuple[Phrase, int]:
+    """The one phrase ``old`` became and in how many names, when it became no other and
+    nearly every name holding it (REWRITTEN_SHARE) shows it so; else a count of 0."""
+    [(new, count)] = news.most_common(1)
+    holders = sum(1 for name in names if _holds(name, old))
+    return new, count if len(news) == 1 and count >= REWRITTEN_SHARE * holders else 0
 
 
 def rewritten_event(

@@ -684,6 +684,58 @@ def test_a_phrase_rewritten_in_nearly_every_name_holding_it_renames_no_agency() 
     assert "(12 names)" in (event.note or "")
 
 
+def test_words_a_find_and_replace_rewrote_before_other_words_are_its_too() -> None:
+    """``County`` dropped from every ``County Sheriff's Office`` (twelve names) and from
+    the two ``County Sheriff's Department`` and the one ``County Sheriffs Office`` too:
+    one find and replace, whatever followed its words (before: the twelve were one
+    rewrite, the three others three renames and three changed names). The same words
+    dropped in one name of two holding them there is that name's rename."""
+    offices = [*OFFICES, *(_named(x, x.agency.replace(" County", "ton County")) for x in OFFICES)]
+    others = [
+        row("Hale County Sheriff's Department", agency_type="County", county="Hale County"),
+        row("Iron County Sheriff's Department", agency_type="County", county="Iron County"),
+        row("Jack County Sheriffs Office", agency_type="County", county="Jack County"),
+    ]
+    r = Replay()
+    r.feed(listing([*offices, *others, *BASE[1::2]]))
+    added = len(r.events)
+    listed = [*offices, *others]
+    dropped = [_named(x, x.agency.replace(" County Sheriff", " Sheriff")) for x in listed]
+    for _ in range(2):
+        r.feed(listing([*dropped, *BASE[1::2]]))
+    kinds = Counter(e.kind for e in r.events[added:])
+    assert kinds == {"snapshot.rejected": 1, "source.schema_changed": 1}
+    [event] = [e for e in r.events[added:] if e.kind == "source.schema_changed"]
+    assert event.before == {
+        "values": {
+            "agency": [
+                "county sheriff's department",
+                "county sheriff's office",
+                "county sheriffs office",
+            ]
+        }
+    }
+
+
+def test_words_rewritten_in_one_name_of_two_holding_them_there_stay_its_rename() -> None:
+    """The words a find and replace rewrote, dropped before other words in one name of
+    two holding them there: not nearly every name, so that name's own rename."""
+    offices = [*OFFICES, *(_named(x, x.agency.replace(" County", "ton County")) for x in OFFICES)]
+    others = [
+        row("Hale County Sheriff's Department", agency_type="County", county="Hale County"),
+        row("Iron County Sheriff's Department", agency_type="County", county="Iron County"),
+    ]
+    r = Replay()
+    r.feed(listing([*offices, *others, *BASE[1::2]]))
+    added = len(r.events)
+    dropped = [_named(x, x.agency.replace(" County Sheriff", " Sheriff")) for x in offices]
+    dropped.append(_named(others[0], "Hale Sheriff's Department"))
+    for _ in range(2):
+        r.feed(listing([*dropped, others[1], *BASE[1::2]]))
+    renamed = [e.agency for e in r.events[added:] if e.kind == "agency.renamed"]
+    assert renamed == ["Hale Sheriff's Department"]
+
+
 def test_a_phrase_every_name_begins_with_dropped_renames_no_agency() -> None:
     """``City of`` dropped from the twelve names beginning with it: held at the names'
     start (the words after it are each agency's own), one ``source.schema_changed``."""
