@@ -137,6 +137,8 @@ class _RowReader:
         self.model_columns = list(header.model_columns.items())  # a column per model
         self.heading: tuple[str, str] | None = None  # (text, code) of the last state heading
         self.states_in_rows = header.states_in_rows  # no STATE column: names give states
+        # each state written once, on the first of its rows: it is the rows' below too
+        self.states_grouped = _states_grouped(header.sheet, header.row, found[0], found[1])
         self.model_headings = header.model_headings  # no model column: headings give them
         # whether a row read so far is an agreement (signed, or with its MOA): a list of
         # agreements may go on with rows of applications
@@ -342,6 +344,8 @@ class _RowReader:
             if skip:
                 outcome.warnings.append(f"row {row + 1} skipped: {skip}")
                 return None
+        if self.states_grouped and state_raw:
+            self.heading = (state_raw, state) if state else None  # the rows below are in it
         heading = None if state_raw else self._state_given(agency)
         if heading is not None:
             state_raw, state = heading
@@ -531,6 +535,27 @@ def _continuing(row: ListingRow, above: ListingRow) -> ListingRow:
         county=row.county or above.county,
         flags=(*row.flags, "agency_carried"),
     )
+
+
+def _states_grouped(sheet: Sheet, header: int, state: int, agency: int) -> bool:
+    """Whether the sheet writes each state once, on the first of its rows, leaving the
+    STATE cell of the rows below it blank (as a state merged down them, or a heading
+    above them, would say): some agencies' rows (an agency and more) have no state, and
+    fewer than half the states written repeat the one above them (a list writing every
+    row's state repeats it on nearly every row; a blank there is a state missing)."""
+    if state < 0 or agency < 0:
+        return False
+    written: list[str] = []
+    blanks = 0
+    for cells in sheet.rows[header + 1 :]:
+        text = cell_text(cells[state]) if state < len(cells) else ""
+        if text:
+            code = state_cell(text)[1]
+            written += [code] if code else []
+        elif agency < len(cells) and cell_text(cells[agency]) and len(cell_texts(cells)) > 1:
+            blanks += 1
+    repeats = sum(a == b for a, b in zip(written, written[1:], strict=False))
+    return blanks > 0 and 2 * repeats < len(written)
 
 
 def _column_links(sheet: Sheet, column: int) -> dict[int, str]:

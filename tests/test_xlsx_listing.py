@@ -1838,3 +1838,38 @@ def test_a_cell_with_no_letter_or_digit_says_nothing(mark: str) -> None:
     first, second = parse_listing_xlsx(_xlsx(rows)).rows
     assert (first.agency_type, first.county, first.signed) == (None, None, None)
     assert (second.agency_type, second.county) == ("Municipality", "Dallas County")
+
+
+def test_a_state_written_once_on_the_first_of_its_rows_is_the_rows_below_too() -> None:
+    """A list writing each state once, on the first of its rows, its STATE cells below
+    blank (as a state merged down them would say): those rows are in it (before: each
+    read with its state unknown, ``??``, its agency matched by name or moved there)."""
+    d = date(2025, 3, 1)
+    rows = [
+        HEADER,
+        ["TEXAS", "Harris County Sheriff's Office", "County", None, "JEM", d, None],
+        [None, "Dallas Police Department", "Municipality", None, "TFM", d, None],
+        [None, "Bexar County Sheriff's Office", "County", None, "WSO", d, None],
+        ["UTAH", "Beaver County Sheriff's Office", "County", None, "WSO", d, None],
+        [None, "Iron County Sheriff's Office", "County", None, "WSO", d, None],
+        ["Nowhere", "Unreadable Police Department", "Municipality", None, "TFM", d, None],
+        [None, "Under It Police Department", "Municipality", None, "TFM", d, None],
+    ]
+    listing = parse_listing_xlsx(_xlsx(rows))
+    assert [r.state for r in listing.rows] == ["TX", "TX", "TX", "UT", "UT", "??", "??"]
+
+
+def test_a_state_missing_from_a_row_of_a_list_writing_every_rows_is_unknown() -> None:
+    """A list writing every row's state, one left blank: that row's state is missing,
+    not the one above it (the rows around it repeat their states)."""
+    d = date(2025, 3, 1)
+    rows = [
+        HEADER,
+        ["TEXAS", "Harris County Sheriff's Office", "County", None, "JEM", d, None],
+        ["TEXAS", "Dallas Police Department", "Municipality", None, "TFM", d, None],
+        [None, "Bexar County Sheriff's Office", "County", None, "WSO", d, None],
+        ["UTAH", "Beaver County Sheriff's Office", "County", None, "WSO", d, None],
+        ["UTAH", "Iron County Sheriff's Office", "County", None, "WSO", d, None],
+    ]
+    listing = parse_listing_xlsx(_xlsx(rows))
+    assert [r.state for r in listing.rows] == ["TX", "TX", "??", "UT", "UT"]
