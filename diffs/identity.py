@@ -32,6 +32,7 @@ from diffs.abbreviations import has_short_words, written_short
 from parsers.normalize import (
     agency_key,
     county_key,
+    first_aside,
     last_aside,
     without_state_name,
     without_trailing_state,
@@ -157,8 +158,11 @@ def same_name_in_place(
 
 
 def _without_county(name: str, county: str, state: str | None) -> str:
-    aside = last_aside(name)
-    return aside[0] if aside is not None and same_county(aside[1], county, state) else name
+    """The name without the county set off after or before it, when that is ``county``."""
+    for aside in (last_aside(name), first_aside(name)):
+        if aside is not None and same_county(aside[1], county, state):
+            return aside[0]
+    return name
 
 
 @functools.lru_cache(maxsize=8192)

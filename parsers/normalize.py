@@ -437,6 +437,19 @@ def model_in_name(name: str) -> str | None:
     return None
 
 
+_LEADING_ASIDE = re.compile(
+    rf"^\s*(\w[^|:]{{0,{ASIDE_CHARS}}}?)\s*(?:\s[-\u2013\u2014|]|:)\s+(\S.*)$"
+)
+
+
+def first_aside(name: str) -> tuple[str, str] | None:
+    """The name after an aside set off before it, and that aside (``Marion County -
+    Ocala Police Department``: ``Ocala Police Department``, ``Marion County``); None for
+    a name without (a hyphen inside a word, ``Miami-Dade``, sets nothing off)."""
+    match = _LEADING_ASIDE.match(name)
+    return (match[2], match[1]) if match else None
+
+
 def last_aside(name: str) -> tuple[str, str] | None:
     """The name before its last aside set off after it, and that aside (``Ocala Police
     Department (Marion County)``: ``Ocala Police Department``, ``Marion County``); None

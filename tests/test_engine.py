@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import replace
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -407,10 +408,17 @@ def test_a_row_whose_state_cannot_be_read_is_its_known_agency_in_its_state() -> 
     assert {r.state.agencies[e.agency_id].state for e in entries} == {"AL", "FL", "GA", "TX"}
 
 
-def test_a_name_with_its_own_county_set_off_after_it_is_no_rename_nor_change() -> None:
-    """``Ocala Police Department`` listed as ``Ocala Police Department (Marion County)``,
-    its county cell Marion County: where it is adds nothing to its name (no event); an
-    aside naming another county is no writing of its name."""
+@pytest.mark.parametrize(
+    "written", ["Ocala Police Department ({})", "{} - Ocala Police Department"]
+)
+def test_a_name_with_its_own_county_set_off_after_it_is_no_rename_nor_change(
+    written: str,
+) -> None:
+    """``Ocala Police Department`` listed as ``Ocala Police Department (Marion County)``
+    or ``Marion County - Ocala Police Department``, its county cell Marion County: where
+    it is adds nothing to its name (no event); an aside naming another county is no
+    writing of its name (before, set off before the name: 40 ``agency.renamed`` and 40
+    ``agreement.changed`` of the 29 August list's municipal agencies)."""
     ocala = row("Ocala Police Department", "TFM", state="FL", county="Marion County")
     others = [replace(r, state="FL") for r in BASE[:3]]
     renamed = ["agency.renamed", "agreement.changed"]
@@ -418,7 +426,7 @@ def test_a_name_with_its_own_county_set_off_after_it_is_no_rename_nor_change() -
         r = Replay()
         r.feed(listing([ocala, *others]))
         added = len(r.events)
-        name = f"Ocala Police Department ({aside})"
+        name = written.format(aside)
         named = replace(ocala, agency=name, agency_key=agency_key(name, "FL"))
         r.feed(listing([named, *others]))
         assert [e.kind for e in r.events[added:]] == kinds
