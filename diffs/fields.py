@@ -17,6 +17,7 @@ from diffs.links import LINK_FIELDS, canonical_link, same_document
 from parsers.agency_types import AGENCY_TYPES, abbreviates_type
 from parsers.model_label import model_from_label
 from parsers.records import ListingRow
+from parsers.urls import says_pending
 
 FIELDS = ("agency", "agency_type", "county", "signed", "moa_url", "addendum_url")
 PENDING_FIELDS = ("agency", "agency_type", "county")
@@ -128,7 +129,7 @@ def carry_known(old: dict[str, Any], new: dict[str, Any], row: ListingRow) -> di
     texts = {"moa_url": row.moa_text, "addendum_url": row.addendum_text}
     for name, text in texts.items():
         lost = name in result and result[name] is None and bool(old.get(name))
-        says_link = "pending" not in (text or "").lower() and bool(text or name == "addendum_url")
+        says_link = not says_pending(text) and bool(text or name == "addendum_url")
         if lost and says_link:
             result[name] = old[name]
     if signed_unread:

@@ -8,6 +8,10 @@ those values (its schema changed, and the known values stand), where reading eac
 cell as a value blanked would record, once the emptiness persisted, every agreement
 changed to nothing (956 ``agreement.changed`` for the 29 August list without its
 types).
+A MOA column whose every cell says its document is pending (``link pending``, no link
+anywhere) publishes no document either: the list stopped linking them, which is no
+agreement's change (736 ``agreement.changed`` to no MOA before, once it persisted); a
+cell saying ``link`` whose hyperlink a copy lost still says there is one.
 A few rows can all leave a column blank by chance (a pending list of three
 applications, none with its county yet): only a list of MIN_ROWS rows or more tells a
 column that publishes nothing.
@@ -19,6 +23,7 @@ from collections.abc import Callable, Sequence
 
 from parsers.listing_header import ADDENDUM, COUNTY, MOA, SIGNED, TYPE
 from parsers.records import ListingRow
+from parsers.urls import says_pending
 
 MIN_ROWS = 10
 
@@ -26,7 +31,7 @@ _VALUES: dict[str, Callable[[ListingRow], object]] = {
     COUNTY: lambda row: row.county,
     TYPE: lambda row: row.agency_type,
     SIGNED: lambda row: row.signed or row.signed_raw,
-    MOA: lambda row: row.moa_url or row.moa_text,
+    MOA: lambda row: row.moa_url or (row.moa_text and not says_pending(row.moa_text)),
     ADDENDUM: lambda row: row.addendum_url or row.addendum_text,
 }
 

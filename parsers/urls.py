@@ -38,6 +38,12 @@ _SAFE_PATH = "/%:@!$&'()*+,;=-._~"
 _SAFE_QUERY = _SAFE_PATH + "?"
 
 
+def says_pending(text: str | None) -> bool:
+    """Whether a link cell's text says its document is yet to come (``link pending``,
+    ``Pending``): no link, as opposed to ``link`` whose hyperlink a copy lost."""
+    return "pending" in (text or "").lower()
+
+
 def repair_url(raw: str) -> str | None:
     """An absolute, fetchable http(s) URL for a link as found in a sheet or page, or None.
 

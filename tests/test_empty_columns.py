@@ -16,7 +16,12 @@ from tests.test_xlsx_listing import HEADER, _xlsx
 
 
 def _sheet(
-    county: bool = True, types: bool = True, signed: bool = True, agencies: int = MIN_ROWS
+    county: bool = True,
+    types: bool = True,
+    signed: bool = True,
+    agencies: int = MIN_ROWS,
+    moa: str = "link",
+    linked: bool = True,
 ) -> bytes:
     rows: list[list[object]] = [HEADER]
     for n, name in enumerate(f"Town {n} Police Department" for n in range(agencies)):
@@ -28,12 +33,14 @@ def _sheet(
                 f"County {n}" if county else None,
                 "Task Force Model",
                 date(2025, 2, n + 1) if signed else None,
-                "link",
+                moa,
             ]
         )
     links = {
         f"G{n + 2}": f"https://www.ice.gov/doclib/287gMOA/town{n}.pdf" for n in range(MIN_ROWS)
     }
+    if not linked:
+        links = {}
     return _xlsx(rows, links)
 
 
@@ -66,3 +73,22 @@ def test_a_column_emptied_for_weeks_is_one_schema_change_not_every_value_blanked
     assert kinds == {"source.schema_changed": 2, "agreement.added": 1, "agency.joined": 1}
     entries = r.state.participating.entries.values()
     assert all(e.fields["county"] and e.fields["signed"] for e in entries)
+
+
+def test_a_moa_column_saying_pending_in_every_row_publishes_no_document() -> None:
+    """Every MOA cell saying ``link pending``, no link anywhere: the list stopped linking
+    its documents, one ``source.schema_changed``, the known links stand (before: every
+    agreement's link removed, 736 ``agreement.changed`` of the 29 August list once it
+    persisted). A cell saying ``link`` whose hyperlink a copy lost still says there is
+    one: the column stays."""
+    pending = parse_listing_xlsx(_sheet(moa="link pending", linked=False))
+    assert "MOA" not in pending.columns
+    stripped = parse_listing_xlsx(_sheet(linked=False))
+    assert "MOA" in stripped.columns
+    r = Replay(Rules(withdraw_after_snapshots=2, withdraw_after_days=3))
+    r.feed(parse_listing_xlsx(_sheet()))
+    first = len(r.events)
+    for _ in range(12):
+        r.feed(parse_listing_xlsx(_sheet(moa="link pending", linked=False)))
+    assert Counter(e.kind for e in r.events[first:]) == {"source.schema_changed": 1}
+    assert all(e.fields["moa_url"] for e in r.state.participating.entries.values())
