@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from parsers.dates import parse_date
 from parsers.listing_header import (
     AGENCY,
+    COUNTY,
     HEADER_NAMES,
     STATE,
     SUPPORT,
@@ -23,7 +24,7 @@ from parsers.listing_header import (
     unknown_column_note,
 )
 from parsers.misplaced_header import READS, header_shift, misplaced_columns
-from parsers.normalize import clean_text, model_code, state_code, state_in_name
+from parsers.normalize import clean_text, is_null, model_code, state_code, state_in_name
 from parsers.states import named_state
 from parsers.xlsx import CellValue, Sheet
 from parsers.xlsx.merges import spread_across
@@ -37,8 +38,11 @@ STATE_GIVEN_SHARE = 0.95
 # the agency's type, which every row gives): the values its cell must read as, on the
 # share of the rows naming an agency (of at least a few, among the first ones) that must.
 BY_CONTENT: dict[str, Callable[[str], bool]] = {
-    name: READS[name] for name in (STATE, SUPPORT, TYPE)
+    name: READS[name] for name in (STATE, SUPPORT, TYPE, COUNTY)
 }
+# Columns a row may leave empty (a city's or a state agency's county: ``#N/A`` on a
+# quarter of the rows): read on the rows that fill them, which must be at least half.
+SOME_EMPTY = frozenset({COUNTY})
 BY_CONTENT_SHARE = 0.9
 BY_CONTENT_CELLS = 3
 BY_CONTENT_ROWS = 500  # the rows read: enough to tell, whatever the sheet's length
@@ -134,7 +138,9 @@ class SheetHeader:
         its cell in the header row is such a value itself: that row is data, no header
         (a row whose type cell says ``State`` and whose model cell names a model)."""
         agency, named = self.positions[AGENCY], set(self.positions.values())
-        column = _column_by_content(self.sheet, self.row, agency, named, reads)
+        column = _column_by_content(
+            self.sheet, self.row, agency, named, reads, some_empty=name in SOME_EMPTY
+        )
         if column is None or reads(self.unknown.get(column, "")):
             return
         text = self.unknown.pop(column, "")
@@ -222,7 +228,12 @@ def _model_columns(unknown: dict[int, str]) -> dict[str, int]:
 
 
 def _column_by_content(
-    sheet: Sheet, header: int, agency: int, named: set[int], reads: Callable[[str], bool]
+    sheet: Sheet,
+    header: int,
+    agency: int,
+    named: set[int],
+    reads: Callable[[str], bool],
+    some_empty: bool = False,
 ) -> int | None:
     """The one column not in ``named`` whose cell reads as a column's value on nearly
     every row naming an agency (at least BY_CONTENT_SHARE of them, and BY_CONTENT_CELLS
@@ -231,7 +242,9 @@ def _column_by_content(
     only some rows a value (a state heading above each state's rows) gives it to none.
     None when no column does, or more than one (which is unknown). Read on the first
     BY_CONTENT_ROWS such rows, in the header's columns and the one after them, each
-    distinct text once: a hostile sheet costs no more than its header."""
+    distinct text once: a hostile sheet costs no more than its header. ``some_empty``:
+    a column rows may leave empty (SOME_EMPTY) is read on the rows that fill it, at
+    least half of them."""
     width = len(sheet.rows[header]) + 1
     columns = [column for column in range(width) if column not in named]
     below = range(header + 1, len(sheet.rows))
@@ -239,13 +252,19 @@ def _column_by_content(
     sample = list(itertools.islice(rows, BY_CONTENT_ROWS))
     said: dict[CellValue, bool] = {}
     read: Counter[int] = Counter()
+    filled: Counter[int] = Counter()
     for row in sample:
         for column in columns:
             value = sheet.value(row, column)
             if value not in said:
                 said[value] = bool(text := clean_text(value)) and reads(text)
             read[column] += said[value]
-    found = [column for column, count in read.items() if count >= BY_CONTENT_SHARE * len(sample)]
+            filled[column] += not some_empty or not is_null(value)
+    found = [
+        column
+        for column, count in read.items()
+        if count >= BY_CONTENT_SHARE * filled[column] and 2 * filled[column] >= len(sample)
+    ]
     return found[0] if len(found) == 1 and len(sample) >= BY_CONTENT_CELLS else None
 
 

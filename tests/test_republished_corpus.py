@@ -416,7 +416,7 @@ FORMS: dict[str, Edit] = {
     "headers naming alternatives": _headers(
         STATE="State/Territory", LAW_ENFORCEMENT_AGENCY="Agency / Jurisdiction"
     ),
-    "columns of other documents before the MOA's, all read by their words": _headers(
+    "columns of other documents before the MOA's, read by their words and cells": _headers(
         TYPE="MOA Expiration",
         COUNTY="MOA Extension Signed",
         SIGNED="Date of Signed MOA",
@@ -432,7 +432,6 @@ NEW_COLUMN = {  # a column added or dropped is a fact of the file, and its only 
     "no state column, each name followed by its state",
     "no state column, each name after its state",
     "no state column, each state under a heading",
-    "columns of other documents before the MOA's, all read by their words",
 }
 RENAMED_VALUES = {  # a list's word or place renamed for all it lists with it: its event
     "every Municipality a Local",

@@ -1036,6 +1036,23 @@ def test_a_column_of_agency_types_under_a_header_no_rule_names_is_the_type_colum
     assert "TYPE" not in unread.columns
 
 
+def test_a_column_of_counties_some_empty_under_a_header_no_rule_names_is_the_county() -> None:
+    """``JURISDICTION`` over ``Harris County``, ``#N/A`` (a city's), ``Butler County``:
+    read on the rows that fill it, nearly all name a county, so it is the COUNTY column
+    (before: a column no rule knows, the counties a column dropped and a schema change).
+    A column filled on fewer than half the rows, or naming other things, is not."""
+    counties = ["Harris County", "#N/A", "Butler County", None]
+    rows = [[*r[:2], c, *r[2:]] for r, c in zip(BY_CONTENT_ROWS, counties, strict=True)]
+    listing = _by_content(["STATE", "AGENCY", "JURISDICTION", "SUPPORT TYPE", "SIGNED"], rows)
+    named = _by_content(["STATE", "AGENCY", "COUNTY", "SUPPORT TYPE", "SIGNED"], rows)
+    assert listing.rows == named.rows and listing.columns == named.columns
+    assert "sheet 'S': column C ('JURISDICTION') read as 'COUNTY' by its cells" in listing.warnings
+    for few in (["Harris County", None, None, None], ["Harris County", "Region 4", "x", None]):
+        mixed = [[*r[:2], c, *r[2:]] for r, c in zip(BY_CONTENT_ROWS, few, strict=True)]
+        unread = _by_content(["STATE", "AGENCY", "JURISDICTION", "SUPPORT TYPE", "SIGNED"], mixed)
+        assert "COUNTY" not in unread.columns
+
+
 @pytest.mark.parametrize(
     ("header", "rows"),
     [
