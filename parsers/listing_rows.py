@@ -38,6 +38,7 @@ from parsers.listing_cells import (
 )
 from parsers.listing_header import (
     ADDENDUM,
+    AGENCY,
     CANONICAL_COLUMNS,
     MOA,
     STATE,
@@ -45,6 +46,7 @@ from parsers.listing_header import (
     column_letter,
     header_name,
 )
+from parsers.misplaced_header import READS
 from parsers.normalize import (
     agency_key,
     ended_in_name,
@@ -64,6 +66,7 @@ from parsers.row_notes import (
     unknown_models_note,
 )
 from parsers.sheet_header import SheetHeader, is_blank, model_heading, state_heading
+from parsers.states import named_state
 from parsers.urls import repair_url
 from parsers.xlsx import CellValue, Sheet
 
@@ -320,6 +323,12 @@ class _RowReader:
             outcome.warnings.append(_realigned_note(row, fixed))
         state_raw, state = state_cell(values[0])
         agency, header_like = agency_cell(values[1])
+        if swapped := _swapped(values, state, agency):
+            (state_raw, state), agency = swapped
+            outcome.warnings.append(
+                f"row {row + 1}: its STATE cell names an agency and its agency cell the "
+                f"state ({state_raw}): read swapped"
+            )
         if state is None or not agency:
             texts = cell_texts(cells)
             heads = (
@@ -535,6 +544,19 @@ def _continuing(row: ListingRow, above: ListingRow) -> ListingRow:
         county=row.county or above.county,
         flags=(*row.flags, "agency_carried"),
     )
+
+
+def _swapped(
+    values: tuple[CellValue, ...], state: str | None, agency: str
+) -> tuple[tuple[str, str], str] | None:
+    """A row whose STATE cell names no state but an agency, and whose agency cell names a
+    state exactly, has the two values swapped (a slip of data entry): the state and the
+    agency as they are meant; None for any other row (an agency is never named for a
+    state alone)."""
+    if state is not None or not agency or (code := named_state(agency.upper())) is None:
+        return None
+    other, _ = agency_cell(values[0])
+    return ((agency, code), other) if other and READS[AGENCY](other) else None
 
 
 def _states_grouped(sheet: Sheet, header: int, state: int, agency: int) -> bool:

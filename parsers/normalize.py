@@ -385,7 +385,7 @@ def _set_off_state(written: str) -> str | None:
 # hostile name, with a separator every few characters, from costing quadratic time.
 ASIDE_CHARS = 80
 _TRAILING_ASIDE = re.compile(
-    r"^(\S.*)\s*(?:\s[-\u2013\u2014|:]\s*|,\s*|[(\[]\s*)"
+    r"^(\S.*)\s*(?:\s[-\u2013\u2014|:*]\s*|,\s*|[(\[]\s*)"
     rf"([^()\[\]]{{1,{ASIDE_CHARS}}}?)\s*[)\]]?\s*$"
 )
 _MODEL_WORDS = frozenset({
@@ -401,7 +401,9 @@ _STATUS_NAMING = frozenset({
     "pending", "application", "applied", "applying", "new", "added", "renewed", "renewal",
     "updated", "amended", "revised", "approved", "signed",
 })  # fmt: skip
-_STATUS_WORDS = _STATUS_NAMING | {"as", "of", "on", "newly", "recently"}
+_STATUS_WORDS = _STATUS_NAMING | {
+    "as", "of", "on", "newly", "recently", "moa", "agreement", "addendum",
+}  # fmt: skip
 _LEADING_STATUS = re.compile(r"^\W*+([A-Za-z]++)\b(\W*+)(?=\w)")
 _STATUS_DELIMITERS = frozenset("*:-|)]\u2013\u2014")
 
@@ -507,7 +509,17 @@ def ended_in_name(name: str) -> str | None:
 def _said_of_itself(aside: str) -> bool:
     """Whether an aside says what a row is or was, not what its agency is called: its
     model, where it stands, or the agency's former name (``formerly Ft. Myers PD``)."""
-    return _names_model(aside) or _says_status(aside) or bool(_FORMER.match(aside))
+    return (
+        _names_model(aside)
+        or _says_status(aside)
+        or bool(_FORMER.match(aside))
+        or bool(_REFERENCE.match(aside))
+    )
+
+
+# An aside sending the reader elsewhere (``(see note)``, ``- see addendum``, ``*see
+# below``): a note on the row, nothing of its agency's name.
+_REFERENCE = re.compile(r"\W*see\b", re.IGNORECASE)
 
 
 # An aside giving an agency's former name: ``(formerly ...)``, ``(f/k/a ...)``.

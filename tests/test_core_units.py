@@ -628,3 +628,26 @@ def test_a_cell_longer_than_any_list_writes_is_not_mended() -> None:
     long = "Sheriff\u00e2\u20ac\u2122s Office " * 200
     assert mended(long) == long
     assert mended("Sheriff\u00e2\u20ac\u2122s Office") == "Sheriff\u2019s Office"
+
+
+@pytest.mark.parametrize(
+    "noted",
+    ["Houston County Sheriff's Office - see addendum",
+     "Houston County Sheriff's Office (see note)",
+     "Houston County Sheriff's Office *see below",
+     "Houston County Sheriff's Office - MOA amended 8/1/2025",
+     "Houston County Sheriff's Office (Agreement renewed)"],
+)  # fmt: skip
+def test_a_note_on_the_row_after_a_name_is_no_part_of_its_key(noted: str) -> None:
+    """An aside sending the reader elsewhere (``see note``) or saying what became of the
+    row's MOA (``MOA amended 8/1/2025``) is a note on the row, not the agency's name
+    (each was an ``agreement.changed`` and an ``agency.renamed``, 30 rows of the 29
+    August list so noted)."""
+    assert agency_key(noted, "AL") == agency_key("Houston County Sheriff's Office", "AL")
+
+
+@pytest.mark.parametrize(
+    "name", ["Seeley Lake Police Department", "Lake Seeing Eye Police", "A - Seeley Office"]
+)
+def test_a_name_holding_see_in_a_word_keeps_it(name: str) -> None:
+    assert "see" in agency_key(name, "MT")

@@ -1890,3 +1890,25 @@ def test_a_state_missing_from_a_row_of_a_list_writing_every_rows_is_unknown() ->
     ]
     listing = parse_listing_xlsx(_xlsx(rows))
     assert [r.state for r in listing.rows] == ["TX", "TX", "??", "UT", "UT"]
+
+
+def test_a_row_with_its_state_and_agency_swapped_is_read_as_meant() -> None:
+    """A row whose STATE cell names an agency and whose agency cell names a state has
+    the two swapped (five rows of the 29 August list so written: an agency named
+    ``FLORIDA`` added in an unknown state, the five agreements missing). A state cell
+    naming no state beside an agency's name stays a state unknown."""
+    d = date(2025, 3, 1)
+    rows = [
+        HEADER,
+        ["TEXAS", "Harris County Sheriff's Office", "County", None, "JEM", d, None],
+        ["Dallas Police Department", "TEXAS", "Municipality", None, "TFM", d, None],
+        ["Nowhere", "Bexar County Sheriff's Office", "County", None, "WSO", d, None],
+    ]
+    listing = parse_listing_xlsx(_xlsx(rows))
+    read = [(r.state, r.agency) for r in listing.rows]
+    assert read == [
+        ("TX", "Harris County Sheriff's Office"),
+        ("TX", "Dallas Police Department"),
+        ("??", "Bexar County Sheriff's Office"),
+    ]
+    assert any("row 3: its STATE cell names an agency" in w for w in listing.warnings)
