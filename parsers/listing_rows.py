@@ -38,7 +38,6 @@ from parsers.listing_cells import (
 )
 from parsers.listing_header import (
     ADDENDUM,
-    AGENCY,
     CANONICAL_COLUMNS,
     MOA,
     STATE,
@@ -46,7 +45,6 @@ from parsers.listing_header import (
     column_letter,
     header_name,
 )
-from parsers.misplaced_header import READS
 from parsers.normalize import (
     agency_key,
     ended_in_name,
@@ -65,8 +63,8 @@ from parsers.row_notes import (
     continued_note,
     unknown_models_note,
 )
+from parsers.row_states import states_grouped, swapped_cells
 from parsers.sheet_header import SheetHeader, is_blank, model_heading, state_heading
-from parsers.states import named_state
 from parsers.urls import repair_url
 from parsers.xlsx import CellValue, Sheet
 
@@ -141,7 +139,7 @@ class _RowReader:
         self.heading: tuple[str, str] | None = None  # (text, code) of the last state heading
         self.states_in_rows = header.states_in_rows  # no STATE column: names give states
         # each state written once, on the first of its rows: it is the rows' below too
-        self.states_grouped = _states_grouped(header.sheet, header.row, found[0], found[1])
+        self.states_grouped = states_grouped(header.sheet, header.row, found[0], found[1])
         self.model_headings = header.model_headings  # no model column: headings give them
         # whether a row read so far is an agreement (signed, or with its MOA): a list of
         # agreements may go on with rows of applications
@@ -323,7 +321,7 @@ class _RowReader:
             outcome.warnings.append(_realigned_note(row, fixed))
         state_raw, state = state_cell(values[0])
         agency, header_like = agency_cell(values[1])
-        if swapped := _swapped(values, state, agency):
+        if swapped := swapped_cells(values, state, agency):
             (state_raw, state), agency = swapped
             outcome.warnings.append(
                 f"row {row + 1}: its STATE cell names an agency and its agency cell the "
@@ -544,40 +542,6 @@ def _continuing(row: ListingRow, above: ListingRow) -> ListingRow:
         county=row.county or above.county,
         flags=(*row.flags, "agency_carried"),
     )
-
-
-def _swapped(
-    values: tuple[CellValue, ...], state: str | None, agency: str
-) -> tuple[tuple[str, str], str] | None:
-    """A row whose STATE cell names no state but an agency, and whose agency cell names a
-    state exactly, has the two values swapped (a slip of data entry): the state and the
-    agency as they are meant; None for any other row (an agency is never named for a
-    state alone)."""
-    if state is not None or not agency or (code := named_state(agency.upper())) is None:
-        return None
-    other, _ = agency_cell(values[0])
-    return ((agency, code), other) if other and READS[AGENCY](other) else None
-
-
-def _states_grouped(sheet: Sheet, header: int, state: int, agency: int) -> bool:
-    """Whether the sheet writes each state once, on the first of its rows, leaving the
-    STATE cell of the rows below it blank (as a state merged down them, or a heading
-    above them, would say): some agencies' rows (an agency and more) have no state, and
-    fewer than half the states written repeat the one above them (a list writing every
-    row's state repeats it on nearly every row; a blank there is a state missing)."""
-    if state < 0 or agency < 0:
-        return False
-    written: list[str] = []
-    blanks = 0
-    for cells in sheet.rows[header + 1 :]:
-        text = cell_text(cells[state]) if state < len(cells) else ""
-        if text:
-            code = state_cell(text)[1]
-            written += [code] if code else []
-        elif agency < len(cells) and cell_text(cells[agency]) and len(cell_texts(cells)) > 1:
-            blanks += 1
-    repeats = sum(a == b for a, b in zip(written, written[1:], strict=False))
-    return blanks > 0 and 2 * repeats < len(written)
 
 
 def _column_links(sheet: Sheet, column: int) -> dict[int, str]:
