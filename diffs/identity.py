@@ -364,6 +364,15 @@ def core_in_county(name_key: str, county: str | None) -> tuple[str, ...]:
     return tuple(word for word in core if word not in words) or core
 
 
+def same_core(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
+    """Two cores of names (:func:`core_in_county`) that are one: the same words, or one's
+    words the other's written short (``Constable Pct 4``, ``Constable Precinct 4``:
+    :func:`diffs.abbreviations.written_short`)."""
+    if first == second:
+        return True
+    return len(first) == len(second) and written_short(" ".join(first), " ".join(second), None)
+
+
 def core_words(label: Label) -> frozenset[str]:
     """The words of a label's core in its place: a name key that does not hold them all
     is no name of the label's agency by :func:`same_agency`."""
@@ -432,14 +441,15 @@ def is_relabel(new: Label, old: Label, threshold: float) -> bool:
 
 def same_agency(a: Label, b: Label) -> bool:
     """Without papers, one agency under two names: the same state, the same core name
-    (its own county's words aside), the same kind of body (a county's sheriff is not its
+    (its own county's words aside; a word of it perhaps written short: :func:`same_core`),
+    the same kind of body (a county's sheriff is not its
     board of commissioners: ``Gulf County Sheriff's Office``, ``Gulf County Board of
     County Commissioners``) and the same place (:func:`same_place`)."""
     core = _core_in_place(a)
     return (
         a.state == b.state
         and bool(core)
-        and core == _core_in_place(b)
+        and same_core(core, _core_in_place(b))
         and _bodies(a.name_key) == _bodies(b.name_key)
         and same_place(a, b)
     )

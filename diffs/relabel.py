@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from diffs import identity
-from diffs.abbreviations import written_short
+from diffs.abbreviations import has_short_words, written_short
 from diffs.events import Event, SnapshotRef
 from diffs.links import canonical_link
 from diffs.state import ACTIVE, LISTED, Agency, Entry, ListState, ProgramState, entry_key
@@ -244,12 +244,17 @@ def _variants(
 
 def _may_be(label: identity.Label, core: frozenset[str], entry: Entry, state: ProgramState) -> bool:
     """What ``identity.same_agency`` asks first, read without labelling ``entry``: its
-    state and type, and the words of ``label``'s core in its name."""
+    state and type, and the words of ``label``'s core in its name (unless a word of
+    either is written short: the full rule reads them)."""
     agency = state.agencies[entry.agency_id]
     return (
         agency.state == label.state
         and entry.fields.get("agency_type") == label.agency_type
-        and core.issubset(agency.key.split())
+        and (
+            core.issubset(agency.key.split())
+            or has_short_words(agency.key, None)
+            or has_short_words(label.name_key, None)
+        )
     )
 
 
@@ -352,9 +357,8 @@ class _Probe:
         if other.fields.get("agency_type") != label.agency_type:
             return False
         slip = identity.one_slip(label.name_key, agency.key)
-        if (
-            not slip
-            and identity.core_in_county(agency.key, other.fields.get("county")) != self.core
+        if not slip and not identity.same_core(
+            identity.core_in_county(agency.key, other.fields.get("county")), self.core
         ):
             return False  # neither relabelled nor mistyped
         theirs = entry_label(other, state, papers=False)

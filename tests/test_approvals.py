@@ -71,6 +71,12 @@ def _relisted(before: ListingRow, after: ListingRow) -> Replay:
             "Lower Burrell Fourth Ward Constable",
             "PA",
         ),
+        # and a word of it written short (``Pct``: Precinct)
+        (
+            "Galveston County Constable's Office Pct.4",
+            "Galveston County Constable Precinct 4",
+            "TX",
+        ),
     ],
 )
 def test_an_application_whose_agreement_is_listed_under_another_label_is_approved(
@@ -101,6 +107,8 @@ def test_an_application_whose_agreement_is_listed_under_another_label_is_approve
             "University of Florida Police Department",
         ),
         ("Alton Police Department", "Alto Police Department"),  # too short to be a slip
+        # a word written short, another precinct
+        ("Galveston County Constable's Office Pct.4", "Galveston County Constable Precinct 1"),
     ],
 )
 def test_names_merely_alike_are_two_agencies_the_application_is_dropped(
