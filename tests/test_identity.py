@@ -917,3 +917,27 @@ def test_a_name_with_any_word_shortened_is_the_name_either_way(
     name = " ".join(words)
     shortened = " ".join([*words[:at], short, *words[at + 1 :]])
     assert same_words(name, shortened, "PA") and same_words(shortened, name, "PA")
+
+
+_WORDS = st.sampled_from(["Ocala", "Bay", "Harbor", "North", "Fort", "Green", "Lake", "Hill"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(_WORDS, min_size=1, max_size=3),
+    st.sampled_from(["Police Department", "Marshal's Office", "Constable"]),
+    st.lists(_WORDS, min_size=1, max_size=2),
+    st.sampled_from(["{county} - {name}", "{county}: {name}", "{name} ({county})"]),
+)
+def test_any_name_with_its_own_county_set_off_is_that_name(
+    place: list[str], body: str, county_words: list[str], written: str
+) -> None:
+    """Whatever the name and its county: the county set off before or after it is the
+    name written otherwise; another county set off is not."""
+    from diffs.identity import same_name_in_place
+
+    name, county = f"{' '.join(place)} {body}", f"{' '.join(county_words)} County"
+    shown = written.format(county=county, name=name)
+    assert same_name_in_place(name, shown, "FL", (county, county))
+    if not set(place) & set(county_words):  # a county the name holds restates it
+        assert not same_name_in_place(name, shown, "FL", ("Zeta County", "Zeta County"))

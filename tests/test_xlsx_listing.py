@@ -1912,3 +1912,27 @@ def test_a_row_with_its_state_and_agency_swapped_is_read_as_meant() -> None:
         ("??", "Bexar County Sheriff's Office"),
     ]
     assert any("row 3: its STATE cell names an agency" in w for w in listing.warnings)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(sorted(STATE_CODES - {"DC"})), st.integers(1, 4)),
+        min_size=2,
+        max_size=6,
+        unique_by=lambda group: group[0],
+    ).filter(lambda groups: any(size > 1 for _, size in groups))
+)
+def test_any_list_writing_each_state_on_its_first_row_reads_every_rows_state(
+    groups: list[tuple[str, int]],
+) -> None:
+    """Whatever the states and how many rows each has: each state written on the first
+    of its rows only is every one of its rows' state."""
+    rows: list[Sequence[object]] = [HEADER]
+    expected = []
+    for state, size in groups:
+        for n in range(size):
+            name = f"{state} Town {n} Police Department"
+            rows.append([state if n == 0 else None, name, "Municipality", None, "TFM", None, None])
+            expected.append(state)
+    assert [r.state for r in parse_listing_xlsx(_xlsx(rows)).rows] == expected
