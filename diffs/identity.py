@@ -455,6 +455,13 @@ def same_agency(a: Label, b: Label) -> bool:
     )
 
 
+def same_agency_or_slip(a: Label, b: Label) -> bool:
+    """Without papers, one agency under two names: :func:`same_agency`, or, in the same
+    place, its name with one word mistyped (:func:`one_slip`: ``Pinellas County
+    Sherif's Office``)."""
+    return same_agency(a, b) or (one_slip(a.name_key, b.name_key) and same_place(a, b))
+
+
 # The generic words of a name's key that say which kind of body an agency is (each by
 # one name; a key already reads ``Sheriffs`` as sheriff and ``BOCC`` as board county
 # commissioners).

@@ -72,7 +72,7 @@ def detect(
         variant = (
             new.agency_id not in state.agencies
             and new.agency_id not in renamed
-            and identity.same_agency(new, old)
+            and identity.same_agency_or_slip(new, old)
         )
         if agency_wide or variant:
             # agency-wide: the event comes from renames(), as for a reviewed alias;
@@ -221,7 +221,7 @@ def _variants(
     state: ProgramState,
 ) -> dict[str, str]:
     """Arriving agreements of an agency no one knew, under a name that is, by
-    :func:`identity.same_agency`, one agency's listed in the list: that agency's (new id
+    :func:`identity.same_agency_or_slip`, one agency's listed in the list: that agency's (new id
     -> listed id), when exactly one is. An agency adding a model under its name written
     otherwise is not a second agency (Walker County Sheriff's Office's WSO agreement
     beside Walker County Sheriff's Department's JEM one)."""
@@ -235,7 +235,7 @@ def _variants(
             e.agency_id
             for e in listed.values()
             if _may_be(label, core, e, state)
-            and identity.same_agency(label, entry_label(e, state, papers=False))
+            and identity.same_agency_or_slip(label, entry_label(e, state, papers=False))
         }
         if len(agencies) == 1:
             found.setdefault(label.agency_id, agencies.pop())
@@ -243,9 +243,9 @@ def _variants(
 
 
 def _may_be(label: identity.Label, core: frozenset[str], entry: Entry, state: ProgramState) -> bool:
-    """What ``identity.same_agency`` asks first, read without labelling ``entry``: its
-    state and type, and the words of ``label``'s core in its name (unless a word of
-    either is written short: the full rule reads them)."""
+    """What ``identity.same_agency_or_slip`` asks first, read without labelling
+    ``entry``: its state and type, and the words of ``label``'s core in its name (unless
+    a word of either is written short, or mistyped: the full rule reads them)."""
     agency = state.agencies[entry.agency_id]
     return (
         agency.state == label.state
@@ -254,6 +254,7 @@ def _may_be(label: identity.Label, core: frozenset[str], entry: Entry, state: Pr
             core.issubset(agency.key.split())
             or has_short_words(agency.key, None)
             or has_short_words(label.name_key, None)
+            or identity.one_slip(label.name_key, agency.key)
         )
     )
 

@@ -741,6 +741,30 @@ def test_an_agency_adding_a_model_under_its_name_written_otherwise_is_not_a_seco
     assert "agency.joined" in {e.kind for e in joined.events}
 
 
+def test_one_row_of_an_agency_listed_with_its_name_mistyped_stays_the_agencys() -> None:
+    """Pinellas County Sheriff's Office's TFM row listed as ``Pinellas County Sherif's
+    Office`` (one slip), its WSO row as before: one agency, the row's name changed
+    (before: the TFM agreement relabelled to a new agency of the mistyped name, as a
+    new row of it, an agency joining, would be). Another name one slip off in another
+    county is another agency's."""
+    r = Replay(AT_ONCE)
+
+    def pinellas(name: str, model: str, county: str = "Pinellas County") -> ListingRow:
+        return row(name, model, "FL", "2025-01-02", agency_type="County", county=county)
+
+    wso = pinellas("Pinellas County Sheriff's Office", "WSO")
+    tfm = pinellas("Pinellas County Sheriff's Office", "TFM")
+    r.feed(listing([*BASE, wso, tfm]))
+    outcome = r.feed(listing([*BASE, wso, pinellas("Pinellas County Sherif's Office", "TFM")]))
+    kinds = [(e.kind, e.agency_id) for e in outcome.events]
+    assert kinds == [("agreement.changed", "fl-pinellas-county-sheriff-office")]
+    elsewhere = Replay(AT_ONCE)
+    elsewhere.feed(listing([*BASE, wso, tfm]))
+    moved = pinellas("Pinellas County Sherif's Office", "TFM", county="Pasco County")
+    outcome = elsewhere.feed(listing([*BASE, wso, moved]))
+    assert "fl-pinellas-county-sherif-office" in elsewhere.state.agencies
+
+
 def test_a_county_cell_left_blank_is_the_county_the_name_begins_with() -> None:
     def label(name: str, county: str | None) -> Label:
         key = agency_key(name, "TX")
