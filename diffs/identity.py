@@ -157,6 +157,16 @@ def same_name_in_place(
     return False
 
 
+_SET_OFF = re.compile(r"[(\[:,]|\s[-\u2013\u2014|]\s")
+
+
+def sets_off(name: str) -> bool:
+    """Whether a name may set something off after or before it (a parenthesis, a dash
+    between spaces, a colon, a comma): the names :func:`same_name_in_place` may read
+    otherwise than :func:`same_words` (most names set nothing off)."""
+    return _SET_OFF.search(name) is not None
+
+
 def _without_county(name: str, county: str, state: str | None) -> str:
     """The name without the county set off after or before it, when that is ``county``."""
     for aside in (last_aside(name), first_aside(name)):

@@ -345,7 +345,8 @@ class _Probe:
 
     def one_agency(self, other: Entry, agency: Agency, state: ProgramState) -> bool:
         """Whether ``other``, of ``agency`` in the probe's state, is the probe's agency:
-        the same words (:func:`identity.same_words`), or, of the same type (the rules
+        the same words (:func:`identity.same_words`; or with its own county set off:
+        :func:`identity.same_name_in_place`), or, of the same type (the rules
         below are for one place, which says the type), the same agency relabelled
         (:func:`identity.same_agency`: the same core in its county) or one word
         mistyped in the same place (:func:`identity.one_slip`). The names are compared
@@ -355,6 +356,12 @@ class _Probe:
             return True
         if written_short(self.name, their_name, label.state):
             return True
+        if (identity.sets_off(self.name) or identity.sets_off(their_name)) and (
+            identity.same_name_in_place(
+                self.name, their_name, label.state, (label.county, other.fields.get("county"))
+            )
+        ):
+            return True  # its own county set off after or before the name
         if other.fields.get("agency_type") != label.agency_type:
             return False
         slip = identity.one_slip(label.name_key, agency.key)

@@ -360,3 +360,21 @@ def test_an_application_listed_in_a_state_without_its_county_is_approved_in_the_
     )
     kinds = r.kinds()
     assert kinds["pending.approved"] == 1 and "pending.dropped" not in kinds
+
+
+@pytest.mark.parametrize(
+    "agreed",
+    ["Monroe County - Monroe Police Department", "Monroe Police Department (Monroe County)"],
+)
+def test_an_application_approved_under_its_name_with_its_county_set_off_is_approved(
+    agreed: str,
+) -> None:
+    """``Monroe Police Department`` applying, ``Monroe County - Monroe Police Department``
+    joining, both in Monroe County: its own county set off is its name written otherwise
+    (before: ``pending.dropped`` and a new agency); another county set off is not."""
+    monroe = {**TOWN, "county": "Monroe County"}
+    kinds = _application_then_agreement("Monroe Police Department", agreed, "GA", kind=monroe)
+    assert kinds.kinds()["pending.approved"] == 1 and "pending.dropped" not in kinds.kinds()
+    other = agreed.replace("Monroe County", "Walton County")
+    kinds = _application_then_agreement("Monroe Police Department", other, "GA", kind=monroe)
+    assert "pending.approved" not in kinds.kinds()
