@@ -71,8 +71,12 @@ def _pair(word: str, short: frozenset[str], other: str, other_short: frozenset[s
 
 
 def _shortens(short: str, word: str) -> bool:
-    """Whether ``short`` is ``word``'s first letter then some of its letters, in order."""
-    if len(short) >= len(word) or short[0] != word[0]:
+    """Whether ``short`` is ``word``'s first letter then some of its letters, in order,
+    two at least left out (``Departent.`` is ``Department`` mistyped, not written
+    short), unless it is one of the SHORT_FORMS (``Cty``: City)."""
+    if len(short) > len(word) - 2 and not (short in SHORT_FORMS and len(short) < len(word)):
+        return False
+    if short[0] != word[0]:
         return False
     letters = iter(word[1:])
     return all(char in letters for char in short[1:])
