@@ -30,7 +30,6 @@ from typing import Protocol
 from common import geo
 from diffs.abbreviations import has_short_words, written_short
 from parsers.normalize import (
-    GENERIC_WORDS,
     agency_key,
     county_key,
     first_aside,
@@ -280,6 +279,18 @@ class Label:
     agency_type: str | None = None
 
 
+# Words that say what kind of body an agency is, not which one. Names are compared on
+# what is left (their core): "Arkansas State Police" and "Arkansas State Police
+# Department", "City of Melbourne Police Department" and "Melbourne Police Department"
+# share the core, while "Newcomer Police Department" and "Delta Police Department" do not.
+# A parish (Louisiana's county) and a borough (Alaska's) are as generic as a county.
+GENERIC_WORDS = frozenset(
+    {
+        "city", "town", "township", "village", "borough", "county", "state", "of", "the",
+        "and", "police", "department", "dept", "sheriff", "sheriffs", "office", "agency",
+        "board", "commissioners", "bocc", "parish",
+    }
+)  # fmt: skip
 CLOSE_CORE = 0.65  # with the same papers, cores this similar (or nested) are one agency
 NESTED_ONLY = 2.0  # a core threshold no similarity reaches: only nested cores match
 

@@ -264,20 +264,6 @@ _KEY_WORDS = {
 }
 
 
-# Words that say what kind of body an agency is, not which one. Names are compared on
-# what is left (their core): "Arkansas State Police" and "Arkansas State Police
-# Department", "City of Melbourne Police Department" and "Melbourne Police Department"
-# share the core, while "Newcomer Police Department" and "Delta Police Department" do not.
-# A parish (Louisiana's county) and a borough (Alaska's) are as generic as a county.
-GENERIC_WORDS = frozenset(
-    {
-        "city", "town", "township", "village", "borough", "county", "state", "of", "the",
-        "and", "police", "department", "dept", "sheriff", "sheriffs", "office", "agency",
-        "board", "commissioners", "bocc", "parish",
-    }
-)  # fmt: skip
-
-
 def agency_key(name: object, state: str | None = None) -> str:
     """The identity key of an agency name: case, punctuation, apostrophes and common
     abbreviations folded, so ``Harris County Sheriff's Office`` and
@@ -291,16 +277,12 @@ def agency_key(name: object, state: str | None = None) -> str:
     the state is set off after it or before the name (``Lubbock Police Department
     (LPD), TX``). Nor do the marks a list puts on its rows (``parsers/name_marks.py``:
     a row's number before the name, ``12. ...``; a footnote's number glued to its last
-    word, ``... Office1``). A state that is all the name says besides what kind of body
-    it is stays (``Police Department, Idaho``: Idaho's police, not a police)."""
+    word, ``... Office1``)."""
     text = without_marks(_without_model(name if isinstance(name, str) else clean_text(name)))
     if not state:
         return _agency_key(_without_restatement(text))
-    bare = _without_leading_state(without_trailing_state(text, state), state)
-    key = _without_state(_agency_key(_without_restatement(bare)), state)
-    if any(word not in GENERIC_WORDS for word in key.split()):
-        return key
-    return _agency_key(_without_restatement(text))  # ``Police Department, Idaho``
+    text = _without_leading_state(without_trailing_state(text, state), state)
+    return _without_state(_agency_key(_without_restatement(text)), state)
 
 
 # A name's closing parenthesis (or bracket): ``... Office (CCSO)``, ``... [Cherokee County]``.

@@ -651,21 +651,3 @@ def test_a_note_on_the_row_after_a_name_is_no_part_of_its_key(noted: str) -> Non
 )
 def test_a_name_holding_see_in_a_word_keeps_it(name: str) -> None:
     assert "see" in agency_key(name, "MT")
-
-
-@pytest.mark.parametrize(
-    ("name", "state", "kept"),
-    [("Police Department, Idaho", "ID", "police department idaho"),
-     ("Police Department, Idaho State", "ID", "police department idaho state"),
-     ("ID - State Police", "ID", "id state police"),
-     ("Arnaudville Police Department, LA", "LA", "arnaudville police department")],
-)  # fmt: skip
-def test_a_state_set_off_from_a_name_saying_only_a_kind_of_body_stays_in_its_key(
-    name: str, state: str, kept: str
-) -> None:
-    """A state set off from a name is no part of its key when the rest names an agency
-    (``Arnaudville Police Department, LA``); when the rest only says what kind of body it
-    is (``Police Department``), the state is the agency's name: Idaho's police, not a
-    police (before: the key ``police department``, no name, so the state police listed
-    so was no relabel of ``Idaho State Police`` but a withdrawal and a new agency)."""
-    assert agency_key(name, state) == kept

@@ -973,20 +973,3 @@ def test_any_name_with_its_own_county_set_off_is_that_name(
     assert same_name_in_place(name, shown, "FL", (county, county))
     if not set(place) & set(county_words):  # a county the name holds restates it
         assert not same_name_in_place(name, shown, "FL", ("Zeta County", "Zeta County"))
-
-
-def test_a_state_police_listed_as_its_states_police_department_is_renamed() -> None:
-    """``Idaho State Police`` listed as ``Police Department, Idaho State``, its papers
-    the same: one agency renamed (before: the name's key was ``police department``, the
-    state set off taken for the row's own, so the agreement was withdrawn and a new
-    agency's added)."""
-    moa = "https://www.ice.gov/doclib/287gMOA/IdahoStatePolice_TFM_MOA_06052025.pdf"
-
-    def idaho(name: str) -> ListingRow:
-        return row(name, "TFM", "ID", "2025-06-05", agency_type="State Agency", moa_url=moa)
-
-    r = Replay(AT_ONCE)
-    r.feed(listing([*BASE, idaho("Idaho State Police")]))
-    outcome = r.feed(listing([*BASE, idaho("Police Department, Idaho State")]))
-    kinds = sorted(e.kind for e in outcome.events)
-    assert kinds == ["agency.renamed", "agreement.changed"]
