@@ -1847,7 +1847,7 @@ def test_a_cell_with_no_letter_or_digit_says_nothing(mark: str) -> None:
     only a dash of any length, a question mark or a dot is empty, as ``-`` and ``N/A``
     are (before: an em dash for the county of 44 agencies of the 29 August list, or
     for 40 types, was each one's ``agreement.changed`` once the change persisted)."""
-    rows = [
+    rows: list[Sequence[object]] = [
         HEADER,
         ["TEXAS", "Harris County Sheriff's Office", mark, mark, "JEM", mark, None],
         ["TEXAS", "Dallas Police Department", "Municipality", "Dallas County", "TFM", None, None],
@@ -1862,7 +1862,7 @@ def test_a_state_written_once_on_the_first_of_its_rows_is_the_rows_below_too() -
     blank (as a state merged down them would say): those rows are in it (before: each
     read with its state unknown, ``??``, its agency matched by name or moved there)."""
     d = date(2025, 3, 1)
-    rows = [
+    rows: list[Sequence[object]] = [
         HEADER,
         ["TEXAS", "Harris County Sheriff's Office", "County", None, "JEM", d, None],
         [None, "Dallas Police Department", "Municipality", None, "TFM", d, None],
@@ -1880,7 +1880,7 @@ def test_a_state_missing_from_a_row_of_a_list_writing_every_rows_is_unknown() ->
     """A list writing every row's state, one left blank: that row's state is missing,
     not the one above it (the rows around it repeat their states)."""
     d = date(2025, 3, 1)
-    rows = [
+    rows: list[Sequence[object]] = [
         HEADER,
         ["TEXAS", "Harris County Sheriff's Office", "County", None, "JEM", d, None],
         ["TEXAS", "Dallas Police Department", "Municipality", None, "TFM", d, None],
@@ -1898,7 +1898,7 @@ def test_a_row_with_its_state_and_agency_swapped_is_read_as_meant() -> None:
     ``FLORIDA`` added in an unknown state, the five agreements missing). A state cell
     naming no state beside an agency's name stays a state unknown."""
     d = date(2025, 3, 1)
-    rows = [
+    rows: list[Sequence[object]] = [
         HEADER,
         ["TEXAS", "Harris County Sheriff's Office", "County", None, "JEM", d, None],
         ["Dallas Police Department", "TEXAS", "Municipality", None, "TFM", d, None],
