@@ -160,6 +160,7 @@ def same_name_in_place(
 _SET_OFF = re.compile(r"[(\[:,]|\s[-\u2013\u2014|]\s")
 
 
+@functools.lru_cache(maxsize=8192)
 def sets_off(name: str) -> bool:
     """Whether a name may set something off after or before it (a parenthesis, a dash
     between spaces, a colon, a comma): the names :func:`same_name_in_place` may read
@@ -380,7 +381,14 @@ def same_core(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
     :func:`diffs.abbreviations.written_short`)."""
     if first == second:
         return True
-    return len(first) == len(second) and written_short(" ".join(first), " ".join(second), None)
+    if len(first) != len(second) or not (_short_core(first) or _short_core(second)):
+        return False  # the usual pair: no word of either written short
+    return written_short(" ".join(first), " ".join(second), None)
+
+
+@functools.lru_cache(maxsize=8192)
+def _short_core(core: tuple[str, ...]) -> bool:
+    return has_short_words(" ".join(core), None)
 
 
 def core_words(label: Label) -> frozenset[str]:

@@ -231,10 +231,11 @@ def _variants(
     found: dict[str, str] = {}
     for label in new:
         core = identity.core_words(label)
+        short = has_short_words(label.name_key, None)
         agencies = {
             e.agency_id
             for e in listed.values()
-            if _may_be(label, core, e, state)
+            if _may_be(label, (core, short), e, state)
             and identity.same_agency_or_slip(label, entry_label(e, state, papers=False))
         }
         if len(agencies) == 1:
@@ -242,20 +243,24 @@ def _variants(
     return found
 
 
-def _may_be(label: identity.Label, core: frozenset[str], entry: Entry, state: ProgramState) -> bool:
+def _may_be(
+    label: identity.Label, read: tuple[frozenset[str], bool], entry: Entry, state: ProgramState
+) -> bool:
     """What ``identity.same_agency_or_slip`` asks first, read without labelling
     ``entry``: its state and type, and the words of ``label``'s core in its name (unless
-    a word of either is written short, or mistyped: the full rule reads them)."""
+    a word of either is written short, or mistyped: the full rule reads them). ``read``:
+    the label's core words, and whether its name has a word written short."""
     agency = state.agencies[entry.agency_id]
-    return (
-        agency.state == label.state
-        and entry.fields.get("agency_type") == label.agency_type
-        and (
-            core.issubset(agency.key.split())
-            or has_short_words(agency.key, None)
-            or has_short_words(label.name_key, None)
-            or identity.one_slip(label.name_key, agency.key)
-        )
+    if agency.state != label.state or entry.fields.get("agency_type") != label.agency_type:
+        return False
+    core, short = read
+    if short or core.issubset(agency.key.split()):
+        return True
+    # a word written short in the agency's name, or one word mistyped: the one core word
+    # its name lacks
+    missing = len(core.difference(agency.key.split()))
+    return has_short_words(agency.key, None) or (
+        missing == 1 and identity.one_slip(label.name_key, agency.key)
     )
 
 
