@@ -78,7 +78,7 @@ def is_null(value: object) -> bool:
     no letter or digit (a dash of any length, ``—``, ``?``, ``.``): a value is written
     in letters or digits, so a cell without any says nothing."""
     text = clean_text(value).upper()
-    return text in _NULLS or not any(map(str.isalnum, text))
+    return text in _NULLS or not (text[:1].isalnum() or any(map(str.isalnum, text)))
 
 
 def state_code(value: object) -> str | None:

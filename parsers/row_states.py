@@ -32,14 +32,18 @@ def states_grouped(sheet: Sheet, header: int, state: int, agency: int) -> bool:
     row's state repeats it on nearly every row; a blank there is a state missing)."""
     if state < 0 or agency < 0:
         return False
-    written: list[str] = []
-    blanks = 0
-    for cells in sheet.rows[header + 1 :]:
-        text = cell_text(cells[state]) if state < len(cells) else ""
-        if text:
-            code = state_cell(text)[1]
-            written += [code] if code else []
-        elif agency < len(cells) and cell_text(cells[agency]) and len(cell_texts(cells)) > 1:
-            blanks += 1
+    rows = sheet.rows[header + 1 :]
+    texts = [cell_text(cells[state]) if state < len(cells) else "" for cells in rows]
+    blanks = sum(
+        1
+        for cells, text in zip(rows, texts, strict=True)
+        if not text
+        and agency < len(cells)
+        and cell_text(cells[agency])
+        and len(cell_texts(cells)) > 1
+    )
+    if not blanks:  # the usual list: every agency's row states its state
+        return False
+    written = [code for text in texts if text and (code := state_cell(text)[1])]
     repeats = sum(a == b for a, b in zip(written, written[1:], strict=False))
-    return blanks > 0 and 2 * repeats < len(written)
+    return 2 * repeats < len(written)
