@@ -8,7 +8,7 @@ those values (its schema changed, and the known values stand), where reading eac
 cell as a value blanked would record, once the emptiness persisted, every agreement
 changed to nothing (956 ``agreement.changed`` for the 29 August list without its
 types).
-A MOA column whose every cell says its document is pending (``link pending``, no link
+A MOA (or ADDENDUM) column whose every cell says its document is pending (``link pending``, no link
 anywhere) publishes no document either: the list stopped linking them, which is no
 agreement's change (736 ``agreement.changed`` to no MOA before, once it persisted); a
 cell saying ``link`` whose hyperlink a copy lost still says there is one.
@@ -32,7 +32,9 @@ _VALUES: dict[str, Callable[[ListingRow], object]] = {
     TYPE: lambda row: row.agency_type,
     SIGNED: lambda row: row.signed or row.signed_raw,
     MOA: lambda row: row.moa_url or (row.moa_text and not says_pending(row.moa_text)),
-    ADDENDUM: lambda row: row.addendum_url or row.addendum_text,
+    ADDENDUM: lambda row: (
+        row.addendum_url or (row.addendum_text and not says_pending(row.addendum_text))
+    ),
 }
 
 

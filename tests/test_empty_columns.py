@@ -92,3 +92,21 @@ def test_a_moa_column_saying_pending_in_every_row_publishes_no_document() -> Non
         r.feed(parse_listing_xlsx(_sheet(moa="link pending", linked=False)))
     assert Counter(e.kind for e in r.events[first:]) == {"source.schema_changed": 1}
     assert all(e.fields["moa_url"] for e in r.state.participating.entries.values())
+
+
+def test_an_addendum_column_saying_pending_in_every_row_publishes_no_document() -> None:
+    """As the MOA column: an ADDENDUM column whose every cell says its document is
+    pending, no link anywhere, is a column the list does not have; one saying ``link``
+    (a copy that lost its hyperlinks) still says there is one."""
+    columns = ("STATE", "AGENCY", "SUPPORT TYPE", "ADDENDUM")
+
+    def rows(text: str) -> list[ListingRow]:
+        return [
+            ListingRow(
+                state="TX", agency=f"A{n}", agency_key=f"a{n}", model="JEM", addendum_text=text
+            )
+            for n in range(MIN_ROWS)
+        ]
+
+    assert "ADDENDUM" not in published_columns(columns, rows("Link Pending"))[0]
+    assert "ADDENDUM" in published_columns(columns, rows("link"))[0]
