@@ -8,10 +8,11 @@ those values (its schema changed, and the known values stand), where reading eac
 cell as a value blanked would record, once the emptiness persisted, every agreement
 changed to nothing (956 ``agreement.changed`` for the 29 August list without its
 types).
-A MOA (or ADDENDUM) column whose every cell says its document is pending (``link pending``, no link
-anywhere) publishes no document either: the list stopped linking them, which is no
-agreement's change (736 ``agreement.changed`` to no MOA before, once it persisted); a
-cell saying ``link`` whose hyperlink a copy lost still says there is one.
+A MOA (or ADDENDUM) column whose every cell says its document is pending (``link
+pending``, no link anywhere) publishes no document either: the list stopped linking
+them, which is no agreement's change (736 ``agreement.changed`` to no MOA before, once
+it persisted); a cell saying ``link`` whose hyperlink a copy lost still says there is
+one.
 A few rows can all leave a column blank by chance (a pending list of three
 applications, none with its county yet): only a list of MIN_ROWS rows or more tells a
 column that publishes nothing.
@@ -31,11 +32,15 @@ _VALUES: dict[str, Callable[[ListingRow], object]] = {
     COUNTY: lambda row: row.county,
     TYPE: lambda row: row.agency_type,
     SIGNED: lambda row: row.signed or row.signed_raw,
-    MOA: lambda row: row.moa_url or (row.moa_text and not says_pending(row.moa_text)),
-    ADDENDUM: lambda row: (
-        row.addendum_url or (row.addendum_text and not says_pending(row.addendum_text))
-    ),
+    MOA: lambda row: _linked(row.moa_url, row.moa_text),
+    ADDENDUM: lambda row: _linked(row.addendum_url, row.addendum_text),
 }
+
+
+def _linked(url: str | None, text: str | None) -> bool:
+    """Whether a link cell publishes a document: its link, or text that says there is
+    one (``link``, its hyperlink lost), not that it is pending."""
+    return bool(url or (text and not says_pending(text)))
 
 
 def published_columns(

@@ -250,16 +250,18 @@ def _column_by_content(
     below = range(header + 1, len(sheet.rows))
     rows = (row for row in below if clean_text(sheet.value(row, agency)))
     sample = list(itertools.islice(rows, BY_CONTENT_ROWS))
-    said: dict[CellValue, bool] = {}
+    said: dict[CellValue, tuple[bool, bool]] = {}  # (reads as a value, fills its cell)
     read: Counter[int] = Counter()
     filled: Counter[int] = Counter()
     for row in sample:
         for column in columns:
             value = sheet.value(row, column)
             if value not in said:
-                said[value] = bool(text := clean_text(value)) and reads(text)
-            read[column] += said[value]
-            filled[column] += not some_empty or not is_null(value)
+                text = clean_text(value)
+                said[value] = (bool(text) and reads(text), not some_empty or not is_null(text))
+            reads_as, fills = said[value]
+            read[column] += reads_as
+            filled[column] += fills
     found = [
         column
         for column, count in read.items()
