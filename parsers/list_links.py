@@ -45,8 +45,9 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from parsers.dates import month_number
 from parsers.html_page import absolute_url, resolve_link
-from parsers.normalize import clean_text, says_ended
+from parsers.normalize import clean_text
 from parsers.states import STATES
+from parsers.status_words import says_ended
 
 ListLinkKind = Literal["participating", "pending"]
 

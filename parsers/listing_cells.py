@@ -17,10 +17,8 @@ from parsers.listing_header import AGENCY_HEADERS
 from parsers.normalize import (
     COUNTY_WORDS,
     agency_key,
-    applying_status,
     clean_text,
     end_given,
-    ended_status,
     is_null,
     model_code,
     model_codes,
@@ -30,6 +28,7 @@ from parsers.normalize import (
     without_footnote_marks,
 )
 from parsers.sheet_header import is_blank
+from parsers.status_words import applying_status, ended_status
 from parsers.xlsx import CellValue
 
 _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)

@@ -55,8 +55,9 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from parsers.normalize import AGENCY_NOUNS, clean_text, model_code
+from parsers.normalize import clean_text, model_code
 from parsers.states import STATES
+from parsers.status_words import AGENCY_NOUNS
 from parsers.xlsx import CellValue
 
 STATE, AGENCY, TYPE, COUNTY = "STATE", "AGENCY", "TYPE", "COUNTY"

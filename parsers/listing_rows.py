@@ -48,10 +48,8 @@ from parsers.listing_header import (
 from parsers.normalize import (
     agency_key,
     ended_in_name,
-    ended_title,
     is_null,
     model_in_name,
-    pending_title,
     state_code,
     state_in_name,
 )
@@ -65,6 +63,7 @@ from parsers.row_notes import (
 )
 from parsers.row_states import states_grouped, swapped_cells
 from parsers.sheet_header import SheetHeader, is_blank, model_heading, state_heading
+from parsers.status_words import ended_title, pending_title
 from parsers.urls import repair_url
 from parsers.xlsx import CellValue, Sheet
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from parsers.mojibake import mended
 from parsers.name_marks import without_marks
 from parsers.states import STATES, fold_punctuation, named_state, read_state
+from parsers.status_words import ENDED, says_ended
 
 _MODEL_LETTERS = (
     ("JEM", ("JAIL", "JEM")),
@@ -133,105 +134,7 @@ def _models_in(folded: str) -> tuple[str, ...]:
     return tuple(code for code, words in _MODEL_LETTERS if any(w in letters for w in words))
 
 
-# A status that says the agreement (or the application) is over, in words of a state
-# reached, not one to come ("Expires 2027", "Pending termination").
-_ENDED_WORDS = (
-    r"terminated|withdrawn|withdrew|rescinded|expired|inactive|ended|cancell?ed"
-    r"|revoked|discontinued|denied|declined|closed|lapsed|superseded"
-)
-_ENDED = re.compile(rf"\b(?:{_ENDED_WORDS})\b", re.IGNORECASE)
-_NEGATED = re.compile(r"\b(?:not|non|no)\b", re.IGNORECASE)
 _NO = frozenset({"NO", "N", "FALSE", "0", "NONE", "NOT"})
-
-
-def ended_status(text: str) -> str | None:
-    """A STATUS cell's text when it says the agreement or application ended
-    (``Terminated``, ``Withdrawn 3/1/2026``, ``Inactive``), else None (``Active``,
-    empty, ``Not terminated``, ``Expires 2027``)."""
-    return text if _ENDED.search(text) and not _NEGATED.search(text) else None
-
-
-# A STATUS that says the row is an application, no agreement yet: ``Pending``, ``Pending
-# approval``, ``Application submitted``, ``Under review``, ``Awaiting signature``; not
-# ``Pending renewal`` (of an agreement in force) nor ``Not pending``.
-_APPLYING = re.compile(
-    r"^\W*(?:pending|applied|submitted|requested|received)\W*$"
-    r"|\bpending\W+(?:approval|application|review|signature|signing|execution|moa)\b"
-    r"|\bapplica(?:tion|nt)s?\b|\b(?:under|in)\W+review\b|\bawaiting\b",
-    re.IGNORECASE,
-)
-
-
-def applying_status(text: str) -> str | None:
-    """A STATUS cell's text when it says the row is an application, not an agreement
-    (``Pending``, ``Pending approval``, ``Application submitted``, ``Under review``,
-    ``Awaiting signature``), else None (``Active``, ``Pending renewal``, ``Not
-    pending``, a status that says it ended)."""
-    if not _APPLYING.search(text) or _NEGATED.search(text) or ended_status(text):
-        return None
-    return text
-
-
-_NEGATED_ENDED = re.compile(rf"\b(?:not|non|no)[\s-]+(?:{_ENDED_WORDS})\b", re.IGNORECASE)
-TITLE_WORDS = 8  # a longer text is a sentence (a note), not a section's title
-
-
-# The nouns of agencies' names: a text holding one names an agency, never a column
-# (``parsers/listing_header.py``) nor a section.
-AGENCY_NOUNS = frozenset({
-    "sheriff", "sheriffs", "police", "marshal", "marshals", "constable", "constables",
-    "corrections", "correctional", "jail", "patrol", "troopers", "commissioners",
-})  # fmt: skip
-# ...and the words of an agency's unit or place, which a column's name may hold
-# (``Department``, ``County``) but a section's title does not.
-_UNIT_NOUNS = frozenset({
-    "department", "office", "division", "bureau", "service", "services", "county", "city",
-    "town", "township", "borough", "parish",
-})  # fmt: skip
-_TITLE_WORD = re.compile(r"[a-z]+")
-
-
-def _titled(text: str) -> bool:
-    """Whether a text could be a section's title: short, and naming no agency."""
-    words = _TITLE_WORD.findall(text.lower())
-    return len(text.split()) <= TITLE_WORDS and (AGENCY_NOUNS | _UNIT_NOUNS).isdisjoint(words)
-
-
-def ended_title(text: str) -> str | None:
-    """A section title's text when it says the rows below it ended (``Terminated
-    Agreements``, ``WITHDRAWN / TERMINATED (no longer participating)``), else None (``Not
-    terminated``; a sentence of more than :data:`TITLE_WORDS` words is a note; a text
-    with a word of an agency's name, ``Closed Circuit Division``, names an agency; nor
-    ``Active and terminated agreements``, which also says its rows are in force)."""
-    if not _titled(text) or not says_ended(text) or _IN_FORCE.search(text):
-        return None
-    return text
-
-
-# A title that also says its rows are in force (``Active and terminated agreements``)
-# names no section of ended ones.
-_IN_FORCE = re.compile(r"\b(?:active|current|in force)\b", re.IGNORECASE)
-
-
-def says_ended(text: str) -> bool:
-    """Whether words say something ended (terminated, withdrawn, rescinded, expired,
-    ...), not negated right before (``not terminated``, ``non-withdrawn``)."""
-    return bool(_ENDED.search(text)) and not _NEGATED_ENDED.search(text)
-
-
-_PENDING_TITLE = re.compile(
-    r"\bapplica(?:tions?|nts?)\b|^\W*pending\W*$"
-    r"|\bpending\W+(?:agenc|applica|request|partner)",
-    re.IGNORECASE,
-)
-
-
-def pending_title(text: str) -> str | None:
-    """A section title's text when it says the rows below it are applications, not
-    agreements (``Pending Applications``, ``Pending Agencies``, ``Pending``), else None
-    (``MOA links pending``; a sentence is a note; ``Application Services Division``
-    names an agency)."""
-    return text if _titled(text) and _PENDING_TITLE.search(text) else None
 
 
 def end_given(text: str) -> str | None:
@@ -483,7 +386,7 @@ def says_only_ended(text: str) -> bool:
     goes (``TERMINATED``, ``Terminated 08/01/2025``, ``MOA expired``, ``Withdrawn as of
     June 2025``): words of ending, with at most what ended and a date, not negated."""
     words = re.findall(r"[a-z]+", text.lower())
-    ending = all(_ENDED.fullmatch(w) or w in _ENDING_ASIDE_WORDS or w[:3] in _MONTHS for w in words)
+    ending = all(ENDED.fullmatch(w) or w in _ENDING_ASIDE_WORDS or w[:3] in _MONTHS for w in words)
     return ending and says_ended(text)
 
 

@@ -20,11 +20,12 @@ from parsers.errors import ParseError
 from parsers.hidden_rows import visible_over_hidden
 from parsers.listing_header import MOA, SIGNED, column_letter, names_signing
 from parsers.listing_rows import Outcome, read_rows
-from parsers.normalize import ended_title, is_null, pending_title
+from parsers.normalize import is_null
 from parsers.records import ListingRow, ListKind, ParsedListing
 from parsers.row_notes import rows_said
 from parsers.shared_links import unshared
 from parsers.sheet_header import REQUIRED, SheetHeader, describe_sheet, find_header, is_blank
+from parsers.status_words import ended_title, pending_title
 from parsers.xlsx import Sheet, read_workbook
 from parsers.xlsx.merges import fill_merged_down
 

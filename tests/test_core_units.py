@@ -16,16 +16,14 @@ from parsers.listing_cells import agency_cell, county_cell
 from parsers.mojibake import mended
 from parsers.normalize import (
     agency_key,
-    applying_status,
     clean_text,
     county_key,
-    ended_title,
     model_code,
-    pending_title,
     state_code,
     state_in_name,
 )
 from parsers.states import STATES
+from parsers.status_words import applying_status, ended_title, pending_title
 from snapshots.archive import Archive, Observation
 
 
