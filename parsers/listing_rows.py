@@ -13,9 +13,9 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field, replace
 from operator import itemgetter
-from urllib.parse import urlsplit
 
 from parsers.dates import day_first_example, shifted_midnight
+from parsers.link_columns import column_links, links_document, texts_link, unread_links
 from parsers.listing_cells import (
     agency_cell,
     applying_cell,
@@ -64,8 +64,7 @@ from parsers.row_notes import (
 from parsers.row_states import states_grouped, swapped_cells
 from parsers.sheet_header import SheetHeader, is_blank, model_heading, state_heading
 from parsers.status_words import ended_title, pending_title
-from parsers.urls import repair_url
-from parsers.xlsx import CellValue, Sheet
+from parsers.xlsx import CellValue
 
 DOCUMENT_LINKED_ROWS = 3  # rows a column must link documents from to hold the MOAs
 
@@ -117,13 +116,13 @@ class _RowReader:
         self.found = found
         self.width = max(found) + 2  # cells are cut or padded to this; the last is None
         self.pick = itemgetter(*[column if column >= 0 else self.width - 1 for column in found])
-        self.moa_links = _column_links(self.sheet, found[6])
-        self.addendum_links = _column_links(self.sheet, found[7])
+        self.moa_links = column_links(self.sheet, found[6])
+        self.addendum_links = column_links(self.sheet, found[7])
         self.notes: list[str] = []  # what the reader noticed of the whole list
         agreements = found[5] >= 0 or found[6] >= 0  # a SIGNED or MOA column: a list of them
-        if agreements and not self.moa_links and not _texts_link(self.sheet, header.row, found[6]):
+        if agreements and not self.moa_links and not texts_link(self.sheet, header.row, found[6]):
             self.moa_links = self._documents_linked_elsewhere(header, found)
-        self.unread_links = _unread_links(self.sheet, {MOA: found[6], ADDENDUM: found[7]})
+        self.unread_links = unread_links(self.sheet, {MOA: found[6], ADDENDUM: found[7]})
         self.day_first = self._dates_day_first(header, found[5])
         self.shifted = self._dates_shifted(header, found[5])
         self.status, self.ended = found[8], found[9]
@@ -152,7 +151,7 @@ class _RowReader:
         cells link documents (PDFs) on at least DOCUMENT_LINKED_ROWS rows holds them."""
         by_column: dict[int, dict[int, str]] = {}
         for (row, column), url in self.sheet.hyperlinks.items():
-            if row > header.row and column not in found[6:8] and _links_document(url):
+            if row > header.row and column not in found[6:8] and links_document(url):
                 by_column.setdefault(column, {})[row] = url
         columns = [c for c, links in by_column.items() if len(links) >= DOCUMENT_LINKED_ROWS]
         if len(columns) != 1:
@@ -543,11 +542,6 @@ def _continuing(row: ListingRow, above: ListingRow) -> ListingRow:
     )
 
 
-def _column_links(sheet: Sheet, column: int) -> dict[int, str]:
-    """The hyperlinks of one column by row (none for a missing column, ``-1``)."""
-    return {row: url for (row, at), url in sheet.hyperlinks.items() if at == column >= 0}
-
-
 def _in_force_column(header: SheetHeader, found: list[int]) -> int:
     """The column no canonical one took whose header asks if the row's agreement is in
     force (``ACTIVE``, ``Current?``: :func:`listing_cells.asks_in_force`), or -1."""
@@ -555,32 +549,6 @@ def _in_force_column(header: SheetHeader, found: list[int]) -> int:
     taken = set(found)
     asking = [at for at, value in enumerate(cells) if at not in taken and asks_in_force(value)]
     return asking[0] if len(asking) == 1 else -1
-
-
-def _texts_link(sheet: Sheet, header: int, column: int) -> bool:
-    """Whether a cell of ``column`` under the header holds a link as text."""
-    rows = range(header + 1, len(sheet.rows))
-    return column >= 0 and any(link_cell(sheet.value(row, column))[1] for row in rows)
-
-
-def _links_document(url: str) -> bool:
-    """Whether a link leads to a document (a PDF), wrappers aside."""
-    repaired = repair_url(url)
-    return repaired is not None and urlsplit(repaired).path.lower().endswith(".pdf")
-
-
-def _unread_links(sheet: Sheet, columns: dict[str, int]) -> dict[int, list[str]]:
-    """By row, a warning for each link column cell whose HYPERLINK formula gave no link
-    (its URL is not a literal: a reference or a concatenation, not evaluated)."""
-    unread: dict[int, list[str]] = {}
-    for name, column in columns.items():
-        for row, at in sorted(sheet.unread_links):
-            if at == column >= 0:
-                unread.setdefault(row, []).append(
-                    f"row {row + 1}: the link of {name} cell {column_letter(column)}{row + 1} "
-                    "could not be read (a HYPERLINK formula whose URL is not a literal)"
-                )
-    return unread
 
 
 def read_rows(header: SheetHeader) -> Outcome:
