@@ -9,7 +9,9 @@ the agencies' models and memberships, and what the gate remembers of the list.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 
 from diffs import carried, identity, relabel, renamed_values, rewritten_names
 from diffs.events import Event, SnapshotRef
@@ -101,7 +103,8 @@ def apply_snapshot(
         verdict = replace(held, note=_notes(verdict, held))
     if not verdict.accepted:
         return _held(state, previous, ref, verdict, kind)
-    outcome = _accept(state, ref, listing, rules, verdict, ids)
+    diffed = partial(_diffed, ref=ref, listing=listing, rules=rules, verdict=verdict, ids=ids)
+    outcome = _accept(state, ref, listing, diffed)
     again = check_read(previous, keys, outcome.events, ref, rules, verdict.confirmed)
     if not again.accepted:
         return _held(state, previous, ref, again, kind)
@@ -169,14 +172,13 @@ def _accept(
     state: ProgramState,
     ref: SnapshotRef,
     listing: ParsedListing,
-    rules: Rules,
-    verdict: Verdict,
-    ids: list[str],
+    diffed: Callable[[ProgramState], Outcome],
 ) -> Outcome:
-    """The list diffed; again, its names rewritten first, when it rewrote a phrase in
-    every name holding it (``diffs/rewritten_names.py``: asked only of a list whose
-    diff renamed agencies or changed names)."""
-    outcome = _diffed(state, ref, listing, rules, verdict, ids)
+    """The list diffed (``diffed``: :func:`_diffed` given all but the state); again, its
+    names rewritten first, when it rewrote a phrase in every name holding it
+    (``diffs/rewritten_names.py``: asked only of a list whose diff renamed agencies or
+    changed names)."""
+    outcome = diffed(state)
     if not rewritten_names.may_have_rewritten(outcome.events):
         return outcome
     kind, listed = listing.kind, state.list_state(listing.kind)
@@ -186,7 +188,7 @@ def _accept(
         return outcome
     event = rewritten_names.rewritten_event(kind, found, listed.last, ref)
     state = state.with_list(kind, renamed_values.rows_taken(listed, {"agency": found.keys}, rows))
-    again = _diffed(state, ref, listing, rules, verdict, ids)
+    again = diffed(state)
     return replace(again, events=(event, *again.events))
 
 
