@@ -36,9 +36,7 @@ def states_slipped(
     new = _new_agencies(state, listing, ids)
     if not new:
         return listing, ids
-    by_key: dict[str, dict[str, identity.Known]] = defaultdict(dict)
-    for agency_id, agency in state.agencies.items():
-        by_key[agency.key][agency_id] = agency
+    by_key = _agencies_by_key(state)
     lacked = _lacked(state, listing, ids)
     rows, ids = list(listing.rows), list(ids)
     for i in new:
@@ -84,12 +82,7 @@ def states_unread(
     unread = [i for i in new if "state_unknown" in listing.rows[i].flags]
     if not unread:
         return listing, ids
-    by_key: dict[str, set[str]] = defaultdict(set)
-    for agency_id, agency in state.agencies.items():
-        by_key[agency.key].add(agency_id)
-    for alias, agency_id in state.aliases.items():  # ``ST|key``: a name an agency had
-        if agency_id in state.agencies:
-            by_key[alias.partition("|")[2]].add(agency_id)
+    by_key = _agencies_by_key(state, aliases=True)
     lacked = _lacked(state, listing, ids)
     known = state.list_state(listing.kind).entries
     rows, ids = list(listing.rows), list(ids)
@@ -102,6 +95,20 @@ def states_unread(
                 homes = kept or homes
         _take_home(state, (rows, ids), i, homes, lacked, "state_unread")
     return replace(listing, rows=tuple(rows)), ids
+
+
+def _agencies_by_key(
+    state: ProgramState, aliases: bool = False
+) -> dict[str, dict[str, identity.Known]]:
+    """The known agencies by their names' keys (by id); with ``aliases``, also by the
+    names they had (``ST|key``, a name an agency had or the registry gives it)."""
+    by_key: dict[str, dict[str, identity.Known]] = defaultdict(dict)
+    for agency_id, agency in state.agencies.items():
+        by_key[agency.key][agency_id] = agency
+    for alias, agency_id in state.aliases.items() if aliases else ():
+        if agency_id in state.agencies:
+            by_key[alias.partition("|")[2]][agency_id] = state.agencies[agency_id]
+    return by_key
 
 
 def _same_document(entry: Entry | None, row: ListingRow) -> bool:
