@@ -34,64 +34,86 @@ Cached = ParsedListing | str
 MEMO_LIMIT = 5_000  # rows remembered by a RowMemo before it starts afresh (a few lists)
 
 
-class RowMemo(dict[tuple[Any, ...], ListingRow]):
-    """Rows already decoded, by their stored values: consecutive lists repeat most of
+class RowMemo(dict[str, ListingRow]):
+    """Rows already decoded, by their stored line: consecutive lists repeat most of
     their rows (a row holds no place in its sheet, so a row moved is the same row), so
-    each distinct row is built once and shared (equal rows are then the same object,
-    which the store's intervals compare first). Bounded: it starts afresh past
+    each distinct row is read and built once and shared (equal rows are then the same
+    object, which the store's intervals compare first). Bounded: it starts afresh past
     MEMO_LIMIT rows."""
 
-    def row(self, values: list[Any]) -> ListingRow:
-        values[FLAGS] = tuple(values[FLAGS])
-        key = tuple(values)
-        found = self.get(key)
+    def row(self, line: str) -> ListingRow:
+        found = self.get(line)
         if found is None:
             if len(self) >= MEMO_LIMIT:
                 self.clear()
+            values = json.loads(line)
+            values[FLAGS] = tuple(values[FLAGS])
             values[SIGNED] = date.fromisoformat(values[SIGNED]) if values[SIGNED] else None
-            found = self[key] = ListingRow(*values)
+            found = self[line] = ListingRow(*values)
         return found
 
 
 def encode(listing: ParsedListing) -> bytes:
-    """A parsed list as compressed canonical JSON (rows as arrays, ROW_FIELDS order; the
-    canonical form writes a tuple as an array and a date as its ISO text)."""
-    return zlib.compress(canonical_json(_encoded(listing)).encode(), 6)
+    """A parsed list as compressed lines: its header (canonical JSON: the list's kind,
+    columns, warnings, row count and row numbers, and its file's other list's header),
+    then each row on a line of its own (an array, ROW_FIELDS order; the canonical form
+    writes a tuple as an array and a date as its ISO text, and escapes every line break
+    inside a value), the other list's rows after its own. A row on a line of its own is
+    read once however many lists repeat it (:class:`RowMemo`)."""
+    lines = [canonical_json(_header(listing)), *_row_lines(listing)]
+    return zlib.compress("\n".join(lines).encode(), 6)
 
 
-def _encoded(listing: ParsedListing) -> dict[str, Any]:
+def _header(listing: ParsedListing) -> dict[str, Any]:
     data: dict[str, Any] = {
         "kind": listing.kind,
         "columns": list(listing.columns),
         "source_format": listing.source_format,
         "warnings": list(listing.warnings),
         "fields": list(ROW_FIELDS),
-        "rows": list(map(_ROW_VALUES, listing.rows)),
+        "rows": len(listing.rows),
         "row_numbers": list(listing.row_numbers),
     }
     if listing.other is not None:  # the file's other list (a workbook of both)
-        data["other"] = _encoded(listing.other)
+        data["other"] = _header(listing.other)
     return data
+
+
+def _row_lines(listing: ParsedListing) -> list[str]:
+    lines = list(map(canonical_json, map(_ROW_VALUES, listing.rows)))
+    return lines if listing.other is None else lines + _row_lines(listing.other)
 
 
 def decode(blob: bytes, memo: RowMemo | None = None) -> ParsedListing:
     """The parsed list back from :func:`encode`'s bytes (rows shared through ``memo``)."""
-    return _decoded(json.loads(zlib.decompress(blob)), RowMemo() if memo is None else memo)
+    header, *lines = zlib.decompress(blob).decode().split("\n")
+    rows = list(map(RowMemo().row if memo is None else memo.row, lines))
+    listing, rest = _decoded(json.loads(header), rows)
+    if rest:
+        raise ValueError("cached rows beyond those the header counts")
+    return listing
 
 
-def _decoded(data: dict[str, Any], memo: RowMemo) -> ParsedListing:
-    if tuple(data["fields"]) != ROW_FIELDS:
-        raise ValueError("cached rows have other fields than ListingRow")
-    other = data.get("other")
-    return ParsedListing(
+def _decoded(
+    data: dict[str, Any], rows: list[ListingRow]
+) -> tuple[ParsedListing, list[ListingRow]]:
+    """The list ``data`` heads, its rows the first of ``rows``; the rows after them."""
+    count = data["rows"]
+    if tuple(data["fields"]) != ROW_FIELDS or not isinstance(count, int) or count > len(rows):
+        raise ValueError("cached rows in another form than this ListingRow's")
+    other, rest = data.get("other"), rows[count:]
+    if other is not None:
+        other, rest = _decoded(other, rest)
+    listing = ParsedListing(
         kind=data["kind"],
-        rows=tuple(map(memo.row, data["rows"])),
+        rows=tuple(rows[:count]),
         columns=tuple(data["columns"]),
         source_format=data["source_format"],
         warnings=tuple(data["warnings"]),
-        other=_decoded(other, memo) if other is not None else None,
+        other=other,
         row_numbers=tuple(data["row_numbers"]),
     )
+    return listing, rest
 
 
 def cached_shas(session: Session, shas: Iterable[str], version: str) -> set[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import zlib
 from pathlib import Path
 
 import pytest
@@ -239,3 +240,33 @@ def test_a_result_cached_again_replaces_the_one_of_another_parser_version(db_url
         assert parse_cache.read(stored["a" * 64]) == listing
     finally:
         engine.dispose()
+
+
+def test_values_holding_line_breaks_keep_each_row_on_its_line_and_read_back_equal() -> None:
+    broken = ListingRow(
+        state="FL",
+        agency="Lake County\nSheriff's Office\r\u2028",
+        agency_key="lake county sheriff office",
+        model="TFM",
+        model_raw="Task Force\nModel",
+        agency_type=None,
+        county=None,
+        signed=None,
+        signed_raw=None,
+        moa_url=None,
+        moa_text=None,
+        addendum_url=None,
+        addendum_text=None,
+        state_raw="FL",
+        flags=(),
+    )
+    listing = ParsedListing(kind="participating", rows=(broken, broken), columns=("STATE",))
+    assert parse_cache.decode(parse_cache.encode(listing)) == listing
+
+
+def test_a_result_kept_in_the_older_form_of_one_document_is_parsed_again() -> None:
+    listing = ParsedListing(kind="pending", rows=(), columns=("STATE",))
+    older = {"kind": "pending", "columns": ["STATE"], "source_format": "xlsx", "rows": []}
+    older |= {"warnings": [], "fields": list(parse_cache.ROW_FIELDS), "row_numbers": []}
+    assert parse_cache.read(zlib.compress(json.dumps(older).encode())) is None
+    assert parse_cache.read(parse_cache.encode(listing)) == listing
