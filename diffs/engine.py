@@ -15,7 +15,7 @@ from functools import partial
 
 from diffs import carried, identity, relabel, renamed_values, rewritten_names
 from diffs.events import Event, SnapshotRef
-from diffs.fields import shows_fields
+from diffs.fields import shows_known, unpublished
 from diffs.gate import (
     Rules,
     TimeVerdict,
@@ -182,7 +182,7 @@ def _accept(
     if not rewritten_names.may_have_rewritten(outcome.events):
         return outcome
     kind, listed = listing.kind, state.list_state(listing.kind)
-    rows = _rows_by_key(listing.rows, list(outcome.agency_ids), kind, listed)
+    rows = _rows_by_key(listing, list(outcome.agency_ids), listed)
     found = rewritten_names.rewrites(listed.entries, rows)
     if not found.phrases:
         return outcome
@@ -203,7 +203,7 @@ def _diffed(
     kind = listing.kind
     last_participating = state.participating.last
     state, ids, rename_events = _resolve_identities(state, ref, listing, rules, ids)
-    rows = _rows_by_key(listing.rows, ids, kind, state.list_state(kind))
+    rows = _rows_by_key(listing, ids, state.list_state(kind))
     diff = ListDiff(state, kind, ref, rules, listing.columns, verdict.confirmed)
     changes, renamed = diff.run(rows), list[Event]()
     if renamed_values.may_have_renamed(changes):  # diffed again, the values renamed first
@@ -272,31 +272,34 @@ def _register(
 
 
 def _rows_by_key(
-    rows: tuple[ListingRow, ...], ids: list[str], kind: str, known: ListState
+    listing: ParsedListing, ids: list[str], known: ListState
 ) -> dict[str, tuple[str, ListingRow]]:
     """One row per agency x model. When ICE lists an agreement twice (the parser warns),
     the more complete row wins, then the later signed date, then the one showing the
-    agreement's known values, then the larger values: whatever the order, so reordering
-    is not a change."""
+    agreement's known values (in what the list publishes: ``fields.shows_known``), then
+    the larger values: whatever the order, so reordering is not a change."""
     result: dict[str, tuple[str, ListingRow]] = {}
     ranks: dict[str, tuple[object, ...]] = {}
-    for agency_id, row in zip(ids, rows, strict=True):
+    unsaid = unpublished(listing.columns)
+    for agency_id, row in zip(ids, listing.rows, strict=True):
         key = entry_key(agency_id, row.model)
         held = result.get(key)
         if held is None:
             result[key] = (agency_id, row)
             continue
         entry = known.entries.get(key)
-        rank = _completeness(row, kind, entry)
+        rank = _completeness(row, listing.kind, entry, unsaid)
         if key not in ranks:
-            ranks[key] = _completeness(held[1], kind, entry)
+            ranks[key] = _completeness(held[1], listing.kind, entry, unsaid)
         if rank > ranks[key]:
             result[key], ranks[key] = (agency_id, row), rank
     return result
 
 
-def _completeness(row: ListingRow, kind: str, entry: Entry | None) -> tuple[object, ...]:
-    shown = entry is not None and shows_fields(row, kind, entry.fields)
+def _completeness(
+    row: ListingRow, kind: str, entry: Entry | None, unsaid: tuple[str, ...]
+) -> tuple[object, ...]:
+    shown = entry is not None and shows_known(row, kind, entry.fields, unsaid)
     return (
         *row.fullness,
         shown,

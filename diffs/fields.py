@@ -47,6 +47,22 @@ def row_fields(row: ListingRow, kind: str) -> dict[str, Any]:
     }
 
 
+def unpublished(columns: tuple[str, ...]) -> tuple[str, ...]:
+    """The fields a list with these columns does not publish: it says nothing of them."""
+    have = set(columns)
+    return tuple(name for name, named in FIELD_COLUMNS.items() if not named & have)
+
+
+def shows_known(
+    row: ListingRow, kind: str, fields: dict[str, Any], unsaid: tuple[str, ...]
+) -> bool:
+    """Whether ``row`` shows ``fields`` in every field its list publishes (``unsaid``:
+    those it does not, whose known values stand: :func:`known`)."""
+    if not unsaid:
+        return shows_fields(row, kind, fields)
+    return known(fields, row_fields(row, kind), unsaid) == fields
+
+
 def shows_fields(row: ListingRow, kind: str, fields: dict[str, Any]) -> bool:
     """Whether ``row_fields(row, kind) == fields``, without building the dict (every
     listed row of every capture is checked; entries' fields have exactly the keys

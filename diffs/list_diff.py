@@ -27,6 +27,7 @@ from diffs.fields import (
     same_link,
     same_name,
     shows_fields,
+    unpublished,
 )
 from diffs.gate import Rules, persisted
 from diffs.state import (
@@ -64,9 +65,7 @@ class ListDiff:
         self.previous = state.list_state(kind)
         # fields the list has no column for: it says nothing of them (the schema change
         # is the event), so their known values stand
-        self.unpublished = tuple(
-            name for name, named in FIELD_COLUMNS.items() if not named & set(columns)
-        )
+        self.unpublished = unpublished(columns)
         self.entries = dict(self.previous.entries)
         self.pending = dict(state.pending.entries)
         self.events: list[Event] = []

@@ -162,6 +162,31 @@ def test_an_agreement_listed_twice_with_other_values_keeps_them_whatever_the_ord
     assert changed.after == {"county": "Beta County"}
 
 
+def test_of_two_rows_of_one_agreement_the_one_showing_what_the_list_publishes_as_known_wins() -> (
+    None
+):
+    """A list that stops publishing types says nothing of them: of two rows of one
+    agreement (its name, and another writing of it with the same model and date), the
+    row showing every value the list publishes as known shows the known values, the
+    type it no longer publishes aside; the other row's name is a change only once the
+    known row is gone."""
+    r = Replay()
+    city = row("City of Zephyrhills Police Department", "TFM", agency_type="Municipality")
+    r.feed(listing([city, *BASE[1:]]))
+    listed = len(r.events)
+    untyped = tuple(c for c in PART_COLS if c != "TYPE")
+    known, other = replace(city, agency_type=None), row("Zephyrhills Police Department", "TFM")
+    r.feed(listing([known, other, *BASE[1:]], columns=untyped))
+    r.feed(listing([other, known, *BASE[1:]], columns=untyped))
+    assert [e.kind for e in r.events[listed:]] == ["source.schema_changed"]
+    r.feed(listing([other, *BASE[1:]], columns=untyped))
+    [changed] = [e for e in r.events[listed:] if e.kind == "agreement.changed"]
+    assert (changed.before, changed.after) == (
+        {"agency": "City of Zephyrhills Police Department"},
+        {"agency": "Zephyrhills Police Department"},
+    )
+
+
 def test_a_signed_cell_whose_text_is_no_date_keeps_the_known_date_and_a_blank_one_does_not() -> (
     None
 ):
