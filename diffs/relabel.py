@@ -352,7 +352,8 @@ class _Probe:
         """Whether ``other``, of ``agency`` in the probe's state, is the probe's agency:
         the same words (:func:`identity.same_words`; or with its own county set off:
         :func:`identity.same_name_in_place`), or, of the same type (the rules
-        below are for one place, which says the type), the same agency relabelled
+        below are for one place, which says the type; one stating none takes the
+        other's: :func:`_typed_alike`), the same agency relabelled
         (:func:`identity.same_agency`: the same core in its county) or one word
         mistyped in the same place (:func:`identity.one_slip`). The names are compared
         before ``other`` is labelled: most pairs differ in name, and the place costs."""
@@ -367,15 +368,28 @@ class _Probe:
             )
         ):
             return True  # its own county set off after or before the name
-        if other.fields.get("agency_type") != label.agency_type:
+        their_type = other.fields.get("agency_type")
+        if label.agency_type and their_type and their_type != label.agency_type:
             return False
         slip = identity.one_slip(label.name_key, agency.key)
         if not slip and not identity.same_core(
             identity.core_in_county(agency.key, other.fields.get("county")), self.core
         ):
             return False  # neither relabelled nor mistyped
-        theirs = entry_label(other, state, papers=False)
-        return identity.same_agency(label, theirs) or (slip and identity.same_place(label, theirs))
+        mine, theirs = _typed_alike(label, entry_label(other, state, papers=False))
+        return identity.same_agency(mine, theirs) or (slip and identity.same_place(mine, theirs))
+
+
+def _typed_alike(
+    mine: identity.Label, theirs: identity.Label
+) -> tuple[identity.Label, identity.Label]:
+    """An application and an agreement, one stating no type (its list publishes none,
+    or its cell is blank), each of the type the other states: one list's silence says
+    nothing of the type (``identity.same_place`` still asks that one be stated)."""
+    if mine.agency_type and theirs.agency_type:
+        return mine, theirs
+    said = mine.agency_type or theirs.agency_type
+    return replace(mine, agency_type=said), replace(theirs, agency_type=said)
 
 
 def alike(entry: Entry, others: Iterable[Entry], state: ProgramState) -> list[str]:

@@ -5,6 +5,7 @@ cases are ICE's own, from the corpus). Names merely alike are two agencies."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from random import Random
 
 import pytest
@@ -378,3 +379,39 @@ def test_an_application_approved_under_its_name_with_its_county_set_off_is_appro
     other = agreed.replace("Monroe County", "Walton County")
     kinds = _application_then_agreement("Monroe Police Department", other, "GA", kind=monroe)
     assert "pending.approved" not in kinds.kinds()
+
+
+UNTYPED_COLS = tuple(c for c in APPLICATION_COLS if c != "TYPE")
+
+
+def test_an_application_on_a_list_publishing_no_type_is_approved_under_another_label() -> None:
+    """A pending list without a TYPE column says nothing of its applications' types:
+    an application is not of another type than its agreement for want of one. Its
+    agreement listed under its name with a slip fixed approves it (ICE's ``Sixth Judical
+    Circuit``, August 2025), as it would with the type stated."""
+    r = Replay()
+    kappa = row("Kappa Police Department", "TFM", signed=None)
+    lam = row("Lambda Police Department", "TFM", signed=None)
+    applied = row("Office of the State Attorney Sixth Judical Circuit", "TFM", "FL", None)
+    agreed = row("Office of the State Attorney Sixth Judicial Circuit", "TFM", "FL")
+    r.feed(listing(BASE))
+    r.feed(listing([applied, kappa], "pending", UNTYPED_COLS))
+    r.feed(listing([*BASE, replace(agreed, agency_type="State Agency")]))
+    r.feed(listing([kappa], "pending", UNTYPED_COLS))
+    r.feed(listing([kappa, lam], "pending", UNTYPED_COLS))
+    kinds = r.kinds()
+    assert kinds["pending.approved"] == 1 and "pending.dropped" not in kinds
+
+
+def test_an_application_on_a_list_publishing_no_type_for_an_agreement_in_force_is_a_signal() -> (
+    None
+):
+    r = Replay()
+    in_force = row("Christian County Sheriff's Office", "TFM", "MO", **COUNTY)
+    r.feed(listing([*BASE, replace(in_force, county="Christian County")]))
+    app = row("Christian County Sherrif's Office", "TFM", "MO", None, county="Christian County")
+    out = r.feed(listing([app], "pending", UNTYPED_COLS))
+    assert out.note == (
+        "listed as pending but already participating: Christian County Sherrif's Office "
+        "(TFM), in force as Christian County Sheriff's Office"
+    )
