@@ -121,20 +121,24 @@ class LossCandidate:
     ``keys`` are the rows it lost, ``gained`` the rows it added. If the lost rows stay
     lost (and the gained stay) in a later snapshot, the change is accepted as real. One
     held for changing many agreements' values at once has ``changed`` instead: the new
-    values (``key|field|value``), real if a later snapshot shows them still."""
+    values (``key|field|value``), real if a later snapshot shows them still, and
+    ``arrived``, the rows it listed first (which date those rows once it is confirmed,
+    but confirm nothing)."""
 
     first: SnapshotRef
     keys: frozenset[str]
     gained: frozenset[str] = frozenset()
     changed: frozenset[str] = frozenset()
+    arrived: frozenset[str] = frozenset()
 
     def to_dict(self) -> dict[str, Any]:
-        data = {
+        data: dict[str, Any] = {
             "first": ref_to_dict(self.first),
             "keys": sorted(self.keys),
             "gained": sorted(self.gained),
         }
-        return data | {"changed": sorted(self.changed)} if self.changed else data
+        extra = {"changed": sorted(self.changed), "arrived": sorted(self.arrived)}
+        return data | {name: values for name, values in extra.items() if values}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> LossCandidate | None:
@@ -142,7 +146,13 @@ class LossCandidate:
         if data is None or first is None:
             return None
         keys, gained = frozenset(data["keys"]), frozenset(data.get("gained", ()))
-        return cls(first, keys, gained, frozenset(data.get("changed", ())))
+        changed, arrived = frozenset(data.get("changed", ())), frozenset(data.get("arrived", ()))
+        return cls(first, keys, gained, changed, arrived)
+
+    def shown_first(self) -> LossCandidate:
+        """A confirmed mass change as the diff reads a confirmed loss: the rows it lost,
+        and the rows it gained or listed first, were first shown so by it."""
+        return replace(self, gained=self.gained | self.arrived)
 
 
 @dataclass(frozen=True)

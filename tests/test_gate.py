@@ -361,6 +361,27 @@ def test_a_mass_change_of_values_that_persists_is_read() -> None:
     }
 
 
+def test_agreements_a_held_mass_change_added_are_dated_by_it_once_it_persists() -> None:
+    """A list held for changing many agreements at once that also adds one (ICE
+    restyling its names the day it lists a new agreement): once a later list confirms
+    the change, the new agreement was first shown by the held list, as its changed
+    values were (its window ends there, recorded now; its agency joined then too)."""
+    feed = Feed()
+    feed(part(MANY), "2025-03-01T12:00:00Z")
+    moved = [*_dated(MANY, "2025-01-01"), row("Fresh PD", "JEM")]
+    assert not feed(part(moved), "2025-03-02T12:00:00Z").accepted
+    out = feed(part(moved), "2025-03-03T12:00:00Z")
+    assert out.accepted
+    arrived = [e for e in out.events if e.kind in ("agreement.added", "agency.joined")]
+    assert [(e.kind, e.agency) for e in arrived] == [
+        ("agreement.added", "Fresh PD"),
+        ("agency.joined", "Fresh PD"),
+    ]
+    assert {(e.end.observed_at, e.recorded and e.recorded.observed_at) for e in arrived} == {
+        ("2025-03-02T12:00:00Z", "2025-03-03T12:00:00Z")
+    }
+
+
 def test_a_few_values_changed_at_once_are_read_at_once() -> None:
     feed = Feed()
     feed(part(MANY), "2025-03-01T12:00:00Z")
