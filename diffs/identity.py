@@ -265,7 +265,7 @@ def _place(key: str) -> tuple[tuple[str, ...], frozenset[str]]:
     return tuple(sorted(w for w in split if w not in kinds)), kinds
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Label:
     """One agreement as a list shows it: who, where, which model, which papers."""
 

@@ -62,7 +62,7 @@ class Blank:
         return cls(data["name"], ref_from_dict(data.get("start")), since, tuple(data["versions"]))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One agreement (participating) or pending application: agency x model."""
 
@@ -220,7 +220,7 @@ class ListState:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Agency:
     """A stable agency identity: its id never changes, its name may."""
 

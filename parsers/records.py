@@ -11,7 +11,7 @@ ListKind = Literal["participating", "pending"]
 MODELS = ("JEM", "TFM", "WSO")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListingRow:
     """One normalised row of one participating or pending list.
 

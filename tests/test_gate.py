@@ -147,7 +147,7 @@ def test_a_date_the_parser_doubts_is_no_evidence() -> None:
     doubtful = ListingRow(
         "TX", "Repaired PD", agency_key("Repaired PD"), "JEM", signed=date(2025, 9, 9)
     )
-    doubtful = ListingRow(**{**doubtful.__dict__, "flags": ("signed_doubtful",)})
+    doubtful = replace(doubtful, flags=("signed_doubtful",))
     late = row("Late PD", signed="2025-08-28")
     assert Feed()(part([*BASE, doubtful, late]), "2025-08-02T12:00:00Z").accepted
 
