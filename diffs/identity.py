@@ -143,8 +143,9 @@ def same_name_in_place(
     first: str, second: str, state: str | None, counties: Iterable[str | None]
 ) -> bool:
     """Whether two writings of an agency's name are one name (:func:`same_words`), also
-    when one sets off after it the agency's own county (one of ``counties``, its county
-    cells: ``Ocala Police Department (Marion County)``): where an agency is adds nothing
+    when one sets off after or before it, or writes after it, the agency's own county
+    (one of ``counties``, its county cells: ``Ocala Police Department (Marion County)``,
+    ``Ocala Police Department Marion County``): where an agency is adds nothing
     to what it is called, as its state set off after its name adds nothing. Not part of
     its key: the county set off may tell two agencies of one name apart
     (``Washington Township Police Department (Warren County)``, ``(Morris County)``)."""
@@ -152,7 +153,10 @@ def same_name_in_place(
         return True
     for county in {c for c in counties if c}:
         mine, theirs = _without_county(first, county, state), _without_county(second, county, state)
-        if (mine, theirs) != (first, second) and same_words(mine, theirs, state):
+        # either without it, or both (a name may end with its county's words already:
+        # ``Metro Police Authority of Genesee County``, and then its county after it)
+        pairs = {(mine, second), (first, theirs), (mine, theirs)} - {(first, second)}
+        if any(same_words(one, other, state) for one, other in pairs):
             return True
     return False
 
@@ -169,10 +173,16 @@ def sets_off(name: str) -> bool:
 
 
 def _without_county(name: str, county: str, state: str | None) -> str:
-    """The name without the county set off after or before it, when that is ``county``."""
+    """The name without the county set off after or before it, or written after it
+    (its last words: a line break in a cell reads as a space, ``Ocala Police
+    Department⏎Marion County``), when that is ``county``."""
     for aside in (last_aside(name), first_aside(name)):
         if aside is not None and same_county(aside[1], county, state):
             return aside[0]
+    words = name.split()
+    for size in {len(county.split()), len(county.split()) + 1}:
+        if len(words) > size and same_county(" ".join(words[-size:]), county, state):
+            return " ".join(words[:-size])
     return name
 
 

@@ -434,7 +434,11 @@ def test_a_row_whose_state_cannot_be_read_is_its_known_agency_in_its_state() -> 
 
 
 @pytest.mark.parametrize(
-    "written", ["Ocala Police Department ({})", "{} - Ocala Police Department"]
+    "written",
+    [
+        "Ocala Police Department ({})",
+        "{} - Ocala Police Department",
+    ],
 )
 def test_a_name_with_its_own_county_set_off_after_it_is_no_rename_nor_change(
     written: str,
@@ -455,6 +459,36 @@ def test_a_name_with_its_own_county_set_off_after_it_is_no_rename_nor_change(
         named = replace(ocala, agency=name, agency_key=agency_key(name, "FL"))
         r.feed(listing([named, *others]))
         assert [e.kind for e in r.events[added:]] == kinds
+
+
+def test_a_name_with_its_own_county_written_after_it_is_no_rename_nor_change() -> None:
+    """``Ocala Police Department`` listed with its county on a second line of its cell
+    (read ``Ocala Police Department Marion County``): its name written otherwise; a
+    county other than its own so written is another name (a rename and a change)."""
+    ocala = row("Ocala Police Department", "TFM", state="FL", county="Marion County")
+    others = [replace(r, state="FL") for r in BASE[:3]]
+    renamed = ["agency.renamed", "agreement.changed"]
+    for county, kinds in (("Marion County", []), ("Lake County", renamed)):
+        r = Replay()
+        r.feed(listing([ocala, *others]))
+        added = len(r.events)
+        name = f"Ocala Police Department {county}"
+        r.feed(listing([replace(ocala, agency=name, agency_key=agency_key(name, "FL")), *others]))
+        assert [e.kind for e in r.events[added:]] == kinds
+
+
+def test_a_name_ending_with_its_county_and_then_its_county_cell_is_no_rename_nor_change() -> None:
+    """``Metro Police Authority of Genesee County`` listed with its county cell on a
+    second line of its cell (read ``... of Genesee County Genesee County``): its name
+    written otherwise, once its county is taken off either writing."""
+    metro = row("Metro Police Authority of Genesee County", "TFM", "MI", county="Genesee County")
+    others = [replace(r, state="MI") for r in BASE[:3]]
+    r = Replay()
+    r.feed(listing([metro, *others]))
+    added = len(r.events)
+    name = f"{metro.agency} Genesee County"
+    r.feed(listing([replace(metro, agency=name, agency_key=agency_key(name, "MI")), *others]))
+    assert r.events[added:] == []
 
 
 LONG_NAMES = [
