@@ -379,9 +379,13 @@ def _core_in_place(label: Label) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=8192)
 def core_in_county(name_key: str, county: str | None) -> tuple[str, ...]:
-    """Remembered: a new application is compared with every agreement of its place."""
-    core = tuple(_core(name_key))
-    words = set(agency_key(county).split()) if county else set()
+    """Remembered: a new application is compared with every agreement of its place.
+    Its own county written after the name first taken off (``Marshall County Sheriff's
+    Office - Marshall County``: its core is Marshall, once)."""
+    if not county:
+        return tuple(_core(name_key))
+    core = tuple(_core(_without_county(name_key, county, None)))
+    words = set(agency_key(county).split())
     return tuple(word for word in core if word not in words) or core
 
 

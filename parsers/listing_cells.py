@@ -71,11 +71,35 @@ def state_cell(value: CellValue) -> tuple[str, str | None]:
 @_memo
 def agency_cell(value: CellValue) -> tuple[str, bool]:
     """(name, whether it reads as the agency column's header). A cell without a letter
-    names no agency (a count on a subtotal row, ``4``; a dash): read as empty."""
-    text = cell_text(without_footnote_marks(value) if isinstance(value, str) else value)
+    names no agency (a count on a subtotal row, ``4``; a dash): read as empty. A cell
+    of several lines sets each line apart (:func:`lines_set_apart`)."""
+    if isinstance(value, str):
+        value = lines_set_apart(without_footnote_marks(value))
+    text = cell_text(value)
     if not any(char.isalpha() for char in text):
         return "", False
     return text, text.upper() in AGENCY_HEADERS
+
+
+# What ends a line, or begins the next, that sets off what follows already.
+_SETS_OFF = frozenset(",;:-|(/\u2013\u2014")
+
+
+def lines_set_apart(text: str) -> str:
+    """A name written on several lines of its cell, each line after the first set off
+    as a dash between spaces sets it off: a line break is a separator (``Ocala Police
+    Department⏎Marion County`` is ``Ocala Police Department - Marion County``, its county
+    set off; ``...⏎WSO``, its model restated), unless the line ends, or the next begins,
+    with punctuation that sets off already; a line wrapped inside a name keeps its words
+    (a name's key folds the dash)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) < 2:
+        return text
+    joined = lines[0]
+    for line in lines[1:]:
+        set_off = joined[-1] in _SETS_OFF or line[0] in _SETS_OFF or line[0] == ")"
+        joined += (" " if set_off else " - ") + line
+    return joined
 
 
 @_memo

@@ -272,6 +272,19 @@ def test_a_parish_is_a_county_so_an_application_relisted_under_it_is_renamed() -
     assert "pending.dropped" not in kinds
 
 
+def test_an_application_relisted_with_its_own_county_after_its_name_is_one_applicant() -> None:
+    """``Marshall County Sheriff's Office`` relisted as ``Marshall County Sheriff's
+    Office - Marshall County`` (its county on a second line of its cell): its name
+    written otherwise, no application dropped and another added (its core is Marshall,
+    once: the county written after the name taken off before the county's words)."""
+    name = "Marshall County Sheriff's Office"
+    old = row(name, "JEM", "AL", county="Marshall County", **SHERIFF)
+    new = row(f"{name} - Marshall County", "JEM", "AL", county="Marshall County", **SHERIFF)
+    r = _relisted(old, new)
+    added = {"agreement.added": len(BASE), "agency.joined": len(BASE)}
+    assert r.kinds() == {**added, "pending.added": 2}
+
+
 @pytest.mark.parametrize(
     ("a", "b", "slip"),
     [

@@ -1936,3 +1936,32 @@ def test_any_list_writing_each_state_on_its_first_row_reads_every_rows_state(
             rows.append([state if n == 0 else None, name, "Municipality", None, "TFM", None, None])
             expected.append(state)
     assert [r.state for r in parse_listing_xlsx(_xlsx(rows)).rows] == expected
+
+
+def test_a_line_break_in_an_agency_cell_sets_apart_what_follows_it() -> None:
+    """A name's cell of two lines (its county, its model, a note on the second) reads
+    as the name with the second line set off after it, as a dash between spaces sets
+    it off: the rules for asides then read it (the model restated, no part of the
+    name's key; the county, its own). A line already ending with punctuation that sets
+    off, or a line wrapped inside a name, keeps the key it had on one line."""
+    d = date(2025, 3, 1)
+    rows: list[Sequence[object]] = [
+        HEADER,
+        ["FLORIDA", "Ocala Police Department\nMarion County", "Municipality", None, "TFM", d, None],
+        ["ALABAMA", "Colbert County Sheriff's Office\r\nWSO", "County", None, None, d, None],
+        ["FLORIDA", "Dept. of Financial Services,\nCrime Unit", "State", None, "TFM", d, None],
+        ["TEXAS", "Harris County Sheriff's\nOffice", "County", None, "JEM", d, None],
+    ]
+    listing = parse_listing_xlsx(_xlsx(rows))
+    assert [(r.agency, r.model) for r in listing.rows] == [
+        ("Ocala Police Department - Marion County", "TFM"),
+        ("Colbert County Sheriff's Office - WSO", "WSO"),
+        ("Dept. of Financial Services, Crime Unit", "TFM"),
+        ("Harris County Sheriff's - Office", "JEM"),
+    ]
+    keys = [r.agency_key for r in listing.rows]
+    assert keys[1:] == [
+        agency_key("Colbert County Sheriff's Office", "AL"),
+        agency_key("Dept. of Financial Services, Crime Unit", "FL"),
+        agency_key("Harris County Sheriff's Office", "TX"),
+    ]
