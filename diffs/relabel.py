@@ -380,15 +380,20 @@ class _Probe:
         return identity.same_agency(mine, theirs) or (slip and identity.same_place(mine, theirs))
 
 
+UNSTATED_TYPE = "(type unstated)"
+"""The type of an application and an agreement neither of which states one."""
+
+
 def _typed_alike(
     mine: identity.Label, theirs: identity.Label
 ) -> tuple[identity.Label, identity.Label]:
     """An application and an agreement, one stating no type (its list publishes none,
-    or its cell is blank), each of the type the other states: one list's silence says
-    nothing of the type (``identity.same_place`` still asks that one be stated)."""
+    or its cell is blank), each of the type the other states: a list's silence says
+    nothing of the type; stated by neither (neither list publishes types), each of
+    one type unstated (``identity.same_place`` asks a type, stated or not, alike)."""
     if mine.agency_type and theirs.agency_type:
         return mine, theirs
-    said = mine.agency_type or theirs.agency_type
+    said = mine.agency_type or theirs.agency_type or UNSTATED_TYPE
     return replace(mine, agency_type=said), replace(theirs, agency_type=said)
 
 

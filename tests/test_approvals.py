@@ -397,11 +397,15 @@ def test_an_application_approved_under_its_name_with_its_county_set_off_is_appro
 UNTYPED_COLS = tuple(c for c in APPLICATION_COLS if c != "TYPE")
 
 
-def test_an_application_on_a_list_publishing_no_type_is_approved_under_another_label() -> None:
+@pytest.mark.parametrize("agreement_type", ["State Agency", None])
+def test_an_application_on_a_list_publishing_no_type_is_approved_under_another_label(
+    agreement_type: str | None,
+) -> None:
     """A pending list without a TYPE column says nothing of its applications' types:
     an application is not of another type than its agreement for want of one. Its
     agreement listed under its name with a slip fixed approves it (ICE's ``Sixth Judical
-    Circuit``, August 2025), as it would with the type stated."""
+    Circuit``, August 2025), as it would with the type stated; so it does when neither
+    list publishes types."""
     r = Replay()
     kappa = row("Kappa Police Department", "TFM", signed=None)
     lam = row("Lambda Police Department", "TFM", signed=None)
@@ -409,7 +413,7 @@ def test_an_application_on_a_list_publishing_no_type_is_approved_under_another_l
     agreed = row("Office of the State Attorney Sixth Judicial Circuit", "TFM", "FL")
     r.feed(listing(BASE))
     r.feed(listing([applied, kappa], "pending", UNTYPED_COLS))
-    r.feed(listing([*BASE, replace(agreed, agency_type="State Agency")]))
+    r.feed(listing([*BASE, replace(agreed, agency_type=agreement_type)]))
     r.feed(listing([kappa], "pending", UNTYPED_COLS))
     r.feed(listing([kappa, lam], "pending", UNTYPED_COLS))
     kinds = r.kinds()
