@@ -15,7 +15,7 @@ from functools import partial
 
 from diffs import carried, identity, relabel, renamed_values, rewritten_names
 from diffs.events import Event, SnapshotRef
-from diffs.fields import shows_known, unpublished
+from diffs.fields import shows_known, unpublished, with_known
 from diffs.gate import (
     Rules,
     TimeVerdict,
@@ -304,9 +304,14 @@ def _rows_by_key(
 def _completeness(
     row: ListingRow, kind: str, entry: Entry | None, unsaid: tuple[str, ...]
 ) -> tuple[object, ...]:
+    """How much a row says of its agreement, then whether it shows the known values:
+    the row that shows them has the known values of what the list does not publish
+    (a list without MOA links says nothing of them: the known link is still that
+    row's), so a column dropped changes not which row is the agreement's."""
     shown = entry is not None and shows_known(row, kind, entry.fields, unsaid)
+    said = with_known(row, entry.fields, unsaid) if shown and entry is not None else row
     return (
-        *row.fullness,
+        *said.fullness,
         shown,
         row.agency,
         row.county or "",

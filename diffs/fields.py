@@ -10,6 +10,8 @@ same name written otherwise (``same_name``), and which fields differ
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from diffs.identity import same_county, same_name_in_place
@@ -61,6 +63,16 @@ def shows_known(
     if not unsaid:
         return shows_fields(row, kind, fields)
     return known(fields, row_fields(row, kind), unsaid) == fields
+
+
+def with_known(row: ListingRow, fields: dict[str, Any], unsaid: tuple[str, ...]) -> ListingRow:
+    """``row`` with the known ``fields`` of what its list does not publish (``unsaid``)."""
+    if not unsaid:
+        return row
+    known_values: dict[str, Any] = {name: fields.get(name) for name in unsaid}
+    if known_values.get("signed"):
+        known_values["signed"] = date.fromisoformat(known_values["signed"])
+    return replace(row, **known_values)
 
 
 def shows_fields(row: ListingRow, kind: str, fields: dict[str, Any]) -> bool:

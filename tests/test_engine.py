@@ -187,6 +187,29 @@ def test_of_two_rows_of_one_agreement_the_one_showing_what_the_list_publishes_as
     )
 
 
+def test_of_two_rows_of_an_agreement_the_known_one_keeps_the_values_its_list_stops_publishing() -> (
+    None
+):
+    """ICE lists St. Cloud's agreement twice, its known row with the MOA link and
+    another writing with a later date and none: the linked row is the more complete. A
+    list that stops publishing MOA links says nothing of them: the known link stays the
+    known row's (its values, but for links, shown), so it stays the more complete, and
+    nothing changes (before: the later date won, the date changed, then changed back;
+    ICE's own rows, the MOA column dropped from June 2025)."""
+    r = Replay()
+    moa = "https://www.ice.gov/doclib/287gMOA/StCloudPDFL_TFM_MOA.pdf"
+    known = row("St. Cloud Police Department", "TFM", "FL", "2025-01-14", moa_url=moa)
+    other = row("ST. CLOUD POLICE DEPARTMENT", "TFM", "FL", "2025-01-15")
+    others = [replace(x, state="FL") for x in BASE[1:]]
+    r.feed(listing([known, other, *others]))
+    listed = len(r.events)
+    unlinked = tuple(c for c in PART_COLS if c != "MOA")
+    bare = replace(known, moa_url=None)
+    r.feed(listing([bare, other, *others], columns=unlinked))
+    r.feed(listing([other, bare, *others], columns=unlinked))
+    assert [e.kind for e in r.events[listed:]] == ["source.schema_changed"]
+
+
 def test_a_signed_cell_whose_text_is_no_date_keeps_the_known_date_and_a_blank_one_does_not() -> (
     None
 ):
