@@ -180,7 +180,7 @@ def _without_county(name: str, county: str, state: str | None) -> str:
         if aside is not None and same_county(aside[1], county, state):
             return aside[0]
     words = name.split()
-    for size in {len(county.split()), len(county.split()) + 1}:
+    for size in (len(county.split()), len(county.split()) + 1):
         if len(words) > size and same_county(" ".join(words[-size:]), county, state):
             return " ".join(words[:-size])
     return name
