@@ -378,7 +378,11 @@ def test_an_application_listed_in_a_state_without_its_county_is_approved_in_the_
 
 @pytest.mark.parametrize(
     "agreed",
-    ["Monroe County - Monroe Police Department", "Monroe Police Department (Monroe County)"],
+    [
+        "Monroe County - Monroe Police Department",
+        "Monroe Police Department (Monroe County)",
+        "Monroe Police Department Monroe County",  # on a second line of its cell
+    ],
 )
 def test_an_application_approved_under_its_name_with_its_county_set_off_is_approved(
     agreed: str,
