@@ -16,7 +16,10 @@ phrase many share, and a few agencies renamed alike are each one's rename. A fin
 replace rewrites its words wherever they stand: once its words are found rewritten so
 (``County`` dropped before ``Sheriff's Office``), the same words rewritten the same way
 before other words (``County Sheriff's Department``, four names) are its too, when
-nearly every name holding them there shows it (REWRITTEN_SHARE). Asked only
+nearly every name holding them there shows it (REWRITTEN_SHARE). A find and replace
+may rewrite the names of one kind of agency only (``City of`` put before every town's
+name): the names holding a phrase are counted among the agencies of the types of
+those rewritten, and words put before a name are a phrase held at its start. Asked only
 of a list whose diff renamed agencies or changed names at least REWRITTEN_AT_LEAST
 times (:func:`may_have_rewritten`; the list is then diffed again, the names rewritten
 first)."""
@@ -96,6 +99,8 @@ def _rewritten(before: Phrase, after: Phrase) -> Rewritten | None:
     while end < most and before[-1 - end] == after[-1 - end]:
         end += 1
     old, new = before[start : len(before) - end], after[start : len(after) - end]
+    if start == 0 and not old and 1 <= len(new) <= MOST_WORDS:
+        return (START,), (START, *new), (old, new, "start")  # words put before a name
     if not 1 <= len(old) <= MOST_WORDS or len(new) > MOST_WORDS:
         return None
     if start == 0:
@@ -123,7 +128,7 @@ def _said(phrase: Phrase) -> str:
 
 def rewrites(entries: Mapping[str, Entry], rows: Rows) -> Rewrites:
     """The phrases the list rewrote in every name holding them, and the entries' keys."""
-    listed: dict[str, Phrase] = {}
+    listed: dict[str, tuple[Phrase, str | None]] = {}
     shown: defaultdict[Phrase, Counter[Phrase]] = defaultdict(Counter)
     moved: defaultdict[Phrase, list[str]] = defaultdict(list)
     cores: dict[tuple[Phrase, Phrase], Core] = {}
@@ -132,13 +137,14 @@ def rewrites(entries: Mapping[str, Entry], rows: Rows) -> Rewrites:
         name = entry.fields.get("agency") if entry is not None else None
         if entry is None or entry.status not in LISTED or not name:
             continue
-        listed[key] = before = words(name)
+        before = words(name)
+        listed[key] = (before, entry.fields.get("agency_type"))
         found = _rewritten(before, words(row.agency)) if row.agency != name else None
         if found is not None:
             old, new, cores[old, new] = found
             shown[old][new] += 1
             moved[old].append(key)
-    shares = {old: _share(old, news, listed.values()) for old, news in shown.items()}
+    shares = {old: _share(old, news, _of_kinds(listed, moved[old])) for old, news in shown.items()}
     replaced = {cores[old, new] for old, (new, n) in shares.items() if n >= REWRITTEN_AT_LEAST}
     result = Rewrites()
     for old, (new, count) in sorted(shares.items()):
@@ -147,6 +153,13 @@ def rewrites(entries: Mapping[str, Entry], rows: Rows) -> Rewrites:
             result.keys += moved[old]
     result.keys.sort()
     return result
+
+
+def _of_kinds(listed: Mapping[str, tuple[Phrase, str | None]], keys: list[str]) -> list[Phrase]:
+    """The names of the agencies of the types of ``keys``' (a find and replace may
+    rewrite the names of one kind of agency only: ``City of`` put before every town's)."""
+    kinds = {listed[key][1] for key in keys}
+    return [name for name, kind in listed.values() if kind in kinds]
 
 
 def _share(old: Phrase, news: Counter[Phrase], names: Iterable[Phrase]) -> tuple[Phrase, int]:

@@ -844,6 +844,25 @@ def test_a_phrase_every_name_begins_with_dropped_renames_no_agency() -> None:
     )  # fmt: skip
 
 
+def test_words_put_before_every_name_of_one_kind_of_agency_rename_no_agency() -> None:
+    """``City of`` put before the name of every town (twelve), the sheriffs' names as
+    they were: a find and replace over the names of one kind of agency, the list's
+    writing (one ``source.schema_changed``), not twelve agencies renamed; put before
+    three towns' names of twelve, three renames."""
+    places = ("Avon", "Bay", "Cove", "Dale", "Elm", "Fern", "Glen", "Hill", "Isle", "Jay")
+    towns = [row(f"{p} Police Department", "TFM", agency_type="Municipality")
+             for p in (*places, "Kent", "Lake")]  # fmt: skip
+    sheriffs = [replace(x, agency_type="County") for x in OFFICES]
+    for renamed, kinds in ((12, {"source.schema_changed": 1}), (3, {"agency.renamed": 3})):
+        r = Replay()
+        r.feed(listing([*towns, *sheriffs]))
+        added = len(r.events)
+        cities = [_named(x, f"City of {x.agency}") for x in towns[:renamed]]
+        r.feed(listing([*cities, *towns[renamed:], *sheriffs]))
+        found = Counter(e.kind for e in r.events[added:] if e.kind != "agreement.changed")
+        assert found == kinds
+
+
 def test_a_phrase_rewritten_in_a_few_names_of_many_holding_it_is_each_ones_rename() -> None:
     """Three of six ``Sheriff's Office`` written ``Sheriff's Department``: three
     agencies renamed alike, each one's rename, as published."""
