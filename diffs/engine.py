@@ -98,13 +98,14 @@ def apply_snapshot(
     keys: set[str] = {entry_key(a, r.model) for a, r in zip(ids, listing.rows, strict=True)}
     excused = state.participating.listed_keys() if kind == "pending" else set()
     verdict = check_stale(previous, keys, excused, ref, rules)
-    if verdict.accepted:
-        held = check_hold(previous, keys, excused, ref, rules)
-        verdict = replace(held, note=_notes(verdict, held))
     if not verdict.accepted:
         return _held(state, previous, ref, verdict, kind)
-    diffed = partial(_diffed, ref=ref, listing=listing, rules=rules, verdict=verdict, ids=ids)
-    outcome = _accept(state, ref, listing, diffed)
+    diffed = partial(_diffed, ref=ref, listing=listing, rules=rules, ids=ids)
+    verdict, read = _loss_checked(state, ref, listing, (keys, excused), rules, verdict, diffed)
+    if not verdict.accepted:
+        return _held(state, previous, ref, verdict, kind)
+    diffed = partial(diffed, verdict=verdict)
+    outcome = read or _accept(state, ref, listing, diffed)
     again = check_read(previous, keys, outcome.events, ref, rules, verdict.confirmed)
     if not again.accepted:
         return _held(state, previous, ref, again, kind)
@@ -118,6 +119,34 @@ def apply_snapshot(
         pairs = zip(outcome.agency_ids, listing.rows, strict=True)
         keys = {entry_key(a, r.model) for a, r in pairs}
     return _remembered(outcome, kind, keys, ref, rules, timing, again)
+
+
+def _loss_checked(
+    state: ProgramState,
+    ref: SnapshotRef,
+    listing: ParsedListing,
+    keys: tuple[set[str], set[str]],
+    rules: Rules,
+    stale: Verdict,
+    diffed: Callable[..., Outcome],
+) -> tuple[Verdict, Outcome | None]:
+    """The loss check of a list not stale (:func:`check_hold`; ``keys``: its rows' keys
+    and those excused), asked again, when it holds the list, of the keys its rows have
+    once read: rows lost only to be listed under other writings of their agencies
+    (relabelled, names rewritten) are no rows lost. The list as read when that reading
+    stands (else None: it is read, or held, as the verdict says)."""
+    previous, (listed, excused) = state.list_state(listing.kind), keys
+    held = check_hold(previous, listed, excused, ref, rules)
+    if held.accepted:
+        return replace(held, note=_notes(stale, held)), None
+    read = _accept(state, ref, listing, partial(diffed, verdict=stale))
+    pairs = zip(read.agency_ids, listing.rows, strict=True)
+    relabelled: set[str] = {entry_key(a, r.model) for a, r in pairs}
+    if relabelled == listed:
+        return held, None
+    again = check_hold(previous, relabelled, excused, ref, rules)
+    verdict = replace(again, note=_notes(stale, again))
+    return verdict, read if again.accepted and again.confirmed is None else None
 
 
 def _held(
