@@ -197,12 +197,14 @@ def parse_date(
 
 
 def _serial(serial: float) -> tuple[date | None, tuple[str, ...]]:
-    """An Excel serial date, only within the plausible years (2958465 is 9999-12-31,
-    Excel's largest date, not an agreement's): otherwise unparsed, its text kept."""
+    """An Excel serial date, mended as a date cell is (a serial is a date however its
+    cell is formatted: 5025-07-07's is 2025-07-07, flagged repaired), only within the
+    plausible years (2958465 is 9999-12-31, Excel's largest date, not an agreement's):
+    otherwise unparsed, its text kept."""
     parsed = excel_serial_date(serial)
-    if parsed is None or not PLAUSIBLE_YEARS[0] <= parsed.year <= PLAUSIBLE_YEARS[1]:
+    if parsed is None:
         return None, ("signed_unparsed",)
-    return parsed, ()
+    return _date_with_year_check(parsed.year, parsed.month, parsed.day, ())
 
 
 def _date_with_year_check(

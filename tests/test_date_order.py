@@ -174,3 +174,22 @@ def test_text_dates_with_times_that_differ_or_at_midnight_are_their_days() -> No
         date(2025, 6, 3),
     ]
     assert shifted_midnight(["Signed 06/24/2025 at 19:00"]) is None  # not a whole date
+
+
+def test_a_serial_is_the_date_it_numbers_with_the_repairs_a_date_cell_has() -> None:
+    """A SIGNED cell holding a date's serial number, formatted as a number (``General``),
+    is that date, mended as a date cell is: ICE's ``5025-07-07`` of July 2025 is
+    2025-07-07 as a date cell and as its serial 1141572 (before: a date cell repaired,
+    the serial unread, the date then read as a change once ICE fixed the cell)."""
+    typo = (datetime(5025, 7, 7) - datetime(1899, 12, 30)).days
+    assert (
+        parse_date(typo)
+        == parse_date(datetime(5025, 7, 7))
+        == (
+            date(2025, 7, 7),
+            ("signed_repaired",),
+        )
+    )
+    assert parse_date(45845) == (date(2025, 7, 7), ())
+    assert parse_date(2958466) == (None, ("signed_unparsed",))  # past Excel's last date
+    assert parse_date((datetime(3500, 1, 1) - datetime(1899, 12, 30)).days)[0] is None
