@@ -220,8 +220,11 @@ class ListDiff:
         agreement's label when it is another."""
         app = self.pending.get(key)
         if app is None:
-            listed = (e for e in self.pending.values() if e.status in LISTED)
-            app = self._counterpart(self.entries[key], listed)
+            listed = [e for e in self.pending.values() if e.status in LISTED]
+            agreement = self.entries[key]
+            app = self._counterpart(agreement, listed) or approvals.model_unsaid(
+                agreement, listed, self._listed()
+            )
         if app is None or app.status not in LISTED:
             return
         self.pending[app.key] = replace(app, status=APPROVED)
@@ -314,7 +317,16 @@ class ListDiff:
         entry = self.state.participating.entries.get(application.key)
         if entry is not None:
             return entry if entry.status in LISTED else None
-        return self._counterpart(application, self._listed_since(application))
+        since = self._listed_since(application)
+        return self._counterpart(application, since) or approvals.model_unsaid(
+            application, since, self._listed()
+        )
+
+    def _listed(self) -> list[Entry]:
+        """The list's entries listed (or missing, not yet gone) in its last version,
+        whatever this diff has made of them so far (the order of its rows decides
+        nothing)."""
+        return [e for e in self.previous.entries.values() if e.status in LISTED]
 
     def _listed_since(self, application: Entry) -> list[Entry]:
         agreements = self.state.participating.entries.values()

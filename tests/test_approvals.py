@@ -436,3 +436,35 @@ def test_an_application_on_a_list_publishing_no_type_for_an_agreement_in_force_i
         "listed as pending but already participating: Christian County Sherrif's Office "
         "(TFM), in force as Christian County Sheriff's Office"
     )
+
+
+@pytest.mark.parametrize(("applied", "agreed"), [("TFM", None), (None, "WSO")])
+def test_an_application_and_an_agreement_of_a_model_unknown_are_one(
+    applied: str | None, agreed: str | None
+) -> None:
+    """A model unknown (a support type naming no model: ``287(g)``) is no other model:
+    an agency's one application leaving as its one agreement arrives, one of them of a
+    model unknown, is approved (before: dropped, the agreement added beside it). An
+    agency applying for two models, one agreement of a model unknown approves neither:
+    which is unknown."""
+    r = Replay()
+    kappa = row("Kappa Police Department", "TFM", signed=None, **TOWN)
+    lam = row("Lambda Police Department", "TFM", signed=None, **TOWN)
+    app = replace(row("Omega Police Department", applied, "TX", None, **TOWN), model_raw="287(g)")
+    agreement = replace(row("Omega Police Department", agreed, "TX", **TOWN), model_raw="287(g)")
+    r.feed(listing(BASE))
+    r.feed(listing([app, kappa], "pending", APPLICATION_COLS))
+    r.feed(listing([*BASE, agreement]))
+    r.feed(listing([kappa], "pending", APPLICATION_COLS))
+    r.feed(listing([kappa, lam], "pending", APPLICATION_COLS))
+    kinds = r.kinds()
+    assert kinds["pending.approved"] == 1 and "pending.dropped" not in kinds
+    r = Replay()
+    both = [replace(app, model=m) for m in ("TFM", "WSO")] if applied else [app]
+    if applied:
+        r.feed(listing(BASE))
+        r.feed(listing([*both, kappa], "pending", APPLICATION_COLS))
+        r.feed(listing([*BASE, agreement]))
+        r.feed(listing([kappa], "pending", APPLICATION_COLS))
+        r.feed(listing([kappa, lam], "pending", APPLICATION_COLS))
+        assert "pending.approved" not in r.kinds()
