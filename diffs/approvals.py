@@ -11,9 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TypeAlias
 
 from diffs import relabel
-from diffs.state import ACTIVE, LISTED, Entry, ProgramState
-
-UNKNOWN_MODEL = "?"  # an entry's model when its support type names none
+from diffs.state import ACTIVE, LISTED, UNKNOWN_MODEL, Entry, ProgramState
 
 InForce: TypeAlias = dict[tuple[str, str, str], list[Entry]]
 """Agreements in force by (``state``, their state, model) and by (``name``, their
@@ -41,17 +39,18 @@ def in_force_as(application: Entry, state: ProgramState, near: InForce) -> Entry
 
 def model_unsaid(entry: Entry, others: Iterable[Entry], own: Iterable[Entry]) -> Entry | None:
     """An agency's one entry of ``others`` (the other list's) when ``entry`` is its one
-    entry of ``own`` (its own list's listed entries), and one of the two is of a model
+    entry listed in ``own`` (its own list's entries), and one of the two is of a model
     unknown (``?``: a support type naming no model, ``287(g)``): a model unknown is no
     other model, as within one list (``relabel._models_said``). None when either list
     holds another entry of the agency (which is whose is unknown)."""
     agency = entry.agency_id
-    if any(e.agency_id == agency and e.key != entry.key for e in own):
-        return None
     found = [other for other in others if other.agency_id == agency]
-    if len(found) != 1 or UNKNOWN_MODEL not in (found[0].model, entry.model):
+    if len(found) != 1 or found[0].model == entry.model:
         return None
-    return found[0] if found[0].model != entry.model else None
+    if UNKNOWN_MODEL not in (found[0].model, entry.model):
+        return None
+    rivals = (e for e in own if e.agency_id == agency and e.key != entry.key)
+    return None if any(e.status in LISTED for e in rivals) else found[0]
 
 
 def listed_since(

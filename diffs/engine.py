@@ -9,7 +9,7 @@ the agencies' models and memberships, and what the gate remembers of the list.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -95,7 +95,7 @@ def apply_snapshot(
     listing = carried.models_carried(state, listing, ids)
     listing, shifted = carried.dates_shifted(state, listing, ids)
     timing = replace(timing, note=_joined(timing.note, shifted))
-    keys: set[str] = {entry_key(a, r.model) for a, r in zip(ids, listing.rows, strict=True)}
+    keys = _keys(ids, listing.rows)
     excused = state.participating.listed_keys() if kind == "pending" else set()
     verdict = check_stale(previous, keys, excused, ref, rules)
     if not verdict.accepted:
@@ -116,9 +116,13 @@ def apply_snapshot(
         outcome = _accept(state, ref, listing, partial(diffed, verdict=confirmed))
     outcome = _first_shown_held(outcome, again.confirmed, ref)
     if list(outcome.agency_ids) != ids:  # relabelled: the keys after the renames
-        pairs = zip(outcome.agency_ids, listing.rows, strict=True)
-        keys = {entry_key(a, r.model) for a, r in pairs}
+        keys = _keys(outcome.agency_ids, listing.rows)
     return _remembered(outcome, kind, keys, ref, rules, timing, again)
+
+
+def _keys(ids: Iterable[str], rows: tuple[ListingRow, ...]) -> set[str]:
+    """A list's keys: its rows' agencies (``ids``) by model."""
+    return {entry_key(a, r.model) for a, r in zip(ids, rows, strict=True)}
 
 
 def _loss_checked(
@@ -140,8 +144,7 @@ def _loss_checked(
     if held.accepted:
         return replace(held, note=_notes(stale, held)), None
     read = _accept(state, ref, listing, partial(diffed, verdict=stale))
-    pairs = zip(read.agency_ids, listing.rows, strict=True)
-    relabelled: set[str] = {entry_key(a, r.model) for a, r in pairs}
+    relabelled = _keys(read.agency_ids, listing.rows)
     if relabelled == listed:
         return held, None
     again = check_hold(previous, relabelled, excused, ref, rules)

@@ -294,8 +294,7 @@ def check_read(
         late = check_undone(previous, keys, events, ref, rules)
     if not late.accepted:
         return late
-    arrived = frozenset(keys - previous.listed_keys())
-    mass = check_mass_change(previous, events, ref, rules, held, arrived)
+    mass = check_mass_change(previous, keys, events, ref, rules, held)
     if not mass.accepted:
         return mass
     note = "; ".join(v.note for v in (late, mass) if v.note) or None
@@ -304,11 +303,11 @@ def check_read(
 
 def check_mass_change(
     previous: ListState,
+    keys: set[str],
     events: Iterable[Event],
     ref: SnapshotRef,
     rules: Rules,
     held: LossCandidate | None = None,
-    arrived: frozenset[str] = frozenset(),
 ) -> Verdict:
     """Hold a list that changes more than ``min_row_loss`` agreements at once (their
     values, or their agencies' states or models: relabels) until a later list shows the
@@ -319,8 +318,8 @@ def check_mass_change(
     later, ``blanks.py``) has persisted already and does not count. A list that lost or
     gained many rows at once, confirmed now (``held``), and changes many agreements is
     held with both: the next list showing the same confirms both (held for one, then
-    the other, it would be held for ever). ``arrived``: the rows the list lists first,
-    which it dates once confirmed."""
+    the other, it would be held for ever). A list held so keeps the rows it lists first
+    (``keys`` not listed before: ``arrived``), which it dates once confirmed."""
     moved = _moved(events)
     changed = {e.subject for e in events if e.kind == "agreement.changed" and not e.recorded}
     changed |= {agency_id for agency_id, _ in moved}
@@ -335,6 +334,7 @@ def check_mass_change(
             return Verdict(True, note=note, confirmed=cand)
     else:
         lost, gained = (held.keys, held.gained) if held else (frozenset(), frozenset())
+        arrived = frozenset(keys - previous.listed_keys())
         cand = LossCandidate(ref, lost, gained, changed=values, arrived=arrived)
     return Verdict(False, f"{reason}; held until a later list confirms it", candidate=cand)
 

@@ -179,8 +179,8 @@ def _without_county(name: str, county: str, state: str | None) -> str:
     for aside in (last_aside(name), first_aside(name)):
         if aside is not None and same_county(aside[1], county, state):
             return aside[0]
-    words = name.split()
-    for size in (len(county.split()), len(county.split()) + 1):
+    words, written = name.split(), len(county.split())
+    for size in (written, written + 1):
         if len(words) > size and same_county(" ".join(words[-size:]), county, state):
             return " ".join(words[:-size])
     return name

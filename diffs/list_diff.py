@@ -36,6 +36,7 @@ from diffs.state import (
     DROPPED,
     LISTED,
     MISSING,
+    UNKNOWN_MODEL,
     WITHDRAWN,
     Blank,
     Entry,
@@ -174,7 +175,8 @@ class ListDiff:
         self, key: str, agency_id: str, row: ListingRow, fields: dict[str, Any], old: Entry | None
     ) -> None:
         first = old.first_seen if old else self.ref
-        self.entries[key] = Entry(key, agency_id, row.model or "?", fields, ACTIVE, first, self.ref)
+        model = row.model or UNKNOWN_MODEL
+        self.entries[key] = Entry(key, agency_id, model, fields, ACTIVE, first, self.ref)
         in_force = self._in_force(self.entries[key]) if self.kind == "pending" else None
         if in_force is not None:
             # an application listed for an agreement in force: a signal, not an event
@@ -223,7 +225,7 @@ class ListDiff:
             listed = [e for e in self.pending.values() if e.status in LISTED]
             agreement = self.entries[key]
             app = self._counterpart(agreement, listed) or approvals.model_unsaid(
-                agreement, listed, self._listed()
+                agreement, listed, self.previous.entries.values()
             )
         if app is None or app.status not in LISTED:
             return
@@ -318,15 +320,11 @@ class ListDiff:
         if entry is not None:
             return entry if entry.status in LISTED else None
         since = self._listed_since(application)
+        # its own list as last seen, whatever this diff made of it so far: the order
+        # of its rows decides nothing
         return self._counterpart(application, since) or approvals.model_unsaid(
-            application, since, self._listed()
+            application, since, self.previous.entries.values()
         )
-
-    def _listed(self) -> list[Entry]:
-        """The list's entries listed (or missing, not yet gone) in its last version,
-        whatever this diff has made of them so far (the order of its rows decides
-        nothing)."""
-        return [e for e in self.previous.entries.values() if e.status in LISTED]
 
     def _listed_since(self, application: Entry) -> list[Entry]:
         agreements = self.state.participating.entries.values()

@@ -25,7 +25,16 @@ from diffs import identity
 from diffs.abbreviations import has_short_words, written_short
 from diffs.events import Event, SnapshotRef
 from diffs.links import canonical_link
-from diffs.state import ACTIVE, LISTED, Agency, Entry, ListState, ProgramState, entry_key
+from diffs.state import (
+    ACTIVE,
+    LISTED,
+    UNKNOWN_MODEL,
+    Agency,
+    Entry,
+    ListState,
+    ProgramState,
+    entry_key,
+)
 from parsers.records import ListingRow, ParsedListing
 
 
@@ -165,11 +174,11 @@ def _models_said(
     only. ``entries``: the list's entries once the other relabels are applied."""
     unknown: dict[str, list[identity.Label]] = defaultdict(list)
     for old in leaving:
-        if old.model == "?" and old.key in entries:
+        if old.model == UNKNOWN_MODEL and old.key in entries:
             unknown[old.agency_id].append(old)
     said: dict[str, list[identity.Label]] = defaultdict(list)
     for new in arriving:
-        if new.model != "?" and new.agency_id in unknown and new.key not in entries:
+        if new.model != UNKNOWN_MODEL and new.agency_id in unknown and new.key not in entries:
             said[new.agency_id].append(new)
     return [
         (said[agency][0], unknown[agency][0])
@@ -254,11 +263,12 @@ def _may_be(
     if agency.state != label.state or entry.fields.get("agency_type") != label.agency_type:
         return False
     core, short = read
-    if short or core.issubset(agency.key.split()):
+    words = agency.key.split()
+    if short or core.issubset(words):
         return True
     # a word written short in the agency's name, or one word mistyped: the one core word
     # its name lacks
-    missing = len(core.difference(agency.key.split()))
+    missing = len(core.difference(words))
     return has_short_words(agency.key, None) or (
         missing == 1 and identity.one_slip(label.name_key, agency.key)
     )
@@ -277,7 +287,7 @@ def row_label(key: str, agency_id: str, row: ListingRow) -> identity.Label:
         agency_id=agency_id,
         state=row.state,
         name_key=row.agency_key,
-        model=row.model or "?",
+        model=row.model or UNKNOWN_MODEL,
         signed=row.signed.isoformat() if row.signed else None,
         document=canonical_link(row.moa_url),
         county=row.county,

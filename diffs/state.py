@@ -16,10 +16,14 @@ EntryKey = NewType("EntryKey", str)
 and the model (``?`` where ICE gave none), as ``entry_key`` makes it."""
 
 
+UNKNOWN_MODEL = "?"
+"""An entry's model when its support type names none."""
+
+
 def entry_key(agency_id: str, model: str | None) -> EntryKey:
     """The key of the agreement of ``agency_id`` under ``model``; ``entry_parts`` reads
     it back."""
-    return EntryKey(f"{agency_id}|{model or '?'}")
+    return EntryKey(f"{agency_id}|{model or UNKNOWN_MODEL}")
 
 
 def entry_parts(key: str) -> tuple[str, str]:

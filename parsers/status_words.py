@@ -44,7 +44,7 @@ def applying_status(text: str) -> str | None:
     return text
 
 
-_NEGATEDENDED = re.compile(rf"\b(?:not|non|no)[\s-]+(?:{_ENDED_WORDS})\b", re.IGNORECASE)
+_NEGATED_ENDED = re.compile(rf"\b(?:not|non|no)[\s-]+(?:{_ENDED_WORDS})\b", re.IGNORECASE)
 TITLE_WORDS = 8  # a longer text is a sentence (a note), not a section's title
 
 
@@ -88,7 +88,7 @@ _IN_FORCE = re.compile(r"\b(?:active|current|in force)\b", re.IGNORECASE)
 def says_ended(text: str) -> bool:
     """Whether words say something ended (terminated, withdrawn, rescinded, expired,
     ...), not negated right before (``not terminated``, ``non-withdrawn``)."""
-    return bool(ENDED.search(text)) and not _NEGATEDENDED.search(text)
+    return bool(ENDED.search(text)) and not _NEGATED_ENDED.search(text)
 
 
 _PENDING_TITLE = re.compile(
