@@ -336,12 +336,13 @@ def _rows_by_key(
 def _completeness(
     row: ListingRow, kind: str, entry: Entry | None, unsaid: tuple[str, ...]
 ) -> tuple[object, ...]:
-    """How much a row says of its agreement, then whether it shows the known values:
-    the row that shows them has the known values of what the list does not publish
-    (a list without MOA links says nothing of them: the known link is still that
-    row's), so a column dropped changes not which row is the agreement's."""
+    """How much a row says of its agreement, as the diff reads it, then whether it shows
+    the known values: the row that shows them has the known values it says only as
+    known (a list without MOA links says nothing of them, a ``link`` whose hyperlink a
+    copy lost still says there is one: the known link is still that row's), so a
+    column dropped or a copy's links lost change not which row is the agreement's."""
     shown = entry is not None and shows_known(row, kind, entry.fields, unsaid)
-    said = with_known(row, entry.fields, unsaid) if shown and entry is not None else row
+    said = with_known(row, entry.fields) if shown and entry is not None else row
     return (
         *said.fullness,
         shown,

@@ -55,24 +55,35 @@ def unpublished(columns: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(name for name, named in FIELD_COLUMNS.items() if not named & have)
 
 
+def read_against(
+    row: ListingRow, kind: str, fields: dict[str, Any], unsaid: tuple[str, ...]
+) -> dict[str, Any]:
+    """``row``'s fields as the diff reads them against the known ``fields``: the known
+    values it no longer says readably carried (:func:`carry_known`: a ``link`` whose
+    hyperlink a copy lost), and those of what its list does not publish (``unsaid``:
+    :func:`known`)."""
+    return known(fields, carry_known(fields, row_fields(row, kind), row), unsaid)
+
+
 def shows_known(
     row: ListingRow, kind: str, fields: dict[str, Any], unsaid: tuple[str, ...]
 ) -> bool:
-    """Whether ``row`` shows ``fields`` in every field its list publishes (``unsaid``:
-    those it does not, whose known values stand: :func:`known`)."""
-    if not unsaid:
-        return shows_fields(row, kind, fields)
-    return known(fields, row_fields(row, kind), unsaid) == fields
+    """Whether ``row`` shows ``fields`` as the diff reads it (:func:`read_against`)."""
+    return read_against(row, kind, fields, unsaid) == fields
 
 
-def with_known(row: ListingRow, fields: dict[str, Any], unsaid: tuple[str, ...]) -> ListingRow:
-    """``row`` with the known ``fields`` of what its list does not publish (``unsaid``)."""
-    if not unsaid:
-        return row
-    known_values: dict[str, Any] = {name: fields.get(name) for name in unsaid}
-    if known_values.get("signed"):
-        known_values["signed"] = date.fromisoformat(known_values["signed"])
-    return replace(row, **known_values)
+def with_known(row: ListingRow, fields: dict[str, Any]) -> ListingRow:
+    """``row``, which shows the known ``fields`` (:func:`shows_known`), as read: with
+    the known values it says only as known (a lost link, an unpublished column), so it
+    is as full as the agreement it shows."""
+    read: dict[str, Any] = {name: fields[name] for name in _READ_AS_KNOWN if name in fields}
+    if read.get("signed"):
+        read["signed"] = date.fromisoformat(read["signed"])
+    return replace(row, **read)
+
+
+_READ_AS_KNOWN = ("county", "signed", "moa_url", "addendum_url")
+"""The fields a row may show only as known (carried, or unpublished)."""
 
 
 def shows_fields(row: ListingRow, kind: str, fields: dict[str, Any]) -> bool:

@@ -210,6 +210,26 @@ def test_of_two_rows_of_an_agreement_the_known_one_keeps_the_values_its_list_sto
     assert [e.kind for e in r.events[listed:]] == ["source.schema_changed"]
 
 
+def test_of_two_rows_of_an_agreement_the_known_one_keeps_a_link_its_copy_lost() -> None:
+    """A ``link`` cell whose hyperlink a copy lost still says there is one (the known
+    link stands): of St. Cloud's two rows, the known row, its link lost, is still the
+    more complete, read as the diff reads it, and the later date of the other row
+    changes nothing (before: the name, the date and the link changed to the other
+    row's; ICE's lists from June 2025 saved without their hyperlinks)."""
+    r = Replay()
+    moa = "https://www.ice.gov/doclib/287gMOA/StCloudPDFL_TFM_MOA.pdf"
+    known = row("St. Cloud Police Department", "TFM", "FL", "2025-01-14", moa_url=moa)
+    other = row("ST. CLOUD POLICE DEPARTMENT", "TFM", "FL", "2025-01-15")
+    others = [replace(x, state="FL") for x in BASE[1:]]
+    r.feed(listing([replace(known, moa_text="link"), other, *others]))
+    listed = len(r.events)
+    lost = replace(known, moa_url=None, moa_text="link")
+    for _ in range(3):
+        r.feed(listing([lost, other, *others]))
+        r.feed(listing([other, lost, *others]))
+    assert r.events[listed:] == []
+
+
 def test_a_signed_cell_whose_text_is_no_date_keeps_the_known_date_and_a_blank_one_does_not() -> (
     None
 ):
