@@ -326,7 +326,7 @@ def check_mass_change(
     if len(changed) <= rules.min_row_loss:
         return Verdict(True)
     reason = f"changes {len(changed)} agreements or agencies at once (limit {rules.min_row_loss})"
-    values = changed_values(events, "after") | {value for _, value in moved}
+    values = changed_values(events, "after") | {value for _, value in moved} | _renamed(events)
     cand = previous.loss_candidate
     if cand and cand.changed and len(cand.changed - values) <= 0.1 * len(cand.changed):
         if _waited(cand, ref, rules):
@@ -341,8 +341,19 @@ def check_mass_change(
 
 def brought(event: Event) -> frozenset[str]:
     """The values one event brings as a held mass change names them
-    (``subject|field|value``): an agreement's values, an agency's state or model."""
-    return changed_values((event,), "after") | {value for _, value in _moved((event,))}
+    (``subject|field|value``): an agreement's values, an agency's name, state or model."""
+    found = changed_values((event,), "after") | {value for _, value in _moved((event,))}
+    return found | _renamed((event,))
+
+
+def _renamed(events: Iterable[Event]) -> frozenset[str]:
+    """The names a list gives agencies (``subject|name|value``): a held list showed an
+    agency's new name first as it did its agreements' new values."""
+    return frozenset(
+        f"{e.subject}|name|{e.after['name']}"
+        for e in events
+        if e.kind == "agency.renamed" and e.after and e.after.get("name")
+    )
 
 
 def _moved(events: Iterable[Event]) -> set[tuple[str, str]]:

@@ -382,6 +382,25 @@ def test_agreements_a_held_mass_change_added_are_dated_by_it_once_it_persists() 
     }
 
 
+def test_an_agency_a_held_mass_change_renamed_is_dated_by_it_once_it_persists() -> None:
+    """A list held for changing many agreements at once that also renames an agency
+    (ICE re-signing its WSO agreements the day it writes ``Quarryville Borough Police
+    Department``): once a later list confirms the change, the new name was first shown
+    by the held list, as the changed values were (before: dated by the confirming
+    list, a capture late)."""
+    feed = Feed()
+    feed(part([*MANY, row("Quarryville Police Department", "TFM")]), "2025-03-01T12:00:00Z")
+    moved = [*_dated(MANY, "2025-01-01"), row("Quarryville Borough Police Department", "TFM")]
+    assert not feed(part(moved), "2025-03-02T12:00:00Z").accepted
+    out = feed(part(moved), "2025-03-03T12:00:00Z")
+    assert out.accepted
+    renamed = [e for e in out.events if e.agency and e.agency.startswith("Quarryville")]
+    assert [e.kind for e in renamed] == ["agency.renamed", "agreement.changed"]
+    assert {(e.end.observed_at, e.recorded and e.recorded.observed_at) for e in renamed} == {
+        ("2025-03-02T12:00:00Z", "2025-03-03T12:00:00Z")
+    }
+
+
 def test_a_few_values_changed_at_once_are_read_at_once() -> None:
     feed = Feed()
     feed(part(MANY), "2025-03-01T12:00:00Z")
