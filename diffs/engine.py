@@ -109,9 +109,9 @@ def apply_snapshot(
     again = check_read(previous, keys, outcome.events, ref, rules, verdict.confirmed)
     if not again.accepted:
         return _held(state, previous, ref, again, kind)
-    if again.confirmed is not None and again.confirmed.arrived & keys:
-        # a mass change confirmed: the rows its held list listed first were first shown
-        # by it, as a confirmed loss's are (read again knowing it, which is rare)
+    if again.confirmed is not None and again.confirmed.dates(keys):
+        # a mass change confirmed: the rows its held list listed first or lacked were
+        # first shown so by it, as a confirmed loss's are (read again knowing it, rare)
         confirmed = replace(verdict, confirmed=again.confirmed.shown_first())
         outcome = _accept(state, ref, listing, partial(diffed, verdict=confirmed))
     outcome = _first_shown_held(outcome, again.confirmed, ref)

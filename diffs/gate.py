@@ -319,7 +319,8 @@ def check_mass_change(
     gained many rows at once, confirmed now (``held``), and changes many agreements is
     held with both: the next list showing the same confirms both (held for one, then
     the other, it would be held for ever). A list held so keeps the rows it lists first
-    (``keys`` not listed before: ``arrived``), which it dates once confirmed."""
+    and the listed rows it lacks (``arrived``, ``departed``), which it dates once
+    confirmed."""
     moved = _moved(events)
     changed = {e.subject for e in events if e.kind == "agreement.changed" and not e.recorded}
     changed |= {agency_id for agency_id, _ in moved}
@@ -334,8 +335,9 @@ def check_mass_change(
             return Verdict(True, note=note, confirmed=cand)
     else:
         lost, gained = (held.keys, held.gained) if held else (frozenset(), frozenset())
-        arrived = frozenset(keys - previous.listed_keys())
-        cand = LossCandidate(ref, lost, gained, changed=values, arrived=arrived)
+        listed = previous.listed_keys()
+        arrived, departed = frozenset(keys - listed), frozenset(listed - keys)
+        cand = LossCandidate(ref, lost, gained, values, arrived, departed)
     return Verdict(False, f"{reason}; held until a later list confirms it", candidate=cand)
 
 

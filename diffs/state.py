@@ -126,14 +126,15 @@ class LossCandidate:
     lost (and the gained stay) in a later snapshot, the change is accepted as real. One
     held for changing many agreements' values at once has ``changed`` instead: the new
     values (``key|field|value``), real if a later snapshot shows them still, and
-    ``arrived``, the rows it listed first (which date those rows once it is confirmed,
-    but confirm nothing)."""
+    ``arrived`` and ``departed``, the rows it listed first and the listed rows it lacked
+    (which date those rows once it is confirmed, but confirm nothing)."""
 
     first: SnapshotRef
     keys: frozenset[str]
     gained: frozenset[str] = frozenset()
     changed: frozenset[str] = frozenset()
     arrived: frozenset[str] = frozenset()
+    departed: frozenset[str] = frozenset()
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -141,7 +142,11 @@ class LossCandidate:
             "keys": sorted(self.keys),
             "gained": sorted(self.gained),
         }
-        extra = {"changed": sorted(self.changed), "arrived": sorted(self.arrived)}
+        extra = {
+            "changed": sorted(self.changed),
+            "arrived": sorted(self.arrived),
+            "departed": sorted(self.departed),
+        }
         return data | {name: values for name, values in extra.items() if values}
 
     @classmethod
@@ -151,12 +156,18 @@ class LossCandidate:
             return None
         keys, gained = frozenset(data["keys"]), frozenset(data.get("gained", ()))
         changed, arrived = frozenset(data.get("changed", ())), frozenset(data.get("arrived", ()))
-        return cls(first, keys, gained, changed, arrived)
+        departed = frozenset(data.get("departed", ()))
+        return cls(first, keys, gained, changed, arrived, departed)
 
     def shown_first(self) -> LossCandidate:
-        """A confirmed mass change as the diff reads a confirmed loss: the rows it lost,
-        and the rows it gained or listed first, were first shown so by it."""
-        return replace(self, gained=self.gained | self.arrived)
+        """A confirmed mass change as the diff reads a confirmed loss: the rows it lost or
+        lacked, and the rows it gained or listed first, were first shown so by it."""
+        return replace(self, keys=self.keys | self.departed, gained=self.gained | self.arrived)
+
+    def dates(self, keys: set[str]) -> bool:
+        """Whether this held list, confirmed by a list of ``keys``, showed rows so first:
+        rows it listed first still listed, listed rows it lacked still lacking."""
+        return bool(self.arrived & keys or self.departed - keys)
 
 
 @dataclass(frozen=True)

@@ -382,6 +382,24 @@ def test_agreements_a_held_mass_change_added_are_dated_by_it_once_it_persists() 
     }
 
 
+def test_agreements_a_held_mass_change_lacked_are_dated_by_it_once_it_persists() -> None:
+    """A list held for changing many agreements at once that also lacks a few listed
+    ones (ICE re-signing its WSO agreements the day it drops three): once a later list
+    confirms the change, the rows were first lacking in the held list, which their
+    withdrawals' windows end at (before: at the confirming list, a capture late)."""
+    feed = Feed()
+    feed(part([*MANY, row("Gone PD", "JEM")]), "2025-03-01T12:00:00Z")
+    moved = _dated(MANY, "2025-01-01")
+    assert not feed(part(moved), "2025-03-02T12:00:00Z").accepted
+    assert feed(part(moved), "2025-03-03T12:00:00Z").accepted
+    feed(part(moved[::-1]), "2025-03-04T12:00:00Z")  # another version lacking it
+    [gone] = [e for e in feed.events if e.kind == "agreement.withdrawn"]
+    assert (gone.start.observed_at, gone.end.observed_at) == (
+        "2025-03-01T12:00:00Z",
+        "2025-03-02T12:00:00Z",
+    )
+
+
 def test_an_agency_a_held_mass_change_renamed_is_dated_by_it_once_it_persists() -> None:
     """A list held for changing many agreements at once that also renames an agency
     (ICE re-signing its WSO agreements the day it writes ``Quarryville Borough Police
