@@ -161,13 +161,17 @@ def _held(
 
 
 def _first_shown_held(outcome: Outcome, held: LossCandidate | None, ref: SnapshotRef) -> Outcome:
-    """A mass change of values held, confirmed now: each event whose new values the held
-    list showed already is dated by it, the first showing them (recorded now)."""
-    if held is None or not held.changed:
+    """A mass change held, confirmed now: each event whose change the held list showed
+    already (the same change, or new values it showed) is dated by it, the first
+    showing it (recorded now): an agency renamed, a MOA published, an agency's models
+    changed, an application approved with it). An event dated otherwise already (a
+    withdrawal recorded once it persisted) keeps its window."""
+    if held is None or not (held.changed or held.shown):
         return outcome
     events = tuple(
         replace(e, end=held.first, recorded=ref)
-        if (new := brought(e)) and new <= held.changed
+        if e.end == ref
+        and (e.change() in held.shown or ((new := brought(e)) and new <= held.changed))
         else e
         for e in outcome.events
     )

@@ -89,6 +89,14 @@ class Event:
             "after": self.after,
         }
 
+    def change(self) -> str:
+        """What the event says changed, whenever shown (its ``identity`` without the
+        window): a held list and the list confirming it that both show one change make
+        events of one ``change``."""
+        return short_hash(
+            {"kind": self.kind, "subject": self.subject, "before": self.before, "after": self.after}
+        )
+
     @property
     def window_start(self) -> str | None:
         return self.start.observed_at if self.start else None

@@ -318,16 +318,16 @@ def check_mass_change(
     later, ``blanks.py``) has persisted already and does not count. A list that lost or
     gained many rows at once, confirmed now (``held``), and changes many agreements is
     held with both: the next list showing the same confirms both (held for one, then
-    the other, it would be held for ever). A list held so keeps the rows it lists first
-    and the listed rows it lacks (``arrived``, ``departed``), which it dates once
-    confirmed."""
+    the other, it would be held for ever). A list held so keeps the rows it lists first,
+    the listed rows it lacks and the changes its events say (``arrived``, ``departed``,
+    ``shown``), which it dates once confirmed."""
     moved = _moved(events)
     changed = {e.subject for e in events if e.kind == "agreement.changed" and not e.recorded}
     changed |= {agency_id for agency_id, _ in moved}
     if len(changed) <= rules.min_row_loss:
         return Verdict(True)
     reason = f"changes {len(changed)} agreements or agencies at once (limit {rules.min_row_loss})"
-    values = changed_values(events, "after") | {value for _, value in moved} | _renamed(events)
+    values = changed_values(events, "after") | {value for _, value in moved}
     cand = previous.loss_candidate
     if cand and cand.changed and len(cand.changed - values) <= 0.1 * len(cand.changed):
         if _waited(cand, ref, rules):
@@ -337,25 +337,15 @@ def check_mass_change(
         lost, gained = (held.keys, held.gained) if held else (frozenset(), frozenset())
         listed = previous.listed_keys()
         arrived, departed = frozenset(keys - listed), frozenset(listed - keys)
-        cand = LossCandidate(ref, lost, gained, values, arrived, departed)
+        shown = frozenset(e.change() for e in events if e.end == ref)
+        cand = LossCandidate(ref, lost, gained, values, arrived, departed, shown)
     return Verdict(False, f"{reason}; held until a later list confirms it", candidate=cand)
 
 
 def brought(event: Event) -> frozenset[str]:
     """The values one event brings as a held mass change names them
-    (``subject|field|value``): an agreement's values, an agency's name, state or model."""
-    found = changed_values((event,), "after") | {value for _, value in _moved((event,))}
-    return found | _renamed((event,))
-
-
-def _renamed(events: Iterable[Event]) -> frozenset[str]:
-    """The names a list gives agencies (``subject|name|value``): a held list showed an
-    agency's new name first as it did its agreements' new values."""
-    return frozenset(
-        f"{e.subject}|name|{e.after['name']}"
-        for e in events
-        if e.kind == "agency.renamed" and e.after and e.after.get("name")
-    )
+    (``subject|field|value``): an agreement's values, an agency's state or model."""
+    return changed_values((event,), "after") | {value for _, value in _moved((event,))}
 
 
 def _moved(events: Iterable[Event]) -> set[tuple[str, str]]:

@@ -126,8 +126,9 @@ class LossCandidate:
     lost (and the gained stay) in a later snapshot, the change is accepted as real. One
     held for changing many agreements' values at once has ``changed`` instead: the new
     values (``key|field|value``), real if a later snapshot shows them still, and
-    ``arrived`` and ``departed``, the rows it listed first and the listed rows it lacked
-    (which date those rows once it is confirmed, but confirm nothing)."""
+    ``arrived`` and ``departed``, the rows it listed first and the listed rows it lacked,
+    and ``shown``, the changes its events said (``Event.change``): which date those rows
+    and changes once it is confirmed, but confirm nothing."""
 
     first: SnapshotRef
     keys: frozenset[str]
@@ -135,6 +136,7 @@ class LossCandidate:
     changed: frozenset[str] = frozenset()
     arrived: frozenset[str] = frozenset()
     departed: frozenset[str] = frozenset()
+    shown: frozenset[str] = frozenset()
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -146,6 +148,7 @@ class LossCandidate:
             "changed": sorted(self.changed),
             "arrived": sorted(self.arrived),
             "departed": sorted(self.departed),
+            "shown": sorted(self.shown),
         }
         return data | {name: values for name, values in extra.items() if values}
 
@@ -156,8 +159,8 @@ class LossCandidate:
             return None
         keys, gained = frozenset(data["keys"]), frozenset(data.get("gained", ()))
         changed, arrived = frozenset(data.get("changed", ())), frozenset(data.get("arrived", ()))
-        departed = frozenset(data.get("departed", ()))
-        return cls(first, keys, gained, changed, arrived, departed)
+        departed, shown = frozenset(data.get("departed", ())), frozenset(data.get("shown", ()))
+        return cls(first, keys, gained, changed, arrived, departed, shown)
 
     def shown_first(self) -> LossCandidate:
         """A confirmed mass change as the diff reads a confirmed loss: the rows it lost or

@@ -400,21 +400,30 @@ def test_agreements_a_held_mass_change_lacked_are_dated_by_it_once_it_persists()
     )
 
 
-def test_an_agency_a_held_mass_change_renamed_is_dated_by_it_once_it_persists() -> None:
+def test_what_else_a_held_mass_change_showed_is_dated_by_it_once_it_persists() -> None:
     """A list held for changing many agreements at once that also renames an agency
-    (ICE re-signing its WSO agreements the day it writes ``Quarryville Borough Police
-    Department``): once a later list confirms the change, the new name was first shown
-    by the held list, as the changed values were (before: dated by the confirming
-    list, a capture late)."""
+    and publishes a MOA (ICE re-signing its WSO agreements the day it writes
+    ``Quarryville Borough Police Department`` and links Hampton's MOA): once a later
+    list confirms the change, the new name and the new link were first shown by the
+    held list, as the changed values were: every event of a change the held list
+    showed is dated by it (before: by the confirming list, a capture late)."""
     feed = Feed()
-    feed(part([*MANY, row("Quarryville Police Department", "TFM")]), "2025-03-01T12:00:00Z")
-    moved = [*_dated(MANY, "2025-01-01"), row("Quarryville Borough Police Department", "TFM")]
+    hampton = row("Hampton Police Department", "TFM")
+    feed(
+        part([*MANY, hampton, row("Quarryville Police Department", "TFM")]), "2025-03-01T12:00:00Z"
+    )
+    linked = replace(hampton, moa_url="https://www.ice.gov/doclib/287gMOA/HamptonPD.pdf")
+    moved = [
+        *_dated(MANY, "2025-01-01"),
+        linked,
+        row("Quarryville Borough Police Department", "TFM"),
+    ]
     assert not feed(part(moved), "2025-03-02T12:00:00Z").accepted
     out = feed(part(moved), "2025-03-03T12:00:00Z")
     assert out.accepted
-    renamed = [e for e in out.events if e.agency and e.agency.startswith("Quarryville")]
-    assert [e.kind for e in renamed] == ["agency.renamed", "agreement.changed"]
-    assert {(e.end.observed_at, e.recorded and e.recorded.observed_at) for e in renamed} == {
+    shown = [e for e in out.events if e.agency and e.agency.startswith(("Quarryville", "Hampton"))]
+    assert sorted(e.kind for e in shown) == ["agency.renamed", "agreement.changed", "moa.published"]
+    assert {(e.end.observed_at, e.recorded and e.recorded.observed_at) for e in shown} == {
         ("2025-03-02T12:00:00Z", "2025-03-03T12:00:00Z")
     }
 
