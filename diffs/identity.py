@@ -529,8 +529,20 @@ def _same_county_of(a: Label, b: Label) -> bool:
 
 def _county(label: Label) -> str | None:
     """A label's county: its county cell, else the county its name begins with (``Walker
-    County Sheriff's Department``, its cell blank, is Walker County's)."""
-    return label.county or _county_named(label.name_key)
+    County Sheriff's Department``, its cell blank, is Walker County's). A cell naming no
+    county of the label's state (mistyped: ``Lafaytte County``) beside a name beginning
+    with one says nothing against it: the name states the place again (``Lafayette
+    County Sheriff's Dept.``); a cell naming another county stands (``Pasco County``)."""
+    named = _county_named(label.name_key)
+    if label.county and (named is None or _names_a_county(label.state, label.county)):
+        return label.county
+    return named
+
+
+def _names_a_county(state: str, county: str) -> bool:
+    """Whether a county cell names a county of ``state`` (for a state the tables do not
+    know, it may: a cell is read as written)."""
+    return geo.state_fips(state) is None or geo.county_fips(state, county, None) is not None
 
 
 @functools.lru_cache(maxsize=4096)

@@ -98,6 +98,31 @@ def test_an_application_whose_agreement_is_listed_under_another_label_is_approve
     )
 
 
+def test_names_stating_one_county_are_in_it_whatever_their_county_cells_mistype() -> None:
+    """An application and an agreement whose names begin with one county are in that
+    county, whatever their county cells say (each mistyped otherwise): the name states
+    the place again. ``Lafayette County Sheriff's Dept.`` (its cell ``Lafaytte
+    County``) approved as ``Lafayette County Sheriff's Office`` (``Layafette County``),
+    ICE's own cells of August 2025 (before: dropped, the agreement added apart)."""
+    r = Replay()
+    kappa = row("Kappa Police Department", "TFM", "AR", signed=None, **TOWN)
+    applied = row("Lafayette County Sheriff's Dept.", "TFM", "AR", **SHERIFF)
+    agreed = row("Lafayette County Sheriff's Office", "TFM", "AR", **COUNTY)
+    r.feed(listing(BASE))
+    r.feed(
+        listing([replace(applied, county="Lafaytte County"), kappa], "pending", APPLICATION_COLS)
+    )
+    r.feed(listing([*BASE, replace(agreed, county="Layafette County")]))
+    r.feed(listing([kappa], "pending", APPLICATION_COLS))
+    r.feed(
+        listing(
+            [kappa, replace(kappa, agency="Lambda Police Department")], "pending", APPLICATION_COLS
+        )
+    )
+    kinds = r.kinds()
+    assert kinds["pending.approved"] == 1 and "pending.dropped" not in kinds
+
+
 @pytest.mark.parametrize(
     ("applied", "agreed"),
     [

@@ -779,6 +779,23 @@ def test_a_county_cell_left_blank_is_the_county_the_name_begins_with() -> None:
     assert same_place(nameless, label("Huntsville Police Department", None))
 
 
+def test_a_county_cell_naming_no_county_of_its_state_is_the_county_the_name_begins_with() -> None:
+    """A cell mistyped (``Lafaytte County``, no county of Arkansas) says nothing against
+    the county the name begins with: two cells mistyped otherwise are one place when
+    both names state it; a cell naming another county of the state still stands."""
+
+    def label(name: str, county: str | None) -> Label:
+        key = agency_key(name, "AR")
+        return Label(key, key, "AR", key, "TFM", agency_type="County", county=county)
+
+    applied = label("Lafayette County Sheriff's Dept.", "Lafaytte County")
+    assert same_place(applied, label("Lafayette County Sheriff's Office", "Layafette County"))
+    assert same_place(applied, label("Lafayette County Sheriff's Office", "Lafayette County"))
+    assert not same_place(applied, label("Lafayette County Sheriff's Office", "Miller County"))
+    nameless = label("Texarkana Police Department", "Millr County")  # no county in its name
+    assert not same_place(nameless, label("Texarkana Police Department", "Miller County"))
+
+
 def test_counties_in_another_order_are_the_same_place() -> None:
     def label(county: str) -> Label:
         return Label("k", "a", "VA", "rsw regional jail", "JEM", None, None, county, "County")
