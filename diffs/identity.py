@@ -331,6 +331,41 @@ def one_slip(a: str, b: str) -> bool:
     return min(len(x), len(y)) >= SLIP_LETTERS and _slipped(x, y)
 
 
+def slip_mended(name: str, other: str) -> str | None:
+    """``name`` (a key) with its one word that is one slip from a word of ``other`` (at
+    least SLIP_LETTERS letters in both) written as ``other`` writes it: an application
+    mistyped (``christian county sherrif office``) beside its agreement written
+    otherwise too (``christian county sheriff department``) reads ``christian county
+    sheriff office``, for the rules to compare as two writings. None when no word is,
+    or more than one (or the names differ in many words: no slip makes them one)."""
+    mine = name.split()
+    theirs = set(other.split())
+    extra = [word for word in mine if word not in theirs]
+    if not extra or len(extra) > MENDED_WORDS:
+        return None
+    missing = theirs.difference(mine)
+    pairs = [
+        (x, y)
+        for x in extra
+        for y in missing
+        if min(len(x), len(y)) >= SLIP_LETTERS and _may_slip(x, y) and _slipped(x, y)
+    ]
+    if len(pairs) != 1:
+        return None
+    slipped, meant = pairs[0]
+    return " ".join(meant if word == slipped else word for word in mine)
+
+
+MENDED_WORDS = 3  # the most words of a name not in the other that a slip is looked for in
+
+
+def _may_slip(x: str, y: str) -> bool:
+    """What :func:`_slipped` needs, asked cheaply first (most words differ more): a slip
+    adds or drops two letters at most (a doubling), and changes at most two of the
+    letters used."""
+    return abs(len(x) - len(y)) <= 2 and len(set(x).symmetric_difference(y)) <= 2
+
+
 def _slipped(x: str, y: str) -> bool:
     """Whether two different words are one slip apart: optimal string alignment
     distance 1, or the same letters once each doubled letter is written once (the

@@ -382,10 +382,14 @@ class _Probe:
         if label.agency_type and their_type and their_type != label.agency_type:
             return False
         slip = identity.one_slip(label.name_key, agency.key)
-        if not slip and not identity.same_core(
-            identity.core_in_county(agency.key, other.fields.get("county")), self.core
-        ):
-            return False  # neither relabelled nor mistyped
+        their_core = identity.core_in_county(agency.key, other.fields.get("county"))
+        if not slip and not identity.same_core(their_core, self.core):
+            mended = identity.slip_mended(label.name_key, agency.key)
+            if mended is None or not identity.same_core(
+                their_core, identity.core_in_county(mended, label.county)
+            ):
+                return False  # neither relabelled nor mistyped
+            label = replace(label, name_key=mended)  # mistyped and relabelled
         mine, theirs = _typed_alike(label, entry_label(other, state, papers=False))
         return identity.same_agency(mine, theirs) or (slip and identity.same_place(mine, theirs))
 

@@ -78,6 +78,8 @@ def _relisted(before: ListingRow, after: ListingRow) -> Replay:
             "Galveston County Constable Precinct 4",
             "TX",
         ),
+        # mistyped, and the agreement's kind of body said otherwise too
+        ("Christian County Sherrif's Office", "Christian County Sheriff's Department", "MO"),
     ],
 )
 def test_an_application_whose_agreement_is_listed_under_another_label_is_approved(
@@ -171,6 +173,8 @@ def test_within_one_list_names_merely_alike_in_one_window_are_two_applicants(
         ("New Port Richey Polce Department", "New Port Richey Police Department"),
         # the words in another order
         ("Constable Unity Township", "Unity Township Constable"),
+        # mistyped, and the agreement's name written otherwise too (its kind of body)
+        ("Christian County Sherrif's Office", "Christian County Sheriff's Dept."),
     ],
 )
 def test_an_application_listed_for_an_agreement_in_force_under_another_label_is_a_signal(

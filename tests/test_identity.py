@@ -28,6 +28,7 @@ from diffs.identity import (
     same_county,
     same_place,
     same_words,
+    slip_mended,
     state_corrected,
 )
 from diffs.links import canonical_link, same_document
@@ -990,3 +991,29 @@ def test_any_name_with_its_own_county_set_off_is_that_name(
     assert same_name_in_place(name, shown, "FL", (county, county))
     if not set(place) & set(county_words):  # a county the name holds restates it
         assert not same_name_in_place(name, shown, "FL", ("Zeta County", "Zeta County"))
+
+
+@pytest.mark.parametrize(
+    ("name", "other", "mended"),
+    [
+        # mistyped, and the other name written otherwise too: the slip mended only
+        (
+            "christian county sherrif office",
+            "christian county sheriff department",
+            "christian county sheriff office",
+        ),
+        (
+            "new port richey polce dept",
+            "new port richey police department",
+            "new port richey police dept",
+        ),
+        ("lakeland police department", "oakland police department", None),  # two letters
+        ("lafayette county sheriff office", "miller county sheriff office", None),
+        ("alton police department", "alto police department", None),  # a word too short
+        ("marion county sheriff office", "marion county sheriff office", None),  # the same
+    ],
+)
+def test_a_slip_is_mended_to_the_other_names_word_when_exactly_one_word_is_one(
+    name: str, other: str, mended: str | None
+) -> None:
+    assert slip_mended(name, other) == mended
