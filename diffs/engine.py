@@ -264,7 +264,7 @@ def _diffed(
         touched = {e.agency_id for e in events if e.agency_id}
         before = models_by_agency(before_entries, touched)
         after = models_by_agency(state.participating.entries, touched)
-        events += models_changed(before, after, state, last_participating, ref)
+        events += models_changed(before, after, state, events, (last_participating, ref))
         events += membership_events(before, after, events, state)
     note = "; ".join(n for n in (verdict.note, diff.signal()) if n) or None
     return Outcome(state, tuple(events), True, note=note, agency_ids=tuple(ids))

@@ -65,30 +65,56 @@ def models_by_agency(entries: dict[str, Entry], agencies: set[str]) -> dict[str,
     return {k: frozenset(v) for k, v in result.items()}
 
 
+MODEL_SET_KINDS = (*JOINS, "agreement.withdrawn")
+"""The agreement events that change an agency's set of models (and date the change)."""
+
+
 def models_changed(
     before: dict[str, frozenset[str]],
     after: dict[str, frozenset[str]],
     state: ProgramState,
-    start: SnapshotRef | None,
-    ref: SnapshotRef,
+    events: list[Event],
+    window: tuple[SnapshotRef | None, SnapshotRef],
 ) -> list[Event]:
-    """An agency that keeps at least one agreement but whose set of models changed."""
-    events = []
+    """An agency that keeps at least one agreement but whose set of models changed,
+    dated as its agreements' events are (a withdrawal recorded once its absence
+    persisted changed the set when the agreement left, not when it was recorded);
+    ``window``: the snapshot's, for a change no such event of the agency dates."""
+    found = []
     for agency_id in sorted(set(before) & set(after)):
         old, new = before[agency_id], after[agency_id]
         if old != new:
             agency = state.agencies[agency_id]
-            events.append(
+            start, end, recorded = _dated_by(events, agency_id, window)
+            found.append(
                 Event(
                     kind="agency.models_changed",
                     subject=agency_id,
-                    end=ref,
+                    end=end,
                     start=start,
                     state=agency.state,
                     agency=agency.name,
                     agency_id=agency_id,
                     before={"models": sorted(old)},
                     after={"models": sorted(new)},
+                    recorded=recorded,
                 )
             )
-    return events
+    return found
+
+
+def _dated_by(
+    events: list[Event], agency_id: str, window: tuple[SnapshotRef | None, SnapshotRef]
+) -> tuple[SnapshotRef | None, SnapshotRef, SnapshotRef | None]:
+    """The window (start, end, recorded) of an agency's model set changed by ``events``:
+    from the earliest start to the latest end of its agreements' events that change a
+    set of models, recorded now when that ends before now; the snapshot's window when
+    none does (a relabel across agencies, a model said otherwise)."""
+    start, ref = window
+    causes = [e for e in events if e.agency_id == agency_id and e.kind in MODEL_SET_KINDS]
+    if not causes:
+        return start, ref, None
+    end = max((e.end for e in causes), key=lambda r: r.observed_at)
+    starts = [e.start for e in causes]
+    first = None if None in starts else min(starts, key=lambda r: r.observed_at if r else "")
+    return first, end, (ref if end != ref else None)

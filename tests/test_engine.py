@@ -695,6 +695,30 @@ def test_models_changed_and_rename() -> None:
     assert "agreement.withdrawn" not in r.kinds()
 
 
+def test_a_model_set_changed_by_a_withdrawal_is_dated_by_the_withdrawal() -> None:
+    """An agency's set of models changes when its agreement leaves the list: the
+    ``agency.models_changed`` of a withdrawal recorded once its absence persisted takes
+    the withdrawal's window (the last list showing the agreement, the first lacking
+    it), recorded with it, as ``agency.left`` does (before: the window of the list that
+    recorded it; Jackson County, Minnesota's JEM agreement, 11 July 2025, was dated 23
+    July)."""
+    r = Replay()
+    r.feed(listing(BASE))
+    r.feed(listing([*BASE, row("Alpha County Sheriff's Office", "WSO")]))
+    r.feed(listing(BASE))
+    r.feed(listing(BASE[::-1]))  # another version lacking it: the absence persisted
+    [gone] = [e for e in r.events if e.kind == "agreement.withdrawn"]
+    [models] = [
+        e for e in r.events if e.kind == "agency.models_changed" and e.after == {"models": ["JEM"]}
+    ]
+    assert (gone.start, gone.end) == (models.start, models.end)
+    assert (models.start.id, models.end.id, models.recorded and models.recorded.id) == (
+        "s002",
+        "s003",
+        "s004",
+    )
+
+
 def test_pending_approved_and_dropped() -> None:
     r = Replay()
     pend = [row("Omega PD", "TFM", signed=None), row("Sigma SO", "WSO", signed=None)]
