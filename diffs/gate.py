@@ -193,15 +193,20 @@ def check_stale(
     rules: Rules,
 ) -> Verdict:
     """A list that restores rows removed since an earlier accepted list and lacks rows
-    added since is that older list arriving late: held, not diffed. For the pending
-    list, an application back on it for an agreement already participating counts as
-    restored. Should the same reversal persist ``loss_confirm_hours``, it is real."""
+    added since is that older list arriving late: held, not diffed; so is a list of
+    the very rows of an earlier accepted list (not the latest's) lacking rows added
+    since, whatever it restores (a stale copy served again, its bytes re-saved: the
+    rows added since were all it changed). For the pending list, an application back
+    on it for an agreement already participating counts as restored, and one gone
+    for an agreement participating is no row lacking. Should the same reversal
+    persist ``loss_confirm_hours``, it is real."""
     found = _stale_match(previous, keys, participating, rules)
     if found is None:
         return Verdict(True)
     older, restored, lost = found
     stale = LossCandidate(ref, frozenset(lost), frozenset(restored))
-    return _reversal(previous, keys, ref, rules, stale, f"{len(restored)} rows removed", older)
+    back = f"{len(restored)} rows removed" if restored else None
+    return _reversal(previous, keys, ref, rules, stale, back, older)
 
 
 def _reversal(
@@ -210,20 +215,25 @@ def _reversal(
     ref: SnapshotRef,
     rules: Rules,
     stale: LossCandidate,
-    back: str,
+    back: str | None,
     older: KeySet,
 ) -> Verdict:
-    """A stale list held (``back``: what it brings back), or read once the same
-    reversal has persisted ``loss_confirm_hours``."""
+    """A stale list held (``back``: what it brings back; None: the very rows of the
+    older list), or read once the same reversal has persisted ``loss_confirm_hours``:
+    the rows it lacked and restored were so first in the held list, as a confirmed
+    loss's are."""
     cand = previous.loss_candidate
     persists = cand is not None and _persists(cand, keys)
     if cand and persists and _waited(cand, ref, rules):
-        return Verdict(True, note=f"reversal held since {cand.first.observed_at} persisted")
-    reason = (
-        f"stale: brings back {back} since the list of {older.observed_at} "
-        f"({older.where or 'unnamed'}) and lacks {len(stale.keys)} added since; "
-        "an older list arriving late"
+        note = f"reversal held since {cand.first.observed_at} persisted"
+        return Verdict(True, note=note, confirmed=cand)
+    where = f"the list of {older.observed_at} ({older.where or 'unnamed'})"
+    said = (
+        f"brings back {back} since {where} and lacks"
+        if back
+        else f"the very rows of {where}, lacking"
     )
+    reason = f"stale: {said} {len(stale.keys)} added since; an older list arriving late"
     return Verdict(False, reason, candidate=cand if cand and persists else stale)
 
 
@@ -241,7 +251,8 @@ def _stale_match(
         restored = (back & (older.keys - latest)) | again
         lost = set(latest - keys - older.keys)
         enough = len(restored) >= rules.stale_min_restored and len(lost) >= rules.stale_min_lost
-        if enough and (best is None or len(restored) >= len(best[1])):
+        same = keys == older.keys and len(lost - participating) >= rules.stale_min_lost
+        if (enough or same) and (best is None or len(restored) >= len(best[1])):
             best = (older, restored, lost)
     return best
 

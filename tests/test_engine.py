@@ -704,9 +704,10 @@ def test_a_model_set_changed_by_a_withdrawal_is_dated_by_the_withdrawal() -> Non
     July)."""
     r = Replay()
     r.feed(listing(BASE))
-    r.feed(listing([*BASE, row("Alpha County Sheriff's Office", "WSO")]))
-    r.feed(listing(BASE))
-    r.feed(listing(BASE[::-1]))  # another version lacking it: the absence persisted
+    later = row("Zeta Police Department", "TFM")
+    r.feed(listing([*BASE, row("Alpha County Sheriff's Office", "WSO"), later]))
+    r.feed(listing([*BASE, later]))
+    r.feed(listing([later, *BASE]))  # another version lacking it: the absence persisted
     [gone] = [e for e in r.events if e.kind == "agreement.withdrawn"]
     [models] = [
         e for e in r.events if e.kind == "agency.models_changed" and e.after == {"models": ["JEM"]}

@@ -246,12 +246,13 @@ OLD_AT = tuple(range(3, 13))
 
 def test_an_older_list_never_seen_that_undoes_changes_is_held_not_diffed() -> None:
     """No row brought back and other bytes: the values its changes replaced brought
-    back, with a row added since lacking, say it is the older list."""
+    back, with a row added since lacking, say it is the older list (here with a row
+    no list had: not the very rows of an older list)."""
     feed = Feed()
     feed(part(BASE), "2025-03-01T12:00:00Z")
     feed(part(NEWER), "2025-03-02T12:00:00Z")
     before = len(feed.events)
-    out = feed(part(OLD_COPY, OLD_AT), "2025-03-03T12:00:00Z")
+    out = feed(part([*OLD_COPY, row("Stray PD", "JEM")]), "2025-03-03T12:00:00Z")
     assert not out.accepted and out.reason == (
         "stale: brings back 3 values changed since the list of 2025-03-01T12:00:00Z "
         "(list1.xlsx) and lacks 1 added since; an older list arriving late"
@@ -259,6 +260,27 @@ def test_an_older_list_never_seen_that_undoes_changes_is_held_not_diffed() -> No
     assert feed(part(NEWER), "2025-03-03T18:00:00Z").accepted
     assert feed.kinds(before) == {"snapshot.rejected": 1}
     assert ProgramState.from_dict(feed.state.to_dict()) == feed.state  # what it remembers
+
+
+def test_the_very_rows_of_an_older_list_again_are_held_whatever_their_bytes() -> None:
+    """A stale copy served again (a cache, another server; re-saved, so other bytes)
+    whose only difference from the latest list is the rows added since: the very rows
+    of an older accepted list, none restored, held, not read (before: read, each row
+    added since missing, and every list after it flapping between the two; the real
+    list then held as the stale one)."""
+    feed = Feed()
+    feed(part(BASE), "2025-03-01T12:00:00Z")
+    feed(part([*BASE, row("Newcomer PD", "WSO")]), "2025-03-02T12:00:00Z")
+    before = len(feed.events)
+    out = feed(part(OLD_COPY, OLD_AT), "2025-03-03T12:00:00Z")
+    assert not out.accepted and out.reason == (
+        "stale: the very rows of the list of 2025-03-01T12:00:00Z (list1.xlsx), lacking 1 "
+        "added since; an older list arriving late"
+    )
+    assert feed(part([*BASE, row("Newcomer PD", "WSO")]), "2025-03-03T18:00:00Z").accepted
+    assert not feed(part(OLD_COPY), "2025-03-04T12:00:00Z").accepted  # flapping: held again
+    assert feed.kinds(before) == {"snapshot.rejected": 2}
+    assert feed.state.participating.entries["tx-newcomer-police-department|WSO"].status == "active"
 
 
 def test_an_older_list_never_seen_that_persists_is_read() -> None:

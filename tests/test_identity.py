@@ -337,7 +337,7 @@ def test_an_agencys_pending_rows_without_models_are_its_applications_the_list_la
     before = len(r.events)
     for day in range(8):
         blank = [replace(app, model=None) for app in [*apps, *zeta, eta]]
-        filler = row(f"Filler {day % 2} PD", "TFM", signed=None)
+        filler = row(f"Filler {day} PD", "TFM", signed=None)  # each list another version
         r.feed(listing([*blank, filler], "pending", PEND_COLS))
     changed = [e for e in r.events[before:] if "Filler" not in (e.agency or "")]
     assert changed == []
