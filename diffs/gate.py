@@ -228,12 +228,14 @@ def _reversal(
         note = f"reversal held since {cand.first.observed_at} persisted"
         return Verdict(True, note=note, confirmed=cand)
     where = f"the list of {older.observed_at} ({older.where or 'unnamed'})"
-    said = (
-        f"brings back {back} since {where} and lacks"
-        if back
-        else f"the very rows of {where}, lacking"
-    )
-    reason = f"stale: {said} {len(stale.keys)} added since; an older list arriving late"
+    lacks = len(stale.keys)
+    if back is None:
+        said = f"the very rows of {where}, lacking {lacks} added since"
+    elif not lacks:
+        said = f"brings back {back} since {where}: the very rows of it"
+    else:
+        said = f"brings back {back} since {where} and lacks {lacks} added since"
+    reason = f"stale: {said}; an older list arriving late"
     return Verdict(False, reason, candidate=cand if cand and persists else stale)
 
 
@@ -251,7 +253,10 @@ def _stale_match(
         restored = (back & (older.keys - latest)) | again
         lost = set(latest - keys - older.keys)
         enough = len(restored) >= rules.stale_min_restored and len(lost) >= rules.stale_min_lost
-        same = keys == older.keys and len(lost - participating) >= rules.stale_min_lost
+        same = keys == older.keys and (
+            len(lost - participating) >= rules.stale_min_lost
+            or len(restored) >= rules.stale_min_restored
+        )
         if (enough or same) and (best is None or len(restored) >= len(best[1])):
             best = (older, restored, lost)
     return best

@@ -283,6 +283,23 @@ def test_the_very_rows_of_an_older_list_again_are_held_whatever_their_bytes() ->
     assert feed.state.participating.entries["tx-newcomer-police-department|WSO"].status == "active"
 
 
+def test_the_very_rows_of_an_older_list_bringing_rows_back_are_held_though_lacking_none() -> None:
+    """A stale copy of a list from before rows left it (a pending list's applications
+    approved since): the very rows of the older list, bringing them back and lacking
+    nothing added since, held (before: read, every row back, and the real list after
+    it held as the stale one)."""
+    feed = Feed()
+    extra = [row(f"Leaving {i} PD", "JEM") for i in range(3)]
+    feed(part([*BASE, *extra]), "2025-03-01T12:00:00Z")
+    feed(part(BASE), "2025-03-02T12:00:00Z")
+    out = feed(part([*extra, *BASE]), "2025-03-03T12:00:00Z")
+    assert not out.accepted and out.reason == (
+        "stale: brings back 3 rows removed since the list of 2025-03-01T12:00:00Z "
+        "(list1.xlsx): the very rows of it; an older list arriving late"
+    )
+    assert feed(part(BASE[::-1]), "2025-03-03T18:00:00Z").accepted  # the real list: read
+
+
 def test_an_older_list_never_seen_that_persists_is_read() -> None:
     feed = Feed()
     feed(part(BASE), "2025-03-01T12:00:00Z")
