@@ -194,9 +194,10 @@ def check_stale(
 ) -> Verdict:
     """A list that restores rows removed since an earlier accepted list and lacks rows
     added since is that older list arriving late: held, not diffed; so is a list of
-    the very rows of an earlier accepted list (not the latest's) lacking rows added
-    since, whatever it restores (a stale copy served again, its bytes re-saved: the
-    rows added since were all it changed). For the pending list, an application back
+    the very rows of an earlier accepted list (not the latest's) that lacks rows added
+    since or brings back rows removed since, though it does only one (a stale copy
+    served again, its bytes re-saved, after ICE only added rows, or only removed
+    them). For the pending list, an application back
     on it for an agreement already participating counts as restored, and one gone
     for an agreement participating is no row lacking. Should the same reversal
     persist ``loss_confirm_hours``, it is real."""
