@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from diffs import identity
+from diffs import identity, slips
 from diffs.abbreviations import has_short_words, written_short
 from diffs.events import Event, SnapshotRef
 from diffs.links import canonical_link
@@ -270,7 +270,7 @@ def _may_be(
     # its name lacks
     missing = len(core.difference(words))
     return has_short_words(agency.key, None) or (
-        missing == 1 and identity.one_slip(label.name_key, agency.key)
+        missing == 1 and slips.one_slip(label.name_key, agency.key)
     )
 
 
@@ -319,7 +319,7 @@ def counterpart(entry: Entry, others: Iterable[Entry], state: ProgramState) -> E
     nor MOA): the same words in another order or with the state set off after the name
     (``Unity Township Constable, PA``, ``Constable Unity Township``), the same agency
     relabelled (:func:`identity.same_agency`), or, in the same place, one word mistyped
-    (:func:`identity.one_slip`: ``New Port Richey Polce Department``); in another
+    (:func:`slips.one_slip`: ``New Port Richey Polce Department``); in another
     state, the same name naming a county only one of the two states has
     (:func:`identity.state_corrected`: ``McKenzie County Sheriff's Office`` applying
     in TX, joining in ND). Stricter than a relabel within one list, whose leaving and
@@ -365,7 +365,7 @@ class _Probe:
         below are for one place, which says the type; one stating none takes the
         other's: :func:`_typed_alike`), the same agency relabelled
         (:func:`identity.same_agency`: the same core in its county) or one word
-        mistyped in the same place (:func:`identity.one_slip`). The names are compared
+        mistyped in the same place (:func:`slips.one_slip`). The names are compared
         before ``other`` is labelled: most pairs differ in name, and the place costs."""
         label, their_name = self.label, other.fields.get("agency") or ""
         if any(map(operator.eq, self.forms, identity.word_forms(their_name, label.state))):
@@ -381,10 +381,10 @@ class _Probe:
         their_type = other.fields.get("agency_type")
         if label.agency_type and their_type and their_type != label.agency_type:
             return False
-        slip = identity.one_slip(label.name_key, agency.key)
+        slip = slips.one_slip(label.name_key, agency.key)
         their_core = identity.core_in_county(agency.key, other.fields.get("county"))
         if not slip and not identity.same_core(their_core, self.core):
-            mended = identity.slip_mended(label.name_key, agency.key)
+            mended = slips.slip_mended(label.name_key, agency.key)
             if mended is None or not identity.same_core(
                 their_core, identity.core_in_county(mended, label.county)
             ):

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from diffs.identity import SLIP_LETTERS, one_slip
+from diffs.slips import SLIP_LETTERS, one_slip
 from parsers.records import ListingRow
 from tests.test_engine import BASE, Replay, listing, row
 

@@ -28,11 +28,11 @@ from diffs.identity import (
     same_county,
     same_place,
     same_words,
-    slip_mended,
     state_corrected,
 )
 from diffs.links import canonical_link, same_document
 from diffs.moa_rules import apply_moa
+from diffs.slips import slip_mended
 from diffs.state import ProgramState
 from ice287g.render import describe, group_counts
 from parsers.normalize import agency_key
