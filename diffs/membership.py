@@ -115,6 +115,6 @@ def _dated_by(
     if not causes:
         return start, ref, None
     end = max((e.end for e in causes), key=lambda r: r.observed_at)
-    starts = [e.start for e in causes]
-    first = None if None in starts else min(starts, key=lambda r: r.observed_at if r else "")
+    starts = [e.start for e in causes if e.start is not None]
+    first = min(starts, key=lambda r: r.observed_at) if len(starts) == len(causes) else None
     return first, end, (ref if end != ref else None)
