@@ -18,6 +18,7 @@ import functools
 import re
 from collections import Counter
 
+from diffs.numbers import as_digits
 from parsers.normalize import agency_key
 
 _VOWELS = frozenset("aeiouy")
@@ -51,8 +52,9 @@ def has_short_words(name: str, state: str | None) -> bool:
 
 @functools.lru_cache(maxsize=8192)
 def _words(name: str, state: str | None) -> tuple[tuple[str, ...], frozenset[str]]:
-    """A name's key words, and those of them written short."""
-    found = agency_key(name, state).split()
+    """A name's key words (numbers as digits: ``Pct. 4``, ``Precinct Four``), and those
+    of them written short."""
+    found = as_digits(agency_key(name, state).split())
     dotted = set(_DOTTED.findall(name.lower()))
     short = frozenset(
         w

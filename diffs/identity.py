@@ -29,6 +29,7 @@ from typing import Protocol
 
 from common import geo
 from diffs.abbreviations import has_short_words, written_short
+from diffs.numbers import as_digits
 from diffs.slips import one_slip
 from parsers.normalize import (
     agency_key,
@@ -121,10 +122,12 @@ class Known(Protocol):
     def name(self) -> str: ...
 
 
+@functools.lru_cache(maxsize=8192)
 def words(key: str) -> tuple[str, ...]:
     """A name key's words in order of the alphabet: two names with the same words in
-    another order (``Police Department, Kodiak``) have the same words."""
-    return tuple(sorted(key.split()))
+    another order (``Police Department, Kodiak``) have the same words; so have two
+    writing a number otherwise (``Sixth``, ``6th``: :func:`diffs.numbers.as_digits`)."""
+    return tuple(sorted(as_digits(key.split())))
 
 
 def same_words(first: str, second: str, state: str | None) -> bool:
@@ -329,7 +332,9 @@ def close_names(a: str, b: str, core_threshold: float = CLOSE_CORE) -> bool:
 
 
 def _core(name: str) -> list[str]:
-    return [w for w in name.split() if w not in GENERIC_WORDS]
+    """A name key's words but the generic ones, each number as its digits (``Sixth
+    Ward``, ``6th Ward``: :func:`diffs.numbers.as_digits`)."""
+    return [w for w in as_digits(name.split()) if w not in GENERIC_WORDS]
 
 
 def _core_in_place(label: Label) -> tuple[str, ...]:

@@ -263,7 +263,7 @@ def _may_be(
     if agency.state != label.state or entry.fields.get("agency_type") != label.agency_type:
         return False
     core, short = read
-    words = agency.key.split()
+    words = identity.words(agency.key)  # its numbers as digits, as the core's are
     if short or core.issubset(words):
         return True
     # a word written short in the agency's name, or one word mistyped: the one core word

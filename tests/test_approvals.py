@@ -80,6 +80,9 @@ def _relisted(before: ListingRow, after: ListingRow) -> Replay:
         ),
         # mistyped, and the agreement's kind of body said otherwise too
         ("Christian County Sherrif's Office", "Christian County Sheriff's Department", "MO"),
+        # a number written in words, then in digits, a word written short beside it
+        ("Harris County Constable Precinct Four", "Harris County Constable Pct. 4", "TX"),
+        ("Monroeville Sixth Ward Constable", "Monroeville 6th Ward Constable's Office", "PA"),
     ],
 )
 def test_an_application_whose_agreement_is_listed_under_another_label_is_approved(

@@ -645,6 +645,33 @@ def test_a_name_with_words_written_short_is_no_rename_nor_a_new_application() ->
     assert {e.kind for e in r.events[known:]} == {"agreement.added", "agency.joined"}
 
 
+def test_a_number_written_in_words_or_digits_is_no_rename_nor_change() -> None:
+    """``Office of the State Attorney Sixth Judicial Circuit`` written ``6th``,
+    ``Lower Burrell Fourth Ward Constable`` written ``4th`` and ``Precinct No. 04``
+    written ``Precinct Four``: a number is one number however written, so the agency
+    keeps its id and nothing is reported (before: an ``agency.renamed`` and an
+    ``agreement.changed`` each). Another number is another agency."""
+    r = Replay()
+    named = [
+        row("Office of the State Attorney Sixth Judicial Circuit", "TFM", "FL"),
+        row("Lower Burrell Fourth Ward Constable", "TFM", "PA"),
+        row("Harris County Constable Precinct No. 04", "TFM", "TX"),
+    ]
+    r.feed(listing([*named, *BASE]))
+    ids = {e.agency_id for e in r.state.participating.entries.values()}
+    written = [
+        row("Office of the State Attorney 6th Judicial Circuit", "TFM", "FL"),
+        row("Lower Burrell 4th Ward Constable", "TFM", "PA"),
+        row("Harris County Constable Precinct Four", "TFM", "TX"),
+    ]
+    assert r.feed(listing([*written, *BASE])).events == ()
+    assert {e.agency_id for e in r.state.participating.entries.values()} == ids
+    other = r.feed(
+        listing([*written, *BASE, row("Harris County Constable Precinct 5", "TFM", "TX")])
+    )
+    assert {e.kind for e in other.events} == {"agreement.added", "agency.joined"}
+
+
 def test_a_name_with_its_words_in_another_order_is_no_rename_nor_change() -> None:
     """ICE swapping two words of a name (``Wyoming State Highway Patrol``, ``Wyoming
     Highway State Patrol``), writing it inverted (``Police Department, University of
