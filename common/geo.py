@@ -56,11 +56,28 @@ def county_fips(state: str | None, county: str | None, agency: str | None) -> st
     if not state or state_fips(state) is None:
         return None
     for candidate in (county, county_in_name(agency)):
-        if candidate:
-            code = _fips().get_county_fips(candidate.strip(), state=state)
+        for written in _written(candidate.strip()) if candidate else ():
+            code = _fips().get_county_fips(written, state=state)
             if code:
                 return str(code)
     return None
+
+
+COUNTY_WORDS = 6  # the most words of a county's name (``St. John the Baptist Parish``: 5)
+
+
+def _written(county: str) -> list[str]:
+    """A county's name as written, then with a space fewer between two of its words
+    (``De Soto County``: ``DeSoto County``, the Census's name; ``La Salle``: ``LaSalle``):
+    where a word breaks is the writing's, not the name's."""
+    spaced = county.split(" ")
+    if len(spaced) > COUNTY_WORDS:
+        return [county]  # no county's name is that long: no variant is one
+    joined = [
+        " ".join([*spaced[:at], spaced[at] + spaced[at + 1], *spaced[at + 2 :]])
+        for at in range(len(spaced) - 1)
+    ]
+    return [county, *joined]
 
 
 def county_in_name(agency: str | None) -> str | None:

@@ -36,6 +36,7 @@ from parsers.normalize import (
     county_key,
     first_aside,
     last_aside,
+    without_accents,
     without_state_name,
     without_trailing_state,
 )
@@ -193,14 +194,26 @@ def _without_county(name: str, county: str, state: str | None) -> str:
 @functools.lru_cache(maxsize=8192)
 def word_forms(name: str, state: str | None) -> tuple[tuple[str, ...], ...]:
     """A name's key words keyed with its state and as written, then the same without its
-    apostrophes, then both keyed without its state's name before it (remembered: a new
-    application is compared with the agreements in force of its state and model)."""
+    apostrophes, then both keyed without its state's name before it, then its letters
+    (:func:`letters`: its spaces and accents aside; remembered: a new application is
+    compared with the agreements in force of its state and model)."""
     bare = name.replace("'", "").replace("\u2019", "")
     forms = [words(agency_key(text, at)) for text in (name, bare) for at in (state, None)]
     return (
         *forms,
         *(words(without_state_name(agency_key(t, state), state)) for t in (name, bare)),
+        (letters(name, state),),
     )
+
+
+@functools.lru_cache(maxsize=8192)
+def letters(name: str, state: str | None) -> str:
+    """A name's letters and digits in order, as its key reads them (numbers as digits),
+    without the spaces between them or the accents on them: ``DeSoto County Sheriff's
+    Office`` and ``De Soto County Sheriff's Office``, ``Doña Ana`` and ``Dona Ana``,
+    are one name written otherwise (where a word breaks is the writing's, not the
+    name's)."""
+    return "".join(as_digits(agency_key(without_accents(name), state).split()))
 
 
 def by_words(
@@ -216,7 +229,9 @@ def by_words(
     its municipality where the other does not (``City of Dunnellon Police Department``,
     ``Dunnellon Police Department``; a town's and a city's of one name are two
     agencies), when exactly one has; else by the one whose name it is with words
-    written short (``Coolspring Twp Const. Office``), when exactly one is."""
+    written short (``Coolspring Twp Const. Office``), when exactly one is. Before the
+    second: the one whose name has the same letters in order, spaces and accents aside
+    (``De Soto``, ``DeSoto``: :func:`letters`), when exactly one has."""
     new = [
         i
         for i, (agency_id, row) in enumerate(zip(ids, rows, strict=True))
@@ -231,10 +246,15 @@ def by_words(
         place, kinds = _place(agency.key)
         placed.setdefault((agency.state, place), []).append((agency_id, kinds))
     shortened = {a for a, agency in known.items() if has_short_words(agency.name, agency.state)}
+    spelled: dict[tuple[str, str], set[str]] = {}
+    for agency_id, agency in known.items():
+        spelled.setdefault((agency.state, letters(agency.name, agency.state)), set()).add(agency_id)
     result = list(ids)
     for i in new:
         row = rows[i]
         found = reordered.get((row.state, words(row.agency_key)), set())
+        if not found:
+            found = spelled.get((row.state, letters(row.agency, row.state)), set())
         if not found:
             place, kinds = _place(row.agency_key)
             places = placed.get((row.state, place), [])
@@ -522,13 +542,16 @@ def same_county(first: str, second: str, state: str | None = None) -> bool:
     """Whether two county cells name the same county (or counties, in any order): the
     same words of their keys (``Harris``, ``HARRIS COUNTY``; ``Warren, Page`` and ``Page
     and Warren Counties``), with the agency's own ``state`` set off after it or not
-    (``Harris County, TX``)."""
-    return _county_words(first, state) == _county_words(second, state)
+    (``Harris County, TX``), accents on them or not (``Doña Ana``, ``Dona Ana``); or the
+    same letters in order, spaces aside (``DeSoto``, ``De Soto``)."""
+    return any(map(operator.eq, _county_forms(first, state), _county_forms(second, state)))
 
 
 @functools.lru_cache(maxsize=4096)
-def _county_words(county: str, state: str | None) -> tuple[str, ...]:
-    return words(county_key(without_trailing_state(county, state) if state else county))
+def _county_forms(county: str, state: str | None) -> tuple[tuple[str, ...], str]:
+    """A county cell's key words in order of the alphabet, and its letters in order."""
+    key = county_key(without_accents(without_trailing_state(county, state) if state else county))
+    return words(key), key.replace(" ", "")
 
 
 def is_duplicate(new: Label, listed: Label) -> bool:

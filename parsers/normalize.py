@@ -44,6 +44,15 @@ def clean_text(value: object) -> str:
     return " ".join(text.split())
 
 
+def without_accents(text: str) -> str:
+    """``text`` with each accented letter as its letter (``Doña``: ``Dona``, ``Cañon``:
+    ``Canon``): a copy, a form or a keyboard may drop an accent, the name is the same."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def without_format_characters(text: str) -> str:
     """``text`` without Unicode's format characters (category Cf: a soft hyphen, the
     zero-width joiners, direction marks, a byte-order mark), which are invisible and

@@ -83,6 +83,9 @@ def _relisted(before: ListingRow, after: ListingRow) -> Replay:
         # a number written in words, then in digits, a word written short beside it
         ("Harris County Constable Precinct Four", "Harris County Constable Pct. 4", "TX"),
         ("Monroeville Sixth Ward Constable", "Monroeville 6th Ward Constable's Office", "PA"),
+        # a space more or less, an accent dropped
+        ("Mc Minn County Sheriff's Office", "McMinn County Sheriff's Office", "TN"),
+        ("Doña Ana County Sheriff's Office", "Dona Ana County Sheriff's Office", "NM"),
     ],
 )
 def test_an_application_whose_agreement_is_listed_under_another_label_is_approved(

@@ -672,6 +672,32 @@ def test_a_number_written_in_words_or_digits_is_no_rename_nor_change() -> None:
     assert {e.kind for e in other.events} == {"agreement.added", "agency.joined"}
 
 
+def test_a_name_written_with_a_space_more_or_less_or_without_accents_is_no_rename() -> None:
+    """``DeSoto County Sheriff's Office`` written ``De Soto``, ``McMinn`` written ``Mc
+    Minn``, ``Doña Ana`` written ``Dona Ana``: the same letters in order are the same
+    name, where a word breaks and an accent being the writing's. The agency keeps its
+    id and nothing is reported, with papers to tie the rows or without (before: an
+    ``agency.renamed`` and an ``agreement.changed`` each). Other letters are another
+    agency."""
+    r = Replay()
+    named = [
+        row("DeSoto County Sheriff's Office", "TFM", "FL"),
+        row("McMinn County Sheriff's Office", "WSO", "TN", signed=None),
+        row("Doña Ana County Sheriff's Office", "JEM", "NM", signed=None),
+    ]
+    r.feed(listing([*named, *BASE]))
+    ids = {e.agency_id for e in r.state.participating.entries.values()}
+    written = [
+        row("De Soto County Sheriff's Office", "TFM", "FL"),
+        row("Mc Minn County Sheriff's Office", "WSO", "TN", signed=None),
+        row("Dona Ana County Sheriff's Office", "JEM", "NM", signed=None),
+    ]
+    assert r.feed(listing([*written, *BASE])).events == ()
+    assert {e.agency_id for e in r.state.participating.entries.values()} == ids
+    other = r.feed(listing([*written, *BASE, row("De Sota County Sheriff's Office", "TFM", "FL")]))
+    assert {e.kind for e in other.events} == {"agreement.added", "agency.joined"}
+
+
 def test_a_name_with_its_words_in_another_order_is_no_rename_nor_change() -> None:
     """ICE swapping two words of a name (``Wyoming State Highway Patrol``, ``Wyoming
     Highway State Patrol``), writing it inverted (``Police Department, University of

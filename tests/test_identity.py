@@ -32,6 +32,7 @@ from diffs.identity import (
 )
 from diffs.links import canonical_link, same_document
 from diffs.moa_rules import apply_moa
+from diffs.numbers import as_digits
 from diffs.slips import slip_mended
 from diffs.state import ProgramState
 from ice287g.render import describe, group_counts
@@ -883,6 +884,50 @@ def test_a_name_written_without_its_apostrophes_is_the_same_name(
     first: str, second: str, same: bool
 ) -> None:
     assert same_words(first, second, "PA") is same
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        ("DeSoto County Sheriff's Office", "De Soto County Sheriff's Office", True),
+        ("LaSalle Parish Sheriff's Office", "La Salle Parish Sheriff's Office", True),
+        ("Doña Ana County Sheriff's Office", "Dona Ana County Sheriff's Office", True),
+        ("Cañon City Police Department", "CANON CITY POLICE DEPT.", True),
+        ("DeSoto County Sheriff's Office", "DeSota County Sheriff's Office", False),
+        ("Port Orange Police Department", "Port Orange Beach Police Department", False),
+    ],
+)
+def test_a_name_with_a_space_more_or_less_or_without_accents_is_the_same_name(
+    first: str, second: str, same: bool
+) -> None:
+    assert same_words(first, second, "FL") is same
+    assert same_words(second, first, "FL") is same
+
+
+@given(
+    st.lists(st.from_regex(r"[A-Z][a-z]{2,8}", fullmatch=True), min_size=1, max_size=4),
+    st.data(),
+)
+def test_any_word_of_a_name_broken_in_two_plain_words_is_the_same_name(
+    words: list[str], data: st.DataObject
+) -> None:
+    which = data.draw(st.integers(0, len(words) - 1))
+    at = data.draw(st.integers(1, len(words[which]) - 1))
+    word = words[which]
+    pieces = (word[:at], word[at:].title())
+    # pieces the key reads as themselves (not ``Co``: County, ``The``, ``Ten``: 10)
+    assume(all(as_digits(agency_key(p).split()) == (p.lower(),) for p in pieces))
+    broken = [*words[:which], *pieces, *words[which + 1 :]]
+    name = " ".join([*words, "Police Department"])
+    assert same_words(name, " ".join([*broken, "Police Department"]), "FL")
+
+
+def test_a_county_written_with_a_space_more_or_without_accents_is_the_same_county() -> None:
+    assert same_county("Doña Ana County", "DONA ANA", "NM")
+    assert same_county("DeSoto County", "De Soto", "FL")
+    assert same_county("LaSalle Parish", "La Salle Parish", "LA")
+    assert not same_county("DeSoto County", "De Soto Sheriff", "FL")
+    assert not same_county("Harris", "Harrison", "TX")
 
 
 def test_a_county_written_with_its_agencys_own_state_is_the_same_county() -> None:

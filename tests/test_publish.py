@@ -132,6 +132,19 @@ def test_a_county_agency_without_a_county_cell_is_placed_by_its_name() -> None:
     assert county_fips("ZZ", "Etowah County", None) is None
 
 
+def test_a_county_written_with_a_space_more_or_without_accents_is_placed() -> None:
+    """``De Soto County`` is the Census's ``DeSoto County``, ``La Salle`` its ``LaSalle``
+    and ``Dona Ana`` its ``Doña Ana``; a cell of many words is no county (no variant of
+    it is tried)."""
+    from common.geo import county_fips
+
+    assert county_fips("FL", "De Soto County", None) == county_fips("FL", "DeSoto", None)
+    assert county_fips("FL", None, "De Soto County Sheriff's Office") == "12027"
+    assert county_fips("IL", "La Salle County", None) == "17099"
+    assert county_fips("NM", "Dona Ana County", None) == "35013"
+    assert county_fips("FL", "De " * 5000 + "Soto County", None) is None
+
+
 def test_formula_cells_are_neutralised_in_csv_and_kept_in_json(hostile_site: Path) -> None:
     rows = _csv(hostile_site / "data" / "current-participating.csv")
     agencies = {r["agency"] for r in rows}
