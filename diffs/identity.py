@@ -377,10 +377,11 @@ def core_in_county(name_key: str, county: str | None) -> tuple[str, ...]:
 
 
 def same_core(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
-    """Two cores of names (:func:`core_in_county`) that are one: the same words, or one's
-    words the other's written short (``Constable Pct 4``, ``Constable Precinct 4``:
-    :func:`diffs.abbreviations.written_short`)."""
-    if first == second:
+    """Two cores of names (:func:`core_in_county`) that are one: the same words, or the
+    same letters with a space more or less (``Mc Cormick``, ``McCormick``: where a word
+    breaks is the writing's), or one's words the other's written short (``Constable Pct
+    4``, ``Constable Precinct 4``: :func:`diffs.abbreviations.written_short`)."""
+    if first == second or "".join(first) == "".join(second):
         return True
     if len(first) != len(second) or not (_short_core(first) or _short_core(second)):
         return False  # the usual pair: no word of either written short

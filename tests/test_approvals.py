@@ -12,7 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from diffs.identity import alias_key
 from diffs.slips import SLIP_LETTERS, one_slip
+from parsers.normalize import agency_key
 from parsers.records import ListingRow
 from tests.test_engine import BASE, Replay, listing, row
 
@@ -104,6 +106,31 @@ def test_an_application_whose_agreement_is_listed_under_another_label_is_approve
         {"list": "participating", "agency": agreed},
         {"list": "participating"},
     )
+
+
+def test_an_application_first_listed_in_another_writing_keeps_one_id_whatever_the_registry() -> (
+    None
+):
+    """``Mc Cormick County Sheriff's Office`` listed first, then ``McCormick ...``, a
+    writing the id registry already gives an id (a capture of another history minted
+    it): one application, not a second one added, and its agreement approves it. Where
+    a word breaks is the writing's, in a name's core too (before: the second writing a
+    new application, ``pending.added`` beside the first)."""
+    r = Replay()
+    reserved = alias_key("SC", agency_key("McCormick County Sheriff's Office", "SC"))
+    r.state = replace(r.state, aliases={reserved: "sc-mccormick-county-sheriff-office"})
+    kappa = row("Kappa Police Department", "TFM", "SC", signed=None, **TOWN)
+    r.feed(listing(BASE))
+    spaced = row("Mc Cormick County Sheriff's Office", "WSO", "SC", None, **COUNTY)
+    joined = replace(spaced, agency="McCormick County Sheriff's Office")
+    joined = replace(joined, agency_key=agency_key(joined.agency, "SC"))
+    r.feed(listing([spaced, kappa], "pending", APPLICATION_COLS))
+    r.feed(listing([joined, kappa], "pending", APPLICATION_COLS))
+    r.feed(listing([*BASE, row(joined.agency, "WSO", "SC", **COUNTY)]))
+    r.feed(listing([kappa], "pending", APPLICATION_COLS))
+    kinds = r.kinds()
+    assert kinds["pending.added"] == 2 and kinds["pending.approved"] == 1
+    assert "pending.dropped" not in kinds
 
 
 def test_names_stating_one_county_are_in_it_whatever_their_county_cells_mistype() -> None:
