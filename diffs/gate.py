@@ -301,14 +301,19 @@ def check_read(
     """Asked of a list once read, by the ``events`` reading it would record: none, and
     it is read whatever its age. Else it is held when it is an older list arriving late
     (its bytes an older accepted list's, :func:`check_older_copy`, or, of other bytes,
-    undoing changes made since one, :func:`check_undone`), or when it changes a large
-    share of the agreements at once (:func:`check_mass_change`; ``held``: the rows lost
-    or gained at once that this list confirms)."""
+    undoing changes made since one, :func:`check_undone`) and reading it records a
+    change it shows, or when it changes a large share of the agreements at once
+    (:func:`check_mass_change`; ``held``: the rows lost or gained at once that this
+    list confirms). Events recorded late (an absence or a blank that persisted, dated
+    by the lists that showed it) are no change a list shows: reading any list now
+    records them, so they make no older list's reading a change."""
     if not events:
         return Verdict(True)
-    late = check_older_copy(previous, ref, rules)
-    if late.accepted and not late.note:  # an older copy read once it persisted: read
-        late = check_undone(previous, keys, events, ref, rules)
+    late = Verdict(True)
+    if any(e.recorded is None for e in events):
+        late = check_older_copy(previous, ref, rules)
+        if late.accepted and not late.note:  # an older copy read once it persisted: read
+            late = check_undone(previous, keys, events, ref, rules)
     if not late.accepted:
         return late
     mass = check_mass_change(previous, keys, events, ref, rules, held)

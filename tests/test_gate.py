@@ -233,6 +233,25 @@ def test_an_older_list_again_that_would_change_nothing_is_read() -> None:
     assert feed.kinds() == {"agreement.added": len(BASE)}
 
 
+def test_an_older_copy_whose_reading_records_only_absences_that_persisted_is_read() -> None:
+    """Two copies of one list served in turn (other bytes, the same rows), an agreement
+    gone from both: once its absence has persisted, reading the older copy records the
+    withdrawal, as reading any list then would. That is no change the copy shows: it is
+    read, not held as an older list arriving late (before: rejected as stale, a false
+    alarm for the cron job, the withdrawal recorded a capture later)."""
+    feed = Feed(replace(RULES, withdraw_after_days=10))
+    gone = row("Gone Police Department", "TFM")
+    feed(part([*BASE, gone], tuple(range(2, 13))), "2025-03-01T12:00:00Z")
+    feed(part(BASE, tuple(range(2, 12))), "2025-03-02T12:00:00Z")
+    feed(part(BASE, tuple(range(3, 13))), "2025-03-02T20:00:00Z")  # the other copy
+    out = feed(part(BASE, tuple(range(2, 12))), "2025-03-14T12:00:00Z")  # the first again
+    assert out.accepted
+    assert feed.kinds() == {"agreement.added": 11, "agreement.withdrawn": 1}
+    [withdrawn] = [e for e in feed.events if e.kind == "agreement.withdrawn"]
+    assert withdrawn.recorded and withdrawn.recorded.observed_at == "2025-03-14T12:00:00Z"
+    assert withdrawn.end.observed_at == "2025-03-02T12:00:00Z"
+
+
 # Three signed dates corrected and an agreement added; then a copy of the first list that
 # was never seen (other bytes: its rows one lower), as a mirror or a misdated file gives it.
 NEWER = [
