@@ -68,8 +68,17 @@ def read_against(
 def shows_known(
     row: ListingRow, kind: str, fields: dict[str, Any], unsaid: tuple[str, ...]
 ) -> bool:
-    """Whether ``row`` shows ``fields`` as the diff reads it (:func:`read_against`)."""
-    return read_against(row, kind, fields, unsaid) == fields
+    """Whether ``row`` shows ``fields`` as the diff reads it (:func:`read_against`):
+    each value the known one, or the known one written otherwise (a name in another
+    case or words, :func:`same_name`; a link to the same document, :func:`same_link`),
+    as the diff would record no change of it."""
+    read = read_against(row, kind, fields, unsaid)
+    return read == fields or all(
+        read.get(name) == fields.get(name)
+        or same_link(name, fields, read)
+        or same_name(name, fields, read, row.state)
+        for name in read.keys() | fields.keys()
+    )
 
 
 def with_known(row: ListingRow, fields: dict[str, Any]) -> ListingRow:

@@ -230,6 +230,32 @@ def test_of_two_rows_of_an_agreement_the_known_one_keeps_a_link_its_copy_lost() 
     assert r.events[listed:] == []
 
 
+def test_of_two_rows_of_an_agreement_the_known_one_is_kept_whatever_case_its_copy_writes() -> None:
+    """Zephyrhills's agreement listed twice (``City of Zephyrhills Police Department``,
+    ``Zephyrhills Police Department``: one agency, one date), every other copy of the
+    list in capitals: the row showing the known values written otherwise (another case,
+    its MOA's link rewrapped) still shows them, as the diff reads a change, and stays
+    the agreement's (before: a capitals copy made neither show the known name exactly,
+    the larger name won, and the name changed two weeks early, found by the corpus
+    written so from June 2025)."""
+    r = Replay()
+    others = [replace(x, state="FL") for x in BASE[1:]]
+    city = row("City of Zephyrhills Police Department", "TFM", "FL", "2025-01-14")
+    plain = row("Zephyrhills Police Department", "TFM", "FL", "2025-01-14")
+    r.feed(listing([city, *others]))
+    r.feed(listing([city, plain, *others]))  # the known row shows the known name
+    listed = len(r.events)
+
+    def upper(x: ListingRow) -> ListingRow:
+        return replace(x, agency=x.agency.upper())
+
+    for _ in range(3):
+        r.feed(listing([upper(city), upper(plain), *others]))
+        r.feed(listing([city, plain, *others]))
+        r.feed(listing([plain, city, *others]))
+    assert r.events[listed:] == []
+
+
 def test_a_signed_cell_whose_text_is_no_date_keeps_the_known_date_and_a_blank_one_does_not() -> (
     None
 ):
