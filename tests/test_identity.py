@@ -20,6 +20,8 @@ from diffs.gate import Rules
 from diffs.identity import (
     REGISTRY_FILE,
     Label,
+    alias_key,
+    by_words,
     initial_aliases,
     load_aliases,
     load_registry,
@@ -34,7 +36,7 @@ from diffs.links import canonical_link, same_document
 from diffs.moa_rules import apply_moa
 from diffs.numbers import as_digits
 from diffs.slips import slip_mended
-from diffs.state import ProgramState
+from diffs.state import Agency, ProgramState
 from ice287g.render import describe, group_counts
 from parsers.normalize import agency_key
 from parsers.records import ListingRow
@@ -587,6 +589,40 @@ def test_a_new_name_with_a_known_agencys_words_in_another_order_is_that_agency()
     kinds = r.kinds()
     assert kinds["pending.approved"] == 1 and "pending.dropped" not in kinds
     assert len(r.state.agencies) == len(BASE) + 2  # Unity once, and Kappa
+
+
+@pytest.mark.parametrize(
+    ("written", "registered"),
+    [
+        ("Mc Cormick County Sheriff's Office", "McCormick County Sheriff's Office"),
+        ("Sheriff's Office, McCormick County", "McCormick County Sheriff's Office"),
+        ("Greene Twp. Constable Office", "Greene Township Constable Office"),
+    ],
+)
+def test_a_new_name_first_listed_in_another_writing_of_a_registered_name_takes_its_id(
+    written: str, registered: str
+) -> None:
+    """The id registry gives ``McCormick County Sheriff's Office`` an id; a history that
+    lists it first as ``Mc Cormick ...`` (or its words in another order, or written
+    short), no agency of it listed yet, gives that writing the registry's id: the
+    registry's name written otherwise is that agency, so its later writing is it too
+    (before: a second id, an application added twice)."""
+    reserved = alias_key("SC", agency_key(registered, "SC"))
+    first = row(written, "WSO", "SC", signed=None)
+    assert by_words([first.agency_key], [first], {}, {reserved: "sc-registered"}) == [
+        "sc-registered"
+    ]
+    other = row("Abbeville County Sheriff's Office", "WSO", "SC", signed=None)
+    assert by_words(["minted"], [other], {}, {reserved: "sc-registered"}) == ["minted"]
+
+
+def test_a_new_name_without_a_known_names_apostrophe_is_that_agency() -> None:
+    """``Greene Township Constables Office`` new, ``Greene Township Constable's Office``
+    known: an apostrophe is the writing's (its key drops a possessive, not a plural)."""
+    known = row("Greene Township Constable's Office", "TFM", "PA", signed=None)
+    agency = Agency("pa-greene", "PA", known.agency, known.agency_key)
+    new = row("Greene Township Constables Office", "TFM", "PA", signed=None)
+    assert by_words(["minted"], [new], {"pa-greene": agency}, {}) == ["pa-greene"]
 
 
 def test_a_new_name_adding_the_kind_of_its_municipality_is_that_agency() -> None:
