@@ -22,7 +22,7 @@ import functools
 import operator
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -217,114 +217,6 @@ def letters(name: str, state: str | None) -> str:
     return "".join(as_digits(agency_key(bare, state).split()))
 
 
-def by_words(
-    ids: list[str],
-    rows: Sequence[ListingRow],
-    known: Mapping[str, Known],
-    aliases: Mapping[str, str],
-) -> list[str]:
-    """``ids`` with each new agency (a name no alias or registry knows, whose id is not
-    ``known``) replaced by the known agency of its state whose name has the same words
-    in another order (``Constable Unity Township``, ``Unity Township Constable``), when
-    exactly one has; else by the one whose name has the same letters in order, spaces
-    and accents aside (``De Soto``, ``DeSoto``: :func:`letters`), when exactly one has;
-    else by the one whose name has the same words but says the kind of its municipality
-    where the other does not (``City of Dunnellon Police Department``, ``Dunnellon
-    Police Department``; a town's and a city's of one name are two agencies), when
-    exactly one has; else by the one whose name it is with words written short
-    (``Coolspring Twp Const. Office``), when exactly one is. A name none of the known
-    agencies is may be a writing of one the registry gives an id and this history has
-    not listed yet (``Mc Cormick`` before ``McCormick``): the same rules, among the
-    registry's names, give it that agency's id, so its later writing is it too."""
-    new = [
-        i
-        for i, (agency_id, row) in enumerate(zip(ids, rows, strict=True))
-        if agency_id not in known and alias_key(row.state, row.agency_key) not in aliases
-    ]
-    result = list(ids)
-    if not new:
-        return result
-    listed = [(agency_id, (a.state, a.key, a.name)) for agency_id, a in known.items()]
-    left = _matched(result, new, rows, _Match(listed))
-    if left:
-        reserved = _reserved(aliases, known, {rows[i].state for i in left})
-        _matched(result, left, rows, _Match(reserved))
-    return result
-
-
-def _matched(
-    result: list[str], new: list[int], rows: Sequence[ListingRow], match: _Match
-) -> list[int]:
-    """Give each row of ``new`` (by its index) the one agency ``match`` finds it is, in
-    ``result``; the rows left."""
-    left = []
-    for at in new:
-        found = match(rows[at])
-        if found is None:
-            left.append(at)
-        else:
-            result[at] = found
-    return left
-
-
-def _reserved(
-    aliases: Mapping[str, str], known: Mapping[str, Known], states: set[str]
-) -> list[tuple[str, tuple[str, str, str]]]:
-    """The names (``state``, key, key as its name) the registry gives ids this history
-    has no agency of yet, in ``states``."""
-    found = []
-    for alias, agency_id in aliases.items():
-        state, _, key = alias.partition("|")
-        if state in states and agency_id not in known:
-            found.append((agency_id, (state, key, key)))
-    return found
-
-
-class _Match:
-    """:func:`by_words`'s rules over ``names`` (agency id, (state, key, name)): the one
-    agency a row's name is, or None."""
-
-    def __init__(self, names: list[tuple[str, tuple[str, str, str]]]) -> None:
-        self.reordered: dict[tuple[str, tuple[str, ...]], set[str]] = {}
-        self.spelled: dict[tuple[str, str], set[str]] = {}
-        self.placed: dict[tuple[str, tuple[str, ...]], list[tuple[str, frozenset[str]]]] = {}
-        self.shortened: list[tuple[str, str, str]] = []
-        self.names = names
-        for agency_id, (state, key, name) in names:
-            self.reordered.setdefault((state, words(key)), set()).add(agency_id)
-            self.spelled.setdefault((state, letters(name, state)), set()).add(agency_id)
-            place, kinds = _place(key)
-            self.placed.setdefault((state, place), []).append((agency_id, kinds))
-            if has_short_words(name, state):
-                self.shortened.append((agency_id, state, name))
-
-    def __call__(self, row: ListingRow) -> str | None:
-        found = self.reordered.get((row.state, words(row.agency_key)), set())
-        if not found:
-            found = self.spelled.get((row.state, letters(row.agency, row.state)), set())
-        if not found:
-            place, kinds = _place(row.agency_key)
-            places = self.placed.get((row.state, place), [])
-            found = {agency_id for agency_id, theirs in places if not (kinds and theirs)}
-        if not found:
-            found = self._written_short(row)
-        return next(iter(found)) if len(found) == 1 else None
-
-    def _written_short(self, row: ListingRow) -> set[str]:
-        """The agencies of the row's state whose names are the row's, words of one
-        written short (:mod:`diffs.abbreviations`): among all when the row's name has
-        such words, else among those whose names have."""
-        if has_short_words(row.agency, row.state):
-            among = [(a, state, name) for a, (state, _, name) in self.names]
-        else:
-            among = self.shortened
-        return {
-            agency_id
-            for agency_id, state, name in among
-            if state == row.state and written_short(row.agency, name, row.state)
-        }
-
-
 # Words that say what kind of municipality a place is: ``City of X Police Department``
 # is X's police department (not ``county``: a county's agency is another agency).
 MUNICIPALITY_WORDS = frozenset({"city", "town", "village"})
@@ -334,11 +226,11 @@ def municipal_variant(first: str, second: str) -> bool:
     """Whether two name keys are one agency's by ``by_words``'s second rule: the same
     words, but the kind of municipality one says and the other does not (``city
     dunnellon police department``, ``dunnellon police department``)."""
-    (place, kinds), (other, their_kinds) = _place(first), _place(second)
+    (place, kinds), (other, their_kinds) = municipal_place(first), municipal_place(second)
     return place == other and not (kinds and their_kinds) and first != second
 
 
-def _place(key: str) -> tuple[tuple[str, ...], frozenset[str]]:
+def municipal_place(key: str) -> tuple[tuple[str, ...], frozenset[str]]:
     """A name key's words but its municipality's kind, in order, and that kind."""
     split = key.split()
     kinds = frozenset(w for w in split if w in MUNICIPALITY_WORDS)
@@ -548,7 +440,7 @@ def same_place(a: Label, b: Label) -> bool:
         return False
     if (a.county or b.county) and not _same_county_of(a, b):
         return False
-    kinds = _place(a.name_key)[1], _place(b.name_key)[1]
+    kinds = municipal_place(a.name_key)[1], municipal_place(b.name_key)[1]
     return not (all(kinds) and kinds[0] != kinds[1])  # a town's and a city's: two
 
 

@@ -21,7 +21,6 @@ from diffs.identity import (
     REGISTRY_FILE,
     Label,
     alias_key,
-    by_words,
     initial_aliases,
     load_aliases,
     load_registry,
@@ -34,6 +33,7 @@ from diffs.identity import (
 )
 from diffs.links import canonical_link, same_document
 from diffs.moa_rules import apply_moa
+from diffs.new_names import by_words
 from diffs.numbers import as_digits
 from diffs.slips import slip_mended
 from diffs.state import Agency, ProgramState
