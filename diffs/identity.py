@@ -197,7 +197,7 @@ def word_forms(name: str, state: str | None) -> tuple[tuple[str, ...], ...]:
     apostrophes, then both keyed without its state's name before it, then its letters
     (:func:`letters`: its spaces and accents aside; remembered: a new application is
     compared with the agreements in force of its state and model)."""
-    bare = name.replace("'", "").replace("\u2019", "")
+    bare = _without_apostrophes(name)
     forms = [words(agency_key(text, at)) for text in (name, bare) for at in (state, None)]
     return (
         *forms,
@@ -213,8 +213,14 @@ def letters(name: str, state: str | None) -> str:
     ``DeSoto County Sheriff's Office`` and ``De Soto County Sheriff's Office``, ``Doña
     Ana`` and ``Dona Ana``, ``Constable's Office`` and ``Constables Office`` are one
     name written otherwise (where a word breaks is the writing's, not the name's)."""
-    bare = without_accents(name).replace("'", "").replace("\u2019", "")
+    bare = _without_apostrophes(without_accents(name))
     return "".join(as_digits(agency_key(bare, state).split()))
+
+
+def _without_apostrophes(name: str) -> str:
+    """A name without its apostrophes: an apostrophe is punctuation (``Constables
+    Office``, ``Constable's Office``), though a key reads ``'s`` as a possessive."""
+    return name.replace("'", "").replace("\u2019", "")
 
 
 # Words that say what kind of municipality a place is: ``City of X Police Department``
