@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from diffs import approvals, blanks, relabel
+from diffs import approvals, blanks, relabel, said_links
 from diffs.events import Event, SnapshotRef
 from diffs.fields import (
     FIELD_COLUMNS,
@@ -42,6 +42,7 @@ from diffs.state import (
     Entry,
     LossCandidate,
     ProgramState,
+    Said,
     entry_parts,
 )
 from parsers.records import ListingRow
@@ -71,10 +72,14 @@ class ListDiff:
         self.pending = dict(state.pending.entries)
         self.events: list[Event] = []
         self.already: list[str] = []  # pending rows for agreements already participating
+        self.stripped = False  # a copy stripped of its hyperlinks (diffs/said_links.py)
 
     def run(self, rows: dict[str, tuple[str, ListingRow]]) -> list[Event]:
         if self.previous.last is not None and self.previous.last.sha256 == self.ref.sha256:
             return self._same_content(rows)
+        self.stripped = self.kind == "participating" and said_links.stripped(
+            row for _, row in rows.values()
+        )
         for key in sorted(rows):
             agency_id, row = rows[key]
             self._present(key, agency_id, row)
@@ -113,6 +118,8 @@ class ListDiff:
             old is not None
             and old.status == ACTIVE
             and not old.blanks
+            and not old.said
+            and not self.stripped
             and shows_fields(row, self.kind, old.fields)
         ):
             return  # unchanged: an ACTIVE entry was last seen in the list's last snapshot
@@ -124,21 +131,31 @@ class ListDiff:
             self._appear(key, agency_id, row, fields, old)
             return
         held: tuple[Blank, ...] = ()
+        said: tuple[Said, ...] = ()
         if self.kind == "participating":
             start = self._last_seen(old)
             fields, held, confirmed = blanks.hold(old, fields, self.ref, start, self.rules)
             old = self._blanked(old, confirmed)
+            said = said_links.said(old, row, start, self.ref, self.stripped)
         same = old.fields == fields
         if not same and self.kind == "participating":
             self.events += self._changed(old, fields)
             self.events += self._published(old, fields)
-        if same and old.status == ACTIVE and held == old.blanks:
+        if same and old.status == ACTIVE and held == old.blanks and said == old.said:
             return  # unchanged: an ACTIVE entry was last seen in the list's last snapshot
         status = old.status if old.status == APPROVED else ACTIVE
         if status == APPROVED and self._pending_again(old, fields):
             status = ACTIVE
         self.entries[key] = Entry(
-            old.key, old.agency_id, old.model, fields, status, old.first_seen, self.ref, blanks=held
+            old.key,
+            old.agency_id,
+            old.model,
+            fields,
+            status,
+            old.first_seen,
+            self.ref,
+            blanks=held,
+            said=said,
         )
 
     def _pending_again(self, application: Entry, fields: dict[str, Any]) -> bool:
@@ -177,6 +194,9 @@ class ListDiff:
         first = old.first_seen if old else self.ref
         model = row.model or UNKNOWN_MODEL
         self.entries[key] = Entry(key, agency_id, model, fields, ACTIVE, first, self.ref)
+        if self.stripped:  # its links said, not shown, since the list before
+            said = said_links.said(self.entries[key], row, self.previous.last, self.ref, True)
+            self.entries[key] = replace(self.entries[key], said=said)
         in_force = self._in_force(self.entries[key]) if self.kind == "pending" else None
         if in_force is not None:
             # an application listed for an agreement in force: a signal, not an event
@@ -348,9 +368,11 @@ class ListDiff:
 
     def _shown_last(self, old: Entry, names: list[str]) -> SnapshotRef | None:
         """The last snapshot showing these fields' old values: before the first blank
-        held among them (a value blanked, then back as another), else the last showing
-        the entry."""
+        held among them (a value blanked, then back as another) or the first copy
+        stripped of hyperlinks saying a link is there (``diffs/said_links.py``), else the
+        last showing the entry."""
         starts = [b.start for b in old.blanks if b.name in names]
+        starts += [m.start for m in old.said if m.name in names]
         if not starts:
             return self._last_seen(old)
         return min(starts, key=lambda ref: ref.observed_at if ref else "")
@@ -368,14 +390,22 @@ class ListDiff:
         return not columns & set(self.previous.columns)
 
     def _published(self, old: Entry, fields: dict[str, Any]) -> list[Event]:
-        """``moa.published``: a MOA or addendum link appears where there was none."""
+        """``moa.published``: a MOA or addendum link appears where there was none; dated
+        by the first copy stripped of hyperlinks whose cell said ``link`` for it, if one
+        did (``diffs/said_links.py``), and then recorded now."""
         events = []
         for name in ("moa_url", "addendum_url"):
             if fields.get(name) and not old.fields.get(name):
                 event = self._event(
                     "moa.published", old.key, fields, {name: None}, {name: fields[name]}
                 )
-                events.append(replace(event, start=self._last_seen(old)))
+                marker = said_links.first_said(old.said, name)
+                if marker is None:
+                    events.append(replace(event, start=self._last_seen(old)))
+                else:
+                    note = said_links.note(marker, self.ref)
+                    dated = replace(event, start=marker.start, end=marker.since, note=note)
+                    events.append(replace(dated, recorded=self.ref))
         return events
 
     def _event(

@@ -66,6 +66,31 @@ class Blank:
         return cls(data["name"], ref_from_dict(data.get("start")), since, tuple(data["versions"]))
 
 
+@dataclass(frozen=True)
+class Said:
+    """A link a copy stripped of its hyperlinks says is there (its cell says ``link``)
+    where none is known, its URL not seen yet (``diffs/said_links.py``): ``start`` the
+    last snapshot showing the entry without it, ``since`` the first saying it; the link's
+    publication is dated so once its URL is seen."""
+
+    name: str
+    start: SnapshotRef | None
+    since: SnapshotRef
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "start": ref_to_dict(self.start),
+            "since": ref_to_dict(self.since),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Said:
+        since = ref_from_dict(data["since"])
+        assert since is not None
+        return cls(data["name"], ref_from_dict(data.get("start")), since)
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One agreement (participating) or pending application: agency x model."""
@@ -81,6 +106,7 @@ class Entry:
     missing_versions: tuple[str, ...] = ()
     missing_observations: int = 0
     blanks: tuple[Blank, ...] = ()  # values the row no longer shows, held
+    said: tuple[Said, ...] = ()  # links a stripped copy says are there, their URLs unseen
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -97,6 +123,8 @@ class Entry:
         }
         if self.blanks:
             data["blanks"] = [blank.to_dict() for blank in self.blanks]
+        if self.said:
+            data["said"] = [marker.to_dict() for marker in self.said]
         return data
 
     @classmethod
@@ -116,6 +144,7 @@ class Entry:
             missing_versions=tuple(data.get("missing_versions", ())),
             missing_observations=int(data.get("missing_observations", 0)),
             blanks=tuple(Blank.from_dict(b) for b in data.get("blanks", ())),
+            said=tuple(Said.from_dict(m) for m in data.get("said", ())),
         )
 
 
