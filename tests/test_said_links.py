@@ -133,7 +133,7 @@ CELLS = st.lists(st.sampled_from(["pending", "said", "linked"]), min_size=1, max
 
 @settings(max_examples=80, deadline=None)
 @given(CELLS)
-def test_a_moa_is_published_once_dated_by_the_stripped_lists_saying_it_just_before_its_link(
+def test_a_moa_is_published_once_dated_by_the_stripped_lists_saying_it_before_its_link(
     cells: list[str],
 ) -> None:
     """Whatever the order of lists saying it pending, saying ``link`` stripped, and
