@@ -12,7 +12,9 @@ and restored them nine days later). Pure functions of plain values.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
+from types import MappingProxyType
 from typing import Any
 
 from diffs.events import SnapshotRef
@@ -21,21 +23,34 @@ from diffs.state import Blank, Entry
 
 
 def hold(
-    old: Entry, fields: dict[str, Any], ref: SnapshotRef, start: SnapshotRef | None, rules: Rules
+    old: Entry,
+    fields: dict[str, Any],
+    ref: SnapshotRef,
+    start: SnapshotRef | None,
+    rules: Rules,
+    unsaid: tuple[str, ...] = (),
+    unshown: Mapping[str, SnapshotRef] = MappingProxyType({}),
 ) -> tuple[dict[str, Any], tuple[Blank, ...], list[Blank]]:
     """``fields`` with each value ``old`` knows and the row no longer shows kept while
     its blank is held; the blanks still held; and those confirmed at ``ref`` (their
     fields stay empty). ``start`` is the last snapshot showing the values (a new blank's
-    start); a blank whose value is back, or replaced by another, ends."""
+    start); a blank whose value is back, or replaced by another, ends. A list without
+    a column for a blank's field (``unsaid``) says nothing of it: the blank stands as it
+    was (a list without the column between two without the value ends nothing), and
+    a blank starts at the last list with the column, not after the lists without it
+    (``unshown``: ``ListState.unshown``)."""
     held = {blank.name: blank for blank in old.blanks}
     kept: dict[str, Any] = {}
     blanks: list[Blank] = []
     confirmed: list[Blank] = []
     for name, value in fields.items():
+        if name in unsaid:
+            blanks += [held[name]] if name in held else []
+            continue
         known = old.fields.get(name)
         if value is not None or not known:
             continue
-        blank = held.get(name) or Blank(name, start, ref)
+        blank = held.get(name) or Blank(name, unshown.get(name, start), ref)
         if ref.sha256 not in blank.versions:
             blank = replace(blank, versions=(*blank.versions, ref.sha256))
         if persisted(blank.since, blank.versions, ref, rules):

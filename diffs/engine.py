@@ -8,7 +8,6 @@ the agencies' models and memberships, and what the gate remembers of the list.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import partial
@@ -33,6 +32,7 @@ from diffs.gate import (
 )
 from diffs.list_diff import ListDiff
 from diffs.membership import membership_events, models_by_agency, models_changed
+from diffs.schema import read_schema, unshown
 from diffs.state import (
     Agency,
     Entry,
@@ -255,9 +255,16 @@ def _diffed(
     before_entries = state.participating.entries
     events = rename_events + renamed + changes
     state = diff.result()
-    events += _schema_events(state.list_state(kind), listing, ref, kind)
+    schema = read_schema(state.list_state(kind), listing.columns, ref, kind, rules)
+    events += schema.events
     new_list = replace(
-        state.list_state(kind), last=ref, columns=listing.columns, loss_candidate=None
+        state.list_state(kind),
+        last=ref,
+        columns=listing.columns,
+        loss_candidate=None,
+        schema=schema.stated,
+        schema_held=schema.held,
+        unshown=unshown(state.list_state(kind), listing.columns),
     )
     state = state.with_list(kind, new_list)
     if kind == "participating":
@@ -266,7 +273,7 @@ def _diffed(
         after = models_by_agency(state.participating.entries, touched)
         events += models_changed(before, after, state, events, (last_participating, ref))
         events += membership_events(before, after, events, state)
-    note = "; ".join(n for n in (verdict.note, diff.signal()) if n) or None
+    note = "; ".join(n for n in (verdict.note, diff.signal(), schema.note) if n) or None
     return Outcome(state, tuple(events), True, note=note, agency_ids=tuple(ids))
 
 
@@ -356,25 +363,3 @@ def _completeness(
         row.moa_url or "",
         row.addendum_url or "",
     )
-
-
-# -- schema and model-set events ----------------------------------------------------------
-
-
-def _schema_events(
-    previous: ListState, listing: ParsedListing, ref: SnapshotRef, kind: str
-) -> list[Event]:
-    """``source.schema_changed`` when the list carries other columns than before. A
-    list's schema is which columns it has (a multiset: a column named twice counts
-    twice); their order in the sheet is layout, so columns only moved are no event."""
-    if not previous.columns or Counter(previous.columns) == Counter(listing.columns):
-        return []
-    event = Event(
-        kind="source.schema_changed",
-        subject=f"{kind}-list",
-        end=ref,
-        start=previous.last,
-        before={"columns": list(previous.columns)},
-        after={"columns": list(listing.columns)},
-    )
-    return [event]

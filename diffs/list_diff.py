@@ -103,7 +103,9 @@ class ListDiff:
     def _still_blank(self, entry: Entry) -> None:
         shown = {**entry.fields, **{blank.name: None for blank in entry.blanks}}
         start = self._last_seen(entry)
-        _, held, confirmed = blanks.hold(entry, shown, self.ref, start, self.rules)
+        _, held, confirmed = blanks.hold(
+            entry, shown, self.ref, start, self.rules, self.unpublished
+        )
         self.entries[entry.key] = replace(self._blanked(entry, confirmed), blanks=held)
 
     def result(self) -> ProgramState:
@@ -134,7 +136,9 @@ class ListDiff:
         said: tuple[Said, ...] = ()
         if self.kind == "participating":
             start = self._last_seen(old)
-            fields, held, confirmed = blanks.hold(old, fields, self.ref, start, self.rules)
+            fields, held, confirmed = blanks.hold(
+                old, fields, self.ref, start, self.rules, self.unpublished, self.previous.unshown
+            )
             old = self._blanked(old, confirmed)
             said = said_links.said(old, row, start, self.ref, self.stripped)
         same = old.fields == fields
@@ -368,11 +372,13 @@ class ListDiff:
 
     def _shown_last(self, old: Entry, names: list[str]) -> SnapshotRef | None:
         """The last snapshot showing these fields' old values: before the first blank
-        held among them (a value blanked, then back as another) or the first copy
-        stripped of hyperlinks saying a link is there (``diffs/said_links.py``), else the
-        last showing the entry."""
+        held among them (a value blanked, then back as another), the first copy stripped
+        of hyperlinks saying a link is there (``diffs/said_links.py``) or the first list
+        without the field's column (``ListState.unshown``), else the last showing the
+        entry."""
         starts = [b.start for b in old.blanks if b.name in names]
         starts += [m.start for m in old.said if m.name in names]
+        starts += [self.previous.unshown[n] for n in names if n in self.previous.unshown]
         if not starts:
             return self._last_seen(old)
         return min(starts, key=lambda ref: ref.observed_at if ref else "")
@@ -401,7 +407,7 @@ class ListDiff:
                 )
                 marker = said_links.first_said(old.said, name)
                 if marker is None:
-                    events.append(replace(event, start=self._last_seen(old)))
+                    events.append(replace(event, start=self._shown_last(old, [name])))
                 else:
                     note = said_links.note(marker, self.ref)
                     dated = replace(event, start=marker.start, end=marker.since, note=note)

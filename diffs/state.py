@@ -226,6 +226,34 @@ class KeySet:
         return cls(data["observed_at"], data.get("where", ""), keys, replaced)
 
 
+def _refs(data: dict[str, Any]) -> dict[str, SnapshotRef]:
+    refs = {name: ref_from_dict(ref) for name, ref in data.items()}
+    return {name: ref for name, ref in refs.items() if ref is not None}
+
+
+@dataclass(frozen=True)
+class SchemaHeld:
+    """Columns a list has that its schema as last stated has not, held until a later
+    list still has them (``diffs/schema.py``): ``start`` the last list with the stated
+    columns, ``since`` the first with these."""
+
+    columns: tuple[str, ...]
+    start: SnapshotRef | None
+    since: SnapshotRef
+
+    def to_dict(self) -> dict[str, Any]:
+        start, since = ref_to_dict(self.start), ref_to_dict(self.since)
+        return {"columns": list(self.columns), "start": start, "since": since}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> SchemaHeld | None:
+        if not data:
+            return None
+        since = ref_from_dict(data["since"])
+        assert since is not None
+        return cls(tuple(data["columns"]), ref_from_dict(data.get("start")), since)
+
+
 @dataclass(frozen=True)
 class ListState:
     """What we know of one list (participating or pending)."""
@@ -238,6 +266,12 @@ class ListState:
     typos: frozenset[str] = frozenset()  # future signed dates already taken for typos
     # the last accepted contents, oldest first: (sha256, observed at) of each change
     versions: tuple[tuple[str, str], ...] = ()
+    # the columns as the history last stated them (source.schema_changed), and other
+    # columns the lists have had since, held until they persist (diffs/schema.py)
+    schema: tuple[str, ...] = ()
+    schema_held: SchemaHeld | None = None
+    # each field the last list has no column for, and the last list that had one
+    unshown: dict[str, SnapshotRef] = field(default_factory=dict)
 
     def listed_keys(self) -> set[str]:
         return {k for k, e in self.entries.items() if e.status in LISTED}
@@ -252,6 +286,9 @@ class ListState:
             "recent": [r.to_dict() for r in self.recent],
             "typos": sorted(self.typos),
             "versions": [list(version) for version in self.versions],
+            "schema": list(self.schema),
+            "schema_held": self.schema_held.to_dict() if self.schema_held else None,
+            "unshown": {name: ref_to_dict(ref) for name, ref in sorted(self.unshown.items())},
         }
 
     @classmethod
@@ -264,6 +301,10 @@ class ListState:
             recent=tuple(KeySet.from_dict(r) for r in data.get("recent", ())),
             typos=frozenset(data.get("typos", ())),
             versions=tuple((str(sha), str(at)) for sha, at in data.get("versions", ())),
+            # a state saved before schemas were held: its columns were stated
+            schema=tuple(data.get("schema", data.get("columns", ()))),
+            schema_held=SchemaHeld.from_dict(data.get("schema_held")),
+            unshown=_refs(data.get("unshown", {})),
         )
 
 

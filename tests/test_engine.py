@@ -1000,11 +1000,44 @@ def test_a_phrase_rewritten_in_a_few_names_of_many_holding_it_is_each_ones_renam
     assert kinds == {"agency.renamed": 3, "agreement.changed": 3}
 
 
-def test_schema_change_event() -> None:
+def test_a_schema_change_is_one_event_once_a_later_list_still_has_the_columns() -> None:
+    """Held as a change of many agreements at once is (``diffs/schema.py``): dated by
+    the last list with the old columns and the first with the new, recorded by the list
+    a day later that still has them; the held list's note says so."""
+    r = Replay()
+    r.feed(listing(BASE))
+    held = r.feed(listing(BASE, columns=PART_COLS + ("ADDENDUM",)))
+    assert r.kinds()["source.schema_changed"] == 0
+    assert held.note == "columns held until a later list has them too: +ADDENDUM"
+    r.feed(listing(BASE, columns=PART_COLS + ("ADDENDUM",)))
+    [event] = [e for e in r.events if e.kind == "source.schema_changed"]
+    assert (event.start and event.start.id, event.end.id) == ("s001", "s002")
+    assert event.recorded is not None and event.recorded.id == "s003"
+    assert event.after == {"columns": [*PART_COLS, "ADDENDUM"]}
+
+
+def test_columns_dropped_every_other_list_are_flicker_not_schema_changes() -> None:
+    """A second server or a cache serving an older layout in turn: each list read by
+    its own columns, no ``source.schema_changed`` (before: one a list, and an older
+    copy's bytes held as stale since reading it recorded one)."""
+    r = Replay()
+    fewer = tuple(c for c in PART_COLS if c != "MOA")
+    for day in range(8):
+        r.feed(listing(BASE, columns=fewer if day % 2 else PART_COLS))
+    assert r.kinds() == {"agreement.added": 4, "agency.joined": 4}
+
+
+def test_columns_changed_again_while_held_are_dated_from_the_last_list_with_the_stated_ones() -> (
+    None
+):
     r = Replay()
     r.feed(listing(BASE))
     r.feed(listing(BASE, columns=PART_COLS + ("ADDENDUM",)))
-    assert r.kinds()["source.schema_changed"] == 1
+    r.feed(listing(BASE, columns=PART_COLS + ("ADDENDUM", "COUNTY")))
+    r.feed(listing(BASE, columns=PART_COLS + ("ADDENDUM", "COUNTY")))
+    [event] = [e for e in r.events if e.kind == "source.schema_changed"]
+    assert (event.start and event.start.id, event.end.id) == ("s001", "s003")
+    assert event.before == {"columns": list(PART_COLS)}
 
 
 def test_columns_only_moved_are_not_a_schema_change() -> None:
@@ -1012,7 +1045,8 @@ def test_columns_only_moved_are_not_a_schema_change() -> None:
     r.feed(listing(BASE))
     r.feed(listing(BASE[::-1], columns=tuple(reversed(PART_COLS))))
     assert r.kinds()["source.schema_changed"] == 0
-    r.feed(listing(BASE, columns=PART_COLS + ("AGENCY",)))  # a column named twice
+    for _ in range(2):  # a column named twice, still a day later
+        r.feed(listing(BASE, columns=PART_COLS + ("AGENCY",)))
     assert r.kinds()["source.schema_changed"] == 1
 
 
@@ -1082,12 +1116,40 @@ def test_a_column_dropped_from_the_list_changes_no_agreement() -> None:
     with_county = [row(x.agency, x.model or "JEM", county="Some County") for x in BASE]
     r.feed(listing(with_county, columns=county_cols))
     r.feed(listing(BASE))  # no COUNTY column: it says nothing of the counties
+    r.feed(listing(BASE))
     assert r.kinds() == {"agreement.added": 4, "agency.joined": 4, "source.schema_changed": 1}
     counties = {e.fields["county"] for e in r.state.participating.entries.values()}
     assert counties == {"Some County"}
     moved = [row(BASE[0].agency, "JEM", county="Other County")] + with_county[1:]
     r.feed(listing(moved, columns=county_cols))  # back, one county changed meanwhile
+    r.feed(listing(moved, columns=county_cols))
     assert r.kinds()["agreement.changed"] == 1 and r.kinds()["source.schema_changed"] == 2
+    # changed since the last list with the column, not since the last without it
+    [changed] = [e for e in r.events if e.kind == "agreement.changed"]
+    assert (changed.start and changed.start.id, changed.end.id) == ("s001", "s004")
+
+
+def test_a_value_blanked_across_a_list_without_its_column_is_dated_from_the_last_showing_it() -> (
+    None
+):
+    """A list without the column says nothing of the value: a blank held before it stands
+    (before: it ended, started again, and never persisted), and a blank found after it
+    starts at the last list with the column."""
+    rules = Rules(withdraw_after_snapshots=2, withdraw_after_days=3, max_row_loss_share=1.0)
+    r = Replay(rules)
+    county_cols = PART_COLS + ("COUNTY",)
+    with_county = [row(x.agency, x.model or "JEM", county="Some County") for x in BASE]
+    blanked = [replace(with_county[0], county=None), *with_county[1:]]
+    r.feed(listing(with_county, columns=county_cols))  # s001: shows the county
+    for day in range(6):  # s002 on: no COUNTY column, then the county blank, in turn
+        more = [row(f"Agency {n} Police Department", "TFM") for n in range(day)]  # versions
+        if day % 2 == 0:
+            r.feed(listing([*BASE, *more]))
+        else:
+            r.feed(listing([*blanked, *more], columns=county_cols))
+    [changed] = [e for e in r.events if e.kind == "agreement.changed"]
+    assert changed.after == {"county": None}
+    assert (changed.start and changed.start.id, changed.end.id) == ("s001", "s003")
 
 
 def _listing_rows() -> st.SearchStrategy[ListingRow]:
@@ -1115,3 +1177,22 @@ def test_the_quick_unchanged_check_agrees_with_comparing_the_fields(
 
     for fields in (row_fields(other, kind), row_fields(row, kind)):
         assert shows_fields(row, kind, fields) == (row_fields(row, kind) == fields)
+
+
+def test_columns_held_and_fields_unshown_survive_the_state_round_trip() -> None:
+    r = Replay()
+    r.feed(listing(BASE, columns=PART_COLS + ("COUNTY",)))
+    r.feed(listing(BASE))  # COUNTY held as dropped, its field unshown since s001
+    participating = r.state.participating
+    assert participating.schema_held is not None and set(participating.unshown) == {"county"}
+    assert ProgramState.from_dict(r.state.to_dict()) == r.state
+
+
+def test_a_state_saved_before_columns_were_held_states_its_columns() -> None:
+    r = Replay()
+    r.feed(listing(BASE))
+    saved = r.state.to_dict()
+    for name in ("schema", "schema_held", "unshown"):
+        del saved["participating"][name]
+    restored = ProgramState.from_dict(saved)
+    assert restored.participating.schema == PART_COLS and restored.participating.unshown == {}

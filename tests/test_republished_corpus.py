@@ -9,6 +9,7 @@ import hashlib
 import html
 import io
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote
@@ -472,12 +473,21 @@ def _feed(state: ProgramState, data: bytes, day: int) -> Outcome:
     return outcome
 
 
+def _fed_twice(state: ProgramState, data: bytes, day: int) -> Outcome:
+    """``data`` fed on ``day`` and again a day later (columns changed are held until a
+    later list still has them: ``diffs/schema.py``): the second outcome, with the
+    events of both."""
+    once = _feed(state, data, day)
+    again = _feed(once.state, data, day + 1)
+    return replace(again, events=(*once.events, *again.events))
+
+
 @pytest.mark.parametrize("form", sorted(FORMS))
 def test_a_real_list_republished_in_a_new_form_makes_no_event(
     form: str, first: tuple[bytes, ProgramState]
 ) -> None:
     data, state = first
-    events = _feed(state, _republished(data, FORMS[form]), 2).events
+    events = _fed_twice(state, _republished(data, FORMS[form]), 2).events
     expected = ["source.schema_changed"] if form in NEW_COLUMN | RENAMED_VALUES else []
     assert [event.kind for event in events] == expected
 
@@ -659,10 +669,10 @@ def test_one_list_of_both_whose_status_tells_applications_apart_reads_each_list_
     data, state = first
     state = _feed(state, PENDING.read_bytes(), 1).state
     both = _republished(data, _one_list_with_a_status)
-    outcome = _feed(state, both, 2)
+    outcome = _fed_twice(state, both, 2)
     assert [event.kind for event in outcome.events] == ["source.schema_changed"]
-    listing = parse_listing(both, "pendingAgencies09022025am.xlsx").as_claimed("pending")
-    ref = SnapshotRef("p2", "2025-09-02T12:00:00Z", hashlib.sha256(both).hexdigest(), "pending")
+    listing = parse_listing(both, "pendingAgencies09032025am.xlsx").as_claimed("pending")
+    ref = SnapshotRef("p3", "2025-09-03T12:00:00Z", hashlib.sha256(both).hexdigest(), "pending")
     pending = apply_snapshot(outcome.state, ref, listing, "pending", RULES)
     assert pending.accepted and listing.kind == "pending" and len(listing.rows) > 50
     assert {event.kind for event in pending.events} <= {"source.schema_changed"}
@@ -684,8 +694,15 @@ def _claimed_pending(edit: Edit) -> Outcome:
     state = _feed(ProgramState(), data, 1).state
     edited = _republished(data, edit)
     listing = parse_listing(edited, "pendingAgencies09022025am.xlsx").as_claimed("pending")
-    ref = SnapshotRef("p2", "2025-09-02T12:00:00Z", hashlib.sha256(edited).hexdigest(), "pending")
-    return apply_snapshot(state, ref, listing, "pending", RULES)
+    sha = hashlib.sha256(edited).hexdigest()
+    once = apply_snapshot(state, SnapshotRef("p2", "2025-09-02T12:00:00Z", sha, "pending"),
+                          listing, "pending", RULES)  # fmt: skip
+    if not once.accepted:
+        return once
+    # columns changed are held until a later list still has them (diffs/schema.py)
+    again = apply_snapshot(once.state, SnapshotRef("p3", "2025-09-03T12:00:00Z", sha, "pending"),
+                           listing, "pending", RULES)  # fmt: skip
+    return replace(again, events=(*once.events, *again.events))
 
 
 def test_a_real_pending_list_with_a_bare_date_column_stays_the_pending_list() -> None:
