@@ -17,7 +17,7 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
-from diffs.events import SnapshotRef
+from diffs.events import SnapshotRef, earliest
 from diffs.gate import Rules, persisted
 from diffs.state import Blank, Entry
 
@@ -37,8 +37,8 @@ def hold(
     start); a blank whose value is back, or replaced by another, ends. A list without
     a column for a blank's field (``unsaid``) says nothing of it: the blank stands as it
     was (a list without the column between two without the value ends nothing), and
-    a blank starts at the last list with the column, not after the lists without it
-    (``unshown``: ``ListState.unshown``)."""
+    a blank starts at the last list with the column if earlier, not after the lists
+    without it (``unshown``: ``ListState.unshown``)."""
     held = {blank.name: blank for blank in old.blanks}
     kept: dict[str, Any] = {}
     blanks: list[Blank] = []
@@ -50,7 +50,7 @@ def hold(
         known = old.fields.get(name)
         if value is not None or not known:
             continue
-        blank = held.get(name) or Blank(name, unshown.get(name, start), ref)
+        blank = held.get(name) or Blank(name, earliest([start, unshown.get(name, start)]), ref)
         if ref.sha256 not in blank.versions:
             blank = replace(blank, versions=(*blank.versions, ref.sha256))
         if persisted(blank.since, blank.versions, ref, rules):

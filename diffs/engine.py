@@ -352,8 +352,12 @@ def _completeness(
     known (a list without MOA links says nothing of them, a ``link`` whose hyperlink a
     copy lost still says there is one: the known link is still that row's), so a
     column dropped or a copy's links lost change not which row is the agreement's."""
-    shown = entry is not None and shows_known(row, kind, entry.fields, unsaid)
-    said = with_known(row, entry.fields) if shown and entry is not None else row
+    # as the lists last showed them: a row no longer showing a value whose blank is
+    # held shows what the lists show (one row of two without a link withdrawn is not
+    # the less the agreement's)
+    known = entry.shown() if entry is not None else None
+    shown = known is not None and shows_known(row, kind, known, unsaid)
+    said = with_known(row, known) if shown and known is not None else row
     return (
         *said.fullness,
         shown,

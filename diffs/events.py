@@ -8,6 +8,7 @@ id is a hash of that content, so a rebuild gives the same ids.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -142,6 +143,11 @@ EVENT_FIELDS = (
 """The fields of an event as stored and exported, in order."""
 JSON_FIELDS = ("before", "after", "provenance")
 """The fields of ``EVENT_FIELDS`` that hold structured values (JSON text in the store)."""
+
+
+def earliest(refs: Iterable[SnapshotRef | None]) -> SnapshotRef | None:
+    """The earliest of some snapshots by observed time (None, no snapshot, first)."""
+    return min(refs, key=lambda ref: ref.observed_at if ref else "")
 
 
 def ref_to_dict(ref: SnapshotRef | None) -> dict[str, str] | None:

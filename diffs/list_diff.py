@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from diffs import approvals, blanks, relabel, said_links
-from diffs.events import Event, SnapshotRef
+from diffs.events import Event, SnapshotRef, earliest
 from diffs.fields import (
     FIELD_COLUMNS,
     carry_known,
@@ -101,7 +101,7 @@ class ListDiff:
         return self.events
 
     def _still_blank(self, entry: Entry) -> None:
-        shown = {**entry.fields, **{blank.name: None for blank in entry.blanks}}
+        shown = entry.shown()
         start = self._last_seen(entry)
         _, held, confirmed = blanks.hold(
             entry, shown, self.ref, start, self.rules, self.unpublished
@@ -372,16 +372,16 @@ class ListDiff:
 
     def _shown_last(self, old: Entry, names: list[str]) -> SnapshotRef | None:
         """The last snapshot showing these fields' old values: before the first blank
-        held among them (a value blanked, then back as another), the first copy stripped
-        of hyperlinks saying a link is there (``diffs/said_links.py``) or the first list
-        without the field's column (``ListState.unshown``), else the last showing the
-        entry."""
+        held among them (a value blanked, then back as another) or the first copy
+        stripped of hyperlinks saying a link is there (``diffs/said_links.py``), else the
+        last showing the entry, or, if earlier, the last list with the field's column
+        (``ListState.unshown``: the lists without it said nothing of it)."""
         starts = [b.start for b in old.blanks if b.name in names]
         starts += [m.start for m in old.said if m.name in names]
-        starts += [self.previous.unshown[n] for n in names if n in self.previous.unshown]
         if not starts:
-            return self._last_seen(old)
-        return min(starts, key=lambda ref: ref.observed_at if ref else "")
+            starts = [self._last_seen(old)]
+            starts += [self.previous.unshown[n] for n in names if n in self.previous.unshown]
+        return earliest(starts)
 
     def _state_of(self, agency_id: str) -> str | None:
         agency = self.state.agencies.get(agency_id)
@@ -389,11 +389,16 @@ class ListDiff:
 
     def _filled_in(self, name: str, old: Entry) -> bool:
         """A value for a column the previous list did not have (ICE added COUNTY in
-        March 2025; the HTML era had no TYPE) is new information, not a change."""
+        March 2025; the HTML era had no TYPE) is new information, not a change, unless a
+        list with the column showed the entry without one (a blank cell filled in while
+        a list without the column came between: ``ListState.unshown``)."""
         columns = FIELD_COLUMNS.get(name)
         if columns is None or old.fields.get(name) is not None:
             return False
-        return not columns & set(self.previous.columns)
+        if columns & set(self.previous.columns):
+            return False
+        shown = self.previous.unshown.get(name)  # the last list with the column
+        return shown is None or shown.observed_at < old.first_seen.observed_at
 
     def _published(self, old: Entry, fields: dict[str, Any]) -> list[Event]:
         """``moa.published``: a MOA or addendum link appears where there was none; dated

@@ -1,25 +1,29 @@
-"""A list's columns changed, held until a later list still has them.
+"""A list's columns changed, each held until a later list still has it so.
 
 A list's schema is which columns it has (a multiset: a column named twice counts twice;
 their order in the sheet is layout). A column dropped for a capture and back (a second
 server or a cache serving another layout in turn) is flicker, as a row or a value gone
-for a day is: other columns are held, as a change of many agreements at once is, until
-a list ``loss_confirm_hours`` later still has them; then one ``source.schema_changed``
-says so, dated by the last list with the columns as last stated and the first with the
-new ones, recorded then. Lists with the stated columns between end the hold. Meanwhile
-each list is read by its own columns (a field it has no column for keeps its known
-value), so nothing else waits. Pure functions of plain values.
+for a day is: each column the lists have another number of times than the schema as
+last stated says is held, as a change of many agreements at once is, until a list
+``loss_confirm_hours`` after the first with it so still has it so (a column added one
+day and kept is stated though another column comes and goes meanwhile); then one
+``source.schema_changed`` says so, dated by the last list with the column as stated
+and the first with it changed, recorded then (columns changed in one window, one
+event). A list with the column as stated again ends its hold. Meanwhile each list is
+read by its own columns (a field it has no column for keeps its known value), so
+nothing else waits. Pure functions of plain values.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from diffs.events import Event, SnapshotRef
 from diffs.fields import unpublished
 from diffs.gate import Rules, hours_between
-from diffs.state import ListState, SchemaHeld
+from diffs.state import ColumnHeld, ListState
 
 
 @dataclass(frozen=True)
@@ -27,54 +31,82 @@ class Schema:
     """A list's schema after one more list: as stated, what is held, the events."""
 
     stated: tuple[str, ...]
-    held: SchemaHeld | None
+    held: tuple[ColumnHeld, ...] = ()
     events: tuple[Event, ...] = ()
 
     @property
     def note(self) -> str | None:
-        """What the list's snapshot note says of columns held."""
-        if self.held is None:
+        """What the list's snapshot note says of columns held: ``+ADDENDUM -TYPE``."""
+        if not self.held:
             return None
-        change = _change(self.stated, self.held.columns)
-        return f"columns held until a later list has them too: {change}"
-
-
-def _change(stated: tuple[str, ...], columns: tuple[str, ...]) -> str:
-    """The columns added and dropped, as a note says them."""
-    added, dropped = Counter(columns) - Counter(stated), Counter(stated) - Counter(columns)
-    said = [f"+{name}" for name in sorted(added.elements())]
-    said += [f"-{name}" for name in sorted(dropped.elements())]
-    return " ".join(said)
+        signs = ("+" if h.count > self.stated.count(h.name) else "-" for h in self.held)
+        said = " ".join(sign + h.name for sign, h in zip(signs, self.held, strict=True))
+        return f"columns held until a later list has them too: {said}"
 
 
 def read_schema(
     previous: ListState, columns: tuple[str, ...], ref: SnapshotRef, kind: str, rules: Rules
 ) -> Schema:
     """The schema once a list with ``columns`` is accepted at ``ref``: the first list
-    states its columns; the stated columns again end what was held (flicker); other
-    columns are held (others again start a new hold, from the same last list with the
-    stated columns) until a list ``loss_confirm_hours`` after the first with them still
-    has them, then stated in one event."""
-    stated, held = previous.schema or previous.columns, previous.schema_held
+    states its columns; each column it has otherwise than stated is held (held for
+    another number, it starts again from the same last list with it as stated) until a
+    list ``loss_confirm_hours`` after the first with it so, then stated."""
+    stated = previous.schema or previous.columns
     if not stated:
-        return Schema(columns, None)
-    if Counter(stated) == Counter(columns):
-        return Schema(columns, None)  # the same columns, maybe moved: as last listed
-    if held is None or Counter(held.columns) != Counter(columns):
-        start = held.start if held is not None else previous.last
-        held = SchemaHeld(columns, start, ref)
-    if hours_between(held.since.observed_at, ref.observed_at) < rules.loss_confirm_hours:
-        return Schema(stated, held)
-    event = Event(
+        return Schema(columns)
+    now, said = Counter(columns), Counter(stated)
+    held = {h.name: h for h in previous.schema_held}
+    kept: list[ColumnHeld] = []
+    confirmed: list[ColumnHeld] = []
+    for name in sorted(set(now) | set(said)):
+        if now[name] == said[name]:
+            continue  # as stated: a hold of it ends
+        column = held.get(name)
+        if column is None or column.count != now[name]:
+            start = column.start if column is not None else previous.last
+            column = ColumnHeld(name, now[name], start, ref)
+        late = hours_between(column.since.observed_at, ref.observed_at)
+        (confirmed if late >= rules.loss_confirm_hours else kept).append(column)
+    windows: dict[tuple[SnapshotRef, SnapshotRef | None], list[ColumnHeld]] = {}
+    for column in sorted(confirmed, key=lambda c: c.since.observed_at):
+        windows.setdefault((column.since, column.start), []).append(column)
+    events = []
+    for changed in windows.values():  # columns changed in one window: one event
+        counts = said.copy()
+        counts.update({c.name: c.count - said[c.name] for c in changed})
+        after = _ordered(+counts, columns, stated)
+        events.append(_event(kind, stated, after, changed[0], ref))
+        stated, said = after, Counter(after)
+    if not events:  # the same columns but those held, maybe moved: as last listed
+        stated = columns if Counter(columns) == said else stated
+    return Schema(stated, tuple(kept), tuple(events))
+
+
+def _ordered(
+    counts: Counter[str], columns: Iterable[str], stated: Iterable[str]
+) -> tuple[str, ...]:
+    """The columns ``counts`` says, in the list's order, then those it lacks in the
+    order stated (a column dropped, not yet stated so)."""
+    left, found = Counter(counts), []
+    for name in (*columns, *stated):
+        if left[name] > 0:
+            found.append(name)
+            left[name] -= 1
+    return tuple(found)
+
+
+def _event(
+    kind: str, before: tuple[str, ...], after: tuple[str, ...], held: ColumnHeld, ref: SnapshotRef
+) -> Event:
+    return Event(
         kind="source.schema_changed",
         subject=f"{kind}-list",
         end=held.since,
         start=held.start,
-        before={"columns": list(stated)},
-        after={"columns": list(columns)},
+        before={"columns": list(before)},
+        after={"columns": list(after)},
         recorded=None if held.since == ref else ref,
     )
-    return Schema(columns, None, (event,))
 
 
 def unshown(previous: ListState, columns: tuple[str, ...]) -> dict[str, SnapshotRef]:

@@ -108,6 +108,13 @@ class Entry:
     blanks: tuple[Blank, ...] = ()  # values the row no longer shows, held
     said: tuple[Said, ...] = ()  # links a stripped copy says are there, their URLs unseen
 
+    def shown(self) -> dict[str, Any]:
+        """The fields as the lists last showed them: a value whose blank is held empty
+        (the entry keeps it while the blank is held; no row shows it)."""
+        if not self.blanks:
+            return self.fields
+        return {**self.fields, **{blank.name: None for blank in self.blanks}}
+
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "key": self.key,
@@ -232,26 +239,27 @@ def _refs(data: dict[str, Any]) -> dict[str, SnapshotRef]:
 
 
 @dataclass(frozen=True)
-class SchemaHeld:
-    """Columns a list has that its schema as last stated has not, held until a later
-    list still has them (``diffs/schema.py``): ``start`` the last list with the stated
-    columns, ``since`` the first with these."""
+class ColumnHeld:
+    """A column the lists have had another number of times than the schema as last
+    stated says (added: 1 for 0; dropped: 0 for 1), held until a later list still has it
+    so (``diffs/schema.py``): ``start`` the last list with it as stated, ``since`` the
+    first with ``count``."""
 
-    columns: tuple[str, ...]
+    name: str
+    count: int
     start: SnapshotRef | None
     since: SnapshotRef
 
     def to_dict(self) -> dict[str, Any]:
         start, since = ref_to_dict(self.start), ref_to_dict(self.since)
-        return {"columns": list(self.columns), "start": start, "since": since}
+        return {"name": self.name, "count": self.count, "start": start, "since": since}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any] | None) -> SchemaHeld | None:
-        if not data:
-            return None
+    def from_dict(cls, data: dict[str, Any]) -> ColumnHeld:
         since = ref_from_dict(data["since"])
         assert since is not None
-        return cls(tuple(data["columns"]), ref_from_dict(data.get("start")), since)
+        start = ref_from_dict(data.get("start"))
+        return cls(str(data["name"]), int(data["count"]), start, since)
 
 
 @dataclass(frozen=True)
@@ -269,7 +277,7 @@ class ListState:
     # the columns as the history last stated them (source.schema_changed), and other
     # columns the lists have had since, held until they persist (diffs/schema.py)
     schema: tuple[str, ...] = ()
-    schema_held: SchemaHeld | None = None
+    schema_held: tuple[ColumnHeld, ...] = ()
     # each field the last list has no column for, and the last list that had one
     unshown: dict[str, SnapshotRef] = field(default_factory=dict)
 
@@ -287,7 +295,7 @@ class ListState:
             "typos": sorted(self.typos),
             "versions": [list(version) for version in self.versions],
             "schema": list(self.schema),
-            "schema_held": self.schema_held.to_dict() if self.schema_held else None,
+            "schema_held": [held.to_dict() for held in self.schema_held],
             "unshown": {name: ref_to_dict(ref) for name, ref in sorted(self.unshown.items())},
         }
 
@@ -303,7 +311,7 @@ class ListState:
             versions=tuple((str(sha), str(at)) for sha, at in data.get("versions", ())),
             # a state saved before schemas were held: its columns were stated
             schema=tuple(data.get("schema", data.get("columns", ()))),
-            schema_held=SchemaHeld.from_dict(data.get("schema_held")),
+            schema_held=tuple(ColumnHeld.from_dict(h) for h in data.get("schema_held") or ()),
             unshown=_refs(data.get("unshown", {})),
         )
 

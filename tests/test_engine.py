@@ -230,6 +230,53 @@ def test_of_two_rows_of_an_agreement_the_known_one_keeps_a_link_its_copy_lost() 
     assert r.events[listed:] == []
 
 
+def test_of_two_rows_the_one_showing_what_the_lists_show_wins_while_a_blank_is_held() -> None:
+    """Fort Walton Beach's agreement listed twice (``County``, its county; ``Municipality``,
+    none), its link gone from both and held as a blank: the known link is no row's, so
+    each row is compared with the values as the lists show them, and the row showing the
+    rest of them wins whether or not the list has its COUNTY column (before: in a list
+    without COUNTY neither row showed the held link, the larger type won, and the type
+    changed at every list, found by the corpus without COUNTY every other capture)."""
+    rules = Rules(withdraw_after_snapshots=2, withdraw_after_days=30, max_row_loss_share=1.0)
+    r = Replay(rules)
+    moa = "https://www.ice.gov/doclib/287gMOA/FortWaltonBeachPDFL_TFM_MOA.pdf"
+    county_cols = PART_COLS + ("COUNTY", "TYPE")
+    name, others = "Fort Walton Beach Police Department", [replace(x, state="FL") for x in BASE[1:]]
+    first = row(name, "TFM", "FL", agency_type="County", county="Okaloosa County", moa_url=moa)
+    r.feed(listing([first, *others], columns=county_cols))
+    listed = len(r.events)
+    county = replace(first, moa_url=None, moa_text="Link Pending")
+    city = row(name, "TFM", "FL", agency_type="Municipality", moa_text="Link Pending")
+    r.feed(listing([county, city, *others], columns=county_cols))  # the link's blank held
+    for day in range(6):
+        if day % 2:
+            rows, columns = [county, city], county_cols
+        else:
+            rows, columns = [replace(county, county=None), city], PART_COLS + ("TYPE",)
+        r.feed(listing([*rows, *others], columns=columns))
+    assert r.events[listed:] == []
+
+
+def test_a_blank_cell_filled_in_while_a_list_without_its_column_came_between_is_a_change() -> None:
+    """A value for a column the previous list did not have is new information, unless a
+    list with the column showed the agreement without it (a list without TYPE between a
+    blank TYPE cell and one filled in: the type changed, dated from the list showing it
+    blank; before: read as filled in, no event)."""
+    r = Replay()
+    untyped = tuple(c for c in PART_COLS if c != "TYPE")
+    blank = row("Alpha Police Department", "TFM")
+    r.feed(listing([blank, *BASE[1:]]))
+    r.feed(listing([blank, *BASE[1:]], columns=untyped))
+    r.feed(listing([replace(blank, agency_type="Municipality"), *BASE[1:]]))
+    [changed] = [e for e in r.events if e.kind == "agreement.changed"]
+    assert changed.after == {"agency_type": "Municipality"}
+    assert (changed.start and changed.start.id, changed.end.id) == ("s001", "s003")
+    fresh = Replay()  # a column no list had before: filled in, no change
+    fresh.feed(listing([blank, *BASE[1:]], columns=untyped))
+    fresh.feed(listing([replace(blank, agency_type="Municipality"), *BASE[1:]]))
+    assert "agreement.changed" not in fresh.kinds()
+
+
 def test_of_two_rows_of_an_agreement_the_known_one_is_kept_whatever_case_its_copy_writes() -> None:
     """Zephyrhills's agreement listed twice (``City of Zephyrhills Police Department``,
     ``Zephyrhills Police Department``: one agency, one date), every other copy of the
@@ -1027,17 +1074,27 @@ def test_columns_dropped_every_other_list_are_flicker_not_schema_changes() -> No
     assert r.kinds() == {"agreement.added": 4, "agency.joined": 4}
 
 
-def test_columns_changed_again_while_held_are_dated_from_the_last_list_with_the_stated_ones() -> (
-    None
-):
+def test_each_column_changed_is_held_and_dated_by_itself() -> None:
+    """A column added and kept is stated though another comes and goes meanwhile; two
+    added a day apart are two events, each with its own window."""
     r = Replay()
     r.feed(listing(BASE))
     r.feed(listing(BASE, columns=PART_COLS + ("ADDENDUM",)))
     r.feed(listing(BASE, columns=PART_COLS + ("ADDENDUM", "COUNTY")))
     r.feed(listing(BASE, columns=PART_COLS + ("ADDENDUM", "COUNTY")))
+    schema = [e for e in r.events if e.kind == "source.schema_changed"]
+    assert [(e.start and e.start.id, e.end.id, e.recorded and e.recorded.id) for e in schema] == [
+        ("s001", "s002", "s003"),
+        ("s002", "s003", "s004"),
+    ]
+    assert schema[1].after == {"columns": [*PART_COLS, "ADDENDUM", "COUNTY"]}
+    r = Replay()
+    r.feed(listing(BASE))
+    for day in range(6):  # ADDENDUM from s002 on, NOTES every other list
+        extra = ("ADDENDUM", "NOTES") if day % 2 else ("ADDENDUM",)
+        r.feed(listing(BASE, columns=PART_COLS + extra))
     [event] = [e for e in r.events if e.kind == "source.schema_changed"]
-    assert (event.start and event.start.id, event.end.id) == ("s001", "s003")
-    assert event.before == {"columns": list(PART_COLS)}
+    assert event.after == {"columns": [*PART_COLS, "ADDENDUM"]}
 
 
 def test_columns_only_moved_are_not_a_schema_change() -> None:
@@ -1184,7 +1241,7 @@ def test_columns_held_and_fields_unshown_survive_the_state_round_trip() -> None:
     r.feed(listing(BASE, columns=PART_COLS + ("COUNTY",)))
     r.feed(listing(BASE))  # COUNTY held as dropped, its field unshown since s001
     participating = r.state.participating
-    assert participating.schema_held is not None and set(participating.unshown) == {"county"}
+    assert participating.schema_held != () and set(participating.unshown) == {"county"}
     assert ProgramState.from_dict(r.state.to_dict()) == r.state
 
 
