@@ -48,38 +48,52 @@ def read_schema(
     previous: ListState, columns: tuple[str, ...], ref: SnapshotRef, kind: str, rules: Rules
 ) -> Schema:
     """The schema once a list with ``columns`` is accepted at ``ref``: the first list
-    states its columns; each column it has otherwise than stated is held (held for
-    another number, it starts again from the same last list with it as stated) until a
-    list ``loss_confirm_hours`` after the first with it so, then stated."""
+    states its columns; each column it has otherwise than stated is held until a list
+    ``loss_confirm_hours`` after the first with it so (:func:`_held`), then stated, the
+    columns changed in one window in one event."""
     stated = previous.schema or previous.columns
     if not stated:
         return Schema(columns)
+    kept, confirmed = _held(previous, stated, columns, ref, rules)
+    windows: dict[tuple[SnapshotRef, SnapshotRef | None], list[ColumnHeld]] = {}
+    for column in sorted(confirmed, key=lambda c: c.since.observed_at):
+        windows.setdefault((column.since, column.start), []).append(column)
+    events = []
+    for changed in windows.values():
+        counts = Counter(stated)
+        counts.update({c.name: c.count - stated.count(c.name) for c in changed})
+        after = _ordered(+counts, columns, stated)
+        events.append(_event(kind, stated, after, changed[0], ref))
+        stated = after
+    if not events and Counter(columns) == Counter(stated):
+        stated = columns  # the same columns, maybe moved: as last listed
+    return Schema(stated, tuple(kept), tuple(events))
+
+
+def _held(
+    previous: ListState,
+    stated: tuple[str, ...],
+    columns: tuple[str, ...],
+    ref: SnapshotRef,
+    rules: Rules,
+) -> tuple[list[ColumnHeld], list[ColumnHeld]]:
+    """The columns ``columns`` has otherwise than ``stated``: still held, and held long
+    enough. A column as stated again ends its hold; one held for another number starts
+    again, from the same last list with it as stated."""
     now, said = Counter(columns), Counter(stated)
     held = {h.name: h for h in previous.schema_held}
     kept: list[ColumnHeld] = []
     confirmed: list[ColumnHeld] = []
     for name in sorted(set(now) | set(said)):
         if now[name] == said[name]:
-            continue  # as stated: a hold of it ends
+            continue
         column = held.get(name)
         if column is None or column.count != now[name]:
             start = column.start if column is not None else previous.last
             column = ColumnHeld(name, now[name], start, ref)
         late = hours_between(column.since.observed_at, ref.observed_at)
         (confirmed if late >= rules.loss_confirm_hours else kept).append(column)
-    windows: dict[tuple[SnapshotRef, SnapshotRef | None], list[ColumnHeld]] = {}
-    for column in sorted(confirmed, key=lambda c: c.since.observed_at):
-        windows.setdefault((column.since, column.start), []).append(column)
-    events = []
-    for changed in windows.values():  # columns changed in one window: one event
-        counts = said.copy()
-        counts.update({c.name: c.count - said[c.name] for c in changed})
-        after = _ordered(+counts, columns, stated)
-        events.append(_event(kind, stated, after, changed[0], ref))
-        stated, said = after, Counter(after)
-    if not events:  # the same columns but those held, maybe moved: as last listed
-        stated = columns if Counter(columns) == said else stated
-    return Schema(stated, tuple(kept), tuple(events))
+    return kept, confirmed
 
 
 def _ordered(
