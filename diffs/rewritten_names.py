@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from diffs.events import Event, SnapshotRef
+from diffs.fields import same_name
 from diffs.renamed_values import values_event
 from diffs.state import LISTED, Entry
 from parsers.records import ListingRow
@@ -139,7 +140,7 @@ def rewrites(entries: Mapping[str, Entry], rows: Rows) -> Rewrites:
             continue
         before = words(name)
         listed[key] = (before, entry.fields.get("agency_type"))
-        found = _rewritten(before, words(row.agency)) if row.agency != name else None
+        found = _rewritten(before, words(row.agency)) if _renamed(entry, row) else None
         if found is not None:
             old, new, cores[old, new] = found
             shown[old][new] += 1
@@ -153,6 +154,16 @@ def rewrites(entries: Mapping[str, Entry], rows: Rows) -> Rewrites:
             result.keys += moved[old]
     result.keys.sort()
     return result
+
+
+def _renamed(entry: Entry, row: ListingRow) -> bool:
+    """Whether ``row`` names ``entry`` otherwise than its known name as the diff reads a
+    change: a name only written otherwise (``St.`` for ``Saint``, another case) is no
+    rewrite of it (a copy writing so in turn made one event whenever ICE renamed ten
+    agencies in the same list)."""
+    known = {"agency": entry.fields.get("agency"), "county": entry.fields.get("county")}
+    said = {"agency": row.agency, "county": row.county}
+    return row.agency != known["agency"] and not same_name("agency", known, said, row.state)
 
 
 def _of_kinds(listed: Mapping[str, tuple[Phrase, str | None]], keys: list[str]) -> list[Phrase]:

@@ -1035,6 +1035,32 @@ def test_words_put_before_every_name_of_one_kind_of_agency_rename_no_agency() ->
         assert found == kinds
 
 
+def test_names_only_written_otherwise_are_no_rewrite_beside_agencies_renamed() -> None:
+    """Ten of twenty-four sheriffs' offices renamed departments in one list (too few of
+    those holding the phrase for a find and replace: each its own rename), and twelve
+    other names written otherwise (``St.`` for ``Saint``: the same names by the rules):
+    no phrase rewritten (before: one ``source.schema_changed`` claiming ``saint …``
+    became ``st …``, whenever a copy writing so came with ten renames; found by the
+    corpus with every other capture from June writing ``Saint`` for ``St.``)."""
+    saints = [row(f"Saint {w} Police Department", "TFM") for w in ("Ann", "Bede", "Cyr", "Dunstan",
+              "Eloi", "Fiacre", "Giles", "Hilda", "Ives", "Jude", "Kevin", "Louis")]  # fmt: skip
+    counties = ("Adams", "Baker", "Clark", "Dixon", "Ellis", "Floyd", "Grant", "Hayes", "Irwin",
+                "Jones", "Knox", "Lee", "Macon", "Nash", "Ohio", "Pike", "Quay", "Rusk", "Scott",
+                "Tift", "Upson", "Vance", "Wayne", "Yell")  # fmt: skip
+    offices = [
+        row(f"{w} County Sheriff's Office", agency_type="County", county=f"{w} County")
+        for w in counties
+    ]
+    r = Replay(replace(RULES, min_row_loss=50))  # not held as a change of many at once
+    r.feed(listing([*saints, *offices, *BASE]))
+    added = len(r.events)
+    short = [_named(x, x.agency.replace("Saint ", "St. ")) for x in saints]
+    renamed = [_named(x, x.agency.replace("Office", "Department")) for x in offices[:10]]
+    r.feed(listing([*short, *renamed, *offices[10:], *BASE]))
+    kinds = Counter(e.kind for e in r.events[added:])
+    assert kinds == {"agency.renamed": 10, "agreement.changed": 10}
+
+
 def test_a_phrase_rewritten_in_a_few_names_of_many_holding_it_is_each_ones_rename() -> None:
     """Three of six ``Sheriff's Office`` written ``Sheriff's Department``: three
     agencies renamed alike, each one's rename, as published."""
