@@ -32,7 +32,7 @@ from diffs.gate import (
 )
 from diffs.list_diff import ListDiff
 from diffs.membership import membership_events, models_by_agency, models_changed
-from diffs.schema import read_schema, unshown
+from diffs.schema import hold_renames, read_schema, unshown
 from diffs.state import (
     Agency,
     Entry,
@@ -213,7 +213,7 @@ def _accept(
     state: ProgramState,
     ref: SnapshotRef,
     listing: ParsedListing,
-    diffed: Callable[[ProgramState], Outcome],
+    diffed: Callable[..., Outcome],
 ) -> Outcome:
     """The list diffed (``diffed``: :func:`_diffed` given all but the state); again, its
     names rewritten first, when it rewrote a phrase in every name holding it
@@ -229,8 +229,7 @@ def _accept(
         return outcome
     event = rewritten_names.rewritten_event(kind, found, listed.last, ref)
     state = state.with_list(kind, renamed_values.rows_taken(listed, {"agency": found.keys}, rows))
-    again = diffed(state)
-    return replace(again, events=(event, *again.events))
+    return diffed(state, rewritten=event)
 
 
 def _diffed(
@@ -240,7 +239,11 @@ def _diffed(
     rules: Rules,
     verdict: Verdict,
     ids: list[str],
+    rewritten: Event | None = None,
 ) -> Outcome:
+    """One list diffed against ``state``: identities, the values it renamed, the rows'
+    events, its columns; ``rewritten``: the phrase of its names it rewrote (its entries
+    have taken the new names: ``_accept``)."""
     kind = listing.kind
     last_participating = state.participating.last
     state, ids, rename_events = _resolve_identities(state, ref, listing, rules, ids)
@@ -253,7 +256,9 @@ def _diffed(
             diff = ListDiff(state, kind, ref, rules, listing.columns, verdict.confirmed)
             changes = diff.run(rows)
     before_entries = state.participating.entries
-    events = rename_events + renamed + changes
+    found = ([rewritten] if rewritten else []) + renamed
+    stated, renames_held = hold_renames(state.list_state(kind), found, ref, rules)
+    events = stated + rename_events + changes
     state = diff.result()
     schema = read_schema(state.list_state(kind), listing.columns, ref, kind, rules)
     events += schema.events
@@ -264,6 +269,7 @@ def _diffed(
         loss_candidate=None,
         schema=schema.stated,
         schema_held=schema.held,
+        renames_held=renames_held,
         unshown=unshown(state.list_state(kind), listing.columns),
     )
     state = state.with_list(kind, new_list)

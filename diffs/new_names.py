@@ -47,6 +47,7 @@ def by_words(
     if not new:
         return result
     listed = [(agency_id, (a.state, a.key, a.name)) for agency_id, a in known.items()]
+    listed += _known_by(aliases, known)
     left = _matched(result, new, rows, _Match(listed))
     if left:
         reserved = _reserved(aliases, known, {rows[i].state for i in left})
@@ -67,6 +68,21 @@ def _matched(
         else:
             result[at] = found
     return left
+
+
+def _known_by(
+    aliases: Mapping[str, str], known: Mapping[str, Known]
+) -> list[tuple[str, tuple[str, str, str]]]:
+    """The other names (``state``, key, key as its name) known agencies are known by
+    (their aliases: ``Walker County Sheriff's Office`` for the agency keyed ``walker
+    county sheriff department``), so a name written otherwise is matched to them too."""
+    found = []
+    for alias, agency_id in aliases.items():
+        agency = known.get(agency_id)
+        state, _, key = alias.partition("|")
+        if agency is not None and key != agency.key:
+            found.append((agency_id, (state, key, key)))
+    return found
 
 
 def _reserved(

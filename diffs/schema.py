@@ -11,7 +11,15 @@ day and kept is stated though another column comes and goes meanwhile); then one
 and the first with it changed, recorded then (columns changed in one window, one
 event). A list with the column as stated again ends its hold. Meanwhile each list is
 read by its own columns (a field it has no column for keeps its known value), so
-nothing else waits. Pure functions of plain values.
+nothing else waits.
+
+Values a list renames across itself (a type's word, the links' site and folder,
+``diffs/renamed_values.py``; a phrase of its names, ``diffs/rewritten_names.py``) are
+its writing too, held the same way (:func:`hold_renames`): its entries take the new
+values at once (no agreement changed), and the ``source.schema_changed`` saying so
+waits for a list ``loss_confirm_hours`` later that still shows them; a list renaming
+them back meanwhile ends the hold (copies of two writings served in turn: no event).
+Pure functions of plain values.
 """
 
 from __future__ import annotations
@@ -19,11 +27,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from diffs.events import Event, SnapshotRef
 from diffs.fields import unpublished
 from diffs.gate import Rules, hours_between
-from diffs.state import ColumnHeld, ListState
+from diffs.state import ColumnHeld, ListState, RenameHeld
 
 
 @dataclass(frozen=True)
@@ -135,3 +144,48 @@ def unshown(previous: ListState, columns: tuple[str, ...]) -> dict[str, Snapshot
         elif name not in before and previous.last is not None and previous.columns:
             found[name] = previous.last
     return found
+
+
+def hold_renames(
+    previous: ListState, found: list[Event], ref: SnapshotRef, rules: Rules
+) -> tuple[list[Event], tuple[RenameHeld, ...]]:
+    """The rename events a list at ``ref`` states now, and those still held: each found
+    is held (a rename back of one held ends both: flicker); each held that no list has
+    renamed back is stated once ``loss_confirm_hours`` have passed since its first
+    list, dated by the last list before it and it, recorded now."""
+    held = list(previous.renames_held)
+    for event in found:
+        before, after = (event.before or {})["values"], (event.after or {})["values"]
+        back = next((h for h in held if _pairs(h.before, h.after) == _pairs(after, before)), None)
+        if back is not None:
+            held.remove(back)
+        else:
+            held.append(RenameHeld(event.subject, before, after, event.note, event.start, ref))
+    stated: list[RenameHeld] = []
+    kept: list[RenameHeld] = []
+    for rename in held:
+        late = hours_between(rename.since.observed_at, ref.observed_at)
+        (stated if late >= rules.loss_confirm_hours else kept).append(rename)
+    return [_renamed_event(rename, ref) for rename in stated], tuple(kept)
+
+
+def _pairs(before: dict[str, Any], after: dict[str, Any]) -> frozenset[tuple[str, str, str]]:
+    """A rename's values as (field, old, new), in any order."""
+    return frozenset(
+        (name, old, new)
+        for name, olds in before.items()
+        for old, new in zip(olds, after.get(name, ()), strict=False)
+    )
+
+
+def _renamed_event(rename: RenameHeld, ref: SnapshotRef) -> Event:
+    return Event(
+        kind="source.schema_changed",
+        subject=rename.subject,
+        end=rename.since,
+        start=rename.start,
+        before={"values": rename.before},
+        after={"values": rename.after},
+        note=rename.note,
+        recorded=None if rename.since == ref else ref,
+    )

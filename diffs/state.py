@@ -263,6 +263,32 @@ class ColumnHeld:
 
 
 @dataclass(frozen=True)
+class RenameHeld:
+    """Values (or names) a list renamed across itself, held until a later list still
+    shows them so (``diffs/schema.py``): the event's values before and after and its
+    note; ``start`` the last list with the old values, ``since`` the first with these."""
+
+    subject: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+    note: str | None
+    start: SnapshotRef | None
+    since: SnapshotRef
+
+    def to_dict(self) -> dict[str, Any]:
+        start, since = ref_to_dict(self.start), ref_to_dict(self.since)
+        said = {"subject": self.subject, "before": self.before, "after": self.after}
+        return {**said, "note": self.note, "start": start, "since": since}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RenameHeld:
+        since = ref_from_dict(data["since"])
+        assert since is not None
+        start = ref_from_dict(data.get("start"))
+        return cls(data["subject"], data["before"], data["after"], data.get("note"), start, since)
+
+
+@dataclass(frozen=True)
 class ListState:
     """What we know of one list (participating or pending)."""
 
@@ -278,6 +304,7 @@ class ListState:
     # columns the lists have had since, held until they persist (diffs/schema.py)
     schema: tuple[str, ...] = ()
     schema_held: tuple[ColumnHeld, ...] = ()
+    renames_held: tuple[RenameHeld, ...] = ()  # values renamed across it, held
     # each field the last list has no column for, and the last list that had one
     unshown: dict[str, SnapshotRef] = field(default_factory=dict)
 
@@ -296,6 +323,7 @@ class ListState:
             "versions": [list(version) for version in self.versions],
             "schema": list(self.schema),
             "schema_held": [held.to_dict() for held in self.schema_held],
+            "renames_held": [held.to_dict() for held in self.renames_held],
             "unshown": {name: ref_to_dict(ref) for name, ref in sorted(self.unshown.items())},
         }
 
@@ -312,6 +340,7 @@ class ListState:
             # a state saved before schemas were held: its columns were stated
             schema=tuple(data.get("schema", data.get("columns", ()))),
             schema_held=tuple(ColumnHeld.from_dict(h) for h in data.get("schema_held") or ()),
+            renames_held=tuple(RenameHeld.from_dict(h) for h in data.get("renames_held") or ()),
             unshown=_refs(data.get("unshown", {})),
         )
 

@@ -625,6 +625,23 @@ def test_a_new_name_without_a_known_names_apostrophe_is_that_agency() -> None:
     assert by_words(["minted"], [new], {"pa-greene": agency}, {}) == ["pa-greene"]
 
 
+def test_a_new_name_written_otherwise_than_a_name_a_known_agency_is_known_by_is_that_agency() -> (
+    None
+):
+    """Walker County's agency keyed by its JEM row's name (``Walker County Sheriff's
+    Department``) is known by its WSO row's too (``Walker County Sheriff's Office``, an
+    alias): that row written ``Sheriff's Office, Walker County`` is the agency's (before:
+    a new agency, and the WSO agreement relabelled to it and back at each such copy;
+    found by the corpus with every other capture from June writing names inverted)."""
+    known = row("Walker County Sheriff's Department", "JEM", "TX", signed=None)
+    agency = Agency("tx-walker", "TX", known.agency, known.agency_key)
+    also = alias_key("TX", agency_key("Walker County Sheriff's Office", "TX"))
+    inverted = row("Sheriff's Office, Walker County", "WSO", "TX", signed=None)
+    assert by_words(["minted"], [inverted], {"tx-walker": agency}, {also: "tx-walker"}) == [
+        "tx-walker"
+    ]
+
+
 def test_a_new_name_adding_the_kind_of_its_municipality_is_that_agency() -> None:
     """``City of Omega Police Department`` applying while ``Omega Police Department`` is
     listed (no papers to compare on the pending list) is Omega's application, approved

@@ -516,7 +516,7 @@ def test_a_real_list_relabelled_whole_is_one_rewrite_of_its_names(
     data = first[0]
     state = _feed(ProgramState(aliases=initial_aliases({})), data, 1).state  # as imported
     edit = _rewrite("LAW ENFORCEMENT AGENCY", RELABELLED_WHOLE[relabel])
-    [event] = _feed(state, _republished(data, edit), 2).events
+    [event] = _fed_twice(state, _republished(data, edit), 2).events
     assert event.kind == "source.schema_changed"
     assert int(event.note.rsplit("(", 1)[1].split()[0]) > 350  # type: ignore[union-attr]
 
@@ -609,7 +609,7 @@ def test_a_real_pending_list_relabelled_whole_drops_no_application() -> None:
     ``source.schema_changed`` saying what the list rewrote."""
     data = PENDING.read_bytes()
     state = _feed(ProgramState(), data, 1).state
-    [event] = _feed(state, _republished(data, _relabelled_pending), 2).events
+    [event] = _fed_twice(state, _republished(data, _relabelled_pending), 2).events
     assert event.kind == "source.schema_changed"
     assert event.after == {"values": {"agency": ["police", "sheriff's department"]}}
 
