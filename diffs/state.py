@@ -40,6 +40,18 @@ DROPPED = "dropped"
 LISTED = (ACTIVE, MISSING)
 
 
+def window_dict(name: str, start: SnapshotRef | None, since: SnapshotRef) -> dict[str, Any]:
+    """A held value's name and window as the state's JSON writes them."""
+    return {"name": name, "start": ref_to_dict(start), "since": ref_to_dict(since)}
+
+
+def window_from_dict(data: dict[str, Any]) -> tuple[str, SnapshotRef | None, SnapshotRef]:
+    """The inverse of :func:`window_dict`."""
+    since = ref_from_dict(data["since"])
+    assert since is not None
+    return str(data["name"]), ref_from_dict(data.get("start")), since
+
+
 @dataclass(frozen=True)
 class Blank:
     """A known value a row still listed no longer shows (a link become ``Link Pending``,
@@ -52,43 +64,30 @@ class Blank:
     versions: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "start": ref_to_dict(self.start),
-            "since": ref_to_dict(self.since),
-            "versions": list(self.versions),
-        }
+        return {**window_dict(self.name, self.start, self.since), "versions": list(self.versions)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Blank:
-        since = ref_from_dict(data["since"])
-        assert since is not None
-        return cls(data["name"], ref_from_dict(data.get("start")), since, tuple(data["versions"]))
+        return cls(*window_from_dict(data), tuple(data["versions"]))
 
 
 @dataclass(frozen=True)
 class Said:
-    """A link a copy stripped of its hyperlinks says is there (its cell says ``link``)
-    where none is known, its URL not seen yet (``diffs/said_links.py``): ``start`` the
-    last snapshot showing the entry without it, ``since`` the first saying it; the link's
-    publication is dated so once its URL is seen."""
+    """A link a copy stripped of its hyperlinks says is there (its cell says ``link``),
+    which URL unseen (``diffs/said_links.py``): ``start`` the last snapshot showing the
+    link's known value (a URL, or none), ``since`` the first stripped copy saying it;
+    once a copy with hyperlinks shows it, its publication or change is dated so."""
 
     name: str
     start: SnapshotRef | None
     since: SnapshotRef
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "start": ref_to_dict(self.start),
-            "since": ref_to_dict(self.since),
-        }
+        return window_dict(self.name, self.start, self.since)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Said:
-        since = ref_from_dict(data["since"])
-        assert since is not None
-        return cls(data["name"], ref_from_dict(data.get("start")), since)
+        return cls(*window_from_dict(data))
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,15 +250,12 @@ class ColumnHeld:
     since: SnapshotRef
 
     def to_dict(self) -> dict[str, Any]:
-        start, since = ref_to_dict(self.start), ref_to_dict(self.since)
-        return {"name": self.name, "count": self.count, "start": start, "since": since}
+        return {**window_dict(self.name, self.start, self.since), "count": self.count}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ColumnHeld:
-        since = ref_from_dict(data["since"])
-        assert since is not None
-        start = ref_from_dict(data.get("start"))
-        return cls(str(data["name"]), int(data["count"]), start, since)
+        name, start, since = window_from_dict(data)
+        return cls(name, int(data["count"]), start, since)
 
 
 @dataclass(frozen=True)
