@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 
 from diffs.abbreviations import has_short_words, written_short
 from diffs.identity import Known, alias_key, letters, municipal_place, words
+from parsers.normalize import agency_key
 from parsers.records import ListingRow
 
 
@@ -118,6 +119,9 @@ class _Match:
 
     def __call__(self, row: ListingRow) -> str | None:
         found = self.reordered.get((row.state, words(row.agency_key)), set())
+        if not found:  # as written, its state not taken off: an inverted name ends with
+            # its own words (``Police Department, Arkansas State``)
+            found = self.reordered.get((row.state, words(agency_key(row.agency))), set())
         if not found:
             found = self.spelled.get((row.state, letters(row.agency, row.state)), set())
         if not found:

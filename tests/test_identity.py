@@ -642,6 +642,18 @@ def test_a_new_name_written_otherwise_than_a_name_a_known_agency_is_known_by_is_
     ]
 
 
+def test_a_new_name_inverted_with_its_own_words_after_the_comma_is_the_registered_agency() -> None:
+    """``Police Department, Arkansas State`` first listed (its key takes ``Arkansas
+    State`` for its state set off, ``police department``): by its words as written it is
+    the registered ``Arkansas State Police Department`` (before: a new agency, and the
+    application of ``Arkansas State Police`` dropped; found by the corpus with every
+    other capture from June writing names inverted)."""
+    registered = alias_key("AR", agency_key("Arkansas State Police Department", "AR"))
+    inverted = row("Police Department, Arkansas State", "TFM", "AR", signed=None)
+    assert inverted.agency_key == "police department"  # the key as ever: ids are stable
+    assert by_words(["minted"], [inverted], {}, {registered: "ar-asp"}) == ["ar-asp"]
+
+
 def test_a_new_name_adding_the_kind_of_its_municipality_is_that_agency() -> None:
     """``City of Omega Police Department`` applying while ``Omega Police Department`` is
     listed (no papers to compare on the pending list) is Omega's application, approved
