@@ -475,7 +475,14 @@ def check_hold(
 
 
 def _waited(cand: LossCandidate, ref: SnapshotRef, rules: Rules) -> bool:
-    return hours_between(cand.first.observed_at, ref.observed_at) >= rules.loss_confirm_hours
+    return confirmed_since(cand.first, ref, rules)
+
+
+def confirmed_since(first: SnapshotRef, ref: SnapshotRef, rules: Rules) -> bool:
+    """Whether a change held since the list ``first`` is confirmed by the list ``ref``
+    still showing it: ``loss_confirm_hours`` later (a mass change, columns changed,
+    values renamed across a list: ``diffs/schema.py``)."""
+    return hours_between(first.observed_at, ref.observed_at) >= rules.loss_confirm_hours
 
 
 def _hold_reason(active: int, count: int, lost: int, rules: Rules) -> str | None:

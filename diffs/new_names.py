@@ -12,7 +12,7 @@ for names are :mod:`diffs.identity`'s.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from diffs.abbreviations import has_short_words, written_short
 from diffs.identity import Known, alias_key, letters, municipal_place, words
@@ -74,27 +74,32 @@ def _matched(
 def _known_by(
     aliases: Mapping[str, str], known: Mapping[str, Known]
 ) -> list[tuple[str, tuple[str, str, str]]]:
-    """The other names (``state``, key, key as its name) known agencies are known by
-    (their aliases: ``Walker County Sheriff's Office`` for the agency keyed ``walker
-    county sheriff department``), so a name written otherwise is matched to them too."""
-    found = []
-    for alias, agency_id in aliases.items():
-        agency = known.get(agency_id)
-        state, _, key = alias.partition("|")
-        if agency is not None and key != agency.key:
-            found.append((agency_id, (state, key, key)))
-    return found
+    """The other names known agencies are known by (their aliases: ``Walker County
+    Sheriff's Office`` for the agency keyed ``walker county sheriff department``), so a
+    name written otherwise is matched to them too."""
+    return _alias_names(
+        aliases, lambda agency_id, key: agency_id in known and key != known[agency_id].key
+    )
 
 
 def _reserved(
     aliases: Mapping[str, str], known: Mapping[str, Known], states: set[str]
 ) -> list[tuple[str, tuple[str, str, str]]]:
-    """The names (``state``, key, key as its name) the registry gives ids this history
-    has no agency of yet, in ``states``."""
+    """The names the registry gives ids this history has no agency of yet, in
+    ``states``."""
+    names = _alias_names(aliases, lambda agency_id, _: agency_id not in known)
+    return [(agency_id, name) for agency_id, name in names if name[0] in states]
+
+
+def _alias_names(
+    aliases: Mapping[str, str], wanted: Callable[[str, str], bool]
+) -> list[tuple[str, tuple[str, str, str]]]:
+    """Each alias (``state|key``) whose agency id and key are ``wanted``, as a name
+    ``_Match`` reads: (agency id, (state, key, key as its name))."""
     found = []
     for alias, agency_id in aliases.items():
         state, _, key = alias.partition("|")
-        if state in states and agency_id not in known:
+        if wanted(agency_id, key):
             found.append((agency_id, (state, key, key)))
     return found
 

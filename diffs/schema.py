@@ -31,7 +31,7 @@ from typing import Any
 
 from diffs.events import Event, SnapshotRef
 from diffs.fields import unpublished
-from diffs.gate import Rules, hours_between
+from diffs.gate import Rules, confirmed_since
 from diffs.state import ColumnHeld, ListState, RenameHeld
 
 
@@ -100,8 +100,7 @@ def _held(
         if column is None or column.count != now[name]:
             start = column.start if column is not None else previous.last
             column = ColumnHeld(name, now[name], start, ref)
-        late = hours_between(column.since.observed_at, ref.observed_at)
-        (confirmed if late >= rules.loss_confirm_hours else kept).append(column)
+        (confirmed if confirmed_since(column.since, ref, rules) else kept).append(column)
     return kept, confirmed
 
 
@@ -164,8 +163,7 @@ def hold_renames(
     stated: list[RenameHeld] = []
     kept: list[RenameHeld] = []
     for rename in held:
-        late = hours_between(rename.since.observed_at, ref.observed_at)
-        (stated if late >= rules.loss_confirm_hours else kept).append(rename)
+        (stated if confirmed_since(rename.since, ref, rules) else kept).append(rename)
     return [_renamed_event(rename, ref) for rename in stated], tuple(kept)
 
 
