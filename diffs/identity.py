@@ -327,13 +327,14 @@ def same_core(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
     4``, ``Constable Precinct 4``: :func:`diffs.abbreviations.written_short`)."""
     if first == second or "".join(first) == "".join(second):
         return True
-    if len(first) != len(second) or not (_short_core(first) or _short_core(second)):
+    if len(first) != len(second) or not (short_core(first) or short_core(second)):
         return False  # the usual pair: no word of either written short
     return written_short(" ".join(first), " ".join(second), None)
 
 
 @functools.lru_cache(maxsize=8192)
-def _short_core(core: tuple[str, ...]) -> bool:
+def short_core(core: tuple[str, ...]) -> bool:
+    """Whether a core has a word written short (:func:`same_core` then asks more)."""
     return has_short_words(" ".join(core), None)
 
 

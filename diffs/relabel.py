@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from diffs import identity, slips
+from diffs import identity, shortlist, slips
 from diffs.abbreviations import has_short_words, written_short
 from diffs.events import Event, SnapshotRef
 from diffs.links import canonical_link
@@ -351,12 +351,15 @@ class _Probe:
     name: str
     forms: tuple[tuple[str, ...], ...]
     core: tuple[str, ...]
+    marks: shortlist.Marks | None
 
     @classmethod
     def of(cls, entry: Entry, label: identity.Label) -> _Probe:
         name = entry.fields.get("agency") or ""
         forms = identity.word_forms(name, label.state)
-        return cls(label, name, forms, identity.core_in_county(label.name_key, label.county))
+        core = identity.core_in_county(label.name_key, label.county)
+        marks = shortlist.marks(name, label.name_key, label.county, label.state)
+        return cls(label, name, forms, core, marks)
 
     def one_agency(self, other: Entry, agency: Agency, state: ProgramState) -> bool:
         """Whether ``other``, of ``agency`` in the probe's state, is the probe's agency:
@@ -368,6 +371,11 @@ class _Probe:
         mistyped in the same place (:func:`slips.one_slip`). The names are compared
         before ``other`` is labelled: most pairs differ in name, and the place costs."""
         label, their_name = self.label, other.fields.get("agency") or ""
+        county = other.fields.get("county")
+        if not shortlist.may_be(
+            self.marks, shortlist.marks(their_name, agency.key, county, label.state)
+        ):
+            return False  # no mark in common: none of the rules below finds them one
         if any(map(operator.eq, self.forms, identity.word_forms(their_name, label.state))):
             return True
         if written_short(self.name, their_name, label.state):

@@ -8,6 +8,7 @@ identity rules (``diffs/identity.py``) and the approvals across the two lists
 
 from __future__ import annotations
 
+import functools
 import re
 
 SLIP_LETTERS = 5  # a word this long at least, in both writings, can be mistyped
@@ -54,6 +55,18 @@ def slip_mended(name: str, other: str) -> str | None:
         return None
     slipped, meant = pairs[0]
     return " ".join(meant if word == slipped else word for word in mine)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def variants(word: str) -> frozenset[str]:
+    """The word, it with its doubled letters written once, and it without each of its
+    letters in turn: two words one slip apart (:func:`_slipped`) share one of these at
+    least (a letter changed: both without it; added or dropped: the shorter is the
+    longer without it; two neighbours swapped: both without one of them; a doubling
+    misplaced: both written once), so two words sharing none are no slip apart."""
+    found = {word, _DOUBLED.sub(r"\1", word)}
+    found.update(word[:at] + word[at + 1 :] for at in range(len(word)))
+    return frozenset(found)
 
 
 MENDED_WORDS = 3  # the most words of a name not in the other that a slip is looked for in

@@ -6,6 +6,7 @@ was captured."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import zlib
 from collections.abc import Iterable
@@ -80,8 +81,15 @@ def _header(listing: ParsedListing) -> dict[str, Any]:
 
 
 def _row_lines(listing: ParsedListing) -> list[str]:
-    lines = list(map(canonical_json, map(_ROW_VALUES, listing.rows)))
+    lines = list(map(_row_line, listing.rows))
     return lines if listing.other is None else lines + _row_lines(listing.other)
+
+
+@functools.lru_cache(maxsize=MEMO_LIMIT)
+def _row_line(row: ListingRow) -> str:
+    """A row's line, written once however many lists repeat it (a worker parsing a
+    list's captures meets a few thousand distinct rows in tens of thousands)."""
+    return canonical_json(_ROW_VALUES(row))
 
 
 def decode(blob: bytes, memo: RowMemo | None = None) -> ParsedListing:
