@@ -4,7 +4,7 @@
 
 The corpus is imported into a fresh SQLite database, then published twice into a fresh
 folder (the second time with nothing new, so nothing is rewritten). Each step runs in
-its own child process, which reports its own wall time and peak memory (max RSS).
+its own child process, which reports its own wall time and peak memory (``bench/usage.py``).
 """
 
 from __future__ import annotations
@@ -20,11 +20,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CHILD = """
 import resource, sys
+from bench.usage import peak_kb
 from ice287g.cli import cli
 try:
     cli.main(args=sys.argv[1:], prog_name="ice287g")
 finally:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    own = peak_kb() / 1024
     worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"PEAK {own:.0f} {worker:.0f}", file=sys.stderr)
 """

@@ -4,7 +4,7 @@ prints the figures.
     python bench/bench_store.py [--corpus ../shared/corpus] [--growth 1,4,16] [--rounds 3]
 
 Every step runs as a child process (``ice287g`` through ``python -c``) so its wall
-time, CPU time and peak memory (max RSS, from ``wait4``) are its own.
+time, CPU time and peak memory (its high-water mark: ``bench/usage.py``) are its own.
 
 1. openpyxl's full load (values and hyperlinks) of every corpus sheet, as a tracker
    reading the files would do, then ``import`` of the corpus sheets into a fresh SQLite
@@ -59,12 +59,13 @@ QUICK_FETCH = {"ICE287G_FETCH__PER_HOST_INTERVAL": "0", "ICE287G_FETCH__MAX_RETR
 
 RUNNER = """
 import atexit, resource, sys
+from bench.usage import peak_kb
 
 def _usage():
     me = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
-    sys.stderr.write(f"\\nUSAGE {cpu} {me.ru_maxrss} {kids.ru_maxrss}\\n")
+    sys.stderr.write(f"\\nUSAGE {cpu} {peak_kb()} {kids.ru_maxrss}\\n")
 
 atexit.register(_usage)
 from ice287g.cli import main
@@ -75,10 +76,11 @@ main()
 OPENPYXL_READER = """
 import atexit, resource, sys
 from pathlib import Path
+from bench.usage import peak_kb
 
 def _usage():
     me = resource.getrusage(resource.RUSAGE_SELF)
-    sys.stderr.write(f"\\nUSAGE {me.ru_utime + me.ru_stime} {me.ru_maxrss} 0\\n")
+    sys.stderr.write(f"\\nUSAGE {me.ru_utime + me.ru_stime} {peak_kb()} 0\\n")
 
 atexit.register(_usage)
 from bench.bench_xlsx import openpyxl_full_load
