@@ -27,7 +27,7 @@ class Marks(NamedTuple):
     variants: frozenset[str]  # theirs (:func:`slips.variants`)
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@functools.lru_cache(maxsize=1 << 12)
 def marks(name: str, key: str, county: str | None, state: str | None) -> Marks | None:
     """The marks of an agency's name as written (``name``), its key, its county cell and
     state; None when the name is one the marks cannot tell apart (see the module)."""

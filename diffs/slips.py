@@ -57,7 +57,7 @@ def slip_mended(name: str, other: str) -> str | None:
     return " ".join(meant if word == slipped else word for word in mine)
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@functools.lru_cache(maxsize=1 << 12)
 def variants(word: str) -> frozenset[str]:
     """The word, it with its doubled letters written once, and it without each of its
     letters in turn: two words one slip apart (:func:`_slipped`) share one of these at
