@@ -369,7 +369,8 @@ class _Probe:
         other's: :func:`_typed_alike`), the same agency relabelled
         (:func:`identity.same_agency`: the same core in its county) or one word
         mistyped in the same place (:func:`slips.one_slip`). The names are compared
-        before ``other`` is labelled: most pairs differ in name, and the place costs."""
+        before ``other`` is labelled: most pairs differ in name, and the place costs;
+        first by their marks (``diffs/shortlist.py``: a rule added here needs one)."""
         label, their_name = self.label, other.fields.get("agency") or ""
         county = other.fields.get("county")
         if not shortlist.may_be(

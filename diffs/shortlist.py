@@ -10,7 +10,11 @@ the same agency relabelled), or a word one slip from a word of the other
 word written short, something set off (its county), a short word in its core, or two of
 its own words one slip apart is read by rules no mark says (``Twp``, ``(Marion County)``):
 it may be any other's, and the full rules read it. Pure, and remembered by name: the
-agreements of a state are met by every application of it."""
+agreements of a state are met by every application of it.
+
+The marks are the rules' own conditions: a rule added to ``relabel._Probe.one_agency``
+that finds two names one agency without a mark in common needs its mark here
+(``tests/test_shortlist.py`` tries the rules with and without the shortlist)."""
 
 from __future__ import annotations
 
