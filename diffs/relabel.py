@@ -382,16 +382,14 @@ class _Probe:
         if written_short(self.name, their_name, label.state):
             return True
         if (identity.sets_off(self.name) or identity.sets_off(their_name)) and (
-            identity.same_name_in_place(
-                self.name, their_name, label.state, (label.county, other.fields.get("county"))
-            )
+            identity.same_name_in_place(self.name, their_name, label.state, (label.county, county))
         ):
             return True  # its own county set off after or before the name
         their_type = other.fields.get("agency_type")
         if label.agency_type and their_type and their_type != label.agency_type:
             return False
         slip = slips.one_slip(label.name_key, agency.key)
-        their_core = identity.core_in_county(agency.key, other.fields.get("county"))
+        their_core = identity.core_in_county(agency.key, county)
         if not slip and not identity.same_core(their_core, self.core):
             mended = slips.slip_mended(label.name_key, agency.key)
             if mended is None or not identity.same_core(
