@@ -19,8 +19,10 @@ from tests.test_republished_corpus import (
     _column_cells,
     _fed_twice,
     _feed,
+    _put,
     _republished,
     _rewrite,
+    _taken,
 )
 
 NAME = "LAW ENFORCEMENT AGENCY"
@@ -42,30 +44,16 @@ def _signed(write: Callable[[datetime], object]) -> Edit:
 def _rows_sorted(sheet: Worksheet, columns: dict[str, int]) -> None:
     """The rows sorted by the agency's name (rewritten whole: openpyxl moves no
     hyperlink with a cell's value)."""
-    rows = [
-        [(cell.value, cell.hyperlink.target if cell.hyperlink else None) for cell in row]
-        for row in sheet.iter_rows(min_row=2)
-    ]
+    header, *rows = _taken(sheet)
     rows.sort(key=lambda cells: str(cells[columns[NAME] - 1][0] or ""))
-    for at, cells in enumerate(rows, start=2):
-        for column, (value, link) in enumerate(cells, start=1):
-            target = sheet.cell(row=at, column=column, value=value)
-            target.hyperlink = link
+    for at, cells in enumerate([header, *rows], start=1):
+        _put(sheet, at, cells)
 
 
 def _blank_first_column(sheet: Worksheet, columns: dict[str, int]) -> None:
     """Every cell moved one column right, the first left blank (links moved too)."""
-    rows = [
-        [(cell.value, cell.hyperlink.target if cell.hyperlink else None) for cell in row]
-        for row in sheet.iter_rows()
-    ]
-    for row in sheet.iter_rows():
-        for cell in row:
-            cell.value, cell.hyperlink = None, None
-    for at, cells in enumerate(rows, start=1):
-        for column, (value, link) in enumerate(cells, start=2):
-            target = sheet.cell(row=at, column=column, value=value)
-            target.hyperlink = link
+    for at, cells in enumerate(_taken(sheet), start=1):
+        _put(sheet, at, cells, first=2)
 
 
 def _link_texts(text: str) -> Edit:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import html
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -42,6 +42,29 @@ Edit = Callable[[Worksheet, dict[str, int]], None]
 
 def _column_cells(sheet: Worksheet, column: int) -> list[object]:
     return [row[0] for row in sheet.iter_rows(min_row=2, min_col=column, max_col=column)]
+
+
+Cells = list[list[tuple[object, str | None]]]  # by row, each cell's (value, link)
+
+
+def _taken(sheet: Worksheet) -> Cells:
+    """The sheet's cells by row, each (value, link), the sheet left empty: an edit that
+    moves rows writes them again (openpyxl moves no hyperlink when it inserts rows)."""
+    rows = [[(c.value, c.hyperlink.target if c.hyperlink else None) for c in row]
+            for row in sheet.iter_rows()]  # fmt: skip
+    for row in sheet.iter_rows():
+        for cell in row:
+            cell.value, cell.hyperlink = None, None
+    return rows
+
+
+def _put(
+    sheet: Worksheet, at: int, cells: Iterable[tuple[object, str | None]], first: int = 1
+) -> None:
+    """One row's cells, each (value, link), written on row ``at`` from column ``first``
+    (a value None leaves its cell empty)."""
+    for column, (value, link) in enumerate(cells, start=first):
+        sheet.cell(row=at, column=column, value=value).hyperlink = link
 
 
 def _rewrite(column: str, change: Callable[[str], str], every: int = 1) -> Edit:
@@ -86,24 +109,17 @@ def _total(sheet: Worksheet, columns: dict[str, int]) -> None:
 def _state_headings(sheet: Worksheet, columns: dict[str, int]) -> None:
     """Each state's rows under a row naming the state, their own state cells blank
     (rewritten as a new sheet: openpyxl moves no hyperlink when it inserts rows)."""
-    rows = [[(c.value, c.hyperlink.target if c.hyperlink else None) for c in row]
-            for row in sheet.iter_rows()]  # fmt: skip
+    rows = _taken(sheet)
     state = columns["STATE"] - 1
-    for row in sheet.iter_rows():
-        for cell in row:
-            cell.value, cell.hyperlink = None, None
     at, heading = 2, None
     for values in rows[1:]:
         if values[state][0] and values[state][0] != heading:
             heading = values[state][0]
             sheet.cell(row=at, column=1, value=str(heading).upper())
             at += 1
-        for column, (value, link) in enumerate(values, start=1):
-            cell = sheet.cell(row=at, column=column, value=None if column - 1 == state else value)
-            cell.hyperlink = link
+        _put(sheet, at, [(None, cell[1]) if i == state else cell for i, cell in enumerate(values)])
         at += 1
-    for column, (value, _) in enumerate(rows[0], start=1):
-        sheet.cell(row=1, column=column, value=value)
+    _put(sheet, 1, rows[0])
 
 
 def _without_state_column(write: Callable[[str, str], str]) -> Edit:
@@ -130,16 +146,11 @@ def _headings_without_state_column(sheet: Worksheet, columns: dict[str, int]) ->
 def _preamble(sheet: Worksheet, columns: dict[str, int]) -> None:
     """Twenty-five rows of notes above the header (the sheet rewritten: openpyxl moves
     no hyperlink when it inserts rows)."""
-    rows = [[(c.value, c.hyperlink.target if c.hyperlink else None) for c in row]
-            for row in sheet.iter_rows()]  # fmt: skip
-    for row in sheet.iter_rows():
-        for cell in row:
-            cell.value, cell.hyperlink = None, None
+    rows = _taken(sheet)
     for at in range(1, 26):
         sheet.cell(row=at, column=1, value=f"Note {at}: the list is updated as ICE signs.")
     for at, values in enumerate(rows, start=26):
-        for column, (value, link) in enumerate(values, start=1):
-            sheet.cell(row=at, column=column, value=value).hyperlink = link
+        _put(sheet, at, values)
 
 
 def _headers(**new: str) -> Edit:
@@ -209,9 +220,8 @@ def _subtotals(sheet: Worksheet, columns: dict[str, int]) -> None:
     """A count under each state's rows (``WEST VIRGINIA Total | 2``; the sheet cleared
     and written again: openpyxl moves no hyperlink when it inserts rows)."""
     state, agency = columns["STATE"] - 1, columns["LAW ENFORCEMENT AGENCY"] - 1
-    rows = [[(c.value, c.hyperlink.target if c.hyperlink else None) for c in row]
-            for row in sheet.iter_rows()]  # fmt: skip
-    out: list[list[tuple[object, str | None]]] = [rows[0]]
+    rows = _taken(sheet)
+    out: Cells = [rows[0]]
     count = 0
     for at, row in enumerate(rows[1:], 1):
         out.append(row)
@@ -222,13 +232,8 @@ def _subtotals(sheet: Worksheet, columns: dict[str, int]) -> None:
             total[state], total[agency] = (f"{row[state][0]} Total", None), (count, None)
             out.append(total)
             count = 0
-    for row in sheet.iter_rows():
-        for cell in row:
-            cell.value, cell.hyperlink = None, None
     for number, row in enumerate(out, 1):
-        for column, (value, link) in enumerate(row, 1):
-            cell = sheet.cell(row=number, column=column, value=value)
-            cell.hyperlink = link
+        _put(sheet, number, row)
 
 
 def _county_with_state(sheet: Worksheet, columns: dict[str, int]) -> None:
@@ -243,11 +248,7 @@ def _outline(sheet: Worksheet, columns: dict[str, int]) -> None:
     """Each agency on a row of its own (its state and name), its agreements on the rows
     below it, their state and agency left blank (the sheet rewritten: openpyxl moves no
     hyperlink when it inserts rows)."""
-    rows = [[(c.value, c.hyperlink.target if c.hyperlink else None) for c in row]
-            for row in sheet.iter_rows()]  # fmt: skip
-    for row in sheet.iter_rows():
-        for cell in row:
-            cell.value, cell.hyperlink = None, None
+    rows = _taken(sheet)
     own = (columns["STATE"], columns["LAW ENFORCEMENT AGENCY"])
     at, last = 2, None
     for values in rows[1:]:
@@ -258,12 +259,9 @@ def _outline(sheet: Worksheet, columns: dict[str, int]) -> None:
             for column in own:
                 sheet.cell(row=at, column=column, value=values[column - 1][0])
             at, last = at + 1, agency
-        for column, (value, link) in enumerate(values, start=1):
-            if column not in own:
-                sheet.cell(row=at, column=column, value=value).hyperlink = link
+        _put(sheet, at, [(None, None) if c in own else cell for c, cell in enumerate(values, 1)])
         at += 1
-    for column, (value, _) in enumerate(rows[0], start=1):
-        sheet.cell(row=1, column=column, value=value)
+    _put(sheet, 1, rows[0])
 
 
 def _name_with_model(sheet: Worksheet, columns: dict[str, int]) -> None:
