@@ -124,12 +124,45 @@ def test_a_command_that_fetches_nothing_does_not_load_the_http_client() -> None:
 
 def test_a_run_collects_cycles_less_often_than_python_s_default() -> None:
     probe = (
-        "import gc, sys\n"
+        "import atexit, gc, sys\n"
         "from ice287g.cli import GC_THRESHOLDS, main\n"
+        "atexit.register(lambda: print(gc.get_threshold() == GC_THRESHOLDS, gc.isenabled()))\n"
         "sys.argv = ['ice287g', '--version']\n"
-        "try:\n"
-        "    main()\n"
-        "except SystemExit:\n"
-        "    print(gc.get_threshold() == GC_THRESHOLDS, gc.isenabled())\n"
+        "main()\n"
     )
     assert _fresh_python(probe) == "True True"
+
+
+_ENDING = (
+    "import atexit, sys\n"
+    "from ice287g.cli import main\n"
+    "class Torn:\n"
+    "    def __del__(self): print('torn down')\n"
+    "kept = Torn()\n"
+    "atexit.register(lambda: print('exit handler ran'))\n"
+    "sys.argv = ['ice287g', '--db', 'sqlite:///{db}', '--snapshots', '{arch}', *{args!r}]\n"
+    "main()\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "code"), [(["status"], 0), (["status", "--as-of", "nonsense"], 2)]
+)
+def test_a_command_ends_with_its_output_whole_its_exit_handlers_run_and_its_status(
+    tmp_path: Path, args: list[str], code: int
+) -> None:
+    import subprocess
+    import sys
+
+    script = _ENDING.format(db=tmp_path / "t.db", arch=tmp_path / "arch", args=args)
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert out.returncode == code, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[-1] == "exit handler ran"  # after the command's own output
+    assert "torn down" not in lines  # the interpreter is not torn down: it exits
+    if code:
+        assert "is not a date" in out.stderr
+    else:
+        assert lines[-2].split() == ["pending", "0"], out.stdout  # its last line
