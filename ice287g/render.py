@@ -100,46 +100,83 @@ def describe(event: dict[str, Any], esc: Escape = _same) -> str:
     unknown_model = event.get("model") == "?"
     event = _escaped(event, esc)
     who = " · ".join(p for p in (event.get("state"), event.get("agency"), event.get("model")) if p)
-    kind = event["kind"]
     before, after = event.get("before") or {}, event.get("after") or {}
-    if kind == "agreement.changed":
-        parts = [
-            f"{k}: {_cell(before.get(k)) or '—'} → {_cell(after.get(k)) or '—'}"
-            for k in sorted(after)
-        ]
-        return f"{who}: " + "; ".join(parts)
-    if kind in ("agency.renamed",):
-        return f"{event.get('state')} · {before.get('name')} → {after.get('name')}"
-    if kind == "agreement.relabelled":
-        old = f"{before.get('state')} · {before.get('agency')}"
-        new = f"{after.get('state')} · {after.get('agency')}"
-        if before.get("model"):  # the model relabelled
-            return f"{old} ({before['model']}) → {new} ({after.get('model')})"
-        return f"{old} → {new} ({event.get('model')})"
-    if kind == "agency.models_changed":
-        return (
-            f"{who}: {', '.join(before.get('models', []))} → {', '.join(after.get('models', []))}"
-        )
-    if kind == "source.schema_changed" and "values" in before:  # a column's values renamed
+    sentence = _SENTENCES.get(event["kind"])
+    if sentence is not None:
+        return sentence(event, who, before, after)
+    return _listed(event, who, after, unknown_model)
+
+
+Fields = dict[str, Any]
+
+
+def _values_changed(event: Fields, who: str, before: Fields, after: Fields) -> str:
+    parts = [
+        f"{k}: {_cell(before.get(k)) or '—'} → {_cell(after.get(k)) or '—'}" for k in sorted(after)
+    ]
+    return f"{who}: " + "; ".join(parts)
+
+
+def _renamed(event: Fields, who: str, before: Fields, after: Fields) -> str:
+    return f"{event.get('state')} · {before.get('name')} → {after.get('name')}"
+
+
+def _relabelled(event: Fields, who: str, before: Fields, after: Fields) -> str:
+    old = f"{before.get('state')} · {before.get('agency')}"
+    new = f"{after.get('state')} · {after.get('agency')}"
+    if before.get("model"):  # the model relabelled
+        return f"{old} ({before['model']}) → {new} ({after.get('model')})"
+    return f"{old} → {new} ({event.get('model')})"
+
+
+def _models_changed(event: Fields, who: str, before: Fields, after: Fields) -> str:
+    return f"{who}: {', '.join(before.get('models', []))} → {', '.join(after.get('models', []))}"
+
+
+def _schema_changed(event: Fields, who: str, before: Fields, after: Fields) -> str:
+    if "values" in before:  # a column's values renamed
         renamed = [
             f"{field}: {_cell(b)} → {_cell(a)}"
             for field, olds in before["values"].items()
             for b, a in zip(olds, after.get("values", {}).get(field, []), strict=False)
         ]
         return f"{event['subject']}: " + "; ".join(renamed)
-    if kind in ("source.schema_changed",):
-        return (
-            f"{event['subject']}: {', '.join(before.get('columns', []))} → "
-            f"{', '.join(after.get('columns', []))}"
-        )
-    if kind == "moa.published":
-        return f"{who}: {', '.join(str(v) for v in after.values())}"
-    if kind == "moa.replaced":
-        changed = [k for k in after if k != "sha256"]
-        what = f" (changed: {', '.join(changed)})" if changed else " (same fields, new bytes)"
-        return f"{who or event['subject']}: {event['subject']}{what}"
-    if kind == "snapshot.rejected":
-        return f"{_snapshot_name(event)}: {after.get('reason')}"
+    columns = (", ".join(before.get("columns", [])), ", ".join(after.get("columns", [])))
+    return f"{event['subject']}: {columns[0]} → {columns[1]}"
+
+
+def _moa_published(event: Fields, who: str, before: Fields, after: Fields) -> str:
+    return f"{who}: {', '.join(str(v) for v in after.values())}"
+
+
+def _moa_replaced(event: Fields, who: str, before: Fields, after: Fields) -> str:
+    changed = [k for k in after if k != "sha256"]
+    what = f" (changed: {', '.join(changed)})" if changed else " (same fields, new bytes)"
+    return f"{who or event['subject']}: {event['subject']}{what}"
+
+
+def _rejected(event: Fields, who: str, before: Fields, after: Fields) -> str:
+    return f"{_snapshot_name(event)}: {after.get('reason')}"
+
+
+_SENTENCES: dict[str, Callable[[Fields, str, Fields, Fields], str]] = {
+    "agreement.changed": _values_changed,
+    "agency.renamed": _renamed,
+    "agreement.relabelled": _relabelled,
+    "agency.models_changed": _models_changed,
+    "source.schema_changed": _schema_changed,
+    "moa.published": _moa_published,
+    "moa.replaced": _moa_replaced,
+    "snapshot.rejected": _rejected,
+}
+"""The sentence of each kind that says its before and after; the others say who, and
+when it was signed (:func:`_listed`)."""
+
+
+def _listed(event: Fields, who: str, after: Fields, unknown_model: bool) -> str:
+    """An agreement or application listed, approved, dropped or ended: who, and the
+    signed date ICE states; with what the event notes where it says more."""
+    kind = event["kind"]
     signed = f" (signed {event['effective_date']})" if event.get("effective_date") else ""
     if kind == "pending.approved" and after.get("agency"):
         return f"{who}{signed} → {after['agency']}"  # approved under another label

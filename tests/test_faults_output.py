@@ -104,3 +104,63 @@ def test_escapes_neutralise_formulas_c1_characters_and_escape_codes() -> None:
     assert for_csv_cell(f"a{ESC}[2J") == "a\\x1b[2J"
     assert for_json('"a\x9bb"') == '"a\\u009bb"'
     assert for_terminal_text(f"line\n\tnext{BEL}") == "line\n\tnext\\x07"
+
+
+_WHO = {"state": "TX", "agency": "Harris County Sheriff's Office", "model": "JEM"}
+
+
+@pytest.mark.parametrize(
+    ("event", "sentence"),
+    [
+        (
+            {"kind": "agreement.changed", "before": {"signed": "2025-01-02"}}
+            | {"after": {"signed": "2025-02-03", "county": "Harris County"}},
+            "TX · Harris County Sheriff's Office · JEM: county: — → Harris County; "
+            "signed: 2025-01-02 → 2025-02-03",
+        ),
+        (
+            {"kind": "agreement.relabelled", "model": "TFM"}
+            | {"before": {"state": "TX", "agency": "Harris Co SO", "model": "JEM"}}
+            | {"after": {"state": "TX", "agency": "Harris County SO", "model": "TFM"}},
+            "TX · Harris Co SO (JEM) → TX · Harris County SO (TFM)",
+        ),
+        (
+            {"kind": "agreement.relabelled", "before": {"state": "KS", "agency": "Ellis"}}
+            | {"after": {"state": "TX", "agency": "Ellis"}},
+            "KS · Ellis → TX · Ellis (JEM)",
+        ),
+        (
+            {"kind": "agency.models_changed", "before": {"models": ["JEM"]}}
+            | {"after": {"models": ["JEM", "TFM"]}},
+            "TX · Harris County Sheriff's Office · JEM: JEM → JEM, TFM",
+        ),
+        (
+            {"kind": "source.schema_changed", "subject": "participating-list"}
+            | {"before": {"columns": ["STATE"]}, "after": {"columns": ["STATE", "COUNTY"]}},
+            "participating-list: STATE → STATE, COUNTY",
+        ),
+        (
+            {"kind": "moa.published", "after": {"moa_url": "https://www.ice.gov/a.pdf"}},
+            "TX · Harris County Sheriff's Office · JEM: https://www.ice.gov/a.pdf",
+        ),
+        (
+            {"kind": "moa.replaced", "subject": "https://www.ice.gov/a.pdf"}
+            | {"after": {"sha256": "ab", "signed": "2025-01-02"}},
+            "TX · Harris County Sheriff's Office · JEM: https://www.ice.gov/a.pdf "
+            "(changed: signed)",
+        ),
+        (
+            {"kind": "snapshot.rejected", "subject": "s1", "after": {"reason": "lost rows"}}
+            | {"provenance": {"snapshots": [{"where": "list.xlsx"}]}},
+            "list.xlsx: lost rows",
+        ),
+        (
+            {"kind": "agreement.withdrawn", "effective_date": "2025-01-02"},
+            "TX · Harris County Sheriff's Office · JEM (signed 2025-01-02)",
+        ),
+    ],
+)
+def test_each_kind_of_event_is_told_in_its_own_sentence(
+    event: dict[str, object], sentence: str
+) -> None:
+    assert describe(_WHO | event) == sentence
