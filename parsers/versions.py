@@ -7,5 +7,5 @@ differently."""
 LISTS = "61"
 """The list parsers (``parsers/detect.py``: XLSX and the legacy HTML table)."""
 
-MOA = "8"
+MOA = "9"
 """The MOA parser (``parsers/moa/``)."""

@@ -360,6 +360,25 @@ def test_the_name_above_a_title_line_is_read_whatever_noise_surrounds_it(
     assert name_above_title(lines) == name
 
 
+@pytest.mark.parametrize("name", ["Dale Evans", "Nate Smith", "Dae Kim", "Nam Tran", "Dane Cook"])
+def test_a_given_name_like_a_label_above_a_title_is_a_name_not_a_label(name: str) -> None:
+    # ``Dale`` reads like an OCR'd ``Date``, ``Nam`` like ``Name``: a label is marked
+    lines = [placed_line("________________", 500), placed_line(name, 514)]
+    assert name_above_title([*lines, placed_line("Sheriff", 528)]) == name
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [("Dale: 03/05/2020", None), ("Nane ____", None), ("Nme: Jon Doe", "Jon Doe")],
+)
+def test_a_label_read_by_its_likeness_is_one_when_marked_as_a_label(
+    line: str, name: str | None
+) -> None:
+    # ``Dale:`` and ``Nane ____`` are labels with no name, ``Nme:`` one with its value
+    lines = [placed_line(line, 514), placed_line("Sheriff", 528)]
+    assert name_above_title(lines) == name
+
+
 @settings(max_examples=30, deadline=None)
 @given(st.sampled_from(sorted(n for n, code in STATES.items() if code != "DC")))
 def test_a_state_the_letterhead_names_is_the_agency_state(state: str) -> None:

@@ -88,19 +88,29 @@ Signed = tuple[SignatureBlock, RawBlock]
 
 
 def _label_of(text: str) -> tuple[str | None, str]:
-    """The field label a signature-block line starts with (OCR-tolerant) and the rest."""
+    """The field label a signature-block line starts with (OCR-tolerant) and the rest.
+    A word read as a label only by its likeness (``Narne:``, ``Dale:`` for ``Date:``)
+    is one when marked as a label, with a separator in it or after it, or alone on its
+    line; else it is the word it is (``Dale Evans``, ``Nate Smith``, ``Dae Kim``: a
+    name above its title)."""
     words = text.split()
     if not words:
         return None, ""
-    for take in (1, 2):
+    for take in (1, 2)[: len(words)]:
         letters = re.sub(r"[^a-z]", "", " ".join(words[:take]).lower())
         label = _closest_label(letters)
-        if label:
-            tail = re.sub(r"^.*[A-Za-z]", "", words[take - 1])
+        tail = re.sub(r"^.*[A-Za-z]", "", words[take - 1])
+        if label and (label == letters or tail or _unworded(words[take:])):
             return label, " ".join([tail, *words[take:]]).strip()
         if len(letters) > 2:
             break
     return None, text
+
+
+def _unworded(rest: Sequence[str]) -> bool:
+    """Whether what follows a label's likeness is no word: nothing, or a separator, an
+    underline or a number first."""
+    return not rest or not rest[0][:1].isalpha()
 
 
 def _closest_label(letters: str) -> str | None:
