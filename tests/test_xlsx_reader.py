@@ -611,6 +611,17 @@ def test_a_utf16_part_is_refused() -> None:
         read(broken)
 
 
+@pytest.mark.parametrize("encoding", ["UTF-9999999", "rot13", "utf-32", "idna", "shift_jis"])
+def test_a_part_declaring_an_encoding_no_codec_reads_is_a_parse_error(encoding: str) -> None:
+    good = make_xlsx([("S", sheet_data('<row r="1"><c r="A1"><v>1</v></c></row>'))])
+    workbook = _members(good)["xl/workbook.xml"].decode()
+    body = workbook.split("?>", 1)[1] if workbook.startswith("<?xml") else workbook
+    declared = f'<?xml version="1.0" encoding="{encoding}"?>{body}'.encode()
+    with pytest.raises(ParseError, match="declared encoding cannot be read") as raised:
+        read(_replace_part(good, "xl/workbook.xml", declared))
+    assert "\n" not in str(raised.value)
+
+
 @pytest.mark.parametrize(
     ("data", "reason"),
     [

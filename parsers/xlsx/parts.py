@@ -117,6 +117,8 @@ def _run(package: Package, parser: expat.XMLParserType, xml: bytes, part: str) -
         raise package.fail(f"{part}: {reason}") from None
     except expat.ExpatError as exc:
         raise package.fail(f"malformed XML in {part} ({exc})") from None
+    except (LookupError, ValueError) as exc:  # expat asks Python's codecs for the rest
+        raise package.fail(f"{part}: its declared encoding cannot be read ({exc})") from None
 
 
 def _refuse_dtd(*_args: object) -> None:
