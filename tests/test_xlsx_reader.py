@@ -10,6 +10,8 @@ import os
 import random
 import string
 import struct
+import subprocess
+import sys
 import zipfile
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -29,6 +31,7 @@ from parsers.xlsx.container import Package
 from parsers.xlsx.formulas import hyperlink_target
 from parsers.xlsx.merges import fill_merged_down
 from parsers.xlsx_listing import parse_listing_xlsx
+from tests.conftest import ROOT
 from tests.fuzz_reader import JUNK
 from tests.support import make_cases
 
@@ -754,6 +757,52 @@ def test_cell_budget_and_coordinate_limits() -> None:
     ):
         with pytest.raises(ParseError, match="out of range"):
             read(make_xlsx([("S", sheet_data(rows))]))
+
+
+_REFUSED_IN_A_CHILD = """
+import sys
+from parsers.errors import ParseError
+from parsers.xlsx import read_workbook
+for path in sys.argv[1:]:
+    try:
+        read_workbook(open(path, "rb").read(), path)
+        print("read")
+    except ParseError as exc:
+        print(str(exc).rpartition(": ")[2])
+"""
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        '<row r="1"><c r="A1"><v>1</v></c><c r="B99999999999"><v>1</v></c></row>',
+        '<row r="1"><c r="A30999999999999999999999999999994"><v>1</v></c></row>',
+        '<row r="1"><c r="A1"><v>1</v></c></row><row r="2147483648"><c><v>1</v></c></row>',
+        '<row r="1"><c r="A1"><v>1</v></c><c r="AAAAAAAAAAAAAAAAAAAAAAAA1"><v>1</v></c></row>',
+        '<row r="1"><c r="A1"><v>1</v></c><c\n r="B4294967297"><v>1</v></c></row>',
+    ],
+)
+def test_a_reference_longer_than_any_within_the_sheet_is_out_of_range_not_an_abort(
+    rows: str, tmp_path: Path
+) -> None:
+    """Calamine wraps a row or column past its integers into a far cell and aborts the
+    process allocating the rectangle to it (found by tests/fuzz_reader.py): a reference
+    of more digits or letters than ``XFD1048576`` is out of range, however it reads.
+    Read in a child process, so a regression is a failure, not the suite's abort."""
+    sheet = tmp_path / "far.xlsx"
+    sheet.write_bytes(make_xlsx([("S", sheet_data(rows))]))
+    zeros = tmp_path / "zeros.xlsx"  # leading zeros are no more digits: B2
+    zeros.write_bytes(make_xlsx([("S", sheet_data('<row r="1"><c r="B00000000002"/></row>'))]))
+    done = subprocess.run(
+        [sys.executable, "-c", _REFUSED_IN_A_CHILD, str(sheet), str(zeros)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert (done.returncode, done.stdout.splitlines()) == (
+        0,
+        ["cell reference out of range", "read"],
+    )
 
 
 # --------------------------------------------------------------------------- fuzzing

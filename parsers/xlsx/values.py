@@ -34,7 +34,10 @@ _NAME = rb"[A-Za-z_][\w.\-]*"
 _CELL_OR_ROW_TAG = re.compile(rb"<(?:" + _NAME + rb":)?(?:c|row)(?=[\s/>])")
 # The literal ``r`` first lets ``re`` skip quickly to candidates; the look-behind then
 # asks for the whitespace before it (as ``\sr`` would, three times slower).
-_REF_ATTRIBUTE = re.compile(rb"""r(?<=\sr)\s*=\s*["']\$?([A-Za-z]{0,4})\$?([0-9]{0,8})["']""")
+_REF_ATTRIBUTE = re.compile(rb"""r(?<=\sr)\s*=\s*["']\$?([A-Za-z]*)\$?([0-9]*)["']""")
+# The most letters and digits a reference within the sheet's limits has (``XFD1048576``);
+# longer ones are out of range whatever they say (calamine would wrap them).
+_COLUMN_LETTERS, _ROW_DIGITS = 3, len(str(MAX_ROWS))
 _TAG_STARTS = (b"<c", b"<row", b":c", b":row")
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
 
@@ -109,6 +112,11 @@ def _check_extent(package: Package, path: str, xml: bytes) -> int:
     one before it)."""
     refs = _REF_ATTRIBUTE.findall(xml)
     letters, digits = set(map(_FIRST, refs)), set(map(_SECOND, refs))
+    if (
+        max(map(len, letters), default=0) > _COLUMN_LETTERS
+        or max((len(number.lstrip(b"0")) for number in digits), default=0) > _ROW_DIGITS
+    ):
+        raise package.fail(f"{path}: cell reference out of range")
     rows = max(map(int, filter(None, digits)), default=0)
     columns = max(map(_column_number, letters), default=0)
     if rows > MAX_ROWS or columns > MAX_COLUMNS:
