@@ -768,7 +768,7 @@ for path in sys.argv[1:]:
         read_workbook(open(path, "rb").read(), path)
         print("read")
     except ParseError as exc:
-        print(str(exc).rpartition(": ")[2])
+        print(str(exc))
 """
 
 
@@ -793,16 +793,50 @@ def test_a_reference_longer_than_any_within_the_sheet_is_out_of_range_not_an_abo
     sheet.write_bytes(make_xlsx([("S", sheet_data(rows))]))
     zeros = tmp_path / "zeros.xlsx"  # leading zeros are no more digits: B2
     zeros.write_bytes(make_xlsx([("S", sheet_data('<row r="1"><c r="B00000000002"/></row>'))]))
+    assert _read_in_a_child(sheet, zeros) == ["cell reference out of range", "read"]
+
+
+def _read_in_a_child(*paths: Path) -> list[str]:
+    """How each file reads in a child process (``read``, or the end of its ParseError):
+    an abort there is a failure of the test, not the end of the suite."""
     done = subprocess.run(
-        [sys.executable, "-c", _REFUSED_IN_A_CHILD, str(sheet), str(zeros)],
+        [sys.executable, "-c", _REFUSED_IN_A_CHILD, *map(str, paths)],
         capture_output=True,
         text=True,
         cwd=ROOT,
     )
-    assert (done.returncode, done.stdout.splitlines()) == (
-        0,
-        ["cell reference out of range", "read"],
+    assert done.returncode == 0, done.stderr[-500:]
+    return [line.rpartition(".xml: ")[2] for line in done.stdout.splitlines()]
+
+
+@pytest.mark.parametrize("declared", ['uniqueCount="2000000000"', "x:uniqueCount='+0099999999999'"])
+def test_shared_strings_declaring_more_than_the_cell_budget_are_refused_not_an_abort(
+    declared: str, tmp_path: Path
+) -> None:
+    """Calamine reserves room for the strings a table declares before reading one (48
+    GB for two billion: the process aborts); a declared size is a hint, believed only
+    within the cell budget."""
+    strings = ["<si><t>a</t></si>"]
+    good = make_xlsx(
+        [("S", sheet_data('<row r="1"><c r="A1" t="s"><v>0</v></c></row>'))], strings=strings
     )
+    table = _members(good)["xl/sharedStrings.xml"].decode()
+    hostile = tmp_path / "hostile.xlsx"
+    hostile.write_bytes(
+        _replace_part(
+            good, "xl/sharedStrings.xml", table.replace("<sst ", f"<sst {declared} ", 1).encode()
+        )
+    )
+    plain = tmp_path / "plain.xlsx"
+    plain.write_bytes(
+        _replace_part(
+            good,
+            "xl/sharedStrings.xml",
+            table.replace("<sst ", '<sst uniqueCount="1" ', 1).encode(),
+        )
+    )
+    refused = "declares more than 5000000 shared strings: refusing"
+    assert _read_in_a_child(hostile, plain) == [refused, "read"]
 
 
 # --------------------------------------------------------------------------- fuzzing

@@ -71,12 +71,33 @@ def check_shared_text(
         raise package.fail(f"{path}: its cells repeat more than {limit} bytes of text: refusing")
 
 
+# A shared-strings table's declared number of strings, which calamine reserves room for
+# before reading one: ``uniqueCount="2000000000"`` in a 200-byte part would abort the
+# process allocating 48 GB.
+_UNIQUE_COUNT = re.compile(rb"""uniqueCount\s*=\s*["']\s*\+?0*([0-9]*)""")
+
+
 def open_values(package: Package) -> CalamineWorkbook:
-    """Calamine's reader of the package's XML parts."""
+    """Calamine's reader of the package's XML parts, once no part declares more shared
+    strings than the cell budget (a declared size is a hint calamine believes)."""
+    parts = package.xml_parts()
+    for path, xml in parts.items():
+        _check_declared_strings(package, path, xml)
     try:
-        return CalamineWorkbook.from_filelike(stored_zip(package.xml_parts()))
+        return CalamineWorkbook.from_filelike(stored_zip(parts))
     except CalamineError as exc:
         raise package.fail(f"unreadable XLSX ({_one_line(exc)})") from None
+
+
+def _check_declared_strings(package: Package, path: str, xml: bytes) -> None:
+    limit = package.limits.max_cells
+    at = xml.find(b"uniqueCount")
+    while at >= 0:
+        found = _UNIQUE_COUNT.match(xml, at)
+        digits = found[1] if found else b""
+        if len(digits) > len(str(limit)) or (digits and int(digits) > limit):
+            raise package.fail(f"{path}: declares more than {limit} shared strings: refusing")
+        at = xml.find(b"uniqueCount", at + 1)
 
 
 Merge: TypeAlias = tuple[Coordinate, Coordinate]
