@@ -1,5 +1,11 @@
 """Parse many files at once. Parsers are pure, so distinct files can be parsed in
-worker processes; results are identical to parsing them one by one."""
+worker processes; results are identical to parsing them one by one.
+
+Every list file is parsed in a child process, never in the one that diffs: the XLSX
+reader is native code (calamine) reading bytes from the web, and a file that made it
+abort would otherwise end the pass, and every pass after it (the file is archived, and
+parsed again until it is read). A file whose parser dies is a ParseError, kept in the
+parse cache like any other, and the other files are parsed on."""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ import os
 from collections import deque
 from collections.abc import Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from parsers.detect import parse_listing
@@ -24,6 +31,10 @@ MIN_FOR_WORKERS = 8
 # diff is slow on (a result is its parse cache row: the list compressed, tens of KB).
 WINDOW_PER_WORKER = 32
 UNREADABLE = "archive object unreadable"
+CRASHED = "its reader's process died reading it, twice"
+NOT_KEPT = (UNREADABLE, CRASHED)
+"""Reasons that are faults of the archive or of the reader, not of the file's bytes: such
+a result is not kept in the parse cache (the next replay reads the file again)."""
 NICENESS = 10
 
 
@@ -67,6 +78,19 @@ def parse_to_cache(item: Job) -> CacheRow:
     back from that row, as it reads a list parsed before)."""
     parsed = parse_file(item)
     return cache_row(item[0], LISTS, parsed)
+
+
+def parse_alone(item: Job, tries: int = 2) -> CacheRow:
+    """``parse_to_cache`` in a child process of its own; the row of a ParseError
+    (``CRASHED``) when such a process dies ``tries`` times (once may be the system's
+    doing: a process killed for memory)."""
+    for _ in range(tries):
+        with ProcessPoolExecutor(1) as child:
+            try:
+                return child.submit(parse_to_cache, item).result()
+            except BrokenProcessPool:
+                continue
+    return cache_row(item[0], LISTS, ParseError(item[2], CRASHED))
 
 
 class ParseStream:
@@ -130,11 +154,29 @@ class ParseStream:
         """The parse cache row of one of the jobs (each is asked for once)."""
         job = self._jobs.pop(sha)
         if sha not in self._futures and self._pool is None:
-            return parse_to_cache(job)
+            return parse_alone(job)
         while sha not in self._futures and self._todo:
             self._submit()
         self._fill()
-        return self._futures.pop(sha).result()
+        try:
+            return self._futures.pop(sha).result()
+        except BrokenProcessPool:
+            return self._after_a_crash(job)
+
+    def _after_a_crash(self, job: Job) -> CacheRow:
+        """A worker died, and with it the pool and every parse in flight: ``job`` is
+        parsed again alone (its own death makes it a ParseError), then the others in
+        flight are queued again, first, in a new pool."""
+        assert self._pool is not None
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = None
+        done = {sha: f for sha, f in self._futures.items() if _parsed(f)}
+        self._todo.extendleft(reversed([self._jobs[s] for s in self._futures if s not in done]))
+        self._futures = done
+        row = parse_alone(job, tries=1)  # its first death was in the pool
+        self._start(len(self._jobs))
+        self._fill()
+        return row
 
     def _start(self, count: int) -> None:
         wanted = self._workers >= 2 and count >= MIN_FOR_WORKERS
@@ -157,3 +199,8 @@ class ParseStream:
                 future.cancel()
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+def _parsed(future: Future[CacheRow]) -> bool:
+    """Whether a parse in flight when its pool broke had finished (its row is good)."""
+    return future.done() and not future.cancelled() and future.exception() is None

@@ -28,7 +28,7 @@ from diffs.moa_reviewed import ReviewedDocument, merge_reviewed
 from diffs.moa_rules import apply_moa
 from diffs.state import ProgramState
 from diffs.version import RULES_VERSION
-from ice287g.parallel import UNREADABLE, Job, ParseStream, parse_to_cache
+from ice287g.parallel import NOT_KEPT, Job, ParseStream, parse_alone
 from parsers.errors import ParseError
 from parsers.ocr import Ocr
 from parsers.records import ParsedListing
@@ -411,8 +411,8 @@ class Pipeline:
         parsed before is (a later capture of the same bytes is read, not parsed)."""
         sha = obs.sha256
         row = self._stream.get(sha) if sha in self._stream else self._parse_now(obs)
-        if row.error is not None and row.error.startswith(UNREADABLE):
-            return ParseError(_name(obs), row.error)  # an archive fault: not cached
+        if row.error is not None and row.error.startswith(NOT_KEPT):
+            return ParseError(_name(obs), row.error)  # the archive's or reader's fault: not cached
         self._parsed.append(row)
         self._stored[sha] = row.stored
         result = self._cached(obs)
@@ -429,7 +429,7 @@ class Pipeline:
 
     def _parse_now(self, obs: Observation) -> parse_cache.CacheRow:
         path = self.archive.find(obs.sha256)
-        return parse_to_cache((obs.sha256, str(path) if path else "", _name(obs)))
+        return parse_alone((obs.sha256, str(path) if path else "", _name(obs)))
 
     def _warnings(self, report: Report, obs: Observation) -> None:
         """What the parser noticed in a list (repeated rows that disagree, rows

@@ -258,3 +258,49 @@ def test_a_result_kept_in_the_older_form_of_one_document_is_parsed_again() -> No
     older |= {"warnings": [], "fields": list(parse_cache.ROW_FIELDS), "row_numbers": []}
     assert parse_cache.read(zlib.compress(json.dumps(older).encode())) is None
     assert parse_cache.read(parse_cache.encode(listing)) == listing
+
+
+def _dying_on(monkeypatch: pytest.MonkeyPatch, word: str) -> None:
+    """Make the list parser's process die (as when native code aborts) on a file whose
+    name holds ``word``; the parse workers are forked, so they inherit it."""
+    import os
+
+    from ice287g import parallel
+
+    real = parallel.parse_listing
+
+    def parse(data: bytes, name: str) -> object:
+        if word in name:
+            os._exit(134)
+        return real(data, name)
+
+    monkeypatch.setattr(parallel, "parse_listing", parse)
+
+
+@pytest.mark.parametrize("others", [1, 9], ids=["a child of its own", "the worker pool"])
+def test_a_file_whose_reader_dies_is_rejected_and_the_pass_goes_on(
+    sqlite_cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, others: int
+) -> None:
+    """A file that kills its parser (calamine aborting on it) is a rejected snapshot, not
+    the end of the pass (nor of every pass after it); the files beside it are read, and
+    its result is not kept in the parse cache (the process may have been killed for
+    memory: the next replay reads it again)."""
+    from ice287g.parallel import CRASHED
+    from tests.hostile import agency_sheet
+
+    _dying_on(monkeypatch, "deadly")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    agencies = [f"County {chr(65 + k)} Sheriff" for k in range(others + 1)]
+    for n in range(others):
+        agency_sheet(folder, f"participatingAgencies{n + 2:02d}152025am.xlsx", agencies[: n + 1])
+    agency_sheet(folder, "participatingAgencies11152025am-deadly.xlsx", agencies)
+    done = sqlite_cli("import", str(folder))
+    assert f"rejected participatingAgencies11152025am-deadly.xlsx: unreadable: {CRASHED}" in (
+        done.stderr
+    )
+    assert f"{others + 1} snapshots processed ({others} accepted, 1 rejected)" in done.stdout
+    monkeypatch.undo()  # the file reads now: a rebuild reads it (nothing kept of the death)
+    sqlite_cli("rebuild")
+    snapshots = json.loads(sqlite_cli("snapshots", "--format", "json").stdout)
+    assert [s["verdict"] for s in snapshots] == ["accepted"] * (others + 1)
