@@ -4,8 +4,9 @@ worker processes; results are identical to parsing them one by one.
 Every list file is parsed in a child process, never in the one that diffs: the XLSX
 reader is native code (calamine) reading bytes from the web, and a file that made it
 abort would otherwise end the pass, and every pass after it (the file is archived, and
-parsed again until it is read). A file whose parser dies is a ParseError, kept in the
-parse cache like any other, and the other files are parsed on."""
+parsed again until it is read). A file whose parser dies twice is a ParseError, not
+kept in the parse cache (the next replay tries it again), and the other files are
+parsed on."""
 
 from __future__ import annotations
 
@@ -174,7 +175,7 @@ class ParseStream:
         self._todo.extendleft(reversed([self._jobs[s] for s in self._futures if s not in done]))
         self._futures = done
         row = parse_alone(job, tries=1)  # its first death was in the pool
-        self._start(len(self._jobs))
+        self._start(max(len(self._jobs), MIN_FOR_WORKERS))  # a pool, as before
         self._fill()
         return row
 

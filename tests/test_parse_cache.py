@@ -304,3 +304,32 @@ def test_a_file_whose_reader_dies_is_rejected_and_the_pass_goes_on(
     sqlite_cli("rebuild")
     snapshots = json.loads(sqlite_cli("snapshots", "--format", "json").stdout)
     assert [s["verdict"] for s in snapshots] == ["accepted"] * (others + 1)
+
+
+def test_a_worker_dying_midway_loses_no_other_file_of_the_stream(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pool breaks with every parse in flight: the file that killed it is parsed
+    alone (and dies again: a ParseError), the others are parsed again in a new pool, and
+    each result is what parsing it alone gives."""
+    from ice287g.parallel import CRASHED, ParseStream, parse_one
+    from store.parsed import decode
+
+    _dying_on(monkeypatch, "deadly")
+    files = sorted((ROOT / "tests" / "cases" / "xlsx").glob("*.xlsx"))
+    jobs = list({j[0]: j for j in ((_sha(p), str(p), p.name) for p in files)}.values())[:10]
+    sha, path, _ = jobs[4]
+    jobs[4] = (sha, path, "deadly.xlsx")
+    stream = ParseStream(jobs, workers=2, window=4)
+    try:
+        got = [stream.get(sha) for sha, _, _ in jobs]
+    finally:
+        stream.close()
+    assert got[4].error == CRASHED
+    monkeypatch.undo()  # each other file as parsing it alone here gives
+    for index, (row, (_, path, name)) in enumerate(zip(got, jobs, strict=True)):
+        alone = parse_one(Path(path).read_bytes(), name)
+        if index != 4:
+            assert repr(decode(row.data) if row.data else row.error) == repr(
+                alone if isinstance(alone, ParsedListing) else alone.reason
+            )
