@@ -36,6 +36,7 @@ JUNK = [
     *(b"<hyperlinks>", b"</hyperlinks>", b'<c r="XFD1048576"><v>1</v></c>', b'<row r="999999">'),
     *(b'<!DOCTYPE x [<!ENTITY a "b">]>', b"&a;", b'<c r="ZZ9"/>', b"<x:hyperlinks/>"),
     *(b'<c r="B2" t="str"><f>HYPERLINK("u","x")</f><v>x</v></c>', b"<f>hyperlink(", b'""'),
+    *(b' uniqueCount="4000000000"', b'<row r="2147483648">', b'<c r="AAAAA1"/>'),
 ]
 
 

@@ -606,6 +606,20 @@ def test_corrupt_parts_are_parse_errors() -> None:
         read(missing)
 
 
+@pytest.mark.parametrize("method", [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA])
+def test_a_part_compressed_otherwise_than_an_xlsx_allows_is_refused_unread(method: int) -> None:
+    """The Open Packaging Conventions store or deflate parts; a member compressed by
+    bzip2 or LZMA (a bit flipped in a method field, or a crafted file) is refused before
+    any other decompressor reads it (bzip2 raised OSError on a damaged stream)."""
+    members = _members(make_xlsx([("S", sheet_data('<row r="1"><c r="A1"><v>1</v></c></row>'))]))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data, compress_type=method if "sheet1" in name else None)
+    with pytest.raises(ParseError, match=f"compressed by method {method}: an XLSX's parts"):
+        read(out.getvalue())
+
+
 def test_a_utf16_part_is_refused() -> None:
     good = make_xlsx([("S", sheet_data('<row r="1"><c r="A1"><v>1</v></c></row>'))])
     workbook = _members(good)["xl/workbook.xml"].decode()

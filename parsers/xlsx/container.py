@@ -37,6 +37,10 @@ class ReadLimits:
 
 DEFAULT_LIMITS = ReadLimits()
 
+# The compression methods a package's parts may use (ECMA-376 Part 2, Open Packaging
+# Conventions): no other decompressor (bzip2, LZMA) ever reads a file's bytes.
+_OPC_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
+
 
 _NOT_XLSX = {
     "empty": "empty file",
@@ -95,6 +99,11 @@ class Package:
             raise self.fail(f"missing part {path}")
         if info.flag_bits & 0x1:
             raise self.fail(f"zip member {info.filename} is encrypted")
+        if info.compress_type not in _OPC_METHODS:
+            raise self.fail(
+                f"zip member {info.filename} is compressed by method {info.compress_type}: "
+                "an XLSX's parts are stored or deflated"
+            )
         limit = min(self.limits.max_member_bytes, self.budget)
         with zip_errors(self.source), self.zf.open(info) as handle:
             data = handle.read(limit + 1)
