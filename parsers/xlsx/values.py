@@ -35,8 +35,7 @@ _CELL_OR_ROW_TAG = re.compile(rb"<(?:" + _NAME + rb":)?(?:c|row)(?=[\s/>])")
 # The literal ``r`` first lets ``re`` skip quickly to candidates; the look-behind then
 # asks for the whitespace before it (as ``\sr`` would, three times slower).
 _REF_ATTRIBUTE = re.compile(rb"""r(?<=\sr)\s*=\s*["']\$?([A-Za-z]*)\$?([0-9]*)["']""")
-# The most letters and digits a reference within the sheet's limits has (``XFD1048576``);
-# longer ones are out of range whatever they say (calamine would wrap them).
+# The most letters and digits a reference within the sheet's limits has (``XFD1048576``).
 _COLUMN_LETTERS, _ROW_DIGITS = 3, len(str(MAX_ROWS))
 _TAG_STARTS = (b"<c", b"<row", b":c", b":row")
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
@@ -132,16 +131,10 @@ def _check_extent(package: Package, path: str, xml: bytes) -> int:
     for each row or cell without a reference (each such element is placed one past the
     one before it)."""
     refs = _REF_ATTRIBUTE.findall(xml)
-    letters, digits = set(map(_FIRST, refs)), set(map(_SECOND, refs))
-    if (
-        max(map(len, letters), default=0) > _COLUMN_LETTERS
-        or max((len(number.lstrip(b"0")) for number in digits), default=0) > _ROW_DIGITS
-    ):
+    farthest = _farthest(set(map(_FIRST, refs)), set(map(_SECOND, refs)))
+    if farthest is None:
         raise package.fail(f"{path}: cell reference out of range")
-    rows = max(map(int, filter(None, digits)), default=0)
-    columns = max(map(_column_number, letters), default=0)
-    if rows > MAX_ROWS or columns > MAX_COLUMNS:
-        raise package.fail(f"{path}: cell reference out of range")
+    rows, columns = farthest
     limit = package.limits.max_cells
     cells = _rectangle(rows, columns, _tags_at_most(xml) - len(refs))
     if cells <= limit:
@@ -150,6 +143,19 @@ def _check_extent(package: Package, path: str, xml: bytes) -> int:
     if cells > limit:
         raise package.fail(f"{path}: more than {limit} cells: refusing")
     return cells
+
+
+def _farthest(letters: set[bytes], digits: set[bytes]) -> tuple[int, int] | None:
+    """The largest row and column the references name; None when one is out of range:
+    past ``XFD1048576``, or of more letters or digits than it (leading zeros aside),
+    whatever they say (calamine would wrap them into a far cell)."""
+    if max(map(len, letters), default=0) > _COLUMN_LETTERS or (
+        max((len(number.lstrip(b"0")) for number in digits), default=0) > _ROW_DIGITS
+    ):
+        return None
+    rows = max(map(int, filter(None, digits)), default=0)
+    columns = max(map(_column_number, letters), default=0)
+    return None if rows > MAX_ROWS or columns > MAX_COLUMNS else (rows, columns)
 
 
 def _tags_at_most(xml: bytes) -> int:
