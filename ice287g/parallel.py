@@ -1,25 +1,28 @@
 """Parse many files at once. Parsers are pure, so distinct files can be parsed in
 worker processes; results are identical to parsing them one by one.
 
-Every list file is parsed in a child process, never in the one that diffs: the XLSX
-reader is native code (calamine) reading bytes from the web, and a file that made it
-abort would otherwise end the pass, and every pass after it (the file is archived, and
-parsed again until it is read). A file whose parser dies twice is a ParseError, not
-kept in the parse cache (the next replay tries it again), and the other files are
-parsed on."""
+Every list file and every MOA PDF is parsed in a child process, never in the one that
+diffs: their readers are native code (calamine, PDFium) reading bytes from the web, and
+a file that made one abort would otherwise end the pass, and every pass after it (the
+file is archived, and parsed again until it is read). A file whose parser dies twice is
+a ParseError (a list) or a record naming the death (a MOA), not kept in the caches (the
+next replay tries it again), and the other files are parsed on."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from datetime import date
 from pathlib import Path
+from typing import Any, TypeVar
 
 from parsers.detect import parse_listing
 from parsers.errors import ParseError
+from parsers.ocr import Ocr
 from parsers.records import ParsedListing
 from parsers.versions import LISTS
 from store.parsed import CacheRow, cache_row
@@ -37,6 +40,7 @@ NOT_KEPT = (UNREADABLE, CRASHED)
 """Reasons that are faults of the archive or of the reader, not of the file's bytes: such
 a result is not kept in the parse cache (the next replay reads the file again)."""
 NICENESS = 10
+T = TypeVar("T")
 
 
 def parse_one(data: bytes, name: str) -> Parsed:
@@ -81,17 +85,45 @@ def parse_to_cache(item: Job) -> CacheRow:
     return cache_row(item[0], LISTS, parsed)
 
 
-def parse_alone(item: Job, tries: int = 2) -> CacheRow:
-    """``parse_to_cache`` in a child process of its own; the row of a ParseError
-    (``CRASHED``) when such a process dies ``tries`` times (once may be the system's
-    doing: a process killed for memory)."""
+def in_a_child(work: Callable[..., T], *args: Any, tries: int = 2) -> T | None:
+    """``work(*args)`` in a child process of its own; None when such a process dies
+    ``tries`` times (once may be the system's doing: a process killed for memory)."""
     for _ in range(tries):
         with ProcessPoolExecutor(1) as child:
             try:
-                return child.submit(parse_to_cache, item).result()
+                return child.submit(work, *args).result()
             except BrokenProcessPool:
                 continue
-    return cache_row(item[0], LISTS, ParseError(item[2], CRASHED))
+    return None
+
+
+def parse_alone(item: Job, tries: int = 2) -> CacheRow:
+    """``parse_to_cache`` in a child process of its own; the row of a ParseError
+    (``CRASHED``) when such a process dies ``tries`` times."""
+    row = in_a_child(parse_to_cache, item, tries=tries)
+    return row if row is not None else cache_row(item[0], LISTS, ParseError(item[2], CRASHED))
+
+
+def read_moa(
+    data: bytes, source: str, url: str | None, ocr: Ocr | None, seen: date
+) -> dict[str, Any]:
+    """A MOA PDF's record (``parsers.moa.parse_moa``), read in a child process of its
+    own; when that process dies twice, the record of the document's hash whose error
+    says so (``CRASHED``, one of ``NOT_KEPT``)."""
+    import parsers.moa  # noqa: F401  (imported once, here: each child inherits it)
+
+    record = in_a_child(_moa_record, data, source, url, ocr, seen)
+    if record is None:
+        return {"sha256": hashlib.sha256(data).hexdigest(), "error": CRASHED}
+    return record
+
+
+def _moa_record(
+    data: bytes, source: str, url: str | None, ocr: Ocr | None, seen: date
+) -> dict[str, Any]:
+    from parsers.moa import parse_moa
+
+    return dict(parse_moa(data, source, url, ocr, seen).to_dict())
 
 
 class ParseStream:
@@ -155,6 +187,7 @@ class ParseStream:
         """The parse cache row of one of the jobs (each is asked for once)."""
         job = self._jobs.pop(sha)
         if sha not in self._futures and self._pool is None:
+            self._todo.remove(job)  # asked for in the order queued: the first, mostly
             return parse_alone(job)
         while sha not in self._futures and self._todo:
             self._submit()

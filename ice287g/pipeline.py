@@ -28,7 +28,7 @@ from diffs.moa_reviewed import ReviewedDocument, merge_reviewed
 from diffs.moa_rules import apply_moa
 from diffs.state import ProgramState
 from diffs.version import RULES_VERSION
-from ice287g.parallel import NOT_KEPT, Job, ParseStream, parse_alone
+from ice287g.parallel import NOT_KEPT, UNREADABLE, Job, ParseStream, parse_alone, read_moa
 from parsers.errors import ParseError
 from parsers.ocr import Ocr
 from parsers.records import ParsedListing
@@ -314,12 +314,12 @@ class Pipeline:
         url = obs.url or obs.original_name or obs.sha256
         ocr = self.ocr() if self.ocr is not None else None
         reviewed = self.reviewed.get(obs.sha256)
-        record = moa_store.cached_record(
-            session,
-            obs.sha256,
-            moa_parser_version(ocr, reviewed),
-            lambda: merge_reviewed(self._parse_moa(obs, url, ocr), reviewed),
-        )
+        version = moa_parser_version(ocr, reviewed)
+        record = moa_store.cached_record(session, obs.sha256, version)
+        if record is None:
+            record = merge_reviewed(self._parse_moa(obs, url, ocr), reviewed)
+            if not str(record.get("error") or "").startswith(NOT_KEPT):
+                moa_store.keep_record(session, obs.sha256, version, record)
         ref = SnapshotRef(
             id=obs.snapshot_id,
             observed_at=obs.observed_at,
@@ -334,14 +334,14 @@ class Pipeline:
         return state, Outcome(state, tuple(events), True)
 
     def _parse_moa(self, obs: Observation, url: str, ocr: Ocr | None) -> dict[str, Any]:
-        from parsers.moa import parse_moa
-
+        """Its record, read in a child process (``parallel.read_moa``); a record whose
+        error starts with one of ``NOT_KEPT`` is the archive's or the reader's fault."""
         try:
             data = self.archive.read(obs.sha256)
         except (OSError, ValueError) as exc:
-            return {"sha256": obs.sha256, "error": f"archive object unreadable: {exc}"}
+            return {"sha256": obs.sha256, "error": f"{UNREADABLE}: {exc}"}
         seen = parse_utc(obs.observed_at).date()  # a document is not signed after it is seen
-        return dict(parse_moa(data, obs.original_name or url, url, ocr, seen).to_dict())
+        return read_moa(data, obs.original_name or url, url, ocr, seen)
 
     def _store(
         self,

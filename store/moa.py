@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -13,22 +12,24 @@ from common.hashing import canonical_json
 from store.models import MoaDocument, MoaLink
 
 
-def cached_record(
-    session: Session, sha256: str, version: str, parse: Callable[[], dict[str, Any]]
-) -> dict[str, Any]:
-    """The parsed record of a document, parsing it only when not cached for ``version``."""
+def cached_record(session: Session, sha256: str, version: str) -> dict[str, Any] | None:
+    """The parsed record of a document kept for ``version``, if one is."""
     row = session.get(MoaDocument, sha256)
     if row is not None and row.parser_version == version:
         return dict(json.loads(row.record))
-    record = parse()
+    return None
+
+
+def keep_record(session: Session, sha256: str, version: str, record: dict[str, Any]) -> None:
+    """Keep a document's parsed record for ``version``, replacing one of another."""
     values = _columns(record)
+    row = session.get(MoaDocument, sha256)
     if row is None:
         session.add(MoaDocument(sha256=sha256, parser_version=version, **values))
-    else:
-        row.parser_version = version
-        for key, value in values.items():
-            setattr(row, key, value)
-    return record
+        return
+    row.parser_version = version
+    for key, value in values.items():
+        setattr(row, key, value)
 
 
 def _columns(record: dict[str, Any]) -> dict[str, Any]:

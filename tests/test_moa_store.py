@@ -84,3 +84,34 @@ def test_moa_parse_ocr_switches(
     failed = runner("moa", "parse", "--ocr", scan, expect=2)
     assert failed.stdout == "" and len(failed.stderr.strip().splitlines()) == 1
     assert "moa.ocr is 'required'" in failed.stderr and "tesseract-ocr" in failed.stderr
+
+
+def test_a_moa_whose_reader_dies_is_kept_unread_and_read_by_a_later_replay(
+    sqlite_cli: Cli, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A PDF that kills its reader's process (PDFium aborting on it) is not the end of
+    the pass: it is archived, its snapshot names the death, nothing of it is kept in
+    the MOA cache (the process may have been killed for memory), and a later replay
+    reads it."""
+    import os
+
+    import parsers.moa
+    from ice287g.cli.moa import NOT_READ
+    from ice287g.parallel import CRASHED
+
+    def dying(*args: object) -> None:
+        os._exit(134)
+
+    monkeypatch.setattr(parsers.moa, "parse_moa", dying)
+    moa = corpus / "moa" / "EllisCoTX_JEM_MOA_04.16.2025.pdf"
+    manifest = _manifest(tmp_path, [(moa.name, "2025-05-01T12:00:00Z", URL)])
+    done = sqlite_cli("import", str(moa), "--manifest", str(manifest))
+    assert "1 snapshots processed" in done.stdout
+    [snapshot] = json.loads(sqlite_cli("snapshots", "--format", "json").stdout)
+    assert (snapshot["verdict"], snapshot["reason"]) == ("stored", CRASHED)
+    [listed] = json.loads(sqlite_cli("moa", "list", "--format", "json").stdout)
+    assert (listed["url"], listed["model"], listed["error"]) == (URL, None, NOT_READ)
+    monkeypatch.undo()  # the document reads now: a rebuild reads it
+    sqlite_cli("rebuild")
+    listed = json.loads(sqlite_cli("moa", "list", "--format", "json").stdout)
+    assert [(m["url"], m["model"], m["state"]) for m in listed] == [(URL, "JEM", "TX")]

@@ -14,6 +14,7 @@ from ice287g.app import App
 from ice287g.cli.shared import app_of, model_option, say, state_option
 from ice287g.render import LISTING_FORMATS, render, to_json
 
+NOT_READ = "not read yet (its snapshot says why): the next rebuild reads it again"
 PARSE_COLUMNS = (
     "file",
     "model",
@@ -95,10 +96,11 @@ def list_cmd(ctx: click.Context, state: str | None, model: str | None, fmt: str)
 
 
 def moa_row(url: str, sha256: str, record_json: str | None) -> dict[str, Any]:
-    """One MOA for listings and exports: the parsed fields that matter to readers."""
+    """One MOA for listings and exports: the parsed fields that matter to readers. A
+    document not read (its reader failed: its snapshot says why) says so."""
     import json
 
-    record = json.loads(record_json) if record_json else {}
+    record: dict[str, Any] = json.loads(record_json) if record_json else {"error": NOT_READ}
     signatures = record.get("signatures") or []
     return {
         "url": url,
