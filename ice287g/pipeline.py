@@ -464,6 +464,9 @@ def derivation_key(rules: Rules) -> str:
     )
 
 
+VERSION_CHARS = 16  # a parse cache's version column (``store.models``)
+
+
 def moa_parser_version(ocr: Ocr | None = None, reviewed: ReviewedDocument | None = None) -> str:
     """The parse cache key: the parser's version, and the OCR engine's if one is used
     (a record read without OCR is parsed again once OCR is available); for a document
@@ -472,7 +475,7 @@ def moa_parser_version(ocr: Ocr | None = None, reviewed: ReviewedDocument | None
     engine = ocr.version if ocr is not None else ""
     if reviewed is not None:
         mixed = hashlib.sha256(f"{engine}|{reviewed.digest}".encode()).hexdigest()
-        return f"{MOA}+r{mixed[:13]}"
+        return f"{MOA}+r{mixed[: VERSION_CHARS - len(MOA) - 2]}"
     return f"{MOA}+{engine}" if engine else MOA
 
 

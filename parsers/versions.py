@@ -7,5 +7,5 @@ differently."""
 LISTS = "61"
 """The list parsers (``parsers/detect.py``: XLSX and the legacy HTML table)."""
 
-MOA = "9"
+MOA = "10"
 """The MOA parser (``parsers/moa/``)."""

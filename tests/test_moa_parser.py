@@ -576,6 +576,41 @@ def test_without_ocr_an_image_only_pdf_says_so() -> None:
     assert record.ocr_pages == () and record.error and record.agency is None
 
 
+def test_a_page_larger_than_paper_is_not_rendered() -> None:
+    """A PDF page may declare any size: one larger than a tabloid sheet (11 by 17
+    inches, more than any paper a MOA is printed on) is not rendered, for OCR (it gets
+    no image: PDFium took 3.2 GB for a page 111 inches square at 300 dpi) nor for a
+    reviewer's crop (an error that says why); a letter page beside it is."""
+    import pypdfium2 as pdfium
+
+    from parsers.moa.review import crop_png
+
+    pdf = pdfium.PdfDocument.new()
+    for size in ((612.0, 792.0), (792.0, 1224.0), (8000.0, 8000.0)):
+        pdf.new_page(*size).close()
+    out = io.BytesIO()
+    pdf.save(out)
+    pdf.close()
+    seen: list[bytes] = []
+
+    @dataclass
+    class Seeing:
+        version: str = "seeing1"
+        dpi: int = 300
+
+        def read(self, images: Sequence[bytes], single_block: bool = False) -> list[list[OcrWord]]:
+            seen.extend(images)
+            return [[] for _ in images]
+
+    parse_moa(out.getvalue(), "huge.pdf", None, Seeing())
+    # the huge page once, as no image; letter and tabloid (3,300 by 5,100 pixels) rendered
+    assert [image[:2] for image in seen].count(b"") == 1
+    assert 3300 * 5100 < max(len(image) for image in seen) < 3400 * 5200
+    assert crop_png(out.getvalue(), 2, None).startswith(b"\x89PNG")
+    with pytest.raises(ValueError, match="111 by 111 inches: larger than any paper"):
+        crop_png(out.getvalue(), 3, None)
+
+
 def pages_without_ice_date() -> list[list[Placed]]:
     first, second = moa_pages()
     return [first, [item for item in second if item[2] != "April 2, 2025"]]

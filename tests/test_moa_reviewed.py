@@ -13,6 +13,7 @@ import pytest
 
 from diffs.moa_reviewed import (
     REVIEWED_FILE,
+    ReviewedDocument,
     ReviewedError,
     load_reviewed,
     merge_reviewed,
@@ -159,3 +160,26 @@ def test_the_readme_review_example_writes_crops_and_a_template(
     shown = sqlite_cli(*args).stdout
     assert "287gWSO_SuwanneeCoFl2019-10-15.pdf: unread agency.name" in shown
     assert list((tmp_path / "out").glob("*.png")) and (tmp_path / "out" / "review.toml").exists()
+
+
+@pytest.mark.parametrize("version", ["9", "10", "123"])
+def test_every_moa_cache_key_fits_its_column_and_tells_each_reading_apart(
+    monkeypatch: pytest.MonkeyPatch, version: str
+) -> None:
+    """The key of a MOA's cached record (the parser's version, the OCR engine's, a
+    review's values) fits the 16 characters its column holds, whatever the versions (a
+    two-digit parser version made a reviewed document's key 17: PostgreSQL refused it)."""
+    from ice287g import pipeline
+    from parsers.ocr import Tesseract
+
+    monkeypatch.setattr(pipeline, "MOA", version)
+    engine = Tesseract("tesseract", "tess5.3.0-")  # find_tesseract keeps 10 characters
+    reviewed = ReviewedDocument(SHA, ())
+    keys = [
+        pipeline.moa_parser_version(),
+        pipeline.moa_parser_version(engine),
+        pipeline.moa_parser_version(None, reviewed),
+        pipeline.moa_parser_version(engine, reviewed),
+    ]
+    assert max(map(len, keys)) <= pipeline.VERSION_CHARS and len(set(keys)) == 4
+    assert all(key.startswith(version) for key in keys)

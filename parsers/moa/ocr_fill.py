@@ -29,6 +29,7 @@ from parsers.moa.text import (
     PageText,
     Word,
     read_page,
+    rendered_size,
 )
 from parsers.ocr import Ocr, OcrWord
 
@@ -76,9 +77,11 @@ def ocr_head(pdf: pdfium.PdfDocument, doc: Document, ocr: Ocr) -> Document:
 def render_page(
     pdf: pdfium.PdfDocument, index: int, dpi: int, crop: tuple[float, ...] = (0, 0, 0, 0)
 ) -> bytes | None:
-    """The page (or a part: points cut from left, bottom, right, top) as a PGM image."""
+    """The page (or a part: points cut from left, bottom, right, top) as a PGM image;
+    None when it cannot be rendered, or is larger than paper (``rendered_size``)."""
     page = pdf[index]
     try:
+        rendered_size(page, crop)
         bitmap = page.render(scale=dpi / 72, grayscale=True, crop=crop)
         out = io.BytesIO()
         bitmap.to_pil().convert("L").save(out, "PPM")

@@ -21,6 +21,11 @@ _SIG_PAGE = re.compile(r"By\s*sign\w*\s+th\w*\s+MOA|Digitally\s+signed", re.I)
 _OVERLAY_PAGE = re.compile(r"Director|Sheriff|\b20\d\d\b", re.I)
 _OVERLAY_CHARS = 400  # a page with less text than this may be a scan with an e-signature
 _MAX_PAGES = 60  # MOAs run to 10-16 pages; anything far longer is not one
+# The largest area of a page rendered to an image (square points): a tabloid sheet's,
+# 11 by 17 inches, larger than any paper a MOA is printed on. A page can declare any
+# size (200 inches square, and more with a user unit): rendered at 300 dpi, a page
+# 111 inches square took PDFium 3.2 GB.
+MAX_RENDERED_AREA = (11 * 72) * (17 * 72)
 HEAD_PAGES = 2  # the Parties clause and the letterhead are on the first pages
 COLUMN_SPLIT = 0.47  # signature blocks left of this share of the page width are column 0
 _WORD_GAP = 0.45  # a horizontal gap wider than this many character heights splits words
@@ -144,6 +149,22 @@ def with_reading(pdf: pdfium.PdfDocument, doc: Document) -> Document:
 def _page_list(numbers: Sequence[int]) -> str:
     shown = ", ".join(str(n) for n in numbers[:5])
     return shown + (", ..." if len(numbers) > 5 else "")
+
+
+def rendered_size(
+    page: pdfium.PdfPage, crop: tuple[float, ...] = (0, 0, 0, 0)
+) -> tuple[float, float]:
+    """The size in points of a page's region (``crop``: points cut from left, bottom,
+    right, top) to be rendered; ValueError when it is larger than ``MAX_RENDERED_AREA``,
+    not rendered."""
+    width, height = page.get_size()
+    width, height = width - crop[0] - crop[2], height - crop[1] - crop[3]
+    if width * height > MAX_RENDERED_AREA:
+        raise ValueError(
+            f"a page region of {width / 72:.0f} by {height / 72:.0f} inches: larger than "
+            "any paper a MOA is printed on, not rendered"
+        )
+    return width, height
 
 
 def read_page(
