@@ -40,6 +40,7 @@ from parsers.moa import (
     strict_date,
     word_counts,
 )
+from parsers.moa.text import Line, Word, to_lines
 from parsers.normalize import agency_key
 from parsers.ocr import Ocr, OcrWord, find_tesseract, parse_tsv
 
@@ -494,6 +495,53 @@ def test_long_pdf_is_read_up_to_a_cap() -> None:
     record = parse_moa(make_pdf([[(72, 700, FILLER)]] * 61))
     assert record.pages == 61
     assert record.error == "only the first 60 of 61 pages read"
+
+
+def test_a_page_holding_more_text_than_any_moa_is_read_to_a_cap() -> None:
+    """A page of 2,000 lines drawn from one short content stream (a MOA page holds at
+    most about 4,200 characters): its first 20,000 characters are read, and the record
+    says so (2,000,000 characters on one page took 13 s and 430 MB to read)."""
+    line = "This Memorandum of Agreement is entered into by ICE and the LEA of TX."
+    rows = [(36 + 200 * (n // 70 % 3), 780 - n % 70 * 11, line) for n in range(2000)]
+    record = parse_moa(make_pdf([rows, [(72, 700, FILLER)]]), "dense.pdf")
+    assert record.error == "only the first 20,000 characters read of pages 1"
+    assert record.pages == 2
+
+
+def _lines_as_before(words: Sequence[Word]) -> list[Line]:
+    """``text.to_lines`` as it was: each line's mean middle and least height counted
+    again for each word that may join it (quadratic in a line's words)."""
+    rows: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: ((w.top + w.bottom) / 2, w.x0)):
+        middle = (word.top + word.bottom) / 2
+        if rows:
+            row = rows[-1]
+            mean = sum((w.top + w.bottom) / 2 for w in row) / len(row)
+            heights = [h for h in (w.bottom - w.top for w in (*row, word)) if h > 0]
+            tolerance = max(2.0, 0.4 * min(heights)) if heights else 2.0
+            if abs(middle - mean) <= tolerance:
+                row.append(word)
+                continue
+        rows.append([word])
+    return [Line(tuple(sorted(row, key=lambda w: w.x0))) for row in rows]
+
+
+_PLACES = st.floats(min_value=0, max_value=40, allow_nan=False).map(lambda v: round(v, 1))
+
+
+@given(st.lists(st.tuples(_PLACES, _PLACES, _PLACES, st.sampled_from([0.0, 0.5, 3.0, 9.0]))))
+def test_words_are_grouped_into_lines_as_before_they_were_read_in_linear_time(
+    places: list[tuple[float, float, float, float]],
+) -> None:
+    words = [Word(f"w{n}", x, x + w, top, top + h) for n, (x, w, top, h) in enumerate(places)]
+    assert to_lines(words) == _lines_as_before(words)
+
+
+def test_one_line_of_ten_thousand_words_is_read_in_linear_time() -> None:
+    """Grouping a line's words counted the line again for each word that joined it: a
+    page holding one line of 9,500 words took 8.6 s (now 0.1 s)."""
+    record = parse_moa(make_pdf([[(72, 700, "A " * 9_500)], [(72, 700, FILLER)]]), "line.pdf")
+    assert record.pages == 2 and record.error is None
 
 
 def test_parser_imports_no_network_or_database_code() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -26,6 +27,9 @@ _MAX_PAGES = 60  # MOAs run to 10-16 pages; anything far longer is not one
 # size (200 inches square, and more with a user unit): rendered at 300 dpi, a page
 # 111 inches square took PDFium 3.2 GB.
 MAX_RENDERED_AREA = (11 * 72) * (17 * 72)
+# The characters read of a page: a MOA page holds at most about 4,200 (the corpus's
+# densest); a 20 KB PDF drew 2,000,000 on one page, 13 s and 430 MB to read.
+MAX_PAGE_CHARS = 20_000
 HEAD_PAGES = 2  # the Parties clause and the letterhead are on the first pages
 COLUMN_SPLIT = 0.47  # signature blocks left of this share of the page width are column 0
 _WORD_GAP = 0.45  # a horizontal gap wider than this many character heights splits words
@@ -76,6 +80,7 @@ class PageText:
     layer_text: str = ""  # ...beside this text from its text layer
     reading: str = ""  # the first pages: the text in position order (see with_reading)
     reading_ocr: bool = False  # ...recognised from the page's image (see ocr_fill.ocr_head)
+    chars: int = 0  # the characters on the page (at most MAX_PAGE_CHARS are read)
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,10 @@ def read_document(pdf: pdfium.PdfDocument) -> Document:
             bad.append(index + 1)
             pages.append(PageText(index + 1, ""))
     errors = [f"{len(bad)} of {count} pages unreadable ({_page_list(bad)})"] if bad else []
+    if long := [p.number for p in pages if p.chars > MAX_PAGE_CHARS]:
+        errors.append(
+            f"only the first {MAX_PAGE_CHARS:,} characters read of pages {_page_list(long)}"
+        )
     if count > _MAX_PAGES:
         errors.append(f"only the first {_MAX_PAGES} of {count} pages read")
     return Document(tuple(pages), count, _metadata_title(pdf), tuple(errors))
@@ -177,15 +186,16 @@ def read_page(
         width, height = page.get_size()
         textpage = page.get_textpage()
         try:
-            text = textpage.get_text_range()
+            chars = textpage.count_chars()
+            read = min(chars, MAX_PAGE_CHARS)
+            text = textpage.get_text_range(0, read)
             words: tuple[Word, ...] = ()
             wanted = words_wanted or _wants_words(text)
             if wanted or reading:
-                words = tuple(_page_words(textpage, _indexed_text(textpage, text), height))
+                words = tuple(_page_words(textpage, _indexed_text(textpage, text, read), height))
             ordered = reading_order(words) if reading else ""
-            return PageText(
-                index + 1, text, width, height, words if wanted else (), reading=ordered
-            )
+            shown = words if wanted else ()
+            return PageText(index + 1, text, width, height, shown, reading=ordered, chars=chars)
         finally:
             textpage.close()
     finally:
@@ -236,11 +246,11 @@ def _metadata_title(pdf: pdfium.PdfDocument) -> str:
         return ""
 
 
-def _indexed_text(textpage: pdfium.PdfTextPage, text: str) -> str:
-    """The page text with exactly one character per PDFium character index (the
-    extracted text drops some control characters, which shifted fonts produce)."""
+def _indexed_text(textpage: pdfium.PdfTextPage, text: str, count: int) -> str:
+    """The text of the page's first ``count`` characters, exactly one character per
+    PDFium character index (the extracted text drops some control characters, which
+    shifted fonts produce)."""
     raw = textpage.raw
-    count = pdfium_c.FPDFText_CountChars(raw)
     if len(text) == count:
         return text
     return "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i)) for i in range(count))
@@ -294,29 +304,45 @@ def _breaks(a: _Char, b: _Char) -> bool:
 
 
 def to_lines(words: Iterable[Word]) -> list[Line]:
-    """Group words into lines by vertical overlap, top to bottom."""
-    rows: list[list[Word]] = []
+    """Group words into lines by vertical overlap, top to bottom: a word joins the line
+    above when its middle is within the tolerance of the line's mean middle."""
+    rows: list[_Row] = []
     for word in sorted(words, key=lambda w: ((w.top + w.bottom) / 2, w.x0)):
         middle = (word.top + word.bottom) / 2
-        if rows and abs(middle - _middle(rows[-1])) <= _tolerance(rows[-1], word):
-            rows[-1].append(word)
-        else:
-            rows.append([word])
-    return [Line(tuple(sorted(row, key=lambda w: w.x0))) for row in rows]
+        if not rows or abs(middle - rows[-1].middle()) > rows[-1].tolerance(word):
+            rows.append(_Row())
+        rows[-1].add(word, middle)
+    return [Line(tuple(sorted(row.words, key=lambda w: w.x0))) for row in rows]
+
+
+class _Row:
+    """A line being grouped, with its words' middles summed and their least height kept
+    as they join (recounting them for each word took a time quadratic in a line's words:
+    minutes for one line of 30,000 characters)."""
+
+    def __init__(self) -> None:
+        self.words: list[Word] = []
+        self.total = 0.0
+        self.least = math.inf  # the least height above zero of its words
+
+    def add(self, word: Word, middle: float) -> None:
+        self.words.append(word)
+        self.total += middle
+        if word.bottom - word.top > 0:
+            self.least = min(self.least, word.bottom - word.top)
+
+    def middle(self) -> float:
+        return self.total / len(self.words)
+
+    def tolerance(self, word: Word) -> float:
+        height = word.bottom - word.top
+        least = min(self.least, height) if height > 0 else self.least
+        return 2.0 if least == math.inf else max(2.0, 0.4 * least)
 
 
 def reading_order(words: Iterable[Word]) -> str:
     """The words as text, line by line from the top, each line left to right."""
     return "\n".join(line.text for line in to_lines(words))
-
-
-def _middle(row: Sequence[Word]) -> float:
-    return sum((w.top + w.bottom) / 2 for w in row) / len(row)
-
-
-def _tolerance(row: Sequence[Word], word: Word) -> float:
-    heights = [h for h in (w.bottom - w.top for w in (*row, word)) if h > 0]
-    return max(2.0, 0.4 * min(heights)) if heights else 2.0
 
 
 def word_counts(text: str) -> Counter[str]:
