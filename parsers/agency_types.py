@@ -57,8 +57,15 @@ def agency_type(value: object) -> str | None:
     level = _LEVELS.get(" ".join(words)) or _level_of(words)
     if level:
         return level
+    return _near(text) or clean_text(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _near(text: str) -> str | None:
+    """The type whose name is within a small typo of ``text`` (remembered: a list's
+    rows repeat their cells, and the comparison with every name is slow)."""
     close = difflib.get_close_matches(text, _TYPES.keys(), n=1, cutoff=0.8)
-    return _TYPES[close[0]] if close else clean_text(value)
+    return _TYPES[close[0]] if close else None
 
 
 def _level_of(words: list[str]) -> str | None:

@@ -11,7 +11,9 @@ sheet gives, read by Python's :mod:`csv`, for the same list parser as an XLSX.
   hidden sheets.
 - **Refused** (a ParseError): a control character other than tab, line breaks and
   form feed (a NUL, say: no text file holds one), more cells than an XLSX sheet may
-  hold (:class:`~parsers.xlsx.ReadLimits`), a field beyond the csv module's limit.
+  hold (:class:`~parsers.xlsx.ReadLimits`) or more lines than it has rows (1,048,576:
+  blank lines hold no cell, and 4,000,000 of them took 18 s and 500 MB to read), a
+  field beyond the csv module's limit.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import re
 
 from parsers.errors import ParseError
 from parsers.formats import UTF16_BOMS, is_text
-from parsers.xlsx import DEFAULT_LIMITS, CellValue, ReadLimits, Sheet
+from parsers.xlsx import DEFAULT_LIMITS, MAX_ROWS, CellValue, ReadLimits, Sheet
 
 DELIMITERS = (",", "\t", ";")
 SHEET_NAME = "CSV"
@@ -44,6 +46,8 @@ def read_delimited(data: bytes, source: str, limits: ReadLimits = DEFAULT_LIMITS
             cells += len(record)
             if cells > limits.max_cells:
                 raise ParseError(source, f"more than {limits.max_cells} cells: refusing")
+            if len(rows) == MAX_ROWS:  # a blank line is no cell, but a row to read
+                raise ParseError(source, f"more than {MAX_ROWS:,} lines (a sheet's rows): refusing")
             rows.append([value if value.strip() else None for value in record])
     except csv.Error as exc:
         raise ParseError(source, f"unreadable delimited text ({exc})") from None

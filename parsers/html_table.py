@@ -1,6 +1,8 @@
 """An HTML table as a grid: one slot per row and column, rowspan and colspan cells
 copied into every slot they cover, each cell's text and links kept. Bounded: spans and
-widths are capped, so no table can make the grid explode."""
+widths are capped, a cell's copies are one object, and a grid of more slots than a
+sheet's cell budget (``ReadLimits.max_cells``) is refused (``TableTooLarge``): 40,000
+rows of one cell spanning 50 columns, 1.2 MB of HTML, took 17 s and 290 MB."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from dataclasses import dataclass, replace
 from selectolax.lexbor import LexborNode
 
 from parsers.normalize import FOOTNOTE_SYMBOLS, clean_text
+from parsers.xlsx import DEFAULT_LIMITS
 
 _MAX_COLSPAN = 50
 _MAX_ROWSPAN = 10_000
@@ -34,11 +37,25 @@ class Cell:
 PAD = Cell("", origin=False, pad=True)
 
 
-def table_grid(table: LexborNode) -> tuple[tuple[Cell, ...], ...]:
+class TableTooLarge(ValueError):
+    """A table whose grid holds more slots than the cell budget: no list's."""
+
+
+def table_grid(
+    table: LexborNode, max_cells: int = DEFAULT_LIMITS.max_cells
+) -> tuple[tuple[Cell, ...], ...]:
     """The rows of one table (nested tables excluded) as a grid with rowspan and
-    colspan cells copied into every slot they cover."""
+    colspan cells copied into every slot they cover; TableTooLarge past ``max_cells``
+    slots (a row counting as one slot at least)."""
     carry: dict[int, tuple[Cell, int]] = {}
-    return tuple(_grid_row(tr, carry) for tr in _own_rows(table))
+    grid: list[tuple[Cell, ...]] = []
+    slots = 0
+    for tr in _own_rows(table):
+        grid.append(_grid_row(tr, carry))
+        slots += max(1, len(grid[-1]))
+        if slots > max_cells:
+            raise TableTooLarge(f"a table of more than {max_cells:,} cells")
+    return tuple(grid)
 
 
 def _own_rows(table: LexborNode) -> Iterator[LexborNode]:
@@ -57,13 +74,14 @@ def _grid_row(tr: LexborNode, carry: dict[int, tuple[Cell, int]]) -> tuple[Cell,
             continue
         _take_carried(row, carry)
         cell = _read_cell(node)
+        copy = replace(cell, origin=False)  # the slots it spans: one object
         rowspan = _span(node, "rowspan", _MAX_ROWSPAN)
         for offset in range(_span(node, "colspan", _MAX_COLSPAN)):
             if len(row) >= _MAX_COLUMNS:
                 break
             if rowspan > 1:
-                carry[len(row)] = (replace(cell, origin=False), rowspan - 1)
-            row.append(cell if offset == 0 else replace(cell, origin=False))
+                carry[len(row)] = (copy, rowspan - 1)
+            row.append(cell if offset == 0 else copy)
     _take_carried(row, carry, to_end=True)
     return tuple(row)
 

@@ -28,7 +28,7 @@ from parsers.dates import parse_date
 from parsers.empty_columns import published_columns
 from parsers.errors import ParseError
 from parsers.html_page import block_reason, load_html, resolve_link
-from parsers.html_table import PAD, Cell, Link, table_grid
+from parsers.html_table import PAD, Cell, Link, TableTooLarge, table_grid
 from parsers.listing_cells import agency_cell, county_cell, model_cell, type_cell
 from parsers.listing_header import (
     ADDENDUM,
@@ -114,7 +114,10 @@ def _participating_tables(tree: LexborHTMLParser) -> list[_Table]:
     """Every table whose header row reads like the participating list, in page order."""
     found = []
     for node in tree.css("table"):
-        grid = table_grid(node)
+        try:
+            grid = table_grid(node)
+        except TableTooLarge:
+            continue  # more cells than any sheet may hold: no list's table
         for index, row in enumerate(grid):
             columns = header_columns([cell.text for cell in row])
             if columns:

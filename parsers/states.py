@@ -24,6 +24,7 @@ DC. A state's name followed by the word ``State`` is that state (``New York Stat
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 
 STATES: dict[str, str] = {
@@ -164,7 +165,9 @@ def _named(folded: str) -> str | None:
     return code
 
 
+@functools.lru_cache(maxsize=4096)
 def _near(folded: str) -> str | None:
-    """Rule 1's last resort: a state's name within a few letters."""
+    """Rule 1's last resort: a state's name within a few letters (remembered: a list's
+    rows repeat their cells, and the comparison with every name is slow)."""
     close = difflib.get_close_matches(folded, _FOLDED.keys(), n=1, cutoff=0.8)
     return _FOLDED[close[0]] if close else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import sys
 from collections import Counter
 from datetime import date
@@ -203,6 +204,32 @@ def test_rowspan_and_colspan_fill_their_slots() -> None:
     ]
     assert rows_out[1].moa_url == "https://www.ice.gov/identify-and-arrest/b.pdf"
     assert rows_out[2].moa_text == "2020-01-01"
+
+
+def test_a_table_of_more_cells_than_a_sheet_may_hold_is_no_list_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A grid is bounded by the cell budget every format has (40,000 rows of one cell
+    spanning 50 columns, 1.2 MB of HTML, took 17 s and 290 MB): a table past it is
+    no list's, and a page holding only such a table holds no participating table.
+    The slots a cell spans hold one copy of it, not one each."""
+    import functools
+
+    from selectolax.lexbor import LexborHTMLParser
+
+    from parsers import html_table, legacy_html
+
+    rows = "<tr><td>TEXAS</td><td>A</td><td>JEM</td><td colspan=3>2020-06-08</td></tr>"
+    table = LexborHTMLParser(page(rows)).css_first("table")
+    header, row = html_table.table_grid(table, max_cells=11)
+    assert [cell.origin for cell in row] == [True, True, True, True, False, False]
+    assert row[4] is row[5] and row[4].text == "2020-06-08"
+    with pytest.raises(html_table.TableTooLarge, match="more than 10 cells"):
+        html_table.table_grid(table, max_cells=10)
+    small = functools.partial(html_table.table_grid, max_cells=10)
+    monkeypatch.setattr(legacy_html, "table_grid", small)
+    with pytest.raises(ParseError, match=re.escape(NO_TABLE)):
+        parse_legacy_page(page(rows))
 
 
 def test_unknown_values_are_flagged_not_dropped() -> None:

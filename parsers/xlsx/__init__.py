@@ -26,6 +26,7 @@ from parsers.xlsx.links import sheet_links
 from parsers.xlsx.parts import shared_strings, sheet_entries
 from parsers.xlsx.rows import hidden_rows
 from parsers.xlsx.values import (
+    MAX_ROWS,
     CellValue,
     Coordinate,
     Merge,
@@ -36,6 +37,7 @@ from parsers.xlsx.values import (
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "MAX_ROWS",
     "CellValue",
     "Coordinate",
     "Merge",
