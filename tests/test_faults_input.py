@@ -159,6 +159,25 @@ def test_repeated_rows_that_disagree_reach_the_user_as_a_warning(
     assert "another signed date (2024-06-30, not 2025-01-02)" in warning[0]
 
 
+def test_a_file_of_thousands_of_unreadable_rows_says_so_in_a_hundred_and_one_lines(
+    sqlite_cli: Cli, tmp_path: Path
+) -> None:
+    """Each row that reads as no agreement is a warning; a hostile file of 200,000 gave
+    200,000 lines of output (stored and published too). A list keeps its first hundred
+    and counts the rest."""
+    lines = ["STATE,LAW ENFORCEMENT AGENCY,SUPPORT TYPE,SIGNED,MOA"]
+    lines += ["TX,Alpha Police Department,Jail Enforcement Model,01/02/2025,"]
+    lines += [f"TX,{n}" for n in range(2_000)]
+    sheet = tmp_path / "participatingAgencies.csv"
+    sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    listing = parse_listing(sheet.read_bytes(), sheet.name)
+    assert len(listing.rows) == 1 and len(listing.warnings) == 101
+    assert listing.warnings[0].startswith("sheet 'CSV': row 3 skipped")
+    assert listing.warnings[-1] == "1,900 more warnings not shown"
+    result = sqlite_cli("import", str(sheet), "--observed-at", "2025-03-01T12:00:00Z")
+    assert len([line for line in result.stderr.splitlines() if line.startswith("warning")]) == 101
+
+
 def test_the_warning_of_a_repeated_row_names_the_row_the_history_keeps(
     sqlite_cli: Cli, tmp_path: Path
 ) -> None:
