@@ -37,6 +37,7 @@ JUNK = [
     *(b'<!DOCTYPE x [<!ENTITY a "b">]>', b"&a;", b'<c r="ZZ9"/>', b"<x:hyperlinks/>"),
     *(b'<c r="B2" t="str"><f>HYPERLINK("u","x")</f><v>x</v></c>', b"<f>hyperlink(", b'""'),
     *(b' uniqueCount="4000000000"', b'<row r="2147483648">', b'<c r="AAAAA1"/>'),
+    *(b'<c r="XFD1048576" s="1"/>', b'<row r="1048576" ht="15"/>', b'<c r="XFD9"><f>1</f></c>'),
 ]
 
 

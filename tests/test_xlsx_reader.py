@@ -773,6 +773,45 @@ def test_cell_budget_and_coordinate_limits() -> None:
             read(make_xlsx([("S", sheet_data(rows))]))
 
 
+@pytest.mark.parametrize(
+    "empty",
+    [
+        '<row r="1048576"><c r="F1048576" s="1"/></row>',  # a cell formatted at the last row
+        '<row r="1048576" ht="15" customHeight="1"/>',  # an empty row given a height
+        '<row r="1048576"><c r="XFD1048576" t="s">  </c></row>',  # open and closed, empty
+    ],
+)
+def test_empty_cells_and_rows_far_below_a_list_refuse_nothing(empty: str) -> None:
+    """Calamine keeps only the cells holding something (a value, an inline string, a
+    formula), so an empty cell or row far below a list (formatting left at the sheet's
+    last row) allocates nothing: the list reads, where its references had put it past
+    the cell budget and refused it."""
+    cells = "".join(f'<c r="{column}1"><v>{n}</v></c>' for n, column in enumerate("ABCDEF"))
+    [sheet] = read(make_xlsx([("S", sheet_data(f'<row r="1">{cells}</row>{empty}'))]))
+    assert sheet.rows == [[0, 1, 2, 3, 4, 5]]
+
+
+@pytest.mark.parametrize(
+    "held",
+    [
+        '<c r="F1048576"><v>1</v></c>',
+        '<c r="F1048576" note="/>"><v>1</v></c>',  # an attribute holding "/>"
+        '<c r="F1048576"><f>1+1</f></c>',  # a formula without its value
+        '<c r="F1048576" t="inlineStr"><is><t></t></is></c>',  # an inline string, empty
+        '<c r="F1048576">1</c>',  # text in the cell itself
+        '<c r="F1048576" s="1"/><c><v>1</v></c>',  # placed by counting, past a far one
+    ],
+)
+def test_a_cell_holding_anything_far_away_is_still_refused_not_an_abort(
+    held: str, tmp_path: Path
+) -> None:
+    """Read in a child process: a cell calamine may keep puts the sheet past the budget."""
+    rows = f'<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576">{held}</row>'
+    sheet = tmp_path / "held.xlsx"
+    sheet.write_bytes(make_xlsx([("S", sheet_data(rows))]))
+    assert _read_in_a_child(sheet) == ["more than 5000000 cells: refusing"]
+
+
 _REFUSED_IN_A_CHILD = """
 import sys
 from parsers.errors import ParseError

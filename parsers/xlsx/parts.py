@@ -66,7 +66,7 @@ def parse_xml(package: Package, xml: bytes, part: str, wanted: Collection[str]) 
             found.append(Element(name, attributes))
 
     parser.StartElementHandler = start
-    _run(package, parser, xml, part)
+    run_parser(package, parser, xml, part)
     if not found:
         raise package.fail(f"malformed XML in {part} (no root element)")
     return found
@@ -99,13 +99,13 @@ def parse_xml_texts(
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = characters
-    _run(package, parser, xml, part)
+    run_parser(package, parser, xml, part)
     if not found:
         raise package.fail(f"malformed XML in {part} (no root element)")
     return [(element, "".join(text)) for element, text in found]
 
 
-def _run(package: Package, parser: expat.XMLParserType, xml: bytes, part: str) -> None:
+def run_parser(package: Package, parser: expat.XMLParserType, xml: bytes, part: str) -> None:
     """Feed ``xml`` to ``parser``, every DTD refused; failures as ParseErrors."""
     if xml.startswith(_UTF16_STARTS):
         raise package.fail(f"{part}: UTF-16 XML parts are not supported")

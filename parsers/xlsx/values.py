@@ -18,11 +18,12 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from operator import itemgetter
 from typing import TypeAlias
+from xml.parsers import expat
 
 from python_calamine import CalamineError, CalamineWorkbook
 
 from parsers.xlsx.container import Package, stored_zip
-from parsers.xlsx.parts import SheetEntry
+from parsers.xlsx.parts import SheetEntry, run_parser
 
 CellValue: TypeAlias = str | int | float | bool | datetime | date | time | timedelta | None
 Coordinate: TypeAlias = tuple[int, int]
@@ -39,6 +40,7 @@ _REF_ATTRIBUTE = re.compile(rb"""r(?<=\sr)\s*=\s*["']\$?([A-Za-z]*)\$?([0-9]*)["
 _COLUMN_LETTERS, _ROW_DIGITS = 3, len(str(MAX_ROWS))
 _TAG_STARTS = (b"<c", b"<row", b":c", b":row")
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
+_REFERENCE = re.compile(r"\$?([A-Za-z]*)\$?([0-9]*)")
 
 
 # A cell of a shared string (``t="s"``): its index, the number in its ``<v>``.
@@ -141,8 +143,66 @@ def _check_extent(package: Package, path: str, xml: bytes) -> int:
         return cells  # within the budget even if every candidate tag were unreferenced
     cells = _rectangle(rows, columns, len(_CELL_OR_ROW_TAG.findall(xml)) - len(refs))
     if cells > limit:
+        cells = _held_extent(package, path, xml) or cells
+    if cells > limit:
         raise package.fail(f"{path}: more than {limit} cells: refusing")
     return cells
+
+
+def _held_extent(package: Package, path: str, xml: bytes) -> int | None:
+    """The rectangle from A1 to the farthest cell holding anything (an element or text
+    inside it: a value, an inline string, a formula), read by expat: calamine keeps no
+    other cell, so empty cells and rows far below a list (a cell formatted at row
+    1,048,576, an empty row given a height there) allocate nothing and refuse nothing.
+    None when a cell holding something gives no reference (its place is the count of
+    those before it: the count bound stands). Read only for a sheet the references
+    put past the budget."""
+    cells = _HeldCells()
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler, parser.EndElementHandler = cells.start, cells.end
+    parser.CharacterDataHandler = cells.text
+    run_parser(package, parser, xml, path)
+    farthest = _farthest(cells.letters, cells.digits)
+    return None if cells.unplaced or farthest is None else farthest[0] * farthest[1]
+
+
+class _HeldCells:
+    """expat's handlers for :func:`_held_extent`: the letters and digits of the
+    references of the cells holding anything, and whether one had none."""
+
+    def __init__(self) -> None:
+        self.letters: set[bytes] = set()
+        self.digits: set[bytes] = set()
+        self.unplaced = False
+        self._refs: list[str | None] = []  # each open cell's reference...
+        self._held: list[bool] = []  # ...and whether it holds anything yet
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        self._holds()
+        if name.rpartition("}")[2] == "c":
+            self._refs.append(attributes.get("r"))
+            self._held.append(False)
+
+    def end(self, name: str) -> None:
+        if name.rpartition("}")[2] == "c" and self._refs:
+            self._refs.pop()
+            self._held.pop()
+
+    def text(self, data: str) -> None:
+        if data.strip():
+            self._holds()
+
+    def _holds(self) -> None:
+        """The open cell holds something: its reference counts (once)."""
+        if not self._held or self._held[-1]:
+            return
+        self._held[-1] = True
+        found = _REFERENCE.fullmatch(self._refs[-1] or "")
+        if found is None or not found[0]:
+            self.unplaced = True
+        else:
+            self.letters.add(found[1].encode())
+            self.digits.add(found[2].encode())
 
 
 def _farthest(letters: set[bytes], digits: set[bytes]) -> tuple[int, int] | None:
