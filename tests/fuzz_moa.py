@@ -32,6 +32,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from parsers.moa import parse_moa  # noqa: E402
+from tests import fuzzing  # noqa: E402
 
 JUNK = [
     *(b"<<", b">>", b"[", b"]", b"(", b")", b"/", b"\\", b"%", b"\x00", b"\xff", b" ", b"\n"),
@@ -115,28 +116,17 @@ def run(files: list[Path], args: argparse.Namespace) -> int:
         found = problem(data, args.seconds, args.memory)
         if found is not None:
             failed += 1
-            print(f"FAILED: case {case}, {path.name}, {what}:\n{found}")
-            if args.save is not None:
-                args.save.mkdir(parents=True, exist_ok=True)
-                (args.save / f"case{case}.pdf").write_bytes(data)
+            fuzzing.failed(case, path, what, found, data, args.save)
     print(f"{args.cases} cases, {failed} failed")
     return 1 if failed else 0
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--cases", type=int, default=300)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
-    parser.add_argument("--save", type=Path, default=None)
+    parser = fuzzing.options(__doc__ or "", cases=300)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--memory", type=int, default=1024)
     args = parser.parse_args(argv)
-    files = sorted(args.corpus.rglob("*.pdf"))
-    if not files:
-        print(f"no .pdf files under {args.corpus}", file=sys.stderr)
-        return 2
-    return run(files, args)
+    return run(fuzzing.corpus_files(args.corpus, ".pdf"), args)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ sample of the same property); run it after changing the reader.
 
 from __future__ import annotations
 
-import argparse
 import io
 import random
 import sys
@@ -26,6 +25,7 @@ if str(ROOT) not in sys.path:
 
 from parsers.errors import ParseError  # noqa: E402
 from parsers.xlsx import read_workbook  # noqa: E402
+from tests import fuzzing  # noqa: E402
 
 JUNK = [
     *(b"<", b">", b"&", b'"', b"\x01", b"\xff", b"<!--", b"</row>", b"<c>", b"&#0;", b"&#1;"),
@@ -109,26 +109,14 @@ def run(files: list[Path], cases: int, seed: int, save: Path | None) -> int:
         found = problem(data)
         if found is not None:
             failed += 1
-            print(f"FAILED: case {case}, {path.name}, {what}:\n{found}")
-            if save is not None:
-                save.mkdir(parents=True, exist_ok=True)
-                (save / f"case{case}.xlsx").write_bytes(data)
+            fuzzing.failed(case, path, what, found, data, save)
     print(f"{cases} cases, {failed} failed")
     return 1 if failed else 0
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--cases", type=int, default=1000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
-    parser.add_argument("--save", type=Path, default=None)
-    args = parser.parse_args(argv)
-    files = sorted(args.corpus.rglob("*.xlsx"))
-    if not files:
-        print(f"no .xlsx files under {args.corpus}", file=sys.stderr)
-        return 2
-    return run(files, args.cases, args.seed, args.save)
+    args = fuzzing.options(__doc__ or "", cases=1000).parse_args(argv)
+    return run(fuzzing.corpus_files(args.corpus, ".xlsx"), args.cases, args.seed, args.save)
 
 
 if __name__ == "__main__":
