@@ -248,6 +248,8 @@ def _json_rows(url: str, body: bytes) -> list[list[Any]]:
         rows = json.loads(body)
     except ValueError as exc:
         raise FetchError(url, f"CDX answer is not JSON: {exc}") from exc
+    except RecursionError:  # arrays nested past the interpreter's stack: no CDX answer
+        raise FetchError(url, "CDX answer is not a JSON list of rows (nested too deeply)") from None
     if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
         raise FetchError(url, "CDX answer is not a JSON list of rows")
     return rows

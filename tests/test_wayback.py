@@ -102,6 +102,11 @@ def test_parse_cdx_json_edge_cases() -> None:
         parse_cdx_json("u", b"<html>busy</html>")
     with pytest.raises(FetchError, match="lacks"):
         parse_cdx_json("u", b'[["urlkey","timestamp"]]')
+    # nested past the interpreter's stack: RecursionError escaped as an internal error
+    header = json.dumps(list(CDX_FIELDS)).encode()
+    for nested in (b"[" * 100_000 + b"]" * 100_000, b"[" + header + b"," + b"[" * 100_000):
+        with pytest.raises(FetchError, match="not a JSON list of rows .nested too deeply."):
+            parse_cdx_json("u", nested)
 
 
 cells = st.one_of(
