@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from common.hashing import short_hash
+from common.hashing import bounded, short_hash
+
+SUBJECT_CHARS = 240
+"""The most characters of an event's subject (the store's column; ``hashing.bounded``)."""
 
 KINDS = (
     "agreement.added",
@@ -73,6 +76,10 @@ class Event:
     recorded: SnapshotRef | None = None
     note: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # a subject made from what a file says (a MOA's URL) fits the store's column
+        object.__setattr__(self, "subject", bounded(self.subject, SUBJECT_CHARS))
 
     @cached_property
     def id(self) -> str:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Protocol
 
 from common import geo
+from common.hashing import bounded
 from diffs.abbreviations import has_short_words, written_short
 from diffs.numbers import as_digits
 from diffs.slips import one_slip
@@ -50,9 +51,15 @@ def alias_key(state: str, key: str) -> str:
     return f"{state}|{key}"
 
 
+AGENCY_ID_CHARS = 200
+"""The most characters of an agency id (the store's column): a name longer than any
+agency's (a note pasted into its cell) gives its id a hashed tail (``hashing.bounded``)."""
+
+
 def make_agency_id(state: str, key: str) -> str:
     """The readable, stable id of an agency first seen as ``key`` in ``state``."""
-    return f"{state.lower()}-{key.replace(' ', '-')}" if key else f"{state.lower()}-unnamed"
+    made = f"{state.lower()}-{key.replace(' ', '-')}" if key else f"{state.lower()}-unnamed"
+    return bounded(made, AGENCY_ID_CHARS)
 
 
 def load_registry(path: Path = REGISTRY_FILE) -> dict[str, str]:

@@ -16,6 +16,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from parsers.errors import ParseError
 from parsers.normalize import clean_text
+from parsers.urls import MAX_URL_CHARS
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"PK\x03\x04", "a zip archive (xlsx?)"),
@@ -195,7 +196,8 @@ def absolute_url(href: object, base: str) -> str | None:
     Relative and absolute links both work; unsafe characters such as spaces are
     percent-encoded once (existing ``%XX`` escapes are kept, never double-encoded);
     scheme and host are lower-cased and the fragment dropped. None for empty links,
-    fragments, ``mailto:``/``javascript:`` and anything that is not http(s).
+    fragments, ``mailto:``/``javascript:``, anything that is not http(s), and a link
+    longer than ``urls.MAX_URL_CHARS``.
     """
     text = re.sub(r"[\t\n\r]", "", str(href or "")).strip()
     if not text or text.startswith("#"):
@@ -208,7 +210,8 @@ def absolute_url(href: object, base: str) -> str | None:
         return None
     path = _quote_part(parts.path, _PATH_SAFE) or "/"
     query = _quote_part(parts.query, _QUERY_SAFE)
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
+    url = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
+    return url if len(url) <= MAX_URL_CHARS else None
 
 
 def _quote_part(part: str, safe: str) -> str:

@@ -44,6 +44,12 @@ def says_pending(text: str | None) -> bool:
     return "pending" in (text or "").lower()
 
 
+MAX_URL_CHARS = 1000
+"""The longest link read (the store's URL columns): no document's link of ICE's is near
+it (the corpus's longest, once unwrapped from Outlook's SafeLinks, has 114 characters;
+wrapped, 525); a longer one is no link."""
+
+
 def repair_url(raw: str) -> str | None:
     """An absolute, fetchable http(s) URL for a link as found in a sheet or page, or None.
 
@@ -52,12 +58,14 @@ def repair_url(raw: str) -> str | None:
     schemes (``https:/www.ice.gov``), missing schemes (``www.ice.gov/...``), site-relative
     paths (``/doclib/...``), ``http`` for ice.gov, raw spaces and other unsafe characters
     (percent-encoded once, never twice), and placeholders such as ``link pending``.
-    ``repair_url(repair_url(x)) == repair_url(x)`` whenever the first is not None.
+    ``repair_url(repair_url(x)) == repair_url(x)`` whenever the first is not None. None
+    for a link longer than ``MAX_URL_CHARS`` once repaired.
     """
     try:
-        return _repair(raw, 0)
+        url = _repair(raw, 0)
     except (ValueError, UnicodeError):
         return None
+    return url if url is None or len(url) <= MAX_URL_CHARS else None
 
 
 def _repair(raw: str, depth: int) -> str | None:

@@ -649,3 +649,39 @@ def test_a_note_on_the_row_after_a_name_is_no_part_of_its_key(noted: str) -> Non
 )
 def test_a_name_holding_see_in_a_word_keeps_it(name: str) -> None:
     assert "see" in agency_key(name, "MT")
+
+
+@given(st.text(max_size=60), st.text(max_size=60), st.integers(min_value=20, max_value=40))
+def test_a_bounded_text_fits_its_limit_keeps_its_head_and_tells_texts_apart(
+    one: str, other: str, limit: int
+) -> None:
+    from common.hashing import bounded
+
+    made = bounded(one, limit)
+    assert len(made) <= limit and bounded(made, limit) == made
+    assert made == one if len(one) <= limit else made.startswith(one[: limit - 17])
+    if one != other and min(len(one), len(other)) > limit:
+        assert made != bounded(other, limit)
+
+
+def test_the_bounds_on_what_a_file_says_fit_the_store_columns_that_hold_it() -> None:
+    """An agency id (and an agreement's key, its id and model), an event's subject and
+    a link are made from what ICE's files say; each is bounded to fit its column."""
+    from diffs.events import SUBJECT_CHARS
+    from diffs.identity import AGENCY_ID_CHARS
+    from parsers.urls import MAX_URL_CHARS
+    from store import models
+
+    def length(model: type, column: str) -> int:
+        return int(model.__table__.c[column].type.length)  # type: ignore[attr-defined]
+
+    for model in (models.AgencyModel,):
+        assert length(model, "id") >= AGENCY_ID_CHARS
+    for model in (models.ListVersion, models.EventModel, models.AgreementModel):
+        assert length(model, "agency_id") >= AGENCY_ID_CHARS
+    key = AGENCY_ID_CHARS + len("|") + length(models.AgreementModel, "model")
+    assert length(models.AgreementModel, "key") >= key
+    assert length(models.PendingModel, "key") >= key
+    assert length(models.EventModel, "subject") >= SUBJECT_CHARS >= key
+    assert length(models.MoaLink, "url") >= MAX_URL_CHARS
+    assert length(models.FetchState, "url") >= MAX_URL_CHARS

@@ -220,3 +220,40 @@ def test_a_database_error_shows_the_database_cause_not_the_autoflush_note() -> N
     result = CliRunner().invoke(root, ["write"])
     assert result.exit_code == 1
     assert result.stderr == "ice287g: error: database: UNIQUE constraint failed: x.id\n"
+
+
+def test_values_longer_than_their_columns_fit_them_on_every_database(
+    cli: Cli, corpus: Path, tmp_path: Path
+) -> None:
+    """A name longer than any agency's (a note pasted into its cell) made an agency id
+    over its 200-character column: PostgreSQL refused it, failing the import, and a
+    live pass and every pass after it on the archived list; a MOA's URL of 300
+    characters would have done so as an event's subject (240). Each now fits, its
+    readable head kept with a hashed tail; a link past 1,000 characters is no link."""
+    from diffs.events import SUBJECT_CHARS
+    from diffs.identity import AGENCY_ID_CHARS
+    from tests.hostile import listing_xlsx
+
+    name = "Alpha " + "Very Long Name " * 25 + "Sheriff's Office"
+    too_long = "https://www.ice.gov/doclib/287gMOA/" + "y" * 1_100 + ".pdf"
+    rows = [
+        ("TX", name, "Sheriff", "Jail Enforcement Model", "01/02/2025", None),
+        ("TX", "Beta Police Department", "Municipal", "Task Force Model", "01/03/2025", too_long),
+    ]
+    sheet = tmp_path / "participatingAgencies03012025am.xlsx"
+    sheet.write_bytes(listing_xlsx(rows))
+    cli("import", str(sheet))
+    listed = json.loads(cli("status", "--list", "participating", "--format", "json").stdout)
+    alpha = next(row for row in listed if row["agency"] == name)
+    assert len(alpha["agency_id"]) == AGENCY_ID_CHARS and alpha["agency_id"].startswith("tx-alpha")
+    url = "https://www.ice.gov/doclib/287gMOA/" + "z" * 260 + ".pdf"
+    manifest = tmp_path / "observed.csv"
+    pdfs = [corpus / "moa" / "EllisCoTX_JEM_MOA_04.16.2025.pdf"]
+    pdfs.append(corpus / "moa" / "NavajoCoAZ_WSO_MOA_04.16.2025.pdf")
+    for pdf, day in zip(pdfs, ("05-01", "06-01"), strict=True):
+        manifest.write_text(f"file,observed_at,url\n{pdf.name},2025-{day}T12:00:00Z,{url}\n")
+        cli("import", str(pdf), "--manifest", str(manifest))
+    [event] = json.loads(cli("changes", "--kind", "moa.replaced", "--format", "json").stdout)
+    assert len(event["subject"]) == SUBJECT_CHARS and event["subject"].startswith(url[:200])
+    [link] = json.loads(cli("moa", "list", "--format", "json").stdout)
+    assert link["url"] == url
