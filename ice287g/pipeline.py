@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from common.hashing import canonical_json, short_hash
+from common.hashing import bounded, canonical_json, short_hash
 from common.times import parse_utc
 from diffs.engine import Outcome, apply_snapshot, reject
 from diffs.events import SnapshotRef
@@ -32,6 +32,7 @@ from ice287g.parallel import NOT_KEPT, UNREADABLE, Job, ParseStream, parse_alone
 from parsers.errors import ParseError
 from parsers.ocr import Ocr
 from parsers.records import ParsedListing
+from parsers.urls import MAX_URL_CHARS
 from parsers.versions import LISTS, MOA
 from snapshots.archive import Archive, IdRegistry, Observation
 from store import moa as moa_store
@@ -311,7 +312,8 @@ class Pipeline:
         self, session: Session, state: ProgramState, obs: Observation, seq: int
     ) -> tuple[ProgramState, Outcome | None]:
         """A MOA or addendum PDF: parse it (cached by hash) and diff its bytes."""
-        url = obs.url or obs.original_name or obs.sha256
+        # its link's column holds MAX_URL_CHARS (a manifest may give a longer URL)
+        url = bounded(obs.url or obs.original_name or obs.sha256, MAX_URL_CHARS)
         ocr = self.ocr() if self.ocr is not None else None
         reviewed = self.reviewed.get(obs.sha256)
         version = moa_parser_version(ocr, reviewed)

@@ -232,6 +232,7 @@ def test_values_longer_than_their_columns_fit_them_on_every_database(
     readable head kept with a hashed tail; a link past 1,000 characters is no link."""
     from diffs.events import SUBJECT_CHARS
     from diffs.identity import AGENCY_ID_CHARS
+    from parsers.urls import MAX_URL_CHARS
     from tests.hostile import listing_xlsx
 
     name = "Alpha " + "Very Long Name " * 25 + "Sheriff's Office"
@@ -257,3 +258,8 @@ def test_values_longer_than_their_columns_fit_them_on_every_database(
     assert len(event["subject"]) == SUBJECT_CHARS and event["subject"].startswith(url[:200])
     [link] = json.loads(cli("moa", "list", "--format", "json").stdout)
     assert link["url"] == url
+    # the first document again, under a manifest's link past 1,000 characters
+    manifest.write_text(f"file,observed_at,url\n{pdfs[0].name},2025-07-01T12:00:00Z,{too_long}\n")
+    cli("import", str(pdfs[0]), "--manifest", str(manifest))
+    links = json.loads(cli("moa", "list", "--format", "json").stdout)
+    assert sorted(len(link["url"]) for link in links) == [len(url), MAX_URL_CHARS]
