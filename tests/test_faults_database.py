@@ -263,3 +263,36 @@ def test_values_longer_than_their_columns_fit_them_on_every_database(
     cli("import", str(pdfs[0]), "--manifest", str(manifest))
     links = json.loads(cli("moa", "list", "--format", "json").stdout)
     assert sorted(len(link["url"]) for link in links) == [len(url), MAX_URL_CHARS]
+
+
+def test_a_cell_holding_a_nul_is_stored_on_every_database(cli: Cli, tmp_path: Path) -> None:
+    """Excel writes a NUL in a cell as ``_x0000_``, and calamine reads it back: PostgreSQL
+    refuses text holding one, so the import failed, and a live pass and every pass after
+    it on the archived list. No text holds a NUL: it is read as U+FFFD."""
+    import io
+    import zipfile
+
+    from parsers.xlsx.values import NO_CHARACTER
+    from tests.hostile import listing_xlsx
+
+    rows = [
+        (
+            "TX",
+            "Alpha MARK Sheriff's Office",
+            "Sheriff",
+            "Jail Enforcement Model",
+            "01/02/2025",
+            None,
+        )
+    ]
+    with zipfile.ZipFile(io.BytesIO(listing_xlsx(rows))) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name, data in members.items():
+            target.writestr(name, data.replace(b"MARK", b"_x0000_"))
+    sheet = tmp_path / "participatingAgencies03012025am.xlsx"
+    sheet.write_bytes(out.getvalue())
+    cli("import", str(sheet))
+    [row] = json.loads(cli("status", "--list", "participating", "--format", "json").stdout)
+    assert row["agency"] == f"Alpha {NO_CHARACTER} Sheriff's Office"

@@ -31,6 +31,9 @@ Coordinate: TypeAlias = tuple[int, int]
 MAX_ROWS = 1_048_576
 MAX_COLUMNS = 16_384
 _EXACT_INTEGERS = 2**53
+NO_CHARACTER = "\ufffd"
+"""What a cell's NUL (Excel's escape ``_x0000_``) is read as: no text holds one, and
+PostgreSQL refuses to store it (a list holding one failed every pass on it)."""
 _NAME = rb"[A-Za-z_][\w.\-]*"
 _CELL_OR_ROW_TAG = re.compile(rb"<(?:" + _NAME + rb":)?(?:c|row)(?=[\s/>])")
 # The literal ``r`` first lets ``re`` skip quickly to candidates; the look-behind then
@@ -251,6 +254,8 @@ def _value(value: CellValue) -> CellValue:
         return None
     if type(value) is float and value.is_integer() and abs(value) < _EXACT_INTEGERS:
         return int(value)
+    if type(value) is str and "\x00" in value:
+        return value.replace("\x00", NO_CHARACTER)
     return value
 
 
