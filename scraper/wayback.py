@@ -12,6 +12,7 @@ import base64
 import hashlib
 import json
 import random
+import re
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -266,8 +267,13 @@ def _split_resume(rows: list[list[Any]]) -> tuple[list[list[Any]], str | None]:
 
 
 def _capture(row: dict[str, Any], archive_url: str) -> Capture | None:
-    """A Capture for a 200 non-revisit row with a 14-digit timestamp, else None."""
+    """A Capture for a 200 non-revisit row with a 14-digit timestamp, else None; None
+    too for a row whose fields are not text (a control character, or half of a UTF-16
+    pair, which JSON may escape: no URL or type holds one, and no database stores the
+    second)."""
     values = {name: str(row.get(name, "")) for name in CDX_FIELDS}
+    if any(map(_NOT_TEXT.search, values.values())):
+        return None
     if values["statuscode"] != "200" or values["mimetype"].lower() == REVISIT_MIMETYPE:
         return None
     stamp = values["timestamp"]
@@ -283,6 +289,9 @@ def _capture(row: dict[str, Any], archive_url: str) -> Capture | None:
         length=int(values["length"]) if _is_number(values["length"]) else None,
         archive_url=archive_url,
     )
+
+
+_NOT_TEXT = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 
 
 def _is_number(text: str) -> bool:

@@ -102,6 +102,14 @@ def test_parse_cdx_json_edge_cases() -> None:
         parse_cdx_json("u", b"<html>busy</html>")
     with pytest.raises(FetchError, match="lacks"):
         parse_cdx_json("u", b'[["urlkey","timestamp"]]')
+    # fields that are not text (a lone half of a UTF-16 pair could not be stored)
+    good = row("20250221214937")
+    bad = [
+        [*good[:3], "text/html\ud800", *good[4:]],
+        [good[0], good[1], good[2] + "\u0000", *good[3:]],
+    ]
+    page = parse_cdx_json("u", json.dumps([list(CDX_FIELDS), *bad, good]).encode())
+    assert [c.mimetype for c in page.captures] == [good[3]]
     # nested past the interpreter's stack: RecursionError escaped as an internal error
     header = json.dumps(list(CDX_FIELDS)).encode()
     for nested in (b"[" * 100_000 + b"]" * 100_000, b"[" + header + b"," + b"[" * 100_000):
