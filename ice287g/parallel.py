@@ -18,7 +18,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 from parsers.detect import parse_listing
 from parsers.errors import ParseError
@@ -39,6 +39,13 @@ CRASHED = "its reader's process died reading it, twice"
 NOT_KEPT = (UNREADABLE, CRASHED)
 """Reasons that are faults of the archive or of the reader, not of the file's bytes: such
 a result is not kept in the parse cache (the next replay reads the file again)."""
+
+
+def not_kept(error: str | None) -> TypeGuard[str]:
+    """Whether a parse's error is one of ``NOT_KEPT``: no result to keep in a cache."""
+    return error is not None and error.startswith(NOT_KEPT)
+
+
 NICENESS = 10
 T = TypeVar("T")
 
@@ -109,7 +116,7 @@ def read_moa(
 ) -> dict[str, Any]:
     """A MOA PDF's record (``parsers.moa.parse_moa``), read in a child process of its
     own; when that process dies twice, the record of the document's hash whose error
-    says so (``CRASHED``, one of ``NOT_KEPT``)."""
+    says so (``CRASHED``: ``not_kept``)."""
     import parsers.moa  # noqa: F401  (imported once, here: each child inherits it)
 
     record = in_a_child(_moa_record, data, source, url, ocr, seen)

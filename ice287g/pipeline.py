@@ -28,7 +28,7 @@ from diffs.moa_reviewed import ReviewedDocument, merge_reviewed
 from diffs.moa_rules import apply_moa
 from diffs.state import ProgramState
 from diffs.version import RULES_VERSION
-from ice287g.parallel import NOT_KEPT, UNREADABLE, Job, ParseStream, parse_alone, read_moa
+from ice287g.parallel import UNREADABLE, Job, ParseStream, not_kept, parse_alone, read_moa
 from parsers.errors import ParseError
 from parsers.ocr import Ocr
 from parsers.records import ParsedListing
@@ -320,7 +320,7 @@ class Pipeline:
         record = moa_store.cached_record(session, obs.sha256, version)
         if record is None:
             record = merge_reviewed(self._parse_moa(obs, url, ocr), reviewed)
-            if not str(record.get("error") or "").startswith(NOT_KEPT):
+            if not not_kept(record.get("error")):
                 moa_store.keep_record(session, obs.sha256, version, record)
         ref = SnapshotRef(
             id=obs.snapshot_id,
@@ -337,7 +337,7 @@ class Pipeline:
 
     def _parse_moa(self, obs: Observation, url: str, ocr: Ocr | None) -> dict[str, Any]:
         """Its record, read in a child process (``parallel.read_moa``); a record whose
-        error starts with one of ``NOT_KEPT`` is the archive's or the reader's fault."""
+        error is ``not_kept`` is the archive's or the reader's fault."""
         try:
             data = self.archive.read(obs.sha256)
         except (OSError, ValueError) as exc:
@@ -413,7 +413,7 @@ class Pipeline:
         parsed before is (a later capture of the same bytes is read, not parsed)."""
         sha = obs.sha256
         row = self._stream.get(sha) if sha in self._stream else self._parse_now(obs)
-        if row.error is not None and row.error.startswith(NOT_KEPT):
+        if not_kept(row.error):
             return ParseError(_name(obs), row.error)  # the archive's or reader's fault: not cached
         self._parsed.append(row)
         self._stored[sha] = row.stored

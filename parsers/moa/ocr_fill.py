@@ -28,8 +28,8 @@ from parsers.moa.text import (
     Line,
     PageText,
     Word,
+    check_rendered_size,
     read_page,
-    rendered_size,
 )
 from parsers.ocr import Ocr, OcrWord
 
@@ -78,10 +78,10 @@ def render_page(
     pdf: pdfium.PdfDocument, index: int, dpi: int, crop: tuple[float, ...] = (0, 0, 0, 0)
 ) -> bytes | None:
     """The page (or a part: points cut from left, bottom, right, top) as a PGM image;
-    None when it cannot be rendered, or is larger than paper (``rendered_size``)."""
+    None when it cannot be rendered, or is larger than paper (``check_rendered_size``)."""
     page = pdf[index]
     try:
-        rendered_size(page, crop)
+        check_rendered_size(page, crop)
         bitmap = page.render(scale=dpi / 72, grayscale=True, crop=crop)
         out = io.BytesIO()
         bitmap.to_pil().convert("L").save(out, "PPM")

@@ -15,7 +15,7 @@ from typing import Any
 
 import pypdfium2 as pdfium
 
-from parsers.moa.text import rendered_size
+from parsers.moa.text import check_rendered_size
 
 PARTIES = ("agency", "ice")  # the two signatories every MOA has
 ATTRIBUTES = ("name", "title", "date")
@@ -83,7 +83,7 @@ def crop_png(
     """The page (1-based) as a PNG: the region around ``box`` with a margin, or the
     whole page when the block's place is unknown. Raises
     ``pdfium.PdfiumError`` or ``ValueError`` for a PDF that cannot be rendered, or a
-    region larger than paper (``text.rendered_size``)."""
+    region larger than paper (``text.check_rendered_size``)."""
     pdf = pdfium.PdfDocument(data)
     try:
         if not 1 <= page <= len(pdf):
@@ -93,7 +93,7 @@ def crop_png(
             width, height = pdf_page.get_size()
             left, top, right, bottom = _region(box, width, height)
             crop = (left, height - bottom, width - right, top)
-            rendered_size(pdf_page, crop)
+            check_rendered_size(pdf_page, crop)
             bitmap = pdf_page.render(scale=dpi / 72, crop=crop)
             out = io.BytesIO()
             bitmap.to_pil().save(out, "PNG")

@@ -160,12 +160,9 @@ def _page_list(numbers: Sequence[int]) -> str:
     return shown + (", ..." if len(numbers) > 5 else "")
 
 
-def rendered_size(
-    page: pdfium.PdfPage, crop: tuple[float, ...] = (0, 0, 0, 0)
-) -> tuple[float, float]:
-    """The size in points of a page's region (``crop``: points cut from left, bottom,
-    right, top) to be rendered; ValueError when it is larger than ``MAX_RENDERED_AREA``,
-    not rendered."""
+def check_rendered_size(page: pdfium.PdfPage, crop: tuple[float, ...] = (0, 0, 0, 0)) -> None:
+    """ValueError when a page's region to be rendered (``crop``: points cut from left,
+    bottom, right, top) is larger than ``MAX_RENDERED_AREA``: it is not rendered."""
     width, height = page.get_size()
     width, height = width - crop[0] - crop[2], height - crop[1] - crop[3]
     if width * height > MAX_RENDERED_AREA:
@@ -173,7 +170,6 @@ def rendered_size(
             f"a page region of {width / 72:.0f} by {height / 72:.0f} inches: larger than "
             "any paper a MOA is printed on, not rendered"
         )
-    return width, height
 
 
 def read_page(
