@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+from common.invisible import without_invisible
 from parsers.mojibake import mended
 from parsers.name_marks import without_marks
 from parsers.states import STATES, fold_punctuation, named_state, read_state
@@ -28,14 +29,15 @@ _NULLS = {"", "#NA", "#N/A", "N/A", "NA", "NONE", "NULL", "-", "--"}
 
 
 def clean_text(value: object) -> str:
-    """Collapse whitespace (including NBSP), straighten quotes, NFC-normalise, drop the
-    invisible format characters (:func:`without_format_characters`), read mis-encoded
-    text as what it encodes (:func:`parsers.mojibake.mended`)."""
+    """Collapse whitespace (including NBSP), straighten quotes, NFKC-normalise, drop the
+    characters that show nothing (:func:`common.invisible.without_invisible`: format
+    characters, fillers, variation selectors), read mis-encoded text as what it encodes
+    (:func:`parsers.mojibake.mended`)."""
     if value is None:
         return ""
     text = mended(str(value))
     if not text.isascii():
-        text = without_format_characters(unicodedata.normalize("NFKC", text))
+        text = without_invisible(unicodedata.normalize("NFKC", text))
         text = text.translate(_APOSTROPHES).translate(_QUOTES)
     elif "`" in text:  # the one ASCII character the tables map (NFKC is a no-op on ASCII)
         text = text.replace("`", "'")
@@ -51,20 +53,6 @@ def without_accents(text: str) -> str:
         return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
-def without_format_characters(text: str) -> str:
-    """``text`` without Unicode's format characters (category Cf: a soft hyphen, the
-    zero-width joiners, direction marks, a byte-order mark), which are invisible and
-    say nothing (``Sher\u00adiff`` is ``Sheriff``); a zero-width space is the space it
-    stands for, between two words."""
-    if not any(unicodedata.category(char) == "Cf" for char in text):
-        return text
-    return "".join(
-        " " if char == "\u200b" else char
-        for char in text
-        if char == "\u200b" or unicodedata.category(char) != "Cf"
-    )
 
 
 # The symbols that point to a note (an asterisk, daggers, a section sign); a footnote

@@ -4,8 +4,8 @@ archive when one changes). Raise one whenever that parser's output can change, f
 file: a cached parse of a file must be redone when the parser would now read it
 differently."""
 
-LISTS = "62"
+LISTS = "63"
 """The list parsers (``parsers/detect.py``: XLSX and the legacy HTML table)."""
 
-MOA = "10"
+MOA = "11"
 """The MOA parser (``parsers/moa/``)."""

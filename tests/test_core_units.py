@@ -557,16 +557,38 @@ def test_numbers_a_name_holds_stay_in_its_key(name: str) -> None:
      ("Harris\u200bCounty Sheriff's Office", "Harris County Sheriff's Office"),
      ("\u200eHarris County Sheriff's Office\u200f", "Harris County Sheriff's Office"),
      ("\ufeffHarris County Sheriff's Off\u200dice", "Harris County Sheriff's Office"),
-     ("Harris\u00a0County\u2060 Sheriff's Office", "Harris County Sheriff's Office")],
+     ("Harris\u00a0County\u2060 Sheriff's Office", "Harris County Sheriff's Office"),
+     ("Harris County\u3164 Sheriff's Office", "Harris County Sheriff's Office"),
+     ("Harris Cou\u034fnty Sheriff's Office\ufe0f", "Harris County Sheriff's Office"),
+     ("\U000e0041Harris County Sheriff's Office\u115f", "Harris County Sheriff's Office")],
 )  # fmt: skip
 def test_an_invisible_format_character_in_a_cell_is_no_part_of_what_it_says(
     written: str, read: str
 ) -> None:
     """A soft hyphen, a zero-width joiner, a direction mark or a byte-order mark (Unicode's
-    format characters) is invisible: a name carrying one is the name without it, under
-    the same key; a zero-width space is the space between two words."""
+    format characters), a filler, a grapheme joiner, a variation selector or a tag (its
+    other default-ignorable characters) is invisible: a name carrying one is the name
+    without it, under the same key; a zero-width space is the space between two words."""
     assert clean_text(written) == read
     assert agency_key(written, "TX") == agency_key(read, "TX")
+
+
+def test_every_character_that_shows_nothing_is_invisible_by_the_interpreters_tables() -> None:
+    """``common.invisible`` holds every format character (category Cf) the interpreter
+    knows, and Unicode's other default-ignorable characters; no letter, mark of a
+    letter, digit, space or punctuation."""
+    import sys
+    import unicodedata
+
+    from common.invisible import INVISIBLE
+
+    points = map(chr, range(sys.maxunicode + 1))
+    formats = [c for c in points if unicodedata.category(c) == "Cf"]
+    assert formats and all(INVISIBLE.fullmatch(c) for c in formats)
+    others = "\u034f\u115f\u1160\u17b4\u180b\u3164\ufe00\ufe0f\uffa0\U000e0100\U000e01ef"
+    assert all(INVISIBLE.fullmatch(c) for c in others)
+    shown = "aZ\u00e9\u0301\u05d0\u0661 \u00a0.,'-\u2800\u3000\ufffd"
+    assert not any(INVISIBLE.fullmatch(c) for c in shown)
 
 
 # Names as ICE writes them, some with accents or a curly apostrophe (Doña Ana, Española).

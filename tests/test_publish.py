@@ -20,15 +20,21 @@ HOSTILE = (
     "<script>alert(1)</script> Police Department",
     "[x](javascript:alert(1)) Sheriff's Office",
     "_x001B_[31mRed_x001B_[0m County Sheriff's Office",  # ESC, as XLSX encodes it
+    "Csi \x9b2J County Sheriff's Office",  # a C1 control: CSI
+    "www.evil.example https://evil.example/x user@evil.example Police Department",
 )
+# a link whose target holds a right-to-left override: it shows as ``...x_EXE.PDF``
+REORDERING_LINK = "https://www.ice.gov/doclib/x_\u202eFDP.EXE"
 
 
-def _xlsx(rows: list[list[object]]) -> bytes:
+def _xlsx(rows: list[list[object]], links: dict[str, str] | None = None) -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
     for values in rows:
         sheet.append(values)
+    for cell, target in (links or {}).items():
+        sheet[cell].hyperlink = target
     for line in sheet.iter_rows():
         for cell in line:
             if isinstance(cell.value, str) and cell.value.startswith("="):
@@ -61,8 +67,11 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     plain = [_row("TX", f"Plain {n} County Sheriff's Office", "JEM", "2025-01-02") for n in "abc"]
     first = [HEADER, *plain, _row("FL", HOSTILE[0], "TFM", "2025-01-03")]
     second = [HEADER, *plain, *[_row("FL", n, "TFM", "2025-03-01") for n in HOSTILE]]
+    # a state cell no one can read (its agency listed under ``??``)
+    second.append(_row("<b>Q9</b>", "Unplaced Police Department", "TFM", "2025-03-01"))
+    links = {f"G{len(second)}": REORDERING_LINK}
     for name, rows in (("a.xlsx", first), ("b.xlsx", second)):
-        (tmp / name).write_bytes(_xlsx(rows))
+        (tmp / name).write_bytes(_xlsx(rows, links if name == "b.xlsx" else None))
     cli = Cli(f"sqlite:///{tmp / 'h.db'}", tmp / "archive")
     cli("import", str(tmp / "a.xlsx"), "--observed-at", "2025-03-01T10:00:00Z")
     cli("import", str(tmp / "b.xlsx"), "--observed-at", "2025-03-05T10:00:00Z")
@@ -159,14 +168,45 @@ def test_escaping_helpers_neutralise_each_output() -> None:
 
     assert for_csv_cell("=1+1") == "'=1+1" and for_csv_cell("Plain") == "Plain"
     assert for_csv_cell("\tx") == "'\tx" and for_csv_cell("@SUM(A1)") == "'@SUM(A1)"
-    assert for_markdown("[x](javascript:alert(1))") == r"\[x\]\(javascript:alert\(1\)\)"
+    assert for_markdown("[x](javascript:alert(1))") == r"\[x\]\(javascript\:alert\(1\)\)"
     assert for_markdown("<b>a_b</b>") == r"\<b\>a\_b\</b\>"
     assert for_markdown("# Title\nnext") == r"\# Title next"
     assert for_markdown("1. St. Lucie") == r"1\. St. Lucie"
     assert "\x1b" not in for_terminal("\x1b[31mred") and for_terminal("a\nb") == "a\\nb"
-    assert for_xml("a\x00b\x1bc") == "abc"
+    assert for_xml("a\x00b\x1bc\x9b\ufffe") == r"a\x00b\x1bc\x9b"
     assert safe_url("javascript:alert(1)") is None and safe_url("data:text/html,x") is None
     assert safe_url("https://www.ice.gov/x.pdf") == "https://www.ice.gov/x.pdf"
+
+
+def test_a_cell_a_spreadsheet_may_trim_or_fold_into_a_formula_is_neutralised() -> None:
+    from ice287g.escape import for_csv_cell
+
+    for value in (" =1+1", "\u3000=1+1", "\uff1d1+1", " \uff20SUM(1)", "\uff0b1", "\n-1"):
+        assert for_csv_cell(value).startswith("'"), value
+    for value in ("St. Mary's", "1 = 1", "Plain - Police", ""):
+        assert for_csv_cell(value) == value
+
+
+def test_an_invisible_character_is_shown_as_its_code_and_escaped_in_json() -> None:
+    from ice287g.escape import for_json, for_markdown, for_terminal, for_xml, safe_url
+
+    link = "https://www.ice.gov/doclib/x_\u202eFDP.EXE"
+    for escape in (for_terminal, for_xml, for_markdown):
+        shown = escape(link)
+        assert "\u202e" not in shown and r"\u202e" in shown, escape
+    text = json.dumps({"moa": link, "csi": "\x9b", "tag": "\U000e0041"}, ensure_ascii=False)
+    assert json.loads(for_json(text)) == json.loads(text)
+    assert not {"\u202e", "\x9b", "\U000e0041"} & set(for_json(text))
+    assert safe_url(link) is None  # shown as text, never linked
+
+
+def test_markdown_of_an_address_is_code_and_of_a_link_is_text() -> None:
+    from ice287g.escape import for_markdown
+
+    assert for_markdown("user@evil.example Police") == "`user@evil.example Police`"
+    assert for_markdown("a`b@c.d`") == "`` a`b@c.d` ``"
+    assert for_markdown("www.evil.example") == r"www\.evil.example"
+    assert for_markdown("https://evil.example") == r"https\://evil.example"
 
 
 def test_a_second_publish_with_nothing_new_rewrites_nothing(
@@ -281,12 +321,61 @@ def test_hostile_names_are_escaped_in_html_markdown_and_feeds(hostile_site: Path
         if path.suffix == ".xml":
             ET.fromstring(text)
     md = "".join(t for p, t in texts.items() if p.suffix == ".md")
-    assert r"\[x\]\(javascript:alert\(1\)\)" in md and "](javascript" not in md
+    assert r"\[x\]\(javascript\:alert\(1\)\)" in md and "](javascript" not in md
     html = "".join(t for p, t in texts.items() if p.suffix == ".html")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
+def test_no_control_or_invisible_character_reaches_a_page_feed_or_file_raw(
+    hostile_site: Path,
+) -> None:
+    """A C1 control (CSI) and a right-to-left override (in a link's target) are shown as
+    their codes in every page, feed and Markdown file, and escaped in the JSON files,
+    which read back as the values."""
+    import xml.etree.ElementTree as ET
+
+    for path in hostile_site.rglob("*"):
+        if path.suffix in (".html", ".md", ".xml", ".json", ".csv", ".svg"):
+            text = path.read_text(encoding="utf-8")
+            assert "\x9b" not in text and "\u202e" not in text, path
+            if path.suffix in (".xml", ".svg"):
+                ET.fromstring(text)
+    html = "".join(p.read_text(encoding="utf-8") for p in hostile_site.rglob("*.html"))
+    assert r"Csi \x9b2J County" in html
+    rows = _csv(hostile_site / "data" / "current-participating.csv")
+    assert r"https://www.ice.gov/doclib/x_\u202eFDP.EXE" in {r["moa_url"] for r in rows}
+    rows = json.loads((hostile_site / "data" / "current-participating.json").read_text())
+    assert REORDERING_LINK in {r["moa_url"] for r in rows}
+
+
+def test_the_change_log_in_markdown_links_nothing_on_github(hostile_site: Path) -> None:
+    """Rendered by GitHub's own renderer (cmark-gfm, its autolinks on), as a change log
+    kept in a repository is: no link, image or markup from a value; an address and a
+    bare ``www.`` or ``https://`` text included."""
+    import cmarkgfm
+    from cmarkgfm.cmark import Options
+
+    for path in hostile_site.rglob("*.md"):
+        html = cmarkgfm.github_flavored_markdown_to_html(
+            path.read_text(encoding="utf-8"), options=Options.CMARK_OPT_UNSAFE
+        )
+        assert "<a " not in html and "<img" not in html and "<script" not in html, path
+    month = (hostile_site / "changes" / "2025-03.md").read_text(encoding="utf-8")
+    rendered = cmarkgfm.github_flavored_markdown_to_html(month)
+    assert "www.evil.example https://evil.example/x user@evil.example" in rendered
+
+
+def test_a_state_no_one_can_read_has_its_page_and_feed_linked(hostile_site: Path) -> None:
+    assert _broken_links(hostile_site) == []
+    states = (hostile_site / "states" / "index.html").read_text(encoding="utf-8")
+    assert 'href="??.html"' not in states and "state-??.xml" not in states
+
+
 def test_every_internal_link_and_asset_of_the_site_resolves(seed_site: Path) -> None:
+    assert _broken_links(seed_site, at_least=1000) == []
+
+
+def _broken_links(site: Path, at_least: int = 1) -> list[tuple[str, str]]:
     """A crawler over the output folder: every href and src of every page that is not
     an absolute URL names a file of the folder (and an #anchor an id of that page)."""
     from html.parser import HTMLParser
@@ -306,7 +395,7 @@ def test_every_internal_link_and_asset_of_the_site_resolves(seed_site: Path) -> 
                     self.ids.add(value)
 
     pages: dict[Path, Links] = {}
-    for page in seed_site.rglob("*.html"):
+    for page in site.rglob("*.html"):
         parser = Links()
         parser.feed(page.read_text(encoding="utf-8"))
         pages[page.resolve()] = parser
@@ -318,11 +407,12 @@ def test_every_internal_link_and_asset_of_the_site_resolves(seed_site: Path) -> 
             path, anchor = urldefrag(link)
             target = (page.parent / unquote(path)).resolve() if path else page
             checked += 1
-            inside = target.is_file() and target.is_relative_to(seed_site.resolve())
+            inside = target.is_file() and target.is_relative_to(site.resolve())
             missing_anchor = bool(anchor) and target in pages and anchor not in pages[target].ids
             if not inside or missing_anchor:
                 broken.append((page.name, link))
-    assert checked > 1000 and broken == []
+    assert checked >= at_least
+    return broken
 
 
 def _data_with(observed: dict[str, str], newest: str) -> Any:

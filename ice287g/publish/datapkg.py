@@ -9,7 +9,7 @@ import io
 import json
 from typing import Any
 
-from ice287g.escape import for_csv_cell
+from ice287g.escape import for_csv_cell, for_json
 from ice287g.publish.output import Output
 from ice287g.publish.tables import Table
 
@@ -93,4 +93,4 @@ def _resource(table: Table) -> dict[str, Any]:
 
 
 def _dump(value: Any) -> str:
-    return json.dumps(value, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+    return for_json(json.dumps(value, indent=2, sort_keys=False, ensure_ascii=False)) + "\n"

@@ -94,7 +94,8 @@ def write_pages(out: Output, inputs: Inputs) -> None:
 
 
 def _printable(value: Any) -> Any:
-    """Every printed value without the control characters HTML cannot carry."""
+    """Every printed value with its control and invisible characters shown as their
+    codes (:func:`for_xml`: HTML reads them as errors, or they reorder what follows)."""
     if isinstance(value, Markup):  # already rendered (a macro's output)
         return value
     return for_xml(value) if isinstance(value, str) else value
@@ -190,6 +191,7 @@ def _state_pages(page: Any, inputs: Inputs, charts: dict[str, Chart]) -> None:
         models = {m: sum(1 for r in active if r["model"] == m) for m in ("JEM", "TFM", "WSO")}
         summary = {
             "state": state,
+            "slug": state_slug(state),
             "name": state_name(state),
             "active": len(active),
             "models": models,
