@@ -232,7 +232,19 @@ def _without_apostrophes(name: str) -> str:
 
 # Words that say what kind of municipality a place is: ``City of X Police Department``
 # is X's police department (not ``county``: a county's agency is another agency).
-MUNICIPALITY_WORDS = frozenset({"city", "town", "village"})
+# The kinds of municipality a name may say, by the words that say them: a borough and a
+# township of one name are two places (Pennsylvania's Manheim Borough and Manheim
+# Township, in one county), as are a town and a city (Wisconsin's Brookfield).
+MUNICIPALITY_KINDS = {
+    "city": "city",
+    "town": "town",
+    "village": "village",
+    "borough": "borough",
+    "boro": "borough",
+    "township": "township",
+    "twp": "township",
+}
+MUNICIPALITY_WORDS = frozenset(MUNICIPALITY_KINDS)
 
 
 def municipal_variant(first: str, second: str) -> bool:
@@ -246,8 +258,24 @@ def municipal_variant(first: str, second: str) -> bool:
 def municipal_place(key: str) -> tuple[tuple[str, ...], frozenset[str]]:
     """A name key's words but its municipality's kind, in order, and that kind."""
     split = key.split()
-    kinds = frozenset(w for w in split if w in MUNICIPALITY_WORDS)
-    return tuple(sorted(w for w in split if w not in kinds)), kinds
+    kinds = frozenset(MUNICIPALITY_KINDS[w] for w in split if w in MUNICIPALITY_KINDS)
+    return tuple(sorted(w for w in split if w not in MUNICIPALITY_KINDS)), kinds
+
+
+def other_places(a: str, b: str) -> bool:
+    """Whether two name keys are of two governments: two kinds of municipality (a
+    borough and a township of one name), or a county's body (its sheriff, its board of
+    commissioners) and a municipality's (``Lake County Sheriff's Office``, ``Lake City
+    Police Department``: their cores are one, ``Lake``). Two agencies, whatever papers
+    they share (ICE signs many agreements on one day); a county's sheriff and its board
+    are one county's (ICE has moved an agreement from one to the other)."""
+    kinds = municipal_place(a)[1], municipal_place(b)[1]
+    if all(kinds):
+        return kinds[0] != kinds[1]
+    if any(kinds):
+        county = _bodies(b if kinds[0] else a) & COUNTY_BODIES
+        return bool(county)
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,8 +314,12 @@ def similarity(a: str, b: str) -> float:
 
 
 def same_papers(a: Label, b: Label) -> bool:
-    """The same signed date, or the same MOA document (links compared repaired)."""
-    return bool(a.signed and a.signed == b.signed) or bool(a.document and a.document == b.document)
+    """The same MOA document (links compared repaired), or the same signed date where
+    not both link one: two documents are two agreements, signed on one day or not (ICE
+    signs many on one day)."""
+    if a.document and b.document:
+        return a.document == b.document
+    return bool(a.signed and a.signed == b.signed)
 
 
 def close_names(a: str, b: str, core_threshold: float = CLOSE_CORE) -> bool:
@@ -389,7 +421,8 @@ def home_states(row: ListingRow, others: Mapping[str, Known]) -> list[str]:
 
 def is_relabel(new: Label, old: Label, threshold: float) -> bool:
     """Whether an arriving agreement and a leaving one are one agreement relabelled.
-    Without papers in common: the same agency (:func:`same_agency`) or, in the same
+    With papers in common: close names of one government (:func:`other_places`).
+    Without: the same agency (:func:`same_agency`) or, in the same
     place, one word mistyped (:func:`one_slip`); names merely alike (``Lakeland``,
     ``Oakland``) are two agencies, even leaving and arriving in one window."""
     if new.model != old.model:
@@ -399,13 +432,14 @@ def is_relabel(new: Label, old: Label, threshold: float) -> bool:
         # one alike in whole and in its core: ``Macon Sheriff's Office`` in TN is not
         # ``Yuma County Sheriff's Office`` in AZ signed the same day), or without them, a
         # county only the new state has
-        if papers and (
-            new.name_key == old.name_key or _alike(new.name_key, old.name_key, threshold)
-        ):
+        alike = new.name_key == old.name_key or _alike(new.name_key, old.name_key, threshold)
+        if papers and alike and not other_places(new.name_key, old.name_key):
             return True
         return state_corrected(new, old)
     if papers:
-        return close_names(new.name_key, old.name_key)
+        return close_names(new.name_key, old.name_key) and not other_places(
+            new.name_key, old.name_key
+        )
     if same_agency(new, old):
         return True
     return same_place(new, old) and one_slip(new.name_key, old.name_key)
@@ -438,6 +472,7 @@ def same_agency_or_slip(a: Label, b: Label) -> bool:
 # one name; a key already reads ``Sheriffs`` as sheriff and ``BOCC`` as board county
 # commissioners).
 _BODY_WORDS = {"sheriff": "sheriff", "police": "police", "board": "board", "commissioners": "board"}
+COUNTY_BODIES = frozenset({"sheriff", "board"})  # a county's (a city's sheriff says its city)
 
 
 def _bodies(name: str) -> set[str]:
@@ -509,12 +544,17 @@ def _county_forms(county: str, state: str | None) -> tuple[tuple[str, ...], str]
 
 def is_duplicate(new: Label, listed: Label) -> bool:
     """An arriving row that repeats an agreement still listed, under a variant name:
-    the same state, model and signed date, and either the same MOA document and close
-    names or, without documents to compare, one name's core inside the other's."""
+    the same state, model and signed date, the same kind of body and no other government
+    (:func:`other_places`), and either the same MOA document and close names or, without
+    documents to compare, one name's core inside the other's."""
     if (new.state, new.model) != (listed.state, listed.model) or new.agency_id == listed.agency_id:
         return False
     if not (new.signed and new.signed == listed.signed):
         return False
+    if _bodies(new.name_key) != _bodies(listed.name_key) or other_places(
+        new.name_key, listed.name_key
+    ):
+        return False  # ``Lake Helen Police Department`` beside ``Lake County Sheriff's Office``
     if new.document and listed.document:
         if new.document != listed.document:
             return False

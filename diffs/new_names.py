@@ -49,22 +49,32 @@ def by_words(
         return result
     listed = [(agency_id, (a.state, a.key, a.name)) for agency_id, a in known.items()]
     listed += _known_by(aliases, known)
-    left = _matched(result, new, rows, _Match(listed))
+    # an agency the list lists under its own name for a model is not, for that model,
+    # the agency of another name beside it (``Town of Brookfield Police Department``
+    # beside ``Brookfield Police Department``, the city's): a second agency, or a row
+    # repeated, which the relabel rules tell by its papers
+    taken = {(ids[i], rows[i].model) for i in range(len(ids)) if i not in set(new)}
+    left = _matched(result, new, rows, _Match(listed), taken)
     if left:
         reserved = _reserved(aliases, known, {rows[i].state for i in left})
-        _matched(result, left, rows, _Match(reserved))
+        _matched(result, left, rows, _Match(reserved), taken)
     return result
 
 
 def _matched(
-    result: list[str], new: list[int], rows: Sequence[ListingRow], match: _Match
+    result: list[str],
+    new: list[int],
+    rows: Sequence[ListingRow],
+    match: _Match,
+    taken: set[tuple[str, str | None]],
 ) -> list[int]:
     """Give each row of ``new`` (by its index) the one agency ``match`` finds it is, in
-    ``result``; the rows left."""
+    ``result``, unless the list lists that agency for the row's model (``taken``); the
+    rows left."""
     left = []
     for at in new:
         found = match(rows[at])
-        if found is None:
+        if found is None or (found, rows[at].model) in taken:
             left.append(at)
         else:
             result[at] = found

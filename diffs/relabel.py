@@ -102,7 +102,7 @@ def detect(
             start = _last_seen(listed[old.key], previous.last)
             events.append(_relabelled(state, old, new, rows[new.key][1], start, ref))
     duplicates = _duplicates(arriving, listed, rows, renamed, listed_agencies, state)
-    duplicates.update(_variants(arriving, listed, renamed | duplicates, state))
+    duplicates.update(_variants(arriving, listed, rows, renamed | duplicates, state))
     for agency_id, target in duplicates.items():
         renamed[agency_id] = target
         row = next(r for a, r in rows.values() if a == agency_id)
@@ -226,6 +226,7 @@ def _duplicates(
 def _variants(
     arriving: list[identity.Label],
     listed: dict[str, Entry],
+    rows: dict[str, tuple[str, ListingRow]],
     renamed: dict[str, str],
     state: ProgramState,
 ) -> dict[str, str]:
@@ -233,7 +234,11 @@ def _variants(
     :func:`identity.same_agency_or_slip`, one agency's listed in the list: that agency's (new id
     -> listed id), when exactly one is. An agency adding a model under its name written
     otherwise is not a second agency (Walker County Sheriff's Office's WSO agreement
-    beside Walker County Sheriff's Department's JEM one)."""
+    beside Walker County Sheriff's Department's JEM one); a row of a model the agency
+    is still listed for under its own name is no such model added (``Town of Brookfield
+    Police Department`` beside ``Brookfield Police Department``, the city's, both TFM):
+    another agency, or the agreement listed twice, which ``_duplicates`` tells by its
+    papers."""
     new = [n for n in arriving if n.agency_id not in state.agencies and n.agency_id not in renamed]
     if not new:
         return {}
@@ -244,7 +249,8 @@ def _variants(
         agencies = {
             e.agency_id
             for e in listed.values()
-            if _may_be(label, (core, short), e, state)
+            if entry_key(e.agency_id, label.model) not in rows
+            and _may_be(label, (core, short), e, state)
             and identity.same_agency_or_slip(label, entry_label(e, state, papers=False))
         }
         if len(agencies) == 1:

@@ -413,6 +413,98 @@ def test_different_agencies_with_the_same_papers_are_not_relabels() -> None:
     assert "agency.renamed" not in r.kinds() and r.kinds()["agreement.added"] == 6
 
 
+def _agency_ids(r: Replay) -> set[str]:
+    return set(r.state.agencies)
+
+
+def test_a_county_sheriff_leaving_as_a_city_police_of_its_name_arrives_is_not_relabelled() -> None:
+    """``Lake County Sheriff's Office`` and ``Lake City Police Department`` have one core,
+    ``Lake``, and ICE signs many agreements on one day: a county's body and a city's
+    are two governments, whatever papers they share."""
+    lake = row("Lake County Sheriff's Office", "WSO", "FL", "2025-02-26")
+    city = row("Lake City Police Department", "WSO", "FL", "2025-02-26")
+    r = Replay(AT_ONCE)
+    r.feed(listing(BASE + [lake]))
+    r.feed(listing(BASE + [city]))
+    kinds = r.kinds()
+    assert "agency.renamed" not in kinds and "agreement.relabelled" not in kinds
+    assert kinds["agreement.withdrawn"] == 1 and kinds["agreement.added"] == 6
+
+
+def test_a_county_sheriff_and_its_board_signing_one_day_are_one_countys_agreement() -> None:
+    """ICE has moved an agreement from a county's board of commissioners to its sheriff
+    (Gulf, Pasco, Escambia in 2025): one county's bodies, the same papers."""
+    board = row("Gulf County BOCC", "TFM", "FL", "2025-02-26")
+    sheriff = row("Gulf County Sheriff's Office", "TFM", "FL", "2025-02-26")
+    r = _two_lists([board], [sheriff])
+    assert "agreement.withdrawn" not in r.kinds() and r.kinds()["agreement.added"] == 5
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("Manheim Borough Police Department", "Manheim Township Police Department"),
+     ("Village of Milford Police Department", "Milford Township Police Department"),
+     ("Ephrata Boro Police Department", "Ephrata Twp Police Department")],
+)  # fmt: skip
+def test_a_borough_and_a_township_of_one_name_are_two_agencies(first: str, second: str) -> None:
+    """Pennsylvania's Manheim Borough and Manheim Township lie in one county: the kind
+    of municipality a name says tells two places apart, as a town's and a city's do;
+    one leaving as the other arrives is a withdrawal and an addition, and both listed
+    are two agreements."""
+    place = {"county": "Lancaster County", "agency_type": "Municipality"}
+    old = row(first, "TFM", "PA", "2025-04-15", **place)
+    new = row(second, "TFM", "PA", "2025-08-20", **place)
+    r = Replay(AT_ONCE)
+    r.feed(listing(BASE + [old]))
+    r.feed(listing(BASE + [new]))
+    assert "agency.renamed" not in r.kinds() and r.kinds()["agreement.withdrawn"] == 1
+    both = Replay(AT_ONCE)
+    both.feed(listing(BASE + [old]))
+    both.feed(listing(BASE + [old, new]))
+    assert both.kinds()["agreement.added"] == 6 and "agreement.changed" not in both.kinds()
+
+
+def test_a_town_listed_beside_the_city_agency_of_its_name_is_another_agency() -> None:
+    """``Brookfield Police Department`` (Wisconsin's city, its name saying no kind) and
+    ``Town of Brookfield Police Department`` listed together for one model: not one
+    agency's model added, but another agency's agreement."""
+    city = row("Brookfield Police Department", "TFM", "WI", "2025-04-15")
+    town = row("Town of Brookfield Police Department", "TFM", "WI", "2025-08-20")
+    r = Replay(AT_ONCE)
+    r.feed(listing(BASE + [city]))
+    r.feed(listing(BASE + [city, town]))
+    assert r.kinds()["agreement.added"] == 6 and "agreement.changed" not in r.kinds()
+    assert {"wi-brookfield-police-department", "wi-town-brookfield-police-department"} <= (
+        _agency_ids(r)
+    )
+
+
+def test_a_new_agreement_signed_the_day_a_listed_one_of_another_body_was_is_added() -> None:
+    """``Lake Helen Police Department`` arriving, its MOA link pending, beside ``Lake
+    County Sheriff's Office`` signed the same day: one core inside the other, but
+    another kind of body, so no row repeating that agreement."""
+    sheriff = row("Lake County Sheriff's Office", "WSO", "FL", "2025-02-26", moa_url=MOA)
+    helen = row("Lake Helen Police Department", "WSO", "FL", "2025-02-26")
+    r = Replay(AT_ONCE)
+    r.feed(listing(BASE + [sheriff]))
+    r.feed(listing(BASE + [sheriff, helen]))
+    [added] = [e for e in r.events[-2:] if e.kind == "agreement.added"]
+    assert added.agency == "Lake Helen Police Department"
+
+
+def test_two_documents_signed_the_same_day_are_two_agreements() -> None:
+    """Pike County, Alabama, leaving as Pike County, Georgia, arrives, signed the same
+    day (both states have a Pike County): their MOAs are two documents, so no papers
+    in common, and no state corrected."""
+    doc = "https://www.ice.gov/doclib/287gMOA/PikeCountySheriff{}_WSO_MOA.pdf"
+    al = row("Pike County Sheriff's Office", "WSO", "AL", "2025-05-12", moa_url=doc.format("AL"))
+    ga = row("Pike County Sheriff's Office", "WSO", "GA", "2025-05-12", moa_url=doc.format("GA"))
+    r = Replay(AT_ONCE)
+    r.feed(listing(BASE + [al]))
+    r.feed(listing(BASE + [ga]))
+    assert "agency.renamed" not in r.kinds() and r.kinds()["agreement.withdrawn"] == 1
+
+
 def test_two_states_agreements_of_one_day_alike_only_as_written_are_not_one() -> None:
     """``Macon Sheriff's Office`` is as like ``Yuma County Sheriff's Office`` as written
     as it is like its own former name; their cores (``Macon``, ``Yuma``) are not alike."""
