@@ -26,6 +26,7 @@ import httpx
 
 from parsers.formats import sniff
 from parsers.urls import host_of, is_allowed
+from scraper import deadline
 from scraper.errors import FetchError
 from scraper.policy import Expect, FetchPolicy
 
@@ -130,6 +131,7 @@ class Fetcher:
         self.rng = rng if rng is not None else random.Random()
         self.now = now
         self._last_request: dict[str, float] = {}
+        self._until = float("inf")  # the download under way's deadline (on ``clock``)
 
     def fetch(
         self,
@@ -151,12 +153,16 @@ class Fetcher:
         self._check_host(url, url, "host {host} not allowed")
         sent = self._request_headers(etag, last_modified, headers)
         current, hops = url, list[str]()
-        for _ in range(self.policy.max_redirects + 1):
-            answer = self._with_retries(current, sent, expect, decode)
-            if answer.location is None:
-                return self._result(url, current, hops, answer, expect, sent, allow_empty)
-            current = self._redirect_target(url, current, answer.location)
-            hops.append(current)
+        # one deadline for the whole download: its redirects, attempts and waits, and
+        # each socket's reads (scraper/deadline.py: headers sent a byte at a time)
+        self._until = self.clock() + self.policy.download_timeout
+        with deadline.within(self.policy.download_timeout):
+            for _ in range(self.policy.max_redirects + 1):
+                answer = self._with_retries(current, sent, expect, decode)
+                if answer.location is None:
+                    return self._result(url, current, hops, answer, expect, sent, allow_empty)
+                current = self._redirect_target(url, current, answer.location)
+                hops.append(current)
         raise FetchError(url, f"more than {self.policy.max_redirects} redirects")
 
     def _request_headers(
@@ -198,6 +204,8 @@ class Fetcher:
                     reason = f"{exc.reason} (gave up after {attempts} attempts)"
                     raise FetchError(url, reason) from exc
                 delay = self._delay(url, attempt, exc)
+                if self.clock() + delay > self._until:
+                    raise FetchError(url, f"{exc.reason} ({self._over()})") from exc
                 log.info("retrying %s in %.1f s: %s", url, delay, exc.reason)
                 self.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
@@ -231,6 +239,8 @@ class Fetcher:
             ) as response:
                 return self._read(url, response, limit, decode)
         except httpx.TimeoutException as exc:
+            if self.clock() >= self._until:
+                raise FetchError(url, self._over()) from exc
             raise _Retryable(f"timed out ({type(exc).__name__})") from exc
         except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
             raise FetchError(url, f"cannot request: {exc}") from exc
@@ -240,6 +250,9 @@ class Fetcher:
             raise FetchError(url, f"undecodable body: {exc}") from exc
         finally:
             self._last_request[host] = self.clock()
+
+    def _over(self) -> str:
+        return f"download slower than {self.policy.download_timeout:g} s"
 
     def _wait_turn(self, host: str) -> None:
         """Sleep until ``per_host_min_interval`` has passed since the last request there."""
@@ -287,12 +300,11 @@ class Fetcher:
         if decoder.unsupported:
             raise FetchError(url, f"unsupported Content-Encoding {decoder.unsupported!r}")
         buffer = bytearray()
-        started = self.clock()
         try:
             for chunk in response.iter_raw():
                 buffer += decoder.feed(chunk)
-                if self.clock() - started > self.policy.download_timeout:
-                    raise FetchError(url, f"download slower than {self.policy.download_timeout} s")
+                if self.clock() > self._until:
+                    raise FetchError(url, self._over())
             buffer += decoder.finish()
         except BodyTooLarge as exc:
             raise FetchError(url, f"body exceeds {limit} bytes ({exc})") from exc
@@ -358,7 +370,8 @@ def served_name(disposition: str | None) -> str | None:
     header["content-disposition"] = disposition
     try:
         name = header.get_filename()
-    except (LookupError, ValueError):  # an unknown charset in filename*
+    except (LookupError, ValueError, TypeError):  # an unknown charset in filename*; the
+        # standard library's own slip on ``filename*`` beside ``filename*0``
         return None
     name = _CONTROL_CHARS.sub("", str(name or "").replace("\\", "/").rsplit("/", 1)[-1])
     return name.strip()[:255] or None

@@ -10,9 +10,11 @@ from dataclasses import dataclass, replace
 from typing import Literal
 from urllib.parse import urlsplit
 
+import httpcore
 import httpx
 
 from common.errors import ConfigError
+from scraper.deadline import DeadlineBackend
 
 Expect = Literal["page", "sheet", "pdf", "any"]
 
@@ -120,4 +122,22 @@ def build_client(policy: FetchPolicy) -> httpx.Client:
         headers={"User-Agent": policy.user_agent},
         timeout=policy.timeout(),
         follow_redirects=False,
+        transport=_DeadlineTransport(),
     )
+
+
+class _DeadlineTransport(httpx.HTTPTransport):
+    """httpx's transport, its connections opened by :class:`DeadlineBackend` (each read
+    bounded by the download's deadline: ``scraper/deadline.py``). httpx takes no network
+    backend, so its connection pool is made here as it makes it, with that backend."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        limits = httpx.Limits()
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=DeadlineBackend(),
+        )

@@ -546,6 +546,15 @@ class Server:
         for _ in range(100):
             req.wfile.write(self.sheet[:4096] if _ == 0 else bytes(4096))
 
+    def r_drip(self, req: BaseHTTPRequestHandler, n: int) -> None:
+        """A status line, then one endless header a byte every tenth of a second: each
+        byte within any read timeout, no byte of a body ever."""
+        req.wfile.write(b"HTTP/1.1 200 OK\r\nX-Drip: ")
+        for _ in range(600):
+            req.wfile.write(b"x")
+            req.wfile.flush()
+            time.sleep(0.1)
+
     def r_offsite(self, req: BaseHTTPRequestHandler, n: int) -> None:
         self.send(req, 302, Location="http://evil.example.com/sheet.xlsx")
 
@@ -618,6 +627,38 @@ def test_live_read_timeout(server: Server, live: tuple[Fetcher, FakeTime]) -> No
         fetcher.fetch(server.base + "/slow/1", "sheet")
     assert time.monotonic() - started < 3.0
     assert server.hits["/slow/1"] == 3 and fake.sleeps == [2.0, 4.0]
+
+
+def test_live_headers_sent_a_byte_at_a_time_end_at_the_download_deadline(server: Server) -> None:
+    """Each byte comes within the read timeout and no body ever does: the socket's reads
+    are bounded by the time left to the download, so it ends at its deadline (it ran for
+    as long as the headers could be, a day at a byte a second), and is not retried."""
+    policy = FetchPolicy(
+        read_timeout=0.5,
+        download_timeout=1.0,
+        max_retries=3,
+        per_host_min_interval=0.0,
+        allowed_hosts=("127.0.0.1",),
+    )
+    with build_client(policy) as client:
+        fetcher = Fetcher(client, policy)
+        started = time.monotonic()
+        with pytest.raises(FetchError, match="download slower than 1 s"):
+            fetcher.fetch(server.base + "/drip/1", "page")
+    assert time.monotonic() - started < 3.0 and server.hits["/drip/1"] == 1
+
+
+def test_retries_and_their_waits_end_at_the_download_deadline() -> None:
+    """``download_deadline`` bounds a download with every attempt and wait: a retry the
+    deadline would pass before is not made (503 for ever, Retry-After 8 s, deadline 10 s)."""
+    h = Harness(
+        sequence(httpx.Response(503, headers={"Retry-After": "8"})),
+        max_retries=4,
+        download_timeout=10.0,
+    )
+    with pytest.raises(FetchError, match=r"HTTP 503 \(download slower than 10 s\)"):
+        h.fetcher.fetch(SHEET_URL, "sheet")
+    assert h.time.sleeps == [8.0] and len(h.requests) == 2
 
 
 def test_live_500_then_200(server: Server, live: tuple[Fetcher, FakeTime]) -> None:
@@ -696,6 +737,8 @@ def test_live_connection_refused_is_retried_then_reported() -> None:
         ('attachment; filename="red\x1b[31m.xlsx"', "red[31m.xlsx"),
         ("inline", None),
         ('attachment; filename=""', None),
+        # the standard library's own slip (TypeError) on filename* beside filename*0
+        ("attachment; filename*=utf-8''x.pdf; filename*0=y.pdf", None),
         (None, None),
     ],
 )  # fmt: skip
