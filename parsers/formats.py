@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 SUFFIXES = {"xlsx": ".xlsx", "html": ".html", "pdf": ".pdf", "csv": ".csv"}
 TEXT_DELIMITERS = (b",", b"\t", b";")
 _CONTROL = bytes(sorted(set(range(32)) - set(b"\t\n\r\f"))) + b"\x7f"
@@ -55,3 +57,26 @@ def is_text(data: bytes | str) -> bool:
     if isinstance(data, str):
         return len(data.translate(_CONTROL_CHARS)) == len(data)
     return len(data.translate(None, _CONTROL)) == len(data)
+
+
+_LINEARIZED = re.compile(rb"/Linearized\s+[\d.]+\s*/L\s+(\d+)")
+_ZIP_END = b"PK\x05\x06"
+ZIP_END_REACH = 22 + 0xFFFF  # the end record and the longest comment it may carry
+
+
+def cut_short(data: bytes) -> str | None:
+    """Why a PDF or a zip (an XLSX) looks cut short, or None: a file of either holds
+    its end where its readers look first. A PDF ends with ``%%EOF`` (within its last
+    2 KB, as readers allow) and is no shorter than the length a linearized one declares
+    (``/Linearized 1 /L 272483``); a zip ends with its central directory's end record
+    (within its last 64 KB, its comment after it)."""
+    kind = sniff(data)
+    if kind == "pdf":
+        declared = _LINEARIZED.search(data[:1024])
+        if declared and int(declared[1]) > len(data):
+            return f"truncated PDF ({len(data)} of {int(declared[1])} bytes)"
+        if b"%%EOF" not in data[-2048:]:
+            return "truncated PDF (no end-of-file marker)"
+    if kind == "xlsx" and _ZIP_END not in data[-ZIP_END_REACH:]:
+        return "truncated zip (no end of its central directory)"
+    return None

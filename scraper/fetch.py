@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from parsers.formats import sniff
+from parsers.formats import cut_short, sniff
 from parsers.urls import host_of, is_allowed
 from scraper import deadline
 from scraper.errors import FetchError
@@ -143,11 +143,15 @@ class Fetcher:
         headers: Mapping[str, str] | None = None,
         allow_empty: bool = False,
         decode: bool = True,
+        whole: bool = True,
     ) -> FetchResult:
         """GET ``url`` and check the body is what ``expect`` says.
 
         With ``etag`` / ``last_modified`` the request is conditional and a 304 gives
-        ``not_modified=True`` and ``content=None``. ``decode=False`` keeps the body as
+        ``not_modified=True`` and ``content=None``. ``whole``: a PDF or zip body that
+        lacks its own end (:func:`parsers.formats.cut_short`) was cut short, and is
+        retried (``False`` where a digest vouches for the bytes, as Wayback's does).
+        ``decode=False`` keeps the body as
         sent (no Content-Encoding decoding). Raises :class:`FetchError` on any failure.
         """
         self._check_host(url, url, "host {host} not allowed")
@@ -158,7 +162,7 @@ class Fetcher:
         self._until = self.clock() + self.policy.download_timeout
         with deadline.within(self.policy.download_timeout):
             for _ in range(self.policy.max_redirects + 1):
-                answer = self._with_retries(current, sent, expect, decode)
+                answer = self._with_retries(current, sent, expect, (decode, whole))
                 if answer.location is None:
                     return self._result(url, current, hops, answer, expect, sent, allow_empty)
                 current = self._redirect_target(url, current, answer.location)
@@ -192,13 +196,13 @@ class Fetcher:
         return target
 
     def _with_retries(
-        self, url: str, sent: Mapping[str, str], expect: Expect, decode: bool
+        self, url: str, sent: Mapping[str, str], expect: Expect, how: tuple[bool, bool]
     ) -> _Response:
         """One hop, retried on timeouts, connection errors, truncation, 5xx and 429."""
         attempts = self.policy.max_retries + 1
         for attempt in range(attempts):
             try:
-                return self._attempt(url, sent, self.policy.max_bytes(expect), decode)
+                return self._attempt(url, sent, self.policy.max_bytes(expect), how)
             except _Retryable as exc:
                 if attempt + 1 == attempts:
                     reason = f"{exc.reason} (gave up after {attempts} attempts)"
@@ -229,7 +233,9 @@ class Fetcher:
             )
         return seconds
 
-    def _attempt(self, url: str, sent: Mapping[str, str], limit: int, decode: bool) -> _Response:
+    def _attempt(
+        self, url: str, sent: Mapping[str, str], limit: int, how: tuple[bool, bool]
+    ) -> _Response:
         """One GET: wait for our turn on the host, stream the answer, classify failures."""
         host = _host_key(url)
         self._wait_turn(host)
@@ -237,7 +243,7 @@ class Fetcher:
             with self.client.stream(
                 "GET", url, headers=dict(sent), timeout=self.policy.timeout()
             ) as response:
-                return self._read(url, response, limit, decode)
+                return self._read(url, response, limit, how)
         except httpx.TimeoutException as exc:
             if self.clock() >= self._until:
                 raise FetchError(url, self._over()) from exc
@@ -263,8 +269,12 @@ class Fetcher:
         if wait > 0:
             self.sleep(wait)
 
-    def _read(self, url: str, response: httpx.Response, limit: int, decode: bool) -> _Response:
-        """Classify the status, then read the body within the size limit."""
+    def _read(
+        self, url: str, response: httpx.Response, limit: int, how: tuple[bool, bool]
+    ) -> _Response:
+        """Classify the status, then read the body within the size limit (``how``:
+        whether to decode it, whether to check it holds its own end)."""
+        decode, whole = how
         status, headers = response.status_code, response.headers
         if status in REDIRECT_STATUSES and headers.get("location"):
             return _Response(status, headers, location=headers["location"])
@@ -274,6 +284,8 @@ class Fetcher:
             raise _Retryable(f"HTTP {status}", headers.get("retry-after"), status == 429)
         if status >= 300:
             raise FetchError(url, f"HTTP {status}")
+        if status == 206:  # no range was asked for: a part of the file is not the file
+            raise _Retryable("HTTP 206 (a part of the file)")
         declared = _content_length(headers)
         if declared is not None and declared > limit:
             raise FetchError(url, f"Content-Length {declared} exceeds {limit} bytes")
@@ -281,6 +293,8 @@ class Fetcher:
         got = _bytes_on_the_wire(response, body, decode)
         if declared is not None and got < declared:
             raise _Retryable(f"truncated body ({got} of {declared} bytes)")
+        if whole and (cut := cut_short(body)):  # a length can lie, the file's end cannot
+            raise _Retryable(f"truncated body ({cut})")
         return _Response(status, headers, content=body)
 
     def _body(self, url: str, response: httpx.Response, limit: int, decode: bool) -> bytes:
@@ -310,7 +324,7 @@ class Fetcher:
             raise FetchError(url, f"body exceeds {limit} bytes ({exc})") from exc
         except zlib.error as exc:
             raise FetchError(url, f"undecodable body: {exc}") from exc
-        except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+        except (httpx.RemoteProtocolError, httpx.ReadError, StreamCut) as exc:
             raise _Retryable(f"truncated body ({exc})") from exc
         return bytes(buffer)
 
@@ -382,6 +396,10 @@ ENCODINGS = ("gzip", "x-gzip", "deflate", "identity")
 ACCEPT_ENCODING = "gzip, deflate"
 
 
+class StreamCut(Exception):
+    """A compressed body whose stream stops before its end."""
+
+
 class BodyTooLarge(Exception):
     """A layer of Content-Encoding decoded to more than the size limit."""
 
@@ -395,8 +413,10 @@ class _Layer:
         self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS if gzip else zlib.MAX_WBITS)
         self._raw_deflate_tried = gzip
         self.total = 0
+        self.fed = 0  # bytes given to it (none: an empty body, no stream to end)
 
     def feed(self, data: bytes, limit: int) -> bytes:
+        self.fed += len(data)
         try:
             out = self._bounded(data, limit)
         except zlib.error:
@@ -420,6 +440,8 @@ class _Layer:
         return bytes(out)
 
     def finish(self, limit: int) -> bytes:
+        if self.fed and not self._inflate.eof:  # its stream stopped before its end
+            raise StreamCut(f"the {self.encoding} stream ends early")
         out = self._inflate.flush()
         self.total += len(out)
         if self.total > limit:

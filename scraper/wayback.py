@@ -185,7 +185,7 @@ class WaybackClient:
         """The archived bytes of ``capture``, checked against its digest and ``expect``."""
         raw_url = replace(capture, archive_url=self.archive_url).raw_url
         result = self.fetcher.fetch(
-            raw_url, "any", headers={"Accept-Encoding": "identity"}, decode=False
+            raw_url, "any", headers={"Accept-Encoding": "identity"}, decode=False, whole=False
         )
         limit = self.fetcher.policy.max_bytes(expect)
         body = _verified_body(raw_url, result, capture.digest, limit)

@@ -48,6 +48,7 @@ class Fault:
     statuses: list[int] = field(default_factory=list)
     retry_after: str | None = None
     truncate: bool = False
+    cut: bool = False  # the body's first half, its Content-Length and ETag the whole's
     block_page: bool = False
     redirect_to: str | None = None
     oversize: int = 0
@@ -299,6 +300,9 @@ def _send_resource(handler: BaseHTTPRequestHandler, resource: Resource, fault: F
         handler.end_headers()
         _write(handler, resource.body[: len(resource.body) // 2])
         return 200
+    if fault is not None and fault.cut:
+        return _send(handler, 200, resource.body[: len(resource.body) // 2],
+                     resource.content_type, headers)  # fmt: skip
     match = handler.headers.get("If-None-Match")
     since = handler.headers.get("If-Modified-Since")
     if (match and match == resource.etag) or (not match and since == resource.last_modified):

@@ -591,6 +591,33 @@ def test_every_character_that_shows_nothing_is_invisible_by_the_interpreters_tab
     assert not any(INVISIBLE.fullmatch(c) for c in shown)
 
 
+def test_a_zip_or_pdf_cut_short_is_told_by_its_own_end() -> None:
+    """Readers look for a zip's central directory end and a PDF's ``%%EOF`` at the end
+    of the file: without them it was cut short (a comment may follow a zip's end
+    record); other bytes say nothing."""
+    import io
+    import zipfile
+
+    from parsers.formats import cut_short
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as book:
+        book.writestr("xl/workbook.xml", "<workbook/>" * 500)
+        book.comment = b"c" * 60_000
+    whole = buffer.getvalue()
+    assert cut_short(whole) is None
+    assert (
+        cut_short(whole[: len(whole) - 60_030]) == "truncated zip (no end of its central directory)"
+    )
+    pdf = b"%PDF-1.7\n" + b"x" * 5000 + b"\n%%EOF\n"
+    assert (
+        cut_short(pdf) is None and cut_short(pdf[:3000]) == "truncated PDF (no end-of-file marker)"
+    )
+    linear = b"%PDF-1.7\n<</Linearized 1 /L 9000>>" + pdf[9:]
+    assert cut_short(linear) == f"truncated PDF ({len(linear)} of 9000 bytes)"
+    assert cut_short(b"STATE,AGENCY\nTX,Alpha\n") is None and cut_short(b"") is None
+
+
 # Names as ICE writes them, some with accents or a curly apostrophe (Doña Ana, Española).
 _NAME_WORDS = st.builds(
     lambda first, rest, end: first + rest + end,

@@ -3,6 +3,7 @@ tests against a real HTTP server on 127.0.0.1 serving real corpus files."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import random
 import threading
@@ -37,7 +38,7 @@ SHEET_FILE = CORPUS / "ice-sheets" / "pending" / "pendingAgencies04282025pm.xlsx
 PDF_FILE = CORPUS / "moa" / "287gWSO_LakeCoFl2019-10-15.pdf"
 
 NOW = datetime(2025, 4, 4, 12, 0, 0, tzinfo=UTC)
-XLSX = b"PK\x03\x04" + bytes(200)
+XLSX = b"PK\x03\x04" + bytes(200) + b"PK\x05\x06" + bytes(18)  # a zip, its end record last
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 HTML = b"<!DOCTYPE html><html><head><title>287(g)</title></head><body>list</body></html>"
 AKAMAI = (
@@ -421,6 +422,43 @@ def test_body_cut_off_is_retried_then_reported_as_truncated() -> None:
     with pytest.raises(FetchError, match="truncated body"):
         h.fetcher.fetch(SHEET_URL, "sheet")
     assert len(h.requests) == 3
+
+
+CUT_SHORT: dict[str, tuple[Callable[[], httpx.Response], str]] = {
+    "zip without its end": (lambda: httpx.Response(200, content=XLSX[:100]), "truncated zip"),
+    "pdf without its end": (
+        lambda: httpx.Response(200, content=b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"),
+        "truncated PDF",
+    ),
+    "a part answered": (lambda: httpx.Response(206, content=XLSX), "HTTP 206"),
+    "gzip cut": (
+        lambda: httpx.Response(
+            200,
+            stream=Chunks([gzip.compress(XLSX)[:-4]]),  # its length field lost
+            headers={"content-encoding": "gzip"},
+        ),
+        "the gzip stream ends early",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CUT_SHORT))
+def test_a_body_cut_short_whatever_its_length_says_is_retried(case: str) -> None:
+    """A server's Content-Length may be the cut body's: the file's own end (a zip's end
+    record, a PDF's ``%%EOF``), a compressed stream's end and a whole answer (not a
+    206) are asked of it; cut short, it is retried, and the whole file taken."""
+    make, reason = CUT_SHORT[case]
+    answers = iter([make()])
+    h = Harness(lambda request: next(answers, None) or ok())
+    assert h.fetcher.fetch(SHEET_URL, "any").content == XLSX and len(h.requests) == 2
+    always = Harness(lambda request: make(), max_retries=1)
+    with pytest.raises(FetchError, match=reason):
+        always.fetcher.fetch(SHEET_URL, "any")
+
+
+def test_a_body_a_digest_vouches_for_is_not_asked_for_its_end() -> None:
+    h = Harness(sequence(httpx.Response(200, content=XLSX[:100])))
+    assert h.fetcher.fetch(SHEET_URL, "any", whole=False).content == XLSX[:100]
 
 
 # --- content validation ------------------------------------------------------------------

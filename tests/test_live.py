@@ -339,6 +339,8 @@ FAULTS: dict[str, tuple[str, dict[str, Any], dict[str, str], str]] = {
         "HTTP 429 (gave up after 2 attempts)",
     ),
     "truncated": (PART_PATH, {"truncate": True}, {}, "truncated body"),
+    # cut short, its length and ETag saying it is whole: its own end is missing
+    "cut short": (PART_PATH, {"cut": True}, {}, "truncated body (truncated zip (no end"),
     "block page": (PART_PATH, {"block_page": True}, {}, "expected a spreadsheet, got HTML"),
     "page blocked": (PAGE_PATH, {"block_page": True}, {}, "block or challenge page"),
     "off-list redirect": (
@@ -375,6 +377,20 @@ def test_a_failed_fetch_is_one_clear_line_and_no_event(
         assert second - first >= 0.9  # Retry-After was honoured
     if path == PART_PATH:  # the other list was still checked
         assert any(r.path.startswith(SHEET_DIR + "pending") for r in site.requests())
+
+
+def test_a_sheet_cut_short_is_fetched_whole_by_the_next_pass(live: Live, site: FakeIce) -> None:
+    """A sheet whose server sent half of it, saying by its length and ETag that it was
+    whole, is no file kept (its zip has no end): nothing remembers its ETag, so the next
+    pass, the server well again, asks for the whole file, not whether it changed."""
+    site.publish(PART_A, PEND_A)
+    site.fault(PART_PATH, cut=True)
+    assert live.run("--no-moas").exit_code == 1
+    site.clear()
+    assert live.run("--no-moas").exit_code == 0
+    last = site.requests(PART_PATH)[-1]
+    assert last.status == 200 and not last.conditional
+    assert len([e for e in live.events() if e["kind"] == "agreement.added"]) > 100
 
 
 def test_a_500_then_200_is_not_a_failure(after_a: Live, site: FakeIce) -> None:

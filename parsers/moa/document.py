@@ -10,7 +10,7 @@ from datetime import date
 
 import pypdfium2 as pdfium
 
-from parsers.formats import sniff
+from parsers.formats import cut_short, sniff
 from parsers.moa.dates import find_date
 from parsers.moa.fields import (
     agency_of,
@@ -38,7 +38,6 @@ from parsers.ocr import Ocr
 
 _ADDENDUM_SIGNING = re.compile(r"By\s*sign\w*\s+th\w*\s+addendum|ADDENDUM\s+TO\s+MODIFY", re.I)
 _ADDENDUM_HEAD = re.compile(r"^\W*(?:\w+\W+){0,3}ADDENDUM\b", re.I)
-_LINEARIZED = re.compile(rb"/Linearized\s+[\d.]+\s*/L\s+(\d+)")
 # What a malformed PDF makes PDFium, the image conversion or the readers raise.
 _BAD_INPUT = (pdfium.PdfiumError, OSError, ValueError, LookupError, ArithmeticError)
 
@@ -91,7 +90,7 @@ def _parse(data: bytes, base: MoaRecord, ocr: Ocr | None, not_after: date | None
     finally:
         pdf.close()
     names = [n for n in (base.source, base.url or "") if n and n != "<bytes>"]
-    return _record(doc, base, names, _truncated(data), signed, not_after)
+    return _record(doc, base, names, cut_short(data), signed, not_after)
 
 
 def _with_words_after_signing(pdf: pdfium.PdfDocument, doc: Document) -> Document:
@@ -117,17 +116,6 @@ def _not_a_pdf(data: bytes) -> str | None:
         "html": "not a PDF (HTML)",
     }
     return reasons.get(kind, "not a PDF")
-
-
-def _truncated(data: bytes) -> str | None:
-    """Why the bytes look cut short: no ``%%EOF`` at the end, or shorter than the length
-    a linearized PDF declares (``/Linearized 1 /L 272483``)."""
-    declared = _LINEARIZED.search(data[:1024])
-    if declared and int(declared[1]) > len(data):
-        return f"truncated PDF ({len(data)} of {int(declared[1])} bytes)"
-    if b"%%EOF" not in data[-2048:]:
-        return "truncated PDF (no end-of-file marker)"
-    return None
 
 
 def _record(
