@@ -39,7 +39,9 @@ from parsers.listing_cells import (
 from parsers.listing_header import (
     ADDENDUM,
     CANONICAL_COLUMNS,
+    ENDED,
     MOA,
+    SIGNED,
     STATE,
     SUPPORT,
     column_letter,
@@ -65,6 +67,8 @@ from parsers.row_states import states_grouped, swapped_cells
 from parsers.sheet_header import SheetHeader, is_blank, model_heading, state_heading
 from parsers.status_words import ended_title, pending_title
 from parsers.xlsx import CellValue
+
+REPEATED_HEADER = "repeated header row"
 
 DOCUMENT_LINKED_ROWS = 3  # rows a column must link documents from to hold the MOAs
 
@@ -346,6 +350,8 @@ class _RowReader:
             self._heading_of_agency(above, row, outcome)  # ``above`` is sheet row ``row``
         if not agency or header_like or agency == self.agency_header:
             skip = self._skip_reason(state_raw, state, agency, cells)
+            if skip == REPEATED_HEADER:
+                skip = self._take_table(cells) or skip
             if skip:
                 outcome.warnings.append(f"row {row + 1} skipped: {skip}")
                 return None
@@ -446,11 +452,30 @@ class _RowReader:
         before, self.section = self.section[0], None
         return f"a title ({title}): the agreements below it are not under {before!r}"
 
+    def _take_table(self, cells: list[CellValue]) -> str | None:
+        """A header row below the list's own that names other columns begins another
+        table, whose columns say what its rows are, as a title would: under a list of
+        agreements, a header naming none of their columns (no signed date, MOA or
+        addendum, but a model: the pending list's) heads applications; one naming when an agreement
+        ended (``DATE TERMINATED``) where the list's does not heads agreements that
+        ended. The reason the row is skipped, or None for the list's header again."""
+        names = {header_name(value) for value in cells if not is_blank(value)}
+        shown = " | ".join(cell_texts(cells))[:80]
+        papers = {SIGNED, MOA, ADDENDUM}
+        listing = self.found[5] >= 0 or self.found[6] >= 0  # a list of agreements
+        if self.agreements and listing and SUPPORT in names and not names & papers:
+            self.section = (shown, "an application, not an agreement")
+            return f"another table's header ({shown}): its rows are applications"
+        if ENDED in names and self.found[9] < 0:
+            self.section = (shown, "an agreement that ended")
+            return f"another table's header ({shown}): its agreements ended"
+        return None
+
     def _skip_reason(
         self, state_raw: str, state: str | None, agency: str, cells: list[CellValue]
     ) -> str | None:
         if agency and (not state_raw or header_name(state_raw) == STATE):
-            return "repeated header row"
+            return REPEATED_HEADER
         if agency:
             return None
         shown = " | ".join(cell_texts(cells))

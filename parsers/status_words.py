@@ -25,7 +25,7 @@ def ended_status(text: str) -> str | None:
 
 # A STATUS that says the row is an application, no agreement yet: ``Pending``, ``Pending
 # approval``, ``Application submitted``, ``Under review``, ``Awaiting signature``; not
-# ``Pending renewal`` (of an agreement in force) nor ``Not pending``.
+# ``Not pending``.
 _APPLYING = re.compile(
     r"^\W*(?:pending|applied|submitted|requested|received)\W*$"
     r"|\bpending\W+(?:approval|application|review|signature|signing|execution|moa)\b"
@@ -34,14 +34,24 @@ _APPLYING = re.compile(
 )
 
 
+# What an agreement in force has under way, not an application: its renewal, an
+# addendum or amendment, its MOA's upload, its officers' training.
+_IN_FORCE_WORK = re.compile(
+    r"\b(?:renew\w*|addend\w*|amend\w*|modif\w*|extension|upload\w*|training|trained)\b",
+    re.IGNORECASE,
+)
+
+
 def applying_status(text: str) -> str | None:
     """A STATUS cell's text when it says the row is an application, not an agreement
     (``Pending``, ``Pending approval``, ``Application submitted``, ``Under review``,
-    ``Awaiting signature``), else None (``Active``, ``Pending renewal``, ``Not
-    pending``, a status that says it ended)."""
+    ``Awaiting signature``), else None (``Active``, ``Not pending``, a status that says
+    it ended, and one naming what an agreement in force has under way: ``Pending
+    renewal``, ``Renewal under review``, ``Addendum under review``, ``Pending MOA
+    upload``, ``Awaiting training``)."""
     if not _APPLYING.search(text) or _NEGATED.search(text) or ended_status(text):
         return None
-    return text
+    return None if _IN_FORCE_WORK.search(text) else text
 
 
 _NEGATED_ENDED = re.compile(rf"\b(?:not|non|no)[\s-]+(?:{_ENDED_WORDS})\b", re.IGNORECASE)

@@ -328,11 +328,17 @@ def test_a_mark_saying_where_the_row_stands_is_no_part_of_the_agencys_name(
     [("Pending", True), ("PENDING", True), ("Pending approval", True),
      ("Application submitted", True), ("Under Review", True), ("Awaiting signature", True),
      ("Applied", True), ("Pending renewal", False), ("Active", False), ("Signed", False),
-     ("Not pending", False), ("Application withdrawn", False), ("Approved", False)],
+     ("Not pending", False), ("Application withdrawn", False), ("Approved", False),
+     ("Renewal under review", False), ("Under review for renewal", False),
+     ("Addendum under review", False), ("Pending MOA upload", False),
+     ("Awaiting training", False), ("Pending (awaiting training)", False),
+     ("Amendment pending", False), ("Pending MOA", True)],
 )  # fmt: skip
 def test_a_status_says_an_application_only_when_no_agreement_is_made_yet(
     text: str, applying: bool
 ) -> None:
+    """What an agreement in force has under way (its renewal, an addendum, its MOA's
+    upload, its officers' training) is no application: such a row is in force."""
     assert (applying_status(text) is not None) is applying
 
 

@@ -421,6 +421,35 @@ def test_applications_under_a_list_of_agreements_are_not_agreements() -> None:
     assert len(parse_listing_xlsx(_xlsx(pending), "x.xlsx").rows) == 3
 
 
+def test_another_tables_header_under_the_list_says_what_its_rows_are() -> None:
+    """A table stacked under the list, with its own header and no title: a header
+    naming a model but no signed date, MOA or addendum (the pending list's) heads
+    applications; one naming when agreements ended heads ended ones; the list's own
+    header again (a page's) heads more of the list."""
+    agreements: list[Sequence[object]] = [
+        HEADER,
+        ["Texas", "Harris County Sheriff's Office", "County", "Harris", "JEM", date(2020, 6, 9)],
+        HEADER,  # the list's header again, as a printout's next page repeats it
+        ["Texas", "Lubbock Police Department", "City", "Lubbock", "TFM", date(2021, 1, 2)],
+        [],
+    ]
+    pending = [["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE"],
+               ["Iowa", "Story County Sheriff's Office", "County", "Story", "WSO"]]  # fmt: skip
+    listing = parse_listing_xlsx(_xlsx(agreements + pending), "x.xlsx")
+    assert [r.agency for r in listing.rows] == [
+        "Harris County Sheriff's Office",
+        "Lubbock Police Department",
+    ]
+    assert any("another table's header" in w and "applications" in w for w in listing.warnings)
+    ended = [[*HEADER, "DATE TERMINATED"],
+             ["Ohio", "Butler County Sheriff's Office", "County", "Butler", "JEM",
+              date(2019, 3, 1), None, date(2025, 5, 1)]]  # fmt: skip
+    listing = parse_listing_xlsx(_xlsx(agreements + ended), "x.xlsx")
+    assert [r.agency for r in listing.rows][-1] == "Lubbock Police Department"
+    alone = parse_listing_xlsx(_xlsx(pending + pending[1:]), "x.xlsx")
+    assert len(alone.rows) == 2  # a pending list's own header repeated heads its rows
+
+
 def test_a_row_that_leaves_its_agency_blank_continues_the_agency_above() -> None:
     """A report that writes each agency once over its rows: a row that leaves its agency
     (and state, type, county) blank but states an agreement is the row above's agency's,
