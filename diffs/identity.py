@@ -480,14 +480,19 @@ def _bodies(name: str) -> set[str]:
 
 
 def same_place(a: Label, b: Label) -> bool:
-    """The same type of agency, stated, and the same county (or none stated on both; a
-    county cell blank beside a stated one is the county the name begins with, if any):
-    without papers (a pending application has none), with the same core name, one
-    agency relabelled (``Marion County Sheriff's Office``, ``Marion County Sheriff's
-    Department``; ``Fordyce Police Department``, ``Fordyce Police``)."""
-    if a.agency_type is None or a.agency_type != b.agency_type:
+    """The same type of agency, stated by one at least (a cell left blank says nothing
+    of it: the other's), and the same county where both say one (a county cell blank is
+    the county the name begins with, if any; a blank or ``#N/A`` beside a stated one
+    says nothing of it): without papers (a pending application has none), with the same
+    core name, one agency relabelled (``Marion County Sheriff's Office``, ``Marion
+    County Sheriff's Department``; ``Fordyce Police Department``, ``Fordyce Police``;
+    ``Dunnellon Police Department`` in Marion County, ``Dunnellon Police``, its county
+    cell ``#N/A``)."""
+    types = a.agency_type, b.agency_type
+    if not any(types) or (all(types) and types[0] != types[1]):
         return False
-    if (a.county or b.county) and not _same_county_of(a, b):
+    county, theirs = _county(a), _county(b)
+    if county is not None and theirs is not None and not same_county(county, theirs, a.state):
         return False
     kinds = municipal_place(a.name_key)[1], municipal_place(b.name_key)[1]
     return not (all(kinds) and kinds[0] != kinds[1])  # a town's and a city's: two
@@ -495,11 +500,6 @@ def same_place(a: Label, b: Label) -> bool:
 
 # The most words a county's name takes before ``County`` (``San Luis Obispo``).
 COUNTY_NAME_WORDS = 3
-
-
-def _same_county_of(a: Label, b: Label) -> bool:
-    county, theirs = _county(a), _county(b)
-    return county is not None and theirs is not None and same_county(county, theirs, a.state)
 
 
 def _county(label: Label) -> str | None:

@@ -44,5 +44,5 @@ def test_a_drop_that_may_be_an_approval_names_the_agreements_alike_in_the_change
         ("Pembroke Police Department", f"agreements listed since under names alike: {alike}")
     ]
     log = sqlite_cli("changes", "--format", "md").stdout
-    said = "FL · Pembroke Police Department · TFM (agreements listed since under names alike: "
+    said = "FL · Pembroke Police Department · TFM (agreements listed since under names alike\\: "
     assert f"{said}{alike})" in log

@@ -925,6 +925,10 @@ def test_one_row_of_an_agency_listed_with_its_name_mistyped_stays_the_agencys() 
 
 
 def test_a_county_cell_left_blank_is_the_county_the_name_begins_with() -> None:
+    """A blank county cell is the county the name begins with; where the name names
+    none, the blank says nothing of the place (``#N/A`` in ICE's pending sheets), so
+    it is no other place than a stated one."""
+
     def label(name: str, county: str | None) -> Label:
         key = agency_key(name, "TX")
         return Label(key, key, "TX", key, "JEM", agency_type="County", county=county)
@@ -934,8 +938,37 @@ def test_a_county_cell_left_blank_is_the_county_the_name_begins_with() -> None:
     assert same_place(blank, label("Walker County Sheriff's Office", None))
     assert not same_place(blank, label("Walker County Sheriff's Office", "Harris County"))
     nameless = label("Huntsville Police Department", None)  # a name naming no county
-    assert not same_place(nameless, label("Huntsville Police Department", "Walker County"))
+    assert same_place(nameless, label("Huntsville Police Department", "Walker County"))
     assert same_place(nameless, label("Huntsville Police Department", None))
+
+
+def test_a_type_or_county_cell_left_blank_says_nothing_against_a_pending_relabel() -> None:
+    """No papers to compare (applications): the same core name and kind of body, a
+    blank TYPE or a county cell ``#N/A`` beside a stated one, leaving and arriving at
+    once, is one application relabelled, not one dropped and one added; two stated
+    types are two agencies still."""
+    r, cols = Replay(AT_ONCE), PENDING_COLS
+
+    def pending(name: str, kind: str | None, county: str | None) -> ListingRow:
+        return row(name, "WSO", "FL", signed=None, agency_type=kind, county=county)
+
+    before = [
+        pending("Lake County Sheriff's Office", "County", "Lake County"),
+        pending("Dunnellon Police Department", "Municipality", "Marion County"),
+        pending("Gulf County Sheriff's Office", "County", "Gulf County"),
+    ]
+    after = [
+        pending("Lake County Sheriff's Department", None, "Lake County"),
+        pending("Dunnellon Police", "Municipality", None),
+        pending("Gulf County Sheriff's Department", "State", "Gulf County"),
+    ]
+    r.feed(listing(BASE, "participating"))
+    r.feed(listing(before, "pending", cols))
+    r.feed(listing(after, "pending", cols))
+    renamed = {e.after["name"] for e in r.events if e.kind == "agency.renamed" and e.after}
+    assert renamed == {"Lake County Sheriff's Department", "Dunnellon Police"}
+    dropped = [e.agency for e in r.events if e.kind == "pending.dropped"]
+    assert dropped == ["Gulf County Sheriff's Office"]
 
 
 def test_a_county_cell_naming_no_county_of_its_state_is_the_county_the_name_begins_with() -> None:
