@@ -213,6 +213,25 @@ def test_an_older_list_arriving_late_is_held_not_diffed(
     assert feed.kinds(before) == {"snapshot.rejected": 1}
 
 
+def test_an_older_lists_very_bytes_of_other_rows_are_held_though_they_record_nothing() -> None:
+    """A cache serving the list's earlier file (its very bytes) after ICE removed a row:
+    reading it records nothing (the row is only missing, back before its absence
+    counts), yet it would undo the removal, and the genuine list after it would be
+    held as the older one; so it is held, and the withdrawal is dated by the genuine
+    lists. A copy of the latest list's rows changes nothing and is read."""
+    feed = Feed(replace(RULES, withdraw_after_days=10, withdraw_after_snapshots=1))
+    gone = row("Gone Police Department", "TFM")
+    feed(part([*BASE, gone]), "2025-03-01T12:00:00Z")
+    feed(part(BASE), "2025-03-02T12:00:00Z")
+    before = len(feed.events)
+    cached = feed(part([*BASE, gone]), "2025-03-03T12:00:00Z")
+    assert not cached.accepted and cached.reason and cached.reason.startswith("stale: the same")
+    assert feed(part(BASE), "2025-03-04T12:00:00Z").accepted
+    assert feed(part(BASE), "2025-03-13T12:00:00Z").accepted
+    [withdrawn] = [e for e in feed.events[before:] if e.kind == "agreement.withdrawn"]
+    assert withdrawn.end.observed_at == "2025-03-02T12:00:00Z"
+
+
 def test_an_older_list_again_that_persists_is_read() -> None:
     feed = Feed()
     feed(part(BASE), "2025-03-01T12:00:00Z")
@@ -627,6 +646,7 @@ def test_an_application_listed_for_an_agreement_in_force_is_a_signal_not_an_even
     assert out.note == (
         "listed as pending but already participating: Agency 0 Police Department (TFM)"
     )
-    feed(pend([row("Applicant PD", "WSO")]), "2025-03-03T12:00:00Z")
-    feed(pend([row("Applicant PD", "WSO")]), "2025-03-04T12:00:00Z")
+    again = replace(pend([row("Applicant PD", "WSO")]), row_numbers=(3,))  # exported again
+    feed(again, "2025-03-03T12:00:00Z")
+    feed(again, "2025-03-04T12:00:00Z")
     assert feed.events[before:] == []  # gone again: not approved a second time
