@@ -118,23 +118,33 @@ _HALF_DAY = timedelta(hours=12)
 _DAY_SECONDS = 86_400
 
 
-def shifted_midnight(values: Iterable[object]) -> time | None:
-    """The one time of day, past noon, that every timed date of a column carries: its
-    dates are midnights a time zone moved back (a date exported from UTC to the
-    Americas reads 23:00 or 20:00 the day before), each the next day's. None when no
-    date carries a time, when the times differ (a date written down with the time it
-    was: its day is the date) or when the one time is before noon (the same day).
-    Date cells and serials with a fraction carry times, and so does a text date
-    followed by a time of day (``6/24/2025 23:00``, ``2025-06-24T19:00:00``)."""
+def shifted_midnight(values: Iterable[object]) -> tuple[time, ...] | None:
+    """The times of day, past noon, that every timed date of a column carries, one or
+    two an hour apart (a zone's standard and daylight offsets): its dates are midnights
+    a time zone moved back (a date exported from UTC to the Americas reads 23:00 or
+    20:00 the day before; from US Eastern time, 19:00 in winter and 20:00 in summer),
+    each the next day's. None when no date carries a time, when the times differ
+    otherwise (a date written down with the time it was: its day is the date) or when
+    one is before noon (the same day). Date cells and serials with a fraction carry
+    times, and so does a text date followed by a time of day (``6/24/2025 23:00``,
+    ``2025-06-24T19:00:00``)."""
     times: set[time] = set()
     for value in values:
         moment = _time_of(value)
         if moment is not None and moment != time(0):
             times.add(moment)
-            if len(times) > 1:
+            if len(times) > 2:
                 return None
-    only = next(iter(times), None)
-    return only if only is not None and only >= _NOON else None
+    found = tuple(sorted(times))
+    if not found or found[0] < _NOON:
+        return None
+    if len(found) == 2 and _seconds(found[1]) - _seconds(found[0]) != 3600:
+        return None
+    return found
+
+
+def _seconds(moment: time) -> int:
+    return moment.hour * 3600 + moment.minute * 60 + moment.second
 
 
 def _time_of(value: object) -> time | None:

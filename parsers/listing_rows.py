@@ -188,13 +188,15 @@ class _RowReader:
         if column < 0:
             return False
         rows = range(header.row + 1, len(self.sheet.rows))
-        moment = shifted_midnight(self.sheet.value(row, column) for row in rows)
-        if moment is None:
+        moments = shifted_midnight(self.sheet.value(row, column) for row in rows)
+        if moments is None:
             return False
         named = cell_text(self.sheet.value(header.row, column))
+        said = " or ".join(moment.isoformat() for moment in moments)
+        shift = "shift" if len(moments) == 1 else "shifts (standard and daylight time)"
         self.notes.append(
             f"column {column_letter(column)} ({named!r}) gives its dates the time "
-            f"{moment.isoformat()}, a time zone's shift of midnight: read as the next day"
+            f"{said}, a time zone's {shift} of midnight: read as the next day"
         )
         return True
 

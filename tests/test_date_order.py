@@ -134,7 +134,7 @@ def test_midnights_beside_shifted_dates_stay_and_serials_with_a_fraction_shift_t
         date(2025, 6, 24),
         date(2025, 6, 4),
     ]
-    assert shifted_midnight([45832.0, 45832 + 23 / 24, "June 5, 2025"]) == time(23)
+    assert shifted_midnight([45832.0, 45832 + 23 / 24, "June 5, 2025"]) == (time(23),)
     assert parse_date(45832 + 23 / 24, shifted=True) == (date(2025, 6, 25), ())
     assert parse_date(45832 + 23 / 24) == (date(2025, 6, 24), ())
 
@@ -153,6 +153,17 @@ def test_any_column_of_midnights_moved_back_by_one_zone_gives_its_dates_back(
     assert _signed(*cells) == days
 
 
+def test_midnights_moved_back_by_a_zone_with_daylight_time_give_their_dates_back() -> None:
+    """Exported to US Eastern time, a list's midnights read 20:00 the day before in
+    summer and 19:00 in winter: two times an hour apart, one zone's, are its offsets
+    (the first list read so put every date a day early for good); two times further
+    apart are times of day."""
+    summer, winter = _at(date(2025, 5, 7), 20), _at(date(2025, 1, 13), 19)
+    assert _signed(summer, winter) == [date(2025, 5, 8), date(2025, 1, 14)]
+    assert shifted_midnight([summer, winter]) == (time(19), time(20))
+    assert _signed(_at(date(2025, 5, 7), 21), winter) == [date(2025, 5, 7), date(2025, 1, 13)]
+
+
 @pytest.mark.parametrize("written", ["%m/%d/%Y %H:%M", "%Y-%m-%dT%H:%M:%S", "%m/%d/%Y %I:%M %p"])
 def test_text_dates_that_all_carry_one_time_past_noon_are_the_next_days_midnights(
     written: str,
@@ -164,7 +175,7 @@ def test_text_dates_that_all_carry_one_time_past_noon_are_the_next_days_midnight
         _at(date(2025, 6, 4), 19).strftime(written),
     ]
     assert _signed(*cells) == [date(2025, 6, 25), date(2025, 6, 5)]
-    assert shifted_midnight(cells) == time(19)
+    assert shifted_midnight(cells) == (time(19),)
 
 
 def test_text_dates_with_times_that_differ_or_at_midnight_are_their_days() -> None:
