@@ -141,8 +141,9 @@ def _loss_checked(
     stands (else None: it is read, or held, as the verdict says)."""
     previous, (listed, excused) = state.list_state(listing.kind), keys
     held = check_hold(previous, listed, excused, ref, rules)
-    if held.accepted:
-        return replace(held, note=_notes(stale, held)), None
+    if held.accepted:  # a reversal confirmed (``stale``) dates its rows by its held list
+        confirmed = held.confirmed or stale.confirmed
+        return replace(held, note=_notes(stale, held), confirmed=confirmed), None
     read = _accept(state, ref, listing, partial(diffed, verdict=stale))
     relabelled = _keys(read.agency_ids, listing.rows)
     if relabelled == listed:

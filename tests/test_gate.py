@@ -338,6 +338,22 @@ def test_the_very_rows_of_an_older_list_bringing_rows_back_are_held_though_lacki
     assert feed(part(BASE[::-1]), "2025-03-03T18:00:00Z").accepted  # the real list: read
 
 
+def test_a_reversal_that_persists_dates_its_rows_by_the_list_held_first() -> None:
+    """A row added, then gone from a list of the very rows of the list before it:
+    held as that list arriving late, then read once the reversal persisted; the row was
+    first missing from the held list, not from the one that confirmed it."""
+    feed = Feed(replace(RULES, withdraw_after_days=0, withdraw_after_snapshots=1))
+    newcomer = row("Newcomer Police Department", "WSO")
+    feed(part(BASE), "2025-03-01T12:00:00Z")
+    feed(part([*BASE, newcomer]), "2025-03-02T12:00:00Z")
+    assert not feed(part(BASE[::-1]), "2025-03-03T12:00:00Z").accepted
+    out = feed(part(BASE[1:] + BASE[:1]), "2025-03-05T13:00:00Z")
+    assert out.accepted and out.note and "reversal held since 2025-03-03" in out.note
+    [gone] = [e for e in feed.events if e.kind == "agreement.withdrawn"]
+    assert gone.start and gone.start.observed_at == "2025-03-02T12:00:00Z"
+    assert gone.end.observed_at == "2025-03-03T12:00:00Z"
+
+
 def test_an_older_list_never_seen_that_persists_is_read() -> None:
     feed = Feed()
     feed(part(BASE), "2025-03-01T12:00:00Z")
