@@ -11,8 +11,10 @@ department, a state agency) has no county.
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 if TYPE_CHECKING:
     import addfips
@@ -87,3 +89,24 @@ def county_in_name(agency: str | None) -> str | None:
         return None
     found = _COUNTY_IN_NAME.match(_NAME_PREFIX.sub("", agency.strip()))
     return found.group("county") if found else None
+
+
+@lru_cache(maxsize=4096)
+def latest_date(state: str | None, instant: str) -> date | None:
+    """The latest calendar date anywhere in ``state`` at ``instant`` (UTC, ISO 8601):
+    the date in its easternmost time zone (Texas's Central, not Mountain; Guam's ten
+    hours ahead of UTC), as the ``us`` package lists its zones; None for a state it does
+    not know. A signing dated later had not happened there yet."""
+    found = _state(state) if state else None
+    zones = getattr(found, "time_zones", None) or ()
+    moment = datetime.fromisoformat(instant.replace("Z", "+00:00"))
+    dates = [moment.astimezone(_zone(name)).date() for name in zones if _zone(name)]
+    return max(dates, default=None)
+
+
+@cache
+def _zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):  # a zone the system's tables lack
+        return None

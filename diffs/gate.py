@@ -28,6 +28,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+from common.geo import latest_date
 from common.times import parse_utc
 from diffs.events import Event, SnapshotRef
 from diffs.state import ACTIVE, KeySet, ListState, LossCandidate
@@ -123,12 +124,15 @@ def typo_key(row: ListingRow) -> str:
 def check_time(
     listing: ParsedListing, ref: SnapshotRef, known: frozenset[str], forced: bool, rules: Rules
 ) -> TimeVerdict:
-    """A list cannot hold an agreement signed after its observed time. ``known``: the
+    """A list cannot hold an agreement signed after its observed time, in the state of
+    the agreement (its latest date there: ``common.geo.latest_date``). ``known``: the
     future dates earlier accepted lists held (typos already flagged). ``forced``: the
     maintainer vouches for the date, and the check is skipped."""
     observed = _at(ref.observed_at).date()
     future = [
-        (n, r) for n, r in listing.numbered() if _believed(r) and r.signed and r.signed > observed
+        (n, r)
+        for n, r in listing.numbered()
+        if _believed(r) and r.signed and r.signed > _date_where(r, ref.observed_at, observed)
     ]
     if forced or not future:
         return TimeVerdict()
@@ -137,7 +141,7 @@ def check_time(
         (n, r) for n, r in future if r.signed and r.signed <= far and typo_key(r) not in known
     ]
     if len(evidence) > rules.max_future_typos:
-        return TimeVerdict(reason=_future_reason(evidence, observed))
+        return TimeVerdict(reason=_future_reason(evidence, observed, ref.observed_at))
     typos = frozenset(typo_key(r) for _, r in future)
     note = "signed date taken for a typo (after the observed time): " + _rows_named(future)
     return TimeVerdict(typos=typos, note=note)
@@ -166,10 +170,18 @@ def _believed(row: ListingRow) -> bool:
     return "signed_doubtful" not in row.flags
 
 
-def _future_reason(rows: list[tuple[int, ListingRow]], observed: date) -> str:
+def _date_where(row: ListingRow, instant: str, utc: date) -> date:
+    """The latest date in the row's state at ``instant`` (a signing dated later had not
+    happened there: a capture at 03:30 UTC is the evening before in every state); the
+    UTC date for a state no one knows."""
+    return latest_date(row.state, instant) or utc
+
+
+def _future_reason(rows: list[tuple[int, ListingRow]], observed: date, instant: str) -> str:
     newest = max(r.signed for _, r in rows if r.signed)
+    when = str(observed) if newest > observed else f"{instant}, the day before in their states"
     return (
-        f"holds {len(rows)} agreements signed after its observed time {observed}, "
+        f"holds {len(rows)} agreements signed after its observed time {when}, "
         f"up to {newest} ({_rows_named(rows)}); date it right, or force the date"
     )
 

@@ -85,6 +85,25 @@ def test_a_list_holding_signings_after_its_observed_time_is_rejected_naming_them
     assert feed.kinds() == {"snapshot.rejected": 1}
 
 
+def test_a_signing_is_after_a_capture_in_its_own_states_time() -> None:
+    """At 03:30 UTC on 11 July it is still 10 July in Texas: a list dated then cannot
+    hold Texas agreements signed on the 11th (a manifest's ``-04:00`` evening, or a file
+    named a day late); at 22:00 UTC it can. Guam's date is ten hours ahead of UTC."""
+    signed = [row(f"Signed {i} PD", signed="2025-07-11") for i in range(2)]
+    out = Feed()(part(BASE + signed), "2025-07-11T03:30:00Z")
+    assert (
+        not out.accepted
+        and out.reason
+        and out.reason.startswith(
+            "holds 2 agreements signed after its observed time 2025-07-11T03:30:00Z, the day "
+            "before in their states, up to 2025-07-11"
+        )
+    )
+    assert Feed()(part(BASE + signed), "2025-07-11T22:00:00Z").accepted
+    guam = [replace(r, state="GU") for r in signed]
+    assert Feed()(part(BASE + guam), "2025-07-10T15:00:00Z").accepted
+
+
 def test_a_forced_date_is_believed() -> None:
     feed = Feed()
     late = [row("Late One PD", signed="2025-08-28"), row("Late Two PD", signed="2025-08-20")]
