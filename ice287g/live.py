@@ -497,6 +497,7 @@ class LivePass:
         if report.replay_reason:
             self.result.warnings.append(f"history replayed: {report.replay_reason}")
         self.result.warnings.extend(f"{name}: {warning}" for name, warning in report.warnings)
+        self.result.warnings.extend(report.damaged)
         return report
 
     def _diff_progress(self) -> Progress | None:

@@ -2,7 +2,12 @@
 
 ``flock`` locks belong to the open file, so the kernel drops the lock when the holder
 exits for any reason (even ``kill -9``): a stale lock file never blocks the next pass.
-The holder writes its pid into the file so a refused pass can say who holds it.
+A process forked while the lock is held (a parse worker) shares that open file, and so
+the lock: :func:`forget_inherited`, called first in every such process, lets go of its
+share, so a worker left behind by a killed pass holds nothing. The holder writes its
+pid into the file so a refused pass can say who holds it; a file holding anything
+else is no lock file (a setting pointing the lock at the database or the archive's
+manifest, which taking the lock would have emptied) and is refused.
 """
 
 from __future__ import annotations
@@ -13,7 +18,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from common.errors import Ice287gError
+from common.errors import ConfigError, Ice287gError
+
+_HELD: set[int] = set()  # the file descriptors of the locks this process holds
 
 
 class LockHeld(Ice287gError):
@@ -40,17 +47,25 @@ class RunLock:
             raise LockHeld(
                 f"another ice287g pass is running (pid {holder} holds the lock {self.path})"
             ) from None
+        if _read_pid(handle) == OTHER:
+            handle.close()
+            raise ConfigError(
+                f"archive.lock_file {self.path} holds other data than a pass's pid: it is "
+                "no lock file (give the lock a file of its own)"
+            )
         handle.seek(0)
         handle.truncate()
         handle.write(f"{os.getpid()}\n")
         handle.flush()
         self._handle = handle
+        _HELD.add(handle.fileno())
 
     def release(self) -> None:
         """Let go of the lock (the file stays, emptied, for the next holder)."""
         handle, self._handle = self._handle, None
         if handle is None:
             return
+        _HELD.discard(handle.fileno())
         handle.seek(0)
         handle.truncate()
         handle.flush()
@@ -77,8 +92,28 @@ class RunLock:
         self.release()
 
 
+OTHER = "other data"
+
+
 def _read_pid(handle: IO[str]) -> str:
-    """The pid written by the holder, or 'unknown' while it has not written it yet."""
+    """The pid written by the holder, 'unknown' while it has not written it yet (or
+    none holds it), or :data:`OTHER` for a file holding anything else."""
     handle.seek(0)
-    text = handle.read().strip()
-    return text if text.isdigit() else "unknown"
+    try:
+        text = handle.read(64).strip()
+    except UnicodeDecodeError:
+        return OTHER
+    if text.isdigit():
+        return text
+    return "unknown" if not text else OTHER
+
+
+def forget_inherited() -> None:
+    """In a process forked while this one held a lock: let go of its share of the
+    lock's open file (its descriptor pointed at ``/dev/null`` instead, so nothing here
+    closes it twice), so the lock is the parent's alone and ends with it."""
+    for fd in list(_HELD):
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, fd)
+        os.close(null)
+    _HELD.clear()

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -20,6 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeGuard, TypeVar
 
+from ice287g.lock import forget_inherited
 from parsers.detect import parse_listing
 from parsers.errors import ParseError
 from parsers.ocr import Ocr
@@ -47,6 +50,7 @@ def not_kept(error: str | None) -> TypeGuard[str]:
 
 
 NICENESS = 10
+ORPHAN_CHECK_SECONDS = 1.0  # how often a child asks whether its pass still runs
 T = TypeVar("T")
 
 
@@ -58,10 +62,27 @@ def parse_one(data: bytes, name: str) -> Parsed:
         return exc
 
 
+def _child_start() -> None:
+    """First in every child process: let go of the run lock it shares with the pass
+    (``lock.forget_inherited``), and end when the pass does: a child whose parent was
+    killed (``kill -9``, a timeout) would wait for work for ever, holding the lock, and
+    every later pass would exit 75."""
+    forget_inherited()
+    parent = os.getppid()
+    threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
+
+
+def _end_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(ORPHAN_CHECK_SECONDS)
+    os._exit(1)  # the pass that started this process is gone
+
+
 def _yield_to_the_diff() -> None:
     """A worker runs at a lower priority than the diff it parses for: the diff, one
     process taking the files in order, is what a pass waits on; the workers use what
     CPU it leaves (on Linux: niceness 10; elsewhere, as they are)."""
+    _child_start()
     if hasattr(os, "nice"):
         os.nice(NICENESS)
 
@@ -96,7 +117,7 @@ def in_a_child(work: Callable[..., T], *args: Any, tries: int = 2) -> T | None:
     """``work(*args)`` in a child process of its own; None when such a process dies
     ``tries`` times (once may be the system's doing: a process killed for memory)."""
     for _ in range(tries):
-        with ProcessPoolExecutor(1) as child:
+        with ProcessPoolExecutor(1, initializer=_child_start) as child:
             try:
                 return child.submit(work, *args).result()
             except BrokenProcessPool:

@@ -72,6 +72,7 @@ class Report:
     new_event_ids: list[str] = field(default_factory=list)
     # (file, warning): what the parser noticed, and the note of a list accepted
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    damaged: list[str] = field(default_factory=list)  # the archive manifest's lines that are none
 
     @property
     def replayed(self) -> bool:
@@ -111,19 +112,29 @@ class Pipeline:
     def rebuild(self, progress: Progress | None = None) -> Report:
         """Drop everything derived and replay the whole archive."""
         report = Report(replay_reason="rebuild")
-        self._replay(sorted(self.archive.observations(), key=sort_key), report, progress)
+        observations = sorted(self.archive.observations(), key=sort_key)
+        self._damaged(report)
+        self._replay(observations, report, progress)
         return report
+
+    def _damaged(self, report: Report) -> None:
+        """Each line of the archive's manifest that is no observation, said."""
+        report.damaged = [
+            f"{self.archive.manifest_path}: line {number} is no observation ({why}): skipped"
+            for number, why in self.archive.damaged
+        ]
 
     def process(self, progress: Progress | None = None, ahead: ParseStream | None = None) -> Report:
         """Process every archived observation not yet in the database (``ahead``: a
         stream already parsing some of their files, which this pass then uses)."""
         observations = sorted(self.archive.observations(), key=sort_key)
+        report = Report()
+        self._damaged(report)
         with transaction(self.engine) as session:
             known = writer.known_snapshot_ids(session)
             through = writer.processed_through(session)
             derived = writer.load_derivation(session)
         todo = [o for o in observations if o.snapshot_id not in known]
-        report = Report()
         if known and derived != self.derivation:
             report.replay_reason = "the history was derived with other parsers or rules"
         elif todo and through and sort_key(todo[0]) < through:

@@ -17,13 +17,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from common.hashing import canonical_json, short_hash
+from common.times import parse_utc
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -63,9 +67,22 @@ class Observation:
 
     @classmethod
     def from_json(cls, line: str) -> Observation:
-        return cls(**json.loads(line))
+        """One manifest line; ValueError or TypeError for a line that is none (not an
+        object of the fields, a hash that is none, a time that is none)."""
+        data = json.loads(line)
+        if not isinstance(data, dict):
+            raise TypeError("no object")
+        # a field a later version writes is read past by this one
+        found = cls(**{name: value for name, value in data.items() if name in _FIELDS})
+        if not (isinstance(found.sha256, str) and _SHA256.fullmatch(found.sha256)):
+            raise ValueError(f"no sha256: {found.sha256!r}")
+        if not isinstance(found.observed_at, str):
+            raise TypeError("observed_at is no text")
+        parse_utc(found.observed_at)  # ValueError for a time that is none
+        return found
 
 
+_FIELDS = frozenset(f.name for f in fields(Observation))
 SUFFIXES = ("", ".bin", ".csv", ".html", ".pdf", ".xlsx")  # in name order
 
 
@@ -76,6 +93,8 @@ class Archive:
         self.root = Path(root)
         self.manifest_path = self.root / "manifest.jsonl"
         self._keys: set[tuple[str, ...]] | None = None
+        # the manifest's lines that are no observation (number, why), as last read
+        self.damaged: list[tuple[int, str]] = []
 
     def object_path(self, sha256: str, suffix: str = "") -> Path:
         """Where the bytes with this hash live (the name is the hash, never user input)."""
@@ -145,10 +164,12 @@ class Archive:
         return self._keys
 
     def _iter_manifest(self) -> Iterator[Observation]:
+        """The manifest's observations; the lines that are none kept in ``damaged``."""
+        self.damaged = []
         if not self.manifest_path.exists():
             return
-        with self.manifest_path.open(encoding="utf-8") as handle:
-            yield from _parse_lines(handle)
+        with self.manifest_path.open("rb") as handle:
+            yield from _parse_lines(handle, self.damaged)
 
 
 class IdRegistry:
@@ -182,16 +203,19 @@ class IdRegistry:
             handle.write(lead + "\n".join(lines) + "\n")
 
 
-def _parse_lines(lines: Iterable[str]) -> Iterator[Observation]:
-    """Manifest lines; a torn last line (a write killed midway) is skipped."""
-    for line in lines:
-        line = line.strip()
-        if not line:
-            continue
+def _parse_lines(lines: Iterable[bytes], damaged: list[tuple[int, str]]) -> Iterator[Observation]:
+    """Manifest lines. A line that is no observation is skipped and kept in ``damaged``
+    (its number, why): a write killed midway leaves one torn (a later write starts on a
+    line of its own, so it may be anywhere), and a hand's edit may leave one mistyped;
+    the caller says so, for the history then lacks what it recorded. A byte-order mark
+    (an editor's) is no part of a line."""
+    for number, raw in enumerate(lines, start=1):
         try:
-            yield Observation.from_json(line)
-        except (ValueError, TypeError):
-            continue
+            line = raw.decode("utf-8").strip().lstrip("\ufeff")
+            if line:
+                yield Observation.from_json(line)
+        except (ValueError, TypeError, OverflowError) as exc:  # UnicodeDecodeError: a ValueError
+            damaged.append((number, " ".join(str(exc).split())[:120]))
 
 
 def _ends_torn(path: Path) -> bool:

@@ -56,6 +56,30 @@ def test_archive_survives_a_torn_manifest_line(tmp_path: Path) -> None:
     ]
 
 
+def test_a_manifest_line_that_is_no_observation_is_skipped_and_said(tmp_path: Path) -> None:
+    """Anywhere in the manifest (a torn write, then another appended after it; a hand's
+    edit), a line that is no observation (not an object, a time or hash that is none,
+    not UTF-8) is skipped and named with its number, never an internal error; an
+    editor's byte-order mark is no part of a line, and a field a later version writes
+    is read past."""
+    archive = Archive(tmp_path)
+    sha, _ = archive.put(b"x")
+    archive.record(_obs(sha))
+    good = archive.manifest_path.read_bytes()
+    with_time = good.replace(b"2025-01-01T00:00:00Z", b"2025-01-02T00:00:00Z")
+    later = with_time.replace(b"{", b'{"added_later": 1, ', 1)
+    bad_time = good.replace(b"2025-01-01T00:00:00Z", b"garbage")
+    lines = [b"\xef\xbb\xbf" + good, b"[1, 2]\n", bad_time, b"\xff\xfe{}\n", later]
+    archive.manifest_path.write_bytes(b"".join(lines))
+    fresh = Archive(tmp_path)
+    assert [o.observed_at for o in fresh.observations()] == [
+        "2025-01-01T00:00:00Z",
+        "2025-01-02T00:00:00Z",
+    ]
+    assert [number for number, _ in fresh.damaged] == [2, 3, 4]
+    assert "garbage" in fresh.damaged[1][1]
+
+
 def test_archive_paths_never_use_the_original_name(tmp_path: Path) -> None:
     archive = Archive(tmp_path)
     sha, path = archive.put(b"data", "/../../etc/passwd")

@@ -4,7 +4,10 @@ once, a database that never answers. Each ends in a usable database or one line.
 from __future__ import annotations
 
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -15,6 +18,7 @@ from alembic.ddl.impl import DefaultImpl
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import OperationalError
 
+from common.errors import ConfigError
 from ice287g import pipeline
 from ice287g.app import App
 from ice287g.config import load_config
@@ -22,7 +26,7 @@ from ice287g.lock import RunLock
 from store.db import open_engine
 from store.errors import StoreError
 from store.models import Base
-from tests.conftest import Cli
+from tests.conftest import ROOT, Cli
 from tests.hostile import agency_sheet
 
 
@@ -109,6 +113,75 @@ def test_import_and_rebuild_wait_for_no_one_a_busy_lock_is_one_line_and_exit_75(
         result = sqlite_cli(*(args or [command]), expect=75)
     assert result.stderr.count("\n") == 1 and "another ice287g pass" in result.stderr
     sqlite_cli(*(args or [command]))
+
+
+def test_a_lock_file_holding_other_data_is_refused_not_emptied(sqlite_cli: Cli) -> None:
+    """``archive.lock_file`` pointed at the archive's manifest (or the database): taking
+    the lock emptied it, the whole archive's index lost; it is refused, one line, exit 2."""
+    manifest = sqlite_cli.lock.parent / "manifest.jsonl"
+    manifest.write_text('{"sha256": "ab"}\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="no lock file"):
+        RunLock(manifest).acquire()
+    assert manifest.read_text(encoding="utf-8") == '{"sha256": "ab"}\n'
+    dead = sqlite_cli.lock
+    dead.write_text("99999999\n", encoding="utf-8")  # a killed holder's pid: a lock file
+    with RunLock(dead):
+        assert dead.read_text(encoding="utf-8") == f"{os.getpid()}\n"
+
+
+def test_a_pass_killed_while_its_workers_parse_leaves_no_worker_holding_the_lock(
+    tmp_path: Path,
+) -> None:
+    """Killed (``kill -9``, a timeout) while its workers parse, a pass left them
+    waiting for work for ever, sharing its lock: every later pass exited 75. A worker
+    now lets go of the lock as it starts and ends when its pass does."""
+    sheets = ROOT.parent / "shared" / "corpus" / "ice-sheets"
+    if not sheets.is_dir():
+        pytest.skip("the shared corpus is not beside the project (../shared/corpus)")
+    lock = tmp_path / "run.lock"
+    (tmp_path / "config.toml").write_text(f'[archive]\nlock_file = "{lock.as_posix()}"\n')
+    args = ["--config", str(tmp_path / "config.toml"), "--db", f"sqlite:///{tmp_path / 'k.db'}"]
+    args += ["--snapshots", str(tmp_path / "archive"), "import", str(sheets)]
+    script = "from ice287g.cli import main; main()"
+    proc = subprocess.Popen([sys.executable, "-c", script, *args], stderr=subprocess.DEVNULL)
+    workers = _children(proc.pid, wanted=2, within=60.0)
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 10.0
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert workers and not any(_alive(pid) for pid in workers)
+    with RunLock(lock):
+        pass
+
+
+def _children(parent: int, wanted: int, within: float) -> list[int]:
+    """The pids of ``parent``'s children once it has ``wanted`` (its parse workers)."""
+    deadline = time.monotonic() + within
+    found: list[int] = []
+    while len(found) < wanted and time.monotonic() < deadline:
+        found = [
+            int(stat.parent.name)
+            for stat in Path("/proc").glob("[0-9]*/stat")
+            if _parent_of(stat) == parent
+        ]
+        time.sleep(0.05)
+    return found
+
+
+def _parent_of(stat: Path) -> int | None:
+    try:
+        return int(stat.read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"  # a zombie has ended; only its parent's wait is missing
 
 
 def test_the_run_lock_is_beside_the_archive_unless_set(tmp_path: Path) -> None:

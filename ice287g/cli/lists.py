@@ -66,6 +66,8 @@ def _print_import(result: ImportResult) -> None:
     diff = result.diff
     for path, reason in result.skipped:
         say(f"skipped {path}: {reason}", err=True)
+    for damage in diff.damaged:
+        say(f"warning {damage}", err=True)
     for name, warning in diff.warnings:
         say(f"warning {name}: {warning}", err=True)
     for _, name, reason in diff.rejections:
@@ -85,6 +87,8 @@ def rebuild(ctx: click.Context) -> None:
     app = app_of(ctx)
     with RunLock(app.config.lock_file), progress_bar("replaying") as update:
         result = app.pipeline().rebuild(update)
+    for damage in result.damaged:
+        say(f"warning {damage}", err=True)
     say(
         f"rebuilt: {result.processed} snapshots ({result.accepted} accepted, "
         f"{result.rejected} rejected), {result.events} events"
