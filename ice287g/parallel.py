@@ -96,6 +96,8 @@ def parse_file(item: Job) -> Parsed:
     longer has that hash gives a ParseError whose reason starts with UNREADABLE (a
     fault of the archive, not of the file's bytes)."""
     sha, path, name = item
+    if not path:  # no object of that hash in the archive (deleted, or never stored)
+        return ParseError(name, f"{UNREADABLE}: the archive holds no object {sha}")
     try:
         data = Path(path).read_bytes()
     except OSError as exc:

@@ -28,7 +28,14 @@ from diffs.moa_reviewed import ReviewedDocument, merge_reviewed
 from diffs.moa_rules import apply_moa
 from diffs.state import ProgramState
 from diffs.version import RULES_VERSION
-from ice287g.parallel import UNREADABLE, Job, ParseStream, not_kept, parse_alone, read_moa
+from ice287g.parallel import (
+    UNREADABLE,
+    Job,
+    ParseStream,
+    not_kept,
+    parse_alone,
+    read_moa,
+)
 from parsers.errors import ParseError
 from parsers.ocr import Ocr
 from parsers.records import ParsedListing
@@ -117,6 +124,15 @@ class Pipeline:
         self._replay(observations, report, progress)
         return report
 
+    def _readable(self, sha: str) -> bool:
+        """Whether the archive gives the bytes of ``sha`` whole now (a file it could not
+        give when its snapshot was read, deleted or damaged, restored since)."""
+        try:
+            self.archive.read(sha)
+        except (OSError, ValueError):
+            return False
+        return True
+
     def _damaged(self, report: Report) -> None:
         """Each line of the archive's manifest that is no observation, said."""
         report.damaged = [
@@ -134,9 +150,12 @@ class Pipeline:
             known = writer.known_snapshot_ids(session)
             through = writer.processed_through(session)
             derived = writer.load_derivation(session)
+            faulted = writer.snapshots_failing(session, (UNREADABLE,))
         todo = [o for o in observations if o.snapshot_id not in known]
         if known and derived != self.derivation:
             report.replay_reason = "the history was derived with other parsers or rules"
+        elif any(self._readable(sha) for sha in faulted.values()):
+            report.replay_reason = "a file the archive could not give before is back"
         elif todo and through and sort_key(todo[0]) < through:
             report.replay_reason = "an observation older than the history arrived"
         elif part_of_a_read_list(todo, observations, known):

@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, make_url, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from common.errors import ConfigError
 from store.errors import StoreError
 from store.models import Base
 
@@ -77,6 +78,10 @@ def open_engine(
     """Create the engine for ``url`` and bring its schema to the newest migration."""
     url = normalise_url(url)
     try:
+        make_url(url).get_dialect()  # the URL read, its database known, before anything
+    except (ArgumentError, NoSuchModuleError, ValueError, TypeError) as exc:
+        raise ConfigError(f"database URL {url}: {_first_line(exc)}") from exc
+    try:
         if url.startswith("sqlite:///") and ":memory:" not in url:
             Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
         args = connect_args(url, connect_timeout, statement_timeout)
@@ -88,6 +93,8 @@ def open_engine(
             migrate(engine)
     except (SQLAlchemyError, OSError, ModuleNotFoundError) as exc:
         raise StoreError(f"cannot open database {url}: {_first_line(exc)}") from exc
+    except (ValueError, TypeError) as exc:  # the URL's parts (a port, an option) are none
+        raise ConfigError(f"database URL {url}: {_first_line(exc)}") from exc
     return engine
 
 

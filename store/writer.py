@@ -87,6 +87,14 @@ def known_snapshot_ids(session: Session) -> set[str]:
     return set(session.scalars(select(Snapshot.id)))
 
 
+def snapshots_failing(session: Session, reasons: tuple[str, ...]) -> dict[str, str]:
+    """The snapshots rejected for a reason starting with one of ``reasons`` (a fault of
+    the archive or of the reader, not of the file): their sha256 by id."""
+    rows = session.execute(select(Snapshot.id, Snapshot.sha256, Snapshot.reason))
+    prefixes = tuple(f"unreadable: {reason}" for reason in reasons)
+    return {i: sha for i, sha, reason in rows if reason and reason.startswith(prefixes)}
+
+
 def bulk_insert(
     session: Session, table: Table, names: Sequence[str], values: list[tuple[Any, ...]]
 ) -> None:

@@ -59,3 +59,24 @@ def test_an_environment_value_is_checked_like_the_file(tmp_path: Path) -> None:
     env = {"ICE287G_DIFF__WITHDRAW_AFTER_SNAPSHOTS": "true"}
     with pytest.raises(ConfigError, match="withdraw_after_snapshots"):
         load_config(None, {}, env=env, cwd=tmp_path)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://postgres@127.0.0.1:abc/x",  # a port that is no number
+        "sqlite:////tmp/%00x.db",  # a NUL in the path
+        "sqlite:////tmp/ice287g-x.db?timeout=abc",  # an option that is no number
+        "foo+bar://x",  # no such database
+    ],
+)
+def test_a_database_url_that_is_none_is_a_bad_setting_in_one_line(url: str) -> None:
+    """A URL whose parts are none is a bad setting (exit 2, one line), not an internal
+    error (exit 70)."""
+    from click.testing import CliRunner
+
+    from ice287g.cli import cli
+
+    result = CliRunner().invoke(cli, ["--db", url, "changes"])
+    assert result.exit_code == 2, result.output
+    assert result.output.count("\n") == 1 and "database URL" in result.output

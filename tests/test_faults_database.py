@@ -115,6 +115,26 @@ def test_import_and_rebuild_wait_for_no_one_a_busy_lock_is_one_line_and_exit_75(
     sqlite_cli(*(args or [command]))
 
 
+def test_a_file_the_archive_lost_and_got_back_is_read_again(
+    sqlite_cli: Cli, tmp_path: Path
+) -> None:
+    """An object deleted from the archive: its snapshot is rejected, saying the archive
+    holds no such object (it said ``Is a directory: '.'``); the object restored, the
+    next pass replays (it kept the rejection), and the history is the one it was."""
+    _two_lists(sqlite_cli, tmp_path)
+    before = sqlite_cli("changes", "--format", "json").stdout
+    [obj] = [p for p in sqlite_cli.snapshots.glob("objects/*/*") if p.read_bytes()[:2] == b"PK"][:1]
+    saved = obj.read_bytes()
+    obj.unlink()
+    fresh = Cli(f"sqlite:///{tmp_path / 'fresh.db'}", sqlite_cli.snapshots)  # no parse cache
+    fresh("rebuild")
+    [lost] = json.loads(fresh("snapshots", "--rejected", "--format", "json").stdout)
+    assert "the archive holds no object" in lost["reason"]
+    obj.write_bytes(saved)  # restored from a backup; the next pass reads it again
+    fresh("import", str(tmp_path / "a.xlsx"), "--observed-at", "2025-03-01T12:00:00Z")
+    assert fresh("changes", "--format", "json").stdout == before
+
+
 def test_a_lock_file_holding_other_data_is_refused_not_emptied(sqlite_cli: Cli) -> None:
     """``archive.lock_file`` pointed at the archive's manifest (or the database): taking
     the lock emptied it, the whole archive's index lost; it is refused, one line, exit 2."""
