@@ -6,7 +6,8 @@ import time and nothing is global.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -21,6 +22,7 @@ from diffs.identity import initial_aliases
 from diffs.moa_reviewed import REVIEWED_FILE, ReviewedDocument, ReviewedError, load_reviewed
 from ice287g import __version__
 from ice287g.config import Config, MoaSettings
+from ice287g.lock import RunLock
 from ice287g.pipeline import Pipeline
 from parsers.ocr import Ocr, find_tesseract
 from parsers.urls import ICE_HOSTS, host_of
@@ -61,6 +63,14 @@ class App:
         if self._archive is None:
             self._archive = Archive(self.config.snapshots)
         return self._archive
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """The run lock held (``LockHeld`` at once when another pass holds it), and with
+        it what a killed pass left half-written in the archive swept away."""
+        with RunLock(self.config.lock_file):
+            self.archive.sweep_temporaries()
+            yield
 
     def rules(self) -> Rules:
         return self.config.diff

@@ -49,7 +49,6 @@ from ice287g.captures import (
 )
 from ice287g.escape import for_terminal
 from ice287g.intake import Origin, ProgressFactory, each_list, no_progress, observe
-from ice287g.lock import RunLock
 from ice287g.pipeline import Progress, Report
 from parsers.errors import ParseError
 from parsers.filenames import claimed_kind, claimed_kinds
@@ -454,7 +453,7 @@ def run_backfill(
     Holds the run lock throughout, so a scheduled ``run`` never writes the archive or
     the database at the same time.
     """
-    with RunLock(app.config.lock_file):
+    with app.exclusive():
         return _run_locked(app, request, progress)
 
 

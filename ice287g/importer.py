@@ -21,7 +21,6 @@ from common.errors import ConfigError, Ice287gError
 from common.times import implausible_observation, parse_utc, utc_iso
 from ice287g.app import App
 from ice287g.intake import Origin, ProgressFactory, each_list, no_progress, observe
-from ice287g.lock import RunLock
 from ice287g.parallel import ParseStream
 from ice287g.pipeline import Report, parse_jobs
 from parsers.filenames import claimed_kind, claimed_kinds, date_from_name
@@ -65,7 +64,7 @@ def run_import(
     """The whole ``import`` command: archive the files, then diff, under the run lock
     (a manifest that cannot be read is refused before the lock is taken)."""
     manifest = read_manifest(options.manifest) if options.manifest else no_manifest()
-    with RunLock(app.config.lock_file):
+    with app.exclusive():
         return _import_locked(app, paths, options, manifest, progress)
 
 

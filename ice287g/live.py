@@ -29,7 +29,6 @@ from sqlalchemy.orm import Session
 from common.times import parse_utc, utc_iso
 from ice287g.app import App
 from ice287g.intake import Origin, ProgressFactory, no_progress, observe
-from ice287g.lock import RunLock
 from ice287g.pipeline import Progress, Report
 from parsers.errors import ParseError
 from parsers.landing_page import LandingPage, parse_landing_page
@@ -104,7 +103,7 @@ class RemoteFile:
 
 def run_pass(app: App, options: PassOptions, progress: ProgressFactory = no_progress) -> PassResult:
     """One full pass under the run lock (raises LockHeld when another pass runs)."""
-    with RunLock(app.config.lock_file):
+    with app.exclusive():
         return LivePass(app, options, progress).run()
 
 

@@ -118,6 +118,15 @@ class Archive:
                 return path
         return None
 
+    def sweep_temporaries(self) -> None:
+        """Remove what a write killed midway left (``atomic_write``'s ``.tmp-`` files,
+        never renamed into place): only while no other pass writes (under the run lock)."""
+        for leftover in self.root.glob("**/.tmp-*"):
+            try:
+                leftover.unlink()
+            except (IsADirectoryError, FileNotFoundError):
+                continue
+
     def read(self, sha256: str) -> bytes:
         """The bytes with this hash, checked against it."""
         path = self.find(sha256)

@@ -135,6 +135,17 @@ def test_a_file_the_archive_lost_and_got_back_is_read_again(
     assert fresh("changes", "--format", "json").stdout == before
 
 
+def test_what_a_killed_write_left_half_written_is_swept_by_the_next_pass(
+    sqlite_cli: Cli, tmp_path: Path
+) -> None:
+    _two_lists(sqlite_cli, tmp_path)
+    leftover = sqlite_cli.snapshots / "objects" / "5e" / ".tmp-3lqty3ev"
+    leftover.parent.mkdir(parents=True, exist_ok=True)
+    leftover.write_bytes(b"PK\x03\x04 half")
+    sqlite_cli("rebuild")
+    assert not leftover.exists()
+
+
 def test_a_lock_file_holding_other_data_is_refused_not_emptied(sqlite_cli: Cli) -> None:
     """``archive.lock_file`` pointed at the archive's manifest (or the database): taking
     the lock emptied it, the whole archive's index lost; it is refused, one line, exit 2."""

@@ -13,7 +13,6 @@ from common.errors import Ice287gError
 from ice287g.app import end_of_day, parse_moment, start_of_day
 from ice287g.cli.shared import FORMATS, app_of, model_option, progress_bar, say, state_option
 from ice287g.importer import ImportOptions, ImportResult, run_import
-from ice287g.lock import RunLock
 from ice287g.render import (
     EVENT_COLUMNS,
     GROUPS,
@@ -85,7 +84,7 @@ def _print_import(result: ImportResult) -> None:
 def rebuild(ctx: click.Context) -> None:
     """Drop everything derived and replay the archive from the start."""
     app = app_of(ctx)
-    with RunLock(app.config.lock_file), progress_bar("replaying") as update:
+    with app.exclusive(), progress_bar("replaying") as update:
         result = app.pipeline().rebuild(update)
     for damage in result.damaged:
         say(f"warning {damage}", err=True)
