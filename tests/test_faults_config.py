@@ -80,3 +80,22 @@ def test_a_database_url_that_is_none_is_a_bad_setting_in_one_line(url: str) -> N
     result = CliRunner().invoke(cli, ["--db", url, "changes"])
     assert result.exit_code == 2, result.output
     assert result.output.count("\n") == 1 and "database URL" in result.output
+
+
+def test_a_database_out_of_disk_space_is_an_operating_system_error() -> None:
+    """SQLite's ``database or disk is full`` (here its page limit reached) exits 74, as a
+    full disk under the archive does, not 1."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from ice287g.cli.shared import disk_full
+
+    connection = sqlite3.connect(":memory:")
+    connection.execute("PRAGMA max_page_count = 2")
+    with pytest.raises(sqlite3.OperationalError) as full:
+        connection.execute("CREATE TABLE t (x)")
+        connection.executemany("INSERT INTO t VALUES (?)", [("x" * 5000,)] * 10)
+    assert disk_full(OperationalError("INSERT", {}, full.value))
+    other = sqlite3.OperationalError("no such table: t")
+    assert not disk_full(OperationalError("SELECT", {}, other))

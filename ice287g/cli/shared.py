@@ -52,7 +52,7 @@ class Ice287gGroup(click.Group):
             ctx.exit(exc.exit_code)
         except SQLAlchemyError as exc:
             say(f"ice287g: error: database: {database_cause(exc)}", err=True)
-            ctx.exit(StoreError.exit_code)
+            ctx.exit(OS_ERROR_EXIT if disk_full(exc) else StoreError.exit_code)
         except OSError as exc:
             say(f"ice287g: error: {os_error_text(exc)}", err=True)
             ctx.exit(OS_ERROR_EXIT)
@@ -91,6 +91,20 @@ def database_cause(exc: SQLAlchemyError) -> str:
     wrapping of them (an autoflush note would hide the cause)."""
     cause = getattr(exc, "orig", None)
     return first_line(cause) if isinstance(cause, BaseException) else first_line(exc)
+
+
+# SQLite's SQLITE_FULL; PostgreSQL's disk_full (SQLSTATE class 53: insufficient resources)
+_SQLITE_FULL, _PG_DISK_FULL = 13, "53100"
+
+
+def disk_full(exc: SQLAlchemyError) -> bool:
+    """Whether the database failed for want of disk space: an operating system's error
+    (exit 74), as a full disk under the archive is."""
+    cause = getattr(exc, "orig", None)
+    return (
+        getattr(cause, "sqlite_errorcode", None) == _SQLITE_FULL
+        or getattr(cause, "sqlstate", None) == _PG_DISK_FULL
+    )
 
 
 def first_line(exc: BaseException) -> str:
