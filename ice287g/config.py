@@ -144,6 +144,11 @@ _SECTIONS = {
     "publish": PublishSettings,
     "database": DatabaseSettings,
 }
+# the file's tables of top-level settings (flags of their own), as the environment names them
+_TOP_TABLES = {
+    "archive": {"path": "snapshots", "lock_file": "lock_file"},
+    "database": {"url": "db"},
+}
 _TOP = {"db": "database.url", "snapshots": "archive.path", "lock_file": "archive.lock_file"}
 
 
@@ -214,8 +219,9 @@ def _apply_toml(config: Config, data: dict[str, Any], base: Path) -> Config:
     config = _relative_publish_dir(config, base)
     url = {"url": database["url"]} if "url" in database else {}
     config = _apply_top_table(config, url, {"url": "db"}, base, "database")
-    mapping = {"path": "snapshots", "lock_file": "lock_file"}
-    return _apply_top_table(config, data.get("archive", {}), mapping, base, "archive")
+    return _apply_top_table(
+        config, data.get("archive", {}), _TOP_TABLES["archive"], base, "archive"
+    )
 
 
 def _relative_publish_dir(config: Config, base: Path) -> Config:
@@ -315,10 +321,16 @@ def _apply_env(config: Config, env: dict[str, str], cwd: Path) -> Config:
     for name, value in sorted(env.items()):
         if name.startswith(ENV_PREFIX) and "__" in name:
             section, _, key = name[len(ENV_PREFIX) :].lower().partition("__")
-            if section in _SECTIONS:
+            top = _TOP_TABLES.get(section, {})
+            if key in top or (top and section not in _SECTIONS):  # [archive]; [database] url
+                config = _apply_top_table(config, {key: value}, _TOP_TABLES[section], cwd, section)
+            elif section in _SECTIONS:
                 table = {key: value}
                 merged = _merge(_SECTIONS[section], getattr(config, section), table, section)
                 config = replace(config, **{section: merged})
+            else:  # a setting no section has is refused, as in the file, not ignored
+                known = ", ".join(sorted({*_SECTIONS, *_TOP_TABLES}))
+                raise ConfigError(f"unknown setting {name}: no section {section}; known: {known}")
     return config
 
 

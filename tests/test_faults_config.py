@@ -99,3 +99,22 @@ def test_a_database_out_of_disk_space_is_an_operating_system_error() -> None:
     assert disk_full(OperationalError("INSERT", {}, full.value))
     other = sqlite3.OperationalError("no such table: t")
     assert not disk_full(OperationalError("SELECT", {}, other))
+
+
+def test_the_archive_and_database_settings_are_read_from_the_environment_too(
+    tmp_path: Path,
+) -> None:
+    """``ICE287G_ARCHIVE__LOCK_FILE``, ``ICE287G_ARCHIVE__PATH`` and
+    ``ICE287G_DATABASE__URL`` name the file's settings, and are read (they were
+    ignored); a variable naming no setting is refused, as in the file."""
+    env = {
+        "ICE287G_ARCHIVE__LOCK_FILE": str(tmp_path / "x.lock"),
+        "ICE287G_ARCHIVE__PATH": str(tmp_path / "arch"),
+        "ICE287G_DATABASE__URL": f"sqlite:///{tmp_path / 'e.db'}",
+    }
+    config = load_config(None, {}, env=env, cwd=tmp_path)
+    assert config.lock_file == tmp_path / "x.lock" and config.snapshots == tmp_path / "arch"
+    assert config.db == f"sqlite:///{tmp_path / 'e.db'}"
+    for name in ("ICE287G_ARCHIVE__NOPE", "ICE287G_BOGUS__X"):
+        with pytest.raises(ConfigError, match="unknown setting"):
+            load_config(None, {}, env={name: "1"}, cwd=tmp_path)
