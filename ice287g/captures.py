@@ -17,7 +17,9 @@ from snapshots.archive import Archive, Observation, atomic_write
 
 STATE_VERSION = 1
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
-TRANSIENT_MARKERS = ("gave up after", "download slower")
+# a failure that may pass if tried later: retries ran out, a drip, a server asking us to
+# come back later than we wait (``Retry-After of 3600 s exceeds the cap``: a rate limit)
+TRANSIENT_MARKERS = ("gave up after", "download slower", "Retry-After of")
 CAPTURE_FIELDS = ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length")
 
 

@@ -493,6 +493,9 @@ def test_small_predicates() -> None:
     assert is_spreadsheet_url(SHEET_DIR + "participatingAgencies05182026am.csv")
     assert not is_spreadsheet_url(SHEET_DIR + "statistics.csv")  # a CSV that claims no list
     assert is_transient("HTTP 503 (gave up after 2 attempts)")
+    # rate-limited past the wait allowed: a later run asks again (it was never retried)
+    assert is_transient("HTTP 429: Retry-After of 3600 s exceeds the cap of 600 s")
+    assert is_transient("HTTP 503 (download slower than 300 s)")
     assert not is_transient("digest mismatch: CDX says A, body is B")
     assert not is_transient("HTTP 404")
     assert surt(PAGE) == "gov,ice)/identify-and-arrest/287g"
