@@ -479,7 +479,7 @@ class LivePass:
         only costs a fetch again, as no validator is ever written before its bytes."""
         marks, self._marks = self._marks, []
         if marks:
-            with transaction(self.app.engine) as session:
+            with transaction(self.app.engine, write=True) as session:
                 for mark in marks:
                     mark(session)
 

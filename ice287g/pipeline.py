@@ -182,7 +182,7 @@ class Pipeline:
         midway (killed, a full disk, a lost database) leaves the previous history whole
         and readable, never an empty or partial one."""
         self._parts = in_parts(observations)
-        with transaction(self.engine) as session:
+        with transaction(self.engine, write=True) as session:
             writer.reset_derived(session)
             self._open = versions.load_open(session)
             self._stream = self._parse_stream(session, observations, ahead)
@@ -219,7 +219,7 @@ class Pipeline:
         try:
             for start in range(0, len(todo), COMMIT_EVERY):
                 batch = todo[start : start + COMMIT_EVERY]
-                with transaction(self.engine) as session:
+                with transaction(self.engine, write=True) as session:
                     state = self._batch(session, state, batch, report, progress, len(todo))
                     self._keep(session, state, batch[-1])
         finally:

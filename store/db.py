@@ -49,7 +49,15 @@ def normalise_url(url: str) -> str:
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    """``BEGIN``, or ``BEGIN IMMEDIATE`` for a transaction that writes
+    (:func:`transaction`'s ``write``): SQLite waits its timeout for the write lock
+    only when a transaction takes it first; one that read first and then writes while
+    another holds it fails at once (``database is locked``), not waiting."""
+    mode = connection.get_execution_options().get(_BEGIN, "")
+    connection.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+_BEGIN = "sqlite_begin"
 
 
 def connect_args(url: str, connect_timeout: float, statement_timeout: float) -> dict[str, Any]:
@@ -170,7 +178,10 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def transaction(engine: Engine) -> Iterator[Session]:
-    """A session whose work is committed together or not at all."""
-    with session_factory(engine)() as session, session.begin():
+def transaction(engine: Engine, write: bool = False) -> Iterator[Session]:
+    """A session whose work is committed together or not at all; ``write``: it writes,
+    and takes the database's write lock first (on SQLite, waiting for it as long as
+    ``database.connect_timeout`` allows while another writer holds it)."""
+    bind = engine.execution_options(**{_BEGIN: "IMMEDIATE"}) if write else engine
+    with session_factory(bind)() as session, session.begin():
         yield session

@@ -23,7 +23,7 @@ from ice287g import pipeline
 from ice287g.app import App
 from ice287g.config import load_config
 from ice287g.lock import RunLock
-from store.db import open_engine
+from store.db import open_engine, transaction
 from store.errors import StoreError
 from store.models import Base
 from tests.conftest import ROOT, Cli
@@ -133,6 +133,34 @@ def test_a_file_the_archive_lost_and_got_back_is_read_again(
     obj.write_bytes(saved)  # restored from a backup; the next pass reads it again
     fresh("import", str(tmp_path / "a.xlsx"), "--observed-at", "2025-03-01T12:00:00Z")
     assert fresh("changes", "--format", "json").stdout == before
+
+
+def test_a_write_waits_for_another_writer_on_sqlite_as_long_as_the_timeout(
+    tmp_path: Path,
+) -> None:
+    """Another writer (a ``sqlite3`` shell, a ``VACUUM``) holding the write lock for a
+    moment: a pass's transaction that read first and then wrote failed at once
+    (``database is locked``); one that writes takes the lock first and waits for it."""
+    import sqlite3
+
+    path = tmp_path / "w.db"
+    engine = open_engine(f"sqlite:///{path}", connect_timeout=10.0)
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    threading.Timer(0.5, other.execute, args=("COMMIT",)).start()
+    started = time.monotonic()
+    with transaction(engine, write=True) as session:
+        session.execute(text("SELECT count(*) FROM snapshots"))
+        session.execute(text("DELETE FROM snapshots"))
+    assert 0.4 < time.monotonic() - started < 5.0
+    other.execute("BEGIN IMMEDIATE")
+    threading.Timer(0.5, other.execute, args=("COMMIT",)).start()
+    with pytest.raises(OperationalError, match="locked"), transaction(engine) as session:
+        session.execute(text("SELECT count(*) FROM snapshots"))
+        session.execute(text("DELETE FROM snapshots"))  # a read then a write: no wait
+    time.sleep(0.6)
+    other.close()
+    engine.dispose()
 
 
 def test_what_a_killed_write_left_half_written_is_swept_by_the_next_pass(
