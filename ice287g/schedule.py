@@ -24,9 +24,11 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.exc import SQLAlchemyError
 
 from common.errors import ConfigError, Ice287gError
 from ice287g.config import Config
+from ice287g.failures import failure_text
 from ice287g.live import PassResult
 from ice287g.lock import LockHeld
 
@@ -113,6 +115,8 @@ class PassScheduler:
             log.warning("pass skipped: %s", exc)
         except Ice287gError as exc:
             log.error("pass failed: %s", exc)
+        except (OSError, SQLAlchemyError) as exc:  # a full disk, a locked database
+            log.error("pass failed: %s", failure_text(exc))
         except Exception:
             log.exception("pass crashed")
         finally:

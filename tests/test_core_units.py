@@ -80,6 +80,26 @@ def test_a_manifest_line_that_is_no_observation_is_skipped_and_said(tmp_path: Pa
     assert "garbage" in fresh.damaged[1][1]
 
 
+def test_a_full_disk_while_an_object_is_written_names_the_object(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write's error names no file: the object being written is named (the CLI's one
+    line then says ``PATH: No space left on device``), and nothing half-written stays."""
+    import errno
+
+    from snapshots import archive as module
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(module.os, "fsync", full)
+    target = tmp_path / "objects" / "ab" / "abc.xlsx"
+    with pytest.raises(OSError) as failed:
+        module.atomic_write(target, b"PK")
+    assert failed.value.filename == str(target) and failed.value.errno == errno.ENOSPC
+    assert list(target.parent.iterdir()) == []
+
+
 def test_archive_paths_never_use_the_original_name(tmp_path: Path) -> None:
     archive = Archive(tmp_path)
     sha, path = archive.put(b"data", "/../../etc/passwd")

@@ -89,7 +89,7 @@ def test_a_database_out_of_disk_space_is_an_operating_system_error() -> None:
 
     from sqlalchemy.exc import OperationalError
 
-    from ice287g.cli.shared import disk_full
+    from ice287g.failures import disk_full
 
     connection = sqlite3.connect(":memory:")
     connection.execute("PRAGMA max_page_count = 2")

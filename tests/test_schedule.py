@@ -114,6 +114,7 @@ def test_a_failing_pass_is_logged_and_counted_never_raised(
         LockHeld("another ice287g pass is running"),
         FetchError("https://www.ice.gov/identify-and-arrest/287g", "HTTP 500"),
         RuntimeError("bug"),
+        OSError(28, "No space left on device", "/srv/archive/objects/ab/.tmp-x"),
         None,
     ]
     reported: list[PassResult] = []
@@ -124,12 +125,14 @@ def test_a_failing_pass_is_logged_and_counted_never_raised(
             raise outcome
         return PassResult()
 
-    scheduler = PassScheduler(Config(), ScheduleOptions(every=1, max_runs=4), job, reported.append)
+    scheduler = PassScheduler(Config(), ScheduleOptions(every=1, max_runs=5), job, reported.append)
     caplog.set_level("INFO", logger="ice287g")
-    for _ in range(4):
+    for _ in range(5):
         scheduler.fire()
-    assert scheduler.runs == 4 and len(reported) == 1
+    assert scheduler.runs == 5 and len(reported) == 1
     text = caplog.text
     assert "pass skipped: another ice287g pass is running" in text
     assert "pass failed: https://www.ice.gov/identify-and-arrest/287g: HTTP 500" in text
-    assert "pass crashed" in text
+    assert "pass crashed" in text and text.count("Traceback") == 1  # the bug's alone
+    # a full disk is the system's failure, one line as ``run`` says it, not a crash
+    assert "pass failed: /srv/archive/objects/ab/.tmp-x: No space left on device" in text

@@ -16,13 +16,19 @@ from sqlalchemy.exc import SQLAlchemyError
 from common.errors import Ice287gError
 from ice287g.app import App
 from ice287g.escape import for_terminal_text
+from ice287g.failures import (
+    OS_ERROR_EXIT,
+    database_cause,
+    disk_full,
+    first_line,
+    os_error_text,
+)
 from ice287g.render import LISTING_FORMATS
 from parsers.normalize import model_code, state_code
 from store.errors import StoreError
 
 FORMATS = click.Choice(LISTING_FORMATS)
 INTERNAL_ERROR_EXIT = 70
-OS_ERROR_EXIT = 74  # sysexits' EX_IOERR: a read-only archive, a full disk, a folder we cannot read
 
 
 class Ice287gGroup(click.Group):
@@ -77,39 +83,6 @@ def say(text: str = "", err: bool = False, nl: bool = True) -> None:
     """Print for a person or a pipe: every command's output goes through here, so no
     control character from ICE's files (ESC, BEL, OSC titles) acts on a terminal."""
     click.echo(for_terminal_text(text), err=err, nl=nl)
-
-
-def os_error_text(exc: OSError) -> str:
-    """The path and the cause of an operating-system error, on one line."""
-    cause = exc.strerror or first_line(exc)
-    where = exc.filename if exc.filename is not None else None
-    return f"{where}: {cause}" if where is not None else cause
-
-
-def database_cause(exc: SQLAlchemyError) -> str:
-    """The database's own words (``UNIQUE constraint failed: ...``), not SQLAlchemy's
-    wrapping of them (an autoflush note would hide the cause)."""
-    cause = getattr(exc, "orig", None)
-    return first_line(cause) if isinstance(cause, BaseException) else first_line(exc)
-
-
-# SQLite's SQLITE_FULL; PostgreSQL's disk_full (SQLSTATE class 53: insufficient resources)
-_SQLITE_FULL, _PG_DISK_FULL = 13, "53100"
-
-
-def disk_full(exc: SQLAlchemyError) -> bool:
-    """Whether the database failed for want of disk space: an operating system's error
-    (exit 74), as a full disk under the archive is."""
-    cause = getattr(exc, "orig", None)
-    return (
-        getattr(cause, "sqlite_errorcode", None) == _SQLITE_FULL
-        or getattr(cause, "sqlstate", None) == _PG_DISK_FULL
-    )
-
-
-def first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def app_of(ctx: click.Context) -> App:

@@ -1,0 +1,49 @@
+"""Failures as one line each, for the CLI and the scheduler alike: an operating
+system's error with its path, a database's in its own words, and whether the database
+failed for want of disk space (an operating system's error)."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import SQLAlchemyError
+
+OS_ERROR_EXIT = 74  # sysexits' EX_IOERR: a read-only archive, a full disk, a folder we cannot read
+
+
+def os_error_text(exc: OSError) -> str:
+    """The path and the cause of an operating-system error, on one line."""
+    cause = exc.strerror or first_line(exc)
+    where = exc.filename if exc.filename is not None else None
+    return f"{where}: {cause}" if where is not None else cause
+
+
+def database_cause(exc: SQLAlchemyError) -> str:
+    """The database's own words (``UNIQUE constraint failed: ...``), not SQLAlchemy's
+    wrapping of them (an autoflush note would hide the cause)."""
+    cause = getattr(exc, "orig", None)
+    return first_line(cause) if isinstance(cause, BaseException) else first_line(exc)
+
+
+# SQLite's SQLITE_FULL; PostgreSQL's disk_full (SQLSTATE class 53: insufficient resources)
+_SQLITE_FULL, _PG_DISK_FULL = 13, "53100"
+
+
+def disk_full(exc: SQLAlchemyError) -> bool:
+    """Whether the database failed for want of disk space: an operating system's error
+    (exit 74), as a full disk under the archive is."""
+    cause = getattr(exc, "orig", None)
+    return (
+        getattr(cause, "sqlite_errorcode", None) == _SQLITE_FULL
+        or getattr(cause, "sqlstate", None) == _PG_DISK_FULL
+    )
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def failure_text(exc: OSError | SQLAlchemyError) -> str:
+    """One line for an operating system's or a database's failure."""
+    if isinstance(exc, OSError):
+        return os_error_text(exc)
+    return f"database: {database_cause(exc)}"
