@@ -135,6 +135,8 @@ class LivePass:
         self._fetcher: Fetcher | None = None
         self._latest: dict[tuple[str, str | None], str] = {}
         self._known_snapshots: set[str] = set()
+        self._awaited: dict[str, str] = {}  # lists held for a second sighting: their sha256
+        self._sighted_again: set[str] = set()  # this pass's snapshots of such a list
         self._floor = ""
         self._newest = ""
         self._states: dict[str, FetchState] = {}
@@ -184,6 +186,12 @@ class LivePass:
         with transaction(self.app.engine) as session:
             self._states = fetch_state.all_states(session)
             self._known_snapshots = writer.known_snapshot_ids(session)
+            state, _ = writer.load_state(session)
+            self._awaited = {
+                kind: held.first.sha256
+                for kind in LIST_ROLES
+                if (held := state.list_state(kind).loss_candidate) is not None
+            }
             return writer.known_event_ids(session)
 
     # -- discovery ---------------------------------------------------------------------
@@ -355,8 +363,31 @@ class LivePass:
             return None
         if result.content is not None:
             self.keep(target, result, result.content)
+        elif target.kind in LIST_ROLES:
+            self._kept_again(target, result)
         self._mark_fetched(target, result)
         return result
+
+    def _kept_again(self, target: RemoteFile, result: FetchResult) -> None:
+        """A list's link answered 304: the list is the file fetched before from that URL.
+        When the list's last file is another (ICE pointed the link back at an earlier
+        file, or two URLs in turn), that file is the list again: observed now, its bytes
+        from the archive (else the record stayed on the other file for good, where an
+        import of the same captures reads the reversal). So is a file the gate holds
+        until a later list shows the same (a sudden change, a reversal): each pass's 304
+        is that sighting, which a pass recorded nothing of, so the change waited for ICE
+        to change the file again."""
+        row = self._state(target.fetch_url)
+        sha = row.sha256 if row is not None else None
+        awaited = self._awaited.get(target.kind) == sha  # held: a later sighting decides
+        latest = self._latest.get(_latest_key(target.kind, target.canonical))
+        if not sha or (latest == sha and not awaited):
+            return
+        try:
+            data = self.app.archive.read(sha)
+        except (OSError, ValueError):  # not in the archive (download_target asked then)
+            return
+        self.keep(target, replace(result, sha256=sha), data, again=awaited)
 
     def download_target(self, target: RemoteFile, fatal: bool = False) -> FetchResult | None:
         """A conditional GET. A failure is counted in fetch_state, then raised when
@@ -398,13 +429,18 @@ class LivePass:
                 f"download(s) left for the next pass (first: {left[0]})"
             )
 
-    def keep(self, target: RemoteFile, result: FetchResult, data: bytes) -> None:
-        """Archive the bytes and record the observation, unless they did not change."""
+    def keep(
+        self, target: RemoteFile, result: FetchResult, data: bytes, again: bool = False
+    ) -> None:
+        """Archive the bytes and record the observation, unless they did not change
+        (``again``: a list the gate holds until a later sighting is sighted again)."""
         key = _latest_key(target.kind, target.canonical)
         sha = result.sha256 or ""
-        if self._latest.get(key) == sha:
+        if self._latest.get(key) == sha and not again:
             return
         obs = observe(self.app.archive, data, self._origin(target, result))
+        if again:  # no news: held as it was, not reported again
+            self._sighted_again.add(obs.snapshot_id)
         if self.app.archive.record(obs):
             self.result.recorded += 1
         self._latest[key] = obs.sha256
@@ -489,7 +525,7 @@ class LivePass:
         """Run the pipeline over what was recorded; collect this pass's rejections."""
         report = self.app.pipeline().process(self._diff_progress())
         for snapshot_id, name, reason in report.rejections:
-            if snapshot_id not in self._known_snapshots:
+            if snapshot_id not in self._known_snapshots | self._sighted_again:
                 self.result.rejections.append((name, reason))
                 self._known_snapshots.add(snapshot_id)
         self.result.accepted += report.accepted

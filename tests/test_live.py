@@ -393,6 +393,28 @@ def test_a_sheet_cut_short_is_fetched_whole_by_the_next_pass(live: Live, site: F
     assert len([e for e in live.events() if e["kind"] == "agreement.added"]) > 100
 
 
+def test_a_list_link_pointed_back_at_an_earlier_file_is_read_as_an_import_reads_it(
+    after_a: Live, site: FakeIce
+) -> None:
+    """The participating link goes from file A to file B, then back to A (its file
+    unchanged at its own URL: a 304). That is the list again, held as a list arriving
+    late or a sudden loss; each later pass that finds it so is a sighting, and once the
+    reversal persisted it is read, as an import of the same captures reads it (the
+    record stayed on B for good: a 304 recorded nothing)."""
+    quick = {"ICE287G_DIFF__LOSS_CONFIRM_HOURS": "0.0005"}  # 1.8 s
+    site.publish(PART_B, PEND_A)
+    assert after_a.run("--no-moas", "--quiet", env=quick).exit_code == 0
+    site.publish(PART_A, PEND_A)
+    back = after_a.run("--no-moas", "--quiet", env=quick)
+    assert back.exit_code == 3 and "rejected: participatingAgencies-20250221214937" in back.stderr
+    time.sleep(2.0)
+    again = after_a.run("--no-moas", "--quiet", env=quick)
+    assert (again.exit_code, again.stderr) == (0, "")
+    [last] = [s for s in after_a.snapshots() if s["kind"] == "participating"][-1:]
+    assert last["verdict"] == "accepted" and last["name"].endswith("20250221214937.xlsx")
+    assert site.requests(PART_PATH)[-1].status == 304
+
+
 def test_a_500_then_200_is_not_a_failure(after_a: Live, site: FakeIce) -> None:
     site.fault(PART_PATH, statuses=[500])
     result = after_a.run("--no-moas")
