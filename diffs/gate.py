@@ -129,10 +129,14 @@ def check_time(
     future dates earlier accepted lists held (typos already flagged). ``forced``: the
     maintainer vouches for the date, and the check is skipped."""
     observed = _at(ref.observed_at).date()
+    near = observed - timedelta(days=1)  # no state's date is a day behind UTC's or more
     future = [
         (n, r)
         for n, r in listing.numbered()
-        if _believed(r) and r.signed and r.signed > _date_where(r, ref.observed_at, observed)
+        if r.signed
+        and r.signed >= near
+        and r.signed > _date_where(r, ref.observed_at, observed)
+        and _believed(r)
     ]
     if forced or not future:
         return TimeVerdict()

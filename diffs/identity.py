@@ -432,8 +432,10 @@ def is_relabel(new: Label, old: Label, threshold: float) -> bool:
         # one alike in whole and in its core: ``Macon Sheriff's Office`` in TN is not
         # ``Yuma County Sheriff's Office`` in AZ signed the same day), or without them, a
         # county only the new state has
-        alike = new.name_key == old.name_key or _alike(new.name_key, old.name_key, threshold)
-        if papers and alike and not other_places(new.name_key, old.name_key):
+        alike = papers and (
+            new.name_key == old.name_key or _alike(new.name_key, old.name_key, threshold)
+        )
+        if alike and not other_places(new.name_key, old.name_key):
             return True
         return state_corrected(new, old)
     if papers:

@@ -53,7 +53,8 @@ def by_words(
     # the agency of another name beside it (``Town of Brookfield Police Department``
     # beside ``Brookfield Police Department``, the city's): a second agency, or a row
     # repeated, which the relabel rules tell by its papers
-    taken = {(ids[i], rows[i].model) for i in range(len(ids)) if i not in set(new)}
+    fresh = set(new)
+    taken = {(ids[i], rows[i].model) for i in range(len(ids)) if i not in fresh}
     left = _matched(result, new, rows, _Match(listed), taken)
     if left:
         reserved = _reserved(aliases, known, {rows[i].state for i in left})

@@ -249,8 +249,8 @@ def _variants(
         agencies = {
             e.agency_id
             for e in listed.values()
-            if entry_key(e.agency_id, label.model) not in rows
-            and _may_be(label, (core, short), e, state)
+            if _may_be(label, (core, short), e, state)
+            and entry_key(e.agency_id, label.model) not in rows
             and identity.same_agency_or_slip(label, entry_label(e, state, papers=False))
         }
         if len(agencies) == 1:
