@@ -100,8 +100,8 @@ def latest_date(state: str | None, instant: str) -> date | None:
     found = _state(state) if state else None
     zones = getattr(found, "time_zones", None) or ()
     moment = datetime.fromisoformat(instant.replace("Z", "+00:00"))
-    dates = [moment.astimezone(_zone(name)).date() for name in zones if _zone(name)]
-    return max(dates, default=None)
+    known = [zone for zone in map(_zone, zones) if zone is not None]
+    return max((moment.astimezone(zone).date() for zone in known), default=None)
 
 
 @cache

@@ -186,12 +186,7 @@ class LivePass:
         with transaction(self.app.engine) as session:
             self._states = fetch_state.all_states(session)
             self._known_snapshots = writer.known_snapshot_ids(session)
-            state, _ = writer.load_state(session)
-            self._awaited = {
-                kind: held.first.sha256
-                for kind in LIST_ROLES
-                if (held := state.list_state(kind).loss_candidate) is not None
-            }
+            self._awaited = _held_for_a_sighting(session)
             return writer.known_event_ids(session)
 
     # -- discovery ---------------------------------------------------------------------
@@ -524,10 +519,12 @@ class LivePass:
     def diff_recorded(self) -> Report:
         """Run the pipeline over what was recorded; collect this pass's rejections."""
         report = self.app.pipeline().process(self._diff_progress())
+        told = self._known_snapshots | self._sighted_again
         for snapshot_id, name, reason in report.rejections:
-            if snapshot_id not in self._known_snapshots | self._sighted_again:
+            if snapshot_id not in told:
                 self.result.rejections.append((name, reason))
                 self._known_snapshots.add(snapshot_id)
+                told.add(snapshot_id)
         self.result.accepted += report.accepted
         if report.replay_reason:
             self.result.warnings.append(f"history replayed: {report.replay_reason}")
@@ -588,6 +585,22 @@ def _in_parts(role: str, urls: tuple[str, ...]) -> str:
         f"{', '.join(urls)}); ice287g reads a list from one file, and a part read as the "
         f"whole list would withdraw the others' agreements"
     )
+
+
+def _held_for_a_sighting(session: Session) -> dict[str, str]:
+    """The lists the gate holds until a later list shows the same: the sha256 of the
+    file first held, by list. The engine's state is read only when a list's last
+    snapshot was rejected (an accepted one holds nothing), so a pass finding nothing
+    new does not pay for it."""
+    held = writer.last_rejected(session, LIST_ROLES)
+    if not held:
+        return {}
+    state, _ = writer.load_state(session)
+    return {
+        kind: candidate.first.sha256
+        for kind in held
+        if (candidate := state.list_state(kind).loss_candidate) is not None
+    }
 
 
 def _latest_key(kind: str | None, url: str | None) -> tuple[str, str | None]:

@@ -150,11 +150,11 @@ class Pipeline:
             known = writer.known_snapshot_ids(session)
             through = writer.processed_through(session)
             derived = writer.load_derivation(session)
-            faulted = writer.snapshots_failing(session, (UNREADABLE,))
+            faulted = writer.snapshots_failing(session, unreadable(UNREADABLE))
         todo = [o for o in observations if o.snapshot_id not in known]
         if known and derived != self.derivation:
             report.replay_reason = "the history was derived with other parsers or rules"
-        elif any(self._readable(sha) for sha in faulted.values()):
+        elif any(self._readable(sha) for sha in faulted):
             report.replay_reason = "a file the archive could not give before is back"
         elif todo and through and sort_key(todo[0]) < through:
             report.replay_reason = "an observation older than the history arrived"
@@ -309,9 +309,7 @@ class Pipeline:
             parsed = parsed.as_claimed(obs.kind_claimed)
         ref = _ref(obs, parsed)
         if isinstance(parsed, ParseError):
-            outcome = reject(
-                state, ref, f"unreadable: {parsed.reason}", obs.kind_claimed or "unknown"
-            )
+            outcome = reject(state, ref, unreadable(parsed.reason), obs.kind_claimed or "unknown")
         else:
             outcome = apply_snapshot(
                 state, ref, parsed, obs.kind_claimed, self.rules, forced=obs.forced
@@ -557,6 +555,11 @@ def parse_jobs(archive: Archive, observations: Iterable[Observation]) -> list[Jo
             path = archive.find(obs.sha256)
             jobs.append((obs.sha256, str(path) if path else "", _name(obs)))
     return jobs
+
+
+def unreadable(reason: str) -> str:
+    """The reason a snapshot whose file could not be read is rejected."""
+    return f"unreadable: {reason}"
 
 
 def _name(obs: Observation) -> str:

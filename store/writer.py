@@ -87,12 +87,27 @@ def known_snapshot_ids(session: Session) -> set[str]:
     return set(session.scalars(select(Snapshot.id)))
 
 
-def snapshots_failing(session: Session, reasons: tuple[str, ...]) -> dict[str, str]:
-    """The snapshots rejected for a reason starting with one of ``reasons`` (a fault of
-    the archive or of the reader, not of the file): their sha256 by id."""
-    rows = session.execute(select(Snapshot.id, Snapshot.sha256, Snapshot.reason))
-    prefixes = tuple(f"unreadable: {reason}" for reason in reasons)
-    return {i: sha for i, sha, reason in rows if reason and reason.startswith(prefixes)}
+def last_rejected(session: Session, kinds: Sequence[str]) -> list[str]:
+    """Which of these lists' last snapshot was rejected (the engine may hold it until a
+    later sighting: a list accepted since holds nothing)."""
+    return [
+        kind
+        for kind in kinds
+        if session.scalar(
+            select(Snapshot.verdict)
+            .where(Snapshot.kind == kind)
+            .order_by(Snapshot.seq.desc())
+            .limit(1)
+        )
+        == "rejected"
+    ]
+
+
+def snapshots_failing(session: Session, reason: str) -> set[str]:
+    """The sha256 of the snapshots rejected for a reason starting with ``reason`` (a
+    fault of the archive, not of the file), asked of the database, not read whole."""
+    query = select(Snapshot.sha256).where(Snapshot.reason.startswith(reason, autoescape=True))
+    return set(session.scalars(query))
 
 
 def bulk_insert(

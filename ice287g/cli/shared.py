@@ -18,10 +18,9 @@ from ice287g.app import App
 from ice287g.escape import for_terminal_text
 from ice287g.failures import (
     OS_ERROR_EXIT,
-    database_cause,
     disk_full,
+    failure_text,
     first_line,
-    os_error_text,
 )
 from ice287g.render import LISTING_FORMATS
 from parsers.normalize import model_code, state_code
@@ -57,10 +56,10 @@ class Ice287gGroup(click.Group):
             say(f"ice287g: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
         except SQLAlchemyError as exc:
-            say(f"ice287g: error: database: {database_cause(exc)}", err=True)
+            say(f"ice287g: error: {failure_text(exc)}", err=True)
             ctx.exit(OS_ERROR_EXIT if disk_full(exc) else StoreError.exit_code)
         except OSError as exc:
-            say(f"ice287g: error: {os_error_text(exc)}", err=True)
+            say(f"ice287g: error: {failure_text(exc)}", err=True)
             ctx.exit(OS_ERROR_EXIT)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
