@@ -9,6 +9,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -629,6 +630,14 @@ def live(server: Server) -> Iterator[tuple[Fetcher, FakeTime]]:
         yield Fetcher(client, policy, sleep=fake.sleep, clock=time.monotonic), fake
 
 
+@contextmanager
+def _local_fetcher(**policy: Any) -> Iterator[Fetcher]:
+    """A Fetcher with real time on a real client, for the local server, under ``policy``."""
+    given = FetchPolicy(**{"per_host_min_interval": 0.0, "allowed_hosts": ("127.0.0.1",), **policy})
+    with build_client(given) as client:
+        yield Fetcher(client, given)
+
+
 def test_live_sheet_and_conditional_304(server: Server, live: tuple[Fetcher, FakeTime]) -> None:
     fetcher, _ = live
     first = fetcher.fetch(server.base + "/sheet.xlsx", "sheet")
@@ -671,15 +680,7 @@ def test_live_headers_sent_a_byte_at_a_time_end_at_the_download_deadline(server:
     """Each byte comes within the read timeout and no body ever does: the socket's reads
     are bounded by the time left to the download, so it ends at its deadline (it ran for
     as long as the headers could be, a day at a byte a second), and is not retried."""
-    policy = FetchPolicy(
-        read_timeout=0.5,
-        download_timeout=1.0,
-        max_retries=3,
-        per_host_min_interval=0.0,
-        allowed_hosts=("127.0.0.1",),
-    )
-    with build_client(policy) as client:
-        fetcher = Fetcher(client, policy)
+    with _local_fetcher(read_timeout=0.5, download_timeout=1.0, max_retries=3) as fetcher:
         started = time.monotonic()
         with pytest.raises(FetchError, match="download slower than 1 s"):
             fetcher.fetch(server.base + "/drip/1", "page")
@@ -706,9 +707,7 @@ def test_live_500_then_200(server: Server, live: tuple[Fetcher, FakeTime]) -> No
 
 
 def test_live_429_retry_after_with_real_sleep(server: Server) -> None:
-    policy = FetchPolicy(per_host_min_interval=0.0, allowed_hosts=("127.0.0.1",))
-    with build_client(policy) as client:
-        fetcher = Fetcher(client, policy)
+    with _local_fetcher() as fetcher:
         started = time.monotonic()
         result = fetcher.fetch(server.base + "/throttled/1", "sheet")
     assert result.content == server.sheet
@@ -724,14 +723,7 @@ def test_live_truncated_body(server: Server, live: tuple[Fetcher, FakeTime]) -> 
 
 
 def test_live_oversized_file(server: Server) -> None:
-    policy = FetchPolicy(
-        max_sheet_bytes=10_000,
-        max_retries=0,
-        per_host_min_interval=0.0,
-        allowed_hosts=("127.0.0.1",),
-    )
-    with build_client(policy) as client:
-        fetcher = Fetcher(client, policy)
+    with _local_fetcher(max_sheet_bytes=10_000, max_retries=0) as fetcher:
         with pytest.raises(FetchError, match="Content-Length .* exceeds 10000 bytes"):
             fetcher.fetch(server.base + "/sheet.xlsx", "sheet")
         with pytest.raises(FetchError, match="body exceeds 10000 bytes"):
