@@ -510,20 +510,39 @@ def _county(label: Label) -> str | None:
     county of the label's state (mistyped: ``Lafaytte County``) beside a name beginning
     with one says nothing against it: the name states the place again (``Lafayette
     County Sheriff's Dept.``); a cell naming another county stands (``Pasco County``)."""
-    named = _county_named(label.name_key)
-    if label.county and (named is None or _names_a_county(label.state, label.county)):
+    named = county_named(label.name_key)
+    if label.county and (named is None or names_a_county(label.state, label.county)):
         return label.county
     return named
 
 
-def _names_a_county(state: str, county: str) -> bool:
+def places_apart(a: Label, b: Label) -> bool:
+    """Whether two labels are in two places by their county cells: each names a county
+    of their state (a cell mistyped names none), and not the same (one county written
+    otherwise is one), and neither name names a county (a county's body is that
+    county's, whatever a cell says)."""
+    return (
+        a.state == b.state
+        and placed(a.state, a.county, a.name_key)
+        and placed(b.state, b.county, b.name_key)
+        and not same_county(a.county or "", b.county or "", a.state)
+    )
+
+
+def placed(state: str, county: str | None, name_key: str) -> bool:
+    """Whether a row's county cell places its agency: it names a county of ``state``,
+    and the agency's name (its key) names none."""
+    return bool(county and names_a_county(state, county) and county_named(name_key) is None)
+
+
+def names_a_county(state: str, county: str) -> bool:
     """Whether a county cell names a county of ``state`` (for a state the tables do not
     know, it may: a cell is read as written)."""
     return geo.state_fips(state) is None or geo.county_fips(state, county, None) is not None
 
 
 @functools.lru_cache(maxsize=4096)
-def _county_named(name: str) -> str | None:
+def county_named(name: str) -> str | None:
     found = geo.county_in_name(name)
     return found if found and len(found.split()) <= COUNTY_NAME_WORDS + 1 else None
 
@@ -557,6 +576,8 @@ def is_duplicate(new: Label, listed: Label) -> bool:
         new.name_key, listed.name_key
     ):
         return False  # ``Lake Helen Police Department`` beside ``Lake County Sheriff's Office``
+    if places_apart(new, listed):
+        return False  # one name, two governments (``diffs/homonyms.py``)
     if new.document and listed.document:
         if new.document != listed.document:
             return False

@@ -1,0 +1,98 @@
+"""Two agencies of one name in one state, told apart by their counties
+(``diffs/homonyms.py``), on hand-made listings."""
+
+from __future__ import annotations
+
+from diffs.homonyms import homonym_id
+from tests.test_engine import PART_COLS, Replay, listing, row
+
+COLS = (*PART_COLS, "COUNTY")
+WASHINGTON = "Washington Township Police Department"
+
+
+def township(county: str | None, signed: str = "2025-03-01", moa: str | None = None) -> object:
+    return row(WASHINGTON, "TFM", "PA", signed, county=county, moa_url=moa)
+
+
+OTHERS = [row(f"Agency {n} Police Department", "TFM", "PA", county="York County") for n in "ABCD"]
+
+
+def added(replay: Replay) -> list[str]:
+    return sorted(e.subject for e in replay.events if e.kind == "agreement.added")
+
+
+def test_one_name_signed_in_a_second_county_is_a_second_agreement() -> None:
+    r = Replay()
+    r.feed(listing([*OTHERS, township("Westmoreland County")], columns=COLS))
+    r.feed(
+        listing(
+            [*OTHERS, township("Westmoreland County"), township("Fayette County")], columns=COLS
+        )
+    )
+    second = homonym_id("pa-washington-township-police-department", "Fayette County")
+    assert second == "pa-washington-township-police-department--fayette"
+    assert f"{second}|TFM" in added(r)
+    assert r.state.participating.entries[f"{second}|TFM"].fields["county"] == "Fayette County"
+    first = r.state.participating.entries["pa-washington-township-police-department|TFM"]
+    assert first.fields["county"] == "Westmoreland County"
+    assert not [e for e in r.events if e.kind in ("agreement.changed", "agreement.withdrawn")]
+
+
+def test_each_row_of_a_shared_name_stays_its_own_countys_agency() -> None:
+    r = Replay()
+    both = [township("Westmoreland County"), township("Fayette County", "2025-03-02")]
+    r.feed(listing([*OTHERS, *both], columns=COLS))
+    r.feed(listing([*OTHERS, *both[::-1]], columns=COLS))  # reordered
+    r.feed(listing([*OTHERS, both[1]], columns=COLS))  # the first leaves
+    r.feed(listing([*OTHERS, both[1], OTHERS[0]], columns=COLS))
+    withdrawn = [e.subject for e in r.events if e.kind == "agreement.withdrawn"]
+    # both new at once: the first county in order of the alphabet keeps the name's id
+    assert withdrawn == ["pa-washington-township-police-department--westmoreland|TFM"]
+    assert len(added(r)) == 6
+    assert not [e for e in r.events if e.kind == "agreement.changed"]
+
+
+def test_a_third_county_after_the_first_left_is_a_third_agency() -> None:
+    r = Replay()
+    r.feed(
+        listing(
+            [*OTHERS, township("Westmoreland County"), township("Fayette County")], columns=COLS
+        )
+    )
+    r.feed(listing([*OTHERS, township("Fayette County")], columns=COLS))
+    r.feed(listing([*OTHERS, township("Fayette County")], columns=COLS))
+    r.feed(
+        listing(
+            [*OTHERS, township("Fayette County"), township("Erie County", "2025-04-01")],
+            columns=COLS,
+        )
+    )
+    assert "pa-washington-township-police-department--erie|TFM" in added(r)
+    assert not [e for e in r.events if e.kind == "agreement.reinstated"]
+
+
+def test_a_row_repeated_with_its_county_blank_or_written_otherwise_is_one_agreement() -> None:
+    for county in (None, "WESTMORELAND", "Westmoreland Co."):
+        r = Replay()
+        rows = [*OTHERS, township("Westmoreland County"), township(county)]
+        r.feed(listing(rows, columns=COLS))
+        assert added(r).count("pa-washington-township-police-department|TFM") == 1
+        assert len(added(r)) == 5, county
+
+
+def test_a_county_cell_naming_no_county_or_one_moa_document_is_a_row_repeated() -> None:
+    moa = "https://www.ice.gov/doclib/287gMOA/washingtonTwpPD.pdf"
+    for second in (township("Westmorland County"), township("Fayette County", moa=moa)):
+        r = Replay()
+        rows = [*OTHERS, township("Westmoreland County", moa=moa), second]
+        r.feed(listing(rows, columns=COLS))
+        assert len(added(r)) == 5
+
+
+def test_a_county_s_own_body_is_never_told_apart_by_its_cells() -> None:
+    sheriff = "Franklin County Sheriff's Office"
+    r = Replay()
+    rows = [*OTHERS, row(sheriff, "TFM", "PA", county="Franklin County")]
+    rows.append(row(sheriff, "TFM", "PA", county="Adams County"))
+    r.feed(listing(rows, columns=COLS))
+    assert len(added(r)) == 5
