@@ -20,7 +20,7 @@ from parsers.errors import ParseError
 from parsers.hidden_rows import visible_over_hidden
 from parsers.listing_header import MOA, SIGNED, column_letter, names_signing
 from parsers.listing_rows import Outcome, read_rows
-from parsers.normalize import is_null
+from parsers.normalize import county_key, is_null
 from parsers.records import ListingRow, ListKind, ParsedListing
 from parsers.row_notes import rows_said
 from parsers.shared_links import unshared
@@ -368,6 +368,13 @@ def _duplicate_notes(numbered: list[tuple[int, ListingRow]]) -> list[str]:
             seen[key] = (number, row)
             continue
         at, first = seen[key]
+        if row.county and first.county and county_key(row.county) != county_key(first.county):
+            # maybe two governments of one name, which the history tells by their counties
+            notes.append(
+                f"row {number} lists row {at}'s agency and model in another county"
+                f" ({row.county}, not {first.county})"
+            )
+            continue
         note = f"row {number} repeats row {at} (same state, agency and model)"
         if row.signed != first.signed:
             kept = number if row.fullness > first.fullness else at

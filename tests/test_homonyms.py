@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from diffs.homonyms import homonym_id
+from parsers.xlsx_listing import parse_listing_xlsx
+from tests.support import hand_made_sheets
 from tests.test_engine import PART_COLS, Replay, listing, row
 
 COLS = (*PART_COLS, "COUNTY")
@@ -96,3 +100,19 @@ def test_a_county_s_own_body_is_never_told_apart_by_its_cells() -> None:
     rows.append(row(sheriff, "TFM", "PA", county="Adams County"))
     r.feed(listing(rows, columns=COLS))
     assert len(added(r)) == 5
+
+
+def test_the_parser_says_a_name_listed_in_another_county_not_that_it_repeats(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        ["PA", WASHINGTON, "Municipality", county, "Task Force Model", signed]
+        for county, signed in (("Westmoreland County", "2025-02-10"), ("Fayette", "2025-03-01"))
+    ]
+    name = "participatingAgencies-20250302120000.xlsx"
+    (path,) = hand_made_sheets({name: rows}, tmp_path, name)
+    warnings = parse_listing_xlsx(path.read_bytes(), name).warnings
+    assert [w for w in warnings if "row 3" in w] == [
+        "sheet 'Sheet': row 3 lists row 2's agency and model in another county"
+        " (Fayette, not Westmoreland County)"
+    ]
