@@ -306,6 +306,7 @@ GENERIC_WORDS = frozenset(
     }
 )  # fmt: skip
 CLOSE_CORE = 0.65  # with the same papers, cores this similar (or nested) are one agency
+RESPELLED = 0.6  # a word this similar to another is it respelled (``Alfa``, ``Alpha``)
 NESTED_ONLY = 2.0  # a core threshold no similarity reaches: only nested cores match
 
 
@@ -439,12 +440,52 @@ def is_relabel(new: Label, old: Label, threshold: float) -> bool:
             return True
         return state_corrected(new, old)
     if papers:
-        return close_names(new.name_key, old.name_key) and not other_places(
-            new.name_key, old.name_key
+        return (
+            close_names(new.name_key, old.name_key)
+            and not other_places(new.name_key, old.name_key)
+            and not places_apart(new, old)
+            and (bool(new.document and old.document) or _written_otherwise(new, old))
         )
     if same_agency(new, old):
         return True
     return same_place(new, old) and one_slip(new.name_key, old.name_key)
+
+
+def _written_otherwise(a: Label, b: Label) -> bool:
+    """Whether two names sharing only a signed date (one links no MOA yet) are one name
+    written otherwise: each word of one's core that the other's lacks respelled there
+    (``Alfa``, ``Alpha``; ``Gama``, ``Gamma``), the words of a county either names
+    aside. ICE signs dozens of agreements a day, so a date alone does not make
+    ``Pembroke Park Police Department`` leaving and ``Pembroke Pines Police Department``
+    arriving one agreement, nor ``Melbourne Police Department`` and ``Melbourne Beach
+    Police Department``: a word of its own is another place; the same MOA document
+    would make them one."""
+    if one_slip(a.name_key, b.name_key):
+        return True  # ``Alachua Police Departent``
+    mine = set(core_in_county(a.name_key, a.county))
+    theirs = set(core_in_county(b.name_key, b.county))
+    own, other = mine - theirs - _county_words(a), theirs - mine - _county_words(b)
+    return _respelled(own, theirs - mine) and _respelled(other, mine - theirs)
+
+
+def _county_words(label: Label) -> set[str]:
+    """The words of the counties a label's name names, first or anywhere (``Ocala
+    Police Department (Lake County)``): where it is, not who."""
+    tokens = label.name_key.split()
+    county: set[str] = set()
+    for at, word in enumerate(tokens):
+        if word not in ("county", "parish"):
+            continue
+        for size in range(min(at, COUNTY_NAME_WORDS), 0, -1):
+            named = tokens[at - size : at]
+            if names_a_county(label.state, " ".join([*named, word])):
+                county.update(named)
+                break
+    return county
+
+
+def _respelled(words: set[str], others: set[str]) -> bool:
+    return all(any(similarity(w, o) >= RESPELLED for o in others) for w in words)
 
 
 def same_agency(a: Label, b: Label) -> bool:
@@ -517,15 +558,28 @@ def _county(label: Label) -> str | None:
 
 
 def places_apart(a: Label, b: Label) -> bool:
-    """Whether two labels are in two places by their county cells: each names a county
-    of their state (a cell mistyped names none), and not the same (one county written
-    otherwise is one), and neither name names a county (a county's body is that
-    county's, whatever a cell says)."""
+    """Whether two labels of one state are in two places: their names name two counties
+    of the state (``Baker County Sheriff's Office``, ``Lake County Sheriff's Office``;
+    a county mistyped names none), or, neither naming one, their county cells do (a
+    county's body is that county's, whatever a cell says). One county written
+    otherwise is one."""
+    if a.state != b.state:
+        return False
+    named = county_named(a.name_key), county_named(b.name_key)
+    if named[0] and named[1]:
+        return _counties_apart(a.state, named[0], named[1])
     return (
-        a.state == b.state
-        and placed(a.state, a.county, a.name_key)
+        placed(a.state, a.county, a.name_key)
         and placed(b.state, b.county, b.name_key)
         and not same_county(a.county or "", b.county or "", a.state)
+    )
+
+
+def _counties_apart(state: str, first: str, second: str) -> bool:
+    return (
+        names_a_county(state, first)
+        and names_a_county(state, second)
+        and not same_county(first, second, state)
     )
 
 
@@ -567,7 +621,7 @@ def is_duplicate(new: Label, listed: Label) -> bool:
     """An arriving row that repeats an agreement still listed, under a variant name:
     the same state, model and signed date, the same kind of body and no other government
     (:func:`other_places`), and either the same MOA document and close names or, without
-    documents to compare, one name's core inside the other's."""
+    documents to compare, the same core (:func:`same_core`)."""
     if (new.state, new.model) != (listed.state, listed.model) or new.agency_id == listed.agency_id:
         return False
     if not (new.signed and new.signed == listed.signed):
@@ -582,7 +636,12 @@ def is_duplicate(new: Label, listed: Label) -> bool:
         if new.document != listed.document:
             return False
         return close_names(new.name_key, listed.name_key)
-    return close_names(new.name_key, listed.name_key, NESTED_ONLY)
+    # without documents, only the name written otherwise (``City of`` said or not, a
+    # word written short): a name with words of its own is another place's
+    # (``Melbourne Beach Police Department`` beside ``Melbourne Police Department``)
+    return same_core(
+        core_in_county(new.name_key, new.county), core_in_county(listed.name_key, listed.county)
+    )
 
 
 def _alike(a: str, b: str, threshold: float) -> bool:

@@ -1252,3 +1252,71 @@ def test_a_slip_is_mended_to_the_other_names_word_when_exactly_one_word_is_one(
     name: str, other: str, mended: str | None
 ) -> None:
     assert slip_mended(name, other) == mended
+
+
+# -- a signed date alone does not make two places one --------------------------------------
+
+BAKER_MOA = "https://www.ice.gov/doclib/287gMOA/BakerCoSO_TFM_MOA_02.26.25.pdf"
+
+
+@pytest.mark.parametrize(
+    ("leaving", "arriving"),
+    [
+        # two counties' sheriffs, one linked, the other's link pending
+        (
+            ("Baker County Sheriff's Office", "Baker County", BAKER_MOA),
+            ("Lake County Sheriff's Office", "Lake County", None),
+        ),
+        (
+            ("Marion County Sheriff's Office", "Marion County", None),
+            ("Martin County Sheriff's Office", "Martin County", None),
+        ),
+        # two cities of one county, a word of its own each
+        (
+            ("Pembroke Park Police Department", "Broward County", None),
+            ("Pembroke Pines Police Department", "Broward County", None),
+        ),
+        (
+            ("Melbourne Police Department", "Brevard County", None),
+            ("Melbourne Beach Police Department", "Brevard County", None),
+        ),
+        # two cities of one name's beginning, in two counties
+        (
+            ("Palm Bay Police Department", "Brevard County", None),
+            ("Palm Beach Police Department", "Palm Beach County", None),
+        ),
+    ],
+)
+def test_an_agency_leaving_as_another_place_signed_that_day_arrives_is_two_agreements(
+    leaving: tuple[str, str, str | None], arriving: tuple[str, str, str | None]
+) -> None:
+    """ICE signs dozens of agreements a day: an agreement leaving (withdrawn, or a row
+    missing for a day) as another place's, signed the same day, arrives is a withdrawal
+    and an addition, never one agreement renamed (before: ``Baker County Sheriff's
+    Office`` renamed ``Lake County Sheriff's Office``, its county changed, Lake County
+    never joining)."""
+    (old_name, old_county, old_moa), (new_name, new_county, new_moa) = leaving, arriving
+    old = row(old_name, "TFM", "FL", "2025-02-26", county=old_county, moa_url=old_moa)
+    new = row(new_name, "TFM", "FL", "2025-02-26", county=new_county, moa_url=new_moa)
+    r = Replay(AT_ONCE)
+    r.feed(listing(BASE + [old]))
+    r.feed(listing(BASE + [new]))
+    assert "agency.renamed" not in r.kinds() and "agreement.relabelled" not in r.kinds()
+    assert r.kinds()["agreement.withdrawn"] == 1
+    assert [e.after["agency"] for e in r.events if e.kind == "agreement.added"][-1] == new_name
+
+
+def test_a_place_listed_beside_a_name_its_name_holds_signed_that_day_is_its_own_agreement() -> None:
+    """``Melbourne Beach Police Department`` arriving, its link pending, beside
+    ``Melbourne Police Department`` signed the same day is a new agreement, not that one
+    listed twice (before: no event, and Melbourne Beach's application approved as
+    Melbourne's)."""
+    melbourne = row(
+        "Melbourne Police Department", "TFM", "FL", "2025-04-14", county="Brevard County"
+    )
+    beach = row(
+        "Melbourne Beach Police Department", "TFM", "FL", "2025-04-14", county="Brevard County"
+    )
+    r = _two_lists([melbourne], [melbourne, beach])
+    added = [e.agency_id for e in r.events if e.kind == "agreement.added"]
+    assert added[-1] == "fl-melbourne-beach-police-department"
