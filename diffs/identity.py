@@ -306,7 +306,6 @@ GENERIC_WORDS = frozenset(
     }
 )  # fmt: skip
 CLOSE_CORE = 0.65  # with the same papers, cores this similar (or nested) are one agency
-RESPELLED = 0.6  # a word this similar to another is it respelled (``Alfa``, ``Alpha``)
 NESTED_ONLY = 2.0  # a core threshold no similarity reaches: only nested cores match
 
 
@@ -453,9 +452,9 @@ def is_relabel(new: Label, old: Label, threshold: float) -> bool:
 
 def _written_otherwise(a: Label, b: Label) -> bool:
     """Whether two names sharing only a signed date (one links no MOA yet) are one name
-    written otherwise: each word of one's core that the other's lacks respelled there
-    (``Alfa``, ``Alpha``; ``Gama``, ``Gamma``), the words of a county either names
-    aside. ICE signs dozens of agreements a day, so a date alone does not make
+    written otherwise: one word mistyped, or each word of one's core that the other's
+    lacks respelled there (``Alfa``, ``Alpha``; ``Gama``, ``Gamma``), the words of a
+    county either names aside. ICE signs dozens of agreements a day, so a date alone does not make
     ``Pembroke Park Police Department`` leaving and ``Pembroke Pines Police Department``
     arriving one agreement, nor ``Melbourne Police Department`` and ``Melbourne Beach
     Police Department``: a word of its own is another place; the same MOA document
@@ -485,7 +484,19 @@ def _county_words(label: Label) -> set[str]:
 
 
 def _respelled(words: set[str], others: set[str]) -> bool:
-    return all(any(similarity(w, o) >= RESPELLED for o in others) for w in words)
+    """Whether each of ``words`` is one of ``others`` respelled: the same sounds
+    (``ph`` for ``f``, a letter doubled or not). Not merely alike: ``Sunrise`` and
+    ``Surfside``, ``Margate`` and ``Marathon`` are two cities (a word mistyped is
+    :func:`one_slip`'s)."""
+    sounds = {_sounds(o) for o in others}
+    return all(_sounds(w) in sounds for w in words)
+
+
+def _sounds(word: str) -> str:
+    return _DOUBLED.sub(r"\1", word.replace("ph", "f"))
+
+
+_DOUBLED = re.compile(r"(.)\1+")
 
 
 def same_agency(a: Label, b: Label) -> bool:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from diffs.abbreviations import has_short_words, written_short
 from diffs.identity import Known, alias_key, letters, municipal_place, words
-from parsers.normalize import agency_key
+from parsers.normalize import agency_key, without_state_name
 from parsers.records import ListingRow
 
 
@@ -121,12 +121,15 @@ class _Match:
 
     def __init__(self, names: list[tuple[str, tuple[str, str, str]]]) -> None:
         self.reordered: dict[tuple[str, tuple[str, ...]], set[str]] = {}
+        self.stateless: dict[tuple[str, tuple[str, ...]], set[str]] = {}
         self.spelled: dict[tuple[str, str], set[str]] = {}
         self.placed: dict[tuple[str, tuple[str, ...]], list[tuple[str, frozenset[str]]]] = {}
         self.shortened: list[tuple[str, str, str]] = []
         self.names = names
         for agency_id, (state, key, name) in names:
             self.reordered.setdefault((state, words(key)), set()).add(agency_id)
+            bare = words(without_state_name(key, state))
+            self.stateless.setdefault((state, bare), set()).add(agency_id)
             self.spelled.setdefault((state, letters(name, state)), set()).add(agency_id)
             place, kinds = municipal_place(key)
             self.placed.setdefault((state, place), []).append((agency_id, kinds))
@@ -138,6 +141,9 @@ class _Match:
         if not found:  # as written, its state not taken off: an inverted name ends with
             # its own words (``Police Department, Arkansas State``)
             found = self.reordered.get((row.state, words(agency_key(row.agency))), set())
+        if not found:  # its state's name before it said or not (``Highway Patrol``, FL)
+            bare = words(without_state_name(row.agency_key, row.state))
+            found = self.stateless.get((row.state, bare), set())
         if not found:
             found = self.spelled.get((row.state, letters(row.agency, row.state)), set())
         if not found:

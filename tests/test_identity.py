@@ -1280,6 +1280,12 @@ BAKER_MOA = "https://www.ice.gov/doclib/287gMOA/BakerCoSO_TFM_MOA_02.26.25.pdf"
             ("Melbourne Police Department", "Brevard County", None),
             ("Melbourne Beach Police Department", "Brevard County", None),
         ),
+        # two cities of one county written alike, their county cells #N/A
+        (("Sunrise Police Department", None, None), ("Surfside Police Department", None, None)),
+        (
+            ("Margate Police Department", None, BAKER_MOA),
+            ("Marathon Police Department", None, None),
+        ),
         # two cities of one name's beginning, in two counties
         (
             ("Palm Bay Police Department", "Brevard County", None),
@@ -1320,3 +1326,21 @@ def test_a_place_listed_beside_a_name_its_name_holds_signed_that_day_is_its_own_
     r = _two_lists([melbourne], [melbourne, beach])
     added = [e.agency_id for e in r.events if e.kind == "agreement.added"]
     assert added[-1] == "fl-melbourne-beach-police-department"
+
+
+def test_one_row_of_a_state_agency_written_without_its_state_s_name_stays_its_agency() -> None:
+    """``Highway Patrol`` listed in FL is ``Florida Highway Patrol`` (an agency is known by
+    its state and its name): one of its two rows so written is no agreement moved to a
+    new agency (before: an ``agreement.relabelled`` to ``fl-highway-patrol``)."""
+    tfm = row("Florida Highway Patrol", "TFM", "FL", "2025-02-20")
+    wso = row("Florida Highway Patrol", "WSO", "FL", "2025-03-20")
+    short = row("Highway Patrol", "WSO", "FL", "2025-03-20")
+    r = _two_lists([tfm, wso], [tfm, short])
+    assert "agreement.relabelled" not in r.kinds() and "agreement.added" not in {
+        e.kind
+        for e in r.events
+        if e.agency_id != "fl-florida-highway-patrol" and "highway" in e.subject
+    }
+    assert {e.agency_id for e in r.state.participating.entries.values() if "highway" in e.key} == {
+        "fl-florida-highway-patrol"
+    }
