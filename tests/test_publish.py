@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -440,3 +443,30 @@ def test_a_list_not_captured_in_the_week_before_the_newest_observation_is_stale(
     assert _list_summary(data, "participating")["stale"] is True
     assert _list_summary(data, "pending")["stale"] is False
     assert _list_summary(data, "pending")["published"] == "2025-05-09T10:00:00Z"
+
+
+CHART_IN_A_ZONE = """
+import hashlib, re
+from ice287g.publish.charts import models_over_time
+days = ("2025-02-21", "2025-03-01")
+daily = [{"date": d, "JEM": 1, "TFM": 2, "WSO": 3, "total": 6} for d in days]
+svg = models_over_time("m", "t", daily).svg
+print(hashlib.sha256(svg.encode()).hexdigest(), re.findall(r"date of capture: [^;]*", svg)[0])
+"""
+
+
+def test_a_chart_of_the_lists_is_drawn_in_utc_whatever_the_host_s_time_zone() -> None:
+    """The dates of a chart are the data's (UTC), never the host's: on a host in New
+    York every chart said each capture a day early (a date is midnight UTC, the evening
+    before there), and the files differed from a host's in UTC."""
+    drawn = {
+        subprocess.run(
+            [sys.executable, "-c", CHART_IN_A_ZONE],
+            env={**os.environ, "TZ": zone},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for zone in ("UTC", "America/New_York", "Asia/Tokyo")
+    }
+    assert len(drawn) == 1 and "date of capture: Feb 21, 2025" in drawn.pop()

@@ -58,7 +58,7 @@ def models_over_time(name: str, title: str, daily: Sequence[dict[str, Any]]) -> 
         alt.Chart(alt.InlineData(values=long or [{"date": None, "model": "JEM", "agreements": 0}]))
         .mark_line(point=len(daily) < 40, interpolate="step-after")
         .encode(
-            x=alt.X("date:T", title="date of capture"),
+            x=alt.X("date:T", title="date of capture", scale=alt.Scale(type="utc")),
             y=alt.Y("agreements:Q", title="agreements on the list"),
             color=_model_color(),
         )
