@@ -102,3 +102,40 @@ def test_a_caller_that_knows_the_capture_time_bounds_the_dates(
     record = parse_moa(make_pdf(moa_pages()), "x.pdf", None, None, not_after)
     assert (record.ice_signed == date(2025, 4, 2)) is believed
     assert bool(record.doubtful) is not believed
+
+
+def test_a_document_naming_ice_cannot_be_signed_before_ice_existed() -> None:
+    """ICE began on 1 March 2003: a date of 2002 in an agreement with U.S. Immigration
+    and Customs Enforcement is a year mistyped (``2002`` for ``2020``), never believed;
+    and an agency date is no longer doubted against an ICE date so doubted (before: the
+    impossible ICE date kept, the true agency date thrown out as 30 days after it)."""
+    text = "between U.S. Immigration and Customs Enforcement (ICE) and the Sheriff"
+    earliest = earliest_possible(None, text)
+    assert earliest == (date(2003, 3, 1), "ICE's creation")
+    sigs = doubt_dates(
+        [lea(date(2020, 3, 1)), ice(date(2002, 3, 12), "March 12, 2002")], earliest, None
+    )
+    assert sigs[1].date is None and "before ICE's creation (2003-03-01)" in (sigs[1].doubt or "")
+    assert sigs[0].date == date(2020, 3, 1)
+    assert earliest_possible(None, "Immigration and Naturalization Service") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "state"),
+    [
+        ("Washington Parish Sheriff's Office", None),
+        ("Kansas City Police Department", None),
+        ("Missouri City Police Department", None),
+        ("Wyoming Police Department", None),
+        ("Texas Department of Public Safety", "TX"),
+        ("Ohio State Highway Patrol", "OH"),
+        ("Florida Fish and Wildlife Conservation Commission", "FL"),
+        ("Hamilton County, Tennessee", "TN"),
+    ],
+)
+def test_a_name_names_a_state_only_as_a_state_s_own_agency(name: str, state: str | None) -> None:
+    """A place named after a state is no state (``Washington Parish`` is in LA: every
+    such MOA was read as WA's, though its footer, block and address said LA)."""
+    from parsers.moa.fields import _state_in_name
+
+    assert _state_in_name(name) == state

@@ -317,11 +317,24 @@ def _letterhead(doc: Document) -> list[str]:
 
 
 def _state_in_name(name: str) -> str | None:
+    """The state a name names: a state's own agency (its name, then a state office's
+    words: ``Texas Department of Public Safety``, ``Florida Highway Patrol``, ``Ohio
+    State Highway Patrol``), or a county's with its state after it. Not a place named
+    after a state (``Washington Parish``, LA; ``Kansas City``, MO; ``Missouri City``,
+    TX; ``Wyoming Police Department``, MI)."""
     for state, code in STATES.items():
         title = state.title()
-        if re.match(rf"{title}\s+(?!County)", name) or re.search(rf"\bCounty,?\s+{title}\b", name):
+        if re.match(rf"{title}{_STATE_AGENCY}", name) or re.search(
+            rf"\bCounty,?\s+{title}\b", name
+        ):
             return code
     return None
+
+
+_STATE_AGENCY = (
+    r"\s+(?:State\s+\w+|Department|Division|Bureau|Highway|Patrol|National\s+Guard"
+    r"|Attorney|Commission|Fish|Wildlife|Game|Capitol|Marine)\b"
+)
 
 
 def _state_in_poc(text: str) -> str | None:

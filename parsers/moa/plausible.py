@@ -9,6 +9,9 @@ it is:
 - earlier than the template's own revision date (``Revised 02/15/2025`` footers): a form
   cannot be signed before it was written;
 - earlier than an executive order the document cites (``Executive Order 13166``);
+- earlier than ICE itself (1 March 2003), for a document naming U.S. Immigration and
+  Customs Enforcement as its party (a year typed ``2002`` for ``2020``; the INS signed
+  the program's agreements before);
 - later than ``not_after``: the time the caller first observed the file (a document
   cannot be signed after it was captured), or today;
 - for the agency's signature, later than ICE's by more than :data:`LEA_AFTER_ICE_DAYS`.
@@ -39,6 +42,9 @@ EXECUTIVE_ORDERS: Mapping[str, date] = MappingProxyType(
 )
 _EO = re.compile(r"Executive\s+Order\s*(?:No\.?\s*)?(\d{5})\b", re.I)
 
+ICE_CREATED = date(2003, 3, 1)  # the Homeland Security Act's agencies began that day
+_ICE = re.compile(r"Immigration\s+and\s+Customs\s+Enforcement", re.I)
+
 
 def earliest_possible(template_revision: str | None, text: str) -> tuple[date, str] | None:
     """The latest date the document shows it was written after, and what shows it."""
@@ -48,6 +54,8 @@ def earliest_possible(template_revision: str | None, text: str) -> tuple[date, s
     for number in set(_EO.findall(text)):
         if number in EXECUTIVE_ORDERS:
             bounds.append((EXECUTIVE_ORDERS[number], f"Executive Order {number}"))
+    if _ICE.search(text):
+        bounds.append((ICE_CREATED, "ICE's creation"))
     return max(bounds) if bounds else None
 
 
