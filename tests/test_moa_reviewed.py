@@ -183,3 +183,20 @@ def test_every_moa_cache_key_fits_its_column_and_tells_each_reading_apart(
     ]
     assert max(map(len, keys)) <= pipeline.VERSION_CHARS and len(set(keys)) == 4
     assert all(key.startswith(version) for key in keys)
+
+
+def test_a_file_that_cannot_be_rendered_is_named_and_the_others_are_reviewed(
+    sqlite_cli: Cli, corpus: Path, tmp_path: Path
+) -> None:
+    """An error page saved as a PDF among MOAs: named on one line, the files after it
+    reviewed and ``review.toml`` written for them, exit 1 (before: the batch stopped at
+    it and no ``review.toml`` was written at all)."""
+    good = sorted((corpus / "moa").glob("*.pdf"))[:2]
+    bad = tmp_path / "error_page.pdf"
+    bad.write_bytes(b"<html><body>503 Service Unavailable</body></html>")
+    out = tmp_path / "out"
+    files = [str(good[0]), str(bad), str(good[1])]
+    result = sqlite_cli("moa", "review", "--no-ocr", "--out", str(out), *files, expect=1)
+    assert "error_page.pdf" in result.stderr and "1 file(s) not reviewed" in result.stderr
+    review = (out / "review.toml").read_text(encoding="utf-8")
+    assert good[0].name in review and good[1].name in review and "error_page" not in review

@@ -160,19 +160,22 @@ def review_cmd(
 
     app = _ocr_app(ctx, ocr)
     out_dir.mkdir(parents=True, exist_ok=True)
-    tables = [REVIEW_HEADER]
+    tables, skipped = [REVIEW_HEADER], []
     for path in files:
         data = _read(path)
         unread = unread_fields(_parsed(app, path, data))
         crops: dict[str, str] = {}
-        for item in unread:
-            name = f"{_safe_stem(path)}-p{item.page}-{item.party}.png"
-            if name not in crops.values():
-                try:
+        try:
+            for item in unread:
+                name = f"{_safe_stem(path)}-p{item.page}-{item.party}.png"
+                if name not in crops.values():
                     (out_dir / name).write_bytes(crop_png(data, item.page, item.box))
-                except (pdfium.PdfiumError, ValueError, OSError) as exc:
-                    raise Ice287gError(f"{path}: cannot render page {item.page}: {exc}") from exc
-            crops[item.field] = name
+                crops[item.field] = name
+        except (pdfium.PdfiumError, ValueError, OSError) as exc:
+            # one file unreadable: named, and the others reviewed
+            skipped.append(path.name)
+            say(f"{path}: cannot render page {item.page}: {exc}; skipped", err=True)
+            continue
         rows = [(u.field, u.page, f"read from {crops[u.field]}") for u in unread]
         sha256 = hashlib.sha256(data).hexdigest()
         tables.append(template(sha256, path.name, rows))
@@ -180,6 +183,8 @@ def review_cmd(
         say(f"{path.name}: unread {shown}")
     (out_dir / "review.toml").write_text("\n".join(tables), encoding="utf-8")
     say(f"crops and review.toml written to {out_dir}")
+    if skipped:
+        raise Ice287gError(f"{len(skipped)} file(s) not reviewed: {', '.join(skipped)}")
 
 
 REVIEW_HEADER = """\
