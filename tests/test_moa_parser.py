@@ -18,6 +18,7 @@ import re
 import subprocess
 import sys
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
@@ -758,3 +759,52 @@ def test_a_scanned_page_read_again_fills_only_what_the_text_layer_lacks() -> Non
     added = fill_signers(layer[1:], lone)  # type: ignore[arg-type]
     assert [sig.party for sig, _block in added] == ["agency", "ice", "other"]
     assert added[0][0] == SignatureBlock("agency", "Ann Lee")  # the noise title dropped
+
+
+def flate_pdf(inflated: int) -> bytes:
+    """A one-page PDF whose Flate content stream inflates to about ``inflated`` bytes
+    (spaces after one line of text): a few kilobytes on disk."""
+    packer = zlib.compressobj(9)
+    body = packer.compress(b"BT /F1 10 Tf 72 700 Td (MEMORANDUM OF AGREEMENT) Tj ET\n")
+    body += b"".join(packer.compress(b" " * (1 << 20)) for _ in range(inflated >> 20))
+    body += packer.flush()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(body), body),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, item in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, item)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % at for at in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def test_a_pdf_whose_streams_inflate_past_the_bound_is_refused_before_pdfium_reads_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A small file whose content stream inflates to gigabytes took PDFium 53 s and 4.3 GB
+    of memory for 3 MB on disk: the streams are counted first, piece by piece, and a
+    file past the bound is one line of error. Here the bound is 2 MB, the stream 8 MB."""
+    from parsers.moa import inflation
+
+    monkeypatch.setattr(inflation, "MAX_INFLATED", 2 << 20)
+    bomb = flate_pdf(8 << 20)
+    assert len(bomb) < 64 << 10
+    record = parse_moa(bomb, "bomb.pdf")
+    assert (
+        record.error
+        == "its compressed streams inflate to more than 2 MB (a MOA's to a few): refusing"
+    )
+    small = parse_moa(flate_pdf(1 << 20), "small.pdf")
+    assert small.error is None or "inflate" not in small.error

@@ -15,6 +15,7 @@ from typing import Any
 
 import pypdfium2 as pdfium
 
+from parsers.moa.inflation import check_inflation
 from parsers.moa.text import check_rendered_size
 
 PARTIES = ("agency", "ice")  # the two signatories every MOA has
@@ -84,6 +85,7 @@ def crop_png(
     whole page when the block's place is unknown. Raises
     ``pdfium.PdfiumError`` or ``ValueError`` for a PDF that cannot be rendered, or a
     region larger than paper (``text.check_rendered_size``)."""
+    check_inflation(data)
     pdf = pdfium.PdfDocument(data)
     try:
         if not 1 <= page <= len(pdf):

@@ -15,6 +15,7 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from parsers.moa.inflation import check_inflation
 from parsers.normalize import clean_text
 
 BY_SIGNING = re.compile(r"By\s*sign\w*\s+th\w*\s+MOA", re.I)
@@ -109,6 +110,10 @@ class Document:
 
 def open_pdf(data: bytes) -> tuple[pdfium.PdfDocument | None, str | None]:
     """The PDFium document, or None and a short reason."""
+    try:
+        check_inflation(data)
+    except ValueError as exc:
+        return None, str(exc)
     try:
         return pdfium.PdfDocument(data), None
     except pdfium.PdfiumError as exc:
