@@ -82,6 +82,18 @@ def test_empty_database_status_and_changes(sqlite_cli: Cli) -> None:
     assert res.exit_code == 1 and "no agency matches" in res.stderr
 
 
+def test_a_status_before_the_first_list_says_nothing_is_known_then(tmp_path: Path) -> None:
+    """Counts of 0 on a day before the history's first list would say ICE listed no
+    agreement then: a warning says no list was accepted by then (the counts stay, exit
+    0); a day with lists says nothing."""
+    seed = Cli(f"sqlite:///{tmp_path / 'seed.db'}", ROOT / "snapshots" / "archive")
+    seed("rebuild")
+    early = seed("status", "--as-of", "2001-01-01")
+    assert "warning: no list accepted on or before 2001-01-01" in early.stderr
+    listed = seed("status", "--as-of", "2025-08-29", "--list", "participating")
+    assert "warning" not in listed.stderr and listed.stdout
+
+
 def test_seed_archive_rebuilds_into_a_change_log(tmp_path: Path) -> None:
     seed = Cli(f"sqlite:///{tmp_path / 'seed.db'}", ROOT / "snapshots" / "archive")
     assert "rebuilt:" in seed("rebuild").stdout

@@ -111,6 +111,10 @@ def status(ctx: click.Context, as_of: str | None, which: str, fmt: str) -> None:
     app = app_of(ctx)
     until = end_of_day(as_of)
     with transaction(app.engine) as session:
+        kinds = ("participating", "pending") if which == "summary" else (which,)
+        if until and not any(queries.latest_accepted(session, k, until) for k in kinds):
+            # a count of 0 would say ICE listed none then: say there is no list yet
+            say(f"warning: no list accepted on or before {as_of}: nothing is known then", err=True)
         if which != "summary":
             rows = queries.status_rows(session, until, which)
             _add_moa_fields(rows, moa_store.documents_by_url(session))
