@@ -7,5 +7,5 @@ differently."""
 LISTS = "66"
 """The list parsers (``parsers/detect.py``: XLSX and the legacy HTML table)."""
 
-MOA = "12"
+MOA = "13"
 """The MOA parser (``parsers/moa/``)."""

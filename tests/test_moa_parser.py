@@ -808,3 +808,29 @@ def test_a_pdf_whose_streams_inflate_past_the_bound_is_refused_before_pdfium_rea
     )
     small = parse_moa(flate_pdf(1 << 20), "small.pdf")
     assert small.error is None or "inflate" not in small.error
+
+
+@pytest.mark.parametrize(
+    ("written", "day"),
+    [
+        ("5th day of January, 2026", date(2026, 1, 5)),
+        ("this 1st day of May, 2025", date(2025, 5, 1)),
+        ("4 July 2026", date(2026, 7, 4)),
+        ("1 May, 2025", date(2025, 5, 1)),
+        ("1st of May, 2025", date(2025, 5, 1)),
+        ("August 9th, 2026", date(2026, 8, 9)),
+        ("May 1st 2025", date(2025, 5, 1)),
+        ("1-May-2025", date(2025, 5, 1)),
+        ("01-MAY-25", date(2025, 5, 1)),
+        ("2025/05/01", date(2025, 5, 1)),
+    ],
+)
+def test_a_signing_date_written_day_first_or_as_an_ordinal_is_read(written: str, day: date) -> None:
+    """Legal and hand-typed signature lines write the day first or as an ordinal: each
+    was left unread (an honest blank, but 27 to 35% of generated MOAs' dates)."""
+    assert find_date(f"Date: {written}")[0] == day
+
+
+def test_a_day_and_a_month_without_a_year_are_no_date() -> None:
+    assert find_date("within 30 days of 1 May of each year")[0] is None
+    assert find_date("Section 12 months 2025")[0] is None

@@ -13,7 +13,16 @@ _MONTH = re.compile(
     re.I,
 )
 _MONTHS = tuple(name[:3].lower() for name in MONTH_NAMES)
-_DIGITAL = re.compile(r"(?<!\d)(20\d\d)[.\-](\d\d)[.\-](\d\d)(?!\d)")
+_DIGITAL = re.compile(r"(?<!\d)(20\d\d)([./\-])(\d\d)\2(\d\d)(?!\d)")
+# The day first, written: ``5 January 2026``, ``5th day of January, 2026``, ``1st of May,
+# 2025``, ``1-May-2025``, ``01-MAY-25``.
+_DAY_FIRST = re.compile(
+    r"(?<![\d/.\-])(\d{1,2})(?:st|nd|rd|th)?(?:\s+day)?(?:\s+of)?[ \t\-]+"
+    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:[ \t]*,)?[ \t\-]+"
+    r"(\d{4}|\d{2})(?![\d/])",
+    re.I,
+)
+_ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b", re.I)
 _NUMERIC = re.compile(r"(?<![\d/])(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?![\d/])")
 _DATE_YEARS = range(2000, 2036)
 _SPACED_CAPS = re.compile(r"\b[A-Z](?: +[A-Z]\b){2,}")
@@ -24,10 +33,13 @@ def find_date(text: str) -> tuple[date | None, str | None]:
 
     Reads digital-signature stamps (``2020.06.09``), written dates (``February 26,
     2025``, ``OCT 1 5 2019``) and numeric ones (``04/16/2025``, ``4 / 2/ 202 5``,
-    ``02/19/25``), in that order of preference, tolerating stray spaces and ``~``/``o``
+    ``02/19/25``), in that order of preference (a written date with its day first, ``5th
+    day of January, 2026``, ``4 July 2026``, ``1-May-2025``, after the written ones;
+    ordinals read as their numbers: ``August 9th, 2026``; a stamp may be ``2025/05/01``),
+    tolerating stray spaces and ``~``/``o``
     for zero inside numbers; years 2000-2035 only. Returns (None, None) rather than guess.
     """
-    for reader in (_digital_date, _written_date, _numeric_date):
+    for reader in (_digital_date, _written_date, _day_first_date, _numeric_date):
         found = reader(text)
         if found[0] is not None:
             return found
@@ -84,7 +96,7 @@ def plausible_date(year: int, month: int, day: int) -> date | None:
 
 def _digital_date(text: str) -> tuple[date | None, str | None]:
     for m in _DIGITAL.finditer(text):
-        found = plausible_date(int(m[1]), int(m[2]), int(m[3]))
+        found = plausible_date(int(m[1]), int(m[3]), int(m[4]))
         if found:
             return found, m[0]
     return None, None
@@ -92,6 +104,7 @@ def _digital_date(text: str) -> tuple[date | None, str | None]:
 
 def _written_date(text: str) -> tuple[date | None, str | None]:
     text = _SPACED_CAPS.sub(lambda m: m[0].replace(" ", ""), re.sub(r"_+", " ", text))
+    text = _ORDINAL.sub("", text)
     for m in _MONTH.finditer(text):
         digits = re.sub(r"\D", "", m["rest"])
         if len(digits) not in (5, 6):
@@ -100,6 +113,15 @@ def _written_date(text: str) -> tuple[date | None, str | None]:
         found = plausible_date(int(digits[-4:]), month, int(digits[:-4]))
         if found:
             return found, clean_text(m[0].replace("_", " ")).strip(" ,.")
+    return None, None
+
+
+def _day_first_date(text: str) -> tuple[date | None, str | None]:
+    for m in _DAY_FIRST.finditer(re.sub(r"_+", " ", text)):
+        month = _MONTHS.index(m[2][:3].lower()) + 1
+        found = plausible_date(int(m[3]), month, int(m[1]))
+        if found:
+            return found, clean_text(m[0]).strip(" ,.")
     return None, None
 
 
