@@ -113,6 +113,12 @@ class Event:
     def window_end(self) -> str:
         return self.end.observed_at
 
+    @property
+    def recorded_at(self) -> str:
+        """When the history learnt of the change: the capture that recorded it (a
+        withdrawal is recorded once its absence persisted, days after its window)."""
+        return (self.recorded or self.end).observed_at
+
     def provenance(self) -> dict[str, Any]:
         refs = [r for r in (self.start, self.end, self.recorded) if r is not None]
         unique = {r.id: r for r in refs}
@@ -140,6 +146,7 @@ EVENT_FIELDS = (
     "effective_date",
     "window_start",
     "window_end",
+    "recorded_at",
     "start_snapshot",
     "end_snapshot",
     "before",

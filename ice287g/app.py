@@ -187,6 +187,14 @@ def start_of_day(text: str | None) -> str | None:
     return utc_iso(datetime.combine(parse_day(text), time(0, 0, 0), tzinfo=UTC))
 
 
+def start_of(text: str | None) -> str | None:
+    """A date's first instant (UTC), or a date-time itself (naive means UTC): where a
+    window given as either begins."""
+    if text is None or len(text.strip()) <= 10:
+        return start_of_day(text)
+    return utc_iso(parse_moment(text))
+
+
 def parse_day(text: str) -> date:
     try:
         return date.fromisoformat(text.strip()[:10])

@@ -249,6 +249,7 @@ EVENT_COLUMNS = (
     "detail",
     "window_start",
     "window_end",
+    "recorded_at",
     "id",
 )
 

@@ -123,6 +123,7 @@ class EventModel(Base):
     effective_date: Mapped[str | None] = mapped_column(String(10))
     window_start: Mapped[str | None] = mapped_column(TIME)
     window_end: Mapped[str] = mapped_column(TIME, index=True)
+    recorded_at: Mapped[str] = mapped_column(TIME, index=True)
     start_snapshot: Mapped[str | None] = mapped_column(String(40))
     end_snapshot: Mapped[str] = mapped_column(String(40))
     before: Mapped[str | None] = mapped_column(Text)

@@ -100,11 +100,15 @@ class EventFilter:
     state: str | None = None
     model: str | None = None
     agency_ids: tuple[str, ...] = ()
+    recorded_since: str | None = None
 
 
 def events(session: Session, flt: EventFilter) -> list[dict[str, Any]]:
-    """Events whose window ends inside [since, until], sorted by (window_end, seq)."""
+    """Events whose window ends inside [since, until] (and recorded since
+    ``recorded_since``), sorted by (window_end, seq)."""
     query = select(EventModel)
+    if flt.recorded_since:
+        query = query.where(EventModel.recorded_at >= flt.recorded_since)
     if flt.since:
         query = query.where(EventModel.window_end >= flt.since)
     if flt.until:

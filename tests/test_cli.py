@@ -178,3 +178,43 @@ def test_a_command_ends_with_its_output_whole_its_exit_handlers_run_and_its_stat
         assert "is not a date" in out.stderr
     else:
         assert lines[-2].split() == ["pending", "0"], out.stdout  # its last line
+
+
+def test_a_withdrawal_recorded_late_is_found_by_when_it_was_recorded(
+    sqlite_cli: Cli, tmp_path: Path
+) -> None:
+    """A withdrawal is recorded once its absence persisted (ten days and a second
+    version), dated by the window where the row left: ``--since`` that day of recording
+    misses it, ``--recorded-since`` finds it, and every event says when it was recorded
+    (``recorded_at``: the capture that recorded it; else its window's end)."""
+    from tests.support import hand_made_sheets
+
+    rows = [
+        [
+            "TX",
+            f"Agency {n} Police Department",
+            "Municipality",
+            "Bexar County",
+            "Task Force Model",
+            "2025-02-01",
+        ]
+        for n in "ABCDE"
+    ]
+    sheets = {
+        "participatingAgencies-20250301120000.xlsx": rows,
+        "participatingAgencies-20250302120000.xlsx": rows[:4],
+        "participatingAgencies-20250315120000.xlsx": [
+            *rows[:4],
+            [*rows[0][:1], "Agency F Police Department", *rows[0][2:]],
+        ],
+    }
+    paths = hand_made_sheets(sheets, tmp_path / "in", *sheets)
+    sqlite_cli("import", *map(str, paths))
+    late = sqlite_cli("changes", "--recorded-since", "2025-03-15", "--format", "json").stdout
+    kinds = {(e["kind"], e["window_end"][:10], e["recorded_at"]) for e in json.loads(late)}
+    assert ("agreement.withdrawn", "2025-03-02", "2025-03-15T12:00:00Z") in kinds
+    assert ("agreement.added", "2025-03-15", "2025-03-15T12:00:00Z") in kinds
+    since = json.loads(sqlite_cli("changes", "--since", "2025-03-15", "--format", "json").stdout)
+    assert "agreement.withdrawn" not in {e["kind"] for e in since}
+    moment = sqlite_cli("changes", "--recorded-since", "2025-03-15T12:00:01Z", "--format", "json")
+    assert json.loads(moment.stdout) == []

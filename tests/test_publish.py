@@ -269,13 +269,31 @@ def test_every_feed_is_atom_with_the_required_elements(seed_site: Path) -> None:
 def test_the_feed_of_all_events_holds_each_event_once_dated_by_its_capture(
     seed_site: Path,
 ) -> None:
+    """Each entry is published when the capture first showing its change was observed
+    and updated when the capture recording it was (a withdrawal, once its absence
+    persisted: before, it was dated by its window alone, and a reader skipping entries
+    older than its last look never saw it), newest recorded first."""
     import xml.etree.ElementTree as ET
 
     events = json.loads((seed_site / "data" / "events.json").read_text())
     root = ET.parse(seed_site / "feeds" / "all.xml").getroot()
-    ids = [e.findtext(f"{ATOM}id") for e in root.findall(f"{ATOM}entry")]
+    entries = root.findall(f"{ATOM}entry")
+    ids = [e.findtext(f"{ATOM}id") for e in entries]
     assert sorted(ids) == sorted(f"urn:ice287g:event:{e['id']}" for e in events)
-    assert root.findtext(f"{ATOM}updated") == max(e["window_end"] for e in events)
+    assert root.findtext(f"{ATOM}updated") == max(e["recorded_at"] for e in events)
+    by_id = {f"urn:ice287g:event:{e['id']}": e for e in events}
+    dated = [
+        (
+            by_id[e.findtext(f"{ATOM}id") or ""],
+            e.findtext(f"{ATOM}updated"),
+            e.findtext(f"{ATOM}published"),
+        )
+        for e in entries
+    ]
+    assert all((e["recorded_at"], e["window_end"]) == (up, pub) for e, up, pub in dated)
+    assert any(e["recorded_at"] > e["window_end"] for e, _, _ in dated)
+    updated = [up for _, up, _ in dated]
+    assert updated == sorted(updated, reverse=True)
 
 
 def test_each_month_is_a_page_and_the_change_log_in_markdown(

@@ -199,3 +199,43 @@ def test_migration_0006_compresses_the_engine_state_in_place_and_back(db_url: st
     finally:
         engine.dispose()
     assert json.loads(value) == state.to_dict()
+
+
+def test_migration_0007_dates_each_event_s_recording_from_its_provenance_in_place(
+    db_url: str,
+) -> None:
+    """An upgraded database's events take the time they were recorded from the latest
+    capture their provenance cites (a withdrawal's, the one that confirmed it), and the
+    view with names shows it; downgraded, the column and the view's field go again."""
+    from alembic import command
+
+    from store.db import alembic_config
+
+    engine = open_engine(db_url, migrate_schema=False)
+    cited = [
+        {"id": "s1", "observed_at": "2025-03-06T17:49:37Z", "sha256": "a", "where": "x"},
+        {"id": "s2", "observed_at": "2025-03-07T12:00:00Z", "sha256": "b", "where": "y"},
+        {"id": "s3", "observed_at": "2025-03-17T23:10:40Z", "sha256": "c", "where": "z"},
+    ]
+    try:
+        migrate(engine, "0006")
+        with engine.begin() as conn:
+            insert = (
+                "INSERT INTO events (id, seq, kind, subject, window_end, end_snapshot, "
+                "provenance) VALUES (:i, 1, 'agreement.withdrawn', 'x|TFM', :e, 's2', :p)"
+            )
+            values = {"i": "e1", "e": "2025-03-07T12:00:00Z", "p": json.dumps({"snapshots": cited})}
+            conn.execute(text(insert), values)
+        migrate(engine)
+        with engine.connect() as conn:
+            query = "SELECT recorded_at FROM events_with_names WHERE id = 'e1'"
+            assert conn.execute(text(query)).scalar_one() == "2025-03-17T23:10:40Z"
+        cfg = alembic_config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0006")
+        with engine.connect() as conn:
+            columns = conn.execute(text("SELECT * FROM events_with_names")).keys()
+    finally:
+        engine.dispose()
+    assert "recorded_at" not in columns and "window_end" in columns

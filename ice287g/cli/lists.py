@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from common.errors import Ice287gError
-from ice287g.app import end_of_day, parse_moment, start_of_day
+from ice287g.app import end_of_day, parse_moment, start_of, start_of_day
 from ice287g.cli.shared import FORMATS, app_of, model_option, progress_bar, say, state_option
 from ice287g.importer import ImportOptions, ImportResult, run_import
 from ice287g.render import (
@@ -179,6 +179,12 @@ def _status_text(summary: dict[str, Any], fmt: str) -> str:
 @click.option("--state", metavar="ST", help="Two-letter state code or name.")
 @click.option("--model", metavar="M", help="JEM, TFM or WSO.")
 @click.option(
+    "--recorded-since",
+    metavar="WHEN",
+    help="Only events recorded at or after WHEN (a date, or a UTC date-time): what is new"
+    " since a last look, withdrawals confirmed late included.",
+)
+@click.option(
     "--group-by",
     "group_by",
     type=click.Choice(GROUPS),
@@ -199,6 +205,7 @@ def changes(
     kinds: tuple[str, ...],
     state: str | None,
     model: str | None,
+    recorded_since: str | None,
     group_by: str | None,
     fmt: str,
 ) -> None:
@@ -210,6 +217,7 @@ def changes(
         kinds=kinds,
         state=state_option(state),
         model=model_option(model),
+        recorded_since=start_of(recorded_since),
     )
     with transaction(app.engine) as session:
         events = queries.events(session, flt)

@@ -1,8 +1,11 @@
 """Atom feeds (RFC 4287): every event, and one feed per state and per model.
 
 Built with ElementTree (which escapes markup) from text passed through
-:func:`for_xml`; every date comes from the data (an entry is updated when the capture
-that showed its change was observed), never from the clock, so feeds are deterministic.
+:func:`for_xml`; every date comes from the data, never from the clock, so feeds are
+deterministic: an entry is published when the capture that first showed its change was
+observed (its window's end) and updated when the capture that recorded it was (a
+withdrawal is recorded once its absence persisted, days later: a reader that skips
+entries older than its last look still gets it), newest recorded first.
 Links are relative to the feed's own address (``feeds/``), as RFC 4287 allows.
 """
 
@@ -58,13 +61,15 @@ def atom(feed: Feed, updated: str, agency_href: Any, known: set[str]) -> str:
     root = ET.Element(f"{{{ATOM}}}feed")
     _text(root, "id", ID_BASE + "feed:" + feed.key)
     _text(root, "title", feed.title)
-    newest = max((e["window_end"] for e in feed.events), default=updated)
+    newest = max((e["recorded_at"] for e in feed.events), default=updated)
     _text(root, "updated", newest)
     author = ET.SubElement(root, f"{{{ATOM}}}author")
     _text(author, "name", "ice287g")
     ET.SubElement(root, f"{{{ATOM}}}link", rel="self", href=feed.file)
     ET.SubElement(root, f"{{{ATOM}}}link", rel="alternate", href="../index.html")
-    for event in sorted(feed.events, key=lambda e: (e["window_end"], e["id"]), reverse=True):
+    # newest recorded first: a withdrawal confirmed days after its window is news then
+    order = sorted(feed.events, key=lambda e: (e["recorded_at"], e["window_end"], e["id"]))
+    for event in reversed(order):
         _entry(root, event, agency_href, known)
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
@@ -75,7 +80,8 @@ def _entry(root: ET.Element, event: dict[str, Any], agency_href: Any, known: set
     _text(entry, "id", ID_BASE + "event:" + event["id"])
     label = KIND_LABELS.get(event["kind"], event["kind"])
     _text(entry, "title", f"{label}: {describe(event)}")
-    _text(entry, "updated", event["window_end"])
+    _text(entry, "published", event["window_end"])
+    _text(entry, "updated", event["recorded_at"])
     agency_id = event.get("agency_id")
     page = agency_href(agency_id) if agency_id in known else None
     href = (

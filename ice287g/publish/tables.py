@@ -151,6 +151,7 @@ def events_table(data: PublishData) -> Table:
             "effective_date": e.get("effective_date"),
             "window_start": e.get("window_start"),
             "window_end": e["window_end"],
+            "recorded_at": e["recorded_at"],
             "evidence_sha256": " ".join(s["sha256"] for s in evidence(e)),
         }
         for e in data.events
@@ -159,8 +160,9 @@ def events_table(data: PublishData) -> Table:
         "events",
         "Every recorded event",
         "One row per event: what changed, between which two observations (window_start "
-        "empty: already listed when records begin), and the sha256 of the archived files "
-        "that prove it (under files/ on the site).",
+        "empty: already listed when records begin), when the history recorded it "
+        "(recorded_at: a withdrawal once its absence persisted, days after its window), "
+        "and the sha256 of the archived files that prove it (under files/ on the site).",
         (
             ("id", "string"),
             ("date", "date"),
@@ -173,6 +175,7 @@ def events_table(data: PublishData) -> Table:
             ("effective_date", "date"),
             ("window_start", "datetime"),
             ("window_end", "datetime"),
+            ("recorded_at", "datetime"),
             ("evidence_sha256", "string"),
         ),
         rows,
