@@ -542,7 +542,7 @@ def test_one_line_of_ten_thousand_words_is_read_in_linear_time() -> None:
     """Grouping a line's words counted the line again for each word that joined it: a
     page holding one line of 9,500 words took 8.6 s (now 0.1 s)."""
     record = parse_moa(make_pdf([[(72, 700, "A " * 9_500)], [(72, 700, FILLER)]]), "line.pdf")
-    assert record.pages == 2 and record.error is None
+    assert record.pages == 2 and record.error == NO_BLOCKS  # read whole: no block in it
 
 
 def test_parser_imports_no_network_or_database_code() -> None:
@@ -834,3 +834,19 @@ def test_a_signing_date_written_day_first_or_as_an_ordinal_is_read(written: str,
 def test_a_day_and_a_month_without_a_year_are_no_date() -> None:
     assert find_date("within 30 days of 1 May of each year")[0] is None
     assert find_date("Section 12 months 2025")[0] is None
+
+
+NO_BLOCKS = "no signature block found (no signer or date read)"
+
+
+def test_a_document_whose_signature_blocks_are_not_found_says_so() -> None:
+    """A template reworded (``By executing this Agreement``, ``FOR THE PARTICIPATING
+    AGENCY:``) gave a record with no signer and no date, and no word of why: its error
+    now says no block was found, so a reader knows the signers are unread, not absent."""
+    body = [(72, 680 - 20 * n, FILLER) for n in range(4)]
+    pages = [
+        [(72, 700, "MEMORANDUM OF AGREEMENT"), *body],
+        [(72, 700, "By executing this Agreement"), *body],
+    ]
+    record = parse_moa(make_pdf(pages), "reworded.pdf")
+    assert record.signatures == () and record.error == NO_BLOCKS

@@ -153,7 +153,7 @@ def _record(
         has_text_layer=has_text,
         is_addendum=_is_addendum(doc, names),
         signature_text=page.text.strip() if page else "",
-        error=problem or _text_problem(doc, len(read)),
+        error=problem or _text_problem(doc, len(read)) or _no_blocks(signatures),
         text_shift_decoded=decoded,
         ocr_pages=tuple(p.number for p in doc.pages if p.ocr or p.reading_ocr),
         signature_page=page.number if page else None,
@@ -184,6 +184,13 @@ def _text_problem(doc: Document, text_pages: int) -> str | None:
     if text_pages * 2 < len(doc.pages):
         return f"no text layer on most pages (text on {text_pages} of {len(doc.pages)})"
     return None
+
+
+def _no_blocks(signatures: Sequence[SignatureBlock]) -> str | None:
+    """A document read whole that gives no signature block says so: its signers and
+    dates are unknown because its blocks were not found (a template reworded: ``By
+    executing this Agreement``), not because it has none."""
+    return None if signatures else "no signature block found (no signer or date read)"
 
 
 def _signature_page(doc: Document) -> tuple[PageText | None, list[Signed], bool]:
