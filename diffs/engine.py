@@ -31,7 +31,7 @@ from diffs.gate import (
     without_typo_dates,
 )
 from diffs.list_diff import ListDiff
-from diffs.membership import membership_events, models_by_agency, models_changed
+from diffs.membership import membership_events, models_by_agency, models_changed, settle
 from diffs.schema import hold_renames, read_schema, unshown
 from diffs.state import (
     Agency,
@@ -276,11 +276,16 @@ def _diffed(
     )
     state = state.with_list(kind, new_list)
     if kind == "participating":
-        touched = {e.agency_id for e in events if e.agency_id}
+        window = (last_participating, ref)
+        held = state.participating.membership_held
+        taken, settled, still = settle(before_entries, events, state, window, held)
+        touched = {e.agency_id for e in events if e.agency_id} - taken
         before = models_by_agency(before_entries, touched)
         after = models_by_agency(state.participating.entries, touched)
-        events += models_changed(before, after, state, events, (last_participating, ref))
-        events += membership_events(before, after, events, state)
+        events += models_changed(before, after, state, events, window)
+        events += membership_events(before, after, events, state) + settled
+        if still != held:
+            state = state.with_list("participating", replace(new_list, membership_held=still))
     note = "; ".join(n for n in (verdict.note, diff.signal(), schema.note) if n) or None
     return Outcome(state, tuple(events), True, note=note, agency_ids=tuple(ids))
 

@@ -6,6 +6,15 @@ Principle: membership follows the agreements. An agency joins when it goes from 
 listed agreement to one (an addition or a reinstatement), and leaves when its last
 listed agreement is withdrawn; an agreement only missing (flicker) keeps it a member.
 Each event takes the window of the agreement event that caused it.
+
+An agreement added while another of its agency's is missing (its row gone, its fate
+unknown) changes the agency's set in a way not yet known: the missing one may come back
+(one set grown), or be withdrawn, dated back to when its row left, before the addition
+(the agency left, then joined again). Such an agency's changes are held
+(:func:`settle`, ``ListState.membership_held``) until none of its agreements is
+missing, then told in the order of their windows, recorded then: before, an agency
+switching from WSO to TFM with a week between was told as ``{WSO} -> {TFM, WSO}`` and
+``{TFM, WSO} -> {TFM}``, a set it never had, and never as leaving and joining.
 """
 
 from __future__ import annotations
@@ -14,7 +23,7 @@ from collections import defaultdict
 from dataclasses import replace
 
 from diffs.events import Event, SnapshotRef
-from diffs.state import LISTED, Entry, ProgramState
+from diffs.state import LISTED, MISSING, Entry, MembershipHeld, ProgramState, SetChange
 
 JOINS = ("agreement.added", "agreement.reinstated")
 
@@ -118,3 +127,123 @@ def _dated_by(
     starts = [e.start for e in causes if e.start is not None]
     first = min(starts, key=lambda r: r.observed_at) if len(starts) == len(causes) else None
     return first, end, (ref if end != ref else None)
+
+
+def settle(
+    before_entries: dict[str, Entry],
+    events: list[Event],
+    state: ProgramState,
+    window: tuple[SnapshotRef | None, SnapshotRef],
+    held: tuple[MembershipHeld, ...],
+) -> tuple[set[str], list[Event], tuple[MembershipHeld, ...]]:
+    """The agencies whose set of models is held or settled now (see the module), the
+    events of those settled, and those still held. ``before_entries``: the list's
+    entries before this snapshot; ``state``: after it."""
+    now = _set_changes(events)
+    was = {h.agency_id: h for h in held}
+    if not was and not any(_unknown_or_many(changes, True) for changes in now.values()):
+        return set(), [], ()
+    missing = {e.agency_id for e in state.participating.entries.values() if e.status == MISSING}
+    taken, found, still = set(), list[Event](), list[MembershipHeld]()
+    for agency_id in sorted(set(was) | set(now)):
+        changes = now.get(agency_id, [])
+        if agency_id not in was and not _unknown_or_many(changes, agency_id in missing):
+            continue  # told as usual
+        taken.add(agency_id)
+        first = was.get(agency_id) or _held_from(before_entries, agency_id)
+        kept = replace(first, changes=first.changes + tuple(changes))
+        if agency_id in missing:
+            still.append(kept)
+        else:
+            found += _told(kept, state, window)
+    return taken, found, tuple(still)
+
+
+def _unknown_or_many(changes: list[SetChange], missing: bool) -> bool:
+    """Whether an agency's changes of one snapshot are not told as one change: an
+    addition while one of its agreements is missing, or changes of several windows (a
+    withdrawal dated back to when its row left, and an addition since)."""
+    return (missing and any(c.joined for c in changes)) or len(_by_window(tuple(changes))) > 1
+
+
+def _set_changes(events: list[Event]) -> dict[str, list[SetChange]]:
+    found: dict[str, list[SetChange]] = defaultdict(list)
+    for e in events:
+        if e.kind in MODEL_SET_KINDS and e.agency_id and e.model:
+            joined = e.kind in JOINS
+            effective = e.effective_date if joined else None
+            found[e.agency_id].append(SetChange(e.model, joined, e.start, e.end, effective))
+    return found
+
+
+def _held_from(entries: dict[str, Entry], agency_id: str) -> MembershipHeld:
+    models = models_by_agency(entries, {agency_id}).get(agency_id, frozenset())
+    return MembershipHeld(agency_id, tuple(sorted(models)), ())
+
+
+def _told(
+    held: MembershipHeld, state: ProgramState, window: tuple[SnapshotRef | None, SnapshotRef]
+) -> list[Event]:
+    """A held agency's changes told in the order of their windows (changes of one
+    window at once), each recorded now; what they leave unexplained (an agreement moved
+    to or from the agency meanwhile) in the snapshot's window."""
+    ref = window[1]
+    models, found = frozenset(held.before), []
+    for start, end, group in _by_window(held.changes):
+        new = set(models)
+        for change in group:
+            (new.add if change.joined else new.discard)(change.model)
+        effective = min((c.effective for c in group if c.effective), default=None)
+        if frozenset(new) != models:
+            found.append(
+                _set_event(
+                    held.agency_id, models, frozenset(new), (start, end), state, ref, effective
+                )
+            )
+        models = frozenset(new)
+    listed = models_by_agency(state.participating.entries, {held.agency_id})
+    actual = listed.get(held.agency_id, frozenset())
+    if actual != models:
+        found.append(_set_event(held.agency_id, models, actual, window, state, ref, None))
+    return found
+
+
+def _by_window(
+    changes: tuple[SetChange, ...],
+) -> list[tuple[SnapshotRef | None, SnapshotRef, list[SetChange]]]:
+    groups: dict[tuple[str | None, str], list[SetChange]] = defaultdict(list)
+    for change in changes:
+        groups[(change.start.id if change.start else None, change.end.id)].append(change)
+    ordered = sorted(
+        groups.values(),
+        key=lambda g: (g[0].end.observed_at, g[0].start.observed_at if g[0].start else ""),
+    )
+    return [(g[0].start, g[0].end, g) for g in ordered]
+
+
+def _set_event(
+    agency_id: str,
+    old: frozenset[str],
+    new: frozenset[str],
+    window: tuple[SnapshotRef | None, SnapshotRef],
+    state: ProgramState,
+    ref: SnapshotRef,
+    effective: str | None,
+) -> Event:
+    """One agency's set of models changed from ``old`` to ``new`` in ``window``."""
+    agency = state.agencies[agency_id]
+    kind = "agency.joined" if not old else "agency.left" if not new else "agency.models_changed"
+    start, end = window
+    return Event(
+        kind=kind,
+        subject=agency_id,
+        end=end,
+        start=start,
+        state=agency.state,
+        agency=agency.name,
+        agency_id=agency_id,
+        effective_date=effective if kind == "agency.joined" else None,
+        before={"models": sorted(old)} if old else None,
+        after={"models": sorted(new)} if new else None,
+        recorded=ref if end != ref else None,
+    )

@@ -285,6 +285,54 @@ class RenameHeld:
 
 
 @dataclass(frozen=True)
+class SetChange:
+    """An agreement of an agency added (``joined``) or withdrawn, as its set of models
+    sees it: the model, the event's window and, for an addition, its signed date."""
+
+    model: str
+    joined: bool
+    start: SnapshotRef | None
+    end: SnapshotRef
+    effective: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "joined": self.joined,
+            "start": ref_to_dict(self.start),
+            "end": ref_to_dict(self.end),
+            "effective": self.effective,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SetChange:
+        end = ref_from_dict(data["end"])
+        assert end is not None
+        start = ref_from_dict(data.get("start"))
+        return cls(str(data["model"]), bool(data["joined"]), start, end, data.get("effective"))
+
+
+@dataclass(frozen=True)
+class MembershipHeld:
+    """An agency's set of models changed while one of its agreements is missing (its
+    fate unknown): the models it was last stated to have and the changes since, held
+    until none is missing (``diffs/membership.py``)."""
+
+    agency_id: str
+    before: tuple[str, ...]
+    changes: tuple[SetChange, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        changes = [c.to_dict() for c in self.changes]
+        return {"agency_id": self.agency_id, "before": list(self.before), "changes": changes}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MembershipHeld:
+        changes = tuple(SetChange.from_dict(c) for c in data.get("changes", ()))
+        return cls(str(data["agency_id"]), tuple(data.get("before", ())), changes)
+
+
+@dataclass(frozen=True)
 class ListState:
     """What we know of one list (participating or pending)."""
 
@@ -303,6 +351,8 @@ class ListState:
     renames_held: tuple[RenameHeld, ...] = ()  # values renamed across it, held
     # each field the last list has no column for, and the last list that had one
     unshown: dict[str, SnapshotRef] = field(default_factory=dict)
+    # agencies whose set of models changed while an agreement of theirs is missing
+    membership_held: tuple[MembershipHeld, ...] = ()
 
     def listed_keys(self) -> set[str]:
         return {k for k, e in self.entries.items() if e.status in LISTED}
@@ -321,6 +371,7 @@ class ListState:
             "schema_held": [held.to_dict() for held in self.schema_held],
             "renames_held": [held.to_dict() for held in self.renames_held],
             "unshown": {name: ref_to_dict(ref) for name, ref in sorted(self.unshown.items())},
+            "membership_held": [held.to_dict() for held in self.membership_held],
         }
 
     @classmethod
@@ -338,6 +389,9 @@ class ListState:
             schema_held=tuple(ColumnHeld.from_dict(h) for h in data.get("schema_held") or ()),
             renames_held=tuple(RenameHeld.from_dict(h) for h in data.get("renames_held") or ()),
             unshown=_refs(data.get("unshown", {})),
+            membership_held=tuple(
+                MembershipHeld.from_dict(h) for h in data.get("membership_held") or ()
+            ),
         )
 
 

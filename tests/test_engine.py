@@ -848,6 +848,118 @@ def test_a_model_set_changed_by_a_withdrawal_is_dated_by_the_withdrawal() -> Non
     )
 
 
+BUTLER = "Butler County Sheriff's Office"
+SLOW = Rules(withdraw_after_snapshots=3, withdraw_after_days=0, min_row_loss=3)
+
+
+def _set_events(r: Replay) -> list[tuple[str, object, object, str | None, str, str | None]]:
+    return [
+        (
+            e.kind,
+            e.before,
+            e.after,
+            e.start.id if e.start else None,
+            e.end.id,
+            e.recorded.id if e.recorded else None,
+        )
+        for e in r.events
+        if e.kind.startswith("agency.") and e.agency and "Butler" in e.agency
+    ]
+
+
+def test_an_agency_switching_models_with_a_gap_leaves_then_joins() -> None:
+    """Butler County, PA: its WSO agreement's row left, and a week later a TFM agreement
+    was listed while the WSO one was still only missing; once the WSO one was withdrawn
+    (dated back to when its row left), the agency had left, then joined again. Before:
+    ``{TFM, WSO} -> {TFM}`` dated when WSO left (TFM not yet listed) and ``{WSO} -> {TFM,
+    WSO}``, a set it never had."""
+    r = Replay(SLOW)
+    wso, tfm = row(BUTLER, "WSO", "PA"), row(BUTLER, "TFM", "PA", "2025-06-10")
+    r.feed(listing([*BASE, wso]))
+    r.feed(listing(BASE))
+    r.feed(listing([*BASE, tfm]))
+    r.feed(listing([tfm, *BASE]))  # the third version lacking WSO: withdrawn
+    assert _set_events(r)[1:] == [
+        ("agency.left", {"models": ["WSO"]}, None, "s001", "s002", "s004"),
+        ("agency.joined", None, {"models": ["TFM"]}, "s002", "s003", "s004"),
+    ]
+
+
+def test_an_agency_switching_models_in_one_capture_changes_its_set_once() -> None:
+    """The WSO row gone and the TFM row listed in one capture: once WSO is withdrawn,
+    one ``{WSO} -> {TFM}`` in that capture's window (before: ``{WSO} -> {TFM, WSO}`` and
+    ``{TFM, WSO} -> {TFM}`` in one window)."""
+    r = Replay(SLOW)
+    wso, tfm = row(BUTLER, "WSO", "PA"), row(BUTLER, "TFM", "PA", "2025-06-10")
+    r.feed(listing([*BASE, wso]))
+    r.feed(listing([*BASE, tfm]))
+    r.feed(listing([tfm, *BASE]))
+    r.feed(listing([BASE[1], tfm, BASE[0], *BASE[2:]]))
+    assert _set_events(r)[1:] == [
+        ("agency.models_changed", {"models": ["WSO"]}, {"models": ["TFM"]}, "s001", "s002", "s004")
+    ]
+
+
+def test_an_agreement_added_while_another_flickers_grows_the_set_when_it_returns() -> None:
+    """The WSO row missing for a capture as TFM is listed, then back: the set grew by
+    TFM, told once WSO's fate is known, dated by TFM's window."""
+    r = Replay(SLOW)
+    wso, tfm = row(BUTLER, "WSO", "PA"), row(BUTLER, "TFM", "PA", "2025-06-10")
+    r.feed(listing([*BASE, wso]))
+    r.feed(listing(BASE))
+    r.feed(listing([*BASE, tfm]))
+    r.feed(listing([*BASE, tfm, wso]))
+    assert _set_events(r)[1:] == [
+        (
+            "agency.models_changed",
+            {"models": ["WSO"]},
+            {"models": ["TFM", "WSO"]},
+            "s002",
+            "s003",
+            "s004",
+        )
+    ]
+
+
+MEMBERS = [
+    (name, model) for name in ("Butler", "Clarion", "Forest") for model in ("JEM", "TFM", "WSO")
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sets(st.sampled_from(MEMBERS), max_size=6), min_size=2, max_size=7))
+def test_an_agency_s_set_events_chain_in_window_order_to_the_models_it_has(
+    lists: list[set[tuple[str, str]]],
+) -> None:
+    """Whatever agreements come and go (and flicker), an agency's ``agency.joined``,
+    ``agency.left`` and ``agency.models_changed`` read in the order of their windows
+    chain (each starts from the set the one before ended with) and end at the models
+    it has listed, once none of its agreements is missing."""
+    r = Replay(SLOW)
+    for listed in lists:
+        rows = [
+            row(f"{name} County Sheriff's Office", model, "PA") for name, model in sorted(listed)
+        ]
+        r.feed(listing([*BASE, *rows]))
+    held = {h.agency_id for h in r.state.participating.membership_held}
+    entries = r.state.participating.entries.values()
+    for agency_id in {e.agency_id for e in entries} - held:
+        if any(e.status == "missing" for e in entries if e.agency_id == agency_id):
+            continue
+        told = sorted(
+            (e for e in r.events if e.subject == agency_id and e.kind.startswith("agency.")),
+            key=lambda e: (e.end.observed_at, e.start.observed_at if e.start else ""),
+        )
+        models: list[str] = []
+        for event in told:
+            assert (event.before or {}).get("models", []) == models, (agency_id, event)
+            models = (event.after or {}).get("models", [])
+        listed_now = sorted(
+            e.model for e in entries if e.agency_id == agency_id and e.status == "active"
+        )
+        assert models == listed_now, agency_id
+
+
 def test_pending_approved_and_dropped() -> None:
     r = Replay()
     pend = [row("Omega PD", "TFM", signed=None), row("Sigma SO", "WSO", signed=None)]
