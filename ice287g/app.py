@@ -49,12 +49,24 @@ class App:
 
     @property
     def engine(self) -> Engine:
+        """The database, made if it is not there (a command that writes the history)."""
+        return self._opened(must_exist=False)
+
+    @property
+    def reader(self) -> Engine:
+        """The database of a command that only reads it (``status``, ``publish``): a
+        SQLite file that is not there is refused, never made (a mistyped path read as
+        an empty history, which ``publish`` then published over the site)."""
+        return self._opened(must_exist=True)
+
+    def _opened(self, must_exist: bool) -> Engine:
         if self._engine is None:
             db = self.config.database
             self._engine = open_engine(
                 self.config.db,
                 connect_timeout=db.connect_timeout,
                 statement_timeout=db.statement_timeout,
+                must_exist=must_exist,
             )
         return self._engine
 

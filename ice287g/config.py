@@ -194,7 +194,7 @@ def _default_lock(config: Config) -> Config:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a BOM (Notepad) read past
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config file {path}: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
@@ -208,9 +208,10 @@ def _apply_toml(config: Config, data: dict[str, Any], base: Path) -> Config:
         raise ConfigError(
             f"unknown section(s) in config: {', '.join(unknown)}; known: {', '.join(sorted(known))}"
         )
+    for section, table in data.items():
+        if not isinstance(table, dict):  # ``archive = "..."``: a value, not a table
+            raise ConfigError(f"[{section}] must be a table of settings, got {table!r}")
     database = data.get("database", {})
-    if not isinstance(database, dict):
-        raise ConfigError("[database] must be a table of settings")
     data = {**data, "database": {k: v for k, v in database.items() if k != "url"}}
     for section, cls in _SECTIONS.items():
         if section in data:
@@ -238,6 +239,8 @@ def _apply_top_table(
     for key, value in table.items():
         if key not in mapping:
             raise ConfigError(f"unknown setting {name}.{key}; known: {', '.join(mapping)}")
+        if not isinstance(value, str):  # a path or a URL; a list would name a folder
+            raise ConfigError(f"{name}.{key} must be a text, got {value!r}")
         config = _set_top(config, mapping[key], value, base)
     return config
 
@@ -287,16 +290,33 @@ def _coerce(default: Any, value: Any, name: str) -> Any:
     number 2, and ``inf`` or ``nan`` is no number of seconds."""
     try:
         if isinstance(default, bool):
-            return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
+            return _flag(value)
         if isinstance(default, int | float):
             return _number(default, value, name)
         if isinstance(default, tuple):
             items = value.split(",") if isinstance(value, str) else list(value)
             return tuple(str(i).strip() for i in items if str(i).strip())
+        if isinstance(default, str) and not isinstance(value, str):
+            raise TypeError(value)  # ``dir = true`` published into ./True
         return str(value)
     except (TypeError, ValueError) as exc:
-        kind = type(default).__name__
-        raise ConfigError(f"{name} must be a {kind}, got {value!r}") from exc
+        kind = _KINDS.get(type(default), type(default).__name__)
+        raise ConfigError(f"{name} must be {kind}, got {value!r}") from exc
+
+
+_KINDS = {bool: "true or false", int: "a whole number", float: "a number", str: "a text"}
+_KINDS[tuple] = "a list"
+_FLAGS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+
+
+def _flag(value: Any) -> bool:
+    """A TOML boolean, or an environment variable's ``1``/``true``/``yes`` or
+    ``0``/``false``/``no``; anything else is no answer (``7`` was read as false)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _FLAGS:
+        return _FLAGS[value.strip().lower()]
+    raise ValueError(value)
 
 
 def _number(default: int | float, value: Any, name: str) -> int | float:

@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import IO
 
 from common.errors import ConfigError, Ice287gError
+from ice287g.failures import OS_ERROR_EXIT
 
 _HELD: set[int] = set()  # the file descriptors of the locks this process holds
 
@@ -27,6 +28,12 @@ class LockHeld(Ice287gError):
     """Raised when another ice287g pass holds the run lock."""
 
     exit_code = 75
+
+
+class LockFileError(Ice287gError):
+    """The lock file cannot be opened or made (a read-only or full file system)."""
+
+    exit_code = OS_ERROR_EXIT
 
 
 class RunLock:
@@ -76,8 +83,8 @@ class RunLock:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             return self.path.open("a+", encoding="utf-8")
-        except OSError as exc:
-            raise Ice287gError(f"cannot open the lock file {self.path}: {exc}") from exc
+        except OSError as exc:  # a read-only or full file system: the system's, exit 74
+            raise LockFileError(f"cannot open the lock file {self.path}: {exc}") from exc
 
     def __enter__(self) -> RunLock:
         self.acquire()

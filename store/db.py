@@ -82,18 +82,35 @@ def open_engine(
     migrate_schema: bool = True,
     connect_timeout: float = 10.0,
     statement_timeout: float = 0.0,
+    must_exist: bool = False,
 ) -> Engine:
-    """Create the engine for ``url`` and bring its schema to the newest migration."""
+    """Create the engine for ``url`` and bring its schema to the newest migration.
+    ``must_exist``: a SQLite file that is not there is a mistyped setting, not a
+    history to create (a command that only reads: it would read an empty history)."""
     url = normalise_url(url)
     try:
         make_url(url).get_dialect()  # the URL read, its database known, before anything
     except (ArgumentError, NoSuchModuleError, ValueError, TypeError) as exc:
         raise ConfigError(f"database URL {url}: {_first_line(exc)}") from exc
+    parsed = make_url(url)
+    sqlite = parsed.get_backend_name() == "sqlite"
+    if sqlite and parsed.host:
+        raise ConfigError(f"database URL {url}: a SQLite URL is sqlite:///PATH (three slashes)")
+    path = (
+        Path(parsed.database) if sqlite and parsed.database not in (None, "", ":memory:") else None
+    )
+    if path is not None and "\x00" in str(path):
+        raise ConfigError(f"database URL {url}: a NUL in its path")
     try:
-        if url.startswith("sqlite:///") and ":memory:" not in url:
-            Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
         args = connect_args(url, connect_timeout, statement_timeout)
-        engine = create_engine(url, future=True, connect_args=args)
+        engine = create_engine(url, future=True, connect_args=args)  # its options read
+        if must_exist and path is not None and not path.is_file():
+            raise ConfigError(
+                f"no database at {path}: nothing to read (import, run, backfill or rebuild"
+                " make one)"
+            )
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "begin", _sqlite_begin)

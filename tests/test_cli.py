@@ -59,6 +59,58 @@ def test_bad_database_url_is_one_line(tmp_path: Path) -> None:
     assert code != 0 and err.startswith("ice287g: error:") and err.count("\n") == 1
 
 
+def test_a_mistyped_sqlite_path_is_refused_by_a_command_that_reads_never_made(
+    tmp_path: Path,
+) -> None:
+    """A read command given a SQLite file that is not there (a typo, another working
+    folder) read it as an empty history, exit 0, and made the file; ``publish`` then
+    removed the site it had published. Now one line, exit 2, nothing made or removed;
+    a URL missing a slash is a setting refused too."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("published before", encoding="utf-8")
+    typo = tmp_path / "goood.db"
+    for command in (
+        ["status"],
+        ["changes"],
+        ["snapshots"],
+        ["history", "x"],
+        ["publish", str(site)],
+    ):
+        code, _, err = _run("--db", f"sqlite:///{typo}", "--snapshots", str(tmp_path), *command)
+        assert (
+            code == 2
+            and err
+            == f"ice287g: error: no database at {typo}: nothing to read "
+            "(import, run, backfill or rebuild make one)\n"
+        ), command
+    assert not typo.exists() and (site / "index.html").read_text(encoding="utf-8")
+    code, _, err = _run("--db", "sqlite://tmp/x.db", "--snapshots", str(tmp_path), "status")
+    assert code == 2 and "three slashes" in err
+
+
+def test_an_option_s_mistake_is_one_line_naming_the_help_to_read(sqlite_cli: Cli) -> None:
+    """Click showed a usage mistake on four lines (usage, a hint, a blank, the error):
+    it is one line as every other error, exit 2."""
+    sqlite_cli("rebuild")
+    for args, said in (
+        (("status", "--format", "xml"), "Invalid value for '--format'"),
+        (("changes", "--kind", "agreement.withdrawal"), "Invalid value: 'agreement.withdrawal'"),
+        (("statuz",), "No such command 'statuz'"),
+        (("history",), "Missing argument 'NAME'"),
+    ):
+        res = sqlite_cli(*args, expect=2)
+        assert res.stderr.startswith(f"ice287g: error: {said}") and res.stderr.count("\n") == 1
+
+
+def test_an_event_kind_is_read_in_any_case_on_every_database(cli: Cli) -> None:
+    """``--kind Pending`` found every pending event on SQLite (its LIKE ignores case)
+    and none on PostgreSQL: a kind is read in lower case before either is asked."""
+    cli("rebuild")
+    lower = cli("changes", "--kind", "agreement", "--format", "json").stdout
+    assert cli("changes", "--kind", "AGREEMENT", "--format", "json").stdout == lower
+
+
 def test_bad_date_and_missing_path_are_one_line(sqlite_cli: Cli, tmp_path: Path) -> None:
     res = sqlite_cli("status", "--as-of", "yesterday", expect=None)
     assert res.exit_code == 2 and "is not a date" in res.stderr
@@ -75,6 +127,7 @@ def test_bad_config_is_one_line(tmp_path: Path) -> None:
 
 
 def test_empty_database_status_and_changes(sqlite_cli: Cli) -> None:
+    sqlite_cli("rebuild")  # an empty archive: an empty history
     out = json.loads(sqlite_cli("status", "--format", "json").stdout)
     assert out["agreements"] == 0 and out["by_model"] == {"JEM": 0, "TFM": 0, "WSO": 0}
     assert "No changes recorded" in sqlite_cli("changes", "--format", "md").stdout
@@ -166,6 +219,9 @@ def test_a_command_ends_with_its_output_whole_its_exit_handlers_run_and_its_stat
     import subprocess
     import sys
 
+    from store.db import open_engine
+
+    open_engine(f"sqlite:///{tmp_path / 't.db'}").dispose()  # a history, empty
     script = _ENDING.format(db=tmp_path / "t.db", arch=tmp_path / "arch", args=args)
     out = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path
@@ -218,3 +274,22 @@ def test_a_withdrawal_recorded_late_is_found_by_when_it_was_recorded(
     assert "agreement.withdrawn" not in {e["kind"] for e in since}
     moment = sqlite_cli("changes", "--recorded-since", "2025-03-15T12:00:01Z", "--format", "json")
     assert json.loads(moment.stdout) == []
+
+
+def test_a_lock_file_that_cannot_be_made_is_the_system_s_error(tmp_path: Path) -> None:
+    """A lock file the file system will not make (read-only, full, or under a file) is
+    an operating-system error, exit 74, as a read-only archive is (it was 1)."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    config = tmp_path / "config.toml"
+    config.write_text(f'[archive]\nlock_file = "{blocker / "ice287g.lock"}"\n', encoding="utf-8")
+    code, _, err = _run(
+        "--config",
+        str(config),
+        "--db",
+        f"sqlite:///{tmp_path / 'x.db'}",
+        "--snapshots",
+        str(tmp_path / "arch"),
+        "rebuild",
+    )
+    assert code == 74 and err.startswith("ice287g: error: cannot open the lock file")

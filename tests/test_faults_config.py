@@ -32,6 +32,10 @@ def _load(tmp_path: Path, text: str) -> object:
         ("[fetch]\npass_deadline = -1\n", "fetch.pass_deadline"),
         ("[database]\nconnect_timeout = 0\n", "database.connect_timeout"),
         ("[database]\nstatement_timeout = -3\n", "database.statement_timeout"),
+        # a value of another type: read as text, it named a folder or a wrong answer
+        ('[archive]\npath = ["a", "b"]\n', "archive.path"),
+        ("[publish]\ndir = true\n", "publish.dir"),
+        ('archive = "snapshots/archive"\n', r"\[archive\]"),
     ],
 )
 def test_a_value_that_would_crash_or_change_meaning_is_refused_naming_the_setting(
@@ -39,6 +43,14 @@ def test_a_value_that_would_crash_or_change_meaning_is_refused_naming_the_settin
 ) -> None:
     with pytest.raises(ConfigError, match=named.replace(".", r"\.")):
         _load(tmp_path, toml)
+
+
+def test_a_config_file_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """Notepad saves UTF-8 with a byte-order mark: it was no TOML at line 1."""
+    path = tmp_path / "config.toml"
+    path.write_text("[diff]\nwithdraw_after_snapshots = 3\n", encoding="utf-8-sig")
+    config = load_config(str(path), {}, env={}, cwd=tmp_path)
+    assert config.diff.withdraw_after_snapshots == 3  # type: ignore[attr-defined]
 
 
 def test_whole_numbers_written_as_floats_and_timeouts_in_the_database_table_load(

@@ -11,7 +11,15 @@ import click
 
 from common.errors import Ice287gError
 from ice287g.app import end_of_day, parse_moment, start_of, start_of_day
-from ice287g.cli.shared import FORMATS, app_of, model_option, progress_bar, say, state_option
+from ice287g.cli.shared import (
+    FORMATS,
+    app_of,
+    kind_options,
+    model_option,
+    progress_bar,
+    say,
+    state_option,
+)
 from ice287g.importer import ImportOptions, ImportResult, run_import
 from ice287g.render import (
     EVENT_COLUMNS,
@@ -110,7 +118,7 @@ def status(ctx: click.Context, as_of: str | None, which: str, fmt: str) -> None:
     """The lists as they stood at the end of a day (default: now)."""
     app = app_of(ctx)
     until = end_of_day(as_of)
-    with transaction(app.engine) as session:
+    with transaction(app.reader) as session:
         kinds = ("participating", "pending") if which == "summary" else (which,)
         if until and not any(queries.latest_accepted(session, k, until) for k in kinds):
             # a count of 0 would say ICE listed none then: say there is no list yet
@@ -214,12 +222,12 @@ def changes(
     flt = queries.EventFilter(
         since=start_of_day(since),
         until=end_of_day(until),
-        kinds=kinds,
+        kinds=kind_options(kinds),
         state=state_option(state),
         model=model_option(model),
         recorded_since=start_of(recorded_since),
     )
-    with transaction(app.engine) as session:
+    with transaction(app.reader) as session:
         events = queries.events(session, flt)
     if group_by:
         if fmt == "md":
@@ -245,7 +253,7 @@ def history(ctx: click.Context, name: str, state: str | None, fmt: str) -> None:
     """One agency's timeline (matched by name, old names included; with the application
     it joined by, when that was listed under another label)."""
     app = app_of(ctx)
-    with transaction(app.engine) as session:
+    with transaction(app.reader) as session:
         agencies = queries.find_agencies(session, name, state_option(state))
         if not agencies:
             raise Ice287gError(f"no agency matches {name!r}" + (f" in {state}" if state else ""))
@@ -311,7 +319,7 @@ def _listed_rows(listed: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def snapshots_cmd(ctx: click.Context, fmt: str, rejected: bool) -> None:
     """What is archived, with each quality verdict and reason."""
     app = app_of(ctx)
-    with transaction(app.engine) as session:
+    with transaction(app.reader) as session:
         rows = [
             {
                 "id": s.id,

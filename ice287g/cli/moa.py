@@ -86,7 +86,7 @@ def list_cmd(ctx: click.Context, state: str | None, model: str | None, fmt: str)
 
     app = app_of(ctx)
     st, md = state_option(state), model_option(model)
-    with transaction(app.engine) as session:
+    with transaction(app.reader) as session:
         rows = [
             moa_row(link.url, link.sha256, doc.record if doc else None)
             for link, doc in documents(session)

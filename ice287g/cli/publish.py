@@ -25,7 +25,7 @@ def publish_cmd(ctx: click.Context, out_dir: Path | None) -> None:
     target = out_dir or (Path(app.config.publish.dir) if app.config.publish.dir else None)
     if target is None:
         raise ConfigError("publish needs OUT_DIR (or publish.dir in config.toml)")
-    report = publish(app.engine, app.archive, target)
+    report = publish(app.reader, app.archive, target)
     say(summary_line(target, report))
 
 

@@ -22,12 +22,26 @@ from ice287g.failures import (
     failure_text,
     first_line,
 )
-from ice287g.render import LISTING_FORMATS
+from ice287g.render import KIND_LABELS, LISTING_FORMATS
 from parsers.normalize import model_code, state_code
 from store.errors import StoreError
 
 FORMATS = click.Choice(LISTING_FORMATS)
 INTERNAL_ERROR_EXIT = 70
+
+
+class UsageLine(click.UsageError):
+    """A usage mistake (an option's value, an option or a command unknown) shown as the
+    one line every other error is (click shows usage, a hint and the error on four)."""
+
+    def show(self, file: Any = None) -> None:
+        where = f" (see {self.ctx.command_path} --help)" if self.ctx else ""
+        say(f"ice287g: error: {self.format_message()}{where}", err=True)
+
+
+def _one_line(exc: click.UsageError) -> UsageLine:
+    message = exc.format_message() if isinstance(exc, click.BadParameter) else exc.message
+    return UsageLine(message, exc.ctx)
 
 
 class Ice287gGroup(click.Group):
@@ -49,9 +63,27 @@ class Ice287gGroup(click.Group):
                 self.add_command(command)
         return super().get_command(ctx, cmd_name)
 
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except UsageLine:
+            raise
+        except click.UsageError as exc:
+            raise _one_line(exc) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except UsageLine:
+            raise
+        except click.UsageError as exc:
+            raise _one_line(exc) from None
         except Ice287gError as exc:
             say(f"ice287g: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
@@ -122,6 +154,21 @@ def state_option(value: str | None) -> str | None:
     if code is None:
         raise click.BadParameter(f"{value!r} is not a US state")
     return code
+
+
+def kind_options(values: tuple[str, ...]) -> tuple[str, ...]:
+    """``--kind`` values as the vocabulary writes them: a kind (``agreement.added``) or
+    a family (``agreement``), in any case; anything else is refused (a typo read as
+    no events would say there were none)."""
+    families = {kind.split(".")[0] for kind in KIND_LABELS}
+    found = []
+    for value in values:
+        kind = value.strip().lower()
+        if kind not in KIND_LABELS and kind not in families:
+            known = ", ".join(sorted(families))
+            raise click.BadParameter(f"{value!r} is no event kind nor family ({known})")
+        found.append(kind)
+    return tuple(found)
 
 
 def model_option(value: str | None) -> str | None:
