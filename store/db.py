@@ -58,6 +58,7 @@ def _sqlite_begin(connection: Connection) -> None:
 
 
 _BEGIN = "sqlite_begin"
+_MIGRATING = 287_2870  # PostgreSQL's advisory lock of a migration (any number of ours)
 
 
 def connect_args(url: str, connect_timeout: float, statement_timeout: float) -> dict[str, Any]:
@@ -145,7 +146,12 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     from alembic import command
 
     cfg = alembic_config()
-    with engine.begin() as connection:
+    # one process migrates at a time: another starting with it (a cron pass and a
+    # reader on a new database) waits, then finds the schema made (it failed: SQLite's
+    # 'database is locked', PostgreSQL's duplicate type)
+    with engine.execution_options(**{_BEGIN: "IMMEDIATE"}).begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATING})
         _drop_half_made_schema(connection)
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)

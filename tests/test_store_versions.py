@@ -12,7 +12,7 @@ from sqlalchemy import Engine, select, text
 
 from parsers.records import ListingRow
 from store import versions
-from store.db import migrate, open_engine, transaction
+from store.db import head_revision, migrate, open_engine, transaction
 from store.models import ListVersion, Snapshot
 from store.queries import list_rows, status_rows
 
@@ -239,3 +239,26 @@ def test_migration_0007_dates_each_event_s_recording_from_its_provenance_in_plac
     finally:
         engine.dispose()
     assert "recorded_at" not in columns and "window_end" in columns
+
+
+def test_two_processes_opening_a_new_database_at_once_both_find_it_made(db_url: str) -> None:
+    """A cron pass and a reader starting together on a new database both ran the
+    migrations: one failed (SQLite's 'database is locked', PostgreSQL's duplicate type).
+    One migrates while the other waits, then finds the schema made."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    barrier = Barrier(4)
+
+    def opened(_: int) -> str | None:
+        barrier.wait()
+        engine = open_engine(db_url)
+        try:
+            with engine.connect() as conn:
+                return str(conn.execute(text("SELECT version_num FROM alembic_version")).scalar())
+        finally:
+            engine.dispose()
+
+    with ThreadPoolExecutor(4) as pool:
+        versions = list(pool.map(opened, range(4)))
+    assert versions == [head_revision()] * 4
