@@ -159,7 +159,7 @@ def test_config_precedence_and_validation(tmp_path: Path) -> None:
         ("[diff]\nwithdraw_after_snapshots = 0\n", "diff.withdraw_after_snapshots must be >= 1"),
         ("[diff]\nnope = 1\n", "unknown setting diff.nope"),
         ("[bogus]\n", "unknown section(s) in config: bogus"),
-        ("[fetch]\nmax_retries = 'many'\n", "fetch.max_retries must be a int"),
+        ("[fetch]\nmax_retries = 'many'\n", "fetch.max_retries must be a whole number"),
         ("not toml = = =", "is not valid TOML"),
         ('[moa]\nocr = "maybe"\n', "moa.ocr must be auto, off or required, got 'maybe'"),
         ("[moa]\nocr_dpi = 2000\n", "moa.ocr_dpi must be between 72 and 600, got 2000"),
