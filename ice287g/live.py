@@ -64,6 +64,9 @@ class PassOptions:
 
     moas: bool = True
     crash_after: str | None = None
+    # whether the pass is asked to stop (the scheduler's SIGTERM): the MOA downloads,
+    # which may take half an hour on a first pass, stop between two files
+    stopping: Callable[[], bool] = field(default=lambda: False)
 
 
 @dataclass
@@ -317,6 +320,12 @@ class LivePass:
         targets = self.due_moas()
         with self.progress("MOA PDFs") as update:
             for done, target in enumerate(targets, start=1):
+                if self.options.stopping():
+                    left = len(targets) - done + 1
+                    self.result.warnings.append(
+                        f"stopped: {left} MOA download(s) left to the next pass"
+                    )
+                    break
                 self.fetch_and_keep(target)
                 self._crash("moa")
                 if done % MARKS_BATCH == 0:

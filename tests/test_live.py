@@ -735,3 +735,31 @@ def test_a_pass_that_recorded_something_republishes_publish_dir(live: Live, site
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
     assert live.run("--no-moas", "--quiet", env=env).exit_code == 0  # nothing new: 304s
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_a_pass_asked_to_stop_leaves_its_moa_downloads_to_the_next_pass(
+    live: Live, site: FakeIce, moa_parser: None
+) -> None:
+    """``schedule``'s SIGTERM stops a pass's MOA downloads between two files (a first
+    pass downloads every MOA, half an hour at the polite pace: it went on for 10 minutes
+    after the signal, past systemd's stop timeout); what is left is the next pass's."""
+    from dataclasses import replace
+
+    from ice287g.app import App
+    from ice287g.config import load_config
+    from ice287g.live import PassOptions, run_pass
+
+    overrides = {"db": live.db, "snapshots": str(live.archive)}
+    config = load_config(str(live.config), overrides, env=BASE_ENV, cwd=live.root)
+    config = replace(config, source=replace(config.source, base_url=site.base_url))
+    asked = iter([False, False])
+    app = App(config)
+    try:
+        result = run_pass(app, PassOptions(stopping=lambda: next(asked, True)))
+    finally:
+        app.close()
+    assert len(site.requests(MOA_DIR)) == 2
+    [stopped] = [w for w in result.warnings if w.startswith("stopped:")]
+    left = int(stopped.split()[1])
+    assert left > 100 and stopped == f"stopped: {left} MOA download(s) left to the next pass"
+    assert result.events  # the lists were read and recorded first

@@ -101,7 +101,6 @@ def schedule_cmd(
     """Run the live pass on schedule.cron until SIGTERM/SIGINT (never two at once)."""
     config = _live_app(ctx, base_url).config
     _setup_logging()
-    options = PassOptions(crash_after=_crash_step())
 
     def job() -> PassResult:
         app = App(config)
@@ -120,6 +119,8 @@ def schedule_cmd(
         )
 
     scheduler = PassScheduler(config, ScheduleOptions(every, max_runs), job, show)
+    # SIGTERM stops a pass's MOA downloads between two files (systemd's stop timeout)
+    options = PassOptions(crash_after=_crash_step(), stopping=lambda: scheduler.stopping)
     ctx.exit(scheduler.start())
 
 
