@@ -293,3 +293,22 @@ def test_a_lock_file_that_cannot_be_made_is_the_system_s_error(tmp_path: Path) -
         "rebuild",
     )
     assert code == 74 and err.startswith("ice287g: error: cannot open the lock file")
+
+
+def test_publish_says_when_the_history_was_derived_otherwise(tmp_path: Path) -> None:
+    """After an upgrade (other parsers or rules) the next pass derives the history again;
+    ``publish`` before it published the old derivation without a word (the parser's
+    notes vanished from the data package). It says so, and publishes."""
+    from store.db import open_engine, transaction
+    from store.writer import save_derivation
+
+    seed = Cli(f"sqlite:///{tmp_path / 'seed.db'}", ROOT / "snapshots" / "archive")
+    seed("rebuild")
+    engine = open_engine(seed.db)
+    with transaction(engine, write=True) as session:
+        save_derivation(session, "derived by an older version")
+    engine.dispose()
+    stale = seed("publish", str(tmp_path / "site"))
+    assert "ice287g: warning: the history was derived with other parsers" in stale.stderr
+    seed("rebuild")
+    assert "warning" not in seed("publish", str(tmp_path / "site")).stderr
