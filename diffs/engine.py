@@ -12,7 +12,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import partial
 
-from diffs import carried, homonyms, identity, new_names, relabel, renamed_values, rewritten_names
+from diffs import (
+    carried,
+    homonyms,
+    identity,
+    new_names,
+    relabel,
+    renamed_values,
+    returning,
+    rewritten_names,
+)
 from diffs.events import Event, SnapshotRef
 from diffs.fields import shows_known, unpublished, with_known
 from diffs.gate import (
@@ -89,6 +98,7 @@ def apply_snapshot(
     listing = without_typo_dates(listing, previous.typos | timing.typos)
     ids = [identity.resolve(r, state.aliases) for r in listing.rows]
     ids = new_names.by_words(ids, listing.rows, state.agencies, state.aliases)
+    ids = returning.known_again(state, listing.rows, ids)
     ids = homonyms.told_apart(state, listing.rows, ids)
     listing, ids = carried.names_cut(state, listing, ids)
     listing, ids = carried.states_slipped(state, listing, ids)

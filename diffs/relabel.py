@@ -372,7 +372,7 @@ class _Probe:
         the same words (:func:`identity.same_words`; or with its own county set off:
         :func:`identity.same_name_in_place`), or, of the same type (the rules
         below are for one place, which says the type; one stating none takes the
-        other's: :func:`_typed_alike`), the same agency relabelled
+        other's: :func:`typed_alike`), the same agency relabelled
         (:func:`identity.same_agency`: the same core in its county) or one word
         mistyped in the same place (:func:`slips.one_slip`). The names are compared
         before ``other`` is labelled: most pairs differ in name, and the place costs;
@@ -403,7 +403,7 @@ class _Probe:
             ):
                 return False  # neither relabelled nor mistyped
             label = replace(label, name_key=mended)  # mistyped and relabelled
-        mine, theirs = _typed_alike(label, entry_label(other, state, papers=False))
+        mine, theirs = typed_alike(label, entry_label(other, state, papers=False))
         return identity.same_agency(mine, theirs) or (slip and identity.same_place(mine, theirs))
 
 
@@ -411,7 +411,7 @@ UNSTATED_TYPE = "(type unstated)"
 """The type of an application and an agreement neither of which states one."""
 
 
-def _typed_alike(
+def typed_alike(
     mine: identity.Label, theirs: identity.Label
 ) -> tuple[identity.Label, identity.Label]:
     """An application and an agreement, one stating no type (its list publishes none,

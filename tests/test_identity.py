@@ -1344,3 +1344,26 @@ def test_one_row_of_a_state_agency_written_without_its_state_s_name_stays_its_ag
     assert {e.agency_id for e in r.state.participating.entries.values() if "highway" in e.key} == {
         "fl-florida-highway-patrol"
     }
+
+
+def test_an_agency_signing_again_under_its_name_written_otherwise_is_reinstated() -> None:
+    """Erath County Sheriff's Office withdrawn, listed months later as Erath County
+    Sheriff's Department (the same core, kind of body and place): its agreement
+    reinstated, one history (before: a new agency added and joined, the old one's
+    history ending at its withdrawal). A name of another place stays another agency."""
+    office = row("Erath County Sheriff's Office", "JEM", "TX", "2025-01-02", county="Erath County")
+    department = replace(
+        office,
+        agency="Erath County Sheriff's Department",
+        agency_key=agency_key("Erath County Sheriff's Department", "TX"),
+        signed=date(2025, 2, 20),
+    )
+    other = row("Hood County Sheriff's Department", "JEM", "TX", "2025-02-20", county="Hood County")
+    r = Replay(AT_ONCE)
+    r.feed(listing(BASE + [office]))
+    r.feed(listing(BASE))
+    r.feed(listing(BASE + [department, other]))
+    erath = [e.kind for e in r.events if e.agency_id == "tx-erath-county-sheriff-office"]
+    assert erath[-2:] == ["agreement.reinstated", "agency.joined"]
+    assert not any(e.agency_id == "tx-erath-county-sheriff-department" for e in r.events)
+    assert "tx-hood-county-sheriff-department" in {e.agency_id for e in r.events}
