@@ -312,3 +312,10 @@ def test_publish_says_when_the_history_was_derived_otherwise(tmp_path: Path) -> 
     assert "ice287g: warning: the history was derived with other parsers" in stale.stderr
     seed("rebuild")
     assert "warning" not in seed("publish", str(tmp_path / "site")).stderr
+
+
+def test_a_window_ending_before_it_starts_is_refused(sqlite_cli: Cli) -> None:
+    """``--since`` after ``--until`` printed nothing, exit 0: read as no changes."""
+    sqlite_cli("rebuild")
+    res = sqlite_cli("changes", "--since", "2025-08-01", "--until", "2025-07-01", expect=2)
+    assert res.stderr == "ice287g: error: --since 2025-08-01 is after --until 2025-07-01\n"

@@ -9,8 +9,8 @@ from typing import Any
 
 import click
 
-from common.errors import Ice287gError
-from ice287g.app import end_of_day, parse_moment, start_of, start_of_day
+from common.errors import ConfigError, Ice287gError
+from ice287g.app import end_of_day, parse_day, parse_moment, start_of, start_of_day
 from ice287g.cli.shared import (
     FORMATS,
     app_of,
@@ -219,6 +219,9 @@ def changes(
 ) -> None:
     """Events in a window: the change log."""
     app = app_of(ctx)
+    if since and until and parse_day(since) > parse_day(until):
+        # an empty window read as no events would say nothing changed
+        raise ConfigError(f"--since {since} is after --until {until}")
     flt = queries.EventFilter(
         since=start_of_day(since),
         until=end_of_day(until),
