@@ -93,22 +93,8 @@ def models_changed(
     for agency_id in sorted(set(before) & set(after)):
         old, new = before[agency_id], after[agency_id]
         if old != new:
-            agency = state.agencies[agency_id]
             start, end, recorded = _dated_by(events, agency_id, window)
-            found.append(
-                Event(
-                    kind="agency.models_changed",
-                    subject=agency_id,
-                    end=end,
-                    start=start,
-                    state=agency.state,
-                    agency=agency.name,
-                    agency_id=agency_id,
-                    before={"models": sorted(old)},
-                    after={"models": sorted(new)},
-                    recorded=recorded,
-                )
-            )
+            found.append(_set_event(agency_id, old, new, (start, end), state, recorded, None))
     return found
 
 
@@ -195,16 +181,16 @@ def _told(
             (new.add if change.joined else new.discard)(change.model)
         effective = min((c.effective for c in group if c.effective), default=None)
         if frozenset(new) != models:
-            found.append(
-                _set_event(
-                    held.agency_id, models, frozenset(new), (start, end), state, ref, effective
-                )
+            later = ref if end != ref else None
+            told = _set_event(
+                held.agency_id, models, frozenset(new), (start, end), state, later, effective
             )
+            found.append(told)
         models = frozenset(new)
     listed = models_by_agency(state.participating.entries, {held.agency_id})
     actual = listed.get(held.agency_id, frozenset())
     if actual != models:
-        found.append(_set_event(held.agency_id, models, actual, window, state, ref, None))
+        found.append(_set_event(held.agency_id, models, actual, window, state, None, None))
     return found
 
 
@@ -227,10 +213,11 @@ def _set_event(
     new: frozenset[str],
     window: tuple[SnapshotRef | None, SnapshotRef],
     state: ProgramState,
-    ref: SnapshotRef,
+    recorded: SnapshotRef | None,
     effective: str | None,
 ) -> Event:
-    """One agency's set of models changed from ``old`` to ``new`` in ``window``."""
+    """One agency's set of models changed from ``old`` to ``new`` in ``window``,
+    ``recorded`` later (None: when its window ended)."""
     agency = state.agencies[agency_id]
     kind = "agency.joined" if not old else "agency.left" if not new else "agency.models_changed"
     start, end = window
@@ -245,5 +232,5 @@ def _set_event(
         effective_date=effective if kind == "agency.joined" else None,
         before={"models": sorted(old)} if old else None,
         after={"models": sorted(new)} if new else None,
-        recorded=ref if end != ref else None,
+        recorded=recorded,
     )

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from diffs import identity
-from diffs.relabel import typed_alike
+from diffs.relabel import entry_label, row_label, typed_alike
 from diffs.state import LISTED, Entry, ProgramState, entry_key
 from parsers.records import ListingRow
 
@@ -34,12 +34,12 @@ def known_again(state: ProgramState, rows: Sequence[ListingRow], ids: list[str])
     result = list(ids)
     for at in new:
         row = rows[at]
-        label = _row_label(row, ids[at])
+        label = row_label(entry_key(ids[at], row.model), ids[at], row)
         found = {
             agency_id
             for agency_id, entry in gone.items()
             if state.agencies[agency_id].state == row.state
-            and identity.same_agency(*typed_alike(label, _entry_label(entry, state)))
+            and identity.same_agency(*typed_alike(label, entry_label(entry, state, papers=False)))
         }
         if len(found) == 1:
             result[at] = found.pop()
@@ -63,28 +63,3 @@ def _not_listed(state: ProgramState) -> dict[str, Entry]:
 def _entries(state: ProgramState) -> Iterator[Entry]:
     yield from state.participating.entries.values()
     yield from state.pending.entries.values()
-
-
-def _row_label(row: ListingRow, agency_id: str) -> identity.Label:
-    return identity.Label(
-        key=entry_key(agency_id, row.model),
-        agency_id=agency_id,
-        state=row.state,
-        name_key=row.agency_key,
-        model=row.model or "?",
-        county=row.county,
-        agency_type=row.agency_type,
-    )
-
-
-def _entry_label(entry: Entry, state: ProgramState) -> identity.Label:
-    agency = state.agencies[entry.agency_id]
-    return identity.Label(
-        key=entry.key,
-        agency_id=entry.agency_id,
-        state=agency.state,
-        name_key=agency.key,
-        model=entry.model,
-        county=entry.fields.get("county"),
-        agency_type=entry.fields.get("agency_type"),
-    )
