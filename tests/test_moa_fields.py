@@ -445,3 +445,19 @@ def test_a_county_named_lea_is_a_place_not_the_clause() -> None:
     pages = [[(x, y, "Revised 02/15/2025" if y == 30 else t) for x, y, t in p] for p in pages]
     record = parse_moa(make_pdf(pages), "x.pdf")
     assert (record.agency, record.state) == ("Lea County Sheriff's Office", "NM")
+
+
+def test_a_word_s_period_survives_its_mending_from_the_document_s_spellings() -> None:
+    """The document's vocabulary counts words without their periods: ``St. Tammany``
+    was mended to ``St Tammany`` (the vocabulary's ``St``); a slip is still mended."""
+    from collections import Counter
+
+    from parsers.moa.fields import _repair_words
+
+    vocabulary = Counter(
+        {"St": 9, "Tammany": 9, "Parish": 9, "Sheriff's": 9, "Office": 9, "County": 9}
+    )
+    assert _repair_words("St. Tammany Parish Sheriff's Office", vocabulary) == (
+        "St. Tammany Parish Sheriff's Office"
+    )
+    assert _repair_words("St. Tammanv Parish", vocabulary) == "St. Tammany Parish"

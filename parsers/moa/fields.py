@@ -229,7 +229,14 @@ def _repair_words(name: str, vocabulary: Counter[str]) -> str:
     return re.sub(r"\bSheriffs\b(?=\s+Office)", "Sheriff's", repaired)
 
 
-def _repair_word(word: str, vocabulary: Counter[str]) -> str:
+def _repair_word(written: str, vocabulary: Counter[str]) -> str:
+    """One word mended, its trailing period kept (``St.``, ``Jr.``: the vocabulary
+    counts words without it, so ``St.`` was mended to ``St``)."""
+    word = written.rstrip(".")
+    return _repaired(word, vocabulary) + written[len(word) :] if word else written
+
+
+def _repaired(word: str, vocabulary: Counter[str]) -> str:
     own = vocabulary[word]
     known = _AGENCY_WORDS.fullmatch(re.sub(r"'s$", "", word))
     if own > 1 or known or word.lower() in ("county", "city", "state"):
