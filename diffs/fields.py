@@ -14,7 +14,8 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from diffs.identity import same_county, same_name_in_place
+from diffs.counties import same_county
+from diffs.identity import same_name_in_place
 from diffs.links import LINK_FIELDS, canonical_link, same_document
 from parsers.agency_types import AGENCY_TYPES, abbreviates_type
 from parsers.model_label import model_from_label

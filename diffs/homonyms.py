@@ -6,7 +6,7 @@ An agency's id is its state and name (``diffs/identity.py``), and most names are
 government's. Some are not: Pennsylvania, Ohio and New Jersey have a Washington Township
 in many counties. ICE lists an agreement once (one row per agency and model), so one
 name listed twice for one model, in two counties that each name a real county of the
-state and are not one county (:func:`identity.same_county`), with no MOA document in
+state and are not one county (:func:`counties.same_county`), with no MOA document in
 common, is two governments, never a row repeated (a repeated row names one county, or
 none: it stays one agreement, the list diff keeps its more complete row). The agency
 already known there (its entries name its county) keeps its id; the other is another
@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 
 from common.hashing import bounded
 from diffs import identity
+from diffs.counties import placed, same_county
 from diffs.links import canonical_link
 from diffs.state import Entry, ProgramState
 from parsers.normalize import county_key
@@ -87,17 +88,16 @@ def _member(
 ) -> str:
     """The homonym of ``row``'s county; a third's id when it is none of theirs (the
     name's own agency when its county is unknown: its row may say it now)."""
-    county = row.county or ""
     for member in members:
-        if any(identity.same_county(county, c, row.state) for c in counties.get(member, ())):
+        if _in(row, counties.get(member, set())):
             return member
-    return homonym_id(plain, county) if counties.get(plain) else plain
+    return homonym_id(plain, row.county or "") if counties.get(plain) else plain
 
 
 def _stated(row: ListingRow) -> bool:
     """Whether a row's county cell names a county of its state, and its name none (a
     county's body is that county's, whatever its cell says)."""
-    return identity.placed(row.state, row.county, row.agency_key)
+    return placed(row.state, row.county, row.agency_key)
 
 
 def _repeated(ids: list[str], rows: Sequence[ListingRow]) -> list[list[int]]:
@@ -131,7 +131,7 @@ def _places(at: list[int], rows: Sequence[ListingRow]) -> list[list[int]]:
     for i in at:
         row = rows[i]
         for group in groups:
-            if identity.same_county(row.county or "", rows[group[0]].county or "", row.state):
+            if same_county(row.county or "", rows[group[0]].county or "", row.state):
                 group.append(i)
                 break
         else:
@@ -140,7 +140,7 @@ def _places(at: list[int], rows: Sequence[ListingRow]) -> list[list[int]]:
 
 
 def _in(row: ListingRow, counties: set[str]) -> bool:
-    return any(identity.same_county(row.county or "", c, row.state) for c in counties)
+    return any(same_county(row.county or "", c, row.state) for c in counties)
 
 
 def _papers_shared(places: list[list[int]], rows: Sequence[ListingRow]) -> bool:

@@ -30,16 +30,21 @@ from typing import Protocol
 from common import geo
 from common.hashing import bounded
 from diffs.abbreviations import has_short_words, written_short
-from diffs.numbers import as_digits
+from diffs.counties import (
+    county_named,
+    county_words,
+    names_a_county,
+    places_apart,
+    same_county,
+)
+from diffs.numbers import as_digits, words
 from diffs.slips import one_slip
 from parsers.normalize import (
     agency_key,
-    county_key,
     first_aside,
     last_aside,
     without_accents,
     without_state_name,
-    without_trailing_state,
 )
 from parsers.records import ListingRow
 
@@ -128,14 +133,6 @@ class Known(Protocol):
 
     @property
     def name(self) -> str: ...
-
-
-@functools.lru_cache(maxsize=8192)
-def words(key: str) -> tuple[str, ...]:
-    """A name key's words in order of the alphabet: two names with the same words in
-    another order (``Police Department, Kodiak``) have the same words; so have two
-    writing a number otherwise (``Sixth``, ``6th``: :func:`diffs.numbers.as_digits`)."""
-    return tuple(sorted(as_digits(key.split())))
 
 
 def same_words(first: str, second: str, state: str | None) -> bool:
@@ -463,24 +460,8 @@ def _written_otherwise(a: Label, b: Label) -> bool:
         return True  # ``Alachua Police Departent``
     mine = set(core_in_county(a.name_key, a.county))
     theirs = set(core_in_county(b.name_key, b.county))
-    own, other = mine - theirs - _county_words(a), theirs - mine - _county_words(b)
+    own, other = mine - theirs - county_words(a), theirs - mine - county_words(b)
     return _respelled(own, theirs - mine) and _respelled(other, mine - theirs)
-
-
-def _county_words(label: Label) -> set[str]:
-    """The words of the counties a label's name names, first or anywhere (``Ocala
-    Police Department (Lake County)``): where it is, not who."""
-    tokens = label.name_key.split()
-    county: set[str] = set()
-    for at, word in enumerate(tokens):
-        if word not in ("county", "parish"):
-            continue
-        for size in range(min(at, COUNTY_NAME_WORDS), 0, -1):
-            named = tokens[at - size : at]
-            if names_a_county(label.state, " ".join([*named, word])):
-                county.update(named)
-                break
-    return county
 
 
 def _respelled(words: set[str], others: set[str]) -> bool:
@@ -552,10 +533,6 @@ def same_place(a: Label, b: Label) -> bool:
     return not (all(kinds) and kinds[0] != kinds[1])  # a town's and a city's: two
 
 
-# The most words a county's name takes before ``County`` (``San Luis Obispo``).
-COUNTY_NAME_WORDS = 3
-
-
 def _county(label: Label) -> str | None:
     """A label's county: its county cell, else the county its name begins with (``Walker
     County Sheriff's Department``, its cell blank, is Walker County's). A cell naming no
@@ -566,66 +543,6 @@ def _county(label: Label) -> str | None:
     if label.county and (named is None or names_a_county(label.state, label.county)):
         return label.county
     return named
-
-
-def places_apart(a: Label, b: Label) -> bool:
-    """Whether two labels of one state are in two places: their names name two counties
-    of the state (``Baker County Sheriff's Office``, ``Lake County Sheriff's Office``;
-    a county mistyped names none), or, neither naming one, their county cells do (a
-    county's body is that county's, whatever a cell says). One county written
-    otherwise is one."""
-    if a.state != b.state:
-        return False
-    named = county_named(a.name_key), county_named(b.name_key)
-    if named[0] and named[1]:
-        return _counties_apart(a.state, named[0], named[1])
-    return (
-        placed(a.state, a.county, a.name_key)
-        and placed(b.state, b.county, b.name_key)
-        and not same_county(a.county or "", b.county or "", a.state)
-    )
-
-
-def _counties_apart(state: str, first: str, second: str) -> bool:
-    return (
-        names_a_county(state, first)
-        and names_a_county(state, second)
-        and not same_county(first, second, state)
-    )
-
-
-def placed(state: str, county: str | None, name_key: str) -> bool:
-    """Whether a row's county cell places its agency: it names a county of ``state``,
-    and the agency's name (its key) names none."""
-    return bool(county and names_a_county(state, county) and county_named(name_key) is None)
-
-
-def names_a_county(state: str, county: str) -> bool:
-    """Whether a county cell names a county of ``state`` (for a state the tables do not
-    know, it may: a cell is read as written)."""
-    return geo.state_fips(state) is None or geo.county_fips(state, county, None) is not None
-
-
-@functools.lru_cache(maxsize=4096)
-def county_named(name: str) -> str | None:
-    found = geo.county_in_name(name)
-    return found if found and len(found.split()) <= COUNTY_NAME_WORDS + 1 else None
-
-
-def same_county(first: str, second: str, state: str | None = None) -> bool:
-    """Whether two county cells name the same county (or counties, in any order): the
-    same words of their keys (``Harris``, ``HARRIS COUNTY``; ``Warren, Page`` and ``Page
-    and Warren Counties``), with the agency's own ``state`` set off after it or not
-    (``Harris County, TX``), accents on them or not (``Doña Ana``, ``Dona Ana``); or the
-    same letters in order, spaces aside (``DeSoto``, ``De Soto``)."""
-    return any(map(operator.eq, _county_forms(first, state), _county_forms(second, state)))
-
-
-@functools.lru_cache(maxsize=4096)
-def _county_forms(county: str, state: str | None) -> tuple[tuple[str, ...], str]:
-    """A county cell's key words in order of the alphabet, and its letters in order."""
-    key = county_key(without_accents(without_trailing_state(county, state) if state else county))
-    return words(key), key.replace(" ", "")
 
 
 def is_duplicate(new: Label, listed: Label) -> bool:

@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from diffs.abbreviations import has_short_words, written_short
-from diffs.identity import Known, alias_key, letters, municipal_place, words
+from diffs.identity import Known, alias_key, letters, municipal_place
+from diffs.numbers import words
 from parsers.normalize import agency_key, without_state_name
 from parsers.records import ListingRow
 

@@ -5,7 +5,7 @@
 number is the same number as a word, an ordinal or digits, with a number sign before
 it or not (``#`` is punctuation to a name's key already; ``No.`` is a word). Pure: a
 name key's words with each number as its digits, for the identity rules that compare
-writings of a name (:func:`diffs.identity.words`, :mod:`diffs.abbreviations`). Names
+writings of a name (:func:`words`, :mod:`diffs.identity`, :mod:`diffs.abbreviations`). Names
 keep their keys (and agencies their ids); only the comparison reads numbers so.
 """
 
@@ -83,3 +83,11 @@ def number(word: str) -> int | None:
         return WORDS[word]
     match = _DIGITS.fullmatch(word)
     return int(match[1]) if match else None
+
+
+@functools.lru_cache(maxsize=8192)
+def words(key: str) -> tuple[str, ...]:
+    """A name key's words in order of the alphabet: two names with the same words in
+    another order (``Police Department, Kodiak``) have the same words; so have two
+    writing a number otherwise (``Sixth``, ``6th``: :func:`as_digits`)."""
+    return tuple(sorted(as_digits(key.split())))

@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from diffs import identity, shortlist, slips
+from diffs import identity, numbers, shortlist, slips
 from diffs.abbreviations import has_short_words, written_short
 from diffs.events import Event, SnapshotRef
 from diffs.links import canonical_link
@@ -269,7 +269,7 @@ def _may_be(
     if agency.state != label.state or entry.fields.get("agency_type") != label.agency_type:
         return False
     core, short = read
-    words = identity.words(agency.key)  # its numbers as digits, as the core's are
+    words = numbers.words(agency.key)  # its numbers as digits, as the core's are
     if short or core.issubset(words):
         return True
     # a word written short in the agency's name, or one word mistyped: the one core word

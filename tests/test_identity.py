@@ -15,6 +15,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from diffs.abbreviations import written_short
+from diffs.counties import same_county
 from diffs.events import SnapshotRef
 from diffs.gate import Rules
 from diffs.identity import (
@@ -26,7 +27,6 @@ from diffs.identity import (
     load_registry,
     municipal_variant,
     resolve,
-    same_county,
     same_place,
     same_words,
     state_corrected,
