@@ -18,7 +18,7 @@ import os
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from common.times import parse_utc, utc_iso
 from ice287g.app import App
 from ice287g.intake import Origin, ProgressFactory, no_progress, observe
+from ice287g.passes import PassOptions, PassResult
 from ice287g.pipeline import Progress, Report
 from parsers.errors import ParseError
 from parsers.landing_page import LandingPage, parse_landing_page
@@ -40,9 +41,6 @@ from store import fetch_state, queries, writer
 from store.db import transaction
 from store.models import FetchState
 
-CRASH_ENV = "ICE287G_TEST_CRASH_AFTER"
-"""Test hook: the name of a step after which the pass kills itself (``os._exit``)."""
-CRASH_STEPS = ("page", "sheet", "lists", "diff", "process", "moa", "moas")
 LIST_ROLES = ("participating", "pending")
 SUFFIX = {"page": ".html", "pdf": ".pdf"}  # a sheet's is sniffed: .xlsx or .csv
 EXPECT: dict[str, Expect] = {
@@ -55,38 +53,6 @@ TICK = 0.05
 clock = time.monotonic  # seconds, for fetch.pass_deadline (a test replaces it)
 MARKS_BATCH = 50
 _STATUS = re.compile(r"\bHTTP (\d{3})\b")
-
-
-@dataclass(frozen=True)
-class PassOptions:
-    """What one pass does: ``moas`` False skips the MOA PDFs; ``crash_after`` is the
-    test hook (a step of :data:`CRASH_STEPS`)."""
-
-    moas: bool = True
-    crash_after: str | None = None
-    # whether the pass is asked to stop (the scheduler's SIGTERM): the MOA downloads,
-    # which may take half an hour on a first pass, stop between two files
-    stopping: Callable[[], bool] = field(default=lambda: False)
-
-
-@dataclass
-class PassResult:
-    """What one pass did and what went wrong (failures are one line each)."""
-
-    failures: list[str] = field(default_factory=list)
-    rejections: list[tuple[str, str]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
-    recorded: int = 0
-    accepted: int = 0
-    moas_checked: int = 0
-
-    @property
-    def exit_code(self) -> int:
-        """0 completed, 1 some fetch failed, 3 a snapshot was rejected (and none failed)."""
-        if self.failures:
-            return 1
-        return 3 if self.rejections else 0
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from common.errors import ConfigError, Ice287gError
 from ice287g.config import Config
 from ice287g.failures import failure_text
-from ice287g.live import PassResult
 from ice287g.lock import LockHeld
+from ice287g.passes import PassResult
 
 log = logging.getLogger("ice287g.schedule")
 

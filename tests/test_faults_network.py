@@ -19,6 +19,7 @@ import pytest
 from ice287g import live
 from ice287g.app import App
 from ice287g.config import load_config
+from ice287g.passes import PassOptions
 from parsers.urls import is_allowed
 from scraper.errors import FetchError
 from scraper.fetch import BoundedDecoder, Fetcher
@@ -177,7 +178,7 @@ def test_a_pass_past_its_deadline_stops_cleanly_and_says_so(
         site.publish(participating=part, pending=pend)
         config = load_config(None, overrides, env={**env, "ICE287G_BASE_URL": site.base_url})
         app = App(config)
-        result = live.run_pass(app, live.PassOptions(moas=False))
+        result = live.run_pass(app, PassOptions(moas=False))
         app.close()
     assert result.exit_code == 1
     assert len(result.failures) == 1 and "pass deadline" in result.failures[0]

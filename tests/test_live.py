@@ -747,7 +747,8 @@ def test_a_pass_asked_to_stop_leaves_its_moa_downloads_to_the_next_pass(
 
     from ice287g.app import App
     from ice287g.config import load_config
-    from ice287g.live import PassOptions, run_pass
+    from ice287g.live import run_pass
+    from ice287g.passes import PassOptions
 
     overrides = {"db": live.db, "snapshots": str(live.archive)}
     config = load_config(str(live.config), overrides, env=BASE_ENV, cwd=live.root)

@@ -17,8 +17,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from common.errors import ConfigError
 from ice287g.config import Config, ScheduleSettings
-from ice287g.live import PassResult
 from ice287g.lock import LockHeld
+from ice287g.passes import PassResult
 from ice287g.schedule import PassScheduler, ScheduleOptions, make_trigger
 from scraper.errors import FetchError
 from tests.fake_ice import PAGE_PATH, SHEETS, FakeIce

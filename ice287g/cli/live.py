@@ -20,7 +20,8 @@ import click
 from common.errors import ConfigError
 from ice287g.app import App
 from ice287g.cli.shared import app_of, progress_bar, say
-from ice287g.live import CRASH_ENV, CRASH_STEPS, PassOptions, PassResult, run_pass
+from ice287g.live import run_pass
+from ice287g.passes import CRASH_ENV, CRASH_STEPS, PassOptions, PassResult
 from ice287g.render import describe
 from ice287g.schedule import PassScheduler, ScheduleOptions
 
