@@ -244,7 +244,8 @@ def unlabelled_signature_page(agency_name: str, agency_title: list[str]) -> list
     [
         ("Jack A. Brandes", ["Sheriff, Test County"], "Jack A. Brandes", "Sheriff, Test County"),
         ("~ Jack A. Brandes |", ["Sheriff"], "Jack A. Brandes", "Sheriff"),
-        ("JACK A. BRANDES, JR.", ["Sheriff"], "Jack A. Brandes Jr", "Sheriff"),
+        ("JACK A. BRANDES, JR.", ["Sheriff"], "Jack A. Brandes Jr.", "Sheriff"),
+        ("Phillip Burnett Jr.", ["Sheriff"], "Phillip Burnett Jr.", "Sheriff"),
         ("Juan de la Cruz", ["Chief of Police"], "Juan de la Cruz", "Chief of Police"),
         ("", ["Jack Brandes, Sheriff"], "Jack Brandes", "Sheriff"),
         ("", ["Sheriff Jack Brandes"], "Jack Brandes", "Sheriff"),

@@ -52,21 +52,18 @@ def test_moa_parsed_listed_and_replaced(cli: Cli, corpus: Path, tmp_path: Path) 
     assert "0 new events" in again.stdout
 
 
-def test_moa_parse_needs_no_database(tmp_path: Path, corpus: Path) -> None:
+def test_moa_parse_needs_no_database_and_exits_1_naming_the_files_not_read_whole(
+    tmp_path: Path, corpus: Path
+) -> None:
     bad = tmp_path / "broken.pdf"
     bad.write_bytes(b"%PDF-1.7\n garbage")
+    good = str(corpus / "moa" / "EllisCoTX_JEM_MOA_04.16.2025.pdf")
     runner = Cli(f"sqlite:///{tmp_path / 'never' / 'created.db'}", tmp_path / "a")
-    out = json.loads(
-        runner(
-            "moa",
-            "parse",
-            str(bad),
-            str(corpus / "moa" / "EllisCoTX_JEM_MOA_04.16.2025.pdf"),
-            "--format",
-            "json",
-        ).stdout
-    )
+    both = runner("moa", "parse", str(bad), good, "--format", "json", expect=1)
+    out = json.loads(both.stdout)  # every record printed, the partial ones too
     assert out[0]["error"] and out[1]["model"] == "JEM" and out[1]["ice_signed"] == "2025-04-16"
+    assert both.stderr.strip() == "ice287g: error: 1 of 2 file(s) not read whole: broken.pdf"
+    assert json.loads(runner("moa", "parse", good, "--format", "json").stdout)[0]["model"] == "JEM"
     assert not (tmp_path / "never").exists()
 
 
@@ -76,7 +73,8 @@ def test_moa_parse_ocr_switches(
     """--no-ocr reads the text layer only; --ocr without Tesseract is one line, exit 2."""
     scan = str(corpus / "moa" / "VADOC_JEM_MOA_022825.pdf")
     runner = Cli(f"sqlite:///{tmp_path / 'x.db'}", tmp_path / "a")
-    [record] = json.loads(runner("moa", "parse", "--no-ocr", scan, "--format", "json").stdout)
+    read = runner("moa", "parse", "--no-ocr", scan, "--format", "json", expect=1)
+    [record] = json.loads(read.stdout)
     assert record["ocr_pages"] == [] and record["agency"] is None
     assert record["error"] == "no text layer on most pages (text on 0 of 12)"
     assert record["ice_signed"] == "2025-02-28"  # the typed e-signature overlay

@@ -66,6 +66,10 @@ def parse_cmd(ctx: click.Context, files: tuple[Path, ...], fmt: str, ocr: bool |
         say(to_json(records), nl=False)
     else:
         say(render(records, PARSE_COLUMNS, "table"), nl=False)
+    failed = [Path(r["file"]).name for r in records if r.get("error")]
+    if failed:  # every record printed; a script is told that some are partial
+        shown = ", ".join(failed[:5]) + (f" and {len(failed) - 5} more" if len(failed) > 5 else "")
+        raise Ice287gError(f"{len(failed)} of {len(records)} file(s) not read whole: {shown}")
 
 
 @moa.command("list")

@@ -127,7 +127,9 @@ def _clean_value(text: str) -> str:
     """A field value without underline runs, stray marks and OCR debris at its ends."""
     text = re.sub(r"[_~=]+|-{2,}|\s-\s|[•·€°]", " ", text)
     text = re.sub(r"'\s+s\b", "'s", clean_text(text))
-    return text.strip(" -:;,.|'\"\\/") + ("." if re.search(r"\b[A-Z]\.$", text.strip()) else "")
+    # a period that ends an initial or a suffix (``A.``, ``Jr.``) is the name's own
+    kept = re.search(r"\b(?:[A-Z]|[JS][Rr]|[js]r)\.$", text.strip())
+    return text.strip(" -:;,.|'\"\\/") + ("." if kept else "")
 
 
 def _readable(text: str) -> bool:
