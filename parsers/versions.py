@@ -7,5 +7,5 @@ differently."""
 LISTS = "66"
 """The list parsers (``parsers/detect.py``: XLSX and the legacy HTML table)."""
 
-MOA = "16"
+MOA = "17"
 """The MOA parser (``parsers/moa/``)."""

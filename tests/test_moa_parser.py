@@ -41,6 +41,7 @@ from parsers.moa import (
     strict_date,
     word_counts,
 )
+from parsers.moa.review import unread_fields
 from parsers.moa.text import Line, Word, to_lines
 from parsers.normalize import agency_key
 from parsers.ocr import Ocr, OcrWord, find_tesseract, parse_tsv
@@ -380,6 +381,68 @@ def moa_pages(
         footer,
     ]
     return [first, second]
+
+
+def ice_on_the_next_page(third_text: str = "") -> list[list[Placed]]:
+    """The generated MOA with its signature page full after the agency's block: ICE's
+    block (left column) opens the next page, under ``third_text`` when given."""
+    first, second = moa_pages()
+    footer = second[-1]
+    ice = [(x - 258, y + 100, t) for x, y, t in second if x >= 330 and y <= 600]
+    own = [(x, y, t) for x, y, t in second if not (x >= 330 and y <= 600)]
+    head = [(72, 740, third_text)] if third_text else []
+    return [first, own, [*head, *ice, footer]]
+
+
+def test_a_block_the_signature_page_has_no_room_for_is_read_on_the_next_page() -> None:
+    record = parse_moa(make_pdf(ice_on_the_next_page()), "x.pdf")
+    agency, ice = record.signatures
+    assert (agency.party, agency.name, agency.date, agency.page) == (
+        "agency",
+        "Jane Q. Public",
+        date(2025, 3, 26),
+        2,
+    )
+    assert (ice.party, ice.name, ice.title, ice.page) == (
+        "ice",
+        "Todd M. Lyons",
+        "Acting Director",
+        3,
+    )
+    assert (record.ice_signed, record.signature_page, record.error) == (date(2025, 4, 2), 2, None)
+    assert "Todd M. Lyons" in record.signature_text
+    assert MoaRecord.from_dict(record.to_dict()).signatures[1].page == 3
+    [unread] = unread_fields(
+        {**record.to_dict(), "signatures": [agency.to_dict(), {**ice.to_dict(), "name": None}]}
+    )
+    assert (unread.field, unread.page) == ("ice.name", 3)
+
+
+def test_an_appendix_after_the_signature_page_lends_it_no_signer() -> None:
+    """Points of contact name ICE's and the agency's officers with their titles, undated:
+    no signing, whatever the signature page lacks."""
+    first, own, _ice = ice_on_the_next_page()
+    appendix: list[Placed] = [
+        (72, 740, "APPENDIX A"),
+        (72, 725, "POINTS OF CONTACT"),
+        (72, 700, "The ICE and LEA points of contact for purposes of implementation of"),
+        (72, 688, "this MOA are:"),
+        (72, 660, "For ICE:"),
+        (72, 640, "Name: Todd M. Lyons"),
+        (72, 628, "Title: Field Office Director"),
+        (72, 600, "For the LEA:"),
+        (72, 580, "Name: Jane Q. Public"),
+        (72, 568, "Title: Sheriff"),
+        own[-1],
+    ]
+    record = parse_moa(make_pdf([first, own, appendix]), "x.pdf")
+    assert [s.party for s in record.signatures] == ["agency"] and record.ice_signed is None
+
+
+def test_a_next_page_that_signs_an_addendum_lends_no_block_to_the_moa() -> None:
+    pages = ice_on_the_next_page("By signing this addendum, each party agrees to its terms.")
+    record = parse_moa(make_pdf(pages), "x.pdf")
+    assert [s.party for s in record.signatures] == ["agency"] and record.ice_signed is None
 
 
 @pytest.mark.parametrize("shifted", [False, True], ids=["plain", "shifted_labels"])

@@ -22,13 +22,20 @@ from parsers.moa.fields import (
 )
 from parsers.moa.ocr_fill import ocr_head, ocr_missing_dates, ocr_missing_signers, with_ocr_pages
 from parsers.moa.plausible import doubt_dates, earliest_possible
-from parsers.moa.records import MoaRecord, SignatureBlock
-from parsers.moa.signatures import Signed, repair_title, signature_blocks
+from parsers.moa.records import PARTIES, MoaRecord, SignatureBlock
+from parsers.moa.signatures import (
+    PARTY_RANK,
+    RawBlock,
+    Signed,
+    repair_title,
+    signature_blocks,
+)
 from parsers.moa.text import (
     BY_SIGNING,
     TEXT_PAGE_CHARS,
     Document,
     PageText,
+    Word,
     open_pdf,
     read_document,
     read_page,
@@ -87,10 +94,84 @@ def _parse(data: bytes, base: MoaRecord, ocr: Ocr | None, not_after: date | None
         if ocr is not None and signed[0] is not None:
             pairs = ocr_missing_signers(pdf, signed[0], signed[1], ocr)
             signed = (signed[0], ocr_missing_dates(pdf, signed[0], pairs, ocr), signed[2])
+        signed, spill = _spilled(pdf, doc, signed, ocr)
     finally:
         pdf.close()
     names = [n for n in (base.source, base.url or "") if n and n != "<bytes>"]
-    return _record(doc, base, names, cut_short(data), signed, not_after)
+    return _record(doc, base, names, cut_short(data), signed, not_after, spill)
+
+
+def _spilled(
+    pdf: pdfium.PdfDocument,
+    doc: Document,
+    signed: tuple[PageText | None, list[Signed], bool],
+    ocr: Ocr | None,
+) -> tuple[tuple[PageText | None, list[Signed], bool], PageText | None]:
+    """The signature blocks with the party's the signature page has no room for: a page
+    that signs the MOA and lacks ICE's or the agency's block continues on the next page
+    (a block is never split from its agreement's signing by another signing), when that
+    page signs nothing else (no signing paragraph of its own, no addendum's). Each block
+    carries its page; the page the blocks continued on (None: none)."""
+    page, pairs, decoded = signed
+    missing = set(PARTIES) - {sig.party for sig, _block in pairs}
+    if page is None or not pairs:
+        return signed, None
+    paged = [(replace(sig, page=sig.page or page.number), block) for sig, block in pairs]
+    if not missing or page.number >= len(doc.pages):
+        return (page, paged, decoded), None
+    after = doc.pages[page.number]
+    if BY_SIGNING.search(after.text) or _ADDENDUM_SIGNING.search(after.text):
+        return (page, paged, decoded), None
+    if not after.words:
+        try:
+            after = read_page(pdf, after.number - 1, True)
+        except pdfium.PdfiumError:
+            return (page, paged, decoded), None
+    blocks = signature_blocks(after)[0]
+    found = [
+        (sig, block)
+        for sig, block in blocks
+        if sig.party in missing and _a_signing(sig, block, after) and _holds_only(after, blocks)
+    ]
+    if ocr is not None and found:
+        found = ocr_missing_dates(pdf, after, found, ocr)
+    if not found:
+        return (page, paged, decoded), None
+    paged += [(replace(sig, page=after.number), block) for sig, block in found]
+    return (page, sorted(paged, key=lambda pair: PARTY_RANK[pair[0].party]), decoded), after
+
+
+_LOOSE_WORDS = 12  # words outside the blocks on a page the blocks continue on
+
+
+def _a_signing(sig: SignatureBlock, block: RawBlock, page: PageText) -> bool:
+    """Whether a block read on the page after the signature page is a signing: dated, or
+    with a date field left blank (hand-written), and of a signing's size (a signature
+    line, a name, a title, a date and an office: under a third of the page), not a
+    paragraph some word of which reads like a field label."""
+    dated = sig.date is not None or (block.has("date") and not sig.date_raw)
+    return dated and sig.box is not None and sig.box[3] - sig.box[1] <= page.height / 3
+
+
+def _holds_only(page: PageText, blocks: Sequence[Signed]) -> bool:
+    """Whether ``page`` holds signature blocks and nothing else between its margins
+    (its running header and footer aside): a page continuing a signature region, not
+    the appendix after it (its paragraphs; ``APPENDIX A: POINTS OF CONTACT`` lists
+    names and titles of ICE's and the agency's officers, but no date: a block taken
+    from the next page is dated, or has its date field)."""
+    boxes = [sig.box for sig, _block in blocks if sig.box]
+    top, bottom = page.height * 0.1, page.height * 0.9
+    loose = [
+        w
+        for w in page.words
+        if top <= w.top and w.bottom <= bottom and not any(_within(w, box) for box in boxes)
+    ]
+    return bool(boxes) and len(loose) <= _LOOSE_WORDS
+
+
+def _within(word: Word, box: tuple[float, float, float, float]) -> bool:
+    left, top, right, bottom = box
+    return left - 2 <= word.x0 and word.x1 <= right + 2 and top - 2 <= word.top <= bottom + 2
 
 
 def _with_words_after_signing(pdf: pdfium.PdfDocument, doc: Document) -> Document:
@@ -125,6 +206,7 @@ def _record(
     problem: str | None,
     signed: tuple[PageText | None, list[Signed], bool],
     not_after: date | None,
+    spill: PageText | None = None,
 ) -> MoaRecord:
     model, evidence = model_of(doc, names)
     page, pairs, decoded = signed
@@ -152,7 +234,7 @@ def _record(
         pages=doc.page_count,
         has_text_layer=has_text,
         is_addendum=_is_addendum(doc, names),
-        signature_text=page.text.strip() if page else "",
+        signature_text="\n\n".join(p.text.strip() for p in (page, spill) if p),
         error=problem or _text_problem(doc, len(read)) or _no_blocks(signatures),
         text_shift_decoded=decoded,
         ocr_pages=tuple(p.number for p in doc.pages if p.ocr or p.reading_ocr),

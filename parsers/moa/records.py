@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+PARTIES = ("agency", "ice")
+"""The two parties every MOA is signed by (a third, ``other``, signs some)."""
+
 
 @dataclass(frozen=True)
 class SignatureBlock:
@@ -16,8 +19,9 @@ class SignatureBlock:
     the text the date was read from, or the unreadable text found in the date field;
     ``date_ocr`` says the date was read by OCR from the page image. ``doubt`` says why a
     date that was read is not believed (:mod:`parsers.moa.plausible`): the date is then
-    None and its text stays in ``date_raw``. ``box`` is where the block lies on the
-    signature page (left, top, right, bottom, in points from the page's top-left).
+    None and its text stays in ``date_raw``. ``box`` is where the block lies on its
+    ``page`` (left, top, right, bottom, in points from the page's top-left): the
+    signature page, or the page after it for a block the signature page had no room for.
     """
 
     party: str
@@ -28,6 +32,7 @@ class SignatureBlock:
     date_ocr: bool = False
     doubt: str | None = None
     box: tuple[float, float, float, float] | None = field(default=None, compare=False)
+    page: int | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly dict, date as ISO text."""
@@ -40,6 +45,7 @@ class SignatureBlock:
             "date_ocr": self.date_ocr,
             "doubt": self.doubt,
             "box": [round(v, 1) for v in self.box] if self.box else None,
+            "page": self.page,
         }
 
     @classmethod
@@ -54,6 +60,7 @@ class SignatureBlock:
             date_ocr=bool(data.get("date_ocr")),
             doubt=data.get("doubt"),
             box=_box(data.get("box")),
+            page=data.get("page") if isinstance(data.get("page"), int) else None,
         )
 
 

@@ -16,9 +16,9 @@ from typing import Any
 import pypdfium2 as pdfium
 
 from parsers.moa.inflation import check_inflation
+from parsers.moa.records import PARTIES
 from parsers.moa.text import check_rendered_size
 
-PARTIES = ("agency", "ice")  # the two signatories every MOA has
 ATTRIBUTES = ("name", "title", "date")
 _MARGIN = (36.0, 54.0, 36.0)  # points added left of, above and right of a block
 _BELOW = 110.0  # points shown below a block (a name and title under the signature line)
@@ -41,13 +41,14 @@ class Unread:
 
 def unread_fields(record: Mapping[str, Any]) -> list[Unread]:
     """The signature fields the record leaves empty (a reviewed value counts as read)."""
-    page = record.get("signature_page") or record.get("pages") or 1
+    signing = record.get("signature_page") or record.get("pages") or 1
     blocks: Sequence[Mapping[str, Any]] = record.get("signatures") or []
     parties = [*PARTIES, *(b["party"] for b in blocks if b.get("party") not in PARTIES)]
     found: list[Unread] = []
     for party in dict.fromkeys(parties):
         block = next((b for b in blocks if b.get("party") == party), {})
         box = tuple(block["box"]) if block.get("box") else None
+        page = block.get("page") or signing  # a block on the page after the signing's
         for attribute in ATTRIBUTES:
             if not block.get(attribute):
                 found.append(Unread(f"{party}.{attribute}", int(page), _box4(box)))
