@@ -3,7 +3,10 @@
 Each event says what changed, between which two observations (the last snapshot
 without the change and the first snapshot showing it), the effective date where the
 source states one, the values before and after, and the snapshots that prove it. Its
-id is a hash of that content, so a rebuild gives the same ids.
+id is a hash of what changed (kind, subject, values before and after) and of how many
+times the history recorded that same change before it (``occurrence``), so a rebuild
+gives the same ids, and a capture found later inside an event's window (a backfill)
+narrows the window without changing the id a researcher cited.
 """
 
 from __future__ import annotations
@@ -76,6 +79,7 @@ class Event:
     recorded: SnapshotRef | None = None
     note: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    occurrence: int = 0  # the same change recorded before it in the history (the store's)
 
     def __post_init__(self) -> None:
         # a subject made from what a file says (a MOA's URL) fits the store's column
@@ -88,19 +92,20 @@ class Event:
         return short_hash(self.identity())
 
     def identity(self) -> dict[str, Any]:
+        """What names the event: its change and its occurrence, not its window (which a
+        capture found later may narrow)."""
         return {
             "kind": self.kind,
             "subject": self.subject,
-            "start": self.start.id if self.start else None,
-            "end": self.end.id,
             "before": self.before,
             "after": self.after,
+            "occurrence": self.occurrence,
         }
 
     def change(self) -> str:
-        """What the event says changed, whenever shown (its ``identity`` without the
-        window): a held list and the list confirming it that both show one change make
-        events of one ``change``."""
+        """What the event says changed, whenever shown (its ``identity`` without its
+        occurrence): a held list and the list confirming it that both show one change
+        make events of one ``change``."""
         return short_hash(
             {"kind": self.kind, "subject": self.subject, "before": self.before, "after": self.after}
         )

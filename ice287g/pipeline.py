@@ -262,7 +262,7 @@ class Pipeline:
     ) -> ProgramState:
         """Diff a batch of observations from ``state``; the state after them."""
         seq = writer.next_seq(session, Snapshot)
-        seen = writer.known_event_ids(session)
+        known = writer.recorded(session)
         shas = {obs.sha256 for obs in batch if is_list(obs)}
         self._stored = parse_cache.fetch(session, shas, LISTS)
         self._snapshots, self._parsed = [], []
@@ -270,12 +270,12 @@ class Pipeline:
         rows: list[tuple[Any, ...]] = []
         for obs in batch:
             state, outcome = self._one(session, state, obs, seq)
-            new = writer.event_rows(outcome.events if outcome else (), events + len(rows), seen)
-            rows += new
+            found = outcome.events if outcome else ()
+            new, new_rows = writer.event_rows(found, events + len(rows), known)
+            rows += new_rows
             self._warnings(report, obs)
             self._tally(report, obs, outcome, len(new))
-            if outcome:
-                report.new_event_ids.extend(e.id for e in outcome.events)
+            report.new_event_ids.extend(e.id for e in new)
             seq += 1
             if progress:
                 progress(report.processed, total, _name(obs))

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zlib
+from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 from sqlalchemy import Table, delete, func, select
@@ -139,18 +142,62 @@ def known_event_ids(session: Session) -> set[str]:
     return set(session.scalars(select(EventModel.id)))
 
 
+@dataclass
+class Recorded:
+    """What the history has recorded, to number and add events: each change (kind,
+    subject, values before and after) with how many times it was recorded, and each
+    event's evidence (its change and window), recorded once."""
+
+    times: Counter[bytes] = field(default_factory=Counter)
+    evidence: set[tuple[bytes, str | None, str]] = field(default_factory=set)
+
+    def numbered(self, event: Event) -> Event | None:
+        """``event`` with its occurrence (the times its change was recorded before it),
+        counted as recorded; None when the history holds it already (its change, in
+        its window)."""
+        change = _change_key(event.kind, event.subject, _json(event.before), _json(event.after))
+        evidence = (change, event.start.id if event.start else None, event.end.id)
+        if evidence in self.evidence:
+            return None
+        self.evidence.add(evidence)
+        self.times[change] += 1
+        return replace(event, occurrence=self.times[change] - 1)
+
+
+def recorded(session: Session) -> Recorded:
+    """The stored events' changes and evidence (:class:`Recorded`)."""
+    found = Recorded()
+    columns = (
+        EventModel.kind,
+        EventModel.subject,
+        EventModel.before,
+        EventModel.after,
+        EventModel.start_snapshot,
+        EventModel.end_snapshot,
+    )
+    for kind, subject, before, after, start, end in session.execute(select(*columns)):
+        change = _change_key(kind, subject, before, after)
+        found.times[change] += 1
+        found.evidence.add((change, start, end))
+    return found
+
+
+def _change_key(kind: str, subject: str, before: str | None, after: str | None) -> bytes:
+    """A change's key from its stored form (the values as canonical JSON text)."""
+    text = "\x1f".join((kind, subject, before or "null", after or "null"))
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
 EVENT_COLUMNS = (*EVENT_FIELDS, "seq")
 
 
-def event_rows(events: Iterable[Event], seq: int, seen: set[str]) -> list[tuple[Any, ...]]:
-    """The rows (EVENT_COLUMNS order, numbered from ``seq``) of the events whose ids are
-    not in ``seen`` (which is updated)."""
-    rows: list[tuple[Any, ...]] = []
-    for event in events:
-        if event.id not in seen:
-            seen.add(event.id)
-            rows.append((*_event_values(event), seq + len(rows)))
-    return rows
+def event_rows(
+    events: Iterable[Event], seq: int, known: Recorded
+) -> tuple[list[Event], list[tuple[Any, ...]]]:
+    """The events the history does not hold yet, numbered (``Recorded.numbered``:
+    ``known`` is updated), and their rows (EVENT_COLUMNS order, numbered from ``seq``)."""
+    new = [e for e in map(known.numbered, events) if e is not None]
+    return new, [(*_event_values(e), seq + i) for i, e in enumerate(new)]
 
 
 def insert_events(session: Session, rows: list[tuple[Any, ...]]) -> None:

@@ -93,3 +93,35 @@ def test_the_same_parsers_and_rules_never_replay(cli: Cli, tmp_path: Path) -> No
     out = cli("import", str(third), "--observed-at", "2025-03-09T12:00:00Z")
     assert "replayed" not in out.stdout
     assert json.loads(cli("changes", "--format", "json").stdout) == json.loads(before)
+
+
+def test_a_capture_found_later_inside_an_event_s_window_narrows_it_and_keeps_its_id(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """A researcher cites an event by its id; a backfill or a late file inserting a
+    capture inside its window (showing the change or not) narrows the window only."""
+
+    def gamma() -> dict[str, object]:
+        events = json.loads(cli("changes", "--format", "json").stdout)
+        [added] = [e for e in events if e["kind"] == "agreement.added" and "Gamma" in e["agency"]]
+        return dict(added)
+
+    before = ["Alpha County Sheriff", "Beta County Sheriff"]
+    after = [*before, "Gamma County Sheriff"]
+    for name, names, day in (("a", before, "01"), ("d", after, "09")):
+        sheet = agency_sheet(tmp_path, f"{name}.xlsx", names)
+        cli("import", str(sheet), "--observed-at", f"2025-03-{day}T12:00:00Z")
+    cited = gamma()
+    assert (cited["window_start"], cited["window_end"]) == (
+        "2025-03-01T12:00:00Z",
+        "2025-03-09T12:00:00Z",
+    )
+    for name, names, day, window in (
+        ("b", before, "05", ("2025-03-05T12:00:00Z", "2025-03-09T12:00:00Z")),  # not showing it
+        ("c", after, "07", ("2025-03-05T12:00:00Z", "2025-03-07T12:00:00Z")),  # showing it
+    ):
+        sheet = agency_sheet(tmp_path, f"{name}.xlsx", names)
+        out = cli("import", str(sheet), "--observed-at", f"2025-03-{day}T12:00:00Z")
+        assert "history replayed" in out.stdout
+        now = gamma()
+        assert (now["id"], (now["window_start"], now["window_end"])) == (cited["id"], window)

@@ -16,6 +16,7 @@ from diffs.gate import Rules
 from diffs.state import ProgramState
 from parsers.normalize import agency_key
 from parsers.records import ListingRow, ParsedListing
+from store.writer import Recorded
 
 RULES = Rules(
     withdraw_after_snapshots=2,
@@ -56,6 +57,7 @@ class Replay:
 
     def __init__(self, rules: Rules = RULES) -> None:
         self.state, self.rules, self.day, self.events = ProgramState(), rules, 0, []
+        self.recorded = Recorded()  # the events numbered as the store records them
 
     def feed(self, lst: ParsedListing, claimed: str | None = None) -> Outcome:
         self.day += 1
@@ -68,7 +70,7 @@ class Replay:
         )
         outcome = apply_snapshot(self.state, ref, lst, claimed, self.rules)
         self.state = outcome.state
-        self.events.extend(outcome.events)
+        self.events.extend(e for e in map(self.recorded.numbered, outcome.events) if e)
         return outcome
 
     def kinds(self) -> Counter[str]:
