@@ -27,7 +27,7 @@ _CONTROL = re.compile(  # C0 but tab and newline, DEL, C1
 # what JSON writes raw but a reader must not meet raw: DEL, C1, the invisible characters
 _JSON_RAW = re.compile(f"[\x7f-\x9f]|{INVISIBLE.pattern}")
 _NOT_XML = re.compile("[\ufffe\uffff]")  # no XML document holds these (nor C0: shown)
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()|~&:])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()|~&:$])")  # $: math on GitHub
 _WWW = re.compile(r"(www)\.", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]@[\w-]+\.[\w-]")
 _BACKTICKS = re.compile("`+")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ice287g.escape import for_csv_cell, for_json, for_terminal_text
+from ice287g.escape import for_csv_cell, for_json, for_markdown, for_terminal_text
 from ice287g.render import describe
 from tests.conftest import Cli
 from tests.hostile import BEL, ESC, HOSTILE_NAMES, hostile_rows, listing_xlsx
@@ -104,6 +104,8 @@ def test_escapes_neutralise_formulas_c1_characters_and_escape_codes() -> None:
     assert for_csv_cell(f"a{ESC}[2J") == "a\\x1b[2J"
     assert for_json('"a\x9bb"') == '"a\\u009bb"'
     assert for_terminal_text(f"line\n\tnext{BEL}") == "line\n\tnext\\x07"
+    # GitHub renders $...$ in Markdown as math: the dollar is literal
+    assert for_markdown("$\\mathbf{X}$ Police") == "\\$\\\\mathbf\\{X\\}\\$ Police"
 
 
 _WHO = {"state": "TX", "agency": "Harris County Sheriff's Office", "model": "JEM"}
@@ -164,3 +166,28 @@ def test_each_kind_of_event_is_told_in_its_own_sentence(
     event: dict[str, object], sentence: str
 ) -> None:
     assert describe(_WHO | event) == sentence
+
+
+def test_a_file_name_with_line_breaks_stays_on_its_one_report_line(
+    sqlite_cli: Cli, tmp_path: Path
+) -> None:
+    """A name from outside (a file's, a link's) cannot forge report lines: a mail filter
+    or a reader of the cron mail sees one line per rejection, warning or error."""
+    forged = "a\nrejected b.xlsx: forged\nice287g: error: forged.xlsx"
+    rows = [
+        (
+            "TX",
+            "Late County Sheriff's Office",
+            "Sheriff",
+            "Jail Enforcement Model",
+            "12/01/2025",
+            None,
+        )
+    ]
+    sheet = tmp_path / forged
+    sheet.write_bytes(listing_xlsx(rows))
+    out = sqlite_cli("import", str(sheet), "--observed-at", "2025-03-01T12:00:00Z")
+    lines = out.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("warning a\\nrejected b.xlsx: forged\\n")
+    missing = sqlite_cli("import", str(tmp_path / "no\nsuch.xlsx"), expect=2)
+    assert len(missing.stderr.splitlines()) == 1

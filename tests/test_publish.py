@@ -296,6 +296,24 @@ def test_the_feed_of_all_events_holds_each_event_once_dated_by_its_capture(
     assert updated == sorted(updated, reverse=True)
 
 
+def test_every_feed_entry_links_to_its_event_s_own_anchor(seed_site: Path) -> None:
+    """An entry links to its event's item (an agency's page, or for an event of no
+    agency the month's change log), so every event has a link to cite."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(seed_site / "feeds" / "all.xml").getroot()
+    pages: dict[str, str] = {}
+    months = 0
+    for entry in root.findall(f"{ATOM}entry"):
+        event_id = (entry.findtext(f"{ATOM}id") or "").rsplit(":", 1)[-1]
+        href = entry.find(f"{ATOM}link[@rel='alternate']").get("href")  # type: ignore[union-attr]
+        path, _, fragment = str(href).partition("#")
+        page = pages.setdefault(path, (seed_site / "feeds" / path).read_text(encoding="utf-8"))
+        assert fragment == f"event-{event_id}" and f'id="{fragment}"' in page, href
+        months += path.startswith("../changes/")
+    assert months  # events of no agency (a rejected list, a schema change)
+
+
 def test_each_month_is_a_page_and_the_change_log_in_markdown(
     seed_site: Path, tmp_path: Path
 ) -> None:
@@ -315,6 +333,23 @@ def test_every_agency_has_a_page_and_events_link_to_the_archived_files(seed_site
     page = (seed_site / "agencies" / "fl-alachua-county-sheriff-office.html").read_text()
     proofs = re.findall(r'href="\.\./(files/[0-9a-f]{64}\.xlsx)"', page)
     assert proofs and all((seed_site / p).is_file() for p in proofs)
+
+
+def test_an_archived_ice_page_is_published_as_text_its_scripts_never_run(
+    tmp_path: Path,
+) -> None:
+    """A legacy list (an ICE page, scripts and all) proves its events byte for byte, as a
+    file a browser shows as text, never as a page of the site's own origin."""
+    page = (ROOT / "tests" / "cases" / "html" / "may2024_plain.html").read_bytes()
+    (tmp_path / "287g.html").write_bytes(page)
+    cli = Cli(f"sqlite:///{tmp_path / 'h.db'}", tmp_path / "archive")
+    cli("import", str(tmp_path / "287g.html"), "--observed-at", "2024-05-10T12:00:00Z")
+    cli("publish", str(tmp_path / "site"))
+    files = sorted((tmp_path / "site" / "files").iterdir())
+    assert [f.name.endswith(".html.txt") for f in files] == [True]
+    assert files[0].read_bytes() == page and b"<script" in page
+    linked = "".join(p.read_text() for p in (tmp_path / "site" / "agencies").glob("*.html"))
+    assert f'href="../files/{files[0].name}"' in linked
 
 
 def test_the_front_page_shows_the_lists_charts_map_and_latest_changes(seed_site: Path) -> None:

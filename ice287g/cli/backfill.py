@@ -7,7 +7,7 @@ import click
 from common.errors import ConfigError
 from ice287g.app import parse_day
 from ice287g.backfill import Request, run_backfill, summary_lines
-from ice287g.cli.shared import app_of, progress_bar, say
+from ice287g.cli.shared import app_of, progress_bar, say_line
 
 
 @click.group()
@@ -34,7 +34,7 @@ def wayback(
     app = app_of(ctx)
     result = run_backfill(app, _request(from_, to, cdx_url, archive_url), progress_bar)
     for line, to_stderr in summary_lines(result):
-        say(line, err=to_stderr)
+        say_line(line, err=to_stderr)
 
 
 def _request(

@@ -18,6 +18,7 @@ from ice287g.cli.shared import (
     model_option,
     progress_bar,
     say,
+    say_line,
     state_option,
 )
 from ice287g.importer import ImportOptions, ImportResult, run_import
@@ -72,13 +73,13 @@ def import_cmd(
 def _print_import(result: ImportResult) -> None:
     diff = result.diff
     for path, reason in result.skipped:
-        say(f"skipped {path}: {reason}", err=True)
+        say_line(f"skipped {path}: {reason}", err=True)
     for damage in diff.damaged:
-        say(f"warning {damage}", err=True)
+        say_line(f"warning {damage}", err=True)
     for name, warning in diff.warnings:
-        say(f"warning {name}: {warning}", err=True)
+        say_line(f"warning {name}: {warning}", err=True)
     for _, name, reason in diff.rejections:
-        say(f"rejected {name}: {reason}", err=True)
+        say_line(f"rejected {name}: {reason}", err=True)
     say(
         f"{len(result.added)} files archived, {len(result.already)} already known, "
         f"{len(result.skipped)} skipped; {diff.processed} snapshots processed "
@@ -95,7 +96,7 @@ def rebuild(ctx: click.Context) -> None:
     with app.exclusive(), progress_bar("replaying") as update:
         result = app.pipeline().rebuild(update)
     for damage in result.damaged:
-        say(f"warning {damage}", err=True)
+        say_line(f"warning {damage}", err=True)
     say(
         f"rebuilt: {result.processed} snapshots ({result.accepted} accepted, "
         f"{result.rejected} rejected), {result.events} events"
@@ -270,7 +271,7 @@ def history(ctx: click.Context, name: str, state: str | None, fmt: str) -> None:
         return
     if fmt == "table":
         for agency in info:
-            say(f"{agency['name']} ({agency['state']}) [{agency['id']}]")
+            say_line(f"{agency['name']} ({agency['state']}) [{agency['id']}]")
         say()
         say(render(_listed_rows(listed), LISTED_COLUMNS, fmt))
         say()

@@ -19,7 +19,7 @@ import click
 
 from common.errors import ConfigError
 from ice287g.app import App
-from ice287g.cli.shared import app_of, progress_bar, say
+from ice287g.cli.shared import app_of, progress_bar, say_line
 from ice287g.live import run_pass
 from ice287g.passes import CRASH_ENV, CRASH_STEPS, PassOptions, PassResult
 from ice287g.render import describe
@@ -58,13 +58,13 @@ def report(result: PassResult, quiet: bool) -> int:
     if not quiet:
         for event in result.events:
             if event["kind"] != "snapshot.rejected":
-                say(event_line(event))
+                say_line(event_line(event))
         for warning in result.warnings:
-            say(f"ice287g: warning: {warning}", err=True)
+            say_line(f"ice287g: warning: {warning}", err=True)
     for name, reason in result.rejections:
-        say(f"ice287g: rejected: {name}: {reason}", err=True)
+        say_line(f"ice287g: rejected: {name}: {reason}", err=True)
     for failure in result.failures:
-        say(f"ice287g: error: {failure}", err=True)
+        say_line(f"ice287g: error: {failure}", err=True)
     return result.exit_code
 
 

@@ -11,7 +11,7 @@ import click
 
 from common.errors import Ice287gError
 from ice287g.app import App
-from ice287g.cli.shared import app_of, model_option, say, state_option
+from ice287g.cli.shared import app_of, model_option, say, say_line, state_option
 from ice287g.render import LISTING_FORMATS, render, to_json
 
 NOT_READ = "not read yet (its snapshot says why): the next rebuild reads it again"
@@ -178,13 +178,13 @@ def review_cmd(
         except (pdfium.PdfiumError, ValueError, OSError) as exc:
             # one file unreadable: named, and the others reviewed
             skipped.append(path.name)
-            say(f"{path}: cannot render page {item.page}: {exc}; skipped", err=True)
+            say_line(f"{path}: cannot render page {item.page}: {exc}; skipped", err=True)
             continue
         rows = [(u.field, u.page, f"read from {crops[u.field]}") for u in unread]
         sha256 = hashlib.sha256(data).hexdigest()
         tables.append(template(sha256, path.name, rows))
         shown = ", ".join(u.field for u in unread) or "nothing"
-        say(f"{path.name}: unread {shown}")
+        say_line(f"{path.name}: unread {shown}")
     (out_dir / "review.toml").write_text("\n".join(tables), encoding="utf-8")
     say(f"crops and review.toml written to {out_dir}")
     if skipped:

@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from common.errors import Ice287gError
 from ice287g.app import App
-from ice287g.escape import for_terminal_text
+from ice287g.escape import for_terminal, for_terminal_text
 from ice287g.failures import (
     OS_ERROR_EXIT,
     disk_full,
@@ -36,7 +36,7 @@ class UsageLine(click.UsageError):
 
     def show(self, file: Any = None) -> None:
         where = f" (see {self.ctx.command_path} --help)" if self.ctx else ""
-        say(f"ice287g: error: {self.format_message()}{where}", err=True)
+        say_line(f"ice287g: error: {self.format_message()}{where}", err=True)
 
 
 def _one_line(exc: click.UsageError) -> UsageLine:
@@ -85,20 +85,20 @@ class Ice287gGroup(click.Group):
         except click.UsageError as exc:
             raise _one_line(exc) from None
         except Ice287gError as exc:
-            say(f"ice287g: error: {exc}", err=True)
+            say_line(f"ice287g: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
         except SQLAlchemyError as exc:
-            say(f"ice287g: error: {failure_text(exc)}", err=True)
+            say_line(f"ice287g: error: {failure_text(exc)}", err=True)
             ctx.exit(OS_ERROR_EXIT if disk_full(exc) else StoreError.exit_code)
         except OSError as exc:
-            say(f"ice287g: error: {failure_text(exc)}", err=True)
+            say_line(f"ice287g: error: {failure_text(exc)}", err=True)
             ctx.exit(OS_ERROR_EXIT)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:
             if os.environ.get("ICE287G_DEBUG"):
                 raise
-            say(
+            say_line(
                 f"ice287g: internal error: {type(exc).__name__}: {first_line(exc)} "
                 "(set ICE287G_DEBUG=1 for the traceback)",
                 err=True,
@@ -114,6 +114,14 @@ def say(text: str = "", err: bool = False, nl: bool = True) -> None:
     """Print for a person or a pipe: every command's output goes through here, so no
     control character from ICE's files (ESC, BEL, OSC titles) acts on a terminal."""
     click.echo(for_terminal_text(text), err=err, nl=nl)
+
+
+def say_line(text: str, err: bool = False) -> None:
+    """Print one line of a report (an event, a warning, a rejection, an error): no value
+    in it (a file name, a link's target, an agency) breaks it into more lines, which a
+    reader or a mail filter would take for lines of their own (its breaks shown as
+    ``\\n``)."""
+    click.echo(for_terminal(text), err=err)
 
 
 def app_of(ctx: click.Context) -> App:

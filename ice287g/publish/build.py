@@ -76,8 +76,15 @@ def draw_charts(
     return {c.name: c for c in drawn}
 
 
+INERT = {".html": ".html.txt"}
+"""Archived files a browser would run, published as text: an ICE page (a legacy list, a
+Wayback capture) is evidence to read, byte for byte, never a page of the site (its
+scripts would run on the site's own origin)."""
+
+
 def _evidence_files(out: Output, data: PublishData, archive: Archive) -> dict[str, str]:
-    """Copy every archived file an event or a MOA cites to ``files/<sha256>.<ext>``."""
+    """Copy every archived file an event or a MOA cites to ``files/<sha256>.<ext>``
+    (``INERT``: a page as text)."""
     wanted = {s["sha256"] for e in data.events for s in tables.evidence(e)}
     wanted |= {doc["sha256"] for doc in data.moas}
     files = {}
@@ -85,7 +92,7 @@ def _evidence_files(out: Output, data: PublishData, archive: Archive) -> dict[st
         source = archive.find(sha)
         if source is None:
             continue
-        rel = f"files/{sha}{source.suffix}"
+        rel = f"files/{sha}{INERT.get(source.suffix, source.suffix)}"
         out.copy(rel, source)
         files[sha] = rel
     return files

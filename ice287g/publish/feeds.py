@@ -85,7 +85,9 @@ def _entry(root: ET.Element, event: dict[str, Any], agency_href: Any, known: set
     agency_id = event.get("agency_id")
     page = agency_href(agency_id) if agency_id in known else None
     href = (
-        f"../{page}#event-{event['id']}" if page else f"../changes/{event['window_end'][:7]}.html"
+        f"../{page}#event-{event['id']}"
+        if page
+        else f"../changes/{event['window_end'][:7]}.html#event-{event['id']}"
     )
     ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=href)
     ET.SubElement(entry, f"{{{ATOM}}}category", term=event["kind"])

@@ -163,6 +163,16 @@ def _event_view(event: dict[str, Any], inputs: Inputs) -> dict[str, Any]:
     }
 
 
+_EVENT_ITEM = re.compile(r"<li>(.*?<code>([0-9a-f]{16})</code>)</li>")
+
+
+def _anchored(html: str) -> str:
+    """A month's change log with each event's item anchored by its id (``#event-<id>``:
+    the item ends with its id, which the Markdown gives as code), so every event has a
+    link to cite, with an agency page or without."""
+    return _EVENT_ITEM.sub(r'<li id="event-\2">\1</li>', html)
+
+
 def _month_pages(out: Output, page: Any, data: PublishData) -> None:
     months: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for event in data.events:
@@ -172,7 +182,8 @@ def _month_pages(out: Output, page: Any, data: PublishData) -> None:
     for month in sorted(months):
         text = changes_markdown(months[month], f"287(g) changes, {month}")
         out.text(f"changes/{month}.md", text)
-        page("changes/" + month + ".html", "month.html.j2", month=month, body=md.render(text))
+        body = _anchored(md.render(text))
+        page("changes/" + month + ".html", "month.html.j2", month=month, body=body)
         listing.append({"month": month, "events": len(months[month])})
     page("changes/index.html", "months.html.j2", months=list(reversed(listing)))
 
