@@ -6,6 +6,7 @@ import time and nothing is global.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -208,8 +209,12 @@ def start_of(text: str | None) -> str | None:
 
 
 def parse_day(text: str) -> date:
+    """A day flag: ``YYYY-MM-DD`` and nothing more (a date-time, or a date with more
+    after it, names another day than its first ten characters may: refused)."""
     try:
-        return date.fromisoformat(text.strip()[:10])
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+            raise ValueError(text)
+        return date.fromisoformat(text.strip())
     except ValueError as exc:
         raise ConfigError(f"{text!r} is not a date (expected YYYY-MM-DD)") from exc
 

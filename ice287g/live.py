@@ -166,7 +166,7 @@ class LivePass:
         result = self.download_target(target, fatal=True)
         assert result is not None
         data = self._page_bytes(target, result)
-        landing = self._parse_page(target, data)
+        landing = self._parse_page(target, data, result.final_url)
         if self._no_list_links(landing) and not landing.has_legacy_table:
             landing = self._follow(landing)
         if self._no_list_links(landing):
@@ -191,7 +191,8 @@ class LivePass:
             if result is None:
                 continue
             try:
-                page = self._parse_page(target, self._page_bytes(target, result))
+                data = self._page_bytes(target, result)
+                page = self._parse_page(target, data, result.final_url)
             except FetchError as exc:
                 self.result.failures.append(str(exc))
                 continue
@@ -219,9 +220,12 @@ class LivePass:
             raise FetchError(target.fetch_url, "HTTP 304 but no archived copy of the page")
         return self.app.archive.read(row.sha256)
 
-    def _parse_page(self, target: RemoteFile, data: bytes) -> LandingPage:
+    def _parse_page(self, target: RemoteFile, data: bytes, base: str) -> LandingPage:
+        """The page read, its relative links against ``base``: where the page was found,
+        after any redirect (a page moved to ``.../287g-program/`` links ``lists/x.xlsx``
+        there, as a browser reads it)."""
         try:
-            landing = parse_landing_page(data, target.fetch_url)
+            landing = parse_landing_page(data, base)
         except ParseError as exc:
             raise FetchError(target.fetch_url, exc.reason) from exc
         if landing.block_reason:

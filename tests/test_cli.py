@@ -114,6 +114,10 @@ def test_an_event_kind_is_read_in_any_case_on_every_database(cli: Cli) -> None:
 def test_bad_date_and_missing_path_are_one_line(sqlite_cli: Cli, tmp_path: Path) -> None:
     res = sqlite_cli("status", "--as-of", "yesterday", expect=None)
     assert res.exit_code == 2 and "is not a date" in res.stderr
+    # a day is a day: more after it (another day in UTC, or noise) is not cut off
+    for text in ("2025-04-15T23:00:00-05:00", "2025-04-15garbage"):
+        res = sqlite_cli("status", "--as-of", text, expect=2)
+        assert f"{text!r} is not a date (expected YYYY-MM-DD)" in res.stderr
     res = sqlite_cli("import", str(tmp_path / "nope"), expect=None)
     assert res.exit_code != 0 and "no such file or folder" in res.stderr
     assert "Traceback" not in res.output

@@ -30,6 +30,7 @@ from tests.fake_ice import (
     SHEETS,
     XLSX_TYPE,
     FakeIce,
+    landing_html,
     sheet,
 )
 from tests.support import as_csv, workbook_of_both
@@ -490,6 +491,23 @@ def test_a_download_link_without_an_extension_is_fetched_and_diffed_as_the_list(
     assert ("participating", media_url) in kinds
     assert [s["verdict"] for s in live.snapshots() if s["kind"] != "page"] == ["accepted"] * 2
     assert len(live.events()) > 100
+
+
+def test_a_page_moved_by_a_redirect_has_its_relative_links_read_where_it_is_now(
+    live: Live, site: FakeIce
+) -> None:
+    """ICE moves the page into a folder (a 301) and links the sheets relative to it:
+    they are where a browser would look, under the page's new address."""
+    moved = "/identify-and-arrest/287g-program/"
+    names = [Path(PART_A).name, Path(PEND_A).name]
+    for name, path in zip(names, (PART_A, PEND_A), strict=True):
+        site.put(moved + "lists/" + name, sheet(path).read_bytes(), XLSX_TYPE)
+    site.put(moved, landing_html("lists/" + names[0], "lists/" + names[1]), "text/html")
+    site.fault(PAGE_PATH, redirect_to=site.base_url + moved)
+    result = live.run("--no-moas")
+    assert result.exit_code == 0, result.stderr
+    assert {moved + "lists/" + n for n in names} <= set(site.arrivals())
+    assert [s["verdict"] for s in live.snapshots() if s["kind"] != "page"] == ["accepted"] * 2
 
 
 def test_a_download_link_is_named_by_the_file_name_the_server_gives(
