@@ -433,6 +433,24 @@ def test_a_loss_is_confirmed_by_the_lost_rows_even_when_others_change() -> None:
     assert out.accepted and out.note and "persisted" in out.note
 
 
+@pytest.mark.parametrize(("lost", "held"), [(19, False), (20, False), (21, True)])
+def test_a_loss_of_more_than_min_row_loss_rows_and_more_than_its_share_is_held(
+    lost: int, held: bool
+) -> None:
+    """As documented: held when a list loses more than ``max_row_loss_share`` of its
+    rows and more than ``diff.min_row_loss`` (the one limit a list's changes have too:
+    ``changes 21 agreements at once (limit 20)``)."""
+    feed = Feed(replace(RULES, min_row_loss=20))
+    rows = [row(f"Agency {i} PD", "TFM") for i in range(40)]
+    feed(part(rows), "2025-03-01T12:00:00Z")
+    out = feed(part(rows[lost:]), "2025-03-02T12:00:00Z")
+    assert out.accepted is not held
+    if held:
+        assert out.reason == (
+            f"lost {lost} of 40 rows at once (limit 20); held until a later list confirms it"
+        )
+
+
 MANY = [row(f"Agency {i} PD", "TFM") for i in range(12)]
 
 
