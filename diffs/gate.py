@@ -127,7 +127,9 @@ def check_time(
     """A list cannot hold an agreement signed after its observed time, in the state of
     the agreement (its latest date there: ``common.geo.latest_date``). ``known``: the
     future dates earlier accepted lists held (typos already flagged). ``forced``: the
-    maintainer vouches for the date, and the check is skipped."""
+    maintainer vouches for the observed time: the list is read, its dates after that
+    time are typos (remembered: a later list holding them is no less right), and its
+    note says the time was vouched for."""
     observed = _at(ref.observed_at).date()
     near = observed - timedelta(days=1)  # no state's date is a day behind UTC's or more
     future = [
@@ -138,8 +140,11 @@ def check_time(
         and r.signed > _date_where(r, ref.observed_at, observed)
         and _believed(r)
     ]
-    if forced or not future:
-        return TimeVerdict()
+    if not future:
+        return TimeVerdict(note=_FORCED if forced else None)
+    if forced:  # the time is right, so the dates after it are typos, in later lists too
+        typos = frozenset(typo_key(r) for _, r in future)
+        return TimeVerdict(typos=typos, note=f"{_FORCED}; {_TYPOS}{_rows_named(future)}")
     far = observed + timedelta(days=rules.typo_future_days)
     evidence = [
         (n, r) for n, r in future if r.signed and r.signed <= far and typo_key(r) not in known
@@ -147,8 +152,11 @@ def check_time(
     if len(evidence) > rules.max_future_typos:
         return TimeVerdict(reason=_future_reason(evidence, observed, ref.observed_at))
     typos = frozenset(typo_key(r) for _, r in future)
-    note = "signed date taken for a typo (after the observed time): " + _rows_named(future)
-    return TimeVerdict(typos=typos, note=note)
+    return TimeVerdict(typos=typos, note=_TYPOS + _rows_named(future))
+
+
+_TYPOS = "signed date taken for a typo (after the observed time): "
+_FORCED = "observed time vouched for by a maintainer (--force-date)"
 
 
 def without_typo_dates(listing: ParsedListing, typos: frozenset[str]) -> ParsedListing:

@@ -104,11 +104,22 @@ def test_a_signing_is_after_a_capture_in_its_own_states_time() -> None:
     assert Feed()(part(BASE + guam), "2025-07-10T15:00:00Z").accepted
 
 
-def test_a_forced_date_is_believed() -> None:
+def test_a_forced_date_is_believed_said_and_its_later_dates_no_evidence_after() -> None:
+    """A maintainer vouches for a list's time: it is read, its note says so, and its
+    dates after that time are typos, so the next lists holding them are read too (they
+    were rejected, each, until the day passed: a live pass cannot be forced)."""
     feed = Feed()
     late = [row("Late One PD", signed="2025-08-28"), row("Late Two PD", signed="2025-08-20")]
     out = feed(part(BASE + late), "2025-08-02T22:00:00Z", forced=True)
     assert out.accepted and feed.kinds() == {"agreement.added": 12}
+    assert out.note and out.note.startswith("observed time vouched for by a maintainer")
+    assert "Late One PD 2025-08-28" in out.note
+    nxt = feed(part(BASE + late + [row("New PD")]), "2025-08-05T22:00:00Z")
+    assert nxt.accepted and feed.kinds(12) == {"agreement.added": 1}
+    calm = Feed()
+    assert calm(part(BASE), "2025-08-02T22:00:00Z", forced=True).note == (
+        "observed time vouched for by a maintainer (--force-date)"
+    )
 
 
 def test_one_typo_date_is_flagged_and_the_list_accepted() -> None:
