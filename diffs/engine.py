@@ -109,9 +109,12 @@ def apply_snapshot(
     keys = _keys(ids, listing.rows)
     excused = state.participating.listed_keys() if kind == "pending" else set()
     verdict = check_stale(previous, keys, excused, ref, rules)
-    if not verdict.accepted:
-        return _held(state, previous, ref, verdict, kind)
     diffed = partial(_diffed, ref=ref, listing=listing, rules=rules, ids=ids)
+    if not verdict.accepted:
+        if _held_first(verdict, ref):  # what it shows, to date by it once confirmed
+            shows = _accept(state, ref, listing, partial(diffed, verdict=verdict))
+            verdict = _shown_held(verdict, shows, ref)
+        return _held(state, previous, ref, verdict, kind)
     verdict, read = _loss_checked(state, ref, listing, (keys, excused), rules, verdict, diffed)
     if not verdict.accepted:
         return _held(state, previous, ref, verdict, kind)
@@ -119,13 +122,14 @@ def apply_snapshot(
     outcome = read or _accept(state, ref, listing, diffed)
     again = check_read(previous, keys, outcome.events, ref, rules, verdict.confirmed)
     if not again.accepted:
-        return _held(state, previous, ref, again, kind)
+        return _held(state, previous, ref, _shown_held(again, outcome, ref), kind)
     if again.confirmed is not None and again.confirmed.dates(keys):
         # a mass change confirmed: the rows its held list listed first or lacked were
         # first shown so by it, as a confirmed loss's are (read again knowing it, rare)
         confirmed = replace(verdict, confirmed=again.confirmed.shown_first())
         outcome = _accept(state, ref, listing, partial(diffed, verdict=confirmed))
     outcome = _first_shown_held(outcome, again.confirmed, ref)
+    outcome = _first_shown_held(outcome, verdict.confirmed, ref)
     if list(outcome.agency_ids) != ids:  # relabelled: the keys after the renames
         keys = _keys(outcome.agency_ids, listing.rows)
     return _remembered(outcome, kind, keys, ref, rules, timing, again)
@@ -158,10 +162,29 @@ def _loss_checked(
     read = _accept(state, ref, listing, partial(diffed, verdict=stale))
     relabelled = _keys(read.agency_ids, listing.rows)
     if relabelled == listed:
-        return held, None
+        return _shown_held(held, read, ref), None
     again = check_hold(previous, relabelled, excused, ref, rules)
-    verdict = replace(again, note=_notes(stale, again))
+    verdict = _shown_held(replace(again, note=_notes(stale, again)), read, ref)
     return verdict, read if again.accepted and again.confirmed is None else None
+
+
+def _held_first(verdict: Verdict, ref: SnapshotRef) -> bool:
+    """Whether ``verdict`` holds the list as the first showing its change."""
+    cand = verdict.candidate
+    return not verdict.accepted and cand is not None and cand.first == ref
+
+
+def _shown_held(verdict: Verdict, read: Outcome, ref: SnapshotRef) -> Verdict:
+    """A list held as the first showing its change keeps the changes its reading says
+    (an agency renamed, an agreement relabelled or changed, beside the rows it lost or
+    brought back), so that once confirmed they are dated by it, the first showing them,
+    as its rows are. A list held again (the change first held by an earlier one) adds
+    none: what only it shows is dated by the list that confirms it."""
+    cand = verdict.candidate
+    if not _held_first(verdict, ref) or cand is None:
+        return verdict
+    shown = cand.shown | frozenset(e.change() for e in read.events if e.end == ref)
+    return replace(verdict, candidate=replace(cand, shown=shown))
 
 
 def _held(

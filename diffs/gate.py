@@ -348,7 +348,7 @@ def check_read(
     if not mass.accepted:
         return mass
     note = "; ".join(v.note for v in (late, mass) if v.note) or None
-    return Verdict(True, note=note, confirmed=mass.confirmed)
+    return Verdict(True, note=note, confirmed=mass.confirmed or late.confirmed)
 
 
 def check_mass_change(
@@ -467,7 +467,8 @@ def check_older_copy(previous: ListState, ref: SnapshotRef, rules: Rules) -> Ver
     cand = previous.loss_candidate
     again = cand if cand is not None and cand.first.sha256 == ref.sha256 else None
     if again is not None and _waited(again, ref, rules):
-        return Verdict(True, note=f"an older list again since {again.first.observed_at} persisted")
+        note = f"an older list again since {again.first.observed_at} persisted"
+        return Verdict(True, note=note, confirmed=again)
     reason = (
         f"stale: the same bytes as the list of {older[-1]}, an older list arriving late; "
         "reading it would undo what changed since"

@@ -641,6 +641,40 @@ def test_rows_lost_in_a_held_list_that_a_later_list_confirms_are_dated_by_the_he
     assert lost_now.missing_since and lost_now.missing_since.observed_at == "2025-03-03T12:00:00Z"
 
 
+def test_changes_a_held_list_showed_are_dated_by_it_once_a_later_list_confirms_it() -> None:
+    """Beside the rows it lost, the held list corrected a signed date: the change is the
+    held list's, first showing it, as its lost rows are (it was dated by the list that
+    confirmed the loss); a change only the confirming list shows keeps its own window."""
+    feed = Feed(replace(RULES, withdraw_after_snapshots=2))
+    gone = [row(f"Gone {i} Sheriff's Office", "WSO") for i in range(12)]
+    feed(part(BASE + gone), "2025-03-01T12:00:00Z")
+    fixed = [replace(BASE[0], signed=date(2024, 5, 6)), *BASE[1:]]
+    assert not feed(part(fixed), "2025-03-02T12:00:00Z").accepted  # 12 rows lost: held
+    later = [*fixed[:-1], replace(fixed[-1], signed=date(2024, 7, 8))]
+    out = feed(part(later), "2025-03-03T12:00:00Z")
+    changed = {e.agency: e.end.observed_at for e in out.events if e.kind == "agreement.changed"}
+    assert changed == {
+        BASE[0].agency: "2025-03-02T12:00:00Z",
+        BASE[-1].agency: "2025-03-03T12:00:00Z",
+    }
+
+
+def test_a_change_undone_by_an_older_list_again_is_dated_by_it_once_it_persists() -> None:
+    """A state typo (TX read as OK) fixed by the old list's very bytes: held as an older
+    list arriving late, then read once it persists; the name back is the held list's."""
+    feed = Feed(replace(RULES, withdraw_after_snapshots=2))
+    feed(part(BASE), "2025-03-01T12:00:00Z")
+    feed(part([replace(BASE[0], state="OK"), *BASE[1:]]), "2025-03-02T12:00:00Z")
+    assert not feed(part(BASE), "2025-03-03T12:00:00Z").accepted
+    out = feed(part(BASE), "2025-03-04T13:00:00Z")
+    [back] = [e for e in out.events if e.kind == "agency.renamed"]
+    assert (back.before or {}).get("state") == "OK" and (back.after or {}).get("state") == "TX"
+    assert (back.end.observed_at, back.recorded_at) == (
+        "2025-03-03T12:00:00Z",
+        "2025-03-04T13:00:00Z",
+    )
+
+
 def test_rows_gained_in_a_held_list_that_a_later_list_confirms_are_dated_by_the_held_list() -> None:
     feed = Feed()
     feed(part(BASE), "2025-03-01T12:00:00Z")
