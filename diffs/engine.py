@@ -63,6 +63,7 @@ class Outcome:
     reason: str | None = None
     note: str | None = None
     agency_ids: tuple[str, ...] = ()
+    confirmed: LossCandidate | None = None  # the held list this one confirmed, if any
 
 
 def reject(state: ProgramState, ref: SnapshotRef, reason: str, kind: str) -> Outcome:
@@ -130,6 +131,7 @@ def apply_snapshot(
         outcome = _accept(state, ref, listing, partial(diffed, verdict=confirmed))
     outcome = _first_shown_held(outcome, again.confirmed, ref)
     outcome = _first_shown_held(outcome, verdict.confirmed, ref)
+    outcome = replace(outcome, confirmed=again.confirmed or verdict.confirmed)
     if list(outcome.agency_ids) != ids:  # relabelled: the keys after the renames
         keys = _keys(outcome.agency_ids, listing.rows)
     return _remembered(outcome, kind, keys, ref, rules, timing, again)
@@ -184,7 +186,7 @@ def _shown_held(verdict: Verdict, read: Outcome, ref: SnapshotRef) -> Verdict:
     if not _held_first(verdict, ref) or cand is None:
         return verdict
     shown = cand.shown | frozenset(e.change() for e in read.events if e.end == ref)
-    return replace(verdict, candidate=replace(cand, shown=shown))
+    return replace(verdict, candidate=replace(cand, shown=shown, ids=read.agency_ids))
 
 
 def _held(

@@ -90,17 +90,25 @@ def test_one_typo_date_is_noted_and_the_list_accepted(sqlite_cli: Cli, tmp_path:
     assert said.startswith("warning participatingAgencies08042025am.xlsx: ")
 
 
-def test_a_drained_pending_list_is_held_once_then_accepted(sqlite_cli: Cli, tmp_path: Path) -> None:
+def test_a_drained_pending_list_is_held_once_then_accepted(cli: Cli, tmp_path: Path) -> None:
     names = [n for n in CASES if n.startswith("pending") and "2025" in n]
-    result = sqlite_cli("import", *map(str, sheets(tmp_path / "in", *names)))
+    result = cli("import", *map(str, sheets(tmp_path / "in", *names)))
     assert (
         "rejected pendingAgencies11052025am.xlsx: holds no rows under its header (a drained "
         "list?); held until a later list confirms it"
     ) in result.stderr
-    assert "(2 accepted, 1 rejected)" in result.stdout
-    before = json.loads(sqlite_cli("status", "--as-of", "2025-11-05", "--format", "json").stdout)
-    after = json.loads(sqlite_cli("status", "--as-of", "2025-11-06", "--format", "json").stdout)
-    assert (before["pending"], after["pending"]) == (2, 0)
+    assert "(2 accepted, 1 rejected)" in result.stdout  # as the pass read it
+    # once confirmed, the held list is the first showing the change: accepted as of its
+    # own time, where its events are dated (status, history and snapshots agree)
+    before = json.loads(cli("status", "--as-of", "2025-11-04", "--format", "json").stdout)
+    held = json.loads(cli("status", "--as-of", "2025-11-05", "--format", "json").stdout)
+    assert (before["pending"], held["pending"]) == (2, 0)
+    snaps = json.loads(cli("snapshots", "--format", "json").stdout)
+    [drained] = [s for s in snaps if s["name"] == "pendingAgencies11052025am.xlsx"]
+    assert (drained["verdict"], drained["reason"]) == ("accepted", None)
+    assert drained["note"].startswith("held: holds no rows under its header")
+    assert "then confirmed by the list of 2025-11-06" in drained["note"]
+    assert not json.loads(cli("snapshots", "--rejected", "--format", "json").stdout)
 
 
 def test_a_real_list_whose_only_future_date_is_a_typo_is_accepted_and_a_day_early_is_not(
