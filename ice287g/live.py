@@ -26,6 +26,7 @@ from urllib.parse import unquote, urldefrag, urlsplit
 
 from sqlalchemy.orm import Session
 
+from common.errors import Ice287gError
 from common.times import parse_utc, utc_iso
 from ice287g.app import App
 from ice287g.intake import Origin, ProgressFactory, no_progress, observe
@@ -50,6 +51,16 @@ EXPECT: dict[str, Expect] = {
     "moa": "pdf",
 }
 TICK = 0.05
+CLOCK_SLACK = timedelta(seconds=5)
+"""How far the clock may read before the newest observation recorded: a tie within a
+second is waited out (observations are strictly ordered); more is a clock set back,
+and a pass would wait (holding the run lock) for the clock to pass its history."""
+
+
+class ClockBehind(Ice287gError):
+    """The clock reads before the newest observation recorded: no capture can be dated."""
+
+
 clock = time.monotonic  # seconds, for fetch.pass_deadline (a test replaces it)
 MARKS_BATCH = 50
 _STATUS = re.compile(r"\bHTTP (\d{3})\b")
@@ -152,6 +163,13 @@ class LivePass:
         for obs in self.app.archive.observations():
             self._latest[_latest_key(obs.kind_claimed, obs.url)] = obs.sha256
             self._floor = max(self._floor, obs.observed_at)
+        behind = parse_utc(self._floor) - self.now() if self._floor else timedelta(0)
+        if behind > CLOCK_SLACK:
+            raise ClockBehind(
+                f"the clock reads {utc_iso(self.now())}, {behind.total_seconds():.0f} s before "
+                f"the newest observation recorded ({self._floor}): set back (at boot, before "
+                "NTP?); nothing fetched, nothing recorded"
+            )
         with transaction(self.app.engine) as session:
             self._states = fetch_state.all_states(session)
             self._known_snapshots = writer.known_snapshot_ids(session)

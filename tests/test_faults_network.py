@@ -190,3 +190,33 @@ def test_httpx_would_have_decoded_the_bomb_in_one_go() -> None:
     body = _gzip(_gzip(bytes(4 << 20)))
     response = httpx.Response(200, headers={"Content-Encoding": "gzip, gzip"}, content=body)
     assert len(response.content) == 4 << 20
+
+
+def test_a_clock_set_back_stops_the_pass_at_once_not_waiting_for_its_history(
+    tmp_path: Path,
+) -> None:
+    """A pass with the clock an hour behind the last one's (a timer firing at boot, before
+    NTP): it waited, holding the run lock, for the clock to pass the newest observation;
+    now it says so in one line and records nothing."""
+    from datetime import UTC, datetime, timedelta
+
+    from tests.fake_ice import FakeIce, sheet
+
+    part = "participating/participatingAgencies-20250221214937.xlsx"
+    pend = "pending/pendingAgencies-20250221214937.xlsx"
+    if not sheet(part).exists():
+        pytest.skip("the shared corpus is not beside the project")
+    overrides = {"db": f"sqlite:///{tmp_path / 'x.db'}", "snapshots": str(tmp_path / "a")}
+    with FakeIce() as site:
+        site.publish(participating=part, pending=pend)
+        env = {"ICE287G_FETCH__PER_HOST_INTERVAL": "0", "ICE287G_BASE_URL": site.base_url}
+        app = App(load_config(None, overrides, env=env))
+        assert live.run_pass(app, PassOptions(moas=False)).exit_code == 0
+        recorded = len(list(app.archive.observations()))
+        back = datetime.now(UTC) - timedelta(hours=1)
+        with app.exclusive(), pytest.raises(live.ClockBehind, match="before the newest obs"):
+            live.LivePass(app, PassOptions(moas=False), now=lambda: back).run()
+        assert len(list(app.archive.observations())) == recorded
+        with app.exclusive():  # the lock is free again
+            pass
+        app.close()
