@@ -50,6 +50,9 @@ class FetchSettings:
     max_sheet_bytes: int = 20_000_000
     max_pdf_bytes: int = 50_000_000
     moa_recheck_hours: float = 168.0
+    # the page and the sheets are fetched whole, not conditionally, once their last whole
+    # download is this old: a server's validators are trusted for a bounded time
+    revalidate_hours: float = 24.0
     # one download (every attempt) ends after this many seconds, however slow the drip
     download_deadline: float = 300.0
     # a whole pass of `run` stops cleanly (and says so) after this many seconds

@@ -388,7 +388,8 @@ class LivePass:
             self._too_late(target, fatal)
             return None
         row = self._state(target.fetch_url)
-        usable = row is not None and row.sha256 and self.app.archive.find(row.sha256)
+        kept = row is not None and row.sha256 and self.app.archive.find(row.sha256)
+        usable = bool(kept) and self._trusted(target, row)
         etag = row.etag if row is not None and usable else None
         modified = row.last_modified if row is not None and usable else None
         try:
@@ -437,6 +438,17 @@ class LivePass:
             self.result.recorded += 1
         self._latest[key] = obs.sha256
         self._newest = max(self._newest, obs.observed_at)
+
+    def _trusted(self, target: RemoteFile, row: FetchState | None) -> bool:
+        """Whether a page's or a sheet's validators may still be sent: its last whole
+        download is younger than ``fetch.revalidate_hours`` (a server may keep an ETag
+        and a Last-Modified for bytes overwritten in place, answering 304 for ever).
+        A MOA's are (it is re-checked only every ``fetch.moa_recheck_hours``)."""
+        if target.kind == "moa":
+            return True
+        whole = row.fetched_whole_at if row is not None else None
+        hours = self.app.config.fetch.revalidate_hours
+        return whole is not None and parse_utc(whole) + timedelta(hours=hours) > self.now()
 
     def _observed_at(self, fetched_at: datetime) -> str:
         """When the bytes were seen, strictly after what earlier stages recorded.

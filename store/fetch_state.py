@@ -53,6 +53,7 @@ def mark_fetched(
     if status != 304:
         row.etag, row.last_modified = etag, last_modified
         row.sha256 = sha256
+        row.fetched_whole_at = utc_iso(checked_at)
     row.last_status = status
     row.last_checked = utc_iso(checked_at)
     row.last_error = None

@@ -158,6 +158,7 @@ class FetchState(Base):
     last_modified: Mapped[str | None] = mapped_column(Text)
     sha256: Mapped[str | None] = mapped_column(String(64))
     last_checked: Mapped[str | None] = mapped_column(TIME)
+    fetched_whole_at: Mapped[str | None] = mapped_column(TIME)  # the last 200
     last_status: Mapped[int | None] = mapped_column(Integer)
     last_error: Mapped[str | None] = mapped_column(Text)
     failures: Mapped[int] = mapped_column(Integer, default=0)

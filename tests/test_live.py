@@ -424,6 +424,32 @@ def test_a_500_then_200_is_not_a_failure(after_a: Live, site: FakeIce) -> None:
     assert statuses.count(500) == 1 and statuses[statuses.index(500) + 1] == 304, statuses
 
 
+def test_a_sheet_overwritten_under_its_old_validators_is_read_once_they_are_stale(
+    after_a: Live, site: FakeIce
+) -> None:
+    """The server keeps the file's ETag and Last-Modified for new bytes written in place:
+    every conditional request is answered 304. Validators are trusted for
+    ``fetch.revalidate_hours`` after the last whole download; then the file is fetched
+    whole and the change found (it was missed for ever)."""
+    from tests.fake_ice import Resource
+
+    old = site.files[PART_PATH]
+    body = sheet(PART_B).read_bytes()
+
+    class SameValidators(Resource):
+        @property
+        def etag(self) -> str:
+            return old.etag
+
+    site.files[PART_PATH] = SameValidators(body, old.content_type, old.last_modified)
+    trusted = after_a.run("--no-moas")
+    assert (trusted.exit_code, trusted.stdout) == (0, "")  # within the day: a 304
+    assert site.statuses(PART_PATH) == {304: 1}
+    stale = after_a.run("--no-moas", env={"ICE287G_FETCH__REVALIDATE_HOURS": "0"})
+    assert stale.exit_code == 0 and "agreement.added" in stale.stdout
+    assert site.statuses(PART_PATH) == {304: 1, 200: 1}
+
+
 def test_a_sheet_swapped_for_the_other_list_is_rejected_not_diffed(
     after_a: Live, site: FakeIce
 ) -> None:
