@@ -4,9 +4,10 @@ capture counts, at the default politeness; prints requests and time.
     python bench/bench_backfill.py [--to 2026-12-01] [--seed 287]
 
 The fake Wayback (tests/fake_wayback.py) lists captures like the real CDX: the 287(g)
-page under its two URLs, every capture's HTML different (so ``collapse=digest`` keeps
-them all): about 2 a day from 2019 to 2024 and 5 a day since 2025; the two sheets from
-February 2025, about one capture a day each, their bytes changing on most days. The
+page under its two URLs, every capture's HTML different: about 2 a day from 2019 to
+2024 and 5 a day since 2025; the two sheets from February 2025, about one capture a
+day each, their bytes changing on most days (every capture is listed, none collapsed
+by digest; one of bytes held costs no download). The
 backfill's waits run on a fake clock, so the politeness time (``fetch.per_host_interval``
 between downloads, ``wayback.cdx_per_minute`` for the CDX) is counted, not slept; the
 wall time is the rest (HTTP on 127.0.0.1, digests, archiving, classifying pages).

@@ -155,7 +155,6 @@ class WaybackClient:
             "url": url_pattern,
             "matchType": match_type,
             "filter": "statuscode:200",
-            "collapse": "digest",
             "output": "json",
             "limit": str(self.page_size),
             "showResumeKey": "true",

@@ -2,7 +2,7 @@
 
 The CDX answers ``output=json`` in the real format: a header row, then rows of
 ``urlkey, timestamp, original, mimetype, statuscode, digest, length`` sorted by urlkey
-and timestamp, adjacent equal digests collapsed (``collapse=digest``), at most
+and timestamp, adjacent equal digests collapsed when asked (``collapse=digest``), at most
 ``page_rows`` rows a page, and, when more remain, an empty row ``[]`` then
 ``[resumeKey]``. Like the real one it honours ``url``, ``matchType`` (exact or prefix),
 ``from``, ``to`` and ``resumeKey``. Revisit records are listed whatever the filter, so
@@ -188,7 +188,8 @@ class FakeWayback:
             and low <= e.timestamp <= high
         ]
         chosen.sort(key=lambda e: (e.urlkey, e.timestamp))
-        return collapse_digests([e.cdx_row() for e in chosen])
+        rows = [e.cdx_row() for e in chosen]
+        return collapse_digests(rows) if query.get("collapse") == ["digest"] else rows
 
     # ----- archive
 

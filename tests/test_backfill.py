@@ -406,6 +406,25 @@ def test_bytes_imported_before_are_not_downloaded_again(tmp_path: Path) -> None:
         assert sources == {"import": 1, "wayback": 3}
 
 
+def test_every_capture_of_the_same_bytes_is_a_sighting_as_an_import_of_them_would_be(
+    tmp_path: Path,
+) -> None:
+    """The same sheet captured on three days is three sightings (the gate counts them: a
+    loss that persists, a reversal that stays), downloaded once; a CDX listing collapsed
+    by digest kept one, and the backfill recorded another history than an import of the
+    same captures."""
+    first, later = part("20250221214937"), part("20250226183301")
+    stamps = ("20250221214937", "20250222120000", "20250223120000", "20250226183301")
+    captures = [Entry(PART, t, first if t < "20250226" else later) for t in stamps]
+    with FakeWayback(captures, throttle_first=False).running() as fake:
+        cli = make_cli(tmp_path)
+        out = backfill(cli, fake).stdout
+        assert all("collapse" not in q for q in fake.cdx_queries)
+        assert "4 captures found, 2 fetched, 2 matched bytes already held" in out, out
+    history = History.read(cli)
+    assert Counter(s["source"] for s in history.snapshots) == {"wayback": 4}
+
+
 def test_wayback_observations_without_capture_details_count_as_held(tmp_path: Path) -> None:
     archive = Archive(tmp_path)
     sha, _ = archive.put(b"PK\x03\x04 x", ".xlsx")

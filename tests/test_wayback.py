@@ -186,7 +186,6 @@ def test_cdx_query_parameters_and_paging() -> None:
         "url": [SHEET_PREFIX],
         "matchType": ["prefix"],
         "filter": ["statuscode:200"],
-        "collapse": ["digest"],
         "output": ["json"],
         "limit": ["2"],
         "showResumeKey": ["true"],
