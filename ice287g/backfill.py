@@ -143,6 +143,7 @@ class WaybackBackfill:
         self._transient_in_a_row = 0
         self._request: Request | None = None  # the listing's, kept for the linked sheets
         self._page_links: dict[str, PageLinks] = {}  # by sha256: each page read as it came
+        self._reserves: dict[str, list[Listed]] = {}  # page captures the thinning dropped
 
     # ----- listing
 
@@ -188,6 +189,7 @@ class WaybackBackfill:
         ordered = sorted(usable, key=lambda i: (i.capture.timestamp, i.capture.original))
         kept = thin_pages(ordered, self.page_captures_per_day)
         self.result.thinned += len(ordered) - len(kept)
+        self._reserves = reserves(ordered, kept)
         return kept
 
     @staticmethod
@@ -230,9 +232,19 @@ class WaybackBackfill:
 
     def _bring_all(self, listed: list[Listed], held: Held, progress: Progress | None) -> None:
         for done, item in enumerate(listed, start=1):
-            self._bring(item, held)
+            if not self._bring(item, held):
+                self._bring_reserve(item, held)
             if progress:
                 progress(done, len(listed), item.name)
+
+    def _bring_reserve(self, item: Listed, held: Held) -> None:
+        """A page capture kept by the thinning that cannot be used (an error or block
+        page, a capture lost): the same day's capture before it, the latest usable one,
+        stands for it (the day was lost: the thinning had dropped the good captures)."""
+        for reserve in self._reserves.get(item.ident, ()):
+            self.result.thinned -= 1
+            if self._bring(reserve, held):
+                return
 
     def _page_links_at(self, listed: list[Listed]) -> Timeline:
         """Each page capture of ``listed`` held in the archive, by observed time, and
@@ -270,20 +282,21 @@ class WaybackBackfill:
         self.result.parts += len(sheets) - len(kept)
         return kept
 
-    def _bring(self, item: Listed, held: Held) -> None:
+    def _bring(self, item: Listed, held: Held) -> bool:
+        """Bring one capture in; whether it is held now (False: it failed)."""
         if item.ident in held.captures:
             self.result.held += 1
-            return
+            return True
         known = self.state.failure(item.ident)
         if known and known.get("permanent"):
             failure = Failure(item.ident, str(known.get("reason")), True, earlier=True)
             self.result.failures.append(failure)
-            return
+            return False
         try:
             obs, reused = self._observe(item, held)
         except (FetchError, CaptureUnusable) as exc:
             self._failed(item, exc.reason)
-            return
+            return False
         self._transient_in_a_row = 0
         if reused:
             self.result.reused += 1
@@ -295,6 +308,7 @@ class WaybackBackfill:
             if self.archive.record(each):
                 self.result.recorded += 1
         held.add(obs)
+        return True
 
     def _observe(self, item: Listed, held: Held) -> tuple[Observation, bool]:
         """The observation of a capture, from held bytes with its digest or downloaded."""
@@ -369,6 +383,23 @@ def thin_pages(items: list[Listed], per_day: int) -> list[Listed]:
         picks = range(count) if count <= per_day else _spread(count, per_day)
         kept.update(group[i].ident for i in picks)
     return [i for i in items if i.expect != "page" or i.ident in kept]
+
+
+def reserves(items: list[Listed], kept: list[Listed]) -> dict[str, list[Listed]]:
+    """For each page capture the thinning kept, the same day's captures it dropped since
+    the one kept before (latest first): what stands for it should it be unusable."""
+    chosen = {item.ident for item in kept}
+    found: dict[str, list[Listed]] = {}
+    dropped: list[Listed] = []
+    day = ""
+    for item in (i for i in items if i.expect == "page"):
+        if item.capture.timestamp[:8] != day:
+            day, dropped = item.capture.timestamp[:8], []
+        if item.ident in chosen:
+            found[item.ident], dropped = dropped[::-1], []
+        else:
+            dropped.append(item)
+    return found
 
 
 def _spread(count: int, wanted: int) -> list[int]:

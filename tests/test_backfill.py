@@ -594,6 +594,31 @@ def test_a_day_of_page_captures_downloads_one_unless_configured(tmp_path: Path) 
         assert "4 captures found, 4 fetched" in backfill(cli, fake).stdout
 
 
+def test_a_day_whose_last_page_capture_is_an_error_page_is_read_from_an_earlier_one(
+    tmp_path: Path,
+) -> None:
+    """The thinning keeps the day's last page capture; when that capture is an error or
+    block page, the latest usable capture of the day stands for it (the day was lost,
+    for good: the failure is not retried), in this run and in the next."""
+    _need(CASES / "may2024_plain.html")
+    plain = (CASES / "may2024_plain.html").read_bytes()
+    day = [
+        Entry(PAGE, "20240515060000", plain + b"<!-- early -->", HTML_MIME),
+        Entry(PAGE, "20240515080000", plain + b"<!-- a -->", HTML_MIME),
+        Entry(PAGE, "20240515230000", NOT_FOUND_PAGE, HTML_MIME),  # the day's last
+    ]
+    with FakeWayback(day, throttle_first=False).running() as fake:
+        cli = make_cli(tmp_path)
+        out = backfill(cli, fake).stdout
+        assert "3 captures found, 1 fetched" in out and "1 failed" in out, out
+        assert f"/web/20240515080000id_/{PAGE}" in fake.served
+        assert f"/web/20240515060000id_/{PAGE}" not in fake.served
+        again = backfill(cli, fake).stdout
+        assert "0 fetched" in again and "1 already held" in again, again
+    [snap] = History.read(cli).snapshots
+    assert (snap["observed_at"], snap["verdict"]) == ("2024-05-15T08:00:00Z", "accepted")
+
+
 def _backfill_following(
     tmp_path: Path, captures: list[Entry], followed: list[str]
 ) -> tuple[Cli, list[str]]:
