@@ -209,7 +209,9 @@ class Fetcher:
                     raise FetchError(url, reason) from exc
                 delay = self._delay(url, attempt, exc)
                 if self.clock() + delay > self._until:
-                    raise FetchError(url, f"{exc.reason} ({self._over()})") from exc
+                    left = max(0.0, self._until - self.clock())
+                    why = f"the next attempt in {delay:.0f} s, {left:.0f} s left: {self._over()}"
+                    raise FetchError(url, f"{exc.reason} ({why})") from exc
                 log.info("retrying %s in %.1f s: %s", url, delay, exc.reason)
                 self.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover

@@ -695,7 +695,8 @@ def test_retries_and_their_waits_end_at_the_download_deadline() -> None:
         max_retries=4,
         download_timeout=10.0,
     )
-    with pytest.raises(FetchError, match=r"HTTP 503 \(download slower than 10 s\)"):
+    why = r"HTTP 503 \(the next attempt in 8 s, 2 s left: download slower than 10 s\)"
+    with pytest.raises(FetchError, match=why):
         h.fetcher.fetch(SHEET_URL, "sheet")
     assert h.time.sleeps == [8.0] and len(h.requests) == 2
 
