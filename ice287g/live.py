@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from common.errors import Ice287gError
 from common.times import parse_utc, utc_iso
+from ice287g import news
 from ice287g.app import App
 from ice287g.intake import Origin, ProgressFactory, no_progress, observe
 from ice287g.passes import PassOptions, PassResult
@@ -115,6 +116,7 @@ class LivePass:
         self._fetcher: Fetcher | None = None
         self._latest: dict[tuple[str, str | None], str] = {}
         self._known_snapshots: set[str] = set()
+        self._told: set[str] = set()  # the rejected snapshots this pass read
         self._awaited: dict[str, str] = {}  # lists held for a second sighting: their sha256
         self._sighted_again: set[str] = set()  # this pass's snapshots of such a list
         self._floor = ""
@@ -142,7 +144,10 @@ class LivePass:
             self.fetch_moas()
             self._crash("moas")
             self.diff_recorded()
-        self.result.events = self._new_events(known_events)
+        self.result.events = news.new_events(self.app.engine, known_events)
+        told = self._told | self._sighted_again
+        self.result.rejections += news.unreported_rejections(self.result.events, told)
+        news.mark_reported(self.app.engine)
         self._report_deadline()
         if self.result.events and self.app.config.publish.dir:
             self.republish()
@@ -174,7 +179,7 @@ class LivePass:
             self._states = fetch_state.all_states(session)
             self._known_snapshots = writer.known_snapshot_ids(session)
             self._awaited = _held_for_a_sighting(session)
-            return writer.known_event_ids(session)
+            return news.reported(session)
 
     # -- discovery ---------------------------------------------------------------------
 
@@ -530,6 +535,7 @@ class LivePass:
         report = self.app.pipeline().process(self._diff_progress())
         told = self._known_snapshots | self._sighted_again
         for snapshot_id, name, reason in report.rejections:
+            self._told.add(snapshot_id)  # reported now, or a sighting not reported again
             if snapshot_id not in told:
                 self.result.rejections.append((name, reason))
                 self._known_snapshots.add(snapshot_id)
@@ -572,14 +578,6 @@ class LivePass:
             self.result.warnings.append(
                 "the page's counts differ from the lists: " + "; ".join(wrong)
             )
-
-    def _new_events(self, known: set[str]) -> list[dict[str, Any]]:
-        """This pass's events; read in full only when their ids show there are some."""
-        with transaction(self.app.engine) as session:
-            if writer.known_event_ids(session) <= known:
-                return []
-            events = queries.events(session, queries.EventFilter())
-        return [e for e in events if e["id"] not in known]
 
     def _crash(self, step: str) -> None:
         """The test hook: die like ``kill -9`` right after ``step``."""

@@ -76,3 +76,19 @@ def is_due(row: FetchState | None, now: datetime, every_hours: float) -> bool:
     if row is None or row.sha256 is None or row.last_checked is None:
         return True
     return parse_utc(row.last_checked) + timedelta(hours=every_hours) <= now
+
+
+REPORTED = "ice287g:reported"
+"""The row (not a URL) that says through when the live passes reported their news: the
+newest ``recorded_at`` of the events the last whole pass found. A pass killed after
+recording (the MOA step, a reboot) leaves it, so the next pass reports what it did."""
+
+
+def reported_through(session: Session) -> str | None:
+    row = session.get(FetchState, REPORTED)
+    return row.last_checked if row is not None else None
+
+
+def mark_reported(session: Session, through: str) -> None:
+    row = _row(session, REPORTED, "report")
+    row.last_checked = through

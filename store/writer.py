@@ -154,8 +154,17 @@ def held_note(note: str | None, reason: str | None, confirmed: str) -> str:
     return "; ".join(n for n in (note, reason and f"held: {reason}", confirmed) if n)
 
 
-def known_event_ids(session: Session) -> set[str]:
-    return set(session.scalars(select(EventModel.id)))
+def known_event_ids(session: Session, recorded_through: str | None = None) -> set[str]:
+    """The stored events' ids (those recorded at or before ``recorded_through``)."""
+    query = select(EventModel.id)
+    if recorded_through is not None:
+        query = query.where(EventModel.recorded_at <= recorded_through)
+    return set(session.scalars(query))
+
+
+def last_recorded(session: Session) -> str | None:
+    """The newest ``recorded_at`` of the stored events."""
+    return session.scalar(select(func.max(EventModel.recorded_at)))
 
 
 @dataclass

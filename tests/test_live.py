@@ -724,6 +724,26 @@ def _completes(
     assert (again.exit_code, again.stdout) == (0, "") and len(live.manifest()) == len(recorded)
 
 
+def test_a_pass_killed_after_recording_has_its_news_reported_by_the_next(
+    after_a: Live, site: FakeIce, reference_ab: tuple[list[Any], str]
+) -> None:
+    """Killed after its lists were diffed (in the long MOA step, a reboot), a pass never
+    printed what it recorded: the next one reports it, events and rejections, once."""
+    site.publish(PART_B, PEND_B)
+    assert after_a.fork_run("--no-moas", env={"ICE287G_TEST_CRASH_AFTER": "process"}) == 137
+    site.clear()
+    resumed = after_a.run("--no-moas")
+    assert resumed.exit_code == 0 and resumed.stdout == reference_ab[1]
+    swapped = sheet(PEND_B).read_bytes()  # the other list: rejected
+    site.fault(SHEET_DIR + Path(PART_B).name, body=swapped)
+    assert after_a.fork_run("--no-moas", env={"ICE287G_TEST_CRASH_AFTER": "process"}) == 137
+    site.clear()
+    told = after_a.run("--no-moas", "--quiet")
+    assert told.exit_code == 3 and told.stderr.startswith("ice287g: rejected: ")
+    again = after_a.run("--no-moas")
+    assert (again.exit_code, again.stdout, again.stderr) == (0, "", "")
+
+
 def test_a_second_concurrent_run_exits_at_once_with_the_lock_message(
     after_a: Live, site: FakeIce
 ) -> None:

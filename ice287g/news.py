@@ -1,0 +1,56 @@
+"""What a live pass reports: the events and rejections recorded since the last pass
+that reported (a pass killed after recording, in the long MOA step or by a reboot,
+never printed its news: the next one does), and the mark that it did."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from store import fetch_state, queries, writer
+from store.db import transaction
+
+
+def reported(session: Session) -> set[str]:
+    """The ids of the events a pass reported already (every one stored, before the
+    first pass that marks what it reported)."""
+    return writer.known_event_ids(session, fetch_state.reported_through(session))
+
+
+def new_events(engine: Engine, known: set[str]) -> list[dict[str, Any]]:
+    """The events not ``known``; read in full only when their ids show there are some."""
+    with transaction(engine) as session:
+        if writer.known_event_ids(session) <= known:
+            return []
+        events = queries.events(session, queries.EventFilter())
+    return [e for e in events if e["id"] not in known]
+
+
+def unreported_rejections(
+    events: Iterable[Mapping[str, Any]], told: set[str]
+) -> list[tuple[str, str]]:
+    """The rejections among ``events`` of snapshots this pass did not read and tell
+    (``told``): an earlier pass's, killed before it printed them. A rejection is never
+    silent."""
+    found = []
+    for event in events:
+        if event["kind"] == "snapshot.rejected" and event["subject"] not in told:
+            found.append((_where(event), str((event["after"] or {}).get("reason"))))
+    return found
+
+
+def mark_reported(engine: Engine) -> None:
+    """Every event recorded so far is reported (the pass's caller prints them next)."""
+    with transaction(engine, write=True) as session:
+        through = writer.last_recorded(session)
+        if through is not None:
+            fetch_state.mark_reported(session, through)
+
+
+def _where(event: Mapping[str, Any]) -> str:
+    """The file a rejection event names (its snapshot's file name, else its id)."""
+    cited = (event.get("provenance") or {}).get("snapshots") or [{}]
+    return str(cited[0].get("where") or event["subject"])
