@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urldefrag, urlsplit
+from urllib.parse import urldefrag
 
 from sqlalchemy.orm import Session
 
@@ -35,6 +35,7 @@ from ice287g.passes import PassOptions, PassResult
 from ice287g.pipeline import Progress, Report
 from parsers.errors import ParseError
 from parsers.landing_page import LandingPage, parse_landing_page
+from parsers.list_links import basename
 from parsers.urls import ICE_ORIGIN, rebase_url, repair_url
 from scraper.errors import FetchError
 from scraper.fetch import Fetcher, FetchResult
@@ -79,7 +80,7 @@ class RemoteFile:
 
     @property
     def name(self) -> str:
-        return unquote(urlsplit(self.canonical).path).rstrip("/").rsplit("/", 1)[-1]
+        return basename(self.canonical)
 
 
 def run_pass(app: App, options: PassOptions, progress: ProgressFactory = no_progress) -> PassResult:
@@ -195,12 +196,25 @@ class LivePass:
         if self._no_list_links(landing):
             self._no_lists(target, landing)
             target = replace(target, kind="participating")
+        self._unsure(landing)
         if result.content is not None:
             self.keep(target, result, data)
         self._crash("page")
         self._mark_fetched(target, result)
         self.flush_marks()
         return landing
+
+    def _unsure(self, landing: LandingPage) -> None:
+        """A warning for each list the page links more than one file for, when which is
+        the newest is a guess (a file named without a date beside a dated one)."""
+        for kind, others in landing.rivals.items():
+            picked = landing.participating_url if kind == "participating" else landing.pending_url
+            names = ", ".join(basename(url) for url in others)
+            self.result.warnings.append(
+                f"the page links {len(others) + 1} files for the {kind} list: read "
+                f"{basename(picked or '')}, the newest by its words, date and place; not "
+                f"clearly older: {names}"
+            )
 
     def _follow(self, landing: LandingPage) -> LandingPage:
         """The page links no list but links pages named for them: each is fetched (and

@@ -37,6 +37,7 @@ from parsers.list_links import (
     moa_links,
     page_links,
     pick_list_url,
+    unsure_rivals,
 )
 from parsers.normalize import clean_text
 
@@ -113,6 +114,8 @@ class LandingPage:
     title: str | None = None
     block_reason: str | None = None
     list_pages: tuple[str, ...] = ()  # pages named for a list, when it links neither
+    # by list, the other files linked for it that are not clearly older than its URL's
+    rivals: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields (tuples as lists, the counts as a dict)."""
@@ -121,6 +124,7 @@ class LandingPage:
         data["moa_links"] = list(self.moa_links)
         data["parts"] = {kind: list(urls) for kind, urls in self.parts.items()}
         data["list_pages"] = list(self.list_pages)
+        data["rivals"] = {kind: list(urls) for kind, urls in self.rivals.items()}
         data["stated_counts"] = self.stated_counts.to_dict() if self.stated_counts else None
         return data
 
@@ -141,6 +145,12 @@ def parse_landing_page(data: bytes, page_url: str) -> LandingPage:
     participating, pending = (
         None if parts.get(kind) else pick_list_url(links, kind) or both for kind in LIST_KINDS
     )
+    picked = {LIST_KINDS[0]: participating, LIST_KINDS[1]: pending}
+    rivals: dict[str, tuple[str, ...]] = {
+        kind: found
+        for kind, url in picked.items()
+        if url and (found := unsure_rivals(links, kind, url))
+    }
     legacy = has_participating_table(tree)
     usable = participating or pending or legacy
     followed = () if usable or parts else list_page_urls(anchors, page_url)
@@ -157,6 +167,7 @@ def parse_landing_page(data: bytes, page_url: str) -> LandingPage:
         title=title or None,
         block_reason=None if usable or followed else block_reason(tree),
         list_pages=followed,
+        rivals=rivals,
     )
 
 

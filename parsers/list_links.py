@@ -280,6 +280,28 @@ def pick_list_url(links: Sequence[ListLink], kind: ListLinkKind) -> str | None:
     return min(matching, key=_preference).url
 
 
+def unsure_rivals(links: Sequence[ListLink], kind: ListLinkKind, picked: str) -> tuple[str, ...]:
+    """The other files the page links for the ``kind`` list that are not clearly older
+    than the one picked (not called older, not stamped before it): which is the newest
+    is then a guess from words and page order, to be said (a new file named without a
+    date beside the old dated one was the old one read, silently)."""
+    chosen = next((link for link in links if link.url == picked), None)
+    if chosen is None:
+        return ()
+    mine = link_stamp(chosen)
+    return tuple(
+        dict.fromkeys(
+            link.url
+            for link in links
+            if link.kind == kind
+            and link.url != picked
+            and not link.part_names
+            and not link.says_older
+            and not ((theirs := link_stamp(link)) and mine and theirs < mine)
+        )
+    )
+
+
 def _preference(link: ListLink) -> tuple[bool, bool, int, int]:
     stamp = link_stamp(link)
     stamp_rank = -(stamp[0].toordinal() * 2 + stamp[1]) if stamp else 1

@@ -519,6 +519,25 @@ def test_a_download_link_without_an_extension_is_fetched_and_diffed_as_the_list(
     assert len(live.events()) > 100
 
 
+def test_two_files_for_one_list_with_no_sure_newest_are_read_and_said(
+    live: Live, site: FakeIce
+) -> None:
+    """The page keeps last week's dated file beside a new one named without a date:
+    which is the newest is a guess (the dated one is read), and the pass says so."""
+    old_name, new_name = Path(PART_A).name, "participatingAgencies.xlsx"
+    site.put(SHEET_DIR + new_name, sheet(PART_B).read_bytes(), XLSX_TYPE)
+    html = landing_html(SHEET_DIR + old_name, SHEET_DIR + Path(PEND_A).name)
+    extra = f'<p><a href="{SHEET_DIR}{new_name}">287(g) Participating Agencies</a></p>'
+    site.set_page(html.replace(b"</body>", extra.encode() + b"</body>"))
+    result = live.run("--no-moas")
+    assert result.exit_code == 0, result.stderr
+    said = (
+        f"ice287g: warning: the page links 2 files for the participating list: read "
+        f"{old_name}, the newest by its words, date and place; not clearly older: {new_name}"
+    )
+    assert said in result.stderr.splitlines()
+
+
 def test_a_page_moved_by_a_redirect_has_its_relative_links_read_where_it_is_now(
     live: Live, site: FakeIce
 ) -> None:
