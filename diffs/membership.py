@@ -54,9 +54,21 @@ def membership_events(
                 before=None if joined else {"models": models},
                 after={"models": models} if joined else None,
                 extra={},
+                effective_date=_joined_on(cause),
             )
         )
     return result
+
+
+def _joined_on(cause: Event) -> str | None:
+    """When an agency joining with ``cause`` joined, where ICE states it: the signed date
+    of an agreement added or signed again; none for one reinstated on its old papers
+    (its signed date is when the agency first joined, before it left: a count of joins
+    by signed month counted the agency twice there)."""
+    if cause.kind != "agreement.reinstated" or cause.effective_date is None:
+        return cause.effective_date
+    signed_before = (cause.before or {}).get("signed")
+    return None if signed_before and cause.effective_date <= signed_before else cause.effective_date
 
 
 def _cause(events: list[Event], agency_id: str, kinds: tuple[str, ...]) -> Event | None:
@@ -157,7 +169,7 @@ def _set_changes(events: list[Event]) -> dict[str, list[SetChange]]:
     for e in events:
         if e.kind in MODEL_SET_KINDS and e.agency_id and e.model:
             joined = e.kind in JOINS
-            effective = e.effective_date if joined else None
+            effective = _joined_on(e) if joined else None
             found[e.agency_id].append(SetChange(e.model, joined, e.start, e.end, effective))
     return found
 

@@ -126,6 +126,28 @@ def test_reinstated_after_withdrawal() -> None:
     assert r.kinds()["agreement.reinstated"] == 1
 
 
+@pytest.mark.parametrize(
+    ("signed", "joined_on"), [("2025-01-02", None), ("2025-02-15", "2025-02-15")]
+)
+def test_an_agency_back_on_its_old_papers_states_no_date_it_joined_again(
+    signed: str, joined_on: str | None
+) -> None:
+    """Withdrawn, then listed again: on its old papers the signed date is when it first
+    joined (a count of joins by signed month counted it twice there); signed again,
+    the new date is when it joined again."""
+    r = Replay()
+    r.feed(listing(BASE))
+    r.feed(listing(BASE[:3]))
+    zeta = row("Zeta PD", "TFM", signed="2025-02-01")  # other papers: not Delta relabelled
+    r.feed(listing(BASE[:3] + [zeta]))
+    back = replace(BASE[3], signed=date.fromisoformat(signed))
+    r.feed(listing([*BASE[:3], back, zeta]))
+    delta = BASE[3].agency
+    joins = [e.effective_date for e in r.events if e.kind == "agency.joined" and e.agency == delta]
+    [reinstated] = [e for e in r.events if e.kind == "agreement.reinstated"]
+    assert joins == ["2025-01-02", joined_on] and reinstated.effective_date == signed
+
+
 def test_changed_fields_are_named_with_before_and_after() -> None:
     r = Replay()
     r.feed(listing(BASE))
