@@ -15,6 +15,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from rich.cells import cell_len, set_cell_size
+
 from ice287g.escape import for_csv_cell, for_json, for_markdown, for_terminal
 
 Escape = Callable[[str], str]
@@ -63,17 +65,26 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
 
 
 def to_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], width: int = 60) -> str:
-    """A plain aligned table (no terminal-width magic, so output is stable)."""
+    """A plain aligned table (no terminal-width magic, so output is stable), aligned by
+    the columns a terminal gives each character (a wide one two, a combining mark
+    none: ``東京``, ``é`` written with its accent apart)."""
     cells = [[_clip(for_terminal(_cell(r.get(c))), width) for c in columns] for r in rows]
-    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
+    widths = [max([len(c)] + [cell_len(row[i]) for row in cells]) for i, c in enumerate(columns)]
     lines = ["  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True))]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
+    lines += ["  ".join(_pad(v, w) for v, w in zip(row, widths, strict=True)) for row in cells]
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - cell_len(text))
+
+
 def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """At most ``width`` columns on a terminal, an ellipsis marking a cut."""
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, width - 1) + "…"
 
 
 LISTING_FORMATS = ("table", "csv", "json")  # what render() writes; every listing offers them

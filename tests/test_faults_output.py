@@ -191,3 +191,20 @@ def test_a_file_name_with_line_breaks_stays_on_its_one_report_line(
     assert len(lines) == 1 and lines[0].startswith("warning a\\nrejected b.xlsx: forged\\n")
     missing = sqlite_cli("import", str(tmp_path / "no\nsuch.xlsx"), expect=2)
     assert len(missing.stderr.splitlines()) == 1
+
+
+def test_a_table_lines_up_on_a_terminal_whatever_the_width_of_its_characters() -> None:
+    """A wide character takes two columns and a combining mark none: padding by the
+    length of the text put the next column two (or seven) columns off."""
+    from rich.cells import cell_len
+
+    from ice287g.render import to_table
+
+    names = ["東京 Police Department", "Cañon City Police Department", "Plain Police"]
+    combining = "Can\u0303on" + "e\u0301" * 6 + " Police"
+    rows = [{"agency": n, "state": "TX"} for n in [*names, combining]]
+    lines = to_table(rows, ["agency", "state"]).splitlines()
+    starts = {cell_len(line[: line.rindex("TX")]) for line in lines[2:]}
+    assert len(starts) == 1 and cell_len(lines[0][: lines[0].index("STATE")]) in starts
+    clipped = to_table([{"agency": "東" * 40}], ["agency"], width=11).splitlines()[-1]
+    assert cell_len(clipped) <= 11 and clipped.endswith("…")
