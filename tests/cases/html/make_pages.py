@@ -443,6 +443,8 @@ Etowah MOA p.2</a></li>
             "as_of_raw": "April 4, 2025",
         },
         "block_reason": None,
+        # the "previous upload" is dated after the list taken: which is newest is a guess
+        "rivals": {"participating": [ICE + DOCLIB + "287gParticipatingAgencies091526pm.xlsx"]},
     }
     return page(
         "Delegation of Immigration Authority Section 287(g) Immigration and Nationality Act", main
