@@ -65,7 +65,7 @@ from parsers.row_notes import (
 )
 from parsers.row_states import states_grouped, swapped_cells
 from parsers.sheet_header import SheetHeader, is_blank, model_heading, state_heading
-from parsers.status_words import ended_title, pending_title
+from parsers.status_words import TITLE_WORDS, ended_title, pending_title
 from parsers.xlsx import CellValue
 
 REPEATED_HEADER = "repeated header row"
@@ -366,11 +366,18 @@ class _RowReader:
         built = self._build(row, values, (state_raw, state, agency), carried, fixed)
         if above is not None:
             built = _continuing(built, above)
-        if state is None and not built.states_an_agreement:
+        if not built.states_an_agreement and (state is None or heading or _sentence(agency)):
             shown = " | ".join(cell_texts(cells))
             outcome.warnings.append(
-                f"row {row + 1} skipped: no state, model, signed date or link, so no "
-                f"agreement ({shown[:80]})"
+                f"row {row + 1} skipped: no {'state, ' if state is None else ''}model, signed "
+                f"date or link, so no agreement ({shown[:80]})"
+            )
+            return None
+        if state is None and built.is_note:
+            shown = " | ".join(cell_texts(cells))
+            outcome.warnings.append(
+                f"row {row + 1} skipped: no state, no link and no agency named, a note "
+                f"under the list ({shown[:80]})"
             )
             return None
         if self.unread_links:
@@ -594,3 +601,9 @@ def read_rows(header: SheetHeader) -> Outcome:
         outcome.numbers, outcome.rows = [n for n, _ in both], [r for _, r in both]
         outcome.applications, outcome.application_numbers = [], []
     return outcome
+
+
+def _sentence(text: str) -> bool:
+    """Whether an agency cell holds a sentence (a note: more than a title's words, ended
+    by a full stop), not a name."""
+    return len(text.split()) > TITLE_WORDS and text.rstrip().endswith((".", "!", "?"))

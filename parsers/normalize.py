@@ -23,7 +23,12 @@ _MODEL_LETTERS = (
     ("WSO", ("WARRANT", "WSO")),
 )
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+_APOSTROPHES = str.maketrans(
+    dict.fromkeys("\u2019\u2018\u201b\u02bc\u02bb\u02bd`\u00b4\u2032\u2035\u02b9\u02ca\u02cb", "'")
+)
+"""Every character a keyboard, a font or autocorrect writes for an apostrophe (curly,
+modifier, grave and acute accents, primes), read before NFKC (which turns the acute
+accent into a space and a combining accent: ``Sheriff´s`` was another name)."""
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"'})
 _NULLS = {"", "#NA", "#N/A", "N/A", "NA", "NONE", "NULL", "-", "--"}
 
@@ -37,8 +42,8 @@ def clean_text(value: object) -> str:
         return ""
     text = mended(str(value))
     if not text.isascii():
-        text = without_invisible(unicodedata.normalize("NFKC", text))
-        text = text.translate(_APOSTROPHES).translate(_QUOTES)
+        text = text.translate(_APOSTROPHES)
+        text = without_invisible(unicodedata.normalize("NFKC", text)).translate(_QUOTES)
     elif "`" in text:  # the one ASCII character the tables map (NFKC is a no-op on ASCII)
         text = text.replace("`", "'")
     # str.split() splits on exactly the characters r"\s" matches (str.isspace), so this is

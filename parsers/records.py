@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from parsers.status_words import names_a_body
+
 ListKind = Literal["participating", "pending"]
 MODELS = ("JEM", "TFM", "WSO")
 
@@ -47,6 +49,13 @@ class ListingRow:
         """Whether the row states an agreement even where it names no state: a model, a
         signed date or a link (a total or a note under a list states none)."""
         return bool(self.model or self.signed or self.moa_url or self.addendum_url)
+
+    @property
+    def is_note(self) -> bool:
+        """Whether the row, naming no state, is a note under the list: it gives no link
+        and names no public body, whatever date or models it shows (``Last updated``
+        beside a date, ``Legend`` beside the models)."""
+        return not (self.moa_url or self.addendum_url) and not names_a_body(self.agency)
 
     @property
     def fullness(self) -> tuple[bool, bool, bool, bool, str]:

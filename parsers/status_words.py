@@ -11,15 +11,26 @@ import re
 _ENDED_WORDS = (
     r"terminated|withdrawn|withdrew|rescinded|expired|inactive|ended|cancell?ed"
     r"|revoked|discontinued|denied|declined|closed|lapsed|superseded"
+    r"|removed|suspended|deactivated|deleted|opted\W+out"
 )
 ENDED = re.compile(rf"\b(?:{_ENDED_WORDS})\b", re.IGNORECASE)
 _NEGATED = re.compile(r"\b(?:not|non|no)\b", re.IGNORECASE)
+# ...and words of being in force, negated or in the past: the agreement is not in force
+NOT_IN_FORCE = re.compile(
+    r"\b(?:no\W+longer|not|non)\W+(?:an?\W+)?(?:active|participating|participants?|current"
+    r"|in\W+force|in\W+effect)\b|\b(?:previously|formerly)\W+(?:listed|participating|active)\b",
+    re.IGNORECASE,
+)
 
 
 def ended_status(text: str) -> str | None:
     """A STATUS cell's text when it says the agreement or application ended
-    (``Terminated``, ``Withdrawn 3/1/2026``, ``Inactive``), else None (``Active``,
-    empty, ``Not terminated``, ``Expires 2027``)."""
+    (``Terminated``, ``Withdrawn 3/1/2026``, ``Inactive``, ``Removed``, ``Suspended``),
+    or that it is in force no more (``No Longer Participating``, ``Not active``,
+    ``Non-participating``, ``Previously listed``), else None (``Active``, empty, ``Not
+    terminated``, ``Expires 2027``)."""
+    if NOT_IN_FORCE.search(text):
+        return text
     return text if ENDED.search(text) and not _NEGATED.search(text) else None
 
 
@@ -71,6 +82,23 @@ _UNIT_NOUNS = frozenset({
     "town", "township", "borough", "parish",
 })  # fmt: skip
 _TITLE_WORD = re.compile(r"[a-z]+")
+# ...and the other words that name a public body (``Fish and Wildlife Conservation
+# Commission``, ``Regional Jail Authority``, ``Attorney General``, ``Drug Task Force``)
+_BODY_NOUNS = frozenset({
+    "commission", "authority", "agency", "unit", "district", "attorney", "court", "courts",
+    "force", "enforcement", "safety", "security", "detention", "investigation",
+    "investigations", "government", "state", "highway", "port", "transit", "university",
+    "college", "school", "village", "municipality", "nation", "tribe", "tribal", "county's",
+})  # fmt: skip
+
+
+def names_a_body(text: str) -> bool:
+    """Whether a text names a public body: a word of an agency's name, its unit or place
+    (``Sheriff``, ``Police``, ``Department``, ``County``, ``Commission``, ...). A row
+    naming no state and no body, with no link, is a note under the list (``Last
+    updated`` beside a date, ``Legend`` beside the models), not an agreement."""
+    words = set(_TITLE_WORD.findall(text.lower()))
+    return not words.isdisjoint(AGENCY_NOUNS | _UNIT_NOUNS | _BODY_NOUNS)
 
 
 def _titled(text: str) -> bool:
@@ -85,7 +113,7 @@ def ended_title(text: str) -> str | None:
     terminated``; a sentence of more than :data:`TITLE_WORDS` words is a note; a text
     with a word of an agency's name, ``Closed Circuit Division``, names an agency; nor
     ``Active and terminated agreements``, which also says its rows are in force)."""
-    if not _titled(text) or not says_ended(text) or _IN_FORCE.search(text):
+    if not _titled(text) or not says_ended(text) or _IN_FORCE.search(NOT_IN_FORCE.sub("", text)):
         return None
     return text
 
@@ -97,7 +125,10 @@ _IN_FORCE = re.compile(r"\b(?:active|current|in force)\b", re.IGNORECASE)
 
 def says_ended(text: str) -> bool:
     """Whether words say something ended (terminated, withdrawn, rescinded, expired,
-    ...), not negated right before (``not terminated``, ``non-withdrawn``)."""
+    ...), not negated right before (``not terminated``, ``non-withdrawn``), or is in
+    force no more (``No Longer Participating``)."""
+    if NOT_IN_FORCE.search(text):
+        return True
     return bool(ENDED.search(text)) and not _NEGATED_ENDED.search(text)
 
 

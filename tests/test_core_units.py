@@ -784,3 +784,17 @@ def test_the_bounds_on_what_a_file_says_fit_the_store_columns_that_hold_it() -> 
     assert length(models.EventModel, "subject") >= SUBJECT_CHARS >= key
     assert length(models.MoaLink, "url") >= MAX_URL_CHARS
     assert length(models.FetchState, "url") >= MAX_URL_CHARS
+
+
+@pytest.mark.parametrize(
+    "mark", list("\u2019\u2018\u201b\u02bc\u02bb`\u00b4\u2032\u2035\u02b9\uff07")
+)
+def test_any_character_written_for_an_apostrophe_is_one(mark: str) -> None:
+    """A Spanish or European keyboard, a font or autocorrect writes the apostrophe as an
+    accent or a prime: the name is the same (``Sheriff´s``, the acute accent, became
+    ``Sheriff ́s`` under NFKC: 133 agreements withdrawn and added again)."""
+    from parsers.normalize import agency_key, clean_text
+
+    name = f"Cherokee County Sheriff{mark}s Office"
+    assert clean_text(name) == "Cherokee County Sheriff's Office"
+    assert agency_key(name, "AL") == agency_key("Cherokee County Sheriff's Office", "AL")

@@ -627,6 +627,31 @@ def test_a_column_holding_its_own_kind_is_never_swapped() -> None:
     assert not any("swapped" in w for w in listing.warnings)
 
 
+def test_a_date_stamp_a_legend_or_a_sentence_under_the_list_is_no_agreement() -> None:
+    """A row of no state, no link and no public body named is a note whatever date or
+    models it shows (``Last updated`` beside a date, ``Legend`` beside the models); so
+    is a sentence (a note naming a state, nothing of an agreement); a row of no state
+    that names a body is still read, flagged."""
+    rows: list[Sequence[object]] = [
+        ["STATE", "AGENCY", "SUPPORT TYPE", "SIGNED"],
+        ["Texas", "Harris County Sheriff's Office", "JEM", date(2020, 6, 9)],
+        [None, "Florida Fish and Wildlife Conservation Commission", "TFM", date(2021, 1, 2)],
+        [None, "Last updated", None, date(2025, 8, 29)],
+        [None, "Legend", "JEM", "Jail Enforcement Model"],
+        ["TEXAS", "Texas Department of Public Safety agreements are listed under TX DPS."],
+    ]
+    listing = parse_listing_xlsx(_xlsx(rows), "x.xlsx")
+    assert [r.agency for r in listing.rows] == [
+        "Harris County Sheriff's Office",
+        "Florida Fish and Wildlife Conservation Commission",
+    ]
+    assert [w.split(" skipped: ")[1][:40] for w in listing.warnings if "skipped" in w] == [
+        "no state, no link and no agency named, a",
+        "no state, no link and no agency named, a",
+        "no model, signed date or link, so no agr",
+    ]
+
+
 def test_a_footnote_mark_ending_an_agency_name_is_not_part_of_it() -> None:
     """``*``, a dagger or a superscript digit after a name points to a note: the name is
     read without it (a superscript digit would otherwise become a digit of the name, a
@@ -1658,6 +1683,11 @@ def test_a_support_type_naming_no_model_known_is_said_with_its_rows_a_blank_one_
         ("Expires 12/31/2027", True), ("Pending termination", True),
         ("Terminated", False), ("Withdrawn 3/1/2026", False), ("INACTIVE", False),
         ("Expired", False), ("Rescinded", False), ("Cancelled", False),
+        # in other words of ending, or of being in force no more
+        ("Removed", False), ("Suspended", False), ("Deactivated", False), ("Deleted", False),
+        ("Opted out", False), ("No Longer Participating", False), ("Not active", False),
+        ("Non-participating", False), ("Previously listed", False), ("Participating", True),
+        ("Current", True),
     ],
 )  # fmt: skip
 def test_a_row_whose_status_says_the_agreement_ended_lists_no_agreement(
