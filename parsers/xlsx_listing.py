@@ -280,6 +280,8 @@ def _listing(
         undated = True  # a pending list showing its few approved applications signed
         kind_notes.append(few)
     columns, column_notes = published_columns(header.columns, rows)
+    if MOA not in columns and any(row.moa_url for row in rows):
+        columns = (*columns, MOA)  # its MOAs linked from another cell: it publishes them
     warnings = list(sheet_notes)
     for part in parts:
         notes = _part_notes(part, filled[id(part.header.sheet)])

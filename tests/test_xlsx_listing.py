@@ -1178,6 +1178,9 @@ def test_moas_linked_from_the_agency_names_are_the_rows_moas_with_a_note() -> No
     )
     without = parse_listing_xlsx(_xlsx([header[:4], *[r[:4] for r in LINKED_NAMES]], DOCS))
     assert [row.moa_url for row in without.rows] == list(DOCS.values())
+    # a list linking its MOAs from its names publishes them: a MOA replaced so is a change
+    # of the agreement (the field was read as one the list does not have: no event)
+    assert "MOA" in without.columns
 
 
 @pytest.mark.parametrize(
