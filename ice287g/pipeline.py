@@ -108,6 +108,7 @@ class Pipeline:
         self.reviewed = reviewed or {}  # values read by a person, by sha256
         self.ocr = ocr  # asked for only when a MOA comes (finding Tesseract runs it)
         self._open = versions.OpenLists()  # the lists' open versions, loaded by _run
+        self._recorded = writer.Recorded()  # the events' changes and evidence, likewise
         self._stream = ParseStream([])  # files parsed ahead of the diff, set by _run
         self._parts: dict[Moment, int] = {}  # lists in parts, set by _run and _replay
         self._recent: OrderedDict[str, ParsedListing | ParseError] = OrderedDict()
@@ -185,6 +186,7 @@ class Pipeline:
         with transaction(self.engine, write=True) as session:
             writer.reset_derived(session)
             self._open = versions.load_open(session)
+            self._recorded = writer.recorded(session)  # kept up to date as events are added
             self._stream = self._parse_stream(session, observations, ahead)
             state = ProgramState(aliases=dict(self.aliases))
             try:
@@ -212,6 +214,7 @@ class Pipeline:
         self._parts = in_parts(todo)
         with transaction(self.engine) as session:
             self._open = versions.load_open(session)
+            self._recorded = writer.recorded(session)  # kept up to date as events are added
             self._stream = self._parse_stream(session, todo, ahead)
             state, through = writer.load_state(session)
         if through is None:
@@ -262,7 +265,6 @@ class Pipeline:
     ) -> ProgramState:
         """Diff a batch of observations from ``state``; the state after them."""
         seq = writer.next_seq(session, Snapshot)
-        known = writer.recorded(session)
         shas = {obs.sha256 for obs in batch if is_list(obs)}
         self._stored = parse_cache.fetch(session, shas, LISTS)
         self._snapshots, self._parsed = [], []
@@ -271,7 +273,7 @@ class Pipeline:
         for obs in batch:
             state, outcome = self._one(session, state, obs, seq)
             found = outcome.events if outcome else ()
-            new, new_rows = writer.event_rows(found, events + len(rows), known)
+            new, new_rows = writer.event_rows(found, events + len(rows), self._recorded)
             rows += new_rows
             self._warnings(report, obs)
             self._tally(report, obs, outcome, len(new))
