@@ -88,7 +88,10 @@ _BODY_NOUNS = frozenset({
     "commission", "authority", "agency", "unit", "district", "attorney", "court", "courts",
     "force", "enforcement", "safety", "security", "detention", "investigation",
     "investigations", "government", "state", "highway", "port", "transit", "university",
-    "college", "school", "village", "municipality", "nation", "tribe", "tribal", "county's",
+    "college", "school", "village", "municipality", "nation", "tribe", "tribal", "guard",
+    "justice", "control", "probation", "parole", "prison", "prisons", "ranger", "rangers",
+    "wildlife", "conservation", "parks", "airport", "harbor", "marine", "board", "council",
+    "administration", "constabulary", "dept", "pd", "so", "sd", "dps", "doc", "hp",
 })  # fmt: skip
 
 
