@@ -2027,3 +2027,19 @@ def test_a_line_break_in_an_agency_cell_sets_apart_what_follows_it() -> None:
         agency_key("Dept. of Financial Services, Crime Unit", "FL"),
         agency_key("Harris County Sheriff's Office", "TX"),
     ]
+
+
+def test_every_agency_name_of_the_corpus_names_a_public_body(corpus: Path) -> None:
+    """The note rule's premise (a row of no state and no link naming no public body is a
+    note): each real agency name names one, in full or short (``Tampa PD``, ``Texas
+    National Guard``, ``MT Dept of Justice``)."""
+    from parsers.detect import parse_listing
+    from parsers.status_words import names_a_body
+
+    names: set[str] = set()
+    for path in sorted((corpus / "ice-sheets").glob("*/*.xlsx")):
+        parsed = parse_listing(path.read_bytes(), path.name)
+        for listing in (parsed, getattr(parsed, "other", None)):
+            names.update(row.agency for row in getattr(listing, "rows", ()))
+    assert len(names) > 800
+    assert sorted(n for n in names if not names_a_body(n)) == []
