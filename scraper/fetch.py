@@ -10,6 +10,7 @@ Every failure is a :class:`FetchError`. Nothing here parses a table.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import random
 import re
@@ -543,7 +544,7 @@ def validate_content(url: str, content: bytes, expect: Expect) -> None:
     """Raise :class:`FetchError` unless ``content`` is plausibly what ``expect`` names."""
     if not content:
         raise FetchError(url, "empty body")
-    if expect == "sheet" and sniff(content) not in SHEET_FORMATS:
+    if expect == "sheet" and (sniff(content) not in SHEET_FORMATS or _is_json(content)):
         raise FetchError(url, _wrong_kind("a spreadsheet", content))
     if expect == "pdf" and not _is_pdf(content):
         raise FetchError(url, _wrong_kind("a PDF", content))
@@ -559,6 +560,19 @@ def _validate_page(url: str, content: bytes) -> None:
         raise FetchError(url, f"got a block or challenge page ({marker})")
 
 
+def _is_json(content: bytes) -> bool:
+    """Whether a body is a JSON document (an API's error answer, ``{"error": ...}``), not
+    a list's text export (whose first line is its header)."""
+    head = content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if head not in (b"{", b"["):
+        return False
+    try:
+        json.loads(content)
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return True
+
+
 def _is_pdf(content: bytes) -> bool:
     head = content[: PDF_MAX_LEADING_WHITESPACE + len(PDF_MAGIC)]
     return head.lstrip().startswith(PDF_MAGIC)
@@ -569,4 +583,6 @@ def _wrong_kind(wanted: str, content: bytes) -> str:
         marker = block_page_marker(content)
         detail = f": {marker}" if marker else ""
         return f"expected {wanted}, got HTML (block or error page?){detail}"
+    if _is_json(content):
+        return f"expected {wanted}, got JSON (an error answer?): {content[:60]!r}"
     return f"expected {wanted}, got {content[:16]!r}"

@@ -472,6 +472,17 @@ def test_html_where_a_sheet_was_expected() -> None:
     assert len(h.requests) == 1
 
 
+def test_a_json_error_answer_where_a_sheet_was_expected_is_a_failed_fetch() -> None:
+    """An API's error answered 200 (``{"error": "rate_limited"}``) holds commas, so it
+    read as a text export: archived as the list and rejected, a false alarm kept for
+    good. A list's text export starts with its header, never a JSON document."""
+    answer = b'{"error": "rate_limited", "message": "Too many requests", "status": 429}'
+    with pytest.raises(FetchError, match=r"expected a spreadsheet, got JSON \(an error answer"):
+        validate_content("u", answer, "sheet")
+    validate_content("u", b"STATE,AGENCY,SUPPORT TYPE\nTX,Harris County SO,JEM\n", "sheet")
+    validate_content("u", b"[STATE],[AGENCY]\nTX,Harris County SO\n", "sheet")
+
+
 def test_empty_200_is_an_error() -> None:
     h = Harness(sequence(ok(b"")))
     with pytest.raises(FetchError, match="empty body"):
