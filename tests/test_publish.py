@@ -222,6 +222,32 @@ def test_a_second_publish_with_nothing_new_rewrites_nothing(
     assert _files_with_mtimes(seed_site) == before
 
 
+def test_a_capture_that_changes_nothing_rewrites_only_the_front_page_data_and_charts(
+    tmp_path: Path,
+) -> None:
+    """A site kept in git churns with what changed, not with each capture: an agency's
+    or a state's page says a listed agreement is still listed (not the day it was last
+    seen) and leaves the data's date to the front page (947 of 1,199 corpus files were
+    rewritten by a capture changing nothing)."""
+    rows = [_row("TX", f"Plain {n} County Sheriff's Office", "JEM", "2025-01-02") for n in "ab"]
+    (tmp_path / "a.xlsx").write_bytes(_xlsx([HEADER, *rows]))
+    cli = Cli(f"sqlite:///{tmp_path / 'c.db'}", tmp_path / "archive")
+    cli("import", str(tmp_path / "a.xlsx"), "--observed-at", "2025-03-01T10:00:00Z")
+    cli("publish", str(tmp_path / "site"))
+    before = _files_with_mtimes(tmp_path / "site")
+    cli("import", str(tmp_path / "a.xlsx"), "--observed-at", "2025-03-05T10:00:00Z")
+    cli("publish", str(tmp_path / "site"))
+    after = _files_with_mtimes(tmp_path / "site")
+    changed = {str(p.relative_to(tmp_path / "site")) for p in after if after[p] != before.get(p)}
+    # the series over time (the charts, a state's chart and its table of days) go on
+    series = {"charts/models.svg", "charts/state-TX.svg", "states/TX.html"}
+    data = {f"data/{n}" for n in ("agreements.csv", "agreements.json", "datapackage.json")}
+    data |= {f"data/{n}.{x}" for n in ("daily-counts", "snapshots") for x in ("csv", "json")}
+    assert changed == {"index.html", "data.html", *series, *data}, sorted(changed)
+    page = (tmp_path / "site" / "agencies" / "tx-plain-a-county-sheriff-office.html").read_text()
+    assert "still listed" in page
+
+
 def _files_with_mtimes(root: Path) -> dict[Path, tuple[int, bytes]]:
     return {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in root.rglob("*") if p.is_file()}
 
