@@ -28,7 +28,7 @@ from parsers.normalize import (
     without_footnote_marks,
 )
 from parsers.sheet_header import is_blank
-from parsers.status_words import applying_status, ended_status
+from parsers.status_words import applying_status, ended_status, ended_value
 from parsers.xlsx import CellValue
 
 _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
@@ -115,6 +115,11 @@ model_status_cell = _memo(model_not_in_force)  # a model cell saying ended or pe
 @_memo
 def status_cell(value: CellValue) -> str | None:
     return ended_status(cell_text(value))
+
+
+@_memo
+def value_ended_cell(value: CellValue) -> str | None:
+    return ended_value(cell_text(value))
 
 
 @_memo

@@ -35,6 +35,7 @@ from parsers.listing_cells import (
     state_cell,
     status_cell,
     type_cell,
+    value_ended_cell,
 )
 from parsers.listing_header import (
     ADDENDUM,
@@ -65,7 +66,7 @@ from parsers.row_notes import (
 )
 from parsers.row_states import states_grouped, swapped_cells
 from parsers.sheet_header import SheetHeader, is_blank, model_heading, state_heading
-from parsers.status_words import TITLE_WORDS, ended_title, pending_title
+from parsers.status_words import TITLE_WORDS, ended_title, ended_value, pending_title
 from parsers.xlsx import CellValue
 
 REPEATED_HEADER = "repeated header row"
@@ -299,11 +300,11 @@ class _RowReader:
             column = self.found[at]
             if column < 0 or (name == "SUPPORT TYPE" and model_read):
                 continue
-            said = status_cell(self.sheet.value(row, column))
+            said = value_ended_cell(self.sheet.value(row, column))
             if said:
                 return f"its {name} cell says {said!r}"
         moa = read.moa_text or ""
-        said = None if "://" in moa else status_cell(moa)
+        said = None if "://" in moa else ended_value(moa)
         return f"its MOA cell says {said!r}" if said else None
 
     def _read(self, row: int, outcome: Outcome) -> ListingRow | None:
@@ -366,7 +367,7 @@ class _RowReader:
         built = self._build(row, values, (state_raw, state, agency), carried, fixed)
         if above is not None:
             built = _continuing(built, above)
-        if not built.states_an_agreement and (state is None or heading or _sentence(agency)):
+        if not built.states_an_agreement and (state is None or _sentence(agency)):
             shown = " | ".join(cell_texts(cells))
             outcome.warnings.append(
                 f"row {row + 1} skipped: no {'state, ' if state is None else ''}model, signed "

@@ -11,14 +11,28 @@ import re
 _ENDED_WORDS = (
     r"terminated|withdrawn|withdrew|rescinded|expired|inactive|ended|cancell?ed"
     r"|revoked|discontinued|denied|declined|closed|lapsed|superseded"
-    r"|removed|suspended|deactivated|deleted|opted\W+out"
 )
 ENDED = re.compile(rf"\b(?:{_ENDED_WORDS})\b", re.IGNORECASE)
-_NEGATED = re.compile(r"\b(?:not|non|no)\b", re.IGNORECASE)
-# ...and words of being in force, negated or in the past: the agreement is not in force
+_NEGATED = re.compile(
+    rf"\b(?:not|non|no)\b|\bun-?(?:{_ENDED_WORDS}|suspended|deleted|removed)\b", re.IGNORECASE
+)
+# Words that end a row only where they qualify the row itself (a STATUS, a section
+# title, a sheet's name): in a MOA cell they are the link's (``Link removed for update``)
+_ROW_ENDED = re.compile(r"\b(?:removed|suspended|deactivated|deleted|opted\W+out)\b", re.IGNORECASE)
+# A status or a title that is only the agreement in force no more: its words negated or
+# in the past, from its first word (``No Longer Participating``, ``Not active``,
+# ``Non-participating``, ``Previously listed``), not a note after another status
+# (``Active - previously listed as Town of Jupiter PD``)
 NOT_IN_FORCE = re.compile(
-    r"\b(?:no\W+longer|not|non)\W+(?:an?\W+)?(?:active|participating|participants?|current"
-    r"|in\W+force|in\W+effect)\b|\b(?:previously|formerly)\W+(?:listed|participating|active)\b",
+    r"^\W*(?:(?:no\W+longer|not|non)\W*(?:an?\W+)?(?:active|participating|participants?"
+    r"|current|in\W+force|in\W+effect)\b|(?:previously|formerly)\W+(?:listed|participating"
+    r"|active)\b)",
+    re.IGNORECASE,
+)
+# A status saying the agreement is in force, whatever it adds after (``Active - not a
+# current TFM participant until training``, ``Reinstated (previously suspended)``)
+_IN_FORCE_FIRST = re.compile(
+    r"^\W*(?:active|reinstated|restored|current|participating|in\W+force|approved|signed)\b",
     re.IGNORECASE,
 )
 
@@ -28,9 +42,21 @@ def ended_status(text: str) -> str | None:
     (``Terminated``, ``Withdrawn 3/1/2026``, ``Inactive``, ``Removed``, ``Suspended``),
     or that it is in force no more (``No Longer Participating``, ``Not active``,
     ``Non-participating``, ``Previously listed``), else None (``Active``, empty, ``Not
-    terminated``, ``Expires 2027``)."""
+    terminated``, ``Expires 2027``, ``Un-suspended``, a status saying it is in force
+    first: ``Reinstated (previously suspended)``)."""
+    if _IN_FORCE_FIRST.search(text):
+        return None
     if NOT_IN_FORCE.search(text):
         return text
+    ended = ENDED.search(text) or _ROW_ENDED.search(text)
+    return text if ended and not _NEGATED.search(text) else None
+
+
+def ended_value(text: str) -> str | None:
+    """A value cell's text (a TYPE, a COUNTY, a SIGNED or a MOA cell, where a value goes)
+    when it says the agreement ended as a STATUS would (``Terminated``, ``Rescinded``),
+    in words of the agreement's own ending: ``Link removed for update`` in a MOA cell is
+    its link's, not the agreement's."""
     return text if ENDED.search(text) and not _NEGATED.search(text) else None
 
 
@@ -65,7 +91,16 @@ def applying_status(text: str) -> str | None:
     return None if _IN_FORCE_WORK.search(text) else text
 
 
-_NEGATED_ENDED = re.compile(rf"\b(?:not|non|no)[\s-]+(?:{_ENDED_WORDS})\b", re.IGNORECASE)
+_NEGATED_ENDED = re.compile(
+    rf"\b(?:not|non|no|no\W+longer)[\s-]+(?:{_ENDED_WORDS})\b|\bun-?(?:{_ENDED_WORDS})\b",
+    re.IGNORECASE,
+)
+_NEGATED_ROW_ENDED = re.compile(
+    r"\b(?:not|non|no|no\W+longer)[\s-]+(?:removed|suspended|deactivated|deleted)\b"
+    r"|\bun-?(?:suspended|deleted)\b|\b(?:was|previously|formerly)\W+(?:removed|suspended"
+    r"|deactivated|deleted)\b",
+    re.IGNORECASE,
+)
 TITLE_WORDS = 8  # a longer text is a sentence (a note), not a section's title
 
 
@@ -116,7 +151,11 @@ def ended_title(text: str) -> str | None:
     terminated``; a sentence of more than :data:`TITLE_WORDS` words is a note; a text
     with a word of an agency's name, ``Closed Circuit Division``, names an agency; nor
     ``Active and terminated agreements``, which also says its rows are in force)."""
-    if not _titled(text) or not says_ended(text) or _IN_FORCE.search(NOT_IN_FORCE.sub("", text)):
+    if (
+        not _titled(text)
+        or not says_rows_ended(text)
+        or _IN_FORCE.search(NOT_IN_FORCE.sub("", text))
+    ):
         return None
     return text
 
@@ -128,11 +167,20 @@ _IN_FORCE = re.compile(r"\b(?:active|current|in force)\b", re.IGNORECASE)
 
 def says_ended(text: str) -> bool:
     """Whether words say something ended (terminated, withdrawn, rescinded, expired,
-    ...), not negated right before (``not terminated``, ``non-withdrawn``), or is in
-    force no more (``No Longer Participating``)."""
+    ...), not negated right before (``not terminated``, ``non-withdrawn``)."""
+    return bool(ENDED.search(text)) and not _NEGATED_ENDED.search(text)
+
+
+def says_rows_ended(text: str) -> bool:
+    """Whether a section's title or a sheet's name says its rows ended: as
+    :func:`says_ended`, or in words that end rows (``Removed``, ``Suspended``), or that
+    they are in force no more (``No Longer Participating``), not negated (``No Longer
+    Suspended``)."""
     if NOT_IN_FORCE.search(text):
         return True
-    return bool(ENDED.search(text)) and not _NEGATED_ENDED.search(text)
+    if _ROW_ENDED.search(text) and not _NEGATED_ROW_ENDED.search(text):
+        return True
+    return says_ended(text)
 
 
 _PENDING_TITLE = re.compile(

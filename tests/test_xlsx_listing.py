@@ -627,6 +627,54 @@ def test_a_column_holding_its_own_kind_is_never_swapped() -> None:
     assert not any("swapped" in w for w in listing.warnings)
 
 
+def test_an_application_of_no_model_is_read_whatever_the_layout_of_its_states() -> None:
+    """A pending row says no signed date nor link by nature, and a blank model is a value
+    missing: the same row is read with its state written on it or above it."""
+    rows: list[Sequence[object]] = [
+        ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "SUPPORT TYPE"],
+        ["Texas", "Anderson County Sheriff's Office", "County", "Warrant Service Officer"],
+        [None, "Andrews County Sheriff's Office", "County", None],
+        [None, "Angelina County Sheriff's Office", "County", "Warrant Service Officer"],
+        ["Georgia", "Appling County Sheriff's Office", "County", "Warrant Service Officer"],
+        [None, "Baker County Sheriff's Office", "County", None],
+        [None, "Bacon County Sheriff's Office", "County", "Warrant Service Officer"],
+    ]
+    listing = parse_listing_xlsx(_xlsx(rows), "pendingAgencies.xlsx")
+    assert [(r.state, r.agency.split()[0], r.model) for r in listing.rows] == [
+        ("TX", "Anderson", "WSO"),
+        ("TX", "Andrews", None),
+        ("TX", "Angelina", "WSO"),
+        ("GA", "Appling", "WSO"),
+        ("GA", "Baker", None),
+        ("GA", "Bacon", "WSO"),
+    ]
+
+
+def test_a_moa_cell_saying_its_link_was_removed_keeps_its_agreement() -> None:
+    """Words that end a row where they qualify it (a STATUS, a title: ``Removed``) are
+    the link's in a MOA cell (``Link removed for update``: a value missing, held as
+    any), and ``No Longer Suspended`` over rows is no section of ended ones."""
+    rows: list[Sequence[object]] = [
+        ["STATE", "AGENCY", "SUPPORT TYPE", "SIGNED", "MOA"],
+        [
+            "Texas",
+            "Harris County Sheriff's Office",
+            "JEM",
+            date(2020, 6, 9),
+            "Link removed for update",
+        ],
+        ["Texas", "Lubbock Police Department", "TFM", date(2021, 1, 2), "Duplicate link deleted"],
+        ["No Longer Suspended"],
+        ["Texas", "Midland Police Department", "TFM", date(2021, 1, 2), "link"],
+    ]
+    listing = parse_listing_xlsx(_xlsx(rows), "x.xlsx")
+    assert [r.agency for r in listing.rows] == [
+        "Harris County Sheriff's Office",
+        "Lubbock Police Department",
+        "Midland Police Department",
+    ]
+
+
 def test_a_date_stamp_a_legend_or_a_sentence_under_the_list_is_no_agreement() -> None:
     """A row of no state, no link and no public body named is a note whatever date or
     models it shows (``Last updated`` beside a date, ``Legend`` beside the models); so
@@ -1690,7 +1738,12 @@ def test_a_support_type_naming_no_model_known_is_said_with_its_rows_a_blank_one_
         ("Removed", False), ("Suspended", False), ("Deactivated", False), ("Deleted", False),
         ("Opted out", False), ("No Longer Participating", False), ("Not active", False),
         ("Non-participating", False), ("Previously listed", False), ("Participating", True),
-        ("Current", True),
+        ("Current", True), ("Terminated - unknown date", False),
+        # in force first, whatever it adds; an ending negated
+        ("Active (previously listed as Town of Jupiter PD)", True),
+        ("Reinstated (previously suspended)", True), ("Restored (was deactivated)", True),
+        ("Active - not a current TFM participant until training", True),
+        ("Active; opted out of TFM", True), ("Un-suspended", True), ("Not removed", True),
     ],
 )  # fmt: skip
 def test_a_row_whose_status_says_the_agreement_ended_lists_no_agreement(
