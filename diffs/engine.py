@@ -186,7 +186,7 @@ def _shown_held(verdict: Verdict, read: Outcome, ref: SnapshotRef) -> Verdict:
     if not _held_first(verdict, ref) or cand is None:
         return verdict
     shown = cand.shown | frozenset(e.change() for e in read.events if e.end == ref)
-    return replace(verdict, candidate=replace(cand, shown=shown, ids=read.agency_ids))
+    return replace(verdict, candidate=replace(cand, shown=shown))
 
 
 def _held(

@@ -172,7 +172,6 @@ class LossCandidate:
     arrived: frozenset[str] = frozenset()
     departed: frozenset[str] = frozenset()
     shown: frozenset[str] = frozenset()
-    ids: tuple[str, ...] = ()  # the held list's rows' agencies, as it was read
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -185,7 +184,6 @@ class LossCandidate:
             "arrived": sorted(self.arrived),
             "departed": sorted(self.departed),
             "shown": sorted(self.shown),
-            "ids": list(self.ids),
         }
         return data | {name: values for name, values in extra.items() if values}
 
@@ -197,8 +195,7 @@ class LossCandidate:
         keys, gained = frozenset(data["keys"]), frozenset(data.get("gained", ()))
         changed, arrived = frozenset(data.get("changed", ())), frozenset(data.get("arrived", ()))
         departed, shown = frozenset(data.get("departed", ())), frozenset(data.get("shown", ()))
-        ids = tuple(data.get("ids", ()))
-        return cls(first, keys, gained, changed, arrived, departed, shown, ids)
+        return cls(first, keys, gained, changed, arrived, departed, shown)
 
     def shown_first(self) -> LossCandidate:
         """A confirmed mass change as the diff reads a confirmed loss: the rows it lost or

@@ -38,7 +38,7 @@ from ice287g.parallel import (
 )
 from parsers.errors import ParseError
 from parsers.ocr import Ocr
-from parsers.records import ListingRow, ParsedListing
+from parsers.records import ParsedListing
 from parsers.urls import MAX_URL_CHARS
 from parsers.versions import LISTS, MOA
 from snapshots.archive import Archive, IdRegistry, Observation
@@ -389,41 +389,22 @@ class Pipeline:
         self._snapshots.append(row | {"note": outcome.note})
         if listing is not None and outcome.accepted:
             if outcome.confirmed is not None and outcome.confirmed.first.id != obs.snapshot_id:
-                self._held_confirmed(session, listing.kind, outcome.confirmed, obs)
+                self._held_confirmed(session, outcome.confirmed, obs)
             at = versions.At(seq, obs.observed_at, obs.snapshot_id)
             content = (obs.sha256, listing.rows, outcome.agency_ids)
             versions.record_list(session, self._open, listing.kind, at, content)
 
-    def _held_confirmed(
-        self, session: Session, kind: str, held: LossCandidate, by: Observation
-    ) -> None:
-        """A held list that ``by`` confirmed is accepted as of its own time: its snapshot
-        says so (the events its change made are dated by it), and its rows are the
-        list's from then (``status --as-of`` and ``history`` that day give what the
-        events say), as its agencies were read when it was held."""
+    def _held_confirmed(self, session: Session, held: LossCandidate, by: Observation) -> None:
+        """A held list that ``by`` confirmed stays rejected (its other rows, a day's
+        flicker beside the change, are not read), and its note says the change it showed
+        first was confirmed and is dated by it."""
         first = held.first
-        note = f"held, then confirmed by the list of {by.observed_at}: its change persisted"
+        note = f"held, then confirmed by the list of {by.observed_at}: its change is dated by it"
         in_batch = next((row for row in self._snapshots if row["id"] == first.id), None)
         if in_batch is not None:
-            seq: int | None = in_batch["seq"]
-            joined = writer.held_note(in_batch["note"], in_batch["reason"], note)
-            in_batch.update(verdict="accepted", reason=None, note=joined)
+            in_batch.update(note="; ".join(n for n in (in_batch["note"], note) if n))
         else:
-            seq = writer.confirm_held(session, first.id, note)
-        rows = self._held_rows(session, first.sha256, kind)
-        if seq is None or rows is None or len(rows) != len(held.ids):
-            return
-        at = versions.At(seq, first.observed_at, first.id)
-        versions.record_list(session, self._open, kind, at, (first.sha256, rows, held.ids))
-
-    def _held_rows(self, session: Session, sha: str, kind: str) -> tuple[ListingRow, ...] | None:
-        """A held list's rows as parsed (it was: it was read when it was held)."""
-        recent = self._recent.get(sha)
-        if recent is not None:
-            return recent.as_claimed(kind).rows if isinstance(recent, ParsedListing) else None
-        stored = parse_cache.fetch(session, {sha}, LISTS).get(sha)
-        cached = None if stored is None else parse_cache.read(stored, self._rows)
-        return cached.as_claimed(kind).rows if isinstance(cached, ParsedListing) else None
+            writer.note_confirmed(session, first.id, note)
 
     def _snapshot_row(
         self,

@@ -138,20 +138,13 @@ def _json(value: Any) -> str | None:
     return None if value is None else canonical_json(value)
 
 
-def confirm_held(session: Session, snapshot_id: str, note: str) -> int | None:
-    """A held list's stored snapshot accepted, now that a later list confirmed it: why it
-    was held joins its note, before ``note``. Its seq (None: no such snapshot)."""
+def note_confirmed(session: Session, snapshot_id: str, note: str) -> None:
+    """A held list's stored snapshot, its change confirmed by a later list: ``note`` joins
+    its note (it stays rejected: its other rows were not read)."""
     row = session.get(Snapshot, snapshot_id)
-    if row is None:
-        return None
-    row.note, row.verdict, row.reason = held_note(row.note, row.reason, note), "accepted", None
-    session.flush()
-    return int(row.seq)
-
-
-def held_note(note: str | None, reason: str | None, confirmed: str) -> str:
-    """A held snapshot's note once confirmed: its own, why it was held, ``confirmed``."""
-    return "; ".join(n for n in (note, reason and f"held: {reason}", confirmed) if n)
+    if row is not None:
+        row.note = "; ".join(n for n in (row.note, note) if n)
+        session.flush()
 
 
 def known_event_ids(session: Session, recorded_through: str | None = None) -> set[str]:
