@@ -7,5 +7,5 @@ differently."""
 LISTS = "70"
 """The list parsers (``parsers/detect.py``: XLSX and the legacy HTML table)."""
 
-MOA = "17"
+MOA = "18"
 """The MOA parser (``parsers/moa/``)."""

@@ -439,6 +439,27 @@ def test_an_appendix_after_the_signature_page_lends_it_no_signer() -> None:
     assert [s.party for s in record.signatures] == ["agency"] and record.ice_signed is None
 
 
+@pytest.mark.parametrize(
+    "heading",
+    ["ADDENDUM 1", "NOTARY ACKNOWLEDGMENT", "ATTEST:", "CERTIFICATION", "Sworn and subscribed"],
+)
+def test_a_next_page_that_signs_or_certifies_something_else_lends_no_block(heading: str) -> None:
+    """An addendum's signing, a notary's acknowledgement, a clerk's attestation or a
+    certification after the signature page is no part of the MOA's signing, whatever
+    its block says (a notary's date was read as the agency's signing)."""
+    record = parse_moa(make_pdf(ice_on_the_next_page(heading)), "x.pdf")
+    assert [s.party for s in record.signatures] == ["agency"] and record.ice_signed is None
+
+
+def test_a_block_on_the_next_page_that_does_not_say_its_party_lends_none() -> None:
+    """A block placed where ICE's would be but not saying whose it is (``For ICE:``) is
+    no party's: a clerk's ``Name``, ``Title``, ``Date`` read as ICE's signer."""
+    first, own, ice = ice_on_the_next_page()
+    unsaid = [item for item in ice if "For ICE" not in item[2]]
+    record = parse_moa(make_pdf([first, own, unsaid]), "x.pdf")
+    assert [s.party for s in record.signatures] == ["agency"] and record.ice_signed is None
+
+
 def test_a_next_page_that_signs_an_addendum_lends_no_block_to_the_moa() -> None:
     pages = ice_on_the_next_page("By signing this addendum, each party agrees to its terms.")
     record = parse_moa(make_pdf(pages), "x.pdf")

@@ -110,8 +110,10 @@ def _spilled(
     """The signature blocks with the party's the signature page has no room for: a page
     that signs the MOA and lacks ICE's or the agency's block continues on the next page
     (a block is never split from its agreement's signing by another signing), when that
-    page signs nothing else (no signing paragraph of its own, no addendum's). Each block
-    carries its page; the page the blocks continued on (None: none)."""
+    page signs or certifies nothing else (no signing paragraph of its own, no addendum,
+    notary, attestation or certification) and the block says its party (``For ICE:``:
+    a notary's or a clerk's block, placed where ICE's would be, is no party's). Each
+    block carries its page; the page the blocks continued on (None: none)."""
     page, pairs, decoded = signed
     missing = set(PARTIES) - {sig.party for sig, _block in pairs}
     if page is None or not pairs:
@@ -120,7 +122,7 @@ def _spilled(
     if not missing or page.number >= len(doc.pages):
         return (page, paged, decoded), None
     after = doc.pages[page.number]
-    if BY_SIGNING.search(after.text) or _ADDENDUM_SIGNING.search(after.text):
+    if BY_SIGNING.search(after.text) or _OTHER_ACT.search(after.text):
         return (page, paged, decoded), None
     if not after.words:
         try:
@@ -131,7 +133,10 @@ def _spilled(
     found = [
         (sig, block)
         for sig, block in blocks
-        if sig.party in missing and _a_signing(sig, block, after) and _holds_only(after, blocks)
+        if sig.party in missing
+        and block.header  # its party said (``For ICE:``), not guessed from its place
+        and _a_signing(sig, block, after)
+        and _holds_only(after, blocks)
     ]
     if ocr is not None and found:
         found = ocr_missing_dates(pdf, after, found, ocr)
@@ -142,6 +147,11 @@ def _spilled(
 
 
 _LOOSE_WORDS = 12  # words outside the blocks on a page the blocks continue on
+# what else a page after the signature page may sign or certify: an addendum or an
+# amendment, a notary's acknowledgement, a clerk's attestation or certification
+_OTHER_ACT = re.compile(
+    r"addend|amendment|notar|acknowledg|attest|certif|sworn|subscribed|witness", re.I
+)
 
 
 def _a_signing(sig: SignatureBlock, block: RawBlock, page: PageText) -> bool:
