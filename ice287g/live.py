@@ -43,6 +43,7 @@ from scraper.policy import Expect
 from store import fetch_state, queries, writer
 from store.db import transaction
 from store.models import FetchState
+from store.writer import Evidence
 
 LIST_ROLES = ("participating", "pending")
 SUFFIX = {"page": ".html", "pdf": ".pdf"}  # a sheet's is sniffed: .xlsx or .csv
@@ -164,7 +165,7 @@ class LivePass:
         except OSError as exc:
             self.result.warnings.append(f"publish to {self.app.config.publish.dir} failed: {exc}")
 
-    def _start(self) -> set[str]:
+    def _start(self) -> set[Evidence]:
         """Remember what is already known, so only this pass's news is reported."""
         for obs in self.app.archive.observations():
             self._latest[_latest_key(obs.kind_claimed, obs.url)] = obs.sha256

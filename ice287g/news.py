@@ -14,19 +14,21 @@ from store import fetch_state, queries, writer
 from store.db import transaction
 
 
-def reported(session: Session) -> set[str]:
-    """The ids of the events a pass reported already (every one stored, before the
-    first pass that marks what it reported)."""
-    return writer.known_event_ids(session, fetch_state.reported_through(session))
+def reported(session: Session) -> set[writer.Evidence]:
+    """The evidence of the events a pass reported already (every one stored, before the
+    first pass that marks what it reported), whatever their ids: a history derived
+    again (an upgrade) gives its events new ids, not news."""
+    through = fetch_state.reported_through(session)
+    return set(writer.event_evidence(session, through).values())
 
 
-def new_events(engine: Engine, known: set[str]) -> list[dict[str, Any]]:
-    """The events not ``known``; read in full only when their ids show there are some."""
+def new_events(engine: Engine, known: set[writer.Evidence]) -> list[dict[str, Any]]:
+    """The events not ``known``; read in full only when their evidence shows some."""
     with transaction(engine) as session:
-        if writer.known_event_ids(session) <= known:
+        if set(writer.event_evidence(session).values()) <= known:
             return []
         events = queries.events(session, queries.EventFilter())
-    return [e for e in events if e["id"] not in known]
+    return [e for e in events if writer.evidence_of(e) not in known]
 
 
 def unreported_rejections(

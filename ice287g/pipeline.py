@@ -163,10 +163,13 @@ class Pipeline:
             report.replay_reason = "another file of a list already read at its time arrived"
         if report.replayed:
             with transaction(self.engine) as session:
-                before = writer.known_event_ids(session)
+                before = set(writer.event_evidence(session).values())
             self._replay(observations, report, progress, ahead)
-            # new: the events the history did not hold before it was replayed
-            report.new_event_ids = [i for i in report.new_event_ids if i not in before]
+            # new: the events the history did not hold before it was replayed, whatever
+            # their ids (a history derived with other rules may number them otherwise)
+            with transaction(self.engine) as session:
+                now = writer.event_evidence(session)
+            report.new_event_ids = [i for i in report.new_event_ids if now[i] not in before]
             report.events = len(set(report.new_event_ids))
         else:
             self._run(todo, report, progress, ahead)

@@ -7,7 +7,7 @@ import hashlib
 import json
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
@@ -147,12 +147,43 @@ def note_confirmed(session: Session, snapshot_id: str, note: str) -> None:
         session.flush()
 
 
-def known_event_ids(session: Session, recorded_through: str | None = None) -> set[str]:
-    """The stored events' ids (those recorded at or before ``recorded_through``)."""
-    query = select(EventModel.id)
+def known_event_ids(session: Session) -> set[str]:
+    """The stored events' ids."""
+    return set(session.scalars(select(EventModel.id)))
+
+
+Evidence = tuple[bytes, str | None, str]
+"""What an event says and where: its change (kind, subject, values) and its window's
+snapshots; what tells one event from another across derivations (ids may change)."""
+
+
+def event_evidence(session: Session, recorded_through: str | None = None) -> dict[str, Evidence]:
+    """Each stored event's evidence by its id (those recorded at or before
+    ``recorded_through``)."""
+    columns = (
+        EventModel.id,
+        EventModel.kind,
+        EventModel.subject,
+        EventModel.before,
+        EventModel.after,
+        EventModel.start_snapshot,
+        EventModel.end_snapshot,
+    )
+    query = select(*columns)
     if recorded_through is not None:
         query = query.where(EventModel.recorded_at <= recorded_through)
-    return set(session.scalars(query))
+    return {
+        event_id: (_change_key(kind, subject, before, after), start, end)
+        for event_id, kind, subject, before, after, start, end in session.execute(query)
+    }
+
+
+def evidence_of(event: Mapping[str, Any]) -> Evidence:
+    """An exported event's evidence (its values as stored: canonical JSON)."""
+    change = _change_key(
+        event["kind"], event["subject"], _json(event["before"]), _json(event["after"])
+    )
+    return (change, event["start_snapshot"], event["end_snapshot"])
 
 
 def last_recorded(session: Session) -> str | None:

@@ -76,6 +76,26 @@ def test_a_history_derived_otherwise_is_replayed_by_the_next_import_to_the_same_
     assert "replayed" not in again.stdout
 
 
+def test_a_history_whose_ids_change_when_derived_again_counts_no_new_event(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """Rules that number events otherwise (this session's ids) derive the same events
+    with new ids: the import replaying them counts none new (it counted all)."""
+    before = _history(cli, tmp_path)
+    app = _app(cli)
+    try:
+        with transaction(app.engine, write=True) as session:
+            session.execute(
+                writer.EventModel.__table__.update().values(id="x" + writer.EventModel.id)
+            )
+    finally:
+        app.close()
+    _forget(cli, "derived-with-other-rules")
+    out = cli("import", str(tmp_path / "b.xlsx"), "--observed-at", "2025-03-05T12:00:00Z")
+    assert "0 new events (history replayed" in out.stdout
+    assert cli("changes", "--format", "json").stdout == before
+
+
 def test_changed_diff_settings_replay_the_history_with_them(cli: Cli, tmp_path: Path) -> None:
     _history(cli, tmp_path)
     cli.config.write_text(

@@ -763,6 +763,21 @@ def test_a_pass_killed_after_recording_has_its_news_reported_by_the_next(
     assert (again.exit_code, again.stdout, again.stderr) == (0, "", "")
 
 
+def test_a_history_derived_again_with_other_ids_is_no_news(after_a: Live, site: FakeIce) -> None:
+    """An upgrade derives the history again (new rules, new ids for the same events):
+    the first pass after it reports only what is new, not every event whose id changed
+    (it printed the whole history, and an import counted every event as new)."""
+    import sqlite3
+
+    with sqlite3.connect(after_a.root / "live.db") as db:
+        db.execute("UPDATE events SET id = 'old' || substr(id, 4)")
+        db.execute("UPDATE engine_state SET data = x'00' WHERE name = 'derivation'")
+        db.execute("DELETE FROM fetch_state WHERE url = 'ice287g:reported'")
+    result = after_a.run("--no-moas")
+    assert "history replayed" in result.stderr
+    assert (result.exit_code, result.stdout) == (0, "")
+
+
 def test_a_second_concurrent_run_exits_at_once_with_the_lock_message(
     after_a: Live, site: FakeIce
 ) -> None:
