@@ -198,7 +198,7 @@ class Recorded:
     event's evidence (its change and window), recorded once."""
 
     times: Counter[bytes] = field(default_factory=Counter)
-    evidence: set[tuple[bytes, str | None, str]] = field(default_factory=set)
+    evidence: set[Evidence] = field(default_factory=set)
 
     def numbered(self, event: Event) -> Event | None:
         """``event`` with its occurrence (the times its change was recorded before it),
@@ -216,18 +216,9 @@ class Recorded:
 def recorded(session: Session) -> Recorded:
     """The stored events' changes and evidence (:class:`Recorded`)."""
     found = Recorded()
-    columns = (
-        EventModel.kind,
-        EventModel.subject,
-        EventModel.before,
-        EventModel.after,
-        EventModel.start_snapshot,
-        EventModel.end_snapshot,
-    )
-    for kind, subject, before, after, start, end in session.execute(select(*columns)):
-        change = _change_key(kind, subject, before, after)
-        found.times[change] += 1
-        found.evidence.add((change, start, end))
+    for evidence in event_evidence(session).values():
+        found.times[evidence[0]] += 1
+        found.evidence.add(evidence)
     return found
 
 
