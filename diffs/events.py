@@ -183,3 +183,19 @@ def ref_to_dict(ref: SnapshotRef | None) -> dict[str, str] | None:
 
 def ref_from_dict(data: dict[str, str] | None) -> SnapshotRef | None:
     return SnapshotRef(**data) if data else None
+
+
+def earlier_event_id(event: dict[str, Any]) -> str:
+    """An exported event's id before the thirty-sixth session: the hash of its kind,
+    subject, window's snapshots and values (a capture found later inside its window
+    changed it, which is why ids are now its change and occurrence)."""
+    return short_hash(
+        {
+            "kind": event["kind"],
+            "subject": event["subject"],
+            "start": event["start_snapshot"],
+            "end": event["end_snapshot"],
+            "before": event["before"],
+            "after": event["after"],
+        }
+    )

@@ -352,6 +352,14 @@ def test_each_month_is_a_page_and_the_change_log_in_markdown(
     assert page.split("\n", 1)[1] == cli_md.stdout.split("\n", 1)[1]
 
 
+def test_an_event_cited_by_its_earlier_id_is_found_on_its_agency_s_page(seed_site: Path) -> None:
+    """Ids changed once (thirty-sixth session: the change and its occurrence, not the
+    window): each event's item keeps an anchor of its earlier id, so a link cited
+    before still finds it (``f4054755c45ebc87``: Alachua's agreement added, session 35)."""
+    page = (seed_site / "agencies" / "fl-alachua-county-sheriff-office.html").read_text()
+    assert 'id="event-f4054755c45ebc87"' in page
+
+
 def test_every_agency_has_a_page_and_events_link_to_the_archived_files(seed_site: Path) -> None:
     agencies = {r["agency_id"] for r in _csv(seed_site / "data" / "agreements.csv")}
     pages = {p.stem for p in (seed_site / "agencies").glob("*.html")}

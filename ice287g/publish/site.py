@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from common.geo import state_name
 from common.hashing import short_hash
+from diffs.events import earlier_event_id
 from ice287g.escape import for_xml, safe_url
 from ice287g.publish.charts import Chart
 from ice287g.publish.model import PublishData
@@ -149,6 +150,7 @@ def _day(text: str) -> date:
 def _event_view(event: dict[str, Any], inputs: Inputs) -> dict[str, Any]:
     return {
         "id": event["id"],
+        "earlier_id": earlier_event_id(event),  # its id before the thirty-sixth session
         "date": event["window_end"][:10],
         "kind": event["kind"],
         "text": describe(event),
