@@ -43,7 +43,6 @@ from scraper.policy import Expect
 from store import fetch_state, queries, writer
 from store.db import transaction
 from store.models import FetchState
-from store.writer import Evidence
 
 LIST_ROLES = ("participating", "pending")
 SUFFIX = {"page": ".html", "pdf": ".pdf"}  # a sheet's is sniffed: .xlsx or .csv
@@ -165,7 +164,7 @@ class LivePass:
         except OSError as exc:
             self.result.warnings.append(f"publish to {self.app.config.publish.dir} failed: {exc}")
 
-    def _start(self) -> set[Evidence]:
+    def _start(self) -> set[writer.Evidence]:
         """Remember what is already known, so only this pass's news is reported."""
         for obs in self.app.archive.observations():
             self._latest[_latest_key(obs.kind_claimed, obs.url)] = obs.sha256
@@ -460,15 +459,11 @@ class LivePass:
         self._newest = max(self._newest, obs.observed_at)
 
     def _trusted(self, target: RemoteFile, row: FetchState | None) -> bool:
-        """Whether a page's or a sheet's validators may still be sent: its last whole
-        download is younger than ``fetch.revalidate_hours`` (a server may keep an ETag
-        and a Last-Modified for bytes overwritten in place, answering 304 for ever).
-        A MOA's are (it is re-checked only every ``fetch.moa_recheck_hours``)."""
-        if target.kind == "moa":
-            return True
-        whole = row.fetched_whole_at if row is not None else None
+        """Whether a page's or a sheet's validators may still be sent (within
+        ``fetch.revalidate_hours`` of its last whole download); a MOA's are (it is
+        re-checked only every ``fetch.moa_recheck_hours``)."""
         hours = self.app.config.fetch.revalidate_hours
-        return whole is not None and parse_utc(whole) + timedelta(hours=hours) > self.now()
+        return target.kind == "moa" or fetch_state.validators_trusted(row, self.now(), hours)
 
     def _observed_at(self, fetched_at: datetime) -> str:
         """When the bytes were seen, strictly after what earlier stages recorded.

@@ -405,7 +405,7 @@ class Pipeline:
         note = f"held, then confirmed by the list of {by.observed_at}: its change is dated by it"
         in_batch = next((row for row in self._snapshots if row["id"] == first.id), None)
         if in_batch is not None:
-            in_batch.update(note="; ".join(n for n in (in_batch["note"], note) if n))
+            in_batch.update(note=writer.joined_note(in_batch["note"], note))
         else:
             writer.note_confirmed(session, first.id, note)
 

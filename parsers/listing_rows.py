@@ -368,18 +368,12 @@ class _RowReader:
         if above is not None:
             built = _continuing(built, above)
         if not built.states_an_agreement and (state is None or _sentence(agency)):
-            shown = " | ".join(cell_texts(cells))
-            outcome.warnings.append(
-                f"row {row + 1} skipped: no {'state, ' if state is None else ''}model, signed "
-                f"date or link, so no agreement ({shown[:80]})"
-            )
+            said = f"no {'state, ' if state is None else ''}model, signed date or link"
+            outcome.warnings.append(_skipped(row, cells, f"{said}, so no agreement"))
             return None
         if state is None and built.is_note:
-            shown = " | ".join(cell_texts(cells))
-            outcome.warnings.append(
-                f"row {row + 1} skipped: no state, no link and no agency named, a note "
-                f"under the list ({shown[:80]})"
-            )
+            said = "no state, no link and no agency named, a note under the list"
+            outcome.warnings.append(_skipped(row, cells, said))
             return None
         if self.unread_links:
             outcome.warnings.extend(self.unread_links.get(row, ()))
@@ -602,6 +596,11 @@ def read_rows(header: SheetHeader) -> Outcome:
         outcome.numbers, outcome.rows = [n for n, _ in both], [r for _, r in both]
         outcome.applications, outcome.application_numbers = [], []
     return outcome
+
+
+def _skipped(row: int, cells: list[CellValue], why: str) -> str:
+    """The warning of a row skipped for ``why``, showing its cells."""
+    return f"row {row + 1} skipped: {why} ({' | '.join(cell_texts(cells))[:80]})"
 
 
 def _sentence(text: str) -> bool:

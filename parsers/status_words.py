@@ -18,7 +18,8 @@ _NEGATED = re.compile(
 )
 # Words that end a row only where they qualify the row itself (a STATUS, a section
 # title, a sheet's name): in a MOA cell they are the link's (``Link removed for update``)
-_ROW_ENDED = re.compile(r"\b(?:removed|suspended|deactivated|deleted|opted\W+out)\b", re.IGNORECASE)
+_ROW_ENDED_WORDS = r"removed|suspended|deactivated|deleted"
+_ROW_ENDED = re.compile(rf"\b(?:{_ROW_ENDED_WORDS}|opted\W+out)\b", re.IGNORECASE)
 # A status or a title that is only the agreement in force no more: its words negated or
 # in the past, from its first word (``No Longer Participating``, ``Not active``,
 # ``Non-participating``, ``Previously listed``), not a note after another status
@@ -96,9 +97,8 @@ _NEGATED_ENDED = re.compile(
     re.IGNORECASE,
 )
 _NEGATED_ROW_ENDED = re.compile(
-    r"\b(?:not|non|no|no\W+longer)[\s-]+(?:removed|suspended|deactivated|deleted)\b"
-    r"|\bun-?(?:suspended|deleted)\b|\b(?:was|previously|formerly)\W+(?:removed|suspended"
-    r"|deactivated|deleted)\b",
+    rf"\b(?:not|non|no|no\W+longer)[\s-]+(?:{_ROW_ENDED_WORDS})\b"
+    rf"|\bun-?(?:suspended|deleted)\b|\b(?:was|previously|formerly)\W+(?:{_ROW_ENDED_WORDS})\b",
     re.IGNORECASE,
 )
 TITLE_WORDS = 8  # a longer text is a sentence (a note), not a section's title

@@ -75,7 +75,22 @@ def is_due(row: FetchState | None, now: datetime, every_hours: float) -> bool:
     """Whether a successfully fetched URL should be checked again (never fetched: yes)."""
     if row is None or row.sha256 is None or row.last_checked is None:
         return True
-    return parse_utc(row.last_checked) + timedelta(hours=every_hours) <= now
+    return not _within(row.last_checked, every_hours, now)
+
+
+def validators_trusted(row: FetchState | None, now: datetime, hours: float) -> bool:
+    """Whether a URL's validators (ETag, Last-Modified) may still be sent: its last whole
+    download is younger than ``hours`` (a server may keep them for bytes overwritten in
+    place, answering 304 for ever)."""
+    return (
+        row is not None
+        and row.fetched_whole_at is not None
+        and (_within(row.fetched_whole_at, hours, now))
+    )
+
+
+def _within(when: str, hours: float, now: datetime) -> bool:
+    return parse_utc(when) + timedelta(hours=hours) > now
 
 
 REPORTED = "ice287g:reported"

@@ -143,13 +143,13 @@ def note_confirmed(session: Session, snapshot_id: str, note: str) -> None:
     its note (it stays rejected: its other rows were not read)."""
     row = session.get(Snapshot, snapshot_id)
     if row is not None:
-        row.note = "; ".join(n for n in (row.note, note) if n)
+        row.note = joined_note(row.note, note)
         session.flush()
 
 
-def known_event_ids(session: Session) -> set[str]:
-    """The stored events' ids."""
-    return set(session.scalars(select(EventModel.id)))
+def joined_note(note: str | None, more: str) -> str:
+    """A snapshot's note with ``more`` after it."""
+    return f"{note}; {more}" if note else more
 
 
 Evidence = tuple[bytes, str | None, str]
@@ -173,17 +173,16 @@ def event_evidence(session: Session, recorded_through: str | None = None) -> dic
     if recorded_through is not None:
         query = query.where(EventModel.recorded_at <= recorded_through)
     return {
-        event_id: (_change_key(kind, subject, before, after), start, end)
+        event_id: _evidence(kind, subject, before, after, start, end)
         for event_id, kind, subject, before, after, start, end in session.execute(query)
     }
 
 
 def evidence_of(event: Mapping[str, Any]) -> Evidence:
     """An exported event's evidence (its values as stored: canonical JSON)."""
-    change = _change_key(
-        event["kind"], event["subject"], _json(event["before"]), _json(event["after"])
-    )
-    return (change, event["start_snapshot"], event["end_snapshot"])
+    values = (_json(event["before"]), _json(event["after"]))
+    window = (event["start_snapshot"], event["end_snapshot"])
+    return _evidence(event["kind"], event["subject"], *values, *window)
 
 
 def last_recorded(session: Session) -> str | None:
@@ -204,13 +203,14 @@ class Recorded:
         """``event`` with its occurrence (the times its change was recorded before it),
         counted as recorded; None when the history holds it already (its change, in
         its window)."""
-        change = _change_key(event.kind, event.subject, _json(event.before), _json(event.after))
-        evidence = (change, event.start.id if event.start else None, event.end.id)
+        values = (_json(event.before), _json(event.after))
+        window = (event.start.id if event.start else None, event.end.id)
+        evidence = _evidence(event.kind, event.subject, *values, *window)
         if evidence in self.evidence:
             return None
         self.evidence.add(evidence)
-        self.times[change] += 1
-        return replace(event, occurrence=self.times[change] - 1)
+        self.times[evidence[0]] += 1
+        return replace(event, occurrence=self.times[evidence[0]] - 1)
 
 
 def recorded(session: Session) -> Recorded:
@@ -222,10 +222,13 @@ def recorded(session: Session) -> Recorded:
     return found
 
 
-def _change_key(kind: str, subject: str, before: str | None, after: str | None) -> bytes:
-    """A change's key from its stored form (the values as canonical JSON text)."""
+def _evidence(
+    kind: str, subject: str, before: str | None, after: str | None, start: str | None, end: str
+) -> Evidence:
+    """An event's evidence from its stored form (the values as canonical JSON text): its
+    change's key, and its window's snapshots."""
     text = "\x1f".join((kind, subject, before or "null", after or "null"))
-    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+    return hashlib.blake2b(text.encode(), digest_size=16).digest(), start, end
 
 
 EVENT_COLUMNS = (*EVENT_FIELDS, "seq")

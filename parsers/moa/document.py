@@ -136,8 +136,8 @@ def _spilled(
         if sig.party in missing
         and block.header  # its party said (``For ICE:``), not guessed from its place
         and _a_signing(sig, block, after)
-        and _holds_only(after, blocks)
     ]
+    found = found if _holds_only(after, blocks) else []
     if ocr is not None and found:
         found = ocr_missing_dates(pdf, after, found, ocr)
     if not found:
