@@ -18,7 +18,7 @@ import os
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,25 +33,18 @@ from ice287g.app import App
 from ice287g.intake import Origin, ProgressFactory, no_progress, observe
 from ice287g.passes import PassOptions, PassResult
 from ice287g.pipeline import Progress, Report
+from ice287g.remote import EXPECT, SUFFIX, RemoteFile, canonical_url, latest_key
 from parsers.errors import ParseError
 from parsers.landing_page import LandingPage, parse_landing_page
 from parsers.list_links import basename
-from parsers.urls import ICE_ORIGIN, rebase_url, repair_url
+from parsers.urls import rebase_url, repair_url
 from scraper.errors import FetchError
 from scraper.fetch import Fetcher, FetchResult
-from scraper.policy import Expect
 from store import fetch_state, queries, writer
 from store.db import transaction
 from store.models import FetchState
 
 LIST_ROLES = ("participating", "pending")
-SUFFIX = {"page": ".html", "pdf": ".pdf"}  # a sheet's is sniffed: .xlsx or .csv
-EXPECT: dict[str, Expect] = {
-    "page": "page",
-    "participating": "sheet",
-    "pending": "sheet",
-    "moa": "pdf",
-}
 TICK = 0.05
 CLOCK_SLACK = timedelta(seconds=5)
 """How far the clock may read before the newest observation recorded: a tie within a
@@ -68,35 +61,10 @@ MARKS_BATCH = 50
 _STATUS = re.compile(r"\bHTTP (\d{3})\b")
 
 
-@dataclass(frozen=True)
-class RemoteFile:
-    """One file ICE publishes, to download: its role (the observation's claimed
-    kind), canonical ICE URL, the URL actually requested, and what the body must be."""
-
-    kind: str
-    canonical: str
-    fetch_url: str
-    expect: Expect
-
-    @property
-    def name(self) -> str:
-        return basename(self.canonical)
-
-
 def run_pass(app: App, options: PassOptions, progress: ProgressFactory = no_progress) -> PassResult:
     """One full pass under the run lock (raises LockHeld when another pass runs)."""
     with app.exclusive():
         return LivePass(app, options, progress).run()
-
-
-def canonical_url(url: str, base_url: str) -> str:
-    """The ICE form of a URL found on the page or in a sheet (fragment dropped):
-    a URL under ``base_url`` (a mirror) is mapped back to https://www.ice.gov."""
-    url = urldefrag(url)[0]
-    base = base_url.rstrip("/")
-    if base != ICE_ORIGIN and (url == base or url.startswith(base + "/")):
-        return ICE_ORIGIN + url[len(base) :]
-    return url
 
 
 class LivePass:
@@ -167,7 +135,7 @@ class LivePass:
     def _start(self) -> set[writer.Evidence]:
         """Remember what is already known, so only this pass's news is reported."""
         for obs in self.app.archive.observations():
-            self._latest[_latest_key(obs.kind_claimed, obs.url)] = obs.sha256
+            self._latest[latest_key(obs.kind_claimed, obs.url)] = obs.sha256
             self._floor = max(self._floor, obs.observed_at)
         behind = parse_utc(self._floor) - self.now() if self._floor else timedelta(0)
         if behind > CLOCK_SLACK:
@@ -391,7 +359,7 @@ class LivePass:
         row = self._state(target.fetch_url)
         sha = row.sha256 if row is not None else None
         awaited = self._awaited.get(target.kind) == sha  # held: a later sighting decides
-        latest = self._latest.get(_latest_key(target.kind, target.canonical))
+        latest = self._latest.get(latest_key(target.kind, target.canonical))
         if not sha or (latest == sha and not awaited):
             return
         try:
@@ -446,7 +414,7 @@ class LivePass:
     ) -> None:
         """Archive the bytes and record the observation, unless they did not change
         (``again``: a list the gate holds until a later sighting is sighted again)."""
-        key = _latest_key(target.kind, target.canonical)
+        key = latest_key(target.kind, target.canonical)
         sha = result.sha256 or ""
         if self._latest.get(key) == sha and not again:
             return
@@ -618,10 +586,3 @@ def _held_for_a_sighting(session: Session) -> dict[str, str]:
         for kind in held
         if (candidate := state.list_state(kind).loss_candidate) is not None
     }
-
-
-def _latest_key(kind: str | None, url: str | None) -> tuple[str, str | None]:
-    """Lists are compared with the last file of the same list, whatever its URL; the
-    page and MOAs with the last file behind the same URL."""
-    kind = kind or "unknown"
-    return (kind, url if kind in ("page", "moa") else None)

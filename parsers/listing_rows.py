@@ -14,8 +14,8 @@ import functools
 from dataclasses import dataclass, field, replace
 from operator import itemgetter
 
-from parsers.dates import day_first_example, shifted_midnight
-from parsers.link_columns import column_links, links_document, texts_link, unread_links
+from parsers.column_readings import dates_day_first, dates_shifted, documents_linked_elsewhere
+from parsers.link_columns import column_links, texts_link, unread_links
 from parsers.listing_cells import (
     agency_cell,
     applying_cell,
@@ -71,8 +71,6 @@ from parsers.xlsx import CellValue
 
 REPEATED_HEADER = "repeated header row"
 
-DOCUMENT_LINKED_ROWS = 3  # rows a column must link documents from to hold the MOAs
-
 
 @dataclass
 class Outcome:
@@ -126,10 +124,10 @@ class _RowReader:
         self.notes: list[str] = []  # what the reader noticed of the whole list
         agreements = found[5] >= 0 or found[6] >= 0  # a SIGNED or MOA column: a list of them
         if agreements and not self.moa_links and not texts_link(self.sheet, header.row, found[6]):
-            self.moa_links = self._documents_linked_elsewhere(header, found)
+            self.moa_links = documents_linked_elsewhere(header, found, self.notes)
         self.unread_links = unread_links(self.sheet, {MOA: found[6], ADDENDUM: found[7]})
-        self.day_first = self._dates_day_first(header, found[5])
-        self.shifted = self._dates_shifted(header, found[5])
+        self.day_first = dates_day_first(header, found[5], self.notes)
+        self.shifted = dates_shifted(header, found[5], self.notes)
         self.status, self.ended = found[8], found[9]
         self.ended_name = cell_text(header.sheet.value(header.row, self.ended))
         self.in_force = _in_force_column(header, found)
@@ -149,57 +147,6 @@ class _RowReader:
         self.agreements = False
         self.section: tuple[str, str] | None = None  # (title, what its rows are)
         self.above: ListingRow | None = None  # the row read just above, if it was read
-
-    def _documents_linked_elsewhere(self, header: SheetHeader, found: list[int]) -> dict[int, str]:
-        """A list of agreements whose MOA column links nothing (or that has none) may link
-        each row's MOA from another cell (its agency's name): the one other column whose
-        cells link documents (PDFs) on at least DOCUMENT_LINKED_ROWS rows holds them."""
-        by_column: dict[int, dict[int, str]] = {}
-        for (row, column), url in self.sheet.hyperlinks.items():
-            if row > header.row and column not in found[6:8] and links_document(url):
-                by_column.setdefault(column, {})[row] = url
-        columns = [c for c, links in by_column.items() if len(links) >= DOCUMENT_LINKED_ROWS]
-        if len(columns) != 1:
-            return {}
-        (column,) = columns
-        named = cell_text(self.sheet.value(header.row, column))
-        self.notes.append(
-            f"no MOA column linking documents: the documents linked from column "
-            f"{column_letter(column)} ({named!r}) are the rows' MOAs"
-        )
-        return by_column[column]
-
-    def _dates_day_first(self, header: SheetHeader, column: int) -> bool:
-        """Whether the SIGNED column writes its numeric dates day first (a column writes
-        them in one order: ``dates.day_first_example``), with a note if so."""
-        rows = range(header.row + 1, len(self.sheet.rows))
-        cells = (self.sheet.value(row, column) for row in rows)
-        example = day_first_example(cells) if column >= 0 else None
-        if example is not None:
-            named = cell_text(self.sheet.value(header.row, column))
-            self.notes.append(
-                f"column {column_letter(column)} ({named!r}) writes its dates day first "
-                f"({example!r}): read so"
-            )
-        return example is not None
-
-    def _dates_shifted(self, header: SheetHeader, column: int) -> bool:
-        """Whether the SIGNED column's dates are midnights a time zone moved back
-        (``dates.shifted_midnight``), with a note if so."""
-        if column < 0:
-            return False
-        rows = range(header.row + 1, len(self.sheet.rows))
-        moments = shifted_midnight(self.sheet.value(row, column) for row in rows)
-        if moments is None:
-            return False
-        named = cell_text(self.sheet.value(header.row, column))
-        said = " or ".join(moment.isoformat() for moment in moments)
-        shift = "shift" if len(moments) == 1 else "shifts (standard and daylight time)"
-        self.notes.append(
-            f"column {column_letter(column)} ({named!r}) gives its dates the time "
-            f"{said}, a time zone's {shift} of midnight: read as the next day"
-        )
-        return True
 
     def _link(self, row: int, at: int, fixed: Realigned | None) -> str | None:
         """The hyperlink of the row's MOA (canonical column ``at`` 6) or addendum (7)
