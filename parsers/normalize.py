@@ -146,7 +146,9 @@ def end_given(text: str) -> str | None:
 
 
 LOST = "\ufffd"  # the replacement character: a character a decoder could not read
-_KEY_DROP = re.compile(r"[^a-z0-9 ]+")
+# Every character but letters and digits (of any script: a name in Cyrillic is letters,
+# not punctuation, and two such names are two keys) and spaces.
+_KEY_DROP = re.compile(r"[^\w ]+|_+")
 # Initials written with periods (``P.D.``, ``S.O.``, ``U.S.``): one word, as without them.
 _INITIALISM = re.compile(r"(?<![a-z0-9.])(?:[a-z]\.){2,}(?![a-z0-9])")
 _KEY_WORDS = {
@@ -479,8 +481,13 @@ def _without_state(key: str, state: str) -> str:
 def _agency_key(name: str) -> str:
     """Memoised: a pure function of the text, called for every row of every list. A
     character lost in decoding (U+FFFD, the replacement character) joins its
-    neighbours, as an apostrophe does: most often it was one (``Sheriff\ufffds``)."""
-    text = clean_text(name).lower().replace(LOST, "'").replace("'s ", " ").replace("'", "")
+    neighbours, as an apostrophe does: most often it was one (``Sheriff\ufffds``). An
+    accent is no letter (:func:`without_accents`: ``Doña Ana`` is ``Dona Ana``, whose
+    ``ñ`` was cut into two words) and case is folded as Unicode folds it (``Straße``
+    is ``Strasse``); letters of other scripts are kept as letters."""
+    text = clean_text(name)
+    text = text.lower() if text.isascii() else without_accents(text).casefold()
+    text = text.replace(LOST, "'").replace("'s ", " ").replace("'", "")
     text = text.replace("&", " and ")
     text = _INITIALISM.sub(lambda m: m[0].replace(".", ""), text)  # P.D. is PD
     text = _KEY_DROP.sub(" ", text)

@@ -798,3 +798,22 @@ def test_any_character_written_for_an_apostrophe_is_one(mark: str) -> None:
     name = f"Cherokee County Sheriff{mark}s Office"
     assert clean_text(name) == "Cherokee County Sheriff's Office"
     assert agency_key(name, "AL") == agency_key("Cherokee County Sheriff's Office", "AL")
+
+
+def test_an_accent_is_no_letter_and_another_script_keeps_its_letters_in_a_key() -> None:
+    """A key folds what a copy or a keyboard may change and keeps what tells names
+    apart: ``Doña Ana`` (a New Mexico county) and ``Dona Ana`` are one name (the ``ñ``
+    cut the key into ``do a ana``), ``Straße`` is ``Strasse``, and two names written in
+    another script are two keys (their letters were dropped: both keyed ``''``, one
+    agency)."""
+    from parsers.normalize import agency_key, county_key
+
+    assert agency_key("Doña Ana County Sheriff's Office", "NM") == agency_key(
+        "DONA ANA COUNTY SHERIFFS OFFICE", "NM"
+    )
+    assert agency_key("Doña Ana County Sheriff's Office", "NM") == "dona ana county sheriff office"
+    assert county_key("Doña Ana") == county_key("Dona Ana County") == "dona ana"
+    assert agency_key("Straße Police Department") == agency_key("STRASSE Police Department")
+    first, second = agency_key("Полиция Города"), agency_key("Полиция Села")
+    assert first and second and first != second
+    assert agency_key("Alpha_Police Department") == "alpha police department"
