@@ -39,7 +39,13 @@ MIN_FOR_WORKERS = 8
 WINDOW_PER_WORKER = 32
 UNREADABLE = "archive object unreadable"
 CRASHED = "its reader's process died reading it, twice"
-NOT_KEPT = (UNREADABLE, CRASHED)
+CHILD_MEMORY = 1 << 30
+"""The most memory (bytes of data: heap and private mappings) a child reading a file
+may take: a file from the web is hostile, and a small server has a gigabyte or two. A
+list's reader takes about 60 MB, a MOA's with OCR about 200; a PDF whose page tree
+repeats one page millions of times took 2.9 GB from 350 KB of bytes."""
+OUT_OF_MEMORY = f"its reader needed more than {CHILD_MEMORY >> 20} MB of memory"
+NOT_KEPT = (UNREADABLE, CRASHED, OUT_OF_MEMORY)
 """Reasons that are faults of the archive or of the reader, not of the file's bytes: such
 a result is not kept in the parse cache (the next replay reads the file again)."""
 
@@ -60,6 +66,8 @@ def parse_one(data: bytes, name: str) -> Parsed:
         return parse_listing(data, name)
     except ParseError as exc:
         return exc
+    except MemoryError:  # past CHILD_MEMORY, in a child
+        return ParseError(name, OUT_OF_MEMORY)
 
 
 def _child_start() -> None:
@@ -68,8 +76,25 @@ def _child_start() -> None:
     killed (``kill -9``, a timeout) would wait for work for ever, holding the lock, and
     every later pass would exit 75."""
     forget_inherited()
+    _bound_memory(CHILD_MEMORY)
     parent = os.getppid()
     threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
+
+
+def _bound_memory(limit: int) -> None:
+    """At most ``limit`` bytes of data for this process and the programs it starts
+    (Tesseract): past it an allocation fails (a MemoryError, or native code's own
+    failure, which ends the process: both a file read no further), where without it
+    the system would kill a process of its choosing (the database's, the pass's).
+    Where the platform has no such limit (``resource`` is POSIX), none."""
+    try:
+        import resource
+    except ImportError:
+        return
+    _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
 
 
 def _end_with(parent: int) -> None:
@@ -153,7 +178,10 @@ def _moa_record(
 ) -> dict[str, Any]:
     from parsers.moa import parse_moa
 
-    return dict(parse_moa(data, source, url, ocr, seen).to_dict())
+    try:
+        return dict(parse_moa(data, source, url, ocr, seen).to_dict())
+    except MemoryError:  # past CHILD_MEMORY
+        return {"sha256": hashlib.sha256(data).hexdigest(), "error": OUT_OF_MEMORY}
 
 
 class ParseStream:

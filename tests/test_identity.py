@@ -41,7 +41,7 @@ from ice287g.render import describe, group_counts
 from parsers.normalize import agency_key
 from parsers.records import ListingRow
 from snapshots.archive import IdRegistry
-from tests.test_engine import BASE, Replay, listing, row
+from tests.test_engine import BASE, PART_COLS, Replay, listing, row
 
 MOA = "https://www.ice.gov/doclib/287gMOA/AlachuaCoSheriffsOfficeFL_TFM_MOA_02262025.pdf"
 # every absence withdraws (or drops) at once, whatever the share of the list lost
@@ -404,6 +404,32 @@ def test_a_state_corrected_into_the_one_with_the_county_is_still_a_move() -> Non
     [renamed] = [e for e in r.events if e.kind == "agency.renamed"]
     assert renamed.before and renamed.before["state"] == "FL"
     assert renamed.after and renamed.after["state"] == "SC"
+
+
+def test_one_city_name_in_two_states_each_in_its_own_county_is_two_agencies() -> None:
+    """``Florence Police Department`` of Lauderdale County, AL, leaving as the one of
+    Florence County, SC, arrives (a list with a COUNTY column): Alabama has no Florence
+    County, but the Alabama row names its own county, which Alabama has; a correction of
+    the state moves a row, not its county. Two agencies: one added, one missing (it
+    was renamed into SC, every paper changed); and an application of SC's is no
+    agreement of AL's (it was read as already participating: no ``pending.added``)."""
+    columns = (*PART_COLS, "COUNTY")
+    al = row("Florence Police Department", "WSO", "AL", "2024-04-02", county="Lauderdale County")
+    sc = row("Florence Police Department", "WSO", "SC", "2025-05-06", county="Florence County")
+    r = Replay()
+    r.feed(listing([*BASE, al], columns=columns))
+    r.feed(listing([*BASE, sc], columns=columns))
+    assert "agency.renamed" not in r.kinds() and r.kinds()["agreement.added"] == 6
+    assert {a.state for a in r.state.agencies.values() if "Florence" in a.name} == {"AL", "SC"}
+    r = Replay()
+    r.feed(listing([*BASE, al], columns=columns))
+    applying = replace(sc, signed=None)
+    r.feed(listing([applying], kind="pending", columns=PENDING_COLS))
+    assert r.kinds()["pending.added"] == 1
+    assert not state_corrected(
+        Label("", "", "SC", "florence police department", "", county="Florence County"),
+        Label("", "", "AL", "florence police department", "", county="Lauderdale County"),
+    )
 
 
 def test_different_agencies_with_the_same_papers_are_not_relabels() -> None:

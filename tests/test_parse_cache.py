@@ -333,3 +333,26 @@ def test_a_worker_dying_midway_loses_no_other_file_of_the_stream(
             assert repr(decode(row.data) if row.data else row.error) == repr(
                 alone if isinstance(alone, ParsedListing) else alone.reason
             )
+
+
+def test_a_file_whose_reader_wants_more_memory_than_a_child_may_is_unread_not_the_pass_killed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A reader of a file from the web takes at most ``CHILD_MEMORY`` (a PDF of 350 KB
+    whose page tree repeats a page took 2.9 GB): past it, the file is unread, its
+    reason says why and is not kept (the next replay tries again), and the process
+    that asked (the pass) never grew."""
+    from ice287g import parallel
+
+    limit = 256 << 20
+
+    def greedy(data: bytes, name: str) -> object:
+        return bytearray(2 * limit)  # as a reader expanding a bomb would
+
+    monkeypatch.setattr(parallel, "CHILD_MEMORY", limit)
+    monkeypatch.setattr(parallel, "parse_listing", greedy)
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(b"PK")
+    row = parallel.parse_alone((_sha(path), str(path), path.name))
+    assert row.error == parallel.OUT_OF_MEMORY
+    assert parallel.not_kept(row.error)

@@ -214,15 +214,16 @@ def _read(path: Path) -> bytes:
 
 def _parsed(app: App, path: Path, data: bytes | None = None) -> dict[str, Any]:
     """The file's record with the reviewed layer merged (marked), dates no later than
-    today (no document is signed after it is read)."""
+    today (no document is signed after it is read); read in a child process, as a pass
+    reads one (``parallel.read_moa``: its memory bounded, its death a record)."""
     import hashlib
 
     from diffs.moa_reviewed import merge_reviewed
-    from parsers.moa import parse_moa
+    from ice287g.parallel import read_moa
 
     data = _read(path) if data is None else data
     today = datetime.now(UTC).date()
-    record = parse_moa(data, path.name, None, app.ocr(), today).to_dict()
+    record = read_moa(data, path.name, None, app.ocr(), today)
     return merge_reviewed(record, app.reviewed().get(hashlib.sha256(data).hexdigest()))
 
 
