@@ -41,7 +41,7 @@ from diffs.gate import (
 )
 from diffs.list_diff import ListDiff
 from diffs.membership import membership_events, models_by_agency, models_changed, settle
-from diffs.schema import hold_renames, read_schema, unshown
+from diffs.schema import hold_renames, read_schema, shown_since, unshown
 from diffs.state import (
     Agency,
     Entry,
@@ -308,6 +308,7 @@ def _diffed(
         schema_held=schema.held,
         renames_held=renames_held,
         unshown=unshown(state.list_state(kind), listing.columns),
+        shown_since=shown_since(state.list_state(kind), listing.columns, ref),
     )
     state = state.with_list(kind, new_list)
     if kind == "participating":

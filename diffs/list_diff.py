@@ -388,15 +388,18 @@ class ListDiff:
         return agency.state if agency else None
 
     def _filled_in(self, name: str, old: Entry) -> bool:
-        """A value for a column the previous list did not have (ICE added COUNTY in
-        March 2025; the HTML era had no TYPE) is new information, not a change, unless a
-        list with the column showed the entry without one (a blank cell filled in while
-        a list without the column came between: ``ListState.unshown``)."""
+        """A value for a column no list showing the entry had (ICE added COUNTY in
+        March 2025; the HTML era had no TYPE) is new information, not a change: the
+        previous list lacks the column, or the entry was last shown before the lists
+        having it began (missing from the first of them: ``ListState.shown_since``);
+        unless a list with the column showed the entry without one (a blank cell filled
+        in while a list without the column came between: ``ListState.unshown``)."""
         columns = FIELD_COLUMNS.get(name)
         if columns is None or old.fields.get(name) is not None:
             return False
         if columns & set(self.previous.columns):
-            return False
+            since = self.previous.shown_since.get(name)
+            return since is not None and self._last_seen(old).observed_at < since.observed_at
         shown = self.previous.unshown.get(name)  # the last list with the column
         return shown is None or shown.observed_at < old.first_seen.observed_at
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from diffs.events import Event, SnapshotRef
-from diffs.fields import unpublished
+from diffs.fields import FIELD_COLUMNS, unpublished
 from diffs.gate import Rules, confirmed_since
 from diffs.state import ColumnHeld, ListState, RenameHeld
 
@@ -142,6 +142,23 @@ def unshown(previous: ListState, columns: tuple[str, ...]) -> dict[str, Snapshot
             found[name] = previous.unshown[name]
         elif name not in before and previous.last is not None and previous.columns:
             found[name] = previous.last
+    return found
+
+
+def shown_since(
+    previous: ListState, columns: tuple[str, ...], ref: SnapshotRef
+) -> dict[str, SnapshotRef]:
+    """For each field a list with ``columns`` (observed as ``ref``) has a column for,
+    the first list of those having one since: ``ref`` when the list before had none
+    (an entry last shown before it was never shown with the column:
+    ``ListDiff._filled_in``)."""
+    before = set(unpublished(previous.columns)) if previous.last is not None else set()
+    found, unsaid = {}, unpublished(columns)
+    for name in (name for name in FIELD_COLUMNS if name not in unsaid):
+        if name in before or previous.last is None:
+            found[name] = ref
+        elif name in previous.shown_since:
+            found[name] = previous.shown_since[name]
     return found
 
 

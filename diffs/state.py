@@ -351,6 +351,9 @@ class ListState:
     renames_held: tuple[RenameHeld, ...] = ()  # values renamed across it, held
     # each field the last list has no column for, and the last list that had one
     unshown: dict[str, SnapshotRef] = field(default_factory=dict)
+    # each field the last list has a column for, and the first list of those having
+    # one since (none known for a state saved before it was kept)
+    shown_since: dict[str, SnapshotRef] = field(default_factory=dict)
     # agencies whose set of models changed while an agreement of theirs is missing
     membership_held: tuple[MembershipHeld, ...] = ()
 
@@ -371,6 +374,7 @@ class ListState:
             "schema_held": [held.to_dict() for held in self.schema_held],
             "renames_held": [held.to_dict() for held in self.renames_held],
             "unshown": {name: ref_to_dict(ref) for name, ref in sorted(self.unshown.items())},
+            "shown_since": {n: ref_to_dict(ref) for n, ref in sorted(self.shown_since.items())},
             "membership_held": [held.to_dict() for held in self.membership_held],
         }
 
@@ -389,6 +393,7 @@ class ListState:
             schema_held=tuple(ColumnHeld.from_dict(h) for h in data.get("schema_held") or ()),
             renames_held=tuple(RenameHeld.from_dict(h) for h in data.get("renames_held") or ()),
             unshown=_refs(data.get("unshown", {})),
+            shown_since=_refs(data.get("shown_since", {})),
             membership_held=tuple(
                 MembershipHeld.from_dict(h) for h in data.get("membership_held") or ()
             ),

@@ -1352,6 +1352,24 @@ def test_a_new_column_filling_in_is_not_a_change() -> None:
     assert r.kinds()["agreement.changed"] == 1
 
 
+def test_a_new_column_filling_in_a_row_missing_from_its_first_list_is_not_a_change() -> None:
+    """A row missing from the first list with a new column (a day's flicker), back in
+    the next, was never shown with the column: its value fills in, no change (it was an
+    ``agreement.changed`` from no county, helper 44's simulator). Once shown with the
+    column, a new value is a change; the state keeps when the column began."""
+    r, columns = Replay(), PART_COLS + ("COUNTY",)
+    r.feed(listing(BASE))
+    with_county = [row(x.agency, x.model or "JEM", county=f"C{n}") for n, x in enumerate(BASE)]
+    r.feed(listing(with_county[1:], columns=columns))
+    r.feed(listing(with_county, columns=columns))
+    assert "agreement.changed" not in r.kinds()
+    assert set(r.state.participating.shown_since) == {"county", "agency_type", "signed", "moa_url"}
+    assert ProgramState.from_dict(r.state.to_dict()) == r.state
+    moved = [replace(with_county[0], county="Other County"), *with_county[1:]]
+    r.feed(listing(moved, columns=columns))
+    assert r.kinds()["agreement.changed"] == 1
+
+
 def test_a_column_dropped_from_the_list_changes_no_agreement() -> None:
     r = Replay()
     county_cols = PART_COLS + ("COUNTY",)
