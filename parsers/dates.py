@@ -5,6 +5,7 @@ text (``8/5/25``, ``August 5, 2025``, ``05-Aug-25``), a date among words (``Sign
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
@@ -116,31 +117,53 @@ def _trimmed(text: str) -> str:
 _NOON = time(12)
 _HALF_DAY = timedelta(hours=12)
 _DAY_SECONDS = 86_400
+SHIFTED_SHARE = 0.9
+"""The share of a column's cells carrying a time that must carry the shifted one: a
+time zone moves every date of an export, not one among midnights (a time typed)."""
 
 
 def shifted_midnight(values: Iterable[object]) -> tuple[time, ...] | None:
-    """The times of day, past noon, that every timed date of a column carries, one or
+    """The times of day, past noon, that the timed dates of a column carry, one or
     two an hour apart (a zone's standard and daylight offsets): its dates are midnights
     a time zone moved back (a date exported from UTC to the Americas reads 23:00 or
     20:00 the day before; from US Eastern time, 19:00 in winter and 20:00 in summer),
-    each the next day's. None when no date carries a time, when the times differ
-    otherwise (a date written down with the time it was: its day is the date) or when
-    one is before noon (the same day). Date cells and serials with a fraction carry
-    times, and so does a text date followed by a time of day (``6/24/2025 23:00``,
-    ``2025-06-24T19:00:00``)."""
-    times: set[time] = set()
+    each the next day's. Nearly all (:data:`SHIFTED_SHARE`) of its cells carrying a time
+    carry one of them (a zone moves every date: a time among midnights is a time
+    typed), and each is a zone's offset from midnight, a quarter hour after noon or
+    later (no inhabited place is 12 hours west of UTC, and a date stored at noon, or at
+    23:59:59, is stored so to be its own day). None when no date carries a time, when
+    the times differ otherwise (a date written down with the time it was: its day is
+    the date) or when one is before noon (the same day). Date cells and serials with a
+    fraction carry times, and so does a text date followed by a time of day (``6/24/2025
+    23:00``, ``2025-06-24T19:00:00``)."""
+    times: Counter[time] = Counter()
+    carrying = 0
     for value in values:
         moment = _time_of(value)
-        if moment is not None and moment != time(0):
-            times.add(moment)
+        if moment is None:
+            continue
+        carrying += 1
+        if moment != time(0):
+            times[moment] += 1
             if len(times) > 2:
                 return None
     found = tuple(sorted(times))
-    if not found or found[0] < _NOON:
+    if not found or not all(map(_zone_offset, found)):
+        return None
+    if sum(times.values()) < SHIFTED_SHARE * carrying:
         return None
     if len(found) == 2 and _seconds(found[1]) - _seconds(found[0]) != 3600:
         return None
     return found
+
+
+def _zone_offset(moment: time) -> bool:
+    """Whether ``moment`` is a midnight moved back by a zone west of UTC: after noon,
+    on a quarter hour (zones are offset by whole hours, some by a half or three
+    quarters)."""
+    return (
+        moment > _NOON and moment.minute % 15 == 0 and moment.second == 0 and not moment.microsecond
+    )
 
 
 def _seconds(moment: time) -> int:
@@ -148,8 +171,12 @@ def _seconds(moment: time) -> int:
 
 
 def _time_of(value: object) -> time | None:
+    """The time of day a cell carries: a date cell's (a day alone, midnight), a
+    serial's fraction, a text's time; None for a cell carrying none (a text date)."""
     if isinstance(value, datetime):
         return value.time()
+    if isinstance(value, date):
+        return time(0)
     if isinstance(value, str):
         return _text_time(value)
     if isinstance(value, float) and excel_serial_date(value) is not None:

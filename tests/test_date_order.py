@@ -83,6 +83,24 @@ def test_a_date_parsed_day_first_swaps_day_and_month_only() -> None:
     assert parse_date("June 5, 2025", day_first=True) == (date(2025, 6, 5), ())
 
 
+def test_a_time_typed_among_midnights_or_a_date_stored_at_noon_is_its_own_day() -> None:
+    """A zone moves every date of an export: one date typed with its time (17:30) among
+    midnights is its day (it was read as the next: a false change of its agreement,
+    and a new agreement dated a day late, after its capture, helper 45); so are dates
+    all stored at noon, or at 23:59:59 (no zone's offset), which are stored so to be
+    their own days."""
+    midnights = [datetime(2025, 3, day) for day in range(1, 10)]
+    assert _signed(*midnights, _at(date(2025, 3, 17), 17, 30))[-1] == date(2025, 3, 17)
+    assert _signed(*midnights, _at(date(2025, 3, 17), 20))[-1] == date(2025, 3, 17)
+    assert _signed(_at(date(2025, 3, 17), 12), _at(date(2025, 3, 4), 12)) == [
+        date(2025, 3, 17),
+        date(2025, 3, 4),
+    ]
+    at_end = [datetime(2025, 3, 17, 23, 59, 59), datetime(2025, 3, 4, 23, 59, 59)]
+    assert _signed(*at_end) == [date(2025, 3, 17), date(2025, 3, 4)]
+    assert shifted_midnight([_at(date(2025, 3, 17), 19, 30)]) == (time(19, 30),)  # India's
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     st.lists(
@@ -130,11 +148,12 @@ def test_dates_with_times_that_differ_or_fall_before_noon_are_their_days() -> No
 
 
 def test_midnights_beside_shifted_dates_stay_and_serials_with_a_fraction_shift_too() -> None:
-    assert _signed(datetime(2025, 6, 24), _at(date(2025, 6, 3), 23)) == [
+    shifted = [_at(date(2025, 6, day), 23) for day in range(1, 10)]
+    assert _signed(datetime(2025, 6, 24), *shifted) == [
         date(2025, 6, 24),
-        date(2025, 6, 4),
+        *(date(2025, 6, day + 1) for day in range(1, 10)),
     ]
-    assert shifted_midnight([45832.0, 45832 + 23 / 24, "June 5, 2025"]) == (time(23),)
+    assert shifted_midnight([45832 + 23 / 24, "June 5, 2025"]) == (time(23),)
     assert parse_date(45832 + 23 / 24, shifted=True) == (date(2025, 6, 25), ())
     assert parse_date(45832 + 23 / 24) == (date(2025, 6, 24), ())
 
