@@ -55,7 +55,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from parsers.normalize import clean_text, model_code
+from parsers.normalize import clean_text, model_code, without_footnote_marks
 from parsers.states import STATES
 from parsers.status_words import AGENCY_NOUNS
 from parsers.xlsx import CellValue
@@ -225,7 +225,11 @@ def _is_filler(word: str) -> bool:
 
 
 def header_text(value: object) -> str:
-    """A header cell's text as it is looked up: upper case, spaces and ``_`` folded."""
+    """A header cell's text as it is looked up: upper case, spaces and ``_`` folded,
+    footnote marks ending it taken off (``SIGNED¹``, ``Date Signed†``: a mark points to
+    a note, and a superscript digit flattened was another word, ``SIGNED1``)."""
+    if isinstance(value, str):
+        value = without_footnote_marks(value)
     text = clean_text(value).upper().replace("_", " ").strip(" :*.#")
     return " ".join(text.split())
 

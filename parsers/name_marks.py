@@ -1,5 +1,6 @@
 """The marks a list puts on its rows' names, which are no part of an agency's name: the
-row's number before it, a footnote's number glued to its last word. Pure text in, text
+row's number before it, a footnote's number glued to its last word or its reference in
+brackets after it. Pure text in, text
 out (``parsers.normalize.agency_key`` keys names without them)."""
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ _NUMBERED = re.compile(r"^\s*#?\d{1,4}\s*[.)]\s*(?=[^\W\d_])")
 # A footnote's number glued to a name's last word (``... Sheriff's Office1``): a word
 # of three letters or more ending in one or two digits, nothing after them but marks.
 _FOOTNOTE = re.compile(r"([^\W\d_]{3,})(\d{1,2})(?=[^\w]*$)")
+# A footnote's reference in square brackets ending a name (``... Office[1]``, ``... [a]``,
+# ``[*]``): a number of one or two digits, a letter or a roman numeral, or marks; a
+# name's own words in brackets (``[Cherokee County]``) are more.
+_REFERENCE = re.compile(r"\s*\[(?:\d{1,2}|[a-z]|[ivx]{1,4}|[*\u2020\u2021]{1,3})\]\W*$", re.I)
 # Words a number follows as part of a name (``Precinct4``: Precinct 4, another agency
 # than Precinct 5), whose digits are no footnote.
 NUMBERED_WORDS = frozenset(
@@ -26,8 +31,9 @@ def without_marks(name: str) -> str:
     """The name without the marks a list puts on its rows: the row's number before it
     (numbered rows: ``12. Cherokee County Sheriff's Office``), a footnote's number glued
     to its last word (``Colbert County Sheriff's Office1``, a superscript flattened):
-    neither is part of what the agency is called."""
-    name = _NUMBERED.sub("", name)
+    a footnote's reference in square brackets ending it (``Ocala Police Department[1]``,
+    ``... [a]``): none is part of what the agency is called."""
+    name = _REFERENCE.sub("", _NUMBERED.sub("", name))
     glued = _FOOTNOTE.search(name)
     if glued is None or glued[1].lower() in NUMBERED_WORDS:
         return name

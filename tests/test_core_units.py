@@ -581,7 +581,13 @@ def test_a_county_cell_naming_no_one_county_says_what_an_empty_one_says(
      ("#4. Gulfport Police Department", "Gulfport Police Department"),
      ("Colbert County Sheriff's Office1", "Colbert County Sheriff's Office"),
      ("Colbert County Sheriff's Office2 *", "Colbert County Sheriff's Office"),
-     ("COLBERT COUNTY SHERIFF'S OFFICE1", "COLBERT COUNTY SHERIFF'S OFFICE")],
+     ("COLBERT COUNTY SHERIFF'S OFFICE1", "COLBERT COUNTY SHERIFF'S OFFICE"),
+     # a footnote's reference in brackets (each was an agency added, the real one
+     # withdrawn later: helper 45)
+     ("Ocala Police Department[1]", "Ocala Police Department"),
+     ("Ocala Police Department [a]", "Ocala Police Department"),
+     ("Ocala Police Department [iv]", "Ocala Police Department"),
+     ("Ocala Police Department [*]", "Ocala Police Department")],
 )  # fmt: skip
 def test_a_rows_number_before_a_name_or_a_footnotes_glued_to_it_is_no_part_of_its_key(
     marked: str, name: str
@@ -595,7 +601,8 @@ def test_a_rows_number_before_a_name_or_a_footnotes_glued_to_it_is_no_part_of_it
     "name",
     ["1st Judicial District Attorney", "Galveston County Constable's Office Pct.4",
      "Office of Constable Monroeville 6th Ward", "Bradley County Constable District 7",
-     "287(g) Task Force", "Harris County Constable Precinct4", "Texas DPS Region12"],
+     "287(g) Task Force", "Harris County Constable Precinct4", "Texas DPS Region12",
+     "Harris County Constable [Precinct 4]"],
 )  # fmt: skip
 def test_numbers_a_name_holds_stay_in_its_key(name: str) -> None:
     assert any(char.isdigit() for char in agency_key(name, "TX"))

@@ -176,6 +176,12 @@ HEADER = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "
         ("County ", "COUNTY"),
         ("Notes", None),
         (None, None),
+        # a footnote mark is no part of a header (``SIGNED¹`` was ``SIGNED1``: unknown,
+        # every signed date lost; helper 45)
+        ("SIGNED\u00b9", "SIGNED"),
+        ("Date Signed\u00b2", "SIGNED"),
+        ("MOA\u2020", "MOA"),
+        ("Law Enforcement Agency \u00b3", "AGENCY"),
     ],
 )
 def test_header_names(text: object, name: str | None) -> None:
