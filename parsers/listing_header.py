@@ -9,6 +9,8 @@ words (runs of letters and digits, so STATEMENT is never STATE), by the first ru
 #   column        the words hold                                and
 ==  ============  ============================================  ==============================
 1   STATUS        STATUS, STANDING
+1a  (none)        AGREEMENTS, MOAS, AGENCIES, LEAS last         an ending word: a table's
+                  (``Withdrawn Agreements``)                    title, not a row's ending
 2   ENDED         TERMINATED, TERMINATION, WITHDRAWN,
                   WITHDRAWAL, RESCINDED, RESCISSION
 3   ADDENDUM      ADDEND*, AMENDMENT last (``Signed Addendum``, no DATE word
@@ -191,9 +193,14 @@ def _rule(
     return WordRule(column, _words_of(keywords), last=last, **sets)
 
 
+_ENDINGS = "TERMINATED TERMINATION WITHDRAWN WITHDRAWAL RESCINDED RESCISSION"
+
 WORD_RULES: tuple[WordRule, ...] = (
     _rule(STATUS, "STATUS STANDING"),
-    _rule(ENDED, "TERMINATED TERMINATION WITHDRAWN WITHDRAWAL RESCINDED RESCISSION"),
+    # rows in the plural as the head noun: a set of rows (a table's title, ``Withdrawn
+    # agreements`` over a table beside the list), not a property of each row
+    _rule(None, "AGREEMENTS MOAS AGENCIES LEAS", last=True, partners=_words_of(_ENDINGS)),
+    _rule(ENDED, _ENDINGS),
     _rule(ADDENDUM, "ADDEND* AMENDMENT AMENDMENTS", last=True, unless=_DATE),
     _rule(None, "ADDEND* AMENDMENT AMENDMENTS", partners=_SIGN | _DATE),
     _rule(ADDENDUM, "ADDEND* AMENDMENT AMENDMENTS"),

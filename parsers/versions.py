@@ -4,8 +4,8 @@ archive when one changes). Raise one whenever that parser's output can change, f
 file: a cached parse of a file must be redone when the parser would now read it
 differently."""
 
-LISTS = "73"
+LISTS = "74"
 """The list parsers (``parsers/detect.py``: XLSX and the legacy HTML table)."""
 
-MOA = "18"
+MOA = "19"
 """The MOA parser (``parsers/moa/``)."""
