@@ -31,7 +31,10 @@ from parsers.sheet_header import is_blank
 from parsers.status_words import applying_status, ended_status, ended_value, names_a_body
 from parsers.xlsx import CellValue
 
-_URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+# A link written in a cell's text: http(s), its scheme's slashes one or two (``https:/``,
+# as a copy from a PDF viewer writes it), after a viewer extension's prefix if any
+# (``chrome-extension://<id>/https:/www.ice.gov/...``, read as the hyperlink is).
+_URL = re.compile(r"(?:chrome-extension://[^\s/]+/)?https?:/{1,2}[^\s<>\"']+", re.IGNORECASE)
 _OLDEST_PLAUSIBLE = date(1995, 1, 1)
 # What a cell gives is a pure function of its value, memoised: the lists repeat states,
 # models, types, dates and link texts, and the same agencies from one version of a list
@@ -171,7 +174,7 @@ def link_cell(value: CellValue) -> tuple[str | None, str | None]:
     """(text, URL written in the text) of an MOA or ADDENDUM cell; a cell's hyperlink,
     if it has one, is its URL instead."""
     text = cell_text(value) or None
-    if not text or "://" not in text:
+    if not text or ":/" not in text:
         return text, None
     match = _URL.search(text)
     return text, match[0].rstrip(".,;)") if match else None

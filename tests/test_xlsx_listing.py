@@ -361,6 +361,29 @@ def test_a_total_or_a_note_under_the_list_is_no_agreement() -> None:
     )
 
 
+def test_a_link_a_pdf_viewer_wrapped_reads_the_same_as_text_as_as_a_hyperlink() -> None:
+    """``chrome-extension://<id>/https:/www.ice.gov/...`` (copied from a browser's PDF
+    viewer, its scheme's slash lost) is the MOA's link written as text in a CSV as it
+    is as an XLSX cell's hyperlink (the CSV read none: a blank held, then a change to
+    no MOA; helper 45); one fetchable ice.gov URL either way."""
+    from parsers.detect import parse_listing
+    from parsers.urls import repair_url
+
+    wrapped = (
+        "chrome-extension://efaidnbmnnnibpcajpcglclefindmkaj/"
+        "https:/www.ice.gov/doclib/287gMOA/UnivFLPDFL_TFM_MOA_041525.pdf"
+    )
+    header = ["STATE", "AGENCY", "SUPPORT TYPE", "SIGNED", "MOA"]
+    cells = ["Florida", "University of Florida Police Department", "TFM", "04/15/2025"]
+    as_text = ",".join(header) + "\n" + ",".join([*cells, wrapped]) + "\n"
+    from_csv = parse_listing(as_text.encode(), "participatingAgencies.csv")
+    from_xlsx = parse_listing_xlsx(_xlsx([header, [*cells, "MOA"]], links={"E2": wrapped}))
+    assert from_csv.rows[0].moa_url == from_xlsx.rows[0].moa_url == wrapped
+    assert repair_url(wrapped) == (
+        "https://www.ice.gov/doclib/287gMOA/UnivFLPDFL_TFM_MOA_041525.pdf"
+    )
+
+
 def test_a_table_of_withdrawn_agreements_beside_the_list_ends_none_of_its_rows() -> None:
     """A small table set beside the list after a blank column, titled ``Withdrawn
     agreements`` (a set of rows, the plural its head noun: no column of each row's
