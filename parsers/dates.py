@@ -222,8 +222,8 @@ def parse_date(
     if isinstance(value, date):
         return _date_with_year_check(value.year, value.month, value.day, ())
     if isinstance(value, int | float):
-        if float(value).is_integer() and (basic := _ISO_BASIC.match(f"{value:.0f}")):
-            return _date_with_year_check(int(basic[1]), int(basic[2]), int(basic[3]), ())
+        if float(value).is_integer() and (compact := _compact(f"{value:.0f}", day_first)):
+            return compact
         return _serial(float(value) + 0.5 if shifted else float(value))
     text = clean_text(value)
     found, flags = _parse_date_text(text, day_first)
@@ -231,6 +231,28 @@ def parse_date(
     if found is not None and moment is not None and moment >= _NOON:
         return found + timedelta(days=1), flags  # the midnight it was moved back from
     return found, flags
+
+
+def _compact(digits: str, day_first: bool) -> tuple[date | None, tuple[str, ...]] | None:
+    """The date seven or eight digits alone write, None when they write none:
+    ``20250805`` (year first), else ``08052025`` (month first, as ICE writes the dates
+    in its files' names; day first in a column writing its dates so), its leading zero
+    lost in a number (``8052025``). Read before a serial's (a serial of seven digits is
+    a year past 4000, a typo's: ``5025-07-07``, read so when these give no date); no
+    year first is also a month first within the plausible years (no month 19 or 20)."""
+    if len(digits) not in (7, 8):
+        return None
+    digits = digits.zfill(8)
+    first, second, year = int(digits[:2]), int(digits[2:4]), int(digits[4:])
+    month, day = (second, first) if day_first else (first, second)
+    basic = _ISO_BASIC.match(digits)
+    for found in (
+        _date_with_year_check(int(basic[1]), int(basic[2]), int(basic[3]), ()) if basic else None,
+        _date_with_year_check(year, month, day, ()),
+    ):
+        if found is not None and found[0] is not None and not found[1]:
+            return found
+    return None
 
 
 def _serial(serial: float) -> tuple[date | None, tuple[str, ...]]:
@@ -297,8 +319,8 @@ def _whole_date_text(text: str, day_first: bool) -> tuple[date | None, tuple[str
     """The date a whole text writes (nothing but the date, and a time after it)."""
     month, day = (2, 1) if day_first else (1, 2)
     text = _trimmed(text)
-    if m := _ISO_BASIC.match(text):
-        return _date_with_year_check(int(m[1]), int(m[2]), int(m[3]), ())
+    if text.isdigit() and (found := _compact(text, day_first)):
+        return found
     if re.fullmatch(r"\d+(\.\d+)?", text) and len(text) <= 7:
         return _serial(float(text))
     if m := _ISO_DATE.match(text):

@@ -147,6 +147,20 @@ def test_eight_digits_are_a_date_in_iso_basic_form(cell: object) -> None:
     assert parse_date("20251302") == (None, ("signed_unparsed",))
 
 
+@pytest.mark.parametrize("cell", ["08052025", 8052025, "8052025", " 08052025 ", 8052025.0])
+def test_eight_digits_not_year_first_are_a_date_month_first_as_ice_names_its_files(
+    cell: object,
+) -> None:
+    """``08052025`` is 5 August 2025 as ICE writes dates in its files' names (MMDDYYYY),
+    and ``8052025`` the same number with its leading zero lost (they were unread: every
+    signed date of such a list lost). Year first wins where both could be read (none
+    within the plausible years: no month 19 or 20); day first in a day-first column."""
+    assert parse_date(cell) == (date(2025, 8, 5), ())
+    assert parse_date("12312024") == (date(2024, 12, 31), ())
+    assert parse_date("25062025", day_first=True) == (date(2025, 6, 25), ())
+    assert parse_date("13312024") == (None, ("signed_unparsed",))
+
+
 def test_repeated_rows_that_disagree_reach_the_user_as_a_warning(
     sqlite_cli: Cli, tmp_path: Path
 ) -> None:
