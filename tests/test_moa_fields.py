@@ -462,3 +462,65 @@ def test_a_word_s_period_survives_its_mending_from_the_document_s_spellings() ->
         "St. Tammany Parish Sheriff's Office"
     )
     assert _repair_words("St. Tammanv Parish", vocabulary) == "St. Tammany Parish"
+
+
+@pytest.mark.parametrize(
+    "agency",
+    [
+        "Galveston County Constable's Office Pct.1",
+        "Galveston County Constable's Office Pct.4",
+        "Harris County Constable Precinct 4",
+    ],
+)
+@pytest.mark.parametrize("numbered", [False, True], ids=["number_apart", "number_in_footer"])
+def test_a_number_of_the_agency_name_the_footers_repeat_is_kept(
+    agency: str, numbered: bool
+) -> None:
+    """A page number changes from page to page; a number a footer repeats on each page
+    is the agency's (``Pct.1`` and ``Pct.4`` are two constables' offices): the footers
+    dropped it, and their spelling then replaced the Parties clause's."""
+
+    def footer(page: int) -> str:
+        return f"{agency}, TX    {page if numbered else ''}    Revised 02/15/2025"
+
+    pages = [
+        [
+            (x, y, footer(n) if y == 30 else t.replace("Test County Sheriff's Office", agency))
+            for x, y, t in page
+        ]
+        + ([] if numbered else [(300, 15, str(n))])
+        for n, page in enumerate(moa_pages(), 1)
+    ]
+    assert parse_moa(make_pdf(pages), "x.pdf").agency == agency
+
+
+def test_an_office_word_s_possessive_is_kept_as_written() -> None:
+    assert mend_office_words("Galveston County Constable's Office") == (
+        "Galveston County Constable's Office"
+    )
+    assert mend_office_words("Lee County Sherifrs Office") == "Lee County Sheriffs Office"
+
+
+def test_a_party_acting_on_behalf_of_an_agency_names_the_agency() -> None:
+    """``the City of Pasadena, Texas, on behalf of the Pasadena Police Department``: the
+    LEA is the body acted for (the city signs for it), in the state the clause gives;
+    it was read whole with its comma lost (``City of Pasadena Texas, on behalf of the
+    Pasadena Police Department``)."""
+    lines = [
+        (72, 661, "Homeland Security (DHS), and the City of Pasadena, Texas, on behalf of"),
+        (72, 649, "the Pasadena Police Department " + PARTIES_AFTER),
+    ]
+    pages = [
+        [(x, y, "Revised 02/15/2025" if y == 30 else t) for x, y, t in page]
+        for page in with_parties(lines)
+    ]
+    record = parse_moa(make_pdf(pages), "x.pdf")
+    assert (record.agency, record.state) == ("Pasadena Police Department", "TX")
+
+
+def test_a_title_on_two_lines_keeps_the_comma_between_them() -> None:
+    first, second = moa_pages()
+    title = [(120.0, 512.0, "Constable,"), (120.0, 499.0, "Harris County Precinct 4")]
+    second = [item for item in second if item[2] != "Sheriff"] + title
+    agency = parse_moa(make_pdf([first, second]), "x.pdf").signatures[0]
+    assert agency.title == "Constable, Harris County Precinct 4"

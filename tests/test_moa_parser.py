@@ -273,26 +273,36 @@ def make_pdf(
     title: str | None = None,
     encrypt: bool = False,
     scan: bool = False,
+    rotated: frozenset[int] = frozenset(),
+    sideways: frozenset[int] = frozenset(),
 ) -> bytes:
     """A small valid PDF: Helvetica text at (x, y) on letter pages; optional /Encrypt;
-    ``scan``: each page also covered by an image (a one-pixel white scan under the text)."""
+    ``scan``: each page also covered by an image (a one-pixel white scan under the text);
+    ``rotated`` (page indexes): shown with ``/Rotate 90``, its text upright in its own
+    space; ``sideways``: its text drawn a quarter turn on a landscape sheet, shown
+    upright with ``/Rotate 90`` (a scanner's fix)."""
     objects: list[bytes] = [b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", b""]
     objects.append(
         b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray"
         b" /BitsPerComponent 8 /Length 1 >>\nstream\n\xff\nendstream"
     )
     kids = []
-    for items in pages:
+    for index, items in enumerate(pages):
+        turn = index in sideways
+        place = "0 -1 1 0 {y} {left} Tm" if turn else "{x} {y} Td"
         ops = ("q 612 0 0 792 0 0 cm /Im1 Do Q\n" if scan else "") + "\n".join(
-            f"BT /F1 10 Tf {x} {y} Td ({t.replace(chr(92), chr(92) * 2)}) Tj ET"
+            f"BT /F1 10 Tf {place.format(x=x, y=y, left=612 - x)}"
+            f" ({t.replace(chr(92), chr(92) * 2)}) Tj ET"
             for x, y, t in items
         )
         data = ops.encode("latin-1")
         objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(data), data))
+        box = b"[0 0 792 612] /Rotate 90" if turn else b"[0 0 612 792]"
+        box += b" /Rotate 90" if index in rotated else b""
         objects.append(
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources"
+            b"<< /Type /Page /Parent 2 0 R /MediaBox %s /Resources"
             b" << /Font << /F1 1 0 R >> /XObject << /Im1 3 0 R >> >> /Contents %d 0 R >>"
-            % len(objects)
+            % (box, len(objects))
         )
         kids.append(len(objects))
     refs = b" ".join(b"%d 0 R" % k for k in kids)
@@ -934,3 +944,111 @@ def test_a_document_whose_signature_blocks_are_not_found_says_so() -> None:
     ]
     record = parse_moa(make_pdf(pages), "reworded.pdf")
     assert record.signatures == () and record.error == NO_BLOCKS
+
+
+def test_a_scan_whose_signature_page_is_unreadable_invents_no_signer_from_its_prose() -> None:
+    """A scan whose signature page OCR cannot read (sideways, or missing) has no page
+    saying "By signing": its first page, prose with a ``Revised 02/15/2025`` footer,
+    gave ICE blocks named ``Warrant Service Officer``. A page of prose is no signature
+    page for giving a date; only a scan whose own text is a signature's overlay is."""
+    first, _second = moa_pages()
+    sideways = [(300.0, 700.0 - 12 * i, "lsjd kjsd lkj") for i in range(5)]
+    record = parse_moa(make_pdf([[], []]), "scan.pdf", None, FakeOcr(pages=[first, sideways]))
+    assert (record.signatures, record.signature_page) == ((), None)
+    assert record.error == NO_BLOCKS
+
+
+def test_a_cover_letter_is_no_signature_page() -> None:
+    """A letter saved under a MOA's link: its ``Date:`` line, its mention of ICE and its
+    signer (the sheriff) were read as ICE's signing."""
+    letter: list[Placed] = [
+        (72, 720, "OFFICE OF THE SHERIFF, TEST COUNTY, TEXAS"),
+        (72, 690, "Date: March 1, 2025"),
+        (72, 660, "To: Field Office Director, Enforcement and Removal Operations"),
+        (72, 630, "Please find enclosed our signed Memorandum of Agreement for the 287(g)"),
+        (72, 618, "program. We look forward to working with U.S. Immigration and Customs"),
+        (72, 606, "Enforcement."),
+        (72, 520, "Sincerely,"),
+        (72, 480, "Jane Q. Public"),
+        (72, 466, "Sheriff"),
+    ]
+    record = parse_moa(make_pdf([letter]), "letter.pdf")
+    assert (record.signatures, record.ice_signed, record.error) == ((), None, NO_BLOCKS)
+
+
+def test_blocks_holding_no_signer_title_or_date_are_no_block_read() -> None:
+    """The signature page's blocks unread (drawn sideways): the appendix after it, whose
+    ``For ICE:`` and ``For the LEA:`` contact lines read as blocks with nothing in them,
+    gave a record with no error."""
+    first, second = moa_pages()
+    paragraph = [item for item in second if item[1] >= 640 or item[1] < 100]
+    appendix: list[Placed] = [
+        (72, 740, "APPENDIX A"),
+        (72, 725, "POINTS OF CONTACT"),
+        (72, 700, "The ICE and LEA points of contact for purposes of implementation are:"),
+        (72, 680, "For ICE: Field Office Director, Enforcement and Removal Operations"),
+        (72, 664, "For the LEA: Test County Sheriff's Office"),
+        second[-1],
+    ]
+    record = parse_moa(make_pdf([first, paragraph, appendix]), "x.pdf")
+    assert not any(s.name or s.title or s.date for s in record.signatures)
+    assert record.error == NO_BLOCKS
+
+
+def test_a_blank_date_field_takes_no_date_written_below_its_block() -> None:
+    """The agency's ``Date:`` left blank (dated by hand): a clerk's line typed under the
+    blocks, ``Received ... on April 5, 2025``, was read as the agency's signing."""
+    first, second = moa_pages()
+    undated = [item for item in second if item[2] != "03/26/2025"]
+    received = (72.0, 380.0, "Received by the County Clerk on April 5, 2025")
+    record = parse_moa(make_pdf([first, [*undated, received]]), "x.pdf")
+    agency = record.signatures[0]
+    assert (agency.party, agency.name, agency.date, agency.date_raw) == (
+        "agency",
+        "Jane Q. Public",
+        None,
+        None,
+    )
+    assert record.agency_signed is None and record.ice_signed == date(2025, 4, 2)
+
+
+def test_a_notary_s_fields_under_a_block_are_not_the_signer_s() -> None:
+    """A notary's ``Name:`` and ``Title:`` typed under the agency's block: a block holds
+    one signer, so a field it already has starts another (the title read ``Sheriff
+    Notary Public``)."""
+    first, second = moa_pages()
+    notary: list[Placed] = [
+        (72, 400, "STATE OF TEXAS, COUNTY OF TEST. Sworn to and subscribed before me."),
+        (72, 380, "Name: Sarah B. Notary"),
+        (72, 364, "Title: Notary Public"),
+        (72, 348, "Date: March 25, 2025"),
+    ]
+    record = parse_moa(make_pdf([first, [*second, *notary]]), "x.pdf")
+    agency = record.signatures[0]
+    assert (agency.party, agency.name, agency.title, agency.date) == (
+        "agency",
+        "Jane Q. Public",
+        "Sheriff",
+        date(2025, 3, 26),
+    )
+    assert "Notary Public" not in {s.title for s in record.signatures if s.party != "other"}
+
+
+@pytest.mark.parametrize("how", ["rotated", "sideways"])
+def test_a_signature_page_shown_turned_is_read_in_the_frame_its_text_stands_in(how: str) -> None:
+    """A signature page shown landscape by ``/Rotate 90`` keeps its character boxes in
+    its own space (its columns were split at the shown width and mixed: ``Craig D.
+    Owens Name``, ``Sheriff Title``); a page whose text is drawn sideways (shown
+    upright by ``/Rotate``) was read across its lines, and gave blocks with nothing."""
+    turned = frozenset({1})
+    pdf = make_pdf(
+        moa_pages(),
+        rotated=turned if how == "rotated" else frozenset(),
+        sideways=turned if how == "sideways" else frozenset(),
+    )
+    record = parse_moa(pdf, "x.pdf")
+    assert [(s.party, s.name, s.title, s.date) for s in record.signatures] == [
+        ("agency", "Jane Q. Public", "Sheriff", date(2025, 3, 26)),
+        ("ice", "Todd M. Lyons", "Acting Director", date(2025, 4, 2)),
+    ]
+    assert record.error is None

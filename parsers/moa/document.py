@@ -281,8 +281,12 @@ def _text_problem(doc: Document, text_pages: int) -> str | None:
 def _no_blocks(signatures: Sequence[SignatureBlock]) -> str | None:
     """A document read whole that gives no signature block says so: its signers and
     dates are unknown because its blocks were not found (a template reworded: ``By
-    executing this Agreement``), not because it has none."""
-    return None if signatures else "no signature block found (no signer or date read)"
+    executing this Agreement``; a page drawn sideways), not because it has none. Blocks
+    that hold no signer, title or date (an appendix's ``For ICE:`` contact lines read
+    where the blocks could not be) are no block read."""
+    if any(s.name or s.title or s.date or s.date_raw for s in signatures):
+        return None
+    return "no signature block found (no signer or date read)"
 
 
 def _signature_page(doc: Document) -> tuple[PageText | None, list[Signed], bool]:
@@ -299,7 +303,9 @@ def _signature_page(doc: Document) -> tuple[PageText | None, list[Signed], bool]
 def _signature_candidates(doc: Document) -> Iterator[PageText]:
     """Pages that may hold the signature blocks, best first: each page saying "By
     signing this MOA" and the page after it; failing those, digitally signed pages,
-    then pages giving a date (scans whose only text is an e-signature)."""
+    then scans whose own text is a signature's overlay giving a date (an e-signature).
+    A page of typed text or of recognised prose is no signature page for giving a date
+    (a ``Revised 02/15/2025`` footer, a cited order's date, a letter's ``Date:``)."""
     pages = [p for p in doc.pages if p.words and not _ADDENDUM_SIGNING.search(p.text)]
     signing = [p for p in pages if BY_SIGNING.search(p.text)]
     for page in signing:
@@ -308,7 +314,15 @@ def _signature_candidates(doc: Document) -> Iterator[PageText]:
             yield doc.pages[page.number]
     if not signing:
         yield from (p for p in pages if re.search(r"Digitally\s+signed", p.text))
-        yield from (p for p in pages if find_date(p.text)[0])
+        yield from (p for p in pages if _signature_overlay(p))
+
+
+def _signature_overlay(page: PageText) -> bool:
+    """Whether the page's own text layer (not what OCR recognised on it) is no more than
+    a signature's overlay on a scan: too little text to be a text layer
+    (``TEXT_PAGE_CHARS``), and a date in it (an e-signature's stamp)."""
+    own = page.layer_text if page.ocr else page.text
+    return len(own.strip()) < TEXT_PAGE_CHARS and find_date(own)[0] is not None
 
 
 def _is_addendum(doc: Document, names: Sequence[str]) -> bool:

@@ -87,7 +87,8 @@ _CLAUSE_WORDS = re.compile(
 _STATE_OF = re.compile(r"^State\s+of\s+(?P<state>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s*,\s*(?=\S)")
 _STATE_SUFFIX = re.compile(r"(?:,\s*|\s+)(?P<code>[A-Z]{2})\.?\s*$")
 _STATE_INSIDE = re.compile(r",\s*(?P<code>[A-Z]{2})\s*,?\s+(?=[A-Z])")
-_FOOTER_NOISE = re.compile(r"\bRev\w*\s*\S*\d\S*|\b\d{1,3}\b|[\s.,]+$")
+_FOOTER_REVISION = re.compile(r"\bRev\w*\s*\S*\d\S*")
+_PAGE_NUMBER = re.compile(r"\b\d{1,3}\b")
 
 
 def agency_of(doc: Document, signed: Sequence[str] = ()) -> tuple[str | None, str | None]:
@@ -115,8 +116,19 @@ def party_named(doc: Document) -> bool:
 
 
 def _party_name(raw: str) -> tuple[str, str | None]:
-    name, state = _split_state(_tidy_name(raw))
+    """A party's name and the state it carries. A body acting on behalf of another
+    (``the City of Pasadena, Texas, on behalf of the Pasadena Police Department``):
+    the party is the one acted for, the agency; its state may be the other's."""
+    tidy = _tidy_name(raw)
+    parts = _ON_BEHALF.split(tidy, maxsplit=1)
+    if len(parts) == 2 and _good_name(_split_state(parts[1])[0]):
+        name, state = _split_state(parts[1])
+        return _without_state_of(name, state or _split_state(parts[0])[1])
+    name, state = _split_state(tidy)
     return _without_state_of(name, state)
+
+
+_ON_BEHALF = re.compile(r",?\s+(?:acting\s+)?(?:for\s+and\s+)?on\s+behalf\s+of\s+(?:the\s+)?", re.I)
 
 
 _SMALL_WORDS = frozenset({"of", "the", "and", "for", "de", "del"})
@@ -182,14 +194,40 @@ def _unbreak(text: str) -> str:
 
 
 def _footer_candidates(doc: Document) -> list[str]:
-    """Lines repeated as page footers (``Ellis County Sheriffs Office 7 Revised ...``)."""
+    """Lines repeated as page footers (``Ellis County Sheriffs Office 7 Revised ...``),
+    without their revision and page numbers. A page number changes from page to page:
+    a number a footer repeats on every page is the agency's own (``Pct.1``, ``Precinct
+    4``), and is kept."""
+    footers = [
+        {_FOOTER_REVISION.sub("", clean_text(ln)) for ln in _last_lines(page.text)}
+        for page in doc.pages
+    ]
+    forms: dict[str, list[list[str]]] = {}
+    for line in (ln for lines in footers for ln in lines):
+        forms.setdefault(_PAGE_NUMBER.sub("#", line), []).append(_PAGE_NUMBER.findall(line))
     counts: Counter[str] = Counter()
-    for page in doc.pages:
-        lines = [ln for ln in page.text.splitlines() if ln.strip()]
-        for line in {_FOOTER_NOISE.sub("", clean_text(ln)).strip() for ln in lines[-4:]}:
-            if _AGENCY_WORDS.search(line) and len(line) < 80:
-                counts[line] += 1
+    for form, numbers in forms.items():
+        line = _trim(_with_numbers(form, numbers))
+        if _AGENCY_WORDS.search(line) and len(line) < 80:
+            counts[line] += len(numbers)
     return [line for line, n in counts.most_common() if n >= 2]
+
+
+def _with_numbers(form: str, numbers: Sequence[Sequence[str]]) -> str:
+    """A footer's form with each of its numbers written where every page has the same
+    (the agency's), and left out where the pages differ (the page's number)."""
+    kept = [column[0] if len(set(column)) == 1 else "" for column in zip(*numbers, strict=True)]
+    parts = form.split("#")
+    line = "".join(part + number for part, number in zip(parts, [*kept, ""], strict=True))
+    return re.sub(r"\s+", " ", line)
+
+
+def _last_lines(text: str) -> list[str]:
+    return [ln for ln in text.splitlines() if ln.strip()][-4:]
+
+
+def _trim(line: str) -> str:
+    return re.sub(r"[\s.,]+$", "", line).strip()
 
 
 def _tidy_name(raw: str) -> str:

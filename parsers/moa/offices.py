@@ -51,6 +51,9 @@ def office_word(word: str) -> str | None:
     """The office (or place) word ``word`` is a slip of, when one is closest and close
     enough (a capital I read as a lower-case l counts as no slip)."""
     read = word.strip(".,;:")
+    stem = re.sub(r"['\u2019]s$", "", read)
+    if stem != read and stem in OFFICE_WORDS:
+        return None  # an office word's possessive (``Constable's``), as written
     core = "I" + read[1:] if re.match(r"l[a-z]{4}", read) else read
     folded = core.lower()
     if folded in _FOLDED and core != read:

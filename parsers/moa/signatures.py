@@ -65,6 +65,7 @@ class RawBlock:
     header_rest: str = ""
     fields: list[Field] = field(default_factory=list)
     free: list[str] = field(default_factory=list)
+    free_tops: list[float] = field(default_factory=list)  # where each free line stands
     column: int = 0
     lines: list[Line] = field(default_factory=list)
 
@@ -194,9 +195,14 @@ def _column_blocks(lines: Sequence[Line], column: int) -> list[RawBlock]:
 
 
 def _starts_block(block: RawBlock, tagged: Tagged) -> bool:
+    """A header starts a block; so does a date field after a block's other fields (the
+    date heads each block), and a field the block already has: a block holds one signer
+    (a notary's ``Name:`` and ``Title:`` under the agency's block are the notary's)."""
     if tagged.header:
         return True
-    return tagged.label == "date" and block.has("signature", "name", "title", "agency")
+    if tagged.label == "date" and block.has("signature", "name", "title", "agency"):
+        return True
+    return tagged.label in ("name", "title") and block.has(tagged.label)
 
 
 def _add_field(block: RawBlock, tagged: Tagged, pending: list[Tagged]) -> None:
@@ -221,10 +227,13 @@ def _continue(block: RawBlock, tagged: Tagged) -> None:
     last = block.fields[-1] if block.fields else None
     multi_line = last is not None and last.label in ("agency", "title")
     if last is not None and multi_line and tagged.line.top - last.line.bottom <= 30:
+        if last.values and last.line.text.rstrip().endswith(","):  # ``Constable,`` / ``...``
+            last.values[-1] += ","
         last.values.append(value)
         last.line = tagged.line
     else:
         block.free.append(value)
+        block.free_tops.append(tagged.line.top)
 
 
 def _flush(blocks: list[RawBlock], pending: list[Tagged]) -> None:
@@ -235,14 +244,26 @@ def _flush(blocks: list[RawBlock], pending: list[Tagged]) -> None:
 
 
 def _block_date(block: RawBlock, strict: bool = False) -> tuple[date | None, str | None]:
+    """The block's date: its ``Date:`` field's, else one its own lines give (a digital
+    signature's stamp beside a blank field), never one written below the block's end,
+    its last field (a clerk's ``Received ... on June 20, 2025`` typed under it)."""
     read = strict_date if strict else find_date
     labelled = "\n".join(block.values("date"))
     found, raw = read(labelled)
     if found is None:
-        found, raw = read("\n".join([block.header_rest, *block.free]))
+        found, raw = read("\n".join([block.header_rest, *_free_within(block)]))
     if found is None and labelled and not block.has("name", "title"):
         found, raw = read(block.text)
     return found, raw if found else (_clean_value(labelled) or None)
+
+
+def _free_within(block: RawBlock) -> list[str]:
+    """The block's free lines that stand above its last field's end (all of them in a
+    block without fields): a block ends with its last field."""
+    if not block.fields:
+        return block.free
+    end = max(f.line.bottom for f in block.fields)
+    return [text for text, top in zip(block.free, block.free_tops, strict=True) if top <= end]
 
 
 def _person(text: str) -> str | None:

@@ -193,7 +193,11 @@ def read_page(
             words: tuple[Word, ...] = ()
             wanted = words_wanted or _wants_words(text)
             if wanted or reading:
-                words = tuple(_page_words(textpage, _indexed_text(textpage, text, read), height))
+                frame = _upright_frame(page, textpage, read) if read >= TEXT_PAGE_CHARS else None
+                frame = frame or (0, width, height)  # a scan's overlay: placed as shown
+                _turned, width, height = frame
+                indexed = _indexed_text(textpage, text, read)
+                words = tuple(_page_words(textpage, indexed, frame))
             ordered = reading_order(words) if reading else ""
             shown = words if wanted else ()
             return PageText(index + 1, text, width, height, shown, reading=ordered, chars=chars)
@@ -257,8 +261,46 @@ def _indexed_text(textpage: pdfium.PdfTextPage, text: str, count: int) -> str:
     return "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i)) for i in range(count))
 
 
-def _page_words(textpage: pdfium.PdfTextPage, text: str, height: float) -> Iterator[Word]:
-    """Words with positions (top-left origin), split on spaces and wide gaps.
+Frame = tuple[int, float, float]  # quarter turns of the text, the frame's width, height
+
+
+def _upright_frame(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, count: int) -> Frame:
+    """The frame in which the page's text stands upright: the quarter turns of most of
+    its characters (text drawn sideways on a landscape sheet) and the width and height
+    of the page turned so. Character boxes are given in the page's own space, whatever
+    ``/Rotate`` it is shown with (a signature page set landscape by ``/Rotate 90`` kept
+    its columns upright in its own space, and was split at the shown width)."""
+    width, height = page.get_size()
+    if page.get_rotation() % 180:
+        width, height = height, width
+    step = max(1, count // 200)
+    turns = Counter(_turns(textpage, i) for i in range(0, count, step)).most_common(1)[0][0]
+    return (turns, height, width) if turns % 2 else (turns, width, height)
+
+
+def _turns(textpage: pdfium.PdfTextPage, index: int) -> int:
+    """The quarter turns of a character's baseline, counted as PDFium counts them."""
+    return round(math.degrees(pdfium_c.FPDFText_GetCharAngle(textpage.raw, index)) / 90) % 4
+
+
+def _upright_box(box: Sequence[float], frame: Frame) -> tuple[float, float, float, float]:
+    """A character's box (left, right, bottom, top in the page's space, from its
+    bottom-left) as left, right, top, bottom in the upright frame, from its top-left."""
+    left, right, bottom, top = box
+    turns, width, height = frame
+    if turns == 1:  # read downwards
+        return width - top, width - bottom, height - right, height - left
+    if turns == 2:
+        return width - right, width - left, bottom, top
+    if turns == 3:  # read upwards
+        return bottom, top, left, right
+    return left, right, height - top, height - bottom
+
+
+def _page_words(textpage: pdfium.PdfTextPage, text: str, frame: Frame) -> Iterator[Word]:
+    """Words with positions (top-left origin of the upright frame), split on spaces and
+    wide gaps. On a page whose text is turned, characters at another angle (a footer
+    drawn across the sideways page) are no part of its lines.
 
     ``text`` is the page's full text, one character per PDFium character index (the
     line breaks PDFium inserts are ``\r\n``; a lone ``\n`` is a real character).
@@ -269,13 +311,16 @@ def _page_words(textpage: pdfium.PdfTextPage, text: str, height: float) -> Itera
     get_box = pdfium_c.FPDFText_GetCharBox
     chars: list[_Char] = []
     for i, char in enumerate(text):
-        if char in _WORD_BREAKS or (char == "\n" and i and text[i - 1] == "\r"):
+        if (
+            char in _WORD_BREAKS
+            or (char == "\n" and i and text[i - 1] == "\r")
+            or (frame[0] and _turns(textpage, i) != frame[0])
+        ):
             yield from _chars_to_words(chars)
             chars = []
             continue
         get_box(raw, i, *refs)
-        left, right, bottom, top = (b.value for b in box)
-        chars.append((char, left, right, height - top, height - bottom))
+        chars.append((char, *_upright_box([b.value for b in box], frame)))
     yield from _chars_to_words(chars)
 
 
