@@ -323,3 +323,31 @@ def test_a_window_ending_before_it_starts_is_refused(sqlite_cli: Cli) -> None:
     sqlite_cli("rebuild")
     res = sqlite_cli("changes", "--since", "2025-08-01", "--until", "2025-07-01", expect=2)
     assert res.stderr == "ice287g: error: --since 2025-08-01 is after --until 2025-07-01\n"
+
+
+def test_a_reader_closing_the_pipe_early_is_no_error(sqlite_cli: Cli, tmp_path: Path) -> None:
+    """``ice287g history ... | head``: the reader has what it wanted and closed the pipe;
+    the command ends quietly, exit 0 (it said ``error: Broken pipe``, exit 74, where
+    its output was written in several parts)."""
+    import subprocess
+    import sys
+
+    from tests.hostile import listing_xlsx
+
+    rows = [
+        ("TX", f"Town {n} Police Department", "Municipality", "TFM", "01/02/2025", None)
+        for n in range(1500)
+    ]
+    sheet = tmp_path / "participatingAgencies03012025am.xlsx"
+    sheet.write_bytes(listing_xlsx(rows))
+    sqlite_cli("import", str(sheet))
+    argv = ["--config", str(sqlite_cli.config), "--db", sqlite_cli.db]
+    argv += ["--snapshots", str(sqlite_cli.snapshots), "history", "Town"]
+    code = "from ice287g.cli import main; main()"
+    child = subprocess.Popen(
+        [sys.executable, "-c", code, *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.read(100)
+    child.stdout.close()
+    assert (child.wait(timeout=60), child.stderr.read()) == (0, b"")

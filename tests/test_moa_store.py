@@ -113,3 +113,22 @@ def test_a_moa_whose_reader_dies_is_kept_unread_and_read_by_a_later_replay(
     sqlite_cli("rebuild")
     listed = json.loads(sqlite_cli("moa", "list", "--format", "json").stdout)
     assert [(m["url"], m["model"], m["state"]) for m in listed] == [(URL, "JEM", "TX")]
+
+
+def test_history_shows_the_moas_its_agency_links(cli: Cli, corpus: Path, tmp_path: Path) -> None:
+    """``history`` gives the agency's archived MOA documents (JSON key ``moas``, a
+    table after its listed rows), with ``moa list``'s fields, as the README says (the
+    key was missing)."""
+    from tests.hostile import listing_xlsx
+
+    sheet = tmp_path / "participatingAgencies05022025am.xlsx"
+    row = ("TX", "Ellis County Sheriff's Office", "Sheriff", "Jail Enforcement Model")
+    sheet.write_bytes(listing_xlsx([(*row, "04/16/2025", URL)]))
+    moa = corpus / "moa" / "EllisCoTX_JEM_MOA_04.16.2025.pdf"
+    manifest = _manifest(tmp_path, [(moa.name, "2025-05-01T12:00:00Z", URL)])
+    cli("import", str(moa), "--manifest", str(manifest))
+    cli("import", str(sheet))
+    found = json.loads(cli("history", "Ellis County Sheriff's Office", "--format", "json").stdout)
+    assert [(m["url"], m["model"], m["state"]) for m in found["moas"]] == [(URL, "JEM", "TX")]
+    table = cli("history", "Ellis County Sheriff's Office").stdout
+    assert "ICE_SIGNED" in table.upper() and "2025-04-16" in table

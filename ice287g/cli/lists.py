@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -35,6 +35,9 @@ from parsers.urls import repair_url
 from store import moa as moa_store
 from store import queries
 from store.db import transaction
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 @click.command("import")
@@ -265,9 +268,11 @@ def history(ctx: click.Context, name: str, state: str | None, fmt: str) -> None:
         ids = tuple(a.id for a in agencies)
         events = queries.events(session, queries.EventFilter(agency_ids=ids))
         listed = queries.agency_versions(session, ids)
+        moas = _agency_moas(session, listed)
         info = [{"id": a.id, "state": a.state, "name": a.name} for a in agencies]
     if fmt == "json":
-        say(to_json({"agencies": info, "listed": listed, "events": events}), nl=False)
+        found = {"agencies": info, "listed": listed, "moas": moas, "events": events}
+        say(to_json(found), nl=False)
         return
     if fmt == "table":
         for agency in info:
@@ -275,6 +280,9 @@ def history(ctx: click.Context, name: str, state: str | None, fmt: str) -> None:
         say()
         say(render(_listed_rows(listed), LISTED_COLUMNS, fmt))
         say()
+        if moas:
+            say(render(moas, MOA_COLUMNS, fmt))
+            say()
     say(
         render(
             event_rows(events),
@@ -286,6 +294,22 @@ def history(ctx: click.Context, name: str, state: str | None, fmt: str) -> None:
 
 
 LISTED_COLUMNS = ("list", "model", "agency", "signed", "from", "until", "changed")
+MOA_COLUMNS = ("model", "ice_signed", "agency_signed", "signatories", "error", "url")
+
+
+def _agency_moas(session: Session, listed: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The archived MOA documents the agency's listed rows link, with ``moa list``'s
+    fields, by URL."""
+    from ice287g.cli.moa import moa_row
+
+    urls = {repair_url(v["moa_url"]) for v in listed if v.get("moa_url")}
+    return [
+        moa_row(link.url, link.sha256, doc.record if doc else None)
+        for link, doc in moa_store.documents(session)
+        if link.url in urls
+    ]
+
+
 COMPARED = ("agency", "state", "type", "county", "signed", "moa_url", "addendum_url") + (
     "model_raw",
     "signed_raw",

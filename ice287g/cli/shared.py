@@ -7,7 +7,7 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 import click
@@ -90,6 +90,9 @@ class Ice287gGroup(click.Group):
         except SQLAlchemyError as exc:
             say_line(f"ice287g: error: {failure_text(exc)}", err=True)
             ctx.exit(OS_ERROR_EXIT if disk_full(exc) else StoreError.exit_code)
+        except BrokenPipeError:  # its reader closed the pipe (``| head``): it has read
+            _output_dropped()  # what it wanted, no error; the rest goes nowhere
+            ctx.exit(0)
         except OSError as exc:
             say_line(f"ice287g: error: {failure_text(exc)}", err=True)
             ctx.exit(OS_ERROR_EXIT)
@@ -108,6 +111,13 @@ class Ice287gGroup(click.Group):
             app = ctx.obj
             if isinstance(app, App):
                 app.close()
+
+
+def _output_dropped() -> None:
+    """Standard output, whose reader is gone, written to nowhere from now on (flushing
+    it at exit would fail again)."""
+    with suppress(OSError, ValueError):  # no file descriptor (a test's captured output)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def say(text: str = "", err: bool = False, nl: bool = True) -> None:
