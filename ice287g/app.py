@@ -101,6 +101,8 @@ class App:
     def reviewed(self) -> Mapping[str, ReviewedDocument]:
         """The reviewed MOA values (``moa.reviewed``); a malformed file is a ConfigError."""
         path = Path(self.config.moa.reviewed) if self.config.moa.reviewed else REVIEWED_FILE
+        if not path.is_file():  # a file named is a file read: no values silently lost
+            raise ConfigError(f"moa.reviewed: no such file: {path}")
         try:
             return load_reviewed(path)
         except (ReviewedError, OSError) as exc:

@@ -220,7 +220,7 @@ def _apply_toml(config: Config, data: dict[str, Any], base: Path) -> Config:
         if section in data:
             current = getattr(config, section)
             config = replace(config, **{section: _merge(cls, current, data[section], section)})
-    config = _relative_publish_dir(config, base)
+    config = _relative_paths(config, base)
     url = {"url": database["url"]} if "url" in database else {}
     config = _apply_top_table(config, url, {"url": "db"}, base, "database")
     return _apply_top_table(
@@ -228,12 +228,20 @@ def _apply_toml(config: Config, data: dict[str, Any], base: Path) -> Config:
     )
 
 
-def _relative_publish_dir(config: Config, base: Path) -> Config:
-    """A relative ``publish.dir`` in the file is relative to the file's folder."""
-    folder = config.publish.dir
-    if not folder or Path(folder).expanduser().is_absolute():
-        return config
-    return replace(config, publish=replace(config.publish, dir=str(base / folder)))
+def _relative_paths(config: Config, base: Path) -> Config:
+    """A relative ``publish.dir`` or ``moa.reviewed`` in the file is relative to the
+    file's folder (as the database's and the archive's are), wherever the command runs."""
+    publish, moa = config.publish, config.moa
+    publish = replace(publish, dir=_in_folder(publish.dir, base))
+    return replace(
+        config, publish=publish, moa=replace(moa, reviewed=_in_folder(moa.reviewed, base))
+    )
+
+
+def _in_folder(path: str, base: Path) -> str:
+    if not path or Path(path).expanduser().is_absolute():
+        return path
+    return str(base / path)
 
 
 def _apply_top_table(

@@ -130,3 +130,24 @@ def test_the_archive_and_database_settings_are_read_from_the_environment_too(
     for name in ("ICE287G_ARCHIVE__NOPE", "ICE287G_BOGUS__X"):
         with pytest.raises(ConfigError, match="unknown setting"):
             load_config(None, {}, env={name: "1"}, cwd=tmp_path)
+
+
+def test_a_reviewed_file_named_in_the_config_is_found_beside_it_and_one_missing_is_refused(
+    tmp_path: Path,
+) -> None:
+    """``moa.reviewed = "mine.toml"`` is beside the config file, as the database and the
+    archive are, wherever the command runs (it was read from the working folder: run
+    from elsewhere, every reviewed value was silently lost); a file named that is not
+    there is refused, not read as no review."""
+    from ice287g.app import App
+
+    folder = tmp_path / "conf"
+    folder.mkdir()
+    path = folder / "config.toml"
+    path.write_text('[moa]\nreviewed = "mine.toml"\n', encoding="utf-8")
+    config = load_config(str(path), {}, env={}, cwd=tmp_path)
+    assert config.moa.reviewed == str(folder / "mine.toml")
+    with pytest.raises(ConfigError, match="moa.reviewed: no such file"):
+        App(config).reviewed()
+    (folder / "mine.toml").write_text("", encoding="utf-8")
+    assert App(config).reviewed() == {}

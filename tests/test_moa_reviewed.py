@@ -121,6 +121,7 @@ def test_a_filled_review_template_is_picked_up_by_rebuild(
     cli: Cli, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     reviewed = tmp_path / "reviewed.toml"
+    reviewed.write_text("", encoding="utf-8")  # named, so it must be there: empty, no review
     monkeypatch.setenv("ICE287G_MOA__REVIEWED", str(reviewed))
     monkeypatch.setenv("ICE287G_MOA__OCR", "off")
     pdf = corpus / "moa" / "EllisCoTX_JEM_MOA_04.16.2025.pdf"
