@@ -170,6 +170,7 @@ class App:
             archive_url=archive_url or w.archive_url,
             cdx_min_interval=w.cdx_min_interval,
             backoff_429=w.backoff_429,
+            cdx_max_retries=policy.max_retries,  # fetch.max_retries, for the CDX too
         )
 
     def close(self) -> None:

@@ -456,7 +456,27 @@ def test_cdx_unreachable_is_an_error(tmp_path: Path) -> None:
     )
     result = cli("backfill", "wayback", *args, expect=1)
     assert result.stderr.startswith("ice287g: error: http://127.0.0.1:")
-    assert "connection failed" in result.stderr and "gave up after 5 attempts" in result.stderr
+    assert "connection failed" in result.stderr and "gave up after 2 attempts" in result.stderr
+
+
+def test_the_cdx_is_retried_as_fetch_max_retries_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``fetch.max_retries`` holds for the CDX queries too (they were retried four times
+    whatever it said: helper 50)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("ICE287G_FETCH__MAX_RETRIES", "0")
+    cli = make_cli(tmp_path)
+    args = (
+        "--cdx-url",
+        f"http://127.0.0.1:{port}/cdx",
+        "--archive-url",
+        f"http://127.0.0.1:{port}/web",
+    )
+    result = cli("backfill", "wayback", *args, expect=1)
+    assert "gave up after 1 attempt" in result.stderr
 
 
 def test_bad_dates_are_one_line(tmp_path: Path) -> None:
