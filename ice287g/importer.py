@@ -140,7 +140,14 @@ class Manifest:
     only a file name matches a file elsewhere by that name only when exactly one row
     and one imported file have it; otherwise the file is refused, never misdated."""
 
-    def __init__(self, rows: list[tuple[str, ManifestRow]], folder: Path, cwd: Path) -> None:
+    def __init__(
+        self,
+        rows: list[tuple[str, ManifestRow]],
+        folder: Path,
+        cwd: Path,
+        source: Path | None = None,
+    ) -> None:
+        self.source = _resolved(source) if source else None  # the CSV itself
         self.by_path: dict[Path, ManifestRow] = {}
         self.by_name: dict[str, list[ManifestRow]] = {}
         for written, row in rows:
@@ -194,7 +201,7 @@ def read_manifest(path: Path, cwd: Path | None = None) -> Manifest:
             rows = _manifest_rows(csv.reader(handle, strict=True), path)
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read manifest {shown(path)}: {exc}") from exc
-    return Manifest(rows, path.parent, cwd or Path.cwd())
+    return Manifest(rows, path.parent, cwd or Path.cwd(), path)
 
 
 def _manifest_rows(reader: Iterator[list[str]], path: Path) -> list[tuple[str, ManifestRow]]:
@@ -242,9 +249,11 @@ def _manifest_row(
     if wrong:
         raise ConfigError(f"{where}: observed_at {wrong}")
     kind = (row.get("list") or row.get("kind") or "").strip().lower() or None
+    if kind not in (None, "participating", "pending"):  # said, so it must be a list
+        raise ConfigError(f"{where}: list {kind!r} is not participating or pending")
     return row["file"].strip(), ManifestRow(
         observed,
-        kind if kind in ("participating", "pending") else None,
+        kind,
         (row.get("url") or "").strip() or None,
         _yes(row.get("force"), path, number),
     )
@@ -302,6 +311,9 @@ class Importer:
         name = path.name
         if name.lower() in SKIPPED_NAMES or name.startswith("."):
             report.skipped.append((shown(path), "not a snapshot (manifest, readme or hidden file)"))
+            return []
+        if manifest.source is not None and _resolved(path) == manifest.source:
+            report.skipped.append((shown(path), "not a snapshot (the --manifest)"))
             return []
         observed: list[Observation] = []
         try:

@@ -351,3 +351,32 @@ def test_a_reader_closing_the_pipe_early_is_no_error(sqlite_cli: Cli, tmp_path: 
     child.stdout.read(100)
     child.stdout.close()
     assert (child.wait(timeout=60), child.stderr.read()) == (0, b"")
+
+
+def test_an_import_that_skips_every_file_fails_and_its_manifest_is_no_file_to_import(
+    sqlite_cli: Cli, tmp_path: Path
+) -> None:
+    """A manifest kept in the folder it dates is the manifest, not a file lacking an
+    observed time (the README's own ``import saved/ --manifest saved/observed.csv``
+    said to give the manifest a manifest row); a ``list`` naming no list is refused; and
+    an import that archived nothing and knew nothing of what it was given exits 1
+    (it exited 0: a cron job importing saved files never knew)."""
+    from tests.hostile import listing_xlsx
+
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    sheet = saved / "participatingAgencies.xlsx"
+    sheet.write_bytes(listing_xlsx([("TX", "Alpha Police Department", "", "TFM", "01/02/2025")]))
+    manifest = saved / "observed.csv"
+    manifest.write_text(f"file,observed_at\n{sheet.name},2025-03-01T12:00:00Z\n")
+    done = sqlite_cli("import", str(saved), "--manifest", str(manifest))
+    assert "observed.csv: not a snapshot (the --manifest)" in done.stderr
+    assert "1 files archived" in done.stdout
+    manifest.write_text(f"file,observed_at,list\n{sheet.name},2025-03-01T12:00:00Z,moa\n")
+    bad = sqlite_cli("import", str(saved), "--manifest", str(manifest), expect=2)
+    assert "list 'moa' is not participating or pending" in bad.stderr
+    undated = tmp_path / "undated" / "pendingAgencies.xlsx"
+    undated.parent.mkdir()
+    undated.write_bytes(sheet.read_bytes())
+    none = sqlite_cli("import", str(undated.parent), expect=1)
+    assert "ice287g: error: nothing imported: the 1 file(s) given were skipped" in none.stderr

@@ -93,7 +93,7 @@ def test_a_manifest_row_that_could_mean_two_files_dates_neither(
     manifest = tmp_path / "elsewhere" / "observed.csv"
     manifest.parent.mkdir()
     manifest.write_text("file,observed_at\npendingAgencies.xlsx,2025-03-01T12:00:00Z\n")
-    result = sqlite_cli("import", str(first), str(second), "--manifest", str(manifest))
+    result = sqlite_cli("import", str(first), str(second), "--manifest", str(manifest), expect=1)
     assert result.stderr.count("without a path that tells which file") == 2
     assert _snapshots(sqlite_cli) == []
 
@@ -121,7 +121,7 @@ def test_an_observed_time_before_2000_or_in_the_future_is_refused(
 
 def test_a_file_name_dated_before_2000_is_skipped(sqlite_cli: Cli, tmp_path: Path) -> None:
     sheet = _sheet(tmp_path / "participatingAgencies-19990301120000.xlsx")
-    result = sqlite_cli("import", str(sheet))
+    result = sqlite_cli("import", str(sheet), expect=1)
     assert "before 2000" in result.stderr and "1 skipped" in result.stdout
 
 

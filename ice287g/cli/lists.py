@@ -89,6 +89,10 @@ def _print_import(result: ImportResult) -> None:
         f"({diff.accepted} accepted, {diff.rejected} rejected), "
         f"{diff.events} new events{diff.replay_note}"
     )
+    if result.skipped and not (result.added or result.already):
+        raise Ice287gError(
+            f"nothing imported: the {len(result.skipped)} file(s) given were skipped"
+        )
 
 
 @click.command()
