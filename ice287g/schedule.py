@@ -18,6 +18,7 @@ from datetime import datetime
 from types import FrameType
 from typing import Any
 
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -72,6 +73,7 @@ class PassScheduler:
         self.config, self.options, self.job, self.report = config, options, job, report
         self.runs = 0
         self.stopping = False
+        self.overrun_said = False  # this pass's later firings skipped, said once
         self.scheduler: BlockingScheduler | None = None
 
     def start(self) -> int:
@@ -92,6 +94,10 @@ class PassScheduler:
             misfire_grace_time=CRON_MISFIRE_GRACE if every is None else max(1, int(every)),
             **({"next_run_time": datetime.now().astimezone()} if every is not None else {}),
         )
+        # a firing while the pass still runs is skipped: said once a pass, in our words
+        # (APScheduler's own warning, every firing, was a line a second with --every 1)
+        logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
+        self.scheduler.add_listener(self._overrun, EVENT_JOB_MAX_INSTANCES)
         previous = self._install_signals()
         try:
             log.info("schedule started (%s)", self._describe())
@@ -107,8 +113,14 @@ class PassScheduler:
             return f"every {self.options.every:g} s"
         return f"cron {self.config.schedule.cron!r}, {self.config.schedule.timezone}"
 
+    def _overrun(self, _event: object) -> None:
+        if not self.overrun_said:
+            self.overrun_said = True
+            log.warning("firing skipped: the pass before it is still running")
+
     def fire(self) -> None:
         """One firing: the pass, its report; any failure is logged, never raised."""
+        self.overrun_said = False
         try:
             self.report(self.job())
         except LockHeld as exc:

@@ -136,3 +136,21 @@ def test_a_failing_pass_is_logged_and_counted_never_raised(
     assert "pass crashed" in text and text.count("Traceback") == 1  # the bug's alone
     # a full disk is the system's failure, one line as ``run`` says it, not a crash
     assert "pass failed: /srv/archive/objects/ab/.tmp-x: No space left on device" in text
+
+
+def test_firings_while_a_pass_runs_are_skipped_and_said_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A pass longer than the interval: the firings meanwhile are skipped, said once in
+    the schedule's own words (APScheduler's warning came at every firing, a line a
+    second with ``--every 1``, and without ``ice287g:``)."""
+
+    def job() -> PassResult:
+        time.sleep(3.5)
+        return PassResult()
+
+    scheduler = PassScheduler(Config(), ScheduleOptions(every=1, max_runs=1), job, lambda _: None)
+    caplog.set_level("INFO")
+    assert scheduler.start() == 0
+    assert caplog.text.count("firing skipped: the pass before it is still running") == 1
+    assert "maximum number of running instances" not in caplog.text
