@@ -242,7 +242,7 @@ def changes(
         events = queries.events(session, flt)
     if group_by:
         if fmt == "md":
-            raise Ice287gError("--group-by gives counts: use --format table, csv or json")
+            raise click.UsageError("--group-by gives counts: use --format table, csv or json")
         click.echo(
             render(group_counts(events, group_by), (group_by, "kind", "events"), fmt), nl=False
         )
