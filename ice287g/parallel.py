@@ -70,7 +70,7 @@ def parse_one(data: bytes, name: str) -> Parsed:
         return ParseError(name, OUT_OF_MEMORY)
 
 
-def _child_start() -> None:
+def child_start() -> None:
     """First in every child process: let go of the run lock it shares with the pass
     (``lock.forget_inherited``), and end when the pass does: a child whose parent was
     killed (``kill -9``, a timeout) would wait for work for ever, holding the lock, and
@@ -107,7 +107,7 @@ def _yield_to_the_diff() -> None:
     """A worker runs at a lower priority than the diff it parses for: the diff, one
     process taking the files in order, is what a pass waits on; the workers use what
     CPU it leaves (on Linux: niceness 10; elsewhere, as they are)."""
-    _child_start()
+    child_start()
     if hasattr(os, "nice"):
         os.nice(NICENESS)
 
@@ -144,7 +144,7 @@ def in_a_child(work: Callable[..., T], *args: Any, tries: int = 2) -> T | None:
     """``work(*args)`` in a child process of its own; None when such a process dies
     ``tries`` times (once may be the system's doing: a process killed for memory)."""
     for _ in range(tries):
-        with ProcessPoolExecutor(1, initializer=_child_start) as child:
+        with ProcessPoolExecutor(1, initializer=child_start) as child:
             try:
                 return child.submit(work, *args).result()
             except BrokenProcessPool:

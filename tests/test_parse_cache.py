@@ -356,3 +356,42 @@ def test_a_file_whose_reader_wants_more_memory_than_a_child_may_is_unread_not_th
     row = parallel.parse_alone((_sha(path), str(path), path.name))
     assert row.error == parallel.OUT_OF_MEMORY
     assert parallel.not_kept(row.error)
+
+
+def test_a_worker_ends_with_the_process_that_started_it_even_when_spawned(
+    tmp_path: Path,
+) -> None:
+    """A process killed while its worker draws (``publish``'s chart worker is spawned,
+    not forked) leaves no worker behind: it ended within a second or two (it ran on
+    for good, holding cron's output open and 225 MB: helper 46)."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "killed.py"
+    script.write_text(
+        "import multiprocessing, os, sys, time\n"
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "from ice287g.parallel import child_start\n"
+        "if __name__ == '__main__':\n"
+        "    spawn = multiprocessing.get_context('spawn')\n"
+        "    pool = ProcessPoolExecutor(1, mp_context=spawn, initializer=child_start)\n"
+        "    print(pool.submit(os.getpid).result(), flush=True)\n"
+        "    pool.submit(time.sleep, 60)\n"
+        "    time.sleep(0.5)\n"
+        "    os._exit(9)  # killed\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    worker = int(done.stdout.split()[0])
+    for _ in range(50):
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.kill(worker, 9)
+    raise AssertionError("the worker outlived the process that started it")

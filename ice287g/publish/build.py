@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from ice287g.parallel import child_start
 from ice287g.publish import charts, datapkg, feeds, model, site, tables
 from ice287g.publish.model import PublishData
 from ice287g.publish.output import Output, WriteReport
@@ -34,7 +35,10 @@ def publish(engine: Engine, archive: Archive, out_dir: Path) -> PublishReport:
     out = Output()
     all_tables = tables.all_tables(data)
     by_name = {t.name: t for t in all_tables}
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+    # the worker ends with this process, as a parse worker does (``child_start``): a
+    # pass killed while it publishes left it running for good, holding cron's output
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=spawn, initializer=child_start) as pool:
         drawn = pool.submit(draw_charts, *_chart_inputs(data, by_name))
         datapkg.write_tables(out, all_tables, data.updated)
         files = _evidence_files(out, data, archive)
