@@ -6,6 +6,7 @@ setting, what was found and what is expected.
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
 import tomllib
@@ -343,8 +344,33 @@ def _number(default: int | float, value: Any, name: str) -> int | float:
     return number
 
 
+ENV_NAMES = frozenset({"CONFIG", "DB", "SNAPSHOTS", "BASE_URL", "DEBUG", "TEST_CRASH_AFTER"})
+"""The variables of ENV_PREFIX that are no ``SECTION__KEY`` setting; names beginning
+``ICE287G_TEST_`` or ``ICE287G_REQUIRE_`` are the test suite's (``tests/conftest.py``)."""
+
+
+def _check_env_names(env: dict[str, str]) -> None:
+    """A variable of ours naming nothing we read is refused, as a key in the file is
+    (``ICE287G_SNAPSHOT=/srv/archive`` was ignored: a new empty archive in the working
+    folder, the history's evidence elsewhere)."""
+    for name in sorted(env):
+        rest = name[len(ENV_PREFIX) :]
+        if not name.startswith(ENV_PREFIX) or "__" in rest or rest in ENV_NAMES:
+            continue
+        if rest.startswith(("TEST_", "REQUIRE_")):
+            continue
+        close = difflib.get_close_matches(rest, ENV_NAMES, n=1)
+        hint = f" (did you mean {ENV_PREFIX}{close[0]}?)" if close else ""
+        known = ", ".join(ENV_PREFIX + n for n in sorted(ENV_NAMES - {"TEST_CRASH_AFTER"}))
+        raise ConfigError(
+            f"unknown environment variable {name}{hint}; known: {known}, "
+            f"{ENV_PREFIX}<SECTION>__<KEY>"
+        )
+
+
 def _apply_env(config: Config, env: dict[str, str], cwd: Path) -> Config:
     """ICE287G_DB, ICE287G_SNAPSHOTS, ICE287G_BASE_URL, and ICE287G_<SECTION>__<KEY>."""
+    _check_env_names(env)
     for key in ("db", "snapshots", "base_url"):
         value = env.get(ENV_PREFIX + key.upper())
         if value:

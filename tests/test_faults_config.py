@@ -151,3 +151,16 @@ def test_a_reviewed_file_named_in_the_config_is_found_beside_it_and_one_missing_
         App(config).reviewed()
     (folder / "mine.toml").write_text("", encoding="utf-8")
     assert App(config).reviewed() == {}
+
+
+def test_a_misspelt_environment_variable_of_ours_is_refused_naming_the_one_meant(
+    tmp_path: Path,
+) -> None:
+    """``ICE287G_SNAPSHOT`` (no S) was ignored, as the README said it would not be: the
+    archive was a new empty one in the working folder."""
+    with pytest.raises(ConfigError, match="did you mean ICE287G_SNAPSHOTS"):
+        load_config(None, {}, env={"ICE287G_SNAPSHOT": "/srv/archive"}, cwd=tmp_path)
+    with pytest.raises(ConfigError, match="unknown environment variable ICE287G_DATABASE"):
+        load_config(None, {}, env={"ICE287G_DATABASE": "sqlite:///x.db"}, cwd=tmp_path)
+    env = {"ICE287G_SNAPSHOTS": "/srv/archive", "ICE287G_REQUIRE_PG": "1", "OTHER_X": "y"}
+    assert load_config(None, {}, env=env, cwd=tmp_path).snapshots == Path("/srv/archive")
