@@ -82,8 +82,29 @@ class App:
         """The run lock held (``LockHeld`` at once when another pass holds it), and with
         it what a killed pass left half-written in the archive swept away."""
         with RunLock(self.config.lock_file):
+            self._evidence_kept()
             self.archive.sweep_temporaries()
             yield
+
+    def _evidence_kept(self) -> None:
+        """The archive is the evidence the database was derived from: one holding no
+        observation while the database records snapshots (a folder moved or lost, a
+        mistyped ``--snapshots``) is refused, not begun anew: a ``rebuild`` replayed
+        nothing and dropped the history, exit 0; a pass began a second archive, and a
+        rebuild later lost what the first held."""
+        if self.archive.manifest_path.exists():
+            return
+        from store.db import transaction
+        from store.writer import known_snapshot_ids
+
+        with transaction(self.engine) as session:
+            recorded = len(known_snapshot_ids(session))
+        if recorded:
+            raise ConfigError(
+                f"the archive {self.archive.root} holds no observation, but the database "
+                f"records {recorded} snapshots derived from one: give the archive they "
+                "came from (--snapshots, archive.snapshots); nothing done"
+            )
 
     def rules(self) -> Rules:
         return self.config.diff

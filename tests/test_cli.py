@@ -380,3 +380,21 @@ def test_an_import_that_skips_every_file_fails_and_its_manifest_is_no_file_to_im
     undated.write_bytes(sheet.read_bytes())
     none = sqlite_cli("import", str(undated.parent), expect=1)
     assert "ice287g: error: nothing imported: the 1 file(s) given were skipped" in none.stderr
+
+
+def test_an_archive_holding_nothing_beside_a_database_with_a_history_is_refused(
+    sqlite_cli: Cli, tmp_path: Path
+) -> None:
+    """A mistyped ``--snapshots`` (or an archive folder moved or lost): ``rebuild``
+    replayed nothing and dropped the history, exit 0, and the next ``run`` reported
+    everything again; a pass began a second archive (helper 46). Refused, nothing done."""
+    from tests.hostile import listing_xlsx
+
+    sheet = tmp_path / "participatingAgencies03012025am.xlsx"
+    sheet.write_bytes(listing_xlsx([("TX", "Alpha Police Department", "", "TFM", "01/02/2025")]))
+    sqlite_cli("import", str(sheet))
+    elsewhere = Cli(sqlite_cli.db, tmp_path / "typo")
+    refused = elsewhere("rebuild", expect=2)
+    assert "holds no observation, but the database records 1 snapshots" in refused.stderr
+    assert not (tmp_path / "typo").exists()
+    assert "1 accepted" in sqlite_cli("rebuild").stdout
