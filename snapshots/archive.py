@@ -127,6 +127,18 @@ class Archive:
             except (IsADirectoryError, FileNotFoundError):
                 continue
 
+    def verified(self, sha256: str) -> Path | None:
+        """The stored file for a hash when its bytes still have that hash (read in
+        pieces, never held whole); None when it is missing or was altered."""
+        path = self.find(sha256)
+        if path is None:
+            return None
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for piece in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(piece)
+        return path if digest.hexdigest() == sha256 else None
+
     def read(self, sha256: str) -> bytes:
         """The bytes with this hash, checked against it."""
         path = self.find(sha256)

@@ -557,3 +557,21 @@ def test_a_chart_of_the_lists_is_drawn_in_utc_whatever_the_host_s_time_zone() ->
         for zone in ("UTC", "America/New_York", "Asia/Tokyo")
     }
     assert len(drawn) == 1 and "date of capture: Feb 21, 2025" in drawn.pop()
+
+
+def test_an_archived_file_altered_or_lost_is_not_published_as_evidence(tmp_path: Path) -> None:
+    """Evidence is published under its sha256: a file whose bytes no longer have it
+    (altered in the archive) was copied as it was (helper 46); now it is left out and
+    named, and so is one lost from the archive."""
+    import hashlib
+
+    rows = [HEADER, _row("TX", "Alpha County Sheriff's Office", "JEM", "2025-01-02")]
+    (tmp_path / "list.xlsx").write_bytes(_xlsx(rows))
+    cli = Cli(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path / "archive")
+    cli("import", str(tmp_path / "list.xlsx"), "--observed-at", "2025-03-01T10:00:00Z")
+    sha = hashlib.sha256((tmp_path / "list.xlsx").read_bytes()).hexdigest()
+    [stored] = [p for p in (tmp_path / "archive").rglob(f"{sha}*") if p.is_file()]
+    stored.write_bytes(stored.read_bytes() + b"altered")
+    result = cli("publish", str(tmp_path / "site"))
+    assert f"archive object {sha} is missing or no longer has that hash" in result.stderr
+    assert not list((tmp_path / "site" / "files").glob(f"{sha}*"))

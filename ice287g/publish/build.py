@@ -22,6 +22,7 @@ class PublishReport:
     write: WriteReport
     agencies: int
     agencies_with_county: int
+    unverified: tuple[str, ...] = ()  # cited files missing or altered: not published
 
     @property
     def county_share(self) -> float:
@@ -41,13 +42,13 @@ def publish(engine: Engine, archive: Archive, out_dir: Path) -> PublishReport:
     with ProcessPoolExecutor(1, mp_context=spawn, initializer=child_start) as pool:
         drawn = pool.submit(draw_charts, *_chart_inputs(data, by_name))
         datapkg.write_tables(out, all_tables, data.updated)
-        files = _evidence_files(out, data, archive)
+        files, unverified = _evidence_files(out, data, archive)
         feed_list = feeds.feeds(data, site.state_slug, site.agency_href)
         feeds.write_feeds(out, feed_list, data, site.agency_href)
         site.write_feed_index(out, feed_list, data.updated)
         site.write_pages(out, site.Inputs(data, by_name, drawn.result, files))
     located = _agencies_with_county(by_name["agreements"])
-    return PublishReport(out.write(out_dir), located[0], located[1])
+    return PublishReport(out.write(out_dir), located[0], located[1], unverified)
 
 
 Rows = tuple[dict[str, Any], ...]
@@ -86,20 +87,25 @@ Wayback capture) is evidence to read, byte for byte, never a page of the site (i
 scripts would run on the site's own origin)."""
 
 
-def _evidence_files(out: Output, data: PublishData, archive: Archive) -> dict[str, str]:
+def _evidence_files(
+    out: Output, data: PublishData, archive: Archive
+) -> tuple[dict[str, str], tuple[str, ...]]:
     """Copy every archived file an event or a MOA cites to ``files/<sha256>.<ext>``
-    (``INERT``: a page as text)."""
+    (``INERT``: a page as text), each checked against its hash: a file missing from the
+    archive or altered in it is not published (a file named by a hash its bytes do not
+    have was shipped as evidence), and is named."""
     wanted = {s["sha256"] for e in data.events for s in tables.evidence(e)}
     wanted |= {doc["sha256"] for doc in data.moas}
-    files = {}
+    files, unverified = {}, []
     for sha in sorted(wanted):
-        source = archive.find(sha)
+        source = archive.verified(sha)
         if source is None:
+            unverified.append(sha)
             continue
         rel = f"files/{sha}{INERT.get(source.suffix, source.suffix)}"
         out.copy(rel, source)
         files[sha] = rel
-    return files
+    return files, tuple(unverified)
 
 
 def _agencies_with_county(history: tables.Table) -> tuple[int, int]:
