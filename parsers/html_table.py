@@ -32,6 +32,7 @@ class Cell:
     links: tuple[Link, ...] = ()
     origin: bool = True  # False for a slot filled by a rowspan or colspan copy
     pad: bool = False  # True for a slot the row never filled
+    across: bool = False  # True for a colspan copy: a slot right of its cell's first
 
 
 PAD = Cell("", origin=False, pad=True)
@@ -74,14 +75,15 @@ def _grid_row(tr: LexborNode, carry: dict[int, tuple[Cell, int]]) -> tuple[Cell,
             continue
         _take_carried(row, carry)
         cell = _read_cell(node)
-        copy = replace(cell, origin=False)  # the slots it spans: one object
+        down = replace(cell, origin=False)  # the slots it spans: one object each way
+        across = replace(down, across=True)
         rowspan = _span(node, "rowspan", _MAX_ROWSPAN)
         for offset in range(_span(node, "colspan", _MAX_COLSPAN)):
             if len(row) >= _MAX_COLUMNS:
                 break
             if rowspan > 1:
-                carry[len(row)] = (copy, rowspan - 1)
-            row.append(cell if offset == 0 else copy)
+                carry[len(row)] = (across if offset else down, rowspan - 1)
+            row.append(across if offset else cell)
     _take_carried(row, carry, to_end=True)
     return tuple(row)
 

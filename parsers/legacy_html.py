@@ -3,11 +3,17 @@
 From 2019 to February 2025 https://www.ice.gov/identify-and-arrest/287g held the list as
 a table headed ``STATE | LAW ENFORCEMENT AGENCY | SUPPORT TYPE | SIGNED | MOA`` (other
 tables on the page, such as steering committee meetings, are ignored).
-:func:`parse_legacy_page` reads that
-table into the same :class:`~parsers.records.ListingRow` records the spreadsheet parser
-produces. The table is found by its header text and its columns are mapped by name, so
-markup drift (``thead`` or not, ``th`` or ``td``, wrapper elements, rowspan'd states)
-does not matter.
+
+A page is only another container of sheets: :func:`parse_legacy_page` turns each table
+whose row reads as a list's header into a :class:`~parsers.xlsx.Sheet` and hands them to
+the one list reader, :func:`~parsers.xlsx_listing.parse_listing_sheets`, so a table is
+read by every rule a spreadsheet's list is (its header over two rows, titles and
+sections of ended agreements or applications, STATUS and ending words, notes and
+totals, a row naming two models, an agency continued from the row above). What is the
+page's own stays here: finding its tables, naming each (its caption, else a title row
+above its header, else the nearest heading before it: a sheet's name), each cell's
+first link resolved against the page, an addendum linked beside the MOA in one cell, a
+state heading over rows that leave out the state cell, and the page's errors.
 
 The page itself (decoding, block pages, links) is read by :mod:`parsers.html_page`,
 its tables turned into grids by :mod:`parsers.html_table`.
@@ -18,18 +24,16 @@ Pure: bytes in, records out. Anything that is not a readable 287(g) page raises
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import date as Date
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from parsers.dates import parse_date
-from parsers.empty_columns import published_columns
 from parsers.errors import ParseError
 from parsers.html_page import block_reason, load_html, resolve_link
-from parsers.html_table import PAD, Cell, Link, TableTooLarge, table_grid
-from parsers.listing_cells import agency_cell, county_cell, model_cell, type_cell
+from parsers.html_table import Cell, Link, TableTooLarge, table_grid
 from parsers.listing_header import (
     ADDENDUM,
     AGENCY,
@@ -41,28 +45,15 @@ from parsers.listing_header import (
     TYPE,
     header_name,
 )
-from parsers.normalize import agency_key, state_code
-from parsers.records import ListingRow, ParsedListing
-from parsers.shared_links import unshared
+from parsers.normalize import clean_text, state_code
+from parsers.records import ParsedListing
+from parsers.xlsx import CellValue, Coordinate, Merge, Sheet
+from parsers.xlsx_listing import parse_listing_sheets
 
 DEFAULT_BASE_URL = "https://www.ice.gov/identify-and-arrest/287g"
 NO_TABLE = "no 287(g) participating table found"
 _REQUIRED = frozenset({"state", "agency", "model"})
-
-
-@dataclass(frozen=True)
-class _Table:
-    grid: tuple[tuple[Cell, ...], ...]
-    header_row: int
-    columns: dict[str, int] = field(hash=False)
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(sorted(self.columns, key=self.columns.__getitem__))
-
-    @property
-    def width(self) -> int:
-        return sum(1 for cell in self.grid[self.header_row] if not cell.pad)
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
 def column_name(text: str) -> str | None:
@@ -86,10 +77,6 @@ _NAMES = {
 }
 
 
-# The spreadsheet's names of the columns: a list's schema is one whatever its format.
-_CANONICAL = {name: canonical for canonical, name in _NAMES.items()}
-
-
 def header_columns(texts: Sequence[str]) -> dict[str, int] | None:
     """Column positions by canonical name when ``texts`` (one row's cell texts) read as
     the participating table's header, else None."""
@@ -110,10 +97,35 @@ def _first_positions(texts: Sequence[str], name_of: Callable[[str], str | None])
     return columns
 
 
+@dataclass(frozen=True)
+class _Table:
+    """A table whose row ``header_row`` reads as the list's header, and its name."""
+
+    grid: tuple[tuple[Cell, ...], ...]
+    header_row: int
+    columns: dict[str, int]
+    caption: str
+    heading: str  # the nearest heading before it on the page
+    place: int  # its place among the page's list tables, from 1
+
+    @property
+    def name(self) -> str:
+        """A sheet's name: its caption or, without one, a title row above its header,
+        else the heading before it, else ``table 1``, ``table 2``..."""
+        titles = (_row_text(cells) for cells in reversed(self.grid[: self.header_row]))
+        said = self.caption or next((text for text in titles if text), self.heading)
+        return said or f"table {self.place}"
+
+
 def _participating_tables(tree: LexborHTMLParser) -> list[_Table]:
-    """Every table whose header row reads like the participating list, in page order."""
-    found = []
-    for node in tree.css("table"):
+    """Every table whose header row reads like the participating list, in page order,
+    each with its caption or the nearest heading before it."""
+    found: list[_Table] = []
+    heading = ""
+    for node in tree.css(", ".join(("table", *_HEADINGS))):
+        if node.tag in _HEADINGS:
+            heading = clean_text(node.text(separator=" "))
+            continue
         try:
             grid = table_grid(node)
         except TableTooLarge:
@@ -121,9 +133,16 @@ def _participating_tables(tree: LexborHTMLParser) -> list[_Table]:
         for index, row in enumerate(grid):
             columns = header_columns([cell.text for cell in row])
             if columns:
-                found.append(_Table(grid, index, columns))
+                found.append(_Table(grid, index, columns, _caption(node), heading, len(found) + 1))
                 break
     return found
+
+
+def _caption(table: LexborNode) -> str:
+    for child in table.iter():
+        if child.tag == "caption":
+            return clean_text(child.text(separator=" "))
+    return ""
 
 
 def has_participating_table(tree: LexborHTMLParser) -> bool:
@@ -131,18 +150,20 @@ def has_participating_table(tree: LexborHTMLParser) -> bool:
     return bool(_participating_tables(tree))
 
 
-# --------------------------------------------------------------------------- rows
+# --------------------------------------------------------------------------- sheets
 
 
 def parse_legacy_page(
     data: bytes, source: str = "<bytes>", base_url: str = DEFAULT_BASE_URL
 ) -> ParsedListing:
-    """Read the participating list from the older 287(g) page's inline HTML table.
+    """Read the participating list from the older 287(g) page's inline HTML tables, each
+    a sheet read by the list reader (``parse_listing_sheets``).
 
     MOA and addendum links are resolved against ``base_url`` (a Wayback capture URL
     works too: capture links are unwrapped to the original ICE URL). A row's number
-    (``row_numbers``) is the 1-based index of its data row in the table(s). Raises
-    ParseError when the bytes are not HTML or hold no participating table.
+    (``row_numbers``) is the 1-based index of its data row in its table, the rows
+    below the header's first row. Raises ParseError when the bytes are not HTML or hold
+    no participating table.
     """
     tree = load_html(data, source)
     tables = _participating_tables(tree)
@@ -150,207 +171,117 @@ def parse_legacy_page(
         blocked = block_reason(tree)
         suffix = f" (the page looks like an error or block page: {blocked!r})" if blocked else ""
         raise ParseError(source, NO_TABLE + suffix)
-    builder = _RowBuilder(base_url)
-    for table in tables:
-        builder.add_table(table)
-    rows, link_notes = unshared(builder.rows)
-    named = tuple(_CANONICAL[name] for name in tables[0].names)
-    columns, column_notes = published_columns(named, rows)
-    warnings = builder.warnings + link_notes + column_notes
-    if len(tables) > 1:
-        warnings.insert(0, f"{len(tables)} participating tables found; rows concatenated")
-    return ParsedListing(
-        kind="participating",
-        rows=tuple(rows),
-        columns=columns,
-        source_format="html",
-        warnings=tuple(warnings),
-        row_numbers=tuple(builder.numbers),
-    )
+    sheets = [_table_sheet(table, base_url) for table in tables]
+    listing = _participating(parse_listing_sheets([s for s, _ in sheets], source, "html"))
+    if any(added for _, added in sheets):  # an addendum beside its MOA: no column of its own
+        listing = _without_addendum_column(listing)
+    return listing
 
 
-@dataclass
-class _RowBuilder:
-    """Turns grid rows into ListingRows, carrying the state across grouped rows."""
+def _participating(listing: ParsedListing) -> ParsedListing:
+    """The page's table is the participating list, whatever its rows look like, and
+    its rows are numbered from the row below the header's first row."""
+    numbers = tuple(number - 1 for number in listing.row_numbers)
+    if listing.kind != "participating":
+        listing = replace(listing, kind="participating", other=None)
+    return replace(listing, row_numbers=numbers)
 
-    base_url: str
-    rows: list[ListingRow] = field(default_factory=list)
-    numbers: list[int] = field(default_factory=list)  # each row's data row index
-    warnings: list[str] = field(default_factory=list)
-    index: int = 0
-    state: str | None = None
-    state_raw: str = ""
 
-    def add_table(self, table: _Table) -> None:
-        """Add every data row below the table's header row."""
-        for cells in table.grid[table.header_row + 1 :]:
-            self.add(cells, table)
+def _without_addendum_column(listing: ParsedListing) -> ParsedListing:
+    columns = tuple(name for name in listing.columns if name != ADDENDUM)
+    return replace(listing, columns=columns)
 
-    def add(self, cells: Sequence[Cell], table: _Table) -> None:
-        """Add one grid row: skip blanks and repeated headers, follow state headings."""
-        if all(not c.text and not c.links for c in cells):
-            return
-        if header_columns([c.text for c in cells]) is not None:
-            return
-        heading = _group_heading(cells)
-        if heading:
-            self.state, self.state_raw = heading
-            return
-        if _is_note(cells):
-            self.warnings.append(f"note row skipped: {cells[0].text[:80]!r}")
-            return
-        self.index += 1
-        row = self._row(self._realign(cells, table), table.columns)
-        if row is not None:
-            self.rows.append(row)
-            self.numbers.append(self.index)
 
-    def _realign(self, cells: Sequence[Cell], table: _Table) -> Sequence[Cell]:
-        """Rows under a state heading row may lack the state cell: put one back."""
-        at = table.columns["state"]
-        width = sum(1 for c in cells if not c.pad)
+def _table_sheet(table: _Table, base: str) -> tuple[Sheet, bool]:
+    """The sheet a table is, from its header row down: each cell's text, its first link
+    resolved against the page, a range merged across the columns a colspan covers
+    (a rowspan's copies are values: the cell is each row's). An addendum linked in
+    another cell (``link | addendum`` in the MOA cell) is put under the ADDENDUM column,
+    one added when the table has none (True then)."""
+    rows: list[list[CellValue]] = []
+    links: dict[Coordinate, str] = {}
+    merged: list[Merge] = []
+    width = sum(1 for cell in table.grid[table.header_row] if not cell.pad)
+    addendum = table.columns.get("addendum", -1)
+    extra = max(len(cells) for cells in table.grid)  # an added ADDENDUM column's place
+    added = False
+    for at, cells in enumerate(_grouped(table.grid[table.header_row :], table, width)):
+        values: list[CellValue] = []
+        found: list[tuple[str, str]] = []  # addendum links outside the ADDENDUM column
+        for column, cell in enumerate(cells):
+            own = not cell.across and not cell.pad
+            values.append(_value(cell.text) if own else None)
+            if cell.across and column and not cells[column - 1].across:
+                merged.append(((at, column - 1), (at, column)))
+            elif cell.across and merged and merged[-1][1] == (at, column - 1):
+                merged[-1] = (merged[-1][0], (at, column))
+            if not own or not cell.links or at == 0:
+                continue
+            papers = [lk for lk in cell.links if column == addendum or not _says_addendum(lk)]
+            moved = [lk for lk in cell.links if lk not in papers]
+            if url := _first_url(papers, base):
+                links[(at, column)] = url
+            if moved:
+                values[column] = " ".join(lk.text for lk in papers if lk.text) or None
+                found.extend((url, lk.text) for lk in moved if (url := resolve_link(lk.href, base)))
+        if found and (addendum < 0 or (at, addendum) not in links):
+            column = addendum if addendum >= 0 else extra
+            added = added or addendum < 0
+            values.extend([None] * (column + 1 - len(values)))
+            links[(at, column)], text = found[0]
+            values[column] = values[column] or text or None
+        rows.append(values)
+    if added:
+        rows[0].extend([None] * (extra + 1 - len(rows[0])))
+        rows[0][extra] = ADDENDUM
+    return Sheet(table.name, rows, links, merged=tuple(merged)), added
+
+
+def _grouped(grid: Sequence[Sequence[Cell]], table: _Table, width: int) -> list[Sequence[Cell]]:
+    """The rows, a row that leaves out its state cell under a state heading (one cell
+    spanning the table) given the heading's state, as a rowspan would give it, and the
+    heading row so read dropped; the rows as they are otherwise."""
+    at = table.columns["state"]
+    state = ""
+    rows: list[Sequence[Cell]] = []
+    heading: int | None = None  # the heading row's place, until a row takes its state
+    for cells in grid:
+        own = [c for c in cells if c.origin and (c.text or c.links)]
         here = cells[at].text if at < len(cells) else ""
-        if self.state and width == table.width - 1 and state_code(here) is None:
-            return [*cells[:at], Cell(self.state_raw), *cells[at:]]
-        return cells
-
-    def _row(self, cells: Sequence[Cell], columns: dict[str, int]) -> ListingRow | None:
-        def cell(name: str) -> Cell:
-            at = columns.get(name)
-            return cells[at] if at is not None and at < len(cells) else PAD
-
-        agency, _ = agency_cell(cell("agency").text)  # what a cell says: one rule per column
-        if not agency:
-            self.warnings.append(f"row {self.index}: no agency name; row skipped")
-            return None
-        state, state_raw, flags = self._state(cell("state").text)
-        moa, addendum = _documents(cells, columns, self.base_url)
-        row = _listing_row(
-            _RowParts(state, state_raw, agency, cell("model").text, cell("signed").text),
-            cell("agency_type").text,
-            cell("county").text,
-            moa,
-            addendum,
-            flags,
-        )
-        if flags in NO_STATE and not row.states_an_agreement:
-            self.warnings.append(
-                f"row {self.index}: no state, model, signed date or link, so no agreement;"
-                " row skipped"
-            )
-            return None
-        return row
-
-    def _state(self, text: str) -> tuple[str, str, tuple[str, ...]]:
-        if not text:
-            if self.state:
-                return self.state, self.state_raw, ("state_carried",)
-            self.warnings.append(f"row {self.index}: no state")
-            return "", "", ("state_missing",)
-        code = state_code(text)
-        if code is None:
-            self.warnings.append(f"row {self.index}: state {text!r} not recognised")
-            return text.upper(), text, ("state_unrecognised",)
-        self.state, self.state_raw = code, text
-        return code, text, ()
+        if len(own) == 1 and not own[0].links and state_code(own[0].text):
+            state, heading = own[0].text, len(rows)
+        elif state_code(here):
+            state, heading = here, None
+        elif state and sum(not c.pad for c in cells) == width - 1:
+            cells = [*cells[:at], Cell(state), *cells[at:]]
+            if heading is not None:
+                rows.pop(heading)
+                heading = None
+        rows.append(cells)
+    return rows
 
 
-NO_STATE = (("state_missing",), ("state_unrecognised",))  # _state's flags for no state
+def _value(text: str) -> CellValue:
+    """A cell's value: its text, a clean ISO date read as the date it is (a date cell,
+    whose text is no signed date written otherwise), None for no text."""
+    if _ISO_DATE.fullmatch(text):
+        try:
+            return Date.fromisoformat(text)
+        except ValueError:
+            pass
+    return text or None
 
 
-@dataclass(frozen=True)
-class _RowParts:
-    state: str
-    state_raw: str
-    agency: str
-    model_raw: str
-    signed_raw: str
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-@dataclass(frozen=True)
-class _Document:
-    url: str | None
-    text: str | None
-
-
-def _listing_row(
-    parts: _RowParts,
-    type_text: str,
-    county: str,
-    moa: _Document,
-    addendum: _Document,
-    flags: tuple[str, ...],
-) -> ListingRow:
-    signed, signed_raw, date_flags = _signed(parts.signed_raw)
-    model = model_cell(parts.model_raw)[1]
-    model_flags = ("model_unrecognised",) if model is None else ()
-    return ListingRow(
-        state=parts.state,
-        agency=parts.agency,
-        agency_key=agency_key(parts.agency, parts.state),
-        model=model,
-        model_raw=parts.model_raw,
-        agency_type=type_cell(type_text),
-        county=county_cell(county),
-        signed=signed,
-        signed_raw=signed_raw,
-        moa_url=moa.url,
-        moa_text=moa.text,
-        addendum_url=addendum.url,
-        addendum_text=addendum.text,
-        state_raw=parts.state_raw,
-        flags=flags + model_flags + date_flags,
-    )
-
-
-def _signed(text: str) -> tuple[Date | None, str | None, tuple[str, ...]]:
-    """The signed date, the raw text unless it was a clean ISO date, and date flags."""
-    if not text:
-        return None, None, ()
-    signed, flags = parse_date(text)
-    clean = signed is not None and text == signed.isoformat()
-    return signed, None if clean else text, flags
-
-
-def _group_heading(cells: Sequence[Cell]) -> tuple[str, str] | None:
-    """A row that only names a state (often one cell spanning the table) heads a group."""
-    own = [c for c in cells if c.origin and (c.text or c.links)]
-    if len(own) != 1 or own[0].links:
-        return None
-    code = state_code(own[0].text)
-    return (code, own[0].text) if code else None
-
-
-def _is_note(cells: Sequence[Cell]) -> bool:
-    """A row of one cell spanning the table (a footnote or caption), not a data row."""
-    filled = [c for c in cells if not c.pad]
-    own = [c for c in filled if c.origin]
-    return len(filled) > 1 and len(own) == 1 and len({c.text for c in filled}) == 1
+def _row_text(cells: Sequence[Cell]) -> str:
+    return " ".join(c.text for c in cells if c.origin and c.text)
 
 
 def _says_addendum(link: Link) -> bool:
     return "addend" in f"{link.text} {link.href}".lower()
 
 
-def _documents(
-    cells: Sequence[Cell], columns: dict[str, int], base: str
-) -> tuple[_Document, _Document]:
-    """The MOA link and the addendum link of a row: a second link in the MOA cell whose
-    text says addendum, an ADDENDUM column, or an extra unheaded cell."""
-    mapped = set(columns.values())
-    moa_cell = cells[columns["moa"]] if columns.get("moa", len(cells)) < len(cells) else PAD
-    add_at = columns.get("addendum", len(cells))
-    add_cell = cells[add_at] if add_at < len(cells) else PAD
-    extras = [c for i, c in enumerate(cells) if i not in mapped and c.origin]
-    moa_links = [lk for lk in moa_cell.links if not _says_addendum(lk)]
-    addenda = [*add_cell.links, *(lk for c in [moa_cell, *extras] for lk in c.links)]
-    addenda = [lk for lk in addenda if lk in add_cell.links or _says_addendum(lk)]
-    return _document(moa_links, moa_cell.text, base), _document(addenda, "", base)
-
-
-def _document(links: Sequence[Link], fallback: str, base: str) -> _Document:
-    for link in links:
-        url = resolve_link(link.href, base)
-        if url:
-            return _Document(url, link.text or None)
-    return _Document(None, fallback or None)
+def _first_url(links: Sequence[Link], base: str) -> str | None:
+    return next((url for link in links if (url := resolve_link(link.href, base))), None)

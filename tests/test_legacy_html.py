@@ -189,7 +189,10 @@ def test_blank_state_cells_carry_the_state_down() -> None:
     assert a.moa_text is None
 
 
-def test_rowspan_and_colspan_fill_their_slots() -> None:
+def test_rowspan_fills_its_slots_and_colspan_is_one_cell() -> None:
+    """A rowspan is the cell's value in each row it covers (as a range merged down a
+    column is in a sheet); a colspan is one cell merged across columns, a title's or a
+    note's, not a value of each column (as a range merged across a sheet's columns)."""
     rows = (
         "<tr><td rowspan=3>Florida</td><td>A</td><td rowspan=2>Warrant Service Officer</td>"
         "<td>2019-10-15</td><td><a href='a.pdf'>link</a></td></tr>"
@@ -203,7 +206,7 @@ def test_rowspan_and_colspan_fill_their_slots() -> None:
         ("FL", "C", "JEM"),
     ]
     assert rows_out[1].moa_url == "https://www.ice.gov/identify-and-arrest/b.pdf"
-    assert rows_out[2].moa_text == "2020-01-01"
+    assert rows_out[2].signed == date(2020, 1, 1) and rows_out[2].moa_text is None
 
 
 def test_a_table_of_more_cells_than_a_sheet_may_hold_is_no_list_table(
@@ -240,10 +243,10 @@ def test_unknown_values_are_flagged_not_dropped() -> None:
     )
     listing = parse_legacy_page(page(rows))
     (row,) = listing.rows
-    assert row.state == "ATLANTIS" and row.model is None and row.signed is None
-    assert row.flags == ("state_unrecognised", "model_unrecognised", "signed_unparsed")
-    assert (row.model_raw, row.signed_raw) == ("Something Else", "soon")
-    assert len(listing.warnings) == 2 and "row 2" in listing.warnings[1]
+    assert row.state == "??" and row.model is None and row.signed is None  # as in a sheet
+    assert row.flags == ("state_unknown", "model_unknown", "signed_unparsed")
+    assert (row.state_raw, row.model_raw, row.signed_raw) == ("Atlantis", "Something Else", "soon")
+    assert "row 3 skipped: no agency (TX | JEM)" in listing.warnings[1]
 
 
 def test_a_row_naming_no_state_model_date_or_link_is_no_agreement() -> None:
@@ -257,7 +260,8 @@ def test_a_row_naming_no_state_model_date_or_link_is_no_agreement() -> None:
     listing = parse_legacy_page(page(rows))
     assert [row.agency for row in listing.rows] == ["Harris County Sheriff's Office"]
     assert listing.warnings[-1] == (
-        "row 2: no state, model, signed date or link, so no agreement; row skipped"
+        "sheet 'table 1': row 3 skipped: no state, model, signed date or link, so no"
+        " agreement (Total | 1 agreement)"
     )
 
 
@@ -296,6 +300,7 @@ def test_extra_spreadsheet_columns_are_mapped_by_name() -> None:
         "SIGNED",
         "MOA",
         "ADDENDUM",
+        "NOTES",  # a column no rule knows is the list's, as in a sheet
     )
     assert (row.agency, row.agency_type, row.county, row.model) == (
         "Hall County Sheriff's Office",
@@ -325,8 +330,8 @@ def test_nested_tables_and_several_tables() -> None:
     html = f"<table><tr><td>{inner}</td></tr></table><table>{HEADER}{row.format('B')}</table>"
     listing = parse_legacy_page(html.encode())
     assert [r.agency for r in listing.rows] == ["A", "B"]
-    assert listing.row_numbers == (1, 2)
-    assert "2 participating tables" in listing.warnings[0]
+    assert listing.row_numbers == (1, 1)  # each table's rows, as each sheet's
+    assert "read as more of the list on sheet 'table 1'" in listing.warnings[0]
 
 
 def test_full_width_note_rows_are_skipped() -> None:
@@ -336,7 +341,10 @@ def test_full_width_note_rows_are_skipped() -> None:
     )
     listing = parse_legacy_page(page(rows))
     assert [r.agency for r in listing.rows] == ["A"]
-    assert listing.warnings == ("note row skipped: '* The addendum was signed in 2021.'",)
+    assert listing.warnings == (
+        "sheet 'table 1': row 3 skipped: no agency and no recognisable state"
+        " (* The addendum was signed in 2021.)",
+    )
 
 
 def test_group_heading_rows_without_state_cells() -> None:
@@ -352,6 +360,145 @@ def test_group_heading_rows_without_state_cells() -> None:
         "Nash County Sheriff's Office",
         date(2020, 1, 29),
     )
+
+
+# --------------------------------------------------------------------------- the list's rules
+
+LIST = (
+    "<tr><td>TX</td><td>Harris County Sheriff's Office</td><td>JEM</td><td>2020-01-10</td>"
+    "<td><a href='/doclib/287gMOA/harris.pdf'>MOA</a></td></tr>"
+    "<tr><td>TX</td><td>Lubbock County Sheriff's Office</td><td>WSO</td><td>2020-02-11</td>"
+    "<td><a href='/doclib/287gMOA/lubbock.pdf'>MOA</a></td></tr>"
+    "<tr><td>FL</td><td>Baker County Sheriff's Office</td><td>WSO</td><td>2020-04-13</td>"
+    "<td><a href='/doclib/287gMOA/baker.pdf'>MOA</a></td></tr>"
+    "<tr><td>FL</td><td>Ocala Police Department</td><td>WSO</td><td>2020-05-14</td>"
+    "<td><a href='/doclib/287gMOA/ocala.pdf'>MOA</a></td></tr>"
+)
+OTHER = (
+    "<tr><td>GA</td><td>Cobb County Sheriff's Office</td><td>JEM</td><td>2024-06-15</td>"
+    "<td></td></tr>"
+)
+
+
+def agreements(data: bytes) -> list[tuple[str, str, str | None]]:
+    return [(r.state, r.agency, r.model) for r in parse_legacy_page(data).rows]
+
+
+LISTED = [
+    ("TX", "Harris County Sheriff's Office", "JEM"),
+    ("TX", "Lubbock County Sheriff's Office", "WSO"),
+    ("FL", "Baker County Sheriff's Office", "WSO"),
+    ("FL", "Ocala Police Department", "WSO"),
+]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f"<h2>Participating</h2><table>{HEADER}{LIST}</table>"
+        f"<h3>Pending Agencies</h3><table>{HEADER}{OTHER}</table>",
+        f"<table>{HEADER}{LIST}</table><h2>Terminated Agreements</h2>"
+        f"<table>{HEADER}{OTHER}</table>",
+        f"<table>{HEADER}{LIST}</table><table><caption>Pending Applications</caption>"
+        f"{HEADER}{OTHER}</table>",
+        f"<table>{HEADER}{LIST}<tr><td colspan=5>Terminated Agreements</td></tr>{OTHER}</table>",
+        f"<table>{HEADER}{LIST}<tr><td colspan=5>Pending Applications</td></tr>{OTHER}</table>",
+    ],
+    ids=["h3_pending", "h2_terminated", "caption_pending", "title_terminated", "title_pending"],
+)
+def test_a_table_or_section_titled_pending_or_terminated_lists_no_agreement(body: str) -> None:
+    """A table headed (caption, or the heading before it) or a section titled (a row of
+    the table) pending or terminated is not the list in force, as a sheet so named."""
+    assert agreements(f"<html><body>{body}</body></html>".encode()) == LISTED
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "<tr><td></td><td>Total agreements: 2</td><td></td><td></td><td></td></tr>",
+        "<tr><td></td><td>Last updated</td><td></td><td>05/15/2024</td><td></td></tr>",
+        "<tfoot><tr><td></td><td colspan=4>Source: ICE ERO</td></tr></tfoot>",
+    ],
+    ids=["total", "last_updated", "tfoot_note"],
+)
+def test_a_note_total_or_last_updated_row_under_a_state_is_no_agreement(note: str) -> None:
+    """The state above carries down to a row leaving it blank; a row naming no model,
+    date or link, or no public body, is still no agreement."""
+    listing = parse_legacy_page(page(LIST + note))
+    assert [(r.state, r.agency, r.model) for r in listing.rows] == LISTED
+    assert "row 6 skipped" in listing.warnings[-1]
+
+
+ENDED = "<tr><td>TX</td><td>Cobb County Sheriff's Office</td><td>{}</td><td>2020-01-10</td>"
+
+
+@pytest.mark.parametrize(
+    ("header", "row"),
+    [
+        (
+            HEADER[:-5] + "<th>STATUS</th></tr>",
+            ENDED.format("JEM") + "<td></td><td>Terminated</td>",
+        ),
+        (
+            HEADER[:-5] + "<th>DATE TERMINATED</th></tr>",
+            ENDED.format("JEM") + "<td></td><td>08/01/2024</td>",
+        ),
+        (HEADER, ENDED.format("JEM (terminated)") + "<td></td>"),
+        (HEADER, ENDED.format("JEM").replace("Office", "Office - TERMINATED") + "<td></td>"),
+    ],
+    ids=["status", "date_terminated", "model_cell", "agency_name"],
+)
+def test_a_row_saying_its_agreement_ended_lists_none(header: str, row: str) -> None:
+    listing = parse_legacy_page(page(LIST + row + "</tr>", header))
+    assert [(r.state, r.agency, r.model) for r in listing.rows] == LISTED
+    assert "row 6 skipped" in listing.warnings[0]
+
+
+def test_a_row_naming_two_models_lists_one_agreement_of_each() -> None:
+    row = LIST.replace("<td>JEM</td>", "<td>JEM / WSO</td>")
+    listing = parse_legacy_page(page(row))
+    assert [(r.agency, r.model) for r in listing.rows] == [
+        ("Harris County Sheriff's Office", "JEM"),
+        ("Harris County Sheriff's Office", "WSO"),
+        ("Lubbock County Sheriff's Office", "WSO"),
+        ("Baker County Sheriff's Office", "WSO"),
+        ("Ocala Police Department", "WSO"),
+    ]
+    assert listing.rows[1].moa_url == "https://www.ice.gov/doclib/287gMOA/harris.pdf"
+    assert "models_joined" in listing.rows[1].flags
+
+
+def test_a_row_leaving_its_agency_blank_continues_the_agency_above() -> None:
+    more = "<tr><td></td><td></td><td>WSO</td><td>2021-02-03</td><td></td></tr>"
+    first = LIST[: LIST.index("<tr>", 1)]
+    listing = parse_legacy_page(page(first + more + LIST[len(first) :]))
+    assert [(r.state, r.agency, r.model, r.signed) for r in listing.rows[:2]] == [
+        ("TX", "Harris County Sheriff's Office", "JEM", date(2020, 1, 10)),
+        ("TX", "Harris County Sheriff's Office", "WSO", date(2021, 2, 3)),
+    ]
+    assert len(listing.rows) == 5
+
+
+def test_a_header_over_two_rows_keeps_every_signed_date_and_link() -> None:
+    """``MOA`` spanning ``Date Signed | Link``, the other names spanning both rows."""
+    header = (
+        "<tr><th rowspan=2>STATE</th><th rowspan=2>LAW ENFORCEMENT AGENCY</th>"
+        "<th rowspan=2>SUPPORT TYPE</th><th colspan=2>MOA</th></tr>"
+        "<tr><th>Date Signed</th><th>Link</th></tr>"
+    )
+    rows = parse_legacy_page(page(LIST, header)).rows
+    assert [(r.agency, r.signed, r.moa_url) for r in rows[::2]] == [
+        (
+            "Harris County Sheriff's Office",
+            date(2020, 1, 10),
+            "https://www.ice.gov/doclib/287gMOA/harris.pdf",
+        ),
+        (
+            "Baker County Sheriff's Office",
+            date(2020, 4, 13),
+            "https://www.ice.gov/doclib/287gMOA/baker.pdf",
+        ),
+    ]
 
 
 @pytest.mark.parametrize(
