@@ -90,6 +90,8 @@ class LivePass:
         self._sighted_again: set[str] = set()  # this pass's snapshots of such a list
         self._floor = ""
         self._newest = ""
+        self._list_file: str | None = None  # a file the participating list was read from
+        self._table_after_files = False  # the page's inline table, refused as the list
         self._states: dict[str, FetchState] = {}
         self._marks: list[Callable[[Session], None]] = []
 
@@ -137,6 +139,8 @@ class LivePass:
         for obs in self.app.archive.observations():
             self._latest[latest_key(obs.kind_claimed, obs.url)] = obs.sha256
             self._floor = max(self._floor, obs.observed_at)
+            if obs.kind_claimed == "participating" and obs.suffix != ".html":
+                self._list_file = obs.original_name or basename(obs.url or "") or obs.sha256
         behind = parse_utc(self._floor) - self.now() if self._floor else timedelta(0)
         if behind > CLOCK_SLACK:
             raise ClockBehind(
@@ -153,12 +157,21 @@ class LivePass:
     # -- discovery ---------------------------------------------------------------------
 
     def discover(self) -> LandingPage:
-        """Fetch and read the landing page; archive it once its list links are found."""
+        """Fetch and read the landing page; archive it once its list links are found.
+
+        A page without list links (nor the inline table of the era the list was held
+        inline) is a failed discovery on every pass, raised before the page is archived
+        or its validators kept: an unchanged page, or a 304, fails again, never silence.
+        Once the participating list was read from a file, a page's inline table is no
+        longer the list (the era of the inline list is over)."""
         target = self.remote_file("page", self.app.config.page_url)
         result = self.download_target(target, fatal=True)
         assert result is not None
         data = self._page_bytes(target, result)
         landing = self._parse_page(target, data, result.final_url)
+        if landing.has_legacy_table and self._list_file and self._no_list_links(landing):
+            landing = replace(landing, has_legacy_table=False)
+            self._table_after_files = True
         if self._no_list_links(landing) and not landing.has_legacy_table:
             landing = self._follow(landing)
         if self._no_list_links(landing):
@@ -240,17 +253,28 @@ class LivePass:
         return landing
 
     def _no_lists(self, target: RemoteFile, landing: LandingPage) -> None:
-        """Without list links the inline table is read; without either we stop, loudly."""
+        """Without list links the inline table (of the era the list was held inline) is
+        read; without either we stop, loudly: one line naming what the page links."""
         if landing.has_legacy_table:
             return
         if landing.parts:
             reason = "; ".join(_in_parts(role, urls) for role, urls in landing.parts.items())
             raise FetchError(target.fetch_url, f"{reason}; nothing recorded")
         seen = ", ".join(landing.candidates) or "none"
+        notes = ""
+        if landing.unnamed_files:
+            notes += "; links to files that do not say what they hold: " + ", ".join(
+                landing.unnamed_files
+            )
+        if self._table_after_files:
+            notes += (
+                f"; its inline table is not read as the list, which has been published as a "
+                f"file ({self._list_file})"
+            )
         raise FetchError(
             target.fetch_url,
             f"no participating or pending list link found on the page (spreadsheet links seen: "
-            f"{seen}); nothing recorded",
+            f"{seen}{notes}); nothing recorded",
         )
 
     @staticmethod
@@ -564,11 +588,17 @@ class LivePass:
 
 
 def _in_parts(role: str, urls: tuple[str, ...]) -> str:
-    """Why a list published in parts is not fetched: no one file is the list."""
+    """Why a list linked only in parts (a model's, a state's, a summary) is not fetched:
+    no file is the whole list, and a part is never read as the whole."""
+    where = (
+        f"published in {len(urls)} parts"
+        if len(urls) > 1
+        else "linked only as a part, no whole list found"
+    )
     return (
-        f"the {role} list is published in {len(urls)} parts (by model or state: "
-        f"{', '.join(urls)}); ice287g reads a list from one file, and a part read as the "
-        f"whole list would withdraw the others' agreements"
+        f"the {role} list is {where} (by model, state or summary: {', '.join(urls)}); "
+        f"ice287g reads a list from one whole file, and a part read as the whole list "
+        f"would withdraw the others' agreements"
     )
 
 

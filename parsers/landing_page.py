@@ -7,7 +7,14 @@ pending lists as spreadsheets whose names drift from one upload to the next
 finds them by what the link is (see :mod:`parsers.list_links`: a spreadsheet by its file
 name, ``download``/``type`` attributes or words), never by one exact pattern, reads the
 counts the page states in prose, notes whether the older inline participating table is
-present and collects the MOA PDF links.
+the list and collects the MOA PDF links.
+
+The inline table is the list only in the era the page held its list inline: a page that
+links the participating list as a file (a link to it, its parts, the file of both lists)
+or links files it does not name (``Download`` to ``/media/123/download``: the lists,
+unnamed) holds no list inline, whatever table it shows (``Recently signed agreements``,
+five rows): read as the list, it withdrew every other agreement. A page linking the
+pending list alone still holds the participating one inline.
 
 Pure: bytes in, a :class:`LandingPage` out. Bytes that are not HTML raise
 :class:`~parsers.errors.ParseError`; a page without list links is not an error (both
@@ -37,6 +44,7 @@ from parsers.list_links import (
     moa_links,
     page_links,
     pick_list_url,
+    unnamed_files,
     unsure_rivals,
 )
 from parsers.normalize import clean_text
@@ -95,9 +103,11 @@ class StatedCounts:
 @dataclass(frozen=True)
 class LandingPage:
     """What the landing page says: the list URLs, every spreadsheet link seen, the counts
-    it states, whether it still holds the inline table, and its MOA links. ``parts``
-    are, by list, the links of a list published in parts (its URL is then None:
-    :func:`parsers.list_links.list_parts`).
+    it states, whether its inline table is the participating list (``has_legacy_table``:
+    the page holds it and links the list as no file, see the module docstring), and its
+    MOA links. ``parts`` are, by list, the links of a list linked only in parts (its URL
+    is then None: :func:`parsers.list_links.list_parts`). ``unnamed_files`` are the
+    links to files whose words say nothing of what they hold (outside tables).
 
     ``block_reason`` is the title of an error or block page ('Access Denied', '404 Not
     Found', a CAPTCHA wall) when the page looks like one and holds neither list links
@@ -116,6 +126,7 @@ class LandingPage:
     list_pages: tuple[str, ...] = ()  # pages named for a list, when it links neither
     # by list, the other files linked for it that are not clearly older than its URL's
     rivals: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    unnamed_files: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields (tuples as lists, the counts as a dict)."""
@@ -125,6 +136,7 @@ class LandingPage:
         data["parts"] = {kind: list(urls) for kind, urls in self.parts.items()}
         data["list_pages"] = list(self.list_pages)
         data["rivals"] = {kind: list(urls) for kind, urls in self.rivals.items()}
+        data["unnamed_files"] = list(self.unnamed_files)
         data["stated_counts"] = self.stated_counts.to_dict() if self.stated_counts else None
         return data
 
@@ -133,7 +145,9 @@ def parse_landing_page(data: bytes, page_url: str) -> LandingPage:
     """Read the landing page at ``page_url`` (used to resolve relative links).
 
     Raises ParseError only when ``data`` is not HTML; a page with neither list links nor
-    the legacy table gives a LandingPage whose URLs are None.
+    the legacy table gives a LandingPage whose URLs are None. A table beside a link to
+    the participating list, its parts or unnamed files is not the list (see the module
+    docstring).
     """
     tree = load_html(data, page_url)
     anchors = page_links(tree, page_url)
@@ -151,23 +165,27 @@ def parse_landing_page(data: bytes, page_url: str) -> LandingPage:
         for kind, url in picked.items()
         if url and (found := unsure_rivals(links, kind, url))
     }
-    legacy = has_participating_table(tree)
-    usable = participating or pending or legacy
-    followed = () if usable or parts else list_page_urls(anchors, page_url)
+    table = has_participating_table(tree)
     title_node = tree.css_first("title")
     title = clean_text(title_node.text(separator=" ")) if title_node else ""
+    prose = prose_text(tree)  # strips the tables: links in a table's cells are its own
+    unnamed = unnamed_files(page_links(tree, page_url))
+    legacy = table and not (participating or parts.get("participating") or unnamed)
+    usable = participating or pending or legacy
+    followed = () if usable or parts else list_page_urls(anchors, page_url)
     return LandingPage(
         participating_url=participating,
         pending_url=pending,
         candidates=tuple(dict.fromkeys(link.url for link in links)),
         parts=parts,
-        stated_counts=stated_counts(prose_text(tree)),
+        stated_counts=stated_counts(prose),
         has_legacy_table=legacy,
         moa_links=moa_links(anchors),
         title=title or None,
         block_reason=None if usable or followed else block_reason(tree),
         list_pages=followed,
         rivals=rivals,
+        unnamed_files=unnamed,
     )
 
 

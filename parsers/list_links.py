@@ -11,8 +11,11 @@ A link is a *list link* when it says it is a spreadsheet, in any of the ways HTM
 
 Its kind (participating / pending) comes from the file names (URL, then ``download``),
 else its visible text, else its ``aria-label``/``title``; a link whose words or file
-names say its agreements ended (``Terminated participating agencies``) has none: it is
-no list of agreements in force. The body is checked when it is
+names (split at case changes and separators) say its agreements ended (``Terminated
+participating agencies``) or its agencies no longer participate (``Non-participating
+agencies``, ``agenciesNoLongerParticipating.xlsx``, ``Formerly participating``,
+``former``/``previously participating``, withdrawn, ended) has none: it is no list of
+agreements in force, however new its date. The body is checked when it is
 downloaded, so a generous rule costs a clear failure, never a wrong list.
 
 Of several links to one list, the newest published version is taken: a link whose
@@ -21,12 +24,18 @@ then one whose words name the list; then the latest date stamp (in the file name
 ``download`` name, else a date in its words: ``May 18, 2026``, ``March 2026``,
 ``05/18/2026``); then page order.
 
-Links are versions of one list unless they are its *parts*: two or more current links
-to one list (none called older) whose words or file names name different support
-models (``JEM``, ``Task Force Model``, ...) or different states (``Texas``) each hold
-part of it. No one of them is the list, so none is taken (:func:`list_parts`): a part
-read as the whole would read every agreement of the other parts as withdrawn. Beside
-parts, a link naming no part is the whole list, and only such a link is taken.
+A link names the *whole* list only when its words name the list and nothing narrower
+(:func:`narrower`): not one support model (``JEM``, ``Task Force Model``, ``WSO``; a
+link naming all three names them all), not a state (``Texas``), not ``by state``,
+``summary``, ``statistics`` or ``count``. Its words are its text, ``aria-label``,
+``title`` and file names split at case changes and separators
+(``participatingAgenciesJEM02282025am.xlsx`` names JEM). One exception: a page's only
+current link to a list whose own text or label names the list and nothing narrower is
+the list whatever its file name says (a name left over from an earlier upload); beside
+another link, its file name counts. A narrower link is never taken as the list, however
+new its date: a part read as the whole would read every agreement of the others as
+withdrawn. When a list's only links are narrower ones, no whole list is found: they are
+its *parts* (:func:`list_parts`), the caller says so, and none is read.
 
 Pure functions over a parsed tree or the links read from it (:class:`Anchor`).
 """
@@ -115,15 +124,15 @@ class ListLink:
 
     @functools.cached_property
     def part_names(self) -> frozenset[str]:
-        """The models and states its words and file names name (camel case and
-        separators split): what it holds when it is a part of its list."""
-        names = _CAMEL.sub(" ", f"{basename(self.url)} {self.file_name}")
-        words = f" {' '.join(_WORD.findall(f'{self.text} {self.label} {names}'.upper()))} "
-        return frozenset(
-            name
-            for name, forms in _PART_NAMES.items()
-            if any(f" {form} " in words for form in forms)
-        )
+        """What narrower than its list its words and file names name (camel case and
+        separators split): a model, a state, ``by state``, a summary, statistics, a
+        count. Empty when they name nothing narrower (or all three models)."""
+        return self.word_part_names | _part_names(f"{basename(self.url)} {self.file_name}")
+
+    @functools.cached_property
+    def word_part_names(self) -> frozenset[str]:
+        """What narrower than its list its own words (text, label) name."""
+        return _part_names(f"{self.text} {self.label}")
 
 
 # --------------------------------------------------------------------------- reading links
@@ -204,10 +213,36 @@ def list_page_urls(anchors: Iterable[Anchor], page_url: str) -> tuple[str, ...]:
             and not is_spreadsheet_link(link)
             and not basename(url).lower().endswith(_OTHER_EXTENSIONS)
             and (_PARTICIPATING.search(words) or _PENDING.search(words))
-            and not says_ended(words)
+            and not _ended_words(words)
         ):
             found.setdefault(url)
     return tuple(found)[:LIST_PAGES]
+
+
+def unnamed_files(anchors: Iterable[Anchor]) -> tuple[str, ...]:
+    """Links to a file (a spreadsheet, a ``download`` attribute, a Drupal
+    ``/media/123/download``) declaring no other type, whose words and file name say
+    nothing of what it holds (``Download``, ``XLSX, 52 KB``), in page order: a page
+    linking such files publishes its lists as files it does not name, and its inline
+    table (``Recently signed agreements``) is not the list."""
+    found: dict[str, None] = {}
+    for link in anchors:
+        name, saved = basename(link.url), link.download
+        download = bool(saved) or name.lower() == "download"
+        if not (is_spreadsheet_link(link) or (download and not _declares_other(link))):
+            continue
+        stems = _CAMEL.sub(" ", " ".join(n.rsplit(".", 1)[0] for n in (name, saved)))
+        if not _GENERIC_WORDS.sub("", f"{link.text} {link.label} {stems}").strip():
+            found.setdefault(link.url)
+    return tuple(found)
+
+
+_GENERIC_WORDS = re.compile(
+    r"\b(?:download(?:s|ed)?|file|files|here|click|the|this|a|link|open|view|get|save"
+    r"|xlsx|xlsm|xls|csv|excel|spreadsheets?|workbooks?|kb|mb|bytes?|format|media)\b"
+    r"|[\d\W_]+",
+    re.I,
+)
 
 
 def _without_fragment(url: str) -> str:
@@ -218,16 +253,33 @@ def both_lists_url(links: Sequence[ListLink]) -> str | None:
     """The URL of the one file whose link names both lists (``Participating and pending
     agencies``): it serves each list no link of its own names. None when no link, or
     links to more than one file, name both."""
-    urls = {link.url for link in links if link.both}
+    urls = {link.url for link in links if link.both and not link.part_names}
     return urls.pop() if len(urls) == 1 else None
 
 
 def _says_ended(link: Anchor) -> bool:
     """Whether a link's words or file names say its agreements ended (``Terminated
-    participating agencies``, ``withdrawnAgencies.xlsx``): no list of agreements in
-    force, whichever list it names."""
+    participating agencies``, ``withdrawnAgencies.xlsx``) or its agencies no longer
+    participate (``nonParticipatingAgencies.xlsx``, ``Agencies no longer participating``,
+    ``Formerly participating agencies``): no list of agreements in force, whichever
+    list it names."""
     names = _CAMEL.sub(" ", f"{basename(link.url)} {link.download}")
-    return says_ended(f"{link.text} {link.label} {names}")
+    return _ended_words(f"{link.text} {link.label} {names}")
+
+
+# Agencies in the program no more: non-, not, no longer, former(ly), previously before
+# what they were (``participating``, ``participants``, ``partners``, ``agencies``);
+# ``Previous participating agencies list`` and ``Former list`` are older versions.
+_NO_LONGER = re.compile(
+    r"\b(?:non|not|no\W*longer|former(?:ly)?|previously)\W*(?:287\W*g\W*)?"
+    r"(?:partici?pa|participants?\b|partners?\b|members?\b|agenc)",
+    re.I,
+)
+
+
+def _ended_words(text: str) -> bool:
+    """Whether words say agreements ended or agencies no longer participate."""
+    return says_ended(text) or bool(_NO_LONGER.search(text))
 
 
 def is_spreadsheet_link(link: Anchor) -> bool:
@@ -237,9 +289,15 @@ def is_spreadsheet_link(link: Anchor) -> bool:
         return True
     if _SHEET_TYPE.search(link.mime):
         return True
+    return not _declares_other(link) and bool(_SHEET_WORDS.search(f"{link.text} {link.label}"))
+
+
+def _declares_other(link: Anchor) -> bool:
+    """Whether a link declares a type other than a spreadsheet: another file name
+    (``.pdf``, ``.html``, ...) or another MIME type."""
+    names = (basename(link.url).lower(), link.download.lower())
     generic = not link.mime or _GENERIC_TYPE.search(link.mime)
-    declares_other = not generic or any(name.endswith(_OTHER_EXTENSIONS) for name in names)
-    return not declares_other and bool(_SHEET_WORDS.search(f"{link.text} {link.label}"))
+    return not generic or any(name.endswith(_OTHER_EXTENSIONS) for name in names)
 
 
 def basename(url: str) -> str:
@@ -269,15 +327,27 @@ def _kind_of(text: str) -> ListLinkKind | None:
 def pick_list_url(links: Sequence[ListLink], kind: ListLinkKind) -> str | None:
     """The URL of the ``kind`` list, the newest published version: not called older,
     then words naming the list, then the latest stamp, then the first in page order.
-    Beside parts of the list (current links naming different models or states), only a
-    link naming no part can be the whole list."""
-    matching = [link for link in links if link.kind == kind]
-    if not matching:
-        return None
-    whole = [link for link in matching if not link.part_names]
-    if whole and len(_parts_named(matching)) > 1:
-        matching = whole
-    return min(matching, key=_preference).url
+    Only a link naming the whole list is taken (see :func:`narrower`): a part, a
+    summary, a list by state is never the list, however new its date; when every link
+    to the list is narrower, None (:func:`list_parts` names them)."""
+    whole = [link for link in links if link.kind == kind and not narrower(link, links)]
+    return min(whole, key=_preference).url if whole else None
+
+
+def narrower(link: ListLink, links: Sequence[ListLink]) -> bool:
+    """Whether ``link`` names something narrower than its whole list (a model, a state,
+    ``by state``, a summary, statistics, a count) in its words or file names. Its own
+    text or label naming the list and nothing narrower outweigh its file name when it is
+    the page's only current link to the list (a name left over from an earlier upload:
+    ``participatingAgenciesTFM.xlsx`` behind ``Participating Agencies``)."""
+    if not link.part_names:
+        return False
+    if link.word_part_names or not link.text_says_kind:
+        return True
+    return any(
+        other.kind == link.kind and other.url != link.url and not other.says_older
+        for other in links
+    )
 
 
 def unsure_rivals(links: Sequence[ListLink], kind: ListLinkKind, picked: str) -> tuple[str, ...]:
@@ -295,7 +365,7 @@ def unsure_rivals(links: Sequence[ListLink], kind: ListLinkKind, picked: str) ->
             for link in links
             if link.kind == kind
             and link.url != picked
-            and not link.part_names
+            and not narrower(link, links)
             and not link.says_older
             and not ((theirs := link_stamp(link)) and mine and theirs < mine)
         )
@@ -373,25 +443,40 @@ def _ymd(year: str, month: str, day: str) -> date | None:
 
 
 def list_parts(links: Sequence[ListLink], kind: ListLinkKind) -> tuple[str, ...]:
-    """The URLs of the current ``kind`` links when they are parts of the list (see the
-    module docstring), in page order; empty when they are versions of one list."""
-    current = [link for link in links if link.kind == kind and not link.says_older]
-    if any(not link.part_names for link in current) or len(_parts_named(current)) < 2:
+    """The URLs of the ``kind`` links, in page order, when every one of them is narrower
+    than the list (see :func:`narrower`): no whole list is linked, only parts of it (a
+    model's, a state's, a summary), and none is to be read as the list. The current
+    ones (not called older) when there are any. Empty when a link names the whole list
+    (it is taken, the narrower ones left) or when the page links none."""
+    matching = [link for link in links if link.kind == kind]
+    if not matching or any(not narrower(link, links) for link in matching):
         return ()
+    current = [link for link in matching if not link.says_older] or matching
     return tuple(dict.fromkeys(link.url for link in current))
 
 
-def _parts_named(links: Sequence[ListLink]) -> set[frozenset[str]]:
-    """The different parts the current links among ``links`` name."""
-    return {link.part_names for link in links if not link.says_older} - {frozenset()}
+def _part_names(text: str) -> frozenset[str]:
+    """What narrower than a whole list ``text`` names (camel case and separators split):
+    a model, a state, ``by state``, a summary, statistics, a count; all three models
+    named together name no one of them."""
+    words = f" {' '.join(_WORD.findall(_CAMEL.sub(' ', text).upper()))} "
+    found = {
+        name for name, forms in _PART_NAMES.items() if any(f" {form} " in words for form in forms)
+    }
+    return frozenset(found - _MODELS if found >= _MODELS else found)
 
 
 _WORD = re.compile(r"[A-Za-z]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|[_\-.]")
+_MODELS = frozenset({"JEM", "TFM", "WSO"})
 _PART_NAMES: dict[str, tuple[str, ...]] = {
     "JEM": ("JEM", "JAIL ENFORCEMENT"),
     "TFM": ("TFM", "TASK FORCE"),
     "WSO": ("WSO", "WARRANT SERVICE"),
+    "BY STATE": ("BY STATE", "BY STATES", "PER STATE", "STATE BY STATE"),
+    "SUMMARY": ("SUMMARY", "SUMMARIES", "OVERVIEW"),
+    "STATISTICS": ("STATISTICS", "STATS"),
+    "COUNT": ("COUNT", "COUNTS", "TOTALS"),
     **{code: (name,) for name, code in STATES.items()},
 }
 

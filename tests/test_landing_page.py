@@ -630,8 +630,8 @@ def test_links_naming_different_models_or_states_are_parts_and_no_one_of_them_is
     "links",
     [
         # versions: the same list, one called older
-        [("/d/participatingJEM.xlsx", "Participating (JEM)"),
-         ("/d/participatingTFM.xlsx", "Previous participating (TFM)")],
+        [("/d/participating05012026.xlsx", "Participating"),
+         ("/d/participating06012026.xlsx", "Previous participating")],
         # one link names no part: it may be the whole list
         [("/d/participating.xlsx", "Participating Agencies"),
          ("/d/participatingJEM.xlsx", "Participating Agencies (JEM)")],
@@ -655,3 +655,160 @@ def test_beside_its_parts_the_link_naming_no_part_is_the_whole_list() -> None:
         page = parse_landing_page(links_page(*order), PAGE)
         assert page.parts == {}
         assert page.participating_url == "https://www.ice.gov/d/participating.xlsx"
+
+
+# A link names the whole list only when its words (text, label, file names split at case
+# changes and separators) name the list and nothing narrower; a narrower one is never
+# taken, however new its date; when only narrower ones are linked, no whole list is found.
+
+WHOLE_URL = DOCLIB + "participatingAgencies02272025pm.xlsx"
+WHOLE = anchor(WHOLE_URL, "View 287(g) Participating Agencies")
+PENDING = anchor(DOCLIB + "pendingAgencies02272025pm.xlsx", "View 287(g) Pending Agencies")
+
+
+@pytest.mark.parametrize(
+    ("href", "text"),
+    [
+        ("participatingAgenciesJEM02282025am.xlsx",
+         "287(g) Participating Agencies - Jail Enforcement Model"),
+        ("participatingAgenciesJEM02282025am.xlsx", "287(g) Participating Agencies"),
+        ("participatingAgencies03012025.xlsx", "Participating Agencies: Task Force Model"),
+        ("participatingAgenciesByState03012025.xlsx", "Participating agencies by state (summary)"),
+        ("participatingAgencies03012025.xlsx", "Participating agencies: summary"),
+        ("participatingAgenciesStatistics03012025.xlsx", "Participating agencies"),
+        ("participatingAgencies_count_03012025.xlsx", "Participating agencies"),
+        ("participatingAgenciesTexas03012025.xlsx", "Participating agencies"),
+    ],
+)  # fmt: skip
+def test_a_link_naming_a_model_a_state_or_a_summary_is_never_taken_beside_the_whole_list(
+    href: str, text: str
+) -> None:
+    """Dated after the whole list or not, first on the page or last: the whole is read."""
+    narrow = anchor(DOCLIB + href, text)
+    for order in ([WHOLE, narrow, PENDING], [narrow, WHOLE, PENDING]):
+        page = parse_landing_page(links_page(*order), PAGE)
+        assert page.participating_url == WHOLE_URL
+        assert page.parts == {} and page.rivals == {}
+
+
+@pytest.mark.parametrize(
+    ("href", "text"),
+    [
+        ("/media/9/download", "Non-participating agencies (XLSX)"),
+        (DOCLIB + "nonParticipatingAgencies03012025.xlsx", "Download"),
+        (DOCLIB + "nonparticipatingagencies03012025.xlsx", "Download"),
+        (DOCLIB + "agenciesNoLongerParticipating03012025.xlsx", "Download"),
+        (DOCLIB + "a03012025.xlsx", "Agencies no longer participating"),
+        (DOCLIB + "formerlyParticipating03012025.xlsx", "Formerly participating agencies"),
+        (DOCLIB + "a03012025.xlsx", "Former participating agencies"),
+        (DOCLIB + "a03012025.xlsx", "Previously participating agencies"),
+        (DOCLIB + "a03012025.xlsx", "Agencies not participating"),
+    ],
+)
+def test_a_link_saying_its_agencies_no_longer_participate_is_neither_list(
+    href: str, text: str
+) -> None:
+    """However new its date, beside the list or alone."""
+    other = anchor(href, text)
+    (link,) = find_list_links([Anchor(href if "://" in href else "https://www.ice.gov" + href,
+                                      text)])  # fmt: skip
+    assert link.kind is None and not link.both
+    page = parse_landing_page(links_page(WHOLE, other, PENDING), PAGE)
+    assert page.participating_url == WHOLE_URL and page.rivals == {}
+    alone = parse_landing_page(links_page(other), PAGE)
+    assert alone.participating_url is None and alone.pending_url is None and alone.parts == {}
+
+
+def test_a_link_calling_itself_an_earlier_version_is_still_a_version_not_ended() -> None:
+    """``Previous``/``Former list`` say an older file of the list, not agencies gone."""
+    for text in ("Previous participating agencies list", "Former list of participating agencies"):
+        (link,) = find_list_links([Anchor(DOCLIB + "p.xlsx", text)])
+        assert link.kind == "participating" and link.says_older
+
+
+@pytest.mark.parametrize(
+    "links",
+    [
+        [("/d/participatingAgenciesJEM02282025am.xlsx", "Participating Agencies - JEM")],
+        [("/d/participatingAgenciesJEM.xlsx", "Download")],
+        [("/d/participatingByState.xlsx", "Participating agencies by state (summary)")],
+        # the only current link is a part; the one naming another model is older
+        [("/d/participatingJEM.xlsx", "Participating (JEM)"),
+         ("/d/participatingTFM.xlsx", "Previous participating (TFM)")],
+    ],
+)  # fmt: skip
+def test_when_the_only_links_to_a_list_are_parts_no_whole_list_is_found(
+    links: list[tuple[str, str]],
+) -> None:
+    """A part is never read as the whole: the list's URL is None, its parts are named
+    (the current ones) and the other list is still found."""
+    page = parse_landing_page(links_page(*(anchor(*link) for link in links), PENDING), PAGE)
+    assert page.participating_url is None
+    assert page.parts == {"participating": ("https://www.ice.gov" + links[0][0],)}
+    assert page.pending_url == DOCLIB + "pendingAgencies02272025pm.xlsx"
+    assert not page.has_legacy_table
+
+
+def test_a_lone_link_whose_words_name_the_whole_list_is_it_whatever_its_file_name() -> None:
+    """A name left over from an upload (``participatingAgenciesTFM.xlsx`` behind
+    ``Participating Agencies``) does not make the page's only link a part; beside
+    another link, the file name counts."""
+    lone = anchor("/d/participatingAgenciesTFM.xlsx", "Participating Agencies")
+    page = parse_landing_page(links_page(lone, PENDING), PAGE)
+    assert page.participating_url == "https://www.ice.gov/d/participatingAgenciesTFM.xlsx"
+    page = parse_landing_page(links_page(lone, WHOLE, PENDING), PAGE)
+    assert page.participating_url == WHOLE_URL
+
+
+def test_a_link_naming_all_three_models_names_the_whole_list() -> None:
+    whole = anchor("/d/p.xlsx", "Participating Agencies (JEM, Task Force Model and WSO)")
+    page = parse_landing_page(links_page(whole), PAGE)
+    assert page.participating_url == "https://www.ice.gov/d/p.xlsx" and page.parts == {}
+
+
+# The page's inline table is the list only in the era the page held its list inline: a
+# page linking the participating list as a file, or linking files it does not name,
+# holds no list inline, whatever table it shows.
+
+RECENT = (
+    "<h2>Recently signed agreements</h2><table><tr><th>STATE</th>"
+    "<th>LAW ENFORCEMENT AGENCY</th><th>SUPPORT TYPE</th><th>SIGNED</th><th>MOA</th></tr>"
+    + "".join(
+        f"<tr><td>Florida</td><td>{name} County Sheriff's Office</td><td>Task Force Model</td>"
+        f'<td>02/2{i}/2025</td><td><a href="/doclib/287gMOA/{name}.pdf">MOA</a></td></tr>'
+        for i, name in enumerate(["Alachua", "Baker", "Bay", "Bradford", "Brevard"])
+    )
+    + "</table>"
+)
+
+
+def test_a_table_beside_links_to_files_the_page_does_not_name_is_not_the_list() -> None:
+    downloads = anchor("/media/101/download") + anchor("/media/102/download", "XLSX, 52 KB")
+    page = parse_landing_page(links_page(RECENT, downloads), PAGE)
+    assert not page.has_legacy_table
+    assert page.participating_url is None and page.pending_url is None
+    assert page.unnamed_files == (
+        "https://www.ice.gov/media/101/download",
+        "https://www.ice.gov/media/102/download",
+    )
+    assert page.to_dict()["unnamed_files"] == list(page.unnamed_files)
+
+
+def test_a_table_beside_a_link_to_the_participating_list_or_its_parts_is_not_the_list() -> None:
+    for links in (WHOLE, anchor("/d/participatingJEM.xlsx", "Participating Agencies - JEM")):
+        page = parse_landing_page(links_page(RECENT, links, PENDING), PAGE)
+        assert not page.has_legacy_table
+
+
+def test_a_legacy_era_page_with_its_table_and_no_list_file_is_still_the_list() -> None:
+    """Its MOA links, a named PDF ``Download`` and a download in a table's cell are no
+    unnamed list files; a pending link alone leaves the participating list inline."""
+    others = (
+        anchor("/doclib/about/offices/ero/287g/factsheet.pdf", "Download")
+        + anchor("/media/7/download", "287(g) fact sheet (PDF)")
+        + "<table><tr><td>" + anchor("/media/8/download") + "</td></tr></table>"
+    )  # fmt: skip
+    for extra in ("", others, PENDING):
+        page = parse_landing_page(links_page(RECENT, extra), PAGE)
+        assert page.has_legacy_table and page.unnamed_files == ()
+    assert parse_landing_page(case_bytes("may2024_plain"), PAGE).has_legacy_table

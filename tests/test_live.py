@@ -697,6 +697,140 @@ def test_a_page_with_the_legacy_inline_table_goes_to_the_legacy_parser(
     assert len(result.stdout.splitlines()) > 100
 
 
+def test_a_legacy_page_read_again_stays_the_list(live: Live, site: FakeIce) -> None:
+    """The era of the inline list lasts while its list is read from the page: a later
+    legacy page is read as the list too, no failure."""
+    if not LEGACY_PAGE.is_file():
+        pytest.skip("no legacy page case")
+    site.set_page(LEGACY_PAGE.read_bytes())
+    assert live.run("--no-moas").exit_code == 0
+    site.set_page(LEGACY_PAGE.read_bytes() + b"<!-- edited -->")
+    again = live.run("--no-moas")
+    assert (again.exit_code, again.stdout, again.stderr) == (0, "", "")
+    assert [o.kind_claimed for o in live.manifest()] == ["participating"] * 2
+
+
+# -- a link names the whole list only when it names nothing narrower -----------------------
+
+JEM_PATH = SHEET_DIR + "participatingAgenciesJEM02282025am.xlsx"
+
+
+def _page_with(*links: tuple[str, str]) -> bytes:
+    anchors = "".join(f'<p><a href="{href}">{text}</a></p>' for href, text in links)
+    page = f"<html><head><title>287(g)</title></head><body><main>{anchors}</main></body></html>"
+    return page.encode()
+
+
+def test_a_model_part_dated_after_the_whole_list_is_not_read_as_the_whole_list(
+    after_a: Live, site: FakeIce
+) -> None:
+    """A single ``Participating agencies - JEM`` file, a day newer than the whole list,
+    beside it: the whole list is still read; no false rejection, no silence after."""
+    before = after_a.subjects()
+    site.put(JEM_PATH, sheet(PART_A).read_bytes()[:-1] + b"x", XLSX_TYPE)
+    html = landing_html(PART_PATH, SHEET_DIR + Path(PEND_A).name)
+    jem = f'<p><a href="{JEM_PATH}">287(g) Participating Agencies - Jail Enforcement Model</a></p>'
+    site.set_page(html.replace(b"</main>", jem.encode() + b"</main>"))
+    for _ in range(2):
+        result = after_a.run("--no-moas")
+        assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    assert site.requests(JEM_PATH) == []
+    assert len(site.requests(PART_PATH)) == 2 and after_a.subjects() == before
+
+
+def test_a_page_linking_only_a_part_of_the_participating_list_fails_on_every_pass(
+    after_a: Live, site: FakeIce
+) -> None:
+    """No whole list is found: one failure line, the part is never fetched, the pending
+    list is still read, and an unchanged page (a 304) fails again, never silence."""
+    before = after_a.subjects()
+    site.put(JEM_PATH, sheet(PART_A).read_bytes(), XLSX_TYPE)
+    pending = SHEET_DIR + Path(PEND_A).name
+    site.set_page(
+        _page_with((JEM_PATH, "287(g) Participating Agencies - JEM"), (pending, "Pending"))
+    )
+    for _ in range(2):
+        result = after_a.run("--no-moas")
+        assert result.exit_code == 1 and result.stdout == ""
+        (error,) = error_lines(result)
+        assert "the participating list is linked only as a part, no whole list found" in error
+        assert "participatingAgenciesJEM02282025am.xlsx" in error
+        assert "nothing recorded for it" in error
+    assert site.requests(PAGE_PATH)[-1].status == 304
+    assert site.requests(JEM_PATH) == [] and after_a.subjects() == before
+
+
+def test_a_file_of_agencies_no_longer_participating_is_neither_list(
+    after_a: Live, site: FakeIce
+) -> None:
+    """``Non-participating agencies (XLSX)``, first on the page: not fetched, the list
+    is read as before, nothing to say."""
+    before = after_a.subjects()
+    site.put("/media/9/download", sheet(PART_A).read_bytes()[:-1] + b"x", XLSX_TYPE)
+    html = landing_html(PART_PATH, SHEET_DIR + Path(PEND_A).name)
+    gone = '<p><a href="/media/9/download">Non-participating agencies (XLSX)</a></p>'
+    site.set_page(html.replace(b"<main>", b"<main>" + gone.encode()))
+    result = after_a.run("--no-moas")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    assert site.requests("/media/") == [] and after_a.subjects() == before
+
+
+# -- the inline table is the list only in the era the page held its list inline ------------
+
+RECENT_TABLE = (
+    "<h2>Recently signed agreements</h2><table><tr><th>STATE</th>"
+    "<th>LAW ENFORCEMENT AGENCY</th><th>SUPPORT TYPE</th><th>SIGNED</th><th>MOA</th></tr>"
+    + "".join(
+        f"<tr><td>Florida</td><td>{name} County Sheriff's Office</td><td>Task Force Model</td>"
+        f'<td>02/2{i}/2025</td><td><a href="/doclib/287gMOA/{name}.pdf">MOA</a></td></tr>'
+        for i, name in enumerate(["Alachua", "Baker", "Bay", "Bradford", "Brevard"])
+    )
+    + "</table>"
+)
+
+
+def _table_page(extra: str = "") -> bytes:
+    return (
+        "<html><head><title>287(g)</title></head><body><main>"
+        f"{RECENT_TABLE}{extra}</main></body></html>"
+    ).encode()
+
+
+def test_a_small_table_beside_unnamed_downloads_is_no_list_on_a_fresh_database(
+    live: Live, site: FakeIce
+) -> None:
+    """The page lost its list links, kept ``Download`` links that say nothing and a
+    table of five recent agreements: a failed discovery, as a page without list links."""
+    site.set_page(_table_page('<p><a href="/media/101/download">Download</a></p>'))
+    result = live.run("--no-moas")
+    assert result.exit_code == 1 and result.stdout == ""
+    (error,) = error_lines(result)
+    assert "no participating or pending list link found on the page" in error
+    assert "/media/101/download" in error and error.endswith("nothing recorded")
+    assert live.manifest() == [] and live.events() == []
+
+
+def test_after_the_lists_were_files_an_inline_table_is_a_failed_discovery_on_every_pass(
+    after_a: Live, site: FakeIce
+) -> None:
+    """Once the list was read from a file, a table on the page is not the list: each pass
+    (the page unchanged) is one clear failure line, nothing recorded, never silence; the
+    list links back are read as before."""
+    before, kept = after_a.subjects(), len(after_a.manifest())
+    site.set_page(_table_page())
+    for _ in range(2):
+        result = after_a.run("--no-moas")
+        assert result.exit_code == 1 and result.stdout == ""
+        (error,) = error_lines(result)
+        assert "no participating or pending list link found on the page" in error
+        assert "its inline table is not read as the list" in error
+        assert Path(PART_A).name in error and error.endswith("nothing recorded")
+    assert len(after_a.manifest()) == kept and after_a.subjects() == before
+    site.publish(PART_A, PEND_A, counts=A_COUNTS)
+    back = after_a.run("--no-moas")
+    assert (back.exit_code, back.stdout) == (0, "") and after_a.subjects() == before
+
+
 # -- crash safety and the lock ---------------------------------------------------------------
 
 
