@@ -118,21 +118,28 @@ class LivePass:
         self.result.events = news.new_events(self.app.engine, known_events)
         told = self._told | self._sighted_again
         self.result.rejections += news.unreported_rejections(self.result.events, told)
-        news.mark_reported(self.app.engine)
         self._report_deadline()
-        if self.result.events and self.app.config.publish.dir:
+        self._crash("publish")
+        if self.app.config.publish.dir and news.site_behind(self.app.engine):
             self.republish()
-        return self.result
+        news.mark_reported(self.app.engine)  # last: a pass killed before it, publishing
+        return self.result  # included, leaves its news to the next pass
 
     def republish(self) -> None:
-        """Bring ``publish.dir`` up to date after a pass that recorded something; a
-        folder that cannot be written is reported, the pass still stands."""
+        """Bring ``publish.dir`` up to date when the history recorded something since
+        it last was (this pass, or one whose publication failed or was killed); a folder
+        that cannot be written is a failure of the pass, which still stands, and the
+        next pass publishes again."""
         from ice287g.publish.build import publish
 
+        folder = self.app.config.publish.dir
         try:
-            publish(self.app.engine, self.app.archive, Path(self.app.config.publish.dir))
+            report = publish(self.app.engine, self.app.archive, Path(folder))
         except OSError as exc:
-            self.result.warnings.append(f"publish to {self.app.config.publish.dir} failed: {exc}")
+            self.result.failures.append(f"publish to {folder} failed: {exc}")
+            return
+        self.result.warnings += [f"archive object {sha} not published" for sha in report.unverified]
+        news.mark_published(self.app.engine)
 
     def _start(self) -> set[writer.Evidence]:
         """Remember what is already known, so only this pass's news is reported."""
@@ -148,6 +155,7 @@ class LivePass:
                 f"the newest observation recorded ({self._floor}): set back (at boot, before "
                 "NTP?); nothing fetched, nothing recorded"
             )
+        news.begin(self.app.engine)
         with transaction(self.app.engine) as session:
             self._states = fetch_state.all_states(session)
             self._known_snapshots = writer.known_snapshot_ids(session)
@@ -512,13 +520,12 @@ class LivePass:
 
     def _mark_failed(self, target: RemoteFile, exc: FetchError) -> None:
         """Count a failure (retried next pass)."""
-        match = _STATUS.search(exc.reason)
-        status = int(match[1]) if match else None
-        now = self.now()
+        reason = exc.reason  # the text alone: the exception's traceback holds the
+        match = _STATUS.search(reason)  # download's buffer (50 MB a refused MOA) until
+        status = int(match[1]) if match else None  # the marks are written
+        now, url, kind = self.now(), target.fetch_url, target.kind
         self._marks.append(
-            lambda session: fetch_state.mark_failed(
-                session, target.fetch_url, target.kind, exc.reason, now, status
-            )
+            lambda session: fetch_state.mark_failed(session, url, kind, reason, now, status)
         )
 
     def flush_marks(self) -> None:

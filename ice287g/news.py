@@ -14,6 +14,30 @@ from store import fetch_state, queries, writer
 from store.db import transaction
 
 
+def begin(engine: Engine) -> None:
+    """Before the first pass records anything: the events stored so far were reported
+    by the commands that recorded them (an import, a rebuild, a backfill), and are
+    marked so; else a first pass killed before it reported (in its long MOA step) left
+    its own events taken for reported too, and they were never printed."""
+    with transaction(engine, write=True) as session:
+        if fetch_state.reported_through(session) is None:
+            fetch_state.mark_reported(session, writer.last_recorded(session) or "")
+
+
+def site_behind(engine: Engine) -> bool:
+    """Whether the history recorded events since ``publish.dir`` was last brought up to
+    date by a pass (or it never was)."""
+    with transaction(engine) as session:
+        last = writer.last_recorded(session) or ""
+        return fetch_state.published_through(session) != last
+
+
+def mark_published(engine: Engine) -> None:
+    """``publish.dir`` is up to date with every event recorded so far."""
+    with transaction(engine, write=True) as session:
+        fetch_state.mark_published(session, writer.last_recorded(session) or "")
+
+
 def reported(session: Session) -> set[writer.Evidence]:
     """The evidence of the events a pass reported already (every one stored, before the
     first pass that marks what it reported), whatever their ids: a history derived

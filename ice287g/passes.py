@@ -11,7 +11,7 @@ from typing import Any
 
 CRASH_ENV = "ICE287G_TEST_CRASH_AFTER"
 """Test hook: the name of a step after which the pass kills itself (``os._exit``)."""
-CRASH_STEPS = ("page", "sheet", "lists", "diff", "process", "moa", "moas")
+CRASH_STEPS = ("page", "sheet", "lists", "diff", "process", "moa", "moas", "publish")
 
 
 @dataclass(frozen=True)

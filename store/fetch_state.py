@@ -99,6 +99,22 @@ newest ``recorded_at`` of the events the last whole pass found. A pass killed af
 recording (the MOA step, a reboot) leaves it, so the next pass reports what it did."""
 
 
+PUBLISHED = "ice287g:published"
+"""The row that says through when ``publish.dir`` was brought up to date by a pass: the
+newest ``recorded_at`` then. A site behind the history (its publication failed, or its
+pass was killed publishing) is published again by the next pass."""
+
+
+def published_through(session: Session) -> str | None:
+    row = session.get(FetchState, PUBLISHED)
+    return row.last_checked if row is not None else None
+
+
+def mark_published(session: Session, through: str) -> None:
+    row = _row(session, PUBLISHED, "report")
+    row.last_checked = through
+
+
 def reported_through(session: Session) -> str | None:
     row = session.get(FetchState, REPORTED)
     return row.last_checked if row is not None else None

@@ -969,6 +969,43 @@ def test_a_pass_that_recorded_something_republishes_publish_dir(live: Live, site
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
 
 
+def test_a_first_pass_killed_after_recording_has_its_news_reported_by_the_next(
+    live: Live, site: FakeIce
+) -> None:
+    """A first pass (a fresh database, or one an import made) killed after recording,
+    in its long MOA step: its events were taken for reported, never printed (helper
+    46: 334 lost); the next pass reports them, and none an import printed before."""
+    assert live.fork_run("--no-moas", env={"ICE287G_TEST_CRASH_AFTER": "process"}) == 137
+    resumed = live.run("--no-moas")
+    listed = [e for e in live.events() if e["kind"] != "snapshot.rejected"]
+    assert resumed.exit_code == 0 and len(resumed.stdout.splitlines()) == len(listed) > 100
+    again = live.run("--no-moas")
+    assert (again.exit_code, again.stdout) == (0, "")
+
+
+def test_a_pass_killed_before_it_published_or_failing_to_leaves_both_to_the_next(
+    live: Live, site: FakeIce
+) -> None:
+    """Killed before it brought ``publish.dir`` up to date, a pass printed nothing and
+    the site stayed behind for good (the next pass recorded nothing, so published
+    nothing: helper 46); a folder that cannot be written is a failure, even with
+    ``--quiet`` (it was a warning, silent so), and the next pass publishes again."""
+    blocker = live.root / "blocker"
+    blocker.write_text("a file where the site's folder would be", encoding="utf-8")
+    env = {"ICE287G_PUBLISH__DIR": str(blocker / "site")}
+    crash = {**env, "ICE287G_TEST_CRASH_AFTER": "publish"}
+    assert live.fork_run("--no-moas", env=crash) == 137
+    failed = live.run("--no-moas", "--quiet", env=env)
+    assert failed.exit_code == 1 and f"publish to {blocker / 'site'} failed" in failed.stderr
+    blocker.unlink()
+    blocker.mkdir()
+    published = live.run("--no-moas", "--quiet", env=env)
+    assert (published.exit_code, published.stdout, published.stderr) == (0, "", "")
+    assert (blocker / "site" / "index.html").is_file()
+    news = live.run("--no-moas", env=env)  # the killed pass's news was printed, once
+    assert (news.exit_code, news.stdout) == (0, "")
+
+
 def test_a_pass_asked_to_stop_leaves_its_moa_downloads_to_the_next_pass(
     live: Live, site: FakeIce, moa_parser: None
 ) -> None:
@@ -996,3 +1033,27 @@ def test_a_pass_asked_to_stop_leaves_its_moa_downloads_to_the_next_pass(
     left = int(stopped.split()[1])
     assert left > 100 and stopped == f"stopped: {left} MOA download(s) left to the next pass"
     assert result.events  # the lists were read and recorded first
+
+
+def test_a_failed_download_is_remembered_by_its_reason_not_its_exception() -> None:
+    """A refused download's exception holds, through its traceback, the bytes read (50
+    MB of a MOA past ``max_pdf_bytes``): kept until the fetch states are written, 132
+    refused MOAs took the pass to 2.5 GB (helper 46; 144 MB now). Its failure is
+    remembered by its text."""
+    import gc
+    import weakref
+    from datetime import UTC, datetime
+
+    from ice287g.live import LivePass
+    from ice287g.remote import RemoteFile
+    from scraper.errors import FetchError
+
+    pass_ = object.__new__(LivePass)
+    pass_._marks, pass_.now = [], lambda: datetime(2025, 3, 1, tzinfo=UTC)
+    failure = FetchError("https://www.ice.gov/doclib/x.pdf", "body exceeds 50000000 bytes")
+    held = weakref.ref(failure)
+    target = RemoteFile("moa", failure.url, failure.url, "pdf")
+    pass_._mark_failed(target, failure)
+    del failure
+    gc.collect()
+    assert held() is None and len(pass_._marks) == 1
