@@ -418,6 +418,13 @@ def _check_numbers(config: Config) -> None:
                 _check(value > 0, f"{name} must be > 0, got {value!r}")
             else:
                 _check(value >= 0, f"{name} must be >= 0, got {value!r}")
+            _check(value <= MAX_NUMBER, f"{name} must be at most {MAX_NUMBER:g}, got {value!r}")
+
+
+MAX_NUMBER = 1e9
+"""No setting needs more (a billion seconds is 31 years; bytes, a gigabyte): a larger one
+is a typo, and 1e300 seconds overflowed a clock's arithmetic (an internal error), 1e12 a
+PostgreSQL timeout."""
 
 
 def _validate(config: Config) -> Config:
@@ -446,6 +453,21 @@ def _validate(config: Config) -> Config:
         f"database URL {config.db!r} is not a URL "
         "(e.g. sqlite:///ice287g.db or postgresql+psycopg://user@host/db)",
     )
+    dialect = config.db.partition("://")[0].partition("+")[0].lower()
+    _check(
+        dialect in ("sqlite", "postgresql"),
+        f"database URL {config.db!r}: {dialect} is not supported (SQLite or PostgreSQL)",
+    )
+    _check(
+        config.source.page_path.startswith("/"),
+        f"source.page_path must start with /, got {config.source.page_path!r}",
+    )
+    for name in ("cdx_url", "archive_url"):
+        url = getattr(config.wayback, name)
+        _check(
+            url.startswith(("http://", "https://")),
+            f"wayback.{name} must start with http:// or https://, got {url!r}",
+        )
     f = config.fetch
     _check(
         f.max_retries >= 0 and f.read_timeout > 0 and f.connect_timeout > 0,

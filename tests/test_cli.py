@@ -398,3 +398,13 @@ def test_an_archive_holding_nothing_beside_a_database_with_a_history_is_refused(
     assert "holds no observation, but the database records 1 snapshots" in refused.stderr
     assert not (tmp_path / "typo").exists()
     assert "1 accepted" in sqlite_cli("rebuild").stdout
+
+
+@pytest.mark.parametrize("every", ["nan", "inf", "1e300", "0"])
+def test_an_interval_that_is_no_number_of_seconds_is_a_usage_error(
+    sqlite_cli: Cli, every: str
+) -> None:
+    """``schedule --every inf`` ended in an internal error (exit 70, OverflowError), and
+    ``nan`` passed every range check to be blamed on the cron line (helper 46)."""
+    result = sqlite_cli("schedule", "--every", every, "--max-runs", "1", expect=2)
+    assert result.stderr.startswith("ice287g: error: Invalid value for '--every'")

@@ -36,6 +36,13 @@ def _load(tmp_path: Path, text: str) -> object:
         ('[archive]\npath = ["a", "b"]\n', "archive.path"),
         ("[publish]\ndir = true\n", "publish.dir"),
         ('archive = "snapshots/archive"\n', r"\[archive\]"),
+        # a typo's size (1e300 seconds overflowed a clock: an internal error; 1e12 a
+        # PostgreSQL timeout), a path or a URL that cannot be one (helpers 46, 50)
+        ("[fetch]\nper_host_interval = 1e300\n", "fetch.per_host_interval"),
+        ("[database]\nstatement_timeout = 1e12\n", "database.statement_timeout"),
+        ('[source]\npage_path = "identify-and-arrest/287g"\n', "source.page_path"),
+        ('[wayback]\ncdx_url = "not a url"\n', "wayback.cdx_url"),
+        ('[database]\nurl = "mysql://x/y"\n', "mysql is not supported"),
     ],
 )
 def test_a_value_that_would_crash_or_change_meaning_is_refused_naming_the_setting(

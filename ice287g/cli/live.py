@@ -10,6 +10,7 @@ lock, 2 bad configuration.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import sys
 from dataclasses import replace
@@ -81,10 +82,18 @@ def run_cmd(ctx: click.Context, quiet: bool, base_url: str | None, no_moas: bool
     ctx.exit(report(result, quiet))
 
 
+def _finite(value: float | None) -> float | None:
+    """``nan`` passes a range (no comparison holds for it); ``inf`` overflowed a clock."""
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value!r} is not a number of seconds")
+    return value
+
+
 @click.command("schedule")
 @click.option(
     "--every",
-    type=click.FloatRange(min=0.1),
+    type=click.FloatRange(min=0.1, max=1e9),
+    callback=lambda _ctx, _param, value: _finite(value),
     metavar="SECONDS",
     help="Run every SECONDS (first pass at once) instead of the cron line in config.",
 )
