@@ -25,16 +25,21 @@ def database_cause(exc: SQLAlchemyError) -> str:
 
 # SQLite's SQLITE_FULL; PostgreSQL's disk_full (SQLSTATE class 53: insufficient resources)
 _SQLITE_FULL, _PG_DISK_FULL = 13, "53100"
+# SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN (primary codes: an
+# extended one, SQLITE_READONLY_DIRECTORY, carries its primary in its low byte)
+_SQLITE_SYSTEM = frozenset({8, 10, _SQLITE_FULL, 14})
 
 
 def disk_full(exc: SQLAlchemyError) -> bool:
-    """Whether the database failed for want of disk space: an operating system's error
-    (exit 74), as a full disk under the archive is."""
+    """Whether the database failed for the operating system's reasons: no disk space,
+    a file it may not write (read-only: the file's mode, or a ``-shm`` file left
+    read-only), an I/O error, a file it cannot open; exit 74, as a full disk or a
+    read-only folder under the archive is (a read-only database exited 1, bad input)."""
     cause = getattr(exc, "orig", None)
-    return (
-        getattr(cause, "sqlite_errorcode", None) == _SQLITE_FULL
-        or getattr(cause, "sqlstate", None) == _PG_DISK_FULL
-    )
+    code = getattr(cause, "sqlite_errorcode", None)
+    return (code is not None and code & 0xFF in _SQLITE_SYSTEM) or getattr(
+        cause, "sqlstate", None
+    ) == _PG_DISK_FULL
 
 
 def first_line(exc: BaseException) -> str:

@@ -171,3 +171,21 @@ def test_a_misspelt_environment_variable_of_ours_is_refused_naming_the_one_meant
         load_config(None, {}, env={"ICE287G_DATABASE": "sqlite:///x.db"}, cwd=tmp_path)
     env = {"ICE287G_SNAPSHOTS": "/srv/archive", "ICE287G_REQUIRE_PG": "1", "OTHER_X": "y"}
     assert load_config(None, {}, env=env, cwd=tmp_path).snapshots == Path("/srv/archive")
+
+
+def test_a_database_it_may_not_write_is_an_operating_system_error(tmp_path: Path) -> None:
+    """A read-only SQLite file (its mode, or a ``-shm`` file left read-only) exits 74, as
+    a read-only archive does, not 1 (helper 46). Opened read-only here, as root may
+    write any file."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from ice287g.failures import disk_full
+
+    path = tmp_path / "db.sqlite"
+    sqlite3.connect(path).execute("CREATE TABLE t (x)").connection.commit()
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    with pytest.raises(sqlite3.OperationalError) as readonly:
+        connection.execute("INSERT INTO t VALUES (1)")
+    assert disk_full(OperationalError("INSERT", {}, readonly.value))
