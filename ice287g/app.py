@@ -267,8 +267,9 @@ def _find_ocr(settings: MoaSettings) -> Ocr | None:
     found = find_tesseract(settings.tesseract, settings.ocr_dpi)
     if found is None and settings.ocr == "required":
         raise ConfigError(
-            f"moa.ocr is 'required' but {settings.tesseract!r} does not run with the English "
-            "model: install tesseract-ocr (Debian/Ubuntu: apt-get install tesseract-ocr) "
-            "or set moa.ocr = 'auto'"
+            f"OCR is required (--ocr, or moa.ocr = 'required') but {settings.tesseract!r} "
+            "does not run with the English model: install tesseract-ocr (Debian/Ubuntu: "
+            "apt-get install tesseract-ocr), name the program in moa.tesseract, or read "
+            "without OCR (--no-ocr, moa.ocr = 'auto' or 'off')"
         )
     return found

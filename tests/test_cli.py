@@ -408,3 +408,16 @@ def test_an_interval_that_is_no_number_of_seconds_is_a_usage_error(
     ``nan`` passed every range check to be blamed on the cron line (helper 46)."""
     result = sqlite_cli("schedule", "--every", every, "--max-runs", "1", expect=2)
     assert result.stderr.startswith("ice287g: error: Invalid value for '--every'")
+
+
+def test_ocr_asked_for_without_tesseract_says_what_asked_for_it(
+    sqlite_cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``moa parse --ocr`` with no Tesseract blamed ``moa.ocr is 'required'`` and advised
+    setting it to ``auto``, though the flag asked (helper 50): the line names both."""
+    monkeypatch.setenv("ICE287G_MOA__TESSERACT", str(tmp_path / "no-tesseract"))
+    pdf = tmp_path / "x.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n")
+    result = sqlite_cli("moa", "parse", "--ocr", str(pdf), expect=2)
+    assert "OCR is required (--ocr, or moa.ocr = 'required')" in result.stderr
+    assert "--no-ocr" in result.stderr

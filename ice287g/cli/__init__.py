@@ -53,7 +53,9 @@ less often, so memory stays bounded in a long ``schedule``."""
     help="config.toml to read (default: ./config.toml, or $ICE287G_CONFIG).",
 )
 @click.option(
-    "--db", metavar="URL", help="Database URL (default sqlite:///ice287g.db; env ICE287G_DB)."
+    "--db",
+    metavar="URL",
+    help="Database URL (default: config.toml's, else sqlite:///ice287g.db; env ICE287G_DB).",
 )
 @click.option(
     "--snapshots",

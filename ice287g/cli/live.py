@@ -70,7 +70,9 @@ def report(result: PassResult, quiet: bool) -> int:
 
 
 @click.command("run")
-@click.option("--quiet", is_flag=True, help="Print nothing unless something failed.")
+@click.option(
+    "--quiet", is_flag=True, help="Print nothing unless something failed or was rejected."
+)
 @click.option("--base-url", metavar="URL", help=BASE_URL_HELP)
 @click.option("--no-moas", is_flag=True, help="Skip the MOA and addendum PDFs.")
 @click.pass_context
