@@ -41,6 +41,22 @@ KIND_LABELS = {
 }
 
 
+_ONE = {"agencies": "agency", "agreements": "agreement", "applications": "application"}
+
+
+def counted(count: int, kind: str) -> str:
+    """``3 agreements added``, ``1 agreement added``: a kind's label for a count."""
+    label = KIND_LABELS.get(kind, kind)
+    if count != 1:
+        return f"{count} {label}"
+    words = label.split()
+    at = next((i for i, w in enumerate(words) if w in _ONE or w.endswith("s")), None)
+    if at is not None:
+        word = words[at]
+        words[at] = _ONE.get(word, word[:-1])
+    return f"1 {' '.join(words)}"
+
+
 def to_json(value: Any) -> str:
     return for_json(json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
 
@@ -285,14 +301,16 @@ def changes_markdown(events: Sequence[dict[str, Any]], title: str) -> str:
 
 def _summary(events: Sequence[dict[str, Any]]) -> str:
     counts = Counter(e["kind"] for e in events)
-    parts = [f"{n} {KIND_LABELS.get(k, k)}" for k, n in sorted(counts.items())]
+    parts = [counted(n, k) for k, n in sorted(counts.items())]
     first, last = events[0]["window_end"][:10], events[-1]["window_end"][:10]
-    return f"**{len(events)} events** from {first} to {last}: " + ", ".join(parts) + "."
+    total = f"{len(events)} event{'s' * (len(events) != 1)}"
+    return f"**{total}** from {first} to {last}: " + ", ".join(parts) + "."
 
 
 def _day_section(day: str, events: list[dict[str, Any]]) -> list[str]:
-    counts = Counter(KIND_LABELS.get(e["kind"], e["kind"]) for e in events)
-    summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+    counts = Counter(e["kind"] for e in events)
+    ordered = sorted(counts.items(), key=lambda item: KIND_LABELS.get(item[0], item[0]))
+    summary = ", ".join(counted(n, kind) for kind, n in ordered)
     lines = [f"## {day}", "", f"{summary}.", ""]
     for kind in sorted({e["kind"] for e in events}):
         group = [e for e in events if e["kind"] == kind]

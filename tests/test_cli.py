@@ -421,3 +421,40 @@ def test_ocr_asked_for_without_tesseract_says_what_asked_for_it(
     result = sqlite_cli("moa", "parse", "--ocr", str(pdf), expect=2)
     assert "OCR is required (--ocr, or moa.ocr = 'required')" in result.stderr
     assert "--no-ocr" in result.stderr
+
+
+def test_a_markdown_change_log_says_its_filters_and_counts_one_as_one() -> None:
+    """A log of some events said only its window (``--kind agreement.withdrawn --state
+    FL`` read as every change), and counted ``1 agencies left``, ``**1 events**``."""
+    from ice287g.render import changes_markdown, counted
+
+    event = {
+        "id": "e1",
+        "kind": "agency.left",
+        "window_end": "2025-03-02T12:00:00Z",
+        "window_start": "2025-03-01T12:00:00Z",
+        "state": "FL",
+        "subject": "fl-alpha",
+        "agency": "Alpha Police Department",
+        "before": None,
+        "after": None,
+        "model": None,
+    }
+    md = changes_markdown([event], "t")
+    assert "**1 event** from" in md and "1 agency left" in md and "agencies" not in md
+    assert counted(2, "agency.left") == "2 agencies left"
+    assert counted(1, "pending.added") == "1 pending application added"
+
+
+def test_a_filtered_change_log_names_its_filters_in_its_title(
+    sqlite_cli: Cli, tmp_path: Path
+) -> None:
+    from tests.hostile import listing_xlsx
+
+    sheet = tmp_path / "participatingAgencies03012025am.xlsx"
+    sheet.write_bytes(listing_xlsx([("TX", "Alpha Police Department", "", "TFM", "01/02/2025")]))
+    sqlite_cli("import", str(sheet))
+    md = sqlite_cli(
+        "changes", "--kind", "agreement.withdrawn", "--state", "FL", "--format", "md"
+    ).stdout
+    assert md.startswith("# 287(g) changes, the beginning to now: agreements withdrawn; FL")

@@ -25,6 +25,7 @@ from ice287g.importer import ImportOptions, ImportResult, run_import
 from ice287g.render import (
     EVENT_COLUMNS,
     GROUPS,
+    KIND_LABELS,
     changes_markdown,
     event_rows,
     group_counts,
@@ -248,7 +249,8 @@ def changes(
         )
     elif fmt == "md":
         window = f"{since or 'the beginning'} to {until or 'now'}"
-        say(changes_markdown(events, f"287(g) changes, {window}"), nl=False)
+        said = _filters_said(flt)
+        say(changes_markdown(events, f"287(g) changes, {window}{said}"), nl=False)
     elif fmt == "json":
         say(to_json(events), nl=False)
     else:
@@ -295,6 +297,17 @@ def history(ctx: click.Context, name: str, state: str | None, fmt: str) -> None:
         ),
         nl=False,
     )
+
+
+def _filters_said(flt: queries.EventFilter) -> str:
+    """What a change log holds besides its window (``: agreements withdrawn; FL``), so a
+    log of some events is not read as of all of them."""
+    said = [", ".join(KIND_LABELS.get(k, k) for k in sorted(flt.kinds))]
+    said += [flt.state or "", flt.model or ""]
+    if flt.recorded_since:
+        said.append(f"recorded since {flt.recorded_since}")
+    kept = [part for part in said if part]
+    return f": {'; '.join(kept)}" if kept else ""
 
 
 LISTED_COLUMNS = ("list", "model", "agency", "signed", "from", "until", "changed")
