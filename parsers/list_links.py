@@ -277,9 +277,20 @@ _NO_LONGER = re.compile(
 )
 
 
+# Applications decided: approved, accepted or granted (``Approved pending applications``,
+# ``pendingApplicationsApproved.xlsx``) are pending no more, as denied ones are not.
+_DECIDED = re.compile(
+    r"\b(?:approved|accepted|granted)\W+(?:pending\W+)?(?:287\W*g\W*)?(?:applica|request)"
+    r"|\b(?:applications?|requests?)\W+(?:[a-z]+\W+)?(?:approved|accepted|granted)(?![a-z])",
+    re.I,
+)
+
+
 def _ended_words(text: str) -> bool:
-    """Whether words say agreements ended or agencies no longer participate."""
-    return says_ended(text) or bool(_NO_LONGER.search(text))
+    """Whether words say agreements ended, agencies no longer participate, or
+    applications were decided (no list of agreements in force, nor of applications
+    pending)."""
+    return says_ended(text) or bool(_NO_LONGER.search(text) or _DECIDED.search(text))
 
 
 def is_spreadsheet_link(link: Anchor) -> bool:

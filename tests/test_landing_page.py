@@ -703,6 +703,9 @@ def test_a_link_naming_a_model_a_state_or_a_summary_is_never_taken_beside_the_wh
         (DOCLIB + "a03012025.xlsx", "Former participating agencies"),
         (DOCLIB + "a03012025.xlsx", "Previously participating agencies"),
         (DOCLIB + "a03012025.xlsx", "Agencies not participating"),
+        # applications decided are pending no more, as denied ones (helper 49)
+        (DOCLIB + "a03012025.xlsx", "Approved pending applications"),
+        (DOCLIB + "pendingApplicationsApproved03012025.xlsx", "Download"),
     ],
 )
 def test_a_link_saying_its_agencies_no_longer_participate_is_neither_list(
