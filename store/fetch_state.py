@@ -106,20 +106,22 @@ pass was killed publishing) is published again by the next pass."""
 
 
 def published_through(session: Session) -> str | None:
-    row = session.get(FetchState, PUBLISHED)
-    return row.last_checked if row is not None else None
+    return _through(session, PUBLISHED)
 
 
 def mark_published(session: Session, through: str) -> None:
-    row = _row(session, PUBLISHED, "report")
-    row.last_checked = through
+    _row(session, PUBLISHED, "report").last_checked = through
 
 
 def reported_through(session: Session) -> str | None:
-    row = session.get(FetchState, REPORTED)
-    return row.last_checked if row is not None else None
+    return _through(session, REPORTED)
 
 
 def mark_reported(session: Session, through: str) -> None:
-    row = _row(session, REPORTED, "report")
-    row.last_checked = through
+    _row(session, REPORTED, "report").last_checked = through
+
+
+def _through(session: Session, mark: str) -> str | None:
+    """The time a mark row (``REPORTED``, ``PUBLISHED``) says, None when there is none."""
+    row = session.get(FetchState, mark)
+    return row.last_checked if row is not None else None

@@ -443,18 +443,22 @@ def test_a_second_pass_at_the_same_time_is_refused(tmp_path: Path) -> None:
     assert result.stderr.startswith("ice287g: error: another ice287g pass is running")
 
 
-def test_cdx_unreachable_is_an_error(tmp_path: Path) -> None:
+def _nowhere() -> tuple[str, ...]:
+    """``backfill wayback``'s URLs at a port of 127.0.0.1 nothing listens on."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    cli = make_cli(tmp_path)
-    args = (
+    return (
         "--cdx-url",
         f"http://127.0.0.1:{port}/cdx",
         "--archive-url",
         f"http://127.0.0.1:{port}/web",
     )
-    result = cli("backfill", "wayback", *args, expect=1)
+
+
+def test_cdx_unreachable_is_an_error(tmp_path: Path) -> None:
+    cli = make_cli(tmp_path)
+    result = cli("backfill", "wayback", *_nowhere(), expect=1)
     assert result.stderr.startswith("ice287g: error: http://127.0.0.1:")
     assert "connection failed" in result.stderr and "gave up after 2 attempts" in result.stderr
 
@@ -464,18 +468,9 @@ def test_the_cdx_is_retried_as_fetch_max_retries_says(
 ) -> None:
     """``fetch.max_retries`` holds for the CDX queries too (they were retried four times
     whatever it said: helper 50)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     monkeypatch.setenv("ICE287G_FETCH__MAX_RETRIES", "0")
     cli = make_cli(tmp_path)
-    args = (
-        "--cdx-url",
-        f"http://127.0.0.1:{port}/cdx",
-        "--archive-url",
-        f"http://127.0.0.1:{port}/web",
-    )
-    result = cli("backfill", "wayback", *args, expect=1)
+    result = cli("backfill", "wayback", *_nowhere(), expect=1)
     assert "gave up after 1 attempt" in result.stderr
 
 

@@ -21,6 +21,7 @@ from parsers.list_links import (
     pick_list_url,
     text_stamp,
 )
+from tests.support import RECENT_AGREEMENTS_TABLE
 from tests.test_legacy_html import FUZZ, VARIANTS, case_bytes, edits, html_bytes, load_cases, mutate
 
 PAGE = "https://www.ice.gov/identify-and-arrest/287g"
@@ -773,16 +774,7 @@ def test_a_link_naming_all_three_models_names_the_whole_list() -> None:
 # page linking the participating list as a file, or linking files it does not name,
 # holds no list inline, whatever table it shows.
 
-RECENT = (
-    "<h2>Recently signed agreements</h2><table><tr><th>STATE</th>"
-    "<th>LAW ENFORCEMENT AGENCY</th><th>SUPPORT TYPE</th><th>SIGNED</th><th>MOA</th></tr>"
-    + "".join(
-        f"<tr><td>Florida</td><td>{name} County Sheriff's Office</td><td>Task Force Model</td>"
-        f'<td>02/2{i}/2025</td><td><a href="/doclib/287gMOA/{name}.pdf">MOA</a></td></tr>'
-        for i, name in enumerate(["Alachua", "Baker", "Bay", "Bradford", "Brevard"])
-    )
-    + "</table>"
-)
+RECENT = RECENT_AGREEMENTS_TABLE
 
 
 def test_a_table_beside_links_to_files_the_page_does_not_name_is_not_the_list() -> None:

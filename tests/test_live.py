@@ -33,7 +33,7 @@ from tests.fake_ice import (
     landing_html,
     sheet,
 )
-from tests.support import as_csv, workbook_of_both
+from tests.support import RECENT_AGREEMENTS_TABLE, as_csv, workbook_of_both
 
 ROOT = Path(__file__).resolve().parents[1]
 LEGACY_PAGE = ROOT / "tests" / "cases" / "html" / "may2024_plain.html"
@@ -777,16 +777,7 @@ def test_a_file_of_agencies_no_longer_participating_is_neither_list(
 
 # -- the inline table is the list only in the era the page held its list inline ------------
 
-RECENT_TABLE = (
-    "<h2>Recently signed agreements</h2><table><tr><th>STATE</th>"
-    "<th>LAW ENFORCEMENT AGENCY</th><th>SUPPORT TYPE</th><th>SIGNED</th><th>MOA</th></tr>"
-    + "".join(
-        f"<tr><td>Florida</td><td>{name} County Sheriff's Office</td><td>Task Force Model</td>"
-        f'<td>02/2{i}/2025</td><td><a href="/doclib/287gMOA/{name}.pdf">MOA</a></td></tr>'
-        for i, name in enumerate(["Alachua", "Baker", "Bay", "Bradford", "Brevard"])
-    )
-    + "</table>"
-)
+RECENT_TABLE = RECENT_AGREEMENTS_TABLE
 
 
 def _table_page(extra: str = "") -> bytes:
