@@ -33,7 +33,7 @@ from ice287g.app import App
 from ice287g.intake import Origin, ProgressFactory, no_progress, observe
 from ice287g.passes import PassOptions, PassResult
 from ice287g.pipeline import Progress, Report
-from ice287g.remote import EXPECT, SUFFIX, RemoteFile, canonical_url, latest_key
+from ice287g.remote import EXPECT, SUFFIX, RemoteFile, canonical_url, in_parts, latest_key
 from parsers.errors import ParseError
 from parsers.landing_page import LandingPage, parse_landing_page
 from parsers.list_links import basename
@@ -159,7 +159,7 @@ class LivePass:
         with transaction(self.app.engine) as session:
             self._states = fetch_state.all_states(session)
             self._known_snapshots = writer.known_snapshot_ids(session)
-            self._awaited = _held_for_a_sighting(session)
+            self._awaited = writer.held_for_a_sighting(session, LIST_ROLES)
             return news.reported(session)
 
     # -- discovery ---------------------------------------------------------------------
@@ -266,7 +266,7 @@ class LivePass:
         if landing.has_legacy_table:
             return
         if landing.parts:
-            reason = "; ".join(_in_parts(role, urls) for role, urls in landing.parts.items())
+            reason = "; ".join(in_parts(role, urls) for role, urls in landing.parts.items())
             raise FetchError(target.fetch_url, f"{reason}; nothing recorded")
         seen = ", ".join(landing.candidates) or "none"
         notes = ""
@@ -305,7 +305,7 @@ class LivePass:
                 page = self.app.config.page_url
                 parts = landing.parts.get(role)
                 self.result.failures.append(
-                    f"{page}: {_in_parts(role, parts)}; nothing recorded for it"
+                    f"{page}: {in_parts(role, parts)}; nothing recorded for it"
                     if parts
                     else f"{page}: no {role} list link found (spreadsheet links seen: {seen})"
                 )
@@ -592,34 +592,3 @@ class LivePass:
         """The test hook: die like ``kill -9`` right after ``step``."""
         if self.options.crash_after == step:
             os._exit(137)
-
-
-def _in_parts(role: str, urls: tuple[str, ...]) -> str:
-    """Why a list linked only in parts (a model's, a state's, a summary) is not fetched:
-    no file is the whole list, and a part is never read as the whole."""
-    where = (
-        f"published in {len(urls)} parts"
-        if len(urls) > 1
-        else "linked only as a part, no whole list found"
-    )
-    return (
-        f"the {role} list is {where} (by model, state or summary: {', '.join(urls)}); "
-        f"ice287g reads a list from one whole file, and a part read as the whole list "
-        f"would withdraw the others' agreements"
-    )
-
-
-def _held_for_a_sighting(session: Session) -> dict[str, str]:
-    """The lists the gate holds until a later list shows the same: the sha256 of the
-    file first held, by list. The engine's state is read only when a list's last
-    snapshot was rejected (an accepted one holds nothing), so a pass finding nothing
-    new does not pay for it."""
-    held = writer.last_rejected(session, LIST_ROLES)
-    if not held:
-        return {}
-    state, _ = writer.load_state(session)
-    return {
-        kind: candidate.first.sha256
-        for kind in held
-        if (candidate := state.list_state(kind).loss_candidate) is not None
-    }

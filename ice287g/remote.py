@@ -50,3 +50,18 @@ def latest_key(kind: str | None, url: str | None) -> tuple[str, str | None]:
     page and MOAs with the last file behind the same URL."""
     kind = kind or "unknown"
     return (kind, url if kind in ("page", "moa") else None)
+
+
+def in_parts(role: str, urls: tuple[str, ...]) -> str:
+    """Why a list linked only in parts (a model's, a state's, a summary) is not fetched:
+    no file is the whole list, and a part is never read as the whole."""
+    where = (
+        f"published in {len(urls)} parts"
+        if len(urls) > 1
+        else "linked only as a part, no whole list found"
+    )
+    return (
+        f"the {role} list is {where} (by model, state or summary: {', '.join(urls)}); "
+        f"ice287g reads a list from one whole file, and a part read as the whole list "
+        f"would withdraw the others' agreements"
+    )

@@ -304,3 +304,19 @@ def _entry_values(entry: Entry, state: ProgramState, last: Any) -> dict[str, Any
         "last_seen": seen.observed_at,
         "missing_since": entry.missing_since.observed_at if entry.missing_since else None,
     }
+
+
+def held_for_a_sighting(session: Session, kinds: Sequence[str]) -> dict[str, str]:
+    """The lists the gate holds until a later list shows the same: the sha256 of the
+    file first held, by list. The engine's state is read only when a list's last
+    snapshot was rejected (an accepted one holds nothing), so a pass finding nothing
+    new does not pay for it."""
+    held = last_rejected(session, kinds)
+    if not held:
+        return {}
+    state, _ = load_state(session)
+    return {
+        kind: candidate.first.sha256
+        for kind in held
+        if (candidate := state.list_state(kind).loss_candidate) is not None
+    }
