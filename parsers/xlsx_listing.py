@@ -18,14 +18,24 @@ from typing import TypeAlias
 from parsers.empty_columns import published_columns
 from parsers.errors import ParseError
 from parsers.hidden_rows import visible_over_hidden
-from parsers.listing_header import MOA, SIGNED, column_letter, names_signing
+from parsers.listing_header import (
+    AGENCY,
+    COUNTY,
+    MOA,
+    SIGNED,
+    STATE,
+    SUPPORT,
+    TYPE,
+    column_letter,
+    names_signing,
+)
 from parsers.listing_rows import Outcome, read_rows
 from parsers.normalize import county_key, is_null
 from parsers.records import ListingRow, ListKind, ParsedListing
 from parsers.row_notes import rows_said
 from parsers.shared_links import unshared
 from parsers.sheet_header import REQUIRED, SheetHeader, describe_sheet, find_header, is_blank
-from parsers.status_words import ended_title, pending_title
+from parsers.status_words import TITLE_WORDS, ended_title, pending_title
 from parsers.xlsx import Sheet, read_workbook
 from parsers.xlsx.merges import fill_merged_down
 
@@ -114,9 +124,16 @@ def _choose_sheets(sheets: list[Sheet], source: str) -> tuple[list[_Part], list[
 
 def _same_table(chosen: SheetHeader, header: SheetHeader) -> bool:
     """Whether a sheet could be more of the chosen sheet's list: visible like it, under
-    a complete header of the same columns."""
+    a complete header naming the same of the list's columns that say what an agreement
+    is (:data:`_IDENTIFYING`); a column more or less of what is said beside it (notes,
+    an addendum, a status) makes no other list (the tables of one list on a page, one
+    with an addendum linked: a whole table was dropped)."""
     visible = not header.sheet.hidden and not chosen.sheet.hidden
-    return visible and header.complete and set(header.columns) == set(chosen.columns)
+    mine, theirs = set(chosen.columns) & _IDENTIFYING, set(header.columns) & _IDENTIFYING
+    return visible and header.complete and mine == theirs
+
+
+_IDENTIFYING = frozenset({STATE, AGENCY, TYPE, COUNTY, SUPPORT, SIGNED, MOA})
 
 
 def _in_parts(first: _Part, others: list[_Part]) -> list[_Part]:
@@ -150,14 +167,16 @@ def _says_other(header: SheetHeader, kind: str | None = None) -> bool:
     """Whether a sheet says it holds something else than the list in force: its name
     or a title above its header says its rows ended (``Terminated``) or, in another
     list than the pending one (``kind``), are applications (``Pending``); or its name
-    says it is an old or working copy (``Old``, ``Archive``, ``Draft``)."""
+    says it is an old or working copy (``Old``, ``Archive``, ``Draft``: a name, not a
+    sentence describing the table, ``... agreements signed prior to 2019 are not shown``)."""
     name = header.sheet.name.strip()
     titles = [
         " ".join(str(v) for v in row if not is_blank(v)) for row in header.sheet.rows[: header.top]
     ]
     said = [text for text in (name, *titles) if text]
     applying = kind != "pending" and any(pending_title(text) for text in said)
-    return applying or bool(_SUPERSEDED.search(name)) or any(ended_title(t) for t in said)
+    old_copy = len(name.split()) <= TITLE_WORDS and bool(_SUPERSEDED.search(name))
+    return applying or old_copy or any(ended_title(t) for t in said)
 
 
 def _describe_partial(header: SheetHeader) -> str:

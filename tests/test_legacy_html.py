@@ -412,6 +412,28 @@ def test_a_table_or_section_titled_pending_or_terminated_lists_no_agreement(body
     assert agreements(f"<html><body>{body}</body></html>".encode()) == LISTED
 
 
+def test_a_list_split_across_tables_is_read_whole_whatever_each_adds_or_says_of_itself() -> None:
+    """The list in two tables, one linking an addendum beside a MOA (read as an ADDENDUM
+    column of that table alone), or one captioned by a sentence that says ``prior``:
+    one list (a table was dropped as another list, or as an old copy; a backfill then
+    refused every later page bringing its rows back as stale: helper 53)."""
+    first, second = LIST.split("<tr><td>FL</td>", 1)
+    added = first.replace(
+        "<a href='/doclib/287gMOA/harris.pdf'>MOA</a>",
+        "<a href='/doclib/287gMOA/harris.pdf'>MOA</a> | "
+        "<a href='/doclib/287gMOA/harris_add.pdf'>Addendum</a>",
+    )
+    rest = "<tr><td>FL</td>" + second
+    split = f"<table>{HEADER}{added}</table><table>{HEADER}{rest}</table>"
+    assert agreements(f"<html><body>{split}</body></html>".encode()) == LISTED
+    sentence = (
+        "<caption>The following agencies have entered into 287(g) agreements with ICE; "
+        "agreements signed prior to 2019 are not shown</caption>"
+    )
+    captioned = f"<table>{HEADER}{first}</table><table>{sentence}{HEADER}{rest}</table>"
+    assert agreements(f"<html><body>{captioned}</body></html>".encode()) == LISTED
+
+
 @pytest.mark.parametrize(
     "note",
     [
