@@ -151,10 +151,13 @@ def shown_since(
     """For each field a list with ``columns`` (observed as ``ref``) has a column for,
     the first list of those having one since: ``ref`` when the list before had none
     (an entry last shown before it was never shown with the column:
-    ``ListDiff._filled_in``)."""
+    ``ListDiff._filled_in``). Not for a column back after lists without it
+    (``ListState.unshown``): a list before those may have shown a row with it blank."""
     before = set(unpublished(previous.columns)) if previous.last is not None else set()
     found, unsaid = {}, unpublished(columns)
     for name in (name for name in FIELD_COLUMNS if name not in unsaid):
+        if name in previous.unshown:
+            continue  # a column back: lists had it before, which may have shown a row
         if name in before or previous.last is None:
             found[name] = ref
         elif name in previous.shown_since:

@@ -120,7 +120,8 @@ class LivePass:
         self.result.rejections += news.unreported_rejections(self.result.events, told)
         self._report_deadline()
         self._crash("publish")
-        if self.app.config.publish.dir and news.site_behind(self.app.engine):
+        folder = self.app.config.publish.dir
+        if folder and news.site_behind(self.app.engine, Path(folder)):
             self.republish()
         news.mark_reported(self.app.engine)  # last: a pass killed before it, publishing
         return self.result  # included, leaves its news to the next pass
@@ -139,7 +140,7 @@ class LivePass:
             self.result.failures.append(f"publish to {folder} failed: {exc}")
             return
         self.result.warnings += [f"archive object {sha} not published" for sha in report.unverified]
-        news.mark_published(self.app.engine)
+        news.mark_published(self.app.engine, Path(folder))
 
     def _start(self) -> set[writer.Evidence]:
         """Remember what is already known, so only this pass's news is reported."""

@@ -5,11 +5,13 @@ never printed its news: the next one does), and the mark that it did."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from ice287g.publish.output import LEDGER
 from store import fetch_state, queries, writer
 from store.db import transaction
 
@@ -24,18 +26,26 @@ def begin(engine: Engine) -> None:
             fetch_state.mark_reported(session, writer.last_recorded(session) or "")
 
 
-def site_behind(engine: Engine) -> bool:
-    """Whether the history recorded events since ``publish.dir`` was last brought up to
-    date by a pass (or it never was)."""
+def site_behind(engine: Engine, folder: Path) -> bool:
+    """Whether the history recorded events since ``folder`` (``publish.dir``) was last
+    brought up to date by a pass, or it never was, or what was published there is gone
+    (its ledger of files: a folder emptied, or another named)."""
+    if not (folder / LEDGER).is_file():
+        return True
     with transaction(engine) as session:
         last = writer.last_recorded(session) or ""
-        return fetch_state.published_through(session) != last
+        return fetch_state.published_through(session, _key(folder)) != last
 
 
-def mark_published(engine: Engine) -> None:
-    """``publish.dir`` is up to date with every event recorded so far."""
+def mark_published(engine: Engine, folder: Path) -> None:
+    """``folder`` is up to date with every event recorded so far."""
     with transaction(engine, write=True) as session:
-        fetch_state.mark_published(session, writer.last_recorded(session) or "")
+        through = writer.last_recorded(session) or ""
+        fetch_state.mark_published(session, _key(folder), through)
+
+
+def _key(folder: Path) -> str:
+    return str(folder.resolve())
 
 
 def reported(session: Session) -> set[writer.Evidence]:

@@ -117,9 +117,13 @@ def _trimmed(text: str) -> str:
 _NOON = time(12)
 _HALF_DAY = timedelta(hours=12)
 _DAY_SECONDS = 86_400
-SHIFTED_SHARE = 0.9
+SHIFTED_SHARE = 0.1
 """The share of a column's cells carrying a time that must carry the shifted one: a
-time zone moves every date of an export, not one among midnights (a time typed)."""
+time zone moves the dates of an export, the bulk of a list,
+not one among midnights (a time typed); rows typed by hand since (midnights) may be
+many, and are their days (nine in ten was asked: a list exported once and extended
+by hand flipped, every exported date read a day early, when its typed rows passed a
+tenth)."""
 
 
 def shifted_midnight(values: Iterable[object]) -> tuple[time, ...] | None:
@@ -127,11 +131,12 @@ def shifted_midnight(values: Iterable[object]) -> tuple[time, ...] | None:
     two an hour apart (a zone's standard and daylight offsets): its dates are midnights
     a time zone moved back (a date exported from UTC to the Americas reads 23:00 or
     20:00 the day before; from US Eastern time, 19:00 in winter and 20:00 in summer),
-    each the next day's. Nearly all (:data:`SHIFTED_SHARE`) of its cells carrying a time
-    carry one of them (a zone moves every date: a time among midnights is a time
-    typed), and each is a zone's offset from midnight, a quarter hour after noon or
-    later (no inhabited place is 12 hours west of UTC, and a date stored at noon, or at
-    23:59:59, is stored so to be its own day). None when no date carries a time, when
+    each the next day's. More than a tenth (:data:`SHIFTED_SHARE`) of its cells
+    carrying a time carry one of them, two cells at least unless every one does (a
+    zone moves the dates of an export: one time among midnights is a time typed), and
+    each is a zone's offset from midnight, a quarter hour after noon or later (no
+    inhabited place is 12 hours west of UTC, and a date stored at noon, or at 23:59:59,
+    is stored so to be its own day). None when no date carries a time, when
     the times differ otherwise (a date written down with the time it was: its day is
     the date) or when one is before noon (the same day). Date cells and serials with a
     fraction carry times, and so does a text date followed by a time of day (``6/24/2025
@@ -150,8 +155,9 @@ def shifted_midnight(values: Iterable[object]) -> tuple[time, ...] | None:
     found = tuple(sorted(times))
     if not found or not all(map(_zone_offset, found)):
         return None
-    if sum(times.values()) < SHIFTED_SHARE * carrying:
-        return None
+    shifted = sum(times.values())
+    if shifted <= SHIFTED_SHARE * carrying or (shifted == 1 < carrying):
+        return None  # a time typed among midnights: one, or a few
     if len(found) == 2 and _seconds(found[1]) - _seconds(found[0]) != 3600:
         return None
     return found
@@ -222,9 +228,10 @@ def parse_date(
     if isinstance(value, date):
         return _date_with_year_check(value.year, value.month, value.day, ())
     if isinstance(value, int | float):
-        if float(value).is_integer() and (compact := _compact(f"{value:.0f}", day_first)):
-            return compact
-        return _serial(float(value) + 0.5 if shifted else float(value))
+        serial = _serial(float(value) + 0.5 if shifted else float(value))
+        if serial[0] is None and float(value).is_integer():  # a number is a serial first
+            return _compact(f"{value:.0f}", day_first) or serial  # (a typo year's too)
+        return serial
     text = clean_text(value)
     found, flags = _parse_date_text(text, day_first)
     moment = _text_time(text) if shifted and found is not None else None
@@ -237,9 +244,10 @@ def _compact(digits: str, day_first: bool) -> tuple[date | None, tuple[str, ...]
     """The date seven or eight digits alone write, None when they write none:
     ``20250805`` (year first), else ``08052025`` (month first, as ICE writes the dates
     in its files' names; day first in a column writing its dates so), its leading zero
-    lost in a number (``8052025``). Read before a serial's (a serial of seven digits is
-    a year past 4000, a typo's: ``5025-07-07``, read so when these give no date); no
-    year first is also a month first within the plausible years (no month 19 or 20)."""
+    lost in a number (``8052025``). A text is read so first; a number is a serial first
+    (seven digits are a year past 4000, a typo's: ``5025-07-07``, ``5026-10-01``, read
+    as such), these digits when it is none; no year first is also a month first within
+    the plausible years (no month 19 or 20)."""
     if len(digits) not in (7, 8):
         return None
     digits = digits.zfill(8)

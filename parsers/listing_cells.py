@@ -28,7 +28,7 @@ from parsers.normalize import (
     without_footnote_marks,
 )
 from parsers.sheet_header import is_blank
-from parsers.status_words import applying_status, ended_status, ended_value, names_a_body
+from parsers.status_words import applying_status, ended_status, ended_value
 from parsers.xlsx import CellValue
 
 # A link written in a cell's text: http(s), its scheme's slashes one or two (``https:/``,
@@ -133,13 +133,8 @@ def applying_cell(value: CellValue) -> str | None:
 @_memo
 def end_cell(value: CellValue) -> str | None:
     """A TERMINATED or WITHDRAWN cell's text when it says the row's agreement ended
-    (:func:`end_given`: a date, a mark, ``Yes``), unless it names a public body and
-    says no ending (no ending word, no date): another agency's name, as a table of
-    ``Withdrawn agreements`` set beside the list holds, is no mark on this row."""
-    given = end_given(cell_text(value))
-    if given is None or not names_a_body(given):
-        return given
-    return given if ended_value(given) or parse_date(given)[0] else None
+    (:func:`end_given`: a date, a mark, ``Yes``, who ended it or why)."""
+    return end_given(cell_text(value))
 
 
 # A header asking whether the row's agreement is in force (``ACTIVE``, ``Current?``,

@@ -195,11 +195,14 @@ def _rule(
 
 _ENDINGS = "TERMINATED TERMINATION WITHDRAWN WITHDRAWAL RESCINDED RESCISSION"
 
+# rows in the plural as the head noun: a set of rows (a table's title, ``Withdrawn
+# agreements`` over a table beside the list), not a property of each row, unless the
+# header asks each row a question (``_ASKS``)
+_TABLE_TITLE = _rule(None, "AGREEMENTS MOAS AGENCIES LEAS", last=True, partners=_words_of(_ENDINGS))
+
 WORD_RULES: tuple[WordRule, ...] = (
     _rule(STATUS, "STATUS STANDING"),
-    # rows in the plural as the head noun: a set of rows (a table's title, ``Withdrawn
-    # agreements`` over a table beside the list), not a property of each row
-    _rule(None, "AGREEMENTS MOAS AGENCIES LEAS", last=True, partners=_words_of(_ENDINGS)),
+    _TABLE_TITLE,
     _rule(ENDED, _ENDINGS),
     _rule(ADDENDUM, "ADDEND* AMENDMENT AMENDMENTS", last=True, unless=_DATE),
     _rule(None, "ADDEND* AMENDMENT AMENDMENTS", partners=_SIGN | _DATE),
@@ -259,7 +262,14 @@ def name_by_words(text: str) -> str | None:
     if others and (named := name_by_words(first.strip())) is not None:
         return named
     head = _head(header_words(_PARENTHESES.sub(" ", text)))
-    return next((rule.column for rule in WORD_RULES if rule.matches(words, head)), None)
+    asks = _ASKS.search(text)  # a question to each row: no table's title
+    rules = [rule for rule in WORD_RULES if not (asks and rule is _TABLE_TITLE)]
+    return next((rule.column for rule in rules if rule.matches(words, head)), None)
+
+
+# A header asking each row a question (``Withdrawn Agreements (Y/N)``, ``Terminated
+# MOAs?``): a column of each row's answer, whatever its head noun says.
+_ASKS = re.compile(r"\?|\bY(?:ES)?\s*/\s*N(?:O)?\b")
 
 
 def _is_label(text: str, words: tuple[str, ...]) -> bool:

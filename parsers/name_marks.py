@@ -22,8 +22,15 @@ _REFERENCE = re.compile(r"\s*\[(?:\d{1,2}|[a-z]|[ivx]{1,4}|[*\u2020\u2021]{1,3})
 # than Precinct 5), whose digits are no footnote.
 NUMBERED_WORDS = frozenset(
     {"precinct", "pct", "district", "dist", "ward", "station", "unit", "region", "zone",
-     "area", "division", "number", "no", "troop", "post", "company", "battalion"}
+     "area", "division", "number", "no", "troop", "post", "company", "battalion", "court"}
 )  # fmt: skip
+
+
+def _numbers_it(before: str) -> bool:
+    """Whether the word before a bracket numbers what it names (``Precinct [4]``,
+    ``Justice Court [A]``): then the bracket is part of the name, not a note's."""
+    words = before.lower().split()
+    return bool(words) and words[-1].strip(".,;:") in NUMBERED_WORDS
 
 
 @functools.lru_cache(maxsize=8192)
@@ -33,7 +40,10 @@ def without_marks(name: str) -> str:
     to its last word (``Colbert County Sheriff's Office1``, a superscript flattened):
     a footnote's reference in square brackets ending it (``Ocala Police Department[1]``,
     ``... [a]``): none is part of what the agency is called."""
-    name = _REFERENCE.sub("", _NUMBERED.sub("", name))
+    name = _NUMBERED.sub("", name)
+    bracket = _REFERENCE.search(name)
+    if bracket is not None and not _numbers_it(name[: bracket.start()]):
+        name = name[: bracket.start()]
     glued = _FOOTNOTE.search(name)
     if glued is None or glued[1].lower() in NUMBERED_WORDS:
         return name

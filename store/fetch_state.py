@@ -14,7 +14,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common.hashing import bounded
 from common.times import parse_utc, utc_iso
+from parsers.urls import MAX_URL_CHARS
 from store.models import FetchState
 
 
@@ -100,17 +102,22 @@ recording (the MOA step, a reboot) leaves it, so the next pass reports what it d
 
 
 PUBLISHED = "ice287g:published"
-"""The row that says through when ``publish.dir`` was brought up to date by a pass: the
-newest ``recorded_at`` then. A site behind the history (its publication failed, or its
-pass was killed publishing) is published again by the next pass."""
+"""The rows (one a folder, ``ice287g:published:<folder>``) that say through when
+``publish.dir`` was brought up to date by a pass: the newest ``recorded_at`` then. A
+site behind the history (its publication failed, or its pass was killed publishing)
+is published again by the next pass."""
 
 
-def published_through(session: Session) -> str | None:
-    return _through(session, PUBLISHED)
+def published_through(session: Session, folder: str) -> str | None:
+    return _through(session, _published(folder))
 
 
-def mark_published(session: Session, through: str) -> None:
-    _row(session, PUBLISHED, "report").last_checked = through
+def mark_published(session: Session, folder: str, through: str) -> None:
+    _row(session, _published(folder), "report").last_checked = through
+
+
+def _published(folder: str) -> str:
+    return bounded(f"{PUBLISHED}:{folder}", MAX_URL_CHARS)
 
 
 def reported_through(session: Session) -> str | None:

@@ -602,7 +602,8 @@ def test_a_rows_number_before_a_name_or_a_footnotes_glued_to_it_is_no_part_of_it
     ["1st Judicial District Attorney", "Galveston County Constable's Office Pct.4",
      "Office of Constable Monroeville 6th Ward", "Bradley County Constable District 7",
      "287(g) Task Force", "Harris County Constable Precinct4", "Texas DPS Region12",
-     "Harris County Constable [Precinct 4]"],
+     "Harris County Constable [Precinct 4]", "Harris County Constable Precinct [4]",
+     "Justice Court [12]"],
 )  # fmt: skip
 def test_numbers_a_name_holds_stay_in_its_key(name: str) -> None:
     assert any(char.isdigit() for char in agency_key(name, "TX"))

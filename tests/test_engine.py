@@ -1370,6 +1370,22 @@ def test_a_new_column_filling_in_a_row_missing_from_its_first_list_is_not_a_chan
     assert r.kinds()["agreement.changed"] == 1
 
 
+def test_a_blank_shown_before_a_column_went_and_came_back_is_filled_by_a_change() -> None:
+    """A row shown with its county blank, then lists without the column, then missing
+    from the first list with it again, then back with a county: a list with the column
+    showed it blank, so the county is a change (it was lost: helper 54); only a column
+    never seen before fills in."""
+    r, columns = Replay(), PART_COLS + ("COUNTY",)
+    blank = [row(x.agency, x.model or "JEM", county=None) for x in BASE]
+    r.feed(listing(blank, columns=columns))
+    r.feed(listing(BASE))
+    r.feed(listing(blank[1:], columns=columns))
+    filled = [replace(blank[0], county="Bexar County"), *blank[1:]]
+    r.feed(listing(filled, columns=columns))
+    [changed] = [e for e in r.events if e.kind == "agreement.changed"]
+    assert changed.after == {"county": "Bexar County"}
+
+
 def test_a_column_dropped_from_the_list_changes_no_agreement() -> None:
     r = Replay()
     county_cols = PART_COLS + ("COUNTY",)

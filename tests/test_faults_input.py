@@ -159,6 +159,9 @@ def test_eight_digits_not_year_first_are_a_date_month_first_as_ice_names_its_fil
     assert parse_date("12312024") == (date(2024, 12, 31), ())
     assert parse_date("25062025", day_first=True) == (date(2025, 6, 25), ())
     assert parse_date("13312024") == (None, ("signed_unparsed",))
+    # a number is a serial first: a typo year's serial stays its date (5026-10-01 was
+    # read as 14 January 2023, a false change: helper 54)
+    assert parse_date(1142023) == (date(2026, 10, 1), ("signed_repaired",))
 
 
 def test_repeated_rows_that_disagree_reach_the_user_as_a_warning(

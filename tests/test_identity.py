@@ -430,6 +430,12 @@ def test_one_city_name_in_two_states_each_in_its_own_county_is_two_agencies() ->
         Label("", "", "SC", "florence police department", "", county="Florence County"),
         Label("", "", "AL", "florence police department", "", county="Lauderdale County"),
     )
+    # one county written otherwise, or named by one row alone, is still one move (a
+    # false withdrawal and addition otherwise: helper 54)
+    corrected = Label("", "", "MD", "centreville police department", "", county="Queen Anne's")
+    for written in ("Queen Annes", None, "Queen Anne's County"):
+        listed = Label("", "", "DE", "centreville police department", "", county=written)
+        assert state_corrected(corrected, listed), written
 
 
 def test_different_agencies_with_the_same_papers_are_not_relabels() -> None:

@@ -995,6 +995,12 @@ def test_a_pass_killed_before_it_published_or_failing_to_leaves_both_to_the_next
     assert (blocker / "site" / "index.html").is_file()
     news = live.run("--no-moas", env=env)  # the killed pass's news was printed, once
     assert (news.exit_code, news.stdout) == (0, "")
+    other = {"ICE287G_PUBLISH__DIR": str(live.root / "other")}  # another folder named,
+    assert live.run("--no-moas", "--quiet", env=other).exit_code == 0  # or the site
+    assert (live.root / "other" / "index.html").is_file()  # emptied: published again
+    shutil.rmtree(blocker / "site")  # (helper 54: the mark held for any folder)
+    assert live.run("--no-moas", "--quiet", env=env).exit_code == 0
+    assert (blocker / "site" / "index.html").is_file()
 
 
 def test_a_pass_asked_to_stop_leaves_its_moa_downloads_to_the_next_pass(

@@ -388,9 +388,9 @@ def test_a_table_of_withdrawn_agreements_beside_the_list_ends_none_of_its_rows()
     """A small table set beside the list after a blank column, titled ``Withdrawn
     agreements`` (a set of rows, the plural its head noun: no column of each row's
     ending) and listing other agencies, is no mark on the list's rows beside it (they
-    were skipped as ended, and withdrawn later: helper 45); an ending column's cell
-    naming an agency and saying no ending (no ending word, no date) says nothing of
-    its row."""
+    were skipped as ended, and withdrawn later: helper 45). A header asking each row
+    (``(Y/N)``, ``?``) is each row's answer, and a cell saying who ended the agreement
+    or why ends it (helper 54: the first rule read these as no ending)."""
     rows: list[Sequence[object]] = [
         ["STATE", "AGENCY", "SUPPORT TYPE", "SIGNED", None, "Withdrawn agreements"],
         ["Texas", "Harris County Sheriff's Office", "JEM", date(2020, 6, 9), None,
@@ -401,15 +401,28 @@ def test_a_table_of_withdrawn_agreements_beside_the_list_ends_none_of_its_rows()
     ]  # fmt: skip
     listing = parse_listing_xlsx(_xlsx(rows), "x.xlsx")
     assert len(listing.rows) == 3 and "ENDED" not in listing.columns
-    header = ["STATE", "AGENCY", "SUPPORT TYPE", "SIGNED", "DATE WITHDRAWN"]
-    ended = [
-        header,
-        ["Texas", "Harris County Sheriff's Office", "JEM", date(2020, 6, 9), "Old Town PD"],
-        ["Texas", "Lubbock Police Department", "TFM", date(2021, 1, 2), "Withdrawn by the Sheriff"],
-        ["Texas", "Midland Police Department", "TFM", date(2021, 1, 2), date(2025, 8, 1)],
-    ]
-    listing = parse_listing_xlsx(_xlsx(ended), "x.xlsx")
-    assert [r.agency for r in listing.rows] == ["Harris County Sheriff's Office"]
+    for header in ("Withdrawn Agreements (Y/N)", "TERMINATED", "Terminated MOAs?"):
+        ended = [
+            ["STATE", "AGENCY", "SUPPORT TYPE", "SIGNED", header],
+            ["Texas", "Harris County Sheriff's Office", "JEM", date(2020, 6, 9), None],
+            ["Texas", "Lubbock Police Department", "TFM", date(2021, 1, 2), "Y"],
+            [
+                "Texas",
+                "Midland Police Department",
+                "TFM",
+                date(2021, 1, 2),
+                "Yes - Sheriff's Office",
+            ],
+            [
+                "Texas",
+                "Odessa Police Department",
+                "TFM",
+                date(2021, 1, 2),
+                "County Commission vote",
+            ],
+        ]
+        listing = parse_listing_xlsx(_xlsx(ended), "x.xlsx")
+        assert [r.agency for r in listing.rows] == ["Harris County Sheriff's Office"], header
 
 
 def test_the_rows_under_a_title_saying_they_ended_are_no_agreements_in_force() -> None:
