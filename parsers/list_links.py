@@ -55,7 +55,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from parsers.dates import month_number
 from parsers.html_page import absolute_url, resolve_link
 from parsers.normalize import clean_text
-from parsers.states import STATES
+from parsers.states import STATE_CODES, STATES
 from parsers.status_words import says_ended
 
 ListLinkKind = Literal["participating", "pending"]
@@ -127,12 +127,17 @@ class ListLink:
         """What narrower than its list its words and file names name (camel case and
         separators split): a model, a state, ``by state``, a summary, statistics, a
         count. Empty when they name nothing narrower (or all three models)."""
-        return self.word_part_names | _part_names(f"{basename(self.url)} {self.file_name}")
+        files = f"{basename(self.url)} {self.file_name}"
+        return self.word_part_names | _part_names(files) | _state_codes(files)
 
     @functools.cached_property
     def word_part_names(self) -> frozenset[str]:
-        """What narrower than its list its own words (text, label) name."""
-        return _part_names(f"{self.text} {self.label}")
+        """What narrower than its list its own words (text, label) name, a remark in
+        parentheses aside (``(updated count 1,043)``, ``(Georgia and Florida lead)``:
+        a note on the link, not what it holds), a state's code set off (``(TX)``,
+        ``- TX``) included."""
+        words = f"{self.text} {self.label}"
+        return _part_names(without_remarks(words)) | _set_off_codes(words)
 
 
 # --------------------------------------------------------------------------- reading links
@@ -264,7 +269,7 @@ def _says_ended(link: Anchor) -> bool:
     ``Formerly participating agencies``): no list of agreements in force, whichever
     list it names."""
     names = _CAMEL.sub(" ", f"{basename(link.url)} {link.download}")
-    return _ended_words(f"{link.text} {link.label} {names}")
+    return _ended_words(without_remarks(f"{link.text} {link.label}") + f" {names}")
 
 
 # Agencies in the program no more: non-, not, no longer, former(ly), previously before
@@ -346,19 +351,31 @@ def pick_list_url(links: Sequence[ListLink], kind: ListLinkKind) -> str | None:
 
 
 def narrower(link: ListLink, links: Sequence[ListLink]) -> bool:
-    """Whether ``link`` names something narrower than its whole list (a model, a state,
-    ``by state``, a summary, statistics, a count) in its words or file names. Its own
-    text or label naming the list and nothing narrower outweigh its file name when it is
-    the page's only current link to the list (a name left over from an earlier upload:
-    ``participatingAgenciesTFM.xlsx`` behind ``Participating Agencies``)."""
+    """Whether ``link`` is narrower than its whole list: its words or file names name
+    something narrower (a model, a state, ``by state``, a summary, statistics, a count)
+    and the page links the list otherwise too (a link naming nothing narrower beside it:
+    never preferred to it, however new; or others, all narrower: parts). The page's only
+    current link to the list is the list unless it names one model or one state alone,
+    or counts by state (``by state (summary)``): ``Participating Agencies (updated count
+    1,043)``, ``Summary Spreadsheet``, ``Jail Enforcement Model and Warrant Service
+    Officer`` (the whole list of 2019 to 2024) are the list; and its own text naming the
+    list and nothing narrower outweighs its file name (``participatingAgenciesTFM.xlsx``
+    behind ``Participating Agencies``: a name left over from an earlier upload)."""
     if not link.part_names:
         return False
-    if link.word_part_names or not link.text_says_kind:
-        return True
-    return any(
-        other.kind == link.kind and other.url != link.url and not other.says_older
+    others = [
+        other
         for other in links
-    )
+        if other.kind == link.kind and other.url != link.url and not other.says_older
+    ]
+    if others:
+        return True
+    if not link.word_part_names and link.text_says_kind:
+        return False
+    names = link.part_names
+    models, states = names & _MODELS, names & STATE_CODES
+    counts = "BY STATE" in names and bool(names & {"SUMMARY", "COUNT", "STATISTICS"})
+    return len(models) == 1 or len(states) == 1 or counts  # counts by state: no list
 
 
 def unsure_rivals(links: Sequence[ListLink], kind: ListLinkKind, picked: str) -> tuple[str, ...]:
@@ -477,6 +494,33 @@ def _part_names(text: str) -> frozenset[str]:
     return frozenset(found - _MODELS if found >= _MODELS else found)
 
 
+def without_remarks(text: str) -> str:
+    """``text`` without its remarks: in parentheses, of three words or more, and a
+    phrase saying what it includes (notes on a link: ``(approved applications removed
+    weekly)``, ``, including those in Washington, D.C.``; ``(TX)`` stays)."""
+    return _INCLUDING.sub(" ", _REMARK.sub(" ", text))
+
+
+_REMARK = re.compile(r"\((?:[^()]*?\w+\W+){2,}\w+[^()]*\)")
+_INCLUDING = re.compile(r"[,;]?\s+(?:including|includes|incl\.)\s[^()]*$", re.I)
+
+
+def _state_codes(files: str) -> frozenset[str]:
+    """The states a file name names by their codes, in capitals as a token of its own
+    (``participatingAgenciesTX02282025am.xlsx``)."""
+    found = _CODE.findall(_CAMEL.sub(" ", files))
+    return frozenset(code for code in found if code in STATE_CODES)
+
+
+def _set_off_codes(words: str) -> frozenset[str]:
+    """The state codes link words set off: in parentheses or brackets (``(TX)``) or
+    after a dash at their end (``Participating Agencies - TX``)."""
+    found = [a or b for a, b in _SET_OFF_CODE.findall(words)]
+    return frozenset(code for code in found if code in STATE_CODES)
+
+
+_CODE = re.compile(r"(?<![A-Za-z])([A-Z]{2})(?![A-Za-z])")
+_SET_OFF_CODE = re.compile(r"[(\[]\s*([A-Z]{2})\s*[)\]]|[-\u2013\u2014]\s*([A-Z]{2})\s*$")
 _WORD = re.compile(r"[A-Za-z]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|[_\-.]")
 _MODELS = frozenset({"JEM", "TFM", "WSO"})

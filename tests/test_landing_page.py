@@ -807,3 +807,48 @@ def test_a_legacy_era_page_with_its_table_and_no_list_file_is_still_the_list() -
         page = parse_landing_page(links_page(RECENT, extra), PAGE)
         assert page.has_legacy_table and page.unnamed_files == ()
     assert parse_landing_page(case_bytes("may2024_plain"), PAGE).has_legacy_table
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Participating Agencies (updated count 1,043)",
+        "287g Participating Agencies Summary Spreadsheet",
+        "Participating Agencies (Jail Enforcement Model and Warrant Service Officer)",
+        "Participating agencies, including those in Washington, D.C.",
+        "Participating Agencies (Georgia and Florida lead)",
+    ],
+)
+def test_the_only_link_to_a_list_is_the_list_whatever_remark_it_makes(text: str) -> None:
+    """A lone link naming the list with a remark (a count, a summary, the two models of
+    its era, the places it includes) is the list: each was taken for a part, and every
+    pass failed (helper 53). A remark in parentheses or a phrase saying what it
+    includes is a note on the link, not what it holds."""
+    page = parse_landing_page(links_page(anchor(DOCLIB + "p.xlsx", text), PENDING), PAGE)
+    assert page.participating_url == DOCLIB + "p.xlsx"
+    assert page.parts == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pending Applications (approved applications removed weekly)",
+        "Pending requests (applications accepted through June 30)",
+        "Pending Agencies (agencies previously participating may reapply)",
+    ],
+)
+def test_a_remark_on_a_list_link_says_nothing_of_what_it_holds(text: str) -> None:
+    """The pending list's link noting what leaves it is the pending list (it was read
+    as applications decided, or agencies gone: helper 53)."""
+    pending = anchor(DOCLIB + "pendingAgencies.xlsx", text)
+    page = parse_landing_page(links_page(WHOLE, pending), PAGE)
+    assert page.pending_url == DOCLIB + "pendingAgencies.xlsx"
+
+
+def test_a_state_s_part_named_by_its_code_is_never_the_whole_list() -> None:
+    """``participatingAgenciesTX....xlsx``, ``Participating Agencies (TX)``, dated after
+    the whole list: the whole is read (the part was, and the real list was never
+    fetched again: helper 53)."""
+    part = anchor(DOCLIB + "participatingAgenciesTX02282025am.xlsx", "Participating Agencies (TX)")
+    page = parse_landing_page(links_page(WHOLE, part, PENDING), PAGE)
+    assert page.participating_url == WHOLE_URL
