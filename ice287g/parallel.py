@@ -41,9 +41,10 @@ UNREADABLE = "archive object unreadable"
 CRASHED = "its reader's process died reading it, twice"
 CHILD_MEMORY = 1 << 30
 """The most memory (bytes of data: heap and private mappings) a child reading a file
-may take: a file from the web is hostile, and a small server has a gigabyte or two. A
-list's reader takes about 60 MB, a MOA's with OCR about 200; a PDF whose page tree
-repeats one page millions of times took 2.9 GB from 350 KB of bytes."""
+may take beyond what it holds when it starts (its parent's, forked): a file from the
+web is hostile, and a small server has a gigabyte or two. A list's reader takes about
+60 MB, a MOA's with OCR about 200; a PDF whose page tree repeats one page millions of
+times took 2.9 GB from 350 KB of bytes."""
 OUT_OF_MEMORY = f"its reader needed more than {CHILD_MEMORY >> 20} MB of memory"
 NOT_KEPT = (UNREADABLE, CRASHED, OUT_OF_MEMORY)
 """Reasons that are faults of the archive or of the reader, not of the file's bytes: such
@@ -76,21 +77,26 @@ def child_start() -> None:
     killed (``kill -9``, a timeout) would wait for work for ever, holding the lock, and
     every later pass would exit 75."""
     forget_inherited()
-    _bound_memory(CHILD_MEMORY)
     parent = os.getppid()
     threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
+    _bound_memory(CHILD_MEMORY)  # last: the watch's thread has its stack
 
 
-def _bound_memory(limit: int) -> None:
-    """At most ``limit`` bytes of data for this process and the programs it starts
-    (Tesseract): past it an allocation fails (a MemoryError, or native code's own
-    failure, which ends the process: both a file read no further), where without it
-    the system would kill a process of its choosing (the database's, the pass's).
-    Where the platform has no such limit (``resource`` is POSIX), none."""
+def _bound_memory(growth: int) -> None:
+    """At most ``growth`` bytes more of data for this process and the programs it
+    starts (Tesseract) than it holds now (a forked child holds its parent's: a limit
+    below that made its next allocation fail, and a thread's start waited for ever):
+    past it an allocation fails (a MemoryError, or native code's own failure, which
+    ends the process: both a file read no further), where without it the system would
+    kill a process of its choosing (the database's, the pass's). Where the platform
+    says not what a process holds, or has no such limit (``resource`` is POSIX), none."""
     try:
         import resource
-    except ImportError:
+
+        pages = int(Path("/proc/self/statm").read_text().split()[5])  # data and stack
+    except (ImportError, OSError, ValueError, IndexError):
         return
+    limit = pages * os.sysconf("SC_PAGE_SIZE") + growth
     _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
