@@ -81,7 +81,8 @@ def test_moa_parse_ocr_switches(
     monkeypatch.setenv("ICE287G_MOA__TESSERACT", str(tmp_path / "no-such-tesseract"))
     failed = runner("moa", "parse", "--ocr", scan, expect=2)
     assert failed.stdout == "" and len(failed.stderr.strip().splitlines()) == 1
-    assert "moa.ocr is 'required'" in failed.stderr and "tesseract-ocr" in failed.stderr
+    assert "OCR is required (--ocr, or moa.ocr = 'required')" in failed.stderr
+    assert "tesseract-ocr" in failed.stderr
 
 
 def test_a_moa_whose_reader_dies_is_kept_unread_and_read_by_a_later_replay(
