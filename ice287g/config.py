@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from common.errors import ConfigError
 from diffs.gate import Rules
@@ -449,6 +450,10 @@ def _validate(config: Config) -> Config:
         f"source.base_url must start with http:// or https://, got {config.source.base_url!r}",
     )
     _check(
+        port_ok(config.source.base_url),
+        f"source.base_url {config.source.base_url!r}: its port is no port (1 to 65535)",
+    )
+    _check(
         "://" in config.db,
         f"database URL {config.db!r} is not a URL "
         "(e.g. sqlite:///ice287g.db or postgresql+psycopg://user@host/db)",
@@ -489,6 +494,15 @@ def _validate(config: Config) -> Config:
     )
     _check(72 <= m.ocr_dpi <= 600, f"moa.ocr_dpi must be between 72 and 600, got {m.ocr_dpi}")
     return config
+
+
+def port_ok(url: str) -> bool:
+    """Whether a URL's port, if it gives one, is a port (``:99999`` was read as a host
+    not allowed, exit 1)."""
+    try:
+        return urlsplit(url).port != 0
+    except ValueError:
+        return False
 
 
 def _check(ok: bool, message: str) -> None:

@@ -458,3 +458,9 @@ def test_a_filtered_change_log_names_its_filters_in_its_title(
         "changes", "--kind", "agreement.withdrawn", "--state", "FL", "--format", "md"
     ).stdout
     assert md.startswith("# 287(g) changes, the beginning to now: agreements withdrawn; FL")
+
+
+def test_a_base_url_whose_port_is_no_port_is_a_bad_setting(sqlite_cli: Cli) -> None:
+    """``--base-url http://127.0.0.1:99999`` said the host was not allowed, exit 1."""
+    result = sqlite_cli("run", "--base-url", "http://127.0.0.1:99999", expect=2)
+    assert "its port is no port (1 to 65535)" in result.stderr

@@ -43,6 +43,7 @@ def _load(tmp_path: Path, text: str) -> object:
         ('[source]\npage_path = "identify-and-arrest/287g"\n', "source.page_path"),
         ('[wayback]\ncdx_url = "not a url"\n', "wayback.cdx_url"),
         ('[database]\nurl = "mysql://x/y"\n', "mysql is not supported"),
+        ('[source]\nbase_url = "http://127.0.0.1:99999"\n', "source.base_url"),
     ],
 )
 def test_a_value_that_would_crash_or_change_meaning_is_refused_naming_the_setting(

@@ -21,6 +21,7 @@ import click
 from common.errors import ConfigError
 from ice287g.app import App
 from ice287g.cli.shared import app_of, progress_bar, say_line
+from ice287g.config import port_ok
 from ice287g.live import run_pass
 from ice287g.passes import CRASH_ENV, CRASH_STEPS, PassOptions, PassResult
 from ice287g.render import describe
@@ -38,6 +39,8 @@ def _live_app(ctx: click.Context, base_url: str | None) -> App:
     if base_url is not None:
         if not base_url.startswith(("http://", "https://")):
             raise ConfigError(f"--base-url must start with http:// or https://, got {base_url!r}")
+        if not port_ok(base_url):
+            raise ConfigError(f"--base-url {base_url!r}: its port is no port (1 to 65535)")
         source = replace(app.config.source, base_url=base_url.rstrip("/"))
         app.config = replace(app.config, source=source)
     return app
