@@ -445,14 +445,7 @@ def _validate(config: Config) -> Config:
     _check(d.stale_history >= 2, "diff.stale_history must be >= 2")
     _check(d.stale_min_restored >= 1, "diff.stale_min_restored must be >= 1")
     _check(d.stale_min_lost >= 1, "diff.stale_min_lost must be >= 1")
-    _check(
-        config.source.base_url.startswith(("http://", "https://")),
-        f"source.base_url must start with http:// or https://, got {config.source.base_url!r}",
-    )
-    _check(
-        port_ok(config.source.base_url),
-        f"source.base_url {config.source.base_url!r}: its port is no port (1 to 65535)",
-    )
+    check_base_url(config.source.base_url, "source.base_url")
     _check(
         "://" in config.db,
         f"database URL {config.db!r} is not a URL "
@@ -496,13 +489,19 @@ def _validate(config: Config) -> Config:
     return config
 
 
-def port_ok(url: str) -> bool:
-    """Whether a URL's port, if it gives one, is a port (``:99999`` was read as a host
-    not allowed, exit 1)."""
+def check_base_url(url: str, name: str) -> None:
+    """A ConfigError naming ``name`` (the setting, or ``--base-url``) unless ``url`` is
+    http(s) and its port, if it gives one, is a port (``:99999`` was read as a host not
+    allowed, exit 1)."""
+    _check(
+        url.startswith(("http://", "https://")),
+        f"{name} must start with http:// or https://, got {url!r}",
+    )
     try:
-        return urlsplit(url).port != 0
+        port_ok = urlsplit(url).port != 0
     except ValueError:
-        return False
+        port_ok = False
+    _check(port_ok, f"{name} {url!r}: its port is no port (1 to 65535)")
 
 
 def _check(ok: bool, message: str) -> None:

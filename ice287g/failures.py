@@ -30,7 +30,7 @@ _SQLITE_FULL, _PG_DISK_FULL = 13, "53100"
 _SQLITE_SYSTEM = frozenset({8, 10, _SQLITE_FULL, 14})
 
 
-def disk_full(exc: SQLAlchemyError) -> bool:
+def system_failure(exc: SQLAlchemyError) -> bool:
     """Whether the database failed for the operating system's reasons: no disk space,
     a file it may not write (read-only: the file's mode, or a ``-shm`` file left
     read-only), an I/O error, a file it cannot open; exit 74, as a full disk or a

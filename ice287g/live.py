@@ -139,7 +139,7 @@ class LivePass:
         except OSError as exc:
             self.result.failures.append(f"publish to {folder} failed: {exc}")
             return
-        self.result.warnings += [f"archive object {sha} not published" for sha in report.unverified]
+        self.result.warnings += report.warnings()
         news.mark_published(self.app.engine, Path(folder))
 
     def _start(self) -> set[writer.Evidence]:
@@ -156,12 +156,14 @@ class LivePass:
                 f"the newest observation recorded ({self._floor}): set back (at boot, before "
                 "NTP?); nothing fetched, nothing recorded"
             )
-        news.begin(self.app.engine)
         with transaction(self.app.engine) as session:
             self._states = fetch_state.all_states(session)
             self._known_snapshots = writer.known_snapshot_ids(session)
             self._awaited = writer.held_for_a_sighting(session, LIST_ROLES)
-            return news.reported(session)
+            known, first = news.reported(session), news.never_reported(session)
+        if first:  # a write only then: a pass finding nothing new pays for none
+            news.begin(self.app.engine)
+        return known
 
     # -- discovery ---------------------------------------------------------------------
 

@@ -16,6 +16,11 @@ from store import fetch_state, queries, writer
 from store.db import transaction
 
 
+def never_reported(session: Session) -> bool:
+    """Whether no pass has marked what it reported (a first pass is to :func:`begin`)."""
+    return fetch_state.reported_through(session) is None
+
+
 def begin(engine: Engine) -> None:
     """Before the first pass records anything: the events stored so far were reported
     by the commands that recorded them (an import, a rebuild, a backfill), and are

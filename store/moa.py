@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import select
@@ -55,10 +56,15 @@ def record_link(session: Session, url: str, sha256: str, seen: str) -> None:
         row.sha256, row.last_seen = sha256, seen
 
 
-def documents(session: Session) -> list[tuple[MoaLink, MoaDocument | None]]:
-    """Every MOA link with the parsed document it last served, sorted by URL."""
-    links = session.scalars(select(MoaLink).order_by(MoaLink.url))
-    return [(link, session.get(MoaDocument, link.sha256)) for link in links]
+def documents(
+    session: Session, urls: Collection[str] | None = None
+) -> list[tuple[MoaLink, MoaDocument | None]]:
+    """Every MOA link (of ``urls``, when given) with the parsed document it last
+    served, sorted by URL."""
+    query = select(MoaLink).order_by(MoaLink.url)
+    if urls is not None:
+        query = query.where(MoaLink.url.in_(sorted(urls)))
+    return [(link, session.get(MoaDocument, link.sha256)) for link in session.scalars(query)]
 
 
 def documents_by_url(session: Session) -> dict[str, MoaDocument]:

@@ -109,16 +109,16 @@ def test_a_database_out_of_disk_space_is_an_operating_system_error() -> None:
 
     from sqlalchemy.exc import OperationalError
 
-    from ice287g.failures import disk_full
+    from ice287g.failures import system_failure
 
     connection = sqlite3.connect(":memory:")
     connection.execute("PRAGMA max_page_count = 2")
     with pytest.raises(sqlite3.OperationalError) as full:
         connection.execute("CREATE TABLE t (x)")
         connection.executemany("INSERT INTO t VALUES (?)", [("x" * 5000,)] * 10)
-    assert disk_full(OperationalError("INSERT", {}, full.value))
+    assert system_failure(OperationalError("INSERT", {}, full.value))
     other = sqlite3.OperationalError("no such table: t")
-    assert not disk_full(OperationalError("SELECT", {}, other))
+    assert not system_failure(OperationalError("SELECT", {}, other))
 
 
 def test_the_archive_and_database_settings_are_read_from_the_environment_too(
@@ -182,11 +182,11 @@ def test_a_database_it_may_not_write_is_an_operating_system_error(tmp_path: Path
 
     from sqlalchemy.exc import OperationalError
 
-    from ice287g.failures import disk_full
+    from ice287g.failures import system_failure
 
     path = tmp_path / "db.sqlite"
     sqlite3.connect(path).execute("CREATE TABLE t (x)").connection.commit()
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     with pytest.raises(sqlite3.OperationalError) as readonly:
         connection.execute("INSERT INTO t VALUES (1)")
-    assert disk_full(OperationalError("INSERT", {}, readonly.value))
+    assert system_failure(OperationalError("INSERT", {}, readonly.value))

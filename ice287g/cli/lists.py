@@ -319,11 +319,10 @@ def _agency_moas(session: Session, listed: list[dict[str, Any]]) -> list[dict[st
     fields, by URL."""
     from ice287g.cli.moa import moa_row
 
-    urls = {repair_url(v["moa_url"]) for v in listed if v.get("moa_url")}
+    urls = {url for v in listed if v.get("moa_url") and (url := repair_url(v["moa_url"]))}
     return [
         moa_row(link.url, link.sha256, doc.record if doc else None)
-        for link, doc in moa_store.documents(session)
-        if link.url in urls
+        for link, doc in moa_store.documents(session, urls)
     ]
 
 

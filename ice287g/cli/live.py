@@ -18,10 +18,9 @@ from typing import Any
 
 import click
 
-from common.errors import ConfigError
 from ice287g.app import App
 from ice287g.cli.shared import app_of, progress_bar, say_line
-from ice287g.config import port_ok
+from ice287g.config import check_base_url
 from ice287g.live import run_pass
 from ice287g.passes import CRASH_ENV, CRASH_STEPS, PassOptions, PassResult
 from ice287g.render import describe
@@ -37,10 +36,7 @@ def _live_app(ctx: click.Context, base_url: str | None) -> App:
     """The command's App, pointed at ``--base-url`` when given."""
     app = app_of(ctx)
     if base_url is not None:
-        if not base_url.startswith(("http://", "https://")):
-            raise ConfigError(f"--base-url must start with http:// or https://, got {base_url!r}")
-        if not port_ok(base_url):
-            raise ConfigError(f"--base-url {base_url!r}: its port is no port (1 to 65535)")
+        check_base_url(base_url, "--base-url")
         source = replace(app.config.source, base_url=base_url.rstrip("/"))
         app.config = replace(app.config, source=source)
     return app

@@ -30,12 +30,11 @@ def publish_cmd(ctx: click.Context, out_dir: Path | None) -> None:
     if stale_history(app):
         say(f"ice287g: warning: {STALE}", err=True)
     report = publish(engine, app.archive, target)
-    for sha in report.unverified:
-        say(f"ice287g: warning: {UNVERIFIED.format(sha=sha)}", err=True)
+    for warning in report.warnings():
+        say(f"ice287g: warning: {warning}", err=True)
     say(summary_line(target, report))
 
 
-UNVERIFIED = "archive object {sha} is missing or no longer has that hash: not published as evidence"
 STALE = (
     "the history was derived with other parsers, rules or [diff] settings than these"
     " (an upgrade, an edited setting): it is published as it was derived; `ice287g"

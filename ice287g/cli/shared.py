@@ -18,9 +18,9 @@ from ice287g.app import App
 from ice287g.escape import for_terminal, for_terminal_text
 from ice287g.failures import (
     OS_ERROR_EXIT,
-    disk_full,
     failure_text,
     first_line,
+    system_failure,
 )
 from ice287g.render import KIND_LABELS, LISTING_FORMATS
 from parsers.normalize import model_code, state_code
@@ -89,7 +89,7 @@ class Ice287gGroup(click.Group):
             ctx.exit(exc.exit_code)
         except SQLAlchemyError as exc:
             say_line(f"ice287g: error: {failure_text(exc)}", err=True)
-            ctx.exit(OS_ERROR_EXIT if disk_full(exc) else StoreError.exit_code)
+            ctx.exit(OS_ERROR_EXIT if system_failure(exc) else StoreError.exit_code)
         except BrokenPipeError:  # its reader closed the pipe (``| head``): it has read
             _output_dropped()  # what it wanted, no error; the rest goes nowhere
             ctx.exit(0)

@@ -24,6 +24,13 @@ class PublishReport:
     agencies_with_county: int
     unverified: tuple[str, ...] = ()  # cited files missing or altered: not published
 
+    def warnings(self) -> list[str]:
+        """One line for each cited file left out of the publication."""
+        return [
+            f"archive object {sha} is missing or no longer has that hash: not published as evidence"
+            for sha in self.unverified
+        ]
+
     @property
     def county_share(self) -> float:
         return self.agencies_with_county / self.agencies if self.agencies else 0.0
