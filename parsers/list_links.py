@@ -28,14 +28,16 @@ A link names the *whole* list only when its words name the list and nothing narr
 (:func:`narrower`): not one support model (``JEM``, ``Task Force Model``, ``WSO``; a
 link naming all three names them all), not a state (``Texas``), not ``by state``,
 ``summary``, ``statistics`` or ``count``. Its words are its text, ``aria-label``,
-``title`` and file names split at case changes and separators
-(``participatingAgenciesJEM02282025am.xlsx`` names JEM). One exception: a page's only
-current link to a list whose own text or label names the list and nothing narrower is
-the list whatever its file name says (a name left over from an earlier upload); beside
-another link, its file name counts. A narrower link is never taken as the list, however
-new its date: a part read as the whole would read every agreement of the others as
-withdrawn. When a list's only links are narrower ones, no whole list is found: they are
-its *parts* (:func:`list_parts`), the caller says so, and none is read.
+``title`` (a remark in parentheses, or a phrase saying what it includes, aside) and
+file names split at case changes and separators
+(``participatingAgenciesJEM02282025am.xlsx`` names JEM; ``...TX...`` Texas). Beside a
+link naming nothing narrower, a narrower link is never taken, however new its date: a
+part read as the whole would read every agreement of the others as withdrawn. When a
+list's links are all narrower, several are its *parts* (:func:`list_parts`), the caller
+says so, and none is read; a page's only current link to a list is the list unless it
+names one model or one state alone, or counts by state, and its own text naming the
+list and nothing narrower outweighs its file name (a name left over from an earlier
+upload).
 
 Pure functions over a parsed tree or the links read from it (:class:`Anchor`).
 """
@@ -508,15 +510,13 @@ _INCLUDING = re.compile(r"[,;]?\s+(?:including|includes|incl\.)\s[^()]*$", re.I)
 def _state_codes(files: str) -> frozenset[str]:
     """The states a file name names by their codes, in capitals as a token of its own
     (``participatingAgenciesTX02282025am.xlsx``)."""
-    found = _CODE.findall(_CAMEL.sub(" ", files))
-    return frozenset(code for code in found if code in STATE_CODES)
+    return STATE_CODES.intersection(_CODE.findall(_CAMEL.sub(" ", files)))
 
 
 def _set_off_codes(words: str) -> frozenset[str]:
     """The state codes link words set off: in parentheses or brackets (``(TX)``) or
     after a dash at their end (``Participating Agencies - TX``)."""
-    found = [a or b for a, b in _SET_OFF_CODE.findall(words)]
-    return frozenset(code for code in found if code in STATE_CODES)
+    return STATE_CODES.intersection(a or b for a, b in _SET_OFF_CODE.findall(words))
 
 
 _CODE = re.compile(r"(?<![A-Za-z])([A-Z]{2})(?![A-Za-z])")
