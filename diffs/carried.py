@@ -32,7 +32,7 @@ def states_slipped(
     county), its state is a slip. Of several such agencies, the one whose agreement (or
     application) of the row's model the list otherwise lacks, if one. The other way, a
     state corrected into the one that has the county, is a move
-    (``identity.state_corrected``)."""
+    (``counties.state_corrected``)."""
     new = _new_agencies(state, listing, ids)
     if not new:
         return listing, ids

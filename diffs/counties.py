@@ -112,3 +112,30 @@ def _county_forms(county: str, state: str | None) -> tuple[tuple[str, ...], str]
     """A county cell's key words in order of the alphabet, and its letters in order."""
     key = county_key(without_accents(without_trailing_state(county, state) if state else county))
     return words(key), key.replace(" ", "")
+
+
+def state_corrected(new: Placed, old: Placed) -> bool:
+    """Without papers, whether ``new`` is ``old`` with its state corrected: the same name,
+    naming a county (in its county cell, else in its name) that the old state does not
+    have and the new one has (``Kershaw County Sheriff's Office`` listed in FL, which has
+    no Kershaw County, then in SC). A correction of the state moves a row, not its
+    county: when each row names a county, the old row's is no other county (the new
+    state's however written, ``Queen Annes``, ``Queen Anne's``, or a spelling no table
+    knows, ``St Marys``). A county both states have (``Franklin
+    County``), none named (a city's police), or another county named by each
+    (``Florence Police Department`` of Lauderdale County, AL, and of Florence County,
+    SC) says nothing: two agencies."""
+    if new.state == old.state or new.name_key != old.name_key:
+        return False
+    in_name = geo.county_in_name(new.name_key)
+    theirs, mine = old.county or in_name, new.county or in_name
+    county = mine or theirs
+    if not county:
+        return False
+    found = geo.county_fips(new.state, county, None)
+    if found is None or geo.county_fips(old.state, county, None) is not None:
+        return False
+    if not (theirs and mine):
+        return True
+    other = geo.county_fips(new.state, theirs, None) or geo.county_fips(old.state, theirs, None)
+    return other is None or other == found  # a spelling no table knows names no other

@@ -36,6 +36,7 @@ from diffs.counties import (
     names_a_county,
     places_apart,
     same_county,
+    state_corrected,
 )
 from diffs.numbers import as_digits, words
 from diffs.slips import one_slip
@@ -378,33 +379,6 @@ def core_words(label: Label) -> frozenset[str]:
     """The words of a label's core in its place: a name key that does not hold them all
     is no name of the label's agency by :func:`same_agency`."""
     return frozenset(_core_in_place(label))
-
-
-def state_corrected(new: Label, old: Label) -> bool:
-    """Without papers, whether ``new`` is ``old`` with its state corrected: the same name,
-    naming a county (in its county cell, else in its name) that the old state does not
-    have and the new one has (``Kershaw County Sheriff's Office`` listed in FL, which has
-    no Kershaw County, then in SC). A correction of the state moves a row, not its
-    county: when each row names a county, the old row's is no other county (the new
-    state's however written, ``Queen Annes``, ``Queen Anne's``, or a spelling no table
-    knows, ``St Marys``). A county both states have (``Franklin
-    County``), none named (a city's police), or another county named by each
-    (``Florence Police Department`` of Lauderdale County, AL, and of Florence County,
-    SC) says nothing: two agencies."""
-    if new.state == old.state or new.name_key != old.name_key:
-        return False
-    in_name = geo.county_in_name(new.name_key)
-    theirs, mine = old.county or in_name, new.county or in_name
-    county = mine or theirs
-    if not county:
-        return False
-    found = geo.county_fips(new.state, county, None)
-    if found is None or geo.county_fips(old.state, county, None) is not None:
-        return False
-    if not (theirs and mine):
-        return True
-    other = geo.county_fips(new.state, theirs, None) or geo.county_fips(old.state, theirs, None)
-    return other is None or other == found  # a spelling no table knows names no other
 
 
 def home_states(row: ListingRow, others: Mapping[str, Known]) -> list[str]:

@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from diffs import identity, numbers, shortlist, slips
+from diffs import counties, identity, numbers, shortlist, slips
 from diffs.abbreviations import has_short_words, written_short
 from diffs.events import Event, SnapshotRef
 from diffs.links import canonical_link
@@ -327,7 +327,7 @@ def counterpart(entry: Entry, others: Iterable[Entry], state: ProgramState) -> E
     relabelled (:func:`identity.same_agency`), or, in the same place, one word mistyped
     (:func:`slips.one_slip`: ``New Port Richey Polce Department``); in another
     state, the same name naming a county only one of the two states has
-    (:func:`identity.state_corrected`: ``McKenzie County Sheriff's Office`` applying
+    (:func:`counties.state_corrected`: ``McKenzie County Sheriff's Office`` applying
     in TX, joining in ND). Stricter than a relabel within one list, whose leaving and
     arriving rows meet in one window: an application meets every agreement of its
     state and model, so names merely alike (``Lakeland``, ``Oakland``) are not one
@@ -446,12 +446,12 @@ def alike(entry: Entry, others: Iterable[Entry], state: ProgramState) -> list[st
 
 def _state_corrected(label: identity.Label, other: Entry, state: ProgramState) -> bool:
     """One agency listed in two states, one of which lacks the county it names
-    (``identity.state_corrected``, either way: the application or the agreement may be
+    (``counties.state_corrected``, either way: the application or the agreement may be
     the one listed in the wrong state)."""
     if state.agencies[other.agency_id].key != label.name_key:
         return False  # the usual case, checked first: another name
     theirs = entry_label(other, state, papers=False)
-    return identity.state_corrected(label, theirs) or identity.state_corrected(theirs, label)
+    return counties.state_corrected(label, theirs) or counties.state_corrected(theirs, label)
 
 
 def _last_seen(entry: Entry, last: SnapshotRef | None) -> SnapshotRef | None:

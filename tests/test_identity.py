@@ -15,7 +15,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from diffs.abbreviations import written_short
-from diffs.counties import same_county
+from diffs.counties import same_county, state_corrected
 from diffs.events import SnapshotRef
 from diffs.gate import Rules
 from diffs.identity import (
@@ -29,7 +29,6 @@ from diffs.identity import (
     resolve,
     same_place,
     same_words,
-    state_corrected,
 )
 from diffs.links import canonical_link, same_document
 from diffs.moa_rules import apply_moa
