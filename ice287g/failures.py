@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from store.errors import StoreError
+
 OS_ERROR_EXIT = 74  # sysexits' EX_IOERR: a read-only archive, a full disk, a folder we cannot read
+INTERNAL_ERROR_EXIT = 70  # sysexits' EX_SOFTWARE: our own bug
 
 
 def os_error_text(exc: OSError) -> str:
@@ -40,6 +43,14 @@ def system_failure(exc: SQLAlchemyError) -> bool:
     return (code is not None and code & 0xFF in _SQLITE_SYSTEM) or getattr(
         cause, "sqlstate", None
     ) == _PG_DISK_FULL
+
+
+def failure_exit(exc: OSError | SQLAlchemyError) -> int:
+    """The exit code of an operating system's or a database's failure: 74 for the
+    system's reasons, else the store's."""
+    if isinstance(exc, OSError) or system_failure(exc):
+        return OS_ERROR_EXIT
+    return StoreError.exit_code
 
 
 def first_line(exc: BaseException) -> str:

@@ -29,7 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from common.errors import ConfigError, Ice287gError
 from ice287g.config import Config
-from ice287g.failures import failure_text
+from ice287g.failures import INTERNAL_ERROR_EXIT, failure_exit, failure_text
 from ice287g.lock import LockHeld
 from ice287g.passes import PassResult
 
@@ -72,12 +72,16 @@ class PassScheduler:
     ) -> None:
         self.config, self.options, self.job, self.report = config, options, job, report
         self.runs = 0
+        self.last_code = 0  # the exit code of the last firing (a bounded schedule's)
         self.stopping = False
         self.overrun_said = False  # this pass's later firings skipped, said once
         self.scheduler: BlockingScheduler | None = None
 
     def start(self) -> int:
-        """Block until stopped; return the exit code (0 on a clean stop)."""
+        """Block until stopped; return the exit code: 0 when stopped by a signal; after
+        ``max_runs`` firings, the last firing's, as ``run`` exits (0 done, 1 failed, 3
+        a list rejected, 75 skipped for another pass's lock, 70 crashed): a bounded
+        schedule is a step of a script, which must know whether it ended well."""
         every = self.options.every
         trigger = make_trigger(self.config, every)
         self.scheduler = BlockingScheduler(
@@ -106,7 +110,8 @@ class PassScheduler:
         finally:
             self._restore_signals(previous)
         log.info("schedule stopped after %d pass(es)", self.runs)
-        return 0
+        bounded = self.options.max_runs is not None and self.runs >= self.options.max_runs
+        return self.last_code if bounded else 0
 
     def _describe(self) -> str:
         if self.options.every is not None:
@@ -122,15 +127,21 @@ class PassScheduler:
         """One firing: the pass, its report; any failure is logged, never raised."""
         self.overrun_said = False
         try:
-            self.report(self.job())
+            result = self.job()
+            self.report(result)
+            self.last_code = result.exit_code
         except LockHeld as exc:
             log.warning("pass skipped: %s", exc)
+            self.last_code = exc.exit_code
         except Ice287gError as exc:
             log.error("pass failed: %s", exc)
+            self.last_code = exc.exit_code
         except (OSError, SQLAlchemyError) as exc:  # a full disk, a locked database
             log.error("pass failed: %s", failure_text(exc))
+            self.last_code = failure_exit(exc)
         except Exception:
             log.exception("pass crashed")
+            self.last_code = INTERNAL_ERROR_EXIT
         finally:
             self.runs += 1
             if self.options.max_runs is not None and self.runs >= self.options.max_runs:

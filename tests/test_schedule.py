@@ -154,3 +154,48 @@ def test_firings_while_a_pass_runs_are_skipped_and_said_once(
     assert scheduler.start() == 0
     assert caplog.text.count("firing skipped: the pass before it is still running") == 1
     assert "maximum number of running instances" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("outcome", "code"),
+    [
+        (FetchError("https://www.ice.gov/identify-and-arrest/287g", "HTTP 503"), 1),
+        (LockHeld("another ice287g pass is running"), 75),
+        (OSError(28, "No space left on device", "/srv/archive/objects/ab/.tmp-x"), 74),
+        (RuntimeError("bug"), 70),
+        (None, 3),
+    ],
+)
+def test_a_bounded_schedule_exits_as_its_last_pass_did(
+    outcome: BaseException | None, code: int
+) -> None:
+    """``--max-runs`` makes the schedule a script's step: its exit code says how its
+    last pass ended, as ``run``'s would (every pass failing exited 0)."""
+
+    def job() -> PassResult:
+        if outcome is not None:
+            raise outcome
+        return PassResult(rejections=[("pendingAgencies.xlsx", "lost 43 of 74 rows")])
+
+    scheduler = PassScheduler(Config(), ScheduleOptions(every=0.1, max_runs=2), job, lambda _: None)
+    assert scheduler.start() == code
+
+
+def test_a_bounded_schedule_whose_last_pass_worked_exits_0_and_a_stopped_one_0() -> None:
+    outcomes: list[BaseException | None] = [FetchError("https://www.ice.gov/x", "HTTP 503"), None]
+
+    def job() -> PassResult:
+        outcome = outcomes.pop(0)
+        if outcome is not None:
+            raise outcome
+        return PassResult()
+
+    scheduler = PassScheduler(Config(), ScheduleOptions(every=0.1, max_runs=2), job, lambda _: None)
+    assert scheduler.start() == 0
+
+    def failing() -> PassResult:
+        scheduler.stop()  # a signal while the pass runs: stopped, not bounded
+        raise FetchError("https://www.ice.gov/x", "HTTP 503")
+
+    scheduler = PassScheduler(Config(), ScheduleOptions(every=0.1, max_runs=5), failing, print)
+    assert scheduler.start() == 0

@@ -103,7 +103,7 @@ def _finite(value: float | None) -> float | None:
     "--max-runs",
     type=click.IntRange(min=1),
     metavar="N",
-    help="Stop after N passes (for tests and one-off catch-ups).",
+    help="Stop after N passes, exiting as the last one did (for tests and catch-ups).",
 )
 @click.pass_context
 def schedule_cmd(

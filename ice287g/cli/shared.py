@@ -16,18 +16,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from common.errors import Ice287gError
 from ice287g.app import App
 from ice287g.escape import for_terminal, for_terminal_text
-from ice287g.failures import (
-    OS_ERROR_EXIT,
-    failure_text,
-    first_line,
-    system_failure,
-)
+from ice287g.failures import INTERNAL_ERROR_EXIT, failure_exit, failure_text, first_line
 from ice287g.render import KIND_LABELS, LISTING_FORMATS
 from parsers.normalize import model_code, state_code
-from store.errors import StoreError
 
 FORMATS = click.Choice(LISTING_FORMATS)
-INTERNAL_ERROR_EXIT = 70
 
 
 class UsageLine(click.UsageError):
@@ -87,15 +80,12 @@ class Ice287gGroup(click.Group):
         except Ice287gError as exc:
             say_line(f"ice287g: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
-        except SQLAlchemyError as exc:
-            say_line(f"ice287g: error: {failure_text(exc)}", err=True)
-            ctx.exit(OS_ERROR_EXIT if system_failure(exc) else StoreError.exit_code)
         except BrokenPipeError:  # its reader closed the pipe (``| head``): it has read
             _output_dropped()  # what it wanted, no error; the rest goes nowhere
             ctx.exit(0)
-        except OSError as exc:
+        except (OSError, SQLAlchemyError) as exc:
             say_line(f"ice287g: error: {failure_text(exc)}", err=True)
-            ctx.exit(OS_ERROR_EXIT)
+            ctx.exit(failure_exit(exc))
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:
