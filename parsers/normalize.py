@@ -51,12 +51,23 @@ def clean_text(value: object) -> str:
     return " ".join(text.split())
 
 
+# Latin letters whose mark Unicode does not decompose (a stroke, a ligature, a dotless
+# i), as a keyboard without them writes them.
+_UNMARKED = str.maketrans(
+    {"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ħ": "h", "Ħ": "H",
+     "ı": "i", "ŧ": "t", "Ŧ": "T", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
+     "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH"}
+)  # fmt: skip
+
+
 def without_accents(text: str) -> str:
     """``text`` with each accented letter as its letter (``Doña``: ``Dona``, ``Cañon``:
-    ``Canon``): a copy, a form or a keyboard may drop an accent, the name is the same."""
+    ``Canon``): a copy, a form or a keyboard may drop an accent, the name is the same.
+    So with a letter's stroke or ligature, which Unicode keeps as a letter of its own
+    (``Søren``: ``Soren``, ``Łukasz``: ``Lukasz``, ``Æ``: ``AE``)."""
     if text.isascii():
         return text
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNMARKED))
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 

@@ -825,3 +825,23 @@ def test_an_accent_is_no_letter_and_another_script_keeps_its_letters_in_a_key() 
     first, second = agency_key("Полиция Города"), agency_key("Полиция Села")
     assert first and second and first != second
     assert agency_key("Alpha_Police Department") == "alpha police department"
+
+
+@pytest.mark.parametrize(
+    ("marked", "plain"),
+    [
+        ("Søren Police Department", "Soren Police Department"),
+        ("Łukasz Township Police", "LUKASZ TOWNSHIP POLICE"),
+        ("Kırklar Police Department", "Kirklar Police Department"),
+        ("Ærø County Sheriff's Office", "AERO COUNTY SHERIFFS OFFICE"),
+        ("Œuvre Police Department", "Oeuvre Police Department"),
+        ("Đorđe Police Department", "Dorde Police Department"),
+    ],
+)
+def test_a_letters_stroke_or_ligature_is_no_letter_in_a_key(marked: str, plain: str) -> None:
+    """Letters Unicode keeps as letters of their own (a stroke, a ligature, a dotless
+    ``ı``), which no accent folding reaches, written as a keyboard without them writes
+    them: one name (``Søren`` was keyed ``søren``, another agency than ``Soren``)."""
+    from parsers.normalize import agency_key
+
+    assert agency_key(marked, "MN") == agency_key(plain, "MN")
