@@ -23,6 +23,8 @@ words (runs of letters and digits, so STATEMENT is never STATE), by the first ru
 5b  SIGNED        SIGN, SIGNED, SIGNING, SIGNATURE, EXECUTED
 6   SIGNED        DATE, DATED                                   nothing but MOA words and date
                                                                 formats (``Date Added`` is not)
+6a  SIGNED        EFFECTIVE                                     a DATE or MOA word, nothing
+                                                                else but date formats
 7   SUPPORT TYPE  MODEL, SUPPORT
 8   SUPPORT TYPE  TYPE, CATEGORY, KIND                          an MOA or PROGRAM word
 9   TYPE          TYPE, CATEGORY, KIND
@@ -45,6 +47,29 @@ word of :data:`VETO_WORDS` (an attribute the list does not carry, such as a webs
 phone number, or the noun of an agency's name, such as SHERIFF), one naming a state, or
 one that reads as a support model (``Task Force Model``): a data row is never taken for
 a header.
+
+Dates: a column is SIGNED only when its header names the signing (a SIGN word), the MOA
+itself (``MOA Date``, ``Date of Agreement``: an MOA is dated by its signing), or the MOA
+taking effect (``Effective Date``, ``MOA Effective Date``): ICE's MOA says it "becomes
+effective upon signature of both parties", so its effective date is the date its last
+party signed, the record's ``signed`` (read so by its words, with a warning; when a
+list has both, the column naming the signing is used: :attr:`_Named.rank`). A date of
+any other event is never SIGNED: the list's own (``Date Added``, ``Last Updated``), the
+term's end or renewal (``Expiration Date``, ``Renewal Date``), another document's
+(``Addendum Date``), an application's, and a start that names no event (``Start
+Date``, ``Date Joined``: of the term, the training, the listing?). A signing date misread
+is a false change or a false agreement; one not read costs only the date, and the list
+says it has no SIGNED column (:mod:`parsers.sheet_header`).
+
+The agency: an agency list's rows are agreements, each with one party, whose name the
+AGENCY column gives. A header that names no agency column (no cell read as AGENCY) but
+one cell naming the party by another word, alone or with NAME, PARTICIPATING or PARTNER
+(``Jurisdiction``, ``Jurisdiction Name``, ``Entity``, ``Participating Entity``,
+``Organization``: :data:`PARTY_WORDS`), reads that cell as AGENCY, with a warning; two
+such cells name no agency column (which one names the party is not said). Beside an
+agency column such a cell is no name: it stays a column no rule knows (its cells may
+say what it is: counties, :mod:`parsers.sheet_header`), and ``Jurisdiction Type`` is the
+agency's TYPE.
 """
 
 from __future__ import annotations
@@ -139,6 +164,13 @@ _MOA = frozenset({"MOA", "MOAS", "MEMORANDUM", "MEMORANDA", "AGREEMENT", "AGREEM
 _KINDS = frozenset({"TYPE", "TYPES", "CATEGORY", "CATEGORIES", "KIND"})
 _AGENCY = frozenset({"AGENCY", "AGENCIES", "LEA", "LEAS", "DEPARTMENT", "OFFICE"})
 _DATE_FORMATS = frozenset({"MM", "DD", "YY", "YYYY", "M", "D"})
+_EFFECT = frozenset({"EFFECTIVE"})
+# the party of an agreement named by another word than an agency's (see the docstring)
+PARTY_WORDS = frozenset(
+    {"JURISDICTION", "JURISDICTIONS", "ENTITY", "ENTITIES", "ORGANIZATION", "ORGANIZATIONS"}
+    | {"ORGANISATION", "ORGANISATIONS"}
+)
+_PARTY_WITH = frozenset({"NAME", "NAMES", "PARTICIPATING", "PARTNER"})
 # another document than the MOA and its addenda (an extension, a renewal), or the end of
 # the agreement's term: a column of that, or of its date, is neither the MOA nor SIGNED
 _OTHER_TERM = "EXTENSION* RENEWAL* MODIFICATION* EXPIR*"
@@ -211,6 +243,8 @@ WORD_RULES: tuple[WordRule, ...] = (
     _rule(MOA, " ".join(_MOA), last=True, unless=_DATE),
     _rule(SIGNED, " ".join(_SIGN)),
     _rule(SIGNED, " ".join(_DATE), only_with=_MOA | _DATE_FORMATS),
+    # the MOA becomes effective upon its parties' signatures: its effective date is that
+    _rule(SIGNED, "EFFECTIVE", partners=_DATE | _MOA, only_with=_DATE_FORMATS),
     _rule(SUPPORT, "MODEL MODELS SUPPORT"),
     _rule(SUPPORT, " ".join(_KINDS), partners=_MOA | {"PROGRAM"}),
     _rule(TYPE, " ".join(_KINDS)),
@@ -281,9 +315,21 @@ def _is_label(text: str, words: tuple[str, ...]) -> bool:
 
 
 def names_signing(text: str) -> bool:
-    """Whether a SIGNED column's header names the signing or the MOA (``Date Signed``,
-    ``MOA Date``), not only a date (``Date``), which may be of another event."""
-    return any(_is_one_of(word, _SIGN | _MOA) for word in header_words(text))
+    """Whether a SIGNED column's header names the signing, the MOA or its taking effect
+    (``Date Signed``, ``MOA Date``, ``Effective Date``: no application has one), not
+    only a date (``Date``), which may be of another event."""
+    return any(_is_one_of(word, _SIGN | _MOA | _EFFECT) for word in header_words(text))
+
+
+def names_a_date(text: str) -> bool:
+    """Whether a header's words say its column holds dates (``Start Date``)."""
+    return any(word in _DATE for word in header_words(text))
+
+
+def _names_the_signing(name: str, text: str) -> bool:
+    """Whether a header read as ``name`` names the signing itself: any column but
+    SIGNED, and SIGNED by a SIGN word (``Date Signed``, not ``Effective Date``)."""
+    return name != SIGNED or any(word in _SIGN for word in header_words(text))
 
 
 def header_name(value: object) -> str | None:
@@ -343,8 +389,11 @@ def read_header_row(
 ) -> HeaderRow:
     """Read a row as a header. When two cells name one column, a visible column beats a
     hidden one (a stale copy kept out of sight: ``hidden`` are the sheet's hidden
-    columns), then an exact name beats one read by its words, else the first is used;
-    the other is noted as ignored."""
+    columns), then an exact name beats one read by its words, then a SIGNED header
+    naming the signing beats one naming a date it stands for (``Effective Date``),
+    else the first is used; the other is noted as ignored. Without an AGENCY cell, the
+    one cell naming the agreement's party in other words is the AGENCY column
+    (:func:`_party_column`)."""
     names: list[str] = []
     used: dict[str, _Named] = {}
     notes: list[str] = []
@@ -365,7 +414,8 @@ def read_header_row(
             continue
         if by_words:
             notes.append(f"column {letter} {text!r} read as {name!r} by its words")
-        current, first = _Named(index, text, by_words, index in hidden), used.get(name)
+        current = _Named(index, text, by_words, index in hidden, name)
+        first = used.get(name)
         if first is None:
             used[name] = current
         else:
@@ -373,9 +423,39 @@ def read_header_row(
             used[name] = kept
             notes.append(_duplicate_note(name, ignored, kept))
         names.append(name)
+    if AGENCY not in used and (party := _party_column(unknown)) is not None:
+        text = unknown.pop(party)
+        used[AGENCY] = _Named(party, text, True, party in hidden, AGENCY)
+        notes.remove(unknown_column_note(text, party))
+        notes.append(
+            f"column {column_letter(party)} {text!r} read as {AGENCY!r}: no column names the "
+            "agency, and this one names each agreement's party"
+        )
+        names = [AGENCY if name == text else name for name in names]
     positions = {name: at.column for name, at in used.items()}
     texts = {name: at.text for name, at in used.items()}
     return HeaderRow(tuple(names), positions, notes, unknown, texts)
+
+
+def names_party(text: str) -> bool:
+    """Whether a header text no rule reads names an agreement's party in other words
+    than an agency's: a word of :data:`PARTY_WORDS`, alone or with NAME, PARTICIPATING,
+    PARTNER and filler (``Jurisdiction``, ``Name of Entity``, ``Participating
+    Organization``; not ``Jurisdiction Type`` or ``Entity Address``)."""
+    words = header_words(_PARENTHESES.sub(" ", text))
+    return (
+        bool(words)
+        and not PARTY_WORDS.isdisjoint(words)
+        and all(w in PARTY_WORDS or w in _PARTY_WITH or _is_filler(w) for w in words)
+    )
+
+
+def _party_column(unknown: dict[int, str]) -> int | None:
+    """The one column, among those no rule knows, headed by a name of the agreement's
+    party (:func:`names_party`); None when none is, or more than one (which one names
+    the party, the list does not say)."""
+    found = [column for column, text in unknown.items() if names_party(text)]
+    return found[0] if len(found) == 1 else None
 
 
 class _Named(NamedTuple):
@@ -385,11 +465,13 @@ class _Named(NamedTuple):
     text: str
     by_words: bool
     hidden: bool
+    name: str = ""
 
     @property
-    def rank(self) -> tuple[bool, bool]:
-        """Lower is preferred: visible, then named exactly."""
-        return (self.hidden, self.by_words)
+    def rank(self) -> tuple[bool, bool, bool]:
+        """Lower is preferred: visible, then named exactly, then naming the signing
+        itself (a SIGNED column: ``Date Signed`` before ``Effective Date``)."""
+        return (self.hidden, self.by_words, not _names_the_signing(self.name, self.text))
 
     @property
     def where(self) -> str:

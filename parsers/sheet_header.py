@@ -13,12 +13,14 @@ from parsers.listing_header import (
     AGENCY,
     COUNTY,
     HEADER_NAMES,
+    SIGNED,
     STATE,
     SUPPORT,
     TYPE,
     column_letter,
     header_text,
     joined_header,
+    names_a_date,
     own_cells,
     read_header_row,
     unknown_column_note,
@@ -82,6 +84,8 @@ class SheetHeader:
             for name, reads in BY_CONTENT.items():
                 if name not in self.positions:
                     self._name_by_content(name, reads)
+            if SIGNED not in self.positions:
+                self._note_dates_not_signed()
         self.implied = _named_for(self.sheet.name, self.positions)
         for column, name in self.implied.items():
             self.notes.append(f"no {column} column: every row's is {name!r}, the sheet's name")
@@ -126,6 +130,22 @@ class SheetHeader:
             self.notes.append(
                 f"cell {column_letter(column)}{self.row + 1} ({text!r}) read as a note on the "
                 "list, not a column: a date over a column no row fills"
+            )
+
+    def _note_dates_not_signed(self) -> None:
+        """Without a SIGNED column, the note naming the columns of dates the header
+        does not read as the signing (``Start Date``, ``Date Added``: of another
+        event, or of none it says; ``parsers/listing_header.py``): what the list
+        lacks, and why its dates are not read."""
+        dated = [
+            f"{column_letter(column)} ({text!r})"
+            for column, text in sorted(self.unknown.items())
+            if names_a_date(text)
+        ]
+        if dated:
+            self.notes.append(
+                f"no {SIGNED} column: the dates of column {', '.join(dated)} are not read "
+                "as the signing (their header names another event, or none)"
             )
 
     def _empty(self, column: int) -> bool:

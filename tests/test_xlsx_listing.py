@@ -860,6 +860,10 @@ REWORDED = {
     "Type of Agency": "TYPE",
     "Name": "AGENCY",
     "link": "MOA",
+    # an MOA "becomes effective upon signature of both parties": its effective date is
+    # the date it was signed
+    "Effective Date": "SIGNED",
+    "MOA Effective Date": "SIGNED",
 }
 NOT_HEADERS = (
     "Statement",  # words, not substrings: STATEMENT is not STATE
@@ -869,11 +873,15 @@ NOT_HEADERS = (
     "Date Added",  # a date of another event is not the signed date
     "Application Date",
     "MOA Expiration Date",
-    "Effective Date",
+    "Expiration Date",
+    "Renewal Date",
+    "Last Updated",
+    "Start Date",  # the start of what (the term, the training, the listing) is not said
+    "Date Joined",
     "Addendum Signed Date",  # the addendum's date: neither the addendum nor the MOA's date
     "Signatory",
     "St (2-letter)",  # ST is a state only alone
-    "Jurisdiction",
+    "Jurisdiction",  # by itself; the AGENCY column of a list naming no other one
     "Agency Website",  # an attribute the list does not carry
     "ICE Field Office",
     "Harris County Sheriff's Office",  # values of a list are never headers
@@ -931,6 +939,11 @@ def test_a_header_whose_words_name_no_column_stays_unknown(text: str) -> None:
         ("MOA/Addendum", "MOA", "the first alternative, not the head noun"),
         ("Agency Name (Jurisdiction)", "AGENCY", "JURISDICTION is TYPE only as head noun"),
         ("Agency Type (County/Municipal)", "TYPE", "no alternatives inside parentheses"),
+        ("Effective Date of Agreement", "SIGNED", "the MOA takes effect on its signing"),
+        ("Addendum Effective Date", None, "an addendum's date, before EFFECTIVE"),
+        ("Renewal Effective Date", None, "another document's date, before EFFECTIVE"),
+        ("Effective Date of Withdrawal", "ENDED", "the ending's date, before EFFECTIVE"),
+        ("Effective", None, "EFFECTIVE names a date only with a DATE or MOA word"),
     ],
 )
 def test_the_word_rules_apply_in_their_order(text: str, name: str, why: str) -> None:
