@@ -2,7 +2,10 @@
 copied into every slot they cover, each cell's text and links kept. Bounded: spans and
 widths are capped, a cell's copies are one object, and a grid of more slots than a
 sheet's cell budget (``ReadLimits.max_cells``) is refused (``TableTooLarge``): 40,000
-rows of one cell spanning 50 columns, 1.2 MB of HTML, took 17 s and 290 MB."""
+rows of one cell spanning 50 columns, 1.2 MB of HTML, took 17 s and 290 MB.
+
+And what heads each table on its page (:func:`tables_in_context`): the headings in
+force over it and the labels of the tab panels holding it."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from selectolax.lexbor import LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from parsers.normalize import FOOTNOTE_SYMBOLS, clean_text
 from parsers.xlsx import DEFAULT_LIMITS
@@ -135,3 +138,109 @@ _FOOTNOTE_MARK = re.compile(rf"\(?(?:\d{{1,2}}|[a-z]|[{FOOTNOTE_SYMBOLS}])\)?")
 
 
 # --------------------------------------------------------------------------- headers
+
+
+# --------------------------------------------------------------------------- context
+
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# A class naming a list of tabs (``tabs``, ``nav-tabs``, ``quicktabs-tabs``, ``ui-tabs-nav``)
+_TAB_CLASS = re.compile(r"(?:^|[-_])tabs?(?:list)?(?:$|[-_])", re.IGNORECASE)
+_TAB_LIST_DEPTH = 3  # a tab's link sits in its list, or its item: ``ul > li > a``
+
+
+@dataclass(frozen=True)
+class _Heading:
+    level: int
+    text: str
+    panels: tuple[int, ...]  # the panels holding it (their nodes' ids), outer first
+    order: int  # its place on the page
+
+
+def tables_in_context(tree: LexborHTMLParser) -> Iterator[tuple[LexborNode, tuple[str, ...]]]:
+    """Each table of the page, in page order, with the texts that head it, outer first
+    (empty ones left out): the headings in force over it, and the labels of the panels
+    holding it. A heading heads what follows it until the next heading of its level or
+    higher, within the panel holding it (a tab panel's or a disclosure's headings head
+    nothing outside it); a tab's label heads its panel, as a heading would, under the
+    headings before the panel and over those in it (:func:`panel_labels`)."""
+    labels = panel_labels(tree)
+    chains: dict[int, tuple[int, ...]] = {}
+    stack: list[_Heading] = []
+    for order, node in enumerate(tree.css(", ".join(("table", *_HEADINGS)))):
+        panels = _panels_of(node, labels, chains)
+        stack = [h for h in stack if panels[: len(h.panels)] == h.panels]  # a panel left
+        if node.tag in _HEADINGS:
+            level = int(node.tag[1])
+            while stack and stack[-1].panels == panels and stack[-1].level >= level:
+                stack.pop()
+            stack.append(_Heading(level, clean_text(node.text(separator=" ")), panels, order))
+            continue
+        if node.mem_id in labels:  # the table is the panel itself
+            panels = (*panels, node.mem_id)
+        said = [((len(h.panels), h.order), h.text) for h in stack]
+        said += [((depth, -1), labels[panel]) for depth, panel in enumerate(panels, 1)]
+        yield node, tuple(text for _, text in sorted(said) if text)
+
+
+def panel_labels(tree: LexborHTMLParser) -> dict[int, str]:
+    """The label of each panel on the page that one names, by its node's ``mem_id``: the
+    text of a tab controlling it (an element of role ``tab``, by its ``aria-controls``
+    or ``href``; a link to it, ``#panel``, in a list of tabs: role ``tablist``, or a
+    class naming tabs), of the elements a tab panel is labelled by
+    (``aria-labelledby``), or a ``details`` element's summary."""
+    ids: dict[str, LexborNode] = {}
+    for node in tree.css("[id]"):
+        ids.setdefault(node.attributes.get("id") or "", node)
+    labels: dict[int, str] = {}
+    for tab in tree.css('[role="tab"], a[href^="#"]'):
+        if tab.attributes.get("role") != "tab" and not _in_tab_list(tab):
+            continue
+        text = clean_text(tab.text(separator=" "))
+        targets = (tab.attributes.get("aria-controls") or "").split()
+        href = tab.attributes.get("href") or ""
+        targets += [href[1:]] if href.startswith("#") else []
+        for target in targets:
+            if text and (panel := ids.get(target)) is not None:
+                labels.setdefault(panel.mem_id, text)
+    for panel in tree.css('[role="tabpanel"][aria-labelledby]'):
+        named = (ids.get(at) for at in (panel.attributes.get("aria-labelledby") or "").split())
+        text = " ".join(clean_text(n.text(separator=" ")) for n in named if n is not None)
+        if text.strip():
+            labels.setdefault(panel.mem_id, text.strip())
+    for summary in tree.css("details > summary"):
+        text = clean_text(summary.text(separator=" "))
+        if text and summary.parent is not None:
+            labels.setdefault(summary.parent.mem_id, text)
+    return labels
+
+
+def _in_tab_list(link: LexborNode) -> bool:
+    node = link.parent
+    for _ in range(_TAB_LIST_DEPTH):
+        if node is None:
+            return False
+        classes = (node.attributes.get("class") or "").split()
+        if node.attributes.get("role") == "tablist" or any(map(_TAB_CLASS.search, classes)):
+            return True
+        node = node.parent
+    return False
+
+
+def _panels_of(
+    node: LexborNode, labels: dict[int, str], chains: dict[int, tuple[int, ...]]
+) -> tuple[int, ...]:
+    """The labelled panels holding ``node`` (their ``mem_id``), outer first; ``chains``
+    remembers each ancestor's, so the page's nodes are walked up once in all."""
+    if not labels:
+        return ()
+    path: list[LexborNode] = []
+    parent = node.parent
+    while parent is not None and parent.mem_id not in chains:
+        path.append(parent)
+        parent = parent.parent
+    chain = chains[parent.mem_id] if parent is not None else ()
+    for ancestor in reversed(path):
+        if ancestor.mem_id in labels:
+            chain = (*chain, ancestor.mem_id)
+        chains[ancestor.mem_id] = chain
+    return chain

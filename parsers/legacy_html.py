@@ -11,12 +11,16 @@ read by every rule a spreadsheet's list is (its header over two rows, titles and
 sections of ended agreements or applications, STATUS and ending words, notes and
 totals, a row naming two models, an agency continued from the row above). What is the
 page's own stays here: finding its tables, naming each (its caption, else a title row
-above its header, else the nearest heading before it: a sheet's name), each cell's
-first link resolved against the page, an addendum linked beside the MOA in one cell, a
-state heading over rows that leave out the state cell, and the page's errors.
+above its header, else the innermost heading over it, a tab's label heading its panel:
+a sheet's name; an outer heading saying its section is applications or ended names
+every table in it), the state or model what heads a table gives the rows of a table
+without that column (``<h3>Texas</h3>``, a ``Jail Enforcement Model`` tab), a directory
+of agencies under a list's header left out, each cell's first link resolved against
+the page, an addendum linked beside the MOA in one cell, a state heading over rows that
+leave out the state cell, and the page's errors.
 
 The page itself (decoding, block pages, links) is read by :mod:`parsers.html_page`,
-its tables turned into grids by :mod:`parsers.html_table`.
+its tables turned into grids, and what heads each found, by :mod:`parsers.html_table`.
 
 Pure: bytes in, records out. Anything that is not a readable 287(g) page raises
 :class:`~parsers.errors.ParseError` and nothing else.
@@ -24,16 +28,18 @@ Pure: bytes in, records out. Anything that is not a readable 287(g) page raises
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date as Date
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from parsers.dates import parse_date
 from parsers.errors import ParseError
 from parsers.html_page import block_reason, load_html, resolve_link
-from parsers.html_table import Cell, Link, TableTooLarge, table_grid
+from parsers.html_table import Cell, Link, TableTooLarge, table_grid, tables_in_context
 from parsers.listing_header import (
     ADDENDUM,
     AGENCY,
@@ -44,16 +50,26 @@ from parsers.listing_header import (
     SUPPORT,
     TYPE,
     header_name,
+    header_text,
+    header_words,
 )
-from parsers.normalize import clean_text, state_code
+from parsers.normalize import clean_text, model_code, state_code
 from parsers.records import ParsedListing
+from parsers.sheet_header import HEADER_SCAN_ROWS
+from parsers.states import named_state
+from parsers.status_words import TITLE_WORDS, ended_title, pending_title
 from parsers.xlsx import CellValue, Coordinate, Merge, Sheet
 from parsers.xlsx_listing import parse_listing_sheets
 
 DEFAULT_BASE_URL = "https://www.ice.gov/identify-and-arrest/287g"
 NO_TABLE = "no 287(g) participating table found"
 _REQUIRED = frozenset({"state", "agency", "model"})
-_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_NEAR = HEADER_SCAN_ROWS  # a title row heads a header this close below it
+# what the texts heading a table may say of all its rows, the column each fills
+_GIVEN = {"state": STATE, "model": SUPPORT}
+# the words of a column telling how to reach an agency: a directory's, not a list's
+_CONTACT_WORDS = frozenset({"CONTACT", "CONTACTS", "POC", "PHONE", "PHONES", "TELEPHONE"})
+_CONTACT_WORDS |= {"EMAIL", "EMAILS", "MAIL", "FAX", "ADDRESS", "ADDRESSES"}
 
 
 def column_name(text: str) -> str | None:
@@ -77,13 +93,40 @@ _NAMES = {
 }
 
 
-def header_columns(texts: Sequence[str]) -> dict[str, int] | None:
+def header_columns(
+    texts: Sequence[str], given: Collection[str] = frozenset()
+) -> dict[str, int] | None:
     """Column positions by canonical name when ``texts`` (one row's cell texts) read as
-    the participating table's header, else None."""
+    the participating table's header, else None: an agency, its signing (a date or the
+    MOA), its state and its model, each a column or, for a state or a model, ``given``
+    by what heads the table (:func:`said_of_rows`)."""
     columns = _first_positions(texts, column_name)
-    if columns.keys() >= _REQUIRED and ("signed" in columns or "moa" in columns):
+    if columns.keys() | set(given) >= _REQUIRED and ("signed" in columns or "moa" in columns):
         return columns
     return None
+
+
+def said_of_rows(texts: Iterable[str]) -> dict[str, str]:
+    """What the texts heading a table (innermost first: its caption, its title rows, the
+    headings and tab labels over it) say of all its rows: the first to name one state
+    alone gives their state (``Texas``, as a sheet named for it), the first naming one
+    model their model (``Jail Enforcement Model``); a text of more words than a title's
+    (:data:`~parsers.status_words.TITLE_WORDS`) is a sentence and gives nothing."""
+    given: dict[str, str] = {}
+    for text in texts:
+        if (name := _says_of_rows(text)) is not None and name not in given:
+            given[name] = text
+    return given
+
+
+@functools.lru_cache(maxsize=4096)
+def _says_of_rows(text: str) -> str | None:
+    """``state`` for a title naming one state alone, ``model`` for one naming a model."""
+    if not text or len(text.split()) > TITLE_WORDS:
+        return None
+    if named_state(text.upper()) is not None:
+        return "state"
+    return "model" if model_code(text) is not None else None
 
 
 def _first_positions(texts: Sequence[str], name_of: Callable[[str], str | None]) -> dict[str, int]:
@@ -105,37 +148,86 @@ class _Table:
     header_row: int
     columns: dict[str, int]
     caption: str
-    heading: str  # the nearest heading before it on the page
+    headings: tuple[str, ...]  # the headings and tab labels over it, outer first
     place: int  # its place among the page's list tables, from 1
+    given: dict[str, str] = field(default_factory=dict)  # its headings' for columns it lacks
 
     @property
     def name(self) -> str:
         """A sheet's name: its caption or, without one, a title row above its header,
-        else the heading before it, else ``table 1``, ``table 2``..."""
-        titles = (_row_text(cells) for cells in reversed(self.grid[: self.header_row]))
-        said = self.caption or next((text for text in titles if text), self.heading)
-        return said or f"table {self.place}"
+        else the innermost heading over it (a tab's label heading its panel), else
+        ``table 1``, ``table 2``... A heading saying its section's rows are applications
+        or ended (``Pending Agencies``, a tab's label too) says so of every table in its
+        section, whatever heads each nearer (its state): it names them then."""
+        heads = [text for text in self.heads if text]
+        other = (text for text in heads if _says_not_in_force(text))
+        return next(other, heads[0] if heads else f"table {self.place}")
+
+    @property
+    def heads(self) -> list[str]:
+        """The texts heading it, innermost first: caption, title rows (those within the
+        rows a header is looked for in, :data:`_NEAR`), headings."""
+        above = self.grid[max(0, self.header_row - _NEAR) : self.header_row]
+        titles = [_row_text(cells) for cells in reversed(above)]
+        return [self.caption, *titles, *reversed(self.headings)]
+
+
+def _says_not_in_force(text: str) -> bool:
+    """Whether a title says its rows are applications or ended, and not also that they
+    are in force (``Participating and Pending Agencies`` heads both lists)."""
+    said = pending_title(text) or ended_title(text)
+    return said is not None and _IN_FORCE.search(text) is None
+
+
+_IN_FORCE = re.compile(r"\b(?:participating|active|current|in force)\b", re.IGNORECASE)
 
 
 def _participating_tables(tree: LexborHTMLParser) -> list[_Table]:
     """Every table whose header row reads like the participating list, in page order,
-    each with its caption or the nearest heading before it."""
+    each with its caption and the headings over it; a directory of agencies under such
+    a header left out (:func:`_directory`)."""
     found: list[_Table] = []
-    heading = ""
-    for node in tree.css(", ".join(("table", *_HEADINGS))):
-        if node.tag in _HEADINGS:
-            heading = clean_text(node.text(separator=" "))
-            continue
+    for node, headings in tables_in_context(tree):
         try:
             grid = table_grid(node)
         except TableTooLarge:
             continue  # more cells than any sheet may hold: no list's table
+        caption = _caption(node)
+        outer, own = said_of_rows(reversed(headings)), said_of_rows([caption])
+        titles: dict[str, tuple[int, str]] = {}  # the nearest row above saying each
         for index, row in enumerate(grid):
-            columns = header_columns([cell.text for cell in row])
+            texts = [cell.text for cell in row]
+            columns = header_columns(texts, _GIVEN)  # a cheap test first
             if columns:
-                found.append(_Table(grid, index, columns, _caption(node), heading, len(found) + 1))
-                break
+                near = {k: text for k, (at, text) in titles.items() if index - at <= _NEAR}
+                said = {**outer, **near, **own}  # the innermost's: as ``_Table.heads``
+                given = {k: v for k, v in said.items() if k not in columns}
+                if header_columns(texts, given):
+                    if not _directory(grid, index, columns):
+                        table = _Table(grid, index, columns, caption, headings, len(found) + 1)
+                        found.append(replace(table, given=given))
+                    break
+            titles.update((k, (index, v)) for k, v in said_of_rows([_row_text(row)]).items())
     return found
+
+
+def _directory(grid: Sequence[Sequence[Cell]], header: int, columns: dict[str, int]) -> bool:
+    """Whether a table under a list's header is a directory of agencies, not a list of
+    agreements: its header names how to reach each (a contact, a phone, an email, an
+    address) and no row shows an agreement signed, no date under its SIGNED column and
+    no link under its MOA column (``Signing Official | Phone | Email``: a SIGNED column
+    by its words, of people). A list of agreements giving contacts too still shows them
+    signed; a list of applications names no one to call."""
+    words = (header_words(header_text(cell.text)) for cell in grid[header])
+    if all(_CONTACT_WORDS.isdisjoint(said) for said in words):
+        return False
+    signed, moa = columns.get("signed", -1), columns.get("moa", -1)
+    for cells in grid[header + 1 :]:
+        if 0 <= moa < len(cells) and cells[moa].links:
+            return False
+        if 0 <= signed < len(cells) and parse_date(cells[signed].text or None)[0] is not None:
+            return False
+    return True
 
 
 def _caption(table: LexborNode) -> str:
@@ -175,7 +267,16 @@ def parse_legacy_page(
     listing = _participating(parse_listing_sheets([s for s, _ in sheets], source, "html"))
     if any(added for _, added in sheets):  # an addendum beside its MOA: no column of its own
         listing = _without_addendum_column(listing)
-    return listing
+    notes = [note for table in tables for note in _given_notes(table)]
+    return replace(listing, warnings=(*notes, *listing.warnings)) if notes else listing
+
+
+def _given_notes(table: _Table) -> list[str]:
+    return [
+        f"sheet {table.name!r}: no {_GIVEN[name]} column: every row's is {text!r}, "
+        "as the caption or heading over the table says"
+        for name, text in sorted(table.given.items(), key=lambda pair: list(_GIVEN).index(pair[0]))
+    ]
 
 
 def _participating(listing: ParsedListing) -> ParsedListing:
@@ -234,13 +335,34 @@ def _table_sheet(table: _Table, base: str) -> tuple[Sheet, bool]:
     if added:
         rows[0].extend([None] * (extra + 1 - len(rows[0])))
         rows[0][extra] = ADDENDUM
+    _fill_given(rows, table.given, table.columns["agency"])
     return Sheet(table.name, rows, links, merged=tuple(merged)), added
+
+
+def _fill_given(rows: list[list[CellValue]], given: dict[str, str], agency: int) -> None:
+    """A column for each value the headings over the table give its rows (its state,
+    its model), after its own: the header naming it, and the text on each row that
+    says something beside an agency's name (a model, a date, a link: an agreement's
+    row), as in a table with the column. A row of one text (a note, a total, a title:
+    ``Total: 12``) is no row of the table's records, which the heading speaks of: it
+    stays as written, and is read as a note."""
+    at = max(len(values) for values in rows)
+    given = {name: given[name] for name in _GIVEN if name in given}  # STATE, then model
+    for number, values in enumerate(rows):
+        beside = (v for column, v in enumerate(values) if column != agency)
+        if number and all(value is None for value in beside):
+            continue
+        values.extend([None] * (at + len(given) - len(values)))
+        for offset, (name, text) in enumerate(given.items()):
+            values[at + offset] = _GIVEN[name] if number == 0 else text
 
 
 def _grouped(grid: Sequence[Sequence[Cell]], table: _Table, width: int) -> list[Sequence[Cell]]:
     """The rows, a row that leaves out its state cell under a state heading (one cell
     spanning the table) given the heading's state, as a rowspan would give it, and the
     heading row so read dropped; the rows as they are otherwise."""
+    if "state" not in table.columns:
+        return list(grid)  # its state given by a heading over the table
     at = table.columns["state"]
     state = ""
     rows: list[Sequence[Cell]] = []

@@ -224,6 +224,7 @@ def test_a_table_of_more_cells_than_a_sheet_may_hold_is_no_list_table(
 
     rows = "<tr><td>TEXAS</td><td>A</td><td>JEM</td><td colspan=3>2020-06-08</td></tr>"
     table = LexborHTMLParser(page(rows)).css_first("table")
+    assert table is not None
     header, row = html_table.table_grid(table, max_cells=11)
     assert [cell.origin for cell in row] == [True, True, True, True, False, False]
     assert row[4] is row[5] and row[4].text == "2020-06-08"
@@ -521,6 +522,140 @@ def test_a_header_over_two_rows_keeps_every_signed_date_and_link() -> None:
             "https://www.ice.gov/doclib/287gMOA/baker.pdf",
         ),
     ]
+
+
+# --------------------------------------------------------------------------- what heads a table
+
+BARE = "<tr><th>AGENCY</th><th>SUPPORT TYPE</th><th>SIGNED</th><th>MOA</th></tr>"
+NO_MODEL = "<tr><th>STATE</th><th>AGENCY</th><th>SIGNED</th><th>MOA</th></tr>"
+AGENCY_ONLY = "<tr><th>AGENCY</th><th>SIGNED</th><th>MOA</th></tr>"
+
+
+def bare(agency: str, model: str = "JEM", state: str = "") -> str:
+    """An agreement's row of a table without its STATE (or, with ``state``, its model)
+    column."""
+    first = f"<td>{state}</td><td>{agency}</td>" if state else f"<td>{agency}</td>"
+    said = "" if state or not model else f"<td>{model}</td>"
+    link = "<a href='/doclib/287gMOA/x.pdf'>MOA</a>"
+    return f"<tr>{first}{said}<td>2020-01-10</td><td>{link}</td></tr>"
+
+
+def body(html: str) -> bytes:
+    return f"<html><body>{html}</body></html>".encode()
+
+
+@pytest.mark.parametrize(
+    ("html", "listed"),
+    [
+        (
+            f"<h2>Participating Agencies</h2><h3>Texas</h3><table>{BARE}{bare('Harris')}</table>"
+            f"<h3>Florida</h3><table>{BARE}{bare('Baker', 'WSO')}</table>",
+            [("TX", "Harris", "JEM"), ("FL", "Baker", "WSO")],
+        ),
+        (
+            f"<table><caption>Texas</caption>{BARE}{bare('Harris')}</table>"
+            f"<table><tr><th colspan=4>Florida</th></tr>{BARE}{bare('Baker', 'WSO')}</table>",
+            [("TX", "Harris", "JEM"), ("FL", "Baker", "WSO")],
+        ),
+        (  # a lower heading keeps the state; one of its level or higher ends it
+            f"<h3>Texas</h3><h4>Counties</h4><table>{BARE}{bare('Harris')}</table>"
+            f"<h2>Other programs</h2><table>{BARE}{bare('Somewhere')}</table>",
+            [("TX", "Harris", "JEM")],
+        ),
+        (  # the state and the model, each by a heading
+            f"<h2>Texas</h2><h3>Jail Enforcement Model</h3><table>{AGENCY_ONLY}"
+            f"{bare('Harris', '')}</table><h3>Warrant Service Officer</h3>"
+            f"<table>{AGENCY_ONLY}{bare('Lubbock', '')}</table>",
+            [("TX", "Harris", "JEM"), ("TX", "Lubbock", "WSO")],
+        ),
+    ],
+    ids=["h3_per_state", "caption_or_title_row", "heading_scope", "state_then_model"],
+)
+def test_a_heading_naming_one_state_gives_its_tables_rows_their_state(
+    html: str, listed: list[tuple[str, str, str]]
+) -> None:
+    """A table of one state's agencies, without a STATE column, under a heading (or a
+    caption, or a title row) naming the state: its rows are in it, until the next
+    heading of that level or higher (as a sheet named for one state)."""
+    listing = parse_legacy_page(body(html))
+    assert [(r.state, r.agency, r.model) for r in listing.rows] == listed
+    assert "no STATE column: every row's is" in listing.warnings[0]
+
+
+def test_a_state_heading_gives_no_state_to_a_note_row_of_its_table() -> None:
+    notes = (
+        "<tr><td colspan=4>* The addendum was signed in 2021.</td></tr>"
+        "<tr><td>Total: 1</td><td></td><td></td><td></td></tr>"
+    )
+    listing = parse_legacy_page(body(f"<h3>Texas</h3><table>{BARE}{bare('Harris')}{notes}</table>"))
+    assert [(r.state, r.agency) for r in listing.rows] == [("TX", "Harris")]
+    assert listing.row_numbers == (1,)
+
+
+TABS = (
+    "<ul class='nav nav-tabs'><li><a href='#jem'>Jail Enforcement Model</a></li>"
+    "<li><a href='#wso'>Warrant Service Officer</a></li></ul>"
+)
+BUTTONS = (
+    "<div role=tablist><button role=tab aria-controls=jem>Jail Enforcement Model</button>"
+    "<button role=tab aria-controls=wso>Warrant Service Officer</button></div>"
+)
+
+
+@pytest.mark.parametrize("tabs", [TABS, BUTTONS], ids=["tab_links", "tab_buttons"])
+def test_a_tabs_label_heads_its_panel(tabs: str) -> None:
+    """Each model's table in a tab panel, without a model column: the tab's label heads
+    its panel as a heading does; a heading in one panel heads nothing in the next."""
+    html = (
+        f"{tabs}<div id=jem><h3>Texas</h3><table>{AGENCY_ONLY}{bare('Harris', '')}</table></div>"
+        f"<div id=wso><table>{NO_MODEL}{bare('Baker', state='FL')}</table>"
+        f"<table>{AGENCY_ONLY}{bare('Nowhere', '')}</table></div>"
+    )
+    listing = parse_legacy_page(body(html))
+    assert [(r.state, r.agency, r.model) for r in listing.rows] == [
+        ("TX", "Harris", "JEM"),
+        ("FL", "Baker", "WSO"),
+    ]
+
+
+def test_a_tab_naming_another_list_heads_every_table_of_its_panel() -> None:
+    """A ``Pending Agencies`` tab over per-state tables: none is the list in force,
+    whatever state heads each (a heading saying its rows are applications names its
+    section's tables)."""
+    pending = "<tr><td>Cobb</td><td>JEM</td><td>2024-06-15</td><td></td></tr>"
+    html = (
+        "<ul role=tablist><li><a href='#in'>Participating Agencies</a></li>"
+        "<li><a href='#pending'>Pending Agencies</a></li></ul>"
+        f"<div id=in><h3>Texas</h3><table>{BARE}{bare('Harris')}</table></div>"
+        f"<div id=pending><h3>Georgia</h3><table>{BARE}{pending}</table></div>"
+    )
+    assert agreements(body(html)) == [("TX", "Harris", "JEM")]
+
+
+CONTACTS = (
+    "<h2>Points of contact</h2><table><tr><th>STATE</th><th>AGENCY</th><th>SUPPORT TYPE</th>"
+    "<th>SIGNING OFFICIAL</th><th>PHONE</th><th>EMAIL</th></tr>"
+    "<tr><td>TX</td><td>Harris County Sheriff's Office</td><td>JEM</td><td>Sheriff Ed Gonzalez"
+    "</td><td>555-1234</td><td><a href='mailto:a@b.gov'>a@b.gov</a></td></tr></table>"
+)
+
+
+def test_a_directory_of_agencies_is_no_list() -> None:
+    """A table of whom to call at each agency (a contact, phone or email column) showing
+    no agreement signed (no date, no MOA link) is no list: neither the page's list nor
+    its other list, though its header reads as one (``Signing Official``: SIGNED)."""
+    listing = parse_legacy_page(body(f"<table>{HEADER}{LIST}</table>{CONTACTS}"))
+    assert [(r.state, r.agency, r.model) for r in listing.rows] == LISTED
+    assert listing.other is None
+    assert listing.warnings == ()
+    with pytest.raises(ParseError, match="no 287\\(g\\) participating table"):
+        parse_legacy_page(body(CONTACTS))
+
+
+def test_a_list_giving_contacts_is_still_the_list() -> None:
+    header = HEADER[:-5] + "<th>PHONE</th></tr>"
+    rows = LIST.replace("</td></tr>", "</td><td>555-1234</td></tr>")
+    assert agreements(page(rows, header)) == LISTED
 
 
 @pytest.mark.parametrize(
