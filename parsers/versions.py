@@ -7,5 +7,5 @@ differently."""
 LISTS = "83"
 """The list parsers (``parsers/detect.py``: XLSX and the legacy HTML table)."""
 
-MOA = "19"
+MOA = "20"
 """The MOA parser (``parsers/moa/``)."""

@@ -18,7 +18,15 @@ from parsers.moa.signatures import TITLE_WORDS, name_above_title, split_titled_n
 from parsers.moa.text import Line, Word
 from parsers.ocr import OcrWord
 from parsers.states import STATES
-from tests.test_moa_parser import FakeOcr, Placed, make_pdf, moa_pages, ocr_words
+from tests.test_moa_parser import (
+    FILLER,
+    NO_BLOCKS,
+    FakeOcr,
+    Placed,
+    make_pdf,
+    moa_pages,
+    ocr_words,
+)
 
 
 @pytest.mark.parametrize("text", ["March, 10, 2025", "March 10, 2025", "March 10 2025"])
@@ -524,3 +532,192 @@ def test_a_title_on_two_lines_keeps_the_comma_between_them() -> None:
     second = [item for item in second if item[2] != "Sheriff"] + title
     agency = parse_moa(make_pdf([first, second]), "x.pdf").signatures[0]
     assert agency.title == "Constable, Harris County Precinct 4"
+
+
+WITNESS = [
+    "IN WITNESS WHEREOF, the parties hereto have caused this Memorandum of Agreement",
+    "to be executed by their duly authorized officials on the dates written below.",
+]
+
+
+def reworded_signing(layout: str, split: bool = False) -> list[list[Placed]]:
+    """The generated MOA (``labelled``: the 2025 template's ``For the LEA:`` and ``Date:``
+    fields; ``unlabelled``: the 2019 template's date lines, names and titles) with its
+    "By signing this MOA" paragraph reworded around ``IN WITNESS WHEREOF``; ``split``:
+    the paragraph ends its page and the blocks open the next."""
+    if layout == "labelled":
+        first, second = moa_pages()
+    else:
+        first, second = unlabelled_signature_page("Jack A. Brandes", ["Sheriff, Test County"])
+    body = [item for item in second if item[1] > 660 or (item[1] < 640 and item[1] > 100)]
+    paragraph = [(72.0, 660.0 - 12 * i, text) for i, text in enumerate(WITNESS)]
+    heads = [item for item in body if item[1] > 660]
+    blocks = [item for item in body if item[1] <= 660]
+    footer = second[-1]
+    if split:
+        filler = [(72.0, 620.0 - 12 * i, FILLER) for i in range(3)]
+        return [first, [*heads, *paragraph, *filler, footer], [*blocks, footer]]
+    return [first, [*heads, *paragraph, *blocks, footer]]
+
+
+@pytest.mark.parametrize("split", [False, True], ids=["same_page", "next_page"])
+@pytest.mark.parametrize("layout", ["labelled", "unlabelled"])
+def test_a_signing_worded_otherwise_is_found_by_its_blocks(layout: str, split: bool) -> None:
+    """A template reworded around ``IN WITNESS WHEREOF`` (no "By signing this MOA") gave
+    no signer: the signature section is found by what it is, blocks of a name, a title
+    and a date or a date field, below the prose, whatever words introduce it."""
+    record = parse_moa(make_pdf(reworded_signing(layout, split)), "x.pdf")
+    agency, ice = record.signatures
+    expected = (
+        ("Jane Q. Public", "Sheriff")
+        if layout == "labelled"
+        else (
+            "Jack A. Brandes",
+            "Sheriff, Test County",
+        )
+    )
+    assert (agency.party, agency.name, agency.title) == ("agency", *expected)
+    assert agency.date == date(2025, 3, 26) and ice.party == "ice"
+    assert ice.name in ("Todd M. Lyons", "Timothy S. Robbins")
+    assert record.error is None and record.signature_page == (3 if split else 2)
+
+
+def test_a_page_of_contacts_and_prose_is_no_signature_section() -> None:
+    """Without a signing paragraph, officers named with their titles but undated (the
+    points of contact) and the prose about them are no signature blocks."""
+    first, second = reworded_signing("labelled")
+    undated = [item for item in second if "Date" not in item[2] and "2025" not in item[2]]
+    record = parse_moa(make_pdf([first, undated]), "x.pdf")
+    assert (record.signatures, record.error) == ((), NO_BLOCKS)
+
+
+def test_a_notary_s_acknowledgement_is_no_signer_and_its_date_no_signing() -> None:
+    """A notary's fields under the agency's block, the notary's date written after them:
+    the date was read as an ``other`` block's signing; the acknowledgement is no signer."""
+    first, second = moa_pages()
+    notary: list[Placed] = [
+        (72, 400, "STATE OF TEXAS, COUNTY OF TEST. Sworn to and subscribed before me."),
+        (72, 380, "Name: Sarah B. Notary"),
+        (72, 364, "Title: Notary Public"),
+        (72, 348, "Date: March 25, 2025"),
+    ]
+    record = parse_moa(make_pdf([first, [*second, *notary]]), "x.pdf")
+    assert [(s.party, s.name, s.date) for s in record.signatures] == [
+        ("agency", "Jane Q. Public", date(2025, 3, 26)),
+        ("ice", "Todd M. Lyons", date(2025, 4, 2)),
+    ]
+
+
+def test_a_notary_s_date_under_an_unlabelled_block_is_not_the_signer_s() -> None:
+    """The 2019 layout: the sheriff's date written by hand (its field read as noise), a
+    notary's acknowledgement typed under his block: its date was the agency's signing."""
+    first, second = unlabelled_signature_page("Jack A. Brandes", ["Sheriff, Test County"])
+    second = [(x, y, "Date: {g" if t == "Date: 03/26/2025" else t) for x, y, t in second]
+    second += [
+        (330, 480, "Subscribed and sworn to before me"),
+        (330, 468, "on March 25, 2025"),
+        (330, 430, "________________________"),
+        (330, 416, "Sarah B. Smith"),
+        (330, 404, "Notary Public, State of Texas"),
+    ]
+    record = parse_moa(make_pdf([first, second]), "x.pdf")
+    agency, ice = record.signatures
+    assert (agency.party, agency.name, agency.date) == ("agency", "Jack A. Brandes", None)
+    assert record.agency_signed is None and ice.date == date(2025, 4, 2)
+
+
+@pytest.mark.parametrize(
+    ("parties", "state"),
+    [
+        ("Test County and Test County Sheriff's Office", None),
+        ("Test County, Texas, and the Test County Sheriff's Office", "TX"),
+        ("the City of Testville and the Testville Police Department", None),
+        ("Board of County Commissioners of Test County and Test County Sheriff's Office", None),
+    ],
+)
+def test_parties_named_together_are_read_as_the_agencies_they_are(
+    parties: str, state: str | None
+) -> None:
+    """``Bexar County and Bexar County Sheriff's Office`` (a county and its sheriff both
+    party) was read as one name: the law enforcement agency is the 287(g) partner."""
+    lines = [
+        (72, 661, "Homeland Security (DHS), and " + parties),
+        (72, 649, PARTIES_AFTER),
+    ]
+    pages = [
+        [(x, y, "Revised 02/15/2025" if y == 30 else t) for x, y, t in page]
+        for page in with_parties(lines)
+    ]
+    record = parse_moa(make_pdf(pages), "x.pdf")
+    agency = (
+        "Testville Police Department" if "Testville" in parties else "Test County Sheriff's Office"
+    )
+    assert (record.agency, record.state) == (agency, state)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Louisiana Department of Public Safety and Corrections",
+        "Florida Fish and Wildlife Conservation Commission",
+        "Maryland Department of Public Safety and Correctional Services",
+    ],
+)
+def test_an_and_inside_one_agency_s_name_keeps_it_whole(name: str) -> None:
+    lines = [(72, 661, "Homeland Security (DHS), and the " + name), (72, 649, PARTIES_AFTER)]
+    pages = [
+        [(x, y, "Revised 02/15/2025" if y == 30 else t) for x, y, t in page]
+        for page in with_parties(lines)
+    ]
+    assert parse_moa(make_pdf(pages), "x.pdf").agency == name
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        (
+            ["Deputy Director and Senior Official Performing", "the Duties of the Director"],
+            "Deputy Director and Senior Official Performing the Duties of the Director",
+        ),
+        (
+            ["Executive Associate Director for", "Enforcement and Removal Operations"],
+            "Executive Associate Director for Enforcement and Removal Operations",
+        ),
+        (
+            ["Acting Executive Associate Director", "Enforcement and Removal Operations"],
+            "Acting Executive Associate Director",  # the office's name, on its own line
+        ),
+    ],
+)
+def test_a_title_wrapped_over_two_lines_is_read_whole(lines: list[str], title: str) -> None:
+    """The 2019 layout's ICE signer: a title wrapped onto a second line (unfinished, or
+    the next line opening in lower case) kept only its first line."""
+    first, second = unlabelled_signature_page("Jack A. Brandes", ["Sheriff, Test County"])
+    second = [item for item in second if not (item[0] == 72 and 500 < item[1] < 550)]
+    ice = ["Matthew T. Albence", *lines, "U.S. Immigration and Customs Enforcement"]
+    second += [(72.0, 546.0 - 12 * i, text) for i, text in enumerate(ice)]
+    record = parse_moa(make_pdf([first, second]), "x.pdf")
+    ice_block = next(s for s in record.signatures if s.party == "ice")
+    assert (ice_block.name, ice_block.title) == ("Matthew T. Albence", title)
+
+
+@pytest.mark.parametrize(
+    ("footer", "state"),
+    [
+        ("Test County Sheriff's Office, Texas", "TX"),
+        ("Test County Sheriff's Office, TX", "TX"),
+        ("Test County, Texas", "TX"),
+        ("Test County Sheriff's Office - Texas", "TX"),
+        ("Test County Sheriff's Office | Texas", "TX"),
+        ("Memorandum of Agreement - Test County Sheriff's Office", None),
+    ],
+)
+def test_a_state_given_only_by_the_page_footers_is_read(footer: str, state: str | None) -> None:
+    """The footers an agency's MOA repeats on each page name its place: a state they
+    alone gave was not read."""
+    pages = [
+        [(x, y, f"{footer}    Revised 02/15/2025" if y == 30 else t) for x, y, t in page]
+        for page in without_state()
+    ]
+    record = parse_moa(make_pdf(pages), "x.pdf")
+    assert (record.agency, record.state) == ("Test County Sheriff's Office", state)

@@ -27,6 +27,7 @@ from parsers.moa.signatures import (
     PARTY_RANK,
     RawBlock,
     Signed,
+    form_blocks,
     repair_title,
     signature_blocks,
 )
@@ -91,6 +92,9 @@ def _parse(data: bytes, base: MoaRecord, ocr: Ocr | None, not_after: date | None
         if not signed[1]:
             doc = _with_words_after_signing(pdf, doc)
             signed = _signature_page(doc)
+        if not signed[1] and not any(BY_SIGNING.search(p.text) for p in doc.pages):
+            doc = _with_all_words(pdf, doc)
+            signed = _form_signature_page(doc) or signed
         if ocr is not None and signed[0] is not None:
             pairs = ocr_missing_signers(pdf, signed[0], signed[1], ocr)
             signed = (signed[0], ocr_missing_dates(pdf, signed[0], pairs, ocr), signed[2])
@@ -195,6 +199,34 @@ def _with_words_after_signing(pdf: pdfium.PdfDocument, doc: Document) -> Documen
             except pdfium.PdfiumError:
                 continue
     return Document(tuple(pages), doc.page_count, doc.title, doc.errors)
+
+
+def _with_all_words(pdf: pdfium.PdfDocument, doc: Document) -> Document:
+    """The document with positioned words for every page of text (for a signing whose
+    paragraph is worded otherwise, its blocks found by their form)."""
+    pages = list(doc.pages)
+    for i, page in enumerate(doc.pages):
+        if page.text.strip() and not page.words and not page.ocr:
+            try:
+                pages[i] = read_page(pdf, i, True, bool(page.reading))
+            except pdfium.PdfiumError:
+                continue
+    return Document(tuple(pages), doc.page_count, doc.title, doc.errors)
+
+
+def _form_signature_page(
+    doc: Document,
+) -> tuple[PageText | None, list[Signed], bool] | None:
+    """When no page says "By signing this MOA" (a template reworded: ``IN WITNESS
+    WHEREOF``, ``By executing this Agreement``), the first page holding signature blocks
+    by their form (:func:`form_blocks`: a person's name, a title and a date or a date
+    field, away from prose), not an addendum's signing; None when none does."""
+    for page in doc.pages:
+        if page.words and not _ADDENDUM_SIGNING.search(page.text):
+            signatures, decoded = form_blocks(page)
+            if signatures:
+                return page, signatures, decoded
+    return None
 
 
 def _not_a_pdf(data: bytes) -> str | None:

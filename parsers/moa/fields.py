@@ -99,13 +99,22 @@ def agency_of(doc: Document, signed: Sequence[str] = ()) -> tuple[str | None, st
     :func:`party_named`), then as the text layer gives it; a name is the party's own
     words up to the clause that follows it, whatever the line breaks (``State of
     Florida, Division of ...``: the division, in Florida)."""
-    footers = [_split_state(_tidy_name(f))[0] for f in _footer_candidates(doc)]
+    footers = [
+        _split_state(_tidy_name(part))[0]
+        for footer in _footer_candidates(doc)
+        for part in _FOOTER_PARTS.split(footer)
+    ]
     for raw in _party_candidates(doc) + footers + list(signed):
         name, state = _party_name(raw)
         if _good_name(name):
             name = _closest(name, footers + _capitalised_spellings(name, doc.text))
             return _repair_words(name, doc.vocabulary), state
     return None, None
+
+
+# what sets a footer's parts apart (``Test County Sheriff's Office - Texas``): a dash or
+# a bar between spaces, never a hyphen inside a name (``Winston-Salem``)
+_FOOTER_PARTS = re.compile(r"\s+[-\u2013\u2014|]\s+")
 
 
 def party_named(doc: Document) -> bool:
@@ -124,11 +133,46 @@ def _party_name(raw: str) -> tuple[str, str | None]:
     if len(parts) == 2 and _good_name(_split_state(parts[1])[0]):
         name, state = _split_state(parts[1])
         return _without_state_of(name, state or _split_state(parts[0])[1])
+    joint = _joint_party(tidy)
+    if joint:
+        return joint
     name, state = _split_state(tidy)
     return _without_state_of(name, state)
 
 
 _ON_BEHALF = re.compile(r",?\s+(?:acting\s+)?(?:for\s+and\s+)?on\s+behalf\s+of\s+(?:the\s+)?", re.I)
+_AND = re.compile(r",?\s+(?:and|&)\s+(?:the\s+)?")
+_PLACE = r"(?:County|City|Town|Village|Borough|Township|Parish)"
+# A government's own name: a county, a city, a town (``Bexar County``, ``City of
+# Pasadena``), or its governing body (``Board of County Commissioners``).
+_GOVERNMENT = re.compile(
+    rf"(?:{_PLACE}|State|Commonwealth|Municipality)\s+of\s+[A-Z].*|[A-Z][\w.'-]*"
+    rf"(?:\s+[A-Z][\w.'-]*)*\s+{_PLACE}|.*\b(?:Board\s+of|Commissioners\W*\s+Court"
+    r"|Council|Government)\b.*"
+)
+
+
+def _joint_party(name: str) -> tuple[str, str | None] | None:
+    """The law enforcement agency among parties named together with ``and`` (``Bexar
+    County and Bexar County Sheriff's Office``: a county and its sheriff both party),
+    and the state one of them carries: the agencies the names are, each a whole name
+    (an agency's or a government's), the first law enforcement agency the 287(g)
+    partner. None when the ``and`` joins the words of one name (``Department of Public
+    Safety and Corrections``, ``Fish and Wildlife Conservation Commission``: a piece is
+    no name of its own) or names no agency."""
+    pieces = [_split_state(piece) for piece in _AND.split(name)]
+    if len(pieces) < 2:
+        return None
+    government = [bool(_GOVERNMENT.fullmatch(piece)) for piece, _state in pieces]
+    agencies = [
+        (piece, state)
+        for (piece, state), governs in zip(pieces, government, strict=True)
+        if not governs and _good_name(piece)
+    ]
+    if not agencies or len(agencies) + sum(government) < len(pieces):
+        return None
+    agency, state = agencies[0]
+    return _without_state_of(agency, state or next((s for _p, s in pieces if s), None))
 
 
 _SMALL_WORDS = frozenset({"of", "the", "and", "for", "de", "del"})
@@ -194,10 +238,16 @@ def _unbreak(text: str) -> str:
 
 
 def _footer_candidates(doc: Document) -> list[str]:
-    """Lines repeated as page footers (``Ellis County Sheriffs Office 7 Revised ...``),
-    without their revision and page numbers. A page number changes from page to page:
-    a number a footer repeats on every page is the agency's own (``Pct.1``, ``Precinct
-    4``), and is kept."""
+    """The page footers naming an agency (``Ellis County Sheriffs Office 7 Revised
+    ...``), without their revision and page numbers, commonest first."""
+    return [line for line in _footer_lines(doc) if _AGENCY_WORDS.search(line) and len(line) < 80]
+
+
+def _footer_lines(doc: Document) -> list[str]:
+    """Lines repeated as page footers, without their revision and page numbers,
+    commonest first. A page number changes from page to page: a number a footer
+    repeats on every page is the agency's own (``Pct.1``, ``Precinct 4``), and is
+    kept."""
     footers = [
         {_FOOTER_REVISION.sub("", clean_text(ln)) for ln in _last_lines(page.text)}
         for page in doc.pages
@@ -208,7 +258,7 @@ def _footer_candidates(doc: Document) -> list[str]:
     counts: Counter[str] = Counter()
     for form, numbers in forms.items():
         line = _trim(_with_numbers(form, numbers))
-        if _AGENCY_WORDS.search(line) and len(line) < 80:
+        if line:
             counts[line] += len(numbers)
     return [line for line, n in counts.most_common() if n >= 2]
 
@@ -303,13 +353,15 @@ def state_of(
 ) -> str | None:
     """The agency's state: from its name, its own contact address, its signature block
     (``signed``: the lines of the agency's block other than the signer's name), the
-    letterhead, the file name or title, else the addresses the document gives (ICE's
-    Washington, DC address excluded)."""
+    letterhead, the page footers (``Test County Sheriff's Office, Texas``: the agency's
+    own document's, typed on each page), the file name or title, else the addresses the
+    document gives (ICE's Washington, DC address excluded)."""
     for found in (
         _state_in_name(agency or ""),
         _state_in_poc(doc.text),
         _state_in_lines(signed),
         _state_in_lines(_letterhead(doc)),
+        _state_in_lines(_footer_lines(doc)),
         *(_state_in_filename(n) for n in names),
         _state_in_label(doc.title),
         _state_in_addresses(doc.text),
@@ -325,7 +377,9 @@ _STATE_WORD = re.compile(
     + r")\b(?!\s+County)",
     re.I,
 )
-_STATE_BEFORE = re.compile(r"(?:^|,|\bState\s+of|\bthe)\s*$", re.I)
+# what sets a state's name off as a place: the line's start, a comma, ``State of``, or
+# a separator between a footer's parts (``Test County Sheriff's Office | Texas``)
+_STATE_BEFORE = re.compile(r"(?:^|,|\bState\s+of|\bthe|\s[-\u2013\u2014|])\s*$", re.I)
 _STATE_OFFICE = re.compile(
     r"\s+(?:State\s+)?(?:Department|Division|Bureau|Highway|Patrol|Police|Office|Guard"
     r"|Attorney|Commission)\b",

@@ -44,6 +44,12 @@ _PERSON = re.compile(
     r"(?:[A-Z][a-z]+|[A-Z]\.(?:\s?[A-Z]\.)*)(?:\s+(?:[A-Z]\.|[A-Z][a-zA-Z'\-]+)){1,3}"
     r"(?:,?\s+(?:Jr\.?|Sr\.?|II|III|IV))?"
 )
+# What opens or says a notary's acknowledgement: a notary certifies a signing, signs none.
+_NOTARIAL = re.compile(
+    r"Notary\s+Public|\bsworn\b|\bsubscribed\b|acknowledg\w*\s+before|commission\s+expires"
+    r"|\bnotari[sz]\w*",
+    re.I,
+)
 _DIGITAL_NAME = re.compile(r"Digitally\s+signed\s+by\s+([A-Z][A-Z.\s]+?)(?:\s+Date\b|$)")
 PARTY_RANK: Mapping[str, int] = MappingProxyType({"agency": 0, "ice": 1, "other": 2})
 
@@ -68,6 +74,7 @@ class RawBlock:
     free_tops: list[float] = field(default_factory=list)  # where each free line stands
     column: int = 0
     lines: list[Line] = field(default_factory=list)
+    notary: bool = False  # a notary's acknowledgement (see :func:`_starts_block`)
 
     def field_line(self, label: str) -> Line | None:
         return next((f.line for f in self.fields if f.label == label), None)
@@ -184,6 +191,7 @@ def _column_blocks(lines: Sequence[Line], column: int) -> list[RawBlock]:
             _flush(blocks, pending)
             blocks.append(RawBlock(column=column))
         blocks[-1].lines.append(tagged.line)
+        blocks[-1].notary = blocks[-1].notary or bool(_NOTARIAL.search(tagged.line.text))
         if tagged.header:
             blocks[-1].header, blocks[-1].header_rest = tagged.header, _clean_value(tagged.rest)
         elif tagged.label:
@@ -197,8 +205,15 @@ def _column_blocks(lines: Sequence[Line], column: int) -> list[RawBlock]:
 def _starts_block(block: RawBlock, tagged: Tagged) -> bool:
     """A header starts a block; so does a date field after a block's other fields (the
     date heads each block), and a field the block already has: a block holds one signer
-    (a notary's ``Name:`` and ``Title:`` under the agency's block are the notary's)."""
+    (a notary's ``Name:`` and ``Title:`` under the agency's block are the notary's). A
+    notary's acknowledgement (``Sworn to and subscribed before me``, ``Notary Public``)
+    starts a block of its own, which holds what follows it, its date written after its
+    fields included: the notary's, not the next signer's."""
     if tagged.header:
+        return True
+    if block.notary:
+        return False
+    if _NOTARIAL.search(tagged.line.text):
         return True
     if tagged.label == "date" and block.has("signature", "name", "title", "agency"):
         return True
@@ -375,15 +390,37 @@ def _block_title(block: RawBlock) -> str | None:
 
 
 def _free_title(lines: Sequence[str]) -> str | None:
-    """In a block without labels, the line naming the signer's office, with its tail."""
+    """In a block without labels, the line naming the signer's office, with the lines it
+    wraps onto."""
     for i, line in enumerate(lines):
         titled = split_titled_name(line)
         if titled:
             return titled[0]
         if TITLE_WORDS.search(line) and not _ORG_END.search(line) and _readable(line):
-            tail = [t for t in lines[i + 1 : i + 3] if re.match(r"(?:and|of|&)\b", t)]
-            return " ".join([line, *tail])
+            title = [line]
+            for after in lines[i + 1 : i + 3]:
+                if not _continues(title[-1], after):
+                    break
+                title.append(after)
+            return " ".join(title)
     return None
+
+
+_JOINING = r"(?:and|of|for|the|to|in|on|at|&)"
+
+
+def _continues(line: str, after: str) -> bool:
+    """Whether ``after`` is more of the title ``line`` wraps onto: the line is unfinished
+    (it ends with a joining word: ``Deputy Director and``), or ``after`` opens with one or
+    in lower case, words and not a stroke's letters (``and Removal Operations``, ``the
+    Duties of the Director``), as no name, title or office of a block's own line does."""
+    if not _readable(after):
+        return False
+    return bool(
+        re.search(rf"\b{_JOINING}$", line, re.I)
+        or re.match(rf"{_JOINING}\b", after)
+        or (after[:1].islower() and len(after.split()) >= 2)
+    )
 
 
 def _block_party(block: RawBlock, labelled: bool) -> str | None:
@@ -400,7 +437,7 @@ def _blocks_to_signatures(blocks: Sequence[RawBlock], strict: bool) -> list[Sign
     """Signature blocks in party order (agency, ice, other), each in reading order, with
     the raw block each was read from. ``strict``: the words came from OCR."""
     labelled = any(b.header for b in blocks)
-    blocks = [b for b in blocks if _is_signature_block(b)]
+    blocks = [b for b in blocks if _is_signature_block(b) and not b.notary]
     parties = [_block_party(b, labelled) for b in blocks]
     if None in parties:
         parties = _unlabelled_parties(blocks, parties)
@@ -472,6 +509,11 @@ def signature_blocks(page: PageText) -> tuple[list[Signed], bool]:
     words, decoded = unshift_words(page.words)
     start = signing_top(words)
     region = [w for w in words if w.top >= start - 2 and w.bottom <= page.height * 0.9]
+    return _region_signatures(region, page), decoded
+
+
+def _region_signatures(region: Sequence[Word], page: PageText) -> list[Signed]:
+    """The signature blocks of a region of a page, read column by column."""
     split = page.width * COLUMN_SPLIT
     blocks: list[RawBlock] = []
     for column, in_column in enumerate(
@@ -479,7 +521,43 @@ def signature_blocks(page: PageText) -> tuple[list[Signed], bool]:
     ):
         blocks += _column_blocks(to_lines(in_column), column)
     signed = _blocks_to_signatures(blocks, page.ocr)
-    return (_mark_ocr_dates(signed, page.layer_text) if page.ocr else signed), decoded
+    return _mark_ocr_dates(signed, page.layer_text) if page.ocr else signed
+
+
+def form_blocks(page: PageText) -> tuple[list[Signed], bool]:
+    """The signature blocks of a page found by what they are, whatever words introduce
+    them (``IN WITNESS WHEREOF``, ``By executing this Agreement``): the first stretch of
+    the page between lines of running prose holding a signer's block (a person's name,
+    a title, and a date or a date field, within a third of the page), read as the
+    signature region. None when no stretch holds one: a letter's ``Date:`` stands above
+    its prose, away from its signer; a list of contacts names officers but dates none."""
+    words, decoded = unshift_words(page.words)
+    stretches: list[list[Word]] = [[]]
+    for line in to_lines(w for w in words if w.bottom <= page.height * 0.9):
+        if _prose(line.text):
+            stretches.append([])
+        else:
+            stretches[-1] += line.words
+    for region in stretches:
+        signed = _region_signatures(region, page) if region else []
+        if any(_a_signer(sig, block, page) for sig, block in signed):
+            return signed, decoded
+    return [], decoded
+
+
+def _prose(text: str) -> bool:
+    """Whether a line is running prose (eight words or more, half of them in lower
+    case), as no line of a signature block is."""
+    words = text.split()
+    return len(words) >= 8 and 2 * sum(w[:1].islower() for w in words) >= len(words)
+
+
+def _a_signer(sig: SignatureBlock, block: RawBlock, page: PageText) -> bool:
+    """Whether a block is a signer's: a person's name, a title, a date or a date field,
+    of a signing's size (under a third of the page)."""
+    dated = sig.date is not None or block.has("date")
+    sized = sig.box is not None and sig.box[3] - sig.box[1] <= page.height / 3
+    return bool(sig.name and sig.title and dated and sized)
 
 
 # Words of signers' offices, for mending titles clipped or split by a signature stroke.
