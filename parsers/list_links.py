@@ -14,9 +14,14 @@ else its visible text, else its ``aria-label``/``title``; a link whose words or 
 names (split at case changes and separators) say its agreements ended (``Terminated
 participating agencies``) or its agencies no longer participate (``Non-participating
 agencies``, ``agenciesNoLongerParticipating.xlsx``, ``Formerly participating``,
-``former``/``previously participating``, withdrawn, ended) has none: it is no list of
-agreements in force, however new its date. The body is checked when it is
-downloaded, so a generous rule costs a clear failure, never a wrong list.
+``former``/``previously participating``, withdrawn, ended) or its applications decided
+(``Approved pending applications``, ``pendingApplicationsApprovedAndRemoved.xlsx``)
+has none: it is no list of agreements in force, nor of applications pending, however
+new its date. Decided or ended ones said *taken out* are what left the list, not what
+it holds, in a file name as in words: ``pendingApplicationsApprovedRemoved.xlsx``,
+``Pending applications, approved removed``, ``excluding approved`` are the pending
+list. The body is checked when it is downloaded, so a generous rule costs a clear
+failure, never a wrong list.
 
 Of several links to one list, the newest published version is taken: a link whose
 words call it older ("previous", "archived", "old", "former", "prior", ...) comes last;
@@ -25,19 +30,40 @@ then one whose words name the list; then the latest date stamp (in the file name
 ``05/18/2026``); then page order.
 
 A link names the *whole* list only when its words name the list and nothing narrower
-(:func:`narrower`): not one support model (``JEM``, ``Task Force Model``, ``WSO``; a
-link naming all three names them all), not a state (``Texas``), not ``by state``,
-``summary``, ``statistics`` or ``count``. Its words are its text, ``aria-label``,
-``title`` (a remark in parentheses, or a phrase saying what it includes, aside) and
-file names split at case changes and separators
-(``participatingAgenciesJEM02282025am.xlsx`` names JEM; ``...TX...`` Texas). Beside a
-link naming nothing narrower, a narrower link is never taken, however new its date: a
-part read as the whole would read every agreement of the others as withdrawn. When a
-list's links are all narrower, several are its *parts* (:func:`list_parts`), the caller
-says so, and none is read; a page's only current link to a list is the list unless it
-names one model or one state alone, or counts by state, and its own text naming the
-list and nothing narrower outweighs its file name (a name left over from an earlier
-upload).
+(:func:`narrower`). Its words are its text, ``aria-label``, ``title`` and file names
+split at case changes and separators. What narrows a list, known to the rule: one
+support model (``JEM``, ``Task Force Model``, ``WSO``; a link naming all three names
+them all), a state (``Texas``, ``participatingAgenciesTX02282025am.xlsx``), ``by
+state``, ``summary``, ``statistics``, ``count``; and one part of it: a range of initial
+letters (``Agencies A-M``; ``A-Z`` is all), one of numbered parts (``Part 1 of 2``), an
+area (``New Orleans AOR``, ``field office``, ``region``), the agencies new or changed
+(``Newly participating``, ``Changes this week``, ``Additions since ...``, ``Added``). A
+remark in parentheses or a phrase saying what it includes is aside for a model, a state
+or the agencies new or changed (``(Georgia and Florida lead)``, ``(new agencies added
+weekly)``: notes on the link), not for a range, a numbered part or an area (``(Part 1
+of 2)``, ``(New Orleans AOR)``). What narrows it
+unknown to the rule: any other word of its text or label beside the list's name, a
+remark's included (a *qualifier*), unless it only describes the file (its format,
+size, date, version, ``updated``, ``download``, a count).
+
+When several current links could be one list, the whole list is the one whose words say
+the list and nothing that narrows it: beside it, a link naming something narrower or
+holding a qualifier is never taken, however new its date (a part read as the whole
+would read every agreement of the others as withdrawn; the whole list missed fails
+loudly). Links with the same qualifiers and nothing known narrower are versions of one
+list; with different ones and none without, they are parts. When a list's links are all
+narrower, several are its *parts* (:func:`list_parts`), the caller says so, and none is
+read. A page's only current link to a list (the one plausible link) is the list, its
+qualifiers whatever they are, unless it names one model, one state or one part alone, or
+counts by state; and its own text naming the list and nothing narrower outweighs its
+file name (a name left over from an earlier upload).
+
+A state's code in a file name is a pair of capitals apart from other letters. A code no
+English word spells names its state (``...TX.xlsx``); one that spells a word (``IN``,
+``OR``, ``ME``, ``OK``, ``HI``, ``OH``, ``ID``, ``AS``) names it only set off by a
+separator or digits in a name of small letters (``participatingAgencies_IN.xlsx``),
+and is a qualifier joined to a word by case alone (``participatingAgenciesIN.xlsx``:
+agencies in?) or in a name all in capitals (``..._IN_FORCE.xlsx``).
 
 Pure functions over a parsed tree or the links read from it (:class:`Anchor`).
 """
@@ -54,10 +80,11 @@ from urllib.parse import unquote, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from parsers import link_words
 from parsers.dates import month_number
 from parsers.html_page import absolute_url, resolve_link
 from parsers.normalize import clean_text
-from parsers.states import STATE_CODES, STATES
+from parsers.states import STATE_CODES
 from parsers.status_words import says_ended
 
 ListLinkKind = Literal["participating", "pending"]
@@ -129,17 +156,43 @@ class ListLink:
         """What narrower than its list its words and file names name (camel case and
         separators split): a model, a state, ``by state``, a summary, statistics, a
         count. Empty when they name nothing narrower (or all three models)."""
-        files = f"{basename(self.url)} {self.file_name}"
-        return self.word_part_names | _part_names(files) | _state_codes(files)
+        names = (basename(self.url), self.file_name)
+        files = " ".join(names)
+        codes = frozenset().union(*(link_words.state_codes(name)[0] for name in names))
+        return (
+            self.word_part_names
+            | link_words.part_names(files)
+            | codes
+            | link_words.subsets(files, files)
+        )
 
     @functools.cached_property
     def word_part_names(self) -> frozenset[str]:
         """What narrower than its list its own words (text, label) name, a remark in
         parentheses aside (``(updated count 1,043)``, ``(Georgia and Florida lead)``:
         a note on the link, not what it holds), a state's code set off (``(TX)``,
-        ``- TX``) included."""
+        ``- TX``) included; one part of the list said anywhere in them (a letter range,
+        ``Part 1 of 2``, an area of responsibility), and the agencies new or changed
+        outside a remark."""
         words = f"{self.text} {self.label}"
-        return _part_names(without_remarks(words)) | _set_off_codes(words)
+        bare = link_words.without_remarks(words)
+        return (
+            link_words.part_names(bare)
+            | link_words.set_off_codes(words)
+            | link_words.subsets(words, bare)
+        )
+
+    @functools.cached_property
+    def qualifiers(self) -> frozenset[str]:
+        """The words of its text and label beyond the list's name that say nothing of
+        the file alone (not its format, size, date, version, how to get it, nor a
+        count), remarks included, and a state's code its file names may spell as a word
+        (``participatingAgenciesIN.xlsx``): what may narrow it, unknown to the rule.
+        Empty for a link saying the list and nothing more (``View 287(g) Participating
+        Agencies (XLSX, 52 KB)``)."""
+        names = (basename(self.url), self.file_name)
+        unsure = frozenset().union(*(link_words.state_codes(name)[1] for name in names))
+        return link_words.qualifiers(f"{self.text} {self.label}") | unsure
 
 
 # --------------------------------------------------------------------------- reading links
@@ -238,7 +291,7 @@ def unnamed_files(anchors: Iterable[Anchor]) -> tuple[str, ...]:
         download = bool(saved) or name.lower() == "download"
         if not (is_spreadsheet_link(link) or (download and not _declares_other(link))):
             continue
-        stems = _CAMEL.sub(" ", " ".join(n.rsplit(".", 1)[0] for n in (name, saved)))
+        stems = link_words.CAMEL.sub(" ", " ".join(n.rsplit(".", 1)[0] for n in (name, saved)))
         if not _GENERIC_WORDS.sub("", f"{link.text} {link.label} {stems}").strip():
             found.setdefault(link.url)
     return tuple(found)
@@ -270,8 +323,26 @@ def _says_ended(link: Anchor) -> bool:
     participate (``nonParticipatingAgencies.xlsx``, ``Agencies no longer participating``,
     ``Formerly participating agencies``): no list of agreements in force, whichever
     list it names."""
-    names = _CAMEL.sub(" ", f"{basename(link.url)} {link.download}")
-    return _ended_words(without_remarks(f"{link.text} {link.label}") + f" {names}")
+    names = link_words.CAMEL.sub(" ", f"{basename(link.url)} {link.download}")
+    words = link_words.without_remarks(f"{link.text} {link.label}") + f" {names}"
+    return _ended_words(_TAKEN_OUT.sub(" ", words))
+
+
+# Decided or ended ones taken out of a list say what left it, not what it holds, in a
+# file name as in words (``pendingApplicationsApprovedRemoved.xlsx``, ``Pending
+# applications, approved removed``, ``without approved applications``, as the remark
+# ``(approved applications removed weekly)``); joined by ``and``/``or`` to another
+# decision they are what it holds (``Approved and removed applications``).
+_GONE = (
+    r"(?:approved|accepted|granted|denied|declined|rejected|withdrawn|terminated|rescinded"
+    r"|cancell?ed|closed|ended|expired|revoked|inactive)"
+)
+_TAKEN_OUT = re.compile(
+    rf"\b{_GONE}\W+(?:(?:applications?|requests?|agencies|agreements|ones|entries)\W+)?"
+    r"(?:removed|excluded|omitted|deleted|dropped|taken\W+out)(?![a-z])"
+    rf"|\b(?:without|excluding|excludes|except|less|minus)\W+(?:the\W+)?(?:any\W+)?{_GONE}(?![a-z])",
+    re.I,
+)
 
 
 # Agencies in the program no more: non-, not, no longer, former(ly), previously before
@@ -287,7 +358,8 @@ _NO_LONGER = re.compile(
 # Applications decided: approved, accepted or granted (``Approved pending applications``,
 # ``pendingApplicationsApproved.xlsx``) are pending no more, as denied ones are not.
 _DECIDED = re.compile(
-    r"\b(?:approved|accepted|granted)\W+(?:pending\W+)?(?:287\W*g\W*)?(?:applica|request)"
+    r"\b(?:approved|accepted|granted)(?:\W+(?:and|or)\W+[a-z]+)?\W+(?:pending\W+)?"
+    r"(?:287\W*g\W*)?(?:applica|request)"
     r"|\b(?:applications?|requests?)\W+(?:[a-z]+\W+)?(?:approved|accepted|granted)(?![a-z])",
     re.I,
 )
@@ -354,30 +426,36 @@ def pick_list_url(links: Sequence[ListLink], kind: ListLinkKind) -> str | None:
 
 def narrower(link: ListLink, links: Sequence[ListLink]) -> bool:
     """Whether ``link`` is narrower than its whole list: its words or file names name
-    something narrower (a model, a state, ``by state``, a summary, statistics, a count)
-    and the page links the list otherwise too (a link naming nothing narrower beside it:
-    never preferred to it, however new; or others, all narrower: parts). The page's only
-    current link to the list is the list unless it names one model or one state alone,
-    or counts by state (``by state (summary)``): ``Participating Agencies (updated count
-    1,043)``, ``Summary Spreadsheet``, ``Jail Enforcement Model and Warrant Service
-    Officer`` (the whole list of 2019 to 2024) are the list; and its own text naming the
-    list and nothing narrower outweighs its file name (``participatingAgenciesTFM.xlsx``
-    behind ``Participating Agencies``: a name left over from an earlier upload)."""
-    if not link.part_names:
+    something narrower (a model, a state, ``by state``, a summary, statistics, a count,
+    one part: see the module docstring) and the page links the list otherwise too (a
+    link naming nothing narrower beside it: never preferred to it, however new; or
+    others, all narrower: parts); or it holds words unknown to the rule (its
+    qualifiers) and another current link naming nothing narrower holds other ones, or
+    none. The page's only current link to the list is the list unless it names one
+    model, one state or one part alone, or counts by state (``by state (summary)``):
+    ``Participating Agencies (updated count 1,043)``, ``Summary Spreadsheet``, ``Jail
+    Enforcement Model and Warrant Service Officer`` (the whole list of 2019 to 2024)
+    are the list; and its own text naming the list and nothing narrower outweighs its
+    file name (``participatingAgenciesTFM.xlsx`` behind ``Participating Agencies``: a
+    name left over from an earlier upload)."""
+    if not link.part_names and not link.qualifiers:
         return False
     others = [
         other
         for other in links
         if other.kind == link.kind and other.url != link.url and not other.says_older
     ]
+    if not link.part_names:  # words unknown to the rule: narrower beside a plausible list
+        return any(not other.part_names and other.qualifiers != link.qualifiers for other in others)
     if others:
         return True
     if not link.word_part_names and link.text_says_kind:
         return False
     names = link.part_names
-    models, states = names & _MODELS, names & STATE_CODES
+    models, states = names & link_words.MODELS, names & STATE_CODES
     counts = "BY STATE" in names and bool(names & {"SUMMARY", "COUNT", "STATISTICS"})
-    return len(models) == 1 or len(states) == 1 or counts  # counts by state: no list
+    # counts by state: no list; one part named: a part alone too
+    return len(models) == 1 or len(states) == 1 or counts or bool(names & link_words.SUBSETS)
 
 
 def unsure_rivals(links: Sequence[ListLink], kind: ListLinkKind, picked: str) -> tuple[str, ...]:
@@ -483,57 +561,6 @@ def list_parts(links: Sequence[ListLink], kind: ListLinkKind) -> tuple[str, ...]
         return ()
     current = [link for link in matching if not link.says_older] or matching
     return tuple(dict.fromkeys(link.url for link in current))
-
-
-def _part_names(text: str) -> frozenset[str]:
-    """What narrower than a whole list ``text`` names (camel case and separators split):
-    a model, a state, ``by state``, a summary, statistics, a count; all three models
-    named together name no one of them."""
-    words = f" {' '.join(_WORD.findall(_CAMEL.sub(' ', text).upper()))} "
-    found = {
-        name for name, forms in _PART_NAMES.items() if any(f" {form} " in words for form in forms)
-    }
-    return frozenset(found - _MODELS if found >= _MODELS else found)
-
-
-def without_remarks(text: str) -> str:
-    """``text`` without its remarks: in parentheses, of three words or more, and a
-    phrase saying what it includes (notes on a link: ``(approved applications removed
-    weekly)``, ``, including those in Washington, D.C.``; ``(TX)`` stays)."""
-    return _INCLUDING.sub(" ", _REMARK.sub(" ", text))
-
-
-_REMARK = re.compile(r"\((?:[^()]*?\w+\W+){2,}\w+[^()]*\)")
-_INCLUDING = re.compile(r"[,;]?\s+(?:including|includes|incl\.)\s[^()]*$", re.I)
-
-
-def _state_codes(files: str) -> frozenset[str]:
-    """The states a file name names by their codes, in capitals as a token of its own
-    (``participatingAgenciesTX02282025am.xlsx``)."""
-    return STATE_CODES.intersection(_CODE.findall(_CAMEL.sub(" ", files)))
-
-
-def _set_off_codes(words: str) -> frozenset[str]:
-    """The state codes link words set off: in parentheses or brackets (``(TX)``) or
-    after a dash at their end (``Participating Agencies - TX``)."""
-    return STATE_CODES.intersection(a or b for a, b in _SET_OFF_CODE.findall(words))
-
-
-_CODE = re.compile(r"(?<![A-Za-z])([A-Z]{2})(?![A-Za-z])")
-_SET_OFF_CODE = re.compile(r"[(\[]\s*([A-Z]{2})\s*[)\]]|[-\u2013\u2014]\s*([A-Z]{2})\s*$")
-_WORD = re.compile(r"[A-Za-z]+")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|[_\-.]")
-_MODELS = frozenset({"JEM", "TFM", "WSO"})
-_PART_NAMES: dict[str, tuple[str, ...]] = {
-    "JEM": ("JEM", "JAIL ENFORCEMENT"),
-    "TFM": ("TFM", "TASK FORCE"),
-    "WSO": ("WSO", "WARRANT SERVICE"),
-    "BY STATE": ("BY STATE", "BY STATES", "PER STATE", "STATE BY STATE"),
-    "SUMMARY": ("SUMMARY", "SUMMARIES", "OVERVIEW"),
-    "STATISTICS": ("STATISTICS", "STATS"),
-    "COUNT": ("COUNT", "COUNTS", "TOTALS"),
-    **{code: (name,) for name, code in STATES.items()},
-}
 
 
 # --------------------------------------------------------------------------- MOAs
