@@ -43,6 +43,7 @@ from parsers.html_table import Cell, Link, TableTooLarge, table_grid, tables_in_
 from parsers.listing_header import (
     ADDENDUM,
     AGENCY,
+    CONTACT_WORDS,
     COUNTY,
     MOA,
     SIGNED,
@@ -67,9 +68,6 @@ _REQUIRED = frozenset({"state", "agency", "model"})
 _NEAR = HEADER_SCAN_ROWS  # a title row heads a header this close below it
 # what the texts heading a table may say of all its rows, the column each fills
 _GIVEN = {"state": STATE, "model": SUPPORT}
-# the words of a column telling how to reach an agency: a directory's, not a list's
-_CONTACT_WORDS = frozenset({"CONTACT", "CONTACTS", "POC", "PHONE", "PHONES", "TELEPHONE"})
-_CONTACT_WORDS |= {"EMAIL", "EMAILS", "MAIL", "FAX", "ADDRESS", "ADDRESSES"}
 
 
 def column_name(text: str) -> str | None:
@@ -215,11 +213,11 @@ def _directory(grid: Sequence[Sequence[Cell]], header: int, columns: dict[str, i
     """Whether a table under a list's header is a directory of agencies, not a list of
     agreements: its header names how to reach each (a contact, a phone, an email, an
     address) and no row shows an agreement signed, no date under its SIGNED column and
-    no link under its MOA column (``Signing Official | Phone | Email``: a SIGNED column
-    by its words, of people). A list of agreements giving contacts too still shows them
-    signed; a list of applications names no one to call."""
+    no link under its MOA column (``Agency | State | Model | Date | Phone | Email``:
+    where to call, no agreement shown signed). A list of agreements giving contacts too
+    still shows them signed; a list of applications names no one to call."""
     words = (header_words(header_text(cell.text)) for cell in grid[header])
-    if all(_CONTACT_WORDS.isdisjoint(said) for said in words):
+    if all(CONTACT_WORDS.isdisjoint(said) for said in words):
         return False
     signed, moa = columns.get("signed", -1), columns.get("moa", -1)
     for cells in grid[header + 1 :]:

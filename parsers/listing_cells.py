@@ -16,6 +16,7 @@ from parsers.dates import parse_date
 from parsers.listing_header import AGENCY_HEADERS
 from parsers.normalize import (
     COUNTY_WORDS,
+    FOOTNOTE_SYMBOLS,
     agency_key,
     clean_text,
     end_given,
@@ -28,7 +29,14 @@ from parsers.normalize import (
     without_footnote_marks,
 )
 from parsers.sheet_header import is_blank
-from parsers.status_words import applying_status, ended_status, ended_value
+from parsers.status_words import (
+    TITLE_WORDS,
+    applying_status,
+    ended_status,
+    ended_value,
+    names_a_body,
+    of_the_list,
+)
 from parsers.xlsx import CellValue
 
 # A link written in a cell's text: http(s), its scheme's slashes one or two (``https:/``,
@@ -79,9 +87,38 @@ def agency_cell(value: CellValue) -> tuple[str, bool]:
     if isinstance(value, str):
         value = lines_set_apart(without_footnote_marks(value))
     text = cell_text(value)
-    if not any(char.isalpha() for char in text):
+    if not any(char.isalpha() for char in text) or is_null(text):
         return "", False
     return text, text.upper() in AGENCY_HEADERS
+
+
+# A footnote mark (a symbol or a superscript digit) beginning a cell: the note it marks.
+_LEADING_MARK = re.compile(f"^\\s*[{FOOTNOTE_SYMBOLS}\u00b9\u00b2\u00b3\u2070\u2074-\u2079]")
+
+
+@_memo
+def note_cell(value: CellValue) -> str | None:
+    """What an agency cell holds in place of an agency's name, or None for a name. An
+    agreement is an agency's, so a row whose agency cell names none lists no agreement,
+    whatever its other cells hold (its state cell, given or carried, a date, a model):
+    a footnote (a mark, then words naming no public body: ``* The addendum was signed in
+    2021``; ``Harris County Sheriff's Office*`` is a name marked), the list speaking of
+    itself (:func:`status_words.of_the_list`: ``Total: 1``, ``Last updated``, ``Source:
+    ICE``, ``Page 1 of 3``), or a sentence (:func:`is_sentence`)."""
+    if not isinstance(value, str):
+        return None
+    text = cell_text(value)
+    if _LEADING_MARK.match(value) and not names_a_body(text):
+        return "a footnote"
+    if of_the_list(text):
+        return "the list's own words (its total, date, source, page or notes)"
+    return "a sentence" if is_sentence(text) else None
+
+
+def is_sentence(text: str) -> bool:
+    """Whether a cell holds a sentence (a note: more than a title's words, ended by a
+    full stop), not a name."""
+    return len(text.split()) > TITLE_WORDS and text.rstrip().endswith((".", "!", "?"))
 
 
 # What ends a line, or begins the next, that sets off what follows already.

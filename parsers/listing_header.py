@@ -13,6 +13,10 @@ words (runs of letters and digits, so STATEMENT is never STATE), by the first ru
                   (``Withdrawn Agreements``)                    title, not a row's ending
 2   ENDED         TERMINATED, TERMINATION, WITHDRAWN,
                   WITHDRAWAL, RESCINDED, RESCISSION
+2a  (none)        OFFICIAL, SIGNATORY, SIGNER, SIGNEE last,     no DATE word: a person, who
+                  or BY ending it (``Signed By``)               signed, not when
+2b  (none)        NAME, TITLE last                              a SIGN or 2a word, no DATE or
+                                                                AGENCY word: a person's
 3   ADDENDUM      ADDEND*, AMENDMENT last (``Signed Addendum``, no DATE word
                   ``MOA Amendment``)
 4   (none)        ADDEND*, AMENDMENT                            a SIGN or DATE word: the
@@ -151,11 +155,17 @@ _PREPOSITIONS = _words_of("AS AT BY FOR IN OF ON TO WITH")
 _FORMATS = _words_of("PDF LINK LINKS URL DOCUMENT COPY")
 _PARENTHESES = re.compile(r"\([^()]*\)")
 _ALTERNATIVES = re.compile(r"\s*/\s*|\s+OR\s+")
-VETO_WORDS = _words_of(
-    # attributes an agency list does not carry
-    "ADDRESS CONTACT EMAIL MAIL PHONE TELEPHONE FAX WEBSITE WEB ID NUMBER FIPS POPULATION "
-    "COUNT FIELD ERO AOR"
-) | {noun.upper() for noun in AGENCY_NOUNS}  # such a cell is an agency, not a column
+# how to reach an agency (a contact, a point of contact, a phone, an email, an address):
+# a directory's columns, never an agreement's
+CONTACT_WORDS = _words_of(
+    "CONTACT CONTACTS POC POCS PHONE PHONES TELEPHONE TELEPHONES EMAIL EMAILS MAIL FAX FAXES "
+    "ADDRESS ADDRESSES"
+)
+VETO_WORDS = (
+    CONTACT_WORDS  # attributes an agency list does not carry
+    | _words_of("WEBSITE WEB ID NUMBER FIPS POPULATION COUNT FIELD ERO AOR")
+    | {noun.upper() for noun in AGENCY_NOUNS}  # such a cell is an agency, not a column
+)
 _STATE_NAMES = tuple(f" {' '.join(_WORD.findall(name))} " for name in STATES)
 
 _SIGN = frozenset({"SIGN", "SIGNED", "SIGNING", "SIGNATURE", "SIGNATURES", "EXECUTED", "EXECUTION"})
@@ -209,9 +219,11 @@ class WordRule:
 def _head(words: tuple[str, ...]) -> str:
     """The head noun (of a text without its parenthesised words): the last word before a
     preposition that is neither filler nor a format (``Signed MOA PDF of 2025``: MOA;
-    ``Addendum to MOA``: ADDENDUM), looked
-    for past the preposition when the words before it are only a format (``Link to
-    Signed MOA``: MOA)."""
+    ``Addendum to MOA``: ADDENDUM), looked for past the preposition when the words
+    before it are only a format (``Link to Signed MOA``: MOA); BY when it ends the
+    header (``Signed By``: its cells are the agent, as a head noun's would be)."""
+    if words[-1:] == ("BY",):
+        return "BY"  # ``Signed By``: the cell names who, as a head noun would
     phrase = list(itertools.takewhile(lambda word: word not in _PREPOSITIONS, words))
     kept = [word for word in phrase if not _is_filler(word) and word not in _FORMATS]
     if kept or len(phrase) == len(words):
@@ -226,6 +238,9 @@ def _rule(
 
 
 _ENDINGS = "TERMINATED TERMINATION WITHDRAWN WITHDRAWAL RESCINDED RESCISSION"
+# A person, who signed (the head noun, or BY ending the header: its cells are the
+# signer), not when: a column of people's names is no date's, nor a document's.
+_PERSONS = _words_of("OFFICIAL OFFICIALS SIGNATORY SIGNATORIES SIGNER SIGNERS SIGNEE BY")
 
 # rows in the plural as the head noun: a set of rows (a table's title, ``Withdrawn
 # agreements`` over a table beside the list), not a property of each row, unless the
@@ -236,6 +251,14 @@ WORD_RULES: tuple[WordRule, ...] = (
     _rule(STATUS, "STATUS STANDING"),
     _TABLE_TITLE,
     _rule(ENDED, _ENDINGS),
+    _rule(None, " ".join(_PERSONS), last=True, unless=_DATE),
+    _rule(
+        None,
+        "NAME NAMES TITLE TITLES",
+        last=True,
+        partners=_SIGN | _PERSONS,
+        unless=_DATE | _AGENCY,
+    ),
     _rule(ADDENDUM, "ADDEND* AMENDMENT AMENDMENTS", last=True, unless=_DATE),
     _rule(None, "ADDEND* AMENDMENT AMENDMENTS", partners=_SIGN | _DATE),
     _rule(ADDENDUM, "ADDEND* AMENDMENT AMENDMENTS"),

@@ -25,10 +25,12 @@ from parsers.listing_cells import (
     county_cell,
     denies_in_force,
     end_cell,
+    is_sentence,
     link_cell,
     model_cell,
     model_status_cell,
     models_cell,
+    note_cell,
     placed_by_county,
     row_flags,
     signed_cell,
@@ -66,7 +68,7 @@ from parsers.row_notes import (
 )
 from parsers.row_states import states_grouped, swapped_cells
 from parsers.sheet_header import SheetHeader, is_blank, model_heading, state_heading
-from parsers.status_words import TITLE_WORDS, ended_title, ended_value, pending_title
+from parsers.status_words import ended_title, ended_value, pending_title
 from parsers.xlsx import CellValue
 
 REPEATED_HEADER = "repeated header row"
@@ -314,13 +316,16 @@ class _RowReader:
         built = self._build(row, values, (state_raw, state, agency), carried, fixed)
         if above is not None:
             built = _continuing(built, above)
-        if not built.states_an_agreement and (state is None or _sentence(agency)):
+        if not built.states_an_agreement and (state is None or is_sentence(agency)):
             said = f"no {'state, ' if state is None else ''}model, signed date or link"
             outcome.warnings.append(_skipped(row, cells, f"{said}, so no agreement"))
             return None
         if state is None and built.is_note:
             said = "no state, no link and no agency named, a note under the list"
             outcome.warnings.append(_skipped(row, cells, said))
+            return None
+        if above is None and (note := note_cell(values[1])):  # whatever its state cell says
+            outcome.warnings.append(_skipped(row, cells, f"its agency cell holds {note}"))
             return None
         if self.unread_links:
             outcome.warnings.extend(self.unread_links.get(row, ()))
@@ -548,9 +553,3 @@ def read_rows(header: SheetHeader) -> Outcome:
 def _skipped(row: int, cells: list[CellValue], why: str) -> str:
     """The warning of a row skipped for ``why``, showing its cells."""
     return f"row {row + 1} skipped: {why} ({' | '.join(cell_texts(cells))[:80]})"
-
-
-def _sentence(text: str) -> bool:
-    """Whether an agency cell holds a sentence (a note: more than a title's words, ended
-    by a full stop), not a name."""
-    return len(text.split()) > TITLE_WORDS and text.rstrip().endswith((".", "!", "?"))

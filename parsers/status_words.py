@@ -139,6 +139,28 @@ def names_a_body(text: str) -> bool:
     return not words.isdisjoint(AGENCY_NOUNS | _UNIT_NOUNS | _BODY_NOUNS)
 
 
+# The list speaking of itself where an agency's name goes: when it was updated, as of
+# when, who prepared it, its page (``Page 1 of 3``), and its total, count, source, notes,
+# legend or key as a label (alone, or before a colon, a number or a parenthesis:
+# ``Total: 12``, ``Source: ICE``, ``Notes``; not ``Page County Sheriff's Office`` or
+# ``Key West Police Department``, names that begin with such a word).
+_OF_THE_LIST = re.compile(
+    r"^\W*(?:last\W+(?:updated|revised|modified|changed)\b|(?:data\W+)?as\W+of\b"
+    r"|(?:updated|revised|prepared\W+by|generated|printed|compiled)\b|page\W+\d"
+    r"|(?:(?:grand\W+|sub\W?)?totals?|count|sum|sources?|notes?|nb|legend|key|footnotes?"
+    r"|disclaimer)\b(?=\s*(?:$|[:=#(\d])))",
+    re.IGNORECASE,
+)
+
+
+def of_the_list(text: str) -> bool:
+    """Whether an agency cell's text is the list speaking of itself, not a name: its
+    total (``Total: 1``, ``Grand Total 12``), its date (``Last updated``, ``As of
+    05/15/2024``), its source (``Source: ICE``), its page (``Page 1 of 3``), its notes
+    or legend (``Note: ...``, ``Legend``). No agency's name begins so."""
+    return _OF_THE_LIST.search(text) is not None
+
+
 def _titled(text: str) -> bool:
     """Whether a text could be a section's title: short, and naming no agency."""
     words = _TITLE_WORD.findall(text.lower())
@@ -190,9 +212,29 @@ _PENDING_TITLE = re.compile(
 )
 
 
+# A title that also names the list in force (``Participating and Pending Agencies``):
+# its words of rows in force, neither negated (``Non-participating``, ``No longer
+# participating``) nor qualified as pending (``Pending Participating Agencies``); not
+# ``active`` or ``current``, which may say which applications (``Current Pending
+# Applications``).
+_LISTED_IN_FORCE = re.compile(
+    r"(?<![\w-])(?:participating|participants?|in\W+force)\b",
+    re.IGNORECASE,
+)
+_NOT_LISTED = re.compile(
+    r"\b(?:not|no\W+longer|non|pending)\W*(?:an?\W+)?(?:participating|participants?|active|current"
+    r"|in\W+force)\b",
+    re.IGNORECASE,
+)
+
+
 def pending_title(text: str) -> str | None:
     """A section title's text when it says the rows below it are applications, not
     agreements (``Pending Applications``, ``Pending Agencies``, ``Pending``), else None
     (``MOA links pending``; a sentence is a note; ``Application Services Division``
-    names an agency)."""
-    return text if _titled(text) and _PENDING_TITLE.search(text) else None
+    names an agency; nor a title naming both lists, ``Participating and Pending
+    Agencies``: as :func:`ended_title`, one that also says its rows are in force heads
+    no list of applications alone)."""
+    if not _titled(text) or not _PENDING_TITLE.search(text):
+        return None
+    return None if _LISTED_IN_FORCE.search(_NOT_LISTED.sub(" ", text)) else text

@@ -129,3 +129,43 @@ def test_a_date_of_another_event_is_never_the_signing_and_the_list_says_it_has_n
         f"sheet 'S': no SIGNED column: the dates of column E ({text.upper()!r}) are not "
         "read as the signing (their header names another event, or none)"
     ) in listing.warnings
+
+
+# --------------------------------------------------------------------------- people
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Signing Official", "Signed By", "Signed By:", "MOA Signed By", "MOA Signatory", "Signer",
+     "Signer Name", "Name of Signing Official", "Signing Official Title", "Executed By"],
+)  # fmt: skip
+def test_a_header_naming_a_person_names_no_date_column(text: str) -> None:
+    """Who signed, not when: a header whose head noun names a person (``Signing
+    Official``, ``MOA Signatory``) or its name or title, or that ends in BY (``Signed
+    By``: its cells are the signer), holds people's names; read as SIGNED, every name
+    was a date not read and the list one of agreements by a column of names."""
+    assert header_name(text) is None
+    people = [[*row[:4], name] for row, name in zip(ROWS, ["A. Gonzalez", "J. Smith",
+              "R. Jones"], strict=True)]  # fmt: skip
+    listing = _parse(_headed(4, text), people)
+    assert "SIGNED" not in listing.columns
+    assert all(row.signed_raw is None for row in listing.rows)
+
+
+@pytest.mark.parametrize(
+    "text", ["Date Signed By", "Date Signed by ICE", "Signing Official Date", "Signatory Agency"]
+)
+def test_a_date_or_an_agency_beside_a_person_keeps_its_column(text: str) -> None:
+    """A DATE word names the signing's date whoever signed; a signatory agency is the
+    agency."""
+    assert header_name(text) == ("AGENCY" if text == "Signatory Agency" else "SIGNED")
+
+
+def test_the_contact_words_are_vetoed_and_exported() -> None:
+    """How to reach an agency is no column of agreements: the words are one set, for the
+    HTML reader's directories too."""
+    from parsers.listing_header import CONTACT_WORDS, VETO_WORDS
+
+    assert {"CONTACT", "POC", "PHONE", "EMAIL", "FAX", "ADDRESS"} <= CONTACT_WORDS <= VETO_WORDS
+    assert header_name("Agency POC") is None
+    assert header_name("Phones") is None

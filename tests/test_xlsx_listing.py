@@ -2179,3 +2179,71 @@ def test_every_agency_name_of_the_corpus_names_a_public_body(corpus: Path) -> No
             names.update(row.agency for row in getattr(listing, "rows", ()))
     assert len(names) > 800
     assert sorted(n for n in names if not names_a_body(n)) == []
+
+
+# --------------------------------------------------------------------------- note rows
+
+_NOTE_TEXTS = [
+    "* The addendum was signed in 2021.", "\u00b9 Signed under the 2019 template", "Total: 1",
+    "TOTAL 12", "Grand Total: 3", "Subtotal 4", "Last updated", "Last Updated: 05/15/2024",
+    "Updated 05/15/2024", "As of 05/15/2024", "Source: ICE", "Page 1 of 3", "Legend",
+    "Note: the Harris County Sheriff's Office MOA is under review.",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", _NOTE_TEXTS)
+@pytest.mark.parametrize("way", ["sheet named for its state", "own state", "state heading"])
+@pytest.mark.parametrize(("model", "signed"), [(None, None), ("JEM", date(2024, 5, 15))])
+def test_a_row_whose_agency_cell_names_no_agency_is_no_agreement_whatever_its_state(
+    text: str, way: str, model: str | None, signed: date | None
+) -> None:
+    """An agreement is an agency's: a row whose agency cell holds a footnote, the list
+    speaking of itself (its total, its date, its source, its page, its notes) names
+    none, and is a note whether the row gives its state, a heading above
+    gives it or the sheet's name does, and whatever date or model it shows (in a sheet
+    named ``Texas``, ``Total: 1`` was a Texas agreement)."""
+    first: list[object] = ["Dallas County Sheriff's Office", "JEM", date(2020, 1, 1), "MOA"]
+    header: list[object] = ["AGENCY", "SUPPORT TYPE", "SIGNED", "MOA"]
+    note: list[object] = [text, model, signed, None]
+    rows: list[Sequence[object]] = [header, first, note]
+    title = "Texas" if way == "sheet named for its state" else "S"
+    if way == "own state":
+        rows = [["STATE", *header], ["TX", *first], ["TX", *note]]
+    elif way == "state heading":
+        rows = [["STATE", *header], ["Texas"], [None, *first], [None, *note]]
+    listing = parse_listing_xlsx(_xlsx(rows, title=title), "x.xlsx")
+    assert [(r.state, r.agency) for r in listing.rows] == [("TX", first[0])]
+    assert any(f"row {len(rows)} skipped: " in warning for warning in listing.warnings)
+
+
+@pytest.mark.parametrize(
+    "agency",
+    ["Page County Sheriff's Office", "Key West Police Department", "Source County Sheriff",
+     "*Harris County Sheriff's Office", "Total County Jail"],
+)  # fmt: skip
+def test_an_agency_whose_name_begins_with_a_word_of_a_note_is_an_agency(agency: str) -> None:
+    """A word a note begins with, followed by more of a name (``Page County``, ``Key
+    West``), and a footnote mark before a name of a public body, still name an agency."""
+    rows: list[Sequence[object]] = [
+        ["AGENCY", "SUPPORT TYPE", "SIGNED"],
+        [agency, "JEM", date(2020, 1, 1)],
+    ]
+    listing = parse_listing_xlsx(_xlsx(rows, title="Virginia"), "x.xlsx")
+    assert [(r.state, r.agency) for r in listing.rows] == [("VA", agency)]
+
+
+def test_a_title_naming_the_list_in_force_and_the_pending_one_heads_no_applications() -> None:
+    """``Participating and Pending Agencies`` names both lists: no list of applications
+    alone, so the agreements under it stay agreements (they were read as applications:
+    lost), as ``Active and terminated agreements`` heads no ended ones."""
+    rows: list[Sequence[object]] = [
+        ["STATE", "AGENCY", "SUPPORT TYPE", "SIGNED"],
+        ["Texas", "Harris County Sheriff's Office", "JEM", date(2020, 6, 9)],
+        ["Participating and Pending Agencies"],
+        ["Texas", "Lubbock Police Department", "TFM", date(2021, 1, 2)],
+    ]
+    listing = parse_listing_xlsx(_xlsx(rows), "x.xlsx")
+    assert [r.agency for r in listing.rows] == [
+        "Harris County Sheriff's Office",
+        "Lubbock Police Department",
+    ]
