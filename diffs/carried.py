@@ -12,12 +12,23 @@ flagged."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import replace
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from diffs import identity, relabel
+from diffs import counties, identity, relabel
+from diffs.events import SnapshotRef
+from diffs.gate import Rules, confirmed_since
 from diffs.links import same_document
-from diffs.state import APPROVED, LISTED, Entry, ListState, ProgramState, entry_key
+from diffs.state import (
+    APPROVED,
+    LISTED,
+    Entry,
+    ListState,
+    MoveHeld,
+    ProgramState,
+    entry_key,
+)
 from parsers.records import ListingRow, ParsedListing
 
 
@@ -29,10 +40,12 @@ def states_slipped(
     state that has it (``identity.home_states``), in that state (flag
     ``state_slipped``): a row cannot be in a state its county is not in, so a known
     agency listed there has not moved (``agency.renamed`` into a state without its
-    county), its state is a slip. Of several such agencies, the one whose agreement (or
-    application) of the row's model the list otherwise lacks, if one. The other way, a
-    state corrected into the one that has the county, is a move
-    (``counties.state_corrected``)."""
+    county), its state is a slip. So is a row whose name is another state's government
+    (``counties.state_named``: ``Georgia Department of Corrections`` listed in AL), given
+    to the known agency of its name in the state it names. Of several such agencies,
+    the one whose agreement (or application) of the row's model the list otherwise
+    lacks, if one. The other way, a state corrected into the one that has the county
+    (``counties.state_corrected``), or into the one the name names, is a move."""
     new = _new_agencies(state, listing, ids)
     if not new:
         return listing, ids
@@ -40,9 +53,129 @@ def states_slipped(
     lacked = _lacked(state, listing, ids)
     rows, ids = list(listing.rows), list(ids)
     for i in new:
-        homes = identity.home_states(rows[i], by_key.get(rows[i].agency_key, {}))
+        others = by_key.get(rows[i].agency_key, {})
+        homes = identity.home_states(rows[i], others) or _named_home(rows[i], others)
         _take_home(state, (rows, ids), i, homes, lacked, "state_slipped")
     return replace(listing, rows=tuple(rows)), ids
+
+
+def _named_home(row: ListingRow, others: dict[str, identity.Known]) -> list[str]:
+    """The agencies of ``others`` (known agencies of the row's name) in the state the
+    row's name is the government of, when the row is listed in another."""
+    named = counties.state_named(row.agency_key)
+    if named is None or named == row.state:
+        return []
+    return [agency_id for agency_id, agency in others.items() if agency.state == named]
+
+
+@dataclass(frozen=True)
+class Moves:
+    """What :func:`states_held` found: the moves held (to keep with the list, once it
+    is read), those a list confirms now (each with the id its rows are read under),
+    and the snapshot's note naming the rows held."""
+
+    held: tuple[MoveHeld, ...] = ()
+    confirmed: tuple[tuple[MoveHeld, str], ...] = ()
+    note: str | None = None
+
+
+def states_held(
+    state: ProgramState,
+    listing: ParsedListing,
+    ids: list[str],
+    ref: SnapshotRef,
+    rules: Rules,
+) -> tuple[ParsedListing, list[str], Moves]:
+    """``listing`` and ``ids`` with each row that lists a known agency in another state
+    read in its known state (flag ``state_held``) until the move persists: the row's
+    agreement (or application) is new to the list, its agency's of the same name and
+    model is listed and lacked by it, every paper the same (the same MOA document, or
+    the same signed date; an application has none), and nothing says which state is
+    right (a county both states have, ``Jeff Davis County``, or none: a city's police).
+    A state typed wrong for one capture is no agency moved and moved back, nor the
+    next list, back to the truth, an older list arriving late; a state ICE corrects
+    persists. The move is read once a later list still shows it
+    (``gate.confirmed_since``: ``loss_confirm_hours`` later, and of other content: the
+    same bytes are one list, whose rows are not read again), its
+    events dated by the first list showing it (``Moves.confirmed``). A move the
+    evidence makes (into the state that has the county the other lacks,
+    ``counties.state_corrected``, or into the state the name is the government of) is
+    read at once. More than ``min_row_loss`` agencies moved at once are a block (a
+    state column gone wrong): the gate holds the list whole
+    (``gate.check_mass_change``)."""
+    known = state.list_state(listing.kind)
+    listed = known.listed_keys()
+    original, rows, ids = ids, list(listing.rows), list(ids)
+    lacked = listed - {entry_key(a, r.model) for a, r in zip(ids, rows, strict=True)}
+    if not lacked:
+        return listing, ids, Moves()
+    before = {move.agency_id: move for move in known.moves_held}
+    by_key = _agencies_by_key(state)
+    held: dict[str, MoveHeld] = {}
+    confirmed: dict[str, tuple[MoveHeld, str]] = {}
+    for i, row in enumerate(rows):
+        if entry_key(ids[i], row.model) in listed:
+            continue
+        homes = [
+            agency_id
+            for agency_id, agency in by_key.get(row.agency_key, {}).items()
+            if agency.state != row.state
+            and entry_key(agency_id, row.model) in lacked
+            and _moved_alike(state, known.entries[entry_key(agency_id, row.model)], row, i, ids)
+        ]
+        if len(homes) != 1:
+            continue
+        home = state.agencies[homes[0]]
+        move = before.get(home.id)
+        if move is None or move.state != row.state:
+            move = MoveHeld(home.id, row.state, known.last, ref)
+        if confirmed_since(move.since, ref, rules) and ref.sha256 != move.since.sha256:
+            confirmed[home.id] = (move, ids[i])
+            continue
+        held[home.id] = move
+        lacked.discard(entry_key(home.id, row.model))
+        ids[i] = home.id
+        rows[i] = replace(row, state=home.state, flags=(*row.flags, "state_held"))
+    if len(held) > rules.min_row_loss:  # a block moved at once: the gate's to hold
+        return listing, list(original), Moves()
+    note = _held_note(held.values(), listing.rows, rows)
+    moves = Moves(tuple(held.values()), tuple(confirmed.values()), note)
+    return replace(listing, rows=tuple(rows)), ids, moves
+
+
+def _moved_alike(
+    state: ProgramState, entry: Entry, row: ListingRow, i: int, ids: list[str]
+) -> bool:
+    """Whether row ``i`` may be ``entry``'s agreement (or application) listed in another
+    state that nothing says is right: the same papers (an application has none: the
+    same type where both say one), and neither the county the row names (one the known
+    state lacks and the row's has) nor its name (a state's government) making the move."""
+    new = relabel.row_label(entry_key(ids[i], row.model), ids[i], row)
+    old = relabel.entry_label(entry, state)
+    if old.signed is not None or old.document is not None:
+        if not identity.same_papers(new, old):
+            return False
+    elif new.agency_type and old.agency_type and new.agency_type != old.agency_type:
+        return False
+    if counties.state_named(row.agency_key) == row.state:
+        return False
+    return not counties.state_corrected(new, old)
+
+
+def _held_note(
+    held: Iterable[MoveHeld],
+    listed: tuple[ListingRow, ...],
+    read: list[ListingRow],
+) -> str | None:
+    """The snapshot's note naming the rows read in their agencies' known states."""
+    named = sorted(
+        f"{said.agency} ({said.state}, known in {row.state})"
+        for said, row in zip(listed, read, strict=True)
+        if "state_held" in row.flags and "state_held" not in said.flags
+    )
+    if not named or not list(held):
+        return None
+    return "state held until a later list shows it: " + "; ".join(named)
 
 
 def _take_home(

@@ -139,3 +139,41 @@ def state_corrected(new: Placed, old: Placed) -> bool:
         return True
     other = geo.county_fips(new.state, theirs, None) or geo.county_fips(old.state, theirs, None)
     return other is None or other == found  # a spelling no table knows names no other
+
+
+# The words that, after a state's name, make a name that of the state's own government
+# (``Georgia Department of Corrections``, ``Texas Office of the Attorney General``,
+# ``Arkansas National Guard``, ``Idaho State Police``), not of a place named after it
+# (``Kansas City``, ``Washington County``, ``Virginia Beach``, ``Nevada Police
+# Department`` of Nevada, Missouri).
+STATE_BODY_WORDS = frozenset(
+    {
+        "department", "dept", "doc", "state", "highway", "bureau", "division", "office",
+        "national", "attorney", "military", "commission", "board", "law",
+    }
+)  # fmt: skip
+
+
+def state_named(name_key: str) -> str | None:
+    """The state (USPS code) whose government a name is: the name begins with the
+    state's name followed by a word of its government (``STATE_BODY_WORDS``). A state's
+    department is in that state, wherever a row lists it: ``Georgia Department of
+    Corrections`` listed in AL is Georgia's, its state mistyped. None for any other
+    name (a place named after a state is in whichever state it is)."""
+    tokens = tuple(name_key.split())
+    for named, code in _state_names():
+        after = tokens[len(named)] if len(tokens) > len(named) else None
+        if tokens[: len(named)] == named and after in STATE_BODY_WORDS:
+            return code
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def _state_names() -> tuple[tuple[tuple[str, ...], str], ...]:
+    """Each state's and territory's name as key words, with its code, longest first
+    (``West Virginia`` before ``Virginia``)."""
+    import us  # imported here: most rules never ask
+
+    places = [*us.states.STATES_AND_TERRITORIES, us.states.DC]
+    named = [(tuple(county_key(place.name).split()), place.abbr) for place in places]
+    return tuple(sorted(named, key=lambda pair: -len(pair[0])))

@@ -47,6 +47,7 @@ from diffs.state import (
     Entry,
     ListState,
     LossCandidate,
+    MoveHeld,
     ProgramState,
     entry_key,
 )
@@ -104,9 +105,10 @@ def apply_snapshot(
     listing, ids = carried.names_cut(state, listing, ids)
     listing, ids = carried.states_slipped(state, listing, ids)
     listing, ids = carried.states_unread(state, listing, ids)
+    listing, ids, moves = carried.states_held(state, listing, ids, ref, rules)
     listing = carried.models_carried(state, listing, ids)
     listing, shifted = carried.dates_shifted(state, listing, ids)
-    timing = replace(timing, note=_joined(timing.note, shifted))
+    timing = replace(timing, note=_joined(timing.note, shifted, moves.note))
     keys = _keys(ids, listing.rows)
     excused = state.participating.listed_keys() if kind == "pending" else set()
     verdict = check_stale(previous, keys, excused, ref, rules)
@@ -132,9 +134,10 @@ def apply_snapshot(
     outcome = _first_shown_held(outcome, again.confirmed, ref)
     outcome = _first_shown_held(outcome, verdict.confirmed, ref)
     outcome = replace(outcome, confirmed=again.confirmed or verdict.confirmed)
+    outcome = _moves_dated(outcome, kind, moves, ref)
     if list(outcome.agency_ids) != ids:  # relabelled: the keys after the renames
         keys = _keys(outcome.agency_ids, listing.rows)
-    return _remembered(outcome, kind, keys, ref, rules, timing, again)
+    return _remembered(outcome, kind, keys, ref, rules, timing, again, moves)
 
 
 def _keys(ids: Iterable[str], rows: tuple[ListingRow, ...]) -> set[str]:
@@ -215,6 +218,52 @@ def _first_shown_held(outcome: Outcome, held: LossCandidate | None, ref: Snapsho
     return replace(outcome, events=events)
 
 
+# What an agency's move to another state makes, dated by the first list showing it
+MOVE_KINDS = (
+    "agency.renamed",
+    "agreement.relabelled",
+    "agreement.added",
+    "pending.added",
+    "agency.joined",
+    "agency.left",
+    "agency.models_changed",
+)
+
+
+def _moves_dated(outcome: Outcome, kind: str, moves: carried.Moves, ref: SnapshotRef) -> Outcome:
+    """Agencies' moves to another state held (``carried.states_held``) and confirmed by
+    this list: what the move makes (``MOVE_KINDS``: the agency renamed into its new
+    state, its agreement relabelled or added there, its set of models) is dated by the
+    held window (the last list showing it in its known state, the first showing it in
+    the new one) and recorded now, as a confirmed loss's rows are; an application left
+    behind in its known state was first lacking from the first list showing the move."""
+    if not moves.confirmed:
+        return outcome
+    by_id: dict[str, MoveHeld] = {}
+    for move, read_as in moves.confirmed:
+        by_id[read_as] = by_id[move.agency_id] = move
+    events = tuple(
+        replace(e, start=held.start, end=held.since, recorded=ref)
+        if e.end == ref and e.kind in MOVE_KINDS and (held := by_id.get(e.agency_id or ""))
+        else e
+        for e in outcome.events
+    )
+    listed = outcome.state.list_state(kind)
+    entries = dict(listed.entries)
+    for key, entry in listed.entries.items():
+        left = by_id.get(entry.agency_id)
+        if left and left.agency_id == entry.agency_id and entry.missing_since == ref:
+            entries[key] = replace(
+                entry,
+                last_seen=left.start or entry.last_seen,
+                missing_since=left.since,
+                missing_versions=tuple(sorted({*entry.missing_versions, left.since.sha256})),
+                missing_observations=entry.missing_observations + 1,
+            )
+    state = outcome.state.with_list(kind, replace(listed, entries=entries))
+    return replace(outcome, events=events, state=state)
+
+
 def _joined(*notes: str | None) -> str | None:
     return "; ".join(n for n in notes if n) or None
 
@@ -231,16 +280,18 @@ def _remembered(
     rules: Rules,
     timing: TimeVerdict,
     again: Verdict,
+    moves: carried.Moves,
 ) -> Outcome:
     """The accepted list's keys (after renames), typo'd dates and content, kept for the
-    gate; the gate's notes (``again``: an older copy read once it persisted) joined to
-    the list's."""
+    gate, and the agencies' moves it holds (``carried.states_held``); the gate's notes
+    (``again``: an older copy read once it persisted) joined to the list's."""
     lst = outcome.state.list_state(kind)
     lst = replace(
         lst,
         recent=remember(lst, ref, keys, rules, changed_values(outcome.events, "before")),
         typos=lst.typos | timing.typos,
         versions=remember_version(lst, ref, rules),
+        moves_held=moves.held,
     )
     notes = _joined(outcome.note, timing.note, again.note)
     return replace(outcome, state=outcome.state.with_list(kind, lst), note=notes)

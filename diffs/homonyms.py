@@ -4,16 +4,20 @@ list's diff).
 
 An agency's id is its state and name (``diffs/identity.py``), and most names are one
 government's. Some are not: Pennsylvania, Ohio and New Jersey have a Washington Township
-in many counties. ICE lists an agreement once (one row per agency and model), so one
-name listed twice for one model, in two counties that each name a real county of the
-state and are not one county (:func:`counties.same_county`), with no MOA document in
-common, is two governments, never a row repeated (a repeated row names one county, or
-none: it stays one agreement, the list diff keeps its more complete row). The agency
-already known there (its entries name its county) keeps its id; the other is another
-agency, its id the name's with its county (``pa-washington-township-police-department
---westmoreland``), kept for good. Once a name is two agencies', each row of that name is
-the one of its county; a row naming none is the first's, as before; a row naming a
-county none of them is in is a third agency.
+in many counties. An agency is in one county, so one name listed in one list in two
+counties that each name a real county of the state and are not one county
+(:func:`counties.same_county`), with no MOA document in common, is two governments,
+whatever their models (a Union Township's JEM row in Berks County and a WSO row in
+Mifflin County are two townships', not one agency's two agreements), never a row
+repeated (a repeated row names one county, or none: it stays one agreement, the list
+diff keeps its more complete row). The agency already known there (its entries name
+its county) keeps its id; the other is another agency, its id the name's with its
+county (``pa-washington-township-police-department--westmoreland``), kept for good.
+Once a name is two agencies', each row of that name is the one of its county; a row
+naming none is the first's, as before; a row naming a county none of them is in is a
+third agency, unless it links one of theirs' MOA document, signed the same day for
+the same model: a document is one agreement's, so that row is that agreement, its
+county corrected (an ``agreement.changed``, not one withdrawn and another added).
 
 A name that names a county (``Franklin County Sheriff's Office``) is that county's body
 whatever its county cells say: never told apart.
@@ -49,11 +53,13 @@ def told_apart(state: ProgramState, rows: Sequence[ListingRow], ids: list[str]) 
     groups = _groups(state)
     result = list(ids)
     if groups:
-        counties = _counties(state, {m for members in groups.values() for m in members})
+        members_all = {m for members in groups.values() for m in members}
+        counties = _counties(state, members_all)
+        papers = _papers(state, members_all)
         for at, row in enumerate(rows):
             members = groups.get(result[at])
             if members is not None and _stated(row):
-                result[at] = _member(row, result[at], members, counties)
+                result[at] = _member(row, result[at], members, (counties, papers))
     for repeated in _repeated(result, rows):
         _split(state, rows, result, repeated)
     return result
@@ -83,14 +89,41 @@ def _entries(state: ProgramState) -> Iterable[Entry]:
     yield from state.pending.entries.values()
 
 
+Papers = tuple[str | None, str, str | None]
+"""An agreement's model, MOA document and signed date."""
+
+
+def _papers(state: ProgramState, members: set[str]) -> dict[Papers, set[str]]:
+    """The agencies among ``members`` whose agreements have each set of papers (model,
+    MOA document, signed date), for those linking a document."""
+    found: dict[Papers, set[str]] = defaultdict(set)
+    for entry in state.participating.entries.values():
+        document = canonical_link(entry.fields.get("moa_url"))
+        if entry.agency_id in members and document:
+            found[(entry.model, document, entry.fields.get("signed"))].add(entry.agency_id)
+    return found
+
+
 def _member(
-    row: ListingRow, plain: str, members: tuple[str, ...], counties: dict[str, set[str]]
+    row: ListingRow,
+    plain: str,
+    members: tuple[str, ...],
+    known: tuple[dict[str, set[str]], dict[Papers, set[str]]],
 ) -> str:
-    """The homonym of ``row``'s county; a third's id when it is none of theirs (the
-    name's own agency when its county is unknown: its row may say it now)."""
+    """The homonym of ``row``'s county; else the one whose agreement it is by its papers
+    (the same model, MOA document and signed date: its county corrected); a third's id
+    when it is none of theirs (the name's own agency when its county is unknown: its
+    row may say it now)."""
+    counties, papers = known
     for member in members:
         if _in(row, counties.get(member, set())):
             return member
+    document = canonical_link(row.moa_url)
+    if document and row.signed:
+        owners = papers.get((row.model, document, row.signed.isoformat()), set())
+        found = owners & set(members)
+        if len(found) == 1:
+            return found.pop()
     return homonym_id(plain, row.county or "") if counties.get(plain) else plain
 
 
@@ -101,15 +134,16 @@ def _stated(row: ListingRow) -> bool:
 
 
 def _repeated(ids: list[str], rows: Sequence[ListingRow]) -> list[list[int]]:
-    """The rows (indexes) of each agency and model listed more than once."""
-    found: dict[tuple[str, str | None], list[int]] = defaultdict(list)
-    for at, (agency_id, row) in enumerate(zip(ids, rows, strict=True)):
-        found[(agency_id, row.model)].append(at)
+    """The rows (indexes) of each agency listed more than once, whatever their models
+    (an agency is in one county: two counties are two agencies of its name)."""
+    found: dict[str, list[int]] = defaultdict(list)
+    for at, agency_id in enumerate(ids):
+        found[agency_id].append(at)
     return [at for at in found.values() if len(at) > 1]
 
 
 def _split(state: ProgramState, rows: Sequence[ListingRow], ids: list[str], at: list[int]) -> None:
-    """Rows of one agency and model in counties that are not one, and share no MOA
+    """Rows of one agency in counties that are not one, and share no MOA
     document: the agency known there keeps its id (else the first county, in order of
     the alphabet), each other county's rows take a homonym's."""
     places = _places([i for i in at if _stated(rows[i])], rows)

@@ -32,11 +32,8 @@ from common.hashing import bounded
 from diffs.abbreviations import has_short_words, written_short
 from diffs.counties import (
     county_named,
-    county_words,
     names_a_county,
-    places_apart,
     same_county,
-    state_corrected,
 )
 from diffs.numbers import as_digits, words
 from diffs.slips import one_slip
@@ -271,7 +268,7 @@ def other_places(a: str, b: str) -> bool:
     if all(kinds):
         return kinds[0] != kinds[1]
     if any(kinds):
-        county = _bodies(b if kinds[0] else a) & COUNTY_BODIES
+        county = bodies(b if kinds[0] else a) & COUNTY_BODIES
         return bool(county)
     return False
 
@@ -400,70 +397,6 @@ def home_states(row: ListingRow, others: Mapping[str, Known]) -> list[str]:
     ]
 
 
-def is_relabel(new: Label, old: Label, threshold: float) -> bool:
-    """Whether an arriving agreement and a leaving one are one agreement relabelled.
-    With papers in common: close names of one government (:func:`other_places`).
-    Without: the same agency (:func:`same_agency`) or, in the same
-    place, one word mistyped (:func:`one_slip`); names merely alike (``Lakeland``,
-    ``Oakland``) are two agencies, even leaving and arriving in one window."""
-    if new.model != old.model:
-        return False
-    papers = same_papers(new, old)
-    if new.state != old.state:  # a state corrected: same papers and the same name (or
-        # one alike in whole and in its core: ``Macon Sheriff's Office`` in TN is not
-        # ``Yuma County Sheriff's Office`` in AZ signed the same day), or without them, a
-        # county only the new state has
-        alike = papers and (
-            new.name_key == old.name_key or _alike(new.name_key, old.name_key, threshold)
-        )
-        if alike and not other_places(new.name_key, old.name_key):
-            return True
-        return state_corrected(new, old)
-    if papers:
-        return (
-            close_names(new.name_key, old.name_key)
-            and not other_places(new.name_key, old.name_key)
-            and not places_apart(new, old)
-            and (bool(new.document and old.document) or _written_otherwise(new, old))
-        )
-    if same_agency(new, old):
-        return True
-    return same_place(new, old) and one_slip(new.name_key, old.name_key)
-
-
-def _written_otherwise(a: Label, b: Label) -> bool:
-    """Whether two names sharing only a signed date (one links no MOA yet) are one name
-    written otherwise: one word mistyped, or each word of one's core that the other's
-    lacks respelled there (``Alfa``, ``Alpha``; ``Gama``, ``Gamma``), the words of a
-    county either names aside. ICE signs dozens of agreements a day, so a date alone does not make
-    ``Pembroke Park Police Department`` leaving and ``Pembroke Pines Police Department``
-    arriving one agreement, nor ``Melbourne Police Department`` and ``Melbourne Beach
-    Police Department``: a word of its own is another place; the same MOA document
-    would make them one."""
-    if one_slip(a.name_key, b.name_key):
-        return True  # ``Alachua Police Departent``
-    mine = set(core_in_county(a.name_key, a.county))
-    theirs = set(core_in_county(b.name_key, b.county))
-    own, other = mine - theirs - county_words(a), theirs - mine - county_words(b)
-    return _respelled(own, theirs - mine) and _respelled(other, mine - theirs)
-
-
-def _respelled(words: set[str], others: set[str]) -> bool:
-    """Whether each of ``words`` is one of ``others`` respelled: the same sounds
-    (``ph`` for ``f``, a letter doubled or not). Not merely alike: ``Sunrise`` and
-    ``Surfside``, ``Margate`` and ``Marathon`` are two cities (a word mistyped is
-    :func:`one_slip`'s)."""
-    sounds = {_sounds(o) for o in others}
-    return all(_sounds(w) in sounds for w in words)
-
-
-def _sounds(word: str) -> str:
-    return _DOUBLED.sub(r"\1", word.replace("ph", "f"))
-
-
-_DOUBLED = re.compile(r"(.)\1+")
-
-
 def same_agency(a: Label, b: Label) -> bool:
     """Without papers, one agency under two names: the same state, the same core name
     (its own county's words aside; a word of it perhaps written short: :func:`same_core`),
@@ -475,7 +408,7 @@ def same_agency(a: Label, b: Label) -> bool:
         a.state == b.state
         and bool(core)
         and same_core(core, _core_in_place(b))
-        and _bodies(a.name_key) == _bodies(b.name_key)
+        and bodies(a.name_key) == bodies(b.name_key)
         and same_place(a, b)
     )
 
@@ -494,7 +427,7 @@ _BODY_WORDS = {"sheriff": "sheriff", "police": "police", "board": "board", "comm
 COUNTY_BODIES = frozenset({"sheriff", "board"})  # a county's (a city's sheriff says its city)
 
 
-def _bodies(name: str) -> set[str]:
+def bodies(name: str) -> set[str]:
     return {_BODY_WORDS[word] for word in name.split() if word in _BODY_WORDS}
 
 
@@ -510,14 +443,14 @@ def same_place(a: Label, b: Label) -> bool:
     types = a.agency_type, b.agency_type
     if not any(types) or (all(types) and types[0] != types[1]):
         return False
-    county, theirs = _county(a), _county(b)
+    county, theirs = county_of(a), county_of(b)
     if county is not None and theirs is not None and not same_county(county, theirs, a.state):
         return False
     kinds = municipal_place(a.name_key)[1], municipal_place(b.name_key)[1]
     return not (all(kinds) and kinds[0] != kinds[1])  # a town's and a city's: two
 
 
-def _county(label: Label) -> str | None:
+def county_of(label: Label) -> str | None:
     """A label's county: its county cell, else the county its name begins with (``Walker
     County Sheriff's Department``, its cell blank, is Walker County's). A cell naming no
     county of the label's state (mistyped: ``Lafaytte County``) beside a name beginning
@@ -527,60 +460,3 @@ def _county(label: Label) -> str | None:
     if label.county and (named is None or names_a_county(label.state, label.county)):
         return label.county
     return named
-
-
-def is_duplicate(new: Label, listed: Label) -> bool:
-    """An arriving row that repeats an agreement still listed, under a variant name:
-    the same state, model and signed date, the same kind of body and no other government
-    (:func:`other_places`), and either the same MOA document and close names or, without
-    documents to compare, the same core (:func:`same_core`)."""
-    if (new.state, new.model) != (listed.state, listed.model) or new.agency_id == listed.agency_id:
-        return False
-    if not (new.signed and new.signed == listed.signed):
-        return False
-    if _bodies(new.name_key) != _bodies(listed.name_key) or other_places(
-        new.name_key, listed.name_key
-    ):
-        return False  # ``Lake Helen Police Department`` beside ``Lake County Sheriff's Office``
-    if places_apart(new, listed):
-        return False  # one name, two governments (``diffs/homonyms.py``)
-    if new.document and listed.document:
-        if new.document != listed.document:
-            return False
-        return close_names(new.name_key, listed.name_key)
-    # without documents, only the name written otherwise (``City of`` said or not, a
-    # word written short): a name with words of its own is another place's
-    # (``Melbourne Beach Police Department`` beside ``Melbourne Police Department``)
-    return same_core(
-        core_in_county(new.name_key, new.county), core_in_county(listed.name_key, listed.county)
-    )
-
-
-def _alike(a: str, b: str, threshold: float) -> bool:
-    """Names alike as written, ``threshold`` similar, and in their cores (close_names):
-    the generic words two agencies' names share make them alike as written alone."""
-    return similarity(a, b) >= threshold and close_names(a, b)
-
-
-def match_relabels(
-    new: list[Label], old: list[Label], threshold: float
-) -> list[tuple[Label, Label]]:
-    """Pair arriving agreements with leaving ones, closest names first, each used once."""
-    scored = sorted(
-        (
-            (-similarity(n.name_key, o.name_key), n.key, o.key, n, o)
-            for n in new
-            for o in old
-            if is_relabel(n, o, threshold)
-        ),
-        key=lambda t: t[:3],
-    )
-    used_new: set[str] = set()
-    used_old: set[str] = set()
-    pairs = []
-    for _, n_key, o_key, n, o in scored:
-        if n_key not in used_new and o_key not in used_old:
-            used_new.add(n_key)
-            used_old.add(o_key)
-            pairs.append((n, o))
-    return pairs

@@ -102,12 +102,55 @@ def models_changed(
     persisted changed the set when the agreement left, not when it was recorded);
     ``window``: the snapshot's, for a change no such event of the agency dates."""
     found = []
+    before = before_relabels(before, events)
     for agency_id in sorted(set(before) & set(after)):
         old, new = before[agency_id], after[agency_id]
         if old != new:
             start, end, recorded = _dated_by(events, agency_id, window)
             found.append(_set_event(agency_id, old, new, (start, end), state, recorded, None))
     return found
+
+
+RELABELLED = "agreement.relabelled"
+
+
+def _model_relabels(events: list[Event], agency_id: str | None = None) -> list[Event]:
+    """The ``agreement.relabelled`` events of ``events`` that relabel an agreement's
+    model within its agency (of ``agency_id`` when given)."""
+    return [
+        e
+        for e in events
+        if e.kind == RELABELLED
+        and e.before
+        and e.after
+        and e.before.get("agency_id") == e.agency_id
+        and e.before.get("model") not in (None, e.after.get("model"))
+        and (agency_id is None or e.agency_id == agency_id)
+    ]
+
+
+def before_relabels(
+    before: dict[str, frozenset[str]], events: list[Event]
+) -> dict[str, frozenset[str]]:
+    """Each agency's models before this snapshot's model relabels: the relabels are
+    applied to the known state before the list is diffed (``diffs/relabel.py``), so
+    the entries the engine reads as before already carry the new model. An agency's
+    set of models is its agreements' after every rule, relabels included: its one
+    agreement's model corrected (``{JEM}`` to ``{WSO}``, one ``agreement.relabelled``)
+    changes the set the lists showed, which ``agency.models_changed`` then tells, as it
+    tells the same set changed by a withdrawal and an addition. (An agreement moved to
+    another agency keeps its model: those agencies' sets are read as before.)"""
+    relabels = _model_relabels(events)
+    if not relabels:
+        return before
+    result = dict(before)
+    for e in relabels:
+        agency_id = str(e.agency_id)
+        if agency_id in result:
+            models = set(result[agency_id]) - {e.after.get("model") if e.after else None}
+            models.add(str(e.before.get("model") if e.before else ""))
+            result[agency_id] = frozenset(models)
+    return result
 
 
 def _dated_by(
@@ -119,6 +162,7 @@ def _dated_by(
     none does (a relabel across agencies, a model said otherwise)."""
     start, ref = window
     causes = [e for e in events if e.agency_id == agency_id and e.kind in MODEL_SET_KINDS]
+    causes += _model_relabels(events, agency_id)
     if not causes:
         return start, ref, None
     end = max((e.end for e in causes), key=lambda r: r.observed_at)
@@ -148,7 +192,7 @@ def settle(
         if agency_id not in was and not _unknown_or_many(changes, agency_id in missing):
             continue  # told as usual
         taken.add(agency_id)
-        first = was.get(agency_id) or _held_from(before_entries, agency_id)
+        first = was.get(agency_id) or _held_from(before_entries, agency_id, events)
         kept = replace(first, changes=first.changes + tuple(changes))
         if agency_id in missing:
             still.append(kept)
@@ -174,8 +218,12 @@ def _set_changes(events: list[Event]) -> dict[str, list[SetChange]]:
     return found
 
 
-def _held_from(entries: dict[str, Entry], agency_id: str) -> MembershipHeld:
-    models = models_by_agency(entries, {agency_id}).get(agency_id, frozenset())
+def _held_from(entries: dict[str, Entry], agency_id: str, events: list[Event]) -> MembershipHeld:
+    """An agency's set of models as held from now: before this snapshot's model
+    relabels (:func:`before_relabels`)."""
+    models = before_relabels(models_by_agency(entries, {agency_id}), events).get(
+        agency_id, frozenset()
+    )
     return MembershipHeld(agency_id, tuple(sorted(models)), ())
 
 

@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from diffs import counties, identity, numbers, shortlist, slips
+from diffs import counties, identity, numbers, relabel_pairs, shortlist, slips
 from diffs.abbreviations import has_short_words, written_short
 from diffs.events import Event, SnapshotRef
 from diffs.links import canonical_link
@@ -68,7 +68,7 @@ def detect(
     aliases = dict(state.aliases)
     events: list[Event] = []
     entries = dict(previous.entries)
-    for new, old in identity.match_relabels(arriving, leaving, threshold):
+    for new, old in relabel_pairs.match_relabels(arriving, leaving, threshold):
         old_entry = listed[old.key]
         start = _last_seen(old_entry, previous.last)
         if renamed.get(new.agency_id) == old.agency_id:
@@ -134,7 +134,12 @@ def _model_relabels(
     agreement withdrawn and a TFM one signed). The document must be that agreement's
     alone, in the list before and in the list now (a link many rows share, a page
     rather than a MOA, says nothing), and the pair the only one of its agency and
-    document. ``entries``: the list's entries once the other relabels are applied."""
+    document. The new model's key may hold an agreement of the agency ended before (its
+    WSO agreement withdrawn, on another document): a document is one agreement's, so
+    the row linking the leaving agreement's is that agreement relabelled, not the ended
+    one reinstated (matching by the document comes before reinstating by agency and
+    model); the ended one's history stays in its events. ``entries``: the list's
+    entries once the other relabels are applied."""
     left: dict[tuple[str, str], list[identity.Label]] = defaultdict(list)
     for old in leaving:
         if old.document and old.key in entries:
@@ -144,7 +149,7 @@ def _model_relabels(
     candidates = [
         (n, o)
         for n in arriving
-        if n.document and n.key not in entries
+        if n.document and _free(entries.get(n.key), n.document)
         for o in left.get((n.agency_id, n.document), ())
         if o.model != n.model
     ]
@@ -162,6 +167,15 @@ def _model_relabels(
         and shown[n.document] == 1
         and known[o.document] == 1
     ]
+
+
+def _free(entry: Entry | None, document: str) -> bool:
+    """Whether an agreement arriving on ``document`` may take a key: none holds it, or
+    an agreement that ended (no longer listed) on another document (one on that very
+    document is the one reinstated)."""
+    if entry is None:
+        return True
+    return entry.status not in LISTED and canonical_link(entry.fields.get("moa_url")) != document
 
 
 def _models_said(
@@ -205,7 +219,7 @@ def _duplicates(
     ]
     if not candidates:
         return {}
-    # a duplicate shares the state, model and signed date (identity.is_duplicate): only
+    # a duplicate shares the state, model and signed date (relabel_pairs.is_duplicate): only
     # the listed agreements that share them with a candidate are labelled and compared
     wanted = {(new.state, new.model, new.signed) for new in candidates if new.signed}
     sharing = [
@@ -217,7 +231,7 @@ def _duplicates(
     still = [entry_label(listed[k], state) for k in sorted(sharing)]
     found: dict[str, str] = {}
     for new in candidates:
-        match = next((o for o in still if identity.is_duplicate(new, o)), None)
+        match = next((o for o in still if relabel_pairs.is_duplicate(new, o)), None)
         if match is not None:
             found.setdefault(new.agency_id, match.agency_id)
     return found

@@ -333,6 +333,28 @@ class MembershipHeld:
 
 
 @dataclass(frozen=True)
+class MoveHeld:
+    """An agency listed in another state, every paper of its agreement (or its
+    application) the same, the evidence naming neither state (``carried.states_held``):
+    read in its known state until a later list still shows it in ``state``
+    (``gate.confirmed_since``). ``start``: the last list showing it in its known state;
+    ``since``: the first showing it in ``state``, which date the move once confirmed."""
+
+    agency_id: str
+    state: str
+    start: SnapshotRef | None
+    since: SnapshotRef
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**window_dict(self.agency_id, self.start, self.since), "state": self.state}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MoveHeld:
+        agency_id, start, since = window_from_dict(data)
+        return cls(agency_id, str(data["state"]), start, since)
+
+
+@dataclass(frozen=True)
 class ListState:
     """What we know of one list (participating or pending)."""
 
@@ -356,12 +378,15 @@ class ListState:
     shown_since: dict[str, SnapshotRef] = field(default_factory=dict)
     # agencies whose set of models changed while an agreement of theirs is missing
     membership_held: tuple[MembershipHeld, ...] = ()
+    # agencies listed in another state with the same papers, held until it persists
+    moves_held: tuple[MoveHeld, ...] = ()
 
     def listed_keys(self) -> set[str]:
         return {k for k, e in self.entries.items() if e.status in LISTED}
 
     def to_dict(self) -> dict[str, Any]:
         cand = self.loss_candidate
+        moves = {"moves_held": [held.to_dict() for held in self.moves_held]}
         return {
             "entries": [self.entries[k].to_dict() for k in sorted(self.entries)],
             "last": ref_to_dict(self.last),
@@ -376,7 +401,7 @@ class ListState:
             "unshown": {name: ref_to_dict(ref) for name, ref in sorted(self.unshown.items())},
             "shown_since": {n: ref_to_dict(ref) for n, ref in sorted(self.shown_since.items())},
             "membership_held": [held.to_dict() for held in self.membership_held],
-        }
+        } | (moves if self.moves_held else {})
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ListState:
@@ -397,6 +422,7 @@ class ListState:
             membership_held=tuple(
                 MembershipHeld.from_dict(h) for h in data.get("membership_held") or ()
             ),
+            moves_held=tuple(MoveHeld.from_dict(h) for h in data.get("moves_held") or ()),
         )
 
 

@@ -660,15 +660,17 @@ def test_changes_a_held_list_showed_are_dated_by_it_once_a_later_list_confirms_i
 
 
 def test_a_change_undone_by_an_older_list_again_is_dated_by_it_once_it_persists() -> None:
-    """A state typo (TX read as OK) fixed by the old list's very bytes: held as an older
-    list arriving late, then read once it persists; the name back is the held list's."""
+    """A signed date typed wrong, fixed by the old list's very bytes: held as an older
+    list arriving late, then read once it persists; the date back is the held list's.
+    (A state typed wrong is no change to undo: ``tests/test_state_slips.py``.)"""
     feed = Feed(replace(RULES, withdraw_after_snapshots=2))
     feed(part(BASE), "2025-03-01T12:00:00Z")
-    feed(part([replace(BASE[0], state="OK"), *BASE[1:]]), "2025-03-02T12:00:00Z")
+    feed(part([replace(BASE[0], signed=date(2025, 1, 3)), *BASE[1:]]), "2025-03-02T12:00:00Z")
     assert not feed(part(BASE), "2025-03-03T12:00:00Z").accepted
     out = feed(part(BASE), "2025-03-04T13:00:00Z")
-    [back] = [e for e in out.events if e.kind == "agency.renamed"]
-    assert (back.before or {}).get("state") == "OK" and (back.after or {}).get("state") == "TX"
+    [back] = [e for e in out.events if e.kind == "agreement.changed"]
+    assert (back.before or {}).get("signed") == "2025-01-03"
+    assert (back.after or {}).get("signed") == "2025-01-02"
     assert (back.end.observed_at, back.recorded_at) == (
         "2025-03-03T12:00:00Z",
         "2025-03-04T13:00:00Z",

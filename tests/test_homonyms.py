@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from diffs.homonyms import homonym_id
+from parsers.records import ListingRow
 from parsers.xlsx_listing import parse_listing_xlsx
 from tests.support import hand_made_sheets
 from tests.test_engine import PART_COLS, Replay, listing, row
@@ -14,7 +15,7 @@ COLS = (*PART_COLS, "COUNTY")
 WASHINGTON = "Washington Township Police Department"
 
 
-def township(county: str | None, signed: str = "2025-03-01", moa: str | None = None) -> object:
+def township(county: str | None, signed: str = "2025-03-01", moa: str | None = None) -> ListingRow:
     return row(WASHINGTON, "TFM", "PA", signed, county=county, moa_url=moa)
 
 
@@ -116,3 +117,46 @@ def test_the_parser_says_a_name_listed_in_another_county_not_that_it_repeats(
         "sheet 'Sheet': row 3 lists row 2's agency and model in another county"
         " (Fayette, not Westmoreland County)"
     ]
+
+
+UNION = "Union Township Police Department"
+UNION_MOA = "https://www.ice.gov/doclib/287gMOA/"
+
+
+def union(county: str, model: str, signed: str, doc: str) -> ListingRow:
+    return row(UNION, model, "PA", signed, county=county, moa_url=f"{UNION_MOA}{doc}")
+
+
+def test_one_name_in_two_counties_is_two_agencies_whatever_their_models() -> None:
+    """An agency is in one county: Union Township's JEM row in Berks County and a WSO
+    row in Mifflin County are two townships' agreements (before: one agency of both
+    models, and the Berks township's own WSO agreement, listed later, read as the
+    Mifflin one's county and MOA changed)."""
+    berks = union("Berks County", "JEM", "2025-02-19", "UnionBerks_JEM.pdf")
+    mifflin = union("Mifflin County", "WSO", "2025-02-20", "UnionMifflin_WSO.pdf")
+    berks_wso = union("Berks County", "WSO", "2025-03-10", "UnionBerks_WSO.pdf")
+    r = Replay()
+    r.feed(listing([*OTHERS, berks, mifflin], columns=COLS))
+    r.feed(listing([*OTHERS, berks, mifflin, berks_wso], columns=COLS))
+    plain = "pa-union-township-police-department"
+    assert f"{plain}--mifflin|WSO" in added(r) and f"{plain}|WSO" in added(r)
+    assert not [e for e in r.events if e.kind == "agreement.changed"]
+    [models] = [e for e in r.events if e.kind == "agency.models_changed"]
+    assert models.subject == plain and models.after == {"models": ["JEM", "WSO"]}
+
+
+def test_a_homonyms_county_corrected_on_its_own_moa_is_that_agreement() -> None:
+    """Two Union Townships told apart; ICE corrects the Berks one's county to
+    Cumberland, its MOA document and signed date kept: the same agreement, its county
+    changed (before: withdrawn and added, a third agency joining)."""
+    berks = union("Berks County", "TFM", "2025-02-19", "UnionA_TFM.pdf")
+    mifflin = union("Mifflin County", "TFM", "2025-02-20", "UnionB_TFM.pdf")
+    cumberland = union("Cumberland County", "TFM", "2025-02-19", "UnionA_TFM.pdf")
+    r = Replay()
+    r.feed(listing([*OTHERS, berks, mifflin], columns=COLS))
+    for _ in range(3):
+        r.feed(listing([*OTHERS, cumberland, mifflin], columns=COLS))
+    later = [e for e in r.events if e.end.id != "s001"]
+    assert [e.kind for e in later] == ["agreement.changed"]
+    assert later[0].subject == "pa-union-township-police-department|TFM"
+    assert later[0].after == {"county": "Cumberland County"}

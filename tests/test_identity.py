@@ -236,11 +236,21 @@ def _relisted(before: ListingRow, after: list[ListingRow], times: int = 12) -> R
 
 def test_a_model_relabelled_on_the_same_moa_is_one_agreement_relabelled() -> None:
     """A WSO row made TFM, its MOA document unchanged: one agreement whose model the list
-    relabelled, not a WSO agreement withdrawn and a TFM one signed."""
+    relabelled, not a WSO agreement withdrawn and a TFM one signed; the agency's set of
+    models, its agreements', changed with it (``{WSO}`` to ``{TFM}``, in the relabel's
+    window: before, no ``agency.models_changed``, the agency joined with WSO and later
+    told as leaving with TFM)."""
     r = _relisted(_epsilon("WSO"), [_epsilon("TFM")])
     epsilon = [e for e in r.events if e.agency_id == "tx-epsilon-county-sheriff-office"]
-    moved = epsilon[-1]
-    assert [e.kind for e in epsilon] == ["agreement.added", "agency.joined", "agreement.relabelled"]
+    moved, models = epsilon[-2:]
+    assert [e.kind for e in epsilon] == [
+        "agreement.added",
+        "agency.joined",
+        "agreement.relabelled",
+        "agency.models_changed",
+    ]
+    assert models.before == {"models": ["WSO"]} and models.after == {"models": ["TFM"]}
+    assert (models.start, models.end) == (moved.start, moved.end)
     assert moved.before and moved.before["model"] == "WSO"
     assert moved.after and moved.after["model"] == "TFM" and moved.model == "TFM"
     assert moved.start and moved.start.id == "s001" and moved.end.id == "s002"
@@ -255,7 +265,7 @@ def test_a_model_relabelled_on_the_same_moa_is_one_agreement_relabelled() -> Non
 def test_a_model_relabelled_with_its_date_corrected_is_a_relabel_and_a_change() -> None:
     r = _relisted(_epsilon("WSO"), [_epsilon("TFM", "2025-01-03")])
     kinds = [e.kind for e in r.events if e.agency_id == "tx-epsilon-county-sheriff-office"]
-    assert kinds[2:] == ["agreement.relabelled", "agreement.changed"]
+    assert kinds[2:] == ["agreement.relabelled", "agreement.changed", "agency.models_changed"]
 
 
 def test_a_model_cell_left_blank_is_its_agreement_by_its_papers_not_a_model_changed() -> None:
@@ -371,6 +381,8 @@ def test_a_state_corrected_for_a_whole_agency_is_a_rename_with_both_states() -> 
     old = row("Lake Placid Police Department", "TFM", "NY", "2025-02-26")
     new = row("Lake Placid Police Department", "TFM", "FL", "2025-02-26")
     r = _two_lists([old], [new])
+    assert not [e for e in r.events if e.kind == "agency.renamed"]  # held: it may be a slip
+    r.feed(listing([new, *BASE]))  # still so a list later: ICE corrected the state
     [renamed] = [e for e in r.events if e.kind == "agency.renamed"]
     assert renamed.before == {"name": "Lake Placid Police Department", "state": "NY"}
 
