@@ -104,13 +104,15 @@ def note_cell(value: CellValue) -> str | None:
     a footnote (a mark, then words naming no public body: ``* The addendum was signed in
     2021``; ``Harris County Sheriff's Office*`` is a name marked), the list speaking of
     itself (:func:`status_words.of_the_list`: ``Total: 1``, ``Last updated``, ``Source:
-    ICE``, ``Page 1 of 3``), or a sentence (:func:`is_sentence`)."""
+    ICE``, ``Page 1 of 3``; a label before a colon, or naming no public body: ``Sum
+    Police Department`` is one), or
+    a sentence (:func:`is_sentence`)."""
     if not isinstance(value, str):
         return None
     text = cell_text(value)
     if _LEADING_MARK.match(value) and not names_a_body(text):
         return "a footnote"
-    if of_the_list(text):
+    if of_the_list(text) and (":" in text or not names_a_body(text)):
         return "the list's own words (its total, date, source, page or notes)"
     return "a sentence" if is_sentence(text) else None
 
