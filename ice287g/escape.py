@@ -32,7 +32,11 @@ _WWW = re.compile(r"(www)\.", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]@[\w-]+\.[\w-]")
 _BACKTICKS = re.compile("`+")
 _MARKDOWN_LEADING = re.compile(r"^(\d*)([#+\-.!>=)])")
-_WHITESPACE = re.compile(r"\s+")
+# every control character, tab and line breaks included, and the Unicode line and
+# paragraph separators: what a line of Markdown or a table cell cannot carry as itself
+_CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_SPACES = re.compile(r"[^\S\x00-\x1f\x7f-\x9f\u2028\u2029]+")  # spaces but those coded
+_CODES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def for_csv_cell(value: str) -> str:
@@ -57,12 +61,30 @@ def for_markdown(value: str) -> str:
     backslash-escaped (no link, emphasis, HTML or heading survives), and so the colon
     of a scheme and the dot of ``www.`` (GitHub links such text as written); a value
     holding an e-mail address is a code span (GitHub links an address however it is
-    escaped). An invisible character is shown as its code."""
-    one_line = _WHITESPACE.sub(" ", _CONTROL.sub("", value)).strip()
+    escaped). A run of spaces is one space.
+
+    Principle: what Markdown cannot carry is shown as its escape code, never deleted
+    (two values differing only by it would print the same): a line break, a carriage
+    return or a tab as ``\\n``, ``\\r``, ``\\t``, another control character as
+    ``\\xNN``, a line or paragraph separator and an invisible character as its code
+    (``\\u2028``, ``\\u202e``)."""
+    one_line = _SPACES.sub(" ", value).strip(" ")
     if _EMAIL.search(one_line):
-        return _code_span(_coded(one_line))
+        return _code_span(_line_coded(one_line))
     escaped = _WWW.sub(r"\1\\.", _MARKDOWN_SPECIAL.sub(r"\\\1", one_line))
-    return _coded(_MARKDOWN_LEADING.sub(r"\1\\\2", escaped))
+    # codes after the escapes: a backslash before a letter is itself in Markdown
+    return _line_coded(_MARKDOWN_LEADING.sub(r"\1\\\2", escaped))
+
+
+def _line_coded(value: str) -> str:
+    """Every control character, tab and line break included, and every line separator
+    or invisible character shown as its code (``\\n``, ``\\t``, ``\\x1b``, ``\\u2028``)."""
+    return _coded(_CONTROL_OR_BREAK.sub(lambda m: _code(m.group()), value))
+
+
+def _code(char: str) -> str:
+    point = ord(char)
+    return _CODES.get(char) or (f"\\x{point:02x}" if point <= 0xFF else code_of(char))
 
 
 def _code_span(text: str) -> str:
@@ -74,10 +96,15 @@ def _code_span(text: str) -> str:
 
 
 def for_terminal(value: str) -> str:
-    """Text a terminal prints as it is: control characters (ESC and the rest) shown as
-    ``\\xNN`` and newlines as ``\\n`` instead of acting, invisible characters as their
-    code (``\\u202e``)."""
-    return _visible(value.replace("\n", "\\n"))
+    """Text a terminal prints as it is, on one line and in one table cell: control
+    characters (ESC and the rest) shown as ``\\xNN``, newlines, carriage returns and tabs
+    as ``\\n``, ``\\r``, ``\\t`` (a tab would move what follows to the next stop,
+    out of its column), instead of acting; invisible characters as their code
+    (``\\u202e``)."""
+    return _visible(value.translate(_LINE_TRANSLATION))
+
+
+_LINE_TRANSLATION = str.maketrans(_CODES)
 
 
 def for_terminal_text(value: str) -> str:

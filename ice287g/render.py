@@ -44,17 +44,25 @@ KIND_LABELS = {
 _ONE = {"agencies": "agency", "agreements": "agreement", "applications": "application"}
 
 
+def kind_label(kind: str, count: int = 1) -> str:
+    """A kind's label for ``count`` events: ``agreement withdrawn`` for one (an event's
+    own label: a feed entry, a timeline item), ``agreements withdrawn`` for more.
+
+    Principle: a label names as many things as it counts; one event is singular."""
+    label = KIND_LABELS.get(kind, kind)
+    if count == 1:
+        words = label.split()
+        at = next((i for i, w in enumerate(words) if w in _ONE or w.endswith("s")), None)
+        if at is not None:
+            word = words[at]
+            words[at] = _ONE.get(word, word[:-1])
+        label = " ".join(words)
+    return label
+
+
 def counted(count: int, kind: str) -> str:
     """``3 agreements added``, ``1 agreement added``: a kind's label for a count."""
-    label = KIND_LABELS.get(kind, kind)
-    if count != 1:
-        return f"{count} {label}"
-    words = label.split()
-    at = next((i for i, w in enumerate(words) if w in _ONE or w.endswith("s")), None)
-    if at is not None:
-        word = words[at]
-        words[at] = _ONE.get(word, word[:-1])
-    return f"1 {' '.join(words)}"
+    return f"{count} {kind_label(kind, count)}"
 
 
 def to_json(value: Any) -> str:
@@ -259,12 +267,31 @@ def _snapshot_name(event: dict[str, Any]) -> str:
     return snaps[0].get("where") or event["subject"] if snaps else event["subject"]
 
 
+CAPTURE_KINDS = ("snapshot.rejected",)
+"""Events that say what one capture was (a list the gate rejected), not a change
+between two captures: they have no window."""
+
+LISTING_FAMILIES = ("agreement", "agency", "pending")
+"""Event families that say what a list holds: without an earlier capture, what they
+report was on the list when records begin."""
+
+
 def window_text(event: dict[str, Any]) -> str:
-    start = event.get("window_start")
-    end = event["window_end"]
-    if start is None:
+    """When the event happened, in the words its kind calls for.
+
+    Principle: the sentence follows what the event dates. A change happened between the
+    last capture without it and the first with it; a thing a list holds with no capture
+    before it was on the list when records begin; a capture (a rejection) has no window:
+    it is the capture, made at its time; anything else with no capture before it was
+    first seen then."""
+    start, end = event.get("window_start"), event["window_end"]
+    if event["kind"] in CAPTURE_KINDS:
+        return f"captured {end}"
+    if start is not None:
+        return f"between {start} and {end}"
+    if event["kind"].split(".")[0] in LISTING_FAMILIES:
         return f"on the list when records begin ({end})"
-    return f"between {start} and {end}"
+    return f"first seen {end}"
 
 
 EVENT_COLUMNS = (
@@ -314,7 +341,7 @@ def _day_section(day: str, events: list[dict[str, Any]]) -> list[str]:
     lines = [f"## {day}", "", f"{summary}.", ""]
     for kind in sorted({e["kind"] for e in events}):
         group = [e for e in events if e["kind"] == kind]
-        label = KIND_LABELS.get(kind, kind)
+        label = kind_label(kind, len(group))
         lines.append(f"### {label[0].upper()}{label[1:]} ({len(group)})")
         lines.append("")
         lines += [

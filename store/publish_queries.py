@@ -7,14 +7,12 @@ Kept apart from :mod:`store.queries` so the site does not care how the store is 
 from __future__ import annotations
 
 import json
+import zlib
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from parsers.records import ParsedListing
-from parsers.versions import LISTS
-from store import parsed
 from store.models import (
     AgencyModel,
     AgreementModel,
@@ -85,17 +83,37 @@ def snapshot_rows(session: Session) -> list[dict[str, Any]]:
 def list_warnings(session: Session) -> dict[tuple[str, str], tuple[str, ...]]:
     """What the list parsers noticed in each archived list file (rows skipped, columns
     unknown, ...), by the file's sha256 and the list read from it (a file of both lists
-    gives two), from the parse cache of the current parsers."""
+    gives two): the notes of the reading the history was derived with.
+
+    Principle: publish the notes the history was derived from, never a reading keyed on
+    the installed parsers' version (after an upgrade, until the next pass derives the
+    history again, the history still stands on the old reading, and is published as it
+    stands). The parse cache holds one row per file (its key is the sha256), written in
+    the pass that derived the history from it (a replay writes the new readings and the
+    new derivation in one transaction): so each file's one row is the reading its
+    snapshot was diffed from, whatever parser version wrote it. Only the row's header is
+    read (its warnings), so a row kept in an older form still gives its notes."""
     found: dict[tuple[str, str], tuple[str, ...]] = {}
     query = select(ParsedListingModel.sha256, ParsedListingModel.data).where(
-        ParsedListingModel.parser_version == LISTS, ParsedListingModel.data.is_not(None)
+        ParsedListingModel.data.is_not(None)
     )
-    memo = parsed.RowMemo()
     for sha, data in session.execute(query):
-        listing = parsed.read(data or b"", memo)
-        while isinstance(listing, ParsedListing):
-            found[(sha, listing.kind)] = listing.warnings
-            listing = listing.other
+        for kind, warnings in _header_warnings(data or b""):
+            found[(sha, kind)] = warnings
+    return found
+
+
+def _header_warnings(blob: bytes) -> list[tuple[str, tuple[str, ...]]]:
+    """(list kind, warnings) of a cached parse result and of its file's other list, from
+    its header line (``store.parsed.encode``); none for a result that cannot be read."""
+    try:
+        header: Any = json.loads(zlib.decompress(blob).decode().split("\n", 1)[0])
+        found = []
+        while isinstance(header, dict):
+            found.append((str(header["kind"]), tuple(map(str, header["warnings"]))))
+            header = header.get("other")
+    except (ValueError, KeyError, TypeError, zlib.error):
+        return []
     return found
 
 

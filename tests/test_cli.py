@@ -464,3 +464,22 @@ def test_a_base_url_whose_port_is_no_port_is_a_bad_setting(sqlite_cli: Cli) -> N
     """``--base-url http://127.0.0.1:99999`` said the host was not allowed, exit 1."""
     result = sqlite_cli("run", "--base-url", "http://127.0.0.1:99999", expect=2)
     assert "its port is no port (1 to 65535)" in result.stderr
+
+
+def test_a_list_s_rows_carry_the_same_fields_in_every_format(
+    sqlite_cli: Cli, tmp_path: Path
+) -> None:
+    """``status --list participating`` as CSV and table had no ``addendum_url`` nor
+    ``moa_model`` while JSON had them (and the README says the exports carry
+    ``moa_model``)."""
+    from tests.hostile import listing_xlsx
+
+    sheet = tmp_path / "participatingAgencies03012025am.xlsx"
+    sheet.write_bytes(listing_xlsx([("TX", "Alpha Police Department", "", "TFM", "01/02/2025")]))
+    sqlite_cli("import", str(sheet))
+    status = ("status", "--list", "participating", "--format")
+    [row] = json.loads(sqlite_cli(*status, "json").stdout)
+    header = sqlite_cli(*status, "csv").stdout.splitlines()[0].split(",")
+    assert sorted(header) == sorted(row) and {"addendum_url", "moa_model"} <= set(header)
+    table = sqlite_cli(*status, "table").stdout.splitlines()[0].split()
+    assert table == [name.upper() for name in header]

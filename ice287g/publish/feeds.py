@@ -19,7 +19,7 @@ from typing import Any
 
 from ice287g.escape import for_xml
 from ice287g.publish.model import PublishData
-from ice287g.render import KIND_LABELS, describe, window_text
+from ice287g.render import describe, kind_label, window_text
 
 ATOM = "http://www.w3.org/2005/Atom"
 ID_BASE = "urn:ice287g:"
@@ -78,8 +78,7 @@ def atom(feed: Feed, updated: str, agency_href: Any, known: set[str]) -> str:
 def _entry(root: ET.Element, event: dict[str, Any], agency_href: Any, known: set[str]) -> None:
     entry = ET.SubElement(root, f"{{{ATOM}}}entry")
     _text(entry, "id", ID_BASE + "event:" + event["id"])
-    label = KIND_LABELS.get(event["kind"], event["kind"])
-    _text(entry, "title", f"{label}: {describe(event)}")
+    _text(entry, "title", f"{kind_label(event['kind'])}: {describe(event)}")  # one: singular
     _text(entry, "published", event["window_end"])
     _text(entry, "updated", event["recorded_at"])
     agency_id = event.get("agency_id")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from importlib import resources
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markdown_it import MarkdownIt
@@ -26,7 +27,7 @@ from ice287g.publish.charts import Chart
 from ice287g.publish.model import PublishData
 from ice287g.publish.output import Output
 from ice287g.publish.tables import Table, evidence, lag_summary
-from ice287g.render import KIND_LABELS, changes_markdown, describe, window_text
+from ice287g.render import changes_markdown, describe, kind_label, window_text
 from parsers.urls import repair_url
 
 STALE_DAYS = 7
@@ -64,7 +65,7 @@ def environment() -> Environment:
         finalize=_printable,
     )
     env.filters["safe_url"] = safe_url
-    env.filters["kind_label"] = lambda kind: KIND_LABELS.get(kind, kind)
+    env.filters["kind_label"] = kind_label  # one event's: singular
     env.globals["agency_href"] = agency_href
     return env
 
@@ -80,7 +81,7 @@ def write_pages(out: Output, inputs: Inputs) -> None:
         out.text(path, env.get_template(template).render(**base, **values))
 
     data = inputs.data
-    _month_pages(out, page, data)
+    _month_pages(out, page, data, inputs.files)
     _agency_pages(page, inputs)
     pending = inputs.tables["pending-history"]
     page("pending.html", "pending.html.j2", table=pending, fates=_fates(pending))
@@ -165,17 +166,47 @@ def _event_view(event: dict[str, Any], inputs: Inputs) -> dict[str, Any]:
     }
 
 
-_EVENT_ITEM = re.compile(r"<li>(.*?<code>([0-9a-f]{16})</code>)</li>")
+_EVENT_ITEM = re.compile(r"<li>(.*?)(<code>([0-9a-f]{16})</code>)</li>")
 
 
-def _anchored(html: str) -> str:
+def _anchored(html: str, proof: dict[str, Markup] | None = None) -> str:
     """A month's change log with each event's item anchored by its id (``#event-<id>``:
     the item ends with its id, which the Markdown gives as code), so every event has a
-    link to cite, with an agency page or without."""
-    return _EVENT_ITEM.sub(r'<li id="event-\2">\1</li>', html)
+    link to cite, with an agency page or without; and showing, before its id, the
+    links to the files that prove it (``proof``, by event id)."""
+    found = proof or {}
+
+    def item(match: re.Match[str]) -> str:
+        text, code, event_id = match.groups()
+        shown = f"{found[event_id]} " if event_id in found else ""
+        return f'<li id="event-{event_id}">{text}{shown}{code}</li>'
+
+    return _EVENT_ITEM.sub(item, html)
 
 
-def _month_pages(out: Output, page: Any, data: PublishData) -> None:
+def _proof(event: dict[str, Any], files: dict[str, str]) -> Markup | None:
+    """``proof: <a>file</a>, ...``: the links, from a month page, to the archived files
+    that prove an event (their names escaped), or None when none is published."""
+    links = [
+        Markup('<a href="../{}">{}</a>').format(
+            quote(files[s["sha256"]], safe="/.-_~"), for_xml(s.get("where") or s["sha256"][:12])
+        )
+        for s in evidence(event)
+        if s["sha256"] in files
+    ]
+    if not links:
+        return None
+    return Markup('<span class="proof">proof: {}</span>').format(Markup(", ").join(links))
+
+
+def _month_pages(out: Output, page: Any, data: PublishData, files: dict[str, str]) -> None:
+    """One change log per month, as Markdown (the ``changes --format md`` of the month)
+    and as a page, where each event is anchored by its id and links the archived files
+    that prove it.
+
+    Principle: every event's anchor shows its evidence. The month page is the one page
+    every event has (an event of no agency, a rejected capture or a column change, has
+    no other), so its items carry the proof an agency's timeline carries."""
     months: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for event in data.events:
         months[event["window_end"][:7]].append(event)
@@ -184,7 +215,8 @@ def _month_pages(out: Output, page: Any, data: PublishData) -> None:
     for month in sorted(months):
         text = changes_markdown(months[month], f"287(g) changes, {month}")
         out.text(f"changes/{month}.md", text)
-        body = _anchored(md.render(text))
+        proof = {e["id"]: p for e in months[month] if (p := _proof(e, files)) is not None}
+        body = _anchored(md.render(text), proof)
         page("changes/" + month + ".html", "month.html.j2", month=month, body=body)
         listing.append({"month": month, "events": len(months[month])})
     page("changes/index.html", "months.html.j2", months=list(reversed(listing)))

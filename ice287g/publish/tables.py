@@ -160,7 +160,8 @@ def events_table(data: PublishData) -> Table:
         "events",
         "Every recorded event",
         "One row per event: what changed, between which two observations (window_start "
-        "empty: already listed when records begin), when the history recorded it "
+        "empty: already listed when records begin, or a rejected capture, which is one "
+        "observation and has no window), when the history recorded it "
         "(recorded_at: a withdrawal once its absence persisted, days after its window), "
         "and the sha256 of the archived files that prove it (under files/ on the site).",
         (
@@ -349,9 +350,19 @@ def moa_table(data: PublishData) -> Table:
     )
 
 
+LIST_CLAIMS = (None, "participating", "pending")
+"""What a capture of a list was said to be when archived: a list, or nothing said (the
+pipeline reads it as a list: ``ice287g.pipeline.is_list``); a MOA or another page is no
+list capture."""
+
+
 def snapshots_table(data: PublishData) -> Table:
     """Every capture of a list: where it came from, the gate's verdict and why, and what
-    the parser noticed reading it (rows skipped and why, columns unknown, ...)."""
+    the parser noticed reading it (rows skipped and why, columns unknown, ...).
+
+    Principle: one row per capture the pipeline read as a list, whatever it was found to
+    be: a capture whose list is unknown (a file no parser could read, rejected) is a
+    capture too, cited by its ``snapshot.rejected`` event; its ``list`` is empty."""
     rows = tuple(
         {
             "id": s["id"],
@@ -368,12 +379,13 @@ def snapshots_table(data: PublishData) -> Table:
             "parser_notes": "\n".join(data.warnings.get((s["sha256"], s["kind"]), ())),
         }
         for s in data.snapshots.values()
-        if s["kind"] in ("participating", "pending")
+        if s["kind_claimed"] in LIST_CLAIMS
     )
     return Table(
         "snapshots",
         "Every capture of a list",
-        "One row per capture of the participating or pending list: when and where it was "
+        "One row per capture of the participating or pending list (list empty: a capture "
+        "whose list is unknown, one no parser could read): when and where it was "
         "observed, the archived file (files/<sha256> on the site), the quality gate's "
         "verdict and its reason, and what the parser noticed reading it (rows skipped "
         "and why, columns unknown or hidden, one note per line).",
