@@ -10,8 +10,12 @@ day each, their bytes changing on most days (every capture is listed, none colla
 by digest; one of bytes held costs no download). The
 backfill's waits run on a fake clock, so the politeness time (``fetch.per_host_interval``
 between downloads, ``wayback.cdx_per_minute`` for the CDX) is counted, not slept; the
-wall time is the rest (HTTP on 127.0.0.1, digests, archiving, classifying pages).
-Each setting of ``wayback.page_captures_per_day`` runs into its own fresh archive.
+local work is the rest, in two parts: listing and fetching (HTTP on 127.0.0.1, digests,
+archiving, classifying pages), then the replay that rebuilds the history from the
+snapshots brought in (parsing each list, diffing, writing the events to a SQLite
+database), as ``backfill wayback`` does after its fetch. ``--no-replay`` leaves the
+replay out (and says so). Each setting of ``wayback.page_captures_per_day`` runs into
+its own fresh archive and database.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import random
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -32,7 +37,6 @@ from ice287g.backfill import Request, WaybackBackfill  # noqa: E402
 from ice287g.captures import StateFile  # noqa: E402
 from ice287g.config import load_config  # noqa: E402
 from scraper.wayback import WaybackClient  # noqa: E402
-from snapshots.archive import Archive  # noqa: E402
 from tests.fake_wayback import HTML_MIME, Entry, FakeWayback  # noqa: E402
 from tests.support import FakeTime  # noqa: E402
 
@@ -77,9 +81,14 @@ def synthetic_captures(start: date, end: date, seed: int) -> list[Entry]:
     return list(entries.values())
 
 
-def run_backfill(entries: list[Entry], per_day: int, folder: Path) -> dict[str, float]:
-    """One whole backfill into a fresh archive: requests, politeness and wall time."""
-    app = App(load_config(env={}, cwd=folder))
+def run_backfill(
+    entries: list[Entry], per_day: int, folder: Path, replay: bool = True
+) -> dict[str, float]:
+    """One whole backfill into a fresh archive and database: requests, politeness, the
+    wall time of listing and fetching, and of the replay (0 when ``replay`` is off)."""
+    config = load_config(env={}, cwd=folder)
+    db = f"sqlite:///{(folder / 'backfill.db').as_posix()}"
+    app = App(replace(config, db=db, snapshots=folder / "archive"))
     w = app.config.wayback
     with FakeWayback(entries, page_rows=10**6, throttle_first=False).running() as fake:
         policy = app.fetch_policy().allowing(fake.cdx_url)
@@ -95,40 +104,55 @@ def run_backfill(entries: list[Entry], per_day: int, folder: Path) -> dict[str, 
             clock=clock.clock,
         )
         state = StateFile(folder / "state.json")
-        job = WaybackBackfill(client, Archive(folder / "archive"), state, per_day)
+        job = WaybackBackfill(client, app.archive, state, per_day)
         started = time.perf_counter()
         listed = job.list_captures(Request(None, None, fake.cdx_url, fake.archive_url))
         job.download_captures(listed)
         wall = time.perf_counter() - started
-        app.close()
-        return {
-            "listed": job.result.found,
-            "skipped": job.result.thinned,
-            "cdx": len(fake.cdx_queries),
-            "downloads": sum(fake.served.values()),
-            "reused": job.result.reused,
-            "waits_s": clock.now,
-            "wall_s": wall,
-        }
+    started = time.perf_counter()
+    report = app.pipeline().process() if replay else None
+    replayed = time.perf_counter() - started if replay else 0.0
+    app.close()
+    return {
+        "listed": job.result.found,
+        "skipped": job.result.thinned,
+        "cdx": len(fake.cdx_queries),
+        "downloads": sum(fake.served.values()),
+        "reused": job.result.reused,
+        "waits_s": clock.now,
+        "wall_s": wall,
+        "replay": replay,
+        "replay_s": replayed,
+        "snapshots": report.processed if report else 0,
+        "events": report.events if report else 0,
+    }
 
 
-def bench_backfill(end: date, seed: int, settings: tuple[int, ...] = (0, 1)) -> list[dict]:
+def bench_backfill(
+    end: date, seed: int, settings: tuple[int, ...] = (0, 1), replay: bool = True
+) -> list[dict]:
     entries = synthetic_captures(date(2019, 1, 1), end, seed)
     found = []
     for per_day in settings:
         with tempfile.TemporaryDirectory() as tmp:
-            found.append({"per_day": per_day, **run_backfill(entries, per_day, Path(tmp))})
+            row = run_backfill(entries, per_day, Path(tmp), replay)
+            found.append({"per_day": per_day, **row})
     return found
 
 
 def describe(row: dict) -> str:
-    hours = (row["waits_s"] + row["wall_s"]) / 3600
+    hours = (row["waits_s"] + row["wall_s"] + row["replay_s"]) / 3600
     setting = "all" if row["per_day"] == 0 else f"{row['per_day']} a day"
+    replay = (
+        f" + replay {row['replay_s']:.0f} s ({row['snapshots']} snapshots, {row['events']} events)"
+        if row["replay"]
+        else " (the replay that rebuilds the history from the snapshots not measured)"
+    )
     return (
         f"page captures {setting}: {row['listed']} captures listed, {row['skipped']} skipped, "
         f"{row['cdx']} CDX queries, {row['downloads']} downloads ({row['reused']} matched "
-        f"bytes held); politeness waits {row['waits_s'] / 3600:.2f} h + work "
-        f"{row['wall_s']:.0f} s = {hours:.2f} h"
+        f"bytes held); politeness waits {row['waits_s'] / 3600:.2f} h + listing and "
+        f"fetching {row['wall_s']:.0f} s{replay} = {hours:.2f} h"
     )
 
 
@@ -136,8 +160,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--to", type=date.fromisoformat, default=date(2026, 12, 1))
     parser.add_argument("--seed", type=int, default=287)
+    parser.add_argument(
+        "--no-replay", action="store_true", help="leave out the replay (rebuilding the history)"
+    )
+    parser.add_argument(
+        "--per-day", default="0,1", help="wayback.page_captures_per_day settings, e.g. 0,1"
+    )
     args = parser.parse_args()
-    for row in bench_backfill(args.to, args.seed):
+    settings = tuple(int(n) for n in args.per_day.split(","))
+    for row in bench_backfill(args.to, args.seed, settings, replay=not args.no_replay):
         print(describe(row))
 
 

@@ -111,6 +111,8 @@ class BackfillResult:
     ignored: int = 0
     thinned: int = 0
     parts: int = 0  # captures of a list's parts, not read alone
+    stale: int = 0  # captures of a file the page no longer linked, bytes seen before
+    no_list: int = 0  # page captures that show no list (the day's others read instead)
     recorded: int = 0
     failures: list[Failure] = field(default_factory=list)
     diff: Report = field(default_factory=Report)
@@ -144,6 +146,7 @@ class WaybackBackfill:
         self._request: Request | None = None  # the listing's, kept for the linked sheets
         self._page_links: dict[str, PageLinks] = {}  # by sha256: each page read as it came
         self._reserves: dict[str, list[Listed]] = {}  # page captures the thinning dropped
+        self._listed_pages: set[str] = set()  # every page capture listed, thinned or not
 
     # ----- listing
 
@@ -189,7 +192,8 @@ class WaybackBackfill:
         ordered = sorted(usable, key=lambda i: (i.capture.timestamp, i.capture.original))
         kept = thin_pages(ordered, self.page_captures_per_day)
         self.result.thinned += len(ordered) - len(kept)
-        self._reserves = reserves(ordered, kept)
+        self._reserves.update(reserves(ordered, kept))
+        self._listed_pages.update(i.ident for i in ordered if i.expect == "page")
         return kept
 
     @staticmethod
@@ -204,57 +208,72 @@ class WaybackBackfill:
     def download_captures(self, listed: list[Listed], progress: Progress | None = None) -> None:
         """Bring every listed capture the archive lacks into it: the page's, and those
         of the pages named for a list it links instead of a list (:func:`list_pages`),
-        then the sheets', but for the parts of a list published in parts (a part read
-        as the whole list would withdraw the others' agreements, as ``run`` reads none),
-        then those of the sheets the page captures link outside the sheet folder (the
-        lists published elsewhere: :func:`linked_sheets`), listed and brought in alike;
-        then drop the listing."""
+        then the sheets' and those of the sheets the page captures link outside the
+        sheet folder (the lists published elsewhere: :func:`linked_sheets`, listed
+        alike), but for the captures that are no observation of a list at their time
+        (:meth:`_of_their_time`: the parts of a list published in parts, the unchanged
+        copies of a file the page stopped linking); then drop the listing."""
         held = Held.load(self.archive)
         pages = [item for item in listed if item.expect == "page"]
         self._bring_all(pages, held, progress)
-        pages += self._bring_linked(list_pages(self._page_links_at(pages)), held, progress)
-        timeline = self._page_links_at(pages)  # the list pages' captures too
-        sheets = self._not_parts([item for item in listed if item.expect != "page"], timeline)
-        self._bring_all(sheets, held, progress)
-        self._bring_linked(linked_sheets(timeline), held, progress)
+        self._bring_all(self._listed(list_pages(self._page_links_at())), held, progress)
+        timeline = self._page_links_at()  # the list pages' captures too
+        sheets = [item for item in listed if item.expect != "page"]
+        sheets += self._listed(linked_sheets(timeline))
+        self._bring_all(self._of_their_time(sheets, timeline), held, progress)
         self.state.finish()
 
-    def _bring_linked(
-        self, queries: tuple[CdxQuery, ...], held: Held, progress: Progress | None
-    ) -> list[Listed]:
-        """The captures of ``queries`` (links the page captures gave), listed and
-        brought in."""
+    def _listed(self, queries: tuple[CdxQuery, ...]) -> list[Listed]:
+        """The captures of ``queries`` (links the page captures gave), listed."""
         if not queries or self._request is None:
             return []
-        linked = self.list_captures(self._request, None, queries)
-        self._bring_all(linked, held, progress)
-        return linked
+        return self.list_captures(self._request, None, queries)
 
     def _bring_all(self, listed: list[Listed], held: Held, progress: Progress | None) -> None:
         for done, item in enumerate(listed, start=1):
-            if not self._bring(item, held):
+            if not self._stands(item, held):
                 self._bring_reserve(item, held)
             if progress:
                 progress(done, len(listed), item.name)
 
+    def _stands(self, item: Listed, held: Held) -> bool:
+        """Bring one capture in; whether it stands for its time: held now and, for a
+        page, showing a list (list links, the lists' pages, or a list table). A page
+        capture that shows none (an empty or error page not recognised as one, in any
+        era) says nothing of the lists: it is kept, counted, and left out of the
+        timeline of what the page links, and the day's other captures are read."""
+        if not self._bring(item, held):
+            return False
+        obs = held.observed.get(item.ident)
+        if item.expect != "page" or obs is None or obs.kind_claimed != "page":
+            return True  # a sheet; a page holding the inline list (claimed as that list)
+        if self._page_links_one(obs.sha256, obs.url or "").shows_list:
+            return True
+        self.result.no_list += 1
+        return False
+
     def _bring_reserve(self, item: Listed, held: Held) -> None:
         """A page capture kept by the thinning that cannot be used (an error or block
-        page, a capture lost): the same day's capture before it, the latest usable one,
-        stands for it (the day was lost: the thinning had dropped the good captures)."""
+        page, a capture lost) or shows no list: the same day's capture before it, the
+        latest that stands, stands for it (the day was lost: the thinning had dropped
+        the good captures)."""
         for reserve in self._reserves.get(item.ident, ()):
             self.result.thinned -= 1
-            if self._bring(reserve, held):
+            if self._stands(reserve, held):
                 return
 
-    def _page_links_at(self, listed: list[Listed]) -> Timeline:
-        """Each page capture of ``listed`` held in the archive, by observed time, and
-        what it links (each distinct page read once)."""
-        pages = {item.ident for item in listed if item.expect == "page"}
+    def _page_links_at(self) -> Timeline:
+        """Each page capture listed (thinned or not) held in the archive that shows a
+        list, by observed time, and what it links (each distinct page read once)."""
         found: list[tuple[str, PageLinks]] = []
         for obs in self.archive.observations():
             ident = capture_of(obs)
-            if obs.source == "wayback" and obs.kind_claimed == "page" and ident in pages:
-                found.append((obs.observed_at, self._page_links_one(obs.sha256, obs.url or "")))
+            if obs.source != "wayback" or obs.kind_claimed != "page":
+                continue
+            if ident in self._listed_pages:
+                links = self._page_links_one(obs.sha256, obs.url or "")
+                if links.shows_list:
+                    found.append((obs.observed_at, links))
         return sorted(found, key=lambda pair: pair[0])
 
     def _page_links_one(self, sha: str, url: str) -> PageLinks:
@@ -269,17 +288,47 @@ class WaybackBackfill:
             self._page_links[sha] = known
         return known
 
-    def _not_parts(self, sheets: list[Listed], timeline: Timeline) -> list[Listed]:
-        """``sheets`` but the captures of a list's parts: those whose URL the page of
-        their time (its last capture before them, else its first) links as a part."""
+    def _of_their_time(self, sheets: list[Listed], timeline: Timeline) -> list[Listed]:
+        """``sheets`` in capture order, but those that are no observation of a list at
+        their time, judged by the page of their time (its last capture before them that
+        shows a list, else its first):
+
+        - a part of a list published in parts (its URL linked as a part): read as the
+          whole list it would withdraw the others' agreements (as ``run`` reads none);
+        - an unchanged copy of a file the page stopped linking: a URL an earlier page
+          capture linked for a list, which the page of their time does not link, with
+          bytes an earlier sheet capture already held. It shows the list as it stood
+          when it was published there, not at its capture time (read then, the list
+          went back). A file the page never linked (one captured before its link was,
+          or found only by the folder's prefix), or new bytes at a URL (its file still
+          written), is read: no page capture says it is out of date.
+
+        Without a page capture before them (none known of their time), they are read."""
         times = [at for at, _ in timeline]
-        kept = []
-        for item in sheets:
+        first_linked: dict[str, str] = {}
+        for when, links in timeline:
+            for key in links.lists:
+                first_linked.setdefault(key, when)
+        seen: set[str] = set()
+        kept: list[Listed] = []
+        for item in sorted(sheets, key=lambda i: (i.capture.timestamp, i.capture.original)):
+            key, digest = url_key(item.capture.original), item.capture.digest.upper()
             at = bisect_right(times, utc_iso(item.capture.captured_at)) - 1
-            parts = timeline[max(at, 0)][1].parts if timeline else frozenset()
-            if url_key(item.capture.original) not in parts:
+            page = timeline[max(at, 0)][1] if timeline else PageLinks()
+            before = first_linked.get(key)
+            if key in page.parts:
+                self.result.parts += 1
+            elif (
+                at >= 0
+                and key not in page.lists
+                and before is not None
+                and before <= times[at]
+                and digest in seen
+            ):
+                self.result.stale += 1
+            else:
                 kept.append(item)
-        self.result.parts += len(sheets) - len(kept)
+            seen.add(digest)
         return kept
 
     def _bring(self, item: Listed, held: Held) -> bool:
@@ -438,15 +487,20 @@ class PageLinks:
     sheets: frozenset[str] = frozenset()
     pages: tuple[str, ...] = ()
     parts: frozenset[str] = frozenset()
+    lists: frozenset[str] = frozenset()  # its list links, wherever they are (url_key)
+    shows_list: bool = False  # list links, parts, the lists' pages, or the inline table
 
     @classmethod
     def of(cls, page: LandingPage) -> PageLinks:
-        links = {page.participating_url, page.pending_url}
-        bare = {link.split("://", 1)[-1] for link in links if link}
+        links = {link for link in (page.participating_url, page.pending_url) if link}
+        bare = {link.split("://", 1)[-1] for link in links}
+        parts = frozenset(url_key(url) for urls in page.parts.values() for url in urls)
         return cls(
             sheets=frozenset(link for link in bare if not is_under_sheet_prefix(link)),
             pages=tuple(url.split("://", 1)[-1] for url in page.list_pages),
-            parts=frozenset(url_key(url) for urls in page.parts.values() for url in urls),
+            parts=parts,
+            lists=frozenset(url_key(link) for link in links),
+            shows_list=bool(links or parts or page.list_pages or page.has_legacy_table),
         )
 
 
@@ -531,6 +585,12 @@ def summary(result: BackfillResult) -> str:
         parts.append(f"{result.thinned} page captures skipped (wayback.page_captures_per_day)")
     if result.parts:
         parts.append(f"{result.parts} captures of a list published in parts skipped")
+    if result.stale:
+        parts.append(
+            f"{result.stale} unchanged captures of a file the page no longer linked skipped"
+        )
+    if result.no_list:
+        parts.append(f"{result.no_list} page captures showing no list (the day's others read)")
     return (
         "wayback: "
         + ", ".join(parts)

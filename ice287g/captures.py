@@ -209,6 +209,7 @@ class Held:
     archive: Archive
     captures: set[str] = field(default_factory=set)
     digests: dict[str, str] = field(default_factory=dict)
+    observed: dict[str, Observation] = field(default_factory=dict)  # by capture ident
     _all_hashed: bool = False
 
     @classmethod
@@ -224,6 +225,7 @@ class Held:
         ident = capture_of(obs)
         if ident is not None:
             self.captures.add(ident)
+            self.observed[ident] = obs
         capture = obs.http.get("capture") if isinstance(obs.http, dict) else None
         if isinstance(capture, dict) and capture.get("digest"):
             self.digests[str(capture["digest"]).upper()] = obs.sha256

@@ -55,7 +55,8 @@ class FetchSettings:
     # the page and the sheets are fetched whole, not conditionally, once their last whole
     # download is this old: a server's validators are trusted for a bounded time
     revalidate_hours: float = 24.0
-    # one download (every attempt) ends after this many seconds, however slow the drip
+    # one download's transfer (every attempt; not the waits between them) ends after
+    # this many seconds, however slow the drip
     download_deadline: float = 300.0
     # a whole pass of `run` stops cleanly (and says so) after this many seconds
     pass_deadline: float = 3600.0

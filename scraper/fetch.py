@@ -44,6 +44,7 @@ _BLOCK_TITLES = (
     "just a moment...",
     "attention required! | cloudflare",
     "please wait...",
+    "wayback machine",  # the Wayback Machine's own page (not archived, excluded), not a capture
 )
 _BLOCK_MARKERS = (
     b"errors.edgesuite.net",
@@ -52,6 +53,7 @@ _BLOCK_MARKERS = (
     b"cf_chl_opt",
     b"/cdn-cgi/challenge-platform/",
     b"_incapsula_resource",
+    b"the wayback machine has not archived that url",
 )
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
 SNIFF_BYTES = 65_536
@@ -158,16 +160,16 @@ class Fetcher:
         self._check_host(url, url, "host {host} not allowed")
         sent = self._request_headers(etag, last_modified, headers)
         current, hops = url, list[str]()
-        # one deadline for the whole download: its redirects, attempts and waits, and
-        # each socket's reads (scraper/deadline.py: headers sent a byte at a time)
+        # one deadline for the whole download's transfer: its redirects' and attempts'
+        # connects and reads (each socket's too, scraper/deadline.py: headers sent a
+        # byte at a time); our waits between them are not transfer and move it on
         self._until = self.clock() + self.policy.download_timeout
-        with deadline.within(self.policy.download_timeout):
-            for _ in range(self.policy.max_redirects + 1):
-                answer = self._with_retries(current, sent, expect, (decode, whole))
-                if answer.location is None:
-                    return self._result(url, current, hops, answer, expect, sent, allow_empty)
-                current = self._redirect_target(url, current, answer.location)
-                hops.append(current)
+        for _ in range(self.policy.max_redirects + 1):
+            answer = self._with_retries(current, sent, expect, (decode, whole))
+            if answer.location is None:
+                return self._result(url, current, hops, answer, expect, sent, allow_empty)
+            current = self._redirect_target(url, current, answer.location)
+            hops.append(current)
         raise FetchError(url, f"more than {self.policy.max_redirects} redirects")
 
     def _request_headers(
@@ -199,7 +201,13 @@ class Fetcher:
     def _with_retries(
         self, url: str, sent: Mapping[str, str], expect: Expect, how: tuple[bool, bool]
     ) -> _Response:
-        """One hop, retried on timeouts, connection errors, truncation, 5xx and 429."""
+        """One hop, retried on timeouts, connection errors, truncation, 5xx and 429.
+
+        Time spent waiting as the server asks (Retry-After) or as the back-off says is
+        not download time: each wait is bounded by its own cap (``retry_after_max``,
+        ``backoff_max``) and the number of retries, and moves the download's deadline on
+        by as long as it lasted (:meth:`_pause`), so the deadline bounds the transfer
+        alone (a ``Retry-After: 700`` under a 600 s deadline is waited for, as asked)."""
         attempts = self.policy.max_retries + 1
         for attempt in range(attempts):
             try:
@@ -208,14 +216,19 @@ class Fetcher:
                 if attempt + 1 == attempts:
                     reason = f"{exc.reason} (gave up after {attempts} attempts)"
                     raise FetchError(url, reason) from exc
+                if self.clock() >= self._until:  # no transfer time left for another
+                    raise FetchError(url, f"{exc.reason} ({self._over()})") from exc
                 delay = self._delay(url, attempt, exc)
-                if self.clock() + delay > self._until:
-                    left = max(0.0, self._until - self.clock())
-                    why = f"the next attempt in {delay:.0f} s, {left:.0f} s left: {self._over()}"
-                    raise FetchError(url, f"{exc.reason} ({why})") from exc
                 log.info("retrying %s in %.1f s: %s", url, delay, exc.reason)
-                self.sleep(delay)
+                self._pause(delay)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _pause(self, seconds: float) -> None:
+        """Sleep ``seconds`` outside the download's time: its deadline moves on by as
+        long as the sleep lasted (on ``clock``)."""
+        started = self.clock()
+        self.sleep(seconds)
+        self._until += max(0.0, self.clock() - started)
 
     def _delay(self, url: str, attempt: int, exc: _Retryable) -> float:
         """Seconds to wait before the next attempt: Retry-After, else jittered back-off."""
@@ -243,9 +256,13 @@ class Fetcher:
         host = _host_key(url)
         self._wait_turn(host)
         try:
-            with self.client.stream(
-                "GET", url, headers=dict(sent), timeout=self.policy.timeout()
-            ) as response:
+            left = max(0.0, self._until - self.clock())  # each socket's reads within it
+            with (
+                deadline.within(left),
+                self.client.stream(
+                    "GET", url, headers=dict(sent), timeout=self.policy.timeout()
+                ) as response,
+            ):
                 return self._read(url, response, limit, how)
         except httpx.TimeoutException as exc:
             if self.clock() >= self._until:
@@ -270,7 +287,7 @@ class Fetcher:
             return
         wait = last + self.policy.per_host_min_interval - self.clock()
         if wait > 0:
-            self.sleep(wait)
+            self._pause(wait)
 
     def _read(
         self, url: str, response: httpx.Response, limit: int, how: tuple[bool, bool]

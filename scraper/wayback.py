@@ -309,7 +309,11 @@ def _is_timestamp(stamp: str) -> bool:
 
 
 def _verified_body(url: str, result: FetchResult, digest: str, limit: int) -> bytes:
-    """The decoded body, if the bytes as sent or as decoded match the CDX digest."""
+    """The decoded body, if the bytes as sent or as decoded match the CDX digest.
+
+    A mismatch names where the body came from when the archive redirected (to another
+    capture's timestamp, as it does for one it does not hold): the bytes are that
+    capture's, not the one listed."""
     raw = result.content or b""
     wanted = digest.strip().upper()
     encoding = (result.content_encoding or "identity").lower()
@@ -317,7 +321,8 @@ def _verified_body(url: str, result: FetchResult, digest: str, limit: int) -> by
     if wayback_digest(raw) == wanted or wayback_digest(decoded) == wanted:
         return decoded
     actual = wayback_digest(decoded)
-    raise FetchError(url, f"digest mismatch: CDX says {wanted}, body is {actual}")
+    served = f" (served by a redirect to {result.final_url})" if result.redirects else ""
+    raise FetchError(url, f"digest mismatch: CDX says {wanted}, body is {actual}{served}")
 
 
 def _decode(url: str, raw: bytes, encoding: str, limit: int) -> bytes:

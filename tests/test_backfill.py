@@ -570,7 +570,7 @@ def _listed(stamp: str, expect: Expect, original: str = PAGE) -> Listed:
     st.integers(0, 3),
 )
 def test_thinning_keeps_a_few_page_captures_a_day_the_last_included_and_every_sheet(
-    captures: list[tuple[int, int, str]], per_day: int
+    captures: list[tuple[int, int, Expect]], per_day: int
 ) -> None:
     items = sorted(
         (_listed(f"2025010{day}{time:06d}", expect) for day, time, expect in captures),
@@ -768,3 +768,62 @@ def test_a_capture_of_a_file_named_for_both_lists_is_recorded_as_each(tmp_path: 
         ("participating", "accepted"),
         ("pending", "accepted"),
     ]
+
+
+def test_an_unchanged_copy_of_a_file_the_page_stopped_linking_is_not_read_as_the_list(
+    tmp_path: Path,
+) -> None:
+    """Once the page links the list elsewhere, a later capture of its former URL with
+    bytes captured before shows the list as it stood then, not at its capture time: it
+    is skipped and counted. New bytes at that URL (its file still written), and a file
+    no page capture ever linked, are read."""
+    moved = "https://www.ice.gov/sites/default/files/2025-04/participatingAgencies.xlsx"
+    never = SHEET_DIR + "participatingAgencies04172025am.xlsx"
+    before, after, newer = part("20250226183301"), part("20250301180751"), part("20250306174937")
+    captures = [
+        Entry(PAGE, "20250401000000", _page_linking((PART, "Participating Agencies")), HTML_MIME),
+        Entry(PART, "20250402000000", before),
+        Entry(PAGE, "20250410000000", _page_linking((moved, "Participating Agencies")), HTML_MIME),
+        Entry(moved, "20250411000000", after),
+        Entry(PART, "20250415000000", before),  # the old file, unchanged: skipped
+        Entry(PART, "20250416000000", newer),  # written again: read
+        Entry(never, "20250417000000", before),  # never linked: read (bytes held)
+    ]
+    with FakeWayback(captures, throttle_first=False).running() as fake:
+        out = backfill(make_cli(tmp_path), fake).stdout
+        assert "5 fetched, 1 matched bytes already held" in out, out
+        assert "1 unchanged captures of a file the page no longer linked skipped" in out, out
+        assert f"/web/20250415000000id_/{PART}" not in fake.served
+    names = sorted(o.original_name or "" for o in Archive(tmp_path / "archive").observations())
+    assert "participatingAgencies-20250415000000.xlsx" not in names
+    assert "participatingAgencies-20250416000000.xlsx" in names
+    assert "participatingAgencies04172025am-20250417000000.xlsx" in names
+
+
+def test_a_day_whose_chosen_page_capture_shows_no_list_is_read_from_an_earlier_one(
+    tmp_path: Path,
+) -> None:
+    """A page capture that holds neither list links nor a list table shows no list (in
+    any era): the day's earlier capture stands for it, as for a failed one. Wayback's
+    own 'not archived' page, served with 200, is an error page by its markup."""
+    links = ((PART, "Participating Agencies"), (PEND, "Pending Agencies"))
+    good = _page_linking(*links)
+    not_archived = (
+        b"<!DOCTYPE html><html><head><title>Wayback Machine</title></head><body>"
+        b"<p>Hrm. The Wayback Machine has not archived that URL.</p></body></html>"
+    )
+    empty = b"<html><head><title>287(g)</title></head><body><main><p>Soon.</p></main></body></html>"
+    captures = [
+        Entry(PAGE, "20250301010000", good + b"<!-- 1 -->", HTML_MIME),
+        Entry(PAGE, "20250301230000", not_archived, HTML_MIME),
+        Entry(PAGE, "20250302010000", good + b"<!-- 2 -->", HTML_MIME),
+        Entry(PAGE, "20250302230000", empty, HTML_MIME),
+    ]
+    with FakeWayback(captures, throttle_first=False).running() as fake:
+        result = backfill(make_cli(tmp_path), fake)
+        out = result.stdout
+        assert "1 failed" in out and "1 page captures showing no list" in out, out
+        assert f"/web/20250301010000id_/{PAGE}" in fake.served
+        assert f"/web/20250302010000id_/{PAGE}" in fake.served
+    assert f"failed 20250301230000 {PAGE}: " in result.stderr
+    assert "'wayback machine'" in result.stderr

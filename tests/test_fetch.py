@@ -698,18 +698,42 @@ def test_live_headers_sent_a_byte_at_a_time_end_at_the_download_deadline(server:
     assert time.monotonic() - started < 3.0 and server.hits["/drip/1"] == 1
 
 
-def test_retries_and_their_waits_end_at_the_download_deadline() -> None:
-    """``download_deadline`` bounds a download with every attempt and wait: a retry the
-    deadline would pass before is not made (503 for ever, Retry-After 8 s, deadline 10 s)."""
+def test_a_wait_the_server_asks_for_is_not_download_time() -> None:
+    """Waiting as the server asks is not downloading: a Retry-After longer than the
+    download deadline (but within its cap) is waited for, and so are several whose sum
+    passes it; the retries run out, as they would without a deadline."""
+    h = Harness(
+        sequence(httpx.Response(429, headers={"Retry-After": "700"}), ok()),
+        download_timeout=600.0,
+        retry_after_max=900.0,
+    )
+    assert h.fetcher.fetch(SHEET_URL, "sheet").content == XLSX
+    assert h.time.sleeps == [700.0]
     h = Harness(
         sequence(httpx.Response(503, headers={"Retry-After": "8"})),
         max_retries=4,
         download_timeout=10.0,
     )
-    why = r"HTTP 503 \(the next attempt in 8 s, 2 s left: download slower than 10 s\)"
-    with pytest.raises(FetchError, match=why):
+    with pytest.raises(FetchError, match=r"HTTP 503 \(gave up after 5 attempts\)"):
         h.fetcher.fetch(SHEET_URL, "sheet")
-    assert h.time.sleeps == [8.0] and len(h.requests) == 2
+    assert h.time.sleeps == [8.0] * 4 and len(h.requests) == 5
+
+
+def test_the_download_deadline_counts_the_transfer_of_every_attempt() -> None:
+    """The deadline bounds the transfer (the attempts' own time, their waits left out):
+    attempts that each take 4 s of a 10 s deadline leave none for a third, however long
+    the waits between them."""
+    h = Harness(lambda _: httpx.Response(500), max_retries=4, download_timeout=10.0)
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        h.requests.append(request)
+        h.time.now += 4.0  # the answer takes 4 s to come
+        return httpx.Response(503, headers={"Retry-After": "100"})
+
+    h.fetcher.client = httpx.Client(transport=httpx.MockTransport(slow))
+    with pytest.raises(FetchError, match="download slower than 10 s"):
+        h.fetcher.fetch(SHEET_URL, "sheet")
+    assert h.time.sleeps == [100.0, 100.0] and len(h.requests) == 3
 
 
 def test_live_500_then_200(server: Server, live: tuple[Fetcher, FakeTime]) -> None:

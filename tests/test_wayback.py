@@ -221,6 +221,21 @@ def test_cdx_429_retry_after_honoured_and_capped() -> None:
         list(iter_captures(mock.client, PAGE_URLS[0]))
 
 
+def test_a_cdx_429_asking_for_longer_than_a_download_may_last_is_waited_for() -> None:
+    """The CDX caps a Retry-After at 900 s, a download lasts at most 600 s: waiting as
+    the server asks is not download time, so 700 s are waited for, as are three waits
+    of 250 s in a row."""
+    throttled = [httpx.Response(429, headers={"retry-after": "700"}), cdx_body()]
+    mock = Mock(throttled, {})
+    assert mock.client.cdx_fetcher.policy.download_timeout == 600.0
+    assert list(iter_captures(mock.client, PAGE_URLS[0])) == []
+    assert mock.time.sleeps == [700.0]
+    throttled = [httpx.Response(429, headers={"retry-after": "250"})] * 3
+    mock = Mock([*throttled, cdx_body(row("20250221214937"))], {})
+    assert len(list(iter_captures(mock.client, PAGE_URLS[0]))) == 1
+    assert mock.time.sleeps == [250.0] * 3
+
+
 def test_repeating_resume_key_stops() -> None:
     mock = Mock([cdx_body(row("20250221214937"), resume="same")], {})
     with pytest.raises(FetchError, match="resume key repeats"):
@@ -255,6 +270,23 @@ def test_fetch_capture_verifies_digest_and_kind() -> None:
         mock.client.fetch_capture(html, "sheet")
     with pytest.raises(FetchError, match="HTTP 404"):
         mock.client.fetch_capture(capture_for(XLSX, "20250224000000"), "sheet")
+
+
+def test_a_digest_mismatch_behind_a_redirect_names_the_capture_it_was_sent_to() -> None:
+    """The archive redirects a capture it does not hold to another capture's timestamp:
+    the bytes are that capture's, and the failure says where they came from."""
+    listed, other = capture_for(XLSX), capture_for(XLSX + b"later", "20250301000000")
+    mock = Mock(
+        [cdx_body()],
+        {
+            listed.raw_url: httpx.Response(302, headers={"location": other.raw_url}),
+            other.raw_url: httpx.Response(200, content=XLSX + b"later"),
+        },
+    )
+    why = f"digest mismatch: CDX says {listed.digest}, body is {other.digest} "
+    with pytest.raises(FetchError) as caught:
+        mock.client.fetch_capture(listed, "sheet")
+    assert why + f"(served by a redirect to {other.raw_url})" in str(caught.value)
 
 
 class Wire(httpx.SyncByteStream):
