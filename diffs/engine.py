@@ -14,6 +14,7 @@ from functools import partial
 
 from diffs import (
     carried,
+    counties,
     homonyms,
     identity,
     new_names,
@@ -406,9 +407,16 @@ def _resolve_identities(
 def _register(
     agencies: dict[str, Agency], ids: list[str], rows: tuple[ListingRow, ...]
 ) -> dict[str, Agency]:
+    """Each listed agency as its rows now name it (new ones added, a name or state
+    changed kept with the old name as an alias); an agency of several rows naming it
+    otherwise, by the one :func:`_standing` picks, whatever their order."""
     result = dict(agencies)
+    listed: dict[str, list[ListingRow]] = {}
     for agency_id, row in zip(ids, rows, strict=True):
+        listed.setdefault(agency_id, []).append(row)
+    for agency_id, its_rows in listed.items():
         known = result.get(agency_id)
+        row = _standing(its_rows, known)
         if known is None:
             result[agency_id] = Agency(agency_id, row.state, row.agency, row.agency_key)
         elif row.agency != known.name or row.state != known.state:
@@ -417,6 +425,23 @@ def _register(
                 known, name=row.agency, state=row.state, key=row.agency_key, aliases=aliases
             )
     return result
+
+
+def _standing(rows: list[ListingRow], known: Agency | None) -> ListingRow:
+    """The row that names an agency listed on several rows (an agreement a model), read
+    the same whatever the rows' order (the last row decided: an agency's state and
+    name flipped with the sort): the one naming it as known, if any; else of its known
+    state, if any row keeps it; else of a state its rows' county cells are counties
+    of (a row's state typed wrong names a county its state lacks: Crow Wing County's
+    WSO row in MA, its TFM row in MN); then the first by state and name."""
+    if len(rows) == 1:
+        return rows[0]
+    if known is not None:
+        named = [r for r in rows if (r.state, r.agency) == (known.state, known.name)]
+        kept = named or [r for r in rows if r.state == known.state]
+        rows = kept or rows
+    placed = [r for r in rows if r.county and counties.names_a_county(r.state, r.county)]
+    return min(placed or rows, key=lambda r: (r.state, r.agency))
 
 
 def _rows_by_key(

@@ -1472,3 +1472,30 @@ def test_a_state_saved_before_columns_were_held_states_its_columns() -> None:
         del saved["participating"][name]
     restored = ProgramState.from_dict(saved)
     assert restored.participating.schema == PART_COLS and restored.participating.unshown == {}
+
+
+@pytest.mark.parametrize("mn_first", [True, False])
+def test_an_agency_on_rows_naming_it_otherwise_is_named_the_same_whatever_their_order(
+    mn_first: bool,
+) -> None:
+    """Crow Wing County's sheriff on two rows of one agency (its registry id), its WSO
+    row's state typed MA (which has no Crow Wing County), its TFM row's MN: its state
+    is MN whichever row comes last (the last row decided: every event of the agency
+    said MA, and ``--state MN`` found none of them); of two names of one agency, the
+    one known stays."""
+    from diffs.engine import _register
+    from diffs.state import Agency
+
+    wso = row("Crow Wing County Sheriff's Office", "WSO", "MA", county="Crow Wing County")
+    tfm = row("Crow Wing County Sheriff's Office", "TFM", "MN", county="Crow Wing County")
+    crow = "mn-crow-wing-county-sheriff-office"
+    rows = (tfm, wso) if mn_first else (wso, tfm)
+    assert _register({}, [crow, crow], rows)[crow].state == "MN"
+    walker = "tx-walker-county-sheriff-department"
+    known = {walker: Agency(walker, "TX", "Walker County Sheriff's Department", "")}
+    both = (
+        row("Walker County Sheriff\u2019s Department", "JEM"),
+        row("Walker County Sheriff's Department", "WSO"),
+    )
+    named = _register(known, [walker, walker], both if mn_first else both[::-1])
+    assert named[walker].name == "Walker County Sheriff's Department"
