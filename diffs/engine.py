@@ -69,7 +69,16 @@ class Outcome:
 
 
 def reject(state: ProgramState, ref: SnapshotRef, reason: str, kind: str) -> Outcome:
-    """Record a rejection: the state is unchanged, the event says why."""
+    """Record a rejection: the state is unchanged, the event says why; once: the same
+    content rejected again for the same reason, since the list last accepted one (a
+    misdated file captured again, an import of duplicate captures), is no news, the
+    snapshot alone says so."""
+    listed = kind in ("participating", "pending")
+    said = (ref.sha256, reason)
+    if listed and state.list_state(kind).rejected == said:
+        return Outcome(state, (), False, reason)
+    if listed:
+        state = state.with_list(kind, replace(state.list_state(kind), rejected=said))
     event = Event(
         kind="snapshot.rejected",
         subject=ref.id,
@@ -356,6 +365,7 @@ def _diffed(
         last=ref,
         columns=listing.columns,
         loss_candidate=None,
+        rejected=None,
         schema=schema.stated,
         schema_held=schema.held,
         renames_held=renames_held,

@@ -380,13 +380,20 @@ class ListState:
     membership_held: tuple[MembershipHeld, ...] = ()
     # agencies listed in another state with the same papers, held until it persists
     moves_held: tuple[MoveHeld, ...] = ()
+    # the last content rejected since the last accepted, and why (said once: the same
+    # bytes rejected again for the same reason are no news)
+    rejected: tuple[str, str] | None = None
 
     def listed_keys(self) -> set[str]:
         return {k for k, e in self.entries.items() if e.status in LISTED}
 
     def to_dict(self) -> dict[str, Any]:
         cand = self.loss_candidate
-        moves = {"moves_held": [held.to_dict() for held in self.moves_held]}
+        kept: dict[str, Any] = {}  # held only lately: said only when there is one
+        if self.moves_held:
+            kept["moves_held"] = [held.to_dict() for held in self.moves_held]
+        if self.rejected:
+            kept["rejected"] = list(self.rejected)
         return {
             "entries": [self.entries[k].to_dict() for k in sorted(self.entries)],
             "last": ref_to_dict(self.last),
@@ -401,7 +408,7 @@ class ListState:
             "unshown": {name: ref_to_dict(ref) for name, ref in sorted(self.unshown.items())},
             "shown_since": {n: ref_to_dict(ref) for n, ref in sorted(self.shown_since.items())},
             "membership_held": [held.to_dict() for held in self.membership_held],
-        } | (moves if self.moves_held else {})
+        } | kept
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ListState:
@@ -423,7 +430,12 @@ class ListState:
                 MembershipHeld.from_dict(h) for h in data.get("membership_held") or ()
             ),
             moves_held=tuple(MoveHeld.from_dict(h) for h in data.get("moves_held") or ()),
+            rejected=_rejected(data.get("rejected")),
         )
+
+
+def _rejected(data: Any) -> tuple[str, str] | None:
+    return (str(data[0]), str(data[1])) if data else None
 
 
 @dataclass(frozen=True, slots=True)

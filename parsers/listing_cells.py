@@ -106,7 +106,8 @@ def note_cell(value: CellValue) -> str | None:
     itself (:func:`status_words.of_the_list`: ``Total: 1``, ``Last updated``, ``Source:
     ICE``, ``Page 1 of 3``; a label before a colon, or naming no public body: ``Sum
     Police Department`` is one), or
-    a sentence (:func:`is_sentence`)."""
+    a sentence naming no public body (:func:`is_sentence`: a long name ending with a
+    period, ``... Sheriff's Office.``, is a name)."""
     if not isinstance(value, str):
         return None
     text = cell_text(value)
@@ -114,7 +115,7 @@ def note_cell(value: CellValue) -> str | None:
         return "a footnote"
     if of_the_list(text) and (":" in text or not names_a_body(text)):
         return "the list's own words (its total, date, source, page or notes)"
-    return "a sentence" if is_sentence(text) else None
+    return "a sentence" if is_sentence(text) and not names_a_body(text) else None
 
 
 def is_sentence(text: str) -> bool:

@@ -271,7 +271,8 @@ def test_an_older_list_again_that_persists_is_read() -> None:
     assert not feed(part(BASE), "2025-03-03T20:00:00Z").accepted
     out = feed(part(BASE), "2025-03-04T13:00:00Z")
     assert out.accepted and out.note and "older list again since 2025-03-03" in out.note
-    assert feed.kinds(before) == {"snapshot.rejected": 2, "agreement.changed": 1}
+    # its second rejection, the same bytes for the same reason, said once
+    assert feed.kinds(before) == {"snapshot.rejected": 1, "agreement.changed": 1}
 
 
 def test_an_older_list_again_that_would_change_nothing_is_read() -> None:
@@ -750,3 +751,21 @@ def test_an_application_listed_for_an_agreement_in_force_is_a_signal_not_an_even
     feed(again, "2025-03-03T12:00:00Z")
     feed(again, "2025-03-04T12:00:00Z")
     assert feed.events[before:] == []  # gone again: not approved a second time
+
+
+def test_the_same_content_rejected_again_for_the_same_reason_is_said_once() -> None:
+    """A misdated file captured twice (or an import of duplicate captures): both
+    rejected, one ``snapshot.rejected`` (each capture gave one); once a list is
+    accepted, the file back is news again."""
+    feed = Feed()
+    feed(part(BASE), "2025-08-01T12:00:00Z")
+    rows = [row("Late One PD", signed="2025-08-28"), row("Late Two PD", signed="2025-08-20")]
+    late = part([*BASE, *rows])
+    first = feed(late, "2025-08-02T12:00:00Z")
+    again = feed(late, "2025-08-02T18:00:00Z")
+    assert not first.accepted and not again.accepted and again.reason == first.reason
+    assert [e.kind for e in again.events] == []
+    assert feed(part(BASE[1:]), "2025-08-03T12:00:00Z").accepted
+    assert feed.state.participating.rejected is None
+    back = feed(late, "2025-08-03T18:00:00Z")
+    assert [e.kind for e in back.events] == ["snapshot.rejected"]
