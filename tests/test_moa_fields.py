@@ -21,6 +21,7 @@ from parsers.states import STATES
 from tests.test_moa_parser import (
     FILLER,
     NO_BLOCKS,
+    NOTARY,
     FakeOcr,
     Placed,
     make_pdf,
@@ -595,13 +596,7 @@ def test_a_notary_s_acknowledgement_is_no_signer_and_its_date_no_signing() -> No
     """A notary's fields under the agency's block, the notary's date written after them:
     the date was read as an ``other`` block's signing; the acknowledgement is no signer."""
     first, second = moa_pages()
-    notary: list[Placed] = [
-        (72, 400, "STATE OF TEXAS, COUNTY OF TEST. Sworn to and subscribed before me."),
-        (72, 380, "Name: Sarah B. Notary"),
-        (72, 364, "Title: Notary Public"),
-        (72, 348, "Date: March 25, 2025"),
-    ]
-    record = parse_moa(make_pdf([first, [*second, *notary]]), "x.pdf")
+    record = parse_moa(make_pdf([first, [*second, *NOTARY]]), "x.pdf")
     assert [(s.party, s.name, s.date) for s in record.signatures] == [
         ("agency", "Jane Q. Public", date(2025, 3, 26)),
         ("ice", "Todd M. Lyons", date(2025, 4, 2)),

@@ -1012,18 +1012,21 @@ def test_a_blank_date_field_takes_no_date_written_below_its_block() -> None:
     assert record.agency_signed is None and record.ice_signed == date(2025, 4, 2)
 
 
+NOTARY: list[Placed] = [
+    (72, 400, "STATE OF TEXAS, COUNTY OF TEST. Sworn to and subscribed before me."),
+    (72, 380, "Name: Sarah B. Notary"),
+    (72, 364, "Title: Notary Public"),
+    (72, 348, "Date: March 25, 2025"),
+]
+"""A notary's acknowledgement typed under the agency's block, its date after its fields."""
+
+
 def test_a_notary_s_fields_under_a_block_are_not_the_signer_s() -> None:
     """A notary's ``Name:`` and ``Title:`` typed under the agency's block: a block holds
     one signer, so a field it already has starts another (the title read ``Sheriff
     Notary Public``)."""
     first, second = moa_pages()
-    notary: list[Placed] = [
-        (72, 400, "STATE OF TEXAS, COUNTY OF TEST. Sworn to and subscribed before me."),
-        (72, 380, "Name: Sarah B. Notary"),
-        (72, 364, "Title: Notary Public"),
-        (72, 348, "Date: March 25, 2025"),
-    ]
-    record = parse_moa(make_pdf([first, [*second, *notary]]), "x.pdf")
+    record = parse_moa(make_pdf([first, [*second, *NOTARY]]), "x.pdf")
     agency = record.signatures[0]
     assert (agency.party, agency.name, agency.title, agency.date) == (
         "agency",
