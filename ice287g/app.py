@@ -91,19 +91,29 @@ class App:
         observation while the database records snapshots (a folder moved or lost, a
         mistyped ``--snapshots``) is refused, not begun anew: a ``rebuild`` replayed
         nothing and dropped the history, exit 0; a pass began a second archive, and a
-        rebuild later lost what the first held."""
-        if self.archive.manifest_path.exists():
-            return
+        rebuild later lost what the first held. So is an archive lacking any snapshot
+        the database records: another archive (the seed archive, the default, given for
+        another one's history), whose rebuild dropped what it lacked."""
         from store.db import transaction
         from store.writer import known_snapshot_ids
 
         with transaction(self.engine) as session:
-            recorded = len(known_snapshot_ids(session))
-        if recorded:
+            recorded = known_snapshot_ids(session)
+        if not recorded:
+            return
+        if not self.archive.manifest_path.exists():
             raise ConfigError(
                 f"the archive {self.archive.root} holds no observation, but the database "
-                f"records {recorded} snapshots derived from one: give the archive they "
+                f"records {len(recorded)} snapshots derived from one: give the archive they "
                 "came from (--snapshots, archive.snapshots); nothing done"
+            )
+        lacking = recorded - {obs.snapshot_id for obs in self.archive.observations()}
+        if lacking:  # another archive's history: a rebuild would drop it, an import mix
+            raise ConfigError(
+                f"the database records {len(lacking)} snapshots the archive "
+                f"{self.archive.root} does not hold: it was derived from another archive; "
+                "give the archive it came from (--snapshots, archive.snapshots), or "
+                "another database; nothing done"
             )
 
     def rules(self) -> Rules:

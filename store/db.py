@@ -141,8 +141,14 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     the newest migration is left as it is without loading Alembic (every command opens
     the database; Alembic's import alone costs a no-change ``run`` a quarter of its
     CPU time)."""
-    if revision == "head" and _recorded_revision(engine) == head_revision():
+    recorded = _recorded_revision(engine)
+    if revision == "head" and recorded == head_revision():
         return
+    if recorded is not None and recorded not in _revisions()[0]:
+        raise ConfigError(
+            f"database schema {recorded} is newer than this ice287g knows (up to "
+            f"{head_revision()}): upgrade ice287g, or give it a database of its own"
+        )
     from alembic import command
 
     cfg = alembic_config()
@@ -160,6 +166,13 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 def head_revision() -> str | None:
     """The newest migration: the revision no migration file names as its
     ``down_revision`` (None unless exactly one)."""
+    revisions, revised = _revisions()
+    heads = revisions - revised
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _revisions() -> tuple[set[str], set[str]]:
+    """The revisions the migration files make, and those they revise."""
     revisions: set[str] = set()
     revised: set[str] = set()
     for path in sorted((MIGRATIONS / "versions").glob("*.py")):
@@ -167,8 +180,7 @@ def head_revision() -> str | None:
             name, _, value = line.partition(" = ")
             if name in ("revision", "down_revision"):
                 (revisions if name == "revision" else revised).add(str(ast.literal_eval(value)))
-    heads = revisions - revised
-    return heads.pop() if len(heads) == 1 else None
+    return revisions, revised
 
 
 def _recorded_revision(engine: Engine) -> str | None:
@@ -183,9 +195,13 @@ def _recorded_revision(engine: Engine) -> str | None:
 def _drop_half_made_schema(connection: Connection) -> None:
     """Tables of ours without a recorded revision were left by a first migration that
     was killed (before migrations were transactional): they never held data, so they
-    are dropped and the migrations run again."""
+    are dropped and the migrations run again. Tables of our names holding rows were
+    made by another program (a shared database, a mistyped ``--db``): nothing is
+    touched, and the database is refused (they were dropped, another program's data
+    with them)."""
     names = set(inspect(connection).get_table_names())
-    if not names & set(Base.metadata.tables):
+    ours = sorted(names & set(Base.metadata.tables))
+    if not ours:
         return
     recorded = (
         "alembic_version" in names
@@ -193,7 +209,18 @@ def _drop_half_made_schema(connection: Connection) -> None:
     )
     if recorded:
         return
+    filled = [name for name in ours if _holds_rows(connection, name)]
+    if filled:
+        raise ConfigError(
+            f"the database holds tables ice287g did not make ({', '.join(filled)}): give "
+            "ice287g a database of its own"
+        )
     Base.metadata.drop_all(connection, checkfirst=True)
+
+
+def _holds_rows(connection: Connection, table: str) -> bool:
+    quoted = connection.dialect.identifier_preparer.quote(table)
+    return connection.execute(text(f"SELECT 1 FROM {quoted} LIMIT 1")).first() is not None
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -400,6 +400,27 @@ def test_an_archive_holding_nothing_beside_a_database_with_a_history_is_refused(
     assert "1 accepted" in sqlite_cli("rebuild").stdout
 
 
+def test_another_archive_beside_a_database_with_a_history_is_refused(
+    sqlite_cli: Cli, tmp_path: Path
+) -> None:
+    """The database built from archive A, then given archive B holding other lists (the
+    seed archive, the default, given for A's history): ``rebuild`` dropped A's
+    history, exit 0, and an import mixed the two (helper 58). Refused, nothing done."""
+    from tests.hostile import listing_xlsx
+
+    sheet = tmp_path / "participatingAgencies03012025am.xlsx"
+    sheet.write_bytes(listing_xlsx([("TX", "Alpha Police Department", "", "TFM", "01/02/2025")]))
+    sqlite_cli("import", str(sheet))
+    other_sheet = tmp_path / "participatingAgencies03022025am.xlsx"
+    other_sheet.write_bytes(listing_xlsx([("TX", "Beta Police Department", "", "JEM", "")]))
+    Cli(f"sqlite:///{tmp_path / 'other.db'}", tmp_path / "b")("import", str(other_sheet))
+    elsewhere = Cli(sqlite_cli.db, tmp_path / "b")
+    for command in (("rebuild",), ("import", str(other_sheet))):
+        refused = elsewhere(*command, expect=2)
+        assert "the database records 1 snapshots the archive" in refused.stderr
+    assert "1 accepted" in sqlite_cli("rebuild").stdout
+
+
 @pytest.mark.parametrize("every", ["nan", "inf", "1e300", "0"])
 def test_an_interval_that_is_no_number_of_seconds_is_a_usage_error(
     sqlite_cli: Cli, every: str

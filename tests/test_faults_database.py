@@ -75,6 +75,35 @@ def test_a_half_made_schema_from_an_older_version_is_made_again(
     assert json.loads(cli("status", "--format", "json").stdout)["agreements"] == 0
 
 
+def test_tables_of_our_names_holding_another_programs_rows_are_refused_not_dropped(
+    db_url: str, tmp_path: Path
+) -> None:
+    """A shared database, or a mistyped ``--db``: another program's ``events`` table of
+    a thousand rows was dropped by the first ``status``, exit 0; now one line, exit 2,
+    and nothing touched."""
+    engine = open_engine(db_url, migrate_schema=False)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE events (id INTEGER, what VARCHAR(20))"))
+        connection.execute(text("INSERT INTO events VALUES (1, 'theirs')"))
+    engine.dispose()
+    result = Cli(db_url, tmp_path / "archive")("status", expect=2)
+    assert "the database holds tables ice287g did not make (events)" in result.stderr
+    with open_engine(db_url, migrate_schema=False).connect() as connection:
+        assert connection.execute(text("SELECT what FROM events")).scalar() == "theirs"
+
+
+def test_a_database_of_a_newer_schema_is_refused_naming_it_not_an_internal_error(
+    db_url: str, tmp_path: Path
+) -> None:
+    cli = Cli(db_url, tmp_path / "archive")
+    engine = open_engine(db_url)  # made by a newer ice287g: a schema this one lacks
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    result = cli("status", expect=2)
+    assert "database schema 9999 is newer than this ice287g knows" in result.stderr
+
+
 def test_every_transaction_makes_ddl_atomic(db_url: str) -> None:
     engine = open_engine(db_url)
     with pytest.raises(Killed), engine.begin() as connection:
