@@ -228,10 +228,16 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def transaction(engine: Engine, write: bool = False) -> Iterator[Session]:
+def transaction(engine: Engine, write: bool = False, one_moment: bool = False) -> Iterator[Session]:
     """A session whose work is committed together or not at all; ``write``: it writes,
     and takes the database's write lock first (on SQLite, waiting for it as long as
-    ``database.connect_timeout`` allows while another writer holds it)."""
+    ``database.connect_timeout`` allows while another writer holds it). ``one_moment``:
+    it only reads, every statement the same moment of the history (PostgreSQL's
+    default, READ COMMITTED, lets each statement see what committed since the one
+    before: a publish read 150 snapshots and 3,780 events while an import committed;
+    SQLite's read transaction keeps one moment already)."""
     bind = engine.execution_options(**{_BEGIN: "IMMEDIATE"}) if write else engine
+    if one_moment and engine.dialect.name == "postgresql":
+        bind = engine.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
     with session_factory(bind)() as session, session.begin():
         yield session

@@ -54,8 +54,9 @@ class PublishData:
 
 
 def load(engine: Engine) -> PublishData:
-    """Read everything ``publish`` needs in one transaction."""
-    with transaction(engine) as session:
+    """Read everything ``publish`` needs in one transaction, of one moment of the
+    history (an import committing meanwhile is not half read)."""
+    with transaction(engine, one_moment=True) as session:
         snapshots = publish_queries.snapshot_rows(session)
         counts = publish_queries.agreement_counts(session, "participating")
         lists = {kind: _list_state(session, kind) for kind in LISTS}
