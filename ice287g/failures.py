@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from store.errors import StoreError
+from store.errors import StoreError, system_failure
 
 OS_ERROR_EXIT = 74  # sysexits' EX_IOERR: a read-only archive, a full disk, a folder we cannot read
 INTERNAL_ERROR_EXIT = 70  # sysexits' EX_SOFTWARE: our own bug
@@ -24,25 +24,6 @@ def database_cause(exc: SQLAlchemyError) -> str:
     wrapping of them (an autoflush note would hide the cause)."""
     cause = getattr(exc, "orig", None)
     return first_line(cause) if isinstance(cause, BaseException) else first_line(exc)
-
-
-# SQLite's SQLITE_FULL; PostgreSQL's disk_full (SQLSTATE class 53: insufficient resources)
-_SQLITE_FULL, _PG_DISK_FULL = 13, "53100"
-# SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN (primary codes: an
-# extended one, SQLITE_READONLY_DIRECTORY, carries its primary in its low byte)
-_SQLITE_SYSTEM = frozenset({8, 10, _SQLITE_FULL, 14})
-
-
-def system_failure(exc: SQLAlchemyError) -> bool:
-    """Whether the database failed for the operating system's reasons: no disk space,
-    a file it may not write (read-only: the file's mode, or a ``-shm`` file left
-    read-only), an I/O error, a file it cannot open; exit 74, as a full disk or a
-    read-only folder under the archive is (a read-only database exited 1, bad input)."""
-    cause = getattr(exc, "orig", None)
-    code = getattr(cause, "sqlite_errorcode", None)
-    return (code is not None and code & 0xFF in _SQLITE_SYSTEM) or getattr(
-        cause, "sqlstate", None
-    ) == _PG_DISK_FULL
 
 
 def failure_exit(exc: OSError | SQLAlchemyError) -> int:

@@ -22,7 +22,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from common.errors import ConfigError
-from store.errors import StoreError
+from store.errors import StoreError, SystemStoreError, system_failure
 from store.models import Base
 
 if TYPE_CHECKING:
@@ -118,7 +118,11 @@ def open_engine(
         if migrate_schema:
             migrate(engine)
     except (SQLAlchemyError, OSError, ModuleNotFoundError) as exc:
-        raise StoreError(f"cannot open database {url}: {_first_line(exc)}") from exc
+        system = isinstance(exc, OSError) or (
+            isinstance(exc, SQLAlchemyError) and system_failure(exc)
+        )
+        error = SystemStoreError if system else StoreError
+        raise error(f"cannot open database {url}: {_first_line(exc)}") from exc
     except (ValueError, TypeError) as exc:  # the URL's parts (a port, an option) are none
         raise ConfigError(f"database URL {url}: {_first_line(exc)}") from exc
     return engine

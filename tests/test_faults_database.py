@@ -476,3 +476,15 @@ def test_a_read_of_one_moment_does_not_see_what_commits_while_it_reads(db_url: s
     with transaction(engine) as session:
         assert session.execute(count).scalar() == 2
     engine.dispose()
+
+
+def test_a_database_file_the_system_will_not_open_is_exit_74_as_any_system_failure(
+    tmp_path: Path,
+) -> None:
+    """SQLite's 'unable to open database file' (a read-only mount, a folder where the
+    file should be) is the operating system's refusal: exit 74, as a full disk or a
+    read-only database while a command runs (it was 1, the code of bad input)."""
+    where = tmp_path / "history.db"
+    where.mkdir()
+    result = Cli(f"sqlite:///{where}", tmp_path / "archive")("rebuild", expect=74)
+    assert "cannot open database" in result.stderr
