@@ -716,3 +716,38 @@ def test_markdown_and_terminal_cells_show_what_they_cannot_carry_as_its_code() -
     assert "\t" not in table and r"a\tb" in table
     lines = table.splitlines()
     assert lines[2].index("1") == lines[3].index("2")
+
+
+def test_two_publications_of_one_folder_take_turns(tmp_path: Path) -> None:
+    """A ``publish`` that read the history before a pass's news and wrote after the pass
+    had published it took the folder back to the older history (helper 58): one
+    publisher of a folder at a time, from its read to its last write."""
+    import threading
+
+    from ice287g.publish.build import _turn
+
+    order: list[str] = []
+    held, release = threading.Event(), threading.Event()
+
+    def first() -> None:
+        with _turn(tmp_path / "site"):
+            order.append("first in")
+            held.set()
+            release.wait(5)
+            order.append("first out")
+
+    def second() -> None:
+        with _turn(tmp_path / "site"):
+            order.append("second in")
+
+    one = threading.Thread(target=first)
+    one.start()
+    held.wait(5)
+    two = threading.Thread(target=second)
+    two.start()
+    two.join(0.3)
+    assert two.is_alive() and order == ["first in"]  # waiting its turn
+    release.set()
+    one.join(5)
+    two.join(5)
+    assert order == ["first in", "first out", "second in"]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import multiprocessing
+import os
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,8 +41,32 @@ class PublishReport:
 
 
 def publish(engine: Engine, archive: Archive, out_dir: Path) -> PublishReport:
-    """Publish into ``out_dir``. The charts are drawn in a worker process (the Vega
-    renderer and its memory stay there) while the pages are built here."""
+    """Publish into ``out_dir``, one publisher of a folder at a time (:func:`_turn`).
+    The charts are drawn in a worker process (the Vega renderer and its memory stay
+    there) while the pages are built here."""
+    with _turn(out_dir):
+        return _publish(engine, archive, out_dir)
+
+
+@contextlib.contextmanager
+def _turn(out_dir: Path) -> Iterator[None]:
+    """The folder held by this publication from its read to its last write, others
+    waiting their turn (an exclusive ``flock`` on the folder itself, dropped by the
+    kernel however the holder ends): a ``publish`` that read the history before a
+    pass's news, and wrote after the pass had published them, took the folder back to
+    the older history (459 files removed), and the pass, marked published, never
+    mended it. Each publisher reads after its turn comes, so the last one to write
+    writes the newest history."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    handle = os.open(out_dir, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # the lock with it
+
+
+def _publish(engine: Engine, archive: Archive, out_dir: Path) -> PublishReport:
     data = model.load(engine)
     out = Output()
     all_tables = tables.all_tables(data)
