@@ -23,6 +23,7 @@ from diffs.links import same_document
 from diffs.state import (
     APPROVED,
     LISTED,
+    Agency,
     Entry,
     ListState,
     MoveHeld,
@@ -110,7 +111,7 @@ def states_held(
     if not lacked:
         return listing, ids, Moves()
     before = {move.agency_id: move for move in known.moves_held}
-    by_key = _agencies_by_key(state)
+    by_key = _lacking_by_key(state, known, lacked)
     held: dict[str, MoveHeld] = {}
     confirmed: dict[str, tuple[MoveHeld, str]] = {}
     for i, row in enumerate(rows):
@@ -228,6 +229,18 @@ def states_unread(
                 homes = kept or homes
         _take_home(state, (rows, ids), i, homes, lacked, "state_unread")
     return replace(listing, rows=tuple(rows)), ids
+
+
+def _lacking_by_key(
+    state: ProgramState, known: ListState, lacked: set[str]
+) -> dict[str, dict[str, Agency]]:
+    """The agencies of the entries a list lacks, by their names' keys (by id): the
+    only ones a row may have moved from."""
+    by_key: dict[str, dict[str, Agency]] = defaultdict(dict)
+    for key in lacked:
+        agency = state.agencies[known.entries[key].agency_id]
+        by_key[agency.key][agency.id] = agency
+    return by_key
 
 
 def _agencies_by_key(

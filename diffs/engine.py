@@ -421,12 +421,17 @@ def _register(
     changed kept with the old name as an alias); an agency of several rows naming it
     otherwise, by the one :func:`_standing` picks, whatever their order."""
     result = dict(agencies)
-    listed: dict[str, list[ListingRow]] = {}
+    first: dict[str, ListingRow] = {}
+    more: dict[str, list[ListingRow]] = {}  # an agency's rows when it has several
     for agency_id, row in zip(ids, rows, strict=True):
-        listed.setdefault(agency_id, []).append(row)
-    for agency_id, its_rows in listed.items():
+        if agency_id not in first:
+            first[agency_id] = row
+        else:
+            more.setdefault(agency_id, [first[agency_id]]).append(row)
+    for agency_id, row in first.items():
         known = result.get(agency_id)
-        row = _standing(its_rows, known)
+        if agency_id in more:
+            row = _standing(more[agency_id], known)
         if known is None:
             result[agency_id] = Agency(agency_id, row.state, row.agency, row.agency_key)
         elif row.agency != known.name or row.state != known.state:
