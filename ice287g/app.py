@@ -91,9 +91,10 @@ class App:
         observation while the database records snapshots (a folder moved or lost, a
         mistyped ``--snapshots``) is refused, not begun anew: a ``rebuild`` replayed
         nothing and dropped the history, exit 0; a pass began a second archive, and a
-        rebuild later lost what the first held. So is an archive lacking any snapshot
-        the database records: another archive (the seed archive, the default, given for
-        another one's history), whose rebuild dropped what it lacked."""
+        rebuild later lost what the first held. So is an archive lacking more snapshots
+        the database records than its manifest has damaged lines (each skipped and named,
+        the history then lacking it): another archive (the seed archive, the default,
+        given for another one's history), whose rebuild dropped what it lacked."""
         from store.db import transaction
         from store.writer import known_snapshot_ids
 
@@ -108,7 +109,9 @@ class App:
                 "came from (--snapshots, archive.snapshots); nothing done"
             )
         lacking = recorded - {obs.snapshot_id for obs in self.archive.observations()}
-        if lacking:  # another archive's history: a rebuild would drop it, an import mix
+        # lines of its manifest that are no observation (torn, mistyped) lack theirs:
+        # skipped and named, as the README says, not another archive
+        if len(lacking) > len(self.archive.damaged):  # another archive's history
             raise ConfigError(
                 f"the database records {len(lacking)} snapshots the archive "
                 f"{self.archive.root} does not hold: it was derived from another archive; "

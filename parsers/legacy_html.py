@@ -54,7 +54,7 @@ from parsers.listing_header import (
     header_text,
     header_words,
 )
-from parsers.normalize import clean_text, model_code, state_code
+from parsers.normalize import clean_text, model_code, state_code, state_in_name
 from parsers.records import ParsedListing
 from parsers.sheet_header import HEADER_SCAN_ROWS
 from parsers.states import named_state
@@ -200,6 +200,9 @@ def _participating_tables(tree: LexborHTMLParser) -> list[_Table]:
                 near = {k: text for k, (at, text) in titles.items() if index - at <= _NEAR}
                 said = {**outer, **near, **own}  # the innermost's: as ``_Table.heads``
                 given = {k: v for k, v in said.items() if k not in columns}
+                rows = grid[index + 1 :]
+                if "state" in given and _states_of_their_own(rows, columns.get("agency", -1)):
+                    del given["state"]  # the rows say their states: no heading does
                 if header_columns(texts, given):
                     if not _directory(grid, index, columns):
                         table = _Table(grid, index, columns, caption, headings, len(found) + 1)
@@ -207,6 +210,22 @@ def _participating_tables(tree: LexborHTMLParser) -> list[_Table]:
                     break
             titles.update((k, (index, v)) for k, v in said_of_rows([_row_text(row)]).items())
     return found
+
+
+def _states_of_their_own(rows: Sequence[Sequence[Cell]], agency: int) -> bool:
+    """Whether a table's rows say their own states: a row naming one state alone (the
+    rows below it grouped under it), or a name with its state set off (``Collier County
+    Sheriff's Office, FL``). A heading's state is a default for rows that say none: a
+    table of such rows takes none from outside (a `Texas` heading over a table
+    grouping Florida's rows read them as Texas's)."""
+    for row in rows:
+        texts = [cell.text for cell in row if cell.text]
+        if len(set(texts)) == 1 and _says_of_rows(texts[0]) == "state":
+            return True
+        name = row[agency].text if 0 <= agency < len(row) else None
+        if name and state_in_name(name) is not None:
+            return True
+    return False
 
 
 def _directory(grid: Sequence[Sequence[Cell]], header: int, columns: dict[str, int]) -> bool:

@@ -504,3 +504,25 @@ def test_a_list_s_rows_carry_the_same_fields_in_every_format(
     assert sorted(header) == sorted(row) and {"addendum_url", "moa_model"} <= set(header)
     table = sqlite_cli(*status, "table").stdout.splitlines()[0].split()
     assert table == [name.upper() for name in header]
+
+
+def test_a_damaged_manifest_line_beside_a_database_is_skipped_and_named_not_refused(
+    sqlite_cli: Cli, tmp_path: Path
+) -> None:
+    """A manifest line a hand's edit broke lacks its snapshot: skipped and named, as the
+    README says, not the archive refused as another's (every locked command exited 2
+    for good: helper 70)."""
+    from tests.hostile import listing_xlsx
+
+    for day, name in (("03012025", "Alpha"), ("03022025", "Beta")):
+        sheet = tmp_path / f"participatingAgencies{day}am.xlsx"
+        rows = [("TX", f"{name} Police Department", "", "TFM", "01/02/2025")]
+        sheet.write_bytes(listing_xlsx(rows))
+        sqlite_cli("import", str(sheet))
+    manifest = sqlite_cli.snapshots / "manifest.jsonl"
+    lines = manifest.read_text(encoding="utf-8").splitlines()
+    manifest.write_text(
+        "\n".join([lines[0].replace('"sha256":"', '"sha256":"zz'), *lines[1:]]) + "\n"
+    )
+    rebuilt = sqlite_cli("rebuild")
+    assert "line 1 is no observation" in rebuilt.stderr and "1 accepted" in rebuilt.stdout
