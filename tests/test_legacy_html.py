@@ -903,3 +903,21 @@ def test_mutated_pages_raise_only_parse_error(
     name: str, cuts: list[tuple[int, int, bytes]]
 ) -> None:
     parses_or_parse_error(mutate(case_bytes(name), cuts))
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        "<tr><td colspan=3>Florida</td></tr>" + bare("Collier County Sheriff's Office", ""),
+        bare("Collier County Sheriff's Office, FL", ""),
+    ],
+    ids=["state_row", "state_set_off"],
+)
+def test_a_table_whose_rows_say_their_own_states_takes_none_from_a_heading(rows: str) -> None:
+    """A heading's state is a default for rows that say none: under ``<h2>Texas</h2>``,
+    a table grouping its rows under ``Florida``, or naming ``..., FL``, was read as
+    Texas's (helper 69); its rows say their states, which no STATE column reads: no
+    table found, loudly, as before the heading rule."""
+    html = f"<h2>Texas</h2><h3>Jail Enforcement Model</h3><table>{AGENCY_ONLY}{rows}</table>"
+    with pytest.raises(ParseError, match=re.escape(NO_TABLE)):
+        parse_legacy_page(body(html))
