@@ -4,11 +4,11 @@ list's diff).
 
 An agency's id is its state and name (``diffs/identity.py``), and most names are one
 government's. Some are not: Pennsylvania, Ohio and New Jersey have a Washington Township
-in many counties. An agency is in one county, so one name listed in one list in two
+in many counties. ICE lists an agreement once, so one name listed in one list in two
 counties that each name a real county of the state and are not one county
-(:func:`counties.same_county`), with no MOA document in common, is two governments,
-whatever their models (a Union Township's JEM row in Berks County and a WSO row in
-Mifflin County are two townships', not one agency's two agreements), never a row
+(:func:`counties.same_county`), for one model, with no MOA document in common, is two
+governments (rows of two models naming two counties are not: a county mistyped on one
+row, a city spanning two counties), never a row
 repeated (a repeated row names one county, or none: it stays one agreement, the list
 diff keeps its more complete row). The agency already known there (its entries name
 its county) keeps its id; the other is another agency, its id the name's with its
@@ -134,16 +134,18 @@ def _stated(row: ListingRow) -> bool:
 
 
 def _repeated(ids: list[str], rows: Sequence[ListingRow]) -> list[list[int]]:
-    """The rows (indexes) of each agency listed more than once, whatever their models
-    (an agency is in one county: two counties are two agencies of its name)."""
-    found: dict[str, list[int]] = defaultdict(list)
-    for at, agency_id in enumerate(ids):
-        found[agency_id].append(at)
+    """The rows (indexes) of each agency and model listed more than once: ICE lists an
+    agreement once, so one model twice is two agencies' (an agency's rows of two
+    models naming two counties are no such evidence: a county mistyped on one row for
+    a capture, a city spanning two counties, split one agency in two)."""
+    found: dict[tuple[str, str | None], list[int]] = defaultdict(list)
+    for at, (agency_id, row) in enumerate(zip(ids, rows, strict=True)):
+        found[(agency_id, row.model)].append(at)
     return [at for at in found.values() if len(at) > 1]
 
 
 def _split(state: ProgramState, rows: Sequence[ListingRow], ids: list[str], at: list[int]) -> None:
-    """Rows of one agency in counties that are not one, and share no MOA
+    """Rows of one agency and model in counties that are not one, and share no MOA
     document: the agency known there keeps its id (else the first county, in order of
     the alphabet), each other county's rows take a homonym's."""
     places = _places([i for i in at if _stated(rows[i])], rows)

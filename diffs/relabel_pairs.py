@@ -82,33 +82,31 @@ def _written_otherwise(a: Label, b: Label) -> bool:
 
 
 # Words of a name's core that say what kind of body or unit an agency is, never where
-# it is (``Department of Public Safety``, ``Division``, ``Corrections``): a name
-# gaining or losing only such words names the same place's agency, renamed.
+# it is, and of the same work, policing (``Department of Public Safety``, ``Division``,
+# ``Highway Patrol``): a name gaining or losing only such words names the same place's
+# agency, renamed. Not custody (``Corrections``, ``Jail``), courts (``Marshal``,
+# ``Constable``), an authority or a task force: another body of the same place.
 BODY_WORDS = frozenset(
-    {
-        "public", "safety", "division", "bureau", "unit", "service", "services",
-        "corrections", "correctional", "detention", "jail", "facility", "center",
-        "marshal", "marshals", "constable", "constables", "patrol", "highway", "law",
-        "enforcement", "security", "investigation", "investigations", "criminal",
-        "justice", "protection", "protective", "authority", "commission", "force",
-        "task", "operations",
-    }
+    {"public", "safety", "division", "bureau", "unit", "service", "services", "patrol",
+     "highway", "law", "enforcement"}
 )  # fmt: skip
-# Words that say a name is a union of places (``Mount Joy-Rapho Regional Police
-# Department``): a union's name holds each place merged into it, a word of its own
-# for each other.
-UNION_WORDS = frozenset(
-    {"regional", "joint", "consolidated", "metropolitan", "metro", "unified", "combined"}
-)
+# Words of other work a body of a place does, no place either: two names sharing only
+# these and the words above share no place (``Department of Corrections``).
+WORK_WORDS = BODY_WORDS | frozenset(
+    {"corrections", "correctional", "detention", "jail", "facility", "center", "marshal",
+     "marshals", "constable", "constables", "authority", "commission", "force", "task",
+     "operations", "protection", "protective", "investigation", "investigations",
+     "criminal", "justice", "security", "transit"}
+)  # fmt: skip
 
 
 def _body_renamed(new: Label, old: Label) -> bool:
     """Whether two names sharing only a signed date are one agency renamed, not two
     places: one's core holds the other's, and the words only the longer has say what
     kind of body or unit it is (``Bellmont Police Department`` and ``Bellmont Department
-    of Public Safety``; ``X`` and ``X Division``: :data:`BODY_WORDS`), or the arriving
-    one says it is a union of places (``A Police Department`` and ``A-B Regional Police
-    Department``: a merger keeps the agreement of the place merged into it). Asked only
+    of Public Safety``; ``X`` and ``X Division``: :data:`BODY_WORDS`); a merger is no
+    rename (``A-B Regional Police Department``: ``Bellmont Heights Regional`` is as
+    like, another place's). Asked only
     of a pair alone in its window (the only agreements of their state, model and
     signed date leaving and arriving: two such pairs, which is whose is unknown) and
     in one place (the same type where both state one, the same county where both name
@@ -128,14 +126,10 @@ def _body_renamed(new: Label, old: Label) -> bool:
     mine = set(core_in_county(new.name_key, new.county))
     others = set(core_in_county(old.name_key, old.county))
     shorter = min(mine, others, key=len)
-    if mine == others or not shorter - BODY_WORDS:
+    if mine == others or not shorter - WORK_WORDS:
         return False  # no word of a place in common (``Department of Corrections``)
-    if mine >= others:
-        added = mine - others
-        return added <= BODY_WORDS or bool(added & UNION_WORDS)
-    if others >= mine:
-        return others - mine <= BODY_WORDS
-    return False
+    longer, shorter = (mine, others) if mine >= others else (others, mine)
+    return longer >= shorter and longer - shorter <= BODY_WORDS
 
 
 def _respelled(words: set[str], others: set[str]) -> bool:

@@ -1,6 +1,6 @@
 """The event rules' version, in one light module beside the rules it versions."""
 
-RULES_VERSION = "87"
+RULES_VERSION = "88"
 """The event rules' version, part of what a history is derived with (the pipeline
 replays the archive when it changes): raise it whenever a rule's output can change.
 2: a list's schema is the set of its columns, not their order. 3: a list without a
