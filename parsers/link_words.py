@@ -69,11 +69,11 @@ def subsets(words: str, bare: str) -> frozenset[str]:
     if any(a < b and (a, b) != ("A", "Z") for a, b in _LETTER_RANGE.findall(words)):
         found.add("LETTERS")
     split = CAMEL.sub(" ", words)
-    if _NUMBERED_PART.search(split):
-        found.add("PART")
-    if _AREA.search(split):
+    if _NUMBERED_PART.search(split) or any(a != b for a, b in _OF_ALL.findall(split)):
+        found.add("PART")  # ``1 of 1``, ``50 of 50 states``: all of it
+    if _AREA.search(split) and not _EVERY_AREA.search(split):
         found.add("AREA")
-    if _CHANGES.search(CAMEL.sub(" ", bare)):
+    if _CHANGES.search(CAMEL.sub(" ", bare)) and not _MARKED.search(CAMEL.sub(" ", bare)):
         found.add("CHANGES")
     return frozenset(found)
 
@@ -82,15 +82,22 @@ _LETTER_RANGE = re.compile(
     r"(?<![A-Za-z0-9])([A-Z])\s*(?:[-\u2013\u2014]|\bto\b|\bthrough\b|\bthru\b)\s*([A-Z])"
     r"(?![A-Za-z0-9])"
 )
-_NUMBERED_PART = re.compile(
-    r"\b(?:part|pt|vol(?:ume)?|section|batch)\W*(?:\d+|one|two|three|four)\b|\b\d+\W*of\W*\d+\b",
-    re.I,
-)
+# a part's number (``Section 287(g)`` is the law's, no part: not a word of it)
+_NUMBERED_PART = re.compile(r"\b(?:part|pt|vol(?:ume)?|batch)\W*(?:\d+|one|two|three|four)\b", re.I)
+_OF_ALL = re.compile(r"\b(\d+)\W*of\W*(\d+)\b")  # one of several numbered: N of M
 _AREA = re.compile(
     r"\bAORs?(?![a-z])|\barea\W+of\W+responsibility|\bfield\W+offices?(?![a-z])|\bregions?(?![a-z])",
     re.I,
 )
-_CHANGES = re.compile(r"\b(?:newly|added|additions?|changes?|changed|since)(?![a-z])", re.I)
+_EVERY_AREA = re.compile(
+    r"\b(?:all|every|each)\W+(?:\w+\W+)?(?:AORs?|field|regions?)\b|region\W?wide", re.I
+)
+# the agencies new or changed (not ``since 2017``: where the list starts)
+_CHANGES = re.compile(r"\b(?:newly|added|additions?|changes?|changed)(?![a-z])", re.I)
+_MARKED = re.compile(
+    r"\b(?:changes?|additions?)\W+(?:are\W+)?(?:highlighted|marked|shown|in\W+(?:red|bold|yellow))",
+    re.I,
+)
 SUBSETS = frozenset({"LETTERS", "PART", "AREA", "CHANGES"})
 
 

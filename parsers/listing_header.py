@@ -476,9 +476,22 @@ def names_party(text: str) -> bool:
 def _party_column(unknown: dict[int, str]) -> int | None:
     """The one column, among those no rule knows, headed by a name of the agreement's
     party (:func:`names_party`); None when none is, or more than one (which one names
-    the party, the list does not say)."""
+    the party, the list does not say), or when another such column's header names an
+    agency's kind (``Sheriff / Police Department``, ``Participating Law Enforcement``:
+    that one may hold the names, the party column the places)."""
     found = [column for column, text in unknown.items() if names_party(text)]
+    others = (text for column, text in unknown.items() if column not in found)
+    if any(_AGENCY_KIND.intersection(header_words(text)) for text in others):
+        return None
     return found[0] if len(found) == 1 else None
+
+
+# words of a header naming an agency's kind, or the party in other words than PARTY_WORDS
+_AGENCY_KIND = frozenset(
+    {noun.upper() for noun in AGENCY_NOUNS}
+    | {"LAW", "ENFORCEMENT", "PARTICIPANT", "PARTICIPANTS", "PARTNER", "PARTNERS"}
+    | {"SIGNATORY", "SIGNATORIES", "DEPARTMENT", "DEPARTMENTS", "OFFICE", "OFFICES"}
+)
 
 
 class _Named(NamedTuple):

@@ -324,7 +324,8 @@ class _RowReader:
             said = "no state, no link and no agency named, a note under the list"
             outcome.warnings.append(_skipped(row, cells, said))
             return None
-        if above is None and (note := note_cell(values[1])):  # whatever its state cell says
+        linked = built.moa_url or built.addendum_url  # a note links no MOA of its own
+        if above is None and not linked and (note := note_cell(values[1])):
             outcome.warnings.append(_skipped(row, cells, f"its agency cell holds {note}"))
             return None
         if self.unread_links:

@@ -179,3 +179,23 @@ def test_a_list_of_decided_applications_is_not_the_pending_list(name: str, text:
     assert link.kind is None
     found = parse_landing_page(page(WHOLE, PENDING, anchor(DOCLIB + name, text)), PAGE)
     assert found.pending_url == PENDING_URL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Section 287(g) Participating Agencies",
+        "Participating Agencies (1 of 1)",
+        "Participating Agencies, 50 of 50 states",
+        "Participating agencies, all regions",
+        "Participating Agencies (all AORs)",
+        "Participating Agencies (changes highlighted)",
+        "Participating Agencies since January 2025",
+    ],
+)
+def test_a_lone_link_whose_words_say_all_of_the_list_is_the_list(text: str) -> None:
+    """Words that look like a part's but say all of it, or how it is marked: the law's
+    section number, ``1 of 1``, every region, changes highlighted, where the list
+    starts (each was refused as a part, the list unread every pass: helper 69)."""
+    found = parse_landing_page(page(anchor(WHOLE_URL, text), PENDING), PAGE)
+    assert found.participating_url == WHOLE_URL

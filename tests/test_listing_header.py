@@ -81,6 +81,17 @@ def test_two_columns_naming_a_party_name_no_agency_column() -> None:
 
 
 @pytest.mark.parametrize(
+    "other", ["Sheriff / Police Department", "Participating Law Enforcement", "Participant"]
+)
+def test_a_party_column_beside_one_naming_an_agencys_kind_names_no_agency(other: str) -> None:
+    """``Jurisdiction`` beside ``Sheriff / Police Department``: the other may hold the
+    names and the jurisdiction the places (agencies were read as ``Harris County``:
+    helper 69); which one names the agency the list does not say."""
+    header = ["STATE", "JURISDICTION", other, "SUPPORT TYPE", "SIGNED"]
+    assert "AGENCY" not in read_header_row(header).positions
+
+
+@pytest.mark.parametrize(
     ("text", "party"),
     [("Jurisdiction (County)", True), ("Partner Entity", True), ("Jurisdiction Type", False),
      ("Entity Address", False), ("Jurisdiction Population", False), ("Harris County", False)],

@@ -2232,6 +2232,19 @@ def test_an_agency_whose_name_begins_with_a_word_of_a_note_is_an_agency(agency: 
     assert [(r.state, r.agency) for r in listing.rows] == [("VA", agency)]
 
 
+@pytest.mark.parametrize("agency", ["*Lakeland P.D.", "*FDLE", "\u2020 Florida Lottery"])
+def test_a_marked_name_on_a_row_linking_its_moa_is_an_agreement(agency: str) -> None:
+    """A footnote links no MOA of its own: a row whose name a mark begins, linking a MOA,
+    states an agreement, however its name is written (``*Lakeland P.D.`` was dropped as
+    a footnote, then withdrawn: helper 69)."""
+    rows: list[Sequence[object]] = [
+        ["STATE", "AGENCY", "SUPPORT TYPE", "SIGNED", "MOA"],
+        ["FL", agency, "JEM", date(2020, 1, 1), "https://www.ice.gov/doclib/287gMOA/x.pdf"],
+    ]
+    listing = parse_listing_xlsx(_xlsx(rows), "x.xlsx")
+    assert len(listing.rows) == 1
+
+
 def test_a_title_naming_the_list_in_force_and_the_pending_one_heads_no_applications() -> None:
     """``Participating and Pending Agencies`` names both lists: no list of applications
     alone, so the agreements under it stay agreements (they were read as applications:
