@@ -64,7 +64,10 @@ def subsets(words: str, bare: str) -> frozenset[str]:
     responsibility``, ``field office``, ``region``): said anywhere, remarks included;
     and the agencies new or changed (``Newly participating``, ``changes this week``,
     ``additions since``, ``Added``): said in ``bare`` (the words, their remarks aside:
-    ``(new agencies added weekly)`` is a note on the list)."""
+    ``(new agencies added weekly)`` is a note on the list). Not what says all of the
+    list or how it is marked: ``1 of 1``, ``50 of 50 states``, ``all regions``, ``(all
+    AORs)``, ``region-wide``, ``changes highlighted``, ``since January 2025``, and
+    ``Section 287(g)`` (the law's number, no part's)."""
     found = set()
     if any(a < b and (a, b) != ("A", "Z") for a, b in _LETTER_RANGE.findall(words)):
         found.add("LETTERS")

@@ -37,7 +37,9 @@ them all), a state (``Texas``, ``participatingAgenciesTX02282025am.xlsx``), ``by
 state``, ``summary``, ``statistics``, ``count``; and one part of it: a range of initial
 letters (``Agencies A-M``; ``A-Z`` is all), one of numbered parts (``Part 1 of 2``), an
 area (``New Orleans AOR``, ``field office``, ``region``), the agencies new or changed
-(``Newly participating``, ``Changes this week``, ``Additions since ...``, ``Added``). A
+(``Newly participating``, ``Changes this week``, ``Additions since ...``, ``Added``);
+not words saying all of it or how it is marked (``Section 287(g)``, ``1 of 1``, ``all
+regions``, ``changes highlighted``, ``since January 2025``). A
 remark in parentheses or a phrase saying what it includes is aside for a model, a state
 or the agencies new or changed (``(Georgia and Florida lead)``, ``(new agencies added
 weekly)``: notes on the link), not for a range, a numbered part or an area (``(Part 1
