@@ -150,8 +150,9 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         return
     if recorded is not None and recorded not in _revisions()[0]:
         raise ConfigError(
-            f"database schema {recorded} is newer than this ice287g knows (up to "
-            f"{head_revision()}): upgrade ice287g, or give it a database of its own"
+            f"database schema {recorded} is none this ice287g knows (its newest is "
+            f"{head_revision()}; a newer ice287g made it?): upgrade ice287g, or give it a "
+            "database of its own"
         )
     from alembic import command
 
