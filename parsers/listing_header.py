@@ -330,8 +330,12 @@ _ASKS = re.compile(r"\?|\bY(?:ES)?\s*/\s*N(?:O)?\b")
 
 
 def _is_label(text: str, words: tuple[str, ...]) -> bool:
-    """False for a cell that reads as a value of the list rather than a column's name."""
-    if not VETO_WORDS.isdisjoint(words):
+    """False for a cell that reads as a value of the list rather than a column's name.
+    A header naming a signing's date (a SIGN word and a DATE word) names it whoever
+    signed (``Date Signed by ERO``, ``... by Sheriff``: the veto of a field office or an
+    agency's noun read every date as none, the list as the pending one)."""
+    dated_signing = not _SIGN.isdisjoint(words) and not _DATE.isdisjoint(words)
+    if not VETO_WORDS.isdisjoint(words) and not dated_signing:
         return False
     spaced = f" {' '.join(words)} "
     return not any(name in spaced for name in _STATE_NAMES) and model_code(text) is None

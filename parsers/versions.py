@@ -4,7 +4,7 @@ archive when one changes). Raise one whenever that parser's output can change, f
 file: a cached parse of a file must be redone when the parser would now read it
 differently."""
 
-LISTS = "88"
+LISTS = "89"
 """The list parsers (``parsers/detect.py``: XLSX and the legacy HTML table)."""
 
 MOA = "20"

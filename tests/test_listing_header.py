@@ -180,3 +180,15 @@ def test_the_contact_words_are_vetoed_and_exported() -> None:
     assert {"CONTACT", "POC", "PHONE", "EMAIL", "FAX", "ADDRESS"} <= CONTACT_WORDS <= VETO_WORDS
     assert header_name("Agency POC") is None
     assert header_name("Phones") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("Date Signed by ERO", "SIGNED"), ("Date Signed by Sheriff", "SIGNED"), ("Signed by ERO", None)],
+)
+def test_a_signings_date_is_named_whoever_signed(text: str, name: str | None) -> None:
+    """A header naming a signing and a date names the SIGNED column whoever signed it:
+    the veto of a field office's or an agency's word (``ERO``, ``Sheriff``) read every
+    date as none and the list as the pending one (helper 69); without a date word it
+    still names a person, no column."""
+    assert header_name(text) == name
