@@ -184,7 +184,11 @@ def test_the_contact_words_are_vetoed_and_exported() -> None:
 
 @pytest.mark.parametrize(
     ("text", "name"),
-    [("Date Signed by ERO", "SIGNED"), ("Date Signed by Sheriff", "SIGNED"), ("Signed by ERO", None)],
+    [
+        ("Date Signed by ERO", "SIGNED"),
+        ("Date Signed by Sheriff", "SIGNED"),
+        ("Signed by ERO", None),
+    ],
 )
 def test_a_signings_date_is_named_whoever_signed(text: str, name: str | None) -> None:
     """A header naming a signing and a date names the SIGNED column whoever signed it:
