@@ -28,6 +28,7 @@ import httpx
 from parsers.formats import cut_short, sniff
 from parsers.urls import host_of, is_allowed
 from scraper import deadline
+from scraper.decoding import ACCEPT_ENCODING, BodyTooLarge, BoundedDecoder, StreamCut
 from scraper.errors import FetchError
 from scraper.policy import Expect, FetchPolicy
 
@@ -321,7 +322,7 @@ class Fetcher:
         """Stream the body, aborting past ``limit`` bytes or ``download_timeout`` seconds.
 
         The wire bytes are read raw and every Content-Encoding layer is undone here,
-        each bounded while it decodes (:class:`BoundedDecoder`): a few kilobytes of
+        each bounded while it decodes (``scraper/decoding.py``): a few kilobytes of
         ``gzip, gzip`` never become gigabytes in memory. A server dripping the body
         slower than the deadline is not retried (it would drip again)."""
         if response.is_stream_consumed:  # built in memory (tests): nothing to stream
@@ -412,94 +413,6 @@ def served_name(disposition: str | None) -> str | None:
 
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-ENCODINGS = ("gzip", "x-gzip", "deflate", "identity")
-ACCEPT_ENCODING = "gzip, deflate"
-
-
-class StreamCut(Exception):
-    """A compressed body whose stream stops before its end."""
-
-
-class BodyTooLarge(Exception):
-    """A layer of Content-Encoding decoded to more than the size limit."""
-
-
-class _Layer:
-    """One gzip or deflate layer, whose output is bounded while it is produced."""
-
-    def __init__(self, encoding: str) -> None:
-        self.encoding = encoding
-        gzip = encoding in ("gzip", "x-gzip")
-        self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS if gzip else zlib.MAX_WBITS)
-        self._raw_deflate_tried = gzip
-        self.total = 0
-        self.fed = 0  # bytes given to it (none: an empty body, no stream to end)
-
-    def feed(self, data: bytes, limit: int) -> bytes:
-        self.fed += len(data)
-        try:
-            out = self._bounded(data, limit)
-        except zlib.error:
-            if self._raw_deflate_tried or self.total:
-                raise
-            self._raw_deflate_tried = True  # deflate sent without its zlib header
-            self._inflate = zlib.decompressobj(-zlib.MAX_WBITS)
-            out = self._bounded(data, limit)
-        self.total += len(out)
-        if self.total > limit:
-            raise BodyTooLarge(f"{self.encoding} layer decodes to more")
-        return out
-
-    def _bounded(self, data: bytes, limit: int) -> bytes:
-        room = limit - self.total + 1  # one byte past the limit is enough to know
-        out = bytearray(self._inflate.decompress(data, room))
-        while self._inflate.unconsumed_tail and len(out) < room:
-            out += self._inflate.decompress(self._inflate.unconsumed_tail, room - len(out))
-        if self._inflate.unconsumed_tail:
-            raise BodyTooLarge(f"{self.encoding} layer decodes to more")
-        return bytes(out)
-
-    def finish(self, limit: int) -> bytes:
-        if self.fed and not self._inflate.eof:  # its stream stopped before its end
-            raise StreamCut(f"the {self.encoding} stream ends early")
-        out = self._inflate.flush()
-        self.total += len(out)
-        if self.total > limit:
-            raise BodyTooLarge(f"{self.encoding} layer decodes to more")
-        return out
-
-
-class BoundedDecoder:
-    """Undoes a Content-Encoding of any number of gzip/deflate layers (``gzip, gzip``),
-    last applied first, never holding more than ``limit`` decoded bytes per layer."""
-
-    def __init__(self, header: str, limit: int) -> None:
-        names = [n.strip().lower() for n in header.split(",") if n.strip()]
-        self.unsupported = next((n for n in names if n not in ENCODINGS), None)
-        coded = [n for n in names if n != "identity"]
-        self.layers = [_Layer(n) for n in reversed(coded)]
-        self.limit = limit
-        self.total = 0
-
-    def feed(self, chunk: bytes) -> bytes:
-        for layer in self.layers:
-            chunk = layer.feed(chunk, self.limit)
-        return self._count(chunk)
-
-    def finish(self) -> bytes:
-        out = b""
-        for index, layer in enumerate(self.layers):
-            tail = layer.finish(self.limit)
-            for later in self.layers[index + 1 :]:
-                tail = later.feed(tail, self.limit)
-            out += tail
-        return self._count(out)
-
-    def _count(self, data: bytes) -> bytes:
-        self.total += len(data)
-        if self.total > self.limit:
-            raise BodyTooLarge(f"{self.total} bytes decoded")
-        return data
 
 
 def _host_key(url: str) -> str:

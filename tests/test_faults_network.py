@@ -21,8 +21,9 @@ from ice287g.app import App
 from ice287g.config import load_config
 from ice287g.passes import PassOptions
 from parsers.urls import is_allowed
+from scraper.decoding import BoundedDecoder
 from scraper.errors import FetchError
-from scraper.fetch import BoundedDecoder, Fetcher
+from scraper.fetch import Fetcher
 from scraper.policy import FetchPolicy, build_client
 from tests.support import quiet_handler
 
