@@ -34,8 +34,8 @@ not thread-safe: call this from one thread at a time per process. Given an OCR e
 from parsers.moa.dates import find_date, strict_date
 from parsers.moa.document import parse_moa
 from parsers.moa.ocr_fill import fill_signers
+from parsers.moa.offices import repair_title
 from parsers.moa.records import MoaRecord, SignatureBlock
-from parsers.moa.signatures import repair_title
 from parsers.moa.text import word_counts
 
 __all__ = [

@@ -21,6 +21,7 @@ from parsers.moa.fields import (
     template_revision_of,
 )
 from parsers.moa.ocr_fill import ocr_head, ocr_missing_dates, ocr_missing_signers, with_ocr_pages
+from parsers.moa.offices import repair_title
 from parsers.moa.plausible import doubt_dates, earliest_possible
 from parsers.moa.records import PARTIES, MoaRecord, SignatureBlock
 from parsers.moa.signatures import (
@@ -28,7 +29,6 @@ from parsers.moa.signatures import (
     RawBlock,
     Signed,
     form_blocks,
-    repair_title,
     signature_blocks,
 )
 from parsers.moa.text import (

@@ -8,13 +8,16 @@ word) of an office word with the same first letter, and closer to it than to any
 is that word. Place names are not office words and are left as read: the words just
 before a place word (``Marshall County``) or just after one (``City of Warren``) and,
 in an agency name without one, its first word (``Marshall Police Department``,
-``Parrish Police Department``, ``Country Club Hills Police Department``).
+``Parrish Police Department``, ``Country Club Hills Police Department``). A signer's
+title is mended from the same vocabulary (:func:`repair_title`).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
+from difflib import SequenceMatcher
 
 OFFICE_WORDS = frozenset({
     "Acting", "Administrator", "Agency", "Assistant", "Associate", "Attorney", "Authority",
@@ -114,3 +117,52 @@ def _run(words: Sequence[str], indexes: range, backward: bool) -> set[int]:
         if word.endswith(","):
             break
     return found
+
+
+# Words of signers' offices, for mending titles clipped or split by a signature stroke.
+_OFFICE_WORDS = OFFICE_WORDS | {"County"}
+
+
+def repair_title(title: str | None, vocabulary: Counter[str]) -> str | None:
+    """A title with recognition slips mended: a clipped first word (``ecutive``), words
+    run together (``xecutiveAssociate``) or split (``Swee ater``), from the office words
+    and the document's own frequent spellings (``vocabulary``: :func:`word_counts`);
+    office words misread by a letter or two (``Sherifr``) from the office vocabulary."""
+    if not title:
+        return title
+    title = mend_office_words(title, first_is_place=False)
+    known = _OFFICE_WORDS | {w for w, n in vocabulary.items() if n >= 3 and w[0].isupper()}
+    words = re.sub(r"(?<=[a-z])(?=[A-Z][a-z])", " ", title).split()
+    words = _join_split_words(words, known)
+    mended = [_unclip(word, known) if i == 0 else word for i, word in enumerate(words)]
+    if not mended or mended[0] not in known:
+        return title  # not recognisably an office: left as read
+    return " ".join(mended)
+
+
+def _join_split_words(words: list[str], known: frozenset[str] | set[str]) -> list[str]:
+    out: list[str] = []
+    for word in words:
+        if out and out[-1] not in known and word not in known:
+            joined = _closest_known(out[-1] + word, known)
+            if joined:
+                out[-1] = joined
+                continue
+        out.append(word)
+    return out
+
+
+def _closest_known(word: str, known: frozenset[str] | set[str]) -> str | None:
+    best = max(known, key=lambda k: SequenceMatcher(None, word, k).ratio(), default=None)
+    if best and best[0] == word[0] and SequenceMatcher(None, word, best).ratio() >= 0.85:
+        return best
+    return None
+
+
+def _unclip(word: str, known: frozenset[str] | set[str]) -> str:
+    """A first word whose first letters a signature hid, when exactly one office word
+    ends with it."""
+    if word in known or len(word) < 4 or not word[0].islower():
+        return word
+    whole = [k for k in _OFFICE_WORDS if k.lower().endswith(word.lower()) and k != word]
+    return whole[0] if len(whole) == 1 else word
