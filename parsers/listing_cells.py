@@ -16,7 +16,7 @@ from parsers.dates import parse_date
 from parsers.listing_header import AGENCY_HEADERS
 from parsers.normalize import (
     COUNTY_WORDS,
-    FOOTNOTE_SYMBOLS,
+    FOOTNOTE_MARKS,
     agency_key,
     clean_text,
     end_given,
@@ -93,7 +93,7 @@ def agency_cell(value: CellValue) -> tuple[str, bool]:
 
 
 # A footnote mark (a symbol or a superscript digit) beginning a cell: the note it marks.
-_LEADING_MARK = re.compile(f"^\\s*[{FOOTNOTE_SYMBOLS}\u00b9\u00b2\u00b3\u2070\u2074-\u2079]")
+_LEADING_MARK = re.compile(f"^\\s*[{FOOTNOTE_MARKS}]")
 
 
 @_memo

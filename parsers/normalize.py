@@ -74,7 +74,9 @@ def without_accents(text: str) -> str:
 # The symbols that point to a note (an asterisk, daggers, a section sign); a footnote
 # mark is one of them or a superscript digit.
 FOOTNOTE_SYMBOLS = "*\u2020\u2021\u00a7"
-_MARK = f"[\\s{FOOTNOTE_SYMBOLS}\u00b9\u00b2\u00b3\u2070\u2074-\u2079]"
+# a footnote mark, as a character class's body: a symbol or a superscript digit
+FOOTNOTE_MARKS = f"{FOOTNOTE_SYMBOLS}\u00b9\u00b2\u00b3\u2070\u2074-\u2079"
+_MARK = f"[\\s{FOOTNOTE_MARKS}]"
 # Matched only from the start of a run of marks: tried from each mark of a long run, the
 # run was read to its end every time (quadratic on a hostile cell of marks).
 _FOOTNOTE_MARKS = re.compile(f"(?<!{_MARK}){_MARK}+$")
