@@ -443,11 +443,17 @@ def same_place(a: Label, b: Label) -> bool:
     types = a.agency_type, b.agency_type
     if not any(types) or (all(types) and types[0] != types[1]):
         return False
-    county, theirs = county_of(a), county_of(b)
-    if county is not None and theirs is not None and not same_county(county, theirs, a.state):
+    if not county_alike(a, b):
         return False
     kinds = municipal_place(a.name_key)[1], municipal_place(b.name_key)[1]
     return not (all(kinds) and kinds[0] != kinds[1])  # a town's and a city's: two
+
+
+def county_alike(a: Label, b: Label) -> bool:
+    """The same county where both labels say one (:func:`county_of`); one saying none
+    says nothing against the other's."""
+    county, theirs = county_of(a), county_of(b)
+    return county is None or theirs is None or same_county(county, theirs, a.state)
 
 
 def county_of(label: Label) -> str | None:

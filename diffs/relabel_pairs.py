@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from diffs.counties import county_words, places_apart, same_county, state_corrected
+from diffs.counties import county_words, places_apart, state_corrected
 from diffs.identity import (
     Label,
     bodies,
     close_names,
     core_in_county,
-    county_of,
+    county_alike,
     other_places,
     same_agency,
     same_core,
@@ -120,8 +120,7 @@ def _body_renamed(new: Label, old: Label) -> bool:
     types = new.agency_type, old.agency_type
     if all(types) and types[0] != types[1]:
         return False
-    county, theirs = county_of(new), county_of(old)
-    if county is not None and theirs is not None and not same_county(county, theirs, new.state):
+    if not county_alike(new, old):
         return False
     mine = set(core_in_county(new.name_key, new.county))
     others = set(core_in_county(old.name_key, old.county))
